@@ -1,0 +1,90 @@
+"""Answer informational questions from the handbook, or suggest entries, or hand off."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.signals import HANDOFF_LOW_CONFIDENCE, signal_faq, signal_handoff
+from helpdesk.knowledge.chat_text import markdown_to_text
+from helpdesk.knowledge.runtime import get_knowledge_base
+
+LOW_CONFIDENCE_TEXT = (
+    "I'm not sure I have a good answer to that, and I'd rather not guess. "
+    "I'm connecting you with a member of our support team, who will see your question."
+)
+
+
+def public_url() -> str:
+    return os.environ.get("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/")
+
+
+def entry_link(faq_id: str) -> str:
+    return f"{public_url()}/help/{faq_id}"
+
+
+def chosen_faq_id(tracker: Tracker) -> str | None:
+    """The entry a customer picked from a "Did you mean" button, if this turn is such a pick."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "faq_id" and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def previous_question(tracker: Tracker) -> str | None:
+    """The customer's message before this one (the question a suggestion was offered for)."""
+    texts = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
+    return texts[-2] if len(texts) >= 2 else None
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        kb = get_knowledge_base()
+        picked = chosen_faq_id(tracker)
+        if picked is not None:
+            self._answer_pick(dispatcher, tracker, picked)
+            return []
+        question = tracker.latest_message.get("text") or ""
+        decision = kb.decide(question)
+        if decision.action == "answer" and decision.best is not None:
+            self._answer(dispatcher, decision.best.id, decision.best.answer, decision.best.score)
+        elif decision.action == "suggest" and decision.candidates:
+            dispatcher.utter_message(
+                text="I'm not completely sure what you mean. Did you mean one of these?",
+                buttons=[
+                    {"title": c.title, "payload": "/faq" + json.dumps({"faq_id": c.id})}
+                    for c in decision.candidates
+                ]
+                + [{"title": "None of these: talk to a person", "payload": "/request_human"}],
+            )
+        else:
+            dispatcher.utter_message(text=LOW_CONFIDENCE_TEXT)
+            signal_handoff(dispatcher, HANDOFF_LOW_CONFIDENCE)
+        return []
+
+    def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
+        kb = get_knowledge_base()
+        entry = kb.entry(faq_id)
+        if entry is None:
+            dispatcher.utter_message(
+                text="Sorry, that help article is no longer available. Could you ask your question again?"
+            )
+            return
+        question = previous_question(tracker)
+        score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
+        self._answer(dispatcher, entry.id, entry.answer, score)
+
+    @staticmethod
+    def _answer(dispatcher: CollectingDispatcher, faq_id: str, answer: str, score: float) -> None:
+        text = markdown_to_text(answer, paragraph_break="\n")
+        dispatcher.utter_message(text=f"{text}\nMore in our help centre: {entry_link(faq_id)}")
+        signal_faq(dispatcher, faq_id, score)

@@ -1,0 +1,182 @@
+"""The helpdesk web service: chat API, readiness, widget and demo shop, help-centre pages."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, file
+from sanic.response import html as html_response
+from sanic.response import json as json_response
+
+from helpdesk.chat import BotDown, ChatService, ConversationNotFound
+from helpdesk.config import Settings
+from helpdesk.database import create_engine, create_schema, session_factory
+from helpdesk.rasa_client import BotUnavailable, RasaClient
+from helpdesk.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+CSP_HEADERS = {"Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff"}
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def error(message: str, status: int, **headers: str) -> HTTPResponse:
+    return json_response({"error": message}, status=status, headers=headers or None)
+
+
+class BadRequest(Exception):
+    pass
+
+
+def parse_chat_body(request: Request, max_chars: int) -> tuple[str | None, str]:
+    """Validate a POST /api/chat body: (conversation_id or None, text)."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("the request body must be valid JSON") from exc
+    if not isinstance(body, dict):
+        raise BadRequest('the request body must be a JSON object like {"conversation_id": null, "text": "hi"}')
+    conversation_id = body.get("conversation_id")
+    if conversation_id is not None and (not isinstance(conversation_id, str) or not conversation_id.strip()):
+        raise BadRequest("conversation_id must be a string, or null to start a new conversation")
+    if "text" not in body:
+        raise BadRequest("text is missing")
+    text = body["text"]
+    if not isinstance(text, str):
+        raise BadRequest("text must be a string")
+    text = text.strip()
+    if not text:
+        raise BadRequest("text is empty")
+    if len(text) > max_chars:
+        raise BadRequest(f"text is too long: {len(text)} characters, the limit is {max_chars}")
+    return conversation_id, text
+
+
+def client_address(request: Request) -> str:
+    return str(request.remote_addr or request.ip or "unknown")
+
+
+def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sanic:
+    settings = settings or Settings.from_env()
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = 256 * 1024
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.ctx.settings = settings
+    address_limit = RateLimiter(settings.rate_per_address)
+    conversation_limit = RateLimiter(settings.rate_per_conversation)
+
+    @app.before_server_start
+    async def _start(app: Sanic) -> None:
+        app.ctx.engine = create_engine(settings.database_url)
+        await create_schema(app.ctx.engine)
+        app.ctx.bot = RasaClient(settings.rasa_url, settings.rasa_token, settings.actions_url, settings.rasa_timeout)
+        app.ctx.chat = ChatService(session_factory(app.ctx.engine), app.ctx.bot)
+
+    @app.after_server_stop
+    async def _stop(app: Sanic) -> None:
+        await app.ctx.bot.close()
+        await app.ctx.engine.dispose()
+
+    def limited(request: Request, conversation_id: str | None) -> HTTPResponse | None:
+        address = client_address(request)
+        if not address_limit.allow(address):
+            retry = str(address_limit.retry_after(address))
+            return error("too many requests from this address; please wait a moment", 429, **{"Retry-After": retry})
+        if conversation_id and not conversation_limit.allow(conversation_id):
+            retry = str(conversation_limit.retry_after(conversation_id))
+            return error("too many messages in this conversation; please wait a moment", 429, **{"Retry-After": retry})
+        return None
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> HTTPResponse:
+        bot: RasaClient = app.ctx.bot
+        knowledge = await bot.knowledge_status()
+        status = {
+            "rasa": await bot.rasa_ready(),
+            "actions": await bot.actions_ready(),
+            "knowledge": knowledge,
+        }
+        ready = status["rasa"] and status["actions"] and bool(knowledge and knowledge.get("ready"))
+        return json_response({"status": "ok" if ready else "starting", **status}, status=200 if ready else 503)
+
+    @app.post("/api/chat")
+    async def chat(request: Request) -> HTTPResponse:
+        try:
+            conversation_id, text = parse_chat_body(request, settings.max_text_chars)
+        except BadRequest as exc:
+            return error(str(exc), 400)
+        if (refused := limited(request, conversation_id)) is not None:
+            return refused
+        service: ChatService = app.ctx.chat
+        try:
+            result = await service.handle(conversation_id, text)
+        except ConversationNotFound:
+            return error("unknown conversation_id; send null to start a new conversation", 404)
+        except BotDown as exc:
+            return json_response(
+                {
+                    "error": "the assistant is unavailable right now; your message was saved and "
+                    "we will get back to you",
+                    "conversation_id": exc.conversation_id,
+                },
+                status=503,
+            )
+        return json_response(result.to_json())
+
+    @app.get("/api/chat/<conversation_id:str>/messages")
+    async def messages(request: Request, conversation_id: str) -> HTTPResponse:
+        if (refused := limited(request, None)) is not None:
+            return refused
+        try:
+            after = int(request.args.get("after", "0"))
+        except ValueError:
+            return error("after must be a message id (an integer)", 400)
+        try:
+            mode, rows = await app.ctx.chat.history(conversation_id, after)
+        except ConversationNotFound:
+            return error("unknown conversation_id", 404)
+        return json_response({"conversation_id": conversation_id, "mode": mode, "messages": rows})
+
+    @app.get("/help/<faq_id:str>")
+    async def help_page(request: Request, faq_id: str) -> HTTPResponse:
+        try:
+            entry: dict[str, Any] | None = await app.ctx.bot.knowledge_entry(faq_id)
+        except BotUnavailable:
+            return html_response("<h1>Help centre unavailable</h1>", status=503, headers=CSP_HEADERS)
+        if entry is None:
+            return html_response("<h1>No such help article</h1>", status=404, headers=CSP_HEADERS)
+        page = HELP_TEMPLATE.format(title=html.escape(entry["title"]), body=_markdown.render(entry["answer"]))
+        return html_response(page, headers=CSP_HEADERS)
+
+    @app.get("/")
+    async def shop(request: Request) -> HTTPResponse:
+        return await file(STATIC / "shop.html", headers=CSP_HEADERS)
+
+    @app.get("/widget.js")
+    async def widget(request: Request) -> HTTPResponse:
+        return await file(
+            STATIC / "widget.js",
+            mime_type="application/javascript; charset=utf-8",
+            headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"},
+        )
+
+    return app
+
+
+HELP_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{title} · Larkspur Home help centre</title>
+<style>body{{font:16px/1.6 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#2b2b2b}}
+a{{color:#5a3e8c}} h1{{font-size:1.6rem}}</style></head>
+<body><p><a href="/">Larkspur Home</a> › Help centre</p><h1>{title}</h1>{body}</body></html>
+"""

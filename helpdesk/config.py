@@ -1,0 +1,66 @@
+"""Service settings, read from the environment (secrets never come from git)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be a number, got {raw!r}") from exc
+
+
+def default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'helpdesk.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database_url: str = field(default_factory=default_database_url)
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    actions_url: str = "http://127.0.0.1:5055"
+    rasa_timeout: float = 10.0
+    max_text_chars: int = 2000
+    max_body_bytes: int = 16_384
+    # widget endpoints: requests per minute per client address and per conversation
+    rate_per_address: int = 120
+    rate_per_conversation: int = 30
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        rasa_port = _int("RASA_PORT", 5005)
+        action_port = _int("ACTION_PORT", 5055)
+        return cls(
+            host=os.environ.get("HELPDESK_HOST", "127.0.0.1"),
+            port=_int("HELPDESK_PORT", 8080),
+            database_url=os.environ.get("DATABASE_URL") or default_database_url(),
+            rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
+            rasa_token=os.environ.get("RASA_TOKEN", ""),
+            actions_url=os.environ.get("ACTIONS_URL", f"http://127.0.0.1:{action_port}"),
+            rasa_timeout=_float("RASA_TIMEOUT", 10.0),
+            max_text_chars=_int("CHAT_MAX_CHARS", 2000),
+            rate_per_address=_int("RATE_PER_ADDRESS", 120),
+            rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
+        )

@@ -1,0 +1,59 @@
+"""The process-wide knowledge base: built or loaded once, kept fresh by a file watcher.
+
+The action webhook process owns it (the model costs ~700 MB per process); everything else asks
+that process over HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from helpdesk.knowledge.settings import load_settings, project_root
+
+_lock = threading.Lock()
+_kb: Any = None  # KnowledgeBase, imported lazily: the engine pulls in torch
+_error: str | None = None
+_loaded_at: float | None = None
+
+
+def handbook_dir() -> Path:
+    """KB_DIR, or the project's knowledge/faq."""
+    configured = os.environ.get("KB_DIR")
+    return Path(configured).resolve() if configured else project_root() / "knowledge" / "faq"
+
+
+def get_knowledge_base() -> Any:
+    """Load (or build) the index once per process and start watching the handbook."""
+    global _kb, _error, _loaded_at
+    with _lock:
+        if _kb is not None:
+            return _kb
+        from helpdesk.knowledge.engine import Embedder, KnowledgeBase
+
+        try:
+            settings = load_settings()
+            kb = KnowledgeBase(handbook_dir(), settings, Embedder(settings.model, settings.batch_size))
+            kb.build()
+            kb.embedder.encode(["warm-up"])  # the first query should not pay for the model load
+            kb.start_watcher(settings.watch_interval)
+        except Exception as exc:
+            _error = f"{exc.__class__.__name__}: {exc}"
+            raise
+        _kb, _error, _loaded_at = kb, None, time.time()
+        return kb
+
+
+def loaded_knowledge_base() -> Any:
+    """The knowledge base if it has finished loading, else None (never blocks)."""
+    return _kb
+
+
+def status() -> dict[str, Any]:
+    kb = _kb
+    if kb is None:
+        return {"ready": False, "error": _error}
+    return {"ready": True, "loaded_at": _loaded_at, **kb.status()}

@@ -1,0 +1,131 @@
+"""The helpdesk's client for the Rasa server (REST channel + HTTP API) and the action webhook."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+
+class BotUnavailable(Exception):
+    """Rasa or the action server cannot answer right now."""
+
+
+@dataclass
+class BotTurn:
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    nlu: dict[str, Any] | None = None
+    faq: dict[str, Any] | None = None
+    handoff: dict[str, Any] | None = None
+
+
+def _reply(message: dict[str, Any]) -> dict[str, Any] | None:
+    text = message.get("text")
+    if not text:
+        return None
+    buttons = [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        for b in message.get("buttons") or []
+        if b.get("payload")
+    ]
+    return {"text": str(text), "buttons": buttons}
+
+
+def nlu_block(latest_message: dict[str, Any]) -> dict[str, Any] | None:
+    """DESIGN's `nlu` object for the customer message Rasa just parsed."""
+    intent = latest_message.get("intent") or {}
+    if not intent.get("name"):
+        return None
+    return {
+        "intent": intent["name"],
+        "confidence": round(float(intent.get("confidence") or 0.0), 4),
+        "ranking": [
+            {"name": r["name"], "confidence": round(float(r.get("confidence") or 0.0), 4)}
+            for r in latest_message.get("intent_ranking") or []
+            if r.get("name")
+        ],
+        "entities": [
+            {"entity": e.get("entity"), "value": e.get("value")}
+            for e in latest_message.get("entities") or []
+            if e.get("entity")
+        ],
+    }
+
+
+class RasaClient:
+    def __init__(self, rasa_url: str, token: str, actions_url: str, timeout: float) -> None:
+        self.rasa_url = rasa_url.rstrip("/")
+        self.actions_url = actions_url.rstrip("/")
+        self.token = token
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    def _params(self, **extra: str) -> dict[str, str]:
+        return {**({"token": self.token} if self.token else {}), **extra}
+
+    async def send(self, conversation_id: str, text: str) -> BotTurn:
+        """Send one customer message; collect the bot's replies and what the NLU understood."""
+        try:
+            response = await self._http.post(
+                f"{self.rasa_url}/webhooks/rest/webhook",
+                json={"sender": conversation_id, "message": text},
+            )
+            response.raise_for_status()
+            messages = response.json()
+            tracker = await self._http.get(
+                f"{self.rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker",
+                params=self._params(include_events="NONE"),
+            )
+            tracker.raise_for_status()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise BotUnavailable(f"the Rasa server did not answer: {exc.__class__.__name__}") from exc
+
+        turn = BotTurn(nlu=nlu_block(tracker.json().get("latest_message") or {}))
+        for message in messages if isinstance(messages, list) else []:
+            custom = message.get("custom") or {}
+            if isinstance(custom.get("faq"), dict):
+                turn.faq = custom["faq"]
+            if isinstance(custom.get("handoff"), dict):
+                turn.handoff = custom["handoff"]
+            reply = _reply(message)
+            if reply is not None:
+                turn.replies.append(reply)
+        if not turn.replies:
+            # every bot turn answers something: silence means an action failed inside Rasa
+            reason = "the bot gave no reply" if await self.actions_ready() else "the action server did not answer"
+            raise BotUnavailable(reason)
+        return turn
+
+    async def rasa_ready(self) -> bool:
+        try:
+            response = await self._http.get(f"{self.rasa_url}/status", params=self._params())
+            return response.status_code == 200 and bool(response.json().get("model_id"))
+        except (httpx.HTTPError, ValueError):
+            return False
+
+    async def actions_ready(self) -> bool:
+        try:
+            return (await self._http.get(f"{self.actions_url}/health")).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    async def knowledge_status(self) -> dict[str, Any] | None:
+        try:
+            response = await self._http.get(f"{self.actions_url}/kb/status")
+            return response.json() if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+
+    async def knowledge_entry(self, faq_id: str) -> dict[str, Any] | None:
+        try:
+            response = await self._http.get(f"{self.actions_url}/kb/entries/{quote(faq_id, safe='')}")
+        except httpx.HTTPError as exc:
+            raise BotUnavailable("the knowledge service did not answer") from exc
+        return response.json() if response.status_code == 200 else None

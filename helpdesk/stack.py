@@ -1,0 +1,219 @@
+"""Start, watch and stop the whole stack: Rasa, the action webhook and the helpdesk.
+
+`make run` uses it in the foreground (prefixed logs, Ctrl-C stops everything it started);
+the test suite uses it to run the real stack on spare ports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from helpdesk.config import PROJECT_ROOT
+
+MODEL_PATH = PROJECT_ROOT / "models" / "larkspur.tar.gz"
+
+
+@dataclass
+class Ports:
+    helpdesk: int = 8080
+    rasa: int = 5005
+    actions: int = 5055
+
+    @classmethod
+    def from_env(cls) -> Ports:
+        return cls(
+            helpdesk=int(os.environ.get("HELPDESK_PORT", "8080")),
+            rasa=int(os.environ.get("RASA_PORT", "5005")),
+            actions=int(os.environ.get("ACTION_PORT", "5055")),
+        )
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    pump: threading.Thread | None = None
+
+
+@dataclass
+class Stack:
+    ports: Ports = field(default_factory=Ports)
+    env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None  # None: stream prefixed logs to stdout
+    model: Path = MODEL_PATH
+    services: dict[str, Service] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        base = dict(os.environ)
+        base.setdefault("RASA_TOKEN", secrets.token_urlsafe(24))
+        base.update(
+            {
+                "HELPDESK_PORT": str(self.ports.helpdesk),
+                "RASA_PORT": str(self.ports.rasa),
+                "ACTION_PORT": str(self.ports.actions),
+                "PUBLIC_URL": base.get("PUBLIC_URL", f"http://127.0.0.1:{self.ports.helpdesk}"),
+                "HF_HUB_OFFLINE": "1",
+                "TRANSFORMERS_OFFLINE": "1",
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        base.update(self.env)
+        self.env = base
+        venv = PROJECT_ROOT / ".venv" / "bin" / "python"
+        rasa = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+        self.services = {
+            "rasa": Service(
+                "rasa",
+                [
+                    str(rasa), "run", "--enable-api", "--auth-token", self.env["RASA_TOKEN"],
+                    "-i", "127.0.0.1", "-p", str(self.ports.rasa), "-m", str(self.model),
+                    "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
+                    "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                ],
+            ),
+            "actions": Service(
+                "actions", [str(venv), "-m", "helpdesk.action_server", "--port", str(self.ports.actions)]
+            ),
+            "helpdesk": Service("helpdesk", [str(venv), "-m", "helpdesk"]),
+        }
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.helpdesk}"
+
+    def _output(self, name: str) -> IO[bytes] | int:
+        if self.log_dir is None:
+            return subprocess.PIPE
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        return open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+
+    def start_service(self, name: str) -> None:
+        service = self.services[name]
+        if service.process is not None and service.process.poll() is None:
+            return
+        output = self._output(name)
+        service.process = subprocess.Popen(
+            service.command,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        if output is subprocess.PIPE:
+            service.pump = threading.Thread(target=_pump, args=(name, service.process), daemon=True)
+            service.pump.start()
+
+    def stop_service(self, name: str, timeout: float = 15.0) -> None:
+        process = self.services[name].process
+        if process is None or process.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                process.wait(wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def start(self) -> None:
+        if not self.model.exists():
+            raise SystemExit(f"no trained model at {self.model}: run `make train` first")
+        for name in ("actions", "rasa", "helpdesk"):
+            self.start_service(name)
+
+    def stop(self) -> None:
+        for name in ("helpdesk", "rasa", "actions"):
+            self.stop_service(name)
+
+    def exited(self) -> list[str]:
+        return [n for n, s in self.services.items() if s.process is not None and s.process.poll() is not None]
+
+    def wait_ready(self, timeout: float = 300.0, on_wait: Callable[[dict], None] | None = None) -> None:
+        """Block until GET /healthz is 200 (Rasa, actions and the FAQ index ready)."""
+        deadline = time.monotonic() + timeout
+        last: dict = {}
+        while time.monotonic() < deadline:
+            if dead := self.exited():
+                raise RuntimeError(f"{', '.join(dead)} exited during start-up; see the logs above")
+            try:
+                response = httpx.get(f"{self.url}/healthz", timeout=5)
+                if response.status_code == 200:
+                    return
+                last = response.json()
+            except (httpx.HTTPError, ValueError):
+                last = {"helpdesk": "starting"}
+            if on_wait:
+                on_wait(last)
+            time.sleep(1.0)
+        raise TimeoutError(f"the stack was not ready after {timeout:.0f} s: {last}")
+
+
+def _pump(name: str, process: subprocess.Popen[bytes]) -> None:
+    assert process.stdout is not None
+    prefix = f"[{name:>8}] "
+    for raw in iter(process.stdout.readline, b""):
+        sys.stdout.write(prefix + raw.decode("utf-8", "replace"))
+        sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run Rasa, the action webhook and the helpdesk together.")
+    parser.add_argument("--timeout", type=float, default=300.0)
+    args = parser.parse_args(argv)
+    stack = Stack(ports=Ports.from_env())
+    stopping = threading.Event()
+
+    def _stop(signum: int, _frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    stack.start()
+    try:
+        started = time.monotonic()
+        stack.wait_ready(args.timeout)
+        print(
+            f"\n  Ready in {time.monotonic() - started:.0f} s.\n"
+            f"  Demo shop with the chat widget: {stack.url}/\n"
+            f"  Chat API:                       {stack.url}/api/chat\n"
+            f"  Health:                         {stack.url}/healthz\n"
+            f"  Rasa: http://127.0.0.1:{stack.ports.rasa}   actions: http://127.0.0.1:{stack.ports.actions}\n"
+            "  Press Ctrl-C to stop everything.\n",
+            flush=True,
+        )
+        while not stopping.is_set():
+            if dead := stack.exited():
+                print(f"{', '.join(dead)} stopped unexpectedly; shutting down", file=sys.stderr)
+                return 1
+            stopping.wait(1.0)
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        print("stopping…", flush=True)
+        stack.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

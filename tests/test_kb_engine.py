@@ -1,0 +1,473 @@
+"""Knowledge engine: ranking, decisions, persistence, hot reload, index kinds, settings, evaluation."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from kb_fixtures import (
+    HANDBOOK,
+    OUT_OF_SCOPE,
+    PARAPHRASES,
+    entry_path,
+    kb_settings,
+    shared_embedder,
+    write_handbook,
+)
+
+from helpdesk.knowledge.engine import (
+    Candidate,
+    Embedder,
+    KnowledgeBase,
+    answer_passages,
+    decide_from_ranking,
+    entry_texts,
+    markdown_to_text,
+)
+from helpdesk.knowledge.evaluate import evaluate, run_queries, sweep
+from helpdesk.knowledge.settings import Settings, SettingsError, load_settings
+
+EXPECTED_VECTORS = 26  # 8 titles + 10 questions + 8 one-passage answers
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return shared_embedder()
+
+
+@pytest.fixture(scope="module")
+def shared_kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> KnowledgeBase:
+    base = tmp_path_factory.mktemp("kb")
+    kb = KnowledgeBase(write_handbook(base / "faq"), kb_settings(base / "index"), embedder)
+    kb.build()
+    return kb
+
+
+@pytest.fixture()
+def handbook(tmp_path: Path) -> Path:
+    return write_handbook(tmp_path / "faq")
+
+
+@pytest.fixture()
+def kb(handbook: Path, tmp_path: Path, embedder: Embedder) -> KnowledgeBase:
+    knowledge = KnowledgeBase(handbook, kb_settings(tmp_path / "index"), embedder)
+    knowledge.build()
+    return knowledge
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- building and ranking
+
+
+def test_build_report(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
+    kb = KnowledgeBase(handbook, kb_settings(tmp_path / "index"), embedder)
+    report = kb.build()
+    assert (report.entries, report.vectors, report.index_kind) == (8, EXPECTED_VECTORS, "flat")
+    assert (report.embedded, report.reused, report.embedded_texts) == (8, 0, EXPECTED_VECTORS)
+    assert report.problems == []
+    assert sorted(kb.entries) == sorted(HANDBOOK)
+    assert kb.status()["vectors"] == EXPECTED_VECTORS
+
+
+@pytest.mark.parametrize(("query", "expected"), sorted(PARAPHRASES.items()))
+def test_paraphrase_ranks_its_entry_first(shared_kb: KnowledgeBase, query: str, expected: str) -> None:
+    ranked = shared_kb.search(query, k=3)
+    assert [candidate.id for candidate in ranked][0] == expected
+    assert len(ranked) == 3 and ranked[0].score > ranked[1].score >= ranked[2].score
+
+
+def test_candidate_carries_the_entry(shared_kb: KnowledgeBase) -> None:
+    best = shared_kb.search("I forgot my password", k=1)[0]
+    assert best.title == "How do I reset my password?"
+    assert best.answer.startswith('Click "Forgot password"')
+    assert best.path.name == "password-reset.md"
+    assert best.score == pytest.approx(1.0, abs=1e-4)  # the exact question
+
+
+def test_entry_score_is_the_weighted_max_over_its_vectors(
+    shared_kb: KnowledgeBase, embedder: Embedder
+) -> None:
+    query = "is Mastercard accepted"
+    entry = shared_kb.entry("payment-methods")
+    assert entry is not None
+    texts, questions = entry_texts(entry, shared_kb.settings)
+    sims = embedder.encode(texts) @ embedder.encode([query])[0]
+    expected = max(float(np.max(sims[:questions])), float(np.max(sims[questions:])) * 0.85)
+    score = next(c.score for c in shared_kb.search(query, k=8) if c.id == "payment-methods")
+    assert score == pytest.approx(expected, abs=1e-4)
+    assert float(np.max(sims[questions:])) * 0.85 > float(np.max(sims[:questions]))  # the answer wins here
+
+
+def test_empty_query(shared_kb: KnowledgeBase) -> None:
+    assert shared_kb.search("   ") == []
+    decision = shared_kb.decide("")
+    assert (decision.action, decision.best, decision.candidates) == ("handoff", None, [])
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def test_decide_answers_a_clear_question(shared_kb: KnowledgeBase) -> None:
+    decision = shared_kb.decide("I don't remember my login password")
+    assert decision.action == "answer"
+    assert decision.best is not None and decision.best.id == "password-reset"
+    assert decision.candidates == [decision.best]
+    assert len(decision.ranked) == 8  # k=10 on 8 entries
+
+
+def test_decide_suggests_when_two_entries_are_close(shared_kb: KnowledgeBase) -> None:
+    decision = shared_kb.decide("my account")
+    assert decision.action == "suggest"
+    ids = [candidate.id for candidate in decision.candidates]
+    assert set(ids[:2]) == {"password-reset", "delete-account"}
+    assert 2 <= len(ids) <= 3 and all(c.score >= 0.4 for c in decision.candidates)
+
+
+@pytest.mark.parametrize("query", OUT_OF_SCOPE)
+def test_decide_hands_off_out_of_scope(shared_kb: KnowledgeBase, query: str) -> None:
+    decision = shared_kb.decide(query)
+    assert decision.action == "handoff"
+    assert decision.candidates == []
+    assert decision.best is not None and decision.best.score < 0.4
+
+
+def ranking(*scores: float) -> list[Candidate]:
+    return [Candidate(f"e{i}", f"E{i}", score, "answer", Path(f"e{i}.md")) for i, score in enumerate(scores)]
+
+
+@pytest.mark.parametrize(
+    ("scores", "action", "offered"),
+    [
+        ((0.90, 0.30), "answer", ["e0"]),  # second under suggest threshold
+        ((0.65, 0.50), "answer", ["e0"]),  # beats the second by the margin
+        ((0.60, 0.56), "answer", ["e0"]),  # exactly at the threshold and the margin
+        ((0.90, 0.88, 0.2), "suggest", ["e0", "e1"]),  # too close to the second
+        ((0.55, 0.50, 0.45, 0.42, 0.41), "suggest", ["e0", "e1", "e2"]),  # at most 3
+        ((0.45, 0.39), "suggest", ["e0"]),  # only those over the suggest threshold
+        ((0.39, 0.38), "handoff", []),
+        ((0.61,), "answer", ["e0"]),  # a single entry
+    ],
+)
+def test_decision_rule(scores: tuple[float, ...], action: str, offered: list[str]) -> None:
+    settings = Settings(answer_threshold=0.6, suggest_threshold=0.4, margin=0.04, max_suggestions=3)
+    decision = decide_from_ranking("q", ranking(*scores), settings)
+    assert decision.action == action
+    assert [candidate.id for candidate in decision.candidates] == offered
+    assert decision.best is not None and decision.best.id == "e0"
+
+
+def test_decision_rule_on_nothing() -> None:
+    decision = decide_from_ranking("q", [], Settings())
+    assert (decision.action, decision.best, decision.candidates, decision.ranked) == ("handoff", None, [], [])
+
+
+# --------------------------------------------------------------------------- persistence
+
+
+def test_restart_with_unchanged_files_embeds_nothing(
+    kb: KnowledgeBase, handbook: Path, embedder: Embedder
+) -> None:
+    calls, texts = embedder.calls, embedder.texts_encoded
+    before = kb.search("when will my parcel arrive", k=3)
+    calls, texts = embedder.calls, embedder.texts_encoded
+    started = time.perf_counter()
+    restarted = KnowledgeBase(handbook, kb.settings, embedder)
+    report = restarted.build()
+    load_seconds = time.perf_counter() - started
+    assert (embedder.calls, embedder.texts_encoded) == (calls, texts)
+    assert (report.embedded, report.reused, report.embedded_texts) == (0, 8, 0)
+    assert load_seconds < 1.0
+    assert restarted.search("when will my parcel arrive", k=3) == before
+
+
+def test_restart_does_not_load_the_model(kb: KnowledgeBase, handbook: Path) -> None:
+    fresh = Embedder()  # never loaded: building from the stored index must not need it
+    restarted = KnowledgeBase(handbook, kb.settings, fresh)
+    report = restarted.build()
+    assert report.embedded == 0 and not fresh.loaded and fresh.calls == 0
+
+
+def test_restart_after_an_edit_re_embeds_only_that_entry(
+    kb: KnowledgeBase, handbook: Path, embedder: Embedder
+) -> None:
+    edit(entry_path(handbook, "store-hours"), "closed on Sundays", "open on Sundays from 11 am to 5 pm")
+    texts = embedder.texts_encoded
+    report = KnowledgeBase(handbook, kb.settings, embedder).build()
+    assert (report.embedded, report.reused, report.embedded_texts) == (1, 7, 1)  # just the new passage
+    assert embedder.texts_encoded == texts + 1
+
+
+def test_index_files_on_disk(kb: KnowledgeBase) -> None:
+    names = sorted(path.name for path in kb.index_dir.iterdir())
+    assert names[0].startswith("index-") and names[1] == "manifest.json" and names[2].startswith("vectors-")
+    assert len(names) == 3
+    vectors = np.load(kb.index_dir / names[2])
+    assert vectors.shape == (EXPECTED_VECTORS, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_changed_model_settings_re_embed_everything(
+    kb: KnowledgeBase, handbook: Path, embedder: Embedder
+) -> None:
+    settings = kb.settings.replace(answer_chunk_chars=120)
+    report = KnowledgeBase(handbook, settings, embedder).build()
+    assert report.embedded == 8 and report.reused == 0
+
+
+def test_corrupt_manifest_is_rebuilt(kb: KnowledgeBase, handbook: Path, embedder: Embedder) -> None:
+    (kb.index_dir / "manifest.json").write_text("{not json", encoding="utf-8")
+    report = KnowledgeBase(handbook, kb.settings, embedder).build()
+    assert report.entries == 8 and report.embedded == 8
+
+
+# --------------------------------------------------------------------------- refresh
+
+
+def test_refresh_with_no_changes(kb: KnowledgeBase) -> None:
+    report = kb.refresh()
+    assert (report.added, report.changed, report.removed, report.broken, report.embedded) == (
+        [],
+        [],
+        [],
+        [],
+        0,
+    )
+    assert not report.changed_anything
+
+
+def test_refresh_picks_up_an_edit(kb: KnowledgeBase, handbook: Path) -> None:
+    path = entry_path(handbook, "gift-cards")
+    edit(
+        path,
+        "  - Can I buy a voucher for a friend?",
+        "  - Can I buy a voucher for a friend?\n  - Do gift cards expire?",
+    )
+    report = kb.refresh()
+    assert (report.added, report.changed, report.removed, report.embedded) == ([], ["gift-cards"], [], 1)
+    entry = kb.entry("gift-cards")
+    assert entry is not None and "Do gift cards expire?" in entry.questions
+    assert kb.search("Do gift cards expire?", k=1)[0].score == pytest.approx(1.0, abs=1e-4)
+
+
+def test_refresh_picks_up_added_and_deleted_files(kb: KnowledgeBase, handbook: Path) -> None:
+    (handbook / "shop" / "warranty.md").write_text(
+        "---\nid: warranty\ntitle: How long is the warranty?\n---\nTwo years on every product.\n",
+        encoding="utf-8",
+    )
+    entry_path(handbook, "newsletter").unlink()
+    report = kb.refresh()
+    assert (report.added, report.changed, report.removed) == (["warranty"], [], ["newsletter"])
+    assert kb.search("what guarantee do your products have", k=1)[0].id == "warranty"
+    assert kb.entry("newsletter") is None
+    assert "newsletter" not in [c.id for c in kb.search("unsubscribe from the newsletter", k=8)]
+
+
+def test_broken_file_keeps_serving_its_last_good_version(
+    kb: KnowledgeBase, handbook: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = entry_path(handbook, "delivery-time")
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("title: How long does delivery take?", "title: [unclosed"), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="helpdesk.knowledge.engine"):
+        report = kb.refresh()
+    assert (report.added, report.changed, report.removed) == ([], [], [])
+    assert [(p.path, p.line) for p in report.broken] == [(path, 4)]
+    assert f"{path}:4: YAML syntax error" in caplog.text and "keeps serving" in caplog.text
+    assert kb.search("when will my parcel arrive", k=1)[0].id == "delivery-time"
+    entry = kb.entry("delivery-time")
+    assert entry is not None and entry.title == "How long does delivery take?"
+
+    # a restart while the file is still broken serves the last good version from the index folder
+    restarted = KnowledgeBase(handbook, kb.settings, embedder)
+    assert restarted.build().entries == 8
+    assert restarted.search("when will my parcel arrive", k=1)[0].id == "delivery-time"
+
+    # fixing the file brings the new version in
+    path.write_text(good.replace("3 to 5 working days", "2 to 4 working days"), encoding="utf-8")
+    report = kb.refresh()
+    assert report.changed == ["delivery-time"] and report.broken == []
+    assert "2 to 4 working days" in kb.search("when will my parcel arrive", k=1)[0].answer
+
+
+def test_duplicate_id_keeps_the_first_file_serving(kb: KnowledgeBase, handbook: Path) -> None:
+    copy = handbook / "zz" / "copy.md"
+    copy.parent.mkdir()
+    copy.write_text(HANDBOOK["gift-cards"].replace("Yes: digital", "No: paper"), encoding="utf-8")
+    kb.refresh()
+    entry = kb.entry("gift-cards")
+    assert entry is not None and entry.answer.startswith("Yes: digital")
+    assert any(problem.path == copy and "duplicate id" in problem.message for problem in kb.problems)
+
+
+def test_watcher_makes_a_change_live_within_five_seconds(kb: KnowledgeBase, handbook: Path) -> None:
+    kb.start_watcher(interval=0.5)
+    try:
+        assert kb.status()["watching"] is True
+        edit(entry_path(handbook, "store-hours"), "9 am to 7 pm", "8 am to 8 pm")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            entry = kb.entry("store-hours")
+            if entry is not None and "8 am to 8 pm" in entry.answer:
+                break
+            time.sleep(0.1)
+        entry = kb.entry("store-hours")
+        assert entry is not None and "8 am to 8 pm" in entry.answer
+    finally:
+        kb.stop_watcher()
+    assert kb.status()["watching"] is False
+
+
+def test_search_keeps_serving_while_refreshing(kb: KnowledgeBase, handbook: Path) -> None:
+    errors: list[BaseException] = []
+    results: list[str] = []
+    stop = threading.Event()
+
+    def searcher() -> None:
+        while not stop.is_set():
+            try:
+                results.append(kb.search("I forgot my password", k=1)[0].id)
+            except BaseException as error:  # noqa: BLE001 - any failure fails the test
+                errors.append(error)
+                return
+
+    thread = threading.Thread(target=searcher)
+    thread.start()
+    try:
+        path = entry_path(handbook, "refund-policy")
+        for day in range(30, 36):
+            edit(path, f"within {day} days", f"within {day + 1} days")
+            assert kb.refresh().changed == ["refund-policy"]
+    finally:
+        stop.set()
+        thread.join(10)
+    assert errors == []
+    assert len(results) > 0 and set(results) == {"password-reset"}
+
+
+# --------------------------------------------------------------------------- index kinds and hybrid
+
+
+def test_hnsw_index_above_the_threshold(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
+    settings = kb_settings(tmp_path / "index", approx_index_min_vectors=10)
+    kb = KnowledgeBase(handbook, settings, embedder)
+    assert kb.build().index_kind == "hnsw"
+    for query, expected in PARAPHRASES.items():
+        assert kb.search(query, k=3)[0].id == expected
+    restarted = KnowledgeBase(handbook, settings, Embedder())
+    assert restarted.build().index_kind == "hnsw" and restarted.index_kind == "hnsw"
+
+
+def test_flat_index_below_the_threshold(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
+    settings = kb_settings(tmp_path / "index", approx_index_min_vectors=EXPECTED_VECTORS + 1)
+    assert KnowledgeBase(handbook, settings, embedder).build().index_kind == "flat"
+
+
+def test_hybrid_keyword_score_adds_to_the_dense_score(
+    tmp_path: Path, handbook: Path, embedder: Embedder
+) -> None:
+    dense = KnowledgeBase(handbook, kb_settings(tmp_path / "a"), embedder)
+    hybrid = KnowledgeBase(handbook, kb_settings(tmp_path / "b", bm25_weight=0.2), embedder)
+    query = "Mastercard"
+    plain = {c.id: c.score for c in dense.search(query, k=8)}
+    mixed = {c.id: c.score for c in hybrid.search(query, k=8)}
+    assert mixed["payment-methods"] > plain["payment-methods"] + 0.05
+    assert mixed["store-hours"] == pytest.approx(plain["store-hours"], abs=1e-5)  # no shared words
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def test_markdown_to_text() -> None:
+    text = markdown_to_text(
+        "## Returns\n\nSee [our policy](https://x.test/p) for **details**.\n\n- one\n- two"
+    )
+    assert text == "Returns\n\nSee our policy for details.\n\none two"
+
+
+def test_answer_passages_respect_the_limits() -> None:
+    paragraph = " ".join(f"Sentence number {i} is here." for i in range(40))
+    passages = answer_passages(paragraph + "\n\nShort tail.", limit=200, max_passages=4)
+    assert len(passages) == 4
+    assert all(0 < len(passage) <= 200 for passage in passages)
+    assert passages[0].startswith("Sentence number 0 is here.")
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def test_settings_file_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "knowledge" / "kb.yml"
+    config.parent.mkdir()
+    config.write_text("answer_threshold: 0.7\nmax_suggestions: 2\nindex_dir: var/idx\n", encoding="utf-8")
+    for name in [name for name in os.environ if name.startswith("KB_")]:
+        monkeypatch.delenv(name)
+    settings = load_settings(root=tmp_path)
+    assert (settings.answer_threshold, settings.max_suggestions) == (0.7, 2)
+    assert settings.index_dir == tmp_path / "var" / "idx"
+    monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("KB_SUGGEST_THRESHOLD", "0.3")
+    settings = load_settings(root=tmp_path)
+    assert (settings.index_dir, settings.suggest_threshold) == (tmp_path / "elsewhere", 0.3)
+
+
+def test_settings_errors_name_the_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [name for name in os.environ if name.startswith("KB_")]:
+        monkeypatch.delenv(name)
+    config = tmp_path / "kb.yml"
+    config.write_text("answer_treshold: 0.7\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"kb.yml: unknown setting 'answer_treshold'"):
+        load_settings(config, root=tmp_path)
+    config.write_text("max_suggestions: many\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="'max_suggestions' must be a int"):
+        load_settings(config, root=tmp_path)
+    with pytest.raises(SettingsError, match="suggest_threshold"):
+        Settings(answer_threshold=0.3, suggest_threshold=0.5)
+    monkeypatch.setenv("KB_MARGIN", "wide")
+    with pytest.raises(SettingsError, match="environment KB_MARGIN"):
+        load_settings(root=tmp_path)
+
+
+def test_project_settings_file_loads() -> None:
+    settings = load_settings()
+    assert 0 < settings.suggest_threshold <= settings.answer_threshold < 1
+    assert settings.max_suggestions == 3
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def test_evaluate_on_the_small_handbook(shared_kb: KnowledgeBase) -> None:
+    queries = [{"query": query, "faq_id": faq_id} for query, faq_id in PARAPHRASES.items()]
+    oos = [{"query": query} for query in OUT_OF_SCOPE]
+    result = evaluate(shared_kb, queries, oos)
+    assert (result["n_queries"], result["n_oos"]) == (8, 3)
+    assert result["p_at_1"] == 1.0 and result["mrr_at_10"] == 1.0
+    assert result["oos_answered_rate"] == 0.0 and result["oos_handoff_rate"] == 1.0
+    assert result["answered_rate"] + result["suggest_rate"] + result["handoff_rate"] == pytest.approx(1.0)
+    assert result["answered_correct_rate"] == result["answered_rate"]
+    assert 0 < result["latency_p50_ms"] <= result["latency_p99_ms"]
+
+
+def test_sweep_trades_answers_for_safety(shared_kb: KnowledgeBase) -> None:
+    queries = [{"query": query, "faq_id": faq_id} for query, faq_id in PARAPHRASES.items()]
+    run = run_queries(shared_kb, queries, [{"query": query} for query in OUT_OF_SCOPE])
+    rows = sweep(run, shared_kb.settings, thresholds=[0.3, 0.5, 0.7, 0.9])
+    answered = [row["answered_rate"] for row in rows]
+    assert answered == sorted(answered, reverse=True)
+    assert rows[0]["answered_rate"] == 1.0 and rows[-1]["answered_rate"] == 0.0
+    assert all(row["wrong_answer_rate"] == 0.0 for row in rows)
+
+
+def test_evaluate_rejects_unknown_ids(shared_kb: KnowledgeBase) -> None:
+    with pytest.raises(ValueError, match="'no-such-entry'"):
+        evaluate(shared_kb, [{"query": "hello", "faq_id": "no-such-entry"}])
