@@ -61,8 +61,7 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(
                 text="I'm not completely sure what you mean. Did you mean one of these?",
                 buttons=[
-                    {"title": c.title, "payload": "/faq" + json.dumps({"faq_id": c.id})}
-                    for c in decision.candidates
+                    {"title": c.title, "payload": "/faq" + json.dumps({"faq_id": c.id})} for c in decision.candidates
                 ]
                 + [{"title": "None of these: talk to a person", "payload": "/request_human"}],
             )

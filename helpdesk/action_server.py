@@ -63,7 +63,7 @@ def build_app(action_package: str = "actions"):  # noqa: ANN201 - a Sanic app
             {
                 "decision": decision.action,
                 "candidates": [
-                    {"id": c.id, "title": c.title, "score": round(float(c.score), 4)} for c in kb.search(query, k=5)
+                    {"id": c.id, "title": c.title, "score": round(float(c.score), 4)} for c in decision.ranked[:5]
                 ],
             }
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,11 @@ PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "600",
+}
 CSP_HEADERS = {"Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff"}
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -38,8 +45,18 @@ class BadRequest(Exception):
     pass
 
 
-def parse_chat_body(request: Request, max_chars: int) -> tuple[str | None, str]:
-    """Validate a POST /api/chat body: (conversation_id or None, text)."""
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    conversation_id: str | None
+    text: str
+    client_message_id: str | None = None
+
+
+def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
+    """Validate a POST /api/chat body."""
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as exc:
@@ -59,7 +76,12 @@ def parse_chat_body(request: Request, max_chars: int) -> tuple[str | None, str]:
         raise BadRequest("text is empty")
     if len(text) > max_chars:
         raise BadRequest(f"text is too long: {len(text)} characters, the limit is {max_chars}")
-    return conversation_id, text
+    client_message_id = body.get("client_message_id")
+    if client_message_id is not None and (
+        not isinstance(client_message_id, str) or not CLIENT_ID.match(client_message_id)
+    ):
+        raise BadRequest("client_message_id must be 1 to 64 letters, digits, '-' or '_'")
+    return ChatRequest(conversation_id, text, client_message_id)
 
 
 def client_address(request: Request) -> str:
@@ -74,6 +96,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
     app.ctx.settings = settings
     address_limit = RateLimiter(settings.rate_per_address)
     conversation_limit = RateLimiter(settings.rate_per_conversation)
+    read_limit = RateLimiter(settings.rate_per_address * 3)  # the widget polls while an agent has the chat
 
     @app.before_server_start
     async def _start(app: Sanic) -> None:
@@ -87,15 +110,35 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
         await app.ctx.bot.close()
         await app.ctx.engine.dispose()
 
-    def limited(request: Request, conversation_id: str | None) -> HTTPResponse | None:
+    def limited(
+        request: Request, conversation_id: str | None, per_address: RateLimiter = address_limit
+    ) -> HTTPResponse | None:
         address = client_address(request)
-        if not address_limit.allow(address):
-            retry = str(address_limit.retry_after(address))
+        if not per_address.allow(address):
+            retry = str(per_address.retry_after(address))
             return error("too many requests from this address; please wait a moment", 429, **{"Retry-After": retry})
         if conversation_id and not conversation_limit.allow(conversation_id):
             retry = str(conversation_limit.retry_after(conversation_id))
             return error("too many messages in this conversation; please wait a moment", 429, **{"Retry-After": retry})
         return None
+
+    @app.on_response
+    async def _widget_cors(request: Request, response: HTTPResponse) -> None:
+        """The widget runs on the shop's own site: its API answers cross-origin (no cookies involved)."""
+        if request.path.startswith("/api/chat") and settings.widget_origins:
+            origin = request.headers.get("origin")
+            allowed = "*" if "*" in settings.widget_origins else (origin if origin in settings.widget_origins else None)
+            if allowed:
+                response.headers["Access-Control-Allow-Origin"] = allowed
+                response.headers["Vary"] = "Origin"
+
+    @app.options("/api/chat")
+    async def chat_preflight(request: Request) -> HTTPResponse:
+        return HTTPResponse(status=204, headers=PREFLIGHT_HEADERS)
+
+    @app.options("/api/chat/<conversation_id:str>/messages")
+    async def messages_preflight(request: Request, conversation_id: str) -> HTTPResponse:
+        return HTTPResponse(status=204, headers=PREFLIGHT_HEADERS)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
@@ -112,14 +155,14 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
     @app.post("/api/chat")
     async def chat(request: Request) -> HTTPResponse:
         try:
-            conversation_id, text = parse_chat_body(request, settings.max_text_chars)
+            body = parse_chat_body(request, settings.max_text_chars)
         except BadRequest as exc:
             return error(str(exc), 400)
-        if (refused := limited(request, conversation_id)) is not None:
+        if (refused := limited(request, body.conversation_id)) is not None:
             return refused
         service: ChatService = app.ctx.chat
         try:
-            result = await service.handle(conversation_id, text)
+            result = await service.handle(body.conversation_id, body.text, body.client_message_id)
         except ConversationNotFound:
             return error("unknown conversation_id; send null to start a new conversation", 404)
         except BotDown as exc:
@@ -135,7 +178,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
 
     @app.get("/api/chat/<conversation_id:str>/messages")
     async def messages(request: Request, conversation_id: str) -> HTTPResponse:
-        if (refused := limited(request, None)) is not None:
+        if (refused := limited(request, None, read_limit)) is not None:
             return refused
         try:
             after = int(request.args.get("after", "0"))

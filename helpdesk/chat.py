@@ -113,19 +113,22 @@ class ChatService:
             raise ConversationNotFound(conversation_id)
         return conversation
 
-    async def handle(self, conversation_id: str | None, text: str) -> ChatResult:
+    async def handle(self, conversation_id: str | None, text: str, client_id: str | None = None) -> ChatResult:
         async with self.sessions() as session:
             conversation = await self._conversation(session, conversation_id)
             if conversation.mode == MODE_CLOSED:
                 conversation.mode = MODE_BOT  # a new message after closing starts a new bot episode
             shown, to_bot = await _customer_text(session, conversation.id, text)
-            customer_message = Message(
-                conversation_id=conversation.id,
-                sender="customer",
-                text=shown,
-                payload=to_bot if to_bot != shown else None,
-            )
-            session.add(customer_message)
+            customer_message = await self._stored_once(session, conversation.id, client_id)
+            if customer_message is None:
+                customer_message = Message(
+                    conversation_id=conversation.id,
+                    sender="customer",
+                    text=shown,
+                    payload=to_bot if to_bot != shown else None,
+                    client_id=client_id,
+                )
+                session.add(customer_message)
             await session.commit()  # stored before it is answered
             if conversation.mode in (MODE_QUEUED, MODE_AGENT):
                 return ChatResult(conversation.id, conversation.mode)
@@ -137,6 +140,15 @@ class ChatService:
                 raise BotDown(conversation.id, str(exc)) from exc
             await self._store_turn(session, conversation, customer_message, turn)
             return ChatResult(conversation.id, conversation.mode, turn.replies, turn.nlu, turn.faq, turn.handoff)
+
+    @staticmethod
+    async def _stored_once(session: AsyncSession, conversation_id: str, client_id: str | None) -> Message | None:
+        """The message already stored under this client id (a retry after a failure), if any."""
+        if client_id is None:
+            return None
+        return await session.scalar(
+            select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
+        )
 
     async def _store_turn(
         self, session: AsyncSession, conversation: Conversation, customer_message: Message, turn: BotTurn

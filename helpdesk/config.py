@@ -47,6 +47,8 @@ class Settings:
     # widget endpoints: requests per minute per client address and per conversation
     rate_per_address: int = 120
     rate_per_conversation: int = 30
+    # sites allowed to embed the widget (CORS on /api/chat); "*" for any
+    widget_origins: tuple[str, ...] = ("*",)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,4 +65,5 @@ class Settings:
             max_text_chars=_int("CHAT_MAX_CHARS", 2000),
             rate_per_address=_int("RATE_PER_ADDRESS", 120),
             rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
+            widget_origins=tuple(o.strip() for o in os.environ.get("WIDGET_ORIGINS", "*").split(",") if o.strip()),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -39,6 +39,7 @@ class Conversation(Base):
 
 class Message(Base):
     __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_client_id", "conversation_id", "client_id", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
@@ -46,6 +47,8 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text)
     # what was sent to the bot when it differs from what the customer saw (a button's payload)
     payload: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the sender's own id for the message: a retried send is stored once
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
     nlu: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     faq: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -10,6 +10,7 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -26,11 +27,22 @@ from helpdesk.config import PROJECT_ROOT
 MODEL_PATH = PROJECT_ROOT / "models" / "larkspur.tar.gz"
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @dataclass
 class Ports:
     helpdesk: int = 8080
     rasa: int = 5005
     actions: int = 5055
+
+    @classmethod
+    def spare(cls) -> Ports:
+        return cls(helpdesk=free_port(), rasa=free_port(), actions=free_port())
 
     @classmethod
     def from_env(cls) -> Ports:
@@ -81,10 +93,21 @@ class Stack:
             "rasa": Service(
                 "rasa",
                 [
-                    str(rasa), "run", "--enable-api", "--auth-token", self.env["RASA_TOKEN"],
-                    "-i", "127.0.0.1", "-p", str(self.ports.rasa), "-m", str(self.model),
-                    "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
-                    "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                    str(rasa),
+                    "run",
+                    "--enable-api",
+                    "--auth-token",
+                    self.env["RASA_TOKEN"],
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.ports.rasa),
+                    "-m",
+                    str(self.model),
+                    "--endpoints",
+                    str(PROJECT_ROOT / "endpoints.yml"),
+                    "--credentials",
+                    str(PROJECT_ROOT / "credentials.yml"),
                 ],
             ),
             "actions": Service(

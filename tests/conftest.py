@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
-import socket
 import sqlite3
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,13 +14,7 @@ import httpx
 import pytest
 
 from helpdesk.config import PROJECT_ROOT
-from helpdesk.stack import Ports, Stack
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from helpdesk.stack import Ports, Stack, free_port
 
 
 def _log_tails(log_dir: Path, lines: int = 40) -> str:
@@ -34,7 +30,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
     handbook = workdir / "faq"
     shutil.copytree(PROJECT_ROOT / "knowledge" / "faq", handbook)
-    ports = Ports(helpdesk=free_port(), rasa=free_port(), actions=free_port())
+    ports = Ports.spare()
     running = Stack(
         ports=ports,
         log_dir=workdir / "logs",
@@ -88,3 +84,49 @@ def db(stack: Stack) -> Iterator[sqlite3.Connection]:
 
 def wait_ready(stack: Stack, timeout: float = 240) -> None:
     stack.wait_ready(timeout=timeout)
+
+
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session")
+def pg_helpdesk(stack: Stack) -> Iterator[tuple[str, str]]:
+    """A second helpdesk process on PostgreSQL (a fresh database), sharing the stack's Rasa and actions.
+
+    Yields (base URL, sync database URL). Its per-conversation rate limit is low so limits can be tested.
+    """
+    import psycopg
+
+    database = f"helpdesk_test_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    dsn = f"postgresql://postgres@127.0.0.1:5432/{database}"
+    port = free_port()
+    log_path = stack.workdir / "logs" / "helpdesk-postgres.log"  # type: ignore[attr-defined]
+    env = {**stack.env, "HELPDESK_PORT": str(port), "DATABASE_URL": dsn, "RATE_PER_CONVERSATION": "5"}
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "helpdesk"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"helpdesk on PostgreSQL did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.5)
+        yield url, dsn
+    finally:
+        process.terminate()
+        process.wait(15)
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

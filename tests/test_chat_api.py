@@ -53,9 +53,7 @@ def test_conversation_continues_with_its_id(client: httpx.Client, db: sqlite3.Co
     assert [s for s, _ in stored(db, first["conversation_id"])] == ["customer", "bot", "customer", "bot"]
 
 
-def test_request_for_a_person_hands_off_and_the_bot_goes_silent(
-    client: httpx.Client, db: sqlite3.Connection
-) -> None:
+def test_request_for_a_person_hands_off_and_the_bot_goes_silent(client: httpx.Client, db: sqlite3.Connection) -> None:
     body = say(client, "I want to talk to a real person please")
     assert body["nlu"]["intent"] == "request_human"
     assert body["handoff"] == {"reason": "requested"}
@@ -65,9 +63,9 @@ def test_request_for_a_person_hands_off_and_the_bot_goes_silent(
     assert later["mode"] == "queued"
     assert later["replies"] == [] and later["nlu"] is None  # nothing went to Rasa
     assert stored(db, body["conversation_id"])[-1] == ("customer", "hello? is anyone there?")
-    reason = db.execute(
-        "SELECT reason FROM handoffs WHERE conversation_id = ?", (body["conversation_id"],)
-    ).fetchone()["reason"]
+    reason = db.execute("SELECT reason FROM handoffs WHERE conversation_id = ?", (body["conversation_id"],)).fetchone()[
+        "reason"
+    ]
     assert reason == "requested"
 
 
@@ -155,6 +153,24 @@ def test_text_at_the_limit_is_accepted(client: httpx.Client) -> None:
     assert body["replies"]
 
 
+def test_widget_api_answers_cross_origin(client: httpx.Client) -> None:
+    preflight = client.options(
+        "/api/chat", headers={"Origin": "https://shop.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 204
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    response = client.post(
+        "/api/chat", json={"conversation_id": None, "text": "hello"}, headers={"Origin": "https://shop.example"}
+    )
+    assert response.headers["access-control-allow-origin"] in ("*", "https://shop.example")
+
+
+def test_malformed_client_message_id_is_refused(client: httpx.Client) -> None:
+    response = client.post("/api/chat", json={"conversation_id": None, "text": "hi", "client_message_id": "<x>"})
+    assert response.status_code == 400
+    assert "client_message_id" in response.json()["error"]
+
+
 def test_unknown_conversation_is_404(client: httpx.Client) -> None:
     response = client.post("/api/chat", json={"conversation_id": "does-not-exist", "text": "hi"})
     assert response.status_code == 404
@@ -163,9 +179,10 @@ def test_unknown_conversation_is_404(client: httpx.Client) -> None:
 
 def _outage(stack: Stack, client: httpx.Client, db: sqlite3.Connection, service: str, text: str) -> None:
     conversation = say(client, "hi")["conversation_id"]
+    message = {"conversation_id": conversation, "text": text, "client_message_id": f"retry-{service}"}
     stack.stop_service(service)
     try:
-        response = client.post("/api/chat", json={"conversation_id": conversation, "text": text})
+        response = client.post("/api/chat", json=message)
         assert response.status_code == 503
         assert "unavailable" in response.json()["error"]
         assert response.json()["conversation_id"] == conversation
@@ -174,12 +191,13 @@ def _outage(stack: Stack, client: httpx.Client, db: sqlite3.Connection, service:
     finally:
         stack.start_service(service)
         stack.wait_ready(timeout=300)
-    assert say(client, "hello again", conversation)["replies"]
+    # the widget retries the same message: it is answered now and stored once
+    retried = client.post("/api/chat", json=message)
+    assert retried.status_code == 200 and retried.json()["replies"]
+    assert [t for s, t in stored(db, conversation) if s == "customer"] == ["hi", text]
 
 
-def test_rasa_down_gives_503_and_keeps_the_message(
-    stack: Stack, client: httpx.Client, db: sqlite3.Connection
-) -> None:
+def test_rasa_down_gives_503_and_keeps_the_message(stack: Stack, client: httpx.Client, db: sqlite3.Connection) -> None:
     _outage(stack, client, db, "rasa", "are you still there? my message must not get lost")
 
 

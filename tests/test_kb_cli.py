@@ -36,9 +36,7 @@ def test_validate_clean_handbook_exits_0(tmp_path: Path) -> None:
 
 def test_validate_reports_file_and_line_and_exits_1(tmp_path: Path) -> None:
     root = write_handbook(tmp_path / "faq")
-    (root / "shop" / "bad.md").write_text(
-        "---\nid: Bad_Id\ntitle: Bad?\ncolour: red\n---\nBody\n", encoding="utf-8"
-    )
+    (root / "shop" / "bad.md").write_text("---\nid: Bad_Id\ntitle: Bad?\ncolour: red\n---\nBody\n", encoding="utf-8")
     (root / "plain.md").write_text("no front matter\n", encoding="utf-8")
     result = kb("validate", "faq", cwd=tmp_path)
     assert result.returncode == 1
@@ -46,8 +44,7 @@ def test_validate_reports_file_and_line_and_exits_1(tmp_path: Path) -> None:
     assert lines == [
         "faq/plain.md:1: missing front matter: the file must start with a '---' line, then 'id:' and "
         "'title:', then a closing '---' line and the answer",
-        "faq/shop/bad.md:2: bad id 'Bad_Id': use lower-case letters, digits and single dashes "
-        "(like 'refund-policy')",
+        "faq/shop/bad.md:2: bad id 'Bad_Id': use lower-case letters, digits and single dashes (like 'refund-policy')",
         "faq/shop/bad.md:4: unknown key 'colour' (allowed: id, title, questions, tags)",
         "FAIL: 10 files, 8 valid entries, 3 problems",
     ]
@@ -68,9 +65,7 @@ def test_validate_empty_folder_exits_1(tmp_path: Path) -> None:
 def test_bad_jsonl_line_exits_2_with_file_and_line(tmp_path: Path) -> None:
     write_handbook(tmp_path / "faq")
     queries = tmp_path / "q.jsonl"
-    queries.write_text(
-        '{"query": "refund?", "faq_id": "refund-policy"}\n{"query": "oops"\n', encoding="utf-8"
-    )
+    queries.write_text('{"query": "refund?", "faq_id": "refund-policy"}\n{"query": "oops"\n', encoding="utf-8")
     result = kb("eval", "--handbook", "faq", "--queries", "q.jsonl", cwd=tmp_path)
     assert result.returncode == 2
     assert "q.jsonl:2: invalid JSON" in result.stderr
@@ -83,13 +78,20 @@ def test_jsonl_line_without_faq_id_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2 and "q.jsonl:1: 'faq_id' must be a non-empty string" in result.stderr
 
 
+def test_eval_with_an_unknown_faq_id_exits_2_before_embedding(tmp_path: Path) -> None:
+    write_handbook(tmp_path / "faq")
+    write_jsonl(tmp_path / "q.jsonl", [{"query": "a", "faq_id": "refund-policy"}, {"query": "b", "faq_id": "nope"}])
+    result = kb("eval", "--handbook", "faq", "--queries", "q.jsonl", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "q.jsonl:2: faq_id 'nope' is not a valid entry of faq" in result.stderr
+    assert "embedding" not in result.stderr
+
+
 @pytest.fixture(scope="module")
 def eval_result(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     work = tmp_path_factory.mktemp("eval")
     write_handbook(work / "faq")
-    write_jsonl(
-        work / "q.jsonl", [{"query": query, "faq_id": faq_id} for query, faq_id in PARAPHRASES.items()]
-    )
+    write_jsonl(work / "q.jsonl", [{"query": query, "faq_id": faq_id} for query, faq_id in PARAPHRASES.items()])
     write_jsonl(work / "oos.jsonl", [{"query": query} for query in OUT_OF_SCOPE])
     args = ["--handbook", "faq", "--queries", "q.jsonl", "--oos", "oos.jsonl", "--json-out", "out/r.json"]
     return kb("eval", *args, "--sweep", cwd=work), work

@@ -91,21 +91,21 @@ def test_candidate_carries_the_entry(shared_kb: KnowledgeBase) -> None:
     assert best.title == "How do I reset my password?"
     assert best.answer.startswith('Click "Forgot password"')
     assert best.path.name == "password-reset.md"
-    assert best.score == pytest.approx(1.0, abs=1e-4)  # the exact question
+    assert 0.9 < best.score < 1.0  # the exact question (1.0) blended with the entry's second-best match
 
 
-def test_entry_score_is_the_weighted_max_over_its_vectors(
-    shared_kb: KnowledgeBase, embedder: Embedder
-) -> None:
+def test_entry_score_blends_the_two_best_weighted_vectors(shared_kb: KnowledgeBase, embedder: Embedder) -> None:
     query = "is Mastercard accepted"
     entry = shared_kb.entry("payment-methods")
     assert entry is not None
     texts, questions = entry_texts(entry, shared_kb.settings)
+    assert (len(texts), questions) == (3, 2)  # title, one question, one answer passage
     sims = embedder.encode(texts) @ embedder.encode([query])[0]
-    expected = max(float(np.max(sims[:questions])), float(np.max(sims[questions:])) * 0.85)
+    weighted = sorted([float(sims[0]), float(sims[1]), float(sims[2]) * 0.85], reverse=True)
+    assert weighted[0] == pytest.approx(float(sims[2]) * 0.85)  # the answer passage matches best here
+    expected = 0.6 * weighted[0] + 0.4 * weighted[1]
     score = next(c.score for c in shared_kb.search(query, k=8) if c.id == "payment-methods")
     assert score == pytest.approx(expected, abs=1e-4)
-    assert float(np.max(sims[questions:])) * 0.85 > float(np.max(sims[:questions]))  # the answer wins here
 
 
 def test_empty_query(shared_kb: KnowledgeBase) -> None:
@@ -174,9 +174,7 @@ def test_decision_rule_on_nothing() -> None:
 # --------------------------------------------------------------------------- persistence
 
 
-def test_restart_with_unchanged_files_embeds_nothing(
-    kb: KnowledgeBase, handbook: Path, embedder: Embedder
-) -> None:
+def test_restart_with_unchanged_files_embeds_nothing(kb: KnowledgeBase, handbook: Path, embedder: Embedder) -> None:
     calls, texts = embedder.calls, embedder.texts_encoded
     before = kb.search("when will my parcel arrive", k=3)
     calls, texts = embedder.calls, embedder.texts_encoded
@@ -197,9 +195,7 @@ def test_restart_does_not_load_the_model(kb: KnowledgeBase, handbook: Path) -> N
     assert report.embedded == 0 and not fresh.loaded and fresh.calls == 0
 
 
-def test_restart_after_an_edit_re_embeds_only_that_entry(
-    kb: KnowledgeBase, handbook: Path, embedder: Embedder
-) -> None:
+def test_restart_after_an_edit_re_embeds_only_that_entry(kb: KnowledgeBase, handbook: Path, embedder: Embedder) -> None:
     edit(entry_path(handbook, "store-hours"), "closed on Sundays", "open on Sundays from 11 am to 5 pm")
     texts = embedder.texts_encoded
     report = KnowledgeBase(handbook, kb.settings, embedder).build()
@@ -216,9 +212,7 @@ def test_index_files_on_disk(kb: KnowledgeBase) -> None:
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
-def test_changed_model_settings_re_embed_everything(
-    kb: KnowledgeBase, handbook: Path, embedder: Embedder
-) -> None:
+def test_changed_model_settings_re_embed_everything(kb: KnowledgeBase, handbook: Path, embedder: Embedder) -> None:
     settings = kb.settings.replace(answer_chunk_chars=120)
     report = KnowledgeBase(handbook, settings, embedder).build()
     assert report.embedded == 8 and report.reused == 0
@@ -256,7 +250,8 @@ def test_refresh_picks_up_an_edit(kb: KnowledgeBase, handbook: Path) -> None:
     assert (report.added, report.changed, report.removed, report.embedded) == ([], ["gift-cards"], [], 1)
     entry = kb.entry("gift-cards")
     assert entry is not None and "Do gift cards expire?" in entry.questions
-    assert kb.search("Do gift cards expire?", k=1)[0].score == pytest.approx(1.0, abs=1e-4)
+    best = kb.search("Do gift cards expire?", k=1)[0]
+    assert best.id == "gift-cards" and best.score > 0.85
 
 
 def test_refresh_picks_up_added_and_deleted_files(kb: KnowledgeBase, handbook: Path) -> None:
@@ -354,7 +349,7 @@ def test_search_keeps_serving_while_refreshing(kb: KnowledgeBase, handbook: Path
     assert len(results) > 0 and set(results) == {"password-reset"}
 
 
-# --------------------------------------------------------------------------- index kinds and hybrid
+# --------------------------------------------------------------------------- index kinds
 
 
 def test_hnsw_index_above_the_threshold(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
@@ -372,25 +367,11 @@ def test_flat_index_below_the_threshold(tmp_path: Path, handbook: Path, embedder
     assert KnowledgeBase(handbook, settings, embedder).build().index_kind == "flat"
 
 
-def test_hybrid_keyword_score_adds_to_the_dense_score(
-    tmp_path: Path, handbook: Path, embedder: Embedder
-) -> None:
-    dense = KnowledgeBase(handbook, kb_settings(tmp_path / "a"), embedder)
-    hybrid = KnowledgeBase(handbook, kb_settings(tmp_path / "b", bm25_weight=0.2), embedder)
-    query = "Mastercard"
-    plain = {c.id: c.score for c in dense.search(query, k=8)}
-    mixed = {c.id: c.score for c in hybrid.search(query, k=8)}
-    assert mixed["payment-methods"] > plain["payment-methods"] + 0.05
-    assert mixed["store-hours"] == pytest.approx(plain["store-hours"], abs=1e-5)  # no shared words
-
-
 # --------------------------------------------------------------------------- texts
 
 
 def test_markdown_to_text() -> None:
-    text = markdown_to_text(
-        "## Returns\n\nSee [our policy](https://x.test/p) for **details**.\n\n- one\n- two"
-    )
+    text = markdown_to_text("## Returns\n\nSee [our policy](https://x.test/p) for **details**.\n\n- one\n- two")
     assert text == "Returns\n\nSee our policy for details.\n\none two"
 
 

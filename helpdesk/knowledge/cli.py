@@ -156,8 +156,7 @@ def _decision_json(decision: Any, ranked: list[Any]) -> dict[str, Any]:
         "best": decision.best.id if decision.best else None,
         "candidates": [candidate.id for candidate in decision.candidates],
         "ranked": [
-            {"id": candidate.id, "title": candidate.title, "score": round(candidate.score, 4)}
-            for candidate in ranked
+            {"id": candidate.id, "title": candidate.title, "score": round(candidate.score, 4)} for candidate in ranked
         ],
     }
 
@@ -171,6 +170,13 @@ def _eval(args: argparse.Namespace) -> int:
         oos = evaluate.load_queries(args.oos, labeled=False) if args.oos else []
     except evaluate.JsonlError as error:
         raise UsageError(str(error)) from error
+    known = load_handbook(args.handbook).entries
+    unknown = [query for query in queries if query.faq_id not in known]
+    if unknown:
+        lines = "\n".join(
+            f"{query.source}: faq_id '{query.faq_id}' is not a valid entry of {args.handbook}" for query in unknown
+        )
+        raise UsageError(f"{len(unknown)} queries name unknown entries:\n{lines}")
     with tempfile.TemporaryDirectory(prefix="kb-eval-") as index_dir:
         settings = _settings(args).replace(index_dir=Path(index_dir))
         kb = _knowledge_base(args.handbook, settings)

@@ -159,13 +159,9 @@ def metrics(run: EvalRun, settings: Settings) -> dict[str, Any]:
         "mrr_at_10": round(sum(1 / r.rank for r in inside if r.rank) / len(inside), 4) if inside else 0.0,
         "answered_rate": _share(inside, lambda r: r.decision.action == "answer"),
         "answered_correct_rate": _share(inside, lambda r: r.answered_correctly),
-        "wrong_answer_rate": _share(
-            inside, lambda r: r.decision.action == "answer" and not r.answered_correctly
-        ),
+        "wrong_answer_rate": _share(inside, lambda r: r.decision.action == "answer" and not r.answered_correctly),
         "suggest_rate": _share(inside, lambda r: r.decision.action == "suggest"),
-        "suggest_hit_rate": _share(
-            suggested, lambda r: any(c.id == r.query.faq_id for c in r.decision.candidates)
-        ),
+        "suggest_hit_rate": _share(suggested, lambda r: any(c.id == r.query.faq_id for c in r.decision.candidates)),
         "handoff_rate": _share(inside, lambda r: r.decision.action == "handoff"),
         "latency_p50_ms": round(float(np.percentile(latencies, 50)), 2) if latencies else 0.0,
         "latency_p99_ms": round(float(np.percentile(latencies, 99)), 2) if latencies else 0.0,
@@ -189,9 +185,7 @@ def evaluate(
     return metrics(run_queries(kb, queries, oos), kb.settings)
 
 
-def sweep(
-    run: EvalRun, settings: Settings, thresholds: Sequence[float] = DEFAULT_SWEEP
-) -> list[dict[str, float]]:
+def sweep(run: EvalRun, settings: Settings, thresholds: Sequence[float] = DEFAULT_SWEEP) -> list[dict[str, float]]:
     """For each answer threshold: answered rate vs wrong-answer rate (and out-of-scope answered).
 
     Decisions are recomputed from the stored rankings with ``settings``' margin and suggest
@@ -212,9 +206,7 @@ def sweep(
                 "answered_rate": _rate(len(answered), len(inside)),
                 "wrong_answer_rate": _rate(len(wrong), len(inside)),
                 "answered_precision": _rate(len(answered) - len(wrong), len(answered)),
-                "oos_answered_rate": _rate(
-                    sum(1 for pair in outside if pair[0].action == "answer"), len(outside)
-                ),
+                "oos_answered_rate": _rate(sum(1 for pair in outside if pair[0].action == "answer"), len(outside)),
             }
         )
     return rows

@@ -172,9 +172,7 @@ def _read_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, Problem(
-                path, 1, f"file is too large: {size} bytes (the limit is {MAX_FILE_BYTES} bytes)"
-            )
+            return None, Problem(path, 1, f"file is too large: {size} bytes (the limit is {MAX_FILE_BYTES} bytes)")
         return path.read_bytes(), None
     except OSError as error:
         return None, Problem(path, 1, f"cannot read file: {error.strerror or error}")
@@ -401,9 +399,7 @@ def _duplicate_id_problems(files: list[ParsedFile]) -> list[Problem]:
             continue
         for parsed in claimants:
             others = ", ".join(f"{other.path}:{other.id_line}" for other in claimants if other is not parsed)
-            problems.append(
-                Problem(parsed.path, parsed.id_line, f"duplicate id '{entry_id}': also in {others}")
-            )
+            problems.append(Problem(parsed.path, parsed.id_line, f"duplicate id '{entry_id}': also in {others}"))
     return problems
 
 

@@ -34,7 +34,7 @@ class Settings:
     # package) or a path to a local model folder.
     model: str = "all-MiniLM-L6-v2"
     # Decide "answer" when the best entry scores at least this much...
-    answer_threshold: float = 0.62
+    answer_threshold: float = 0.60
     # ...and beats the second-best by `margin` (unless the second is under suggest_threshold).
     margin: float = 0.04
     # Offer entries scoring at least this much as suggestions; below it, hand off to a person.
@@ -46,8 +46,9 @@ class Settings:
     # The answer is embedded as passages of at most this many characters, at most this many.
     answer_chunk_chars: int = 400
     answer_max_chunks: int = 4
-    # Weight of the BM25 keyword score mixed into the dense score (0 disables the hybrid).
-    bm25_weight: float = 0.0
+    # An entry scores (1 - w)·best + w·second-best of its weighted similarities: w rewards entries
+    # that match the query through more than one of their questions/passages.
+    second_hit_weight: float = 0.4
     # Exact search (IndexFlatIP) below this many vectors, HNSW from here on.
     approx_index_min_vectors: int = 25_000
     hnsw_m: int = 32
@@ -74,10 +75,12 @@ class Settings:
             "batch_size": self.batch_size,
             "watch_interval": self.watch_interval,
         }
+        if not 0.0 <= self.second_hit_weight <= 1.0:
+            raise SettingsError(f"second_hit_weight must be between 0 and 1, got {self.second_hit_weight}")
         for name, value in positive.items():
             if value <= 0:
                 raise SettingsError(f"{name} must be positive, got {value}")
-        for name in ("margin", "question_weight", "answer_weight", "bm25_weight", "answer_max_chunks"):
+        for name in ("margin", "question_weight", "answer_weight", "answer_max_chunks"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative, got {getattr(self, name)}")
 

@@ -61,7 +61,7 @@ button{font:inherit;cursor:pointer}
 .msg.customer{align-self:flex-end;align-items:flex-end}
 .msg.system{align-self:center;align-items:center;max-width:92%}
 .lbl{font-size:11px;color:#6b6f80;margin:0 6px 2px;font-weight:600;letter-spacing:.02em}
-.agent .lbl{color:#18794e}
+.agent .lbl{color:#18794e}.bot+.bot>.lbl,.agent+.agent>.lbl{display:none}.bot+.bot,.agent+.agent{margin-top:-5px}
 .text{padding:8px 12px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
 .customer .text{background:var(--a);color:#fff;border-bottom-right-radius:5px}
 .bot .text{background:#fff;border:1px solid #e2e1ea;border-bottom-left-radius:5px}
@@ -408,8 +408,15 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const text = String(payload);
     if (!norm(text)) return;
     const entry = addEntry({ sender: "customer", text: title || text, payload: text });
+    entry.cid = newClientId(); // lets the server store a retried message once
     setMeta(entry, "sending");
     enqueue(entry);
+  }
+  function newClientId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
   function retry(entry) {
     setMeta(entry, "sending");
@@ -431,7 +438,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       ({ res, data } = await fetchJson(API_CHAT, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ conversation_id: state.conv || null, text: entry.payload }),
+        body: JSON.stringify({
+          conversation_id: state.conv || null,
+          text: entry.payload,
+          client_message_id: entry.cid,
+        }),
       }));
     } catch (e) {
       res = null;
