@@ -1,0 +1,291 @@
+"""The order side's data: customers, orders, returns and refunds.
+
+All datetimes are timezone-aware UTC; money is ``Decimal`` in the order's currency (EUR for
+Larkspur Home). The objects are frozen: an operation that changes an order returns a new one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+ORDER_NUMBER_RE = re.compile(r"^\d{6}$")
+RMA_RE = re.compile(r"^RMA-\d{6}-[0-9A-Z]{4}$")
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    PAID = "paid"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURN_REQUESTED = "return_requested"
+    REFUNDED = "refunded"
+
+
+class Tier(StrEnum):
+    STANDARD = "standard"
+    VIP = "vip"
+
+
+class RefundState(StrEnum):
+    NONE = "none"  # nothing to refund (no return, no paid cancellation)
+    AWAITING_RETURN = "awaiting_return"  # return booked, parcel not yet at the warehouse
+    PROCESSING = "processing"  # return arrived or paid order cancelled: money on its way by expected_by
+    REFUNDED = "refunded"  # money sent on refunded_on
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime, what: str = "datetime") -> datetime:
+    """Return ``value`` in UTC; naive datetimes are refused (they are ambiguous)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware, got naive {value.isoformat()}")
+    return value.astimezone(UTC)
+
+
+def normalise_order_number(text: str | int | None) -> str | None:
+    """``"#100 234"`` / ``100234`` → ``"100234"``; ``None`` when it is not a 6-digit order number."""
+    if text is None:
+        return None
+    candidate = re.sub(r"[\s#\-]", "", str(text)).removeprefix("No.").removeprefix("no.")
+    return candidate if ORDER_NUMBER_RE.match(candidate) else None
+
+
+def normalise_country(code: str) -> str:
+    """ISO 3166-1 alpha-2, upper-case; ``UK`` is accepted for ``GB``."""
+    code = code.strip().upper()
+    return "GB" if code == "UK" else code
+
+
+def _money(value: Decimal | int | float | str, what: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError as exc:
+        raise ValueError(f"{what} must be a number, got {value!r}") from exc
+    if not amount.is_finite():
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    email: str
+    name: str
+    postcode: str
+    tier: Tier = Tier.STANDARD
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("customer id must not be empty")
+        if "@" not in self.email:
+            raise ValueError(f"customer {self.id}: e-mail {self.email!r} has no @")
+        object.__setattr__(self, "tier", Tier(self.tier))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "postcode": self.postcode,
+            "tier": str(self.tier),
+        }
+
+
+@dataclass(frozen=True)
+class Address:
+    """A delivery address. ``country`` is ISO 3166-1 alpha-2 (``GB`` for the UK)."""
+
+    name: str
+    street: str
+    city: str
+    postcode: str
+    country: str
+
+    def __post_init__(self) -> None:
+        for name in ("name", "street", "city", "postcode", "country"):
+            object.__setattr__(self, name, " ".join(str(getattr(self, name) or "").split()))
+        object.__setattr__(self, "country", normalise_country(self.country))
+
+    def missing_fields(self) -> list[str]:
+        """The required parts that are empty, in reading order."""
+        return [name for name in ("name", "street", "postcode", "city", "country") if not getattr(self, name)]
+
+    def one_line(self) -> str:
+        return f"{self.name}, {self.street}, {self.postcode} {self.city}, {self.country}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "street": self.street,
+            "city": self.city,
+            "postcode": self.postcode,
+            "country": self.country,
+        }
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    final_sale: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.sku:
+            raise ValueError("order line sku must not be empty")
+        if int(self.quantity) < 1:
+            raise ValueError(f"order line {self.sku}: quantity must be at least 1, got {self.quantity}")
+        object.__setattr__(self, "quantity", int(self.quantity))
+        object.__setattr__(self, "unit_price", _money(self.unit_price, f"order line {self.sku} unit_price"))
+        object.__setattr__(self, "final_sale", bool(self.final_sale))
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sku": self.sku,
+            "name": self.name,
+            "quantity": self.quantity,
+            "unit_price": str(self.unit_price),
+            "final_sale": self.final_sale,
+        }
+
+
+@dataclass(frozen=True)
+class Order:
+    number: str
+    customer_id: str
+    email: str  # the order's contact e-mail (used for the owner check)
+    status: OrderStatus
+    placed_at: datetime
+    shipping_address: Address
+    lines: tuple[OrderLine, ...]
+    total: Decimal
+    currency: str = "EUR"
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if not ORDER_NUMBER_RE.match(self.number):
+            raise ValueError(f"order number must be 6 digits, got {self.number!r}")
+        try:
+            object.__setattr__(self, "status", OrderStatus(self.status))
+        except ValueError as exc:
+            allowed = ", ".join(s.value for s in OrderStatus)
+            raise ValueError(f"order {self.number}: unknown status {self.status!r} (allowed: {allowed})") from exc
+        object.__setattr__(self, "placed_at", as_utc(self.placed_at, f"order {self.number} placed_at"))
+        for name in ("shipped_at", "delivered_at"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, as_utc(value, f"order {self.number} {name}"))
+        object.__setattr__(self, "lines", tuple(self.lines))
+        object.__setattr__(self, "total", _money(self.total, f"order {self.number} total"))
+        object.__setattr__(self, "currency", self.currency.upper())
+
+    @property
+    def postcode(self) -> str:
+        return self.shipping_address.postcode
+
+    @property
+    def country(self) -> str:
+        return self.shipping_address.country
+
+    def line(self, sku: str) -> OrderLine | None:
+        return next((line for line in self.lines if line.sku.lower() == sku.strip().lower()), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form (for slots, the agent's context panel, logs without secrets)."""
+        return {
+            "number": self.number,
+            "customer_id": self.customer_id,
+            "email": self.email,
+            "status": str(self.status),
+            "placed_at": _iso(self.placed_at),
+            "shipped_at": _iso(self.shipped_at),
+            "delivered_at": _iso(self.delivered_at),
+            "carrier": self.carrier,
+            "tracking_number": self.tracking_number,
+            "tracking_url": self.tracking_url,
+            "shipping_address": self.shipping_address.to_dict(),
+            "lines": [line.to_dict() for line in self.lines],
+            "total": str(self.total),
+            "currency": self.currency,
+        }
+
+
+@dataclass(frozen=True)
+class ReturnRequest:
+    rma: str
+    order_number: str
+    lines: tuple[OrderLine, ...]
+    created_at: datetime
+    instructions: str  # customer-facing: what to do with the parcel, label, refund
+    refund_amount: Decimal
+    label_fee: Decimal = Decimal("0.00")
+    currency: str = "EUR"
+    label_url: str | None = None
+    excluded_lines: tuple[OrderLine, ...] = field(default=())  # final-sale lines left out of "return all"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "created_at", as_utc(self.created_at, f"return {self.rma} created_at"))
+        object.__setattr__(self, "lines", tuple(self.lines))
+        object.__setattr__(self, "excluded_lines", tuple(self.excluded_lines))
+        object.__setattr__(self, "refund_amount", _money(self.refund_amount, f"return {self.rma} refund_amount"))
+        object.__setattr__(self, "label_fee", _money(self.label_fee, f"return {self.rma} label_fee"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rma": self.rma,
+            "order_number": self.order_number,
+            "lines": [line.to_dict() for line in self.lines],
+            "excluded_lines": [line.to_dict() for line in self.excluded_lines],
+            "created_at": _iso(self.created_at),
+            "instructions": self.instructions,
+            "refund_amount": str(self.refund_amount),
+            "label_fee": str(self.label_fee),
+            "currency": self.currency,
+            "label_url": self.label_url,
+        }
+
+
+@dataclass(frozen=True)
+class RefundStatus:
+    order_number: str
+    state: RefundState
+    amount: Decimal
+    currency: str = "EUR"
+    expected_by: date | None = None  # latest date the money should be sent (PROCESSING)
+    refunded_on: date | None = None  # when it was sent (REFUNDED)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", RefundState(self.state))
+        object.__setattr__(self, "amount", _money(self.amount, f"refund for {self.order_number} amount"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "order_number": self.order_number,
+            "state": str(self.state),
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "expected_by": _iso(self.expected_by),
+            "refunded_on": _iso(self.refunded_on),
+        }

@@ -1,0 +1,519 @@
+"""Larkspur Home's order rules: cancellation, address change, returns, refund timing.
+
+The rules come from the ``policies`` section of ``config/orders.yml`` (``PolicyConfig``). Every
+refusal is a ``PolicyRefusal`` with a stable ``reason_code``, a sentence saying *why* and one
+saying *what the customer can do instead*. The functions take ``now`` explicitly so they are pure
+and testable; the order systems pass their clock.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from helpdesk.orders.model import Address, Order, OrderLine, OrderStatus, normalise_country
+from helpdesk.orders.system import PolicyRefusal
+
+EU_COUNTRIES = frozenset(
+    {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU"}
+    | {"IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
+)
+RMA_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read out on the phone
+
+COUNTRY_NAMES = {
+    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CH": "Switzerland", "CY": "Cyprus",
+    "CZ": "Czechia", "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland",
+    "FR": "France", "GB": "the United Kingdom", "GR": "Greece", "HR": "Croatia", "HU": "Hungary",
+    "IE": "Ireland", "IT": "Italy", "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia", "MT": "Malta",
+    "NL": "the Netherlands", "NO": "Norway", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
+    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "US": "the United States",
+}  # fmt: skip
+
+
+class Action(StrEnum):
+    CANCEL = "cancel"
+    CHANGE_ADDRESS = "change_address"
+    RETURN = "return"
+
+
+# Reason codes (stable: stories, analytics and the HTTP adapter's refusal mapping use them).
+ALREADY_PACKED = "already_packed"
+ALREADY_SHIPPED = "already_shipped"
+ALREADY_DELIVERED = "already_delivered"
+ALREADY_CANCELLED = "already_cancelled"
+ALREADY_REFUNDED = "already_refunded"
+RETURN_IN_PROGRESS = "return_in_progress"
+RETURN_ALREADY_REQUESTED = "return_already_requested"
+RETURN_WINDOW_EXPIRED = "return_window_expired"
+FINAL_SALE = "final_sale"
+NOT_DELIVERED = "not_delivered"
+ITEM_NOT_IN_ORDER = "item_not_in_order"
+INVALID_ADDRESS = "invalid_address"
+COUNTRY_NOT_SERVED = "country_not_served"
+RETURN_COUNTRY_NOT_SUPPORTED = "return_country_not_supported"
+SHOP_REFUSED = "shop_refused"
+
+TALK_TO_TEAM = "A member of our support team can look into it with you; just ask me to connect you."
+
+
+class PolicyConfigError(ValueError):
+    """The ``policies`` section of the orders configuration is invalid."""
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    cancel_statuses: frozenset[OrderStatus] = frozenset({OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.PACKED})
+    address_change_statuses: frozenset[OrderStatus] = frozenset({OrderStatus.PLACED, OrderStatus.PAID})
+    return_window_days: int = 30
+    return_ship_within_days: int = 14
+    refund_business_days: int = 10
+    free_return_countries: frozenset[str] = EU_COUNTRIES
+    paid_return_countries: frozenset[str] = frozenset({"GB", "CH", "NO"})
+    return_label_fee: Decimal = Decimal("6.95")
+    currency: str = "EUR"
+    delivery_countries: frozenset[str] = field(default_factory=frozenset)  # empty: free + paid return countries
+
+    @property
+    def shipping_countries(self) -> frozenset[str]:
+        return self.delivery_countries or (self.free_return_countries | self.paid_return_countries)
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any] | None, where: str = "policies") -> PolicyConfig:
+        """Build from the YAML section; unknown keys and bad values raise PolicyConfigError naming the key."""
+        raw = dict(raw or {})
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise PolicyConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        values: dict[str, Any] = {}
+        for key in ("cancel_statuses", "address_change_statuses"):
+            if key in raw:
+                values[key] = frozenset(_statuses(raw[key], f"{where}.{key}"))
+        for key in ("return_window_days", "return_ship_within_days", "refund_business_days"):
+            if key in raw:
+                values[key] = _positive_int(raw[key], f"{where}.{key}")
+        for key in ("free_return_countries", "paid_return_countries", "delivery_countries"):
+            if key in raw:
+                values[key] = frozenset(_countries(raw[key], f"{where}.{key}"))
+        if "return_label_fee" in raw:
+            try:
+                fee = Decimal(str(raw["return_label_fee"]))
+            except ArithmeticError as exc:
+                raise PolicyConfigError(f"{where}.return_label_fee must be an amount like 6.95") from exc
+            if not fee.is_finite() or fee < 0:
+                raise PolicyConfigError(f"{where}.return_label_fee must be zero or positive, got {fee}")
+            values["return_label_fee"] = fee.quantize(Decimal("0.01"))
+        if "currency" in raw:
+            values["currency"] = str(raw["currency"]).upper()
+        return cls(**values)
+
+
+def _statuses(raw: Any, where: str) -> list[OrderStatus]:
+    if not isinstance(raw, list):
+        raise PolicyConfigError(f"{where} must be a list of order statuses")
+    try:
+        return [OrderStatus(str(s)) for s in raw]
+    except ValueError as exc:
+        allowed = ", ".join(s.value for s in OrderStatus)
+        raise PolicyConfigError(f"{where}: {exc} (allowed: {allowed})") from exc
+
+
+def _positive_int(raw: Any, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise PolicyConfigError(f"{where} must be a positive whole number, got {raw!r}")
+    return raw
+
+
+def _countries(raw: Any, where: str) -> list[str]:
+    if isinstance(raw, list) and any(c is False for c in raw):
+        raise PolicyConfigError(f'{where}: write Norway as "NO" in quotes (YAML reads a bare NO as false)')
+    if not isinstance(raw, list) or not all(isinstance(c, str) and len(c.strip()) == 2 for c in raw):
+        raise PolicyConfigError(f"{where} must be a list of two-letter country codes (ISO 3166-1), got {raw!r}")
+    return [normalise_country(c) for c in raw]
+
+
+def add_business_days(start: date, days: int) -> date:
+    """The date ``days`` business days (Monday to Friday) after ``start``; public holidays are not skipped."""
+    if days < 0:
+        raise ValueError(f"days must not be negative, got {days}")
+    current = start
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def new_rma(order_number: str) -> str:
+    """A return number like ``RMA-100234-7F3K`` (4 random characters without look-alikes)."""
+    suffix = "".join(secrets.choice(RMA_ALPHABET) for _ in range(4))
+    return f"RMA-{order_number}-{suffix}"
+
+
+def money(amount: Decimal, currency: str = "EUR") -> str:
+    symbol = {"EUR": "€", "GBP": "£", "CHF": "CHF "}.get(currency.upper(), currency.upper() + " ")
+    return f"{symbol}{amount:,.2f}"
+
+
+def long_date(value: date) -> str:
+    """``Friday 24 January``; the year only when it is not obvious in a chat about recent orders."""
+    return f"{value:%A} {value.day} {value:%B}"
+
+
+def country_name(code: str) -> str:
+    return COUNTRY_NAMES.get(code, code)
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+@dataclass(frozen=True)
+class ReturnPlan:
+    """What a return would contain and cost, before it is booked."""
+
+    lines: tuple[OrderLine, ...]
+    excluded_lines: tuple[OrderLine, ...]  # final-sale lines left out of a "return everything"
+    label_fee: Decimal
+    refund_amount: Decimal
+
+
+class OrderPolicy:
+    """The rules, applied to orders. Stateless apart from its configuration."""
+
+    def __init__(self, config: PolicyConfig | None = None) -> None:
+        self.config = config or PolicyConfig()
+
+    # -- dates ---------------------------------------------------------------------------------
+
+    def refund_expected_by(self, arrived: date) -> date:
+        """Latest date the refund is sent: ``refund_business_days`` business days after arrival."""
+        return add_business_days(arrived, self.config.refund_business_days)
+
+    def return_deadline(self, order: Order) -> date | None:
+        """Last day a return can be booked (delivery date + window), when the delivery date is known."""
+        delivered = order.delivered_at or order.shipped_at
+        if delivered is None:
+            return None
+        return delivered.date() + timedelta(days=self.config.return_window_days)
+
+    # -- cancellation --------------------------------------------------------------------------
+
+    def cancel_refusal(self, order: Order, now: datetime) -> PolicyRefusal | None:
+        """None when the order can be cancelled now, otherwise the refusal to show."""
+        if order.status in self.config.cancel_statuses:
+            return None
+        code = {
+            OrderStatus.PACKED: ALREADY_PACKED,
+            OrderStatus.SHIPPED: ALREADY_SHIPPED,
+            OrderStatus.DELIVERED: ALREADY_DELIVERED,
+            OrderStatus.CANCELLED: ALREADY_CANCELLED,
+            OrderStatus.RETURN_REQUESTED: RETURN_IN_PROGRESS,
+            OrderStatus.REFUNDED: ALREADY_REFUNDED,
+        }.get(order.status, SHOP_REFUSED)
+        return self.refusal(Action.CANCEL, code, order, now)
+
+    # -- address change ------------------------------------------------------------------------
+
+    def address_change_refusal(self, order: Order, address: Address, now: datetime) -> PolicyRefusal | None:
+        """None when the order's delivery address may be changed to ``address``."""
+        if order.status not in self.config.address_change_statuses:
+            code = {
+                OrderStatus.PLACED: SHOP_REFUSED,
+                OrderStatus.PAID: SHOP_REFUSED,
+                OrderStatus.PACKED: ALREADY_PACKED,
+                OrderStatus.SHIPPED: ALREADY_SHIPPED,
+                OrderStatus.CANCELLED: ALREADY_CANCELLED,
+            }.get(order.status, ALREADY_DELIVERED)
+            return self.refusal(Action.CHANGE_ADDRESS, code, order, now)
+        missing = address.missing_fields()
+        if missing:
+            return self.refusal(Action.CHANGE_ADDRESS, INVALID_ADDRESS, order, now, missing=missing)
+        if address.country not in self.config.shipping_countries:
+            return self.refusal(Action.CHANGE_ADDRESS, COUNTRY_NOT_SERVED, order, now, country=address.country)
+        return None
+
+    # -- returns -------------------------------------------------------------------------------
+
+    def plan_return(self, order: Order, skus: Iterable[str] | None, now: datetime) -> ReturnPlan:
+        """The return of ``skus`` (None: every returnable line), or PolicyRefusal saying why not."""
+        status_code = {
+            OrderStatus.PLACED: NOT_DELIVERED,
+            OrderStatus.PAID: NOT_DELIVERED,
+            OrderStatus.PACKED: NOT_DELIVERED,
+            OrderStatus.SHIPPED: NOT_DELIVERED,
+            OrderStatus.CANCELLED: ALREADY_CANCELLED,
+            OrderStatus.RETURN_REQUESTED: RETURN_ALREADY_REQUESTED,
+            OrderStatus.REFUNDED: ALREADY_REFUNDED,
+        }.get(order.status)
+        if status_code is not None:
+            raise self.refusal(Action.RETURN, status_code, order, now)
+        deadline = self.return_deadline(order)
+        if deadline is not None and now.date() > deadline:
+            raise self.refusal(Action.RETURN, RETURN_WINDOW_EXPIRED, order, now)
+        lines, excluded = self._returnable_lines(order, skus, now)
+        country = order.country
+        if country in self.config.free_return_countries:
+            fee = Decimal("0.00")
+        elif country in self.config.paid_return_countries:
+            fee = self.config.return_label_fee
+        else:
+            raise self.refusal(Action.RETURN, RETURN_COUNTRY_NOT_SUPPORTED, order, now, country=country)
+        value = sum((line.line_total for line in lines), Decimal("0.00"))
+        return ReturnPlan(tuple(lines), tuple(excluded), fee, max(value - fee, Decimal("0.00")))
+
+    def _returnable_lines(
+        self, order: Order, skus: Iterable[str] | None, now: datetime
+    ) -> tuple[list[OrderLine], list[OrderLine]]:
+        if skus is None:
+            lines = [line for line in order.lines if not line.final_sale]
+            excluded = [line for line in order.lines if line.final_sale]
+            if not lines:
+                raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.name for line in excluded])
+            return lines, excluded
+        wanted: list[OrderLine] = []
+        for sku in dict.fromkeys(s.strip() for s in skus if s and s.strip()):
+            line = order.line(sku)
+            if line is None:
+                raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku=sku)
+            wanted.append(line)
+        if not wanted:
+            raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku="")
+        final = [line for line in wanted if line.final_sale]
+        if final:
+            raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.name for line in final])
+        return wanted, []
+
+    def return_instructions(self, order: Order, plan: ReturnPlan, rma: str) -> str:
+        """What the customer does next, in one message."""
+        c = self.config
+        items = "; ".join(f"{line.quantity} × {line.name}" if line.quantity > 1 else line.name for line in plan.lines)
+        parts = [f"Your return for order {order.number} is booked: {rma} ({items})."]
+        if plan.label_fee:
+            parts.append(
+                f"You'll get a prepaid return label by e-mail at {order.email}; from {country_name(order.country)} "
+                f"it costs {money(plan.label_fee, c.currency)}, which we deduct from your refund."
+            )
+        else:
+            parts.append(f"You'll get a free prepaid return label by e-mail at {order.email}.")
+        parts.append(
+            f"Pack the items in their original packaging, write {rma} on the box, stick on the label and drop it "
+            f"off at a parcel point of the carrier on the label within {c.return_ship_within_days} days."
+        )
+        parts.append(
+            f"Your refund of {money(plan.refund_amount, c.currency)} goes back to your original payment method "
+            f"within {c.refund_business_days} business days after the parcel reaches our warehouse."
+        )
+        if plan.excluded_lines:
+            names = _join([line.name for line in plan.excluded_lines])
+            if len(plan.excluded_lines) == 1:
+                parts.append(f"{names} is a final-sale item and can't be returned, so keep it out of the parcel.")
+            else:
+                parts.append(f"{names} are final-sale items and can't be returned, so keep them out of the parcel.")
+        return " ".join(parts)
+
+    # -- refusals ------------------------------------------------------------------------------
+
+    def refusal(
+        self, action: Action | str, code: str, order: Order | str, now: datetime, **details: Any
+    ) -> PolicyRefusal:
+        """The refusal for ``code`` when the customer tried ``action``.
+
+        ``order`` may be just its number when the order itself is not at hand (a shop's refusal);
+        the sentences then leave out what needs the order's data.
+        """
+        action = Action(action)
+        number = order if isinstance(order, str) else order.number
+        full = None if isinstance(order, str) else order
+        message, alternative = _Sentences(self.config, action, number, full, now, details).for_code(code)
+        return PolicyRefusal(code, message, alternative, number)
+
+
+class _Sentences:
+    """Customer-facing sentences for each (action, reason code)."""
+
+    def __init__(
+        self, config: PolicyConfig, action: Action, number: str, order: Order | None, now: datetime, details: dict
+    ) -> None:
+        self.c = config
+        self.action = action
+        self.n = number
+        self.order = order
+        self.now = now
+        self.details = details
+
+    def for_code(self, code: str) -> tuple[str, str]:
+        method = getattr(self, f"_{code}", None)
+        if method is None:
+            return self._shop_refused()
+        return method()
+
+    def _return_offer(self) -> str:
+        return f"return it within {self.c.return_window_days} days of delivery for a refund"
+
+    def _already_packed(self) -> tuple[str, str]:
+        if self.action is Action.CHANGE_ADDRESS:
+            return (
+                f"Order {self.n} is already packed for dispatch, so its delivery address can no longer be changed.",
+                "You can cancel it free of charge and place a new order with the right address, or redirect the "
+                "parcel with the carrier once it has shipped, using the tracking link we'll e-mail you.",
+            )
+        return (
+            f"Order {self.n} is already packed, so it can no longer be cancelled.",
+            f"You can refuse the parcel on delivery or {self._return_offer()}.",
+        )
+
+    def _already_shipped(self) -> tuple[str, str]:
+        if self.action is Action.CHANGE_ADDRESS:
+            carrier = self.order.carrier if self.order and self.order.carrier else "the carrier"
+            link = f" ({self.order.tracking_url})" if self.order and self.order.tracking_url else ""
+            return (
+                f"Order {self.n} has already shipped, so its delivery address can no longer be changed.",
+                f"You may be able to redirect the parcel with {carrier} using the tracking link{link}, or refuse it "
+                "on delivery and we'll refund you once it's back with us.",
+            )
+        return (
+            f"Order {self.n} has already shipped, so it can no longer be cancelled.",
+            f"You can refuse the parcel on delivery or {self._return_offer()}.",
+        )
+
+    def _already_delivered(self) -> tuple[str, str]:
+        if self.action is Action.CHANGE_ADDRESS:
+            return (
+                f"Order {self.n} has already been delivered, so its delivery address can't be changed any more.",
+                "If it went to the wrong place, a member of our support team can look into it with you; "
+                "just ask me to connect you.",
+            )
+        message = f"Order {self.n} has already been delivered, so it can no longer be cancelled."
+        delivered = (self.order.delivered_at or self.order.shipped_at) if self.order is not None else None
+        if delivered is None:
+            return message, f"You can {self._return_offer()}; just ask me to start a return."
+        last = delivered.date() + timedelta(days=self.c.return_window_days)
+        if self.now.date() > last:
+            return message, (
+                f"Its {self.c.return_window_days}-day return window ended on {long_date(last)}. If an item is faulty "
+                f"or damaged, you're still covered by the legal guarantee. {TALK_TO_TEAM}"
+            )
+        return message, f"You can return it until {long_date(last)} for a refund; just ask me to start a return."
+
+    def _already_cancelled(self) -> tuple[str, str]:
+        message = {
+            Action.CANCEL: f"Order {self.n} is already cancelled.",
+            Action.CHANGE_ADDRESS: f"Order {self.n} is cancelled, so there is no delivery to change.",
+            Action.RETURN: f"Order {self.n} was cancelled before it shipped, so there is nothing to return.",
+        }[self.action]
+        alternative = (
+            "If you had already paid, the refund is on its way; ask me for the refund status to see when to expect it."
+        )
+        if self.action is Action.CHANGE_ADDRESS:
+            alternative = "You can place a new order with the right address. " + alternative
+        return message, alternative
+
+    def _already_refunded(self) -> tuple[str, str]:
+        message = {
+            Action.CANCEL: f"Order {self.n} has already been refunded, so there is nothing left to cancel.",
+            Action.CHANGE_ADDRESS: f"Order {self.n} has already been returned and refunded.",
+            Action.RETURN: f"Order {self.n} has already been returned and refunded.",
+        }[self.action]
+        return message, f"If something about that refund looks wrong, tell me. {TALK_TO_TEAM}"
+
+    def _return_in_progress(self) -> tuple[str, str]:
+        return (
+            f"Order {self.n} has a return in progress, so it can't be cancelled.",
+            f"Your refund follows within {self.c.refund_business_days} business days after the parcel reaches our "
+            "warehouse; ask me for the refund status at any time.",
+        )
+
+    def _return_already_requested(self) -> tuple[str, str]:
+        return (
+            f"A return for order {self.n} has already been booked.",
+            "Send the parcel back with the RMA number and label from the return e-mail; your refund follows within "
+            f"{self.c.refund_business_days} business days after it reaches our warehouse. "
+            "Ask me for the refund status at any time.",
+        )
+
+    def _not_delivered(self) -> tuple[str, str]:
+        if self.order is not None and self.order.status is OrderStatus.SHIPPED:
+            return (
+                f"Order {self.n} is still on its way, so it can't be returned yet.",
+                f"Once it arrives you have {self.c.return_window_days} days to return it, or you can refuse the "
+                "parcel on delivery and we'll refund you once it's back with us.",
+            )
+        return (
+            f"Order {self.n} hasn't been delivered yet, so there is nothing to return yet.",
+            "If it hasn't shipped, you can cancel it free of charge instead; just ask me to cancel the order.",
+        )
+
+    def _return_window_expired(self) -> tuple[str, str]:
+        when = (self.order.delivered_at or self.order.shipped_at) if self.order is not None else None
+        days = self.c.return_window_days
+        if when is not None:
+            message = f"Order {self.n} was delivered on {long_date(when.date())}, more than {days} days ago, "
+        else:
+            message = f"Order {self.n} was delivered more than {days} days ago, "
+        return (
+            message + "so it can no longer be returned.",
+            "If an item is faulty or damaged, you're still covered by the legal guarantee. " + TALK_TO_TEAM,
+        )
+
+    def _final_sale(self) -> tuple[str, str]:
+        items = list(self.details.get("items") or [])
+        if len(items) == 1:
+            message = f"{items[0]} in order {self.n} is a final-sale item, so it can't be returned."
+        elif items:
+            message = f"{_join(items)} in order {self.n} are final-sale items, so they can't be returned."
+        else:
+            message = f"The items you chose from order {self.n} are final-sale items, so they can't be returned."
+        others = self.order is not None and any(not line.final_sale for line in self.order.lines)
+        alternative = "You can still return the other items in the order. " if others else ""
+        alternative += (
+            "If a final-sale item is faulty or damaged, we'll replace or refund it: a member of our support team "
+            "can sort that out with you, just ask me to connect you."
+        )
+        return message, alternative
+
+    def _item_not_in_order(self) -> tuple[str, str]:
+        sku = self.details.get("sku") or ""
+        message = f"Order {self.n} has no item {sku}." if sku else f"You didn't tell me which items of order {self.n}."
+        if self.order is not None:
+            names = _join([f"{line.name} ({line.sku})" for line in self.order.lines])
+            return message, f"The order contains {names}. Which of them would you like to return?"
+        return message, "Which items would you like to return?"
+
+    def _invalid_address(self) -> tuple[str, str]:
+        missing = _join(list(self.details.get("missing") or []))
+        return (
+            f"The new address is missing the {missing}, so I can't change order {self.n} to it yet.",
+            "Please give me the full address: name, street and house number, postcode, city and country.",
+        )
+
+    def _country_not_served(self) -> tuple[str, str]:
+        country = country_name(str(self.details.get("country") or ""))
+        return (
+            f"We don't deliver to {country}, so I can't send order {self.n} there.",
+            "We deliver to all EU countries, the United Kingdom, Switzerland and Norway: give me an address there, "
+            "or ask me to connect you with our team.",
+        )
+
+    def _return_country_not_supported(self) -> tuple[str, str]:
+        country = country_name(str(self.details.get("country") or ""))
+        return (
+            f"Returns from {country} can't be booked in the chat, so I can't start one for order {self.n}.",
+            TALK_TO_TEAM,
+        )
+
+    def _shop_refused(self) -> tuple[str, str]:
+        what = {
+            Action.CANCEL: "cancel",
+            Action.CHANGE_ADDRESS: "change the delivery address of",
+            Action.RETURN: "book a return for",
+        }[self.action]
+        return f"Our shop system wouldn't let me {what} order {self.n}.", TALK_TO_TEAM

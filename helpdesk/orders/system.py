@@ -1,0 +1,125 @@
+"""The interface every order back end implements, and the errors it raises.
+
+Callers (the Rasa form actions, the agent console's context panel) handle exactly these:
+
+- ``OrderNotFound`` / ``CustomerNotFound``: nothing with that number or id. For customers, say the
+  same thing as for a failed identity check (see ``identity.verify_access``).
+- ``BackendError``: the shop system is down, slow or answered nonsense. Hand off with reason
+  ``backend_error``; ``str(exc)`` is for logs, not for the customer.
+- ``PolicyRefusal``: the shop's rules forbid the change. Show ``message_for_customer`` (why) and
+  ``alternative`` (what they can do instead); ``reason_code`` is stable for stories and analytics.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from helpdesk.orders.model import Address, Customer, Order, RefundStatus, ReturnRequest
+
+if TYPE_CHECKING:
+    from helpdesk.orders.policy import OrderPolicy
+
+HANDOFF_BACKEND_ERROR = "backend_error"
+DEFAULT_LIST_LIMIT = 5
+MAX_LIST_LIMIT = 50
+
+
+class OrderSystemError(Exception):
+    """Base class of everything an order system raises on purpose."""
+
+
+class OrderNotFound(OrderSystemError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"no order with number {number!r}")
+        self.number = number
+
+
+class CustomerNotFound(OrderSystemError):
+    def __init__(self, customer_id: str) -> None:
+        super().__init__(f"no customer with id {customer_id!r}")
+        self.customer_id = customer_id
+
+
+class BackendError(OrderSystemError):
+    """The order system could not answer (down, timed out, 5xx, malformed data). Hand off."""
+
+    handoff_reason = HANDOFF_BACKEND_ERROR
+
+
+class PolicyRefusal(OrderSystemError):
+    """The shop's policy does not allow the requested change."""
+
+    def __init__(
+        self, reason_code: str, message_for_customer: str, alternative: str, order_number: str | None = None
+    ) -> None:
+        super().__init__(f"{reason_code}: {message_for_customer}")
+        self.reason_code = reason_code
+        self.message_for_customer = message_for_customer
+        self.alternative = alternative
+        self.order_number = order_number
+
+    @property
+    def text(self) -> str:
+        """Why, then what they can do: one reply for the chat."""
+        return f"{self.message_for_customer} {self.alternative}".strip()
+
+
+class OrderSystem(ABC):
+    """Read and change a shop's orders. All methods are coroutines; implementations are async-safe."""
+
+    @property
+    @abstractmethod
+    def policy(self) -> OrderPolicy:
+        """The rules this system enforces; callers may ask it in advance (e.g. before confirming)."""
+
+    @abstractmethod
+    async def get_order(self, number: str) -> Order:
+        """The order with this 6-digit number. Raises OrderNotFound (also for malformed numbers)."""
+
+    @abstractmethod
+    async def list_orders(self, customer_id: str, limit: int = DEFAULT_LIST_LIMIT) -> list[Order]:
+        """The customer's most recent orders, newest first, at most ``limit`` (1..50)."""
+
+    @abstractmethod
+    async def find_customer(self, email: str) -> Customer | None:
+        """The customer with this e-mail (case-insensitive), or None."""
+
+    @abstractmethod
+    async def get_customer(self, customer_id: str) -> Customer:
+        """The customer with this id. Raises CustomerNotFound."""
+
+    @abstractmethod
+    async def cancel(self, number: str) -> Order:
+        """Cancel the order; returns it as it is now. Raises PolicyRefusal when it can't be cancelled."""
+
+    @abstractmethod
+    async def change_address(self, number: str, address: Address) -> Order:
+        """Change the delivery address; returns the updated order. Raises PolicyRefusal."""
+
+    @abstractmethod
+    async def create_return(self, number: str, skus: Sequence[str] | None = None) -> ReturnRequest:
+        """Book a return of these lines (None: every returnable line). Raises PolicyRefusal."""
+
+    @abstractmethod
+    async def refund_status(self, number: str) -> RefundStatus:
+        """Where the order's refund stands (RefundState.NONE when there is none)."""
+
+    async def aclose(self) -> None:  # noqa: B027 (an optional hook, deliberately not abstract)
+        """Release connections. The default has nothing to release."""
+
+    async def __aenter__(self) -> OrderSystem:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= int(limit) <= MAX_LIST_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIST_LIMIT}, got {limit}")
+    return int(limit)
