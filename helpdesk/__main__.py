@@ -1,24 +1,172 @@
-"""`python -m helpdesk`: run the helpdesk web service."""
+"""`python -m helpdesk`: run the helpdesk web service, migrate its database, manage agent accounts.
+
+    python -m helpdesk                    serve (the default)
+    python -m helpdesk migrate            bring the database schema up to date
+    python -m helpdesk users add NAME [--name "Display Name"] [--role agent|supervisor|admin] [--team T]
+                                          [--max-concurrent N]
+    python -m helpdesk users list
+    python -m helpdesk users disable NAME | enable NAME | password NAME
+    python -m helpdesk users demo         create the demo accounts with fresh passwords and print the logins
+
+Passwords never come from the command line: they are read from the environment variable named by
+--password-env (default HELPDESK_PASSWORD), or prompted for.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
-from helpdesk.app import create_app
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.accounts import (
+    AccountError,
+    add_agent,
+    ensure_demo_accounts,
+    list_agents,
+    set_active,
+    set_password,
+)
 from helpdesk.config import Settings
+from helpdesk.database import create_engine, migrate, session_factory
+from helpdesk.models import ROLE_AGENT, ROLES
+
+T = TypeVar("T")
+PASSWORD_ENV = "HELPDESK_PASSWORD"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="helpdesk", description="Run the helpdesk web service.")
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve"])
-    parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+def _serve(settings: Settings) -> int:
+    from helpdesk.app import create_app
+
     logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would carry the Rasa token
-    settings = Settings.from_env()
     app = create_app(settings)
     app.run(host=settings.host, port=settings.port, single_process=True, access_log=False, motd=False)
     return 0
+
+
+def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    migrate(settings.database_url)
+
+    async def run() -> T:
+        engine = create_engine(settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _password(env_name: str, confirm: bool = True) -> str:
+    from_env = os.environ.get(env_name)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise AccountError(f"no password: set {env_name} or run this in a terminal to be asked")
+    first = getpass.getpass("Password: ")
+    if confirm and getpass.getpass("Password again: ") != first:
+        raise AccountError("the passwords differ")
+    return first
+
+
+def _users(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "add":
+        password = _password(args.password_env)
+        agent = _with_session(
+            settings,
+            lambda s: add_agent(
+                s,
+                args.username,
+                password,
+                display_name=args.name,
+                role=args.role,
+                team=args.team,
+                max_concurrent=args.max_concurrent or settings.default_max_concurrent,
+            ),
+        )
+        print(f"added {agent.role} {agent.username} ({agent.display_name})")
+    elif args.action == "list":
+        agents = _with_session(settings, list_agents)
+        print(f"{'username':<20} {'name':<24} {'role':<11} {'team':<12} {'max':>3}  status")
+        for agent in agents:
+            status = "active" if agent.active else "disabled"
+            team = agent.team or "-"
+            print(
+                f"{agent.username:<20} {agent.display_name:<24} {agent.role:<11} {team:<12} "
+                f"{agent.max_concurrent:>3}  {status}"
+            )
+    elif args.action in ("disable", "enable"):
+        agent = _with_session(settings, lambda s: set_active(s, args.username, args.action == "enable"))
+        print(f"{agent.username} is {'active' if agent.active else 'disabled'}")
+    elif args.action == "password":
+        password = _password(args.password_env)
+        agent = _with_session(settings, lambda s: set_password(s, args.username, password))
+        print(f"new password set for {agent.username}; their sessions ended")
+    elif args.action == "demo":
+        shared = os.environ.get("HELPDESK_DEMO_PASSWORD") or None
+        logins = _with_session(settings, lambda s: ensure_demo_accounts(s, shared))
+        print(f"Agent console: {settings.public_url.rstrip('/')}/agent — demo logins:")
+        for demo, password in logins:
+            print(f"  {demo.role:<11} {demo.username:<8} password: {password}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    # allow_abbrev=False: "--password" must not be taken for "--password-env"
+    root = argparse.ArgumentParser(
+        prog="helpdesk", description="The helpdesk web service and its administration.", allow_abbrev=False
+    )
+    commands = root.add_subparsers(dest="command")
+    commands.add_parser("serve", help="run the web service (the default)")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    users = commands.add_parser("users", help="agent accounts", allow_abbrev=False).add_subparsers(
+        dest="action", required=True
+    )
+    add = users.add_parser(
+        "add", help="add an account (password from $HELPDESK_PASSWORD or a prompt)", allow_abbrev=False
+    )
+    add.add_argument("username")
+    add.add_argument("--name", help="display name shown to customers")
+    add.add_argument("--role", choices=ROLES, default=ROLE_AGENT)
+    add.add_argument("--team")
+    add.add_argument("--max-concurrent", type=int, help="chats at once (default: $AGENT_MAX_CONCURRENT or 3)")
+    users.add_parser("list", help="list accounts", allow_abbrev=False)
+    for action in ("disable", "enable", "password"):
+        users.add_parser(action, help=f"{action} an account", allow_abbrev=False).add_argument("username")
+    users.add_parser(
+        "demo", help="create the demo accounts with fresh passwords and print the logins", allow_abbrev=False
+    )
+    for sub in users.choices.values():
+        sub.add_argument(
+            "--password-env", default=PASSWORD_ENV, help=f"environment variable with the password ({PASSWORD_ENV})"
+        )
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    command = args.command or "serve"
+    if command == "serve":
+        return _serve(settings)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        if command == "migrate":
+            migrate(settings.database_url)
+            print("database schema is up to date")
+            return 0
+        return _users(args, settings)
+    except AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -16,11 +17,17 @@ from sanic.response import HTTPResponse, file
 from sanic.response import html as html_response
 from sanic.response import json as json_response
 
-from helpdesk.chat import BotDown, ChatService, ConversationNotFound
+from helpdesk.agent_api import install_agent_api
+from helpdesk.chat import Background, BotDown, ChatService, ConversationLocks, ConversationNotFound, RatingRefused
 from helpdesk.config import Settings
-from helpdesk.database import create_engine, create_schema, session_factory
+from helpdesk.context import ContextService, KnowledgeClient
+from helpdesk.database import create_engine, migrate, session_factory
+from helpdesk.desk import Desk
+from helpdesk.queue import QueueNotifier
 from helpdesk.rasa_client import BotUnavailable, RasaClient
 from helpdesk.ratelimit import RateLimiter
+from helpdesk.realtime import Events, MemoryHub, Presence
+from helpdesk.sockets import install_sockets
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -34,6 +41,18 @@ PREFLIGHT_HEADERS = {
     "Access-Control-Max-Age": "600",
 }
 CSP_HEADERS = {"Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff"}
+CONSOLE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": CONSOLE_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-cache",
+}
+CONSOLE_ASSETS = {"agent.js": "application/javascript; charset=utf-8", "agent.css": "text/css; charset=utf-8"}
+MAX_COMMENT_CHARS = 1000
 _markdown = MarkdownIt("commonmark", {"html": False})
 
 
@@ -43,6 +62,26 @@ def error(message: str, status: int, **headers: str) -> HTTPResponse:
 
 class BadRequest(Exception):
     pass
+
+
+def parse_rating(request: Request) -> tuple[int, str | None]:
+    """Validate a POST /api/chat/<id>/rating body: {"score": 1-5, "comment": optional text}."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("the request body must be valid JSON") from exc
+    if not isinstance(body, dict):
+        raise BadRequest('the request body must be a JSON object like {"score": 5, "comment": "thanks"}')
+    score = body.get("score")
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise BadRequest("score must be a whole number from 1 to 5")
+    comment = body.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise BadRequest("comment must be a string")
+    comment = (comment or "").strip() or None
+    if comment is not None and len(comment) > MAX_COMMENT_CHARS:
+        raise BadRequest(f"comment is too long: the limit is {MAX_COMMENT_CHARS} characters")
+    return score, comment
 
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -100,15 +139,32 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
 
     @app.before_server_start
     async def _start(app: Sanic) -> None:
+        await asyncio.to_thread(migrate, settings.database_url)
         app.ctx.engine = create_engine(settings.database_url)
-        await create_schema(app.ctx.engine)
+        app.ctx.sessions = sessions = session_factory(app.ctx.engine)
         app.ctx.bot = RasaClient(settings.rasa_url, settings.rasa_token, settings.actions_url, settings.rasa_timeout)
-        app.ctx.chat = ChatService(session_factory(app.ctx.engine), app.ctx.bot)
+        app.ctx.knowledge = KnowledgeClient(
+            settings.actions_url, settings.rasa_url, settings.rasa_token, settings.rasa_timeout
+        )
+        app.ctx.hub = MemoryHub()
+        app.ctx.events = events = Events(app.ctx.hub)
+        app.ctx.presence = presence = Presence()
+        app.ctx.background = Background()
+        locks = ConversationLocks()
+        context = ContextService(sessions, app.ctx.knowledge, events)
+        queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat)
+        app.ctx.chat = ChatService(sessions, app.ctx.bot, events, queue, context, locks, app.ctx.background)
+        app.ctx.desk = Desk(sessions, events, queue, context, app.ctx.knowledge, locks, presence, settings.public_url)
 
     @app.after_server_stop
     async def _stop(app: Sanic) -> None:
+        await app.ctx.background.drain()
         await app.ctx.bot.close()
+        await app.ctx.knowledge.close()
         await app.ctx.engine.dispose()
+
+    install_agent_api(app, settings)
+    install_sockets(app, settings, read_limit)
 
     def limited(
         request: Request, conversation_id: str | None, per_address: RateLimiter = address_limit
@@ -138,6 +194,10 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
 
     @app.options("/api/chat/<conversation_id:str>/messages")
     async def messages_preflight(request: Request, conversation_id: str) -> HTTPResponse:
+        return HTTPResponse(status=204, headers=PREFLIGHT_HEADERS)
+
+    @app.options("/api/chat/<conversation_id:str>/rating")
+    async def rating_preflight(request: Request, conversation_id: str) -> HTTPResponse:
         return HTTPResponse(status=204, headers=PREFLIGHT_HEADERS)
 
     @app.get("/healthz")
@@ -185,10 +245,27 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
         except ValueError:
             return error("after must be a message id (an integer)", 400)
         try:
-            mode, rows = await app.ctx.chat.history(conversation_id, after)
+            _, rows = await app.ctx.chat.history(conversation_id, after)
+            status = await app.ctx.chat.status(conversation_id)
         except ConversationNotFound:
             return error("unknown conversation_id", 404)
-        return json_response({"conversation_id": conversation_id, "mode": mode, "messages": rows})
+        return json_response({"conversation_id": conversation_id, **status.to_json(), "messages": rows})
+
+    @app.post("/api/chat/<conversation_id:str>/rating")
+    async def rating(request: Request, conversation_id: str) -> HTTPResponse:
+        if (refused := limited(request, conversation_id)) is not None:
+            return refused
+        try:
+            score, comment = parse_rating(request)
+        except BadRequest as exc:
+            return error(str(exc), 400)
+        try:
+            stored = await app.ctx.chat.rate(conversation_id, score, comment)
+        except ConversationNotFound:
+            return error("unknown conversation_id", 404)
+        except RatingRefused:
+            return error("there is no resolved chat to rate here (or it is rated already)", 409)
+        return json_response({"conversation_id": conversation_id, "score": stored.score}, status=201)
 
     @app.get("/help/<faq_id:str>")
     async def help_page(request: Request, faq_id: str) -> HTTPResponse:
@@ -204,6 +281,16 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
     @app.get("/")
     async def shop(request: Request) -> HTTPResponse:
         return await file(STATIC / "shop.html", headers=CSP_HEADERS)
+
+    @app.get("/agent")
+    async def console(request: Request) -> HTTPResponse:
+        return await file(STATIC / "agent.html", headers=CONSOLE_HEADERS)
+
+    @app.get("/agent/<asset:str>")
+    async def console_asset(request: Request, asset: str) -> HTTPResponse:
+        if asset not in CONSOLE_ASSETS:
+            return error("not found", 404)
+        return await file(STATIC / asset, mime_type=CONSOLE_ASSETS[asset], headers=CONSOLE_HEADERS)
 
     @app.get("/widget.js")
     async def widget(request: Request) -> HTTPResponse:

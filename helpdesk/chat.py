@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+import weakref
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.context import ContextService
 from helpdesk.models import (
     MODE_AGENT,
     MODE_BOT,
     MODE_CLOSED,
     MODE_QUEUED,
+    Assignment,
     Conversation,
     Handoff,
     Message,
+    Rating,
+    utcnow,
 )
+from helpdesk.queue import QueueNotifier, position_of
 from helpdesk.rasa_client import BotTurn, BotUnavailable, RasaClient
+from helpdesk.realtime import Events
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +38,46 @@ WIDGET_PAYLOADS = {"/request_human": "Talk to a person"}
 
 class ConversationNotFound(Exception):
     pass
+
+
+class RatingRefused(Exception):
+    """Nothing to rate: the conversation was not resolved by an agent, or it is rated already."""
+
+
+class ConversationLocks:
+    """One lock per conversation: its messages are stored, and announced, one at a time, so their ids
+    reach every listener in order."""
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def __call__(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        return lock
+
+
+class Background:
+    """Fire-and-forget tasks that are kept referenced until done, and whose failures are logged."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(lambda t: self._done(t, what))
+
+    def _done(self, task: asyncio.Task[Any], what: str) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s failed", what, exc_info=task.exception())
+
+    async def drain(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 @dataclass
@@ -98,14 +147,57 @@ async def _customer_text(session: AsyncSession, conversation_id: str, text: str)
     return text, plain
 
 
+@dataclass
+class ChatStatus:
+    """What the widget needs besides the transcript."""
+
+    mode: str
+    queue_position: int | None = None
+    estimated_wait_seconds: int | None = None
+    rating_pending: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        queue = None
+        if self.queue_position is not None:
+            queue = {"position": self.queue_position, "estimated_wait_seconds": self.estimated_wait_seconds}
+        return {"mode": self.mode, "queue": queue, "rating_pending": self.rating_pending}
+
+
+async def resolved_assignment(session: AsyncSession, conversation: Conversation) -> Assignment | None:
+    """The agent's stint that closed this conversation, if it was closed by an agent and is not rated yet."""
+    if conversation.mode != MODE_CLOSED:
+        return None
+    assignment = await session.scalar(
+        select(Assignment).where(Assignment.conversation_id == conversation.id).order_by(Assignment.id.desc()).limit(1)
+    )
+    if assignment is None or assignment.end_reason != "resolved":
+        return None
+    rated = await session.scalar(select(Rating.id).where(Rating.assignment_id == assignment.id))
+    return None if rated is not None else assignment
+
+
 class ChatService:
-    def __init__(self, sessions: async_sessionmaker, bot: RasaClient) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        bot: RasaClient,
+        events: Events,
+        queue: QueueNotifier,
+        context: ContextService,
+        locks: ConversationLocks,
+        background: Background,
+    ) -> None:
         self.sessions = sessions
         self.bot = bot
+        self.events = events
+        self.queue = queue
+        self.context = context
+        self.locks = locks
+        self.background = background
 
-    async def _conversation(self, session: AsyncSession, conversation_id: str | None) -> Conversation:
+    async def _conversation(self, session: AsyncSession, conversation_id: str | None, new_id: str) -> Conversation:
         if conversation_id is None:
-            conversation = Conversation(id=new_conversation_id(), mode=MODE_BOT)
+            conversation = Conversation(id=new_id, mode=MODE_BOT)
             session.add(conversation)
             return conversation
         conversation = await session.get(Conversation, conversation_id)
@@ -113,24 +205,41 @@ class ChatService:
             raise ConversationNotFound(conversation_id)
         return conversation
 
+    async def announce(self, conversation: Conversation, message: Message) -> None:
+        await self.events.message(
+            conversation.id, conversation.assigned_agent_id, conversation.mode, message.to_public(), message.to_agent()
+        )
+
     async def handle(self, conversation_id: str | None, text: str, client_id: str | None = None) -> ChatResult:
         async with self.sessions() as session:
-            conversation = await self._conversation(session, conversation_id)
-            if conversation.mode == MODE_CLOSED:
-                conversation.mode = MODE_BOT  # a new message after closing starts a new bot episode
-            shown, to_bot = await _customer_text(session, conversation.id, text)
-            customer_message = await self._stored_once(session, conversation.id, client_id)
-            if customer_message is None:
-                customer_message = Message(
-                    conversation_id=conversation.id,
-                    sender="customer",
-                    text=shown,
-                    payload=to_bot if to_bot != shown else None,
-                    client_id=client_id,
-                )
-                session.add(customer_message)
-            await session.commit()  # stored before it is answered
+            lock_id = conversation_id or new_conversation_id()
+            async with self.locks(lock_id):
+                conversation = await self._conversation(session, conversation_id, lock_id)
+                if conversation.mode == MODE_CLOSED:
+                    conversation.mode = MODE_BOT  # a new message after closing starts a new bot episode
+                shown, to_bot = await _customer_text(session, conversation.id, text)
+                customer_message = await self._stored_once(session, conversation.id, client_id)
+                fresh = customer_message is None
+                if customer_message is None:
+                    customer_message = Message(
+                        conversation_id=conversation.id,
+                        sender="customer",
+                        text=shown,
+                        payload=to_bot if to_bot != shown else None,
+                        client_id=client_id,
+                    )
+                    session.add(customer_message)
+                await session.commit()  # stored before it is answered
+                if fresh:
+                    await self.announce(conversation, customer_message)
             if conversation.mode in (MODE_QUEUED, MODE_AGENT):
+                if fresh and conversation.mode == MODE_QUEUED:
+                    await self.events.queue_changed()  # the consoles' queue shows the latest words
+                if fresh:
+                    self.background.spawn(
+                        self.context.fill_turn(conversation.id, customer_message.id, conversation.assigned_agent_id),
+                        f"FAQ candidates for message {customer_message.id}",
+                    )
                 return ChatResult(conversation.id, conversation.mode)
 
             try:
@@ -138,8 +247,16 @@ class ChatService:
             except BotUnavailable as exc:
                 log.error("conversation %s: bot unavailable: %s", conversation.id, exc)
                 raise BotDown(conversation.id, str(exc)) from exc
-            await self._store_turn(session, conversation, customer_message, turn)
+            async with self.locks(conversation.id):
+                await self._store_turn(session, conversation, customer_message, turn)
+            if turn.handoff is not None:
+                await self.queue.changed()
+                self.background.spawn(self._after_handoff(conversation.id), f"context of {conversation.id}")
             return ChatResult(conversation.id, conversation.mode, turn.replies, turn.nlu, turn.faq, turn.handoff)
+
+    async def _after_handoff(self, conversation_id: str) -> None:
+        if await self.context.ensure(conversation_id):
+            await self.queue.changed()  # the customer turned out to be VIP: the order moved
 
     @staticmethod
     async def _stored_once(session: AsyncSession, conversation_id: str, client_id: str | None) -> Message | None:
@@ -153,22 +270,32 @@ class ChatService:
     async def _store_turn(
         self, session: AsyncSession, conversation: Conversation, customer_message: Message, turn: BotTurn
     ) -> None:
+        await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
         customer_message.nlu = turn.nlu
+        replies = []
         for index, reply in enumerate(turn.replies):
-            session.add(
-                Message(
-                    conversation_id=conversation.id,
-                    sender="bot",
-                    text=reply["text"],
-                    buttons=reply["buttons"] or None,
-                    faq=turn.faq if index == 0 else None,
-                )
+            message = Message(
+                conversation_id=conversation.id,
+                sender="bot",
+                text=reply["text"],
+                buttons=reply["buttons"] or None,
+                faq=turn.faq if index == 0 else None,
             )
+            session.add(message)
+            replies.append(message)
         if turn.handoff is not None:
             reason = str(turn.handoff.get("reason") or "unspecified")[:32]
             conversation.mode = MODE_QUEUED
+            conversation.queued_at = utcnow()
+            conversation.assigned_agent_id = None
+            conversation.team = None
+            conversation.slots = None  # gathered afresh for this handoff
             session.add(Handoff(conversation_id=conversation.id, reason=reason))
         await session.commit()
+        for message in replies:
+            await self.announce(conversation, message)
+        if turn.handoff is not None:
+            await self.events.mode(conversation.id, conversation.mode, None)
 
     async def history(self, conversation_id: str, after: int = 0) -> tuple[str, list[dict[str, Any]]]:
         async with self.sessions() as session:
@@ -181,3 +308,36 @@ class ChatService:
                 .order_by(Message.id)
             )
             return conversation.mode, [m.to_public() for m in rows]
+
+    async def status(self, conversation_id: str) -> ChatStatus:
+        async with self.sessions() as session:
+            conversation = await session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
+            status = ChatStatus(conversation.mode)
+            if conversation.mode == MODE_QUEUED:
+                status.queue_position = await position_of(session, conversation_id)
+                if status.queue_position is not None:
+                    status.estimated_wait_seconds = self.queue.estimate(status.queue_position)
+            status.rating_pending = await resolved_assignment(session, conversation) is not None
+            return status
+
+    async def rate(self, conversation_id: str, score: int, comment: str | None) -> Rating:
+        async with self.sessions() as session, self.locks(conversation_id):
+            conversation = await session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
+            assignment = await resolved_assignment(session, conversation)
+            if assignment is None:
+                raise RatingRefused(conversation_id)
+            rating = Rating(
+                conversation_id=conversation_id,
+                assignment_id=assignment.id,
+                agent_id=assignment.agent_id,
+                score=score,
+                comment=comment,
+            )
+            session.add(rating)
+            await session.commit()
+        await self.events.rating(conversation_id, pending=False)
+        return rating

@@ -29,6 +29,17 @@ def _float(name: str, default: float) -> float:
         raise ValueError(f"environment variable {name} must be a number, got {raw!r}") from exc
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"environment variable {name} must be true or false, got {raw!r}")
+
+
 def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'helpdesk.db'}"
 
@@ -49,6 +60,18 @@ class Settings:
     rate_per_conversation: int = 30
     # sites allowed to embed the widget (CORS on /api/chat); "*" for any
     widget_origins: tuple[str, ...] = ("*",)
+    # where customers reach the helpdesk (links in suggested replies)
+    public_url: str = "http://127.0.0.1:8080"
+    # agent console sessions: lifetime, and the cookie's Secure flag (turn it on behind HTTPS)
+    session_hours: float = 12.0
+    cookie_secure: bool = False
+    # failed logins allowed per 15 minutes, per account name and per client address
+    login_failures_per_user: int = 5
+    login_failures_per_address: int = 30
+    # chats an agent may hold at once unless their account says otherwise
+    default_max_concurrent: int = 3
+    # the customer's estimated wait: this many seconds per conversation ahead, shared by the agents online
+    queue_seconds_per_chat: int = 120
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,4 +89,11 @@ class Settings:
             rate_per_address=_int("RATE_PER_ADDRESS", 120),
             rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
             widget_origins=tuple(o.strip() for o in os.environ.get("WIDGET_ORIGINS", "*").split(",") if o.strip()),
+            public_url=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{_int('HELPDESK_PORT', 8080)}",
+            session_hours=_float("AGENT_SESSION_HOURS", 12.0),
+            cookie_secure=_bool("AGENT_COOKIE_SECURE", False),
+            login_failures_per_user=_int("LOGIN_FAILURES_PER_USER", 5),
+            login_failures_per_address=_int("LOGIN_FAILURES_PER_ADDRESS", 30),
+            default_max_concurrent=_int("AGENT_MAX_CONCURRENT", 3),
+            queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
         )

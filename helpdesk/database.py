@@ -1,16 +1,25 @@
-"""Async engine and sessions for the configured database URL."""
+"""Async engine and sessions for the configured database URL, and the schema migrations (Alembic)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from sqlalchemy import event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
-from helpdesk.models import Base
+log = logging.getLogger(__name__)
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
+SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+LEGACY_REVISION = "0001"  # the schema create_all made before migrations existed
+MIGRATION_LOCK = 7_340_311  # PostgreSQL advisory lock: one process migrates at a time
 
 
 def async_url(url: str) -> str:
@@ -21,12 +30,24 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def sync_url(url: str) -> str:
+    """The same database with a synchronous driver (sqlite3 / psycopg), for migrations and the CLI."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    parsed = parsed.set(drivername=SYNC_DRIVERS.get(backend, parsed.drivername))
+    return parsed.render_as_string(hide_password=False)
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def create_engine(url: str) -> AsyncEngine:
     url = async_url(url)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    _ensure_sqlite_dir(url)
+    if make_url(url).get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -41,10 +62,49 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
-async def create_schema(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-
-
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str, connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _stamp_legacy(connection: Connection, config: Config) -> None:
+    """A database made by create_all before migrations existed: record it as the initial revision."""
+    tables = set(inspect(connection).get_table_names())
+    if "conversations" in tables and "alembic_version" not in tables:
+        log.info("database predates migrations: stamping it at revision %s", LEGACY_REVISION)
+        command.stamp(config, LEGACY_REVISION)
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the database schema to `revision` (blocking: run it in a thread from async code)."""
+    url = sync_url(url)
+    _ensure_sqlite_dir(url)
+    engine = create_sync_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            config = alembic_config(url, connection)
+            _stamp_legacy(connection, config)
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def current_revision(url: str) -> str | None:
+    engine = create_sync_engine(sync_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            if "alembic_version" not in inspect(connection).get_table_names():
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()

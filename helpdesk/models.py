@@ -1,11 +1,14 @@
-"""Stored conversations, messages and handoffs (SQLAlchemy; SQLite by default, PostgreSQL by URL)."""
+"""Stored conversations, messages, handoffs and the agent side (SQLAlchemy; SQLite by default, PostgreSQL by URL).
+
+The schema is owned by the Alembic migrations in helpdesk/migrations: change a model, add a revision.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -13,8 +16,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(value: datetime) -> datetime:
+    """SQLite hands timezone-aware columns back naive; they were stored as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+}
+
+
 class Base(DeclarativeBase):
-    pass
+    metadata = MetaData(naming_convention=NAMING)
 
 
 MODE_BOT = "bot"
@@ -22,6 +37,14 @@ MODE_QUEUED = "queued"
 MODE_AGENT = "agent"
 MODE_CLOSED = "closed"
 MODES = (MODE_BOT, MODE_QUEUED, MODE_AGENT, MODE_CLOSED)
+
+TIER_STANDARD = "standard"
+TIER_VIP = "vip"
+
+ROLE_AGENT = "agent"
+ROLE_SUPERVISOR = "supervisor"
+ROLE_ADMIN = "admin"
+ROLES = (ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN)
 
 
 class Conversation(Base):
@@ -32,6 +55,13 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(32), default="web")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # the agent side: priority, who has it, what the bot knew
+    customer_tier: Mapped[str] = mapped_column(String(16), default=TIER_STANDARD, server_default=TIER_STANDARD)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True, index=True)
+    team: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a transfer to a team
+    slots: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # the bot's slots at handoff
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")
     handoffs: Mapped[list[Handoff]] = relationship(back_populates="conversation", order_by="Handoff.id")
@@ -52,6 +82,9 @@ class Message(Base):
     buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
     nlu: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     faq: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # customer turns: the FAQ engine's candidates for this text ({"decision", "candidates"}), kept for the agent
+    faq_candidates: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)  # who wrote it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
@@ -63,7 +96,19 @@ class Message(Base):
             "sender": self.sender,
             "text": self.text,
             "buttons": self.buttons or [],
-            "created_at": self.created_at.isoformat(),
+            "created_at": aware(self.created_at).isoformat(),
+        }
+
+    def to_agent(self, author: str | None = None) -> dict[str, Any]:
+        """The message with what the bot understood (customer turns) and who wrote it (agent messages)."""
+        return {
+            **self.to_public(),
+            "payload": self.payload,
+            "nlu": self.nlu,
+            "faq": self.faq,
+            "faq_candidates": self.faq_candidates,
+            "agent_id": self.agent_id,
+            "author": author,
         }
 
 
@@ -76,3 +121,99 @@ class Handoff(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="handoffs")
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_AGENT)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    team: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    max_concurrent: Mapped[int] = mapped_column(Integer, default=3)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def can_supervise(self) -> bool:
+        return self.role in (ROLE_SUPERVISOR, ROLE_ADMIN)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role,
+            "team": self.team,
+            "max_concurrent": self.max_concurrent,
+            "active": self.active,
+        }
+
+
+class AgentSession(Base):
+    """A logged-in console. Only a hash of the cookie's token is stored."""
+
+    __tablename__ = "agent_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    agent: Mapped[Agent] = relationship()
+
+
+class Assignment(Base):
+    """One agent's stint on a conversation: claimed or transferred in, ended by resolve, hand-back or transfer."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # resolved | handed_back | transferred
+
+
+class Note(Base):
+    """An agent's internal note: never shown to the customer."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Rating(Base):
+    """The customer's 1-5 rating after an agent resolved their conversation (one per resolved assignment)."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), nullable=True, unique=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CannedReply(Base):
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text, "updated_at": aware(self.updated_at).isoformat()}

@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\n  Ready in {time.monotonic() - started:.0f} s.\n"
             f"  Demo shop with the chat widget: {stack.url}/\n"
+            f"  Agent console:                  {stack.url}/agent\n"
             f"  Chat API:                       {stack.url}/api/chat\n"
             f"  Health:                         {stack.url}/healthz\n"
             f"  Rasa: http://127.0.0.1:{stack.ports.rasa}   actions: http://127.0.0.1:{stack.ports.actions}\n"

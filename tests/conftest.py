@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -42,6 +43,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             # the suite sends many messages from one address; limits have their own test
             "RATE_PER_ADDRESS": "100000",
             "RATE_PER_CONVERSATION": "100000",
+            # a fresh demo shop for the session (the order flows change orders), and the secret the
+            # shop's website would sign customer identity tokens with
+            "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
+            "IDENTITY_SECRET": secrets.token_hex(32),
         },
     )
     running.workdir = workdir  # type: ignore[attr-defined]
@@ -130,3 +135,59 @@ def pg_helpdesk(stack: Stack) -> Iterator[tuple[str, str]]:
         process.wait(15)
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@dataclass(frozen=True)
+class AgentLogin:
+    username: str
+    password: str
+    role: str
+    team: str | None
+    max_concurrent: int
+
+
+TEST_AGENTS = (
+    # username, role, team, max concurrent chats
+    ("ava", "agent", "orders", 50),
+    ("ben", "agent", "returns", 50),
+    ("sue", "supervisor", None, 50),
+    ("cap", "agent", None, 1),
+)
+
+
+def add_agent_accounts(database_url: str, specs: tuple[tuple[str, str, str | None, int], ...]) -> dict[str, AgentLogin]:
+    """Agent accounts written straight into a helpdesk database (migrated first), with random passwords."""
+    import asyncio
+
+    from helpdesk.accounts import add_agent
+    from helpdesk.database import create_engine, migrate, session_factory
+
+    migrate(database_url)
+    logins = {u: AgentLogin(u, secrets.token_urlsafe(12), r, t, m) for u, r, t, m in specs}
+
+    async def create() -> None:
+        engine = create_engine(database_url)
+        try:
+            async with session_factory(engine)() as session:
+                for login in logins.values():
+                    await add_agent(
+                        session,
+                        login.username,
+                        login.password,
+                        display_name=login.username.title() + " Tester",
+                        role=login.role,
+                        team=login.team,
+                        max_concurrent=login.max_concurrent,
+                    )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(create())
+    return logins
+
+
+@pytest.fixture(scope="session")
+def agent_accounts(stack: Stack) -> dict[str, AgentLogin]:
+    """Agents in the running stack's database: ava (team orders), ben (team returns), sue (supervisor),
+    cap (at most one chat at a time)."""
+    return add_agent_accounts(stack.env["DATABASE_URL"], TEST_AGENTS)

@@ -3,7 +3,10 @@
  * Optional attributes: data-title, data-greeting, data-open="true", data-color.
  * Page elements with a data-open-chat attribute open the chat when clicked.
  * Security: every message is rendered as text (createTextNode / textContent); links are
- * <a> elements built only from URLs that parse as http: or https:. */
+ * <a> elements built only from URLs that parse as http: or https:.
+ * While a person handles the chat (queued / agent) a WebSocket brings their messages, typing and the
+ * queue position live; it resumes after the last message id it saw, and HTTP polling takes over
+ * whenever the socket is unavailable. After an agent resolves the chat, a 1-5 rating is asked. */
 (function () {
   "use strict";
   if (window.LarkspurChat || document.getElementById("larkspur-chat-host")) return;
@@ -17,6 +20,9 @@
   const OPEN_KEY = "larkspur-chat.open";
   const MAX = 2000;
   const POLL_MS = 2000;
+  const TYPING_SHOW_MS = 6000; // an agent's typing indicator without news fades after this
+  const TYPING_SEND_MS = 2000; // at most one "customer is typing" signal per this interval
+  const WS_GIVE_UP = [4400, 4403, 4404]; // the server refuses this socket: poll instead
   const TIMEOUT_MS = 60000;
   const attr = (n) => script.getAttribute("data-" + n);
   const TITLE = attr("title") || "Chat with us";
@@ -93,6 +99,13 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
 .send:disabled{opacity:.35;cursor:default}
 .count{font-size:11px;color:#6b6f80;text-align:right;padding:4px 4px 0}
 .count.over{color:#b42318;font-weight:600}
+.rating .text{display:flex;flex-direction:column;gap:8px;align-items:stretch;text-align:left;max-width:300px}
+.stars{display:flex;gap:4px;justify-content:center}
+.stars button{background:#fff;border:1.5px solid #d8d6e6;border-radius:10px;width:42px;height:38px;font-size:20px;line-height:1;color:#b7b3cc;padding:0}
+.stars button.on{color:#e8a317;border-color:#e8a317}
+.rating textarea{min-height:52px;font-size:13px}
+.rating .submit{background:var(--a);color:#fff;border:0;border-radius:10px;padding:7px 12px}
+.rating .submit:disabled{opacity:.4;cursor:default}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){
  .panel{top:0;left:0;right:0;bottom:0;width:100vw;height:100%;max-height:none;border-radius:0}
@@ -143,6 +156,16 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     chain: Promise.resolve(),
     pollTimer: null,
     polling: false,
+    ws: null,
+    wsLive: false,
+    wsRetry: 0,
+    wsTimer: null,
+    wsRefused: false,
+    agentTyping: null, // the typing agent's name
+    agentTypingTimer: null,
+    typingSent: 0,
+    queue: null, // {position, estimated_wait_seconds}
+    rating: null, // the rating prompt entry
     loaded: false,
     quick: null,
     unread: 0,
@@ -295,9 +318,19 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     return e;
   }
   function setTyping() {
-    const show = state.inflight > 0 && state.mode !== "queued" && state.mode !== "agent";
+    const person = state.mode === "queued" || state.mode === "agent";
+    const botTyping = state.inflight > 0 && !person;
+    const agentTyping = person && !!state.agentTyping;
+    const show = botTyping || agentTyping;
+    ui.typing.setAttribute("aria-label", agentTyping ? state.agentTyping + " is typing" : "The assistant is typing");
     ui.typing.hidden = !show;
     if (show) scrollDown(true);
+  }
+  function setAgentTyping(name) {
+    clearTimeout(state.agentTypingTimer);
+    state.agentTyping = name || null;
+    if (name) state.agentTypingTimer = setTimeout(() => setAgentTyping(null), TYPING_SHOW_MS);
+    setTyping();
   }
   const STATUS = {
     bot: "Virtual assistant",
@@ -305,14 +338,34 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     agent: "You're chatting with our team",
     closed: "Conversation closed",
   };
+  function minutes(seconds) {
+    const m = Math.max(1, Math.round(Number(seconds || 0) / 60));
+    return m === 1 ? "about a minute" : "about " + m + " minutes";
+  }
+  function showStatus() {
+    let text = STATUS[state.mode];
+    const q = state.queue;
+    if (state.mode === "queued" && q && q.position) {
+      text = (q.position === 1 ? "You're next in the queue" : "You're number " + q.position + " in the queue") +
+        (q.estimated_wait_seconds ? " · " + minutes(q.estimated_wait_seconds) : "");
+    }
+    ui.status.textContent = text;
+  }
+  function setQueue(q) {
+    state.queue = q && q.position ? { position: q.position, estimated_wait_seconds: q.estimated_wait_seconds } : null;
+    showStatus();
+  }
   function setMode(mode) {
     if (!STATUS[mode]) mode = "bot";
     state.mode = mode;
-    ui.status.textContent = STATUS[mode];
+    if (mode !== "queued") state.queue = null;
+    if (mode !== "queued" && mode !== "agent") setAgentTyping(null);
+    if (mode !== "closed") removeRating();
+    showStatus();
     ui.human.hidden = mode === "queued" || mode === "agent";
     setTyping();
-    if (mode === "queued" || mode === "agent") startPolling();
-    else stopPolling();
+    if (mode === "queued" || mode === "agent") startLive();
+    else stopLive();
   }
   function setUnread(n) {
     state.unread = n;
@@ -327,6 +380,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     }
   }
   function resetConv() {
+    stopLive();
+    removeRating();
     state.conv = null;
     store.set(KEY, null);
     state.byId.clear();
@@ -385,6 +440,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (full) state.loaded = true;
     merge(data.messages, !full);
     if (data.mode) setMode(data.mode);
+    if ("queue" in data) setQueue(data.queue);
+    if (data.rating_pending) showRating();
   }
   function startPolling() {
     if (state.pollTimer) return;
@@ -401,6 +458,142 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function stopPolling() {
     clearTimeout(state.pollTimer);
     state.pollTimer = null;
+  }
+
+  // ---- live channel (WebSocket), with polling as the fallback ---------------------------------
+  function startLive() {
+    if (!state.conv) return;
+    if (!state.wsLive) startPolling(); // until the socket has caught up (or if it never does)
+    if (state.ws || state.wsRefused || !("WebSocket" in window)) return;
+    clearTimeout(state.wsTimer);
+    const u = new URL("api/chat/" + encodeURIComponent(state.conv) + "/ws", BASE);
+    u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+    if (state.lastId != null) u.searchParams.set("after", String(state.lastId));
+    const conv = state.conv;
+    let ws;
+    try { ws = new WebSocket(u.href); } catch (e) { state.wsRefused = true; return; }
+    state.ws = ws;
+    ws.addEventListener("message", (e) => {
+      if (ws !== state.ws || conv !== state.conv) return;
+      let ev;
+      try { ev = JSON.parse(e.data); } catch (err) { return; }
+      onLive(ev);
+    });
+    ws.addEventListener("close", (e) => {
+      if (ws !== state.ws) return;
+      state.ws = null;
+      state.wsLive = false;
+      if (WS_GIVE_UP.includes(e.code)) state.wsRefused = true;
+      if (state.mode !== "queued" && state.mode !== "agent") return;
+      startPolling();
+      if (!state.wsRefused) {
+        const delay = Math.min(30000, 1000 * 2 ** state.wsRetry++);
+        state.wsTimer = setTimeout(startLive, delay);
+      }
+    });
+  }
+  function stopLive() {
+    clearTimeout(state.wsTimer);
+    stopPolling();
+    const ws = state.ws;
+    state.ws = null;
+    state.wsLive = false;
+    if (ws) ws.close(1000);
+  }
+  function onLive(ev) {
+    if (ev.type === "message" && ev.message) {
+      if (ev.message.sender === "agent") setAgentTyping(null);
+      merge([ev.message], true);
+    } else if (ev.type === "state") {
+      state.wsLive = true;
+      state.wsRetry = 0;
+      stopPolling();
+      setQueue(ev.queue);
+      if (ev.rating_pending) showRating();
+      setMode(ev.mode);
+    } else if (ev.type === "mode") {
+      setMode(ev.mode);
+      if (ev.rating_pending) showRating();
+      else if (ev.mode === "closed") removeRating();
+    } else if (ev.type === "queue") {
+      setQueue(ev);
+    } else if (ev.type === "typing" && ev.who === "agent") {
+      setAgentTyping(ev.typing ? ev.name || "Agent" : null);
+    }
+  }
+  function typingSignal() {
+    const now = Date.now();
+    if (!state.ws || !state.wsLive || now - state.typingSent < TYPING_SEND_MS) return;
+    state.typingSent = now;
+    try { state.ws.send('{"type":"typing","typing":true}'); } catch (e) { /* closing: ignore */ }
+  }
+
+  // ---- rating after an agent resolved the chat ---------------------------------------------
+  function removeRating() {
+    if (state.rating) state.rating.el.remove();
+    state.rating = null;
+  }
+  function showRating() {
+    if (state.rating || !state.conv) return;
+    const entry = addEntry({ sender: "system", text: "", cls: "notice rating", local: true });
+    state.rating = entry;
+    const box = entry.el.querySelector(".text");
+    box.appendChild(el("b", null, "How did we do?"));
+    const stars = el("div", "stars");
+    stars.setAttribute("role", "group");
+    stars.setAttribute("aria-label", "Rate the help you got, from 1 to 5 stars");
+    let score = 0;
+    const buttons = [];
+    for (let i = 1; i <= 5; i++) {
+      const b = el("button", null, "★");
+      b.type = "button";
+      b.setAttribute("aria-label", i + (i === 1 ? " star" : " stars"));
+      b.setAttribute("aria-pressed", "false");
+      b.addEventListener("click", () => {
+        score = i;
+        buttons.forEach((x, j) => {
+          x.classList.toggle("on", j < i);
+          x.setAttribute("aria-pressed", String(j === i - 1));
+        });
+        submitBtn.disabled = false;
+      });
+      buttons.push(b);
+      stars.appendChild(b);
+    }
+    box.appendChild(stars);
+    const comment = el("textarea");
+    comment.maxLength = 1000;
+    comment.placeholder = "Anything to add? (optional)";
+    comment.setAttribute("aria-label", "Comment (optional)");
+    box.appendChild(comment);
+    const submitBtn = el("button", "submit", "Send rating");
+    submitBtn.type = "button";
+    submitBtn.disabled = true;
+    submitBtn.setAttribute("aria-label", "Send rating");
+    const err = el("span", "err");
+    submitBtn.addEventListener("click", async () => {
+      if (!score) return;
+      submitBtn.disabled = true;
+      err.textContent = "";
+      let res = null, data = null;
+      try {
+        ({ res, data } = await fetchJson(new URL("api/chat/" + encodeURIComponent(state.conv) + "/rating", BASE).href, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ score, comment: comment.value.trim() || null }),
+        }));
+      } catch (e) { res = null; }
+      if (res && (res.ok || res.status === 409)) {
+        box.textContent = "";
+        box.appendChild(el("b", null, "Thank you for your feedback!"));
+        return;
+      }
+      submitBtn.disabled = false;
+      err.textContent = (data && typeof data.error === "string" && data.error) || "Could not send your rating; please try again.";
+    });
+    box.appendChild(submitBtn);
+    box.appendChild(err);
+    scrollDown(true);
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -562,6 +755,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui.input.addEventListener("input", () => {
       if (ui.input.value) clearQuick();
       updateInput();
+      if (ui.input.value) typingSignal();
     });
     ui.input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {

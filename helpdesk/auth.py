@@ -1,0 +1,136 @@
+"""Agent console sessions: login checks, server-side sessions behind an HttpOnly cookie, CSRF tokens,
+and limits on failed logins."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from helpdesk.accounts import find_agent, hash_password, needs_rehash, verify_password
+from helpdesk.models import Agent, AgentSession, aware, utcnow
+
+COOKIE = "helpdesk_agent"
+COOKIE_PATH = "/api/agent"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def csrf_matches(expected: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+
+
+class FailureLimiter:
+    """Counts failures per key in a sliding window; a key over the limit is refused until they age out."""
+
+    def __init__(self, limit: int, window_seconds: float = 900.0, max_keys: int = 100_000) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.max_keys = max_keys
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str, now: float) -> deque[float] | None:
+        failures = self._failures.get(key)
+        while failures and now - failures[0] >= self.window:
+            failures.popleft()
+        return failures
+
+    def blocked(self, key: str, now: float | None = None) -> bool:
+        failures = self._recent(key, time.monotonic() if now is None else now)
+        return failures is not None and len(failures) >= self.limit
+
+    def retry_after(self, key: str, now: float | None = None) -> int:
+        now = time.monotonic() if now is None else now
+        failures = self._recent(key, now)
+        if not failures:
+            return 0
+        return max(1, int(self.window - (now - failures[0])) + 1)
+
+    def fail(self, key: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        if key not in self._failures and len(self._failures) >= self.max_keys:
+            for stale in [k for k, f in self._failures.items() if not f or now - f[-1] >= self.window]:
+                del self._failures[stale]
+        self._failures.setdefault(key, deque()).append(now)
+
+    def reset(self, key: str) -> None:
+        self._failures.pop(key, None)
+
+
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """A hash to verify against for unknown names, so they take as long as wrong passwords."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password(secrets.token_urlsafe(16))
+    return _dummy_hash
+
+
+async def authenticate(session: AsyncSession, username: str, password: str) -> Agent | None:
+    """The active agent with this name and password, else None. Hashing runs off the event loop."""
+    agent = await find_agent(session, username)
+    stored = agent.password_hash if agent is not None else _dummy()
+    ok = await asyncio.to_thread(verify_password, stored, password)
+    if not ok or agent is None or not agent.active:
+        return None
+    if needs_rehash(agent.password_hash):
+        agent.password_hash = await asyncio.to_thread(hash_password, password)
+        await session.commit()
+    return agent
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str  # goes into the cookie only; the database keeps its hash
+    record: AgentSession
+
+
+async def start_session(session: AsyncSession, agent: Agent, hours: float) -> NewSession:
+    now = utcnow()
+    await session.execute(delete(AgentSession).where(AgentSession.expires_at < now))
+    token = secrets.token_urlsafe(32)
+    record = AgentSession(
+        token_hash=token_hash(token),
+        agent_id=agent.id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    session.add(record)
+    await session.commit()
+    return NewSession(token, record)
+
+
+async def load_session(session: AsyncSession, token: str | None) -> AgentSession | None:
+    """The live session for a cookie token, with its (active) agent; None when absent, expired or disabled."""
+    if not token or len(token) > 200:
+        return None
+    record = await session.scalar(
+        select(AgentSession)
+        .options(selectinload(AgentSession.agent))
+        .where(AgentSession.token_hash == token_hash(token))
+    )
+    if record is None or not record.agent.active or aware(record.expires_at) <= utcnow():
+        return None
+    return record
+
+
+async def end_session(session: AsyncSession, token: str | None) -> None:
+    if token:
+        await session.execute(delete(AgentSession).where(AgentSession.token_hash == token_hash(token)))
+        await session.commit()

@@ -1,0 +1,490 @@
+"""What agents do with conversations: claim, read with the bot's full context, reply, note, resolve, hand
+back, transfer; canned and suggested replies. Permission and state checks live here, HTTP in agent_api."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from helpdesk.chat import ConversationLocks
+from helpdesk.context import ContextService, KnowledgeClient
+from helpdesk.models import (
+    MODE_AGENT,
+    MODE_BOT,
+    MODE_CLOSED,
+    MODE_QUEUED,
+    Agent,
+    Assignment,
+    CannedReply,
+    Conversation,
+    Handoff,
+    Message,
+    Note,
+    aware,
+    utcnow,
+)
+from helpdesk.queue import QueueNotifier, active_chats, queue_for, waited_seconds
+from helpdesk.realtime import Events, Presence
+
+MAX_TEXT = 4000
+TEAM = re.compile(r"^[\w][\w .-]{0,63}$")
+SUGGESTIONS = 3
+
+
+class DeskError(Exception):
+    """A refused request: `status` is the HTTP status the API answers with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def forbidden(message: str = "this conversation is not assigned to you") -> DeskError:
+    return DeskError(403, message)
+
+
+def conflict(message: str) -> DeskError:
+    return DeskError(409, message)
+
+
+def invalid(message: str) -> DeskError:
+    return DeskError(400, message)
+
+
+def clean_text(text: object, what: str = "text", limit: int = MAX_TEXT) -> str:
+    if not isinstance(text, str):
+        raise invalid(f"{what} must be a string")
+    text = text.strip()
+    if not text:
+        raise invalid(f"{what} is empty")
+    if len(text) > limit:
+        raise invalid(f"{what} is too long: {len(text)} characters, the limit is {limit}")
+    return text
+
+
+def iso(value: Any) -> str | None:
+    return aware(value).isoformat() if value is not None else None
+
+
+def may_view(agent: Agent, conversation: Conversation) -> bool:
+    if agent.can_supervise or conversation.assigned_agent_id == agent.id:
+        return True
+    return conversation.mode == MODE_QUEUED and (conversation.team is None or conversation.team == agent.team)
+
+
+def may_act(agent: Agent, conversation: Conversation) -> bool:
+    return agent.can_supervise or conversation.assigned_agent_id == agent.id
+
+
+def entities_of(messages: Iterable[Message]) -> list[dict[str, Any]]:
+    """Every entity the NLU found in the customer's turns, latest value last."""
+    found = []
+    for message in messages:
+        for entity in (message.nlu or {}).get("entities") or []:
+            found.append({"entity": entity.get("entity"), "value": entity.get("value"), "message_id": message.id})
+    return found
+
+
+@dataclass
+class Desk:
+    sessions: async_sessionmaker
+    events: Events
+    queue: QueueNotifier
+    context: ContextService
+    knowledge: KnowledgeClient
+    locks: ConversationLocks
+    presence: Presence
+    public_url: str
+
+    # ---- reading ------------------------------------------------------------------------------
+    async def queue_for(self, agent: Agent) -> list[dict[str, Any]]:
+        async with self.sessions() as session:
+            return await queue_for(session, agent)
+
+    async def chats(self, agent: Agent, everyone: bool = False) -> list[dict[str, Any]]:
+        """Conversations being handled: the agent's own, or (supervisors) everyone's."""
+        query = select(Conversation).where(Conversation.mode == MODE_AGENT)
+        if not (everyone and agent.can_supervise):
+            query = query.where(Conversation.assigned_agent_id == agent.id)
+        async with self.sessions() as session:
+            conversations = list(await session.scalars(query.order_by(Conversation.updated_at.desc())))
+            names = await self._names(session, [c.assigned_agent_id for c in conversations])
+            chats = []
+            for conversation in conversations:
+                last = await session.scalar(
+                    select(Message)
+                    .where(Message.conversation_id == conversation.id)
+                    .order_by(Message.id.desc())
+                    .limit(1)
+                )
+                chats.append(
+                    {
+                        "conversation_id": conversation.id,
+                        "customer_tier": conversation.customer_tier,
+                        "assignee": conversation.assigned_agent_id,
+                        "assignee_name": names.get(conversation.assigned_agent_id or 0),
+                        "handoff_reason": await self._reason(session, conversation.id),
+                        "last_message": last.to_agent() if last is not None else None,
+                    }
+                )
+            return chats
+
+    @staticmethod
+    async def _names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        rows = await session.execute(select(Agent.id, Agent.display_name).where(Agent.id.in_(wanted)))
+        return {agent_id: name for agent_id, name in rows.all()}
+
+    @staticmethod
+    async def _reason(session: AsyncSession, conversation_id: str) -> str | None:
+        return await session.scalar(
+            select(Handoff.reason)
+            .where(Handoff.conversation_id == conversation_id)
+            .order_by(Handoff.id.desc())
+            .limit(1)
+        )
+
+    @staticmethod
+    async def _load(session: AsyncSession, conversation_id: str) -> Conversation:
+        conversation = await session.get(Conversation, conversation_id)
+        if conversation is None:
+            raise DeskError(404, "no such conversation")
+        return conversation
+
+    async def view(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+        """The conversation with everything the bot knew: per customer turn the intent ranking and the FAQ
+        candidates, the slots and entities, the handoff reason, the wait; plus the agents' notes."""
+        async with self.sessions() as session:
+            if not may_view(agent, await self._load(session, conversation_id)):
+                raise forbidden()
+        await self.context.ensure(conversation_id)  # candidates and slots gathered at handoff, or now
+        async with self.sessions() as session:
+            conversation = await self._load(session, conversation_id)
+            messages = list(
+                await session.scalars(
+                    select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+                )
+            )
+            notes = list(
+                await session.scalars(select(Note).where(Note.conversation_id == conversation_id).order_by(Note.id))
+            )
+            handoffs = list(
+                await session.scalars(
+                    select(Handoff).where(Handoff.conversation_id == conversation_id).order_by(Handoff.id)
+                )
+            )
+            assignment = await self._open_assignment(session, conversation_id)
+            names = await self._names(
+                session, [m.agent_id for m in messages] + [n.agent_id for n in notes] + [conversation.assigned_agent_id]
+            )
+        waited_until = assignment.assigned_at if assignment is not None else None
+        return {
+            "conversation": {
+                "id": conversation.id,
+                "mode": conversation.mode,
+                "customer_tier": conversation.customer_tier,
+                "team": conversation.team,
+                "assignee": conversation.assigned_agent_id,
+                "assignee_name": names.get(conversation.assigned_agent_id or 0),
+                "created_at": iso(conversation.created_at),
+                "queued_at": iso(conversation.queued_at),
+                "waiting_seconds": waited_seconds(
+                    conversation.queued_at, aware(waited_until) if waited_until is not None else None
+                ),
+                "handoff_reason": handoffs[-1].reason if handoffs else None,
+                "handoffs": [{"reason": h.reason, "created_at": iso(h.created_at)} for h in handoffs],
+                "slots": conversation.slots or {},
+            },
+            "messages": [m.to_agent(names.get(m.agent_id or 0)) for m in messages],
+            "entities": entities_of(m for m in messages if m.sender == "customer"),
+            "notes": [self._note_json(n, names.get(n.agent_id)) for n in notes],
+            "can_act": may_act(agent, conversation) and conversation.mode == MODE_AGENT,
+            "last_message_id": messages[-1].id if messages else 0,
+        }
+
+    @staticmethod
+    def _note_json(note: Note, author: str | None) -> dict[str, Any]:
+        return {
+            "id": note.id,
+            "agent_id": note.agent_id,
+            "author": author,
+            "text": note.text,
+            "created_at": iso(note.created_at),
+        }
+
+    @staticmethod
+    async def _open_assignment(session: AsyncSession, conversation_id: str) -> Assignment | None:
+        return await session.scalar(
+            select(Assignment)
+            .where(Assignment.conversation_id == conversation_id, Assignment.ended_at.is_(None))
+            .order_by(Assignment.id.desc())
+            .limit(1)
+        )
+
+    # ---- taking and handing over ------------------------------------------------------------
+    async def _system(self, session: AsyncSession, conversation: Conversation, text: str) -> Message:
+        message = Message(conversation_id=conversation.id, sender="system", text=text)
+        session.add(message)
+        return message
+
+    async def _announce(self, conversation: Conversation, message: Message, author: str | None = None) -> None:
+        await self.events.message(
+            conversation.id,
+            conversation.assigned_agent_id,
+            conversation.mode,
+            message.to_public(),
+            message.to_agent(author),
+        )
+
+    async def _check_capacity(self, session: AsyncSession, agent: Agent) -> None:
+        if await active_chats(session, agent.id) >= agent.max_concurrent:
+            raise conflict(f"{agent.display_name} already has {agent.max_concurrent} chats open (their limit)")
+
+    async def claim(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+        async with self.sessions() as session, self.locks(f"agent:{agent.id}"), self.locks(conversation_id):
+            conversation = await self._load(session, conversation_id)
+            if conversation.mode != MODE_QUEUED:
+                raise conflict("this conversation is not waiting in the queue (someone may have claimed it)")
+            if not agent.can_supervise and conversation.team not in (None, agent.team):
+                raise forbidden(f"this conversation was passed to the {conversation.team} team")
+            await self._check_capacity(session, agent)
+            claimed = await session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation_id, Conversation.mode == MODE_QUEUED)
+                .values(mode=MODE_AGENT, assigned_agent_id=agent.id, team=None, updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # another helpdesk process got there first
+                raise conflict("this conversation is not waiting in the queue (someone may have claimed it)")
+            session.add(Assignment(conversation_id=conversation_id, agent_id=agent.id))
+            await session.refresh(conversation)
+            message = await self._system(session, conversation, f"{agent.display_name} has joined the chat.")
+            await session.commit()
+            await self._announce(conversation, message)
+            await self.events.mode(conversation_id, MODE_AGENT, agent.id)
+        await self.queue.changed()
+        return await self.view(agent, conversation_id)
+
+    async def _acting(self, session: AsyncSession, agent: Agent, conversation_id: str) -> Conversation:
+        conversation = await self._load(session, conversation_id)
+        if not may_act(agent, conversation):
+            raise forbidden()
+        if conversation.mode != MODE_AGENT:
+            raise conflict(f"this conversation is {conversation.mode}, not with an agent: claim it first")
+        return conversation
+
+    async def _end_assignment(self, session: AsyncSession, conversation_id: str, reason: str) -> Assignment | None:
+        assignment = await self._open_assignment(session, conversation_id)
+        if assignment is not None:
+            assignment.ended_at = utcnow()
+            assignment.end_reason = reason
+        return assignment
+
+    async def resolve(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+        async with self.sessions() as session, self.locks(conversation_id):
+            conversation = await self._acting(session, agent, conversation_id)
+            previous = conversation.assigned_agent_id
+            await self._end_assignment(session, conversation_id, "resolved")
+            conversation.mode = MODE_CLOSED
+            conversation.closed_at = utcnow()
+            conversation.assigned_agent_id = None
+            message = await self._system(session, conversation, f"{agent.display_name} closed the chat.")
+            await session.commit()
+            await self._announce(conversation, message)
+            await self.events.mode(conversation_id, MODE_CLOSED, None, previous, rating_pending=True)
+        return {"conversation_id": conversation_id, "mode": MODE_CLOSED}
+
+    async def hand_back(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+        async with self.sessions() as session, self.locks(conversation_id):
+            conversation = await self._acting(session, agent, conversation_id)
+            previous = conversation.assigned_agent_id
+            await self._end_assignment(session, conversation_id, "handed_back")
+            conversation.mode = MODE_BOT
+            conversation.assigned_agent_id = None
+            message = await self._system(
+                session, conversation, "You're back with our virtual assistant. Ask for a person any time."
+            )
+            await session.commit()
+            await self._announce(conversation, message)
+            await self.events.mode(conversation_id, MODE_BOT, None, previous)
+        return {"conversation_id": conversation_id, "mode": MODE_BOT}
+
+    async def transfer(
+        self, agent: Agent, conversation_id: str, to_agent: int | None, to_team: str | None
+    ) -> dict[str, Any]:
+        if (to_agent is None) == (to_team is None):
+            raise invalid('give either "agent_id" (a number) or "team" (a name)')
+        if to_team is not None:
+            return await self._transfer_to_team(agent, conversation_id, to_team)
+        assert to_agent is not None
+        async with self.sessions() as session, self.locks(f"agent:{to_agent}"), self.locks(conversation_id):
+            conversation = await self._acting(session, agent, conversation_id)
+            target = await session.get(Agent, to_agent)
+            if target is None or not target.active:
+                raise invalid("no active agent with that id")
+            if target.id == conversation.assigned_agent_id:
+                raise conflict(f"the conversation is with {target.display_name} already")
+            await self._check_capacity(session, target)
+            previous = conversation.assigned_agent_id
+            await self._end_assignment(session, conversation_id, "transferred")
+            session.add(Assignment(conversation_id=conversation_id, agent_id=target.id))
+            conversation.assigned_agent_id = target.id
+            message = await self._system(session, conversation, f"{target.display_name} has joined the chat.")
+            await session.commit()
+            await self._announce(conversation, message)
+            await self.events.mode(conversation_id, MODE_AGENT, target.id, previous)
+        return {"conversation_id": conversation_id, "mode": MODE_AGENT, "assignee": target.id}
+
+    async def _transfer_to_team(self, agent: Agent, conversation_id: str, team: str) -> dict[str, Any]:
+        team = team.strip()
+        if not TEAM.match(team):
+            raise invalid("team must be a team name")
+        async with self.sessions() as session, self.locks(conversation_id):
+            conversation = await self._acting(session, agent, conversation_id)
+            members = await session.scalar(
+                select(func.count()).select_from(Agent).where(Agent.team == team, Agent.active.is_(True))
+            )
+            if not members:
+                raise invalid(f"no active agent is in a team called {team!r}")
+            previous = conversation.assigned_agent_id
+            await self._end_assignment(session, conversation_id, "transferred")
+            conversation.mode = MODE_QUEUED
+            conversation.assigned_agent_id = None
+            conversation.team = team
+            conversation.queued_at = conversation.queued_at or utcnow()  # keeps its place in the queue
+            message = await self._system(session, conversation, "We're passing you to a colleague; please hold on.")
+            await session.commit()
+            await self._announce(conversation, message)
+            await self.events.mode(conversation_id, MODE_QUEUED, None, previous)
+        await self.queue.changed()
+        return {"conversation_id": conversation_id, "mode": MODE_QUEUED, "team": team}
+
+    # ---- writing ------------------------------------------------------------------------------
+    async def reply(self, agent: Agent, conversation_id: str, text: str, client_id: str | None) -> dict[str, Any]:
+        async with self.sessions() as session, self.locks(conversation_id):
+            conversation = await self._acting(session, agent, conversation_id)
+            if client_id is not None:
+                existing = await session.scalar(
+                    select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
+                )
+                if existing is not None:  # a retried send
+                    return existing.to_agent(agent.display_name)
+            message = Message(
+                conversation_id=conversation_id, sender="agent", text=text, agent_id=agent.id, client_id=client_id
+            )
+            session.add(message)
+            conversation.updated_at = utcnow()
+            await session.commit()
+            await self._announce(conversation, message, agent.display_name)
+            await self.events.agent_typing(conversation_id, agent.display_name, False)
+            return message.to_agent(agent.display_name)
+
+    async def note(self, agent: Agent, conversation_id: str, text: str) -> dict[str, Any]:
+        async with self.sessions() as session:
+            conversation = await self._load(session, conversation_id)
+            if not may_act(agent, conversation):
+                raise forbidden()
+            note = Note(conversation_id=conversation_id, agent_id=agent.id, text=text)
+            session.add(note)
+            await session.commit()
+            body = self._note_json(note, agent.display_name)
+        await self.events.note(conversation_id, conversation.assigned_agent_id, body)
+        return body
+
+    async def typing(self, agent: Agent, conversation_id: str, typing: bool) -> None:
+        async with self.sessions() as session:
+            await self._acting(session, agent, conversation_id)
+        await self.events.agent_typing(conversation_id, agent.display_name, typing)
+
+    # ---- help for the reply ---------------------------------------------------------------
+    async def suggestions(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+        """Handbook answers for the customer's latest typed message, ready to edit and send."""
+        async with self.sessions() as session:
+            if not may_view(agent, await self._load(session, conversation_id)):
+                raise forbidden()
+            latest = await session.scalar(
+                select(Message)
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.sender == "customer",
+                    Message.payload.is_(None),
+                )
+                .order_by(Message.id.desc())
+                .limit(1)
+            )
+        if latest is None:
+            return {"message_id": None, "query": None, "decision": None, "suggestions": []}
+        found = await self.knowledge.search(latest.text)
+        if found is None:
+            raise DeskError(503, "the FAQ engine is not available right now")
+        suggestions = []
+        for candidate in found["candidates"][:SUGGESTIONS]:
+            entry = await self.knowledge.entry(str(candidate.get("id")))
+            if entry is None:
+                continue
+            link = f"{self.public_url.rstrip('/')}/help/{entry['id']}"
+            suggestions.append(
+                {
+                    "id": entry["id"],
+                    "title": entry["title"],
+                    "score": candidate.get("score"),
+                    "text": f"{entry['answer'].strip()}\n\nMore: {link}",
+                }
+            )
+        decision = found["decision"]
+        return {"message_id": latest.id, "query": latest.text, "decision": decision, "suggestions": suggestions}
+
+    async def agents(self) -> list[dict[str, Any]]:
+        """Active agents with their load, for transfers."""
+        async with self.sessions() as session:
+            agents = list(await session.scalars(select(Agent).where(Agent.active.is_(True)).order_by(Agent.username)))
+            listed = []
+            for agent in agents:
+                listed.append(
+                    {
+                        "id": agent.id,
+                        "username": agent.username,
+                        "display_name": agent.display_name,
+                        "role": agent.role,
+                        "team": agent.team,
+                        "max_concurrent": agent.max_concurrent,
+                        "active_chats": await active_chats(session, agent.id),
+                        "online": self.presence.is_online(agent.id),
+                    }
+                )
+            return listed
+
+    # ---- canned replies ---------------------------------------------------------------------
+    async def canned(self) -> list[dict[str, Any]]:
+        async with self.sessions() as session:
+            return [c.to_json() for c in await session.scalars(select(CannedReply).order_by(CannedReply.title))]
+
+    async def save_canned(self, agent: Agent, canned_id: int | None, title: str, text: str) -> dict[str, Any]:
+        async with self.sessions() as session:
+            if canned_id is None:
+                reply = CannedReply(title=title, text=text, updated_by=agent.id)
+                session.add(reply)
+            else:
+                found = await session.get(CannedReply, canned_id)
+                if found is None:
+                    raise DeskError(404, "no such canned reply")
+                reply = found
+                reply.title, reply.text, reply.updated_by = title, text, agent.id
+            await session.commit()
+            return reply.to_json()
+
+    async def delete_canned(self, canned_id: int) -> None:
+        async with self.sessions() as session:
+            reply = await session.get(CannedReply, canned_id)
+            if reply is None:
+                raise DeskError(404, "no such canned reply")
+            await session.delete(reply)
+            await session.commit()

@@ -1,0 +1,146 @@
+"""The agent queue: priority order (VIP tier first, then longest waiting), positions and wait estimates."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from helpdesk.models import (
+    MODE_AGENT,
+    MODE_QUEUED,
+    TIER_VIP,
+    Agent,
+    Conversation,
+    Handoff,
+    Message,
+    aware,
+    utcnow,
+)
+from helpdesk.realtime import Events
+
+PREVIEW_CHARS = 140
+
+
+def priority_order() -> tuple[Any, ...]:
+    return (case((Conversation.customer_tier == TIER_VIP, 0), else_=1), Conversation.queued_at, Conversation.id)
+
+
+def visible_to(agent: Agent) -> ColumnElement[bool]:
+    """Agents see the general queue and their own team's transfers; supervisors and admins see everything."""
+    if agent.can_supervise:
+        return Conversation.id.is_not(None)
+    if agent.team:
+        return or_(Conversation.team.is_(None), Conversation.team == agent.team)
+    return Conversation.team.is_(None)
+
+
+def _latest_reason() -> Any:
+    return (
+        select(Handoff.reason)
+        .where(Handoff.conversation_id == Conversation.id)
+        .order_by(Handoff.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _latest_customer_text() -> Any:
+    return (
+        select(Message.text)
+        .where(Message.conversation_id == Conversation.id, Message.sender == "customer")
+        .order_by(Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def waited_seconds(since: datetime | None, now: datetime | None = None) -> int:
+    if since is None:
+        return 0
+    return max(0, int(((now or utcnow()) - aware(since)).total_seconds()))
+
+
+def estimate_wait(position: int, agents_online: int, seconds_per_chat: int) -> int:
+    """Rough: the conversations ahead (and this one) shared by the agents online, each taking about
+    `seconds_per_chat`."""
+    return math.ceil(position / max(1, agents_online)) * seconds_per_chat
+
+
+async def queue_for(session: AsyncSession, agent: Agent) -> list[dict[str, Any]]:
+    """The queued conversations this agent may claim, in priority order, with what they wait for and why."""
+    rows = await session.execute(
+        select(Conversation, _latest_reason(), _latest_customer_text())
+        .where(Conversation.mode == MODE_QUEUED, visible_to(agent))
+        .order_by(*priority_order())
+    )
+    now = utcnow()
+    entries = []
+    for position, (conversation, reason, preview) in enumerate(rows.all(), start=1):
+        entries.append(
+            {
+                "conversation_id": conversation.id,
+                "position": position,
+                "customer_tier": conversation.customer_tier,
+                "team": conversation.team,
+                "handoff_reason": reason,
+                "queued_at": aware(conversation.queued_at).isoformat() if conversation.queued_at else None,
+                "waiting_seconds": waited_seconds(conversation.queued_at, now),
+                "preview": (preview or "")[:PREVIEW_CHARS],
+            }
+        )
+    return entries
+
+
+async def queued_ids(session: AsyncSession) -> list[str]:
+    query = select(Conversation.id).where(Conversation.mode == MODE_QUEUED).order_by(*priority_order())
+    return list(await session.scalars(query))
+
+
+async def position_of(session: AsyncSession, conversation_id: str) -> int | None:
+    ids = await queued_ids(session)
+    return ids.index(conversation_id) + 1 if conversation_id in ids else None
+
+
+async def active_chats(session: AsyncSession, agent_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Conversation)
+            .where(Conversation.mode == MODE_AGENT, Conversation.assigned_agent_id == agent_id)
+        )
+        or 0
+    )
+
+
+async def broadcast_positions(
+    sessions: async_sessionmaker, events: Events, agents_online: int, seconds_per_chat: int
+) -> None:
+    """Tell every waiting customer their place in the queue and the estimated wait."""
+    async with sessions() as session:
+        ids = await queued_ids(session)
+    for position, conversation_id in enumerate(ids, start=1):
+        await events.queue_position(conversation_id, position, estimate_wait(position, agents_online, seconds_per_chat))
+
+
+class QueueNotifier:
+    """Run after anything that changes the queue: consoles refresh it, waiting customers get their place."""
+
+    def __init__(
+        self, sessions: async_sessionmaker, events: Events, agents_online: Callable[[], int], seconds_per_chat: int
+    ) -> None:
+        self.sessions = sessions
+        self.events = events
+        self.agents_online = agents_online
+        self.seconds_per_chat = seconds_per_chat
+
+    def estimate(self, position: int) -> int:
+        return estimate_wait(position, self.agents_online(), self.seconds_per_chat)
+
+    async def changed(self) -> None:
+        await self.events.queue_changed()
+        await broadcast_positions(self.sessions, self.events, self.agents_online(), self.seconds_per_chat)

@@ -1,0 +1,255 @@
+"""WebSockets: the widget's live channel for one conversation, and the agent console's.
+
+Both take `?after=<last message id>`: the messages after it come first, from the database and in order,
+then live events; a message is never sent twice on one connection. Without a socket the HTTP
+polling path (GET /api/chat/<id>/messages?after=) gives the widget the same transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sanic import Request, Sanic
+from sanic.server.websockets.impl import WebsocketImplProtocol
+from sqlalchemy import select
+from websockets.exceptions import ConnectionClosed
+
+from helpdesk.chat import ChatService, ConversationNotFound
+from helpdesk.config import Settings
+from helpdesk.desk import Desk, DeskError
+from helpdesk.models import MODE_AGENT, MODE_QUEUED, Agent, Conversation, Message
+from helpdesk.ratelimit import RateLimiter
+from helpdesk.realtime import CONSOLE, Event, Hub, Subscription, conversation_channel
+
+log = logging.getLogger(__name__)
+
+CLOSE_FELL_BEHIND = 4000  # the client was too slow: reconnect with after=<last id>
+CLOSE_BAD_REQUEST = 4400
+CLOSE_FORBIDDEN = 4403
+CLOSE_UNKNOWN = 4404
+CLOSE_TOO_MANY = 4429  # the client may try again later
+TYPING_INTERVAL = 1.0  # seconds between typing signals passed on, per connection
+MAX_INCOMING = 4096
+REPLAY_LIMIT = 2000
+
+Socket = WebsocketImplProtocol
+
+
+async def send(ws: Socket, event: Event) -> None:
+    await ws.send(json.dumps(event, separators=(",", ":")))
+
+
+async def _read(ws: Socket, on_incoming: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+    """Client → server frames (typing, ping) until the client goes away."""
+    while True:
+        try:
+            raw = await ws.recv()
+        except ConnectionClosed:
+            return
+        if raw is None:
+            return
+        if len(raw) > MAX_INCOMING:
+            continue
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(frame, dict):
+            await on_incoming(frame)
+
+
+async def pump(
+    ws: Socket,
+    subscription: Subscription,
+    on_event: Callable[[Event], Awaitable[None]],
+    on_incoming: Callable[[dict[str, Any]], Awaitable[None]],
+) -> None:
+    """Forward hub events to the client and client frames to `on_incoming`, until either side stops."""
+    reader = asyncio.create_task(_read(ws, on_incoming))
+    getter: asyncio.Task[Event | None] | None = None
+    try:
+        while True:
+            getter = asyncio.create_task(subscription.get())
+            done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                return  # the client went away
+            event = getter.result()
+            if event is None:
+                await ws.close(CLOSE_FELL_BEHIND, "too far behind: reconnect with after=<last id>")
+                return
+            try:
+                await on_event(event)
+            except ConnectionClosed:
+                return
+    finally:
+        unfinished = [task for task in (reader, getter) if task is not None and not task.done()]
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
+
+
+def after_of(request: Request) -> int | None:
+    try:
+        after = int(request.args.get("after", "0") or 0)
+    except ValueError:
+        return None
+    return after if after >= 0 else None
+
+
+class Throttle:
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.last = 0.0
+
+    def ready(self) -> bool:
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            return False
+        self.last = now
+        return True
+
+
+def concerns(agent: Agent, event: Event) -> bool:
+    """Whether a console event is for this agent: the queue is everyone's, a conversation its agent's
+    (before and after a transfer) and the supervisors'."""
+    if event.get("type") == "queue_changed":
+        return True
+    return agent.can_supervise or agent.id in (event.get("assignee"), event.get("previous_assignee"))
+
+
+def install_sockets(app: Sanic, settings: Settings, connect_limit: RateLimiter) -> None:
+    """`connect_limit`: widget socket connections per client address (the widget endpoints' read limit)."""
+
+    def widget_origin_allowed(request: Request) -> bool:
+        origin = request.headers.get("origin")
+        if origin is None or "*" in settings.widget_origins or origin in settings.widget_origins:
+            return True
+        return origin.split("://", 1)[-1] == request.host
+
+    @app.websocket("/api/chat/<conversation_id:str>/ws")
+    async def widget_socket(request: Request, ws: Socket, conversation_id: str) -> None:
+        if not widget_origin_allowed(request):
+            await ws.close(CLOSE_FORBIDDEN, "this site may not embed the chat")
+            return
+        if not connect_limit.allow(str(request.remote_addr or request.ip or "unknown")):
+            await ws.close(CLOSE_TOO_MANY, "too many connections from this address; try again in a minute")
+            return
+        after = after_of(request)
+        if after is None:
+            await ws.close(CLOSE_BAD_REQUEST, "after must be a message id")
+            return
+        chat: ChatService = app.ctx.chat
+        hub: Hub = app.ctx.hub
+        async with hub.subscribe(conversation_channel(conversation_id)) as subscription:
+            try:
+                _, messages = await chat.history(conversation_id, after)
+                status = await chat.status(conversation_id)
+            except ConversationNotFound:
+                await send(ws, {"type": "error", "error": "unknown conversation_id"})
+                await ws.close(CLOSE_UNKNOWN, "unknown conversation")
+                return
+            replayed = {m["id"] for m in messages}
+            for message in messages:
+                await send(ws, {"type": "message", "message": message})
+            last = max(replayed, default=after)
+            await send(ws, {"type": "state", **status.to_json(), "last_id": last})
+            typing = Throttle(TYPING_INTERVAL)
+
+            async def on_event(event: Event) -> None:
+                if event.get("type") == "message" and event["message"]["id"] in replayed:
+                    return
+                await send(ws, event)
+
+            async def on_incoming(frame: dict[str, Any]) -> None:
+                if frame.get("type") == "ping":
+                    await send(ws, {"type": "pong"})
+                elif frame.get("type") == "typing" and typing.ready():
+                    async with app.ctx.sessions() as session:
+                        conversation = await session.get(Conversation, conversation_id)
+                    if conversation is not None and conversation.mode in (MODE_QUEUED, MODE_AGENT):
+                        await app.ctx.events.customer_typing(
+                            conversation_id, conversation.assigned_agent_id, bool(frame.get("typing", True))
+                        )
+
+            await pump(ws, subscription, on_event, on_incoming)
+
+    @app.websocket("/api/agent/ws")
+    async def console_socket(request: Request, ws: Socket) -> None:
+        agent: Agent = request.ctx.agent  # the session guard let it through
+        origin = request.headers.get("origin")
+        if origin is not None and origin.split("://", 1)[-1] != request.host:
+            await ws.close(CLOSE_FORBIDDEN, "cross-site connection refused")
+            return
+        after = after_of(request)
+        if after is None:
+            await ws.close(CLOSE_BAD_REQUEST, "after must be a message id")
+            return
+        desk: Desk = app.ctx.desk
+        hub: Hub = app.ctx.hub
+        app.ctx.presence.connected(agent.id)
+        try:
+            async with hub.subscribe(CONSOLE) as subscription:
+                replayed = await _replay_console(app, ws, agent, after)
+                await send(ws, {"type": "queue", "conversations": await desk.queue_for(agent)})
+                await send(ws, {"type": "ready", "last_id": max(replayed, default=after)})
+                typing = Throttle(TYPING_INTERVAL)
+
+                async def on_event(event: Event) -> None:
+                    if not concerns(agent, event):
+                        return
+                    if event.get("type") == "queue_changed":
+                        await send(ws, {"type": "queue", "conversations": await desk.queue_for(agent)})
+                        return
+                    if event.get("type") == "message" and event["message"]["id"] in replayed:
+                        return
+                    await send(ws, event)
+
+                async def on_incoming(frame: dict[str, Any]) -> None:
+                    if frame.get("type") == "ping":
+                        await send(ws, {"type": "pong"})
+                    elif frame.get("type") == "typing" and isinstance(frame.get("conversation_id"), str):
+                        on = bool(frame.get("typing", True))
+                        if typing.ready() or not on:
+                            with contextlib.suppress(DeskError):
+                                await desk.typing(agent, frame["conversation_id"], on)
+
+                await pump(ws, subscription, on_event, on_incoming)
+        finally:
+            app.ctx.presence.disconnected(agent.id)
+
+
+async def _replay_console(app: Sanic, ws: Socket, agent: Agent, after: int) -> set[int]:
+    """What a reconnecting console missed in the chats it holds (nothing on a first connection)."""
+    if after <= 0:
+        return set()
+    async with app.ctx.sessions() as session:
+        rows = await session.execute(
+            select(Message, Conversation.assigned_agent_id, Conversation.mode)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(
+                Message.id > after,
+                Conversation.mode == MODE_AGENT,
+                Conversation.assigned_agent_id == agent.id,
+            )
+            .order_by(Message.id)
+            .limit(REPLAY_LIMIT)
+        )
+        missed = rows.all()
+    for message, assignee, mode in missed:
+        await send(
+            ws,
+            {
+                "type": "message",
+                "conversation_id": message.conversation_id,
+                "assignee": assignee,
+                "mode": mode,
+                "message": message.to_agent(),
+            },
+        )
+    return {message.id for message, _, _ in missed}

@@ -1,0 +1,711 @@
+/*! Larkspur helpdesk agent console — vanilla JS, no dependencies, served under CSP script-src 'self'.
+ * Security: every piece of conversation data is put on the page with textContent (never innerHTML);
+ * the session lives in an HttpOnly cookie and every change carries the session's CSRF token. */
+(function () {
+  "use strict";
+
+  const API = "/api/agent";
+  const TYPING_SEND_MS = 1500;
+  const CUSTOMER_TYPING_MS = 4000;
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = String(text);
+    return e;
+  };
+
+  const state = {
+    me: null,
+    csrf: "",
+    open: null, // id of the conversation on screen
+    view: null, // its last loaded view
+    shown: new Set(), // message ids on screen
+    notes: new Set(),
+    lastId: 0, // highest message id seen: the socket resumes after it
+    ws: null,
+    retry: 0,
+    retryTimer: null,
+    queue: [],
+    queueAt: 0,
+    chats: [],
+    agents: [],
+    canned: [],
+    unread: new Set(),
+    sentTyping: 0,
+    customerTyping: null,
+    chatsTimer: null,
+    suggestTimer: null,
+  };
+
+  // ---- HTTP -----------------------------------------------------------------------------
+  async function api(method, path, body) {
+    const opts = { method, credentials: "same-origin", cache: "no-store", headers: {} };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    if (method !== "GET") opts.headers["X-CSRF-Token"] = state.csrf;
+    let res;
+    try {
+      res = await fetch(API + path, opts);
+    } catch (e) {
+      return { res: null, data: { error: "The helpdesk cannot be reached. Check your connection." } };
+    }
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (res.status === 401 && path !== "/login") showLogin();
+    return { res, data };
+  }
+  const errorText = (r, fallback) => (r.data && typeof r.data.error === "string" ? r.data.error : fallback);
+  function showError(text) {
+    $("action-error").textContent = text || "";
+  }
+
+  // ---- formatting -------------------------------------------------------------------------
+  function fmtWait(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60) return s + " s";
+    const m = Math.floor(s / 60);
+    if (m < 60) return m + " min";
+    return Math.floor(m / 60) + " h " + (m % 60) + " min";
+  }
+  function fmtTime(iso) {
+    const d = new Date(iso);
+    return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+  const pct = (x) => Math.round(Number(x || 0) * 100) + "%";
+  const num = (x) => Number(x || 0).toFixed(2);
+  const REASONS = {
+    requested: "Customer asked for a person",
+    complaint: "Complaint (policy)",
+    low_confidence: "Bot unsure, no FAQ answer",
+    failed_twice: "Bot failed twice",
+  };
+  const reasonText = (r) => REASONS[r] || r || "unknown";
+  function outcome(mode, team) {
+    if (mode === "queued") return team ? "passed to the " + team + " team" : "put back in the queue";
+    return { agent: "transferred", closed: "resolved", bot: "handed back to the bot" }[mode] || mode;
+  }
+
+  // ---- login ------------------------------------------------------------------------------
+  function showLogin() {
+    disconnect();
+    state.me = null;
+    $("app").hidden = true;
+    $("login-view").hidden = false;
+    $("login-username").focus();
+  }
+  async function login(ev) {
+    ev.preventDefault();
+    $("login-error").textContent = "";
+    const r = await api("POST", "/login", {
+      username: $("login-username").value.trim(),
+      password: $("login-password").value,
+    });
+    $("login-password").value = "";
+    if (r.res && r.res.ok) return start(r.data);
+    if (r.res && r.res.status === 401) $("login-error").textContent = "Wrong username or password.";
+    else if (r.res && r.res.status === 429) {
+      const wait = r.res.headers.get("Retry-After");
+      $("login-error").textContent = "Too many failed attempts." + (wait ? " Try again in " + fmtWait(+wait) + "." : "");
+    } else $("login-error").textContent = errorText(r, "Could not log in.");
+  }
+  async function logout() {
+    await api("POST", "/logout", {});
+    closeConversation();
+    showLogin();
+  }
+
+  function start(data) {
+    state.me = data.agent;
+    state.csrf = data.csrf_token;
+    $("login-view").hidden = true;
+    $("app").hidden = false;
+    const me = state.me;
+    $("me").textContent = me.display_name + " · " + me.role + (me.team ? " · team " + me.team : "");
+    loadQueue();
+    refreshChats();
+    loadAgents();
+    loadCanned();
+    connect();
+  }
+
+  // ---- queue and chats lists ----------------------------------------------------------------
+  async function loadQueue() {
+    const r = await api("GET", "/queue");
+    if (r.res && r.res.ok) setQueue(r.data.conversations);
+  }
+  function setQueue(entries) {
+    state.queue = entries || [];
+    state.queueAt = Date.now();
+    renderQueue();
+    if (state.open && state.view && state.view.conversation.mode === "queued") {
+      if (!state.queue.some((q) => q.conversation_id === state.open)) openConversation(state.open);
+    }
+  }
+  function renderQueue() {
+    const list = $("queue");
+    list.textContent = "";
+    const elapsed = (Date.now() - state.queueAt) / 1000;
+    for (const q of state.queue) {
+      const li = el("li");
+      li.tabIndex = 0;
+      li.dataset.id = q.conversation_id;
+      li.classList.toggle("selected", q.conversation_id === state.open);
+      const line = el("div", "line1");
+      const left = el("span");
+      if (q.customer_tier === "vip") left.appendChild(el("span", "tier", "VIP "));
+      left.appendChild(el("span", "reason", reasonText(q.handoff_reason)));
+      if (q.team) left.appendChild(el("span", null, " · team " + q.team));
+      line.appendChild(left);
+      line.appendChild(el("span", "wait", "waiting " + fmtWait(q.waiting_seconds + elapsed)));
+      li.appendChild(line);
+      li.appendChild(el("div", "preview", q.preview || "…"));
+      bindOpen(li, q.conversation_id);
+      list.appendChild(li);
+    }
+    $("queue-count").textContent = String(state.queue.length);
+    $("queue-empty").hidden = state.queue.length > 0;
+  }
+  function bindOpen(li, id) {
+    li.addEventListener("click", () => openConversation(id));
+    li.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        openConversation(id);
+      }
+    });
+  }
+  function scheduleChats() {
+    clearTimeout(state.chatsTimer);
+    state.chatsTimer = setTimeout(refreshChats, 150);
+  }
+  async function refreshChats() {
+    const r = await api("GET", "/chats");
+    if (!r.res || !r.res.ok) return;
+    state.chats = r.data.conversations || [];
+    for (const c of state.chats) {
+      if (c.last_message) state.lastId = Math.max(state.lastId, c.last_message.id);
+    }
+    renderChats();
+  }
+  function renderChats() {
+    const list = $("chats");
+    list.textContent = "";
+    for (const c of state.chats) {
+      const li = el("li");
+      li.tabIndex = 0;
+      li.dataset.id = c.conversation_id;
+      li.classList.toggle("selected", c.conversation_id === state.open);
+      li.classList.toggle("unread", state.unread.has(c.conversation_id));
+      const line = el("div", "line1");
+      const left = el("span");
+      if (c.customer_tier === "vip") left.appendChild(el("span", "tier", "VIP "));
+      left.appendChild(el("span", "reason", reasonText(c.handoff_reason)));
+      line.appendChild(left);
+      if (c.last_message) line.appendChild(el("span", null, fmtTime(c.last_message.created_at)));
+      li.appendChild(line);
+      const last = c.last_message;
+      li.appendChild(el("div", "preview", last ? (last.sender === "customer" ? "" : last.sender + ": ") + last.text : "…"));
+      bindOpen(li, c.conversation_id);
+      list.appendChild(li);
+    }
+    $("chats-count").textContent = String(state.chats.length);
+    $("chats-empty").hidden = state.chats.length > 0;
+  }
+
+  // ---- the conversation view ------------------------------------------------------------------
+  function closeConversation(note) {
+    $("empty-note").textContent = note || "";
+    state.open = null;
+    state.view = null;
+    $("conversation").hidden = true;
+    $("context").hidden = true;
+    $("empty").hidden = false;
+    renderQueue();
+    renderChats();
+  }
+  async function openConversation(id) {
+    showError("");
+    const r = await api("GET", "/conversations/" + encodeURIComponent(id));
+    if (!r.res) return showError(errorText(r));
+    if (!r.res.ok) {
+      const why = errorText(r, "Could not open the conversation.");
+      if (state.open === id || !state.open) return closeConversation(why);
+      return showError(why);
+    }
+    const switching = state.open !== id;
+    state.open = id;
+    state.unread.delete(id);
+    renderView(r.data, switching);
+    renderQueue();
+    renderChats();
+    loadSuggestions();
+  }
+  function renderView(view, switching) {
+    state.view = view;
+    state.lastId = Math.max(state.lastId, view.last_message_id || 0);
+    const c = view.conversation;
+    $("empty").hidden = true;
+    $("conversation").hidden = false;
+    $("context").hidden = false;
+    $("conv-title").textContent = (c.customer_tier === "vip" ? "VIP customer" : "Customer") + " · " + c.mode;
+    $("conv-meta").textContent =
+      (c.assignee_name ? "with " + c.assignee_name + " · " : "") + "started " + fmtTime(c.created_at) + " · id " + c.id;
+    const acting = view.can_act;
+    $("claim").hidden = c.mode !== "queued";
+    for (const id of ["resolve", "handback", "transfer", "transfer-to"]) $(id).hidden = !acting;
+    $("reply-form").hidden = !acting;
+    $("note-form").hidden = !(acting || (state.me && state.me.role !== "agent"));
+    fillTransfer(c);
+
+    const log = $("transcript");
+    const keepScroll = !switching && log.scrollHeight - log.scrollTop - log.clientHeight > 80;
+    log.textContent = "";
+    state.shown.clear();
+    const lastCustomer = [...view.messages].reverse().find((m) => m.sender === "customer");
+    for (const m of view.messages) appendMessage(m, lastCustomer && m.id === lastCustomer.id, true);
+    if (!keepScroll) log.scrollTop = log.scrollHeight;
+
+    renderHandoff(c);
+    renderSlots(c.slots || {});
+    renderEntities(view.entities || []);
+    $("notes").textContent = "";
+    state.notes.clear();
+    for (const n of view.notes) appendNote(n);
+    if (switching) $("customer-typing").hidden = true;
+  }
+  const WHO = { customer: "Customer", bot: "Bot", system: "" };
+  function appendMessage(m, openContext, bulk) {
+    if (state.shown.has(m.id)) return;
+    state.shown.add(m.id);
+    state.lastId = Math.max(state.lastId, m.id);
+    const sender = ["customer", "bot", "agent", "system"].includes(m.sender) ? m.sender : "system";
+    const li = el("li", "msg " + sender);
+    li.dataset.id = String(m.id);
+    const who = sender === "agent" ? m.author || "Agent" : WHO[sender];
+    if (who) li.appendChild(el("div", "who", who + " · " + fmtTime(m.created_at)));
+    li.appendChild(el("div", "text", m.text));
+    if (sender === "customer") li.appendChild(turnContext(m, openContext));
+    if (sender === "bot" && m.faq && m.faq.id) {
+      li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));
+    }
+    const log = $("transcript");
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    log.appendChild(li);
+    if (!bulk && atBottom) log.scrollTop = log.scrollHeight;
+  }
+  // What the bot understood of one customer turn: the intent ranking and the FAQ candidates.
+  function turnContext(m, open) {
+    const box = el("details", "ctx");
+    box.open = !!open;
+    const summary = el("summary");
+    const parts = [];
+    if (m.nlu && m.nlu.intent) parts.push("intent " + m.nlu.intent + " " + pct(m.nlu.confidence));
+    else parts.push("not seen by the bot");
+    const cands = m.faq_candidates && Array.isArray(m.faq_candidates.candidates) ? m.faq_candidates.candidates : [];
+    if (cands.length) parts.push("FAQ " + cands[0].id + " " + num(cands[0].score));
+    summary.textContent = parts.join(" · ");
+    box.appendChild(summary);
+    const table = el("table");
+    const ranking = m.nlu && Array.isArray(m.nlu.ranking) ? m.nlu.ranking.slice(0, 5) : [];
+    if (ranking.length) {
+      table.appendChild(headRow("Intent guesses"));
+      for (const r of ranking) table.appendChild(scoreRow(r.name, r.confidence, pct(r.confidence), "intent"));
+    }
+    if (cands.length) {
+      table.appendChild(headRow("FAQ candidates" + (m.faq_candidates.decision ? " (" + m.faq_candidates.decision + ")" : "")));
+      for (const c of cands.slice(0, 5)) table.appendChild(scoreRow(c.title || c.id, c.score, num(c.score), "faq", c.id));
+    } else if (m.faq_candidates && m.faq_candidates.decision === "skipped") {
+      table.appendChild(headRow("A button press: no FAQ search"));
+    }
+    const ents = m.nlu && Array.isArray(m.nlu.entities) ? m.nlu.entities : [];
+    if (ents.length) {
+      table.appendChild(headRow("Entities"));
+      for (const e of ents) {
+        const tr = el("tr");
+        tr.appendChild(el("td", "name", e.entity));
+        const td = el("td", null, String(e.value));
+        td.colSpan = 2;
+        tr.appendChild(td);
+        table.appendChild(tr);
+      }
+    }
+    if (table.childNodes.length) box.appendChild(table);
+    return box;
+  }
+  function headRow(text) {
+    const tr = el("tr");
+    const th = el("th", null, text);
+    th.colSpan = 3;
+    tr.appendChild(th);
+    return tr;
+  }
+  function scoreRow(label, value, shown, kind, title) {
+    const tr = el("tr", kind);
+    const name = el("td", "name", label);
+    if (title) name.title = title;
+    tr.appendChild(name);
+    const bar = el("td");
+    const meter = document.createElement("meter");
+    meter.min = 0;
+    meter.max = 1;
+    meter.value = Math.max(0, Math.min(1, Number(value || 0)));
+    meter.setAttribute("aria-label", label + " " + shown);
+    bar.appendChild(meter);
+    tr.appendChild(bar);
+    tr.appendChild(el("td", "num", shown));
+    return tr;
+  }
+  function updateTurn(messageId, candidates) {
+    if (!state.view) return;
+    const m = state.view.messages.find((x) => x.id === messageId);
+    if (!m) return;
+    m.faq_candidates = candidates;
+    const li = $("transcript").querySelector('li[data-id="' + messageId + '"]');
+    const old = li && li.querySelector(".ctx");
+    if (old) old.replaceWith(turnContext(m, old.open));
+  }
+  function fact(dl, key, value) {
+    dl.appendChild(el("dt", null, key));
+    dl.appendChild(el("dd", null, value == null || value === "" ? "—" : value));
+  }
+  function renderHandoff(c) {
+    const dl = $("handoff");
+    dl.textContent = "";
+    fact(dl, "Reason", reasonText(c.handoff_reason));
+    fact(dl, c.mode === "queued" ? "Waiting" : "Waited", fmtWait(c.waiting_seconds));
+    fact(dl, "Tier", c.customer_tier === "vip" ? "VIP" : "standard");
+    fact(dl, "Status", c.mode + (c.assignee_name ? " · " + c.assignee_name : ""));
+    if (c.team) fact(dl, "Team", c.team);
+    if (c.handoffs && c.handoffs.length > 1) fact(dl, "Handoffs", String(c.handoffs.length));
+  }
+  function renderSlots(slots) {
+    const dl = $("slots");
+    dl.textContent = "";
+    const keys = Object.keys(slots);
+    if (!keys.length) return fact(dl, "Known", "nothing yet");
+    for (const k of keys) fact(dl, k.replace(/_/g, " "), typeof slots[k] === "object" ? JSON.stringify(slots[k]) : String(slots[k]));
+  }
+  function renderEntities(entities) {
+    const ul = $("entities");
+    ul.textContent = "";
+    if (!entities.length) ul.appendChild(el("li", "muted", "none found"));
+    for (const e of entities) ul.appendChild(el("li", null, e.entity + ": " + e.value));
+  }
+  function appendNote(n) {
+    if (state.notes.has(n.id)) return;
+    state.notes.add(n.id);
+    const li = el("li", null, n.text);
+    li.appendChild(el("span", "by", (n.author || "agent") + " · " + fmtTime(n.created_at)));
+    $("notes").appendChild(li);
+  }
+  function fillTransfer(c) {
+    const select = $("transfer-to");
+    select.textContent = "";
+    select.appendChild(new Option("Transfer to…", ""));
+    const teams = new Set();
+    for (const a of state.agents) {
+      if (a.team) teams.add(a.team);
+      if (a.id === c.assignee) continue;
+      const label = a.display_name + " (" + a.active_chats + "/" + a.max_concurrent + (a.online ? ", online" : "") + ")";
+      select.appendChild(new Option(label, "agent:" + a.id));
+    }
+    for (const t of [...teams].sort()) select.appendChild(new Option("Team " + t + " (back to the queue)", "team:" + t));
+  }
+
+  // ---- help for replying --------------------------------------------------------------------
+  function scheduleSuggestions() {
+    clearTimeout(state.suggestTimer);
+    state.suggestTimer = setTimeout(loadSuggestions, 300);
+  }
+  async function loadSuggestions() {
+    const id = state.open;
+    const ul = $("suggestions");
+    if (!id) return;
+    const r = await api("GET", "/conversations/" + encodeURIComponent(id) + "/suggestions");
+    if (id !== state.open) return;
+    ul.textContent = "";
+    if (!r.res || !r.res.ok) return ul.appendChild(el("li", "muted", errorText(r, "No suggestions right now.")));
+    if (!r.data.suggestions.length) return ul.appendChild(el("li", "muted", "No handbook answer fits."));
+    for (const s of r.data.suggestions) {
+      const li = el("li");
+      li.appendChild(el("span", "score", num(s.score)));
+      li.appendChild(el("div", "title", s.title));
+      const use = el("button", null, "Use");
+      use.type = "button";
+      use.setAttribute("aria-label", "Use the answer: " + s.title);
+      use.addEventListener("click", () => insertReply(s.text));
+      li.appendChild(use);
+      ul.appendChild(li);
+    }
+  }
+  function insertReply(text) {
+    const box = $("reply");
+    box.value = box.value.trim() ? box.value.replace(/\s*$/, "\n\n") + text : text;
+    box.focus();
+  }
+  async function loadAgents() {
+    const r = await api("GET", "/agents");
+    if (r.res && r.res.ok) state.agents = r.data.agents;
+    if (state.view) fillTransfer(state.view.conversation);
+  }
+  async function loadCanned() {
+    const r = await api("GET", "/canned");
+    if (!r.res || !r.res.ok) return;
+    state.canned = r.data.canned;
+    const select = $("canned");
+    select.textContent = "";
+    select.appendChild(new Option("Insert a canned reply…", ""));
+    for (const c of state.canned) select.appendChild(new Option(c.title, String(c.id)));
+    renderCannedList();
+  }
+  function renderCannedList() {
+    const ul = $("canned-list");
+    ul.textContent = "";
+    if (!state.canned.length) ul.appendChild(el("li", "muted", "No canned replies yet."));
+    for (const c of state.canned) {
+      const li = el("li");
+      li.appendChild(el("span", null, c.title));
+      const edit = el("button", null, "Edit");
+      edit.type = "button";
+      edit.setAttribute("aria-label", "Edit " + c.title);
+      edit.addEventListener("click", () => {
+        $("canned-id").value = String(c.id);
+        $("canned-name").value = c.title;
+        $("canned-text").value = c.text;
+        $("canned-name").focus();
+      });
+      const del = el("button", null, "Delete");
+      del.type = "button";
+      del.setAttribute("aria-label", "Delete " + c.title);
+      del.addEventListener("click", async () => {
+        const r = await api("DELETE", "/canned/" + c.id);
+        if (!r.res || (!r.res.ok && r.res.status !== 404)) $("canned-error").textContent = errorText(r, "Could not delete.");
+        loadCanned();
+      });
+      li.appendChild(edit);
+      li.appendChild(del);
+      ul.appendChild(li);
+    }
+  }
+  function resetCannedForm() {
+    $("canned-id").value = "";
+    $("canned-name").value = "";
+    $("canned-text").value = "";
+    $("canned-error").textContent = "";
+  }
+  async function saveCanned(ev) {
+    ev.preventDefault();
+    const id = $("canned-id").value;
+    const body = { title: $("canned-name").value, text: $("canned-text").value };
+    const r = id ? await api("PUT", "/canned/" + id, body) : await api("POST", "/canned", body);
+    if (!r.res || !r.res.ok) return ($("canned-error").textContent = errorText(r, "Could not save."));
+    resetCannedForm();
+    loadCanned();
+  }
+
+  // ---- actions -----------------------------------------------------------------------------
+  const path = (suffix) => "/conversations/" + encodeURIComponent(state.open) + suffix;
+  async function act(suffix, body, after) {
+    showError("");
+    const r = await api("POST", path(suffix), body || {});
+    if (!r.res || !r.res.ok) {
+      showError(errorText(r, "That did not work (" + (r.res ? r.res.status : "offline") + ")."));
+      return null;
+    }
+    if (after) after(r.data);
+    return r.data;
+  }
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+  async function sendReply(ev) {
+    ev.preventDefault();
+    const box = $("reply");
+    const text = box.value.trim();
+    if (!text || !state.open) return;
+    $("send").disabled = true;
+    const sent = await act("/messages", { text, client_message_id: newId() });
+    $("send").disabled = false;
+    if (sent) {
+      box.value = "";
+      appendMessage(sent, false, false);
+      state.sentTyping = 0;
+    }
+    box.focus();
+  }
+  function typing() {
+    const now = Date.now();
+    if (!state.open || !state.view || !state.view.can_act || now - state.sentTyping < TYPING_SEND_MS) return;
+    state.sentTyping = now;
+    if (state.ws && state.ws.readyState === WebSocket.OPEN) {
+      state.ws.send(JSON.stringify({ type: "typing", conversation_id: state.open, typing: true }));
+    }
+  }
+  async function addNote(ev) {
+    ev.preventDefault();
+    const text = $("note").value.trim();
+    if (!text || !state.open) return;
+    const note = await act("/notes", { text });
+    if (note) {
+      $("note").value = "";
+      appendNote(note);
+    }
+  }
+  function finish(data) {
+    closeConversation("The conversation was " + outcome(data.mode, data.team) + ".");
+    refreshChats();
+    return data;
+  }
+
+  // ---- real time ---------------------------------------------------------------------------
+  function connect() {
+    if (!state.me) return;
+    clearTimeout(state.retryTimer);
+    const url = new URL(API + "/ws", location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("after", String(state.lastId));
+    const ws = new WebSocket(url.href);
+    state.ws = ws;
+    setConn("connecting…", false);
+    ws.addEventListener("message", (e) => {
+      let ev;
+      try { ev = JSON.parse(e.data); } catch (err) { return; }
+      if (ws === state.ws) handle(ev);
+    });
+    ws.addEventListener("close", () => {
+      if (ws !== state.ws) return;
+      state.ws = null;
+      if (!state.me) return;
+      setConn("reconnecting…", false);
+      const delay = Math.min(15000, 500 * 2 ** state.retry++);
+      state.retryTimer = setTimeout(() => {
+        connect();
+        refreshChats();
+        if (state.open) openConversation(state.open);
+      }, delay);
+    });
+  }
+  function disconnect() {
+    clearTimeout(state.retryTimer);
+    const ws = state.ws;
+    state.ws = null;
+    if (ws) ws.close();
+  }
+  function setConn(text, live) {
+    $("conn").textContent = text;
+    $("conn").classList.toggle("live", live);
+  }
+  function handle(ev) {
+    switch (ev.type) {
+      case "queue":
+        setQueue(ev.conversations);
+        break;
+      case "ready":
+        state.retry = 0;
+        state.lastId = Math.max(state.lastId, ev.last_id || 0);
+        setConn("live", true);
+        break;
+      case "message": {
+        const m = ev.message;
+        state.lastId = Math.max(state.lastId, m.id);
+        if (ev.conversation_id === state.open) {
+          if (state.view) state.view.messages.push(m);
+          appendMessage(m, m.sender === "customer", false);
+          if (m.sender === "customer") {
+            $("customer-typing").hidden = true;
+            scheduleSuggestions();
+          }
+        } else if (m.sender === "customer") {
+          state.unread.add(ev.conversation_id);
+        }
+        scheduleChats();
+        break;
+      }
+      case "typing":
+        if (ev.who === "customer" && ev.conversation_id === state.open) {
+          $("customer-typing").hidden = !ev.typing;
+          clearTimeout(state.customerTyping);
+          state.customerTyping = setTimeout(() => ($("customer-typing").hidden = true), CUSTOMER_TYPING_MS);
+        }
+        break;
+      case "note":
+        if (ev.conversation_id === state.open) appendNote(ev.note);
+        break;
+      case "context":
+        if (ev.conversation_id === state.open) updateTurn(ev.message_id, ev.faq_candidates);
+        break;
+      case "conversation":
+        scheduleChats();
+        loadAgents();
+        if (ev.conversation_id === state.open) {
+          const supervisor = state.me && state.me.role !== "agent";
+          const stillMine = ev.mode === "queued" || (ev.mode === "agent" && ev.assignee === state.me.id);
+          if (stillMine || (supervisor && ev.mode === "agent")) openConversation(state.open);
+          else {
+            closeConversation("The conversation was " + outcome(ev.mode) + ".");
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ---- wiring ------------------------------------------------------------------------------
+  function init() {
+    $("login-form").addEventListener("submit", login);
+    $("logout").addEventListener("click", logout);
+    $("claim").addEventListener("click", () =>
+      act("/claim", {}, (view) => {
+        renderView(view, false);
+        refreshChats();
+        loadSuggestions();
+        $("reply").focus();
+      })
+    );
+    $("resolve").addEventListener("click", () => act("/resolve", {}, finish));
+    $("handback").addEventListener("click", () => act("/handback", {}, finish));
+    $("transfer").addEventListener("click", () => {
+      const target = $("transfer-to").value;
+      if (!target) return showError("Pick an agent or a team to transfer to.");
+      const [kind, value] = [target.slice(0, target.indexOf(":")), target.slice(target.indexOf(":") + 1)];
+      act("/transfer", kind === "agent" ? { agent_id: Number(value) } : { team: value }, finish);
+    });
+    $("reply-form").addEventListener("submit", sendReply);
+    $("reply").addEventListener("input", typing);
+    $("reply").addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        $("reply-form").requestSubmit();
+      }
+    });
+    $("canned").addEventListener("change", () => {
+      const c = state.canned.find((x) => String(x.id) === $("canned").value);
+      if (c) insertReply(c.text);
+      $("canned").value = "";
+    });
+    $("edit-canned").addEventListener("click", () => {
+      resetCannedForm();
+      renderCannedList();
+      $("canned-dialog").showModal();
+    });
+    $("canned-form").addEventListener("submit", saveCanned);
+    $("canned-new").addEventListener("click", resetCannedForm);
+    $("canned-close").addEventListener("click", () => $("canned-dialog").close());
+    $("note-form").addEventListener("submit", addNote);
+    setInterval(() => {
+      if (state.me) renderQueue();
+    }, 15000);
+    setInterval(() => {
+      if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send('{"type":"ping"}');
+    }, 25000);
+    api("GET", "/me").then((r) => (r.res && r.res.ok ? start(r.data) : showLogin()));
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

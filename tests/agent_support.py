@@ -1,0 +1,112 @@
+"""Helpers for the agent-side tests: a logged-in console client, customer chat calls, socket reading."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.sync.client import ClientConnection
+
+HANDOFF_TEXT = "I want to talk to a real person please"
+
+
+class Console:
+    """An agent's API client: the session cookie is kept by httpx, the CSRF token sent on every change."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=30)
+        self.csrf = ""
+        self.agent: dict[str, Any] = {}
+
+    def login(self, username: str, password: str) -> httpx.Response:
+        response = self.http.post("/api/agent/login", json={"username": username, "password": password})
+        if response.status_code == 200:
+            self.csrf = response.json()["csrf_token"]
+            self.agent = response.json()["agent"]
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.get("/api/agent" + path, **kwargs)
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        return self.http.post("/api/agent" + path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
+
+    def put(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return self.http.put("/api/agent" + path, json=body, headers={"X-CSRF-Token": self.csrf})
+
+    def delete(self, path: str) -> httpx.Response:
+        return self.http.delete("/api/agent" + path, headers={"X-CSRF-Token": self.csrf})
+
+    @property
+    def session_cookie(self) -> str:
+        return self.http.cookies.get("helpdesk_agent") or ""
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def say(client: httpx.Client, text: str, conversation_id: str | None = None) -> dict[str, Any]:
+    response = client.post("/api/chat", json={"conversation_id": conversation_id, "text": text})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def hand_off(client: httpx.Client, *first: str) -> str:
+    """A new conversation (optionally with some turns first) that asks for a person: its id, now queued."""
+    conversation_id = None
+    for text in first:
+        conversation_id = say(client, text, conversation_id)["conversation_id"]
+    body = say(client, HANDOFF_TEXT, conversation_id)
+    assert body["mode"] == "queued", body
+    return body["conversation_id"]
+
+
+def history(client: httpx.Client, conversation_id: str, after: int = 0) -> dict[str, Any]:
+    response = client.get(f"/api/chat/{conversation_id}/messages", params={"after": after})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def ws_url(base_url: str, path: str) -> str:
+    return base_url.replace("http://", "ws://", 1) + path
+
+
+def receive(ws: ClientConnection, timeout: float = 10.0) -> dict[str, Any]:
+    return json.loads(ws.recv(timeout=timeout))
+
+
+def receive_until(
+    ws: ClientConnection, done: Callable[[dict[str, Any]], bool], timeout: float = 15.0
+) -> list[dict[str, Any]]:
+    """Every event up to and including the first for which `done` is true."""
+    deadline = time.monotonic() + timeout
+    events = []
+    while True:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"timed out; got {events}"
+        event = receive(ws, remaining)
+        events.append(event)
+        if done(event):
+            return events
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 15.0, interval: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(interval)
+
+
+def writable_db(path: Path) -> sqlite3.Connection:
+    """For tests that set up state the API has no call for (a VIP customer)."""
+    connection = sqlite3.connect(path, timeout=30)
+    connection.row_factory = sqlite3.Row
+    return connection

@@ -1,0 +1,166 @@
+"""Alembic migrations on SQLite and PostgreSQL: a fresh database, a database made before migrations,
+downgrade and upgrade again, and the helpdesk on PostgreSQL serving the agent side."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from agent_support import HANDOFF_TEXT, Console, history, say
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from conftest import POSTGRES_ADMIN_URL, add_agent_accounts
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, create_engine, inspect
+
+from helpdesk.database import alembic_config, current_revision, migrate, sync_url
+from helpdesk.models import Base
+
+AGENT_TABLES = {"agents", "agent_sessions", "assignments", "notes", "ratings", "canned_replies"}
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
+
+
+def schema_differences(url: str) -> list:
+    engine = create_engine(sync_url(url))
+    try:
+        with engine.connect() as connection:
+            return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture()
+def postgres_url() -> Iterator[str]:
+    name = f"helpdesk_migrate_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_fresh_sqlite_database_is_migrated_to_the_models(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    migrate(url)
+    assert current_revision(url) == head()
+    assert schema_differences(url) == []
+    migrate(url)  # running again changes nothing
+    command.downgrade(alembic_config(url), "base")
+    engine = create_engine(url)
+    assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    engine.dispose()
+    migrate(url)
+    assert schema_differences(url) == []
+
+
+@pytest.mark.postgres
+def test_a_fresh_postgres_database_is_migrated_to_the_models(postgres_url: str) -> None:
+    migrate(postgres_url)
+    assert current_revision(postgres_url) == head()
+    assert schema_differences(postgres_url) == []
+    command.downgrade(alembic_config(postgres_url), "base")
+    migrate(postgres_url)
+    assert schema_differences(postgres_url) == []
+
+
+def test_a_database_made_before_migrations_is_upgraded_in_place(tmp_path: Path) -> None:
+    """The schema create_all made before Alembic, with a conversation waiting for an agent."""
+    url = f"sqlite:///{tmp_path / 'legacy.db'}"
+    legacy = MetaData()
+    Table(
+        "conversations",
+        legacy,
+        Column("id", String(64), primary_key=True),
+        Column("mode", String(16), nullable=False, index=True),
+        Column("channel", String(32), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "messages",
+        legacy,
+        Column("id", Integer, primary_key=True),
+        Column("conversation_id", ForeignKey("conversations.id"), nullable=False, index=True),
+        Column("sender", String(16), nullable=False),
+        Column("text", Text, nullable=False),
+        Column("payload", Text),
+        Column("client_id", String(64)),
+        Column("buttons", Text),
+        Column("nlu", Text),
+        Column("faq", Text),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "handoffs",
+        legacy,
+        Column("id", Integer, primary_key=True),
+        Column("conversation_id", ForeignKey("conversations.id"), nullable=False, index=True),
+        Column("reason", String(32), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    engine = create_engine(url)
+    legacy.create_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO conversations VALUES ('old', 'queued', 'web', '2024-05-01 10:00:00', '2024-05-01 10:00:09')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO messages (conversation_id, sender, text, created_at) "
+            "VALUES ('old', 'customer', 'I want a person', '2024-05-01 10:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO handoffs (conversation_id, reason, created_at) "
+            "VALUES ('old', 'requested', '2024-05-01 10:00:01')"
+        )
+    migrate(url)
+    assert current_revision(url) == head()
+    assert set(inspect(engine).get_table_names()) >= AGENT_TABLES
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql("SELECT mode, customer_tier, queued_at FROM conversations").one()
+        kept = connection.exec_driver_sql("SELECT text FROM messages").scalar()
+    engine.dispose()
+    assert row[0] == "queued" and row[1] == "standard" and str(row[2]).startswith("2024-05-01 10:00:01")
+    assert kept == "I want a person"
+
+
+@pytest.mark.postgres
+def test_the_helpdesk_on_postgres_migrates_and_serves_the_agent_side(pg_helpdesk: tuple[str, str]) -> None:
+    url, dsn = pg_helpdesk
+    assert current_revision(dsn) == head()
+    with psycopg.connect(dsn) as db:
+        tables = {row[0] for row in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert AGENT_TABLES | {"conversations", "messages", "handoffs", "alembic_version"} <= tables
+
+    login = add_agent_accounts(dsn, (("pg-agent", "agent", None, 5),))["pg-agent"]
+    console = Console(url)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            conversation = say(client, HANDOFF_TEXT)["conversation_id"]
+            assert console.login(login.username, login.password).status_code == 200
+            assert conversation in [c["conversation_id"] for c in console.get("/queue").json()["conversations"]]
+            assert console.post(f"/conversations/{conversation}/claim").status_code == 200
+            view = console.get(f"/conversations/{conversation}").json()
+            assert view["messages"][0]["nlu"]["intent"] == "request_human"
+            assert (
+                console.post(f"/conversations/{conversation}/messages", {"text": "Hi from Postgres"}).status_code == 201
+            )
+            assert console.post(f"/conversations/{conversation}/notes", {"text": "pg note"}).status_code == 201
+            assert history(client, conversation)["messages"][-1]["text"] == "Hi from Postgres"
+            assert console.post(f"/conversations/{conversation}/resolve").status_code == 200
+            rated = client.post(f"/api/chat/{conversation}/rating", json={"score": 4})
+            assert rated.status_code == 201
+    finally:
+        console.close()
+    with psycopg.connect(dsn) as db:
+        score = db.execute("SELECT score FROM ratings WHERE conversation_id = %s", (conversation,)).fetchone()
+    assert score == (4,)
