@@ -1,0 +1,198 @@
+"""Reading a new delivery address out of a chat message.
+
+Customers write addresses the way they would on an envelope, in one line: "Keizersgracht 12, 1015 CJ
+Amsterdam", "14 Elm Road, London SW1A 1AA, UK", "Via Roma 3, 20121 Milano, Italy". The reader finds
+the postcode (by the country's format), the town next to it, the street before it and an optional
+country at the end; the recipient's name stays the one on the order. What it can't find is
+reported, so the bot can ask for exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, POSTCODE_KEYWORD_RE, POSTCODE_RE
+from helpdesk.orders import Address
+from helpdesk.orders.policy import COUNTRY_NAMES
+
+_FIVE = r"\d{5}"
+_FOUR = r"\d{4}"
+COUNTRY_POSTCODES: dict[str, str] = {
+    "NL": r"\d{4}\s?[A-Za-z]{2}",
+    "GB": r"[A-Za-z]{1,2}\d[A-Za-z\d]?\s?\d[A-Za-z]{2}",
+    "IE": r"[A-Za-z]\d[\dWw]\s?[A-Za-z\d]{4}",
+    "PL": r"\d{2}-\d{3}",
+    "PT": r"\d{4}-\d{3}",
+    "RO": r"\d{6}",
+    "LV": r"(?:LV-)?\d{4}",
+    "MT": r"[A-Za-z]{3}\s?\d{4}",
+    **{c: _FIVE for c in ("DE", "FR", "IT", "ES", "FI", "EE", "HR", "LT")},
+    **{c: r"\d{3}\s?\d{2}" for c in ("SE", "CZ", "SK", "GR")},
+    **{c: _FOUR for c in ("BE", "AT", "CH", "DK", "NO", "HU", "LU", "SI", "BG", "CY")},
+}
+
+COUNTRY_ALIASES: dict[str, str] = {
+    "uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "holland": "NL", "nederland": "NL", "deutschland": "DE",
+    "italia": "IT", "españa": "ES", "espana": "ES", "belgique": "BE", "belgië": "BE", "belgie": "BE",
+    "österreich": "AT", "osterreich": "AT", "schweiz": "CH", "suisse": "CH", "svizzera": "CH",
+    "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI", "polska": "PL", "éire": "IE",
+    "eire": "IE", "usa": "US", "united states of america": "US", "america": "US", "czech republic": "CZ",
+}  # fmt: skip
+
+EXAMPLES = {
+    "GB": "14 Elm Road, Bristol BS8 1TH, United Kingdom",
+    "IE": "12 Thomas Street, Dublin D08 VF8H, Ireland",
+    "DE": "Kastanienallee 41, 10437 Berlin, Germany",
+    "FR": "27 Rue Oberkampf, 75011 Paris, France",
+    "IT": "Via Solferino 12, 20121 Milano, Italy",
+}
+DEFAULT_EXAMPLE = "Keizersgracht 12, 1015 CJ Amsterdam, Netherlands"
+TOWN_FIRST = frozenset({"GB", "IE"})  # "Bristol BS8 1TH", not "BS8 1TH Bristol"
+
+# "change the address of order 100247 to <address>", "new address: <address>", "send it to <address>"
+ADDRESS_START_RE = re.compile(
+    r"\b(?:address\s*(?:is|should\s+be|will\s+be|:)|deliver(?:\s+it)?\s+to|send\s+(?:it|them|the\s+\w+)\s+to|"
+    r"ship\s+(?:it|them)\s+to|to)\s+",
+    re.IGNORECASE,
+)
+LEADING_FILLER_RE = re.compile(
+    r"^(?:(?:ok|okay|sure|yes|so|please|it's|it is|the|my|new|delivery|shipping|address|is|should be|will be|"
+    r"send\s+it\s+to|deliver\s+(?:it\s+)?to|ship\s+it\s+to|to|:|-)\s*)+",
+    re.IGNORECASE,
+)
+EMAIL_PHRASE_RE = re.compile(
+    r"(?:,|\band\b|;)?\s*(?:(?:my|the)\s+)?(?:e-?mail(?:\s+address)?\s*(?:is|:)?\s*)?" + EMAIL_RE.pattern, re.IGNORECASE
+)
+ORDER_PHRASE_RE = re.compile(
+    r"(?:,|\band\b)?\s*(?:(?:for|of|on)\s+)?(?:(?:my|the)\s+)?(?:order(?:\s+(?:number|no\.?))?\s*#?\s*)?"
+    + ORDER_NUMBER_RE.pattern,
+    re.IGNORECASE,
+)
+TRAILING_FILLER_RE = re.compile(
+    r"[\s,.;:!-]*(?:\b(?:please|thanks|thank\s+you|pls|instead)\b[\s,.;:!-]*)*$", re.IGNORECASE
+)
+
+
+def country_code(text: str) -> str | None:
+    """ISO code for a country name, alias or code written at the end of an address."""
+    value = " ".join(text.strip().strip(".").split()).lower()
+    if not value:
+        return None
+    if len(value) == 2 and value.isalpha():
+        code = value.upper()
+        return "GB" if code == "UK" else code if code in COUNTRY_NAMES else None
+    names = {name.lower().removeprefix("the "): code for code, name in COUNTRY_NAMES.items()}
+    return names.get(value) or COUNTRY_ALIASES.get(value)
+
+
+def country_label(code: str) -> str:
+    return COUNTRY_NAMES.get(code, code)
+
+
+@dataclass(frozen=True)
+class AddressReading:
+    """The address read from a message, or which parts were missing from it."""
+
+    address: Address | None
+    missing: list[str] = field(default_factory=list)
+    postcode_mismatch: str | None = None  # a postcode that doesn't fit the country's format
+
+    @property
+    def complete(self) -> bool:
+        return self.address is not None
+
+
+def address_in_request(text: str) -> str | None:
+    """The address part of a whole request, with e-mail, order number and postcode proof left out.
+
+    None when the message names no address (just "I want to change my delivery address").
+    """
+    markers = list(ADDRESS_START_RE.finditer(text))
+    if not markers:
+        return None
+    match = markers[-1]  # the last one: "I want to change the address of order 100247 to <address>"
+    candidate = clean_answer(text[match.end() :])
+    return candidate if candidate and re.search(r"\d", candidate) and re.search(r"[A-Za-z]", candidate) else None
+
+
+def clean_answer(text: str) -> str:
+    """An answer to "what's the new address?" without what isn't part of the address."""
+    text = EMAIL_PHRASE_RE.sub(" ", text)
+    text = POSTCODE_KEYWORD_RE.sub(" ", text) if re.search(r"(?i)post\s?code|zip", text) else text
+    text = ORDER_PHRASE_RE.sub(" ", text)
+    text = LEADING_FILLER_RE.sub("", text.strip())
+    text = TRAILING_FILLER_RE.sub("", text)
+    return " ".join(text.split()).strip(" ,;")
+
+
+def _format_postcode(code: str, country: str) -> str:
+    code = " ".join(code.upper().split())
+    if country == "NL" and re.fullmatch(r"\d{4}[A-Z]{2}", code):
+        return f"{code[:4]} {code[4:]}"
+    if country == "GB" and " " not in code and len(code) >= 5:
+        return f"{code[:-3]} {code[-3:]}"
+    return code
+
+
+def read_address(text: str, name: str, default_country: str) -> AddressReading:
+    """The delivery address in ``text`` for recipient ``name``; the country defaults to the order's."""
+    parts = [p.strip() for p in re.split(r"[,\n;]+", clean_answer(text)) if p.strip()]
+    country = None
+    if parts:
+        country = country_code(parts[-1])
+        if country is not None:
+            parts.pop()
+        else:
+            last_words = parts[-1].rsplit(" ", 1)
+            if len(last_words) == 2 and (code := country_code(last_words[1])) and re.search(r"\d", last_words[0]):
+                country, parts[-1] = code, last_words[0]
+    country = country or default_country
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + COUNTRY_POSTCODES.get(country, POSTCODE_RE.pattern) + r")(?![\w-])", re.IGNORECASE
+    )
+
+    found = None
+    for index in range(len(parts) - 1, -1, -1):
+        matches = list(pattern.finditer(parts[index]))
+        if matches:
+            found = index, matches[-1]
+            break
+    mismatch = None
+    if found is None:
+        other = next((m for p in parts for m in POSTCODE_RE.finditer(p) if not m.group(0).isalpha()), None)
+        mismatch = other.group(0).upper() if other and re.search(r"\d{4}|\d\s?[A-Za-z]{2}", other.group(0)) else None
+        street = next((p for p in parts if re.search(r"\d", p) and re.search(r"[A-Za-z]{2}", p)), "")
+        city = next((p for p in parts if p != street and not re.search(r"\d", p)), "")
+        missing = ["postcode"] + ([] if street else ["street and house number"]) + ([] if city else ["town or city"])
+        return AddressReading(None, missing, postcode_mismatch=mismatch)
+
+    index, match = found
+    part = parts[index]
+    before, after = part[: match.start()].strip(" ,"), part[match.end() :].strip(" ,")
+    pre, post = parts[:index], parts[index + 1 :]
+    city = after
+    if not city and post and not re.search(r"\d", post[0]):
+        city = post[0]
+    if not city and before and pre:
+        city, before = before, ""
+    if not city and not before and pre and not re.search(r"\d", pre[-1]):
+        city = pre.pop()
+    street = ", ".join([*pre, before] if before else pre)
+    missing = ([] if street else ["street and house number"]) + ([] if city else ["town or city"])
+    if missing:
+        return AddressReading(None, missing)
+    postcode = _format_postcode(match.group(0), country)
+    return AddressReading(Address(name=name, street=street, city=city, postcode=postcode, country=country))
+
+
+def format_address(address: dict[str, str] | Address) -> str:
+    """One line, in the country's order: "Keizersgracht 12, 1015 CJ Amsterdam" / "7 Mill Lane, Leeds LS1 4AP"."""
+    a = address if isinstance(address, Address) else Address(**address)
+    town = f"{a.city} {a.postcode}" if a.country in TOWN_FIRST else f"{a.postcode} {a.city}"
+    return f"{a.name}, {a.street}, {town}, {country_label(a.country)}"
+
+
+def example_address(country: str) -> str:
+    return EXAMPLES.get(country, DEFAULT_EXAMPLE)

@@ -1,0 +1,503 @@
+"""The order form: which order, proof that it's the customer's, then what the flow needs.
+
+``validate_order_form`` runs after every customer message while the form is active (and once when
+it starts). It reads the message (order number, e-mail or postcode, an address, items, yes/no),
+checks the customer's identity with the order system, applies the shop's policy as soon as the
+order is known (a shipped order is not offered a cancellation), and names the next slot to ask
+for. A message that answers nothing (a handbook question, "I want a person", "never mind") is left
+to the rules: the form is "rejected" for that turn and asks again afterwards.
+
+Nothing about an order is said before the identity check passes, and a wrong e-mail gives the
+same answer as an order number that doesn't exist.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.address import address_in_request, country_label, example_address, format_address, read_address
+from actions.identity import VERIFIED_BY_ORDER, load_context, verified_customer
+from actions.order_state import (
+    CANCEL,
+    CHANGE_ADDRESS,
+    CONFIRM,
+    CUSTOMER_ID,
+    EVIDENCE,
+    FAILURES,
+    FLOW_DETAILS,
+    FORM,
+    NEW_ADDRESS,
+    ORDER_ID,
+    ORDER_STATUS,
+    PENDING_DETAIL,
+    POSTCODE,
+    RECENT_ORDERS,
+    REFUND_STATUS,
+    REFUSAL,
+    REQUESTED_SLOT,
+    RETURN,
+    RETURN_ITEMS,
+    VERIFICATION,
+    VERIFIED_ORDER,
+    OrderState,
+    asked_before,
+    backend_failure,
+    latest_intent,
+    order_system,
+    request_ended,
+)
+from actions.parsing import POSTCODE_RE, Found, choose_items, plain_answer, read_message
+from actions.signals import signal_handoff
+from helpdesk.orders import (
+    AttemptOutcome,
+    BackendError,
+    Order,
+    OrderNotFound,
+    OrderSystem,
+    PolicyRefusal,
+    register_attempt,
+    verify_access,
+)
+from helpdesk.orders.identity import HANDOFF_VERIFICATION_FAILED, LOCKED_TEXT
+from helpdesk.orders.model import utc_now
+
+# intents that are not an answer to the form: the rules answer them, then the form asks again
+INTERRUPTIONS = frozenset(
+    {"faq", "out_of_scope", "request_human", "complaint", "bot_challenge", "goodbye", "change_order", "payment_issue"}
+)
+# actions after which the latest customer message is still the one the form should read
+ANSWERING_ACTIONS = frozenset(
+    {
+        "action_listen",
+        "action_extract_slots",
+        "action_start_order_request",
+        "action_order_details",
+        FORM,
+        "validate_order_form",
+    }
+)
+
+FLOW_GOALS = {
+    ORDER_STATUS: "check where your order is",
+    CANCEL: "cancel your order",
+    CHANGE_ADDRESS: "change the delivery address",
+    RETURN: "start a return",
+    REFUND_STATUS: "check on your refund",
+}
+
+
+def answers_form(tracker: Tracker) -> bool:
+    """True when the latest customer message is an answer for the form to read.
+
+    False when the form resumes after something else answered the message (a handbook question).
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in ANSWERING_ACTIONS:
+            return False
+    return False
+
+
+def handed_off_this_turn(tracker: Tracker) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
+        if isinstance(custom, dict) and "handoff" in custom:
+            return True
+    return False
+
+
+class _FormTurn:
+    """One run of the form's validation: what changed, what to say, what to ask next."""
+
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, system: OrderSystem) -> None:
+        self.dispatcher = dispatcher
+        self.tracker = tracker
+        self.system = system
+        self.state = OrderState.from_tracker(tracker)
+        self.changes: dict[str, Any] = {}
+        self.events: list[EventType] = []
+        self.ended = False
+        self._order: Order | None = None
+
+    # -- slot view -----------------------------------------------------------------------------
+
+    def get(self, name: str) -> Any:
+        return self.changes[name] if name in self.changes else self.tracker.get_slot(name)
+
+    def set(self, name: str, value: Any) -> None:
+        self.changes[name] = value
+
+    def say(self, text: str) -> None:
+        self.dispatcher.utter_message(text=text)
+
+    @property
+    def order_id(self) -> str | None:
+        return self.get(ORDER_ID)
+
+    @property
+    def verified(self) -> bool:
+        return self.order_id is not None and self.get(VERIFIED_ORDER) == self.order_id
+
+    async def order(self) -> Order:
+        if self._order is None or self._order.number != self.order_id:
+            self._order = await self.system.get_order(str(self.order_id))
+        return self._order
+
+    # -- the run -------------------------------------------------------------------------------
+
+    async def run(self) -> list[EventType]:
+        flow = self.state.flow
+        if flow is None:  # the form only serves a request; without one it ends quietly
+            return [SlotSet(REQUESTED_SLOT, None)]
+        if answers_form(self.tracker):
+            intent = latest_intent(self.tracker)
+            found = read_message(self._text(), self._entities(), self.state.requested)
+            if await self._interrupted(intent, found):
+                return []  # let the rules answer; the form asks again afterwards
+            await self._read(intent, found)
+            if self.state.requested:
+                # an answer the form could not use still counts as one: the question is asked again
+                self.changes.setdefault(self.state.requested, self.get(self.state.requested))
+        await self._check_identity()
+        if not self.ended and self.verified and FLOW_DETAILS[flow] and not self.get(REFUSAL):
+            await self._prepare(flow)
+        return self._result(flow)
+
+    def _text(self) -> str:
+        return str(self.tracker.latest_message.get("text") or "")
+
+    def _entities(self) -> list[dict[str, Any]]:
+        return list(self.tracker.latest_message.get("entities") or [])
+
+    async def _interrupted(self, intent: str | None, found: Found) -> bool:
+        """The message is not for the form (a question, a person, another request, "never mind")."""
+        if await self._plain_answer(found):
+            return False  # "we're at DN55 1PT" answers the question, whatever the NLU made of it
+        if intent in FLOW_DETAILS and intent != self.state.flow:
+            return True  # another order request: the rules switch the flow
+        if intent == "deny":
+            return self.state.requested != CONFIRM
+        return intent in INTERRUPTIONS
+
+    async def _plain_answer(self, found: Found) -> bool:
+        """The message is the answer to the question asked and (almost) nothing else."""
+        requested, text = self.state.requested, self._text()
+        if requested in (ORDER_ID, VERIFICATION) and (found.order_number or found.evidence):
+            return plain_answer(text, found)
+        if requested == NEW_ADDRESS:
+            return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
+        if requested == RETURN_ITEMS and self.verified:
+            return len(text.split()) <= 6 and choose_items(text, (await self.order()).lines) is not None
+        return False
+
+    # -- reading the customer's message --------------------------------------------------------
+
+    async def _read(self, intent: str | None, found: Found) -> None:
+        requested = self.state.requested
+        if found.order_number:
+            self.set(ORDER_ID, found.order_number)
+        elif found.last_order:
+            await self._last_order()
+        elif found.malformed_number:
+            self.say(
+                f"“{found.malformed_number}” doesn't look like one of our order numbers: they have 6 digits, "
+                "like 100234. You'll find yours in the order confirmation e-mail."
+            )
+            if requested in (None, ORDER_ID, VERIFICATION):  # not the order talked about before
+                self.set(ORDER_ID, None)
+        if found.evidence:
+            self.set(EVIDENCE, found.evidence)
+        elif found.malformed_email and not self.verified:
+            self.say(
+                f"“{found.malformed_email}” doesn't look like a complete e-mail address: it should look like "
+                "name@example.com."
+            )
+        if requested == CONFIRM:
+            if intent == "affirm" or intent == self.state.flow:
+                self.set(CONFIRM, True)
+            elif intent == "deny":
+                self.set(CONFIRM, False)
+        elif requested == NEW_ADDRESS and self.verified:
+            await self._take_address(self._text(), asked=True)
+        elif requested == RETURN_ITEMS and self.verified:
+            await self._take_items(self._text(), asked=True)
+        elif intent == self.state.flow and self.state.flow in (CHANGE_ADDRESS, RETURN):
+            self.set(PENDING_DETAIL, self._text())  # read once the order is verified
+
+    async def _last_order(self) -> None:
+        customer_id = self.get(CUSTOMER_ID)
+        if not customer_id:
+            self.say("I can look up your latest order as soon as I know it's you.")
+            return
+        orders = await self.system.list_orders(str(customer_id), 1)
+        if orders:
+            self.set(ORDER_ID, orders[0].number)
+        else:
+            self.say("I can't find any orders on your account yet.")
+
+    # -- identity ------------------------------------------------------------------------------
+
+    async def _check_identity(self) -> None:
+        order_id = self.order_id
+        if order_id is None or self.verified:
+            return
+        for detail in (NEW_ADDRESS, RETURN_ITEMS, CONFIRM, REFUSAL):  # they belonged to another order
+            if self.get(detail) is not None:
+                self.set(detail, None)
+        customer_id = self.get(CUSTOMER_ID)
+        if customer_id:
+            order = await verify_access(self.system, order_id, customer_id=str(customer_id))
+            if order is not None:
+                await self._verified(order, "account")
+                return
+        evidence = self.get(EVIDENCE)
+        if not isinstance(evidence, dict) or not evidence:
+            return  # ask for the e-mail or postcode
+        email, postcode = evidence.get("email"), evidence.get("postcode")
+        order = await verify_access(self.system, order_id, email=email, postcode=postcode)
+        attempt = register_attempt(self.get(FAILURES), order is not None)
+        self.set(EVIDENCE, None)
+        if attempt.outcome is AttemptOutcome.VERIFIED and order is not None:
+            if postcode:
+                self.set(POSTCODE, postcode)
+            await self._verified(order, "email" if email else "postcode")
+            return
+        self.set(FAILURES, float(attempt.failures))
+        self.say(attempt.message or LOCKED_TEXT)
+        if attempt.outcome is AttemptOutcome.LOCKED:
+            signal_handoff(self.dispatcher, HANDOFF_VERIFICATION_FAILED)
+            self.ended = True
+
+    async def _verified(self, order: Order, how: str) -> None:
+        self._order = order
+        self.set(VERIFIED_ORDER, order.number)
+        self.set(VERIFICATION, how)
+        if not self.get(CUSTOMER_ID):
+            context = await load_context(self.system, order.customer_id)
+            self.events += verified_customer(self.dispatcher, context, VERIFIED_BY_ORDER)
+
+    # -- what the flow needs once the order is known -------------------------------------------
+
+    async def _prepare(self, flow: str) -> None:
+        order = await self.order()
+        policy, now = self.system.policy, utc_now()
+        refusal: PolicyRefusal | None = None
+        pending = self.get(PENDING_DETAIL)
+        if flow == CANCEL:
+            refusal = policy.cancel_refusal(order, now)
+        elif flow == CHANGE_ADDRESS:
+            if order.status not in policy.config.address_change_statuses:
+                refusal = policy.address_change_refusal(order, order.shipping_address, now)
+            elif pending and self.get(NEW_ADDRESS) is None and (text := address_in_request(pending)):
+                await self._take_address(text, asked=False)
+        elif flow == RETURN:
+            try:
+                policy.plan_return(order, None, now)
+            except PolicyRefusal as whole_order_refused:
+                refusal = whole_order_refused
+            if refusal is None and self.get(RETURN_ITEMS) is None:
+                if pending:
+                    await self._take_items(pending, asked=False)
+                if self.get(RETURN_ITEMS) is None and len(order.lines) == 1:
+                    self.set(RETURN_ITEMS, ["all"])
+        if pending:
+            self.set(PENDING_DETAIL, None)
+        if refusal is not None:
+            self.set(REFUSAL, refusal.text)
+
+    async def _take_address(self, text: str, asked: bool) -> None:
+        order = await self.order()
+        current = order.shipping_address
+        reading = read_address(text, current.name, current.country)
+        if reading.address is not None:
+            refusal = self.system.policy.address_change_refusal(order, reading.address, utc_now())
+            if refusal is None:
+                self.set(NEW_ADDRESS, reading.address.to_dict())
+                return
+            self.say(refusal.text)
+        elif reading.postcode_mismatch:
+            self.say(
+                f"{reading.postcode_mismatch} isn't a postcode in {country_label(current.country)}. If the new "
+                "address is in another country, please add the country at the end."
+            )
+        elif asked:
+            missing = " and the ".join(reading.missing)
+            self.say(f"I couldn't find the {missing} in that address.")
+        self.set(NEW_ADDRESS, None)
+
+    async def _take_items(self, text: str, asked: bool) -> None:
+        entities = [e["value"] for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
+        order = await self.order()
+        items = choose_items(" ".join(str(v) for v in entities) if asked and entities else text, order.lines)
+        if items is None and asked:
+            self.say("Sorry, I couldn't tell which items you mean.")
+        self.set(RETURN_ITEMS, items)
+
+    # -- the answer to Rasa --------------------------------------------------------------------
+
+    def _next_slot(self, flow: str) -> str | None:
+        if self.ended:
+            return None
+        if self.order_id is None:
+            return ORDER_ID
+        if not self.verified:
+            return VERIFICATION
+        if self.get(REFUSAL):
+            return None
+        return next((slot for slot in FLOW_DETAILS[flow] if self.get(slot) is None), None)
+
+    def _result(self, flow: str) -> list[EventType]:
+        events = [*self.events, *(SlotSet(name, value) for name, value in self.changes.items())]
+        if self.ended:
+            return events + request_ended()
+        return events + [SlotSet(REQUESTED_SLOT, self._next_slot(flow))]
+
+
+class ValidateOrderForm(FormValidationAction):
+    """Fills ``order_form`` for every order flow (see the module docstring)."""
+
+    def name(self) -> str:
+        return "validate_order_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        turn = _FormTurn(dispatcher, tracker, order_system())
+        try:
+            return await turn.run()
+        except (BackendError, OrderNotFound) as error:  # OrderNotFound: a verified order vanished
+            return backend_failure(dispatcher, tracker, error)
+
+
+# ---- the form's questions ----------------------------------------------------------------------
+
+
+class _AskAction(Action, ABC):
+    """A question of the form; silent when this turn already handed the conversation to a person."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if handed_off_this_turn(tracker):
+            return []
+        state = OrderState.from_tracker(tracker)
+        try:
+            await self.ask(dispatcher, tracker, state)
+        except (BackendError, OrderNotFound) as error:
+            return backend_failure(dispatcher, tracker, error)
+        return []
+
+    @abstractmethod
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        """Send the question."""
+
+
+class ActionAskOrderId(_AskAction):
+    def name(self) -> str:
+        return "action_ask_order_id"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        recent = [str(n) for n in tracker.get_slot(RECENT_ORDERS) or []]
+        if state.customer_id and recent:
+            name = f", {state.first_name}" if state.first_name else ""
+            dispatcher.utter_message(
+                text=f"Which order is it about{name}? Your most recent orders are {', '.join(recent)}.",
+                buttons=[{"title": f"Order {n}", "payload": "/inform" + json.dumps({"order_id": n})} for n in recent],
+            )
+            return
+        if asked_before(tracker, ORDER_ID):
+            dispatcher.utter_message(text="What's the 6-digit order number? For example: 100234.")
+            return
+        goal = FLOW_GOALS.get(state.flow or "", "help with your order")
+        dispatcher.utter_message(
+            text=(
+                f"I can {goal}. What's the order number? It has 6 digits (like 100234) and is in your order "
+                "confirmation e-mail. You can send the e-mail address or postcode you ordered with in the same message."
+            )
+        )
+
+
+class ActionAskVerification(_AskAction):
+    def name(self) -> str:
+        return "action_ask_verification"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        if asked_before(tracker, VERIFICATION):
+            text = (
+                f"Which e-mail address or delivery postcode did you use for order {state.order_id}? If that order "
+                "number isn't right, just send me the correct one."
+            )
+        else:
+            text = (
+                f"To keep your details safe: what's the e-mail address or the delivery postcode for order "
+                f"{state.order_id}?"
+            )
+        dispatcher.utter_message(text=text)
+
+
+class ActionAskNewAddress(_AskAction):
+    def name(self) -> str:
+        return "action_ask_new_address"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        order = await order_system().get_order(str(state.order_id))
+        current = order.shipping_address
+        if asked_before(tracker, NEW_ADDRESS):
+            dispatcher.utter_message(
+                text=f"Please send the whole new address in one message, like this: {example_address(current.country)}."
+            )
+            return
+        dispatcher.utter_message(
+            text=(
+                f"Order {order.number} is now going to {format_address(current)}. What's the new delivery "
+                "address? Please send street and house number, postcode, town and country in one message, "
+                f"like this: {example_address(current.country)}."
+            )
+        )
+
+
+class ActionAskReturnItems(_AskAction):
+    def name(self) -> str:
+        return "action_ask_return_items"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        order = await order_system().get_order(str(state.order_id))
+        returnable = [line for line in order.lines if not line.final_sale]
+        final = [line.name for line in order.lines if line.final_sale]
+        if asked_before(tracker, RETURN_ITEMS):
+            text = "Which of these would you like to return? Pick one, name the items, or say “everything”."
+        else:
+            text = (
+                f"Which items from order {order.number} would you like to return? Pick one below, or say “everything”."
+            )
+        if final and not asked_before(tracker, RETURN_ITEMS):
+            text += f" ({', '.join(final)} {'is' if len(final) == 1 else 'are'} final sale and can't be returned.)"
+        buttons = [
+            {"title": line.name, "payload": "/inform" + json.dumps({"return_items": line.sku})} for line in returnable
+        ]
+        buttons.append({"title": "Everything", "payload": "/inform" + json.dumps({"return_items": "all"})})
+        dispatcher.utter_message(text=text, buttons=buttons)
+
+
+class ActionAskConfirm(_AskAction):
+    def name(self) -> str:
+        return "action_ask_confirm"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        if state.flow == CHANGE_ADDRESS and state.new_address:
+            question = (
+                f"Shall I change the delivery address of order {state.order_id} to "
+                f"{format_address(state.new_address)}? (yes/no)"
+            )
+        else:
+            question = f"Shall I cancel order {state.order_id}? (yes/no)"
+        dispatcher.utter_message(
+            text=question,
+            buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+        )

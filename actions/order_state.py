@@ -1,0 +1,174 @@
+"""What the order flows keep in slots, and what the form and the flow actions share.
+
+One form, ``order_form``, serves every order flow; ``order_flow`` says which one (the intent that
+started it). The form collects the order number and proof that the order is the customer's, then
+what the flow needs (an address, the items to return, a yes/no); ``action_order_submit`` carries
+the request out against the order system (``helpdesk.orders``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.signals import signal_handoff
+from helpdesk.orders import HANDOFF_BACKEND_ERROR, OrderSystem, get_order_system
+
+log = logging.getLogger("actions.orders")
+
+FORM = "order_form"
+
+# the flows, named after the intents that start them
+ORDER_STATUS = "order_status"
+CANCEL = "cancel_order"
+CHANGE_ADDRESS = "change_shipping_address"
+RETURN = "request_refund"
+REFUND_STATUS = "refund_status"
+FLOWS = (ORDER_STATUS, CANCEL, CHANGE_ADDRESS, RETURN, REFUND_STATUS)
+
+# slots
+REQUESTED_SLOT = "requested_slot"
+ORDER_ID = "order_id"
+EMAIL = "email"
+POSTCODE = "postcode"
+FLOW = "order_flow"
+VERIFICATION = "verification"
+VERIFIED_ORDER = "verified_order"
+FAILURES = "verification_failures"
+EVIDENCE = "evidence"
+PENDING_DETAIL = "pending_detail"
+NEW_ADDRESS = "new_address"
+RETURN_ITEMS = "return_items"
+CONFIRM = "confirm"
+REFUSAL = "order_refusal"
+CUSTOMER_ID = "customer_id"
+CUSTOMER_VERIFIED_BY = "customer_verified_by"
+CUSTOMER_NAME = "customer_name"
+CUSTOMER_TIER = "customer_tier"
+RECENT_ORDERS = "recent_orders"
+LAST_FLOW = "last_flow"
+
+# what a flow collects after the identity check: cleared when a request starts
+DETAIL_SLOTS = (PENDING_DETAIL, NEW_ADDRESS, RETURN_ITEMS, CONFIRM, REFUSAL)
+# what one request collects beyond the order and the identity check; cleared when it ends
+REQUEST_SLOTS = (EVIDENCE, *DETAIL_SLOTS)
+
+# what each flow asks for after the identity check, in order
+FLOW_DETAILS: dict[str, tuple[str, ...]] = {
+    ORDER_STATUS: (),
+    CANCEL: (CONFIRM,),
+    CHANGE_ADDRESS: (NEW_ADDRESS, CONFIRM),
+    RETURN: (RETURN_ITEMS,),
+    REFUND_STATUS: (),
+}
+
+ALL_ITEMS = "all"
+
+BACKEND_ERROR_TEXT = (
+    "I'm sorry, I can't reach our order system right now, so I can't look up or change your order at the "
+    "moment. I'm passing you to a member of our support team, who will pick this up with you."
+)
+PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """The order request as the slots describe it."""
+
+    flow: str | None
+    order_id: str | None
+    verified_order: str | None
+    failures: float
+    evidence: dict[str, str] | None
+    pending_detail: str | None
+    new_address: dict[str, str] | None
+    return_items: list[str] | None
+    confirm: bool | None
+    refusal: str | None
+    customer_id: str | None
+    customer_name: str | None
+    requested: str | None
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker) -> OrderState:
+        def text(name: str) -> str | None:
+            value = tracker.get_slot(name)
+            return str(value) if value not in (None, "") else None
+
+        evidence = tracker.get_slot(EVIDENCE)
+        address = tracker.get_slot(NEW_ADDRESS)
+        items = tracker.get_slot(RETURN_ITEMS)
+        confirm = tracker.get_slot(CONFIRM)
+        return cls(
+            flow=text(FLOW) if text(FLOW) in FLOWS else None,
+            order_id=text(ORDER_ID),
+            verified_order=text(VERIFIED_ORDER),
+            failures=float(tracker.get_slot(FAILURES) or 0),
+            evidence=evidence if isinstance(evidence, dict) else None,
+            pending_detail=text(PENDING_DETAIL),
+            new_address=address if isinstance(address, dict) else None,
+            return_items=[str(sku) for sku in items] if isinstance(items, list) and items else None,
+            confirm=confirm if isinstance(confirm, bool) else None,
+            refusal=text(REFUSAL),
+            customer_id=text(CUSTOMER_ID),
+            customer_name=text(CUSTOMER_NAME),
+            requested=text(REQUESTED_SLOT),
+        )
+
+    @property
+    def verified(self) -> bool:
+        """The current order number passed the identity check."""
+        return self.order_id is not None and self.verified_order == self.order_id
+
+    @property
+    def first_name(self) -> str | None:
+        return self.customer_name.split()[0] if self.customer_name else None
+
+
+def order_system() -> OrderSystem:
+    """The configured order system (demo shop or the shop's API), one per process."""
+    return get_order_system()
+
+
+def details_cleared() -> list[EventType]:
+    return [SlotSet(name, None) for name in DETAIL_SLOTS]
+
+
+def request_cleared() -> list[EventType]:
+    """Forget what the last request collected (the order, the identity and the customer stay known)."""
+    return [SlotSet(name, None) for name in REQUEST_SLOTS]
+
+
+def request_ended() -> list[EventType]:
+    """End the request: no flow, nothing collected, the form asks nothing more."""
+    return [SlotSet(FLOW, None), *request_cleared(), SlotSet(REQUESTED_SLOT, None)]
+
+
+def backend_failure(dispatcher: CollectingDispatcher, tracker: Tracker, error: Exception) -> list[EventType]:
+    """The order system is down or too slow: apologise, hand off, log with the conversation id."""
+    log.error("order system unavailable in conversation %s: %s: %s", tracker.sender_id, type(error).__name__, error)
+    dispatcher.utter_message(text=BACKEND_ERROR_TEXT)
+    signal_handoff(dispatcher, HANDOFF_BACKEND_ERROR)
+    return request_ended()
+
+
+def asked_before(tracker: Tracker, slot: str) -> bool:
+    """True when the form asked for ``slot`` last turn too: the customer's answer didn't fill it."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+            return event.get("value") == slot
+    return False
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    intent: dict[str, Any] = tracker.latest_message.get("intent") or {}
+    name = intent.get("name")
+    return str(name) if name else None

@@ -1,0 +1,186 @@
+"""Reading order numbers, e-mail addresses, postcodes and item choices out of customer messages.
+
+The NLU pipeline tags order numbers (``1xxxxx``) and e-mail addresses with regexes; these
+functions add what a regex entity can't do safely: any 6-digit number the customer typed when the
+bot asked for one, malformed numbers to explain, "my last order", and postcodes. A postcode is
+only taken from a message when the bot has just asked for it, or when the customer names it
+("postcode 2511 AB"): a bare number or code elsewhere (a new delivery address, say) is never
+mistaken for proof of identity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from helpdesk.orders import OrderLine
+
+EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+AT_TOKEN_RE = re.compile(r"\S*@\S*")
+ORDER_NUMBER_RE = re.compile(r"(?<![\w@./-])#?(\d{6})(?![\w@/-]|[.,]\d)")
+DIGITS_RE = re.compile(r"\d")
+
+# "order 12345", "order number: 10023", "order #1002345", "order no. A100234"
+NAMED_NUMBER_RE = re.compile(
+    r"\border(?:\s+(?:number|no\.?|nr\.?|id|ref(?:erence)?))?\s*(?:is\s+)?[:#]?\s*(?P<token>[A-Za-z]{0,3}[\d][\w-]*)",
+    re.IGNORECASE,
+)
+LAST_ORDER_RE = re.compile(
+    r"\b(?:last|latest|most\s+recent|newest|recent|previous)\s+(?:order|purchase|parcel|package|delivery|return)\b",
+    re.IGNORECASE,
+)
+
+# Postcode shapes of the countries the shop delivers to (loosely: the order system compares
+# postcodes ignoring spaces, dashes and case, so these only decide what *looks like* one).
+POSTCODE_SHAPES = (
+    r"\d{4}\s?[A-Za-z]{2}",  # NL 2511 AB
+    r"[A-Za-z]{1,2}\d[A-Za-z\d]?\s?\d[A-Za-z]{2}",  # GB BS8 1TH
+    r"[A-Za-z]\d[\dWw]\s?[A-Za-z\d]{4}",  # IE D08 VF8H
+    r"\d{2}-\d{3}",  # PL 31-042
+    r"\d{4}-\d{3}",  # PT 1200-195
+    r"\d{3}\s\d{2}",  # SE/CZ/SK/GR 118 20
+    r"[A-Za-z]{2}-\d{4,5}",  # LV-1050, LT-01100
+    r"\d{4,6}",  # most of Europe (4 or 5 digits; RO 6)
+)
+POSTCODE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(POSTCODE_SHAPES) + r")(?![\w-])")
+POSTCODE_ONLY_RE = re.compile(r"^(?:" + "|".join(POSTCODE_SHAPES) + r")$")
+POSTCODE_KEYWORD_RE = re.compile(
+    r"\b(?:post\s?code|postal\s+code|zip(?:\s?code)?)\s*(?:is\s+|was\s+|:\s*|=\s*)?"
+    r"(?P<code>" + "|".join(POSTCODE_SHAPES) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+# words around an answer to "what's your postcode?"
+ANSWER_FILLER_RE = re.compile(
+    r"\b(?:my|the|our|its|it's|it is|is|was|post\s?code|postal\s+code|zip(?:\s?code)?|code|e-?mail(?:\s+address)?|"
+    r"address|ok|okay|sure|yes|hi|thanks|thank\s+you|please|sorry|here(?:\s+you\s+go)?|i\s+think|it'?s)\b|[:,.!?;\"']",
+    re.IGNORECASE,
+)
+
+ALL_ITEMS_RE = re.compile(
+    r"\b(?:all|everything|every\s*thing|whole\s+(?:order|lot|thing)|entire\s+order|all\s+of\s+(?:it|them)|the\s+lot|"
+    r"full\s+order|complete\s+order)\b",
+    re.IGNORECASE,
+)
+SKU_RE = re.compile(r"\b[A-Za-z]{2}-[A-Za-z]{3}-\d{4}\b")
+ITEM_STOPWORDS = frozenset(
+    {"set", "sets", "pair", "pairs", "with", "and", "the", "for", "of", "large", "small", "white", "black", "last"}
+    | {"season", "glaze", "sample", "showroom"}
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one customer message says that the order form can use."""
+
+    order_number: str | None = None
+    malformed_number: str | None = None  # something meant as an order number that isn't one
+    last_order: bool = False
+    email: str | None = None
+    malformed_email: str | None = None
+    postcode: str | None = None
+
+    @property
+    def evidence(self) -> dict[str, str] | None:
+        if self.email:
+            return {"email": self.email}
+        if self.postcode:
+            return {"postcode": self.postcode}
+        return None
+
+
+def _entity_values(entities: Iterable[dict[str, Any]], name: str) -> list[str]:
+    return [str(e["value"]) for e in entities if e.get("entity") == name and e.get("value")]
+
+
+def find_postcode(text: str, asked: bool) -> tuple[str | None, str]:
+    """(postcode, text without it). Without ``asked``, only a postcode the customer names as one counts."""
+    named = POSTCODE_KEYWORD_RE.search(text)
+    if named:
+        return named["code"].upper(), text[: named.start()] + " " + text[named.end() :]
+    if not asked:
+        return None, text
+    rest = EMAIL_RE.sub(" ", text)
+    bare = " ".join(ANSWER_FILLER_RE.sub(" ", rest).split())
+    if bare and POSTCODE_ONLY_RE.match(bare) and not ORDER_NUMBER_RE.fullmatch(bare):
+        return bare.upper(), ""
+    # "we're at DN55 1PT": one postcode in a short answer (order numbers aside)
+    candidates = list(POSTCODE_RE.finditer(ORDER_NUMBER_RE.sub(lambda m: " " * len(m.group(0)), rest)))
+    if len(candidates) == 1 and len(rest.split()) <= 8:
+        match = candidates[0]
+        return " ".join(match.group(0).upper().split()), rest[: match.start()] + " " + rest[match.end() :]
+    return None, text
+
+
+def read_message(text: str, entities: Sequence[dict[str, Any]], asked: str | None) -> Found:
+    """Order number, e-mail and postcode in ``text``; ``asked`` is the slot the bot asked for, if any."""
+    emails = _entity_values(entities, "email") or EMAIL_RE.findall(text)
+    rest = EMAIL_RE.sub(" ", text)
+    malformed_email = None
+    if not emails:
+        at = AT_TOKEN_RE.search(rest)
+        malformed_email = at.group(0).strip(".,;:!?") if at else None
+    postcode, rest = find_postcode(rest, asked=asked == "verification")
+    numbers = _entity_values(entities, "order_id")
+    numbers = [n for n in numbers if n in rest] or ORDER_NUMBER_RE.findall(rest)
+    malformed = None
+    if not numbers:
+        named = NAMED_NUMBER_RE.search(rest)
+        if named and _looks_numbered(named["token"]):
+            malformed = named["token"]
+        elif asked == "order_id":
+            malformed = next((t.strip(".,;:!?") for t in rest.split() if _looks_numbered(t)), None)
+    return Found(
+        order_number=numbers[0] if numbers else None,
+        malformed_number=malformed,
+        last_order=bool(LAST_ORDER_RE.search(text)) and not numbers,
+        email=emails[0].strip().lower() if emails else None,
+        malformed_email=malformed_email,
+        postcode=postcode,
+    )
+
+
+# words that make a message a request of its own rather than an answer ("cancel it, my email is ...")
+REQUEST_WORDS = frozenset(
+    {"cancel", "return", "refund", "change", "address", "track", "status", "where", "deliver", "money", "send"}
+)
+
+
+def plain_answer(text: str, found: Found) -> bool:
+    """``text`` is the order number, e-mail or postcode and hardly anything else."""
+    rest = leftover_words(text, found)
+    return len(rest) <= 3 and not {w.lower() for w in rest} & REQUEST_WORDS
+
+
+def leftover_words(text: str, found: Found) -> list[str]:
+    """The words of ``text`` besides the order number, e-mail, postcode and filler ("it's", "my email is")."""
+    rest = EMAIL_RE.sub(" ", text)
+    if found.postcode:
+        rest = re.sub(r"[\s-]*".join(map(re.escape, found.postcode.replace(" ", ""))), " ", rest, flags=re.IGNORECASE)
+    rest = ORDER_NUMBER_RE.sub(" ", rest)
+    return ANSWER_FILLER_RE.sub(" ", rest).split()
+
+
+def _looks_numbered(token: str) -> bool:
+    """Three or more digits: meant as a number (not "2 candles" or "12 March")."""
+    return len(DIGITS_RE.findall(token)) >= 3
+
+
+def _words(text: str) -> set[str]:
+    words = {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", text)}
+    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if len(w) >= 3}
+
+
+def choose_items(text: str, lines: Sequence[OrderLine]) -> list[str] | None:
+    """The SKUs the customer picked from ``lines``, ``["all"]`` for everything, None when unclear."""
+    skus = [m.group(0).upper() for m in SKU_RE.finditer(text)]
+    known = {line.sku.upper(): line.sku for line in lines}
+    picked = [known[s] for s in skus if s in known]
+    if skus:
+        return picked or [skus[0]]  # an unknown SKU: the order system explains it isn't in the order
+    said = _words(text)
+    by_name = [line.sku for line in lines if (_words(line.name) - ITEM_STOPWORDS) & said]
+    if by_name:
+        return by_name
+    return ["all"] if ALL_ITEMS_RE.search(text) else None
