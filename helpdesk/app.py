@@ -92,6 +92,8 @@ class ChatRequest:
     conversation_id: str | None
     text: str
     client_message_id: str | None = None
+    # a shop's signed identity for its logged-in customer (verified by the actions, never trusted here)
+    customer_token: str | None = None
 
 
 def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
@@ -120,7 +122,10 @@ def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
         not isinstance(client_message_id, str) or not CLIENT_ID.match(client_message_id)
     ):
         raise BadRequest("client_message_id must be 1 to 64 letters, digits, '-' or '_'")
-    return ChatRequest(conversation_id, text, client_message_id)
+    customer_token = body.get("customer_token")
+    if customer_token is not None and (not isinstance(customer_token, str) or not 0 < len(customer_token) <= 512):
+        raise BadRequest("customer_token must be a string of at most 512 characters")
+    return ChatRequest(conversation_id, text, client_message_id, customer_token)
 
 
 def client_address(request: Request) -> str:
@@ -222,7 +227,9 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
             return refused
         service: ChatService = app.ctx.chat
         try:
-            result = await service.handle(body.conversation_id, body.text, body.client_message_id)
+            result = await service.handle(
+                body.conversation_id, body.text, body.client_message_id, customer_token=body.customer_token
+            )
         except ConversationNotFound:
             return error("unknown conversation_id; send null to start a new conversation", 404)
         except BotDown as exc:

@@ -210,7 +210,13 @@ class ChatService:
             conversation.id, conversation.assigned_agent_id, conversation.mode, message.to_public(), message.to_agent()
         )
 
-    async def handle(self, conversation_id: str | None, text: str, client_id: str | None = None) -> ChatResult:
+    async def handle(
+        self,
+        conversation_id: str | None,
+        text: str,
+        client_id: str | None = None,
+        customer_token: str | None = None,
+    ) -> ChatResult:
         async with self.sessions() as session:
             lock_id = conversation_id or new_conversation_id()
             async with self.locks(lock_id):
@@ -243,7 +249,8 @@ class ChatService:
                 return ChatResult(conversation.id, conversation.mode)
 
             try:
-                turn = await self.bot.send(conversation.id, to_bot)
+                metadata = {"customer_token": customer_token} if customer_token else None
+                turn = await self.bot.send(conversation.id, to_bot, metadata)
             except BotUnavailable as exc:
                 log.error("conversation %s: bot unavailable: %s", conversation.id, exc)
                 raise BotDown(conversation.id, str(exc)) from exc

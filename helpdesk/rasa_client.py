@@ -70,24 +70,31 @@ class RasaClient:
     def _params(self, **extra: str) -> dict[str, str]:
         return {**({"token": self.token} if self.token else {}), **extra}
 
-    async def send(self, conversation_id: str, text: str) -> BotTurn:
-        """Send one customer message; collect the bot's replies and what the NLU understood."""
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotTurn:
+        """Send one customer message; collect the bot's replies and what the NLU understood.
+
+        `metadata` reaches the actions as the message's metadata (a shop's signed customer token).
+        """
+        body: dict[str, Any] = {"sender": conversation_id, "message": text}
+        if metadata:
+            body["metadata"] = metadata
         try:
-            response = await self._http.post(
-                f"{self.rasa_url}/webhooks/rest/webhook",
-                json={"sender": conversation_id, "message": text},
-            )
+            response = await self._http.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body)
             response.raise_for_status()
             messages = response.json()
+            # the tracker's `latest_message` is the form's first message while a form runs: take the
+            # parse of the last user event instead (the message just sent)
             tracker = await self._http.get(
                 f"{self.rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker",
-                params=self._params(include_events="NONE"),
+                params=self._params(include_events="AFTER_RESTART"),
             )
             tracker.raise_for_status()
+            events = tracker.json().get("events") or []
         except (httpx.HTTPError, ValueError) as exc:
             raise BotUnavailable(f"the Rasa server did not answer: {exc.__class__.__name__}") from exc
 
-        turn = BotTurn(nlu=nlu_block(tracker.json().get("latest_message") or {}))
+        last_user = next((e for e in reversed(events) if e.get("event") == "user"), None)
+        turn = BotTurn(nlu=nlu_block((last_user or {}).get("parse_data") or {}))
         for message in messages if isinstance(messages, list) else []:
             custom = message.get("custom") or {}
             if isinstance(custom.get("faq"), dict):

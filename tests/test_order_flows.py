@@ -386,6 +386,27 @@ def test_signed_identity_does_not_open_other_customers_orders(stack: Stack) -> N
     assert "packed" not in text
 
 
+def test_widget_token_reaches_the_bot_through_the_chat_api(stack: Stack, client: httpx.Client) -> None:
+    token = sign_identity("C1001", stack.env["IDENTITY_SECRET"])
+    response = client.post(
+        "/api/chat", json={"conversation_id": None, "text": "where is my last order?", "customer_token": token}
+    )
+    assert response.status_code == 200, response.text
+    text = "\n".join(r["text"] for r in response.json()["replies"])
+    assert "Order 1" in text and "postcode" not in text
+    assert rasa_slots(stack, response.json()["conversation_id"])["customer_id"] == "C1001"
+
+
+def test_nlu_block_describes_each_message_during_a_form(client: httpx.Client) -> None:
+    first = client.post("/api/chat", json={"conversation_id": None, "text": "where is my order 100234?"}).json()
+    assert first["nlu"]["intent"] == "order_status"
+    second = client.post(
+        "/api/chat", json={"conversation_id": first["conversation_id"], "text": "actually, what is your refund policy?"}
+    ).json()
+    assert second["nlu"]["intent"] == "faq"  # this message's parse, not the form's first message again
+    assert second["faq"]["id"] == "refund-policy"
+
+
 @pytest.mark.parametrize("kind", ["tampered", "expired", "other secret", "malformed"])
 def test_an_untrustworthy_identity_token_is_ignored(stack: Stack, kind: str) -> None:
     secret = stack.env["IDENTITY_SECRET"]

@@ -1,6 +1,8 @@
 /*! Larkspur helpdesk chat widget — vanilla JS, no dependencies.
  * Embed: <script src="https://helpdesk.example/widget.js" async></script>
- * Optional attributes: data-title, data-greeting, data-open="true", data-color.
+ * Optional attributes: data-title, data-greeting, data-open="true", data-color, and
+ * data-customer-token: the shop's signed id of its logged-in customer (HMAC, made on the shop's
+ * server with the shared IDENTITY_SECRET), so the bot does not have to ask who they are.
  * Page elements with a data-open-chat attribute open the chat when clicked.
  * Security: every message is rendered as text (createTextNode / textContent); links are
  * <a> elements built only from URLs that parse as http: or https:.
@@ -27,6 +29,7 @@
   const attr = (n) => script.getAttribute("data-" + n);
   const TITLE = attr("title") || "Chat with us";
   const GREETING = attr("greeting") || "Hi! How can we help you today?";
+  const CUSTOMER_TOKEN = attr("customer-token");
   const color = attr("color");
   const ACCENT = color && window.CSS && CSS.supports("color", color) ? color : "#4b44a8";
 
@@ -635,6 +638,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
           conversation_id: state.conv || null,
           text: entry.payload,
           client_message_id: entry.cid,
+          ...(CUSTOMER_TOKEN ? { customer_token: CUSTOMER_TOKEN } : {}),
         }),
       }));
     } catch (e) {
