@@ -9,10 +9,15 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.signals import HANDOFF_LOW_CONFIDENCE, signal_faq, signal_handoff
+from actions.signals import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, signal_faq, signal_handoff
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.runtime import get_knowledge_base
 
+SUGGEST_TEXT = "I'm not completely sure what you mean. Did you mean one of these?"
+FAILED_TURNS_TEXT = (
+    "Sorry, I still haven't been able to help with that. "
+    "I'm connecting you with a member of our support team, who will see our conversation."
+)
 LOW_CONFIDENCE_TEXT = (
     "I'm not sure I have a good answer to that, and I'd rather not guess. "
     "I'm connecting you with a member of our support team, who will see your question."
@@ -33,6 +38,33 @@ def chosen_faq_id(tracker: Tracker) -> str | None:
         if entity.get("entity") == "faq_id" and entity.get("value"):
             return str(entity["value"])
     return None
+
+
+def failed_turns_limit() -> int:
+    """Consecutive turns the bot may fail to answer before a person takes over (HANDOFF_FAILED_TURNS, 2)."""
+    try:
+        return max(1, int(os.environ.get("HANDOFF_FAILED_TURNS", "2")))
+    except ValueError:
+        return 2
+
+
+def failed_turns_before(tracker: Tracker) -> int:
+    """How many of the customer's previous turns in a row the bot answered only with "Did you mean"."""
+    failed = 0
+    seen_latest_user = False
+    reply_failed = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_latest_user:
+                if not reply_failed:
+                    break
+                failed += 1
+            seen_latest_user = True
+            reply_failed = False
+        elif kind == "bot" and seen_latest_user and event.get("text") == SUGGEST_TEXT:
+            reply_failed = True
+    return failed
 
 
 def previous_question(tracker: Tracker) -> str | None:
@@ -57,9 +89,16 @@ class ActionAnswerFaq(Action):
         decision = kb.decide(question)
         if decision.action == "answer" and decision.best is not None:
             self._answer(dispatcher, decision.best.id, decision.best.answer, decision.best.score)
+        elif (
+            decision.action == "suggest"
+            and decision.candidates
+            and failed_turns_before(tracker) + 1 >= failed_turns_limit()
+        ):
+            dispatcher.utter_message(text=FAILED_TURNS_TEXT)
+            signal_handoff(dispatcher, HANDOFF_FAILED_TURNS)
         elif decision.action == "suggest" and decision.candidates:
             dispatcher.utter_message(
-                text="I'm not completely sure what you mean. Did you mean one of these?",
+                text=SUGGEST_TEXT,
                 buttons=[
                     {"title": c.title, "payload": "/faq" + json.dumps({"faq_id": c.id})} for c in decision.candidates
                 ]

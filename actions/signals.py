@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 HANDOFF_REQUESTED = "requested"
 HANDOFF_COMPLAINT = "complaint"
 HANDOFF_LOW_CONFIDENCE = "low_confidence"
+HANDOFF_FAILED_TURNS = "failed_turns"
 
 
 def signal_handoff(dispatcher: CollectingDispatcher, reason: str) -> None:
