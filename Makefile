@@ -68,5 +68,18 @@ pytest: install chromium train
 
 test: install chromium lint validate rasa-test pytest
 
+# Benchmarks are not tests: they write numbers (and plots) under results/.
+eval: install train
+	@mkdir -p results
+	$(VENV)/bin/kb eval --handbook knowledge/faq --queries knowledge/eval/queries_test.jsonl \
+	  --oos knowledge/eval/oos_test.jsonl --json-out results/kb_eval.json --sweep
+	$(RASA) test nlu --nlu tests/nlu/heldout.yml --model models/larkspur.tar.gz --out results/nlu_heldout
+
+bench: install train kb-index
+	@mkdir -p results
+	$(PY) bench/chat_latency.py -n 50
+	$(PY) bench/kb_bench.py
+	$(PY) bench/realtime_bench.py
+
 clean:
 	rm -rf var/rasa-test .stamps models/*.hash
