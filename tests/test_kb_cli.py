@@ -150,3 +150,24 @@ def test_console_script_is_installed() -> None:
         [str(script), "validate", "--help"], capture_output=True, text=True, cwd=PROJECT_ROOT, check=False
     )
     assert result.returncode == 0 and "validate" in result.stdout
+
+
+def test_threshold_grid_command(eval_result: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, work = eval_result
+    args = ["--handbook", "faq", "--queries", "q.jsonl", "--oos", "oos.jsonl", "--max-oos-answered", "0"]
+    result = subprocess.run(
+        [PYTHON, "-m", "helpdesk.knowledge.evaluate", *args],
+        cwd=work,
+        env=kb_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert json.loads(lines[0])["p_at_1"] == 1.0
+    assert lines[1].split()[:4] == ["margin", "threshold", "answered", "wrong"]
+    choice = json.loads(lines[-1].removeprefix("operating point: "))
+    assert choice["oos_answered_rate"] == 0.0 and choice["answered_rate"] > 0.5
+    assert not (work / "var").exists()  # indexed into a temporary folder

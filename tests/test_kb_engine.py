@@ -24,12 +24,15 @@ from helpdesk.knowledge.engine import (
     Candidate,
     Embedder,
     KnowledgeBase,
+    Speller,
     answer_passages,
+    clean_query,
     decide_from_ranking,
     entry_texts,
     markdown_to_text,
+    query_sentences,
 )
-from helpdesk.knowledge.evaluate import evaluate, run_queries, sweep
+from helpdesk.knowledge.evaluate import evaluate, grid, operating_point, run_queries, sweep
 from helpdesk.knowledge.settings import Settings, SettingsError, load_settings
 
 EXPECTED_VECTORS = 26  # 8 titles + 10 questions + 8 one-passage answers
@@ -94,18 +97,93 @@ def test_candidate_carries_the_entry(shared_kb: KnowledgeBase) -> None:
     assert 0.9 < best.score < 1.0  # the exact question (1.0) blended with the entry's second-best match
 
 
-def test_entry_score_blends_the_two_best_weighted_vectors(shared_kb: KnowledgeBase, embedder: Embedder) -> None:
+def test_entry_score_blends_best_second_and_centroid(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
+    settings = kb_settings(tmp_path / "index", answer_weight=0.85, second_hit_weight=0.4, centroid_weight=0.5)
+    kb = KnowledgeBase(handbook, settings, embedder)
+    kb.build()
     query = "is Mastercard accepted"
-    entry = shared_kb.entry("payment-methods")
+    entry = kb.entry("payment-methods")
     assert entry is not None
-    texts, questions = entry_texts(entry, shared_kb.settings)
+    texts, questions = entry_texts(entry, settings)
     assert (len(texts), questions) == (3, 2)  # title, one question, one answer passage
-    sims = embedder.encode(texts) @ embedder.encode([query])[0]
+    vectors = embedder.encode(texts)
+    sims = vectors @ embedder.encode([query])[0]
     weighted = sorted([float(sims[0]), float(sims[1]), float(sims[2]) * 0.85], reverse=True)
     assert weighted[0] == pytest.approx(float(sims[2]) * 0.85)  # the answer passage matches best here
-    expected = 0.6 * weighted[0] + 0.4 * weighted[1]
-    score = next(c.score for c in shared_kb.search(query, k=8) if c.id == "payment-methods")
+    centroid = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
+    cosine = float(centroid @ embedder.encode([query])[0])
+    expected = 0.5 * (0.6 * weighted[0] + 0.4 * weighted[1]) + 0.5 * cosine
+    score = next(c.score for c in kb.search(query, k=8) if c.id == "payment-methods")
     assert score == pytest.approx(expected, abs=1e-4)
+
+
+def test_centroid_of_questions_only(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
+    settings = kb_settings(tmp_path / "index", second_hit_weight=0.0, centroid_weight=1.0, centroid_questions_only=1)
+    kb = KnowledgeBase(handbook, settings, embedder)
+    kb.build()
+    entry = kb.entry("payment-methods")
+    assert entry is not None
+    vectors = embedder.encode(list(entry.all_questions))  # title and question, no answer passage
+    centroid = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
+    query = embedder.encode(["is Mastercard accepted"])[0]
+    score = next(c.score for c in kb.search("is Mastercard accepted", k=8) if c.id == "payment-methods")
+    assert score == pytest.approx(float(centroid @ query), abs=1e-4)
+
+
+LONG_MESSAGE = (
+    "Hi there! I bought a pair of boots from you last month for my brother's wedding. The wedding was "
+    "moved and he already has shoes, so they are still in the box with the tags on. My flatmate says "
+    "shops never take things back after a few weeks. Long story short, can I get my money back for "
+    "them? Thanks so much!"
+)
+
+
+def test_long_rambling_message_finds_its_entry(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
+    with_sentences = KnowledgeBase(handbook, kb_settings(tmp_path / "a", sentence_weight=0.5), embedder)
+    whole_only = KnowledgeBase(handbook, kb_settings(tmp_path / "b", sentence_weight=0.0), embedder)
+    ranked = with_sentences.search(LONG_MESSAGE, k=3)
+    baseline = whole_only.search(LONG_MESSAGE, k=3)
+    assert ranked[0].id == baseline[0].id == "refund-policy"
+    # the question sentence lifts the entry's score well clear of the runner-up
+    assert ranked[0].score > baseline[0].score + 0.03
+    assert ranked[0].score - ranked[1].score > baseline[0].score - baseline[1].score
+    decision = with_sentences.decide(LONG_MESSAGE)
+    assert decision.best is not None and decision.best.id == "refund-policy"
+
+
+def test_query_cleaning_and_sentences() -> None:
+    assert clean_query("Hi there, thanks! I was wondering if you ship to Norway?") == "you ship to Norway?"
+    assert clean_query("Hello!! can I pay with PayPal? Cheers") == "can I pay with PayPal?"
+    assert clean_query("thanks") == "thanks"  # nothing left: kept as it is
+    assert clean_query("  do   you\nship   ") == "do you ship"
+    assert query_sentences("Where is my parcel?") == []  # a single sentence
+    message = "Hi! I ordered a lamp on Monday. It has not arrived yet. Where is it now? Thanks!"
+    assert query_sentences(message) == ["Where is it now?"]  # the question, not the filler after it
+    assert query_sentences("Can I return a lamp? I bought it on Monday and it is too big.") == ["Can I return a lamp?"]
+    assert query_sentences("I ordered a lamp on Monday.\nIt has not arrived yet") == ["It has not arrived yet"]
+    assert query_sentences("Hello! Thanks a lot. Where is my parcel?") == []  # one real sentence
+
+
+def test_speller_fixes_typos_towards_handbook_words() -> None:
+    texts = ["How can I track my order?", "tracking link", "Your tracking number", "track order tracking", "order"]
+    vocabulary = frozenset({"how", "can", "track", "tracking", "order", "your", "link", "number", "my", "ordered"})
+    speller = Speller(texts, vocabulary)
+    assert speller("is there a traking link") == "is there a tracking link"  # insertion
+    assert speller("Traking?") == "tracking?"
+    assert speller("cancel ordr") == "cancel order"  # a four-letter word: insertion only
+    assert speller("ordex") == "ordex"  # the last letter differs: no fix
+    assert speller("dont know, im lost") == "don't know, I'm lost"  # chat spellings
+    assert speller("my tracking number") == "my tracking number"  # known words stay
+    assert speller("zzzzzz") == "zzzzzz"
+
+
+def test_speller_on_the_model_vocabulary(shared_kb: KnowledgeBase, embedder: Embedder) -> None:
+    vocabulary = embedder.vocabulary()
+    assert vocabulary is not None and "password" in vocabulary
+    texts = [text for entry in shared_kb.entries.values() for text in entry_texts(entry, shared_kb.settings)[0]]
+    speller = Speller(texts, vocabulary)
+    assert speller("how do I stop the newsleter") == "how do I stop the newsletter"
+    assert shared_kb.search("how do I stop the newsleter", k=1)[0].id == "newsletter"
 
 
 def test_empty_query(shared_kb: KnowledgeBase) -> None:
@@ -413,6 +491,12 @@ def test_settings_errors_name_the_problem(tmp_path: Path, monkeypatch: pytest.Mo
         load_settings(config, root=tmp_path)
     with pytest.raises(SettingsError, match="suggest_threshold"):
         Settings(answer_threshold=0.3, suggest_threshold=0.5)
+    with pytest.raises(SettingsError, match="spelling_edits"):
+        Settings(spelling_edits=2)
+    with pytest.raises(SettingsError, match="centroid_weight"):
+        Settings(centroid_weight=1.5)
+    with pytest.raises(SettingsError, match="sentence_weight"):
+        Settings(sentence_weight=-0.1)
     monkeypatch.setenv("KB_MARGIN", "wide")
     with pytest.raises(SettingsError, match="environment KB_MARGIN"):
         load_settings(root=tmp_path)
@@ -447,6 +531,22 @@ def test_sweep_trades_answers_for_safety(shared_kb: KnowledgeBase) -> None:
     assert answered == sorted(answered, reverse=True)
     assert rows[0]["answered_rate"] == 1.0 and rows[-1]["answered_rate"] == 0.0
     assert all(row["wrong_answer_rate"] == 0.0 for row in rows)
+
+
+def test_grid_and_operating_point(shared_kb: KnowledgeBase) -> None:
+    queries = [{"query": query, "faq_id": faq_id} for query, faq_id in PARAPHRASES.items()]
+    run = run_queries(shared_kb, queries, [{"query": query} for query in OUT_OF_SCOPE])
+    rows = grid(run, shared_kb.settings, thresholds=[0.3, 0.5, 0.7, 0.9], margins=[0.0, 0.05])
+    assert len(rows) == 8 and {row["margin"] for row in rows} == {0.0, 0.05}
+    for row in rows:
+        assert row["answered_rate"] + row["suggest_rate"] + row["handoff_rate"] == pytest.approx(1.0)
+    choice = operating_point(rows, max_oos_answered=0.0, max_wrong=0.0)
+    assert choice is not None
+    assert choice["answered_rate"] == max(row["answered_rate"] for row in rows)
+    same = [{key: value for key, value in row.items() if key != "margin"} for row in rows if row["margin"] == 0.0]
+    assert same == sweep(run, shared_kb.settings.replace(margin=0.0), thresholds=[0.3, 0.5, 0.7, 0.9])
+    impossible = [{**row, "oos_answered_rate": 1.0} for row in rows]
+    assert operating_point(impossible) is None
 
 
 def test_evaluate_rejects_unknown_ids(shared_kb: KnowledgeBase) -> None:

@@ -189,27 +189,69 @@ def sweep(run: EvalRun, settings: Settings, thresholds: Sequence[float] = DEFAUL
     """For each answer threshold: answered rate vs wrong-answer rate (and out-of-scope answered).
 
     Decisions are recomputed from the stored rankings with ``settings``' margin and suggest
-    threshold (capped at the answer threshold), so no query is embedded again.
+    threshold (capped at the answer threshold), so no query is embedded again; :func:`grid`
+    varies the margin too.
+    """
+    return [
+        _rates(
+            run,
+            settings.replace(answer_threshold=threshold, suggest_threshold=min(settings.suggest_threshold, threshold)),
+        )
+        for threshold in thresholds
+    ]
+
+
+DEFAULT_GRID_THRESHOLDS = tuple(round(0.50 + 0.01 * step, 2) for step in range(31))  # 0.50 … 0.80
+DEFAULT_MARGINS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.06)
+
+
+def grid(
+    run: EvalRun,
+    settings: Settings,
+    thresholds: Sequence[float] = DEFAULT_GRID_THRESHOLDS,
+    margins: Sequence[float] = DEFAULT_MARGINS,
+) -> list[dict[str, float]]:
+    """The decision rates for every answer_threshold × margin, recomputed from the stored rankings.
+
+    The suggest threshold is ``settings``' (capped at each answer threshold); nothing is embedded.
     """
     rows = []
-    for threshold in thresholds:
-        trial = settings.replace(
-            answer_threshold=threshold, suggest_threshold=min(settings.suggest_threshold, threshold)
-        )
-        inside = [_redecide(result, trial) for result in run.in_scope]
-        outside = [_redecide(result, trial) for result in run.out_of_scope]
-        answered = [pair for pair in inside if pair[0].action == "answer"]
-        wrong = [pair for pair in answered if pair[0].best is None or pair[0].best.id != pair[1]]
-        rows.append(
-            {
-                "answer_threshold": round(float(threshold), 4),
-                "answered_rate": _rate(len(answered), len(inside)),
-                "wrong_answer_rate": _rate(len(wrong), len(inside)),
-                "answered_precision": _rate(len(answered) - len(wrong), len(answered)),
-                "oos_answered_rate": _rate(sum(1 for pair in outside if pair[0].action == "answer"), len(outside)),
-            }
-        )
+    for margin in margins:
+        for threshold in thresholds:
+            trial = settings.replace(
+                answer_threshold=threshold, margin=margin, suggest_threshold=min(settings.suggest_threshold, threshold)
+            )
+            rows.append({"margin": margin, **_rates(run, trial)})
     return rows
+
+
+def operating_point(
+    rows: Sequence[Mapping[str, float]], max_oos_answered: float = 0.08, max_wrong: float = 0.05
+) -> Mapping[str, float] | None:
+    """The row answering most in-scope queries within both limits (ties: fewer wrong, fewer OOS answered)."""
+    allowed = [
+        row for row in rows if row["oos_answered_rate"] <= max_oos_answered and row["wrong_answer_rate"] <= max_wrong
+    ]
+    if not allowed:
+        return None
+    return max(allowed, key=lambda row: (row["answered_rate"], -row["wrong_answer_rate"], -row["oos_answered_rate"]))
+
+
+def _rates(run: EvalRun, settings: Settings) -> dict[str, float]:
+    inside = [_redecide(result, settings) for result in run.in_scope]
+    outside = [_redecide(result, settings) for result in run.out_of_scope]
+    answered = [pair for pair in inside if pair[0].action == "answer"]
+    wrong = [pair for pair in answered if pair[0].best is None or pair[0].best.id != pair[1]]
+    return {
+        "answer_threshold": round(float(settings.answer_threshold), 4),
+        "answered_rate": _rate(len(answered), len(inside)),
+        "wrong_answer_rate": _rate(len(wrong), len(inside)),
+        "answered_precision": _rate(len(answered) - len(wrong), len(answered)),
+        "suggest_rate": _rate(sum(1 for pair in inside if pair[0].action == "suggest"), len(inside)),
+        "handoff_rate": _rate(sum(1 for pair in inside if pair[0].action == "handoff"), len(inside)),
+        "oos_answered_rate": _rate(sum(1 for pair in outside if pair[0].action == "answer"), len(outside)),
+        "oos_suggest_rate": _rate(sum(1 for pair in outside if pair[0].action == "suggest"), len(outside)),
+    }
 
 
 def _redecide(result: QueryResult, settings: Settings) -> tuple[Decision, str | None]:
@@ -219,3 +261,53 @@ def _redecide(result: QueryResult, settings: Settings) -> tuple[Decision, str | 
 
 def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _grid_table(rows: Sequence[Mapping[str, float]], around: Mapping[str, float] | None, span: float = 0.03) -> str:
+    lines = ["margin  threshold  answered  wrong  suggest  handoff  oos-answered  oos-suggested"]
+    for row in rows:
+        if around is not None and abs(row["answer_threshold"] - around["answer_threshold"]) > span + 1e-9:
+            continue
+        lines.append(
+            f"{row['margin']:6.2f}  {row['answer_threshold']:9.2f}  {row['answered_rate']:8.1%}  "
+            f"{row['wrong_answer_rate']:5.1%}  {row['suggest_rate']:7.1%}  {row['handoff_rate']:7.1%}  "
+            f"{row['oos_answered_rate']:12.1%}  {row['oos_suggest_rate']:13.1%}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m helpdesk.knowledge.evaluate``: the answer_threshold × margin grid and its operating point."""
+    import argparse
+    import tempfile
+
+    from helpdesk.knowledge.engine import KnowledgeBase
+    from helpdesk.knowledge.settings import load_settings
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--handbook", type=Path, required=True)
+    parser.add_argument("--queries", type=Path, required=True)
+    parser.add_argument("--oos", type=Path, required=True)
+    parser.add_argument("--index-dir", type=Path, help="reuse/keep the index here (default: a temporary folder)")
+    parser.add_argument("--max-oos-answered", type=float, default=0.08)
+    parser.add_argument("--max-wrong", type=float, default=0.05)
+    parser.add_argument("--all", action="store_true", help="print the whole grid, not just around the choice")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="kb-grid-") as scratch:
+        settings = load_settings().replace(index_dir=args.index_dir or Path(scratch))
+        kb = KnowledgeBase(args.handbook, settings)
+        kb.build()
+        run = run_queries(kb, load_queries(args.queries), load_queries(args.oos, labeled=False))
+    print(json.dumps(metrics(run, settings)))
+    rows = grid(run, settings)
+    choice = operating_point(rows, args.max_oos_answered, args.max_wrong)
+    print(_grid_table(rows, None if args.all else choice))
+    print("operating point:", json.dumps(choice))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -34,21 +34,32 @@ class Settings:
     # package) or a path to a local model folder.
     model: str = "all-MiniLM-L6-v2"
     # Decide "answer" when the best entry scores at least this much...
-    answer_threshold: float = 0.60
+    answer_threshold: float = 0.56
     # ...and beats the second-best by `margin` (unless the second is under suggest_threshold).
-    margin: float = 0.04
+    margin: float = 0.0
     # Offer entries scoring at least this much as suggestions; below it, hand off to a person.
     suggest_threshold: float = 0.45
     max_suggestions: int = 3
-    # Score weights: titles/questions are the strong signal, the answer text the weaker one.
+    # Score weights of titles/questions and of the answer passages (equal since the centroid
+    # term was added: see the table in engine.py).
     question_weight: float = 1.0
-    answer_weight: float = 0.85
+    answer_weight: float = 1.0
     # The answer is embedded as passages of at most this many characters, at most this many.
     answer_chunk_chars: int = 400
     answer_max_chunks: int = 4
-    # An entry scores (1 - w)·best + w·second-best of its weighted similarities: w rewards entries
-    # that match the query through more than one of their questions/passages.
-    second_hit_weight: float = 0.4
+    # An entry scores (1 - c)·((1 - w)·best + w·second-best) + c·centroid: best and second-best
+    # of its weighted similarities (w rewards entries matching through more than one of their
+    # texts), centroid the cosine with the normalised mean of the entry's vectors (of its title
+    # and questions only if centroid_questions_only is 1); w = second_hit_weight,
+    # c = centroid_weight (0 turns it off).
+    second_hit_weight: float = 0.0
+    centroid_weight: float = 0.55
+    centroid_questions_only: int = 0
+    # For a message of several sentences its question sentence is embedded too; an entry's score
+    # is raised to (1 - s)·whole-message + s·sentence when that is higher (0 turns this off).
+    sentence_weight: float = 0.5
+    # Correct chat typos in queries towards the handbook's words ("traking" → "tracking"); 0 = off.
+    spelling_edits: int = 1
     # Exact search (IndexFlatIP) below this many vectors, HNSW from here on.
     approx_index_min_vectors: int = 25_000
     hnsw_m: int = 32
@@ -75,8 +86,12 @@ class Settings:
             "batch_size": self.batch_size,
             "watch_interval": self.watch_interval,
         }
-        if not 0.0 <= self.second_hit_weight <= 1.0:
-            raise SettingsError(f"second_hit_weight must be between 0 and 1, got {self.second_hit_weight}")
+        for name in ("second_hit_weight", "sentence_weight", "centroid_weight"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise SettingsError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
+        for name in ("spelling_edits", "centroid_questions_only"):
+            if getattr(self, name) not in (0, 1):
+                raise SettingsError(f"{name} must be 0 (off) or 1 (on), got {getattr(self, name)}")
         for name, value in positive.items():
             if value <= 0:
                 raise SettingsError(f"{name} must be positive, got {value}")
