@@ -50,6 +50,7 @@ kb-index: venv
 	@$(VENV)/bin/kb build knowledge/faq
 
 run: install train kb-index
+	@$(PY) -m helpdesk.orders.demo seed
 	@$(PY) -m helpdesk users demo
 	@$(PY) -m helpdesk.stack
 
