@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import statistics
 import time
 from pathlib import Path
 
 import httpx
+from machine import machine_info, package_version
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Ports, Stack
@@ -39,8 +39,7 @@ def measure(url: str, n: int, text: str) -> dict:
         "p95_ms": round(ordered[int(0.95 * (n - 1))], 1),
         "min_ms": round(ordered[0], 1),
         "max_ms": round(ordered[-1], 1),
-        "machine": f"{platform.machine()} {platform.processor() or ''} {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}".strip(),
+        "machine": machine_info(sanic=package_version("sanic"), rasa_sdk=package_version("rasa-sdk")),
     }
 
 

@@ -30,7 +30,6 @@ import hashlib
 import json
 import math
 import os
-import platform
 import random
 import re
 import resource
@@ -40,9 +39,11 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from machine import machine_info as describe_machine
+from machine import package_version
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -100,38 +101,13 @@ def peak_rss_mb() -> float:
     return value
 
 
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def machine_info() -> dict[str, Any]:
-    cpu_model = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    ram_gb = None
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    info = {
-        "cpu_model": cpu_model,
-        "cores": cores,
-        "ram_gb": ram_gb,
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "faiss": getattr(faiss, "__version__", _version("faiss-cpu")),
-        "torch": _version("torch"),
-        "sentence_transformers": _version("sentence-transformers"),
-        "numpy": np.__version__,
-        "load_average_start": [round(value, 2) for value in os.getloadavg()],
-    }
+    info = describe_machine(
+        faiss=getattr(faiss, "__version__", package_version("faiss-cpu")),
+        torch=package_version("torch"),
+        sentence_transformers=package_version("sentence-transformers"),
+        numpy=np.__version__,
+    )
     info["line"] = machine_line(info)
     return info
 

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import random
 import resource
 import secrets
@@ -31,11 +30,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import httpx
+from machine import machine_info as describe_machine
+from machine import package_version
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.orm import Session
 from websockets.asyncio.client import ClientConnection, connect
@@ -59,37 +59,13 @@ def log(message: str) -> None:
 # ---- machine and numbers ---------------------------------------------------------------------------------------
 
 
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def machine_info() -> dict[str, Any]:
-    cpu_model = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    ram_gb = None
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
-    return {
-        "cpu_model": cpu_model,
-        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "ram_gb": ram_gb,
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "sanic": _version("sanic"),
-        "websockets": _version("websockets"),
-        "sqlalchemy": _version("sqlalchemy"),
-        "uvloop": _version("uvloop"),
-        "load_average_start": [round(value, 2) for value in os.getloadavg()],
-    }
+    return describe_machine(
+        sanic=package_version("sanic"),
+        websockets=package_version("websockets"),
+        sqlalchemy=package_version("sqlalchemy"),
+        uvloop=package_version("uvloop"),
+    )
 
 
 def machine_line(info: dict[str, Any]) -> str:
@@ -883,7 +859,7 @@ def main(argv: list[str] | None = None) -> int:
             "consoles": args.consoles,
             "memory_sockets": args.memory_sockets,
             "client_fd_limit": [soft, hard],
-            "client_event_loop": "uvloop" if _version("uvloop") else "asyncio",
+            "client_event_loop": "uvloop" if package_version("uvloop") else "asyncio",
             "target_p99_ms": TARGET_P99_MS,
         },
     }
