@@ -55,7 +55,7 @@ run: install train kb-index
 	@$(PY) -m helpdesk.stack
 
 lint: venv
-	$(VENV)/bin/ruff check helpdesk actions tests
+	$(VENV)/bin/ruff check helpdesk actions tests bench
 
 validate: venv-rasa
 	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
