@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Ports, Stack, free_port
@@ -158,6 +159,7 @@ TEST_AGENTS = (
 def add_agent_accounts(database_url: str, specs: tuple[tuple[str, str, str | None, int], ...]) -> dict[str, AgentLogin]:
     """Agent accounts written straight into a helpdesk database (migrated first), with random passwords."""
     import asyncio
+    import concurrent.futures
 
     from helpdesk.accounts import add_agent
     from helpdesk.database import create_engine, migrate, session_factory
@@ -182,7 +184,9 @@ def add_agent_accounts(database_url: str, specs: tuple[tuple[str, str, str | Non
         finally:
             await engine.dispose()
 
-    asyncio.run(create())
+    # in a thread of its own: Playwright's sync API may already run an event loop in this one
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, create()).result()
     return logins
 
 
@@ -191,3 +195,28 @@ def agent_accounts(stack: Stack) -> dict[str, AgentLogin]:
     """Agents in the running stack's database: ava (team orders), ben (team returns), sue (supervisor),
     cap (at most one chat at a time)."""
     return add_agent_accounts(stack.env["DATABASE_URL"], TEST_AGENTS)
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium (never a downloaded browser), per module: Playwright's sync API holds an event
+    loop while it runs, which later modules' own asyncio.run() calls must not meet."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -4,40 +4,28 @@ live, the agent resolves it and the customer's rating is stored."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from conftest import AgentLogin
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_widget_browser import CHROMIUM_ARGS, HOST, XSS, Tab, new_tab, open_widget, send
+from playwright.sync_api import Browser, Page, expect
+from test_widget_browser import HOST, XSS, Tab, new_tab, open_widget, send
 
 pytestmark = pytest.mark.browser
 STORAGE_KEY = "larkspur-chat.conversation"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture()
-def customer(browser: Browser) -> Iterator[Tab]:
-    tab = new_tab(browser, viewport={"width": 1280, "height": 800})
+def customer(chromium: Browser) -> Iterator[Tab]:
+    tab = new_tab(chromium, viewport={"width": 1280, "height": 800})
     yield tab
     tab.page.context.close()
 
 
 @pytest.fixture()
-def agent(browser: Browser) -> Iterator[Tab]:
-    tab = new_tab(browser, viewport={"width": 1440, "height": 900})
+def agent(chromium: Browser) -> Iterator[Tab]:
+    tab = new_tab(chromium, viewport={"width": 1440, "height": 900})
     yield tab
     tab.page.context.close()
 

@@ -10,24 +10,15 @@ Uses Debian's Chromium (`apt-get install chromium`); Playwright's own browser do
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOST = "#larkspur-chat-host"  # the widget's shadow host; Playwright's CSS engine pierces open shadow roots
 PANEL = f"{HOST} .panel"
 INPUT = f"{HOST} textarea"
@@ -39,17 +30,6 @@ STORAGE_KEY = "larkspur-chat.conversation"
 BOT_TIMEOUT = 60_000  # ms; the first turn through a cold Rasa can be slow
 
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass
