@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from helpdesk.config import PROJECT_ROOT
+
 DEFAULT_CONFIG = Path("knowledge/kb.yml")
 
 
