@@ -2,7 +2,7 @@
 
     python -m helpdesk                    serve (the default)
     python -m helpdesk migrate            bring the database schema up to date
-    python -m helpdesk users add NAME [--name "Display Name"] [--role agent|supervisor|admin] [--team T]
+    python -m helpdesk users add NAME [--name "Display Name"] [--role agent|supervisor|admin|editor] [--team T]
                                           [--max-concurrent N]
     python -m helpdesk users list
     python -m helpdesk users disable NAME | enable NAME | password NAME

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.models import ROLE_ADMIN, ROLE_AGENT, ROLE_SUPERVISOR, ROLES, Agent, AgentSession
+from helpdesk.models import ROLE_ADMIN, ROLE_AGENT, ROLE_EDITOR, ROLE_SUPERVISOR, ROLES, Agent, AgentSession
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
@@ -132,6 +132,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("bruno", "Bruno Keller", ROLE_AGENT, "returns"),
     DemoAccount("sam", "Sam Okafor", ROLE_SUPERVISOR, None),
     DemoAccount("admin", "Helpdesk Admin", ROLE_ADMIN, None),
+    DemoAccount("erin", "Erin Walsh", ROLE_EDITOR, None),  # the handbook's editor: unanswered questions
 )
 
 

@@ -1,17 +1,21 @@
 """The action webhook process: rasa-sdk actions plus the knowledge engine's HTTP face.
 
 The embedding model and the FAISS index live here, once: the actions answer from them, and the
-helpdesk asks this process for readiness (`/kb/status`), help-centre pages (`/kb/entries/<id>`)
-and searches (`/kb/search`) instead of loading a second copy of the model.
+helpdesk asks this process for readiness (`/kb/status`), help-centre pages (`/kb/entries/<id>`),
+searches (`/kb/search`) and the grouping of unanswered questions (`/kb/cluster`, loopback callers only)
+instead of loading a second copy of the model.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import logging
 import os
 import threading
 import time
+from typing import Any
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
@@ -20,6 +24,7 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.knowledge import runtime
+from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS, cluster_vectors
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,33 @@ def _load_knowledge() -> None:
         log.info("knowledge base ready in %.1f s", time.perf_counter() - started)
     except Exception:  # the failure is reported by /kb/status and the log, the process keeps serving
         log.exception("knowledge base failed to load")
+
+
+def from_loopback(request: Request) -> bool:
+    """The caller is on this machine (the helpdesk): the peer address, never a forwarded header."""
+    address = str(request.conn_info.client_ip if request.conn_info else "")
+    return address == "::1" or address.startswith("127.") or address.startswith("::ffff:127.")
+
+
+def cluster_texts(kb: Any, texts: list[str], threshold: float) -> list[dict[str, Any]]:
+    """Group `texts` by meaning (helpdesk/knowledge/clusters.py); each group with its closest handbook entry."""
+    from helpdesk.knowledge.engine import clean_query
+
+    vectors = kb.embedder.encode([clean_query(text) or text for text in texts])
+    clusters = []
+    for members in cluster_vectors(vectors, threshold):
+        found = kb.search(texts[members[0]], k=1)
+        closest = None
+        if found:
+            entry = kb.entry(found[0].id)
+            closest = {
+                "id": found[0].id,
+                "title": found[0].title,
+                "score": round(float(found[0].score), 4),
+                "tags": list(entry.tags) if entry is not None else [],
+            }
+        clusters.append({"members": members, "closest": closest})
+    return clusters
 
 
 def build_app(action_package: str = "actions"):  # noqa: ANN201 - a Sanic app
@@ -67,6 +99,32 @@ def build_app(action_package: str = "actions"):  # noqa: ANN201 - a Sanic app
                 ],
             }
         )
+
+    @app.post("/kb/cluster")
+    async def kb_cluster(request: Request) -> HTTPResponse:
+        """{"texts": [...], "threshold"?: 0-1} → {"threshold", "clusters": [{"members": [i, ...], "closest"}]}:
+        members are indexes into texts, the most typical first; biggest group first."""
+        if not from_loopback(request):
+            return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
+        kb = runtime.loaded_knowledge_base()
+        if kb is None:
+            return json_response({"error": "the knowledge base is still loading"}, status=503)
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"error": "the body must be JSON"}, status=400)
+        texts = body.get("texts") if isinstance(body, dict) else None
+        threshold = body.get("threshold", DEFAULT_THRESHOLD) if isinstance(body, dict) else None
+        if (
+            not isinstance(texts, list)
+            or not 0 < len(texts) <= MAX_TEXTS
+            or not all(isinstance(t, str) and 0 < len(t.strip()) <= 2000 for t in texts)
+        ):
+            return json_response({"error": f"texts must be 1 to {MAX_TEXTS} questions of 1 to 2000 characters"}, 400)
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold < 1:
+            return json_response({"error": "threshold must be a number between 0 and 1"}, status=400)
+        clusters = await asyncio.to_thread(cluster_texts, kb, [t.strip() for t in texts], float(threshold))
+        return json_response({"threshold": threshold, "clusters": clusters})
 
     return app
 

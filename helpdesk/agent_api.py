@@ -30,6 +30,8 @@ from helpdesk.queue import active_chats
 
 PREFIX = "/api/agent"
 LOGIN = f"{PREFIX}/login"
+# an editor's session reaches only these (and what is under /unanswered/): never conversations or follow-ups
+EDITOR_PATHS = frozenset({LOGIN, f"{PREFIX}/logout", f"{PREFIX}/me", f"{PREFIX}/unanswered"})
 CLIENT_ID_CHARS = 64
 
 
@@ -61,6 +63,16 @@ def agent_of(request: Request) -> Agent:
     return request.ctx.agent
 
 
+def editor_may(path: str) -> bool:
+    return path in EDITOR_PATHS or path.startswith(f"{PREFIX}/unanswered/")
+
+
+def require(allowed: bool, message: str = "your role may not do this") -> None:
+    """403 unless `allowed` (a role check on the logged-in agent)."""
+    if not allowed:
+        raise DeskError(403, message)
+
+
 def install_agent_api(app: Sanic, settings: Settings) -> None:
     """The session guard (app-wide, so unknown paths under /api/agent/ answer 401 too) and the routes."""
     user_failures = FailureLimiter(settings.login_failures_per_user)
@@ -81,6 +93,8 @@ def install_agent_api(app: Sanic, settings: Settings) -> None:
                 return error("cross-site request refused", 403)
             if not csrf_matches(record.csrf_token, request.headers.get(CSRF_HEADER)):
                 return error(f"missing or wrong {CSRF_HEADER} header (GET {PREFIX}/me gives the token)", 403)
+        if record.agent.is_editor and not editor_may(request.path):
+            return error("an editor's account sees the unanswered-questions report only", 403)
         request.ctx.agent = record.agent
         request.ctx.agent_session = record
         return None

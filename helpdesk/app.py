@@ -18,11 +18,25 @@ from sanic.response import html as html_response
 from sanic.response import json as json_response
 
 from helpdesk.agent_api import install_agent_api
-from helpdesk.chat import Background, BotDown, ChatService, ConversationLocks, ConversationNotFound, RatingRefused
+from helpdesk.business_hours import load_schedule
+from helpdesk.chat import (
+    Background,
+    BotDown,
+    ChatService,
+    ConversationLocks,
+    ConversationNotFound,
+    LeftMessage,
+    MessageRefused,
+    RatingRefused,
+)
 from helpdesk.config import Settings
 from helpdesk.context import ContextService, KnowledgeClient
+from helpdesk.dashboard_api import install_dashboard
 from helpdesk.database import create_engine, migrate, session_factory
 from helpdesk.desk import Desk
+from helpdesk.editor_api import install_editor_api
+from helpdesk.fanout_redis import RedisHub
+from helpdesk.followups_api import install_followups_api
 from helpdesk.queue import QueueNotifier
 from helpdesk.rasa_client import BotUnavailable, RasaClient
 from helpdesk.ratelimit import RateLimiter
@@ -85,6 +99,37 @@ def parse_rating(request: Request) -> tuple[int, str | None]:
 
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+MAX_NAME_CHARS = 100
+MAX_EMAIL_CHARS = 254
+
+
+def parse_left_message(request: Request, max_chars: int) -> LeftMessage:
+    """Validate a POST /api/chat/<id>/offline-message body: {"text", "name"?, "email"?}."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("the request body must be valid JSON") from exc
+    if not isinstance(body, dict):
+        raise BadRequest('the request body must be a JSON object like {"text": "...", "email": "you@example.com"}')
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise BadRequest("text is missing: write the message for our team")
+    text = text.strip()
+    if len(text) > max_chars:
+        raise BadRequest(f"text is too long: {len(text)} characters, the limit is {max_chars}")
+    fields: dict[str, str | None] = {}
+    for key, limit in (("name", MAX_NAME_CHARS), ("email", MAX_EMAIL_CHARS)):
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            raise BadRequest(f"{key} must be a string")
+        value = " ".join((value or "").split()) or None
+        if value is not None and len(value) > limit:
+            raise BadRequest(f"{key} is too long: the limit is {limit} characters")
+        fields[key] = value
+    if fields["email"] is not None and not EMAIL.match(fields["email"]):
+        raise BadRequest("email does not look like an e-mail address")
+    return LeftMessage(text, fields["name"], fields["email"])
 
 
 @dataclass(frozen=True)
@@ -141,6 +186,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
     address_limit = RateLimiter(settings.rate_per_address)
     conversation_limit = RateLimiter(settings.rate_per_conversation)
     read_limit = RateLimiter(settings.rate_per_address * 3)  # the widget polls while an agent has the chat
+    hours = load_schedule(settings.business_hours_file)  # a malformed schedule stops the start, with the reason
+    app.ctx.hours = hours
 
     @app.before_server_start
     async def _start(app: Sanic) -> None:
@@ -151,14 +198,15 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
         app.ctx.knowledge = KnowledgeClient(
             settings.actions_url, settings.rasa_url, settings.rasa_token, settings.rasa_timeout
         )
-        app.ctx.hub = MemoryHub()
+        app.ctx.hub = RedisHub(settings.redis_url, settings.redis_channel) if settings.redis_url else MemoryHub()
+        await app.ctx.hub.start()
         app.ctx.events = events = Events(app.ctx.hub)
         app.ctx.presence = presence = Presence()
         app.ctx.background = Background()
         locks = ConversationLocks()
         context = ContextService(sessions, app.ctx.knowledge, events)
-        queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat)
-        app.ctx.chat = ChatService(sessions, app.ctx.bot, events, queue, context, locks, app.ctx.background)
+        queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat, hours)
+        app.ctx.chat = ChatService(sessions, app.ctx.bot, events, queue, context, locks, app.ctx.background, hours)
         app.ctx.desk = Desk(sessions, events, queue, context, app.ctx.knowledge, locks, presence, settings.public_url)
 
     @app.after_server_stop
@@ -166,10 +214,14 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
         await app.ctx.background.drain()
         await app.ctx.bot.close()
         await app.ctx.knowledge.close()
+        await app.ctx.hub.close()
         await app.ctx.engine.dispose()
 
     install_agent_api(app, settings)
     install_sockets(app, settings, read_limit)
+    install_dashboard(app, settings, CONSOLE_HEADERS)
+    install_editor_api(app, CONSOLE_HEADERS)
+    install_followups_api(app, settings)
 
     def limited(
         request: Request, conversation_id: str | None, per_address: RateLimiter = address_limit
@@ -204,6 +256,34 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
     @app.options("/api/chat/<conversation_id:str>/rating")
     async def rating_preflight(request: Request, conversation_id: str) -> HTTPResponse:
         return HTTPResponse(status=204, headers=PREFLIGHT_HEADERS)
+
+    @app.options("/api/chat/<conversation_id:str>/offline-message")
+    async def offline_message_preflight(request: Request, conversation_id: str) -> HTTPResponse:
+        return HTTPResponse(status=204, headers=PREFLIGHT_HEADERS)
+
+    @app.get("/api/chat/status")
+    async def chat_status(request: Request) -> HTTPResponse:
+        """What the widget shows before any conversation: whether the team is in, and when it is back."""
+        if (refused := limited(request, None, read_limit)) is not None:
+            return refused
+        return json_response({"business_hours": hours.status().to_json()})
+
+    @app.post("/api/chat/<conversation_id:str>/offline-message")
+    async def offline_message(request: Request, conversation_id: str) -> HTTPResponse:
+        """The customer leaves a message for the team (out of business hours): stored, queued, marked."""
+        if (refused := limited(request, conversation_id)) is not None:
+            return refused
+        try:
+            left = parse_left_message(request, settings.max_text_chars)
+        except BadRequest as exc:
+            return error(str(exc), 400)
+        try:
+            mode, messages = await app.ctx.chat.leave_message(conversation_id, left)
+        except ConversationNotFound:
+            return error("unknown conversation_id", 404)
+        except MessageRefused:
+            return error("a member of our team is in this chat: just send your message", 409)
+        return json_response({"conversation_id": conversation_id, "mode": mode, "messages": messages}, status=201)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:

@@ -8,11 +8,14 @@ import secrets
 import weakref
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk import followups
+from helpdesk.business_hours import BusinessHours, OpeningStatus
 from helpdesk.context import ContextService
 from helpdesk.models import (
     MODE_AGENT,
@@ -24,6 +27,7 @@ from helpdesk.models import (
     Handoff,
     Message,
     Rating,
+    aware,
     utcnow,
 )
 from helpdesk.queue import QueueNotifier, position_of
@@ -42,6 +46,40 @@ class ConversationNotFound(Exception):
 
 class RatingRefused(Exception):
     """Nothing to rate: the conversation was not resolved by an agent, or it is rated already."""
+
+
+class MessageRefused(Exception):
+    """A message for the team cannot be left here: an agent is already in the chat."""
+
+
+@dataclass(frozen=True)
+class LeftMessage:
+    """What a customer leaves for the team out of business hours (the contact fields are optional)."""
+
+    text: str
+    name: str | None = None
+    email: str | None = None
+
+    def contact(self) -> dict[str, str]:
+        return {k: v for k, v in (("name", self.name), ("email", self.email)) if v}
+
+
+def away_text(hours: OpeningStatus) -> str:
+    """What the customer is told when a person is asked for out of business hours."""
+    back = f" We're back {hours.back}." if hours.back else ""
+    return (
+        f"Our support team is away right now.{back} You can leave us a message below (with your e-mail address "
+        "if you'd like the answer by e-mail); it waits in our queue for the team."
+    )
+
+
+def left_text(hours: OpeningStatus, contact: dict[str, str]) -> str:
+    """The confirmation once a message is left."""
+    email = contact.get("email")
+    how = f"by e-mail at {email}, or here in this chat," if email else "here in this chat"
+    when = f"when we're back {hours.back}" if not hours.open and hours.back else "as soon as we can"
+    greeting = f"Thanks, {contact['name']}!" if contact.get("name") else "Thanks!"
+    return f"{greeting} We've got your message and will answer {how} {when}."
 
 
 class ConversationLocks:
@@ -153,14 +191,22 @@ class ChatStatus:
 
     mode: str
     queue_position: int | None = None
-    estimated_wait_seconds: int | None = None
+    estimated_wait_seconds: int | None = None  # None out of business hours: no wait is promised
     rating_pending: bool = False
+    business_hours: OpeningStatus | None = None
+    left_message_at: datetime | None = None  # the customer left a message for the team (this handoff)
 
     def to_json(self) -> dict[str, Any]:
         queue = None
         if self.queue_position is not None:
             queue = {"position": self.queue_position, "estimated_wait_seconds": self.estimated_wait_seconds}
-        return {"mode": self.mode, "queue": queue, "rating_pending": self.rating_pending}
+        return {
+            "mode": self.mode,
+            "queue": queue,
+            "rating_pending": self.rating_pending,
+            "business_hours": self.business_hours.to_json() if self.business_hours is not None else None,
+            "left_message_at": aware(self.left_message_at).isoformat() if self.left_message_at else None,
+        }
 
 
 async def resolved_assignment(session: AsyncSession, conversation: Conversation) -> Assignment | None:
@@ -186,6 +232,7 @@ class ChatService:
         context: ContextService,
         locks: ConversationLocks,
         background: Background,
+        hours: BusinessHours | None = None,
     ) -> None:
         self.sessions = sessions
         self.bot = bot
@@ -194,6 +241,7 @@ class ChatService:
         self.context = context
         self.locks = locks
         self.background = background
+        self.hours = hours or BusinessHours.always()
 
     async def _conversation(self, session: AsyncSession, conversation_id: str | None, new_id: str) -> Conversation:
         if conversation_id is None:
@@ -256,6 +304,8 @@ class ChatService:
                 raise BotDown(conversation.id, str(exc)) from exc
             async with self.locks(conversation.id):
                 await self._store_turn(session, conversation, customer_message, turn)
+            if turn.handoff is not None and not (hours := self.hours.status()).open:
+                turn.replies.append(await self._say(conversation.id, away_text(hours)))
             if turn.handoff is not None:
                 await self.queue.changed()
                 self.background.spawn(self._after_handoff(conversation.id), f"context of {conversation.id}")
@@ -297,12 +347,67 @@ class ChatService:
             conversation.assigned_agent_id = None
             conversation.team = None
             conversation.slots = None  # gathered afresh for this handoff
+            conversation.left_message_at = None  # a message left for an earlier handoff is answered
             session.add(Handoff(conversation_id=conversation.id, reason=reason))
         await session.commit()
         for message in replies:
             await self.announce(conversation, message)
         if turn.handoff is not None:
             await self.events.mode(conversation.id, conversation.mode, None)
+
+    async def _say(self, conversation_id: str, text: str) -> dict[str, Any]:
+        """Store and announce a message from the bot; the reply as the chat API returns it."""
+        async with self.sessions() as session, self.locks(conversation_id):
+            conversation = await session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
+            message = Message(conversation_id=conversation_id, sender="bot", text=text)
+            session.add(message)
+            await session.commit()
+            await self.announce(conversation, message)
+        return {"text": text, "buttons": []}
+
+    async def leave_message(self, conversation_id: str, left: LeftMessage) -> tuple[str, list[dict[str, Any]]]:
+        """Store a message for the team (out of business hours): the conversation is, or becomes, queued and
+        is marked with when the message was left and how to reach the customer. Returns the mode and the
+        stored messages (the customer's, then the confirmation) as the widget shows them."""
+        hours = self.hours.status()
+        async with self.sessions() as session:
+            async with self.locks(conversation_id):
+                conversation = await session.get(Conversation, conversation_id)
+                if conversation is None:
+                    raise ConversationNotFound(conversation_id)
+                if conversation.mode == MODE_AGENT:
+                    raise MessageRefused(conversation_id)
+                newly_queued = conversation.mode != MODE_QUEUED
+                if newly_queued:
+                    conversation.mode = MODE_QUEUED
+                    conversation.queued_at = utcnow()
+                    conversation.assigned_agent_id = None
+                    conversation.team = None
+                    conversation.slots = None
+                    session.add(Handoff(conversation_id=conversation.id, reason="left_message"))
+                if conversation.left_message_at is None:
+                    conversation.left_message_at = utcnow()
+                contact = {**(conversation.offline_contact or {}), **left.contact()}
+                conversation.offline_contact = contact or None
+                customer = Message(conversation_id=conversation.id, sender="customer", text=left.text)
+                session.add(customer)
+                await session.flush()
+                confirmation = Message(conversation_id=conversation.id, sender="bot", text=left_text(hours, contact))
+                session.add(confirmation)
+                await session.commit()
+                for message in (customer, confirmation):
+                    await self.announce(conversation, message)
+            if newly_queued:
+                await self.events.mode(conversation.id, MODE_QUEUED, None)
+            await self.queue.changed()
+            self.background.spawn(
+                self.context.fill_turn(conversation.id, customer.id, None), f"FAQ candidates for message {customer.id}"
+            )
+            if newly_queued:
+                self.background.spawn(self._after_handoff(conversation.id), f"context of {conversation.id}")
+            return conversation.mode, [customer.to_public(), confirmation.to_public()]
 
     async def history(self, conversation_id: str, after: int = 0) -> tuple[str, list[dict[str, Any]]]:
         async with self.sessions() as session:
@@ -321,11 +426,12 @@ class ChatService:
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound(conversation_id)
-            status = ChatStatus(conversation.mode)
+            hours = self.hours.status()
+            status = ChatStatus(conversation.mode, business_hours=hours, left_message_at=conversation.left_message_at)
             if conversation.mode == MODE_QUEUED:
                 status.queue_position = await position_of(session, conversation_id)
                 if status.queue_position is not None:
-                    status.estimated_wait_seconds = self.queue.estimate(status.queue_position)
+                    status.estimated_wait_seconds = self.queue.estimate(status.queue_position, hours.open)
             status.rating_pending = await resolved_assignment(session, conversation) is not None
             return status
 
@@ -345,6 +451,8 @@ class ChatService:
                 comment=comment,
             )
             session.add(rating)
+            follow_up = await followups.after_rating(session, rating)  # a 1-2 rating opens a follow-up
             await session.commit()
         await self.events.rating(conversation_id, pending=False)
+        await followups.announce(self.events.hub, follow_up)
         return rating

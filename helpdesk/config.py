@@ -45,6 +45,21 @@ def _bool(name: str, default: bool) -> bool:
     return _env(name, default, _parse_bool, "true or false")
 
 
+def default_business_hours_file() -> Path:
+    return PROJECT_ROOT / "config" / "business_hours.yml"
+
+
+def business_hours_file_from_env() -> Path | None:
+    """BUSINESS_HOURS=off: no schedule (always open); else BUSINESS_HOURS_FILE or config/business_hours.yml."""
+    if not _bool("BUSINESS_HOURS", True):
+        return None
+    raw = os.environ.get("BUSINESS_HOURS_FILE")
+    if not raw:
+        return default_business_hours_file()
+    path = Path(raw)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
 def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'helpdesk.db'}"
 
@@ -77,6 +92,17 @@ class Settings:
     default_max_concurrent: int = 3
     # the customer's estimated wait: this many seconds per conversation ahead, shared by the agents online
     queue_seconds_per_chat: int = 120
+    # a queued conversation nobody claimed for this long (and no new customer message) gets a follow-up; 0: never
+    followup_abandoned_minutes: float = 30.0
+    # the dashboard: the queue-wait target (SLA) in seconds, and how recently an agent must have used the
+    # console to count as online when their console socket is closed
+    queue_sla_seconds: int = 120
+    agent_online_minutes: int = 5
+    # the support team's schedule (helpdesk/business_hours.py); None: always open
+    business_hours_file: Path | None = field(default_factory=default_business_hours_file)
+    # real-time fan-out between helpdesk processes: Redis pub/sub when set, else in-process
+    redis_url: str | None = None
+    redis_channel: str = "helpdesk:events"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -101,4 +127,10 @@ class Settings:
             login_failures_per_address=_int("LOGIN_FAILURES_PER_ADDRESS", 30),
             default_max_concurrent=_int("AGENT_MAX_CONCURRENT", 3),
             queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
+            followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),
+            queue_sla_seconds=_int("QUEUE_SLA_SECONDS", 120),
+            agent_online_minutes=_int("AGENT_ONLINE_MINUTES", 5),
+            business_hours_file=business_hours_file_from_env(),
+            redis_url=os.environ.get("REDIS_URL") or None,
+            redis_channel=os.environ.get("REDIS_CHANNEL") or "helpdesk:events",
         )

@@ -50,6 +50,18 @@ class KnowledgeClient:
             return None
         return {"decision": body.get("decision"), "candidates": body.get("candidates") or []}
 
+    async def cluster(self, texts: list[str], timeout: float = 120.0) -> list[dict[str, Any]] | None:
+        """Questions grouped by meaning ([{"members": [index, ...], "closest": {id, title, score, tags} | None}],
+        biggest first), or None when the engine cannot answer now."""
+        try:
+            response = await self._http.post(f"{self.actions_url}/kb/cluster", json={"texts": texts}, timeout=timeout)
+            if response.status_code != 200:
+                return None
+            clusters = response.json().get("clusters")
+        except (httpx.HTTPError, ValueError):
+            return None
+        return clusters if isinstance(clusters, list) else None
+
     async def entry(self, faq_id: str) -> dict[str, Any] | None:
         try:
             response = await self._http.get(f"{self.actions_url}/kb/entries/{quote(faq_id, safe='')}")

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk import followups
 from helpdesk.chat import ConversationLocks
 from helpdesk.context import ContextService, KnowledgeClient
 from helpdesk.models import (
@@ -18,6 +19,7 @@ from helpdesk.models import (
     MODE_BOT,
     MODE_CLOSED,
     MODE_QUEUED,
+    ROLE_EDITOR,
     Agent,
     Assignment,
     CannedReply,
@@ -312,9 +314,11 @@ class Desk:
             message = await self._system(
                 session, conversation, "You're back with our virtual assistant. Ask for a person any time."
             )
+            follow_up = await followups.after_hand_back(session, conversation_id, agent)
             await session.commit()
             await self._announce(conversation, message)
             await self.events.mode(conversation_id, MODE_BOT, None, previous)
+            await followups.announce(self.events.hub, follow_up)
         return {"conversation_id": conversation_id, "mode": MODE_BOT}
 
     async def transfer(
@@ -328,7 +332,7 @@ class Desk:
         async with self.sessions() as session, self.locks(f"agent:{to_agent}"), self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             target = await session.get(Agent, to_agent)
-            if target is None or not target.active:
+            if target is None or not target.active or target.is_editor:
                 raise invalid("no active agent with that id")
             if target.id == conversation.assigned_agent_id:
                 raise conflict(f"the conversation is with {target.display_name} already")
@@ -350,7 +354,9 @@ class Desk:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             members = await session.scalar(
-                select(func.count()).select_from(Agent).where(Agent.team == team, Agent.active.is_(True))
+                select(func.count())
+                .select_from(Agent)
+                .where(Agent.team == team, Agent.active.is_(True), Agent.role != ROLE_EDITOR)
             )
             if not members:
                 raise invalid(f"no active agent is in a team called {team!r}")
@@ -443,9 +449,13 @@ class Desk:
         return {"message_id": latest.id, "query": latest.text, "decision": decision, "suggestions": suggestions}
 
     async def agents(self) -> list[dict[str, Any]]:
-        """Active agents with their load, for transfers."""
+        """Active agents (not editors) with their load, for transfers and follow-up assignment."""
         async with self.sessions() as session:
-            agents = list(await session.scalars(select(Agent).where(Agent.active.is_(True)).order_by(Agent.username)))
+            agents = list(
+                await session.scalars(
+                    select(Agent).where(Agent.active.is_(True), Agent.role != ROLE_EDITOR).order_by(Agent.username)
+                )
+            )
             listed = []
             for agent in agents:
                 listed.append(

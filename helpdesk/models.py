@@ -44,7 +44,8 @@ TIER_VIP = "vip"
 ROLE_AGENT = "agent"
 ROLE_SUPERVISOR = "supervisor"
 ROLE_ADMIN = "admin"
-ROLES = (ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN)
+ROLE_EDITOR = "editor"  # keeps the handbook: the unanswered-questions report, never conversations
+ROLES = (ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN, ROLE_EDITOR)
 
 
 class Conversation(Base):
@@ -62,6 +63,10 @@ class Conversation(Base):
     team: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a transfer to a team
     slots: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # the bot's slots at handoff
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # out of business hours: when the customer left a message for the team (this handoff), and how to
+    # reach them ({"name", "email"}, each optional)
+    left_message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    offline_contact: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")
     handoffs: Mapped[list[Handoff]] = relationship(back_populates="conversation", order_by="Handoff.id")
@@ -140,6 +145,10 @@ class Agent(Base):
     def can_supervise(self) -> bool:
         return self.role in (ROLE_SUPERVISOR, ROLE_ADMIN)
 
+    @property
+    def is_editor(self) -> bool:
+        return self.role == ROLE_EDITOR
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -217,3 +226,47 @@ class CannedReply(Base):
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "text": self.text, "updated_at": aware(self.updated_at).isoformat()}
+
+
+FOLLOW_UP_OPEN = "open"
+FOLLOW_UP_DONE = "done"
+# why a follow-up was opened (helpdesk/followups.py defines each precisely)
+FOLLOW_UP_LOW_RATING = "low_rating"
+FOLLOW_UP_HANDED_BACK = "handed_back"
+FOLLOW_UP_ABANDONED = "abandoned"
+
+
+class FollowUp(Base):
+    """A task to get back to a customer after an agent episode went badly: at most one per handoff (episode)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_episode", "conversation_id", "handoff_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default=FOLLOW_UP_OPEN, index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+
+    comments: Mapped[list[FollowUpComment]] = relationship(
+        back_populates="follow_up", order_by="FollowUpComment.id", cascade="all, delete-orphan"
+    )
+
+
+class FollowUpComment(Base):
+    """A comment on a follow-up; agent_id None is the helpdesk itself (e.g. a second reason in the same episode)."""
+
+    __tablename__ = "follow_up_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id", ondelete="CASCADE"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    follow_up: Mapped[FollowUp] = relationship(back_populates="comments")

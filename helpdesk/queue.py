@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.business_hours import BusinessHours
 from helpdesk.models import (
     MODE_AGENT,
     MODE_QUEUED,
@@ -91,9 +92,20 @@ async def queue_for(session: AsyncSession, agent: Agent) -> list[dict[str, Any]]
                 "queued_at": aware(conversation.queued_at).isoformat() if conversation.queued_at else None,
                 "waiting_seconds": waited_seconds(conversation.queued_at, now),
                 "preview": (preview or "")[:PREVIEW_CHARS],
+                "offline_message": offline_message(conversation),
             }
         )
     return entries
+
+
+def offline_message(conversation: Conversation) -> dict[str, Any] | None:
+    """The message the customer left out of business hours, if they left one: when, and their contact."""
+    if conversation.left_message_at is None:
+        return None
+    return {
+        "left_at": aware(conversation.left_message_at).isoformat(),
+        "contact": dict(conversation.offline_contact or {}),
+    }
 
 
 async def queued_ids(session: AsyncSession) -> list[str]:
@@ -117,30 +129,40 @@ async def active_chats(session: AsyncSession, agent_id: int) -> int:
     )
 
 
-async def broadcast_positions(
-    sessions: async_sessionmaker, events: Events, agents_online: int, seconds_per_chat: int
-) -> None:
-    """Tell every waiting customer their place in the queue and the estimated wait."""
-    async with sessions() as session:
-        ids = await queued_ids(session)
-    for position, conversation_id in enumerate(ids, start=1):
-        await events.queue_position(conversation_id, position, estimate_wait(position, agents_online, seconds_per_chat))
-
-
 class QueueNotifier:
     """Run after anything that changes the queue: consoles refresh it, waiting customers get their place."""
 
     def __init__(
-        self, sessions: async_sessionmaker, events: Events, agents_online: Callable[[], int], seconds_per_chat: int
+        self,
+        sessions: async_sessionmaker,
+        events: Events,
+        agents_online: Callable[[], int],
+        seconds_per_chat: int,
+        hours: BusinessHours | None = None,
     ) -> None:
         self.sessions = sessions
         self.events = events
         self.agents_online = agents_online
         self.seconds_per_chat = seconds_per_chat
+        self.hours = hours or BusinessHours.always()
 
-    def estimate(self, position: int) -> int:
+    def estimate(self, position: int, team_in: bool = True) -> int | None:
+        """The estimated wait at `position`; None out of business hours (no wait is promised then)."""
+        if not team_in:
+            return None
         return estimate_wait(position, self.agents_online(), self.seconds_per_chat)
 
     async def changed(self) -> None:
         await self.events.queue_changed()
-        await broadcast_positions(self.sessions, self.events, self.agents_online(), self.seconds_per_chat)
+        await self.broadcast_positions()
+
+    async def broadcast_positions(self) -> None:
+        """Tell every waiting customer their place in the queue and the estimated wait (or, out of
+        business hours, when the team is back)."""
+        hours = self.hours.status()
+        async with self.sessions() as session:
+            ids = await queued_ids(session)
+        for position, conversation_id in enumerate(ids, start=1):
+            await self.events.queue_position(
+                conversation_id, position, self.estimate(position, hours.open), hours.to_json()
+            )

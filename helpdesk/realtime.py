@@ -1,8 +1,8 @@
 """Real-time fan-out: a hub of named channels, and the events the widget and the console receive.
 
-`MemoryHub` serves one process. The `Hub` protocol is what the rest of the code uses, so a Redis
-pub/sub implementation can replace it when several helpdesk processes share the load: publish
-becomes PUBLISH, and a subscription a SUBSCRIBE feeding the same bounded queue.
+`MemoryHub` serves one process. The `Hub` protocol is what the rest of the code uses: with REDIS_URL
+set, `helpdesk.fanout_redis.RedisHub` carries every event through Redis pub/sub to every helpdesk
+process sharing the database, each handing it to its own subscriptions (chosen in `helpdesk.app`).
 
 Channels: `conversation:<id>` carries what that customer may see (their messages, mode changes,
 agent typing, queue position); `console` carries what agents see (every event names its
@@ -45,9 +45,17 @@ class Subscription:
         try:
             self._queue.put_nowait(event)
         except asyncio.QueueFull:
-            self.overflowed = True
+            self.cut()
+
+    def cut(self) -> None:
+        """End the subscription as if it overflowed: its client must reconnect with `after=` (used when
+        events may have been missed, e.g. the fan-out lost its connection for a while)."""
+        if self.overflowed:
+            return
+        self.overflowed = True
+        if self._queue.full():
             self._queue.get_nowait()
-            self._queue.put_nowait(None)
+        self._queue.put_nowait(None)
 
     async def get(self) -> Event | None:
         """The next event; None when the subscription overflowed."""
@@ -55,6 +63,10 @@ class Subscription:
 
 
 class Hub(Protocol):
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
     async def publish(self, channel: str, event: Event) -> None: ...
 
     def subscribe(self, *channels: str) -> AbstractAsyncContextManager[Subscription]: ...
@@ -66,6 +78,17 @@ class MemoryHub:
     def __init__(self, max_pending: int = 1000) -> None:
         self.max_pending = max_pending
         self._subscribers: dict[str, set[Subscription]] = {}
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    def cut_all(self) -> None:
+        """Cut every subscription: their clients reconnect with `after=` and replay from the database."""
+        for subscription in {s for subscribers in self._subscribers.values() for s in subscribers}:
+            subscription.cut()
 
     async def publish(self, channel: str, event: Event) -> None:
         for subscription in tuple(self._subscribers.get(channel, ())):
@@ -197,8 +220,17 @@ class Events:
     async def queue_changed(self) -> None:
         await self.hub.publish(CONSOLE, {"type": "queue_changed"})
 
-    async def queue_position(self, conversation_id: str, position: int, estimated_wait_seconds: int) -> None:
+    async def queue_position(
+        self, conversation_id: str, position: int, estimated_wait_seconds: int | None, business_hours: Event
+    ) -> None:
+        """The customer's place in the queue; out of business hours no wait is promised (None) and
+        `business_hours` says when the team is back."""
         await self.hub.publish(
             conversation_channel(conversation_id),
-            {"type": "queue", "position": position, "estimated_wait_seconds": estimated_wait_seconds},
+            {
+                "type": "queue",
+                "position": position,
+                "estimated_wait_seconds": estimated_wait_seconds,
+                "business_hours": business_hours,
+            },
         )

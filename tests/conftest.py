@@ -8,8 +8,12 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -48,6 +52,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             # shop's website would sign customer identity tokens with
             "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
             "IDENTITY_SECRET": secrets.token_hex(32),
+            # the team is always in (tests/test_business_hours_api.py starts a helpdesk that is not)
+            "BUSINESS_HOURS": "off",
         },
     )
     running.workdir = workdir  # type: ignore[attr-defined]
@@ -95,26 +101,17 @@ def wait_ready(stack: Stack, timeout: float = 240) -> None:
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-@pytest.fixture(scope="session")
-def pg_helpdesk(stack: Stack) -> Iterator[tuple[str, str]]:
-    """A second helpdesk process on PostgreSQL (a fresh database), sharing the stack's Rasa and actions.
-
-    Yields (base URL, sync database URL). Its per-conversation rate limit is low so limits can be tested.
-    """
-    import psycopg
-
-    database = f"helpdesk_test_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
-    dsn = f"postgresql://postgres@127.0.0.1:5432/{database}"
+@contextmanager
+def extra_helpdesk(stack: Stack, name: str, env: dict[str, str]) -> Iterator[str]:
+    """Another helpdesk process sharing the stack's Rasa and actions, with `env` on top of the stack's:
+    its base URL once it is ready. Its log is logs/helpdesk-<name>.log."""
     port = free_port()
-    log_path = stack.workdir / "logs" / "helpdesk-postgres.log"  # type: ignore[attr-defined]
-    env = {**stack.env, "HELPDESK_PORT": str(port), "DATABASE_URL": dsn, "RATE_PER_CONVERSATION": "5"}
+    log_path = stack.workdir / "logs" / f"helpdesk-{name}.log"  # type: ignore[attr-defined]
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "helpdesk"],
             cwd=PROJECT_ROOT,
-            env=env,
+            env={**stack.env, "HELPDESK_PORT": str(port), **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -128,14 +125,40 @@ def pg_helpdesk(stack: Stack) -> Iterator[tuple[str, str]]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"helpdesk on PostgreSQL did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
+                pytest.fail(f"helpdesk {name} did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
             time.sleep(0.5)
-        yield url, dsn
+        yield url
     finally:
         process.terminate()
         process.wait(15)
+
+
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for the length of the block: its URL."""
+    import psycopg
+
+    database = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{database}"
+    finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_helpdesk(stack: Stack) -> Iterator[tuple[str, str]]:
+    """A second helpdesk process on PostgreSQL (a fresh database), sharing the stack's Rasa and actions.
+
+    Yields (base URL, sync database URL). Its per-conversation rate limit is low so limits can be tested.
+    """
+    with (
+        postgres_database("helpdesk_test") as dsn,
+        extra_helpdesk(stack, "postgres", {"DATABASE_URL": dsn, "RATE_PER_CONVERSATION": "5"}) as url,
+    ):
+        yield url, dsn
 
 
 @dataclass(frozen=True)
@@ -188,6 +211,47 @@ def add_agent_accounts(database_url: str, specs: tuple[tuple[str, str, str | Non
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, create()).result()
     return logins
+
+
+@dataclass(frozen=True)
+class ClosedHelpdesk:
+    """A helpdesk whose team is away: its URL, its SQLite file, when the team is back, an agent's login."""
+
+    url: str
+    db_path: Path
+    next_open: datetime
+    agent: AgentLogin
+
+
+@pytest.fixture(scope="session")
+def closed_helpdesk(stack: Stack) -> Iterator[ClosedHelpdesk]:
+    """A second helpdesk (own SQLite database, the stack's Rasa and actions) out of business hours: its
+    schedule opens daily 09:00-17:00 in Auckland, but yesterday to the day after tomorrow are holidays
+    there, so it is closed for the whole session and back at 09:00 three days from today (Auckland)."""
+    import yaml
+
+    from helpdesk.business_hours import DAYS
+
+    zone = ZoneInfo("Pacific/Auckland")
+    today = datetime.now(zone).date()
+    workdir = stack.workdir / "closed-helpdesk"  # type: ignore[attr-defined]
+    workdir.mkdir(exist_ok=True)
+    schedule = workdir / "business_hours.yml"
+    schedule.write_text(
+        yaml.safe_dump(
+            {
+                "time_zone": zone.key,
+                "weekly": {day: ["09:00-17:00"] for day in DAYS},
+                "holidays": [(today + timedelta(days=d)).isoformat() for d in range(-1, 3)],
+            }
+        )
+    )
+    db_path = workdir / "helpdesk.db"
+    database_url = f"sqlite+aiosqlite:///{db_path}"
+    agent = add_agent_accounts(database_url, (("nina", "agent", None, 10),))["nina"]
+    env = {"DATABASE_URL": database_url, "BUSINESS_HOURS": "on", "BUSINESS_HOURS_FILE": str(schedule)}
+    with extra_helpdesk(stack, "closed", env) as url:
+        yield ClosedHelpdesk(url, db_path, datetime.combine(today + timedelta(days=3), dt_time(9, 0), zone), agent)
 
 
 @pytest.fixture(scope="session")

@@ -81,6 +81,7 @@
     complaint: "Complaint (policy)",
     low_confidence: "Bot unsure, no FAQ answer",
     failed_twice: "Bot failed twice",
+    left_message: "Message left out of hours",
   };
   const reasonText = (r) => REASONS[r] || r || "unknown";
   function outcome(mode, team) {
@@ -118,16 +119,22 @@
   }
 
   function start(data) {
+    if (data.agent.role === "editor") {
+      location.replace("/agent/unanswered"); // editors keep the handbook: their page is the report
+      return;
+    }
     state.me = data.agent;
     state.csrf = data.csrf_token;
     $("login-view").hidden = true;
     $("app").hidden = false;
     const me = state.me;
     $("me").textContent = me.display_name + " · " + me.role + (me.team ? " · team " + me.team : "");
+    $("dashboard-link").hidden = !(me.role === "supervisor" || me.role === "admin");
     loadQueue();
     refreshChats();
     loadAgents();
     loadCanned();
+    startFollowUps();
     connect();
   }
 
@@ -158,6 +165,13 @@
       if (q.customer_tier === "vip") left.appendChild(el("span", "tier", "VIP "));
       left.appendChild(el("span", "reason", reasonText(q.handoff_reason)));
       if (q.team) left.appendChild(el("span", null, " · team " + q.team));
+      if (q.offline_message) {
+        // left out of business hours: when it arrived, and where to answer
+        const at = new Date(q.offline_message.left_at);
+        const when = isNaN(at) ? "" : at.toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+        const email = (q.offline_message.contact || {}).email;
+        left.appendChild(el("span", "left-message", " · message left " + when + (email ? " · " + email : "")));
+      }
       line.appendChild(left);
       line.appendChild(el("span", "wait", "waiting " + fmtWait(q.waiting_seconds + elapsed)));
       li.appendChild(line);
@@ -561,6 +575,131 @@
     return data;
   }
 
+  // ---- follow-ups: tasks after a low rating or an unresolved episode (helpdesk/followups.py) -------
+  const FOLLOW_UP_REASONS = {
+    low_rating: "Low rating",
+    handed_back: "Handed back unresolved",
+    abandoned: "Left waiting in the queue",
+  };
+  const followUps = { list: [], open: null, timer: null };
+  const supervising = () => !!state.me && (state.me.role === "supervisor" || state.me.role === "admin");
+  function startFollowUps() {
+    $("unanswered-link").hidden = !supervising();
+    loadFollowUps();
+  }
+  async function loadFollowUps() {
+    const status = $("followups-filter").value;
+    const r = await api("GET", "/followups" + (status ? "?status=" + encodeURIComponent(status) : ""));
+    if (!r.res || !r.res.ok) return;
+    followUps.list = r.data.follow_ups || [];
+    renderFollowUps();
+  }
+  function scheduleFollowUps() {
+    clearTimeout(followUps.timer);
+    followUps.timer = setTimeout(loadFollowUps, 200);
+  }
+  function followUpChanged(ev) {
+    scheduleFollowUps();
+    if (followUps.open === ev.follow_up_id && $("followup-dialog").open) openFollowUp(ev.follow_up_id);
+  }
+  function renderFollowUps() {
+    const list = $("followups");
+    list.textContent = "";
+    for (const f of followUps.list) {
+      const li = el("li", f.status === "done" ? "fu-done" : null);
+      li.tabIndex = 0;
+      li.dataset.followUp = String(f.id);
+      const line = el("div", "line1");
+      line.appendChild(el("span", "reason", FOLLOW_UP_REASONS[f.reason] || f.reason));
+      line.appendChild(el("span", null, f.status === "done" ? "done" : f.assignee_name ? f.assignee_name : "unassigned"));
+      li.appendChild(line);
+      li.appendChild(el("div", "preview", (f.detail || "") + (f.comments ? " · " + f.comments + " comments" : "")));
+      li.addEventListener("click", () => openFollowUp(f.id));
+      li.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          openFollowUp(f.id);
+        }
+      });
+      list.appendChild(li);
+    }
+    $("followups-count").textContent = String(followUps.list.filter((f) => f.status === "open").length);
+    $("followups-empty").hidden = followUps.list.length > 0;
+  }
+  async function openFollowUp(id) {
+    $("followup-error").textContent = "";
+    const r = await api("GET", "/followups/" + id);
+    if (!r.res || !r.res.ok) return ($("followup-error").textContent = errorText(r, "Could not open the follow-up."));
+    followUps.open = id;
+    renderFollowUp(r.data);
+    if (!$("followup-dialog").open) $("followup-dialog").showModal();
+  }
+  function renderFollowUp(f) {
+    $("followup-title").textContent = "Follow-up · " + (FOLLOW_UP_REASONS[f.reason] || f.reason);
+    const dl = $("followup-facts");
+    dl.textContent = "";
+    fact(dl, "Why", f.detail);
+    fact(dl, "Opened", new Date(f.created_at).toLocaleString());
+    fact(dl, "Status", f.status + (f.done_by_name ? " · by " + f.done_by_name : ""));
+    fact(dl, "Assigned to", f.assignee_name || "nobody yet");
+    if (f.rating) fact(dl, "Rating", f.rating.score + "/5" + (f.rating.comment ? " · " + f.rating.comment : ""));
+    fact(dl, "Conversation", f.conversation_id);
+    const select = $("followup-assignee");
+    select.textContent = "";
+    select.appendChild(new Option("Nobody", ""));
+    for (const a of state.agents) select.appendChild(new Option(a.display_name + " (" + a.role + ")", String(a.id)));
+    select.value = f.assignee == null ? "" : String(f.assignee);
+    for (const id of ["followup-assignee", "followup-assign"]) $(id).hidden = !supervising();
+    $("followup-done").hidden = f.status === "done";
+    $("followup-reopen").hidden = f.status !== "done";
+    const log = $("followup-transcript");
+    log.textContent = "";
+    for (const m of f.transcript) {
+      const li = el("li");
+      li.appendChild(el("span", "who", (m.sender === "agent" ? m.author || "Agent" : m.sender) + ": "));
+      li.appendChild(document.createTextNode(m.text));
+      log.appendChild(li);
+    }
+    const comments = $("followup-comments");
+    comments.textContent = "";
+    for (const c of f.comments_list) {
+      const li = el("li", null, c.text);
+      li.appendChild(el("span", "by", c.author + " · " + new Date(c.created_at).toLocaleString()));
+      comments.appendChild(li);
+    }
+  }
+  async function followUpAction(suffix, body) {
+    if (followUps.open == null) return;
+    $("followup-error").textContent = "";
+    const r = await api("POST", "/followups/" + followUps.open + suffix, body);
+    if (!r.res || !r.res.ok) return ($("followup-error").textContent = errorText(r, "That did not work."));
+    if (suffix === "/comments") {
+      $("followup-comment").value = "";
+      return openFollowUp(followUps.open);
+    }
+    renderFollowUp(r.data);
+    loadFollowUps();
+  }
+  function wireFollowUps() {
+    $("followups-filter").addEventListener("change", loadFollowUps);
+    $("followup-assign").addEventListener("click", () => {
+      const value = $("followup-assignee").value;
+      followUpAction("/assign", { agent_id: value ? Number(value) : null });
+    });
+    $("followup-done").addEventListener("click", () => followUpAction("/status", { status: "done" }));
+    $("followup-reopen").addEventListener("click", () => followUpAction("/status", { status: "open" }));
+    $("followup-comment-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const text = $("followup-comment").value.trim();
+      if (text) followUpAction("/comments", { text });
+    });
+    $("followup-close").addEventListener("click", () => $("followup-dialog").close());
+    $("followup-dialog").addEventListener("close", () => (followUps.open = null));
+    setInterval(() => {
+      if (state.me) loadFollowUps();
+    }, 60000);
+  }
+
   // ---- real time ---------------------------------------------------------------------------
   function connect() {
     if (!state.me) return;
@@ -638,6 +777,9 @@
       case "context":
         if (ev.conversation_id === state.open) updateTurn(ev.message_id, ev.faq_candidates);
         break;
+      case "follow_up":
+        followUpChanged(ev);
+        break;
       case "conversation":
         scheduleChats();
         loadAgents();
@@ -697,6 +839,7 @@
     $("canned-new").addEventListener("click", resetCannedForm);
     $("canned-close").addEventListener("click", () => $("canned-dialog").close());
     $("note-form").addEventListener("submit", addNote);
+    wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();
     }, 15000);

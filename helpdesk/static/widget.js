@@ -8,7 +8,9 @@
  * <a> elements built only from URLs that parse as http: or https:.
  * While a person handles the chat (queued / agent) a WebSocket brings their messages, typing and the
  * queue position live; it resumes after the last message id it saw, and HTTP polling takes over
- * whenever the socket is unavailable. After an agent resolves the chat, a 1-5 rating is asked. */
+ * whenever the socket is unavailable. After an agent resolves the chat, a 1-5 rating is asked.
+ * Out of business hours no wait is promised: the customer sees when the team is back and can leave a
+ * message (name and e-mail optional) that waits in the team's queue. */
 (function () {
   "use strict";
   if (window.LarkspurChat || document.getElementById("larkspur-chat-host")) return;
@@ -61,6 +63,7 @@ button{font:inherit;cursor:pointer}
 .head h2{margin:0;font-size:16px;font-weight:600;line-height:1.25;overflow-wrap:anywhere}
 .head .st{font-size:12px;opacity:.88}
 .head .st::before{content:"";display:inline-block;width:7px;height:7px;border-radius:50%;background:#6ee7a0;margin-right:6px;vertical-align:1px}
+.head .st.away::before{background:#c9c7d8}
 .human{background:rgba(255,255,255,.16);color:#fff;border:1px solid rgba(255,255,255,.5);border-radius:16px;padding:4px 10px;font-size:12px;white-space:nowrap}
 .human:hover{background:rgba(255,255,255,.28)}
 .close{background:transparent;border:0;color:#fff;width:32px;height:32px;border-radius:50%;display:flex;align-items:center;justify-content:center}
@@ -109,6 +112,14 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
 .rating textarea{min-height:52px;font-size:13px}
 .rating .submit{background:var(--a);color:#fff;border:0;border-radius:10px;padding:7px 12px}
 .rating .submit:disabled{opacity:.4;cursor:default}
+.offline .text{display:flex;flex-direction:column;gap:6px;align-items:stretch;text-align:left;width:300px;max-width:100%}
+.offline label{font-size:12px;color:#6b4a00;display:flex;flex-direction:column;gap:2px}
+.offline input{font:inherit;font-size:13px;border:1px solid #cfd0da;border-radius:8px;padding:6px 8px;color:#1f2430;background:#fff}
+.offline input:focus,.offline textarea:focus{border-color:var(--a);outline:none}
+.offline textarea{min-height:64px;font-size:13px}
+.offline .submit{background:var(--a);color:#fff;border:0;border-radius:10px;padding:7px 12px}
+.offline .submit:disabled{opacity:.4;cursor:default}
+.offline .err{color:#b42318;font-size:12px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){
  .panel{top:0;left:0;right:0;bottom:0;width:100vw;height:100%;max-height:none;border-radius:0}
@@ -169,6 +180,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     typingSent: 0,
     queue: null, // {position, estimated_wait_seconds}
     rating: null, // the rating prompt entry
+    hours: null, // {open, next_open, time_zone, back}: whether the team is in
+    hoursTimer: null,
+    leftAt: null, // when this customer left a message for the team (this handoff)
+    offline: null, // the leave-a-message form entry
     loaded: false,
     quick: null,
     unread: 0,
@@ -348,16 +363,109 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function showStatus() {
     let text = STATUS[state.mode];
     const q = state.queue;
-    if (state.mode === "queued" && q && q.position) {
+    const away = state.hours && state.hours.open === false;
+    if (away && state.mode === "queued") {
+      text = state.hours.back ? "Our team is away · back " + state.hours.back : "Our team is away right now";
+    } else if (away && state.mode === "bot") {
+      text = STATUS.bot + (state.hours.back ? " · our team is back " + state.hours.back : " · our team is away");
+    } else if (state.mode === "queued" && q && q.position) {
       text = (q.position === 1 ? "You're next in the queue" : "You're number " + q.position + " in the queue") +
         (q.estimated_wait_seconds ? " · " + minutes(q.estimated_wait_seconds) : "");
     }
     ui.status.textContent = text;
+    ui.status.classList.toggle("away", !!away);
   }
   function setQueue(q) {
     state.queue = q && q.position ? { position: q.position, estimated_wait_seconds: q.estimated_wait_seconds } : null;
     showStatus();
   }
+  // ---- business hours: the team is away, leave a message ------------------------------------
+  function setHours(hours, leftAt) {
+    if (hours && typeof hours === "object") state.hours = hours;
+    if (leftAt !== undefined) state.leftAt = leftAt || null;
+    clearTimeout(state.hoursTimer);
+    const next = state.hours && state.hours.next_open ? Date.parse(state.hours.next_open) : NaN;
+    if (!isNaN(next)) {
+      // when the team is back, ask again (the queue then promises a wait again)
+      const wait = Math.min(Math.max(next - Date.now(), 0) + 1000, 2147483000);
+      state.hoursTimer = setTimeout(() => { (state.conv ? sync(false) : loadHours()).catch(() => {}); }, wait);
+    }
+    updateOffline();
+    showStatus();
+  }
+  async function loadHours() {
+    const { res, data } = await fetchJson(new URL("api/chat/status", BASE).href);
+    if (res.ok && data && data.business_hours) setHours(data.business_hours);
+  }
+  function updateOffline() {
+    const wanted = state.conv && state.mode === "queued" && state.hours && state.hours.open === false && !state.leftAt;
+    if (!wanted) {
+      if (state.offline) state.offline.el.remove();
+      state.offline = null;
+    } else if (!state.offline) {
+      showOfflineForm();
+    }
+  }
+  function field(box, label, input) {
+    const l = el("label", null, label);
+    l.appendChild(input);
+    box.appendChild(l);
+    return input;
+  }
+  function showOfflineForm() {
+    const entry = addEntry({ sender: "system", text: "", cls: "notice offline", local: true });
+    state.offline = entry;
+    const box = entry.el.querySelector(".text");
+    box.appendChild(el("b", null, "Leave us a message"));
+    const name = field(box, "Your name (optional)", el("input"));
+    name.type = "text";
+    name.maxLength = 100;
+    name.autocomplete = "name";
+    const email = field(box, "Your e-mail, for our answer (optional)", el("input"));
+    email.type = "email";
+    email.maxLength = 254;
+    email.autocomplete = "email";
+    const text = field(box, "Your message", el("textarea"));
+    text.maxLength = MAX;
+    text.placeholder = "What can we help you with?";
+    const submitBtn = el("button", "submit", "Send message");
+    submitBtn.type = "button";
+    submitBtn.disabled = true;
+    const err = el("span", "err");
+    err.setAttribute("role", "alert");
+    text.addEventListener("input", () => { submitBtn.disabled = !norm(text.value); });
+    submitBtn.addEventListener("click", async () => {
+      if (!norm(text.value) || !state.conv) return;
+      if (email.value.trim() && !email.checkValidity()) {
+        err.textContent = "Please check your e-mail address (or leave it empty).";
+        return;
+      }
+      submitBtn.disabled = true;
+      err.textContent = "";
+      let res = null, data = null;
+      try {
+        ({ res, data } = await fetchJson(new URL("api/chat/" + encodeURIComponent(state.conv) + "/offline-message", BASE).href, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ text: text.value.trim(), name: name.value.trim() || null, email: email.value.trim() || null }),
+        }));
+      } catch (e) { res = null; }
+      if (res && res.ok && data) {
+        entry.el.remove();
+        state.offline = null;
+        state.leftAt = new Date().toISOString();
+        merge(data.messages, false);
+        if (data.mode) setMode(data.mode);
+        return;
+      }
+      submitBtn.disabled = false;
+      err.textContent = (data && typeof data.error === "string" && data.error) || "Could not send your message; please try again.";
+    });
+    box.appendChild(submitBtn);
+    box.appendChild(err);
+    scrollDown(true);
+  }
+
   function setMode(mode) {
     if (!STATUS[mode]) mode = "bot";
     state.mode = mode;
@@ -369,6 +477,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     setTyping();
     if (mode === "queued" || mode === "agent") startLive();
     else stopLive();
+    updateOffline();
   }
   function setUnread(n) {
     state.unread = n;
@@ -386,6 +495,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     stopLive();
     removeRating();
     state.conv = null;
+    state.leftAt = null;
     store.set(KEY, null);
     state.byId.clear();
     state.lastId = null;
@@ -442,6 +552,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (!res.ok || !data) return;
     if (full) state.loaded = true;
     merge(data.messages, !full);
+    if ("business_hours" in data) setHours(data.business_hours, data.left_message_at);
     if (data.mode) setMode(data.mode);
     if ("queue" in data) setQueue(data.queue);
     if (data.rating_pending) showRating();
@@ -511,6 +622,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       state.wsLive = true;
       state.wsRetry = 0;
       stopPolling();
+      if ("business_hours" in ev) setHours(ev.business_hours, ev.left_message_at);
       setQueue(ev.queue);
       if (ev.rating_pending) showRating();
       setMode(ev.mode);
@@ -519,6 +631,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       if (ev.rating_pending) showRating();
       else if (ev.mode === "closed") removeRating();
     } else if (ev.type === "queue") {
+      if (ev.business_hours) setHours(ev.business_hours);
       setQueue(ev);
     } else if (ev.type === "typing" && ev.who === "agent") {
       setAgentTyping(ev.typing ? ev.name || "Agent" : null);
@@ -702,6 +815,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     setUnread(0);
     ui.launcher.setAttribute("aria-label", "Close chat");
     if (state.conv && !state.loaded) state.chain = state.chain.then(() => sync(true)).catch(() => {});
+    if (!state.hours) loadHours().catch(() => {});
     scrollDown(true);
     ui.input.focus();
   }

@@ -1,0 +1,78 @@
+"""The unanswered-questions report for handbook editors (rules: helpdesk/unanswered.py).
+
+    GET  /agent/unanswered                              the page (unanswered.html/.js/.css)
+    GET  /api/agent/unanswered?from=&to=&tz=            clusters of unanswered questions + coverage per day
+    POST /api/agent/unanswered/draft                    {"examples": [...], "closest_id"?} → a handbook file draft
+
+Editors, supervisors and admins may read it; agents get 403 (the session guard in agent_api already keeps
+editors to these paths). Drafts are only shown: nothing is ever written into the handbook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanic import Blueprint, Request, Sanic
+from sanic.response import HTTPResponse, file
+from sanic.response import json as json_response
+
+from helpdesk.agent_api import PREFIX, agent_of, body_of, require
+from helpdesk.desk import DeskError
+from helpdesk.knowledge.runtime import handbook_dir
+from helpdesk.models import Agent
+from helpdesk.unanswered import EXAMPLES, ReportError, build_report, draft_for, parse_period
+
+STATIC = Path(__file__).resolve().parent / "static"
+PAGE_ASSETS = {
+    "unanswered.js": "application/javascript; charset=utf-8",
+    "unanswered.css": "text/css; charset=utf-8",
+}
+MAX_EXAMPLE_CHARS = 2000
+
+
+def may_read_report(agent: Agent) -> bool:
+    return agent.is_editor or agent.can_supervise
+
+
+def install_editor_api(app: Sanic, page_headers: dict[str, str]) -> None:
+    """`page_headers`: the console's security headers (CSP, nosniff, ...), for the page and its assets."""
+    bp = Blueprint("editor_api", url_prefix=f"{PREFIX}/unanswered")
+
+    @bp.get("")
+    async def report(request: Request) -> HTTPResponse:
+        require(may_read_report(agent_of(request)), "the unanswered-questions report is for editors and supervisors")
+        try:
+            period = parse_period(request.args.get("from"), request.args.get("to"), request.args.get("tz"))
+        except ReportError as exc:
+            raise DeskError(400, str(exc)) from exc
+        async with app.ctx.sessions() as session:
+            return json_response(await build_report(session, app.ctx.knowledge, period))
+
+    @bp.post("/draft")
+    async def draft(request: Request) -> HTTPResponse:
+        require(may_read_report(agent_of(request)), "drafting handbook entries is for editors and supervisors")
+        body = body_of(request)
+        examples, closest = body.get("examples"), body.get("closest_id")
+        if (
+            not isinstance(examples, list)
+            or not 0 < len(examples) <= EXAMPLES
+            or not all(isinstance(e, str) and 0 < len(e.strip()) <= MAX_EXAMPLE_CHARS for e in examples)
+        ):
+            raise DeskError(400, f"examples must be 1 to {EXAMPLES} questions of 1 to {MAX_EXAMPLE_CHARS} characters")
+        if closest is not None and (not isinstance(closest, str) or len(closest) > 200):
+            raise DeskError(400, "closest_id must be a handbook entry id")
+        made = await draft_for(app.ctx.knowledge, handbook_dir(), examples, closest)
+        return json_response(made.to_json())
+
+    app.blueprint(bp)
+
+    async def page(request: Request) -> HTTPResponse:
+        return await file(STATIC / "unanswered.html", headers=page_headers)
+
+    app.add_route(page, "/agent/unanswered", name="unanswered_page")
+    for asset, mime in PAGE_ASSETS.items():
+
+        async def serve(request: Request, asset: str = asset, mime: str = mime) -> HTTPResponse:
+            return await file(STATIC / asset, mime_type=mime, headers=page_headers)
+
+        app.add_route(serve, f"/agent/{asset}", name=f"asset_{asset.replace('.', '_')}")

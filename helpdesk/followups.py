@@ -1,0 +1,174 @@
+"""Follow-up tasks: getting back to customers whose agent episode went badly.
+
+A follow-up is opened, at most once per conversation episode (the episode is the conversation's latest
+handoff: one handoff → queue → agent stint), when:
+
+- ``low_rating``: the customer rated the agent's help 1 or 2 (out of 5) — from ``ChatService.rate``;
+- ``handed_back``: an agent handed the conversation back to the bot instead of resolving it, so it left the
+  agent side without a resolution — from ``Desk.hand_back``;
+- ``abandoned``: the conversation waited in the queue ``FOLLOWUP_ABANDONED_MINUTES`` (default 30) without any
+  agent claiming it and without a new customer message in that time — the customer has most likely given up
+  (a message left out of business hours is not abandoned: it waits for the team by design).
+  Every helpdesk process sweeps for these once a minute; the unique (conversation, handoff) index keeps it
+  to one task however many processes race.
+
+A second reason in an episode that has its task already (abandoned, then claimed and rated 1) becomes a
+comment on that task. Supervisors and admins see every task, assign it to an agent, comment, and mark it
+done (or open again); an agent sees, comments on and closes only the tasks assigned to them; editors none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from helpdesk.models import (
+    FOLLOW_UP_ABANDONED,
+    FOLLOW_UP_DONE,
+    FOLLOW_UP_HANDED_BACK,
+    FOLLOW_UP_LOW_RATING,
+    FOLLOW_UP_OPEN,
+    MODE_QUEUED,
+    Agent,
+    Conversation,
+    FollowUp,
+    FollowUpComment,
+    Handoff,
+    Message,
+    Rating,
+    utcnow,
+)
+from helpdesk.realtime import CONSOLE, Hub
+
+log = logging.getLogger(__name__)
+
+LOW_RATING_MAX = 2
+STATUSES = (FOLLOW_UP_OPEN, FOLLOW_UP_DONE)
+TRANSCRIPT_MESSAGES = 60
+SWEEP_SECONDS = 60.0
+REASON_TEXT = {
+    FOLLOW_UP_LOW_RATING: "rated the help",
+    FOLLOW_UP_HANDED_BACK: "handed back to the bot without a resolution",
+    FOLLOW_UP_ABANDONED: "left waiting in the queue",
+}
+
+
+async def _episode(session: AsyncSession, conversation_id: str) -> int | None:
+    """The conversation's current episode: its latest handoff."""
+    return await session.scalar(
+        select(Handoff.id).where(Handoff.conversation_id == conversation_id).order_by(Handoff.id.desc()).limit(1)
+    )
+
+
+async def _existing(session: AsyncSession, conversation_id: str, handoff_id: int | None) -> FollowUp | None:
+    episode = FollowUp.handoff_id.is_(None) if handoff_id is None else FollowUp.handoff_id == handoff_id
+    return await session.scalar(select(FollowUp).where(FollowUp.conversation_id == conversation_id, episode))
+
+
+async def record(session: AsyncSession, conversation_id: str, reason: str, detail: str | None) -> FollowUp | None:
+    """Open the episode's follow-up (the caller commits); None when it has one already (the new reason is
+    added to it as a comment instead)."""
+    handoff_id = await _episode(session, conversation_id)
+    found = await _existing(session, conversation_id, handoff_id)
+    if found is None:
+        try:
+            async with session.begin_nested():
+                session.add(
+                    FollowUp(
+                        conversation_id=conversation_id,
+                        handoff_id=handoff_id,
+                        reason=reason,
+                        detail=detail,
+                        status=FOLLOW_UP_OPEN,
+                    )
+                )
+        except IntegrityError:  # another process opened it a moment ago
+            found = await _existing(session, conversation_id, handoff_id)
+        else:
+            return await _existing(session, conversation_id, handoff_id)
+    if found is not None and found.reason != reason:
+        note = f"Also {REASON_TEXT.get(reason, reason)}" + (f": {detail}" if detail else ".")
+        session.add(FollowUpComment(follow_up_id=found.id, agent_id=None, text=note))
+    return None
+
+
+async def after_rating(session: AsyncSession, rating: Rating) -> FollowUp | None:
+    """A rating of 1-2 opens a follow-up (in the rating's own transaction)."""
+    if rating.score > LOW_RATING_MAX:
+        return None
+    detail = f"rated {rating.score}/5" + (f": “{rating.comment}”" if rating.comment else "")
+    return await record(session, rating.conversation_id, FOLLOW_UP_LOW_RATING, detail)
+
+
+async def after_hand_back(session: AsyncSession, conversation_id: str, agent: Agent) -> FollowUp | None:
+    return await record(session, conversation_id, FOLLOW_UP_HANDED_BACK, f"{agent.display_name} handed it back")
+
+
+async def announce(hub: Hub, follow_up: FollowUp | None, previous_assignee: int | None = None) -> None:
+    """Tell the consoles that may list it (supervisors, its assignee, its former assignee)."""
+    if follow_up is None:
+        return
+    await hub.publish(
+        CONSOLE,
+        {
+            "type": "follow_up",
+            "follow_up_id": follow_up.id,
+            "conversation_id": follow_up.conversation_id,
+            "status": follow_up.status,
+            "assignee": follow_up.assignee_id,
+            "previous_assignee": previous_assignee,
+        },
+    )
+
+
+async def abandoned_conversations(session: AsyncSession, minutes: float, now: datetime | None = None) -> list[str]:
+    """Conversations queued for over `minutes` with no customer message in that time."""
+    cutoff = (now or utcnow()) - timedelta(minutes=minutes)
+    last_customer = (
+        select(func.max(Message.created_at))
+        .where(Message.conversation_id == Conversation.id, Message.sender == "customer")
+        .scalar_subquery()
+    )
+    rows = await session.scalars(
+        select(Conversation.id).where(
+            Conversation.mode == MODE_QUEUED,
+            Conversation.left_message_at.is_(None),  # a message left out of hours waits for the team by design
+            Conversation.queued_at < cutoff,
+            func.coalesce(last_customer, Conversation.queued_at) < cutoff,
+        )
+    )
+    return list(rows)
+
+
+async def sweep_abandoned(
+    sessions: async_sessionmaker, hub: Hub, minutes: float, now: datetime | None = None
+) -> list[FollowUp]:
+    """Open the `abandoned` follow-ups that are due; returns the ones opened now."""
+    opened = []
+    async with sessions() as session:
+        for conversation_id in await abandoned_conversations(session, minutes, now):
+            handoff_id = await _episode(session, conversation_id)
+            if await _existing(session, conversation_id, handoff_id) is not None:
+                continue
+            detail = f"no agent claimed it within {minutes:g} minutes"
+            follow_up = await record(session, conversation_id, FOLLOW_UP_ABANDONED, detail)
+            if follow_up is not None:
+                opened.append(follow_up)
+        await session.commit()
+    for follow_up in opened:
+        await announce(hub, follow_up)
+    return opened
+
+
+async def sweep_forever(sessions: async_sessionmaker, hub: Hub, minutes: float) -> None:
+    while True:
+        try:
+            await sweep_abandoned(sessions, hub, minutes)
+        except Exception:  # the next sweep tries again
+            log.exception("could not sweep for abandoned conversations")
+        await asyncio.sleep(SWEEP_SECONDS)

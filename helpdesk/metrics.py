@@ -1,0 +1,749 @@
+"""Support KPIs and the process funnel, computed from the stored conversations, messages, handoffs,
+assignments and ratings (no extra bookkeeping: nothing here writes to the database).
+
+The unit is the **episode** (shown as "conversation" on the dashboard): DESIGN.md says a new customer
+message after a closed chat starts a new bot episode, and one conversation id can hold several.
+A conversation's events, in time order, are cut into episodes like this:
+
+- an episode starts with a customer message;
+- from a handoff until an agent resolves the chat or hands it back, the conversation is *with people*:
+  it stays in the same episode however long anyone is silent;
+- otherwise (with the bot) the episode **ends** at its last message when the customer said goodbye
+  (NLU intent ``goodbye``) or when nobody wrote for ``idle`` minutes (30 by default); an agent's
+  resolve ends it at that moment. The next customer message then starts a new episode.
+
+An episode belongs to the date range its first customer message falls in (the range is [start, end)
+in UTC, usually whole days in the viewer's time zone: see ``DateRange``). Definitions:
+
+- **containment**: an ended episode without a handoff, and not reopened (no next episode in the same
+  conversation starting within 24 h of its end). Rate = contained / (episodes that have ended or were
+  handed off); a bot episode still going is left out. An episode that ended less than 24 h ago counts
+  as contained until the customer comes back.
+- **handoff rate**: episodes with a handoff / episodes; by reason, the episode's first handoff reason.
+- **bot first response**: first customer message → first bot message of the episode.
+- **queue wait**: first handoff → first claim (assignment), per customer tier, against the SLA target;
+  share within SLA = claimed within target / (claimed + still unclaimed after longer than the target).
+- **agent first response**: first handoff → first agent message.
+- **handling time**: each ended assignment (claim or transfer-in → resolve, hand-back or transfer-out).
+- **resolution rate**: handed-off episodes an agent resolved / handed-off episodes.
+- **CSAT**: the customers' 1-5 ratings of the episode's resolved chats; average and distribution.
+- **messages per conversation**: customer, bot and agent messages (not system notices) per episode.
+- **volume**: episodes by start hour (0-23) and by day, in the chosen time zone.
+
+Filters: channel (the conversation's), intent (the episode's first customer turn's NLU intent),
+agent (episodes with an assignment to that agent) and team (an assignment to an agent of that team);
+with an agent or team filter, handling time and CSAT count only that agent's / team's assignments.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.models import (
+    MODE_QUEUED,
+    Agent,
+    Assignment,
+    Conversation,
+    FollowUp,
+    Handoff,
+    Message,
+    Rating,
+    aware,
+)
+
+IDLE_MINUTES = 30
+REOPEN_HOURS = 24
+GOODBYE_INTENT = "goodbye"
+NO_INTENT = "(none)"
+SCORES = (1, 2, 3, 4, 5)
+LOW_SCORES = (1, 2)
+
+
+class RangeError(ValueError):
+    """A date range or time zone the dashboard cannot use."""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Whole days [first, last] (inclusive, as the dashboard shows them) in a time zone."""
+
+    first: date
+    last: date
+    tz: ZoneInfo
+
+    MAX_DAYS = 366
+
+    @classmethod
+    def parse(cls, first: str | None, last: str | None, tz: str | None, today: date | None = None) -> DateRange:
+        """From the dashboard's query: ISO dates (default: the last 7 days to today) and an IANA zone (UTC)."""
+        try:
+            zone = ZoneInfo(tz or "UTC")
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise RangeError(f"unknown time zone {tz!r}: use an IANA name such as Europe/Amsterdam") from exc
+        today = today or datetime.now(zone).date()
+        try:
+            end = date.fromisoformat(last) if last else today
+            start = date.fromisoformat(first) if first else end - timedelta(days=6)
+        except ValueError as exc:
+            raise RangeError("from and to must be dates like 2026-01-31") from exc
+        if start > end:
+            raise RangeError("from must not be after to")
+        if (end - start).days >= cls.MAX_DAYS:
+            raise RangeError(f"the range may cover at most {cls.MAX_DAYS} days")
+        return cls(start, end, zone)
+
+    @property
+    def start(self) -> datetime:
+        """The first day's midnight in the zone, as UTC."""
+        return datetime.combine(self.first, datetime.min.time(), self.tz).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        """Midnight after the last day in the zone, as UTC (exclusive)."""
+        return datetime.combine(self.last + timedelta(days=1), datetime.min.time(), self.tz).astimezone(UTC)
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "tz": self.tz.key,
+            "start_utc": self.start.isoformat(),
+            "end_utc": self.end.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    channel: str | None = None
+    intent: str | None = None
+    team: str | None = None
+    agent_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"channel": self.channel, "intent": self.intent, "team": self.team, "agent_id": self.agent_id}
+
+
+# ---- the stored rows, reduced to what the metrics need -------------------------------------------
+@dataclass(frozen=True)
+class Turn:
+    sender: str
+    at: datetime
+    intent: str | None = None
+    faq: bool = False
+
+
+@dataclass(frozen=True)
+class Stint:
+    """One assignment."""
+
+    id: int
+    agent_id: int
+    start: datetime
+    end: datetime | None
+    end_reason: str | None
+
+
+@dataclass(frozen=True)
+class Score:
+    assignment_id: int | None
+    agent_id: int | None
+    score: int
+    at: datetime
+
+
+@dataclass
+class Episode:
+    conversation_id: str
+    channel: str
+    tier: str
+    start: datetime
+    intent: str
+    turns: list[Turn] = field(default_factory=list)
+    handoffs: list[tuple[datetime, str]] = field(default_factory=list)
+    stints: list[Stint] = field(default_factory=list)
+    ratings: list[Score] = field(default_factory=list)
+    follow_ups: list[datetime] = field(default_factory=list)
+    resolved_at: datetime | None = None
+    goodbye: bool = False
+    with_people: bool = False
+    ended: bool = False
+    end: datetime | None = None
+    reopened: bool = False
+
+    @property
+    def last_at(self) -> datetime:
+        return self.turns[-1].at if self.turns else self.start
+
+    @property
+    def handed_off(self) -> bool:
+        return bool(self.handoffs)
+
+    @property
+    def handoff_at(self) -> datetime | None:
+        return self.handoffs[0][0] if self.handoffs else None
+
+    @property
+    def reason(self) -> str | None:
+        return self.handoffs[0][1] if self.handoffs else None
+
+    @property
+    def claimed_at(self) -> datetime | None:
+        return self.stints[0].start if self.stints else None
+
+    @property
+    def contained(self) -> bool:
+        return self.ended and not self.handed_off and not self.reopened
+
+    @property
+    def decided(self) -> bool:
+        """Counts for containment: over, or handed off (then it cannot be contained any more)."""
+        return self.ended or self.handed_off
+
+    @property
+    def agents_done_at(self) -> datetime | None:
+        ends = [s.end for s in self.stints if s.end is not None]
+        return self.resolved_at or (max(ends) if ends else self.handoff_at)
+
+    def first(self, sender: str) -> datetime | None:
+        return next((t.at for t in self.turns if t.sender == sender), None)
+
+    @property
+    def answered_from_faq(self) -> bool:
+        return any(t.faq for t in self.turns if t.sender == "bot")
+
+    @property
+    def shown_messages(self) -> int:
+        return sum(1 for t in self.turns if t.sender != "system")
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message, reduced to what the metrics need."""
+
+    sender: str
+    intent: str | None
+    faq: bool
+
+
+@dataclass(frozen=True)
+class HandedOff:
+    id: int
+    reason: str
+
+
+# event kinds, in the order they apply when two share a timestamp
+_MESSAGE, _HANDOFF, _CLAIM, _END, _RATING, _FOLLOW_UP = range(6)
+Event = tuple[datetime, int, int, Any]
+
+
+@dataclass
+class ConversationRows:
+    """One conversation's stored history as time-stamped events."""
+
+    id: str
+    channel: str
+    tier: str
+    events: list[Event] = field(default_factory=list)
+
+    def said(self, message_id: int, at: datetime, sender: str, intent: str | None, faq: bool) -> None:
+        self.events.append((aware(at), _MESSAGE, message_id, Said(sender, intent, faq)))
+
+    def handed_off(self, handoff_id: int, at: datetime, reason: str) -> None:
+        self.events.append((aware(at), _HANDOFF, handoff_id, HandedOff(handoff_id, reason)))
+
+    def stint(self, stint: Stint) -> None:
+        self.events.append((stint.start, _CLAIM, stint.id, stint))
+        if stint.end is not None:
+            self.events.append((stint.end, _END, stint.id, stint))
+
+    def rated(self, rating_id: int, score: Score) -> None:
+        self.events.append((score.at, _RATING, rating_id, score))
+
+    def followed_up(self, follow_up_id: int, at: datetime, handoff_id: int | None) -> None:
+        self.events.append((aware(at), _FOLLOW_UP, follow_up_id, handoff_id))
+
+
+def episodes_of(
+    rows: ConversationRows, now: datetime, idle: timedelta = timedelta(minutes=IDLE_MINUTES)
+) -> list[Episode]:
+    """Cut one conversation's history into episodes (the rules are in the module docstring)."""
+    events = sorted(rows.events, key=lambda e: (e[0], e[1], e[2]))
+    episodes: list[Episode] = []
+    by_stint: dict[int, Episode] = {}
+    by_handoff: dict[int, Episode] = {}
+    current: Episode | None = None
+    for at, kind, _, item in events:
+        if kind == _MESSAGE:
+            message: Said = item
+            intent = message.intent if message.sender == "customer" else None
+            over = (
+                current is not None
+                and not current.with_people
+                and (current.resolved_at is not None or current.goodbye or at - current.last_at >= idle)
+            )
+            if message.sender == "customer" and (current is None or over):
+                current = Episode(rows.id, rows.channel, rows.tier, at, intent or NO_INTENT)
+                episodes.append(current)
+            if current is None:
+                continue  # nothing before the customer's first message counts
+            current.turns.append(Turn(message.sender, at, intent, message.faq))
+            if message.sender == "customer":
+                current.goodbye = intent == GOODBYE_INTENT and not current.with_people
+        elif current is None:
+            continue
+        elif kind == _HANDOFF:
+            current.handoffs.append((at, item.reason))
+            by_handoff[item.id] = current
+            current.with_people = True
+            current.goodbye = False
+        elif kind == _CLAIM:
+            current.stints.append(item)
+            by_stint[item.id] = current
+        elif kind == _END:
+            owner = by_stint.get(item.id, current)
+            if item.end_reason in ("resolved", "handed_back"):
+                owner.with_people = False
+            if item.end_reason == "resolved":
+                owner.resolved_at = at
+        elif kind == _RATING:
+            score: Score = item
+            owner = by_stint.get(score.assignment_id or 0, current)
+            owner.ratings.append(score)
+        elif kind == _FOLLOW_UP:
+            by_handoff.get(item or 0, current).follow_ups.append(at)
+
+    for index, episode in enumerate(episodes):
+        if episode.resolved_at is not None:
+            episode.ended, episode.end = True, episode.resolved_at
+        elif not episode.with_people and (episode.goodbye or now - episode.last_at >= idle):
+            episode.ended, episode.end = True, episode.last_at
+        following = episodes[index + 1] if index + 1 < len(episodes) else None
+        if following is not None:
+            if not episode.ended:  # cut by the next customer message after a quiet spell
+                episode.ended, episode.end = True, episode.last_at
+            assert episode.end is not None
+            episode.reopened = following.start - episode.end < timedelta(hours=REOPEN_HOURS)
+    return episodes
+
+
+# ---- loading ---------------------------------------------------------------------------------------
+async def load_history(session: AsyncSession, start: datetime, end: datetime) -> list[ConversationRows]:
+    """The whole stored history of every conversation with a customer message in [start, end) (an
+    episode's limits and its reopening depend on what came before and after). Only the columns the
+    metrics need are read: no message texts, and of the NLU block only the intent."""
+    ids = list(
+        await session.scalars(
+            select(Message.conversation_id)
+            .where(Message.sender == "customer", Message.created_at >= start, Message.created_at < end)
+            .distinct()
+        )
+    )
+    rows: dict[str, ConversationRows] = {}
+    intent = case((Message.sender == "customer", Message.nlu["intent"].as_string()), else_=None)
+    faq_id = Message.faq["id"].as_string()
+    for chunk in _chunks(ids, 500):
+        found = await session.execute(
+            select(Conversation.id, Conversation.channel, Conversation.customer_tier).where(Conversation.id.in_(chunk))
+        )
+        for conversation_id, channel, tier in found.all():
+            rows[conversation_id] = ConversationRows(conversation_id, channel, tier)
+        messages = await session.execute(
+            select(Message.conversation_id, Message.id, Message.created_at, Message.sender, intent, faq_id).where(
+                Message.conversation_id.in_(chunk)
+            )
+        )
+        for conversation_id, message_id, at, sender, said_intent, said_faq in messages.all():
+            rows[conversation_id].said(message_id, at, sender, said_intent, said_faq is not None)
+        handoffs = await session.execute(
+            select(Handoff.conversation_id, Handoff.id, Handoff.created_at, Handoff.reason).where(
+                Handoff.conversation_id.in_(chunk)
+            )
+        )
+        for conversation_id, handoff_id, at, reason in handoffs.all():
+            rows[conversation_id].handed_off(handoff_id, at, reason)
+        stints = await session.execute(
+            select(
+                Assignment.conversation_id,
+                Assignment.id,
+                Assignment.agent_id,
+                Assignment.assigned_at,
+                Assignment.ended_at,
+                Assignment.end_reason,
+            ).where(Assignment.conversation_id.in_(chunk))
+        )
+        for conversation_id, stint_id, agent_id, began, ended, end_reason in stints.all():
+            rows[conversation_id].stint(
+                Stint(stint_id, agent_id, aware(began), aware(ended) if ended else None, end_reason)
+            )
+        ratings = await session.execute(
+            select(
+                Rating.conversation_id,
+                Rating.id,
+                Rating.assignment_id,
+                Rating.agent_id,
+                Rating.score,
+                Rating.created_at,
+            ).where(Rating.conversation_id.in_(chunk))
+        )
+        for conversation_id, rating_id, assignment_id, agent_id, score, at in ratings.all():
+            rows[conversation_id].rated(rating_id, Score(assignment_id, agent_id, score, aware(at)))
+        follow_ups = await session.execute(
+            select(FollowUp.conversation_id, FollowUp.id, FollowUp.created_at, FollowUp.handoff_id).where(
+                FollowUp.conversation_id.in_(chunk)
+            )
+        )
+        for conversation_id, follow_up_id, at, handoff_id in follow_ups.all():
+            rows[conversation_id].followed_up(follow_up_id, at, handoff_id)
+    return list(rows.values())
+
+
+def episodes_in(history: Iterable[ConversationRows], start: datetime, end: datetime, now: datetime) -> list[Episode]:
+    """The episodes that started in [start, end), in start order (CPU only: may run in a thread)."""
+    episodes = [e for rows in history for e in episodes_of(rows, now) if start <= e.start < end]
+    episodes.sort(key=lambda e: (e.start, e.conversation_id))
+    return episodes
+
+
+async def load_episodes(session: AsyncSession, start: datetime, end: datetime, now: datetime) -> list[Episode]:
+    return episodes_in(await load_history(session, start, end), start, end, now)
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def agent_order(agent: Agent) -> tuple[str, int]:
+    return agent.display_name, agent.id
+
+
+async def agent_directory(session: AsyncSession) -> dict[int, Agent]:
+    return {agent.id: agent for agent in await session.scalars(select(Agent))}
+
+
+# ---- the figures -----------------------------------------------------------------------------------
+def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return (later - earlier).total_seconds()
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def durations(values: Iterable[float | None]) -> dict[str, Any]:
+    """Count, mean, median and 90th percentile (nearest rank) of some seconds."""
+    known = sorted(v for v in values if v is not None)
+    if not known:
+        return {"count": 0, "mean": None, "median": None, "p90": None}
+    p90 = known[max(0, -(-len(known) * 9 // 10) - 1)]
+    return {
+        "count": len(known),
+        "mean": round(statistics.fmean(known), 1),
+        "median": round(statistics.median(known), 1),
+        "p90": round(p90, 1),
+    }
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    return durations(values)["median"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose assignments count for handling time and CSAT (all, or the filtered agent's / team's)."""
+
+    agents: frozenset[int] | None = None
+
+    def counts(self, agent_id: int | None) -> bool:
+        return self.agents is None or agent_id in self.agents
+
+
+def select_episodes(
+    episodes: Iterable[Episode], filters: Filters, directory: dict[int, Agent]
+) -> tuple[list[Episode], Scope]:
+    scope_agents: set[int] | None = None
+    if filters.agent_id is not None:
+        scope_agents = {filters.agent_id}
+    if filters.team is not None:
+        team = {a.id for a in directory.values() if a.team == filters.team}
+        scope_agents = team if scope_agents is None else scope_agents & team
+    chosen = []
+    for episode in episodes:
+        if filters.channel is not None and episode.channel != filters.channel:
+            continue
+        if filters.intent is not None and episode.intent != filters.intent:
+            continue
+        if scope_agents is not None and not any(s.agent_id in scope_agents for s in episode.stints):
+            continue
+        chosen.append(episode)
+    return chosen, Scope(frozenset(scope_agents) if scope_agents is not None else None)
+
+
+def summary(episodes: Sequence[Episode], scope: Scope = Scope()) -> dict[str, Any]:
+    """The headline figures for a set of episodes."""
+    decided = [e for e in episodes if e.decided]
+    handed = [e for e in episodes if e.handed_off]
+    contained = sum(1 for e in decided if e.contained)
+    resolved = sum(1 for e in handed if e.resolved_at is not None)
+    scores = [r.score for e in episodes for r in e.ratings if scope.counts(r.agent_id)]
+    handling = [_seconds(s.end, s.start) for e in episodes for s in e.stints if scope.counts(s.agent_id)]
+    messages = [e.shown_messages for e in episodes]
+    return {
+        "conversations": len(episodes),
+        "decided": len(decided),
+        "contained": contained,
+        "containment_rate": _rate(contained, len(decided)),
+        "handed_off": len(handed),
+        "handoff_rate": _rate(len(handed), len(episodes)),
+        "resolved_by_agent": resolved,
+        "resolution_rate": _rate(resolved, len(handed)),
+        "bot_first_response": durations(_seconds(e.first("bot"), e.start) for e in episodes),
+        "agent_first_response": durations(_seconds(e.first("agent"), e.handoff_at) for e in handed),
+        "queue_wait": durations(_seconds(e.claimed_at, e.handoff_at) for e in handed),
+        "handling_time": durations(handling),
+        "csat": {
+            "count": len(scores),
+            "average": round(statistics.fmean(scores), 2) if scores else None,
+            "distribution": {str(s): scores.count(s) for s in SCORES},
+        },
+        "messages_per_conversation": round(statistics.fmean(messages), 2) if messages else None,
+    }
+
+
+def handoff_reasons(episodes: Sequence[Episode]) -> list[dict[str, Any]]:
+    counts = Counter(e.reason for e in episodes if e.reason is not None)
+    return [
+        {"reason": reason, "count": count, "rate": _rate(count, len(episodes))}
+        for reason, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def queue_sla(episodes: Sequence[Episode], target_seconds: int, now: datetime) -> dict[str, Any]:
+    """Queue wait per customer tier against the target: a conversation still unclaimed after longer than
+    the target is a miss; one still waiting under it is not judged yet."""
+    tiers: dict[str, list[Episode]] = defaultdict(list)
+    for episode in episodes:
+        if episode.handed_off:
+            tiers[episode.tier].append(episode)
+    by_tier = []
+    for tier in sorted(tiers):
+        waits, within, missed_unclaimed = [], 0, 0
+        for episode in tiers[tier]:
+            wait = _seconds(episode.claimed_at, episode.handoff_at)
+            if wait is not None:
+                waits.append(wait)
+                within += wait <= target_seconds
+            elif (_seconds(now, episode.handoff_at) or 0) > target_seconds:
+                missed_unclaimed += 1
+        judged = len(waits) + missed_unclaimed
+        by_tier.append(
+            {
+                "tier": tier,
+                "handed_off": len(tiers[tier]),
+                "claimed": len(waits),
+                "unclaimed_over_target": missed_unclaimed,
+                "within_target": within,
+                "within_target_share": _rate(within, judged),
+                "wait": durations(waits),
+            }
+        )
+    return {"target_seconds": target_seconds, "by_tier": by_tier}
+
+
+def volume(episodes: Sequence[Episode], span: DateRange) -> dict[str, list[dict[str, Any]]]:
+    hours = Counter(e.start.astimezone(span.tz).hour for e in episodes)
+    days = Counter(e.start.astimezone(span.tz).date() for e in episodes)
+    return {
+        "by_hour": [{"hour": h, "conversations": hours.get(h, 0)} for h in range(24)],
+        "by_day": [{"day": d.isoformat(), "conversations": days.get(d, 0)} for d in span.days()],
+    }
+
+
+def funnel(episodes: Sequence[Episode]) -> dict[str, Any]:
+    """intake → triage (bot understood / FAQ / handoff) → outcome (bot-resolved or agent) → feedback →
+    follow-up: counts per stage and the median seconds along each arrow."""
+    handed = [e for e in episodes if e.handed_off]
+    bot_side = [e for e in episodes if not e.handed_off]
+    faq = [e for e in bot_side if e.answered_from_faq]
+    contained = [e for e in bot_side if e.contained]
+    claimed = [e for e in handed if e.stints]
+    rated = [e for e in episodes if e.ratings]
+    followed = [e for e in episodes if e.follow_ups]
+    first_reply = {id(e): e.first("bot") for e in episodes}
+    return {
+        "stages": {
+            "intake": {"count": len(episodes)},
+            "triage": {
+                "bot_understood": len(bot_side) - len(faq),
+                "faq": len(faq),
+                "handoff": len(handed),
+            },
+            "outcome": {
+                "bot_resolved": len(contained),
+                "bot_unresolved": sum(1 for e in bot_side if e.ended and not e.contained),
+                "bot_in_progress": sum(1 for e in bot_side if not e.ended),
+                "agent": len(claimed),
+                "not_claimed": len(handed) - len(claimed),
+            },
+            "feedback": {
+                "rated": len(rated),
+                "ratings_low": sum(1 for e in rated if any(r.score in LOW_SCORES for r in e.ratings)),
+            },
+            "follow_up": {"count": len(followed)},
+        },
+        "median_seconds": {
+            "intake_to_triage": _median(
+                _seconds(min(filter(None, (first_reply[id(e)], e.handoff_at)), default=None), e.start) for e in episodes
+            ),
+            "triage_to_bot_resolved": _median(_seconds(e.end, first_reply[id(e)]) for e in contained),
+            "triage_to_agent": _median(_seconds(e.claimed_at, e.handoff_at) for e in claimed),
+            "outcome_to_feedback": _median(_seconds(e.ratings[0].at, e.resolved_at) for e in rated),
+            # from the rating, or for an unrated episode from the end of the agents' part
+            "feedback_to_follow_up": _median(
+                _seconds(min(e.follow_ups), e.ratings[0].at if e.ratings else e.agents_done_at) for e in followed
+            ),
+        },
+    }
+
+
+def breakdown(
+    episodes: Sequence[Episode], key: Callable[[Episode], Iterable[str]], scope_of: Callable[[str], Scope] | None = None
+) -> list[dict[str, Any]]:
+    """The headline figures per group (an episode may be in several groups: an agent breakdown lists it
+    under every agent who had it)."""
+    groups: dict[str, list[Episode]] = defaultdict(list)
+    for episode in episodes:
+        for name in set(key(episode)):
+            groups[name].append(episode)
+    rows = []
+    for name in sorted(groups, key=lambda n: (-len(groups[n]), n)):
+        figures = summary(groups[name], scope_of(name) if scope_of else Scope())
+        rows.append(
+            {
+                "group": name,
+                "conversations": figures["conversations"],
+                "containment_rate": figures["containment_rate"],
+                "handoff_rate": figures["handoff_rate"],
+                "resolution_rate": figures["resolution_rate"],
+                "csat_average": figures["csat"]["average"],
+                "csat_count": figures["csat"]["count"],
+                "handling_time_mean": figures["handling_time"]["mean"],
+            }
+        )
+    return rows
+
+
+def report(
+    episodes: Sequence[Episode],
+    directory: dict[int, Agent],
+    span: DateRange,
+    filters: Filters,
+    sla_seconds: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """Everything the dashboard shows for a range and filters."""
+    chosen, scope = select_episodes(episodes, filters, directory)
+
+    def agent_name(agent_id: int) -> str:
+        agent = directory.get(agent_id)
+        return agent.display_name if agent is not None else f"agent {agent_id}"
+
+    names = {agent_name(a): a for a in directory}
+    teams = {a.id: a.team for a in directory.values()}
+    return {
+        "range": span.to_json(),
+        "filters": filters.to_json(),
+        "definitions": {"idle_minutes": IDLE_MINUTES, "reopen_hours": REOPEN_HOURS},
+        "summary": summary(chosen, scope),
+        "handoff_reasons": handoff_reasons(chosen),
+        "queue_sla": queue_sla(chosen, sla_seconds, now),
+        "volume": volume(chosen, span),
+        "funnel": funnel(chosen),
+        "by_channel": breakdown(chosen, lambda e: [e.channel]),
+        "by_intent": breakdown(chosen, lambda e: [e.intent]),
+        "by_team": breakdown(
+            chosen,
+            lambda e: [teams.get(s.agent_id) or "(no team)" for s in e.stints],
+            lambda team: Scope(frozenset(a for a, t in teams.items() if (t or "(no team)") == team)),
+        ),
+        "by_agent": breakdown(
+            chosen,
+            lambda e: [agent_name(s.agent_id) for s in e.stints],
+            lambda name: Scope(frozenset({names[name]}) if name in names else None),
+        ),
+        "choices": {
+            "channels": sorted({e.channel for e in episodes}),
+            "intents": sorted({e.intent for e in episodes}),
+            "teams": sorted({a.team for a in directory.values() if a.team}),
+            "agents": [{"id": a.id, "name": a.display_name} for a in sorted(directory.values(), key=agent_order)],
+        },
+    }
+
+
+async def live_queue(session: AsyncSession, now: datetime) -> dict[str, Any]:
+    """Who is waiting right now: per tier, and the longest wait."""
+    rows = (
+        await session.execute(
+            select(Conversation.customer_tier, Conversation.queued_at).where(Conversation.mode == MODE_QUEUED)
+        )
+    ).all()
+    waits = [max(0.0, (now - aware(queued_at)).total_seconds()) for _, queued_at in rows if queued_at is not None]
+    tiers = Counter(tier for tier, _ in rows)
+    return {
+        "waiting": len(rows),
+        "waiting_by_tier": dict(sorted(tiers.items())),
+        "longest_wait_seconds": round(max(waits), 1) if waits else 0,
+    }
+
+
+# ---- CSV -------------------------------------------------------------------------------------------
+CSV_HEADER = ("section", "group", "metric", "value")
+
+
+def csv_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
+    """The report as long-form rows (section, group, metric, value) for a spreadsheet."""
+    rows: list[tuple[str, str, str, Any]] = []
+    span = figures["range"]
+    for key in ("from", "to", "tz"):
+        rows.append(("range", "", key, span[key]))
+    for key, value in figures["filters"].items():
+        rows.append(("filter", "", key, "" if value is None else value))
+
+    def flat(section: str, group: str, values: dict[str, Any], prefix: str = "") -> None:
+        for key, value in values.items():
+            if isinstance(value, dict):
+                flat(section, group, value, f"{prefix}{key}.")
+            else:
+                rows.append((section, group, prefix + key, "" if value is None else value))
+
+    flat("summary", "", figures["summary"])
+    for row in figures["handoff_reasons"]:
+        flat("handoff_reason", row["reason"], {"count": row["count"], "rate": row["rate"]})
+    rows.append(("queue_sla", "", "target_seconds", figures["queue_sla"]["target_seconds"]))
+    for row in figures["queue_sla"]["by_tier"]:
+        flat("queue_sla", row["tier"], {k: v for k, v in row.items() if k != "tier"})
+    for row in figures["volume"]["by_hour"]:
+        rows.append(("volume_by_hour", str(row["hour"]), "conversations", row["conversations"]))
+    for row in figures["volume"]["by_day"]:
+        rows.append(("volume_by_day", row["day"], "conversations", row["conversations"]))
+    for stage, values in figures["funnel"]["stages"].items():
+        flat("funnel", stage, values)
+    flat("funnel", "median_seconds", figures["funnel"]["median_seconds"])
+    for section in ("by_channel", "by_intent", "by_team", "by_agent"):
+        for row in figures[section]:
+            flat(section, row["group"], {k: v for k, v in row.items() if k != "group"})
+    return rows

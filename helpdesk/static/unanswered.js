@@ -1,0 +1,227 @@
+/*! Larkspur helpdesk: the unanswered-questions report for handbook editors — vanilla JS, CSP script-src 'self'.
+ * Customer text is untrusted: everything is put on the page with textContent (never innerHTML). */
+(function () {
+  "use strict";
+
+  const API = "/api/agent";
+  const SVG = "http://www.w3.org/2000/svg";
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = String(text);
+    return e;
+  };
+  const svg = (tag, attrs) => {
+    const e = document.createElementNS(SVG, tag);
+    for (const k of Object.keys(attrs || {})) e.setAttribute(k, String(attrs[k]));
+    return e;
+  };
+  const pct = (x) => (x == null ? "–" : Math.round(Number(x) * 100) + "%");
+  const state = { csrf: "", me: null, downloadUrl: null };
+
+  async function api(method, path, body) {
+    const opts = { method, credentials: "same-origin", cache: "no-store", headers: {} };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    if (method !== "GET") opts.headers["X-CSRF-Token"] = state.csrf;
+    let res = null;
+    let data = null;
+    try {
+      res = await fetch(API + path, opts);
+      data = await res.json();
+    } catch (e) {
+      data = data || { error: "The helpdesk cannot be reached." };
+    }
+    return { res, data };
+  }
+  const errorText = (r, fallback) => (r.data && typeof r.data.error === "string" ? r.data.error : fallback);
+
+  function isoDay(d) {
+    const z = new Date(d.getTime() - d.getTimezoneOffset() * 60000);
+    return z.toISOString().slice(0, 10);
+  }
+
+  // ---- the report ------------------------------------------------------------------------
+  async function load(ev) {
+    if (ev) ev.preventDefault();
+    const q = new URLSearchParams({ from: $("from").value, to: $("to").value, tz: $("tz").value.trim() || "UTC" });
+    $("status").textContent = "Loading…";
+    const r = await api("GET", "/unanswered?" + q.toString());
+    if (!r.res || !r.res.ok) {
+      $("status").textContent = errorText(r, "Could not load the report.");
+      return;
+    }
+    $("status").textContent = "";
+    render(r.data);
+  }
+
+  function render(report) {
+    $("fig-questions").textContent = String(report.faq_questions);
+    $("fig-answered").textContent =
+      report.faq_questions ? pct(report.answered / report.faq_questions) + " (" + report.answered + ")" : "–";
+    $("fig-unanswered").textContent = String(report.unanswered);
+    $("fig-groups").textContent = String(report.clusters.length);
+    renderCoverage(report.coverage);
+    renderClusters(report);
+  }
+
+  function renderCoverage(days) {
+    const box = $("coverage");
+    box.textContent = "";
+    const width = 720;
+    const height = 180;
+    const pad = 24;
+    const chart = svg("svg", { viewBox: "0 0 " + width + " " + height, preserveAspectRatio: "none" });
+    chart.appendChild(svg("line", { x1: pad, y1: height - pad, x2: width, y2: height - pad, class: "axis" }));
+    for (const level of [0, 0.5, 1]) {
+      const y = height - pad - level * (height - 2 * pad);
+      const label = svg("text", { x: 0, y: y + 3 });
+      label.textContent = Math.round(level * 100) + "%";
+      chart.appendChild(label);
+    }
+    const step = (width - pad) / Math.max(days.length, 1);
+    days.forEach((d, i) => {
+      const share = d.share == null ? 0 : d.share;
+      const h = d.share == null ? 2 : Math.max(2, share * (height - 2 * pad));
+      const bar = svg("rect", {
+        x: pad + i * step + step * 0.15,
+        y: height - pad - h,
+        width: Math.max(1, step * 0.7),
+        height: h,
+        class: d.share == null ? "empty" : "bar",
+      });
+      const title = svg("title");
+      title.textContent = d.date + ": " + (d.share == null ? "no questions" : pct(d.share) + " of " + d.questions);
+      bar.appendChild(title);
+      chart.appendChild(bar);
+    });
+    box.appendChild(chart);
+    const body = $("coverage-table").querySelector("tbody");
+    body.textContent = "";
+    for (const d of days) {
+      if (!d.questions) continue;
+      const tr = el("tr");
+      tr.appendChild(el("td", null, d.date));
+      tr.appendChild(el("td", "num", d.questions));
+      tr.appendChild(el("td", "num", d.answered));
+      tr.appendChild(el("td", "num", pct(d.share)));
+      body.appendChild(tr);
+    }
+  }
+
+  function renderClusters(report) {
+    const list = $("clusters");
+    list.textContent = "";
+    $("clusters-note").textContent = !report.clustered
+      ? "The FAQ engine is not available right now, so the questions could not be grouped. Try again in a minute."
+      : report.clusters.length
+        ? ""
+        : "No unanswered questions in this period.";
+    for (const c of report.clusters) {
+      const li = el("li");
+      const head = el("div", "head");
+      head.appendChild(el("span", "volume", c.count + (c.count === 1 ? " question" : " questions")));
+      const draft = el("button", null, "Draft entry");
+      draft.type = "button";
+      draft.setAttribute("aria-label", "Draft a handbook entry for: " + c.examples[0]);
+      draft.addEventListener("click", () => makeDraft(c));
+      head.appendChild(draft);
+      li.appendChild(head);
+      const examples = el("ul", "examples");
+      for (const text of c.examples) examples.appendChild(el("li", null, text));
+      li.appendChild(examples);
+      const closest = el("div", "closest");
+      if (c.closest) {
+        closest.appendChild(document.createTextNode("Closest entry: "));
+        const link = el("a", null, c.closest.title);
+        link.href = "/help/" + encodeURIComponent(c.closest.id);
+        link.target = "_blank";
+        link.rel = "noopener";
+        closest.appendChild(link);
+        closest.appendChild(document.createTextNode(" (" + c.closest.id + ", score " + Number(c.closest.score).toFixed(2) + ")"));
+      } else closest.textContent = "No close handbook entry.";
+      li.appendChild(closest);
+      list.appendChild(li);
+    }
+  }
+
+  // ---- drafts -------------------------------------------------------------------------------
+  async function makeDraft(cluster) {
+    const r = await api("POST", "/unanswered/draft", {
+      examples: cluster.examples,
+      closest_id: cluster.closest ? cluster.closest.id : null,
+    });
+    if (!r.res || !r.res.ok) {
+      $("status").textContent = errorText(r, "Could not draft an entry.");
+      return;
+    }
+    const d = r.data;
+    $("draft-text").value = d.text;
+    const problems = $("draft-problems");
+    problems.textContent = "";
+    for (const p of d.problems) problems.appendChild(el("li", null, "line " + p.line + ": " + p.message));
+    if (state.downloadUrl) URL.revokeObjectURL(state.downloadUrl);
+    state.downloadUrl = URL.createObjectURL(new Blob([d.text], { type: "text/markdown" }));
+    $("draft-download").href = state.downloadUrl;
+    $("draft-download").setAttribute("download", d.filename);
+    $("draft-dialog").showModal();
+  }
+  async function copyDraft() {
+    const text = $("draft-text").value;
+    try {
+      await navigator.clipboard.writeText(text);
+      $("draft-copy").textContent = "Copied";
+    } catch (e) {
+      $("draft-text").select();
+      document.execCommand("copy");
+    }
+    setTimeout(() => ($("draft-copy").textContent = "Copy"), 1500);
+  }
+
+  // ---- start ---------------------------------------------------------------------------------
+  async function init() {
+    $("filter").addEventListener("submit", load);
+    $("draft-copy").addEventListener("click", copyDraft);
+    $("draft-close").addEventListener("click", () => $("draft-dialog").close());
+    $("logout").addEventListener("click", async () => {
+      await api("POST", "/logout", {});
+      location.href = "/agent";
+    });
+    const me = await api("GET", "/me");
+    if (!me.res || me.res.status === 401) {
+      $("login-needed").hidden = false;
+      return;
+    }
+    if (!me.res.ok) {
+      $("forbidden").hidden = false;
+      $("forbidden").textContent = errorText(me, "You may not see this report.");
+      return;
+    }
+    state.me = me.data.agent;
+    state.csrf = me.data.csrf_token;
+    $("me").textContent = state.me.display_name + " · " + state.me.role;
+    $("logout").hidden = false;
+    $("console-link").hidden = state.me.role === "editor";
+    if (state.me.role === "agent") {
+      $("forbidden").hidden = false;
+      $("forbidden").textContent = "The unanswered-questions report is for editors, supervisors and admins.";
+      return;
+    }
+    const today = new Date();
+    $("to").value = isoDay(today);
+    $("from").value = isoDay(new Date(today.getTime() - 29 * 86400000));
+    try {
+      $("tz").value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    } catch (e) {
+      $("tz").value = "UTC";
+    }
+    $("report").hidden = false;
+    load();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

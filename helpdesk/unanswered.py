@@ -1,0 +1,403 @@
+"""The unanswered-questions report for handbook editors, the handbook's coverage over time, and entry drafts.
+
+Everything is read from the stored conversations (no extra bookkeeping):
+
+- A **question to the bot** is a customer message the bot parsed (``messages.nlu`` is set) that the customer
+  typed (no button ``payload``).
+- Its **outcome** is read from what followed it, up to the customer's next message: ``answered`` when a bot
+  reply carries ``messages.faq`` (answered from the handbook, confidently); ``suggested`` when a bot reply
+  offered handbook entries as "Did you mean" buttons; ``low_confidence`` / ``failed_turns`` when the
+  conversation was handed off for that reason at that turn; ``other`` for the routine intents (orders,
+  greetings, ...). The first four are the **FAQ path**.
+- A question is **unanswered** when its outcome is ``low_confidence`` or ``failed_turns``; when the customer
+  turned the suggestions down ("None of these: talk to a person" came next); or when, on the FAQ path and not
+  answered, its stored FAQ candidates (``messages.faq_candidates``, gathered at handoff) scored under the
+  suggest threshold (decision ``handoff``).
+- **Coverage** of a day: the share of that day's FAQ-path questions that were answered.
+
+Unanswered questions are grouped by meaning in the action server (POST /kb/cluster: the embedding model
+lives there), ranked by volume; each group has up to 5 examples and its closest handbook entry. E-mail
+addresses and long numbers in the customers' words are masked before anything leaves this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.context import KnowledgeClient
+from helpdesk.knowledge.clusters import MAX_TEXTS
+from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path
+from helpdesk.models import Handoff, Message, aware
+
+ANSWERED, SUGGESTED, OTHER = "answered", "suggested", "other"
+UNANSWERED_HANDOFFS = ("low_confidence", "failed_turns")
+FAQ_PATH = (ANSWERED, SUGGESTED, *UNANSWERED_HANDOFFS)
+REJECTED = "suggestions_rejected"
+REQUEST_HUMAN = "/request_human"
+EXAMPLES = 5
+MAX_DAYS = 366
+DEFAULT_DAYS = 30
+REPLY_WINDOW = timedelta(hours=1)  # a turn's replies and handoff are stored within this of the question
+ID_CHUNK = 500
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+LONG_NUMBER = re.compile(r"\+?\d[\d\s().-]{3,}\d")
+_STOPWORD_TEXT = """
+a an the i im me my we our you your yours it its is are was were be been do does did can could
+would should will shall may might must to of in on at for from by with about as and or but if so
+not no there here this that these those what which who whom how when where why please hi hello hey
+thanks thank get got have has had any some just also theres dont cant
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())  # left out of drafted entry ids
+
+
+class ReportError(ValueError):
+    """A bad request for the report (an HTTP 400)."""
+
+
+def mask(text: str) -> str:
+    """The customer's words without e-mail addresses or long numbers (order, phone, card numbers)."""
+    text = EMAIL.sub("[e-mail]", " ".join(text.split()))
+    return LONG_NUMBER.sub(lambda m: "[number]" if sum(c.isdigit() for c in m.group()) >= 5 else m.group(), text)
+
+
+# ---- date range -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date  # inclusive, in `zone`
+    last: date  # inclusive
+    zone: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        """The first day's midnight in the zone, as UTC (what the database stores)."""
+        return datetime.combine(self.first, time(), self.zone).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), self.zone).astimezone(UTC)
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+    def day_of(self, moment: datetime) -> date:
+        return aware(moment).astimezone(self.zone).date()
+
+
+def parse_period(first: str | None, last: str | None, zone: str | None, today: date | None = None) -> Period:
+    """Inclusive dates (YYYY-MM-DD) in an IANA time zone; default: the last 30 days in UTC."""
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ReportError(f"unknown time zone {zone!r}: use an IANA name like Europe/Amsterdam") from exc
+    today = today or datetime.now(tz).date()
+    try:
+        to_day = date.fromisoformat(last) if last else today
+        from_day = date.fromisoformat(first) if first else to_day - timedelta(days=DEFAULT_DAYS - 1)
+    except ValueError as exc:
+        raise ReportError("from and to must be dates like 2026-11-28") from exc
+    if from_day > to_day:
+        raise ReportError("from must not be after to")
+    if (to_day - from_day).days + 1 > MAX_DAYS:
+        raise ReportError(f"the range may cover at most {MAX_DAYS} days")
+    return Period(from_day, to_day, tz)
+
+
+# ---- turns and their outcomes -------------------------------------------------------------------
+
+
+@dataclass
+class Turn:
+    message_id: int
+    conversation_id: str
+    text: str
+    created_at: datetime
+    faq_decision: str | None
+    outcome: str = OTHER
+    rejected: bool = False  # the customer answered the suggestions with "talk to a person"
+
+    @property
+    def on_faq_path(self) -> bool:
+        return self.outcome in FAQ_PATH
+
+    @property
+    def unanswered(self) -> bool:
+        if self.outcome in UNANSWERED_HANDOFFS or self.rejected:
+            return True
+        return self.outcome == SUGGESTED and self.faq_decision == "handoff"
+
+
+def _offers_entries(message: Message) -> bool:
+    return any(str(b.get("payload", "")).startswith("/faq") for b in message.buttons or [])
+
+
+def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[Turn]:
+    """One conversation's questions to the bot with their outcomes (messages and handoffs in id order)."""
+    turns: list[Turn] = []
+    by_message: dict[int, Turn] = {}
+    current: Turn | None = None
+    bot_parsed: list[Message] = []  # customer messages the bot saw, typed or pressed, for the handoffs
+    for message in messages:
+        if message.sender == "customer":
+            if current is not None and current.outcome == SUGGESTED and message.payload == REQUEST_HUMAN:
+                current.rejected = True
+            current = None
+            if message.nlu is None:
+                continue  # during a handoff: for the agent, not a question to the bot
+            bot_parsed.append(message)
+            if message.payload is None:
+                candidates = message.faq_candidates if isinstance(message.faq_candidates, dict) else {}
+                current = Turn(
+                    message.id,
+                    message.conversation_id,
+                    message.text,
+                    aware(message.created_at),
+                    candidates.get("decision"),
+                )
+                turns.append(current)
+                by_message[message.id] = current
+        elif message.sender == "bot" and current is not None:
+            if message.faq:
+                current.outcome = ANSWERED
+            elif _offers_entries(message) and current.outcome == OTHER:
+                current.outcome = SUGGESTED
+    for handoff in handoffs:
+        if handoff.reason not in UNANSWERED_HANDOFFS:
+            continue
+        at = aware(handoff.created_at)
+        before = [m for m in bot_parsed if aware(m.created_at) <= at]
+        turn = by_message.get(before[-1].id) if before else None
+        if turn is not None and turn.outcome != ANSWERED:
+            turn.outcome = handoff.reason
+    return turns
+
+
+async def load_turns(session: AsyncSession, period: Period) -> list[Turn]:
+    """Every question to the bot asked in the period, with its outcome."""
+    conversation_ids = list(
+        await session.scalars(
+            select(Message.conversation_id)
+            .where(
+                Message.sender == "customer",
+                Message.nlu.is_not(None),
+                Message.created_at >= period.start,
+                Message.created_at < period.end,
+            )
+            .distinct()
+        )
+    )
+    turns: list[Turn] = []
+    for offset in range(0, len(conversation_ids), ID_CHUNK):
+        chunk = conversation_ids[offset : offset + ID_CHUNK]
+        messages = await session.scalars(
+            select(Message)
+            .where(
+                Message.conversation_id.in_(chunk),
+                Message.created_at >= period.start,
+                Message.created_at < period.end + REPLY_WINDOW,
+            )
+            .order_by(Message.id)
+        )
+        handoffs = await session.scalars(
+            select(Handoff)
+            .where(
+                Handoff.conversation_id.in_(chunk),
+                Handoff.created_at >= period.start,
+                Handoff.created_at < period.end + REPLY_WINDOW,
+            )
+            .order_by(Handoff.id)
+        )
+        grouped: dict[str, tuple[list[Message], list[Handoff]]] = {cid: ([], []) for cid in chunk}
+        for message in messages:
+            grouped[message.conversation_id][0].append(message)
+        for handoff in handoffs:
+            grouped[handoff.conversation_id][1].append(handoff)
+        for conversation_messages, conversation_handoffs in grouped.values():
+            turns += [t for t in turns_of(conversation_messages, conversation_handoffs) if t.created_at < period.end]
+    return turns
+
+
+def coverage(turns: Iterable[Turn], period: Period) -> list[dict[str, Any]]:
+    """Per day: FAQ-path questions, how many were answered from the handbook, and the share."""
+    asked: Counter[date] = Counter()
+    answered: Counter[date] = Counter()
+    for turn in turns:
+        if turn.on_faq_path:
+            day = period.day_of(turn.created_at)
+            asked[day] += 1
+            answered[day] += turn.outcome == ANSWERED
+    return [
+        {
+            "date": day.isoformat(),
+            "questions": asked[day],
+            "answered": answered[day],
+            "share": round(answered[day] / asked[day], 4) if asked[day] else None,
+        }
+        for day in period.days()
+    ]
+
+
+# ---- the report -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Question:
+    """One distinct unanswered question (case, spacing and punctuation aside), how often it was asked."""
+
+    text: str
+    count: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+
+def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
+    """The unanswered questions, masked and merged by their normalised text, most asked first."""
+    found: dict[str, Question] = {}
+    for turn in turns:
+        if not turn.unanswered:
+            continue
+        text = mask(turn.text)
+        key = normalize_question(text) or text
+        question = found.setdefault(key, Question(text))
+        question.count += 1
+        question.reasons[REJECTED if turn.rejected else turn.outcome] += 1
+    return sorted(found.values(), key=lambda q: (-q.count, q.text))
+
+
+async def build_report(session: AsyncSession, knowledge: KnowledgeClient, period: Period) -> dict[str, Any]:
+    turns = await load_turns(session, period)
+    questions = distinct_questions(turns)
+    clustered = questions[:MAX_TEXTS]
+    groups = await knowledge.cluster([q.text for q in clustered]) if clustered else []
+    clusters = []
+    for group in groups or []:
+        members = [clustered[i] for i in group.get("members", []) if isinstance(i, int) and 0 <= i < len(clustered)]
+        if not members:
+            continue
+        reasons: Counter[str] = Counter()
+        for member in members:
+            reasons.update(member.reasons)
+        clusters.append(
+            {
+                "count": sum(m.count for m in members),
+                "distinct": len(members),
+                "examples": [m.text for m in members[:EXAMPLES]],
+                "reasons": dict(reasons),
+                "closest": group.get("closest"),
+            }
+        )
+    clusters.sort(key=lambda c: (-c["count"], c["examples"][0]))
+    faq_path = [t for t in turns if t.on_faq_path]
+    return {
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+        "tz": period.zone.key,
+        "questions": len(turns),
+        "faq_questions": len(faq_path),
+        "answered": sum(t.outcome == ANSWERED for t in faq_path),
+        "unanswered": sum(q.count for q in questions),
+        "distinct_unanswered": len(questions),
+        "clustered": groups is not None,
+        "clusters": clusters,
+        "coverage": coverage(turns, period),
+    }
+
+
+# ---- drafting a handbook entry -------------------------------------------------------------------
+
+
+def entry_id_from(text: str, taken: set[str]) -> str:
+    """A new, valid id from a question's content words ("Do you sell gift cards?" → "sell-gift-cards")."""
+    words = [w for w in re.findall(r"[a-z0-9]+", text.lower().replace("'", "")) if w not in STOPWORDS]
+    base = "-".join(words[:5])[:60].strip("-") or "new-question"
+    if not ID_PATTERN.match(base):
+        base = "new-question"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def as_title(text: str) -> str:
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text if text[-1:] in "?.!" else text + "?"
+
+
+@dataclass(frozen=True)
+class Draft:
+    entry_id: str
+    filename: str
+    text: str
+    problems: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.entry_id, "filename": self.filename, "text": self.text, "problems": self.problems}
+
+
+ANSWER_NOTE = "# Write the answer below the closing '---' line: kb validate refuses this file until you do."
+
+
+def draft_text(examples: Sequence[str], handbook: Path, tags: Sequence[str]) -> tuple[str, str]:
+    """(new entry id, Markdown file) for a group of questions: title and questions from the examples,
+    the answer left for the editor."""
+    existing = load_handbook(handbook)
+    taken = set(existing.entries) | {p.entry_id for p in existing.files if p.entry_id}
+    asked = {normalize_question(text) for parsed in existing.files for text, _ in parsed.question_lines}
+    cleaned = [mask(e) for e in examples if mask(e)]
+    fresh = [e for e in cleaned if normalize_question(e) not in asked] or cleaned
+    title = as_title(fresh[0])
+    questions, seen = [], {normalize_question(title)}
+    for example in fresh[1:]:
+        key = normalize_question(example)
+        if key and key not in seen and key not in asked:
+            seen.add(key)
+            questions.append(" ".join(example.split()))
+    entry_id = entry_id_from(fresh[0], taken)
+    front: dict[str, Any] = {"id": entry_id, "title": title}
+    if questions:
+        front["questions"] = questions
+    front["tags"] = [t for t in tags if isinstance(t, str) and t.strip()] or [entry_id.split("-")[0]]
+    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
+    return entry_id, f"---\n{dumped}{ANSWER_NOTE}\n---\n"
+
+
+def draft_problems(text: str, filename: str, handbook: Path) -> list[dict[str, Any]]:
+    """The handbook's own validation of the draft as if it were added to the handbook (file and cross-file)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        path.write_text(text, encoding="utf-8")
+        parsed = parse_path(path)
+        existing = load_handbook(handbook)
+        together = assemble_handbook(handbook, [*existing.files, parsed])
+        return [{"line": p.line, "message": p.message} for p in together.problems if p.path == path]
+
+
+def make_draft(examples: Sequence[str], handbook: Path, tags: Sequence[str]) -> Draft:
+    entry_id, text = draft_text(examples, handbook, tags)
+    filename = f"{entry_id}.md"
+    return Draft(entry_id, filename, text, draft_problems(text, filename, handbook))
+
+
+async def draft_for(
+    knowledge: KnowledgeClient, handbook: Path, examples: Sequence[str], closest_id: str | None
+) -> Draft:
+    """A draft for a group; its tags are those of the group's closest existing entry, if any."""
+    tags: list[str] = []
+    if closest_id:
+        entry = await knowledge.entry(closest_id)
+        tags = [str(t) for t in (entry or {}).get("tags") or []]
+    return await asyncio.to_thread(make_draft, examples, handbook, tags)

@@ -1,0 +1,143 @@
+"""Redis fan-out: two helpdesk processes on one PostgreSQL database and Redis (127.0.0.1:6379). What happens
+through one process reaches websockets connected to the other, and when a process loses its Redis connection
+its clients are told to reconnect and resume from the database, losing nothing."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import redis
+from agent_support import Console, hand_off, receive_until, say, ws_url
+from conftest import AgentLogin, add_agent_accounts, extra_helpdesk, postgres_database
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from helpdesk.stack import Stack
+
+pytestmark = pytest.mark.postgres
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass(frozen=True)
+class Pair:
+    one: str  # base URLs of the two processes
+    two: str
+    agent: AgentLogin
+    channel: str  # this test's own Redis channel
+
+
+@pytest.fixture(scope="module")
+def pair(stack: Stack) -> Iterator[Pair]:
+    channel = f"helpdesk-test-{secrets.token_hex(4)}"
+    with postgres_database("helpdesk_fanout") as dsn:
+        agent = add_agent_accounts(dsn, (("rita", "agent", None, 10),))["rita"]
+        env = {"DATABASE_URL": dsn, "REDIS_URL": REDIS_URL, "REDIS_CHANNEL": channel}
+        with extra_helpdesk(stack, "redis-1", env) as one, extra_helpdesk(stack, "redis-2", env) as two:
+            yield Pair(one, two, agent, channel)
+
+
+@pytest.fixture()
+def console(pair: Pair) -> Iterator[Console]:
+    """The agent, logged in on process two."""
+    agent = Console(pair.two)
+    assert agent.login(pair.agent.username, pair.agent.password).status_code == 200
+    yield agent
+    agent.close()
+
+
+@pytest.fixture()
+def customer(pair: Pair) -> Iterator[httpx.Client]:
+    """The customer's widget API, on process one."""
+    with httpx.Client(base_url=pair.one, timeout=60) as http:
+        yield http
+
+
+def console_socket(base_url: str, console: Console, after: int = 0):  # noqa: ANN201 - a websocket
+    return connect(
+        ws_url(base_url, f"/api/agent/ws?after={after}"),
+        additional_headers={"Cookie": f"helpdesk_agent={console.session_cookie}"},
+    )
+
+
+def is_agent_message(event: dict) -> bool:
+    return event["type"] == "message" and event["message"]["sender"] == "agent"
+
+
+def test_an_agent_on_one_process_reaches_the_customer_on_the_other(
+    pair: Pair, customer: httpx.Client, console: Console
+) -> None:
+    conversation = hand_off(customer, "hello")
+    with connect(ws_url(pair.one, f"/api/chat/{conversation}/ws")) as ws:
+        receive_until(ws, lambda e: e["type"] == "state")
+        assert console.post(f"/conversations/{conversation}/claim").status_code == 200
+        joined = receive_until(ws, lambda e: e["type"] == "mode")
+        assert joined[-1]["mode"] == "agent"
+        assert [e["message"]["text"] for e in joined if e["type"] == "message"] == ["Rita Tester has joined the chat."]
+
+        console.post(f"/conversations/{conversation}/typing", {"typing": True})
+        typing = receive_until(ws, lambda e: e["type"] == "typing")[-1]
+        assert typing == {"type": "typing", "who": "agent", "name": "Rita Tester", "typing": True}
+
+        sent = console.post(f"/conversations/{conversation}/messages", {"text": "Hello from process two"})
+        assert sent.status_code == 201
+        got = receive_until(ws, is_agent_message)[-1]["message"]
+        assert (got["id"], got["text"]) == (sent.json()["id"], "Hello from process two")
+    console.post(f"/conversations/{conversation}/resolve")
+
+
+def test_the_console_on_one_process_sees_what_customers_do_on_the_other(
+    pair: Pair, customer: httpx.Client, console: Console
+) -> None:
+    with console_socket(pair.two, console) as ws:
+        receive_until(ws, lambda e: e["type"] == "ready")
+        conversation = hand_off(customer)
+        queued = receive_until(
+            ws, lambda e: e["type"] == "queue" and conversation in [c["conversation_id"] for c in e["conversations"]]
+        )[-1]
+        entry = next(c for c in queued["conversations"] if c["conversation_id"] == conversation)
+        assert entry["handoff_reason"] == "requested"
+        assert console.post(f"/conversations/{conversation}/claim").status_code == 200
+        say(customer, "Is anyone there?", conversation)
+        got = receive_until(ws, lambda e: e["type"] == "message" and e["message"]["text"] == "Is anyone there?")
+        assert got[-1]["conversation_id"] == conversation and got[-1]["message"]["sender"] == "customer"
+    console.post(f"/conversations/{conversation}/resolve")
+
+
+def kill_fanout_connections(channel: str) -> int:
+    """Drop the Redis subscriptions of this test's helpdesk processes, as a network failure would."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        ours = [c for c in client.client_list() if c["name"].endswith(channel) and "P" in c["flags"]]
+        for connection in ours:
+            client.client_kill_filter(_id=connection["id"])
+        return len(ours)
+    finally:
+        client.close()
+
+
+def test_a_lost_redis_connection_makes_clients_resume_from_the_database(
+    pair: Pair, customer: httpx.Client, console: Console
+) -> None:
+    conversation = hand_off(customer)
+    console.post(f"/conversations/{conversation}/claim")
+    first = console.post(f"/conversations/{conversation}/messages", {"text": "before the drop"}).json()
+    with connect(ws_url(pair.one, f"/api/chat/{conversation}/ws?after={first['id']}")) as ws:
+        receive_until(ws, lambda e: e["type"] == "state")
+        assert kill_fanout_connections(pair.channel) == 2  # one subscription per process
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                ws.recv(timeout=20)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4000  # reconnect with after=
+
+    second = console.post(f"/conversations/{conversation}/messages", {"text": "after the drop"}).json()
+    with connect(ws_url(pair.one, f"/api/chat/{conversation}/ws?after={first['id']}")) as ws:
+        replay = receive_until(ws, lambda e: e["type"] == "state")
+        assert [e["message"]["id"] for e in replay if e["type"] == "message"] == [second["id"]]
+        live = console.post(f"/conversations/{conversation}/messages", {"text": "live again"}).json()
+        assert receive_until(ws, is_agent_message)[-1]["message"]["id"] == live["id"]
+    console.post(f"/conversations/{conversation}/resolve")

@@ -1,0 +1,111 @@
+"""In headless Chromium against the real stack: an editor logs in and lands on the unanswered-questions report,
+sees the customer's words as text (never markup), drafts an entry; a supervisor works a follow-up from the
+console's Follow-ups list."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from agent_support import Console, hand_off, say
+from conftest import AgentLogin, add_agent_accounts
+from playwright.sync_api import Browser, Page, expect
+from test_widget_browser import XSS, Tab, new_tab
+
+from helpdesk.stack import Stack
+
+pytestmark = pytest.mark.browser
+EDITOR = "edb"
+QUESTION = f"Do you restore antique furniture? {XSS}"
+
+
+@pytest.fixture(scope="module")
+def editor_account(stack: Stack) -> AgentLogin:
+    return add_agent_accounts(stack.env["DATABASE_URL"], ((EDITOR, "editor", None, 1),))[EDITOR]
+
+
+@pytest.fixture()
+def tab(chromium: Browser) -> Iterator[Tab]:
+    opened = new_tab(chromium, viewport={"width": 1440, "height": 900})
+    yield opened
+    opened.page.context.close()
+
+
+def log_in(page: Page, helpdesk_url: str, login: AgentLogin) -> None:
+    page.goto(helpdesk_url + "/agent")
+    page.locator("#login-username").fill(login.username)
+    page.locator("#login-password").fill(login.password)
+    page.locator("#login-form button[type=submit]").click()
+
+
+def test_an_editor_lands_on_the_report_and_drafts_an_entry(
+    tab: Tab, client: httpx.Client, helpdesk_url: str, editor_account: AgentLogin
+) -> None:
+    assert say(client, QUESTION)["handoff"] == {"reason": "low_confidence"}
+    page = tab.page
+    log_in(page, helpdesk_url, editor_account)
+    page.wait_for_url("**/agent/unanswered")
+    expect(page.locator("#report")).to_be_visible()
+    example = page.locator("#clusters .examples li").filter(has_text=QUESTION)
+    expect(example).to_have_text([QUESTION])  # the markup is shown as text
+    assert page.locator("#clusters img").count() == 0
+    expect(page.locator("#fig-unanswered")).not_to_have_text("–")
+    assert page.locator("#coverage svg rect").count() == 30  # one bar per day of the default range
+    expect(page.locator("#console-link")).to_be_hidden()
+
+    group = page.locator("#clusters > li").filter(has_text=QUESTION)
+    group.get_by_role("button", name="Draft a handbook entry").click()
+    expect(page.locator("#draft-dialog")).to_be_visible()
+    draft = page.locator("#draft-text").input_value()
+    assert draft.startswith("---\nid: ") and "\ntitle: " in draft and "restore antique furniture" in draft
+    expect(page.locator("#draft-problems li")).to_have_count(1)
+    expect(page.locator("#draft-problems li")).to_contain_text("answer is empty")
+    assert page.locator("#draft-download").get_attribute("download", timeout=5_000).endswith(".md")
+    assert tab.dialogs == []
+    assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
+
+
+def test_a_supervisor_assigns_comments_and_closes_a_follow_up(
+    tab: Tab, client: httpx.Client, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], db: sqlite3.Connection
+) -> None:
+    ava = Console(helpdesk_url)
+    try:
+        assert ava.login("ava", agent_accounts["ava"].password).status_code == 200
+        conversation = hand_off(client, f"hello {XSS}")
+        assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+        assert ava.post(f"/conversations/{conversation}/resolve").status_code == 200
+    finally:
+        ava.close()
+    assert client.post(f"/api/chat/{conversation}/rating", json={"score": 1, "comment": XSS}).status_code == 201
+    task = db.execute("SELECT id FROM follow_ups WHERE conversation_id = ?", (conversation,)).fetchone()["id"]
+
+    page = tab.page
+    log_in(page, helpdesk_url, agent_accounts["sue"])
+    expect(page.locator("#app")).to_be_visible()
+    expect(page.locator("#unanswered-link")).to_be_visible()
+    item = page.locator(f'#followups li[data-follow-up="{task}"]')
+    expect(item).to_contain_text("Low rating")
+    item.click()
+    dialog = page.locator("#followup-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#followup-facts")).to_contain_text(f"1/5 · {XSS}")
+    expect(dialog.locator("#followup-transcript")).to_contain_text(f"hello {XSS}")
+    assert dialog.locator("img").count() == 0
+
+    page.locator("#followup-assignee").select_option(label="Ava Tester (agent)")
+    page.locator("#followup-assign").click()
+    expect(dialog.locator("#followup-facts")).to_contain_text("Ava Tester")
+    page.locator("#followup-comment").fill("Calling her tomorrow.")
+    page.locator("#followup-comment-form button[type=submit]").click()
+    expect(dialog.locator("#followup-comments")).to_contain_text("Calling her tomorrow.")
+    page.locator("#followup-done").click()
+    expect(page.locator("#followup-reopen")).to_be_visible()
+    row = db.execute("SELECT status, assignee_id FROM follow_ups WHERE id = ?", (task,)).fetchone()
+    assert row["status"] == "done"
+    assert row["assignee_id"] == db.execute("SELECT id FROM agents WHERE username = 'ava'").fetchone()["id"]
+    page.locator("#followup-close").click()
+    expect(item).to_have_count(0)  # the list shows open tasks
+    assert tab.dialogs == []
+    assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
