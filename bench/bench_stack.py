@@ -1,0 +1,71 @@
+"""The whole stack (Rasa + action webhook + helpdesk) for a benchmark run: spare ports, a temporary folder.
+
+Started the way tests/conftest.py's `stack` fixture starts it: a fresh SQLite database, FAQ index and demo
+shop in a temporary folder (removed afterwards unless `keep`), the repo's handbook and model, widget rate
+limits raised so one load generator on one address is not refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from helpdesk.config import PROJECT_ROOT
+from helpdesk.stack import Ports, Stack
+
+RAISED_RATE_LIMIT = "1000000"
+
+
+def log_tails(log_dir: Path, lines: int = 30) -> str:
+    parts = []
+    for log in sorted(log_dir.glob("*.log")):
+        tail = log.read_text(errors="replace").splitlines()[-lines:]
+        parts.append(f"--- {log.name} ---\n" + "\n".join(tail))
+    return "\n".join(parts)
+
+
+@contextmanager
+def bench_stack(keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """Start the stack, wait for /healthz, yield it; always stop it. `stack.workdir` is its folder."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
+    stack = Stack(
+        ports=Ports.spare(),
+        log_dir=workdir / "logs",
+        env={
+            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
+            "KB_DIR": str(PROJECT_ROOT / "knowledge" / "faq"),
+            "KB_INDEX_DIR": str(workdir / "kb-index"),
+            "RATE_PER_ADDRESS": RAISED_RATE_LIMIT,
+            "RATE_PER_CONVERSATION": RAISED_RATE_LIMIT,
+            "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
+            "IDENTITY_SECRET": secrets.token_hex(32),
+            **(extra_env or {}),
+        },
+    )
+    stack.workdir = workdir  # type: ignore[attr-defined]
+    started = time.monotonic()
+    print(f"starting the stack on ports {stack.ports} (folder {workdir}) …", flush=True)
+    try:
+        stack.start()
+        try:
+            stack.wait_ready(timeout=timeout)
+        except (RuntimeError, TimeoutError) as exc:
+            raise RuntimeError(f"the stack did not start: {exc}\n{log_tails(workdir / 'logs')}") from exc
+        print(f"stack ready in {time.monotonic() - started:.0f} s at {stack.url}", flush=True)
+        yield stack
+    finally:
+        stack.stop()
+        if keep:
+            print(f"kept {workdir} (database and logs)", flush=True)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def service_pids(stack: Stack) -> dict[str, int]:
+    """The process id of each service (the Popen child: the service itself, started with exec)."""
+    return {name: s.process.pid for name, s in stack.services.items() if s.process is not None}
