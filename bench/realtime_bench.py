@@ -264,6 +264,7 @@ class Helpdesk:
             "RATE_PER_ADDRESS": str(self.rate_limit),
             "RATE_PER_CONVERSATION": str(self.rate_limit),
             "PUBLIC_URL": self.url,
+            "BUSINESS_HOURS": "off",  # the live-agent path at any hour
         }
         with open(self.log_path, "ab") as out:
             self.process = subprocess.Popen(
