@@ -20,6 +20,7 @@ from kb_fixtures import (
     write_handbook,
 )
 
+from helpdesk.knowledge import engine
 from helpdesk.knowledge.engine import (
     Candidate,
     Embedder,
@@ -33,6 +34,7 @@ from helpdesk.knowledge.engine import (
     query_sentences,
 )
 from helpdesk.knowledge.evaluate import evaluate, grid, operating_point, run_queries, sweep
+from helpdesk.knowledge.handbook import ParsedFile, parse_path
 from helpdesk.knowledge.settings import Settings, SettingsError, load_settings
 
 EXPECTED_VECTORS = 26  # 8 titles + 10 questions + 8 one-passage answers
@@ -395,9 +397,14 @@ def test_watcher_makes_a_change_live_within_five_seconds(kb: KnowledgeBase, hand
             time.sleep(0.1)
         entry = kb.entry("store-hours")
         assert entry is not None and "8 am to 8 pm" in entry.answer
+        assert kb.wait_saved() and kb.status()["unsaved_changes"] is False  # saved by a background thread
     finally:
         kb.stop_watcher()
     assert kb.status()["watching"] is False
+    restarted = KnowledgeBase(handbook, kb.settings, Embedder())
+    assert restarted.build().embedded_texts == 0
+    entry = restarted.entry("store-hours")
+    assert entry is not None and "8 am to 8 pm" in entry.answer
 
 
 def test_search_keeps_serving_while_refreshing(kb: KnowledgeBase, handbook: Path) -> None:
@@ -443,6 +450,155 @@ def test_hnsw_index_above_the_threshold(tmp_path: Path, handbook: Path, embedder
 def test_flat_index_below_the_threshold(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
     settings = kb_settings(tmp_path / "index", approx_index_min_vectors=EXPECTED_VECTORS + 1)
     assert KnowledgeBase(handbook, settings, embedder).build().index_kind == "flat"
+
+
+def test_ivf_index_above_its_threshold(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
+    settings = kb_settings(tmp_path / "index", approx_index_min_vectors=10, ivf_index_min_vectors=20)
+    kb = KnowledgeBase(handbook, settings, embedder)
+    report = kb.build()
+    assert report.index_kind == "ivf" and report.index_description.startswith("ivf (nlist=")
+    assert report.index_description in str(report)
+    for query, expected in PARAPHRASES.items():
+        assert kb.search(query, k=3)[0].id == expected
+
+
+# --------------------------------------------------------------------------- incremental updates
+
+PET_ENTRY = """---
+id: pets-in-store
+title: Can I bring my dog to the store?
+questions:
+  - Are pets allowed in your shop?
+tags: [store]
+---
+Dogs on a lead are welcome in all our stores.
+"""
+CHECK_QUERIES = [*PARAPHRASES, "are pets allowed in your shop?", "do gift cards expire?", *OUT_OF_SCOPE]
+INDEX_KINDS = {  # settings that give each index kind on the 8-entry handbook
+    "flat": {},
+    "hnsw": {"approx_index_min_vectors": 10, "max_dead_share": 0.9},
+    "ivf": {"approx_index_min_vectors": 10, "ivf_index_min_vectors": 20},
+}
+
+
+def edit_add_delete(handbook: Path) -> None:
+    """One edited entry (a question added, the answer changed), one new file, one deleted file."""
+    edit(
+        entry_path(handbook, "gift-cards"),
+        "  - Can I buy a voucher for a friend?",
+        "  - Can I buy a voucher for a friend?\n  - Do gift cards expire?",
+    )
+    edit(entry_path(handbook, "gift-cards"), "Yes: digital", "Yes, and they never expire: digital")
+    (handbook / "shop" / "pets-in-store.md").write_text(PET_ENTRY, encoding="utf-8")
+    entry_path(handbook, "newsletter").unlink()
+
+
+def rankings(kb: KnowledgeBase) -> list[list[tuple[str, float]]]:
+    return [[(c.id, round(c.score, 4)) for c in kb.search(query, k=5)] for query in CHECK_QUERIES]
+
+
+def assert_same_rankings(found: KnowledgeBase, expected: KnowledgeBase) -> None:
+    for query, got, want in zip(CHECK_QUERIES, rankings(found), rankings(expected), strict=True):
+        assert [entry_id for entry_id, _ in got] == [entry_id for entry_id, _ in want], query
+        assert [score for _, score in got] == pytest.approx([score for _, score in want], abs=2e-4), query
+
+
+@pytest.mark.parametrize("kind", sorted(INDEX_KINDS))
+def test_incremental_changes_match_a_fresh_build_and_survive_a_restart(
+    kind: str, tmp_path: Path, handbook: Path, embedder: Embedder
+) -> None:
+    settings = kb_settings(tmp_path / "index", **INDEX_KINDS[kind])
+    kb = KnowledgeBase(handbook, settings, embedder)
+    assert kb.build().index_kind == kind
+    rows_before = kb.status()["index_rows"]
+    edit_add_delete(handbook)
+    texts = embedder.texts_encoded
+    report = kb.refresh()
+    assert (report.added, report.changed, report.removed) == (["pets-in-store"], ["gift-cards"], ["newsletter"])
+    # only the new texts were embedded: gift-cards' new question and answer, the new entry's 3 texts
+    assert report.embedded == 2 and embedder.texts_encoded == texts + 5
+    status = kb.status()
+    assert status["index_kind"] == kind and status["vectors"] == EXPECTED_VECTORS - 3 + 1 + 3
+    if kind == "hnsw":  # HNSW keeps replaced rows as tombstones: gift-cards' 3 old rows, newsletter's 3
+        assert (status["tombstones"], status["index_rows"]) == (6, rows_before + 4 + 3)
+    else:
+        assert (status["tombstones"], status["index_rows"]) == (0, status["vectors"])
+    assert kb.entry("newsletter") is None and kb.search("are pets allowed in your shop?", k=1)[0].id == "pets-in-store"
+
+    fresh = KnowledgeBase(handbook, kb_settings(tmp_path / "fresh", **INDEX_KINDS[kind]), embedder)
+    assert fresh.build().embedded == 8
+    assert kb.entries == fresh.entries
+    assert_same_rankings(kb, fresh)
+
+    # a restart loads the incrementally updated state without embedding anything or loading the model
+    unloaded = Embedder()
+    restarted = KnowledgeBase(handbook, settings, unloaded)
+    restart = restarted.build()
+    assert (restart.embedded, restart.embedded_texts, unloaded.loaded) == (0, 0, False)
+    assert restarted.status()["index"] == status["index"] and restarted.entries == fresh.entries
+    texts = embedder.texts_encoded
+    again = KnowledgeBase(handbook, settings, embedder)
+    assert again.build().embedded_texts == 0 and embedder.texts_encoded == texts
+    assert_same_rankings(again, fresh)
+
+
+def test_restart_picks_up_changes_made_while_stopped(tmp_path: Path, handbook: Path, embedder: Embedder) -> None:
+    settings = kb_settings(tmp_path / "index", approx_index_min_vectors=10, max_dead_share=0.9)
+    KnowledgeBase(handbook, settings, embedder).build()
+    edit_add_delete(handbook)
+    texts = embedder.texts_encoded
+    restarted = KnowledgeBase(handbook, settings, embedder)
+    report = restarted.build()
+    assert (report.embedded, report.reused, embedder.texts_encoded) == (2, 6, texts + 5)
+    fresh = KnowledgeBase(handbook, kb_settings(tmp_path / "fresh", approx_index_min_vectors=10), embedder)
+    fresh.build()
+    assert restarted.entries == fresh.entries
+    assert_same_rankings(restarted, fresh)
+
+
+def test_hnsw_tombstones_past_their_share_rebuild_the_index(kb: KnowledgeBase, handbook: Path) -> None:
+    settings = kb.settings.replace(approx_index_min_vectors=10, max_dead_share=0.2)
+    hnsw = KnowledgeBase(handbook, settings, kb.embedder)
+    hnsw.build()
+    edit(entry_path(handbook, "store-hours"), "9 am to 7 pm", "8 am to 8 pm")  # its 3 rows: 3 of 29 dead
+    assert hnsw.refresh().changed == ["store-hours"]
+    assert (hnsw.status()["tombstones"], hnsw.status()["index_rows"]) == (3, EXPECTED_VECTORS + 3)
+    edit_add_delete(handbook)  # 9 tombstones of 36 rows: past 20%, so the index is rebuilt without them
+    hnsw.refresh()
+    status = hnsw.status()
+    assert (status["index_kind"], status["tombstones"], status["index_rows"]) == ("hnsw", 0, status["vectors"])
+    assert hnsw.search("are pets allowed in your shop?", k=1)[0].id == "pets-in-store"
+    assert "8 am to 8 pm" in hnsw.search("when are you open", k=1)[0].answer
+
+
+def test_growing_past_the_threshold_switches_the_index_kind(kb: KnowledgeBase, handbook: Path) -> None:
+    settings = kb.settings.replace(approx_index_min_vectors=EXPECTED_VECTORS + 2)
+    growing = KnowledgeBase(handbook, settings, kb.embedder)
+    assert growing.build().index_kind == "flat"
+    (handbook / "shop" / "pets-in-store.md").write_text(PET_ENTRY, encoding="utf-8")
+    report = growing.refresh()
+    assert report.added == ["pets-in-store"] and report.index_kind == "hnsw"
+    assert growing.search("are pets allowed in your shop?", k=1)[0].id == "pets-in-store"
+    entry_path(handbook, "pets-in-store").unlink()
+    assert growing.refresh().index_kind == "flat"
+
+
+def test_a_tick_reads_only_the_files_that_changed(
+    kb: KnowledgeBase, handbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[Path] = []
+
+    def counting_parse(path: Path) -> ParsedFile:
+        read.append(path)
+        return parse_path(path)
+
+    monkeypatch.setattr(engine, "parse_path", counting_parse)
+    assert not kb.refresh().changed_anything and read == []
+    path = entry_path(handbook, "store-hours")
+    edit(path, "9 am to 7 pm", "8 am to 8 pm")
+    assert kb.refresh().changed == ["store-hours"] and read == [path]
+    os.utime(path)  # touched, same content: read again, nothing re-indexed
+    assert not kb.refresh().changed_anything and read == [path, path]
 
 
 # --------------------------------------------------------------------------- texts

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 
+from helpdesk.stack import Stack
+
 PARROT_ENTRY = """---
 id: pets-in-showroom
 title: Can I bring my pet to the Utrecht showroom?
@@ -80,3 +82,51 @@ def test_existing_entry_edit_is_served(client: httpx.Client, handbook_dir: Path)
     finally:
         path.write_text(original, encoding="utf-8")
     assert eventually(lambda: "08:00–18:00" in ask(client, question)["replies"][0]["text"])
+
+
+def knowledge_build(client: httpx.Client) -> dict:
+    body = client.get("/healthz").json()
+    return body["knowledge"]["build"]
+
+
+def test_incremental_changes_survive_a_restart_of_the_actions(
+    client: httpx.Client, handbook_dir: Path, stack: Stack
+) -> None:
+    """Edit, add and delete via the incremental path; a restart serves the same and embeds nothing."""
+    edited = handbook_dir / "help" / "opening-hours.md"
+    deleted = handbook_dir / "returns" / "refund-policy.md"
+    added = handbook_dir / "help" / "pets-in-showroom.md"
+    hours, refunds = edited.read_text(encoding="utf-8"), deleted.read_text(encoding="utf-8")
+    hours_question, pets_question, refund_question = (
+        "when is your customer service open?",
+        "are pets allowed in your showroom?",
+        "What is your refund policy?",
+    )
+    assert answered_with(client, refund_question, "refund-policy")
+    try:
+        edited.write_text(hours.replace("08:00–18:00 CET", "06:45–21:15 CET"), encoding="utf-8")
+        added.write_text(PARROT_ENTRY, encoding="utf-8")
+        deleted.unlink()
+        assert eventually(lambda: "06:45–21:15" in ask(client, hours_question)["replies"][0]["text"])
+        assert eventually(lambda: answered_with(client, pets_question, "pets-in-showroom"))
+        assert eventually(lambda: not answered_with(client, refund_question, "refund-policy"))
+
+        # the watcher saves in the background: restart once the changes are on disk
+        assert eventually(lambda: not client.get("/healthz").json()["knowledge"]["unsaved_changes"])
+        stack.stop_service("actions")
+        stack.start_service("actions")
+        stack.wait_ready(timeout=300)
+        build = knowledge_build(client)
+        assert build["embedded_texts"] == 0  # everything came from the index the watcher kept saving
+        assert "06:45–21:15" in ask(client, hours_question)["replies"][0]["text"]
+        assert answered_with(client, pets_question, "pets-in-showroom")
+        assert not answered_with(client, refund_question, "refund-policy")
+        assert client.get("/help/refund-policy").status_code == 404
+        assert client.get("/help/pets-in-showroom").status_code == 200
+    finally:
+        edited.write_text(hours, encoding="utf-8")
+        deleted.write_text(refunds, encoding="utf-8")
+        added.unlink(missing_ok=True)
+    assert eventually(lambda: answered_with(client, refund_question, "refund-policy"))
+    assert eventually(lambda: "08:00–18:00" in ask(client, hours_question)["replies"][0]["text"])
+    assert eventually(lambda: not answered_with(client, pets_question, "pets-in-showroom"))

@@ -125,7 +125,10 @@ def _build(args: argparse.Namespace) -> int:
     report = kb.build(_progress)
     _print_problems(report.problems, sys.stderr)
     print(f"built {args.dir}: {report}")
-    print(f"index kind: {report.index_kind} (exact below {settings.approx_index_min_vectors} vectors)")
+    print(
+        f"index kind: {report.index_description} (exact below {settings.approx_index_min_vectors} vectors, "
+        f"HNSW below {settings.ivf_index_min_vectors}, IVF from there)"
+    )
     print(f"index dir: {settings.index_dir}")
     return EXIT_OK
 

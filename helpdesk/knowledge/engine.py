@@ -68,9 +68,11 @@ above a higher threshold (at most +1–4 dev queries answered, within noise). Th
 thresholds in knowledge/kb.yml were chosen on the same dev set with the answer_threshold ×
 margin grid of ``python -m helpdesk.knowledge.evaluate``; see knowledge/eval/README.md.
 
-Index kind. Below ``settings.approx_index_min_vectors`` vectors the index is exact
-(``IndexFlatIP``); from there on it is ``IndexHNSWFlat`` with inner product. Measured on this
-project's machine (2 cores, faiss-cpu 1.15, 384-dim unit vectors, one query, top 50):
+Index kind (helpdesk/knowledge/vector_index.py). Below ``settings.approx_index_min_vectors``
+vectors the index is exact (``IndexFlatIP``), from there ``IndexHNSWFlat``, and from
+``settings.ivf_index_min_vectors`` ``IndexIVFFlat`` (nlist = ivf_nlist_factor·√n), all with inner
+product; ``kb build`` reports the kind and its parameters. Measured on this project's machine
+(2 cores, faiss-cpu 1.15, 384-dim unit vectors, one query, top 50):
 
     vectors   flat p50   HNSW(M=32, efSearch=128)  HNSW build
       5,000   0.29 ms    0.31 ms                    0.6 s
@@ -81,30 +83,43 @@ project's machine (2 cores, faiss-cpu 1.15, 384-dim unit vectors, one query, top
      50,000   4.14 ms    0.57 ms                   14.3 s
 
 so exact search passes ~2 ms at about 25,000 vectors, the default switch point. (A query's
-embedding costs ~6 ms on the same machine, so below that the index is never the bottleneck.)
+embedding costs ~6 ms on the same machine, so below that the index is never the bottleneck.) The
+switch to IVF and its nprobe come from ``bench/kb_bench.py``'s clustered-vector tables
+(results/kb_bench.md, knowledge/kb.yml).
 
-Persistence (``settings.index_dir``): ``manifest.json`` (model, dim, settings hashes, per-entry
-content hash, row range, texts and the entry itself) plus ``vectors-<fp>.npy`` (raw unit vectors)
-and ``index-<fp>.faiss`` (the weighted index). A restart with unchanged files embeds nothing and
-reads the index from disk; changed files re-embed only their own new texts. The manifest also
-keeps the last good version of every entry, which keeps serving when its file is broken.
+Updates are incremental. A watcher tick stats every file and reads only those whose mtime or size
+changed (and parses only those whose content hash changed); an edited entry gets new row ids for
+its texts (only texts the cache lacks are embedded) and only its rows leave and enter the index:
+flat and IVF remove them, HNSW keeps them as tombstones that searches skip, and the index is rebuilt
+once tombstones pass ``max_dead_share`` (or the size calls for another kind), after the change is
+already served. The watcher saves in a background thread, so the next tick does not wait for it.
+
+Persistence (``settings.index_dir``): ``manifest.json`` (model, dim, settings hashes, index kind,
+per-entry content hash, texts, rows in the vectors file and row ids in the index, and the entry
+itself) plus ``vectors-<token>.npy`` (raw unit vectors, entry order) and ``index-<token>.faiss``
+(the weighted index, tombstones included). A restart loads that state and then applies whatever
+changed in the files meanwhile through the same incremental path: with unchanged files it embeds
+nothing and does not even load the model. The manifest also keeps the last good version of every
+entry, which keeps serving when its file is broken.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
+import math
 import os
 import re
+import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import faiss
 import numpy as np
 
 from helpdesk.knowledge.handbook import (
@@ -113,18 +128,24 @@ from helpdesk.knowledge.handbook import (
     ParsedFile,
     Problem,
     assemble_handbook,
-    find_files,
     normalize_question,
     parse_path,
 )
 from helpdesk.knowledge.settings import Settings
+from helpdesk.knowledge.vector_index import (
+    VectorIndex,
+    build_index,
+    construction_settings,
+    needs_rebuild,
+    read_index,
+)
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 Action = Literal["answer", "suggest", "handoff"]
 PACKAGED_MODELS = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: row ids per entry, incremental index (1: rebuilt on every change)
 
 
 # =========================================================================== embedder
@@ -154,10 +175,13 @@ def resolve_model_path(name: str) -> str:
 class Embedder:
     """Sentence embeddings, loaded lazily once; ``encode`` returns L2-normalised float32 rows."""
 
-    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 32, device: str = "cpu") -> None:
+    def __init__(
+        self, model: str = "all-MiniLM-L6-v2", batch_size: int = 32, device: str = "cpu", threads: int = 0
+    ) -> None:
         self.model_name = model
         self.batch_size = batch_size
         self.device = device
+        self.threads = threads  # torch intra-op threads set at load (0: leave torch's default)
         self.calls = 0
         self.texts_encoded = 0
         self.load_seconds: float | None = None
@@ -182,6 +206,10 @@ class Embedder:
             from transformers.utils import logging as transformers_logging
 
             transformers_logging.disable_progress_bar()
+            if self.threads > 0:
+                import torch
+
+                torch.set_num_threads(self.threads)
             self._model = SentenceTransformer(path, device=self.device)
             self.load_seconds = time.perf_counter() - started
             logger.info("loaded embedding model %s in %.1f s", self.model_name, self.load_seconds)
@@ -278,10 +306,11 @@ class BuildReport:
     reused: int  # entries served entirely from cached vectors
     embedded_texts: int
     problems: list[Problem] = field(default_factory=list)
+    index_description: str = ""  # the kind with its parameters, e.g. "hnsw (M=32, efSearch=128)"
 
     def __str__(self) -> str:
         return (
-            f"{self.entries} entries, {self.vectors} vectors, index {self.index_kind}, "
+            f"{self.entries} entries, {self.vectors} vectors, index {self.index_description or self.index_kind}, "
             f"re-embedded {self.embedded} entries ({self.embedded_texts} texts), reused {self.reused}, "
             f"{len(self.problems)} problems, {self.seconds:.2f} s"
         )
@@ -297,6 +326,7 @@ class RefreshReport:
     entries: int
     index_kind: str
     seconds: float
+    live_seconds: float = 0.0  # until the change was being served (seconds also counts saving it)
 
     @property
     def changed_anything(self) -> bool:
@@ -306,7 +336,7 @@ class RefreshReport:
         return (
             f"added {self.added or '-'}, changed {self.changed or '-'}, removed {self.removed or '-'}, "
             f"{len(self.broken)} problems in broken files; {self.entries} entries, "
-            f"re-embedded {self.embedded}, {self.seconds:.2f} s"
+            f"re-embedded {self.embedded}, live after {self.live_seconds:.2f} s, {self.seconds:.2f} s with saving"
         )
 
 
@@ -395,6 +425,7 @@ _FILLER = re.compile(
     r")\b[\s,.!:;]*",
     re.IGNORECASE,
 )
+_SPELLING_WORD = re.compile(r"[a-z]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _CHAT_WORDS = {
@@ -473,12 +504,12 @@ class Speller:
     dictionary beyond the handbook and the tokenizer vocabulary is needed.
     """
 
-    def __init__(self, texts: Sequence[str], vocabulary: frozenset[str]) -> None:
+    def __init__(
+        self, texts: Sequence[str], vocabulary: frozenset[str], frequency: Mapping[str, int] | None = None
+    ) -> None:
+        """Word frequencies from ``texts``, or ``frequency`` as given (kept up to date by the engine)."""
         self.vocabulary = vocabulary
-        self.frequency: dict[str, int] = {}
-        for text in texts:
-            for word in re.findall(r"[a-z]+", text.lower()):
-                self.frequency[word] = self.frequency.get(word, 0) + 1
+        self.frequency: Mapping[str, int] = frequency if frequency is not None else _word_counts(texts)
         self._memo: dict[str, str | None] = {}
 
     def word(self, word: str) -> str:
@@ -516,71 +547,103 @@ def query_texts(query: str, speller: Speller | None, with_sentences: bool) -> li
     return [clean_query(text), *(query_sentences(text) if with_sentences else [])]
 
 
-# =========================================================================== index snapshot
+# =========================================================================== index state
 
 
 @dataclass(frozen=True)
-class _Rows:
-    start: int
-    end: int
-    questions: int  # the first `questions` rows are the title and questions; the rest passages
+class _EntryRows:
+    """One entry as indexed: its texts' raw unit vectors and weights, its centroid and its row ids.
+
+    The entry's rows have the ids ``first_id`` … ``first_id + len(texts) − 1`` in the index.
+    """
+
+    entry: Entry
+    texts: tuple[str, ...]
+    questions: int  # the first `questions` texts are the title and questions; the rest passages
+    vectors: np.ndarray  # raw unit vectors, one row per text
+    weights: np.ndarray  # per-row weight applied inside the index
+    centroid: np.ndarray  # the normalised mean of its raw vectors (of its questions only if so set)
+    first_id: int
+
+    @property
+    def row_ids(self) -> np.ndarray:
+        return np.arange(self.first_id, self.first_id + len(self.texts), dtype=np.int64)
+
+    def weighted(self) -> np.ndarray:
+        return self.vectors * self.weights[:, None]
 
 
 @dataclass(frozen=True)
 class _Snapshot:
-    """An immutable, searchable state: swapped in whole, so searches never see half an update."""
+    """A searchable state, swapped in whole: a search never sees half an update.
 
-    entries: dict[str, Entry]
-    ids: tuple[str, ...]
-    rows: dict[str, _Rows]
-    texts: tuple[str, ...]
-    row_owner: np.ndarray
-    vectors: np.ndarray  # raw unit vectors, row order
-    weights: np.ndarray  # per-row weight applied inside the index
-    index: Any
-    index_kind: str
-    fingerprint: str
-    centroids: np.ndarray  # one unit vector per entry (ids order): the normalised mean of its rows
+    The FAISS index is shared with the snapshots before and after an incremental change and is
+    updated in place under its own lock. Row ids are not reused within one index, so a search that
+    started on the previous snapshot only skips rows it does not know.
+    """
+
+    entries: dict[str, _EntryRows]
+    ids: tuple[str, ...]  # entry ids, sorted
     positions: dict[str, int]  # entry id → its position in ids (and centroids)
+    centroids: np.ndarray  # one unit vector per entry, ids order
+    row_entry: list[str | None]  # row id → entry id; None for a removed row (an HNSW tombstone)
+    index: VectorIndex | None
+    generation: int
+    rows: int  # live rows
 
     @property
     def size(self) -> int:
-        return len(self.texts)
+        return self.rows
+
+    @property
+    def index_kind(self) -> str:
+        return self.index.kind if self.index is not None else "flat"
+
+    @property
+    def index_description(self) -> str:
+        return self.index.describe() if self.index is not None else "flat (exact)"
+
+    def entry(self, entry_id: str) -> Entry | None:
+        rows = self.entries.get(entry_id)
+        return rows.entry if rows is not None else None
 
 
-def _centroids(vectors: np.ndarray, rows: Sequence[_Rows], questions_only: bool) -> np.ndarray:
-    """Per entry, the normalised mean of its raw vectors (of its title and questions only if asked)."""
-    dim = vectors.shape[1] if vectors.ndim == 2 else 0
-    centroids = np.zeros((len(rows), dim), dtype=np.float32)
-    for position, entry_rows in enumerate(rows):
-        end = entry_rows.start + entry_rows.questions if questions_only else entry_rows.end
-        mean = vectors[entry_rows.start : max(end, entry_rows.start + 1)].mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        centroids[position] = mean / norm if norm > 0 else mean
-    return centroids
+def _centroid(vectors: np.ndarray, questions: int, questions_only: bool) -> np.ndarray:
+    """The normalised mean of an entry's raw vectors (of its title and questions only if asked)."""
+    end = questions if questions_only else len(vectors)
+    mean = vectors[: max(end, 1)].mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return np.asarray(mean / norm if norm > 0 else mean, dtype=np.float32)
 
 
-def _index_kind(vectors: int, settings: Settings) -> str:
-    return "hnsw" if vectors >= settings.approx_index_min_vectors else "flat"
+def _word_counts(texts: Iterable[str], counts: dict[str, int] | None = None, sign: int = 1) -> dict[str, int]:
+    """Add (or with ``sign`` −1 subtract) the words of ``texts`` to ``counts``: the speller's frequencies."""
+    counts = {} if counts is None else counts
+    for text in texts:
+        for word in _SPELLING_WORD.findall(text.lower()):
+            value = counts.get(word, 0) + sign
+            if value > 0:
+                counts[word] = value
+            else:
+                counts.pop(word, None)
+    return counts
 
 
-def _new_index(weighted: np.ndarray, kind: str, settings: Settings) -> Any:
-    dim = weighted.shape[1]
-    if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = max(40, settings.hnsw_m * 2)
-        index.hnsw.efSearch = settings.hnsw_ef_search
-    else:
-        index = faiss.IndexFlatIP(dim)
-    if len(weighted):
-        index.add(weighted)
-    return index
+@dataclass(frozen=True)
+class _SaveJob:
+    manifest: dict[str, Any]
+    vectors: np.ndarray
+    index_bytes: np.ndarray
 
 
-def _fingerprint(weighted: np.ndarray, kind: str, settings: Settings) -> str:
-    digest = hashlib.sha256(weighted.tobytes())
-    digest.update(f"{kind}|{weighted.shape}|{settings.hnsw_m}".encode())
-    return digest.hexdigest()[:16]
+@dataclass(frozen=True)
+class _SyncResult:
+    handbook: Handbook
+    before: dict[str, Entry] | None  # the entries before the sync; None when no file changed
+    snapshot: _Snapshot
+    embedded: int  # entries that needed (re-)embedding
+    embedded_texts: int
+    live_seconds: float  # from the start of the sync until the new state was being served
 
 
 # =========================================================================== knowledge base
@@ -595,28 +658,42 @@ class KnowledgeBase:
         kb.build()                # loads from settings.index_dir, embeds only what changed
         kb.start_watcher()        # changes to the files are live within ~interval seconds
         decision = kb.decide("can I get my money back?")
+
+    A change is applied incrementally: only files whose size or modification time changed are
+    read again (and parsed only if their content hash changed), only entries whose texts changed
+    are embedded, and only their rows are removed from and added to the index; the whole index is
+    rebuilt only when HNSW tombstones pass ``max_dead_share`` or the size calls for another index
+    kind, and then after the change is already being served.
     """
 
     def __init__(self, root: Path, settings: Settings, embedder: Embedder | None = None) -> None:
         self.root = Path(root)
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.model, settings.batch_size)
+        self.embedder = embedder or Embedder(settings.model, settings.batch_size, threads=settings.embed_threads)
         self.index_dir = Path(settings.index_dir)
         self.problems: list[Problem] = []
         self._snapshot: _Snapshot | None = None
+        self._base: _Snapshot | None = None  # the state restored from index_dir, before the first sync
+        self._handbook: Handbook | None = None
         self._sync_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
+        self._text_refs: dict[str, int] = {}  # text → live rows embedding it (to drop unused cache entries)
         self._dim: int | None = None
-        self._parsed: dict[Path, ParsedFile] = {}
-        self._stats: dict[Path, tuple[int, int]] = {}
+        self._next_id = 0
+        self._generation = 0
+        self._dirty = False  # the state differs from what is saved in index_dir
+        self._save_pending = False
+        self._saver: threading.Thread | None = None
+        self._write_lock = threading.Lock()
+        self._parsed: dict[str, ParsedFile] = {}  # file path → its last parse
+        self._stats: dict[str, tuple[int, int]] = {}  # file path → (mtime_ns, size) when last read
         self._last_good: dict[Path, Entry] = {}
-        self._stored_index: tuple[str, Path] | None = None
-        self._saved_manifest: dict[str, Any] | None = None
         self._watcher: threading.Thread | None = None
         self._stop_watching = threading.Event()
         self._last_sync: float | None = None
-        self._spellers: tuple[str, Speller | None] | None = None
+        self._spellers: tuple[int, Speller | None] | None = None
+        self._words: tuple[int, dict[str, int]] | None = None  # (generation, word counts)
         self._load_persisted()
 
     # ------------------------------------------------------------------ public API
@@ -633,7 +710,7 @@ class KnowledgeBase:
     @property
     def entries(self) -> dict[str, Entry]:
         snapshot = self._snapshot
-        return dict(snapshot.entries) if snapshot else {}
+        return {entry_id: rows.entry for entry_id, rows in snapshot.entries.items()} if snapshot else {}
 
     def status(self) -> dict[str, Any]:
         """A JSON-ready summary for health checks and logs."""
@@ -644,57 +721,70 @@ class KnowledgeBase:
             "entries": len(snapshot.entries) if snapshot else 0,
             "vectors": snapshot.size if snapshot else 0,
             "index_kind": snapshot.index_kind if snapshot else None,
+            "index": snapshot.index_description if snapshot else None,
+            "index_rows": snapshot.index.ntotal if snapshot and snapshot.index else 0,
+            "tombstones": snapshot.index.dead if snapshot and snapshot.index else 0,
             "problems": len(self.problems),
             "model": self.embedder.model_name,
             "model_loaded": self.embedder.loaded,
             "last_sync": self._last_sync,
             "watching": self._watcher is not None and self._watcher.is_alive(),
+            "unsaved_changes": self._dirty or self._save_pending,
         }
 
     def entry(self, entry_id: str) -> Entry | None:
         snapshot = self._snapshot
-        return snapshot.entries.get(entry_id) if snapshot else None
+        return snapshot.entry(entry_id) if snapshot else None
 
     def build(self, progress: Progress | None = None) -> BuildReport:
-        """Scan every file, embed what the cache lacks, swap in the new index and save it."""
+        """Scan every file, embed what the stored index lacks, swap in the new state and save it."""
         started = time.perf_counter()
         with self._sync_lock:
-            handbook, snapshot, embedded, texts = self._sync(progress, full=True)
+            result = self._sync(progress, full=True)
+        snapshot = result.snapshot
         total = len(snapshot.entries)
         return BuildReport(
             entries=total,
             vectors=snapshot.size,
             index_kind=snapshot.index_kind,
             seconds=time.perf_counter() - started,
-            embedded=embedded,
-            reused=total - embedded,
-            embedded_texts=texts,
-            problems=list(handbook.problems),
+            embedded=result.embedded,
+            reused=total - result.embedded,
+            embedded_texts=result.embedded_texts,
+            problems=list(result.handbook.problems),
+            index_description=snapshot.index_description,
         )
 
-    def refresh(self) -> RefreshReport:
+    def refresh(self, save_in_background: bool = False) -> RefreshReport:
         """Pick up edited, added and deleted files (by mtime/size, then content hash).
 
-        Only changed entries are re-embedded; a file that fails validation is logged and its last
-        good version keeps serving.
+        Only changed entries are re-embedded and only their rows change in the index; a file that
+        fails validation is logged and its last good version keeps serving. The new state is saved
+        before returning, or by a background thread (the watcher's way; see :meth:`wait_saved`).
         """
         started = time.perf_counter()
         with self._sync_lock:
-            before = self._snapshot.entries if self._snapshot else {}
-            handbook, snapshot, embedded, _ = self._sync(None, full=False)
-        after = snapshot.entries
-        broken_paths = handbook.broken_paths()
+            result = self._sync(None, full=False, save_in_background=save_in_background)
+        after = result.snapshot.entries
+        before = result.before if result.before is not None else {}
+        if result.before is None:  # no file changed: nothing to compare
+            added, changed, removed = [], [], []
+        else:
+            added, removed = sorted(set(after) - set(before)), sorted(set(before) - set(after))
+            changed = sorted(
+                key for key in set(after) & set(before) if after[key].entry.content_hash != before[key].content_hash
+            )
+        broken_paths = result.handbook.broken_paths()
         return RefreshReport(
-            added=sorted(set(after) - set(before)),
-            changed=sorted(
-                key for key in set(after) & set(before) if after[key].content_hash != before[key].content_hash
-            ),
-            removed=sorted(set(before) - set(after)),
-            broken=[problem for problem in handbook.problems if problem.path in broken_paths],
-            embedded=embedded,
+            added=added,
+            changed=changed,
+            removed=removed,
+            broken=[problem for problem in result.handbook.problems if problem.path in broken_paths],
+            embedded=result.embedded,
             entries=len(after),
-            index_kind=snapshot.index_kind,
+            index_kind=result.snapshot.index_kind,
             seconds=time.perf_counter() - started,
+            live_seconds=result.live_seconds,
         )
 
     def search(self, query: str, k: int = 5) -> list[Candidate]:
@@ -712,7 +802,7 @@ class KnowledgeBase:
         vectors = self.embedder.encode(texts)
         scores = self._scores(snapshot, vectors, k)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [self._candidate(snapshot.entries[entry_id], score) for entry_id, score in ranked]
+        return [self._candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked]
 
     def decide(self, query: str, k: int = 10) -> Decision:
         """Answer, suggest or hand off, with the top-``k`` ranking for context."""
@@ -746,7 +836,7 @@ class KnowledgeBase:
         with self._sync_lock:
             snapshot = self._snapshot
             assert snapshot is not None
-            self._save(snapshot, force=True)
+            self._save(snapshot)
 
     # ------------------------------------------------------------------ searching
 
@@ -765,12 +855,21 @@ class KnowledgeBase:
         if self.settings.spelling_edits <= 0:
             return None
         cached = self._spellers
-        if cached is not None and cached[0] == snapshot.fingerprint:
+        if cached is not None and cached[0] == snapshot.generation:
             return cached[1]
         vocabulary = self.embedder.vocabulary()
-        speller = Speller(snapshot.texts, vocabulary) if vocabulary else None
-        self._spellers = (snapshot.fingerprint, speller)
+        speller = Speller((), vocabulary, self._word_counts(snapshot)) if vocabulary else None
+        self._spellers = (snapshot.generation, speller)
         return speller
+
+    def _word_counts(self, snapshot: _Snapshot) -> dict[str, int]:
+        """The handbook's word frequencies for ``snapshot`` (kept up to date by each sync once made)."""
+        words = self._words
+        if words is not None and words[0] == snapshot.generation:
+            return words[1]
+        counts = _word_counts(text for rows in snapshot.entries.values() for text in rows.texts)
+        self._words = (snapshot.generation, counts)
+        return counts
 
     def _scores(self, snapshot: _Snapshot, vectors: np.ndarray, k: int) -> dict[str, float]:
         """Candidate entries from the index (by their best vector), then scored exactly.
@@ -793,23 +892,20 @@ class KnowledgeBase:
         scores = {}
         for entry_id in pool:
             position = snapshot.positions[entry_id]
-            entry_scores = self._entry_score(snapshot, entry_id, vectors, centroid_sims[:, position])
+            entry_scores = self._entry_score(snapshot.entries[entry_id], vectors, centroid_sims[:, position])
             score = float(entry_scores[0])
             if len(entry_scores) > 1:
                 score = max(score, (1 - weight) * score + weight * float(entry_scores[1:].max()))
             scores[entry_id] = score
         return scores
 
-    def _entry_score(
-        self, snapshot: _Snapshot, entry_id: str, vectors: np.ndarray, centroid_sims: np.ndarray
-    ) -> np.ndarray:
+    def _entry_score(self, rows: _EntryRows, vectors: np.ndarray, centroid_sims: np.ndarray) -> np.ndarray:
         """Per query vector: ``(1 − c)·((1 − w)·best + w·second-best) + c·centroid``.
 
         best and second-best are of the entry's weighted similarities, centroid is the cosine
         with the entry's centroid; w = second_hit_weight, c = centroid_weight.
         """
-        rows = snapshot.rows[entry_id]
-        hits = (vectors @ snapshot.vectors[rows.start : rows.end].T) * snapshot.weights[rows.start : rows.end]
+        hits = (vectors @ rows.vectors.T) * rows.weights
         if hits.shape[1] == 1:
             blend = hits[:, 0].astype(np.float64)
         else:
@@ -821,22 +917,34 @@ class KnowledgeBase:
 
     @staticmethod
     def _dense_top(snapshot: _Snapshot, vectors: np.ndarray, k: int) -> dict[str, float]:
-        """Per-entry max over the index hits of every query vector, widening until ``k`` entries per vector."""
-        total = snapshot.size
-        fetch = min(total, max(64, k * 16))
+        """Per-entry max over the index hits of every query vector, widening until ``k`` entries per vector.
+
+        Rows no entry owns (HNSW tombstones, or rows added after this snapshot) are skipped; the
+        first fetch is deeper by the share of such rows.
+        """
+        index = snapshot.index
+        if index is None:
+            return {}
+        total = index.ntotal
+        alive = max(snapshot.size / total, 0.05) if total else 1.0
+        fetch = min(total, math.ceil(max(64, k * 16) / alive))
+        row_entry = snapshot.row_entry
+        known = len(row_entry)
         while True:
-            scores, rows = snapshot.index.search(vectors, fetch)
+            scores, rows = index.search(vectors, fetch)
             best: dict[str, float] = {}
             enough = True
             for vector_scores, vector_rows in zip(scores, rows, strict=True):
                 found: set[str] = set()
-                for score, row in zip(vector_scores, vector_rows, strict=True):
-                    if row < 0:
+                for score, row in zip(vector_scores.tolist(), vector_rows.tolist(), strict=True):
+                    if row < 0 or row >= known:
                         continue
-                    entry_id = snapshot.ids[snapshot.row_owner[row]]
+                    entry_id = row_entry[row]
+                    if entry_id is None:
+                        continue
                     found.add(entry_id)
-                    if score > best.get(entry_id, -np.inf):
-                        best[entry_id] = float(score)
+                    if score > best.get(entry_id, -math.inf):
+                        best[entry_id] = score
                 enough = enough and len(found) >= k
             if enough or fetch >= total:
                 return best
@@ -848,43 +956,92 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ syncing
 
-    def _sync(self, progress: Progress | None, full: bool) -> tuple[Handbook, _Snapshot, int, int]:
+    def _sync(self, progress: Progress | None, full: bool, save_in_background: bool = False) -> _SyncResult:
+        started = time.perf_counter()
         if not self.root.is_dir():
             raise FileNotFoundError(f"{self.root}: handbook folder does not exist")
-        handbook = assemble_handbook(self.root, self._scan(full))
+        files_changed = self._scan(full)
+        current = self._snapshot if self._snapshot is not None else self._base
+        if not files_changed and self._snapshot is not None and self._handbook is not None:
+            self._last_sync = time.time()
+            return _SyncResult(self._handbook, None, self._snapshot, 0, 0, time.perf_counter() - started)
+        before = {entry_id: rows.entry for entry_id, rows in current.entries.items()} if current else {}
+        handbook = assemble_handbook(self.root, self._parsed.values())
+        self._handbook = handbook
         self.problems = list(handbook.problems)
         serving = self._serving_entries(handbook)
-        embedded, texts = self._embed_missing(serving, progress)
-        snapshot = self._make_snapshot(serving)
+        old = current.entries if current else {}
+        fresh: dict[str, Entry] = {}
+        adopted: dict[str, _EntryRows] = {}  # equal entries from another parse (the stored state): same rows
+        for entry_id, entry in serving.items():
+            rows = old.get(entry_id)
+            if rows is None or (rows.entry is not entry and rows.entry != entry):
+                fresh[entry_id] = entry
+            elif rows.entry is not entry:
+                adopted[entry_id] = dataclasses.replace(rows, entry=entry)  # later syncs compare by identity
+        removed = [old[entry_id] for entry_id in old if entry_id not in serving]
+        embedded, embedded_texts = self._embed_missing(fresh.values(), progress)
+        if current is not None and current.centroids.shape[1] not in (0, self._dim):
+            # the embedding size changed: nothing old can stay in the index
+            current, old, removed, fresh, adopted = None, {}, [], dict(serving), {}
+            embedded, embedded_texts = self._embed_missing(fresh.values(), progress)
+        first_new_id = self._next_id
+        changed: dict[str, _EntryRows] = {}
+        for entry_id, entry in fresh.items():
+            texts, questions = entry_texts(entry, self.settings)
+            previous = old.get(entry_id)
+            if previous is not None and previous.texts == tuple(texts) and previous.questions == questions:
+                changed[entry_id] = dataclasses.replace(previous, entry=entry)  # same rows (tags, file moved)
+                continue
+            changed[entry_id] = self._entry_rows(entry, texts, questions)
+            if previous is not None:
+                removed.append(previous)
+        snapshot = self._apply(current, changed, removed, first_new_id, adopted)
+        self._swap(snapshot)
+        live_seconds = time.perf_counter() - started
+        if snapshot.index is not None and needs_rebuild(snapshot.index, self.settings):
+            # tombstones past their share, or a size for another kind: rebuild while the change serves
+            snapshot = self._rebuilt(snapshot)
+            self._swap(snapshot)
+        self._prune_cache([text for rows in removed for text in rows.texts])
+        if self._dirty and save_in_background:
+            self._request_save()
+        elif self._dirty:
+            self._save(snapshot)
+        return _SyncResult(handbook, before, snapshot, embedded, embedded_texts, live_seconds)
+
+    def _swap(self, snapshot: _Snapshot) -> None:
         with self._state_lock:
             self._snapshot = snapshot
+            self._base = None
             self._last_sync = time.time()
-        self._prune_cache(snapshot)
-        self._save(snapshot, force=False)
-        return handbook, snapshot, embedded, texts
 
-    def _scan(self, full: bool) -> list[ParsedFile]:
-        current: dict[Path, ParsedFile] = {}
-        stats: dict[Path, tuple[int, int]] = {}
-        for path in find_files(self.root):
-            try:
-                status = path.stat()
-            except OSError:
-                continue  # deleted between listing and stat
-            stat_key = (status.st_mtime_ns, status.st_size)
-            previous = self._parsed.get(path)
-            if not full and previous is not None and self._stats.get(path) == stat_key:
-                current[path] = previous
+    def _scan(self, full: bool) -> bool:
+        """Stat every file; read again only those whose size or mtime changed. True if any file changed.
+
+        A tick with nothing changed costs one ``stat`` per file (no reading, no parsing).
+        """
+        stats = _stat_files(self.root)
+        if not full and stats == self._stats:
+            return False
+        current: dict[str, ParsedFile] = {}
+        changed = full
+        for name, stat_key in stats.items():
+            previous = self._parsed.get(name)
+            if not full and previous is not None and self._stats.get(name) == stat_key:
+                current[name] = previous
+                continue
+            parsed = parse_path(Path(name))
+            if previous is not None and previous.content_hash == parsed.content_hash:
+                parsed = previous  # touched but not changed
             else:
-                parsed = parse_path(path)
-                if previous is not None and previous.content_hash == parsed.content_hash:
-                    parsed = previous  # touched but not changed
-                elif parsed.entry is None and not full:
+                changed = True
+                if parsed.entry is None and not full:
                     self._log_broken(parsed)
-                current[path] = parsed
-            stats[path] = stat_key
+            current[name] = parsed
+        changed = changed or len(current) != len(self._parsed)
         self._parsed, self._stats = current, stats
-        return list(current.values())
+        return changed
 
     def _log_broken(self, parsed: ParsedFile) -> None:
         fallback = self._last_good.get(parsed.path)
@@ -903,12 +1060,14 @@ class KnowledgeBase:
         self._last_good = last_good
         return serving
 
-    def _embed_missing(self, entries: dict[str, Entry], progress: Progress | None) -> tuple[int, int]:
+    def _embed_missing(self, entries: Iterable[Entry], progress: Progress | None) -> tuple[int, int]:
+        """Embed the texts of ``entries`` that the cache lacks; returns (entries, texts) embedded."""
+        entries = list(entries)
         missing: list[str] = []
         wanted: set[str] = set()
         embedded_entries = 0
-        for entry_id in sorted(entries):
-            texts, _ = entry_texts(entries[entry_id], self.settings)
+        for entry in sorted(entries, key=lambda item: item.id):
+            texts, _ = entry_texts(entry, self.settings)
             new = [text for text in texts if text not in self._cache and text not in wanted]
             if any(text not in self._cache for text in texts):
                 embedded_entries += 1
@@ -919,69 +1078,132 @@ class KnowledgeBase:
             dim = int(vectors.shape[1])
             if self._dim is not None and dim != self._dim:
                 logger.warning("embedding size changed from %d to %d: re-embedding everything", self._dim, dim)
-                self._cache, self._dim = {}, dim
+                self._cache, self._text_refs, self._dim = {}, {}, dim
                 return self._embed_missing(entries, progress)
             self._dim = dim
             self._cache.update(zip(missing, vectors, strict=True))
         return embedded_entries, len(missing)
 
-    def _make_snapshot(self, entries: dict[str, Entry]) -> _Snapshot:
-        ids = tuple(sorted(entries))
-        rows: dict[str, _Rows] = {}
-        texts: list[str] = []
-        owner: list[int] = []
-        weights: list[float] = []
-        for position, entry_id in enumerate(ids):
-            entry_rows, questions = entry_texts(entries[entry_id], self.settings)
-            rows[entry_id] = _Rows(len(texts), len(texts) + len(entry_rows), questions)
-            texts += entry_rows
-            owner += [position] * len(entry_rows)
-            weights += [self.settings.question_weight] * questions
-            weights += [self.settings.answer_weight] * (len(entry_rows) - questions)
+    def _entry_rows(self, entry: Entry, texts: list[str], questions: int) -> _EntryRows:
+        """A new indexed version of ``entry`` with fresh row ids (its vectors come from the cache)."""
         dim = self._dim or 0
         vectors = np.stack([self._cache[text] for text in texts]) if texts else np.zeros((0, dim), np.float32)
-        weight_array = np.asarray(weights, dtype=np.float32)
-        weighted = np.ascontiguousarray(vectors * weight_array[:, None], dtype=np.float32)
-        kind = _index_kind(len(texts), self.settings)
-        fingerprint = _fingerprint(weighted, kind, self.settings)
-        index = self._reuse_index(fingerprint) if texts else None
-        if index is None and texts:
-            index = _new_index(weighted, kind, self.settings)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        weights = np.asarray(
+            [self.settings.question_weight] * questions + [self.settings.answer_weight] * (len(texts) - questions),
+            dtype=np.float32,
+        )
+        first_id = self._next_id
+        self._next_id += len(texts)
+        centroid = _centroid(vectors, questions, self.settings.centroid_questions_only > 0)
+        return _EntryRows(entry, tuple(texts), questions, vectors, weights, centroid, first_id)
+
+    def _apply(
+        self,
+        current: _Snapshot | None,
+        changed: dict[str, _EntryRows],
+        removed: list[_EntryRows],
+        first_new_id: int,
+        adopted: dict[str, _EntryRows] | None = None,
+    ) -> _Snapshot:
+        """The next snapshot: ``removed`` rows out of the index, the new rows of ``changed`` entries in.
+
+        ``changed`` entries whose rows have ids from ``first_new_id`` on are new versions; the
+        others only replace their ``Entry`` (same texts, same rows).
+        """
+        entries = dict(current.entries) if current is not None else {}
+        entries.update(adopted or {})
+        for rows in removed:
+            if entries.get(rows.entry.id) is rows:
+                del entries[rows.entry.id]
+        entries.update(changed)
+        added = [rows for rows in changed.values() if rows.first_id >= first_new_id]
+        for rows in removed:
+            self._count_texts(rows.texts, -1)
+        for rows in added:
+            self._count_texts(rows.texts, +1)
+        self._dirty = self._dirty or bool(removed or changed)
+        index = current.index if current is not None else None
+        if index is None:
+            return self._rebuilt(self._snapshot_of(entries, [], None))
+        row_entry = list(current.row_entry) if current is not None else []
+        for rows in removed:
+            for row in range(rows.first_id, rows.first_id + len(rows.texts)):
+                row_entry[row] = None
+        row_entry += [None] * (self._next_id - len(row_entry))
+        for rows in added:
+            row_entry[rows.first_id : rows.first_id + len(rows.texts)] = [rows.entry.id] * len(rows.texts)
+        index.remove(np.concatenate([rows.row_ids for rows in removed]) if removed else np.zeros(0, np.int64))
+        if added:
+            index.add(
+                np.concatenate([rows.weighted() for rows in added]), np.concatenate([rows.row_ids for rows in added])
+            )
+        snapshot = self._snapshot_of(entries, row_entry, index)
+        self._update_words(current, snapshot, removed, added)
+        return snapshot
+
+    def _rebuilt(self, snapshot: _Snapshot) -> _Snapshot:
+        """The same entries in a new index of the right kind, with row ids renumbered from 0."""
+        entries: dict[str, _EntryRows] = {}
+        row_entry: list[str | None] = []
+        for entry_id in snapshot.ids:
+            rows = snapshot.entries[entry_id]
+            entries[entry_id] = dataclasses.replace(rows, first_id=len(row_entry))
+            row_entry += [entry_id] * len(rows.texts)
+        self._next_id = len(row_entry)
+        dim = self._dim or 0
+        ordered = [entries[entry_id] for entry_id in snapshot.ids]
+        weighted = np.concatenate([rows.weighted() for rows in ordered]) if ordered else np.zeros((0, dim), np.float32)
+        index = build_index(
+            np.ascontiguousarray(weighted, dtype=np.float32), np.arange(len(row_entry), dtype=np.int64), self.settings
+        )
+        self._dirty = True
+        rebuilt = self._snapshot_of(entries, row_entry, index)
+        words = self._words
+        if words is not None and words[0] == snapshot.generation:
+            self._words = (rebuilt.generation, words[1])
+        return rebuilt
+
+    def _snapshot_of(
+        self, entries: dict[str, _EntryRows], row_entry: list[str | None], index: VectorIndex | None
+    ) -> _Snapshot:
+        ids = tuple(sorted(entries))
+        dim = self._dim or 0
+        centroids = (
+            np.stack([entries[entry_id].centroid for entry_id in ids]) if ids else np.zeros((0, dim), np.float32)
+        )
+        self._generation += 1
         return _Snapshot(
-            entries=dict(entries),
+            entries=entries,
             ids=ids,
-            rows=rows,
-            texts=tuple(texts),
-            row_owner=np.asarray(owner, dtype=np.int32),
-            vectors=np.ascontiguousarray(vectors, dtype=np.float32),
-            weights=weight_array,
-            index=index,
-            index_kind=kind,
-            fingerprint=fingerprint,
             positions={entry_id: position for position, entry_id in enumerate(ids)},
-            centroids=_centroids(
-                vectors, [rows[entry_id] for entry_id in ids], self.settings.centroid_questions_only > 0
-            ),
+            centroids=np.ascontiguousarray(centroids, dtype=np.float32),
+            row_entry=row_entry,
+            index=index,
+            generation=self._generation,
+            rows=sum(len(rows.texts) for rows in entries.values()),
         )
 
-    def _reuse_index(self, fingerprint: str) -> Any:
-        current = self._snapshot
-        if current is not None and current.fingerprint == fingerprint:
-            return current.index
-        if self._stored_index is not None and self._stored_index[0] == fingerprint:
-            try:
-                index = faiss.read_index(str(self._stored_index[1]))
-                if isinstance(index, faiss.IndexHNSW):
-                    index.hnsw.efSearch = self.settings.hnsw_ef_search
-                return index
-            except RuntimeError as error:
-                logger.warning("%s: cannot read the stored index (%s); rebuilding it", self._stored_index[1], error)
-        return None
+    def _update_words(
+        self, current: _Snapshot | None, snapshot: _Snapshot, removed: list[_EntryRows], added: list[_EntryRows]
+    ) -> None:
+        """Carry the speller's word counts over to ``snapshot`` (if they were made for ``current``)."""
+        words = self._words
+        if current is None or words is None or words[0] != current.generation:
+            return
+        counts = _word_counts((text for rows in removed for text in rows.texts), dict(words[1]), sign=-1)
+        self._words = (snapshot.generation, _word_counts((text for rows in added for text in rows.texts), counts))
 
-    def _prune_cache(self, snapshot: _Snapshot) -> None:
-        keep = set(snapshot.texts)
-        for text in [text for text in self._cache if text not in keep]:
-            del self._cache[text]
+    def _count_texts(self, texts: Iterable[str], delta: int) -> None:
+        for text in texts:
+            self._text_refs[text] = self._text_refs.get(text, 0) + delta
+
+    def _prune_cache(self, candidates: Iterable[str]) -> None:
+        """Forget the vectors of texts no live row uses any more."""
+        for text in candidates:
+            if self._text_refs.get(text, 0) <= 0:
+                self._text_refs.pop(text, None)
+                self._cache.pop(text, None)
 
     # ------------------------------------------------------------------ watching
 
@@ -993,7 +1215,7 @@ class KnowledgeBase:
                 logger.exception("knowledge watcher: cannot load the embedding model")
         while not stop.wait(interval):
             try:
-                report = self.refresh()
+                report = self.refresh(save_in_background=True)
             except Exception:
                 logger.exception("knowledge watcher: refresh of %s failed", self.root)
                 continue
@@ -1002,68 +1224,112 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ persistence
 
-    def _manifest_entries(self, snapshot: _Snapshot) -> dict[str, Any]:
-        data = {}
-        for entry_id in snapshot.ids:
-            entry, rows = snapshot.entries[entry_id], snapshot.rows[entry_id]
-            data[entry_id] = {
-                "path": _relative(entry.path, self.root),
-                "content_hash": entry.content_hash,
-                "title": entry.title,
-                "questions": list(entry.questions),
-                "tags": list(entry.tags),
-                "answer": entry.answer,
-                "rows": [rows.start, rows.end],
-                "question_rows": rows.questions,
-                "texts": list(snapshot.texts[rows.start : rows.end]),
-            }
-        return data
-
     def _settings_hash(self) -> str:
         relevant = {
             key: str(value) for key, value in vars(self.settings).items() if key not in {"index_dir", "watch_interval"}
         }
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
-    def _save(self, snapshot: _Snapshot, force: bool) -> None:
+    def _save(self, snapshot: _Snapshot) -> None:
+        """Write the state now (the caller holds the sync lock)."""
+        job = self._capture(snapshot)
+        if job is not None:
+            self._write(job)
+
+    def _capture(self, snapshot: _Snapshot) -> _SaveJob | None:
+        """What to write for ``snapshot``: taken under the sync lock, so the index matches the manifest."""
+        if snapshot.index is None or snapshot.size == 0:
+            return None
+        token = f"{snapshot.generation:x}-{secrets.token_hex(6)}"
+        entries: dict[str, Any] = {}
+        start = 0
+        for entry_id in snapshot.ids:
+            rows = snapshot.entries[entry_id]
+            entry = rows.entry
+            entries[entry_id] = {
+                "path": _relative(entry.path, self.root),
+                "content_hash": entry.content_hash,
+                "title": entry.title,
+                "questions": list(entry.questions),
+                "tags": list(entry.tags),
+                "answer": entry.answer,
+                "rows": [start, start + len(rows.texts)],
+                "question_rows": rows.questions,
+                "first_id": rows.first_id,
+                "texts": list(rows.texts),
+            }
+            start += len(rows.texts)
         manifest = {
             "format": MANIFEST_FORMAT,
             "model": self.embedder.model_name,
-            "dim": int(snapshot.vectors.shape[1]) if snapshot.size else self._dim,
+            "dim": int(snapshot.centroids.shape[1]),
             "embedding_hash": self.settings.embedding_hash(),
             "settings_hash": self._settings_hash(),
+            "index_settings": construction_settings(self.settings),
             "root": str(self.root.resolve()),
-            "fingerprint": snapshot.fingerprint,
             "index_kind": snapshot.index_kind,
+            "index": snapshot.index.params(),
             "rows": snapshot.size,
-            "vectors_file": f"vectors-{snapshot.fingerprint}.npy",
-            "index_file": f"index-{snapshot.fingerprint}.faiss",
-            "entries": self._manifest_entries(snapshot),
+            "index_rows": snapshot.index.ntotal,
+            "next_id": self._next_id,
+            "vectors_file": f"vectors-{token}.npy",
+            "index_file": f"index-{token}.faiss",
+            "entries": entries,
         }
-        if snapshot.size == 0 or (not force and manifest == self._saved_manifest):
-            return
+        vectors = np.concatenate([snapshot.entries[entry_id].vectors for entry_id in snapshot.ids])
+        self._dirty = False
+        return _SaveJob(manifest, vectors, snapshot.index.serialize())
+
+    def _write(self, job: _SaveJob) -> None:
+        manifest = job.manifest
         try:
-            self._write(snapshot, manifest)
+            with self._write_lock:
+                self.index_dir.mkdir(parents=True, exist_ok=True)
+                vectors_path = self.index_dir / manifest["vectors_file"]
+                index_path = self.index_dir / manifest["index_file"]
+                _atomic(vectors_path, lambda tmp: _save_array(tmp, job.vectors))
+                _atomic(index_path, job.index_bytes.tofile)
+                _atomic(
+                    self.index_dir / "manifest.json",
+                    lambda tmp: tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8"),
+                )
+                for stale in [*self.index_dir.glob("vectors-*.npy"), *self.index_dir.glob("index-*.faiss")]:
+                    if stale not in (vectors_path, index_path):
+                        stale.unlink(missing_ok=True)
         except OSError as error:
             logger.warning("%s: cannot save the knowledge index: %s", self.index_dir, error)
-            return
-        self._saved_manifest = manifest
-        self._stored_index = (snapshot.fingerprint, self.index_dir / manifest["index_file"])
+            self._dirty = True
 
-    def _write(self, snapshot: _Snapshot, manifest: dict[str, Any]) -> None:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        vectors_path = self.index_dir / manifest["vectors_file"]
-        index_path = self.index_dir / manifest["index_file"]
-        _atomic(vectors_path, lambda tmp: _save_array(tmp, snapshot.vectors))
-        if snapshot.index is not None:
-            _atomic(index_path, lambda tmp: faiss.write_index(snapshot.index, str(tmp)))
-        _atomic(
-            self.index_dir / "manifest.json",
-            lambda tmp: tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8"),
-        )
-        for stale in [*self.index_dir.glob("vectors-*.npy"), *self.index_dir.glob("index-*.faiss")]:
-            if stale not in (vectors_path, index_path):
-                stale.unlink(missing_ok=True)
+    def _request_save(self) -> None:
+        """Save the latest state in a background thread (the watcher's next tick does not wait for it)."""
+        with self._state_lock:
+            self._save_pending = True
+            if self._saver is None or not self._saver.is_alive():
+                self._saver = threading.Thread(target=self._save_in_background, name="kb-saver", daemon=True)
+                self._saver.start()
+
+    def _save_in_background(self) -> None:
+        while True:
+            with self._state_lock:
+                if not self._save_pending:
+                    self._saver = None
+                    return
+                self._save_pending = False
+            with self._sync_lock:
+                snapshot = self._snapshot
+                job = self._capture(snapshot) if snapshot is not None and self._dirty else None
+            if job is not None:
+                self._write(job)
+
+    def wait_saved(self, timeout: float = 60.0) -> bool:
+        """Wait until a background save has written the latest state; True if nothing is left to write."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            saver = self._saver
+            if saver is None or not saver.is_alive():
+                break
+            saver.join(max(0.0, deadline - time.monotonic()))
+        return not self._dirty and not self._save_pending
 
     def _load_persisted(self) -> None:
         path = self.index_dir / "manifest.json"
@@ -1072,11 +1338,12 @@ class KnowledgeBase:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
             self._restore(manifest)
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             logger.warning("%s: ignoring the stored knowledge index (%s); it will be rebuilt", path, error)
-            self._cache, self._last_good, self._stored_index = {}, {}, None
+            self._cache, self._text_refs, self._last_good, self._base, self._next_id = {}, {}, {}, None, 0
 
     def _restore(self, manifest: dict[str, Any]) -> None:
+        """Load the stored state: the vector cache, the last good entries and (same folder) the index."""
         if manifest.get("format") != MANIFEST_FORMAT:
             raise ValueError(f"manifest format {manifest.get('format')} is not {MANIFEST_FORMAT}")
         if (
@@ -1090,16 +1357,81 @@ class KnowledgeBase:
             raise ValueError(f"vectors have shape {vectors.shape}, manifest says {manifest['rows']}×{manifest['dim']}")
         self._dim = int(manifest["dim"])
         same_root = manifest["root"] == str(self.root.resolve())
+        questions_only = self.settings.centroid_questions_only > 0
+        entries: dict[str, _EntryRows] = {}
         for entry_id, data in manifest["entries"].items():
             start, end = data["rows"]
-            self._cache.update(zip(data["texts"], vectors[start:end], strict=True))
-            if same_root:
-                entry = _entry_from_manifest(entry_id, data, self.root)
-                self._last_good[entry.path] = entry
-        index_path = self.index_dir / manifest["index_file"]
-        if index_path.is_file():
-            self._stored_index = (manifest["fingerprint"], index_path)
-        self._saved_manifest = manifest
+            texts = tuple(data["texts"])
+            self._cache.update(zip(texts, vectors[start:end], strict=True))
+            if not same_root:
+                continue
+            entry = _entry_from_manifest(entry_id, data, self.root)
+            self._last_good[entry.path] = entry
+            questions = int(data["question_rows"])
+            weights = np.asarray(
+                [self.settings.question_weight] * questions + [self.settings.answer_weight] * (len(texts) - questions),
+                dtype=np.float32,
+            )
+            entry_vectors = vectors[start:end]
+            centroid = _centroid(entry_vectors, questions, questions_only)
+            entries[entry_id] = _EntryRows(
+                entry, texts, questions, entry_vectors, weights, centroid, int(data["first_id"])
+            )
+        if not same_root:
+            return
+        for rows in entries.values():
+            self._count_texts(rows.texts, +1)
+        self._next_id = int(manifest["next_id"])
+        row_entry: list[str | None] = [None] * self._next_id
+        for entry_id, rows in entries.items():
+            row_entry[rows.first_id : rows.first_id + len(rows.texts)] = [entry_id] * len(rows.texts)
+        self._base = self._snapshot_of(entries, row_entry, self._stored_index(manifest))
+
+    def _stored_index(self, manifest: dict[str, Any]) -> VectorIndex | None:
+        """The stored index, unless it is missing, unreadable or built with other settings (then None: rebuilt)."""
+        path = self.index_dir / manifest["index_file"]
+        if manifest.get("index_settings") != construction_settings(self.settings) or not path.is_file():
+            return None
+        try:
+            index = read_index(
+                path, manifest["index_kind"], self.settings, int(manifest["index_rows"]) - int(manifest["rows"])
+            )
+        except (RuntimeError, ValueError) as error:
+            logger.warning("%s: cannot read the stored index (%s); rebuilding it", path, error)
+            return None
+        if index.ntotal != int(manifest["index_rows"]):
+            logger.warning(
+                "%s: %d rows, the manifest says %s; rebuilding it", path, index.ntotal, manifest["index_rows"]
+            )
+            return None
+        return index
+
+
+def _stat_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Every handbook file under ``root`` (as :func:`find_files` lists them) → its (mtime_ns, size).
+
+    ``*.md`` files at any depth, skipping names that start with a dot and not entering symlinked
+    folders; one ``stat`` per file.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    folders = [str(root)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append(entry.path)
+                        elif entry.name.endswith(".md") and entry.is_file():
+                            status = entry.stat()
+                            found[entry.path] = (status.st_mtime_ns, status.st_size)
+                    except OSError:
+                        continue  # deleted while listing
+        except OSError:
+            continue
+    return found
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -23,6 +23,7 @@ This module does not import torch or the embedding stack: it is cheap to import.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -105,6 +106,7 @@ class Handbook:
         return {parsed.path for parsed in self.files if parsed.entry is None}
 
 
+@functools.lru_cache(maxsize=1 << 17)  # the watcher re-checks every question on each change
 def normalize_question(text: str) -> str:
     """Case-, whitespace- and punctuation-insensitive form of a question."""
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())

@@ -18,6 +18,7 @@ _lock = threading.Lock()
 _kb: Any = None  # KnowledgeBase, imported lazily: the engine pulls in torch
 _error: str | None = None
 _loaded_at: float | None = None
+_build: dict[str, Any] | None = None  # what loading did: entries, vectors, index, texts embedded, seconds
 
 
 def handbook_dir() -> Path:
@@ -28,7 +29,7 @@ def handbook_dir() -> Path:
 
 def get_knowledge_base() -> Any:
     """Load (or build) the index once per process and start watching the handbook."""
-    global _kb, _error, _loaded_at
+    global _kb, _error, _loaded_at, _build
     with _lock:
         if _kb is not None:
             return _kb
@@ -36,14 +37,22 @@ def get_knowledge_base() -> Any:
 
         try:
             settings = load_settings()
-            kb = KnowledgeBase(handbook_dir(), settings, Embedder(settings.model, settings.batch_size))
-            kb.build()
+            embedder = Embedder(settings.model, settings.batch_size, threads=settings.embed_threads)
+            kb = KnowledgeBase(handbook_dir(), settings, embedder)
+            report = kb.build()
             kb.embedder.encode(["warm-up"])  # the first query should not pay for the model load
             kb.start_watcher(settings.watch_interval)
         except Exception as exc:
             _error = f"{exc.__class__.__name__}: {exc}"
             raise
         _kb, _error, _loaded_at = kb, None, time.time()
+        _build = {
+            "entries": report.entries,
+            "vectors": report.vectors,
+            "index": report.index_description,
+            "embedded_texts": report.embedded_texts,
+            "seconds": round(report.seconds, 3),
+        }
         return kb
 
 
@@ -56,4 +65,4 @@ def status() -> dict[str, Any]:
     kb = _kb
     if kb is None:
         return {"ready": False, "error": _error}
-    return {"ready": True, "loaded_at": _loaded_at, **kb.status()}
+    return {"ready": True, "loaded_at": _loaded_at, "build": _build, **kb.status()}

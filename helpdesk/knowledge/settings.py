@@ -61,11 +61,23 @@ class Settings:
     sentence_weight: float = 0.5
     # Correct chat typos in queries towards the handbook's words ("traking" → "tracking"); 0 = off.
     spelling_edits: int = 1
-    # Exact search (IndexFlatIP) below this many vectors, HNSW from here on.
+    # Exact search (IndexFlatIP) below approx_index_min_vectors vectors, HNSW from there,
+    # IVF (IndexIVFFlat, nlist = ivf_nlist_factor·√n, nprobe lists searched) from
+    # ivf_index_min_vectors on; chosen with bench/kb_bench.py (helpdesk/knowledge/vector_index.py).
     approx_index_min_vectors: int = 25_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
+    ivf_index_min_vectors: int = 100_000
+    ivf_nlist_factor: float = 4.0
+    ivf_nprobe: int = 96
+    # HNSW cannot delete: replaced rows stay as tombstones until they pass this share of the
+    # index, then the index is rebuilt (after the change is already being served).
+    max_dead_share: float = 0.2
     batch_size: int = 32
+    # torch threads for embedding (0: torch's default, one per core). 1 by default: on a shared
+    # 2-core machine two OpenMP threads that wait on each other stall whenever another process
+    # takes a core (results/kb_bench.md: one query 17 ms on 1 thread, 319 ms on 2 under load).
+    embed_threads: int = 1
     index_dir: Path = Path("var/kb-index")
     watch_interval: float = 2.0
 
@@ -84,10 +96,13 @@ class Settings:
             "approx_index_min_vectors": self.approx_index_min_vectors,
             "hnsw_m": self.hnsw_m,
             "hnsw_ef_search": self.hnsw_ef_search,
+            "ivf_index_min_vectors": self.ivf_index_min_vectors,
+            "ivf_nlist_factor": self.ivf_nlist_factor,
+            "ivf_nprobe": self.ivf_nprobe,
             "batch_size": self.batch_size,
             "watch_interval": self.watch_interval,
         }
-        for name in ("second_hit_weight", "sentence_weight", "centroid_weight"):
+        for name in ("second_hit_weight", "sentence_weight", "centroid_weight", "max_dead_share"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise SettingsError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
         for name in ("spelling_edits", "centroid_questions_only"):
@@ -96,7 +111,7 @@ class Settings:
         for name, value in positive.items():
             if value <= 0:
                 raise SettingsError(f"{name} must be positive, got {value}")
-        for name in ("margin", "question_weight", "answer_weight", "answer_max_chunks"):
+        for name in ("margin", "question_weight", "answer_weight", "answer_max_chunks", "embed_threads"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative, got {getattr(self, name)}")
 
