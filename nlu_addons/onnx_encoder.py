@@ -1,0 +1,124 @@
+"""all-MiniLM-L6-v2 with ONNX Runtime and HF `tokenizers`: word-piece embeddings and sentence embeddings.
+
+No torch and no Rasa here: the Rasa featurizer (`onnx_featurizer`) and the export check both use it.
+
+    .venv-rasa/bin/python -m nlu_addons.onnx_encoder --check var/onnx/all-MiniLM-L6-v2
+
+compares this encoder's sentence embeddings with the sentence-transformers ones the export stored in
+`reference.json` and exits non-zero when they differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MAX_LENGTH = 256  # sentence-transformers' max_seq_length for this model
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One text: its sentence embedding and, for each word piece (special tokens dropped), its embedding and span."""
+
+    sentence: np.ndarray  # (dim,), mean-pooled over the sequence as sentence-transformers does, unit length
+    pieces: np.ndarray  # (n_pieces, dim)
+    offsets: np.ndarray  # (n_pieces, 2) character start, end in the text
+
+    def pooled_onto(self, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Mean of the word pieces overlapping each (start, end) span; zeros for a span no piece reaches."""
+        out = np.zeros((len(spans), self.pieces.shape[1]), dtype=np.float32)
+        if not len(self.pieces):
+            return out
+        starts, ends = self.offsets[:, 0], self.offsets[:, 1]
+        for row, (start, end) in enumerate(spans):
+            hit = (starts < end) & (ends > start)
+            if hit.any():
+                out[row] = self.pieces[hit].mean(axis=0)
+        return out
+
+
+class OnnxEncoder:
+    """Tokenizes with the model's tokenizer.json and runs model.onnx on the CPU, batched by length."""
+
+    def __init__(self, model_dir: Path | str, threads: int = 1, max_length: int = MAX_LENGTH) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model_dir = Path(model_dir)
+        for name in ("model.onnx", "tokenizer.json"):
+            if not (model_dir / name).is_file():
+                raise FileNotFoundError(
+                    f"{model_dir / name} is missing: run `make onnx-model` "
+                    "(.venv/bin/python -m nlu_addons.export_onnx) first"
+                )
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_length)
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(
+            str(model_dir / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self.input_names = {item.name for item in self.session.get_inputs()}
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> list[Encoded]:
+        """Encodes `texts` (any number), grouping texts of similar length into batches."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        results: list[Encoded | None] = [None] * len(texts)
+        for begin in range(0, len(order), batch_size):
+            batch = order[begin : begin + batch_size]
+            width = max(len(encodings[i].ids) for i in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self.input_names})[0]
+            weights = mask[..., None].astype(np.float32)
+            sentences = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            sentences /= np.maximum(np.linalg.norm(sentences, axis=1, keepdims=True), 1e-12)
+            for row, i in enumerate(batch):
+                encoding = encodings[i]
+                n = len(encoding.ids)
+                keep = np.array([not special for special in encoding.special_tokens_mask], dtype=bool)
+                results[i] = Encoded(
+                    sentence=sentences[row].astype(np.float32),
+                    pieces=hidden[row, :n][keep].astype(np.float32),
+                    offsets=np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)[keep],
+                )
+        return [r for r in results if r is not None]
+
+
+def check(model_dir: Path, tolerance: float = 1e-4) -> float:
+    """Max abs difference between this encoder and the export's sentence-transformers reference."""
+    reference = json.loads((model_dir / "reference.json").read_text())
+    encoded = OnnxEncoder(model_dir).encode(reference["sentences"])
+    ours = np.stack([e.sentence for e in encoded])
+    error = float(np.abs(ours - np.asarray(reference["embeddings"], dtype=np.float32)).max())
+    if error > tolerance:
+        raise SystemExit(f"onnx encoder differs from sentence-transformers by {error:.2e} (> {tolerance})")
+    return error
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="check the exported ONNX model against its reference embeddings")
+    parser.add_argument("--check", type=Path, required=True, metavar="MODEL_DIR")
+    args = parser.parse_args(argv)
+    print(f"onnx encoder: max abs error vs sentence-transformers {check(args.check):.1e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
