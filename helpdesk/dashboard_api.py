@@ -23,9 +23,7 @@ from helpdesk.agent_api import PREFIX, agent_of, require
 from helpdesk.config import Settings
 from helpdesk.metrics import (
     CSV_HEADER,
-    DateRange,
     Filters,
-    RangeError,
     agent_directory,
     agent_order,
     csv_rows,
@@ -35,6 +33,7 @@ from helpdesk.metrics import (
     report,
 )
 from helpdesk.models import Agent, utcnow
+from helpdesk.periods import DateRange, RangeError
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGE = "/agent/dashboard"

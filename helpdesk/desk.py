@@ -93,6 +93,15 @@ def entities_of(messages: Iterable[Message]) -> list[dict[str, Any]]:
     return found
 
 
+async def agent_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of the agents with these ids (None ignored)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Agent.id, Agent.display_name).where(Agent.id.in_(wanted)))
+    return {agent_id: name for agent_id, name in rows.all()}
+
+
 @dataclass
 class Desk:
     sessions: async_sessionmaker
@@ -116,7 +125,7 @@ class Desk:
             query = query.where(Conversation.assigned_agent_id == agent.id)
         async with self.sessions() as session:
             conversations = list(await session.scalars(query.order_by(Conversation.updated_at.desc())))
-            names = await self._names(session, [c.assigned_agent_id for c in conversations])
+            names = await agent_names(session, [c.assigned_agent_id for c in conversations])
             chats = []
             for conversation in conversations:
                 last = await session.scalar(
@@ -136,14 +145,6 @@ class Desk:
                     }
                 )
             return chats
-
-    @staticmethod
-    async def _names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
-        wanted = {i for i in ids if i is not None}
-        if not wanted:
-            return {}
-        rows = await session.execute(select(Agent.id, Agent.display_name).where(Agent.id.in_(wanted)))
-        return {agent_id: name for agent_id, name in rows.all()}
 
     @staticmethod
     async def _reason(session: AsyncSession, conversation_id: str) -> str | None:
@@ -184,7 +185,7 @@ class Desk:
                 )
             )
             assignment = await self._open_assignment(session, conversation_id)
-            names = await self._names(
+            names = await agent_names(
                 session, [m.agent_id for m in messages] + [n.agent_id for n in notes] + [conversation.assigned_agent_id]
             )
         waited_until = assignment.assigned_at if assignment is not None else None

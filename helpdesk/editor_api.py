@@ -20,7 +20,8 @@ from helpdesk.agent_api import PREFIX, agent_of, body_of, require
 from helpdesk.desk import DeskError
 from helpdesk.knowledge.runtime import handbook_dir
 from helpdesk.models import Agent
-from helpdesk.unanswered import EXAMPLES, ReportError, build_report, draft_for, parse_period
+from helpdesk.periods import DateRange, RangeError
+from helpdesk.unanswered import DEFAULT_DAYS, EXAMPLES, build_report, draft_for
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGE_ASSETS = {
@@ -42,8 +43,10 @@ def install_editor_api(app: Sanic, page_headers: dict[str, str]) -> None:
     async def report(request: Request) -> HTTPResponse:
         require(may_read_report(agent_of(request)), "the unanswered-questions report is for editors and supervisors")
         try:
-            period = parse_period(request.args.get("from"), request.args.get("to"), request.args.get("tz"))
-        except ReportError as exc:
+            period = DateRange.parse(
+                request.args.get("from"), request.args.get("to"), request.args.get("tz"), default_days=DEFAULT_DAYS
+            )
+        except RangeError as exc:
             raise DeskError(400, str(exc)) from exc
         async with app.ctx.sessions() as session:
             return json_response(await build_report(session, app.ctx.knowledge, period))

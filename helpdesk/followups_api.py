@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.agent_api import PREFIX, agent_of, body_of
 from helpdesk.config import Settings
-from helpdesk.desk import DeskError, clean_text, iso
+from helpdesk.desk import DeskError, agent_names, clean_text, iso
 from helpdesk.followups import STATUSES, announce, sweep_forever
 from helpdesk.models import FOLLOW_UP_DONE, FOLLOW_UP_OPEN, Agent, FollowUp, FollowUpComment, Message, Rating, utcnow
 from helpdesk.realtime import Hub
@@ -44,14 +44,6 @@ class FollowUps:
         if follow_up is None or not may_see(agent, follow_up):  # another agent's task does not exist for them
             raise DeskError(404, "no such follow-up")
         return follow_up
-
-    @staticmethod
-    async def _names(session: AsyncSession, ids: list[int | None]) -> dict[int, str]:
-        wanted = {i for i in ids if i is not None}
-        if not wanted:
-            return {}
-        rows = await session.execute(select(Agent.id, Agent.display_name).where(Agent.id.in_(wanted)))
-        return {agent_id: name for agent_id, name in rows.all()}
 
     @staticmethod
     def _json(follow_up: FollowUp, names: dict[int, str], comments: int) -> dict[str, Any]:
@@ -86,7 +78,7 @@ class FollowUps:
                 .group_by(FollowUpComment.follow_up_id)
             )
             counts: dict[int, int] = {follow_up_id: count for follow_up_id, count in counted.all()}
-            names = await self._names(session, [f.assignee_id for f in rows] + [f.done_by for f in rows])
+            names = await agent_names(session, [f.assignee_id for f in rows] + [f.done_by for f in rows])
         rows.sort(key=lambda f: (f.status != FOLLOW_UP_OPEN, f.id if f.status == FOLLOW_UP_OPEN else -f.id))
         return [self._json(f, names, counts.get(f.id, 0)) for f in rows]
 
@@ -115,7 +107,7 @@ class FollowUps:
                 .order_by(Rating.id.desc())
                 .limit(1)
             )
-            names = await self._names(
+            names = await agent_names(
                 session,
                 [follow_up.assignee_id, follow_up.done_by]
                 + [c.agent_id for c in comments]

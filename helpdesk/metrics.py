@@ -41,9 +41,8 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,6 +58,7 @@ from helpdesk.models import (
     Rating,
     aware,
 )
+from helpdesk.periods import DateRange
 
 IDLE_MINUTES = 30
 REOPEN_HOURS = 24
@@ -66,62 +66,6 @@ GOODBYE_INTENT = "goodbye"
 NO_INTENT = "(none)"
 SCORES = (1, 2, 3, 4, 5)
 LOW_SCORES = (1, 2)
-
-
-class RangeError(ValueError):
-    """A date range or time zone the dashboard cannot use."""
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """Whole days [first, last] (inclusive, as the dashboard shows them) in a time zone."""
-
-    first: date
-    last: date
-    tz: ZoneInfo
-
-    MAX_DAYS = 366
-
-    @classmethod
-    def parse(cls, first: str | None, last: str | None, tz: str | None, today: date | None = None) -> DateRange:
-        """From the dashboard's query: ISO dates (default: the last 7 days to today) and an IANA zone (UTC)."""
-        try:
-            zone = ZoneInfo(tz or "UTC")
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise RangeError(f"unknown time zone {tz!r}: use an IANA name such as Europe/Amsterdam") from exc
-        today = today or datetime.now(zone).date()
-        try:
-            end = date.fromisoformat(last) if last else today
-            start = date.fromisoformat(first) if first else end - timedelta(days=6)
-        except ValueError as exc:
-            raise RangeError("from and to must be dates like 2026-01-31") from exc
-        if start > end:
-            raise RangeError("from must not be after to")
-        if (end - start).days >= cls.MAX_DAYS:
-            raise RangeError(f"the range may cover at most {cls.MAX_DAYS} days")
-        return cls(start, end, zone)
-
-    @property
-    def start(self) -> datetime:
-        """The first day's midnight in the zone, as UTC."""
-        return datetime.combine(self.first, datetime.min.time(), self.tz).astimezone(UTC)
-
-    @property
-    def end(self) -> datetime:
-        """Midnight after the last day in the zone, as UTC (exclusive)."""
-        return datetime.combine(self.last + timedelta(days=1), datetime.min.time(), self.tz).astimezone(UTC)
-
-    def days(self) -> list[date]:
-        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "from": self.first.isoformat(),
-            "to": self.last.isoformat(),
-            "tz": self.tz.key,
-            "start_utc": self.start.isoformat(),
-            "end_utc": self.end.isoformat(),
-        }
 
 
 @dataclass(frozen=True)

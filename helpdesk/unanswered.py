@@ -28,10 +28,9 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from sqlalchemy import select
@@ -41,6 +40,7 @@ from helpdesk.context import KnowledgeClient
 from helpdesk.knowledge.clusters import MAX_TEXTS
 from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path
 from helpdesk.models import Handoff, Message, aware
+from helpdesk.periods import DateRange
 
 ANSWERED, SUGGESTED, OTHER = "answered", "suggested", "other"
 UNANSWERED_HANDOFFS = ("low_confidence", "failed_turns")
@@ -48,7 +48,6 @@ FAQ_PATH = (ANSWERED, SUGGESTED, *UNANSWERED_HANDOFFS)
 REJECTED = "suggestions_rejected"
 REQUEST_HUMAN = "/request_human"
 EXAMPLES = 5
-MAX_DAYS = 366
 DEFAULT_DAYS = 30
 REPLY_WINDOW = timedelta(hours=1)  # a turn's replies and handoff are stored within this of the question
 ID_CHUNK = 500
@@ -63,58 +62,10 @@ thanks thank get got have has had any some just also theres dont cant
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())  # left out of drafted entry ids
 
 
-class ReportError(ValueError):
-    """A bad request for the report (an HTTP 400)."""
-
-
 def mask(text: str) -> str:
     """The customer's words without e-mail addresses or long numbers (order, phone, card numbers)."""
     text = EMAIL.sub("[e-mail]", " ".join(text.split()))
     return LONG_NUMBER.sub(lambda m: "[number]" if sum(c.isdigit() for c in m.group()) >= 5 else m.group(), text)
-
-
-# ---- date range -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date  # inclusive, in `zone`
-    last: date  # inclusive
-    zone: ZoneInfo
-
-    @property
-    def start(self) -> datetime:
-        """The first day's midnight in the zone, as UTC (what the database stores)."""
-        return datetime.combine(self.first, time(), self.zone).astimezone(UTC)
-
-    @property
-    def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(), self.zone).astimezone(UTC)
-
-    def days(self) -> list[date]:
-        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
-
-    def day_of(self, moment: datetime) -> date:
-        return aware(moment).astimezone(self.zone).date()
-
-
-def parse_period(first: str | None, last: str | None, zone: str | None, today: date | None = None) -> Period:
-    """Inclusive dates (YYYY-MM-DD) in an IANA time zone; default: the last 30 days in UTC."""
-    try:
-        tz = ZoneInfo(zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ReportError(f"unknown time zone {zone!r}: use an IANA name like Europe/Amsterdam") from exc
-    today = today or datetime.now(tz).date()
-    try:
-        to_day = date.fromisoformat(last) if last else today
-        from_day = date.fromisoformat(first) if first else to_day - timedelta(days=DEFAULT_DAYS - 1)
-    except ValueError as exc:
-        raise ReportError("from and to must be dates like 2026-11-28") from exc
-    if from_day > to_day:
-        raise ReportError("from must not be after to")
-    if (to_day - from_day).days + 1 > MAX_DAYS:
-        raise ReportError(f"the range may cover at most {MAX_DAYS} days")
-    return Period(from_day, to_day, tz)
 
 
 # ---- turns and their outcomes -------------------------------------------------------------------
@@ -186,7 +137,7 @@ def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[T
     return turns
 
 
-async def load_turns(session: AsyncSession, period: Period) -> list[Turn]:
+async def load_turns(session: AsyncSession, period: DateRange) -> list[Turn]:
     """Every question to the bot asked in the period, with its outcome."""
     conversation_ids = list(
         await session.scalars(
@@ -231,7 +182,7 @@ async def load_turns(session: AsyncSession, period: Period) -> list[Turn]:
     return turns
 
 
-def coverage(turns: Iterable[Turn], period: Period) -> list[dict[str, Any]]:
+def coverage(turns: Iterable[Turn], period: DateRange) -> list[dict[str, Any]]:
     """Per day: FAQ-path questions, how many were answered from the handbook, and the share."""
     asked: Counter[date] = Counter()
     answered: Counter[date] = Counter()
@@ -277,7 +228,7 @@ def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
     return sorted(found.values(), key=lambda q: (-q.count, q.text))
 
 
-async def build_report(session: AsyncSession, knowledge: KnowledgeClient, period: Period) -> dict[str, Any]:
+async def build_report(session: AsyncSession, knowledge: KnowledgeClient, period: DateRange) -> dict[str, Any]:
     turns = await load_turns(session, period)
     questions = distinct_questions(turns)
     clustered = questions[:MAX_TEXTS]
@@ -304,7 +255,7 @@ async def build_report(session: AsyncSession, knowledge: KnowledgeClient, period
     return {
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
-        "tz": period.zone.key,
+        "tz": period.tz.key,
         "questions": len(turns),
         "faq_questions": len(faq_path),
         "answered": sum(t.outcome == ANSWERED for t in faq_path),

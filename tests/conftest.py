@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from agent_support import Console
 from playwright.sync_api import Browser
 
 from helpdesk.config import PROJECT_ROOT
@@ -259,6 +260,22 @@ def agent_accounts(stack: Stack) -> dict[str, AgentLogin]:
     """Agents in the running stack's database: ava (team orders), ben (team returns), sue (supervisor),
     cap (at most one chat at a time)."""
     return add_agent_accounts(stack.env["DATABASE_URL"], TEST_AGENTS)
+
+
+@pytest.fixture()
+def console_for(helpdesk_url: str) -> Iterator[Callable[[AgentLogin], Console]]:
+    """Log an account into the console of the running stack (API client); every console closes after the test."""
+    consoles: list[Console] = []
+
+    def log_in(account: AgentLogin) -> Console:
+        console = Console(helpdesk_url)
+        assert console.login(account.username, account.password).status_code == 200
+        consoles.append(console)
+        return console
+
+    yield log_in
+    for console in consoles:
+        console.close()
 
 
 CHROMIUM_ARGS = [

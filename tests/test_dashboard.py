@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -33,20 +33,12 @@ def dash_accounts(stack: Stack) -> dict[str, AgentLogin]:
 
 @pytest.fixture()
 def login(
-    helpdesk_url: str, agent_accounts: dict[str, AgentLogin], dash_accounts: dict[str, AgentLogin]
-) -> Iterator[Callable[[str], Console]]:
-    consoles: list[Console] = []
+    console_for: Callable[[AgentLogin], Console],
+    agent_accounts: dict[str, AgentLogin],
+    dash_accounts: dict[str, AgentLogin],
+) -> Callable[[str], Console]:
     accounts = {**agent_accounts, **dash_accounts}
-
-    def log_in(username: str) -> Console:
-        console = Console(helpdesk_url)
-        assert console.login(username, accounts[username].password).status_code == 200
-        consoles.append(console)
-        return console
-
-    yield log_in
-    for console in consoles:
-        console.close()
+    return lambda username: console_for(accounts[username])
 
 
 def today() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,20 +31,10 @@ def editor_account(stack: Stack) -> AgentLogin:
 
 @pytest.fixture()
 def login(
-    helpdesk_url: str, agent_accounts: dict[str, AgentLogin], editor_account: AgentLogin
-) -> Iterator[Callable[[str], Console]]:
-    consoles: list[Console] = []
+    console_for: Callable[[AgentLogin], Console], agent_accounts: dict[str, AgentLogin], editor_account: AgentLogin
+) -> Callable[[str], Console]:
     accounts = {**agent_accounts, EDITOR: editor_account}
-
-    def log_in(username: str) -> Console:
-        console = Console(helpdesk_url)
-        assert console.login(username, accounts[username].password).status_code == 200
-        consoles.append(console)
-        return console
-
-    yield log_in
-    for console in consoles:
-        console.close()
+    return lambda username: console_for(accounts[username])
 
 
 def resolved_by(console: Console, client: httpx.Client) -> str:

@@ -27,7 +27,7 @@ import pytest
 from conftest import POSTGRES_ADMIN_URL
 
 from helpdesk.database import create_engine, migrate, session_factory
-from helpdesk.metrics import DateRange, Filters, RangeError, agent_directory, csv_rows, load_episodes, report
+from helpdesk.metrics import Filters, agent_directory, csv_rows, load_episodes, report
 from helpdesk.models import (
     Agent,
     Assignment,
@@ -37,6 +37,7 @@ from helpdesk.models import (
     Message,
     Rating,
 )
+from helpdesk.periods import DateRange, RangeError
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 SLA = 120

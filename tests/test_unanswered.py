@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,9 @@ from conftest import AgentLogin, add_agent_accounts
 from helpdesk.knowledge.clusters import adjusted_rand_index, labels_of, load_groups
 from helpdesk.knowledge.handbook import ID_PATTERN, load_handbook
 from helpdesk.models import Handoff, Message
+from helpdesk.periods import DateRange
 from helpdesk.stack import Stack
-from helpdesk.unanswered import Period, coverage, mask, parse_period, turns_of
+from helpdesk.unanswered import coverage, mask, turns_of
 
 EDITOR = "edi"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,20 +48,10 @@ def editor_account(stack: Stack) -> AgentLogin:
 
 @pytest.fixture()
 def login(
-    helpdesk_url: str, agent_accounts: dict[str, AgentLogin], editor_account: AgentLogin
-) -> Iterator[Callable[[str], Console]]:
-    consoles: list[Console] = []
+    console_for: Callable[[AgentLogin], Console], agent_accounts: dict[str, AgentLogin], editor_account: AgentLogin
+) -> Callable[[str], Console]:
     accounts = {**agent_accounts, EDITOR: editor_account}
-
-    def log_in(username: str) -> Console:
-        console = Console(helpdesk_url)
-        assert console.login(username, accounts[username].password).status_code == 200
-        consoles.append(console)
-        return console
-
-    yield log_in
-    for console in consoles:
-        console.close()
+    return lambda username: console_for(accounts[username])
 
 
 def cluster(stack: Stack, texts: list[str]) -> httpx.Response:
@@ -241,14 +232,14 @@ def test_turn_outcomes_and_coverage_days_in_a_time_zone() -> None:
         ("do you rent sofas", "low_confidence", True),
         ("hi", "other", False),
     ]
-    period = Period(date(2026, 3, 1), date(2026, 3, 2), ZoneInfo("Europe/Amsterdam"))
+    period = DateRange(date(2026, 3, 1), date(2026, 3, 2), ZoneInfo("Europe/Amsterdam"))
     assert coverage(turns, period) == [
         {"date": "2026-03-01", "questions": 2, "answered": 1, "share": 0.5},
         {"date": "2026-03-02", "questions": 1, "answered": 0, "share": 0.0},
     ]
-    utc = Period(date(2026, 3, 1), date(2026, 3, 1), ZoneInfo("UTC"))
+    utc = DateRange(date(2026, 3, 1), date(2026, 3, 1), ZoneInfo("UTC"))
     assert coverage(turns, utc) == [{"date": "2026-03-01", "questions": 3, "answered": 1, "share": 0.3333}]
-    assert parse_period("2026-03-01", "2026-03-01", "Europe/Amsterdam").start == datetime(
+    assert DateRange.parse("2026-03-01", "2026-03-01", "Europe/Amsterdam").start == datetime(
         2026, 2, 28, 23, 0, tzinfo=UTC
     )
 
