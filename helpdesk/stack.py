@@ -199,6 +199,22 @@ def _pump(name: str, process: subprocess.Popen[bytes]) -> None:
         sys.stdout.flush()
 
 
+def away_notice() -> str:
+    """A line for `make run` when the support team is out of hours now (handoffs then offer leaving a message)."""
+    from helpdesk.business_hours import load_schedule
+    from helpdesk.config import business_hours_file_from_env
+
+    path = business_hours_file_from_env()
+    status = load_schedule(path).status()
+    if status.open:
+        return ""
+    back = f"back {status.back}" if status.back else "no opening hours scheduled"
+    return (
+        f"  The support team is away now ({path}: {back}); handoffs offer leaving a message.\n"
+        "  `BUSINESS_HOURS=off make run` demos live handoffs at any hour.\n"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Rasa, the action webhook and the helpdesk together.")
     parser.add_argument("--timeout", type=float, default=300.0)
@@ -219,12 +235,15 @@ def main(argv: list[str] | None = None) -> int:
             f"\n  Ready in {time.monotonic() - started:.0f} s.\n"
             f"  Demo shop with the chat widget: {stack.url}/\n"
             f"  Agent console:                  {stack.url}/agent\n"
+            f"  Support dashboard:              {stack.url}/agent/dashboard   (supervisors, admins)\n"
+            f"  Unanswered questions:           {stack.url}/agent/unanswered  (editors, supervisors, admins)\n"
             f"  Chat API:                       {stack.url}/api/chat\n"
             f"  Health:                         {stack.url}/healthz\n"
             f"  Rasa: http://127.0.0.1:{stack.ports.rasa}   actions: http://127.0.0.1:{stack.ports.actions}\n"
             "  Press Ctrl-C to stop everything.\n",
             flush=True,
         )
+        print(away_notice(), end="", flush=True)
         while not stopping.is_set():
             if dead := stack.exited():
                 print(f"{', '.join(dead)} stopped unexpectedly; shutting down", file=sys.stderr)
