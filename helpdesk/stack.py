@@ -34,6 +34,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def port_taken(port: int) -> bool:
+    """Something already listens on 127.0.0.1:`port` (another `make run`, say)."""
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 @dataclass
 class Ports:
     helpdesk: int = 8080
@@ -161,6 +167,13 @@ class Stack:
     def start(self) -> None:
         if not self.model.exists():
             raise SystemExit(f"no trained model at {self.model}: run `make train` first")
+        ports = {"actions": ("ACTION_PORT", self.ports.actions), "rasa": ("RASA_PORT", self.ports.rasa)}
+        ports["helpdesk"] = ("HELPDESK_PORT", self.ports.helpdesk)
+        for name, (variable, port) in ports.items():
+            if port_taken(port):
+                raise SystemExit(
+                    f"port {port} for the {name} is already in use (another `make run`?): stop it, or set {variable}"
+                )
         for name in ("actions", "rasa", "helpdesk"):
             self.start_service(name)
 
