@@ -65,7 +65,13 @@ CONSOLE_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-cache",
 }
-CONSOLE_ASSETS = {"agent.js": "application/javascript; charset=utf-8", "agent.css": "text/css; charset=utf-8"}
+# the console's pages (agent console, supervisors' dashboard, editors' report) and their files, all under /agent
+CONSOLE_PAGES = {"": "agent.html", "/dashboard": "dashboard.html", "/unanswered": "unanswered.html"}
+CONSOLE_ASSETS = frozenset(
+    {"agent.js", "agent.css", "dashboard.js", "dashboard.css", "unanswered.js", "unanswered.css"}
+    | {"vendor/chart.umd.min.js"}
+)
+ASSET_TYPES = {".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 MAX_COMMENT_CHARS = 1000
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -219,8 +225,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
 
     install_agent_api(app, settings)
     install_sockets(app, settings, read_limit)
-    install_dashboard(app, settings, CONSOLE_HEADERS)
-    install_editor_api(app, CONSOLE_HEADERS)
+    install_dashboard(app, settings)
+    install_editor_api(app)
     install_followups_api(app, settings)
 
     def limited(
@@ -369,15 +375,18 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
     async def shop(request: Request) -> HTTPResponse:
         return await file(STATIC / "shop.html", headers=CSP_HEADERS)
 
-    @app.get("/agent")
-    async def console(request: Request) -> HTTPResponse:
-        return await file(STATIC / "agent.html", headers=CONSOLE_HEADERS)
+    for suffix, page in CONSOLE_PAGES.items():
 
-    @app.get("/agent/<asset:str>")
+        async def console_page(request: Request, page: str = page) -> HTTPResponse:
+            return await file(STATIC / page, headers=CONSOLE_HEADERS)
+
+        app.add_route(console_page, f"/agent{suffix}", methods=["GET"], name=f"console_{page.removesuffix('.html')}")
+
+    @app.get("/agent/<asset:path>")
     async def console_asset(request: Request, asset: str) -> HTTPResponse:
         if asset not in CONSOLE_ASSETS:
             return error("not found", 404)
-        return await file(STATIC / asset, mime_type=CONSOLE_ASSETS[asset], headers=CONSOLE_HEADERS)
+        return await file(STATIC / asset, mime_type=ASSET_TYPES[Path(asset).suffix], headers=CONSOLE_HEADERS)
 
     @app.get("/widget.js")
     async def widget(request: Request) -> HTTPResponse:

@@ -1,5 +1,5 @@
-"""The supervisors' KPI dashboard: the page at /agent/dashboard (with its vendored chart library) and its
-API under /api/agent/metrics (JSON), /api/agent/metrics.csv and /api/agent/metrics/live.
+"""The supervisors' KPI dashboard API (its page, /agent/dashboard, is served by app.py with the console's pages):
+/api/agent/metrics (JSON), /api/agent/metrics.csv and /api/agent/metrics/live.
 
 The app-wide session guard in agent_api answers 401 without a session; here, anyone but a supervisor or
 an admin gets 403. The figures come from helpdesk/metrics.py.
@@ -12,11 +12,10 @@ import csv
 import io
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, file
+from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.agent_api import PREFIX, agent_of, require
@@ -35,13 +34,6 @@ from helpdesk.metrics import (
 from helpdesk.models import Agent, utcnow
 from helpdesk.periods import DateRange, RangeError
 
-STATIC = Path(__file__).resolve().parent / "static"
-PAGE = "/agent/dashboard"
-ASSETS = {
-    "/agent/dashboard.js": ("dashboard.js", "application/javascript; charset=utf-8"),
-    "/agent/dashboard.css": ("dashboard.css", "text/css; charset=utf-8"),
-    "/agent/vendor/chart.umd.min.js": ("vendor/chart.umd.min.js", "application/javascript; charset=utf-8"),
-}
 FILTER_CHARS = 64
 
 
@@ -100,7 +92,7 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def install_dashboard(app: Sanic, settings: Settings, page_headers: Mapping[str, str]) -> None:
+def install_dashboard(app: Sanic, settings: Settings) -> None:
     activity = RecentActivity()
 
     @app.on_request
@@ -176,14 +168,3 @@ def install_dashboard(app: Sanic, settings: Settings, page_headers: Mapping[str,
         return json_response(await live())
 
     app.blueprint(bp)
-
-    @app.get(PAGE)
-    async def dashboard_page(request: Request) -> HTTPResponse:
-        return await file(STATIC / "dashboard.html", headers=dict(page_headers))
-
-    for path, (name, mime) in ASSETS.items():
-
-        async def asset(request: Request, _name: str = name, _mime: str = mime) -> HTTPResponse:
-            return await file(STATIC / _name, mime_type=_mime, headers=dict(page_headers))
-
-        app.add_route(asset, path, methods=["GET"], name=f"dashboard_asset_{name.replace('/', '_').replace('.', '_')}")

@@ -1,6 +1,6 @@
 """The unanswered-questions report for handbook editors (rules: helpdesk/unanswered.py).
 
-    GET  /agent/unanswered                              the page (unanswered.html/.js/.css)
+    GET  /agent/unanswered                              the page (served by app.py with the console's pages)
     GET  /api/agent/unanswered?from=&to=&tz=            clusters of unanswered questions + coverage per day
     POST /api/agent/unanswered/draft                    {"examples": [...], "closest_id"?} → a handbook file draft
 
@@ -10,10 +10,8 @@ editors to these paths). Drafts are only shown: nothing is ever written into the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, file
+from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.agent_api import PREFIX, agent_of, body_of, require
@@ -23,11 +21,6 @@ from helpdesk.models import Agent
 from helpdesk.periods import DateRange, RangeError
 from helpdesk.unanswered import DEFAULT_DAYS, EXAMPLES, build_report, draft_for
 
-STATIC = Path(__file__).resolve().parent / "static"
-PAGE_ASSETS = {
-    "unanswered.js": "application/javascript; charset=utf-8",
-    "unanswered.css": "text/css; charset=utf-8",
-}
 MAX_EXAMPLE_CHARS = 2000
 
 
@@ -35,8 +28,7 @@ def may_read_report(agent: Agent) -> bool:
     return agent.is_editor or agent.can_supervise
 
 
-def install_editor_api(app: Sanic, page_headers: dict[str, str]) -> None:
-    """`page_headers`: the console's security headers (CSP, nosniff, ...), for the page and its assets."""
+def install_editor_api(app: Sanic) -> None:
     bp = Blueprint("editor_api", url_prefix=f"{PREFIX}/unanswered")
 
     @bp.get("")
@@ -68,14 +60,3 @@ def install_editor_api(app: Sanic, page_headers: dict[str, str]) -> None:
         return json_response(made.to_json())
 
     app.blueprint(bp)
-
-    async def page(request: Request) -> HTTPResponse:
-        return await file(STATIC / "unanswered.html", headers=page_headers)
-
-    app.add_route(page, "/agent/unanswered", name="unanswered_page")
-    for asset, mime in PAGE_ASSETS.items():
-
-        async def serve(request: Request, asset: str = asset, mime: str = mime) -> HTTPResponse:
-            return await file(STATIC / asset, mime_type=mime, headers=page_headers)
-
-        app.add_route(serve, f"/agent/{asset}", name=f"asset_{asset.replace('.', '_')}")
