@@ -102,8 +102,8 @@ class Stack:
                     str(rasa),
                     "run",
                     "--enable-api",
-                    "--auth-token",
-                    self.env["RASA_TOKEN"],
+                    # one argument: a random token may start with "-", which argparse would take for an option
+                    f"--auth-token={self.env['RASA_TOKEN']}",
                     "-i",
                     "127.0.0.1",
                     "-p",
