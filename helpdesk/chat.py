@@ -302,10 +302,10 @@ class ChatService:
             except BotUnavailable as exc:
                 log.error("conversation %s: bot unavailable: %s", conversation.id, exc)
                 raise BotDown(conversation.id, str(exc)) from exc
+            if turn.handoff is not None and not (hours := self.hours.status()).open:
+                turn.replies.append({"text": away_text(hours), "buttons": []})  # stored with the turn
             async with self.locks(conversation.id):
                 await self._store_turn(session, conversation, customer_message, turn)
-            if turn.handoff is not None and not (hours := self.hours.status()).open:
-                turn.replies.append(await self._say(conversation.id, away_text(hours)))
             if turn.handoff is not None:
                 await self.queue.changed()
                 self.background.spawn(self._after_handoff(conversation.id), f"context of {conversation.id}")
@@ -354,18 +354,6 @@ class ChatService:
             await self.announce(conversation, message)
         if turn.handoff is not None:
             await self.events.mode(conversation.id, conversation.mode, None)
-
-    async def _say(self, conversation_id: str, text: str) -> dict[str, Any]:
-        """Store and announce a message from the bot; the reply as the chat API returns it."""
-        async with self.sessions() as session, self.locks(conversation_id):
-            conversation = await session.get(Conversation, conversation_id)
-            if conversation is None:
-                raise ConversationNotFound(conversation_id)
-            message = Message(conversation_id=conversation_id, sender="bot", text=text)
-            session.add(message)
-            await session.commit()
-            await self.announce(conversation, message)
-        return {"text": text, "buttons": []}
 
     async def leave_message(self, conversation_id: str, left: LeftMessage) -> tuple[str, list[dict[str, Any]]]:
         """Store a message for the team (out of business hours): the conversation is, or becomes, queued and
