@@ -68,7 +68,7 @@ CONSOLE_HEADERS = {
 # the console's pages (agent console, supervisors' dashboard, editors' report) and their files, all under /agent
 CONSOLE_PAGES = {"": "agent.html", "/dashboard": "dashboard.html", "/unanswered": "unanswered.html"}
 CONSOLE_ASSETS = frozenset(
-    {"agent.js", "agent.css", "dashboard.js", "dashboard.css", "unanswered.js", "unanswered.css"}
+    {"console-common.js", "agent.js", "agent.css", "dashboard.js", "dashboard.css", "unanswered.js", "unanswered.css"}
     | {"vendor/chart.umd.min.js"}
 )
 ASSET_TYPES = {".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}

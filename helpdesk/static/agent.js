@@ -4,16 +4,9 @@
 (function () {
   "use strict";
 
-  const API = "/api/agent";
   const TYPING_SEND_MS = 1500;
   const CUSTOMER_TYPING_MS = 4000;
-  const $ = (id) => document.getElementById(id);
-  const el = (tag, cls, text) => {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = String(text);
-    return e;
-  };
+  const { API, $, el, request, errorText } = window.ConsoleCommon;
 
   const state = {
     me: null,
@@ -40,24 +33,10 @@
 
   // ---- HTTP -----------------------------------------------------------------------------
   async function api(method, path, body) {
-    const opts = { method, credentials: "same-origin", cache: "no-store", headers: {} };
-    if (body !== undefined) {
-      opts.headers["Content-Type"] = "application/json";
-      opts.body = JSON.stringify(body);
-    }
-    if (method !== "GET") opts.headers["X-CSRF-Token"] = state.csrf;
-    let res;
-    try {
-      res = await fetch(API + path, opts);
-    } catch (e) {
-      return { res: null, data: { error: "The helpdesk cannot be reached. Check your connection." } };
-    }
-    let data = null;
-    try { data = await res.json(); } catch (e) { data = null; }
-    if (res.status === 401 && path !== "/login") showLogin();
-    return { res, data };
+    const r = await request(method, path, body, state.csrf);
+    if (r.res && r.res.status === 401 && path !== "/login") showLogin();
+    return r;
   }
-  const errorText = (r, fallback) => (r.data && typeof r.data.error === "string" ? r.data.error : fallback);
   function showError(text) {
     $("action-error").textContent = text || "";
   }

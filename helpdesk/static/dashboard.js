@@ -4,15 +4,8 @@
 (function () {
   "use strict";
 
-  const API = "/api/agent";
   const LIVE_MS = 5000;
-  const $ = (id) => document.getElementById(id);
-  const el = (tag, cls, text) => {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = String(text);
-    return e;
-  };
+  const { API, $, el, request, isoDay } = window.ConsoleCommon;
   const ZONES = ["UTC", "Europe/Amsterdam", "Europe/London", "Europe/Berlin", "America/New_York",
     "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"];
   const REASONS = {
@@ -43,21 +36,10 @@
   }
   const numOr = (x, digits) => (x == null ? "–" : Number(x).toFixed(digits));
   const reasonText = (r) => REASONS[r] || r;
-  function isoDay(d) {
-    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
-  }
-
   // ---- HTTP -----------------------------------------------------------------------------------
   async function getJson(path) {
-    let res;
-    try {
-      res = await fetch(API + path, { credentials: "same-origin", cache: "no-store" });
-    } catch (e) {
-      return { status: 0, data: { error: "The helpdesk cannot be reached." } };
-    }
-    let data = null;
-    try { data = await res.json(); } catch (e) { data = null; }
-    return { status: res.status, data };
+    const r = await request("GET", path);
+    return { status: r.res ? r.res.status : 0, data: r.data };
   }
   function deny(text) {
     stopLive();

@@ -3,15 +3,8 @@
 (function () {
   "use strict";
 
-  const API = "/api/agent";
   const SVG = "http://www.w3.org/2000/svg";
-  const $ = (id) => document.getElementById(id);
-  const el = (tag, cls, text) => {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = String(text);
-    return e;
-  };
+  const { $, el, request, errorText, isoDay } = window.ConsoleCommon;
   const svg = (tag, attrs) => {
     const e = document.createElementNS(SVG, tag);
     for (const k of Object.keys(attrs || {})) e.setAttribute(k, String(attrs[k]));
@@ -20,29 +13,7 @@
   const pct = (x) => (x == null ? "–" : Math.round(Number(x) * 100) + "%");
   const state = { csrf: "", me: null, downloadUrl: null };
 
-  async function api(method, path, body) {
-    const opts = { method, credentials: "same-origin", cache: "no-store", headers: {} };
-    if (body !== undefined) {
-      opts.headers["Content-Type"] = "application/json";
-      opts.body = JSON.stringify(body);
-    }
-    if (method !== "GET") opts.headers["X-CSRF-Token"] = state.csrf;
-    let res = null;
-    let data = null;
-    try {
-      res = await fetch(API + path, opts);
-      data = await res.json();
-    } catch (e) {
-      data = data || { error: "The helpdesk cannot be reached." };
-    }
-    return { res, data };
-  }
-  const errorText = (r, fallback) => (r.data && typeof r.data.error === "string" ? r.data.error : fallback);
-
-  function isoDay(d) {
-    const z = new Date(d.getTime() - d.getTimezoneOffset() * 60000);
-    return z.toISOString().slice(0, 10);
-  }
+  const api = (method, path, body) => request(method, path, body, state.csrf);
 
   // ---- the report ------------------------------------------------------------------------
   async function load(ev) {
