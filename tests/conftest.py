@@ -223,6 +223,17 @@ class ClosedHelpdesk:
     next_open: datetime
     agent: AgentLogin
 
+    def stored(self, conversation_id: str) -> sqlite3.Row:
+        """The conversation's row as stored: mode, left_message_at, offline_contact."""
+        connection = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        connection.row_factory = sqlite3.Row
+        try:
+            return connection.execute(
+                "SELECT mode, left_message_at, offline_contact FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+        finally:
+            connection.close()
+
 
 @pytest.fixture(scope="session")
 def closed_helpdesk(stack: Stack) -> Iterator[ClosedHelpdesk]:

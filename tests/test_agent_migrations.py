@@ -3,7 +3,6 @@ downgrade and upgrade again, and the helpdesk on PostgreSQL serving the agent si
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import POSTGRES_ADMIN_URL, add_agent_accounts
+from conftest import add_agent_accounts, postgres_database
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, create_engine, inspect
 
 from helpdesk.database import alembic_config, current_revision, migrate, sync_url
@@ -39,14 +38,8 @@ def schema_differences(url: str) -> list:
 
 @pytest.fixture()
 def postgres_url() -> Iterator[str]:
-    name = f"helpdesk_migrate_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database("helpdesk_migrate") as url:
+        yield url
 
 
 def test_a_fresh_sqlite_database_is_migrated_to_the_models(tmp_path: Path) -> None:

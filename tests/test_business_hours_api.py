@@ -5,7 +5,6 @@ promised, and a message they leave lands in the queue, marked, with its contact.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -34,17 +33,6 @@ def night_agent(closed_helpdesk: ClosedHelpdesk) -> Iterator[Console]:
     assert console.login(closed_helpdesk.agent.username, closed_helpdesk.agent.password).status_code == 200
     yield console
     console.close()
-
-
-def stored(desk: ClosedHelpdesk, conversation_id: str) -> sqlite3.Row:
-    connection = sqlite3.connect(f"file:{desk.db_path}?mode=ro", uri=True)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(
-            "SELECT mode, left_message_at, offline_contact FROM conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
-    finally:
-        connection.close()
 
 
 def queue_entry(console: Console, conversation_id: str) -> dict:
@@ -136,7 +124,7 @@ def test_a_left_message_lands_queued_and_marked_with_its_contact(
         f"or here in this chat, when we're back {back_text(closed_helpdesk)}."
     )
 
-    row = stored(closed_helpdesk, conversation)
+    row = closed_helpdesk.stored(conversation)
     assert row["mode"] == "queued"
     assert json.loads(row["offline_contact"]) == {"name": "Ann Lee", "email": "ann.lee@example.com"}
     left_at = datetime.fromisoformat(row["left_message_at"]).replace(tzinfo=UTC)
@@ -176,7 +164,7 @@ def test_a_message_left_without_contact_or_handoff_first_still_queues(
         "Thanks! We've got your message and will answer here in this chat "
         f"when we're back {back_text(closed_helpdesk)}."
     )
-    row = stored(closed_helpdesk, conversation)
+    row = closed_helpdesk.stored(conversation)
     assert row["mode"] == "queued" and row["left_message_at"] is not None and row["offline_contact"] is None
     entry = queue_entry(night_agent, conversation)
     assert entry["handoff_reason"] == "left_message"

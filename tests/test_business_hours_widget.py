@@ -5,7 +5,6 @@ its form lands in the queue with the contact given."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -40,17 +39,6 @@ def back(desk: ClosedHelpdesk) -> str:
     return f"on {desk.next_open.strftime('%A')} at 09:00 (Auckland time)"
 
 
-def stored(desk: ClosedHelpdesk, conversation_id: str) -> sqlite3.Row:
-    connection = sqlite3.connect(f"file:{desk.db_path}?mode=ro", uri=True)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(
-            "SELECT mode, left_message_at, offline_contact FROM conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
-    finally:
-        connection.close()
-
-
 def test_talk_to_a_person_out_of_hours_then_leave_a_message(page: Page, closed_helpdesk: ClosedHelpdesk) -> None:
     page.goto(closed_helpdesk.url + "/")
     page.locator(f"{HOST} .launcher").click()
@@ -83,7 +71,7 @@ def test_talk_to_a_person_out_of_hours_then_leave_a_message(page: Page, closed_h
     assert page.locator(f"{HOST} img").count() == 0  # the name is shown as text
 
     conversation_id = page.evaluate("localStorage.getItem('larkspur-chat.conversation')")
-    row = stored(closed_helpdesk, conversation_id)
+    row = closed_helpdesk.stored(conversation_id)
     assert row["mode"] == "queued" and row["left_message_at"] is not None
     assert json.loads(row["offline_contact"]) == {"name": NAME, "email": "ann.lee@example.com"}
 

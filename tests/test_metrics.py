@@ -17,14 +17,13 @@ The seed, all on 2026-03-10 (UTC) unless noted; `now` is 2026-03-12 12:00 UTC, s
 from __future__ import annotations
 
 import asyncio
-import secrets
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import psycopg
 import pytest
-from conftest import POSTGRES_ADMIN_URL
+from conftest import postgres_database
 
 from helpdesk.database import create_engine, migrate, session_factory
 from helpdesk.metrics import Filters, agent_directory, csv_rows, load_episodes, report
@@ -187,33 +186,19 @@ async def _figures(url: str, span: DateRange, filters: Filters) -> dict[str, Any
         await engine.dispose()
 
 
-def postgres_database() -> Iterator[str]:
-    name = f"helpdesk_metrics_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def seeded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, dict[str, int]]]:
     """A migrated database holding the seed: (URL, agent ids by username)."""
-    if request.param == "sqlite":
-        databases: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('metrics') / 'metrics.db'}"])
-    else:
-        databases = postgres_database()
-    url = next(databases)
-    try:
+    with contextlib.ExitStack() as cleanup:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('metrics') / 'metrics.db'}"
+        else:
+            url = cleanup.enter_context(postgres_database("helpdesk_metrics"))  # dropped afterwards
         migrate(url)
         ids = asyncio.run(seed(url))
         yield url, ids
-    finally:
-        next(databases, None)  # drops the PostgreSQL database
 
 
 def figures(
