@@ -94,12 +94,15 @@ class Stack:
         base.update(self.env)
         self.env = base
         venv = PROJECT_ROOT / ".venv" / "bin" / "python"
-        rasa = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+        rasa_python = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
         self.services = {
             "rasa": Service(
                 "rasa",
                 [
-                    str(rasa),
+                    # Rasa's command line with the project's runtime fixes (nlu_addons/rasa_main.py)
+                    str(rasa_python),
+                    "-m",
+                    "nlu_addons.rasa_main",
                     "run",
                     "--enable-api",
                     # one argument: a random token may start with "-", which argparse would take for an option
