@@ -44,12 +44,12 @@ venv-rasa:
 chromium:
 	@scripts/ensure-chromium
 
-# all-MiniLM-L6-v2 exported once from the shipped weights for the Rasa ONNX featurizer (var/onnx; stamped);
-# the public-benchmark pipeline uses it, the project's config.yml does not (yet: see results/nlu_benchmarks.md)
+# all-MiniLM-L6-v2 exported once from the shipped weights for the Rasa ONNX featurizer in config.yml
+# (var/onnx; stamped: does nothing when current)
 onnx-model: venv venv-rasa
 	@$(PY) -m nlu_addons.export_onnx
 
-train: venv-rasa
+train: venv-rasa onnx-model
 	@scripts/train-if-changed
 
 kb-index: venv
@@ -70,7 +70,7 @@ rasa-test: train
 	$(RASA) test core --model models/larkspur.tar.gz --stories tests/stories \
 	  --fail-on-prediction-errors --out var/rasa-test/core --endpoints endpoints.yml
 
-pytest: install chromium train
+pytest: install chromium train onnx-model
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test: install chromium lint validate rasa-test pytest
