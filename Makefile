@@ -52,7 +52,7 @@ onnx-model: venv venv-rasa
 train: venv-rasa onnx-model
 	@scripts/train-if-changed
 
-kb-index: venv
+kb-index: venv onnx-model
 	@$(VENV)/bin/kb build knowledge/faq
 
 run: install train kb-index

@@ -1,7 +1,9 @@
-"""Rasa NLU add-ons: an ONNX Runtime dense featurizer (all-MiniLM-L6-v2) and the script that exports its model.
+"""all-MiniLM-L6-v2 through ONNX Runtime, for Rasa and for the FAQ engine, and Rasa's launcher.
 
-`export_onnx` runs in `.venv` (torch + the shipped weights) once at install time; `onnx_encoder` and
-`onnx_featurizer` run inside the Rasa process (`.venv-rasa`, no torch: onnxruntime + tokenizers).
+`export_onnx` runs in `.venv` (torch + the shipped weights) once at install time; `onnx_encoder` (onnxruntime +
+tokenizers, no torch, no Rasa) runs in both virtualenvs: inside the Rasa process for `onnx_featurizer`, and in
+the action server for the FAQ engine's embedder (helpdesk.knowledge.engine.Embedder). `rasa_main` starts
+Rasa's command line with the project's runtime fixes.
 """
 
 from pathlib import Path

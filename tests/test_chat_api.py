@@ -28,6 +28,8 @@ def test_healthz_reports_every_part_ready(client: httpx.Client) -> None:
     assert body["status"] == "ok"
     assert body["rasa"] is True and body["actions"] is True
     assert body["knowledge"]["ready"] is True and body["knowledge"]["entries"] >= 60
+    # the action server embeds questions with ONNX Runtime on the exported model (no torch in that process)
+    assert body["knowledge"]["embedding_backend"] == "onnxruntime"
 
 
 def test_greeting_gets_a_reply_with_the_nlu_ranking(client: httpx.Client, db: sqlite3.Connection) -> None:

@@ -1,7 +1,7 @@
 """The process-wide knowledge base: built or loaded once, kept fresh by a file watcher.
 
-The action webhook process owns it (the model costs ~700 MB per process); everything else asks
-that process over HTTP.
+The action webhook process owns it (the model and index in memory, once); everything else asks that
+process over HTTP.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from helpdesk.knowledge.settings import load_settings, project_root
 
 _lock = threading.Lock()
-_kb: Any = None  # KnowledgeBase, imported lazily: the engine pulls in torch
+_kb: Any = None  # KnowledgeBase, imported lazily: the engine pulls in numpy, faiss and the embedder
 _error: str | None = None
 _loaded_at: float | None = None
 _build: dict[str, Any] | None = None  # what loading did: entries, vectors, index, texts embedded, seconds

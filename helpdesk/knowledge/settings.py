@@ -74,9 +74,9 @@ class Settings:
     # index, then the index is rebuilt (after the change is already being served).
     max_dead_share: float = 0.2
     batch_size: int = 32
-    # torch threads for embedding (0: torch's default, one per core). 1 by default: on a shared
-    # 2-core machine two OpenMP threads that wait on each other stall whenever another process
-    # takes a core (results/kb_bench.md: one query 17 ms on 1 thread, 319 ms on 2 under load).
+    # intra-op threads for embedding, ONNX Runtime or torch (0: the backend's default, one per core).
+    # 1 by default: on a shared 2-core machine two threads that wait on each other stall whenever
+    # another process takes a core (results/kb_bench.md: one query 17 ms on 1 thread, 319 ms on 2 under load).
     embed_threads: int = 1
     index_dir: Path = Path("var/kb-index")
     watch_interval: float = 2.0
