@@ -7,9 +7,9 @@
 
 Starts its own stack (Rasa, action webhook, helpdesk) on spare ports with a fresh SQLite database, FAQ
 index and demo shop in a temporary folder, and the widget rate limits raised. First the floor, one request
-at a time: Rasa's `/model/parse` alone, the FAQ engine's `/kb/search` alone (on the action server), the two
-calls the helpdesk makes to Rasa per turn (REST webhook, tracker fetch) and one customer's bot replies
-end to end. Then each level: N customers at once, each running scripted conversations (greetings, order
+at a time: Rasa's `/model/parse` alone, the FAQ engine's `/kb/search` alone (on the action server), the
+call the helpdesk makes to Rasa per turn (the rest_nlu webhook: replies + parse data) and one customer's bot
+replies end to end. Then each level: N customers at once, each running scripted conversations (greetings, order
 status with the demo shop's orders and identity check, FAQ questions, handoff requests and a message
 while queued) with think time between messages; half of them keep the widget websocket open and also time
 the bot reply's arrival on it. Writes results/load_bench.{json,md,png}.
@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 from machine import machine_info, package_version
@@ -195,25 +194,16 @@ async def floor(stack: Any, samples: int) -> dict[str, Any]:
             for i in range(samples)
         ]
         result["kb_search"] = summary(search)
-        log(f"floor: the helpdesk's two calls to Rasa per turn (webhook, tracker), {samples} turns")
-        webhook, tracker = [], []
+        log(f"floor: the helpdesk's call to Rasa per turn (rest_nlu webhook), {samples} turns")
+        webhook = []
         run_id = random.randrange(10**9)
         for _, text, conversation in turns:
             sender = f"floor-{run_id}-{conversation}"
             webhook.append(
-                await timed(client.post(f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": text}))
-            )
-            tracker.append(
-                await timed(
-                    client.get(
-                        f"{rasa}/conversations/{quote(sender, safe='')}/tracker",
-                        params={**token, "include_events": "AFTER_RESTART"},
-                    )
-                )
+                await timed(client.post(f"{rasa}/webhooks/rest_nlu/webhook", json={"sender": sender, "message": text}))
             )
         result["rasa_webhook_turn"] = summary(webhook)
         result["rasa_webhook_by_kind_p50"] = by_kind_p50(kinds, webhook)
-        result["rasa_tracker_fetch"] = summary(tracker)
     log("floor: one customer end to end (POST /api/chat), no think time")
     one = await run_level(stack, 1, duration=None, think=(0.0, 0.0), turns=samples, ws_share=0.0)
     result["end_to_end_one_customer"] = one["bot_reply_http"]
@@ -487,12 +477,14 @@ def render_markdown(result: dict[str, Any]) -> str:
     names = {
         "rasa_parse": "Rasa `/model/parse` alone",
         "kb_search": "FAQ engine `/kb/search` alone (action server)",
-        "rasa_webhook_turn": "Rasa REST webhook turn (NLU + policies + actions)",
-        "rasa_tracker_fetch": "Rasa tracker fetch (the helpdesk's 2nd call per turn)",
+        "rasa_webhook_turn": "Rasa webhook turn, rest_nlu (NLU + policies + actions + parse data)",
+        "rasa_tracker_fetch": "Rasa tracker fetch (older runs: the helpdesk's 2nd call per turn)",
         "end_to_end_one_customer": "one customer end to end (POST /api/chat)",
     }
     for key, label in names.items():
-        row = f.get(key) or {}
+        row = f.get(key)
+        if row is None:
+            continue
         lines.append(
             f"| {label} | {row.get('n')} | {fmt(row.get('p50'))} | {fmt(row.get('p95'))} | {fmt(row.get('p99'))} |"
         )
@@ -515,7 +507,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             "",
             "Where one customer's reply time goes: Rasa's webhook turn (NLU, the dialogue policies, the action server "
             "with the FAQ search or the order lookup) is most of it; the helpdesk's own share (end to end minus the "
-            "webhook turn: the tracker fetch, storing the messages, events) is, by kind, "
+            "webhook turn: storing the messages, events, the HTTP hops) is, by kind, "
             + ", ".join(f"{k} {fmt(v)} ms" for k, v in overhead.items())
             + ".",
         ]

@@ -79,22 +79,17 @@ class RasaClient:
         if metadata:
             body["metadata"] = metadata
         try:
-            response = await self._http.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body)
+            # the rest_nlu channel (nlu_addons/rest_channel.py) answers with the bot's messages and the parse
+            # of this very message (while a form runs, the tracker's `latest_message` is the form's first one)
+            response = await self._http.post(f"{self.rasa_url}/webhooks/rest_nlu/webhook", json=body)
             response.raise_for_status()
-            messages = response.json()
-            # the tracker's `latest_message` is the form's first message while a form runs: take the
-            # parse of the last user event instead (the message just sent)
-            tracker = await self._http.get(
-                f"{self.rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker",
-                params=self._params(include_events="AFTER_RESTART"),
-            )
-            tracker.raise_for_status()
-            events = tracker.json().get("events") or []
+            answer = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise BotUnavailable(f"the Rasa server did not answer: {exc.__class__.__name__}") from exc
-
-        last_user = next((e for e in reversed(events) if e.get("event") == "user"), None)
-        turn = BotTurn(nlu=nlu_block((last_user or {}).get("parse_data") or {}))
+        if not isinstance(answer, dict):
+            raise BotUnavailable("the Rasa server gave an answer in an unknown shape")
+        messages = answer.get("messages")
+        turn = BotTurn(nlu=nlu_block(answer.get("nlu") or {}))
         for message in messages if isinstance(messages, list) else []:
             custom = message.get("custom") or {}
             if isinstance(custom.get("faq"), dict):
