@@ -169,7 +169,11 @@ def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
 
 
 def set_threads(count: int) -> None:
-    """Threads for faiss (OpenMP) and torch (intra-op), for the latency runs."""
+    """Threads for faiss (OpenMP) and torch (intra-op), for the latency runs.
+
+    ONNX Runtime's threads are fixed when the embedder loads (kb.yml's embed_threads): with that backend
+    the setting changes the search only.
+    """
     faiss.omp_set_num_threads(count)
     import torch
 
@@ -372,6 +376,7 @@ def part_latency(kb: KnowledgeBase, embedder: TimedEmbedder, n_queries: int, see
         "source": "knowledge/eval/*.jsonl (dev + test, in-scope + out-of-scope), cycled and shuffled",
         "index_kind": kb.index_kind,
         "vectors": kb.status()["vectors"],
+        "embedding_backend": embedder.backend,
         "index_fetch_k": fetch_k,
         "index_fetch_k_source": fetch_source,
         "runs": {},
@@ -1922,7 +1927,8 @@ def markdown_report(results: dict[str, Any]) -> str:
             total = run["total"]
             rows.append(
                 (
-                    f"One query on the demo handbook (embed + search + decide), {label.replace('_', ' ')}",
+                    f"One query on the demo handbook (embed with {latency.get('embedding_backend', 'torch')} + "
+                    f"search + decide), {label.replace('_', ' ')}",
                     f"p50 {total['p50_ms']:.1f} / p95 {total['p95_ms']:.1f} / p99 {total['p99_ms']:.1f} ms "
                     f"(embedding p50 {run['embed']['p50_ms']:.1f} ms, n={total['n']})",
                     "",

@@ -653,6 +653,8 @@ def test_settings_errors_name_the_problem(tmp_path: Path, monkeypatch: pytest.Mo
         Settings(centroid_weight=1.5)
     with pytest.raises(SettingsError, match="sentence_weight"):
         Settings(sentence_weight=-0.1)
+    with pytest.raises(SettingsError, match="search_threads must not be negative"):
+        Settings(search_threads=-1)
     monkeypatch.setenv("KB_MARGIN", "wide")
     with pytest.raises(SettingsError, match="environment KB_MARGIN"):
         load_settings(root=tmp_path)
@@ -708,3 +710,19 @@ def test_grid_and_operating_point(shared_kb: KnowledgeBase) -> None:
 def test_evaluate_rejects_unknown_ids(shared_kb: KnowledgeBase) -> None:
     with pytest.raises(ValueError, match="'no-such-entry'"):
         evaluate(shared_kb, [{"query": "hello", "faq_id": "no-such-entry"}])
+
+
+def test_serving_search_threads_come_from_the_settings() -> None:
+    import faiss
+
+    from helpdesk.knowledge.vector_index import set_search_threads
+
+    before = faiss.omp_get_max_threads()
+    try:
+        assert load_settings().search_threads == 1  # knowledge/kb.yml
+        set_search_threads(1)
+        assert faiss.omp_get_max_threads() == 1
+        set_search_threads(0)  # 0 leaves the current setting
+        assert faiss.omp_get_max_threads() == 1
+    finally:
+        faiss.omp_set_num_threads(before)

@@ -34,12 +34,14 @@ def get_knowledge_base() -> Any:
         if _kb is not None:
             return _kb
         from helpdesk.knowledge.engine import Embedder, KnowledgeBase
+        from helpdesk.knowledge.vector_index import set_search_threads
 
         try:
             settings = load_settings()
             embedder = Embedder(settings.model, settings.batch_size, threads=settings.embed_threads)
             kb = KnowledgeBase(handbook_dir(), settings, embedder)
             report = kb.build()
+            set_search_threads(settings.search_threads)  # after the build, which may train an index on all cores
             kb.embedder.encode(["warm-up"])  # the first query should not pay for the model load
             kb.start_watcher(settings.watch_interval)
         except Exception as exc:

@@ -78,6 +78,9 @@ class Settings:
     # 1 by default: on a shared 2-core machine two threads that wait on each other stall whenever
     # another process takes a core (results/kb_bench.md: one query 17 ms on 1 thread, 319 ms on 2 under load).
     embed_threads: int = 1
+    # faiss (OpenMP) threads for searches while serving (0: faiss's default, one per core); 1 for the same
+    # reason. Only the serving process sets it: `kb build` trains large indexes on every core.
+    search_threads: int = 1
     index_dir: Path = Path("var/kb-index")
     watch_interval: float = 2.0
 
@@ -111,7 +114,8 @@ class Settings:
         for name, value in positive.items():
             if value <= 0:
                 raise SettingsError(f"{name} must be positive, got {value}")
-        for name in ("margin", "question_weight", "answer_weight", "answer_max_chunks", "embed_threads"):
+        for name in ("margin", "question_weight", "answer_weight", "answer_max_chunks", "embed_threads",
+                     "search_threads"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative, got {getattr(self, name)}")
 

@@ -37,6 +37,12 @@ IVF_TRAIN_POINTS_PER_LIST = 64  # k-means sample: 64 points per list (FAISS warn
 IVF_MIN_POINTS_PER_LIST = 8
 
 
+def set_search_threads(threads: int) -> None:
+    """faiss's OpenMP threads for this process (0 leaves faiss's default: one per core)."""
+    if threads > 0:
+        faiss.omp_set_num_threads(threads)
+
+
 def index_kind(vectors: int, settings: Settings) -> str:
     """The index kind the engine uses for ``vectors`` rows."""
     if vectors >= settings.ivf_index_min_vectors:
