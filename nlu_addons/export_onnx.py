@@ -3,10 +3,12 @@
     .venv/bin/python -m nlu_addons.export_onnx [--out var/onnx/all-MiniLM-L6-v2] [--force]
 
 Writes `model.onnx` (inputs input_ids, attention_mask, token_type_ids; output last_hidden_state, dynamic
-batch and sequence axes), `tokenizer.json` and `export.json` (the stamp: a hash of the source weights,
-tokenizer and this script). Does nothing when the stamp matches. Checks the exported graph against
-sentence-transformers on a few sentences, with the encoder Rasa uses (`onnx_encoder --check`, in `.venv-rasa`),
-before it replaces anything.
+batch and sequence axes), `tokenizer.json`, the source `model.safetensors` and `config.json` (the fine-tuned
+classifier, `finetuned_classifier`, starts from these) and `export.json` (the stamp: a hash of the source
+weights, config, tokenizer and this script). Does nothing when the stamp matches. Before it replaces anything it
+checks, in `.venv-rasa`, the exported graph against sentence-transformers on a few sentences with the encoder
+Rasa uses (`onnx_encoder --check`), and the TensorFlow encoder built from the copied weights against it
+(`minilm_tf --check`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -26,7 +29,7 @@ from nlu_addons import DEFAULT_MODEL_DIR, PROJECT_ROOT
 OPSET = 17
 RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 
-SOURCE_FILES = ("model.safetensors", "config.json", "tokenizer.json")
+SOURCE_FILES = ("model.safetensors", "config.json", "tokenizer.json")  # all copied next to model.onnx
 TRACE_SENTENCES = ["Where is my order 100234?", "hello"]
 # checked after the export: longer than the traced sample, padded in one batch with the short ones
 CHECK_SENTENCES = [
@@ -55,7 +58,7 @@ def source_hash(src: Path) -> str:
 
 def is_current(out: Path, expected: str) -> bool:
     stamp = out / "export.json"
-    if not (stamp.is_file() and (out / "model.onnx").is_file() and (out / "tokenizer.json").is_file()):
+    if not (stamp.is_file() and all((out / name).is_file() for name in ("model.onnx", *SOURCE_FILES))):
         return False
     try:
         return json.loads(stamp.read_text()).get("source_hash") == expected
@@ -100,28 +103,34 @@ def export(src: Path, out: Path, digest: str) -> str:
                 opset_version=OPSET,
                 dynamo=False,
             )
-        shutil.copyfile(src / "tokenizer.json", tmp / "tokenizer.json")
+        for name in SOURCE_FILES:
+            shutil.copyfile(src / name, tmp / name)
         reference = SentenceTransformer(str(src), device="cpu").encode(CHECK_SENTENCES, normalize_embeddings=True)
         (tmp / "reference.json").write_text(
             json.dumps({"sentences": CHECK_SENTENCES, "embeddings": reference.tolist()}) + "\n"
         )
-        # the check runs the encoder Rasa will use, in the Rasa virtualenv (onnxruntime lives there, not here)
-        checked = subprocess.run(
-            [str(RASA_PYTHON), "-m", "nlu_addons.onnx_encoder", "--check", str(tmp)],
-            cwd=PROJECT_ROOT, capture_output=True, text=True,
-        )
-        if checked.returncode != 0:
-            raise SystemExit(f"onnx model: check failed\n{checked.stdout}{checked.stderr}")
+        # the checks run the encoders Rasa will use, in the Rasa virtualenv (onnxruntime and tensorflow live there)
+        checks = [run_check("nlu_addons.onnx_encoder", tmp), run_check("nlu_addons.minilm_tf", tmp)]
         (tmp / "export.json").write_text(json.dumps({
             "source": str(src), "source_hash": digest, "torch": torch.__version__, "opset": OPSET,
-            "check": checked.stdout.strip(),
+            "check": checks[0], "tensorflow_check": checks[1],
         }, indent=2) + "\n")
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)
-        return checked.stdout.strip()
+        return "; ".join(checks)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_check(module: str, model_dir: Path) -> str:
+    """`python -m MODULE --check MODEL_DIR` in `.venv-rasa`; its last output line, or SystemExit when it fails."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    checked = subprocess.run([str(RASA_PYTHON), "-m", module, "--check", str(model_dir)],
+                             cwd=PROJECT_ROOT, capture_output=True, text=True, env=env)
+    if checked.returncode != 0:
+        raise SystemExit(f"onnx model: {module} check failed\n{checked.stdout}{checked.stderr}")
+    return checked.stdout.strip().splitlines()[-1]
 
 
 def main(argv: list[str] | None = None) -> int:
