@@ -9,7 +9,7 @@
         # head_learning_rate: 1.0e-3             (the new softmax head's peak)
         # batch_size: 32
         # max_length: 64                          (word pieces; longer messages are truncated)
-        # label_smoothing: 0.0
+        # label_smoothing: 0.1                   (also spreads the confidences: out-of-scope messages score lower)
         # dropout: 0.1
         # weight_decay: 0.01                      (AdamW; not on biases and LayerNorm)
         # train_word_embeddings: true
@@ -87,7 +87,7 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
             "max_length": 64,
             "warmup_fraction": 0.1,
             "weight_decay": 0.01,
-            "label_smoothing": 0.0,
+            "label_smoothing": 0.1,
             "dropout": 0.1,
             "train_word_embeddings": True,
             "random_seed": 42,

@@ -61,7 +61,7 @@ class TrainSettings:
     batch_size: int = 32
     warmup_fraction: float = 0.1
     weight_decay: float = 0.01
-    label_smoothing: float = 0.0
+    label_smoothing: float = 0.1
     dropout: float = 0.1
     random_seed: int = 42
     train_word_embeddings: bool = True
