@@ -44,8 +44,8 @@ venv-rasa:
 chromium:
 	@scripts/ensure-chromium
 
-# all-MiniLM-L6-v2 exported once from the shipped weights for the Rasa ONNX featurizer in config.yml
-# (var/onnx; stamped: does nothing when current)
+# all-MiniLM-L6-v2 exported once from the shipped weights (var/onnx; stamped: does nothing when current): the
+# ONNX graph the FAQ engine embeds with, and the weights config.yml's intent classifier fine-tunes from
 onnx-model: venv venv-rasa
 	@$(PY) -m nlu_addons.export_onnx
 
