@@ -266,6 +266,15 @@ def closed_helpdesk(stack: Stack) -> Iterator[ClosedHelpdesk]:
         yield ClosedHelpdesk(url, db_path, datetime.combine(today + timedelta(days=3), dt_time(9, 0), zone), agent)
 
 
+EDITOR = "eda"  # the handbook editor of the running stack (editor_account)
+
+
+@pytest.fixture(scope="session")
+def editor_account(stack: Stack) -> AgentLogin:
+    """A content editor (the unanswered-questions report only) in the running stack's database."""
+    return add_agent_accounts(stack.env["DATABASE_URL"], ((EDITOR, "editor", None, 1),))[EDITOR]
+
+
 @pytest.fixture(scope="session")
 def agent_accounts(stack: Stack) -> dict[str, AgentLogin]:
     """Agents in the running stack's database: ava (team orders), ben (team returns), sue (supervisor),
@@ -287,6 +296,15 @@ def console_for(helpdesk_url: str) -> Iterator[Callable[[AgentLogin], Console]]:
     yield log_in
     for console in consoles:
         console.close()
+
+
+@pytest.fixture()
+def login(
+    console_for: Callable[[AgentLogin], Console], agent_accounts: dict[str, AgentLogin], editor_account: AgentLogin
+) -> Callable[[str], Console]:
+    """Console login by username: the test agents and the editor (modules with other accounts override it)."""
+    accounts = {**agent_accounts, EDITOR: editor_account}
+    return lambda username: console_for(accounts[username])
 
 
 CHROMIUM_ARGS = [

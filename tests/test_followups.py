@@ -10,31 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from agent_support import HANDOFF_TEXT, Console, hand_off, say
-from conftest import AgentLogin, add_agent_accounts
+from conftest import EDITOR
 from sqlalchemy import select
 
 from helpdesk.database import create_engine, migrate, session_factory
 from helpdesk.followups import abandoned_conversations, record, sweep_abandoned
 from helpdesk.models import Conversation, FollowUp, FollowUpComment, Handoff, Message
 from helpdesk.realtime import MemoryHub
-from helpdesk.stack import Stack
-
-EDITOR = "eda"
-
-
-@pytest.fixture(scope="module")
-def editor_account(stack: Stack) -> AgentLogin:
-    return add_agent_accounts(stack.env["DATABASE_URL"], ((EDITOR, "editor", None, 1),))[EDITOR]
-
-
-@pytest.fixture()
-def login(
-    console_for: Callable[[AgentLogin], Console], agent_accounts: dict[str, AgentLogin], editor_account: AgentLogin
-) -> Callable[[str], Console]:
-    accounts = {**agent_accounts, EDITOR: editor_account}
-    return lambda username: console_for(accounts[username])
 
 
 def resolved_by(console: Console, client: httpx.Client) -> str:

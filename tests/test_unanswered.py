@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from agent_support import Console, say
-from conftest import AgentLogin, add_agent_accounts
+from conftest import EDITOR, add_agent_accounts
 
 from helpdesk.knowledge.clusters import adjusted_rand_index, labels_of, load_groups
 from helpdesk.knowledge.handbook import ID_PATTERN, load_handbook
@@ -24,7 +24,6 @@ from helpdesk.periods import DateRange
 from helpdesk.stack import Stack
 from helpdesk.unanswered import coverage, mask, turns_of
 
-EDITOR = "edi"
 FIXTURES = Path(__file__).parent / "fixtures"
 # far-apart topics of the held-out set: no group may hold two of them
 UNRELATED = {"lampshades", "kitchen-renovation", "pensioner-discount", "antique-restoration", "stain-removal"}
@@ -39,19 +38,6 @@ INTERNSHIPS = [
     "Can I get an internship with your design team?",
     "are there internships for students",
 ]
-
-
-@pytest.fixture(scope="module")
-def editor_account(stack: Stack) -> AgentLogin:
-    return add_agent_accounts(stack.env["DATABASE_URL"], ((EDITOR, "editor", None, 1),))[EDITOR]
-
-
-@pytest.fixture()
-def login(
-    console_for: Callable[[AgentLogin], Console], agent_accounts: dict[str, AgentLogin], editor_account: AgentLogin
-) -> Callable[[str], Console]:
-    accounts = {**agent_accounts, EDITOR: editor_account}
-    return lambda username: console_for(accounts[username])
 
 
 def cluster(stack: Stack, texts: list[str]) -> httpx.Response:

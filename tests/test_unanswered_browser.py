@@ -10,20 +10,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from agent_support import Console, hand_off, say
-from conftest import AgentLogin, add_agent_accounts
+from conftest import AgentLogin
 from playwright.sync_api import Browser, Page, expect
 from test_widget_browser import XSS, Tab, new_tab
 
-from helpdesk.stack import Stack
-
 pytestmark = pytest.mark.browser
-EDITOR = "edb"
 QUESTION = f"Do you restore antique furniture? {XSS}"
-
-
-@pytest.fixture(scope="module")
-def editor_account(stack: Stack) -> AgentLogin:
-    return add_agent_accounts(stack.env["DATABASE_URL"], ((EDITOR, "editor", None, 1),))[EDITOR]
 
 
 @pytest.fixture()
