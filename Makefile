@@ -70,7 +70,7 @@ rasa-test: train
 	$(RASA) test core --model models/larkspur.tar.gz --stories tests/stories \
 	  --fail-on-prediction-errors --out var/rasa-test/core --endpoints endpoints.yml
 
-pytest: install chromium train onnx-model
+pytest: install chromium train
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test: install chromium lint validate rasa-test pytest

@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -139,11 +140,17 @@ def rasa_nlu_yaml(rows: list[dict[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+@functools.cache
+def project_config() -> dict[str, Any]:
+    """The project's config.yml (read once: the benchmark pipeline and the classifier settings come from it)."""
+    return yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
+
+
 def derived_config(
     overrides: dict[str, Any], dense: bool, sparse: bool, threads: int, classifier: str = "diet"
 ) -> dict[str, Any]:
     """The project's config.yml pipeline, adapted for a benchmark (see the module docstring)."""
-    project = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
+    project = project_config()
     if classifier == "finetune":
         tokenizer = next(c for c in project["pipeline"] if c["name"].endswith("Tokenizer"))
         pipeline = [dict(tokenizer), {"name": FINETUNED, **overrides}]
@@ -344,13 +351,11 @@ def classifier_overrides(args: argparse.Namespace, dataset: str) -> dict[str, An
     from nlu_addons.finetuned_classifier import MiniLMIntentClassifier
 
     defaults = MiniLMIntentClassifier.get_default_config()  # recorded, so a result shows what it was trained with
-    project = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
-    for component in project["pipeline"]:  # config.yml's settings of the component, when it has it
+    for component in project_config()["pipeline"]:  # config.yml's settings of the component, when it has it
         if component["name"] == FINETUNED:
             defaults = {**defaults, **component}
     given = {"epochs": args.epochs or DATASETS[dataset]["finetune_epochs"], "learning_rate": args.learning_rate,
-             "batch_size": args.batch_size,
-             "max_length": args.max_length, "label_smoothing": args.label_smoothing}
+             "batch_size": args.batch_size, "max_length": args.max_length, "label_smoothing": args.label_smoothing}
     settings = {key: defaults[key] if value is None else value for key, value in given.items()}
     return {**settings, **({"threads": args.threads} if args.threads is not None else {})}
 
