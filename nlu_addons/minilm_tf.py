@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from nlu_addons.onnx_encoder import pad
+
 logger = logging.getLogger(__name__)
 
 HEAD_WEIGHT = "head.weight"
@@ -102,17 +104,6 @@ class WordPieces:
 
     def ids(self, texts: Sequence[str]) -> list[list[int]]:
         return [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts))]
-
-
-def pad(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Ids and attention mask, padded with 0 to the longest row."""
-    width = max(1, max(len(row) for row in rows))
-    ids = np.zeros((len(rows), width), dtype=np.int32)
-    mask = np.zeros((len(rows), width), dtype=np.int32)
-    for index, row in enumerate(rows):
-        ids[index, : len(row)] = row
-        mask[index, : len(row)] = 1
-    return ids, mask
 
 
 def length_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Generator | None) -> list[np.ndarray]:
@@ -237,7 +228,7 @@ class MiniLMClassifier(tf.Module):
         """fn over all rows of `ids`, batched by length, in the original order."""
         out: np.ndarray | None = None
         for batch in length_batches([len(row) for row in ids], batch_size, None):
-            padded, mask = pad([ids[index] for index in batch])
+            padded, mask = pad([ids[index] for index in batch], np.int32)
             values = fn(tf.constant(padded), tf.constant(mask)).numpy()
             if out is None:
                 out = np.zeros((len(ids), values.shape[1]), dtype=np.float32)
@@ -309,7 +300,7 @@ def fine_tune(model: MiniLMClassifier, ids: Sequence[Sequence[int]], labels: np.
         epoch_start, losses, correct = time.monotonic(), [], 0
         batches = length_batches(lengths, settings.batch_size, rng)
         for number, batch in enumerate(batches, 1):
-            padded, mask = pad([ids[index] for index in batch])
+            padded, mask = pad([ids[index] for index in batch], np.int32)
             loss, hits = step(tf.constant(padded), tf.constant(mask), tf.constant(labels[batch], dtype=tf.int32))
             losses.append(float(loss))
             correct += int(hits)

@@ -43,6 +43,17 @@ class Encoded:
         return out
 
 
+def pad(rows: Sequence[Sequence[int]], dtype: type = np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """Word-piece ids and attention mask, padded with 0 to the longest row."""
+    width = max(1, max(len(row) for row in rows))
+    ids = np.zeros((len(rows), width), dtype=dtype)
+    mask = np.zeros((len(rows), width), dtype=dtype)
+    for index, row in enumerate(rows):
+        ids[index, : len(row)] = row
+        mask[index, : len(row)] = 1
+    return ids, mask
+
+
 class OnnxEncoder:
     """Tokenizes with the model's tokenizer.json and runs model.onnx on the CPU, batched by length."""
 
@@ -77,13 +88,7 @@ class OnnxEncoder:
         results: list[Encoded | None] = [None] * len(texts)
         for begin in range(0, len(order), batch_size):
             batch = order[begin : begin + batch_size]
-            width = max(len(encodings[i].ids) for i in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, i in enumerate(batch):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
+            ids, mask = pad([encodings[i].ids for i in batch])
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self.input_names})[0]
             weights = mask[..., None].astype(np.float32)
