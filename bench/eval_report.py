@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 import yaml
-from machine import machine_info, package_version
+from machine import git_state, machine_info, package_version
 
 from helpdesk.config import PROJECT_ROOT
 
@@ -696,37 +696,6 @@ def write_outputs(result: dict[str, Any], out_dir: Path) -> None:
 # --------------------------------------------------------------------------- running
 
 
-def git_state() -> tuple[str | None, bool]:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(
-                [
-                    "git",
-                    "status",
-                    "--porcelain",
-                    "--",
-                    "config.yml",
-                    "data",
-                    "knowledge",
-                    "actions",
-                    "helpdesk",
-                    "tests/nlu",
-                    "tests/routing",
-                ],
-                cwd=PROJECT_ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        )
-        return commit, dirty
-    except (OSError, subprocess.CalledProcessError):
-        return None, False
-
-
 def rasa_version() -> str | None:
     try:
         done = subprocess.run(
@@ -746,13 +715,13 @@ def rasa_version() -> str | None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     parts = set(args.parts)
-    commit, dirty = git_state()
+    commit, changed = git_state("config.yml", "data", "knowledge", "actions", "helpdesk", "tests/nlu", "tests/routing")
     result: dict[str, Any] = {
         "machine": machine_info(
             rasa=rasa_version(), sanic=package_version("sanic"), matplotlib=package_version("matplotlib")
         ),
         "commit": commit,
-        "dirty": dirty,
+        "dirty": bool(changed),
         "settings": {"parts": sorted(parts), "folds": args.folds, "quick": args.quick},
     }
     # data files are checked before anything slow starts

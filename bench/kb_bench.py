@@ -42,8 +42,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from machine import git_state, package_version
 from machine import machine_info as describe_machine
-from machine import package_version
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -131,25 +131,16 @@ def code_version() -> dict[str, Any]:
     result: dict[str, Any] = {}
     engine_path = Path(engine.__file__)
     result["engine_sha256"] = hashlib.sha256(engine_path.read_bytes()).hexdigest()[:16]
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        result["git_commit"] = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "helpdesk/knowledge", "knowledge"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split("\n")
-        paths = [line[3:] for line in changed if line.strip()]
-        result["uncommitted_changes"] = [
-            path for path in paths if not path.startswith(("knowledge/faq/", "knowledge/eval/"))
-        ]
-        for folder in ("knowledge/faq/", "knowledge/eval/"):
-            count = sum(1 for path in paths if path.startswith(folder))
-            if count:
-                result["uncommitted_changes"].append(f"{count} files under {folder}")
+    commit, paths = git_state("helpdesk/knowledge", "knowledge")
+    if commit is None:
+        return result
+    result["git_commit"] = commit
+    handbook = ("knowledge/faq/", "knowledge/eval/")  # counted, not listed
+    result["uncommitted_changes"] = [path for path in paths if not path.startswith(handbook)]
+    for folder in handbook:
+        count = sum(1 for path in paths if path.startswith(folder))
+        if count:
+            result["uncommitted_changes"].append(f"{count} files under {folder}")
     return result
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from machine import machine_info, package_version
+from machine import git_state, machine_info, package_version
 from realtime_bench import cpu_seconds, rss_mb, summary
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
@@ -636,19 +636,6 @@ def write_outputs(result: dict[str, Any], out: Path) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def git_state() -> tuple[str | None, bool]:
-    import subprocess
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "helpdesk", "actions", "config.yml"],
-                               cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-        return commit, bool(dirty)
-    except (OSError, subprocess.CalledProcessError):
-        return None, False
-
-
 def pair(text: str) -> tuple[float, float]:
     low, _, high = text.partition(",")
     return float(low), float(high or low)
@@ -657,13 +644,13 @@ def pair(text: str) -> tuple[float, float]:
 async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
     from bench_stack import bench_stack
 
-    commit, dirty = git_state()
+    commit, changed = git_state("helpdesk", "actions", "config.yml")
     result: dict[str, Any] = {
         "machine": machine_info(
             sanic=package_version("sanic"), httpx=package_version("httpx"), websockets=package_version("websockets")
         ),  # fmt: skip
         "commit": commit,
-        "dirty": dirty,
+        "dirty": bool(changed),
         "settings": {
             "argv": list(argv),
             "levels": args.levels,

@@ -1,13 +1,17 @@
-"""What machine a benchmark ran on: CPU, cores, memory, OS, Python and the named packages' versions."""
+"""What a benchmark ran on: the machine (CPU, cores, memory, OS, Python, the named packages' versions) and the
+checkout (commit and local changes)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import platform
+import subprocess
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def package_version(package: str) -> str | None:
@@ -40,3 +44,16 @@ def machine_info(**versions: str | None) -> dict[str, Any]:
         **versions,
         "load_average_start": [round(value, 2) for value in os.getloadavg()],
     }
+
+
+def git_state(*paths: str) -> tuple[str | None, list[str]]:
+    """The checkout's short commit and the files under `paths` with local changes ((None, []) outside git)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD").strip()
+        changed = git("status", "--porcelain", "--", *paths).splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return None, []
+    return commit, [line[3:] for line in changed if line.strip()]

@@ -57,7 +57,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 
-from machine import machine_info, package_version  # noqa: E402
+from machine import git_state, machine_info, package_version  # noqa: E402
 
 DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "benchmarks"
 DEFAULT_OUT = PROJECT_ROOT / "results" / "nlu_benchmarks"
@@ -402,14 +402,8 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def code_version() -> dict[str, Any]:
-    info: dict[str, Any] = {}
-    with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        info["git_commit"] = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                                            text=True, check=True).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--", "config.yml", "nlu_addons"],
-                                 cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout.split("\n")
-        info["local_edits"] = [line[3:] for line in changed if line.strip()]
-    return info
+    commit, changed = git_state("config.yml", "nlu_addons")
+    return {"git_commit": commit, "local_edits": changed} if commit else {}
 
 
 def targets(results: dict[str, Any]) -> list[str]:

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from machine import git_state, package_version
 from machine import machine_info as describe_machine
-from machine import package_version
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.orm import Session
 from websockets.asyncio.client import ClientConnection, connect
@@ -83,20 +83,8 @@ def machine_line(info: dict[str, Any]) -> str:
 
 
 def code_version() -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        result["git_commit"] = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "helpdesk"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        result["uncommitted_helpdesk_changes"] = sorted(line[3:] for line in changed.splitlines() if line.strip())
-    return result
+    commit, changed = git_state("helpdesk")
+    return {"git_commit": commit, "uncommitted_helpdesk_changes": sorted(changed)} if commit else {}
 
 
 def percentile(ordered: list[float], q: float) -> float:
