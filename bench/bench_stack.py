@@ -21,14 +21,6 @@ from helpdesk.stack import Ports, Stack
 RAISED_RATE_LIMIT = "1000000"
 
 
-def log_tails(log_dir: Path, lines: int = 30) -> str:
-    parts = []
-    for log in sorted(log_dir.glob("*.log")):
-        tail = log.read_text(errors="replace").splitlines()[-lines:]
-        parts.append(f"--- {log.name} ---\n" + "\n".join(tail))
-    return "\n".join(parts)
-
-
 @contextmanager
 def bench_stack(keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     """Start the stack, wait for /healthz, yield it; always stop it. `stack.workdir` is its folder."""
@@ -57,7 +49,7 @@ def bench_stack(keep: bool = False, timeout: float = 420.0, extra_env: dict[str,
         try:
             stack.wait_ready(timeout=timeout)
         except (RuntimeError, TimeoutError) as exc:
-            raise RuntimeError(f"the stack did not start: {exc}\n{log_tails(workdir / 'logs')}") from exc
+            raise RuntimeError(f"the stack did not start: {exc}\n{stack.log_tails(30)}") from exc
         print(f"stack ready in {time.monotonic() - started:.0f} s at {stack.url}", flush=True)
         yield stack
     finally:

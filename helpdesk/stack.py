@@ -135,6 +135,16 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         return open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
 
+    def log_tails(self, lines: int = 40) -> str:
+        """The last `lines` of each service's log (when logging to files): what to show when a start fails."""
+        if self.log_dir is None:
+            return ""
+        parts = []
+        for log in sorted(self.log_dir.glob("*.log")):
+            tail = log.read_text(errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {log.name} ---\n" + "\n".join(tail))
+        return "\n".join(parts)
+
     def start_service(self, name: str) -> None:
         service = self.services[name]
         if service.process is not None and service.process.poll() is None:

@@ -24,14 +24,6 @@ from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Ports, Stack, free_port
 
 
-def _log_tails(log_dir: Path, lines: int = 40) -> str:
-    parts = []
-    for log in sorted(log_dir.glob("*.log")):
-        tail = log.read_text(errors="replace").splitlines()[-lines:]
-        parts.append(f"--- {log.name} ---\n" + "\n".join(tail))
-    return "\n".join(parts)
-
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
@@ -63,7 +55,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running.wait_ready(timeout=420)
     except Exception as exc:
         running.stop()
-        pytest.fail(f"stack did not start: {exc}\n{_log_tails(workdir / 'logs')}")
+        pytest.fail(f"stack did not start: {exc}\n{running.log_tails()}")
     yield running
     running.stop()
 
