@@ -478,13 +478,10 @@ def render_markdown(result: dict[str, Any]) -> str:
         "rasa_parse": "Rasa `/model/parse` alone",
         "kb_search": "FAQ engine `/kb/search` alone (action server)",
         "rasa_webhook_turn": "Rasa webhook turn, rest_nlu (NLU + policies + actions + parse data)",
-        "rasa_tracker_fetch": "Rasa tracker fetch (older runs: the helpdesk's 2nd call per turn)",
         "end_to_end_one_customer": "one customer end to end (POST /api/chat)",
     }
     for key, label in names.items():
-        row = f.get(key)
-        if row is None:
-            continue
+        row = f.get(key) or {}
         lines.append(
             f"| {label} | {row.get('n')} | {fmt(row.get('p50'))} | {fmt(row.get('p95'))} | {fmt(row.get('p99'))} |"
         )
