@@ -84,14 +84,20 @@ class BadRequest(Exception):
     pass
 
 
-def parse_rating(request: Request) -> tuple[int, str | None]:
-    """Validate a POST /api/chat/<id>/rating body: {"score": 1-5, "comment": optional text}."""
+def json_object(request: Request, example: str) -> dict[str, Any]:
+    """The request body as a JSON object, else BadRequest naming what is expected (`example`)."""
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("the request body must be valid JSON") from exc
     if not isinstance(body, dict):
-        raise BadRequest('the request body must be a JSON object like {"score": 5, "comment": "thanks"}')
+        raise BadRequest(f"the request body must be a JSON object like {example}")
+    return body
+
+
+def parse_rating(request: Request) -> tuple[int, str | None]:
+    """Validate a POST /api/chat/<id>/rating body: {"score": 1-5, "comment": optional text}."""
+    body = json_object(request, '{"score": 5, "comment": "thanks"}')
     score = body.get("score")
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise BadRequest("score must be a whole number from 1 to 5")
@@ -112,12 +118,7 @@ MAX_EMAIL_CHARS = 254
 
 def parse_left_message(request: Request, max_chars: int) -> LeftMessage:
     """Validate a POST /api/chat/<id>/offline-message body: {"text", "name"?, "email"?}."""
-    try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("the request body must be valid JSON") from exc
-    if not isinstance(body, dict):
-        raise BadRequest('the request body must be a JSON object like {"text": "...", "email": "you@example.com"}')
+    body = json_object(request, '{"text": "...", "email": "you@example.com"}')
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
         raise BadRequest("text is missing: write the message for our team")
@@ -149,12 +150,7 @@ class ChatRequest:
 
 def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
     """Validate a POST /api/chat body."""
-    try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("the request body must be valid JSON") from exc
-    if not isinstance(body, dict):
-        raise BadRequest('the request body must be a JSON object like {"conversation_id": null, "text": "hi"}')
+    body = json_object(request, '{"conversation_id": null, "text": "hi"}')
     conversation_id = body.get("conversation_id")
     if conversation_id is not None and (not isinstance(conversation_id, str) or not conversation_id.strip()):
         raise BadRequest("conversation_id must be a string, or null to start a new conversation")
