@@ -20,6 +20,7 @@ from sanic.response import json as json_response
 
 from helpdesk.agent_api import PREFIX, agent_of, require
 from helpdesk.config import Settings
+from helpdesk.desk import DeskError
 from helpdesk.metrics import (
     CSV_HEADER,
     Filters,
@@ -125,7 +126,10 @@ def install_dashboard(app: Sanic, settings: Settings) -> None:
         return {**queue, "agents_online": len(agents), "agents": agents, "at": now.isoformat()}
 
     async def figures(request: Request) -> dict[str, Any]:
-        span, filters = query_of(request)
+        try:
+            span, filters = query_of(request)
+        except RangeError as exc:
+            raise DeskError(400, str(exc)) from exc
         now = utcnow()
         async with app.ctx.sessions() as session:
             history = await load_history(session, span.start, span.end)
@@ -142,19 +146,13 @@ def install_dashboard(app: Sanic, settings: Settings) -> None:
     @bp.get("/metrics")
     async def metrics(request: Request) -> HTTPResponse:
         supervisor(request)
-        try:
-            body = await figures(request)
-        except RangeError as exc:
-            return json_response({"error": str(exc)}, status=400)
+        body = await figures(request)
         return json_response({**body, "live": await live()})
 
     @bp.get("/metrics.csv")
     async def metrics_csv(request: Request) -> HTTPResponse:
         supervisor(request)
-        try:
-            body = await figures(request)
-        except RangeError as exc:
-            return json_response({"error": str(exc)}, status=400)
+        body = await figures(request)
         name = f"helpdesk-metrics-{body['range']['from']}-to-{body['range']['to']}.csv"
         return HTTPResponse(
             csv_text(body),
