@@ -10,9 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from playwright.sync_api import Page
 from websockets.sync.client import ClientConnection
 
 HANDOFF_TEXT = "I want to talk to a real person please"
+
+
+def submit_console_login(page: Page, helpdesk_url: str, username: str, password: str) -> None:
+    """Open the agent console in a browser page and submit its login form."""
+    page.goto(helpdesk_url + "/agent")
+    page.locator("#login-username").fill(username)
+    page.locator("#login-password").fill(password)
+    page.locator("#login-form button[type=submit]").click()
 
 
 class Console:

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
+from agent_support import submit_console_login
 from conftest import AgentLogin
 from playwright.sync_api import Browser, Page, expect
 from test_widget_browser import HOST, XSS, Tab, new_tab, open_widget, send
@@ -31,10 +32,7 @@ def agent(chromium: Browser) -> Iterator[Tab]:
 
 
 def log_in(page: Page, helpdesk_url: str, login: AgentLogin) -> None:
-    page.goto(helpdesk_url + "/agent")
-    page.locator("#login-username").fill(login.username)
-    page.locator("#login-password").fill(login.password)
-    page.locator("#login-form button[type=submit]").click()
+    submit_console_login(page, helpdesk_url, login.username, login.password)
     expect(page.locator("#app")).to_be_visible()
     expect(page.locator("#conn")).to_have_text("live")
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from agent_support import Console, hand_off, say
+from agent_support import Console, hand_off, say, submit_console_login
 from conftest import AgentLogin
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from test_widget_browser import XSS, Tab, new_tab
 
 pytestmark = pytest.mark.browser
@@ -25,19 +25,12 @@ def tab(chromium: Browser) -> Iterator[Tab]:
     opened.page.context.close()
 
 
-def log_in(page: Page, helpdesk_url: str, login: AgentLogin) -> None:
-    page.goto(helpdesk_url + "/agent")
-    page.locator("#login-username").fill(login.username)
-    page.locator("#login-password").fill(login.password)
-    page.locator("#login-form button[type=submit]").click()
-
-
 def test_an_editor_lands_on_the_report_and_drafts_an_entry(
     tab: Tab, client: httpx.Client, helpdesk_url: str, editor_account: AgentLogin
 ) -> None:
     assert say(client, QUESTION)["handoff"] == {"reason": "low_confidence"}
     page = tab.page
-    log_in(page, helpdesk_url, editor_account)
+    submit_console_login(page, helpdesk_url, editor_account.username, editor_account.password)
     page.wait_for_url("**/agent/unanswered")
     expect(page.locator("#report")).to_be_visible()
     example = page.locator("#clusters .examples li").filter(has_text=QUESTION)
@@ -74,7 +67,8 @@ def test_a_supervisor_assigns_comments_and_closes_a_follow_up(
     task = db.execute("SELECT id FROM follow_ups WHERE conversation_id = ?", (conversation,)).fetchone()["id"]
 
     page = tab.page
-    log_in(page, helpdesk_url, agent_accounts["sue"])
+    sue = agent_accounts["sue"]
+    submit_console_login(page, helpdesk_url, sue.username, sue.password)
     expect(page.locator("#app")).to_be_visible()
     expect(page.locator("#unanswered-link")).to_be_visible()
     item = page.locator(f'#followups li[data-follow-up="{task}"]')
