@@ -106,6 +106,7 @@ entry, which keeps serving when its file is broken.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -180,14 +181,22 @@ def onnx_export_of(model_path: str) -> Path | None:
     """
     try:
         from nlu_addons import DEFAULT_MODEL_DIR
-        from nlu_addons.export_onnx import is_current, source_hash
+        from nlu_addons.export_onnx import is_current
     except ImportError:  # the repository's nlu_addons is not importable (an installed copy elsewhere)
         return None
     try:
-        current = is_current(DEFAULT_MODEL_DIR, source_hash(Path(model_path)))
+        current = is_current(DEFAULT_MODEL_DIR, _weights_hash(model_path))
     except OSError:
         return None
     return DEFAULT_MODEL_DIR if current else None
+
+
+@functools.cache
+def _weights_hash(model_path: str) -> str:
+    """The shipped weights' stamp (hashing ~90 MB: once per process, not per Embedder)."""
+    from nlu_addons.export_onnx import source_hash
+
+    return source_hash(Path(model_path))
 
 
 class Embedder:
