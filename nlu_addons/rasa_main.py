@@ -8,12 +8,27 @@ schema has no `$schema`, so the 2020-12 meta-schema (dynamic references, vocabul
 custom action. Profiled under the load benchmark, that was 48 % of the Rasa process's CPU. The schema is a
 constant, so here it is checked once and compiled into one validator. A response that fails goes through
 Rasa's own method, which raises the same error with the same message as before.
+
+Two more per-turn costs, found the same way:
+- every event Rasa reads back (the tracker from its store, the events an action returns) is matched to its
+  class by walking all subclasses of `Event` with `inspect.isabstract` on each (34 µs an event; a
+  ten-turn conversation has ~60 events, read more than once a turn). The lookup is now a dict, rebuilt
+  when a name is not in it (a class imported later), so the answer is the one Rasa's walk gives;
+- each call to the action server opened a new aiohttp session and TCP connection (Rasa's
+  `EndpointConfig.request` builds a session per request). Requests now borrow one session per endpoint
+  and event loop, which keeps connections alive for a short time (`KEEPALIVE_SECONDS`, shorter than the
+  servers' keep-alive, so Rasa never reuses a connection the server is closing).
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import weakref
+from types import TracebackType
 from typing import Any
+
+KEEPALIVE_SECONDS = 2.0  # below Sanic's keep-alive timeout (the action server's and the helpdesk's)
 
 
 def install_action_result_validator() -> None:
@@ -38,8 +53,88 @@ def install_action_result_validator() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
 
 
-def main() -> int:
+def install_event_type_lookup() -> None:
+    """`Event.resolve_by_type` through a name → class dict (same classes as Rasa's subclass walk)."""
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    original = Event.resolve_by_type
+    if getattr(original, "cached", False):
+        return
+    by_name: dict[str, type[Event]] = {}
+
+    def rebuild() -> None:
+        by_name.clear()
+        for cls in all_subclasses(Event):  # Rasa returns the first match in this order: keep the first
+            by_name.setdefault(cls.type_name, cls)
+
+    def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+        found = by_name.get(type_name)
+        if found is None:
+            rebuild()
+            found = by_name.get(type_name)
+        return found if found is not None else original(type_name, default)
+
+    resolve_by_type.cached = True  # type: ignore[attr-defined]
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+
+
+class _BorrowedSession:
+    """`async with` over a long-lived session: entering gives the session, leaving keeps it open."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        return None
+
+
+def install_shared_endpoint_sessions() -> None:
+    """`EndpointConfig.session()` hands out one session per endpoint and event loop, kept alive."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+    original = EndpointConfig.session
+    if getattr(original, "shared", False):
+        return
+
+    def session(self: EndpointConfig) -> _BorrowedSession | aiohttp.ClientSession:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return original(self)  # outside a loop: Rasa's own throwaway session
+        sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession]
+        sessions = self.__dict__.setdefault("_shared_sessions", weakref.WeakKeyDictionary())
+        current = sessions.get(loop)
+        if current is None or current.closed:
+            auth = self.basic_auth and aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+            current = aiohttp.ClientSession(  # what Rasa's session() sets, plus a keep-alive connection pool
+                headers=self.headers,
+                auth=auth or None,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+            )
+            sessions[loop] = current
+        return _BorrowedSession(current)
+
+    session.shared = True  # type: ignore[attr-defined]
+    EndpointConfig.session = session  # type: ignore[method-assign,assignment]
+
+
+def install() -> None:
+    """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
+    install_event_type_lookup()
+    install_shared_endpoint_sessions()
+
+
+def main() -> int:
+    install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -1,4 +1,4 @@
-"""nlu_addons.rasa_main: the action-server response check compiled once gives Rasa's own outcome.
+"""nlu_addons.rasa_main: each runtime fix gives Rasa's own outcome (response check, event lookup, shared sessions).
 
 Rasa lives in `.venv-rasa`, so the check runs there in a child process; it prints one JSON line per response.
 """
@@ -60,3 +60,128 @@ def test_compiled_check_gives_rasa_outcome_and_message() -> None:
     # valid responses no longer go through jsonschema.validate (and its meta-schema check); the three invalid
     # ones do, once each, for Rasa's error message
     assert result["validate_calls"] == 3
+
+
+def run_probe(probe: str) -> dict:
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+EVENT_PROBE = r"""
+import json
+
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
+
+from nlu_addons.rasa_main import install_event_type_lookup
+
+
+def outcome(name, default=None):
+    try:
+        found = Event.resolve_by_type(name, default)
+        return found.__name__ if found is not None else None
+    except ValueError as exc:
+        return "error: " + str(exc)
+
+
+names = sorted({cls.type_name for cls in all_subclasses(Event)}) + ["topic", "no_such_event"]
+before = {name: outcome(name) for name in names}
+default_before = outcome("no_such_event", Event)
+install_event_type_lookup()
+install_event_type_lookup()
+after = {name: outcome(name) for name in names}
+
+
+class LateEvent(Event):  # a class imported after the lookup was built is still found
+    type_name = "late_event_for_probe"
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def as_story_string(self):
+        return None
+
+
+events = [{"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 1.0}}},
+          {"event": "slot", "name": "order_id", "value": "100234"}, {"event": "action", "name": "action_listen"}]
+print(json.dumps({"names": len(names), "before": before, "after": after, "default_before": default_before,
+                  "default_after": outcome("no_such_event", Event), "late": outcome("late_event_for_probe"),
+                  "parsed": [type(Event.from_parameters(e)).__name__ for e in events]}))
+"""
+
+
+def test_event_lookup_gives_rasa_classes() -> None:
+    result = run_probe(EVENT_PROBE)
+    assert result["names"] > 20
+    assert result["after"] == result["before"]
+    assert result["after"]["user"] == "UserUttered" and result["after"]["slot"] == "SlotSet"
+    assert result["after"]["topic"] is None
+    assert result["after"]["no_such_event"] == "error: Unknown event name 'no_such_event'."
+    assert result["default_after"] == result["default_before"] == "Event"
+    assert result["late"] == "LateEvent"
+    assert result["parsed"] == ["UserUttered", "SlotSet", "ActionExecuted"]
+
+
+SESSION_PROBE = r"""
+import asyncio
+import json
+
+from aiohttp import web
+from rasa.utils.endpoints import EndpointConfig
+
+from nlu_addons.rasa_main import install_shared_endpoint_sessions
+
+connections = []
+
+
+async def handler(request):
+    connections.append(request.transport.get_extra_info("peername")[1])  # the client side port: one per connection
+    body = await request.json()
+    return web.json_response({"echo": body, "token": request.query.get("token"), "auth": request.headers.get("X-Key")})
+
+
+async def main():
+    app = web.Application()
+    app.router.add_post("/webhook", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", token="secret", headers={"X-Key": "k1"})
+
+    plain = [await endpoint.request(json={"n": n}) for n in range(3)]
+    plain_connections = len(set(connections))
+    connections.clear()
+    install_shared_endpoint_sessions()
+    install_shared_endpoint_sessions()
+    shared = [await endpoint.request(json={"n": n}) for n in range(3)]
+    async with endpoint.session() as first:
+        pass
+    async with endpoint.session() as second:
+        pass
+    result = {"plain": plain, "shared": shared, "plain_connections": plain_connections,
+              "shared_connections": len(set(connections)), "same_session": first is second,
+              "open_after_exit": not first.closed}
+    await first.close()
+    await runner.cleanup()
+    return result
+
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_endpoint_requests_share_one_kept_alive_connection() -> None:
+    result = run_probe(SESSION_PROBE)
+    assert result["shared"] == result["plain"]  # same answers, token and headers as Rasa's own sessions
+    assert result["shared"][0] == {"echo": {"n": 0}, "token": "secret", "auth": "k1"}
+    assert result["plain_connections"] == 3  # Rasa alone: a new connection per request
+    assert result["shared_connections"] == 1
+    assert result["same_session"] and result["open_after_exit"]
