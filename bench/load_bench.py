@@ -43,6 +43,7 @@ OUT = PROJECT_ROOT / "results" / "load_bench"
 STARTED = time.monotonic()
 TARGET_P99_MS = 500.0
 TARGET_RATIO = 1.5
+CHEAPEST_KIND = "greeting"  # the message kind whose turn runs no custom action
 
 # Scripted conversations: (kind of message, text). The bot's replies decide nothing here: each script is
 # what a customer of that sort types, in order; the demo shop's orders are read, never changed.
@@ -428,6 +429,16 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
         "ratio_one_customer": round(one / parse_p50, 2) if parse_p50 else None,
     }
     checks["ratio_met"] = checks["ratio_one_customer"] is not None and checks["ratio_one_customer"] <= TARGET_RATIO
+    # the cheapest turn through Rasa: a greeting (one rule, one canned response, no action server, no helpdesk)
+    greeting_parse = floor_.get("rasa_parse_by_kind_p50", {}).get(CHEAPEST_KIND)
+    greeting_turn = floor_.get("rasa_webhook_by_kind_p50", {}).get(CHEAPEST_KIND)
+    if greeting_parse and greeting_turn:
+        checks["cheapest_turn"] = {
+            "kind": CHEAPEST_KIND,
+            "parse_p50_ms": greeting_parse,
+            "rasa_turn_p50_ms": greeting_turn,
+            "ratio": round(greeting_turn / greeting_parse, 2),
+        }
     for level in result["levels"]:
         p50 = level["bot_reply_http"].get("p50")
         checks[f"ratio_at_{level['customers']}"] = round(p50 / parse_p50, 2) if p50 and parse_p50 else None
@@ -573,6 +584,14 @@ def render_markdown(result: dict[str, Any]) -> str:
         )
         + ".",
     ]
+    if "cheapest_turn" in t:
+        cheap = t["cheapest_turn"]
+        lines.append(
+            f"  The cheapest turn through Rasa alone ({cheap['kind']}: one rule, one canned response, no action "
+            f"server, no helpdesk) takes {fmt(cheap['rasa_turn_p50_ms'])} ms against its parse's "
+            f"{fmt(cheap['parse_p50_ms'])} ms = {fmt(cheap['ratio'])}×: Rasa's dialogue step (tracker, policies, "
+            "response) costs that much before any action or storage."
+        )
     if "p99_at_50_ms" in t:
         lines.append(
             f"- 50 concurrent customers: p99 {fmt(t['p99_at_50_ms'])} ms (target ≤ {TARGET_P99_MS:.0f}), "
