@@ -28,7 +28,7 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-KEEPALIVE_SECONDS = 2.0  # below Sanic's keep-alive timeout (the action server's and the helpdesk's)
+KEEPALIVE_SECONDS = 2.0  # well below the action server's keep-alive timeout (Sanic and rasa-sdk default: 120 s)
 
 
 def install_action_result_validator() -> None:
