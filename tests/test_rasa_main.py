@@ -1,6 +1,6 @@
 """nlu_addons.rasa_main: each runtime fix gives Rasa's own outcome (response check, event lookup, shared sessions).
 
-Rasa lives in `.venv-rasa`, so the check runs there in a child process; it prints one JSON line per response.
+Rasa lives in `.venv-rasa`, so each check runs there in a child process that prints its result as JSON.
 """
 
 from __future__ import annotations
@@ -11,6 +11,16 @@ import subprocess
 from helpdesk.config import PROJECT_ROOT
 
 RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+
+
+def run_probe(probe: str) -> dict:
+    """Runs `probe` in Rasa's Python; its last output line is the JSON result."""
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
 
 PROBE = r"""
 import json
@@ -49,25 +59,13 @@ print(json.dumps({"before": before, "after": after, "validate_calls": validate.c
 
 
 def test_compiled_check_gives_rasa_outcome_and_message() -> None:
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_probe(PROBE)
     assert result["after"] == result["before"]
     assert [o["valid"] for o in result["after"]] == [True, True, False, False, False]
     assert all("Failed to validate Action server response" in o["message"] for o in result["after"][2:])
     # valid responses no longer go through jsonschema.validate (and its meta-schema check); the three invalid
     # ones do, once each, for Rasa's error message
     assert result["validate_calls"] == 3
-
-
-def run_probe(probe: str) -> dict:
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 EVENT_PROBE = r"""
