@@ -24,10 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from nlu_addons import DEFAULT_MODEL_DIR, PROJECT_ROOT
+from nlu_addons import DEFAULT_MODEL_DIR, PROJECT_ROOT, RASA_PYTHON
 
 OPSET = 17
-RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 
 SOURCE_FILES = ("model.safetensors", "config.json", "tokenizer.json")  # all copied next to model.onnx
 TRACE_SENTENCES = ["Where is my order 100234?", "hello"]

@@ -26,7 +26,7 @@ one). The trained model keeps its own weights (`.npz`), intents, settings and to
 storage, so a trained model no longer needs `model_dir`. Prediction sets `intent` and `intent_ranking`
 (top `ranking_length`) like Rasa's classifiers; it runs through one `tf.function` traced once at load.
 
-    .venv-rasa/bin/python -m nlu_addons.finetuned_classifier --check [MODEL_DIR]
+    .venv-rasa/bin/python -m nlu_addons.minilm_tf --check [MODEL_DIR]
 
 checks that the TensorFlow encoder reproduces the ONNX encoder's embeddings (cosine ≥ 0.9999).
 """
@@ -36,8 +36,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -52,7 +50,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_addons import DEFAULT_MODEL_DIR, PROJECT_ROOT
+from nlu_addons import configured_model_dir
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +128,6 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
         return cls(config, model_storage, resource)
 
     # -- training ---------------------------------------------------------------------------------------------
-    def _model_dir(self) -> Path:
-        model_dir = Path(self._config["model_dir"]) if self._config["model_dir"] else DEFAULT_MODEL_DIR
-        return model_dir if model_dir.is_absolute() else PROJECT_ROOT / model_dir
-
     def _settings(self) -> Any:
         from nlu_addons.minilm_tf import TrainSettings
 
@@ -148,7 +142,7 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
         if len(labels) < 2:
             logger.warning(f"{type(self).__name__}: needs at least two intents with examples; not trained")
             return self._resource
-        model_dir = self._model_dir()
+        model_dir = configured_model_dir(self._config["model_dir"])
         shape, weights = read_checkpoint(model_dir)
         settings = self._settings()
         self._pieces = WordPieces.from_file(model_dir / TOKENIZER_FILE, self._config["max_length"])
@@ -226,13 +220,4 @@ def _set_threads(threads: int) -> None:
         logger.debug("TensorFlow is already initialised; its thread settings stay as they are")
 
 
-def main(argv: list[str] | None = None) -> int:
-    from nlu_addons import minilm_tf
-
-    return minilm_tf.main(argv)
-
-
 __all__ = ["MiniLMIntentClassifier"]
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,7 +6,7 @@ feed-forward, add & LayerNorm; eps from config.json) and its variables carry the
 shapes, so the shipped `model.safetensors` loads by name (`safetensors.numpy`) and a fine-tuned model is saved
 as one `.npz` of the same names. Texts are tokenized with the model's `tokenizer.json` (HF `tokenizers`).
 
-    .venv-rasa/bin/python -m nlu_addons.finetuned_classifier --check [var/onnx/all-MiniLM-L6-v2]
+    .venv-rasa/bin/python -m nlu_addons.minilm_tf --check [var/onnx/all-MiniLM-L6-v2]
 
 compares this encoder's mean-pooled embeddings with the ONNX encoder's (`onnx_encoder`) on a few sentences.
 """

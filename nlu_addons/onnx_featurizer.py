@@ -20,7 +20,6 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -35,7 +34,7 @@ from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_addons import DEFAULT_MODEL_DIR, PROJECT_ROOT
+from nlu_addons import configured_model_dir
 from nlu_addons.onnx_encoder import MAX_LENGTH, Encoded, OnnxEncoder
 
 logger = logging.getLogger(__name__)
@@ -75,10 +74,9 @@ class OnnxSentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: dict[str, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
-        model_dir = Path(config["model_dir"]) if config["model_dir"] else DEFAULT_MODEL_DIR
-        if not model_dir.is_absolute():
-            model_dir = PROJECT_ROOT / model_dir
-        self._encoder = OnnxEncoder(model_dir, threads=config["threads"], max_length=config["max_length"])
+        self._encoder = OnnxEncoder(
+            configured_model_dir(config["model_dir"]), threads=config["threads"], max_length=config["max_length"]
+        )
         self._cache: OrderedDict[str, Encoded] = OrderedDict()
 
     @classmethod
