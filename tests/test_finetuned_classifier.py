@@ -8,33 +8,30 @@ few seconds of training on a three-intent data set (tests/finetuned_classifier_p
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
+from rasa_support import run_rasa_python
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
-MODEL_DIR = PROJECT_ROOT / "var" / "onnx" / "all-MiniLM-L6-v2"
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
+from nlu_addons import DEFAULT_MODEL_DIR as MODEL_DIR
+from nlu_addons import PROJECT_ROOT
 
 
-def run_rasa_python(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    for needed in (RASA_PYTHON, MODEL_DIR / "model.onnx", MODEL_DIR / "model.safetensors"):
+def run_with_model(*args: str) -> subprocess.CompletedProcess[str]:
+    for needed in (MODEL_DIR / "model.onnx", MODEL_DIR / "model.safetensors"):
         assert needed.exists(), f"{needed} is missing: run `make install onnx-model`"
-    return subprocess.run([str(RASA_PYTHON), *args], cwd=PROJECT_ROOT, env=ENV, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return run_rasa_python(*args, timeout=120)
 
 
 def test_tensorflow_encoder_matches_onnx() -> None:
-    checked = run_rasa_python("-m", "nlu_addons.finetuned_classifier", "--check", str(MODEL_DIR))
+    checked = run_with_model("-m", "nlu_addons.minilm_tf", "--check", str(MODEL_DIR))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "min cosine vs onnx" in checked.stdout
 
 
 def test_trains_predicts_held_out_paraphrases_and_reloads(tmp_path: Path) -> None:
-    probe = run_rasa_python(str(PROJECT_ROOT / "tests" / "finetuned_classifier_probe.py"), str(tmp_path / "storage"))
+    probe = run_with_model(str(PROJECT_ROOT / "tests" / "finetuned_classifier_probe.py"), str(tmp_path / "storage"))
     assert probe.returncode == 0, probe.stdout + probe.stderr
     result = json.loads(probe.stdout.strip().splitlines()[-1])
 

@@ -5,22 +5,7 @@ Rasa lives in `.venv-rasa`, so each check runs there in a child process that pri
 
 from __future__ import annotations
 
-import json
-import subprocess
-
-from helpdesk.config import PROJECT_ROOT
-
-RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
-
-
-def run_probe(probe: str) -> dict:
-    """Runs `probe` in Rasa's Python; its last output line is the JSON result."""
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
+from rasa_support import run_probe
 
 PROBE = r"""
 import json

@@ -1,0 +1,33 @@
+"""Running code in Rasa's virtualenv (`.venv-rasa`, Python 3.10) from the tests, which run in `.venv`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from typing import Any
+
+from nlu_addons import PROJECT_ROOT, RASA_PYTHON
+
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
+
+
+def run_rasa_python(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`.venv-rasa/bin/python ARGS` from the project root, output captured."""
+    assert RASA_PYTHON.exists(), f"{RASA_PYTHON} is missing: run `make install`"
+    return subprocess.run(
+        [str(RASA_PYTHON), *args],
+        cwd=PROJECT_ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def run_probe(probe: str) -> Any:
+    """Runs the Python source `probe` in Rasa's virtualenv; its last output line is its JSON result."""
+    done = run_rasa_python("-c", probe)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
