@@ -32,6 +32,7 @@ import yaml
 from machine import git_state, machine_info, package_version
 
 from helpdesk.config import PROJECT_ROOT
+from nlu_addons import RASA_PYTHON
 
 OUT_DIR = PROJECT_ROOT / "results" / "eval"
 HELDOUT_NLU = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
@@ -161,7 +162,7 @@ def classification(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
 def run_cv(folds: int, workdir: Path) -> dict[str, Any]:
     out = workdir / "cv"
     command = [
-        str(PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"),
+        str(RASA_PYTHON.with_name("rasa")),
         "test", "nlu",
         "--nlu", str(PROJECT_ROOT / "data" / "nlu"),
         "--config", str(PROJECT_ROOT / "config.yml"),
@@ -700,7 +701,7 @@ def rasa_version() -> str | None:
     try:
         done = subprocess.run(
             [
-                str(PROJECT_ROOT / ".venv-rasa" / "bin" / "python"),
+                str(RASA_PYTHON),
                 "-c",
                 "from importlib.metadata import version; print(version('rasa'))",
             ],

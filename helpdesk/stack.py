@@ -23,6 +23,7 @@ from typing import IO
 import httpx
 
 from helpdesk.config import PROJECT_ROOT
+from nlu_addons import RASA_PYTHON
 
 MODEL_PATH = PROJECT_ROOT / "models" / "larkspur.tar.gz"
 
@@ -94,13 +95,12 @@ class Stack:
         base.update(self.env)
         self.env = base
         venv = PROJECT_ROOT / ".venv" / "bin" / "python"
-        rasa_python = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
         self.services = {
             "rasa": Service(
                 "rasa",
                 [
                     # Rasa's command line with the project's runtime fixes (nlu_addons/rasa_main.py)
-                    str(rasa_python),
+                    str(RASA_PYTHON),
                     "-m",
                     "nlu_addons.rasa_main",
                     "run",
