@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from types import ModuleType
-
-from helpdesk.config import PROJECT_ROOT
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nlu_benchmarks", PROJECT_ROOT / "bench" / "nlu_benchmarks.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("nlu_benchmarks", module)
-    spec.loader.exec_module(module)
-    return module
+from bench_scripts import load_bench_script
 
 
 def test_threshold_maximises_per_message_accuracy_and_reports_the_sum_of_rates_point() -> None:
-    bench = load_script()
+    bench = load_bench_script("nlu_benchmarks")
     # 30 val messages, all classified right: 27 confidently, 3 at 0.3; 3 oos_val messages at 0.2, 0.25 and 0.5
     val = [{"text": f"v{i}", "intent": "a"} for i in range(30)]
     val_predicted = [("a", 0.9)] * 27 + [("a", 0.3)] * 3
