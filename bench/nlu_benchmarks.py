@@ -448,7 +448,11 @@ def targets(results: dict[str, Any]) -> list[str]:
         rows.append(f"| {name}: trains in < 15 min | {minutes:.1f} min (load {load}) | {verdict} |")
     if not rows:
         return []
-    return ["## Targets (issue 6)", "", "| target | measured | |", "|---|---|---|", *rows, ""]
+    study = ["Other out-of-scope confidences and ensembles, on a model fine-tuned with these settings, each at its "
+             "val-chosen threshold, and what they would cost the bot: `results/clinc_scoring_study.md` "
+             "(`bench/clinc_scoring_study.py`).", ""]
+    return ["## Targets (issue 6)", "", "| target | measured | |", "|---|---|---|", *rows, "",
+            *(study if clinc else [])]
 
 
 def sum_of_rates_line(clinc: dict[str, Any]) -> list[str]:
