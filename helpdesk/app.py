@@ -37,6 +37,7 @@ from helpdesk.desk import Desk
 from helpdesk.editor_api import install_editor_api
 from helpdesk.fanout_redis import RedisHub
 from helpdesk.followups_api import install_followups_api
+from helpdesk.presence_redis import RedisPresence
 from helpdesk.queue import QueueNotifier
 from helpdesk.rasa_client import BotUnavailable, RasaClient
 from helpdesk.ratelimit import RateLimiter
@@ -203,7 +204,10 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
         app.ctx.hub = RedisHub(settings.redis_url, settings.redis_channel) if settings.redis_url else MemoryHub()
         await app.ctx.hub.start()
         app.ctx.events = events = Events(app.ctx.hub)
-        app.ctx.presence = presence = Presence()
+        app.ctx.presence = presence = (
+            RedisPresence(settings.redis_url, settings.redis_channel, app.ctx.hub) if settings.redis_url else Presence()
+        )
+        await presence.start()
         app.ctx.background = Background()
         locks = ConversationLocks()
         context = ContextService(sessions, app.ctx.knowledge, events)
@@ -216,6 +220,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
         await app.ctx.background.drain()
         await app.ctx.bot.close()
         await app.ctx.knowledge.close()
+        await app.ctx.presence.close()
         await app.ctx.hub.close()
         await app.ctx.engine.dispose()
 

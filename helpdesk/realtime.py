@@ -3,6 +3,8 @@
 `MemoryHub` serves one process. The `Hub` protocol is what the rest of the code uses: with REDIS_URL
 set, `helpdesk.fanout_redis.RedisHub` carries every event through Redis pub/sub to every helpdesk
 process sharing the database, each handing it to its own subscriptions (chosen in `helpdesk.app`).
+`Presence` likewise counts the agent consoles connected to one process; `helpdesk.presence_redis`
+shares it between processes.
 
 Channels: `conversation:<id>` carries what that customer may see (their messages, mode changes,
 agent typing, queue position); `console` carries what agents see (every event names its
@@ -114,10 +116,18 @@ class MemoryHub:
 
 
 class Presence:
-    """Which agents have a console connected (for the customer's wait estimate)."""
+    """Which agents have a console connected to this process (for the customer's wait estimate, the
+    dashboard and the transfer list). With REDIS_URL set, `helpdesk.presence_redis.RedisPresence` answers
+    for every helpdesk process sharing the database (chosen in `helpdesk.app`)."""
 
     def __init__(self) -> None:
         self._connections: Counter[int] = Counter()
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
 
     def connected(self, agent_id: int) -> None:
         self._connections[agent_id] += 1
@@ -132,6 +142,10 @@ class Presence:
 
     def is_online(self, agent_id: int) -> bool:
         return agent_id in self._connections
+
+    def here(self) -> frozenset[int]:
+        """The agents with a console connected to this process."""
+        return frozenset(self._connections)
 
 
 class Events:

@@ -1,9 +1,11 @@
 """Redis fan-out: two helpdesk processes on one PostgreSQL database and Redis (127.0.0.1:6379). What happens
 through one process reaches websockets connected to the other, and when a process loses its Redis connection
-its clients are told to reconnect and resume from the database, losing nothing."""
+its clients are told to reconnect and resume from the database, losing nothing. Agents whose console is
+connected to either process count for both (wait estimate, online flag)."""
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import redis
-from agent_support import Console, hand_off, receive_until, say, ws_url
+from agent_support import Console, hand_off, history, receive_until, say, wait_for, ws_url
 from conftest import AgentLogin, add_agent_accounts, extra_helpdesk, postgres_database
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
@@ -28,6 +30,7 @@ class Pair:
     one: str  # base URLs of the two processes
     two: str
     agent: AgentLogin
+    other: AgentLogin  # a second agent
     channel: str  # this test's own Redis channel
 
 
@@ -35,10 +38,10 @@ class Pair:
 def pair(stack: Stack) -> Iterator[Pair]:
     channel = f"helpdesk-test-{secrets.token_hex(4)}"
     with postgres_database("helpdesk_fanout") as dsn:
-        agent = add_agent_accounts(dsn, (("rita", "agent", None, 10),))["rita"]
+        agents = add_agent_accounts(dsn, (("rita", "agent", None, 10), ("omar", "agent", None, 10)))
         env = {"DATABASE_URL": dsn, "REDIS_URL": REDIS_URL, "REDIS_CHANNEL": channel}
         with extra_helpdesk(stack, "redis-1", env) as one, extra_helpdesk(stack, "redis-2", env) as two:
-            yield Pair(one, two, agent, channel)
+            yield Pair(one, two, agents["rita"], agents["omar"], channel)
 
 
 @pytest.fixture()
@@ -141,3 +144,30 @@ def test_a_lost_redis_connection_makes_clients_resume_from_the_database(
         live = console.post(f"/conversations/{conversation}/messages", {"text": "live again"}).json()
         assert receive_until(ws, is_agent_message)[-1]["message"]["id"] == live["id"]
     console.post(f"/conversations/{conversation}/resolve")
+
+
+def test_agents_connected_to_either_process_count_in_both(pair: Pair, customer: httpx.Client, console: Console) -> None:
+    """Rita's console is connected to process two and Omar's to process one: process one, where the customer
+    is, lists both as online and shares the queue between two agents in the wait it promises."""
+    omar = Console(pair.one)
+    assert omar.login(pair.other.username, pair.other.password).status_code == 200
+
+    def online_on_one() -> set[str]:
+        return {a["username"] for a in omar.get("/agents").json()["agents"] if a["online"]}
+
+    conversations: list[str] = []
+    try:
+        with console_socket(pair.two, console) as rita_ws, console_socket(pair.one, omar) as omar_ws:
+            receive_until(rita_ws, lambda e: e["type"] == "ready")
+            receive_until(omar_ws, lambda e: e["type"] == "ready")
+            wait_for(lambda: online_on_one() >= {"rita", "omar"}, timeout=10)
+            conversations += [hand_off(customer), hand_off(customer)]
+            queue = history(customer, conversations[-1])["queue"]
+            assert queue["position"] >= 2  # from 2 on, one agent and two give different waits
+            assert queue["estimated_wait_seconds"] == math.ceil(queue["position"] / 2) * 120  # QUEUE_SECONDS_PER_CHAT
+        wait_for(lambda: not online_on_one() & {"rita", "omar"}, timeout=10)  # both consoles closed
+    finally:
+        for conversation in conversations:
+            console.post(f"/conversations/{conversation}/claim")
+            console.post(f"/conversations/{conversation}/resolve")
+        omar.close()
