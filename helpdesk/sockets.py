@@ -192,7 +192,7 @@ def install_sockets(app: Sanic, settings: Settings, connect_limit: RateLimiter) 
             return
         desk: Desk = app.ctx.desk
         hub: Hub = app.ctx.hub
-        app.ctx.presence.connected(agent.id)
+        _presence_change(app, lambda: app.ctx.presence.connected(agent.id))
         try:
             async with hub.subscribe(CONSOLE) as subscription:
                 replayed = await _replay_console(app, ws, agent, after)
@@ -221,7 +221,16 @@ def install_sockets(app: Sanic, settings: Settings, connect_limit: RateLimiter) 
 
                 await pump(ws, subscription, on_event, on_incoming)
         finally:
-            app.ctx.presence.disconnected(agent.id)
+            _presence_change(app, lambda: app.ctx.presence.disconnected(agent.id))
+
+
+def _presence_change(app: Sanic, change: Callable[[], None]) -> None:
+    """Apply a console (dis)connection; when it changes the number of agents online, the waiting customers
+    get their estimated wait again (from this process only: the hub carries it to every process)."""
+    before = app.ctx.presence.online()
+    change()
+    if app.ctx.presence.online() != before:
+        app.ctx.background.spawn(app.ctx.desk.queue.broadcast_positions(), "queue positions after a presence change")
 
 
 async def _replay_console(app: Sanic, ws: Socket, agent: Agent, after: int) -> set[int]:

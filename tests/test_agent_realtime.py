@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import httpx
@@ -204,3 +205,33 @@ def test_a_helpdesk_restart_mid_handoff_loses_and_repeats_nothing(
     texts = [m["text"] for m in history(client, conversation)["messages"]]
     assert texts.count("before the restart") == 1 and texts.count("after the restart") == 1
     ava.post(f"/conversations/{conversation}/resolve")
+
+
+def test_waiting_customers_get_a_new_wait_when_an_agent_comes_online_or_leaves(
+    helpdesk_url: str, client: httpx.Client, ava: Console, agent_accounts: dict[str, AgentLogin]
+) -> None:
+    """One agent online, then two, then one again: the customer second in line is told 2 × 120 s, then
+    1 × 120 s, then 2 × 120 s (QUEUE_SECONDS_PER_CHAT 120, the conversations ahead shared by the agents)."""
+    ben = Console(helpdesk_url)
+    assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
+    first, second = hand_off(client), hand_off(client)
+
+    def wait_becomes(ws, seconds: int) -> dict:  # noqa: ANN001 - a websocket
+        return receive_until(ws, lambda e: e["type"] == "queue" and e["estimated_wait_seconds"] == seconds)[-1]
+
+    try:
+        with console_socket(helpdesk_url, ava) as ava_ws:
+            receive_until(ava_ws, lambda e: e["type"] == "ready")
+            with connect(ws_url(helpdesk_url, f"/api/chat/{second}/ws")) as ws:
+                state = receive_until(ws, lambda e: e["type"] == "state")[-1]
+                position = state["queue"]["position"]
+                assert position >= 2 and state["queue"]["estimated_wait_seconds"] == position * 120
+                with console_socket(helpdesk_url, ben) as ben_ws:
+                    receive_until(ben_ws, lambda e: e["type"] == "ready")
+                    assert wait_becomes(ws, math.ceil(position / 2) * 120)["position"] == position
+                assert wait_becomes(ws, position * 120)["position"] == position  # ben's console closed
+    finally:
+        for conversation in (first, second):
+            ava.post(f"/conversations/{conversation}/claim")
+            ava.post(f"/conversations/{conversation}/resolve")
+        ben.close()
