@@ -48,6 +48,7 @@ from machine import git_state, machine_info, package_version  # noqa: E402
 SPLITS = ("train", "val", "test", "oos_val", "oos_test")
 SCORED = ("val", "test", "oos_val", "oos_test")
 ENSEMBLE_WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9)  # the fine-tuned model's share
+FROZEN_LR_C = 10.0  # inverse regularisation of the logistic regression on the untrained encoder's embeddings
 DEFAULT_OUT = PROJECT_ROOT / "results" / "clinc_scoring_study"
 TARGET = (96.2, 52.3)
 TOP_PROBABILITY = "top probability (softmax, or the ensemble's average)"
@@ -111,6 +112,11 @@ def log_sum_exp(logits: np.ndarray) -> np.ndarray:
     return top + np.log(np.exp(logits - top[:, None]).sum(axis=1))
 
 
+def unit(rows: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (sentence-transformers' normalised embeddings)."""
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
 def mahalanobis(train_emb: np.ndarray, train_y: np.ndarray, classes: int) -> Callable[[np.ndarray], np.ndarray]:
     """Squared Mahalanobis distance of each row to each class mean (rows × classes), one shared covariance."""
     from sklearn.covariance import LedoitWolf
@@ -136,9 +142,7 @@ def ensemble_member_probabilities(dumps: dict[str, Any], kind: str) -> dict[str,
 
     train_y = dumps["gold"]["train"]
     if kind == "frozen":
-        def unit(x: np.ndarray) -> np.ndarray:
-            return x / np.linalg.norm(x, axis=1, keepdims=True)
-        model = LogisticRegression(C=10.0, max_iter=2000).fit(unit(dumps["frozen"]["train"]), train_y)
+        model = LogisticRegression(C=FROZEN_LR_C, max_iter=2000).fit(unit(dumps["frozen"]["train"]), train_y)
         return {split: model.predict_proba(unit(dumps["frozen"][split])) for split in SCORED}
     words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
@@ -292,10 +296,7 @@ def project_effect(model_archive: Path, weight: float, threshold: float) -> dict
     gold = {name: np.array([index[m.get("intent")] for m in rows]) for name, rows in examples.items()}
     ids = {name: pieces.ids([m.get("text") for m in rows]) for name, rows in examples.items()}
 
-    def unit(x: np.ndarray) -> np.ndarray:
-        return x / np.linalg.norm(x, axis=1, keepdims=True)
-
-    member = LogisticRegression(C=10.0, max_iter=2000).fit(unit(untrained.run_batched(encode, ids["train"])),
+    member = LogisticRegression(C=FROZEN_LR_C, max_iter=2000).fit(unit(untrained.run_batched(encode, ids["train"])),
                                                             gold["train"])
     alone = tuned.run_batched(tuned.predict, ids["heldout"])
     averaged = weight * alone + (1 - weight) * member.predict_proba(unit(untrained.run_batched(encode, ids["heldout"])))
