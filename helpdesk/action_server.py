@@ -48,7 +48,7 @@ def cluster_texts(kb: Any, texts: list[str], threshold: float) -> list[dict[str,
     """Group `texts` by meaning (helpdesk/knowledge/clusters.py); each group with its closest handbook entry."""
     from helpdesk.knowledge.engine import clean_query
 
-    vectors = kb.embedder.encode([clean_query(text) or text for text in texts])
+    vectors = kb.embedder.encode_remembered([clean_query(text) or text for text in texts])
     clusters = []
     for members in cluster_vectors(vectors, threshold):
         found = kb.search(texts[members[0]], k=1)

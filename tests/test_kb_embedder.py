@@ -76,3 +76,24 @@ def test_a_stale_export_is_not_used(stale_export: Path, torch_vectors: np.ndarra
 def test_unknown_backend_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown embedding backend"):
         Embedder(backend="tensorflow")
+
+
+def test_encode_remembered_embeds_only_the_texts_it_does_not_remember() -> None:
+    embedder = Embedder(threads=1, remember=3)
+    texts = ["my rug slips on the floor", "can I hire the showroom", "my rug slips on the floor"]
+    rows = embedder.encode_remembered(texts)
+    assert embedder.texts_encoded == 2  # the repeated text once
+    assert float(np.abs(rows - embedder.encode(texts)).max()) < 1e-6
+    counted = embedder.texts_encoded
+
+    def embedded(batch: list[str]) -> int:
+        before = embedder.texts_encoded
+        assert embedder.encode_remembered(batch).shape == (len(batch), 384)
+        return embedder.texts_encoded - before
+
+    assert embedded(["can I hire the showroom", "gift wrapping?"]) == 1
+    assert embedded(["do you deliver on sundays"]) == 1  # four texts seen, room for three: the rug goes
+    assert embedded(["do you deliver on sundays", "gift wrapping?", "can I hire the showroom"]) == 0
+    assert embedded(["my rug slips on the floor"]) == 1
+    assert embedder.texts_encoded == counted + 3
+    assert embedder.encode_remembered([]).shape == (0, 384)

@@ -116,6 +116,7 @@ import re
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +200,9 @@ def _weights_hash(model_path: str) -> str:
     return source_hash(Path(model_path))
 
 
+REMEMBERED_TEXTS = 10_000  # Embedder.encode_remembered's rows (~15 MB at 384 dimensions)
+
+
 class Embedder:
     """Sentence embeddings, loaded lazily once; ``encode`` returns L2-normalised float32 rows.
 
@@ -214,6 +218,7 @@ class Embedder:
         device: str = "cpu",
         threads: int = 0,
         backend: str = "auto",
+        remember: int = REMEMBERED_TEXTS,
     ) -> None:
         if backend not in ("auto", "onnxruntime", "sentence-transformers"):
             raise ValueError(f"unknown embedding backend '{backend}' (auto, onnxruntime, sentence-transformers)")
@@ -231,6 +236,9 @@ class Embedder:
         self._vocabulary: frozenset[str] | None = None
         self._load_lock = threading.Lock()
         self._encode_lock = threading.Lock()
+        self.remember = remember  # rows kept by encode_remembered, least recently used dropped first
+        self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._remembered_lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
@@ -297,6 +305,27 @@ class Embedder:
             if progress is not None:
                 progress(start + len(positions), len(texts))
         return result
+
+    def encode_remembered(self, texts: Sequence[str]) -> np.ndarray:
+        """Like ``encode``, but embeds only the texts it does not remember: it keeps the rows of the last
+        ``remember`` distinct texts. For callers that send mostly the same texts again (the unanswered
+        report clusters the same customer questions on every load and for overlapping date ranges)."""
+        distinct = list(dict.fromkeys(texts))
+        with self._remembered_lock:
+            known = {text: self._remembered[text] for text in distinct if text in self._remembered}
+            for text in known:
+                self._remembered.move_to_end(text)
+        missing = [text for text in distinct if text not in known]
+        if missing:
+            fresh = self.encode(missing)
+            known.update(zip(missing, fresh, strict=True))
+            with self._remembered_lock:
+                self._remembered.update(zip(missing, fresh, strict=True))
+                while len(self._remembered) > self.remember:
+                    self._remembered.popitem(last=False)
+        if not distinct:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([known[text] for text in texts])
 
     def vocabulary(self) -> frozenset[str] | None:
         """The whole words of the model's tokenizer (None if it has no word-piece vocabulary).
