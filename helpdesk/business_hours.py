@@ -100,7 +100,20 @@ class BusinessHours:
     def _starts(self, day: date) -> list[datetime]:
         midnight = datetime(day.year, day.month, day.day, tzinfo=self.time_zone)
         # wall-clock arithmetic: the offset is the one in force at the resulting local time
-        return [midnight + timedelta(seconds=interval.start) for interval in self.intervals_on(day)]
+        walls = [midnight + timedelta(seconds=interval.start) for interval in self.intervals_on(day)]
+        return [self._first_instant_at(wall) for wall in walls]
+
+    def _first_instant_at(self, wall: datetime) -> datetime:
+        """The first instant whose local clock reads `wall` or later: `wall` itself, unless it falls in the hour
+        the clocks skip when summer time starts (02:30 on that day opens at 03:00, as `is_open` judges it)."""
+        instant = wall.astimezone(UTC)
+        naive = wall.replace(tzinfo=None)
+        if instant.astimezone(self.time_zone).replace(tzinfo=None) == naive:
+            return wall
+        step = timedelta(minutes=1)  # gaps are whole minutes in every zone in use today
+        while (instant - step).astimezone(self.time_zone).replace(tzinfo=None) >= naive:
+            instant -= step
+        return instant.astimezone(self.time_zone)
 
     def next_open(self, now: datetime) -> datetime | None:
         """When the team is next in, as an aware time in the shop's zone; None while open, or if never."""

@@ -184,3 +184,19 @@ def test_the_environment_points_at_another_file_or_turns_the_schedule_off(monkey
     monkeypatch.setenv("BUSINESS_HOURS", "sometimes")
     with pytest.raises(ValueError, match="BUSINESS_HOURS must be true or false"):
         business_hours_file_from_env()
+
+
+def test_an_opening_inside_the_skipped_hour_is_when_the_clocks_jump() -> None:
+    hours = schedule(weekly={"sunday": ["02:30-05:00"]})
+    # 29 March 2026: Amsterdam's clocks jump from 02:00 to 03:00 (01:00 UTC); 02:30 never happens that night
+    before = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # 01:30 winter time
+    status = hours.status(before)
+    assert not status.open
+    assert status.next_open is not None and status.next_open.astimezone(UTC) == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    assert status.back == "today at 03:00 (Amsterdam time)"
+    # and the team is indeed in from the jump: what the customer is told and what is_open says agree
+    assert hours.is_open(datetime(2026, 3, 29, 1, 0, tzinfo=UTC))
+    assert not hours.is_open(datetime(2026, 3, 29, 0, 59, tzinfo=UTC))
+    # a week later 02:30 exists again (00:30 UTC in summer time)
+    week_after = hours.next_open(datetime(2026, 4, 4, 12, 0, tzinfo=UTC))
+    assert week_after is not None and week_after.astimezone(UTC) == datetime(2026, 4, 5, 0, 30, tzinfo=UTC)
