@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import special
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -90,26 +91,17 @@ def operating_point(pred: dict[str, np.ndarray], score: dict[str, np.ndarray], g
     val_oos = float(np.mean(score["oos_val"] < threshold))
     n_val, n_oos = len(score["val"]), len(score["oos_val"])
     return Point(threshold=threshold,
-                 val_accuracy=pct((val_in * n_val + val_oos * n_oos) / (n_val + n_oos)),
-                 val_in_scope=pct(val_in), val_oos_recall=pct(val_oos),
-                 test_in_scope=pct(float(np.mean(test_right & (score["test"] >= threshold)))),
-                 test_oos_recall=pct(float(np.mean(score["oos_test"] < threshold))),
-                 test_no_threshold=pct(float(np.mean(test_right))))
-
-
-def pct(value: float) -> float:
-    return round(100 * value, 2)
+                 val_accuracy=nlu_benchmarks.pct((val_in * n_val + val_oos * n_oos) / (n_val + n_oos)),
+                 val_in_scope=nlu_benchmarks.pct(val_in), val_oos_recall=nlu_benchmarks.pct(val_oos),
+                 test_in_scope=nlu_benchmarks.pct(float(np.mean(test_right & (score["test"] >= threshold)))),
+                 test_oos_recall=nlu_benchmarks.pct(float(np.mean(score["oos_test"] < threshold))),
+                 test_no_threshold=nlu_benchmarks.pct(float(np.mean(test_right))))
 
 
 # -- scores -----------------------------------------------------------------------------------------------------
 def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
-
-
-def log_sum_exp(logits: np.ndarray) -> np.ndarray:
-    top = logits.max(axis=1)
-    return top + np.log(np.exp(logits - top[:, None]).sum(axis=1))
+    """Each row's softmax (scipy's, over the classes)."""
+    return special.softmax(logits, axis=1)
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -163,7 +155,7 @@ def study(dumps: dict[str, Any], log: Callable[[str], None]) -> list[dict[str, A
     confidences = {
         TOP_PROBABILITY: {split: probabilities[split].max(axis=1) for split in SCORED},
         "top logit": {split: logits[split].max(axis=1) for split in SCORED},
-        "energy (log-sum-exp of the logits)": {split: log_sum_exp(logits[split]) for split in SCORED},
+        "energy (log-sum-exp of the logits)": {split: special.logsumexp(logits[split], axis=1) for split in SCORED},
         "− Mahalanobis distance to the nearest class": {split: -distance(dumps["emb"][split]).min(axis=1)
                                                         for split in SCORED},
     }
@@ -303,8 +295,8 @@ def project_effect(model_archive: Path, weight: float, threshold: float) -> dict
     figures: dict[str, Any] = {"heldout_messages": len(gold["heldout"]), "weight": weight, "fallback": threshold}
     for name, probs in (("fine_tuned", alone), ("averaged", averaged)):
         right = probs.argmax(axis=1) == gold["heldout"]
-        figures[name] = {"accuracy": pct(float(right.mean())),
-                         "after_fallback": pct(float((right & (probs.max(axis=1) >= threshold)).mean()))}
+        figures[name] = {"accuracy": nlu_benchmarks.pct(float(right.mean())),
+                         "after_fallback": nlu_benchmarks.pct(float((right & (probs.max(axis=1) >= threshold)).mean()))}
     padded, mask = (tf.constant(array) for array in pad(pieces.ids(["where is my order 100234?"]), np.int32))
     for name, fn in (("fine_tuned_ms", tuned.predict), ("untrained_encoder_ms", encode)):
         for _ in range(20):
