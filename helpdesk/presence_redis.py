@@ -24,13 +24,12 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import re
 import secrets
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from helpdesk.fanout_redis import redis_client_name
 from helpdesk.realtime import Hub, Presence
 
 log = logging.getLogger(__name__)
@@ -52,10 +51,9 @@ class RedisPresence(Presence):
         self.ttl_ms = max(1, round(ttl * 1000))
         self.heartbeat = heartbeat
         self._hub = hub
-        name = f"helpdesk-presence-{os.getpid()}-{re.sub(r'[^A-Za-z0-9_.:-]', '_', prefix)}"
         self._redis = Redis.from_url(
             url,
-            client_name=name,
+            client_name=redis_client_name("presence", prefix),
             decode_responses=True,
             socket_timeout=REDIS_TIMEOUT,
             socket_connect_timeout=REDIS_TIMEOUT,
