@@ -8,6 +8,7 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.signals import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, signal_faq, signal_handoff
 from helpdesk.knowledge.chat_text import markdown_to_text
@@ -78,7 +79,7 @@ class ActionAnswerFaq(Action):
         return "action_answer_faq"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kb = get_knowledge_base()
         picked = chosen_faq_id(tracker)

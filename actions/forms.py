@@ -21,6 +21,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
 
 from actions.address import address_in_request, country_label, example_address, format_address, read_address
 from actions.identity import VERIFIED_BY_ORDER, load_context, verified_customer
@@ -142,7 +143,8 @@ class _FormTurn:
 
     @property
     def order_id(self) -> str | None:
-        return self.get(ORDER_ID)
+        order_id: str | None = self.get(ORDER_ID)  # a text slot, set here only to order numbers or None
+        return order_id
 
     @property
     def verified(self) -> bool:
@@ -369,7 +371,7 @@ class ValidateOrderForm(FormValidationAction):
     def name(self) -> str:
         return "validate_order_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         turn = _FormTurn(dispatcher, tracker, order_system())
         try:
             return await turn.run()
@@ -383,7 +385,7 @@ class ValidateOrderForm(FormValidationAction):
 class _AskAction(Action, ABC):
     """A question of the form; silent when this turn already handed the conversation to a person."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if handed_off_this_turn(tracker):
             return []
         state = OrderState.from_tracker(tracker)

@@ -164,7 +164,7 @@ def asked_before(tracker: Tracker, slot: str) -> bool:
         if event.get("event") == "user":
             seen_user = True
         elif seen_user and event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
-            return event.get("value") == slot
+            return bool(event.get("value") == slot)
     return False
 
 

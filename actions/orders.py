@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
 from actions.identity import signed_in_customer
@@ -59,7 +59,7 @@ class ActionStartOrderRequest(Action):
     def name(self) -> str:
         return "action_start_order_request"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         state = OrderState.from_tracker(tracker)
         intent = latest_intent(tracker)
         flow = intent if intent in FLOWS else state.flow or ORDER_STATUS
@@ -82,7 +82,7 @@ class ActionOrderSubmit(Action):
     def name(self) -> str:
         return "action_order_submit"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         state = OrderState.from_tracker(tracker)
         if state.flow is None or not state.verified:
             return []  # the form ended early (stopped, too many wrong answers, order system down): said so already
@@ -145,7 +145,7 @@ class ActionOrderDetails(Action):
     def name(self) -> str:
         return "action_order_details"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         last = tracker.get_slot(LAST_FLOW)
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]
@@ -168,7 +168,7 @@ class ActionStopOrderRequest(Action):
     def name(self) -> str:
         return "action_stop_order_request"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         state = OrderState.from_tracker(tracker)
         unchanged = ", and nothing about your order has been changed" if state.flow in CHANGES else ""
         dispatcher.utter_message(text=f"No problem, I've stopped there{unchanged}. Is there anything else I can do?")
@@ -181,7 +181,7 @@ class ActionChangeOrder(Action):
     def name(self) -> str:
         return "action_change_order"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         days = order_system().policy.config.return_window_days
         dispatcher.utter_message(
             text=(

@@ -60,7 +60,7 @@ def is_current(out: Path, expected: str) -> bool:
     if not (stamp.is_file() and all((out / name).is_file() for name in ("model.onnx", *SOURCE_FILES))):
         return False
     try:
-        return json.loads(stamp.read_text()).get("source_hash") == expected
+        return bool(json.loads(stamp.read_text()).get("source_hash") == expected)
     except (OSError, ValueError):
         return False
 
@@ -78,10 +78,13 @@ def export(src: Path, out: Path, digest: str) -> str:
             super().__init__()
             self.encoder = encoder
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor):
-            return self.encoder(
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+        ) -> torch.Tensor:
+            hidden: torch.Tensor = self.encoder(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
+            return hidden
 
     torch.set_num_threads(1)
     tokenizer = AutoTokenizer.from_pretrained(src)

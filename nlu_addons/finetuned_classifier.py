@@ -36,7 +36,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -51,6 +51,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_addons import configured_model_dir
+
+if TYPE_CHECKING:  # imported where used: loading minilm_tf imports TensorFlow
+    from nlu_addons.minilm_tf import BertShape, MiniLMClassifier, TrainSettings, WordPieces
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +116,8 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
         self.validate_config(self._config)
         self._model_storage = model_storage
         self._resource = resource
-        self._model: Any = None  # minilm_tf.MiniLMClassifier once trained or loaded
-        self._pieces: Any = None  # minilm_tf.WordPieces
+        self._model: MiniLMClassifier | None = None  # once trained or loaded
+        self._pieces: WordPieces | None = None
         _set_threads(self._config["threads"])
 
     @classmethod
@@ -128,7 +131,7 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
         return cls(config, model_storage, resource)
 
     # -- training ---------------------------------------------------------------------------------------------
-    def _settings(self) -> Any:
+    def _settings(self) -> TrainSettings:
         from nlu_addons.minilm_tf import TrainSettings
 
         fields = {field.name for field in dataclasses.fields(TrainSettings)}
@@ -145,20 +148,23 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
         model_dir = configured_model_dir(self._config["model_dir"])
         shape, weights = read_checkpoint(model_dir)
         settings = self._settings()
-        self._pieces = WordPieces.from_file(model_dir / TOKENIZER_FILE, self._config["max_length"])
-        self._model = MiniLMClassifier(shape, weights, labels, dropout=settings.dropout,
-                                       train_word_embeddings=settings.train_word_embeddings)
+        self._pieces = pieces = WordPieces.from_file(model_dir / TOKENIZER_FILE, self._config["max_length"])
+        self._model = model = MiniLMClassifier(shape, weights, labels, dropout=settings.dropout,
+                                               train_word_embeddings=settings.train_word_embeddings)
         index = {label: number for number, label in enumerate(labels)}
         targets = np.array([index[str(m.get(INTENT))] for m in examples], dtype=np.int32)
-        history = fine_tune(self._model, self._pieces.ids([m.get(TEXT) for m in examples]), targets, settings)
-        self._persist(shape, history)
+        history = fine_tune(model, pieces.ids([m.get(TEXT) for m in examples]), targets, settings)
+        self._persist(model, pieces, shape, history)
         return self._resource
 
-    def _persist(self, shape: Any, history: list[dict[str, float]]) -> None:
+    def _persist(
+        self, model: MiniLMClassifier, pieces: WordPieces, shape: BertShape, history: list[dict[str, float]]
+    ) -> None:
         with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / WEIGHTS_FILE, **self._model.weights())
-            (directory / TOKENIZER_FILE).write_text(self._pieces.json, encoding="utf-8")
-            meta = {"labels": self._model.labels, "shape": dataclasses.asdict(shape),
+            # mypy checks **weights against savez's `allow_pickle: bool` too (each name is a weight's, never that)
+            np.savez(directory / WEIGHTS_FILE, **model.weights())  # type: ignore[arg-type]
+            (directory / TOKENIZER_FILE).write_text(pieces.json, encoding="utf-8")
+            meta = {"labels": model.labels, "shape": dataclasses.asdict(shape),
                     "max_length": self._config["max_length"], "history": history}
             (directory / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
@@ -190,7 +196,9 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
         return component
 
     def predict_probabilities(self, texts: list[str]) -> np.ndarray:
-        """Softmax over the intents (rows follow `texts`)."""
+        """Softmax over the intents (rows follow `texts`), once trained or loaded."""
+        if self._model is None or self._pieces is None:
+            raise RuntimeError(f"{type(self).__name__}: predicting before it was trained or loaded")
         return self._model.run_batched(self._model.predict, self._pieces.ids(texts), PREDICT_BATCH)
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -114,7 +114,7 @@ def length_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Gener
         return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
     order = rng.permutation(len(lengths))
     pool = batch_size * 50
-    batches = []
+    batches: list[np.ndarray] = []
     for start in range(0, len(order), pool):
         chunk = order[start : start + pool]
         chunk = chunk[np.argsort(np.asarray(lengths)[chunk], kind="stable")]
@@ -279,8 +279,7 @@ def fine_tune(model: MiniLMClassifier, ids: Sequence[Sequence[int]], labels: np.
     head_optimizer = _optimizer(settings, settings.head_learning_rate, total, head)
     classes = len(model.labels)
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2 + [tf.TensorSpec([None], tf.int32)])
-    def step(batch_ids: tf.Tensor, mask: tf.Tensor, targets: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    def train_step(batch_ids: tf.Tensor, mask: tf.Tensor, targets: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         with tf.GradientTape() as tape:
             logits = model.logits(batch_ids, mask, training=True)
             loss = tf.reduce_mean(tf.keras.losses.categorical_crossentropy(
@@ -291,6 +290,9 @@ def fine_tune(model: MiniLMClassifier, ids: Sequence[Sequence[int]], labels: np.
         head_optimizer.apply_gradients(zip(gradients[len(body) :], head))  # noqa: B905
         correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=-1, output_type=tf.int32), targets), tf.int32))
         return loss, correct
+
+    step = tf.function(train_step, input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2
+                       + [tf.TensorSpec([None], tf.int32)])
 
     logger.info(f"Fine-tuning all-MiniLM-L6-v2 on {len(ids)} examples, {classes} intents: {settings.epochs} epochs "
                 f"of {steps_per_epoch} steps (batch {settings.batch_size}, lr {settings.learning_rate}).")

@@ -46,8 +46,8 @@ class Encoded:
 def pad(rows: Sequence[Sequence[int]], dtype: type = np.int64) -> tuple[np.ndarray, np.ndarray]:
     """Word-piece ids and attention mask, padded with 0 to the longest row."""
     width = max(1, max(len(row) for row in rows))
-    ids = np.zeros((len(rows), width), dtype=dtype)
-    mask = np.zeros((len(rows), width), dtype=dtype)
+    ids: np.ndarray = np.zeros((len(rows), width), dtype=dtype)
+    mask: np.ndarray = np.zeros((len(rows), width), dtype=dtype)
     for index, row in enumerate(rows):
         ids[index, : len(row)] = row
         mask[index, : len(row)] = 1

@@ -47,10 +47,10 @@ def install_action_result_validator() -> None:
     def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         if validator.is_valid(result):
             return True
-        return original(self, result)  # raises Rasa's ValidationError with its message
+        return bool(original(self, result))  # raises Rasa's ValidationError with its message
 
     _validate_action_result.compiled_once = True  # type: ignore[attr-defined]
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
 
 
 def install_event_type_lookup() -> None:
@@ -76,7 +76,7 @@ def install_event_type_lookup() -> None:
         return found if found is not None else original(type_name, default)
 
     resolve_by_type.cached = True  # type: ignore[attr-defined]
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
 class _BorrowedSession:
@@ -123,7 +123,7 @@ def install_shared_endpoint_sessions() -> None:
         return _BorrowedSession(current)
 
     session.shared = True  # type: ignore[attr-defined]
-    EndpointConfig.session = session  # type: ignore[method-assign,assignment]
+    EndpointConfig.session = session
 
 
 def install() -> None:

@@ -40,11 +40,9 @@ class RestWithNluInput(RestInput):
         module = inspect.getmodule(self)
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
 
-        @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             sender_id = await self._extract_sender(request)
             message_id = uuid.uuid4().hex
@@ -65,6 +63,10 @@ class RestWithNluInput(RestInput):
             nlu = await self._parse_data(request, sender_id, message_id)
             return response.json({"messages": collector.messages, "nlu": nlu})
 
+        # add_route rather than the @hook.route decorator: the same registration, but Blueprint.route is
+        # wrapped by sanic's untyped `lazy()`, which would leave both handlers untyped
+        hook.add_route(health, "/", methods=["GET"])
+        hook.add_route(receive, "/webhook", methods=["POST"])
         return hook
 
     @staticmethod
