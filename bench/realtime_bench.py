@@ -43,8 +43,8 @@ from websockets.exceptions import ConnectionClosed
 
 from helpdesk.accounts import hash_password
 from helpdesk.config import PROJECT_ROOT
-from helpdesk.database import migrate, sync_url
-from helpdesk.models import MODE_AGENT, Agent, Assignment, Conversation, Handoff, Message, utcnow
+from helpdesk.db.engine import migrate, sync_url
+from helpdesk.db.models import MODE_AGENT, Agent, Assignment, Conversation, Handoff, Message, utcnow
 from helpdesk.stack import free_port
 
 TARGET_P99_MS = 100.0

@@ -34,8 +34,8 @@ from helpdesk.accounts import (
     set_password,
 )
 from helpdesk.config import Settings
-from helpdesk.database import create_engine, migrate, session_factory
-from helpdesk.models import ROLE_AGENT, ROLES
+from helpdesk.db.engine import create_engine, migrate, session_factory
+from helpdesk.db.models import ROLE_AGENT, ROLES
 
 T = TypeVar("T")
 PASSWORD_ENV = "HELPDESK_PASSWORD"

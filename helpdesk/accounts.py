@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.models import ROLE_ADMIN, ROLE_AGENT, ROLE_EDITOR, ROLE_SUPERVISOR, ROLES, Agent, AgentSession
+from helpdesk.db.models import ROLE_ADMIN, ROLE_AGENT, ROLE_EDITOR, ROLE_SUPERVISOR, ROLES, Agent, AgentSession
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10

@@ -24,8 +24,8 @@ from helpdesk.auth import (
     start_session,
 )
 from helpdesk.config import Settings
+from helpdesk.db.models import Agent
 from helpdesk.desk import Desk, DeskError, clean_text
-from helpdesk.models import Agent
 from helpdesk.queue import active_chats
 
 PREFIX = "/api/agent"

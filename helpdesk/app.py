@@ -32,7 +32,7 @@ from helpdesk.chat import (
 from helpdesk.config import Settings
 from helpdesk.context import ContextService, KnowledgeClient
 from helpdesk.dashboard_api import install_dashboard
-from helpdesk.database import create_engine, migrate, session_factory
+from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.desk import Desk
 from helpdesk.editor_api import install_editor_api
 from helpdesk.fanout_redis import RedisHub

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from helpdesk.accounts import find_agent, hash_password, needs_rehash, verify_password
-from helpdesk.models import Agent, AgentSession, aware, utcnow
+from helpdesk.db.models import Agent, AgentSession, aware, utcnow
 
 COOKIE = "helpdesk_agent"
 COOKIE_PATH = "/api/agent"

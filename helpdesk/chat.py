@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from helpdesk import followups
 from helpdesk.business_hours import BusinessHours, OpeningStatus
 from helpdesk.context import ContextService
-from helpdesk.models import (
+from helpdesk.db.models import (
     MODE_AGENT,
     MODE_BOT,
     MODE_CLOSED,

@@ -17,7 +17,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from helpdesk.models import TIER_STANDARD, TIER_VIP, Conversation, Message
+from helpdesk.db.models import TIER_STANDARD, TIER_VIP, Conversation, Message
 from helpdesk.realtime import Events
 
 log = logging.getLogger(__name__)

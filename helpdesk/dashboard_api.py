@@ -20,6 +20,7 @@ from sanic.response import json as json_response
 
 from helpdesk.agent_api import PREFIX, agent_of, require
 from helpdesk.config import Settings
+from helpdesk.db.models import Agent, utcnow
 from helpdesk.desk import DeskError
 from helpdesk.metrics import (
     CSV_HEADER,
@@ -32,7 +33,6 @@ from helpdesk.metrics import (
     load_history,
     report,
 )
-from helpdesk.models import Agent, utcnow
 from helpdesk.periods import DateRange, RangeError
 
 FILTER_CHARS = 64

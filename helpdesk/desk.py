@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from helpdesk import followups
 from helpdesk.chat import ConversationLocks
 from helpdesk.context import ContextService, KnowledgeClient
-from helpdesk.models import (
+from helpdesk.db.models import (
     MODE_AGENT,
     MODE_BOT,
     MODE_CLOSED,

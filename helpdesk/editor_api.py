@@ -15,9 +15,9 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.agent_api import PREFIX, agent_of, body_of, require
+from helpdesk.db.models import Agent
 from helpdesk.desk import DeskError
 from helpdesk.knowledge.runtime import handbook_dir
-from helpdesk.models import Agent
 from helpdesk.periods import DateRange, RangeError
 from helpdesk.unanswered import DEFAULT_DAYS, EXAMPLES, build_report, draft_for
 

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk.models import (
+from helpdesk.db.models import (
     FOLLOW_UP_ABANDONED,
     FOLLOW_UP_DONE,
     FOLLOW_UP_HANDED_BACK,

@@ -22,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.agent_api import PREFIX, agent_of, body_of
 from helpdesk.config import Settings
+from helpdesk.db.models import FOLLOW_UP_DONE, FOLLOW_UP_OPEN, Agent, FollowUp, FollowUpComment, Message, Rating, utcnow
 from helpdesk.desk import DeskError, agent_names, clean_text, iso
 from helpdesk.followups import STATUSES, announce, sweep_forever
-from helpdesk.models import FOLLOW_UP_DONE, FOLLOW_UP_OPEN, Agent, FollowUp, FollowUpComment, Message, Rating, utcnow
 from helpdesk.realtime import Hub
 
 TRANSCRIPT_MESSAGES = 60

@@ -47,7 +47,7 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.models import (
+from helpdesk.db.models import (
     MODE_QUEUED,
     Agent,
     Assignment,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from helpdesk.models import aware
+from helpdesk.db.models import aware
 
 MAX_DAYS = 366
 

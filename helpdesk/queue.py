@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.business_hours import BusinessHours
-from helpdesk.models import (
+from helpdesk.db.models import (
     MODE_AGENT,
     MODE_QUEUED,
     TIER_VIP,

@@ -22,8 +22,8 @@ from websockets.exceptions import ConnectionClosed
 
 from helpdesk.chat import ChatService, ConversationNotFound
 from helpdesk.config import Settings
+from helpdesk.db.models import MODE_AGENT, MODE_QUEUED, Agent, Conversation, Message
 from helpdesk.desk import Desk, DeskError
-from helpdesk.models import MODE_AGENT, MODE_QUEUED, Agent, Conversation, Message
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.realtime import CONSOLE, Event, Hub, Subscription, conversation_channel
 

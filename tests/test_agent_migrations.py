@@ -17,8 +17,8 @@ from alembic.script import ScriptDirectory
 from conftest import add_agent_accounts, postgres_database
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, create_engine, inspect
 
-from helpdesk.database import alembic_config, current_revision, migrate, sync_url
-from helpdesk.models import Base
+from helpdesk.db.engine import alembic_config, current_revision, migrate, sync_url
+from helpdesk.db.models import Base
 
 AGENT_TABLES = {"agents", "agent_sessions", "assignments", "notes", "ratings", "canned_replies"}
 

@@ -14,9 +14,9 @@ from agent_support import HANDOFF_TEXT, Console, hand_off, say
 from conftest import EDITOR
 from sqlalchemy import select
 
-from helpdesk.database import create_engine, migrate, session_factory
+from helpdesk.db.engine import create_engine, migrate, session_factory
+from helpdesk.db.models import Conversation, FollowUp, FollowUpComment, Handoff, Message
 from helpdesk.followups import abandoned_conversations, record, sweep_abandoned
-from helpdesk.models import Conversation, FollowUp, FollowUpComment, Handoff, Message
 from helpdesk.realtime import MemoryHub
 
 

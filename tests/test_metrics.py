@@ -25,9 +25,8 @@ from typing import Any
 import pytest
 from conftest import postgres_database
 
-from helpdesk.database import create_engine, migrate, session_factory
-from helpdesk.metrics import Filters, agent_directory, csv_rows, load_episodes, report
-from helpdesk.models import (
+from helpdesk.db.engine import create_engine, migrate, session_factory
+from helpdesk.db.models import (
     Agent,
     Assignment,
     Conversation,
@@ -36,6 +35,7 @@ from helpdesk.models import (
     Message,
     Rating,
 )
+from helpdesk.metrics import Filters, agent_directory, csv_rows, load_episodes, report
 from helpdesk.periods import DateRange, RangeError
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)

@@ -17,9 +17,9 @@ import pytest
 from agent_support import Console, say
 from conftest import EDITOR, add_agent_accounts
 
+from helpdesk.db.models import Handoff, Message
 from helpdesk.knowledge.clusters import adjusted_rand_index, labels_of, load_groups
 from helpdesk.knowledge.handbook import ID_PATTERN, load_handbook
-from helpdesk.models import Handoff, Message
 from helpdesk.periods import DateRange
 from helpdesk.stack import Stack
 from helpdesk.unanswered import coverage, mask, turns_of

@@ -1,6 +1,6 @@
 """Stored conversations, messages, handoffs and the agent side (SQLAlchemy; SQLite by default, PostgreSQL by URL).
 
-The schema is owned by the Alembic migrations in helpdesk/migrations: change a model, add a revision.
+The schema is owned by the Alembic migrations in helpdesk/db/migrations: change a model, add a revision.
 """
 
 from __future__ import annotations

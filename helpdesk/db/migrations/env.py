@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from helpdesk.config import Settings
-from helpdesk.database import sync_url
-from helpdesk.models import Base
+from helpdesk.db.engine import sync_url
+from helpdesk.db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -26,7 +26,7 @@ def run_offline() -> None:
 
 def run_online() -> None:
     connection = config.attributes.get("connection")
-    if connection is not None:  # helpdesk.database.migrate passes its own (locked) connection
+    if connection is not None:  # helpdesk.db.engine.migrate passes its own (locked) connection
         _configure(connection=connection)
         with context.begin_transaction():
             context.run_migrations()

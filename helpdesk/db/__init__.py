@@ -1,0 +1,2 @@
+"""The helpdesk's database: the SQLAlchemy models (`models`), engine, sessions and migrations (`engine`), and
+the Alembic revisions (`migrations/`)."""
