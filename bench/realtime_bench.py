@@ -41,11 +41,11 @@ from sqlalchemy.orm import Session
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from helpdesk.accounts import hash_password
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.db.engine import migrate, sync_url
 from helpdesk.db.models import MODE_AGENT, Agent, Assignment, Conversation, Handoff, Message, utcnow
 from helpdesk.stack import free_port
+from helpdesk.staff.accounts import hash_password
 
 TARGET_P99_MS = 100.0
 PASSWORD = "bench-" + secrets.token_urlsafe(12)

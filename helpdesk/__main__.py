@@ -25,7 +25,10 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.accounts import (
+from helpdesk.config import Settings
+from helpdesk.db.engine import create_engine, migrate, session_factory
+from helpdesk.db.models import ROLE_AGENT, ROLES
+from helpdesk.staff.accounts import (
     AccountError,
     add_agent,
     ensure_demo_accounts,
@@ -33,9 +36,6 @@ from helpdesk.accounts import (
     set_active,
     set_password,
 )
-from helpdesk.config import Settings
-from helpdesk.db.engine import create_engine, migrate, session_factory
-from helpdesk.db.models import ROLE_AGENT, ROLES
 
 T = TypeVar("T")
 PASSWORD_ENV = "HELPDESK_PASSWORD"

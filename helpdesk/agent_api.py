@@ -11,7 +11,11 @@ from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from helpdesk.auth import (
+from helpdesk.config import Settings
+from helpdesk.db.models import Agent
+from helpdesk.desk import Desk, DeskError, clean_text
+from helpdesk.queue import active_chats
+from helpdesk.staff.sessions import (
     COOKIE,
     COOKIE_PATH,
     CSRF_HEADER,
@@ -23,10 +27,6 @@ from helpdesk.auth import (
     load_session,
     start_session,
 )
-from helpdesk.config import Settings
-from helpdesk.db.models import Agent
-from helpdesk.desk import Desk, DeskError, clean_text
-from helpdesk.queue import active_chats
 
 PREFIX = "/api/agent"
 LOGIN = f"{PREFIX}/login"

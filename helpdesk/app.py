@@ -29,6 +29,7 @@ from helpdesk.chat import (
     MessageRefused,
     RatingRefused,
 )
+from helpdesk.clients.rasa import BotUnavailable, RasaClient
 from helpdesk.config import Settings
 from helpdesk.context import ContextService, KnowledgeClient
 from helpdesk.dashboard_api import install_dashboard
@@ -39,7 +40,6 @@ from helpdesk.fanout_redis import RedisHub
 from helpdesk.followups_api import install_followups_api
 from helpdesk.presence_redis import RedisPresence
 from helpdesk.queue import QueueNotifier
-from helpdesk.rasa_client import BotUnavailable, RasaClient
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.realtime import Events, MemoryHub, Presence
 from helpdesk.sockets import install_sockets

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk import followups
 from helpdesk.business_hours import BusinessHours, OpeningStatus
+from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
 from helpdesk.context import ContextService
 from helpdesk.db.models import (
     MODE_AGENT,
@@ -31,7 +32,6 @@ from helpdesk.db.models import (
     utcnow,
 )
 from helpdesk.queue import QueueNotifier, position_of
-from helpdesk.rasa_client import BotTurn, BotUnavailable, RasaClient
 from helpdesk.realtime import Events
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 /api/agent/metrics (JSON), /api/agent/metrics.csv and /api/agent/metrics/live.
 
 The app-wide session guard in agent_api answers 401 without a session; here, anyone but a supervisor or
-an admin gets 403. The figures come from helpdesk/metrics.py.
+an admin gets 403. The figures come from helpdesk/reports/metrics.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from helpdesk.agent_api import PREFIX, agent_of, require
 from helpdesk.config import Settings
 from helpdesk.db.models import Agent, utcnow
 from helpdesk.desk import DeskError
-from helpdesk.metrics import (
+from helpdesk.reports.metrics import (
     CSV_HEADER,
     Filters,
     agent_directory,
@@ -33,7 +33,7 @@ from helpdesk.metrics import (
     load_history,
     report,
 )
-from helpdesk.periods import DateRange, RangeError
+from helpdesk.reports.periods import DateRange, RangeError
 
 FILTER_CHARS = 64
 

@@ -1,4 +1,4 @@
-"""The unanswered-questions report for handbook editors (rules: helpdesk/unanswered.py).
+"""The unanswered-questions report for handbook editors (rules: helpdesk/reports/unanswered.py).
 
     GET  /agent/unanswered                              the page (served by app.py with the console's pages)
     GET  /api/agent/unanswered?from=&to=&tz=            clusters of unanswered questions + coverage per day
@@ -18,8 +18,8 @@ from helpdesk.agent_api import PREFIX, agent_of, body_of, require
 from helpdesk.db.models import Agent
 from helpdesk.desk import DeskError
 from helpdesk.knowledge.runtime import handbook_dir
-from helpdesk.periods import DateRange, RangeError
-from helpdesk.unanswered import DEFAULT_DAYS, EXAMPLES, build_report, draft_for
+from helpdesk.reports.periods import DateRange, RangeError
+from helpdesk.reports.unanswered import DEFAULT_DAYS, EXAMPLES, build_report, draft_for
 
 MAX_EXAMPLE_CHARS = 2000
 

@@ -177,8 +177,8 @@ def add_agent_accounts(database_url: str, specs: tuple[tuple[str, str, str | Non
     import asyncio
     import concurrent.futures
 
-    from helpdesk.accounts import add_agent
     from helpdesk.db.engine import create_engine, migrate, session_factory
+    from helpdesk.staff.accounts import add_agent
 
     migrate(database_url)
     logins = {u: AgentLogin(u, secrets.token_urlsafe(12), r, t, m) for u, r, t, m in specs}

@@ -1,4 +1,4 @@
-"""The dashboard's figures (helpdesk/metrics.py) over a seeded history with known timestamps, on a real SQLite
+"""The dashboard's figures (helpdesk/reports/metrics.py) over a seeded history with known timestamps, on a real SQLite
 database and a fresh PostgreSQL database, both brought to the schema by the migrations.
 
 The seed, all on 2026-03-10 (UTC) unless noted; `now` is 2026-03-12 12:00 UTC, so every bot episode is over:
@@ -35,8 +35,8 @@ from helpdesk.db.models import (
     Message,
     Rating,
 )
-from helpdesk.metrics import Filters, agent_directory, csv_rows, load_episodes, report
-from helpdesk.periods import DateRange, RangeError
+from helpdesk.reports.metrics import Filters, agent_directory, csv_rows, load_episodes, report
+from helpdesk.reports.periods import DateRange, RangeError
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 SLA = 120

@@ -20,9 +20,9 @@ from conftest import EDITOR, add_agent_accounts
 from helpdesk.db.models import Handoff, Message
 from helpdesk.knowledge.clusters import adjusted_rand_index, labels_of, load_groups
 from helpdesk.knowledge.handbook import ID_PATTERN, load_handbook
-from helpdesk.periods import DateRange
+from helpdesk.reports.periods import DateRange
+from helpdesk.reports.unanswered import coverage, mask, turns_of
 from helpdesk.stack import Stack
-from helpdesk.unanswered import coverage, mask, turns_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # far-apart topics of the held-out set: no group may hold two of them

@@ -58,7 +58,7 @@ from helpdesk.db.models import (
     Rating,
     aware,
 )
-from helpdesk.periods import DateRange
+from helpdesk.reports.periods import DateRange
 
 IDLE_MINUTES = 30
 REOPEN_HOURS = 24

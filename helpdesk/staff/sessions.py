@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from helpdesk.accounts import find_agent, hash_password, needs_rehash, verify_password
 from helpdesk.db.models import Agent, AgentSession, aware, utcnow
+from helpdesk.staff.accounts import find_agent, hash_password, needs_rehash, verify_password
 
 COOKIE = "helpdesk_agent"
 COOKIE_PATH = "/api/agent"

@@ -40,7 +40,7 @@ from helpdesk.context import KnowledgeClient
 from helpdesk.db.models import Handoff, Message, aware
 from helpdesk.knowledge.clusters import MAX_TEXTS
 from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path
-from helpdesk.periods import DateRange
+from helpdesk.reports.periods import DateRange
 
 ANSWERED, SUGGESTED, OTHER = "answered", "suggested", "other"
 UNANSWERED_HANDOFFS = ("low_confidence", "failed_turns")
