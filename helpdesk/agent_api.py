@@ -12,9 +12,9 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.config import Settings
+from helpdesk.conversation.desk import Desk, DeskError, clean_text
+from helpdesk.conversation.queue import active_chats
 from helpdesk.db.models import Agent
-from helpdesk.desk import Desk, DeskError, clean_text
-from helpdesk.queue import active_chats
 from helpdesk.staff.sessions import (
     COOKIE,
     COOKIE_PATH,

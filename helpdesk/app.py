@@ -18,8 +18,10 @@ from sanic.response import html as html_response
 from sanic.response import json as json_response
 
 from helpdesk.agent_api import install_agent_api
-from helpdesk.business_hours import load_schedule
-from helpdesk.chat import (
+from helpdesk.clients.rasa import BotUnavailable, RasaClient
+from helpdesk.config import Settings
+from helpdesk.conversation.business_hours import load_schedule
+from helpdesk.conversation.chat import (
     Background,
     BotDown,
     ChatService,
@@ -29,19 +31,19 @@ from helpdesk.chat import (
     MessageRefused,
     RatingRefused,
 )
-from helpdesk.clients.rasa import BotUnavailable, RasaClient
-from helpdesk.config import Settings
-from helpdesk.context import ContextService, KnowledgeClient
+from helpdesk.conversation.context import ContextService, KnowledgeClient
+from helpdesk.conversation.desk import Desk
+from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.dashboard_api import install_dashboard
 from helpdesk.db.engine import create_engine, migrate, session_factory
-from helpdesk.desk import Desk
 from helpdesk.editor_api import install_editor_api
-from helpdesk.fanout_redis import RedisHub
 from helpdesk.followups_api import install_followups_api
-from helpdesk.presence_redis import RedisPresence
-from helpdesk.queue import QueueNotifier
 from helpdesk.ratelimit import RateLimiter
-from helpdesk.realtime import Events, MemoryHub, Presence
+from helpdesk.realtime.events import Events
+from helpdesk.realtime.hub import MemoryHub
+from helpdesk.realtime.presence import Presence
+from helpdesk.realtime.redis_hub import RedisHub
+from helpdesk.realtime.redis_presence import RedisPresence
 from helpdesk.sockets import install_sockets
 
 log = logging.getLogger(__name__)

@@ -98,7 +98,7 @@ class Settings:
     # console to count as online when their console socket is closed
     queue_sla_seconds: int = 120
     agent_online_minutes: int = 5
-    # the support team's schedule (helpdesk/business_hours.py); None: always open
+    # the support team's schedule (helpdesk/conversation/business_hours.py); None: always open
     business_hours_file: Path | None = field(default_factory=default_business_hours_file)
     # real-time fan-out between helpdesk processes: Redis pub/sub when set, else in-process
     redis_url: str | None = None

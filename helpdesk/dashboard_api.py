@@ -20,8 +20,8 @@ from sanic.response import json as json_response
 
 from helpdesk.agent_api import PREFIX, agent_of, require
 from helpdesk.config import Settings
+from helpdesk.conversation.desk import DeskError
 from helpdesk.db.models import Agent, utcnow
-from helpdesk.desk import DeskError
 from helpdesk.reports.metrics import (
     CSV_HEADER,
     Filters,

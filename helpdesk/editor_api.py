@@ -15,8 +15,8 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.agent_api import PREFIX, agent_of, body_of, require
+from helpdesk.conversation.desk import DeskError
 from helpdesk.db.models import Agent
-from helpdesk.desk import DeskError
 from helpdesk.knowledge.runtime import handbook_dir
 from helpdesk.reports.periods import DateRange, RangeError
 from helpdesk.reports.unanswered import DEFAULT_DAYS, EXAMPLES, build_report, draft_for

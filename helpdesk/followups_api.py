@@ -1,4 +1,4 @@
-"""The console's follow-up tasks under /api/agent/followups (rules for opening them: helpdesk/followups.py).
+"""The console's follow-up tasks under /api/agent/followups (rules: helpdesk/conversation/followups.py).
 
     GET  /api/agent/followups?status=open|done     supervisors/admins: all; agents: those assigned to them
     GET  /api/agent/followups/<id>                 with comments, the rating and the transcript
@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.agent_api import PREFIX, agent_of, body_of
 from helpdesk.config import Settings
+from helpdesk.conversation.desk import DeskError, agent_names, clean_text, iso
+from helpdesk.conversation.followups import STATUSES, announce, sweep_forever
 from helpdesk.db.models import FOLLOW_UP_DONE, FOLLOW_UP_OPEN, Agent, FollowUp, FollowUpComment, Message, Rating, utcnow
-from helpdesk.desk import DeskError, agent_names, clean_text, iso
-from helpdesk.followups import STATUSES, announce, sweep_forever
-from helpdesk.realtime import Hub
+from helpdesk.realtime.hub import Hub
 
 TRANSCRIPT_MESSAGES = 60
 
@@ -172,7 +172,7 @@ class FollowUps:
 
 
 def install_followups_api(app: Sanic, settings: Settings) -> None:
-    """The routes, and the sweep that opens `abandoned` follow-ups (see helpdesk/followups.py)."""
+    """The routes, and the sweep that opens `abandoned` follow-ups (see helpdesk/conversation/followups.py)."""
     bp = Blueprint("followups_api", url_prefix=f"{PREFIX}/followups")
 
     def followups() -> FollowUps:

@@ -20,12 +20,12 @@ from sanic.server.websockets.impl import WebsocketImplProtocol
 from sqlalchemy import select
 from websockets.exceptions import ConnectionClosed
 
-from helpdesk.chat import ChatService, ConversationNotFound
 from helpdesk.config import Settings
+from helpdesk.conversation.chat import ChatService, ConversationNotFound
+from helpdesk.conversation.desk import Desk, DeskError
 from helpdesk.db.models import MODE_AGENT, MODE_QUEUED, Agent, Conversation, Message
-from helpdesk.desk import Desk, DeskError
 from helpdesk.ratelimit import RateLimiter
-from helpdesk.realtime import CONSOLE, Event, Hub, Subscription, conversation_channel
+from helpdesk.realtime.hub import CONSOLE, Event, Hub, Subscription, conversation_channel
 
 log = logging.getLogger(__name__)
 

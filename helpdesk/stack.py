@@ -227,8 +227,8 @@ def _pump(name: str, process: subprocess.Popen[bytes]) -> None:
 
 def away_notice() -> str:
     """A line for `make run` when the support team is out of hours now (handoffs then offer leaving a message)."""
-    from helpdesk.business_hours import load_schedule
     from helpdesk.config import business_hours_file_from_env
+    from helpdesk.conversation.business_hours import load_schedule
 
     path = business_hours_file_from_env()
     status = load_schedule(path).status()

@@ -234,7 +234,7 @@ def closed_helpdesk(stack: Stack) -> Iterator[ClosedHelpdesk]:
     there, so it is closed for the whole session and back at 09:00 three days from today (Auckland)."""
     import yaml
 
-    from helpdesk.business_hours import DAYS
+    from helpdesk.conversation.business_hours import DAYS
 
     zone = ZoneInfo("Pacific/Auckland")
     today = datetime.now(zone).date()

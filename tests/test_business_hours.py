@@ -1,5 +1,5 @@
-"""The business-hours schedule (helpdesk/business_hours.py): open or not, the next opening, holidays, time zones
-and daylight-saving days, the customer's "back" text, the shipped file, and every malformed file refused."""
+"""The business-hours schedule (helpdesk/conversation/business_hours.py): open or not, the next opening, holidays,
+time zones and daylight-saving days, the customer's "back" text, the shipped file, and every malformed file refused."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpdesk.business_hours import BusinessHours, ScheduleError, load_schedule, parse_schedule
 from helpdesk.config import PROJECT_ROOT, Settings, business_hours_file_from_env
+from helpdesk.conversation.business_hours import BusinessHours, ScheduleError, load_schedule, parse_schedule
 
 AMS = ZoneInfo("Europe/Amsterdam")
 WEEKDAYS = {day: ["09:00-17:00"] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}

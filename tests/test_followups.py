@@ -14,10 +14,10 @@ from agent_support import HANDOFF_TEXT, Console, hand_off, say
 from conftest import EDITOR
 from sqlalchemy import select
 
+from helpdesk.conversation.followups import abandoned_conversations, record, sweep_abandoned
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.db.models import Conversation, FollowUp, FollowUpComment, Handoff, Message
-from helpdesk.followups import abandoned_conversations, record, sweep_abandoned
-from helpdesk.realtime import MemoryHub
+from helpdesk.realtime.hub import MemoryHub
 
 
 def resolved_by(console: Console, client: httpx.Client) -> str:

@@ -13,8 +13,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import pytest
 from redis.asyncio import Redis
 
-from helpdesk.fanout_redis import RedisHub
-from helpdesk.presence_redis import RedisPresence
+from helpdesk.realtime.redis_hub import RedisHub
+from helpdesk.realtime.redis_presence import RedisPresence
 from helpdesk.stack import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -186,7 +186,7 @@ def test_presence_is_local_when_redis_is_unreachable(caplog: pytest.LogCaptureFi
         assert not presence.is_online(3) and presence.online() == 1
         await presence.close()
 
-    with caplog.at_level(logging.WARNING, logger="helpdesk.presence_redis"):
+    with caplog.at_level(logging.WARNING, logger="helpdesk.realtime.redis_presence"):
         asyncio.run(scenario())
     unavailable = [r for r in caplog.records if "presence unavailable" in r.getMessage()]
     assert len(unavailable) == 1  # said once, not at every heartbeat

@@ -230,7 +230,7 @@ class CannedReply(Base):
 
 FOLLOW_UP_OPEN = "open"
 FOLLOW_UP_DONE = "done"
-# why a follow-up was opened (helpdesk/followups.py defines each precisely)
+# why a follow-up was opened (helpdesk/conversation/followups.py defines each precisely)
 FOLLOW_UP_LOW_RATING = "low_rating"
 FOLLOW_UP_HANDED_BACK = "handed_back"
 FOLLOW_UP_ABANDONED = "abandoned"

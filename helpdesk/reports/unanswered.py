@@ -36,7 +36,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.context import KnowledgeClient
+from helpdesk.conversation.context import KnowledgeClient
 from helpdesk.db.models import Handoff, Message, aware
 from helpdesk.knowledge.clusters import MAX_TEXTS
 from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path

@@ -43,7 +43,7 @@ from helpdesk.db.models import (
     Rating,
     utcnow,
 )
-from helpdesk.realtime import CONSOLE, Hub
+from helpdesk.realtime.hub import CONSOLE, Hub
 
 log = logging.getLogger(__name__)
 

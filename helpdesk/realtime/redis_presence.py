@@ -1,6 +1,6 @@
 """Agent presence shared by the helpdesk processes through Redis (REDIS_URL set).
 
-`Presence` (helpdesk.realtime) counts the agent consoles connected to one process. `RedisPresence` counts
+`Presence` (helpdesk.realtime.presence) counts the agent consoles connected to one process. `RedisPresence` counts
 them too and shares them: every process writes the agents connected to it as a JSON list under
 ``<prefix>:presence:<process id>`` (the id is random per start; the entry expires after TTL seconds) and
 lists its id in the set ``<prefix>:presence``; the prefix is REDIS_CHANNEL, so deployments sharing a Redis
@@ -29,8 +29,9 @@ import secrets
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from helpdesk.fanout_redis import redis_client_name
-from helpdesk.realtime import Hub, Presence
+from helpdesk.realtime.hub import Hub
+from helpdesk.realtime.presence import Presence
+from helpdesk.realtime.redis_hub import redis_client_name
 
 log = logging.getLogger(__name__)
 

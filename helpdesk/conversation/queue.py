@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk.business_hours import BusinessHours
+from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.db.models import (
     MODE_AGENT,
     MODE_QUEUED,
@@ -22,7 +22,7 @@ from helpdesk.db.models import (
     aware,
     utcnow,
 )
-from helpdesk.realtime import Events
+from helpdesk.realtime.events import Events
 
 PREVIEW_CHARS = 140
 

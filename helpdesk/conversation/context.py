@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from helpdesk.db.models import TIER_STANDARD, TIER_VIP, Conversation, Message
-from helpdesk.realtime import Events
+from helpdesk.realtime.events import Events
 
 log = logging.getLogger(__name__)
 

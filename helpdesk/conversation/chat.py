@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk import followups
-from helpdesk.business_hours import BusinessHours, OpeningStatus
 from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
-from helpdesk.context import ContextService
+from helpdesk.conversation import followups
+from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
+from helpdesk.conversation.context import ContextService
+from helpdesk.conversation.queue import QueueNotifier, position_of
 from helpdesk.db.models import (
     MODE_AGENT,
     MODE_BOT,
@@ -31,8 +32,7 @@ from helpdesk.db.models import (
     aware,
     utcnow,
 )
-from helpdesk.queue import QueueNotifier, position_of
-from helpdesk.realtime import Events
+from helpdesk.realtime.events import Events
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from contextlib import AbstractAsyncContextManager
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from helpdesk.realtime import Event, MemoryHub, Subscription
+from helpdesk.realtime.hub import Event, MemoryHub, Subscription
 
 log = logging.getLogger(__name__)
 

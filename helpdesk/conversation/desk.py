@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk import followups
-from helpdesk.chat import ConversationLocks
-from helpdesk.context import ContextService, KnowledgeClient
+from helpdesk.conversation import followups
+from helpdesk.conversation.chat import ConversationLocks
+from helpdesk.conversation.context import ContextService, KnowledgeClient
+from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
     MODE_AGENT,
     MODE_BOT,
@@ -30,8 +31,8 @@ from helpdesk.db.models import (
     aware,
     utcnow,
 )
-from helpdesk.queue import QueueNotifier, active_chats, queue_for, waited_seconds
-from helpdesk.realtime import Events, Presence
+from helpdesk.realtime.events import Events
+from helpdesk.realtime.presence import Presence
 
 MAX_TEXT = 4000
 TEAM = re.compile(r"^[\w][\w .-]{0,63}$")

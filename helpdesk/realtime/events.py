@@ -1,0 +1,108 @@
+"""What happened, published to the hub's channels: what the widget and the consoles receive (channels and
+delivery: `helpdesk.realtime.hub`)."""
+
+from __future__ import annotations
+
+from helpdesk.realtime.hub import CONSOLE, Event, Hub, conversation_channel
+
+
+class Events:
+    """What happened, published to the channels that should hear of it."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def message(
+        self, conversation_id: str, assignee: int | None, mode: str, public: Event, for_agents: Event
+    ) -> None:
+        await self.hub.publish(conversation_channel(conversation_id), {"type": "message", "message": public})
+        await self.hub.publish(
+            CONSOLE,
+            {
+                "type": "message",
+                "conversation_id": conversation_id,
+                "assignee": assignee,
+                "mode": mode,
+                "message": for_agents,
+            },
+        )
+
+    async def mode(
+        self,
+        conversation_id: str,
+        mode: str,
+        assignee: int | None,
+        previous: int | None = None,
+        rating_pending: bool = False,
+    ) -> None:
+        await self.hub.publish(
+            conversation_channel(conversation_id), {"type": "mode", "mode": mode, "rating_pending": rating_pending}
+        )
+        await self.hub.publish(
+            CONSOLE,
+            {
+                "type": "conversation",
+                "conversation_id": conversation_id,
+                "mode": mode,
+                "assignee": assignee,
+                "previous_assignee": previous,
+            },
+        )
+
+    async def rating(self, conversation_id: str, pending: bool) -> None:
+        """The conversation is closed; `pending`: the customer is asked to rate the agent's help."""
+        await self.hub.publish(
+            conversation_channel(conversation_id), {"type": "mode", "mode": "closed", "rating_pending": pending}
+        )
+
+    async def agent_typing(self, conversation_id: str, name: str, typing: bool) -> None:
+        await self.hub.publish(
+            conversation_channel(conversation_id), {"type": "typing", "who": "agent", "name": name, "typing": typing}
+        )
+
+    async def customer_typing(self, conversation_id: str, assignee: int | None, typing: bool) -> None:
+        await self.hub.publish(
+            CONSOLE,
+            {
+                "type": "typing",
+                "who": "customer",
+                "conversation_id": conversation_id,
+                "assignee": assignee,
+                "typing": typing,
+            },
+        )
+
+    async def note(self, conversation_id: str, assignee: int | None, note: Event) -> None:
+        await self.hub.publish(
+            CONSOLE, {"type": "note", "conversation_id": conversation_id, "assignee": assignee, "note": note}
+        )
+
+    async def context(self, conversation_id: str, assignee: int | None, message_id: int, candidates: Event) -> None:
+        await self.hub.publish(
+            CONSOLE,
+            {
+                "type": "context",
+                "conversation_id": conversation_id,
+                "assignee": assignee,
+                "message_id": message_id,
+                "faq_candidates": candidates,
+            },
+        )
+
+    async def queue_changed(self) -> None:
+        await self.hub.publish(CONSOLE, {"type": "queue_changed"})
+
+    async def queue_position(
+        self, conversation_id: str, position: int, estimated_wait_seconds: int | None, business_hours: Event
+    ) -> None:
+        """The customer's place in the queue; out of business hours no wait is promised (None) and
+        `business_hours` says when the team is back."""
+        await self.hub.publish(
+            conversation_channel(conversation_id),
+            {
+                "type": "queue",
+                "position": position,
+                "estimated_wait_seconds": estimated_wait_seconds,
+                "business_hours": business_hours,
+            },
+        )
