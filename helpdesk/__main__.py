@@ -42,7 +42,7 @@ PASSWORD_ENV = "HELPDESK_PASSWORD"
 
 
 def _serve(settings: Settings) -> int:
-    from helpdesk.app import create_app
+    from helpdesk.web.app import create_app
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would carry the Rasa token
     app = create_app(settings)

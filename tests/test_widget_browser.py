@@ -1,4 +1,4 @@
-"""The website chat widget (helpdesk/static/widget.js) in headless Chromium.
+"""The website chat widget (helpdesk/static/widget/widget.js) in headless Chromium.
 
 The page and widget come from the real running stack (`helpdesk_url`, tests/conftest.py). Tests 1-3
 and the stale-conversation test talk to the real bot; the others replace the chat API with canned

@@ -2,7 +2,7 @@
 
 `MemoryHub` serves one process. The `Hub` protocol is what the rest of the code uses: with REDIS_URL
 set, `helpdesk.realtime.redis_hub.RedisHub` carries every event through Redis pub/sub to every helpdesk
-process sharing the database, each handing it to its own subscriptions (chosen in `helpdesk.app`).
+process sharing the database, each handing it to its own subscriptions (chosen in `helpdesk.web.app`).
 What is published is in `helpdesk.realtime.events`; which agents are online in `helpdesk.realtime.presence`.
 
 Channels: `conversation:<id>` carries what that customer may see (their messages, mode changes,

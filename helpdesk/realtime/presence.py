@@ -9,7 +9,7 @@ from collections import Counter
 class Presence:
     """Which agents have a console connected to this process (for the customer's wait estimate, the
     dashboard and the transfer list). With REDIS_URL set, `helpdesk.realtime.redis_presence.RedisPresence` answers
-    for every helpdesk process sharing the database (chosen in `helpdesk.app`)."""
+    for every helpdesk process sharing the database (chosen in `helpdesk.web.app`)."""
 
     def __init__(self) -> None:
         self._connections: Counter[int] = Counter()

@@ -20,12 +20,12 @@ from sanic.response import json as json_response
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk.agent_api import PREFIX, agent_of, body_of
 from helpdesk.config import Settings
 from helpdesk.conversation.desk import DeskError, agent_names, clean_text, iso
 from helpdesk.conversation.followups import STATUSES, announce, sweep_forever
 from helpdesk.db.models import FOLLOW_UP_DONE, FOLLOW_UP_OPEN, Agent, FollowUp, FollowUpComment, Message, Rating, utcnow
 from helpdesk.realtime.hub import Hub
+from helpdesk.web.console import PREFIX, agent_of, body_of
 
 TRANSCRIPT_MESSAGES = 60
 

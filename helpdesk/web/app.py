@@ -17,7 +17,6 @@ from sanic.response import HTTPResponse, file
 from sanic.response import html as html_response
 from sanic.response import json as json_response
 
-from helpdesk.agent_api import install_agent_api
 from helpdesk.clients.rasa import BotUnavailable, RasaClient
 from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import load_schedule
@@ -34,20 +33,21 @@ from helpdesk.conversation.chat import (
 from helpdesk.conversation.context import ContextService, KnowledgeClient
 from helpdesk.conversation.desk import Desk
 from helpdesk.conversation.queue import QueueNotifier
-from helpdesk.dashboard_api import install_dashboard
 from helpdesk.db.engine import create_engine, migrate, session_factory
-from helpdesk.editor_api import install_editor_api
-from helpdesk.followups_api import install_followups_api
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.hub import MemoryHub
 from helpdesk.realtime.presence import Presence
 from helpdesk.realtime.redis_hub import RedisHub
 from helpdesk.realtime.redis_presence import RedisPresence
-from helpdesk.sockets import install_sockets
+from helpdesk.web.console import install_agent_api
+from helpdesk.web.dashboard import install_dashboard
+from helpdesk.web.editor import install_editor_api
+from helpdesk.web.followups import install_followups_api
+from helpdesk.web.sockets import install_sockets
 
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -376,12 +376,12 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
 
     @app.get("/")
     async def shop(request: Request) -> HTTPResponse:
-        return await file(STATIC / "shop.html", headers=CSP_HEADERS)
+        return await file(STATIC / "shop" / "shop.html", headers=CSP_HEADERS)
 
     for suffix, page in CONSOLE_PAGES.items():
 
         async def console_page(request: Request, page: str = page) -> HTTPResponse:
-            return await file(STATIC / page, headers=CONSOLE_HEADERS)
+            return await file(STATIC / "console" / page, headers=CONSOLE_HEADERS)
 
         app.add_route(console_page, f"/agent{suffix}", methods=["GET"], name=f"console_{page.removesuffix('.html')}")
 
@@ -389,12 +389,13 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
     async def console_asset(request: Request, asset: str) -> HTTPResponse:
         if asset not in CONSOLE_ASSETS:
             return error("not found", 404)
-        return await file(STATIC / asset, mime_type=ASSET_TYPES[Path(asset).suffix], headers=CONSOLE_HEADERS)
+        mime_type = ASSET_TYPES[Path(asset).suffix]
+        return await file(STATIC / "console" / asset, mime_type=mime_type, headers=CONSOLE_HEADERS)
 
     @app.get("/widget.js")
     async def widget(request: Request) -> HTTPResponse:
         return await file(
-            STATIC / "widget.js",
+            STATIC / "widget" / "widget.js",
             mime_type="application/javascript; charset=utf-8",
             headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"},
         )

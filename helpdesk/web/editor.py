@@ -14,12 +14,12 @@ from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from helpdesk.agent_api import PREFIX, agent_of, body_of, require
 from helpdesk.conversation.desk import DeskError
 from helpdesk.db.models import Agent
 from helpdesk.knowledge.runtime import handbook_dir
 from helpdesk.reports.periods import DateRange, RangeError
 from helpdesk.reports.unanswered import DEFAULT_DAYS, EXAMPLES, build_report, draft_for
+from helpdesk.web.console import PREFIX, agent_of, body_of, require
 
 MAX_EXAMPLE_CHARS = 2000
 

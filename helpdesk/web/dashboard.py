@@ -18,7 +18,6 @@ from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from helpdesk.agent_api import PREFIX, agent_of, require
 from helpdesk.config import Settings
 from helpdesk.conversation.desk import DeskError
 from helpdesk.db.models import Agent, utcnow
@@ -34,6 +33,7 @@ from helpdesk.reports.metrics import (
     report,
 )
 from helpdesk.reports.periods import DateRange, RangeError
+from helpdesk.web.console import PREFIX, agent_of, require
 
 FILTER_CHARS = 64
 
