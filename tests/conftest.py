@@ -5,11 +5,7 @@ from __future__ import annotations
 import secrets
 import shutil
 import sqlite3
-import subprocess
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
@@ -17,11 +13,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from agent_support import Console
 from playwright.sync_api import Browser
+from support.accounts import EDITOR, TEST_AGENTS, AgentLogin, add_agent_accounts
+from support.agent import Console
+from support.helpdesks import ClosedHelpdesk, extra_helpdesk, postgres_database
 
 from helpdesk.config import PROJECT_ROOT
-from helpdesk.stack import Ports, Stack, free_port
+from helpdesk.stack import Ports, Stack
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +43,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             # shop's website would sign customer identity tokens with
             "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
             "IDENTITY_SECRET": secrets.token_hex(32),
-            # the team is always in (tests/test_business_hours_api.py starts a helpdesk that is not)
+            # the team is always in (tests/conversation/test_business_hours_api.py starts a helpdesk that is not)
             "BUSINESS_HOURS": "off",
         },
     )
@@ -87,60 +85,6 @@ def db(stack: Stack) -> Iterator[sqlite3.Connection]:
     connection.close()
 
 
-def wait_ready(stack: Stack, timeout: float = 240) -> None:
-    stack.wait_ready(timeout=timeout)
-
-
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-@contextmanager
-def extra_helpdesk(stack: Stack, name: str, env: dict[str, str]) -> Iterator[str]:
-    """Another helpdesk process sharing the stack's Rasa and actions, with `env` on top of the stack's:
-    its base URL once it is ready. Its log is logs/helpdesk-<name>.log."""
-    port = free_port()
-    log_path = stack.workdir / "logs" / f"helpdesk-{name}.log"  # type: ignore[attr-defined]
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "helpdesk"],
-            cwd=PROJECT_ROOT,
-            env={**stack.env, "HELPDESK_PORT": str(port), **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"helpdesk {name} did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(15)
-
-
-@contextmanager
-def postgres_database(prefix: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for the length of the block: its URL."""
-    import psycopg
-
-    database = f"{prefix}_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{database}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
 def pg_helpdesk(stack: Stack) -> Iterator[tuple[str, str]]:
     """A second helpdesk process on PostgreSQL (a fresh database), sharing the stack's Rasa and actions.
@@ -152,79 +96,6 @@ def pg_helpdesk(stack: Stack) -> Iterator[tuple[str, str]]:
         extra_helpdesk(stack, "postgres", {"DATABASE_URL": dsn, "RATE_PER_CONVERSATION": "5"}) as url,
     ):
         yield url, dsn
-
-
-@dataclass(frozen=True)
-class AgentLogin:
-    username: str
-    password: str
-    role: str
-    team: str | None
-    max_concurrent: int
-
-
-TEST_AGENTS = (
-    # username, role, team, max concurrent chats
-    ("ava", "agent", "orders", 50),
-    ("ben", "agent", "returns", 50),
-    ("sue", "supervisor", None, 50),
-    ("cap", "agent", None, 1),
-)
-
-
-def add_agent_accounts(database_url: str, specs: tuple[tuple[str, str, str | None, int], ...]) -> dict[str, AgentLogin]:
-    """Agent accounts written straight into a helpdesk database (migrated first), with random passwords."""
-    import asyncio
-    import concurrent.futures
-
-    from helpdesk.db.engine import create_engine, migrate, session_factory
-    from helpdesk.staff.accounts import add_agent
-
-    migrate(database_url)
-    logins = {u: AgentLogin(u, secrets.token_urlsafe(12), r, t, m) for u, r, t, m in specs}
-
-    async def create() -> None:
-        engine = create_engine(database_url)
-        try:
-            async with session_factory(engine)() as session:
-                for login in logins.values():
-                    await add_agent(
-                        session,
-                        login.username,
-                        login.password,
-                        display_name=login.username.title() + " Tester",
-                        role=login.role,
-                        team=login.team,
-                        max_concurrent=login.max_concurrent,
-                    )
-        finally:
-            await engine.dispose()
-
-    # in a thread of its own: Playwright's sync API may already run an event loop in this one
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, create()).result()
-    return logins
-
-
-@dataclass(frozen=True)
-class ClosedHelpdesk:
-    """A helpdesk whose team is away: its URL, its SQLite file, when the team is back, an agent's login."""
-
-    url: str
-    db_path: Path
-    next_open: datetime
-    agent: AgentLogin
-
-    def stored(self, conversation_id: str) -> sqlite3.Row:
-        """The conversation's row as stored: mode, left_message_at, offline_contact."""
-        connection = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
-        connection.row_factory = sqlite3.Row
-        try:
-            return connection.execute(
-                "SELECT mode, left_message_at, offline_contact FROM conversations WHERE id = ?", (conversation_id,)
-            ).fetchone()
-        finally:
-            connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -256,9 +127,6 @@ def closed_helpdesk(stack: Stack) -> Iterator[ClosedHelpdesk]:
     env = {"DATABASE_URL": database_url, "BUSINESS_HOURS": "on", "BUSINESS_HOURS_FILE": str(schedule)}
     with extra_helpdesk(stack, "closed", env) as url:
         yield ClosedHelpdesk(url, db_path, datetime.combine(today + timedelta(days=3), dt_time(9, 0), zone), agent)
-
-
-EDITOR = "eda"  # the handbook editor of the running stack (editor_account)
 
 
 @pytest.fixture(scope="session")

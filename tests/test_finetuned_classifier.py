@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rasa_support import run_rasa_python
+from support.rasa import run_rasa_python
 
 from nlu_addons import DEFAULT_MODEL_DIR as MODEL_DIR
 from nlu_addons import PROJECT_ROOT

@@ -8,9 +8,9 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-from agent_support import submit_console_login
-from conftest import AgentLogin
 from playwright.sync_api import Browser, Page, expect
+from support.accounts import AgentLogin
+from support.agent import submit_console_login
 from test_widget_browser import HOST, XSS, Tab, new_tab, open_widget, send
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ Rasa lives in `.venv-rasa`, so each check runs there in a child process that pri
 
 from __future__ import annotations
 
-from rasa_support import run_probe
+from support.rasa import run_probe
 
 PROBE = r"""
 import json

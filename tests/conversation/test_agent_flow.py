@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from agent_support import HANDOFF_TEXT, Console, hand_off, history, say, wait_for, writable_db
-from conftest import AgentLogin
+from support.accounts import AgentLogin
+from support.agent import HANDOFF_TEXT, Console, hand_off, history, say, wait_for, writable_db
 
 from helpdesk.stack import Stack
 

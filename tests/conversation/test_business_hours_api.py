@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from agent_support import HANDOFF_TEXT, Console, hand_off, history, receive_until, say, ws_url
-from conftest import ClosedHelpdesk
+from support.agent import HANDOFF_TEXT, Console, hand_off, history, receive_until, say, ws_url
+from support.helpdesks import ClosedHelpdesk
 from websockets.sync.client import connect
 
 COMPLAINT = "This is unacceptable, the courier threw my parcel over the fence and it broke. I'm furious!"

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from agent_support import Console, hand_off, receive_until, ws_url
-from conftest import AgentLogin, add_agent_accounts
+from support.accounts import AgentLogin, add_agent_accounts
+from support.agent import Console, hand_off, receive_until, ws_url
 from websockets.sync.client import connect
 
 from helpdesk.stack import Stack

@@ -9,13 +9,14 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from agent_support import HANDOFF_TEXT, Console, history, say
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import add_agent_accounts, postgres_database
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, create_engine, inspect
+from support.accounts import add_agent_accounts
+from support.agent import HANDOFF_TEXT, Console, history, say
+from support.helpdesks import postgres_database
 
 from helpdesk.db.engine import alembic_config, current_revision, migrate, sync_url
 from helpdesk.db.models import Base

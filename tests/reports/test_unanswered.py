@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from agent_support import Console, say
-from conftest import EDITOR, add_agent_accounts
+from support.accounts import EDITOR, add_agent_accounts
+from support.agent import Console, say
 
+from helpdesk.config import PROJECT_ROOT
 from helpdesk.db.models import Handoff, Message
 from helpdesk.knowledge.clusters import adjusted_rand_index, labels_of, load_groups
 from helpdesk.knowledge.handbook import ID_PATTERN, load_handbook
@@ -24,7 +25,7 @@ from helpdesk.reports.periods import DateRange
 from helpdesk.reports.unanswered import coverage, mask, turns_of
 from helpdesk.stack import Stack
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 # far-apart topics of the held-out set: no group may hold two of them
 UNRELATED = {"lampshades", "kitchen-renovation", "pensioner-discount", "antique-restoration", "stain-removal"}
 # questions the bot hands off with low_confidence (checked below through /api/chat)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import redis
-from agent_support import Console, hand_off, history, receive_until, say, wait_for, ws_url
-from conftest import AgentLogin, add_agent_accounts, extra_helpdesk, postgres_database
+from support.accounts import AgentLogin, add_agent_accounts
+from support.agent import Console, hand_off, history, receive_until, say, wait_for, ws_url
+from support.helpdesks import extra_helpdesk, postgres_database
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 

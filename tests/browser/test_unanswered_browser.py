@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from agent_support import Console, hand_off, say, submit_console_login
-from conftest import AgentLogin
 from playwright.sync_api import Browser, expect
+from support.accounts import AgentLogin
+from support.agent import Console, hand_off, say, submit_console_login
 from test_widget_browser import XSS, Tab, new_tab
 
 pytestmark = pytest.mark.browser

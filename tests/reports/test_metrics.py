@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import postgres_database
+from support.helpdesks import postgres_database
 
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.db.models import (

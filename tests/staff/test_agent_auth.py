@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from agent_support import Console, hand_off, ws_url
-from conftest import AgentLogin, add_agent_accounts
+from support.accounts import AgentLogin, add_agent_accounts
+from support.agent import Console, hand_off, ws_url
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 

@@ -8,8 +8,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from conftest import ClosedHelpdesk
 from playwright.sync_api import Browser, Page, expect
+from support.helpdesks import ClosedHelpdesk
 
 pytestmark = pytest.mark.browser
 

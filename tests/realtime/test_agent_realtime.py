@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from agent_support import Console, hand_off, history, receive, receive_until, say, ws_url
-from conftest import AgentLogin
+from support.accounts import AgentLogin
+from support.agent import Console, hand_off, history, receive, receive_until, say, ws_url
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 

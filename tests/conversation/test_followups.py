@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from agent_support import HANDOFF_TEXT, Console, hand_off, say
-from conftest import EDITOR
 from sqlalchemy import select
+from support.accounts import EDITOR
+from support.agent import HANDOFF_TEXT, Console, hand_off, say
 
 from helpdesk.conversation.followups import abandoned_conversations, record, sweep_abandoned
 from helpdesk.db.engine import create_engine, migrate, session_factory

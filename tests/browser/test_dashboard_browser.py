@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from agent_support import hand_off
-from conftest import AgentLogin
 from playwright.sync_api import Browser, expect
+from support.accounts import AgentLogin
+from support.agent import hand_off
 from test_agent_console_browser import log_in
 from test_widget_browser import Tab, new_tab
 

@@ -1,0 +1,1 @@
+"""Shared helpers for the tests (fixtures live in tests/conftest.py)."""
