@@ -10,9 +10,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.signals import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, signal_faq, signal_handoff
+from actions.signals import signal_faq, signal_handoff
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.runtime import get_knowledge_base
+from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
 
 SUGGEST_TEXT = "I'm not completely sure what you mean. Did you mean one of these?"
 FAILED_TURNS_TEXT = (

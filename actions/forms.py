@@ -66,8 +66,9 @@ from helpdesk.orders import (
     register_attempt,
     verify_access,
 )
-from helpdesk.orders.identity import HANDOFF_VERIFICATION_FAILED, LOCKED_TEXT
+from helpdesk.orders.identity import LOCKED_TEXT
 from helpdesk.orders.model import utc_now
+from helpdesk.vocabulary import HANDOFF_VERIFICATION_FAILED
 
 # intents that are not an answer to the form: the rules answer them, then the form asks again
 INTERRUPTIONS = frozenset(

@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.signals import HANDOFF_COMPLAINT, HANDOFF_REQUESTED, signal_handoff
+from actions.signals import signal_handoff
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_REQUESTED
 
 HANDOFF_TEXT = {
     HANDOFF_REQUESTED: (

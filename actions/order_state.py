@@ -17,7 +17,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.signals import signal_handoff
-from helpdesk.orders import HANDOFF_BACKEND_ERROR, OrderSystem, get_order_system
+from helpdesk.orders import OrderSystem, get_order_system
+from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR
 
 log = logging.getLogger("actions.orders")
 

@@ -43,9 +43,10 @@ from websockets.exceptions import ConnectionClosed
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.db.engine import migrate, sync_url
-from helpdesk.db.models import MODE_AGENT, Agent, Assignment, Conversation, Handoff, Message, utcnow
+from helpdesk.db.models import Agent, Assignment, Conversation, Handoff, Message, utcnow
 from helpdesk.stack import free_port
 from helpdesk.staff.accounts import hash_password
+from helpdesk.vocabulary import MODE_AGENT
 
 TARGET_P99_MS = 100.0
 PASSWORD = "bench-" + secrets.token_urlsafe(12)

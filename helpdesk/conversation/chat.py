@@ -19,26 +19,23 @@ from helpdesk.conversation import followups
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, position_of
-from helpdesk.db.models import (
+from helpdesk.db.models import Assignment, Conversation, Handoff, Message, Rating, aware, utcnow
+from helpdesk.realtime.events import Events
+from helpdesk.vocabulary import (
+    END_RESOLVED,
+    HANDOFF_LEFT_MESSAGE,
+    HANDOFF_REASON_CHARS,
+    HANDOFF_UNSPECIFIED,
     MODE_AGENT,
     MODE_BOT,
     MODE_CLOSED,
     MODE_QUEUED,
-    Assignment,
-    Conversation,
-    Handoff,
-    Message,
-    Rating,
-    aware,
-    utcnow,
+    SENDER_BOT,
+    SENDER_CUSTOMER,
+    WIDGET_PAYLOADS,
 )
-from helpdesk.realtime.events import Events
 
 log = logging.getLogger(__name__)
-
-# payloads the widget may always send, with the text the customer saw on the control
-WIDGET_PAYLOADS = {"/request_human": "Talk to a person"}
-
 
 class ConversationNotFound(Exception):
     pass
@@ -158,7 +155,7 @@ async def _offered_button_title(session: AsyncSession, conversation_id: str, pay
     """The title of `payload` if the bot's latest message offered it as a button."""
     last_bot = await session.scalar(
         select(Message)
-        .where(Message.conversation_id == conversation_id, Message.sender == "bot")
+        .where(Message.conversation_id == conversation_id, Message.sender == SENDER_BOT)
         .order_by(Message.id.desc())
         .limit(1)
     )
@@ -216,7 +213,7 @@ async def resolved_assignment(session: AsyncSession, conversation: Conversation)
     assignment = await session.scalar(
         select(Assignment).where(Assignment.conversation_id == conversation.id).order_by(Assignment.id.desc()).limit(1)
     )
-    if assignment is None or assignment.end_reason != "resolved":
+    if assignment is None or assignment.end_reason != END_RESOLVED:
         return None
     rated = await session.scalar(select(Rating.id).where(Rating.assignment_id == assignment.id))
     return None if rated is not None else assignment
@@ -277,7 +274,7 @@ class ChatService:
                 if customer_message is None:
                     customer_message = Message(
                         conversation_id=conversation.id,
-                        sender="customer",
+                        sender=SENDER_CUSTOMER,
                         text=shown,
                         payload=to_bot if to_bot != shown else None,
                         client_id=client_id,
@@ -333,7 +330,7 @@ class ChatService:
         for index, reply in enumerate(turn.replies):
             message = Message(
                 conversation_id=conversation.id,
-                sender="bot",
+                sender=SENDER_BOT,
                 text=reply["text"],
                 buttons=reply["buttons"] or None,
                 faq=turn.faq if index == 0 else None,
@@ -341,7 +338,7 @@ class ChatService:
             session.add(message)
             replies.append(message)
         if turn.handoff is not None:
-            reason = str(turn.handoff.get("reason") or "unspecified")[:32]
+            reason = str(turn.handoff.get("reason") or HANDOFF_UNSPECIFIED)[:HANDOFF_REASON_CHARS]
             conversation.mode = MODE_QUEUED
             conversation.queued_at = utcnow()
             conversation.assigned_agent_id = None
@@ -374,15 +371,17 @@ class ChatService:
                     conversation.assigned_agent_id = None
                     conversation.team = None
                     conversation.slots = None
-                    session.add(Handoff(conversation_id=conversation.id, reason="left_message"))
+                    session.add(Handoff(conversation_id=conversation.id, reason=HANDOFF_LEFT_MESSAGE))
                 if conversation.left_message_at is None:
                     conversation.left_message_at = utcnow()
                 contact = {**(conversation.offline_contact or {}), **left.contact()}
                 conversation.offline_contact = contact or None
-                customer = Message(conversation_id=conversation.id, sender="customer", text=left.text)
+                customer = Message(conversation_id=conversation.id, sender=SENDER_CUSTOMER, text=left.text)
                 session.add(customer)
                 await session.flush()
-                confirmation = Message(conversation_id=conversation.id, sender="bot", text=left_text(hours, contact))
+                confirmation = Message(
+                    conversation_id=conversation.id, sender=SENDER_BOT, text=left_text(hours, contact)
+                )
                 session.add(confirmation)
                 await session.commit()
                 for message in (customer, confirmation):

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from helpdesk.db.models import TIER_STANDARD, TIER_VIP, Conversation, Message
 from helpdesk.realtime.events import Events
+from helpdesk.vocabulary import SENDER_CUSTOMER
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class ContextService:
                     select(Message.id, Message.text, Message.payload)
                     .where(
                         Message.conversation_id == conversation_id,
-                        Message.sender == "customer",
+                        Message.sender == SENDER_CUSTOMER,
                         Message.faq_candidates.is_(None),
                     )
                     .order_by(Message.id.desc())

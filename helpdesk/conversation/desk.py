@@ -16,10 +16,6 @@ from helpdesk.conversation.chat import ConversationLocks
 from helpdesk.conversation.context import ContextService, KnowledgeClient
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
-    MODE_AGENT,
-    MODE_BOT,
-    MODE_CLOSED,
-    MODE_QUEUED,
     ROLE_EDITOR,
     Agent,
     Assignment,
@@ -33,6 +29,18 @@ from helpdesk.db.models import (
 )
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.presence import Presence
+from helpdesk.vocabulary import (
+    END_HANDED_BACK,
+    END_RESOLVED,
+    END_TRANSFERRED,
+    MODE_AGENT,
+    MODE_BOT,
+    MODE_CLOSED,
+    MODE_QUEUED,
+    SENDER_AGENT,
+    SENDER_CUSTOMER,
+    SENDER_SYSTEM,
+)
 
 MAX_TEXT = 4000
 TEAM = re.compile(r"^[\w][\w .-]{0,63}$")
@@ -208,7 +216,7 @@ class Desk:
                 "slots": conversation.slots or {},
             },
             "messages": [m.to_agent(names.get(m.agent_id or 0)) for m in messages],
-            "entities": entities_of(m for m in messages if m.sender == "customer"),
+            "entities": entities_of(m for m in messages if m.sender == SENDER_CUSTOMER),
             "notes": [self._note_json(n, names.get(n.agent_id)) for n in notes],
             "can_act": may_act(agent, conversation) and conversation.mode == MODE_AGENT,
             "last_message_id": messages[-1].id if messages else 0,
@@ -235,7 +243,7 @@ class Desk:
 
     # ---- taking and handing over ------------------------------------------------------------
     async def _system(self, session: AsyncSession, conversation: Conversation, text: str) -> Message:
-        message = Message(conversation_id=conversation.id, sender="system", text=text)
+        message = Message(conversation_id=conversation.id, sender=SENDER_SYSTEM, text=text)
         session.add(message)
         return message
 
@@ -296,7 +304,7 @@ class Desk:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             previous = conversation.assigned_agent_id
-            await self._end_assignment(session, conversation_id, "resolved")
+            await self._end_assignment(session, conversation_id, END_RESOLVED)
             conversation.mode = MODE_CLOSED
             conversation.closed_at = utcnow()
             conversation.assigned_agent_id = None
@@ -310,7 +318,7 @@ class Desk:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             previous = conversation.assigned_agent_id
-            await self._end_assignment(session, conversation_id, "handed_back")
+            await self._end_assignment(session, conversation_id, END_HANDED_BACK)
             conversation.mode = MODE_BOT
             conversation.assigned_agent_id = None
             message = await self._system(
@@ -340,7 +348,7 @@ class Desk:
                 raise conflict(f"the conversation is with {target.display_name} already")
             await self._check_capacity(session, target)
             previous = conversation.assigned_agent_id
-            await self._end_assignment(session, conversation_id, "transferred")
+            await self._end_assignment(session, conversation_id, END_TRANSFERRED)
             session.add(Assignment(conversation_id=conversation_id, agent_id=target.id))
             conversation.assigned_agent_id = target.id
             message = await self._system(session, conversation, f"{target.display_name} has joined the chat.")
@@ -363,7 +371,7 @@ class Desk:
             if not members:
                 raise invalid(f"no active agent is in a team called {team!r}")
             previous = conversation.assigned_agent_id
-            await self._end_assignment(session, conversation_id, "transferred")
+            await self._end_assignment(session, conversation_id, END_TRANSFERRED)
             conversation.mode = MODE_QUEUED
             conversation.assigned_agent_id = None
             conversation.team = team
@@ -386,7 +394,7 @@ class Desk:
                 if existing is not None:  # a retried send
                     return existing.to_agent(agent.display_name)
             message = Message(
-                conversation_id=conversation_id, sender="agent", text=text, agent_id=agent.id, client_id=client_id
+                conversation_id=conversation_id, sender=SENDER_AGENT, text=text, agent_id=agent.id, client_id=client_id
             )
             session.add(message)
             conversation.updated_at = utcnow()
@@ -422,7 +430,7 @@ class Desk:
                 select(Message)
                 .where(
                     Message.conversation_id == conversation_id,
-                    Message.sender == "customer",
+                    Message.sender == SENDER_CUSTOMER,
                     Message.payload.is_(None),
                 )
                 .order_by(Message.id.desc())

@@ -33,7 +33,6 @@ from helpdesk.db.models import (
     FOLLOW_UP_HANDED_BACK,
     FOLLOW_UP_LOW_RATING,
     FOLLOW_UP_OPEN,
-    MODE_QUEUED,
     Agent,
     Conversation,
     FollowUp,
@@ -44,6 +43,7 @@ from helpdesk.db.models import (
     utcnow,
 )
 from helpdesk.realtime.hub import CONSOLE, Hub
+from helpdesk.vocabulary import MODE_QUEUED, SENDER_CUSTOMER
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ async def abandoned_conversations(session: AsyncSession, minutes: float, now: da
     cutoff = (now or utcnow()) - timedelta(minutes=minutes)
     last_customer = (
         select(func.max(Message.created_at))
-        .where(Message.conversation_id == Conversation.id, Message.sender == "customer")
+        .where(Message.conversation_id == Conversation.id, Message.sender == SENDER_CUSTOMER)
         .scalar_subquery()
     )
     rows = await session.scalars(

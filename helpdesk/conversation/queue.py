@@ -11,18 +11,9 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.conversation.business_hours import BusinessHours
-from helpdesk.db.models import (
-    MODE_AGENT,
-    MODE_QUEUED,
-    TIER_VIP,
-    Agent,
-    Conversation,
-    Handoff,
-    Message,
-    aware,
-    utcnow,
-)
+from helpdesk.db.models import TIER_VIP, Agent, Conversation, Handoff, Message, aware, utcnow
 from helpdesk.realtime.events import Events
+from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED, SENDER_CUSTOMER
 
 PREVIEW_CHARS = 140
 
@@ -53,7 +44,7 @@ def _latest_reason() -> Any:
 def _latest_customer_text() -> Any:
     return (
         select(Message.text)
-        .where(Message.conversation_id == Conversation.id, Message.sender == "customer")
+        .where(Message.conversation_id == Conversation.id, Message.sender == SENDER_CUSTOMER)
         .order_by(Message.id.desc())
         .limit(1)
         .scalar_subquery()

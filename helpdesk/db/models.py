@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from helpdesk.vocabulary import MODE_BOT
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -32,11 +34,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-MODE_BOT = "bot"
-MODE_QUEUED = "queued"
-MODE_AGENT = "agent"
-MODE_CLOSED = "closed"
-MODES = (MODE_BOT, MODE_QUEUED, MODE_AGENT, MODE_CLOSED)
 
 TIER_STANDARD = "standard"
 TIER_VIP = "vip"

@@ -44,7 +44,6 @@ from helpdesk.orders.model import (
 )
 from helpdesk.orders.policy import OrderPolicy, PolicyConfig
 from helpdesk.orders.system import (
-    HANDOFF_BACKEND_ERROR,
     BackendError,
     CustomerNotFound,
     OrderNotFound,
@@ -67,7 +66,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "HANDOFF_BACKEND_ERROR",
     "Address",
     "Attempt",
     "AttemptOutcome",

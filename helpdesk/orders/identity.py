@@ -44,7 +44,6 @@ LOCKED_TEXT = (
     "I still couldn't match those details, so I can't show this order here. "
     "I'm connecting you with a member of our support team, who can help you verify it."
 )
-HANDOFF_VERIFICATION_FAILED = "verification_failed"
 
 # ---------------------------------------------------------------------------------------------
 # (a) order owner check

@@ -18,11 +18,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from helpdesk.orders.model import Address, Customer, Order, RefundStatus, ReturnRequest
+from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR
 
 if TYPE_CHECKING:
     from helpdesk.orders.policy import OrderPolicy
 
-HANDOFF_BACKEND_ERROR = "backend_error"
 DEFAULT_LIST_LIMIT = 5
 MAX_LIST_LIMIT = 50
 

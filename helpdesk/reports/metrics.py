@@ -47,18 +47,17 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.db.models import (
-    MODE_QUEUED,
-    Agent,
-    Assignment,
-    Conversation,
-    FollowUp,
-    Handoff,
-    Message,
-    Rating,
-    aware,
-)
+from helpdesk.db.models import Agent, Assignment, Conversation, FollowUp, Handoff, Message, Rating, aware
 from helpdesk.reports.periods import DateRange
+from helpdesk.vocabulary import (
+    END_HANDED_BACK,
+    END_RESOLVED,
+    MODE_QUEUED,
+    SENDER_AGENT,
+    SENDER_BOT,
+    SENDER_CUSTOMER,
+    SENDER_SYSTEM,
+)
 
 IDLE_MINUTES = 30
 REOPEN_HOURS = 24
@@ -165,11 +164,11 @@ class Episode:
 
     @property
     def answered_from_faq(self) -> bool:
-        return any(t.faq for t in self.turns if t.sender == "bot")
+        return any(t.faq for t in self.turns if t.sender == SENDER_BOT)
 
     @property
     def shown_messages(self) -> int:
-        return sum(1 for t in self.turns if t.sender != "system")
+        return sum(1 for t in self.turns if t.sender != SENDER_SYSTEM)
 
 
 @dataclass(frozen=True)
@@ -231,19 +230,19 @@ def episodes_of(
     for at, kind, _, item in events:
         if kind == _MESSAGE:
             message: Said = item
-            intent = message.intent if message.sender == "customer" else None
+            intent = message.intent if message.sender == SENDER_CUSTOMER else None
             over = (
                 current is not None
                 and not current.with_people
                 and (current.resolved_at is not None or current.goodbye or at - current.last_at >= idle)
             )
-            if message.sender == "customer" and (current is None or over):
+            if message.sender == SENDER_CUSTOMER and (current is None or over):
                 current = Episode(rows.id, rows.channel, rows.tier, at, intent or NO_INTENT)
                 episodes.append(current)
             if current is None:
                 continue  # nothing before the customer's first message counts
             current.turns.append(Turn(message.sender, at, intent, message.faq))
-            if message.sender == "customer":
+            if message.sender == SENDER_CUSTOMER:
                 current.goodbye = intent == GOODBYE_INTENT and not current.with_people
         elif current is None:
             continue
@@ -257,9 +256,9 @@ def episodes_of(
             by_stint[item.id] = current
         elif kind == _END:
             owner = by_stint.get(item.id, current)
-            if item.end_reason in ("resolved", "handed_back"):
+            if item.end_reason in (END_RESOLVED, END_HANDED_BACK):
                 owner.with_people = False
-            if item.end_reason == "resolved":
+            if item.end_reason == END_RESOLVED:
                 owner.resolved_at = at
         elif kind == _RATING:
             score: Score = item
@@ -290,12 +289,12 @@ async def load_history(session: AsyncSession, start: datetime, end: datetime) ->
     ids = list(
         await session.scalars(
             select(Message.conversation_id)
-            .where(Message.sender == "customer", Message.created_at >= start, Message.created_at < end)
+            .where(Message.sender == SENDER_CUSTOMER, Message.created_at >= start, Message.created_at < end)
             .distinct()
         )
     )
     rows: dict[str, ConversationRows] = {}
-    intent = case((Message.sender == "customer", Message.nlu["intent"].as_string()), else_=None)
+    intent = case((Message.sender == SENDER_CUSTOMER, Message.nlu["intent"].as_string()), else_=None)
     faq_id = Message.faq["id"].as_string()
     for chunk in _chunks(ids, 500):
         found = await session.execute(
@@ -455,8 +454,8 @@ def summary(episodes: Sequence[Episode], scope: Scope = Scope()) -> dict[str, An
         "handoff_rate": _rate(len(handed), len(episodes)),
         "resolved_by_agent": resolved,
         "resolution_rate": _rate(resolved, len(handed)),
-        "bot_first_response": durations(_seconds(e.first("bot"), e.start) for e in episodes),
-        "agent_first_response": durations(_seconds(e.first("agent"), e.handoff_at) for e in handed),
+        "bot_first_response": durations(_seconds(e.first(SENDER_BOT), e.start) for e in episodes),
+        "agent_first_response": durations(_seconds(e.first(SENDER_AGENT), e.handoff_at) for e in handed),
         "queue_wait": durations(_seconds(e.claimed_at, e.handoff_at) for e in handed),
         "handling_time": durations(handling),
         "csat": {
@@ -527,7 +526,7 @@ def funnel(episodes: Sequence[Episode]) -> dict[str, Any]:
     claimed = [e for e in handed if e.stints]
     rated = [e for e in episodes if e.ratings]
     followed = [e for e in episodes if e.follow_ups]
-    first_reply = {id(e): e.first("bot") for e in episodes}
+    first_reply = {id(e): e.first(SENDER_BOT) for e in episodes}
     return {
         "stages": {
             "intake": {"count": len(episodes)},

@@ -41,12 +41,12 @@ from helpdesk.db.models import Handoff, Message, aware
 from helpdesk.knowledge.clusters import MAX_TEXTS
 from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path
 from helpdesk.reports.periods import DateRange
+from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, REQUEST_HUMAN, SENDER_BOT, SENDER_CUSTOMER
 
 ANSWERED, SUGGESTED, OTHER = "answered", "suggested", "other"
-UNANSWERED_HANDOFFS = ("low_confidence", "failed_turns")
+UNANSWERED_HANDOFFS = (HANDOFF_LOW_CONFIDENCE, HANDOFF_FAILED_TURNS)
 FAQ_PATH = (ANSWERED, SUGGESTED, *UNANSWERED_HANDOFFS)
 REJECTED = "suggestions_rejected"
-REQUEST_HUMAN = "/request_human"
 EXAMPLES = 5
 DEFAULT_DAYS = 30
 REPLY_WINDOW = timedelta(hours=1)  # a turn's replies and handoff are stored within this of the question
@@ -103,7 +103,7 @@ def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[T
     current: Turn | None = None
     bot_parsed: list[Message] = []  # customer messages the bot saw, typed or pressed, for the handoffs
     for message in messages:
-        if message.sender == "customer":
+        if message.sender == SENDER_CUSTOMER:
             if current is not None and current.outcome == SUGGESTED and message.payload == REQUEST_HUMAN:
                 current.rejected = True
             current = None
@@ -121,7 +121,7 @@ def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[T
                 )
                 turns.append(current)
                 by_message[message.id] = current
-        elif message.sender == "bot" and current is not None:
+        elif message.sender == SENDER_BOT and current is not None:
             if message.faq:
                 current.outcome = ANSWERED
             elif _offers_entries(message) and current.outcome == OTHER:
@@ -143,7 +143,7 @@ async def load_turns(session: AsyncSession, period: DateRange) -> list[Turn]:
         await session.scalars(
             select(Message.conversation_id)
             .where(
-                Message.sender == "customer",
+                Message.sender == SENDER_CUSTOMER,
                 Message.nlu.is_not(None),
                 Message.created_at >= period.start,
                 Message.created_at < period.end,

@@ -23,9 +23,10 @@ from websockets.exceptions import ConnectionClosed
 from helpdesk.config import Settings
 from helpdesk.conversation.chat import ChatService, ConversationNotFound
 from helpdesk.conversation.desk import Desk, DeskError
-from helpdesk.db.models import MODE_AGENT, MODE_QUEUED, Agent, Conversation, Message
+from helpdesk.db.models import Agent, Conversation, Message
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.realtime.hub import CONSOLE, Event, Hub, Subscription, conversation_channel
+from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.signals import HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.knowledge.handbook import load_handbook
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 import eval_report  # noqa: E402 - bench/ is not a package
