@@ -74,7 +74,7 @@ class Settings:
     actions_url: str = "http://127.0.0.1:5055"
     rasa_timeout: float = 10.0
     max_text_chars: int = 2000
-    max_body_bytes: int = 16_384
+    max_body_bytes: int = 256 * 1024  # any request's body (the widget's and the console's JSON)
     # widget endpoints: requests per minute per client address and per conversation
     rate_per_address: int = 120
     rate_per_conversation: int = 30

@@ -9,10 +9,12 @@ from urllib.parse import quote
 
 import httpx
 
+from helpdesk.errors import Unavailable
+
 log = logging.getLogger(__name__)
 
 
-class BotUnavailable(Exception):
+class BotUnavailable(Unavailable):
     """Rasa or the action server cannot answer right now."""
 
 

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import secrets
 import weakref
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,12 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.background import Background
 from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
 from helpdesk.conversation import followups
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, position_of
 from helpdesk.db.models import Assignment, Conversation, Handoff, Message, Rating, aware, utcnow
+from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import (
     END_RESOLVED,
@@ -37,16 +38,23 @@ from helpdesk.vocabulary import (
 
 log = logging.getLogger(__name__)
 
-class ConversationNotFound(Exception):
-    pass
+class ConversationNotFound(NotFound):
+    def __init__(self, message: str = "unknown conversation_id") -> None:
+        super().__init__(message)
 
 
-class RatingRefused(Exception):
+class RatingRefused(Conflict):
     """Nothing to rate: the conversation was not resolved by an agent, or it is rated already."""
 
+    def __init__(self) -> None:
+        super().__init__("there is no resolved chat to rate here (or it is rated already)")
 
-class MessageRefused(Exception):
+
+class MessageRefused(Conflict):
     """A message for the team cannot be left here: an agent is already in the chat."""
+
+    def __init__(self) -> None:
+        super().__init__("a member of our team is in this chat: just send your message")
 
 
 @dataclass(frozen=True)
@@ -94,27 +102,6 @@ class ConversationLocks:
         return lock
 
 
-class Background:
-    """Fire-and-forget tasks that are kept referenced until done, and whose failures are logged."""
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-
-    def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(lambda t: self._done(t, what))
-
-    def _done(self, task: asyncio.Task[Any], what: str) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("%s failed", what, exc_info=task.exception())
-
-    async def drain(self) -> None:
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
-
 @dataclass
 class ChatResult:
     conversation_id: str
@@ -138,12 +125,16 @@ class ChatResult:
         }
 
 
-class BotDown(Exception):
-    """The bot could not answer; the customer's message is stored."""
+class BotDown(Unavailable):
+    """The bot could not answer; the customer's message is stored (in `conversation_id`, told to the widget)."""
 
     def __init__(self, conversation_id: str, reason: str) -> None:
-        super().__init__(reason)
+        super().__init__(
+            "the assistant is unavailable right now; your message was saved and we will get back to you",
+            conversation_id=conversation_id,
+        )
         self.conversation_id = conversation_id
+        self.reason = reason
 
 
 def new_conversation_id() -> str:
@@ -247,7 +238,7 @@ class ChatService:
             return conversation
         conversation = await session.get(Conversation, conversation_id)
         if conversation is None:
-            raise ConversationNotFound(conversation_id)
+            raise ConversationNotFound("unknown conversation_id; send null to start a new conversation")
         return conversation
 
     async def announce(self, conversation: Conversation, message: Message) -> None:
@@ -361,9 +352,9 @@ class ChatService:
             async with self.locks(conversation_id):
                 conversation = await session.get(Conversation, conversation_id)
                 if conversation is None:
-                    raise ConversationNotFound(conversation_id)
+                    raise ConversationNotFound()
                 if conversation.mode == MODE_AGENT:
-                    raise MessageRefused(conversation_id)
+                    raise MessageRefused()
                 newly_queued = conversation.mode != MODE_QUEUED
                 if newly_queued:
                     conversation.mode = MODE_QUEUED
@@ -400,7 +391,7 @@ class ChatService:
         async with self.sessions() as session:
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
-                raise ConversationNotFound(conversation_id)
+                raise ConversationNotFound()
             rows = await session.scalars(
                 select(Message)
                 .where(Message.conversation_id == conversation_id, Message.id > after)
@@ -412,7 +403,7 @@ class ChatService:
         async with self.sessions() as session:
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
-                raise ConversationNotFound(conversation_id)
+                raise ConversationNotFound()
             hours = self.hours.status()
             status = ChatStatus(conversation.mode, business_hours=hours, left_message_at=conversation.left_message_at)
             if conversation.mode == MODE_QUEUED:
@@ -426,10 +417,10 @@ class ChatService:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
-                raise ConversationNotFound(conversation_id)
+                raise ConversationNotFound()
             assignment = await resolved_assignment(session, conversation)
             if assignment is None:
-                raise RatingRefused(conversation_id)
+                raise RatingRefused()
             rating = Rating(
                 conversation_id=conversation_id,
                 assignment_id=assignment.id,

@@ -1,5 +1,6 @@
 """What agents do with conversations: claim, read with the bot's full context, reply, note, resolve, hand
-back, transfer; canned and suggested replies. Permission and state checks live here, HTTP in agent_api."""
+back, transfer; canned and suggested replies. Permission and state checks live here (they raise domain errors);
+the HTTP routes are in helpdesk/web/console.py."""
 
 from __future__ import annotations
 
@@ -25,10 +26,13 @@ from helpdesk.db.models import (
     Message,
     Note,
     aware,
+    iso,
     utcnow,
 )
+from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.presence import Presence
+from helpdesk.staff.accounts import display_names
 from helpdesk.vocabulary import (
     END_HANDED_BACK,
     END_RESOLVED,
@@ -42,45 +46,11 @@ from helpdesk.vocabulary import (
     SENDER_SYSTEM,
 )
 
-MAX_TEXT = 4000
 TEAM = re.compile(r"^[\w][\w .-]{0,63}$")
 SUGGESTIONS = 3
 
 
-class DeskError(Exception):
-    """A refused request: `status` is the HTTP status the API answers with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def forbidden(message: str = "this conversation is not assigned to you") -> DeskError:
-    return DeskError(403, message)
-
-
-def conflict(message: str) -> DeskError:
-    return DeskError(409, message)
-
-
-def invalid(message: str) -> DeskError:
-    return DeskError(400, message)
-
-
-def clean_text(text: object, what: str = "text", limit: int = MAX_TEXT) -> str:
-    if not isinstance(text, str):
-        raise invalid(f"{what} must be a string")
-    text = text.strip()
-    if not text:
-        raise invalid(f"{what} is empty")
-    if len(text) > limit:
-        raise invalid(f"{what} is too long: {len(text)} characters, the limit is {limit}")
-    return text
-
-
-def iso(value: Any) -> str | None:
-    return aware(value).isoformat() if value is not None else None
+NOT_YOURS = "this conversation is not assigned to you"
 
 
 def may_view(agent: Agent, conversation: Conversation) -> bool:
@@ -100,15 +70,6 @@ def entities_of(messages: Iterable[Message]) -> list[dict[str, Any]]:
         for entity in (message.nlu or {}).get("entities") or []:
             found.append({"entity": entity.get("entity"), "value": entity.get("value"), "message_id": message.id})
     return found
-
-
-async def agent_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
-    """Display names of the agents with these ids (None ignored)."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await session.execute(select(Agent.id, Agent.display_name).where(Agent.id.in_(wanted)))
-    return {agent_id: name for agent_id, name in rows.all()}
 
 
 @dataclass
@@ -134,7 +95,7 @@ class Desk:
             query = query.where(Conversation.assigned_agent_id == agent.id)
         async with self.sessions() as session:
             conversations = list(await session.scalars(query.order_by(Conversation.updated_at.desc())))
-            names = await agent_names(session, [c.assigned_agent_id for c in conversations])
+            names = await display_names(session, [c.assigned_agent_id for c in conversations])
             chats = []
             for conversation in conversations:
                 last = await session.scalar(
@@ -168,7 +129,7 @@ class Desk:
     async def _load(session: AsyncSession, conversation_id: str) -> Conversation:
         conversation = await session.get(Conversation, conversation_id)
         if conversation is None:
-            raise DeskError(404, "no such conversation")
+            raise NotFound("no such conversation")
         return conversation
 
     async def view(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
@@ -176,7 +137,7 @@ class Desk:
         candidates, the slots and entities, the handoff reason, the wait; plus the agents' notes."""
         async with self.sessions() as session:
             if not may_view(agent, await self._load(session, conversation_id)):
-                raise forbidden()
+                raise Forbidden(NOT_YOURS)
         await self.context.ensure(conversation_id)  # candidates and slots gathered at handoff, or now
         async with self.sessions() as session:
             conversation = await self._load(session, conversation_id)
@@ -194,7 +155,7 @@ class Desk:
                 )
             )
             assignment = await self._open_assignment(session, conversation_id)
-            names = await agent_names(
+            names = await display_names(
                 session, [m.agent_id for m in messages] + [n.agent_id for n in notes] + [conversation.assigned_agent_id]
             )
         waited_until = assignment.assigned_at if assignment is not None else None
@@ -258,15 +219,15 @@ class Desk:
 
     async def _check_capacity(self, session: AsyncSession, agent: Agent) -> None:
         if await active_chats(session, agent.id) >= agent.max_concurrent:
-            raise conflict(f"{agent.display_name} already has {agent.max_concurrent} chats open (their limit)")
+            raise Conflict(f"{agent.display_name} already has {agent.max_concurrent} chats open (their limit)")
 
     async def claim(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.sessions() as session, self.locks(f"agent:{agent.id}"), self.locks(conversation_id):
             conversation = await self._load(session, conversation_id)
             if conversation.mode != MODE_QUEUED:
-                raise conflict("this conversation is not waiting in the queue (someone may have claimed it)")
+                raise Conflict("this conversation is not waiting in the queue (someone may have claimed it)")
             if not agent.can_supervise and conversation.team not in (None, agent.team):
-                raise forbidden(f"this conversation was passed to the {conversation.team} team")
+                raise Forbidden(f"this conversation was passed to the {conversation.team} team")
             await self._check_capacity(session, agent)
             claimed = await session.execute(
                 update(Conversation)
@@ -275,7 +236,7 @@ class Desk:
                 .execution_options(synchronize_session=False)
             )
             if claimed.rowcount != 1:  # another helpdesk process got there first
-                raise conflict("this conversation is not waiting in the queue (someone may have claimed it)")
+                raise Conflict("this conversation is not waiting in the queue (someone may have claimed it)")
             session.add(Assignment(conversation_id=conversation_id, agent_id=agent.id))
             await session.refresh(conversation)
             message = await self._system(session, conversation, f"{agent.display_name} has joined the chat.")
@@ -288,9 +249,9 @@ class Desk:
     async def _acting(self, session: AsyncSession, agent: Agent, conversation_id: str) -> Conversation:
         conversation = await self._load(session, conversation_id)
         if not may_act(agent, conversation):
-            raise forbidden()
+            raise Forbidden(NOT_YOURS)
         if conversation.mode != MODE_AGENT:
-            raise conflict(f"this conversation is {conversation.mode}, not with an agent: claim it first")
+            raise Conflict(f"this conversation is {conversation.mode}, not with an agent: claim it first")
         return conversation
 
     async def _end_assignment(self, session: AsyncSession, conversation_id: str, reason: str) -> Assignment | None:
@@ -335,7 +296,7 @@ class Desk:
         self, agent: Agent, conversation_id: str, to_agent: int | None, to_team: str | None
     ) -> dict[str, Any]:
         if (to_agent is None) == (to_team is None):
-            raise invalid('give either "agent_id" (a number) or "team" (a name)')
+            raise Invalid('give either "agent_id" (a number) or "team" (a name)')
         if to_team is not None:
             return await self._transfer_to_team(agent, conversation_id, to_team)
         assert to_agent is not None
@@ -343,9 +304,9 @@ class Desk:
             conversation = await self._acting(session, agent, conversation_id)
             target = await session.get(Agent, to_agent)
             if target is None or not target.active or target.is_editor:
-                raise invalid("no active agent with that id")
+                raise Invalid("no active agent with that id")
             if target.id == conversation.assigned_agent_id:
-                raise conflict(f"the conversation is with {target.display_name} already")
+                raise Conflict(f"the conversation is with {target.display_name} already")
             await self._check_capacity(session, target)
             previous = conversation.assigned_agent_id
             await self._end_assignment(session, conversation_id, END_TRANSFERRED)
@@ -360,7 +321,7 @@ class Desk:
     async def _transfer_to_team(self, agent: Agent, conversation_id: str, team: str) -> dict[str, Any]:
         team = team.strip()
         if not TEAM.match(team):
-            raise invalid("team must be a team name")
+            raise Invalid("team must be a team name")
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             members = await session.scalar(
@@ -369,7 +330,7 @@ class Desk:
                 .where(Agent.team == team, Agent.active.is_(True), Agent.role != ROLE_EDITOR)
             )
             if not members:
-                raise invalid(f"no active agent is in a team called {team!r}")
+                raise Invalid(f"no active agent is in a team called {team!r}")
             previous = conversation.assigned_agent_id
             await self._end_assignment(session, conversation_id, END_TRANSFERRED)
             conversation.mode = MODE_QUEUED
@@ -407,7 +368,7 @@ class Desk:
         async with self.sessions() as session:
             conversation = await self._load(session, conversation_id)
             if not may_act(agent, conversation):
-                raise forbidden()
+                raise Forbidden(NOT_YOURS)
             note = Note(conversation_id=conversation_id, agent_id=agent.id, text=text)
             session.add(note)
             await session.commit()
@@ -425,7 +386,7 @@ class Desk:
         """Handbook answers for the customer's latest typed message, ready to edit and send."""
         async with self.sessions() as session:
             if not may_view(agent, await self._load(session, conversation_id)):
-                raise forbidden()
+                raise Forbidden(NOT_YOURS)
             latest = await session.scalar(
                 select(Message)
                 .where(
@@ -440,7 +401,7 @@ class Desk:
             return {"message_id": None, "query": None, "decision": None, "suggestions": []}
         found = await self.knowledge.search(latest.text)
         if found is None:
-            raise DeskError(503, "the FAQ engine is not available right now")
+            raise Unavailable("the FAQ engine is not available right now")
         suggestions = []
         for candidate in found["candidates"][:SUGGESTIONS]:
             entry = await self.knowledge.entry(str(candidate.get("id")))
@@ -495,7 +456,7 @@ class Desk:
             else:
                 found = await session.get(CannedReply, canned_id)
                 if found is None:
-                    raise DeskError(404, "no such canned reply")
+                    raise NotFound("no such canned reply")
                 reply = found
                 reply.title, reply.text, reply.updated_by = title, text, agent.id
             await session.commit()
@@ -505,6 +466,6 @@ class Desk:
         async with self.sessions() as session:
             reply = await session.get(CannedReply, canned_id)
             if reply is None:
-                raise DeskError(404, "no such canned reply")
+                raise NotFound("no such canned reply")
             await session.delete(reply)
             await session.commit()

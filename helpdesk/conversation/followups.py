@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -40,16 +42,19 @@ from helpdesk.db.models import (
     Handoff,
     Message,
     Rating,
+    iso,
     utcnow,
 )
+from helpdesk.errors import Forbidden, Invalid, NotFound
 from helpdesk.realtime.hub import CONSOLE, Hub
+from helpdesk.staff.accounts import display_names
 from helpdesk.vocabulary import MODE_QUEUED, SENDER_CUSTOMER
 
 log = logging.getLogger(__name__)
 
 LOW_RATING_MAX = 2
 STATUSES = (FOLLOW_UP_OPEN, FOLLOW_UP_DONE)
-TRANSCRIPT_MESSAGES = 60
+TRANSCRIPT_MESSAGES = 60  # the latest messages a task shows
 SWEEP_SECONDS = 60.0
 REASON_TEXT = {
     FOLLOW_UP_LOW_RATING: "rated the help",
@@ -172,3 +177,148 @@ async def sweep_forever(sessions: async_sessionmaker, hub: Hub, minutes: float) 
         except Exception:  # the next sweep tries again
             log.exception("could not sweep for abandoned conversations")
         await asyncio.sleep(SWEEP_SECONDS)
+
+
+# ---- the tasks in the console -----------------------------------------------------------------------
+def may_see(agent: Agent, follow_up: FollowUp) -> bool:
+    return agent.can_supervise or follow_up.assignee_id == agent.id
+
+
+@dataclass
+class FollowUps:
+    """The console's follow-up tasks: who sees which, assigning, commenting, closing."""
+
+    sessions: async_sessionmaker
+    hub: Hub
+
+
+    async def _load(self, session: AsyncSession, agent: Agent, follow_up_id: int) -> FollowUp:
+        follow_up = await session.get(FollowUp, follow_up_id)
+        if follow_up is None or not may_see(agent, follow_up):  # another agent's task does not exist for them
+            raise NotFound("no such follow-up")
+        return follow_up
+
+    @staticmethod
+    def _json(follow_up: FollowUp, names: dict[int, str], comments: int) -> dict[str, Any]:
+        return {
+            "id": follow_up.id,
+            "conversation_id": follow_up.conversation_id,
+            "reason": follow_up.reason,
+            "detail": follow_up.detail,
+            "status": follow_up.status,
+            "assignee": follow_up.assignee_id,
+            "assignee_name": names.get(follow_up.assignee_id or 0),
+            "created_at": iso(follow_up.created_at),
+            "done_at": iso(follow_up.done_at),
+            "done_by_name": names.get(follow_up.done_by or 0),
+            "comments": comments,
+        }
+
+    async def listed(self, agent: Agent, status: str | None) -> list[dict[str, Any]]:
+        """Open ones first (oldest first), then done ones (newest first)."""
+        if status is not None and status not in STATUSES:
+            raise Invalid(f"status must be one of {', '.join(STATUSES)} (or absent for all)")
+        query = select(FollowUp)
+        if not agent.can_supervise:
+            query = query.where(FollowUp.assignee_id == agent.id)
+        if status is not None:
+            query = query.where(FollowUp.status == status)
+        async with self.sessions() as session:
+            rows = list(await session.scalars(query.order_by(FollowUp.id)))
+            counted = await session.execute(
+                select(FollowUpComment.follow_up_id, func.count())
+                .where(FollowUpComment.follow_up_id.in_([f.id for f in rows]))
+                .group_by(FollowUpComment.follow_up_id)
+            )
+            counts: dict[int, int] = {follow_up_id: count for follow_up_id, count in counted.all()}
+            names = await display_names(session, [f.assignee_id for f in rows] + [f.done_by for f in rows])
+        rows.sort(key=lambda f: (f.status != FOLLOW_UP_OPEN, f.id if f.status == FOLLOW_UP_OPEN else -f.id))
+        return [self._json(f, names, counts.get(f.id, 0)) for f in rows]
+
+    async def detail(self, agent: Agent, follow_up_id: int) -> dict[str, Any]:
+        """The task with its comments, the conversation's latest rating and transcript (customer text: untrusted)."""
+        async with self.sessions() as session:
+            follow_up = await self._load(session, agent, follow_up_id)
+            comments = list(
+                await session.scalars(
+                    select(FollowUpComment)
+                    .where(FollowUpComment.follow_up_id == follow_up.id)
+                    .order_by(FollowUpComment.id)
+                )
+            )
+            messages = list(
+                await session.scalars(
+                    select(Message)
+                    .where(Message.conversation_id == follow_up.conversation_id)
+                    .order_by(Message.id.desc())
+                    .limit(TRANSCRIPT_MESSAGES)
+                )
+            )[::-1]
+            rating = await session.scalar(
+                select(Rating)
+                .where(Rating.conversation_id == follow_up.conversation_id)
+                .order_by(Rating.id.desc())
+                .limit(1)
+            )
+            names = await display_names(
+                session,
+                [follow_up.assignee_id, follow_up.done_by]
+                + [c.agent_id for c in comments]
+                + [m.agent_id for m in messages],
+            )
+        body = self._json(follow_up, names, len(comments))
+        body["comments_list"] = [
+            {
+                "id": c.id,
+                "author": names.get(c.agent_id, "agent") if c.agent_id else "Helpdesk",
+                "text": c.text,
+                "created_at": iso(c.created_at),
+            }
+            for c in comments
+        ]
+        body["rating"] = (
+            {"score": rating.score, "comment": rating.comment, "created_at": iso(rating.created_at)} if rating else None
+        )
+        body["transcript"] = [
+            {"sender": m.sender, "author": names.get(m.agent_id or 0), "text": m.text, "created_at": iso(m.created_at)}
+            for m in messages
+        ]
+        return body
+
+    async def assign(self, agent: Agent, follow_up_id: int, assignee_id: int | None) -> dict[str, Any]:
+        if not agent.can_supervise:
+            raise Forbidden("only supervisors and admins assign follow-ups")
+        async with self.sessions() as session:
+            follow_up = await self._load(session, agent, follow_up_id)
+            if assignee_id is not None:
+                target = await session.get(Agent, assignee_id)
+                if target is None or not target.active or target.is_editor:
+                    raise Invalid("no active agent with that id")
+            previous = follow_up.assignee_id
+            follow_up.assignee_id = assignee_id
+            await session.commit()
+        await announce(self.hub, follow_up, previous)
+        return await self.detail(agent, follow_up_id)
+
+    async def comment(self, agent: Agent, follow_up_id: int, text: str) -> dict[str, Any]:
+        async with self.sessions() as session:
+            follow_up = await self._load(session, agent, follow_up_id)
+            comment = FollowUpComment(follow_up_id=follow_up.id, agent_id=agent.id, text=text)
+            session.add(comment)
+            await session.commit()
+            body = {"id": comment.id, "author": agent.display_name, "text": text, "created_at": iso(comment.created_at)}
+        await announce(self.hub, follow_up)
+        return body
+
+    async def set_status(self, agent: Agent, follow_up_id: int, status: str) -> dict[str, Any]:
+        if status not in STATUSES:
+            raise Invalid(f"status must be one of {', '.join(STATUSES)}")
+        async with self.sessions() as session:
+            follow_up = await self._load(session, agent, follow_up_id)
+            if follow_up.status != status:
+                follow_up.status = status
+                follow_up.done_at = utcnow() if status == FOLLOW_UP_DONE else None
+                follow_up.done_by = agent.id if status == FOLLOW_UP_DONE else None
+                await session.commit()
+        await announce(self.hub, follow_up)
+        return await self.detail(agent, follow_up_id)

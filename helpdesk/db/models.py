@@ -23,6 +23,11 @@ def aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+def iso(value: datetime | None) -> str | None:
+    """A stored time as the APIs show it (ISO 8601 with its offset); None stays None."""
+    return aware(value).isoformat() if value is not None else None
+
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

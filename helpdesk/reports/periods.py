@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpdesk.db.models import aware
+from helpdesk.errors import Invalid
 
 MAX_DAYS = 366
 
 
-class RangeError(ValueError):
+class RangeError(Invalid):
     """A date range or time zone a report cannot use (the message says what to send instead)."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -86,6 +87,15 @@ async def add_agent(
     session.add(agent)
     await session.commit()
     return agent
+
+
+async def display_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names of the agents with these ids (None ignored)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Agent.id, Agent.display_name).where(Agent.id.in_(wanted)))
+    return {agent_id: name for agent_id, name in rows.all()}
 
 
 async def list_agents(session: AsyncSession) -> list[Agent]:

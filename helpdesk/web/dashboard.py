@@ -1,8 +1,6 @@
-"""The supervisors' KPI dashboard API (its page, /agent/dashboard, is served by app.py with the console's pages):
-/api/agent/metrics (JSON), /api/agent/metrics.csv and /api/agent/metrics/live.
-
-The app-wide session guard in agent_api answers 401 without a session; here, anyone but a supervisor or
-an admin gets 403. The figures come from helpdesk/reports/metrics.py.
+"""The supervisors' room: the KPI dashboard's API under /api/agent (its page, /agent/dashboard, is in
+helpdesk/web/pages.py): /metrics (JSON), /metrics.csv and /metrics/live, for supervisors and admins (403 for
+anyone else; the staff session guard answers 401 without a session). The figures: helpdesk/reports/metrics.py.
 """
 
 from __future__ import annotations
@@ -10,17 +8,15 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from sanic import Blueprint, Request, Sanic
+from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.config import Settings
-from helpdesk.conversation.desk import DeskError
-from helpdesk.db.models import Agent, utcnow
+from helpdesk.db.models import utcnow
 from helpdesk.reports.metrics import (
     CSV_HEADER,
     Filters,
@@ -33,26 +29,11 @@ from helpdesk.reports.metrics import (
     report,
 )
 from helpdesk.reports.periods import DateRange, RangeError
-from helpdesk.web.console import PREFIX, agent_of, require
+from helpdesk.web.inputs import agent_of
+from helpdesk.web.services import services
+from helpdesk.web.sessions import require
 
 FILTER_CHARS = 64
-
-
-class RecentActivity:
-    """When each agent last used the console's API (this process): with the live console sockets, who
-    counts as online on the dashboard."""
-
-    def __init__(self) -> None:
-        self._seen: dict[int, float] = {}
-
-    def seen(self, agent_id: int, now: float | None = None) -> None:
-        self._seen[agent_id] = time.monotonic() if now is None else now
-
-    def within(self, seconds: float, now: float | None = None) -> set[int]:
-        now = time.monotonic() if now is None else now
-        for agent_id in [a for a, at in self._seen.items() if now - at > seconds]:
-            del self._seen[agent_id]
-        return set(self._seen)
 
 
 def _text_arg(request: Request, name: str) -> str | None:
@@ -93,45 +74,32 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def install_dashboard(app: Sanic, settings: Settings) -> None:
-    activity = RecentActivity()
+def dashboard_blueprint(settings: Settings) -> Blueprint:
+    bp = Blueprint("dashboard")
 
-    @app.on_request
-    async def _note_activity(request: Request) -> None:
-        agent = getattr(request.ctx, "agent", None)  # set by the session guard, which runs first
-        if agent is not None:
-            activity.seen(agent.id)
-
-    def supervisor(request: Request) -> Agent:
-        agent = agent_of(request)
-        require(agent.can_supervise, "the dashboard is for supervisors and admins")
-        return agent
-
-    async def online_agents() -> list[dict[str, Any]]:
-        """Agents with a console socket open, or who used the console's API in the last few minutes."""
-        recent = activity.within(settings.agent_online_minutes * 60)
-        async with app.ctx.sessions() as session:
+    async def online_agents(request: Request) -> list[dict[str, Any]]:
+        """Agents online as the dashboard counts them (helpdesk/realtime/presence.py)."""
+        running = services(request)
+        async with running.sessions() as session:
             directory = await agent_directory(session)
-        online = [a for a in directory.values() if a.active and (a.id in recent or app.ctx.presence.is_online(a.id))]
+        within = settings.agent_online_minutes * 60
+        online = [a for a in directory.values() if a.active and running.presence.active(a.id, within)]
         return [
             {"id": a.id, "name": a.display_name, "role": a.role, "team": a.team}
             for a in sorted(online, key=agent_order)
         ]
 
-    async def live() -> dict[str, Any]:
+    async def live(request: Request) -> dict[str, Any]:
         now = utcnow()
-        async with app.ctx.sessions() as session:
+        async with services(request).sessions() as session:
             queue = await live_queue(session, now)
-        agents = await online_agents()
+        agents = await online_agents(request)
         return {**queue, "agents_online": len(agents), "agents": agents, "at": now.isoformat()}
 
     async def figures(request: Request) -> dict[str, Any]:
-        try:
-            span, filters = query_of(request)
-        except RangeError as exc:
-            raise DeskError(400, str(exc)) from exc
+        span, filters = query_of(request)
         now = utcnow()
-        async with app.ctx.sessions() as session:
+        async with services(request).sessions() as session:
             history = await load_history(session, span.start, span.end)
             directory = await agent_directory(session)
 
@@ -141,17 +109,17 @@ def install_dashboard(app: Sanic, settings: Settings) -> None:
 
         return await asyncio.to_thread(compute)
 
-    bp = Blueprint("dashboard_api", url_prefix=PREFIX)
+    @bp.on_request
+    async def _supervisors_only(request: Request) -> None:
+        require(agent_of(request).can_supervise, "the dashboard is for supervisors and admins")
 
     @bp.get("/metrics")
     async def metrics(request: Request) -> HTTPResponse:
-        supervisor(request)
         body = await figures(request)
-        return json_response({**body, "live": await live()})
+        return json_response({**body, "live": await live(request)})
 
     @bp.get("/metrics.csv")
     async def metrics_csv(request: Request) -> HTTPResponse:
-        supervisor(request)
         body = await figures(request)
         name = f"helpdesk-metrics-{body['range']['from']}-to-{body['range']['to']}.csv"
         return HTTPResponse(
@@ -162,7 +130,6 @@ def install_dashboard(app: Sanic, settings: Settings) -> None:
 
     @bp.get("/metrics/live")
     async def metrics_live(request: Request) -> HTTPResponse:
-        supervisor(request)
-        return json_response(await live())
+        return json_response(await live(request))
 
-    app.blueprint(bp)
+    return bp

@@ -15,18 +15,18 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sanic import Request, Sanic
+from sanic import Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 from sqlalchemy import select
 from websockets.exceptions import ConnectionClosed
 
-from helpdesk.config import Settings
-from helpdesk.conversation.chat import ChatService, ConversationNotFound
-from helpdesk.conversation.desk import Desk, DeskError
+from helpdesk.conversation.chat import ConversationNotFound
 from helpdesk.db.models import Agent, Conversation, Message
-from helpdesk.ratelimit import RateLimiter
-from helpdesk.realtime.hub import CONSOLE, Event, Hub, Subscription, conversation_channel
+from helpdesk.errors import DomainError
+from helpdesk.realtime.hub import CONSOLE, Event, Subscription, conversation_channel
 from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED
+from helpdesk.web.inputs import agent_of, client_address
+from helpdesk.web.services import Services, services
 
 log = logging.getLogger(__name__)
 
@@ -124,45 +124,88 @@ def concerns(agent: Agent, event: Event) -> bool:
     return agent.can_supervise or agent.id in (event.get("assignee"), event.get("previous_assignee"))
 
 
-def install_sockets(app: Sanic, settings: Settings, connect_limit: RateLimiter) -> None:
-    """`connect_limit`: widget socket connections per client address (the widget endpoints' read limit)."""
+def widget_origin_allowed(request: Request, origins: tuple[str, ...]) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None or "*" in origins or origin in origins:
+        return True
+    return origin.split("://", 1)[-1] == request.host
 
-    def widget_origin_allowed(request: Request) -> bool:
-        origin = request.headers.get("origin")
-        if origin is None or "*" in settings.widget_origins or origin in settings.widget_origins:
-            return True
-        return origin.split("://", 1)[-1] == request.host
 
-    @app.websocket("/api/chat/<conversation_id:str>/ws")
-    async def widget_socket(request: Request, ws: Socket, conversation_id: str) -> None:
-        if not widget_origin_allowed(request):
-            await ws.close(CLOSE_FORBIDDEN, "this site may not embed the chat")
+async def widget_socket(request: Request, ws: Socket, conversation_id: str) -> None:
+    """/api/chat/<id>/ws: one conversation's live channel for the customer's widget. Connections per client
+    address count against the widget's read limit."""
+    running = services(request)
+    if not widget_origin_allowed(request, running.settings.widget_origins):
+        await ws.close(CLOSE_FORBIDDEN, "this site may not embed the chat")
+        return
+    if not running.limits.reads.allow(client_address(request)):
+        await ws.close(CLOSE_TOO_MANY, "too many connections from this address; try again in a minute")
+        return
+    after = after_of(request)
+    if after is None:
+        await ws.close(CLOSE_BAD_REQUEST, "after must be a message id")
+        return
+    async with running.hub.subscribe(conversation_channel(conversation_id)) as subscription:
+        try:
+            _, messages = await running.chat.history(conversation_id, after)
+            status = await running.chat.status(conversation_id)
+        except ConversationNotFound:
+            await send(ws, {"type": "error", "error": "unknown conversation_id"})
+            await ws.close(CLOSE_UNKNOWN, "unknown conversation")
             return
-        if not connect_limit.allow(str(request.remote_addr or request.ip or "unknown")):
-            await ws.close(CLOSE_TOO_MANY, "too many connections from this address; try again in a minute")
-            return
-        after = after_of(request)
-        if after is None:
-            await ws.close(CLOSE_BAD_REQUEST, "after must be a message id")
-            return
-        chat: ChatService = app.ctx.chat
-        hub: Hub = app.ctx.hub
-        async with hub.subscribe(conversation_channel(conversation_id)) as subscription:
-            try:
-                _, messages = await chat.history(conversation_id, after)
-                status = await chat.status(conversation_id)
-            except ConversationNotFound:
-                await send(ws, {"type": "error", "error": "unknown conversation_id"})
-                await ws.close(CLOSE_UNKNOWN, "unknown conversation")
+        replayed = {m["id"] for m in messages}
+        for message in messages:
+            await send(ws, {"type": "message", "message": message})
+        last = max(replayed, default=after)
+        await send(ws, {"type": "state", **status.to_json(), "last_id": last})
+        typing = Throttle(TYPING_INTERVAL)
+
+        async def on_event(event: Event) -> None:
+            if event.get("type") == "message" and event["message"]["id"] in replayed:
                 return
-            replayed = {m["id"] for m in messages}
-            for message in messages:
-                await send(ws, {"type": "message", "message": message})
-            last = max(replayed, default=after)
-            await send(ws, {"type": "state", **status.to_json(), "last_id": last})
+            await send(ws, event)
+
+        async def on_incoming(frame: dict[str, Any]) -> None:
+            if frame.get("type") == "ping":
+                await send(ws, {"type": "pong"})
+            elif frame.get("type") == "typing" and typing.ready():
+                async with running.sessions() as session:
+                    conversation = await session.get(Conversation, conversation_id)
+                if conversation is not None and conversation.mode in (MODE_QUEUED, MODE_AGENT):
+                    await running.events.customer_typing(
+                        conversation_id, conversation.assigned_agent_id, bool(frame.get("typing", True))
+                    )
+
+        await pump(ws, subscription, on_event, on_incoming)
+
+
+async def console_socket(request: Request, ws: Socket) -> None:
+    """/api/agent/ws: an agent console's live channel (the staff session guard let the agent through)."""
+    agent = agent_of(request)
+    origin = request.headers.get("origin")
+    if origin is not None and origin.split("://", 1)[-1] != request.host:
+        await ws.close(CLOSE_FORBIDDEN, "cross-site connection refused")
+        return
+    after = after_of(request)
+    if after is None:
+        await ws.close(CLOSE_BAD_REQUEST, "after must be a message id")
+        return
+    running = services(request)
+    desk = running.desk
+    _presence_change(running, lambda: running.presence.connected(agent.id))
+    try:
+        async with running.hub.subscribe(CONSOLE) as subscription:
+            replayed = await _replay_console(running, ws, agent, after)
+            await send(ws, {"type": "queue", "conversations": await desk.queue_for(agent)})
+            await send(ws, {"type": "ready", "last_id": max(replayed, default=after)})
             typing = Throttle(TYPING_INTERVAL)
 
             async def on_event(event: Event) -> None:
+                if not concerns(agent, event):
+                    return
+                if event.get("type") == "queue_changed":
+                    await send(ws, {"type": "queue", "conversations": await desk.queue_for(agent)})
+                    return
                 if event.get("type") == "message" and event["message"]["id"] in replayed:
                     return
                 await send(ws, event)
@@ -170,75 +213,31 @@ def install_sockets(app: Sanic, settings: Settings, connect_limit: RateLimiter) 
             async def on_incoming(frame: dict[str, Any]) -> None:
                 if frame.get("type") == "ping":
                     await send(ws, {"type": "pong"})
-                elif frame.get("type") == "typing" and typing.ready():
-                    async with app.ctx.sessions() as session:
-                        conversation = await session.get(Conversation, conversation_id)
-                    if conversation is not None and conversation.mode in (MODE_QUEUED, MODE_AGENT):
-                        await app.ctx.events.customer_typing(
-                            conversation_id, conversation.assigned_agent_id, bool(frame.get("typing", True))
-                        )
+                elif frame.get("type") == "typing" and isinstance(frame.get("conversation_id"), str):
+                    on = bool(frame.get("typing", True))
+                    if typing.ready() or not on:
+                        with contextlib.suppress(DomainError):
+                            await desk.typing(agent, frame["conversation_id"], on)
 
             await pump(ws, subscription, on_event, on_incoming)
-
-    @app.websocket("/api/agent/ws")
-    async def console_socket(request: Request, ws: Socket) -> None:
-        agent: Agent = request.ctx.agent  # the session guard let it through
-        origin = request.headers.get("origin")
-        if origin is not None and origin.split("://", 1)[-1] != request.host:
-            await ws.close(CLOSE_FORBIDDEN, "cross-site connection refused")
-            return
-        after = after_of(request)
-        if after is None:
-            await ws.close(CLOSE_BAD_REQUEST, "after must be a message id")
-            return
-        desk: Desk = app.ctx.desk
-        hub: Hub = app.ctx.hub
-        _presence_change(app, lambda: app.ctx.presence.connected(agent.id))
-        try:
-            async with hub.subscribe(CONSOLE) as subscription:
-                replayed = await _replay_console(app, ws, agent, after)
-                await send(ws, {"type": "queue", "conversations": await desk.queue_for(agent)})
-                await send(ws, {"type": "ready", "last_id": max(replayed, default=after)})
-                typing = Throttle(TYPING_INTERVAL)
-
-                async def on_event(event: Event) -> None:
-                    if not concerns(agent, event):
-                        return
-                    if event.get("type") == "queue_changed":
-                        await send(ws, {"type": "queue", "conversations": await desk.queue_for(agent)})
-                        return
-                    if event.get("type") == "message" and event["message"]["id"] in replayed:
-                        return
-                    await send(ws, event)
-
-                async def on_incoming(frame: dict[str, Any]) -> None:
-                    if frame.get("type") == "ping":
-                        await send(ws, {"type": "pong"})
-                    elif frame.get("type") == "typing" and isinstance(frame.get("conversation_id"), str):
-                        on = bool(frame.get("typing", True))
-                        if typing.ready() or not on:
-                            with contextlib.suppress(DeskError):
-                                await desk.typing(agent, frame["conversation_id"], on)
-
-                await pump(ws, subscription, on_event, on_incoming)
-        finally:
-            _presence_change(app, lambda: app.ctx.presence.disconnected(agent.id))
+    finally:
+        _presence_change(running, lambda: running.presence.disconnected(agent.id))
 
 
-def _presence_change(app: Sanic, change: Callable[[], None]) -> None:
+def _presence_change(running: Services, change: Callable[[], None]) -> None:
     """Apply a console (dis)connection; when it changes the number of agents online, the waiting customers
     get their estimated wait again (from this process only: the hub carries it to every process)."""
-    before = app.ctx.presence.online()
+    before = running.presence.online()
     change()
-    if app.ctx.presence.online() != before:
-        app.ctx.background.spawn(app.ctx.desk.queue.broadcast_positions(), "queue positions after a presence change")
+    if running.presence.online() != before:
+        running.background.spawn(running.desk.queue.broadcast_positions(), "queue positions after a presence change")
 
 
-async def _replay_console(app: Sanic, ws: Socket, agent: Agent, after: int) -> set[int]:
+async def _replay_console(running: Services, ws: Socket, agent: Agent, after: int) -> set[int]:
     """What a reconnecting console missed in the chats it holds (nothing on a first connection)."""
     if after <= 0:
         return set()
-    async with app.ctx.sessions() as session:
+    async with running.sessions() as session:
         rows = await session.execute(
             select(Message, Conversation.assigned_agent_id, Conversation.mode)
             .join(Conversation, Conversation.id == Message.conversation_id)

@@ -1,0 +1,201 @@
+"""The customer's room: the chat widget's API under /api/chat (it runs on the shop's own site, so it answers
+cross-origin, without cookies: the unguessable conversation id is the customer's key).
+
+    POST /api/chat                                {"conversation_id", "text", ...} → the bot's replies
+    GET  /api/chat/status                         business hours, before any conversation
+    GET  /api/chat/<id>/messages?after=<id>       the transcript (and queue place, rating, hours)
+    POST /api/chat/<id>/rating                    {"score": 1-5, "comment"?}
+    POST /api/chat/<id>/offline-message           {"text", "name"?, "email"?} out of business hours
+    WS   /api/chat/<id>/ws?after=<id>             live (helpdesk/web/sockets.py)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+from sanic.response import json as json_response
+
+from helpdesk.config import Settings
+from helpdesk.conversation.chat import LeftMessage
+from helpdesk.errors import Invalid, TooMany
+from helpdesk.ratelimit import RateLimiter
+from helpdesk.web.inputs import client_address, json_body, whole_number
+from helpdesk.web.services import services
+from helpdesk.web.sockets import widget_socket
+
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "600",
+}
+PREFLIGHTS = {
+    "chat": "",
+    "messages": "/<conversation_id:str>/messages",
+    "rating": "/<conversation_id:str>/rating",
+    "offline_message": "/<conversation_id:str>/offline-message",
+}
+MAX_COMMENT_CHARS = 1000
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+MAX_NAME_CHARS = 100
+MAX_EMAIL_CHARS = 254
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    conversation_id: str | None
+    text: str
+    client_message_id: str | None = None
+    # a shop's signed identity for its logged-in customer (verified by the actions, never trusted here)
+    customer_token: str | None = None
+
+
+def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
+    """Validate a POST /api/chat body."""
+    body = json_body(request, '{"conversation_id": null, "text": "hi"}')
+    conversation_id = body.get("conversation_id")
+    if conversation_id is not None and (not isinstance(conversation_id, str) or not conversation_id.strip()):
+        raise Invalid("conversation_id must be a string, or null to start a new conversation")
+    if "text" not in body:
+        raise Invalid("text is missing")
+    text = body["text"]
+    if not isinstance(text, str):
+        raise Invalid("text must be a string")
+    text = text.strip()
+    if not text:
+        raise Invalid("text is empty")
+    if len(text) > max_chars:
+        raise Invalid(f"text is too long: {len(text)} characters, the limit is {max_chars}")
+    client_message_id = body.get("client_message_id")
+    if client_message_id is not None and (
+        not isinstance(client_message_id, str) or not CLIENT_ID.match(client_message_id)
+    ):
+        raise Invalid("client_message_id must be 1 to 64 letters, digits, '-' or '_'")
+    customer_token = body.get("customer_token")
+    if customer_token is not None and (not isinstance(customer_token, str) or not 0 < len(customer_token) <= 512):
+        raise Invalid("customer_token must be a string of at most 512 characters")
+    return ChatRequest(conversation_id, text, client_message_id, customer_token)
+
+
+def parse_rating(request: Request) -> tuple[int, str | None]:
+    """Validate a POST /api/chat/<id>/rating body: {"score": 1-5, "comment": optional text}."""
+    body = json_body(request, '{"score": 5, "comment": "thanks"}')
+    score = body.get("score")
+    if not whole_number(score) or not 1 <= score <= 5:
+        raise Invalid("score must be a whole number from 1 to 5")
+    comment = body.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise Invalid("comment must be a string")
+    comment = (comment or "").strip() or None
+    if comment is not None and len(comment) > MAX_COMMENT_CHARS:
+        raise Invalid(f"comment is too long: the limit is {MAX_COMMENT_CHARS} characters")
+    return score, comment
+
+
+def parse_left_message(request: Request, max_chars: int) -> LeftMessage:
+    """Validate a POST /api/chat/<id>/offline-message body: {"text", "name"?, "email"?}."""
+    body = json_body(request, '{"text": "...", "email": "you@example.com"}')
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid("text is missing: write the message for our team")
+    text = text.strip()
+    if len(text) > max_chars:
+        raise Invalid(f"text is too long: {len(text)} characters, the limit is {max_chars}")
+    fields: dict[str, str | None] = {}
+    for key, limit in (("name", MAX_NAME_CHARS), ("email", MAX_EMAIL_CHARS)):
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            raise Invalid(f"{key} must be a string")
+        value = " ".join((value or "").split()) or None
+        if value is not None and len(value) > limit:
+            raise Invalid(f"{key} is too long: the limit is {limit} characters")
+        fields[key] = value
+    if fields["email"] is not None and not EMAIL.match(fields["email"]):
+        raise Invalid("email does not look like an e-mail address")
+    return LeftMessage(text, fields["name"], fields["email"])
+
+
+def check_limits(request: Request, conversation_id: str | None, per_address: RateLimiter | None = None) -> None:
+    """TooMany (429, with Retry-After) when the client's address, or the conversation, is over its limit."""
+    limits = services(request).limits
+    per_address = per_address or limits.per_address
+    address = client_address(request)
+    if not per_address.allow(address):
+        raise TooMany(
+            "too many requests from this address; please wait a moment", per_address.retry_after(address)
+        )
+    if conversation_id and not limits.per_conversation.allow(conversation_id):
+        raise TooMany(
+            "too many messages in this conversation; please wait a moment",
+            limits.per_conversation.retry_after(conversation_id),
+        )
+
+
+def widget_blueprint(settings: Settings) -> Blueprint:
+    bp = Blueprint("widget", url_prefix="/api/chat")
+    bp.add_websocket_route(widget_socket, "/<conversation_id:str>/ws", name="widget_socket")
+
+    @bp.on_response
+    async def _cross_origin(request: Request, response: HTTPResponse) -> None:
+        """The widget runs on the shop's own site (WIDGET_ORIGINS): its API answers cross-origin."""
+        if not settings.widget_origins:
+            return
+        origin = request.headers.get("origin")
+        allowed = "*" if "*" in settings.widget_origins else (origin if origin in settings.widget_origins else None)
+        if allowed:
+            response.headers["Access-Control-Allow-Origin"] = allowed
+            response.headers["Vary"] = "Origin"
+
+    for name, path in PREFLIGHTS.items():
+        bp.add_route(_preflight, path, methods=["OPTIONS"], name=f"preflight_{name}")
+
+    @bp.post("")
+    async def chat(request: Request) -> HTTPResponse:
+        body = parse_chat_body(request, settings.max_text_chars)
+        check_limits(request, body.conversation_id)
+        result = await services(request).chat.handle(
+            body.conversation_id, body.text, body.client_message_id, customer_token=body.customer_token
+        )
+        return json_response(result.to_json())
+
+    @bp.get("/status")
+    async def status(request: Request) -> HTTPResponse:
+        """What the widget shows before any conversation: whether the team is in, and when it is back."""
+        check_limits(request, None, services(request).limits.reads)
+        return json_response({"business_hours": services(request).hours.status().to_json()})
+
+    @bp.get("/<conversation_id:str>/messages")
+    async def messages(request: Request, conversation_id: str) -> HTTPResponse:
+        check_limits(request, None, services(request).limits.reads)
+        try:
+            after = int(request.args.get("after", "0"))
+        except ValueError as exc:
+            raise Invalid("after must be a message id (an integer)") from exc
+        chat = services(request).chat
+        _, rows = await chat.history(conversation_id, after)
+        state = await chat.status(conversation_id)
+        return json_response({"conversation_id": conversation_id, **state.to_json(), "messages": rows})
+
+    @bp.post("/<conversation_id:str>/rating")
+    async def rating(request: Request, conversation_id: str) -> HTTPResponse:
+        check_limits(request, conversation_id)
+        score, comment = parse_rating(request)
+        stored = await services(request).chat.rate(conversation_id, score, comment)
+        return json_response({"conversation_id": conversation_id, "score": stored.score}, status=201)
+
+    @bp.post("/<conversation_id:str>/offline-message")
+    async def offline_message(request: Request, conversation_id: str) -> HTTPResponse:
+        """The customer leaves a message for the team (out of business hours): stored, queued, marked."""
+        check_limits(request, conversation_id)
+        left = parse_left_message(request, settings.max_text_chars)
+        mode, stored = await services(request).chat.leave_message(conversation_id, left)
+        return json_response({"conversation_id": conversation_id, "mode": mode, "messages": stored}, status=201)
+
+    return bp
+
+
+async def _preflight(request: Request, conversation_id: str | None = None) -> HTTPResponse:
+    return HTTPResponse(status=204, headers=PREFLIGHT_HEADERS)
