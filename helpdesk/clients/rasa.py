@@ -1,4 +1,4 @@
-"""The helpdesk's client for the Rasa server (REST channel + HTTP API) and the action webhook."""
+"""The helpdesk's client for the Rasa server: its REST channel and HTTP API."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from urllib.parse import quote
 
 import httpx
 
+from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.errors import Unavailable
 
 log = logging.getLogger(__name__)
+
+INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata"})
 
 
 class BotUnavailable(Unavailable):
@@ -60,10 +63,14 @@ def nlu_block(latest_message: dict[str, Any]) -> dict[str, Any] | None:
 
 
 class RasaClient:
-    def __init__(self, rasa_url: str, token: str, actions_url: str, timeout: float) -> None:
-        self.rasa_url = rasa_url.rstrip("/")
-        self.actions_url = actions_url.rstrip("/")
+    """Rasa's REST channel (`send`), its status (`ready`, never raises) and its trackers (`slots`). `send` and
+    `slots` raise `BotUnavailable` when Rasa cannot answer; `actions` tells a silent bot from a dead action
+    server."""
+
+    def __init__(self, url: str, token: str, timeout: float, actions: ActionServerClient) -> None:
+        self.url = url.rstrip("/")
         self.token = token
+        self.actions = actions
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
 
     async def close(self) -> None:
@@ -83,7 +90,7 @@ class RasaClient:
         try:
             # the rest_nlu channel (nlu_addons/rest_channel.py) answers with the bot's messages and the parse
             # of this very message (while a form runs, the tracker's `latest_message` is the form's first one)
-            response = await self._http.post(f"{self.rasa_url}/webhooks/rest_nlu/webhook", json=body)
+            response = await self._http.post(f"{self.url}/webhooks/rest_nlu/webhook", json=body)
             response.raise_for_status()
             answer = response.json()
         except (httpx.HTTPError, ValueError) as exc:
@@ -103,33 +110,27 @@ class RasaClient:
                 turn.replies.append(reply)
         if not turn.replies:
             # every bot turn answers something: silence means an action failed inside Rasa
-            reason = "the bot gave no reply" if await self.actions_ready() else "the action server did not answer"
+            reason = "the bot gave no reply" if await self.actions.ready() else "the action server did not answer"
             raise BotUnavailable(reason)
         return turn
 
-    async def rasa_ready(self) -> bool:
+    async def ready(self) -> bool:
+        """Rasa answers and has a model loaded."""
         try:
-            response = await self._http.get(f"{self.rasa_url}/status", params=self._params())
+            response = await self._http.get(f"{self.url}/status", params=self._params())
             return response.status_code == 200 and bool(response.json().get("model_id"))
         except (httpx.HTTPError, ValueError):
             return False
 
-    async def actions_ready(self) -> bool:
+    async def slots(self, conversation_id: str) -> dict[str, Any]:
+        """The bot's slots for the conversation (set ones, without Rasa's internal ones)."""
+        params = self._params(include_events="NONE")
         try:
-            return (await self._http.get(f"{self.actions_url}/health")).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    async def knowledge_status(self) -> dict[str, Any] | None:
-        try:
-            response = await self._http.get(f"{self.actions_url}/kb/status")
-            return response.json() if response.status_code == 200 else None
-        except (httpx.HTTPError, ValueError):
-            return None
-
-    async def knowledge_entry(self, faq_id: str) -> dict[str, Any] | None:
-        try:
-            response = await self._http.get(f"{self.actions_url}/kb/entries/{quote(faq_id, safe='')}")
-        except httpx.HTTPError as exc:
-            raise BotUnavailable("the knowledge service did not answer") from exc
-        return response.json() if response.status_code == 200 else None
+            response = await self._http.get(
+                f"{self.url}/conversations/{quote(conversation_id, safe='')}/tracker", params=params
+            )
+            response.raise_for_status()
+            slots = response.json().get("slots") or {}
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            raise BotUnavailable(f"the Rasa server gave no tracker: {exc.__class__.__name__}") from exc
+        return {k: v for k, v in slots.items() if v is not None and k not in INTERNAL_SLOTS}

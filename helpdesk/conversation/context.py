@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
-from urllib.parse import quote
 
-import httpx
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.clients.action_server import ActionServerClient, ActionServerUnavailable
+from helpdesk.clients.rasa import BotUnavailable, RasaClient
 from helpdesk.db.models import TIER_STANDARD, TIER_VIP, Conversation, Message
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import SENDER_CUSTOMER
@@ -24,64 +24,7 @@ from helpdesk.vocabulary import SENDER_CUSTOMER
 log = logging.getLogger(__name__)
 
 SKIPPED = {"decision": "skipped", "candidates": []}  # a button press: nothing to search for
-INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata"})
 TURNS_TO_FILL = 30
-
-
-class KnowledgeClient:
-    """The action server's FAQ search and the Rasa tracker's slots."""
-
-    def __init__(self, actions_url: str, rasa_url: str, rasa_token: str, timeout: float = 10.0) -> None:
-        self.actions_url = actions_url.rstrip("/")
-        self.rasa_url = rasa_url.rstrip("/")
-        self.rasa_token = rasa_token
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
-
-    async def close(self) -> None:
-        await self._http.aclose()
-
-    async def search(self, question: str) -> dict[str, Any] | None:
-        """{"decision", "candidates": [{id, title, score}]}, or None when the engine cannot answer now."""
-        try:
-            response = await self._http.get(f"{self.actions_url}/kb/search", params={"q": question[:2000]})
-            if response.status_code != 200:
-                return None
-            body = response.json()
-        except (httpx.HTTPError, ValueError):
-            return None
-        return {"decision": body.get("decision"), "candidates": body.get("candidates") or []}
-
-    async def cluster(self, texts: list[str], timeout: float = 120.0) -> list[dict[str, Any]] | None:
-        """Questions grouped by meaning ([{"members": [index, ...], "closest": {id, title, score, tags} | None}],
-        biggest first), or None when the engine cannot answer now."""
-        try:
-            response = await self._http.post(f"{self.actions_url}/kb/cluster", json={"texts": texts}, timeout=timeout)
-            if response.status_code != 200:
-                return None
-            clusters = response.json().get("clusters")
-        except (httpx.HTTPError, ValueError):
-            return None
-        return clusters if isinstance(clusters, list) else None
-
-    async def entry(self, faq_id: str) -> dict[str, Any] | None:
-        try:
-            response = await self._http.get(f"{self.actions_url}/kb/entries/{quote(faq_id, safe='')}")
-            return response.json() if response.status_code == 200 else None
-        except (httpx.HTTPError, ValueError):
-            return None
-
-    async def slots(self, conversation_id: str) -> dict[str, Any] | None:
-        params = {"include_events": "NONE", **({"token": self.rasa_token} if self.rasa_token else {})}
-        try:
-            response = await self._http.get(
-                f"{self.rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker", params=params
-            )
-            if response.status_code != 200:
-                return None
-            slots = response.json().get("slots") or {}
-        except (httpx.HTTPError, ValueError):
-            return None
-        return {k: v for k, v in slots.items() if v is not None and k not in INTERNAL_SLOTS}
 
 
 def tier_from_slots(slots: dict[str, Any]) -> str | None:
@@ -90,16 +33,23 @@ def tier_from_slots(slots: dict[str, Any]) -> str | None:
 
 
 class ContextService:
-    def __init__(self, sessions: async_sessionmaker, client: KnowledgeClient, events: Events) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], rasa: RasaClient, actions: ActionServerClient, events: Events
+    ) -> None:
         self.sessions = sessions
-        self.client = client
+        self.rasa = rasa
+        self.actions = actions
         self.events = events
         self._running: dict[str, asyncio.Task[bool]] = {}
 
     async def _search(self, text: str, payload: str | None) -> dict[str, Any] | None:
+        """The FAQ candidates for a customer's text; None when the engine cannot answer now (tried again later)."""
         if payload:
             return SKIPPED
-        return await self.client.search(text)
+        try:
+            return await self.actions.search(text)
+        except ActionServerUnavailable:
+            return None
 
     async def _enrich(self, conversation_id: str) -> bool:
         """Fill in what is missing; True when the customer's tier changed (the queue order moves).
@@ -123,7 +73,7 @@ class ContextService:
                 )
             ).all()
         found = {message_id: await self._search(text, payload) for message_id, text, payload in turns}
-        slots = await self.client.slots(conversation_id) if need_slots else None
+        slots = await self._slots(conversation_id) if need_slots else None
         async with self.sessions() as session:
             for message_id, candidates in found.items():
                 message = await session.get(Message, message_id)
@@ -139,6 +89,12 @@ class ContextService:
                     tier_changed = True
             await session.commit()
             return tier_changed
+
+    async def _slots(self, conversation_id: str) -> dict[str, Any] | None:
+        try:
+            return await self.rasa.slots(conversation_id)
+        except BotUnavailable:
+            return None
 
     async def ensure(self, conversation_id: str) -> bool:
         """Enrich the conversation (once at a time per conversation); True when the tier changed."""

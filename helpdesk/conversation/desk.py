@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.conversation import followups
 from helpdesk.conversation.chat import ConversationLocks
-from helpdesk.conversation.context import ContextService, KnowledgeClient
+from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
     ROLE_EDITOR,
@@ -29,7 +30,7 @@ from helpdesk.db.models import (
     iso,
     utcnow,
 )
-from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.presence import Presence
 from helpdesk.staff.accounts import display_names
@@ -78,7 +79,7 @@ class Desk:
     events: Events
     queue: QueueNotifier
     context: ContextService
-    knowledge: KnowledgeClient
+    actions: ActionServerClient
     locks: ConversationLocks
     presence: Presence
     public_url: str
@@ -399,12 +400,10 @@ class Desk:
             )
         if latest is None:
             return {"message_id": None, "query": None, "decision": None, "suggestions": []}
-        found = await self.knowledge.search(latest.text)
-        if found is None:
-            raise Unavailable("the FAQ engine is not available right now")
+        found = await self.actions.search(latest.text)
         suggestions = []
         for candidate in found["candidates"][:SUGGESTIONS]:
-            entry = await self.knowledge.entry(str(candidate.get("id")))
+            entry = await self.actions.entry(str(candidate.get("id")))
             if entry is None:
                 continue
             link = f"{self.public_url.rstrip('/')}/help/{entry['id']}"

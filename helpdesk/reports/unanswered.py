@@ -36,7 +36,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.conversation.context import KnowledgeClient
+from helpdesk.clients.action_server import ActionServerClient, ActionServerUnavailable
 from helpdesk.db.models import Handoff, Message, aware
 from helpdesk.knowledge.clusters import MAX_TEXTS
 from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path
@@ -228,11 +228,16 @@ def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
     return sorted(found.values(), key=lambda q: (-q.count, q.text))
 
 
-async def build_report(session: AsyncSession, knowledge: KnowledgeClient, period: DateRange) -> dict[str, Any]:
+async def build_report(session: AsyncSession, actions: ActionServerClient, period: DateRange) -> dict[str, Any]:
     turns = await load_turns(session, period)
     questions = distinct_questions(turns)
     clustered = questions[:MAX_TEXTS]
-    groups = await knowledge.cluster([q.text for q in clustered]) if clustered else []
+    groups: list[dict[str, Any]] | None = []
+    if clustered:
+        try:
+            groups = await actions.cluster([q.text for q in clustered])
+        except ActionServerUnavailable:
+            groups = None  # the report still lists the coverage; "clustered": false tells the page why
     clusters = []
     for group in groups or []:
         members = [clustered[i] for i in group.get("members", []) if isinstance(i, int) and 0 <= i < len(clustered)]
@@ -344,11 +349,14 @@ def make_draft(examples: Sequence[str], handbook: Path, tags: Sequence[str]) -> 
 
 
 async def draft_for(
-    knowledge: KnowledgeClient, handbook: Path, examples: Sequence[str], closest_id: str | None
+    actions: ActionServerClient, handbook: Path, examples: Sequence[str], closest_id: str | None
 ) -> Draft:
     """A draft for a group; its tags are those of the group's closest existing entry, if any."""
     tags: list[str] = []
     if closest_id:
-        entry = await knowledge.entry(closest_id)
+        try:
+            entry = await actions.entry(closest_id)
+        except ActionServerUnavailable:
+            entry = None  # drafted without tags: the editor adds them
         tags = [str(t) for t in (entry or {}).get("tags") or []]
     return await asyncio.to_thread(make_draft, examples, handbook, tags)

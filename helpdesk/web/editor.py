@@ -41,7 +41,7 @@ def editor_blueprint() -> Blueprint:
         )
         running = services(request)
         async with running.sessions() as session:
-            return json_response(await build_report(session, running.knowledge, period))
+            return json_response(await build_report(session, running.actions, period))
 
     @bp.post("/draft")
     async def draft(request: Request) -> HTTPResponse:
@@ -56,7 +56,7 @@ def editor_blueprint() -> Blueprint:
             raise Invalid(f"examples must be 1 to {EXAMPLES} questions of 1 to {MAX_EXAMPLE_CHARS} characters")
         if closest is not None and (not isinstance(closest, str) or len(closest) > 200):
             raise Invalid("closest_id must be a handbook entry id")
-        made = await draft_for(services(request).knowledge, handbook_dir(), examples, closest)
+        made = await draft_for(services(request).actions, handbook_dir(), examples, closest)
         return json_response(made.to_json())
 
     return bp

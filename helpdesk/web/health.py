@@ -15,9 +15,9 @@ def health_blueprint() -> Blueprint:
 
     @bp.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
-        bot = services(request).bot
-        knowledge = await bot.knowledge_status()
-        status = {"rasa": await bot.rasa_ready(), "actions": await bot.actions_ready(), "knowledge": knowledge}
+        running = services(request)
+        knowledge = await running.actions.knowledge_status()
+        status = {"rasa": await running.rasa.ready(), "actions": await running.actions.ready(), "knowledge": knowledge}
         ready = status["rasa"] and status["actions"] and bool(knowledge and knowledge.get("ready"))
         return json_response({"status": "ok" if ready else "starting", **status}, status=200 if ready else 503)
 

@@ -61,7 +61,7 @@ def pages_blueprint() -> Blueprint:
     @bp.get("/help/<faq_id:str>")
     async def help_page(request: Request, faq_id: str) -> HTTPResponse:
         try:
-            entry = await services(request).bot.knowledge_entry(faq_id)
+            entry = await services(request).actions.entry(faq_id)
         except Unavailable:
             return html_response("<h1>Help centre unavailable</h1>", status=503, headers=CSP_HEADERS)
         if entry is None:

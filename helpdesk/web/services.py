@@ -11,11 +11,12 @@ from sanic import Request, Sanic
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
+from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.clients.rasa import RasaClient
 from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.conversation.chat import ChatService, ConversationLocks
-from helpdesk.conversation.context import ContextService, KnowledgeClient
+from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.desk import Desk
 from helpdesk.conversation.followups import FollowUps
 from helpdesk.conversation.queue import QueueNotifier
@@ -56,8 +57,8 @@ class Services:
     hours: BusinessHours
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    bot: RasaClient
-    knowledge: KnowledgeClient
+    rasa: RasaClient
+    actions: ActionServerClient
     hub: Hub
     presence: Presence
     events: Events
@@ -73,8 +74,8 @@ class Services:
         await asyncio.to_thread(migrate, settings.database_url)
         engine = create_engine(settings.database_url)
         sessions = session_factory(engine)
-        bot = RasaClient(settings.rasa_url, settings.rasa_token, settings.actions_url, settings.rasa_timeout)
-        knowledge = KnowledgeClient(settings.actions_url, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+        actions = ActionServerClient(settings.actions_url, settings.rasa_timeout)
+        rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout, actions)
         hub: Hub = RedisHub(settings.redis_url, settings.redis_channel) if settings.redis_url else MemoryHub()
         await hub.start()
         events = Events(hub)
@@ -82,29 +83,29 @@ class Services:
         await presence.start()
         background = Background()
         locks = ConversationLocks()
-        context = ContextService(sessions, knowledge, events)
+        context = ContextService(sessions, rasa, actions, events)
         queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat, hours)
         return cls(
             settings=settings,
             hours=hours,
             engine=engine,
             sessions=sessions,
-            bot=bot,
-            knowledge=knowledge,
+            rasa=rasa,
+            actions=actions,
             hub=hub,
             presence=presence,
             events=events,
             limits=Limits.from_settings(settings),
             background=background,
-            chat=ChatService(sessions, bot, events, queue, context, locks, background, hours),
-            desk=Desk(sessions, events, queue, context, knowledge, locks, presence, settings.public_url),
+            chat=ChatService(sessions, rasa, events, queue, context, locks, background, hours),
+            desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
             followups=FollowUps(sessions, hub),
         )
 
     async def close(self) -> None:
         await self.background.drain()
-        await self.bot.close()
-        await self.knowledge.close()
+        await self.rasa.close()
+        await self.actions.close()
         await self.presence.close()
         await self.hub.close()
         await self.engine.dispose()
