@@ -15,17 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
 from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
-from helpdesk.conversation import followups
+from helpdesk.conversation import followups, lifecycle
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, position_of
-from helpdesk.db.models import Assignment, Conversation, Handoff, Message, Rating, aware, utcnow
+from helpdesk.db.models import Assignment, Conversation, Message, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import (
     END_RESOLVED,
     HANDOFF_LEFT_MESSAGE,
-    HANDOFF_REASON_CHARS,
     HANDOFF_UNSPECIFIED,
     MODE_AGENT,
     MODE_BOT,
@@ -37,6 +36,7 @@ from helpdesk.vocabulary import (
 )
 
 log = logging.getLogger(__name__)
+
 
 class ConversationNotFound(NotFound):
     def __init__(self, message: str = "unknown conversation_id") -> None:
@@ -241,11 +241,6 @@ class ChatService:
             raise ConversationNotFound("unknown conversation_id; send null to start a new conversation")
         return conversation
 
-    async def announce(self, conversation: Conversation, message: Message) -> None:
-        await self.events.message(
-            conversation.id, conversation.assigned_agent_id, conversation.mode, message.to_public(), message.to_agent()
-        )
-
     async def handle(
         self,
         conversation_id: str | None,
@@ -257,8 +252,7 @@ class ChatService:
             lock_id = conversation_id or new_conversation_id()
             async with self.locks(lock_id):
                 conversation = await self._conversation(session, conversation_id, lock_id)
-                if conversation.mode == MODE_CLOSED:
-                    conversation.mode = MODE_BOT  # a new message after closing starts a new bot episode
+                lifecycle.reopen(conversation)
                 shown, to_bot = await _customer_text(session, conversation.id, text)
                 customer_message = await self._stored_once(session, conversation.id, client_id)
                 fresh = customer_message is None
@@ -273,7 +267,7 @@ class ChatService:
                     session.add(customer_message)
                 await session.commit()  # stored before it is answered
                 if fresh:
-                    await self.announce(conversation, customer_message)
+                    await self.events.message(conversation, customer_message)
             if conversation.mode in (MODE_QUEUED, MODE_AGENT):
                 if fresh and conversation.mode == MODE_QUEUED:
                     await self.events.queue_changed()  # the consoles' queue shows the latest words
@@ -328,20 +322,14 @@ class ChatService:
             )
             session.add(message)
             replies.append(message)
+        change = None
         if turn.handoff is not None:
-            reason = str(turn.handoff.get("reason") or HANDOFF_UNSPECIFIED)[:HANDOFF_REASON_CHARS]
-            conversation.mode = MODE_QUEUED
-            conversation.queued_at = utcnow()
-            conversation.assigned_agent_id = None
-            conversation.team = None
-            conversation.slots = None  # gathered afresh for this handoff
-            conversation.left_message_at = None  # a message left for an earlier handoff is answered
-            session.add(Handoff(conversation_id=conversation.id, reason=reason))
+            change = lifecycle.hand_off(session, conversation, str(turn.handoff.get("reason") or HANDOFF_UNSPECIFIED))
         await session.commit()
         for message in replies:
-            await self.announce(conversation, message)
-        if turn.handoff is not None:
-            await self.events.mode(conversation.id, conversation.mode, None)
+            await self.events.message(conversation, message)
+        if change is not None:
+            await change.announce(self.events)
 
     async def leave_message(self, conversation_id: str, left: LeftMessage) -> tuple[str, list[dict[str, Any]]]:
         """Store a message for the team (out of business hours): the conversation is, or becomes, queued and
@@ -355,14 +343,9 @@ class ChatService:
                     raise ConversationNotFound()
                 if conversation.mode == MODE_AGENT:
                     raise MessageRefused()
-                newly_queued = conversation.mode != MODE_QUEUED
-                if newly_queued:
-                    conversation.mode = MODE_QUEUED
-                    conversation.queued_at = utcnow()
-                    conversation.assigned_agent_id = None
-                    conversation.team = None
-                    conversation.slots = None
-                    session.add(Handoff(conversation_id=conversation.id, reason=HANDOFF_LEFT_MESSAGE))
+                change = None
+                if conversation.mode != MODE_QUEUED:
+                    change = lifecycle.hand_off(session, conversation, HANDOFF_LEFT_MESSAGE)
                 if conversation.left_message_at is None:
                     conversation.left_message_at = utcnow()
                 contact = {**(conversation.offline_contact or {}), **left.contact()}
@@ -376,14 +359,14 @@ class ChatService:
                 session.add(confirmation)
                 await session.commit()
                 for message in (customer, confirmation):
-                    await self.announce(conversation, message)
-            if newly_queued:
-                await self.events.mode(conversation.id, MODE_QUEUED, None)
+                    await self.events.message(conversation, message)
+            if change is not None:
+                await change.announce(self.events)
             await self.queue.changed()
             self.background.spawn(
                 self.context.fill_turn(conversation.id, customer.id, None), f"FAQ candidates for message {customer.id}"
             )
-            if newly_queued:
+            if change is not None:
                 self.background.spawn(self._after_handoff(conversation.id), f"context of {conversation.id}")
             return conversation.mode, [customer.to_public(), confirmation.to_public()]
 

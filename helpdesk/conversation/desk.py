@@ -9,18 +9,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.clients.action_server import ActionServerClient
-from helpdesk.conversation import followups
+from helpdesk.conversation import followups, lifecycle
 from helpdesk.conversation.chat import ConversationLocks
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
     ROLE_EDITOR,
     Agent,
-    Assignment,
     CannedReply,
     Conversation,
     Handoff,
@@ -35,9 +34,6 @@ from helpdesk.realtime.events import Events
 from helpdesk.realtime.presence import Presence
 from helpdesk.staff.accounts import display_names
 from helpdesk.vocabulary import (
-    END_HANDED_BACK,
-    END_RESOLVED,
-    END_TRANSFERRED,
     MODE_AGENT,
     MODE_BOT,
     MODE_CLOSED,
@@ -155,7 +151,7 @@ class Desk:
                     select(Handoff).where(Handoff.conversation_id == conversation_id).order_by(Handoff.id)
                 )
             )
-            assignment = await self._open_assignment(session, conversation_id)
+            assignment = await lifecycle.open_stint(session, conversation_id)
             names = await display_names(
                 session, [m.agent_id for m in messages] + [n.agent_id for n in notes] + [conversation.assigned_agent_id]
             )
@@ -194,29 +190,11 @@ class Desk:
             "created_at": iso(note.created_at),
         }
 
-    @staticmethod
-    async def _open_assignment(session: AsyncSession, conversation_id: str) -> Assignment | None:
-        return await session.scalar(
-            select(Assignment)
-            .where(Assignment.conversation_id == conversation_id, Assignment.ended_at.is_(None))
-            .order_by(Assignment.id.desc())
-            .limit(1)
-        )
-
     # ---- taking and handing over ------------------------------------------------------------
     async def _system(self, session: AsyncSession, conversation: Conversation, text: str) -> Message:
         message = Message(conversation_id=conversation.id, sender=SENDER_SYSTEM, text=text)
         session.add(message)
         return message
-
-    async def _announce(self, conversation: Conversation, message: Message, author: str | None = None) -> None:
-        await self.events.message(
-            conversation.id,
-            conversation.assigned_agent_id,
-            conversation.mode,
-            message.to_public(),
-            message.to_agent(author),
-        )
 
     async def _check_capacity(self, session: AsyncSession, agent: Agent) -> None:
         if await active_chats(session, agent.id) >= agent.max_concurrent:
@@ -226,24 +204,15 @@ class Desk:
         async with self.sessions() as session, self.locks(f"agent:{agent.id}"), self.locks(conversation_id):
             conversation = await self._load(session, conversation_id)
             if conversation.mode != MODE_QUEUED:
-                raise Conflict("this conversation is not waiting in the queue (someone may have claimed it)")
+                raise Conflict(lifecycle.NOT_WAITING)
             if not agent.can_supervise and conversation.team not in (None, agent.team):
                 raise Forbidden(f"this conversation was passed to the {conversation.team} team")
             await self._check_capacity(session, agent)
-            claimed = await session.execute(
-                update(Conversation)
-                .where(Conversation.id == conversation_id, Conversation.mode == MODE_QUEUED)
-                .values(mode=MODE_AGENT, assigned_agent_id=agent.id, team=None, updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:  # another helpdesk process got there first
-                raise Conflict("this conversation is not waiting in the queue (someone may have claimed it)")
-            session.add(Assignment(conversation_id=conversation_id, agent_id=agent.id))
-            await session.refresh(conversation)
+            change = await lifecycle.claim(session, conversation, agent)
             message = await self._system(session, conversation, f"{agent.display_name} has joined the chat.")
             await session.commit()
-            await self._announce(conversation, message)
-            await self.events.mode(conversation_id, MODE_AGENT, agent.id)
+            await self.events.message(conversation, message)
+            await change.announce(self.events)
         await self.queue.changed()
         return await self.view(agent, conversation_id)
 
@@ -255,41 +224,27 @@ class Desk:
             raise Conflict(f"this conversation is {conversation.mode}, not with an agent: claim it first")
         return conversation
 
-    async def _end_assignment(self, session: AsyncSession, conversation_id: str, reason: str) -> Assignment | None:
-        assignment = await self._open_assignment(session, conversation_id)
-        if assignment is not None:
-            assignment.ended_at = utcnow()
-            assignment.end_reason = reason
-        return assignment
-
     async def resolve(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
-            previous = conversation.assigned_agent_id
-            await self._end_assignment(session, conversation_id, END_RESOLVED)
-            conversation.mode = MODE_CLOSED
-            conversation.closed_at = utcnow()
-            conversation.assigned_agent_id = None
+            change = await lifecycle.resolve(session, conversation)
             message = await self._system(session, conversation, f"{agent.display_name} closed the chat.")
             await session.commit()
-            await self._announce(conversation, message)
-            await self.events.mode(conversation_id, MODE_CLOSED, None, previous, rating_pending=True)
+            await self.events.message(conversation, message)
+            await change.announce(self.events)
         return {"conversation_id": conversation_id, "mode": MODE_CLOSED}
 
     async def hand_back(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
-            previous = conversation.assigned_agent_id
-            await self._end_assignment(session, conversation_id, END_HANDED_BACK)
-            conversation.mode = MODE_BOT
-            conversation.assigned_agent_id = None
+            change = await lifecycle.hand_back(session, conversation)
             message = await self._system(
                 session, conversation, "You're back with our virtual assistant. Ask for a person any time."
             )
             follow_up = await followups.after_hand_back(session, conversation_id, agent)
             await session.commit()
-            await self._announce(conversation, message)
-            await self.events.mode(conversation_id, MODE_BOT, None, previous)
+            await self.events.message(conversation, message)
+            await change.announce(self.events)
             await followups.announce(self.events.hub, follow_up)
         return {"conversation_id": conversation_id, "mode": MODE_BOT}
 
@@ -309,14 +264,11 @@ class Desk:
             if target.id == conversation.assigned_agent_id:
                 raise Conflict(f"the conversation is with {target.display_name} already")
             await self._check_capacity(session, target)
-            previous = conversation.assigned_agent_id
-            await self._end_assignment(session, conversation_id, END_TRANSFERRED)
-            session.add(Assignment(conversation_id=conversation_id, agent_id=target.id))
-            conversation.assigned_agent_id = target.id
+            change = await lifecycle.transfer_to_agent(session, conversation, target)
             message = await self._system(session, conversation, f"{target.display_name} has joined the chat.")
             await session.commit()
-            await self._announce(conversation, message)
-            await self.events.mode(conversation_id, MODE_AGENT, target.id, previous)
+            await self.events.message(conversation, message)
+            await change.announce(self.events)
         return {"conversation_id": conversation_id, "mode": MODE_AGENT, "assignee": target.id}
 
     async def _transfer_to_team(self, agent: Agent, conversation_id: str, team: str) -> dict[str, Any]:
@@ -332,16 +284,11 @@ class Desk:
             )
             if not members:
                 raise Invalid(f"no active agent is in a team called {team!r}")
-            previous = conversation.assigned_agent_id
-            await self._end_assignment(session, conversation_id, END_TRANSFERRED)
-            conversation.mode = MODE_QUEUED
-            conversation.assigned_agent_id = None
-            conversation.team = team
-            conversation.queued_at = conversation.queued_at or utcnow()  # keeps its place in the queue
+            change = await lifecycle.transfer_to_team(session, conversation, team)
             message = await self._system(session, conversation, "We're passing you to a colleague; please hold on.")
             await session.commit()
-            await self._announce(conversation, message)
-            await self.events.mode(conversation_id, MODE_QUEUED, None, previous)
+            await self.events.message(conversation, message)
+            await change.announce(self.events)
         await self.queue.changed()
         return {"conversation_id": conversation_id, "mode": MODE_QUEUED, "team": team}
 
@@ -361,7 +308,7 @@ class Desk:
             session.add(message)
             conversation.updated_at = utcnow()
             await session.commit()
-            await self._announce(conversation, message, agent.display_name)
+            await self.events.message(conversation, message, agent.display_name)
             await self.events.agent_typing(conversation_id, agent.display_name, False)
             return message.to_agent(agent.display_name)
 

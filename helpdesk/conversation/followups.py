@@ -191,7 +191,6 @@ class FollowUps:
     sessions: async_sessionmaker
     hub: Hub
 
-
     async def _load(self, session: AsyncSession, agent: Agent, follow_up_id: int) -> FollowUp:
         follow_up = await session.get(FollowUp, follow_up_id)
         if follow_up is None or not may_see(agent, follow_up):  # another agent's task does not exist for them

@@ -39,7 +39,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-
 TIER_STANDARD = "standard"
 TIER_VIP = "vip"
 

@@ -3,6 +3,7 @@ delivery: `helpdesk.realtime.hub`)."""
 
 from __future__ import annotations
 
+from helpdesk.db.models import Conversation, Message
 from helpdesk.realtime.hub import CONSOLE, Event, Hub, conversation_channel
 
 
@@ -12,18 +13,20 @@ class Events:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    async def message(
-        self, conversation_id: str, assignee: int | None, mode: str, public: Event, for_agents: Event
-    ) -> None:
-        await self.hub.publish(conversation_channel(conversation_id), {"type": "message", "message": public})
+    async def message(self, conversation: Conversation, message: Message, author: str | None = None) -> None:
+        """A message was stored: the customer's widget gets it as the customer sees it, the consoles with what the
+        bot understood and its `author` (an agent's display name)."""
+        await self.hub.publish(
+            conversation_channel(conversation.id), {"type": "message", "message": message.to_public()}
+        )
         await self.hub.publish(
             CONSOLE,
             {
                 "type": "message",
-                "conversation_id": conversation_id,
-                "assignee": assignee,
-                "mode": mode,
-                "message": for_agents,
+                "conversation_id": conversation.id,
+                "assignee": conversation.assigned_agent_id,
+                "mode": conversation.mode,
+                "message": message.to_agent(author),
             },
         )
 

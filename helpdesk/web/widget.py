@@ -124,9 +124,7 @@ def check_limits(request: Request, conversation_id: str | None, per_address: Rat
     per_address = per_address or limits.per_address
     address = client_address(request)
     if not per_address.allow(address):
-        raise TooMany(
-            "too many requests from this address; please wait a moment", per_address.retry_after(address)
-        )
+        raise TooMany("too many requests from this address; please wait a moment", per_address.retry_after(address))
     if conversation_id and not limits.per_conversation.allow(conversation_id):
         raise TooMany(
             "too many messages in this conversation; please wait a moment",
