@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +19,7 @@ from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, position_of
 from helpdesk.db.models import Assignment, Conversation, Message, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
+from helpdesk.limits.locks import ConversationLocks
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import (
     END_RESOLVED,
@@ -85,21 +84,6 @@ def left_text(hours: OpeningStatus, contact: dict[str, str]) -> str:
     when = f"when we're back {hours.back}" if not hours.open and hours.back else "as soon as we can"
     greeting = f"Thanks, {contact['name']}!" if contact.get("name") else "Thanks!"
     return f"{greeting} We've got your message and will answer {how} {when}."
-
-
-class ConversationLocks:
-    """One lock per conversation: its messages are stored, and announced, one at a time, so their ids
-    reach every listener in order."""
-
-    def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def __call__(self, conversation_id: str) -> asyncio.Lock:
-        lock = self._locks.get(conversation_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[conversation_id] = lock
-        return lock
 
 
 @dataclass

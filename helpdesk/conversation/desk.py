@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.conversation import followups, lifecycle
-from helpdesk.conversation.chat import ConversationLocks
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
@@ -30,6 +29,7 @@ from helpdesk.db.models import (
     utcnow,
 )
 from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound
+from helpdesk.limits.locks import ConversationLocks
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.presence import Presence
 from helpdesk.staff.accounts import display_names

@@ -19,13 +19,11 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import re
 from contextlib import AbstractAsyncContextManager
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from helpdesk.clients.redis import connect
 from helpdesk.realtime.hub import Event, MemoryHub, Subscription
 
 log = logging.getLogger(__name__)
@@ -35,18 +33,11 @@ START_TIMEOUT = 10.0  # seconds to reach Redis at start-up
 MAX_BACKOFF = 10.0
 
 
-def redis_client_name(role: str, channel: str) -> str:
-    """The name a helpdesk connection shows in Redis's CLIENT LIST: its role, process and channel."""
-    return f"helpdesk-{role}-{os.getpid()}-{re.sub(r'[^A-Za-z0-9_.:-]', '_', channel)}"
-
-
 class RedisHub:
     def __init__(self, url: str, channel: str = DEFAULT_CHANNEL, max_pending: int = 1000) -> None:
         self.channel = channel
         self.local = MemoryHub(max_pending)
-        # the name shows in CLIENT LIST: which helpdesk process, on which channel, holds a connection
-        self.client_name = redis_client_name("fanout", channel)
-        self._redis = Redis.from_url(url, client_name=self.client_name)
+        self._redis = connect(url, "fanout", channel)
         self._reader: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
         self.reconnects = 0

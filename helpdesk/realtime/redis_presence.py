@@ -26,19 +26,17 @@ import json
 import logging
 import secrets
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from helpdesk.clients.redis import TIMEOUT, connect
 from helpdesk.realtime.hub import Hub
 from helpdesk.realtime.presence import Presence
-from helpdesk.realtime.redis_hub import redis_client_name
 
 log = logging.getLogger(__name__)
 
 PRESENCE = "presence"  # the hub channel saying "presence changed in some process: read again"
 TTL = 15.0  # seconds an entry outlives its last heartbeat
 HEARTBEAT = 5.0  # seconds between rewrites (and reads) of the entries
-REDIS_TIMEOUT = 5.0  # seconds for one Redis call; a hung Redis must not stall the heartbeat for long
 
 
 class RedisPresence(Presence):
@@ -52,12 +50,8 @@ class RedisPresence(Presence):
         self.ttl_ms = max(1, round(ttl * 1000))
         self.heartbeat = heartbeat
         self._hub = hub
-        self._redis = Redis.from_url(
-            url,
-            client_name=redis_client_name("presence", prefix),
-            decode_responses=True,
-            socket_timeout=REDIS_TIMEOUT,
-            socket_connect_timeout=REDIS_TIMEOUT,
+        self._redis = connect(
+            url, "presence", prefix, decode_responses=True, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
         )
         self._elsewhere: frozenset[int] = frozenset()  # agents connected to other processes, as last read
         self._wake = asyncio.Event()

@@ -1,5 +1,5 @@
-"""Agent console sessions: login checks, server-side sessions behind an HttpOnly cookie, CSRF tokens,
-and limits on failed logins."""
+"""Agent console sessions: login checks, server-side sessions behind an HttpOnly cookie, CSRF tokens (the limits
+on failed logins: helpdesk/limits/window.py, applied in helpdesk/web/sessions.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import asyncio
 import hashlib
 import hmac
 import secrets
-import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,43 +29,6 @@ def token_hash(token: str) -> str:
 
 def csrf_matches(expected: str, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
-
-
-class FailureLimiter:
-    """Counts failures per key in a sliding window; a key over the limit is refused until they age out."""
-
-    def __init__(self, limit: int, window_seconds: float = 900.0, max_keys: int = 100_000) -> None:
-        self.limit = limit
-        self.window = window_seconds
-        self.max_keys = max_keys
-        self._failures: dict[str, deque[float]] = {}
-
-    def _recent(self, key: str, now: float) -> deque[float] | None:
-        failures = self._failures.get(key)
-        while failures and now - failures[0] >= self.window:
-            failures.popleft()
-        return failures
-
-    def blocked(self, key: str, now: float | None = None) -> bool:
-        failures = self._recent(key, time.monotonic() if now is None else now)
-        return failures is not None and len(failures) >= self.limit
-
-    def retry_after(self, key: str, now: float | None = None) -> int:
-        now = time.monotonic() if now is None else now
-        failures = self._recent(key, now)
-        if not failures:
-            return 0
-        return max(1, int(self.window - (now - failures[0])) + 1)
-
-    def fail(self, key: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        if key not in self._failures and len(self._failures) >= self.max_keys:
-            for stale in [k for k, f in self._failures.items() if not f or now - f[-1] >= self.window]:
-                del self._failures[stale]
-        self._failures.setdefault(key, deque()).append(now)
-
-    def reset(self, key: str) -> None:
-        self._failures.pop(key, None)
 
 
 _dummy_hash: str | None = None

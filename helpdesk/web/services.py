@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
 from sanic import Request, Sanic
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -15,39 +16,45 @@ from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.clients.rasa import RasaClient
 from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import BusinessHours
-from helpdesk.conversation.chat import ChatService, ConversationLocks
+from helpdesk.conversation.chat import ChatService
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.desk import Desk
 from helpdesk.conversation.followups import FollowUps
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.engine import create_engine, migrate, session_factory
-from helpdesk.ratelimit import RateLimiter
+from helpdesk.limits.window import Limiter
 from helpdesk.realtime.events import Events
-from helpdesk.realtime.hub import Hub, MemoryHub
+from helpdesk.realtime.hub import Hub
 from helpdesk.realtime.presence import Presence
-from helpdesk.realtime.redis_hub import RedisHub
-from helpdesk.realtime.redis_presence import RedisPresence
-from helpdesk.staff.sessions import FailureLimiter
+from helpdesk.scaleout import create_commands, create_hub, create_limiter, create_locks, create_presence
+
+RATE_WINDOW = 60.0  # seconds: the widget's limits are per minute
+LOGIN_WINDOW = 900.0  # seconds: failed logins are counted over 15 minutes
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Requests per minute on the widget's endpoints, and failed logins per 15 minutes."""
+    """Requests per minute on the widget's endpoints, and failed logins per 15 minutes (helpdesk/limits/)."""
 
-    per_address: RateLimiter
-    per_conversation: RateLimiter
-    reads: RateLimiter  # the widget polls while an agent has the chat: a looser limit per address
-    login_per_user: FailureLimiter
-    login_per_address: FailureLimiter
+    per_address: Limiter
+    per_conversation: Limiter
+    reads: Limiter  # the widget polls while an agent has the chat: a looser limit per address
+    login_per_user: Limiter
+    login_per_address: Limiter
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Limits:
+    def create(cls, settings: Settings, redis: Redis | None) -> Limits:
+        prefix = settings.redis_channel
+
+        def limiter(name: str, limit: int, window: float) -> Limiter:
+            return create_limiter(redis, prefix, name, limit, window)
+
         return cls(
-            per_address=RateLimiter(settings.rate_per_address),
-            per_conversation=RateLimiter(settings.rate_per_conversation),
-            reads=RateLimiter(settings.rate_per_address * 3),
-            login_per_user=FailureLimiter(settings.login_failures_per_user),
-            login_per_address=FailureLimiter(settings.login_failures_per_address),
+            per_address=limiter("address", settings.rate_per_address, RATE_WINDOW),
+            per_conversation=limiter("conversation", settings.rate_per_conversation, RATE_WINDOW),
+            reads=limiter("reads", settings.rate_per_address * 3, RATE_WINDOW),
+            login_per_user=limiter("login-user", settings.login_failures_per_user, LOGIN_WINDOW),
+            login_per_address=limiter("login-address", settings.login_failures_per_address, LOGIN_WINDOW),
         )
 
 
@@ -63,6 +70,7 @@ class Services:
     presence: Presence
     events: Events
     limits: Limits
+    commands: Redis | None  # the locks' and limits' Redis connection (REDIS_URL)
     background: Background
     chat: ChatService
     desk: Desk
@@ -76,13 +84,14 @@ class Services:
         sessions = session_factory(engine)
         actions = ActionServerClient(settings.actions_url, settings.rasa_timeout)
         rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout, actions)
-        hub: Hub = RedisHub(settings.redis_url, settings.redis_channel) if settings.redis_url else MemoryHub()
+        hub = create_hub(settings)
         await hub.start()
         events = Events(hub)
-        presence = RedisPresence(settings.redis_url, settings.redis_channel, hub) if settings.redis_url else Presence()
+        presence = create_presence(settings, hub)
         await presence.start()
+        commands = create_commands(settings)
         background = Background()
-        locks = ConversationLocks()
+        locks = create_locks(commands, settings.redis_channel)
         context = ContextService(sessions, rasa, actions, events)
         queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat, hours)
         return cls(
@@ -95,7 +104,8 @@ class Services:
             hub=hub,
             presence=presence,
             events=events,
-            limits=Limits.from_settings(settings),
+            limits=Limits.create(settings, commands),
+            commands=commands,
             background=background,
             chat=ChatService(sessions, rasa, events, queue, context, locks, background, hours),
             desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
@@ -108,6 +118,8 @@ class Services:
         await self.actions.close()
         await self.presence.close()
         await self.hub.close()
+        if self.commands is not None:
+            await self.commands.aclose()
         await self.engine.dispose()
 
 

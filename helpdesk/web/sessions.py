@@ -36,6 +36,7 @@ from helpdesk.web.services import services
 
 PREFIX = "/api/agent"
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+TOO_MANY_LOGINS = "too many failed logins; please wait before trying again"
 
 
 def same_origin(request: Request) -> bool:
@@ -133,18 +134,23 @@ def login_blueprint(settings: Settings) -> Blueprint:
         if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
             raise Invalid("username and password are required")
         running = services(request)
-        limits = running.limits
+        per_user, per_address = running.limits.login_per_user, running.limits.login_per_address
         user_key, address_key = username.strip().lower()[:64], client_address(request)
-        for limiter, key in ((limits.login_per_user, user_key), (limits.login_per_address, address_key)):
-            if limiter.blocked(key):
-                raise TooMany("too many failed logins; please wait before trying again", limiter.retry_after(key))
+        # a failure is reserved before the password is checked (so parallel guesses cannot pass the limit),
+        # kept when it is wrong, given back when it is right
+        user_hit = await per_user.hit(user_key)
+        if not user_hit.allowed:
+            raise TooMany(TOO_MANY_LOGINS, user_hit.retry_after)
+        address_hit = await per_address.hit(address_key)
+        if not address_hit.allowed:
+            await per_user.release(user_key, user_hit)
+            raise TooMany(TOO_MANY_LOGINS, address_hit.retry_after)
         async with running.sessions() as session:
             agent = await authenticate(session, username, password[:1024])
             if agent is None:
-                limits.login_per_user.fail(user_key)
-                limits.login_per_address.fail(address_key)
                 raise Unauthorized("wrong username or password")
-            limits.login_per_user.reset(user_key)
+            await per_user.reset(user_key)
+            await per_address.release(address_key, address_hit)
             started = await start_session(session, agent, settings.session_hours)
             response = json_response({"agent": agent.to_json(), "csrf_token": started.record.csrf_token})
         response.add_cookie(

@@ -138,7 +138,7 @@ async def widget_socket(request: Request, ws: Socket, conversation_id: str) -> N
     if not widget_origin_allowed(request, running.settings.widget_origins):
         await ws.close(CLOSE_FORBIDDEN, "this site may not embed the chat")
         return
-    if not running.limits.reads.allow(client_address(request)):
+    if not (await running.limits.reads.hit(client_address(request))).allowed:
         await ws.close(CLOSE_TOO_MANY, "too many connections from this address; try again in a minute")
         return
     after = after_of(request)

@@ -21,7 +21,7 @@ from sanic.response import json as json_response
 from helpdesk.config import Settings
 from helpdesk.conversation.chat import LeftMessage
 from helpdesk.errors import Invalid, TooMany
-from helpdesk.ratelimit import RateLimiter
+from helpdesk.limits.window import Limiter
 from helpdesk.web.inputs import client_address, json_body, whole_number
 from helpdesk.web.services import services
 from helpdesk.web.sockets import widget_socket
@@ -118,18 +118,16 @@ def parse_left_message(request: Request, max_chars: int) -> LeftMessage:
     return LeftMessage(text, fields["name"], fields["email"])
 
 
-def check_limits(request: Request, conversation_id: str | None, per_address: RateLimiter | None = None) -> None:
+async def check_limits(request: Request, conversation_id: str | None, per_address: Limiter | None = None) -> None:
     """TooMany (429, with Retry-After) when the client's address, or the conversation, is over its limit."""
     limits = services(request).limits
-    per_address = per_address or limits.per_address
-    address = client_address(request)
-    if not per_address.allow(address):
-        raise TooMany("too many requests from this address; please wait a moment", per_address.retry_after(address))
-    if conversation_id and not limits.per_conversation.allow(conversation_id):
-        raise TooMany(
-            "too many messages in this conversation; please wait a moment",
-            limits.per_conversation.retry_after(conversation_id),
-        )
+    by_address = await (per_address or limits.per_address).hit(client_address(request))
+    if not by_address.allowed:
+        raise TooMany("too many requests from this address; please wait a moment", by_address.retry_after)
+    if conversation_id:
+        by_conversation = await limits.per_conversation.hit(conversation_id)
+        if not by_conversation.allowed:
+            raise TooMany("too many messages in this conversation; please wait a moment", by_conversation.retry_after)
 
 
 def widget_blueprint(settings: Settings) -> Blueprint:
@@ -153,7 +151,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     @bp.post("")
     async def chat(request: Request) -> HTTPResponse:
         body = parse_chat_body(request, settings.max_text_chars)
-        check_limits(request, body.conversation_id)
+        await check_limits(request, body.conversation_id)
         result = await services(request).chat.handle(
             body.conversation_id, body.text, body.client_message_id, customer_token=body.customer_token
         )
@@ -162,12 +160,12 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     @bp.get("/status")
     async def status(request: Request) -> HTTPResponse:
         """What the widget shows before any conversation: whether the team is in, and when it is back."""
-        check_limits(request, None, services(request).limits.reads)
+        await check_limits(request, None, services(request).limits.reads)
         return json_response({"business_hours": services(request).hours.status().to_json()})
 
     @bp.get("/<conversation_id:str>/messages")
     async def messages(request: Request, conversation_id: str) -> HTTPResponse:
-        check_limits(request, None, services(request).limits.reads)
+        await check_limits(request, None, services(request).limits.reads)
         try:
             after = int(request.args.get("after", "0"))
         except ValueError as exc:
@@ -179,7 +177,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
 
     @bp.post("/<conversation_id:str>/rating")
     async def rating(request: Request, conversation_id: str) -> HTTPResponse:
-        check_limits(request, conversation_id)
+        await check_limits(request, conversation_id)
         score, comment = parse_rating(request)
         stored = await services(request).chat.rate(conversation_id, score, comment)
         return json_response({"conversation_id": conversation_id, "score": stored.score}, status=201)
@@ -187,7 +185,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     @bp.post("/<conversation_id:str>/offline-message")
     async def offline_message(request: Request, conversation_id: str) -> HTTPResponse:
         """The customer leaves a message for the team (out of business hours): stored, queued, marked."""
-        check_limits(request, conversation_id)
+        await check_limits(request, conversation_id)
         left = parse_left_message(request, settings.max_text_chars)
         mode, stored = await services(request).chat.leave_message(conversation_id, left)
         return json_response({"conversation_id": conversation_id, "mode": mode, "messages": stored}, status=201)

@@ -1,7 +1,7 @@
 """Redis fan-out: two helpdesk processes on one PostgreSQL database and Redis (127.0.0.1:6379). What happens
 through one process reaches websockets connected to the other, and when a process loses its Redis connection
 its clients are told to reconnect and resume from the database, losing nothing. Agents whose console is
-connected to either process count for both (wait estimate, online flag)."""
+connected to either process count for both (wait estimate, online flag), and so do failed logins."""
 
 from __future__ import annotations
 
@@ -172,3 +172,19 @@ def test_agents_connected_to_either_process_count_in_both(pair: Pair, customer: 
             console.post(f"/conversations/{conversation}/claim")
             console.post(f"/conversations/{conversation}/resolve")
         omar.close()
+
+
+def test_failed_logins_on_either_process_count_for_both(pair: Pair) -> None:
+    """LOGIN_FAILURES_PER_USER (5) wrong passwords for one account name, spread over the two processes: the next
+    try is refused (429) by both, as one process alone would."""
+    name = f"ghost-{secrets.token_hex(3)}"
+    one, two = Console(pair.one), Console(pair.two)
+    try:
+        assert [one.login(name, f"wrong-{i}").status_code for i in range(3)] == [401] * 3
+        assert [two.login(name, f"wrong-{i}").status_code for i in range(2)] == [401] * 2
+        for console in (one, two):
+            refused = console.login(name, "wrong-again")
+            assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+    finally:
+        one.close()
+        two.close()

@@ -1,0 +1,100 @@
+"""Sliding-window limits: at most `limit` hits per key in the last `window` seconds (requests per client
+address, messages per conversation, failed logins per account name). The interface is general on purpose:
+anything counted per key across conversations and processes (failed identity checks per order, say) fits.
+
+`hit(key)` reserves a slot and checks the limit in one atomic step: two concurrent callers can never both
+take the last slot. A refused hit takes no slot and says when one frees (`retry_after`, seconds). A failure
+counter reserves before it checks (`hit` before trying the password), keeps the hit when the attempt fails
+and gives it back with `release` when it succeeds.
+
+`MemoryLimiter` counts in this process; `helpdesk.limits.redis_window.RedisLimiter` counts in Redis for every
+helpdesk process sharing it (chosen by helpdesk/scaleout.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Hit:
+    allowed: bool
+    retry_after: int = 0  # seconds until a slot frees (refused hits); 0 when allowed
+    token: str = ""  # the reserved slot, for release()
+
+
+class Limiter(Protocol):
+    limit: int
+    window: float
+
+    async def hit(self, key: str) -> Hit:
+        """Reserve a slot for `key` if fewer than `limit` were taken in the window; else refuse (taking none)."""
+        ...
+
+    async def count(self, key: str) -> int:
+        """Slots `key` holds in the window now."""
+        ...
+
+    async def release(self, key: str, hit: Hit) -> None:
+        """Give back the slot `hit` reserved (an attempt that turned out fine)."""
+        ...
+
+    async def reset(self, key: str) -> None:
+        """Forget every slot of `key`."""
+        ...
+
+
+def retry_after_seconds(window: float, age_of_oldest: float) -> int:
+    """Whole seconds (at least 1) until the oldest slot leaves the window."""
+    return max(1, int(window - age_of_oldest) + 1)
+
+
+class MemoryLimiter:
+    """In this process only (the default without REDIS_URL). At most `max_keys` keys are tracked: past that,
+    keys whose slots all left the window are dropped."""
+
+    def __init__(self, limit: int, window: float = 60.0, max_keys: int = 100_000) -> None:
+        self.limit = limit
+        self.window = window
+        self.max_keys = max_keys
+        self._slots: dict[str, deque[tuple[float, str]]] = {}
+
+    def _recent(self, key: str, now: float) -> deque[tuple[float, str]] | None:
+        slots = self._slots.get(key)
+        while slots and now - slots[0][0] >= self.window:
+            slots.popleft()
+        return slots
+
+    async def hit(self, key: str) -> Hit:
+        return self.hit_now(key, time.monotonic())
+
+    def hit_now(self, key: str, now: float) -> Hit:
+        slots = self._recent(key, now)
+        if slots is None:
+            if len(self._slots) >= self.max_keys:
+                self._evict(now)
+            slots = self._slots[key] = deque()
+        if len(slots) >= self.limit:
+            return Hit(False, retry_after_seconds(self.window, now - slots[0][0]))
+        token = secrets.token_hex(8)
+        slots.append((now, token))
+        return Hit(True, token=token)
+
+    async def count(self, key: str) -> int:
+        return len(self._recent(key, time.monotonic()) or ())
+
+    async def release(self, key: str, hit: Hit) -> None:
+        slots = self._slots.get(key)
+        if slots and hit.token:
+            self._slots[key] = deque(slot for slot in slots if slot[1] != hit.token)
+
+    async def reset(self, key: str) -> None:
+        self._slots.pop(key, None)
+
+    def _evict(self, now: float) -> None:
+        for stale in [k for k, slots in self._slots.items() if not slots or now - slots[-1][0] >= self.window]:
+            del self._slots[stale]

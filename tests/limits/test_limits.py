@@ -1,0 +1,192 @@
+"""The limits several helpdesk processes share (helpdesk/limits/): sliding-window limiters and per-conversation
+locks, in this process and through the real Redis (127.0.0.1:6379). Two `RedisLimiter` / `RedisLocks` objects
+on their own connections play two helpdesk processes; every test uses a key prefix of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import pytest
+from redis.asyncio import Redis
+
+from helpdesk.clients.redis import command_connection
+from helpdesk.errors import Unavailable
+from helpdesk.limits.locks import ConversationLocks, MemoryLocks
+from helpdesk.limits.redis_locks import RedisLocks
+from helpdesk.limits.redis_window import RedisLimiter
+from helpdesk.limits.window import Limiter, MemoryLimiter
+from helpdesk.stack import free_port
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def new_prefix() -> str:
+    return f"helpdesk-test-{secrets.token_hex(4)}"
+
+
+@asynccontextmanager
+async def processes(count: int = 2, url: str = REDIS_URL) -> AsyncIterator[list[Redis]]:
+    """`count` connections, as `count` helpdesk processes would hold; the test's keys are deleted after."""
+    connections = [command_connection(url, "helpdesk-test") for _ in range(count)]
+    try:
+        yield connections
+    finally:
+        for connection in connections:
+            await connection.aclose()
+
+
+async def forget(prefix: str) -> None:
+    async with processes(1) as (redis,):
+        keys = [key async for key in redis.scan_iter(f"{prefix}:*")]
+        if keys:
+            await redis.delete(*keys)
+
+
+def run(scenario: Callable[[str], Awaitable[None]], cleanup: bool = True) -> None:
+    """Run `scenario` with a prefix of its own; then delete what it left in Redis."""
+    prefix = new_prefix()
+
+    async def main() -> None:
+        try:
+            await scenario(prefix)
+        finally:
+            if cleanup:
+                await forget(prefix)
+
+    asyncio.run(main())
+
+
+async def check_limiter(first: Limiter, second: Limiter) -> None:
+    """`first` and `second` count the same keys (one object, or two processes sharing Redis)."""
+    hits = [await first.hit("ann"), await second.hit("ann"), await first.hit("ann")]
+    assert [h.allowed for h in hits] == [True, True, True]
+    refused = await second.hit("ann")
+    assert not refused.allowed and 1 <= refused.retry_after <= 61
+    assert await first.count("ann") == await second.count("ann") == 3
+    assert (await first.hit("bob")).allowed  # other keys have their own slots
+    await second.release("ann", hits[0])  # an attempt that turned out fine gives its slot back
+    assert await first.count("ann") == 2
+    assert (await first.hit("ann")).allowed
+    assert not (await first.hit("ann")).allowed
+    await first.reset("ann")
+    assert await second.count("ann") == 0 and (await second.hit("ann")).allowed
+
+
+def test_a_memory_limiter_counts_per_key_and_gives_slots_back() -> None:
+    limiter = MemoryLimiter(3, window=60)
+    asyncio.run(check_limiter(limiter, limiter))
+
+
+def test_a_memory_limiter_frees_slots_as_they_leave_the_window() -> None:
+    limiter = MemoryLimiter(2, window=10)
+    assert limiter.hit_now("ann", 100.0).allowed and limiter.hit_now("ann", 104.0).allowed
+    refused = limiter.hit_now("ann", 105.0)
+    assert not refused.allowed and refused.retry_after == 6  # the first slot leaves at 110
+    assert limiter.hit_now("ann", 110.0).allowed
+
+
+def test_two_processes_share_a_limit_through_redis() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes() as (one, two):
+            await check_limiter(RedisLimiter(one, prefix, "login", 3), RedisLimiter(two, prefix, "login", 3))
+
+    run(scenario)
+
+
+def test_concurrent_hits_never_pass_the_limit() -> None:
+    """The check and the reservation are one step: 60 hits at once from two processes, 10 allowed."""
+
+    async def scenario(prefix: str) -> None:
+        async with processes() as (one, two):
+            limiters = [RedisLimiter(one, prefix, "burst", 10), RedisLimiter(two, prefix, "burst", 10)]
+            hits = await asyncio.gather(*(limiters[i % 2].hit("order-100234") for i in range(60)))
+            assert sum(h.allowed for h in hits) == 10
+            assert await limiters[0].count("order-100234") == 10
+
+    run(scenario)
+
+
+def test_redis_slots_leave_the_window() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(1) as (redis,):
+            limiter = RedisLimiter(redis, prefix, "short", 1, window=0.3)
+            assert (await limiter.hit("ann")).allowed
+            assert not (await limiter.hit("ann")).allowed
+            await asyncio.sleep(0.35)
+            assert (await limiter.hit("ann")).allowed
+            assert 0 < await redis.pttl(f"{prefix}:limit:short:ann") <= 300  # the key goes with its last slot
+
+    run(scenario)
+
+
+def test_limits_are_counted_in_the_process_while_redis_is_unreachable(caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(1, url=f"redis://127.0.0.1:{free_port()}/0") as (redis,):
+            limiter = RedisLimiter(redis, prefix, "login", 2)
+            assert [(await limiter.hit("ann")).allowed for _ in range(3)] == [True, True, False]
+            assert await limiter.count("ann") == 2
+
+    with caplog.at_level(logging.WARNING, logger="helpdesk.limits.redis_window"):
+        run(scenario, cleanup=False)
+    assert len([r for r in caplog.records if "limits unavailable" in r.getMessage()]) == 1  # said once
+
+
+async def check_locks(take: ConversationLocks, other: ConversationLocks) -> None:
+    """What `take` holds, `other` waits for; what each does under the lock never interleaves."""
+    order: list[str] = []
+
+    async def writer(locks: ConversationLocks, name: str) -> None:
+        async with locks("conversation-1"):
+            order.append(f"{name} in")
+            await asyncio.sleep(0.05)
+            order.append(f"{name} out")
+
+    await asyncio.gather(*(writer(take if i % 2 else other, f"w{i}") for i in range(6)))
+    assert all(order[i].endswith("in") and order[i + 1] == order[i].replace("in", "out") for i in range(0, 12, 2))
+    async with take("conversation-1"), other("conversation-2"):
+        pass  # other keys are not blocked
+
+
+def test_memory_locks_serialise_one_key() -> None:
+    locks = MemoryLocks()
+    asyncio.run(check_locks(locks, locks))
+
+
+def test_two_processes_take_turns_on_a_conversation_through_redis() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes() as (one, two):
+            await check_locks(RedisLocks(one, prefix), RedisLocks(two, prefix))
+            assert await one.exists(f"{prefix}:lock:conversation-1") == 0  # released
+
+    run(scenario)
+
+
+def test_a_lock_left_by_a_dead_process_expires_and_waiting_too_long_is_unavailable() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes() as (one, two):
+            # a process died holding the lock: it set it and never released it
+            await one.set(f"{prefix}:lock:conversation-1", "dead-process-token", px=400)
+            impatient = RedisLocks(two, prefix, wait=0.1)
+            with pytest.raises(Unavailable):
+                async with impatient("conversation-1"):
+                    pass
+            patient = RedisLocks(two, prefix, wait=2.0)
+            async with patient("conversation-1"):  # once it expires
+                assert await two.get(f"{prefix}:lock:conversation-1") not in (None, "dead-process-token")
+
+    run(scenario)
+
+
+def test_locks_hold_in_the_process_while_redis_is_unreachable(caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(1, url=f"redis://127.0.0.1:{free_port()}/0") as (redis,):
+            locks = RedisLocks(redis, prefix)
+            await check_locks(locks, locks)
+
+    with caplog.at_level(logging.WARNING, logger="helpdesk.limits.redis_locks"):
+        run(scenario, cleanup=False)
+    assert len([r for r in caplog.records if "locks unavailable" in r.getMessage()]) == 1
