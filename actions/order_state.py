@@ -68,8 +68,6 @@ FLOW_DETAILS: dict[str, tuple[str, ...]] = {
     REFUND_STATUS: (),
 }
 
-ALL_ITEMS = "all"
-
 BACKEND_ERROR_TEXT = (
     "I'm sorry, I can't reach our order system right now, so I can't look up or change your order at the "
     "moment. I'm passing you to a member of our support team, who will pick this up with you."

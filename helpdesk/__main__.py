@@ -110,8 +110,7 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
         agent = _with_session(settings, lambda s: set_password(s, args.username, password))
         print(f"new password set for {agent.username}; their sessions ended")
     elif args.action == "demo":
-        shared = os.environ.get("HELPDESK_DEMO_PASSWORD") or None
-        logins = _with_session(settings, lambda s: ensure_demo_accounts(s, shared))
+        logins = _with_session(settings, lambda s: ensure_demo_accounts(s, settings.demo_password))
         print(f"Agent console: {settings.public_url.rstrip('/')}/agent — demo logins:")
         for demo, password in logins:
             print(f"  {demo.role:<11} {demo.username:<8} password: {password}")

@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import threading
 import time
 from typing import Any
@@ -23,6 +22,7 @@ from sanic import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
+from helpdesk.config import Settings
 from helpdesk.knowledge import runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS, cluster_vectors
 
@@ -130,9 +130,10 @@ def build_app(action_package: str = "actions"):  # noqa: ANN201 - a Sanic app
 
 
 def main(argv: list[str] | None = None) -> int:
+    settings = Settings.from_env()
     parser = argparse.ArgumentParser(description="Run the action webhook with the knowledge engine.")
-    parser.add_argument("--host", default=os.environ.get("ACTION_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--host", default=settings.action_host, help="default: $ACTION_HOST or 127.0.0.1")
+    parser.add_argument("--port", type=int, default=settings.action_port, help="default: $ACTION_PORT or 5055")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     threading.Thread(target=_load_knowledge, name="kb-load", daemon=True).start()

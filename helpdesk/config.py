@@ -1,4 +1,10 @@
-"""Service settings, read from the environment (secrets never come from git)."""
+"""The helpdesk's settings, read from the environment in one place (secrets never come from git): `Settings`
+for the web service, the action server's address and the process supervisor (helpdesk/stack.py).
+
+Two parts keep a file of their own, read where they are used: the order back end (config/orders.yml with
+ORDERS_* overrides: helpdesk/orders/config.py) and the FAQ engine (knowledge/kb.yml with KB_* overrides:
+helpdesk/knowledge/settings.py). The project root is defined once, in nlu_addons (the one package both
+virtualenvs import)."""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from nlu_addons import PROJECT_ROOT
+
+__all__ = ["PROJECT_ROOT", "Settings", "business_hours_file_from_env"]
 
 
 T = TypeVar("T")
@@ -69,8 +77,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     database_url: str = field(default_factory=default_database_url)
+    rasa_port: int = 5005
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
+    # the action webhook (helpdesk/action_server.py) listens here; the helpdesk calls it at actions_url
+    action_host: str = "127.0.0.1"
+    action_port: int = 5055
     actions_url: str = "http://127.0.0.1:5055"
     rasa_timeout: float = 10.0
     max_text_chars: int = 2000
@@ -103,24 +115,30 @@ class Settings:
     # real-time fan-out between helpdesk processes: Redis pub/sub when set, else in-process
     redis_url: str | None = None
     redis_channel: str = "helpdesk:events"
+    # `python -m helpdesk users demo`: one password for every demo account instead of fresh random ones
+    demo_password: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
         rasa_port = _int("RASA_PORT", 5005)
         action_port = _int("ACTION_PORT", 5055)
+        port = _int("HELPDESK_PORT", 8080)
         return cls(
             host=os.environ.get("HELPDESK_HOST", "127.0.0.1"),
-            port=_int("HELPDESK_PORT", 8080),
+            port=port,
             database_url=os.environ.get("DATABASE_URL") or default_database_url(),
+            rasa_port=rasa_port,
             rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
             rasa_token=os.environ.get("RASA_TOKEN", ""),
+            action_host=os.environ.get("ACTION_HOST", "127.0.0.1"),
+            action_port=action_port,
             actions_url=os.environ.get("ACTIONS_URL", f"http://127.0.0.1:{action_port}"),
             rasa_timeout=_float("RASA_TIMEOUT", 10.0),
             max_text_chars=_int("CHAT_MAX_CHARS", 2000),
             rate_per_address=_int("RATE_PER_ADDRESS", 120),
             rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
             widget_origins=tuple(o.strip() for o in os.environ.get("WIDGET_ORIGINS", "*").split(",") if o.strip()),
-            public_url=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{_int('HELPDESK_PORT', 8080)}",
+            public_url=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}",
             session_hours=_float("AGENT_SESSION_HOURS", 12.0),
             cookie_secure=_bool("AGENT_COOKIE_SECURE", False),
             login_failures_per_user=_int("LOGIN_FAILURES_PER_USER", 5),
@@ -133,4 +151,5 @@ class Settings:
             business_hours_file=business_hours_file_from_env(),
             redis_url=os.environ.get("REDIS_URL") or None,
             redis_channel=os.environ.get("REDIS_CHANNEL") or "helpdesk:events",
+            demo_password=os.environ.get("HELPDESK_DEMO_PASSWORD") or None,
         )

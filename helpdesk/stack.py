@@ -22,7 +22,7 @@ from typing import IO
 
 import httpx
 
-from helpdesk.config import PROJECT_ROOT
+from helpdesk.config import PROJECT_ROOT, Settings
 from nlu_addons import RASA_PYTHON
 
 MODEL_PATH = PROJECT_ROOT / "models" / "larkspur.tar.gz"
@@ -53,11 +53,8 @@ class Ports:
 
     @classmethod
     def from_env(cls) -> Ports:
-        return cls(
-            helpdesk=int(os.environ.get("HELPDESK_PORT", "8080")),
-            rasa=int(os.environ.get("RASA_PORT", "5005")),
-            actions=int(os.environ.get("ACTION_PORT", "5055")),
-        )
+        settings = Settings.from_env()
+        return cls(helpdesk=settings.port, rasa=settings.rasa_port, actions=settings.action_port)
 
 
 @dataclass
@@ -227,10 +224,9 @@ def _pump(name: str, process: subprocess.Popen[bytes]) -> None:
 
 def away_notice() -> str:
     """A line for `make run` when the support team is out of hours now (handoffs then offer leaving a message)."""
-    from helpdesk.config import business_hours_file_from_env
     from helpdesk.conversation.business_hours import load_schedule
 
-    path = business_hours_file_from_env()
+    path = Settings.from_env().business_hours_file
     status = load_schedule(path).status()
     if status.open:
         return ""

@@ -1,7 +1,8 @@
-"""Follow-up tasks: getting back to customers whose agent episode went badly.
+"""Follow-up tasks: getting back to customers whose time with the agents went badly.
 
-A follow-up is opened, at most once per conversation episode (the episode is the conversation's latest
-handoff: one handoff → queue → agent stint), when:
+A follow-up is opened at most once per handoff (the conversation's latest handoff and what followed it: the
+queue, the agents' stints; helpdesk/conversation/lifecycle.py). A handoff is not an *episode*, the dashboard's
+unit (helpdesk/reports/metrics.py defines it): one episode may hold several handoffs. A follow-up opens when:
 
 - ``low_rating``: the customer rated the agent's help 1 or 2 (out of 5) — from ``ChatService.rate``;
 - ``handed_back``: an agent handed the conversation back to the bot instead of resolving it, so it left the
@@ -12,7 +13,7 @@ handoff: one handoff → queue → agent stint), when:
   Every helpdesk process sweeps for these once a minute; the unique (conversation, handoff) index keeps it
   to one task however many processes race.
 
-A second reason in an episode that has its task already (abandoned, then claimed and rated 1) becomes a
+A second reason in a handoff that has its task already (abandoned, then claimed and rated 1) becomes a
 comment on that task. Supervisors and admins see every task, assign it to an agent, comment, and mark it
 done (or open again); an agent sees, comments on and closes only the tasks assigned to them; editors none.
 """
@@ -63,22 +64,22 @@ REASON_TEXT = {
 }
 
 
-async def _episode(session: AsyncSession, conversation_id: str) -> int | None:
-    """The conversation's current episode: its latest handoff."""
+async def _latest_handoff(session: AsyncSession, conversation_id: str) -> int | None:
+    """The conversation's latest handoff: the one a follow-up is about now."""
     return await session.scalar(
         select(Handoff.id).where(Handoff.conversation_id == conversation_id).order_by(Handoff.id.desc()).limit(1)
     )
 
 
 async def _existing(session: AsyncSession, conversation_id: str, handoff_id: int | None) -> FollowUp | None:
-    episode = FollowUp.handoff_id.is_(None) if handoff_id is None else FollowUp.handoff_id == handoff_id
-    return await session.scalar(select(FollowUp).where(FollowUp.conversation_id == conversation_id, episode))
+    same = FollowUp.handoff_id.is_(None) if handoff_id is None else FollowUp.handoff_id == handoff_id
+    return await session.scalar(select(FollowUp).where(FollowUp.conversation_id == conversation_id, same))
 
 
 async def record(session: AsyncSession, conversation_id: str, reason: str, detail: str | None) -> FollowUp | None:
-    """Open the episode's follow-up (the caller commits); None when it has one already (the new reason is
+    """Open the latest handoff's follow-up (the caller commits); None when it has one already (the new reason is
     added to it as a comment instead)."""
-    handoff_id = await _episode(session, conversation_id)
+    handoff_id = await _latest_handoff(session, conversation_id)
     found = await _existing(session, conversation_id, handoff_id)
     if found is None:
         try:
@@ -157,7 +158,7 @@ async def sweep_abandoned(
     opened = []
     async with sessions() as session:
         for conversation_id in await abandoned_conversations(session, minutes, now):
-            handoff_id = await _episode(session, conversation_id)
+            handoff_id = await _latest_handoff(session, conversation_id)
             if await _existing(session, conversation_id, handoff_id) is not None:
                 continue
             detail = f"no agent claimed it within {minutes:g} minutes"

@@ -238,9 +238,10 @@ FOLLOW_UP_ABANDONED = "abandoned"
 
 
 class FollowUp(Base):
-    """A task to get back to a customer after an agent episode went badly: at most one per handoff (episode)."""
+    """A task to get back to a customer after their time with the agents went badly: at most one per handoff."""
 
     __tablename__ = "follow_ups"
+    # one per handoff (the index keeps the name migration 0004 gave it)
     __table_args__ = (Index("ix_follow_ups_episode", "conversation_id", "handoff_id", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -260,7 +261,7 @@ class FollowUp(Base):
 
 
 class FollowUpComment(Base):
-    """A comment on a follow-up; agent_id None is the helpdesk itself (e.g. a second reason in the same episode)."""
+    """A comment on a follow-up; agent_id None is the helpdesk itself (e.g. a second reason for the same handoff)."""
 
     __tablename__ = "follow_up_comments"
 

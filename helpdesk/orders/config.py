@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
+from helpdesk.config import PROJECT_ROOT
 from helpdesk.orders.policy import PolicyConfig, PolicyConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "orders.yml"
 DEFAULT_SEED_FILE = PROJECT_ROOT / "knowledge" / "demo" / "shop.yml"
 DEFAULT_DEMO_DB = PROJECT_ROOT / "var" / "demo-shop.db"

@@ -123,9 +123,6 @@ class Address:
         """The required parts that are empty, in reading order."""
         return [name for name in ("name", "street", "postcode", "city", "country") if not getattr(self, name)]
 
-    def one_line(self) -> str:
-        return f"{self.name}, {self.street}, {self.postcode} {self.city}, {self.country}"
-
     def to_dict(self) -> dict[str, str]:
         return {
             "name": self.name,

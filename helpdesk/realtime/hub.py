@@ -108,6 +108,3 @@ class MemoryHub:
                     subscribers.discard(subscription)
                     if not subscribers:
                         del self._subscribers[channel]
-
-    def subscriber_count(self, channel: str) -> int:
-        return len(self._subscribers.get(channel, ()))

@@ -554,7 +554,7 @@
     return data;
   }
 
-  // ---- follow-ups: tasks after a low rating or an unresolved episode (helpdesk/conversation/followups.py) -------
+  // ---- follow-ups: tasks after a low rating or an unresolved handoff (helpdesk/conversation/followups.py) -------
   const FOLLOW_UP_REASONS = {
     low_rating: "Low rating",
     handed_back: "Handed back unresolved",
