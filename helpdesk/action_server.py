@@ -18,7 +18,7 @@ from typing import Any
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
-from sanic import Request
+from sanic import DefaultSanic, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
@@ -65,10 +65,11 @@ def cluster_texts(kb: Any, texts: list[str], threshold: float) -> list[dict[str,
     return clusters
 
 
-def build_app(action_package: str = "actions"):  # noqa: ANN201 - a Sanic app
+def build_app(action_package: str = "actions") -> DefaultSanic:
+    """rasa-sdk's action endpoint (/webhook, /health) with the FAQ engine's routes added."""
     executor = ActionExecutor()
     executor.register_package(action_package)
-    app = create_app(executor, cors_origins=None)
+    app: DefaultSanic = create_app(executor, cors_origins=None)
 
     @app.get("/kb/status")
     async def kb_status(request: Request) -> HTTPResponse:

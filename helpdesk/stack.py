@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -194,10 +194,10 @@ class Stack:
     def exited(self) -> list[str]:
         return [n for n, s in self.services.items() if s.process is not None and s.process.poll() is not None]
 
-    def wait_ready(self, timeout: float = 300.0, on_wait: Callable[[dict], None] | None = None) -> None:
+    def wait_ready(self, timeout: float = 300.0, on_wait: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Block until GET /healthz is 200 (Rasa, actions and the FAQ index ready)."""
         deadline = time.monotonic() + timeout
-        last: dict = {}
+        last: dict[str, Any] = {}
         while time.monotonic() < deadline:
             if dead := self.exited():
                 raise RuntimeError(f"{', '.join(dead)} exited during start-up; see the logs above")

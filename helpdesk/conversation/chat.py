@@ -197,7 +197,7 @@ async def resolved_assignment(session: AsyncSession, conversation: Conversation)
 class ChatService:
     def __init__(
         self,
-        sessions: async_sessionmaker,
+        sessions: async_sessionmaker[AsyncSession],
         bot: RasaClient,
         events: Events,
         queue: QueueNotifier,
@@ -220,10 +220,10 @@ class ChatService:
             conversation = Conversation(id=new_id, mode=MODE_BOT)
             session.add(conversation)
             return conversation
-        conversation = await session.get(Conversation, conversation_id)
-        if conversation is None:
+        found = await session.get(Conversation, conversation_id)
+        if found is None:
             raise ConversationNotFound("unknown conversation_id; send null to start a new conversation")
-        return conversation
+        return found
 
     async def handle(
         self,

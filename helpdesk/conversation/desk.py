@@ -71,7 +71,7 @@ def entities_of(messages: Iterable[Message]) -> list[dict[str, Any]]:
 
 @dataclass
 class Desk:
-    sessions: async_sessionmaker
+    sessions: async_sessionmaker[AsyncSession]
     events: Events
     queue: QueueNotifier
     context: ContextService
@@ -297,7 +297,7 @@ class Desk:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             if client_id is not None:
-                existing = await session.scalar(
+                existing: Message | None = await session.scalar(
                     select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
                 )
                 if existing is not None:  # a retried send

@@ -152,7 +152,7 @@ async def abandoned_conversations(session: AsyncSession, minutes: float, now: da
 
 
 async def sweep_abandoned(
-    sessions: async_sessionmaker, hub: Hub, minutes: float, now: datetime | None = None
+    sessions: async_sessionmaker[AsyncSession], hub: Hub, minutes: float, now: datetime | None = None
 ) -> list[FollowUp]:
     """Open the `abandoned` follow-ups that are due; returns the ones opened now."""
     opened = []
@@ -171,7 +171,7 @@ async def sweep_abandoned(
     return opened
 
 
-async def sweep_forever(sessions: async_sessionmaker, hub: Hub, minutes: float) -> None:
+async def sweep_forever(sessions: async_sessionmaker[AsyncSession], hub: Hub, minutes: float) -> None:
     while True:
         try:
             await sweep_abandoned(sessions, hub, minutes)
@@ -189,7 +189,7 @@ def may_see(agent: Agent, follow_up: FollowUp) -> bool:
 class FollowUps:
     """The console's follow-up tasks: who sees which, assigning, commenting, closing."""
 
-    sessions: async_sessionmaker
+    sessions: async_sessionmaker[AsyncSession]
     hub: Hub
 
     async def _load(self, session: AsyncSession, agent: Agent, follow_up_id: int) -> FollowUp:

@@ -125,7 +125,7 @@ class QueueNotifier:
 
     def __init__(
         self,
-        sessions: async_sessionmaker,
+        sessions: async_sessionmaker[AsyncSession],
         events: Events,
         agents_online: Callable[[], int],
         seconds_per_chat: int,

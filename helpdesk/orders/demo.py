@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -188,7 +188,7 @@ async def seed_database(
         if shifted:
             await _shift_dates(conn, shifted, policy)
             await conn.execute(
-                MetaRow.__table__.update().where(MetaRow.key == ANCHOR_KEY).values(value=today.isoformat())
+                update(MetaRow).where(MetaRow.key == ANCHOR_KEY).values(value=today.isoformat())
             )
         before = {name: await _count(conn, model) for name, model in TABLES.items()}
         existing = set((await conn.execute(select(OrderRow.number))).scalars())
@@ -288,18 +288,22 @@ class DemoOrderSystem(OrderSystem):
         if self._ready:
             return
         async with self._ready_lock:
-            if self._ready:
-                return
-            try:
-                if self._auto_seed:
-                    report = await self.seed()
-                    log.info("%s", report.summary().replace("\n", ";"))
-                else:
-                    await _create_tables(self._engine, reset=False)
-            except SQLAlchemyError as exc:
-                log.error("demo shop database %s unavailable: %s", self._engine.url, exc.__class__.__name__)
-                raise BackendError(f"demo shop database unavailable: {exc}") from exc
-            self._ready = True
+            await self._make_ready()
+
+    async def _make_ready(self) -> None:
+        """Seed (or create) the database once; the caller holds the lock (another task may have done it since)."""
+        if self._ready:
+            return
+        try:
+            if self._auto_seed:
+                report = await self.seed()
+                log.info("%s", report.summary().replace("\n", ";"))
+            else:
+                await _create_tables(self._engine, reset=False)
+        except SQLAlchemyError as exc:
+            log.error("demo shop database %s unavailable: %s", self._engine.url, exc.__class__.__name__)
+            raise BackendError(f"demo shop database unavailable: {exc}") from exc
+        self._ready = True
 
     @asynccontextmanager
     async def _session(self, write: bool = False) -> AsyncIterator[AsyncSession]:

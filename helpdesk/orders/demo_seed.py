@@ -116,7 +116,7 @@ class _Reader:
         self.raw = raw
         self.where = where
 
-    def str(self, key: str, required: bool = True) -> str | None:
+    def text(self, key: str, required: bool = True) -> str | None:
         value = self.raw.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -354,34 +354,34 @@ def _product(sku: Any, spec: Any, source: str) -> Product:
         raise SeedError(f"{where}: 'price' must be an amount like 24.95") from exc
     if not price.is_finite() or price <= 0:
         raise SeedError(f"{where}: 'price' must be positive, got {spec.get('price')!r}")
-    return Product(str(sku), r.str("name") or "", price.quantize(Decimal("0.01")), bool(spec.get("final_sale", False)))
+    return Product(str(sku), r.text("name") or "", price.quantize(Decimal("0.01")), bool(spec.get("final_sale", False)))
 
 
 def _customer(item: Any, where: str) -> SeedCustomer:
     r = _Reader(item, where)
     r.unknown({"id", "email", "name", "tier", "street", "city", "postcode", "country"})
-    email = (r.str("email") or "").lower()
+    email = (r.text("email") or "").lower()
     domain = email.rpartition("@")[2]
     if domain not in ALLOWED_EMAIL_DOMAINS:
         raise SeedError(
             f"{where}: e-mail {email} must be at {', '.join(ALLOWED_EMAIL_DOMAINS)} (reserved for examples)"
         )
-    tier = r.str("tier", required=False) or "standard"
+    tier = r.text("tier", required=False) or "standard"
     if tier not in ("standard", "vip"):
         raise SeedError(f"{where}: tier must be standard or vip, got {tier!r}")
     if item.get("country") is False:
         raise SeedError(f'{where}: write Norway as country: "NO" in quotes (YAML reads a bare NO as false)')
-    country = normalise_country(r.str("country") or "")
+    country = normalise_country(r.text("country") or "")
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise SeedError(f"{where}: country must be a two-letter code, got {country!r}")
     return SeedCustomer(
-        id=r.str("id") or "",
+        id=r.text("id") or "",
         email=email,
-        name=r.str("name") or "",
+        name=r.text("name") or "",
         tier=tier,
-        street=r.str("street") or "",
-        city=r.str("city") or "",
-        postcode=r.str("postcode") or "",
+        street=r.text("street") or "",
+        city=r.text("city") or "",
+        postcode=r.text("postcode") or "",
         country=country,
     )
 
@@ -397,16 +397,16 @@ def _order(
 ) -> SeedOrder:
     r = _Reader(item, where)
     r.unknown(ORDER_KEYS)
-    number = r.str("number") or ""
+    number = r.text("number") or ""
     where = f"{where} (order {number})"
     r.where = where
     if not ORDER_NUMBER_RE.match(number):
         raise SeedError(f"{where}: 'number' must be 6 digits in quotes, got {number!r}")
-    customer = r.str("customer") or ""
+    customer = r.text("customer") or ""
     if customer not in customers:
         raise SeedError(f"{where}: unknown customer {customer!r}")
     try:
-        status = OrderStatus(r.str("status"))
+        status = OrderStatus(r.text("status") or "")
     except ValueError as exc:
         raise SeedError(f"{where}: {exc}") from exc
     raw_lines = item.get("lines")
@@ -434,8 +434,8 @@ def _order(
         delivered_days_ago=r.days("delivered_days_ago"),
         cancelled_days_ago=r.days("cancelled_days_ago"),
         refunded_days_ago=r.days("refunded_days_ago"),
-        carrier=r.str("carrier", required=False),
-        tracking_number=r.str("tracking_number", required=False),
+        carrier=r.text("carrier", required=False),
+        tracking_number=r.text("tracking_number", required=False),
         ship_to=ship_to,
         return_=_return(item.get("return"), where, number, dict(lines)) if item.get("return") is not None else None,
     )
@@ -446,7 +446,7 @@ def _order(
 def _return(raw: Any, where: str, number: str, lines: dict[str, int]) -> SeedReturn:
     r = _Reader(raw, f"{where} return")
     r.unknown({"rma", "requested_days_ago", "received_days_ago", "skus"})
-    rma = r.str("rma") or ""
+    rma = r.text("rma") or ""
     if not RMA_RE.match(rma) or rma.split("-")[1] != number:
         raise SeedError(f"{r.where}: 'rma' must look like RMA-<order number>-7F3K, got {rma!r}")
     skus = raw.get("skus")

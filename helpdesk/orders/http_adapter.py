@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -51,6 +51,7 @@ from helpdesk.orders.system import (
 )
 
 log = logging.getLogger("helpdesk.orders.http")
+T = TypeVar("T")
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ENDPOINT_PLACEHOLDERS = {
@@ -339,7 +340,7 @@ class HttpOrderSystem(OrderSystem):
             log.info("shop refused (%s): %s", code, str(message)[:300] if message else "")
         return str(code)
 
-    def _map(self, name: str, convert: Callable[[Any], Any], data: Any) -> Any:
+    def _map(self, name: str, convert: Callable[[Any], T], data: Any) -> T:
         try:
             return convert(data)
         except (MappingError, ValueError) as exc:

@@ -341,7 +341,13 @@ class _Sentences:
     """Customer-facing sentences for each (action, reason code)."""
 
     def __init__(
-        self, config: PolicyConfig, action: Action, number: str, order: Order | None, now: datetime, details: dict
+        self,
+        config: PolicyConfig,
+        action: Action,
+        number: str,
+        order: Order | None,
+        now: datetime,
+        details: dict[str, Any],
     ) -> None:
         self.c = config
         self.action = action
@@ -354,7 +360,8 @@ class _Sentences:
         method = getattr(self, f"_{code}", None)
         if method is None:
             return self._shop_refused()
-        return method()
+        sentences: tuple[str, str] = method()
+        return sentences
 
     def _return_offer(self) -> str:
         return f"return it within {self.c.return_window_days} days of delivery for a refund"

@@ -103,6 +103,6 @@ class RedisHub:
                 log.warning("Redis fan-out connection lost (%s); retrying in %.1f s", exc, backoff)
             finally:
                 with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)

@@ -121,7 +121,7 @@ class RedisPresence(Presence):
 
     # ---- background work ----------------------------------------------------------------------
     async def _beat(self) -> None:
-        while not self._stopping:
+        while True:  # until stop() sets _stopping (and wakes this loop)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.heartbeat):
                     await self._wake.wait()
@@ -172,7 +172,7 @@ class RedisPresence(Presence):
             await self._hub.publish(PRESENCE, {"type": "presence", "process": self.process_id})
 
     async def _read(self) -> frozenset[int]:
-        others = sorted(p for p in await self._redis.smembers(self.registry) if p != self.process_id)
+        others = sorted(str(p) for p in await self._redis.smembers(self.registry) if p != self.process_id)
         if not others:
             return frozenset()
         entries = await self._redis.mget([self._entry(p) for p in others])

@@ -340,15 +340,15 @@ async def load_history(session: AsyncSession, start: datetime, end: datetime) ->
                 Rating.created_at,
             ).where(Rating.conversation_id.in_(chunk))
         )
-        for conversation_id, rating_id, assignment_id, agent_id, score, at in ratings.all():
-            rows[conversation_id].rated(rating_id, Score(assignment_id, agent_id, score, aware(at)))
+        for conversation_id, rating_id, assignment_id, rated_agent, score, at in ratings.all():
+            rows[conversation_id].rated(rating_id, Score(assignment_id, rated_agent, score, aware(at)))
         follow_ups = await session.execute(
             select(FollowUp.conversation_id, FollowUp.id, FollowUp.created_at, FollowUp.handoff_id).where(
                 FollowUp.conversation_id.in_(chunk)
             )
         )
-        for conversation_id, follow_up_id, at, handoff_id in follow_ups.all():
-            rows[conversation_id].followed_up(follow_up_id, at, handoff_id)
+        for conversation_id, follow_up_id, at, its_handoff in follow_ups.all():
+            rows[conversation_id].followed_up(follow_up_id, at, its_handoff)
     return list(rows.values())
 
 
@@ -402,7 +402,8 @@ def durations(values: Iterable[float | None]) -> dict[str, Any]:
 
 
 def _median(values: Iterable[float | None]) -> float | None:
-    return durations(values)["median"]
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 1) if known else None
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,7 @@ async def build_report(session: AsyncSession, actions: ActionServerClient, perio
             groups = await actions.cluster([q.text for q in clustered])
         except ActionServerUnavailable:
             groups = None  # the report still lists the coverage; "clustered": false tells the page why
-    clusters = []
+    clusters: list[dict[str, Any]] = []
     for group in groups or []:
         members = [clustered[i] for i in group.get("members", []) if isinstance(i, int) and 0 <= i < len(clustered)]
         if not members:

@@ -12,7 +12,7 @@ The services behind them are built at start (`services.Services`).
 
 from __future__ import annotations
 
-from sanic import Sanic
+from sanic import DefaultSanic, Sanic
 
 from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import load_schedule
@@ -31,7 +31,7 @@ from helpdesk.web.widget import widget_blueprint
 SWEEP_TASK = "followups-sweep"
 
 
-def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sanic:
+def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
     settings = settings or Settings.from_env()
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
@@ -39,11 +39,11 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
     hours = load_schedule(settings.business_hours_file)  # a malformed schedule stops the start, with the reason
 
     @app.before_server_start
-    async def _start(app: Sanic) -> None:
+    async def _start(app: DefaultSanic) -> None:
         app.ctx.services = await Services.start(settings, hours)
 
     @app.after_server_start
-    async def _sweep(app: Sanic) -> None:
+    async def _sweep(app: DefaultSanic) -> None:
         """Every process sweeps for abandoned conversations (helpdesk/conversation/followups.py)."""
         if settings.followup_abandoned_minutes > 0:
             running = services_of(app)
@@ -52,12 +52,12 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Sani
             )
 
     @app.before_server_stop
-    async def _stop_sweep(app: Sanic) -> None:
+    async def _stop_sweep(app: DefaultSanic) -> None:
         if settings.followup_abandoned_minutes > 0:
             await app.cancel_task(SWEEP_TASK, raise_exception=False)
 
     @app.after_server_stop
-    async def _stop(app: Sanic) -> None:
+    async def _stop(app: DefaultSanic) -> None:
         await services_of(app).close()
 
     install_error_edge(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sanic import Request, Sanic
+from sanic import DefaultSanic, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
@@ -43,7 +43,7 @@ def error_response(error: DomainError) -> HTTPResponse:
     return json_response({"error": error.message, **error.details}, status=status_of(error), headers=headers)
 
 
-def install_error_edge(app: Sanic) -> None:
+def install_error_edge(app: DefaultSanic) -> None:
     @app.exception(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> HTTPResponse:
         return error_response(error)

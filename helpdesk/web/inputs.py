@@ -4,7 +4,7 @@ Each refusal is `Invalid` (400) with a message that says what to send instead.""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeGuard
 
 from sanic import Request
 
@@ -39,7 +39,7 @@ def clean_text(text: object, what: str = "text", limit: int = MAX_TEXT) -> str:
     return text
 
 
-def whole_number(value: object) -> bool:
+def whole_number(value: object) -> TypeGuard[int]:
     """A JSON integer (JSON's true and false are not numbers here)."""
     return isinstance(value, int) and not isinstance(value, bool)
 

@@ -8,7 +8,7 @@ import asyncio
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
-from sanic import Request, Sanic
+from sanic import DefaultSanic, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
@@ -128,7 +128,7 @@ def services(request: Request) -> Services:
     return services_of(request.app)
 
 
-def services_of(app: Sanic) -> Services:
+def services_of(app: DefaultSanic) -> Services:
     running = getattr(app.ctx, "services", None)
     if not isinstance(running, Services):
         raise RuntimeError("the helpdesk's services are not started (Services.start runs before the server)")

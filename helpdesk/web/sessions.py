@@ -83,16 +83,17 @@ async def no_editors(request: Request) -> None:
 def staff_group(editors: list[Blueprint], others: list[Blueprint]) -> BlueprintGroup:
     """The console's API behind the session guard; `editors`: the blueprints an editor may use too."""
     rest = Blueprint("staff_unknown")
-
-    @rest.route("/<path:path>", methods=ALL_METHODS)
-    async def unknown(request: Request, path: str) -> HTTPResponse:
-        raise NotFound(f"no such endpoint: {request.method} {PREFIX}/{path}")
-
+    rest.add_route(_unknown, "/<path:path>", methods=ALL_METHODS)
     agents_only = Blueprint.group(*others, rest)
-    agents_only.middleware(no_editors, "request", priority=5)
+    # (BlueprintGroup.middleware applies to each blueprint of the group, nested ones too; sanic leaves it untyped)
+    agents_only.middleware(no_editors, "request", priority=5)  # type: ignore[no-untyped-call]
     group = Blueprint.group(session_blueprint(), *editors, agents_only, url_prefix=PREFIX)
-    group.middleware(guard, "request", priority=10)
+    group.middleware(guard, "request", priority=10)  # type: ignore[no-untyped-call]
     return group
+
+
+async def _unknown(request: Request, path: str) -> HTTPResponse:
+    raise NotFound(f"no such endpoint: {request.method} {PREFIX}/{path}")
 
 
 def session_blueprint() -> Blueprint:

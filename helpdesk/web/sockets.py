@@ -128,7 +128,7 @@ def widget_origin_allowed(request: Request, origins: tuple[str, ...]) -> bool:
     origin = request.headers.get("origin")
     if origin is None or "*" in origins or origin in origins:
         return True
-    return origin.split("://", 1)[-1] == request.host
+    return bool(origin.split("://", 1)[-1] == request.host)
 
 
 async def widget_socket(request: Request, ws: Socket, conversation_id: str) -> None:

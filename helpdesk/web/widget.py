@@ -134,7 +134,6 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("widget", url_prefix="/api/chat")
     bp.add_websocket_route(widget_socket, "/<conversation_id:str>/ws", name="widget_socket")
 
-    @bp.on_response
     async def _cross_origin(request: Request, response: HTTPResponse) -> None:
         """The widget runs on the shop's own site (WIDGET_ORIGINS): its API answers cross-origin."""
         if not settings.widget_origins:
@@ -144,6 +143,8 @@ def widget_blueprint(settings: Settings) -> Blueprint:
         if allowed:
             response.headers["Access-Control-Allow-Origin"] = allowed
             response.headers["Vary"] = "Origin"
+
+    bp.middleware(_cross_origin, "response")
 
     for name, path in PREFLIGHTS.items():
         bp.add_route(_preflight, path, methods=["OPTIONS"], name=f"preflight_{name}")
