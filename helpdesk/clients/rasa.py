@@ -42,7 +42,7 @@ def _reply(message: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def nlu_block(latest_message: dict[str, Any]) -> dict[str, Any] | None:
-    """DESIGN's `nlu` object for the customer message Rasa just parsed."""
+    """The chat API's `nlu` object (docs/design.md) for the customer message Rasa just parsed."""
     intent = latest_message.get("intent") or {}
     if not intent.get("name"):
         return None

@@ -1,7 +1,7 @@
 """Support KPIs and the process funnel, computed from the stored conversations, messages, handoffs,
 assignments and ratings (no extra bookkeeping: nothing here writes to the database).
 
-The unit is the **episode** (shown as "conversation" on the dashboard): DESIGN.md says a new customer
+The unit is the **episode** (shown as "conversation" on the dashboard): docs/design.md says a new customer
 message after a closed chat starts a new bot episode, and one conversation id can hold several.
 A conversation's events, in time order, are cut into episodes like this:
 
