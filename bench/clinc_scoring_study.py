@@ -284,7 +284,7 @@ def project_effect(model_archive: Path, weight: float, threshold: float) -> dict
     encode = tf.function(untrained.encode, input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2)
     index = {label: number for number, label in enumerate(meta["labels"])}
     examples = {name: load_data(str(PROJECT_ROOT / path)).intent_examples
-                for name, path in (("train", "data/nlu"), ("heldout", "tests/nlu/heldout.yml"))}
+                for name, path in (("train", "data/nlu"), ("heldout", "eval/intents/heldout.yml"))}
     gold = {name: np.array([index[m.get("intent")] for m in rows]) for name, rows in examples.items()}
     ids = {name: pieces.ids([m.get("text") for m in rows]) for name, rows in examples.items()}
 
@@ -340,7 +340,7 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             f"What averaging with logistic regression on the untrained encoder (weight {project['weight']}) does "
             f"to the bot: its trained classifier on the {project['heldout_messages']} held-out messages "
-            f"(tests/nlu/heldout.yml) is right on {alone['accuracy']} % alone and {averaged['accuracy']} % "
+            f"(eval/intents/heldout.yml) is right on {alone['accuracy']} % alone and {averaged['accuracy']} % "
             f"averaged; above config.yml's fallback threshold {project['fallback']}: {alone['after_fallback']} % "
             f"and {averaged['after_fallback']} %. One message takes {project['fine_tuned_ms']} ms through the "
             f"fine-tuned classifier and {project['untrained_encoder_ms']} ms more through the untrained encoder.",

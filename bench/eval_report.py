@@ -6,8 +6,8 @@
     .venv/bin/python bench/eval_report.py --from-json results/eval/eval.json   # only rewrite report + plots
 
 Parts: `cv` Rasa NLU cross-validation on data/nlu with config.yml; `heldout` intent accuracy on
-tests/nlu/heldout.yml through the running Rasa's /model/parse; `routing` first messages of
-tests/routing/heldout.jsonl through POST /api/chat; `kb` the FAQ engine on the handbook's held-out test
+eval/intents/heldout.yml through the running Rasa's /model/parse; `routing` first messages of
+eval/routing/heldout.jsonl through POST /api/chat; `kb` the FAQ engine on the handbook's held-out test
 paraphrases and the answer_threshold sweep. Writes results/eval/{eval.json,report.md,*.png}.
 """
 
@@ -35,9 +35,9 @@ from helpdesk.config import PROJECT_ROOT
 from nlu_addons import RASA_PYTHON
 
 OUT_DIR = PROJECT_ROOT / "results" / "eval"
-HELDOUT_NLU = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
-ROUTING_CASES = PROJECT_ROOT / "tests" / "routing" / "heldout.jsonl"
-KB_EVAL_DIR = PROJECT_ROOT / "knowledge" / "eval"
+HELDOUT_NLU = PROJECT_ROOT / "eval" / "intents" / "heldout.yml"
+ROUTING_CASES = PROJECT_ROOT / "eval" / "routing" / "heldout.jsonl"
+KB_EVAL_DIR = PROJECT_ROOT / "eval" / "handbook"
 KB_SETTINGS = PROJECT_ROOT / "knowledge" / "kb.yml"
 PARTS = ("cv", "heldout", "routing", "kb")
 FALLBACK = "nlu_fallback"
@@ -513,7 +513,7 @@ def render_markdown(result: dict[str, Any]) -> str:
     if "heldout" in result:
         held = result["heldout"]
         out += [
-            "## Held-out intent accuracy (tests/nlu/heldout.yml)",
+            "## Held-out intent accuracy (eval/intents/heldout.yml)",
             "",
             f"{held['n']} messages written separately from the training data, parsed by the running Rasa. "
             f"Accuracy **{pct(held['accuracy'])}** (the classifier's best intent), macro F1 {held['macro_f1']:.3f}. "
@@ -558,7 +558,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         routing = result["routing"]
         oos = routing["out_of_scope"]
         out += [
-            "## Routing end to end (tests/routing/heldout.jsonl through POST /api/chat)",
+            "## Routing end to end (eval/routing/heldout.jsonl through POST /api/chat)",
             "",
             f"{routing['n']} first messages, each in a new conversation of the running stack (Rasa, action webhook, "
             "helpdesk with a fresh database). The outcome is read from the response: `handoff.reason`, else "
@@ -592,7 +592,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         kb = result["kb"]
         test = kb["test"]
         out += [
-            "## FAQ engine on the handbook's held-out paraphrases (`kb eval`, knowledge/eval/*_test.jsonl)",
+            "## FAQ engine on the handbook's held-out paraphrases (`kb eval`, eval/handbook/*_test.jsonl)",
             "",
             f"{kb['entries']} handbook entries; {test['n_queries']} in-scope and {test['n_oos']} out-of-scope queries.",
             "",
@@ -716,7 +716,7 @@ def rasa_version() -> str | None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     parts = set(args.parts)
-    commit, changed = git_state("config.yml", "data", "knowledge", "actions", "helpdesk", "tests/nlu", "tests/routing")
+    commit, changed = git_state("config.yml", "data", "knowledge", "actions", "helpdesk", "eval")
     result: dict[str, Any] = {
         "machine": machine_info(
             rasa=rasa_version(), sanic=package_version("sanic"), matplotlib=package_version("matplotlib")

@@ -61,7 +61,7 @@ from helpdesk.knowledge.settings import Settings, load_settings  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEMO_HANDBOOK = PROJECT_ROOT / "knowledge" / "faq"
-EVAL_DIR = PROJECT_ROOT / "knowledge" / "eval"
+EVAL_DIR = PROJECT_ROOT / "eval" / "handbook"
 PARTS = ("quality", "latency", "build", "synthetic", "index")
 DEFAULT_FETCH_K = 320  # rows the engine asks the index for per decide(k=10) (KnowledgeBase._dense_top)
 EDIT_TARGET_SECONDS = 5.0
@@ -131,11 +131,11 @@ def code_version() -> dict[str, Any]:
     result: dict[str, Any] = {}
     engine_path = Path(engine.__file__)
     result["engine_sha256"] = hashlib.sha256(engine_path.read_bytes()).hexdigest()[:16]
-    commit, paths = git_state("helpdesk/knowledge", "knowledge")
+    commit, paths = git_state("helpdesk/knowledge", "knowledge", "eval/handbook")
     if commit is None:
         return result
     result["git_commit"] = commit
-    handbook = ("knowledge/faq/", "knowledge/eval/")  # counted, not listed
+    handbook = ("knowledge/faq/", "eval/handbook/")  # counted, not listed
     result["uncommitted_changes"] = [path for path in paths if not path.startswith(handbook)]
     for folder in handbook:
         count = sum(1 for path in paths if path.startswith(folder))
@@ -364,7 +364,7 @@ def part_latency(kb: KnowledgeBase, embedder: TimedEmbedder, n_queries: int, see
     result: dict[str, Any] = {
         "queries": n_queries,
         "distinct_queries": len(set(queries)),
-        "source": "knowledge/eval/*.jsonl (dev + test, in-scope + out-of-scope), cycled and shuffled",
+        "source": "eval/handbook/*.jsonl (dev + test, in-scope + out-of-scope), cycled and shuffled",
         "index_kind": kb.index_kind,
         "vectors": kb.status()["vectors"],
         "embedding_backend": embedder.backend,

@@ -6,11 +6,11 @@ between their members is at least ``threshold``. Average linkage keeps a long ch
 questions from collapsing into one group (single linkage) without splitting a group over one odd
 paraphrase (complete linkage).
 
-The threshold was chosen on tests/fixtures/paraphrases_dev.json (12 topics the handbook does not
+The threshold was chosen on eval/clusters/paraphrases_dev.json (12 topics the handbook does not
 cover, 6 paraphrases each) with ``python -m helpdesk.knowledge.clusters tune`` — the best adjusted
 Rand index on small report-like draws (0.325 on the whole set is within 0.015; 0.35 splits rather than
 merges) — and checked on the held-out
-tests/fixtures/paraphrases_test.json (tests/test_unanswered.py). The table is in
+eval/clusters/paraphrases_test.json (tests/test_unanswered.py). The table is in
 ``DEFAULT_THRESHOLD``'s comment.
 
 This module needs numpy and scipy only; ``tune`` loads the embedding model (the action server
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
-# `tune tests/fixtures/paraphrases_dev.json` (ARI: adjusted Rand index against the 12 topics; groups found):
+# `tune eval/clusters/paraphrases_dev.json` (ARI: adjusted Rand index against the 12 topics; groups found):
 #   threshold  0.300  0.325  0.350  0.375  0.400  0.450  0.500  0.550  0.600
 #   ARI        0.511  0.658  0.643  0.612  0.567  0.520  0.555  0.485  0.399
 #   groups        11     13     14     16     18     24     30     37     44

@@ -15,7 +15,7 @@ entry as a whole: a paraphrase close to none of the questions but to the entry's
 well, and near neighbours (refund-policy / refund-timing) are told apart by their whole content
 rather than by their single closest question. Out-of-scope queries that mirror one question
 ("how do I reset my gmail password") still score high: they remain the limit of the answer
-threshold (knowledge/eval/README.md).
+threshold (eval/handbook/README.md).
 
 Queries are prepared first (see ``query_texts``): chat typos are corrected towards the
 handbook's own words (:class:`Speller`, ``spelling_edits``), a leading greeting and filler
@@ -30,11 +30,11 @@ machine over the dev queries, old and new engine alternating: decide() p50 7.6 �
 13 → 22 ms (the tail is the long messages).
 
 Measured with ``kb eval`` / ``python -m helpdesk.knowledge.evaluate`` on
-knowledge/eval/queries_dev.jsonl + oos_dev.jsonl (125 in-scope, 77 out-of-scope, 75 entries; the
+eval/handbook/queries_dev.jsonl + oos_dev.jsonl (125 in-scope, 77 out-of-scope, 75 entries; the
 test split was not used for any choice). "answered" = the largest share of in-scope queries
 answered directly by any answer_threshold × margin with at most 8% of out-of-scope queries
 answered and at most 5% of in-scope queries answered with the wrong entry (the operating-point
-rule of knowledge/eval/README.md; thresholds in steps of 0.005, margins 0–0.04):
+rule of eval/handbook/README.md; thresholds in steps of 0.005, margins 0–0.04):
 
     change (cumulative)                                   P@1    MRR@10  R@3    answered
     before (w = 0.4, answer_weight 0.85, margin rule)     0.824  0.905   0.976  0.63
@@ -66,7 +66,7 @@ of query words the handbook never uses) as an extra confidence signal, and as de
 confidence best + k·(best − second), a relative margin, and answering regardless of the margin
 above a higher threshold (at most +1–4 dev queries answered, within noise). The decision
 thresholds in knowledge/kb.yml were chosen on the same dev set with the answer_threshold ×
-margin grid of ``python -m helpdesk.knowledge.evaluate``; see knowledge/eval/README.md.
+margin grid of ``python -m helpdesk.knowledge.evaluate``; see eval/handbook/README.md.
 
 Index kind (helpdesk/knowledge/vector_index.py). Below ``settings.approx_index_min_vectors``
 vectors the index is exact (``IndexFlatIP``), from there ``IndexHNSWFlat``, and from

@@ -25,7 +25,7 @@ from helpdesk.reports.periods import DateRange
 from helpdesk.reports.unanswered import coverage, mask, turns_of
 from helpdesk.stack import Stack
 
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+FIXTURES = PROJECT_ROOT / "eval" / "clusters"
 # far-apart topics of the held-out set: no group may hold two of them
 UNRELATED = {"lampshades", "kitchen-renovation", "pensioner-discount", "antique-restoration", "stain-removal"}
 # questions the bot hands off with low_confidence (checked below through /api/chat)

@@ -4,7 +4,7 @@ the study's rows on a small synthetic dataset."""
 from __future__ import annotations
 
 import numpy as np
-from bench_scripts import load_bench_script
+from support.bench import load_bench_script
 
 
 def test_threshold_counts_each_val_and_oos_val_message_once_and_prefers_the_lower() -> None:

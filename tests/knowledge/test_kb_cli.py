@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from kb_fixtures import OUT_OF_SCOPE, PARAPHRASES, PROJECT_ROOT, PYTHON, kb_env, write_handbook
+from support.kb import OUT_OF_SCOPE, PARAPHRASES, PROJECT_ROOT, PYTHON, kb_env, write_handbook
 
 
 def kb(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:

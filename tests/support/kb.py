@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from helpdesk.knowledge.engine import Embedder  # noqa: E402
 from helpdesk.knowledge.settings import Settings  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 # Eight entries of a small shop's help centre: id → file text.

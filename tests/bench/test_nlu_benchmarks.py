@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench_scripts import load_bench_script
+from support.bench import load_bench_script
 
 
 def test_threshold_maximises_per_message_accuracy_and_reports_the_sum_of_rates_point() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from kb_fixtures import (
+from support.kb import (
     HANDBOOK,
     OUT_OF_SCOPE,
     PARAPHRASES,
