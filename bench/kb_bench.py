@@ -53,8 +53,10 @@ import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from helpdesk.knowledge import engine, vector_index  # noqa: E402
-from helpdesk.knowledge.engine import Embedder, KnowledgeBase  # noqa: E402
+from helpdesk.knowledge import vector_index  # noqa: E402
+from helpdesk.knowledge.embedder import Embedder, Progress  # noqa: E402
+from helpdesk.knowledge.engine import KnowledgeBase, RefreshReport  # noqa: E402
+from helpdesk.knowledge.entry_texts import entry_texts  # noqa: E402
 from helpdesk.knowledge.evaluate import evaluate, load_queries  # noqa: E402
 from helpdesk.knowledge.handbook import load_handbook  # noqa: E402
 from helpdesk.knowledge.settings import Settings, load_settings  # noqa: E402
@@ -127,10 +129,10 @@ def machine_line(info: dict[str, Any]) -> str:
 
 
 def code_version() -> dict[str, Any]:
-    """Which engine was measured: the commit and whether engine.py / kb.yml had local edits."""
+    """Which engine was measured: the commit and whether helpdesk/knowledge / kb.yml had local edits."""
     result: dict[str, Any] = {}
-    engine_path = Path(engine.__file__)
-    result["engine_sha256"] = hashlib.sha256(engine_path.read_bytes()).hexdigest()[:16]
+    sources = sorted(Path(vector_index.__file__).parent.glob("*.py"))  # the engine's modules, together
+    result["engine_sha256"] = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:16]
     commit, paths = git_state("helpdesk/knowledge", "knowledge", "eval/handbook")
     if commit is None:
         return result
@@ -176,7 +178,7 @@ class TimedEmbedder(Embedder):
 
     last_seconds = 0.0
 
-    def encode(self, texts: Sequence[str], progress: engine.Progress | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         started = time.perf_counter()
         vectors = super().encode(texts, progress)
         self.last_seconds = time.perf_counter() - started
@@ -194,7 +196,7 @@ def load_model(embedder: Embedder) -> float:
     return round(time.perf_counter() - started, 2)
 
 
-def progress_printer(label: str, every_seconds: float = 10.0) -> engine.Progress:
+def progress_printer(label: str, every_seconds: float = 10.0) -> Progress:
     started = time.perf_counter()
     last = [0.0]
 
@@ -886,7 +888,7 @@ def child_synthetic(args: argparse.Namespace) -> dict[str, Any]:
         # refresh path can be timed at this size when the machine is too busy to embed ~50k texts
         log("synthetic: --prefill-vectors: random unit vectors for the handbook's texts (nothing embedded)")
         texts = sorted(
-            {text for entry in load_handbook(root).entries.values() for text in engine.entry_texts(entry, settings)[0]}
+            {text for entry in load_handbook(root).entries.values() for text in entry_texts(entry, settings)[0]}
         )
         kb._cache.update(zip(texts, unit_rows(np.random.default_rng(args.seed), len(texts), embedder.dim), strict=True))
         kb._dim = embedder.dim
@@ -1036,7 +1038,7 @@ def synthetic_changes(
     return result
 
 
-def _refresh_row(report: engine.RefreshReport, served: bool) -> dict[str, Any]:
+def _refresh_row(report: RefreshReport, served: bool) -> dict[str, Any]:
     return {
         "live_seconds": round(report.live_seconds, 3),
         "seconds": round(report.seconds, 3),
@@ -1150,7 +1152,7 @@ def measure_edit_live(
                 if entry_seconds is None and entry is not None and token in entry.answer:
                     entry_seconds = time.perf_counter() - started
                 if entry_seconds is not None:
-                    passage = next(text for text in engine.entry_texts(entry, settings)[0] if token in text)
+                    passage = next(text for text in entry_texts(entry, settings)[0] if token in text)
                     # served: decide() ranks the new version (the synthetic handbook has near-twins of every
                     # entry, so a twin may rank first for its own passage)
                     ranked = kb.decide(passage, k=10).ranked
@@ -1218,7 +1220,7 @@ def seed_embeddings(settings: Settings, cache: Path | None = None) -> tuple[np.n
     texts = [
         text
         for entry_id in sorted(handbook.entries)
-        for text in engine.entry_texts(handbook.entries[entry_id], settings)[0]
+        for text in entry_texts(handbook.entries[entry_id], settings)[0]
     ]
     queries = sorted(set(eval_query_pool()))
     key = hashlib.sha256(json.dumps([settings.model, texts, queries]).encode()).hexdigest()
@@ -1895,7 +1897,7 @@ def markdown_report(results: dict[str, Any]) -> str:
     lines += [f"Machine: {machine['line']}.", ""]
     version = results.get("code", {})
     lines += [
-        f"Engine: commit {version.get('git_commit', '?')}, engine.py sha256 {version.get('engine_sha256')}"
+        f"Engine: commit {version.get('git_commit', '?')}, engine sha256 {version.get('engine_sha256')}"
         + (f", uncommitted: {', '.join(version['uncommitted_changes'])}" if version.get("uncommitted_changes") else "")
         + f". Run: `{results['command']}`, {results['total_minutes']} min, {results['finished']}.",
         "",

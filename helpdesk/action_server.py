@@ -46,7 +46,7 @@ def from_loopback(request: Request) -> bool:
 
 def cluster_texts(kb: Any, texts: list[str], threshold: float) -> list[dict[str, Any]]:
     """Group `texts` by meaning (helpdesk/knowledge/clusters.py); each group with its closest handbook entry."""
-    from helpdesk.knowledge.engine import clean_query
+    from helpdesk.knowledge.query import clean_query
 
     vectors = kb.embedder.encode_remembered([clean_query(text) or text for text in texts])
     clusters = []

@@ -2,7 +2,7 @@
 
 `export_onnx` runs in `.venv` (torch + the shipped weights) once at install time; `onnx_encoder` (onnxruntime +
 tokenizers, no torch, no Rasa) runs in both virtualenvs: inside the Rasa process for `onnx_featurizer`, and in
-the action server for the FAQ engine's embedder (helpdesk.knowledge.engine.Embedder). `rasa_main` starts
+the action server for the FAQ engine's embedder (helpdesk.knowledge.embedder.Embedder). `rasa_main` starts
 Rasa's command line with the project's runtime fixes.
 """
 

@@ -96,7 +96,8 @@ def _print_problems(problems: list[Problem], stream: Any = sys.stdout) -> None:
 
 
 def _knowledge_base(root: Path, settings: Settings) -> Any:
-    from helpdesk.knowledge.engine import Embedder, KnowledgeBase  # torch only for these commands
+    from helpdesk.knowledge.embedder import Embedder  # torch only for these commands
+    from helpdesk.knowledge.engine import KnowledgeBase
 
     return KnowledgeBase(root, settings, Embedder(settings.model, settings.batch_size))
 

@@ -89,7 +89,8 @@ def load_groups(path: Path) -> list[tuple[str, list[str]]]:
 
 def tune(path: Path, thresholds: Sequence[float]) -> list[tuple[float, float, int]]:
     """(threshold, ARI, groups found) for each threshold, embedding the file's texts like the FAQ search."""
-    from helpdesk.knowledge.engine import Embedder, clean_query
+    from helpdesk.knowledge.embedder import Embedder
+    from helpdesk.knowledge.query import clean_query
     from helpdesk.knowledge.settings import load_settings
 
     groups = load_groups(path)

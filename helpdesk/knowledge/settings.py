@@ -42,7 +42,7 @@ class Settings:
     suggest_threshold: float = 0.45
     max_suggestions: int = 3
     # Score weights of titles/questions and of the answer passages (equal since the centroid
-    # term was added: see the table in engine.py).
+    # term was added: see docs/knowledge-engine-experiments.md).
     question_weight: float = 1.0
     answer_weight: float = 1.0
     # The answer is embedded as passages of at most this many characters, at most this many.

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nlu_addons
-from helpdesk.knowledge.engine import Embedder, ModelUnavailableError, onnx_export_of, resolve_model_path
+from helpdesk.knowledge.embedder import Embedder, ModelUnavailableError, onnx_export_of, resolve_model_path
 
 TEXTS = [
     "what is your refund policy?",

@@ -20,21 +20,14 @@ from support.kb import (
     write_handbook,
 )
 
-from helpdesk.knowledge import engine
-from helpdesk.knowledge.engine import (
-    Candidate,
-    Embedder,
-    KnowledgeBase,
-    Speller,
-    answer_passages,
-    clean_query,
-    decide_from_ranking,
-    entry_texts,
-    markdown_to_text,
-    query_sentences,
-)
+from helpdesk.knowledge import handbook_files
+from helpdesk.knowledge.decision import Candidate, decide_from_ranking
+from helpdesk.knowledge.embedder import Embedder
+from helpdesk.knowledge.engine import KnowledgeBase
+from helpdesk.knowledge.entry_texts import answer_passages, entry_texts, markdown_to_text
 from helpdesk.knowledge.evaluate import evaluate, grid, operating_point, run_queries, sweep
 from helpdesk.knowledge.handbook import ParsedFile, parse_path
+from helpdesk.knowledge.query import Speller, clean_query, query_sentences
 from helpdesk.knowledge.settings import Settings, SettingsError, load_settings
 
 EXPECTED_VECTORS = 26  # 8 titles + 10 questions + 8 one-passage answers
@@ -353,7 +346,7 @@ def test_broken_file_keeps_serving_its_last_good_version(
     path = entry_path(handbook, "delivery-time")
     good = path.read_text(encoding="utf-8")
     path.write_text(good.replace("title: How long does delivery take?", "title: [unclosed"), encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="helpdesk.knowledge.engine"):
+    with caplog.at_level(logging.WARNING, logger="helpdesk.knowledge.handbook_files"):
         report = kb.refresh()
     assert (report.added, report.changed, report.removed) == ([], [], [])
     assert [(p.path, p.line) for p in report.broken] == [(path, 4)]
@@ -592,7 +585,7 @@ def test_a_tick_reads_only_the_files_that_changed(
         read.append(path)
         return parse_path(path)
 
-    monkeypatch.setattr(engine, "parse_path", counting_parse)
+    monkeypatch.setattr(handbook_files, "parse_path", counting_parse)
     assert not kb.refresh().changed_anything and read == []
     path = entry_path(handbook, "store-hours")
     edit(path, "9 am to 7 pm", "8 am to 8 pm")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from helpdesk.knowledge.engine import Embedder  # noqa: E402
+from helpdesk.knowledge.embedder import Embedder  # noqa: E402
 from helpdesk.knowledge.settings import Settings  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,106 @@
+"""Scoring: which entries a query vector may match (the index's best rows, the closest centroids) and each
+candidate's exact score.
+
+    blend = (1 − w) · best + w · second_best    (of weight · cos(query, text); w = second_hit_weight)
+    score = (1 − c) · blend + c · cos(query, centroid)                      (c = centroid_weight)
+
+For a message of several sentences an entry's score is its whole-message score, raised to
+``(1 − s)·whole + s·sentence`` when that is higher (s = sentence_weight). Why these terms and weights:
+docs/knowledge-engine-experiments.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from helpdesk.knowledge.decision import Candidate
+from helpdesk.knowledge.handbook import Entry
+from helpdesk.knowledge.settings import Settings
+from helpdesk.knowledge.snapshot import EntryRows, Snapshot
+
+
+def score_entries(snapshot: Snapshot, vectors: np.ndarray, k: int, settings: Settings) -> dict[str, float]:
+    """Candidate entries from the index (by their best vector), then scored exactly.
+
+    ``vectors`` are the whole message first, then its question sentence(s) if any. An entry's
+    score is its score for the whole message, raised to ``(1 − s)·whole + s·best sentence`` when
+    that is higher (s = sentence_weight): a long message whose question sits in one sentence
+    is not drowned by its context, while a single sentence alone never counts fully.
+    """
+    wanted = max(2 * k, 20)
+    pool = set(dense_top(snapshot, vectors, wanted))
+    centroid_sims = vectors @ snapshot.centroids.T  # (query vectors × entries)
+    if settings.centroid_weight > 0:
+        best_centroid = centroid_sims.max(axis=0)
+        closest = np.arange(len(best_centroid))
+        if len(best_centroid) > wanted:
+            closest = np.argpartition(-best_centroid, wanted - 1)[:wanted]
+        pool.update(snapshot.ids[position] for position in closest)
+    weight = settings.sentence_weight
+    scores = {}
+    for entry_id in pool:
+        position = snapshot.positions[entry_id]
+        entry_scores = entry_score(snapshot.entries[entry_id], vectors, centroid_sims[:, position], settings)
+        score = float(entry_scores[0])
+        if len(entry_scores) > 1:
+            score = max(score, (1 - weight) * score + weight * float(entry_scores[1:].max()))
+        scores[entry_id] = score
+    return scores
+
+
+def entry_score(rows: EntryRows, vectors: np.ndarray, centroid_sims: np.ndarray, settings: Settings) -> np.ndarray:
+    """Per query vector: ``(1 − c)·((1 − w)·best + w·second-best) + c·centroid``.
+
+    best and second-best are of the entry's weighted similarities, centroid is the cosine
+    with the entry's centroid; w = second_hit_weight, c = centroid_weight.
+    """
+    hits = (vectors @ rows.vectors.T) * rows.weights
+    if hits.shape[1] == 1:
+        blend = hits[:, 0].astype(np.float64)
+    else:
+        top_two = np.partition(hits, hits.shape[1] - 2, axis=1)[:, -2:]
+        weight = settings.second_hit_weight
+        blend = (1 - weight) * top_two[:, 1].astype(np.float64) + weight * top_two[:, 0]
+    centroid = settings.centroid_weight
+    return (1 - centroid) * blend + centroid * centroid_sims.astype(np.float64)
+
+
+def dense_top(snapshot: Snapshot, vectors: np.ndarray, k: int) -> dict[str, float]:
+    """Per-entry max over the index hits of every query vector, widening until ``k`` entries per vector.
+
+    Rows no entry owns (HNSW tombstones, or rows added after this snapshot) are skipped; the
+    first fetch is deeper by the share of such rows.
+    """
+    index = snapshot.index
+    if index is None:
+        return {}
+    total = index.ntotal
+    alive = max(snapshot.size / total, 0.05) if total else 1.0
+    fetch = min(total, math.ceil(max(64, k * 16) / alive))
+    row_entry = snapshot.row_entry
+    known = len(row_entry)
+    while True:
+        scores, rows = index.search(vectors, fetch)
+        best: dict[str, float] = {}
+        enough = True
+        for vector_scores, vector_rows in zip(scores, rows, strict=True):
+            found: set[str] = set()
+            for score, row in zip(vector_scores.tolist(), vector_rows.tolist(), strict=True):
+                if row < 0 or row >= known:
+                    continue
+                entry_id = row_entry[row]
+                if entry_id is None:
+                    continue
+                found.add(entry_id)
+                if score > best.get(entry_id, -math.inf):
+                    best[entry_id] = score
+            enough = enough and len(found) >= k
+        if enough or fetch >= total:
+            return best
+        fetch = min(total, fetch * 4)
+
+
+def candidate(entry: Entry, score: float) -> Candidate:
+    return Candidate(id=entry.id, title=entry.title, score=round(score, 6), answer=entry.answer, path=entry.path)
