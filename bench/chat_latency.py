@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 from pathlib import Path
 
 import httpx
-from machine import machine_info, package_version
+from common import machine_info, package_version, summary
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Ports, Stack
@@ -31,14 +30,14 @@ def measure(url: str, n: int, text: str) -> dict:
             response.raise_for_status()
             print(f"\r{i + 1}/{n} {samples[-1]:.1f} ms", end="", flush=True)
     print()
-    ordered = sorted(samples)
+    timings = summary(samples, digits=1)
     return {
         "text": text,
         "n": n,
-        "median_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(ordered[int(0.95 * (n - 1))], 1),
-        "min_ms": round(ordered[0], 1),
-        "max_ms": round(ordered[-1], 1),
+        "median_ms": timings["p50"],
+        "p95_ms": timings["p95"],
+        "min_ms": timings["min"],
+        "max_ms": timings["max"],
         "machine": machine_info(sanic=package_version("sanic"), rasa_sdk=package_version("rasa-sdk")),
     }
 

@@ -44,7 +44,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 
 import nlu_benchmarks  # noqa: E402
-from machine import git_state, machine_info, package_version  # noqa: E402
+from common import git_state, machine_info, package_version  # noqa: E402
 
 SPLITS = ("train", "val", "test", "oos_val", "oos_test")
 SCORED = ("val", "test", "oos_val", "oos_test")

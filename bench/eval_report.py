@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 import yaml
-from machine import git_state, machine_info, package_version
+from common import git_state, machine_head, machine_info, package_version, run_end, table
 
 from helpdesk.config import PROJECT_ROOT
 from nlu_addons import RASA_PYTHON
@@ -429,12 +429,6 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f} %"
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return lines
-
-
 def per_intent_table(part: dict[str, Any]) -> list[str]:
     rows = [
         (intent, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", m["support"])
@@ -453,8 +447,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         f"commit `{result.get('commit') or '?'}`{' with local changes' if result.get('dirty') else ''}. "
         "Every figure is in `eval.json`.",
         "",
-        f"Machine: {machine['cpu_model']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM, {machine['os']}, "
-        f"Python {machine['python']}, Rasa {machine.get('rasa') or '?'}; load average at start "
+        f"Machine: {machine_head(machine)}, Rasa {machine.get('rasa') or '?'}; load average at start "
         f"{machine['load_average_start']}, at end {result.get('load_average_end')}.",
         "",
     ]
@@ -742,9 +735,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "cv" in parts:
         with tempfile.TemporaryDirectory(prefix="eval-cv-") as workdir:
             result["cv"] = run_cv(args.folds, Path(workdir))
-    result["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
-    result["seconds"] = round(time.monotonic() - STARTED, 1)
-    result["finished_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    result.update(run_end(STARTED))
     return result
 
 

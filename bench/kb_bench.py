@@ -32,7 +32,6 @@ import math
 import os
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -42,8 +41,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from machine import git_state, package_version
-from machine import machine_info as describe_machine
+from common import git_state, machine_line, package_version, peak_rss_mb, percentile, rss_mb, summary
+from common import machine_info as describe_machine
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -80,29 +79,6 @@ def log(message: str) -> None:
 # =========================================================================== machine and memory
 
 
-def _proc_status_mb(field: str) -> float | None:
-    """VmRSS / VmHWM of this process in MB, from /proc/self/status."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
-
-
-def rss_mb() -> float:
-    value = _proc_status_mb("VmRSS")
-    return value if value is not None else 0.0
-
-
-def peak_rss_mb() -> float:
-    value = _proc_status_mb("VmHWM")
-    if value is None:  # ru_maxrss is in kB on Linux
-        value = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    return value
-
-
 def machine_info() -> dict[str, Any]:
     info = describe_machine(
         faiss=getattr(faiss, "__version__", package_version("faiss-cpu")),
@@ -110,22 +86,13 @@ def machine_info() -> dict[str, Any]:
         sentence_transformers=package_version("sentence-transformers"),
         numpy=np.__version__,
     )
-    info["line"] = machine_line(info)
+    info["line"] = machine_text(info)
     return info
 
 
-def machine_line(info: dict[str, Any]) -> str:
-    line = (
-        f"{info['cpu_model']}, {info['cores']} cores, {info['ram_gb']} GB RAM, {info['os']}, "
-        f"Python {info['python']}, faiss {info['faiss']}, torch {info['torch']}, "
-        f"sentence-transformers {info['sentence_transformers']}"
-    )
-    load = info.get("load_average_start")
-    if load:
-        line += f"; load average {load[0]} at start"
-        if info.get("load_average_end"):
-            line += f", {info['load_average_end'][0]} at end (shared machine)"
-    return line
+def machine_text(info: dict[str, Any]) -> str:
+    packages = (("faiss", "faiss"), ("torch", "torch"), ("sentence-transformers", "sentence_transformers"))
+    return machine_line(info, packages, end_note=" (shared machine)")
 
 
 def code_version() -> dict[str, Any]:
@@ -150,15 +117,9 @@ def code_version() -> dict[str, Any]:
 
 
 def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
-    values = np.asarray(samples_ms, dtype=np.float64)
-    return {
-        "n": int(values.size),
-        "p50_ms": round(float(np.percentile(values, 50)), 3),
-        "p95_ms": round(float(np.percentile(values, 95)), 3),
-        "p99_ms": round(float(np.percentile(values, 99)), 3),
-        "mean_ms": round(float(values.mean()), 3),
-        "max_ms": round(float(values.max()), 3),
-    }
+    """common.summary in this report's shape: n, p50/p95/p99, mean and max in ms to 3 decimals."""
+    timings = summary(samples_ms, digits=3)
+    return {key + ("" if key == "n" else "_ms"): timings[key] for key in ("n", "p50", "p95", "p99", "mean", "max")}
 
 
 def set_threads(count: int) -> None:
@@ -874,11 +835,11 @@ def child_synthetic(args: argparse.Namespace) -> dict[str, Any]:
         "files": len(files),
         "handbook_mb": round(handbook_bytes / 1e6, 2),
         "generate_seconds": round(generate_seconds, 2),
-        "rss_before_model_mb": rss_mb(),
+        "rss_before_model_mb": round(rss_mb(), 1),
     }
     embedder = new_embedder(settings)
     result["model_load_seconds"] = load_model(embedder)
-    result["rss_after_model_mb"] = rss_mb()
+    result["rss_after_model_mb"] = round(rss_mb(), 1)
     log(f"synthetic: model loaded in {result['model_load_seconds']} s; cold build (real embeddings)")
 
     kb = KnowledgeBase(root, settings, embedder)
@@ -909,8 +870,8 @@ def child_synthetic(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     load_handbook(root)
     result["parse_seconds"] = round(time.perf_counter() - started, 2)
-    result["rss_after_build_mb"] = rss_mb()
-    result["peak_rss_after_build_mb"] = peak_rss_mb()
+    result["rss_after_build_mb"] = round(rss_mb(), 1)
+    result["peak_rss_after_build_mb"] = round(peak_rss_mb(), 1)
     index_files = {path.name: path.stat().st_size for path in settings.index_dir.iterdir()}
     result["index_dir_mb"] = round(sum(index_files.values()) / 1e6, 1)
     log(f"  {report}; peak RSS {result['peak_rss_after_build_mb']} MB")
@@ -1033,8 +994,8 @@ def synthetic_changes(
         "deleted_entry_gone": restarted.entry("zz-added-entry") is None,
     }
     log(f"synthetic: restart after the changes: {result['restart_after_changes']}")
-    result["peak_rss_mb"] = peak_rss_mb()
-    result["rss_end_mb"] = rss_mb()
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    result["rss_end_mb"] = round(rss_mb(), 1)
     return result
 
 
@@ -1111,7 +1072,7 @@ def _single_query_times(index: Any, queries: np.ndarray, k: int, keep: bool = Fa
         _, ids = index.search(queries[position : position + 1], k)
         times.append((time.perf_counter() - started) * 1000)
         found[position] = ids[0]
-    p50 = round(float(np.percentile(times, 50)), 3)
+    p50 = round(percentile(sorted(times), 50), 3)
     if keep:
         return p50, found
     return p50, percentiles(times)
@@ -1362,7 +1323,7 @@ def sweep(
             cpu.append((time.thread_time() - cpu_started) * 1000)
             found[position] = ids[0]
         row = {knob: value, **percentiles(times), "recall_at_10": _recall(found, truth)}
-        row["cpu_p50_ms"] = round(float(np.percentile(cpu, 50)), 3)  # CPU time: what the query needs, load aside
+        row["cpu_p50_ms"] = round(percentile(sorted(cpu), 50), 3)  # CPU time: what the query needs, load aside
         row["p50_ms_fetch_k"] = _single_query_times(index, queries[:200], fetch_k)[0]
         row["meets_targets"] = row["p50_ms"] <= INDEX_P50_TARGET_MS and row["recall_at_10"] >= RECALL_TARGET
         rows.append(row)
@@ -1510,7 +1471,7 @@ def child_index(args: argparse.Namespace) -> dict[str, Any]:
         result["clustered"][str(size)] = measure_size(data, queries, settings, args, budget, NPROBES)
         args.child_out.write_text(json.dumps(result, indent=1, default=str))  # partial results survive a stop
         del data, topic_of
-    result["peak_rss_clustered_mb"] = peak_rss_mb()
+    result["peak_rss_clustered_mb"] = round(peak_rss_mb(), 1)
 
     log(f"index: {total:,} uniform random unit vectors (the worst case)")
     data = unit_rows(rng, total, dim)
@@ -1518,7 +1479,7 @@ def child_index(args: argparse.Namespace) -> dict[str, Any]:
     result["random"] = measure_size(data, queries, settings, args, None, RANDOM_NPROBES)
     result["random"]["queries"] = "stored row + N(0, 0.025²) per dimension, renormalised (cos ≈ 0.9 to its source)"
     result["fetch_k"] = args.fetch_k
-    result["peak_rss_mb"] = peak_rss_mb()
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return result
 
 
@@ -2157,7 +2118,7 @@ def main() -> int:
             extra += ["--hnsw-budget", str(args.hnsw_budget), "--fetch-k", str(_fetch_k(results, args))]
             results["index"] = run_child("index", tmp, extra + ["--seed", str(args.seed)])
     results["machine"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
-    results["machine"]["line"] = machine_line(results["machine"])
+    results["machine"]["line"] = machine_text(results["machine"])
     results["total_minutes"] = round((time.perf_counter() - wall) / 60, 1)
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     run = {key: results[key] for key in ("command", "started", "finished", "total_minutes", "code")}

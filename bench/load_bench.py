@@ -32,8 +32,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from machine import git_state, machine_info, package_version
-from realtime_bench import cpu_seconds, rss_mb, summary
+from common import (
+    git_state,
+    machine_head,
+    machine_info,
+    package_version,
+    run_end,
+    summary,
+    tree_cpu_seconds,
+    tree_rss_mb,
+)
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
@@ -99,44 +107,6 @@ def by_kind_p50(kinds: Sequence[str], samples: Sequence[float]) -> dict[str, flo
 
 def log(message: str) -> None:
     print(f"[{time.monotonic() - STARTED:6.0f} s] {message}", flush=True)
-
-
-# --------------------------------------------------------------------------- processes
-
-
-def process_tree(pid: int) -> list[int]:
-    """`pid` and all its descendants (Rasa or sanic may fork workers)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                children = Path(f"/proc/{current}/task/{task}/children").read_text().split()
-                todo += [int(child) for child in children]
-        except OSError:
-            continue
-    return found
-
-
-def tree_rss_mb(pid: int) -> float:
-    total = 0.0
-    for member in process_tree(pid):
-        try:
-            total += rss_mb(member)
-        except (OSError, RuntimeError):
-            continue
-    return round(total, 1)
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    total = 0.0
-    for member in process_tree(pid):
-        try:
-            total += cpu_seconds(member)
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
 
 
 class MemoryWatch:
@@ -465,10 +435,10 @@ def render_markdown(result: dict[str, Any]) -> str:
     lines = [
         "# Load test: concurrent customers through /api/chat and the widget websocket",
         "",
-        f"Machine: {m['cpu_model']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}, Python {m['python']}, "
-        f"sanic {m.get('sanic')}, httpx {m.get('httpx')}, websockets {m.get('websockets')}; load average at start "
-        f"{m['load_average_start']}, at end {result.get('load_average_end')}. The load generator runs on the same "
-        "cores as the stack (and usually other jobs: see the load columns).",
+        f"Machine: {machine_head(m)}, sanic {m.get('sanic')}, httpx {m.get('httpx')}, "
+        f"websockets {m.get('websockets')}; load average at start {m['load_average_start']}, at end "
+        f"{result.get('load_average_end')}. The load generator runs on the same cores as the stack (and usually "
+        "other jobs: see the load columns).",
         "",
         f"Run {result['finished_at']}, commit `{result.get('commit') or '?'}`"
         f"{' with local changes under helpdesk/' if result.get('dirty') else ''}: `bench/load_bench.py "
@@ -691,9 +661,7 @@ async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
             )
             result["levels"].append(level)
             await asyncio.sleep(args.pause)
-    result["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
-    result["seconds"] = round(time.monotonic() - STARTED, 1)
-    result["finished_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    result.update(run_end(STARTED))
     return result
 
 

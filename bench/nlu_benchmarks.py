@@ -62,7 +62,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 
-from machine import git_state, machine_info, package_version  # noqa: E402
+from common import git_state, machine_head, machine_info, package_version  # noqa: E402
 
 DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "benchmarks"
 DEFAULT_OUT = PROJECT_ROOT / "results" / "nlu_benchmarks"
@@ -470,8 +470,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         "# NLU pipeline on public intent benchmarks",
         "",
-        f"Machine: {machine['cpu_model']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM, {machine['os']}, "
-        f"Python {machine['python']}, rasa {machine.get('rasa')}, onnxruntime {machine.get('onnxruntime')}, "
+        f"Machine: {machine_head(machine)}, rasa {machine.get('rasa')}, onnxruntime {machine.get('onnxruntime')}, "
         f"tensorflow {machine.get('tensorflow')}. The cores are shared with other jobs: see the load averages.",
         "",
         "Produced by `bench/nlu_benchmarks.py` (`make nlu-bench`); protocols in `../shared/benchmarks/README.md`. "

@@ -34,8 +34,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from machine import git_state, package_version
-from machine import machine_info as describe_machine
+from common import (
+    cpu_seconds,
+    fd_limit,
+    git_state,
+    machine_line,
+    open_fds,
+    package_version,
+    rss_mb,
+    self_cpu,
+    summary,
+)
+from common import machine_info as describe_machine
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.orm import Session
 from websockets.asyncio.client import ClientConnection, connect
@@ -69,18 +79,9 @@ def machine_info() -> dict[str, Any]:
     )
 
 
-def machine_line(info: dict[str, Any]) -> str:
-    line = (
-        f"{info['cpu_model']}, {info['cores']} cores, {info['ram_gb']} GB RAM, {info['os']}, "
-        f"Python {info['python']}, sanic {info['sanic']}, websockets {info['websockets']}, "
-        f"SQLAlchemy {info['sqlalchemy']}, SQLite"
-    )
-    load = info.get("load_average_start")
-    if load:
-        line += f"; load average {load[0]} at start"
-        if info.get("load_average_end"):
-            line += f", {info['load_average_end'][0]} at end"
-    return line
+def machine_text(info: dict[str, Any]) -> str:
+    packages = (("sanic", "sanic"), ("websockets", "websockets"), ("SQLAlchemy", "sqlalchemy"))
+    return machine_line(info, packages, after=", SQLite")
 
 
 def code_version() -> dict[str, Any]:
@@ -88,58 +89,7 @@ def code_version() -> dict[str, Any]:
     return {"git_commit": commit, "uncommitted_helpdesk_changes": sorted(changed)} if commit else {}
 
 
-def percentile(ordered: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks; `ordered` sorted ascending, q in [0, 100]."""
-    if not ordered:
-        return float("nan")
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-def summary(samples_ms: list[float]) -> dict[str, Any]:
-    ordered = sorted(samples_ms)
-    if not ordered:
-        return {"n": 0}
-    return {
-        "n": len(ordered),
-        "min": round(ordered[0], 2),
-        "p50": round(percentile(ordered, 50), 2),
-        "p90": round(percentile(ordered, 90), 2),
-        "p95": round(percentile(ordered, 95), 2),
-        "p99": round(percentile(ordered, 99), 2),
-        "max": round(ordered[-1], 2),
-        "mean": round(sum(ordered) / len(ordered), 2),
-    }
-
-
 # ---- the helpdesk process and its database ---------------------------------------------------------------------
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def open_fds(pid: int) -> int:
-    return len(os.listdir(f"/proc/{pid}/fd"))
-
-
-def fd_limit(pid: int) -> int | None:
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
-            if line.startswith("Max open files"):
-                return int(line.split()[3])
-    return None
 
 
 def raise_fd_limit(wanted: int) -> tuple[int, int]:
@@ -422,11 +372,6 @@ def phase_report(
         "client_cpu_seconds": round(client_cpu, 2),
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
-
-
-def self_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 async def run_latency(helpdesk: Helpdesk, population: Population, args: argparse.Namespace) -> dict[str, Any]:
@@ -853,7 +798,7 @@ def main(argv: list[str] | None = None) -> int:
             "target_p99_ms": TARGET_P99_MS,
         },
     }
-    log(f"machine: {machine_line(results['machine'])}")
+    log(f"machine: {machine_text(results['machine'])}")
     workdir = Path(tempfile.mkdtemp(prefix="realtime-bench-"))
     helpdesks: list[Helpdesk] = []
     rate_limit = 10_000_000
@@ -891,7 +836,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     results["machine"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
-    results["machine"]["line"] = machine_line(results["machine"])
+    results["machine"]["line"] = machine_text(results["machine"])
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     results["total_minutes"] = round((time.perf_counter() - STARTED) / 60, 1)
     args.out.mkdir(parents=True, exist_ok=True)
