@@ -18,10 +18,15 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
+from helpdesk.knowledge.decision import Candidate, Decision
 from helpdesk.knowledge.handbook import Problem, find_files, load_handbook
 from helpdesk.knowledge.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # imported when a command needs them: the engine loads numpy, faiss and the embedder
+    from helpdesk.knowledge.engine import KnowledgeBase
+    from helpdesk.knowledge.evaluate import EvalRun
 
 DEFAULT_DIR = Path("knowledge/faq")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -90,12 +95,12 @@ def _progress(done: int, total: int) -> None:
     print(f"embedding {done}/{total} texts", file=sys.stderr, flush=True)
 
 
-def _print_problems(problems: list[Problem], stream: Any = sys.stdout) -> None:
+def _print_problems(problems: list[Problem], stream: TextIO = sys.stdout) -> None:
     for problem in problems:
         print(problem, file=stream)
 
 
-def _knowledge_base(root: Path, settings: Settings) -> Any:
+def _knowledge_base(root: Path, settings: Settings) -> KnowledgeBase:
     from helpdesk.knowledge.embedder import Embedder  # torch only for these commands
     from helpdesk.knowledge.engine import KnowledgeBase
 
@@ -153,7 +158,7 @@ def _search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _decision_json(decision: Any, ranked: list[Any]) -> dict[str, Any]:
+def _decision_json(decision: Decision, ranked: list[Candidate]) -> dict[str, Any]:
     return {
         "query": decision.query,
         "action": decision.action,
@@ -207,7 +212,7 @@ def _eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_summary(run: Any, result: dict[str, Any]) -> None:
+def _print_summary(run: EvalRun, result: dict[str, Any]) -> None:
     print(f"handbook {result['handbook']}: {result['entries']} entries")
     print(
         f"in-scope {result['n_queries']}: P@1 {result['p_at_1']:.3f}  MRR@10 {result['mrr_at_10']:.3f}  "

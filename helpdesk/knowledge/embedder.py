@@ -135,7 +135,7 @@ class Embedder:
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as transformers_logging
 
-                transformers_logging.disable_progress_bar()
+                transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # transformers: untyped
                 if self.threads > 0:
                     import torch
 
@@ -202,7 +202,7 @@ class Embedder:
         """
         self.load()
         if self._vocabulary is None:
-            tokenizer = getattr(self._model, "tokenizer", None)
+            tokenizer: Any = getattr(self._model, "tokenizer", None)  # a tokenizer of either backend, or None
             try:
                 words = {token for token in tokenizer.get_vocab() if token.isalpha()}
             except (AttributeError, TypeError):

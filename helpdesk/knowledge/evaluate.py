@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,10 +85,12 @@ def _parse_line(path: Path, number: int, line: str, labeled: bool) -> LabeledQue
     text = data.get("query")
     if not isinstance(text, str) or not text.strip():
         raise JsonlError(path, number, "'query' must be a non-empty string")
+    if not labeled:
+        return LabeledQuery(text.strip(), None, f"{path}:{number}")
     faq_id = data.get("faq_id")
-    if labeled and (not isinstance(faq_id, str) or not faq_id.strip()):
+    if not isinstance(faq_id, str) or not faq_id.strip():
         raise JsonlError(path, number, "'faq_id' must be a non-empty string")
-    return LabeledQuery(text.strip(), faq_id.strip() if labeled else None, f"{path}:{number}")
+    return LabeledQuery(text.strip(), faq_id.strip(), f"{path}:{number}")
 
 
 def load_queries(path: Path, labeled: bool = True) -> list[LabeledQuery]:
@@ -143,7 +145,7 @@ def _timed(kb: KnowledgeBase, query: LabeledQuery) -> QueryResult:
     return QueryResult(query, decision, (time.perf_counter() - started) * 1000)
 
 
-def _share(results: Sequence[QueryResult], predicate: Any) -> float:
+def _share(results: Sequence[QueryResult], predicate: Callable[[QueryResult], bool]) -> float:
     return round(sum(1 for result in results if predicate(result)) / len(results), 4) if results else 0.0
 
 

@@ -298,7 +298,7 @@ class _FieldChecker:
             seen[key] = (key_node, value_node)
         return seen
 
-    def required_text(self, key: str, table: dict[str, tuple[Node, Node]], data: dict) -> str | None:
+    def required_text(self, key: str, table: dict[str, tuple[Node, Node]], data: dict[str, object]) -> str | None:
         if key not in table:
             self.problems.append(Problem(self.path, 1, f"missing required key '{key}'"))
             return None
@@ -313,7 +313,9 @@ class _FieldChecker:
             return None
         return value.strip()
 
-    def text_list(self, key: str, table: dict[str, tuple[Node, Node]], data: dict) -> list[tuple[str, int]]:
+    def text_list(
+        self, key: str, table: dict[str, tuple[Node, Node]], data: dict[str, object]
+    ) -> list[tuple[str, int]]:
         """The (text, line) items of an optional list of strings."""
         if key not in table:
             return []
@@ -350,7 +352,12 @@ def _parse_text(path: Path, text: str, content_hash: str) -> ParsedFile:
 
 
 def _check_fields(
-    path: Path, front: _FrontMatter, checker: _FieldChecker, node: MappingNode, data: dict, content_hash: str
+    path: Path,
+    front: _FrontMatter,
+    checker: _FieldChecker,
+    node: MappingNode,
+    data: dict[str, object],
+    content_hash: str,
 ) -> ParsedFile:
     table = checker.keys(node)
     entry_id = checker.required_text("id", table, data)

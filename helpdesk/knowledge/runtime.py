@@ -10,15 +10,29 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from helpdesk.knowledge.settings import load_settings, project_root
 
+if TYPE_CHECKING:  # imported lazily below: the engine pulls in numpy, faiss and the embedder
+    from helpdesk.knowledge.engine import KnowledgeBase
+
+
+class LoadReport(TypedDict):
+    """What loading the knowledge base did (in /kb/status)."""
+
+    entries: int
+    vectors: int
+    index: str
+    embedded_texts: int
+    seconds: float
+
+
 _lock = threading.Lock()
-_kb: Any = None  # KnowledgeBase, imported lazily: the engine pulls in numpy, faiss and the embedder
+_kb: KnowledgeBase | None = None
 _error: str | None = None
 _loaded_at: float | None = None
-_build: dict[str, Any] | None = None  # what loading did: entries, vectors, index, texts embedded, seconds
+_build: LoadReport | None = None
 
 
 def handbook_dir() -> Path:
@@ -27,7 +41,7 @@ def handbook_dir() -> Path:
     return Path(configured).resolve() if configured else project_root() / "knowledge" / "faq"
 
 
-def get_knowledge_base() -> Any:
+def get_knowledge_base() -> KnowledgeBase:
     """Load (or build) the index once per process and start watching the handbook."""
     global _kb, _error, _loaded_at, _build
     with _lock:
@@ -59,12 +73,13 @@ def get_knowledge_base() -> Any:
         return kb
 
 
-def loaded_knowledge_base() -> Any:
+def loaded_knowledge_base() -> KnowledgeBase | None:
     """The knowledge base if it has finished loading, else None (never blocks)."""
     return _kb
 
 
-def status() -> dict[str, Any]:
+def status() -> dict[str, object]:
+    """/kb/status: ready or not (with the load error), what loading did and :meth:`KnowledgeBase.status`."""
     kb = _kb
     if kb is None:
         return {"ready": False, "error": _error}

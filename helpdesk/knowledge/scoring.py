@@ -64,7 +64,8 @@ def entry_score(rows: EntryRows, vectors: np.ndarray, centroid_sims: np.ndarray,
         weight = settings.second_hit_weight
         blend = (1 - weight) * top_two[:, 1].astype(np.float64) + weight * top_two[:, 0]
     centroid = settings.centroid_weight
-    return (1 - centroid) * blend + centroid * centroid_sims.astype(np.float64)
+    scores: np.ndarray = (1 - centroid) * blend + centroid * centroid_sims.astype(np.float64)
+    return scores
 
 
 def dense_top(snapshot: Snapshot, vectors: np.ndarray, k: int) -> dict[str, float]:

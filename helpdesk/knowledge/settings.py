@@ -141,12 +141,14 @@ def _convert(name: str, value: object, expected: type, where: str) -> object:
     if expected is bool or isinstance(value, bool):
         raise SettingsError(f"{where}: '{name}' must be a {expected.__name__}, got {value!r}")
     try:
-        if expected is int:
+        if expected is int or expected is float:
+            if not isinstance(value, int | float | str):
+                raise TypeError
+            if expected is float:
+                return float(value)
             if isinstance(value, float) and not value.is_integer():
                 raise ValueError
-            return int(value)  # type: ignore[arg-type]
-        if expected is float:
-            return float(value)  # type: ignore[arg-type]
+            return int(value)
         if expected is str:
             if not isinstance(value, str) or not value:
                 raise ValueError

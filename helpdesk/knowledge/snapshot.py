@@ -31,7 +31,8 @@ class EntryRows:
         return np.arange(self.first_id, self.first_id + len(self.texts), dtype=np.int64)
 
     def weighted(self) -> np.ndarray:
-        return self.vectors * self.weights[:, None]
+        weighted: np.ndarray = self.vectors * self.weights[:, None]
+        return weighted
 
 
 @dataclass(frozen=True)

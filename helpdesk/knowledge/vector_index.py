@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import faiss
 import numpy as np
@@ -97,15 +97,16 @@ class VectorIndex:
 
     def apply_search_settings(self, settings: Settings) -> None:
         if self.kind == "hnsw":
-            faiss.downcast_index(self.index.index).hnsw.efSearch = settings.hnsw_ef_search
+            _hnsw(self.index).efSearch = settings.hnsw_ef_search
         elif self.kind == "ivf":
             self.index.nprobe = settings.ivf_nprobe
 
     def params(self) -> dict[str, Any]:
         """The kind and its parameters, as reported by ``kb build`` and stored in the manifest."""
         if self.kind == "hnsw":
-            hnsw = faiss.downcast_index(self.index.index).hnsw
-            return {"kind": "hnsw", "M": int(hnsw.nb_neighbors(1)), "efSearch": int(hnsw.efSearch)}
+            hnsw = _hnsw(self.index)
+            m = int(hnsw.nb_neighbors(1))  # type: ignore[attr-defined]  # missing from faiss's stubs
+            return {"kind": "hnsw", "M": m, "efSearch": int(hnsw.efSearch)}
         if self.kind == "ivf":
             return {"kind": "ivf", "nlist": int(self.index.nlist), "nprobe": int(self.index.nprobe)}
         return {"kind": "flat"}
@@ -124,7 +125,8 @@ class VectorIndex:
             if total == 0 or k <= 0:
                 empty = np.zeros((len(vectors), 0))
                 return empty.astype(np.float32), empty.astype(np.int64)
-            return self.index.search(vectors, min(k, total))
+            found: tuple[np.ndarray, np.ndarray] = self.index.search(vectors, min(k, total))
+            return found
 
     def add(self, weighted: np.ndarray, ids: np.ndarray) -> None:
         if len(ids) == 0:
@@ -146,6 +148,11 @@ class VectorIndex:
     def serialize(self) -> np.ndarray:
         """The index as bytes (the engine's sync thread is the only writer, so no lock is needed to read)."""
         return faiss.serialize_index(self.index)
+
+
+def _hnsw(index: Any) -> faiss.HNSW:
+    """The HNSW graph inside the engine's IndexIDMap(IndexHNSWFlat)."""
+    return cast(faiss.IndexHNSW, faiss.downcast_index(index.index)).hnsw
 
 
 def needs_rebuild(index: VectorIndex, settings: Settings) -> bool:
