@@ -183,8 +183,9 @@ def child_synthetic(args: argparse.Namespace) -> dict[str, Any]:
         texts = sorted(
             {text for entry in load_handbook(root).entries.values() for text in entry_texts(entry, settings)[0]}
         )
-        kb._cache.update(zip(texts, unit_rows(np.random.default_rng(args.seed), len(texts), embedder.dim), strict=True))
-        kb._dim = embedder.dim
+        rows = unit_rows(np.random.default_rng(args.seed), len(texts), embedder.dim)
+        kb._vectors.vectors.update(zip(texts, rows, strict=True))
+        kb._vectors.dim = embedder.dim
     load_before = os.getloadavg()[0]
     report = kb.build(progress_printer("synthetic"))
     result["build"] = {

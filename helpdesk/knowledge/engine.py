@@ -3,6 +3,7 @@ watch, save), thread-safe and hot-reloadable.
 
 Its parts: :mod:`~helpdesk.knowledge.embedder` (sentence embeddings), :mod:`~helpdesk.knowledge.entry_texts`
 (what an entry is embedded as), :mod:`~helpdesk.knowledge.query` (what a question is embedded as),
+:mod:`~helpdesk.knowledge.vector_cache` (every text's vector, so only new texts are embedded),
 :mod:`~helpdesk.knowledge.snapshot` and :mod:`~helpdesk.knowledge.scoring` (the searchable state and how an entry
 scores), :mod:`~helpdesk.knowledge.vector_index` (the FAISS index), :mod:`~helpdesk.knowledge.decision` (answer,
 suggest or hand off), :mod:`~helpdesk.knowledge.handbook_files` (which files changed) and
@@ -25,7 +26,6 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
@@ -42,6 +42,7 @@ from helpdesk.knowledge.query import Speller, query_texts, word_counts
 from helpdesk.knowledge.scoring import candidate, score_entries
 from helpdesk.knowledge.settings import Settings
 from helpdesk.knowledge.snapshot import EntryRows, Snapshot, entry_centroid
+from helpdesk.knowledge.vector_cache import VectorCache
 from helpdesk.knowledge.vector_index import VectorIndex, build_index, needs_rebuild
 
 logger = logging.getLogger(__name__)
@@ -149,9 +150,7 @@ class KnowledgeBase:
         self._handbook: Handbook | None = None
         self._sync_lock = threading.Lock()
         self._state_lock = threading.Lock()
-        self._cache: dict[str, np.ndarray] = {}
-        self._text_refs: dict[str, int] = {}  # text → live rows embedding it (to drop unused cache entries)
-        self._dim: int | None = None
+        self._vectors = VectorCache(self.embedder, settings)
         self._next_id = 0
         self._generation = 0
         self._dirty = False  # the state differs from what is saved in index_dir
@@ -368,11 +367,11 @@ class KnowledgeBase:
             elif rows.entry is not entry:
                 adopted[entry_id] = dataclasses.replace(rows, entry=entry)  # later syncs compare by identity
         removed = [old[entry_id] for entry_id in old if entry_id not in serving]
-        embedded, embedded_texts = self._embed_missing(fresh.values(), progress)
-        if current is not None and current.centroids.shape[1] not in (0, self._dim):
+        embedded, embedded_texts = self._vectors.embed_missing(fresh.values(), progress)
+        if current is not None and current.centroids.shape[1] not in (0, self._vectors.dim):
             # the embedding size changed: nothing old can stay in the index
             current, old, removed, fresh, adopted = None, {}, [], dict(serving), {}
-            embedded, embedded_texts = self._embed_missing(fresh.values(), progress)
+            embedded, embedded_texts = self._vectors.embed_missing(fresh.values(), progress)
         first_new_id = self._next_id
         changed: dict[str, EntryRows] = {}
         for entry_id, entry in fresh.items():
@@ -391,7 +390,7 @@ class KnowledgeBase:
             # tombstones past their share, or a size for another kind: rebuild while the change serves
             snapshot = self._rebuilt(snapshot)
             self._swap(snapshot)
-        self._prune_cache([text for rows in removed for text in rows.texts])
+        self._vectors.prune([text for rows in removed for text in rows.texts])
         if self._dirty and save_in_background:
             self._request_save()
         elif self._dirty:
@@ -404,35 +403,9 @@ class KnowledgeBase:
             self._base = None
             self._last_sync = time.time()
 
-    def _embed_missing(self, entries: Iterable[Entry], progress: Progress | None) -> tuple[int, int]:
-        """Embed the texts of ``entries`` that the cache lacks; returns (entries, texts) embedded."""
-        entries = list(entries)
-        missing: list[str] = []
-        wanted: set[str] = set()
-        embedded_entries = 0
-        for entry in sorted(entries, key=lambda item: item.id):
-            texts, _ = entry_texts(entry, self.settings)
-            new = [text for text in texts if text not in self._cache and text not in wanted]
-            if any(text not in self._cache for text in texts):
-                embedded_entries += 1
-            missing += new
-            wanted.update(new)
-        if missing:
-            vectors = self.embedder.encode(missing, progress)
-            dim = int(vectors.shape[1])
-            if self._dim is not None and dim != self._dim:
-                logger.warning("embedding size changed from %d to %d: re-embedding everything", self._dim, dim)
-                self._cache, self._text_refs, self._dim = {}, {}, dim
-                return self._embed_missing(entries, progress)
-            self._dim = dim
-            self._cache.update(zip(missing, vectors, strict=True))
-        return embedded_entries, len(missing)
-
     def _entry_rows(self, entry: Entry, texts: list[str], questions: int) -> EntryRows:
         """A new indexed version of ``entry`` with fresh row ids (its vectors come from the cache)."""
-        dim = self._dim or 0
-        vectors = np.stack([self._cache[text] for text in texts]) if texts else np.zeros((0, dim), np.float32)
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        vectors = self._vectors.stack(texts)
         weights = np.asarray(
             [self.settings.question_weight] * questions + [self.settings.answer_weight] * (len(texts) - questions),
             dtype=np.float32,
@@ -463,9 +436,9 @@ class KnowledgeBase:
         entries.update(changed)
         added = [rows for rows in changed.values() if rows.first_id >= first_new_id]
         for rows in removed:
-            self._count_texts(rows.texts, -1)
+            self._vectors.count(rows.texts, -1)
         for rows in added:
-            self._count_texts(rows.texts, +1)
+            self._vectors.count(rows.texts, +1)
         self._dirty = self._dirty or bool(removed or changed)
         index = current.index if current is not None else None
         if index is None:
@@ -495,9 +468,8 @@ class KnowledgeBase:
             entries[entry_id] = dataclasses.replace(rows, first_id=len(row_entry))
             row_entry += [entry_id] * len(rows.texts)
         self._next_id = len(row_entry)
-        dim = self._dim or 0
         ordered = [entries[entry_id] for entry_id in snapshot.ids]
-        weighted = np.concatenate([rows.weighted() for rows in ordered]) if ordered else np.zeros((0, dim), np.float32)
+        weighted = np.concatenate([rows.weighted() for rows in ordered]) if ordered else self._vectors.empty()
         index = build_index(
             np.ascontiguousarray(weighted, dtype=np.float32), np.arange(len(row_entry), dtype=np.int64), self.settings
         )
@@ -512,10 +484,7 @@ class KnowledgeBase:
         self, entries: dict[str, EntryRows], row_entry: list[str | None], index: VectorIndex | None
     ) -> Snapshot:
         ids = tuple(sorted(entries))
-        dim = self._dim or 0
-        centroids = (
-            np.stack([entries[entry_id].centroid for entry_id in ids]) if ids else np.zeros((0, dim), np.float32)
-        )
+        centroids = np.stack([entries[entry_id].centroid for entry_id in ids]) if ids else self._vectors.empty()
         self._generation += 1
         return Snapshot(
             entries=entries,
@@ -537,17 +506,6 @@ class KnowledgeBase:
             return
         counts = word_counts((text for rows in removed for text in rows.texts), dict(words[1]), sign=-1)
         self._words = (snapshot.generation, word_counts((text for rows in added for text in rows.texts), counts))
-
-    def _count_texts(self, texts: Iterable[str], delta: int) -> None:
-        for text in texts:
-            self._text_refs[text] = self._text_refs.get(text, 0) + delta
-
-    def _prune_cache(self, candidates: Iterable[str]) -> None:
-        """Forget the vectors of texts no live row uses any more."""
-        for text in candidates:
-            if self._text_refs.get(text, 0) <= 0:
-                self._text_refs.pop(text, None)
-                self._cache.pop(text, None)
 
     # ------------------------------------------------------------------ watching
 
@@ -633,12 +591,11 @@ class KnowledgeBase:
             return
         if stored is None:
             return
-        self._dim = stored.dim
-        self._cache = stored.cache
+        self._vectors.restore(stored.cache, stored.dim)
         self._files.last_good = stored.last_good
         if stored.rows is None:  # another handbook folder: its vectors are reusable, its rows are not
             return
         for rows in stored.rows.entries.values():
-            self._count_texts(rows.texts, +1)
+            self._vectors.count(rows.texts, +1)
         self._next_id = stored.rows.next_id
         self._base = self._snapshot_of(stored.rows.entries, stored.rows.row_entry, stored.rows.index)
