@@ -265,7 +265,7 @@ def synthetic_search(
         "index_fetch_k": fetch_k,
         "index_fetch_k_source": fetch_source,
     }
-    result["search"]["index_on_real_vectors"] = real_vectorrecall(kb, settings, sample, fetch_k)
+    result["search"]["index_on_real_vectors"] = real_vector_recall(kb, settings, sample, fetch_k)
 
 
 def synthetic_changes(
@@ -345,7 +345,7 @@ def _refresh_row(report: RefreshReport, served: bool) -> dict[str, Any]:
     }
 
 
-def real_vectorrecall(
+def real_vector_recall(
     kb: KnowledgeBase, settings: Settings, sample: list[dict[str, str]], fetch_k: int
 ) -> dict[str, Any] | None:
     """The engine's stored index vs exact search over the same (weighted) vectors, for real queries."""
