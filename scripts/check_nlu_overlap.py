@@ -24,10 +24,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
+from helpdesk.config import PROJECT_ROOT
+from helpdesk.knowledge.handbook import load_handbook
 
-ROOT = Path(__file__).resolve().parent.parent
-ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+import eval_report  # noqa: E402 - bench/ is not a package; its loader reads both forms of Rasa NLU YAML
+
 NOT_WORD = re.compile(r"[^\w\s]")
 NEAR_MIN_WORDS = 4  # "cancel my order" and "cancle my order" are both just the obvious request, not copies
 HELDOUT_GLOBS = ("tests/nlu/*.yml", "tests/routing/*.jsonl", "knowledge/eval/*.jsonl", "eval/**/*.yml",
@@ -35,24 +37,8 @@ HELDOUT_GLOBS = ("tests/nlu/*.yml", "tests/routing/*.jsonl", "knowledge/eval/*.j
 
 
 def normalise(text: str) -> str:
-    plain = ENTITY.sub(r"\1", text).lower()
-    return " ".join(NOT_WORD.sub(" ", plain).split()) or plain.strip()  # "👍" stays itself
-
-
-def nlu_examples(path: Path) -> Iterator[tuple[str, str]]:
-    """(intent, text) of a Rasa YAML NLU file, block form ("- text" lines) or list form ({text: ...})."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    for block in data.get("nlu") or []:
-        if not isinstance(block, dict) or "intent" not in block:
-            continue
-        examples = block.get("examples") or []
-        if isinstance(examples, str):
-            for line in examples.splitlines():
-                if line.strip().startswith("- "):
-                    yield block["intent"], line.strip()[2:]
-        else:
-            for item in examples:
-                yield block["intent"], item["text"] if isinstance(item, dict) else str(item)
+    plain = eval_report.plain_text(text).lower()
+    return " ".join(NOT_WORD.sub(" ", plain).split()) or plain  # "👍" stays itself
 
 
 def jsonl_texts(path: Path) -> Iterator[str]:
@@ -69,14 +55,16 @@ def heldout(root: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for pattern in HELDOUT_GLOBS:
         for path in sorted(root.glob(pattern)):
-            texts = ([t for _, t in nlu_examples(path)] if path.suffix == ".yml" else list(jsonl_texts(path)))
+            if path.suffix == ".yml":
+                texts = [example.text for example in eval_report.load_nlu_examples(path)]
+            else:
+                texts = list(jsonl_texts(path))
             for text in texts:
                 found[normalise(text)].append(str(path.relative_to(root)))
-    for path in sorted((root / "knowledge" / "faq").rglob("*.md")):
-        parts = path.read_text(encoding="utf-8").split("---", 2)
-        meta = yaml.safe_load(parts[1]) if len(parts) == 3 else {}
-        for question in (meta or {}).get("questions") or []:
-            found[normalise(str(question))].append(f"{path.relative_to(root)} questions")
+    handbook = root / "knowledge" / "faq"
+    for entry in load_handbook(handbook).entries.values():
+        for question in entry.questions:
+            found[normalise(question)].append(f"{handbook.relative_to(root)}/{entry.id} questions")
     return found
 
 
@@ -86,15 +74,19 @@ def benchmark_texts(folder: Path) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
-    parser.add_argument("--near", type=float, default=0.0,
-                        help=f"also list near-copies at this difflib ratio (messages of {NEAR_MIN_WORDS}+ words)")
+    parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "data" / "nlu")
+    parser.add_argument(
+        "--near",
+        type=float,
+        default=0.0,
+        help=f"also list near-copies at this difflib ratio (messages of {NEAR_MIN_WORDS}+ words)",
+    )
     parser.add_argument("--benchmarks", type=Path, help="a folder of public JSON Lines sets to compare with too")
     args = parser.parse_args(argv)
 
-    training = [(intent, text, path.name) for path in sorted(args.data.glob("*.yml"))
-                for intent, text in nlu_examples(path)]  # fmt: skip
-    held = heldout(ROOT)
+    training = [(example.intent, example.text, path.name) for path in sorted(args.data.glob("*.yml"))
+                for example in eval_report.load_nlu_examples(path)]  # fmt: skip
+    held = heldout(PROJECT_ROOT)
     problems = 0
 
     copies = [(text, held[normalise(text)]) for _, text, _ in training if normalise(text) in held]
@@ -127,8 +119,11 @@ def main(argv: list[str] | None = None) -> int:
             matcher = difflib.SequenceMatcher(None, b=mine)  # b is the side difflib caches
             for other in held_texts:
                 matcher.set_seq1(other)
-                if matcher.real_quick_ratio() >= args.near and matcher.quick_ratio() >= args.near \
-                        and matcher.ratio() >= args.near:
+                if (
+                    matcher.real_quick_ratio() >= args.near
+                    and matcher.quick_ratio() >= args.near
+                    and matcher.ratio() >= args.near
+                ):
                     print(f"near ({matcher.ratio():.2f}): {text!r} ({name}) ~ {other!r} ({held[other][0]})")
 
     print(f"{len(training)} training examples, {len(held)} held-out texts: {problems} problem(s)")
