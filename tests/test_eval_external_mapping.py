@@ -40,6 +40,8 @@ STYLES = {"terse", "rambling", "typos", "non_native", "request", "synonym", "spe
 HANDOFF_REASONS = {HANDOFF_REQUESTED, HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE}
 # intents reached by a handoff (request_human, complaint) or by no label of their own (faq, out_of_scope)
 NOT_EXPECTED_AS_INTENTS = {"request_human", "complaint", "faq", "out_of_scope"}
+ORDER_NUMBER = re.compile(r"\b1\d{5}\b")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 ENTITY = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
@@ -121,6 +123,12 @@ def test_routing_first_messages_name_real_routes() -> None:
     assert {name for kind, name in expected if kind == "handoff"} == HANDOFF_REASONS
     assert len({name for kind, name in expected if kind == "faq_id"}) >= 60
     assert set(Counter(row["style"] for row in rows)) == STYLES
+    shop = yaml.safe_load((PROJECT_ROOT / "knowledge" / "demo" / "shop.yml").read_text())
+    orders = {order["number"] for order in shop["orders"]}
+    emails = {customer["email"] for customer in shop["customers"]}
+    for row in rows:  # the demo shop's orders and customers, so that the order flows can answer
+        assert set(ORDER_NUMBER.findall(row["text"])) <= orders, row
+        assert set(EMAIL.findall(row["text"])) <= emails, row
 
 
 def test_the_mapping_names_real_routes_and_gives_every_reason() -> None:
@@ -143,7 +151,7 @@ def test_the_mapping_names_real_routes_and_gives_every_reason() -> None:
             assert group["per_intent"] == "all" or group["per_intent"] > 0, where
             placed += group["intents"]
         for intent, reason in benchmark.get("skip", {}).items():
-            assert isinstance(reason, str) and reason.strip(), f"{MAPPING.name}: {name}.{intent} is skipped without a reason"
+            assert isinstance(reason, str) and reason.strip(), f"{name}.{intent}: skipped without a reason"
             placed.append(intent)
         assert all(isinstance(intent, str) for intent in placed), f"{name}: quote keys YAML reads as other types"
         assert not [i for i, n in Counter(placed).items() if n > 1], f"{name}: an intent is placed twice"
@@ -156,11 +164,11 @@ def test_the_mapping_matches_the_benchmark_files() -> None:
         per_intent = Counter(row["intent"] for path in files for row in read_jsonl(path))
         routed = benchmark.get("routes", {})
         groups = benchmark.get("out_of_scope", [])
-        placed = [*routed, *(i for group in groups for i in group["intents"]), *benchmark.get("skip", {})]
-        assert not set(placed) - set(per_intent), f"{name}: not in {benchmark['files']}: {set(placed) - set(per_intent)}"
-        assert not set(per_intent) - set(placed), f"{name}: neither mapped nor skipped: {set(per_intent) - set(placed)}"
+        placed = {*routed, *(i for group in groups for i in group["intents"]), *benchmark.get("skip", {})}
+        assert not placed - set(per_intent), f"{name}: not in {benchmark['files']}: {placed - set(per_intent)}"
+        assert not set(per_intent) - placed, f"{name}: neither mapped nor skipped: {set(per_intent) - placed}"
         for intent, route in routed.items():
-            assert route["rows"] == per_intent[intent], f"{name}.{intent}: {per_intent[intent]} rows, not {route['rows']}"
+            assert route["rows"] == per_intent[intent], (name, intent, per_intent[intent])
         for group in groups:
             take = group["per_intent"]
             rows = sum(n if take == "all" else min(take, n) for i, n in per_intent.items() if i in group["intents"])
@@ -228,7 +236,8 @@ def test_no_message_copies_the_handbook_training_data_or_another_eval_set() -> N
                     for text in (row.get("text"), row.get("text_en")):
                         if text:
                             sources.setdefault(normalise(text), f"benchmark {path.relative_to(BENCHMARKS)}")
-    copies, seen = [], {}
+    copies: list[str] = []
+    seen: dict[str, str] = {}
     for path in OURS:
         for row in read_jsonl(path):
             text = row.get("query") or row["text"]
