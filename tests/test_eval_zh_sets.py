@@ -3,7 +3,8 @@
 Cheap: no stack, no Rasa, no model. Fails when a label names no intent in domain.yml, no handbook entry or no
 handoff reason; when a file has fewer rows than issue 18 asks for; when a message is a duplicate (ignoring
 punctuation, whitespace, width and case) of another Chinese evaluation message, of a training example under
-data/nlu/ or of a handbook title or question; and when an order number is not one of the demo shop's.
+data/nlu/, of a handbook title or question or of a public benchmark row (../shared/benchmarks, e.g. xSID's
+Chinese); and when an order number is not one of the demo shop's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from helpdesk.knowledge.handbook import load_handbook
 
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 import eval_report  # noqa: E402 - bench/ is not a package
+import nlu_benchmarks  # noqa: E402
+
+BENCHMARKS = nlu_benchmarks.DEFAULT_DATA  # read in place; absent in a bare checkout, then not compared
 
 EVAL = PROJECT_ROOT / "eval"
 INTENTS = EVAL / "intents" / "heldout_zh.yml"
@@ -37,7 +41,8 @@ MIN_PER_INTENT = 20
 MIN_ROWS = {QUERIES: 200, OOS: 120, ROUTING: 160, CROSS_LINGUAL: 40}
 LONG_CHARS = 20  # a Chinese message this long (no markup, no whitespace) counts as `long`
 TAGGED_KINDS = {"typo", "two_requests"}
-STYLES = {"colloquial", "formal", "terse", "opener", "long", "typo", "traditional", "mixed"}
+# terse, typos and rambling as in the English styled sets; the rest are Chinese voices
+STYLES = {"colloquial", "formal", "terse", "opener", "rambling", "typos", "traditional", "mixed"}
 OOS_TOPICS = {"near_miss", "weather", "finance", "cooking", "travel", "phone", "banking", "trivia", "chitchat",
               "tasks", "health", "tech", "nonsense"}  # fmt: skip
 HANDOFF_REASONS = {HANDOFF_REQUESTED, HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE}
@@ -112,7 +117,7 @@ def front_matter_strings(value: Any) -> Iterator[str]:
 
 
 def written_elsewhere() -> dict[str, str]:
-    """Normalised text → where: every training example and every handbook title and question (any language)."""
+    """Normalised text → where: training examples, handbook titles and questions (any language), benchmark rows."""
     seen: dict[str, str] = {}
     for path in sorted((PROJECT_ROOT / "data" / "nlu").rglob("*.yml")):
         for example in eval_report.load_nlu_examples(path):
@@ -122,6 +127,11 @@ def written_elsewhere() -> dict[str, str]:
         if len(parts) == 3:
             for text in front_matter_strings(yaml.safe_load(parts[1])):
                 seen.setdefault(normalised(text), f"handbook front matter of {path.relative_to(PROJECT_ROOT)}")
+    for path in sorted(BENCHMARKS.rglob("*.jsonl")) if BENCHMARKS.is_dir() else []:
+        for row in read_jsonl(path):
+            for text in (row.get("text"), row.get("text_en")):
+                if text:
+                    seen.setdefault(normalised(text), f"benchmark row in {path.relative_to(BENCHMARKS)}")
     return seen
 
 
@@ -187,7 +197,7 @@ def test_files_are_big_enough_chinese_and_consistent() -> None:
     styled = [(row["style"], row.get("query") or row.get("text")) for path in MIN_ROWS for row in read_jsonl(path)]
     for style, text in styled:
         assert style != "mixed" or re.search(r"[A-Za-z0-9]", text), (text, "mixed without Latin letters or digits")
-        assert style != "long" or len(re.sub(r"\s", "", text)) >= LONG_CHARS, (text, "long but short")
+        assert style != "rambling" or len(re.sub(r"\s", "", text)) >= LONG_CHARS, (text, "rambling but short")
     for where, text in all_rows():
         assert CJK.search(text), (where, text, "no Chinese character")
         assert set(SIX_DIGITS.findall(text)) <= orders, (where, text, "not an order of knowledge/demo/shop.yml")
