@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 import yaml
 
-from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.knowledge.handbook import load_handbook
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 
 EVAL = PROJECT_ROOT / "eval"
 PARAPHRASES = EVAL / "handbook" / "paraphrases_styles.jsonl"
