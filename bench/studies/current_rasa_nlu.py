@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # Rasa's per-message debug lines would be timed with the parse
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "var" / "nlu-study"
@@ -35,7 +36,14 @@ def rss_mb() -> float:
 
 
 def parse_all() -> dict[str, Any]:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
 
     # every distinct text of sets.json, in the order step 1 ran them through the FAQ engine
     texts = list(json.loads((OUT / "faq_engine.json").read_text(encoding="utf-8"))["decisions"])

@@ -1,6 +1,7 @@
 """NLU design study, step 1 (`.venv`, Python 3.11): the evaluation sets, and today's FAQ engine on every text.
 
     .venv/bin/python bench/studies/sets_and_faq_engine.py          # → var/nlu-study/{sets,faq_engine}.json
+    .venv/bin/python bench/studies/sets_and_faq_engine.py --sets-only
 
 Writes `sets.json`: the training examples (data/nlu), the calibration (dev) rows and every evaluation set with
 the destinations that count as right for each row, built from
@@ -96,6 +97,19 @@ def kb_rows(split: str) -> list[dict[str, Any]]:
     return rows
 
 
+def handbook_entries() -> list[dict[str, Any]]:
+    """Each entry's id, title, questions and answer passages (as the FAQ engine indexes them)."""
+    from helpdesk.knowledge.engine import answer_passages
+    from helpdesk.knowledge.handbook import load_handbook
+    from helpdesk.knowledge.settings import load_settings
+
+    settings = load_settings()
+    handbook = load_handbook(PROJECT_ROOT / "knowledge" / "faq")
+    return [{"id": e.id, "title": e.title, "questions": list(e.questions),
+             "passages": answer_passages(e.answer, settings.answer_chunk_chars, settings.answer_max_chunks)}
+            for e in sorted(handbook.entries.values(), key=lambda e: e.id)]
+
+
 def build_sets() -> dict[str, Any]:
     train = [{"text": e.text, "intent": e.intent} for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
              for e in load_nlu_examples(path)]
@@ -117,7 +131,7 @@ def build_sets() -> dict[str, Any]:
         "study_zh_probe": {"language": "zh", "origin": "study (written for this study, not by the team)",
                            "rows": [{**r, "source": r["accept"][0]} for r in read_jsonl(STUDY_DIR / "zh_probe.jsonl")]},
     }
-    return {"train": train, "heldout_nlu": heldout, "dev_faq": kb_rows("dev"), "xsid": xsid, "eval": evaluation,
+    return {"train": train, "heldout_nlu": heldout, "handbook": handbook_entries(), "dev_faq": kb_rows("dev"), "xsid": xsid, "eval": evaluation,
             "external_map": EXTERNAL_MAP}
 
 
@@ -162,6 +176,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     sets = build_sets()
     (OUT / "sets.json").write_text(json.dumps(sets, ensure_ascii=False), encoding="utf-8")
+    if "--sets-only" in sys.argv:
+        return 0
     texts = all_texts(sets)
     print(f"{len(texts)} distinct texts; running today's FAQ engine on each", flush=True)
     (OUT / "faq_engine.json").write_text(json.dumps(run_faq_engine(texts), ensure_ascii=False), encoding="utf-8")
