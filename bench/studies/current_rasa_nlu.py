@@ -1,8 +1,8 @@
 """NLU design study, step 2 (`.venv-rasa`, Python 3.10): today's Rasa NLU on every text, and out-of-fold
 probabilities of today's fine-tuned classifier on the training data (for calibrating an arbiter on it).
 
-    .venv-rasa/bin/python bench/studies/current_rasa_nlu.py parse   # models/larkspur.tar.gz → var/nlu-study/rasa_parse.json
-    .venv-rasa/bin/python bench/studies/current_rasa_nlu.py folds   # 3-fold fine-tuning → var/nlu-study/finetune_oof.json
+    .venv-rasa/bin/python bench/studies/current_rasa_nlu.py parse   # → var/nlu-study/rasa_parse.json
+    .venv-rasa/bin/python bench/studies/current_rasa_nlu.py folds   # → var/nlu-study/finetune_oof.json
 
 `parse` loads the trained model (config.yml: MiniLM fine-tuned end to end in TensorFlow, FallbackClassifier
 0.45) in this process, parses each text of var/nlu-study/sets.json one at a time (the intent ranking and the
@@ -72,8 +72,14 @@ def parse_all() -> dict[str, Any]:
         return out
 
     parses = asyncio.run(run())
-    return {"model": "models/larkspur.tar.gz", "load_s": round(load_s, 2), "rss_mb_before_load": rss_before,
-            "rss_mb_loaded": rss_loaded, "rss_mb_after_parsing": rss_mb(), "parses": parses}
+    return {
+        "model": "models/larkspur.tar.gz",
+        "load_s": round(load_s, 2),
+        "rss_mb_before_load": rss_before,
+        "rss_mb_loaded": rss_loaded,
+        "rss_mb_after_parsing": rss_mb(),
+        "parses": parses,
+    }
 
 
 def folds(k: int = 3) -> dict[str, Any]:
@@ -85,9 +91,14 @@ def folds(k: int = 3) -> dict[str, Any]:
 
     sets = json.loads((OUT / "sets.json").read_text(encoding="utf-8"))
     train = sets["train"]
-    classifier = next(c for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
-                      if c["name"].endswith("MiniLMIntentClassifier"))
-    settings = TrainSettings(**{key: value for key, value in classifier.items() if key in TrainSettings.__dataclass_fields__})
+    classifier = next(
+        c
+        for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+        if c["name"].endswith("MiniLMIntentClassifier")
+    )
+    settings = TrainSettings(
+        **{key: value for key, value in classifier.items() if key in TrainSettings.__dataclass_fields__}
+    )
     model_dir = configured_model_dir(None)
     shape, weights = read_checkpoint(model_dir)
     pieces = WordPieces.from_file(model_dir / "tokenizer.json", 64)
@@ -100,17 +111,28 @@ def folds(k: int = 3) -> dict[str, Any]:
     for fold in range(k):
         fit = [i for i in range(len(train)) if fold_of[i] != fold]
         held = [i for i in range(len(train)) if fold_of[i] == fold]
-        model = MiniLMClassifier(shape, weights, labels, dropout=settings.dropout,
-                                 train_word_embeddings=settings.train_word_embeddings)
+        model = MiniLMClassifier(
+            shape, weights, labels, dropout=settings.dropout, train_word_embeddings=settings.train_word_embeddings
+        )
         start = time.perf_counter()
-        fine_tune(model, pieces.ids([train[i]["text"] for i in fit]),
-                  np.array([index[train[i]["intent"]] for i in fit], dtype=np.int32), settings)
+        fine_tune(
+            model,
+            pieces.ids([train[i]["text"] for i in fit]),
+            np.array([index[train[i]["intent"]] for i in fit], dtype=np.int32),
+            settings,
+        )
         seconds.append(round(time.perf_counter() - start, 1))
         model_eval = MiniLMClassifier(shape, model.weights(), labels, dropout=0.0)
         probabilities[held] = model_eval.run_batched(model_eval.predict, pieces.ids([train[i]["text"] for i in held]))
         print(f"fold {fold + 1}/{k}: fine-tuned on {len(fit)} in {seconds[-1]} s", flush=True)
-    return {"labels": labels, "settings": classifier, "fold_of": fold_of.tolist(), "train_seconds": seconds,
-            "texts": [row["text"] for row in train], "probabilities": probabilities.round(5).tolist()}
+    return {
+        "labels": labels,
+        "settings": classifier,
+        "fold_of": fold_of.tolist(),
+        "train_seconds": seconds,
+        "texts": [row["text"] for row in train],
+        "probabilities": probabilities.round(5).tolist(),
+    }
 
 
 def main(argv: list[str]) -> int:

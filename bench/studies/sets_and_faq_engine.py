@@ -91,9 +91,13 @@ def team_routing_rows() -> list[dict[str, Any]]:
 
 def kb_rows(split: str) -> list[dict[str, Any]]:
     eval_dir = PROJECT_ROOT / "knowledge" / "eval"
-    rows = [{"text": r["query"], "accept": [f"faq:{r['faq_id']}"], "source": "faq"}
-            for r in read_jsonl(eval_dir / f"queries_{split}.jsonl")]
-    rows += [{"text": r["query"], "accept": ["oos"], "source": "oos"} for r in read_jsonl(eval_dir / f"oos_{split}.jsonl")]
+    rows = [
+        {"text": r["query"], "accept": [f"faq:{r['faq_id']}"], "source": "faq"}
+        for r in read_jsonl(eval_dir / f"queries_{split}.jsonl")
+    ]
+    rows += [
+        {"text": r["query"], "accept": ["oos"], "source": "oos"} for r in read_jsonl(eval_dir / f"oos_{split}.jsonl")
+    ]
     return rows
 
 
@@ -105,34 +109,70 @@ def handbook_entries() -> list[dict[str, Any]]:
 
     settings = load_settings()
     handbook = load_handbook(PROJECT_ROOT / "knowledge" / "faq")
-    return [{"id": e.id, "title": e.title, "questions": list(e.questions),
-             "passages": answer_passages(e.answer, settings.answer_chunk_chars, settings.answer_max_chunks)}
-            for e in sorted(handbook.entries.values(), key=lambda e: e.id)]
+    return [
+        {
+            "id": e.id,
+            "title": e.title,
+            "questions": list(e.questions),
+            "passages": answer_passages(e.answer, settings.answer_chunk_chars, settings.answer_max_chunks),
+        }
+        for e in sorted(handbook.entries.values(), key=lambda e: e.id)
+    ]
 
 
 def build_sets() -> dict[str, Any]:
-    train = [{"text": e.text, "intent": e.intent} for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
-             for e in load_nlu_examples(path)]
-    heldout = [{"text": e.text, "intent": e.intent, "kinds": list(e.kinds)}
-               for e in load_nlu_examples(PROJECT_ROOT / "tests" / "nlu" / "heldout.yml")]
-    xsid = {f"{lang}_{split}": read_jsonl(BENCHMARKS / "xsid" / f"{lang}_{split}.jsonl")
-            for lang in ("en", "zh") for split in ("train", "test")}
+    train = [
+        {"text": e.text, "intent": e.intent}
+        for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
+        for e in load_nlu_examples(path)
+    ]
+    heldout = [
+        {"text": e.text, "intent": e.intent, "kinds": list(e.kinds)}
+        for e in load_nlu_examples(PROJECT_ROOT / "tests" / "nlu" / "heldout.yml")
+    ]
+    xsid = {
+        f"{lang}_{split}": read_jsonl(BENCHMARKS / "xsid" / f"{lang}_{split}.jsonl")
+        for lang in ("en", "zh")
+        for split in ("train", "test")
+    }
     evaluation = {
-        "external_clinc150_en": {"language": "en", "origin": "external",
-                                 "rows": external_rows("clinc150", ["test.jsonl", "oos_test.jsonl"])},
-        "external_banking77_en": {"language": "en", "origin": "external",
-                                  "rows": external_rows("banking77", ["test.jsonl"])},
-        "external_xsid_en": {"language": "en", "origin": "external",
-                             "rows": [{"text": r["text"], "accept": ["oos"], "source": r["intent"]} for r in xsid["en_test"]]},
-        "external_xsid_zh": {"language": "zh", "origin": "external",
-                             "rows": [{"text": r["text"], "accept": ["oos"], "source": r["intent"]} for r in xsid["zh_test"]]},
+        "external_clinc150_en": {
+            "language": "en",
+            "origin": "external",
+            "rows": external_rows("clinc150", ["test.jsonl", "oos_test.jsonl"]),
+        },
+        "external_banking77_en": {
+            "language": "en",
+            "origin": "external",
+            "rows": external_rows("banking77", ["test.jsonl"]),
+        },
+        "external_xsid_en": {
+            "language": "en",
+            "origin": "external",
+            "rows": [{"text": r["text"], "accept": ["oos"], "source": r["intent"]} for r in xsid["en_test"]],
+        },
+        "external_xsid_zh": {
+            "language": "zh",
+            "origin": "external",
+            "rows": [{"text": r["text"], "accept": ["oos"], "source": r["intent"]} for r in xsid["zh_test"]],
+        },
         "team_routing_en": {"language": "en", "origin": "team", "rows": team_routing_rows()},
         "team_faq_test_en": {"language": "en", "origin": "team", "rows": kb_rows("test")},
-        "study_zh_probe": {"language": "zh", "origin": "study (written for this study, not by the team)",
-                           "rows": [{**r, "source": r["accept"][0]} for r in read_jsonl(STUDY_DIR / "zh_probe.jsonl")]},
+        "study_zh_probe": {
+            "language": "zh",
+            "origin": "study (written for this study, not by the team)",
+            "rows": [{**r, "source": r["accept"][0]} for r in read_jsonl(STUDY_DIR / "zh_probe.jsonl")],
+        },
     }
-    return {"train": train, "heldout_nlu": heldout, "handbook": handbook_entries(), "dev_faq": kb_rows("dev"), "xsid": xsid, "eval": evaluation,
-            "external_map": EXTERNAL_MAP}
+    return {
+        "train": train,
+        "heldout_nlu": heldout,
+        "handbook": handbook_entries(),
+        "dev_faq": kb_rows("dev"),
+        "xsid": xsid,
+        "eval": evaluation,
+        "external_map": EXTERNAL_MAP,
+    }
 
 
 def all_texts(sets: dict[str, Any]) -> list[str]:
@@ -149,8 +189,11 @@ def run_faq_engine(texts: list[str]) -> dict[str, Any]:
     from helpdesk.knowledge.vector_index import set_search_threads
 
     settings = load_settings()
-    kb = KnowledgeBase(PROJECT_ROOT / "knowledge" / "faq", settings,
-                       Embedder(settings.model, settings.batch_size, threads=settings.embed_threads))
+    kb = KnowledgeBase(
+        PROJECT_ROOT / "knowledge" / "faq",
+        settings,
+        Embedder(settings.model, settings.batch_size, threads=settings.embed_threads),
+    )
     kb.build()
     set_search_threads(settings.search_threads)
     kb.decide("warm-up question")
@@ -168,8 +211,10 @@ def run_faq_engine(texts: list[str]) -> dict[str, Any]:
         }
         if number % 500 == 0:
             print(f"faq engine: {number}/{len(texts)}", flush=True)
-    return {"settings": {"answer_threshold": settings.answer_threshold, "suggest_threshold": settings.suggest_threshold},
-            "decisions": out}
+    return {
+        "settings": {"answer_threshold": settings.answer_threshold, "suggest_threshold": settings.suggest_threshold},
+        "decisions": out,
+    }
 
 
 def main() -> int:
