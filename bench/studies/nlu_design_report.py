@@ -22,8 +22,8 @@ SET_TITLES = {
     "external_banking77_en": "Banking77 test (8 mapped intents)",
     "external_xsid_en": "xSID en test (all off-topic)",
     "external_xsid_zh": "xSID zh test (all off-topic)",
-    "team_routing_en": "team: tests/routing/heldout.jsonl",
-    "team_faq_test_en": "team: knowledge/eval *_test (handbook + oos)",
+    "team_routing_en": "team: eval/routing/heldout.jsonl",
+    "team_faq_test_en": "team: eval/handbook *_test (handbook + oos)",
     "study_zh_probe": "study's Chinese probe (125)",
 }
 
@@ -90,7 +90,7 @@ def render(result: dict[str, Any]) -> str:
     ]
     lines += routing_tables(result)
     lines += [
-        "Thresholds each arbiter chose on its calibration rows (out-of-fold data/nlu + knowledge/eval/*_dev):",
+        "Thresholds each arbiter chose on its calibration rows (out-of-fold data/nlu + eval/handbook/*_dev):",
         "",
     ]
     lines += table(
@@ -106,7 +106,7 @@ def render(result: dict[str, Any]) -> str:
             for k, v in result["calibration"].items()
         ],
     )
-    lines += ["## Intent accuracy (tests/nlu/heldout.yml, the classifier's best intent, before routing)", ""]
+    lines += ["## Intent accuracy (eval/intents/heldout.yml, the classifier's best intent, before routing)", ""]
     acc = result["heldout_intent_accuracy"]
     lines += table(
         ("classifier", "all (381)", f"typo ({acc['typo subset (n)']})"),
@@ -124,7 +124,7 @@ def render(result: dict[str, Any]) -> str:
     faq = result["faq_p_at_1"]
     cols = ["dev", *[c for c in SET_TITLES if any(c in v for v in faq.values())]]
     lines += table(
-        ("scoring", *[("knowledge/eval dev" if c == "dev" else SET_TITLES[c]) for c in cols]),
+        ("scoring", *[("eval/handbook dev" if c == "dev" else SET_TITLES[c]) for c in cols]),
         [(k, *(f"{v[c]:.3f}" if c in v else "" for c in cols)) for k, v in faq.items()],
     )
     lines += [f"Chosen on dev for the candidates: {result['faq_scoring_chosen_on_dev']}.", ""]

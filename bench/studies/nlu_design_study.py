@@ -8,8 +8,8 @@ Runs in Rasa's Python 3.10 with numpy 1.23.5 plus the two Chinese-capable encode
 Reads var/nlu-study/{sets,faq_engine,rasa_parse,finetune_oof}.json (steps 1 and 2) and caches each encoder's
 embeddings of every text in var/nlu-study/emb-<encoder>.npz. Nothing is trained or tuned on an evaluation row:
 intent heads train on data/nlu; the arbiter and its thresholds are fitted on out-of-fold predictions for
-data/nlu plus knowledge/eval/*_dev.jsonl; every figure reported is on the external sets, the team's
-held-out sets (tests/nlu/heldout.yml, tests/routing/heldout.jsonl, knowledge/eval/*_test.jsonl) or the
+data/nlu plus eval/handbook/*_dev.jsonl; every figure reported is on the external sets, the team's
+held-out sets (eval/intents/heldout.yml, eval/routing/heldout.jsonl, eval/handbook/*_test.jsonl) or the
 study's Chinese probe.
 """
 

