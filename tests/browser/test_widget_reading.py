@@ -81,6 +81,14 @@ def bot_turn(page: Page, action: Callable[[], None]) -> None:
     page.wait_for_timeout(100)  # the reply's start is brought into view right after it is added
 
 
+def with_an_agent(page: Page, agent: Console) -> tuple[str, Console]:
+    """The customer asks for a person and `agent` takes the chat: the conversation's id, and the agent."""
+    bot_turn(page, lambda: send(page, "I'd like to talk to a person please"))
+    conversation_id = page.evaluate("localStorage.getItem('larkspur-chat.conversation')")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    return str(conversation_id), agent
+
+
 def test_the_start_of_each_new_reply_is_in_view_on_desktop_and_phone(sized: Tab, helpdesk_url: str) -> None:
     page = sized.page
     page.goto(helpdesk_url + "/")
@@ -109,10 +117,7 @@ def test_a_pill_leads_to_a_reply_that_came_while_the_customer_read_above(
     open_widget(page)
     for text in ("How do I return an item?", "What is your refund policy?"):
         bot_turn(page, lambda text=text: send(page, text))
-    bot_turn(page, lambda: send(page, "I'd like to talk to a person please"))
-    conversation_id = page.evaluate("localStorage.getItem('larkspur-chat.conversation')")
-    agent = console_for(agent_accounts["ava"])
-    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    conversation_id, agent = with_an_agent(page, console_for(agent_accounts["ava"]))
     expect(page.locator(f"{HOST} .msg.system:not(.notice) .text").last).to_contain_text("has joined the chat")
 
     page.locator(f"{HOST} .log").evaluate("(log) => { log.scrollTop = 0; }")  # the customer reads from the top
@@ -206,10 +211,7 @@ def test_hostile_markdown_from_an_agent_is_inert(
     page = tab.page
     page.goto(helpdesk_url + "/")
     open_widget(page)
-    bot_turn(page, lambda: send(page, "I want to talk to a real person please"))
-    conversation_id = page.evaluate("localStorage.getItem('larkspur-chat.conversation')")
-    agent = console_for(agent_accounts["ava"])
-    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    conversation_id, agent = with_an_agent(page, console_for(agent_accounts["ava"]))
     assert agent.post(f"/conversations/{conversation_id}/messages", {"text": HOSTILE}).status_code == 201
     expect(page.locator(f"{HOST} .msg.agent .text")).to_have_count(1, timeout=15_000)
     assert_inert(page, f"{HOST} .msg.agent .text")

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, say
+from support.rasa import rasa_slots
 
 from helpdesk.conversation.feedback import answer_index
 from helpdesk.stack import Stack
@@ -22,14 +23,8 @@ def feedback(client: httpx.Client, conversation_id: str, message_id: int, body: 
     return client.post(f"/api/chat/{conversation_id}/messages/{message_id}/feedback", json=body)
 
 
-def rasa_slots(stack: Stack, conversation_id: str) -> dict[str, Any]:
-    response = httpx.get(
-        f"http://127.0.0.1:{stack.ports.rasa}/conversations/{conversation_id}/tracker",
-        params={"token": stack.env["RASA_TOKEN"], "include_events": "NONE"},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    return {k: v for k, v in response.json()["slots"].items() if v is not None}
+def bot_slots(stack: Stack, conversation_id: str) -> dict[str, Any]:
+    return rasa_slots(stack.ports.rasa, stack.env["RASA_TOKEN"], conversation_id)
 
 
 def test_replies_come_as_stored_with_their_article_and_feedback(client: httpx.Client, db: sqlite3.Connection) -> None:
@@ -122,7 +117,7 @@ def test_a_chat_reopened_after_an_agent_closed_it_starts_without_old_slots(
 ) -> None:
     first = say(client, "where is my order 100165? my email is marco.rossi@example.org")
     conversation_id = first["conversation_id"]
-    assert rasa_slots(stack, conversation_id).get("order_id") == "100165"
+    assert bot_slots(stack, conversation_id).get("order_id") == "100165"
     assert say(client, "I want to talk to a person", conversation_id)["mode"] == "queued"
     agent = console_for(agent_accounts["ava"])
     assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
@@ -131,7 +126,7 @@ def test_a_chat_reopened_after_an_agent_closed_it_starts_without_old_slots(
     again = say(client, "where is my order?", conversation_id)
     assert again["mode"] == "bot"
     assert "order number" in again["replies"][-1]["text"] and "100165" not in again["replies"][-1]["text"]
-    slots = rasa_slots(stack, conversation_id)
+    slots = bot_slots(stack, conversation_id)
     assert "order_id" not in slots and "email" not in slots, slots
 
 
