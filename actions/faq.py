@@ -79,9 +79,7 @@ class ActionAnswerFaq(Action):
     def name(self) -> str:
         return "action_answer_faq"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         kb = get_knowledge_base()
         picked = chosen_faq_id(tracker)
         if picked is not None:
@@ -90,7 +88,8 @@ class ActionAnswerFaq(Action):
         question = tracker.latest_message.get("text") or ""
         decision = kb.decide(question)
         if decision.action == "answer" and decision.best is not None:
-            self._answer(dispatcher, decision.best.id, decision.best.answer, decision.best.score)
+            best = decision.best
+            self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif (
             decision.action == "suggest"
             and decision.candidates
@@ -121,10 +120,10 @@ class ActionAnswerFaq(Action):
             return
         question = previous_question(tracker)
         score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
-        self._answer(dispatcher, entry.id, entry.answer, score)
+        self._answer(dispatcher, entry.id, entry.title, entry.answer, score)
 
     @staticmethod
-    def _answer(dispatcher: CollectingDispatcher, faq_id: str, answer: str, score: float) -> None:
-        text = markdown_to_text(answer, paragraph_break="\n")
-        dispatcher.utter_message(text=f"{text}\nMore in our help centre: {entry_link(faq_id)}")
-        signal_faq(dispatcher, faq_id, score)
+    def _answer(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
+        # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
+        dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
+        signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)

@@ -2,7 +2,8 @@
 
 The REST channel returns each ``json_message`` as ``{"custom": {...}}``; the helpdesk reads
 ``handoff`` (the conversation moves to the agent queue; the reasons are in helpdesk/vocabulary.py) and
-``faq`` (the entry answered from).
+``faq`` (the entry answered from: its id and score, and for the widget the answer's Markdown and the
+help-centre article's title and URL; it follows the answer's text, which the helpdesk replaces with the Markdown).
 """
 
 from __future__ import annotations
@@ -14,5 +15,16 @@ def signal_handoff(dispatcher: CollectingDispatcher, reason: str) -> None:
     dispatcher.utter_message(json_message={"handoff": {"reason": reason}})
 
 
-def signal_faq(dispatcher: CollectingDispatcher, faq_id: str, score: float) -> None:
-    dispatcher.utter_message(json_message={"faq": {"id": faq_id, "score": round(float(score), 4)}})
+def signal_faq(
+    dispatcher: CollectingDispatcher,
+    faq_id: str,
+    score: float,
+    article: tuple[str, str] | None = None,
+    markdown: str | None = None,
+) -> None:
+    faq: dict[str, str | float] = {"id": faq_id, "score": round(float(score), 4)}
+    if article is not None:
+        faq["title"], faq["url"] = article
+    if markdown is not None:
+        faq["markdown"] = markdown
+    dispatcher.utter_message(json_message={"faq": faq})

@@ -6,7 +6,10 @@
                                           [--max-concurrent N]
     python -m helpdesk users list
     python -m helpdesk users disable NAME | enable NAME | password NAME
+    python -m helpdesk users avatar NAME [URL]  the picture customers see beside the name (no URL: initials)
     python -m helpdesk users demo         create the demo accounts with fresh passwords and print the logins
+    python -m helpdesk feedback export [--from DATE] [--to DATE] [--tz ZONE] [--out FILE]
+                                          customers' 👍/👎 on bot answers as JSON Lines, personal data masked
 
 Passwords never come from the command line: they are read from the environment variable named by
 --password-env (default HELPDESK_PASSWORD), or prompted for.
@@ -17,10 +20,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,12 +33,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from helpdesk.config import Settings
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.db.models import ROLE_AGENT, ROLES
+from helpdesk.errors import DomainError
 from helpdesk.staff.accounts import (
     AccountError,
     add_agent,
     ensure_demo_accounts,
     list_agents,
     set_active,
+    set_avatar,
     set_password,
 )
 
@@ -109,11 +116,29 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
         password = _password(args.password_env)
         agent = _with_session(settings, lambda s: set_password(s, args.username, password))
         print(f"new password set for {agent.username}; their sessions ended")
+    elif args.action == "avatar":
+        agent = _with_session(settings, lambda s: set_avatar(s, args.username, args.url))
+        print(f"{agent.username}'s avatar: {agent.avatar_url or 'initials'}")
     elif args.action == "demo":
         logins = _with_session(settings, lambda s: ensure_demo_accounts(s, settings.demo_password))
         print(f"Agent console: {settings.public_url.rstrip('/')}/agent — demo logins:")
         for demo, password in logins:
             print(f"  {demo.role:<11} {demo.username:<8} password: {password}")
+    return 0
+
+
+def _feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from helpdesk.reports.feedback import DEFAULT_DAYS, feedback_rows
+    from helpdesk.reports.periods import DateRange
+
+    period = DateRange.parse(args.first, args.last, args.tz, default_days=DEFAULT_DAYS)
+    rows = _with_session(settings, lambda s: feedback_rows(s, period))
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if args.out:
+        Path(args.out).write_text(lines, encoding="utf-8")
+        print(f"{len(rows)} verdicts from {period.first} to {period.last} ({period.tz.key}) written to {args.out}")
+    else:
+        sys.stdout.write(lines)
     return 0
 
 
@@ -139,9 +164,20 @@ def parser() -> argparse.ArgumentParser:
     users.add_parser("list", help="list accounts", allow_abbrev=False)
     for action in ("disable", "enable", "password"):
         users.add_parser(action, help=f"{action} an account", allow_abbrev=False).add_argument("username")
+    avatar = users.add_parser("avatar", help="set (or clear) the picture customers see", allow_abbrev=False)
+    avatar.add_argument("username")
+    avatar.add_argument("url", nargs="?", help="https:// address of an image (leave out: initials)")
     users.add_parser(
         "demo", help="create the demo accounts with fresh passwords and print the logins", allow_abbrev=False
     )
+    feedback = commands.add_parser("feedback", help="customers' verdicts on bot answers", allow_abbrev=False)
+    export = feedback.add_subparsers(dest="action", required=True).add_parser(
+        "export", help="as JSON Lines {text, answer_faq_id, intent, verdict, at}, masked", allow_abbrev=False
+    )
+    export.add_argument("--from", dest="first", help="first day (ISO date; default: 30 days before --to)")
+    export.add_argument("--to", dest="last", help="last day (ISO date; default: today)")
+    export.add_argument("--tz", default="UTC", help="the days' time zone (IANA name, default UTC)")
+    export.add_argument("--out", help="write to this file instead of standard output")
     for sub in users.choices.values():
         sub.add_argument(
             "--password-env", default=PASSWORD_ENV, help=f"environment variable with the password ({PASSWORD_ENV})"
@@ -162,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             migrate(settings.database_url)
             print("database schema is up to date")
             return 0
+        if command == "feedback":
+            return _feedback(args, settings)
         return _users(args, settings)
-    except AccountError as exc:
+    except (AccountError, DomainError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -15,6 +15,8 @@ from helpdesk.errors import Unavailable
 log = logging.getLogger(__name__)
 
 INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata"})
+JSON_ACCEPT = {"Accept": "application/json"}
+GREETING = "utter_greet"  # the bot's greeting response: its buttons are the widget's topics
 
 
 class BotUnavailable(Unavailable):
@@ -39,6 +41,15 @@ def _reply(message: dict[str, Any]) -> dict[str, Any] | None:
         if b.get("payload")
     ]
     return {"text": str(text), "buttons": buttons}
+
+
+def _answer(reply: dict[str, Any], faq: dict[str, Any]) -> None:
+    """A handbook answer's signal (actions/signals.py) follows its text: the reply becomes the answer's Markdown
+    (Rasa's channel would split Markdown's paragraphs into separate messages) with the entry it came from."""
+    markdown = faq.get("markdown")
+    if isinstance(markdown, str) and markdown.strip():
+        reply["text"] = markdown.strip()
+    reply["faq"] = {k: faq[k] for k in ("id", "score", "title", "url") if k in faq}
 
 
 def nlu_block(latest_message: dict[str, Any]) -> dict[str, Any] | None:
@@ -72,6 +83,7 @@ class RasaClient:
         self.token = token
         self.actions = actions
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
+        self._greeting: list[dict[str, str]] | None = None
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -102,7 +114,9 @@ class RasaClient:
         for message in messages if isinstance(messages, list) else []:
             custom = message.get("custom") or {}
             if isinstance(custom.get("faq"), dict):
-                turn.faq = custom["faq"]
+                turn.faq = {k: custom["faq"][k] for k in ("id", "score") if k in custom["faq"]}
+                if turn.replies:
+                    _answer(turn.replies[-1], custom["faq"])
             if isinstance(custom.get("handoff"), dict):
                 turn.handoff = custom["handoff"]
             reply = _reply(message)
@@ -113,6 +127,39 @@ class RasaClient:
             reason = "the bot gave no reply" if await self.actions.ready() else "the action server did not answer"
             raise BotUnavailable(reason)
         return turn
+
+    async def restart(self, conversation_id: str) -> None:
+        """Start the bot's side of the conversation afresh (no slots, no form, no pending question): a chat an
+        agent closed that the customer writes in again. Rasa runs its session start on the next message."""
+        url = f"{self.url}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        try:
+            response = await self._http.post(
+                url, params=self._params(include_events="NONE"), json=[{"event": "restart"}]
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise BotUnavailable(f"the Rasa server did not restart the conversation: {exc.__class__.__name__}") from exc
+
+    async def greeting_buttons(self) -> list[dict[str, str]]:
+        """The buttons of the bot's greeting (the topics the widget offers before the first message); read from
+        the loaded model's domain once, then remembered. Empty while Rasa cannot say."""
+        if self._greeting is not None:
+            return self._greeting
+        try:
+            response = await self._http.get(f"{self.url}/domain", params=self._params(), headers=JSON_ACCEPT)
+            response.raise_for_status()
+            variations = (response.json().get("responses") or {}).get(GREETING) or []
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            log.warning("the bot's greeting is unknown for now: %s", exc.__class__.__name__)
+            return []
+        found: list[dict[str, str]] = []
+        for variation in variations if isinstance(variations, list) else []:
+            reply = _reply(variation) if isinstance(variation, dict) else None
+            if reply and reply["buttons"]:
+                found = reply["buttons"]
+                break
+        self._greeting = found
+        return found
 
     async def ready(self) -> bool:
         """Rasa answers and has a model loaded."""

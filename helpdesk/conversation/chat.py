@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
 from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
-from helpdesk.conversation import followups, lifecycle
+from helpdesk.conversation import feedback, followups, lifecycle
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, position_of
-from helpdesk.db.models import Assignment, Conversation, Message, Rating, aware, utcnow
+from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.realtime.events import Events
@@ -90,10 +91,11 @@ def left_text(hours: OpeningStatus, contact: dict[str, str]) -> str:
 class ChatResult:
     conversation_id: str
     mode: str
-    replies: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[dict[str, Any]] = field(default_factory=list)  # the stored bot messages, as the widget shows them
     nlu: dict[str, Any] | None = None
     faq: dict[str, Any] | None = None
     handoff: dict[str, Any] | None = None
+    message: dict[str, Any] | None = None  # the customer's message as stored (its id and time)
 
     def to_json(self) -> dict[str, Any]:
         nlu = None
@@ -106,6 +108,7 @@ class ChatResult:
             "nlu": nlu,
             "faq": self.faq,
             "handoff": self.handoff,
+            "message": self.message,
         }
 
 
@@ -140,21 +143,34 @@ async def _offered_button_title(session: AsyncSession, conversation_id: str, pay
     return None
 
 
-async def _customer_text(session: AsyncSession, conversation_id: str, text: str) -> tuple[str, str]:
+async def _customer_text(
+    session: AsyncSession, conversation_id: str, text: str, topics: Sequence[dict[str, str]] = ()
+) -> tuple[str, str]:
     """(text shown and stored, text sent to the bot).
 
-    A button payload ("/intent{...}") is honoured only when the bot offered it; any other leading
-    slash is dropped so customers cannot inject intents or entities by typing them.
+    A button payload ("/intent{...}") is honoured only when the bot offered it (in its latest message, or among
+    the greeting's `topics`, which the widget offers before the first message); any other leading slash is
+    dropped so customers cannot inject intents or entities by typing them.
     """
     if not text.startswith("/"):
         return text, text
     if text in WIDGET_PAYLOADS:
         return WIDGET_PAYLOADS[text], text
     title = await _offered_button_title(session, conversation_id, text)
+    if title is None:
+        title = next((t["title"] or text for t in topics if t["payload"] == text), None)
     if title is not None:
         return title, text
     plain = text.lstrip("/").strip() or text
     return text, plain
+
+
+async def public_authors(session: AsyncSession, agent_ids: Iterable[int]) -> dict[int, PublicAuthor]:
+    """Agents as customers see them on their messages (name and avatar), by id."""
+    ids = set(agent_ids)
+    if not ids:
+        return {}
+    return {a.id: PublicAuthor.of(a) for a in await session.scalars(select(Agent).where(Agent.id.in_(ids)))}
 
 
 @dataclass
@@ -236,8 +252,8 @@ class ChatService:
             lock_id = conversation_id or new_conversation_id()
             async with self.locks(lock_id):
                 conversation = await self._conversation(session, conversation_id, lock_id)
-                lifecycle.reopen(conversation)
-                shown, to_bot = await _customer_text(session, conversation.id, text)
+                topics = await self.bot.greeting_buttons() if text.startswith("/") else []
+                shown, to_bot = await _customer_text(session, conversation.id, text, topics)
                 customer_message = await self._stored_once(session, conversation.id, client_id)
                 fresh = customer_message is None
                 if customer_message is None:
@@ -250,8 +266,12 @@ class ChatService:
                     )
                     session.add(customer_message)
                 await session.commit()  # stored before it is answered
+                not_reopened = await self._reopen(session, conversation) if conversation.mode == MODE_CLOSED else None
                 if fresh:
                     await self.events.message(conversation, customer_message)
+                if not_reopened is not None:
+                    raise not_reopened
+            stored = customer_message.to_public()
             if conversation.mode in (MODE_QUEUED, MODE_AGENT):
                 if fresh and conversation.mode == MODE_QUEUED:
                     await self.events.queue_changed()  # the consoles' queue shows the latest words
@@ -260,7 +280,7 @@ class ChatService:
                         self.context.fill_turn(conversation.id, customer_message.id, conversation.assigned_agent_id),
                         f"FAQ candidates for message {customer_message.id}",
                     )
-                return ChatResult(conversation.id, conversation.mode)
+                return ChatResult(conversation.id, conversation.mode, message=stored)
 
             try:
                 metadata = {"customer_token": customer_token} if customer_token else None
@@ -271,11 +291,27 @@ class ChatService:
             if turn.handoff is not None and not (hours := self.hours.status()).open:
                 turn.replies.append({"text": away_text(hours), "buttons": []})  # stored with the turn
             async with self.locks(conversation.id):
-                await self._store_turn(session, conversation, customer_message, turn)
+                replies = await self._store_turn(session, conversation, customer_message, turn)
             if turn.handoff is not None:
                 await self.queue.changed()
                 self.background.spawn(self._after_handoff(conversation.id), f"context of {conversation.id}")
-            return ChatResult(conversation.id, conversation.mode, turn.replies, turn.nlu, turn.faq, turn.handoff)
+            shown_replies = [m.to_public() for m in replies]
+            return ChatResult(
+                conversation.id, conversation.mode, shown_replies, turn.nlu, turn.faq, turn.handoff, stored
+            )
+
+    async def _reopen(self, session: AsyncSession, conversation: Conversation) -> BotDown | None:
+        """The customer writes in a chat an agent closed: the bot starts afresh (no slots from before, such as an
+        old order number), then the conversation is the bot's again. If Rasa cannot restart it, the chat stays
+        closed (the message is stored) and the next message tries again: the error to raise is returned."""
+        try:
+            await self.bot.restart(conversation.id)
+        except BotUnavailable as exc:
+            log.error("conversation %s: the bot could not start afresh: %s", conversation.id, exc)
+            return BotDown(conversation.id, str(exc))
+        lifecycle.reopen(conversation)
+        await session.commit()
+        return None
 
     async def _after_handoff(self, conversation_id: str) -> None:
         if await self.context.ensure(conversation_id):
@@ -292,17 +328,20 @@ class ChatService:
 
     async def _store_turn(
         self, session: AsyncSession, conversation: Conversation, customer_message: Message, turn: BotTurn
-    ) -> None:
+    ) -> list[Message]:
         await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
         customer_message.nlu = turn.nlu
         replies = []
+        intent = (turn.nlu or {}).get("intent")
+        asking = feedback.answer_index(turn.replies, turn.handoff is not None, intent)
         for index, reply in enumerate(turn.replies):
             message = Message(
                 conversation_id=conversation.id,
                 sender=SENDER_BOT,
                 text=reply["text"],
                 buttons=reply["buttons"] or None,
-                faq=turn.faq if index == 0 else None,
+                faq=reply.get("faq"),
+                asks_feedback=index == asking,
             )
             session.add(message)
             replies.append(message)
@@ -314,6 +353,7 @@ class ChatService:
             await self.events.message(conversation, message)
         if change is not None:
             await change.announce(self.events)
+        return replies
 
     async def leave_message(self, conversation_id: str, left: LeftMessage) -> tuple[str, list[dict[str, Any]]]:
         """Store a message for the team (out of business hours): the conversation is, or becomes, queued and
@@ -364,7 +404,9 @@ class ChatService:
                 .where(Message.conversation_id == conversation_id, Message.id > after)
                 .order_by(Message.id)
             )
-            return conversation.mode, [m.to_public() for m in rows]
+            messages = list(rows)
+            authors = await public_authors(session, {m.agent_id for m in messages if m.agent_id is not None})
+            return conversation.mode, [m.to_public(authors.get(m.agent_id or 0)) for m in messages]
 
     async def status(self, conversation_id: str) -> ChatStatus:
         async with self.sessions() as session:
@@ -380,7 +422,17 @@ class ChatService:
             status.rating_pending = await resolved_assignment(session, conversation) is not None
             return status
 
-    async def rate(self, conversation_id: str, score: int, comment: str | None) -> Rating:
+    async def feedback(self, conversation_id: str, message_id: int, helpful: bool) -> dict[str, Any]:
+        """The customer's "Did this help?" on a bot answer in their conversation: stored with the message, once."""
+        async with self.sessions() as session:
+            if await session.get(Conversation, conversation_id) is None:
+                raise ConversationNotFound()
+            message = await feedback.record(session, conversation_id, message_id, helpful)
+            await session.commit()
+            return message.to_public()
+
+    async def rate(self, conversation_id: str, score: int, comment: str | None) -> tuple[Rating, bool]:
+        """The rating, and whether it opened a follow-up (a low one does: the customer is told so)."""
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
@@ -400,4 +452,4 @@ class ChatService:
             await session.commit()
         await self.events.rating(conversation_id, pending=False)
         await followups.announce(self.events.hub, follow_up)
-        return rating
+        return rating, follow_up is not None

@@ -308,7 +308,7 @@ class Desk:
             session.add(message)
             conversation.updated_at = utcnow()
             await session.commit()
-            await self.events.message(conversation, message, agent.display_name)
+            await self.events.message(conversation, message, agent.display_name, agent.avatar_url)
             await self.events.agent_typing(conversation_id, agent.display_name, False)
             return message.to_agent(agent.display_name)
 
@@ -359,7 +359,8 @@ class Desk:
                     "id": entry["id"],
                     "title": entry["title"],
                     "score": candidate.get("score"),
-                    "text": f"{entry['answer'].strip()}\n\nMore: {link}",
+                    # a titled link: the widget shows "Read more: <title>", never the raw URL
+                    "text": f"{entry['answer'].strip()}\n\n[Read more: {entry['title']}]({link})",
                 }
             )
         decision = found["decision"]

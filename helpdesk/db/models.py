@@ -5,10 +5,11 @@ The schema is owned by the Alembic migrations in helpdesk/db/migrations: change 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from helpdesk.vocabulary import MODE_BOT
@@ -92,18 +93,30 @@ class Message(Base):
     faq_candidates: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)  # who wrote it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # bot answers: the widget asks "Did this help?" (helpdesk/conversation/feedback.py), once per answer
+    asks_feedback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    helpful: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
-    def to_public(self) -> dict[str, Any]:
-        """The message as the customer's widget sees it (no NLU internals)."""
-        return {
+    def to_public(self, author: PublicAuthor | None = None) -> dict[str, Any]:
+        """The message as the customer's widget sees it (no NLU internals): an agent's message with its
+        `author` (name and avatar), a handbook answer with its article, a bot answer with its feedback."""
+        public: dict[str, Any] = {
             "id": self.id,
             "sender": self.sender,
             "text": self.text,
             "buttons": self.buttons or [],
             "created_at": aware(self.created_at).isoformat(),
+            "feedback": {"helpful": self.helpful} if self.asks_feedback else None,
         }
+        if author is not None:
+            public["agent"] = author.to_json()
+        article = article_of(self.faq)
+        if article is not None:
+            public["article"] = article
+        return public
 
     def to_agent(self, author: str | None = None) -> dict[str, Any]:
         """The message with what the bot understood (customer turns) and who wrote it (agent messages)."""
@@ -116,6 +129,28 @@ class Message(Base):
             "agent_id": self.agent_id,
             "author": author,
         }
+
+
+@dataclass(frozen=True)
+class PublicAuthor:
+    """Who wrote an agent's message, as the customer sees them."""
+
+    name: str
+    avatar_url: str | None = None
+
+    @classmethod
+    def of(cls, agent: Agent) -> PublicAuthor:
+        return cls(agent.display_name, agent.avatar_url)
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"name": self.name, "avatar_url": self.avatar_url}
+
+
+def article_of(faq: dict[str, Any] | None) -> dict[str, str] | None:
+    """The help-centre article a handbook answer came from ({"id", "title", "url"}), if the answer said."""
+    if not faq or not all(isinstance(faq.get(k), str) and faq.get(k) for k in ("id", "title", "url")):
+        return None
+    return {"id": faq["id"], "title": faq["title"], "url": faq["url"]}
 
 
 class Handoff(Base):
@@ -141,6 +176,7 @@ class Agent(Base):
     team: Mapped[str | None] = mapped_column(String(64), nullable=True)
     max_concurrent: Mapped[int] = mapped_column(Integer, default=3)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    avatar_url: Mapped[str | None] = mapped_column(String(500), nullable=True)  # shown to customers beside the name
 
     @property
     def can_supervise(self) -> bool:

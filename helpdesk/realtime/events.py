@@ -3,7 +3,7 @@ delivery: `helpdesk.realtime.hub`)."""
 
 from __future__ import annotations
 
-from helpdesk.db.models import Conversation, Message
+from helpdesk.db.models import Conversation, Message, PublicAuthor
 from helpdesk.realtime.hub import CONSOLE, Event, Hub, conversation_channel
 
 
@@ -13,11 +13,14 @@ class Events:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    async def message(self, conversation: Conversation, message: Message, author: str | None = None) -> None:
-        """A message was stored: the customer's widget gets it as the customer sees it, the consoles with what the
-        bot understood and its `author` (an agent's display name)."""
+    async def message(
+        self, conversation: Conversation, message: Message, author: str | None = None, avatar_url: str | None = None
+    ) -> None:
+        """A message was stored: the customer's widget gets it as the customer sees it (an agent's with their
+        name and avatar), the consoles with what the bot understood and its `author` (an agent's display name)."""
+        public_author = PublicAuthor(author, avatar_url) if author is not None else None
         await self.hub.publish(
-            conversation_channel(conversation.id), {"type": "message", "message": message.to_public()}
+            conversation_channel(conversation.id), {"type": "message", "message": message.to_public(public_author)}
         )
         await self.hub.publish(
             CONSOLE,

@@ -10,9 +10,11 @@ Everything is read from the stored conversations (no extra bookkeeping):
   conversation was handed off for that reason at that turn; ``other`` for the routine intents (orders,
   greetings, ...). The first four are the **FAQ path**.
 - A question is **unanswered** when its outcome is ``low_confidence`` or ``failed_turns``; when the customer
-  turned the suggestions down ("None of these: talk to a person" came next); or when, on the FAQ path and not
-  answered, its stored FAQ candidates (``messages.faq_candidates``, gathered at handoff) scored under the
-  suggest threshold (decision ``handoff``).
+  turned the suggestions down ("None of these: talk to a person" came next); when the customer said the bot's
+  answer did not help (👎 in the widget, ``messages.helpful`` false: helpdesk/conversation/feedback.py), whatever
+  the answer was, a handbook entry or a flow the bot started; or when, on the FAQ path and not answered, its
+  stored FAQ candidates (``messages.faq_candidates``, gathered at handoff) scored under the suggest threshold
+  (decision ``handoff``). The answers marked 👎 are listed with their group.
 - **Coverage** of a day: the share of that day's FAQ-path questions that were answered.
 
 Unanswered questions are grouped by meaning in the action server (POST /kb/cluster: the embedding model
@@ -47,6 +49,8 @@ ANSWERED, SUGGESTED, OTHER = "answered", "suggested", "other"
 UNANSWERED_HANDOFFS = (HANDOFF_LOW_CONFIDENCE, HANDOFF_FAILED_TURNS)
 FAQ_PATH = (ANSWERED, SUGGESTED, *UNANSWERED_HANDOFFS)
 REJECTED = "suggestions_rejected"
+NOT_HELPFUL = "not_helpful"  # the customer's 👎 on the bot's answer
+ANSWER_EXCERPT = 160
 EXAMPLES = 5
 DEFAULT_DAYS = 30
 REPLY_WINDOW = timedelta(hours=1)  # a turn's replies and handoff are stored within this of the question
@@ -71,6 +75,25 @@ def mask(text: str) -> str:
 # ---- turns and their outcomes -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A bot answer as the report shows it: the handbook entry it came from, or the start of its text (masked)."""
+
+    faq_id: str | None
+    text: str
+
+    @classmethod
+    def of(cls, message: Message) -> Answer:
+        faq_id = message.faq.get("id") if isinstance(message.faq, dict) else None
+        text = mask(message.text)
+        if len(text) > ANSWER_EXCERPT:
+            text = text[: ANSWER_EXCERPT - 1].rstrip() + "…"
+        return cls(str(faq_id) if faq_id else None, text)
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"faq_id": self.faq_id, "text": self.text}
+
+
 @dataclass
 class Turn:
     message_id: int
@@ -80,6 +103,7 @@ class Turn:
     faq_decision: str | None
     outcome: str = OTHER
     rejected: bool = False  # the customer answered the suggestions with "talk to a person"
+    not_helpful: Answer | None = None  # the answer the customer marked 👎
 
     @property
     def on_faq_path(self) -> bool:
@@ -87,7 +111,7 @@ class Turn:
 
     @property
     def unanswered(self) -> bool:
-        if self.outcome in UNANSWERED_HANDOFFS or self.rejected:
+        if self.outcome in UNANSWERED_HANDOFFS or self.rejected or self.not_helpful is not None:
             return True
         return self.outcome == SUGGESTED and self.faq_decision == "handoff"
 
@@ -126,6 +150,8 @@ def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[T
                 current.outcome = ANSWERED
             elif _offers_entries(message) and current.outcome == OTHER:
                 current.outcome = SUGGESTED
+            if message.helpful is False:
+                current.not_helpful = Answer.of(message)
     for handoff in handoffs:
         if handoff.reason not in UNANSWERED_HANDOFFS:
             continue
@@ -212,6 +238,7 @@ class Question:
     text: str
     count: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+    not_helpful: Counter[Answer] = field(default_factory=Counter)  # the answers marked 👎
 
 
 def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
@@ -224,7 +251,11 @@ def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
         key = normalize_question(text) or text
         question = found.setdefault(key, Question(text))
         question.count += 1
-        question.reasons[REJECTED if turn.rejected else turn.outcome] += 1
+        if turn.not_helpful is not None:
+            question.reasons[NOT_HELPFUL] += 1
+            question.not_helpful[turn.not_helpful] += 1
+        else:
+            question.reasons[REJECTED if turn.rejected else turn.outcome] += 1
     return sorted(found.values(), key=lambda q: (-q.count, q.text))
 
 
@@ -244,14 +275,17 @@ async def build_report(session: AsyncSession, actions: ActionServerClient, perio
         if not members:
             continue
         reasons: Counter[str] = Counter()
+        not_helpful: Counter[Answer] = Counter()
         for member in members:
             reasons.update(member.reasons)
+            not_helpful.update(member.not_helpful)
         clusters.append(
             {
                 "count": sum(m.count for m in members),
                 "distinct": len(members),
                 "examples": [m.text for m in members[:EXAMPLES]],
                 "reasons": dict(reasons),
+                "not_helpful": [{**answer.to_json(), "count": n} for answer, n in not_helpful.most_common(EXAMPLES)],
                 "closest": group.get("closest"),
             }
         )

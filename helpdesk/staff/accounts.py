@@ -6,6 +6,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -125,6 +126,28 @@ async def set_password(session: AsyncSession, username: str, password: str) -> A
     agent = await _existing(session, username)
     agent.password_hash = hash_password(password)
     await session.execute(delete(AgentSession).where(AgentSession.agent_id == agent.id))
+    await session.commit()
+    return agent
+
+
+MAX_AVATAR_URL = 500
+
+
+def check_avatar_url(url: str) -> str:
+    """An avatar is an https (or http) image address the customer's browser loads: nothing else is shown."""
+    url = url.strip()
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("https", "http") or not parsed.netloc or any(c.isspace() for c in url):
+        raise AccountError("an avatar is an https:// (or http://) address of an image")
+    if len(url) > MAX_AVATAR_URL:
+        raise AccountError(f"the avatar address is too long: the limit is {MAX_AVATAR_URL} characters")
+    return url
+
+
+async def set_avatar(session: AsyncSession, username: str, url: str | None) -> Agent:
+    """The picture customers see beside the agent's name (None: their initials)."""
+    agent = await _existing(session, username)
+    agent.avatar_url = check_avatar_url(url) if url else None
     await session.commit()
     return agent
 

@@ -2,9 +2,10 @@
 cross-origin, without cookies: the unguessable conversation id is the customer's key).
 
     POST /api/chat                                {"conversation_id", "text", ...} → the bot's replies
-    GET  /api/chat/status                         business hours, before any conversation
+    GET  /api/chat/status                         business hours and the greeting's topics, before any conversation
     GET  /api/chat/<id>/messages?after=<id>       the transcript (and queue place, rating, hours)
-    POST /api/chat/<id>/rating                    {"score": 1-5, "comment"?}
+    POST /api/chat/<id>/messages/<mid>/feedback   {"helpful": true|false} on a bot answer, once
+    POST /api/chat/<id>/rating                    {"score": 1-5, "comment"?} → {"follow_up": bool}
     POST /api/chat/<id>/offline-message           {"text", "name"?, "email"?} out of business hours
     WS   /api/chat/<id>/ws?after=<id>             live (helpdesk/web/sockets.py)
 """
@@ -35,6 +36,7 @@ PREFLIGHTS = {
     "chat": "",
     "messages": "/<conversation_id:str>/messages",
     "rating": "/<conversation_id:str>/rating",
+    "feedback": "/<conversation_id:str>/messages/<message_id:int>/feedback",
     "offline_message": "/<conversation_id:str>/offline-message",
 }
 MAX_COMMENT_CHARS = 1000
@@ -93,6 +95,14 @@ def parse_rating(request: Request) -> tuple[int, str | None]:
     if comment is not None and len(comment) > MAX_COMMENT_CHARS:
         raise Invalid(f"comment is too long: the limit is {MAX_COMMENT_CHARS} characters")
     return score, comment
+
+
+def parse_feedback(request: Request) -> bool:
+    """Validate a POST /api/chat/<id>/messages/<message id>/feedback body: {"helpful": true | false}."""
+    helpful = json_body(request, '{"helpful": true}').get("helpful")
+    if not isinstance(helpful, bool):
+        raise Invalid("helpful must be true (the answer helped) or false (it did not)")
+    return helpful
 
 
 def parse_left_message(request: Request, max_chars: int) -> LeftMessage:
@@ -160,9 +170,12 @@ def widget_blueprint(settings: Settings) -> Blueprint:
 
     @bp.get("/status")
     async def status(request: Request) -> HTTPResponse:
-        """What the widget shows before any conversation: whether the team is in, and when it is back."""
-        await check_limits(request, None, services(request).limits.reads)
-        return json_response({"business_hours": services(request).hours.status().to_json()})
+        """What the widget shows before any conversation: whether the team is in, when it is back, and the topics
+        of the bot's greeting (buttons the customer may press first)."""
+        running = services(request)
+        await check_limits(request, None, running.limits.reads)
+        topics = await running.chat.bot.greeting_buttons()
+        return json_response({"business_hours": running.hours.status().to_json(), "topics": topics})
 
     @bp.get("/<conversation_id:str>/messages")
     async def messages(request: Request, conversation_id: str) -> HTTPResponse:
@@ -180,8 +193,18 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     async def rating(request: Request, conversation_id: str) -> HTTPResponse:
         await check_limits(request, conversation_id)
         score, comment = parse_rating(request)
-        stored = await services(request).chat.rate(conversation_id, score, comment)
-        return json_response({"conversation_id": conversation_id, "score": stored.score}, status=201)
+        stored, follow_up = await services(request).chat.rate(conversation_id, score, comment)
+        return json_response(
+            {"conversation_id": conversation_id, "score": stored.score, "follow_up": follow_up}, status=201
+        )
+
+    @bp.post("/<conversation_id:str>/messages/<message_id:int>/feedback")
+    async def answer_feedback(request: Request, conversation_id: str, message_id: int) -> HTTPResponse:
+        """Did the bot's answer help? Only that conversation's customer knows its id; 409 on a second vote."""
+        await check_limits(request, conversation_id)
+        helpful = parse_feedback(request)
+        message = await services(request).chat.feedback(conversation_id, message_id, helpful)
+        return json_response({"conversation_id": conversation_id, "message": message}, status=201)
 
     @bp.post("/<conversation_id:str>/offline-message")
     async def offline_message(request: Request, conversation_id: str) -> HTTPResponse:
@@ -194,5 +217,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     return bp
 
 
-async def _preflight(request: Request, conversation_id: str | None = None) -> HTTPResponse:
+async def _preflight(
+    request: Request, conversation_id: str | None = None, message_id: int | None = None
+) -> HTTPResponse:
     return HTTPResponse(status=204, headers=PREFLIGHT_HEADERS)

@@ -304,6 +304,7 @@ def test_handoff_polls_for_agent_messages_without_duplicates(tab: Tab, helpdesk_
         "text": "Hi, I'm Sam.\nSee https://example.com/returns. Not a link: javascript:alert(1)",
         "buttons": [],
         "created_at": "2025-01-01T10:00:05+00:00",
+        "agent": {"name": "Sam Okafor", "avatar_url": None},
     }
 
     def api(route: Route) -> None:
@@ -329,8 +330,9 @@ def test_handoff_polls_for_agent_messages_without_duplicates(tab: Tab, helpdesk_
 
     agent = page.locator(f"{HOST} .msg.agent")
     expect(agent).to_have_count(1, timeout=15_000)
-    expect(agent.locator(".lbl")).to_have_text("Agent")
-    assert agent.locator(".text").text_content() == agent_message["text"]
+    expect(agent.locator(".lbl .who")).to_have_text("Sam Okafor")  # the agent's name, not "Agent"
+    expect(agent.locator(".lbl .av")).to_have_text("SO")
+    assert agent.locator(".text").inner_text() == agent_message["text"]
     links = agent.locator("a")
     expect(links).to_have_count(1)
     assert links.get_attribute("href") == "https://example.com/returns"

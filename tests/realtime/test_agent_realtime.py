@@ -60,7 +60,11 @@ def test_widget_socket_replays_what_was_missed_then_streams_live(
 
         reply = ava.post(f"/conversations/{conversation}/messages", {"text": "Hello from Ava"}).json()
         live = receive_until(ws, lambda e: e["type"] == "message" and e["message"]["sender"] == "agent")[-1]
-        assert live["message"] == {k: reply[k] for k in ("id", "sender", "text", "buttons", "created_at")}
+        assert live["message"] == {
+            **{k: reply[k] for k in ("id", "sender", "text", "buttons", "created_at")},
+            "feedback": None,  # asked on bot answers only
+            "agent": {"name": "Ava Tester", "avatar_url": None},  # who the customer is talking to
+        }
         last_seen = live["message"]["id"]
 
     # while the widget is away the agent writes twice; on reconnect it gets exactly those, in order

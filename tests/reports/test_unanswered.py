@@ -22,7 +22,7 @@ from helpdesk.db.models import Handoff, Message
 from helpdesk.knowledge.clusters import adjusted_rand_index, labels_of, load_groups
 from helpdesk.knowledge.handbook import ID_PATTERN, load_handbook
 from helpdesk.reports.periods import DateRange
-from helpdesk.reports.unanswered import coverage, mask, turns_of
+from helpdesk.reports.unanswered import coverage, distinct_questions, mask, turns_of
 from helpdesk.stack import Stack
 
 FIXTURES = PROJECT_ROOT / "eval" / "clusters"
@@ -229,6 +229,30 @@ def test_turn_outcomes_and_coverage_days_in_a_time_zone() -> None:
     assert DateRange.parse("2026-03-01", "2026-03-01", "Europe/Amsterdam").start == datetime(
         2026, 2, 28, 23, 0, tzinfo=UTC
     )
+
+
+def test_answers_marked_not_helpful_are_unanswered_with_the_answer() -> None:
+    noon = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    order = {"intent": "order_status", "confidence": 0.97}
+    messages = [
+        message(1, "customer", "what is your refund policy", noon, nlu=NLU),
+        message(2, "bot", "Refunds in 14 days", noon, faq={"id": "refund-policy"}, asks_feedback=True, helpful=False),
+        message(3, "customer", "how long does delivery take", noon, nlu=NLU),
+        message(4, "bot", "2-4 days", noon, faq={"id": "delivery-time"}, asks_feedback=True, helpful=True),
+        message(5, "customer", "where can I download my bill, I'm ann@example.com", noon, nlu=order),
+        message(6, "bot", "What's the order number? " + "x" * 300, noon, asks_feedback=True, helpful=False),
+    ]
+    turns = turns_of(messages, [])
+    assert [(t.outcome, t.unanswered) for t in turns] == [("answered", True), ("answered", False), ("other", True)]
+    questions = distinct_questions(turns)
+    assert [(q.text, dict(q.reasons)) for q in questions] == [
+        ("what is your refund policy", {"not_helpful": 1}),
+        ("where can I download my bill, I'm [e-mail]", {"not_helpful": 1}),
+    ]
+    (policy,) = questions[0].not_helpful
+    assert policy.to_json() == {"faq_id": "refund-policy", "text": "Refunds in 14 days"}
+    (bill,) = questions[1].not_helpful
+    assert bill.faq_id is None and bill.text.startswith("What's the order number?") and len(bill.text) == 160
 
 
 def test_customer_details_are_masked() -> None:

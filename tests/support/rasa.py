@@ -1,4 +1,5 @@
-"""Running code in Rasa's virtualenv (`.venv-rasa`, Python 3.10) from the tests, which run in `.venv`."""
+"""Running code in Rasa's virtualenv (`.venv-rasa`, Python 3.10) from the tests, which run in `.venv`, and reading
+the running Rasa's trackers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import os
 import subprocess
 from typing import Any
+
+import httpx
 
 from nlu_addons import PROJECT_ROOT, RASA_PYTHON
 
@@ -31,3 +34,14 @@ def run_probe(probe: str) -> Any:
     done = run_rasa_python("-c", probe)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def rasa_slots(rasa_port: int, token: str, conversation_id: str) -> dict[str, Any]:
+    """The slots the running Rasa holds for a conversation (set ones only)."""
+    response = httpx.get(
+        f"http://127.0.0.1:{rasa_port}/conversations/{conversation_id}/tracker",
+        params={"token": token, "include_events": "NONE"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return {k: v for k, v in response.json()["slots"].items() if v is not None}

@@ -87,7 +87,7 @@ def test_handbook_question_is_answered_with_a_link(client: httpx.Client, db: sql
     body = say(client, "how long does delivery take?")
     assert body["faq"]["id"] == "delivery-time"
     assert 0.0 < body["faq"]["score"] <= 1.0
-    assert "/help/delivery-time" in body["replies"][0]["text"]
+    assert body["replies"][0]["article"]["url"].endswith("/help/delivery-time")  # a titled card, not a raw URL
     row = db.execute(
         "SELECT faq FROM messages WHERE conversation_id = ? AND sender = 'bot'", (body["conversation_id"],)
     ).fetchone()

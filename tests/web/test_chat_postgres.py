@@ -46,3 +46,18 @@ def test_too_many_messages_in_one_conversation_get_429(pg_helpdesk: tuple[str, s
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) >= 1
     assert "too many" in refused.json()["error"]
+
+
+def test_feedback_on_postgresql_once_and_rate_limited(pg_helpdesk: tuple[str, str]) -> None:
+    url, dsn = pg_helpdesk
+    with httpx.Client(base_url=url, timeout=30) as client:
+        question = {"conversation_id": None, "text": "What is your refund policy?"}
+        answered = client.post("/api/chat", json=question).json()
+        conversation_id, answer = answered["conversation_id"], answered["replies"][0]["id"]
+        path = f"/api/chat/{conversation_id}/messages/{answer}/feedback"
+        statuses = [client.post(path, json={"helpful": i % 2 == 0}).status_code for i in range(7)]
+    assert statuses[:5] == [201, 409, 409, 409, 409]  # stored once; the others refused
+    assert set(statuses[5:]) == {429}  # the limit is 5 a minute per conversation in this process
+    with psycopg.connect(dsn) as db:
+        row = db.execute("SELECT helpful, feedback_at IS NOT NULL FROM messages WHERE id = %s", (answer,)).fetchone()
+    assert row == (True, True)

@@ -104,6 +104,20 @@
       const examples = el("ul", "examples");
       for (const text of c.examples) examples.appendChild(el("li", null, text));
       li.appendChild(examples);
+      if (c.not_helpful && c.not_helpful.length) {
+        // the bot's answers the customers marked "did not help" (👎 in the widget)
+        const rejected = el("div", "rejected");
+        rejected.appendChild(el("span", null, "Customers said these answers did not help:"));
+        const list = el("ul");
+        for (const a of c.not_helpful) {
+          const item = el("li");
+          item.appendChild(el("b", null, a.faq_id ? "handbook entry " + a.faq_id : "bot reply"));
+          item.appendChild(document.createTextNode(" — “" + a.text + "” (" + a.count + "×)"));
+          list.appendChild(item);
+        }
+        rejected.appendChild(list);
+        li.appendChild(rejected);
+      }
       const closest = el("div", "closest");
       if (c.closest) {
         closest.appendChild(document.createTextNode("Closest entry: "));

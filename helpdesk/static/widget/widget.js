@@ -1,14 +1,21 @@
 /*! Larkspur helpdesk chat widget — vanilla JS, no dependencies.
  * Embed: <script src="https://helpdesk.example/widget.js" async></script>
- * Optional attributes: data-title, data-greeting, data-open="true", data-color, and
+ * Optional attributes: data-title, data-greeting, data-open="true", data-color, data-lang, and
  * data-customer-token: the shop's signed id of its logged-in customer (HMAC, made on the shop's
  * server with the shared IDENTITY_SECRET), so the bot does not have to ask who they are.
  * Page elements with a data-open-chat attribute open the chat when clicked.
- * Security: every message is rendered as text (createTextNode / textContent); links are
- * <a> elements built only from URLs that parse as http: or https:.
+ * Every word the widget shows comes from one table, STRINGS (one block per language).
+ * Security: customer, bot and agent text is untrusted. It never goes through innerHTML: customer text is
+ * set as text; bot and agent messages go through a small Markdown renderer (renderMarkdown) that builds
+ * elements from a fixed list (p, br, strong, em, code, ul, ol, li, a) with createElement and text
+ * nodes, and makes links only of URLs that parse as http:, https: or mailto:.
+ * The log always shows the start of each new reply, on any screen size, unless the customer scrolled up
+ * to read: then a "new message" pill takes them down to it.
  * While a person handles the chat (queued / agent) a WebSocket brings their messages, typing and the
  * queue position live; it resumes after the last message id it saw, and HTTP polling takes over
- * whenever the socket is unavailable. After an agent resolves the chat, a 1-5 rating is asked.
+ * whenever the socket is unavailable. The queue position is a message in the conversation, renewed as
+ * it changes; what the customer writes while waiting is acknowledged once per burst. After an agent
+ * resolves the chat, a 1-5 rating is asked. Each bot answer asks "Did this help?" (once).
  * Out of business hours no wait is promised: the customer sees when the team is back and can leave a
  * message (name and e-mail optional) that waits in the team's queue. */
 (function () {
@@ -28,9 +35,108 @@
   const TYPING_SEND_MS = 2000; // at most one "customer is typing" signal per this interval
   const WS_GIVE_UP = [4400, 4403, 4404]; // the server refuses this socket: poll instead
   const TIMEOUT_MS = 60000;
+  const ACK_QUIET_MS = 120000; // messages to a waiting team within this of the last acknowledgement: one burst
+  const GAP = 8; // px left above a reply scrolled to the top of the log
   const attr = (n) => script.getAttribute("data-" + n);
-  const TITLE = attr("title") || "Chat with us";
-  const GREETING = attr("greeting") || "Hi! How can we help you today?";
+
+  // ---- every word shown, per language (a later issue adds "zh") -------------------------------
+  const STRINGS = {
+    en: {
+      title: "Chat with us",
+      greeting: "Hi! How can we help you today?",
+      openChat: "Open chat",
+      openChatUnread: "Open chat ({n} new)",
+      closeChat: "Close chat",
+      talkToPerson: "Talk to a person",
+      yourMessage: "Your message",
+      placeholder: "Type your message…",
+      placeholderRephrase: "Ask in other words…",
+      sendMessage: "Send message",
+      assistant: "Assistant",
+      agent: "Agent",
+      assistantTyping: "The assistant is typing",
+      personTyping: "{name} is typing",
+      statusBot: "Virtual assistant",
+      statusQueued: "Waiting for a person…",
+      statusAgent: "You're chatting with our team",
+      statusClosed: "Conversation closed",
+      awayQueuedBack: "Our team is away · back {back}",
+      awayQueued: "Our team is away right now",
+      awayBotBack: "Virtual assistant · our team is back {back}",
+      awayBot: "Virtual assistant · our team is away",
+      queueNext: "You're next in the queue",
+      queueNumber: "You're number {n} in the queue",
+      aboutMinute: "about a minute",
+      aboutMinutes: "about {n} minutes",
+      queueMessageNext: "You're next in the queue{wait}. A member of our team will join this chat here.",
+      queueMessageNumber: "You're number {n} in the queue{wait}. A member of our team will join this chat here.",
+      queueWait: " · wait {wait}",
+      ackNext: "Got it — it's with the team; you're next.",
+      ackNumber: "Got it — it's with the team; you're number {n}.",
+      ackAway: "Got it — it's with the team; they're back {back}.",
+      ackPlain: "Got it — it's with the team.",
+      suggestedReplies: "Suggested replies",
+      topics: "Topics",
+      sending: "Sending…",
+      received: "Received",
+      notSent: "Not sent — ",
+      retry: "retry",
+      retryLabel: "Retry sending this message",
+      tryAgain: "Try again",
+      tryAgainLabel: "Try sending again",
+      noServer: "We couldn't reach the server. Check your connection and try again.",
+      expired: "Your previous conversation has expired — starting a new one.",
+      receivedTitle: "We've received your message.",
+      botDown: "Our assistant is unavailable right now, so a member of our team will look at it soon.",
+      tooFast: "You're sending messages too quickly — please wait a moment.",
+      serverError: "Something went wrong on our side ({status}).",
+      notSentStatus: "The message could not be sent ({status}).",
+      newMessage: "New message",
+      newMessages: "{n} new messages",
+      readMore: "Read more",
+      helpLink: "Help centre: {topic}",
+      helpfulQuestion: "Did this help?",
+      helpfulYes: "Yes, this helped",
+      helpfulNo: "No, this didn't help",
+      helpfulThanks: "Thanks for letting us know!",
+      notHelpfulSorry: "Sorry about that. What would you like to do?",
+      askAnotherWay: "Ask another way",
+      askAnotherWayHint: "Sure — try asking in other words, and I'll look again.",
+      feedbackFailed: "That didn't go through; please try again.",
+      ratingTitle: "How did we do?",
+      ratingGroup: "Rate the help you got, from 1 to 5 stars",
+      ratingStar: "{n} star",
+      ratingStars: "{n} stars",
+      ratingComment: "Anything to add? (optional)",
+      ratingCommentLabel: "Comment (optional)",
+      ratingSend: "Send rating",
+      ratingThanks: "Thank you for your feedback!",
+      ratingSorry: "We're sorry we let you down.",
+      ratingFollowUp:
+        "We've opened a follow-up for our team: someone will review this conversation and get back to you. " +
+        "You can also write here any time.",
+      ratingFailed: "Could not send your rating; please try again.",
+      leaveTitle: "Leave us a message",
+      leaveName: "Your name (optional)",
+      leaveEmail: "Your e-mail, for our answer (optional)",
+      leaveText: "Your message",
+      leavePlaceholder: "What can we help you with?",
+      leaveSend: "Send message",
+      leaveBadEmail: "Please check your e-mail address (or leave it empty).",
+      leaveFailed: "Could not send your message; please try again.",
+    },
+  };
+  const pickLang = (l) => (l && STRINGS[l.toLowerCase().split("-")[0]] ? l.toLowerCase().split("-")[0] : null);
+  const LANG = pickLang(attr("lang")) || pickLang(document.documentElement.lang) || "en";
+  const WORDS = STRINGS[LANG];
+  /** The string `key` of the table, with {name} placeholders filled from `vars`. */
+  function t(key, vars) {
+    const s = WORDS[key] != null ? WORDS[key] : STRINGS.en[key] != null ? STRINGS.en[key] : key;
+    return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] != null ? String(vars[k]) : m)) : s;
+  }
+
+  const TITLE = attr("title") || t("title");
+  const GREETING = attr("greeting") || t("greeting");
   const CUSTOMER_TOKEN = attr("customer-token");
   const color = attr("color");
   const ACCENT = color && window.CSS && CSS.supports("color", color) ? color : "#4b44a8";
@@ -51,14 +157,14 @@ button{font:inherit;cursor:pointer}
 .launcher{position:fixed;right:20px;bottom:20px;width:58px;height:58px;border-radius:50%;border:0;background:var(--a);color:#fff;
  box-shadow:0 6px 20px rgba(20,20,50,.3);display:flex;align-items:center;justify-content:center;z-index:2147483000;transition:transform .15s}
 .launcher:hover{transform:scale(1.06)}
-.launcher:focus-visible,.panel button:focus-visible{outline:3px solid #f5b84b;outline-offset:2px}
+.launcher:focus-visible,.panel button:focus-visible,.panel a:focus-visible{outline:3px solid #f5b84b;outline-offset:2px}
 .launcher svg{width:28px;height:28px}.root.open .launcher .ic,.launcher .ix{display:none}.root.open .launcher .ix{display:block}
 .badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#d93f3f;color:#fff;font-size:12px;
  font-weight:700;line-height:20px;text-align:center}
 .panel{position:fixed;right:20px;bottom:90px;width:380px;height:min(620px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;
  border-radius:16px;box-shadow:0 16px 48px rgba(20,20,50,.28);overflow:hidden;z-index:2147483001}
 [hidden]{display:none!important}
-.head{background:var(--a);color:#fff;padding:12px 12px 12px 16px;display:flex;align-items:center;gap:10px}
+.head{flex:none;background:var(--a);color:#fff;padding:12px 12px 12px 16px;display:flex;align-items:center;gap:10px}
 .head .ttl{flex:1;min-width:0}
 .head h2{margin:0;font-size:16px;font-weight:600;line-height:1.25;overflow-wrap:anywhere}
 .head .st{font-size:12px;opacity:.88}
@@ -68,21 +174,40 @@ button{font:inherit;cursor:pointer}
 .human:hover{background:rgba(255,255,255,.28)}
 .close{background:transparent;border:0;color:#fff;width:32px;height:32px;border-radius:50%;display:flex;align-items:center;justify-content:center}
 .close:hover{background:rgba(255,255,255,.18)}
-.log{flex:1;overflow-y:auto;padding:14px 12px;display:flex;flex-direction:column;gap:10px;background:#f6f5f9;overscroll-behavior:contain}
-.msg{display:flex;flex-direction:column;max-width:84%;align-self:flex-start;align-items:flex-start}
+.logwrap{position:relative;flex:1 1 0;min-height:0;display:flex;flex-direction:column}
+.log{position:relative;flex:1 1 0;min-height:0;overflow-y:auto;padding:14px 12px;display:flex;flex-direction:column;gap:10px;background:#f6f5f9;
+ overscroll-behavior:contain;-webkit-overflow-scrolling:touch}
+.log>*{flex:none}
+.pill{position:absolute;left:50%;bottom:12px;transform:translateX(-50%);background:var(--a);color:#fff;border:0;border-radius:16px;
+ padding:6px 14px;font-size:13px;font-weight:600;box-shadow:0 4px 14px rgba(20,20,50,.3);white-space:nowrap}
+.msg{display:flex;flex-direction:column;max-width:86%;align-self:flex-start;align-items:flex-start}
 .msg.customer{align-self:flex-end;align-items:flex-end}
 .msg.system{align-self:center;align-items:center;max-width:92%}
-.lbl{font-size:11px;color:#6b6f80;margin:0 6px 2px;font-weight:600;letter-spacing:.02em}
-.agent .lbl{color:#18794e}.bot+.bot>.lbl,.agent+.agent>.lbl{display:none}.bot+.bot,.agent+.agent{margin-top:-5px}
-.text{padding:8px 12px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
+.lbl{display:flex;align-items:center;gap:6px;font-size:11px;color:#6b6f80;margin:0 6px 3px;font-weight:600;letter-spacing:.02em}
+.agent .lbl{color:#18794e}.msg.cont>.lbl{display:none}.msg.cont{margin-top:-5px}
+.av{flex:none;width:22px;height:22px;border-radius:50%;background:#18794e;color:#fff;font-size:10px;font-weight:700;display:flex;align-items:center;
+ justify-content:center;overflow:hidden;letter-spacing:0}
+.av img{width:100%;height:100%;object-fit:cover}
+.text{padding:8px 12px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;max-width:100%}
+.text.md{white-space:normal}
+.md p{margin:0 0 .55em}.md p:last-child,.md ul:last-child,.md ol:last-child{margin-bottom:0}
+.md ul,.md ol{margin:.2em 0 .55em;padding-left:1.3em}.md li{margin:.1em 0}
+.md code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:rgba(0,0,0,.06);border-radius:4px;padding:0 3px}
+.md .h{font-weight:700}
 .customer .text{background:var(--a);color:#fff;border-bottom-right-radius:5px}
 .bot .text{background:#fff;border:1px solid #e2e1ea;border-bottom-left-radius:5px}
 .agent .text{background:#e3f5ea;border:1px solid #b4e0c5;border-bottom-left-radius:5px}
 .system .text{color:#6b6f80;font-size:12px;text-align:center;padding:2px 8px}
 .notice .text{background:#fff7e6;border:1px solid #f3d9a4;color:#6b4a00;border-radius:10px;font-size:13px;padding:8px 10px}
 .notice .text b{display:block}
+.info .text{background:#eef0fb;border:1px solid #cfd3f2;color:#2f3470;border-radius:10px;font-size:13px;padding:8px 10px;text-align:left}
 .text a{color:inherit;text-decoration:underline}
 .bot .text a,.agent .text a{color:#3a33a0}
+.card{display:flex;flex-direction:column;gap:1px;margin-top:6px;padding:7px 11px;border:1px solid #dcdaea;border-left:3px solid var(--a);border-radius:10px;
+ background:#fff;color:#1f2430;text-decoration:none;max-width:100%}
+.card:hover{background:#f4f3fb}.card small{font-size:11px;color:#6b6f80;text-transform:uppercase;letter-spacing:.04em}.card span{font-weight:600;color:#3a33a0}
+.time{font-size:10.5px;color:#8a8d9c;margin:2px 6px 0}
+.system .time{display:none}
 .meta{font-size:11px;color:#8a8d9c;margin:3px 6px 0}.customer .meta{text-align:right}
 .failed .text{opacity:.75}
 .failed .meta{color:#b42318}
@@ -90,13 +215,20 @@ button{font:inherit;cursor:pointer}
 .link{background:none;border:0;padding:0;color:#b42318;text-decoration:underline;font-size:inherit;font-weight:600}
 .notice .link{color:#6b4a00}
 .quick{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
-.quick button{background:#fff;color:var(--a);border:1.5px solid var(--a);border-radius:16px;padding:5px 12px;font-size:13px}
+.quick button{background:#fff;color:var(--a);border:1.5px solid var(--a);border-radius:16px;padding:5px 12px;font-size:13px;text-align:left}
 .quick button:hover{background:var(--a);color:#fff}
+.fb{display:flex;align-items:center;flex-wrap:wrap;gap:6px;margin:4px 6px 0;font-size:11.5px;color:#6b6f80}
+.fb button.vote{background:#fff;color:#55596b;border:1px solid #d8d6e6;border-radius:12px;padding:2px 9px;display:inline-flex;align-items:center}
+.fb button.vote.down svg{transform:rotate(180deg)}
+.fb button.vote:hover{border-color:var(--a)}
+.fb button.vote[aria-pressed=true]{border-color:var(--a);background:#eeecfa}
+.fb .quick{margin-top:2px}
+.fb .err{color:#b42318}
 .typing{align-self:flex-start;background:#fff;border:1px solid #e2e1ea;border-radius:16px;border-bottom-left-radius:5px;padding:11px 14px;display:flex;gap:4px}
 .typing i{width:7px;height:7px;border-radius:50%;background:#9a9cb0;animation:ld 1.2s infinite ease-in-out}
 .typing i:nth-child(2){animation-delay:.15s}.typing i:nth-child(3){animation-delay:.3s}
 @keyframes ld{0%,60%,100%{transform:translateY(0);opacity:.5}30%{transform:translateY(-5px);opacity:1}}
-.foot{border-top:1px solid #e7e6ee;background:#fff;padding:10px 10px 8px}
+.foot{flex:none;border-top:1px solid #e7e6ee;background:#fff;padding:10px 10px 8px}
 .row{display:flex;gap:8px;align-items:flex-end}
 textarea{flex:1;resize:none;min-height:40px;max-height:120px;font:inherit;font-size:15px;line-height:1.4;border:1px solid #cfd0da;border-radius:12px;
  padding:9px 12px;color:#1f2430;background:#fff;margin:0}
@@ -122,7 +254,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
 .offline .err{color:#b42318;font-size:12px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){
- .panel{top:0;left:0;right:0;bottom:0;width:100vw;height:100%;max-height:none;border-radius:0}
+ .panel{top:0;left:0;right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}
  .root.open .launcher{display:none}
 }
 @media (prefers-reduced-motion:reduce){.typing i{animation:none}.launcher{transition:none}}
@@ -132,27 +264,32 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     '<svg class="ic" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z"/></svg>';
   const ICON_X =
     '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round"><path d="M6 6l12 12M18 6L6 18"/></svg>';
+  const ICON_THUMB =
+    '<svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M7 10v11H3V10h4zm0 0 4-8a3 3 0 0 1 3 3v4h5.5a2 2 0 0 1 2 2.3l-1.3 8A2 2 0 0 1 18.2 21H7"/></svg>';
   const ICON_SEND =
     '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="currentColor"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z"/></svg>';
 
-  // Static markup only: no message data ever goes through innerHTML.
+  // Static markup only (no data, no words: those are set as text in mount()).
   const TEMPLATE = `<style>${CSS_TEXT}</style>
 <div class="root">
- <button class="launcher" type="button" aria-label="Open chat" aria-expanded="false" aria-controls="lk-panel">${ICON_CHAT}${ICON_X.replace("<svg", '<svg class="ix"')}<span class="badge" hidden></span></button>
+ <button class="launcher" type="button" aria-expanded="false" aria-controls="lk-panel">${ICON_CHAT}${ICON_X.replace("<svg", '<svg class="ix"')}<span class="badge" hidden></span></button>
  <section class="panel" id="lk-panel" role="dialog" aria-modal="false" aria-labelledby="lk-title" hidden>
   <div class="head">
    <div class="ttl"><h2 id="lk-title"></h2><div class="st" aria-live="polite"></div></div>
-   <button class="human" type="button" aria-label="Talk to a person">Talk to a person</button>
-   <button class="close" type="button" aria-label="Close chat">${ICON_X}</button>
+   <button class="human" type="button"></button>
+   <button class="close" type="button">${ICON_X}</button>
   </div>
-  <div class="log" role="log" aria-live="polite" aria-relevant="additions" tabindex="-1">
-   <div class="typing" role="status" aria-live="polite" aria-label="The assistant is typing" hidden><i></i><i></i><i></i></div>
+  <div class="logwrap">
+   <div class="log" role="log" aria-live="polite" aria-relevant="additions" tabindex="-1">
+    <div class="typing" role="status" aria-live="polite" hidden><i></i><i></i><i></i></div>
+   </div>
+   <button class="pill" type="button" hidden></button>
   </div>
   <form class="foot">
    <div class="row">
-    <label class="sr" for="lk-input">Your message</label>
-    <textarea id="lk-input" rows="1" maxlength="${MAX}" placeholder="Type your message…" aria-label="Your message"></textarea>
-    <button class="send" type="submit" aria-label="Send message" disabled>${ICON_SEND}</button>
+    <label class="sr" for="lk-input"></label>
+    <textarea id="lk-input" rows="1" maxlength="${MAX}"></textarea>
+    <button class="send" type="submit" disabled>${ICON_SEND}</button>
    </div>
    <div class="count" aria-live="polite" hidden></div>
   </form>
@@ -165,7 +302,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     mode: "bot",
     lastId: null,
     byId: new Map(),
-    entries: [], // {id, sender, text, el, meta, status, payload, local}
+    entries: [], // {id, sender, text, el, meta, status, payload, local, author, at}
     inflight: 0,
     chain: Promise.resolve(),
     pollTimer: null,
@@ -179,15 +316,25 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     agentTypingTimer: null,
     typingSent: 0,
     queue: null, // {position, estimated_wait_seconds}
+    queueNote: null, // the queue message in the log {entry, text}
+    ack: null, // the last acknowledgement of a message sent to the waiting team {entry, at}
     rating: null, // the rating prompt entry
     hours: null, // {open, next_open, time_zone, back}: whether the team is in
     hoursTimer: null,
+    topics: [], // the bot greeting's buttons, offered under the widget's own greeting
     leftAt: null, // when this customer left a message for the team (this handoff)
     offline: null, // the leave-a-message form entry
     loaded: false,
     quick: null,
+    intro: null,
     unread: 0,
     open: false,
+    // scrolling: follow = the customer reads the newest reply (not scrolled up to read older ones)
+    follow: true,
+    anchor: null, // the element whose start was last brought into view
+    pending: null, // the first reply of a batch still to be brought into view
+    autoTop: null, // the scrollTop we set last (its scroll event is not the customer's)
+    unseen: [], // replies that arrived while the customer was reading further up
   };
 
   const norm = (t) => String(t == null ? "" : t).replace(/\s+/g, " ").trim();
@@ -198,79 +345,329 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     return e;
   };
 
-  // ---- rich-ish text, built from DOM nodes only -------------------------------------------
-  const TOKEN = /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)|\*\*([^*\n]{1,300})\*\*|\bhttps?:\/\/[^\s<>"'`]+/gi;
+  // ---- Markdown → elements (whitelist; never innerHTML) ---------------------------------------
+  const SAFE_PROTOCOLS = ["http:", "https:", "mailto:"];
   function safeUrl(raw) {
     try {
-      const u = new URL(raw);
-      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+      const u = new URL(String(raw));
+      return SAFE_PROTOCOLS.includes(u.protocol) ? u : null;
     } catch (e) { return null; }
   }
-  function link(href, label) {
+  function link(url, label) {
     const a = el("a", null, label);
-    a.href = href;
+    a.href = url.href;
     a.target = "_blank";
     a.rel = "noopener noreferrer";
     return a;
   }
-  function fillRich(node, text) {
+  /** A bare URL's label: our own help-centre articles by their topic, never the raw local address. */
+  function urlLabel(url, raw) {
+    const m = url.origin === BASE.origin && /^\/help\/([A-Za-z0-9_-]{1,80})\/?$/.exec(url.pathname);
+    return m ? t("helpLink", { topic: m[1].replace(/[-_]+/g, " ") }) : raw;
+  }
+  // code span | [label](url "title") | <url> | bare url | **strong** | __strong__ | *em* | _em_ | \escape
+  const INLINE = new RegExp(
+    [
+      "(`+)([^`\\n]+?)\\1",
+      "\\[([^\\]\\n]{1,300})\\]\\(\\s*<?([^\\s<>()]{1,2000})>?(?:\\s+\"[^\"\\n]{0,300}\")?\\s*\\)",
+      "<((?:https?|mailto):[^\\s<>]{1,2000})>",
+      "((?:https?:\\/\\/|mailto:)[^\\s<>\"'`]{1,2000})",
+      "\\*\\*(?=\\S)([^\\n]{0,1000}?\\S)\\*\\*",
+      "__(?=\\S)([^\\n]{0,1000}?\\S)__(?![\\w_])",
+      "\\*(?=[^\\s*])([^*\\n]{0,1000}?[^\\s*])\\*(?![\\w*])",
+      "_(?=[^\\s_])([^_\\n]{0,1000}?[^\\s_])_(?![\\w_])",
+      "\\\\([\\\\`*_{}\\[\\]()#+\\-.!>|~])",
+    ].join("|"),
+    "g"
+  );
+  function inline(parent, text, depth, inLink) {
+    const re = new RegExp(INLINE.source, "g");
     let i = 0, m;
-    TOKEN.lastIndex = 0;
-    while ((m = TOKEN.exec(text))) {
-      let whole = m[0];
-      let out = null;
-      if (m[1] != null) {
-        const href = safeUrl(m[2]);
-        out = href ? link(href, m[1]) : null;
-      } else if (m[3] != null) {
-        out = el("strong", null, m[3]);
-      } else {
-        // bare URL: leave trailing punctuation (and an unbalanced ")") outside the link
-        let url = whole.replace(/[.,;:!?'"]+$/, "");
-        while (url.endsWith(")") && (url.match(/\(/g) || []).length < (url.match(/\)/g) || []).length) {
-          url = url.slice(0, -1);
-        }
-        whole = url;
-        TOKEN.lastIndex = m.index + url.length;
-        const href = safeUrl(url);
-        out = href ? link(href, url) : null;
+    const put = (node, start, end) => {
+      if (start > i) parent.appendChild(document.createTextNode(text.slice(i, start)));
+      parent.appendChild(node);
+      i = end;
+      re.lastIndex = end;
+    };
+    while ((m = re.exec(text))) {
+      const start = m.index;
+      // _em_, __strong__ and *em* start at a word's start only (snake_case and 2*3*4 stay as they are)
+      if ((m[8] != null || m[9] != null || m[10] != null) && start > 0 && /[\w*]/.test(text[start - 1])) {
+        re.lastIndex = start + 1;
+        continue;
       }
-      if (!out) continue;
-      if (m.index > i) node.appendChild(document.createTextNode(text.slice(i, m.index)));
-      node.appendChild(out);
-      i = m.index + whole.length;
+      if (m[1] != null) {
+        put(el("code", null, m[2]), start, start + m[0].length);
+      } else if (m[3] != null) {
+        const url = safeUrl(m[4]);
+        if (!url || inLink) continue; // not a link we make: shown as it was written
+        const a = link(url, "");
+        inline(a, m[3], depth + 1, true);
+        put(a, start, start + m[0].length);
+      } else if (m[5] != null || m[6] != null) {
+        const raw = m[5] != null ? m[5] : m[6];
+        let whole = m[0];
+        let href = raw;
+        if (m[6] != null) {
+          // a bare URL: trailing punctuation (and an unbalanced ")") stays outside the link
+          href = raw.replace(/[.,;:!?'"]+$/, "");
+          while (href.endsWith(")") && (href.match(/\(/g) || []).length < (href.match(/\)/g) || []).length) {
+            href = href.slice(0, -1);
+          }
+          whole = href;
+        }
+        const url = safeUrl(href);
+        if (!url || inLink) continue;
+        put(link(url, urlLabel(url, href)), start, start + whole.length);
+      } else if (m[7] != null || m[8] != null) {
+        const strong = el("strong");
+        if (depth < 4) inline(strong, m[7] != null ? m[7] : m[8], depth + 1, inLink);
+        else strong.textContent = m[7] != null ? m[7] : m[8];
+        put(strong, start, start + m[0].length);
+      } else if (m[9] != null || m[10] != null) {
+        const em = el("em");
+        if (depth < 4) inline(em, m[9] != null ? m[9] : m[10], depth + 1, inLink);
+        else em.textContent = m[9] != null ? m[9] : m[10];
+        put(em, start, start + m[0].length);
+      } else if (m[11] != null) {
+        put(document.createTextNode(m[11]), start, start + m[0].length);
+      }
     }
-    if (i < text.length) node.appendChild(document.createTextNode(text.slice(i)));
+    if (i < text.length) parent.appendChild(document.createTextNode(text.slice(i)));
+  }
+  const BULLET = /^\s{0,6}([-*+•])\s+(.*)$/;
+  const NUMBERED = /^\s{0,6}(\d{1,4})[.)]\s+(.*)$/;
+  const HEADING = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/;
+  /** Chat Markdown as elements: paragraphs (a line break stays a line break), bullet and numbered lists,
+   * headings (bold lines), **strong**, *em*, `code`, [titled](https://links) and bare URLs. */
+  function renderMarkdown(parent, source) {
+    const lines = String(source).replace(/\r\n?/g, "\n").split("\n");
+    let para = null, list = null, item = null;
+    const endBlock = () => { para = null; list = null; item = null; };
+    for (const line of lines) {
+      if (!line.trim()) { endBlock(); continue; }
+      const bullet = BULLET.exec(line), numbered = !bullet && NUMBERED.exec(line);
+      if (bullet || numbered) {
+        const kind = bullet ? "ul" : "ol";
+        if (!list || list.tagName.toLowerCase() !== kind) {
+          para = null;
+          list = el(kind);
+          if (numbered && numbered[1] !== "1") list.start = Number(numbered[1]);
+          parent.appendChild(list);
+        }
+        item = el("li");
+        inline(item, (bullet || numbered)[2], 0, false);
+        list.appendChild(item);
+        continue;
+      }
+      if (item && /^\s{2,}/.test(line)) { // an indented line goes on with the list item
+        item.appendChild(el("br"));
+        inline(item, line.trim(), 0, false);
+        continue;
+      }
+      const heading = HEADING.exec(line);
+      if (heading) {
+        endBlock();
+        const h = el("p", "h");
+        inline(h, heading[1], 0, false);
+        parent.appendChild(h);
+        continue;
+      }
+      list = null;
+      item = null;
+      if (!para) { para = el("p"); parent.appendChild(para); }
+      else para.appendChild(el("br"));
+      inline(para, line.trim(), 0, false);
+    }
+  }
+
+  // ---- time ----------------------------------------------------------------------------------
+  let clockFmt = null, dayFmt = null;
+  try {
+    clockFmt = new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit" });
+    dayFmt = new Intl.DateTimeFormat(LANG, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  } catch (e) { /* an old browser: no times */ }
+  function timeText(date) {
+    if (!clockFmt || isNaN(date)) return "";
+    const today = new Date();
+    const sameDay = date.toDateString() === today.toDateString();
+    return (sameDay ? clockFmt : dayFmt).format(date);
+  }
+  function setTime(entry, iso) {
+    const when = iso ? new Date(iso) : new Date();
+    if (isNaN(when)) return;
+    entry.at = when;
+    if (!entry.time) return;
+    entry.time.dateTime = when.toISOString();
+    entry.time.textContent = timeText(when);
+    entry.time.title = when.toLocaleString(LANG);
+  }
+
+  // ---- scrolling: the start of each new reply in view ------------------------------------------
+  function maxTop() { return Math.max(0, ui.log.scrollHeight - ui.log.clientHeight); }
+  function topOf(node) { return Math.max(0, node.offsetTop - GAP); }
+  function scrollLogTo(top) {
+    const target = Math.max(0, Math.min(Math.round(top), maxTop()));
+    if (Math.abs(ui.log.scrollTop - target) < 1) return;
+    state.autoTop = target;
+    ui.log.scrollTop = target;
+  }
+  /** Bring the start of `node` into view (all the way down if everything after it fits). */
+  function reveal(node) {
+    if (!state.open || !node || !node.isConnected) return;
+    state.anchor = node;
+    scrollLogTo(Math.min(topOf(node), maxTop()));
+  }
+  /** Something grew at the end (typing dots, a status line): follow it, but never past the newest reply's start. */
+  function keepInView() {
+    if (!state.open || !state.follow) return;
+    const limit = state.anchor && state.anchor.isConnected ? topOf(state.anchor) : Infinity;
+    scrollLogTo(Math.min(maxTop(), limit));
+  }
+  /** A reply arrived: show its start now (the first of a batch wins), or offer the pill if the customer reads above. */
+  function arrived(entry) {
+    if (!state.open || !state.follow) {
+      state.unseen.push(entry);
+      if (state.open) showPill();
+      return;
+    }
+    if (!state.pending) {
+      state.pending = entry.el;
+      queueMicrotask(() => {
+        const node = state.pending;
+        state.pending = null;
+        reveal(node);
+      });
+    }
+  }
+  function showPill() {
+    const n = state.unseen.filter((e) => e.el.isConnected).length;
+    ui.pill.hidden = !n;
+    ui.pill.textContent = (n > 1 ? t("newMessages", { n }) : t("newMessage")) + " ↓";
+  }
+  function seenAll() {
+    state.unseen = [];
+    ui.pill.hidden = true;
+  }
+  function onLogScroll() {
+    const log = ui.log;
+    if (state.autoTop != null && Math.abs(log.scrollTop - state.autoTop) <= 2) {
+      state.autoTop = null;
+      return; // our own scroll
+    }
+    state.autoTop = null;
+    const bottom = log.scrollTop >= maxTop() - 24;
+    const anchorTop = state.anchor && state.anchor.isConnected ? topOf(state.anchor) : 0;
+    state.follow = bottom || log.scrollTop >= anchorTop - 4;
+    const first = state.unseen.find((e) => e.el.isConnected);
+    if (first && (bottom || first.el.offsetTop < log.scrollTop + log.clientHeight - 24)) {
+      state.anchor = state.unseen[state.unseen.length - 1].el;
+      state.follow = true;
+      seenAll();
+    } else if (!first && state.unseen.length) {
+      seenAll();
+    }
+  }
+  function jumpToUnseen() {
+    const first = state.unseen.find((e) => e.el.isConnected);
+    state.follow = true;
+    seenAll();
+    if (first) reveal(first.el);
+    ui.input.focus({ preventScroll: true });
   }
 
   // ---- rendering --------------------------------------------------------------------------
-  const LABELS = { bot: "Assistant", agent: "Agent" };
-  function scrollDown(force) {
-    const log = ui.log;
-    if (force || log.scrollHeight - log.scrollTop - log.clientHeight < 120) log.scrollTop = log.scrollHeight;
-  }
   function clearQuick() {
     if (state.quick) state.quick.remove();
     state.quick = null;
   }
+  function initials(name) {
+    const parts = norm(name).split(" ").filter(Boolean);
+    return ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+  }
+  function avatar(author) {
+    const box = el("span", "av", initials(author.name));
+    box.setAttribute("aria-hidden", "true");
+    const url = author.avatar_url ? safeUrl(author.avatar_url) : null;
+    if (url && url.protocol !== "mailto:") {
+      const img = el("img");
+      img.alt = "";
+      img.referrerPolicy = "no-referrer";
+      img.decoding = "async";
+      img.addEventListener("error", () => { img.remove(); box.textContent = initials(author.name); }, { once: true });
+      img.addEventListener("load", () => { box.textContent = ""; box.appendChild(img); }, { once: true });
+      img.src = url.href;
+    }
+    return box;
+  }
+  function authorOf(o, sender) {
+    if (sender === "agent") {
+      const a = o.agent && typeof o.agent === "object" ? o.agent : null;
+      return { name: a && a.name ? String(a.name) : t("agent"), avatar_url: a && a.avatar_url ? String(a.avatar_url) : null };
+    }
+    return sender === "bot" ? { name: t("assistant"), avatar_url: null } : null;
+  }
+  function label(author, sender) {
+    const lbl = el("div", "lbl");
+    if (sender === "agent") lbl.appendChild(avatar(author));
+    lbl.appendChild(el("span", "who", author.name));
+    return lbl;
+  }
   function addEntry(o) {
     const sender = ["customer", "bot", "agent", "system"].includes(o.sender) ? o.sender : "system";
     const wrap = el("div", "msg " + sender + (o.cls ? " " + o.cls : ""));
-    if (LABELS[sender]) wrap.appendChild(el("div", "lbl", LABELS[sender]));
+    const author = authorOf(o, sender);
+    const prev = state.entries[state.entries.length - 1];
+    if (author) {
+      const same = prev && prev.el.isConnected && prev.sender === sender && prev.author && prev.author.name === author.name &&
+        !o.cls && !prev.cls;
+      if (same) wrap.classList.add("cont");
+      wrap.appendChild(label(author, sender));
+    }
     const bubble = el("div", "text");
     const text = String(o.text == null ? "" : o.text);
-    if (sender === "bot" || sender === "agent") fillRich(bubble, text);
-    else bubble.textContent = text;
+    if (sender === "bot" || sender === "agent") {
+      bubble.classList.add("md");
+      renderMarkdown(bubble, text);
+    } else bubble.textContent = text;
     wrap.appendChild(bubble);
-    const entry = { id: null, sender, text, el: wrap, meta: null, status: "sent", payload: o.payload, local: !!o.local };
+    const entry = {
+      id: null, sender, text, el: wrap, meta: null, status: "sent", payload: o.payload, local: !!o.local, author,
+      cls: o.cls || null, time: null, at: null,
+    };
+    const article = o.article && typeof o.article === "object" ? o.article : null;
+    const articleUrl = article && article.title ? safeUrl(article.url) : null;
+    if (articleUrl) {
+      const card = link(articleUrl, "");
+      card.className = "card";
+      card.appendChild(el("small", null, t("readMore")));
+      card.appendChild(el("span", null, String(article.title)));
+      wrap.appendChild(card);
+    }
+    if (!o.local) {
+      entry.time = el("time", "time");
+      wrap.appendChild(entry.time);
+      setTime(entry, o.created_at);
+    }
     if (o.id != null) bindId(entry, o.id);
     clearQuick();
     ui.log.insertBefore(wrap, ui.typing);
     state.entries.push(entry);
     const bs = Array.isArray(o.buttons) ? o.buttons.filter((b) => b && b.title && b.payload) : [];
     if (sender === "bot" && bs.length) showQuick(entry, bs);
-    scrollDown(sender === "customer");
+    if (sender === "bot" && entry.id != null && o.feedback && typeof o.feedback === "object") showFeedback(entry, o.feedback);
+    if (sender === "customer") {
+      state.follow = true;
+      seenAll();
+      reveal(wrap);
+    } else if (!o.quiet) arrived(entry);
     return entry;
+  }
+  function removeEntry(entry) {
+    if (!entry) return;
+    entry.el.remove();
+    const i = state.entries.indexOf(entry);
+    if (i >= 0) state.entries.splice(i, 1);
   }
   function bindId(entry, id) {
     entry.id = id;
@@ -278,60 +675,138 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     state.byId.set(String(id), entry);
     if (state.lastId == null || Number(id) > Number(state.lastId)) state.lastId = id;
   }
-  function showQuick(entry, buttons) {
+  function quickBox(buttons, groupLabel, onPick) {
     const box = el("div", "quick");
     box.setAttribute("role", "group");
-    box.setAttribute("aria-label", "Suggested replies");
+    box.setAttribute("aria-label", groupLabel);
     for (const b of buttons) {
       const btn = el("button", null, String(b.title));
       btn.type = "button";
       btn.setAttribute("aria-label", String(b.title));
-      btn.addEventListener("click", () => {
-        clearQuick();
-        send(String(b.payload), String(b.title));
-      });
+      btn.addEventListener("click", () => onPick(b));
       box.appendChild(btn);
     }
+    return box;
+  }
+  function showQuick(entry, buttons, groupLabel) {
+    const box = quickBox(buttons, groupLabel || t("suggestedReplies"), (b) => {
+      clearQuick();
+      send(String(b.payload), String(b.title));
+    });
     entry.el.appendChild(box);
     state.quick = box;
   }
+
+  // ---- "Did this help?" on bot answers -----------------------------------------------------------
+  function showFeedback(entry, feedback) {
+    const box = el("div", "fb");
+    entry.el.appendChild(box);
+    if (feedback.helpful === true || feedback.helpful === false) {
+      box.textContent = t("helpfulThanks");
+      return;
+    }
+    box.appendChild(el("span", null, t("helpfulQuestion")));
+    const err = el("span", "err");
+    err.setAttribute("role", "alert");
+    const votes = [[true, "up", t("helpfulYes")], [false, "down", t("helpfulNo")]].map(([helpful, kind, words]) => {
+      const b = el("button", "vote " + kind);
+      b.innerHTML = ICON_THUMB; // static markup (a thumb; turned over for "down")
+      b.type = "button";
+      b.setAttribute("aria-label", words);
+      b.title = words;
+      b.setAttribute("aria-pressed", "false");
+      b.addEventListener("click", () => vote(entry, box, votes, err, helpful, b));
+      box.appendChild(b);
+      return b;
+    });
+    box.appendChild(err);
+  }
+  async function vote(entry, box, votes, err, helpful, pressed) {
+    if (!state.conv || entry.id == null) return;
+    votes.forEach((b) => { b.disabled = true; });
+    pressed.setAttribute("aria-pressed", "true");
+    err.textContent = "";
+    let res = null;
+    try {
+      const url = new URL(
+        "api/chat/" + encodeURIComponent(state.conv) + "/messages/" + encodeURIComponent(entry.id) + "/feedback", BASE
+      );
+      ({ res } = await fetchJson(url.href, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ helpful }),
+      }));
+    } catch (e) { res = null; }
+    if (!res || !(res.ok || res.status === 409)) {
+      votes.forEach((b) => { b.disabled = false; });
+      pressed.setAttribute("aria-pressed", "false");
+      err.textContent = t("feedbackFailed");
+      return;
+    }
+    box.textContent = "";
+    if (helpful || res.status === 409) {
+      box.appendChild(el("span", null, t("helpfulThanks")));
+      return;
+    }
+    box.appendChild(el("span", null, t("notHelpfulSorry")));
+    const next = quickBox(
+      [{ title: t("talkToPerson"), payload: "person" }, { title: t("askAnotherWay"), payload: "rephrase" }],
+      t("notHelpfulSorry"),
+      (b) => {
+        next.remove();
+        if (b.payload === "person") send("/request_human", t("talkToPerson"));
+        else askAnotherWay();
+      }
+    );
+    box.appendChild(next);
+    keepInView();
+    const first = next.querySelector("button");
+    if (first) first.focus({ preventScroll: true });
+  }
+  function askAnotherWay() {
+    addEntry({ sender: "system", text: t("askAnotherWayHint"), cls: "info", local: true });
+    ui.input.placeholder = t("placeholderRephrase");
+    ui.input.focus();
+  }
+
   function setMeta(entry, status, errText) {
     entry.status = status;
     entry.el.classList.toggle("failed", status === "failed");
     if (entry.meta) entry.meta.remove();
     entry.meta = null;
+    if (entry.time) entry.time.hidden = status !== "sent";
     if (status === "sent") return;
     const meta = el("div", "meta");
-    if (status === "sending") meta.textContent = "Sending…";
-    else if (status === "received") meta.textContent = "Received";
+    if (status === "sending") meta.textContent = t("sending");
+    else if (status === "received") meta.textContent = t("received");
     else {
-      meta.appendChild(document.createTextNode("Not sent — "));
-      const r = el("button", "link", "retry");
+      meta.appendChild(document.createTextNode(t("notSent")));
+      const r = el("button", "link", t("retry"));
       r.type = "button";
-      r.setAttribute("aria-label", "Retry sending this message");
+      r.setAttribute("aria-label", t("retryLabel"));
       r.addEventListener("click", () => retry(entry));
       meta.appendChild(r);
       if (errText) meta.appendChild(el("span", "err", errText));
     }
     entry.meta = meta;
     entry.el.appendChild(meta);
-    scrollDown();
+    keepInView();
   }
   function notice(title, detail, onRetry) {
     const e = addEntry({ sender: "system", text: "", cls: "notice", local: true });
-    const t = e.el.querySelector(".text");
-    t.appendChild(el("b", null, title));
-    if (detail) t.appendChild(el("span", null, detail));
+    const box = e.el.querySelector(".text");
+    box.appendChild(el("b", null, title));
+    if (detail) box.appendChild(el("span", null, detail));
     if (onRetry) {
-      t.appendChild(document.createTextNode(" "));
-      const r = el("button", "link", "Try again");
+      box.appendChild(document.createTextNode(" "));
+      const r = el("button", "link", t("tryAgain"));
       r.type = "button";
-      r.setAttribute("aria-label", "Try sending again");
+      r.setAttribute("aria-label", t("tryAgainLabel"));
       r.addEventListener("click", () => {
-        e.el.remove();
+        removeEntry(e);
         onRetry();
       });
-      t.appendChild(r);
+      box.appendChild(r);
     }
     return e;
   }
@@ -340,9 +815,9 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const botTyping = state.inflight > 0 && !person;
     const agentTyping = person && !!state.agentTyping;
     const show = botTyping || agentTyping;
-    ui.typing.setAttribute("aria-label", agentTyping ? state.agentTyping + " is typing" : "The assistant is typing");
+    ui.typing.setAttribute("aria-label", agentTyping ? t("personTyping", { name: state.agentTyping }) : t("assistantTyping"));
     ui.typing.hidden = !show;
-    if (show) scrollDown(true);
+    if (show) keepInView();
   }
   function setAgentTyping(name) {
     clearTimeout(state.agentTypingTimer);
@@ -350,34 +825,65 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (name) state.agentTypingTimer = setTimeout(() => setAgentTyping(null), TYPING_SHOW_MS);
     setTyping();
   }
-  const STATUS = {
-    bot: "Virtual assistant",
-    queued: "Waiting for a person…",
-    agent: "You're chatting with our team",
-    closed: "Conversation closed",
-  };
+  const STATUS = { bot: "statusBot", queued: "statusQueued", agent: "statusAgent", closed: "statusClosed" };
   function minutes(seconds) {
     const m = Math.max(1, Math.round(Number(seconds || 0) / 60));
-    return m === 1 ? "about a minute" : "about " + m + " minutes";
+    return m === 1 ? t("aboutMinute") : t("aboutMinutes", { n: m });
   }
+  const away = () => !!(state.hours && state.hours.open === false);
   function showStatus() {
-    let text = STATUS[state.mode];
+    let text = t(STATUS[state.mode]);
     const q = state.queue;
-    const away = state.hours && state.hours.open === false;
-    if (away && state.mode === "queued") {
-      text = state.hours.back ? "Our team is away · back " + state.hours.back : "Our team is away right now";
-    } else if (away && state.mode === "bot") {
-      text = STATUS.bot + (state.hours.back ? " · our team is back " + state.hours.back : " · our team is away");
+    const back = state.hours && state.hours.back;
+    if (away() && state.mode === "queued") {
+      text = back ? t("awayQueuedBack", { back }) : t("awayQueued");
+    } else if (away() && state.mode === "bot") {
+      text = back ? t("awayBotBack", { back }) : t("awayBot");
     } else if (state.mode === "queued" && q && q.position) {
-      text = (q.position === 1 ? "You're next in the queue" : "You're number " + q.position + " in the queue") +
+      text = (q.position === 1 ? t("queueNext") : t("queueNumber", { n: q.position })) +
         (q.estimated_wait_seconds ? " · " + minutes(q.estimated_wait_seconds) : "");
     }
     ui.status.textContent = text;
-    ui.status.classList.toggle("away", !!away);
+    ui.status.classList.toggle("away", away());
   }
   function setQueue(q) {
     state.queue = q && q.position ? { position: q.position, estimated_wait_seconds: q.estimated_wait_seconds } : null;
     showStatus();
+    showQueueNote();
+  }
+  // ---- the queue as a message in the conversation, renewed at the end of the log when it changes ------
+  function queueText() {
+    const q = state.queue;
+    if (state.mode !== "queued" || !q || !q.position || away()) return null;
+    const wait = q.estimated_wait_seconds ? t("queueWait", { wait: minutes(q.estimated_wait_seconds) }) : "";
+    return q.position === 1 ? t("queueMessageNext", { wait }) : t("queueMessageNumber", { n: q.position, wait });
+  }
+  function showQueueNote() {
+    const text = queueText();
+    const note = state.queueNote;
+    if (note && note.text === text) return;
+    if (note) removeEntry(note.entry);
+    state.queueNote = null;
+    if (!text) return;
+    const entry = addEntry({ sender: "system", text, cls: "info queue", local: true });
+    entry.el.setAttribute("role", "status");
+    state.queueNote = { entry, text };
+  }
+  /** A message sent to the waiting team: acknowledged once per burst (not again until something else happened
+   * in the chat or ACK_QUIET_MS passed). */
+  function acknowledge(entry) {
+    const last = state.ack;
+    if (last && last.entry.el.isConnected && Date.now() - last.at < ACK_QUIET_MS) {
+      const since = state.entries.slice(state.entries.indexOf(last.entry) + 1);
+      if (since.every((e) => e.sender === "customer" || e === (state.queueNote && state.queueNote.entry))) return;
+    }
+    const q = state.queue;
+    const back = state.hours && state.hours.back;
+    const text = away()
+      ? back ? t("ackAway", { back }) : t("ackPlain")
+      : q && q.position ? (q.position === 1 ? t("ackNext") : t("ackNumber", { n: q.position })) : t("ackPlain");
+    const ack = addEntry({ sender: "system", text, cls: "info ack", local: true });
+    state.ack = { entry: ack, at: Date.now(), after: entry };
   }
   // ---- business hours: the team is away, leave a message ------------------------------------
   function setHours(hours, leftAt) {
@@ -388,26 +894,39 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (!isNaN(next)) {
       // when the team is back, ask again (the queue then promises a wait again)
       const wait = Math.min(Math.max(next - Date.now(), 0) + 1000, 2147483000);
-      state.hoursTimer = setTimeout(() => { (state.conv ? sync(false) : loadHours()).catch(() => {}); }, wait);
+      state.hoursTimer = setTimeout(() => { (state.conv ? sync(false) : loadStatus()).catch(() => {}); }, wait);
     }
     updateOffline();
     showStatus();
+    showQueueNote();
   }
-  async function loadHours() {
+  async function loadStatus() {
     const { res, data } = await fetchJson(new URL("api/chat/status", BASE).href);
-    if (res.ok && data && data.business_hours) setHours(data.business_hours);
+    if (!res.ok || !data) return;
+    if (data.business_hours) setHours(data.business_hours);
+    if (Array.isArray(data.topics)) {
+      state.topics = data.topics.filter((b) => b && b.title && b.payload);
+      showTopics();
+    }
+  }
+  /** The bot greeting's topics under the widget's own greeting, until the customer says something. */
+  function showTopics() {
+    const intro = state.intro;
+    if (!state.topics.length || state.conv || state.entries[state.entries.length - 1] !== intro || state.quick) return;
+    showQuick(intro, state.topics, t("topics"));
+    keepInView();
   }
   function updateOffline() {
-    const wanted = state.conv && state.mode === "queued" && state.hours && state.hours.open === false && !state.leftAt;
+    const wanted = state.conv && state.mode === "queued" && away() && !state.leftAt;
     if (!wanted) {
-      if (state.offline) state.offline.el.remove();
+      if (state.offline) removeEntry(state.offline);
       state.offline = null;
     } else if (!state.offline) {
       showOfflineForm();
     }
   }
-  function field(box, label, input) {
-    const l = el("label", null, label);
+  function field(box, text, input) {
+    const l = el("label", null, text);
     l.appendChild(input);
     box.appendChild(l);
     return input;
@@ -416,19 +935,19 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const entry = addEntry({ sender: "system", text: "", cls: "notice offline", local: true });
     state.offline = entry;
     const box = entry.el.querySelector(".text");
-    box.appendChild(el("b", null, "Leave us a message"));
-    const name = field(box, "Your name (optional)", el("input"));
+    box.appendChild(el("b", null, t("leaveTitle")));
+    const name = field(box, t("leaveName"), el("input"));
     name.type = "text";
     name.maxLength = 100;
     name.autocomplete = "name";
-    const email = field(box, "Your e-mail, for our answer (optional)", el("input"));
+    const email = field(box, t("leaveEmail"), el("input"));
     email.type = "email";
     email.maxLength = 254;
     email.autocomplete = "email";
-    const text = field(box, "Your message", el("textarea"));
+    const text = field(box, t("leaveText"), el("textarea"));
     text.maxLength = MAX;
-    text.placeholder = "What can we help you with?";
-    const submitBtn = el("button", "submit", "Send message");
+    text.placeholder = t("leavePlaceholder");
+    const submitBtn = el("button", "submit", t("leaveSend"));
     submitBtn.type = "button";
     submitBtn.disabled = true;
     const err = el("span", "err");
@@ -437,7 +956,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     submitBtn.addEventListener("click", async () => {
       if (!norm(text.value) || !state.conv) return;
       if (email.value.trim() && !email.checkValidity()) {
-        err.textContent = "Please check your e-mail address (or leave it empty).";
+        err.textContent = t("leaveBadEmail");
         return;
       }
       submitBtn.disabled = true;
@@ -451,7 +970,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
         }));
       } catch (e) { res = null; }
       if (res && res.ok && data) {
-        entry.el.remove();
+        removeEntry(entry);
         state.offline = null;
         state.leftAt = new Date().toISOString();
         merge(data.messages, false);
@@ -459,11 +978,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
         return;
       }
       submitBtn.disabled = false;
-      err.textContent = (data && typeof data.error === "string" && data.error) || "Could not send your message; please try again.";
+      err.textContent = (data && typeof data.error === "string" && data.error) || t("leaveFailed");
     });
     box.appendChild(submitBtn);
     box.appendChild(err);
-    scrollDown(true);
   }
 
   function setMode(mode) {
@@ -478,12 +996,13 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (mode === "queued" || mode === "agent") startLive();
     else stopLive();
     updateOffline();
+    showQueueNote();
   }
   function setUnread(n) {
     state.unread = n;
     ui.badge.hidden = !n;
     ui.badge.textContent = n > 9 ? "9+" : String(n);
-    ui.launcher.setAttribute("aria-label", n ? `Open chat (${n} new)` : "Open chat");
+    if (!state.open) ui.launcher.setAttribute("aria-label", n ? t("openChatUnread", { n }) : t("openChat"));
   }
   function setConv(id) {
     if (id && id !== state.conv) {
@@ -522,9 +1041,17 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       clearTimeout(timer);
     }
   }
+  function fromServer(m, extra) {
+    return Object.assign({
+      id: m.id, sender: m.sender, text: m.text, buttons: m.buttons, created_at: m.created_at, agent: m.agent,
+      article: m.article, feedback: m.feedback,
+    }, extra || {});
+  }
   // Merge server messages: skip known ids, attach ids to our own unconfirmed bubbles, add the rest.
-  function merge(messages, fromPoll) {
+  // `history`: a whole transcript (a reload): the newest reply's start is shown, not the oldest's.
+  function merge(messages, fromPoll, history) {
     let fresh = 0;
+    let last = null;
     for (const m of messages || []) {
       if (!m || m.id == null || state.byId.has(String(m.id))) continue;
       const want = norm(m.text);
@@ -533,13 +1060,20 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       );
       if (mine) {
         bindId(mine, m.id);
+        setTime(mine, m.created_at);
         if (mine.status === "failed" || mine.status === "sending") setMeta(mine, "sent");
         if (m.sender === "bot" && Array.isArray(m.buttons) && m.buttons.length && !state.quick &&
             state.entries[state.entries.length - 1] === mine) showQuick(mine, m.buttons);
         continue;
       }
-      addEntry({ id: m.id, sender: m.sender, text: m.text, buttons: m.buttons });
+      last = addEntry(fromServer(m, { quiet: !!history }));
       if (fromPoll && m.sender !== "customer") fresh++;
+    }
+    if (history && last) {
+      state.follow = true;
+      seenAll();
+      if (state.open) reveal(last.el);
+      else state.unseen = [last]; // shown from there when the panel opens
     }
     if (fresh && !state.open) setUnread(state.unread + fresh);
   }
@@ -551,7 +1085,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (res.status === 404) return resetConv();
     if (!res.ok || !data) return;
     if (full) state.loaded = true;
-    merge(data.messages, !full);
+    merge(data.messages, !full, full);
     if ("business_hours" in data) setHours(data.business_hours, data.left_message_at);
     if (data.mode) setMode(data.mode);
     if ("queue" in data) setQueue(data.queue);
@@ -623,9 +1157,9 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       state.wsRetry = 0;
       stopPolling();
       if ("business_hours" in ev) setHours(ev.business_hours, ev.left_message_at);
+      setMode(ev.mode);
       setQueue(ev.queue);
       if (ev.rating_pending) showRating();
-      setMode(ev.mode);
     } else if (ev.type === "mode") {
       setMode(ev.mode);
       if (ev.rating_pending) showRating();
@@ -634,7 +1168,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       if (ev.business_hours) setHours(ev.business_hours);
       setQueue(ev);
     } else if (ev.type === "typing" && ev.who === "agent") {
-      setAgentTyping(ev.typing ? ev.name || "Agent" : null);
+      setAgentTyping(ev.typing ? ev.name || t("agent") : null);
     }
   }
   function typingSignal() {
@@ -646,7 +1180,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
 
   // ---- rating after an agent resolved the chat ---------------------------------------------
   function removeRating() {
-    if (state.rating) state.rating.el.remove();
+    if (state.rating) removeEntry(state.rating);
     state.rating = null;
   }
   function showRating() {
@@ -654,16 +1188,16 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const entry = addEntry({ sender: "system", text: "", cls: "notice rating", local: true });
     state.rating = entry;
     const box = entry.el.querySelector(".text");
-    box.appendChild(el("b", null, "How did we do?"));
+    box.appendChild(el("b", null, t("ratingTitle")));
     const stars = el("div", "stars");
     stars.setAttribute("role", "group");
-    stars.setAttribute("aria-label", "Rate the help you got, from 1 to 5 stars");
+    stars.setAttribute("aria-label", t("ratingGroup"));
     let score = 0;
     const buttons = [];
     for (let i = 1; i <= 5; i++) {
       const b = el("button", null, "★");
       b.type = "button";
-      b.setAttribute("aria-label", i + (i === 1 ? " star" : " stars"));
+      b.setAttribute("aria-label", t(i === 1 ? "ratingStar" : "ratingStars", { n: i }));
       b.setAttribute("aria-pressed", "false");
       b.addEventListener("click", () => {
         score = i;
@@ -679,13 +1213,13 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     box.appendChild(stars);
     const comment = el("textarea");
     comment.maxLength = 1000;
-    comment.placeholder = "Anything to add? (optional)";
-    comment.setAttribute("aria-label", "Comment (optional)");
+    comment.placeholder = t("ratingComment");
+    comment.setAttribute("aria-label", t("ratingCommentLabel"));
     box.appendChild(comment);
-    const submitBtn = el("button", "submit", "Send rating");
+    const submitBtn = el("button", "submit", t("ratingSend"));
     submitBtn.type = "button";
     submitBtn.disabled = true;
-    submitBtn.setAttribute("aria-label", "Send rating");
+    submitBtn.setAttribute("aria-label", t("ratingSend"));
     const err = el("span", "err");
     submitBtn.addEventListener("click", async () => {
       if (!score) return;
@@ -700,16 +1234,24 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
         }));
       } catch (e) { res = null; }
       if (res && (res.ok || res.status === 409)) {
+        state.rating = null; // answered: it stays in the conversation
         box.textContent = "";
-        box.appendChild(el("b", null, "Thank you for your feedback!"));
+        if (res.ok && data && data.follow_up) {
+          // a low rating: an apology and what happens next
+          box.appendChild(el("b", null, t("ratingSorry")));
+          box.appendChild(el("span", null, t("ratingFollowUp")));
+        } else {
+          box.appendChild(el("b", null, t("ratingThanks")));
+        }
+        box.setAttribute("role", "status");
+        keepInView();
         return;
       }
       submitBtn.disabled = false;
-      err.textContent = (data && typeof data.error === "string" && data.error) || "Could not send your rating; please try again.";
+      err.textContent = (data && typeof data.error === "string" && data.error) || t("ratingFailed");
     });
     box.appendChild(submitBtn);
     box.appendChild(err);
-    scrollDown(true);
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -734,6 +1276,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui.log.insertBefore(entry.el, ui.typing);
     state.entries.splice(state.entries.indexOf(entry), 1);
     state.entries.push(entry);
+    state.follow = true;
+    reveal(entry.el);
     enqueue(entry);
   }
   function enqueue(entry) {
@@ -742,6 +1286,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   async function deliver(entry, isRetryAfter404) {
     state.inflight++;
     setTyping();
+    const before = state.mode;
     let res, data;
     try {
       ({ res, data } = await fetchJson(API_CHAT, {
@@ -762,45 +1307,51 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     }
     const err = data && typeof data.error === "string" ? data.error : "";
     if (!res) {
-      setMeta(entry, "failed", "We couldn't reach the server. Check your connection and try again.");
+      setMeta(entry, "failed", t("noServer"));
       return;
     }
     if (res.ok && data) {
       setConv(data.conversation_id);
       setMeta(entry, "sent");
-      for (const r of data.replies || []) {
-        if (r && (norm(r.text) || (r.buttons && r.buttons.length))) {
-          addEntry({ sender: "bot", text: r.text || "", buttons: r.buttons });
-        }
+      const mine = data.message;
+      if (mine && mine.id != null && !state.byId.has(String(mine.id))) {
+        bindId(entry, mine.id);
+        setTime(entry, mine.created_at);
       }
-      const before = state.mode;
+      let shown = 0;
+      for (const r of data.replies || []) {
+        if (!r || !(norm(r.text) || (r.buttons && r.buttons.length))) continue;
+        if (r.id != null && state.byId.has(String(r.id))) continue; // the live channel brought it already
+        addEntry(fromServer(r, { sender: "bot", text: r.text || "" }));
+        shown++;
+      }
       setMode(data.mode);
       if ((data.mode === "queued" || data.mode === "agent") && before !== data.mode) {
         sync(false).catch(() => {});
+      } else if (data.mode === "queued" && before === "queued" && !shown) {
+        acknowledge(entry); // it went to the waiting team
       }
-      if (!state.open && (data.replies || []).length) setUnread(state.unread + data.replies.length);
+      if (!state.open && shown) setUnread(state.unread + shown);
       return;
     }
     if (res.status === 404 && !isRetryAfter404 && state.conv) {
       resetConv();
-      addEntry({ sender: "system", text: "Your previous conversation has expired — starting a new one.", local: true });
+      addEntry({ sender: "system", text: t("expired"), local: true });
       return deliver(entry, true);
     }
     if (res.status === 503) {
       // The service stored the message; only the assistant is unavailable.
       if (data && data.conversation_id) setConv(data.conversation_id);
       setMeta(entry, "received");
-      notice(
-        "We've received your message.",
-        "Our assistant is unavailable right now, so a member of our team will look at it soon." +
-          (err ? " (" + err + ")" : ""),
-        () => { setMeta(entry, "sending"); enqueue(entry); }
-      );
+      notice(t("receivedTitle"), t("botDown") + (err ? " (" + err + ")" : ""), () => {
+        setMeta(entry, "sending");
+        enqueue(entry);
+      });
       return;
     }
     let msg = err;
-    if (res.status === 429) msg = "You're sending messages too quickly — please wait a moment." + (err ? " (" + err + ")" : "");
-    if (!msg) msg = res.status >= 500 ? "Something went wrong on our side (" + res.status + ")." : "The message could not be sent (" + res.status + ").";
+    if (res.status === 429) msg = t("tooFast") + (err ? " (" + err + ")" : "");
+    if (!msg) msg = t(res.status >= 500 ? "serverError" : "notSentStatus", { status: res.status });
     setMeta(entry, "failed", msg);
   }
 
@@ -813,11 +1364,16 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui.panel.hidden = false;
     ui.launcher.setAttribute("aria-expanded", "true");
     setUnread(0);
-    ui.launcher.setAttribute("aria-label", "Close chat");
+    ui.launcher.setAttribute("aria-label", t("closeChat"));
     if (state.conv && !state.loaded) state.chain = state.chain.then(() => sync(true)).catch(() => {});
-    if (!state.hours) loadHours().catch(() => {});
-    scrollDown(true);
-    ui.input.focus();
+    if (!state.hours) loadStatus().catch(() => {});
+    // what arrived while the panel was closed: from the first of it; otherwise the newest reply
+    const first = state.unseen.find((e) => e.el.isConnected);
+    const last = state.entries[state.entries.length - 1];
+    state.follow = true;
+    seenAll();
+    reveal(first ? first.el : last ? last.el : null);
+    ui.input.focus({ preventScroll: true });
   }
   function close() {
     if (!state.open) return;
@@ -844,6 +1400,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const v = ui.input.value;
     if (!norm(v) || v.length > MAX) return;
     ui.input.value = "";
+    ui.input.placeholder = t("placeholder");
     updateInput();
     send(v.trim());
     ui.input.focus();
@@ -861,14 +1418,26 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui = {
       root: $(".root"), launcher: $(".launcher"), badge: $(".badge"), panel: $(".panel"),
       title: $("#lk-title"), status: $(".st"), human: $(".human"), close: $(".close"),
-      log: $(".log"), typing: $(".typing"), form: $("form"), input: $("textarea"),
+      log: $(".log"), typing: $(".typing"), pill: $(".pill"), form: $("form"), input: $("textarea"),
       send: $(".send"), count: $(".count"),
     };
     ui.title.textContent = TITLE;
     ui.panel.setAttribute("aria-label", TITLE);
+    ui.launcher.setAttribute("aria-label", t("openChat"));
+    ui.human.textContent = t("talkToPerson");
+    ui.human.setAttribute("aria-label", t("talkToPerson"));
+    ui.close.setAttribute("aria-label", t("closeChat"));
+    shadow.querySelector("label.sr").textContent = t("yourMessage");
+    ui.input.placeholder = t("placeholder");
+    ui.input.setAttribute("aria-label", t("yourMessage"));
+    ui.send.setAttribute("aria-label", t("sendMessage"));
+    ui.typing.setAttribute("aria-label", t("assistantTyping"));
+    ui.pill.setAttribute("aria-label", t("newMessage"));
     ui.launcher.addEventListener("click", () => (state.open ? close() : open()));
     ui.close.addEventListener("click", close);
-    ui.human.addEventListener("click", () => send("/request_human", "Talk to a person"));
+    ui.human.addEventListener("click", () => send("/request_human", t("talkToPerson")));
+    ui.pill.addEventListener("click", jumpToUnseen);
+    ui.log.addEventListener("scroll", onLogScroll, { passive: true });
     ui.form.addEventListener("submit", (e) => { e.preventDefault(); submit(); });
     ui.input.addEventListener("input", () => {
       if (ui.input.value) clearQuick();
@@ -884,17 +1453,22 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui.panel.addEventListener("keydown", (e) => {
       if (e.key === "Escape") { e.stopPropagation(); close(); }
     });
-    document.body.appendChild(host);
+    // The chat's launcher is the page's first Tab stop: keyboard users reach help without tabbing through it all.
+    document.body.insertBefore(host, document.body.firstChild);
     // Any page element with data-open-chat (e.g. a "Help" link) opens the chat.
     document.addEventListener("click", (e) => {
-      const t = e.target && e.target.closest && e.target.closest("[data-open-chat]");
-      if (t) { e.preventDefault(); open(); }
+      const target = e.target && e.target.closest && e.target.closest("[data-open-chat]");
+      if (target) { e.preventDefault(); open(); }
     });
+    // the log's size changes (a phone's keyboard, a rotated screen): keep the newest reply in view
+    if ("ResizeObserver" in window) new ResizeObserver(() => keepInView()).observe(ui.log);
 
-    addEntry({ sender: "bot", text: GREETING, cls: "intro", local: true });
+    state.intro = addEntry({ sender: "bot", text: GREETING, cls: "intro", local: true });
     setMode("bot");
     if (state.conv) {
       state.chain = sync(true).catch(() => {});
+    } else {
+      loadStatus().catch(() => {});
     }
     if (attr("open") === "true" || store.get(OPEN_KEY, true) === "1") open();
   }
@@ -902,7 +1476,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   window.LarkspurChat = {
     open: () => ui && open(),
     close: () => ui && close(),
-    send: (t) => { if (ui) { open(); send(t); } },
+    send: (text) => { if (ui) { open(); send(text); } },
   };
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount, { once: true });

@@ -1,0 +1,225 @@
+"""Waiting for and talking with a person in the widget, in headless Chromium against the real stack: the queue
+position is a message in the conversation, renewed as the queue moves; what the customer writes while waiting
+is acknowledged once per burst; agents' messages carry their name, avatar (or initials) and a time; a low
+rating is answered with an apology and what happens next."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from support.accounts import AgentLogin
+from support.agent import Console, hand_off, history, writable_db
+from test_widget_browser import CUSTOMER, HOST, Tab, new_tab, open_widget, send
+
+from helpdesk.stack import Stack
+
+pytestmark = pytest.mark.browser
+
+BOT_TIMEOUT = 60_000
+QUEUE_NOTE = f"{HOST} .msg.queue .text"
+ACK = f"{HOST} .msg.ack .text"
+PERSON = "I want to talk to a real person please"
+# a 1x1 PNG: the agent's avatar, served by the test to the page embedding the widget
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005"
+    "0001ff8a4a0e8b0000000049454e44ae426082"
+)
+
+
+@pytest.fixture()
+def phone(chromium: Browser) -> Iterator[Tab]:
+    t = new_tab(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    yield t
+    t.page.context.close()
+
+
+@pytest.fixture()
+def tab(chromium: Browser) -> Iterator[Tab]:
+    t = new_tab(chromium, viewport={"width": 1280, "height": 800})
+    yield t
+    t.page.context.close()
+
+
+def conversation_of(page: Page) -> str:
+    conversation_id = page.evaluate("localStorage.getItem('larkspur-chat.conversation')")
+    assert conversation_id
+    return str(conversation_id)
+
+
+def ask_for_a_person(page: Page) -> str:
+    send(page, PERSON)
+    expect(page.locator(f"{HOST} .head .st")).to_contain_text("queue", timeout=BOT_TIMEOUT)
+    return conversation_of(page)
+
+
+@pytest.fixture()
+def shop_site(helpdesk_url: str) -> Iterator[str]:
+    """A shop's own website on this machine (another origin than the helpdesk's, without the demo shop's image
+    policy) with the widget embedded by its script tag: its URL."""
+    page_html = f'<!doctype html><html lang="en"><body><h1>Shop</h1><script src="{helpdesk_url}/widget.js"></script>'
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            body = page_html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def position_words(position: int) -> str:
+    return "You're next in the queue" if position == 1 else f"You're number {position} in the queue"
+
+
+def test_the_queue_is_a_message_renewed_as_it_moves_and_a_burst_is_acknowledged_once(
+    phone: Tab,
+    helpdesk_url: str,
+    client: httpx.Client,
+    console_for: Callable[[AgentLogin], Console],
+    agent_accounts: dict[str, AgentLogin],
+) -> None:
+    ahead = hand_off(client)  # another customer, just ahead in the queue
+    page = phone.page
+    page.goto(helpdesk_url + "/")
+    open_widget(page)
+    mine = ask_for_a_person(page)
+    position = history(client, mine)["queue"]["position"]
+    assert position >= 2
+    note = page.locator(QUEUE_NOTE)
+    expect(note).to_have_count(1)
+    expect(note).to_contain_text(position_words(position))
+
+    # three messages in a burst: one acknowledgement, with the place in the queue
+    for text in ("hello?", "it's about my plates", "two of them arrived chipped"):
+        send(page, text)
+    expect(page.locator(f"{CUSTOMER} .text")).to_have_count(4)
+    expect(page.locator(f"{CUSTOMER} .meta")).to_have_count(0)  # all three stored
+    expect(page.locator(ACK)).to_have_count(1)
+    expect(page.locator(ACK)).to_have_text(f"Got it — it's with the team; you're number {position}.")
+
+    # the customer ahead is taken: the queue message is renewed at the end of the conversation
+    agent = console_for(agent_accounts["ava"])
+    assert agent.post(f"/conversations/{ahead}/claim").status_code == 200
+    expect(note).to_contain_text(position_words(position - 1))
+    expect(note).to_have_count(1)
+    assert page.locator(f"{HOST} .log > .msg").last.evaluate("(m) => m.classList.contains('queue')")
+    expect(page.locator(f"{HOST} .head .st")).to_contain_text(position_words(position - 1))
+    send(page, "still there?")  # the same burst: no second acknowledgement
+    expect(page.locator(f"{CUSTOMER} .meta")).to_have_count(0)
+    expect(page.locator(ACK)).to_have_count(1)
+
+    # an agent joins: the queue message goes, the agent's words come
+    assert agent.post(f"/conversations/{mine}/claim").status_code == 200
+    expect(note).to_have_count(0)
+    assert phone.errors() == []
+
+
+def test_agent_messages_carry_name_avatar_and_time(
+    tab: Tab,
+    helpdesk_url: str,
+    stack: Stack,
+    shop_site: str,
+    console_for: Callable[[AgentLogin], Console],
+    agent_accounts: dict[str, AgentLogin],
+) -> None:
+    page = tab.page
+    page.route("https://avatars.test/ben.png", lambda route: route.fulfill(content_type="image/png", body=PIXEL))
+    with writable_db(stack.workdir / "helpdesk.db") as db:  # type: ignore[attr-defined]
+        db.execute("UPDATE agents SET avatar_url = 'https://avatars.test/ben.png' WHERE username = 'ben'")
+        db.commit()
+    page.goto(shop_site)
+    open_widget(page)
+    conversation_id = ask_for_a_person(page)
+
+    ben, ava = console_for(agent_accounts["ben"]), console_for(agent_accounts["ava"])
+    assert ben.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    sent = ben.post(f"/conversations/{conversation_id}/messages", {"text": "Hi, **Ben** here. Let me look."})
+    assert sent.status_code == 201
+    agent_message = page.locator(f"{HOST} .msg.agent")
+    expect(agent_message).to_have_count(1, timeout=15_000)
+    expect(agent_message.locator(".lbl .who")).to_have_text("Ben Tester")
+    expect(agent_message.locator(".lbl .av img")).to_have_attribute("src", "https://avatars.test/ben.png")
+    expect(agent_message.locator(".text strong")).to_have_text("Ben")
+
+    # the time shown is the stored one, in the customer's clock
+    stored = datetime.fromisoformat(sent.json()["created_at"])
+    time = agent_message.locator("time")
+    assert datetime.fromisoformat(time.get_attribute("datetime").replace("Z", "+00:00")) == stored.replace(
+        microsecond=stored.microsecond // 1000 * 1000
+    )
+    shown = page.evaluate(
+        "(iso) => new Intl.DateTimeFormat('en', {hour: '2-digit', minute: '2-digit'}).format(new Date(iso))",
+        sent.json()["created_at"],
+    )
+    expect(time).to_have_text(shown)
+    expect(page.locator(f"{CUSTOMER} time")).to_have_count(1)
+
+    # transferred to another agent: their own name and initials (no avatar set)
+    assert ben.post(f"/conversations/{conversation_id}/transfer", {"agent_id": ava.agent["id"]}).status_code == 200
+    assert ava.post(f"/conversations/{conversation_id}/messages", {"text": "Ava here."}).status_code == 201
+    expect(agent_message).to_have_count(2)
+    expect(agent_message.nth(1).locator(".lbl")).to_be_visible()
+    expect(agent_message.nth(1).locator(".lbl .who")).to_have_text("Ava Tester")
+    expect(agent_message.nth(1).locator(".lbl .av")).to_have_text("AT")
+
+    # after a reload the transcript shows the same names
+    page.reload()
+    open_widget(page)
+    expect(page.locator(f"{HOST} .msg.agent .lbl .who")).to_have_text(["Ben Tester", "Ava Tester"])
+    assert tab.errors() == []
+
+
+def test_a_low_rating_gets_an_apology_and_what_happens_next(
+    tab: Tab,
+    helpdesk_url: str,
+    db: sqlite3.Connection,
+    client: httpx.Client,
+    console_for: Callable[[AgentLogin], Console],
+    agent_accounts: dict[str, AgentLogin],
+) -> None:
+    page = tab.page
+    page.goto(helpdesk_url + "/")
+    open_widget(page)
+    conversation_id = ask_for_a_person(page)
+    agent = console_for(agent_accounts["ava"])
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    assert agent.post(f"/conversations/{conversation_id}/resolve").status_code == 200
+
+    rating = page.locator(f"{HOST} .rating")
+    expect(rating).to_be_visible(timeout=15_000)
+    rating.locator(".stars button").nth(1).click()  # 2 stars
+    rating.locator(".submit").click()
+    expect(rating).to_contain_text("We're sorry we let you down.")
+    expect(rating).to_contain_text("We've opened a follow-up for our team")
+    follow_up = db.execute("SELECT reason FROM follow_ups WHERE conversation_id = ?", (conversation_id,)).fetchone()
+    assert follow_up["reason"] == "low_rating"
+    send(page, "thanks, bye")  # writing again keeps the answer in the conversation
+    expect(rating).to_contain_text("We're sorry we let you down.")
+
+    # a good rating is thanked, without a follow-up
+    other = hand_off(client)
+    assert agent.post(f"/conversations/{other}/claim").status_code == 200
+    assert agent.post(f"/conversations/{other}/resolve").status_code == 200
+    good = client.post(f"/api/chat/{other}/rating", json={"score": 5})
+    assert good.status_code == 201 and good.json()["follow_up"] is False
+    assert tab.errors() == []
