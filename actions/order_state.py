@@ -9,6 +9,7 @@ the request out against the order system (``helpdesk.orders``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,16 @@ CHANGE_ADDRESS = "change_shipping_address"
 RETURN = "request_refund"
 REFUND_STATUS = "refund_status"
 FLOWS = (ORDER_STATUS, CANCEL, CHANGE_ADDRESS, RETURN, REFUND_STATUS)
+CHANGES = (CANCEL, CHANGE_ADDRESS, RETURN)  # the flows that change an order: they need a stronger proof
+
+# how the current order was verified (the `verification` slot), and what that proof allows: an order's e-mail
+# address or a signed-in customer's own order opens it for changes; its postcode, or being another order of a
+# customer who proved one, only shows its status
+BY_EMAIL = "email"
+BY_POSTCODE = "postcode"
+BY_ACCOUNT = "account"  # a signed-in customer's own order (helpdesk/orders/identity.py, signed identity)
+BY_CUSTOMER = "customer"  # another order of the customer an order check identified
+CHANGE_PROOFS = frozenset({BY_EMAIL, BY_ACCOUNT})
 
 # slots
 REQUESTED_SLOT = "requested_slot"
@@ -40,12 +51,12 @@ POSTCODE = "postcode"
 FLOW = "order_flow"
 VERIFICATION = "verification"
 VERIFIED_ORDER = "verified_order"
-FAILURES = "verification_failures"
 EVIDENCE = "evidence"
 PENDING_DETAIL = "pending_detail"
 NEW_ADDRESS = "new_address"
 RETURN_ITEMS = "return_items"
-CONFIRM = "confirm"
+CONFIRM = "confirm"  # the digest of the change the customer said yes to (actions/changes.py), or False for no
+PENDING_CONFIRMATION = "pending_confirmation"  # the digest of the change the bot asked about
 REFUSAL = "order_refusal"
 CUSTOMER_ID = "customer_id"
 CUSTOMER_VERIFIED_BY = "customer_verified_by"
@@ -55,7 +66,7 @@ RECENT_ORDERS = "recent_orders"
 LAST_FLOW = "last_flow"
 
 # what a flow collects after the identity check: cleared when a request starts
-DETAIL_SLOTS = (PENDING_DETAIL, NEW_ADDRESS, RETURN_ITEMS, CONFIRM, REFUSAL)
+DETAIL_SLOTS = (PENDING_DETAIL, NEW_ADDRESS, RETURN_ITEMS, CONFIRM, PENDING_CONFIRMATION, REFUSAL)
 # what one request collects beyond the order and the identity check; cleared when it ends
 REQUEST_SLOTS = (EVIDENCE, *DETAIL_SLOTS)
 
@@ -82,12 +93,13 @@ class OrderState:
     flow: str | None
     order_id: str | None
     verified_order: str | None
-    failures: float
+    verification: str | None
     evidence: dict[str, str] | None
     pending_detail: str | None
     new_address: dict[str, str] | None
     return_items: list[str] | None
-    confirm: bool | None
+    confirm: str | bool | None
+    pending_confirmation: str | None
     refusal: str | None
     customer_id: str | None
     customer_name: str | None
@@ -95,24 +107,31 @@ class OrderState:
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> OrderState:
+        return cls.from_slots(tracker.get_slot)
+
+    @classmethod
+    def from_slots(cls, slot: Callable[[str], Any]) -> OrderState:
+        """The request as ``slot(name)`` describes it (a tracker's slots, or a form turn's view of them)."""
+
         def text(name: str) -> str | None:
-            value = tracker.get_slot(name)
+            value = slot(name)
             return str(value) if value not in (None, "") else None
 
-        evidence = tracker.get_slot(EVIDENCE)
-        address = tracker.get_slot(NEW_ADDRESS)
-        items = tracker.get_slot(RETURN_ITEMS)
-        confirm = tracker.get_slot(CONFIRM)
+        evidence = slot(EVIDENCE)
+        address = slot(NEW_ADDRESS)
+        items = slot(RETURN_ITEMS)
+        confirm = slot(CONFIRM)
         return cls(
             flow=text(FLOW) if text(FLOW) in FLOWS else None,
             order_id=text(ORDER_ID),
             verified_order=text(VERIFIED_ORDER),
-            failures=float(tracker.get_slot(FAILURES) or 0),
+            verification=text(VERIFICATION),
             evidence=evidence if isinstance(evidence, dict) else None,
             pending_detail=text(PENDING_DETAIL),
             new_address=address if isinstance(address, dict) else None,
             return_items=[str(sku) for sku in items] if isinstance(items, list) and items else None,
-            confirm=confirm if isinstance(confirm, bool) else None,
+            confirm=confirm if isinstance(confirm, bool | str) and confirm != "" else None,
+            pending_confirmation=text(PENDING_CONFIRMATION),
             refusal=text(REFUSAL),
             customer_id=text(CUSTOMER_ID),
             customer_name=text(CUSTOMER_NAME),
@@ -121,8 +140,18 @@ class OrderState:
 
     @property
     def verified(self) -> bool:
-        """The current order number passed the identity check."""
+        """The current order number passed an identity check: its status may be shown."""
         return self.order_id is not None and self.verified_order == self.order_id
+
+    @property
+    def may_change(self) -> bool:
+        """The current order passed a check strong enough to change it (its e-mail, or the signed-in owner)."""
+        return self.verified and self.verification in CHANGE_PROOFS
+
+    @property
+    def cleared(self) -> bool:
+        """The proof given is enough for what the flow does."""
+        return self.may_change if self.flow in CHANGES else self.verified
 
     @property
     def first_name(self) -> str | None:

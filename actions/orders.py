@@ -10,19 +10,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
+from actions.changes import confirmed, planned_change
 from actions.identity import signed_in_customer
 from actions.order_state import (
     CANCEL,
     CHANGE_ADDRESS,
+    CHANGES,
+    CONFIRM,
     FLOW,
     FLOWS,
     FORM,
     LAST_FLOW,
     ORDER_ID,
     ORDER_STATUS,
+    PENDING_CONFIRMATION,
     PERSON_BUTTON,
     REFUND_STATUS,
-    RETURN,
     OrderState,
     backend_failure,
     details_cleared,
@@ -42,7 +45,12 @@ from helpdesk.orders import (
     describe_refund,
 )
 
-CHANGES = (CANCEL, CHANGE_ADDRESS, RETURN)
+# a change reached the end of the form without a yes to exactly it (the order changed in the meantime, say)
+UNCONFIRMED_TEXT = (
+    "I haven't changed anything on order {order_id}: it changed while we were talking, so what you said yes to no "
+    "longer fits. Please tell me again what you'd like to do."
+)
+NOT_CHANGED_TEXT = "I haven't changed anything on order {order_id}. Please tell me again what you'd like to do."
 # "cancel it", "where is that order": the order just talked about; "where is my order?" may be another one
 BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|it's|that|this|same|the\s+order|the\s+one)\b", re.IGNORECASE)
 
@@ -89,6 +97,9 @@ class ActionOrderSubmit(Action):
         if state.refusal:
             dispatcher.utter_message(text=state.refusal, buttons=[PERSON_BUTTON])
             return self._done(state.flow)
+        if state.flow in CHANGES and not state.may_change:  # the form never gets here: a change needs its e-mail
+            dispatcher.utter_message(text=NOT_CHANGED_TEXT.format(order_id=state.order_id), buttons=[PERSON_BUTTON])
+            return self._done(state.flow)
         system = order_system()
         try:
             text = await self._carry_out(system, state)
@@ -111,7 +122,7 @@ class ActionOrderSubmit(Action):
         if state.flow == REFUND_STATUS:
             return describe_refund(await system.refund_status(number), system.policy)
         if state.flow == CANCEL:
-            return await self._cancel(system, number, bool(state.confirm))
+            return await self._cancel(system, number, state)
         if state.flow == CHANGE_ADDRESS:
             return await self._change_address(system, number, state)
         items = state.return_items or ["all"]
@@ -119,9 +130,11 @@ class ActionOrderSubmit(Action):
         return booked.instructions
 
     @staticmethod
-    async def _cancel(system: OrderSystem, number: str, confirmed: bool) -> str:
-        if not confirmed:
+    async def _cancel(system: OrderSystem, number: str, state: OrderState) -> str:
+        if state.confirm is False:
             return f"Alright, I haven't cancelled anything: order {number} goes ahead as planned."
+        if not confirmed(state, planned_change(state, await system.get_order(number))):
+            return UNCONFIRMED_TEXT.format(order_id=number)
         await system.cancel(number)
         refund = await system.refund_status(number)
         if refund.state is RefundState.NONE:
@@ -130,11 +143,13 @@ class ActionOrderSubmit(Action):
 
     @staticmethod
     async def _change_address(system: OrderSystem, number: str, state: OrderState) -> str:
-        if not state.confirm or not state.new_address:
+        if state.confirm is False or not state.new_address:
             return (
                 f"OK, I've left the delivery address of order {number} as it was. If you'd like to give me a "
                 "different address, just say “change my delivery address”."
             )
+        if not confirmed(state, planned_change(state, await system.get_order(number))):
+            return UNCONFIRMED_TEXT.format(order_id=number)
         order = await system.change_address(number, Address(**state.new_address))
         return f"Done: order {number} will now be delivered to {format_address(order.shipping_address)}."
 
@@ -197,4 +212,40 @@ class ActionChangeOrder(Action):
                 PERSON_BUTTON,
             ],
         )
+        return []
+
+
+# a yes with no change waiting for it: a question dropped for another request, or a conversation the bot lost
+NOTHING_TO_CONFIRM_TEXT = (
+    "There's nothing waiting for your yes right now, so I haven't changed anything. If you'd like to cancel, "
+    "change or return an order, just tell me which one."
+)
+
+
+def unanswered_confirmation(tracker: Tracker) -> bool:
+    """The bot asked to confirm a change that was never answered (another request came in between), or the
+    conversation has no bot message at all (a new one, or one whose memory was lost)."""
+    answered = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot":
+            continue
+        if event.get("name") == CONFIRM and event.get("value") not in (None, ""):
+            answered = True
+        elif event.get("name") == PENDING_CONFIRMATION and event.get("value"):
+            return not answered
+    return not any(event.get("event") == "bot" for event in tracker.events)
+
+
+class ActionAffirm(Action):
+    """A yes outside the order form. It confirms nothing: a change is confirmed only inside the form, as the
+    answer to the question that describes it (actions/changes.py)."""
+
+    def name(self) -> str:
+        return "action_affirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if unanswered_confirmation(tracker):
+            dispatcher.utter_message(text=NOTHING_TO_CONFIRM_TEXT)
+        else:
+            dispatcher.utter_message(response="utter_affirm")
         return []

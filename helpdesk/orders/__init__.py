@@ -15,15 +15,13 @@ except BackendError:
 
 from typing import TYPE_CHECKING, Any
 
+from helpdesk.orders.attempts import Asker, Attempt, AttemptLimits, IdentityChecks, Verdict
 from helpdesk.orders.identity import (
-    Attempt,
-    AttemptOutcome,
     ExpiredToken,
     IdentityTokenError,
     InvalidSignature,
     MalformedToken,
     identity_secret,
-    register_attempt,
     sign_identity,
     verify_access,
     verify_identity,
@@ -53,12 +51,19 @@ from helpdesk.orders.system import (
 )
 
 if TYPE_CHECKING:
-    from helpdesk.orders.factory import get_order_system, order_system_from_config
+    from helpdesk.orders.factory import (
+        get_identity_checks,
+        get_order_system,
+        identity_checks_from_config,
+        order_system_from_config,
+    )
+
+FACTORIES = ("get_identity_checks", "get_order_system", "identity_checks_from_config", "order_system_from_config")
 
 
 def __getattr__(name: str) -> Any:
     # the back ends load lazily, so `python -m helpdesk.orders.demo` doesn't import itself twice
-    if name in ("get_order_system", "order_system_from_config"):
+    if name in FACTORIES:
         from helpdesk.orders import factory
 
         return getattr(factory, name)
@@ -67,12 +72,14 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Address",
+    "Asker",
     "Attempt",
-    "AttemptOutcome",
+    "AttemptLimits",
     "BackendError",
     "Customer",
     "CustomerNotFound",
     "ExpiredToken",
+    "IdentityChecks",
     "IdentityTokenError",
     "InvalidSignature",
     "MalformedToken",
@@ -89,13 +96,15 @@ __all__ = [
     "RefundStatus",
     "ReturnRequest",
     "Tier",
+    "Verdict",
     "describe_order",
     "describe_refund",
+    "get_identity_checks",
     "get_order_system",
+    "identity_checks_from_config",
     "identity_secret",
     "normalise_order_number",
     "order_system_from_config",
-    "register_attempt",
     "sign_identity",
     "verify_access",
     "verify_identity",

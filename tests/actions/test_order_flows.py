@@ -20,48 +20,25 @@ from typing import Any
 
 import httpx
 import pytest
+from support.chat import Chat, another_address, client_from
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.orders import OrderLine, sign_identity
-from helpdesk.orders.identity import LOCKED_TEXT, NOT_VERIFIED_TEXT
 from helpdesk.stack import Stack
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the actions package lives at the project root
 from actions.address import read_address  # noqa: E402
 from actions.order_state import BACKEND_ERROR_TEXT  # noqa: E402
 from actions.parsing import choose_items, read_message  # noqa: E402
+from actions.texts import identity as say  # noqa: E402
+
+NOT_VERIFIED = say.NOT_VERIFIED.split(" You have")[0]
 
 ANN = "ann.lee@example.com"
 MARCO = "marco.rossi@example.org"
 SOPHIE = "sophie.martin@example.org"
 # what must not appear before the identity check passes
 ORDER_DETAILS = re.compile(r"shipped|DHL|tracking|delivered on|packed|cancelled|refund of|\bAnn\b|€", re.IGNORECASE)
-
-
-class Chat:
-    """One customer conversation through the chat API; counts the customer's turns."""
-
-    def __init__(self, client: httpx.Client) -> None:
-        self.client = client
-        self.id: str | None = None
-        self.turns = 0
-        self.last: dict[str, Any] = {}
-
-    def __call__(self, text: str) -> dict[str, Any]:
-        response = self.client.post("/api/chat", json={"conversation_id": self.id, "text": text})
-        assert response.status_code == 200, response.text
-        self.last = response.json()
-        self.id = self.last["conversation_id"]
-        self.turns += 1
-        return self.last
-
-    @property
-    def texts(self) -> list[str]:
-        return [reply["text"] for reply in self.last["replies"]]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.texts)
 
 
 @pytest.fixture()
@@ -161,15 +138,17 @@ def test_an_order_number_after_a_request_repeats_it_for_that_order(chat: Chat) -
 
 
 def test_three_wrong_answers_end_the_attempt_and_hand_off_without_revealing_anything(
-    chat: Chat, db: sqlite3.Connection
+    helpdesk_url: str, db: sqlite3.Connection
 ) -> None:
-    chat("what's the status of order 100234")
+    # from an address of its own, about an order no other test uses: wrong answers count per client and per order
+    chat = Chat(client_from(helpdesk_url, another_address()))
+    chat("what's the status of order 100057")
     chat(MARCO)
-    assert NOT_VERIFIED_TEXT in chat.text and "2 more tries" in chat.text
+    assert NOT_VERIFIED in chat.text and "2 more tries" in chat.text
     chat("someone.else@example.com")
     assert "1 more try" in chat.text
     body = chat("9999 ZZ")
-    assert LOCKED_TEXT in chat.text
+    assert say.HANDED_OFF in chat.text
     assert body["handoff"] == {"reason": "verification_failed"} and body["mode"] == "queued"
     every_bot_text = " ".join(row["text"] for row in db.execute(
         "SELECT text FROM messages WHERE conversation_id = ? AND sender = 'bot'", (chat.id,)
@@ -177,12 +156,13 @@ def test_three_wrong_answers_end_the_attempt_and_hand_off_without_revealing_anyt
     assert not ORDER_DETAILS.search(every_bot_text)
 
 
-def test_unknown_order_gets_the_same_answer_as_a_wrong_email(client: httpx.Client) -> None:
-    unknown, wrong = Chat(client), Chat(client)
+def test_unknown_order_gets_the_same_answer_as_a_wrong_email(helpdesk_url: str) -> None:
+    unknown = Chat(client_from(helpdesk_url, another_address()))
+    wrong = Chat(client_from(helpdesk_url, another_address()))
     unknown(f"where is my order 999999, my email is {ANN}")
-    wrong(f"where is my order 100234, my email is {MARCO}")
-    assert unknown.text.replace("999999", "N") == wrong.text.replace("100234", "N")
-    assert NOT_VERIFIED_TEXT in unknown.text and not ORDER_DETAILS.search(unknown.text)
+    wrong(f"where is my order 100039, my email is {MARCO}")
+    assert unknown.text.replace("999999", "N") == wrong.text.replace("100039", "N")
+    assert NOT_VERIFIED in unknown.text and not ORDER_DETAILS.search(unknown.text)
 
 
 @pytest.mark.parametrize("malformed", ["12345", "1002345", "A100234", "order no. 10023"])
@@ -218,7 +198,7 @@ def test_cancel_in_one_message_asks_to_confirm_then_cancels_with_the_refund(chat
 
 
 def test_declining_the_confirmation_changes_nothing(chat: Chat, stack: Stack) -> None:
-    chat("please cancel order 100240, postcode 20121")
+    chat(f"please cancel order 100240, {MARCO}")
     assert "Shall I cancel order 100240?" in chat.text
     chat("no")
     assert "haven't cancelled anything" in chat.text
@@ -240,7 +220,8 @@ def test_cancel_after_shipping_is_refused_with_the_reason_and_what_to_do_instead
 def test_change_address_step_by_step(chat: Chat, stack: Stack) -> None:
     chat("I need to change the delivery address of order 100253")
     chat("james.whitfield@example.net")
-    assert "now going to James Whitfield, 14 Royal York Crescent, Bristol BS8 1TH" in chat.text
+    assert "What's the new delivery address for order 100253?" in chat.text
+    assert "Royal York" not in chat.text  # the current address is never echoed
     chat("7 Mill Lane, Leeds")
     assert "couldn't find the postcode" in chat.text
     chat("7 Mill Lane, Leeds LS1 4AP")
@@ -340,7 +321,7 @@ def test_a_handbook_question_mid_form_is_answered_and_the_form_resumes(chat: Cha
     body = chat("actually, what's your refund policy?")
     assert body["faq"]["id"] == "refund-policy"
     assert "order number" in chat.texts[-1]  # asked again
-    chat("100258, postcode BS8 1TH")
+    chat("100258, james.whitfield@example.net")
     assert chat.texts[-1] == "Shall I cancel order 100258? (yes/no)"
     chat("yes")
     assert "Done: order 100258 is cancelled. Nothing had been charged yet" in chat.text
