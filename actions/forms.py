@@ -13,19 +13,19 @@ same answer as an order number that doesn't exist.
 
 from __future__ import annotations
 
-import json
-from abc import ABC, abstractmethod
+import re
 from typing import Any
 
-from rasa_sdk import Action, ActionExecutionRejection, Tracker
+from rasa_sdk import ActionExecutionRejection, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.address import address_in_request, country_label, example_address, format_address, read_address
-from actions.changes import planned_change
+from actions.address import address_in_request, country_label, read_address
+from actions.changes import PlannedChange, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
+from actions.items import ItemsSaid, choose, everything_returnable, read_items
 from actions.order_state import (
     BY_ACCOUNT,
     BY_CUSTOMER,
@@ -48,7 +48,6 @@ from actions.order_state import (
     PENDING_DETAIL,
     PERSON_BUTTON,
     POSTCODE,
-    RECENT_ORDERS,
     REFUSAL,
     REQUESTED_SLOT,
     RETURN,
@@ -56,16 +55,17 @@ from actions.order_state import (
     VERIFICATION,
     VERIFIED_ORDER,
     OrderState,
-    asked_before,
     backend_failure,
     latest_intent,
     order_system,
     request_ended,
 )
-from actions.parsing import POSTCODE_RE, Found, choose_items, plain_answer, read_message
+from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
 from actions.signals import signal_handoff
+from actions.texts import address as address_texts
 from actions.texts import identity as say
 from actions.texts import render
+from actions.texts import returns as return_texts
 from helpdesk.orders import (
     BackendError,
     Order,
@@ -83,6 +83,11 @@ from helpdesk.vocabulary import HANDOFF_VERIFICATION_FAILED
 INTERRUPTIONS = frozenset(
     {"faq", "out_of_scope", "request_human", "complaint", "bot_challenge", "goodbye", "change_order", "payment_issue"}
 )
+# a question about something, not an answer ("how do I clean the candle holders?")
+QUESTION_RE = re.compile(
+    r"\?\s*$|^\s*(?:how|what|why|when|where|which|who|can|could|do|does|did|is|are|will|would|should)\b",
+    re.IGNORECASE,
+)
 # actions after which the latest customer message is still the one the form should read
 ANSWERING_ACTIONS = frozenset(
     {
@@ -96,10 +101,6 @@ ANSWERING_ACTIONS = frozenset(
 )
 
 
-def goal(flow: str | None) -> str:
-    return say.GOALS.get(flow or "", say.DEFAULT_GOAL)
-
-
 def answers_form(tracker: Tracker) -> bool:
     """True when the latest customer message is an answer for the form to read.
 
@@ -110,16 +111,6 @@ def answers_form(tracker: Tracker) -> bool:
             return True
         if event.get("event") == "action" and event.get("name") not in ANSWERING_ACTIONS:
             return False
-    return False
-
-
-def handed_off_this_turn(tracker: Tracker) -> bool:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
-        if isinstance(custom, dict) and "handoff" in custom:
-            return True
     return False
 
 
@@ -219,9 +210,16 @@ class _FormTurn:
             return plain_answer(text, found)
         if requested == NEW_ADDRESS:
             return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
-        if requested == RETURN_ITEMS and self.may_change:
-            return len(text.split()) <= 6 and choose_items(text, (await self.order()).lines) is not None
+        if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
+            return not QUESTION_RE.search(text) and (await self._items_said()).anything
+        if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS:
+            return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
         return False
+
+    async def _items_said(self) -> ItemsSaid:
+        """The items this message names (in words, or a button's SKU or "all")."""
+        buttons = [str(e["value"]) for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
+        return read_items(self._text(), (await self.order()).lines, buttons)
 
     # -- reading the customer's message --------------------------------------------------------
 
@@ -240,13 +238,32 @@ class _FormTurn:
         elif found.malformed_email and not self.may_change:
             self.say(render(say.MALFORMED_EMAIL, email=found.malformed_email))
         if requested == CONFIRM:
-            await self._read_confirmation(intent)
+            if not await self._correction():
+                await self._read_confirmation(intent)
         elif requested == NEW_ADDRESS and self.may_change:
             await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
-            await self._take_items(self._text(), asked=True)
+            await self._take_items(await self._items_said(), asked=True)
         elif intent == self.state.flow and self.state.flow in (CHANGE_ADDRESS, RETURN):
             self.set(PENDING_DETAIL, self._text())  # read once the order is verified
+
+    async def _correction(self) -> bool:
+        """At the summary, "no, only the candle holders", "and the soap dish too" or another address change what
+        is asked about (a new summary follows); True when the message was one."""
+        if not self.may_change:
+            return False
+        if self.state.flow == RETURN:
+            said, current = await self._items_said(), self.get(RETURN_ITEMS)
+            if not said.anything or QUESTION_RE.search(self._text()):
+                return False
+            if choose(said, (await self.order()).lines, current) == current:
+                return False  # "yes, all of it" at a summary of everything: a yes, not a change
+            await self._take_items(said, asked=True, current=current)
+            return True
+        if self.state.flow == CHANGE_ADDRESS and await self._plain_answer(Found()):
+            await self._take_address(self._text(), asked=True)
+            return True
+        return False
 
     async def _read_confirmation(self, intent: str | None) -> None:
         """A yes confirms the change the open question described, if it still describes it (actions/changes.py)."""
@@ -256,9 +273,12 @@ class _FormTurn:
         if intent != "affirm" and intent != self.state.flow:
             return  # not an answer: the question is asked again
         pending = self.get(PENDING_CONFIRMATION)
-        change = planned_change(OrderState.from_slots(self.get), await self.order()) if self.may_change else None
+        change = await self._planned() if self.may_change else None
         if change is not None and pending and change.digest == pending:
             self.set(CONFIRM, change.digest)
+
+    async def _planned(self) -> PlannedChange | None:
+        return await planned_change(self.system, OrderState.from_slots(self.get), await self.order())
 
     async def _last_order(self) -> None:
         customer_id = self.get(CUSTOMER_ID)
@@ -357,7 +377,8 @@ class _FormTurn:
             self.set(PENDING_DETAIL, None)
 
     async def _details(self, flow: str) -> None:
-        """Details given before the order was open to change ("change the address of 100247 to ...")."""
+        """Details given before the order was open to change ("change the address of 100247 to ...", "return only
+        the candle holders from 100177")."""
         order = await self.order()
         pending = self.get(PENDING_DETAIL)
         if flow == CHANGE_ADDRESS:
@@ -365,9 +386,10 @@ class _FormTurn:
                 await self._take_address(text, asked=False)
         elif flow == RETURN and self.get(RETURN_ITEMS) is None:
             if pending:
-                await self._take_items(pending, asked=False)
-            if self.get(RETURN_ITEMS) is None and len(order.lines) == 1:
-                self.set(RETURN_ITEMS, ["all"])
+                await self._take_items(read_items(pending, order.lines), asked=False)
+            returnable = everything_returnable(order.lines)
+            if self.get(RETURN_ITEMS) is None and len(returnable) == 1 and len(order.lines) == 1:
+                self.set(RETURN_ITEMS, returnable)  # nothing to choose from
         if pending:
             self.set(PENDING_DETAIL, None)
 
@@ -382,22 +404,31 @@ class _FormTurn:
                 return
             self.say(refusal.text)
         elif reading.postcode_mismatch:
-            self.say(
-                f"{reading.postcode_mismatch} isn't a postcode in {country_label(current.country)}. If the new "
-                "address is in another country, please add the country at the end."
-            )
+            country = country_label(current.country)
+            self.say(render(address_texts.POSTCODE_NOT_IN_COUNTRY, postcode=reading.postcode_mismatch, country=country))
         elif asked:
-            missing = " and the ".join(reading.missing)
-            self.say(f"I couldn't find the {missing} in that address.")
-        self.set(NEW_ADDRESS, None)
+            missing = " and the ".join(address_texts.MISSING_PARTS[part] for part in reading.missing)
+            self.say(render(address_texts.PARTS_MISSING, missing=missing))
+        if self.state.requested != CONFIRM:  # at the summary, an address that can't be used keeps the last one
+            self.set(NEW_ADDRESS, None)
 
-    async def _take_items(self, text: str, asked: bool) -> None:
-        entities = [e["value"] for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
+    async def _take_items(self, said: ItemsSaid, asked: bool, current: Any = None) -> None:
+        """The items to return after this message, checked with the order system (a final-sale item, or more
+        pieces than ordered, is explained); at the summary an unclear or refused change keeps the selection."""
         order = await self.order()
-        items = choose_items(" ".join(str(v) for v in entities) if asked and entities else text, order.lines)
-        if items is None and asked:
-            self.say("Sorry, I couldn't tell which items you mean.")
-        self.set(RETURN_ITEMS, items)
+        selection = choose(said, order.lines, current if isinstance(current, dict) else None)
+        if selection is None:
+            if asked:
+                nothing_left = said.kept and not said.returned
+                template = return_texts.NOTHING_LEFT if nothing_left else return_texts.ITEMS_UNCLEAR
+                self.say(render(template, order_id=order.number))
+            return
+        try:
+            await self.system.quote_return(order.number, selection)
+        except PolicyRefusal as refusal:
+            self.say(refusal.text)
+            return
+        self.set(RETURN_ITEMS, selection)
 
     # -- the answer to Rasa --------------------------------------------------------------------
 
@@ -418,7 +449,11 @@ class _FormTurn:
         next_slot = self._next_slot(flow)
         if next_slot == CONFIRM:
             # the question about to be asked binds the yes to this very change (actions/changes.py)
-            change = planned_change(OrderState.from_slots(self.get), await self.order())
+            try:
+                change = await self._planned()
+            except PolicyRefusal as refusal:  # no longer possible (the order moved on meanwhile)
+                self.set(REFUSAL, refusal.text)
+                change, next_slot = None, None
             self.set(PENDING_CONFIRMATION, change.digest if change is not None else None)
         elif self.get(PENDING_CONFIRMATION) is not None and self.get(CONFIRM) is None:
             self.set(PENDING_CONFIRMATION, None)
@@ -440,135 +475,3 @@ class ValidateOrderForm(FormValidationAction):
             return await turn.run()
         except (BackendError, OrderNotFound) as error:  # OrderNotFound: a verified order vanished
             return backend_failure(dispatcher, tracker, error)
-
-
-# ---- the form's questions ----------------------------------------------------------------------
-
-
-class _AskAction(Action, ABC):
-    """A question of the form; silent when this turn already handed the conversation to a person."""
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if handed_off_this_turn(tracker):
-            return []
-        state = OrderState.from_tracker(tracker)
-        try:
-            await self.ask(dispatcher, tracker, state)
-        except (BackendError, OrderNotFound) as error:
-            return backend_failure(dispatcher, tracker, error)
-        return []
-
-    @abstractmethod
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        """Send the question."""
-
-
-class ActionAskOrderId(_AskAction):
-    def name(self) -> str:
-        return "action_ask_order_id"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        recent = [str(n) for n in tracker.get_slot(RECENT_ORDERS) or []]
-        if state.customer_id and recent:
-            # greeted by name only when the shop's website signed the customer in (an order check is no login)
-            signed_in = tracker.get_slot(CUSTOMER_VERIFIED_BY) == VERIFIED_BY_TOKEN and state.first_name
-            text = (
-                render(say.ASK_ORDER_ID_RECENT_NAMED, first_name=state.first_name, orders=", ".join(recent))
-                if signed_in
-                else render(say.ASK_ORDER_ID_RECENT, orders=", ".join(recent))
-            )
-            buttons = [
-                {"title": render(say.ORDER_BUTTON, order_id=n), "payload": "/inform" + json.dumps({"order_id": n})}
-                for n in recent
-            ]
-            dispatcher.utter_message(text=text, buttons=buttons)
-            return
-        if asked_before(tracker, ORDER_ID):
-            dispatcher.utter_message(text=say.ASK_ORDER_ID_AGAIN)
-            return
-        dispatcher.utter_message(text=render(say.ASK_ORDER_ID, goal=goal(state.flow)))
-
-
-class ActionAskVerification(_AskAction):
-    def name(self) -> str:
-        return "action_ask_verification"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        template = say.ASK_VERIFICATION_AGAIN if asked_before(tracker, VERIFICATION) else say.ASK_VERIFICATION
-        dispatcher.utter_message(text=render(template, order_id=state.order_id))
-
-
-class ActionAskEmail(_AskAction):
-    """The order is open to read (by its postcode, or as another order of a customer checked before); to change
-    it, the e-mail address on the order is needed."""
-
-    def name(self) -> str:
-        return "action_ask_email"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        values = {"goal": goal(state.flow), "order_id": state.order_id}
-        if asked_before(tracker, EMAIL):
-            dispatcher.utter_message(text=render(say.ASK_EMAIL_FOR_CHANGE_AGAIN, **values), buttons=[PERSON_BUTTON])
-            return
-        template = say.ASK_EMAIL_FOR_OTHER_ORDER if state.verification == BY_CUSTOMER else say.ASK_EMAIL_FOR_CHANGE
-        dispatcher.utter_message(text=render(template, **values))
-
-
-class ActionAskNewAddress(_AskAction):
-    def name(self) -> str:
-        return "action_ask_new_address"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        # the current address is never shown: the customer knows it, whoever else is typing doesn't
-        order = await order_system().get_order(str(state.order_id))
-        example = example_address(order.shipping_address.country)
-        if asked_before(tracker, NEW_ADDRESS):
-            dispatcher.utter_message(text=f"Please send the whole new address in one message, like this: {example}.")
-            return
-        dispatcher.utter_message(
-            text=(
-                f"What's the new delivery address for order {order.number}? Please send street and house number, "
-                f"postcode, town and country in one message, like this: {example}."
-            )
-        )
-
-
-class ActionAskReturnItems(_AskAction):
-    def name(self) -> str:
-        return "action_ask_return_items"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        order = await order_system().get_order(str(state.order_id))
-        returnable = [line for line in order.lines if not line.final_sale]
-        final = [line.name for line in order.lines if line.final_sale]
-        if asked_before(tracker, RETURN_ITEMS):
-            text = "Which of these would you like to return? Pick one, name the items, or say “everything”."
-        else:
-            text = (
-                f"Which items from order {order.number} would you like to return? Pick one below, or say “everything”."
-            )
-        if final and not asked_before(tracker, RETURN_ITEMS):
-            text += f" ({', '.join(final)} {'is' if len(final) == 1 else 'are'} final sale and can't be returned.)"
-        buttons = [
-            {"title": line.name, "payload": "/inform" + json.dumps({"return_items": line.sku})} for line in returnable
-        ]
-        buttons.append({"title": "Everything", "payload": "/inform" + json.dumps({"return_items": "all"})})
-        dispatcher.utter_message(text=text, buttons=buttons)
-
-
-class ActionAskConfirm(_AskAction):
-    def name(self) -> str:
-        return "action_ask_confirm"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        if state.flow == CHANGE_ADDRESS and state.new_address:
-            question = (
-                f"Shall I change the delivery address of order {state.order_id} to "
-                f"{format_address(state.new_address)}? (yes/no)"
-            )
-        else:
-            question = f"Shall I cancel order {state.order_id}? (yes/no)"
-        dispatcher.utter_message(
-            text=question,
-            buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
-        )

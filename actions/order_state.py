@@ -18,8 +18,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.signals import signal_handoff
+from actions.texts import orders as say
 from helpdesk.orders import OrderSystem, get_order_system
-from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR
+from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR, REQUEST_HUMAN
 
 log = logging.getLogger("actions.orders")
 
@@ -75,15 +76,13 @@ FLOW_DETAILS: dict[str, tuple[str, ...]] = {
     ORDER_STATUS: (),
     CANCEL: (CONFIRM,),
     CHANGE_ADDRESS: (NEW_ADDRESS, CONFIRM),
-    RETURN: (RETURN_ITEMS,),
+    RETURN: (RETURN_ITEMS, CONFIRM),
     REFUND_STATUS: (),
 }
 
-BACKEND_ERROR_TEXT = (
-    "I'm sorry, I can't reach our order system right now, so I can't look up or change your order at the "
-    "moment. I'm passing you to a member of our support team, who will pick this up with you."
-)
-PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
+PERSON_BUTTON = {"title": say.PERSON_BUTTON, "payload": REQUEST_HUMAN}
+# under every change carried out: the customer can say at once that it wasn't what they wanted
+NOT_WANTED_BUTTON = {"title": say.NOT_WANTED_BUTTON, "payload": REQUEST_HUMAN}
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ class OrderState:
     evidence: dict[str, str] | None
     pending_detail: str | None
     new_address: dict[str, str] | None
-    return_items: list[str] | None
+    return_items: dict[str, int] | None  # SKU -> pieces
     confirm: str | bool | None
     pending_confirmation: str | None
     refusal: str | None
@@ -129,7 +128,7 @@ class OrderState:
             evidence=evidence if isinstance(evidence, dict) else None,
             pending_detail=text(PENDING_DETAIL),
             new_address=address if isinstance(address, dict) else None,
-            return_items=[str(sku) for sku in items] if isinstance(items, list) and items else None,
+            return_items={str(k): int(v) for k, v in items.items()} if isinstance(items, dict) and items else None,
             confirm=confirm if isinstance(confirm, bool | str) and confirm != "" else None,
             pending_confirmation=text(PENDING_CONFIRMATION),
             refusal=text(REFUSAL),
@@ -180,7 +179,7 @@ def request_ended() -> list[EventType]:
 def backend_failure(dispatcher: CollectingDispatcher, tracker: Tracker, error: Exception) -> list[EventType]:
     """The order system is down or too slow: apologise, hand off, log with the conversation id."""
     log.error("order system unavailable in conversation %s: %s: %s", tracker.sender_id, type(error).__name__, error)
-    dispatcher.utter_message(text=BACKEND_ERROR_TEXT)
+    dispatcher.utter_message(text=say.BACKEND_ERROR)
     signal_handoff(dispatcher, HANDOFF_BACKEND_ERROR)
     return request_ended()
 

@@ -8,7 +8,6 @@ forwards the widget's token. The stack's demo shop is a fresh SQLite file for th
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import sys
@@ -28,9 +27,10 @@ from helpdesk.stack import Stack
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the actions package lives at the project root
 from actions.address import read_address  # noqa: E402
-from actions.order_state import BACKEND_ERROR_TEXT  # noqa: E402
-from actions.parsing import choose_items, read_message  # noqa: E402
+from actions.items import choose, read_items  # noqa: E402
+from actions.parsing import read_message  # noqa: E402
 from actions.texts import identity as say  # noqa: E402
+from actions.texts.orders import BACKEND_ERROR as BACKEND_ERROR_TEXT  # noqa: E402
 
 NOT_VERIFIED = say.NOT_VERIFIED.split(" You have")[0]
 
@@ -188,11 +188,16 @@ def test_malformed_email_is_explained(chat: Chat) -> None:
 
 def test_cancel_in_one_message_asks_to_confirm_then_cancels_with_the_refund(chat: Chat, stack: Stack) -> None:
     chat(f"cancel order 100247, email {ANN}")
-    assert chat.texts[-1] == "Shall I cancel order 100247? (yes/no)"
-    assert [b["title"] for b in chat.last["replies"][-1]["buttons"]] == ["Yes", "No"]
+    summary = chat.texts[-1]
+    assert summary.startswith("Cancelling order 100247 cancels all of it:\n")
+    assert "- 1 × Enamelled cast-iron casserole 24 cm (€139.00)\n- 1 × Linen apron, rust (€27.95)" in summary
+    assert re.search(r"Total: €166\.95\. You get €166\.95 back to your original payment method by \w+day ", summary)
+    assert summary.endswith("Shall I cancel order 100247? (yes/no)")
+    assert [b["title"] for b in chat.last["replies"][-1]["buttons"]] == ["Yes, cancel it", "No, keep it"]
     assert order_row(stack, "100247")["status"] == "paid"  # nothing happens before the yes
     chat("yes")
     assert "Done: order 100247 is cancelled" in chat.text and "€166.95" in chat.text
+    assert {"title": "That's not what I wanted", "payload": "/request_human"} in chat.buttons
     assert chat.turns == 2
     assert order_row(stack, "100247")["status"] == "cancelled"
 
@@ -263,7 +268,11 @@ def test_change_address_after_packing_is_refused(chat: Chat) -> None:
 
 def test_return_everything_in_one_message_gives_an_rma_and_instructions(chat: Chat, stack: Stack) -> None:
     chat(f"I want to return everything from order 100212, email {ANN}")
-    assert chat.turns == 1
+    assert "- 2 × Linen cushion cover 50×50, sage (€59.90)\n- 1 × Glass carafe 1 l (€22.50)" in chat.text
+    assert "You get €82.40 back" in chat.text and "The return label is free" in chat.text
+    assert order_row(stack, "100212")["status"] == "delivered"  # nothing booked before the yes
+    chat("yes")
+    assert chat.turns == 2
     assert re.search(r"Your return for order 100212 is booked: RMA-100212-[0-9A-Z]{4}", chat.text)
     assert "free prepaid return label" in chat.text and "€82.40" in chat.text
     assert order_row(stack, "100212")["status"] == "return_requested"
@@ -281,6 +290,8 @@ def test_return_picking_an_item_from_the_buttons(chat: Chat) -> None:
     assert "Stoneware vase, last-season glaze" not in titles
     plates = next(b["payload"] for b in question["buttons"] if b["title"].startswith("Stoneware dinner plates"))
     chat(plates)
+    assert "Here's the return for order 100199:\n- 1 × Stoneware dinner plates, set of 4 (€59.00)\n" in chat.text
+    chat("yes")
     assert re.search(r"RMA-100199-[0-9A-Z]{4} \(Stoneware dinner plates, set of 4\)", chat.text)
     assert "€59.00" in chat.text
 
@@ -322,7 +333,9 @@ def test_a_handbook_question_mid_form_is_answered_and_the_form_resumes(chat: Cha
     assert body["faq"]["id"] == "refund-policy"
     assert "order number" in chat.texts[-1]  # asked again
     chat("100258, james.whitfield@example.net")
-    assert chat.texts[-1] == "Shall I cancel order 100258? (yes/no)"
+    assert chat.texts[-1].endswith(
+        "Nothing has been charged yet, so there's nothing to refund.\nShall I cancel order 100258? (yes/no)"
+    )
     chat("yes")
     assert "Done: order 100258 is cancelled. Nothing had been charged yet" in chat.text
     assert order_row(stack, "100258")["status"] == "cancelled"
@@ -471,16 +484,35 @@ def test_read_address(text: str, country: str, expected: tuple[str, str, str, st
 
 def test_read_address_reports_what_is_missing() -> None:
     assert read_address("Keizersgracht 12, Amsterdam", "Ann Lee", "NL").missing == ["postcode"]
+    assert read_address("1015 CJ Amsterdam", "Ann Lee", "NL").missing == ["street"]
+    assert read_address("12", "Ann Lee", "NL").missing == ["postcode", "street", "town"]
     assert read_address("Kastanienallee 41, 10437 Berlin", "Ann Lee", "NL").postcode_mismatch == "10437"
 
 
-def test_choose_items() -> None:
+def test_reading_which_items() -> None:
     lines = [
         OrderLine("LH-TXT-0420", "Waffle bath towel, stone", 2, "24.95"),
         OrderLine("LH-BED-0210", "Linen fitted sheet 160×200, clay", 1, "69.00"),
+        OrderLine("LH-CAN-0501", "Fig & cedar scented candle", 1, "28.00"),
+        OrderLine("LH-DEC-0312", "Brass candle holders, pair", 1, "36.00"),
+        OrderLine("LH-CLR-0901", "Stoneware vase, last-season glaze", 1, "24.00", final_sale=True),
     ]
-    assert choose_items("the towels please", lines) == ["LH-TXT-0420"]
-    assert choose_items("everything", lines) == ["all"]
-    assert choose_items('/inform{"return_items": "LH-BED-0210"}', lines) == ["LH-BED-0210"]
-    assert choose_items("hmm not sure", lines) is None
-    assert json.loads(json.dumps(choose_items("all of it", lines))) == ["all"]
+
+    def chosen(text: str, current: dict[str, int] | None = None) -> dict[str, int] | None:
+        said = read_items(text, lines)
+        return choose(said, lines, current) if said.anything else None
+
+    everything = {"LH-TXT-0420": 2, "LH-BED-0210": 1, "LH-CAN-0501": 1, "LH-DEC-0312": 1}  # the vase is final sale
+    assert chosen("the towels please") == {"LH-TXT-0420": 2}
+    assert chosen("just one of the two bath towels") == {"LH-TXT-0420": 1}
+    assert chosen("everything") == everything
+    assert chosen("everything except the sheet") == {k: v for k, v in everything.items() if k != "LH-BED-0210"}
+    assert chosen("send the candle back but keep the towels and the sheet") == {"LH-CAN-0501": 1}
+    assert chosen("only the brass candle holders") == {"LH-DEC-0312": 1}
+    assert chosen("no no only the candle holders!!", {"LH-CAN-0501": 1}) == {"LH-DEC-0312": 1}
+    assert chosen("and the sheet too", {"LH-CAN-0501": 1}) == {"LH-CAN-0501": 1, "LH-BED-0210": 1}
+    assert chosen("not the sheet", {"LH-CAN-0501": 1, "LH-BED-0210": 1}) == {"LH-CAN-0501": 1}
+    assert chosen("the vase") == {"LH-CLR-0901": 1}  # named: the policy explains it is final sale
+    assert chosen('/inform{"return_items": "LH-BED-0210"}') == {"LH-BED-0210": 1}
+    assert choose(read_items("", lines, ["all"]), lines, None) == everything
+    assert chosen("hmm not sure") is None and chosen("yes") is None

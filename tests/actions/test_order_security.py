@@ -23,8 +23,8 @@ from helpdesk.orders import sign_identity
 from helpdesk.stack import Stack
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the actions package lives at the project root
-from actions.orders import NOTHING_TO_CONFIRM_TEXT  # noqa: E402
 from actions.texts import identity as say  # noqa: E402
+from actions.texts.orders import NOTHING_TO_CONFIRM as NOTHING_TO_CONFIRM_TEXT  # noqa: E402
 
 # what must not be shown before the right proof: order state, the street address, the customer's name
 ORDER_DETAILS = re.compile(r"shipped|delivered on|packed|paid and|waiting for your payment|refund of|€", re.IGNORECASE)
@@ -154,7 +154,7 @@ def test_a_yes_with_nothing_pending_does_nothing(helpdesk_url: str) -> None:
 def test_a_yes_after_the_bot_lost_the_conversation_confirms_nothing(helpdesk_url: str, stack: Stack) -> None:
     chat = chat_from_elsewhere(helpdesk_url)
     chat("cancel order 100246, email eva.novakova@example.com")
-    assert chat.texts[-1] == "Shall I cancel order 100246? (yes/no)"
+    assert chat.texts[-1].endswith("Shall I cancel order 100246? (yes/no)")
     # the bot's memory of the conversation is wiped (what a restart without a persistent tracker store does)
     response = httpx.post(
         f"http://127.0.0.1:{stack.ports.rasa}/conversations/{chat.id}/tracker/events",
@@ -173,7 +173,7 @@ def test_a_yes_after_the_question_was_dropped_for_another_request_cancels_nothin
 ) -> None:
     chat = chat_from_elsewhere(helpdesk_url)
     chat("cancel order 100260, email matteo.ricci@example.net")
-    assert chat.texts[-1] == "Shall I cancel order 100260? (yes/no)"
+    assert chat.texts[-1].endswith("Shall I cancel order 100260? (yes/no)")
     chat("hang on, where is my order 100112?")  # another request: the question is dropped
     assert "Order 100112 was delivered" in chat.text
     chat("yes")
