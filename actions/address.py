@@ -58,8 +58,9 @@ ADDRESS_START_RE = re.compile(
     re.IGNORECASE,
 )
 LEADING_FILLER_RE = re.compile(
-    r"^(?:(?:ok|okay|sure|yes|so|please|it's|it is|the|my|new|delivery|shipping|address|is|should be|will be|"
-    r"send\s+it\s+to|deliver\s+(?:it\s+)?to|ship\s+it\s+to|to|:|-)\s*)+",
+    r"^(?:(?:(?:ok|okay|sure|yes|so|please|it's|it is|the|my|new|delivery|shipping|address|is|should be|will be|"
+    r"sorry|oops|no|nope|wait|actually|i\s+mean|make\s+that|correction|"
+    r"send\s+it\s+to|deliver\s+(?:it\s+)?to|ship\s+it\s+to|to)\b|[:,-])\s*)+",
     re.IGNORECASE,
 )
 EMAIL_PHRASE_RE = re.compile(
@@ -96,7 +97,7 @@ class AddressReading:
     """The address read from a message, or which parts were missing from it."""
 
     address: Address | None
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # "postcode", "street", "town" (actions/texts/address.py)
     postcode_mismatch: str | None = None  # a postcode that doesn't fit the country's format
 
     @property
@@ -165,7 +166,7 @@ def read_address(text: str, name: str, default_country: str) -> AddressReading:
         mismatch = other.group(0).upper() if other and re.search(r"\d{4}|\d\s?[A-Za-z]{2}", other.group(0)) else None
         street = next((p for p in parts if re.search(r"\d", p) and re.search(r"[A-Za-z]{2}", p)), "")
         city = next((p for p in parts if p != street and not re.search(r"\d", p)), "")
-        missing = ["postcode"] + ([] if street else ["street and house number"]) + ([] if city else ["town or city"])
+        missing = ["postcode"] + ([] if street else ["street"]) + ([] if city else ["town"])
         return AddressReading(None, missing, postcode_mismatch=mismatch)
 
     index, match = found
@@ -180,7 +181,7 @@ def read_address(text: str, name: str, default_country: str) -> AddressReading:
     if not city and not before and pre and not re.search(r"\d", pre[-1]):
         city = pre.pop()
     street = ", ".join([*pre, before] if before else pre)
-    missing = ([] if street else ["street and house number"]) + ([] if city else ["town or city"])
+    missing = ([] if street else ["street"]) + ([] if city else ["town"])
     if missing:
         return AddressReading(None, missing)
     postcode = _format_postcode(match.group(0), country)

@@ -5,7 +5,7 @@ it starts). It reads the message (order number, e-mail or postcode, an address, 
 checks the customer's identity with the order system, applies the shop's policy as soon as the
 order is known (a shipped order is not offered a cancellation), and names the next slot to ask
 for. A message that answers nothing (a handbook question, "I want a person", "never mind") is left
-to the rules: the form is "rejected" for that turn and asks again afterwards.
+to the rules: the form rejects that turn (ActionExecutionRejection) and asks again afterwards.
 
 Nothing about an order is said before the identity check passes, and a wrong e-mail gives the
 same answer as an order number that doesn't exist.
@@ -13,34 +13,41 @@ same answer as an order number that doesn't exist.
 
 from __future__ import annotations
 
-import json
-from abc import ABC, abstractmethod
+import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import ActionExecutionRejection, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.address import address_in_request, country_label, example_address, format_address, read_address
-from actions.identity import VERIFIED_BY_ORDER, load_context, verified_customer
+from actions.address import address_in_request, country_label, read_address
+from actions.changes import PlannedChange, planned_change
+from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
+from actions.items import ItemsSaid, choose, everything_returnable, read_items
 from actions.order_state import (
+    BY_ACCOUNT,
+    BY_CUSTOMER,
+    BY_EMAIL,
+    BY_POSTCODE,
     CANCEL,
     CHANGE_ADDRESS,
+    CHANGE_PROOFS,
+    CHANGES,
     CONFIRM,
     CUSTOMER_ID,
+    CUSTOMER_VERIFIED_BY,
+    EMAIL,
     EVIDENCE,
-    FAILURES,
     FLOW_DETAILS,
     FORM,
     NEW_ADDRESS,
     ORDER_ID,
-    ORDER_STATUS,
+    PENDING_CONFIRMATION,
     PENDING_DETAIL,
+    PERSON_BUTTON,
     POSTCODE,
-    RECENT_ORDERS,
-    REFUND_STATUS,
     REFUSAL,
     REQUESTED_SLOT,
     RETURN,
@@ -48,31 +55,38 @@ from actions.order_state import (
     VERIFICATION,
     VERIFIED_ORDER,
     OrderState,
-    asked_before,
     backend_failure,
     latest_intent,
     order_system,
     request_ended,
 )
-from actions.parsing import POSTCODE_RE, Found, choose_items, plain_answer, read_message
+from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
 from actions.signals import signal_handoff
+from actions.texts import address as address_texts
+from actions.texts import identity as say
+from actions.texts import render
+from actions.texts import returns as return_texts
 from helpdesk.orders import (
-    AttemptOutcome,
     BackendError,
     Order,
     OrderNotFound,
     OrderSystem,
     PolicyRefusal,
-    register_attempt,
+    Verdict,
+    get_identity_checks,
     verify_access,
 )
-from helpdesk.orders.identity import LOCKED_TEXT
 from helpdesk.orders.model import utc_now
 from helpdesk.vocabulary import HANDOFF_VERIFICATION_FAILED
 
 # intents that are not an answer to the form: the rules answer them, then the form asks again
 INTERRUPTIONS = frozenset(
     {"faq", "out_of_scope", "request_human", "complaint", "bot_challenge", "goodbye", "change_order", "payment_issue"}
+)
+# a question about something, not an answer ("how do I clean the candle holders?")
+QUESTION_RE = re.compile(
+    r"\?\s*$|^\s*(?:how|what|why|when|where|which|who|can|could|do|does|did|is|are|will|would|should)\b",
+    re.IGNORECASE,
 )
 # actions after which the latest customer message is still the one the form should read
 ANSWERING_ACTIONS = frozenset(
@@ -86,14 +100,6 @@ ANSWERING_ACTIONS = frozenset(
     }
 )
 
-FLOW_GOALS = {
-    ORDER_STATUS: "check where your order is",
-    CANCEL: "cancel your order",
-    CHANGE_ADDRESS: "change the delivery address",
-    RETURN: "start a return",
-    REFUND_STATUS: "check on your refund",
-}
-
 
 def answers_form(tracker: Tracker) -> bool:
     """True when the latest customer message is an answer for the form to read.
@@ -105,16 +111,6 @@ def answers_form(tracker: Tracker) -> bool:
             return True
         if event.get("event") == "action" and event.get("name") not in ANSWERING_ACTIONS:
             return False
-    return False
-
-
-def handed_off_this_turn(tracker: Tracker) -> bool:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
-        if isinstance(custom, dict) and "handoff" in custom:
-            return True
     return False
 
 
@@ -139,8 +135,8 @@ class _FormTurn:
     def set(self, name: str, value: Any) -> None:
         self.changes[name] = value
 
-    def say(self, text: str) -> None:
-        self.dispatcher.utter_message(text=text)
+    def say(self, text: str, buttons: list[dict[str, str]] | None = None) -> None:
+        self.dispatcher.utter_message(text=text, buttons=buttons or [])
 
     @property
     def order_id(self) -> str | None:
@@ -149,7 +145,17 @@ class _FormTurn:
 
     @property
     def verified(self) -> bool:
+        """The order passed a check: its status may be shown."""
         return self.order_id is not None and self.get(VERIFIED_ORDER) == self.order_id
+
+    @property
+    def may_change(self) -> bool:
+        """The order passed a check strong enough to change it (see actions/order_state.py)."""
+        return self.verified and self.get(VERIFICATION) in CHANGE_PROOFS
+
+    @property
+    def cleared(self) -> bool:
+        return self.may_change if self.state.flow in CHANGES else self.verified
 
     async def order(self) -> Order:
         if self._order is None or self._order.number != self.order_id:
@@ -166,15 +172,20 @@ class _FormTurn:
             intent = latest_intent(self.tracker)
             found = read_message(self._text(), self._entities(), self.state.requested)
             if await self._interrupted(intent, found):
-                return []  # let the rules answer; the form asks again afterwards
+                # let the rules answer (the form asks again afterwards); rejected explicitly, since Rasa only rejects
+                # a turn that filled no slot, and this message may have filled one (an order number in "where is
+                # my order 100112?" while the form waits for a yes)
+                raise ActionExecutionRejection("validate_order_form", f"not an answer for the form: {intent}")
             await self._read(intent, found)
             if self.state.requested:
                 # an answer the form could not use still counts as one: the question is asked again
                 self.changes.setdefault(self.state.requested, self.get(self.state.requested))
         await self._check_identity()
         if not self.ended and self.verified and FLOW_DETAILS[flow] and not self.get(REFUSAL):
-            await self._prepare(flow)
-        return self._result(flow)
+            await self._check_policy(flow)
+            if self.may_change and not self.get(REFUSAL):
+                await self._details(flow)
+        return await self._result(flow)
 
     def _text(self) -> str:
         return str(self.tracker.latest_message.get("text") or "")
@@ -195,13 +206,20 @@ class _FormTurn:
     async def _plain_answer(self, found: Found) -> bool:
         """The message is the answer to the question asked and (almost) nothing else."""
         requested, text = self.state.requested, self._text()
-        if requested in (ORDER_ID, VERIFICATION) and (found.order_number or found.evidence):
+        if requested in (ORDER_ID, VERIFICATION, EMAIL) and (found.order_number or found.evidence):
             return plain_answer(text, found)
         if requested == NEW_ADDRESS:
             return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
-        if requested == RETURN_ITEMS and self.verified:
-            return len(text.split()) <= 6 and choose_items(text, (await self.order()).lines) is not None
+        if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
+            return not QUESTION_RE.search(text) and (await self._items_said()).anything
+        if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS:
+            return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
         return False
+
+    async def _items_said(self) -> ItemsSaid:
+        """The items this message names (in words, or a button's SKU or "all")."""
+        buttons = [str(e["value"]) for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
+        return read_items(self._text(), (await self.order()).lines, buttons)
 
     # -- reading the customer's message --------------------------------------------------------
 
@@ -212,74 +230,121 @@ class _FormTurn:
         elif found.last_order:
             await self._last_order()
         elif found.malformed_number:
-            self.say(
-                f"“{found.malformed_number}” doesn't look like one of our order numbers: they have 6 digits, "
-                "like 100234. You'll find yours in the order confirmation e-mail."
-            )
-            if requested in (None, ORDER_ID, VERIFICATION):  # not the order talked about before
+            self.say(render(say.MALFORMED_ORDER_NUMBER, number=found.malformed_number))
+            if requested in (None, ORDER_ID, VERIFICATION, EMAIL):  # not the order talked about before
                 self.set(ORDER_ID, None)
         if found.evidence:
             self.set(EVIDENCE, found.evidence)
-        elif found.malformed_email and not self.verified:
-            self.say(
-                f"“{found.malformed_email}” doesn't look like a complete e-mail address: it should look like "
-                "name@example.com."
-            )
+        elif found.malformed_email and not self.may_change:
+            self.say(render(say.MALFORMED_EMAIL, email=found.malformed_email))
         if requested == CONFIRM:
-            if intent == "affirm" or intent == self.state.flow:
-                self.set(CONFIRM, True)
-            elif intent == "deny":
-                self.set(CONFIRM, False)
-        elif requested == NEW_ADDRESS and self.verified:
+            if not await self._correction():
+                await self._read_confirmation(intent)
+        elif requested == NEW_ADDRESS and self.may_change:
             await self._take_address(self._text(), asked=True)
-        elif requested == RETURN_ITEMS and self.verified:
-            await self._take_items(self._text(), asked=True)
+        elif requested == RETURN_ITEMS and self.may_change:
+            await self._take_items(await self._items_said(), asked=True)
         elif intent == self.state.flow and self.state.flow in (CHANGE_ADDRESS, RETURN):
             self.set(PENDING_DETAIL, self._text())  # read once the order is verified
+
+    async def _correction(self) -> bool:
+        """At the summary, "no, only the candle holders", "and the soap dish too" or another address change what
+        is asked about (a new summary follows); True when the message was one."""
+        if not self.may_change:
+            return False
+        if self.state.flow == RETURN:
+            said, current = await self._items_said(), self.get(RETURN_ITEMS)
+            if not said.anything or QUESTION_RE.search(self._text()):
+                return False
+            if choose(said, (await self.order()).lines, current) == current:
+                return False  # "yes, all of it" at a summary of everything: a yes, not a change
+            await self._take_items(said, asked=True, current=current)
+            return True
+        if self.state.flow == CHANGE_ADDRESS and await self._plain_answer(Found()):
+            await self._take_address(self._text(), asked=True)
+            return True
+        return False
+
+    async def _read_confirmation(self, intent: str | None) -> None:
+        """A yes confirms the change the open question described, if it still describes it (actions/changes.py)."""
+        if intent == "deny":
+            self.set(CONFIRM, False)
+            return
+        if intent != "affirm" and intent != self.state.flow:
+            return  # not an answer: the question is asked again
+        pending = self.get(PENDING_CONFIRMATION)
+        change = await self._planned() if self.may_change else None
+        if change is not None and pending and change.digest == pending:
+            self.set(CONFIRM, change.digest)
+
+    async def _planned(self) -> PlannedChange | None:
+        return await planned_change(self.system, OrderState.from_slots(self.get), await self.order())
 
     async def _last_order(self) -> None:
         customer_id = self.get(CUSTOMER_ID)
         if not customer_id:
-            self.say("I can look up your latest order as soon as I know it's you.")
+            self.say(say.LATEST_ORDER_NEEDS_IDENTITY)
             return
         orders = await self.system.list_orders(str(customer_id), 1)
         if orders:
             self.set(ORDER_ID, orders[0].number)
         else:
-            self.say("I can't find any orders on your account yet.")
+            self.say(say.NO_ORDERS_YET)
 
     # -- identity ------------------------------------------------------------------------------
 
     async def _check_identity(self) -> None:
         order_id = self.order_id
-        if order_id is None or self.verified:
+        if order_id is None or self.cleared:
             return
-        for detail in (NEW_ADDRESS, RETURN_ITEMS, CONFIRM, REFUSAL):  # they belonged to another order
-            if self.get(detail) is not None:
-                self.set(detail, None)
-        customer_id = self.get(CUSTOMER_ID)
-        if customer_id:
-            order = await verify_access(self.system, order_id, customer_id=str(customer_id))
-            if order is not None:
-                await self._verified(order, "account")
-                return
+        if not self.verified:
+            for detail in (NEW_ADDRESS, RETURN_ITEMS, CONFIRM, PENDING_CONFIRMATION, REFUSAL):  # another order's
+                if self.get(detail) is not None:
+                    self.set(detail, None)
+        if await self._cleared_as_known_customer(order_id):
+            return
         evidence = self.get(EVIDENCE)
         if not isinstance(evidence, dict) or not evidence:
-            return  # ask for the e-mail or postcode
-        email, postcode = evidence.get("email"), evidence.get("postcode")
-        order = await verify_access(self.system, order_id, email=email, postcode=postcode)
-        attempt = register_attempt(self.get(FAILURES), order is not None)
+            return  # the form asks for the e-mail or postcode
         self.set(EVIDENCE, None)
-        if attempt.outcome is AttemptOutcome.VERIFIED and order is not None:
+        email, postcode = evidence.get("email"), evidence.get("postcode")
+        if self.verified and not email:
+            return  # the order is open to read; a change needs its e-mail: the form asks for it
+        attempt = await get_identity_checks().check(
+            self.system, asker(self.tracker), order_id, email=email, postcode=postcode
+        )
+        if attempt.verdict is Verdict.VERIFIED and attempt.order is not None:
             if postcode:
                 self.set(POSTCODE, postcode)
-            await self._verified(order, "email" if email else "postcode")
-            return
-        self.set(FAILURES, float(attempt.failures))
-        self.say(attempt.message or LOCKED_TEXT)
-        if attempt.outcome is AttemptOutcome.LOCKED:
+            await self._verified(attempt.order, BY_EMAIL if email else BY_POSTCODE)
+        elif attempt.verdict is Verdict.RETRY:
+            template = say.NOT_VERIFIED_LAST_TRY if attempt.remaining == 1 else say.NOT_VERIFIED
+            self.say(render(template, remaining=attempt.remaining))
+        elif attempt.verdict is Verdict.HAND_OFF:
+            self.say(say.HANDED_OFF)
             signal_handoff(self.dispatcher, HANDOFF_VERIFICATION_FAILED)
             self.ended = True
+        else:
+            self.say(say.TOO_MANY_ATTEMPTS, buttons=[PERSON_BUTTON])
+            self.ended = True
+
+    async def _cleared_as_known_customer(self, order_id: str) -> bool:
+        """The order belongs to the customer known in this conversation, and that is proof enough for the flow: a
+        signed-in customer's own order may be changed; another order of a customer identified by an order check
+        may only be read."""
+        customer_id = self.get(CUSTOMER_ID)
+        if not customer_id:
+            return False
+        signed_in = self.get(CUSTOMER_VERIFIED_BY) == VERIFIED_BY_TOKEN
+        if self.verified and not signed_in:
+            return False  # read already; only the signed-in owner's own order opens for changes this way
+        order = await verify_access(self.system, order_id, customer_id=str(customer_id))
+        if order is None:
+            return False
+        self._order = order
+        self.set(VERIFIED_ORDER, order.number)
+        self.set(VERIFICATION, BY_ACCOUNT if signed_in else BY_CUSTOMER)
+        return self.cleared
 
     async def _verified(self, order: Order, how: str) -> None:
         self._order = order
@@ -291,32 +356,42 @@ class _FormTurn:
 
     # -- what the flow needs once the order is known -------------------------------------------
 
-    async def _prepare(self, flow: str) -> None:
+    async def _check_policy(self, flow: str) -> None:
+        """The shop's policy on the request, as soon as the order may be read (a shipped order is not offered a
+        cancellation, whatever the proof)."""
         order = await self.order()
         policy, now = self.system.policy, utc_now()
         refusal: PolicyRefusal | None = None
-        pending = self.get(PENDING_DETAIL)
         if flow == CANCEL:
             refusal = policy.cancel_refusal(order, now)
         elif flow == CHANGE_ADDRESS:
             if order.status not in policy.config.address_change_statuses:
                 refusal = policy.address_change_refusal(order, order.shipping_address, now)
-            elif pending and self.get(NEW_ADDRESS) is None and (text := address_in_request(pending)):
-                await self._take_address(text, asked=False)
         elif flow == RETURN:
             try:
                 policy.plan_return(order, None, now)
             except PolicyRefusal as whole_order_refused:
                 refusal = whole_order_refused
-            if refusal is None and self.get(RETURN_ITEMS) is None:
-                if pending:
-                    await self._take_items(pending, asked=False)
-                if self.get(RETURN_ITEMS) is None and len(order.lines) == 1:
-                    self.set(RETURN_ITEMS, ["all"])
-        if pending:
-            self.set(PENDING_DETAIL, None)
         if refusal is not None:
             self.set(REFUSAL, refusal.text)
+            self.set(PENDING_DETAIL, None)
+
+    async def _details(self, flow: str) -> None:
+        """Details given before the order was open to change ("change the address of 100247 to ...", "return only
+        the candle holders from 100177")."""
+        order = await self.order()
+        pending = self.get(PENDING_DETAIL)
+        if flow == CHANGE_ADDRESS:
+            if pending and self.get(NEW_ADDRESS) is None and (text := address_in_request(pending)):
+                await self._take_address(text, asked=False)
+        elif flow == RETURN and self.get(RETURN_ITEMS) is None:
+            if pending:
+                await self._take_items(read_items(pending, order.lines), asked=False)
+            returnable = everything_returnable(order.lines)
+            if self.get(RETURN_ITEMS) is None and len(returnable) == 1 and len(order.lines) == 1:
+                self.set(RETURN_ITEMS, returnable)  # nothing to choose from
+        if pending:
+            self.set(PENDING_DETAIL, None)
 
     async def _take_address(self, text: str, asked: bool) -> None:
         order = await self.order()
@@ -329,22 +404,31 @@ class _FormTurn:
                 return
             self.say(refusal.text)
         elif reading.postcode_mismatch:
-            self.say(
-                f"{reading.postcode_mismatch} isn't a postcode in {country_label(current.country)}. If the new "
-                "address is in another country, please add the country at the end."
-            )
+            country = country_label(current.country)
+            self.say(render(address_texts.POSTCODE_NOT_IN_COUNTRY, postcode=reading.postcode_mismatch, country=country))
         elif asked:
-            missing = " and the ".join(reading.missing)
-            self.say(f"I couldn't find the {missing} in that address.")
-        self.set(NEW_ADDRESS, None)
+            missing = " and the ".join(address_texts.MISSING_PARTS[part] for part in reading.missing)
+            self.say(render(address_texts.PARTS_MISSING, missing=missing))
+        if self.state.requested != CONFIRM:  # at the summary, an address that can't be used keeps the last one
+            self.set(NEW_ADDRESS, None)
 
-    async def _take_items(self, text: str, asked: bool) -> None:
-        entities = [e["value"] for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
+    async def _take_items(self, said: ItemsSaid, asked: bool, current: Any = None) -> None:
+        """The items to return after this message, checked with the order system (a final-sale item, or more
+        pieces than ordered, is explained); at the summary an unclear or refused change keeps the selection."""
         order = await self.order()
-        items = choose_items(" ".join(str(v) for v in entities) if asked and entities else text, order.lines)
-        if items is None and asked:
-            self.say("Sorry, I couldn't tell which items you mean.")
-        self.set(RETURN_ITEMS, items)
+        selection = choose(said, order.lines, current if isinstance(current, dict) else None)
+        if selection is None:
+            if asked:
+                nothing_left = said.kept and not said.returned
+                template = return_texts.NOTHING_LEFT if nothing_left else return_texts.ITEMS_UNCLEAR
+                self.say(render(template, order_id=order.number))
+            return
+        try:
+            await self.system.quote_return(order.number, selection)
+        except PolicyRefusal as refusal:
+            self.say(refusal.text)
+            return
+        self.set(RETURN_ITEMS, selection)
 
     # -- the answer to Rasa --------------------------------------------------------------------
 
@@ -357,13 +441,26 @@ class _FormTurn:
             return VERIFICATION
         if self.get(REFUSAL):
             return None
+        if not self.cleared:
+            return EMAIL  # the order is open to read; a change needs its e-mail address
         return next((slot for slot in FLOW_DETAILS[flow] if self.get(slot) is None), None)
 
-    def _result(self, flow: str) -> list[EventType]:
+    async def _result(self, flow: str) -> list[EventType]:
+        next_slot = self._next_slot(flow)
+        if next_slot == CONFIRM:
+            # the question about to be asked binds the yes to this very change (actions/changes.py)
+            try:
+                change = await self._planned()
+            except PolicyRefusal as refusal:  # no longer possible (the order moved on meanwhile)
+                self.set(REFUSAL, refusal.text)
+                change, next_slot = None, None
+            self.set(PENDING_CONFIRMATION, change.digest if change is not None else None)
+        elif self.get(PENDING_CONFIRMATION) is not None and self.get(CONFIRM) is None:
+            self.set(PENDING_CONFIRMATION, None)
         events = [*self.events, *(SlotSet(name, value) for name, value in self.changes.items())]
         if self.ended:
             return events + request_ended()
-        return events + [SlotSet(REQUESTED_SLOT, self._next_slot(flow))]
+        return events + [SlotSet(REQUESTED_SLOT, next_slot)]
 
 
 class ValidateOrderForm(FormValidationAction):
@@ -378,129 +475,3 @@ class ValidateOrderForm(FormValidationAction):
             return await turn.run()
         except (BackendError, OrderNotFound) as error:  # OrderNotFound: a verified order vanished
             return backend_failure(dispatcher, tracker, error)
-
-
-# ---- the form's questions ----------------------------------------------------------------------
-
-
-class _AskAction(Action, ABC):
-    """A question of the form; silent when this turn already handed the conversation to a person."""
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if handed_off_this_turn(tracker):
-            return []
-        state = OrderState.from_tracker(tracker)
-        try:
-            await self.ask(dispatcher, tracker, state)
-        except (BackendError, OrderNotFound) as error:
-            return backend_failure(dispatcher, tracker, error)
-        return []
-
-    @abstractmethod
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        """Send the question."""
-
-
-class ActionAskOrderId(_AskAction):
-    def name(self) -> str:
-        return "action_ask_order_id"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        recent = [str(n) for n in tracker.get_slot(RECENT_ORDERS) or []]
-        if state.customer_id and recent:
-            name = f", {state.first_name}" if state.first_name else ""
-            dispatcher.utter_message(
-                text=f"Which order is it about{name}? Your most recent orders are {', '.join(recent)}.",
-                buttons=[{"title": f"Order {n}", "payload": "/inform" + json.dumps({"order_id": n})} for n in recent],
-            )
-            return
-        if asked_before(tracker, ORDER_ID):
-            dispatcher.utter_message(text="What's the 6-digit order number? For example: 100234.")
-            return
-        goal = FLOW_GOALS.get(state.flow or "", "help with your order")
-        dispatcher.utter_message(
-            text=(
-                f"I can {goal}. What's the order number? It has 6 digits (like 100234) and is in your order "
-                "confirmation e-mail. You can send the e-mail address or postcode you ordered with in the same message."
-            )
-        )
-
-
-class ActionAskVerification(_AskAction):
-    def name(self) -> str:
-        return "action_ask_verification"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        if asked_before(tracker, VERIFICATION):
-            text = (
-                f"Which e-mail address or delivery postcode did you use for order {state.order_id}? If that order "
-                "number isn't right, just send me the correct one."
-            )
-        else:
-            text = (
-                f"To keep your details safe: what's the e-mail address or the delivery postcode for order "
-                f"{state.order_id}?"
-            )
-        dispatcher.utter_message(text=text)
-
-
-class ActionAskNewAddress(_AskAction):
-    def name(self) -> str:
-        return "action_ask_new_address"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        order = await order_system().get_order(str(state.order_id))
-        current = order.shipping_address
-        if asked_before(tracker, NEW_ADDRESS):
-            dispatcher.utter_message(
-                text=f"Please send the whole new address in one message, like this: {example_address(current.country)}."
-            )
-            return
-        dispatcher.utter_message(
-            text=(
-                f"Order {order.number} is now going to {format_address(current)}. What's the new delivery "
-                "address? Please send street and house number, postcode, town and country in one message, "
-                f"like this: {example_address(current.country)}."
-            )
-        )
-
-
-class ActionAskReturnItems(_AskAction):
-    def name(self) -> str:
-        return "action_ask_return_items"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        order = await order_system().get_order(str(state.order_id))
-        returnable = [line for line in order.lines if not line.final_sale]
-        final = [line.name for line in order.lines if line.final_sale]
-        if asked_before(tracker, RETURN_ITEMS):
-            text = "Which of these would you like to return? Pick one, name the items, or say “everything”."
-        else:
-            text = (
-                f"Which items from order {order.number} would you like to return? Pick one below, or say “everything”."
-            )
-        if final and not asked_before(tracker, RETURN_ITEMS):
-            text += f" ({', '.join(final)} {'is' if len(final) == 1 else 'are'} final sale and can't be returned.)"
-        buttons = [
-            {"title": line.name, "payload": "/inform" + json.dumps({"return_items": line.sku})} for line in returnable
-        ]
-        buttons.append({"title": "Everything", "payload": "/inform" + json.dumps({"return_items": "all"})})
-        dispatcher.utter_message(text=text, buttons=buttons)
-
-
-class ActionAskConfirm(_AskAction):
-    def name(self) -> str:
-        return "action_ask_confirm"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
-        if state.flow == CHANGE_ADDRESS and state.new_address:
-            question = (
-                f"Shall I change the delivery address of order {state.order_id} to "
-                f"{format_address(state.new_address)}? (yes/no)"
-            )
-        else:
-            question = f"Shall I cancel order {state.order_id}? (yes/no)"
-        dispatcher.utter_message(
-            text=question,
-            buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
-        )

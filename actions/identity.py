@@ -1,6 +1,8 @@
 """Who the customer is: a signed identity token from the shop's website, or an order they proved is theirs.
 
-The helpdesk forwards the widget's token as message metadata (``{"customer_token": "<token>"}``);
+The helpdesk forwards the widget's token as message metadata (``{"customer_token": "<token>"}``), with the
+client's address (``"client_address"``: wrong answers to the identity check count per client, across
+conversations: ``helpdesk/orders/attempts.py``);
 ``helpdesk.orders.verify_identity`` checks it against ``IDENTITY_SECRET``. A token that can't be
 trusted (tampered with, expired, malformed, or no secret configured) is logged and ignored: the
 customer simply proves an order is theirs the usual way.
@@ -21,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.order_state import CUSTOMER_ID, CUSTOMER_NAME, CUSTOMER_TIER, CUSTOMER_VERIFIED_BY, RECENT_ORDERS
 from helpdesk.orders import (
+    Asker,
     BackendError,
     Customer,
     CustomerNotFound,
@@ -34,6 +37,7 @@ from helpdesk.orders.identity import MissingSecret
 log = logging.getLogger("actions.identity")
 
 TOKEN_KEY = "customer_token"
+CLIENT_KEY = "client_address"
 RECENT_LIMIT = 5
 VERIFIED_BY_TOKEN = "signed_token"
 VERIFIED_BY_ORDER = "order_check"
@@ -52,10 +56,22 @@ class CustomerContext:
         return {"id": self.id, "name": self.name, "tier": self.tier, "recent_orders": self.recent_orders}
 
 
-def customer_token(tracker: Tracker) -> str | None:
+def _metadata(tracker: Tracker, key: str) -> str | None:
     metadata = tracker.latest_message.get("metadata") or {}
-    token = metadata.get(TOKEN_KEY) if isinstance(metadata, dict) else None
-    return token if isinstance(token, str) and token.strip() else None
+    value = metadata.get(key) if isinstance(metadata, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def customer_token(tracker: Tracker) -> str | None:
+    return _metadata(tracker, TOKEN_KEY)
+
+
+def asker(tracker: Tracker) -> Asker:
+    """Who is asking, for counting wrong answers: the conversation, the client's address (as the helpdesk saw
+    it), and the customer the shop's website signed in (the slot, or this message's token)."""
+    signed_in = tracker.get_slot(CUSTOMER_VERIFIED_BY) == VERIFIED_BY_TOKEN
+    customer = tracker.get_slot(CUSTOMER_ID) if signed_in else customer_from_token(tracker)
+    return Asker(tracker.sender_id, _metadata(tracker, CLIENT_KEY), str(customer) if customer else None)
 
 
 def customer_from_token(tracker: Tracker) -> str | None:
@@ -104,7 +120,9 @@ async def signed_in_customer(
 ) -> list[EventType]:
     """Verify the customer from a signed identity token on this message (nothing when there is none)."""
     customer_id = customer_from_token(tracker)
-    if customer_id is None or customer_id == tracker.get_slot(CUSTOMER_ID):
+    if customer_id is None:
+        return []
+    if customer_id == tracker.get_slot(CUSTOMER_ID) and tracker.get_slot(CUSTOMER_VERIFIED_BY) == VERIFIED_BY_TOKEN:
         return []
     try:
         context = await load_context(system, customer_id)

@@ -9,6 +9,7 @@ the request out against the order system (``helpdesk.orders``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +18,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.signals import signal_handoff
+from actions.texts import orders as say
 from helpdesk.orders import OrderSystem, get_order_system
-from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR
+from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR, REQUEST_HUMAN
 
 log = logging.getLogger("actions.orders")
 
@@ -31,6 +33,16 @@ CHANGE_ADDRESS = "change_shipping_address"
 RETURN = "request_refund"
 REFUND_STATUS = "refund_status"
 FLOWS = (ORDER_STATUS, CANCEL, CHANGE_ADDRESS, RETURN, REFUND_STATUS)
+CHANGES = (CANCEL, CHANGE_ADDRESS, RETURN)  # the flows that change an order: they need a stronger proof
+
+# how the current order was verified (the `verification` slot), and what that proof allows: an order's e-mail
+# address or a signed-in customer's own order opens it for changes; its postcode, or being another order of a
+# customer who proved one, only shows its status
+BY_EMAIL = "email"
+BY_POSTCODE = "postcode"
+BY_ACCOUNT = "account"  # a signed-in customer's own order (helpdesk/orders/identity.py, signed identity)
+BY_CUSTOMER = "customer"  # another order of the customer an order check identified
+CHANGE_PROOFS = frozenset({BY_EMAIL, BY_ACCOUNT})
 
 # slots
 REQUESTED_SLOT = "requested_slot"
@@ -40,12 +52,12 @@ POSTCODE = "postcode"
 FLOW = "order_flow"
 VERIFICATION = "verification"
 VERIFIED_ORDER = "verified_order"
-FAILURES = "verification_failures"
 EVIDENCE = "evidence"
 PENDING_DETAIL = "pending_detail"
 NEW_ADDRESS = "new_address"
 RETURN_ITEMS = "return_items"
-CONFIRM = "confirm"
+CONFIRM = "confirm"  # the digest of the change the customer said yes to (actions/changes.py), or False for no
+PENDING_CONFIRMATION = "pending_confirmation"  # the digest of the change the bot asked about
 REFUSAL = "order_refusal"
 CUSTOMER_ID = "customer_id"
 CUSTOMER_VERIFIED_BY = "customer_verified_by"
@@ -55,7 +67,7 @@ RECENT_ORDERS = "recent_orders"
 LAST_FLOW = "last_flow"
 
 # what a flow collects after the identity check: cleared when a request starts
-DETAIL_SLOTS = (PENDING_DETAIL, NEW_ADDRESS, RETURN_ITEMS, CONFIRM, REFUSAL)
+DETAIL_SLOTS = (PENDING_DETAIL, NEW_ADDRESS, RETURN_ITEMS, CONFIRM, PENDING_CONFIRMATION, REFUSAL)
 # what one request collects beyond the order and the identity check; cleared when it ends
 REQUEST_SLOTS = (EVIDENCE, *DETAIL_SLOTS)
 
@@ -64,15 +76,13 @@ FLOW_DETAILS: dict[str, tuple[str, ...]] = {
     ORDER_STATUS: (),
     CANCEL: (CONFIRM,),
     CHANGE_ADDRESS: (NEW_ADDRESS, CONFIRM),
-    RETURN: (RETURN_ITEMS,),
+    RETURN: (RETURN_ITEMS, CONFIRM),
     REFUND_STATUS: (),
 }
 
-BACKEND_ERROR_TEXT = (
-    "I'm sorry, I can't reach our order system right now, so I can't look up or change your order at the "
-    "moment. I'm passing you to a member of our support team, who will pick this up with you."
-)
-PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
+PERSON_BUTTON = {"title": say.PERSON_BUTTON, "payload": REQUEST_HUMAN}
+# under every change carried out: the customer can say at once that it wasn't what they wanted
+NOT_WANTED_BUTTON = {"title": say.NOT_WANTED_BUTTON, "payload": REQUEST_HUMAN}
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,13 @@ class OrderState:
     flow: str | None
     order_id: str | None
     verified_order: str | None
-    failures: float
+    verification: str | None
     evidence: dict[str, str] | None
     pending_detail: str | None
     new_address: dict[str, str] | None
-    return_items: list[str] | None
-    confirm: bool | None
+    return_items: dict[str, int] | None  # SKU -> pieces
+    confirm: str | bool | None
+    pending_confirmation: str | None
     refusal: str | None
     customer_id: str | None
     customer_name: str | None
@@ -95,24 +106,31 @@ class OrderState:
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> OrderState:
+        return cls.from_slots(tracker.get_slot)
+
+    @classmethod
+    def from_slots(cls, slot: Callable[[str], Any]) -> OrderState:
+        """The request as ``slot(name)`` describes it (a tracker's slots, or a form turn's view of them)."""
+
         def text(name: str) -> str | None:
-            value = tracker.get_slot(name)
+            value = slot(name)
             return str(value) if value not in (None, "") else None
 
-        evidence = tracker.get_slot(EVIDENCE)
-        address = tracker.get_slot(NEW_ADDRESS)
-        items = tracker.get_slot(RETURN_ITEMS)
-        confirm = tracker.get_slot(CONFIRM)
+        evidence = slot(EVIDENCE)
+        address = slot(NEW_ADDRESS)
+        items = slot(RETURN_ITEMS)
+        confirm = slot(CONFIRM)
         return cls(
             flow=text(FLOW) if text(FLOW) in FLOWS else None,
             order_id=text(ORDER_ID),
             verified_order=text(VERIFIED_ORDER),
-            failures=float(tracker.get_slot(FAILURES) or 0),
+            verification=text(VERIFICATION),
             evidence=evidence if isinstance(evidence, dict) else None,
             pending_detail=text(PENDING_DETAIL),
             new_address=address if isinstance(address, dict) else None,
-            return_items=[str(sku) for sku in items] if isinstance(items, list) and items else None,
-            confirm=confirm if isinstance(confirm, bool) else None,
+            return_items={str(k): int(v) for k, v in items.items()} if isinstance(items, dict) and items else None,
+            confirm=confirm if isinstance(confirm, bool | str) and confirm != "" else None,
+            pending_confirmation=text(PENDING_CONFIRMATION),
             refusal=text(REFUSAL),
             customer_id=text(CUSTOMER_ID),
             customer_name=text(CUSTOMER_NAME),
@@ -121,8 +139,18 @@ class OrderState:
 
     @property
     def verified(self) -> bool:
-        """The current order number passed the identity check."""
+        """The current order number passed an identity check: its status may be shown."""
         return self.order_id is not None and self.verified_order == self.order_id
+
+    @property
+    def may_change(self) -> bool:
+        """The current order passed a check strong enough to change it (its e-mail, or the signed-in owner)."""
+        return self.verified and self.verification in CHANGE_PROOFS
+
+    @property
+    def cleared(self) -> bool:
+        """The proof given is enough for what the flow does."""
+        return self.may_change if self.flow in CHANGES else self.verified
 
     @property
     def first_name(self) -> str | None:
@@ -151,7 +179,7 @@ def request_ended() -> list[EventType]:
 def backend_failure(dispatcher: CollectingDispatcher, tracker: Tracker, error: Exception) -> list[EventType]:
     """The order system is down or too slow: apologise, hand off, log with the conversation id."""
     log.error("order system unavailable in conversation %s: %s: %s", tracker.sender_id, type(error).__name__, error)
-    dispatcher.utter_message(text=BACKEND_ERROR_TEXT)
+    dispatcher.utter_message(text=say.BACKEND_ERROR)
     signal_handoff(dispatcher, HANDOFF_BACKEND_ERROR)
     return request_ended()
 

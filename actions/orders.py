@@ -1,4 +1,5 @@
-"""Starting, carrying out and stopping an order request; explaining what can't be changed in an order."""
+"""Starting, carrying out and stopping an order request; a yes or no outside the form; explaining what can't be
+changed in an order. The texts: actions/texts/ (orders.py, and cancel.py, address.py, returns.py per flow)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,23 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
+from actions.changes import confirmed, planned_change
 from actions.identity import signed_in_customer
 from actions.order_state import (
     CANCEL,
     CHANGE_ADDRESS,
+    CHANGES,
+    CONFIRM,
     FLOW,
     FLOWS,
     FORM,
     LAST_FLOW,
+    NOT_WANTED_BUTTON,
     ORDER_ID,
     ORDER_STATUS,
+    PENDING_CONFIRMATION,
     PERSON_BUTTON,
     REFUND_STATUS,
-    RETURN,
     OrderState,
     backend_failure,
     details_cleared,
@@ -31,6 +36,11 @@ from actions.order_state import (
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
+from actions.texts import address as address_texts
+from actions.texts import cancel as cancel_texts
+from actions.texts import orders as say
+from actions.texts import render
+from actions.texts import returns as return_texts
 from helpdesk.orders import (
     Address,
     BackendError,
@@ -42,7 +52,6 @@ from helpdesk.orders import (
     describe_refund,
 )
 
-CHANGES = (CANCEL, CHANGE_ADDRESS, RETURN)
 # "cancel it", "where is that order": the order just talked about; "where is my order?" may be another one
 BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|it's|that|this|same|the\s+order|the\s+one)\b", re.IGNORECASE)
 
@@ -77,7 +86,8 @@ class ActionStartOrderRequest(Action):
 
 
 class ActionOrderSubmit(Action):
-    """Carry out the request once the form has everything: look up, cancel, re-address, return."""
+    """Carry out the request once the form has everything: look up, or cancel, re-address, return exactly what the
+    customer said yes to (actions/changes.py)."""
 
     def name(self) -> str:
         return "action_order_submit"
@@ -89,54 +99,56 @@ class ActionOrderSubmit(Action):
         if state.refusal:
             dispatcher.utter_message(text=state.refusal, buttons=[PERSON_BUTTON])
             return self._done(state.flow)
+        if state.flow in CHANGES and not state.may_change:  # the form never gets here: a change needs its e-mail
+            dispatcher.utter_message(text=render(say.NOT_CHANGED, order_id=state.order_id), buttons=[PERSON_BUTTON])
+            return self._done(state.flow)
         system = order_system()
         try:
-            text = await self._carry_out(system, state)
+            if state.flow in CHANGES:
+                text, changed = await self._change(system, state)
+                dispatcher.utter_message(text=text, buttons=[NOT_WANTED_BUTTON] if changed else [])
+            else:
+                dispatcher.utter_message(text=await self._look_up(system, state))
         except PolicyRefusal as refusal:
             dispatcher.utter_message(text=refusal.text, buttons=[PERSON_BUTTON])
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
-        else:
-            dispatcher.utter_message(text=text)
         return self._done(state.flow)
 
     @staticmethod
     def _done(flow: str) -> list[EventType]:
         return [SlotSet(FLOW, None), SlotSet(LAST_FLOW, flow), *request_cleared()]
 
-    async def _carry_out(self, system: OrderSystem, state: OrderState) -> str:
+    @staticmethod
+    async def _look_up(system: OrderSystem, state: OrderState) -> str:
         number = str(state.order_id)
-        if state.flow == ORDER_STATUS:
-            return describe_order(await system.get_order(number), system.policy)
         if state.flow == REFUND_STATUS:
             return describe_refund(await system.refund_status(number), system.policy)
+        return describe_order(await system.get_order(number), system.policy)
+
+    @staticmethod
+    async def _change(system: OrderSystem, state: OrderState) -> tuple[str, bool]:
+        """What to say, and whether the order was changed."""
+        number = str(state.order_id)
+        if state.confirm is False:
+            declined = {CANCEL: cancel_texts.DECLINED, CHANGE_ADDRESS: address_texts.DECLINED}
+            return render(declined.get(str(state.flow), return_texts.DECLINED), order_id=number), False
+        change = await planned_change(system, state, await system.get_order(number))
+        if not confirmed(state, change):
+            return render(say.UNCONFIRMED, order_id=number), False
         if state.flow == CANCEL:
-            return await self._cancel(system, number, bool(state.confirm))
-        if state.flow == CHANGE_ADDRESS:
-            return await self._change_address(system, number, state)
-        items = state.return_items or ["all"]
-        booked = await system.create_return(number, None if items == ["all"] else items)
-        return booked.instructions
-
-    @staticmethod
-    async def _cancel(system: OrderSystem, number: str, confirmed: bool) -> str:
-        if not confirmed:
-            return f"Alright, I haven't cancelled anything: order {number} goes ahead as planned."
-        await system.cancel(number)
-        refund = await system.refund_status(number)
-        if refund.state is RefundState.NONE:
-            return f"Done: order {number} is cancelled. Nothing had been charged yet, so there's nothing to refund."
-        return f"Done: order {number} is cancelled. {describe_refund(refund, system.policy)}"
-
-    @staticmethod
-    async def _change_address(system: OrderSystem, number: str, state: OrderState) -> str:
-        if not state.confirm or not state.new_address:
-            return (
-                f"OK, I've left the delivery address of order {number} as it was. If you'd like to give me a "
-                "different address, just say “change my delivery address”."
-            )
-        order = await system.change_address(number, Address(**state.new_address))
-        return f"Done: order {number} will now be delivered to {format_address(order.shipping_address)}."
+            await system.cancel(number)
+            refund = await system.refund_status(number)
+            if refund.state is RefundState.NONE:
+                return render(cancel_texts.DONE_NOTHING_CHARGED, order_id=number), True
+            refund_text = describe_refund(refund, system.policy)
+            return render(cancel_texts.DONE_WITH_REFUND, order_id=number, refund=refund_text), True
+        if state.flow == CHANGE_ADDRESS and state.new_address:
+            order = await system.change_address(number, Address(**state.new_address))
+            address = format_address(order.shipping_address)
+            return render(address_texts.DONE, order_id=number, address=address), True
+        booked = await system.create_return(number, state.return_items)
+        return booked.instructions, True
 
 
 class ActionOrderDetails(Action):
@@ -150,13 +162,11 @@ class ActionOrderDetails(Action):
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]
         dispatcher.utter_message(
-            text=(
-                "Thanks! What would you like me to do with that: check an order's status, cancel it, or start a return?"
-            ),
+            text=say.DETAILS_WITHOUT_REQUEST,
             buttons=[
-                {"title": "Where is my order?", "payload": "/order_status"},
-                {"title": "Cancel my order", "payload": "/cancel_order"},
-                {"title": "Return an item", "payload": "/request_refund"},
+                {"title": say.WHERE_IS_MY_ORDER_BUTTON, "payload": "/order_status"},
+                {"title": say.CANCEL_MY_ORDER_BUTTON, "payload": "/cancel_order"},
+                {"title": say.RETURN_AN_ITEM_BUTTON, "payload": "/request_refund"},
             ],
         )
         return []
@@ -170,8 +180,7 @@ class ActionStopOrderRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         state = OrderState.from_tracker(tracker)
-        unchanged = ", and nothing about your order has been changed" if state.flow in CHANGES else ""
-        dispatcher.utter_message(text=f"No problem, I've stopped there{unchanged}. Is there anything else I can do?")
+        dispatcher.utter_message(text=say.STOPPED_NOTHING_CHANGED if state.flow in CHANGES else say.STOPPED)
         return [SlotSet(FLOW, None), *request_cleared()]
 
 
@@ -184,17 +193,70 @@ class ActionChangeOrder(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         days = order_system().policy.config.return_window_days
         dispatcher.utter_message(
-            text=(
-                "I'm afraid the items in an order can't be swapped, added or removed once it's placed: our warehouse "
-                "starts picking it straight away. What I can do here: cancel the order free of charge as long as it "
-                "hasn't shipped, so you can place a new one with exactly what you want, or change its delivery "
-                f"address until it's packed. If it has already shipped, you can return what you don't want within "
-                f"{days} days of delivery. For anything else, a member of our team can check what's possible."
-            ),
+            text=render(say.CHANGE_ORDER_EXPLAINED, days=days),
             buttons=[
-                {"title": "Cancel my order", "payload": "/cancel_order"},
-                {"title": "Change the delivery address", "payload": "/change_shipping_address"},
+                {"title": say.CANCEL_MY_ORDER_BUTTON, "payload": "/cancel_order"},
+                {"title": say.CHANGE_ADDRESS_BUTTON, "payload": "/change_shipping_address"},
                 PERSON_BUTTON,
             ],
         )
+        return []
+
+
+def unanswered_confirmation(tracker: Tracker) -> bool:
+    """The bot asked to confirm a change that was never answered (another request came in between), or the
+    conversation has no bot message at all (a new one, or one whose memory was lost)."""
+    answered = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot":
+            continue
+        if event.get("name") == CONFIRM and event.get("value") not in (None, ""):
+            answered = True
+        elif event.get("name") == PENDING_CONFIRMATION and event.get("value"):
+            return not answered
+    return not any(event.get("event") == "bot" for event in tracker.events)
+
+
+def just_changed(tracker: Tracker) -> bool:
+    """The bot's message just before this one carried out a change (it offered "That's not what I wanted")."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if any(button.get("title") == NOT_WANTED_BUTTON["title"] for button in buttons):
+                return True
+    return False
+
+
+class ActionAffirm(Action):
+    """A yes outside the order form. It confirms nothing: a change is confirmed only inside the form, as the
+    answer to the question that describes it (actions/changes.py)."""
+
+    def name(self) -> str:
+        return "action_affirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if unanswered_confirmation(tracker):
+            dispatcher.utter_message(text=say.NOTHING_TO_CONFIRM)
+        else:
+            dispatcher.utter_message(response="utter_affirm")
+        return []
+
+
+class ActionDeny(Action):
+    """A no outside the order form. Right after a change was carried out it means "that was wrong": there is no
+    undo here, so a person is offered at once (they see what was changed)."""
+
+    def name(self) -> str:
+        return "action_deny"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if just_changed(tracker):
+            dispatcher.utter_message(text=say.CHANGE_WAS_WRONG, buttons=[PERSON_BUTTON])
+        else:
+            dispatcher.utter_message(response="utter_deny")
         return []

@@ -1,4 +1,4 @@
-"""Reading order numbers, e-mail addresses, postcodes and item choices out of customer messages.
+"""Reading order numbers, e-mail addresses and postcodes out of customer messages (items: actions/items.py).
 
 The NLU pipeline tags order numbers (``1xxxxx``) and e-mail addresses with regexes; these
 functions add what a regex entity can't do safely: any 6-digit number the customer typed when the
@@ -14,8 +14,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from helpdesk.orders import OrderLine
 
 EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 AT_TOKEN_RE = re.compile(r"\S*@\S*")
@@ -57,18 +55,6 @@ ANSWER_FILLER_RE = re.compile(
     r"address|ok|okay|sure|yes|hi|thanks|thank\s+you|please|sorry|here(?:\s+you\s+go)?|i\s+think|it'?s)\b|[:,.!?;\"']",
     re.IGNORECASE,
 )
-
-ALL_ITEMS_RE = re.compile(
-    r"\b(?:all|everything|every\s*thing|whole\s+(?:order|lot|thing)|entire\s+order|all\s+of\s+(?:it|them)|the\s+lot|"
-    r"full\s+order|complete\s+order)\b",
-    re.IGNORECASE,
-)
-SKU_RE = re.compile(r"\b[A-Za-z]{2}-[A-Za-z]{3}-\d{4}\b")
-ITEM_STOPWORDS = frozenset(
-    {"set", "sets", "pair", "pairs", "with", "and", "the", "for", "of", "large", "small", "white", "black", "last"}
-    | {"season", "glaze", "sample", "showroom"}
-)
-
 
 @dataclass(frozen=True)
 class Found:
@@ -165,22 +151,3 @@ def leftover_words(text: str, found: Found) -> list[str]:
 def _looks_numbered(token: str) -> bool:
     """Three or more digits: meant as a number (not "2 candles" or "12 March")."""
     return len(DIGITS_RE.findall(token)) >= 3
-
-
-def _words(text: str) -> set[str]:
-    words = {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", text)}
-    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if len(w) >= 3}
-
-
-def choose_items(text: str, lines: Sequence[OrderLine]) -> list[str] | None:
-    """The SKUs the customer picked from ``lines``, ``["all"]`` for everything, None when unclear."""
-    skus = [m.group(0).upper() for m in SKU_RE.finditer(text)]
-    known = {line.sku.upper(): line.sku for line in lines}
-    picked = [known[s] for s in skus if s in known]
-    if skus:
-        return picked or [skus[0]]  # an unknown SKU: the order system explains it isn't in the order
-    said = _words(text)
-    by_name = [line.sku for line in lines if (_words(line.name) - ITEM_STOPWORDS) & said]
-    if by_name:
-        return by_name
-    return ["all"] if ALL_ITEMS_RE.search(text) else None

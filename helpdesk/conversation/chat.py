@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -143,26 +144,47 @@ async def _offered_button_title(session: AsyncSession, conversation_id: str, pay
     return None
 
 
+def bot_metadata(customer_token: str | None, client_address: str | None) -> dict[str, str] | None:
+    """What the bot's actions learn about the message besides its text (helpdesk/orders/attempts.py reads them)."""
+    metadata = {"customer_token": customer_token, "client_address": client_address}
+    return {key: value for key, value in metadata.items() if value} or None
+
+
+def never_a_command(text: str) -> str:
+    """`text` as the bot may read it: never a Rasa command.
+
+    Rasa strips a message (str.strip) and reads one that then starts with "/" as an intent at confidence 1.0, with
+    any entities in braces ("/inform{...}"), or as a command ("/restart" wipes the conversation's memory). Every
+    leading slash goes, with the whitespace and invisible characters around them ("/ /x", "// /x", "/\t/x",
+    "/\u00a0/x", "\u200b/x"); what is left is read as words. A message of nothing but slashes becomes "?".
+    """
+    start = 0
+    while start < len(text) and (
+        text[start] == "/" or text[start].isspace() or unicodedata.category(text[start]) == "Cf"
+    ):
+        start += 1
+    return text[start:] or "?"
+
+
 async def _customer_text(
     session: AsyncSession, conversation_id: str, text: str, topics: Sequence[dict[str, str]] = ()
 ) -> tuple[str, str]:
     """(text shown and stored, text sent to the bot).
 
-    A button payload ("/intent{...}") is honoured only when the bot offered it (in its latest message, or among
-    the greeting's `topics`, which the widget offers before the first message); any other leading slash is
-    dropped so customers cannot inject intents or entities by typing them.
+    A button payload ("/intent{...}") passes as it is only when the bot offered it (in its latest message, or among
+    the greeting's `topics`, which the widget offers before the first message), or it is one of the widget's own
+    payloads; any other text reaches the bot as words (`never_a_command`), so customers cannot inject intents,
+    entities or commands by typing them.
     """
-    if not text.startswith("/"):
-        return text, text
     if text in WIDGET_PAYLOADS:
         return WIDGET_PAYLOADS[text], text
-    title = await _offered_button_title(session, conversation_id, text)
-    if title is None:
-        title = next((t["title"] or text for t in topics if t["payload"] == text), None)
-    if title is not None:
-        return title, text
-    plain = text.lstrip("/").strip() or text
-    return text, plain
+    if text.startswith("/"):
+        title = await _offered_button_title(session, conversation_id, text)
+        if title is None:
+            title = next((t["title"] or text for t in topics if t["payload"] == text), None)
+        if title is not None:
+            return title, text
+    return text, never_a_command(text)
 
 
 async def public_authors(session: AsyncSession, agent_ids: Iterable[int]) -> dict[int, PublicAuthor]:
@@ -247,7 +269,13 @@ class ChatService:
         text: str,
         client_id: str | None = None,
         customer_token: str | None = None,
+        client_address: str | None = None,
     ) -> ChatResult:
+        """Store the customer's message, then let the bot answer it (or, during a handoff, the agents).
+
+        The bot gets the shop's signed customer token and the client's address as the message's metadata: the
+        order flows count failed identity checks per client across conversations (helpdesk/orders/attempts.py).
+        """
         async with self.sessions() as session:
             lock_id = conversation_id or new_conversation_id()
             async with self.locks(lock_id):
@@ -283,8 +311,7 @@ class ChatService:
                 return ChatResult(conversation.id, conversation.mode, message=stored)
 
             try:
-                metadata = {"customer_token": customer_token} if customer_token else None
-                turn = await self.bot.send(conversation.id, to_bot, metadata)
+                turn = await self.bot.send(conversation.id, to_bot, bot_metadata(customer_token, client_address))
             except BotUnavailable as exc:
                 log.error("conversation %s: bot unavailable: %s", conversation.id, exc)
                 raise BotDown(conversation.id, str(exc)) from exc

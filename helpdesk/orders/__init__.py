@@ -15,15 +15,13 @@ except BackendError:
 
 from typing import TYPE_CHECKING, Any
 
+from helpdesk.orders.attempts import Asker, Attempt, AttemptLimits, IdentityChecks, Verdict
 from helpdesk.orders.identity import (
-    Attempt,
-    AttemptOutcome,
     ExpiredToken,
     IdentityTokenError,
     InvalidSignature,
     MalformedToken,
     identity_secret,
-    register_attempt,
     sign_identity,
     verify_access,
     verify_identity,
@@ -32,12 +30,15 @@ from helpdesk.orders.identity import (
 from helpdesk.orders.messages import describe_order, describe_refund
 from helpdesk.orders.model import (
     Address,
+    CancellationQuote,
     Customer,
     Order,
     OrderLine,
     OrderStatus,
     RefundState,
     RefundStatus,
+    ReturnItems,
+    ReturnQuote,
     ReturnRequest,
     Tier,
     normalise_order_number,
@@ -53,12 +54,19 @@ from helpdesk.orders.system import (
 )
 
 if TYPE_CHECKING:
-    from helpdesk.orders.factory import get_order_system, order_system_from_config
+    from helpdesk.orders.factory import (
+        get_identity_checks,
+        get_order_system,
+        identity_checks_from_config,
+        order_system_from_config,
+    )
+
+FACTORIES = ("get_identity_checks", "get_order_system", "identity_checks_from_config", "order_system_from_config")
 
 
 def __getattr__(name: str) -> Any:
     # the back ends load lazily, so `python -m helpdesk.orders.demo` doesn't import itself twice
-    if name in ("get_order_system", "order_system_from_config"):
+    if name in FACTORIES:
         from helpdesk.orders import factory
 
         return getattr(factory, name)
@@ -67,12 +75,15 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Address",
+    "Asker",
     "Attempt",
-    "AttemptOutcome",
+    "AttemptLimits",
     "BackendError",
+    "CancellationQuote",
     "Customer",
     "CustomerNotFound",
     "ExpiredToken",
+    "IdentityChecks",
     "IdentityTokenError",
     "InvalidSignature",
     "MalformedToken",
@@ -87,15 +98,19 @@ __all__ = [
     "PolicyRefusal",
     "RefundState",
     "RefundStatus",
+    "ReturnItems",
+    "ReturnQuote",
     "ReturnRequest",
     "Tier",
+    "Verdict",
     "describe_order",
     "describe_refund",
+    "get_identity_checks",
     "get_order_system",
+    "identity_checks_from_config",
     "identity_secret",
     "normalise_order_number",
     "order_system_from_config",
-    "register_attempt",
     "sign_identity",
     "verify_access",
     "verify_identity",

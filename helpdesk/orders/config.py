@@ -16,12 +16,14 @@ from typing import Any
 import yaml
 
 from helpdesk.config import PROJECT_ROOT
+from helpdesk.orders.attempts import AttemptLimits, AttemptLimitsError
 from helpdesk.orders.policy import PolicyConfig, PolicyConfigError
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "orders.yml"
 DEFAULT_SEED_FILE = PROJECT_ROOT / "knowledge" / "demo" / "shop.yml"
 DEFAULT_DEMO_DB = PROJECT_ROOT / "var" / "demo-shop.db"
 BACKENDS = ("demo", "http")
+SECTIONS = ("backend", "policies", "identity_checks", "demo", "http")
 
 
 class OrdersConfigError(ValueError):
@@ -42,6 +44,7 @@ class OrdersConfig:
     demo: DemoConfig
     http: Mapping[str, Any] = field(default_factory=dict)  # parsed by http_adapter.HttpConfig
     path: Path | None = None
+    identity_checks: AttemptLimits = field(default_factory=AttemptLimits)
 
 
 def resolve_path(value: str | Path, base: Path = PROJECT_ROOT) -> Path:
@@ -67,17 +70,16 @@ def parse_orders_config(raw: Any, source: Path | None = None, environ: Mapping[s
     where = str(source or "orders config")
     if not isinstance(raw, Mapping):
         raise OrdersConfigError(f"{where}: expected a mapping at the top level")
-    unknown = sorted(set(raw) - {"backend", "policies", "demo", "http"})
+    unknown = sorted(set(raw) - set(SECTIONS))
     if unknown:
-        raise OrdersConfigError(
-            f"{where}: unknown section(s) {', '.join(unknown)} (known: backend, policies, demo, http)"
-        )
+        raise OrdersConfigError(f"{where}: unknown section(s) {', '.join(unknown)} (known: {', '.join(SECTIONS)})")
     backend = str(env.get("ORDERS_BACKEND") or raw.get("backend") or "demo")
     if backend not in BACKENDS:
         raise OrdersConfigError(f"{where}: backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     try:
         policy = PolicyConfig.from_mapping(raw.get("policies"), f"{where}: policies")
-    except PolicyConfigError as exc:
+        identity_checks = AttemptLimits.from_mapping(raw.get("identity_checks"), f"{where}: identity_checks")
+    except (PolicyConfigError, AttemptLimitsError) as exc:
         raise OrdersConfigError(str(exc)) from exc
     demo_raw = raw.get("demo") or {}
     if not isinstance(demo_raw, Mapping):
@@ -97,4 +99,6 @@ def parse_orders_config(raw: Any, source: Path | None = None, environ: Mapping[s
         raise OrdersConfigError(f"{where}: http must be a mapping")
     if backend == "http" and not http_raw:
         raise OrdersConfigError(f"{where}: backend is http but there is no http section")
-    return OrdersConfig(backend=backend, policy=policy, demo=demo, http=http_raw, path=source)
+    return OrdersConfig(
+        backend=backend, policy=policy, demo=demo, http=http_raw, path=source, identity_checks=identity_checks
+    )

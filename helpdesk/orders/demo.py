@@ -29,16 +29,19 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from helpdesk.orders.config import DEFAULT_DEMO_DB, DEFAULT_SEED_FILE, load_orders_config, resolve_path
-from helpdesk.orders.demo_seed import SeedData, SeedError
+from helpdesk.orders.demo_seed import DeliveryEstimate, SeedData, SeedError
 from helpdesk.orders.demo_tables import CustomerRow, DemoBase, MetaRow, OrderLineRow, OrderRow, RefundRow, ReturnRow
 from helpdesk.orders.model import (
     Address,
+    CancellationQuote,
     Customer,
     Order,
     OrderLine,
     OrderStatus,
     RefundState,
     RefundStatus,
+    ReturnItems,
+    ReturnQuote,
     ReturnRequest,
     normalise_order_number,
     utc_now,
@@ -221,8 +224,13 @@ def _cents(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
-def _order(row: OrderRow) -> Order:
+def _order(row: OrderRow, delivery: DeliveryEstimate | None = None, today: date | None = None) -> Order:
+    expected = None
+    if delivery is not None and today is not None:
+        shipped = row.shipped_at.date() if row.shipped_at else None
+        expected = delivery.expected(OrderStatus(row.status), row.placed_at.date(), shipped, row.carrier, today)
     return Order(
+        expected_delivery=expected,
         number=row.number,
         customer_id=row.customer_id,
         email=row.email,
@@ -241,6 +249,12 @@ def _order(row: OrderRow) -> Order:
         total=_money(row.total_cents),
         currency=row.currency,
     )
+
+
+def _pieces(line: OrderLine, order: Order) -> str:
+    """A returned line in the returns table: its SKU, with ":<pieces>" when only some of the ordered ones go back."""
+    ordered = order.line(line.sku)
+    return line.sku if ordered is None or ordered.quantity == line.quantity else f"{line.sku}:{line.quantity}"
 
 
 def _customer(row: CustomerRow) -> Customer:
@@ -265,6 +279,7 @@ class DemoOrderSystem(OrderSystem):
         self._seed_file = seed_file
         self._auto_seed = auto_seed and seed_file is not None
         self._clock = clock
+        self._delivery = DeliveryEstimate()
         self._ready = False
         self._ready_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()  # one writer at a time in this process (SQLite has one anyway)
@@ -295,6 +310,8 @@ class DemoOrderSystem(OrderSystem):
         if self._ready:
             return
         try:
+            if self._seed_file is not None:
+                self._delivery = SeedData.load(self._seed_file).delivery
             if self._auto_seed:
                 report = await self.seed()
                 log.info("%s", report.summary().replace("\n", ";"))
@@ -327,9 +344,12 @@ class DemoOrderSystem(OrderSystem):
             raise OrderNotFound(str(number))
         return row
 
+    def _as_order(self, row: OrderRow) -> Order:
+        return _order(row, self._delivery, self._clock().date())
+
     async def get_order(self, number: str) -> Order:
         async with self._session() as session:
-            return _order(await self._order_row(session, number))
+            return self._as_order(await self._order_row(session, number))
 
     async def list_orders(self, customer_id: str, limit: int = DEFAULT_LIST_LIMIT) -> list[Order]:
         limit = check_limit(limit)
@@ -340,7 +360,7 @@ class DemoOrderSystem(OrderSystem):
                 .order_by(OrderRow.placed_at.desc(), OrderRow.number.desc())
                 .limit(limit)
             )
-            return [_order(row) for row in (await session.execute(query)).scalars()]
+            return [self._as_order(row) for row in (await session.execute(query)).scalars()]
 
     async def find_customer(self, email: str) -> Customer | None:
         async with self._session() as session:
@@ -354,6 +374,10 @@ class DemoOrderSystem(OrderSystem):
             if row is None:
                 raise CustomerNotFound(customer_id)
             return _customer(row)
+
+    async def quote_cancellation(self, number: str) -> CancellationQuote:
+        order = await self.get_order(number)
+        return self._policy.quote_cancellation(order, self._clock())
 
     async def cancel(self, number: str) -> Order:
         now = self._clock()
@@ -376,7 +400,7 @@ class DemoOrderSystem(OrderSystem):
             row.status = OrderStatus.CANCELLED.value
             row.cancelled_at = now
             await session.flush()
-            return _order(row)
+            return self._as_order(row)
 
     async def change_address(self, number: str, address: Address) -> Order:
         now = self._clock()
@@ -388,14 +412,18 @@ class DemoOrderSystem(OrderSystem):
             row.ship_name, row.ship_street, row.ship_city = address.name, address.street, address.city
             row.ship_postcode, row.ship_country = address.postcode, address.country
             await session.flush()
-            return _order(row)
+            return self._as_order(row)
 
-    async def create_return(self, number: str, skus: Sequence[str] | None = None) -> ReturnRequest:
+    async def quote_return(self, number: str, items: ReturnItems | None = None) -> ReturnQuote:
+        order = await self.get_order(number)
+        return self._policy.plan_return(order, items, self._clock())
+
+    async def create_return(self, number: str, items: ReturnItems | None = None) -> ReturnRequest:
         now = self._clock()
         async with self._session(write=True) as session:
             row = await self._order_row(session, number)
-            order = _order(row)
-            plan = self._policy.plan_return(order, skus, now)
+            order = self._as_order(row)
+            plan = self._policy.plan_return(order, items, now)
             rma = new_rma(order.number)
             while await session.get(ReturnRow, rma) is not None:
                 rma = new_rma(order.number)
@@ -404,7 +432,7 @@ class DemoOrderSystem(OrderSystem):
                 ReturnRow(
                     rma=rma,
                     order_number=order.number,
-                    skus=" ".join(line.sku for line in plan.lines),
+                    skus=" ".join(_pieces(line, order) for line in plan.lines),
                     excluded_skus=" ".join(line.sku for line in plan.excluded_lines),
                     created_at=now,
                     received_at=None,

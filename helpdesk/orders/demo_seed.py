@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,11 @@ from helpdesk.orders.model import (
     Order,
     OrderLine,
     OrderStatus,
+    ReturnQuote,
     as_utc,
     normalise_country,
 )
-from helpdesk.orders.policy import OrderPolicy, ReturnPlan
+from helpdesk.orders.policy import OrderPolicy, add_business_days
 
 ALLOWED_EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
 SHIPPED_STATUSES = {OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED, OrderStatus.REFUNDED}
@@ -92,6 +93,49 @@ class SeedOrder:
     return_: SeedReturn | None = None
 
 
+@dataclass(frozen=True)
+class DeliveryEstimate:
+    """How long the demo shop's parcels take, for "it should arrive by ..." (business days, Monday to Friday).
+
+    A paid order is handed to the carrier ``dispatch_business_days`` after it is placed (a packed one the next
+    business day); then it travels its carrier's ``transit_business_days`` (``default_transit_business_days`` when
+    the carrier is not known yet). Seed section ``delivery``."""
+
+    dispatch_business_days: int = 2
+    default_transit_business_days: int = 2
+    transit_business_days: Mapping[str, int] = field(default_factory=dict)
+
+    def expected(
+        self, status: OrderStatus, placed: date, shipped: date | None, carrier: str | None, today: date
+    ) -> date | None:
+        """The day the order should arrive; None once it has arrived, before it is paid, or after it ended."""
+        transit = self.transit_business_days.get(carrier or "", self.default_transit_business_days)
+        if status is OrderStatus.SHIPPED and shipped is not None:
+            return max(add_business_days(shipped, transit), today)
+        if status is OrderStatus.PAID:
+            handed_over = max(add_business_days(placed, self.dispatch_business_days), add_business_days(today, 1))
+            return add_business_days(handed_over, transit)
+        if status is OrderStatus.PACKED:
+            return add_business_days(today, 1 + transit)
+        return None
+
+
+def _delivery(raw: Any, where: str, carriers: Mapping[str, str]) -> DeliveryEstimate:
+    if raw is None:
+        return DeliveryEstimate()
+    r = _Reader(raw, where)
+    r.unknown({"dispatch_business_days", "default_transit_business_days", "transit_business_days"})
+    transit = _Reader(raw.get("transit_business_days") or {}, f"{where}.transit_business_days")
+    transit.unknown(set(carriers))
+    days = {str(carrier): transit.days(str(carrier), required=True) or 0 for carrier in transit.raw}
+    dispatch, default = r.days("dispatch_business_days"), r.days("default_transit_business_days")
+    return DeliveryEstimate(
+        dispatch_business_days=DeliveryEstimate.dispatch_business_days if dispatch is None else dispatch,
+        default_transit_business_days=DeliveryEstimate.default_transit_business_days if default is None else default,
+        transit_business_days=days,
+    )
+
+
 @dataclass
 class SeedRows:
     """Rows for each table, ready for ``insert()``."""
@@ -149,6 +193,7 @@ class SeedData:
     customers: dict[str, SeedCustomer]
     orders: list[SeedOrder]
     source: str = "seed"
+    delivery: DeliveryEstimate = field(default_factory=DeliveryEstimate)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -165,7 +210,7 @@ class SeedData:
     @classmethod
     def parse(cls, raw: Any, source: str = "seed") -> SeedData:
         top = _Reader(raw, source)
-        top.unknown({"version", "carriers", "products", "customers", "orders"})
+        top.unknown({"version", "carriers", "delivery", "products", "customers", "orders"})
         if raw.get("version") != 1:
             raise SeedError(f"{source}: 'version: 1' is required, got {raw.get('version')!r}")
         carriers = {str(k): str(v) for k, v in _Reader(raw.get("carriers") or {}, f"{source} carriers").raw.items()}
@@ -193,7 +238,8 @@ class SeedData:
                     raise SeedError(f"{source}: return number {order.return_.rma} appears twice")
                 rmas.add(order.return_.rma)
             orders.append(order)
-        return cls(carriers, products, customers, orders, source)
+        delivery = _delivery(raw.get("delivery"), f"{source} delivery", carriers)
+        return cls(carriers, products, customers, orders, source, delivery)
 
     # -- resolving -----------------------------------------------------------------------------
 
@@ -293,7 +339,9 @@ class SeedData:
             excluded = [line for line in lines if line.final_sale] if ret.skus is None else []
             fee = policy.config.return_label_fee if address.country in policy.config.paid_return_countries else 0
             value = sum((line.line_total for line in returned), Decimal("0.00"))
-            plan = ReturnPlan(tuple(returned), tuple(excluded), Decimal(fee), max(value - fee, Decimal("0.00")))
+            plan = ReturnQuote(
+                o.number, tuple(returned), tuple(excluded), Decimal(fee), max(value - fee, Decimal("0.00"))
+            )
             order = Order(
                 number=o.number,
                 customer_id=customer.id,

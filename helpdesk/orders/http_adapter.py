@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -29,18 +29,21 @@ import httpx
 from helpdesk.orders.mapping import FieldMap, MappingError, get_path, set_path, translate
 from helpdesk.orders.model import (
     Address,
+    CancellationQuote,
     Customer,
     Order,
     OrderLine,
     OrderStatus,
     RefundState,
     RefundStatus,
+    ReturnItems,
+    ReturnQuote,
     ReturnRequest,
     Tier,
     normalise_order_number,
     utc_now,
 )
-from helpdesk.orders.policy import SHOP_REFUSED, Action, OrderPolicy, ReturnPlan, new_rma
+from helpdesk.orders.policy import CHARGED_STATUSES, SHOP_REFUSED, Action, OrderPolicy, new_rma
 from helpdesk.orders.system import (
     DEFAULT_LIST_LIMIT,
     BackendError,
@@ -63,22 +66,27 @@ ENDPOINT_PLACEHOLDERS = {
     "change_address": {"number"},
     "create_return": {"number"},
     "refund_status": {"number"},
+    "quote_return": {"number"},
 }
+# endpoints a shop may leave out: without quote_return, a return is quoted here from the order and the policies
+OPTIONAL_ENDPOINTS = frozenset({"quote_return"})
 FIELDS: dict[str, tuple[set[str], set[str]]] = {  # entity: (required, optional)
     "order": (
         {"number", "customer_id", "email", "status", "placed_at", "lines", "total",
          "shipping_address.postcode", "shipping_address.country"},
         {"currency", "shipped_at", "delivered_at", "carrier", "tracking_number", "tracking_url",
-         "shipping_address.name", "shipping_address.street", "shipping_address.city"},
+         "expected_delivery", "shipping_address.name", "shipping_address.street", "shipping_address.city"},
     ),
     "line": ({"sku", "quantity", "unit_price"}, {"name", "final_sale"}),
     "customer": ({"id", "email"}, {"name", "postcode", "tier"}),
     "return": (set(), {"rma", "created_at", "label_url", "instructions"}),
+    "return_quote": (set(), {"refund_amount", "label_fee", "ship_by"}),
     "refund": ({"state"}, {"amount", "currency", "expected_by", "refunded_on"}),
 }  # fmt: skip
 REQUEST_FIELDS = {
     "change_address": {"name", "street", "city", "postcode", "country"},
-    "create_return": {"skus", "rma"},
+    "create_return": {"skus", "items", "rma"},
+    "quote_return": {"skus", "items"},
 }
 VALUE_TABLES = {
     "status": {s.value for s in OrderStatus},
@@ -173,7 +181,7 @@ def _unknown(raw: Any, known: set[str], where: str) -> None:
 
 def _endpoints(raw: Any, where: str) -> dict[str, Endpoint]:
     _unknown(raw, set(ENDPOINT_PLACEHOLDERS), where)
-    missing = sorted(set(ENDPOINT_PLACEHOLDERS) - set(raw))
+    missing = sorted(set(ENDPOINT_PLACEHOLDERS) - OPTIONAL_ENDPOINTS - set(raw))
     if missing:
         raise HttpConfigError(f"{where}: missing endpoint(s) {', '.join(missing)}")
     endpoints = {}
@@ -382,6 +390,7 @@ class HttpOrderSystem(OrderSystem):
             carrier=f.text(data, "carrier"),
             tracking_number=f.text(data, "tracking_number"),
             tracking_url=f.text(data, "tracking_url"),
+            expected_delivery=f.day(data, "expected_delivery"),
             shipping_address=Address(
                 name=f.text(data, "shipping_address.name", default="") or "",
                 street=f.text(data, "shipping_address.street", default="") or "",
@@ -508,22 +517,67 @@ class HttpOrderSystem(OrderSystem):
         data = await self._change(Action.CHANGE_ADDRESS, "change_address", normalised, order, body)
         return await self._updated_order("change_address", normalised, data)
 
-    async def create_return(self, number: str, skus: Sequence[str] | None = None) -> ReturnRequest:
-        order = await self.get_order(number)
+    def _local_quote(self, order: Order, items: ReturnItems | None) -> ReturnQuote:
+        """The return as the policies price it (or, without apply_policies, the lines' value and no label fee)."""
         now = self._clock()
         if self.config.apply_policies:
-            plan = self._policy.plan_return(order, skus, now)
-        else:
-            chosen = [line for line in order.lines if skus is None or line.sku in set(skus)]
-            value = sum((line.line_total for line in chosen), Decimal("0.00"))
-            plan = ReturnPlan(tuple(chosen), (), Decimal("0.00"), value)
-        rma = new_rma(order.number)
-        paths = self.config.request_fields["create_return"] or {"skus": "skus", "rma": "rma"}
+            return self._policy.plan_return(order, items, now)
+        wanted = dict(items) if isinstance(items, Mapping) else {sku: None for sku in items} if items else None
+        chosen = []
+        for line in order.lines:
+            if wanted is None or line.sku in wanted:
+                pieces = wanted.get(line.sku) if wanted else None
+                chosen.append(line if pieces is None else line.with_quantity(int(pieces)))
+        value = sum((line.line_total for line in chosen), Decimal("0.00"))
+        ship_by = self._policy.ship_by(now)
+        return ReturnQuote(order.number, tuple(chosen), (), Decimal("0.00"), value, order.currency, ship_by)
+
+    def _return_body(self, name: str, quote: ReturnQuote, rma: str | None = None) -> dict[str, Any]:
+        defaults = {"skus": "skus", "rma": "rma"} if name == "create_return" else {"skus": "skus"}
+        paths = self.config.request_fields[name] or defaults
         body: dict[str, Any] = {}
         if "skus" in paths:
-            set_path(body, paths["skus"], [line.sku for line in plan.lines])
-        if "rma" in paths:
+            set_path(body, paths["skus"], [line.sku for line in quote.lines])
+        if "items" in paths:
+            set_path(body, paths["items"], [{"sku": line.sku, "quantity": line.quantity} for line in quote.lines])
+        if "rma" in paths and rma is not None:
             set_path(body, paths["rma"], rma)
+        return body
+
+    async def quote_return(self, number: str, items: ReturnItems | None = None) -> ReturnQuote:
+        order = await self.get_order(number)
+        quote = self._local_quote(order, items)
+        if "quote_return" not in self.config.endpoints:
+            return quote
+        body = self._return_body("quote_return", quote)
+        data = await self._change(Action.RETURN, "quote_return", order.number, order, body)
+        f = self.config.fields["return_quote"]
+
+        def priced(data: Any) -> ReturnQuote:
+            """The shop's own amounts and date, where it gives them."""
+            if data is None:
+                return quote
+            minor = self.config.money_in_minor_units
+            refund = f.money(data, "refund_amount", minor)
+            fee = f.money(data, "label_fee", minor)
+            return ReturnQuote(
+                order_number=quote.order_number,
+                lines=quote.lines,
+                excluded_lines=quote.excluded_lines,
+                label_fee=quote.label_fee if fee is None else fee,
+                refund_amount=quote.refund_amount if refund is None else refund,
+                currency=quote.currency,
+                ship_by=f.day(data, "ship_by") or quote.ship_by,
+            )
+
+        return self._map("quote_return", priced, data)
+
+    async def create_return(self, number: str, items: ReturnItems | None = None) -> ReturnRequest:
+        order = await self.get_order(number)
+        now = self._clock()
+        plan = self._local_quote(order, items)
+        rma = new_rma(order.number)
+        body = self._return_body("create_return", plan, rma)
         data = await self._change(Action.RETURN, "create_return", order.number, order, body)
         f = self.config.fields["return"]
 
@@ -545,6 +599,15 @@ class HttpOrderSystem(OrderSystem):
             )
 
         return self._map("create_return", build, data)
+
+    async def quote_cancellation(self, number: str) -> CancellationQuote:
+        order = await self.get_order(number)
+        if self.config.apply_policies:
+            return self._policy.quote_cancellation(order, self._clock())
+        charged = order.status in CHARGED_STATUSES
+        return CancellationQuote(
+            order.number, order.lines, order.total, order.total if charged else Decimal("0.00"), order.currency
+        )
 
     async def refund_status(self, number: str) -> RefundStatus:
         normalised = self._checked_number(number)

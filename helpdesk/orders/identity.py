@@ -2,9 +2,9 @@
 
 (a) **Knowledge check** in the chat: the customer gives an order number plus the order's e-mail
     and/or delivery postcode. ``verify_access`` answers ``None`` both when the order does not exist
-    and when the details don't match, so the bot cannot reveal which orders exist; use
-    ``NOT_VERIFIED_TEXT`` for both. ``register_attempt`` counts wrong answers (keep ``failures`` in
-    a slot) and locks after three.
+    and when the details don't match, so the bot cannot reveal which orders exist: answer both the
+    same. The chat counts wrong answers per conversation, client, customer and order across
+    conversations and processes: ``helpdesk.orders.attempts``.
 
 (b) **Signed identity** from the shop's website, like Intercom's identity verification: the shop's
     server signs the logged-in customer's id with the shared secret ``IDENTITY_SECRET`` and hands
@@ -21,29 +21,17 @@ import hashlib
 import hmac
 import os
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from helpdesk.orders.model import Order, as_utc, normalise_order_number, utc_now
 from helpdesk.orders.system import OrderNotFound, OrderSystem
 
-MAX_ATTEMPTS = 3
 DEFAULT_TOKEN_TTL = 3600  # seconds
 CLOCK_SKEW = 60  # seconds a token's issued_at may lie in the future (clocks differ)
 MIN_SECRET_LENGTH = 32
 SECRET_ENV = "IDENTITY_SECRET"
 CUSTOMER_ID_RE = re.compile(r"^[A-Za-z0-9_@:+\-.]{1,128}$")
 _TOKEN_RE = re.compile(r"^(?P<customer_id>.+)\.(?P<issued_at>\d{1,12})\.(?P<signature>[0-9a-fA-F]{64})$")
-
-NOT_VERIFIED_TEXT = (
-    "I couldn't find an order matching that number and those details. "
-    "Please check the order number and the e-mail address or postcode you ordered with."
-)
-LOCKED_TEXT = (
-    "I still couldn't match those details, so I can't show this order here. "
-    "I'm connecting you with a member of our support team, who can help you verify it."
-)
 
 # ---------------------------------------------------------------------------------------------
 # (a) order owner check
@@ -90,9 +78,9 @@ async def verify_access(
 ) -> Order | None:
     """The order when it exists *and* the details match; ``None`` in every other case.
 
-    A missing order and wrong details give the same ``None`` (reply with ``NOT_VERIFIED_TEXT``),
-    so the chat never tells anyone which order numbers exist. ``BackendError`` propagates: the
-    system being down is not the customer's mistake.
+    A missing order and wrong details give the same ``None`` (and the same reply), so the chat
+    never tells anyone which order numbers exist. ``BackendError`` propagates: the system being
+    down is not the customer's mistake.
     """
     normalised = normalise_order_number(number)
     try:
@@ -105,45 +93,6 @@ async def verify_access(
         _same(_normalise_postcode(postcode or ""), "0000XX")
         return None
     return order if verify_order_owner(order, email, postcode, customer_id=customer_id) else None
-
-
-class AttemptOutcome(StrEnum):
-    VERIFIED = "verified"
-    RETRY = "retry"  # wrong details; ask again (``remaining`` tries left)
-    LOCKED = "locked"  # too many wrong answers: stop asking, hand off with HANDOFF_VERIFICATION_FAILED
-
-
-@dataclass(frozen=True)
-class Attempt:
-    outcome: AttemptOutcome
-    failures: int  # store this in the slot for the next attempt
-    remaining: int
-
-    @property
-    def message(self) -> str | None:
-        """What to tell the customer after a failed attempt (None when verified)."""
-        if self.outcome is AttemptOutcome.VERIFIED:
-            return None
-        if self.outcome is AttemptOutcome.LOCKED:
-            return LOCKED_TEXT
-        tries = "1 more try" if self.remaining == 1 else f"{self.remaining} more tries"
-        return f"{NOT_VERIFIED_TEXT} You have {tries}."
-
-
-def register_attempt(failures: int | float | None, verified: bool, limit: int = MAX_ATTEMPTS) -> Attempt:
-    """Count one verification attempt. ``failures`` is the count so far (a Rasa slot may hold a float).
-
-    Once ``limit`` wrong answers have been given the check stays locked, even if a later answer is right.
-    """
-    so_far = max(0, int(failures or 0))
-    if so_far >= limit:
-        return Attempt(AttemptOutcome.LOCKED, so_far, 0)
-    if verified:
-        return Attempt(AttemptOutcome.VERIFIED, so_far, limit - so_far)
-    so_far += 1
-    if so_far >= limit:
-        return Attempt(AttemptOutcome.LOCKED, so_far, 0)
-    return Attempt(AttemptOutcome.RETRY, so_far, limit - so_far)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,59 +1,134 @@
-"""Customer-facing sentences about an order's state, for the chat flows to send as they are."""
+"""Where an order and its refund stand, in the customer's words: the status flow's texts, in one place.
+
+Each text is a template with named placeholders for one whole sentence (or a list), never a fragment: a message
+is whole sentences one after the other, so a translation replaces each template as it is.
+Placeholders: {order_id}; {date} / {expected} / {deadline} as ``policy.long_date`` writes them ("Friday 24
+January"); {carrier}; {url}; {tracking_number}; {amount} as ``policy.money`` writes it (€166.95); {refund_days};
+{items}: ITEM_LINE for each line of the order, one per line; {quantity} and {name} of one line.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from helpdesk.orders.model import Order, OrderStatus, RefundState, RefundStatus, utc_now
+from helpdesk.orders.model import Order, OrderLine, OrderStatus, RefundState, RefundStatus, utc_now
 from helpdesk.orders.policy import OrderPolicy, long_date, money
+
+PLACED = "Order {order_id} was placed on {date} and is waiting for your payment; we pack it as soon as it arrives."
+PAID = (
+    "Order {order_id} (placed on {date}) is paid and waiting to be packed; it usually ships within 1-2 business days."
+)
+PAID_EXPECTED = (
+    "Order {order_id} (placed on {date}) is paid and waiting to be packed; it should arrive by {expected}."
+)
+PACKED = "Order {order_id} is packed and about to be handed to the carrier; you'll get the tracking link by e-mail."
+PACKED_EXPECTED = (
+    "Order {order_id} is packed and about to be handed to the carrier, and should arrive by {expected}. You'll get "
+    "the tracking link by e-mail."
+)
+SHIPPED_ON_WITH = "Order {order_id} shipped on {date} with {carrier}."
+SHIPPED_ON = "Order {order_id} shipped on {date}."
+SHIPPED_WITH = "Order {order_id} shipped with {carrier}."
+SHIPPED = "Order {order_id} has shipped."
+ARRIVES_BY = "It should arrive by {expected}."
+TRACKING_LINK = "You can follow it here: {url}"
+TRACKING_NUMBER = "Its tracking number is {tracking_number}."
+DELIVERED = "Order {order_id} was delivered on {date}."
+RETURN_UNTIL = "If anything isn't right, you can return it until {deadline}."
+CANCELLED = "Order {order_id} has been cancelled. Ask me for the refund status if you had already paid."
+RETURN_REQUESTED = (
+    "Order {order_id} has a return in progress. Your refund follows within {refund_days} business days after the "
+    "parcel reaches our warehouse."
+)
+REFUNDED = "Order {order_id} has been returned and refunded. Ask me for the refund status to see the details."
+CONTENTS = "What's in it:\n{items}"
+ITEM_LINE = "- {quantity} × {name}"
+
+REFUND_SENT_ON = (
+    "Your refund of {amount} for order {order_id} was sent on {date} to your original payment method. Depending on "
+    "your bank it can take a few days to show on your statement."
+)
+REFUND_SENT = (
+    "Your refund of {amount} for order {order_id} was sent to your original payment method. Depending on your bank "
+    "it can take a few days to show on your statement."
+)
+REFUND_PROCESSING_BY = (
+    "Your refund of {amount} for order {order_id} is being processed and will be sent by {date} at the latest."
+)
+REFUND_PROCESSING = "Your refund of {amount} for order {order_id} is being processed and will be sent soon."
+REFUND_AWAITING_RETURN = (
+    "Your return for order {order_id} is booked but hasn't reached our warehouse yet. Once it arrives, your refund "
+    "of {amount} is sent within {refund_days} business days."
+)
+REFUND_NONE = "There's no refund on order {order_id}: nothing from it has been returned or cancelled after payment."
+
+# statuses whose answer lists what is in the order
+WITH_CONTENTS = frozenset(
+    {OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED}
+)
+
+
+def item_lines(lines: Iterable[OrderLine]) -> str:
+    """One ITEM_LINE per order line, one below the other."""
+    return "\n".join(ITEM_LINE.format(quantity=line.quantity, name=line.name) for line in lines)
 
 
 def describe_order(order: Order, policy: OrderPolicy | None = None, now: datetime | None = None) -> str:
-    """Where the order is, in one or two sentences (with the tracking link once it has shipped)."""
+    """Where the order is, when it should arrive (while it travels), the tracking link once it has shipped, and
+    what is in it."""
     policy = policy or OrderPolicy()
-    now = now or utc_now()
-    n = order.number
+    text = " ".join(_status(order, policy, now or utc_now()))
+    if order.status in WITH_CONTENTS and order.lines:
+        text += "\n" + CONTENTS.format(items=item_lines(order.lines))
+    return text
+
+
+def _status(order: Order, policy: OrderPolicy, now: datetime) -> list[str]:
+    n, status = order.number, order.status
     placed = long_date(order.placed_at.date())
-    status = order.status
+    expected = long_date(order.expected_delivery) if order.expected_delivery else None
     if status is OrderStatus.PLACED:
-        return f"Order {n} was placed on {placed} and is waiting for your payment; we pack it as soon as it arrives."
+        return [PLACED.format(order_id=n, date=placed)]
     if status is OrderStatus.PAID:
-        return (
-            f"Order {n} (placed on {placed}) is paid and waiting to be packed; "
-            "it usually ships within 1-2 business days."
-        )
+        if expected:
+            return [PAID_EXPECTED.format(order_id=n, date=placed, expected=expected)]
+        return [PAID.format(order_id=n, date=placed)]
     if status is OrderStatus.PACKED:
-        return f"Order {n} is packed and about to be handed to the carrier; you'll get the tracking link by e-mail."
+        return [PACKED_EXPECTED.format(order_id=n, expected=expected) if expected else PACKED.format(order_id=n)]
     if status is OrderStatus.SHIPPED:
-        return f"Order {n}{_shipped(order)}.{_tracking(order)}"
+        return _shipped(order, expected)
     if status is OrderStatus.DELIVERED:
-        text = f"Order {n} was delivered on {long_date((order.delivered_at or order.placed_at).date())}."
+        sentences = [DELIVERED.format(order_id=n, date=long_date((order.delivered_at or order.placed_at).date()))]
         deadline = policy.return_deadline(order)
         if deadline is not None and now.date() <= deadline:
-            text += f" If anything isn't right, you can return it until {long_date(deadline)}."
-        return text
+            sentences.append(RETURN_UNTIL.format(deadline=long_date(deadline)))
+        return sentences
     if status is OrderStatus.CANCELLED:
-        return f"Order {n} has been cancelled. Ask me for the refund status if you had already paid."
+        return [CANCELLED.format(order_id=n)]
     if status is OrderStatus.RETURN_REQUESTED:
-        return (
-            f"Order {n} has a return in progress. Your refund follows within {policy.config.refund_business_days} "
-            "business days after the parcel reaches our warehouse."
-        )
-    return f"Order {n} has been returned and refunded. Ask me for the refund status to see the details."
+        return [RETURN_REQUESTED.format(order_id=n, refund_days=policy.config.refund_business_days)]
+    return [REFUNDED.format(order_id=n)]
 
 
-def _shipped(order: Order) -> str:
-    carrier = f" with {order.carrier}" if order.carrier else ""
-    when = f" on {long_date(order.shipped_at.date())}" if order.shipped_at else ""
-    return f" shipped{when}{carrier}"
-
-
-def _tracking(order: Order) -> str:
+def _shipped(order: Order, expected: str | None) -> list[str]:
+    n, carrier = order.number, order.carrier
+    shipped_on = long_date(order.shipped_at.date()) if order.shipped_at else None
+    if shipped_on and carrier:
+        sentences = [SHIPPED_ON_WITH.format(order_id=n, date=shipped_on, carrier=carrier)]
+    elif shipped_on:
+        sentences = [SHIPPED_ON.format(order_id=n, date=shipped_on)]
+    elif carrier:
+        sentences = [SHIPPED_WITH.format(order_id=n, carrier=carrier)]
+    else:
+        sentences = [SHIPPED.format(order_id=n)]
+    if expected:
+        sentences.append(ARRIVES_BY.format(expected=expected))
     if order.tracking_url:
-        return f" You can follow it here: {order.tracking_url}"
-    if order.tracking_number:
-        return f" Its tracking number is {order.tracking_number}."
-    return ""
+        sentences.append(TRACKING_LINK.format(url=order.tracking_url))
+    elif order.tracking_number:
+        sentences.append(TRACKING_NUMBER.format(tracking_number=order.tracking_number))
+    return sentences
 
 
 def describe_refund(refund: RefundStatus, policy: OrderPolicy | None = None) -> str:
@@ -62,17 +137,15 @@ def describe_refund(refund: RefundStatus, policy: OrderPolicy | None = None) -> 
     n = refund.order_number
     amount = money(refund.amount, refund.currency)
     if refund.state is RefundState.REFUNDED:
-        when = f" on {long_date(refund.refunded_on)}" if refund.refunded_on else ""
-        return (
-            f"Your refund of {amount} for order {n} was sent{when} to your original payment method. "
-            "Depending on your bank it can take a few days to show on your statement."
-        )
+        if refund.refunded_on:
+            return REFUND_SENT_ON.format(amount=amount, order_id=n, date=long_date(refund.refunded_on))
+        return REFUND_SENT.format(amount=amount, order_id=n)
     if refund.state is RefundState.PROCESSING:
-        by = f" by {long_date(refund.expected_by)} at the latest" if refund.expected_by else " soon"
-        return f"Your refund of {amount} for order {n} is being processed and will be sent{by}."
+        if refund.expected_by:
+            return REFUND_PROCESSING_BY.format(amount=amount, order_id=n, date=long_date(refund.expected_by))
+        return REFUND_PROCESSING.format(amount=amount, order_id=n)
     if refund.state is RefundState.AWAITING_RETURN:
-        return (
-            f"Your return for order {n} is booked but hasn't reached our warehouse yet. Once it arrives, your refund "
-            f"of {amount} is sent within {policy.config.refund_business_days} business days."
+        return REFUND_AWAITING_RETURN.format(
+            order_id=n, amount=amount, refund_days=policy.config.refund_business_days
         )
-    return f"There's no refund on order {n}: nothing from it has been returned or cancelled after payment."
+    return REFUND_NONE.format(order_id=n)

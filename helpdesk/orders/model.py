@@ -7,6 +7,7 @@ Larkspur Home). The objects are frozen: an operation that changes an order retur
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -154,6 +155,12 @@ class OrderLine:
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
 
+    def with_quantity(self, quantity: int) -> OrderLine:
+        """This line with fewer pieces (a return of 1 of 2 towels)."""
+        if not 1 <= quantity <= self.quantity:
+            raise ValueError(f"order line {self.sku}: quantity must be 1 to {self.quantity}, got {quantity}")
+        return OrderLine(self.sku, self.name, quantity, self.unit_price, self.final_sale)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "sku": self.sku,
@@ -180,6 +187,7 @@ class Order:
     carrier: str | None = None
     tracking_number: str | None = None
     tracking_url: str | None = None
+    expected_delivery: date | None = None  # the shop's (or carrier's) estimate while the order is on its way
 
     def __post_init__(self) -> None:
         if not ORDER_NUMBER_RE.match(self.number):
@@ -222,10 +230,76 @@ class Order:
             "carrier": self.carrier,
             "tracking_number": self.tracking_number,
             "tracking_url": self.tracking_url,
+            "expected_delivery": _iso(self.expected_delivery),
             "shipping_address": self.shipping_address.to_dict(),
             "lines": [line.to_dict() for line in self.lines],
             "total": str(self.total),
             "currency": self.currency,
+        }
+
+
+# what to return: SKU -> pieces (a SKU list means every piece of those lines; None, every returnable line)
+ReturnItems = Mapping[str, int] | Sequence[str]
+
+
+@dataclass(frozen=True)
+class ReturnQuote:
+    """What a return would contain and cost, before it is booked (``OrderSystem.quote_return``)."""
+
+    order_number: str
+    lines: tuple[OrderLine, ...]  # with the pieces to return
+    excluded_lines: tuple[OrderLine, ...]  # final-sale lines left out of a "return everything"
+    label_fee: Decimal
+    refund_amount: Decimal
+    currency: str = "EUR"
+    ship_by: date | None = None  # the parcel must be handed to the carrier by then, once booked today
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(self.lines))
+        object.__setattr__(self, "excluded_lines", tuple(self.excluded_lines))
+        object.__setattr__(self, "label_fee", _money(self.label_fee, f"return of {self.order_number} label_fee"))
+        object.__setattr__(self, "refund_amount", _money(self.refund_amount, f"return of {self.order_number} refund"))
+
+    @property
+    def items(self) -> dict[str, int]:
+        return {line.sku: line.quantity for line in self.lines}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "order_number": self.order_number,
+            "lines": [line.to_dict() for line in self.lines],
+            "excluded_lines": [line.to_dict() for line in self.excluded_lines],
+            "label_fee": str(self.label_fee),
+            "refund_amount": str(self.refund_amount),
+            "currency": self.currency,
+            "ship_by": _iso(self.ship_by),
+        }
+
+
+@dataclass(frozen=True)
+class CancellationQuote:
+    """What cancelling an order would undo and pay back (``OrderSystem.quote_cancellation``)."""
+
+    order_number: str
+    lines: tuple[OrderLine, ...]
+    total: Decimal
+    refund_amount: Decimal  # 0 when nothing was charged yet
+    currency: str = "EUR"
+    refund_by: date | None = None  # the latest day the refund is sent, when there is one
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(self.lines))
+        object.__setattr__(self, "total", _money(self.total, f"cancellation of {self.order_number} total"))
+        object.__setattr__(self, "refund_amount", _money(self.refund_amount, f"cancellation of {self.order_number}"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "order_number": self.order_number,
+            "lines": [line.to_dict() for line in self.lines],
+            "total": str(self.total),
+            "refund_amount": str(self.refund_amount),
+            "currency": self.currency,
+            "refund_by": _iso(self.refund_by),
         }
 
 

@@ -9,21 +9,32 @@ and testable; the order systems pass their clock.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from helpdesk.orders.model import Address, Order, OrderLine, OrderStatus, normalise_country
+from helpdesk.orders.model import (
+    Address,
+    CancellationQuote,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ReturnItems,
+    ReturnQuote,
+    normalise_country,
+)
 from helpdesk.orders.system import PolicyRefusal
 
 EU_COUNTRIES = frozenset(
     {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU"}
     | {"IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
 )
-RMA_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read out on the phone
+RMA_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# orders that have been paid for: cancelling one refunds its total
+CHARGED_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PACKED})  # no 0/O, 1/I: easy to read out on the phone
 
 COUNTRY_NAMES = {
     "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CH": "Switzerland", "CY": "Cyprus",
@@ -53,6 +64,7 @@ RETURN_WINDOW_EXPIRED = "return_window_expired"
 FINAL_SALE = "final_sale"
 NOT_DELIVERED = "not_delivered"
 ITEM_NOT_IN_ORDER = "item_not_in_order"
+TOO_MANY_PIECES = "too_many_pieces"
 INVALID_ADDRESS = "invalid_address"
 COUNTRY_NOT_SERVED = "country_not_served"
 RETURN_COUNTRY_NOT_SUPPORTED = "return_country_not_supported"
@@ -170,20 +182,10 @@ def country_name(code: str) -> str:
     return COUNTRY_NAMES.get(code, code)
 
 
-def _join(items: Sequence[str]) -> str:
+def join_names(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-@dataclass(frozen=True)
-class ReturnPlan:
-    """What a return would contain and cost, before it is booked."""
-
-    lines: tuple[OrderLine, ...]
-    excluded_lines: tuple[OrderLine, ...]  # final-sale lines left out of a "return everything"
-    label_fee: Decimal
-    refund_amount: Decimal
 
 
 class OrderPolicy:
@@ -221,6 +223,21 @@ class OrderPolicy:
         }.get(order.status, SHOP_REFUSED)
         return self.refusal(Action.CANCEL, code, order, now)
 
+    def quote_cancellation(self, order: Order, now: datetime) -> CancellationQuote:
+        """What cancelling ``order`` now would pay back (all of it once paid, nothing before), or PolicyRefusal."""
+        refusal = self.cancel_refusal(order, now)
+        if refusal is not None:
+            raise refusal
+        charged = order.status in CHARGED_STATUSES
+        return CancellationQuote(
+            order_number=order.number,
+            lines=order.lines,
+            total=order.total,
+            refund_amount=order.total if charged else Decimal("0.00"),
+            currency=order.currency,
+            refund_by=self.refund_expected_by(now.date()) if charged else None,
+        )
+
     # -- address change ------------------------------------------------------------------------
 
     def address_change_refusal(self, order: Order, address: Address, now: datetime) -> PolicyRefusal | None:
@@ -243,8 +260,9 @@ class OrderPolicy:
 
     # -- returns -------------------------------------------------------------------------------
 
-    def plan_return(self, order: Order, skus: Iterable[str] | None, now: datetime) -> ReturnPlan:
-        """The return of ``skus`` (None: every returnable line), or PolicyRefusal saying why not."""
+    def plan_return(self, order: Order, items: ReturnItems | None, now: datetime) -> ReturnQuote:
+        """The return of ``items`` (SKU -> pieces, or SKUs for whole lines; None: every returnable line) booked
+        ``now``, or PolicyRefusal saying why not."""
         status_code = {
             OrderStatus.PLACED: NOT_DELIVERED,
             OrderStatus.PAID: NOT_DELIVERED,
@@ -259,7 +277,7 @@ class OrderPolicy:
         deadline = self.return_deadline(order)
         if deadline is not None and now.date() > deadline:
             raise self.refusal(Action.RETURN, RETURN_WINDOW_EXPIRED, order, now)
-        lines, excluded = self._returnable_lines(order, skus, now)
+        lines, excluded = self._returnable_lines(order, items, now)
         country = order.country
         if country in self.config.free_return_countries:
             fee = Decimal("0.00")
@@ -268,23 +286,44 @@ class OrderPolicy:
         else:
             raise self.refusal(Action.RETURN, RETURN_COUNTRY_NOT_SUPPORTED, order, now, country=country)
         value = sum((line.line_total for line in lines), Decimal("0.00"))
-        return ReturnPlan(tuple(lines), tuple(excluded), fee, max(value - fee, Decimal("0.00")))
+        return ReturnQuote(
+            order_number=order.number,
+            lines=tuple(lines),
+            excluded_lines=tuple(excluded),
+            label_fee=fee,
+            refund_amount=max(value - fee, Decimal("0.00")),
+            currency=order.currency,
+            ship_by=self.ship_by(now),
+        )
+
+    def ship_by(self, booked: datetime) -> date:
+        """The last day to hand a return booked at ``booked`` to the carrier."""
+        return booked.date() + timedelta(days=self.config.return_ship_within_days)
 
     def _returnable_lines(
-        self, order: Order, skus: Iterable[str] | None, now: datetime
+        self, order: Order, items: ReturnItems | None, now: datetime
     ) -> tuple[list[OrderLine], list[OrderLine]]:
-        if skus is None:
+        if items is None:
             lines = [line for line in order.lines if not line.final_sale]
             excluded = [line for line in order.lines if line.final_sale]
             if not lines:
                 raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.name for line in excluded])
             return lines, excluded
+        pieces: dict[str, int | None]
+        if isinstance(items, Mapping):
+            pieces = {str(sku).strip(): int(count) for sku, count in items.items()}
+        else:
+            pieces = {str(sku).strip(): None for sku in items}
         wanted: list[OrderLine] = []
-        for sku in dict.fromkeys(s.strip() for s in skus if s and s.strip()):
+        for sku, quantity in pieces.items():
+            if not sku:
+                continue
             line = order.line(sku)
             if line is None:
                 raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku=sku)
-            wanted.append(line)
+            if quantity is not None and not 1 <= quantity <= line.quantity:
+                raise self.refusal(Action.RETURN, TOO_MANY_PIECES, order, now, item=line.name, ordered=line.quantity)
+            wanted.append(line if quantity is None else line.with_quantity(quantity))
         if not wanted:
             raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku="")
         final = [line for line in wanted if line.final_sale]
@@ -292,7 +331,7 @@ class OrderPolicy:
             raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.name for line in final])
         return wanted, []
 
-    def return_instructions(self, order: Order, plan: ReturnPlan, rma: str) -> str:
+    def return_instructions(self, order: Order, plan: ReturnQuote, rma: str) -> str:
         """What the customer does next, in one message."""
         c = self.config
         items = "; ".join(f"{line.quantity} × {line.name}" if line.quantity > 1 else line.name for line in plan.lines)
@@ -313,7 +352,7 @@ class OrderPolicy:
             f"within {c.refund_business_days} business days after the parcel reaches our warehouse."
         )
         if plan.excluded_lines:
-            names = _join([line.name for line in plan.excluded_lines])
+            names = join_names([line.name for line in plan.excluded_lines])
             if len(plan.excluded_lines) == 1:
                 parts.append(f"{names} is a final-sale item and can't be returned, so keep it out of the parcel.")
             else:
@@ -476,7 +515,7 @@ class _Sentences:
         if len(items) == 1:
             message = f"{items[0]} in order {self.n} is a final-sale item, so it can't be returned."
         elif items:
-            message = f"{_join(items)} in order {self.n} are final-sale items, so they can't be returned."
+            message = f"{join_names(items)} in order {self.n} are final-sale items, so they can't be returned."
         else:
             message = f"The items you chose from order {self.n} are final-sale items, so they can't be returned."
         others = self.order is not None and any(not line.final_sale for line in self.order.lines)
@@ -491,12 +530,19 @@ class _Sentences:
         sku = self.details.get("sku") or ""
         message = f"Order {self.n} has no item {sku}." if sku else f"You didn't tell me which items of order {self.n}."
         if self.order is not None:
-            names = _join([f"{line.name} ({line.sku})" for line in self.order.lines])
+            names = join_names([f"{line.name} ({line.sku})" for line in self.order.lines])
             return message, f"The order contains {names}. Which of them would you like to return?"
         return message, "Which items would you like to return?"
 
+    def _too_many_pieces(self) -> tuple[str, str]:
+        item, ordered = self.details.get("item") or "", self.details.get("ordered") or 1
+        return (
+            f"Order {self.n} has {ordered} × {item}, so I can't return more than that.",
+            "How many of them would you like to return?",
+        )
+
     def _invalid_address(self) -> tuple[str, str]:
-        missing = _join(list(self.details.get("missing") or []))
+        missing = join_names(list(self.details.get("missing") or []))
         return (
             f"The new address is missing the {missing}, so I can't change order {self.n} to it yet.",
             "Please give me the full address: name, street and house number, postcode, city and country.",

@@ -13,11 +13,19 @@ Callers (the Rasa form actions, the agent console's context panel) handle exactl
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from helpdesk.orders.model import Address, Customer, Order, RefundStatus, ReturnRequest
+from helpdesk.orders.model import (
+    Address,
+    CancellationQuote,
+    Customer,
+    Order,
+    RefundStatus,
+    ReturnItems,
+    ReturnQuote,
+    ReturnRequest,
+)
 from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR
 
 if TYPE_CHECKING:
@@ -92,6 +100,10 @@ class OrderSystem(ABC):
         """The customer with this id. Raises CustomerNotFound."""
 
     @abstractmethod
+    async def quote_cancellation(self, number: str) -> CancellationQuote:
+        """What cancelling the order would undo and pay back, changing nothing. Raises PolicyRefusal."""
+
+    @abstractmethod
     async def cancel(self, number: str) -> Order:
         """Cancel the order; returns it as it is now. Raises PolicyRefusal when it can't be cancelled."""
 
@@ -100,8 +112,15 @@ class OrderSystem(ABC):
         """Change the delivery address; returns the updated order. Raises PolicyRefusal."""
 
     @abstractmethod
-    async def create_return(self, number: str, skus: Sequence[str] | None = None) -> ReturnRequest:
-        """Book a return of these lines (None: every returnable line). Raises PolicyRefusal."""
+    async def quote_return(self, number: str, items: ReturnItems | None = None) -> ReturnQuote:
+        """What returning ``items`` would refund and cost (label), booking nothing. Raises PolicyRefusal.
+
+        ``items``: SKU -> pieces ({"LH-TXT-0420": 1} for 1 of 2 towels), or SKUs for whole lines; None: every
+        returnable line."""
+
+    @abstractmethod
+    async def create_return(self, number: str, items: ReturnItems | None = None) -> ReturnRequest:
+        """Book a return of ``items`` (as for ``quote_return``). Raises PolicyRefusal."""
 
     @abstractmethod
     async def refund_status(self, number: str) -> RefundStatus:

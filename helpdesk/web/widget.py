@@ -164,7 +164,11 @@ def widget_blueprint(settings: Settings) -> Blueprint:
         body = parse_chat_body(request, settings.max_text_chars)
         await check_limits(request, body.conversation_id)
         result = await services(request).chat.handle(
-            body.conversation_id, body.text, body.client_message_id, customer_token=body.customer_token
+            body.conversation_id,
+            body.text,
+            body.client_message_id,
+            customer_token=body.customer_token,
+            client_address=client_address(request),
         )
         return json_response(result.to_json())
 

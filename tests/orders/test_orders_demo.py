@@ -495,6 +495,54 @@ async def test_return_everything_leaves_out_final_sale(shop: DemoOrderSystem) ->
     )
 
 
+async def test_expected_delivery_follows_the_status_and_the_carrier(shop: DemoOrderSystem) -> None:
+    # business days from shop.yml's delivery section: dispatch 2, DHL 2, UPS 3; NOW is Wednesday 12 March
+    expected = {n: (await shop.get_order(n)).expected_delivery for n in ("100234", "100247", "100240", "100212")}
+    assert expected == {
+        "100234": date(2025, 3, 12),  # shipped Monday 10 March with DHL: 2 business days
+        "100247": date(2025, 3, 17),  # paid Tuesday 11 March: handed over Thursday 13, then 2 business days
+        "100240": date(2025, 3, 17),  # packed: handed over tomorrow, then 2 business days
+        "100212": None,  # delivered
+    }
+    assert (await shop.get_order("100234")).to_dict()["expected_delivery"] == "2025-03-12"
+
+
+async def test_a_return_is_quoted_before_it_is_booked(shop: DemoOrderSystem) -> None:
+    quote = await shop.quote_return("100213", {"LH-TXT-0420": 1})  # 1 of the 2 towels, from the UK
+    assert [(line.sku, line.quantity) for line in quote.lines] == [("LH-TXT-0420", 1)]
+    assert (quote.label_fee, quote.refund_amount, quote.ship_by) == (
+        Decimal("6.95"),
+        Decimal("18.00"),
+        date(2025, 3, 26),
+    )
+    assert (await shop.get_order("100213")).status is OrderStatus.DELIVERED  # nothing booked
+    whole = await shop.quote_return("100199")
+    assert whole.items == {"LH-KIT-0101": 1, "LH-CAN-0501": 2} and whole.refund_amount == Decimal("115.00")
+    too_many = await refusal_of(shop.quote_return("100213", {"LH-TXT-0420": 3}))
+    assert too_many.reason_code == "too_many_pieces"
+    assert too_many.text == (
+        "Order 100213 has 2 × Waffle bath towel, stone, so I can't return more than that. "
+        "How many of them would you like to return?"
+    )
+    booked = await shop.create_return("100213", {"LH-TXT-0420": 1})
+    assert [(line.sku, line.quantity) for line in booked.lines] == [("LH-TXT-0420", 1)]
+    assert booked.refund_amount == Decimal("18.00") and "Waffle bath towel, stone" in booked.instructions
+    with sqlite3.connect(shop.engine.url.database or "") as db:
+        stored = db.execute("SELECT skus FROM returns WHERE rma = ?", (booked.rma,)).fetchone()
+    assert stored == ("LH-TXT-0420:1",)
+
+
+async def test_a_cancellation_is_quoted_before_it_is_done(shop: DemoOrderSystem) -> None:
+    paid = await shop.quote_cancellation("100247")
+    assert (paid.total, paid.refund_amount, paid.refund_by) == (Decimal("166.95"), Decimal("166.95"), date(2025, 3, 26))
+    assert [line.sku for line in paid.lines] == ["LH-KIT-0110", "LH-KIT-0131"]
+    unpaid = await shop.quote_cancellation("100258")
+    assert (unpaid.refund_amount, unpaid.refund_by) == (Decimal("0.00"), None)
+    assert (await shop.get_order("100247")).status is OrderStatus.PAID
+    shipped = await refusal_of(shop.quote_cancellation("100234"))
+    assert shipped.reason_code == "already_shipped"
+
+
 async def test_partial_return(shop: DemoOrderSystem) -> None:
     booked = await shop.create_return("100199", ["lh-can-0501"])
     assert [(line.sku, line.quantity) for line in booked.lines] == [("LH-CAN-0501", 2)]
@@ -683,11 +731,20 @@ async def test_refund_states(shop: DemoOrderSystem) -> None:
 
 async def test_customer_sentences(shop: DemoOrderSystem) -> None:
     assert describe_order(await shop.get_order("100234"), now=NOW) == (
-        "Order 100234 shipped on Monday 10 March with DHL. You can follow it here: "
-        "https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=JVGL0625347802113450"
+        "Order 100234 shipped on Monday 10 March with DHL. It should arrive by Wednesday 12 March. You can follow it "
+        "here: https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=JVGL0625347802113450"
+        "\nWhat's in it:\n- 1 × Chunky knit throw, oat\n- 2 × Fig & cedar scented candle"
     )
     assert describe_order(await shop.get_order("100212"), now=NOW) == (
         "Order 100212 was delivered on Friday 7 March. If anything isn't right, you can return it until Sunday 6 April."
+        "\nWhat's in it:\n- 2 × Linen cushion cover 50×50, sage\n- 1 × Glass carafe 1 l"
+    )
+    assert describe_order(await shop.get_order("100247"), now=NOW).startswith(
+        "Order 100247 (placed on Tuesday 11 March) is paid and waiting to be packed; it should arrive by Monday 17 "
+        "March."
+    )
+    assert describe_order(await shop.get_order("100165"), now=NOW) == (
+        "Order 100165 has been returned and refunded. Ask me for the refund status to see the details."
     )
     assert describe_refund(await shop.refund_status("100188")) == (
         "Your refund of €118.90 for order 100188 is being processed and will be sent by Friday 21 March at the latest."

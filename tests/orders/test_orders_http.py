@@ -78,6 +78,7 @@ def shop_order(number: str, state: str, **extra: Any) -> dict[str, Any]:
 IN_TRANSIT = {
     "carrier": "DHL",
     "shipped_at": "2025-03-10T15:02:00+01:00",
+    "estimated_delivery": "2025-03-13",
     "delivered_at": None,
     "tracking": {"code": "JVGL0625347802113450", "url": "https://www.dhl.com/track?id=JVGL0625347802113450"},
 }
@@ -150,6 +151,14 @@ class FakeShop:
             if action == ("PUT", "shipping-address"):
                 order["shipping"] = body["shipping"]
                 return 200, {"order": order}
+            if action == ("POST", "returns/quote"):  # the shop's own price: a goodwill €5 more back, 3 weeks to send
+                value = sum(
+                    Decimal(str(item["price"])) * wanted["quantity"]
+                    for wanted in body["items"]
+                    for item in order["items"]
+                    if item["sku"] == wanted["sku"]
+                )
+                return 200, {"quote": {"refund": {"amount": str(value + 5)}, "ship_by": "2025-04-02"}}
             if action == ("POST", "returns"):
                 order["state"] = "return_open"
                 created = {"rma_number": body["rma_number"], "created_at": "2025-03-12T12:00:05Z"}
@@ -260,6 +269,7 @@ async def test_get_order_maps_the_shops_fields(shop_api: HttpOrderSystem, fake_s
     assert order.shipped_at == datetime(2025, 3, 10, 14, 2, tzinfo=UTC)  # +01:00 converted to UTC
     assert order.delivered_at is None
     assert (order.carrier, order.tracking_number) == ("DHL", "JVGL0625347802113450")
+    assert order.expected_delivery == date(2025, 3, 13)
     assert order.tracking_url == "https://www.dhl.com/track?id=JVGL0625347802113450"
     assert order.shipping_address == Address("Ann Lee", "Lange Voorhout 18", "Den Haag", "2511 AB", "NL")
     assert [(ln.sku, ln.name, ln.quantity, ln.unit_price, ln.final_sale) for ln in order.lines] == [
@@ -388,13 +398,58 @@ async def test_create_return(shop_api: HttpOrderSystem, fake_shop: tuple[FakeSho
     booked = await shop_api.create_return("100303")
     sent = fake_shop[0].requests[-1]
     assert (sent["method"], sent["path"]) == ("POST", "/api/v2/orders/100303/returns")
-    assert sent["body"]["items"] == ["LH-TXT-0412", "LH-CAN-0501"]  # the final-sale vase stays out
+    assert sent["body"]["items"] == [  # the final-sale vase stays out
+        {"sku": "LH-TXT-0412", "quantity": 1},
+        {"sku": "LH-CAN-0501", "quantity": 2},
+    ]
     assert booked.rma == sent["body"]["rma_number"]
     assert booked.rma.startswith("RMA-100303-") and len(booked.rma) == 15
     assert booked.label_url == "https://shop.example/labels/100303.pdf"
     assert booked.created_at == datetime(2025, 3, 12, 12, 0, 5, tzinfo=UTC)
     assert booked.refund_amount == Decimal("145.00")
     assert f"Your return for order 100303 is booked: {booked.rma}" in booked.instructions
+
+
+async def test_a_return_of_some_pieces_is_quoted_by_the_shop_then_booked(
+    shop_api: HttpOrderSystem, fake_shop: tuple[FakeShop, str]
+) -> None:
+    quote = await shop_api.quote_return("100303", {"LH-CAN-0501": 1})
+    asked = fake_shop[0].requests[-1]
+    assert (asked["method"], asked["path"]) == ("POST", "/api/v2/orders/100303/returns/quote")
+    assert asked["body"] == {"items": [{"sku": "LH-CAN-0501", "quantity": 1}]}
+    assert [(line.sku, line.quantity) for line in quote.lines] == [("LH-CAN-0501", 1)]
+    assert (quote.refund_amount, quote.label_fee) == (Decimal("33.00"), Decimal("0.00"))  # the shop's price
+    assert quote.ship_by == date(2025, 4, 2)
+    assert (await shop_api.get_order("100303")).status is OrderStatus.DELIVERED  # nothing booked
+    booked = await shop_api.create_return("100303", {"LH-CAN-0501": 1})
+    assert fake_shop[0].requests[-1]["body"]["items"] == [{"sku": "LH-CAN-0501", "quantity": 1}]
+    assert [(line.sku, line.quantity) for line in booked.lines] == [("LH-CAN-0501", 1)]
+
+
+async def test_without_a_quote_endpoint_the_return_is_priced_by_the_policies(
+    fake_shop: tuple[FakeShop, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOP_API_TOKEN", TOKEN)
+    endpoints = example_http_config()["endpoints"]
+    del endpoints["quote_return"]
+    system = order_system_from_config(write_config(tmp_path, fake_shop[1], endpoints=endpoints), clock=lambda: NOW)
+    try:
+        quote = await system.quote_return("100303", {"LH-CAN-0501": 1})
+        assert (quote.refund_amount, quote.label_fee) == (Decimal("28.00"), Decimal("0.00"))
+        assert quote.ship_by == date(2025, 3, 26)  # booked today, sent within 14 days
+        assert [r["method"] for r in fake_shop[0].requests] == ["GET"]  # the order, nothing else
+        with pytest.raises(PolicyRefusal, match="too_many_pieces"):
+            await system.quote_return("100303", {"LH-CAN-0501": 3})
+    finally:
+        await system.aclose()
+
+
+async def test_a_cancellation_is_quoted_from_the_order(shop_api: HttpOrderSystem) -> None:
+    paid = await shop_api.quote_cancellation("100302")
+    assert (paid.total, paid.refund_amount, paid.refund_by) == (Decimal("169.00"), Decimal("169.00"), date(2025, 3, 26))
+    assert [line.sku for line in paid.lines] == ["LH-TXT-0412", "LH-CAN-0501", "LH-CLR-0901"]
+    with pytest.raises(PolicyRefusal, match="already_shipped"):
+        await shop_api.quote_cancellation("100234")
 
 
 # -- failures -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Identity: the order-owner check, the three-strikes counter and signed identity tokens."""
+"""Identity: the order-owner check and signed identity tokens (the counting of wrong answers:
+tests/orders/test_identity_checks.py)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,19 @@ import pytest
 
 from helpdesk.orders import (
     Address,
-    AttemptOutcome,
     ExpiredToken,
     InvalidSignature,
     MalformedToken,
     Order,
     OrderLine,
     OrderStatus,
-    register_attempt,
     sign_identity,
     verify_access,
     verify_identity,
     verify_order_owner,
 )
 from helpdesk.orders.demo import DemoOrderSystem
-from helpdesk.orders.identity import LOCKED_TEXT, NOT_VERIFIED_TEXT, MissingSecret, identity_secret
+from helpdesk.orders.identity import MissingSecret, identity_secret
 
 pytestmark = pytest.mark.anyio
 
@@ -93,31 +92,6 @@ async def test_verify_access_gives_one_answer_for_missing_and_mismatched(tmp_pat
         assert wrong_email is None and no_such_order is None and not_a_number is None and nothing_given is None
     finally:
         await shop.aclose()
-
-
-# -- three strikes ----------------------------------------------------------------------------------
-
-
-def test_three_wrong_answers_lock_the_check() -> None:
-    first = register_attempt(None, verified=False)
-    assert (first.outcome, first.failures, first.remaining) == (AttemptOutcome.RETRY, 1, 2)
-    assert first.message == f"{NOT_VERIFIED_TEXT} You have 2 more tries."
-    second = register_attempt(first.failures, verified=False)
-    assert (second.outcome, second.failures, second.remaining) == (AttemptOutcome.RETRY, 2, 1)
-    assert second.message is not None and second.message.endswith("You have 1 more try.")
-    third = register_attempt(second.failures, verified=False)
-    assert (third.outcome, third.failures, third.remaining) == (AttemptOutcome.LOCKED, 3, 0)
-    assert third.message == LOCKED_TEXT
-    # a right answer after the third wrong one doesn't open it again
-    after = register_attempt(3.0, verified=True)  # Rasa keeps numbers in float slots
-    assert after.outcome is AttemptOutcome.LOCKED
-
-
-def test_a_right_answer_verifies_and_keeps_the_count() -> None:
-    assert register_attempt(0, verified=True).outcome is AttemptOutcome.VERIFIED
-    late = register_attempt(2, verified=True)
-    assert (late.outcome, late.failures, late.message) == (AttemptOutcome.VERIFIED, 2, None)
-    assert register_attempt(1, verified=False, limit=2).outcome is AttemptOutcome.LOCKED
 
 
 # -- signed identity --------------------------------------------------------------------------------

@@ -1,0 +1,195 @@
+"""Which items of an order a customer means, in their own words.
+
+"I'd like to send the candle back but keep the pillowcases and soap dish", "return only the brass candle holders",
+"everything except the soap dish", "one of the two towels", "and the soap dish too", "not the mirror", a SKU, or
+a button's payload. ``read_items`` finds what the message names (to return, to keep, how many); ``choose`` turns
+that into the selection (SKU -> pieces) against the order's lines and the selection so far, so "no, only X"
+replaces it, "X too" adds to it and "not X" takes from it.
+
+An item is recognised by the words of its name; the last word before the comma is its head ("holders" in
+"Brass candle holders, pair") and weighs more, so "the candle" is the scented candle and "the candle holders"
+the holders. A word two items share counts for the one that fits the message best.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from helpdesk.orders import OrderLine
+
+SKU_RE = re.compile(r"\b[A-Za-z]{2}-[A-Za-z]{3}-\d{4}\b")
+EVERYTHING_RE = re.compile(
+    r"\b(?:all|everything|every\s*thing|whole\s+(?:order|lot|thing)|entire\s+order|all\s+of\s+(?:it|them)|the\s+lot|"
+    r"full\s+order|complete\s+order|the\s+rest|everything\s+else|the\s+others?|all\s+the\s+rest)\b",
+    re.IGNORECASE,
+)
+# what follows one of these is kept, not returned ("but keep the pillowcases", "everything except the soap dish")
+KEEP_RE = re.compile(
+    r"\b(?:but\s+)?(?:keep(?:ing)?|except(?:\s+for)?|apart\s+from|other\s+than|without|excluding|but\s+not|minus|"
+    r"leave\s+out|leaving\s+out|not\s+(?:the|my|a|an|any|those|these))\b",
+    re.IGNORECASE,
+)
+# ... until the customer goes back to what they do return ("keep the throw and send the rest back")
+RETURN_AGAIN_RE = re.compile(r"\b(?:and|but)\s+(?:send|return|refund|take)\b", re.IGNORECASE)
+ONLY_RE = re.compile(r"\b(?:only|just|instead|rather)\b", re.IGNORECASE)
+ALSO_RE = re.compile(r"\b(?:also|too|as\s+well|plus|add|another)\b", re.IGNORECASE)
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 0, "all": 0,
+}  # fmt: skip  (0: every piece)
+# words between a number and the item ("one of the two bath towels", "2 of my candles")
+BETWEEN = frozenset({"of", "the", "my", "those", "these", "them", "pair", "pairs", "set", "sets", "piece", "pieces"})
+STOPWORDS = frozenset(
+    {"set", "sets", "of", "pair", "pairs", "with", "and", "the", "for", "a", "an", "large", "small", "last", "season"}
+    | {"sample", "showroom", "cm", "mm", "l", "ml", "m", "kg", "x"}
+)
+
+
+class Mode(StrEnum):
+    REPLACE = "replace"  # "only the candle holders": the selection is what the message names
+    ADD = "add"  # "and the soap dish too"
+    REMOVE = "remove"  # "not the mirror": what the message names leaves the selection
+
+
+@dataclass(frozen=True)
+class ItemsSaid:
+    """What one message says about the items of an order."""
+
+    returned: dict[str, int | None] = field(default_factory=dict)  # SKU -> pieces (None: all of that line)
+    kept: frozenset[str] = frozenset()
+    everything: bool = False
+    mode: Mode = Mode.REPLACE
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.returned or self.kept or self.everything)
+
+
+def _forms(word: str) -> set[str]:
+    """The word and its singular guesses: "pillowcases" -> pillowcase, "dishes" -> dish, "batteries" -> battery."""
+    forms = {word}
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.add(word[:-1])
+        if word.endswith("es"):
+            forms.add(word[:-2])
+        if word.endswith("ies"):
+            forms.add(word[:-3] + "y")
+    return forms
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-zà-ÿ]+|\d+", text.lower())
+
+
+def _name_words(line: OrderLine) -> tuple[set[str], str | None]:
+    """The words that identify a line, and its head (the last of them before the first comma)."""
+    words = [w for w in _words(line.name) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+    before_comma = [w for w in _words(line.name.split(",")[0]) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+    return set(words), (before_comma[-1] if before_comma else None)
+
+
+def _mentioned(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
+    """The lines ``text`` names, each with the pieces it asks for (None: every piece)."""
+    tokens = _words(text)
+    said: list[set[str]] = [_forms(t) for t in tokens]
+    scores: dict[str, int] = {}
+    matches: dict[str, list[int]] = {}  # sku -> positions of the words naming it
+    for line in lines:
+        words, head = _name_words(line)
+        for position, forms in enumerate(said):
+            hit = next((w for w in words if _forms(w) & forms), None)
+            if hit is None:
+                continue
+            scores[line.sku] = scores.get(line.sku, 0) + (2 if hit == head else 1)
+            matches.setdefault(line.sku, []).append(position)
+    # a word two lines share counts for the one the message fits best (ties: for both)
+    owners: dict[int, set[str]] = {}
+    for sku, positions in matches.items():
+        for position in positions:
+            owners.setdefault(position, set()).add(sku)
+    named: dict[str, int | None] = {}
+    for line in lines:
+        positions = [
+            p for p in matches.get(line.sku, []) if scores[line.sku] >= max(scores[s] for s in owners[p])
+        ]
+        if positions:
+            named[line.sku] = _pieces(tokens, min(positions), line.quantity)
+    skus = {sku.lower() for sku in SKU_RE.findall(text)}
+    for item in lines:
+        if item.sku.lower() in skus:
+            named.setdefault(item.sku, None)
+    return named
+
+
+def _pieces(tokens: list[str], first: int, ordered: int) -> int | None:
+    """The number just before the item's first word ("one of the two towels" -> 1; "2 candles" -> 2), None for
+    every piece (no number, "both", or as many as were ordered)."""
+    numbers: list[int] = []
+    crossed_of = False
+    for token in reversed(tokens[max(0, first - 6) : first]):
+        if token.isdigit() and len(token) <= 2:
+            numbers.append(int(token))
+        elif token in NUMBER_WORDS:
+            numbers.append(NUMBER_WORDS[token])
+        elif token == "of":
+            crossed_of = True
+        elif token not in BETWEEN:
+            break
+    if not numbers:
+        return None
+    pieces = numbers[-1] if crossed_of else numbers[0]  # "one of the two": the first said; else the nearest
+    return None if pieces == 0 or pieces >= ordered else pieces
+
+
+def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = ()) -> ItemsSaid:
+    """What ``text`` (and a button's ``entities``: SKUs or "all") says to return and to keep."""
+    buttons = [e for e in entities if e]
+    if buttons:
+        if "all" in buttons:
+            return ItemsSaid(everything=True)
+        return ItemsSaid(returned=_mentioned(" ".join(buttons), lines))
+    returned_part, kept_part = text, ""
+    keep = KEEP_RE.search(text)
+    if keep is not None:
+        returned_part, kept_part = text[: keep.start()], text[keep.end() :]
+        again = RETURN_AGAIN_RE.search(kept_part)
+        if again is not None:
+            returned_part, kept_part = returned_part + " " + kept_part[again.start() :], kept_part[: again.start()]
+    returned = _mentioned(returned_part, lines)
+    kept = frozenset(_mentioned(kept_part, lines))
+    everything = bool(EVERYTHING_RE.search(returned_part))
+    if ALSO_RE.search(text) and returned and not ONLY_RE.search(text):
+        mode = Mode.ADD
+    elif kept and not returned and not everything:
+        mode = Mode.REMOVE
+    else:
+        mode = Mode.REPLACE
+    return ItemsSaid({k: v for k, v in returned.items() if k not in kept}, kept, everything, mode)
+
+
+def choose(said: ItemsSaid, lines: Sequence[OrderLine], current: Mapping[str, int] | None) -> dict[str, int] | None:
+    """The selection (SKU -> pieces) after this message; None when it names nothing to return.
+
+    Final-sale lines only join when named: the policy then explains why they can't go back.
+    """
+    ordered = {line.sku: line.quantity for line in lines}
+    returnable = {line.sku: line.quantity for line in lines if not line.final_sale}
+    named = {sku: pieces or ordered[sku] for sku, pieces in said.returned.items()}
+    if said.everything:
+        selection = {**returnable, **named}
+    elif said.mode is Mode.ADD:
+        selection = {**(current or {}), **named}
+    elif said.mode is Mode.REMOVE:
+        selection = dict(current or returnable)
+    else:
+        selection = named
+    for sku in said.kept:
+        selection.pop(sku, None)
+    return selection or None
+
+
+def everything_returnable(lines: Sequence[OrderLine]) -> dict[str, int]:
+    return {line.sku: line.quantity for line in lines if not line.final_sale}

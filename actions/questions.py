@@ -1,0 +1,180 @@
+"""The order form's questions: which order, the proof, the e-mail a change needs, the new address, the items to
+return, and the summary to confirm (texts: actions/texts/). Each is silent when this turn already handed the
+conversation to a person."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.address import example_address
+from actions.changes import planned_change, summary
+from actions.identity import VERIFIED_BY_TOKEN
+from actions.order_state import (
+    BY_CUSTOMER,
+    CUSTOMER_VERIFIED_BY,
+    EMAIL,
+    NEW_ADDRESS,
+    ORDER_ID,
+    PERSON_BUTTON,
+    RECENT_ORDERS,
+    RETURN_ITEMS,
+    VERIFICATION,
+    OrderState,
+    asked_before,
+    backend_failure,
+    order_system,
+)
+from actions.texts import address as address_texts
+from actions.texts import identity as say
+from actions.texts import render
+from actions.texts import returns as return_texts
+from helpdesk.orders import BackendError, OrderNotFound, PolicyRefusal
+from helpdesk.orders.policy import join_names
+
+
+def goal(flow: str | None) -> str:
+    return say.GOALS.get(flow or "", say.DEFAULT_GOAL)
+
+
+def handed_off_this_turn(tracker: Tracker) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
+        if isinstance(custom, dict) and "handoff" in custom:
+            return True
+    return False
+
+
+class _AskAction(Action, ABC):
+    """A question of the form; silent when this turn already handed the conversation to a person."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if handed_off_this_turn(tracker):
+            return []
+        state = OrderState.from_tracker(tracker)
+        try:
+            await self.ask(dispatcher, tracker, state)
+        except (BackendError, OrderNotFound) as error:
+            return backend_failure(dispatcher, tracker, error)
+        return []
+
+    @abstractmethod
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        """Send the question."""
+
+
+class ActionAskOrderId(_AskAction):
+    def name(self) -> str:
+        return "action_ask_order_id"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        recent = [str(n) for n in tracker.get_slot(RECENT_ORDERS) or []]
+        if state.customer_id and recent:
+            # greeted by name only when the shop's website signed the customer in (an order check is no login)
+            signed_in = tracker.get_slot(CUSTOMER_VERIFIED_BY) == VERIFIED_BY_TOKEN and state.first_name
+            text = (
+                render(say.ASK_ORDER_ID_RECENT_NAMED, first_name=state.first_name, orders=", ".join(recent))
+                if signed_in
+                else render(say.ASK_ORDER_ID_RECENT, orders=", ".join(recent))
+            )
+            buttons = [
+                {"title": render(say.ORDER_BUTTON, order_id=n), "payload": "/inform" + json.dumps({"order_id": n})}
+                for n in recent
+            ]
+            dispatcher.utter_message(text=text, buttons=buttons)
+            return
+        if asked_before(tracker, ORDER_ID):
+            dispatcher.utter_message(text=say.ASK_ORDER_ID_AGAIN)
+            return
+        dispatcher.utter_message(text=render(say.ASK_ORDER_ID, goal=goal(state.flow)))
+
+
+class ActionAskVerification(_AskAction):
+    def name(self) -> str:
+        return "action_ask_verification"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        template = say.ASK_VERIFICATION_AGAIN if asked_before(tracker, VERIFICATION) else say.ASK_VERIFICATION
+        dispatcher.utter_message(text=render(template, order_id=state.order_id))
+
+
+class ActionAskEmail(_AskAction):
+    """The order is open to read (by its postcode, or as another order of a customer checked before); to change
+    it, the e-mail address on the order is needed."""
+
+    def name(self) -> str:
+        return "action_ask_email"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        values = {"goal": goal(state.flow), "order_id": state.order_id}
+        if asked_before(tracker, EMAIL):
+            dispatcher.utter_message(text=render(say.ASK_EMAIL_FOR_CHANGE_AGAIN, **values), buttons=[PERSON_BUTTON])
+            return
+        template = say.ASK_EMAIL_FOR_OTHER_ORDER if state.verification == BY_CUSTOMER else say.ASK_EMAIL_FOR_CHANGE
+        dispatcher.utter_message(text=render(template, **values))
+
+
+class ActionAskNewAddress(_AskAction):
+    def name(self) -> str:
+        return "action_ask_new_address"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        # the current address is never shown: the customer knows it, whoever else is typing doesn't
+        order = await order_system().get_order(str(state.order_id))
+        example = example_address(order.shipping_address.country)
+        if asked_before(tracker, NEW_ADDRESS):
+            dispatcher.utter_message(text=render(address_texts.ASK_NEW_ADDRESS_AGAIN, example=example))
+            return
+        dispatcher.utter_message(text=render(address_texts.ASK_NEW_ADDRESS, order_id=order.number, example=example))
+
+
+class ActionAskReturnItems(_AskAction):
+    """Which items: a button for each returnable line and one for everything; words work too (actions/items.py)."""
+
+    def name(self) -> str:
+        return "action_ask_return_items"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        order = await order_system().get_order(str(state.order_id))
+        returnable = [line for line in order.lines if not line.final_sale]
+        final = [line.name for line in order.lines if line.final_sale]
+        again = asked_before(tracker, RETURN_ITEMS)
+        text = render(return_texts.ASK_ITEMS_AGAIN if again else return_texts.ASK_ITEMS, order_id=order.number)
+        if final and not again:
+            note = return_texts.FINAL_SALE_NOTE_ONE if len(final) == 1 else return_texts.FINAL_SALE_NOTE_MANY
+            text += " " + render(note, final_sale=join_names(final))
+        buttons = [
+            {"title": line.name, "payload": "/inform" + json.dumps({"return_items": line.sku})} for line in returnable
+        ]
+        buttons.append(
+            {"title": return_texts.EVERYTHING_BUTTON, "payload": "/inform" + json.dumps({"return_items": "all"})}
+        )
+        dispatcher.utter_message(text=text, buttons=buttons)
+
+
+class ActionAskConfirm(_AskAction):
+    """The summary of exactly what will happen, with Yes and No: the same priced change the yes is bound to."""
+
+    def name(self) -> str:
+        return "action_ask_confirm"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        system = order_system()
+        try:
+            change = await planned_change(system, state, await system.get_order(str(state.order_id)))
+        except PolicyRefusal as refusal:  # the order moved on since the form checked it: say why
+            dispatcher.utter_message(text=refusal.text, buttons=[PERSON_BUTTON])
+            return
+        if change is None:
+            return
+        text, yes, no = summary(change, system.policy)
+        dispatcher.utter_message(
+            text=text, buttons=[{"title": yes, "payload": "/affirm"}, {"title": no, "payload": "/deny"}]
+        )

@@ -1,0 +1,30 @@
+"""Changing the delivery address (the address flow: actions/forms.py, actions/orders.py).
+
+The current address is never shown: only the new one, for the customer to confirm.
+Placeholders: {order_id}; {address} the new address in one line (actions/address.py format_address);
+{example} an address written the way the order's country writes them; {postcode}; {country} a country's name;
+{missing} the parts of an address not found (MISSING_PARTS, joined with "and the").
+"""
+
+from __future__ import annotations
+
+ASK_NEW_ADDRESS = (
+    "What's the new delivery address for order {order_id}? Please send street and house number, postcode, town and "
+    "country in one message, like this: {example}."
+)
+ASK_NEW_ADDRESS_AGAIN = "Please send the whole new address in one message, like this: {example}."
+POSTCODE_NOT_IN_COUNTRY = (
+    "{postcode} isn't a postcode in {country}. If the new address is in another country, please add the country at "
+    "the end."
+)
+PARTS_MISSING = "I couldn't find the {missing} in that address."
+MISSING_PARTS = {"postcode": "postcode", "street": "street and house number", "town": "town or city"}
+# the new address, for the customer to confirm: nothing changes before the yes
+CONFIRM = "Shall I change the delivery address of order {order_id} to {address}? (yes/no)"
+YES_BUTTON = "Yes, change it"
+NO_BUTTON = "No"
+DONE = "Done: order {order_id} will now be delivered to {address}."
+DECLINED = (
+    "OK, I've left the delivery address of order {order_id} as it was. If you'd like to give me a different "
+    "address, just say “change my delivery address”."
+)

@@ -1,0 +1,73 @@
+"""Finding the order and proving it is the customer's (actions/forms.py, actions/identity.py).
+
+Placeholders: {order_id} a 6-digit order number; {goal} one of GOALS; {first_name}; {orders} order numbers
+joined with ", "; {remaining} wrong answers left (2 or more); {number} / {email} what the customer typed.
+"""
+
+from __future__ import annotations
+
+# what each order flow does, inside ASK_ORDER_ID and the e-mail questions ("I can {goal}", "to {goal}")
+GOALS = {
+    "order_status": "check where your order is",
+    "cancel_order": "cancel your order",
+    "change_shipping_address": "change the delivery address",
+    "request_refund": "start a return",
+    "refund_status": "check on your refund",
+}
+DEFAULT_GOAL = "help with your order"
+
+ASK_ORDER_ID = (
+    "I can {goal}. What's the order number? It has 6 digits (like 100234) and is in your order confirmation e-mail. "
+    "You can send the e-mail address or postcode you ordered with in the same message."
+)
+ASK_ORDER_ID_AGAIN = "What's the 6-digit order number? For example: 100234."
+ASK_ORDER_ID_RECENT_NAMED = "Which order is it about, {first_name}? Your most recent orders are {orders}."
+ASK_ORDER_ID_RECENT = "Which order is it about? Your most recent orders are {orders}."
+ORDER_BUTTON = "Order {order_id}"
+
+ASK_VERIFICATION = "To keep your details safe: what's the e-mail address or the delivery postcode for order {order_id}?"
+ASK_VERIFICATION_AGAIN = (
+    "Which e-mail address or delivery postcode did you use for order {order_id}? If that order number isn't "
+    "right, just send me the correct one."
+)
+# the order is open to read (by its postcode, or as another order of a customer checked before): a change needs
+# the e-mail address on the order (or a shop login, which the widget passes as a signed token)
+ASK_EMAIL_FOR_CHANGE = (
+    "A postcode lets me show an order's status, but to {goal} I need the e-mail address you ordered with. "
+    "What's the e-mail address for order {order_id}?"
+)
+ASK_EMAIL_FOR_OTHER_ORDER = (
+    "To {goal} I need proof for order {order_id} itself: what's the e-mail address you placed it with?"
+)
+ASK_EMAIL_FOR_CHANGE_AGAIN = (
+    "To {goal} I need the e-mail address you used for order {order_id}. If you can't find it, a member of our "
+    "support team can help."
+)
+
+MALFORMED_ORDER_NUMBER = (
+    "“{number}” doesn't look like one of our order numbers: they have 6 digits, like 100234. You'll find yours in "
+    "the order confirmation e-mail."
+)
+MALFORMED_EMAIL = "“{email}” doesn't look like a complete e-mail address: it should look like name@example.com."
+LATEST_ORDER_NEEDS_IDENTITY = "I can look up your latest order as soon as I know it's you."
+NO_ORDERS_YET = "I can't find any orders on your account yet."
+
+# a wrong e-mail or postcode and an order number that doesn't exist get the same answer
+NOT_VERIFIED = (
+    "I couldn't find an order matching that number and those details. Please check the order number and the "
+    "e-mail address or postcode you ordered with. You have {remaining} more tries."
+)
+NOT_VERIFIED_LAST_TRY = (
+    "I couldn't find an order matching that number and those details. Please check the order number and the "
+    "e-mail address or postcode you ordered with. You have 1 more try."
+)
+# the conversation's wrong answers are used up: then a handoff
+HANDED_OFF = (
+    "I still couldn't match those details, so I can't show this order here. I'm connecting you with a member of "
+    "our support team, who can help you verify it."
+)
+# too many wrong answers from this client (or for this order) across conversations: a person is offered
+TOO_MANY_ATTEMPTS = (
+    "I can't check any more order details here right now: there have been too many attempts with details that "
+    "didn't match. For your security, a member of our support team can check the order with you."
+)

@@ -1,0 +1,51 @@
+"""What every order flow says around the flows themselves: stopping, a yes or no with nothing to answer, an
+order number on its own, a change that can't be made here (actions/orders.py).
+
+Placeholders: {order_id}; {days} the return window in days.
+"""
+
+from __future__ import annotations
+
+# the order system is down or too slow: then a handoff
+BACKEND_ERROR = (
+    "I'm sorry, I can't reach our order system right now, so I can't look up or change your order at the moment. "
+    "I'm passing you to a member of our support team, who will pick this up with you."
+)
+PERSON_BUTTON = "Talk to a person"
+NOT_WANTED_BUTTON = "That's not what I wanted"  # under every change carried out: a person puts it right
+
+STOPPED = "No problem, I've stopped there. Is there anything else I can do?"
+STOPPED_NOTHING_CHANGED = (
+    "No problem, I've stopped there, and nothing about your order has been changed. Is there anything else I can do?"
+)
+DETAILS_WITHOUT_REQUEST = (
+    "Thanks! What would you like me to do with that: check an order's status, cancel it, or start a return?"
+)
+WHERE_IS_MY_ORDER_BUTTON = "Where is my order?"
+CANCEL_MY_ORDER_BUTTON = "Cancel my order"
+RETURN_AN_ITEM_BUTTON = "Return an item"
+CHANGE_ADDRESS_BUTTON = "Change the delivery address"
+CHANGE_ORDER_EXPLAINED = (
+    "I'm afraid the items in an order can't be swapped, added or removed once it's placed: our warehouse starts "
+    "picking it straight away. What I can do here: cancel the order free of charge as long as it hasn't shipped, so "
+    "you can place a new one with exactly what you want, or change its delivery address until it's packed. If it has "
+    "already shipped, you can return what you don't want within {days} days of delivery. For anything else, a member "
+    "of our team can check what's possible."
+)
+
+# a yes with no change waiting for it: a question dropped for another request, or a conversation the bot lost
+NOTHING_TO_CONFIRM = (
+    "There's nothing waiting for your yes right now, so I haven't changed anything. If you'd like to cancel, change "
+    "or return an order, just tell me which one."
+)
+# the form reached the end without a yes to exactly this change (the order changed in the meantime, say)
+UNCONFIRMED = (
+    "I haven't changed anything on order {order_id}: it changed while we were talking, so what you said yes to no "
+    "longer fits. Please tell me again what you'd like to do."
+)
+NOT_CHANGED = "I haven't changed anything on order {order_id}. Please tell me again what you'd like to do."
+# the customer says a change just made was wrong: no undo here, a person puts it right
+CHANGE_WAS_WRONG = (
+    "I'm sorry about that. I can't undo it from here, but a member of our support team can put it right straight "
+    "away: they'll see exactly what was changed. Shall I connect you?"
+)

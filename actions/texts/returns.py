@@ -1,0 +1,43 @@
+"""Returning items (the return flow: actions/forms.py, actions/orders.py).
+
+Placeholders: {order_id}; {items} one ITEM_LINE per item, one per line; {quantity}, {name}, {amount} of one item
+({amount} its value, €28.00); {refund} and {fee} as policy.money writes them; {refund_days}; {country} a country's
+name as policy.country_name gives it ("the United Kingdom"); {ship_by} policy.long_date ("Friday 24 January");
+{final_sale} names joined with "and". The booked return's instructions come from the order system
+(helpdesk/orders/policy.py return_instructions, or the shop's own).
+"""
+
+from __future__ import annotations
+
+ASK_ITEMS = (
+    "Which items from order {order_id} would you like to return? Pick one below, name them, or say “everything”."
+)
+ASK_ITEMS_AGAIN = "Which of these would you like to return? Pick one, name the items, or say “everything”."
+# after ASK_ITEMS, when the order has final-sale items (they get no button)
+FINAL_SALE_NOTE_ONE = "{final_sale} is final sale and can't be returned."
+FINAL_SALE_NOTE_MANY = "{final_sale} are final sale and can't be returned."
+EVERYTHING_BUTTON = "Everything"
+ITEMS_UNCLEAR = "Sorry, I couldn't tell which items you mean."
+NOTHING_LEFT = "That leaves nothing to return from order {order_id}."
+
+ITEM_LINE = "- {quantity} × {name} ({amount})"
+# the summary the customer confirms: nothing is booked (and no label bought) before the yes
+SUMMARY_FREE_LABEL = (
+    "Here's the return for order {order_id}:\n{items}\n"
+    "You get {refund} back to your original payment method within {refund_days} business days after the parcel "
+    "reaches us. The return label is free. Please send the parcel by {ship_by}.\n"
+    "Shall I book this return? You can also tell me to add or leave out items."
+)
+SUMMARY_PAID_LABEL = (
+    "Here's the return for order {order_id}:\n{items}\n"
+    "The prepaid return label from {country} costs {fee}, which we deduct from your refund: you get {refund} back "
+    "to your original payment method within {refund_days} business days after the parcel reaches us. Please send "
+    "the parcel by {ship_by}.\n"
+    "Shall I book this return, label included? You can also tell me to add or leave out items."
+)
+# under the summary, when "everything" left final-sale items out
+LEFT_OUT_ONE = "({final_sale} is final sale, so it stays with you.)"
+LEFT_OUT_MANY = "({final_sale} are final sale, so they stay with you.)"
+YES_BUTTON = "Yes, book it"
+NO_BUTTON = "No"
+DECLINED = "OK, I haven't booked anything for order {order_id}. If you'd like to return other items, just tell me."
