@@ -1,6 +1,6 @@
 """The ``kb`` command: validate, build, search and evaluate the FAQ handbook.
 
-    kb validate [DIR]
+    kb validate [DIR] [--facts FILE]
     kb build [DIR]
     kb search "question" [--dir DIR] [-k N] [--json]
     kb eval --handbook DIR --queries Q.jsonl [--oos O.jsonl] [--json-out FILE] [--sweep]
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check every handbook file; exit 1 on any problem")
     validate.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
+    validate.add_argument(
+        "--facts", type=Path, help="the shop facts the answers cite (default SHOP_FACTS_FILE or config/shop_facts.yml)"
+    )
 
     build = commands.add_parser("build", help="embed the handbook and write the index")
     build.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
@@ -116,6 +120,10 @@ def _validate(args: argparse.Namespace) -> int:
     if not find_files(root):
         print(f"{root}: no *.md handbook files found")
         return EXIT_PROBLEMS
+    if args.facts is not None:  # the facts are read where the handbook is assembled, from the environment
+        if not args.facts.is_file():
+            raise UsageError(f"{args.facts}: shop facts file does not exist")
+        os.environ["SHOP_FACTS_FILE"] = str(args.facts.resolve())
     handbook = load_handbook(root)
     _print_problems(handbook.problems)
     files = len(handbook.files)

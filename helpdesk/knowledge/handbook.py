@@ -142,9 +142,15 @@ def load_handbook(root: Path) -> Handbook:
 
 
 def assemble_handbook(root: Path, parsed_files: Iterable[ParsedFile]) -> Handbook:
-    """Run the cross-file checks over already parsed files and collect the valid entries."""
-    files = sorted(parsed_files, key=lambda parsed: parsed.path)
-    problems = [problem for parsed in files for problem in parsed.problems]
+    """Run the cross-file checks over already parsed files and collect the valid entries.
+
+    Fact references (``{{fact:name}}``) in the answers are rendered with the shop's current facts here, and a file
+    citing an unknown fact or contradicting one is left out with its problems (helpdesk/knowledge/fact_refs.py).
+    """
+    from helpdesk.knowledge.fact_refs import apply_facts  # it imports this module
+
+    files, fact_problems = apply_facts(sorted(parsed_files, key=lambda parsed: parsed.path))
+    problems = [problem for parsed in files for problem in parsed.problems] + fact_problems
     problems += _duplicate_id_problems(files)
     problems += _duplicate_question_problems(files)
     entries: dict[str, Entry] = {}

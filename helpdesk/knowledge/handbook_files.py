@@ -7,6 +7,7 @@ import logging
 import os
 from pathlib import Path
 
+from helpdesk.knowledge.facts import facts_stamp
 from helpdesk.knowledge.handbook import Entry, Handbook, ParsedFile, parse_path
 
 logger = logging.getLogger(__name__)
@@ -20,17 +21,22 @@ class HandbookFiles:
         self.parsed: dict[str, ParsedFile] = {}  # file path → its last parse
         self.stats: dict[str, tuple[int, int]] = {}  # file path → (mtime_ns, size) when last read
         self.last_good: dict[Path, Entry] = {}
+        self.facts: tuple[object, ...] | None = None  # the shop facts' files when last read (answers cite them)
 
     def scan(self, full: bool) -> bool:
-        """Stat every file; read again only those whose size or mtime changed. True if any file changed.
+        """Stat every file; read again only those whose size or mtime changed. True if any file changed, or a file
+        of the shop's facts (then every answer is rendered again).
 
         A tick with nothing changed costs one ``stat`` per file (no reading, no parsing).
         """
         stats = stat_files(self.root)
-        if not full and stats == self.stats:
+        facts, facts_changed = facts_stamp(), False
+        if facts != self.facts:
+            self.facts, facts_changed = facts, self.facts is not None
+        if not full and stats == self.stats and not facts_changed:
             return False
         current: dict[str, ParsedFile] = {}
-        changed = full
+        changed = full or facts_changed
         for name, stat_key in stats.items():
             previous = self.parsed.get(name)
             if not full and previous is not None and self.stats.get(name) == stat_key:

@@ -3,7 +3,8 @@
 Each text is a template with named placeholders for one whole sentence (or a list), never a fragment: a message
 is whole sentences one after the other, so a translation replaces each template as it is.
 Placeholders: {order_id}; {date} / {expected} / {deadline} as ``policy.long_date`` writes them ("Friday 24
-January"); {carrier}; {url}; {tracking_number}; {amount} as ``policy.money`` writes it (€166.95); {refund_days};
+January"); {dispatch_days} the shop's fact dispatch_business_days (config/shop_facts.yml: "1–2"); {carrier};
+{url}; {tracking_number}; {amount} as ``policy.money`` writes it (€166.95); {refund_days};
 {items}: ITEM_LINE for each line of the order, one per line; {quantity} and {name} of one line.
 """
 
@@ -12,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from helpdesk.knowledge.facts import fact_text
 from helpdesk.orders.model import Order, OrderLine, OrderStatus, RefundState, RefundStatus, utc_now
 from helpdesk.orders.policy import OrderPolicy, long_date, money
 
 PLACED = "Order {order_id} was placed on {date} and is waiting for your payment; we pack it as soon as it arrives."
 PAID = (
-    "Order {order_id} (placed on {date}) is paid and waiting to be packed; it usually ships within 1-2 business days."
+    "Order {order_id} (placed on {date}) is paid and waiting to be packed; it usually ships within {dispatch_days} "
+    "business days."
 )
 PAID_EXPECTED = (
     "Order {order_id} (placed on {date}) is paid and waiting to be packed; it should arrive by {expected}."
@@ -93,7 +96,7 @@ def _status(order: Order, policy: OrderPolicy, now: datetime) -> list[str]:
     if status is OrderStatus.PAID:
         if expected:
             return [PAID_EXPECTED.format(order_id=n, date=placed, expected=expected)]
-        return [PAID.format(order_id=n, date=placed)]
+        return [PAID.format(order_id=n, date=placed, dispatch_days=fact_text("dispatch_business_days"))]
     if status is OrderStatus.PACKED:
         return [PACKED_EXPECTED.format(order_id=n, expected=expected) if expected else PACKED.format(order_id=n)]
     if status is OrderStatus.SHIPPED:

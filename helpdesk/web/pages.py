@@ -13,6 +13,8 @@ from sanic.response import HTTPResponse, file
 from sanic.response import html as html_response
 
 from helpdesk.errors import NotFound, Unavailable
+from helpdesk.knowledge.fact_refs import render_text
+from helpdesk.knowledge.facts import current_facts
 from helpdesk.web.services import services
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -39,6 +41,7 @@ ASSET_TYPES = {".js": "application/javascript; charset=utf-8", ".css": "text/css
 CONSOLE_ASSETS = frozenset(
     path.relative_to(CONSOLE).as_posix() for path in CONSOLE.rglob("*") if path.suffix in ASSET_TYPES
 )
+SHOP_TEMPLATE = (STATIC / "shop" / "shop.html").read_text(encoding="utf-8")
 HELP_TEMPLATE = (STATIC / "shop" / "help-article.html").read_text(encoding="utf-8")
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -48,7 +51,8 @@ def pages_blueprint() -> Blueprint:
 
     @bp.get("/")
     async def shop(request: Request) -> HTTPResponse:
-        return await file(STATIC / "shop" / "shop.html", headers=CSP_HEADERS)
+        # the shop's facts (free delivery, returns, gift cards, the team's hours) as config/shop_facts.yml says now
+        return html_response(render_text(SHOP_TEMPLATE, current_facts(), escape=html.escape), headers=CSP_HEADERS)
 
     @bp.get("/widget.js")
     async def widget(request: Request) -> HTTPResponse:
