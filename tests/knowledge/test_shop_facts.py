@@ -92,7 +92,9 @@ def test_the_project_facts_come_from_the_files_that_govern_them(monkeypatch: pyt
     assert facts["refund_business_days"].value == policy.refund_business_days
     schedule = load_schedule(PROJECT_ROOT / "config" / "business_hours.yml")
     shown = facts.show("support_hours")
-    for day, intervals in zip(("Monday", "Friday", "Saturday"), (schedule.weekly[0], schedule.weekly[4], schedule.weekly[5]), strict=True):
+    for day, intervals in zip(
+        ("Monday", "Friday", "Saturday"), (schedule.weekly[0], schedule.weekly[4], schedule.weekly[5]), strict=True
+    ):
         clock = f"{intervals[0].start // 3600:02d}:{intervals[0].start % 3600 // 60:02d}"
         assert day in shown and clock in shown, (day, clock, shown)
     assert facts.show("free_delivery_threshold") == "€50"
@@ -127,7 +129,10 @@ def test_hours_always_open_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_references_render_the_current_values(facts_file: Path) -> None:
     facts = load_facts()
-    text = "Free over {{fact:free_delivery_threshold}}; cards {{ fact:gift_card_amounts.min }} to {{fact:gift_card_amounts.max}}."
+    text = (
+        "Free over {{fact:free_delivery_threshold}}; "
+        "cards {{ fact:gift_card_amounts.min }} to {{fact:gift_card_amounts.max}}."
+    )
     assert render_text(text, facts) == "Free over €50; cards €10 to €500."
     assert facts.show("support_hours") == (
         "Monday and Tuesday 09:00–17:00 and Saturday 10:00–12:00 and 13:00–16:00 (Amsterdam time); "
@@ -145,9 +150,7 @@ def test_references_render_the_current_values(facts_file: Path) -> None:
         render_text("over {{fact:free_delivery}}", facts)
 
 
-def test_the_handbook_serves_rendered_answers_and_a_facts_change_reaches_them(
-    facts_file: Path, tmp_path: Path
-) -> None:
+def test_the_handbook_serves_rendered_answers_and_a_facts_change_reaches_them(facts_file: Path, tmp_path: Path) -> None:
     root = handbook(tmp_path, **{"free-shipping": "Delivery is free on orders over {{fact:free_delivery_threshold}}."})
     files = HandbookFiles(root)
     files.scan(full=True)
@@ -171,7 +174,9 @@ def test_a_number_that_contradicts_a_fact_is_rejected_at_its_line(facts_file: Pa
     root = handbook(tmp_path, **{"free-shipping": answer})
     found = problems(root)
     assert len(found) == 1, found
-    assert found[0].startswith(f"{root / 'free-shipping.md'}:7: says €60 where the shop's fact 'free_delivery_threshold' is €50")
+    assert found[0].startswith(
+        f"{root / 'free-shipping.md'}:7: says €60 where the shop's fact 'free_delivery_threshold' is €50"
+    )
     assert "{{fact:free_delivery_threshold}}" in found[0]
     assert "free-shipping" not in load_handbook(root).entries  # a contradicting entry does not serve
 
@@ -179,10 +184,18 @@ def test_a_number_that_contradicts_a_fact_is_rejected_at_its_line(facts_file: Pa
 @pytest.mark.parametrize(
     ("answer", "line", "words"),
     [
-        ("Gift cards come in any amount from €25 to €200.", 5, "says €25–€200 where the shop's fact 'gift_card_amounts' is €10–€500"),
+        (
+            "Gift cards come in any amount from €25 to €200.",
+            5,
+            "says €25–€200 where the shop's fact 'gift_card_amounts' is €10–€500",
+        ),
         ("You can return items within 14 days.", 5, "says 14 where the shop's fact 'return_window_days' is 30"),
         ("Enjoy our 60-day return promise.", 5, "says 60 where"),
-        ("Hi!\nOur team is available Monday to Friday 08:00–18:00 CET.", 6, "says 08:00–18:00 where the shop's fact 'support_hours'"),
+        (
+            "Hi!\nOur team is available Monday to Friday 08:00–18:00 CET.",
+            6,
+            "says 08:00–18:00 where the shop's fact 'support_hours'",
+        ),
         ("Orders over €40 ship for free.", 5, "says €40 where the shop's fact 'free_delivery_threshold'"),
     ],
 )
@@ -228,7 +241,10 @@ def test_unknown_and_malformed_references_are_rejected(facts_file: Path, tmp_pat
 def test_the_chinese_block_is_not_checked_for_english_claims_but_its_references_are(
     facts_file: Path, tmp_path: Path
 ) -> None:
-    answer = "Free over {{fact:free_delivery_threshold}}.\n\n<!-- zh -->\n订单满 {{fact:free_delivery_threshold}} 免运费 (free over €60 in a quote)。{{fact:nope}}"
+    answer = (
+        "Free over {{fact:free_delivery_threshold}}.\n\n<!-- zh -->\n"
+        "订单满 {{fact:free_delivery_threshold}} 免运费 (free over €60 in a quote)。{{fact:nope}}"
+    )
     root = handbook(tmp_path, **{"bilingual": answer})
     found = problems(root)
     assert len(found) == 1 and "unknown fact 'nope'" in found[0] and ":8: " in found[0], found
@@ -244,9 +260,21 @@ def test_the_chinese_block_is_not_checked_for_english_claims_but_its_references_
         (("value: 50", "value: fifty"), 5, "'fifty' is not an amount"),
         (("value: [10, 500]", "value: [500, 10]"), 9, "the lowest value must come first"),
         (('claims: ["gift card … {range}"]', 'claims: ["gift card … {n}"]'), 10, "{n} does not fit a money_range fact"),
-        (("    type: number\n    value: 30", "    type: number\n    value: 30\n    from: orders.return_window_days"), 12, "either 'value' or 'from'"),
-        (("  support_hours:\n    type: hours", "  support_hours:\n    colour: blue\n    type: hours"), 16, "unknown key of fact 'support_hours' 'colour'"),
-        (("from: business_hours\n    claims", "from: orders.opening_time\n    claims"), 17, "no hours policy 'opening_time'"),
+        (
+            ("    type: number\n    value: 30", "    type: number\n    value: 30\n    from: orders.return_window_days"),
+            12,
+            "either 'value' or 'from'",
+        ),
+        (
+            ("  support_hours:\n    type: hours", "  support_hours:\n    colour: blue\n    type: hours"),
+            16,
+            "unknown key of fact 'support_hours' 'colour'",
+        ),
+        (
+            ("from: business_hours\n    claims", "from: orders.opening_time\n    claims"),
+            17,
+            "no hours policy 'opening_time'",
+        ),
     ],
 )
 def test_facts_file_problems_name_file_and_line(
@@ -257,9 +285,9 @@ def test_facts_file_problems_name_file_and_line(
     facts_file.write_text(FACTS.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(FactsError) as raised:
         load_facts()
-    assert any(problem.startswith(f"{facts_file}:{line}: ") and words in problem for problem in raised.value.problems), (
-        raised.value.problems
-    )
+    assert any(
+        problem.startswith(f"{facts_file}:{line}: ") and words in problem for problem in raised.value.problems
+    ), raised.value.problems
 
 
 def kb_validate(root: Path, facts: Path) -> subprocess.CompletedProcess[str]:
