@@ -90,16 +90,32 @@ class Settings:
     # widget endpoints: requests per minute per client address and per conversation
     rate_per_address: int = 120
     rate_per_conversation: int = 30
+    # the widget's open WebSockets: per client address, per conversation, in total (helpdesk/realtime/socket_caps.py)
+    widget_sockets_per_address: int = 20
+    widget_sockets_per_conversation: int = 5
+    widget_sockets_total: int = 2000
     # sites allowed to embed the widget (CORS on /api/chat); "*" for any
     widget_origins: tuple[str, ...] = ("*",)
     # where customers reach the helpdesk (links in suggested replies)
     public_url: str = "http://127.0.0.1:8080"
-    # agent console sessions: lifetime, and the cookie's Secure flag (turn it on behind HTTPS)
+    # agent console sessions: lifetime, and the cookie's Secure flag (AGENT_COOKIE_SECURE, and always when
+    # PUBLIC_URL is https)
     session_hours: float = 12.0
     cookie_secure: bool = False
-    # failed logins allowed per 15 minutes, per account name and per client address
+    # failed logins allowed per 15 minutes (helpdesk/staff/login.py): per account and client (its device cookie,
+    # else its address), per account over clients without a device cookie, and per address over every account
     login_failures_per_user: int = 5
+    login_failures_per_account: int = 50
     login_failures_per_address: int = 30
+    # password checks (argon2) at once in this process, and how many more may wait before logins are refused (429)
+    login_hash_concurrency: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2))
+    login_hash_waiting: int = 128
+    # behind a reverse proxy: how many proxies to trust in X-Forwarded-For (or the header with the real address,
+    # or the secret of a Forwarded header), so limits count the real client (sanic's PROXIES_COUNT, REAL_IP_HEADER,
+    # FORWARDED_SECRET); unset: the peer's address, forwarding headers ignored
+    proxies_count: int | None = None
+    real_ip_header: str | None = None
+    forwarded_secret: str | None = None
     # chats an agent may hold at once unless their account says otherwise
     default_max_concurrent: int = 3
     # the customer's estimated wait: this many seconds per conversation ahead, shared by the agents online
@@ -123,6 +139,7 @@ class Settings:
         rasa_port = _int("RASA_PORT", 5005)
         action_port = _int("ACTION_PORT", 5055)
         port = _int("HELPDESK_PORT", 8080)
+        public_url = os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}"
         return cls(
             host=os.environ.get("HELPDESK_HOST", "127.0.0.1"),
             port=port,
@@ -137,12 +154,21 @@ class Settings:
             max_text_chars=_int("CHAT_MAX_CHARS", 2000),
             rate_per_address=_int("RATE_PER_ADDRESS", 120),
             rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
+            widget_sockets_per_address=_int("WIDGET_SOCKETS_PER_ADDRESS", 20),
+            widget_sockets_per_conversation=_int("WIDGET_SOCKETS_PER_CONVERSATION", 5),
+            widget_sockets_total=_int("WIDGET_SOCKETS_TOTAL", 2000),
             widget_origins=tuple(o.strip() for o in os.environ.get("WIDGET_ORIGINS", "*").split(",") if o.strip()),
-            public_url=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}",
+            public_url=public_url,
             session_hours=_float("AGENT_SESSION_HOURS", 12.0),
-            cookie_secure=_bool("AGENT_COOKIE_SECURE", False),
+            cookie_secure=_bool("AGENT_COOKIE_SECURE", False) or public_url.lower().startswith("https://"),
             login_failures_per_user=_int("LOGIN_FAILURES_PER_USER", 5),
+            login_failures_per_account=_int("LOGIN_FAILURES_PER_ACCOUNT", 50),
             login_failures_per_address=_int("LOGIN_FAILURES_PER_ADDRESS", 30),
+            login_hash_concurrency=_int("LOGIN_HASH_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2)),
+            login_hash_waiting=_int("LOGIN_HASH_WAITING", 128),
+            proxies_count=_int("PROXIES_COUNT", 0) or None,
+            real_ip_header=os.environ.get("REAL_IP_HEADER") or None,
+            forwarded_secret=os.environ.get("FORWARDED_SECRET") or None,
             default_max_concurrent=_int("AGENT_MAX_CONCURRENT", 3),
             queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
             followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),

@@ -35,6 +35,10 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     settings = settings or Settings.from_env()
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    # the real client address behind a trusted reverse proxy (request.remote_addr; helpdesk/web/inputs.py)
+    app.config.PROXIES_COUNT = settings.proxies_count
+    app.config.REAL_IP_HEADER = settings.real_ip_header
+    app.config.FORWARDED_SECRET = settings.forwarded_secret
     app.config.FALLBACK_ERROR_FORMAT = "json"
     hours = load_schedule(settings.business_hours_file)  # a malformed schedule stops the start, with the reason
 

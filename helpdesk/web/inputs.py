@@ -45,7 +45,8 @@ def whole_number(value: object) -> TypeGuard[int]:
 
 
 def client_address(request: Request) -> str:
-    """The peer's address (never a forwarded header: the helpdesk binds to 127.0.0.1)."""
+    """The client's address: the peer's, or behind a trusted reverse proxy the one it forwards (sanic reads the
+    forwarding headers only when PROXIES_COUNT, REAL_IP_HEADER or FORWARDED_SECRET is set: helpdesk/config.py)."""
     return str(request.remote_addr or request.ip or "unknown")
 
 

@@ -694,10 +694,11 @@
       try { ev = JSON.parse(e.data); } catch (err) { return; }
       if (ws === state.ws) handle(ev);
     });
-    ws.addEventListener("close", () => {
+    ws.addEventListener("close", (e) => {
       if (ws !== state.ws) return;
       state.ws = null;
       if (!state.me) return;
+      if (e.code === 4401) { showLogin(); return; } // the session ended (logout elsewhere, account disabled)
       setConn("reconnecting…", false);
       const delay = Math.min(15000, 500 * 2 ** state.retry++);
       state.retryTimer = setTimeout(() => {
