@@ -90,6 +90,10 @@ class Settings:
     # widget endpoints: requests per minute per client address and per conversation
     rate_per_address: int = 120
     rate_per_conversation: int = 30
+    # new conversations per client address per 10 minutes, and handoffs to a person per client address per hour
+    # (queue flooding: helpdesk/conversation/chat.py)
+    new_conversations_per_address: int = 20
+    handoffs_per_address: int = 5
     # the widget's open WebSockets: per client address, per conversation, in total (helpdesk/realtime/socket_caps.py)
     widget_sockets_per_address: int = 20
     widget_sockets_per_conversation: int = 5
@@ -154,6 +158,8 @@ class Settings:
             max_text_chars=_int("CHAT_MAX_CHARS", 2000),
             rate_per_address=_int("RATE_PER_ADDRESS", 120),
             rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
+            new_conversations_per_address=_int("NEW_CONVERSATIONS_PER_ADDRESS", 20),
+            handoffs_per_address=_int("HANDOFFS_PER_ADDRESS", 5),
             widget_sockets_per_address=_int("WIDGET_SOCKETS_PER_ADDRESS", 20),
             widget_sockets_per_conversation=_int("WIDGET_SOCKETS_PER_CONVERSATION", 5),
             widget_sockets_total=_int("WIDGET_SOCKETS_TOTAL", 2000),

@@ -39,6 +39,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             # the suite sends many messages from one address; limits have their own test
             "RATE_PER_ADDRESS": "100000",
             "RATE_PER_CONVERSATION": "100000",
+            "NEW_CONVERSATIONS_PER_ADDRESS": "100000",
+            "HANDOFFS_PER_ADDRESS": "100000",
             # a fresh demo shop for the session (the order flows change orders), and the secret the
             # shop's website would sign customer identity tokens with
             "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),

@@ -22,6 +22,7 @@ from helpdesk.conversation.queue import QueueNotifier, position_of
 from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.limits.locks import ConversationLocks
+from helpdesk.limits.window import Limiter
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import (
     END_RESOLVED,
@@ -68,6 +69,12 @@ class LeftMessage:
 
     def contact(self) -> dict[str, str]:
         return {k: v for k, v in (("name", self.name), ("email", self.email)) if v}
+
+
+TOO_MANY_HANDOFFS = (
+    "Our team already has several requests for a person from your connection. Please tell me here what you need "
+    "and I'll do my best, or ask for a person again a little later."
+)
 
 
 def away_text(hours: OpeningStatus) -> str:
@@ -243,8 +250,10 @@ class ChatService:
         locks: ConversationLocks,
         background: Background,
         hours: BusinessHours | None = None,
+        handoffs: Limiter | None = None,
     ) -> None:
         self.sessions = sessions
+        self.handoffs = handoffs  # handoffs per client address (queue flooding); None: unlimited
         self.bot = bot
         self.events = events
         self.queue = queue
@@ -315,6 +324,9 @@ class ChatService:
             except BotUnavailable as exc:
                 log.error("conversation %s: bot unavailable: %s", conversation.id, exc)
                 raise BotDown(conversation.id, str(exc)) from exc
+            if turn.handoff is not None and not await self._handoff_allowed(client_address):
+                turn.handoff = None
+                turn.replies = [{"text": TOO_MANY_HANDOFFS, "buttons": []}]
             if turn.handoff is not None and not (hours := self.hours.status()).open:
                 turn.replies.append({"text": away_text(hours), "buttons": []})  # stored with the turn
             async with self.locks(conversation.id):
@@ -326,6 +338,12 @@ class ChatService:
             return ChatResult(
                 conversation.id, conversation.mode, shown_replies, turn.nlu, turn.faq, turn.handoff, stored
             )
+
+    async def _handoff_allowed(self, client_address: str | None) -> bool:
+        """Whether this client may join the queue once more (HANDOFFS_PER_ADDRESS per hour)."""
+        if self.handoffs is None or not client_address:
+            return True
+        return (await self.handoffs.hit(client_address)).allowed
 
     async def _reopen(self, session: AsyncSession, conversation: Conversation) -> BotDown | None:
         """The customer writes in a chat an agent closed: the bot starts afresh (no slots from before, such as an

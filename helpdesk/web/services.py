@@ -42,6 +42,8 @@ class Limits:
     per_conversation: Limiter
     reads: Limiter  # the widget polls while an agent has the chat: a looser limit per address
     login: LoginLimits  # failed logins (helpdesk/staff/login.py)
+    new_conversations: Limiter  # per client address, per 10 minutes
+    handoffs: Limiter  # per client address, per hour (helpdesk/conversation/chat.py)
 
     @classmethod
     def create(cls, settings: Settings, redis: Redis | None) -> Limits:
@@ -54,6 +56,8 @@ class Limits:
             per_address=limiter("address", settings.rate_per_address, RATE_WINDOW),
             per_conversation=limiter("conversation", settings.rate_per_conversation, RATE_WINDOW),
             reads=limiter("reads", settings.rate_per_address * 3, RATE_WINDOW),
+            new_conversations=limiter("new-conversation", settings.new_conversations_per_address, 600.0),
+            handoffs=limiter("handoff", settings.handoffs_per_address, 3600.0),
             login=LoginLimits(
                 per_client=limiter("login-client", settings.login_failures_per_user, LOGIN_WINDOW),
                 per_account=limiter("login-account", settings.login_failures_per_account, LOGIN_WINDOW),
@@ -100,6 +104,7 @@ class Services:
         locks = create_locks(commands, settings.redis_channel)
         context = ContextService(sessions, rasa, actions, events)
         queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat, hours)
+        limits = Limits.create(settings, commands)
         return cls(
             settings=settings,
             hours=hours,
@@ -110,7 +115,7 @@ class Services:
             hub=hub,
             presence=presence,
             events=events,
-            limits=Limits.create(settings, commands),
+            limits=limits,
             password_checks=HashGate(settings.login_hash_concurrency, settings.login_hash_waiting),
             widget_sockets=SocketCaps(
                 settings.widget_sockets_per_address,
@@ -119,7 +124,7 @@ class Services:
             ),
             commands=commands,
             background=background,
-            chat=ChatService(sessions, rasa, events, queue, context, locks, background, hours),
+            chat=ChatService(sessions, rasa, events, queue, context, locks, background, hours, limits.handoffs),
             desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
             followups=FollowUps(sessions, hub),
         )

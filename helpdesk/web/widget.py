@@ -140,6 +140,13 @@ async def check_limits(request: Request, conversation_id: str | None, per_addres
             raise TooMany("too many messages in this conversation; please wait a moment", by_conversation.retry_after)
 
 
+async def check_new_conversation(request: Request) -> None:
+    """TooMany (429) when this client address started too many conversations lately (a queue flood starts here)."""
+    started = await services(request).limits.new_conversations.hit(client_address(request))
+    if not started.allowed:
+        raise TooMany("too many new conversations from this address; please continue an open one", started.retry_after)
+
+
 def widget_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("widget", url_prefix="/api/chat")
     bp.add_websocket_route(widget_socket, "/<conversation_id:str>/ws", name="widget_socket")
@@ -163,6 +170,8 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     async def chat(request: Request) -> HTTPResponse:
         body = parse_chat_body(request, settings.max_text_chars)
         await check_limits(request, body.conversation_id)
+        if body.conversation_id is None:
+            await check_new_conversation(request)
         result = await services(request).chat.handle(
             body.conversation_id,
             body.text,
