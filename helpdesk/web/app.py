@@ -23,6 +23,7 @@ from helpdesk.web.editor import editor_blueprint
 from helpdesk.web.errors import install_error_edge
 from helpdesk.web.followups import followups_blueprint
 from helpdesk.web.health import health_blueprint
+from helpdesk.web.inputs import check_request_inputs
 from helpdesk.web.pages import pages_blueprint
 from helpdesk.web.services import Services, services_of
 from helpdesk.web.sessions import login_blueprint, staff_group
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         await services_of(app).close()
 
     install_error_edge(app)
+    app.register_middleware(check_request_inputs, "request")
     app.blueprint(widget_blueprint(settings))
     app.blueprint(login_blueprint(settings))
     app.blueprint(

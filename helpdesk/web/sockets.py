@@ -22,12 +22,12 @@ from websockets.exceptions import ConnectionClosed
 
 from helpdesk.conversation.chat import ConversationNotFound
 from helpdesk.db.models import Agent, Conversation, Message
-from helpdesk.errors import DomainError
+from helpdesk.errors import DomainError, Invalid
 from helpdesk.realtime import socket_caps
 from helpdesk.realtime.hub import CONSOLE, Event, Subscription, conversation_channel
 from helpdesk.staff.sessions import COOKIE, load_session
 from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED
-from helpdesk.web.inputs import agent_of, client_address
+from helpdesk.web.inputs import agent_of, client_address, message_id_arg
 from helpdesk.web.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -110,10 +110,9 @@ async def pump(
 
 def after_of(request: Request) -> int | None:
     try:
-        after = int(request.args.get("after", "0") or 0)
-    except ValueError:
+        return message_id_arg(request)
+    except Invalid:
         return None
-    return after if after >= 0 else None
 
 
 class Throttle:

@@ -23,7 +23,7 @@ from helpdesk.config import Settings
 from helpdesk.conversation.chat import LeftMessage
 from helpdesk.errors import Invalid, TooMany
 from helpdesk.limits.window import Limiter
-from helpdesk.web.inputs import client_address, json_body, whole_number
+from helpdesk.web.inputs import client_address, json_body, message_id_arg, whole_number
 from helpdesk.web.services import services
 from helpdesk.web.sockets import widget_socket
 
@@ -193,10 +193,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     @bp.get("/<conversation_id:str>/messages")
     async def messages(request: Request, conversation_id: str) -> HTTPResponse:
         await check_limits(request, None, services(request).limits.reads)
-        try:
-            after = int(request.args.get("after", "0"))
-        except ValueError as exc:
-            raise Invalid("after must be a message id (an integer)") from exc
+        after = message_id_arg(request)
         chat = services(request).chat
         _, rows = await chat.history(conversation_id, after)
         state = await chat.status(conversation_id)
