@@ -135,8 +135,10 @@ class Settings:
     # real-time fan-out between helpdesk processes: Redis pub/sub when set, else in-process
     redis_url: str | None = None
     redis_channel: str = "helpdesk:events"
-    # `python -m helpdesk users demo`: one password for every demo account instead of fresh random ones
+    # `python -m helpdesk users demo`: one password for every demo account instead of fresh random ones; demo mode
+    # (HELPDESK_DEMO) makes and resets the demo accounts on a database that has accounts (else only an empty one)
     demo_password: str | None = None
+    demo_mode: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -184,4 +186,5 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or None,
             redis_channel=os.environ.get("REDIS_CHANNEL") or "helpdesk:events",
             demo_password=os.environ.get("HELPDESK_DEMO_PASSWORD") or None,
+            demo_mode=_bool("HELPDESK_DEMO", False),
         )
