@@ -140,7 +140,7 @@ def console_blueprint() -> Blueprint:
 
     @bp.delete("/canned/<canned_id:int>")
     async def delete_canned(request: Request, canned_id: int) -> HTTPResponse:
-        await desk(request).delete_canned(canned_id)
+        await desk(request).delete_canned(agent_of(request), canned_id)
         return HTTPResponse(status=204)
 
     return bp

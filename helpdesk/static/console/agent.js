@@ -491,8 +491,12 @@
         if (!r.res || (!r.res.ok && r.res.status !== 404)) $("canned-error").textContent = errorText(r, "Could not delete.");
         loadCanned();
       });
-      li.appendChild(edit);
-      li.appendChild(del);
+      // shared replies: their author, supervisors and admins change them (the server checks it too)
+      const mine = state.me && (c.created_by === state.me.id || state.me.role === "supervisor" || state.me.role === "admin");
+      if (mine) {
+        li.appendChild(edit);
+        li.appendChild(del);
+      }
       ul.appendChild(li);
     }
   }
