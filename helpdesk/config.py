@@ -86,7 +86,9 @@ class Settings:
     actions_url: str = "http://127.0.0.1:5055"
     rasa_timeout: float = 10.0
     max_text_chars: int = 2000
-    max_body_bytes: int = 256 * 1024  # any request's body (the widget's and the console's JSON)
+    # the one size limit on what a client sends the helpdesk: any request's body (the widget's and the console's
+    # JSON) and any WebSocket frame (MAX_BODY_BYTES; more is refused with 413, or the socket closed with 1009)
+    max_body_bytes: int = 256 * 1024
     # widget endpoints: requests per minute per client address and per conversation
     rate_per_address: int = 120
     rate_per_conversation: int = 30
@@ -158,6 +160,7 @@ class Settings:
             actions_url=os.environ.get("ACTIONS_URL", f"http://127.0.0.1:{action_port}"),
             rasa_timeout=_float("RASA_TIMEOUT", 10.0),
             max_text_chars=_int("CHAT_MAX_CHARS", 2000),
+            max_body_bytes=_int("MAX_BODY_BYTES", 256 * 1024),
             rate_per_address=_int("RATE_PER_ADDRESS", 120),
             rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
             new_conversations_per_address=_int("NEW_CONVERSATIONS_PER_ADDRESS", 20),

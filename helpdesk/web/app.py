@@ -35,7 +35,8 @@ SWEEP_TASK = "followups-sweep"
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
     settings = settings or Settings.from_env()
     app = Sanic(name)
-    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes  # one limit for bodies and WebSocket frames
+    app.config.WEBSOCKET_MAX_SIZE = settings.max_body_bytes
     # the real client address behind a trusted reverse proxy (request.remote_addr; helpdesk/web/inputs.py)
     app.config.PROXIES_COUNT = settings.proxies_count
     app.config.REAL_IP_HEADER = settings.real_ip_header

@@ -3,12 +3,15 @@ clear 400 on SQLite and PostgreSQL alike (PostgreSQL used to answer 500 and lose
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from support.accounts import add_agent_accounts
-from support.agent import Console
+from support.agent import Console, ws_url
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 BIG = 2**31  # one past what an INTEGER column holds
 
@@ -64,8 +67,6 @@ def test_ids_over_2_to_the_31_and_nul_in_paths_are_a_clear_400(helpdesk: tuple[s
 
 def test_the_console_refuses_oversized_ids_with_a_400(helpdesk: tuple[str, str]) -> None:
     url, database_url = helpdesk
-    import secrets
-
     name = f"odd-{secrets.token_hex(3)}"
     account = add_agent_accounts(database_url, ((name, "supervisor", None, 5),))[name]
     console = Console(url)
@@ -81,3 +82,19 @@ def test_the_console_refuses_oversized_ids_with_a_400(helpdesk: tuple[str, str])
         assert note.status_code == 400
     finally:
         console.close()
+
+
+def test_one_size_limit_for_bodies_and_socket_frames(helpdesk: tuple[str, str]) -> None:
+    url, _ = helpdesk
+    with httpx.Client(base_url=url, timeout=60) as http:
+        big = http.post("/api/chat", json={"conversation_id": None, "text": "x" * (300 * 1024)})
+        assert big.status_code == 413
+        conversation = http.post("/api/chat", json={"conversation_id": None, "text": "hello"}).json()["conversation_id"]
+    with connect(ws_url(url, f"/api/chat/{conversation}/ws"), max_size=None) as ws:
+        ws.send('{"type": "ping"}')
+        assert '"pong"' in next(m for m in iter(lambda: ws.recv(timeout=10), None) if "pong" in m)
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.send('{"type": "typing", "pad": "' + "x" * (300 * 1024) + '"}')
+            while True:
+                ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # message too big
