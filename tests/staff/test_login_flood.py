@@ -149,3 +149,16 @@ def test_forwarded_addresses_are_ignored_without_a_trusted_proxy(
     """The session's helpdesk trusts no proxy: a made-up X-Forwarded-For cannot buy fresh slots."""
     statuses = [login(client, "ivy-not-here", f"guess-{i}", f"203.0.113.{i}").status_code for i in range(7)]
     assert statuses[:5] == [401] * 5 and statuses[5:] == [429, 429], statuses
+
+
+def test_the_session_cookie_is_secure_whenever_the_public_url_is_https(stack: Stack) -> None:
+    db = stack.workdir / "https-helpdesk.db"  # type: ignore[attr-defined]
+    database_url = f"sqlite+aiosqlite:///{db}"
+    kim = add_agent_accounts(database_url, (("kim", "agent", None, 3),))["kim"]
+    env = {"DATABASE_URL": database_url, "PUBLIC_URL": "https://support.larkspur.example"}
+    with extra_helpdesk(stack, "https", env) as url, httpx.Client(base_url=url, timeout=60) as http:
+        response = http.post("/api/agent/login", json={"username": "kim", "password": kim.password})
+        assert response.status_code == 200, response.text
+        cookies = response.headers.get_list("set-cookie")
+        assert {c.split("=")[0] for c in cookies} == {"helpdesk_agent", "helpdesk_device"}
+        assert all("; secure" in c.lower() for c in cookies), cookies
