@@ -4,8 +4,8 @@ or turned against the agent they protect.
 **Hashing.** An argon2 check takes 0.1-0.3 s of CPU. `authenticate` reads the account and gives its database
 connection back *before* hashing (a flood of logins used to hold every pooled connection and starve the customers'
 chats); `HashGate` runs at most `concurrent` checks at once on threads of its own (never the default executor the
-rest of the helpdesk uses) and lets at most `waiting` more queue: past that a login is refused at once (`TooMany`,
-429) instead of piling up.
+rest of the helpdesk uses) and lets at most `waiting` more queue, for at most 10 s each: past that a login is
+refused (`TooMany`, 429, Retry-After) instead of piling up into timeouts.
 
 **Failure limits** (`LoginLimits`, all in the shared limiters of helpdesk/limits/, Redis with REDIS_URL). Each
 attempt *reserves* its slots before the password is checked, in one atomic step per limiter, so parallel guesses
@@ -55,11 +55,13 @@ DEVICE_DAYS = 90
 
 
 class HashGate:
-    """At most `concurrent` password hashes at once, on threads of their own; at most `waiting` more queue."""
+    """At most `concurrent` password hashes at once, on threads of their own; at most `waiting` more queue, each
+    for at most `patience` seconds (then TooMany: better a quick "try again" than a request timing out)."""
 
-    def __init__(self, concurrent: int, waiting: int) -> None:
+    def __init__(self, concurrent: int, waiting: int, patience: float = 10.0) -> None:
         self.concurrent = max(1, concurrent)
         self.waiting = max(0, waiting)
+        self.patience = patience
         self._slots = asyncio.Semaphore(self.concurrent)
         self._queued = 0
         self._pool = ThreadPoolExecutor(self.concurrent, thread_name_prefix="password-hash")
@@ -69,8 +71,14 @@ class HashGate:
             raise TooMany(BUSY, 2)
         self._queued += 1
         try:
-            async with self._slots:
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self.patience)
+            except TimeoutError:
+                raise TooMany(BUSY, 5) from None
+            try:
                 return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
+            finally:
+                self._slots.release()
         finally:
             self._queued -= 1
 
