@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +21,7 @@ import pytest
 from support.agent import wait_for
 from support.chat import Chat
 
-from helpdesk.stack import RESTART_DELAYS, Service, Stack
+from helpdesk.stack import RESTART_DELAYS, Ports, Service, Stack
 
 ANN = "ann.lee@example.com"
 
@@ -86,12 +87,10 @@ def test_a_killed_process_mid_form_is_restarted_and_the_waiting_answer_gets_the_
     assert sum("Order 100212 was delivered" in m["text"] for m in messages) == 1
 
 
-def test_the_supervisor_restarts_with_growing_delays_and_leaves_stopped_processes_alone(
-    stack: Stack,
-) -> None:
+def test_the_supervisor_restarts_with_growing_delays_and_leaves_stopped_processes_alone(tmp_path: Path) -> None:
     """Stack.supervise on a process that always crashes: 1 s, then 2 s, then 4 s before each restart; a process
     stopped on purpose stays stopped."""
-    crashing = Stack(ports=stack.ports, log_dir=stack.log_dir)
+    crashing = Stack(ports=Ports.spare(), log_dir=tmp_path)
     crashing.services = {"crasher": Service("crasher", [sys.executable, "-c", "raise SystemExit(3)"])}
     crashing.start_service("crasher")
     process = crashing.services["crasher"].process

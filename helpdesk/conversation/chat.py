@@ -314,12 +314,11 @@ class ChatService:
             for conversation_id in self.pending:
                 try:
                     replies, _ = await self.answer_waiting(conversation_id, self.pending.metadata(conversation_id))
-                except BotUnavailable as exc:
-                    log.warning("the bot is not back yet (%s); %d conversations wait", exc, len(self.pending))
-                    break
-                except Exception:  # one broken conversation must not keep the others waiting
-                    log.exception("conversation %s: answering its waiting messages failed", conversation_id)
-                    replies = []
+                except Exception as exc:  # BotUnavailable, or one broken conversation: the others go on
+                    log.warning("conversation %s: its waiting messages are not answered yet: %s", conversation_id, exc)
+                    if self.pending.failed(conversation_id):
+                        log.error("conversation %s: gave up answering its waiting messages", conversation_id)
+                    continue
                 self.pending.done(conversation_id)
                 log.info("conversation %s: answered after the outage (%d replies)", conversation_id, len(replies))
 
@@ -405,13 +404,14 @@ class ChatService:
     async def answer_waiting(
         self, conversation_id: str, metadata: dict[int, dict[str, str] | None] | None = None
     ) -> tuple[list[dict[str, Any]], StoredTurn | None]:
-        """Let the bot answer every customer message of a bot conversation that has no answer yet, oldest first
+        """Let the bot answer the customer messages `metadata` names that have no answer yet, oldest first
         (normally just the one that came in; after an outage, all the customer wrote meanwhile), storing each
         turn. Returns the stored replies (as the widget shows them) and the last turn (None: nothing waited).
 
         One turn at a time per conversation (a lock across processes), so a retry and the pending answer never
-        both reach the bot. `metadata` by message id: what each message's bot turn gets (PendingTurns keeps it
-        while the bot is down). Raises BotUnavailable when the bot cannot answer: the rest keeps waiting.
+        both reach the bot. `metadata` by message id: the messages that may go to the bot, and what each one's
+        turn gets (PendingTurns keeps it while the bot is down). Raises BotUnavailable when the bot cannot answer:
+        the rest keeps waiting.
         """
         replies: list[dict[str, Any]] = []
         last: StoredTurn | None = None
@@ -424,6 +424,8 @@ class ChatService:
             if conversation is None or conversation.mode != MODE_BOT:
                 return replies, None
             for message in await unanswered(session, conversation_id):
+                if message.id not in metadata:
+                    continue  # not waiting for the bot (given up, or from before a restart): never sent again
                 to_bot = message.payload if message.payload is not None else message.text
                 turn = await self.bot.send(conversation_id, to_bot, metadata.get(message.id))
                 if turn.handoff is not None and not (hours := self.hours.status()).open:
