@@ -18,12 +18,16 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, expect
 from support.agent import wait_for
 from support.chat import Chat
 
 from helpdesk.stack import RESTART_DELAYS, Ports, Service, Stack
 
 ANN = "ann.lee@example.com"
+HOST = "#larkspur-chat-host"  # the widget's shadow host
+INPUT = f"{HOST} textarea"
+BOT_TEXT = f"{HOST} .msg.bot:not(.intro) .text"
 
 
 def kill_hard(stack: Stack, name: str) -> None:
@@ -47,7 +51,42 @@ def transcript(client: httpx.Client, conversation_id: str) -> list[dict[str, Any
     return list(response.json()["messages"])
 
 
-@pytest.mark.parametrize("service", ["rasa", "actions"])
+@pytest.mark.browser
+def test_the_customer_is_told_one_moment_and_gets_the_status_when_rasa_is_back(
+    stack: Stack, client: httpx.Client, chromium: Browser
+) -> None:
+    """What the customer sees in the widget: Rasa is killed while the form waits for the e-mail; the e-mail gets
+    "One moment…"; once Rasa is back the answer replaces the notice."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(stack.url + "/")
+        page.locator(f"{HOST} .launcher").click()
+        page.locator(INPUT).fill("Where is my order 100212?")
+        page.locator(INPUT).press("Enter")
+        expect(page.locator(BOT_TEXT).last).to_contain_text("e-mail", timeout=60_000)
+        restarts = stack.services["rasa"].restarts
+
+        kill_hard(stack, "rasa")
+        page.locator(INPUT).fill(ANN)
+        page.locator(INPUT).press("Enter")
+        expect(page.locator(f"{HOST} .notice")).to_contain_text("One moment")
+        expect(page.locator(f"{HOST} .notice")).to_contain_text("answer will appear here as soon as it's back")
+        page.screenshot(path=str(stack.log_dir / "rasa-down-one-moment.png") if stack.log_dir else None)
+
+        wait_healthy(client)
+        assert stack.services["rasa"].restarts == restarts + 1  # the supervisor brought it back
+        expect(page.locator(BOT_TEXT).last).to_contain_text("Order 100212 was delivered", timeout=60_000)
+        expect(page.locator(f"{HOST} .notice")).to_have_count(0)
+        page.screenshot(path=str(stack.log_dir / "rasa-back-answered.png") if stack.log_dir else None)
+        customer_texts = [t.strip() for t in page.locator(f"{HOST} .msg.customer .text").all_text_contents()]
+        assert customer_texts == ["Where is my order 100212?", ANN]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("service", ["actions"])
 def test_a_killed_process_mid_form_is_restarted_and_the_waiting_answer_gets_the_status(
     stack: Stack, client: httpx.Client, service: str
 ) -> None:

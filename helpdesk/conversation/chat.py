@@ -123,8 +123,8 @@ class BotDown(Unavailable):
 
     def __init__(self, conversation_id: str, reason: str) -> None:
         super().__init__(
-            "one moment: the assistant is restarting; your message is saved and will be answered here as soon as "
-            "it is back",
+            "one moment: the assistant is unavailable right now; your message is saved and will be answered here "
+            "as soon as it is back",
             conversation_id=conversation_id,
             pending=True,
         )

@@ -8,6 +8,7 @@ that no proxy forwarded, or one with `Authorization: Bearer <HEALTH_TOKEN>`. Any
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
@@ -38,7 +39,7 @@ def health_blueprint() -> Blueprint:
         knowledge = await running.actions.knowledge_status()
         status = {"rasa": await running.rasa.ready(), "actions": await running.actions.ready(), "knowledge": knowledge}
         ready = status["rasa"] and status["actions"] and bool(knowledge and knowledge.get("ready"))
-        body = {"status": "ok" if ready else "starting"}
+        body: dict[str, Any] = {"status": "ok" if ready else "starting"}
         if may_see_details(request, running.settings.health_token):
             body.update(status)
         return json_response(body, status=200 if ready else 503)
