@@ -320,7 +320,8 @@ class ChatService:
                         log.error("conversation %s: gave up answering its waiting messages", conversation_id)
                     continue
                 self.pending.done(conversation_id)
-                log.info("conversation %s: answered after the outage (%d replies)", conversation_id, len(replies))
+                if replies:
+                    log.info("conversation %s: answered after the outage (%d replies)", conversation_id, len(replies))
 
     async def _conversation(self, session: AsyncSession, conversation_id: str | None, new_id: str) -> Conversation:
         if conversation_id is None:
