@@ -23,7 +23,7 @@ import httpx
 from common import cpu_seconds, machine_info, rss_mb, summary
 
 from helpdesk.config import PROJECT_ROOT
-from helpdesk.stack import Ports, Stack
+from helpdesk.stack import MODEL_PATH, Ports, Stack
 
 TURNS = ("hi", "Where is my order 100212?", "ann.lee@example.com", "thanks, bye")
 WARM_UP = 10
@@ -74,10 +74,12 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=100, help="conversations after the warm-up (4 turns each)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "rasa_turns.json")
     parser.add_argument("--label", default=str(PROJECT_ROOT), help="what this run measures (goes in the JSON)")
+    parser.add_argument("--model", type=Path, default=MODEL_PATH, help="the trained model (default: models/)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="rasa-turns-"))
     stack = Stack(
         ports=Ports.spare(),
+        model=args.model,
         log_dir=workdir / "logs",
         env={
             "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
