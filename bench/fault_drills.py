@@ -154,6 +154,7 @@ def main() -> int:
         env={
             "DATABASE_URL": database_url,
             "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
+            "KB_INDEX_DIR": str(workdir / "kb-index"),
             "IDENTITY_SECRET": secrets.token_hex(32),
             "BUSINESS_HOURS": "off",
         },

@@ -84,6 +84,7 @@ def main() -> int:
         env={
             "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
             "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
+            "KB_INDEX_DIR": str(workdir / "kb-index"),
             "IDENTITY_SECRET": secrets.token_hex(32),
             "RATE_PER_ADDRESS": "100000",
             "RATE_PER_CONVERSATION": "100000",
