@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from nlu_addons import PROJECT_ROOT
+from nlu_addons.environment import DEFAULT_DATABASE_FILE, secret_from_env
 
-__all__ = ["PROJECT_ROOT", "Settings", "business_hours_file_from_env"]
+__all__ = ["PROJECT_ROOT", "Settings", "business_hours_file_from_env", "secret_from_env"]
 
 
 T = TypeVar("T")
@@ -69,7 +70,7 @@ def business_hours_file_from_env() -> Path | None:
 
 
 def default_database_url() -> str:
-    return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'helpdesk.db'}"
+    return f"sqlite+aiosqlite:///{DEFAULT_DATABASE_FILE}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ class Settings:
     action_host: str = "127.0.0.1"
     action_port: int = 5055
     actions_url: str = "http://127.0.0.1:5055"
+    # the secret Rasa sends the action webhook (endpoints.yml); `make run` makes one per run when unset
+    action_secret: str = ""
+    # GET /healthz shows which part is not ready to loopback callers, and to callers with this token
+    health_token: str = ""
     rasa_timeout: float = 10.0
     max_text_chars: int = 2000
     # the one size limit on what a client sends the helpdesk: any request's body (the widget's and the console's
@@ -154,10 +159,12 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL") or default_database_url(),
             rasa_port=rasa_port,
             rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
-            rasa_token=os.environ.get("RASA_TOKEN", ""),
+            rasa_token=secret_from_env("RASA_TOKEN"),
             action_host=os.environ.get("ACTION_HOST", "127.0.0.1"),
             action_port=action_port,
             actions_url=os.environ.get("ACTIONS_URL", f"http://127.0.0.1:{action_port}"),
+            action_secret=secret_from_env("ACTION_SECRET"),
+            health_token=secret_from_env("HEALTH_TOKEN"),
             rasa_timeout=_float("RASA_TIMEOUT", 10.0),
             max_text_chars=_int("CHAT_MAX_CHARS", 2000),
             max_body_bytes=_int("MAX_BODY_BYTES", 256 * 1024),

@@ -47,6 +47,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "IDENTITY_SECRET": secrets.token_hex(32),
             # the team is always in (tests/conversation/test_business_hours_api.py starts a helpdesk that is not)
             "BUSINESS_HOURS": "off",
+            # /healthz shows its details to this token's holder (tests/web/test_health_public.py)
+            "HEALTH_TOKEN": secrets.token_urlsafe(16),
         },
     )
     running.workdir = workdir  # type: ignore[attr-defined]
@@ -56,7 +58,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     except Exception as exc:
         running.stop()
         pytest.fail(f"stack did not start: {exc}\n{running.log_tails()}")
+    watching = running.watch()  # as `make run`: a process that dies is restarted (tests/test_crash_recovery.py)
     yield running
+    watching.set()
     running.stop()
 
 

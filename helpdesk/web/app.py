@@ -30,6 +30,7 @@ from helpdesk.web.sessions import login_blueprint, staff_group
 from helpdesk.web.widget import widget_blueprint
 
 SWEEP_TASK = "followups-sweep"
+PENDING_TASK = "pending-bot-turns"
 
 
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
@@ -50,15 +51,18 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
 
     @app.after_server_start
     async def _sweep(app: DefaultSanic) -> None:
-        """Every process sweeps for abandoned conversations (helpdesk/conversation/followups.py)."""
+        """Every process sweeps for abandoned conversations (helpdesk/conversation/followups.py), and answers the
+        messages that waited in it for the bot once the bot is back (helpdesk/conversation/pending.py)."""
+        running = services_of(app)
+        app.add_task(running.chat.answer_pending_forever(), name=PENDING_TASK)
         if settings.followup_abandoned_minutes > 0:
-            running = services_of(app)
             app.add_task(
                 sweep_forever(running.sessions, running.hub, settings.followup_abandoned_minutes), name=SWEEP_TASK
             )
 
     @app.before_server_stop
     async def _stop_sweep(app: DefaultSanic) -> None:
+        await app.cancel_task(PENDING_TASK, raise_exception=False)
         if settings.followup_abandoned_minutes > 0:
             await app.cancel_task(SWEEP_TASK, raise_exception=False)
 
