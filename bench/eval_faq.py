@@ -64,6 +64,7 @@ def titles_by_entry(root: Path) -> dict[str, list[str]]:
 
 def without_chinese(source: Path, target: Path, ids: Iterable[str]) -> int:
     """Copy the handbook `source` to `target`, the entries `ids` without their Chinese text; how many lost some."""
+    shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target)
     wanted, stripped = set(ids), 0
     for path in sorted(target.rglob("*.md")):
@@ -109,57 +110,76 @@ def engine_figures(run: Any) -> dict[str, Any]:
     }
 
 
-def paraphrase_figures(sets: Sequence[ParaphraseSet], limit: int | None, log: Log) -> dict[str, Any]:
+class Engines:
+    """The FAQ engines a run needs, each indexed once in a temporary folder: the repository's handbook, and
+    copies of it (the cross-lingual one). Use as a context manager; the folder goes when it closes."""
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self._folder = tempfile.TemporaryDirectory(prefix="eval-faq-")
+        self.workdir = Path(self._folder.name)
+        self._built: dict[str, tuple[Any, dict[str, list[str]]]] = {}
+
+    def __enter__(self) -> Engines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._folder.cleanup()
+
+    def get(self, name: str = "complete", root: Path = HANDBOOK) -> tuple[Any, dict[str, list[str]]]:
+        """(the indexed KnowledgeBase, each entry's titles) for the handbook at `root`."""
+        from helpdesk.knowledge.engine import KnowledgeBase
+        from helpdesk.knowledge.settings import load_settings
+
+        if name not in self._built:
+            settings = load_settings(KB_SETTINGS).replace(index_dir=self.workdir / f"index-{name}")
+            kb = KnowledgeBase(root, settings)
+            self.log(f"faq: indexing the handbook ({name})")
+            kb.build()
+            self._built[name] = (kb, titles_by_entry(root))
+        return self._built[name]
+
+
+def paraphrase_figures(sets: Sequence[ParaphraseSet], limit: int | None, engines: Engines, log: Log) -> dict[str, Any]:
     """Engine and baseline P@1 on every paraphrase set (at most `limit` rows each)."""
     from eval_sets import load_handbook_jsonl, sample
 
     from helpdesk.knowledge import evaluate
     from helpdesk.knowledge.embedder import Embedder
-    from helpdesk.knowledge.engine import KnowledgeBase
-    from helpdesk.knowledge.settings import load_settings
 
-    baseline = Embedder(BASELINE_MODEL)
+    baseline: Any = None  # the engine's own embedder when it is the baseline's model (one copy in memory)
     results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="eval-faq-") as workdir:
-        engines: dict[str, Any] = {}
-
-        def engine(name: str, root: Path) -> Any:
-            if name not in engines:
-                settings = load_settings(KB_SETTINGS).replace(index_dir=Path(workdir) / f"index-{name}")
-                kb = KnowledgeBase(root, settings)
-                log(f"faq: indexing the handbook ({name})")
-                kb.build()
-                engines[name] = (kb, titles_by_entry(root))
-            return engines[name]
-
-        for item in sets:
-            cases = sample(load_handbook_jsonl(item.path, labelled=True), limit)
-            queries = [evaluate.LabeledQuery(case.text, case.expect[1], case.source) for case in cases]
-            root, note, name = HANDBOOK, "", "complete"
-            if item.cross_lingual:
-                root = Path(workdir) / "handbook-without-chinese"
-                if not root.exists():
-                    stripped = without_chinese(HANDBOOK, root, {query.faq_id or "" for query in queries})
-                    log(f"faq: {stripped} of the cross-lingual set's entries had Chinese text, removed in a copy")
-                note, name = "the set's entries without their Chinese text", "without-chinese"
-            kb, titles = engine(name, root)
-            log(f"faq {item.key}: {len(queries)} questions, engine and baseline")
-            run = evaluate.run_queries(kb, queries)
-            results[item.key] = {
-                "title": item.title,
-                "language": item.language,
-                "file": relative(item.path),
-                "handbook": note or "complete",
-                "engine": engine_figures(run),
-                "baseline_p_at_1": baseline_p_at_1(baseline, titles, queries),
-                "engine_model": kb.settings.model,
-                "baseline_model": BASELINE_MODEL,
-            }
-            figures = results[item.key]
-            log(
-                f"faq {item.key}: engine P@1 {figures['engine']['p_at_1']:.3f}, "
-                f"baseline {figures['baseline_p_at_1']:.3f}"
-            )
+    for item in sets:
+        cases = sample(load_handbook_jsonl(item.path, labelled=True), limit)
+        queries = [evaluate.LabeledQuery(case.text, case.expect[1], case.source) for case in cases]
+        name, root, note = "complete", HANDBOOK, "complete"
+        if item.cross_lingual:
+            copy = engines.workdir / "handbook-without-chinese"
+            stripped = without_chinese(HANDBOOK, copy, {query.faq_id or "" for query in queries})
+            log(f"faq: {stripped} of the cross-lingual set's entries had Chinese text, removed in a copy")
+            note = "the set's entries without their Chinese text"
+            if stripped:  # else the copy is the handbook itself
+                name, root = f"without-chinese-{item.key}", copy
+        kb, titles = engines.get(name, root)
+        if baseline is None:
+            baseline = kb.embedder if kb.settings.model == BASELINE_MODEL else Embedder(BASELINE_MODEL)
+        log(f"faq {item.key}: {len(queries)} questions, engine and baseline")
+        run = evaluate.run_queries(kb, queries)
+        results[item.key] = {
+            "title": item.title,
+            "language": item.language,
+            "file": relative(item.path),
+            "handbook": note,
+            "engine": engine_figures(run),
+            "baseline_p_at_1": baseline_p_at_1(baseline, titles, queries),
+            "engine_model": kb.settings.model,
+            "baseline_model": BASELINE_MODEL,
+        }
+        figures = results[item.key]
+        log(
+            f"faq {item.key}: engine P@1 {figures['engine']['p_at_1']:.3f}, "
+            f"baseline {figures['baseline_p_at_1']:.3f}"
+        )
     return results
 
 
@@ -193,28 +213,22 @@ def with_overall_wrong(rows: Sequence[dict[str, float]], n_in: int, n_oos: int) 
     ]
 
 
-def run_tradeoff(with_dev: bool, log: Log) -> dict[str, Any]:
+def run_tradeoff(with_dev: bool, engines: Engines, log: Log) -> dict[str, Any]:
     """`kb eval` on the handbook's held-out split (and dev), with the answer_threshold sweep."""
     from helpdesk.knowledge import evaluate
-    from helpdesk.knowledge.engine import KnowledgeBase
-    from helpdesk.knowledge.settings import load_settings
 
-    result: dict[str, Any] = {}
-    splits = ("test", "dev") if with_dev else ("test",)
-    with tempfile.TemporaryDirectory(prefix="eval-kb-") as index_dir:
-        settings = load_settings(KB_SETTINGS).replace(index_dir=Path(index_dir))
-        log("kb: building the handbook index in a temporary folder")
-        kb = KnowledgeBase(HANDBOOK, settings)
-        result["entries"] = kb.build().entries
-        for split in splits:
-            queries = evaluate.load_queries(KB_EVAL_DIR / f"queries_{split}.jsonl")
-            oos = evaluate.load_queries(KB_EVAL_DIR / f"oos_{split}.jsonl", labeled=False)
-            log(f"kb: {split} split: {len(queries)} in-scope and {len(oos)} out-of-scope queries")
-            run = evaluate.run_queries(kb, queries, oos)
-            result[split] = {
-                **evaluate.metrics(run, settings),
-                "sweep": with_overall_wrong(evaluate.sweep(run, settings), len(queries), len(oos)),
-            }
+    kb, _ = engines.get()
+    settings = kb.settings
+    result: dict[str, Any] = {"entries": len(kb.entries)}
+    for split in ("test", "dev") if with_dev else ("test",):
+        queries = evaluate.load_queries(KB_EVAL_DIR / f"queries_{split}.jsonl")
+        oos = evaluate.load_queries(KB_EVAL_DIR / f"oos_{split}.jsonl", labeled=False)
+        log(f"kb: {split} split: {len(queries)} in-scope and {len(oos)} out-of-scope queries")
+        run = evaluate.run_queries(kb, queries, oos)
+        result[split] = {
+            **evaluate.metrics(run, settings),
+            "sweep": with_overall_wrong(evaluate.sweep(run, settings), len(queries), len(oos)),
+        }
     result["answer_threshold"] = settings.answer_threshold
     result["suggest_threshold"] = settings.suggest_threshold
     result["reason"] = chosen_threshold_reason()

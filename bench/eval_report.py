@@ -101,10 +101,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         f"sets read: {len(sets)} routing sets ({sum(len(s.cases) for s in sets)} messages), "
         f"{len(paraphrases)} paraphrase sets, {sum(len(e) for e in examples.values())} held-out intent messages"
     )
-    if paraphrases:
-        result["faq"] = eval_faq.paraphrase_figures(paraphrases, args.per_set, log)
-    if "kb" in parts:
-        result["kb"] = eval_faq.run_tradeoff(with_dev=args.per_set is None, log=log)
+    if paraphrases or "kb" in parts:
+        with eval_faq.Engines(log) as engines:
+            if paraphrases:
+                result["faq"] = eval_faq.paraphrase_figures(paraphrases, args.per_set, engines, log)
+            if "kb" in parts:
+                result["kb"] = eval_faq.run_tradeoff(args.per_set is None, engines, log)
     if sets or examples:
         import eval_stack
         from bench_stack import bench_stack
