@@ -132,8 +132,8 @@ def run_heldout(
             routed = (parsed.get("intent") or {}).get("name") or "None"
             ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
             best = ranking[0] if ranking else {"name": routed, "confidence": 0.0}
-            routed_pairs.append((example.intent, routed))
-            classifier_pairs.append((example.intent, best["name"]))
+            routed_pairs.append((example.intent, str(routed)))
+            classifier_pairs.append((example.intent, str(best["name"])))
             rows.append((example, routed, best))
     routed = classification(routed_pairs)
     result = classification(classifier_pairs)

@@ -365,6 +365,7 @@ def load_nlu_examples(path: Path) -> list[NluExample]:
         if not intent:
             continue
         raw = block.get("examples") or []
+        items: list[tuple[str, tuple[str, ...]]]
         if isinstance(raw, str):
             items = [(line.strip()[2:], ()) for line in raw.splitlines() if line.strip().startswith("- ")]
         else:
@@ -375,7 +376,7 @@ def load_nlu_examples(path: Path) -> list[NluExample]:
                 items.append((str(item["text"]), tuple((item.get("metadata") or {}).get("kinds") or ())))
         for annotated, tagged in items:
             text = plain_text(annotated)
-            unknown = set(tagged) - set(KINDS)
+            unknown: set[str] = set(tagged) - set(KINDS)
             if unknown:
                 raise SetError(
                     path, line_of(annotated), f"{text!r}: unknown kinds {sorted(unknown)} (known: {', '.join(KINDS)})"
