@@ -21,16 +21,25 @@ class StackError(RuntimeError):
     """The stack answered something other than a reply."""
 
 
-def post_first_message(client: httpx.Client, text: str, source: str) -> tuple[dict[str, Any], float]:
-    started = time.perf_counter()
-    response = client.post("/api/chat", json={"conversation_id": None, "text": text})
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise StackError(
-            f"{source}: POST /api/chat answered {response.status_code} for {text!r}: {response.text[:300]}"
-        )
-    body: dict[str, Any] = response.json()
-    return body, elapsed_ms
+def post_first_message(client: httpx.Client, text: str, source: str, attempts: int = 2) -> tuple[dict[str, Any], float]:
+    """The response to `text` sent as a new conversation's first message, and its round trip in ms. A failure
+    (not 200, a timeout) is retried once after 2 s, in a new conversation; then it stops the run, saying where."""
+    problem = ""
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(2)
+        started = time.perf_counter()
+        try:
+            response = client.post("/api/chat", json={"conversation_id": None, "text": text})
+        except httpx.TransportError as error:
+            problem = f"{type(error).__name__}: {error}"
+            continue
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if response.status_code == 200:
+            body: dict[str, Any] = response.json()
+            return body, elapsed_ms
+        problem = f"HTTP {response.status_code}: {response.text[:300]}"
+    raise StackError(f"{source}: POST /api/chat failed for {text!r} ({attempts} attempts): {problem}")
 
 
 def run_set(client: httpx.Client, item: EvalSet, log: Log, done_before: int = 0, total: int = 0) -> dict[str, Any]:
