@@ -67,6 +67,13 @@ def header(result: dict[str, Any]) -> list[str]:
     ]
     if sample:
         out += [f"**Sample run** (`QUICK=1`): at most {sample} rows of each set; the figures are rough.", ""]
+    taken = settings.get("taken_from")
+    if taken and taken.get("parts"):
+        out += [
+            f"The parts {', '.join(taken['parts'])} come from an earlier run of the same harness "
+            f"(`{taken['file']}`, commit `{taken.get('commit') or '?'}`); the rest from this one.",
+            "",
+        ]
     return out
 
 

@@ -127,6 +127,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "cv" in parts:
         with tempfile.TemporaryDirectory(prefix="eval-cv-") as workdir:
             result["cv"] = eval_intents.run_cv(args.folds, Path(workdir), log)
+    if args.with_parts:
+        earlier = json.loads(args.with_parts.read_text(encoding="utf-8"))
+        parts_run_before = ("faq", "kb", "intents", "routing", "parallel", "cv")
+        taken = [key for key in parts_run_before if key not in result and key in earlier]
+        result.update({key: earlier[key] for key in taken})
+        result["settings"]["taken_from"] = {
+            "file": str(args.with_parts),
+            "parts": taken,
+            "commit": earlier.get("commit"),
+        }
+        log(f"taken from {args.with_parts}: {', '.join(taken) or 'nothing'}")
     result["targets"] = eval_targets.targets(result)
     result.update(run_end(STARTED))
     return result
@@ -169,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     parser.add_argument("--keep", action="store_true", help="keep the stack's temporary folder (database, logs)")
     parser.add_argument("--from-json", type=Path, help="only rewrite report.md and the plots from this report.json")
+    parser.add_argument("--with", dest="with_parts", type=Path, metavar="REPORT_JSON",
+                        help="take the figures of the parts not run now from this earlier report.json")  # fmt: skip
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"), help="two report.json files")
     args = parser.parse_args(argv)
     if args.compare:
