@@ -19,13 +19,20 @@ from typing import Any
 
 import numpy as np
 
-from nlu_addons.language import language_of
+from nlu_addons.language import CJK, language_of
 
-ORDER_NUMBER = re.compile(r"(?<!\d)1\d{5}(?!\d)")  # data/nlu/regex.yml's, without \b: "订单100234" has none
+# data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
+ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-OWN = re.compile(r"\b(i|i'm|im|i've|ive|i'd|me|my|mine|we|our|us|ours)\b|[我咱俺]", re.IGNORECASE)
+# the customer's own things ("my order", 我的订单) or one already named ("that order", 这个订单)
+OWN = re.compile(
+    r"\b(i|i'm|im|i've|ive|i'd|me|my|mine|we|our|us|ours)\b|[我咱俺]"
+    r"|\b(that|this|the same)\s+(order|parcel|package|purchase|refund|return|delivery|one)\b"
+    r"|[这那](个|笔|份)?(订单|单|包裹|快递|退款)",
+    re.IGNORECASE,
+)
 
-FAQ, OUT_OF_SCOPE = "faq", "out_of_scope"
+FAQ, OUT_OF_SCOPE, INFORM = "faq", "out_of_scope", "inform"
 ORDER_INTENTS = frozenset(
     {"order_status", "cancel_order", "change_order", "change_shipping_address", "request_refund", "refund_status"}
 )
@@ -36,6 +43,12 @@ CLARIFY = "clarify"
 
 def names_order(text: str) -> bool:
     return bool(ORDER_NUMBER.search(text) or EMAIL.search(text))
+
+
+def request_words(text: str) -> int:
+    """Words left once order numbers and e-mails are taken out (a Chinese character counts as a word)."""
+    rest = EMAIL.sub(" ", ORDER_NUMBER.sub(" ", text))
+    return len(re.findall(r"[A-Za-z]+", rest)) + len(CJK.findall(rest))
 
 
 def speaks_of_own(text: str) -> bool:
@@ -102,6 +115,18 @@ class StackedArbiter:
         ranking = [(self.classes[k], round(float(row[k]), 4)) for k in order]
         top = self.classes[order[0]]
         confidence = float(row[order[0]])
+        if len(order) > 1 and names_order(text):
+            # an order number with a request ("where is order 100240?"): "inform" (order details only) and the
+            # request's flow are one reading of the message, and the flow is the more specific; act on it when
+            # the two together are sure enough. Bare details ("100234", "it's anna@example.com") stay inform: in
+            # the middle of a form they answer its question and must not switch the request
+            second = self.classes[order[1]]
+            pair = {top, second}
+            asks = top in ORDER_INTENTS or (float(row[order[1]]) >= 0.2 and request_words(text) >= 4)
+            if INFORM in pair and len(pair & ORDER_INTENTS) == 1 and asks:
+                top = next(iter(pair & ORDER_INTENTS))
+                confidence = float(row[order[0]] + row[order[1]])
+                order = [self.classes.index(top), *(k for k in order if self.classes[k] != top)]
         likely = [destination_of(self.classes[k], best_entry) for k in order[:3]]
         if top == FAQ:  # a handbook question: the next entries are the natural alternatives
             likely = [likely[0], *(f"faq:{e}" for e in entries[1:3]), *likely[1:]]
