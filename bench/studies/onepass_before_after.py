@@ -140,8 +140,10 @@ def run_parse(model: str) -> dict[str, Any]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from rasa.core.agent import Agent
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
     configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)  # Rasa's per-message debug lines would be timed with the parse
     texts = all_texts(json.loads((OUT / "sets.json").read_text(encoding="utf-8")))
     started = time.perf_counter()
     agent = Agent.load(model)
