@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -69,22 +70,37 @@ ROUTE_INTENT = {
 }
 
 
+FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
+
+
 def handbook_entries(root: Path, language: Language) -> list[IndexedEntry]:
     """The handbook's entries as one language side indexes them: the English title, questions and answer
     passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
-    an entry's Chinese text where the handbook has one."""
-    from helpdesk.knowledge.entry_texts import answer_passages
-    from helpdesk.knowledge.handbook import load_handbook
+    an entry's Chinese text where the handbook has one.
 
+    The files are parsed as `kb` parses them (helpdesk.knowledge.handbook; the first file of an id serves), but
+    fact references are not rendered: rendering reads the shop's settings through helpdesk.orders, which needs
+    Python 3.11, and a fact's name ("free delivery threshold") says as much for matching as its value."""
+    from helpdesk.knowledge.entry_texts import answer_passages
+    from helpdesk.knowledge.handbook import find_files, parse_path
+
+    def plain(answer: str) -> str:
+        return FACT_REFERENCE.sub(lambda m: m.group(1).replace("_", " "), answer)
+
+    entries: dict[str, Any] = {}
+    for path in find_files(root):
+        entry = parse_path(path).entry
+        if entry is not None and entry.id not in entries:
+            entries[entry.id] = entry
     out = []
-    for entry in sorted(load_handbook(root).entries.values(), key=lambda e: e.id):
+    for entry in sorted(entries.values(), key=lambda e: e.id):
         questions = list(entry.all_questions)
-        passages = answer_passages(entry.answer, 400, 6)
+        passages = answer_passages(plain(entry.answer), 400, 6)
         if language == "zh":
             zh = getattr(entry, "zh", None)
             if zh is not None:
                 questions = [*getattr(zh, "all_questions", ()), *questions]
-                passages = [*answer_passages(getattr(zh, "answer", ""), 200, 6), *passages]
+                passages = [*answer_passages(plain(getattr(zh, "answer", "")), 200, 6), *passages]
         out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages)))
     return out
 
