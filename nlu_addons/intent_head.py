@@ -42,7 +42,7 @@ class IntentHead:
 
 
 def out_of_fold(
-    texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str], all_labels: Sequence[str], folds: int = 3
+    texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str], all_labels: Sequence[str], folds: int = 5
 ) -> np.ndarray:
     """Each example's probabilities from a head fitted without it (``folds``-fold), columns in ``all_labels``
     order: what the arbiter is trained on, so that it learns how sure the head is on messages it has not seen."""
