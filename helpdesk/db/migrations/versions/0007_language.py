@@ -1,7 +1,7 @@
 """The language of each customer message and of each conversation (en | zh; issue 18.1).
 
 Revision ID: 0007_language
-Revises: 0005_widget_feedback
+Revises: 0006_canned_authors
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_language"
-down_revision: str | None = "0005_widget_feedback"
+down_revision: str | None = "0006_canned_authors"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
