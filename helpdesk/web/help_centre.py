@@ -22,7 +22,6 @@ from helpdesk.config import Settings
 from helpdesk.errors import TooMany, Unavailable
 from helpdesk.reports.article_votes import new_visitor, record_vote, valid_article, valid_visitor, vote_of
 from helpdesk.web.help_views import (
-    RELATED,
     RESULTS,
     TEMPLATES,
     Article,
@@ -30,6 +29,7 @@ from helpdesk.web.help_views import (
     IndexView,
     clean_query,
     message_page,
+    related_articles,
 )
 from helpdesk.web.pages import CSP_HEADERS
 from helpdesk.web.services import services
@@ -105,17 +105,11 @@ def help_blueprint(settings: Settings) -> Blueprint:
             found = await running.actions.search(str(entry["title"]))
         except Unavailable:
             return _unavailable()
-        by_id = {a.id: a for a in articles}
-        this = by_id.get(faq_id) or Article.of(entry)
-        related = [by_id[c["id"]] for c in found["candidates"] if c.get("id") in by_id and c.get("id") != faq_id]
-        for other in articles:  # too few close ones: the articles sharing a tag
-            if len(related) >= RELATED:
-                break
-            if other.id != faq_id and other not in related and set(other.tags) & set(this.tags):
-                related.append(other)
+        this = next((a for a in articles if a.id == faq_id), None) or Article.of(entry)
+        related = related_articles(this, [str(c.get("id")) for c in found["candidates"]], articles)
         async with running.sessions() as session:
             vote = await vote_of(session, faq_id, valid_visitor(request.cookies.get(VISITOR_COOKIE)))
-        view = ArticleView(this, str(entry["answer"]), related[:RELATED], vote, request.args.get("voted") == "1")
+        view = ArticleView(this, str(entry["answer"]), related, vote, request.args.get("voted") == "1")
         return _page(view.render())
 
     @bp.post("/help/<faq_id:str>/vote")

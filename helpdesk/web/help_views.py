@@ -169,13 +169,29 @@ class IndexView:
         return f"{section}{heading}<ol>{items}</ol></section>"
 
 
+def related_articles(this: Article, engine_ids: Sequence[str], articles: Sequence[Article]) -> list[Article]:
+    """Up to RELATED articles for ``this``: the engine's nearest that share a tag or the topic, then the others sharing
+    the most tags, then the engine's other nearest."""
+    by_id = {article.id: article for article in articles}
+    near = [by_id[i] for i in engine_ids if i in by_id and i != this.id]
+
+    def shared(other: Article) -> int:
+        return len(set(other.tags) & set(this.tags)) + (1 if other.topic == this.topic else 0)
+
+    ranked = [a for a in near if shared(a)]
+    by_tags = sorted((a for a in articles if a.id != this.id and shared(a)), key=lambda a: -shared(a))
+    ranked += [a for a in by_tags if a not in ranked]
+    ranked += [a for a in near if a not in ranked]
+    return ranked[:RELATED]
+
+
 def _tag_cloud(articles: Iterable[Article]) -> str:
     counts: dict[str, int] = {}
     for article in articles:
         for tag in article.tags:
             counts[tag] = counts.get(tag, 0) + 1
-    popular = sorted(counts, key=lambda tag: (-counts[tag], tag))[:24]
-    links = "".join(f'<a href="/help?tag={quote(tag)}">{e(tag)}</a>' for tag in sorted(popular))
+    shared = [tag for tag in counts if counts[tag] > 1]  # a tag of one article leads nowhere new
+    links = "".join(f'<a href="/help?tag={quote(tag)}">{e(tag)}</a>' for tag in sorted(shared))
     return f'<nav class="tags" aria-label="Browse by tag"><h2>Browse by tag</h2>{links}</nav>' if links else ""
 
 
