@@ -197,11 +197,9 @@ def check_file(parsed: ParsedFile, facts: ShopFacts | None, facts_error: FactsEr
         return dataclasses.replace(parsed, entry=None, problems=(*parsed.problems, *problems))
     if facts is None or not REFERENCE.search(entry.answer):
         return parsed
-    rendered = dataclasses.replace(
-        entry,
-        answer=render_text(entry.answer, facts),
-        content_hash=hashlib.sha256(f"{entry.content_hash}:{facts.digest}".encode()).hexdigest(),
-    )
+    answer = render_text(entry.answer, facts)  # the hash changes with the values this answer shows, no others
+    content_hash = hashlib.sha256(f"{entry.content_hash}:{answer}".encode()).hexdigest()
+    rendered = dataclasses.replace(entry, answer=answer, content_hash=content_hash)
     return dataclasses.replace(parsed, entry=rendered)
 
 
