@@ -195,11 +195,18 @@ def check_file(parsed: ParsedFile, facts: ShopFacts | None, facts_error: FactsEr
     if found:
         problems = tuple(Problem(parsed.path, _line(body, offset, first_line), message) for offset, message in found)
         return dataclasses.replace(parsed, entry=None, problems=(*parsed.problems, *problems))
-    if facts is None or not REFERENCE.search(entry.answer):
+    # every text of the entry that cites a fact (the answer, and an answer in another language if the entry has one)
+    texts = {
+        name: value
+        for name, value in vars(entry).items()
+        if name != "content_hash" and isinstance(value, str) and REFERENCE.search(value)
+    }
+    if facts is None or not texts:
         return parsed
-    answer = render_text(entry.answer, facts)  # the hash changes with the values this answer shows, no others
-    content_hash = hashlib.sha256(f"{entry.content_hash}:{answer}".encode()).hexdigest()
-    rendered = dataclasses.replace(entry, answer=answer, content_hash=content_hash)
+    shown = {name: render_text(value, facts) for name, value in texts.items()}
+    # the hash changes with the values this entry shows, no others
+    content_hash = hashlib.sha256(f"{entry.content_hash}:{sorted(shown.items())}".encode()).hexdigest()
+    rendered = dataclasses.replace(entry, **shown, content_hash=content_hash)  # type: ignore[arg-type]
     return dataclasses.replace(parsed, entry=rendered)
 
 
