@@ -20,7 +20,7 @@ from test_widget_browser import INPUT, PANEL, XSS, Tab, new_tab
 pytestmark = pytest.mark.browser
 
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-TYPO_QUERY = "how lnog does delivrey take to germany"
+TYPO_QUERY = "how long dose shiping take"
 
 
 def shoot(page: Page, name: str, tmp_path: Path) -> None:
