@@ -69,13 +69,14 @@ def cluster_texts(kb: Any, texts: list[str], threshold: float) -> list[dict[str,
 
 def help_index_row(root: Path, entry: Any) -> dict[str, Any]:
     """An entry as the help centre lists it; its topic is the handbook folder it is in ("delivery")."""
-    from helpdesk.knowledge.entry_texts import markdown_to_text
+    from helpdesk.knowledge.chat_text import markdown_to_text
 
     try:
         parts = Path(entry.path).relative_to(root).parts
     except ValueError:
         parts = ()
-    excerpt = " ".join(markdown_to_text(entry.answer).split())
+    lines = markdown_to_text(entry.answer, paragraph_break="\n").split("\n")
+    excerpt = " · ".join(" ".join(line.removeprefix("• ").split()) for line in lines if line.strip())
     if len(excerpt) > EXCERPT_CHARS:
         excerpt = excerpt[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return {
