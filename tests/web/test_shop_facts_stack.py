@@ -33,9 +33,10 @@ holidays: [2026-12-25]
 """
 
 
-def answer(client: httpx.Client, question: str, faq_id: str) -> str:
+def answer(client: httpx.Client, question: str, *faq_ids: str) -> str:
+    """The bot's answer to a new conversation's first message, from one of the handbook entries `faq_ids`."""
     body = client.post("/api/chat", json={"conversation_id": None, "text": question}).json()
-    assert body["faq"] is not None and body["faq"]["id"] == faq_id, body
+    assert body["faq"] is not None and body["faq"]["id"] in faq_ids, body
     return "\n".join(reply["text"] for reply in body["replies"])
 
 
@@ -68,14 +69,13 @@ def test_every_fact_the_bot_states_equals_the_shop_page(client: httpx.Client) ->
     assert f"from {bot_cards[0]}" in shop  # the card's "from" price
 
     policy = load_orders_config().policy
-    bot_window = one(r"within (\d+) days of delivery", answer(client, "What is your return policy?", "return-policy"))
+    returns = answer(client, "What is your return policy?", "return-policy", "refund-policy")
+    bot_window = one(r"within (\d+) days of delivery", returns)
     shop_window = one(r"(\d+)-day (?:free )?returns", shop)
     assert bot_window == shop_window == (str(policy.return_window_days),)
 
-    bot_label = one(
-        r"costs (€\d+\.\d\d)", answer(client, "how much is a return label from the uk", "return-shipping-cost")
-    )
-    assert bot_label == (facts.show("return_label_fee"),)
+    label = answer(client, "how much is a return label from the uk", "return-shipping-cost", "refund-policy")
+    assert one(r"(€\d+\.\d\d)", label) == (facts.show("return_label_fee"),)
 
     # the stack runs with BUSINESS_HOURS=off: handoffs succeed at any hour, and everyone says so
     hours = answer(client, HOURS_QUESTION, "opening-hours")
