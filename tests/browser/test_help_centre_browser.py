@@ -31,7 +31,8 @@ def shoot(page: Page, name: str, tmp_path: Path) -> None:
 
 
 def votes(db: sqlite3.Connection, faq_id: str) -> list[int]:
-    return [row["helpful"] for row in db.execute("SELECT helpful FROM article_votes WHERE faq_id = ?", (faq_id,))]
+    rows = db.execute("SELECT helpful FROM article_votes WHERE faq_id = ? ORDER BY id", (faq_id,))
+    return [row["helpful"] for row in rows]
 
 
 @pytest.fixture()
