@@ -123,3 +123,26 @@ def accuracy_bars_png(groups: Mapping[str, Mapping[str, Any]], title: str, path:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+OUTCOME_COLOURS = {"right": "#2e7d32", "clarify": "#f9a825", "handoff": "#1565c0", "wrong": "#c62828"}
+
+
+def outcomes_png(sets: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """One horizontal bar per routing set, split into right / clarify / handoff / wrong (shares of its rows)."""
+    labels = [f"{item['title']} ({item['language']}, {item['n']})" for item in sets]
+    fig, ax = plt.subplots(figsize=(11, 0.45 * len(sets) + 1.6))
+    left = np.zeros(len(sets))
+    for category, colour in OUTCOME_COLOURS.items():
+        shares = np.array([100 * item["rates"][category] for item in sets])
+        ax.barh(range(len(sets)), shares, left=left, color=colour, label=category)
+        left += shares
+    ax.set_yticks(range(len(sets)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.axvline(90, color="black", linewidth=0.8, linestyle="--")
+    ax.set_xlabel("% of first messages (out of scope: refused counts as right); dashed line: the 90 % target")
+    ax.legend(ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

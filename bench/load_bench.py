@@ -171,7 +171,11 @@ async def floor(stack: Any, samples: int) -> dict[str, Any]:
         for _, text, conversation in turns:
             sender = f"floor-{run_id}-{conversation}"
             webhook.append(
-                await timed(client.post(f"{rasa}/webhooks/rest_nlu/webhook", json={"sender": sender, "message": text}))
+                await timed(
+                    client.post(
+                        f"{rasa}/webhooks/rest_nlu/webhook", params=token, json={"sender": sender, "message": text}
+                    )
+                )
             )
         result["rasa_webhook_turn"] = summary(webhook)
         result["rasa_webhook_by_kind_p50"] = by_kind_p50(kinds, webhook)

@@ -7,7 +7,8 @@
     python -m helpdesk users list
     python -m helpdesk users disable NAME | enable NAME | password NAME
     python -m helpdesk users avatar NAME [URL]  the picture customers see beside the name (no URL: initials)
-    python -m helpdesk users demo         create the demo accounts with fresh passwords and print the logins
+    python -m helpdesk users demo         on an empty database (or with HELPDESK_DEMO=1): the demo accounts, with fresh
+                                          passwords printed; disabled ones stay disabled
     python -m helpdesk feedback export [--from DATE] [--to DATE] [--tz ZONE] [--out FILE]
                                           customers' 👍/👎 on bot answers as JSON Lines, personal data masked
 
@@ -120,10 +121,16 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
         agent = _with_session(settings, lambda s: set_avatar(s, args.username, args.url))
         print(f"{agent.username}'s avatar: {agent.avatar_url or 'initials'}")
     elif args.action == "demo":
-        logins = _with_session(settings, lambda s: ensure_demo_accounts(s, settings.demo_password))
+        logins = _with_session(
+            settings, lambda s: ensure_demo_accounts(s, settings.demo_password, demo_mode=settings.demo_mode)
+        )
+        if logins is None:
+            print("accounts exist already: no demo accounts made or changed (HELPDESK_DEMO=1 for a demo)")
+            return 0
         print(f"Agent console: {settings.public_url.rstrip('/')}/agent — demo logins:")
-        for demo, password in logins:
-            print(f"  {demo.role:<11} {demo.username:<8} password: {password}")
+        for login in logins:
+            demo, shown = login.demo, f"password: {login.password}" if login.password else "disabled: left as it is"
+            print(f"  {demo.role:<11} {demo.username:<8} {shown}")
     return 0
 
 
@@ -168,7 +175,9 @@ def parser() -> argparse.ArgumentParser:
     avatar.add_argument("username")
     avatar.add_argument("url", nargs="?", help="https:// address of an image (leave out: initials)")
     users.add_parser(
-        "demo", help="create the demo accounts with fresh passwords and print the logins", allow_abbrev=False
+        "demo",
+        help="on an empty database (or with HELPDESK_DEMO=1): the demo accounts, with fresh passwords printed",
+        allow_abbrev=False,
     )
     feedback = commands.add_parser("feedback", help="customers' verdicts on bot answers", allow_abbrev=False)
     export = feedback.add_subparsers(dest="action", required=True).add_parser(

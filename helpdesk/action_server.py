@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hmac
 import json
 import logging
 import threading
@@ -29,6 +30,8 @@ from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS, cluster_ve
 
 log = logging.getLogger(__name__)
 EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a title
+
+SECRET_HEADER = "X-Action-Secret"  # endpoints.yml sends ACTION_SECRET in it
 
 
 def _load_knowledge() -> None:
@@ -88,11 +91,31 @@ def help_index_row(root: Path, entry: Any) -> dict[str, Any]:
     }
 
 
-def build_app(action_package: str = "actions") -> DefaultSanic:
-    """rasa-sdk's action endpoint (/webhook, /health) with the FAQ engine's routes added."""
+def secret_matches(request: Request, secret: str) -> bool:
+    """The request carries the secret Rasa and this process share (SECRET_HEADER), compared in constant time."""
+    given = request.headers.get(SECRET_HEADER, "")
+    return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
+
+
+def build_app(action_package: str = "actions", secret: str | None = None) -> DefaultSanic:
+    """rasa-sdk's action endpoint (/webhook, /health) with the FAQ engine's routes added.
+
+    `secret` (default: ACTION_SECRET from the environment) guards the webhook: a posted tracker runs actions on
+    real orders, so only Rasa, which sends the secret in the SECRET_HEADER header (endpoints.yml), may post
+    one. Without a secret the webhook refuses every call (it never runs open).
+    """
+    secret = Settings.from_env().action_secret if secret is None else secret
+    if not secret:
+        log.error("ACTION_SECRET is not set: the action webhook refuses every call (`make run` sets one per run)")
     executor = ActionExecutor()
     executor.register_package(action_package)
     app: DefaultSanic = create_app(executor, cors_origins=None)
+
+    @app.on_request
+    async def only_rasa_runs_actions(request: Request) -> HTTPResponse | None:
+        if request.path != "/webhook" or secret_matches(request, secret):
+            return None
+        return json_response({"error": f"the action webhook needs the shared secret in {SECRET_HEADER}"}, 401)
 
     @app.get("/kb/status")
     async def kb_status(request: Request) -> HTTPResponse:

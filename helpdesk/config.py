@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from nlu_addons import PROJECT_ROOT
+from nlu_addons.environment import DEFAULT_DATABASE_FILE, secret_from_env
 
-__all__ = ["PROJECT_ROOT", "Settings", "business_hours_file_from_env"]
+__all__ = ["PROJECT_ROOT", "Settings", "business_hours_file_from_env", "secret_from_env"]
 
 
 T = TypeVar("T")
@@ -69,7 +70,7 @@ def business_hours_file_from_env() -> Path | None:
 
 
 def default_database_url() -> str:
-    return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'helpdesk.db'}"
+    return f"sqlite+aiosqlite:///{DEFAULT_DATABASE_FILE}"
 
 
 @dataclass(frozen=True)
@@ -84,22 +85,48 @@ class Settings:
     action_host: str = "127.0.0.1"
     action_port: int = 5055
     actions_url: str = "http://127.0.0.1:5055"
+    # the secret Rasa sends the action webhook (endpoints.yml); `make run` makes one per run when unset
+    action_secret: str = ""
+    # GET /healthz shows which part is not ready to loopback callers, and to callers with this token
+    health_token: str = ""
     rasa_timeout: float = 10.0
     max_text_chars: int = 2000
-    max_body_bytes: int = 256 * 1024  # any request's body (the widget's and the console's JSON)
+    # the one size limit on what a client sends the helpdesk: any request's body (the widget's and the console's
+    # JSON) and any WebSocket frame (MAX_BODY_BYTES; more is refused with 413, or the socket closed with 1009)
+    max_body_bytes: int = 256 * 1024
     # widget endpoints: requests per minute per client address and per conversation
     rate_per_address: int = 120
     rate_per_conversation: int = 30
+    # new conversations per client address per 10 minutes, and handoffs to a person per client address per hour
+    # (queue flooding: helpdesk/conversation/chat.py)
+    new_conversations_per_address: int = 20
+    handoffs_per_address: int = 5
+    # the widget's open WebSockets: per client address, per conversation, in total (helpdesk/realtime/socket_caps.py)
+    widget_sockets_per_address: int = 20
+    widget_sockets_per_conversation: int = 5
+    widget_sockets_total: int = 2000
     # sites allowed to embed the widget (CORS on /api/chat); "*" for any
     widget_origins: tuple[str, ...] = ("*",)
     # where customers reach the helpdesk (links in suggested replies)
     public_url: str = "http://127.0.0.1:8080"
-    # agent console sessions: lifetime, and the cookie's Secure flag (turn it on behind HTTPS)
+    # agent console sessions: lifetime, and the cookie's Secure flag (AGENT_COOKIE_SECURE, and always when
+    # PUBLIC_URL is https)
     session_hours: float = 12.0
     cookie_secure: bool = False
-    # failed logins allowed per 15 minutes, per account name and per client address
+    # failed logins allowed per 15 minutes (helpdesk/staff/login.py): per account and client (its device cookie,
+    # else its address), per account over clients without a device cookie, and per address over every account
     login_failures_per_user: int = 5
+    login_failures_per_account: int = 50
     login_failures_per_address: int = 30
+    # password checks (argon2) at once in this process, and how many more may wait before logins are refused (429)
+    login_hash_concurrency: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2))
+    login_hash_waiting: int = 128
+    # behind a reverse proxy: how many proxies to trust in X-Forwarded-For (or the header with the real address,
+    # or the secret of a Forwarded header), so limits count the real client (sanic's PROXIES_COUNT, REAL_IP_HEADER,
+    # FORWARDED_SECRET); unset: the peer's address, forwarding headers ignored
+    proxies_count: int | None = None
+    real_ip_header: str | None = None
+    forwarded_secret: str | None = None
     # chats an agent may hold at once unless their account says otherwise
     default_max_concurrent: int = 3
     # the customer's estimated wait: this many seconds per conversation ahead, shared by the agents online
@@ -115,34 +142,51 @@ class Settings:
     # real-time fan-out between helpdesk processes: Redis pub/sub when set, else in-process
     redis_url: str | None = None
     redis_channel: str = "helpdesk:events"
-    # `python -m helpdesk users demo`: one password for every demo account instead of fresh random ones
+    # `python -m helpdesk users demo`: one password for every demo account instead of fresh random ones; demo mode
+    # (HELPDESK_DEMO) makes and resets the demo accounts on a database that has accounts (else only an empty one)
     demo_password: str | None = None
+    demo_mode: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
         rasa_port = _int("RASA_PORT", 5005)
         action_port = _int("ACTION_PORT", 5055)
         port = _int("HELPDESK_PORT", 8080)
+        public_url = os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}"
         return cls(
             host=os.environ.get("HELPDESK_HOST", "127.0.0.1"),
             port=port,
             database_url=os.environ.get("DATABASE_URL") or default_database_url(),
             rasa_port=rasa_port,
             rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
-            rasa_token=os.environ.get("RASA_TOKEN", ""),
+            rasa_token=secret_from_env("RASA_TOKEN"),
             action_host=os.environ.get("ACTION_HOST", "127.0.0.1"),
             action_port=action_port,
             actions_url=os.environ.get("ACTIONS_URL", f"http://127.0.0.1:{action_port}"),
+            action_secret=secret_from_env("ACTION_SECRET"),
+            health_token=secret_from_env("HEALTH_TOKEN"),
             rasa_timeout=_float("RASA_TIMEOUT", 10.0),
             max_text_chars=_int("CHAT_MAX_CHARS", 2000),
+            max_body_bytes=_int("MAX_BODY_BYTES", 256 * 1024),
             rate_per_address=_int("RATE_PER_ADDRESS", 120),
             rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
+            new_conversations_per_address=_int("NEW_CONVERSATIONS_PER_ADDRESS", 20),
+            handoffs_per_address=_int("HANDOFFS_PER_ADDRESS", 5),
+            widget_sockets_per_address=_int("WIDGET_SOCKETS_PER_ADDRESS", 20),
+            widget_sockets_per_conversation=_int("WIDGET_SOCKETS_PER_CONVERSATION", 5),
+            widget_sockets_total=_int("WIDGET_SOCKETS_TOTAL", 2000),
             widget_origins=tuple(o.strip() for o in os.environ.get("WIDGET_ORIGINS", "*").split(",") if o.strip()),
-            public_url=os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}",
+            public_url=public_url,
             session_hours=_float("AGENT_SESSION_HOURS", 12.0),
-            cookie_secure=_bool("AGENT_COOKIE_SECURE", False),
+            cookie_secure=_bool("AGENT_COOKIE_SECURE", False) or public_url.lower().startswith("https://"),
             login_failures_per_user=_int("LOGIN_FAILURES_PER_USER", 5),
+            login_failures_per_account=_int("LOGIN_FAILURES_PER_ACCOUNT", 50),
             login_failures_per_address=_int("LOGIN_FAILURES_PER_ADDRESS", 30),
+            login_hash_concurrency=_int("LOGIN_HASH_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2)),
+            login_hash_waiting=_int("LOGIN_HASH_WAITING", 128),
+            proxies_count=_int("PROXIES_COUNT", 0) or None,
+            real_ip_header=os.environ.get("REAL_IP_HEADER") or None,
+            forwarded_secret=os.environ.get("FORWARDED_SECRET") or None,
             default_max_concurrent=_int("AGENT_MAX_CONCURRENT", 3),
             queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
             followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),
@@ -152,4 +196,5 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or None,
             redis_channel=os.environ.get("REDIS_CHANNEL") or "helpdesk:events",
             demo_password=os.environ.get("HELPDESK_DEMO_PASSWORD") or None,
+            demo_mode=_bool("HELPDESK_DEMO", False),
         )

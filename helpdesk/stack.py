@@ -1,7 +1,7 @@
 """Start, watch and stop the whole stack: Rasa, the action webhook and the helpdesk.
 
-`make run` uses it in the foreground (prefixed logs, Ctrl-C stops everything it started);
-the test suite uses it to run the real stack on spare ports.
+`make run` uses it in the foreground (prefixed logs, Ctrl-C stops everything it started; a process that dies is
+restarted with back-off, `Stack.supervise`); the test suite uses it to run the real stack on spare ports.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import httpx
 
-from helpdesk.config import PROJECT_ROOT, Settings
+from helpdesk.config import PROJECT_ROOT, Settings, secret_from_env
 from nlu_addons import RASA_PYTHON
 
 MODEL_PATH = PROJECT_ROOT / "models" / "larkspur.tar.gz"
@@ -57,12 +57,23 @@ class Ports:
         return cls(helpdesk=settings.port, rasa=settings.rasa_port, actions=settings.action_port)
 
 
+# seconds before restarting a process that died: doubling per crash in a row, back to the first delay once a
+# process has run STABLE_SECONDS (a crash loop, say a port taken or a broken model, is retried ever more slowly)
+RESTART_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+STABLE_SECONDS = 60.0
+
+
 @dataclass
 class Service:
     name: str
     command: list[str]
     process: subprocess.Popen[bytes] | None = None
     pump: threading.Thread | None = None
+    wanted: bool = False  # started and not stopped on purpose: the supervisor restarts it when it dies
+    started_at: float = 0.0
+    crashes: int = 0  # crashes in a row (reset once it has run STABLE_SECONDS)
+    restart_at: float | None = None  # when a crashed process is due to start again
+    restarts: int = 0  # restarts since the stack started (what `make run` and the drills report)
 
 
 @dataclass
@@ -72,10 +83,14 @@ class Stack:
     log_dir: Path | None = None  # None: stream prefixed logs to stdout
     model: Path = MODEL_PATH
     services: dict[str, Service] = field(default_factory=dict)
+    supervised: bool = False  # crashed processes are restarted (`watch`, or `make run`'s loop)
+    was_ready: bool = False  # /healthz said ready once: a dead process is then a crash to wait out, not a failed start
 
     def __post_init__(self) -> None:
         base = dict(os.environ)
-        base.setdefault("RASA_TOKEN", secrets.token_urlsafe(24))
+        # per-run secrets when the operator set none: Rasa's API and channel token, and the action webhook's
+        base["RASA_TOKEN"] = secret_from_env("RASA_TOKEN") or secrets.token_urlsafe(24)
+        base["ACTION_SECRET"] = secret_from_env("ACTION_SECRET") or secrets.token_urlsafe(24)
         base.update(
             {
                 "HELPDESK_PORT": str(self.ports.helpdesk),
@@ -101,9 +116,7 @@ class Stack:
                     "-m",
                     "nlu_addons.rasa_main",
                     "run",
-                    "--enable-api",
-                    # one argument: a random token may start with "-", which argparse would take for an option
-                    f"--auth-token={self.env['RASA_TOKEN']}",
+                    "--enable-api",  # behind RASA_TOKEN, which rasa_main reads from the environment (not `ps`)
                     "-i",
                     "127.0.0.1",
                     "-p",
@@ -144,8 +157,11 @@ class Stack:
 
     def start_service(self, name: str) -> None:
         service = self.services[name]
+        service.wanted = True
+        service.restart_at = None
         if service.process is not None and service.process.poll() is None:
             return
+        service.started_at = time.monotonic()
         output = self._output(name)
         service.process = subprocess.Popen(
             service.command,
@@ -160,6 +176,7 @@ class Stack:
             service.pump.start()
 
     def stop_service(self, name: str, timeout: float = 15.0) -> None:
+        self.services[name].wanted = False  # stopped on purpose: not restarted
         process = self.services[name].process
         if process is None or process.poll() is not None:
             return
@@ -188,22 +205,64 @@ class Stack:
             self.start_service(name)
 
     def stop(self) -> None:
+        for service in self.services.values():
+            service.wanted = False
         for name in ("helpdesk", "rasa", "actions"):
             self.stop_service(name)
 
     def exited(self) -> list[str]:
         return [n for n, s in self.services.items() if s.process is not None and s.process.poll() is not None]
 
+    def supervise(self, now: float | None = None) -> list[str]:
+        """Restart the processes that died (not those stopped on purpose), each after its back-off delay; call it
+        about once a second. Returns what happened, one line each, for the log."""
+        now = time.monotonic() if now is None else now
+        said = []
+        for name, service in self.services.items():
+            process = service.process
+            if not service.wanted or process is None or process.poll() is None:
+                continue
+            if service.restart_at is None:
+                ran = now - service.started_at
+                if ran >= STABLE_SECONDS:
+                    service.crashes = 0
+                delay = RESTART_DELAYS[min(service.crashes, len(RESTART_DELAYS) - 1)]
+                service.crashes += 1
+                service.restart_at = now + delay
+                said.append(
+                    f"{name} exited (status {process.returncode}) after {ran:.0f} s; restarting it in {delay:.0f} s"
+                )
+            elif now >= service.restart_at:
+                service.restarts += 1
+                self.start_service(name)
+                said.append(f"{name} restarted (restart {service.restarts}; crashes in a row: {service.crashes})")
+        return said
+
+    def watch(self, interval: float = 1.0) -> threading.Event:
+        """Supervise in a background thread (the tests' stacks; `make run` supervises in its main loop). Set the
+        returned event to stop watching."""
+        stop = threading.Event()
+        self.supervised = True
+
+        def loop() -> None:
+            while not stop.wait(interval):
+                for line in self.supervise():
+                    print(f"[supervisor] {line}", file=sys.stderr, flush=True)
+
+        threading.Thread(target=loop, name="stack-supervisor", daemon=True).start()
+        return stop
+
     def wait_ready(self, timeout: float = 300.0, on_wait: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Block until GET /healthz is 200 (Rasa, actions and the FAQ index ready)."""
         deadline = time.monotonic() + timeout
         last: dict[str, Any] = {}
         while time.monotonic() < deadline:
-            if dead := self.exited():
+            if (dead := self.exited()) and not (self.supervised and self.was_ready):
                 raise RuntimeError(f"{', '.join(dead)} exited during start-up; see the logs above")
             try:
                 response = httpx.get(f"{self.url}/healthz", timeout=5)
                 if response.status_code == 200:
+                    self.was_ready = True
                     return
                 last = response.json()
             except (httpx.HTTPError, ValueError):
@@ -250,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     stack.start()
+    stack.supervised = True
     try:
         started = time.monotonic()
         stack.wait_ready(args.timeout)
@@ -267,9 +327,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(away_notice(), end="", flush=True)
         while not stopping.is_set():
-            if dead := stack.exited():
-                print(f"{', '.join(dead)} stopped unexpectedly; shutting down", file=sys.stderr)
-                return 1
+            # a crashed process is restarted (with back-off); the others keep serving meanwhile: the helpdesk
+            # stores every customer message and answers it once the bot is back (conversation/pending.py)
+            for line in stack.supervise():
+                print(f"[supervisor] {line}", file=sys.stderr, flush=True)
             stopping.wait(1.0)
         return 0
     except (RuntimeError, TimeoutError) as exc:

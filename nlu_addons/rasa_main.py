@@ -2,6 +2,9 @@
 
     .venv-rasa/bin/python -m nlu_addons.rasa_main run --enable-api …    (what `make run` and the tests start)
 
+The API token comes from the environment (RASA_TOKEN, or the file RASA_TOKEN_FILE names), never from the command
+line, where `ps` would show it: `run` gets it inside this process (`with_token`).
+
 Rasa 3.6 checks every action-server response with `jsonschema.validate(result, schema)`. That call checks
 the *schema* against the JSON Schema meta-schema before it checks the result; with jsonschema 4.17 the
 schema has no `$schema`, so the 2020-12 meta-schema (dynamic references, vocabularies) is walked on every
@@ -23,10 +26,13 @@ Two more per-turn costs, found the same way:
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import weakref
 from types import TracebackType
 from typing import Any
+
+from nlu_addons.environment import secret_from_env
 
 KEEPALIVE_SECONDS = 2.0  # well below the action server's keep-alive timeout (Sanic and rasa-sdk default: 120 s)
 
@@ -133,11 +139,24 @@ def install() -> None:
     install_shared_endpoint_sessions()
 
 
+def with_token(argv: list[str], token: str) -> list[str]:
+    """`rasa run`'s arguments with the API token added inside this process: given on the command line the token
+    would show in `ps` to every user of the machine; set in sys.argv here, only Rasa's argument parser reads it."""
+    if not token or argv[1:2] != ["run"] or any(a == "--auth-token" or a.startswith("--auth-token=") for a in argv):
+        return argv
+    return [*argv, f"--auth-token={token}"]  # one argument: a token may start with "-"
+
+
 def main() -> int:
     install()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[0] = "rasa"
+    token = secret_from_env("RASA_TOKEN")
+    if not token and sys.argv[1:2] == ["run"] and "--enable-api" in sys.argv:
+        raise SystemExit("RASA_TOKEN (or RASA_TOKEN_FILE) is not set: Rasa's HTTP API would be open to anyone")
+    if token:
+        os.environ["RASA_TOKEN"] = token  # the rest_nlu channel checks the same token (nlu_addons/rest_channel.py)
+    sys.argv = with_token(["rasa", *sys.argv[1:]], token)
     rasa_main()
     return 0
 

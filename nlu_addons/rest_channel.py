@@ -2,7 +2,11 @@
 
     credentials.yml:   nlu_addons.rest_channel.RestWithNluInput:
     POST /webhooks/rest_nlu/webhook   {"sender": "...", "message": "...", "metadata": {...}}
+         with Authorization: Bearer <RASA_TOKEN> (or ?token=): 401 without it
     → 200 {"messages": [...as the rest channel...], "nlu": {parse data of this message} | null}
+
+The token matters: whoever may post here speaks inside any conversation (sender is the conversation id), so the
+channel is as closed as Rasa's HTTP API. It is the only channel credentials.yml opens.
 
 The plain `rest` channel returns only the messages, so the helpdesk had to fetch the whole tracker after each
 turn (a second request, and Rasa serialising every event of the conversation) to show agents the intent,
@@ -13,8 +17,10 @@ message was parsed; the messages are then what the rest channel would have retur
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,6 +33,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
+
+
+def token_matches(request: Request, token: str) -> bool:
+    """The request carries `token` (the API's token, RASA_TOKEN): `Authorization: Bearer <token>` or, as Rasa's
+    HTTP API takes it, `?token=`; compared in constant time. Without a token set, nothing matches."""
+    header = request.headers.get("authorization", "")
+    given = header[7:] if header[:7].lower() == "bearer " else request.args.get("token", "")
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
 
 
 class RestWithNluInput(RestInput):
@@ -44,6 +58,8 @@ class RestWithNluInput(RestInput):
             return response.json({"status": "ok"})
 
         async def receive(request: Request) -> HTTPResponse:
+            if not token_matches(request, os.environ.get("RASA_TOKEN", "")):
+                return response.json({"error": "this channel needs Rasa's token (Authorization: Bearer …)"}, 401)
             sender_id = await self._extract_sender(request)
             message_id = uuid.uuid4().hex
             collector = CollectingOutputChannel()
@@ -74,6 +90,9 @@ class RestWithNluInput(RestInput):
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.tracker_store is None:
             return None
+        remembered = getattr(agent.tracker_store, "parse_data_of", None)  # nlu_addons/tracker_store.py
+        if remembered is not None and (parse := remembered(message_id)) is not None:
+            return dict(parse)
         tracker = await agent.tracker_store.retrieve(sender_id)
         for event in reversed(tracker.events if tracker else []):
             if isinstance(event, UserUttered) and event.message_id == message_id:

@@ -39,12 +39,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             # the suite sends many messages from one address; limits have their own test
             "RATE_PER_ADDRESS": "100000",
             "RATE_PER_CONVERSATION": "100000",
+            "NEW_CONVERSATIONS_PER_ADDRESS": "100000",
+            "HANDOFFS_PER_ADDRESS": "100000",
             # a fresh demo shop for the session (the order flows change orders), and the secret the
             # shop's website would sign customer identity tokens with
             "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
             "IDENTITY_SECRET": secrets.token_hex(32),
             # the team is always in (tests/conversation/test_business_hours_api.py starts a helpdesk that is not)
             "BUSINESS_HOURS": "off",
+            # /healthz shows its details to this token's holder (tests/web/test_health_public.py)
+            "HEALTH_TOKEN": secrets.token_urlsafe(16),
         },
     )
     running.workdir = workdir  # type: ignore[attr-defined]
@@ -54,7 +58,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     except Exception as exc:
         running.stop()
         pytest.fail(f"stack did not start: {exc}\n{running.log_tails()}")
+    watching = running.watch()  # as `make run`: a process that dies is restarted (tests/test_crash_recovery.py)
     yield running
+    watching.set()
     running.stop()
 
 

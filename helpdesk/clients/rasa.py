@@ -84,6 +84,7 @@ class RasaClient:
         self.actions = actions
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
         self._greeting: list[dict[str, str]] | None = None
+        self._bearer = {"Authorization": f"Bearer {token}"} if token else {}
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -102,7 +103,7 @@ class RasaClient:
         try:
             # the rest_nlu channel (nlu_addons/rest_channel.py) answers with the bot's messages and the parse
             # of this very message (while a form runs, the tracker's `latest_message` is the form's first one)
-            response = await self._http.post(f"{self.url}/webhooks/rest_nlu/webhook", json=body)
+            response = await self._http.post(f"{self.url}/webhooks/rest_nlu/webhook", json=body, headers=self._bearer)
             response.raise_for_status()
             answer = response.json()
         except (httpx.HTTPError, ValueError) as exc:

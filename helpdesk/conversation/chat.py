@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import unicodedata
@@ -18,10 +19,12 @@ from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
 from helpdesk.conversation import feedback, followups, lifecycle
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
+from helpdesk.conversation.pending import PendingTurns
 from helpdesk.conversation.queue import QueueNotifier, position_of
 from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.limits.locks import ConversationLocks
+from helpdesk.limits.window import Limiter
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import (
     END_RESOLVED,
@@ -37,6 +40,8 @@ from helpdesk.vocabulary import (
 )
 
 log = logging.getLogger(__name__)
+
+PENDING_INTERVAL = 2.0  # seconds between checks whether the bot is back for the messages that wait for it
 
 
 class ConversationNotFound(NotFound):
@@ -68,6 +73,12 @@ class LeftMessage:
 
     def contact(self) -> dict[str, str]:
         return {k: v for k, v in (("name", self.name), ("email", self.email)) if v}
+
+
+TOO_MANY_HANDOFFS = (
+    "Our team already has several requests for a person from your connection. Please tell me here what you need "
+    "and I'll do my best, or ask for a person again a little later."
+)
 
 
 def away_text(hours: OpeningStatus) -> str:
@@ -114,12 +125,15 @@ class ChatResult:
 
 
 class BotDown(Unavailable):
-    """The bot could not answer; the customer's message is stored (in `conversation_id`, told to the widget)."""
+    """The bot could not answer; the customer's message is stored (in `conversation_id`, told to the widget) and
+    waits for the bot (`pending`): it is answered in the chat as soon as the bot is back (PendingTurns)."""
 
     def __init__(self, conversation_id: str, reason: str) -> None:
         super().__init__(
-            "the assistant is unavailable right now; your message was saved and we will get back to you",
+            "one moment: the assistant is unavailable right now; your message is saved and will be answered here "
+            "as soon as it is back",
             conversation_id=conversation_id,
+            pending=True,
         )
         self.conversation_id = conversation_id
         self.reason = reason
@@ -232,6 +246,49 @@ async def resolved_assignment(session: AsyncSession, conversation: Conversation)
     return None if rated is not None else assignment
 
 
+@dataclass(frozen=True)
+class StoredTurn:
+    """What a bot turn answered besides its replies: the conversation's mode after it, the NLU, FAQ and handoff."""
+
+    mode: str
+    nlu: dict[str, Any] | None
+    faq: dict[str, Any] | None
+    handoff: dict[str, Any] | None
+
+
+async def unanswered(session: AsyncSession, conversation_id: str) -> list[Message]:
+    """The customer's messages after the last message of anyone else (the bot's answer, an agent, a notice): what
+    still waits for an answer, oldest first."""
+    last_other = await session.scalar(
+        select(Message.id)
+        .where(Message.conversation_id == conversation_id, Message.sender != SENDER_CUSTOMER)
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    rows = await session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.id > (last_other or 0))
+        .order_by(Message.id)
+    )
+    return list(rows)
+
+
+async def _replies_to(session: AsyncSession, message: Message) -> list[dict[str, Any]] | None:
+    """The bot's stored answer to `message` (the bot messages after it, up to the customer's next one); None when
+    nothing answered it yet."""
+    rows = await session.scalars(
+        select(Message)
+        .where(Message.conversation_id == message.conversation_id, Message.id > message.id)
+        .order_by(Message.id)
+    )
+    replies: list[dict[str, Any]] = []
+    for row in rows:
+        if row.sender == SENDER_CUSTOMER:
+            break
+        replies.append(row.to_public())
+    return replies or None
+
+
 class ChatService:
     def __init__(
         self,
@@ -243,8 +300,10 @@ class ChatService:
         locks: ConversationLocks,
         background: Background,
         hours: BusinessHours | None = None,
+        handoffs: Limiter | None = None,
     ) -> None:
         self.sessions = sessions
+        self.handoffs = handoffs  # handoffs per client address (queue flooding); None: unlimited
         self.bot = bot
         self.events = events
         self.queue = queue
@@ -252,6 +311,26 @@ class ChatService:
         self.locks = locks
         self.background = background
         self.hours = hours or BusinessHours.always()
+        self.pending = PendingTurns()
+
+    async def answer_pending_forever(self, interval: float = PENDING_INTERVAL) -> None:
+        """Answer the messages that waited for the bot once Rasa and the action server are both back (every
+        `interval` seconds while any wait); the replies reach the widget like any other (live, or its poll)."""
+        while True:
+            await asyncio.sleep(interval)
+            if not self.pending or not (await self.bot.ready() and await self.bot.actions.ready()):
+                continue
+            for conversation_id in self.pending:
+                try:
+                    replies, _ = await self.answer_waiting(conversation_id, self.pending.metadata(conversation_id))
+                except Exception as exc:  # BotUnavailable, or one broken conversation: the others go on
+                    log.warning("conversation %s: its waiting messages are not answered yet: %s", conversation_id, exc)
+                    if self.pending.failed(conversation_id):
+                        log.error("conversation %s: gave up answering its waiting messages", conversation_id)
+                    continue
+                self.pending.done(conversation_id)
+                if replies:
+                    log.info("conversation %s: answered after the outage (%d replies)", conversation_id, len(replies))
 
     async def _conversation(self, session: AsyncSession, conversation_id: str | None, new_id: str) -> Conversation:
         if conversation_id is None:
@@ -298,6 +377,8 @@ class ChatService:
                 if fresh:
                     await self.events.message(conversation, customer_message)
                 if not_reopened is not None:
+                    metadata = bot_metadata(customer_token, client_address)
+                    self.pending.wait(conversation.id, customer_message.id, metadata)
                     raise not_reopened
             stored = customer_message.to_public()
             if conversation.mode in (MODE_QUEUED, MODE_AGENT):
@@ -310,22 +391,75 @@ class ChatService:
                     )
                 return ChatResult(conversation.id, conversation.mode, message=stored)
 
-            try:
-                turn = await self.bot.send(conversation.id, to_bot, bot_metadata(customer_token, client_address))
-            except BotUnavailable as exc:
-                log.error("conversation %s: bot unavailable: %s", conversation.id, exc)
-                raise BotDown(conversation.id, str(exc)) from exc
-            if turn.handoff is not None and not (hours := self.hours.status()).open:
-                turn.replies.append({"text": away_text(hours), "buttons": []})  # stored with the turn
-            async with self.locks(conversation.id):
-                replies = await self._store_turn(session, conversation, customer_message, turn)
-            if turn.handoff is not None:
-                await self.queue.changed()
-                self.background.spawn(self._after_handoff(conversation.id), f"context of {conversation.id}")
-            shown_replies = [m.to_public() for m in replies]
-            return ChatResult(
-                conversation.id, conversation.mode, shown_replies, turn.nlu, turn.faq, turn.handoff, stored
-            )
+            metadata = bot_metadata(customer_token, client_address)
+            if not fresh and (answered := await _replies_to(session, customer_message)) is not None:
+                # a retry of a message the bot has answered already (the answer came while the customer's
+                # connection failed, or after an outage): the stored answer, never a second turn
+                return ChatResult(conversation.id, conversation.mode, answered, message=stored)
+        try:
+            waiting = {**self.pending.metadata(conversation.id), customer_message.id: metadata}
+            replies, turn = await self.answer_waiting(conversation.id, waiting)
+        except BotUnavailable as exc:
+            log.error("conversation %s: bot unavailable, the message waits for it: %s", conversation.id, exc)
+            self.pending.wait(conversation.id, customer_message.id, metadata)
+            raise BotDown(conversation.id, str(exc)) from exc
+        self.pending.done(conversation.id)
+        if turn is None:  # answered meanwhile (a retry racing the pending answer), or no longer the bot's
+            async with self.sessions() as session:
+                conversation = await session.get(Conversation, conversation.id) or conversation
+                answered = await _replies_to(session, customer_message) or []
+            return ChatResult(conversation.id, conversation.mode, answered, message=stored)
+        return ChatResult(conversation.id, turn.mode, replies, turn.nlu, turn.faq, turn.handoff, stored)
+
+    async def answer_waiting(
+        self, conversation_id: str, metadata: dict[int, dict[str, str] | None] | None = None
+    ) -> tuple[list[dict[str, Any]], StoredTurn | None]:
+        """Let the bot answer the customer messages `metadata` names that have no answer yet, oldest first
+        (normally just the one that came in; after an outage, all the customer wrote meanwhile), storing each
+        turn. Returns the stored replies (as the widget shows them) and the last turn (None: nothing waited).
+
+        One turn at a time per conversation (a lock across processes), so a retry and the pending answer never
+        both reach the bot. `metadata` by message id: the messages that may go to the bot, and what each one's
+        turn gets (PendingTurns keeps it while the bot is down). Raises BotUnavailable when the bot cannot answer:
+        the rest keeps waiting.
+        """
+        replies: list[dict[str, Any]] = []
+        last: StoredTurn | None = None
+        metadata = metadata or {}
+        async with self.locks(f"bot-turn:{conversation_id}"), self.sessions() as session:
+            conversation = await session.get(Conversation, conversation_id)
+            reopen = conversation is not None and conversation.mode == MODE_CLOSED and conversation_id in self.pending
+            if reopen and conversation is not None and (not_reopened := await self._reopen(session, conversation)):
+                raise BotUnavailable(not_reopened.reason)  # a message to a closed chat waited for the restart
+            if conversation is None or conversation.mode != MODE_BOT:
+                return replies, None
+            for message in await unanswered(session, conversation_id):
+                if message.id not in metadata:
+                    continue  # not waiting for the bot (given up, or from before a restart): never sent again
+                to_bot = message.payload if message.payload is not None else message.text
+                turn = await self.bot.send(conversation_id, to_bot, metadata.get(message.id))
+                client_address = (metadata.get(message.id) or {}).get("client_address")
+                if turn.handoff is not None and not await self._handoff_allowed(client_address):
+                    turn.handoff = None
+                    turn.replies = [{"text": TOO_MANY_HANDOFFS, "buttons": []}]
+                if turn.handoff is not None and not (hours := self.hours.status()).open:
+                    turn.replies.append({"text": away_text(hours), "buttons": []})  # stored with the turn
+                async with self.locks(conversation_id):
+                    stored = await self._store_turn(session, conversation, message, turn)
+                replies.extend(m.to_public() for m in stored)
+                last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff)
+                if turn.handoff is not None:
+                    await self.queue.changed()
+                    self.background.spawn(self._after_handoff(conversation_id), f"context of {conversation_id}")
+                if conversation.mode != MODE_BOT:
+                    break  # handed off: what follows goes to the agents
+        return replies, last
+
+    async def _handoff_allowed(self, client_address: str | None) -> bool:
+        """Whether this client may join the queue once more (HANDOFFS_PER_ADDRESS per hour)."""
+        if self.handoffs is None or not client_address:
+            return True
+        return (await self.handoffs.hit(client_address)).allowed
 
     async def _reopen(self, session: AsyncSession, conversation: Conversation) -> BotDown | None:
         """The customer writes in a chat an agent closed: the bot starts afresh (no slots from before, such as an

@@ -398,21 +398,26 @@ class Desk:
     async def save_canned(self, agent: Agent, canned_id: int | None, title: str, text: str) -> dict[str, Any]:
         async with self.sessions() as session:
             if canned_id is None:
-                reply = CannedReply(title=title, text=text, updated_by=agent.id)
+                reply = CannedReply(title=title, text=text, updated_by=agent.id, created_by=agent.id)
                 session.add(reply)
             else:
-                found = await session.get(CannedReply, canned_id)
-                if found is None:
-                    raise NotFound("no such canned reply")
-                reply = found
+                reply = await self._own_canned(session, agent, canned_id)
                 reply.title, reply.text, reply.updated_by = title, text, agent.id
             await session.commit()
             return reply.to_json()
 
-    async def delete_canned(self, canned_id: int) -> None:
+    @staticmethod
+    async def _own_canned(session: AsyncSession, agent: Agent, canned_id: int) -> CannedReply:
+        """A shared canned reply this agent may change: its author, supervisors and admins (else Forbidden)."""
+        reply = await session.get(CannedReply, canned_id)
+        if reply is None:
+            raise NotFound("no such canned reply")
+        if not (agent.can_supervise or reply.created_by == agent.id):
+            raise Forbidden("only its author, a supervisor or an admin may change this canned reply")
+        return reply
+
+    async def delete_canned(self, agent: Agent, canned_id: int) -> None:
         async with self.sessions() as session:
-            reply = await session.get(CannedReply, canned_id)
-            if reply is None:
-                raise NotFound("no such canned reply")
+            reply = await self._own_canned(session, agent, canned_id)
             await session.delete(reply)
             await session.commit()

@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.conversation.queue import customer_wrote
 from helpdesk.db.models import (
     FOLLOW_UP_ABANDONED,
     FOLLOW_UP_DONE,
@@ -133,7 +134,7 @@ async def announce(hub: Hub, follow_up: FollowUp | None, previous_assignee: int 
 
 
 async def abandoned_conversations(session: AsyncSession, minutes: float, now: datetime | None = None) -> list[str]:
-    """Conversations queued for over `minutes` with no customer message in that time."""
+    """Conversations queued for over `minutes` with no customer message in that time (and at least one ever)."""
     cutoff = (now or utcnow()) - timedelta(minutes=minutes)
     last_customer = (
         select(func.max(Message.created_at))
@@ -144,6 +145,7 @@ async def abandoned_conversations(session: AsyncSession, minutes: float, now: da
         select(Conversation.id).where(
             Conversation.mode == MODE_QUEUED,
             Conversation.left_message_at.is_(None),  # a message left out of hours waits for the team by design
+            customer_wrote(),  # nothing to follow up on when the customer only pressed buttons
             Conversation.queued_at < cutoff,
             func.coalesce(last_customer, Conversation.queued_at) < cutoff,
         )

@@ -4,6 +4,7 @@
                         ▲                 │ ──hand_back──▶ bot
                         │                 │ ──transfer_to_agent──▶ agent (another agent)
                         └─────────────────┘ ──transfer_to_team──▶ queued (keeps its place in the queue)
+    queued ──discard (a supervisor closes junk)──▶ closed
 
 A handoff (the bot's, or a message left out of business hours) opens a fresh queue entry: a Handoff row with
 its reason, the queue time now, nobody assigned, no team, the bot's slots gathered again, no message left yet.
@@ -122,6 +123,17 @@ async def resolve(session: AsyncSession, conversation: Conversation) -> ModeChan
     conversation.closed_at = utcnow()
     conversation.assigned_agent_id = None
     return ModeChange(conversation.id, MODE_CLOSED, None, previous, rating_pending=True)
+
+
+def discard(conversation: Conversation) -> ModeChange:
+    """A queued chat closed without an agent (a supervisor clearing junk): nothing to rate, nobody assigned."""
+    if conversation.mode != MODE_QUEUED:
+        raise Conflict(NOT_WAITING)
+    conversation.mode = MODE_CLOSED
+    conversation.closed_at = utcnow()
+    conversation.assigned_agent_id = None
+    conversation.team = None
+    return ModeChange(conversation.id, MODE_CLOSED, None)
 
 
 async def open_stint(session: AsyncSession, conversation_id: str) -> Assignment | None:

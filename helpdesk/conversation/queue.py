@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -16,10 +18,34 @@ from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED, SENDER_CUSTOMER
 
 PREVIEW_CHARS = 140
+RETELL_SECONDS = 60.0  # a waiting customer's unchanged place is told again after this long
+
+
+def customer_wrote() -> ColumnElement[bool]:
+    """Whether the customer typed anything in the conversation (pressing the widget's or the bot's buttons is not
+    writing: such messages keep the button's payload, which starts with "/"). A handoff without a word from the
+    customer is cheap to discard: it waits behind those who wrote, opens no follow-up when abandoned, and
+    supervisors close such chats in bulk (helpdesk/conversation/queue_cleanup.py)."""
+    return (
+        select(Message.id)
+        .where(
+            Message.conversation_id == Conversation.id,
+            Message.sender == SENDER_CUSTOMER,
+            or_(Message.payload.is_(None), ~Message.payload.startswith("/")),
+        )
+        .exists()
+    )
 
 
 def priority_order() -> tuple[Any, ...]:
-    return (case((Conversation.customer_tier == TIER_VIP, 0), else_=1), Conversation.queued_at, Conversation.id)
+    """VIP first, then the customers who wrote something before those who only pressed buttons, then the longest
+    waiting."""
+    return (
+        case((Conversation.customer_tier == TIER_VIP, 0), else_=1),
+        case((customer_wrote(), 0), else_=1),
+        Conversation.queued_at,
+        Conversation.id,
+    )
 
 
 def visible_to(agent: Agent) -> ColumnElement[bool]:
@@ -66,13 +92,13 @@ def estimate_wait(position: int, agents_online: int, seconds_per_chat: int) -> i
 async def queue_for(session: AsyncSession, agent: Agent) -> list[dict[str, Any]]:
     """The queued conversations this agent may claim, in priority order, with what they wait for and why."""
     rows = await session.execute(
-        select(Conversation, _latest_reason(), _latest_customer_text())
+        select(Conversation, _latest_reason(), _latest_customer_text(), customer_wrote())
         .where(Conversation.mode == MODE_QUEUED, visible_to(agent))
         .order_by(*priority_order())
     )
     now = utcnow()
     entries = []
-    for position, (conversation, reason, preview) in enumerate(rows.all(), start=1):
+    for position, (conversation, reason, preview, wrote) in enumerate(rows.all(), start=1):
         entries.append(
             {
                 "conversation_id": conversation.id,
@@ -83,6 +109,7 @@ async def queue_for(session: AsyncSession, agent: Agent) -> list[dict[str, Any]]
                 "queued_at": aware(conversation.queued_at).isoformat() if conversation.queued_at else None,
                 "waiting_seconds": waited_seconds(conversation.queued_at, now),
                 "preview": (preview or "")[:PREVIEW_CHARS],
+                "customer_wrote": bool(wrote),  # False: only buttons pressed (helpdesk/conversation/queue_cleanup.py)
                 "offline_message": offline_message(conversation),
             }
         )
@@ -136,6 +163,9 @@ class QueueNotifier:
         self.agents_online = agents_online
         self.seconds_per_chat = seconds_per_chat
         self.hours = hours or BusinessHours.always()
+        self._broadcasting = False
+        self._again = False
+        self._told: dict[str, tuple[str, float]] = {}  # conversation id → (what it was told, when)
 
     def estimate(self, position: int, team_in: bool = True) -> int | None:
         """The estimated wait at `position`; None out of business hours (no wait is promised then)."""
@@ -148,12 +178,38 @@ class QueueNotifier:
         await self.broadcast_positions()
 
     async def broadcast_positions(self) -> None:
-        """Tell every waiting customer their place in the queue and the estimated wait (or, out of
-        business hours, when the team is back)."""
+        """Tell every waiting customer their place in the queue and the estimated wait (or, out of business hours,
+        when the team is back).
+
+        Not O(queue²) under a burst of handoffs: calls made while a broadcast runs fold into one more run after it,
+        and a customer is only told what changed since this process last told them (a place, the wait, the hours;
+        told again after RETELL_SECONDS anyway, as another helpdesk process may have told them since).
+        """
+        if self._broadcasting:
+            self._again = True
+            return
+        self._broadcasting = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                await self._broadcast_once()
+        finally:
+            self._broadcasting = False
+
+    async def _broadcast_once(self) -> None:
         hours = self.hours.status()
         async with self.sessions() as session:
             ids = await queued_ids(session)
+        now = time.monotonic()
+        told: dict[str, tuple[str, float]] = {}
         for position, conversation_id in enumerate(ids, start=1):
-            await self.events.queue_position(
-                conversation_id, position, self.estimate(position, hours.open), hours.to_json()
-            )
+            estimate = self.estimate(position, hours.open)
+            what = json.dumps([position, estimate, hours.to_json()], sort_keys=True, default=str)
+            before = self._told.get(conversation_id)
+            if before is not None and before[0] == what and now - before[1] < RETELL_SECONDS:
+                told[conversation_id] = before
+                continue
+            await self.events.queue_position(conversation_id, position, estimate, hours.to_json())
+            told[conversation_id] = (what, now)
+        self._told = told

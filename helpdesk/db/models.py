@@ -258,11 +258,18 @@ class CannedReply(Base):
     title: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)  # may edit it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "text": self.text, "updated_at": aware(self.updated_at).isoformat()}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "created_by": self.created_by,
+            "updated_at": aware(self.updated_at).isoformat(),
+        }
 
 
 FOLLOW_UP_OPEN = "open"

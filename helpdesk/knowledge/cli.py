@@ -1,12 +1,16 @@
 """The ``kb`` command: validate, build, search and evaluate the FAQ handbook.
 
-    kb validate [DIR] [--facts FILE]
+    kb validate [DIR] [--facts FILE] [--strict]
+    kb list [DIR] [--missing zh]
+    kb show ID [--dir DIR]
     kb build [DIR]
     kb search "question" [--dir DIR] [-k N] [--json]
     kb eval --handbook DIR --queries Q.jsonl [--oos O.jsonl] [--json-out FILE] [--sweep]
 
 Paths are relative to the current directory; DIR defaults to knowledge/faq. Exit codes: 0 fine,
-1 the handbook has problems (validate), 2 bad usage or input (missing folder, bad JSONL line).
+1 the handbook has problems (validate; with --strict also a missing Chinese version), 2 bad usage
+or input (missing folder, unknown id, bad JSONL line). ``validate`` prints problems on stdout and
+warnings (an entry without its Chinese version) on stderr.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from helpdesk.knowledge.decision import Candidate, Decision
-from helpdesk.knowledge.handbook import Problem, find_files, load_handbook
+from helpdesk.knowledge.handbook import LANGUAGES, Entry, Problem, Translation, find_files, load_handbook
 from helpdesk.knowledge.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:  # imported when a command needs them: the engine loads numpy, faiss and the embedder
@@ -48,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--facts", type=Path, help="the shop facts the answers cite (default SHOP_FACTS_FILE or config/shop_facts.yml)"
     )
+    validate.add_argument("--strict", action="store_true", help="also exit 1 when an entry has no Chinese version")
+
+    listing = commands.add_parser("list", help="every entry with its English and Chinese title")
+    listing.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
+    listing.add_argument("--missing", choices=LANGUAGES, help="only the entries without this language")
+
+    show = commands.add_parser("show", help="one entry in both languages")
+    show.add_argument("id")
+    show.add_argument("--dir", type=Path, default=DEFAULT_DIR)
 
     build = commands.add_parser("build", help="embed the handbook and write the index")
     build.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
@@ -74,7 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    handlers = {"validate": _validate, "build": _build, "search": _search, "eval": _eval}
+    handlers = {
+        "validate": _validate,
+        "list": _list,
+        "show": _show,
+        "build": _build,
+        "search": _search,
+        "eval": _eval,
+    }
     try:
         return handlers[args.command](args)
     except (UsageError, SettingsError, FileNotFoundError) as error:
@@ -126,10 +146,60 @@ def _validate(args: argparse.Namespace) -> int:
         os.environ["SHOP_FACTS_FILE"] = str(args.facts.resolve())
     handbook = load_handbook(root)
     _print_problems(handbook.problems)
+    for warning in handbook.warnings:
+        print(f"{warning.path}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+    if handbook.warnings:
+        untranslated = len({warning.path for warning in handbook.warnings})
+        print(f"{untranslated} entries without a complete Chinese version (warnings above)", file=sys.stderr)
+    failed = bool(handbook.problems) or (args.strict and bool(handbook.warnings))
     files = len(handbook.files)
     summary = f"{files} files, {len(handbook.entries)} valid entries, {len(handbook.problems)} problems"
-    print(f"{'FAIL' if handbook.problems else 'OK'}: {summary}")
-    return EXIT_PROBLEMS if handbook.problems else EXIT_OK
+    if args.strict:
+        summary += f", {len(handbook.warnings)} warnings"
+    print(f"{'FAIL' if failed else 'OK'}: {summary}")
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    _require_dir(args.dir)
+    handbook = load_handbook(args.dir)
+    shown = 0
+    for entry in sorted(handbook.entries.values(), key=lambda entry: entry.id):
+        if args.missing and entry.version(args.missing) is not None:
+            continue
+        zh = entry.zh.title if entry.zh else "(no Chinese version)"
+        print(f"{entry.id}\t{entry.title}\t{zh}")
+        shown += 1
+    missing = sum(1 for entry in handbook.entries.values() if entry.zh is None)
+    print(f"{shown} entries shown; {len(handbook.entries)} valid, {missing} without a Chinese version", file=sys.stderr)
+    _print_problems(handbook.problems, sys.stderr)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    _require_dir(args.dir)
+    handbook = load_handbook(args.dir)
+    entry = handbook.entries.get(args.id)
+    if entry is None:
+        raise UsageError(f"no valid entry '{args.id}' in {args.dir} (kb list shows the ids, kb validate the problems)")
+    print(_entry_text(entry))
+    return EXIT_OK
+
+
+def _entry_text(entry: Entry) -> str:
+    parts = [f"id: {entry.id}", f"file: {entry.path}", f"tags: {', '.join(entry.tags) or '-'}"]
+    for language in LANGUAGES:
+        version = entry.version(language)
+        parts.append("")
+        parts.append(f"[{language}]")
+        parts.extend(_version_lines(version) if version else ["(missing: kb validate reports where to add it)"])
+    return "\n".join(parts)
+
+
+def _version_lines(version: Translation) -> list[str]:
+    lines = [f"title: {version.title}"]
+    lines += [f"  - {question}" for question in version.questions]
+    return [*lines, "", version.answer]
 
 
 def _build(args: argparse.Namespace) -> int:

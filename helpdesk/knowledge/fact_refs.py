@@ -38,8 +38,11 @@ def references(text: str) -> list[tuple[str, str | None]]:
     return [(match[1], match[2]) for match in REFERENCE.finditer(text)]
 
 
-def render_text(text: str, facts: ShopFacts, escape: Callable[[str], str] | None = None) -> str:
-    """``text`` with every reference replaced by the fact's value (passed through ``escape``, e.g. for HTML)."""
+def render_text(
+    text: str, facts: ShopFacts, escape: Callable[[str], str] | None = None, language: str = "en"
+) -> str:
+    """``text`` with every reference replaced by the fact's value (passed through ``escape``, e.g. for HTML),
+    shown in ``language`` ("zh": opening hours in Chinese)."""
 
     def shown(match: re.Match[str]) -> str:
         name, part = match[1], match[2]
@@ -47,7 +50,7 @@ def render_text(text: str, facts: ShopFacts, escape: Callable[[str], str] | None
             raise UnknownFact([f"unknown fact '{name}' in {match[0]}"])
         if part is not None and facts[name].type not in ("range", "money_range"):
             raise UnknownFact([f"{match[0]}: fact '{name}' is not a range (only ranges have .{part})"])
-        value = facts.show(name, part)
+        value = facts.show(name, part, language)
         return escape(value) if escape else value
 
     return REFERENCE.sub(shown, text)
@@ -195,18 +198,17 @@ def check_file(parsed: ParsedFile, facts: ShopFacts | None, facts_error: FactsEr
     if found:
         problems = tuple(Problem(parsed.path, _line(body, offset, first_line), message) for offset, message in found)
         return dataclasses.replace(parsed, entry=None, problems=(*parsed.problems, *problems))
-    # every text of the entry that cites a fact (the answer, and an answer in another language if the entry has one)
-    texts = {
-        name: value
-        for name, value in vars(entry).items()
-        if name != "content_hash" and isinstance(value, str) and REFERENCE.search(value)
-    }
-    if facts is None or not texts:
+    zh = entry.zh
+    cites_in_zh = zh is not None and REFERENCE.search(zh.answer) is not None
+    if facts is None or not (REFERENCE.search(entry.answer) or cites_in_zh):
         return parsed
-    shown = {name: render_text(value, facts) for name, value in texts.items()}
+    if zh is not None and cites_in_zh:
+        zh = dataclasses.replace(zh, answer=render_text(zh.answer, facts, language="zh"))
+    answer = render_text(entry.answer, facts)
     # the hash changes with the values this entry shows, no others
-    content_hash = hashlib.sha256(f"{entry.content_hash}:{sorted(shown.items())}".encode()).hexdigest()
-    rendered = dataclasses.replace(entry, **shown, content_hash=content_hash)  # type: ignore[arg-type]
+    shown = f"{answer}\n{zh.answer if zh is not None else ''}"
+    content_hash = hashlib.sha256(f"{entry.content_hash}:{shown}".encode()).hexdigest()
+    rendered = dataclasses.replace(entry, answer=answer, zh=zh, content_hash=content_hash)
     return dataclasses.replace(parsed, entry=rendered)
 
 

@@ -82,10 +82,14 @@ class Fact:
     source: str = ""  # "config/shop_facts.yml:30", or the file the value comes from
     schedule: BusinessHours | None = field(default=None, compare=False)
 
-    def show(self, part: str | None = None) -> str:
-        """The value as customers read it (``part``: "min" or "max" of a range)."""
+    def show(self, part: str | None = None, language: str = "en") -> str:
+        """The value as customers read it (``part``: "min" or "max" of a range; ``language``: "en" or "zh")."""
         if self.type in ("hours", "hours_list"):
             assert self.schedule is not None
+            if language == "zh":
+                from helpdesk.knowledge.facts_zh import hours_list_zh, hours_sentence_zh
+
+                return hours_sentence_zh(self.schedule) if self.type == "hours" else hours_list_zh(self.schedule)
             return hours_sentence(self.schedule) if self.type == "hours" else hours_list(self.schedule)
         if part is not None:
             low, high = self.value if isinstance(self.value, tuple) else (self.value, self.value)
@@ -114,8 +118,8 @@ class ShopFacts:
     def __iter__(self) -> Iterator[Fact]:
         return iter(self.facts.values())
 
-    def show(self, name: str, part: str | None = None) -> str:
-        return self.facts[name].show(part)
+    def show(self, name: str, part: str | None = None, language: str = "en") -> str:
+        return self.facts[name].show(part, language)
 
 
 # ---- showing values ------------------------------------------------------------------------------------------

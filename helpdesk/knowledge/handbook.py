@@ -10,13 +10,26 @@ between two ``---`` lines, followed by the answer in Markdown::
     questions:                   # optional: other ways customers ask
       - Can I get my money back?
     tags: [refunds]              # optional
+    zh:                          # the Chinese version (same id)
+      title: 你们的退款政策是什么？
+      questions: [能退钱吗？]      # optional
     ---
     Answer in Markdown.
+
+    <!-- zh -->
+    中文答案（Markdown）。
 
 Every problem is reported with its file and 1-based line number. When two files claim the same
 id, both places are reported and the file that comes first in path order keeps the id (it is the
 one that serves); the other is left out. Entries whose questions collide with another entry's
 are reported but still serve.
+
+The Chinese version is optional for a file to be valid: an entry without it (or with only half of
+it: the ``zh`` key without a ``<!-- zh -->`` answer, or the reverse) is reported as a *warning*
+(``Handbook.warnings``), keeps serving, and ``kb validate --strict`` fails on it. A Chinese version
+that is there but broken (not a mapping, no title, an empty Chinese answer) is a problem like any
+other. Everything after the ``<!-- zh -->`` line is Chinese; the English answer is the body before
+it, exactly as it was before Chinese versions existed.
 
 This module does not import torch or the embedding stack: it is cheap to import.
 """
@@ -36,13 +49,30 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_FILE_BYTES = 1_000_000
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-ALLOWED_KEYS = ("id", "title", "questions", "tags")
+ALLOWED_KEYS = ("id", "title", "questions", "tags", "zh")
+ZH_KEYS = ("title", "questions")
 FRONT_MATTER_MARK = "---"
+ZH_MARK = "<!-- zh -->"
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An entry's text in one language: title, alternative questions and answer (Markdown)."""
+
+    title: str
+    questions: tuple[str, ...]
+    answer: str
+
+    @property
+    def all_questions(self) -> tuple[str, ...]:
+        """The title followed by the alternative questions."""
+        return (self.title, *self.questions)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One valid handbook entry."""
+    """One valid handbook entry: English fields, plus ``zh`` when the file has a complete Chinese version."""
 
     id: str
     title: str
@@ -51,11 +81,27 @@ class Entry:
     answer: str
     path: Path
     content_hash: str
+    zh: Translation | None = None
 
     @property
     def all_questions(self) -> tuple[str, ...]:
         """The title followed by the alternative questions."""
         return (self.title, *self.questions)
+
+    @property
+    def en(self) -> Translation:
+        return Translation(self.title, self.questions, self.answer)
+
+    def version(self, language: str) -> Translation | None:
+        """The entry in ``language`` ("en" or "zh"); None when that version is missing."""
+        if language == "en":
+            return self.en
+        if language == "zh":
+            return self.zh
+        raise ValueError(f"unknown language {language!r} (known: {', '.join(LANGUAGES)})")
+
+    def missing_languages(self) -> tuple[str, ...]:
+        return tuple(language for language in LANGUAGES if self.version(language) is None)
 
 
 @dataclass(frozen=True)
@@ -86,6 +132,7 @@ class ParsedFile:
     entry_id: str | None = None
     id_line: int = 1
     question_lines: tuple[tuple[str, int], ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass
@@ -96,6 +143,7 @@ class Handbook:
     entries: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[ParsedFile] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # missing translations: the entry still serves
 
     @property
     def ok(self) -> bool:
@@ -158,7 +206,8 @@ def assemble_handbook(root: Path, parsed_files: Iterable[ParsedFile]) -> Handboo
         if parsed.entry is not None and parsed.entry.id not in entries:
             entries[parsed.entry.id] = parsed.entry
     problems.sort(key=lambda problem: (str(problem.path), problem.line, problem.message))
-    return Handbook(root=root, entries=entries, problems=problems, files=files)
+    warnings = [warning for parsed in files for warning in parsed.warnings]
+    return Handbook(root=root, entries=entries, problems=problems, files=files, warnings=warnings)
 
 
 def parse_path(path: Path) -> ParsedFile:
@@ -320,21 +369,22 @@ class _FieldChecker:
         return value.strip()
 
     def text_list(
-        self, key: str, table: dict[str, tuple[Node, Node]], data: dict[str, object]
+        self, key: str, table: dict[str, tuple[Node, Node]], data: dict[Any, Any], label: str | None = None
     ) -> list[tuple[str, int]]:
-        """The (text, line) items of an optional list of strings."""
+        """The (text, line) items of an optional list of strings (``label`` names the key in messages)."""
         if key not in table:
             return []
+        name = label or key
         node, value = table[key][1], data.get(key)
         if value is None:
-            self.add(node, f"'{key}' is empty: give a list or remove the key")
+            self.add(node, f"'{name}' is empty: give a list or remove the key")
             return []
         if not isinstance(value, list) or not isinstance(node, SequenceNode):
-            self.add(node, f"'{key}' must be a list of text, got {_type_name(value)}")
+            self.add(node, f"'{name}' must be a list of text, got {_type_name(value)}")
             return []
         items = []
         for position, (item_node, item) in enumerate(zip(node.value, value, strict=True), start=1):
-            text = self.text(item_node, item, f"{key} item {position}")
+            text = self.text(item_node, item, f"{name} item {position}")
             if text is not None:
                 items.append((text, self.line_of(item_node)))
         return items
@@ -377,17 +427,26 @@ def _check_fields(
     title = checker.required_text("title", table, data)
     questions = checker.text_list("questions", table, data)
     tags = checker.text_list("tags", table, data)
-    answer = front.body.strip()
+    body = _split_body(path, front)
+    answer = body.answer
     if not answer:
         checker.problems.append(
             Problem(path, front.closing_line, "answer is empty: write the answer after the closing '---'")
         )
+    checker.problems.extend(body.problems)
+    zh_front = _check_zh_front(checker, table, data)
     question_lines: tuple[tuple[str, int], ...] = ()
     if title is not None:
         title_line = checker.line_of(table["title"][1])
         question_lines = ((title, title_line), *questions)
+    if zh_front is not None and zh_front.title is not None:
+        question_lines = (*question_lines, (zh_front.title, zh_front.title_line), *zh_front.questions)
     entry = None
+    warnings: tuple[Problem, ...] = ()
     if not checker.problems and entry_id is not None and title is not None:
+        zh = None
+        if zh_front is not None and zh_front.title is not None and body.zh_answer:
+            zh = Translation(zh_front.title, tuple(text for text, _ in zh_front.questions), body.zh_answer)
         entry = Entry(
             id=entry_id,
             title=title,
@@ -396,8 +455,101 @@ def _check_fields(
             answer=answer,
             path=path,
             content_hash=content_hash,
+            zh=zh,
         )
-    return ParsedFile(path, entry, tuple(checker.problems), content_hash, entry_id, id_line, question_lines)
+        warnings = _translation_warnings(path, id_line, zh_front, body)
+    return ParsedFile(
+        path, entry, tuple(checker.problems), content_hash, entry_id, id_line, question_lines, warnings
+    )
+
+
+# --------------------------------------------------------------------------- the Chinese version
+
+
+@dataclass(frozen=True)
+class _Body:
+    answer: str  # the English answer: everything before the '<!-- zh -->' line
+    zh_answer: str | None  # None without a '<!-- zh -->' line
+    zh_mark_line: int
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class _ZhFront:
+    key_line: int
+    title: str | None
+    title_line: int
+    questions: tuple[tuple[str, int], ...]
+
+
+def _split_body(path: Path, front: _FrontMatter) -> _Body:
+    lines = front.body.split("\n")
+    marks = [index for index, line in enumerate(lines) if line.strip() == ZH_MARK]
+    if not marks:
+        return _Body(front.body.strip(), None, 0, ())
+    first_line = front.closing_line + 1  # file line of the body's first line
+    mark_line = first_line + marks[0]
+    problems = [
+        Problem(path, first_line + index, f"second '{ZH_MARK}' line (the first is at line {mark_line})")
+        for index in marks[1:]
+    ]
+    zh_answer = "\n".join(line for line in lines[marks[0] + 1 :] if line.strip() != ZH_MARK).strip()
+    if not zh_answer:
+        message = f"Chinese answer is empty: write it after the '{ZH_MARK}' line, or remove the line"
+        problems.append(Problem(path, mark_line, message))
+    answer = "\n".join(lines[: marks[0]]).strip()
+    return _Body(answer, zh_answer, mark_line, tuple(problems))
+
+
+def _check_zh_front(
+    checker: _FieldChecker, table: dict[str, tuple[Node, Node]], data: dict[str, object]
+) -> _ZhFront | None:
+    """The ``zh:`` mapping (title, questions), its problems reported with their lines; None without the key."""
+    if "zh" not in table:
+        return None
+    key_node, node = table["zh"]
+    value = data.get("zh")
+    key_line = checker.line_of(key_node)
+    if not isinstance(node, MappingNode) or not isinstance(value, dict):
+        checker.add(
+            node,
+            f"'zh' must be a mapping with 'title' and optional 'questions', got {_type_name(value)}",
+        )
+        return _ZhFront(key_line, None, key_line, ())
+    inner: dict[str, tuple[Node, Node]] = {}
+    for item_key, item_value in node.value:
+        name = item_key.value if isinstance(item_key, ScalarNode) else None
+        if name is None or name not in ZH_KEYS:
+            checker.add(item_key, f"unknown key 'zh.{name}' (allowed: {', '.join(ZH_KEYS)})")
+        elif name in inner:
+            checker.add(item_key, f"duplicate key 'zh.{name}' (first at line {checker.line_of(inner[name][0])})")
+        else:
+            inner[name] = (item_key, item_value)
+    title = None
+    title_line = key_line
+    if "title" not in inner:
+        checker.add(key_node, "'zh' has no 'title': give the Chinese title")
+    else:
+        title = checker.text(inner["title"][1], value.get("title"), "'zh.title'")
+        title_line = checker.line_of(inner["title"][1])
+    questions = checker.text_list("questions", inner, value, label="zh.questions")
+    return _ZhFront(key_line, title, title_line, tuple(questions))
+
+
+def _translation_warnings(path: Path, id_line: int, zh: _ZhFront | None, body: _Body) -> tuple[Problem, ...]:
+    if zh is None and body.zh_answer is None:
+        message = (
+            f"no Chinese version: add 'zh: {{title: ..., questions: [...]}}' to the front matter and the "
+            f"Chinese answer after a '{ZH_MARK}' line at the end"
+        )
+        return (Problem(path, id_line, message),)
+    if zh is None:
+        message = "Chinese answer without a Chinese title: add 'zh: {title: ...}' to the front matter"
+        return (Problem(path, body.zh_mark_line, message),)
+    if body.zh_answer is None:
+        message = f"Chinese title without a Chinese answer: write it after a '{ZH_MARK}' line at the end"
+        return (Problem(path, zh.key_line, message),)
+    return ()
 
 
 # --------------------------------------------------------------------------- cross-file checks

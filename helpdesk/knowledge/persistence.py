@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from helpdesk.knowledge.handbook import Entry
+from helpdesk.knowledge.handbook import Entry, Translation
 from helpdesk.knowledge.settings import Settings
 from helpdesk.knowledge.snapshot import EntryRows, Snapshot, entry_centroid
 from helpdesk.knowledge.vector_index import VectorIndex, construction_settings, read_index
@@ -83,6 +83,7 @@ def save_job(snapshot: Snapshot, root: Path, model: str, settings: Settings, nex
             "questions": list(entry.questions),
             "tags": list(entry.tags),
             "answer": entry.answer,
+            "zh": _translation_json(entry.zh),
             "rows": [start, start + len(rows.texts)],
             "question_rows": rows.questions,
             "first_id": rows.first_id,
@@ -219,7 +220,20 @@ def _entry_from_manifest(entry_id: str, data: dict[str, Any], root: Path) -> Ent
         answer=data["answer"],
         path=root / data["path"],
         content_hash=data["content_hash"],
+        zh=_translation_from_json(data.get("zh")),
     )
+
+
+def _translation_json(version: Translation | None) -> dict[str, Any] | None:
+    if version is None:
+        return None
+    return {"title": version.title, "questions": list(version.questions), "answer": version.answer}
+
+
+def _translation_from_json(data: dict[str, Any] | None) -> Translation | None:
+    if not data:
+        return None
+    return Translation(title=data["title"], questions=tuple(data["questions"]), answer=data["answer"])
 
 
 def _save_array(path: Path, array: np.ndarray) -> None:

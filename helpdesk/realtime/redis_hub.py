@@ -21,6 +21,7 @@ import json
 import logging
 from contextlib import AbstractAsyncContextManager
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from helpdesk.clients.redis import connect
@@ -62,10 +63,18 @@ class RedisHub:
     async def publish(self, channel: str, event: Event) -> None:
         data = json.dumps({"channel": channel, "event": event}, separators=(",", ":"))
         try:
-            await self._redis.publish(self.channel, data)
+            await self._publish(data)
         except (RedisError, OSError) as exc:
             log.error("Redis PUBLISH failed (%s): the event reaches this process's clients only", exc)
             await self.local.publish(channel, event)
+
+    async def _publish(self, data: str) -> None:
+        try:
+            await self._redis.publish(self.channel, data)
+        except RedisConnectionError:
+            # after a Redis restart the first command on a pooled connection finds it closed: once more, on a fresh
+            # one, or the other processes' clients (resumed already) would never see this event
+            await self._redis.publish(self.channel, data)
 
     def subscribe(self, *channels: str) -> AbstractAsyncContextManager[Subscription]:
         return self.local.subscribe(*channels)

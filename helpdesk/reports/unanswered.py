@@ -68,9 +68,35 @@ thanks thank get got have has had any some just also theres dont cant
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())  # left out of drafted entry ids
 
 
+# names as customers give them ("my name is Ann Lee", "I'm Bruno", "我叫王小明"): the introduction stays, the name goes
+NAME = re.compile(
+    r"\b((?i:my name is|my name's|name is|i am|i'm|i’m|this is|call me|name:)\s+)"
+    r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|van|de|der|von|da|di|le|la))*(?:\s+[A-Z][\w'’-]+)?"
+    r"|((?:我叫|我的名字是|名字叫|名字是|姓名[:：]?)\s*)[\u4e00-\u9fff]{2,4}"
+)
+# street addresses: a house number, up to four words and a street word; Chinese: …路/街/道/巷/弄 + 号
+STREET = re.compile(
+    r"\b\d{1,5}[a-z]?,?\s+(?:[\w'’.-]+\s+){0,3}?(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|close|"
+    r"court|ct|place|pl|boulevard|blvd|crescent|cres|terrace|gardens|square|sq|row|parade|straat|strasse|straße|"
+    r"weg|laan|gracht|plein|rue|via|calle)\b\.?"
+    r"|[\u4e00-\u9fff]{1,12}(?:路|街|道|巷|弄)\s*\d+\s*号(?:[\u4e00-\u9fff\d\s]{0,12}(?:室|楼|栋|单元))?",
+    re.IGNORECASE,
+)
+# postcodes: UK, Canadian, Dutch-style; any after the word postcode / zip (longer ones go as numbers)
+POSTCODE = re.compile(
+    r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b\d{4}\s?[A-Z]{2}\b"
+    r"|((?i:post\s?code|postal code|zip(?:\s?code)?|邮编|邮政编码)[\s:：]*)"
+    r"[A-Za-z0-9-]*\d[A-Za-z0-9-]*(?:\s[A-Za-z0-9]{2,3}\b)?"
+)
+
+
 def mask(text: str) -> str:
-    """The customer's words without e-mail addresses or long numbers (order, phone, card numbers)."""
+    """The customer's words without e-mail addresses, names, street addresses, postcodes or long numbers (order,
+    phone, card numbers)."""
     text = EMAIL.sub("[e-mail]", " ".join(text.split()))
+    text = NAME.sub(lambda m: (m.group(1) or m.group(2) or "") + "[name]", text)
+    text = STREET.sub("[address]", text)
+    text = POSTCODE.sub(lambda m: (m.group(1) or "") + "[postcode]", text)
     return LONG_NUMBER.sub(lambda m: "[number]" if sum(c.isdigit() for c in m.group()) >= 5 else m.group(), text)
 
 

@@ -169,11 +169,27 @@ DEMO_ACCOUNTS = (
 )
 
 
-async def ensure_demo_accounts(session: AsyncSession, password: str | None = None) -> list[tuple[DemoAccount, str]]:
-    """Create (or re-enable) the demo accounts and give each a password: `password`, or a fresh random one.
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo account after `ensure_demo_accounts`: its password when it has a fresh one (None: left as it was)."""
 
-    Returns each account with the password it has now, to print for whoever started the demo.
+    demo: DemoAccount
+    password: str | None
+    active: bool
+
+
+async def ensure_demo_accounts(
+    session: AsyncSession, password: str | None = None, *, demo_mode: bool = False
+) -> list[DemoLogin] | None:
+    """The demo accounts, only on an empty database or in demo mode (`demo_mode`, HELPDESK_DEMO); else None and
+    nothing changes.
+
+    Missing ones are created; in demo mode the active ones get a new password (`password`, or a fresh random one,
+    to print for whoever started the demo). A disabled account stays disabled and keeps its password.
     """
+    empty = await session.scalar(select(Agent.id).limit(1)) is None
+    if not (empty or demo_mode):
+        return None
     logins = []
     for demo in DEMO_ACCOUNTS:
         secret = password or secrets.token_urlsafe(9)
@@ -182,8 +198,10 @@ async def ensure_demo_accounts(session: AsyncSession, password: str | None = Non
             await add_agent(
                 session, demo.username, secret, display_name=demo.display_name, role=demo.role, team=demo.team
             )
-        else:
-            agent.active = True
+        elif agent.active:
             await set_password(session, demo.username, secret)
-        logins.append((demo, secret))
+        else:
+            logins.append(DemoLogin(demo, None, False))
+            continue
+        logins.append(DemoLogin(demo, secret, True))
     return logins

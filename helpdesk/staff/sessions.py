@@ -1,9 +1,8 @@
-"""Agent console sessions: login checks, server-side sessions behind an HttpOnly cookie, CSRF tokens (the limits
-on failed logins: helpdesk/limits/window.py, applied in helpdesk/web/sessions.py)."""
+"""Agent console sessions: server-side sessions behind an HttpOnly cookie, CSRF tokens (the password check and the
+limits on failed logins: helpdesk/staff/login.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import secrets
@@ -15,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from helpdesk.db.models import Agent, AgentSession, aware, utcnow
-from helpdesk.staff.accounts import find_agent, hash_password, needs_rehash, verify_password
 
 COOKIE = "helpdesk_agent"
 COOKIE_PATH = "/api/agent"
@@ -29,30 +27,6 @@ def token_hash(token: str) -> str:
 
 def csrf_matches(expected: str, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
-
-
-_dummy_hash: str | None = None
-
-
-def _dummy() -> str:
-    """A hash to verify against for unknown names, so they take as long as wrong passwords."""
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = hash_password(secrets.token_urlsafe(16))
-    return _dummy_hash
-
-
-async def authenticate(session: AsyncSession, username: str, password: str) -> Agent | None:
-    """The active agent with this name and password, else None. Hashing runs off the event loop."""
-    agent = await find_agent(session, username)
-    stored = agent.password_hash if agent is not None else _dummy()
-    ok = await asyncio.to_thread(verify_password, stored, password)
-    if not ok or agent is None or not agent.active:
-        return None
-    if needs_rehash(agent.password_hash):
-        agent.password_hash = await asyncio.to_thread(hash_password, password)
-        await session.commit()
-    return agent
 
 
 @dataclass(frozen=True)

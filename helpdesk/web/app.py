@@ -24,18 +24,25 @@ from helpdesk.web.errors import install_error_edge
 from helpdesk.web.followups import followups_blueprint
 from helpdesk.web.health import health_blueprint
 from helpdesk.web.help_centre import help_blueprint
+from helpdesk.web.inputs import check_request_inputs
 from helpdesk.web.pages import pages_blueprint
 from helpdesk.web.services import Services, services_of
 from helpdesk.web.sessions import login_blueprint, staff_group
 from helpdesk.web.widget import widget_blueprint
 
 SWEEP_TASK = "followups-sweep"
+PENDING_TASK = "pending-bot-turns"
 
 
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
     settings = settings or Settings.from_env()
     app = Sanic(name)
-    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes  # one limit for bodies and WebSocket frames
+    app.config.WEBSOCKET_MAX_SIZE = settings.max_body_bytes
+    # the real client address behind a trusted reverse proxy (request.remote_addr; helpdesk/web/inputs.py)
+    app.config.PROXIES_COUNT = settings.proxies_count
+    app.config.REAL_IP_HEADER = settings.real_ip_header
+    app.config.FORWARDED_SECRET = settings.forwarded_secret
     app.config.FALLBACK_ERROR_FORMAT = "json"
     hours = load_schedule(settings.business_hours_file)  # a malformed schedule stops the start, with the reason
 
@@ -45,15 +52,18 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
 
     @app.after_server_start
     async def _sweep(app: DefaultSanic) -> None:
-        """Every process sweeps for abandoned conversations (helpdesk/conversation/followups.py)."""
+        """Every process sweeps for abandoned conversations (helpdesk/conversation/followups.py), and answers the
+        messages that waited in it for the bot once the bot is back (helpdesk/conversation/pending.py)."""
+        running = services_of(app)
+        app.add_task(running.chat.answer_pending_forever(), name=PENDING_TASK)
         if settings.followup_abandoned_minutes > 0:
-            running = services_of(app)
             app.add_task(
                 sweep_forever(running.sessions, running.hub, settings.followup_abandoned_minutes), name=SWEEP_TASK
             )
 
     @app.before_server_stop
     async def _stop_sweep(app: DefaultSanic) -> None:
+        await app.cancel_task(PENDING_TASK, raise_exception=False)
         if settings.followup_abandoned_minutes > 0:
             await app.cancel_task(SWEEP_TASK, raise_exception=False)
 
@@ -62,6 +72,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         await services_of(app).close()
 
     install_error_edge(app)
+    app.register_middleware(check_request_inputs, "request")
     app.blueprint(widget_blueprint(settings))
     app.blueprint(login_blueprint(settings))
     app.blueprint(

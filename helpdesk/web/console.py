@@ -2,6 +2,7 @@
 The desk (helpdesk/conversation/desk.py) checks who may do what; these routes read the request and answer.
 
     GET  /queue, /chats[?scope=all], /agents, /canned
+    POST /queue/close                              supervisors: {"without_customer_text": true} | {"conversation_ids"}
     GET  /conversations/<id>                       the transcript with everything the bot knew
     POST /conversations/<id>/claim | resolve | handback
     POST /conversations/<id>/messages              {"text", "client_message_id"?}
@@ -19,7 +20,9 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
+from helpdesk.conversation import queue_cleanup
 from helpdesk.conversation.desk import Desk
+from helpdesk.conversation.queue_cleanup import MAX_AT_ONCE
 from helpdesk.errors import Invalid
 from helpdesk.web.inputs import agent_of, clean_text, json_body, whole_number
 from helpdesk.web.services import services
@@ -39,6 +42,23 @@ def console_blueprint() -> Blueprint:
     @bp.get("/queue")
     async def queue(request: Request) -> HTTPResponse:
         return json_response({"conversations": await desk(request).queue_for(agent_of(request))})
+
+    @bp.post("/queue/close")
+    async def close_queued(request: Request) -> HTTPResponse:
+        """Supervisors: close queued chats in bulk, {"without_customer_text": true} or {"conversation_ids": [...]}."""
+        body = json_body(request, '{"without_customer_text": true}', empty_is_object=True)
+        ids = body.get("conversation_ids")
+        if ids is None and body.get("without_customer_text") is not True:
+            raise Invalid('say which chats: {"without_customer_text": true} or {"conversation_ids": ["..."]}')
+        if ids is not None and (
+            not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(ids) > MAX_AT_ONCE
+        ):
+            raise Invalid(f"conversation_ids must be a list of at most {MAX_AT_ONCE} conversation ids")
+        running = services(request)
+        closed = await queue_cleanup.close_queued(
+            running.sessions, running.chat.locks, running.events, running.chat.queue, agent_of(request), ids
+        )
+        return json_response({"closed": closed})
 
     @bp.get("/chats")
     async def chats(request: Request) -> HTTPResponse:
@@ -120,7 +140,7 @@ def console_blueprint() -> Blueprint:
 
     @bp.delete("/canned/<canned_id:int>")
     async def delete_canned(request: Request, canned_id: int) -> HTTPResponse:
-        await desk(request).delete_canned(canned_id)
+        await desk(request).delete_canned(agent_of(request), canned_id)
         return HTTPResponse(status=204)
 
     return bp

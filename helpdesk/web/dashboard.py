@@ -29,7 +29,7 @@ from helpdesk.reports.metrics import (
     report,
 )
 from helpdesk.reports.periods import DateRange, RangeError
-from helpdesk.web.inputs import agent_of
+from helpdesk.web.inputs import MAX_INT, agent_of
 from helpdesk.web.services import services
 from helpdesk.web.sessions import require
 
@@ -47,7 +47,7 @@ def query_of(request: Request) -> tuple[DateRange, Filters]:
     """The range (from, to: inclusive ISO dates; tz: IANA zone) and filters (channel, intent, team, agent)."""
     span = DateRange.parse(request.args.get("from"), request.args.get("to"), request.args.get("tz"))
     agent = _text_arg(request, "agent")
-    if agent is not None and not agent.isdigit():
+    if agent is not None and (not agent.isdigit() or int(agent) > MAX_INT):
         raise RangeError("agent must be an agent id (a number)")
     filters = Filters(
         channel=_text_arg(request, "channel"),

@@ -26,7 +26,9 @@ from helpdesk.limits.window import Limiter
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.hub import Hub
 from helpdesk.realtime.presence import Presence
+from helpdesk.realtime.socket_caps import SocketCaps, raise_open_files_limit, socket_budget
 from helpdesk.scaleout import create_commands, create_hub, create_limiter, create_locks, create_presence
+from helpdesk.staff.login import HashGate, LoginLimits
 
 RATE_WINDOW = 60.0  # seconds: the widget's limits are per minute
 LOGIN_WINDOW = 900.0  # seconds: failed logins are counted over 15 minutes
@@ -39,8 +41,9 @@ class Limits:
     per_address: Limiter
     per_conversation: Limiter
     reads: Limiter  # the widget polls while an agent has the chat: a looser limit per address
-    login_per_user: Limiter
-    login_per_address: Limiter
+    login: LoginLimits  # failed logins (helpdesk/staff/login.py)
+    new_conversations: Limiter  # per client address, per 10 minutes
+    handoffs: Limiter  # per client address, per hour (helpdesk/conversation/chat.py)
 
     @classmethod
     def create(cls, settings: Settings, redis: Redis | None) -> Limits:
@@ -53,8 +56,13 @@ class Limits:
             per_address=limiter("address", settings.rate_per_address, RATE_WINDOW),
             per_conversation=limiter("conversation", settings.rate_per_conversation, RATE_WINDOW),
             reads=limiter("reads", settings.rate_per_address * 3, RATE_WINDOW),
-            login_per_user=limiter("login-user", settings.login_failures_per_user, LOGIN_WINDOW),
-            login_per_address=limiter("login-address", settings.login_failures_per_address, LOGIN_WINDOW),
+            new_conversations=limiter("new-conversation", settings.new_conversations_per_address, 600.0),
+            handoffs=limiter("handoff", settings.handoffs_per_address, 3600.0),
+            login=LoginLimits(
+                per_client=limiter("login-client", settings.login_failures_per_user, LOGIN_WINDOW),
+                per_account=limiter("login-account", settings.login_failures_per_account, LOGIN_WINDOW),
+                per_address=limiter("login-address", settings.login_failures_per_address, LOGIN_WINDOW),
+            ),
         )
 
 
@@ -70,6 +78,8 @@ class Services:
     presence: Presence
     events: Events
     limits: Limits
+    password_checks: HashGate  # argon2 checks at once (helpdesk/staff/login.py)
+    widget_sockets: SocketCaps  # open widget sockets (helpdesk/realtime/socket_caps.py)
     commands: Redis | None  # the locks' and limits' Redis connection (REDIS_URL)
     background: Background
     chat: ChatService
@@ -94,6 +104,7 @@ class Services:
         locks = create_locks(commands, settings.redis_channel)
         context = ContextService(sessions, rasa, actions, events)
         queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat, hours)
+        limits = Limits.create(settings, commands)
         return cls(
             settings=settings,
             hours=hours,
@@ -104,10 +115,16 @@ class Services:
             hub=hub,
             presence=presence,
             events=events,
-            limits=Limits.create(settings, commands),
+            limits=limits,
+            password_checks=HashGate(settings.login_hash_concurrency, settings.login_hash_waiting),
+            widget_sockets=SocketCaps(
+                settings.widget_sockets_per_address,
+                settings.widget_sockets_per_conversation,
+                socket_budget(settings.widget_sockets_total, raise_open_files_limit()),
+            ),
             commands=commands,
             background=background,
-            chat=ChatService(sessions, rasa, events, queue, context, locks, background, hours),
+            chat=ChatService(sessions, rasa, events, queue, context, locks, background, hours, limits.handoffs),
             desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
             followups=FollowUps(sessions, hub),
         )
@@ -120,6 +137,7 @@ class Services:
         await self.hub.close()
         if self.commands is not None:
             await self.commands.aclose()
+        self.password_checks.close()
         await self.engine.dispose()
 
 

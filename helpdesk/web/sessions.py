@@ -20,12 +20,20 @@ from helpdesk.config import Settings
 from helpdesk.conversation.queue import active_chats
 from helpdesk.db.models import AgentSession
 from helpdesk.errors import Forbidden, Invalid, NotFound, TooMany, Unauthorized, Unsupported
+from helpdesk.staff.login import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_PATH,
+    DEVICE_DAYS,
+    check_password,
+    device_cookie,
+    known_device,
+    load_account,
+)
 from helpdesk.staff.sessions import (
     COOKIE,
     COOKIE_PATH,
     CSRF_HEADER,
     SAFE_METHODS,
-    authenticate,
     csrf_matches,
     end_session,
     load_session,
@@ -36,7 +44,6 @@ from helpdesk.web.services import services
 
 PREFIX = "/api/agent"
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-TOO_MANY_LOGINS = "too many failed logins; please wait before trying again"
 
 
 def same_origin(request: Request) -> bool:
@@ -120,8 +127,8 @@ def session_blueprint() -> Blueprint:
 
 
 def login_blueprint(settings: Settings) -> Blueprint:
-    """POST /api/agent/login (before any session: outside the guard): JSON from this site, failed logins limited
-    per account name and per client address (429 with Retry-After)."""
+    """POST /api/agent/login (before any session: outside the guard): JSON from this site; failed logins limited
+    per account and client, per account and per address (429 with Retry-After; helpdesk/staff/login.py)."""
     bp = Blueprint("staff_login", url_prefix=PREFIX)
 
     @bp.post("/login")
@@ -135,25 +142,22 @@ def login_blueprint(settings: Settings) -> Blueprint:
         if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
             raise Invalid("username and password are required")
         running = services(request)
-        per_user, per_address = running.limits.login_per_user, running.limits.login_per_address
-        user_key, address_key = username.strip().lower()[:64], client_address(request)
-        # a failure is reserved before the password is checked (so parallel guesses cannot pass the limit),
-        # kept when it is wrong, given back when it is right
-        user_hit = await per_user.hit(user_key)
-        if not user_hit.allowed:
-            raise TooMany(TOO_MANY_LOGINS, user_hit.retry_after)
-        address_hit = await per_address.hit(address_key)
-        if not address_hit.allowed:
-            await per_user.release(user_key, user_hit)
-            raise TooMany(TOO_MANY_LOGINS, address_hit.retry_after)
+        account = await load_account(running.sessions, username[:200])
+        device = known_device(account, request.cookies.get(DEVICE_COOKIE))
+        # the attempt's slots are reserved before the password is checked (parallel guesses cannot pass the
+        # limits), kept when it is wrong, given back when it is right
+        attempt = await running.limits.login.reserve(username, client_address(request), device)
+        try:
+            agent = await check_password(running.sessions, running.password_checks, account, password[:1024])
+        except TooMany:
+            await running.limits.login.give_back(attempt)  # too busy to check: not a failure
+            raise
+        if agent is None:
+            raise Unauthorized("wrong username or password")
+        await running.limits.login.succeeded(attempt)
         async with running.sessions() as session:
-            agent = await authenticate(session, username, password[:1024])
-            if agent is None:
-                raise Unauthorized("wrong username or password")
-            await per_user.reset(user_key)
-            await per_address.release(address_key, address_hit)
             started = await start_session(session, agent, settings.session_hours)
-            response = json_response({"agent": agent.to_json(), "csrf_token": started.record.csrf_token})
+        response = json_response({"agent": agent.to_json(), "csrf_token": started.record.csrf_token})
         response.add_cookie(
             COOKIE,
             started.token,
@@ -162,6 +166,15 @@ def login_blueprint(settings: Settings) -> Blueprint:
             samesite="Strict",
             secure=settings.cookie_secure,
             max_age=int(settings.session_hours * 3600),
+        )
+        response.add_cookie(
+            DEVICE_COOKIE,
+            device_cookie(agent, device),
+            path=DEVICE_COOKIE_PATH,
+            httponly=True,
+            samesite="Strict",
+            secure=settings.cookie_secure,
+            max_age=DEVICE_DAYS * 86400,
         )
         return response
 

@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from sanic import Request
@@ -22,10 +22,12 @@ from websockets.exceptions import ConnectionClosed
 
 from helpdesk.conversation.chat import ConversationNotFound
 from helpdesk.db.models import Agent, Conversation, Message
-from helpdesk.errors import DomainError
+from helpdesk.errors import DomainError, Invalid
+from helpdesk.realtime import socket_caps
 from helpdesk.realtime.hub import CONSOLE, Event, Subscription, conversation_channel
+from helpdesk.staff.sessions import COOKIE, load_session
 from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED
-from helpdesk.web.inputs import agent_of, client_address
+from helpdesk.web.inputs import agent_of, client_address, message_id_arg
 from helpdesk.web.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,10 @@ CLOSE_FELL_BEHIND = 4000  # the client was too slow: reconnect with after=<last 
 CLOSE_BAD_REQUEST = 4400
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN = 4404
-CLOSE_TOO_MANY = 4429  # the client may try again later
+CLOSE_SESSION_ENDED = 4401  # the console's session ended (logout, account disabled, expiry): log in again
+CLOSE_TOO_MANY = socket_caps.CLOSE_TOO_MANY  # the client may try again later (also: widget sockets past a cap)
+CLOSE_FULL = socket_caps.CLOSE_FULL
+SESSION_CHECK_SECONDS = 2.0  # how often an open console socket checks that its session is still live
 TYPING_INTERVAL = 1.0  # seconds between typing signals passed on, per connection
 MAX_INCOMING = 4096
 REPLAY_LIMIT = 2000
@@ -70,14 +75,22 @@ async def pump(
     subscription: Subscription,
     on_event: Callable[[Event], Awaitable[None]],
     on_incoming: Callable[[dict[str, Any]], Awaitable[None]],
+    ends: Coroutine[Any, Any, tuple[int, str]] | None = None,
 ) -> None:
-    """Forward hub events to the client and client frames to `on_incoming`, until either side stops."""
+    """Forward hub events to the client and client frames to `on_incoming`, until either side stops, or `ends`
+    returns (a close code and reason: the connection may not go on)."""
     reader = asyncio.create_task(_read(ws, on_incoming))
+    ending = asyncio.create_task(ends) if ends is not None else None
     getter: asyncio.Task[Event | None] | None = None
     try:
         while True:
             getter = asyncio.create_task(subscription.get())
-            done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
+            waiting = {reader, getter} | ({ending} if ending is not None else set())
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if ending is not None and ending in done:
+                code, reason = ending.result()
+                await ws.close(code, reason)
+                return
             if getter not in done:
                 return  # the client went away
             event = getter.result()
@@ -89,7 +102,7 @@ async def pump(
             except ConnectionClosed:
                 return
     finally:
-        unfinished = [task for task in (reader, getter) if task is not None and not task.done()]
+        unfinished = [task for task in (reader, getter, ending) if task is not None and not task.done()]
         for task in unfinished:
             task.cancel()
         await asyncio.gather(*unfinished, return_exceptions=True)
@@ -97,10 +110,9 @@ async def pump(
 
 def after_of(request: Request) -> int | None:
     try:
-        after = int(request.args.get("after", "0") or 0)
-    except ValueError:
+        return message_id_arg(request)
+    except Invalid:
         return None
-    return after if after >= 0 else None
 
 
 class Throttle:
@@ -133,7 +145,8 @@ def widget_origin_allowed(request: Request, origins: tuple[str, ...]) -> bool:
 
 async def widget_socket(request: Request, ws: Socket, conversation_id: str) -> None:
     """/api/chat/<id>/ws: one conversation's live channel for the customer's widget. Connections per client
-    address count against the widget's read limit."""
+    address count against the widget's read limit; open ones are capped per address, per conversation and in
+    total (helpdesk/realtime/socket_caps.py: closed with 4429 or 4503)."""
     running = services(request)
     if not widget_origin_allowed(request, running.settings.widget_origins):
         await ws.close(CLOSE_FORBIDDEN, "this site may not embed the chat")
@@ -145,6 +158,14 @@ async def widget_socket(request: Request, ws: Socket, conversation_id: str) -> N
     if after is None:
         await ws.close(CLOSE_BAD_REQUEST, "after must be a message id")
         return
+    with running.widget_sockets.holding(client_address(request), conversation_id) as refused:
+        if refused is not None:
+            await ws.close(refused.code, refused.reason)
+            return
+        await _widget_channel(running, ws, conversation_id, after)
+
+
+async def _widget_channel(running: Services, ws: Socket, conversation_id: str, after: int) -> None:
     async with running.hub.subscribe(conversation_channel(conversation_id)) as subscription:
         try:
             _, messages = await running.chat.history(conversation_id, after)
@@ -219,9 +240,25 @@ async def console_socket(request: Request, ws: Socket) -> None:
                         with contextlib.suppress(DomainError):
                             await desk.typing(agent, frame["conversation_id"], on)
 
-            await pump(ws, subscription, on_event, on_incoming)
+            ends = _session_ended(running, request.cookies.get(COOKIE))
+            await pump(ws, subscription, on_event, on_incoming, ends)
     finally:
         _presence_change(running, lambda: running.presence.disconnected(agent.id))
+
+
+async def _session_ended(running: Services, token: str | None) -> tuple[int, str]:
+    """Returns (the close code and reason) once the console's session is over: logged out, the account disabled
+    (`users disable` ends its sessions), or expired. Checked every SESSION_CHECK_SECONDS."""
+    while True:
+        await asyncio.sleep(SESSION_CHECK_SECONDS)
+        try:
+            async with running.sessions() as session:
+                live = await load_session(session, token)
+        except Exception:  # the database hiccuped: the session is checked again next time
+            log.warning("cannot check a console socket's session", exc_info=True)
+            continue
+        if live is None:
+            return CLOSE_SESSION_ENDED, "your session ended: log in again"
 
 
 def _presence_change(running: Services, change: Callable[[], None]) -> None:

@@ -23,7 +23,7 @@ from helpdesk.config import Settings
 from helpdesk.conversation.chat import LeftMessage
 from helpdesk.errors import Invalid, TooMany
 from helpdesk.limits.window import Limiter
-from helpdesk.web.inputs import client_address, json_body, whole_number
+from helpdesk.web.inputs import client_address, json_body, message_id_arg, whole_number
 from helpdesk.web.services import services
 from helpdesk.web.sockets import widget_socket
 
@@ -140,6 +140,13 @@ async def check_limits(request: Request, conversation_id: str | None, per_addres
             raise TooMany("too many messages in this conversation; please wait a moment", by_conversation.retry_after)
 
 
+async def check_new_conversation(request: Request) -> None:
+    """TooMany (429) when this client address started too many conversations lately (a queue flood starts here)."""
+    started = await services(request).limits.new_conversations.hit(client_address(request))
+    if not started.allowed:
+        raise TooMany("too many new conversations from this address; please continue an open one", started.retry_after)
+
+
 def widget_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("widget", url_prefix="/api/chat")
     bp.add_websocket_route(widget_socket, "/<conversation_id:str>/ws", name="widget_socket")
@@ -163,6 +170,8 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     async def chat(request: Request) -> HTTPResponse:
         body = parse_chat_body(request, settings.max_text_chars)
         await check_limits(request, body.conversation_id)
+        if body.conversation_id is None:
+            await check_new_conversation(request)
         result = await services(request).chat.handle(
             body.conversation_id,
             body.text,
@@ -184,10 +193,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
     @bp.get("/<conversation_id:str>/messages")
     async def messages(request: Request, conversation_id: str) -> HTTPResponse:
         await check_limits(request, None, services(request).limits.reads)
-        try:
-            after = int(request.args.get("after", "0"))
-        except ValueError as exc:
-            raise Invalid("after must be a message id (an integer)") from exc
+        after = message_id_arg(request)
         chat = services(request).chat
         _, rows = await chat.history(conversation_id, after)
         state = await chat.status(conversation_id)

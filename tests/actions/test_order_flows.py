@@ -57,13 +57,18 @@ def rasa_slots(stack: Stack, conversation_id: str) -> dict[str, Any]:
 
 
 def rasa_say(stack: Stack, sender: str, text: str, token: str | None) -> list[dict[str, Any]]:
-    """A message straight to Rasa's REST webhook, with the widget's identity token as metadata."""
+    """A message straight to Rasa's REST channel (with Rasa's token), with the widget's identity token as metadata."""
     body: dict[str, Any] = {"sender": sender, "message": text}
     if token is not None:
         body["metadata"] = {"customer_token": token}
-    response = httpx.post(f"http://127.0.0.1:{stack.ports.rasa}/webhooks/rest/webhook", json=body, timeout=60)
+    response = httpx.post(
+        f"http://127.0.0.1:{stack.ports.rasa}/webhooks/rest_nlu/webhook",
+        json=body,
+        headers={"Authorization": f"Bearer {stack.env['RASA_TOKEN']}"},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
-    return response.json()
+    return list(response.json()["messages"])
 
 
 def bot_texts(messages: list[dict[str, Any]]) -> str:

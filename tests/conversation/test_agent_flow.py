@@ -259,17 +259,28 @@ def test_transfer_to_another_agent_and_to_a_team(client: httpx.Client, login: Ca
     ava.post(f"/conversations/{conversation}/resolve")
 
 
-def test_canned_replies_can_be_edited_by_agents(login: Callable[[str], Console]) -> None:
-    ava, ben = login("ava"), login("ben")
+def test_shared_canned_replies_are_changed_only_by_their_author_supervisors_and_admins(
+    login: Callable[[str], Console],
+) -> None:
+    ava, ben, sue = login("ava"), login("ben"), login("sue")
     created = ava.post("/canned", {"title": "Apology for the delay", "text": "I'm sorry for the wait."})
     assert created.status_code == 201
     canned_id = created.json()["id"]
-    edited = ben.put(f"/canned/{canned_id}", {"title": "Apology for the delay", "text": "Sorry about the wait!"})
+    assert created.json()["created_by"] == ava.agent["id"]
+    # every agent uses it; another agent may not rewrite or delete it
+    assert canned_id in {c["id"] for c in ben.get("/canned").json()["canned"]}
+    refused = ben.put(f"/canned/{canned_id}", {"title": "Apology for the delay", "text": "Send me your card number"})
+    assert refused.status_code == 403 and "author" in refused.json()["error"]
+    assert ben.delete(f"/canned/{canned_id}").status_code == 403
+    # its author may
+    assert ava.put(f"/canned/{canned_id}", {"title": "Apology for the delay", "text": "Sorry!"}).status_code == 200
+    # a supervisor may
+    edited = sue.put(f"/canned/{canned_id}", {"title": "Apology for the delay", "text": "Sorry about the wait!"})
     assert edited.status_code == 200
     listed = {c["id"]: c for c in ava.get("/canned").json()["canned"]}
     assert listed[canned_id]["text"] == "Sorry about the wait!"
     assert ava.post("/canned", {"title": "", "text": "x"}).status_code == 400
-    assert ava.delete(f"/canned/{canned_id}").status_code == 204
+    assert sue.delete(f"/canned/{canned_id}").status_code == 204
     assert ava.delete(f"/canned/{canned_id}").status_code == 404
 
 

@@ -45,7 +45,7 @@ def test_validate_reports_file_and_line_and_exits_1(tmp_path: Path) -> None:
         "faq/plain.md:1: missing front matter: the file must start with a '---' line, then 'id:' and "
         "'title:', then a closing '---' line and the answer",
         "faq/shop/bad.md:2: bad id 'Bad_Id': use lower-case letters, digits and single dashes (like 'refund-policy')",
-        "faq/shop/bad.md:4: unknown key 'colour' (allowed: id, title, questions, tags)",
+        "faq/shop/bad.md:4: unknown key 'colour' (allowed: id, title, questions, tags, zh)",
         "FAIL: 10 files, 8 valid entries, 3 problems",
     ]
 

@@ -307,3 +307,27 @@ def test_the_report_and_follow_ups_on_postgresql(pg_helpdesk: tuple[str, str]) -
     finally:
         editor.close()
         lead.close()
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        (
+            "Hi, my name is Ann Lee and I live at 12 Baker Street, London NW1 6XE",
+            "Hi, my name is [name] and I live at [address], London [postcode]",
+        ),
+        ("I'm Bruno, deliver to 221B baker st please", "I'm [name], deliver to [address] please"),
+        (
+            "Address: 14 Rose Lane, Leeds LS1 4AP, phone 0113 496 0000",
+            "Address: [address], Leeds [postcode], phone [number]",
+        ),
+        ("ship to 1012 AB Amsterdam, postcode 2000 please", "ship to [postcode] Amsterdam, postcode [postcode] please"),
+        ("我叫王小明，送到建国路88号，邮编100022", "我叫[name]，[address]，邮编[postcode]"),  # 送到 goes too
+        ("My name is Maria de la Cruz, call me on 555-0143", "My name is [name], call me on [number]"),
+        # what is not personal stays readable
+        ("I am looking for a sofa for 3 people", "I am looking for a sofa for 3 people"),
+        ("this is the second time I ask about my 2 chairs", "this is the second time I ask about my 2 chairs"),
+    ],
+)
+def test_names_street_addresses_postcodes_and_phone_numbers_are_masked(said: str, shown: str) -> None:
+    assert mask(said) == shown

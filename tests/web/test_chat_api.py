@@ -186,17 +186,21 @@ def _outage(stack: Stack, client: httpx.Client, db: sqlite3.Connection, service:
     try:
         response = client.post("/api/chat", json=message)
         assert response.status_code == 503
-        assert "unavailable" in response.json()["error"]
-        assert response.json()["conversation_id"] == conversation
+        assert "unavailable" in response.json()["error"] and "one moment" in response.json()["error"]
+        assert response.json()["conversation_id"] == conversation and response.json()["pending"] is True
         assert stored(db, conversation)[-1] == ("customer", text)
         assert client.get("/healthz").status_code == 503
     finally:
         stack.start_service(service)
         stack.wait_ready(timeout=300)
-    # the widget retries the same message: it is answered now and stored once
+    # the widget retries the same message: it is answered (or was, by the helpdesk, once the bot was back) and
+    # stored once, and so is the answer
     retried = client.post("/api/chat", json=message)
     assert retried.status_code == 200 and retried.json()["replies"]
     assert [t for s, t in stored(db, conversation) if s == "customer"] == ["hi", text]
+    before = stored(db, conversation)
+    assert client.post("/api/chat", json=message).status_code == 200
+    assert stored(db, conversation) == before  # a retry of an answered message is never a second turn
 
 
 def test_rasa_down_gives_503_and_keeps_the_message(stack: Stack, client: httpx.Client, db: sqlite3.Connection) -> None:

@@ -144,6 +144,7 @@
       if (q.customer_tier === "vip") left.appendChild(el("span", "tier", "VIP "));
       left.appendChild(el("span", "reason", reasonText(q.handoff_reason)));
       if (q.team) left.appendChild(el("span", null, " · team " + q.team));
+      if (q.customer_wrote === false) left.appendChild(el("span", "no-text", " · no text"));
       if (q.offline_message) {
         // left out of business hours: when it arrived, and where to answer
         const at = new Date(q.offline_message.left_at);
@@ -160,6 +161,18 @@
     }
     $("queue-count").textContent = String(state.queue.length);
     $("queue-empty").hidden = state.queue.length > 0;
+    // supervisors clear, in one go, queued chats where the customer never wrote a word (a queue flood)
+    const junk = state.queue.filter((q) => q.customer_wrote === false).length;
+    const supervises = state.me && (state.me.role === "supervisor" || state.me.role === "admin");
+    $("queue-close-junk").hidden = !(supervises && junk > 0);
+    $("queue-close-junk").textContent = "Close " + junk + " chat" + (junk === 1 ? "" : "s") + " without customer text";
+  }
+  async function closeJunk() {
+    const junk = state.queue.filter((q) => q.customer_wrote === false).length;
+    if (!window.confirm("Close " + junk + " queued chats where the customer wrote nothing?")) return;
+    const r = await api("POST", "/queue/close", { without_customer_text: true });
+    if (!(r.res && r.res.ok)) showError((r.data && r.data.error) || "Could not close those chats.");
+    loadQueue();
   }
   function bindOpen(li, id) {
     li.addEventListener("click", () => openConversation(id));
@@ -478,8 +491,12 @@
         if (!r.res || (!r.res.ok && r.res.status !== 404)) $("canned-error").textContent = errorText(r, "Could not delete.");
         loadCanned();
       });
-      li.appendChild(edit);
-      li.appendChild(del);
+      // shared replies: their author, supervisors and admins change them (the server checks it too)
+      const mine = state.me && (c.created_by === state.me.id || state.me.role === "supervisor" || state.me.role === "admin");
+      if (mine) {
+        li.appendChild(edit);
+        li.appendChild(del);
+      }
       ul.appendChild(li);
     }
   }
@@ -694,10 +711,11 @@
       try { ev = JSON.parse(e.data); } catch (err) { return; }
       if (ws === state.ws) handle(ev);
     });
-    ws.addEventListener("close", () => {
+    ws.addEventListener("close", (e) => {
       if (ws !== state.ws) return;
       state.ws = null;
       if (!state.me) return;
+      if (e.code === 4401) { showLogin(); return; } // the session ended (logout elsewhere, account disabled)
       setConn("reconnecting…", false);
       const delay = Math.min(15000, 500 * 2 ** state.retry++);
       state.retryTimer = setTimeout(() => {
@@ -780,6 +798,7 @@
   function init() {
     $("login-form").addEventListener("submit", login);
     $("logout").addEventListener("click", logout);
+    $("queue-close-junk").addEventListener("click", closeJunk);
     $("claim").addEventListener("click", () =>
       act("/claim", {}, (view) => {
         renderView(view, false);

@@ -88,6 +88,8 @@
       expired: "Your previous conversation has expired — starting a new one.",
       receivedTitle: "We've received your message.",
       botDown: "Our assistant is unavailable right now, so a member of our team will look at it soon.",
+      oneMoment: "One moment…",
+      botRestarting: "Our assistant is restarting. Your message is saved, and the answer will appear here as soon as it's back.",
       tooFast: "You're sending messages too quickly — please wait a moment.",
       serverError: "Something went wrong on our side ({status}).",
       notSentStatus: "The message could not be sent ({status}).",
@@ -301,6 +303,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     conv: store.get(KEY),
     mode: "bot",
     lastId: null,
+    // where to resume from: the last id up to which the widget has every message (from the database: the
+    // transcript, a poll, a socket's replay). Live messages do not move it: one published while Redis was down
+    // may never have reached this process, and a higher id seen live must not hide it on resume.
+    resumeId: null,
     byId: new Map(),
     entries: [], // {id, sender, text, el, meta, status, payload, local, author, at}
     inflight: 0,
@@ -317,6 +323,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     typingSent: 0,
     queue: null, // {position, estimated_wait_seconds}
     queueNote: null, // the queue message in the log {entry, text}
+    awaitingBot: null, // the "one moment" notice while a message waits for the assistant to come back
     ack: null, // the last acknowledgement of a message sent to the waiting team {entry, at}
     rating: null, // the rating prompt entry
     hours: null, // {open, next_open, time_zone, back}: whether the team is in
@@ -649,12 +656,21 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       wrap.appendChild(entry.time);
       setTime(entry, o.created_at);
     }
+    // a message that arrives late (replayed after an outage) goes where its id puts it, before any later one
+    const later = o.id == null ? -1 : state.entries.findIndex(
+      (e) => e.id != null && e.el.isConnected && Number(e.id) > Number(o.id)
+    );
     if (o.id != null) bindId(entry, o.id);
-    clearQuick();
-    ui.log.insertBefore(wrap, ui.typing);
-    state.entries.push(entry);
+    if (later >= 0) {
+      ui.log.insertBefore(wrap, state.entries[later].el);
+      state.entries.splice(later, 0, entry);
+    } else {
+      clearQuick();
+      ui.log.insertBefore(wrap, ui.typing);
+      state.entries.push(entry);
+    }
     const bs = Array.isArray(o.buttons) ? o.buttons.filter((b) => b && b.title && b.payload) : [];
-    if (sender === "bot" && bs.length) showQuick(entry, bs);
+    if (sender === "bot" && bs.length && later < 0) showQuick(entry, bs);
     if (sender === "bot" && entry.id != null && o.feedback && typeof o.feedback === "object") showFeedback(entry, o.feedback);
     if (sender === "customer") {
       state.follow = true;
@@ -994,7 +1010,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui.human.hidden = mode === "queued" || mode === "agent";
     setTyping();
     if (mode === "queued" || mode === "agent") startLive();
-    else stopLive();
+    else {
+      stopLive();
+      if (state.awaitingBot) startPolling(); // an answer is on its way once the assistant is back
+    }
     updateOffline();
     showQueueNote();
   }
@@ -1018,6 +1037,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     store.set(KEY, null);
     state.byId.clear();
     state.lastId = null;
+    state.resumeId = null;
     // earlier bubbles stay visible but can no longer be matched to server messages
     for (const e of state.entries) if (e.id == null) e.local = true;
     setMode("bot");
@@ -1066,6 +1086,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
             state.entries[state.entries.length - 1] === mine) showQuick(mine, m.buttons);
         continue;
       }
+      if (m.sender !== "customer" && state.awaitingBot) {
+        removeEntry(state.awaitingBot); // the assistant is back: its answer replaces "one moment"
+        state.awaitingBot = null;
+        if (state.mode === "bot" || state.mode === "closed") stopPolling();
+      }
       last = addEntry(fromServer(m, { quiet: !!history }));
       if (fromPoll && m.sender !== "customer") fresh++;
     }
@@ -1080,16 +1105,25 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   async function sync(full) {
     if (!state.conv) return;
     const conv = state.conv;
-    const { res, data } = await fetchJson(messagesUrl(full ? null : state.lastId));
+    const from = full ? null : state.resumeId;
+    const { res, data } = await fetchJson(messagesUrl(from));
     if (conv !== state.conv) return;
     if (res.status === 404) return resetConv();
     if (!res.ok || !data) return;
     if (full) state.loaded = true;
     merge(data.messages, !full, full);
+    completeUpTo(from, data.messages);
     if ("business_hours" in data) setHours(data.business_hours, data.left_message_at);
     if (data.mode) setMode(data.mode);
     if ("queue" in data) setQueue(data.queue);
     if (data.rating_pending) showRating();
+  }
+  // `messages`: everything stored after `from` (a database read): the widget now has every message up to the last
+  function completeUpTo(from, messages) {
+    if (from != null && from !== state.resumeId) return; // resumed from elsewhere meanwhile
+    for (const m of messages || []) {
+      if (m && m.id != null && (state.resumeId == null || Number(m.id) > Number(state.resumeId))) state.resumeId = m.id;
+    }
   }
   function startPolling() {
     if (state.pollTimer) return;
@@ -1116,7 +1150,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     clearTimeout(state.wsTimer);
     const u = new URL("api/chat/" + encodeURIComponent(state.conv) + "/ws", BASE);
     u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
-    if (state.lastId != null) u.searchParams.set("after", String(state.lastId));
+    if (state.resumeId != null) u.searchParams.set("after", String(state.resumeId));
     const conv = state.conv;
     let ws;
     try { ws = new WebSocket(u.href); } catch (e) { state.wsRefused = true; return; }
@@ -1153,6 +1187,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       if (ev.message.sender === "agent") setAgentTyping(null);
       merge([ev.message], true);
     } else if (ev.type === "state") {
+      // the socket's replay came from the database: every message up to last_id is here now
+      if (ev.last_id != null && (state.resumeId == null || Number(ev.last_id) > Number(state.resumeId))) {
+        state.resumeId = ev.last_id;
+      }
       state.wsLive = true;
       state.wsRetry = 0;
       stopPolling();
@@ -1343,6 +1381,12 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       // The service stored the message; only the assistant is unavailable.
       if (data && data.conversation_id) setConv(data.conversation_id);
       setMeta(entry, "received");
+      if (data && data.pending) {
+        // the helpdesk answers it as soon as the assistant is back: poll until the answer arrives
+        if (!state.awaitingBot) state.awaitingBot = notice(t("oneMoment"), t("botRestarting"));
+        startPolling();
+        return;
+      }
       notice(t("receivedTitle"), t("botDown") + (err ? " (" + err + ")" : ""), () => {
         setMeta(entry, "sending");
         enqueue(entry);

@@ -1,0 +1,112 @@
+"""Where Rasa keeps its conversations (trackers) and its per-conversation locks: the project's database and Redis,
+chosen by the same environment variables as the helpdesk (endpoints.yml names these two classes).
+
+    tracker_store: {type: nlu_addons.tracker_store.ProjectTrackerStore}
+    lock_store:    {type: nlu_addons.tracker_store.ProjectLockStore}
+
+Trackers (Rasa's `SQLTrackerStore`, one row per event, nothing cached in memory, so Rasa's memory does not grow
+with the conversations it has seen):
+- TRACKER_STORE_URL when set (any SQLAlchemy URL Rasa's environment can open);
+- else from DATABASE_URL: the same PostgreSQL database as the helpdesk (Rasa adds its `events` table; the
+  helpdesk has none of that name), reached through psycopg2;
+- else (SQLite, the default) a file of its own beside the helpdesk's: `helpdesk.db` → `helpdesk.rasa.db`. Not
+  the helpdesk's file itself: SQLite lets one process write at a time, and Rasa (synchronous SQLAlchemy, no
+  busy-timeout tuning, in its event loop) and the helpdesk both write on every turn, so each would stall, or
+  fail with "database is locked", on the other's writes; and Rasa's `events` table would sit unversioned in
+  the schema the helpdesk's migrations own.
+
+Locks: Rasa's `RedisLockStore` with REDIS_URL (several Rasa processes may then serve one shop), else its
+in-memory one. Keys start with "lock:" + RASA_LOCK_PREFIX (default: REDIS_CHANNEL's letters and digits).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from nlu_addons.environment import DEFAULT_DATABASE_FILE
+
+logger = logging.getLogger(__name__)
+
+REMEMBERED_PARSES = 512  # parse data of the latest messages, for the rest_nlu channel's answer
+
+
+def tracker_database_url(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
+    """The SQLAlchemy URL (Rasa's SQLAlchemy 1.4, synchronous drivers) of the database for Rasa's trackers."""
+    environ = os.environ if environ is None else environ
+    if explicit := environ.get("TRACKER_STORE_URL"):
+        return explicit
+    helpdesk = environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_FILE}"
+    scheme, _, rest = helpdesk.partition("://")
+    dialect = scheme.split("+")[0]
+    if dialect in ("postgresql", "postgres"):
+        return f"postgresql://{rest}"
+    if dialect == "sqlite":
+        path = Path(rest[1:]) if rest.startswith("/") else Path(rest)  # sqlite:///relative, sqlite:////absolute
+        if str(path) in ("", ":memory:"):
+            raise ValueError("DATABASE_URL is an in-memory SQLite database: set TRACKER_STORE_URL for Rasa's trackers")
+        return f"sqlite:///{path.with_suffix('.rasa' + (path.suffix or '.db'))}"
+    raise ValueError(
+        f"DATABASE_URL {scheme}://… is neither SQLite nor PostgreSQL: set TRACKER_STORE_URL for Rasa's trackers"
+    )
+
+
+class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
+    """Rasa's SQL tracker store on the project's database (module docstring), remembering the parse data of the
+    latest messages it saved (a bounded map) so the rest_nlu channel need not read the tracker back."""
+
+    def __init__(self, domain: Any = None, event_broker: Any = None, host: str | None = None, **kwargs: Any) -> None:
+        url = tracker_database_url()
+        logger.info("Rasa's trackers are stored in %s", _without_password(url))
+        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        self._parses: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        message = tracker.latest_message
+        if isinstance(message, UserUttered) and message.message_id:
+            self._parses[message.message_id] = dict(message.parse_data)
+            self._parses.move_to_end(message.message_id)
+            while len(self._parses) > REMEMBERED_PARSES:
+                self._parses.popitem(last=False)
+
+    def parse_data_of(self, message_id: str) -> dict[str, Any] | None:
+        """What the NLU understood of the message `message_id`, if it was saved lately (then forgotten)."""
+        return self._parses.pop(message_id, None)
+
+
+def _without_password(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", url)
+
+
+class ProjectLockStore(LockStore):  # type: ignore[misc]
+    """Rasa's Redis lock store with REDIS_URL, else its in-memory one (constructing this class gives one of them)."""
+
+    def __new__(cls, endpoint_config: Any = None) -> LockStore:  # noqa: D102
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            return InMemoryLockStore()
+        parts = urlsplit(url)
+        prefix = os.environ.get("RASA_LOCK_PREFIX") or re.sub(
+            r"[^A-Za-z0-9]", "", os.environ.get("REDIS_CHANNEL") or "helpdesk:events"
+        )
+        logger.info("Rasa's conversation locks are in Redis at %s:%s", parts.hostname, parts.port or 6379)
+        return RedisLockStore(
+            host=parts.hostname or "localhost",
+            port=parts.port or 6379,
+            db=int(parts.path.strip("/") or 0),
+            username=parts.username,
+            password=parts.password,
+            use_ssl=parts.scheme == "rediss",
+            key_prefix=prefix,
+        )
