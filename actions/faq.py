@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.signals import signal_faq, signal_handoff
+from actions.texts.routing import INTENT_CHOICES
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
@@ -75,6 +76,31 @@ def previous_question(tracker: Tracker) -> str | None:
     return texts[-2] if len(texts) >= 2 else None
 
 
+# the intents whose rule runs this action; for them the NLU's routing decision (the parse's `route`) is followed
+ROUTED_INTENTS = frozenset({"faq", "nlu_fallback", "out_of_scope"})
+
+
+def routed(tracker: Tracker) -> dict[str, Any] | None:
+    """The NLU's one routing decision for this message (nlu_addons/onepass_nlu.py), when it made one: absent for
+    button payloads ("/faq{...}", "/order_status"), which Rasa does not send through the NLU pipeline."""
+    message = tracker.latest_message or {}
+    route = message.get("route")
+    intent = (message.get("intent") or {}).get("name")
+    if isinstance(route, dict) and route.get("destination") and intent in ROUTED_INTENTS:
+        return route
+    return None
+
+
+def choice_button(destination: str, titles: dict[str, str]) -> dict[str, str] | None:
+    """A "Did you mean" button for a destination: a handbook entry or a flow (small talk is never offered)."""
+    kind, _, name = destination.partition(":")
+    if kind == "faq" and name in titles:
+        return {"title": titles[name], "payload": "/faq" + json.dumps({"faq_id": name})}
+    if kind == "intent" and name in INTENT_CHOICES:
+        return {"title": INTENT_CHOICES[name], "payload": f"/{name}"}
+    return None
+
+
 class ActionAnswerFaq(Action):
     def name(self) -> str:
         return "action_answer_faq"
@@ -84,6 +110,10 @@ class ActionAnswerFaq(Action):
         picked = chosen_faq_id(tracker)
         if picked is not None:
             self._answer_pick(dispatcher, tracker, picked)
+            return []
+        route = routed(tracker)
+        if route is not None:
+            self._follow(dispatcher, tracker, route)
             return []
         question = tracker.latest_message.get("text") or ""
         decision = kb.decide(question)
@@ -109,6 +139,35 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=LOW_CONFIDENCE_TEXT)
             signal_handoff(dispatcher, HANDOFF_LOW_CONFIDENCE)
         return []
+
+    def _follow(self, dispatcher: CollectingDispatcher, tracker: Tracker, route: dict[str, Any]) -> None:
+        """Answer, ask back or hand off as the NLU decided (one decision over intents and entries together)."""
+        kb = get_knowledge_base()
+        destination = str(route["destination"])
+        scores = {str(c["id"]): float(c["score"]) for c in route.get("faq_candidates") or []}
+        if destination.startswith("faq:"):
+            entry = kb.entry(destination[4:])
+            if entry is not None:
+                self._answer(dispatcher, entry.id, entry.title, entry.answer, scores.get(entry.id, 0.0))
+                return
+        if destination == "clarify":
+            titles = {e: entry.title for e in scores if (entry := kb.entry(e)) is not None}
+            for offered in route.get("offered") or []:
+                if offered.startswith("faq:") and (entry := kb.entry(offered[4:])) is not None:
+                    titles[entry.id] = entry.title
+            buttons = [b for d in route.get("offered") or [] if (b := choice_button(str(d), titles)) is not None]
+            if buttons and failed_turns_before(tracker) + 1 >= failed_turns_limit():
+                dispatcher.utter_message(text=FAILED_TURNS_TEXT)
+                signal_handoff(dispatcher, HANDOFF_FAILED_TURNS)
+                return
+            if buttons:
+                dispatcher.utter_message(
+                    text=SUGGEST_TEXT,
+                    buttons=[*buttons, {"title": "None of these: talk to a person", "payload": "/request_human"}],
+                )
+                return
+        dispatcher.utter_message(text=LOW_CONFIDENCE_TEXT)
+        signal_handoff(dispatcher, HANDOFF_LOW_CONFIDENCE)
 
     def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
         kb = get_knowledge_base()
