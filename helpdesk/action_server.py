@@ -1,7 +1,7 @@
 """The action webhook process: rasa-sdk actions plus the knowledge engine's HTTP face.
 
 The embedding model and the FAISS index live here, once: the actions answer from them, and the
-helpdesk asks this process for readiness (`/kb/status`), help-centre pages (`/kb/entries/<id>`),
+helpdesk asks this process for readiness (`/kb/status`), help-centre pages (`/kb/entries`, `/kb/entries/<id>`),
 searches (`/kb/search`) and the grouping of unanswered questions (`/kb/cluster`, loopback callers only)
 instead of loading a second copy of the model.
 """
@@ -15,6 +15,7 @@ import json
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from rasa_sdk.endpoint import create_app
@@ -28,6 +29,7 @@ from helpdesk.knowledge import runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS, cluster_vectors
 
 log = logging.getLogger(__name__)
+EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a title
 
 SECRET_HEADER = "X-Action-Secret"  # endpoints.yml sends ACTION_SECRET in it
 
@@ -68,6 +70,27 @@ def cluster_texts(kb: Any, texts: list[str], threshold: float) -> list[dict[str,
     return clusters
 
 
+def help_index_row(root: Path, entry: Any) -> dict[str, Any]:
+    """An entry as the help centre lists it; its topic is the handbook folder it is in ("delivery")."""
+    from helpdesk.knowledge.chat_text import markdown_to_text
+
+    try:
+        parts = Path(entry.path).relative_to(root).parts
+    except ValueError:
+        parts = ()
+    lines = markdown_to_text(entry.answer, paragraph_break="\n").split("\n")
+    excerpt = " · ".join(" ".join(line.removeprefix("• ").split()) for line in lines if line.strip())
+    if len(excerpt) > EXCERPT_CHARS:
+        excerpt = excerpt[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "tags": list(entry.tags),
+        "topic": parts[0] if len(parts) > 1 else "",
+        "excerpt": excerpt,
+    }
+
+
 def secret_matches(request: Request, secret: str) -> bool:
     """The request carries the secret Rasa and this process share (SECRET_HEADER), compared in constant time."""
     given = request.headers.get(SECRET_HEADER, "")
@@ -97,6 +120,14 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
     @app.get("/kb/status")
     async def kb_status(request: Request) -> HTTPResponse:
         return json_response(runtime.status())
+
+    @app.get("/kb/entries")
+    async def kb_entries(request: Request) -> HTTPResponse:
+        """Every entry for the help centre's index: id, title, tags, topic (its folder) and the start of its answer."""
+        kb = runtime.loaded_knowledge_base()
+        if kb is None:
+            return json_response({"error": "the knowledge base is still loading"}, status=503)
+        return json_response({"entries": [help_index_row(kb.root, entry) for entry in kb.entries.values()]})
 
     @app.get("/kb/entries/<faq_id:str>")
     async def kb_entry(request: Request, faq_id: str) -> HTTPResponse:

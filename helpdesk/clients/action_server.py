@@ -69,6 +69,14 @@ class ActionServerClient:
         entry = await self._json("GET", f"/kb/entries/{quote(faq_id, safe='')}", missing_ok=True)
         return entry if isinstance(entry, dict) else None
 
+    async def entries(self) -> list[dict[str, Any]]:
+        """Every handbook entry for the help centre's index ({"id", "title", "tags", "topic", "excerpt"})."""
+        body = await self._json("GET", "/kb/entries")
+        entries = body.get("entries") if isinstance(body, dict) else None
+        if not isinstance(entries, list):
+            raise ActionServerUnavailable("the FAQ engine gave an entry list in an unknown shape")
+        return [entry for entry in entries if isinstance(entry, dict)]
+
     async def search(self, question: str) -> dict[str, Any]:
         """{"decision", "candidates": [{id, title, score}]} for a customer's question."""
         body = await self._json("GET", "/kb/search", params={"q": question[:MAX_QUESTION_CHARS]})

@@ -320,3 +320,18 @@ class FollowUpComment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     follow_up: Mapped[FollowUp] = relationship(back_populates="comments")
+
+
+class ArticleVote(Base):
+    """A help-centre reader's "Was this helpful?" on one article: one per reader (a random cookie id) and article,
+    changed when they change their mind. Read by the editors' unanswered report."""
+
+    __tablename__ = "article_votes"
+    __table_args__ = (Index("uq_article_votes_faq_id_visitor", "faq_id", "visitor", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    faq_id: Mapped[str] = mapped_column(String(100))
+    visitor: Mapped[str] = mapped_column(String(64))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

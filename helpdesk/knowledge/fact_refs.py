@@ -204,12 +204,11 @@ def check_file(parsed: ParsedFile, facts: ShopFacts | None, facts_error: FactsEr
         return parsed
     if zh is not None and cites_in_zh:
         zh = dataclasses.replace(zh, answer=render_text(zh.answer, facts, language="zh"))
-    rendered = dataclasses.replace(
-        entry,
-        answer=render_text(entry.answer, facts),
-        zh=zh,
-        content_hash=hashlib.sha256(f"{entry.content_hash}:{facts.digest}".encode()).hexdigest(),
-    )
+    answer = render_text(entry.answer, facts)
+    # the hash changes with the values this entry shows, no others
+    shown = f"{answer}\n{zh.answer if zh is not None else ''}"
+    content_hash = hashlib.sha256(f"{entry.content_hash}:{shown}".encode()).hexdigest()
+    rendered = dataclasses.replace(entry, answer=answer, zh=zh, content_hash=content_hash)
     return dataclasses.replace(parsed, entry=rendered)
 
 

@@ -12,7 +12,6 @@ are imported when a fact needs them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import threading
@@ -121,12 +120,6 @@ class ShopFacts:
 
     def show(self, name: str, part: str | None = None, language: str = "en") -> str:
         return self.facts[name].show(part, language)
-
-    @property
-    def digest(self) -> str:
-        """Changes whenever a shown value changes (the handbook's rendered answers depend on it)."""
-        shown = "\n".join(f"{fact.name}={fact.show()}" for fact in self.facts.values())
-        return hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
 
 
 # ---- showing values ------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ addresses and long numbers in the customers' words are masked before anything le
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import tempfile
 from collections import Counter
@@ -42,6 +43,7 @@ from helpdesk.clients.action_server import ActionServerClient, ActionServerUnava
 from helpdesk.db.models import Handoff, Message, aware
 from helpdesk.knowledge.clusters import MAX_TEXTS
 from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path
+from helpdesk.reports.article_votes import article_votes
 from helpdesk.reports.periods import DateRange
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, REQUEST_HUMAN, SENDER_BOT, SENDER_CUSTOMER
 
@@ -329,7 +331,18 @@ async def build_report(session: AsyncSession, actions: ActionServerClient, perio
         "clustered": groups is not None,
         "clusters": clusters,
         "coverage": coverage(turns, period),
+        # the help centre's "Was this helpful?" per article (helpdesk/reports/article_votes.py), most 👎 first
+        "article_votes": await _article_votes(session, actions, period),
     }
+
+
+async def _article_votes(session: AsyncSession, actions: ActionServerClient, period: DateRange) -> list[dict[str, Any]]:
+    tallies = await article_votes(session, period)
+    titles: dict[str, str] = {}
+    if tallies:
+        with contextlib.suppress(ActionServerUnavailable):  # without titles the ids still show
+            titles = {str(e.get("id")): str(e.get("title")) for e in await actions.entries()}
+    return [{**tally.to_json(), "title": titles.get(tally.faq_id)} for tally in tallies]
 
 
 # ---- drafting a handbook entry -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from helpdesk.web.editor import editor_blueprint
 from helpdesk.web.errors import install_error_edge
 from helpdesk.web.followups import followups_blueprint
 from helpdesk.web.health import health_blueprint
+from helpdesk.web.help_centre import help_blueprint
 from helpdesk.web.inputs import check_request_inputs
 from helpdesk.web.pages import pages_blueprint
 from helpdesk.web.services import Services, services_of
@@ -81,5 +82,6 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         )
     )
     app.blueprint(pages_blueprint())
+    app.blueprint(help_blueprint(settings))
     app.blueprint(health_blueprint())
     return app

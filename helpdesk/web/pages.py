@@ -1,21 +1,20 @@
-"""The pages: the demo shop (/) with the widget's script (/widget.js), the help centre's articles
-(/help/<id>), and the console's pages under /agent (the agent console, the supervisors' dashboard, the
-editors' unanswered-questions report) with their scripts and styles. Files in helpdesk/static/."""
+"""The pages: the demo shop (/, its facts rendered from config/shop_facts.yml) with the widget's script
+(/widget.js), and the console's pages under /agent (the agent console, the supervisors' dashboard, the
+editors' unanswered-questions report) with their scripts and styles. Files in helpdesk/static/. The help centre
+(/help) is helpdesk/web/help_centre.py."""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
-from markdown_it import MarkdownIt
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, file
 from sanic.response import html as html_response
 
-from helpdesk.errors import NotFound, Unavailable
+from helpdesk.errors import NotFound
 from helpdesk.knowledge.fact_refs import render_text
 from helpdesk.knowledge.facts import current_facts
-from helpdesk.web.services import services
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGE_CSP = (
@@ -42,8 +41,6 @@ CONSOLE_ASSETS = frozenset(
     path.relative_to(CONSOLE).as_posix() for path in CONSOLE.rglob("*") if path.suffix in ASSET_TYPES
 )
 SHOP_TEMPLATE = (STATIC / "shop" / "shop.html").read_text(encoding="utf-8")
-HELP_TEMPLATE = (STATIC / "shop" / "help-article.html").read_text(encoding="utf-8")
-_markdown = MarkdownIt("commonmark", {"html": False})
 
 
 def pages_blueprint() -> Blueprint:
@@ -61,17 +58,6 @@ def pages_blueprint() -> Blueprint:
             mime_type="application/javascript; charset=utf-8",
             headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"},
         )
-
-    @bp.get("/help/<faq_id:str>")
-    async def help_page(request: Request, faq_id: str) -> HTTPResponse:
-        try:
-            entry = await services(request).actions.entry(faq_id)
-        except Unavailable:
-            return html_response("<h1>Help centre unavailable</h1>", status=503, headers=CSP_HEADERS)
-        if entry is None:
-            return html_response("<h1>No such help article</h1>", status=404, headers=CSP_HEADERS)
-        page = HELP_TEMPLATE.format(title=html.escape(entry["title"]), body=_markdown.render(entry["answer"]))
-        return html_response(page, headers=CSP_HEADERS)
 
     for suffix, page in CONSOLE_PAGES.items():
 

@@ -37,6 +37,30 @@
     $("fig-groups").textContent = String(report.clusters.length);
     renderCoverage(report.coverage);
     renderClusters(report);
+    renderVotes(report.article_votes || []);
+  }
+
+  // the help centre's "Was this helpful?" per article (helpdesk/reports/article_votes.py)
+  function renderVotes(votes) {
+    const body = $("votes-table").querySelector("tbody");
+    body.textContent = "";
+    $("votes-table").hidden = !votes.length;
+    $("votes-note").textContent = votes.length
+      ? "Readers' votes on the articles at /help, beside the 👎 on the bot's answers above."
+      : "No votes on help-centre articles in this period.";
+    for (const v of votes) {
+      const tr = el("tr");
+      const cell = el("td");
+      const link = el("a", null, v.title || v.faq_id);
+      link.href = "/help/" + encodeURIComponent(v.faq_id);
+      link.target = "_blank";
+      link.rel = "noopener";
+      cell.appendChild(link);
+      tr.appendChild(cell);
+      tr.appendChild(el("td", "num", v.helpful));
+      tr.appendChild(el("td", "num", v.not_helpful));
+      body.appendChild(tr);
+    }
   }
 
   function renderCoverage(days) {

@@ -3,7 +3,7 @@
  * Optional attributes: data-title, data-greeting, data-open="true", data-color, data-lang, and
  * data-customer-token: the shop's signed id of its logged-in customer (HMAC, made on the shop's
  * server with the shared IDENTITY_SECRET), so the bot does not have to ask who they are.
- * Page elements with a data-open-chat attribute open the chat when clicked.
+ * Page elements with a data-open-chat attribute open the chat when clicked (a non-empty value starts the message).
  * Every word the widget shows comes from one table, STRINGS (one block per language).
  * Security: customer, bot and agent text is untrusted. It never goes through innerHTML: customer text is
  * set as text; bot and agent messages go through a small Markdown renderer (renderMarkdown) that builds
@@ -1499,10 +1499,19 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     });
     // The chat's launcher is the page's first Tab stop: keyboard users reach help without tabbing through it all.
     document.body.insertBefore(host, document.body.firstChild);
-    // Any page element with data-open-chat (e.g. a "Help" link) opens the chat.
+    // Any page element with data-open-chat (e.g. a "Help" link) opens the chat; a value there (the help article
+    // read, the search that found nothing) starts the customer's message, unless they are already writing one.
     document.addEventListener("click", (e) => {
       const target = e.target && e.target.closest && e.target.closest("[data-open-chat]");
-      if (target) { e.preventDefault(); open(); }
+      if (!target) return;
+      e.preventDefault();
+      open();
+      const draft = (target.getAttribute("data-open-chat") || "").slice(0, 300);
+      if (draft.trim() && !ui.input.value) {
+        ui.input.value = draft;
+        updateInput();
+        ui.input.setSelectionRange(draft.length, draft.length);
+      }
     });
     // the log's size changes (a phone's keyboard, a rotated screen): keep the newest reply in view
     if ("ResizeObserver" in window) new ResizeObserver(() => keepInView()).observe(ui.log);
