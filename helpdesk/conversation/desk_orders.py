@@ -277,7 +277,11 @@ class DeskOrders:
             "shipped_at": iso(order.shipped_at),
             "delivered_at": iso(order.delivered_at),
             "expected_delivery": order.expected_delivery.isoformat() if order.expected_delivery else None,
-            "return_until": deadline.isoformat() if deadline and order.status == OrderStatus.DELIVERED else None,
+            "return_until": (
+                deadline.isoformat()
+                if deadline and order.status == OrderStatus.DELIVERED and deadline >= now.date()
+                else None
+            ),
             "carrier": order.carrier,
             "tracking_number": order.tracking_number,
             "tracking_url": order.tracking_url,

@@ -109,6 +109,7 @@
     const me = state.me;
     $("me").textContent = me.display_name + " · " + me.role + (me.team ? " · team " + me.team : "");
     $("dashboard-link").hidden = !(me.role === "supervisor" || me.role === "admin");
+    window.ConsoleTeam.start(me);
     loadQueue();
     refreshChats();
     loadAgents();
@@ -808,6 +809,10 @@
       case "follow_up":
         followUpChanged(ev);
         break;
+      case "agent_status":
+        window.ConsoleTeam.changed(ev);
+        loadAgents();
+        break;
       case "conversation":
         scheduleChats();
         loadAgents();
@@ -869,6 +874,7 @@
     $("canned-close").addEventListener("click", () => $("canned-dialog").close());
     $("note-form").addEventListener("submit", addNote);
     window.ConsoleOrders.init(api);
+    window.ConsoleTeam.init(api);
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();
