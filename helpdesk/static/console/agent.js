@@ -447,7 +447,7 @@
     for (const a of state.agents) {
       if (a.team) teams.add(a.team);
       if (a.id === c.assignee) continue;
-      const label = a.display_name + " (" + a.active_chats + "/" + a.max_concurrent + (a.online ? ", online" : "") + ")";
+      const label = a.display_name + " (" + a.active_chats + "/" + a.max_concurrent + (a.online ? ", " + (a.status || "online") : "") + ")";
       select.appendChild(new Option(label, "agent:" + a.id));
     }
     for (const t of [...teams].sort()) select.appendChild(new Option("Team " + t + " (back to the queue)", "team:" + t));
