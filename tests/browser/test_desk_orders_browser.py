@@ -47,13 +47,14 @@ def test_an_agent_cancels_an_order_from_its_card_and_the_customer_sees_it(
     conversation = signed_in_handoff(desk, stack)
     page = console_page(chromium, desk, 1280, 800)
     expect(page.locator("#my-status")).to_have_value("online")
-    page.locator(f'#queue li[data-id="{conversation}"]').click()
+    page.locator(f'#queue li[data-id="{conversation}"]').click(timeout=20_000)
     page.locator("#claim").click()
     expect(page.locator("#reply-form")).to_be_visible()
 
-    expect(page.locator("#customer")).to_contain_text("Ingrid Berg")
+    expect(page.locator("#customer")).to_contain_text("Ingrid Berg", timeout=20_000)
     expect(page.locator("#customer .verified")).to_have_text("Verified: signed in on the shop's website")
     order = page.locator('#orders li[data-order="100257"]')
+    expect(order.locator('button[data-action="cancel"]')).to_be_enabled(timeout=20_000)  # claimed: actions on
     expect(order.locator(".order-status")).to_have_text("Paid, waiting to be packed")
     expect(order.locator(".order-items li").first).to_contain_text("×")
     expect(order).to_contain_text("Total")

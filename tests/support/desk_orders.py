@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from helpdesk.config import PROJECT_ROOT
 from helpdesk.orders import sign_identity
 from helpdesk.stack import Stack
 from support.accounts import AgentLogin, add_agent_accounts
@@ -60,6 +62,8 @@ def orders_desk(stack: Stack, backend: str) -> Iterator[OrdersDesk]:
     workdir = stack.workdir / f"desk-orders-{backend}-{secrets.token_hex(3)}"  # type: ignore[attr-defined]
     workdir.mkdir()
     shop = workdir / "demo-shop.db"
+    seed = [str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "helpdesk.orders.demo", "seed", "--db", str(shop)]
+    subprocess.run(seed, cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=300)  # not on the first request
     with postgres_database("desk_orders") if backend == "postgres" else _sqlite(workdir) as database_url:
         accounts = add_agent_accounts(database_url, ACCOUNTS)
         env = {"DATABASE_URL": database_url, "DEMO_SHOP_URL": str(shop), "AUTO_ASSIGN": "off"}

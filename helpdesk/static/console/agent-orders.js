@@ -64,21 +64,20 @@
 
     const list = $("orders");
     list.textContent = "";
-    if (id.verified && !p.orders.length && !p.error) list.appendChild(el("li", "muted", "No orders yet."));
-    for (const o of p.orders) list.appendChild(card(o));
     const done = p.history || [];
     if (done.length) {
       const li = el("li", "order-history");
       li.appendChild(el("div", "label", "Changes made in this chat"));
       for (const h of done) {
+        const at = new Date(h.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
         const line = (ACTION_NAMES[h.action] || h.action) + " order " + h.order_number + " · " +
-          (h.agent_name || "agent") + " · " + longDate(h.created_at) + " " +
-          new Date(h.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
-          (h.outcome !== "done" ? " · " + (OUTCOMES[h.outcome] || h.outcome) : "");
+          (h.agent_name || "agent") + " · " + at + (h.outcome !== "done" ? " · " + (OUTCOMES[h.outcome] || h.outcome) : "");
         li.appendChild(el("div", "hist " + h.outcome, line));
       }
       list.appendChild(li);
     }
+    if (id.verified && !p.orders.length && !p.error) list.appendChild(el("li", "muted", "No orders yet."));
+    for (const o of p.orders) list.appendChild(card(o));
   }
 
   function card(o) {
@@ -198,7 +197,7 @@
       $("order-dialog").showModal();
       return;
     }
-    $("order-title").textContent = "Cancel order " + order.number;
+    $("order-title").textContent = "Order " + order.number;
     $("order-submit").textContent = "Checking…";
     $("order-dialog").showModal();
     review();
