@@ -32,24 +32,34 @@ def shots(stack: Stack) -> Path:
     return folder
 
 
-def console_page(chromium: Browser, desk: OrdersDesk, width: int, height: int) -> Page:
+@pytest.fixture()
+def pages(chromium: Browser) -> Iterator[list[Page]]:
+    """The test's browser pages; their contexts (and sockets) close after the test, whatever happened."""
+    opened: list[Page] = []
+    yield opened
+    for page in opened:
+        page.context.close()
+
+
+def console_page(chromium: Browser, desk: OrdersDesk, width: int, height: int, pages: list[Page]) -> Page:
     tab = new_tab(chromium, viewport={"width": width, "height": height})
+    pages.append(tab.page)
     account = desk.accounts["olga"]
     submit_console_login(tab.page, desk.url, account.username, account.password)
     expect(tab.page.locator("#app")).to_be_visible()
-    expect(tab.page.locator("#conn")).to_have_text("live")
+    expect(tab.page.locator("#conn")).to_have_text("live", timeout=20_000)
     return tab.page
 
 
 def test_an_agent_cancels_an_order_from_its_card_and_the_customer_sees_it(
-    chromium: Browser, desk: OrdersDesk, stack: Stack, shots: Path
+    chromium: Browser, desk: OrdersDesk, stack: Stack, shots: Path, pages: list[Page]
 ) -> None:
     conversation = signed_in_handoff(desk, stack)
-    page = console_page(chromium, desk, 1280, 800)
+    page = console_page(chromium, desk, 1280, 800, pages)
     expect(page.locator("#my-status")).to_have_value("online")
     page.locator(f'#queue li[data-id="{conversation}"]').click(timeout=20_000)
     page.locator("#claim").click()
-    expect(page.locator("#reply-form")).to_be_visible()
+    expect(page.locator("#reply-form")).to_be_visible(timeout=20_000)
 
     expect(page.locator("#customer")).to_contain_text("Ingrid Berg", timeout=20_000)
     expect(page.locator("#customer .verified")).to_have_text("Verified: signed in on the shop's website")
@@ -64,14 +74,14 @@ def test_an_agent_cancels_an_order_from_its_card_and_the_customer_sees_it(
 
     order.locator('button[data-action="cancel"]').click()
     dialog = page.locator("#order-dialog")
-    expect(dialog.locator(".sum-title")).to_have_text("Cancel order 100257?")
+    expect(dialog.locator(".sum-title")).to_have_text("Cancel order 100257?", timeout=20_000)
     expect(dialog.locator("#order-submit")).to_have_text("Confirm cancellation")
     page.screenshot(path=str(shots / "desk-orders-confirm-1280.png"))
     assert desk.order_status("100257") == "paid"  # the summary changed nothing
     dialog.locator("#order-submit").click()
-    expect(dialog).to_be_hidden()
+    expect(dialog).to_be_hidden(timeout=20_000)
     note = page.locator("#transcript li.msg.system .text").filter(has_text="Your order 100257 was cancelled")
-    expect(note).to_contain_text("by Olga Tester")
+    expect(note).to_contain_text("by Olga Tester", timeout=20_000)
     expect(order.locator(".order-status")).to_have_text("Cancelled")
     expect(page.locator("#orders .order-history")).to_contain_text("Cancelled order 100257 · Olga Tester")
     assert desk.order_status("100257") == "cancelled"
@@ -79,6 +89,7 @@ def test_an_agent_cancels_an_order_from_its_card_and_the_customer_sees_it(
 
     # the customer's widget (the same conversation, on the shop page) shows the note
     customer = new_tab(chromium, viewport={"width": 390, "height": 844})
+    pages.append(customer.page)
     customer.page.add_init_script(f"localStorage.setItem('{STORAGE_KEY}', '{conversation}')")
     customer.page.goto(desk.url + "/")
     open_widget(customer.page)
@@ -88,7 +99,7 @@ def test_an_agent_cancels_an_order_from_its_card_and_the_customer_sees_it(
     customer.page.screenshot(path=str(shots / "desk-orders-customer-390.png"))
 
     # the same conversation on a phone: the cards are readable and the actions reachable
-    phone = console_page(chromium, desk, 390, 844)
+    phone = console_page(chromium, desk, 390, 844, pages)
     phone.locator(f'#chats li[data-id="{conversation}"]').click()
     card = phone.locator('#orders li[data-order="100124"]')
     card.scroll_into_view_if_needed()
