@@ -2,7 +2,7 @@
 round robin), and the audit trail of order changes agents make from the console.
 
 Revision ID: 0008_desk_orders
-Revises: 0006_canned_authors
+Revises: 0007_language
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_desk_orders"
-down_revision: str | None = "0006_canned_authors"  # chained after main's head at rebase (was 0005)
+down_revision: str | None = "0007_language"  # chained after main's head at rebase (was 0005)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
