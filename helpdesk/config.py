@@ -129,6 +129,10 @@ class Settings:
     forwarded_secret: str | None = None
     # chats an agent may hold at once unless their account says otherwise
     default_max_concurrent: int = 3
+    # automatic assignment (helpdesk/conversation/assignment.py): queued chats go to online agents under their cap;
+    # each process also looks every `auto_assign_seconds` (chats freed or agents online in another process)
+    auto_assign: bool = True
+    auto_assign_seconds: float = 5.0
     # the customer's estimated wait: this many seconds per conversation ahead, shared by the agents online
     queue_seconds_per_chat: int = 120
     # a queued conversation nobody claimed for this long (and no new customer message) gets a follow-up; 0: never
@@ -188,6 +192,8 @@ class Settings:
             real_ip_header=os.environ.get("REAL_IP_HEADER") or None,
             forwarded_secret=os.environ.get("FORWARDED_SECRET") or None,
             default_max_concurrent=_int("AGENT_MAX_CONCURRENT", 3),
+            auto_assign=_bool("AUTO_ASSIGN", True),
+            auto_assign_seconds=_float("AUTO_ASSIGN_SECONDS", 5.0),
             queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
             followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),
             queue_sla_seconds=_int("QUEUE_SLA_SECONDS", 120),

@@ -49,6 +49,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "BUSINESS_HOURS": "off",
             # /healthz shows its details to this token's holder (tests/web/test_health_public.py)
             "HEALTH_TOKEN": secrets.token_urlsafe(16),
+            # chats wait in the queue until claimed (tests/conversation/test_auto_assign.py runs ones that assign)
+            "AUTO_ASSIGN": "off",
         },
     )
     running.workdir = workdir  # type: ignore[attr-defined]

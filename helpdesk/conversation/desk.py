@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.clients.action_server import ActionServerClient
-from helpdesk.conversation import followups, lifecycle
+from helpdesk.conversation import agent_status, followups, lifecycle
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
@@ -233,6 +233,7 @@ class Desk:
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)
+        self.queue.kick()  # a chat freed: automatic assignment may give them the next one
         return {"conversation_id": conversation_id, "mode": MODE_CLOSED}
 
     async def hand_back(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
@@ -247,6 +248,7 @@ class Desk:
             await self.events.message(conversation, message)
             await change.announce(self.events)
             await followups.announce(self.events.hub, follow_up)
+        self.queue.kick()
         return {"conversation_id": conversation_id, "mode": MODE_BOT}
 
     async def transfer(
@@ -387,9 +389,22 @@ class Desk:
                         "max_concurrent": agent.max_concurrent,
                         "active_chats": await active_chats(session, agent.id),
                         "online": self.presence.is_online(agent.id),
+                        "status": agent.status,
                     }
                 )
             return listed
+
+    async def set_status(self, agent: Agent, status: object) -> dict[str, Any]:
+        """The agent's own status (helpdesk/conversation/agent_status.py): online gets new chats, away and offline
+        none."""
+        chosen = agent_status.parse_status(status)
+        async with self.sessions() as session:
+            changed = await agent_status.set_status(session, agent, chosen)
+        if changed:
+            await agent_status.announce(self.events, agent)
+            if chosen == agent_status.STATUS_ONLINE:
+                self.queue.kick()
+        return {"status": agent.status}
 
     # ---- canned replies ---------------------------------------------------------------------
     async def canned(self) -> list[dict[str, Any]]:

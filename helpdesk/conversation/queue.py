@@ -166,6 +166,7 @@ class QueueNotifier:
         self._broadcasting = False
         self._again = False
         self._told: dict[str, tuple[str, float]] = {}  # conversation id → (what it was told, when)
+        self.kick: Callable[[], None] = lambda: None  # automatic assignment's (helpdesk/conversation/assignment.py)
 
     def estimate(self, position: int, team_in: bool = True) -> int | None:
         """The estimated wait at `position`; None out of business hours (no wait is promised then)."""
@@ -174,6 +175,11 @@ class QueueNotifier:
         return estimate_wait(position, self.agents_online(), self.seconds_per_chat)
 
     async def changed(self) -> None:
+        self.kick()
+        await self.announce()
+
+    async def announce(self) -> None:
+        """The consoles refresh the queue; every waiting customer hears their place."""
         await self.events.queue_changed()
         await self.broadcast_positions()
 

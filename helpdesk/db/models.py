@@ -49,6 +49,12 @@ ROLE_ADMIN = "admin"
 ROLE_EDITOR = "editor"  # keeps the handbook: the unanswered-questions report, never conversations
 ROLES = (ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN, ROLE_EDITOR)
 
+# the status an agent sets in the console's header: only online agents are given new chats automatically
+STATUS_ONLINE = "online"
+STATUS_AWAY = "away"
+STATUS_OFFLINE = "offline"
+STATUSES = (STATUS_ONLINE, STATUS_AWAY, STATUS_OFFLINE)
+
 
 class Conversation(Base):
     __tablename__ = "conversations"
@@ -182,6 +188,11 @@ class Agent(Base):
     max_concurrent: Mapped[int] = mapped_column(Integer, default=3)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     avatar_url: Mapped[str | None] = mapped_column(String(500), nullable=True)  # shown to customers beside the name
+    # online / away / offline, as the agent chose it (logging in: online unless away; logging out: offline)
+    status: Mapped[str] = mapped_column(String(16), default=STATUS_OFFLINE, server_default=STATUS_OFFLINE)
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # when automatic assignment last gave them a chat: the round robin among agents with equal load
+    last_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     @property
     def can_supervise(self) -> bool:
@@ -200,6 +211,7 @@ class Agent(Base):
             "team": self.team,
             "max_concurrent": self.max_concurrent,
             "active": self.active,
+            "status": self.status,
         }
 
 
@@ -275,6 +287,25 @@ class CannedReply(Base):
             "created_by": self.created_by,
             "updated_at": aware(self.updated_at).isoformat(),
         }
+
+
+class OrderAction(Base):
+    """An order change an agent made from the console (helpdesk/conversation/desk_orders.py): who, when, on which
+    order of which customer, what was asked and what the order system answered. Refusals are kept too."""
+
+    __tablename__ = "order_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    order_number: Mapped[str] = mapped_column(String(16), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))  # cancel | change_address | return
+    request: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # done | refused | failed
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)  # the customer's note
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 FOLLOW_UP_OPEN = "open"

@@ -32,6 +32,7 @@ from helpdesk.web.widget import widget_blueprint
 
 SWEEP_TASK = "followups-sweep"
 PENDING_TASK = "pending-bot-turns"
+ASSIGN_TASK = "auto-assign"
 
 
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
@@ -61,11 +62,19 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
                 sweep_forever(running.sessions, running.hub, settings.followup_abandoned_minutes), name=SWEEP_TASK
             )
 
+    @app.after_server_start
+    async def _assign(app: DefaultSanic) -> None:
+        """Every process assigns queued chats to online agents (helpdesk/conversation/assignment.py)."""
+        if settings.auto_assign:
+            app.add_task(services_of(app).assigner.forever(), name=ASSIGN_TASK)
+
     @app.before_server_stop
     async def _stop_sweep(app: DefaultSanic) -> None:
         await app.cancel_task(PENDING_TASK, raise_exception=False)
         if settings.followup_abandoned_minutes > 0:
             await app.cancel_task(SWEEP_TASK, raise_exception=False)
+        if settings.auto_assign:
+            await app.cancel_task(ASSIGN_TASK, raise_exception=False)
 
     @app.after_server_stop
     async def _stop(app: DefaultSanic) -> None:

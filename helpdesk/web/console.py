@@ -3,6 +3,7 @@ The desk (helpdesk/conversation/desk.py) checks who may do what; these routes re
 
     GET  /queue, /chats[?scope=all], /agents, /canned
     POST /queue/close                              supervisors: {"without_customer_text": true} | {"conversation_ids"}
+    POST /status                                   {"status": "online" | "away" | "offline"}: the agent's own
     GET  /conversations/<id>                       the transcript with everything the bot knew
     POST /conversations/<id>/claim | resolve | handback
     POST /conversations/<id>/messages              {"text", "client_message_id"?}
@@ -10,6 +11,10 @@ The desk (helpdesk/conversation/desk.py) checks who may do what; these routes re
     POST /conversations/<id>/transfer              {"agent_id"} or {"team"}
     POST /conversations/<id>/typing                {"typing": true | false}
     GET  /conversations/<id>/suggestions           handbook answers for the latest question
+    GET  /conversations/<id>/customer              the verified customer and their orders, as cards
+    POST /conversations/<id>/orders/<number>/<action>/preview   the change's summary and its "confirm" digest
+    POST /conversations/<id>/orders/<number>/<action>           {"confirm", "address"? | "items"?}: do it
+                                                   (action: cancel | change_address | return)
     POST /canned, PUT /canned/<id>, DELETE /canned/<id>
     WS   /ws?after=<id>                            live (helpdesk/web/sockets.py)
 """
@@ -65,6 +70,11 @@ def console_blueprint() -> Blueprint:
         everyone = request.args.get("scope") == "all"
         return json_response({"conversations": await desk(request).chats(agent_of(request), everyone)})
 
+    @bp.post("/status")
+    async def status(request: Request) -> HTTPResponse:
+        body = json_body(request, empty_is_object=True)
+        return json_response(await desk(request).set_status(agent_of(request), body.get("status")))
+
     @bp.get("/agents")
     async def agents(request: Request) -> HTTPResponse:
         return json_response({"agents": await desk(request).agents()})
@@ -119,6 +129,22 @@ def console_blueprint() -> Blueprint:
     @bp.get("/conversations/<conversation_id:str>/suggestions")
     async def suggestions(request: Request, conversation_id: str) -> HTTPResponse:
         return json_response(await desk(request).suggestions(agent_of(request), conversation_id))
+
+    @bp.get("/conversations/<conversation_id:str>/customer")
+    async def customer(request: Request, conversation_id: str) -> HTTPResponse:
+        return json_response(await services(request).desk_orders.panel(agent_of(request), conversation_id))
+
+    @bp.post("/conversations/<conversation_id:str>/orders/<number:str>/<action:str>/preview")
+    async def preview_order_change(request: Request, conversation_id: str, number: str, action: str) -> HTTPResponse:
+        body = json_body(request, empty_is_object=True)
+        orders = services(request).desk_orders
+        return json_response(await orders.preview(agent_of(request), conversation_id, number, action, body))
+
+    @bp.post("/conversations/<conversation_id:str>/orders/<number:str>/<action:str>")
+    async def change_order(request: Request, conversation_id: str, number: str, action: str) -> HTTPResponse:
+        body = json_body(request, empty_is_object=True)
+        orders = services(request).desk_orders
+        return json_response(await orders.perform(agent_of(request), conversation_id, number, action, body))
 
     @bp.get("/canned")
     async def canned(request: Request) -> HTTPResponse:

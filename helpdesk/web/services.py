@@ -15,14 +15,17 @@ from helpdesk.background import Background
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.clients.rasa import RasaClient
 from helpdesk.config import Settings
+from helpdesk.conversation.assignment import AutoAssigner
 from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.conversation.chat import ChatService
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.desk import Desk
+from helpdesk.conversation.desk_orders import DeskOrders, OrderSystems
 from helpdesk.conversation.followups import FollowUps
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.limits.window import Limiter
+from helpdesk.orders.factory import order_system_from_config
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.hub import Hub
 from helpdesk.realtime.presence import Presence
@@ -84,6 +87,9 @@ class Services:
     background: Background
     chat: ChatService
     desk: Desk
+    desk_orders: DeskOrders
+    assigner: AutoAssigner
+    order_systems: OrderSystems
     followups: FollowUps
 
     @classmethod
@@ -103,8 +109,13 @@ class Services:
         background = Background()
         locks = create_locks(commands, settings.redis_channel)
         context = ContextService(sessions, rasa, actions, events)
+        order_systems = OrderSystems(order_system_from_config)
         queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat, hours)
         limits = Limits.create(settings, commands)
+        assigner = AutoAssigner(
+            sessions, events, locks, presence, settings.auto_assign, settings.auto_assign_seconds, queue.announce
+        )
+        queue.kick = assigner.kick
         return cls(
             settings=settings,
             hours=hours,
@@ -126,6 +137,9 @@ class Services:
             background=background,
             chat=ChatService(sessions, rasa, events, queue, context, locks, background, hours, limits.handoffs),
             desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
+            desk_orders=DeskOrders(sessions, events, locks, order_systems),
+            assigner=assigner,
+            order_systems=order_systems,
             followups=FollowUps(sessions, hub),
         )
 
@@ -133,6 +147,7 @@ class Services:
         await self.background.drain()
         await self.rasa.close()
         await self.actions.close()
+        await self.order_systems.aclose()
         await self.presence.close()
         await self.hub.close()
         if self.commands is not None:

@@ -17,6 +17,7 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.config import Settings
+from helpdesk.conversation import agent_status
 from helpdesk.conversation.queue import active_chats
 from helpdesk.db.models import AgentSession
 from helpdesk.errors import Forbidden, Invalid, NotFound, TooMany, Unauthorized, Unsupported
@@ -109,8 +110,11 @@ def session_blueprint() -> Blueprint:
 
     @bp.post("/logout")
     async def logout(request: Request) -> HTTPResponse:
-        async with services(request).sessions() as session:
+        running = services(request)
+        async with running.sessions() as session:
             await end_session(session, request.cookies.get(COOKIE))
+            if await agent_status.logged_out(session, agent_of(request)):  # signing out: offline
+                await agent_status.announce(running.events, agent_of(request))
         response = json_response({"ok": True})
         response.delete_cookie(COOKIE, path=COOKIE_PATH)
         return response
@@ -157,6 +161,9 @@ def login_blueprint(settings: Settings) -> Blueprint:
         await running.limits.login.succeeded(attempt)
         async with running.sessions() as session:
             started = await start_session(session, agent, settings.session_hours)
+            if await agent_status.logged_in(session, agent):  # offline → online (away stays away)
+                await agent_status.announce(running.events, agent)
+                running.desk.queue.kick()
         response = json_response({"agent": agent.to_json(), "csrf_token": started.record.csrf_token})
         response.add_cookie(
             COOKIE,

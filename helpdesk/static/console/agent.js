@@ -109,6 +109,7 @@
     const me = state.me;
     $("me").textContent = me.display_name + " · " + me.role + (me.team ? " · team " + me.team : "");
     $("dashboard-link").hidden = !(me.role === "supervisor" || me.role === "admin");
+    window.ConsoleTeam.start(me);
     loadQueue();
     refreshChats();
     loadAgents();
@@ -236,6 +237,7 @@
     state.view = null;
     $("conversation").hidden = true;
     $("context").hidden = true;
+    window.ConsoleOrders.hide();
     $("empty").hidden = false;
     renderQueue();
     renderChats();
@@ -284,6 +286,7 @@
 
     renderHandoff(c);
     renderSlots(c.slots || {});
+    window.ConsoleOrders.show(c.id);
     renderEntities(view.entities || []);
     $("notes").textContent = "";
     state.notes.clear();
@@ -396,12 +399,32 @@
     if (c.team) fact(dl, "Team", c.team);
     if (c.handoffs && c.handoffs.length > 1) fact(dl, "Handoffs", String(c.handoffs.length));
   }
+  // the bot's slots in plain words; the customer and their orders have their own cards (agent-orders.js)
+  const SLOT_WORDS = {
+    order_id: "Order asked about", email: "E-mail given", order_flow: "Was helping with", last_flow: "Last request",
+    verification: "Proof given", new_address: "New address asked for", return_items: "Items to return",
+  };
+  const FLOW_WORDS = {
+    order_status: "where an order is", cancel_order: "cancelling an order", change_shipping_address: "changing an address",
+    request_refund: "a return", refund_status: "a refund",
+  };
+  const PROOF_WORDS = { email: "the order's e-mail address", postcode: "the delivery postcode",
+    account: "signed in on the shop's website", customer: "an earlier order of the same customer" };
+  const SLOT_HIDDEN = new Set(["customer_id", "customer_verified_by", "customer_name", "customer_tier", "recent_orders",
+    "verified_order", "pending_confirmation", "confirm", "requested_slot", "evidence", "pending_detail", "order_refusal"]);
+  function slotText(k, v) {
+    if (k === "order_flow" || k === "last_flow") return FLOW_WORDS[v] || String(v);
+    if (k === "verification") return PROOF_WORDS[v] || String(v);
+    if (k === "new_address" && v && typeof v === "object") return [v.street, v.postcode, v.city, v.country].filter(Boolean).join(", ");
+    if (k === "return_items" && v && typeof v === "object") return Object.entries(v).map(([s, n]) => n + " × " + s).join(", ");
+    return typeof v === "object" ? Object.values(v).join(", ") : String(v);
+  }
   function renderSlots(slots) {
     const dl = $("slots");
     dl.textContent = "";
-    const keys = Object.keys(slots);
+    const keys = Object.keys(slots).filter((k) => !SLOT_HIDDEN.has(k) && slots[k] !== "" && slots[k] != null);
     if (!keys.length) return fact(dl, "Known", "nothing yet");
-    for (const k of keys) fact(dl, k.replace(/_/g, " "), typeof slots[k] === "object" ? JSON.stringify(slots[k]) : String(slots[k]));
+    for (const k of keys) fact(dl, SLOT_WORDS[k] || k.replace(/_/g, " "), slotText(k, slots[k]));
   }
   function renderEntities(entities) {
     const ul = $("entities");
@@ -424,7 +447,7 @@
     for (const a of state.agents) {
       if (a.team) teams.add(a.team);
       if (a.id === c.assignee) continue;
-      const label = a.display_name + " (" + a.active_chats + "/" + a.max_concurrent + (a.online ? ", online" : "") + ")";
+      const label = a.display_name + " (" + a.active_chats + "/" + a.max_concurrent + (a.online ? ", " + (a.status || "online") : "") + ")";
       select.appendChild(new Option(label, "agent:" + a.id));
     }
     for (const t of [...teams].sort()) select.appendChild(new Option("Team " + t + " (back to the queue)", "team:" + t));
@@ -786,6 +809,10 @@
       case "follow_up":
         followUpChanged(ev);
         break;
+      case "agent_status":
+        window.ConsoleTeam.changed(ev);
+        loadAgents();
+        break;
       case "conversation":
         scheduleChats();
         loadAgents();
@@ -846,6 +873,8 @@
     $("canned-new").addEventListener("click", resetCannedForm);
     $("canned-close").addEventListener("click", () => $("canned-dialog").close());
     $("note-form").addEventListener("submit", addNote);
+    window.ConsoleOrders.init(api);
+    window.ConsoleTeam.init(api);
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();

@@ -1,0 +1,511 @@
+"""The customer and their orders in the agent console: who the customer proved to be, their orders as cards
+(status, items, totals, expected delivery, tracking), and the changes an agent may make for them — cancel,
+change the delivery address, start a return — through the same order system (helpdesk/orders/system.py,
+demo or HTTP back end per config/orders.yml) and the same policies as the bot.
+
+Who may do what:
+- reading the panel: whoever may view the conversation (helpdesk/conversation/desk.py `may_view`);
+- a change: the conversation's agent (or a supervisor), while it is with an agent, only on orders of the
+  customer verified in that conversation, and only as far as the customer's proof reaches (as in the bot: the
+  shop's login opens all their orders; an order's e-mail address opens that order; a postcode, reading only).
+
+Every change is shown first (`preview`: the order system's own quote, and a `confirm` digest of it) and happens
+only when the agent sends that digest back while it still describes the order (`perform`). It is written to the
+conversation as a note the customer sees ("Your order 100240 was cancelled by Anna.") and to `order_actions`
+(who, when, what was asked, what the order system answered); refusals are kept there too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from helpdesk.conversation.desk import NOT_YOURS, may_act, may_view
+from helpdesk.db.models import Agent, Conversation, Message, OrderAction, iso
+from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from helpdesk.limits.locks import ConversationLocks
+from helpdesk.orders.messages import describe_order
+from helpdesk.orders.model import Address, Order, OrderStatus, utc_now
+from helpdesk.orders.policy import long_date, money
+from helpdesk.orders.system import BackendError, OrderNotFound, OrderSystem, OrderSystemError, PolicyRefusal
+from helpdesk.realtime.events import Events
+from helpdesk.staff.accounts import display_names
+from helpdesk.vocabulary import MODE_AGENT, SENDER_SYSTEM
+
+log = logging.getLogger(__name__)
+
+# the bot's slots about the customer (their home: actions/order_state.py and actions/identity.py)
+SLOT_CUSTOMER = "customer_id"
+SLOT_VERIFIED_BY = "customer_verified_by"
+SLOT_NAME = "customer_name"
+SLOT_TIER = "customer_tier"
+SLOT_VERIFICATION = "verification"
+SLOT_VERIFIED_ORDER = "verified_order"
+BY_TOKEN = "signed_token"  # the shop's website signed the customer in
+BY_ORDER = "order_check"  # the customer proved an order is theirs
+PROOF_OPENS_CHANGES = ("email", "account")  # the order's e-mail address, or the signed-in owner's own order
+
+CANCEL = "cancel"
+CHANGE_ADDRESS = "change_address"
+RETURN = "return"
+ACTIONS = (CANCEL, CHANGE_ADDRESS, RETURN)
+ACTION_WORDS = {CANCEL: "Cancel the order", CHANGE_ADDRESS: "Change the delivery address", RETURN: "Start a return"}
+ORDERS_SHOWN = 10
+ADDRESS_FIELDS = ("name", "street", "postcode", "city", "country")
+ADDRESS_CHARS = 120
+
+STATUS_WORDS = {
+    OrderStatus.PLACED: "Placed, waiting for payment",
+    OrderStatus.PAID: "Paid, waiting to be packed",
+    OrderStatus.PACKED: "Packed, about to ship",
+    OrderStatus.SHIPPED: "On its way",
+    OrderStatus.DELIVERED: "Delivered",
+    OrderStatus.CANCELLED: "Cancelled",
+    OrderStatus.RETURN_REQUESTED: "Return in progress",
+    OrderStatus.REFUNDED: "Returned and refunded",
+}
+NOT_ANSWERING = "the order system is not answering right now; try again in a minute"
+
+
+def _verified_in_words(slots: Mapping[str, Any]) -> str:
+    how, proof, order = slots.get(SLOT_VERIFIED_BY), slots.get(SLOT_VERIFICATION), slots.get(SLOT_VERIFIED_ORDER)
+    if how == BY_TOKEN:
+        return "Verified: signed in on the shop's website"
+    if proof == "email" and order:
+        return f"Verified: gave the e-mail address of order {order}"
+    if proof == "postcode" and order:
+        return f"Partly verified: gave the delivery postcode of order {order} (enough to read, not to change)"
+    if order:
+        return f"Verified: proved order {order} is theirs"
+    return "Verified: proved one of their orders is theirs"
+
+
+def may_change(slots: Mapping[str, Any], order: Order) -> str | None:
+    """None when the customer's proof in this conversation opens `order` for changes; else why not (for the agent)."""
+    if str(slots.get(SLOT_CUSTOMER) or "") != order.customer_id:
+        return "this order is not the verified customer's"
+    if slots.get(SLOT_VERIFIED_BY) == BY_TOKEN:
+        return None
+    if slots.get(SLOT_VERIFIED_ORDER) == order.number and slots.get(SLOT_VERIFICATION) in PROOF_OPENS_CHANGES:
+        return None
+    return (
+        f"the customer has not proved order {order.number} is theirs well enough to change it: ask the bot's "
+        "identity check (the order's e-mail address, or signing in on the shop's website)"
+    )
+
+
+def digest(action: str, order: Order, summary: Mapping[str, Any]) -> str:
+    """What the agent confirms: the action, the order as it stands and the quoted change; any difference later
+    (the order moved on, another agent changed it) and the confirmation no longer matches."""
+    basis = {"action": action, "order": order.to_dict(), "summary": summary}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def parse_address(raw: Any) -> Address:
+    if not isinstance(raw, Mapping):
+        raise Invalid('"address" must be an object with name, street, postcode, city and country')
+    values = {}
+    for field in ADDRESS_FIELDS:
+        value = raw.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise Invalid(f'"address.{field}" is required')
+        if len(value) > ADDRESS_CHARS:
+            raise Invalid(f'"address.{field}" is longer than {ADDRESS_CHARS} characters')
+        values[field] = value
+    return Address(**values)
+
+
+def parse_items(raw: Any, order: Order) -> dict[str, int] | None:
+    """{SKU: pieces} for a return, or None (every returnable line)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or not raw:
+        raise Invalid('"items" must be an object {"<sku>": <pieces>} with at least one item')
+    items = {}
+    for sku, pieces in raw.items():
+        line = order.line(str(sku))
+        if line is None:
+            raise Invalid(f"order {order.number} has no item {sku!r}")
+        if not isinstance(pieces, int) or isinstance(pieces, bool) or not 1 <= pieces <= line.quantity:
+            raise Invalid(f"pieces of {line.name} must be 1 to {line.quantity}")
+        items[line.sku] = pieces
+    return items
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change as the agent confirms it: the summary shown, what it was asked with, its digest."""
+
+    action: str
+    order: Order
+    summary: dict[str, Any]
+    request: dict[str, Any]
+    note_tail: str = ""  # the end of the customer's note (the refund)
+
+    @property
+    def confirm(self) -> str:
+        return digest(self.action, self.order, self.summary)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "order_number": self.order.number, **self.summary, "confirm": self.confirm}
+
+
+class OrderSystems:
+    """The configured order system (helpdesk/orders/factory.py), built on first use: a wrong configuration shows
+    where an agent opens the panel (503 with the reason), and the helpdesk starts without one."""
+
+    def __init__(self, build: Callable[[], OrderSystem]) -> None:
+        self._build = build
+        self._system: OrderSystem | None = None
+
+    def __call__(self) -> OrderSystem:
+        if self._system is None:
+            try:
+                self._system = self._build()
+            except ValueError as exc:
+                log.error("the order system cannot be built: %s", exc)
+                raise Unavailable(f"the order system is not configured: {exc}") from exc
+        return self._system
+
+    async def aclose(self) -> None:
+        if self._system is not None:
+            await self._system.aclose()
+            self._system = None
+
+
+@dataclass
+class DeskOrders:
+    sessions: async_sessionmaker[AsyncSession]
+    events: Events
+    locks: ConversationLocks
+    order_system: Callable[[], OrderSystem]  # an OrderSystems in the helpdesk
+
+    # ---- reading ------------------------------------------------------------------------------
+    async def _conversation(self, agent: Agent, conversation_id: str, acting: bool) -> Conversation:
+        async with self.sessions() as session:
+            conversation = await session.get(Conversation, conversation_id)
+        if conversation is None:
+            raise NotFound("no such conversation")
+        if not may_view(agent, conversation) or (acting and not may_act(agent, conversation)):
+            raise Forbidden(NOT_YOURS)
+        if acting and conversation.mode != MODE_AGENT:
+            raise Conflict(f"this conversation is {conversation.mode}, not with an agent: claim it first")
+        return conversation
+
+    async def panel(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
+        """The customer as verified in this conversation and their recent orders, as the console's cards."""
+        conversation = await self._conversation(agent, conversation_id, acting=False)
+        slots = conversation.slots or {}
+        customer_id = slots.get(SLOT_CUSTOMER)
+        history = await self.history(conversation_id)
+        can_act = may_act(agent, conversation) and conversation.mode == MODE_AGENT
+        if not customer_id:
+            return {
+                "identity": {
+                    "verified": False,
+                    "in_words": "Not verified: the customer has not proved who they are to the bot yet",
+                },
+                "orders": [],
+                "history": history,
+                "can_act": False,
+                "error": None,
+            }
+        identity: dict[str, Any] = {
+            "verified": True,
+            "customer_id": str(customer_id),
+            "name": slots.get(SLOT_NAME),
+            "tier": slots.get(SLOT_TIER),
+            "in_words": _verified_in_words(slots),
+        }
+        system = self.order_system()
+        try:
+            customer = await system.get_customer(str(customer_id))
+            identity.update(name=customer.name, email=customer.email, tier=str(customer.tier))
+            orders = await system.list_orders(str(customer_id), ORDERS_SHOWN)
+        except OrderSystemError as exc:
+            log.warning("conversation %s: customer %s: %s", conversation_id, customer_id, exc)
+            return {"identity": identity, "orders": [], "history": history, "can_act": can_act, "error": NOT_ANSWERING}
+        now = utc_now()
+        return {
+            "identity": identity,
+            "orders": [self._card(system, slots, order, now, can_act) for order in orders],
+            "history": history,
+            "can_act": can_act,
+            "error": None,
+        }
+
+    @staticmethod
+    def _card(
+        system: OrderSystem, slots: Mapping[str, Any], order: Order, now: datetime, can_act: bool
+    ) -> dict[str, Any]:
+        policy = system.policy
+        locked = may_change(slots, order)
+        refusals: dict[str, PolicyRefusal | None] = {
+            CANCEL: policy.cancel_refusal(order, now),
+            CHANGE_ADDRESS: (
+                None
+                if order.status in policy.config.address_change_statuses
+                else policy.address_change_refusal(order, order.shipping_address, now)
+            ),
+        }
+        try:
+            policy.plan_return(order, None, now)
+            refusals[RETURN] = None
+        except PolicyRefusal as return_refusal:
+            refusals[RETURN] = return_refusal
+        actions = []
+        for action in ACTIONS:
+            refusal = refusals[action]
+            why = refusal.message_for_customer if refusal is not None else (locked if can_act else None)
+            if not can_act and why is None:
+                why = "claim the conversation first"
+            actions.append({"action": action, "label": ACTION_WORDS[action], "allowed": why is None, "why_not": why})
+        deadline = policy.return_deadline(order)
+        return {
+            "number": order.number,
+            "status": str(order.status),
+            "status_words": STATUS_WORDS.get(order.status, str(order.status)),
+            "placed_at": iso(order.placed_at),
+            "shipped_at": iso(order.shipped_at),
+            "delivered_at": iso(order.delivered_at),
+            "expected_delivery": order.expected_delivery.isoformat() if order.expected_delivery else None,
+            "return_until": (
+                deadline.isoformat()
+                if deadline and order.status == OrderStatus.DELIVERED and deadline >= now.date()
+                else None
+            ),
+            "carrier": order.carrier,
+            "tracking_number": order.tracking_number,
+            "tracking_url": order.tracking_url,
+            "items": [
+                {
+                    "sku": line.sku,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "unit_price": money(line.unit_price, order.currency),
+                    "line_total": money(line.line_total, order.currency),
+                    "final_sale": line.final_sale,
+                }
+                for line in order.lines
+            ],
+            "total": money(order.total, order.currency),
+            "currency": order.currency,
+            "ship_to": f"{order.shipping_address.city}, {order.shipping_address.country}",
+            "summary": describe_order(order, policy, now),
+            "actions": actions,
+        }
+
+    async def history(self, conversation_id: str) -> list[dict[str, Any]]:
+        async with self.sessions() as session:
+            rows = list(
+                await session.scalars(
+                    select(OrderAction).where(OrderAction.conversation_id == conversation_id).order_by(OrderAction.id)
+                )
+            )
+            names = await display_names(session, [row.agent_id for row in rows])
+        return [
+            {
+                "id": row.id,
+                "order_number": row.order_number,
+                "action": row.action,
+                "outcome": row.outcome,
+                "agent_id": row.agent_id,
+                "agent_name": names.get(row.agent_id),
+                "created_at": iso(row.created_at),
+                "result": row.result,
+            }
+            for row in rows
+        ]
+
+    # ---- changing ----------------------------------------------------------------------------
+    async def _order(self, conversation: Conversation, number: str) -> tuple[OrderSystem, Order]:
+        slots = conversation.slots or {}
+        if not slots.get(SLOT_CUSTOMER):
+            raise Forbidden("the customer of this conversation is not verified: no order changes")
+        system = self.order_system()
+        try:
+            order = await system.get_order(number)
+        except OrderNotFound as exc:
+            raise NotFound(f"no order {number}") from exc
+        except BackendError as exc:
+            raise Unavailable(NOT_ANSWERING) from exc
+        locked = may_change(slots, order)
+        if locked is not None:
+            raise Forbidden(locked)
+        return system, order
+
+    async def _quote(self, system: OrderSystem, order: Order, action: str, body: Mapping[str, Any]) -> Change:
+        """The change as the order system prices it now, changing nothing (PolicyRefusal when it may not be)."""
+        if action == CANCEL:
+            quote = await system.quote_cancellation(order.number)
+            refund = (
+                f"{money(quote.refund_amount, quote.currency)} back to the original payment method"
+                + (f" by {long_date(quote.refund_by)}" if quote.refund_by else "")
+                if quote.refund_amount
+                else "nothing to refund (not paid yet)"
+            )
+            summary = {
+                "title": f"Cancel order {order.number}?",
+                "lines": [f"{line.quantity} × {line.name}" for line in quote.lines],
+                "facts": {"Total": money(quote.total, quote.currency), "Refund": refund},
+            }
+            note = (
+                f"The refund of {money(quote.refund_amount, quote.currency)} goes back to your original payment "
+                + (f"method by {long_date(quote.refund_by)}." if quote.refund_by else "method.")
+                if quote.refund_amount
+                else "Nothing was charged, so there is nothing to refund."
+            )
+            return Change(CANCEL, order, summary, {}, note)
+        if action == CHANGE_ADDRESS:
+            address = parse_address(body.get("address"))
+            refusal = system.policy.address_change_refusal(order, address, utc_now())
+            if refusal is not None:
+                raise refusal
+            summary = {
+                "title": f"Change the delivery address of order {order.number}?",
+                "lines": [f"{line.quantity} × {line.name}" for line in order.lines],
+                "facts": {
+                    "New address": f"{address.name}, {address.street}, {address.postcode} {address.city}, "
+                    f"{address.country}"
+                },
+            }
+            return Change(CHANGE_ADDRESS, order, summary, {"address": address.to_dict()})
+        if action == RETURN:
+            items = parse_items(body.get("items"), order)
+            plan = await system.quote_return(order.number, items)
+            facts = {
+                "Refund": money(plan.refund_amount, plan.currency),
+                "Return label": "free" if not plan.label_fee else money(plan.label_fee, plan.currency),
+            }
+            if plan.ship_by:
+                facts["Send the parcel by"] = long_date(plan.ship_by)
+            if plan.excluded_lines:
+                facts["Not returnable (final sale)"] = ", ".join(line.name for line in plan.excluded_lines)
+            summary = {
+                "title": f"Start a return for order {order.number}?",
+                "lines": [f"{line.quantity} × {line.name}" for line in plan.lines],
+                "facts": facts,
+            }
+            return Change(RETURN, order, summary, {"items": plan.items})
+        raise Invalid(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
+
+    async def preview(
+        self, agent: Agent, conversation_id: str, number: str, action: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """What the change would do, as the agent confirms it (nothing changes)."""
+        conversation = await self._conversation(agent, conversation_id, acting=True)
+        system, order = await self._order(conversation, number)
+        try:
+            return (await self._quote(system, order, action, body)).to_json()
+        except PolicyRefusal as refusal:
+            raise Conflict(refusal.text, reason_code=refusal.reason_code) from refusal
+        except BackendError as exc:
+            raise Unavailable(NOT_ANSWERING) from exc
+
+    async def perform(
+        self, agent: Agent, conversation_id: str, number: str, action: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Make the change the agent confirmed (`body["confirm"]`: the digest `preview` gave), tell the customer,
+        keep the audit row."""
+        confirm = body.get("confirm")
+        if not isinstance(confirm, str) or not confirm:
+            raise Invalid('"confirm" is required: the digest the summary (…/preview) gave')
+        async with self.locks(f"order:{number}"):
+            conversation = await self._conversation(agent, conversation_id, acting=True)
+            system, order = await self._order(conversation, number)
+            customer_id = order.customer_id
+            try:
+                change = await self._quote(system, order, action, body)
+            except PolicyRefusal as refusal:
+                await self._audit(conversation_id, agent, order, action, {}, "refused", {"reason": refusal.reason_code})
+                raise Conflict(refusal.text, reason_code=refusal.reason_code) from refusal
+            except BackendError as exc:
+                raise Unavailable(NOT_ANSWERING) from exc
+            if change.confirm != confirm:
+                raise Conflict(
+                    "the order or the change is not what the summary showed any more: look at the new summary",
+                    summary=change.to_json(),
+                )
+            try:
+                result, note = await self._apply(system, change, agent)
+            except PolicyRefusal as refusal:
+                await self._audit(
+                    conversation_id, agent, order, action, change.request, "refused", {"reason": refusal.reason_code}
+                )
+                raise Conflict(refusal.text, reason_code=refusal.reason_code) from refusal
+            except BackendError as exc:
+                await self._audit(conversation_id, agent, order, action, change.request, "failed", {"error": str(exc)})
+                raise Unavailable(NOT_ANSWERING) from exc
+            async with self.sessions() as session:
+                stored = await session.get(Conversation, conversation_id)
+                assert stored is not None
+                message = Message(conversation_id=conversation_id, sender=SENDER_SYSTEM, text=note)
+                session.add(message)
+                await session.flush()
+                row = OrderAction(
+                    conversation_id=conversation_id,
+                    agent_id=agent.id,
+                    order_number=order.number,
+                    customer_id=customer_id,
+                    action=action,
+                    request=change.request,
+                    result=result,
+                    outcome="done",
+                    message_id=message.id,
+                )
+                session.add(row)
+                await session.commit()
+                await self.events.message(stored, message)
+        return {"order_number": order.number, "action": action, "outcome": "done", "result": result, "note": note}
+
+    @staticmethod
+    async def _apply(system: OrderSystem, change: Change, agent: Agent) -> tuple[dict[str, Any], str]:
+        """Do it; the order system's answer and the note the customer sees."""
+        number, who = change.order.number, agent.display_name
+        if change.action == CANCEL:
+            order = await system.cancel(number)
+            return order.to_dict(), f"Your order {number} was cancelled by {who}. {change.note_tail}"
+        if change.action == CHANGE_ADDRESS:
+            order = await system.change_address(number, Address(**change.request["address"]))
+            a = order.shipping_address
+            return order.to_dict(), (
+                f"{who} changed the delivery address of your order {number} to {a.street}, {a.postcode} {a.city}."
+            )
+        request = await system.create_return(number, change.request["items"])
+        return (
+            request.to_dict(),
+            f"{who} started a return for your order {number} ({request.rma}). {request.instructions}",
+        )
+
+    async def _audit(
+        self,
+        conversation_id: str,
+        agent: Agent,
+        order: Order,
+        action: str,
+        request: dict[str, Any],
+        outcome: str,
+        result: dict[str, Any],
+    ) -> None:
+        async with self.sessions() as session:
+            session.add(
+                OrderAction(
+                    conversation_id=conversation_id,
+                    agent_id=agent.id,
+                    order_number=order.number,
+                    customer_id=order.customer_id,
+                    action=action,
+                    request=request,
+                    result=result,
+                    outcome=outcome,
+                )
+            )
+            await session.commit()
