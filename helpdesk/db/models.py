@@ -97,6 +97,8 @@ class Message(Base):
     asks_feedback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     helpful: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # bot messages that offered a person as a choice instead of handing off: why (a handoff reason, low_confidence)
+    offered_person: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
