@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from actions.order_state import CANCEL, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import ORDER_NUMBER_RE
 
-# where one request ends and the next begins: a question mark or a full stop, a semicolon, or "and" / "also" before a
-# question word or a new request
+# where one request ends and the next begins: a question mark or a full stop, a semicolon, "and" / "also" before a
+# question word or a new request, or a comma before a question word
 QUESTION_START = (
     r"(?:how|what|when|where|why|which|who|can|could|do|does|did|is|are|will|would|should|may|i|i'd|i'm|i've|"
     r"also|please|pls|cancel|return|change|track|send)\b"
 )
 SPLIT_RE = re.compile(
-    r"(?<=[?.!])\s+|\s*;\s*|,?\s+(?:and\s+also|and\s+then|and\s+plus|also|plus|and|but)\s+(?=" + QUESTION_START + r")",
+    r"(?<=[?.!])\s+|\s*;\s*|,?\s+(?:and\s+also|and\s+then|and\s+plus|also|plus|and|but)\s+(?=" + QUESTION_START + r")"
+    r"|,\s+(?=(?:how|what|when|where|why|which|can|could|do|does|is|are|will|would|should)\b)",
     re.IGNORECASE,
 )
 QUESTION_RE = re.compile(

@@ -18,6 +18,9 @@ row's outcome); it asserts nothing: a measurement, not a test.
 
     .venv/bin/python bench/first_message_handoffs.py --out results/eval/first_messages.json
     .venv/bin/python bench/first_message_handoffs.py --url http://127.0.0.1:8080 --out /tmp/before.json
+
+BENCHMARKS_DIR overrides where the public benchmarks are read (default: mapping.yml's `benchmarks`, relative to the
+repository root).
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def styles_rows(path: Path = STYLES) -> list[dict[str, Any]]:
 def external_rows(mapping_path: Path = MAPPING) -> list[dict[str, Any]]:
     """The external set's rows (English sets only: the Chinese xSID rows are lane data-zh's measure)."""
     mapping = yaml.safe_load(mapping_path.read_text(encoding="utf-8"))
-    root = (PROJECT_ROOT / mapping["benchmarks"]).resolve()
+    root = Path(os.environ.get("BENCHMARKS_DIR") or (PROJECT_ROOT / mapping["benchmarks"])).resolve()
     rows: list[dict[str, Any]] = []
     for name, spec in mapping["sets"].items():
         if name.endswith("_zh"):
