@@ -11,11 +11,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff import offer_person
+from actions.handoff import leave_email, offer_person, person_offered
 from actions.order_state import EVIDENCE, FLOW, FORM, ORDER_ID, details_cleared
-from actions.parsing import read_message
-from actions.requests import alternatives, option_words, requests_in
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
+from actions.requests import alternatives, clauses, option_words, requests_in
 from actions.signals import signal_faq, signal_handoff
+from actions.smalltalk import ORDER_TOPICS, answer_small_talk, answer_vague, small_talk_by_words, vague_by_words
+from actions.texts import orders as order_texts
+from actions.texts import render
 from actions.texts import smalltalk as smalltalk_texts
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
@@ -94,8 +97,16 @@ class ActionAnswerFaq(Action):
             started = self._question_and_order_request(dispatcher, tracker, question)
             if started is not None:
                 return started
+        if not in_request:
+            by_words = self._by_words(dispatcher, tracker, question)
+            if by_words is not None:
+                return by_words
         decision = kb.decide(question)
-        if decision.action == "answer" and decision.best is not None:
+        if decision.action != "answer" and not in_request and small_talk_by_words(question):
+            answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
+        elif decision.action != "answer" and not in_request and vague_by_words(question):
+            answer_vague(dispatcher, question)
+        elif decision.action == "answer" and decision.best is not None:
             if not self._answer_each_alternative(dispatcher, question, decision.best):
                 best = decision.best
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
@@ -122,6 +133,24 @@ class ActionAnswerFaq(Action):
             # no good answer: a person is offered as a choice (the wait, or an e-mail address for a later answer)
             offer_person(dispatcher, smalltalk_texts.OFFER_AFTER_NO_ANSWER, HANDOFF_LOW_CONFIDENCE)
         return []
+
+    @staticmethod
+    def _by_words(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
+        """What the words make sure of, whatever the NLU said: an e-mail address answering the offer of a person
+        leaves a message; an order number with only "about my order" around it ("hi. i have a question. about my
+        order 100234") asks what to do with that order."""
+        email = EMAIL_RE.search(text)
+        if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
+            leave_email(dispatcher, email.group(0))
+            return []
+        number = ORDER_NUMBER_RE.search(text)
+        if number and any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
+            dispatcher.utter_message(
+                text=render(order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1)),
+                buttons=ORDER_TOPICS,
+            )
+            return [SlotSet(ORDER_ID, number.group(1))]
+        return None
 
     def _question_and_order_request(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str

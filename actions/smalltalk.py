@@ -105,11 +105,11 @@ class ActionSmallTalk(Action):
         return "action_small_talk"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        answer = small_talk_answer(str(tracker.latest_message.get("text") or ""))
+        text = str(tracker.latest_message.get("text") or "")
         if in_request(tracker):
-            dispatcher.utter_message(text=answer)  # the form's question follows
+            dispatcher.utter_message(text=small_talk_answer(text))  # the form's question follows
         else:
-            dispatcher.utter_message(text=f"{answer} {say.BACK_TO_WORK}", buttons=GENERAL_TOPICS)
+            answer_small_talk(dispatcher, text)
         return []
 
 
@@ -123,11 +123,48 @@ class ActionVagueOpener(Action):
         if in_request(tracker):
             dispatcher.utter_message(text=say.ASK_AWAY)
             return []
-        text = str(tracker.latest_message.get("text") or "")
-        if RETURN_WORDS.search(text):
-            dispatcher.utter_message(text=say.WHAT_ABOUT_RETURN, buttons=RETURN_TOPICS)
-        elif ORDER_WORDS.search(text):
-            dispatcher.utter_message(text=say.WHAT_ABOUT_ORDER, buttons=ORDER_TOPICS)
-        else:
-            dispatcher.utter_message(text=say.WHAT_IS_IT, buttons=GENERAL_TOPICS)
+        answer_vague(dispatcher, str(tracker.latest_message.get("text") or ""))
         return []
+
+
+# the same, recognised by words when the NLU was unsure (a joke, a dropped connection, "I have a question"): the
+# handbook search's fallback uses them before offering a person, so they work whatever the NLU pipeline decided
+SURE_SMALL_TALK = re.compile(
+    r"\b(?:jokes?|make\s+me\s+laugh|something\s+funny|how\s+(?:are|r)\s+(?:you|u)|how'?s\s+your\s+day|brb|"
+    r"(?:hang|hold)\s+on|(?:one|a|just\s+a)\s+(?:sec|second|moment|minute)|let\s+me\s+(?:check|look|find)|"
+    r"disconnect\w*|still\s+(?:there|with\s+me)|are\s+you\s+there|did\s+my\s+(?:last\s+)?message|"
+    r"(?:wifi|wi-fi|internet|connection|signal)\b.{0,30}\b(?:drop\w*|cut\w*|bad|slow|flaky|weak|terrible|lag\w*))\b|"
+    r"^\s*(?:lol|lmao|haha\w*|😂|🤣)\s*[!.]*\s*$",
+    re.IGNORECASE,
+)
+SURE_VAGUE = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|hiya|ok|so|right)\b[\s,.!]*)*(?:i(?:\s+have|\s+got|'ve\s+got|\s+ve\s+got)\s+(?:a\s+)?(?:quick\s+)?"
+    r"(?:question|query|problem|issue)|quick\s+question|can\s+i\s+ask\s+(?:you\s+)?something|i\s+need\s+(?:some\s+)?help|"
+    r"(?:it'?s\s+|its\s+|a\s+question\s+|question\s+)?(?:about|regarding)\s+(?:my|an|a|the)\s+"
+    r"(?:order|delivery|parcel|return|refund|purchase|payment|account)(?:\s+of\s+mine)?)"
+    r"(?:\s+for\s+you)?[\s.!?]*$",
+    re.IGNORECASE,
+)
+
+
+def small_talk_by_words(text: str) -> bool:
+    return bool(SURE_SMALL_TALK.search(text)) and len(text.split()) <= 14
+
+
+def vague_by_words(text: str) -> bool:
+    return bool(SURE_VAGUE.search(text))
+
+
+def answer_small_talk(dispatcher: CollectingDispatcher, text: str) -> None:
+    dispatcher.utter_message(text=f"{small_talk_answer(text)} {say.BACK_TO_WORK}", buttons=GENERAL_TOPICS)
+    dispatcher.utter_message(json_message={"small_talk": kind_of(text)})
+
+
+def answer_vague(dispatcher: CollectingDispatcher, text: str) -> None:
+    if RETURN_WORDS.search(text):
+        dispatcher.utter_message(text=say.WHAT_ABOUT_RETURN, buttons=RETURN_TOPICS)
+    elif ORDER_WORDS.search(text):
+        dispatcher.utter_message(text=say.WHAT_ABOUT_ORDER, buttons=ORDER_TOPICS)
+    else:
+        dispatcher.utter_message(text=say.WHAT_IS_IT, buttons=GENERAL_TOPICS)
+    dispatcher.utter_message(json_message={"small_talk": "vague_opener"})

@@ -46,6 +46,7 @@ STYLES = PROJECT_ROOT / "eval" / "routing" / "styles.jsonl"
 MAPPING = PROJECT_ROOT / "eval" / "external" / "mapping.yml"
 OUT_OF_SCOPE = {"handoff": "low_confidence"}
 SMALL_TALK_INTENTS = frozenset({"chitchat", "vague_opener"})
+UNSURE = frozenset({"nlu_fallback", "out_of_scope", None})
 # intents whose reply is not an answer about the shop (a greeting, thanks, yes/no)
 CONVERSATIONAL = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
 
@@ -99,6 +100,9 @@ def outcome_of(body: dict[str, Any]) -> dict[str, Any]:
     suggested = any(
         str(b.get("payload", "")).startswith("/faq{") for r in body.get("replies") or [] for b in r.get("buttons") or []
     )
+    offers_topics = any(
+        b.get("payload") == "/order_status" for r in body.get("replies") or [] for b in r.get("buttons") or []
+    )
     handoff = (body.get("handoff") or {}).get("reason")
     faq = (body.get("faq") or {}).get("id")
     intent = nlu.get("intent")
@@ -110,8 +114,8 @@ def outcome_of(body: dict[str, Any]) -> dict[str, Any]:
         kind = "answered"
     elif suggested:
         kind = "suggested"
-    elif intent in SMALL_TALK_INTENTS:
-        kind = "small_talk"
+    elif intent in SMALL_TALK_INTENTS or (intent in UNSURE and offers_topics):
+        kind = "small_talk"  # the intents, or the handbook search's fallback answering by words (actions/smalltalk.py)
     else:
         kind = "answered"
     return {"kind": kind, "handoff": handoff, "faq_id": faq, "intent": intent}

@@ -62,4 +62,4 @@ LEFT_EMAIL = (
 # a message with an order request and a handbook question in it: the question's answer follows, then the order
 TWO_THINGS = "You've asked two things, so let me take them in turn."
 # after the form came back to its question (a handbook answer or small talk came in between)
-RESUME = "Now, back to your order:"
+RESUME = "Now, back to your order."

@@ -90,7 +90,7 @@ def test_no_good_answer_offers_a_person_with_the_wait_and_a_yes_hands_off(chat: 
 def test_no_thanks_to_the_offer_keeps_the_bot(chat: Chat) -> None:
     chat("can you recommend a good dentist near me")
     assert chat.last["offer_person"] is not None
-    body = chat("no thanks")
+    body = chat("/deny")  # the "No, I'll ask differently" button
     assert body["mode"] == "bot" and body["handoff"] is None
     assert chat.text.startswith("No problem. What would you like to ask?")
 
@@ -210,7 +210,7 @@ def test_switching_drops_the_open_confirmation(chat: Chat, stack: Stack) -> None
     chat("cancel order 100259 please, email thomas.leroy@example.com")
     chat("actually where is that order now?")
     assert "Shall I check where your order is instead?" in chat.text
-    chat("yes, switch")
+    chat("/affirm")  # the "Yes, switch" button
     assert "Order 100259" in chat.text and "Shall I" not in chat.text
     chat("yes")  # the cancellation's question is gone: this yes confirms nothing
     assert order_status(stack, "100259") == "placed"
