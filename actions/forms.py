@@ -65,6 +65,7 @@ from actions.order_state import (
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
 from actions.signals import signal_handoff
+from actions.smalltalk import small_talk_answer, small_talk_by_words
 from actions.texts import address as address_texts
 from actions.texts import identity as say
 from actions.texts import orders as order_texts
@@ -186,6 +187,13 @@ class _FormTurn:
                 offer = {"flow": intent, **({"order_id": found.order_number} if found.order_number else {})}
                 self.set(SWITCH_TO, offer)
                 return await self._result(flow)
+            if self._small_talk(intent, found):
+                # "hang on, let me find the e-mail": small talk by its words, whatever the NLU made of it; the
+                # question is asked again
+                self.say(small_talk_answer(self._text()))
+                if self.state.requested:
+                    self.changes.setdefault(self.state.requested, self.get(self.state.requested))
+                return await self._continue(flow)
             if await self._interrupted(intent, found):
                 # let the rules answer (the form asks again afterwards); rejected explicitly, since Rasa only rejects
                 # a turn that filled no slot, and this message may have filled one (an order number in "where is
@@ -211,6 +219,12 @@ class _FormTurn:
 
     def _entities(self) -> list[dict[str, Any]]:
         return list(self.tracker.latest_message.get("entities") or [])
+
+    def _small_talk(self, intent: str | None, found: Found) -> bool:
+        """Small talk by its words, with nothing in it for the form."""
+        if intent in INTERRUPTIONS or found.order_number or found.evidence or found.malformed_number:
+            return False
+        return small_talk_by_words(self._text()) and not QUESTION_RE.search(self._text())
 
     def _offers_switch(self, intent: str | None) -> bool:
         """Another order request while a change is under way for a known order: ask before switching (earlier, or

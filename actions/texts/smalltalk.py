@@ -45,10 +45,7 @@ TOPIC_PAYMENT = "Which payment methods can I use?"
 TOPIC_PERSON = "Talk to a person"
 
 # a handoff offered as a choice (the helpdesk adds the wait, or when the team is back)
-OFFER_AFTER_NO_ANSWER = (
-    "I'm not sure I have a good answer to that, and I'd rather not guess. Shall I get a person? You could also "
-    "ask me in other words."
-)
+OFFER_AFTER_NO_ANSWER = "I'm not sure I have a good answer to that, and I'd rather not guess. Shall I get a person?"
 OFFER_YES_BUTTON = "Yes, get a person"
 OFFER_NO_BUTTON = "No, I'll ask differently"
 # inside an order request: no offer (the request goes on, its question follows)

@@ -189,7 +189,7 @@ def test_small_talk_inside_the_form_and_the_form_waits(chat: Chat) -> None:
     chat("I want to cancel my order")
     chat("hang on, let me find the confirmation email")
     assert chat.texts[0] == "Take your time, I'll be right here."
-    assert chat.texts[-1].startswith("Now, back to your order. ")
+    assert "order number" in chat.texts[-1]
 
 
 def test_another_request_at_a_summary_asks_whether_to_switch(chat: Chat, stack: Stack) -> None:
