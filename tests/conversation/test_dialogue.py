@@ -1,7 +1,7 @@
 """Issue 16, items 1-3, through the running stack: a helpful word before a person (small talk, vague openers, a
-person offered as a choice, bursts of short messages read together), questions answered in the middle of an order
-request and the request resumed, another request asking whether to switch, two requests in one message, questions
-naming alternatives, and a person (not a silent "okay") when a change was wrong.
+person offered as a choice), questions answered in the middle of an order request and the request resumed, another
+request asking whether to switch, two requests in one message, questions naming alternatives, and a person (not a
+silent "okay") when a change was wrong.
 
 Each test speaks from an address of its own and uses demo orders no other test changes (knowledge/demo/shop.yml).
 """
@@ -9,10 +9,8 @@ Each test speaks from an address of its own and uses demo orders no other test c
 from __future__ import annotations
 
 import sqlite3
-import time
 from typing import Any
 
-import httpx
 import pytest
 from support.chat import Chat, another_address, client_from
 
@@ -110,65 +108,6 @@ def test_an_email_address_after_the_offer_leaves_a_message(chat: Chat, db: sqlit
 def test_asking_for_a_person_still_hands_off_at_once(chat: Chat) -> None:
     body = chat("I'd like to speak with a real human please")
     assert body["mode"] == "queued" and body["handoff"] == {"reason": "requested"}
-
-
-# ---- bursts of short messages --------------------------------------------------------------------
-
-
-def send(client: httpx.Client, conversation_id: str | None, text: str) -> dict[str, Any]:
-    response = client.post("/api/chat", json={"conversation_id": conversation_id, "text": text, "burst": True})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def bot_messages_after(client: httpx.Client, conversation_id: str, after: int, wait: float = 20) -> list[Any]:
-    """The bot's messages after message `after`, once some have come (the burst is answered in the background)."""
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        response = client.get(f"/api/chat/{conversation_id}/messages", params={"after": after})
-        messages = [m for m in response.json()["messages"] if m["sender"] == "bot"]
-        if messages:
-            time.sleep(0.5)  # anything else of the same turn is stored with it
-            response = client.get(f"/api/chat/{conversation_id}/messages", params={"after": after})
-            return [m for m in response.json()["messages"] if m["sender"] == "bot"]
-        time.sleep(0.2)
-    raise AssertionError("the burst was never answered")
-
-
-def test_three_short_messages_are_read_as_one(helpdesk_url: str) -> None:
-    with client_from(helpdesk_url, another_address()) as client:
-        first = send(client, None, "hi")
-        conversation = first["conversation_id"]
-        assert first["pending"] is True and first["replies"] == []
-        assert send(client, conversation, "i have a question")["pending"] is True
-        last = send(client, conversation, "about my order 100234")
-        assert last["pending"] is True
-        replies = bot_messages_after(client, conversation, first["message"]["id"])
-        text = "\n".join(m["text"] for m in replies)
-        # one answer for the three, and it saw the order number
-        assert "order 100234" in text, text
-        assert not any(m["text"].startswith("Hi! I'm the Larkspur Home assistant") for m in replies)
-        transcript = client.get(f"/api/chat/{conversation}/messages").json()["messages"]
-        senders = [m["sender"] for m in transcript]
-        assert senders[:3] == ["customer", "customer", "customer"] and set(senders[3:]) == {"bot"}
-
-
-def test_a_long_message_after_a_short_one_is_answered_at_once_with_it(helpdesk_url: str) -> None:
-    with client_from(helpdesk_url, another_address()) as client:
-        first = send(client, None, "hello there")
-        assert first["pending"] is True
-        body = send(client, first["conversation_id"], "Where is my order 100234? My email is ann.lee@example.com")
-        assert body["pending"] is False
-        assert any("Order 100234 shipped" in r["text"] for r in body["replies"])
-        time.sleep(2.5)  # the held "hello there" was read with it: it gets no answer of its own
-        transcript = client.get(f"/api/chat/{body['conversation_id']}/messages").json()["messages"]
-        assert not any(m["text"].startswith("Hi! I'm the Larkspur Home assistant") for m in transcript)
-
-
-def test_without_burst_a_short_message_is_answered_at_once(chat: Chat) -> None:
-    body = chat("hi")
-    assert body["pending"] is False and body["replies"]
 
 
 # ---- digressions inside an order request ---------------------------------------------------------
