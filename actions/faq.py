@@ -20,6 +20,7 @@ from actions.smalltalk import ORDER_TOPICS, answer_small_talk, answer_vague, sma
 from actions.texts import orders as order_texts
 from actions.texts import render
 from actions.texts import smalltalk as smalltalk_texts
+from actions.texts.routing import INTENT_CHOICES
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
@@ -81,6 +82,31 @@ def previous_question(tracker: Tracker) -> str | None:
     return texts[-2] if len(texts) >= 2 else None
 
 
+# the intents whose rule runs this action; for them the NLU's routing decision (the parse's `route`) is followed
+ROUTED_INTENTS = frozenset({"faq", "nlu_fallback", "out_of_scope"})
+
+
+def routed(tracker: Tracker) -> dict[str, Any] | None:
+    """The NLU's one routing decision for this message (nlu_addons/onepass_nlu.py), when it made one: absent for
+    button payloads ("/faq{...}", "/order_status"), which Rasa does not send through the NLU pipeline."""
+    message = tracker.latest_message or {}
+    route = message.get("route")
+    intent = (message.get("intent") or {}).get("name")
+    if isinstance(route, dict) and route.get("destination") and intent in ROUTED_INTENTS:
+        return route
+    return None
+
+
+def choice_button(destination: str, titles: dict[str, str]) -> dict[str, str] | None:
+    """A "Did you mean" button for a destination: a handbook entry or a flow (small talk is never offered)."""
+    kind, _, name = destination.partition(":")
+    if kind == "faq" and name in titles:
+        return {"title": titles[name], "payload": "/faq" + json.dumps({"faq_id": name})}
+    if kind == "intent" and name in INTENT_CHOICES:
+        return {"title": INTENT_CHOICES[name], "payload": f"/{name}"}
+    return None
+
+
 class ActionAnswerFaq(Action):
     def name(self) -> str:
         return "action_answer_faq"
@@ -101,6 +127,10 @@ class ActionAnswerFaq(Action):
             by_words = self._by_words(dispatcher, tracker, question)
             if by_words is not None:
                 return by_words
+        route = routed(tracker)
+        if route is not None and not (in_request and str(route.get("destination")) == "handoff"):
+            self._follow(dispatcher, tracker, route, question, in_request)
+            return []
         decision = kb.decide(question)
         if decision.action != "answer" and not in_request and small_talk_by_words(question):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
@@ -125,14 +155,23 @@ class ActionAnswerFaq(Action):
                 ]
                 + [{"title": "None of these: talk to a person", "payload": "/request_human"}],
             )
-        elif in_request:
+        else:
+            self._no_good_answer(dispatcher, question, in_request)
+        return []
+
+    @staticmethod
+    def _no_good_answer(dispatcher: CollectingDispatcher, question: str, in_request: bool) -> None:
+        if in_request:
             # inside an order request: say so, and the request goes on (its question follows); a person is a
             # button away there
             dispatcher.utter_message(text=smalltalk_texts.NOT_SURE_IN_REQUEST)
+        elif small_talk_by_words(question):
+            answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
+        elif vague_by_words(question):
+            answer_vague(dispatcher, question)
         else:
             # no good answer: a person is offered as a choice (the wait, or an e-mail address for a later answer)
             offer_person(dispatcher, smalltalk_texts.OFFER_AFTER_NO_ANSWER, HANDOFF_LOW_CONFIDENCE)
-        return []
 
     @staticmethod
     def _by_words(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
@@ -187,6 +226,36 @@ class ActionAnswerFaq(Action):
         for entry in answers.values():
             self._answer(dispatcher, entry.id, entry.title, entry.answer, entry.score)
         return True
+
+    def _follow(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, route: dict[str, Any], question: str, in_request: bool
+    ) -> None:
+        """Answer, ask back or hand off as the NLU decided (one decision over intents and entries together)."""
+        kb = get_knowledge_base()
+        destination = str(route["destination"])
+        scores = {str(c["id"]): float(c["score"]) for c in route.get("faq_candidates") or []}
+        if destination.startswith("faq:"):
+            entry = kb.entry(destination[4:])
+            if entry is not None:
+                self._answer(dispatcher, entry.id, entry.title, entry.answer, scores.get(entry.id, 0.0))
+                return
+        if destination == "clarify":
+            titles = {e: entry.title for e in scores if (entry := kb.entry(e)) is not None}
+            for offered in route.get("offered") or []:
+                if offered.startswith("faq:") and (entry := kb.entry(offered[4:])) is not None:
+                    titles[entry.id] = entry.title
+            buttons = [b for d in route.get("offered") or [] if (b := choice_button(str(d), titles)) is not None]
+            if buttons and failed_turns_before(tracker) + 1 >= failed_turns_limit():
+                dispatcher.utter_message(text=FAILED_TURNS_TEXT)
+                signal_handoff(dispatcher, HANDOFF_FAILED_TURNS)
+                return
+            if buttons:
+                dispatcher.utter_message(
+                    text=SUGGEST_TEXT,
+                    buttons=[*buttons, {"title": "None of these: talk to a person", "payload": "/request_human"}],
+                )
+                return
+        self._no_good_answer(dispatcher, question, in_request)
 
     def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
         kb = get_knowledge_base()

@@ -66,7 +66,11 @@ def header(result: dict[str, Any]) -> list[str]:
         "",
     ]
     if sample:
-        out += [f"**Sample run** (`QUICK=1`): at most {sample} rows of each set; the figures are rough.", ""]
+        out += [
+            f"**Sample run** (`QUICK=1` or `--per-set`): at most {sample} rows of each routing and intent set, spread "
+            "evenly over the set; the figures are rough (a row is ~1.7 points of a 60-row set).",
+            "",
+        ]
     taken = settings.get("taken_from")
     if taken and taken.get("parts"):
         out += [

@@ -88,6 +88,7 @@ def main() -> int:
             "IDENTITY_SECRET": secrets.token_hex(32),
             "RATE_PER_ADDRESS": "100000",
             "RATE_PER_CONVERSATION": "100000",
+            "NEW_CONVERSATIONS_PER_ADDRESS": "100000",  # one client opens every conversation
             "BUSINESS_HOURS": "off",
         },
     )

@@ -113,10 +113,20 @@ def export(src: Path, out: Path, digest: str) -> str:
         )
         # the checks run the encoders Rasa will use, in the Rasa virtualenv (onnxruntime and tensorflow live there)
         checks = [run_check("nlu_addons.onnx_encoder", tmp), run_check("nlu_addons.minilm_tf", tmp)]
-        (tmp / "export.json").write_text(json.dumps({
-            "source": str(src), "source_hash": digest, "torch": torch.__version__, "opset": OPSET,
-            "check": checks[0], "tensorflow_check": checks[1],
-        }, indent=2) + "\n")
+        (tmp / "export.json").write_text(
+            json.dumps(
+                {
+                    "source": str(src),
+                    "source_hash": digest,
+                    "torch": torch.__version__,
+                    "opset": OPSET,
+                    "check": checks[0],
+                    "tensorflow_check": checks[1],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)
@@ -128,8 +138,13 @@ def export(src: Path, out: Path, digest: str) -> str:
 def run_check(module: str, model_dir: Path) -> str:
     """`python -m MODULE --check MODEL_DIR` in `.venv-rasa`; its last output line, or SystemExit when it fails."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    checked = subprocess.run([str(RASA_PYTHON), "-m", module, "--check", str(model_dir)],
-                             cwd=PROJECT_ROOT, capture_output=True, text=True, env=env)
+    checked = subprocess.run(
+        [str(RASA_PYTHON), "-m", module, "--check", str(model_dir)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if checked.returncode != 0:
         raise SystemExit(f"onnx model: {module} check failed\n{checked.stdout}{checked.stderr}")
     return checked.stdout.strip().splitlines()[-1]

@@ -149,8 +149,9 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
         shape, weights = read_checkpoint(model_dir)
         settings = self._settings()
         self._pieces = pieces = WordPieces.from_file(model_dir / TOKENIZER_FILE, self._config["max_length"])
-        self._model = model = MiniLMClassifier(shape, weights, labels, dropout=settings.dropout,
-                                               train_word_embeddings=settings.train_word_embeddings)
+        self._model = model = MiniLMClassifier(
+            shape, weights, labels, dropout=settings.dropout, train_word_embeddings=settings.train_word_embeddings
+        )
         index = {label: number for number, label in enumerate(labels)}
         targets = np.array([index[str(m.get(INTENT))] for m in examples], dtype=np.int32)
         history = fine_tune(model, pieces.ids([m.get(TEXT) for m in examples]), targets, settings)
@@ -164,8 +165,12 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
             # mypy checks **weights against savez's `allow_pickle: bool` too (each name is a weight's, never that)
             np.savez(directory / WEIGHTS_FILE, **model.weights())  # type: ignore[arg-type]
             (directory / TOKENIZER_FILE).write_text(pieces.json, encoding="utf-8")
-            meta = {"labels": model.labels, "shape": dataclasses.asdict(shape),
-                    "max_length": self._config["max_length"], "history": history}
+            meta = {
+                "labels": model.labels,
+                "shape": dataclasses.asdict(shape),
+                "max_length": self._config["max_length"],
+                "history": history,
+            }
             (directory / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
     # -- loading and prediction -------------------------------------------------------------------------------
@@ -186,8 +191,9 @@ class MiniLMIntentClassifier(IntentClassifier, GraphComponent):
                 meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
                 with np.load(directory / WEIGHTS_FILE) as stored:
                     weights = {name: stored[name] for name in stored.files}
-                component._pieces = WordPieces((directory / TOKENIZER_FILE).read_text(encoding="utf-8"),
-                                               meta["max_length"])
+                component._pieces = WordPieces(
+                    (directory / TOKENIZER_FILE).read_text(encoding="utf-8"), meta["max_length"]
+                )
         except (ValueError, FileNotFoundError):
             logger.debug(f"{cls.__name__}: nothing trained in resource '{resource.name}'; it predicts no intent")
             return component

@@ -82,8 +82,11 @@ def read_checkpoint(model_dir: Path) -> tuple[BertShape, dict[str, np.ndarray]]:
     stored = load_file(str(model_dir / "model.safetensors"))
     weights = {key.removeprefix("bert."): value for key, value in stored.items()}
     # the pooler (a [CLS] projection) is not used by mean pooling; position_ids is a buffer, not a weight
-    return shape, {key: value for key, value in weights.items()
-                   if not key.startswith("pooler.") and not key.endswith("position_ids")}
+    return shape, {
+        key: value
+        for key, value in weights.items()
+        if not key.startswith("pooler.") and not key.endswith("position_ids")
+    }
 
 
 class WordPieces:
@@ -125,20 +128,30 @@ def length_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Gener
 class MiniLMClassifier(tf.Module):
     """BERT encoder + mean pooling + a linear softmax head; variables named as in the HF checkpoint."""
 
-    def __init__(self, shape: BertShape, weights: dict[str, np.ndarray], labels: Sequence[str],
-                 dropout: float = 0.1, train_word_embeddings: bool = True) -> None:
+    def __init__(
+        self,
+        shape: BertShape,
+        weights: dict[str, np.ndarray],
+        labels: Sequence[str],
+        dropout: float = 0.1,
+        train_word_embeddings: bool = True,
+    ) -> None:
         super().__init__(name="minilm_classifier")
         self.shape = shape
         self.labels = list(labels)
         self.dropout = dropout
         if HEAD_WEIGHT not in weights:
             rng = np.random.default_rng(0)
-            weights = {**weights,
-                       HEAD_WEIGHT: rng.normal(0, 0.02, (len(self.labels), shape.hidden_size)).astype(np.float32),
-                       HEAD_BIAS: np.zeros(len(self.labels), dtype=np.float32)}
+            weights = {
+                **weights,
+                HEAD_WEIGHT: rng.normal(0, 0.02, (len(self.labels), shape.hidden_size)).astype(np.float32),
+                HEAD_BIAS: np.zeros(len(self.labels), dtype=np.float32),
+            }
         frozen = set() if train_word_embeddings else {"embeddings.word_embeddings.weight"}
-        self.params = {name: tf.Variable(np.asarray(value, dtype=np.float32), name=name, trainable=name not in frozen)
-                       for name, value in sorted(weights.items())}
+        self.params = {
+            name: tf.Variable(np.asarray(value, dtype=np.float32), name=name, trainable=name not in frozen)
+            for name, value in sorted(weights.items())
+        }
         missing = [name for name in self._expected_names() if name not in self.params]
         if missing:
             raise ValueError(f"checkpoint lacks {len(missing)} weights, e.g. {missing[:3]}")
@@ -148,13 +161,25 @@ class MiniLMClassifier(tf.Module):
         self.embed = tf.function(self._embed, input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2)
 
     def _expected_names(self) -> list[str]:
-        parts = ("word_embeddings.weight", "position_embeddings.weight", "token_type_embeddings.weight",
-                 "LayerNorm.weight", "LayerNorm.bias")
+        parts = (
+            "word_embeddings.weight",
+            "position_embeddings.weight",
+            "token_type_embeddings.weight",
+            "LayerNorm.weight",
+            "LayerNorm.bias",
+        )
         names = [f"embeddings.{part}" for part in parts]
         for layer in range(self.shape.num_hidden_layers):
-            for part in ("attention.self.query", "attention.self.key", "attention.self.value",
-                         "attention.output.dense", "attention.output.LayerNorm", "intermediate.dense",
-                         "output.dense", "output.LayerNorm"):
+            for part in (
+                "attention.self.query",
+                "attention.self.key",
+                "attention.self.value",
+                "attention.output.dense",
+                "attention.output.LayerNorm",
+                "intermediate.dense",
+                "output.dense",
+                "output.LayerNorm",
+            ):
                 names += [f"encoder.layer.{layer}.{part}.weight", f"encoder.layer.{layer}.{part}.bias"]
         return names
 
@@ -171,8 +196,9 @@ class MiniLMClassifier(tf.Module):
     def _drop(self, x: tf.Tensor, training: bool) -> tf.Tensor:
         return tf.nn.dropout(x, rate=self.dropout) if training and self.dropout > 0 else x
 
-    def _layer(self, x: tf.Tensor, bias: tf.Tensor, batch: tf.Tensor, width: tf.Tensor, index: int,
-               training: bool) -> tf.Tensor:
+    def _layer(
+        self, x: tf.Tensor, bias: tf.Tensor, batch: tf.Tensor, width: tf.Tensor, index: int, training: bool
+    ) -> tf.Tensor:
         """One transformer layer on x (batch·width, hidden)."""
         name = f"encoder.layer.{index}"
         heads = self.shape.num_attention_heads
@@ -196,9 +222,11 @@ class MiniLMClassifier(tf.Module):
     def encode(self, ids: tf.Tensor, mask: tf.Tensor, training: bool = False) -> tf.Tensor:
         """Mean-pooled sentence embeddings (batch, hidden), not normalised."""
         batch, width = tf.shape(ids)[0], tf.shape(ids)[1]
-        x = (tf.gather(self.params["embeddings.word_embeddings.weight"], ids)
-             + self.params["embeddings.position_embeddings.weight"][None, :width]
-             + self.params["embeddings.token_type_embeddings.weight"][0])
+        x = (
+            tf.gather(self.params["embeddings.word_embeddings.weight"], ids)
+            + self.params["embeddings.position_embeddings.weight"][None, :width]
+            + self.params["embeddings.token_type_embeddings.weight"][0]
+        )
         x = self._drop(self._norm(x, "embeddings.LayerNorm"), training)
         x = tf.reshape(x, [-1, self.shape.hidden_size])
         weights = tf.cast(mask, tf.float32)
@@ -223,8 +251,9 @@ class MiniLMClassifier(tf.Module):
     def weights(self) -> dict[str, np.ndarray]:
         return {name: variable.numpy() for name, variable in self.params.items()}
 
-    def run_batched(self, fn: Callable[[tf.Tensor, tf.Tensor], tf.Tensor], ids: Sequence[Sequence[int]],
-                    batch_size: int = 64) -> np.ndarray:
+    def run_batched(
+        self, fn: Callable[[tf.Tensor, tf.Tensor], tf.Tensor], ids: Sequence[Sequence[int]], batch_size: int = 64
+    ) -> np.ndarray:
         """fn over all rows of `ids`, batched by length, in the original order."""
         out: np.ndarray | None = None
         for batch in length_batches([len(row) for row in ids], batch_size, None):
@@ -253,18 +282,21 @@ class WarmupLinearDecay(tf.keras.optimizers.schedules.LearningRateSchedule):
         return {"peak": self.peak, "warmup": self.warmup, "total": self.total}
 
 
-def _optimizer(settings: TrainSettings, learning_rate: float, steps: int,
-               variables: list[tf.Variable]) -> tf.keras.optimizers.Optimizer:
+def _optimizer(
+    settings: TrainSettings, learning_rate: float, steps: int, variables: list[tf.Variable]
+) -> tf.keras.optimizers.Optimizer:
     schedule = WarmupLinearDecay(learning_rate, int(settings.warmup_fraction * steps), steps)
-    optimizer = tf.keras.optimizers.AdamW(learning_rate=schedule, weight_decay=settings.weight_decay,
-                                          epsilon=1e-6, global_clipnorm=1.0)
+    optimizer = tf.keras.optimizers.AdamW(
+        learning_rate=schedule, weight_decay=settings.weight_decay, epsilon=1e-6, global_clipnorm=1.0
+    )
     optimizer.exclude_from_weight_decay(var_names=list(NO_DECAY))
     optimizer.build(variables)
     return optimizer
 
 
-def fine_tune(model: MiniLMClassifier, ids: Sequence[Sequence[int]], labels: np.ndarray,
-              settings: TrainSettings) -> list[dict[str, float]]:
+def fine_tune(
+    model: MiniLMClassifier, ids: Sequence[Sequence[int]], labels: np.ndarray, settings: TrainSettings
+) -> list[dict[str, float]]:
     """Fine-tunes encoder and head end to end (cross-entropy, AdamW, warm-up + linear decay); logs progress.
 
     Returns one record per epoch (mean loss, training accuracy, seconds)."""
@@ -282,8 +314,11 @@ def fine_tune(model: MiniLMClassifier, ids: Sequence[Sequence[int]], labels: np.
     def train_step(batch_ids: tf.Tensor, mask: tf.Tensor, targets: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         with tf.GradientTape() as tape:
             logits = model.logits(batch_ids, mask, training=True)
-            loss = tf.reduce_mean(tf.keras.losses.categorical_crossentropy(
-                tf.one_hot(targets, classes), logits, from_logits=True, label_smoothing=settings.label_smoothing))
+            loss = tf.reduce_mean(
+                tf.keras.losses.categorical_crossentropy(
+                    tf.one_hot(targets, classes), logits, from_logits=True, label_smoothing=settings.label_smoothing
+                )
+            )
         gradients = tape.gradient(loss, body + head)
         # autograph's zip takes no strict=; the lengths match by construction
         body_optimizer.apply_gradients(zip(gradients[: len(body)], body))  # noqa: B905
@@ -291,11 +326,14 @@ def fine_tune(model: MiniLMClassifier, ids: Sequence[Sequence[int]], labels: np.
         correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=-1, output_type=tf.int32), targets), tf.int32))
         return loss, correct
 
-    step = tf.function(train_step, input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2
-                       + [tf.TensorSpec([None], tf.int32)])
+    step = tf.function(
+        train_step, input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2 + [tf.TensorSpec([None], tf.int32)]
+    )
 
-    logger.info(f"Fine-tuning all-MiniLM-L6-v2 on {len(ids)} examples, {classes} intents: {settings.epochs} epochs "
-                f"of {steps_per_epoch} steps (batch {settings.batch_size}, lr {settings.learning_rate}).")
+    logger.info(
+        f"Fine-tuning all-MiniLM-L6-v2 on {len(ids)} examples, {classes} intents: {settings.epochs} epochs "
+        f"of {steps_per_epoch} steps (batch {settings.batch_size}, lr {settings.learning_rate})."
+    )
     history: list[dict[str, float]] = []
     start = last_log = time.monotonic()
     for epoch in range(1, settings.epochs + 1):
@@ -308,13 +346,22 @@ def fine_tune(model: MiniLMClassifier, ids: Sequence[Sequence[int]], labels: np.
             correct += int(hits)
             if time.monotonic() - last_log >= LOG_EVERY_S:
                 last_log = time.monotonic()
-                logger.info(f"Fine-tuning epoch {epoch}/{settings.epochs} step {number}/{len(batches)} "
-                            f"loss {np.mean(losses[-50:]):.4f} ({last_log - start:.0f} s)")
-        history.append({"epoch": epoch, "loss": round(float(np.mean(losses)), 4),
-                        "train_accuracy": round(correct / len(ids), 4),
-                        "seconds": round(time.monotonic() - epoch_start, 1)})
-        logger.info(f"Fine-tuning epoch {epoch}/{settings.epochs} done: loss {history[-1]['loss']}, train accuracy "
-                    f"{history[-1]['train_accuracy']} ({time.monotonic() - start:.0f} s)")
+                logger.info(
+                    f"Fine-tuning epoch {epoch}/{settings.epochs} step {number}/{len(batches)} "
+                    f"loss {np.mean(losses[-50:]):.4f} ({last_log - start:.0f} s)"
+                )
+        history.append(
+            {
+                "epoch": epoch,
+                "loss": round(float(np.mean(losses)), 4),
+                "train_accuracy": round(correct / len(ids), 4),
+                "seconds": round(time.monotonic() - epoch_start, 1),
+            }
+        )
+        logger.info(
+            f"Fine-tuning epoch {epoch}/{settings.epochs} done: loss {history[-1]['loss']}, train accuracy "
+            f"{history[-1]['train_accuracy']} ({time.monotonic() - start:.0f} s)"
+        )
     return history
 
 
@@ -342,8 +389,9 @@ def check_against_onnx(model_dir: Path, minimum_cosine: float = 0.9999) -> str:
     if reference_file.is_file():
         reference = json.loads(reference_file.read_text())
         theirs = np.asarray(reference["embeddings"], dtype=np.float32)
-        cosines["sentence-transformers"] = float((model.run_batched(model.embed, pieces.ids(reference["sentences"]))
-                                                  * theirs).sum(axis=1).min())
+        cosines["sentence-transformers"] = float(
+            (model.run_batched(model.embed, pieces.ids(reference["sentences"])) * theirs).sum(axis=1).min()
+        )
     summary = ", ".join(f"min cosine vs {name} {value:.6f}" for name, value in cosines.items())
     if min(cosines.values()) < minimum_cosine:
         raise SystemExit(f"tensorflow encoder differs: {summary} (< {minimum_cosine})")

@@ -39,6 +39,7 @@ from helpdesk.vocabulary import (
     SENDER_CUSTOMER,
     WIDGET_PAYLOADS,
 )
+from nlu_addons.language import language_of
 
 log = logging.getLogger(__name__)
 
@@ -386,8 +387,10 @@ class ChatService:
                         text=shown,
                         payload=to_bot if to_bot != shown else None,
                         client_id=client_id,
+                        language=language_of(shown),
                     )
                     session.add(customer_message)
+                    conversation.language = customer_message.language
                 await session.commit()  # stored before it is answered
                 not_reopened = await self._reopen(session, conversation) if conversation.mode == MODE_CLOSED else None
                 if fresh:
@@ -568,7 +571,13 @@ class ChatService:
                     conversation.left_message_at = utcnow()
                 contact = {**(conversation.offline_contact or {}), **left.contact()}
                 conversation.offline_contact = contact or None
-                customer = Message(conversation_id=conversation.id, sender=SENDER_CUSTOMER, text=left.text)
+                customer = Message(
+                    conversation_id=conversation.id,
+                    sender=SENDER_CUSTOMER,
+                    text=left.text,
+                    language=language_of(left.text),
+                )
+                conversation.language = customer.language
                 session.add(customer)
                 await session.flush()
                 confirmation = Message(

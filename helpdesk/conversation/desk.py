@@ -161,6 +161,7 @@ class Desk:
                 "id": conversation.id,
                 "mode": conversation.mode,
                 "customer_tier": conversation.customer_tier,
+                "language": conversation.language,
                 "team": conversation.team,
                 "assignee": conversation.assigned_agent_id,
                 "assignee_name": names.get(conversation.assigned_agent_id or 0),

@@ -69,6 +69,8 @@ class Conversation(Base):
     # reach them ({"name", "email"}, each optional)
     left_message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     offline_contact: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    # the language of the customer's latest message (en | zh, nlu_addons.language): the bot and agent reply in it
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")
     handoffs: Mapped[list[Handoff]] = relationship(back_populates="conversation", order_by="Handoff.id")
@@ -99,6 +101,8 @@ class Message(Base):
     feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # bot messages that offered a person as a choice instead of handing off: why (a handoff reason, low_confidence)
     offered_person: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # customer messages: the language they are written in (en | zh, by script: nlu_addons.language)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
@@ -128,6 +132,7 @@ class Message(Base):
             "nlu": self.nlu,
             "faq": self.faq,
             "faq_candidates": self.faq_candidates,
+            "language": self.language,
             "agent_id": self.agent_id,
             "author": author,
         }

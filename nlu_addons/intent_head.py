@@ -1,0 +1,59 @@
+"""The intent classifier on a frozen sentence embedding: logistic regression on the embedding, averaged with
+logistic regression on character 2–4-gram TF-IDF (robust to typos; for Chinese the n-grams are characters).
+
+Measured in the design study (results/nlu_design_study.md): 97.1 % on the team's held-out intents and 100 % on
+their typo rows, against 96.1 / 86.7 % for the fine-tuned MiniLM; fitted in seconds, no TensorFlow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+class IntentHead:
+    def __init__(self, c: float = 10.0, char_weight: float = 0.5) -> None:
+        self.c, self.char_weight = c, char_weight
+        self.labels: list[str] = []
+        self._dense: Any = None
+        self._chars: Any = None
+        self._vectorizer: Any = None
+
+    def fit(self, texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str]) -> IntentHead:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.labels = sorted(set(labels))
+        if len(self.labels) < 2:
+            raise ValueError(f"the intent head needs examples of at least two intents, got {self.labels}")
+        y = np.array([self.labels.index(label) for label in labels])
+        self._dense = LogisticRegression(C=self.c, max_iter=3000).fit(vectors, y)
+        self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=True)
+        self._chars = LogisticRegression(C=10.0, max_iter=3000).fit(self._vectorizer.fit_transform(texts), y)
+        return self
+
+    def predict_proba(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """(n, len(labels)) probabilities, columns in ``labels`` order."""
+        dense = self._dense.predict_proba(vectors)
+        chars = self._chars.predict_proba(self._vectorizer.transform(list(texts)))
+        return np.asarray((1 - self.char_weight) * dense + self.char_weight * chars, dtype=np.float64)
+
+
+def out_of_fold(
+    texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str], all_labels: Sequence[str], folds: int = 5
+) -> np.ndarray:
+    """Each example's probabilities from a head fitted without it (``folds``-fold), columns in ``all_labels``
+    order: what the arbiter is trained on, so that it learns how sure the head is on messages it has not seen."""
+    out = np.zeros((len(texts), len(all_labels)), dtype=np.float64)
+    fold = np.random.default_rng(11).permutation(len(texts)) % folds
+    for k in range(folds):
+        fit, held = np.where(fold != k)[0], np.where(fold == k)[0]
+        if len(held) == 0:
+            continue
+        part = IntentHead().fit([texts[i] for i in fit], vectors[fit], [labels[i] for i in fit])
+        probs = part.predict_proba([texts[i] for i in held], vectors[held])
+        for j, label in enumerate(part.labels):
+            out[held, list(all_labels).index(label)] = probs[:, j]
+    return out

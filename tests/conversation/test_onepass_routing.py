@@ -1,0 +1,57 @@
+"""One routing decision over intents and handbook entries (issue 17.2), through the running stack.
+
+Each pair is a policy question and a request about a specific order that share their words (refund, cancel,
+password/account, invoice/order): the question must be answered from the handbook, the request must start its
+flow. Messages written for this test (not copied from the issue, the eval sets or the training data).
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from support.agent import say
+
+POLICY_QUESTIONS = [
+    ("explain how reimbursements work when goods are sent back", "refund-policy"),
+    ("how do I shut down my larkspur customer account for good", "delete-account"),
+    ("I can't sign in any more, how do I get a new password", "password-reset"),
+    ("where would I find a VAT receipt for something I bought", "invoices"),
+]
+ORDER_REQUESTS = [
+    ("I sent the rug from order 100234 back a fortnight ago and my money still hasn't arrived", "refund_status"),
+    ("please cancel order 100234, I picked the wrong colour", "cancel_order"),
+    ("I'd like to send back the lamp from order 100234 and get my money back", "request_refund"),
+    ("has order 100234 left your warehouse yet?", "order_status"),
+]
+
+
+@pytest.mark.parametrize(("text", "entry"), POLICY_QUESTIONS)
+def test_a_policy_question_is_answered_from_the_handbook(client: httpx.Client, text: str, entry: str) -> None:
+    result = say(client, text)
+    assert result["nlu"]["intent"] == "faq", result["nlu"]
+    assert result["faq"] is not None and result["faq"]["id"] == entry, result["faq"]
+    assert result["handoff"] is None and result["mode"] == "bot"
+
+
+@pytest.mark.parametrize(("text", "intent"), ORDER_REQUESTS)
+def test_a_request_about_an_order_starts_its_flow(client: httpx.Client, text: str, intent: str) -> None:
+    result = say(client, text)
+    assert result["nlu"]["intent"] == intent, result["nlu"]
+    assert result["faq"] is None and result["handoff"] is None
+    assert {"entity": "order_id", "value": "100234"} in [
+        {"entity": e["entity"], "value": e["value"]} for e in result["nlu"]["entities"]
+    ]
+
+
+def test_a_policy_question_with_no_order_never_starts_a_flow(client: httpx.Client) -> None:
+    result = say(client, "whats ur policy on refunds")
+    assert result["nlu"]["intent"] in {"faq", "nlu_fallback"}, result["nlu"]  # no refund flow started
+    offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
+    answered = (result["faq"] or {}).get("id")
+    assert answered == "refund-policy" or any("refund-policy" in payload for payload in offered), result
+
+
+def test_a_chinese_message_with_an_order_number_gets_its_entity_and_language(client: httpx.Client) -> None:
+    result = say(client, "订单100234到哪里了")
+    entities = {e["entity"]: e["value"] for e in result["nlu"]["entities"]}
+    assert entities.get("order_id") == "100234" and entities.get("language") == "zh"

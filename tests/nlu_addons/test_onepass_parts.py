@@ -1,0 +1,96 @@
+"""The one-pass NLU's parts (nlu_addons): language by script, the order-evidence rule, handbook scoring.
+
+The whole component, trained, is exercised through the running stack (tests/conversation/test_onepass_routing.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from nlu_addons.arbiter import StackedArbiter, features, names_order, speaks_of_own
+from nlu_addons.encoders import CachedEncoder
+from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
+from nlu_addons.language import language_of
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("where is my order", "en"),
+        ("订单100234", "zh"),  # mixed: any ideograph makes it Chinese
+        ("where is my 订单 100234?", "zh"),
+        ("請問可以開發票嗎", "zh"),  # traditional script
+        ("100234", "en"),
+        ("", "en"),
+    ],
+)
+def test_language_by_script(text: str, language: str) -> None:
+    assert language_of(text) == language
+
+
+def test_order_evidence_in_both_languages() -> None:
+    assert names_order("订单100234怎么还没到") and names_order("it's anna@example.com")
+    assert not names_order("order 1002345") and not names_order("call 0100234")
+    assert speaks_of_own("where's my parcel") and speaks_of_own("我的快递到哪了")
+    assert not speaks_of_own("what is the refund policy") and not speaks_of_own("退款政策是什么")
+
+
+class WordEncoder:
+    """A deterministic stand-in encoder: a bag of words hashed into 64 dimensions."""
+
+    name, dim = "words", 64
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, sum(map(ord, word)) % self.dim] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+ENTRIES = [
+    IndexedEntry("refund-policy", ("refund policy", "money back rules"), ("refunds go to the original payment",)),
+    IndexedEntry("password-reset", ("reset password", "forgot password"), ("use the forgot password link",)),
+]
+
+
+def test_handbook_scores_find_the_entry_and_can_leave_a_question_out() -> None:
+    words = WordEncoder()
+    index = HandbookIndex(ENTRIES, CachedEncoder(words))
+    query = words.encode(["forgot password"])
+    scores = index.scores(query)
+    assert index.ids[int(np.argmax(scores[0]))] == "password-reset"
+    left_out = index.scores(query, leave_out=["forgot password"])
+    assert left_out[0, 1] < scores[0, 1]  # its own row no longer counts; the entry still scores from the others
+
+
+def test_a_reindex_embeds_only_new_texts() -> None:
+    words = WordEncoder()
+    cached = CachedEncoder(words)
+    HandbookIndex(ENTRIES, cached)
+    words.calls.clear()
+    edited = [ENTRIES[0], IndexedEntry("password-reset", ("reset password", "new login code"), ENTRIES[1].passages)]
+    HandbookIndex(edited, cached)
+    assert words.calls == [["new login code"]]
+
+
+def test_an_order_flow_without_evidence_asks_back_instead_of_starting() -> None:
+    # an arbiter that is sure of refund_status whatever it is shown: only the evidence rule can stop it
+    texts = ["where is my refund for 100234", "refund policy please", "what is the refund policy"]
+    probabilities = np.array([[0.98, 0.02]] * 3)
+    scores = np.array([[0.7, 0.2]] * 3, dtype=np.float32)
+    x = features(probabilities, scores, texts)
+    arbiter = StackedArbiter(answer_at=0.5, clarify_at=0.1).fit(np.vstack([x, x]), ["refund_status"] * 3 + ["faq"] * 3)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.01, 0.99], (len(rows), 1))  # faq=0, refund_status=1
+    with_order = arbiter.route(x[:1], scores[:1], ["refund-policy", "password-reset"], texts[0])
+    assert with_order.destination == "intent:refund_status"
+    without = arbiter.route(x[2:], scores[2:], ["refund-policy", "password-reset"], texts[2])
+    assert without.destination == "clarify"
+    assert without.offered[:1] == ["intent:refund_status"] and "faq:refund-policy" in without.offered
