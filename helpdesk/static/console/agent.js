@@ -164,12 +164,20 @@
     // supervisors clear, in one go, queued chats where the customer never wrote a word (a queue flood)
     const junk = state.queue.filter((q) => q.customer_wrote === false).length;
     const supervises = state.me && (state.me.role === "supervisor" || state.me.role === "admin");
+    const chats = junk + " chat" + (junk === 1 ? "" : "s");
     $("queue-close-junk").hidden = !(supervises && junk > 0);
-    $("queue-close-junk").textContent = "Close " + junk + " chat" + (junk === 1 ? "" : "s") + " without customer text";
+    $("queue-close-junk").textContent = state.confirmJunk
+      ? "Click again to close " + chats + " where the customer wrote nothing"
+      : "Close " + chats + " without customer text";
   }
   async function closeJunk() {
-    const junk = state.queue.filter((q) => q.customer_wrote === false).length;
-    if (!window.confirm("Close " + junk + " queued chats where the customer wrote nothing?")) return;
+    if (!state.confirmJunk) { // a second click confirms (no native dialog)
+      state.confirmJunk = true;
+      renderQueue();
+      setTimeout(() => { state.confirmJunk = false; if (state.me) renderQueue(); }, 10000);
+      return;
+    }
+    state.confirmJunk = false;
     const r = await api("POST", "/queue/close", { without_customer_text: true });
     if (!(r.res && r.res.ok)) showError((r.data && r.data.error) || "Could not close those chats.");
     loadQueue();
