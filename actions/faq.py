@@ -7,12 +7,22 @@ import os
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import leave_email, offer_person, person_offered
+from actions.order_state import EVIDENCE, FLOW, FORM, ORDER_ID, details_cleared
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
+from actions.requests import alternatives, clauses, option_words, requests_in
 from actions.signals import signal_faq, signal_handoff
+from actions.smalltalk import ORDER_TOPICS, answer_small_talk, answer_vague, small_talk_by_words, vague_by_words
+from actions.texts import orders as order_texts
+from actions.texts import render
+from actions.texts import smalltalk as smalltalk_texts
 from actions.texts.routing import INTENT_CHOICES
 from helpdesk.knowledge.chat_text import markdown_to_text
+from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
 
@@ -20,10 +30,6 @@ SUGGEST_TEXT = "I'm not completely sure what you mean. Did you mean one of these
 FAILED_TURNS_TEXT = (
     "Sorry, I still haven't been able to help with that. "
     "I'm connecting you with a member of our support team, who will see our conversation."
-)
-LOW_CONFIDENCE_TEXT = (
-    "I'm not sure I have a good answer to that, and I'd rather not guess. "
-    "I'm connecting you with a member of our support team, who will see your question."
 )
 
 
@@ -111,15 +117,29 @@ class ActionAnswerFaq(Action):
         if picked is not None:
             self._answer_pick(dispatcher, tracker, picked)
             return []
+        question = str(tracker.latest_message.get("text") or "")
+        in_request = tracker.active_loop_name == FORM
+        if not in_request:
+            started = self._question_and_order_request(dispatcher, tracker, question)
+            if started is not None:
+                return started
+        if not in_request:
+            by_words = self._by_words(dispatcher, tracker, question)
+            if by_words is not None:
+                return by_words
         route = routed(tracker)
-        if route is not None:
-            self._follow(dispatcher, tracker, route)
+        if route is not None and not (in_request and str(route.get("destination")) == "handoff"):
+            self._follow(dispatcher, tracker, route, question, in_request)
             return []
-        question = tracker.latest_message.get("text") or ""
         decision = kb.decide(question)
-        if decision.action == "answer" and decision.best is not None:
-            best = decision.best
-            self._answer(dispatcher, best.id, best.title, best.answer, best.score)
+        if decision.action != "answer" and not in_request and small_talk_by_words(question):
+            answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
+        elif decision.action != "answer" and not in_request and vague_by_words(question):
+            answer_vague(dispatcher, question)
+        elif decision.action == "answer" and decision.best is not None:
+            if not self._answer_each_alternative(dispatcher, question, decision.best):
+                best = decision.best
+                self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif (
             decision.action == "suggest"
             and decision.candidates
@@ -136,11 +156,80 @@ class ActionAnswerFaq(Action):
                 + [{"title": "None of these: talk to a person", "payload": "/request_human"}],
             )
         else:
-            dispatcher.utter_message(text=LOW_CONFIDENCE_TEXT)
-            signal_handoff(dispatcher, HANDOFF_LOW_CONFIDENCE)
+            self._no_good_answer(dispatcher, question, in_request)
         return []
 
-    def _follow(self, dispatcher: CollectingDispatcher, tracker: Tracker, route: dict[str, Any]) -> None:
+    @staticmethod
+    def _no_good_answer(dispatcher: CollectingDispatcher, question: str, in_request: bool) -> None:
+        if in_request:
+            # inside an order request: say so, and the request goes on (its question follows); a person is a
+            # button away there
+            dispatcher.utter_message(text=smalltalk_texts.NOT_SURE_IN_REQUEST)
+        elif small_talk_by_words(question):
+            answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
+        elif vague_by_words(question):
+            answer_vague(dispatcher, question)
+        else:
+            # no good answer: a person is offered as a choice (the wait, or an e-mail address for a later answer)
+            offer_person(dispatcher, smalltalk_texts.OFFER_AFTER_NO_ANSWER, HANDOFF_LOW_CONFIDENCE)
+
+    @staticmethod
+    def _by_words(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
+        """What the words make sure of, whatever the NLU said: an e-mail address answering the offer of a person
+        leaves a message; an order number with only "about my order" around it ("hi. i have a question. about my
+        order 100234") asks what to do with that order."""
+        email = EMAIL_RE.search(text)
+        if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
+            leave_email(dispatcher, email.group(0))
+            return []
+        number = ORDER_NUMBER_RE.search(text)
+        if number and any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
+            dispatcher.utter_message(
+                text=render(order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1)),
+                buttons=ORDER_TOPICS,
+            )
+            return [SlotSet(ORDER_ID, number.group(1))]
+        return None
+
+    def _question_and_order_request(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+    ) -> list[dict[str, Any]] | None:
+        """A handbook question with an order request beside it ("how long does delivery take, and where is my order
+        100234?"): the question is answered, then the order request starts. None when the message isn't that."""
+        requests = requests_in(text)
+        if requests.flow is None or not requests.questions:
+            return None
+        if not answer_questions(dispatcher, requests.questions):
+            return None
+        found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
+        events: list[dict[str, Any]] = [SlotSet(FLOW, requests.flow), *details_cleared()]
+        if found.order_number:
+            events.append(SlotSet(ORDER_ID, found.order_number))
+        if found.evidence:
+            events.append(SlotSet(EVIDENCE, found.evidence))
+        return [*events, FollowupAction(FORM)]
+
+    def _answer_each_alternative(self, dispatcher: CollectingDispatcher, question: str, best: Candidate) -> bool:
+        """ "paypal or klarna": when the entry found speaks of one of them only, each is looked up and every
+        different entry answered. False when the question names no alternatives or one answer covers them."""
+        words = option_words(question)
+        if not words or all(w in f"{best.title} {best.answer}".lower() for w in words):
+            return False
+        kb = get_knowledge_base()
+        answers: dict[str, Candidate] = {}
+        for alternative in alternatives(question):
+            decision = kb.decide(alternative)
+            if decision.action == "answer" and decision.best is not None:
+                answers.setdefault(decision.best.id, decision.best)
+        if len(answers) < 2:
+            return False
+        for entry in answers.values():
+            self._answer(dispatcher, entry.id, entry.title, entry.answer, entry.score)
+        return True
+
+    def _follow(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, route: dict[str, Any], question: str, in_request: bool
+    ) -> None:
         """Answer, ask back or hand off as the NLU decided (one decision over intents and entries together)."""
         kb = get_knowledge_base()
         destination = str(route["destination"])
@@ -166,8 +255,7 @@ class ActionAnswerFaq(Action):
                     buttons=[*buttons, {"title": "None of these: talk to a person", "payload": "/request_human"}],
                 )
                 return
-        dispatcher.utter_message(text=LOW_CONFIDENCE_TEXT)
-        signal_handoff(dispatcher, HANDOFF_LOW_CONFIDENCE)
+        self._no_good_answer(dispatcher, question, in_request)
 
     def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
         kb = get_knowledge_base()
@@ -183,6 +271,27 @@ class ActionAnswerFaq(Action):
 
     @staticmethod
     def _answer(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
-        # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
-        dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
-        signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
+        answer_entry(dispatcher, faq_id, title, answer, score)
+
+
+def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
+    # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
+    dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
+    signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
+
+
+def answer_questions(dispatcher: CollectingDispatcher, questions: list[str]) -> bool:
+    """The handbook's answers to the other questions of a message with an order request in it, after a word that
+    both will be handled; False (and nothing said) when the handbook has no sure answer to any of them."""
+    kb = get_knowledge_base()
+    found: dict[str, Candidate] = {}
+    for question in questions:
+        decision = kb.decide(question)
+        if decision.action == "answer" and decision.best is not None:
+            found.setdefault(decision.best.id, decision.best)
+    if not found:
+        return False
+    dispatcher.utter_message(text=smalltalk_texts.TWO_THINGS)
+    for entry in found.values():
+        answer_entry(dispatcher, entry.id, entry.title, entry.answer, entry.score)
+    return True

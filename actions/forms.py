@@ -38,8 +38,10 @@ from actions.order_state import (
     CONFIRM,
     CUSTOMER_ID,
     CUSTOMER_VERIFIED_BY,
+    DETAIL_SLOTS,
     EMAIL,
     EVIDENCE,
+    FLOW,
     FLOW_DETAILS,
     FORM,
     NEW_ADDRESS,
@@ -52,6 +54,7 @@ from actions.order_state import (
     REQUESTED_SLOT,
     RETURN,
     RETURN_ITEMS,
+    SWITCH_TO,
     VERIFICATION,
     VERIFIED_ORDER,
     OrderState,
@@ -62,8 +65,10 @@ from actions.order_state import (
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
 from actions.signals import signal_handoff
+from actions.smalltalk import small_talk_answer, small_talk_by_words
 from actions.texts import address as address_texts
 from actions.texts import identity as say
+from actions.texts import orders as order_texts
 from actions.texts import render
 from actions.texts import returns as return_texts
 from helpdesk.orders import (
@@ -82,6 +87,7 @@ from helpdesk.vocabulary import HANDOFF_VERIFICATION_FAILED
 # intents that are not an answer to the form: the rules answer them, then the form asks again
 INTERRUPTIONS = frozenset(
     {"faq", "out_of_scope", "request_human", "complaint", "bot_challenge", "goodbye", "change_order", "payment_issue"}
+    | {"chitchat", "vague_opener"}
 )
 # a question about something, not an answer ("how do I clean the candle holders?")
 QUESTION_RE = re.compile(
@@ -99,6 +105,9 @@ ANSWERING_ACTIONS = frozenset(
         "validate_order_form",
     }
 )
+# the answers to "Shall I ... instead?" (a button's payload, or the customer's words)
+SWITCH_YES = frozenset({"affirm"})
+SWITCH_NO = frozenset({"deny"})
 
 
 def answers_form(tracker: Tracker) -> bool:
@@ -171,6 +180,20 @@ class _FormTurn:
         if answers_form(self.tracker):
             intent = latest_intent(self.tracker)
             found = read_message(self._text(), self._entities(), self.state.requested)
+            if self.state.requested == SWITCH_TO and self._answer_switch(intent, found):
+                return await self._continue(self.state.flow or flow)
+            if self._offers_switch(intent):
+                # another request in the middle of a change: ask before dropping what was collected
+                offer = {"flow": intent, **({"order_id": found.order_number} if found.order_number else {})}
+                self.set(SWITCH_TO, offer)
+                return await self._result(flow)
+            if self._small_talk(intent, found):
+                # "hang on, let me find the e-mail": small talk by its words, whatever the NLU made of it; the
+                # question is asked again
+                self.say(small_talk_answer(self._text()))
+                if self.state.requested:
+                    self.changes.setdefault(self.state.requested, self.get(self.state.requested))
+                return await self._continue(flow)
             if await self._interrupted(intent, found):
                 # let the rules answer (the form asks again afterwards); rejected explicitly, since Rasa only rejects
                 # a turn that filled no slot, and this message may have filled one (an order number in "where is
@@ -180,6 +203,10 @@ class _FormTurn:
             if self.state.requested:
                 # an answer the form could not use still counts as one: the question is asked again
                 self.changes.setdefault(self.state.requested, self.get(self.state.requested))
+        return await self._continue(flow)
+
+    async def _continue(self, flow: str) -> list[EventType]:
+        """After the message was read: the identity check, the policy, the details, the next question."""
         await self._check_identity()
         if not self.ended and self.verified and FLOW_DETAILS[flow] and not self.get(REFUSAL):
             await self._check_policy(flow)
@@ -192,6 +219,46 @@ class _FormTurn:
 
     def _entities(self) -> list[dict[str, Any]]:
         return list(self.tracker.latest_message.get("entities") or [])
+
+    def _small_talk(self, intent: str | None, found: Found) -> bool:
+        """Small talk by its words, with nothing in it for the form."""
+        if intent in INTERRUPTIONS or found.order_number or found.evidence or found.malformed_number:
+            return False
+        return small_talk_by_words(self._text()) and not QUESTION_RE.search(self._text())
+
+    def _offers_switch(self, intent: str | None) -> bool:
+        """Another order request while a change is under way for a known order: ask before switching (earlier, or
+        from a look-up, the rules switch at once: nothing is lost)."""
+        flow = self.state.flow
+        return (
+            intent in FLOW_DETAILS
+            and intent != flow
+            and flow in CHANGES
+            and self.order_id is not None
+            and self.state.requested != SWITCH_TO
+        )
+
+    def _answer_switch(self, intent: str | None, found: Found) -> bool:
+        """The answer to "Shall I ... instead?"; False when the message is not one (a handbook question, say)."""
+        offer = self.get(SWITCH_TO) or {}
+        new_flow = offer.get("flow")
+        if intent in SWITCH_YES or (intent == new_flow and new_flow in FLOW_DETAILS):
+            for slot in DETAIL_SLOTS:
+                self.set(slot, None)
+            self.set(FLOW, new_flow)
+            number = found.order_number or offer.get("order_id")
+            if number:
+                self.set(ORDER_ID, number)
+            self.state = OrderState.from_slots(self.get)
+            return True
+        if intent in SWITCH_NO:
+            self.set(SWITCH_TO, None)
+            self.say(order_texts.SWITCH_DECLINED)
+            return True
+        if intent in FLOW_DETAILS and intent != self.state.flow:
+            self.set(SWITCH_TO, {"flow": intent, **({"order_id": found.order_number} if found.order_number else {})})
+            return True
+        return False
 
     async def _interrupted(self, intent: str | None, found: Found) -> bool:
         """The message is not for the form (a question, a person, another request, "never mind")."""
@@ -435,6 +502,8 @@ class _FormTurn:
     def _next_slot(self, flow: str) -> str | None:
         if self.ended:
             return None
+        if self.get(SWITCH_TO):
+            return SWITCH_TO
         if self.order_id is None:
             return ORDER_ID
         if not self.verified:

@@ -1,4 +1,9 @@
-"""Handing a conversation to a person."""
+"""Handing a conversation to a person, or offering one.
+
+A person is called at once when the customer asks for one or policy requires it (a complaint). When the bot has no
+good answer, a person is offered as a choice instead ("Shall I get a person?", with the wait the helpdesk adds, or
+the customer's e-mail for an answer later): a yes, the button or an e-mail address then hands off.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.signals import signal_handoff
-from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_REQUESTED
+from actions.signals import signal_handoff, signal_person_offer
+from actions.texts import render
+from actions.texts import smalltalk as say
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_LEFT_MESSAGE, HANDOFF_REQUESTED, REQUEST_HUMAN
 
 HANDOFF_TEXT = {
     HANDOFF_REQUESTED: (
@@ -21,6 +28,43 @@ HANDOFF_TEXT = {
         "so a person can put it right. They will see everything you've told me."
     ),
 }
+OFFER_BUTTONS = [
+    {"title": say.OFFER_YES_BUTTON, "payload": REQUEST_HUMAN},
+    {"title": say.OFFER_NO_BUTTON, "payload": "/deny"},
+]
+
+
+def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str) -> None:
+    """Ask whether the customer wants a person (the helpdesk adds the wait, or when the team is back, and that an
+    e-mail address will do too); nothing is queued yet."""
+    dispatcher.utter_message(text=text, buttons=OFFER_BUTTONS)
+    signal_person_offer(dispatcher, reason)
+
+
+def person_offered(tracker: Tracker) -> bool:
+    """The bot's message just before the customer's latest one offered a person."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if buttons or event.get("text"):
+                return any(button.get("title") == say.OFFER_YES_BUTTON for button in buttons)
+    return False
+
+
+def hand_off(dispatcher: CollectingDispatcher, reason: str) -> None:
+    dispatcher.utter_message(text=HANDOFF_TEXT[reason])
+    signal_handoff(dispatcher, reason)
+
+
+def leave_email(dispatcher: CollectingDispatcher, email: str) -> None:
+    """The customer answered the offer with their e-mail address: the team writes back (queued, contact kept)."""
+    dispatcher.utter_message(text=render(say.LEFT_EMAIL, email=email))
+    signal_handoff(dispatcher, HANDOFF_LEFT_MESSAGE, contact={"email": email})
 
 
 class ActionHandoff(Action):
@@ -33,7 +77,5 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        reason = HANDOFF_COMPLAINT if intent == "complaint" else HANDOFF_REQUESTED
-        dispatcher.utter_message(text=HANDOFF_TEXT[reason])
-        signal_handoff(dispatcher, reason)
+        hand_off(dispatcher, HANDOFF_COMPLAINT if intent == "complaint" else HANDOFF_REQUESTED)
         return []

@@ -65,9 +65,10 @@ CUSTOMER_NAME = "customer_name"
 CUSTOMER_TIER = "customer_tier"
 RECENT_ORDERS = "recent_orders"
 LAST_FLOW = "last_flow"
+SWITCH_TO = "switch_to"  # another request asked for mid-request: {"flow", "order_id"?} while the form asks to switch
 
 # what a flow collects after the identity check: cleared when a request starts
-DETAIL_SLOTS = (PENDING_DETAIL, NEW_ADDRESS, RETURN_ITEMS, CONFIRM, PENDING_CONFIRMATION, REFUSAL)
+DETAIL_SLOTS = (PENDING_DETAIL, NEW_ADDRESS, RETURN_ITEMS, CONFIRM, PENDING_CONFIRMATION, REFUSAL, SWITCH_TO)
 # what one request collects beyond the order and the identity check; cleared when it ends
 REQUEST_SLOTS = (EVIDENCE, *DETAIL_SLOTS)
 

@@ -12,6 +12,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
+from actions.faq import answer_questions
+from actions.handoff import OFFER_BUTTONS, hand_off, leave_email, person_offered
 from actions.identity import signed_in_customer
 from actions.order_state import (
     CANCEL,
@@ -36,11 +38,14 @@ from actions.order_state import (
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
+from actions.requests import requests_in
+from actions.smalltalk import GENERAL_TOPICS
 from actions.texts import address as address_texts
 from actions.texts import cancel as cancel_texts
 from actions.texts import orders as say
 from actions.texts import render
 from actions.texts import returns as return_texts
+from actions.texts import smalltalk as smalltalk_texts
 from helpdesk.orders import (
     Address,
     BackendError,
@@ -51,6 +56,7 @@ from helpdesk.orders import (
     describe_order,
     describe_refund,
 )
+from helpdesk.vocabulary import HANDOFF_REQUESTED
 
 # "cancel it", "where is that order": the order just talked about; "where is my order?" may be another one
 BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|it's|that|this|same|the\s+order|the\s+one)\b", re.IGNORECASE)
@@ -75,9 +81,12 @@ class ActionStartOrderRequest(Action):
         events = await signed_in_customer(dispatcher, tracker, order_system())
         if tracker.active_loop_name == FORM and state.flow == flow:
             return events  # the same request goes on
+        text = str(tracker.latest_message.get("text") or "")
+        questions = requests_in(text).questions
+        if questions:
+            answer_questions(dispatcher, questions)  # "... and how do I return something broken?": answered first
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
-        text = str(tracker.latest_message.get("text") or "")
         handled = tracker.get_slot(LAST_FLOW) and state.verified and tracker.active_loop_name != FORM
         if handled and not names_an_order(tracker) and not BACK_REFERENCE_RE.search(text):
             # a request finished for this order; "where is my order?" may mean another one: ask
@@ -158,11 +167,20 @@ class ActionOrderDetails(Action):
         return "action_order_details"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        email = next(
+            (str(e["value"]) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "email"), None
+        )
+        if email and person_offered(tracker) and not names_an_order(tracker):
+            leave_email(dispatcher, email)  # the answer to "Shall I get a person? … or leave your e-mail"
+            return []
         last = tracker.get_slot(LAST_FLOW)
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]
+        number = ORDER_NUMBER_RE.search(str(tracker.latest_message.get("text") or ""))
         dispatcher.utter_message(
-            text=say.DETAILS_WITHOUT_REQUEST,
+            text=render(say.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1))
+            if number
+            else say.DETAILS_WITHOUT_REQUEST,
             buttons=[
                 {"title": say.WHERE_IS_MY_ORDER_BUTTON, "payload": "/order_status"},
                 {"title": say.CANCEL_MY_ORDER_BUTTON, "payload": "/cancel_order"},
@@ -233,14 +251,16 @@ def just_changed(tracker: Tracker) -> bool:
 
 
 class ActionAffirm(Action):
-    """A yes outside the order form. It confirms nothing: a change is confirmed only inside the form, as the
-    answer to the question that describes it (actions/changes.py)."""
+    """A yes outside the order form. It confirms no change: a change is confirmed only inside the form, as the
+    answer to the question that describes it (actions/changes.py). A yes to "Shall I get a person?" hands off."""
 
     def name(self) -> str:
         return "action_affirm"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if unanswered_confirmation(tracker):
+        if person_offered(tracker):
+            hand_off(dispatcher, HANDOFF_REQUESTED)
+        elif unanswered_confirmation(tracker):
             dispatcher.utter_message(text=say.NOTHING_TO_CONFIRM)
         else:
             dispatcher.utter_message(response="utter_affirm")
@@ -249,14 +269,17 @@ class ActionAffirm(Action):
 
 class ActionDeny(Action):
     """A no outside the order form. Right after a change was carried out it means "that was wrong": there is no
-    undo here, so a person is offered at once (they see what was changed)."""
+    undo in the order interface, so a person is offered at once (they see what was changed). A no to "Shall I get a
+    person?" invites the question again."""
 
     def name(self) -> str:
         return "action_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if just_changed(tracker):
-            dispatcher.utter_message(text=say.CHANGE_WAS_WRONG, buttons=[PERSON_BUTTON])
+            dispatcher.utter_message(text=say.CHANGE_WAS_WRONG, buttons=OFFER_BUTTONS)
+        elif person_offered(tracker):
+            dispatcher.utter_message(text=smalltalk_texts.OFFER_DECLINED, buttons=GENERAL_TOPICS)
         else:
             dispatcher.utter_message(response="utter_deny")
         return []

@@ -1,6 +1,7 @@
 """The order form's questions: which order, the proof, the e-mail a change needs, the new address, the items to
-return, and the summary to confirm (texts: actions/texts/). Each is silent when this turn already handed the
-conversation to a person."""
+return, the summary to confirm, and whether to switch to another request asked for meanwhile (texts: actions/texts/).
+Each is silent when this turn already handed the conversation to a person, and starts with "Now, back to your order."
+when something else answered the customer's message first (a handbook question, small talk)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import example_address
 from actions.changes import planned_change, summary
+from actions.forms import answers_form
 from actions.identity import VERIFIED_BY_TOKEN
 from actions.order_state import (
     BY_CUSTOMER,
@@ -24,6 +26,7 @@ from actions.order_state import (
     PERSON_BUTTON,
     RECENT_ORDERS,
     RETURN_ITEMS,
+    SWITCH_TO,
     VERIFICATION,
     OrderState,
     asked_before,
@@ -32,8 +35,10 @@ from actions.order_state import (
 )
 from actions.texts import address as address_texts
 from actions.texts import identity as say
+from actions.texts import orders as order_texts
 from actions.texts import render
 from actions.texts import returns as return_texts
+from actions.texts import smalltalk as smalltalk_texts
 from helpdesk.orders import BackendError, OrderNotFound, PolicyRefusal
 from helpdesk.orders.policy import join_names
 
@@ -59,10 +64,15 @@ class _AskAction(Action, ABC):
         if handed_off_this_turn(tracker):
             return []
         state = OrderState.from_tracker(tracker)
+        asked_from = len(dispatcher.messages)
         try:
             await self.ask(dispatcher, tracker, state)
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
+        if not answers_form(tracker) and len(dispatcher.messages) > asked_from:
+            # the form comes back to its question after something else answered the message
+            question = dispatcher.messages[asked_from]
+            question["text"] = f"{smalltalk_texts.RESUME} {question.get('text') or ''}".strip()
         return []
 
     @abstractmethod
@@ -178,3 +188,24 @@ class ActionAskConfirm(_AskAction):
         dispatcher.utter_message(
             text=text, buttons=[{"title": yes, "payload": "/affirm"}, {"title": no, "payload": "/deny"}]
         )
+
+
+class ActionAskSwitchTo(_AskAction):
+    """Another order request came in the middle of a change: switch to it, or carry on?"""
+
+    def name(self) -> str:
+        return "action_ask_switch_to"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        offer = tracker.get_slot(SWITCH_TO) or {}
+        text = render(
+            order_texts.SWITCH_QUESTION,
+            goal=goal(state.flow),
+            order_id=state.order_id,
+            new_goal=goal(str(offer.get("flow") or "")),
+        )
+        buttons = [
+            {"title": order_texts.SWITCH_YES_BUTTON, "payload": "/affirm"},
+            {"title": order_texts.SWITCH_NO_BUTTON, "payload": "/deny"},
+        ]
+        dispatcher.utter_message(text=text, buttons=buttons)

@@ -3,7 +3,10 @@
 The REST channel returns each ``json_message`` as ``{"custom": {...}}``; the helpdesk reads
 ``handoff`` (the conversation moves to the agent queue; the reasons are in helpdesk/vocabulary.py) and
 ``faq`` (the entry answered from: its id and score, and for the widget the answer's Markdown and the
-help-centre article's title and URL; it follows the answer's text, which the helpdesk replaces with the Markdown).
+help-centre article's title and URL; it follows the answer's text, which the helpdesk replaces with the Markdown)
+and ``offer_person`` (the message before it offers a person: the helpdesk adds the expected wait, or when the team
+is back, and that an e-mail address will do too). A handoff may carry the customer's ``contact`` ({"email"}) for
+an answer by e-mail.
 """
 
 from __future__ import annotations
@@ -11,8 +14,15 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 
 
-def signal_handoff(dispatcher: CollectingDispatcher, reason: str) -> None:
-    dispatcher.utter_message(json_message={"handoff": {"reason": reason}})
+def signal_handoff(dispatcher: CollectingDispatcher, reason: str, contact: dict[str, str] | None = None) -> None:
+    handoff: dict[str, object] = {"reason": reason}
+    if contact:
+        handoff["contact"] = contact
+    dispatcher.utter_message(json_message={"handoff": handoff})
+
+
+def signal_person_offer(dispatcher: CollectingDispatcher, reason: str) -> None:
+    dispatcher.utter_message(json_message={"offer_person": {"reason": reason}})
 
 
 def signal_faq(

@@ -1,7 +1,7 @@
 """What every order flow says around the flows themselves: stopping, a yes or no with nothing to answer, an
 order number on its own, a change that can't be made here (actions/orders.py).
 
-Placeholders: {order_id}; {days} the return window in days.
+Placeholders: {order_id}; {days} the return window in days; {goal} and {new_goal} identity.GOALS (what a flow does).
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ STOPPED_NOTHING_CHANGED = (
 )
 DETAILS_WITHOUT_REQUEST = (
     "Thanks! What would you like me to do with that: check an order's status, cancel it, or start a return?"
+)
+DETAILS_WITHOUT_REQUEST_FOR_ORDER = (
+    "Thanks! What would you like me to do with order {order_id}: check where it is, cancel it, or start a return?"
 )
 WHERE_IS_MY_ORDER_BUTTON = "Where is my order?"
 CANCEL_MY_ORDER_BUTTON = "Cancel my order"
@@ -49,3 +52,9 @@ CHANGE_WAS_WRONG = (
     "I'm sorry about that. I can't undo it from here, but a member of our support team can put it right straight "
     "away: they'll see exactly what was changed. Shall I connect you?"
 )
+
+# another order request in the middle of a change: ask before dropping what was collected (the form, actions/forms.py)
+SWITCH_QUESTION = "Right now I'm helping you {goal} (order {order_id}). Shall I {new_goal} instead?"
+SWITCH_YES_BUTTON = "Yes, switch"
+SWITCH_NO_BUTTON = "No, carry on"
+SWITCH_DECLINED = "OK, let's carry on."

@@ -29,6 +29,9 @@ class BotTurn:
     nlu: dict[str, Any] | None = None
     faq: dict[str, Any] | None = None
     handoff: dict[str, Any] | None = None
+    # the reply that offers a person as a choice (actions/handoff.py): the helpdesk adds the wait to it
+    offer: dict[str, Any] | None = None
+    offer_reason: str | None = None
 
 
 def _reply(message: dict[str, Any]) -> dict[str, Any] | None:
@@ -120,6 +123,9 @@ class RasaClient:
                     _answer(turn.replies[-1], custom["faq"])
             if isinstance(custom.get("handoff"), dict):
                 turn.handoff = custom["handoff"]
+            if isinstance(custom.get("offer_person"), dict) and turn.replies:
+                turn.offer = turn.replies[-1]
+                turn.offer_reason = str(custom["offer_person"].get("reason") or "")
             reply = _reply(message)
             if reply is not None:
                 turn.replies.append(reply)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from helpdesk.conversation import feedback, followups, lifecycle
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.pending import PendingTurns
-from helpdesk.conversation.queue import QueueNotifier, position_of
+from helpdesk.conversation.queue import QueueNotifier, position_of, queued_ids
 from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.limits.locks import ConversationLocks
@@ -100,6 +101,17 @@ def left_text(hours: OpeningStatus, contact: dict[str, str]) -> str:
     return f"{greeting} We've got your message and will answer {how} {when}."
 
 
+def offer_wait_text(hours: OpeningStatus, wait_seconds: int | None) -> str:
+    """Added to the bot's "Shall I get a person?": what the customer would wait, or that the team is away; either way
+    an e-mail address will do too."""
+    if not hours.open:
+        back = f" We're back {hours.back}." if hours.back else ""
+        return f"Our team is away right now.{back} You can leave your e-mail address here and we'll write back."
+    minutes = max(1, math.ceil((wait_seconds or 0) / 60))
+    wait = "about a minute" if minutes == 1 else f"about {minutes} minutes"
+    return f"The wait is {wait}, or leave your e-mail address here and we'll write back."
+
+
 @dataclass
 class ChatResult:
     conversation_id: str
@@ -109,6 +121,8 @@ class ChatResult:
     faq: dict[str, Any] | None = None
     handoff: dict[str, Any] | None = None
     message: dict[str, Any] | None = None  # the customer's message as stored (its id and time)
+    # the bot offered a person as a choice (no handoff yet): {"reason"}
+    offer_person: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         nlu = None
@@ -122,6 +136,7 @@ class ChatResult:
             "faq": self.faq,
             "handoff": self.handoff,
             "message": self.message,
+            "offer_person": self.offer_person,
         }
 
 
@@ -255,6 +270,7 @@ class StoredTurn:
     nlu: dict[str, Any] | None
     faq: dict[str, Any] | None
     handoff: dict[str, Any] | None
+    offer: dict[str, Any] | None = None  # a person offered as a choice: {"reason"}
 
 
 async def unanswered(session: AsyncSession, conversation_id: str) -> list[Message]:
@@ -412,7 +428,9 @@ class ChatService:
                 conversation = await session.get(Conversation, conversation.id) or conversation
                 answered = await _replies_to(session, customer_message) or []
             return ChatResult(conversation.id, conversation.mode, answered, message=stored)
-        return ChatResult(conversation.id, turn.mode, replies, turn.nlu, turn.faq, turn.handoff, stored)
+        return ChatResult(
+            conversation.id, turn.mode, replies, turn.nlu, turn.faq, turn.handoff, stored, offer_person=turn.offer
+        )
 
     async def answer_waiting(
         self, conversation_id: str, metadata: dict[int, dict[str, str] | None] | None = None
@@ -445,12 +463,20 @@ class ChatService:
                 if turn.handoff is not None and not await self._handoff_allowed(client_address):
                     turn.handoff = None
                     turn.replies = [{"text": TOO_MANY_HANDOFFS, "buttons": []}]
-                if turn.handoff is not None and not (hours := self.hours.status()).open:
+                hours = self.hours.status()
+                if turn.offer is not None and turn.handoff is None:
+                    # "Shall I get a person?": the wait the customer would have, or when the team is back
+                    waiting = len(await queued_ids(session)) + 1
+                    wait = offer_wait_text(hours, self.queue.estimate(waiting, hours.open))
+                    turn.offer["text"] = f"{turn.offer['text']} {wait}"
+                reason = (turn.handoff or {}).get("reason")
+                if turn.handoff is not None and not hours.open and reason != HANDOFF_LEFT_MESSAGE:
                     turn.replies.append({"text": away_text(hours), "buttons": []})  # stored with the turn
                 async with self.locks(conversation_id):
                     stored = await self._store_turn(session, conversation, message, turn)
                 replies.extend(m.to_public() for m in stored)
-                last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff)
+                offer = {"reason": turn.offer_reason} if turn.offer is not None and turn.handoff is None else None
+                last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff, offer)
                 if turn.handoff is not None:
                     await self.queue.changed()
                     self.background.spawn(self._after_handoff(conversation_id), f"context of {conversation_id}")
@@ -506,12 +532,19 @@ class ChatService:
                 buttons=reply["buttons"] or None,
                 faq=reply.get("faq"),
                 asks_feedback=index == asking,
+                offered_person=turn.offer_reason if reply is turn.offer and turn.handoff is None else None,
             )
             session.add(message)
             replies.append(message)
         change = None
         if turn.handoff is not None:
             change = lifecycle.hand_off(session, conversation, str(turn.handoff.get("reason") or HANDOFF_UNSPECIFIED))
+            contact = turn.handoff.get("contact")
+            if turn.handoff.get("reason") == HANDOFF_LEFT_MESSAGE and isinstance(contact, dict):
+                # the customer answered the offer of a person with their e-mail address: an answer by e-mail
+                conversation.left_message_at = utcnow()
+                email = str(contact.get("email") or "")[:254]
+                conversation.offline_contact = {**(conversation.offline_contact or {}), "email": email}
         await session.commit()
         for message in replies:
             await self.events.message(conversation, message)

@@ -23,7 +23,7 @@ from helpdesk.errors import Conflict, NotFound
 from helpdesk.vocabulary import SENDER_BOT
 
 # domain.yml's intents: small talk gets no "Did this help?"; within a flow, only a reply that is not a question
-SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge"})
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge", "chitchat", "vague_opener"})
 IN_FLOW = frozenset({"inform", "affirm", "deny"})
 QUESTION_MARKS = ("?", "？")
 

@@ -105,6 +105,8 @@ class Message(Base):
     asks_feedback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     helpful: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # bot messages that offered a person as a choice instead of handing off: why (a handoff reason, low_confidence)
+    offered_person: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # customer messages: the language they are written in (en | zh, by script: nlu_addons.language)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 

@@ -7,7 +7,8 @@ Everything is read from the stored conversations (no extra bookkeeping):
 - Its **outcome** is read from what followed it, up to the customer's next message: ``answered`` when a bot
   reply carries ``messages.faq`` (answered from the handbook, confidently); ``suggested`` when a bot reply
   offered handbook entries as "Did you mean" buttons; ``low_confidence`` / ``failed_turns`` when the
-  conversation was handed off for that reason at that turn; ``other`` for the routine intents (orders,
+  conversation was handed off for that reason at that turn, or a person was offered for it
+  (``messages.offered_person``); ``other`` for the routine intents (orders,
   greetings, ...). The first four are the **FAQ path**.
 - A question is **unanswered** when its outcome is ``low_confidence`` or ``failed_turns``; when the customer
   turned the suggestions down ("None of these: talk to a person" came next); when the customer said the bot's
@@ -178,6 +179,8 @@ def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[T
                 current.outcome = ANSWERED
             elif _offers_entries(message) and current.outcome == OTHER:
                 current.outcome = SUGGESTED
+            elif message.offered_person in UNANSWERED_HANDOFFS and current.outcome in (OTHER, SUGGESTED):
+                current.outcome = str(message.offered_person)  # no good answer: a person was offered instead
             if message.helpful is False:
                 current.not_helpful = Answer.of(message)
     for handoff in handoffs:

@@ -67,7 +67,7 @@ def test_return_only_the_brass_candle_holders(chat: Chat, stack: Stack) -> None:
     # the customer says it was wrong: no undo here, a person is offered at once
     chat("no")
     assert "a member of our support team can put it right" in chat.text
-    assert {"title": "Talk to a person", "payload": "/request_human"} in chat.buttons
+    assert {"title": "Yes, get a person", "payload": "/request_human"} in chat.buttons
 
 
 def test_a_correction_at_the_summary_and_a_paid_label_booked_only_after_its_cost_was_seen(

@@ -351,7 +351,7 @@ def test_never_mind_ends_the_form(chat: Chat) -> None:
     chat("never mind")
     assert "I've stopped there" in chat.text
     chat("100234")  # no longer an answer to the form
-    assert "What would you like me to do with that" in chat.text
+    assert "What would you like me to do with order 100234" in chat.text
 
 
 def test_asking_for_a_person_mid_form_hands_off(chat: Chat) -> None:

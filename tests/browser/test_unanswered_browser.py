@@ -28,7 +28,7 @@ def tab(chromium: Browser) -> Iterator[Tab]:
 def test_an_editor_lands_on_the_report_and_drafts_an_entry(
     tab: Tab, client: httpx.Client, helpdesk_url: str, editor_account: AgentLogin
 ) -> None:
-    assert say(client, QUESTION)["handoff"] == {"reason": "low_confidence"}
+    assert say(client, QUESTION)["offer_person"] == {"reason": "low_confidence"}
     page = tab.page
     submit_console_login(page, helpdesk_url, editor_account.username, editor_account.password)
     page.wait_for_url("**/agent/unanswered")

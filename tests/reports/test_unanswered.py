@@ -28,7 +28,7 @@ from helpdesk.stack import Stack
 FIXTURES = PROJECT_ROOT / "eval" / "clusters"
 # far-apart topics of the held-out set: no group may hold two of them
 UNRELATED = {"lampshades", "kitchen-renovation", "pensioner-discount", "antique-restoration", "stain-removal"}
-# questions the bot hands off with low_confidence (checked below through /api/chat)
+# questions the bot has no good answer for: it offers a person (low_confidence; checked below through /api/chat)
 RESTORATION = [
     "Do you restore antique furniture?",
     "do you offer furniture restoration",
@@ -97,8 +97,8 @@ def test_an_editor_reads_the_questions_the_bot_handed_off_grouped(
     before = today_of(report(editor, tz="UTC"))
 
     for text in RESTORATION + INTERNSHIPS:
-        body = say(client, text)
-        assert body["handoff"] == {"reason": "low_confidence"}, (text, body)
+        body = say(client, text)  # no good answer: a person is offered (issue 16.3), nothing queued yet
+        assert body["offer_person"] == {"reason": "low_confidence"} and body["handoff"] is None, (text, body)
     answered = say(client, "How long does delivery take?")
     assert answered["faq"] and answered["faq"]["id"] == "delivery-time"
     say(client, "hello")  # a greeting is not a question for the handbook
@@ -293,8 +293,9 @@ def test_the_report_and_follow_ups_on_postgresql(pg_helpdesk: tuple[str, str]) -
         assert lead.login("pglead", accounts["pglead"].password).status_code == 200
         with httpx.Client(base_url=url, timeout=60) as customer:
             body = say(customer, RESTORATION[0])
-            assert body["handoff"] == {"reason": "low_confidence"}
+            assert body["offer_person"] == {"reason": "low_confidence"}
             conversation = body["conversation_id"]
+            assert say(customer, "yes please", conversation)["handoff"] == {"reason": "requested"}
             assert lead.post(f"/conversations/{conversation}/claim").status_code == 200
             assert lead.post(f"/conversations/{conversation}/resolve").status_code == 200
             assert customer.post(f"/api/chat/{conversation}/rating", json={"score": 1}).status_code == 201

@@ -1,0 +1,107 @@
+"""Several requests in one message, and questions that name alternatives (issue 16.2).
+
+"where is my order 100234 and how do I return something broken" holds an order request and a handbook question: the
+bot says it will take them in turn, answers the question from the handbook and goes on with the order. "can I pay
+with paypal or klarna" names two things: when the handbook entry found answers for one of them only, each is looked
+up and both answers are given. The split is by words and punctuation, so it works whatever the NLU pipeline decided
+for the whole message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from actions.order_state import CANCEL, ORDER_STATUS, REFUND_STATUS, RETURN
+from actions.parsing import ORDER_NUMBER_RE
+
+# where one request ends and the next begins: a question mark or a full stop, a semicolon, "and" / "also" before a
+# question word or a new request, or a comma before a question word
+QUESTION_START = (
+    r"(?:how|what|when|where|why|which|who|can|could|do|does|did|is|are|will|would|should|may|i|i'd|i'm|i've|"
+    r"also|please|pls|cancel|return|change|track|send)\b"
+)
+SPLIT_RE = re.compile(
+    r"(?<=[?.!])\s+|\s*;\s*|,?\s+(?:and\s+also|and\s+then|and\s+plus|also|plus|and|but)\s+(?=" + QUESTION_START + r")"
+    r"|,\s+(?=(?:how|what|when|where|why|which|can|could|do|does|is|are|will|would|should)\b)",
+    re.IGNORECASE,
+)
+QUESTION_RE = re.compile(
+    r"\?\s*$|^\s*(?:how|what|why|when|where|which|who|can|could|do|does|is|are|will|would|should|may)\b",
+    re.IGNORECASE,
+)
+# an order request in a clause: the flow it asks for, recognised only with an order number or "my order" in it, so a
+# handbook question about the same topic ("how do returns work?") is not one
+ORDER_REF_RE = re.compile(r"\b(?:my|the|this|that)\s+(?:order|parcel|package|purchase)\b", re.IGNORECASE)
+FLOW_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (CANCEL, re.compile(r"\bcancel", re.IGNORECASE)),
+    (REFUND_STATUS, re.compile(r"\b(?:where|status|when)\b.*\b(?:refund|money)\b", re.IGNORECASE)),
+    (RETURN, re.compile(r"^(?!\s*(?:how|what|can|could|do|does)\b).*\b(?:return|send\s+\w*\s*back)\b", re.IGNORECASE)),
+    (ORDER_STATUS, re.compile(r"\b(?:where|status|track\w*|arriv\w*|when\s+will|shipped|deliver\w*)\b", re.IGNORECASE)),
+)
+MIN_QUESTION_WORDS = 3
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a message that may each be a request."""
+    return [part.strip(" ,") for part in SPLIT_RE.split(text) if part and part.strip(" ,")]
+
+
+def order_request(clause: str) -> str | None:
+    """The order flow a clause asks for, if it names an order."""
+    if not (ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause)):
+        return None
+    return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
+
+
+@dataclass(frozen=True)
+class Requests:
+    """An order request and the other questions of one message."""
+
+    flow: str | None  # the order flow asked for, if any
+    order_part: str | None
+    questions: list[str]
+
+
+def requests_in(text: str) -> Requests:
+    """The order request (the first clause that is one) and the other question-like clauses."""
+    flow: str | None = None
+    order_part: str | None = None
+    questions: list[str] = []
+    for clause in clauses(text):
+        found = order_request(clause) if flow is None else None
+        if found is not None:
+            flow, order_part = found, clause
+        elif ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause):
+            continue  # more about the order request ("can you check 100234?")
+        elif QUESTION_RE.search(clause) and len(clause.split()) >= MIN_QUESTION_WORDS:
+            questions.append(clause)
+    return Requests(flow, order_part, questions)
+
+
+# "paypal or klarna", "the towels or the sheets": the words either side of "or"
+ALTERNATIVES_RE = re.compile(
+    r"\b((?:the\s+|a\s+|an\s+)?[\w'-]+)\s*(?:\bor\b|/)\s*((?:the\s+|a\s+|an\s+)?[\w'-]+)\b", re.IGNORECASE
+)
+NOT_ALTERNATIVES = frozenset({"not", "no", "more", "less", "so", "two", "else", "later", "now", "sooner", "whatever"})
+
+
+def alternatives(text: str) -> list[str]:
+    """The message once per alternative it names ("can I pay with paypal or klarna" -> "can I pay with paypal",
+    "can I pay with klarna"); empty when it names none."""
+    match = ALTERNATIVES_RE.search(text)
+    if match is None:
+        return []
+    first, second = match.group(1), match.group(2)
+    if {first.lower().split()[-1], second.lower().split()[-1]} & NOT_ALTERNATIVES:
+        return []
+    before, after = text[: match.start()], text[match.end() :]
+    return [f"{before}{first}{after}".strip(), f"{before}{second}{after}".strip()]
+
+
+def option_words(text: str) -> list[str]:
+    """The alternatives' own words ("paypal", "klarna"), to check an answer mentions each."""
+    match = ALTERNATIVES_RE.search(text)
+    if match is None:
+        return []
+    return [match.group(1).lower().split()[-1], match.group(2).lower().split()[-1]]

@@ -1,0 +1,170 @@
+"""Small talk and vague openers: a short, friendly answer, then what the bot can do (issue 16.3).
+
+Neither queues the conversation: a joke, "are you there? my wifi is flaky" or "I have a question" costs an agent
+nothing. Inside an order request the answer is followed by the form's own question again (data/rules.yml).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.order_state import FORM
+from actions.texts import render
+from actions.texts import smalltalk as say
+
+# the kinds of small talk, by their words; the first that matches answers (else ACKNOWLEDGED)
+KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("joke", re.compile(r"\b(?:jokes?|funny|laugh|pun)\b", re.I)),
+    (
+        "connection",
+        re.compile(
+            r"\b(?:wifi|wi-fi|internet|connection|signal|disconnect\w*|lag\w*|come\s+through|get\s+my\s+message|"
+            r"still\s+with\s+me|cutting\s+out)\b",
+            re.I,
+        ),
+    ),
+    (
+        "wait",
+        re.compile(r"\b(?:sec|second|moment|minute|brb|hold\s+on|hang\s+on|let\s+me\s+(?:check|look|find))\b", re.I),
+    ),
+    (
+        "how_are_you",
+        re.compile(r"\b(?:how\s+(?:are|r)\s+(?:you|u)|how'?s\s+(?:it|your|things)|you\s+ok|u\s+ok)\b", re.I),
+    ),
+    ("rude", re.compile(r"\b(?:useless|stupid|dumb|rubbish|terrible|annoying|hate\s+you)\b", re.I)),
+    ("laugh", re.compile(r"(?:\b(?:lol|lmao|rofl|ha(?:ha)+h?)\b|😂|🤣|:\)|:D)", re.I)),
+    ("praise", re.compile(r"\b(?:good|nice|clever|sweet|helpful|love|favourite|favorite)\b", re.I)),
+    ("tired", re.compile(r"\b(?:tired|bored|sigh|ugh|what\s+a\s+day|mondays?)\b", re.I)),
+    ("language", re.compile(r"\b(?:english|typo|keyboard)\b", re.I)),
+    ("about_me", re.compile(r"\b(?:you|your|u)\b", re.I)),
+)
+ANSWERS = {
+    "connection": say.CONNECTION,
+    "wait": say.WAIT,
+    "how_are_you": say.HOW_ARE_YOU,
+    "rude": say.RUDE,
+    "laugh": say.LAUGH,
+    "praise": say.PRAISE,
+    "tired": say.TIRED,
+    "language": say.LANGUAGE,
+    "about_me": say.ABOUT_ME,
+}
+ORDER_WORDS = re.compile(r"\b(?:order|purchase|parcel|package|delivery|bought)\b", re.I)
+RETURN_WORDS = re.compile(r"\b(?:return\w*|refund\w*|send\w*\s+back|money\s+back)\b", re.I)
+
+
+def kind_of(text: str) -> str:
+    return next((kind for kind, pattern in KINDS if pattern.search(text)), "other")
+
+
+def small_talk_answer(text: str) -> str:
+    kind = kind_of(text)
+    if kind == "joke":
+        jokes = say.JOKES
+        return render(say.JOKE, joke=jokes[zlib.crc32(text.encode("utf-8")) % len(jokes)])
+    return ANSWERS.get(kind, say.ACKNOWLEDGED)
+
+
+def topic(title: str, payload: str) -> dict[str, str]:
+    return {"title": title, "payload": payload}
+
+
+GENERAL_TOPICS = [
+    topic(say.TOPIC_ORDER_STATUS, "/order_status"),
+    topic(say.TOPIC_RETURN, "/request_refund"),
+    topic(say.TOPIC_DELIVERY, say.TOPIC_DELIVERY),
+    topic(say.TOPIC_PERSON, "/request_human"),
+]
+ORDER_TOPICS = [
+    topic(say.TOPIC_ORDER_STATUS, "/order_status"),
+    topic(say.TOPIC_CANCEL, "/cancel_order"),
+    topic(say.TOPIC_ADDRESS, "/change_shipping_address"),
+    topic(say.TOPIC_RETURN, "/request_refund"),
+]
+RETURN_TOPICS = [
+    topic(say.TOPIC_RETURN, "/request_refund"),
+    topic(say.TOPIC_REFUND_STATUS, "/refund_status"),
+    topic(say.TOPIC_RETURN_POLICY, say.TOPIC_RETURN_POLICY),
+]
+
+
+def in_request(tracker: Tracker) -> bool:
+    return tracker.active_loop_name == FORM
+
+
+class ActionSmallTalk(Action):
+    """A line of small talk back, then what the bot can do (inside an order request, the form asks again)."""
+
+    def name(self) -> str:
+        return "action_small_talk"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        text = str(tracker.latest_message.get("text") or "")
+        if in_request(tracker):
+            dispatcher.utter_message(text=small_talk_answer(text))  # the form's question follows
+        else:
+            answer_small_talk(dispatcher, text)
+        return []
+
+
+class ActionVagueOpener(Action):
+    """ "I have a question", "hi, about my order": invite it, with the topics that fit."""
+
+    def name(self) -> str:
+        return "action_vague_opener"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if in_request(tracker):
+            dispatcher.utter_message(text=say.ASK_AWAY)
+            return []
+        answer_vague(dispatcher, str(tracker.latest_message.get("text") or ""))
+        return []
+
+
+# the same, recognised by words when the NLU was unsure (a joke, a dropped connection, "I have a question"): the
+# handbook search's fallback uses them before offering a person, so they work whatever the NLU pipeline decided
+SURE_SMALL_TALK = re.compile(
+    r"\b(?:jokes?|make\s+me\s+laugh|something\s+funny|how\s+(?:are|r)\s+(?:you|u)|how'?s\s+your\s+day|brb|"
+    r"(?:hang|hold)\s+on|(?:one|a|just\s+a)\s+(?:sec|second|moment|minute)|let\s+me\s+(?:check|look|find)|"
+    r"disconnect\w*|still\s+(?:there|with\s+me)|are\s+you\s+there|did\s+my\s+(?:last\s+)?message|"
+    r"(?:wifi|wi-fi|internet|connection|signal)\b.{0,30}\b(?:drop\w*|cut\w*|bad|slow|flaky|weak|terrible|lag\w*))\b|"
+    r"^\s*(?:lol|lmao|haha\w*|😂|🤣)\s*[!.]*\s*$",
+    re.IGNORECASE,
+)
+SURE_VAGUE = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|hiya|ok|so|right)\b[\s,.!]*)*(?:i(?:\s+have|\s+got|'ve\s+got|\s+ve\s+got)\s+(?:a\s+)?(?:quick\s+)?"
+    r"(?:question|query|problem|issue)|quick\s+question|can\s+i\s+ask\s+(?:you\s+)?something|i\s+need\s+(?:some\s+)?help|"
+    r"(?:it'?s\s+|its\s+|a\s+question\s+|question\s+)?(?:about|regarding)\s+(?:my|an|a|the)\s+"
+    r"(?:order|delivery|parcel|return|refund|purchase|payment|account)(?:\s+of\s+mine)?)"
+    r"(?:\s+for\s+you)?[\s.!?]*$",
+    re.IGNORECASE,
+)
+
+
+def small_talk_by_words(text: str) -> bool:
+    return bool(SURE_SMALL_TALK.search(text)) and len(text.split()) <= 14
+
+
+def vague_by_words(text: str) -> bool:
+    return bool(SURE_VAGUE.search(text))
+
+
+def answer_small_talk(dispatcher: CollectingDispatcher, text: str) -> None:
+    dispatcher.utter_message(text=f"{small_talk_answer(text)} {say.BACK_TO_WORK}", buttons=GENERAL_TOPICS)
+    dispatcher.utter_message(json_message={"small_talk": kind_of(text)})
+
+
+def answer_vague(dispatcher: CollectingDispatcher, text: str) -> None:
+    if RETURN_WORDS.search(text):
+        dispatcher.utter_message(text=say.WHAT_ABOUT_RETURN, buttons=RETURN_TOPICS)
+    elif ORDER_WORDS.search(text):
+        dispatcher.utter_message(text=say.WHAT_ABOUT_ORDER, buttons=ORDER_TOPICS)
+    else:
+        dispatcher.utter_message(text=say.WHAT_IS_IT, buttons=GENERAL_TOPICS)
+    dispatcher.utter_message(json_message={"small_talk": "vague_opener"})

@@ -1,0 +1,62 @@
+"""Small talk, vague openers and the offer of a person (actions/smalltalk.py, actions/handoff.py, actions/faq.py).
+
+Small talk is answered in a line, then brought back to what the bot can do (BACK_TO_WORK, the same topics as the
+greeting). Placeholders: {joke} one of JOKES; {email} the address the customer left.
+"""
+
+from __future__ import annotations
+
+# one answer per kind of small talk (actions/smalltalk.py tells them apart by their words)
+JOKES = (
+    "Why did the scarf get a job at the bakery? It was great at keeping things under wraps.",
+    "I asked our duvet for a joke, but it only had a few tog-tastic ones.",
+    "Why don't candles ever win at hide and seek? They always get lit up.",
+)
+JOKE = "Here's one from the warehouse: {joke}"
+HOW_ARE_YOU = "I'm doing well, thanks for asking!"
+CONNECTION = "No worries, I'm still here, and I keep everything you've sent."
+WAIT = "Take your time, I'll be right here."
+LAUGH = "Glad that made you smile!"
+RUDE = "Sorry I haven't been more help. Tell me what you need in a few words, or ask for a person."
+PRAISE = "Thank you, that's kind of you!"
+TIRED = "Sorry to hear that. Let's see if I can make at least one thing easier for you."
+ABOUT_ME = "I'm just the Larkspur Home assistant, so I'm better at parcels than at that."
+LANGUAGE = "No problem at all, I understand you fine."
+ACKNOWLEDGED = "Okay!"
+BACK_TO_WORK = (
+    "I can help with your orders, returns and refunds, or answer questions about delivery, payment and your account. "
+    "What can I do for you?"
+)
+
+# a vague opener: invite the question (topic buttons: the greeting's, or the order ones when the order is named)
+WHAT_IS_IT = "Sure, what is it? You can type your question or pick a topic."
+WHAT_ABOUT_ORDER = "Sure, what would you like to do with your order?"
+WHAT_ABOUT_RETURN = "Sure, what would you like to know about returns or refunds?"
+# inside an order request: the question is welcome, the request waits
+ASK_AWAY = "Sure, ask away."
+TOPIC_ORDER_STATUS = "Where is my order?"
+TOPIC_RETURN = "Return an item"
+TOPIC_CANCEL = "Cancel my order"
+TOPIC_ADDRESS = "Change the delivery address"
+TOPIC_REFUND_STATUS = "Where is my refund?"
+TOPIC_DELIVERY = "How long does delivery take?"
+TOPIC_RETURN_POLICY = "What is your return policy?"
+TOPIC_PAYMENT = "Which payment methods can I use?"
+TOPIC_PERSON = "Talk to a person"
+
+# a handoff offered as a choice (the helpdesk adds the wait, or when the team is back)
+OFFER_AFTER_NO_ANSWER = "I'm not sure I have a good answer to that, and I'd rather not guess. Shall I get a person?"
+OFFER_YES_BUTTON = "Yes, get a person"
+OFFER_NO_BUTTON = "No, I'll ask differently"
+# inside an order request: no offer (the request goes on, its question follows)
+NOT_SURE_IN_REQUEST = "I'm not sure I can answer that one, sorry."
+OFFER_DECLINED = "No problem. What would you like to ask? Tell me in your own words, or pick a topic."
+# the customer left their e-mail after the offer: the team writes back
+LEFT_EMAIL = (
+    "Thanks! I've passed your question to our support team: they'll answer here in this chat, or by e-mail at "
+    "{email} if you've gone by then."
+)
+# a message with an order request and a handbook question in it: the question's answer follows, then the order
+TWO_THINGS = "You've asked two things, so let me take them in turn."
+# after the form came back to its question (a handbook answer or small talk came in between)
+RESUME = "Now, back to your order."

@@ -1,0 +1,68 @@
+"""An order number said with "about my order", and a person offered as a choice, in the widget in headless Chromium
+against the real stack (issue 16.3), on a desktop (1280x800) and a phone (390x844).
+
+Screenshots of each step go to $SCREENSHOT_DIR (or the test's temporary folder) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from test_widget_browser import HOST, QUICK, REPLY_TEXT, Tab, new_tab, open_widget, send
+
+pytestmark = pytest.mark.browser
+
+BOT_TIMEOUT = 60_000
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(SIZES))
+def sized(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[tuple[str, Tab]]:
+    name = str(request.param)
+    phone = name == "phone"
+    t = new_tab(chromium, viewport=SIZES[name], is_mobile=phone, has_touch=phone)
+    yield name, t
+    t.page.context.close()
+
+
+def shot(page: Page, folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def test_an_order_opener_and_a_person_offered_as_a_choice(
+    sized: tuple[str, Tab], helpdesk_url: str, tmp_path: Path
+) -> None:
+    size, tab = sized
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path) / "dialogue"
+    page = tab.page
+    page.goto(helpdesk_url + "/")
+    open_widget(page)
+
+    # "about my order 100234": what to do with that order, not a queue
+    send(page, "hi, I have a question about my order 100234")
+    answer = page.locator(REPLY_TEXT).filter(has_text="100234")
+    expect(answer).to_have_count(1, timeout=BOT_TIMEOUT)
+    expect(page.locator(f"{HOST} .head .st")).not_to_contain_text("queue")
+    expect(answer).to_be_in_viewport()
+    shot(page, folder, f"{size}-1-order-opener")
+
+    # nothing the bot can answer: a person is offered, with the wait, not queued
+    send(page, "what's a good name for a goldfish")
+    offer = page.locator(REPLY_TEXT).filter(has_text="Shall I get a person?")
+    expect(offer).to_have_count(1, timeout=BOT_TIMEOUT)
+    expect(offer).to_contain_text("The wait is about")
+    expect(page.locator(f"{HOST} .head .st")).not_to_contain_text("queue")
+    yes = page.locator(QUICK).filter(has_text="Yes, get a person")
+    expect(yes).to_be_visible()
+    expect(offer).to_be_in_viewport()
+    shot(page, folder, f"{size}-2-offer")
+
+    yes.click()
+    expect(page.locator(f"{HOST} .head .st")).to_contain_text("queue", timeout=BOT_TIMEOUT)
+    shot(page, folder, f"{size}-3-queued")
+    assert tab.errors() == []
