@@ -1,7 +1,7 @@
 """The help centre's "Was this helpful?" votes on articles (one per reader and article).
 
 Revision ID: 0009_help_votes
-Revises: 0007_language
+Revises: 0008_desk_orders
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_help_votes"
-down_revision: str | None = "0007_language"
+down_revision: str | None = "0008_desk_orders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

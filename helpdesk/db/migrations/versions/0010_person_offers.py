@@ -1,7 +1,7 @@
 """Bot messages that offered a person as a choice (no good answer): why, for the editors' unanswered questions.
 
 Revision ID: 0010_person_offers
-Revises: 0007_language
+Revises: 0009_help_votes
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_person_offers"
-down_revision: str | None = "0007_language"
+down_revision: str | None = "0009_help_votes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
