@@ -283,7 +283,7 @@ def report(names: list[str]) -> str:
         for name in names:
             parses = runs[name]["parses"]
             hits = [
-                (parses[r["text"]].get("route") or {}).get("faq_candidates", [{}])[0].get("id") == w
+                ((parses[r["text"]].get("route") or {}).get("faq_candidates") or [{}])[0].get("id") == w
                 for r, w in zip(inscope, want, strict=True)
             ]
             cells.append(f"{sum(hits) / len(inscope):.3f}" if parses[inscope[0]["text"]].get("route") else "–")
