@@ -255,8 +255,14 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         stamp = self._handbook_stamp()
         if stamp == self._stamp:
             return False
+        fresh = {language: handbook_entries(self._handbook_root, language) for language in self._sides}  # type: ignore[arg-type]
+        if not all(fresh.values()):
+            # a handbook caught mid-rewrite (a checkout, a sync) reads as no entries: keep serving the index
+            # there is, and look again next round (the stamp stays old)
+            logger.warning("onepass: the handbook read as empty; keeping the previous index, retrying")
+            return False
         for language, side in self._sides.items():
-            side.index = HandbookIndex(handbook_entries(self._handbook_root, language), side.encoder)  # type: ignore[arg-type]
+            side.index = HandbookIndex(fresh[language], side.encoder)
         self._stamp = stamp
         logger.info("onepass: handbook re-indexed")
         return True
