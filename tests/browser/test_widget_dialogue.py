@@ -44,7 +44,7 @@ def test_an_order_opener_and_a_person_offered_as_a_choice(
     open_widget(page)
 
     # "about my order 100234": what to do with that order, not a queue
-    send(page, "hi, I have a question about my order 100234")
+    send(page, "hi, it's about my order 100234")
     answer = page.locator(REPLY_TEXT).filter(has_text="100234")
     expect(answer).to_have_count(1, timeout=BOT_TIMEOUT)
     expect(page.locator(f"{HOST} .head .st")).not_to_contain_text("queue")
