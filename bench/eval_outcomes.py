@@ -27,8 +27,9 @@ from typing import Any
 from eval_sets import Case, Route
 
 CATEGORIES = ("right", "clarify", "handoff", "wrong")
-REFUSALS = ("handoff", "clarify", "declined", "accepted")
-DECLINING_INTENTS = {"out_of_scope", "nlu_fallback"}  # no answer and no handoff: the bot said it cannot help
+REFUSALS = ("handoff", "offered", "clarify", "declined", "accepted")
+# no answer and no handoff: the bot said it cannot help, or answered small talk / invited the question (issue 16.3)
+DECLINING_INTENTS = {"out_of_scope", "nlu_fallback", "chitchat", "vague_opener"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Outcome:
     suggested: tuple[str, ...] = ()
     language: str | None = None
     confidence: float | None = None
+    offered_person: bool = False  # "Shall I get a person?" instead of a low-confidence handoff (the customer chooses)
 
     @classmethod
     def from_response(cls, body: dict[str, Any]) -> Outcome:
@@ -62,6 +64,7 @@ class Outcome:
             suggested=tuple(suggested),
             language=body.get("language"),
             confidence=round(float(confidence), 3) if isinstance(confidence, int | float) else None,
+            offered_person=bool(body.get("offer_person")),
         )
 
     @property
@@ -72,6 +75,8 @@ class Outcome:
     def describe(self) -> str:
         if self.handoff:
             return f"handoff: {self.handoff}"
+        if self.offered_person:
+            return f"offered a person (intent {self.intent})"
         if self.faq_id:
             return f"answered: {self.faq_id} (intent {self.intent})"
         if self.suggested:
@@ -107,6 +112,8 @@ def classify(case: Case, outcome: Outcome) -> Verdict:
             return Verdict("right", "accepted")
         if outcome.handoff:
             return Verdict("right", "handoff")
+        if outcome.offered_person:
+            return Verdict("right", "offered")
         if outcome.suggested:
             return Verdict("right", "clarify")
         if outcome.declined:
@@ -117,7 +124,7 @@ def classify(case: Case, outcome: Outcome) -> Verdict:
         return Verdict("right", "expected", reason)
     if any(matches(route, outcome) for route in case.accept):
         return Verdict("right", "accepted", reason)
-    if outcome.handoff:
+    if outcome.handoff or outcome.offered_person:
         return Verdict("handoff")
     wanted = {name for kind, name in (case.expect, *case.accept) if kind == "faq_id"}
     if outcome.suggested:

@@ -60,6 +60,8 @@ def test_in_scope_messages_are_right_clarify_handoff_or_wrong() -> None:
     assert verdict(FLOW, policy) == ("wrong", "")  # a policy question that starts a refund
     assert verdict(ANSWER, ("faq_id", "invoices")) == ("wrong", "")
     assert verdict(HANDOFF, policy) == ("handoff", "")
+    offer = {"nlu": {"intent": "faq"}, "faq": None, "handoff": None, "offer_person": {"reason": "low_confidence"}}
+    assert verdict(offer, policy) == ("handoff", "")  # the low-confidence handoff, now the customer's choice
     assert verdict(DID_YOU_MEAN, ("faq_id", "invoices")) == ("clarify", "")
     assert classify(Case("x", ("faq_id", "invoices")), Outcome.from_response(DID_YOU_MEAN)).offered_right
     assert not classify(Case("x", policy), Outcome.from_response(DID_YOU_MEAN)).offered_right
@@ -81,13 +83,21 @@ def test_out_of_scope_messages_are_right_when_refused() -> None:
     assert verdict(FLOW, OUT_OF_SCOPE) == ("wrong", "")
     bot = {"nlu": {"intent": "bot_challenge"}, "faq": None, "handoff": None, "replies": [{"text": "I'm a bot"}]}
     assert verdict(bot, OUT_OF_SCOPE, ("intent", "bot_challenge")) == ("right", "accepted")
+    # a person offered as a choice (issue 16.3) and small talk answered are refusals, not wrong answers
+    offer = {"nlu": {"intent": "nlu_fallback"}, "faq": None, "handoff": None,
+             "offer_person": {"reason": "low_confidence"}, "replies": [{"text": "Shall I get a person?"}]}  # fmt: skip
+    assert verdict(offer, OUT_OF_SCOPE) == ("right", "offered")
+    assert Outcome.from_response(offer).describe() == "offered a person (intent nlu_fallback)"
+    chat = {"nlu": {"intent": "chitchat"}, "faq": None, "handoff": None, "replies": [{"text": "Ha!"}]}
+    assert verdict(chat, OUT_OF_SCOPE) == ("right", "declined")
     rows = [{"category": c, "out_of_scope": o, "how": h} for c, o, h in
             [("right", True, "handoff"), ("wrong", True, ""), ("right", False, "expected"),
              ("clarify", False, "")]]  # fmt: skip
     figures = eval_outcomes.summarise(rows)
     assert figures["counts"] == {"right": 2, "clarify": 1, "handoff": 0, "wrong": 1}
     assert figures["out_of_scope"] == {"n": 2, "refused": 1, "refused_rate": 0.5, "answered_wrongly": 1,
-                                       "by": {"handoff": 1, "clarify": 0, "declined": 0, "accepted": 0}}  # fmt: skip
+                                       "by": {"handoff": 1, "offered": 0, "clarify": 0, "declined": 0,
+                                              "accepted": 0}}  # fmt: skip
     assert figures["in_scope"] == {"n": 2, "right": 0.5, "wrong": 0.0}
 
 
