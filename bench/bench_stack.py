@@ -34,6 +34,9 @@ def bench_stack(keep: bool = False, timeout: float = 420.0, extra_env: dict[str,
             "KB_INDEX_DIR": str(workdir / "kb-index"),
             "RATE_PER_ADDRESS": RAISED_RATE_LIMIT,
             "RATE_PER_CONVERSATION": RAISED_RATE_LIMIT,
+            # one client (the benchmark) opens every conversation and may be handed off each time
+            "NEW_CONVERSATIONS_PER_ADDRESS": RAISED_RATE_LIMIT,
+            "HANDOFFS_PER_ADDRESS": RAISED_RATE_LIMIT,
             "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
             "IDENTITY_SECRET": secrets.token_hex(32),
             # measure the live-agent path at any hour (out of hours a handoff adds the away message)
