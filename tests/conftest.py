@@ -198,3 +198,13 @@ def chromium() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Known regressions (tests/known_regressions.py) are expected to fail, visibly, until fixed."""
+    from known_regressions import KNOWN_REGRESSIONS
+
+    for item in items:
+        reason = KNOWN_REGRESSIONS.get(item.nodeid)
+        if reason is not None:
+            item.add_marker(pytest.mark.xfail(reason=reason, strict=False))
