@@ -31,6 +31,8 @@ KNOWN_REGRESSIONS: dict[str, str] = {
     "tests/conversation/test_dialogue.py::test_small_talk_inside_the_form_and_the_form_waits": ROUTING,
     "tests/conversation/test_dialogue.py::test_switching_drops_the_open_confirmation": ROUTING,
     "tests/conversation/test_dialogue.py::test_alternatives_are_all_answered": ROUTING,
+    "tests/reports/test_unanswered.py::test_an_editor_reads_the_questions_the_bot_handed_off_grouped": ROUTING,
+    "tests/reports/test_unanswered.py::test_the_report_and_follow_ups_on_postgresql": ROUTING,
     "tests/knowledge/test_kb_live_reload.py::test_added_edited_broken_and_deleted_entries_are_live": RELOAD,
     "tests/knowledge/test_kb_live_reload.py::test_incremental_changes_survive_a_restart_of_the_actions": RELOAD,
 }
