@@ -7,6 +7,7 @@ the customer's e-mail for an answer later): a yes, the button or an e-mail addre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -41,18 +42,28 @@ def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str) -> No
     signal_person_offer(dispatcher, reason)
 
 
-def person_offered(tracker: Tracker) -> bool:
-    """The bot's message just before the customer's latest one offered a person."""
+def bot_messages_before_latest(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """The bot's messages between the customer's two latest messages, newest first."""
     seen_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             if seen_user:
-                return False
+                return
             seen_user = True
         elif event.get("event") == "bot" and seen_user:
-            buttons = (event.get("data") or {}).get("buttons") or []
-            if buttons or event.get("text"):
-                return any(button.get("title") == say.OFFER_YES_BUTTON for button in buttons)
+            yield event
+
+
+def buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:
+    return list((event.get("data") or {}).get("buttons") or [])
+
+
+def person_offered(tracker: Tracker) -> bool:
+    """The bot's message just before the customer's latest one offered a person."""
+    for event in bot_messages_before_latest(tracker):
+        buttons = buttons_of(event)
+        if buttons or event.get("text"):
+            return any(button.get("title") == say.OFFER_YES_BUTTON for button in buttons)
     return False
 
 

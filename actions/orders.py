@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
 from actions.faq import answer_questions
-from actions.handoff import OFFER_BUTTONS, hand_off, leave_email, person_offered
+from actions.handoff import OFFER_BUTTONS, bot_messages_before_latest, buttons_of, hand_off, leave_email, person_offered
 from actions.identity import signed_in_customer
 from actions.order_state import (
     CANCEL,
@@ -237,17 +237,11 @@ def unanswered_confirmation(tracker: Tracker) -> bool:
 
 def just_changed(tracker: Tracker) -> bool:
     """The bot's message just before this one carried out a change (it offered "That's not what I wanted")."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif event.get("event") == "bot" and seen_user:
-            buttons = (event.get("data") or {}).get("buttons") or []
-            if any(button.get("title") == NOT_WANTED_BUTTON["title"] for button in buttons):
-                return True
-    return False
+    return any(
+        button.get("title") == NOT_WANTED_BUTTON["title"]
+        for event in bot_messages_before_latest(tracker)
+        for button in buttons_of(event)
+    )
 
 
 class ActionAffirm(Action):
