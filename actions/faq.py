@@ -16,7 +16,14 @@ from actions.order_state import EVIDENCE, FLOW, FORM, ORDER_ID, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.requests import alternatives, clauses, option_words, requests_in
 from actions.signals import signal_faq, signal_handoff
-from actions.smalltalk import ORDER_TOPICS, answer_small_talk, answer_vague, small_talk_by_words, vague_by_words
+from actions.smalltalk import (
+    ORDER_TOPICS,
+    answer_small_talk,
+    answer_vague,
+    small_talk_answer,
+    small_talk_by_words,
+    vague_by_words,
+)
 from actions.texts import orders as order_texts
 from actions.texts import render
 from actions.texts import smalltalk as smalltalk_texts
@@ -84,6 +91,7 @@ def previous_question(tracker: Tracker) -> str | None:
 
 # the intents whose rule runs this action; for them the NLU's routing decision (the parse's `route`) is followed
 ROUTED_INTENTS = frozenset({"faq", "nlu_fallback", "out_of_scope"})
+LOW_CONFIDENCE_ROUTE = "handoff:low_confidence"  # nlu_addons.arbiter.LOW_CONFIDENCE: nothing fits
 
 
 def routed(tracker: Tracker) -> dict[str, Any] | None:
@@ -127,6 +135,11 @@ class ActionAnswerFaq(Action):
             by_words = self._by_words(dispatcher, tracker, question)
             if by_words is not None:
                 return by_words
+        if in_request and small_talk_by_words(question) and "?" not in question:
+            # "hang on, let me find the confirmation e-mail" while the form waits for it: a word back, and the
+            # form's question follows (a handbook entry that shares a word is not what was asked)
+            dispatcher.utter_message(text=small_talk_answer(question))
+            return []
         route = routed(tracker)
         if route is not None and not (in_request and str(route.get("destination")) == "handoff"):
             self._follow(dispatcher, tracker, route, question, in_request)
@@ -137,7 +150,7 @@ class ActionAnswerFaq(Action):
         elif decision.action != "answer" and not in_request and vague_by_words(question):
             answer_vague(dispatcher, question)
         elif decision.action == "answer" and decision.best is not None:
-            if not self._answer_each_alternative(dispatcher, question, decision.best):
+            if not self._answer_each_alternative(dispatcher, question, decision.best.title, decision.best.answer):
                 best = decision.best
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif (
@@ -209,11 +222,14 @@ class ActionAnswerFaq(Action):
             events.append(SlotSet(EVIDENCE, found.evidence))
         return [*events, FollowupAction(FORM)]
 
-    def _answer_each_alternative(self, dispatcher: CollectingDispatcher, question: str, best: Candidate) -> bool:
-        """ "paypal or klarna": when the entry found speaks of one of them only, each is looked up and every
-        different entry answered. False when the question names no alternatives or one answer covers them."""
+    def _answer_each_alternative(
+        self, dispatcher: CollectingDispatcher, question: str, title: str, answer: str
+    ) -> bool:
+        """ "paypal or klarna": when the entry found (``title``, ``answer``) speaks of one of them only, each is
+        looked up and every different entry answered. False when the question names no alternatives or one answer
+        covers them."""
         words = option_words(question)
-        if not words or all(w in f"{best.title} {best.answer}".lower() for w in words):
+        if not words or all(w in f"{title} {answer}".lower() for w in words):
             return False
         kb = get_knowledge_base()
         answers: dict[str, Candidate] = {}
@@ -236,8 +252,18 @@ class ActionAnswerFaq(Action):
         scores = {str(c["id"]): float(c["score"]) for c in route.get("faq_candidates") or []}
         if destination.startswith("faq:"):
             entry = kb.entry(destination[4:])
+            if entry is not None and self._answer_each_alternative(dispatcher, question, entry.title, entry.answer):
+                return
             if entry is not None:
                 self._answer(dispatcher, entry.id, entry.title, entry.answer, scores.get(entry.id, 0.0))
+                return
+        if not in_request and destination in ("clarify", LOW_CONFIDENCE_ROUTE):
+            # the NLU was unsure, the words are not: small talk, or something to ask not said yet
+            if small_talk_by_words(question):
+                answer_small_talk(dispatcher, question)
+                return
+            if vague_by_words(question):
+                answer_vague(dispatcher, question)
                 return
         if destination == "clarify":
             titles = {e: entry.title for e in scores if (entry := kb.entry(e)) is not None}

@@ -19,14 +19,15 @@ Parse output:
   server answers from without embedding again (actions/faq.py);
 - an entity ``language`` (en | zh) on every message, which fills the ``language`` slot.
 
-The handbook is re-indexed in a background thread when one of its files changes (checked every
-``watch_interval`` seconds); only texts not embedded before are embedded, and the new index replaces the old
-one in one assignment.
+The handbook (KB_DIR when set, the one the action server answers from) is re-indexed in a background thread
+when one of its files changes (checked every KB_WATCH_INTERVAL or ``watch_interval`` seconds); only texts not
+embedded before are embedded, and the new index replaces the old one in one assignment.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import re
 import threading
@@ -105,6 +106,15 @@ def handbook_entries(root: Path, language: Language) -> list[IndexedEntry]:
     return out
 
 
+def handbook_root(config: dict[str, Any]) -> Path:
+    """The handbook this component indexes: the one the action server answers from (KB_DIR, as
+    helpdesk.knowledge.runtime reads it), so that an entry added, edited or deleted there is routed to as soon as
+    the action server can answer it; without KB_DIR the configured ``handbook`` (relative: to the project)."""
+    configured = os.environ.get("KB_DIR")
+    root = Path(configured or config["handbook"])
+    return root.resolve() if root.is_absolute() or configured else PROJECT_ROOT / root
+
+
 class Side:
     """One language: its encoder, intent head, handbook index and arbiter."""
 
@@ -173,8 +183,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         self._sides: dict[str, Side] = sides or {}
-        root = Path(self._config["handbook"])
-        self._handbook_root = root if root.is_absolute() else PROJECT_ROOT / root
+        self._handbook_root = handbook_root(self._config)
         self._stamp = self._handbook_stamp()
         if watch and self._sides:
             threading.Thread(target=self._watch, name="onepass-handbook-watch", daemon=True).start()
@@ -231,8 +240,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         **kwargs: Any,
     ) -> OnePassNLU:
         merged = {**cls.get_default_config(), **config}
-        root = Path(merged["handbook"])
-        root = root if root.is_absolute() else PROJECT_ROOT / root
+        root = handbook_root(merged)
         with model_storage.read_from(resource) as directory:
             state = pickle.loads((Path(directory) / STATE_FILE).read_bytes())  # noqa: S301 - our own model file
         sides = {}
@@ -242,7 +250,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         return cls(config, model_storage, resource, sides, watch=True)
 
     def _watch(self) -> None:
-        interval = float(self._config["watch_interval"])
+        interval = float(os.environ.get("KB_WATCH_INTERVAL") or self._config["watch_interval"])
         while True:
             time.sleep(interval)
             try:

@@ -13,10 +13,6 @@ as a choice) were written against the old classifier; these conversations now ta
 from __future__ import annotations
 
 ROUTING = "one-pass NLU × dialogue: routes differently from what this conversation test expects (see module doc)"
-RELOAD = (
-    "one-pass NLU: a handbook entry added or changed while running is not answered through the chat in time "
-    "(the Rasa-side handbook index of nlu_addons/onepass_nlu.py re-indexes on its own watch); cause not yet analysed"
-)
 
 KNOWN_REGRESSIONS: dict[str, str] = {
     "tests/actions/test_order_changes.py::test_send_one_item_back_and_keep_the_others": ROUTING,
@@ -27,12 +23,7 @@ KNOWN_REGRESSIONS: dict[str, str] = {
     "tests/browser/test_widget_dialogue.py::test_an_order_opener_and_a_person_offered_as_a_choice[phone]": ROUTING,
     "tests/browser/test_widget_reading.py::test_the_start_of_each_new_reply_is_in_view_on_desktop_and_phone[desktop]": ROUTING,
     "tests/browser/test_widget_reading.py::test_the_start_of_each_new_reply_is_in_view_on_desktop_and_phone[phone]": ROUTING,
-    "tests/conversation/test_dialogue.py::test_an_opener_about_an_order_offers_the_order_topics": ROUTING,
-    "tests/conversation/test_dialogue.py::test_small_talk_inside_the_form_and_the_form_waits": ROUTING,
     "tests/conversation/test_dialogue.py::test_switching_drops_the_open_confirmation": ROUTING,
-    "tests/conversation/test_dialogue.py::test_alternatives_are_all_answered": ROUTING,
     "tests/reports/test_unanswered.py::test_an_editor_reads_the_questions_the_bot_handed_off_grouped": ROUTING,
     "tests/reports/test_unanswered.py::test_the_report_and_follow_ups_on_postgresql": ROUTING,
-    "tests/knowledge/test_kb_live_reload.py::test_added_edited_broken_and_deleted_entries_are_live": RELOAD,
-    "tests/knowledge/test_kb_live_reload.py::test_incremental_changes_survive_a_restart_of_the_actions": RELOAD,
 }
