@@ -17,15 +17,13 @@ from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.requests import alternatives, clauses, option_words, requests_in
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
-    ORDER_TOPICS,
     answer_small_talk,
     answer_vague,
+    opener_about_order,
     small_talk_answer,
     small_talk_by_words,
     vague_by_words,
 )
-from actions.texts import orders as order_texts
-from actions.texts import render
 from actions.texts import smalltalk as smalltalk_texts
 from actions.texts.routing import INTENT_CHOICES
 from helpdesk.knowledge.chat_text import markdown_to_text
@@ -195,13 +193,8 @@ class ActionAnswerFaq(Action):
         if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
             leave_email(dispatcher, email.group(0))
             return []
-        number = ORDER_NUMBER_RE.search(text)
-        if number and any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
-            dispatcher.utter_message(
-                text=render(order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1)),
-                buttons=ORDER_TOPICS,
-            )
-            return [SlotSet(ORDER_ID, number.group(1))]
+        if any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
+            return opener_about_order(dispatcher, text)
         return None
 
     def _question_and_order_request(

@@ -105,6 +105,37 @@ ANSWERING_ACTIONS = frozenset(
         "validate_order_form",
     }
 )
+# inside an order request the form's question is the context: when the NLU was unsure (it would ask "Did you
+# mean"), its likeliest reading is taken if it is a yes, a no or an order request, and likely enough
+READ_WHEN_UNSURE = frozenset({"affirm", "deny"}) | frozenset(FLOW_DETAILS)
+UNSURE_READING_FROM = 0.5
+
+
+def form_reading(tracker: Tracker) -> str | None:
+    """The intent the form reads the latest message as (the NLU's, or its likeliest reading when it was unsure)."""
+    intent = latest_intent(tracker)
+    if intent != "nlu_fallback":
+        return intent
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    likeliest = ranking[0] if ranking else {}
+    name = likeliest.get("name")
+    if name in READ_WHEN_UNSURE and float(likeliest.get("confidence") or 0.0) >= UNSURE_READING_FROM:
+        return str(name)
+    return intent
+
+
+def order_before_message(tracker: Tracker) -> str | None:
+    """The order talked about before the latest message (which may have set the slot to another number)."""
+    before_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            before_latest = True
+        elif before_latest and event.get("event") == "slot" and event.get("name") == ORDER_ID:
+            value = event.get("value")
+            return str(value) if value else None
+    return None
+
+
 # the answers to "Shall I ... instead?" (a button's payload, or the customer's words)
 SWITCH_YES = frozenset({"affirm"})
 SWITCH_NO = frozenset({"deny"})
@@ -178,11 +209,11 @@ class _FormTurn:
         if flow is None:  # the form only serves a request; without one it ends quietly
             return [SlotSet(REQUESTED_SLOT, None)]
         if answers_form(self.tracker):
-            intent = latest_intent(self.tracker)
+            intent = form_reading(self.tracker)
             found = read_message(self._text(), self._entities(), self.state.requested)
             if self.state.requested == SWITCH_TO and self._answer_switch(intent, found):
                 return await self._continue(self.state.flow or flow)
-            if self._offers_switch(intent):
+            if self._offers_switch(intent, found):
                 # another request in the middle of a change: ask before dropping what was collected
                 offer = {"flow": intent, **({"order_id": found.order_number} if found.order_number else {})}
                 self.set(SWITCH_TO, offer)
@@ -226,12 +257,15 @@ class _FormTurn:
             return False
         return small_talk_by_words(self._text()) and not QUESTION_RE.search(self._text())
 
-    def _offers_switch(self, intent: str | None) -> bool:
+    def _offers_switch(self, intent: str | None, found: Found) -> bool:
         """Another order request while a change is under way for a known order: ask before switching (earlier, or
-        from a look-up, the rules switch at once: nothing is lost)."""
+        from a look-up, the rules switch at once: nothing is lost). A request about another order ("hang on, where
+        is my order 100112?") is plainly not this change: the rules switch at once and the open question is
+        dropped."""
         flow = self.state.flow
         return (
             intent in FLOW_DETAILS
+            and not (found.order_number and found.order_number != order_before_message(self.tracker))
             and intent != flow
             and flow in CHANGES
             and self.order_id is not None

@@ -11,10 +11,13 @@ import zlib
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.order_state import FORM
+from actions.order_state import FORM, ORDER_ID
+from actions.parsing import ORDER_NUMBER_RE
+from actions.texts import orders as order_texts
 from actions.texts import render
 from actions.texts import smalltalk as say
 
@@ -123,8 +126,24 @@ class ActionVagueOpener(Action):
         if in_request(tracker):
             dispatcher.utter_message(text=say.ASK_AWAY)
             return []
-        answer_vague(dispatcher, str(tracker.latest_message.get("text") or ""))
+        text = str(tracker.latest_message.get("text") or "")
+        about_order = opener_about_order(dispatcher, text)
+        if about_order is not None:
+            return about_order
+        answer_vague(dispatcher, text)
         return []
+
+
+def opener_about_order(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]] | None:
+    """ "i have a question. about my order 100234": what to do with that order (the number is kept); None when the
+    message names no order number."""
+    number = ORDER_NUMBER_RE.search(text)
+    if number is None:
+        return None
+    dispatcher.utter_message(
+        text=render(order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1)), buttons=ORDER_TOPICS
+    )
+    return [SlotSet(ORDER_ID, number.group(1))]
 
 
 # the same, recognised by words when the NLU was unsure (a joke, a dropped connection, "I have a question"): the

@@ -133,6 +133,9 @@ class Settings:
     # each process also looks every `auto_assign_seconds` (chats freed or agents online in another process)
     auto_assign: bool = True
     auto_assign_seconds: float = 5.0
+    # consecutive short customer lines within this many seconds are read by the bot as one message
+    # ("hi" / "i have a question" / "about my order 100234"); 0: every line alone (helpdesk/conversation/burst.py)
+    chat_burst_seconds: float = 1.5
     # the customer's estimated wait: this many seconds per conversation ahead, shared by the agents online
     queue_seconds_per_chat: int = 120
     # a queued conversation nobody claimed for this long (and no new customer message) gets a follow-up; 0: never
@@ -194,6 +197,7 @@ class Settings:
             default_max_concurrent=_int("AGENT_MAX_CONCURRENT", 3),
             auto_assign=_bool("AUTO_ASSIGN", True),
             auto_assign_seconds=_float("AUTO_ASSIGN_SECONDS", 5.0),
+            chat_burst_seconds=max(0.0, min(_float("CHAT_BURST_SECONDS", 1.5), 10.0)),
             queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
             followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),
             queue_sla_seconds=_int("QUEUE_SLA_SECONDS", 120),

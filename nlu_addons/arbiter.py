@@ -84,9 +84,24 @@ class Route:
     ranking: list[tuple[str, float]] = field(default_factory=list)  # the arbiter's classes, likeliest first
 
 
+# the handbook gate (scores of nlu_addons.handbook_index): an entry is answered only when its score reaches
+# FAQ_ANSWER_FROM, offered in "Did you mean" from FAQ_OFFER_FROM, and below that nothing in the handbook fits (a
+# person is offered). English values, chosen on the team's dev rows (eval/handbook/queries_dev + oos_dev); the
+# component sets them per language from its configuration (nlu_addons/onepass_nlu.py)
+FAQ_ANSWER_FROM, FAQ_OFFER_FROM = 0.5, 0.45
+
+
 class StackedArbiter:
-    def __init__(self, answer_at: float, clarify_at: float, c: float = 1.0) -> None:
+    def __init__(
+        self,
+        answer_at: float,
+        clarify_at: float,
+        c: float = 1.0,
+        faq_answer_from: float = FAQ_ANSWER_FROM,
+        faq_offer_from: float = FAQ_OFFER_FROM,
+    ) -> None:
         self.answer_at, self.clarify_at, self.c = answer_at, clarify_at, c
+        self.faq_answer_from, self.faq_offer_from = faq_answer_from, faq_offer_from
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -131,6 +146,12 @@ class StackedArbiter:
         if top == FAQ:  # a handbook question: the next entries are the natural alternatives
             likely = [likely[0], *(f"faq:{e}" for e in entries[1:3]), *likely[1:]]
         offered = [d for d in dict.fromkeys(likely) if d != LOW_CONFIDENCE][:3]
+        best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
+        if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
+            # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered
+            return Route(LOW_CONFIDENCE, confidence, [], ranking)
+        if top == FAQ and best_score < self.faq_answer_from:
+            return Route(CLARIFY, confidence, offered, ranking)
         evidence = top not in ORDER_INTENTS or names_order(text) or speaks_of_own(text)
         if confidence >= self.answer_at and evidence:
             return Route(likely[0], confidence, [], ranking)

@@ -168,6 +168,12 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             # (below: a person); the study's values, chosen on calibration rows (results/nlu_design_study.md)
             "answer_at": {"en": 0.725, "zh": 0.8},
             "clarify_at": {"en": 0.1, "zh": 0.1},
+            # per language: the handbook gate (nlu_addons.arbiter): an entry's score to answer from it, and to offer
+            # it in "Did you mean"; below, nothing in the handbook fits. English chosen on the team's dev rows
+            # (eval/handbook/queries_dev + oos_dev: 11 more of 77 out-of-scope refused for 2 of 125 in scope);
+            # Chinese has no dev split to choose on (eval/handbook/README.md): no gate there (-1)
+            "faq_answer_from": {"en": 0.5, "zh": -1.0},
+            "faq_offer_from": {"en": 0.45, "zh": -1.0},
             "watch_interval": 2.0,
             "ranking_length": 10,
         }
@@ -245,6 +251,11 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             state = pickle.loads((Path(directory) / STATE_FILE).read_bytes())  # noqa: S301 - our own model file
         sides = {}
         for language, (head, arbiter, table) in state.items():
+            # the thresholds are the configuration's (a threshold chosen again needs no retraining)
+            arbiter.answer_at = float(merged["answer_at"][language])
+            arbiter.clarify_at = float(merged["clarify_at"][language])
+            arbiter.faq_answer_from = float(merged["faq_answer_from"][language])
+            arbiter.faq_offer_from = float(merged["faq_offer_from"][language])
             encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
             sides[language] = Side(encoder, head, HandbookIndex(handbook_entries(root, language), encoder), arbiter)
         return cls(config, model_storage, resource, sides, watch=True)

@@ -51,6 +51,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "HEALTH_TOKEN": secrets.token_urlsafe(16),
             # chats wait in the queue until claimed (tests/conversation/test_auto_assign.py runs ones that assign)
             "AUTO_ASSIGN": "off",
+            # every line answered on its own, at once (tests/conversation/test_burst.py starts a helpdesk that
+            # reads short lines typed in a burst together)
+            "CHAT_BURST_SECONDS": "0",
         },
     )
     running.workdir = workdir  # type: ignore[attr-defined]

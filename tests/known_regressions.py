@@ -16,14 +16,9 @@ ROUTING = "one-pass NLU × dialogue: routes differently from what this conversat
 
 KNOWN_REGRESSIONS: dict[str, str] = {
     "tests/actions/test_order_changes.py::test_send_one_item_back_and_keep_the_others": ROUTING,
-    "tests/actions/test_order_changes.py::test_a_cancellation_summary_for_an_unpaid_order": ROUTING,
-    "tests/actions/test_order_security.py::test_a_yes_after_the_question_was_dropped_for_another_request_cancels_nothing": ROUTING,
     "tests/browser/test_unanswered_browser.py::test_an_editor_lands_on_the_report_and_drafts_an_entry": ROUTING,
     "tests/browser/test_widget_dialogue.py::test_an_order_opener_and_a_person_offered_as_a_choice[desktop]": ROUTING,
     "tests/browser/test_widget_dialogue.py::test_an_order_opener_and_a_person_offered_as_a_choice[phone]": ROUTING,
     "tests/browser/test_widget_reading.py::test_the_start_of_each_new_reply_is_in_view_on_desktop_and_phone[desktop]": ROUTING,
     "tests/browser/test_widget_reading.py::test_the_start_of_each_new_reply_is_in_view_on_desktop_and_phone[phone]": ROUTING,
-    "tests/conversation/test_dialogue.py::test_switching_drops_the_open_confirmation": ROUTING,
-    "tests/reports/test_unanswered.py::test_an_editor_reads_the_questions_the_bot_handed_off_grouped": ROUTING,
-    "tests/reports/test_unanswered.py::test_the_report_and_follow_ups_on_postgresql": ROUTING,
 }

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
 from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
-from helpdesk.conversation import feedback, followups, lifecycle
+from helpdesk.conversation import burst, feedback, followups, lifecycle
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.pending import PendingTurns
@@ -318,8 +318,10 @@ class ChatService:
         background: Background,
         hours: BusinessHours | None = None,
         handoffs: Limiter | None = None,
+        burst_seconds: float = 0.0,
     ) -> None:
         self.sessions = sessions
+        self.burst_seconds = burst_seconds  # short lines within this are read together (conversation/burst.py)
         self.handoffs = handoffs  # handoffs per client address (queue flooding); None: unlimited
         self.bot = bot
         self.events = events
@@ -415,6 +417,12 @@ class ChatService:
                 # a retry of a message the bot has answered already (the answer came while the customer's
                 # connection failed, or after an outage): the stored answer, never a second turn
                 return ChatResult(conversation.id, conversation.mode, answered, message=stored)
+        if fresh and self._held(customer_message):
+            # a short line: the customer may be typing the rest of it. If another line comes meanwhile, that line's
+            # turn reads this one with it (answer_waiting) and this request has nothing more to answer
+            await asyncio.sleep(self.burst_seconds)
+            if await self._later_line(conversation.id, customer_message.id):
+                return ChatResult(conversation.id, conversation.mode, [], message=stored)
         try:
             waiting = {**self.pending.metadata(conversation.id), customer_message.id: metadata}
             replies, turn = await self.answer_waiting(conversation.id, waiting)
@@ -431,6 +439,44 @@ class ChatService:
         return ChatResult(
             conversation.id, turn.mode, replies, turn.nlu, turn.faq, turn.handoff, stored, offer_person=turn.offer
         )
+
+    def _held(self, message: Message) -> bool:
+        """Whether `message` is a short line to hold for the rest of a burst (never a button, never what looks like
+        an answer to the bot's question)."""
+        return (
+            self.burst_seconds > 0
+            and message.payload is None
+            and burst.is_short(message.text)
+            and not burst.looks_like_an_answer(message.text)
+        )
+
+    async def _later_line(self, conversation_id: str, message_id: int) -> bool:
+        """The customer wrote again after `message_id` (in any process: the database is shared)."""
+        async with self.sessions() as session:
+            later = await session.scalar(
+                select(Message.id)
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.sender == SENDER_CUSTOMER,
+                    Message.id > message_id,
+                )
+                .limit(1)
+            )
+        return later is not None
+
+    def _with_held_lines(self, held: list[Message], message: Message) -> str | None:
+        """The text for the bot when `message` ends a burst: the held short lines right before it, then it; None
+        when there are none (or `message` is a button)."""
+        if message.payload is not None:
+            return None
+        lines: list[Message] = []
+        later = aware(message.created_at)
+        for line in reversed(held):
+            if not burst.in_burst(aware(line.created_at), later, self.burst_seconds):
+                break
+            lines.insert(0, line)
+            later = aware(line.created_at)
+        return burst.joined([*(line.text for line in lines), message.text]) if lines else None
 
     async def answer_waiting(
         self, conversation_id: str, metadata: dict[int, dict[str, str] | None] | None = None
@@ -454,10 +500,17 @@ class ChatService:
                 raise BotUnavailable(not_reopened.reason)  # a message to a closed chat waited for the restart
             if conversation is None or conversation.mode != MODE_BOT:
                 return replies, None
+            held: list[Message] = []  # short lines another request holds (or held) for a burst: read with the next
             for message in await unanswered(session, conversation_id):
                 if message.id not in metadata:
-                    continue  # not waiting for the bot (given up, or from before a restart): never sent again
+                    # not waiting for the bot (given up, or from before a restart): never sent again on its own;
+                    # a short line of a burst is read with the line that follows it
+                    short = self.burst_seconds > 0 and message.payload is None and burst.is_short(message.text)
+                    held = [*held, message] if short else []
+                    continue
                 to_bot = message.payload if message.payload is not None else message.text
+                to_bot = self._with_held_lines(held, message) or to_bot
+                held = []
                 turn = await self.bot.send(conversation_id, to_bot, metadata.get(message.id))
                 client_address = (metadata.get(message.id) or {}).get("client_address")
                 if turn.handoff is not None and not await self._handoff_allowed(client_address):

@@ -31,6 +31,7 @@
   const OPEN_KEY = "larkspur-chat.open";
   const MAX = 2000;
   const POLL_MS = 2000;
+  const BURST_NEXT_MS = 500; // a line in flight this long has reached the service (see enqueue)
   const TYPING_SHOW_MS = 6000; // an agent's typing indicator without news fades after this
   const TYPING_SEND_MS = 2000; // at most one "customer is typing" signal per this interval
   const WS_GIVE_UP = [4400, 4403, 4404]; // the server refuses this socket: poll instead
@@ -1319,7 +1320,22 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     enqueue(entry);
   }
   function enqueue(entry) {
-    state.chain = state.chain.then(() => deliver(entry, false)).catch(() => {});
+    state.chain = state.chain
+      .then(
+        () =>
+          new Promise((next) => {
+            // the service holds a short line for the rest of a burst (CHAT_BURST_SECONDS): in a known conversation
+            // the next line goes out once this one has surely arrived, so that the bot reads them together
+            const early = state.conv ? setTimeout(next, BURST_NEXT_MS) : null;
+            deliver(entry, false)
+              .catch(() => {})
+              .finally(() => {
+                clearTimeout(early);
+                next();
+              });
+          })
+      )
+      .catch(() => {});
   }
   async function deliver(entry, isRetryAfter404) {
     state.inflight++;
