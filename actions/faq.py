@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.handoff import leave_email, offer_person, person_offered
 from actions.order_state import EVIDENCE, FLOW, FORM, ORDER_ID, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.requests import alternatives, clauses, option_words, requests_in
+from actions.requests import alternatives, option_words, requests_in
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
     answer_small_talk,
@@ -193,9 +193,7 @@ class ActionAnswerFaq(Action):
         if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
             leave_email(dispatcher, email.group(0))
             return []
-        if any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
-            return opener_about_order(dispatcher, text)
-        return None
+        return opener_about_order(dispatcher, text)
 
     def _question_and_order_request(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str

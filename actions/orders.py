@@ -39,7 +39,7 @@ from actions.order_state import (
 )
 from actions.parsing import ORDER_NUMBER_RE
 from actions.requests import requests_in
-from actions.smalltalk import GENERAL_TOPICS
+from actions.smalltalk import GENERAL_TOPICS, opener_about_order
 from actions.texts import address as address_texts
 from actions.texts import cancel as cancel_texts
 from actions.texts import orders as say
@@ -82,6 +82,10 @@ class ActionStartOrderRequest(Action):
         if tracker.active_loop_name == FORM and state.flow == flow:
             return events  # the same request goes on
         text = str(tracker.latest_message.get("text") or "")
+        if tracker.active_loop_name != FORM:
+            about_order = opener_about_order(dispatcher, text)
+            if about_order is not None:  # "hi, it's about my order 100234": asked what to do with it, no flow yet
+                return [*events, *about_order]
         questions = requests_in(text).questions
         if questions:
             answer_questions(dispatcher, questions)  # "... and how do I return something broken?": answered first

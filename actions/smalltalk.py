@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.order_state import FORM, ORDER_ID
 from actions.parsing import ORDER_NUMBER_RE
+from actions.requests import clauses
 from actions.texts import orders as order_texts
 from actions.texts import render
 from actions.texts import smalltalk as say
@@ -135,10 +136,11 @@ class ActionVagueOpener(Action):
 
 
 def opener_about_order(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]] | None:
-    """ "i have a question. about my order 100234": what to do with that order (the number is kept); None when the
-    message names no order number."""
+    """ "i have a question. about my order 100234", "hi, it's about my order 100234": an order number with nothing
+    but an opener around it. What to do with that order is asked (the number is kept); None when the message is not
+    that (it names no order number, or says what to do)."""
     number = ORDER_NUMBER_RE.search(text)
-    if number is None:
+    if number is None or not any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
         return None
     dispatcher.utter_message(
         text=render(order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1)), buttons=ORDER_TOPICS

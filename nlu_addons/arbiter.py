@@ -145,12 +145,19 @@ class StackedArbiter:
         likely = [destination_of(self.classes[k], best_entry) for k in order[:3]]
         if top == FAQ:  # a handbook question: the next entries are the natural alternatives
             likely = [likely[0], *(f"faq:{e}" for e in entries[1:3]), *likely[1:]]
-        offered = [d for d in dict.fromkeys(likely) if d != LOW_CONFIDENCE][:3]
+        near = {f"faq:{entry_ids[int(e)]}": float(faq_scores[0, int(e)]) for e in np.argsort(-faq_scores[0])[:3]}
+        # an entry is offered only when it is near enough (not a guess among unrelated ones)
+        offered = [
+            d
+            for d in dict.fromkeys(likely)
+            if d != LOW_CONFIDENCE and (not d.startswith("faq:") or near.get(d, -1.0) >= self.faq_offer_from)
+        ][:3]
         best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
         if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
             # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered
             return Route(LOW_CONFIDENCE, confidence, [], ranking)
-        if top == FAQ and best_score < self.faq_answer_from:
+        if top == FAQ and (best_score < self.faq_answer_from or request_words(text) <= 1):
+            # unsure which entry, or a topic rather than a question ("bedding"): the entries on it are offered
             return Route(CLARIFY, confidence, offered, ranking)
         evidence = top not in ORDER_INTENTS or names_order(text) or speaks_of_own(text)
         if confidence >= self.answer_at and evidence:

@@ -17,8 +17,4 @@ ROUTING = "one-pass NLU × dialogue: routes differently from what this conversat
 KNOWN_REGRESSIONS: dict[str, str] = {
     "tests/actions/test_order_changes.py::test_send_one_item_back_and_keep_the_others": ROUTING,
     "tests/browser/test_unanswered_browser.py::test_an_editor_lands_on_the_report_and_drafts_an_entry": ROUTING,
-    "tests/browser/test_widget_dialogue.py::test_an_order_opener_and_a_person_offered_as_a_choice[desktop]": ROUTING,
-    "tests/browser/test_widget_dialogue.py::test_an_order_opener_and_a_person_offered_as_a_choice[phone]": ROUTING,
-    "tests/browser/test_widget_reading.py::test_the_start_of_each_new_reply_is_in_view_on_desktop_and_phone[desktop]": ROUTING,
-    "tests/browser/test_widget_reading.py::test_the_start_of_each_new_reply_is_in_view_on_desktop_and_phone[phone]": ROUTING,
 }
