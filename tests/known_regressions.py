@@ -15,6 +15,5 @@ from __future__ import annotations
 ROUTING = "one-pass NLU × dialogue: routes differently from what this conversation test expects (see module doc)"
 
 KNOWN_REGRESSIONS: dict[str, str] = {
-    "tests/actions/test_order_changes.py::test_send_one_item_back_and_keep_the_others": ROUTING,
     "tests/browser/test_unanswered_browser.py::test_an_editor_lands_on_the_report_and_drafts_an_entry": ROUTING,
 }
