@@ -163,7 +163,7 @@ class StackedArbiter:
         if confidence >= self.answer_at and evidence:
             return Route(likely[0], confidence, [], ranking)
         if confidence >= self.clarify_at or not evidence:
-            if not evidence and best_entry and f"faq:{best_entry}" not in offered:
+            if not evidence and best_entry and best_score >= self.faq_offer_from and f"faq:{best_entry}" not in offered:
                 offered = [*offered[:2], f"faq:{best_entry}"]
             if offered:
                 return Route(CLARIFY, confidence, offered, ranking)

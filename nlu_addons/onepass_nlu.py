@@ -106,6 +106,15 @@ def handbook_entries(root: Path, language: Language) -> list[IndexedEntry]:
     return out
 
 
+# markup pasted into a message ("<img src=x onerror=...>") is not what the customer asks: the route reads the words
+MARKUP = re.compile(r"<[^<>]{1,200}>")
+
+
+def words_of(text: str) -> str:
+    """The message as the route reads it: without HTML tags (the text itself is kept as it is everywhere else)."""
+    return MARKUP.sub(" ", text).strip() or text
+
+
 def handbook_root(config: dict[str, Any]) -> Path:
     """The handbook this component indexes: the one the action server answers from (KB_DIR, as
     helpdesk.knowledge.runtime reads it), so that an entry added, edited or deleted there is routed to as soon as
@@ -293,7 +302,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
                 continue
             language = language_of(text)
             side = self._sides.get(language) or self._sides["en"]
-            route = side.route(text)
+            route = side.route(words_of(text))
             destination = route["destination"]
             intent = ROUTE_INTENT.get(destination) or (FAQ if destination.startswith("faq:") else destination[7:])
             ranking = [
