@@ -12,6 +12,5 @@ as a choice) were written against the old classifier; these conversations now ta
 
 from __future__ import annotations
 
-
 # all 16 of 2026-12-02 fixed on the routing lane (issue 16/17 notes); a new one is added here with its reason
 KNOWN_REGRESSIONS: dict[str, str] = {}
