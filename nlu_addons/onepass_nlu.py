@@ -74,7 +74,7 @@ ROUTE_INTENT = {
 FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
 
 
-def handbook_entries(root: Path, language: Language) -> list[IndexedEntry]:
+def handbook_entries(root: Path, language: Language, last_good: dict[str, Any] | None = None) -> list[IndexedEntry]:
     """The handbook's entries as one language side indexes them: the English title, questions and answer
     passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
     an entry's Chinese text where the handbook has one.
@@ -91,6 +91,9 @@ def handbook_entries(root: Path, language: Language) -> list[IndexedEntry]:
     entries: dict[str, Any] = {}
     for path in find_files(root):
         entry = parse_path(path).entry
+        if last_good is not None:
+            # a file broken by an edit keeps serving its last good version, as the action server's handbook does
+            entry = last_good[str(path)] = entry or last_good.get(str(path))
         if entry is not None and entry.id not in entries:
             entries[entry.id] = entry
     out = []
@@ -199,6 +202,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         self._storage, self._resource = model_storage, resource
         self._sides: dict[str, Side] = sides or {}
         self._handbook_root = handbook_root(self._config)
+        self._last_good: dict[str, Any] = {}  # handbook file → its last entry that parsed
         self._stamp = self._handbook_stamp()
         if watch and self._sides:
             threading.Thread(target=self._watch, name="onepass-handbook-watch", daemon=True).start()
@@ -259,6 +263,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         with model_storage.read_from(resource) as directory:
             state = pickle.loads((Path(directory) / STATE_FILE).read_bytes())  # noqa: S301 - our own model file
         sides = {}
+        last_good: dict[str, Any] = {}
         for language, (head, arbiter, table) in state.items():
             # the thresholds are the configuration's (a threshold chosen again needs no retraining)
             arbiter.answer_at = float(merged["answer_at"][language])
@@ -266,8 +271,11 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             arbiter.faq_answer_from = float(merged["faq_answer_from"][language])
             arbiter.faq_offer_from = float(merged["faq_offer_from"][language])
             encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
-            sides[language] = Side(encoder, head, HandbookIndex(handbook_entries(root, language), encoder), arbiter)
-        return cls(config, model_storage, resource, sides, watch=True)
+            entries = handbook_entries(root, language, last_good)
+            sides[language] = Side(encoder, head, HandbookIndex(entries, encoder), arbiter)
+        component = cls(config, model_storage, resource, sides, watch=True)
+        component._last_good.update(last_good)
+        return component
 
     def _watch(self) -> None:
         interval = float(os.environ.get("KB_WATCH_INTERVAL") or self._config["watch_interval"])
@@ -283,7 +291,10 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         stamp = self._handbook_stamp()
         if stamp == self._stamp:
             return False
-        fresh = {language: handbook_entries(self._handbook_root, language) for language in self._sides}  # type: ignore[arg-type]
+        fresh = {
+            language: handbook_entries(self._handbook_root, language, self._last_good)  # type: ignore[arg-type]
+            for language in self._sides
+        }
         if not all(fresh.values()):
             # a handbook caught mid-rewrite (a checkout, a sync) reads as no entries: keep serving the index
             # there is, and look again next round (the stamp stays old)
