@@ -417,9 +417,10 @@ class ChatService:
                 # a retry of a message the bot has answered already (the answer came while the customer's
                 # connection failed, or after an outage): the stored answer, never a second turn
                 return ChatResult(conversation.id, conversation.mode, answered, message=stored)
-        if fresh and self._held(customer_message):
-            # a short line: the customer may be typing the rest of it. If another line comes meanwhile, that line's
-            # turn reads this one with it (answer_waiting) and this request has nothing more to answer
+        if fresh and conversation_id is not None and self._held(customer_message):
+            # a short line in a conversation the customer has (the first line of a new one cannot be joined: nobody
+            # knows its id before it is answered): the customer may be typing the rest of it. If another line comes
+            # meanwhile, that line's turn reads this one with it (answer_waiting); this request has nothing to answer
             await asyncio.sleep(self.burst_seconds)
             if await self._later_line(conversation.id, customer_message.id):
                 return ChatResult(conversation.id, conversation.mode, [], message=stored)
