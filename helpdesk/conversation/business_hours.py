@@ -57,7 +57,13 @@ class OpeningStatus:
             "next_open": self.next_open.isoformat() if self.next_open is not None else None,
             "time_zone": self.time_zone,
             "back": self.back,
+            "back_zh": self._back_zh(),  # the same in Chinese, for a Chinese widget
         }
+
+    def _back_zh(self) -> str | None:
+        from helpdesk.conversation.notices import back_zh
+
+        return back_zh(self)
 
 
 def _time_zone_label(key: str) -> str:
