@@ -146,7 +146,10 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         entry = kb.entry(faq_id) if kb is not None else None
         if entry is None:
             return json_response({"error": f"no handbook entry {faq_id!r}"}, status=404)
-        return json_response({"id": entry.id, "title": entry.title, "answer": entry.answer, "tags": list(entry.tags)})
+        # ?language=zh: the entry's Chinese version when it has one (agents' suggested replies for a Chinese chat)
+        version = entry.version("zh") if request.args.get("language") == "zh" else None
+        title, answer = (version.title, version.answer) if version is not None else (entry.title, entry.answer)
+        return json_response({"id": entry.id, "title": title, "answer": answer, "tags": list(entry.tags)})
 
     @app.get("/kb/search")
     async def kb_search(request: Request) -> HTTPResponse:

@@ -4,10 +4,9 @@ left for the team. One home for these sentences, in English and Chinese; the con
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
 
 from helpdesk.conversation.business_hours import OpeningStatus
-from helpdesk.i18n import WEEKDAYS_ZH, normalize
+from helpdesk.i18n import normalize
 
 TOO_MANY_HANDOFFS = {
     "en": (
@@ -24,31 +23,9 @@ def too_many_handoffs(language: object) -> str:
     return TOO_MANY_HANDOFFS[normalize(language)]
 
 
-def back_zh(hours: OpeningStatus, now: datetime | None = None) -> str | None:
-    """When the team is back, in Chinese: 今天 09:00, 明天 09:00, 星期一 09:00 or 1月5日（星期一）09:00,
-    with the zone: （Amsterdam 时间）."""
-    if hours.next_open is None:
-        return None
-    opens = hours.next_open
-    local_now = (now or datetime.now(UTC)).astimezone(opens.tzinfo)
-    days = (opens.date() - local_now.date()).days
-    clock = opens.strftime("%H:%M")
-    weekday = WEEKDAYS_ZH[opens.weekday()]
-    if days <= 0:
-        when = f"今天 {clock}"
-    elif days == 1:
-        when = f"明天 {clock}"
-    elif days < 7:
-        when = f"{weekday} {clock}"
-    else:
-        when = f"{opens.month}月{opens.day}日（{weekday}）{clock}"
-    zone = hours.time_zone
-    label = (
-        "UTC"
-        if zone.upper() in ("UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z")
-        else zone.rsplit("/", 1)[-1].replace("_", " ")
-    )
-    return f"{when}（{label} 时间）"
+def back_zh(hours: OpeningStatus) -> str | None:
+    """When the team is back, in Chinese (BusinessHours.back_text_zh)."""
+    return hours.back_zh
 
 
 def away_text(hours: OpeningStatus, language: object = "en") -> str:
