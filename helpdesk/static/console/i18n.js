@@ -8,15 +8,21 @@
  * /agent/i18n/zh.json ("Log in": "登录"). Text nodes and the placeholder, title and aria-label attributes
  * whose whole text is a key are translated as they appear (a MutationObserver, so every lane's new screens
  * follow). A string with a variable part: `ConsoleI18n.t("{n} waiting", { n: 3 })` in the page's script, with
- * "{n} waiting" in the catalog. What customers, agents and the bot wrote is never touched: transcripts,
- * inputs' values and anything inside [data-user-content] or [data-i18n-skip].
+ * "{n} waiting" in the catalog. A key with placeholders also matches a whole text built by a script the same way
+ * ("waiting {wait}" translates "waiting 8 s"), and a text of parts joined by " · " is translated part by part.
+ * What customers, agents and the bot wrote is never touched: message texts, notes, comments, previews, inputs'
+ * values and anything inside [data-user-content] or [data-i18n-skip].
  * Load it first on every console page: <script src="/agent/i18n.js" defer></script>. */
 (function () {
   "use strict";
 
   const STORE = "larkspur-console.language";
   const LANGS = { en: "English", zh: "中文" };
-  const SKIP = "[data-user-content], [data-i18n-skip], .transcript, .fu-transcript, .msg, textarea, script, style";
+  // what people wrote: messages, notes, comments, previews, drafted text (the console's own words around them are
+  // translated)
+  const SKIP =
+    "[data-user-content], [data-i18n-skip], .transcript .text, .fu-transcript, .notes, .preview, .ua-clusters, " +
+    "textarea, script, style, code, pre";
   const SKIP_ATTRS = "[data-user-content], [data-i18n-skip]"; // a textarea's placeholder is the console's own
   const ATTRS = ["placeholder", "title", "aria-label"];
 
@@ -24,6 +30,7 @@
   const fromBrowser = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
   let lang = stored === "zh" || stored === "en" ? stored : fromBrowser;
   let catalog = {};
+  let patterns = []; // [RegExp, template] for the keys with {placeholders}
   let csrf = null;
 
   /** `key` (an English string) in the console's language, with {name} placeholders filled from `vars`. */
@@ -37,18 +44,45 @@
     return !e || !!e.closest(SKIP);
   };
 
+  const has = (key) => Object.prototype.hasOwnProperty.call(catalog, key);
+  const escape = (s) => s.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+  function compile() {
+    patterns = Object.keys(catalog)
+      .filter((k) => /\{\w+\}/.test(k))
+      .map((k) => {
+        const names = [];
+        const source = escape(k).replace(/\\?\{(\w+)\\?\}/g, (m, name) => { names.push(name); return "(.+?)"; });
+        return [new RegExp("^" + source + "$"), catalog[k], names];
+      });
+  }
+  /** A whole text in the console's language, or null when the catalog does not know it. */
+  function known(text) {
+    if (has(text)) return catalog[text];
+    if (text.includes(" · ")) {
+      const parts = text.split(" · ");
+      const done = parts.map((p) => (p.trim() ? known(p.trim()) : null));
+      return done.some((d) => d != null) ? parts.map((p, i) => (done[i] != null ? done[i] : p)).join(" · ") : null;
+    }
+    for (const [re, template, names] of patterns) {
+      const m = re.exec(text);
+      if (m) return template.replace(/\{(\w+)\}/g, (x, name) => { const i = names.indexOf(name); return i >= 0 ? m[i + 1] : x; });
+    }
+    return null;
+  }
   function translateText(node) {
     const raw = node.nodeValue;
     const key = raw.trim();
-    if (!key || !Object.prototype.hasOwnProperty.call(catalog, key) || skipped(node)) return;
-    node.nodeValue = raw.replace(key, catalog[key]);
+    if (!key || !/[A-Za-z]/.test(key) || skipped(node)) return;
+    const found = known(key);
+    if (found != null && found !== key) node.nodeValue = raw.replace(key, found);
   }
 
   function translateAttrs(e) {
     if (e.closest(SKIP_ATTRS)) return;
     for (const a of ATTRS) {
       const v = e.getAttribute(a);
-      if (v && Object.prototype.hasOwnProperty.call(catalog, v.trim())) e.setAttribute(a, catalog[v.trim()]);
+      const found = v && /[A-Za-z]/.test(v) ? known(v.trim()) : null;
+      if (found != null && found !== v.trim()) e.setAttribute(a, found);
     }
   }
 
@@ -119,6 +153,7 @@
     } catch (e) {
       catalog = {};
     }
+    compile();
   }
 
   async function start() {
