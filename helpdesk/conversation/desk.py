@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.conversation import agent_status, followups, lifecycle
 from helpdesk.conversation.context import ContextService
+from helpdesk.conversation.notices import system_notice
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
     ROLE_EDITOR,
@@ -215,7 +216,9 @@ class Desk:
                 raise Forbidden(f"this conversation was passed to the {conversation.team} team")
             await self._check_capacity(session, agent)
             change = await lifecycle.claim(session, conversation, agent)
-            message = await self._system(session, conversation, f"{agent.display_name} has joined the chat.")
+            message = await self._system(
+                session, conversation, system_notice("joined", conversation.language, name=agent.display_name)
+            )
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)
@@ -234,7 +237,9 @@ class Desk:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             change = await lifecycle.resolve(session, conversation)
-            message = await self._system(session, conversation, f"{agent.display_name} closed the chat.")
+            message = await self._system(
+                session, conversation, system_notice("closed", conversation.language, name=agent.display_name)
+            )
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)
@@ -245,9 +250,7 @@ class Desk:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             change = await lifecycle.hand_back(session, conversation)
-            message = await self._system(
-                session, conversation, "You're back with our virtual assistant. Ask for a person any time."
-            )
+            message = await self._system(session, conversation, system_notice("handed_back", conversation.language))
             follow_up = await followups.after_hand_back(session, conversation_id, agent)
             await session.commit()
             await self.events.message(conversation, message)
@@ -273,7 +276,9 @@ class Desk:
                 raise Conflict(f"the conversation is with {target.display_name} already")
             await self._check_capacity(session, target)
             change = await lifecycle.transfer_to_agent(session, conversation, target)
-            message = await self._system(session, conversation, f"{target.display_name} has joined the chat.")
+            message = await self._system(
+                session, conversation, system_notice("joined", conversation.language, name=target.display_name)
+            )
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)
@@ -293,7 +298,7 @@ class Desk:
             if not members:
                 raise Invalid(f"no active agent is in a team called {team!r}")
             change = await lifecycle.transfer_to_team(session, conversation, team)
-            message = await self._system(session, conversation, "We're passing you to a colleague; please hold on.")
+            message = await self._system(session, conversation, system_notice("to_colleague", conversation.language))
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)

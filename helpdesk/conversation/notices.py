@@ -75,3 +75,23 @@ def offer_wait_text(hours: OpeningStatus, wait_seconds: int | None, language: ob
         return f"大约需要等待 {minutes} 分钟，您也可以在这里留下邮箱，我们会给您回信。"
     wait = "about a minute" if minutes == 1 else f"about {minutes} minutes"
     return f"The wait is {wait}, or leave your e-mail address here and we'll write back."
+
+
+# ---- what the customer reads in the chat when people act on it (system messages) -----------------------------
+SYSTEM_NOTICES = {
+    "joined": {"en": "{name} has joined the chat.", "zh": "客服 {name} 已加入对话。"},
+    "closed": {"en": "{name} closed the chat.", "zh": "客服 {name} 已结束对话。"},
+    "handed_back": {
+        "en": "You're back with our virtual assistant. Ask for a person any time.",
+        "zh": "您已回到智能助手。需要人工客服时随时告诉我。",
+    },
+    "to_colleague": {
+        "en": "We're passing you to a colleague; please hold on.",
+        "zh": "正在为您转接另一位同事，请稍候。",
+    },
+}
+
+
+def system_notice(kind: str, language: object, **values: str) -> str:
+    """The system message ``kind`` (SYSTEM_NOTICES) in the conversation's language."""
+    return SYSTEM_NOTICES[kind][normalize(language)].format(**values)

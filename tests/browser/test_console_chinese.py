@@ -91,6 +91,7 @@ def test_a_chinese_console_for_a_chinese_conversation(
         page.context.close()
 
     page = open_console(chromium, helpdesk_url, mei, {"width": 1280, "height": 800})
+    expect(page.locator("#console-language")).to_have_value("zh")  # the staff member's setting is known
     page.goto(helpdesk_url + "/agent/dashboard")
     expect(page.locator(".brand").first).to_have_text("Larkspur Home · 客服数据看板")
     page.screenshot(path=str(SHOTS / "dashboard-zh-1280.png"))

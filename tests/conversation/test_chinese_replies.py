@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 
 import httpx
+from support.agent import Console, history, say
 from support.chat import Chat
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -93,3 +95,20 @@ def test_a_button_keeps_the_chinese_of_its_title(client: httpx.Client) -> None:
     chat(status_button["payload"])
     assert_chinese(chat)
     assert "订单号" in chat.text, chat.text
+
+
+def test_the_notices_when_a_person_joins_and_leaves_follow_the_conversations_language(
+    client: httpx.Client, login: Callable[[str], Console]
+) -> None:
+    ben = login("ben")
+    chinese = say(client, "转人工客服")["conversation_id"]
+    english = say(client, "I want to talk to a real person please")["conversation_id"]
+    for conversation in (chinese, english):
+        assert ben.post(f"/conversations/{conversation}/claim").status_code == 200
+        assert ben.post(f"/conversations/{conversation}/resolve").status_code == 200
+    notices = {
+        conversation: [m["text"] for m in history(client, conversation)["messages"] if m["sender"] == "system"]
+        for conversation in (chinese, english)
+    }
+    assert notices[chinese] == ["客服 Ben Tester 已加入对话。", "客服 Ben Tester 已结束对话。"], notices
+    assert notices[english] == ["Ben Tester has joined the chat.", "Ben Tester closed the chat."], notices

@@ -171,7 +171,14 @@
     csrf = me.csrf_token;
     const theirs = me.agent.language === "zh" ? "zh" : "en";
     try { localStorage.setItem(STORE, theirs); } catch (e) {}
-    if (theirs !== lang) { location.reload(); return; }
+    if (theirs !== lang) {
+      if (theirs === "en") { location.reload(); return; } // Chinese back to English: the page's own words again
+      lang = theirs; // English to Chinese: translate what is on the page now and whatever comes next
+      document.documentElement.lang = "zh-CN";
+      await loadCatalog();
+      translate(document.body);
+      watch();
+    }
     addSwitch();
   }
 
