@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, POSTCODE_KEYWORD_RE, POSTCODE_RE
 from helpdesk.orders import Address
-from helpdesk.orders.policy import COUNTRY_NAMES
+from helpdesk.orders.policy import COUNTRY_NAMES, country_name
+from helpdesk.orders.policy_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
 
 _FIVE = r"\d{5}"
 _FOUR = r"\d{4}"
@@ -81,15 +82,17 @@ def country_code(text: str) -> str | None:
     value = " ".join(text.strip().strip(".").split()).lower()
     if not value:
         return None
-    if len(value) == 2 and value.isalpha():
+    if len(value) == 2 and value.isascii() and value.isalpha():
         code = value.upper()
         return "GB" if code == "UK" else code if code in COUNTRY_NAMES else None
     names = {name.lower().removeprefix("the "): code for code, name in COUNTRY_NAMES.items()}
-    return names.get(value) or COUNTRY_ALIASES.get(value)
+    chinese = {name: code for code, name in CHINESE_COUNTRY_NAMES.items()}  # "德国"
+    return names.get(value) or COUNTRY_ALIASES.get(value) or chinese.get(value)
 
 
 def country_label(code: str) -> str:
-    return COUNTRY_NAMES.get(code, code)
+    """The country's name in the customer's language."""
+    return country_name(code)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from typing import Any
 
 from actions.address import format_address
 from actions.order_state import CANCEL, CHANGE_ADDRESS, RETURN, OrderState
-from actions.texts import address as address_texts
-from actions.texts import cancel as cancel_texts
 from actions.texts import render
-from actions.texts import returns as return_texts
+from actions.texts.catalog import address as address_texts
+from actions.texts.catalog import cancel as cancel_texts
+from actions.texts.catalog import returns as return_texts
 from helpdesk.orders import CancellationQuote, Order, OrderLine, OrderSystem, ReturnQuote
 from helpdesk.orders.model import utc_now
 from helpdesk.orders.policy import OrderPolicy, country_name, join_names, long_date, money

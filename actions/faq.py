@@ -24,18 +24,28 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
-from actions.texts import smalltalk as smalltalk_texts
-from actions.texts.routing import INTENT_CHOICES
+from actions.texts.catalog import in_every_language
+from actions.texts.catalog import routing as routing_texts
+from actions.texts.catalog import smalltalk as smalltalk_texts
+from helpdesk import i18n
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
 
-SUGGEST_TEXT = "I'm not completely sure what you mean. Did you mean one of these?"
-FAILED_TURNS_TEXT = (
-    "Sorry, I still haven't been able to help with that. "
-    "I'm connecting you with a member of our support team, who will see our conversation."
-)
+
+def none_of_these_button() -> dict[str, str]:
+    return {"title": routing_texts.NONE_OF_THESE_BUTTON, "payload": "/request_human"}
+
+
+def in_language(entry_id: str, title: str, answer: str) -> tuple[str, str]:
+    """An entry's title and answer in the customer's language (its Chinese version when it has one)."""
+    if i18n.current() != "en":
+        entry = get_knowledge_base().entry(entry_id)
+        version = entry.version(i18n.current()) if entry is not None else None
+        if version is not None:
+            return version.title, version.answer
+    return title, answer
 
 
 def public_url() -> str:
@@ -76,7 +86,7 @@ def failed_turns_before(tracker: Tracker) -> int:
                 failed += 1
             seen_latest_user = True
             reply_failed = False
-        elif kind == "bot" and seen_latest_user and event.get("text") == SUGGEST_TEXT:
+        elif kind == "bot" and seen_latest_user and event.get("text") in in_every_language(routing_texts, "SUGGEST"):
             reply_failed = True
     return failed
 
@@ -107,9 +117,9 @@ def choice_button(destination: str, titles: dict[str, str]) -> dict[str, str] | 
     """A "Did you mean" button for a destination: a handbook entry or a flow (small talk is never offered)."""
     kind, _, name = destination.partition(":")
     if kind == "faq" and name in titles:
-        return {"title": titles[name], "payload": "/faq" + json.dumps({"faq_id": name})}
-    if kind == "intent" and name in INTENT_CHOICES:
-        return {"title": INTENT_CHOICES[name], "payload": f"/{name}"}
+        return {"title": in_language(name, titles[name], "")[0], "payload": "/faq" + json.dumps({"faq_id": name})}
+    if kind == "intent" and name in routing_texts.INTENT_CHOICES:
+        return {"title": routing_texts.INTENT_CHOICES[name], "payload": f"/{name}"}
     return None
 
 
@@ -156,15 +166,16 @@ class ActionAnswerFaq(Action):
             and decision.candidates
             and failed_turns_before(tracker) + 1 >= failed_turns_limit()
         ):
-            dispatcher.utter_message(text=FAILED_TURNS_TEXT)
+            dispatcher.utter_message(text=routing_texts.FAILED_TURNS)
             signal_handoff(dispatcher, HANDOFF_FAILED_TURNS)
         elif decision.action == "suggest" and decision.candidates:
             dispatcher.utter_message(
-                text=SUGGEST_TEXT,
+                text=routing_texts.SUGGEST,
                 buttons=[
-                    {"title": c.title, "payload": "/faq" + json.dumps({"faq_id": c.id})} for c in decision.candidates
+                    {"title": in_language(c.id, c.title, "")[0], "payload": "/faq" + json.dumps({"faq_id": c.id})}
+                    for c in decision.candidates
                 ]
-                + [{"title": "None of these: talk to a person", "payload": "/request_human"}],
+                + [none_of_these_button()],
             )
         else:
             self._no_good_answer(dispatcher, question, in_request)
@@ -263,13 +274,13 @@ class ActionAnswerFaq(Action):
                     titles[entry.id] = entry.title
             buttons = [b for d in route.get("offered") or [] if (b := choice_button(str(d), titles)) is not None]
             if buttons and failed_turns_before(tracker) + 1 >= failed_turns_limit():
-                dispatcher.utter_message(text=FAILED_TURNS_TEXT)
+                dispatcher.utter_message(text=routing_texts.FAILED_TURNS)
                 signal_handoff(dispatcher, HANDOFF_FAILED_TURNS)
                 return
             if buttons:
                 dispatcher.utter_message(
-                    text=SUGGEST_TEXT,
-                    buttons=[*buttons, {"title": "None of these: talk to a person", "payload": "/request_human"}],
+                    text=routing_texts.SUGGEST,
+                    buttons=[*buttons, none_of_these_button()],
                 )
                 return
         self._no_good_answer(dispatcher, question, in_request)
@@ -278,9 +289,7 @@ class ActionAnswerFaq(Action):
         kb = get_knowledge_base()
         entry = kb.entry(faq_id)
         if entry is None:
-            dispatcher.utter_message(
-                text="Sorry, that help article is no longer available. Could you ask your question again?"
-            )
+            dispatcher.utter_message(text=routing_texts.ENTRY_GONE)
             return
         question = previous_question(tracker)
         score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
@@ -293,6 +302,7 @@ class ActionAnswerFaq(Action):
 
 def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
     # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
+    title, answer = in_language(faq_id, title, answer)
     dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
     signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
 

@@ -48,7 +48,6 @@ from actions.order_state import (
     ORDER_ID,
     PENDING_CONFIRMATION,
     PENDING_DETAIL,
-    PERSON_BUTTON,
     POSTCODE,
     REFUSAL,
     REQUESTED_SLOT,
@@ -61,16 +60,17 @@ from actions.order_state import (
     backend_failure,
     latest_intent,
     order_system,
+    person_button,
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
 from actions.signals import signal_handoff
 from actions.smalltalk import small_talk_answer, small_talk_by_words
-from actions.texts import address as address_texts
-from actions.texts import identity as say
-from actions.texts import orders as order_texts
 from actions.texts import render
-from actions.texts import returns as return_texts
+from actions.texts.catalog import address as address_texts
+from actions.texts.catalog import identity as say
+from actions.texts.catalog import orders as order_texts
+from actions.texts.catalog import returns as return_texts
 from helpdesk.orders import (
     BackendError,
     Order,
@@ -426,7 +426,7 @@ class _FormTurn:
             signal_handoff(self.dispatcher, HANDOFF_VERIFICATION_FAILED)
             self.ended = True
         else:
-            self.say(say.TOO_MANY_ATTEMPTS, buttons=[PERSON_BUTTON])
+            self.say(say.TOO_MANY_ATTEMPTS, buttons=[person_button()])
             self.ended = True
 
     async def _cleared_as_known_customer(self, order_id: str) -> bool:

@@ -16,29 +16,27 @@ from rasa_sdk.types import DomainDict
 
 from actions.signals import signal_handoff, signal_person_offer
 from actions.texts import render
-from actions.texts import smalltalk as say
-from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_LEFT_MESSAGE, HANDOFF_REQUESTED, REQUEST_HUMAN
+from actions.texts.catalog import in_every_language
+from actions.texts.catalog import smalltalk as say
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_LEFT_MESSAGE, HANDOFF_REQUESTED, REQUEST_HUMAN  # noqa: F401
 
-HANDOFF_TEXT = {
-    HANDOFF_REQUESTED: (
-        "Of course. I'm connecting you with a member of our support team now. "
-        "They will see everything we've talked about, so you won't have to repeat yourself."
-    ),
-    HANDOFF_COMPLAINT: (
-        "I'm sorry about this. I'm passing your conversation to a member of our support team "
-        "so a person can put it right. They will see everything you've told me."
-    ),
-}
-OFFER_BUTTONS = [
-    {"title": say.OFFER_YES_BUTTON, "payload": REQUEST_HUMAN},
-    {"title": say.OFFER_NO_BUTTON, "payload": "/deny"},
-]
+
+def handoff_text(reason: str) -> str:
+    """What the customer reads when a person is called for ``reason`` (the helpdesk adds the queue or the hours)."""
+    return say.HANDED_OFF_COMPLAINT if reason == HANDOFF_COMPLAINT else say.HANDED_OFF
+
+
+def offer_buttons() -> list[dict[str, str]]:
+    return [
+        {"title": say.OFFER_YES_BUTTON, "payload": REQUEST_HUMAN},
+        {"title": say.OFFER_NO_BUTTON, "payload": "/deny"},
+    ]
 
 
 def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str) -> None:
     """Ask whether the customer wants a person (the helpdesk adds the wait, or when the team is back, and that an
     e-mail address will do too); nothing is queued yet."""
-    dispatcher.utter_message(text=text, buttons=OFFER_BUTTONS)
+    dispatcher.utter_message(text=text, buttons=offer_buttons())
     signal_person_offer(dispatcher, reason)
 
 
@@ -63,12 +61,12 @@ def person_offered(tracker: Tracker) -> bool:
     for event in bot_messages_before_latest(tracker):
         buttons = buttons_of(event)
         if buttons or event.get("text"):
-            return any(button.get("title") == say.OFFER_YES_BUTTON for button in buttons)
+            return any(button.get("title") in in_every_language(say, "OFFER_YES_BUTTON") for button in buttons)
     return False
 
 
 def hand_off(dispatcher: CollectingDispatcher, reason: str) -> None:
-    dispatcher.utter_message(text=HANDOFF_TEXT[reason])
+    dispatcher.utter_message(text=handoff_text(reason))
     signal_handoff(dispatcher, reason)
 
 
@@ -84,9 +82,7 @@ class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         hand_off(dispatcher, HANDOFF_COMPLAINT if intent == "complaint" else HANDOFF_REQUESTED)
         return []

@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.signals import signal_handoff
-from actions.texts import orders as say
+from actions.texts.catalog import orders as say
 from helpdesk.orders import OrderSystem, get_order_system
 from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR, REQUEST_HUMAN
 
@@ -81,9 +81,14 @@ FLOW_DETAILS: dict[str, tuple[str, ...]] = {
     REFUND_STATUS: (),
 }
 
-PERSON_BUTTON = {"title": say.PERSON_BUTTON, "payload": REQUEST_HUMAN}
+
+def person_button() -> dict[str, str]:
+    return {"title": say.PERSON_BUTTON, "payload": REQUEST_HUMAN}
+
+
 # under every change carried out: the customer can say at once that it wasn't what they wanted
-NOT_WANTED_BUTTON = {"title": say.NOT_WANTED_BUTTON, "payload": REQUEST_HUMAN}
+def not_wanted_button() -> dict[str, str]:
+    return {"title": say.NOT_WANTED_BUTTON, "payload": REQUEST_HUMAN}
 
 
 @dataclass(frozen=True)

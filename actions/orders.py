@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
 from actions.faq import answer_questions
-from actions.handoff import OFFER_BUTTONS, bot_messages_before_latest, buttons_of, hand_off, leave_email, person_offered
+from actions.handoff import bot_messages_before_latest, buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.order_state import (
     CANCEL,
@@ -24,28 +24,29 @@ from actions.order_state import (
     FLOWS,
     FORM,
     LAST_FLOW,
-    NOT_WANTED_BUTTON,
     ORDER_ID,
     ORDER_STATUS,
     PENDING_CONFIRMATION,
-    PERSON_BUTTON,
     REFUND_STATUS,
     OrderState,
     backend_failure,
     details_cleared,
     latest_intent,
+    not_wanted_button,
     order_system,
+    person_button,
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
 from actions.requests import requests_in
-from actions.smalltalk import GENERAL_TOPICS, opener_about_order
-from actions.texts import address as address_texts
-from actions.texts import cancel as cancel_texts
-from actions.texts import orders as say
+from actions.smalltalk import general_topics, opener_about_order
 from actions.texts import render
-from actions.texts import returns as return_texts
-from actions.texts import smalltalk as smalltalk_texts
+from actions.texts.catalog import address as address_texts
+from actions.texts.catalog import cancel as cancel_texts
+from actions.texts.catalog import in_every_language
+from actions.texts.catalog import orders as say
+from actions.texts.catalog import returns as return_texts
+from actions.texts.catalog import smalltalk as smalltalk_texts
 from helpdesk.orders import (
     Address,
     BackendError,
@@ -110,20 +111,20 @@ class ActionOrderSubmit(Action):
         if state.flow is None or not state.verified:
             return []  # the form ended early (stopped, too many wrong answers, order system down): said so already
         if state.refusal:
-            dispatcher.utter_message(text=state.refusal, buttons=[PERSON_BUTTON])
+            dispatcher.utter_message(text=state.refusal, buttons=[person_button()])
             return self._done(state.flow)
         if state.flow in CHANGES and not state.may_change:  # the form never gets here: a change needs its e-mail
-            dispatcher.utter_message(text=render(say.NOT_CHANGED, order_id=state.order_id), buttons=[PERSON_BUTTON])
+            dispatcher.utter_message(text=render(say.NOT_CHANGED, order_id=state.order_id), buttons=[person_button()])
             return self._done(state.flow)
         system = order_system()
         try:
             if state.flow in CHANGES:
                 text, changed = await self._change(system, state)
-                dispatcher.utter_message(text=text, buttons=[NOT_WANTED_BUTTON] if changed else [])
+                dispatcher.utter_message(text=text, buttons=[not_wanted_button()] if changed else [])
             else:
                 dispatcher.utter_message(text=await self._look_up(system, state))
         except PolicyRefusal as refusal:
-            dispatcher.utter_message(text=refusal.text, buttons=[PERSON_BUTTON])
+            dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
         return self._done(state.flow)
@@ -219,7 +220,7 @@ class ActionChangeOrder(Action):
             buttons=[
                 {"title": say.CANCEL_MY_ORDER_BUTTON, "payload": "/cancel_order"},
                 {"title": say.CHANGE_ADDRESS_BUTTON, "payload": "/change_shipping_address"},
-                PERSON_BUTTON,
+                person_button(),
             ],
         )
         return []
@@ -242,7 +243,7 @@ def unanswered_confirmation(tracker: Tracker) -> bool:
 def just_changed(tracker: Tracker) -> bool:
     """The bot's message just before this one carried out a change (it offered "That's not what I wanted")."""
     return any(
-        button.get("title") == NOT_WANTED_BUTTON["title"]
+        button.get("title") in in_every_language(say, "NOT_WANTED_BUTTON")
         for event in bot_messages_before_latest(tracker)
         for button in buttons_of(event)
     )
@@ -275,9 +276,9 @@ class ActionDeny(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if just_changed(tracker):
-            dispatcher.utter_message(text=say.CHANGE_WAS_WRONG, buttons=OFFER_BUTTONS)
+            dispatcher.utter_message(text=say.CHANGE_WAS_WRONG, buttons=offer_buttons())
         elif person_offered(tracker):
-            dispatcher.utter_message(text=smalltalk_texts.OFFER_DECLINED, buttons=GENERAL_TOPICS)
+            dispatcher.utter_message(text=smalltalk_texts.OFFER_DECLINED, buttons=general_topics())
         else:
             dispatcher.utter_message(response="utter_deny")
         return []

@@ -15,9 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+# ASCII word characters only around them: Chinese writes "订单100234" and "邮箱ann@example.com" without spaces
+EMAIL_RE = re.compile(
+    r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])", re.ASCII
+)
 AT_TOKEN_RE = re.compile(r"\S*@\S*")
-ORDER_NUMBER_RE = re.compile(r"(?<![\w@./-])#?(\d{6})(?![\w@/-]|[.,]\d)")
+ORDER_NUMBER_RE = re.compile(r"(?<![\w@./-])#?(\d{6})(?![\w@/-]|[.,]\d)", re.ASCII)
 DIGITS_RE = re.compile(r"\d")
 
 # "order 12345", "order number: 10023", "order #1002345", "order no. A100234"
@@ -45,16 +48,18 @@ POSTCODE_SHAPES = (
 POSTCODE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(POSTCODE_SHAPES) + r")(?![\w-])")
 POSTCODE_ONLY_RE = re.compile(r"^(?:" + "|".join(POSTCODE_SHAPES) + r")$")
 POSTCODE_KEYWORD_RE = re.compile(
-    r"\b(?:post\s?code|postal\s+code|zip(?:\s?code)?)\s*(?:is\s+|was\s+|:\s*|=\s*)?"
+    r"(?:\b(?:post\s?code|postal\s+code|zip(?:\s?code)?)|邮编|邮政编码)\s*(?:is\s+|was\s+|[:：=是为]\s*)?"
     r"(?P<code>" + "|".join(POSTCODE_SHAPES) + r")(?![\w-])",
     re.IGNORECASE,
 )
 # words around an answer to "what's your postcode?"
 ANSWER_FILLER_RE = re.compile(
     r"\b(?:my|the|our|its|it's|it is|is|was|post\s?code|postal\s+code|zip(?:\s?code)?|code|e-?mail(?:\s+address)?|"
-    r"address|ok|okay|sure|yes|hi|thanks|thank\s+you|please|sorry|here(?:\s+you\s+go)?|i\s+think|it'?s)\b|[:,.!?;\"']",
+    r"address|ok|okay|sure|yes|hi|thanks|thank\s+you|please|sorry|here(?:\s+you\s+go)?|i\s+think|it'?s)\b|[:,.!?;\"']|"
+    r"邮编|邮政编码|邮箱|地址|我的|是|为|好的|谢谢|请|[：，。！？；、]",
     re.IGNORECASE,
 )
+
 
 @dataclass(frozen=True)
 class Found:

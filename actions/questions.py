@@ -23,7 +23,6 @@ from actions.order_state import (
     EMAIL,
     NEW_ADDRESS,
     ORDER_ID,
-    PERSON_BUTTON,
     RECENT_ORDERS,
     RETURN_ITEMS,
     SWITCH_TO,
@@ -32,13 +31,14 @@ from actions.order_state import (
     asked_before,
     backend_failure,
     order_system,
+    person_button,
 )
-from actions.texts import address as address_texts
-from actions.texts import identity as say
-from actions.texts import orders as order_texts
 from actions.texts import render
-from actions.texts import returns as return_texts
-from actions.texts import smalltalk as smalltalk_texts
+from actions.texts.catalog import address as address_texts
+from actions.texts.catalog import identity as say
+from actions.texts.catalog import orders as order_texts
+from actions.texts.catalog import returns as return_texts
+from actions.texts.catalog import smalltalk as smalltalk_texts
 from helpdesk.orders import BackendError, OrderNotFound, PolicyRefusal
 from helpdesk.orders.policy import join_names
 
@@ -125,7 +125,7 @@ class ActionAskEmail(_AskAction):
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
         values = {"goal": goal(state.flow), "order_id": state.order_id}
         if asked_before(tracker, EMAIL):
-            dispatcher.utter_message(text=render(say.ASK_EMAIL_FOR_CHANGE_AGAIN, **values), buttons=[PERSON_BUTTON])
+            dispatcher.utter_message(text=render(say.ASK_EMAIL_FOR_CHANGE_AGAIN, **values), buttons=[person_button()])
             return
         template = say.ASK_EMAIL_FOR_OTHER_ORDER if state.verification == BY_CUSTOMER else say.ASK_EMAIL_FOR_CHANGE
         dispatcher.utter_message(text=render(template, **values))
@@ -180,7 +180,7 @@ class ActionAskConfirm(_AskAction):
         try:
             change = await planned_change(system, state, await system.get_order(str(state.order_id)))
         except PolicyRefusal as refusal:  # the order moved on since the form checked it: say why
-            dispatcher.utter_message(text=refusal.text, buttons=[PERSON_BUTTON])
+            dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
             return
         if change is None:
             return

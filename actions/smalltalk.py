@@ -18,9 +18,9 @@ from rasa_sdk.types import DomainDict
 from actions.order_state import FORM, ORDER_ID
 from actions.parsing import ORDER_NUMBER_RE
 from actions.requests import clauses
-from actions.texts import orders as order_texts
 from actions.texts import render
-from actions.texts import smalltalk as say
+from actions.texts.catalog import orders as order_texts
+from actions.texts.catalog import smalltalk as say
 
 # the kinds of small talk, by their words; the first that matches answers (else ACKNOWLEDGED)
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -47,20 +47,31 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tired", re.compile(r"\b(?:tired|bored|sigh|ugh|what\s+a\s+day|mondays?)\b", re.I)),
     ("language", re.compile(r"\b(?:english|typo|keyboard)\b", re.I)),
     ("about_me", re.compile(r"\b(?:you|your|u)\b", re.I)),
+    # the same kinds in Chinese (no word boundaries in Chinese script)
+    ("joke", re.compile(r"笑话|逗我|搞笑|段子")),
+    ("connection", re.compile(r"网络|断线|掉线|信号|卡了|收到我的消息|还在吗")),
+    ("wait", re.compile(r"等一下|稍等|等等|等我|一会儿|马上回来")),
+    ("how_are_you", re.compile(r"你好吗|最近怎么样|你还好吗")),
+    ("rude", re.compile(r"没用|垃圾|笨|蠢|烦死")),
+    ("laugh", re.compile(r"哈哈|呵呵|嘻嘻")),
+    ("praise", re.compile(r"真棒|厉害|好聪明|谢谢你|辛苦")),
+    ("tired", re.compile(r"好累|累死|无聊|唉")),
+    ("about_me", re.compile(r"你是谁|你叫什么|你几岁|你喜欢")),
 )
+# the template (actions/texts/smalltalk.py) that answers each kind
 ANSWERS = {
-    "connection": say.CONNECTION,
-    "wait": say.WAIT,
-    "how_are_you": say.HOW_ARE_YOU,
-    "rude": say.RUDE,
-    "laugh": say.LAUGH,
-    "praise": say.PRAISE,
-    "tired": say.TIRED,
-    "language": say.LANGUAGE,
-    "about_me": say.ABOUT_ME,
+    "connection": "CONNECTION",
+    "wait": "WAIT",
+    "how_are_you": "HOW_ARE_YOU",
+    "rude": "RUDE",
+    "laugh": "LAUGH",
+    "praise": "PRAISE",
+    "tired": "TIRED",
+    "language": "LANGUAGE",
+    "about_me": "ABOUT_ME",
 }
-ORDER_WORDS = re.compile(r"\b(?:order|purchase|parcel|package|delivery|bought)\b", re.I)
-RETURN_WORDS = re.compile(r"\b(?:return\w*|refund\w*|send\w*\s+back|money\s+back)\b", re.I)
+ORDER_WORDS = re.compile(r"\b(?:order|purchase|parcel|package|delivery|bought)\b|订单|包裹|快递|配送|买的", re.I)
+RETURN_WORDS = re.compile(r"\b(?:return\w*|refund\w*|send\w*\s+back|money\s+back)\b|退货|退款|退钱|寄回", re.I)
 
 
 def kind_of(text: str) -> str:
@@ -72,30 +83,39 @@ def small_talk_answer(text: str) -> str:
     if kind == "joke":
         jokes = say.JOKES
         return render(say.JOKE, joke=jokes[zlib.crc32(text.encode("utf-8")) % len(jokes)])
-    return ANSWERS.get(kind, say.ACKNOWLEDGED)
+    answer: str = getattr(say, ANSWERS.get(kind, "ACKNOWLEDGED"))
+    return answer
 
 
 def topic(title: str, payload: str) -> dict[str, str]:
     return {"title": title, "payload": payload}
 
 
-GENERAL_TOPICS = [
-    topic(say.TOPIC_ORDER_STATUS, "/order_status"),
-    topic(say.TOPIC_RETURN, "/request_refund"),
-    topic(say.TOPIC_DELIVERY, say.TOPIC_DELIVERY),
-    topic(say.TOPIC_PERSON, "/request_human"),
-]
-ORDER_TOPICS = [
-    topic(say.TOPIC_ORDER_STATUS, "/order_status"),
-    topic(say.TOPIC_CANCEL, "/cancel_order"),
-    topic(say.TOPIC_ADDRESS, "/change_shipping_address"),
-    topic(say.TOPIC_RETURN, "/request_refund"),
-]
-RETURN_TOPICS = [
-    topic(say.TOPIC_RETURN, "/request_refund"),
-    topic(say.TOPIC_REFUND_STATUS, "/refund_status"),
-    topic(say.TOPIC_RETURN_POLICY, say.TOPIC_RETURN_POLICY),
-]
+def general_topics() -> list[dict[str, str]]:
+    """The greeting's topics, in the customer's language (a question topic's payload is the question itself)."""
+    return [
+        topic(say.TOPIC_ORDER_STATUS, "/order_status"),
+        topic(say.TOPIC_RETURN, "/request_refund"),
+        topic(say.TOPIC_DELIVERY, say.TOPIC_DELIVERY),
+        topic(say.TOPIC_PERSON, "/request_human"),
+    ]
+
+
+def order_topics() -> list[dict[str, str]]:
+    return [
+        topic(say.TOPIC_ORDER_STATUS, "/order_status"),
+        topic(say.TOPIC_CANCEL, "/cancel_order"),
+        topic(say.TOPIC_ADDRESS, "/change_shipping_address"),
+        topic(say.TOPIC_RETURN, "/request_refund"),
+    ]
+
+
+def return_topics() -> list[dict[str, str]]:
+    return [
+        topic(say.TOPIC_RETURN, "/request_refund"),
+        topic(say.TOPIC_REFUND_STATUS, "/refund_status"),
+        topic(say.TOPIC_RETURN_POLICY, say.TOPIC_RETURN_POLICY),
+    ]
 
 
 def in_request(tracker: Tracker) -> bool:
@@ -143,7 +163,7 @@ def opener_about_order(dispatcher: CollectingDispatcher, text: str) -> list[dict
     if number is None or not any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
         return None
     dispatcher.utter_message(
-        text=render(order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1)), buttons=ORDER_TOPICS
+        text=render(order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1)), buttons=order_topics()
     )
     return [SlotSet(ORDER_ID, number.group(1))]
 
@@ -177,15 +197,15 @@ def vague_by_words(text: str) -> bool:
 
 
 def answer_small_talk(dispatcher: CollectingDispatcher, text: str) -> None:
-    dispatcher.utter_message(text=f"{small_talk_answer(text)} {say.BACK_TO_WORK}", buttons=GENERAL_TOPICS)
+    dispatcher.utter_message(text=f"{small_talk_answer(text)} {say.BACK_TO_WORK}", buttons=general_topics())
     dispatcher.utter_message(json_message={"small_talk": kind_of(text)})
 
 
 def answer_vague(dispatcher: CollectingDispatcher, text: str) -> None:
     if RETURN_WORDS.search(text):
-        dispatcher.utter_message(text=say.WHAT_ABOUT_RETURN, buttons=RETURN_TOPICS)
+        dispatcher.utter_message(text=say.WHAT_ABOUT_RETURN, buttons=return_topics())
     elif ORDER_WORDS.search(text):
-        dispatcher.utter_message(text=say.WHAT_ABOUT_ORDER, buttons=ORDER_TOPICS)
+        dispatcher.utter_message(text=say.WHAT_ABOUT_ORDER, buttons=order_topics())
     else:
-        dispatcher.utter_message(text=say.WHAT_IS_IT, buttons=GENERAL_TOPICS)
+        dispatcher.utter_message(text=say.WHAT_IS_IT, buttons=general_topics())
     dispatcher.utter_message(json_message={"small_talk": "vague_opener"})

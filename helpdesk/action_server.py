@@ -24,6 +24,7 @@ from sanic import DefaultSanic, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
+from helpdesk import i18n
 from helpdesk.config import Settings
 from helpdesk.knowledge import runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS, cluster_vectors
@@ -32,6 +33,16 @@ log = logging.getLogger(__name__)
 EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a title
 
 SECRET_HEADER = "X-Action-Secret"  # endpoints.yml sends ACTION_SECRET in it
+
+
+class LanguageExecutor(ActionExecutor):
+    """Runs each action in the conversation's language (the tracker's ``language`` slot, set from every message):
+    every text the action composes, and the dates and amounts in it, follow it (helpdesk/i18n.py)."""
+
+    async def run(self, action_call: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        slots = (action_call.get("tracker") or {}).get("slots") or {}
+        with i18n.speaking(slots.get("language")):
+            return await super().run(action_call, *args, **kwargs)
 
 
 def _load_knowledge() -> None:
@@ -107,7 +118,7 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
     secret = Settings.from_env().action_secret if secret is None else secret
     if not secret:
         log.error("ACTION_SECRET is not set: the action webhook refuses every call (`make run` sets one per run)")
-    executor = ActionExecutor()
+    executor = LanguageExecutor()
     executor.register_package(action_package)
     app: DefaultSanic = create_app(executor, cors_origins=None)
 
@@ -135,7 +146,10 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         entry = kb.entry(faq_id) if kb is not None else None
         if entry is None:
             return json_response({"error": f"no handbook entry {faq_id!r}"}, status=404)
-        return json_response({"id": entry.id, "title": entry.title, "answer": entry.answer, "tags": list(entry.tags)})
+        # ?language=zh: the entry's Chinese version when it has one (agents' suggested replies for a Chinese chat)
+        version = entry.version("zh") if request.args.get("language") == "zh" else None
+        title, answer = (version.title, version.answer) if version is not None else (entry.title, entry.answer)
+        return json_response({"id": entry.id, "title": title, "answer": answer, "tags": list(entry.tags)})
 
     @app.get("/kb/search")
     async def kb_search(request: Request) -> HTTPResponse:

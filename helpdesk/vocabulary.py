@@ -40,3 +40,4 @@ END_TRANSFERRED: Final = "transferred"  # to another agent or a team
 # ---- payloads the widget may always send, with the text the customer saw on the control ----
 REQUEST_HUMAN: Final = "/request_human"
 WIDGET_PAYLOADS: Final = {REQUEST_HUMAN: "Talk to a person"}
+WIDGET_PAYLOADS_ZH: Final = {REQUEST_HUMAN: "转人工客服"}  # the same, shown on a Chinese page

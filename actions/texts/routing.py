@@ -12,3 +12,13 @@ INTENT_CHOICES = {
     "refund_status": "Check on a refund",
     "payment_issue": "A problem with a payment",
 }
+
+# "Did you mean": the handbook entries (or flows) that might fit, and a way out
+SUGGEST = "I'm not completely sure what you mean. Did you mean one of these?"
+NONE_OF_THESE_BUTTON = "None of these: talk to a person"
+# the customer's turns in a row got only "Did you mean": a person takes over
+FAILED_TURNS = (
+    "Sorry, I still haven't been able to help with that. "
+    "I'm connecting you with a member of our support team, who will see our conversation."
+)
+ENTRY_GONE = "Sorry, that help article is no longer available. Could you ask your question again?"

@@ -44,6 +44,16 @@ TOPIC_RETURN_POLICY = "What is your return policy?"
 TOPIC_PAYMENT = "Which payment methods can I use?"
 TOPIC_PERSON = "Talk to a person"
 
+# a person is called at once: asked for, or policy wants one (a complaint); the helpdesk adds the queue or the hours
+HANDED_OFF = (
+    "Of course. I'm connecting you with a member of our support team now. "
+    "They will see everything we've talked about, so you won't have to repeat yourself."
+)
+HANDED_OFF_COMPLAINT = (
+    "I'm sorry about this. I'm passing your conversation to a member of our support team "
+    "so a person can put it right. They will see everything you've told me."
+)
+
 # a handoff offered as a choice (the helpdesk adds the wait, or when the team is back)
 OFFER_AFTER_NO_ANSWER = "I'm not sure I have a good answer to that, and I'd rather not guess. Shall I get a person?"
 OFFER_YES_BUTTON = "Yes, get a person"

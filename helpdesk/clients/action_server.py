@@ -64,9 +64,11 @@ class ActionServerClient:
         return status if isinstance(status, dict) else None
 
     # ---- the FAQ engine ----------------------------------------------------------------------------
-    async def entry(self, faq_id: str) -> dict[str, Any] | None:
-        """A handbook entry ({"id", "title", "answer", "tags"}); None when there is no such entry."""
-        entry = await self._json("GET", f"/kb/entries/{quote(faq_id, safe='')}", missing_ok=True)
+    async def entry(self, faq_id: str, language: str = "en") -> dict[str, Any] | None:
+        """A handbook entry ({"id", "title", "answer", "tags"}), in ``language`` when it has that version; None
+        when there is no such entry."""
+        params = {"language": language} if language != "en" else None
+        entry = await self._json("GET", f"/kb/entries/{quote(faq_id, safe='')}", missing_ok=True, params=params)
         return entry if isinstance(entry, dict) else None
 
     async def entries(self) -> list[dict[str, Any]]:

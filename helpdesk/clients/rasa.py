@@ -86,7 +86,7 @@ class RasaClient:
         self.token = token
         self.actions = actions
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
-        self._greeting: list[dict[str, str]] | None = None
+        self._greeting: dict[str, list[dict[str, str]]] | None = None  # by language (en | zh)
         self._bearer = {"Authorization": f"Bearer {token}"} if token else {}
 
     async def close(self) -> None:
@@ -147,26 +147,31 @@ class RasaClient:
         except httpx.HTTPError as exc:
             raise BotUnavailable(f"the Rasa server did not restart the conversation: {exc.__class__.__name__}") from exc
 
-    async def greeting_buttons(self) -> list[dict[str, str]]:
-        """The buttons of the bot's greeting (the topics the widget offers before the first message); read from
-        the loaded model's domain once, then remembered. Empty while Rasa cannot say."""
-        if self._greeting is not None:
-            return self._greeting
-        try:
-            response = await self._http.get(f"{self.url}/domain", params=self._params(), headers=JSON_ACCEPT)
-            response.raise_for_status()
-            variations = (response.json().get("responses") or {}).get(GREETING) or []
-        except (httpx.HTTPError, ValueError, AttributeError) as exc:
-            log.warning("the bot's greeting is unknown for now: %s", exc.__class__.__name__)
-            return []
-        found: list[dict[str, str]] = []
-        for variation in variations if isinstance(variations, list) else []:
-            reply = _reply(variation) if isinstance(variation, dict) else None
-            if reply and reply["buttons"]:
-                found = reply["buttons"]
-                break
-        self._greeting = found
-        return found
+    async def greeting_buttons(self, language: str = "en") -> list[dict[str, str]]:
+        """The buttons of the bot's greeting in ``language`` (the topics the widget offers before the first
+        message): the variant conditioned on the ``language`` slot, else the plain one. Read from the loaded
+        model's domain once, then remembered. Empty while Rasa cannot say."""
+        if self._greeting is None:
+            try:
+                response = await self._http.get(f"{self.url}/domain", params=self._params(), headers=JSON_ACCEPT)
+                response.raise_for_status()
+                variations = (response.json().get("responses") or {}).get(GREETING) or []
+            except (httpx.HTTPError, ValueError, AttributeError) as exc:
+                log.warning("the bot's greeting is unknown for now: %s", exc.__class__.__name__)
+                return []
+            found: dict[str, list[dict[str, str]]] = {}
+            for variation in variations if isinstance(variations, list) else []:
+                reply = _reply(variation) if isinstance(variation, dict) else None
+                if not reply or not reply["buttons"]:
+                    continue
+                conditions = variation.get("condition") or []
+                spoken = next(
+                    (str(c.get("value")) for c in conditions if isinstance(c, dict) and c.get("name") == "language"),
+                    "en",
+                )
+                found.setdefault(spoken, reply["buttons"])
+            self._greeting = found
+        return self._greeting.get(language) or self._greeting.get("en") or []
 
     async def ready(self) -> bool:
         """Rasa answers and has a model loaded."""

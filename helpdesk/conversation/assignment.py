@@ -30,6 +30,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.conversation import lifecycle
+from helpdesk.conversation.notices import system_notice
 from helpdesk.conversation.queue import active_chats, priority_order
 from helpdesk.db.models import ROLE_AGENT, STATUS_ONLINE, Agent, Conversation, Message, utcnow
 from helpdesk.errors import Conflict
@@ -174,9 +175,8 @@ class AutoAssigner:
             except Conflict:
                 await session.rollback()
                 return "taken"
-            message = Message(
-                conversation_id=conversation_id, sender=SENDER_SYSTEM, text=f"{agent.display_name} has joined the chat."
-            )
+            text = system_notice("joined", conversation.language, name=agent.display_name)
+            message = Message(conversation_id=conversation_id, sender=SENDER_SYSTEM, text=text)
             session.add(message)
             await session.commit()
             log.info("conversation %s assigned to agent %s", conversation_id, agent.id)

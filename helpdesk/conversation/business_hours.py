@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from helpdesk.i18n import WEEKDAYS_ZH
+
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 HORIZON_DAYS = 400  # how far ahead the next opening is looked for (long holiday lists included)
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -50,6 +52,7 @@ class OpeningStatus:
     next_open: datetime | None  # None while open, or when the schedule never opens
     time_zone: str
     back: str | None  # "on Monday at 09:00 (Amsterdam time)": when the team is back, for customers
+    back_zh: str | None = None  # the same for Chinese customers: "星期一 09:00（Amsterdam 时间）"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +60,7 @@ class OpeningStatus:
             "next_open": self.next_open.isoformat() if self.next_open is not None else None,
             "time_zone": self.time_zone,
             "back": self.back,
+            "back_zh": self.back_zh,
         }
 
 
@@ -141,12 +145,29 @@ class BusinessHours:
             when = f"on {local.strftime('%A')} {local.day} {local.strftime('%B')} at {clock}"
         return f"{when} ({_time_zone_label(self.time_zone.key)})"
 
+    def back_text_zh(self, now: datetime, opens: datetime) -> str:
+        """'今天 09:00', '明天 09:00', '星期一 09:00' or '1月5日（星期一）09:00', then the zone: '（UTC 时间）'."""
+        local = opens.astimezone(self.time_zone)
+        days = (local.date() - self._local(now).date()).days
+        clock = local.strftime("%H:%M")
+        weekday = WEEKDAYS_ZH[local.weekday()]
+        if days <= 0:
+            when = f"今天 {clock}"
+        elif days == 1:
+            when = f"明天 {clock}"
+        elif days < 7:
+            when = f"{weekday} {clock}"
+        else:
+            when = f"{local.month}月{local.day}日（{weekday}）{clock}"
+        return f"{when}（{_time_zone_label(self.time_zone.key).removesuffix(' time')} 时间）"
+
     def status(self, now: datetime | None = None) -> OpeningStatus:
         now = now or datetime.now(UTC)
         is_open = self.is_open(now)
         opens = None if is_open else self.next_open(now)
         back = self.back_text(now, opens) if opens is not None else None
-        return OpeningStatus(is_open, opens, self.time_zone.key, back)
+        back_zh = self.back_text_zh(now, opens) if opens is not None else None
+        return OpeningStatus(is_open, opens, self.time_zone.key, back, back_zh)
 
 
 # ---- loading -------------------------------------------------------------------------------------

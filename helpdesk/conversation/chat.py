@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -20,10 +19,12 @@ from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
 from helpdesk.conversation import burst, feedback, followups, lifecycle
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
+from helpdesk.conversation.notices import away_text, left_text, offer_wait_text, too_many_handoffs
 from helpdesk.conversation.pending import PendingTurns
 from helpdesk.conversation.queue import QueueNotifier, position_of, queued_ids
 from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
+from helpdesk.i18n import payload_in_language
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.limits.window import Limiter
 from helpdesk.realtime.events import Events
@@ -38,6 +39,7 @@ from helpdesk.vocabulary import (
     SENDER_BOT,
     SENDER_CUSTOMER,
     WIDGET_PAYLOADS,
+    WIDGET_PAYLOADS_ZH,
 )
 from nlu_addons.language import language_of
 
@@ -75,41 +77,6 @@ class LeftMessage:
 
     def contact(self) -> dict[str, str]:
         return {k: v for k, v in (("name", self.name), ("email", self.email)) if v}
-
-
-TOO_MANY_HANDOFFS = (
-    "Our team already has several requests for a person from your connection. Please tell me here what you need "
-    "and I'll do my best, or ask for a person again a little later."
-)
-
-
-def away_text(hours: OpeningStatus) -> str:
-    """What the customer is told when a person is asked for out of business hours."""
-    back = f" We're back {hours.back}." if hours.back else ""
-    return (
-        f"Our support team is away right now.{back} You can leave us a message below (with your e-mail address "
-        "if you'd like the answer by e-mail); it waits in our queue for the team."
-    )
-
-
-def left_text(hours: OpeningStatus, contact: dict[str, str]) -> str:
-    """The confirmation once a message is left."""
-    email = contact.get("email")
-    how = f"by e-mail at {email}, or here in this chat," if email else "here in this chat"
-    when = f"when we're back {hours.back}" if not hours.open and hours.back else "as soon as we can"
-    greeting = f"Thanks, {contact['name']}!" if contact.get("name") else "Thanks!"
-    return f"{greeting} We've got your message and will answer {how} {when}."
-
-
-def offer_wait_text(hours: OpeningStatus, wait_seconds: int | None) -> str:
-    """Added to the bot's "Shall I get a person?": what the customer would wait, or that the team is away; either way
-    an e-mail address will do too."""
-    if not hours.open:
-        back = f" We're back {hours.back}." if hours.back else ""
-        return f"Our team is away right now.{back} You can leave your e-mail address here and we'll write back."
-    minutes = max(1, math.ceil((wait_seconds or 0) / 60))
-    wait = "about a minute" if minutes == 1 else f"about {minutes} minutes"
-    return f"The wait is {wait}, or leave your e-mail address here and we'll write back."
 
 
 @dataclass
@@ -197,7 +164,11 @@ def never_a_command(text: str) -> str:
 
 
 async def _customer_text(
-    session: AsyncSession, conversation_id: str, text: str, topics: Sequence[dict[str, str]] = ()
+    session: AsyncSession,
+    conversation_id: str,
+    text: str,
+    topics: Sequence[dict[str, str]] = (),
+    page_language: str = "en",
 ) -> tuple[str, str]:
     """(text shown and stored, text sent to the bot).
 
@@ -207,7 +178,7 @@ async def _customer_text(
     entities or commands by typing them.
     """
     if text in WIDGET_PAYLOADS:
-        return WIDGET_PAYLOADS[text], text
+        return (WIDGET_PAYLOADS_ZH if page_language == "zh" else WIDGET_PAYLOADS)[text], text
     if text.startswith("/"):
         title = await _offered_button_title(session, conversation_id, text)
         if title is None:
@@ -368,6 +339,7 @@ class ChatService:
         client_id: str | None = None,
         customer_token: str | None = None,
         client_address: str | None = None,
+        page_language: str = "en",
     ) -> ChatResult:
         """Store the customer's message, then let the bot answer it (or, during a handoff, the agents).
 
@@ -378,8 +350,8 @@ class ChatService:
             lock_id = conversation_id or new_conversation_id()
             async with self.locks(lock_id):
                 conversation = await self._conversation(session, conversation_id, lock_id)
-                topics = await self.bot.greeting_buttons() if text.startswith("/") else []
-                shown, to_bot = await _customer_text(session, conversation.id, text, topics)
+                topics = await self.bot.greeting_buttons(page_language) if text.startswith("/") else []
+                shown, to_bot = await _customer_text(session, conversation.id, text, topics, page_language)
                 customer_message = await self._stored_once(session, conversation.id, client_id)
                 fresh = customer_message is None
                 if customer_message is None:
@@ -509,23 +481,27 @@ class ChatService:
                     short = self.burst_seconds > 0 and message.payload is None and burst.is_short(message.text)
                     held = [*held, message] if short else []
                     continue
-                to_bot = message.payload if message.payload is not None else message.text
+                to_bot = message.text
+                if message.payload is not None:  # a button: the bot answers in the language of its title
+                    to_bot = payload_in_language(message.payload, message.language or conversation.language)
                 to_bot = self._with_held_lines(held, message) or to_bot
                 held = []
                 turn = await self.bot.send(conversation_id, to_bot, metadata.get(message.id))
                 client_address = (metadata.get(message.id) or {}).get("client_address")
                 if turn.handoff is not None and not await self._handoff_allowed(client_address):
                     turn.handoff = None
-                    turn.replies = [{"text": TOO_MANY_HANDOFFS, "buttons": []}]
+                    turn.replies = [{"text": too_many_handoffs(conversation.language), "buttons": []}]
                 hours = self.hours.status()
                 if turn.offer is not None and turn.handoff is None:
                     # "Shall I get a person?": the wait the customer would have, or when the team is back
                     waiting = len(await queued_ids(session)) + 1
-                    wait = offer_wait_text(hours, self.queue.estimate(waiting, hours.open))
-                    turn.offer["text"] = f"{turn.offer['text']} {wait}"
+                    wait = offer_wait_text(hours, self.queue.estimate(waiting, hours.open), conversation.language)
+                    turn.offer["text"] = f"{turn.offer['text']}{'' if conversation.language == 'zh' else ' '}{wait}"
                 reason = (turn.handoff or {}).get("reason")
                 if turn.handoff is not None and not hours.open and reason != HANDOFF_LEFT_MESSAGE:
-                    turn.replies.append({"text": away_text(hours), "buttons": []})  # stored with the turn
+                    turn.replies.append(
+                        {"text": away_text(hours, conversation.language), "buttons": []}
+                    )  # stored with the turn
                 async with self.locks(conversation_id):
                     stored = await self._store_turn(session, conversation, message, turn)
                 replies.extend(m.to_public() for m in stored)
@@ -635,7 +611,9 @@ class ChatService:
                 session.add(customer)
                 await session.flush()
                 confirmation = Message(
-                    conversation_id=conversation.id, sender=SENDER_BOT, text=left_text(hours, contact)
+                    conversation_id=conversation.id,
+                    sender=SENDER_BOT,
+                    text=left_text(hours, contact, conversation.language),
                 )
                 session.add(confirmation)
                 await session.commit()

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.conversation import agent_status, followups, lifecycle
 from helpdesk.conversation.context import ContextService
+from helpdesk.conversation.notices import system_notice
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
     ROLE_EDITOR,
@@ -45,6 +46,11 @@ from helpdesk.vocabulary import (
 
 TEAM = re.compile(r"^[\w][\w .-]{0,63}$")
 SUGGESTIONS = 3
+READ_MORE = {"en": "Read more: {title}", "zh": "阅读全文：{title}"}  # under a suggested reply, in the chat's language
+
+
+def read_more(language: str, title: str) -> str:
+    return READ_MORE.get(language, READ_MORE["en"]).format(title=title)
 
 
 NOT_YOURS = "this conversation is not assigned to you"
@@ -210,7 +216,9 @@ class Desk:
                 raise Forbidden(f"this conversation was passed to the {conversation.team} team")
             await self._check_capacity(session, agent)
             change = await lifecycle.claim(session, conversation, agent)
-            message = await self._system(session, conversation, f"{agent.display_name} has joined the chat.")
+            message = await self._system(
+                session, conversation, system_notice("joined", conversation.language, name=agent.display_name)
+            )
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)
@@ -229,7 +237,9 @@ class Desk:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             change = await lifecycle.resolve(session, conversation)
-            message = await self._system(session, conversation, f"{agent.display_name} closed the chat.")
+            message = await self._system(
+                session, conversation, system_notice("closed", conversation.language, name=agent.display_name)
+            )
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)
@@ -240,9 +250,7 @@ class Desk:
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             change = await lifecycle.hand_back(session, conversation)
-            message = await self._system(
-                session, conversation, "You're back with our virtual assistant. Ask for a person any time."
-            )
+            message = await self._system(session, conversation, system_notice("handed_back", conversation.language))
             follow_up = await followups.after_hand_back(session, conversation_id, agent)
             await session.commit()
             await self.events.message(conversation, message)
@@ -268,7 +276,9 @@ class Desk:
                 raise Conflict(f"the conversation is with {target.display_name} already")
             await self._check_capacity(session, target)
             change = await lifecycle.transfer_to_agent(session, conversation, target)
-            message = await self._system(session, conversation, f"{target.display_name} has joined the chat.")
+            message = await self._system(
+                session, conversation, system_notice("joined", conversation.language, name=target.display_name)
+            )
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)
@@ -288,7 +298,7 @@ class Desk:
             if not members:
                 raise Invalid(f"no active agent is in a team called {team!r}")
             change = await lifecycle.transfer_to_team(session, conversation, team)
-            message = await self._system(session, conversation, "We're passing you to a colleague; please hold on.")
+            message = await self._system(session, conversation, system_notice("to_colleague", conversation.language))
             await session.commit()
             await self.events.message(conversation, message)
             await change.announce(self.events)
@@ -336,8 +346,10 @@ class Desk:
     async def suggestions(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         """Handbook answers for the customer's latest typed message, ready to edit and send."""
         async with self.sessions() as session:
-            if not may_view(agent, await self._load(session, conversation_id)):
+            conversation = await self._load(session, conversation_id)
+            if not may_view(agent, conversation):
                 raise Forbidden(NOT_YOURS)
+            language = conversation.language or "en"  # suggestions in the customer's language
             latest = await session.scalar(
                 select(Message)
                 .where(
@@ -353,7 +365,7 @@ class Desk:
         found = await self.actions.search(latest.text)
         suggestions = []
         for candidate in found["candidates"][:SUGGESTIONS]:
-            entry = await self.actions.entry(str(candidate.get("id")))
+            entry = await self.actions.entry(str(candidate.get("id")), language)
             if entry is None:
                 continue
             link = f"{self.public_url.rstrip('/')}/help/{entry['id']}"
@@ -363,7 +375,7 @@ class Desk:
                     "title": entry["title"],
                     "score": candidate.get("score"),
                     # a titled link: the widget shows "Read more: <title>", never the raw URL
-                    "text": f"{entry['answer'].strip()}\n\n[Read more: {entry['title']}]({link})",
+                    "text": f"{entry['answer'].strip()}\n\n[{read_more(language, entry['title'])}]({link})",
                 }
             )
         decision = found["decision"]
@@ -407,11 +419,19 @@ class Desk:
         return {"status": agent.status}
 
     # ---- canned replies ---------------------------------------------------------------------
-    async def canned(self) -> list[dict[str, Any]]:
+    async def canned(self, language: str | None = None) -> list[dict[str, Any]]:
+        """The canned replies; with ``language``, those written for it and those for any language."""
+        query = select(CannedReply).order_by(CannedReply.title)
+        if language is not None:
+            query = query.where(or_(CannedReply.language == language, CannedReply.language.is_(None)))
         async with self.sessions() as session:
-            return [c.to_json() for c in await session.scalars(select(CannedReply).order_by(CannedReply.title))]
+            return [c.to_json() for c in await session.scalars(query)]
 
-    async def save_canned(self, agent: Agent, canned_id: int | None, title: str, text: str) -> dict[str, Any]:
+    async def save_canned(
+        self, agent: Agent, canned_id: int | None, title: str, text: str, language: tuple[str | None] | None = None
+    ) -> dict[str, Any]:
+        """Add or change a canned reply; ``language`` as ``(code,)`` sets its language (``(None,)``: any), None
+        keeps it."""
         async with self.sessions() as session:
             if canned_id is None:
                 reply = CannedReply(title=title, text=text, updated_by=agent.id, created_by=agent.id)
@@ -419,6 +439,8 @@ class Desk:
             else:
                 reply = await self._own_canned(session, agent, canned_id)
                 reply.title, reply.text, reply.updated_by = title, text, agent.id
+            if language is not None:
+                reply.language = language[0]
             await session.commit()
             return reply.to_json()
 

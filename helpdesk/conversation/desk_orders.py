@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk import i18n
 from helpdesk.conversation.desk import NOT_YOURS, may_act, may_view
 from helpdesk.db.models import Agent, Conversation, Message, OrderAction, iso
 from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
@@ -149,6 +150,7 @@ class Change:
     summary: dict[str, Any]
     request: dict[str, Any]
     note_tail: str = ""  # the end of the customer's note (the refund)
+    note_tail_zh: str = ""  # the same for a Chinese conversation
 
     @property
     def confirm(self) -> str:
@@ -363,7 +365,14 @@ class DeskOrders:
                 if quote.refund_amount
                 else "Nothing was charged, so there is nothing to refund."
             )
-            return Change(CANCEL, order, summary, {}, note)
+            with i18n.speaking("zh"):
+                by = f"最晚于 {long_date(quote.refund_by)} " if quote.refund_by else ""
+                note_zh = (
+                    f"{money(quote.refund_amount, quote.currency)} 将{by}退回您的原支付方式。"
+                    if quote.refund_amount
+                    else "您还没有付款，所以无需退款。"
+                )
+            return Change(CANCEL, order, summary, {}, note, note_zh)
         if action == CHANGE_ADDRESS:
             address = parse_address(body.get("address"))
             refusal = system.policy.address_change_refusal(order, address, utc_now())
@@ -435,7 +444,7 @@ class DeskOrders:
                     summary=change.to_json(),
                 )
             try:
-                result, note = await self._apply(system, change, agent)
+                result, note = await self._apply(system, change, agent, conversation.language or "en")
             except PolicyRefusal as refusal:
                 await self._audit(
                     conversation_id, agent, order, action, change.request, "refused", {"reason": refusal.reason_code}
@@ -467,9 +476,14 @@ class DeskOrders:
         return {"order_number": order.number, "action": action, "outcome": "done", "result": result, "note": note}
 
     @staticmethod
-    async def _apply(system: OrderSystem, change: Change, agent: Agent) -> tuple[dict[str, Any], str]:
-        """Do it; the order system's answer and the note the customer sees."""
+    async def _apply(
+        system: OrderSystem, change: Change, agent: Agent, language: str = "en"
+    ) -> tuple[dict[str, Any], str]:
+        """Do it; the order system's answer and the note the customer sees (in the conversation's language)."""
         number, who = change.order.number, agent.display_name
+        if language == "zh":
+            with i18n.speaking("zh"):
+                return await _apply_zh(system, change, who)
         if change.action == CANCEL:
             order = await system.cancel(number)
             return order.to_dict(), f"Your order {number} was cancelled by {who}. {change.note_tail}"
@@ -509,3 +523,17 @@ class DeskOrders:
                 )
             )
             await session.commit()
+
+
+async def _apply_zh(system: OrderSystem, change: Change, who: str) -> tuple[dict[str, Any], str]:
+    """``DeskOrders._apply`` for a Chinese conversation: the same changes, the customer's note in Chinese."""
+    number = change.order.number
+    if change.action == CANCEL:
+        order = await system.cancel(number)
+        return order.to_dict(), f"客服 {who} 已取消您的订单 {number}。{change.note_tail_zh}"
+    if change.action == CHANGE_ADDRESS:
+        order = await system.change_address(number, Address(**change.request["address"]))
+        a = order.shipping_address
+        return order.to_dict(), f"客服 {who} 已将您订单 {number} 的收货地址改为 {a.street}, {a.postcode} {a.city}。"
+    request = await system.create_return(number, change.request["items"])
+    return request.to_dict(), f"客服 {who} 已为您的订单 {number} 发起退货（{request.rma}）。{request.instructions}"

@@ -195,6 +195,8 @@ class Agent(Base):
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # when automatic assignment last gave them a chat: the round robin among agents with equal load
     last_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the console's language for this staff member (en | zh): console, dashboard, follow-ups, unanswered report
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     @property
     def can_supervise(self) -> bool:
@@ -214,6 +216,7 @@ class Agent(Base):
             "max_concurrent": self.max_concurrent,
             "active": self.active,
             "status": self.status,
+            "language": self.language,
         }
 
 
@@ -278,6 +281,8 @@ class CannedReply(Base):
     text: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)  # may edit it
+    # the customers' language it is written for (en | zh): offered in conversations in that language; None: any
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -286,6 +291,7 @@ class CannedReply(Base):
             "id": self.id,
             "title": self.title,
             "text": self.text,
+            "language": self.language,
             "created_by": self.created_by,
             "updated_at": aware(self.updated_at).isoformat(),
         }

@@ -10,10 +10,14 @@ January"); {dispatch_days} the shop's fact dispatch_business_days (config/shop_f
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from helpdesk.i18n import Localized, join_sentences
 from helpdesk.knowledge.facts import fact_text
+from helpdesk.orders import messages_zh
 from helpdesk.orders.model import Order, OrderLine, OrderStatus, RefundState, RefundStatus, utc_now
 from helpdesk.orders.policy import OrderPolicy, long_date, money
 
@@ -22,9 +26,7 @@ PAID = (
     "Order {order_id} (placed on {date}) is paid and waiting to be packed; it usually ships within {dispatch_days} "
     "business days."
 )
-PAID_EXPECTED = (
-    "Order {order_id} (placed on {date}) is paid and waiting to be packed; it should arrive by {expected}."
-)
+PAID_EXPECTED = "Order {order_id} (placed on {date}) is paid and waiting to be packed; it should arrive by {expected}."
 PACKED = "Order {order_id} is packed and about to be handed to the carrier; you'll get the tracking link by e-mail."
 PACKED_EXPECTED = (
     "Order {order_id} is packed and about to be handed to the carrier, and should arrive by {expected}. You'll get "
@@ -72,18 +74,24 @@ WITH_CONTENTS = frozenset(
 )
 
 
+if TYPE_CHECKING:
+    from helpdesk.orders import messages as say
+else:
+    say = Localized(sys.modules[__name__], zh=messages_zh)  # the templates above in the customer's language
+
+
 def item_lines(lines: Iterable[OrderLine]) -> str:
     """One ITEM_LINE per order line, one below the other."""
-    return "\n".join(ITEM_LINE.format(quantity=line.quantity, name=line.name) for line in lines)
+    return "\n".join(say.ITEM_LINE.format(quantity=line.quantity, name=line.name) for line in lines)
 
 
 def describe_order(order: Order, policy: OrderPolicy | None = None, now: datetime | None = None) -> str:
     """Where the order is, when it should arrive (while it travels), the tracking link once it has shipped, and
     what is in it."""
     policy = policy or OrderPolicy()
-    text = " ".join(_status(order, policy, now or utc_now()))
+    text = join_sentences(_status(order, policy, now or utc_now()))
     if order.status in WITH_CONTENTS and order.lines:
-        text += "\n" + CONTENTS.format(items=item_lines(order.lines))
+        text += "\n" + say.CONTENTS.format(items=item_lines(order.lines))
     return text
 
 
@@ -92,45 +100,47 @@ def _status(order: Order, policy: OrderPolicy, now: datetime) -> list[str]:
     placed = long_date(order.placed_at.date())
     expected = long_date(order.expected_delivery) if order.expected_delivery else None
     if status is OrderStatus.PLACED:
-        return [PLACED.format(order_id=n, date=placed)]
+        return [say.PLACED.format(order_id=n, date=placed)]
     if status is OrderStatus.PAID:
         if expected:
-            return [PAID_EXPECTED.format(order_id=n, date=placed, expected=expected)]
-        return [PAID.format(order_id=n, date=placed, dispatch_days=fact_text("dispatch_business_days"))]
+            return [say.PAID_EXPECTED.format(order_id=n, date=placed, expected=expected)]
+        return [say.PAID.format(order_id=n, date=placed, dispatch_days=fact_text("dispatch_business_days"))]
     if status is OrderStatus.PACKED:
-        return [PACKED_EXPECTED.format(order_id=n, expected=expected) if expected else PACKED.format(order_id=n)]
+        return [
+            say.PACKED_EXPECTED.format(order_id=n, expected=expected) if expected else say.PACKED.format(order_id=n)
+        ]
     if status is OrderStatus.SHIPPED:
         return _shipped(order, expected)
     if status is OrderStatus.DELIVERED:
-        sentences = [DELIVERED.format(order_id=n, date=long_date((order.delivered_at or order.placed_at).date()))]
+        sentences = [say.DELIVERED.format(order_id=n, date=long_date((order.delivered_at or order.placed_at).date()))]
         deadline = policy.return_deadline(order)
         if deadline is not None and now.date() <= deadline:
-            sentences.append(RETURN_UNTIL.format(deadline=long_date(deadline)))
+            sentences.append(say.RETURN_UNTIL.format(deadline=long_date(deadline)))
         return sentences
     if status is OrderStatus.CANCELLED:
-        return [CANCELLED.format(order_id=n)]
+        return [say.CANCELLED.format(order_id=n)]
     if status is OrderStatus.RETURN_REQUESTED:
-        return [RETURN_REQUESTED.format(order_id=n, refund_days=policy.config.refund_business_days)]
-    return [REFUNDED.format(order_id=n)]
+        return [say.RETURN_REQUESTED.format(order_id=n, refund_days=policy.config.refund_business_days)]
+    return [say.REFUNDED.format(order_id=n)]
 
 
 def _shipped(order: Order, expected: str | None) -> list[str]:
     n, carrier = order.number, order.carrier
     shipped_on = long_date(order.shipped_at.date()) if order.shipped_at else None
     if shipped_on and carrier:
-        sentences = [SHIPPED_ON_WITH.format(order_id=n, date=shipped_on, carrier=carrier)]
+        sentences = [say.SHIPPED_ON_WITH.format(order_id=n, date=shipped_on, carrier=carrier)]
     elif shipped_on:
-        sentences = [SHIPPED_ON.format(order_id=n, date=shipped_on)]
+        sentences = [say.SHIPPED_ON.format(order_id=n, date=shipped_on)]
     elif carrier:
-        sentences = [SHIPPED_WITH.format(order_id=n, carrier=carrier)]
+        sentences = [say.SHIPPED_WITH.format(order_id=n, carrier=carrier)]
     else:
-        sentences = [SHIPPED.format(order_id=n)]
+        sentences = [say.SHIPPED.format(order_id=n)]
     if expected:
-        sentences.append(ARRIVES_BY.format(expected=expected))
+        sentences.append(say.ARRIVES_BY.format(expected=expected))
     if order.tracking_url:
-        sentences.append(TRACKING_LINK.format(url=order.tracking_url))
+        sentences.append(say.TRACKING_LINK.format(url=order.tracking_url))
     elif order.tracking_number:
-        sentences.append(TRACKING_NUMBER.format(tracking_number=order.tracking_number))
+        sentences.append(say.TRACKING_NUMBER.format(tracking_number=order.tracking_number))
     return sentences
 
 
@@ -141,14 +151,14 @@ def describe_refund(refund: RefundStatus, policy: OrderPolicy | None = None) -> 
     amount = money(refund.amount, refund.currency)
     if refund.state is RefundState.REFUNDED:
         if refund.refunded_on:
-            return REFUND_SENT_ON.format(amount=amount, order_id=n, date=long_date(refund.refunded_on))
-        return REFUND_SENT.format(amount=amount, order_id=n)
+            return say.REFUND_SENT_ON.format(amount=amount, order_id=n, date=long_date(refund.refunded_on))
+        return say.REFUND_SENT.format(amount=amount, order_id=n)
     if refund.state is RefundState.PROCESSING:
         if refund.expected_by:
-            return REFUND_PROCESSING_BY.format(amount=amount, order_id=n, date=long_date(refund.expected_by))
-        return REFUND_PROCESSING.format(amount=amount, order_id=n)
+            return say.REFUND_PROCESSING_BY.format(amount=amount, order_id=n, date=long_date(refund.expected_by))
+        return say.REFUND_PROCESSING.format(amount=amount, order_id=n)
     if refund.state is RefundState.AWAITING_RETURN:
-        return REFUND_AWAITING_RETURN.format(
+        return say.REFUND_AWAITING_RETURN.format(
             order_id=n, amount=amount, refund_days=policy.config.refund_business_days
         )
-    return REFUND_NONE.format(order_id=n)
+    return say.REFUND_NONE.format(order_id=n)

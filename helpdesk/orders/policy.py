@@ -9,13 +9,17 @@ and testable; the order systems pass their clock.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from helpdesk import i18n
+from helpdesk.i18n import join_names as join_names  # re-exported: one home, in the customer's language
+from helpdesk.i18n import long_date as long_date
+from helpdesk.i18n import money as money
 from helpdesk.orders.model import (
     Address,
     CancellationQuote,
@@ -168,24 +172,13 @@ def new_rma(order_number: str) -> str:
     return f"RMA-{order_number}-{suffix}"
 
 
-def money(amount: Decimal, currency: str = "EUR") -> str:
-    symbol = {"EUR": "€", "GBP": "£", "CHF": "CHF "}.get(currency.upper(), currency.upper() + " ")
-    return f"{symbol}{amount:,.2f}"
-
-
-def long_date(value: date) -> str:
-    """``Friday 24 January``; the year only when it is not obvious in a chat about recent orders."""
-    return f"{value:%A} {value.day} {value:%B}"
-
-
 def country_name(code: str) -> str:
+    """The country's name in the customer's language ("the United Kingdom", "英国")."""
+    if i18n.current() == "zh":
+        from helpdesk.orders.policy_zh import country_name as chinese_name
+
+        return chinese_name(code)
     return COUNTRY_NAMES.get(code, code)
-
-
-def join_names(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 class OrderPolicy:
@@ -333,6 +326,10 @@ class OrderPolicy:
 
     def return_instructions(self, order: Order, plan: ReturnQuote, rma: str) -> str:
         """What the customer does next, in one message."""
+        if i18n.current() == "zh":
+            from helpdesk.orders.policy_zh import return_instructions
+
+            return return_instructions(self.config, order, plan, rma)
         c = self.config
         items = "; ".join(f"{line.quantity} × {line.name}" if line.quantity > 1 else line.name for line in plan.lines)
         parts = [f"Your return for order {order.number} is booked: {rma} ({items})."]
@@ -372,7 +369,12 @@ class OrderPolicy:
         action = Action(action)
         number = order if isinstance(order, str) else order.number
         full = None if isinstance(order, str) else order
-        message, alternative = _Sentences(self.config, action, number, full, now, details).for_code(code)
+        sentences = _Sentences
+        if i18n.current() == "zh":
+            from helpdesk.orders.policy_zh import SentencesZh
+
+            sentences = SentencesZh
+        message, alternative = sentences(self.config, action, number, full, now, details).for_code(code)
         return PolicyRefusal(code, message, alternative, number)
 
 

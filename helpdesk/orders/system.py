@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from helpdesk.i18n import join_sentences
 from helpdesk.orders.model import (
     Address,
     CancellationQuote,
@@ -72,7 +73,7 @@ class PolicyRefusal(OrderSystemError):
     @property
     def text(self) -> str:
         """Why, then what they can do: one reply for the chat."""
-        return f"{self.message_for_customer} {self.alternative}".strip()
+        return join_sentences([part for part in (self.message_for_customer, self.alternative) if part]).strip()
 
 
 class OrderSystem(ABC):

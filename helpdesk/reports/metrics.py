@@ -30,7 +30,8 @@ in UTC, usually whole days in the viewer's time zone: see ``DateRange``). Defini
 - **messages per conversation**: customer, bot and agent messages (not system notices) per episode.
 - **volume**: episodes by start hour (0-23) and by day, in the chosen time zone.
 
-Filters: channel (the conversation's), intent (the episode's first customer turn's NLU intent),
+Filters: channel (the conversation's), intent (the episode's first customer turn's NLU intent), language (that
+turn's: en or zh; by_language gives every figure per language),
 agent (episodes with an assignment to that agent) and team (an assignment to an agent of that team);
 with an agent or team filter, handling time and CSAT count only that agent's / team's assignments.
 """
@@ -73,9 +74,16 @@ class Filters:
     intent: str | None = None
     team: str | None = None
     agent_id: int | None = None
+    language: str | None = None  # the customer's (en | zh): the episode's first customer message's
 
     def to_json(self) -> dict[str, Any]:
-        return {"channel": self.channel, "intent": self.intent, "team": self.team, "agent_id": self.agent_id}
+        return {
+            "channel": self.channel,
+            "intent": self.intent,
+            "team": self.team,
+            "agent_id": self.agent_id,
+            "language": self.language,
+        }
 
 
 # ---- the stored rows, reduced to what the metrics need -------------------------------------------
@@ -113,6 +121,7 @@ class Episode:
     tier: str
     start: datetime
     intent: str
+    language: str = "en"  # the episode's first customer message's (en | zh)
     turns: list[Turn] = field(default_factory=list)
     handoffs: list[tuple[datetime, str]] = field(default_factory=list)
     stints: list[Stint] = field(default_factory=list)
@@ -178,6 +187,7 @@ class Said:
     sender: str
     intent: str | None
     faq: bool
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,8 +210,10 @@ class ConversationRows:
     tier: str
     events: list[Event] = field(default_factory=list)
 
-    def said(self, message_id: int, at: datetime, sender: str, intent: str | None, faq: bool) -> None:
-        self.events.append((aware(at), _MESSAGE, message_id, Said(sender, intent, faq)))
+    def said(
+        self, message_id: int, at: datetime, sender: str, intent: str | None, faq: bool, language: str | None = None
+    ) -> None:
+        self.events.append((aware(at), _MESSAGE, message_id, Said(sender, intent, faq, language)))
 
     def handed_off(self, handoff_id: int, at: datetime, reason: str) -> None:
         self.events.append((aware(at), _HANDOFF, handoff_id, HandedOff(handoff_id, reason)))
@@ -237,7 +249,7 @@ def episodes_of(
                 and (current.resolved_at is not None or current.goodbye or at - current.last_at >= idle)
             )
             if message.sender == SENDER_CUSTOMER and (current is None or over):
-                current = Episode(rows.id, rows.channel, rows.tier, at, intent or NO_INTENT)
+                current = Episode(rows.id, rows.channel, rows.tier, at, intent or NO_INTENT, message.language or "en")
                 episodes.append(current)
             if current is None:
                 continue  # nothing before the customer's first message counts
@@ -303,12 +315,18 @@ async def load_history(session: AsyncSession, start: datetime, end: datetime) ->
         for conversation_id, channel, tier in found.all():
             rows[conversation_id] = ConversationRows(conversation_id, channel, tier)
         messages = await session.execute(
-            select(Message.conversation_id, Message.id, Message.created_at, Message.sender, intent, faq_id).where(
-                Message.conversation_id.in_(chunk)
-            )
+            select(
+                Message.conversation_id,
+                Message.id,
+                Message.created_at,
+                Message.sender,
+                intent,
+                faq_id,
+                Message.language,
+            ).where(Message.conversation_id.in_(chunk))
         )
-        for conversation_id, message_id, at, sender, said_intent, said_faq in messages.all():
-            rows[conversation_id].said(message_id, at, sender, said_intent, said_faq is not None)
+        for conversation_id, message_id, at, sender, said_intent, said_faq, language in messages.all():
+            rows[conversation_id].said(message_id, at, sender, said_intent, said_faq is not None, language)
         handoffs = await session.execute(
             select(Handoff.conversation_id, Handoff.id, Handoff.created_at, Handoff.reason).where(
                 Handoff.conversation_id.in_(chunk)
@@ -430,6 +448,8 @@ def select_episodes(
         if filters.channel is not None and episode.channel != filters.channel:
             continue
         if filters.intent is not None and episode.intent != filters.intent:
+            continue
+        if filters.language is not None and episode.language != filters.language:
             continue
         if scope_agents is not None and not any(s.agent_id in scope_agents for s in episode.stints):
             continue
@@ -619,6 +639,7 @@ def report(
         "funnel": funnel(chosen),
         "by_channel": breakdown(chosen, lambda e: [e.channel]),
         "by_intent": breakdown(chosen, lambda e: [e.intent]),
+        "by_language": breakdown(chosen, lambda e: [e.language]),  # KPIs per customer language
         "by_team": breakdown(
             chosen,
             lambda e: [teams.get(s.agent_id) or "(no team)" for s in e.stints],
@@ -632,6 +653,7 @@ def report(
         "choices": {
             "channels": sorted({e.channel for e in episodes}),
             "intents": sorted({e.intent for e in episodes}),
+            "languages": sorted({e.language for e in episodes}),
             "teams": sorted({a.team for a in directory.values() if a.team}),
             "agents": [{"id": a.id, "name": a.display_name} for a in sorted(directory.values(), key=agent_order)],
         },
@@ -687,7 +709,7 @@ def csv_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     for stage, values in figures["funnel"]["stages"].items():
         flat("funnel", stage, values)
     flat("funnel", "median_seconds", figures["funnel"]["median_seconds"])
-    for section in ("by_channel", "by_intent", "by_team", "by_agent"):
+    for section in ("by_channel", "by_intent", "by_language", "by_team", "by_agent"):
         for row in figures[section]:
             flat(section, row["group"], {k: v for k, v in row.items() if k != "group"})
     return rows

@@ -133,6 +133,7 @@ class Turn:
     outcome: str = OTHER
     rejected: bool = False  # the customer answered the suggestions with "talk to a person"
     not_helpful: Answer | None = None  # the answer the customer marked 👎
+    language: str = "en"  # the question's (en | zh, by script)
 
     @property
     def on_faq_path(self) -> bool:
@@ -171,6 +172,7 @@ def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[T
                     message.text,
                     aware(message.created_at),
                     candidates.get("decision"),
+                    language=message.language or "en",
                 )
                 turns.append(current)
                 by_message[message.id] = current
@@ -290,8 +292,11 @@ def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
     return sorted(found.values(), key=lambda q: (-q.count, q.text))
 
 
-async def build_report(session: AsyncSession, actions: ActionServerClient, period: DateRange) -> dict[str, Any]:
-    turns = await load_turns(session, period)
+async def build_report(
+    session: AsyncSession, actions: ActionServerClient, period: DateRange, language: str | None = None
+) -> dict[str, Any]:
+    """The report for ``period``; with ``language`` (en | zh), the questions asked in that language only."""
+    turns = [t for t in await load_turns(session, period) if language is None or t.language == language]
     questions = distinct_questions(turns)
     clustered = questions[:MAX_TEXTS]
     groups: list[dict[str, Any]] | None = []
@@ -326,6 +331,7 @@ async def build_report(session: AsyncSession, actions: ActionServerClient, perio
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
         "tz": period.tz.key,
+        "language": language,
         "questions": len(turns),
         "faq_questions": len(faq_path),
         "answered": sum(t.outcome == ANSWERED for t in faq_path),

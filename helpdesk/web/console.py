@@ -29,7 +29,7 @@ from helpdesk.conversation import queue_cleanup
 from helpdesk.conversation.desk import Desk
 from helpdesk.conversation.queue_cleanup import MAX_AT_ONCE
 from helpdesk.errors import Invalid
-from helpdesk.web.inputs import agent_of, clean_text, json_body, whole_number
+from helpdesk.web.inputs import agent_of, clean_text, json_body, language_code, whole_number
 from helpdesk.web.services import services
 from helpdesk.web.sockets import console_socket
 
@@ -148,21 +148,24 @@ def console_blueprint() -> Blueprint:
 
     @bp.get("/canned")
     async def canned(request: Request) -> HTTPResponse:
-        return json_response({"canned": await desk(request).canned()})
+        language = request.args.get("language")  # a conversation's language: its canned replies and the any-language
+        return json_response({"canned": await desk(request).canned(language_code(language) if language else None)})
 
-    def canned_body(request: Request) -> tuple[str, str]:
+    def canned_body(request: Request) -> tuple[str, str, tuple[str | None] | None]:
         body = json_body(request, empty_is_object=True)
-        return clean_text(body.get("title"), "title", 100), clean_text(body.get("text"))
+        language = (language_code(body.get("language"), allow_any=True),) if "language" in body else None
+        return clean_text(body.get("title"), "title", 100), clean_text(body.get("text")), language
 
     @bp.post("/canned")
     async def add_canned(request: Request) -> HTTPResponse:
-        title, text = canned_body(request)
-        return json_response(await desk(request).save_canned(agent_of(request), None, title, text), status=201)
+        title, text, language = canned_body(request)
+        saved = await desk(request).save_canned(agent_of(request), None, title, text, language)
+        return json_response(saved, status=201)
 
     @bp.put("/canned/<canned_id:int>")
     async def edit_canned(request: Request, canned_id: int) -> HTTPResponse:
-        title, text = canned_body(request)
-        return json_response(await desk(request).save_canned(agent_of(request), canned_id, title, text))
+        title, text, language = canned_body(request)
+        return json_response(await desk(request).save_canned(agent_of(request), canned_id, title, text, language))
 
     @bp.delete("/canned/<canned_id:int>")
     async def delete_canned(request: Request, canned_id: int) -> HTTPResponse:

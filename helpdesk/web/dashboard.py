@@ -44,7 +44,7 @@ def _text_arg(request: Request, name: str) -> str | None:
 
 
 def query_of(request: Request) -> tuple[DateRange, Filters]:
-    """The range (from, to: inclusive ISO dates; tz: IANA zone) and filters (channel, intent, team, agent)."""
+    """The range (from, to: inclusive ISO dates; tz: IANA zone) and filters (channel, intent, team, agent, language)."""
     span = DateRange.parse(request.args.get("from"), request.args.get("to"), request.args.get("tz"))
     agent = _text_arg(request, "agent")
     if agent is not None and (not agent.isdigit() or int(agent) > MAX_INT):
@@ -54,6 +54,7 @@ def query_of(request: Request) -> tuple[DateRange, Filters]:
         intent=_text_arg(request, "intent"),
         team=_text_arg(request, "team"),
         agent_id=int(agent) if agent is not None else None,
+        language=_text_arg(request, "language"),
     )
     return span, filters
 

@@ -19,7 +19,7 @@ from helpdesk.errors import Invalid
 from helpdesk.knowledge.runtime import handbook_dir
 from helpdesk.reports.periods import DateRange
 from helpdesk.reports.unanswered import DEFAULT_DAYS, EXAMPLES, build_report, draft_for
-from helpdesk.web.inputs import agent_of, json_body
+from helpdesk.web.inputs import agent_of, json_body, language_code
 from helpdesk.web.services import services
 from helpdesk.web.sessions import require
 
@@ -41,7 +41,9 @@ def editor_blueprint() -> Blueprint:
         )
         running = services(request)
         async with running.sessions() as session:
-            return json_response(await build_report(session, running.actions, period))
+            language = request.args.get("language") or None
+            report = await build_report(session, running.actions, period, language_code(language) if language else None)
+            return json_response(report)
 
     @bp.post("/draft")
     async def draft(request: Request) -> HTTPResponse:

@@ -114,3 +114,12 @@ def agent_of(request: Request) -> Agent:
     if not isinstance(agent, Agent):
         raise Unauthorized("log in first")
     return agent
+
+
+def language_code(value: object, allow_any: bool = False) -> str | None:
+    """A language as the API takes it: "en" or "zh" (with ``allow_any``, null or "" for any language)."""
+    if allow_any and value in (None, ""):
+        return None
+    if value not in ("en", "zh"):
+        raise Invalid("language must be en or zh" + (" (or null for any)" if allow_any else ""))
+    return str(value)

@@ -35,7 +35,11 @@ CONSOLE_HEADERS = {
 # the console's pages (agent console, supervisors' dashboard, editors' report), all under /agent
 CONSOLE = STATIC / "console"
 CONSOLE_PAGES = {"": "agent.html", "/dashboard": "dashboard.html", "/unanswered": "unanswered.html"}
-ASSET_TYPES = {".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+ASSET_TYPES = {
+    ".js": "application/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json; charset=utf-8",  # the console's string catalogs (i18n/zh.json)
+}
 # every script and style sheet in static/console (and its vendor/ folder), served as /agent/<path>
 CONSOLE_ASSETS = frozenset(
     path.relative_to(CONSOLE).as_posix() for path in CONSOLE.rglob("*") if path.suffix in ASSET_TYPES

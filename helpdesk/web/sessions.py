@@ -19,7 +19,7 @@ from sanic.response import json as json_response
 from helpdesk.config import Settings
 from helpdesk.conversation import agent_status
 from helpdesk.conversation.queue import active_chats
-from helpdesk.db.models import AgentSession
+from helpdesk.db.models import Agent, AgentSession
 from helpdesk.errors import Forbidden, Invalid, NotFound, TooMany, Unauthorized, Unsupported
 from helpdesk.staff.login import (
     DEVICE_COOKIE,
@@ -40,7 +40,7 @@ from helpdesk.staff.sessions import (
     load_session,
     start_session,
 )
-from helpdesk.web.inputs import agent_of, client_address, json_body
+from helpdesk.web.inputs import agent_of, client_address, json_body, language_code
 from helpdesk.web.services import services
 
 PREFIX = "/api/agent"
@@ -126,6 +126,20 @@ def session_blueprint() -> Blueprint:
             chats = await active_chats(session, agent.id)
         csrf = session_of(request).csrf_token
         return json_response({"agent": agent.to_json(), "csrf_token": csrf, "active_chats": chats})
+
+    @bp.put("/me/language")
+    async def my_language(request: Request) -> HTTPResponse:
+        """The console's language for this staff member (en | zh): every console page follows it."""
+        language = language_code(json_body(request, '{"language": "zh"}').get("language"))
+        agent = agent_of(request)
+        async with services(request).sessions() as session:
+            stored = await session.get(Agent, agent.id)
+            if stored is None:
+                raise Unauthorized("log in again")
+            stored.language = language or "en"
+            await session.commit()
+        agent.language = language or "en"
+        return json_response({"language": agent.language})
 
     return bp
 

@@ -22,6 +22,7 @@ from sanic.response import json as json_response
 from helpdesk.config import Settings
 from helpdesk.conversation.chat import LeftMessage
 from helpdesk.errors import Invalid, TooMany
+from helpdesk.i18n import normalize
 from helpdesk.limits.window import Limiter
 from helpdesk.web.inputs import client_address, json_body, message_id_arg, whole_number
 from helpdesk.web.services import services
@@ -53,6 +54,8 @@ class ChatRequest:
     client_message_id: str | None = None
     # a shop's signed identity for its logged-in customer (verified by the actions, never trusted here)
     customer_token: str | None = None
+    # the widget's language (its page's lang): which greeting topics a first button press belongs to
+    page_language: str = "en"
 
 
 def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
@@ -79,7 +82,7 @@ def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
     customer_token = body.get("customer_token")
     if customer_token is not None and (not isinstance(customer_token, str) or not 0 < len(customer_token) <= 512):
         raise Invalid("customer_token must be a string of at most 512 characters")
-    return ChatRequest(conversation_id, text, client_message_id, customer_token)
+    return ChatRequest(conversation_id, text, client_message_id, customer_token, normalize(body.get("lang")))
 
 
 def parse_rating(request: Request) -> tuple[int, str | None]:
@@ -178,6 +181,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
             body.client_message_id,
             customer_token=body.customer_token,
             client_address=client_address(request),
+            page_language=body.page_language,
         )
         return json_response(result.to_json())
 
@@ -187,7 +191,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
         of the bot's greeting (buttons the customer may press first)."""
         running = services(request)
         await check_limits(request, None, running.limits.reads)
-        topics = await running.chat.bot.greeting_buttons()
+        topics = await running.chat.bot.greeting_buttons(normalize(request.args.get("lang")))
         return json_response({"business_hours": running.hours.status().to_json(), "topics": topics})
 
     @bp.get("/<conversation_id:str>/messages")

@@ -10,7 +10,8 @@ from rasa_sdk import Tracker
 from helpdesk.config import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT))
-from actions.faq import SUGGEST_TEXT, failed_turns_before  # noqa: E402
+from actions.faq import failed_turns_before  # noqa: E402
+from actions.texts.routing import SUGGEST as SUGGEST_TEXT  # noqa: E402
 
 
 def tracker(*turns: tuple[str, list[str]]) -> Tracker:

@@ -344,7 +344,7 @@ def test_handoff_polls_for_agent_messages_without_duplicates(tab: Tab, helpdesk_
     page.wait_for_timeout(4_500)  # a few more 2-second polls, each answering with the whole transcript
     assert len(polls) >= seen + 2, polls
     assert [{k: v for k, v in p.items() if k != "client_message_id"} for p in posts] == [
-        {"conversation_id": None, "text": "/request_human"}
+        {"conversation_id": None, "text": "/request_human", "lang": "en"}
     ]
     assert all(p["client_message_id"] for p in posts)
     assert any("after=43" in url for url in polls), polls

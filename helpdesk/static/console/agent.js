@@ -255,6 +255,7 @@
     state.open = id;
     state.unread.delete(id);
     renderView(r.data, switching);
+    fillCannedSelect();
     renderQueue();
     renderChats();
     loadSuggestions();
@@ -493,11 +494,19 @@
     const r = await api("GET", "/canned");
     if (!r.res || !r.res.ok) return;
     state.canned = r.data.canned;
+    fillCannedSelect();
+    renderCannedList();
+  }
+  /** The canned replies for the open conversation's language (and those for any language). */
+  function fillCannedSelect() {
     const select = $("canned");
+    const language = state.view && state.view.conversation ? state.view.conversation.language : null;
     select.textContent = "";
     select.appendChild(new Option("Insert a canned reply…", ""));
-    for (const c of state.canned) select.appendChild(new Option(c.title, String(c.id)));
-    renderCannedList();
+    for (const c of state.canned) {
+      if (c.language && language && c.language !== language) continue;
+      select.appendChild(new Option(c.title, String(c.id)));
+    }
   }
   function renderCannedList() {
     const ul = $("canned-list");
@@ -506,6 +515,7 @@
     for (const c of state.canned) {
       const li = el("li");
       li.appendChild(el("span", null, c.title));
+      if (c.language) li.appendChild(el("span", "muted", " · " + ({ en: "English", zh: "中文" }[c.language] || c.language)));
       const edit = el("button", null, "Edit");
       edit.type = "button";
       edit.setAttribute("aria-label", "Edit " + c.title);
@@ -513,6 +523,7 @@
         $("canned-id").value = String(c.id);
         $("canned-name").value = c.title;
         $("canned-text").value = c.text;
+        $("canned-language").value = c.language || "";
         $("canned-name").focus();
       });
       const del = el("button", null, "Delete");
@@ -536,12 +547,13 @@
     $("canned-id").value = "";
     $("canned-name").value = "";
     $("canned-text").value = "";
+    $("canned-language").value = "";
     $("canned-error").textContent = "";
   }
   async function saveCanned(ev) {
     ev.preventDefault();
     const id = $("canned-id").value;
-    const body = { title: $("canned-name").value, text: $("canned-text").value };
+    const body = { title: $("canned-name").value, text: $("canned-text").value, language: $("canned-language").value || null };
     const r = id ? await api("PUT", "/canned/" + id, body) : await api("POST", "/canned", body);
     if (!r.res || !r.res.ok) return ($("canned-error").textContent = errorText(r, "Could not save."));
     resetCannedForm();

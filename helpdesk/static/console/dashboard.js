@@ -54,13 +54,15 @@
     return true;
   }
 
+  const LANGUAGE_NAMES = { en: "English", zh: "中文 (Chinese)" }; // the customers' languages (by script)
+
   // ---- filters --------------------------------------------------------------------------------
   function query() {
     const p = new URLSearchParams();
     p.set("from", $("f-from").value);
     p.set("to", $("f-to").value);
     p.set("tz", $("f-tz").value);
-    for (const name of ["channel", "intent", "team", "agent"]) {
+    for (const name of ["channel", "language", "intent", "team", "agent"]) {
       const v = $("f-" + name).value;
       if (v) p.set(name, v);
     }
@@ -78,6 +80,7 @@
   }
   function fillChoices(choices) {
     setOptions($("f-channel"), choices.channels.map((c) => ({ value: c, label: c })));
+    setOptions($("f-language"), (choices.languages || []).map((c) => ({ value: c, label: LANGUAGE_NAMES[c] || c })));
     setOptions($("f-intent"), choices.intents.map((c) => ({ value: c, label: c })));
     setOptions($("f-team"), choices.teams.map((c) => ({ value: c, label: c })));
     setOptions($("f-agent"), choices.agents.map((a) => ({ value: String(a.id), label: a.name })));
@@ -286,6 +289,7 @@
     renderTable("t-agent", data.by_agent);
     renderTable("t-team", data.by_team);
     renderTable("t-channel", data.by_channel);
+    if (data.by_language) renderTable("t-language", data.by_language.map((r) => ({ ...r, group: LANGUAGE_NAMES[r.group] || r.group })));
     renderLive(data.live);
     document.body.dataset.loaded = "1";
   }

@@ -19,6 +19,7 @@
   async function load(ev) {
     if (ev) ev.preventDefault();
     const q = new URLSearchParams({ from: $("from").value, to: $("to").value, tz: $("tz").value.trim() || "UTC" });
+    if ($("language") && $("language").value) q.set("language", $("language").value);
     $("status").textContent = "Loading…";
     const r = await api("GET", "/unanswered?" + q.toString());
     if (!r.res || !r.res.ok) {

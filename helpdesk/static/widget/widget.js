@@ -40,7 +40,7 @@
   const GAP = 8; // px left above a reply scrolled to the top of the log
   const attr = (n) => script.getAttribute("data-" + n);
 
-  // ---- every word shown, per language (a later issue adds "zh") -------------------------------
+  // ---- every word shown, per language (en, zh: the page's <html lang> or data-lang picks) ----
   const STRINGS = {
     en: {
       title: "Chat with us",
@@ -127,6 +127,90 @@
       leaveSend: "Send message",
       leaveBadEmail: "Please check your e-mail address (or leave it empty).",
       leaveFailed: "Could not send your message; please try again.",
+    },
+    zh: {
+      title: "在线客服",
+      greeting: "您好！今天有什么可以帮您？",
+      openChat: "打开聊天",
+      openChatUnread: "打开聊天（{n} 条新消息）",
+      closeChat: "关闭聊天",
+      talkToPerson: "转人工客服",
+      yourMessage: "您的消息",
+      placeholder: "请输入消息…",
+      placeholderRephrase: "换个说法问问…",
+      sendMessage: "发送消息",
+      assistant: "智能助手",
+      agent: "客服",
+      assistantTyping: "智能助手正在输入",
+      personTyping: "{name} 正在输入",
+      statusBot: "智能助手",
+      statusQueued: "正在等待人工客服…",
+      statusAgent: "您正在与我们的客服交谈",
+      statusClosed: "对话已结束",
+      awayQueuedBack: "客服团队暂时不在 · {back}回来",
+      awayQueued: "客服团队现在不在线",
+      awayBotBack: "智能助手 · 客服团队{back}回来",
+      awayBot: "智能助手 · 客服团队不在线",
+      queueNext: "下一位就是您",
+      queueNumber: "您排在第 {n} 位",
+      aboutMinute: "约 1 分钟",
+      aboutMinutes: "约 {n} 分钟",
+      queueMessageNext: "下一位就是您{wait}。客服人员会在这里加入对话。",
+      queueMessageNumber: "您在队列中排第 {n} 位{wait}。客服人员会在这里加入对话。",
+      queueWait: " · 预计等待{wait}",
+      ackNext: "收到，已转给客服团队；下一位就是您。",
+      ackNumber: "收到，已转给客服团队；您排在第 {n} 位。",
+      ackAway: "收到，已转给客服团队；他们将于{back}回来。",
+      ackPlain: "收到，已转给客服团队。",
+      suggestedReplies: "推荐回复",
+      topics: "常见问题",
+      sending: "发送中…",
+      received: "已送达",
+      notSent: "发送失败 — ",
+      retry: "重试",
+      retryLabel: "重新发送这条消息",
+      tryAgain: "再试一次",
+      tryAgainLabel: "再次发送",
+      noServer: "无法连接到服务器。请检查网络后重试。",
+      expired: "之前的对话已过期，正在开始新的对话。",
+      receivedTitle: "我们已收到您的消息。",
+      botDown: "智能助手暂时无法使用，我们的客服人员会尽快查看。",
+      oneMoment: "请稍候…",
+      botRestarting: "智能助手正在重启。您的消息已保存，恢复后回答会显示在这里。",
+      tooFast: "您发送消息太快了，请稍等片刻。",
+      serverError: "我们这边出了点问题（{status}）。",
+      notSentStatus: "消息无法发送（{status}）。",
+      newMessage: "新消息",
+      newMessages: "{n} 条新消息",
+      readMore: "阅读全文",
+      helpLink: "帮助中心：{topic}",
+      helpfulQuestion: "这个回答有帮助吗？",
+      helpfulYes: "有帮助",
+      helpfulNo: "没有帮助",
+      helpfulThanks: "感谢您的反馈！",
+      notHelpfulSorry: "很抱歉。您接下来想怎么做？",
+      askAnotherWay: "换个问法",
+      askAnotherWayHint: "好的，请换个说法问问，我再找一找。",
+      feedbackFailed: "没有提交成功，请再试一次。",
+      ratingTitle: "您对这次服务满意吗？",
+      ratingGroup: "请为本次服务评分，1 到 5 星",
+      ratingStar: "{n} 星",
+      ratingStars: "{n} 星",
+      ratingComment: "还有什么想说的吗？（选填）",
+      ratingCommentLabel: "评价（选填）",
+      ratingSend: "提交评分",
+      ratingThanks: "感谢您的评价！",
+      ratingSorry: "很抱歉让您失望了。",
+      ratingFollowUp: "我们已为团队创建了跟进任务：会有专人查看这次对话并回复您。您也可以随时在这里留言。",
+      ratingFailed: "评分提交失败，请再试一次。",
+      leaveTitle: "给我们留言",
+      leaveName: "您的称呼（选填）",
+      leaveEmail: "您的邮箱，用于接收回复（选填）",
+      leaveText: "留言内容",
+      leavePlaceholder: "请问有什么可以帮您？",
+      leaveSend: "发送留言",
+      leaveBadEmail: "请检查您的邮箱地址（或留空）。",
+      leaveFailed: "留言发送失败，请再试一次。",
     },
   };
   const pickLang = (l) => (l && STRINGS[l.toLowerCase().split("-")[0]] ? l.toLowerCase().split("-")[0] : null);
@@ -851,7 +935,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function showStatus() {
     let text = t(STATUS[state.mode]);
     const q = state.queue;
-    const back = state.hours && state.hours.back;
+    const back = state.hours && ((LANG === "zh" && state.hours.back_zh) || state.hours.back);
     if (away() && state.mode === "queued") {
       text = back ? t("awayQueuedBack", { back }) : t("awayQueued");
     } else if (away() && state.mode === "bot") {
@@ -895,7 +979,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       if (since.every((e) => e.sender === "customer" || e === (state.queueNote && state.queueNote.entry))) return;
     }
     const q = state.queue;
-    const back = state.hours && state.hours.back;
+    const back = state.hours && ((LANG === "zh" && state.hours.back_zh) || state.hours.back);
     const text = away()
       ? back ? t("ackAway", { back }) : t("ackPlain")
       : q && q.position ? (q.position === 1 ? t("ackNext") : t("ackNumber", { n: q.position })) : t("ackPlain");
@@ -918,7 +1002,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     showQueueNote();
   }
   async function loadStatus() {
-    const { res, data } = await fetchJson(new URL("api/chat/status", BASE).href);
+    const { res, data } = await fetchJson(new URL("api/chat/status?lang=" + LANG, BASE).href);
     if (!res.ok || !data) return;
     if (data.business_hours) setHours(data.business_hours);
     if (Array.isArray(data.topics)) {
@@ -1350,6 +1434,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
           conversation_id: state.conv || null,
           text: entry.payload,
           client_message_id: entry.cid,
+          lang: LANG,
           ...(CUSTOMER_TOKEN ? { customer_token: CUSTOMER_TOKEN } : {}),
         }),
       }));

@@ -1,0 +1,16 @@
+"""Chinese for actions/texts/address.py (same names and placeholders)."""
+
+from __future__ import annotations
+
+ASK_NEW_ADDRESS = (
+    "订单 {order_id} 的新收货地址是什么？请在一条消息里发送街道和门牌号、邮编、城市和国家，例如：{example}。"
+)
+ASK_NEW_ADDRESS_AGAIN = "请在一条消息里发送完整的新地址，例如：{example}。"
+POSTCODE_NOT_IN_COUNTRY = "{postcode} 不是{country}的邮编。如果新地址在其他国家，请在地址末尾加上国家名称。"
+PARTS_MISSING = "这个地址里缺少{missing}。"
+MISSING_PARTS = {"postcode": "邮编", "street": "街道和门牌号", "town": "城市"}
+CONFIRM = "要把订单 {order_id} 的收货地址改为 {address} 吗？（是/否）"
+YES_BUTTON = "是的，修改"
+NO_BUTTON = "不用了"
+DONE = "已完成：订单 {order_id} 将配送至 {address}。"
+DECLINED = "好的，订单 {order_id} 的收货地址保持不变。如需改成其他地址，直接说“修改收货地址”即可。"

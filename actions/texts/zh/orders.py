@@ -1,0 +1,36 @@
+"""Chinese for actions/texts/orders.py (same names and placeholders)."""
+
+from __future__ import annotations
+
+BACKEND_ERROR = "抱歉，现在连不上我们的订单系统，暂时无法查询或修改您的订单。我正在为您转接人工客服，他们会继续跟进。"
+PERSON_BUTTON = "转人工客服"
+NOT_WANTED_BUTTON = "这不是我想要的"
+
+STOPPED = "没问题，已经停下了。还有什么可以帮您的吗？"
+STOPPED_NOTHING_CHANGED = "没问题，已经停下了，您的订单没有任何改动。还有什么可以帮您的吗？"
+DETAILS_WITHOUT_REQUEST = "谢谢！您想让我做什么：查询订单状态、取消订单，还是办理退货？"
+DETAILS_WITHOUT_REQUEST_FOR_ORDER = "谢谢！订单 {order_id} 需要我做什么：查询进度、取消，还是办理退货？"
+WHERE_IS_MY_ORDER_BUTTON = "我的订单到哪了？"
+CANCEL_MY_ORDER_BUTTON = "取消订单"
+RETURN_AN_ITEM_BUTTON = "我要退货"
+CHANGE_ADDRESS_BUTTON = "修改收货地址"
+CHANGE_ORDER_EXPLAINED = (
+    "很抱歉，订单一旦提交就不能再更换、添加或删除商品：仓库会马上开始拣货。我在这里可以做的是：订单发货前免费取消，"
+    "您可以重新下一个完全符合需要的订单；或者在打包前修改收货地址。"
+    "如果已经发货，您可以在签收后 {days} 天内退回不需要的商品。"
+    "其他情况可以由我们的客服人员看看有什么办法。"
+)
+
+NOTHING_TO_CONFIRM = "现在没有需要您确认的操作，所以我什么都没有改。如果要取消、修改或退回订单，请告诉我是哪一个。"
+UNCONFIRMED = (
+    "我没有修改订单 {order_id}：在我们对话期间订单发生了变化，您确认的内容已不再适用。请再告诉我一次您想做什么。"
+)
+NOT_CHANGED = "我没有修改订单 {order_id}。请再告诉我一次您想做什么。"
+CHANGE_WAS_WRONG = (
+    "非常抱歉。我在这里无法撤销，但我们的客服人员可以马上帮您改正：他们能看到具体改了什么。要为您转接吗？"
+)
+
+SWITCH_QUESTION = "我正在帮您{goal}（订单 {order_id}）。要改为{new_goal}吗？"
+SWITCH_YES_BUTTON = "是的，切换"
+SWITCH_NO_BUTTON = "不，继续"
+SWITCH_DECLINED = "好的，我们继续。"

@@ -1,0 +1,30 @@
+"""Chinese for actions/texts/returns.py (same names and placeholders)."""
+
+from __future__ import annotations
+
+ASK_ITEMS = "您想退回订单 {order_id} 里的哪些商品？可以点选下面的商品、说出商品名称，或者说“全部”。"
+ASK_ITEMS_AGAIN = "您想退回其中哪些？可以点选一件、说出商品名称，或者说“全部”。"
+FINAL_SALE_NOTE_ONE = "{final_sale} 属于清仓商品，不支持退货。"
+FINAL_SALE_NOTE_MANY = "{final_sale} 属于清仓商品，不支持退货。"
+EVERYTHING_BUTTON = "全部"
+ITEMS_UNCLEAR = "抱歉，我没看明白您指的是哪些商品。"
+NOTHING_LEFT = "这样订单 {order_id} 就没有可退的商品了。"
+
+ITEM_LINE = "- {quantity} × {name}（{amount}）"
+SUMMARY_FREE_LABEL = (
+    "订单 {order_id} 的退货如下：\n{items}\n"
+    "包裹到达我们仓库后 {refund_days} 个工作日内，{refund} 将退回您的原支付方式。"
+    "退货运单免费。请在 {ship_by} 前寄出包裹。\n"
+    "要为您办理这次退货吗？您也可以告诉我增加或去掉哪些商品。"
+)
+SUMMARY_PAID_LABEL = (
+    "订单 {order_id} 的退货如下：\n{items}\n"
+    "从{country}寄回的预付退货运单费用为 {fee}，将从退款中扣除：包裹到达我们仓库后 {refund_days} 个工作日内，"
+    "{refund} 将退回您的原支付方式。请在 {ship_by} 前寄出包裹。\n"
+    "要为您办理这次退货（含运单）吗？您也可以告诉我增加或去掉哪些商品。"
+)
+LEFT_OUT_ONE = "（{final_sale} 属于清仓商品，不在退货范围内。）"
+LEFT_OUT_MANY = "（{final_sale} 属于清仓商品，不在退货范围内。）"
+YES_BUTTON = "是的，办理退货"
+NO_BUTTON = "不用了"
+DECLINED = "好的，订单 {order_id} 没有办理任何退货。如果想退其他商品，直接告诉我就行。"

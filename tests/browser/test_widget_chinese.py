@@ -1,0 +1,84 @@
+"""The widget on a Chinese page (issue 18.5): every string Chinese on <html lang="zh-CN"> (title, greeting,
+placeholder, buttons, aria labels, the greeting's topics), a Chinese reply from the real bot, and English
+unchanged on an English page. Desktop 1280×800 and phone 390×844."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect
+
+pytestmark = pytest.mark.browser
+
+HOST = "#larkspur-chat-host"
+CJK = re.compile(r"[\u3400-\u9fff]")
+SHOTS = Path(__file__).resolve().parents[2] / "results" / "tmp" / "screenshots"  # not committed
+
+
+def page_in(browser: Browser, helpdesk_url: str, lang: str, viewport: dict[str, int]) -> Page:
+    page = browser.new_context(viewport=viewport).new_page()
+    page.set_default_timeout(20_000)
+
+    def shop_page(route: Route) -> None:
+        route.fulfill(
+            content_type="text/html; charset=utf-8",
+            body=f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>shop</title></head>'
+            f'<body><h1>Larkspur Home</h1><script src="{helpdesk_url}/widget.js" async></script></body></html>',
+        )
+
+    page.route(f"{helpdesk_url}/shop-{lang}.html", shop_page)
+    page.goto(f"{helpdesk_url}/shop-{lang}.html")
+    return page
+
+
+@pytest.fixture(params=[{"width": 1280, "height": 800}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def viewport(request: pytest.FixtureRequest) -> Iterator[dict[str, int]]:
+    yield request.param
+
+
+def test_the_widget_speaks_chinese_on_a_chinese_page(
+    chromium: Browser, helpdesk_url: str, viewport: dict[str, int]
+) -> None:
+    page = page_in(chromium, helpdesk_url, "zh-CN", viewport)
+    launcher = page.locator(f"{HOST} .launcher")
+    expect(launcher).to_have_attribute("aria-label", "打开聊天")
+    launcher.click()
+    panel = page.locator(f"{HOST} .panel")
+    expect(panel).to_be_visible()
+    expect(page.locator(f"{HOST} .head h2")).to_have_text("在线客服")
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "请输入消息…")
+    expect(page.locator(f"{HOST} .human")).to_have_text("转人工客服")
+    topics = page.locator(f"{HOST} .quick button")
+    expect(topics.first).to_have_text("我的订单到哪了？")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"widget-zh-{viewport['width']}.png"))
+    labels = page.evaluate(
+        """() => [...document.getElementById('larkspur-chat-host').shadowRoot
+              .querySelectorAll('[aria-label],[placeholder],button,h2')]
+              .filter((e) => e.offsetParent !== null)
+              .map((e) => e.getAttribute('aria-label') || e.getAttribute('placeholder') || e.textContent.trim())
+              .filter((s) => s)"""
+    )
+    english = [s for s in labels if re.search(r"[A-Za-z]{3,}", s) and not CJK.search(s) and "Larkspur" not in s]
+    assert not english, english  # no English string on the Chinese widget
+
+    topics.first.click()  # a topic button: the bot answers in the language of its title
+    reply = page.locator(f"{HOST} .msg.bot:not(.intro) .text").last
+    expect(reply).to_contain_text("订单号", timeout=60_000)
+    page.locator(f"{HOST} textarea").fill("100234，邮编 2511 AB")
+    page.locator(f"{HOST} textarea").press("Enter")
+    expect(page.locator(f"{HOST} .msg.bot:not(.intro) .text").last).to_contain_text("订单 100234", timeout=60_000)
+    page.screenshot(path=str(SHOTS / f"widget-zh-reply-{viewport['width']}.png"))
+    page.context.close()
+
+
+def test_the_widget_stays_english_on_an_english_page(chromium: Browser, helpdesk_url: str) -> None:
+    page = page_in(chromium, helpdesk_url, "en-GB", {"width": 1280, "height": 800})
+    page.locator(f"{HOST} .launcher").click()
+    expect(page.locator(f"{HOST} .head h2")).to_have_text("Chat with us")
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "Type your message…")
+    expect(page.locator(f"{HOST} .quick button").first).to_have_text("Where is my order?")
+    page.context.close()
