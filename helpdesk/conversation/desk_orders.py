@@ -234,7 +234,7 @@ class DeskOrders:
                 },
                 "orders": [],
                 "history": history,
-                "can_act": False,
+                "can_act": can_act,  # nothing to change yet; the agent may look the customer up
                 "error": None,
             }
         identity: dict[str, Any] = {
