@@ -38,10 +38,118 @@ from helpdesk.db.engine import migrate, session_factory, sync_url  # noqa: E402
 from helpdesk.db.models import Agent, Conversation, ConversationLabel, Label, Message  # noqa: E402
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-EN = ["order", "delivery", "parcel", "courier", "refund", "return", "invoice", "payment", "card", "sofa", "table", "chair", "lamp", "shelf", "cabinet", "rug", "mirror", "cushion", "arrived", "late", "broken", "damaged", "missing", "wrong", "colour", "size", "address", "change", "cancel", "tracking", "number", "week", "yesterday", "today", "please", "help", "thanks", "still", "waiting", "where", "is", "my", "when", "will", "it", "come", "the", "a", "and", "with", "for", "to", "of"]
-ZH = ["订单", "快递", "退款", "退货", "发票", "付款", "沙发", "桌子", "椅子", "台灯", "书架", "地址", "取消", "物流", "还没到", "坏了", "颜色", "尺寸", "请", "帮忙", "谢谢"]
-FIRST = ["Ingrid", "Tom", "Ann", "Marco", "James", "Sophie", "Lukas", "Mei", "Wei", "Hana", "Olga", "Pete", "Sven", "Nora", "Ivan", "Lea"]
-LAST = ["Berg", "Hale", "Lee", "Rossi", "Whitfield", "Martin", "Becker", "Chen", "Wang", "Sato", "Novak", "Kim", "Ortiz", "Dahl"]
+EN = [
+    "order",
+    "delivery",
+    "parcel",
+    "courier",
+    "refund",
+    "return",
+    "invoice",
+    "payment",
+    "card",
+    "sofa",
+    "table",
+    "chair",
+    "lamp",
+    "shelf",
+    "cabinet",
+    "rug",
+    "mirror",
+    "cushion",
+    "arrived",
+    "late",
+    "broken",
+    "damaged",
+    "missing",
+    "wrong",
+    "colour",
+    "size",
+    "address",
+    "change",
+    "cancel",
+    "tracking",
+    "number",
+    "week",
+    "yesterday",
+    "today",
+    "please",
+    "help",
+    "thanks",
+    "still",
+    "waiting",
+    "where",
+    "is",
+    "my",
+    "when",
+    "will",
+    "it",
+    "come",
+    "the",
+    "a",
+    "and",
+    "with",
+    "for",
+    "to",
+    "of",
+]
+ZH = [
+    "订单",
+    "快递",
+    "退款",
+    "退货",
+    "发票",
+    "付款",
+    "沙发",
+    "桌子",
+    "椅子",
+    "台灯",
+    "书架",
+    "地址",
+    "取消",
+    "物流",
+    "还没到",
+    "坏了",
+    "颜色",
+    "尺寸",
+    "请",
+    "帮忙",
+    "谢谢",
+]
+FIRST = [
+    "Ingrid",
+    "Tom",
+    "Ann",
+    "Marco",
+    "James",
+    "Sophie",
+    "Lukas",
+    "Mei",
+    "Wei",
+    "Hana",
+    "Olga",
+    "Pete",
+    "Sven",
+    "Nora",
+    "Ivan",
+    "Lea",
+]
+LAST = [
+    "Berg",
+    "Hale",
+    "Lee",
+    "Rossi",
+    "Whitfield",
+    "Martin",
+    "Becker",
+    "Chen",
+    "Wang",
+    "Sato",
+    "Novak",
+    "Kim",
+    "Ortiz",
+    "Dahl",
+]
 MODES = ("closed",) * 6 + ("bot",) * 2 + ("queued", "agent")
 LABELS = ("damaged", "late delivery", "refund", "vip follow-up", "address", "invoice", "complaint", "payment")
 
@@ -68,8 +176,8 @@ def generate(count: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str
         if rng.random() < 0.5:
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             assert slots is not None
-            slots.update(customer_name=name, customer_id=f"C{rng.randrange(20000)}",
-                         customer_email=f"{name.lower().replace(' ', '.')}{rng.randrange(1000)}@example.com")  # fmt: skip
+            email = f"{name.lower().replace(' ', '.')}{rng.randrange(1000)}@example.com"
+            slots.update(customer_name=name, customer_id=f"C{rng.randrange(20000)}", customer_email=email)
         mode = rng.choice(MODES)
         conversations.append(
             {
