@@ -15,14 +15,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select, text
+from sqlalchemy import and_, exists, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql import ColumnElement
 
 from helpdesk.conversation import desk_cards
 from helpdesk.conversation.desk import NOT_YOURS, may_view
 from helpdesk.db.models import Agent, Conversation, ConversationLabel, Handoff, Message, iso
-from helpdesk.db.search_index import FTS_TABLE, TS_CONFIG
+from helpdesk.db.search_index import (
+    CONTACT_FTS,
+    FTS_TABLE,
+    PG_CONTACT,
+    PG_CONTACT_VECTOR,
+    PG_MESSAGE_VECTOR,
+    TS_CONFIG,
+)
 from helpdesk.errors import Forbidden, Invalid, NotFound
 from helpdesk.staff.accounts import display_names
 from helpdesk.vocabulary import MODE_AGENT, MODE_BOT, MODE_CLOSED, MODE_QUEUED
@@ -43,6 +50,7 @@ LANGUAGES = ("en", "zh")
 WORD = re.compile(r"\w+", re.UNICODE)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAX_TERMS = 8
+CANDIDATES = 2000  # the newest matching messages (and customers) looked at first
 
 
 @dataclass(frozen=True)
@@ -105,36 +113,77 @@ def _fts5_query(words: str) -> str | None:
     return " ".join(quoted)
 
 
-def _text_matches(dialect: str, words: str) -> ColumnElement[bool]:
-    """Conversations with a message that matches, or whose customer (name, e-mail, order numbers the bot noted,
-    the contact left out of hours) matches."""
-    contact = or_(
-        cast(Conversation.slots, String).ilike(_like(words), escape="\\"),
-        cast(Conversation.offline_contact, String).ilike(_like(words), escape="\\"),
-        Conversation.id == words,
-    )
-    in_messages: ColumnElement[bool]
-    if CJK.search(words) or not WORD.search(words):
-        in_messages = Conversation.id.in_(
-            select(Message.conversation_id).where(Message.text.ilike(_like(words), escape="\\"))
+def _pg_query(words: str) -> tuple[str, str]:
+    """The tsquery parameters: the words as typed (websearch syntax, safe for any input) and every word with the
+    last one as a prefix (word characters only: safe in to_tsquery's syntax)."""
+    terms = WORD.findall(words)[:MAX_TERMS]
+    return words, " & ".join(terms[:-1] + [terms[-1] + ":*"])
+
+
+def _candidate_sql(dialect: str, words: str, capped: bool) -> list[Any]:
+    """Statements giving the ids of conversations whose messages or customer match `words`, newest messages first;
+    with `capped`, at most CANDIDATES of each (the LIMIT binds :cap)."""
+    limit = " LIMIT :cap" if capped else ""
+    if CJK.search(words) or not WORD.search(words):  # Chinese (no spaces to split on) or no word at all: substrings
+        like = "ILIKE" if dialect == "postgresql" else "LIKE"
+        contact = (
+            f"SELECT id FROM conversations WHERE ({PG_CONTACT}) ILIKE :pattern ESCAPE '\\'"
+            if dialect == "postgresql"
+            # the customer's words as the contact index keeps them (no JSON to take apart per row)
+            else f"SELECT c.id FROM {CONTACT_FTS} f JOIN conversations c ON c.rowid = f.rowid "
+            f"WHERE f.contact LIKE :pattern ESCAPE '\\'"
         )
-    elif dialect == "sqlite":
+        return [
+            text(
+                f"SELECT conversation_id FROM messages WHERE text {like} :pattern ESCAPE '\\' ORDER BY id DESC{limit}"
+            ).bindparams(pattern=_like(words)),
+            text(contact + limit).bindparams(pattern=_like(words)),
+        ]
+    if dialect == "sqlite":
         match = _fts5_query(words)
-        in_messages = Conversation.id.in_(
-            select(Message.conversation_id).where(
-                Message.id.in_(
-                    text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=match)
-                )
-            )
-        )
-    else:
-        vector = func.to_tsvector(text(f"'{TS_CONFIG}'"), Message.text)
-        as_typed = vector.op("@@")(func.websearch_to_tsquery(text(f"'{TS_CONFIG}'"), words))
-        terms = WORD.findall(words)[:MAX_TERMS]  # word characters only: safe in to_tsquery's syntax
-        prefix = " & ".join(terms[:-1] + [terms[-1] + ":*"])
-        as_prefix = vector.op("@@")(func.to_tsquery(text(f"'{TS_CONFIG}'"), prefix))
-        in_messages = Conversation.id.in_(select(Message.conversation_id).where(or_(as_typed, as_prefix)))
-    return or_(in_messages, contact)
+        return [
+            text(
+                f"SELECT m.conversation_id FROM (SELECT rowid AS r FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts "
+                f"ORDER BY rowid DESC{limit}) f JOIN messages m ON m.id = f.r"
+            ).bindparams(fts=match),
+            text(
+                f"SELECT c.id FROM {CONTACT_FTS} f JOIN conversations c ON c.rowid = f.rowid "
+                f"WHERE {CONTACT_FTS} MATCH :fts{limit}"
+            ).bindparams(fts=match),
+        ]
+    typed, prefix = _pg_query(words)
+    query = f"(websearch_to_tsquery('{TS_CONFIG}', :typed) || to_tsquery('{TS_CONFIG}', :prefix))"
+    matching = f"SELECT id, conversation_id FROM messages WHERE {PG_MESSAGE_VECTOR} @@ {query}"
+    # OFFSET 0 keeps the planner on the text index (not walking every message newest first, testing each one)
+    newest = f"SELECT conversation_id FROM ({matching} OFFSET 0) m ORDER BY id DESC{limit}" if capped else matching
+    return [
+        text(newest if capped else f"SELECT conversation_id FROM ({matching}) m").bindparams(
+            typed=typed, prefix=prefix
+        ),
+        text(f"SELECT id FROM conversations WHERE {PG_CONTACT_VECTOR} @@ {query}{limit}").bindparams(
+            typed=typed, prefix=prefix
+        ),
+    ]
+
+
+async def _candidates(session: AsyncSession, dialect: str, words: str) -> tuple[list[str], bool]:
+    """The conversations that match `words` among the newest CANDIDATES matching messages and customers, and
+    whether that is all of them (False: there are more; the search looks at all if these give too few results)."""
+    found: dict[str, None] = {}
+    complete = True
+    for statement in _candidate_sql(dialect, words, capped=True):
+        rows = list(await session.scalars(statement, {"cap": CANDIDATES}))
+        complete = complete and len(rows) < CANDIDATES
+        found.update(dict.fromkeys(rows))
+    return list(found), complete
+
+
+def _all_matching(dialect: str, words: str) -> ColumnElement[bool]:
+    """Every conversation that matches, as a condition (the slow path: only when the newest were not enough)."""
+    messages, contact = _candidate_sql(dialect, words, capped=False)
+    return or_(
+        Conversation.id.in_(messages.columns(Conversation.id)), Conversation.id.in_(contact.columns(Conversation.id))
+    )
 
 
 def _visible(agent: Agent) -> ColumnElement[bool]:
@@ -152,10 +201,10 @@ def _visible(agent: Agent) -> ColumnElement[bool]:
     )
 
 
-def _conditions(dialect: str, agent: Agent, query: SearchQuery) -> list[ColumnElement[bool]]:
+def _conditions(agent: Agent, query: SearchQuery, matching: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = [_visible(agent)]
-    if query.text:
-        found.append(_text_matches(dialect, query.text))
+    if matching is not None:
+        found.append(matching)
     if query.label is not None:
         found.append(
             exists().where(
@@ -180,18 +229,32 @@ class ConversationSearch:
     async def search(self, agent: Agent, query: SearchQuery) -> dict[str, Any]:
         async with self.sessions() as session:
             dialect = session.get_bind().dialect.name
-            ids = list(
-                await session.scalars(
-                    select(Conversation.id)
-                    .where(*_conditions(dialect, agent, query))
-                    .order_by(Conversation.updated_at.desc(), Conversation.id)
-                    .limit(query.limit + 1)
-                )
-            )
+            matching: ColumnElement[bool] | None = None
+            complete = True
+            if query.text:
+                candidates, complete = await _candidates(session, dialect, query.text)
+                matching = Conversation.id.in_(candidates) if candidates else false()
+            ids = await self._ids(session, agent, query, matching)
+            if not complete and len(ids) <= query.limit:  # the newest matches were not enough: look at them all
+                assert query.text is not None
+                ids = await self._ids(session, agent, query, _all_matching(dialect, query.text))
             more = len(ids) > query.limit
             ids = ids[: query.limit]
             results = await self.cards(session, ids, query.text)
         return {"conversations": results, "more": more}
+
+    @staticmethod
+    async def _ids(
+        session: AsyncSession, agent: Agent, query: SearchQuery, matching: ColumnElement[bool] | None
+    ) -> list[str]:
+        return list(
+            await session.scalars(
+                select(Conversation.id)
+                .where(*_conditions(agent, query, matching))
+                .order_by(Conversation.updated_at.desc(), Conversation.id)
+                .limit(query.limit + 1)
+            )
+        )
 
     async def cards(self, session: AsyncSession, ids: list[str], words: str | None = None) -> list[dict[str, Any]]:
         """What a result shows: the customer, state, who had it, labels, the first question, a matching line."""
