@@ -1,5 +1,6 @@
 """An agent's own status, chosen in the console's header: online (new chats may be assigned to them), away (no
-new chats; the ones they have stay theirs) or offline. It is kept on their account, so it survives a reload and
+new chats; the ones they are talking in stay theirs, the ones they have not answered yet go back to the queue:
+helpdesk/conversation/desk.py `release_unanswered`) or offline. It is kept on their account, so it survives a reload and
 a second console; logging in makes an offline agent online (an away agent stays away), logging out offline.
 Supervisors see everyone's status beside whether a console is open (presence: helpdesk/realtime/presence.py)."""
 

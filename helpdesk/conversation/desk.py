@@ -13,13 +13,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.clients.action_server import ActionServerClient
-from helpdesk.conversation import agent_status, followups, lifecycle
+from helpdesk.conversation import agent_status, desk_cards, followups, lifecycle
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.notices import system_notice
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
 from helpdesk.db.models import (
     ROLE_EDITOR,
     Agent,
+    Assignment,
     CannedReply,
     Conversation,
     Handoff,
@@ -57,8 +58,12 @@ NOT_YOURS = "this conversation is not assigned to you"
 
 
 def may_view(agent: Agent, conversation: Conversation) -> bool:
+    """Supervisors everything; an agent their own chats, the queue they may claim, and (read only, to find them
+    again: search and the customer's history) the conversations no agent is handling now."""
     if agent.can_supervise or conversation.assigned_agent_id == agent.id:
         return True
+    if conversation.mode in (MODE_CLOSED, MODE_BOT):
+        return not agent.is_editor
     return conversation.mode == MODE_QUEUED and (conversation.team is None or conversation.team == agent.team)
 
 
@@ -89,7 +94,26 @@ class Desk:
     # ---- reading ------------------------------------------------------------------------------
     async def queue_for(self, agent: Agent) -> list[dict[str, Any]]:
         async with self.sessions() as session:
-            return await queue_for(session, agent)
+            entries = await queue_for(session, agent)
+            await self._cards(session, entries)
+            return entries
+
+    @staticmethod
+    async def _cards(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+        """Add what a card shows at a glance: the customer's name and e-mail, their first real question, language."""
+        ids = [e["conversation_id"] for e in entries]
+        if not ids:
+            return
+        questions = await desk_cards.first_questions(session, ids)
+        labels = await desk_cards.labels_of(session, ids)
+        conversations = {c.id: c for c in await session.scalars(select(Conversation).where(Conversation.id.in_(ids)))}
+        for entry in entries:
+            conversation = conversations.get(entry["conversation_id"])
+            entry["first_question"] = questions.get(entry["conversation_id"])
+            entry["customer_name"] = desk_cards.customer_name(conversation) if conversation else None
+            entry["customer_email"] = desk_cards.customer_email(conversation) if conversation else None
+            entry["language"] = conversation.language if conversation else None
+            entry["labels"] = labels.get(entry["conversation_id"], [])
 
     async def chats(self, agent: Agent, everyone: bool = False) -> list[dict[str, Any]]:
         """Conversations being handled: the agent's own, or (supervisors) everyone's."""
@@ -117,6 +141,7 @@ class Desk:
                         "last_message": last.to_agent() if last is not None else None,
                     }
                 )
+            await self._cards(session, chats)
             return chats
 
     @staticmethod
@@ -412,11 +437,59 @@ class Desk:
         chosen = agent_status.parse_status(status)
         async with self.sessions() as session:
             changed = await agent_status.set_status(session, agent, chosen)
+        released: list[str] = []
         if changed:
             await agent_status.announce(self.events, agent)
+            await self.queue.refresh_staffing()
             if chosen == agent_status.STATUS_ONLINE:
                 self.queue.kick()
-        return {"status": agent.status}
+            else:
+                released = await self.release_unanswered(agent)
+        return {"status": agent.status, "returned_to_queue": released}
+
+    async def release_unanswered(self, agent: Agent) -> list[str]:
+        """An agent who goes away or offline keeps the chats they are talking in; the ones they have not answered
+        yet (no reply from them since they got it) go back to the queue, in their old place, for someone online."""
+        async with self.sessions() as session:
+            stints = (
+                await session.execute(
+                    select(Conversation.id, Assignment.assigned_at)
+                    .join(Assignment, Assignment.conversation_id == Conversation.id)
+                    .where(
+                        Conversation.mode == MODE_AGENT,
+                        Conversation.assigned_agent_id == agent.id,
+                        Assignment.agent_id == agent.id,
+                        Assignment.ended_at.is_(None),
+                    )
+                )
+            ).all()
+        released = []
+        for conversation_id, since in stints:
+            async with self.sessions() as session, self.locks(conversation_id):
+                conversation = await self._load(session, conversation_id)
+                if conversation.mode != MODE_AGENT or conversation.assigned_agent_id != agent.id:
+                    continue
+                answered = await session.scalar(
+                    select(Message.id)
+                    .where(
+                        Message.conversation_id == conversation_id,
+                        Message.sender == SENDER_AGENT,
+                        Message.agent_id == agent.id,
+                        Message.created_at >= since,
+                    )
+                    .limit(1)
+                )
+                if answered is not None:
+                    continue
+                change = await lifecycle.requeue(session, conversation)
+                message = await self._system(session, conversation, "We're passing you to a colleague; please hold on.")
+                await session.commit()
+                await self.events.message(conversation, message)
+                await change.announce(self.events)
+                released.append(conversation_id)
+        if released:
+            await self.queue.changed()
+        return released
 
     # ---- canned replies ---------------------------------------------------------------------
     async def canned(self, language: str | None = None) -> list[dict[str, Any]]:

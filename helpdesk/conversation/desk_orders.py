@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,8 +58,17 @@ PROOF_OPENS_CHANGES = ("email", "account")  # the order's e-mail address, or the
 CANCEL = "cancel"
 CHANGE_ADDRESS = "change_address"
 RETURN = "return"
-ACTIONS = (CANCEL, CHANGE_ADDRESS, RETURN)
-ACTION_WORDS = {CANCEL: "Cancel the order", CHANGE_ADDRESS: "Change the delivery address", RETURN: "Start a return"}
+RESEND_TRACKING = "resend_tracking"
+ACTIONS = (CANCEL, CHANGE_ADDRESS, RETURN, RESEND_TRACKING)
+ACTION_WORDS = {
+    CANCEL: "Cancel the order",
+    CHANGE_ADDRESS: "Change the delivery address",
+    RETURN: "Start a return",
+    RESEND_TRACKING: "Send the tracking",
+}
+LOOKUP = "lookup"  # an agent looked a customer up by e-mail or order number (order_actions keeps who and what)
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+ORDER_NUMBER = re.compile(r"^\d{4,12}$")
 ORDERS_SHOWN = 10
 ADDRESS_FIELDS = ("name", "street", "postcode", "city", "country")
 ADDRESS_CHARS = 120
@@ -100,6 +110,15 @@ def may_change(slots: Mapping[str, Any], order: Order) -> str | None:
     return (
         f"the customer has not proved order {order.number} is theirs well enough to change it: ask the bot's "
         "identity check (the order's e-mail address, or signing in on the shop's website)"
+    )
+
+
+def no_tracking(order: Order) -> PolicyRefusal | None:
+    """Why the tracking cannot be sent (nothing shipped yet), or None."""
+    if order.tracking_number:
+        return None
+    return PolicyRefusal(
+        "no_tracking", f"Order {order.number} has no tracking number yet: it has not shipped.", "", order.number
     )
 
 
@@ -217,7 +236,7 @@ class DeskOrders:
                 },
                 "orders": [],
                 "history": history,
-                "can_act": False,
+                "can_act": can_act,  # nothing to change yet; the agent may look the customer up
                 "error": None,
             }
         identity: dict[str, Any] = {
@@ -263,6 +282,7 @@ class DeskOrders:
             refusals[RETURN] = None
         except PolicyRefusal as return_refusal:
             refusals[RETURN] = return_refusal
+        refusals[RESEND_TRACKING] = no_tracking(order)
         actions = []
         for action in ACTIONS:
             refusal = refusals[action]
@@ -305,6 +325,78 @@ class DeskOrders:
             "actions": actions,
         }
 
+    async def lookup(self, agent: Agent, conversation_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The agent looks a customer up by e-mail or order number (the customer did not prove who they are): the
+        customer and their orders to read — no changes, as only the customer's own proof opens those — and a row in
+        order_actions saying who looked up what, shown in the panel's history."""
+        conversation = await self._conversation(agent, conversation_id, acting=False)
+        if not (agent.can_supervise or may_act(agent, conversation)):
+            raise Forbidden("claim the conversation first")
+        email, number = body.get("email"), body.get("order_number")
+        if (email is None) == (number is None):
+            raise Invalid('give either "email" or "order_number"')
+        if email is not None and (not isinstance(email, str) or not EMAIL.match(email.strip())):
+            raise Invalid('"email" must be an e-mail address')
+        if number is not None and (not isinstance(number, str) or not ORDER_NUMBER.match(number.strip())):
+            raise Invalid('"order_number" must be an order number (digits)')
+        system = self.order_system()
+        asked = {"email": email.strip()} if isinstance(email, str) else {"order_number": str(number).strip()}
+        customer = None
+        try:
+            if isinstance(email, str):
+                customer = await system.find_customer(email.strip())
+            else:
+                order = await system.get_order(str(number).strip())
+                customer = await system.get_customer(order.customer_id)
+        except OrderNotFound:
+            customer = None
+        except OrderSystemError as exc:
+            raise Unavailable(NOT_ANSWERING) from exc
+        await self._log_lookup(conversation_id, agent, asked, customer.id if customer else "", bool(customer))
+        if customer is None:
+            raise NotFound("no customer with that e-mail address" if email is not None else f"no order {number}")
+        try:
+            orders = await system.list_orders(customer.id, ORDERS_SHOWN)
+        except OrderSystemError as exc:
+            raise Unavailable(NOT_ANSWERING) from exc
+        now = utc_now()
+        what = asked.get("email") or f"order {asked.get('order_number')}"
+        return {
+            "identity": {
+                "verified": False,
+                "looked_up": True,
+                "customer_id": customer.id,
+                "name": customer.name,
+                "email": customer.email,
+                "tier": str(customer.tier),
+                "in_words": f"Looked up by {agent.display_name} ({what}); not verified by the customer: "
+                "read only, no changes",
+            },
+            "orders": [self._card(system, {}, order, now, False) for order in orders],
+            "history": await self.history(conversation_id),
+            "can_act": False,
+            "error": None,
+        }
+
+    async def _log_lookup(
+        self, conversation_id: str, agent: Agent, asked: dict[str, Any], customer_id: str, found: bool
+    ) -> None:
+        async with self.sessions() as session:
+            session.add(
+                OrderAction(
+                    conversation_id=conversation_id,
+                    agent_id=agent.id,
+                    order_number=str(asked.get("order_number") or "")[:16],
+                    customer_id=customer_id[:64],
+                    action=LOOKUP,
+                    request=asked,
+                    result={"found": found},
+                    outcome="done" if found else "not_found",
+                )
+            )
+            await session.commit()
+        log.info("agent %s looked up a customer in conversation %s (%s)", agent.id, conversation_id, sorted(asked))
+
     async def history(self, conversation_id: str) -> list[dict[str, Any]]:
         async with self.sessions() as session:
             rows = list(
@@ -323,6 +415,7 @@ class DeskOrders:
                 "agent_name": names.get(row.agent_id),
                 "created_at": iso(row.created_at),
                 "result": row.result,
+                "request": row.request if row.action == LOOKUP else None,
             }
             for row in rows
         ]
@@ -404,6 +497,16 @@ class DeskOrders:
                 "facts": facts,
             }
             return Change(RETURN, order, summary, {"items": plan.items})
+        if action == RESEND_TRACKING:
+            refusal = no_tracking(order)
+            if refusal is not None:
+                raise refusal
+            facts = {"Carrier": order.carrier or "—", "Tracking number": order.tracking_number or "—"}
+            if order.tracking_url:
+                facts["Link"] = order.tracking_url
+            summary = {"title": f"Send the tracking of order {order.number} to the customer?", "lines": [],
+                       "facts": facts}  # fmt: skip
+            return Change(RESEND_TRACKING, order, summary, {})
         raise Invalid(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
 
     async def preview(
@@ -487,6 +590,14 @@ class DeskOrders:
         if change.action == CANCEL:
             order = await system.cancel(number)
             return order.to_dict(), f"Your order {number} was cancelled by {who}. {change.note_tail}"
+        if change.action == RESEND_TRACKING:
+            o = change.order
+            link = f" Follow it here: {o.tracking_url}" if o.tracking_url else ""
+            return (
+                {"carrier": o.carrier, "tracking_number": o.tracking_number, "tracking_url": o.tracking_url},
+                f"{who} sent you the tracking of your order {number}: {o.carrier or 'carrier'} "
+                f"{o.tracking_number}.{link}",
+            )
         if change.action == CHANGE_ADDRESS:
             order = await system.change_address(number, Address(**change.request["address"]))
             a = order.shipping_address

@@ -107,6 +107,16 @@ async def transfer_to_team(session: AsyncSession, conversation: Conversation, te
     return ModeChange(conversation.id, MODE_QUEUED, None, previous)
 
 
+async def requeue(session: AsyncSession, conversation: Conversation) -> ModeChange:
+    """Back to the queue from an agent who went away before answering: it keeps its place (and its team)."""
+    previous = conversation.assigned_agent_id
+    await _end_stint(session, conversation.id, END_TRANSFERRED)
+    conversation.mode = MODE_QUEUED
+    conversation.assigned_agent_id = None
+    conversation.queued_at = conversation.queued_at or utcnow()
+    return ModeChange(conversation.id, MODE_QUEUED, None, previous)
+
+
 async def hand_back(session: AsyncSession, conversation: Conversation) -> ModeChange:
     """Back to the bot, without a resolution (a follow-up is opened: helpdesk/conversation/followups.py)."""
     previous = conversation.assigned_agent_id

@@ -13,7 +13,17 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.conversation.business_hours import BusinessHours
-from helpdesk.db.models import TIER_VIP, Agent, Conversation, Handoff, Message, aware, utcnow
+from helpdesk.db.models import (
+    ROLE_EDITOR,
+    STATUS_ONLINE,
+    TIER_VIP,
+    Agent,
+    Conversation,
+    Handoff,
+    Message,
+    aware,
+    utcnow,
+)
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED, SENDER_CUSTOMER
 
@@ -157,6 +167,7 @@ class QueueNotifier:
         agents_online: Callable[[], int],
         seconds_per_chat: int,
         hours: BusinessHours | None = None,
+        is_present: Callable[[int], bool] | None = None,
     ) -> None:
         self.sessions = sessions
         self.events = events
@@ -167,12 +178,29 @@ class QueueNotifier:
         self._again = False
         self._told: dict[str, tuple[str, float]] = {}  # conversation id → (what it was told, when)
         self.kick: Callable[[], None] = lambda: None  # automatic assignment's (helpdesk/conversation/assignment.py)
+        self.is_present = is_present
+        self._on_duty: frozenset[int] | None = None  # agents whose status is online (refresh_staffing)
+
+    async def refresh_staffing(self) -> None:
+        """Read who is on duty (status online, helpdesk/conversation/agent_status.py): wait estimates count only
+        those with a console open, not the away or offline ones."""
+        async with self.sessions() as session:
+            ids = await session.scalars(
+                select(Agent.id).where(Agent.active.is_(True), Agent.status == STATUS_ONLINE, Agent.role != ROLE_EDITOR)
+            )
+            self._on_duty = frozenset(ids)
+
+    def agents_available(self) -> int:
+        if self._on_duty is None or self.is_present is None:
+            return self.agents_online()
+        present = self.is_present
+        return sum(1 for agent_id in self._on_duty if present(agent_id))
 
     def estimate(self, position: int, team_in: bool = True) -> int | None:
         """The estimated wait at `position`; None out of business hours (no wait is promised then)."""
         if not team_in:
             return None
-        return estimate_wait(position, self.agents_online(), self.seconds_per_chat)
+        return estimate_wait(position, self.agents_available(), self.seconds_per_chat)
 
     async def changed(self) -> None:
         self.kick()
@@ -205,6 +233,7 @@ class QueueNotifier:
 
     async def _broadcast_once(self) -> None:
         hours = self.hours.status()
+        await self.refresh_staffing()
         async with self.sessions() as session:
             ids = await queued_ids(session)
         now = time.monotonic()

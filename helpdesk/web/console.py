@@ -12,14 +12,24 @@ The desk (helpdesk/conversation/desk.py) checks who may do what; these routes re
     POST /conversations/<id>/typing                {"typing": true | false}
     GET  /conversations/<id>/suggestions           handbook answers for the latest question
     GET  /conversations/<id>/customer              the verified customer and their orders, as cards
+    POST /conversations/<id>/lookup                {"email"} | {"order_number"}: the customer and orders, read only
     POST /conversations/<id>/orders/<number>/<action>/preview   the change's summary and its "confirm" digest
     POST /conversations/<id>/orders/<number>/<action>           {"confirm", "address"? | "items"?}: do it
-                                                   (action: cancel | change_address | return)
+                                                   (action: cancel | change_address | return | resend_tracking)
     POST /canned, PUT /canned/<id>, DELETE /canned/<id>
+    GET  /labels                                   the labels with how many conversations carry each
+    POST /labels, PUT /labels/<id>, DELETE /labels/<id>        supervisors: {"name", "colour"?}
+    GET  /conversations/<id>/labels, POST …/labels {"label_id"}, DELETE …/labels/<label_id>
+    GET  /search?q=&label=&language=&state=&from=&to=&limit=   conversations found (any state)
+    GET  /search.csv?…                             supervisors: the same as a CSV file (labels included)
+    GET  /conversations/<id>/history               the customer's other conversations
     WS   /ws?after=<id>                            live (helpdesk/web/sockets.py)
 """
 
 from __future__ import annotations
+
+import csv
+import io
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
@@ -28,7 +38,8 @@ from sanic.response import json as json_response
 from helpdesk.conversation import queue_cleanup
 from helpdesk.conversation.desk import Desk
 from helpdesk.conversation.queue_cleanup import MAX_AT_ONCE
-from helpdesk.errors import Invalid
+from helpdesk.conversation.search import EXPORT_LIMIT, export_rows, parse_query
+from helpdesk.errors import Forbidden, Invalid
 from helpdesk.web.inputs import agent_of, clean_text, json_body, language_code, whole_number
 from helpdesk.web.services import services
 from helpdesk.web.sockets import console_socket
@@ -46,7 +57,10 @@ def console_blueprint() -> Blueprint:
 
     @bp.get("/queue")
     async def queue(request: Request) -> HTTPResponse:
-        return json_response({"conversations": await desk(request).queue_for(agent_of(request))})
+        conversations = await desk(request).queue_for(agent_of(request))
+        return json_response(
+            {"conversations": conversations, "sla_seconds": services(request).settings.queue_sla_seconds}
+        )
 
     @bp.post("/queue/close")
     async def close_queued(request: Request) -> HTTPResponse:
@@ -134,6 +148,11 @@ def console_blueprint() -> Blueprint:
     async def customer(request: Request, conversation_id: str) -> HTTPResponse:
         return json_response(await services(request).desk_orders.panel(agent_of(request), conversation_id))
 
+    @bp.post("/conversations/<conversation_id:str>/lookup")
+    async def look_up_customer(request: Request, conversation_id: str) -> HTTPResponse:
+        body = json_body(request, '{"email": "ann@example.com"} or {"order_number": "100124"}')
+        return json_response(await services(request).desk_orders.lookup(agent_of(request), conversation_id, body))
+
     @bp.post("/conversations/<conversation_id:str>/orders/<number:str>/<action:str>/preview")
     async def preview_order_change(request: Request, conversation_id: str, number: str, action: str) -> HTTPResponse:
         body = json_body(request, empty_is_object=True)
@@ -145,6 +164,70 @@ def console_blueprint() -> Blueprint:
         body = json_body(request, empty_is_object=True)
         orders = services(request).desk_orders
         return json_response(await orders.perform(agent_of(request), conversation_id, number, action, body))
+
+    @bp.get("/labels")
+    async def labels(request: Request) -> HTTPResponse:
+        return json_response({"labels": await services(request).labels.all()})
+
+    @bp.post("/labels")
+    async def add_label(request: Request) -> HTTPResponse:
+        body = json_body(request, '{"name": "refund", "colour": "#b42318"}')
+        return json_response(await services(request).labels.create(agent_of(request), body), status=201)
+
+    @bp.put("/labels/<label_id:int>")
+    async def edit_label(request: Request, label_id: int) -> HTTPResponse:
+        body = json_body(request, '{"name": "refund", "colour": "#b42318"}')
+        return json_response(await services(request).labels.update(agent_of(request), label_id, body))
+
+    @bp.delete("/labels/<label_id:int>")
+    async def delete_label(request: Request, label_id: int) -> HTTPResponse:
+        await services(request).labels.delete(agent_of(request), label_id)
+        return HTTPResponse(status=204)
+
+    @bp.get("/conversations/<conversation_id:str>/labels")
+    async def conversation_labels(request: Request, conversation_id: str) -> HTTPResponse:
+        found = await services(request).labels.on_conversation(agent_of(request), conversation_id)
+        return json_response({"labels": found})
+
+    @bp.post("/conversations/<conversation_id:str>/labels")
+    async def label_conversation(request: Request, conversation_id: str) -> HTTPResponse:
+        label_id = json_body(request, '{"label_id": 1}').get("label_id")
+        found = await services(request).labels.apply(agent_of(request), conversation_id, label_id)
+        return json_response({"labels": found})
+
+    @bp.delete("/conversations/<conversation_id:str>/labels/<label_id:int>")
+    async def unlabel_conversation(request: Request, conversation_id: str, label_id: int) -> HTTPResponse:
+        found = await services(request).labels.remove(agent_of(request), conversation_id, label_id)
+        return json_response({"labels": found})
+
+    def search_args(request: Request) -> dict[str, str | None]:
+        return {k: request.args.get(k) for k in ("q", "label", "language", "state", "from", "to", "limit")}
+
+    @bp.get("/search")
+    async def search(request: Request) -> HTTPResponse:
+        query = parse_query(search_args(request))
+        return json_response(await services(request).search.search(agent_of(request), query))
+
+    @bp.get("/search.csv")
+    async def search_csv(request: Request) -> HTTPResponse:
+        agent = agent_of(request)
+        if not agent.can_supervise:
+            raise Forbidden("only supervisors and admins export conversations")
+        args = search_args(request)
+        args["limit"] = args["limit"] or str(EXPORT_LIMIT)
+        found = await services(request).search.search(agent, parse_query(args, EXPORT_LIMIT))
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(export_rows(found["conversations"]))
+        return HTTPResponse(
+            out.getvalue(),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="conversations.csv"'},
+        )
+
+    @bp.get("/conversations/<conversation_id:str>/history")
+    async def history(request: Request, conversation_id: str) -> HTTPResponse:
+        found = await services(request).search.history(agent_of(request), conversation_id)
+        return json_response({"conversations": found})
 
     @bp.get("/canned")
     async def canned(request: Request) -> HTTPResponse:

@@ -22,7 +22,9 @@ from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.desk import Desk
 from helpdesk.conversation.desk_orders import DeskOrders, OrderSystems
 from helpdesk.conversation.followups import FollowUps
+from helpdesk.conversation.labels import Labels
 from helpdesk.conversation.queue import QueueNotifier
+from helpdesk.conversation.search import ConversationSearch
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.limits.window import Limiter
 from helpdesk.orders.factory import order_system_from_config
@@ -89,6 +91,8 @@ class Services:
     desk: Desk
     desk_orders: DeskOrders
     assigner: AutoAssigner
+    labels: Labels
+    search: ConversationSearch
     order_systems: OrderSystems
     followups: FollowUps
 
@@ -110,7 +114,9 @@ class Services:
         locks = create_locks(commands, settings.redis_channel)
         context = ContextService(sessions, rasa, actions, events)
         order_systems = OrderSystems(order_system_from_config)
-        queue = QueueNotifier(sessions, events, presence.online, settings.queue_seconds_per_chat, hours)
+        queue = QueueNotifier(
+            sessions, events, presence.online, settings.queue_seconds_per_chat, hours, presence.is_online
+        )
         limits = Limits.create(settings, commands)
         assigner = AutoAssigner(
             sessions, events, locks, presence, settings.auto_assign, settings.auto_assign_seconds, queue.announce
@@ -150,6 +156,8 @@ class Services:
             desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
             desk_orders=DeskOrders(sessions, events, locks, order_systems),
             assigner=assigner,
+            labels=Labels(sessions, events),
+            search=ConversationSearch(sessions),
             order_systems=order_systems,
             followups=FollowUps(sessions, hub),
         )

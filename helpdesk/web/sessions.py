@@ -115,6 +115,7 @@ def session_blueprint() -> Blueprint:
             await end_session(session, request.cookies.get(COOKIE))
             if await agent_status.logged_out(session, agent_of(request)):  # signing out: offline
                 await agent_status.announce(running.events, agent_of(request))
+                await running.desk.release_unanswered(agent_of(request))  # their unanswered chats: to the queue
         response = json_response({"ok": True})
         response.delete_cookie(COOKIE, path=COOKIE_PATH)
         return response

@@ -131,7 +131,7 @@ class Throttle:
 def concerns(agent: Agent, event: Event) -> bool:
     """Whether a console event is for this agent: the queue is everyone's, a conversation its agent's
     (before and after a transfer) and the supervisors'."""
-    if event.get("type") == "queue_changed":
+    if event.get("type") in ("queue_changed", "labels"):  # labels: their names only, for every console's lists
         return True
     return agent.can_supervise or agent.id in (event.get("assignee"), event.get("previous_assignee"))
 

@@ -107,7 +107,9 @@ def test_an_agent_cancels_an_order_from_its_card_and_the_customer_sees_it(
     box = card.bounding_box()
     assert box is not None and box["width"] <= 390  # no sideways scrolling
     phone.screenshot(path=str(shots / "desk-orders-panel-390.png"), full_page=False)
-    phone.locator("#my-status").select_option("away")
+    with phone.expect_response(lambda r: r.url.endswith("/api/agent/status")) as answer:
+        phone.locator("#my-status").select_option("away")
+    assert answer.value.ok  # stored before the reload (going away also hands back unanswered chats: it takes a moment)
     expect(phone.locator("#my-status")).to_have_value("away")
     phone.reload()
     expect(phone.locator("#my-status")).to_have_value("away")  # kept on the account

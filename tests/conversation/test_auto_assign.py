@@ -35,7 +35,7 @@ def test_status_is_chosen_kept_shown_to_supervisors_and_offline_at_sign_out(
 ) -> None:
     ben = login("ben")
     assert ben.get("/me").json()["agent"]["status"] == "online"  # logging in: online
-    assert ben.post("/status", {"status": "away"}).json() == {"status": "away"}
+    assert ben.post("/status", {"status": "away"}).json() == {"status": "away", "returned_to_queue": []}
     assert ben.get("/me").json()["agent"]["status"] == "away"  # a reload shows it
     assert ben.post("/status", {"status": "busy"}).status_code == 400
     no_csrf = ben.http.post("/api/agent/status", json={"status": "online"})
@@ -146,9 +146,15 @@ def test_queued_chats_are_assigned_once_by_load_under_the_caps_across_two_proces
         assert amy.post(f"/conversations/{amys}/resolve").status_code == 200
         wait_for(lambda: assignments(dsn, [waiting[0]])[waiting[0]] == ["amy"], timeout=20)
 
-        # away: bob gets nothing new even with room; manual claim still works for him
-        assert bob.post("/status", {"status": "away"}).status_code == 200
-        bobs = next(c for c, agents in found.items() if agents == ["bob"])
+        # away: the chat bob answered stays his, the one he did not goes back to the queue (amy is full, zed away:
+        # it waits); he gets nothing new even with room; manual claim still works for him
+        bobs, unanswered = [c for c, agents in found.items() if agents == ["bob"]]
+        assert bob.post(f"/conversations/{bobs}/messages", {"text": "Looking at it now."}).status_code == 201
+        away = bob.post("/status", {"status": "away"})
+        assert away.status_code == 200 and away.json()["returned_to_queue"] == [unanswered]
+        with psycopg.connect(dsn) as db:
+            (mode,) = db.execute("SELECT mode FROM conversations WHERE id = %s", (unanswered,)).fetchone()
+        assert mode == "queued"
         assert bob.post(f"/conversations/{bobs}/resolve").status_code == 200
         with httpx.Client(base_url=one, timeout=60) as client:
             late = say(client, HANDOFF_TEXT)["conversation_id"]
@@ -156,6 +162,7 @@ def test_queued_chats_are_assigned_once_by_load_under_the_caps_across_two_proces
         assert assignments(dsn, [late])[late] == []
         assert bob.post(f"/conversations/{late}/claim").status_code == 200
         assert assignments(dsn, [late])[late] == ["bob"]
+        assert assignments(dsn, [unanswered])[unanswered] == ["bob"]  # not given to anyone since
 
 
 class _closing:

@@ -20,6 +20,7 @@ from support.helpdesks import postgres_database
 
 from helpdesk.db.engine import alembic_config, current_revision, migrate, sync_url
 from helpdesk.db.models import Base
+from helpdesk.db.search_index import include_object
 
 AGENT_TABLES = {"agents", "agent_sessions", "assignments", "notes", "ratings", "canned_replies"}
 
@@ -32,7 +33,8 @@ def schema_differences(url: str) -> list:
     engine = create_engine(sync_url(url))
     try:
         with engine.connect() as connection:
-            return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+            opts = {"compare_type": True, "include_object": include_object}  # the search index: migrations' alone
+            return compare_metadata(MigrationContext.configure(connection, opts=opts), Base.metadata)
     finally:
         engine.dispose()
 

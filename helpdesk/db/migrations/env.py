@@ -10,13 +10,20 @@ from sqlalchemy import create_engine, pool
 from helpdesk.config import Settings
 from helpdesk.db.engine import sync_url
 from helpdesk.db.models import Base
+from helpdesk.db.search_index import include_object
 
 config = context.config
 target_metadata = Base.metadata
 
 
 def _configure(**kwargs: Any) -> None:
-    context.configure(target_metadata=target_metadata, render_as_batch=True, compare_type=True, **kwargs)
+    context.configure(
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,  # the search index is the migrations' alone (helpdesk/db/search_index.py)
+        **kwargs,
+    )
 
 
 def run_offline() -> None:

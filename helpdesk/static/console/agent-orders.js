@@ -7,8 +7,10 @@
   const { $, el, errorText } = window.ConsoleCommon;
   const TIERS = { vip: "VIP", standard: "Standard" };
   const OUTCOMES = { done: "done", refused: "refused by the order system", failed: "failed (order system down)" };
-  const ACTION_NAMES = { cancel: "Cancelled", change_address: "Changed the address of", return: "Started a return for" };
-  const st = { api: null, conversationId: null, panel: null, change: null, order: null, action: null, loading: 0 };
+  const ACTION_NAMES = { cancel: "Cancelled", change_address: "Changed the address of", return: "Started a return for",
+    resend_tracking: "Sent the tracking of" };
+  const st = { api: null, conversationId: null, panel: null, change: null, order: null, action: null, loading: 0,
+    lookups: {} };
 
   const base = () => "/conversations/" + encodeURIComponent(st.conversationId);
   const longDate = (iso) => {
@@ -16,10 +18,13 @@
     return isNaN(d) ? iso : d.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" });
   };
 
-  function init(api) {
+  let supervises = () => false;
+  function init(api, supervising) {
     st.api = api;
+    if (supervising) supervises = supervising;
     $("order-cancel").addEventListener("click", () => $("order-dialog").close());
     $("order-form").addEventListener("submit", submit);
+    $("lookup-form").addEventListener("submit", lookup);
     $("order-dialog").addEventListener("close", () => {
       st.change = null;
       st.order = null;
@@ -41,6 +46,26 @@
       $("orders-error").textContent = errorText(r, "Could not load the customer's orders.");
       return;
     }
+    const looked = st.lookups[conversationId];
+    st.panel = !r.data.identity.verified && looked ? { ...looked, history: r.data.history } : r.data;
+    render(st.panel);
+  }
+  // the agent looks the customer up by e-mail or order number: read only, and the lookup is logged with their name
+  async function lookup(ev) {
+    ev.preventDefault();
+    const value = $("lookup-value").value.trim();
+    if (!value || !st.conversationId) return;
+    const body = value.includes("@") ? { email: value } : { order_number: value };
+    const id = st.conversationId;
+    const r = await st.api("POST", base() + "/lookup", body);
+    if (id !== st.conversationId) return;
+    if (!r.res || !r.res.ok) {
+      $("lookup-error").textContent = errorText(r, "Nothing found.");
+      return show(id);
+    }
+    $("lookup-error").textContent = "";
+    $("lookup-value").value = "";
+    st.lookups[id] = r.data;
     st.panel = r.data;
     render(r.data);
   }
@@ -55,11 +80,13 @@
     who.textContent = "";
     const id = p.identity;
     const head = el("div", "cust-head");
-    head.appendChild(el("strong", null, id.verified ? id.name || "Customer " + id.customer_id : "Unknown customer"));
+    const known = id.verified || id.looked_up;
+    head.appendChild(el("strong", null, known ? id.name || "Customer " + id.customer_id : "Unknown customer"));
     if (id.tier) head.appendChild(el("span", "badge " + (id.tier === "vip" ? "vip" : ""), TIERS[id.tier] || id.tier));
     who.appendChild(head);
     if (id.email) who.appendChild(el("div", "muted", id.email));
     who.appendChild(el("div", "verified " + (id.verified ? "yes" : "no"), id.in_words));
+    $("lookup-form").hidden = !!id.verified || !(p.can_act || supervises());
     if (p.error) $("orders-error").textContent = p.error;
 
     const list = $("orders");
@@ -70,13 +97,18 @@
       li.appendChild(el("div", "label", "Changes made in this chat"));
       for (const h of done) {
         const at = new Date(h.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-        const line = (ACTION_NAMES[h.action] || h.action) + " order " + h.order_number + " · " +
-          (h.agent_name || "agent") + " · " + at + (h.outcome !== "done" ? " · " + (OUTCOMES[h.outcome] || h.outcome) : "");
+        const what = h.action === "lookup"
+          ? "Looked up " + ((h.request && (h.request.email || "order " + h.request.order_number)) || "a customer") +
+            (h.outcome === "done" ? "" : " (nothing found)")
+          : (ACTION_NAMES[h.action] || h.action) + " order " + h.order_number;
+        const line = what + " · " +
+          (h.agent_name || "agent") + " · " + at +
+          (h.outcome !== "done" && h.action !== "lookup" ? " · " + (OUTCOMES[h.outcome] || h.outcome) : "");
         li.appendChild(el("div", "hist " + h.outcome, line));
       }
       list.appendChild(li);
     }
-    if (id.verified && !p.orders.length && !p.error) list.appendChild(el("li", "muted", "No orders yet."));
+    if (known && !p.orders.length && !p.error) list.appendChild(el("li", "muted", "No orders yet."));
     for (const o of p.orders) list.appendChild(card(o));
   }
 
@@ -255,7 +287,8 @@
     box.appendChild(dl);
     box.appendChild(el("p", "muted", "The customer sees a note in the chat with your name."));
     $("order-fields").hidden = true;
-    $("order-submit").textContent = { cancel: "Confirm cancellation", change_address: "Confirm new address", return: "Confirm return" }[s.action];
+    $("order-submit").textContent = { cancel: "Confirm cancellation", change_address: "Confirm new address", return: "Confirm return",
+      resend_tracking: "Send the tracking" }[s.action];
   }
 
   async function submit(ev) {

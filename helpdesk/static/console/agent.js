@@ -21,7 +21,11 @@
     retryTimer: null,
     queue: [],
     queueAt: 0,
-    chats: [],
+    chats: [], // the chats listed: the agent's own, or (a supervisor's All view) everyone's
+    mine: [],
+    everyone: [],
+    viewName: "all",
+    sla: 120,
     agents: [],
     canned: [],
     unread: new Set(),
@@ -60,9 +64,25 @@
     complaint: "Complaint (policy)",
     low_confidence: "Bot unsure, no FAQ answer",
     failed_twice: "Bot failed twice",
+    failed_turns: "Bot did not understand twice",
+    verification_failed: "Could not verify the customer",
+    backend_error: "Order system was down",
     left_message: "Message left out of hours",
+    unspecified: "Passed on by the bot",
   };
-  const reasonText = (r) => REASONS[r] || r || "unknown";
+  const reasonText = (r) => {
+    if (!r) return "Reason not given";
+    if (REASONS[r]) return REASONS[r];
+    const words = String(r).replace(/_/g, " ");
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  };
+  // how long a customer has waited against the queue-wait target: fine, close to it, past it
+  function slaClass(seconds) {
+    const sla = state.sla || 120;
+    return seconds >= sla ? "over" : seconds >= sla * 0.75 ? "near" : "ok";
+  }
+  const VIEWS = ["mine", "unassigned", "all"];
+  const VIEW_KEY = "larkspur-console.view";
   function outcome(mode, team) {
     if (mode === "queued") return team ? "passed to the " + team + " team" : "put back in the queue";
     return { agent: "transferred", closed: "resolved", bot: "handed back to the bot" }[mode] || mode;
@@ -93,6 +113,7 @@
   }
   async function logout() {
     await api("POST", "/logout", {});
+    window.ConsoleAlerts.reset();
     closeConversation();
     showLogin();
   }
@@ -110,10 +131,15 @@
     $("me").textContent = me.display_name + " · " + me.role + (me.team ? " · team " + me.team : "");
     $("dashboard-link").hidden = !(me.role === "supervisor" || me.role === "admin");
     window.ConsoleTeam.start(me);
+    window.ConsoleAlerts.load(me.id);
+    let saved = null;
+    try { saved = localStorage.getItem(VIEW_KEY); } catch (e) { saved = null; }
+    setView(VIEWS.includes(saved) ? saved : "all");
     loadQueue();
     refreshChats();
     loadAgents();
     loadCanned();
+    window.ConsoleFind.start();
     startFollowUps();
     connect();
   }
@@ -121,11 +147,27 @@
   // ---- queue and chats lists ----------------------------------------------------------------
   async function loadQueue() {
     const r = await api("GET", "/queue");
-    if (r.res && r.res.ok) setQueue(r.data.conversations);
+    if (r.res && r.res.ok) {
+      if (r.data.sla_seconds) state.sla = r.data.sla_seconds;
+      setQueue(r.data.conversations);
+    }
   }
   function setQueue(entries) {
+    const before = state.queueLoaded ? new Set(state.queue.map((q) => q.conversation_id)) : null;
     state.queue = entries || [];
     state.queueAt = Date.now();
+    state.queueLoaded = true;
+    const ids = new Set(state.queue.map((q) => q.conversation_id));
+    for (const c of state.chats) ids.add(c.conversation_id);
+    window.ConsoleAlerts.keepOnly(ids);
+    if (before) {
+      for (const q of state.queue) {
+        if (before.has(q.conversation_id) || q.conversation_id === state.open) continue;
+        window.ConsoleAlerts.notice("new_chat", q.conversation_id,
+          (q.customer_tier === "vip" ? "New VIP chat" : "New chat") + (q.customer_name ? ": " + q.customer_name : ""),
+          q.first_question || reasonText(q.handoff_reason), openConversation);
+      }
+    }
     renderQueue();
     if (state.open && state.view && state.view.conversation.mode === "queued") {
       if (!state.queue.some((q) => q.conversation_id === state.open)) openConversation(state.open);
@@ -136,13 +178,14 @@
     list.textContent = "";
     const elapsed = (Date.now() - state.queueAt) / 1000;
     for (const q of state.queue) {
+      if (!window.ConsoleFind.passes(q)) continue;
       const li = el("li");
       li.tabIndex = 0;
       li.dataset.id = q.conversation_id;
       li.classList.toggle("selected", q.conversation_id === state.open);
+      li.appendChild(cardHead(q));
       const line = el("div", "line1");
       const left = el("span");
-      if (q.customer_tier === "vip") left.appendChild(el("span", "tier", "VIP "));
       left.appendChild(el("span", "reason", reasonText(q.handoff_reason)));
       if (q.team) left.appendChild(el("span", null, " · team " + q.team));
       if (q.customer_wrote === false) left.appendChild(el("span", "no-text", " · no text"));
@@ -154,14 +197,19 @@
         left.appendChild(el("span", "left-message", " · message left " + when + (email ? " · " + email : "")));
       }
       line.appendChild(left);
-      line.appendChild(el("span", "wait", "waiting " + fmtWait(q.waiting_seconds + elapsed)));
+      const waited = q.waiting_seconds + elapsed;
+      const wait = el("span", "wait " + slaClass(waited), "waiting " + fmtWait(waited));
+      wait.title = "Queue-wait target: " + fmtWait(state.sla || 120);
+      line.appendChild(wait);
       li.appendChild(line);
-      li.appendChild(el("div", "preview", q.preview || "…"));
+      li.appendChild(el("div", "preview", q.first_question || q.preview || "…"));
+      if (q.labels && q.labels.length) li.appendChild(window.ConsoleFind.chips(q.labels));
       bindOpen(li, q.conversation_id);
       list.appendChild(li);
     }
     $("queue-count").textContent = String(state.queue.length);
     $("queue-empty").hidden = state.queue.length > 0;
+    renderViewCounts();
     // supervisors clear, in one go, queued chats where the customer never wrote a word (a queue flood)
     const junk = state.queue.filter((q) => q.customer_wrote === false).length;
     const supervises = state.me && (state.me.role === "supervisor" || state.me.role === "admin");
@@ -197,9 +245,24 @@
     state.chatsTimer = setTimeout(refreshChats, 150);
   }
   async function refreshChats() {
-    const r = await api("GET", "/chats");
+    const everyone = supervising() && state.viewName === "all";
+    const r = await api("GET", "/chats" + (supervising() ? "?scope=all" : ""));
     if (!r.res || !r.res.ok) return;
-    state.chats = r.data.conversations || [];
+    const all = r.data.conversations || [];
+    const mine = all.filter((c) => c.assignee === state.me.id);
+    if (state.chatsLoaded) {
+      const before = new Set(state.mine.map((c) => c.conversation_id));
+      for (const c of mine) {
+        if (before.has(c.conversation_id) || c.conversation_id === state.open) continue;
+        window.ConsoleAlerts.notice("assigned", c.conversation_id,
+          "Chat assigned to you" + (c.customer_name ? ": " + c.customer_name : ""),
+          c.first_question || reasonText(c.handoff_reason), openConversation);
+      }
+    }
+    state.chatsLoaded = true;
+    state.mine = mine;
+    state.everyone = all;
+    state.chats = everyone ? all : mine;
     for (const c of state.chats) {
       if (c.last_message) state.lastId = Math.max(state.lastId, c.last_message.id);
     }
@@ -209,25 +272,61 @@
     const list = $("chats");
     list.textContent = "";
     for (const c of state.chats) {
+      if (!window.ConsoleFind.passes(c)) continue;
       const li = el("li");
       li.tabIndex = 0;
       li.dataset.id = c.conversation_id;
       li.classList.toggle("selected", c.conversation_id === state.open);
       li.classList.toggle("unread", state.unread.has(c.conversation_id));
+      li.appendChild(cardHead(c));
       const line = el("div", "line1");
       const left = el("span");
-      if (c.customer_tier === "vip") left.appendChild(el("span", "tier", "VIP "));
       left.appendChild(el("span", "reason", reasonText(c.handoff_reason)));
+      if (c.assignee !== state.me.id && c.assignee_name) left.appendChild(el("span", null, " · " + c.assignee_name));
       line.appendChild(left);
       if (c.last_message) line.appendChild(el("span", null, fmtTime(c.last_message.created_at)));
       li.appendChild(line);
+      if (c.first_question) li.appendChild(el("div", "question", c.first_question));
       const last = c.last_message;
       li.appendChild(el("div", "preview", last ? (last.sender === "customer" ? "" : last.sender + ": ") + last.text : "…"));
+      if (c.labels && c.labels.length) li.appendChild(window.ConsoleFind.chips(c.labels));
       bindOpen(li, c.conversation_id);
       list.appendChild(li);
     }
     $("chats-count").textContent = String(state.chats.length);
     $("chats-empty").hidden = state.chats.length > 0;
+    renderViewCounts();
+  }
+  // a card's first line: the customer's name (or "Customer"), a VIP badge, the language
+  function cardHead(c) {
+    const head = el("div", "card-head");
+    head.appendChild(el("span", "cust-name", c.customer_name || c.customer_email || "Customer"));
+    if (c.customer_tier === "vip") head.appendChild(el("span", "badge vip", "VIP"));
+    if (c.language && c.language !== "en") head.appendChild(el("span", "badge lang", c.language === "zh" ? "中文" : c.language));
+    return head;
+  }
+
+  // ---- views: Mine / Unassigned / All, with counts, above the lists -------------------------------
+  function setView(name) {
+    state.viewName = name;
+    try { localStorage.setItem(VIEW_KEY, name); } catch (e) { /* private mode */ }
+    for (const v of VIEWS) $("view-" + v).setAttribute("aria-selected", String(v === name));
+    $("chats-section").hidden = name === "unassigned";
+    $("queue-section").hidden = name === "mine";
+    const everyone = supervising() && name === "all";
+    $("chats-heading").firstChild.textContent = everyone ? "Open chats " : "My chats ";
+    if (state.chatsLoaded) {
+      state.chats = everyone ? state.everyone : state.mine;
+      renderChats();
+    }
+  }
+  function renderViewCounts() {
+    const mine = (state.mine || []).length;
+    const waiting = state.queue.length;
+    $("view-mine-count").textContent = String(mine);
+    $("view-unassigned-count").textContent = String(waiting);
+    $("view-all-count").textContent = String((supervising() ? (state.everyone || []).length : mine) + waiting);
+    $("view-all").title = supervising() ? "Everyone's open chats and the queue" : "Your chats and the queue";
   }
 
   // ---- the conversation view ------------------------------------------------------------------
@@ -238,6 +337,8 @@
     $("conversation").hidden = true;
     $("context").hidden = true;
     window.ConsoleOrders.hide();
+    window.ConsoleFind.hide();
+    document.body.classList.remove("has-open");
     $("empty").hidden = false;
     renderQueue();
     renderChats();
@@ -254,8 +355,14 @@
     const switching = state.open !== id;
     state.open = id;
     state.unread.delete(id);
+    window.ConsoleAlerts.seen(id);
     renderView(r.data, switching);
     fillCannedSelect();
+    document.body.classList.add("has-open");
+    if (switching) {
+      window.ConsoleFind.show(id);
+      window.scrollTo(0, 0);
+    }
     renderQueue();
     renderChats();
     loadSuggestions();
@@ -802,6 +909,12 @@
         } else if (m.sender === "customer") {
           state.unread.add(ev.conversation_id);
         }
+        if (m.sender === "customer" && (state.mine || []).some((c) => c.conversation_id === ev.conversation_id) &&
+            (ev.conversation_id !== state.open || document.visibilityState !== "visible")) {
+          const chat = state.mine.find((c) => c.conversation_id === ev.conversation_id);
+          window.ConsoleAlerts.notice("reply", ev.conversation_id,
+            "Reply from " + ((chat && chat.customer_name) || "the customer"), m.text, openConversation);
+        }
         scheduleChats();
         break;
       }
@@ -817,6 +930,11 @@
         break;
       case "context":
         if (ev.conversation_id === state.open) updateTurn(ev.message_id, ev.faq_candidates);
+        break;
+      case "labels":
+        window.ConsoleFind.changed(ev);
+        scheduleChats();
+        loadQueue();
         break;
       case "follow_up":
         followUpChanged(ev);
@@ -849,6 +967,7 @@
     $("queue-close-junk").addEventListener("click", closeJunk);
     $("claim").addEventListener("click", () =>
       act("/claim", {}, (view) => {
+        if (state.viewName === "unassigned") setView("mine");
         renderView(view, false);
         refreshChats();
         loadSuggestions();
@@ -885,7 +1004,15 @@
     $("canned-new").addEventListener("click", resetCannedForm);
     $("canned-close").addEventListener("click", () => $("canned-dialog").close());
     $("note-form").addEventListener("submit", addNote);
-    window.ConsoleOrders.init(api);
+    window.ConsoleOrders.init(api, () => supervising());
+    window.ConsoleAlerts.init();
+    window.ConsoleFind.init(api, {
+      open: openConversation,
+      supervising,
+      refilter: () => { renderQueue(); renderChats(); },
+    });
+    $("back-to-lists").addEventListener("click", () => closeConversation());
+    for (const v of VIEWS) $("view-" + v).addEventListener("click", () => setView(v));
     window.ConsoleTeam.init(api);
     wireFollowUps();
     setInterval(() => {
