@@ -1,5 +1,6 @@
 """The supervisors' room: the KPI dashboard's API under /api/agent (its page, /agent/dashboard, is in
-helpdesk/web/pages.py): /metrics (JSON), /metrics.csv and /metrics/live, for supervisors and admins (403 for
+helpdesk/web/pages.py): /metrics (JSON), /metrics.csv, /metrics/live and /metrics/conversations?figure=<key> (the
+conversations behind one figure: helpdesk/reports/metrics.py `figure_keys`), for supervisors and admins (403 for
 anyone else; the staff session guard answers 401 without a session). The figures: helpdesk/reports/metrics.py.
 """
 
@@ -22,6 +23,7 @@ from helpdesk.reports.metrics import (
     Filters,
     agent_directory,
     agent_order,
+    conversations_behind,
     csv_rows,
     episodes_in,
     live_queue,
@@ -34,6 +36,7 @@ from helpdesk.web.services import services
 from helpdesk.web.sessions import require
 
 FILTER_CHARS = 64
+FIGURE_CHARS = 160
 
 
 def _text_arg(request: Request, name: str) -> str | None:
@@ -96,7 +99,7 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
         agents = await online_agents(request)
         return {**queue, "agents_online": len(agents), "agents": agents, "at": now.isoformat()}
 
-    async def figures(request: Request) -> dict[str, Any]:
+    async def figures(request: Request, figure: str | None = None) -> dict[str, Any]:
         span, filters = query_of(request)
         now = utcnow()
         async with services(request).sessions() as session:
@@ -105,6 +108,8 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
 
         def compute() -> dict[str, Any]:  # CPU work: off the event loop, which keeps serving chats
             episodes = episodes_in(history, span.start, span.end, now)
+            if figure is not None:
+                return conversations_behind(episodes, directory, filters, figure, settings.queue_sla_seconds, now)
             return report(episodes, directory, span, filters, settings.queue_sla_seconds, now)
 
         return await asyncio.to_thread(compute)
@@ -127,6 +132,13 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
         )
+
+    @bp.get("/metrics/conversations")
+    async def metrics_conversations(request: Request) -> HTTPResponse:
+        figure = (request.args.get("figure") or "").strip()
+        if not figure or len(figure) > FIGURE_CHARS:
+            raise RangeError(f"say which figure: figure=<key> (at most {FIGURE_CHARS} characters)")
+        return json_response(await figures(request, figure))
 
     @bp.get("/metrics/live")
     async def metrics_live(request: Request) -> HTTPResponse:
