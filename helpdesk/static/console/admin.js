@@ -194,7 +194,7 @@
   }
   function renderCanned(list, placeholders) {
     $("placeholders").replaceChildren(...placeholders.map((p) => el("code", null, "{{" + p + "}}")).flatMap((c) => [c, " "]));
-    $("canned-list").replaceChildren(...list.map((c) => {
+    $("canned-items").replaceChildren(...list.map((c) => {
       const li = el("li");
       li.dataset.shortcut = c.shortcut || "";
       if (c.shortcut) li.appendChild(el("code", null, "/" + c.shortcut));

@@ -41,7 +41,7 @@
       st.box.id = "shortcut-list";
       st.box.setAttribute("role", "listbox");
       st.box.setAttribute("aria-label", "Canned replies");
-      input.parentNode.insertBefore(st.box, input);
+      (input.form || input.parentNode).appendChild(st.box); // floats above the reply box (shortcuts.css)
     }
     st.box.replaceChildren(...st.matches.map((c, i) => {
       const li = el("li", i === st.index ? "active" : null);

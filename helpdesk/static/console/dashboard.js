@@ -171,7 +171,7 @@
     box.replaceChildren(
       kpi("Conversations", s.conversations, s.finished + " finished · " + s.in_progress + " in progress", "all"),
       kpi("Contained by the bot", pct(s.containment_rate), s.contained + " of " + s.decided + " finished" + (notYet ? " (not counted yet: " + notYet + ")" : ""), "contained",
-        "Counted only with a positive signal: the customer said it helped (👍 or thanks), or the chat ended after an answer and the customer neither came back nor asked for a person within " + hours + " h. Silence alone never counts."),
+        "Counted only with a positive signal: the customer said it helped (thumbs-up or thanks), or the chat ended after an answer and the customer neither came back nor asked for a person within " + hours + " h. Silence alone never counts."),
       kpi("Handed off", pct(s.handoff_rate), s.handed_off + " conversations", "handed_off"),
       kpi("Resolved by agents", pct(s.resolution_rate), s.resolved_by_agent + " of " + s.handed_off + " handed off", "resolved_by_agent"),
       kpi("CSAT", s.csat.average == null ? "–" : numOr(s.csat.average, 2) + " / 5", s.csat.count + " ratings", "rated"),
