@@ -18,6 +18,7 @@ from helpdesk.admin import hours as stored_hours
 from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import load_schedule
 from helpdesk.conversation.followups import sweep_forever
+from helpdesk.conversation.sla import SlaWatch, load_targets
 from helpdesk.web.admin import admin_blueprint, canned_fill_blueprint
 from helpdesk.web.console import console_blueprint
 from helpdesk.web.dashboard import dashboard_blueprint
@@ -36,6 +37,7 @@ SWEEP_TASK = "followups-sweep"
 PENDING_TASK = "pending-bot-turns"
 ASSIGN_TASK = "auto-assign"
 HOURS_TASK = "business-hours"
+SLA_TASK = "sla-alerts"
 
 
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.config.FORWARDED_SECRET = settings.forwarded_secret
     app.config.FALLBACK_ERROR_FORMAT = "json"
     hours = load_schedule(settings.business_hours_file)  # a malformed schedule stops the start, with the reason
+    targets = load_targets()  # so does a malformed SLA file (config/sla.yml or SLA_FILE)
+    app.ctx.sla_targets = targets
 
     @app.before_server_start
     async def _start(app: DefaultSanic) -> None:
@@ -62,6 +66,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         running = services_of(app)
         app.add_task(running.chat.answer_pending_forever(), name=PENDING_TASK)
         app.add_task(stored_hours.follow_forever(running.sessions, running.hours), name=HOURS_TASK)
+        app.add_task(SlaWatch(running.sessions, running.hub, targets, running.hours).forever(), name=SLA_TASK)
         if settings.followup_abandoned_minutes > 0:
             app.add_task(
                 sweep_forever(running.sessions, running.hub, settings.followup_abandoned_minutes), name=SWEEP_TASK
@@ -77,6 +82,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     async def _stop_sweep(app: DefaultSanic) -> None:
         await app.cancel_task(PENDING_TASK, raise_exception=False)
         await app.cancel_task(HOURS_TASK, raise_exception=False)
+        await app.cancel_task(SLA_TASK, raise_exception=False)
         if settings.followup_abandoned_minutes > 0:
             await app.cancel_task(SWEEP_TASK, raise_exception=False)
         if settings.auto_assign:

@@ -1,7 +1,8 @@
 """The supervisors' room: the KPI dashboard's API under /api/agent (its page, /agent/dashboard, is in
-helpdesk/web/pages.py): /metrics (JSON), /metrics.csv, /metrics/live and /metrics/conversations?figure=<key> (the
-conversations behind one figure: helpdesk/reports/metrics.py `figure_keys`), for supervisors and admins (403 for
-anyone else; the staff session guard answers 401 without a session). The figures: helpdesk/reports/metrics.py.
+helpdesk/web/pages.py): /metrics (JSON), /metrics.csv, /metrics/live, /metrics/sla (SLA breaches counted, from
+helpdesk/conversation/sla.py) and /metrics/conversations?figure=<key> (the conversations behind one figure:
+helpdesk/reports/metrics.py `figure_keys`), for supervisors and admins (403 for anyone else; the staff session guard
+answers 401 without a session). The figures: helpdesk/reports/metrics.py.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.config import Settings
+from helpdesk.conversation.sla import Targets, breach_counts
 from helpdesk.db.models import utcnow
 from helpdesk.reports.metrics import (
     CSV_HEADER,
@@ -139,6 +141,15 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
         if not figure or len(figure) > FIGURE_CHARS:
             raise RangeError(f"say which figure: figure=<key> (at most {FIGURE_CHARS} characters)")
         return json_response(await figures(request, figure))
+
+    @bp.get("/metrics/sla")
+    async def metrics_sla(request: Request) -> HTTPResponse:
+        """SLA breaches in the range per kind, tier, team and agent, and the targets (config/sla.yml)."""
+        span, _ = query_of(request)
+        targets: Targets = request.app.ctx.sla_targets
+        async with services(request).sessions() as session:
+            counts = await breach_counts(session, span.start, span.end)
+        return json_response({"targets": targets.to_json(), **counts})
 
     @bp.get("/metrics/live")
     async def metrics_live(request: Request) -> HTTPResponse:

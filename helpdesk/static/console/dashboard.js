@@ -56,7 +56,7 @@
   const CHANNELS = { web: "Website chat", whatsapp: "WhatsApp", email: "E-mail" };
   const COLORS = ["#4b44a8", "#18794e", "#b54708", "#b42318", "#a15c07", "#6b6f80", "#2e90fa", "#9e77ed"];
 
-  const state = { charts: {}, liveTimer: null, choicesLoaded: false, csrf: "", watch: null, watchTimer: null };
+  const state = { charts: {}, liveTimer: null, choicesLoaded: false, csrf: "", watch: null, watchTimer: null, ws: null };
   window.dashboardCharts = state.charts; // for tests and the curious: the live Chart instances
 
   // ---- formatting ---------------------------------------------------------------------------
@@ -424,6 +424,93 @@
     await refreshWatch();
   }
 
+  // ---- SLA: live alerts over the consoles' socket, and the breaches counted ---------------------
+  const KINDS = { queue_wait: "queue wait", first_response: "first response" };
+  function alertText(ev) {
+    const what = (ev.tier === "vip" ? "VIP chat" : "Chat") + (ev.team ? " (" + ev.team + ")" : "");
+    const kind = KINDS[ev.kind] || words(ev.kind);
+    return ev.level === "breach"
+      ? what + ": " + kind + " target missed — " + dur(ev.elapsed_seconds) + " against " + dur(ev.target_seconds)
+      : what + ": " + kind + " at " + dur(ev.elapsed_seconds) + " of " + dur(ev.target_seconds) + " — about to miss the target";
+  }
+  function showAlert(ev) {
+    const key = ev.conversation_id + "|" + ev.kind + "|" + ev.level;
+    const list = $("alert-list");
+    if (list.querySelector('li[data-key="' + CSS.escape(key) + '"]')) return;
+    const li = el("li", "alert " + (ev.level === "breach" ? "breach" : "warning"));
+    li.dataset.key = key;
+    li.dataset.level = ev.level;
+    li.dataset.conversation = ev.conversation_id;
+    li.appendChild(el("span", "when muted small", new Date().toLocaleTimeString()));
+    li.appendChild(el("span", "what", alertText(ev)));
+    const open = el("button", "watch small", "Open");
+    open.type = "button";
+    open.addEventListener("click", () => openWatch(ev.conversation_id));
+    const dismiss = el("button", "link small", "Dismiss");
+    dismiss.type = "button";
+    dismiss.addEventListener("click", () => { li.remove(); countAlerts(); });
+    li.append(open, dismiss);
+    list.prepend(li);
+    while (list.children.length > 50) list.lastChild.remove();
+    countAlerts();
+  }
+  function countAlerts() {
+    const n = $("alert-list").children.length;
+    $("alerts").hidden = n === 0;
+    const breaches = $("alert-list").querySelectorAll("li.breach").length;
+    $("alert-count").textContent = n + (n === 1 ? " alert" : " alerts") + (breaches ? " · " + breaches + " missed" : "");
+    document.title = (breaches ? "(" + breaches + ") " : "") + "Support dashboard · Larkspur Home";
+  }
+  function connectAlerts() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    let ws;
+    try {
+      ws = new WebSocket(scheme + location.host + API + "/ws?after=0");
+    } catch (e) {
+      return;
+    }
+    state.ws = ws;
+    ws.addEventListener("message", (m) => {
+      let ev;
+      try { ev = JSON.parse(m.data); } catch (e) { return; }
+      if (ev && ev.type === "sla") showAlert(ev);
+      if (ev && ev.type === "ready") document.body.dataset.alerts = "live";
+    });
+    ws.addEventListener("close", () => {
+      document.body.dataset.alerts = "down";
+      if (state.ws === ws) setTimeout(connectAlerts, 3000);
+    });
+    setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}'); }, 25000);
+  }
+  async function loadBreaches() {
+    const r = await getJson("/metrics/sla?" + query());
+    if (r.status !== 200) return;
+    const d = r.data;
+    $("sla-total").textContent = d.total + (d.total === 1 ? " missed target" : " missed targets") + " in this range";
+    const rows = [];
+    for (const [title, list, label] of [["Tier", d.by_tier, (g) => (g === "vip" ? "VIP" : g)], ["Team", d.by_team, (g) => g], ["Agent", d.by_agent, (g) => g], ["Target", d.by_kind, (g) => KINDS[g] || g]]) {
+      for (const item of list) {
+        const tr = el("tr");
+        tr.append(el("td", null, title), el("td", null, label(item.group)), el("td", null, item.breaches));
+        rows.push(tr);
+      }
+    }
+    const head = el("tr");
+    for (const h of ["By", "", "Missed"]) head.appendChild(el("th", null, h));
+    if (!rows.length) {
+      const tr = el("tr");
+      const td = el("td", "empty", "No missed targets in this range.");
+      td.colSpan = 3;
+      tr.appendChild(td);
+      rows.push(tr);
+    }
+    $("t-sla").replaceChildren(head, ...rows);
+    const t = d.targets.tiers;
+    $("sla-targets").textContent = "Targets: " + Object.keys(t).map((tier) => (tier === "vip" ? "VIP" : tier) + " " +
+      Object.entries(t[tier]).map(([k, v]) => (KINDS[k] || k) + " " + dur(v)).join(", ")).join(" · ") +
+      "; warned at " + Math.round(d.targets.warn_at * 100) + "% of a target.";
+  }
+
   // ---- loading --------------------------------------------------------------------------------
   async function load(ev) {
     if (ev) ev.preventDefault();
@@ -447,6 +534,7 @@
     renderTable("t-team", data.by_team, "by_team", (g) => g);
     renderTable("t-channel", data.by_channel, "by_channel", channelText);
     renderLive(data.live);
+    await loadBreaches();
     document.body.dataset.loaded = "1";
   }
 
@@ -483,6 +571,7 @@
     $("dash").hidden = false;
     initFilters();
     $("filters").addEventListener("submit", load);
+    connectAlerts();
     await load();
     state.liveTimer = setInterval(pollLive, LIVE_MS);
   }
