@@ -39,6 +39,7 @@ CONSOLE_PAGES = {
     "/dashboard": "dashboard.html",
     "/unanswered": "unanswered.html",
     "/admin": "admin.html",
+    "/followups": "followups.html",
 }
 ASSET_TYPES = {".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 # every script and style sheet in static/console (and its vendor/ folder), served as /agent/<path>

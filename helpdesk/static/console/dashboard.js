@@ -565,6 +565,7 @@
     if (agent.role !== "supervisor" && agent.role !== "admin") return deny("The dashboard is for supervisors and admins.");
     $("me").textContent = agent.display_name + " · " + agent.role;
     state.csrf = me.data.csrf_token;
+    $("admin-link").hidden = agent.role !== "admin";
     $("drill-close").addEventListener("click", () => { $("drill").hidden = true; });
     $("watch-close").addEventListener("click", () => { stopWatch(); $("watch").hidden = true; });
     $("whisper-form").addEventListener("submit", whisper);
