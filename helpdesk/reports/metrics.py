@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -603,15 +603,26 @@ def handoff_reasons(episodes: Sequence[Episode]) -> list[dict[str, Any]]:
     ]
 
 
-def queue_sla(episodes: Sequence[Episode], target_seconds: int, now: datetime) -> dict[str, Any]:
-    """Queue wait per customer tier against the target: a conversation still unclaimed after longer than
-    the target is a miss; one still waiting under it is not judged yet."""
+QueueTargets = int | Mapping[str, int]  # one target for every tier, or one per tier (config/sla.yml's queue_wait)
+
+
+def target_for(targets: QueueTargets, tier: str) -> int:
+    """The queue-wait target of a tier: its own, else the standard tier's, else the first one given."""
+    if isinstance(targets, int):
+        return targets
+    return targets.get(tier) or targets.get("standard") or next(iter(targets.values()))
+
+
+def queue_sla(episodes: Sequence[Episode], targets: QueueTargets, now: datetime) -> dict[str, Any]:
+    """Queue wait per customer tier against its target: a conversation still unclaimed after longer than the
+    target is a miss; one still waiting under it is not judged yet."""
     tiers: dict[str, list[Episode]] = defaultdict(list)
     for episode in episodes:
         if episode.handed_off:
             tiers[episode.tier].append(episode)
     by_tier = []
     for tier in sorted(tiers):
+        target_seconds = target_for(targets, tier)
         waits, within, missed_unclaimed = [], 0, 0
         for episode in tiers[tier]:
             wait = _seconds(episode.claimed_at, episode.handoff_at)
@@ -624,6 +635,7 @@ def queue_sla(episodes: Sequence[Episode], target_seconds: int, now: datetime) -
         by_tier.append(
             {
                 "tier": tier,
+                "target_seconds": target_seconds,
                 "handed_off": len(tiers[tier]),
                 "claimed": len(waits),
                 "unclaimed_over_target": missed_unclaimed,
@@ -633,7 +645,7 @@ def queue_sla(episodes: Sequence[Episode], target_seconds: int, now: datetime) -
                 "wait_with_waiting": durations(e.waited(now) for e in tiers[tier]),
             }
         )
-    return {"target_seconds": target_seconds, "by_tier": by_tier}
+    return {"target_seconds": target_for(targets, "standard"), "by_tier": by_tier}
 
 
 def volume(episodes: Sequence[Episode], span: DateRange) -> dict[str, list[dict[str, Any]]]:
@@ -732,7 +744,7 @@ def report(
     directory: dict[int, Agent],
     span: DateRange,
     filters: Filters,
-    sla_seconds: int,
+    sla_seconds: QueueTargets,
     now: datetime,
 ) -> dict[str, Any]:
     """Everything the dashboard shows for a range and filters."""
@@ -781,7 +793,11 @@ MAX_LISTED = 500
 
 
 def figure_keys(
-    episode: Episode, agent_name: Callable[[int], str], teams: dict[int, str | None], sla_seconds: int, now: datetime
+    episode: Episode,
+    agent_name: Callable[[int], str],
+    teams: dict[int, str | None],
+    sla_seconds: QueueTargets,
+    now: datetime,
 ) -> set[str]:
     """The figures an episode counts in, by the keys the dashboard clicks through with: a funnel row's or KPI's
     name (``contained``, ``in_progress``, an outcome such as ``bot_unresolved``, ``faq``, ``rated_low`` …), and
@@ -799,7 +815,7 @@ def figure_keys(
             keys.add("resolved_by_agent")
         if episode.stints:
             keys.add("claimed")
-        if (episode.waited(now) or 0) > sla_seconds:
+        if (episode.waited(now) or 0) > target_for(sla_seconds, episode.tier):
             keys |= {"sla_missed", f"sla_missed:{episode.tier}"}
         if episode.first(SENDER_AGENT) is not None:
             keys.add("agent_replied")
@@ -824,7 +840,7 @@ def conversations_behind(
     directory: dict[int, Agent],
     filters: Filters,
     figure: str,
-    sla_seconds: int,
+    sla_seconds: QueueTargets,
     now: datetime,
 ) -> dict[str, Any]:
     """The episodes behind one figure (``figure_keys``), newest first, at most MAX_LISTED."""

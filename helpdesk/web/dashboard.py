@@ -19,7 +19,7 @@ from sanic.response import json as json_response
 
 from helpdesk.config import Settings
 from helpdesk.conversation.sla import Targets, breach_counts
-from helpdesk.db.models import utcnow
+from helpdesk.db.models import SLA_QUEUE_WAIT, TIER_STANDARD, TIER_VIP, utcnow
 from helpdesk.reports.metrics import (
     CSV_HEADER,
     Filters,
@@ -108,11 +108,18 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
             history = await load_history(session, span.start, span.end)
             directory = await agent_directory(session)
 
+        sla: Targets = request.app.ctx.sla_targets
+        # the queue-wait target per tier: config/sla.yml's, else QUEUE_SLA_SECONDS
+        targets = {
+            tier: sla.target(tier, SLA_QUEUE_WAIT) or settings.queue_sla_seconds
+            for tier in {TIER_STANDARD, TIER_VIP, *sla.by_tier}
+        }
+
         def compute() -> dict[str, Any]:  # CPU work: off the event loop, which keeps serving chats
             episodes = episodes_in(history, span.start, span.end, now)
             if figure is not None:
-                return conversations_behind(episodes, directory, filters, figure, settings.queue_sla_seconds, now)
-            return report(episodes, directory, span, filters, settings.queue_sla_seconds, now)
+                return conversations_behind(episodes, directory, filters, figure, targets, now)
+            return report(episodes, directory, span, filters, targets, now)
 
         return await asyncio.to_thread(compute)
 

@@ -302,6 +302,7 @@ def test_every_figure_for_a_day_in_utc(seeded: tuple[str, dict[str, int]]) -> No
     assert sla["by_tier"] == [
         {
             "tier": "standard",
+            "target_seconds": SLA,
             "handed_off": 3,
             "claimed": 2,
             "unclaimed_over_target": 1,  # c6
@@ -312,6 +313,7 @@ def test_every_figure_for_a_day_in_utc(seeded: tuple[str, dict[str, int]]) -> No
         },
         {
             "tier": "vip",
+            "target_seconds": SLA,
             "handed_off": 1,
             "claimed": 1,
             "unclaimed_over_target": 0,
@@ -481,6 +483,26 @@ def test_csv_rows_carry_the_same_figures(seeded: tuple[str, dict[str, int]]) -> 
     assert found[("funnel", "outcome", "waiting")] == 1
     assert found[("funnel", "median_seconds", "triage_to_agent")] == 120.0
     assert found[("by_agent", "Ava Tester", "conversations")] == 2
+
+
+def test_queue_wait_targets_per_tier(seeded: tuple[str, dict[str, int]]) -> None:
+    url, _ = seeded
+
+    async def run() -> dict[str, Any]:
+        engine = create_engine(url)
+        try:
+            async with session_factory(engine)() as s:
+                span = DateRange.parse("2026-03-10", "2026-03-10", "UTC")
+                episodes = await load_episodes(s, span.start, span.end, NOW)
+                directory = await agent_directory(s)
+            return report(episodes, directory, span, Filters(), {"standard": 300, "vip": 30}, NOW)
+        finally:
+            await engine.dispose()
+
+    tiers = {row["tier"]: row for row in asyncio.run(run())["queue_sla"]["by_tier"]}
+    # standard 300 s: c5 (300 s) and c9 (120 s) within, c6 still waiting past it; vip 30 s: c4 (60 s) missed
+    assert (tiers["standard"]["target_seconds"], tiers["standard"]["within_target"]) == (300, 2)
+    assert (tiers["vip"]["target_seconds"], tiers["vip"]["within_target"], tiers["vip"]["claimed"]) == (30, 0, 1)
 
 
 def test_bad_ranges_are_refused() -> None:

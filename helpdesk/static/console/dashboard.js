@@ -164,6 +164,7 @@
     const sla = data.queue_sla.by_tier;
     const judged = sla.reduce((n, t) => n + t.claimed + t.unclaimed_over_target, 0);
     const within = sla.reduce((n, t) => n + t.within_target, 0);
+    const targetsText = sla.length > 1 ? "target" : dur(data.queue_sla.target_seconds);
     const hours = data.definitions.reopen_hours;
     const box = $("kpis");
     const notYet = [s.in_progress ? s.in_progress + " in progress" : "", s.awaiting ? s.awaiting + " awaiting " + hours + " h" : ""]
@@ -176,7 +177,7 @@
       kpi("Resolved by agents", pct(s.resolution_rate), s.resolved_by_agent + " of " + s.handed_off + " handed off", "resolved_by_agent"),
       kpi("CSAT", s.csat.average == null ? "–" : numOr(s.csat.average, 2) + " / 5", s.csat.count + " ratings", "rated"),
       kpi("Bot first response", dur(s.bot_first_response.median), "median · p90 " + dur(s.bot_first_response.p90), "all"),
-      kpi("Queue wait", dur(s.queue_wait.median), "median, " + (s.waiting_now ? "incl. " + s.waiting_now + " still waiting" : "none waiting") + " · " + (judged ? pct(within / judged) + " within " + dur(data.queue_sla.target_seconds) : "no waits"), "handed_off"),
+      kpi("Queue wait", dur(s.queue_wait.median), "median, " + (s.waiting_now ? "incl. " + s.waiting_now + " still waiting" : "none waiting") + " · " + (judged ? pct(within / judged) + " within " + targetsText : "no waits"), "handed_off"),
       kpi("Agent first response", dur(s.agent_first_response.median), "median, from handoff", "agent_replied"),
       kpi("Handling time", dur(s.handling_time.mean), "average per agent stint", "claimed"),
     );
@@ -294,7 +295,7 @@
       options: noLegend,
     });
     const tiers = data.queue_sla.by_tier;
-    $("sla-target").textContent = "(target " + dur(data.queue_sla.target_seconds) + ")";
+    $("sla-target").textContent = tiers.length ? "(targets: " + tiers.map((t) => (t.tier === "vip" ? "VIP" : t.tier) + " " + dur(t.target_seconds)).join(", ") + ")" : "(target " + dur(data.queue_sla.target_seconds) + ")";
     $("sla-target").dataset.seconds = String(data.queue_sla.target_seconds);
     chart("chart-sla", {
       type: "bar",
