@@ -131,6 +131,11 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
         for login in logins:
             demo, shown = login.demo, f"password: {login.password}" if login.password else "disabled: left as it is"
             print(f"  {demo.role:<11} {demo.username:<8} {shown}")
+        from helpdesk.admin.canned import add_starter_set
+
+        added = _with_session(settings, lambda s: add_starter_set(s, None))  # the canned replies' starter set
+        if added:
+            print(f"  {added} starter canned replies added (type / in the reply box)")
     return 0
 
 

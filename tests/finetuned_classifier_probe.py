@@ -28,10 +28,22 @@ from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E4
 from nlu_addons.finetuned_classifier import MiniLMIntentClassifier  # noqa: E402
 
 TRAINING = {
-    "track_order": ["where is my order", "has my parcel shipped yet", "when will my package arrive",
-                    "track my delivery please", "what is the status of my order", "my order has not arrived"],
-    "refund": ["I want my money back", "can I get a refund", "how do I get reimbursed",
-               "please refund my purchase", "when will I receive my refund", "I was charged and want a refund"],
+    "track_order": [
+        "where is my order",
+        "has my parcel shipped yet",
+        "when will my package arrive",
+        "track my delivery please",
+        "what is the status of my order",
+        "my order has not arrived",
+    ],
+    "refund": [
+        "I want my money back",
+        "can I get a refund",
+        "how do I get reimbursed",
+        "please refund my purchase",
+        "when will I receive my refund",
+        "I was charged and want a refund",
+    ],
     "greet": ["hello", "hi there", "good morning", "hey", "hi, how are you", "good evening"],
 }
 HELD_OUT = {
@@ -64,8 +76,16 @@ def main() -> int:
     trained.train(TrainingData(messages))
     seconds = time.monotonic() - start
     reloaded = MiniLMIntentClassifier.load(CONFIG, storage, resource, context)
-    print(json.dumps({"expected": HELD_OUT, "trained": rankings(trained), "reloaded": rankings(reloaded),
-                      "train_seconds": round(seconds, 1)}))
+    print(
+        json.dumps(
+            {
+                "expected": HELD_OUT,
+                "trained": rankings(trained),
+                "reloaded": rankings(reloaded),
+                "train_seconds": round(seconds, 1),
+            }
+        )
+    )
     return 0
 
 

@@ -45,5 +45,6 @@ def test_trains_predicts_held_out_paraphrases_and_reloads(tmp_path: Path) -> Non
         reloaded = result["reloaded"][text]
         assert [entry["name"] for entry in reloaded] == [entry["name"] for entry in ranking]
         assert [entry["confidence"] for entry in reloaded] == pytest.approx(
-            [entry["confidence"] for entry in ranking], abs=1e-5)
+            [entry["confidence"] for entry in ranking], abs=1e-5
+        )
     assert (tmp_path / "storage" / "finetuned_classifier" / "weights.npz").is_file()

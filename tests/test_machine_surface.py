@@ -48,9 +48,7 @@ def texts(answer: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-Action-Secret": "guessed"}, {"X-Action-Secret": ""}])
-def test_the_action_webhook_refuses_a_tracker_without_the_shared_secret(
-    stack: Stack, headers: dict[str, str]
-) -> None:
+def test_the_action_webhook_refuses_a_tracker_without_the_shared_secret(stack: Stack, headers: dict[str, str]) -> None:
     refused = post_action(stack, headers)
     assert refused.status_code == 401, refused.text
     assert "100212" not in refused.text

@@ -83,6 +83,27 @@ class BusinessHours:
         """No schedule: the team is always in."""
         return cls(ZoneInfo("UTC"), tuple(() for _ in DAYS), always_open=True, source="always open")
 
+    def adopt(self, other: BusinessHours) -> None:
+        """Take `other`'s schedule in place: everything holding this object (the chat's handoffs, the queue's wait
+        estimates, the widget's opening status) follows a change made in the admin screen at once."""
+        for name in ("time_zone", "weekly", "holidays", "always_open", "source"):
+            object.__setattr__(self, name, getattr(other, name))
+
+    def to_raw(self) -> dict[str, Any]:
+        """The schedule as the file writes it (parse_schedule reads it back); always open: no weekly hours."""
+
+        def clock(seconds: int) -> str:
+            return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+        return {
+            "time_zone": self.time_zone.key,
+            "weekly": {
+                day: [f"{clock(i.start)}-{clock(i.end)}" for i in intervals] or "closed"
+                for day, intervals in zip(DAYS, self.weekly, strict=True)
+            },
+            "holidays": sorted(d.isoformat() for d in self.holidays),
+        }
+
     def _local(self, now: datetime) -> datetime:
         if now.tzinfo is None:
             raise ValueError("business hours need a timezone-aware time")

@@ -43,7 +43,9 @@ from helpdesk.db.models import (
     FollowUpComment,
     Handoff,
     Message,
+    Note,
     Rating,
+    aware,
     iso,
     utcnow,
 )
@@ -57,6 +59,10 @@ log = logging.getLogger(__name__)
 LOW_RATING_MAX = 2
 STATUSES = (FOLLOW_UP_OPEN, FOLLOW_UP_DONE)
 TRANSCRIPT_MESSAGES = 60  # the latest messages a task shows
+PREVIEW_CHARS = 160
+MAX_BULK = 200
+# what a customer says that is not what they wanted (a preview skips it)
+NOT_THE_QUESTION = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "request_human", "bot_challenge"})
 SWEEP_SECONDS = 60.0
 REASON_TEXT = {
     FOLLOW_UP_LOW_RATING: "rated the help",
@@ -201,7 +207,7 @@ class FollowUps:
         return follow_up
 
     @staticmethod
-    def _json(follow_up: FollowUp, names: dict[int, str], comments: int) -> dict[str, Any]:
+    def _json(follow_up: FollowUp, names: dict[int, str], comments: int, preview: str | None = None) -> dict[str, Any]:
         return {
             "id": follow_up.id,
             "conversation_id": follow_up.conversation_id,
@@ -214,6 +220,8 @@ class FollowUps:
             "done_at": iso(follow_up.done_at),
             "done_by_name": names.get(follow_up.done_by or 0),
             "comments": comments,
+            "preview": preview,
+            "group": f"{follow_up.reason}|{follow_up.detail or ''}",
         }
 
     async def listed(self, agent: Agent, status: str | None) -> list[dict[str, Any]]:
@@ -234,8 +242,79 @@ class FollowUps:
             )
             counts: dict[int, int] = {follow_up_id: count for follow_up_id, count in counted.all()}
             names = await display_names(session, [f.assignee_id for f in rows] + [f.done_by for f in rows])
+            previews = await self._previews(session, rows)
         rows.sort(key=lambda f: (f.status != FOLLOW_UP_OPEN, f.id if f.status == FOLLOW_UP_OPEN else -f.id))
-        return [self._json(f, names, counts.get(f.id, 0)) for f in rows]
+        return [self._json(f, names, counts.get(f.id, 0), previews.get(f.id)) for f in rows]
+
+    @staticmethod
+    async def _previews(session: AsyncSession, rows: list[FollowUp]) -> dict[int, str]:
+        """What each customer wanted: their latest real question (not hello, thanks or "a person please") up to the
+        task's handoff, else their latest message; cut to PREVIEW_CHARS."""
+        if not rows:
+            return {}
+        conversation_ids = list({f.conversation_id for f in rows})
+        handoff_at: dict[int, Any] = {}
+        handoff_ids = [f.handoff_id for f in rows if f.handoff_id is not None]
+        if handoff_ids:
+            handoffs = await session.execute(select(Handoff.id, Handoff.created_at).where(Handoff.id.in_(handoff_ids)))
+            handoff_at = {hid: aware(at) for hid, at in handoffs.all()}
+        said: dict[str, list[tuple[Any, str, str | None]]] = {}
+        for i in range(0, len(conversation_ids), 500):
+            found = await session.execute(
+                select(Message.conversation_id, Message.created_at, Message.text, Message.nlu["intent"].as_string())
+                .where(Message.conversation_id.in_(conversation_ids[i : i + 500]), Message.sender == SENDER_CUSTOMER)
+                .order_by(Message.id)
+            )
+            for conversation_id, at, text, intent in found.all():
+                said.setdefault(conversation_id, []).append((aware(at), text, intent))
+        previews: dict[int, str] = {}
+        for follow_up in rows:
+            until = handoff_at.get(follow_up.handoff_id or 0)
+            turns = [t for t in said.get(follow_up.conversation_id, []) if until is None or t[0] <= until]
+            turns = turns or said.get(follow_up.conversation_id, [])
+            real = [t for t in turns if t[2] not in NOT_THE_QUESTION and not t[1].startswith("/")]
+            chosen = (real or turns)[-1:] if turns else []
+            if chosen:
+                text = " ".join(chosen[0][1].split())
+                previews[follow_up.id] = text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
+        return previews
+
+    async def bulk(self, agent: Agent, ids: list[int], action: str, assignee_id: int | None = None) -> dict[str, Any]:
+        """Many tasks at once: "assign" (supervisors: to `assignee_id`, or None to unassign), "close" or "reopen"
+        (anyone, on the tasks they may see). Tasks the agent may not see are left out, not refused."""
+        if action not in ("assign", "close", "reopen"):
+            raise Invalid('action must be "assign", "close" or "reopen"')
+        if not ids or len(ids) > MAX_BULK:
+            raise Invalid(f"give 1 to {MAX_BULK} follow-up ids")
+        if action == "assign" and not agent.can_supervise:
+            raise Forbidden("only supervisors and admins assign follow-ups")
+        changed: list[tuple[FollowUp, int | None]] = []
+        async with self.sessions() as session:
+            if action == "assign" and assignee_id is not None:
+                target = await session.get(Agent, assignee_id)
+                if target is None or not target.active or target.is_editor:
+                    raise Invalid("no active agent with that id")
+            rows = list(await session.scalars(select(FollowUp).where(FollowUp.id.in_(ids))))
+            for follow_up in rows:
+                if not may_see(agent, follow_up):
+                    continue
+                previous = follow_up.assignee_id
+                if action == "assign":
+                    if follow_up.assignee_id == assignee_id:
+                        continue
+                    follow_up.assignee_id = assignee_id
+                else:
+                    status = FOLLOW_UP_DONE if action == "close" else FOLLOW_UP_OPEN
+                    if follow_up.status == status:
+                        continue
+                    follow_up.status = status
+                    follow_up.done_at = utcnow() if status == FOLLOW_UP_DONE else None
+                    follow_up.done_by = agent.id if status == FOLLOW_UP_DONE else None
+                changed.append((follow_up, previous))
+            await session.commit()
+        for follow_up, previous in changed:
+            await announce(self.hub, follow_up, previous)
+        return {"changed": len(changed), "ids": [f.id for f, _ in changed]}
 
     async def detail(self, agent: Agent, follow_up_id: int) -> dict[str, Any]:
         """The task with its comments, the conversation's latest rating and transcript (customer text: untrusted)."""
@@ -256,6 +335,11 @@ class FollowUps:
                     .limit(TRANSCRIPT_MESSAGES)
                 )
             )[::-1]
+            notes = list(
+                await session.scalars(
+                    select(Note).where(Note.conversation_id == follow_up.conversation_id).order_by(Note.id)
+                )
+            )
             rating = await session.scalar(
                 select(Rating)
                 .where(Rating.conversation_id == follow_up.conversation_id)
@@ -266,7 +350,8 @@ class FollowUps:
                 session,
                 [follow_up.assignee_id, follow_up.done_by]
                 + [c.agent_id for c in comments]
-                + [m.agent_id for m in messages],
+                + [m.agent_id for m in messages]
+                + [n.agent_id for n in notes],
             )
         body = self._json(follow_up, names, len(comments))
         body["comments_list"] = [
@@ -281,10 +366,18 @@ class FollowUps:
         body["rating"] = (
             {"score": rating.score, "comment": rating.comment, "created_at": iso(rating.created_at)} if rating else None
         )
-        body["transcript"] = [
-            {"sender": m.sender, "author": names.get(m.agent_id or 0), "text": m.text, "created_at": iso(m.created_at)}
+        # the agents' internal notes in their place in the transcript (sender "note": never shown to the customer)
+        first_shown = aware(messages[0].created_at) if messages else None
+        entries = [
+            (aware(m.created_at), 0, m.id, {"sender": m.sender, "author": names.get(m.agent_id or 0), "text": m.text})
             for m in messages
+        ] + [
+            (aware(n.created_at), 1, n.id, {"sender": "note", "author": names.get(n.agent_id), "text": n.text})
+            for n in notes
+            if first_shown is None or aware(n.created_at) >= first_shown
         ]
+        entries.sort(key=lambda e: (e[0], e[1], e[2]))
+        body["transcript"] = [{**entry, "created_at": at.isoformat()} for at, _, _, entry in entries]
         return body
 
     async def assign(self, agent: Agent, follow_up_id: int, assignee_id: int | None) -> dict[str, Any]:

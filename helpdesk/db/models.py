@@ -279,6 +279,8 @@ class CannedReply(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     title: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+    # typed after "/" in the composer (helpdesk/admin/canned.py): lower-case letters, digits and dashes
+    shortcut: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)  # may edit it
     # the customers' language it is written for (en | zh): offered in conversations in that language; None: any
@@ -292,6 +294,7 @@ class CannedReply(Base):
             "title": self.title,
             "text": self.text,
             "language": self.language,
+            "shortcut": self.shortcut,
             "created_by": self.created_by,
             "updated_at": aware(self.updated_at).isoformat(),
         }
@@ -400,3 +403,60 @@ class ConversationLabel(Base):
     label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True, index=True)
     added_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """One change an admin made (helpdesk/admin/audit.py): who, when, what, on what, with the details (never a
+    password)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(48))
+    target: Mapped[str] = mapped_column(String(120))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class Team(Base):
+    """A team agents belong to (agents.team holds its name); kept as a row so an empty team exists too."""
+
+    __tablename__ = "teams"
+    __table_args__ = (Index("uq_teams_name", "name", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HelpdeskSetting(Base):
+    """A setting changed in the admin screens (key "business_hours": the schedule's mapping), over the file."""
+
+    __tablename__ = "helpdesk_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+
+
+SLA_QUEUE_WAIT = "queue_wait"  # handoff → claim
+SLA_FIRST_RESPONSE = "first_response"  # handoff → the first agent message
+
+
+class SlaBreach(Base):
+    """A missed SLA target: at most one per handoff and kind (helpdesk/conversation/sla.py)."""
+
+    __tablename__ = "sla_breaches"
+    __table_args__ = (Index("uq_sla_breaches_episode", "conversation_id", "handoff_id", "kind", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    tier: Mapped[str] = mapped_column(String(16))
+    team: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    target_seconds: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -15,14 +15,22 @@ A conversation's events, in time order, are cut into episodes like this:
 An episode belongs to the date range its first customer message falls in (the range is [start, end)
 in UTC, usually whole days in the viewer's time zone: see ``DateRange``). Definitions:
 
-- **containment**: an ended episode without a handoff, and not reopened (no next episode in the same
-  conversation starting within 24 h of its end). Rate = contained / (episodes that have ended or were
-  handed off); a bot episode still going is left out. An episode that ended less than 24 h ago counts
-  as contained until the customer comes back.
+- **in progress / finished**: an episode is in progress while the bot episode is going, the customer waits in
+  the queue or an agent has it; every other episode is finished.
+- **containment** needs a positive signal, never mere silence: a finished episode without a handoff is
+  *bot-resolved* when the customer said it helped (👍 on an answer or "thanks" after one, and no 👎), or when it
+  ended after an answer (a bot message that asked "Did this help?", or a handbook answer; after it the customer
+  said nothing but thanks/bye/ok), the answer got no 👎, and the customer did not come back within the window
+  (``REOPEN_HOURS``, 24 h: no next episode in the same conversation starting within 24 h of its end). Ended
+  after an answer less than 24 h ago: *awaiting* (not counted yet). Anything else is *bot, not resolved*
+  (ended without an answer, 👎, or came back). Rate = bot-resolved / (bot-resolved + bot not resolved +
+  finished handed-off episodes); episodes in progress and awaiting ones are left out and shown apart.
 - **handoff rate**: episodes with a handoff / episodes; by reason, the episode's first handoff reason.
 - **bot first response**: first customer message → first bot message of the episode.
-- **queue wait**: first handoff → first claim (assignment), per customer tier, against the SLA target;
-  share within SLA = claimed within target / (claimed + still unclaimed after longer than the target).
+- **queue wait**: first handoff → first claim (assignment); for a customer still waiting, handoff → now (and
+  for one never claimed who is no longer waiting, handoff → the episode's end): those still waiting count.
+  Per customer tier against the SLA target; share within SLA = claimed within target / (claimed + still
+  unclaimed after longer than the target).
 - **agent first response**: first handoff → first agent message.
 - **handling time**: each ended assignment (claim or transfer-in → resolve, hand-back or transfer-out).
 - **resolution rate**: handed-off episodes an agent resolved / handed-off episodes.
@@ -40,7 +48,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,6 +71,31 @@ from helpdesk.vocabulary import (
 IDLE_MINUTES = 30
 REOPEN_HOURS = 24
 GOODBYE_INTENT = "goodbye"
+THANKS_INTENT = "thank"
+# what a customer may say after an answer without asking anything new
+CLOSING_INTENTS = frozenset({"thank", "goodbye", "affirm", "greet"})
+# an episode's outcome (the funnel's OUTCOME rows; each episode has exactly one)
+BOT_RESOLVED = "bot_resolved"
+BOT_AWAITING = "bot_awaiting"
+BOT_UNRESOLVED = "bot_unresolved"
+BOT_IN_PROGRESS = "bot_in_progress"
+AGENT_RESOLVED = "agent_resolved"
+AGENT_NOT_RESOLVED = "agent_not_resolved"
+WITH_AGENT = "with_agent"
+WAITING = "waiting"
+LEFT_UNCLAIMED = "left_unclaimed"
+OUTCOMES = (
+    BOT_RESOLVED,
+    BOT_AWAITING,
+    BOT_UNRESOLVED,
+    BOT_IN_PROGRESS,
+    AGENT_RESOLVED,
+    AGENT_NOT_RESOLVED,
+    WITH_AGENT,
+    WAITING,
+    LEFT_UNCLAIMED,
+)
+IN_PROGRESS_OUTCOMES = frozenset({BOT_IN_PROGRESS, WITH_AGENT, WAITING})
 NO_INTENT = "(none)"
 SCORES = (1, 2, 3, 4, 5)
 LOW_SCORES = (1, 2)
@@ -93,6 +126,8 @@ class Turn:
     at: datetime
     intent: str | None = None
     faq: bool = False
+    answer: bool = False  # a bot answer: it asked "Did this help?" or came from the handbook
+    helpful: bool | None = None  # the customer's 👍 / 👎 on it
 
 
 @dataclass(frozen=True)
@@ -127,12 +162,15 @@ class Episode:
     stints: list[Stint] = field(default_factory=list)
     ratings: list[Score] = field(default_factory=list)
     follow_ups: list[datetime] = field(default_factory=list)
+    follow_up_reasons: list[str] = field(default_factory=list)
     resolved_at: datetime | None = None
     goodbye: bool = False
     with_people: bool = False
     ended: bool = False
     end: datetime | None = None
     reopened: bool = False
+    window_passed: bool = False  # the customer had REOPEN_HOURS after the end to come back, and did not
+    still_queued: bool = False  # handed off, never claimed, and the conversation is still in the queue
 
     @property
     def last_at(self) -> datetime:
@@ -155,13 +193,67 @@ class Episode:
         return self.stints[0].start if self.stints else None
 
     @property
+    def said_it_helped(self) -> bool:
+        """A 👍 on an answer, or thanks after one; and no 👎 in the episode."""
+        bot = [t for t in self.turns if t.sender == SENDER_BOT]
+        if any(t.helpful is False for t in bot):
+            return False
+        if any(t.helpful for t in bot):
+            return True
+        answered = False
+        for turn in self.turns:
+            answered = answered or (turn.sender == SENDER_BOT and turn.answer)
+            if answered and turn.sender == SENDER_CUSTOMER and turn.intent == THANKS_INTENT:
+                return True
+        return False
+
+    @property
+    def ended_after_answer(self) -> bool:
+        """The last answer got no 👎 and the customer asked nothing after it (thanks, bye, ok at most)."""
+        last = max((i for i, t in enumerate(self.turns) if t.sender == SENDER_BOT and t.answer), default=None)
+        if last is None or self.turns[last].helpful is False:
+            return False
+        return all(t.intent in CLOSING_INTENTS for t in self.turns[last + 1 :] if t.sender == SENDER_CUSTOMER)
+
+    @property
+    def outcome(self) -> str:
+        """One of OUTCOMES (the module docstring)."""
+        if self.handed_off:
+            if not self.stints:
+                return WAITING if self.still_queued and self.with_people else LEFT_UNCLAIMED
+            if self.resolved_at is not None:
+                return AGENT_RESOLVED
+            return WITH_AGENT if self.with_people else AGENT_NOT_RESOLVED
+        if not self.ended:
+            return BOT_IN_PROGRESS
+        if self.said_it_helped:
+            return BOT_RESOLVED
+        if self.reopened or not self.ended_after_answer:
+            return BOT_UNRESOLVED
+        return BOT_RESOLVED if self.window_passed else BOT_AWAITING
+
+    @property
+    def in_progress(self) -> bool:
+        return self.outcome in IN_PROGRESS_OUTCOMES
+
+    @property
     def contained(self) -> bool:
-        return self.ended and not self.handed_off and not self.reopened
+        return self.outcome == BOT_RESOLVED
 
     @property
     def decided(self) -> bool:
-        """Counts for containment: over, or handed off (then it cannot be contained any more)."""
-        return self.ended or self.handed_off
+        """Counts for containment: finished, and its outcome known (not awaiting the window)."""
+        return self.outcome not in IN_PROGRESS_OUTCOMES and self.outcome != BOT_AWAITING
+
+    def waited(self, now: datetime) -> float | None:
+        """Queue wait: to the first claim; still waiting: to now; never claimed: to the episode's end."""
+        if self.handoff_at is None:
+            return None
+        if self.claimed_at is not None:
+            return _seconds(self.claimed_at, self.handoff_at)
+        if self.outcome == WAITING:
+            return max(0.0, (now - self.handoff_at).total_seconds())
+        return max(0.0, ((self.end or self.last_at) - self.handoff_at).total_seconds())
 
     @property
     def agents_done_at(self) -> datetime | None:
@@ -188,6 +280,8 @@ class Said:
     intent: str | None
     faq: bool
     language: str | None = None
+    answer: bool = False
+    helpful: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -209,11 +303,21 @@ class ConversationRows:
     channel: str
     tier: str
     events: list[Event] = field(default_factory=list)
+    queued: bool = False  # the conversation is in the agents' queue now
 
     def said(
-        self, message_id: int, at: datetime, sender: str, intent: str | None, faq: bool, language: str | None = None
+        self,
+        message_id: int,
+        at: datetime,
+        sender: str,
+        intent: str | None,
+        faq: bool,
+        answer: bool = False,
+        helpful: bool | None = None,
+        language: str | None = None,
     ) -> None:
-        self.events.append((aware(at), _MESSAGE, message_id, Said(sender, intent, faq, language)))
+        said = Said(sender, intent, faq, language, answer or faq, helpful)
+        self.events.append((aware(at), _MESSAGE, message_id, said))
 
     def handed_off(self, handoff_id: int, at: datetime, reason: str) -> None:
         self.events.append((aware(at), _HANDOFF, handoff_id, HandedOff(handoff_id, reason)))
@@ -226,8 +330,8 @@ class ConversationRows:
     def rated(self, rating_id: int, score: Score) -> None:
         self.events.append((score.at, _RATING, rating_id, score))
 
-    def followed_up(self, follow_up_id: int, at: datetime, handoff_id: int | None) -> None:
-        self.events.append((aware(at), _FOLLOW_UP, follow_up_id, handoff_id))
+    def followed_up(self, follow_up_id: int, at: datetime, handoff_id: int | None, reason: str = "") -> None:
+        self.events.append((aware(at), _FOLLOW_UP, follow_up_id, (handoff_id, reason)))
 
 
 def episodes_of(
@@ -253,7 +357,7 @@ def episodes_of(
                 episodes.append(current)
             if current is None:
                 continue  # nothing before the customer's first message counts
-            current.turns.append(Turn(message.sender, at, intent, message.faq))
+            current.turns.append(Turn(message.sender, at, intent, message.faq, message.answer, message.helpful))
             if message.sender == SENDER_CUSTOMER:
                 current.goodbye = intent == GOODBYE_INTENT and not current.with_people
         elif current is None:
@@ -277,7 +381,10 @@ def episodes_of(
             owner = by_stint.get(score.assignment_id or 0, current)
             owner.ratings.append(score)
         elif kind == _FOLLOW_UP:
-            by_handoff.get(item or 0, current).follow_ups.append(at)
+            handoff_id, reason = item
+            owner = by_handoff.get(handoff_id or 0, current)
+            owner.follow_ups.append(at)
+            owner.follow_up_reasons.append(reason)
 
     for index, episode in enumerate(episodes):
         if episode.resolved_at is not None:
@@ -290,6 +397,11 @@ def episodes_of(
                 episode.ended, episode.end = True, episode.last_at
             assert episode.end is not None
             episode.reopened = following.start - episode.end < timedelta(hours=REOPEN_HOURS)
+            episode.window_passed = not episode.reopened
+        elif episode.ended and episode.end is not None:
+            episode.window_passed = now - episode.end >= timedelta(hours=REOPEN_HOURS)
+        if following is None:
+            episode.still_queued = rows.queued
     return episodes
 
 
@@ -310,10 +422,12 @@ async def load_history(session: AsyncSession, start: datetime, end: datetime) ->
     faq_id = Message.faq["id"].as_string()
     for chunk in _chunks(ids, 500):
         found = await session.execute(
-            select(Conversation.id, Conversation.channel, Conversation.customer_tier).where(Conversation.id.in_(chunk))
+            select(Conversation.id, Conversation.channel, Conversation.customer_tier, Conversation.mode).where(
+                Conversation.id.in_(chunk)
+            )
         )
-        for conversation_id, channel, tier in found.all():
-            rows[conversation_id] = ConversationRows(conversation_id, channel, tier)
+        for conversation_id, channel, tier, mode in found.all():
+            rows[conversation_id] = ConversationRows(conversation_id, channel, tier, queued=mode == MODE_QUEUED)
         messages = await session.execute(
             select(
                 Message.conversation_id,
@@ -322,11 +436,15 @@ async def load_history(session: AsyncSession, start: datetime, end: datetime) ->
                 Message.sender,
                 intent,
                 faq_id,
+                Message.asks_feedback,
+                Message.helpful,
                 Message.language,
             ).where(Message.conversation_id.in_(chunk))
         )
-        for conversation_id, message_id, at, sender, said_intent, said_faq, language in messages.all():
-            rows[conversation_id].said(message_id, at, sender, said_intent, said_faq is not None, language)
+        for conversation_id, message_id, at, sender, said_intent, said_faq, asks, helpful, language in messages.all():
+            rows[conversation_id].said(
+                message_id, at, sender, said_intent, said_faq is not None, bool(asks), helpful, language
+            )
         handoffs = await session.execute(
             select(Handoff.conversation_id, Handoff.id, Handoff.created_at, Handoff.reason).where(
                 Handoff.conversation_id.in_(chunk)
@@ -361,12 +479,12 @@ async def load_history(session: AsyncSession, start: datetime, end: datetime) ->
         for conversation_id, rating_id, assignment_id, rated_agent, score, at in ratings.all():
             rows[conversation_id].rated(rating_id, Score(assignment_id, rated_agent, score, aware(at)))
         follow_ups = await session.execute(
-            select(FollowUp.conversation_id, FollowUp.id, FollowUp.created_at, FollowUp.handoff_id).where(
-                FollowUp.conversation_id.in_(chunk)
-            )
+            select(
+                FollowUp.conversation_id, FollowUp.id, FollowUp.created_at, FollowUp.handoff_id, FollowUp.reason
+            ).where(FollowUp.conversation_id.in_(chunk))
         )
-        for conversation_id, follow_up_id, at, its_handoff in follow_ups.all():
-            rows[conversation_id].followed_up(follow_up_id, at, its_handoff)
+        for conversation_id, follow_up_id, at, its_handoff, reason in follow_ups.all():
+            rows[conversation_id].followed_up(follow_up_id, at, its_handoff, reason)
     return list(rows.values())
 
 
@@ -457,27 +575,33 @@ def select_episodes(
     return chosen, Scope(frozenset(scope_agents) if scope_agents is not None else None)
 
 
-def summary(episodes: Sequence[Episode], scope: Scope = Scope()) -> dict[str, Any]:
+def summary(episodes: Sequence[Episode], now: datetime, scope: Scope = Scope()) -> dict[str, Any]:
     """The headline figures for a set of episodes."""
     decided = [e for e in episodes if e.decided]
     handed = [e for e in episodes if e.handed_off]
     contained = sum(1 for e in decided if e.contained)
     resolved = sum(1 for e in handed if e.resolved_at is not None)
+    outcomes = Counter(e.outcome for e in episodes)
+    in_progress = sum(outcomes[o] for o in IN_PROGRESS_OUTCOMES)
     scores = [r.score for e in episodes for r in e.ratings if scope.counts(r.agent_id)]
     handling = [_seconds(s.end, s.start) for e in episodes for s in e.stints if scope.counts(s.agent_id)]
     messages = [e.shown_messages for e in episodes]
     return {
         "conversations": len(episodes),
+        "finished": len(episodes) - in_progress,
+        "in_progress": in_progress,
         "decided": len(decided),
         "contained": contained,
         "containment_rate": _rate(contained, len(decided)),
+        "awaiting": outcomes[BOT_AWAITING],
         "handed_off": len(handed),
         "handoff_rate": _rate(len(handed), len(episodes)),
         "resolved_by_agent": resolved,
         "resolution_rate": _rate(resolved, len(handed)),
         "bot_first_response": durations(_seconds(e.first(SENDER_BOT), e.start) for e in episodes),
         "agent_first_response": durations(_seconds(e.first(SENDER_AGENT), e.handoff_at) for e in handed),
-        "queue_wait": durations(_seconds(e.claimed_at, e.handoff_at) for e in handed),
+        "queue_wait": durations(e.waited(now) for e in handed),
+        "waiting_now": outcomes[WAITING],
         "handling_time": durations(handling),
         "csat": {
             "count": len(scores),
@@ -496,36 +620,49 @@ def handoff_reasons(episodes: Sequence[Episode]) -> list[dict[str, Any]]:
     ]
 
 
-def queue_sla(episodes: Sequence[Episode], target_seconds: int, now: datetime) -> dict[str, Any]:
-    """Queue wait per customer tier against the target: a conversation still unclaimed after longer than
-    the target is a miss; one still waiting under it is not judged yet."""
+QueueTargets = int | Mapping[str, int]  # one target for every tier, or one per tier (config/sla.yml's queue_wait)
+
+
+def target_for(targets: QueueTargets, tier: str) -> int:
+    """The queue-wait target of a tier: its own, else the standard tier's, else the first one given."""
+    if isinstance(targets, int):
+        return targets
+    return targets.get(tier) or targets.get("standard") or next(iter(targets.values()))
+
+
+def queue_sla(episodes: Sequence[Episode], targets: QueueTargets, now: datetime) -> dict[str, Any]:
+    """Queue wait per customer tier against its target: a conversation still unclaimed after longer than the
+    target is a miss; one still waiting under it is not judged yet."""
     tiers: dict[str, list[Episode]] = defaultdict(list)
     for episode in episodes:
         if episode.handed_off:
             tiers[episode.tier].append(episode)
     by_tier = []
     for tier in sorted(tiers):
+        target_seconds = target_for(targets, tier)
         waits, within, missed_unclaimed = [], 0, 0
         for episode in tiers[tier]:
             wait = _seconds(episode.claimed_at, episode.handoff_at)
             if wait is not None:
                 waits.append(wait)
                 within += wait <= target_seconds
-            elif (_seconds(now, episode.handoff_at) or 0) > target_seconds:
+            elif (episode.waited(now) or 0) > target_seconds:
                 missed_unclaimed += 1
         judged = len(waits) + missed_unclaimed
         by_tier.append(
             {
                 "tier": tier,
+                "target_seconds": target_seconds,
                 "handed_off": len(tiers[tier]),
                 "claimed": len(waits),
                 "unclaimed_over_target": missed_unclaimed,
                 "within_target": within,
                 "within_target_share": _rate(within, judged),
                 "wait": durations(waits),
+                "wait_with_waiting": durations(e.waited(now) for e in tiers[tier]),
             }
         )
-    return {"target_seconds": target_seconds, "by_tier": by_tier}
+    return {"target_seconds": target_for(targets, "standard"), "by_tier": by_tier}
 
 
 def volume(episodes: Sequence[Episode], span: DateRange) -> dict[str, list[dict[str, Any]]]:
@@ -537,9 +674,13 @@ def volume(episodes: Sequence[Episode], span: DateRange) -> dict[str, list[dict[
     }
 
 
+def _lowest_score(episode: Episode) -> int:
+    return min(r.score for r in episode.ratings)
+
+
 def funnel(episodes: Sequence[Episode]) -> dict[str, Any]:
-    """intake → triage (bot understood / FAQ / handoff) → outcome (bot-resolved or agent) → feedback →
-    follow-up: counts per stage and the median seconds along each arrow."""
+    """intake → triage (bot understood / FAQ / handoff) → outcome → feedback → follow-up: each stage's rows
+    split its box (a box is the sum of its rows), and the median seconds along each arrow."""
     handed = [e for e in episodes if e.handed_off]
     bot_side = [e for e in episodes if not e.handed_off]
     faq = [e for e in bot_side if e.answered_from_faq]
@@ -548,26 +689,26 @@ def funnel(episodes: Sequence[Episode]) -> dict[str, Any]:
     rated = [e for e in episodes if e.ratings]
     followed = [e for e in episodes if e.follow_ups]
     first_reply = {id(e): e.first(SENDER_BOT) for e in episodes}
+    outcomes = Counter(e.outcome for e in episodes)
+    in_progress = sum(1 for e in episodes if e.in_progress)
+    reasons = Counter(e.follow_up_reasons[0] if e.follow_up_reasons else "" for e in followed)
     return {
         "stages": {
-            "intake": {"count": len(episodes)},
+            "intake": {"count": len(episodes), "finished": len(episodes) - in_progress, "in_progress": in_progress},
             "triage": {
+                "count": len(episodes),
                 "bot_understood": len(bot_side) - len(faq),
                 "faq": len(faq),
                 "handoff": len(handed),
             },
-            "outcome": {
-                "bot_resolved": len(contained),
-                "bot_unresolved": sum(1 for e in bot_side if e.ended and not e.contained),
-                "bot_in_progress": sum(1 for e in bot_side if not e.ended),
-                "agent": len(claimed),
-                "not_claimed": len(handed) - len(claimed),
-            },
+            "outcome": {"count": len(episodes), **{o: outcomes.get(o, 0) for o in OUTCOMES}},
             "feedback": {
-                "rated": len(rated),
-                "ratings_low": sum(1 for e in rated if any(r.score in LOW_SCORES for r in e.ratings)),
+                "count": len(rated),
+                "rated_high": sum(1 for e in rated if _lowest_score(e) >= 4),
+                "rated_3": sum(1 for e in rated if _lowest_score(e) == 3),
+                "rated_low": sum(1 for e in rated if _lowest_score(e) in LOW_SCORES),
             },
-            "follow_up": {"count": len(followed)},
+            "follow_up": {"count": len(followed), "by_reason": dict(sorted(reasons.items()))},
         },
         "median_seconds": {
             "intake_to_triage": _median(
@@ -585,7 +726,10 @@ def funnel(episodes: Sequence[Episode]) -> dict[str, Any]:
 
 
 def breakdown(
-    episodes: Sequence[Episode], key: Callable[[Episode], Iterable[str]], scope_of: Callable[[str], Scope] | None = None
+    episodes: Sequence[Episode],
+    key: Callable[[Episode], Iterable[str]],
+    now: datetime,
+    scope_of: Callable[[str], Scope] | None = None,
 ) -> list[dict[str, Any]]:
     """The headline figures per group (an episode may be in several groups: an agent breakdown lists it
     under every agent who had it)."""
@@ -595,11 +739,12 @@ def breakdown(
             groups[name].append(episode)
     rows = []
     for name in sorted(groups, key=lambda n: (-len(groups[n]), n)):
-        figures = summary(groups[name], scope_of(name) if scope_of else Scope())
+        figures = summary(groups[name], now, scope_of(name) if scope_of else Scope())
         rows.append(
             {
                 "group": name,
                 "conversations": figures["conversations"],
+                "in_progress": figures["in_progress"],
                 "containment_rate": figures["containment_rate"],
                 "handoff_rate": figures["handoff_rate"],
                 "resolution_rate": figures["resolution_rate"],
@@ -616,7 +761,7 @@ def report(
     directory: dict[int, Agent],
     span: DateRange,
     filters: Filters,
-    sla_seconds: int,
+    sla_seconds: QueueTargets,
     now: datetime,
 ) -> dict[str, Any]:
     """Everything the dashboard shows for a range and filters."""
@@ -632,22 +777,24 @@ def report(
         "range": span.to_json(),
         "filters": filters.to_json(),
         "definitions": {"idle_minutes": IDLE_MINUTES, "reopen_hours": REOPEN_HOURS},
-        "summary": summary(chosen, scope),
+        "summary": summary(chosen, now, scope),
         "handoff_reasons": handoff_reasons(chosen),
         "queue_sla": queue_sla(chosen, sla_seconds, now),
         "volume": volume(chosen, span),
         "funnel": funnel(chosen),
-        "by_channel": breakdown(chosen, lambda e: [e.channel]),
-        "by_intent": breakdown(chosen, lambda e: [e.intent]),
-        "by_language": breakdown(chosen, lambda e: [e.language]),  # KPIs per customer language
+        "by_channel": breakdown(chosen, lambda e: [e.channel], now),
+        "by_intent": breakdown(chosen, lambda e: [e.intent], now),
+        "by_language": breakdown(chosen, lambda e: [e.language], now),  # KPIs per customer language
         "by_team": breakdown(
             chosen,
             lambda e: [teams.get(s.agent_id) or "(no team)" for s in e.stints],
+            now,
             lambda team: Scope(frozenset(a for a, t in teams.items() if (t or "(no team)") == team)),
         ),
         "by_agent": breakdown(
             chosen,
             lambda e: [agent_name(s.agent_id) for s in e.stints],
+            now,
             lambda name: Scope(frozenset({names[name]}) if name in names else None),
         ),
         "choices": {
@@ -657,6 +804,93 @@ def report(
             "teams": sorted({a.team for a in directory.values() if a.team}),
             "agents": [{"id": a.id, "name": a.display_name} for a in sorted(directory.values(), key=agent_order)],
         },
+    }
+
+
+# ---- click-through: which episodes make a figure --------------------------------------------------
+MAX_LISTED = 500
+
+
+def figure_keys(
+    episode: Episode,
+    agent_name: Callable[[int], str],
+    teams: dict[int, str | None],
+    sla_seconds: QueueTargets,
+    now: datetime,
+) -> set[str]:
+    """The figures an episode counts in, by the keys the dashboard clicks through with: a funnel row's or KPI's
+    name (``contained``, ``in_progress``, an outcome such as ``bot_unresolved``, ``faq``, ``rated_low`` …), and
+    ``reason:``/``tier:``/``sla_missed:``/``follow_up:``/``by_intent:``/``by_channel:``/``by_team:``/``by_agent:``
+    with the group's name."""
+    keys = {"all", episode.outcome, "in_progress" if episode.in_progress else "finished"}
+    keys |= {f"by_intent:{episode.intent}", f"by_channel:{episode.channel}", f"tier:{episode.tier}"}
+    if episode.decided:
+        keys.add("decided")
+    if episode.contained:
+        keys.add("contained")
+    if episode.handed_off:
+        keys |= {"handed_off", "handoff", f"reason:{episode.reason}"}
+        if episode.resolved_at is not None:
+            keys.add("resolved_by_agent")
+        if episode.stints:
+            keys.add("claimed")
+        if (episode.waited(now) or 0) > target_for(sla_seconds, episode.tier):
+            keys |= {"sla_missed", f"sla_missed:{episode.tier}"}
+        if episode.first(SENDER_AGENT) is not None:
+            keys.add("agent_replied")
+    else:
+        keys.add("faq" if episode.answered_from_faq else "bot_understood")
+    if episode.ratings:
+        lowest = _lowest_score(episode)
+        keys.add("rated")
+        keys.add("rated_high" if lowest >= 4 else "rated_3" if lowest == 3 else "rated_low")
+        keys |= {f"rating:{r.score}" for r in episode.ratings}
+    if episode.follow_ups:
+        keys.add("follow_up")
+        keys |= {f"follow_up:{reason}" for reason in episode.follow_up_reasons[:1]}
+    for stint in episode.stints:
+        keys.add(f"by_agent:{agent_name(stint.agent_id)}")
+        keys.add(f"by_team:{teams.get(stint.agent_id) or '(no team)'}")
+    return keys
+
+
+def conversations_behind(
+    episodes: Sequence[Episode],
+    directory: dict[int, Agent],
+    filters: Filters,
+    figure: str,
+    sla_seconds: QueueTargets,
+    now: datetime,
+) -> dict[str, Any]:
+    """The episodes behind one figure (``figure_keys``), newest first, at most MAX_LISTED."""
+    chosen, _ = select_episodes(episodes, filters, directory)
+
+    def agent_name(agent_id: int) -> str:
+        agent = directory.get(agent_id)
+        return agent.display_name if agent is not None else f"agent {agent_id}"
+
+    teams = {a.id: a.team for a in directory.values()}
+    behind = [e for e in chosen if figure in figure_keys(e, agent_name, teams, sla_seconds, now)]
+    behind.sort(key=lambda e: (e.start, e.conversation_id), reverse=True)
+    return {
+        "figure": figure,
+        "count": len(behind),
+        "conversations": [
+            {
+                "conversation_id": e.conversation_id,
+                "start": e.start.isoformat(),
+                "end": e.end.isoformat() if e.end else None,
+                "intent": e.intent,
+                "channel": e.channel,
+                "tier": e.tier,
+                "outcome": e.outcome,
+                "reason": e.reason,
+                "agents": sorted({agent_name(s.agent_id) for s in e.stints}),
+                "queue_wait": round(w, 1) if (w := e.waited(now)) is not None else None,
+                "messages": e.shown_messages,
+            }
+            for e in behind[:MAX_LISTED]
+        ],
     }
 
 

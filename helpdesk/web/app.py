@@ -3,7 +3,7 @@
 - `widget` the customer's chat API (/api/chat), `sockets` the live channels (widget and console),
 - `sessions` staff login and the session guard in front of the console's API (/api/agent),
 - `console` the agents' desk, `dashboard` the supervisors' KPIs, `editor` the editors' unanswered questions,
-  `followups` the follow-up tasks,
+  `followups` the follow-up tasks, `admin` the admins' screens (users, teams, hours, canned replies),
 - `pages` the shop, the help centre and the console's pages, `health` the operator's /healthz,
 - `errors` the one place where domain errors become HTTP statuses.
 
@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from sanic import DefaultSanic, Sanic
 
+from helpdesk.admin import hours as stored_hours
 from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import load_schedule
 from helpdesk.conversation.followups import sweep_forever
+from helpdesk.conversation.sla import SlaWatch, load_targets
+from helpdesk.web.admin import admin_blueprint, canned_fill_blueprint
 from helpdesk.web.console import console_blueprint
 from helpdesk.web.dashboard import dashboard_blueprint
 from helpdesk.web.editor import editor_blueprint
@@ -33,6 +36,8 @@ from helpdesk.web.widget import widget_blueprint
 SWEEP_TASK = "followups-sweep"
 PENDING_TASK = "pending-bot-turns"
 ASSIGN_TASK = "auto-assign"
+HOURS_TASK = "business-hours"
+SLA_TASK = "sla-alerts"
 
 
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
@@ -46,10 +51,13 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.config.FORWARDED_SECRET = settings.forwarded_secret
     app.config.FALLBACK_ERROR_FORMAT = "json"
     hours = load_schedule(settings.business_hours_file)  # a malformed schedule stops the start, with the reason
+    targets = load_targets()  # so does a malformed SLA file (config/sla.yml or SLA_FILE)
+    app.ctx.sla_targets = targets
 
     @app.before_server_start
     async def _start(app: DefaultSanic) -> None:
         app.ctx.services = await Services.start(settings, hours)
+        await stored_hours.apply_stored(app.ctx.services.sessions, hours)  # hours saved in the admin screen win
 
     @app.after_server_start
     async def _sweep(app: DefaultSanic) -> None:
@@ -57,6 +65,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         messages that waited in it for the bot once the bot is back (helpdesk/conversation/pending.py)."""
         running = services_of(app)
         app.add_task(running.chat.answer_pending_forever(), name=PENDING_TASK)
+        app.add_task(stored_hours.follow_forever(running.sessions, running.hours), name=HOURS_TASK)
+        app.add_task(SlaWatch(running.sessions, running.hub, targets, running.hours).forever(), name=SLA_TASK)
         if settings.followup_abandoned_minutes > 0:
             app.add_task(
                 sweep_forever(running.sessions, running.hub, settings.followup_abandoned_minutes), name=SWEEP_TASK
@@ -71,6 +81,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     @app.before_server_stop
     async def _stop_sweep(app: DefaultSanic) -> None:
         await app.cancel_task(PENDING_TASK, raise_exception=False)
+        await app.cancel_task(HOURS_TASK, raise_exception=False)
+        await app.cancel_task(SLA_TASK, raise_exception=False)
         if settings.followup_abandoned_minutes > 0:
             await app.cancel_task(SWEEP_TASK, raise_exception=False)
         if settings.auto_assign:
@@ -87,7 +99,13 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.blueprint(
         staff_group(
             editors=[editor_blueprint()],
-            others=[console_blueprint(), dashboard_blueprint(settings), followups_blueprint()],
+            others=[
+                console_blueprint(),
+                dashboard_blueprint(settings),
+                followups_blueprint(),
+                admin_blueprint(),
+                canned_fill_blueprint(),
+            ],
         )
     )
     app.blueprint(pages_blueprint())

@@ -1,6 +1,8 @@
 """The supervisors' room: the KPI dashboard's API under /api/agent (its page, /agent/dashboard, is in
-helpdesk/web/pages.py): /metrics (JSON), /metrics.csv and /metrics/live, for supervisors and admins (403 for
-anyone else; the staff session guard answers 401 without a session). The figures: helpdesk/reports/metrics.py.
+helpdesk/web/pages.py): /metrics (JSON), /metrics.csv, /metrics/live, /metrics/sla (SLA breaches counted, from
+helpdesk/conversation/sla.py) and /metrics/conversations?figure=<key> (the conversations behind one figure:
+helpdesk/reports/metrics.py `figure_keys`), for supervisors and admins (403 for anyone else; the staff session guard
+answers 401 without a session). The figures: helpdesk/reports/metrics.py.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.config import Settings
-from helpdesk.db.models import utcnow
+from helpdesk.conversation.sla import Targets, breach_counts
+from helpdesk.db.models import SLA_QUEUE_WAIT, TIER_STANDARD, TIER_VIP, utcnow
 from helpdesk.reports.metrics import (
     CSV_HEADER,
     Filters,
     agent_directory,
     agent_order,
+    conversations_behind,
     csv_rows,
     episodes_in,
     live_queue,
@@ -34,6 +38,7 @@ from helpdesk.web.services import services
 from helpdesk.web.sessions import require
 
 FILTER_CHARS = 64
+FIGURE_CHARS = 160
 
 
 def _text_arg(request: Request, name: str) -> str | None:
@@ -97,16 +102,25 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
         agents = await online_agents(request)
         return {**queue, "agents_online": len(agents), "agents": agents, "at": now.isoformat()}
 
-    async def figures(request: Request) -> dict[str, Any]:
+    async def figures(request: Request, figure: str | None = None) -> dict[str, Any]:
         span, filters = query_of(request)
         now = utcnow()
         async with services(request).sessions() as session:
             history = await load_history(session, span.start, span.end)
             directory = await agent_directory(session)
 
+        sla: Targets = request.app.ctx.sla_targets
+        # the queue-wait target per tier: config/sla.yml's, else QUEUE_SLA_SECONDS
+        targets = {
+            tier: sla.target(tier, SLA_QUEUE_WAIT) or settings.queue_sla_seconds
+            for tier in {TIER_STANDARD, TIER_VIP, *sla.by_tier}
+        }
+
         def compute() -> dict[str, Any]:  # CPU work: off the event loop, which keeps serving chats
             episodes = episodes_in(history, span.start, span.end, now)
-            return report(episodes, directory, span, filters, settings.queue_sla_seconds, now)
+            if figure is not None:
+                return conversations_behind(episodes, directory, filters, figure, targets, now)
+            return report(episodes, directory, span, filters, targets, now)
 
         return await asyncio.to_thread(compute)
 
@@ -128,6 +142,22 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
         )
+
+    @bp.get("/metrics/conversations")
+    async def metrics_conversations(request: Request) -> HTTPResponse:
+        figure = (request.args.get("figure") or "").strip()
+        if not figure or len(figure) > FIGURE_CHARS:
+            raise RangeError(f"say which figure: figure=<key> (at most {FIGURE_CHARS} characters)")
+        return json_response(await figures(request, figure))
+
+    @bp.get("/metrics/sla")
+    async def metrics_sla(request: Request) -> HTTPResponse:
+        """SLA breaches in the range per kind, tier, team and agent, and the targets (config/sla.yml)."""
+        span, _ = query_of(request)
+        targets: Targets = request.app.ctx.sla_targets
+        async with services(request).sessions() as session:
+            counts = await breach_counts(session, span.start, span.end)
+        return json_response({"targets": targets.to_json(), **counts})
 
     @bp.get("/metrics/live")
     async def metrics_live(request: Request) -> HTTPResponse:

@@ -34,7 +34,13 @@ CONSOLE_HEADERS = {
 }
 # the console's pages (agent console, supervisors' dashboard, editors' report), all under /agent
 CONSOLE = STATIC / "console"
-CONSOLE_PAGES = {"": "agent.html", "/dashboard": "dashboard.html", "/unanswered": "unanswered.html"}
+CONSOLE_PAGES = {
+    "": "agent.html",
+    "/dashboard": "dashboard.html",
+    "/unanswered": "unanswered.html",
+    "/admin": "admin.html",
+    "/followups": "followups.html",
+}
 ASSET_TYPES = {
     ".js": "application/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",

@@ -23,8 +23,12 @@ def test_operating_point_applies_the_val_threshold_to_test() -> None:
     study = load_bench_script("clinc_scoring_study")
     gold = {"val": np.array([0, 1, 1]), "test": np.array([0, 0, 1, 1])}
     pred = {"val": np.array([0, 1, 0]), "test": np.array([0, 1, 1, 1])}
-    score = {"val": np.array([0.9, 0.8, 0.2]), "oos_val": np.array([0.1, 0.5]),
-             "test": np.array([0.95, 0.9, 0.4, 0.85]), "oos_test": np.array([0.3, 0.6, 0.9, 0.45])}
+    score = {
+        "val": np.array([0.9, 0.8, 0.2]),
+        "oos_val": np.array([0.1, 0.5]),
+        "test": np.array([0.95, 0.9, 0.4, 0.85]),
+        "oos_test": np.array([0.3, 0.6, 0.9, 0.45]),
+    }
     point = study.operating_point(pred, score, gold)
     # val: thresholds 0.2/0.5/0.8 keep both right ones; 0.8 also rejects both oos → 4 of 5, the best
     assert point.threshold == 0.8
@@ -65,8 +69,11 @@ def test_study_scores_every_prediction_and_confidence_pair(tmp_path) -> None:
     for name, count in (("train", 90), ("val", 30), ("test", 30), ("oos_val", 10), ("oos_test", 10)):
         labels, emb, text = split(count, oos=name.startswith("oos"))
         gold[name], texts[name] = (np.full(count, -1) if name.startswith("oos") else labels), text
-        for kind, values in (("emb", emb), ("frozen", emb + rng.normal(size=emb.shape) * 0.1),
-                             ("logits", emb @ centres.T / 4)):
+        for kind, values in (
+            ("emb", emb),
+            ("frozen", emb + rng.normal(size=emb.shape) * 0.1),
+            ("logits", emb @ centres.T / 4),
+        ):
             dumps.setdefault(kind, {})[name] = values
     dumps["gold"], dumps["texts"] = gold, texts
     study.save_dumps(dumps, tmp_path)

@@ -4,13 +4,16 @@ link and a refusal; no console errors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 from support.accounts import AgentLogin
-from support.agent import hand_off
+from support.agent import Console, hand_off
 from test_agent_console_browser import log_in
 from test_widget_browser import Tab, new_tab
 
@@ -96,3 +99,73 @@ def test_without_a_session_the_dashboard_asks_to_log_in(lead: Tab, helpdesk_url:
     expect(page.locator("#denied-text")).to_have_text("Log in at the agent console first.")
     expect(page.locator("#denied a")).to_have_attribute("href", "/agent")
     assert lead.errors("401") == []
+
+
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# every funnel box against the sum of its rows, as the page shows them
+BOXES = """() => [...document.querySelectorAll('#funnel .stage')].map((s) => ({
+  box: Number(s.querySelector('.count').textContent),
+  rows: [...s.querySelectorAll('li b')].reduce((n, b) => n + Number(b.textContent), 0),
+}))"""
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_boxes_equal_their_rows_figures_click_through_and_a_supervisor_watches_and_whispers(
+    chromium: Browser,
+    helpdesk_url: str,
+    agent_accounts: dict[str, AgentLogin],
+    console_for: Callable[[AgentLogin], Console],
+    db: sqlite3.Connection,
+    size: str,
+    tmp_path: Path,
+) -> None:
+    with httpx.Client(base_url=helpdesk_url, timeout=60) as client:
+        conversation = hand_off(client, "hello")
+        ben = console_for(agent_accounts["ben"])
+        assert ben.post(f"/conversations/{conversation}/claim").status_code in (200, 409)
+        assert ben.post(f"/conversations/{conversation}/messages", {"text": "Hi, Ben here."}).status_code == 201
+        tab = new_tab(chromium, viewport=SIZES[size])
+        try:
+            page = tab.page
+            log_in(page, helpdesk_url, agent_accounts["sue"])
+            page.goto(helpdesk_url + "/agent/dashboard")
+            expect(page.locator("body[data-loaded='1']")).to_be_attached()
+            boxes = page.evaluate(BOXES)
+            assert len(boxes) == 5 and all(b["box"] == b["rows"] for b in boxes), boxes
+            expect(page.locator("#kpis .kpi").nth(1)).to_contain_text("Silence alone never counts")
+
+            # the outcome row "with an agent now" lists this conversation
+            page.locator("#funnel button.row[data-figure='with_agent']").click()
+            expect(page.locator(f"#drill-list li[data-conversation='{conversation}']")).to_be_visible()
+            listed = int(page.locator("#drill").get_attribute("data-count") or "-1")
+            shown = int(page.locator("#funnel button.row[data-figure='with_agent'] b").inner_text())
+            assert listed == shown
+
+            # watch it read-only and whisper to the agent
+            page.locator(f"#drill-list li[data-conversation='{conversation}'] button.watch").click()
+            expect(page.locator("#watch-log")).to_contain_text("Hi, Ben here.")
+            expect(page.locator("#watch .badge")).to_have_text("read-only")
+            note = f"Offer the 10% voucher ({size})"
+            page.locator("#whisper").fill(note)
+            page.locator("#whisper-form button[type=submit]").click()
+            expect(page.locator("#watch-notes")).to_contain_text(note)
+            page.screenshot(path=str(_shots(tmp_path) / f"dashboard-watch-{size}.png"), full_page=True)
+            assert tab.errors("401") == []
+        finally:
+            tab.page.context.close()
+        stored = db.execute("SELECT agent_id FROM notes WHERE conversation_id = ? AND text = ?", (conversation, note))
+        assert [row[0] for row in stored] == [agent_accounts_id(db, "sue")]
+        # the agent sees it; the customer never does
+        assert note in str(ben.get(f"/conversations/{conversation}").json()["notes"])
+        assert note not in client.get(f"/api/chat/{conversation}/messages").text
+        ben.post(f"/conversations/{conversation}/resolve")
+
+
+def agent_accounts_id(db: sqlite3.Connection, username: str) -> int:
+    return int(db.execute("SELECT id FROM agents WHERE username = ?", (username,)).fetchone()[0])
+
+
+def _shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

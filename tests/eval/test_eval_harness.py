@@ -275,8 +275,7 @@ def test_compare_prints_each_set_before_and_after(tmp_path: Path, capsys: pytest
     assert "| xsid_zh title | zh | 100 → – | 90.0 % → – (–) |" in out
     assert (
         "team held-out first messages (routing/heldout.jsonl): routed right | ≥ 95% | 90.0 % → 96.0 % (+6.0 pt) | "
-        "MISS → PASS |"
-        in out
+        "MISS → PASS |" in out
     )
     assert "| Styles | en | 0.800 → 0.800 (+0.000) | 0.900 → 0.900 (+0.000) |" in out
     (tmp_path / "broken.json").write_text('{"routing": ')

@@ -40,9 +40,7 @@ def test_sockets_past_the_cap_of_one_address_are_closed_with_4429_and_the_chat_s
 ) -> None:
     conversations = [say(client, "hello")["conversation_id"] for _ in range(10)]
     with ExitStack() as sockets:
-        codes = [
-            opened(sockets, ws_url(helpdesk_url, f"/api/chat/{conversations[i % 10]}/ws"))[1] for i in range(50)
-        ]
+        codes = [opened(sockets, ws_url(helpdesk_url, f"/api/chat/{conversations[i % 10]}/ws"))[1] for i in range(50)]
         assert codes[:PER_ADDRESS] == [None] * PER_ADDRESS, codes
         assert codes[PER_ADDRESS:] == [CLOSE_TOO_MANY] * (50 - PER_ADDRESS), codes
         reply = say(client, "how long does delivery take?", conversations[0])

@@ -10,8 +10,20 @@ The seed, all on 2026-03-10 (UTC) unless noted; `now` is 2026-03-12 12:00 UTC, s
       ava resolves after 600 s; rated 2 (ava's); a follow-up task 1 s after the rating
   c6  15:00 complaint handoff, never claimed
   c9  16:00 asks for a person; ben claims after 120 s, replies at 180 s, hands back after 120 s; goodbye at 16:10
-  c7  23:30 greet (00:30 on 11 March in Amsterdam)
+  c7  23:30 greet (00:30 on 11 March in Amsterdam)            no answer: not resolved (silence alone never counts)
   c8  9 March 23:30 greet (00:30 on 10 March in Amsterdam)
+(bot answers that asked "Did this help?" carry asks_feedback, as helpdesk/conversation/feedback.py stores them)
+
+12 March, the day `now` falls in (12:00 UTC), for containment with episodes in progress:
+  d1  08:00 order_status, answered, 👍, silence                 bot-resolved (the customer said it helped)
+  d2  09:00 FAQ answer, 👎                                       not resolved
+  d3  10:00 FAQ answer, "thanks"                                bot-resolved (thanks after an answer)
+  d4  11:00 FAQ answer, silence since 11:00:03                   awaiting: ended after an answer under 24 h ago
+  d6  10:30 greet, "Hello!", silence                             not resolved (no answer)
+  d5  11:50 question answered 11:50:02: under 30 min            in progress (bot)
+  d7  11:30 asks for a person, ava has it                       in progress (with an agent)
+  hand-computed containment: finished with a known outcome d1 d2 d3 d6 → 2 of 4 = 50 %
+  (the old rule, silence = success and in-progress handoffs counted, said d1 d2 d3 d4 d6 of 6 = 83 %)
 """
 
 from __future__ import annotations
@@ -35,7 +47,14 @@ from helpdesk.db.models import (
     Message,
     Rating,
 )
-from helpdesk.reports.metrics import Filters, agent_directory, csv_rows, load_episodes, report
+from helpdesk.reports.metrics import (
+    Filters,
+    agent_directory,
+    conversations_behind,
+    csv_rows,
+    load_episodes,
+    report,
+)
 from helpdesk.reports.periods import DateRange, RangeError
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
@@ -79,13 +98,13 @@ async def seed(url: str) -> dict[str, int]:
             # c2: answered, then silence
             conversation("c2", "bot", at(10, 0))
             msg("c2", "customer", at(10, 0, 0), "where is my order", nlu=nlu("order_status"))
-            msg("c2", "bot", at(10, 0, 4), "It has shipped.")
+            msg("c2", "bot", at(10, 0, 4), "It has shipped.", asks_feedback=True)
             # c3: back two hours later: the first episode was not resolved
             conversation("c3", "bot", at(11, 0))
             msg("c3", "customer", at(11, 0, 0), "where is my order", nlu=nlu("order_status"))
-            msg("c3", "bot", at(11, 0, 5), "It has shipped.")
+            msg("c3", "bot", at(11, 0, 5), "It has shipped.", asks_feedback=True)
             msg("c3", "customer", at(13, 0, 0), "it still is not here", nlu=nlu("order_status"))
-            msg("c3", "bot", at(13, 0, 3), "Give it a day.")
+            msg("c3", "bot", at(13, 0, 3), "Give it a day.", asks_feedback=True)
             # c4: VIP, requested, ava, resolved, rated 5
             conversation(
                 "c4", "closed", at(12, 0), customer_tier="vip", queued_at=at(12, 0, 1), closed_at=at(12, 11, 1)
@@ -163,6 +182,53 @@ async def seed(url: str) -> dict[str, int]:
             conversation("c8", "bot", at(23, 30, day=9))
             msg("c8", "customer", at(23, 30, 0, day=9), "hello", nlu=nlu("greet"))
             msg("c8", "bot", at(23, 30, 1, day=9), "Hello!")
+
+            # 12 March
+            def day12(hour: int, minute: int, second: int = 0) -> datetime:
+                return at(hour, minute, second, day=12)
+
+            conversation("d1", "bot", day12(8, 0))
+            msg("d1", "customer", day12(8, 0), "where is order 100200", nlu=nlu("order_status"))
+            msg("d1", "bot", day12(8, 0, 3), "It has shipped.", asks_feedback=True, helpful=True)
+            conversation("d2", "bot", day12(9, 0))
+            msg("d2", "customer", day12(9, 0), "can I pay by invoice", nlu=nlu("nlu_fallback"))
+            msg(
+                "d2",
+                "bot",
+                day12(9, 0, 2),
+                "Cards only…",
+                faq={"id": "payment-methods", "score": 0.8},
+                asks_feedback=True,
+                helpful=False,
+            )
+            conversation("d3", "bot", day12(10, 0))
+            msg("d3", "customer", day12(10, 0), "how long is delivery", nlu=nlu("nlu_fallback"))
+            msg(
+                "d3", "bot", day12(10, 0, 2), "3-5 days.", faq={"id": "delivery-time", "score": 0.9}, asks_feedback=True
+            )
+            msg("d3", "customer", day12(10, 1), "thanks!", nlu=nlu("thank"))
+            msg("d3", "bot", day12(10, 1, 1), "You're welcome!")
+            conversation("d4", "bot", day12(11, 0))
+            msg("d4", "customer", day12(11, 0), "do you ship abroad", nlu=nlu("nlu_fallback"))
+            msg(
+                "d4",
+                "bot",
+                day12(11, 0, 3),
+                "To the EU.",
+                faq={"id": "delivery-options", "score": 0.8},
+                asks_feedback=True,
+            )
+            conversation("d6", "bot", day12(10, 30))
+            msg("d6", "customer", day12(10, 30), "hello", nlu=nlu("greet"))
+            msg("d6", "bot", day12(10, 30, 1), "Hello!")
+            conversation("d5", "bot", day12(11, 50))
+            msg("d5", "customer", day12(11, 50), "where is order 100201", nlu=nlu("order_status"))
+            msg("d5", "bot", day12(11, 50, 2), "It is packed.", asks_feedback=True)
+            conversation("d7", "agent", day12(11, 30), queued_at=day12(11, 30, 1), assigned_agent_id=ava.id)
+            msg("d7", "customer", day12(11, 30), "a person please", nlu=nlu("request_human"))
+            msg("d7", "bot", day12(11, 30, 1), "Connecting you.")
+            s.add(Handoff(conversation_id="d7", reason="requested", created_at=day12(11, 30, 1)))
+            stints.append(Assignment(conversation_id="d7", agent_id=ava.id, assigned_at=day12(11, 31, 1)))
             await s.flush()
             s.add_all(stints)
             await s.flush()
@@ -212,12 +278,16 @@ def test_every_figure_for_a_day_in_utc(seeded: tuple[str, dict[str, int]]) -> No
     data = figures(seeded, "2026-03-10", "2026-03-10")
     s = data["summary"]
     assert s["conversations"] == 9  # c3 twice; c8 was on the 9th
-    assert (s["decided"], s["contained"], s["containment_rate"]) == (9, 4, 0.4444)
+    assert (s["finished"], s["in_progress"]) == (8, 1)  # c6 still waits in the queue
+    # c1, c2, c3's second episode; not c3's first (came back), c7 (no answer), nor the handed-off c4 c5 c9
+    assert (s["decided"], s["contained"], s["containment_rate"], s["awaiting"]) == (8, 3, 0.375, 0)
     assert (s["handed_off"], s["handoff_rate"]) == (4, 0.4444)
     assert (s["resolved_by_agent"], s["resolution_rate"]) == (2, 0.5)
     assert s["bot_first_response"] == {"count": 9, "mean": 2.3, "median": 2.0, "p90": 5.0}
     assert s["agent_first_response"] == {"count": 3, "mean": 210.0, "median": 180.0, "p90": 360.0}
-    assert s["queue_wait"] == {"count": 3, "mean": 160.0, "median": 120.0, "p90": 300.0}
+    # c4 60 s, c9 120 s, c5 300 s, and c6 still waiting: 45 h less a second by now
+    assert s["queue_wait"] == {"count": 4, "mean": 40619.8, "median": 210.0, "p90": 161999.0}
+    assert s["waiting_now"] == 1
     assert s["handling_time"] == {"count": 4, "mean": 360.0, "median": 360.0, "p90": 600.0}
     assert s["csat"] == {"count": 2, "average": 3.5, "distribution": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1}}
     assert s["messages_per_conversation"] == 3.11  # 28 customer, bot and agent messages over 9
@@ -232,21 +302,25 @@ def test_every_figure_for_a_day_in_utc(seeded: tuple[str, dict[str, int]]) -> No
     assert sla["by_tier"] == [
         {
             "tier": "standard",
+            "target_seconds": SLA,
             "handed_off": 3,
             "claimed": 2,
             "unclaimed_over_target": 1,  # c6
             "within_target": 1,  # c9 at exactly 120 s
             "within_target_share": 0.3333,
             "wait": {"count": 2, "mean": 210.0, "median": 210.0, "p90": 300.0},
+            "wait_with_waiting": {"count": 3, "mean": 54139.7, "median": 300.0, "p90": 161999.0},
         },
         {
             "tier": "vip",
+            "target_seconds": SLA,
             "handed_off": 1,
             "claimed": 1,
             "unclaimed_over_target": 0,
             "within_target": 1,
             "within_target_share": 1.0,
             "wait": {"count": 1, "mean": 60.0, "median": 60.0, "p90": 60.0},
+            "wait_with_waiting": {"count": 1, "mean": 60.0, "median": 60.0, "p90": 60.0},
         },
     ]
     hours = {row["hour"]: row["conversations"] for row in data["volume"]["by_hour"]}
@@ -257,12 +331,24 @@ def test_every_figure_for_a_day_in_utc(seeded: tuple[str, dict[str, int]]) -> No
 def test_the_process_funnel(seeded: tuple[str, dict[str, int]]) -> None:
     funnel = figures(seeded, "2026-03-10", "2026-03-10")["funnel"]
     assert funnel["stages"] == {
-        "intake": {"count": 9},
-        "triage": {"bot_understood": 4, "faq": 1, "handoff": 4},
-        "outcome": {"bot_resolved": 4, "bot_unresolved": 1, "bot_in_progress": 0, "agent": 3, "not_claimed": 1},
-        "feedback": {"rated": 2, "ratings_low": 1},
-        "follow_up": {"count": 1},
+        "intake": {"count": 9, "finished": 8, "in_progress": 1},
+        "triage": {"count": 9, "bot_understood": 4, "faq": 1, "handoff": 4},
+        "outcome": {
+            "count": 9,
+            "bot_resolved": 3,
+            "bot_awaiting": 0,
+            "bot_unresolved": 2,
+            "bot_in_progress": 0,
+            "agent_resolved": 2,
+            "agent_not_resolved": 1,
+            "with_agent": 0,
+            "waiting": 1,
+            "left_unclaimed": 0,
+        },
+        "feedback": {"count": 2, "rated_high": 1, "rated_3": 0, "rated_low": 1},
+        "follow_up": {"count": 1, "by_reason": {"low_rating": 1}},
     }
+    assert_boxes_equal_their_rows(funnel)
     assert funnel["median_seconds"] == {
         "intake_to_triage": 2.0,
         "triage_to_bot_resolved": 0.0,  # c1 119 s, c2, c3's second episode and c7 0 s
@@ -270,6 +356,50 @@ def test_the_process_funnel(seeded: tuple[str, dict[str, int]]) -> None:
         "outcome_to_feedback": 60.0,
         "feedback_to_follow_up": 1.0,
     }
+
+
+def assert_boxes_equal_their_rows(funnel: dict[str, Any]) -> None:
+    stages = funnel["stages"]
+    assert stages["intake"]["count"] == stages["intake"]["finished"] + stages["intake"]["in_progress"]
+    for name in ("triage", "outcome", "feedback"):
+        rows = {k: v for k, v in stages[name].items() if k != "count"}
+        assert stages[name]["count"] == sum(rows.values()), name
+    assert stages["follow_up"]["count"] == sum(stages["follow_up"]["by_reason"].values())
+
+
+def test_containment_of_a_day_with_chats_in_progress_equals_the_hand_computed_figure(
+    seeded: tuple[str, dict[str, int]],
+) -> None:
+    data = figures(seeded, "2026-03-12", "2026-03-12")
+    s = data["summary"]
+    assert (s["conversations"], s["finished"], s["in_progress"]) == (7, 5, 2)  # d5 with the bot, d7 with ava
+    assert (s["contained"], s["decided"], s["containment_rate"]) == (2, 4, 0.5)  # d1 d3 of d1 d2 d3 d6
+    assert s["awaiting"] == 1  # d4
+    outcome = data["funnel"]["stages"]["outcome"]
+    assert (outcome["bot_in_progress"], outcome["with_agent"], outcome["bot_awaiting"]) == (1, 1, 1)
+    assert_boxes_equal_their_rows(data["funnel"])
+
+    url, _ = seeded
+
+    async def behind(figure: str) -> list[str]:
+        engine = create_engine(url)
+        try:
+            async with session_factory(engine)() as session:
+                span = DateRange.parse("2026-03-12", "2026-03-12", "UTC")
+                episodes = await load_episodes(session, span.start, span.end, NOW)
+                directory = await agent_directory(session)
+            listed = conversations_behind(episodes, directory, Filters(), figure, SLA, NOW)
+            return sorted(row["conversation_id"] for row in listed["conversations"])
+        finally:
+            await engine.dispose()
+
+    # every figure clicks through to the conversations it counts
+    assert asyncio.run(behind("contained")) == ["d1", "d3"]
+    assert asyncio.run(behind("decided")) == ["d1", "d2", "d3", "d6"]
+    assert asyncio.run(behind("in_progress")) == ["d5", "d7"]
+    assert asyncio.run(behind("bot_awaiting")) == ["d4"]
+    assert asyncio.run(behind("by_intent:nlu_fallback")) == ["d2", "d3", "d4"]
+    assert asyncio.run(behind("by_agent:Ava Tester")) == ["d7"]
 
 
 def test_a_day_in_amsterdam_starts_and_ends_an_hour_earlier(seeded: tuple[str, dict[str, int]]) -> None:
@@ -299,7 +429,7 @@ def test_an_empty_range(seeded: tuple[str, dict[str, int]]) -> None:
         {"day": "2026-02-01", "conversations": 0},
         {"day": "2026-02-02", "conversations": 0},
     ]
-    assert data["funnel"]["stages"]["intake"] == {"count": 0}
+    assert data["funnel"]["stages"]["intake"] == {"count": 0, "finished": 0, "in_progress": 0}
     assert set(data["funnel"]["median_seconds"].values()) == {None}
     assert data["by_intent"] == [] and data["by_agent"] == []
 
@@ -344,14 +474,35 @@ def test_csv_rows_carry_the_same_figures(seeded: tuple[str, dict[str, int]]) -> 
     rows = csv_rows(figures(seeded, "2026-03-10", "2026-03-10"))
     found = {(section, group, metric): value for section, group, metric, value in rows}
     assert found[("summary", "", "conversations")] == 9
-    assert found[("summary", "", "containment_rate")] == 0.4444
+    assert found[("summary", "", "containment_rate")] == 0.375
     assert found[("summary", "", "csat.distribution.2")] == 1
     assert found[("handoff_reason", "requested", "count")] == 2
     assert found[("queue_sla", "vip", "within_target_share")] == 1.0
     assert found[("volume_by_hour", "23", "conversations")] == 1
     assert found[("funnel", "triage", "faq")] == 1
+    assert found[("funnel", "outcome", "waiting")] == 1
     assert found[("funnel", "median_seconds", "triage_to_agent")] == 120.0
     assert found[("by_agent", "Ava Tester", "conversations")] == 2
+
+
+def test_queue_wait_targets_per_tier(seeded: tuple[str, dict[str, int]]) -> None:
+    url, _ = seeded
+
+    async def run() -> dict[str, Any]:
+        engine = create_engine(url)
+        try:
+            async with session_factory(engine)() as s:
+                span = DateRange.parse("2026-03-10", "2026-03-10", "UTC")
+                episodes = await load_episodes(s, span.start, span.end, NOW)
+                directory = await agent_directory(s)
+            return report(episodes, directory, span, Filters(), {"standard": 300, "vip": 30}, NOW)
+        finally:
+            await engine.dispose()
+
+    tiers = {row["tier"]: row for row in asyncio.run(run())["queue_sla"]["by_tier"]}
+    # standard 300 s: c5 (300 s) and c9 (120 s) within, c6 still waiting past it; vip 30 s: c4 (60 s) missed
+    assert (tiers["standard"]["target_seconds"], tiers["standard"]["within_target"]) == (300, 2)
+    assert (tiers["vip"]["target_seconds"], tiers["vip"]["within_target"], tiers["vip"]["claimed"]) == (30, 0, 1)
 
 
 def test_bad_ranges_are_refused() -> None:

@@ -70,8 +70,6 @@ def postgres_database(prefix: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-
-
 @dataclass(frozen=True)
 class ClosedHelpdesk:
     """A helpdesk whose team is away: its URL, its SQLite file, when the team is back, an agent's login."""

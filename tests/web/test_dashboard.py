@@ -17,7 +17,7 @@ from websockets.sync.client import connect
 
 from helpdesk.stack import Stack
 
-ENDPOINTS = ("/metrics", "/metrics.csv", "/metrics/live")
+ENDPOINTS = ("/metrics", "/metrics.csv", "/metrics/live", "/metrics/conversations?figure=all")
 DASH_ACCOUNTS = (
     ("dash-admin", "admin", None, 5),
     ("dash-editor", "editor", None, 5),
@@ -120,7 +120,17 @@ def test_one_agents_conversation_in_the_figures_and_the_csv(
     assert summary["messages_per_conversation"] == shown  # customer, bot and agent messages, no notices
     assert body["handoff_reasons"] == [{"reason": "requested", "count": 1, "rate": 1.0}]
     assert body["funnel"]["stages"]["triage"]["handoff"] == 1
-    assert body["funnel"]["stages"]["feedback"]["rated"] == 1
+    assert body["funnel"]["stages"]["feedback"]["count"] == 1
+    outcome = body["funnel"]["stages"]["outcome"]
+    assert outcome["count"] == sum(v for k, v in outcome.items() if k != "count") == 1
+    assert outcome["agent_resolved"] == 1
+    # the figures click through to this very conversation
+    for figure in ("all", "resolved_by_agent", "reason:requested", "by_agent:Dash-Agent Tester", "rating:4"):
+        behind = sue.get("/metrics/conversations", params={**query, "figure": figure})
+        assert behind.status_code == 200, behind.text
+        assert [c["conversation_id"] for c in behind.json()["conversations"]] == [conversation], figure
+    assert sue.get("/metrics/conversations", params={**query, "figure": "contained"}).json()["count"] == 0
+    assert sue.get("/metrics/conversations", params=query).status_code == 400  # which figure?
     assert [row["group"] for row in body["by_agent"]] == ["Dash-Agent Tester"]
     assert [row["group"] for row in body["by_team"]] == ["dashteam"]
 

@@ -1,0 +1,115 @@
+/*! Larkspur helpdesk agent console: canned replies by "/" in the reply box. Typing "/" and a few letters lists the
+ * replies whose shortcut or title match; Enter or Tab (or a click) puts the chosen reply in, its placeholders
+ * ({{customer.first_name}}, {{order.number}} …) filled from the conversation by the helpdesk
+ * (GET /api/agent/canned/<id>/fill); Escape closes the list. A separate module: agent.js knows nothing of it. */
+(function () {
+  "use strict";
+
+  const { $, el, request } = window.ConsoleCommon;
+  const MAX_SHOWN = 8;
+  const st = { replies: [], loadedAt: 0, matches: [], index: 0, box: null };
+
+  /** The open conversation's id, as the conversation header shows it ("… · id <id>"). */
+  function openConversation() {
+    const meta = $("conv-meta");
+    const m = meta && /\bid (\S+)$/.exec(meta.textContent || "");
+    return m ? m[1] : null;
+  }
+  async function replies() {
+    if (Date.now() - st.loadedAt > 30000) {
+      const r = await request("GET", "/canned");
+      if (r.res && r.res.ok) {
+        st.replies = r.data.canned;
+        st.loadedAt = Date.now();
+      }
+    }
+    return st.replies;
+  }
+  /** The "/word" right before the caret, if the reply box has one. */
+  function slashWord(input) {
+    const before = input.value.slice(0, input.selectionStart);
+    const m = /(^|\s)\/([\w-]*)$/.exec(before);
+    return m ? { word: m[2].toLowerCase(), start: before.length - m[2].length - 1 } : null;
+  }
+  function close() {
+    if (st.box) st.box.hidden = true;
+    st.matches = [];
+  }
+  function render(input) {
+    if (!st.box) {
+      st.box = el("ul", "shortcut-list");
+      st.box.id = "shortcut-list";
+      st.box.setAttribute("role", "listbox");
+      st.box.setAttribute("aria-label", "Canned replies");
+      (input.form || input.parentNode).appendChild(st.box); // floats above the reply box (shortcuts.css)
+    }
+    st.box.replaceChildren(...st.matches.map((c, i) => {
+      const li = el("li", i === st.index ? "active" : null);
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(i === st.index));
+      li.dataset.shortcut = c.shortcut || "";
+      li.appendChild(el("code", null, c.shortcut ? "/" + c.shortcut : "/"));
+      li.appendChild(el("span", null, " " + c.title));
+      li.addEventListener("mousedown", (ev) => {
+        ev.preventDefault();
+        choose(input, c);
+      });
+      return li;
+    }));
+    st.box.hidden = st.matches.length === 0;
+  }
+  async function update(input) {
+    const at = slashWord(input);
+    if (!at) return close();
+    const all = await replies();
+    const w = at.word;
+    st.matches = all
+      .filter((c) => !w || (c.shortcut || "").startsWith(w) || c.title.toLowerCase().includes(w))
+      .sort((a, b) => Number(!(a.shortcut || "").startsWith(w)) - Number(!(b.shortcut || "").startsWith(w)))
+      .slice(0, MAX_SHOWN);
+    st.index = 0;
+    render(input);
+  }
+  async function choose(input, reply) {
+    const at = slashWord(input);
+    close();
+    let text = reply.text;
+    const id = openConversation();
+    if (id) {
+      const r = await request("GET", "/canned/" + reply.id + "/fill?conversation_id=" + encodeURIComponent(id));
+      if (r.res && r.res.ok) text = r.data.text;
+    }
+    const start = at ? at.start : input.selectionStart;
+    input.value = input.value.slice(0, start) + text + input.value.slice(input.selectionStart);
+    const caret = start + text.length;
+    input.setSelectionRange(caret, caret);
+    input.focus();
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function keydown(ev) {
+    if (!st.matches.length || !st.box || st.box.hidden) return;
+    const input = ev.target;
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      st.index = (st.index + (ev.key === "ArrowDown" ? 1 : st.matches.length - 1)) % st.matches.length;
+      render(input);
+    } else if (ev.key === "Enter" || ev.key === "Tab") {
+      choose(input, st.matches[st.index]);
+    } else if (ev.key === "Escape") {
+      close();
+    } else {
+      return;
+    }
+    ev.preventDefault();
+    ev.stopImmediatePropagation(); // Enter picks the reply here: it must not send the message
+  }
+  function init() {
+    const input = $("reply");
+    if (!input) return;
+    input.addEventListener("keydown", keydown, true); // before agent.js's Enter-sends
+    input.addEventListener("input", () => update(input));
+    input.addEventListener("blur", () => setTimeout(close, 150));
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
