@@ -77,6 +77,9 @@ class Conversation(Base):
     offline_contact: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     # the language of the customer's latest message (en | zh, nlu_addons.language): the bot and agent reply in it
     language: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
+    # when the customer's widget last had the conversation open (helpdesk/mail/presence.py): an agent's reply
+    # after it, or a chat closed after it, goes to them by e-mail (helpdesk/mail/sweep.py)
+    customer_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")
     handoffs: Mapped[list[Handoff]] = relationship(back_populates="conversation", order_by="Handoff.id")
@@ -368,3 +371,52 @@ class ArticleVote(Base):
     helpful: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+OUTBOX_PENDING = "pending"
+OUTBOX_SENDING = "sending"
+OUTBOX_SENT = "sent"
+OUTBOX_FAILED = "failed"
+OUTBOX_SKIPPED = "skipped"  # no longer needed when its turn came (the customer read the reply on the page)
+
+
+class OutboxMail(Base):
+    """An e-mail to a customer, delivered by the mail worker (helpdesk/mail/worker.py): claimed by one process,
+    retried with backoff, never sent twice. `dedupe_key` makes the same notice queued by several processes one row."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("uq_outbox_dedupe_key", "dedupe_key", unique=True),
+        Index("ix_outbox_due", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))  # helpdesk/mail/templates.py: one template per kind
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id"), nullable=True, index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default=OUTBOX_PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InboundMail(Base):
+    """A customer's e-mail reply taken into a conversation, once: a provider's retried webhook or a second poll of
+    the same mailbox finds its key here (helpdesk/mail/inbound.py)."""
+
+    __tablename__ = "inbound_mails"
+    __table_args__ = (Index("uq_inbound_mails_message_key", "message_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_key: Mapped[str] = mapped_column(String(300))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    message_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sender: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

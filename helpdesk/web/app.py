@@ -25,6 +25,7 @@ from helpdesk.web.followups import followups_blueprint
 from helpdesk.web.health import health_blueprint
 from helpdesk.web.help_centre import help_blueprint
 from helpdesk.web.inputs import check_request_inputs
+from helpdesk.web.mail import mail_inbound_blueprint, mail_staff_blueprint
 from helpdesk.web.pages import pages_blueprint
 from helpdesk.web.services import Services, services_of
 from helpdesk.web.sessions import login_blueprint, staff_group
@@ -33,6 +34,8 @@ from helpdesk.web.widget import widget_blueprint
 SWEEP_TASK = "followups-sweep"
 PENDING_TASK = "pending-bot-turns"
 ASSIGN_TASK = "auto-assign"
+MAIL_TASK = "mail-worker"
+IMAP_TASK = "imap-poller"
 
 
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
@@ -68,6 +71,23 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         if settings.auto_assign:
             app.add_task(services_of(app).assigner.forever(), name=ASSIGN_TASK)
 
+    @app.after_server_start
+    async def _mail(app: DefaultSanic) -> None:
+        """Every process queues and sends customers' e-mails (helpdesk/mail/worker.py), when SMTP_HOST is set."""
+        mail = services_of(app).mail
+        if mail.worker is not None:
+            app.add_task(mail.worker.forever(), name=MAIL_TASK)
+        if mail.imap is not None:
+            app.add_task(mail.imap.forever(), name=IMAP_TASK)
+
+    @app.before_server_stop
+    async def _stop_mail(app: DefaultSanic) -> None:
+        mail = services_of(app).mail
+        if mail.worker is not None:
+            await app.cancel_task(MAIL_TASK, raise_exception=False)
+        if mail.imap is not None:
+            await app.cancel_task(IMAP_TASK, raise_exception=False)
+
     @app.before_server_stop
     async def _stop_sweep(app: DefaultSanic) -> None:
         await app.cancel_task(PENDING_TASK, raise_exception=False)
@@ -87,9 +107,10 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.blueprint(
         staff_group(
             editors=[editor_blueprint()],
-            others=[console_blueprint(), dashboard_blueprint(settings), followups_blueprint()],
+            others=[console_blueprint(), dashboard_blueprint(settings), followups_blueprint(), mail_staff_blueprint()],
         )
     )
+    app.blueprint(mail_inbound_blueprint())
     app.blueprint(pages_blueprint())
     app.blueprint(help_blueprint(settings))
     app.blueprint(health_blueprint())

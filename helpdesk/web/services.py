@@ -25,6 +25,8 @@ from helpdesk.conversation.followups import FollowUps
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.limits.window import Limiter
+from helpdesk.mail.service import Mail
+from helpdesk.mail.settings import MailSettings
 from helpdesk.orders.factory import order_system_from_config
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.hub import Hub
@@ -91,6 +93,7 @@ class Services:
     assigner: AutoAssigner
     order_systems: OrderSystems
     followups: FollowUps
+    mail: Mail  # e-mail to and from customers (helpdesk/mail/)
 
     @classmethod
     async def start(cls, settings: Settings, hours: BusinessHours) -> Services:
@@ -116,6 +119,8 @@ class Services:
             sessions, events, locks, presence, settings.auto_assign, settings.auto_assign_seconds, queue.announce
         )
         queue.kick = assigner.kick
+        followups = FollowUps(sessions, hub)
+        mail = Mail.create(sessions, MailSettings.from_env(settings.public_url), hours, followups, events, queue)
         return cls(
             settings=settings,
             hours=hours,
@@ -140,7 +145,8 @@ class Services:
             desk_orders=DeskOrders(sessions, events, locks, order_systems),
             assigner=assigner,
             order_systems=order_systems,
-            followups=FollowUps(sessions, hub),
+            followups=followups,
+            mail=mail,
         )
 
     async def close(self) -> None:

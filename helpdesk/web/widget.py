@@ -179,6 +179,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
             customer_token=body.customer_token,
             client_address=client_address(request),
         )
+        await services(request).mail.presence.seen(result.conversation_id)  # the customer is on the page
         return json_response(result.to_json())
 
     @bp.get("/status")
@@ -197,6 +198,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
         chat = services(request).chat
         _, rows = await chat.history(conversation_id, after)
         state = await chat.status(conversation_id)
+        await services(request).mail.presence.seen(conversation_id)  # the customer's widget is polling
         return json_response({"conversation_id": conversation_id, **state.to_json(), "messages": rows})
 
     @bp.post("/<conversation_id:str>/rating")

@@ -1450,6 +1450,20 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui.input.focus();
   }
 
+  // ---- e-mail links (issue 21: mail lane) ---------------------------------------------------
+  /** A link from one of our e-mails (…/#lk-chat=<id>: the agent's reply, the rating link) reopens that conversation
+   *  in this browser and opens the panel; the fragment is removed so the id is not left in the address bar. */
+  function adoptLinkedConversation() {
+    const m = /(?:^#|&)lk-chat=([A-Za-z0-9_-]{8,64})(?:&|$)/.exec(location.hash || "");
+    if (!m) return false;
+    try { history.replaceState(null, "", location.pathname + location.search); } catch (e) {}
+    if (m[1] !== state.conv) {
+      state.conv = m[1];
+      store.set(KEY, state.conv);
+    }
+    return true;
+  }
+
   function mount() {
     // A custom tag plus inline !important styles: page rules such as `div{display:none}` can't hide us.
     host = document.createElement("larkspur-chat");
@@ -1516,6 +1530,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     // the log's size changes (a phone's keyboard, a rotated screen): keep the newest reply in view
     if ("ResizeObserver" in window) new ResizeObserver(() => keepInView()).observe(ui.log);
 
+    const linked = adoptLinkedConversation();
     state.intro = addEntry({ sender: "bot", text: GREETING, cls: "intro", local: true });
     setMode("bot");
     if (state.conv) {
@@ -1523,7 +1538,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     } else {
       loadStatus().catch(() => {});
     }
-    if (attr("open") === "true" || store.get(OPEN_KEY, true) === "1") open();
+    if (linked || attr("open") === "true" || store.get(OPEN_KEY, true) === "1") open();
   }
 
   window.LarkspurChat = {

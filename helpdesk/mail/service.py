@@ -1,0 +1,55 @@
+"""The mail side's running parts, built once per helpdesk process (helpdesk/web/services.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from helpdesk.conversation.business_hours import BusinessHours
+from helpdesk.conversation.followups import FollowUps
+from helpdesk.conversation.queue import QueueNotifier
+from helpdesk.mail.followup_mail import FollowUpMail
+from helpdesk.mail.imap import ImapPoller, ImapSettings
+from helpdesk.mail.inbound import Inbound
+from helpdesk.mail.presence import CustomerPresence
+from helpdesk.mail.sender import SmtpMailer
+from helpdesk.mail.settings import MailSettings
+from helpdesk.mail.worker import MailWorker
+from helpdesk.realtime.events import Events
+
+MAX_HEARTBEAT_SECONDS = 20.0
+
+
+@dataclass
+class Mail:
+    settings: MailSettings
+    presence: CustomerPresence
+    worker: MailWorker | None  # None: mail is off (no SMTP_HOST)
+    followup: FollowUpMail
+    inbound: Inbound
+    imap: ImapPoller | None  # None: no IMAP_HOST (replies come through the webhook, if at all)
+
+    @classmethod
+    def create(
+        cls,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: MailSettings,
+        hours: BusinessHours,
+        followups: FollowUps,
+        events: Events,
+        queue: QueueNotifier,
+    ) -> Mail:
+        # the open widget refreshes "on the page" well within the grace period
+        heartbeat = max(1.0, min(MAX_HEARTBEAT_SECONDS, settings.reply_grace_seconds / 3))
+        worker = MailWorker(sessions, settings, SmtpMailer(settings), hours) if settings.enabled else None
+        inbound = Inbound(sessions, settings, events, queue)
+        imap = ImapSettings.from_env()
+        return cls(
+            settings,
+            CustomerPresence(sessions, heartbeat),
+            worker,
+            FollowUpMail(sessions, settings, followups),
+            inbound,
+            ImapPoller(imap, inbound) if imap is not None else None,
+        )

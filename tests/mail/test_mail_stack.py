@@ -1,0 +1,370 @@
+"""E-mail through the real stack (Rasa, actions, helpdesk processes) with the local SMTP server as the customers'
+mailbox: confirmations of messages left out of hours, agents' replies to customers who closed the tab (once, also
+with two helpdesk processes on PostgreSQL + Redis), none while the customer is on the page, replies by e-mail
+back into the console, forged reply addresses refused, follow-up (回访) e-mails and rating links."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+import httpx
+import psycopg
+import pytest
+import yaml
+from conftest import Mailbox, html_of, text_of
+from support.accounts import AgentLogin, add_agent_accounts
+from support.agent import Console, hand_off, history, say
+from support.helpdesks import extra_helpdesk, postgres_database
+
+from helpdesk.conversation.business_hours import DAYS
+from helpdesk.stack import Stack
+
+GRACE = 4  # seconds: MAIL_REPLY_GRACE_SECONDS of these helpdesks
+POLL = 0.5
+MAILBOX = "reply@support.shop.test"
+AGENTS = (("mona", "agent", None, 20), ("sal", "supervisor", None, 20))
+
+
+@dataclass(frozen=True)
+class MailDesk:
+    url: str
+    agents: dict[str, AgentLogin]
+    inbound_token: str
+
+
+def mail_env(port: int, token: str) -> dict[str, str]:
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_SECURITY": "none",
+        "MAIL_FROM": "Larkspur Home Support <support@shop.test>",
+        "MAIL_POLL_SECONDS": str(POLL),
+        "MAIL_REPLY_GRACE_SECONDS": str(GRACE),
+        "MAIL_REPLY_ADDRESS": MAILBOX,
+        "MAIL_REPLY_SECRET": secrets.token_hex(16),
+        "MAIL_INBOUND_TOKEN": token,
+        "PUBLIC_URL": "http://shop.test",
+    }
+
+
+@pytest.fixture(scope="module")
+def mail_desk(stack: Stack, smtp_server: tuple[Mailbox, int]) -> Iterator[MailDesk]:
+    """A helpdesk with e-mail on (own SQLite database, the stack's Rasa and actions), team always in."""
+    workdir = stack.workdir / "mail-helpdesk"  # type: ignore[attr-defined]
+    workdir.mkdir(exist_ok=True)
+    database_url = f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}"
+    agents = add_agent_accounts(database_url, AGENTS)
+    token = secrets.token_urlsafe(16)
+    env = {"DATABASE_URL": database_url, **mail_env(smtp_server[1], token)}
+    with extra_helpdesk(stack, "mail", env) as url:
+        yield MailDesk(url, agents, token)
+
+
+@pytest.fixture(scope="module")
+def closed_mail_desk(stack: Stack, smtp_server: tuple[Mailbox, int]) -> Iterator[str]:
+    """A helpdesk with e-mail on whose team is away all session (holidays yesterday to the day after tomorrow)."""
+    zone = ZoneInfo("Pacific/Auckland")
+    today = datetime.now(zone).date()
+    workdir = stack.workdir / "closed-mail-helpdesk"  # type: ignore[attr-defined]
+    workdir.mkdir(exist_ok=True)
+    schedule = workdir / "business_hours.yml"
+    schedule.write_text(
+        yaml.safe_dump(
+            {
+                "time_zone": zone.key,
+                "weekly": {day: ["09:00-17:00"] for day in DAYS},
+                "holidays": [(today + timedelta(days=d)).isoformat() for d in range(-1, 3)],
+            }
+        )
+    )
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
+        "BUSINESS_HOURS": "on",
+        "BUSINESS_HOURS_FILE": str(schedule),
+        **mail_env(smtp_server[1], secrets.token_urlsafe(16)),
+    }
+    with extra_helpdesk(stack, "closed-mail", env) as url:
+        yield url
+
+
+@pytest.fixture()
+def customer(mail_desk: MailDesk) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=mail_desk.url, timeout=60) as http:
+        yield http
+
+
+@pytest.fixture()
+def console(mail_desk: MailDesk) -> Iterator[Callable[[str], Console]]:
+    opened: list[Console] = []
+
+    def log_in(username: str) -> Console:
+        account = mail_desk.agents[username]
+        c = Console(mail_desk.url)
+        assert c.login(account.username, account.password).status_code == 200
+        opened.append(c)
+        return c
+
+    yield log_in
+    for c in opened:
+        c.close()
+
+
+def new_address() -> str:
+    return f"customer-{secrets.token_hex(4)}@customer.test"
+
+
+def leave(client: httpx.Client, conversation_id: str, **body: object) -> dict:
+    response = client.post(f"/api/chat/{conversation_id}/offline-message", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def waiting_for_email(client: httpx.Client, email: str) -> str:
+    """A customer who asked for a person and chose to get the answer by e-mail instead of waiting on the page."""
+    conversation_id = hand_off(client)
+    leave(client, conversation_id, text="My sofa arrived with a broken leg, what now?", email=email)
+    return conversation_id
+
+
+def is_reply(mail: EmailMessage) -> bool:
+    return "replied to your question" in str(mail["Subject"])
+
+
+def inbound(url: str, token: str, body: dict[str, object], **kwargs: object) -> httpx.Response:
+    return httpx.post(f"{url}/api/mail/inbound", json=body, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+
+# ---- out of hours -------------------------------------------------------------------------------------------
+
+
+def test_a_message_left_out_of_hours_gets_its_confirmation_email(closed_mail_desk: str, mailbox: Mailbox) -> None:
+    email = new_address()
+    with httpx.Client(base_url=closed_mail_desk, timeout=60) as client:
+        conversation_id = say(client, "hello")["conversation_id"]
+        leave(client, conversation_id, text="Do you deliver to Tromsø?", name="Ingrid", email=email)
+    (mail,) = mailbox.wait_for(email)
+    assert mail["Subject"] == "We've got your message"
+    assert str(mail["From"]) == "Larkspur Home Support <support@shop.test>"
+    text = text_of(mail)
+    assert text.startswith("Hello Ingrid,") and "> Do you deliver to Tromsø?" in text
+    assert "when we're back on" in text  # the team is away: when it is back
+    assert f"http://shop.test/#lk-chat={conversation_id}" in text and "Reply to this e-mail" in text
+    assert "Do you deliver to Tromsø?" in html_of(mail)
+    assert str(mail["Reply-To"]).startswith("reply+") and str(mail["Reply-To"]).endswith("@support.shop.test")
+    assert mail["Auto-Submitted"] == "auto-generated"
+    time.sleep(POLL * 6)  # more rounds of every worker: still one
+    assert len(mailbox.to(email)) == 1
+
+
+def test_a_chinese_message_left_gets_a_chinese_confirmation(closed_mail_desk: str, mailbox: Mailbox) -> None:
+    email = new_address()
+    with httpx.Client(base_url=closed_mail_desk, timeout=60) as client:
+        conversation_id = say(client, "你好")["conversation_id"]
+        leave(client, conversation_id, text="请问沙发什么时候能送到？", email=email)
+    (mail,) = mailbox.wait_for(email)
+    assert mail["Subject"] == "我们已收到您的留言"
+    assert "> 请问沙发什么时候能送到？" in text_of(mail) and "查看会话" in text_of(mail)
+
+
+# ---- the agent's reply ----------------------------------------------------------------------------------------
+
+
+def test_a_customer_still_on_the_page_gets_no_email_of_the_reply(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    email = new_address()
+    conversation_id = waiting_for_email(customer, email)
+    agent = console("mona")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    assert (
+        agent.post(
+            f"/conversations/{conversation_id}/messages", {"text": "Sorry! A new leg is on its way."}
+        ).status_code
+        == 201
+    )
+    deadline = time.monotonic() + GRACE + 4
+    while time.monotonic() < deadline:  # the widget keeps polling: the customer is on the page
+        history(customer, conversation_id)
+        time.sleep(1)
+    mailbox.wait_for(email, where=lambda m: "got your message" in str(m["Subject"]))  # the confirmation, yes
+    assert [m for m in mailbox.to(email) if is_reply(m)] == []
+
+
+def test_a_customer_who_closed_the_tab_gets_the_reply_by_email_and_answers_it_into_the_console(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    email = new_address()
+    conversation_id = waiting_for_email(customer, email)  # ... and then the customer closed the tab
+    agent = console("mona")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    for text in ("Sorry about the leg!", "A replacement <leg> ships today & arrives Friday."):
+        assert agent.post(f"/conversations/{conversation_id}/messages", {"text": text}).status_code == 201
+    (mail,) = mailbox.wait_for(email, where=is_reply, timeout=GRACE + 20)
+    assert mail["Subject"] == "Mona Tester replied to your question"
+    text = text_of(mail)
+    assert "Sorry about the leg!" in text and "A replacement <leg> ships today & arrives Friday." in text
+    assert "A replacement &lt;leg&gt; ships today &amp; arrives Friday." in html_of(mail)
+    assert f"http://shop.test/#lk-chat={conversation_id}" in text
+    time.sleep(GRACE + POLL * 4)
+    assert len([m for m in mailbox.to(email) if is_reply(m)]) == 1  # once
+
+    # the customer answers the e-mail: the reply (without the quoted history) is in the conversation for the agent
+    reply_to = str(mail["Reply-To"])
+    body = {
+        "to": f"Larkspur Home Support <{reply_to}>",
+        "from": f"Mia <{email}>",
+        "subject": "Re: " + str(mail["Subject"]),
+        "text": "Friday is perfect, thank you!\n\nOn Wed, Mona wrote:\n> Sorry about the leg!\n",
+        "message_id": f"<{secrets.token_hex(6)}@customer.test>",
+    }
+    taken = inbound(mail_desk.url, mail_desk.inbound_token, body)
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["conversation_id"] == conversation_id
+    again = inbound(mail_desk.url, mail_desk.inbound_token, body)  # the provider retries its webhook
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    view = agent.get(f"/conversations/{conversation_id}").json()
+    customer_texts = [m["text"] for m in view["messages"] if m["sender"] == "customer"]
+    assert customer_texts[-1] == "Friday is perfect, thank you!"
+    assert customer_texts.count("Friday is perfect, thank you!") == 1
+    assert view["conversation"]["mode"] == "agent"  # still with Mona
+
+    # a forged reply address (another conversation's number, or a made-up signature) is refused
+    forged = reply_to.replace("reply+", "reply+1", 1)
+    refused = inbound(mail_desk.url, mail_desk.inbound_token, {**body, "to": forged, "message_id": "<f1@x.test>"})
+    assert refused.status_code == 403 and "not one we sent" in refused.json()["error"]
+    unsigned = inbound(mail_desk.url, mail_desk.inbound_token, {**body, "to": MAILBOX, "message_id": "<f2@x.test>"})
+    assert unsigned.status_code == 403
+    assert inbound(mail_desk.url, "wrong-token", {**body, "message_id": "<f3@x.test>"}).status_code == 401
+    after = agent.get(f"/conversations/{conversation_id}").json()
+    assert len(after["messages"]) == len(view["messages"])
+
+
+def test_a_raw_email_reply_to_a_closed_chat_goes_back_to_the_queue(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    email = new_address()
+    conversation_id = waiting_for_email(customer, email)
+    (confirmation,) = mailbox.wait_for(email)
+    agent = console("mona")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    assert agent.post(f"/conversations/{conversation_id}/resolve").status_code == 200
+    raw = (
+        f"From: {email}\r\nTo: {confirmation['Reply-To']}\r\nSubject: Re: We've got your message\r\n"
+        f"Message-ID: <{secrets.token_hex(6)}@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "还有一个问题：可以换颜色吗？\r\n\r\n在 2026年12月2日，Larkspur Home 写道：\r\n> 我们已收到您的留言\r\n"
+    ).encode()
+    taken = httpx.post(
+        f"{mail_desk.url}/api/mail/inbound?token={mail_desk.inbound_token}",
+        content=raw,
+        headers={"Content-Type": "message/rfc822"},
+    )
+    assert taken.status_code == 201, taken.text
+    queue = agent.get("/queue").json()["conversations"]
+    entry = next(e for e in queue if e["conversation_id"] == conversation_id)
+    assert entry["handoff_reason"] == "email_reply"
+    view = agent.get(f"/conversations/{conversation_id}").json()
+    assert (
+        view["messages"][-1]["text"] == "还有一个问题：可以换颜色吗？" and view["messages"][-1]["sender"] == "customer"
+    )
+
+
+# ---- rating link and follow-ups -------------------------------------------------------------------------------
+
+
+def test_a_chat_closed_with_the_customer_gone_sends_the_rating_link_once(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    email = new_address()
+    conversation_id = waiting_for_email(customer, email)
+    agent = console("mona")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    assert agent.post(f"/conversations/{conversation_id}/resolve").status_code == 200
+    (mail,) = mailbox.wait_for(email, where=lambda m: m["Subject"] == "How did we do?", timeout=GRACE + 20)
+    assert "Mona Tester closed your chat with us" in text_of(mail)
+    assert f"http://shop.test/#lk-chat={conversation_id}" in text_of(mail)
+    rated = customer.post(f"/api/chat/{conversation_id}/rating", json={"score": 5})
+    assert rated.status_code == 201
+    time.sleep(GRACE + POLL * 4)
+    assert len([m for m in mailbox.to(email) if m["Subject"] == "How did we do?"]) == 1
+
+
+def test_a_follow_up_task_sends_its_message_by_email(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    email = new_address()
+    conversation_id = waiting_for_email(customer, email)
+    agent = console("mona")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    assert agent.post(f"/conversations/{conversation_id}/handback").status_code == 200  # a follow-up opens
+    supervisor = console("sal")
+    tasks = supervisor.get("/followups").json()["follow_ups"]
+    task = next(t for t in tasks if t["conversation_id"] == conversation_id)
+    text = "Hello again! Did the replacement leg arrive? 如有问题请随时回复。"
+    sent = supervisor.post(f"/followups/{task['id']}/email", {"text": text})
+    assert sent.status_code == 202, sent.text
+    assert sent.json() == {"follow_up_id": task["id"], "to": email, "queued": True}
+    assert supervisor.post(f"/followups/{task['id']}/email", {"text": text}).json()["queued"] is False  # once
+    (mail,) = mailbox.wait_for(email, where=lambda m: "Following up" in str(m["Subject"]))
+    assert text in text_of(mail) and "Sal Tester from our support team" in text_of(mail)
+    comments = supervisor.get(f"/followups/{task['id']}").json()["comments_list"]
+    assert any(c["text"] == f"E-mailed {email}:\n{text}" for c in comments)
+    time.sleep(POLL * 4)
+    assert len([m for m in mailbox.to(email) if "Following up" in str(m["Subject"])]) == 1
+
+    # a customer who left no address: the agent is told so, nothing is queued
+    other = hand_off(customer)
+    assert agent.post(f"/conversations/{other}/claim").status_code == 200
+    assert agent.post(f"/conversations/{other}/handback").status_code == 200
+    task = next(t for t in supervisor.get("/followups").json()["follow_ups"] if t["conversation_id"] == other)
+    refused = supervisor.post(f"/followups/{task['id']}/email", {"text": "Hello?"})
+    assert refused.status_code == 409 and refused.json()["error"] == "no e-mail address on file for this customer"
+
+
+# ---- two helpdesk processes on PostgreSQL + Redis -------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_two_helpdesk_processes_send_the_reply_once(stack: Stack, smtp_server: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp_server
+    token = secrets.token_urlsafe(16)
+    channel = f"mailtest{secrets.token_hex(4)}:events"
+    with postgres_database("helpdesk_mail") as dsn:
+        accounts = add_agent_accounts(dsn, (("pia", "agent", None, 20),))
+        env = {
+            "DATABASE_URL": dsn,
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "REDIS_CHANNEL": channel,
+            **mail_env(port, token),
+        }
+        with extra_helpdesk(stack, "mail-pg-a", env) as first, extra_helpdesk(stack, "mail-pg-b", env) as second:
+            email = new_address()
+            with httpx.Client(base_url=first, timeout=60) as client:
+                conversation_id = waiting_for_email(client, email)
+            agent = Console(second)
+            try:
+                assert agent.login("pia", accounts["pia"].password).status_code == 200
+                assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+                reply = {"text": "Both of our servers saw this; you get it once."}
+                assert agent.post(f"/conversations/{conversation_id}/messages", reply).status_code == 201
+                (mail,) = mailbox.wait_for(email, where=is_reply, timeout=GRACE + 20)
+                assert "you get it once" in text_of(mail)
+                time.sleep(GRACE + POLL * 6)  # many more rounds of both workers
+                assert len([m for m in mailbox.to(email) if is_reply(m)]) == 1
+                assert len(mailbox.to(email)) == 2  # the confirmation and the reply
+            finally:
+                agent.close()
+            with psycopg.connect(dsn) as connection:
+                rows = connection.execute(
+                    "SELECT kind, status, attempts, claimed_by FROM outbox WHERE conversation_id = %s ORDER BY id",
+                    (conversation_id,),
+                ).fetchall()
+    assert [(kind, status, attempts) for kind, status, attempts, _ in rows] == [
+        ("left_message", "sent", 1),
+        ("agent_reply", "sent", 1),
+    ]
