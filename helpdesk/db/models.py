@@ -176,6 +176,9 @@ class Handoff(Base):
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     reason: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # what the waiting customer chose instead of waiting on the page (helpdesk/mail/waiting.py): email | cancel
+    customer_choice: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    customer_choice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     conversation: Mapped[Conversation] = relationship(back_populates="handoffs")
 

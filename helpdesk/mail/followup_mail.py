@@ -17,6 +17,12 @@ from helpdesk.mail.sweep import contact_email
 from helpdesk.mail.templates import FOLLOW_UP, language_of
 
 MAX_TEXT = 5000
+# the text an agent starts from (they edit it before sending), in the conversation's language
+DRAFT = {
+    "en": "We're sorry your last conversation with us didn't go as it should have. Is everything sorted now? "
+    "If not, just reply to this e-mail and we'll take care of it.",
+    "zh": "很抱歉您上次的咨询体验不够理想。请问问题现在解决了吗？如果还没有，直接回复本邮件，我们会尽快为您处理。",
+}
 
 
 class FollowUpMail:
@@ -24,6 +30,16 @@ class FollowUpMail:
         self.sessions = sessions
         self.settings = settings
         self.followups = followups
+
+    async def draft(self, agent: Agent, follow_up_id: int) -> dict[str, Any]:
+        """Where the e-mail would go (None: no address on file), and a text in the customer's language to start from."""
+        await self.followups.detail(agent, follow_up_id)  # NotFound / Forbidden as for reading the task
+        async with self.sessions() as session:
+            follow_up = await session.get(FollowUp, follow_up_id)
+            conversation = await session.get(Conversation, follow_up.conversation_id) if follow_up else None
+            email = contact_email(conversation) if conversation is not None else None
+            language = language_of(conversation.language if conversation is not None else None)
+        return {"to": email, "enabled": self.settings.enabled, "language": language, "text": DRAFT[language]}
 
     async def send(self, agent: Agent, follow_up_id: int, text: str) -> dict[str, Any]:
         """Queue the follow-up e-mail (the same text twice is queued once). Who may see the task may send it."""

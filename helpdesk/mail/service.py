@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.conversation.business_hours import BusinessHours
+from helpdesk.conversation.chat import ChatService
 from helpdesk.conversation.followups import FollowUps
-from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.mail.followup_mail import FollowUpMail
 from helpdesk.mail.imap import ImapPoller, ImapSettings
 from helpdesk.mail.inbound import Inbound
 from helpdesk.mail.presence import CustomerPresence
 from helpdesk.mail.sender import SmtpMailer
 from helpdesk.mail.settings import MailSettings
+from helpdesk.mail.waiting import Waiting
 from helpdesk.mail.worker import MailWorker
-from helpdesk.realtime.events import Events
 
 MAX_HEARTBEAT_SECONDS = 20.0
 
@@ -29,6 +29,7 @@ class Mail:
     followup: FollowUpMail
     inbound: Inbound
     imap: ImapPoller | None  # None: no IMAP_HOST (replies come through the webhook, if at all)
+    waiting: Waiting  # the queued customer's choices: the answer by e-mail, or stop waiting
 
     @classmethod
     def create(
@@ -37,13 +38,12 @@ class Mail:
         settings: MailSettings,
         hours: BusinessHours,
         followups: FollowUps,
-        events: Events,
-        queue: QueueNotifier,
+        chat: ChatService,
     ) -> Mail:
         # the open widget refreshes "on the page" well within the grace period
         heartbeat = max(1.0, min(MAX_HEARTBEAT_SECONDS, settings.reply_grace_seconds / 3))
         worker = MailWorker(sessions, settings, SmtpMailer(settings), hours) if settings.enabled else None
-        inbound = Inbound(sessions, settings, events, queue)
+        inbound = Inbound(sessions, settings, chat.events, chat.queue)
         imap = ImapSettings.from_env()
         return cls(
             settings,
@@ -52,4 +52,5 @@ class Mail:
             FollowUpMail(sessions, settings, followups),
             inbound,
             ImapPoller(imap, inbound) if imap is not None else None,
+            Waiting(sessions, chat),
         )

@@ -25,6 +25,10 @@ from helpdesk.web.services import services
 def mail_staff_blueprint() -> Blueprint:
     bp = Blueprint("mail_staff")
 
+    @bp.get("/followups/<follow_up_id:int>/email")
+    async def follow_up_draft(request: Request, follow_up_id: int) -> HTTPResponse:
+        return json_response(await services(request).mail.followup.draft(agent_of(request), follow_up_id))
+
     @bp.post("/followups/<follow_up_id:int>/email")
     async def follow_up_email(request: Request, follow_up_id: int) -> HTTPResponse:
         text = clean_text(json_body(request, empty_is_object=True).get("text"), limit=MAX_TEXT)

@@ -120,7 +120,8 @@ class Services:
         )
         queue.kick = assigner.kick
         followups = FollowUps(sessions, hub)
-        mail = Mail.create(sessions, MailSettings.from_env(settings.public_url), hours, followups, events, queue)
+        chat = ChatService(sessions, rasa, events, queue, context, locks, background, hours, limits.handoffs)
+        mail = Mail.create(sessions, MailSettings.from_env(settings.public_url), hours, followups, chat)
         return cls(
             settings=settings,
             hours=hours,
@@ -140,7 +141,7 @@ class Services:
             ),
             commands=commands,
             background=background,
-            chat=ChatService(sessions, rasa, events, queue, context, locks, background, hours, limits.handoffs),
+            chat=chat,
             desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
             desk_orders=DeskOrders(sessions, events, locks, order_systems),
             assigner=assigner,

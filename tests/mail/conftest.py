@@ -1,19 +1,32 @@
-"""A local SMTP server (aiosmtpd) that keeps what it receives: the tests' customers' mailbox. Never a real one."""
+"""A local SMTP server (aiosmtpd) that keeps what it receives: the tests' customers' mailbox (never a real one);
+helpdesks with e-mail on beside the session's stack (one in hours, one whose team is away)."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+import yaml
 from aiosmtpd.controller import Controller
+from support.accounts import AgentLogin, add_agent_accounts
+from support.agent import Console
+from support.helpdesks import extra_helpdesk
 
-from helpdesk.stack import free_port
+from helpdesk.conversation.business_hours import DAYS
+from helpdesk.stack import Stack, free_port
 
 
 class Mailbox:
@@ -78,3 +91,107 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
 @pytest.fixture()
 def mailbox(smtp_server: tuple[Mailbox, int]) -> Mailbox:
     return smtp_server[0]
+
+
+# ---- helpdesks with e-mail on, beside the session's stack ------------------------------------------------
+
+GRACE = 4  # seconds: MAIL_REPLY_GRACE_SECONDS of these helpdesks
+POLL = 0.5
+MAILBOX = "reply@support.shop.test"
+AGENTS = (("mona", "agent", None, 20), ("sal", "supervisor", None, 20))
+
+
+@dataclass(frozen=True)
+class MailDesk:
+    url: str
+    agents: dict[str, AgentLogin]
+    inbound_token: str
+    db_path: Path
+
+    def handoff_choices(self, conversation_id: str) -> list[str | None]:
+        connection = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        try:
+            rows = connection.execute(
+                "SELECT customer_choice FROM handoffs WHERE conversation_id = ? ORDER BY id", (conversation_id,)
+            ).fetchall()
+        finally:
+            connection.close()
+        return [row[0] for row in rows]
+
+
+def mail_env(port: int, token: str) -> dict[str, str]:
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_SECURITY": "none",
+        "MAIL_FROM": "Larkspur Home Support <support@shop.test>",
+        "MAIL_POLL_SECONDS": str(POLL),
+        "MAIL_REPLY_GRACE_SECONDS": str(GRACE),
+        "MAIL_REPLY_ADDRESS": MAILBOX,
+        "MAIL_REPLY_SECRET": secrets.token_hex(16),
+        "MAIL_INBOUND_TOKEN": token,
+        "PUBLIC_URL": "http://shop.test",
+        "RASA_TIMEOUT": "60",  # the machine is shared and busy: the bot may be slow, the tests are about mail
+    }
+
+
+@pytest.fixture(scope="session")
+def mail_desk(stack: Stack, smtp_server: tuple[Mailbox, int]) -> Iterator[MailDesk]:
+    """A helpdesk with e-mail on (own SQLite database, the stack's Rasa and actions), team always in."""
+    workdir = stack.workdir / "mail-helpdesk"  # type: ignore[attr-defined]
+    workdir.mkdir(exist_ok=True)
+    database_url = f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}"
+    agents = add_agent_accounts(database_url, AGENTS)
+    token = secrets.token_urlsafe(16)
+    env = {"DATABASE_URL": database_url, **mail_env(smtp_server[1], token)}
+    with extra_helpdesk(stack, "mail", env) as url:
+        yield MailDesk(url, agents, token, workdir / "helpdesk.db")
+
+
+@pytest.fixture(scope="session")
+def closed_mail_desk(stack: Stack, smtp_server: tuple[Mailbox, int]) -> Iterator[str]:
+    """A helpdesk with e-mail on whose team is away all session (holidays yesterday to the day after tomorrow)."""
+    zone = ZoneInfo("Pacific/Auckland")
+    today = datetime.now(zone).date()
+    workdir = stack.workdir / "closed-mail-helpdesk"  # type: ignore[attr-defined]
+    workdir.mkdir(exist_ok=True)
+    schedule = workdir / "business_hours.yml"
+    schedule.write_text(
+        yaml.safe_dump(
+            {
+                "time_zone": zone.key,
+                "weekly": {day: ["09:00-17:00"] for day in DAYS},
+                "holidays": [(today + timedelta(days=d)).isoformat() for d in range(-1, 3)],
+            }
+        )
+    )
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
+        "BUSINESS_HOURS": "on",
+        "BUSINESS_HOURS_FILE": str(schedule),
+        **mail_env(smtp_server[1], secrets.token_urlsafe(16)),
+    }
+    with extra_helpdesk(stack, "closed-mail", env) as url:
+        yield url
+
+
+@pytest.fixture()
+def customer(mail_desk: MailDesk) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=mail_desk.url, timeout=60) as http:
+        yield http
+
+
+@pytest.fixture()
+def console(mail_desk: MailDesk) -> Iterator[Callable[[str], Console]]:
+    opened: list[Console] = []
+
+    def log_in(username: str) -> Console:
+        account = mail_desk.agents[username]
+        c = Console(mail_desk.url)
+        assert c.login(account.username, account.password).status_code == 200
+        opened.append(c)
+        return c
+
+    yield log_in
+    for c in opened:
+        c.close()

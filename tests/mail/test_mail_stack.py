@@ -7,112 +7,18 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Callable
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
 import pytest
-import yaml
-from conftest import Mailbox, html_of, text_of
-from support.accounts import AgentLogin, add_agent_accounts
+from conftest import GRACE, MAILBOX, POLL, Mailbox, MailDesk, html_of, mail_env, text_of
+from support.accounts import add_agent_accounts
 from support.agent import Console, hand_off, history, say
 from support.helpdesks import extra_helpdesk, postgres_database
 
-from helpdesk.conversation.business_hours import DAYS
 from helpdesk.stack import Stack
-
-GRACE = 4  # seconds: MAIL_REPLY_GRACE_SECONDS of these helpdesks
-POLL = 0.5
-MAILBOX = "reply@support.shop.test"
-AGENTS = (("mona", "agent", None, 20), ("sal", "supervisor", None, 20))
-
-
-@dataclass(frozen=True)
-class MailDesk:
-    url: str
-    agents: dict[str, AgentLogin]
-    inbound_token: str
-
-
-def mail_env(port: int, token: str) -> dict[str, str]:
-    return {
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(port),
-        "SMTP_SECURITY": "none",
-        "MAIL_FROM": "Larkspur Home Support <support@shop.test>",
-        "MAIL_POLL_SECONDS": str(POLL),
-        "MAIL_REPLY_GRACE_SECONDS": str(GRACE),
-        "MAIL_REPLY_ADDRESS": MAILBOX,
-        "MAIL_REPLY_SECRET": secrets.token_hex(16),
-        "MAIL_INBOUND_TOKEN": token,
-        "PUBLIC_URL": "http://shop.test",
-    }
-
-
-@pytest.fixture(scope="module")
-def mail_desk(stack: Stack, smtp_server: tuple[Mailbox, int]) -> Iterator[MailDesk]:
-    """A helpdesk with e-mail on (own SQLite database, the stack's Rasa and actions), team always in."""
-    workdir = stack.workdir / "mail-helpdesk"  # type: ignore[attr-defined]
-    workdir.mkdir(exist_ok=True)
-    database_url = f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}"
-    agents = add_agent_accounts(database_url, AGENTS)
-    token = secrets.token_urlsafe(16)
-    env = {"DATABASE_URL": database_url, **mail_env(smtp_server[1], token)}
-    with extra_helpdesk(stack, "mail", env) as url:
-        yield MailDesk(url, agents, token)
-
-
-@pytest.fixture(scope="module")
-def closed_mail_desk(stack: Stack, smtp_server: tuple[Mailbox, int]) -> Iterator[str]:
-    """A helpdesk with e-mail on whose team is away all session (holidays yesterday to the day after tomorrow)."""
-    zone = ZoneInfo("Pacific/Auckland")
-    today = datetime.now(zone).date()
-    workdir = stack.workdir / "closed-mail-helpdesk"  # type: ignore[attr-defined]
-    workdir.mkdir(exist_ok=True)
-    schedule = workdir / "business_hours.yml"
-    schedule.write_text(
-        yaml.safe_dump(
-            {
-                "time_zone": zone.key,
-                "weekly": {day: ["09:00-17:00"] for day in DAYS},
-                "holidays": [(today + timedelta(days=d)).isoformat() for d in range(-1, 3)],
-            }
-        )
-    )
-    env = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
-        "BUSINESS_HOURS": "on",
-        "BUSINESS_HOURS_FILE": str(schedule),
-        **mail_env(smtp_server[1], secrets.token_urlsafe(16)),
-    }
-    with extra_helpdesk(stack, "closed-mail", env) as url:
-        yield url
-
-
-@pytest.fixture()
-def customer(mail_desk: MailDesk) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=mail_desk.url, timeout=60) as http:
-        yield http
-
-
-@pytest.fixture()
-def console(mail_desk: MailDesk) -> Iterator[Callable[[str], Console]]:
-    opened: list[Console] = []
-
-    def log_in(username: str) -> Console:
-        account = mail_desk.agents[username]
-        c = Console(mail_desk.url)
-        assert c.login(account.username, account.password).status_code == 200
-        opened.append(c)
-        return c
-
-    yield log_in
-    for c in opened:
-        c.close()
 
 
 def new_address() -> str:
@@ -272,6 +178,52 @@ def test_a_raw_email_reply_to_a_closed_chat_goes_back_to_the_queue(
     assert (
         view["messages"][-1]["text"] == "还有一个问题：可以换颜色吗？" and view["messages"][-1]["sender"] == "customer"
     )
+
+
+# ---- waiting without waiting --------------------------------------------------------------------------------
+
+
+def test_a_waiting_customer_chooses_the_answer_by_email_and_the_agent_sees_it(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    email = new_address()
+    conversation_id = hand_off(customer)
+    chose = customer.post(f"/api/chat/{conversation_id}/wait/email", json={"email": email, "lang": "en"})
+    assert chose.status_code == 201, chose.text
+    said, confirmation = chose.json()["messages"]
+    assert said["sender"] == "customer" and said["text"] == f"Please answer me by e-mail: {email}"
+    assert f"by e-mail at {email}" in confirmation["text"] and chose.json()["mode"] == "queued"
+    agent = console("mona")
+    entry = next(e for e in agent.get("/queue").json()["conversations"] if e["conversation_id"] == conversation_id)
+    assert entry["offline_message"]["contact"] == {"email": email}
+    assert mail_desk.handoff_choices(conversation_id)[-1] == "email"
+    (mail,) = mailbox.wait_for(email)
+    assert mail["Subject"] == "We've got your message"
+    bad = customer.post(f"/api/chat/{conversation_id}/wait/email", json={"email": "not an address"})
+    assert bad.status_code == 400 and bad.json()["error"] == "email does not look like an e-mail address"
+
+
+def test_a_waiting_customer_may_stop_waiting(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk
+) -> None:
+    conversation_id = hand_off(customer)
+    stopped = customer.post(f"/api/chat/{conversation_id}/wait/cancel", json={"lang": "zh"})
+    assert stopped.status_code == 201, stopped.text
+    assert stopped.json()["mode"] == "closed"
+    assert [m["text"] for m in stopped.json()["messages"]] == [
+        "我不等了。",
+        "您已退出排队。随时可以在这里留言：智能助手会回答您，如需人工客服也可随时提出。",
+    ]
+    agent = console("mona")
+    queue = agent.get("/queue").json()["conversations"]
+    assert conversation_id not in [e["conversation_id"] for e in queue]
+    supervisor = console("sal")  # a closed chat is the supervisors' to read
+    assert supervisor.get(f"/conversations/{conversation_id}").json()["messages"][-2]["text"] == "我不等了。"
+    assert mail_desk.handoff_choices(conversation_id)[-1] == "cancel"
+    again = customer.post(f"/api/chat/{conversation_id}/wait/cancel", json={})
+    assert again.status_code == 409 and again.json()["error"] == "you are not waiting for a person in this chat"
+    # writing again starts with the bot
+    assert say(customer, "hello", conversation_id)["mode"] == "bot"
 
 
 # ---- rating link and follow-ups -------------------------------------------------------------------------------

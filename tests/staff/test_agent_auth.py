@@ -35,6 +35,7 @@ AGENT_ENDPOINTS = [
     ("POST", "/api/agent/canned"),
     ("PUT", "/api/agent/canned/1"),
     ("DELETE", "/api/agent/canned/1"),
+    ("POST", "/api/agent/followups/1/email"),
     ("GET", "/api/agent/ws"),
     ("GET", "/api/agent/no-such-endpoint"),
 ]

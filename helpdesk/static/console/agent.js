@@ -695,6 +695,7 @@
       li.appendChild(el("span", "by", c.author + " · " + new Date(c.created_at).toLocaleString()));
       comments.appendChild(li);
     }
+    window.ConsoleMail.followUp(f.id); // e-mail the customer (agent-mail.js)
   }
   async function followUpAction(suffix, body) {
     if (followUps.open == null) return;
@@ -722,6 +723,7 @@
       if (text) followUpAction("/comments", { text });
     });
     $("followup-close").addEventListener("click", () => $("followup-dialog").close());
+    $("followup-dialog").addEventListener("close", () => window.ConsoleMail.reset());
     $("followup-dialog").addEventListener("close", () => (followUps.open = null));
     setInterval(() => {
       if (state.me) loadFollowUps();
@@ -875,6 +877,7 @@
     $("note-form").addEventListener("submit", addNote);
     window.ConsoleOrders.init(api);
     window.ConsoleTeam.init(api);
+    window.ConsoleMail.init(api);
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();

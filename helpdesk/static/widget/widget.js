@@ -866,6 +866,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     state.queue = q && q.position ? { position: q.position, estimated_wait_seconds: q.estimated_wait_seconds } : null;
     showStatus();
     showQueueNote();
+    updateWaitChoice();
   }
   // ---- the queue as a message in the conversation, renewed at the end of the log when it changes ------
   function queueText() {
@@ -915,6 +916,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     updateOffline();
     showStatus();
     showQueueNote();
+    updateWaitChoice();
   }
   async function loadStatus() {
     const { res, data } = await fetchJson(new URL("api/chat/status", BASE).href);
@@ -1016,6 +1018,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     }
     updateOffline();
     showQueueNote();
+    updateWaitChoice();
   }
   function setUnread(n) {
     state.unread = n;
@@ -1448,6 +1451,128 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     updateInput();
     send(v.trim());
     ui.input.focus();
+  }
+
+  // ---- waiting without waiting (issue 21: mail lane) ------------------------------------------
+  // While the customer waits for a person (team in), a bar above the input offers the answer by e-mail or to stop
+  // waiting; it says so first when the wait is long. Its own words (WAIT_STRINGS) until the widget's string table
+  // has them in every language.
+  const LONG_WAIT_SECONDS = 300;
+  const WAIT_STRINGS = {
+    en: {
+      waitLong: "The wait is {wait}. You don't have to stay:",
+      waitAny: "Rather not wait here?",
+      waitEmail: "Answer me by e-mail",
+      waitStop: "Stop waiting",
+      waitEmailLabel: "Your e-mail address",
+      waitEmailSend: "Send",
+      waitEmailBad: "Please check your e-mail address.",
+      waitFailed: "That didn't go through; please try again.",
+    },
+    zh: {
+      waitLong: "预计还需等待{wait}。您不必一直留在这里：",
+      waitAny: "不想在这里等？",
+      waitEmail: "通过邮件回复我",
+      waitStop: "不等了",
+      waitEmailLabel: "您的邮箱地址",
+      waitEmailSend: "发送",
+      waitEmailBad: "请检查您的邮箱地址。",
+      waitFailed: "操作未成功，请重试。",
+    },
+  };
+  const WAIT_CSS = `.waitbar{flex:none;border-top:1px solid #ecebf3;background:#faf9ff;padding:8px 12px;font-size:13px;color:#3d3f55;
+ display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center}
+.waitbar .wt{flex:1 1 100%}
+.waitbar button{font:inherit;font-size:13px;border-radius:8px;padding:5px 10px;cursor:pointer;border:1px solid var(--a);background:#fff;color:var(--a)}
+.waitbar button.primary{background:var(--a);color:#fff}
+.waitbar form{display:flex;gap:6px;flex:1 1 100%}
+.waitbar input{flex:1;min-width:0;font:inherit;font-size:13px;border:1px solid #cfd0da;border-radius:8px;padding:5px 8px}
+.waitbar .err{flex:1 1 100%;color:#b42318;font-size:12px}`;
+  function tw(key, vars) {
+    const table = WAIT_STRINGS[LANG] || WAIT_STRINGS.en;
+    return String(table[key] || WAIT_STRINGS.en[key]).replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : ""));
+  }
+  function waitUrl(what) {
+    return new URL("api/chat/" + encodeURIComponent(state.conv) + "/wait/" + what, BASE).href;
+  }
+  /** Show, renew or remove the waiting bar for the current mode, queue and hours. */
+  function updateWaitChoice() {
+    if (!ui) return;
+    const wanted = !!state.conv && state.mode === "queued" && !away() && !state.leftAt;
+    if (!wanted) {
+      if (state.waitBar) state.waitBar.remove();
+      state.waitBar = null;
+      return;
+    }
+    if (!state.waitBar) buildWaitBar();
+    const q = state.queue;
+    const long = q && q.estimated_wait_seconds >= LONG_WAIT_SECONDS;
+    state.waitBar.querySelector(".wt").textContent = long
+      ? tw("waitLong", { wait: minutes(q.estimated_wait_seconds) })
+      : tw("waitAny");
+    state.waitBar.classList.toggle("long", !!long);
+  }
+  function buildWaitBar() {
+    if (!shadow.querySelector("style.waitcss")) {
+      const style = el("style", "waitcss", WAIT_CSS);
+      shadow.appendChild(style);
+    }
+    const bar = el("div", "waitbar");
+    bar.setAttribute("role", "group");
+    bar.appendChild(el("span", "wt"));
+    const emailBtn = el("button", "primary", tw("waitEmail"));
+    emailBtn.type = "button";
+    const stopBtn = el("button", null, tw("waitStop"));
+    stopBtn.type = "button";
+    const err = el("span", "err");
+    err.setAttribute("role", "alert");
+    bar.append(emailBtn, stopBtn, err);
+    emailBtn.addEventListener("click", () => {
+      emailBtn.hidden = true;
+      const form = el("form");
+      const input = el("input");
+      input.type = "email";
+      input.required = true;
+      input.maxLength = 254;
+      input.autocomplete = "email";
+      input.setAttribute("aria-label", tw("waitEmailLabel"));
+      input.placeholder = tw("waitEmailLabel");
+      const send = el("button", "primary", tw("waitEmailSend"));
+      send.type = "submit";
+      form.append(input, send);
+      bar.insertBefore(form, stopBtn);
+      input.focus();
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        if (!input.value.trim() || !input.checkValidity()) { err.textContent = tw("waitEmailBad"); return; }
+        chooseWait("email", { email: input.value.trim() }, [send, stopBtn], err);
+      });
+    });
+    stopBtn.addEventListener("click", () => chooseWait("cancel", {}, [emailBtn, stopBtn], err));
+    ui.form.parentNode.insertBefore(bar, ui.form);
+    state.waitBar = bar;
+  }
+  async function chooseWait(what, body, buttons, err) {
+    if (!state.conv) return;
+    buttons.forEach((b) => { b.disabled = true; });
+    err.textContent = "";
+    let res = null, data = null;
+    try {
+      ({ res, data } = await fetchJson(waitUrl(what), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ ...body, lang: LANG }),
+      }));
+    } catch (e) { res = null; }
+    if (res && res.ok && data) {
+      if (what === "email") state.leftAt = new Date().toISOString();
+      merge(data.messages, false);
+      if (data.mode) setMode(data.mode);
+      updateWaitChoice();
+      return;
+    }
+    buttons.forEach((b) => { b.disabled = false; });
+    err.textContent = (data && typeof data.error === "string" && data.error) || tw("waitFailed");
   }
 
   // ---- e-mail links (issue 21: mail lane) ---------------------------------------------------

@@ -1,5 +1,6 @@
-"""E-mail both ways: the outbox the mail worker delivers, replies received by e-mail (each once), and when the
-customer's widget last had the conversation open (a reply they never saw goes out by e-mail).
+"""E-mail both ways: the outbox the mail worker delivers, replies received by e-mail (each once), when the
+customer's widget last had the conversation open (a reply they never saw goes out by e-mail), and what a waiting
+customer chose instead of waiting (the answer by e-mail, or to stop waiting).
 
 Revision ID: 0014_outbox_attachments
 Revises: 0010_person_offers
@@ -24,6 +25,9 @@ TZ = sa.DateTime(timezone=True)
 def upgrade() -> None:
     with op.batch_alter_table("conversations") as batch:
         batch.add_column(sa.Column("customer_seen_at", TZ, nullable=True))
+    with op.batch_alter_table("handoffs") as batch:
+        batch.add_column(sa.Column("customer_choice", sa.String(16), nullable=True))
+        batch.add_column(sa.Column("customer_choice_at", TZ, nullable=True))
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
@@ -74,5 +78,8 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_due", table_name="outbox")
     op.drop_index("uq_outbox_dedupe_key", table_name="outbox")
     op.drop_table("outbox")
+    with op.batch_alter_table("handoffs") as batch:
+        batch.drop_column("customer_choice_at")
+        batch.drop_column("customer_choice")
     with op.batch_alter_table("conversations") as batch:
         batch.drop_column("customer_seen_at")

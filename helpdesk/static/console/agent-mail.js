@@ -1,0 +1,78 @@
+/* The console's e-mail parts (issue 21, helpdesk/mail/): in a follow-up task, "E-mail the customer" writes the
+ * follow-up (回访) from a draft in the customer's language (GET/POST /api/agent/followups/<id>/email).
+ * agent.js calls ConsoleMail.init(api) once and ConsoleMail.followUp(id) whenever a task is shown. */
+(function () {
+  "use strict";
+  const { $, el, errorText } = window.ConsoleCommon;
+  let api = null;
+  let shownFor = null;
+
+  function section() {
+    let box = $("followup-mail");
+    if (box) return box;
+    box = el("section", "fu-mail");
+    box.id = "followup-mail";
+    box.setAttribute("aria-labelledby", "followup-mail-title");
+    const title = el("h3", null, "E-mail the customer");
+    title.id = "followup-mail-title";
+    const to = el("p", "muted");
+    to.id = "followup-mail-to";
+    const label = el("label", "sr", "Message to the customer");
+    label.htmlFor = "followup-mail-text";
+    const text = el("textarea");
+    text.id = "followup-mail-text";
+    text.rows = 4;
+    text.maxLength = 5000;
+    const send = el("button", "primary", "Send e-mail");
+    send.type = "button";
+    send.id = "followup-mail-send";
+    const status = el("p", "muted");
+    status.id = "followup-mail-status";
+    status.setAttribute("role", "status");
+    box.append(title, to, label, text, send, status);
+    const comments = $("followup-comments");
+    comments.parentNode.insertBefore(box, comments.previousElementSibling); // above the "Comments" heading
+    send.addEventListener("click", sendMail);
+    return box;
+  }
+
+  async function followUp(id) {
+    if (!api) return;
+    const box = section();
+    if (shownFor === id) return; // a refresh of the same task keeps what the agent is writing
+    shownFor = id;
+    $("followup-mail-status").textContent = "";
+    const r = await api("GET", "/followups/" + id + "/email");
+    if (!r.res || !r.res.ok || !r.data) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const ready = r.data.enabled && r.data.to;
+    $("followup-mail-to").textContent = !r.data.enabled
+      ? "E-mail is not set up on this helpdesk."
+      : r.data.to ? "To: " + r.data.to : "No e-mail address on file for this customer.";
+    $("followup-mail-text").value = r.data.text || "";
+    $("followup-mail-text").disabled = !ready;
+    $("followup-mail-send").disabled = !ready;
+  }
+
+  async function sendMail() {
+    const text = $("followup-mail-text").value.trim();
+    if (!text || shownFor == null) return;
+    $("followup-mail-send").disabled = true;
+    const r = await api("POST", "/followups/" + shownFor + "/email", { text });
+    $("followup-mail-send").disabled = false;
+    if (!r.res || !r.res.ok) {
+      $("followup-mail-status").textContent = errorText(r, "The e-mail could not be queued.");
+      return;
+    }
+    $("followup-mail-status").textContent = r.data.queued
+      ? "Queued for " + r.data.to + "; it is also in the comments."
+      : "This text was already sent to " + r.data.to + ".";
+  }
+
+  function reset() { shownFor = null; }
+
+  window.ConsoleMail = Object.freeze({ init: (a) => { api = a; }, followUp, reset });
+})();
