@@ -423,3 +423,30 @@ class InboundMail(Base):
     message_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     sender: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+ATTACHMENT_BY_CUSTOMER = "customer"
+ATTACHMENT_BY_AGENT = "agent"
+
+
+class Attachment(Base):
+    """A photo or PDF sent in a conversation (helpdesk/files/): checked from its content, images re-encoded without
+    metadata; the bytes live in the file storage under `storage_key` (and a thumbnail under `thumb_key`)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
+    uploader: Mapped[str] = mapped_column(String(16))  # customer | agent
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    thumb_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    client_address: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

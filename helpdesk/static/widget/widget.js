@@ -1530,6 +1530,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     emailBtn.addEventListener("click", () => {
       emailBtn.hidden = true;
       const form = el("form");
+      form.noValidate = true; // our own message, in the widget's language, instead of the browser's bubble
       const input = el("input");
       input.type = "email";
       input.required = true;

@@ -1,6 +1,7 @@
 """E-mail both ways: the outbox the mail worker delivers, replies received by e-mail (each once), when the
 customer's widget last had the conversation open (a reply they never saw goes out by e-mail), and what a waiting
-customer chose instead of waiting (the answer by e-mail, or to stop waiting).
+customer chose instead of waiting (the answer by e-mail, or to stop waiting); files sent in a conversation
+(photos and PDFs, helpdesk/files/).
 
 Revision ID: 0014_outbox_attachments
 Revises: 0010_person_offers
@@ -69,9 +70,44 @@ def upgrade() -> None:
         sa.Column("created_at", TZ, nullable=False),
     )
     op.create_index("uq_inbound_mails_message_key", "inbound_mails", ["message_key"], unique=True)
+    op.create_table(
+        "attachments",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column(
+            "conversation_id",
+            sa.String(64),
+            sa.ForeignKey("conversations.id", name="fk_attachments_conversation_id_conversations"),
+            nullable=False,
+        ),
+        sa.Column(
+            "message_id",
+            sa.Integer(),
+            sa.ForeignKey("messages.id", name="fk_attachments_message_id_messages"),
+            nullable=True,
+        ),
+        sa.Column("uploader", sa.String(16), nullable=False),
+        sa.Column(
+            "agent_id", sa.Integer(), sa.ForeignKey("agents.id", name="fk_attachments_agent_id_agents"), nullable=True
+        ),
+        sa.Column("filename", sa.String(200), nullable=False),
+        sa.Column("content_type", sa.String(64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=True),
+        sa.Column("height", sa.Integer(), nullable=True),
+        sa.Column("storage_key", sa.String(200), nullable=False),
+        sa.Column("thumb_key", sa.String(200), nullable=True),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("client_address", sa.String(64), nullable=True),
+        sa.Column("created_at", TZ, nullable=False),
+    )
+    op.create_index("ix_attachments_conversation_id", "attachments", ["conversation_id"])
+    op.create_index("ix_attachments_client_address", "attachments", ["client_address"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_attachments_client_address", table_name="attachments")
+    op.drop_index("ix_attachments_conversation_id", table_name="attachments")
+    op.drop_table("attachments")
     op.drop_index("uq_inbound_mails_message_key", table_name="inbound_mails")
     op.drop_table("inbound_mails")
     op.drop_index("ix_outbox_conversation_id", table_name="outbox")
