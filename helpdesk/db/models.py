@@ -131,6 +131,9 @@ class Message(Base):
         article = article_of(self.faq)
         if article is not None:
             public["article"] = article
+        attachment = attachment_of(self.conversation_id, self.payload)
+        if attachment is not None:
+            public["attachment"] = attachment
         return public
 
     def to_agent(self, author: str | None = None) -> dict[str, Any]:
@@ -160,6 +163,18 @@ class PublicAuthor:
 
     def to_json(self) -> dict[str, str | None]:
         return {"name": self.name, "avatar_url": self.avatar_url}
+
+
+def attachment_of(conversation_id: str, payload: str | None) -> dict[str, Any] | None:
+    """A file message's attachment (payload "attachment:<id>:<image|pdf>", helpdesk/files/service.py): its id, kind
+    and where the customer's widget reads it (relative to the helpdesk)."""
+    if not payload or not payload.startswith("attachment:"):
+        return None
+    _, _, rest = payload.partition(":")
+    number, _, kind = rest.partition(":")
+    if not number.isdigit():
+        return None
+    return {"id": int(number), "kind": kind or "file", "url": f"api/chat/{conversation_id}/attachments/{number}"}
 
 
 def article_of(faq: dict[str, Any] | None) -> dict[str, str] | None:

@@ -17,6 +17,7 @@ from sanic import DefaultSanic, Sanic
 from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import load_schedule
 from helpdesk.conversation.followups import sweep_forever
+from helpdesk.web.attachments import staff_files_blueprint, widget_files_blueprint
 from helpdesk.web.console import console_blueprint
 from helpdesk.web.dashboard import dashboard_blueprint
 from helpdesk.web.editor import editor_blueprint
@@ -107,10 +108,17 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.blueprint(
         staff_group(
             editors=[editor_blueprint()],
-            others=[console_blueprint(), dashboard_blueprint(settings), followups_blueprint(), mail_staff_blueprint()],
+            others=[
+                console_blueprint(),
+                dashboard_blueprint(settings),
+                followups_blueprint(),
+                mail_staff_blueprint(),
+                staff_files_blueprint(),
+            ],
         )
     )
     app.blueprint(mail_inbound_blueprint())
+    app.blueprint(widget_files_blueprint(settings))
     app.blueprint(pages_blueprint())
     app.blueprint(help_blueprint(settings))
     app.blueprint(health_blueprint())

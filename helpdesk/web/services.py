@@ -24,6 +24,8 @@ from helpdesk.conversation.desk_orders import DeskOrders, OrderSystems
 from helpdesk.conversation.followups import FollowUps
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.engine import create_engine, migrate, session_factory
+from helpdesk.files.service import Attachments, FileLimits
+from helpdesk.files.storage import LocalStorage
 from helpdesk.limits.window import Limiter
 from helpdesk.mail.service import Mail
 from helpdesk.mail.settings import MailSettings
@@ -94,6 +96,7 @@ class Services:
     order_systems: OrderSystems
     followups: FollowUps
     mail: Mail  # e-mail to and from customers (helpdesk/mail/)
+    files: Attachments  # photos and PDFs in the chat (helpdesk/files/)
 
     @classmethod
     async def start(cls, settings: Settings, hours: BusinessHours) -> Services:
@@ -148,6 +151,14 @@ class Services:
             order_systems=order_systems,
             followups=followups,
             mail=mail,
+            files=Attachments(
+                sessions,
+                LocalStorage(settings.files_dir),
+                events,
+                FileLimits(
+                    settings.file_max_bytes, settings.files_per_conversation, settings.files_per_address_per_hour
+                ),
+            ),
         )
 
     async def close(self) -> None:

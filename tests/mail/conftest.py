@@ -95,6 +95,8 @@ def mailbox(smtp_server: tuple[Mailbox, int]) -> Mailbox:
 
 # ---- helpdesks with e-mail on, beside the session's stack ------------------------------------------------
 
+FILE_MAX_BYTES = 2_000_000
+FILES_PER_CONVERSATION = 4
 GRACE = 4  # seconds: MAIL_REPLY_GRACE_SECONDS of these helpdesks
 POLL = 0.5
 MAILBOX = "reply@support.shop.test"
@@ -143,7 +145,13 @@ def mail_desk(stack: Stack, smtp_server: tuple[Mailbox, int]) -> Iterator[MailDe
     database_url = f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}"
     agents = add_agent_accounts(database_url, AGENTS)
     token = secrets.token_urlsafe(16)
-    env = {"DATABASE_URL": database_url, **mail_env(smtp_server[1], token)}
+    env = {
+        "DATABASE_URL": database_url,
+        **mail_env(smtp_server[1], token),
+        "FILES_DIR": str(workdir / "files"),
+        "FILE_MAX_BYTES": str(FILE_MAX_BYTES),
+        "FILES_PER_CONVERSATION": str(FILES_PER_CONVERSATION),
+    }
     with extra_helpdesk(stack, "mail", env) as url:
         yield MailDesk(url, agents, token, workdir / "helpdesk.db")
 

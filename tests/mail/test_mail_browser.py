@@ -129,3 +129,25 @@ def test_the_link_in_the_reply_email_reopens_the_conversation(
     expect(other.locator(f"{HOST} .msg.agent .text").last).to_have_text(text)
     assert "#lk-chat" not in other.url  # the id does not stay in the address bar
     shot(other, "link-reopened-phone")
+
+
+def test_a_customer_sends_a_photo_from_the_widget(pages: Callable[[bool], Page], mail_desk: MailDesk) -> None:
+    from test_file_checks import EXE, photo
+
+    for phone in (False, True):
+        page = pages(phone)
+        ask_for_a_person(page, mail_desk.url)
+        attach = page.locator(f"{HOST} button.attach")
+        expect(attach).to_be_visible()
+        chooser = page.locator(f"{HOST} input[type=file]")
+        chooser.set_input_files({"name": "tool.jpg", "mimeType": "image/jpeg", "buffer": EXE})
+        expect(page.locator(f"{HOST} .fileerr")).to_have_text(
+            "only photos (JPEG, PNG or WebP) and PDF files can be sent"
+        )
+        chooser.set_input_files({"name": "broken leg.jpg", "mimeType": "image/jpeg", "buffer": photo("JPEG")})
+        thumb = page.locator(f"{HOST} .msg.customer .file img")
+        expect(thumb).to_be_visible()
+        expect(page.locator(f"{HOST} .msg.customer .text").last).to_have_text("📎 broken leg.jpg")
+        expect(page.locator(f"{HOST} .fileerr")).to_have_text("")
+        assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320
+        shot(page, "photo-sent-" + ("phone" if phone else "desktop"))

@@ -1,6 +1,8 @@
-/* The console's e-mail parts (issue 21, helpdesk/mail/): in a follow-up task, "E-mail the customer" writes the
- * follow-up (回访) from a draft in the customer's language (GET/POST /api/agent/followups/<id>/email).
- * agent.js calls ConsoleMail.init(api) once and ConsoleMail.followUp(id) whenever a task is shown. */
+/* The console's e-mail and file parts (issue 21, helpdesk/mail/, helpdesk/files/): in a follow-up task, "E-mail the
+ * customer" writes the follow-up (回访) from a draft in the customer's language (GET/POST
+ * /api/agent/followups/<id>/email); a photo or PDF in a conversation shows as a thumbnail or a link.
+ * agent.js calls ConsoleMail.init(api) once, ConsoleMail.followUp(id) whenever a task is shown and
+ * ConsoleMail.attachment(li, attachment) for a file message. */
 (function () {
   "use strict";
   const { $, el, errorText } = window.ConsoleCommon;
@@ -74,5 +76,25 @@
 
   function reset() { shownFor = null; }
 
-  window.ConsoleMail = Object.freeze({ init: (a) => { api = a; }, followUp, reset });
+  /** A file message: its thumbnail (a link to the full photo) or a PDF link, read through the staff's own API. */
+  function attachment(li, att) {
+    const m = /^api\/chat\/([^/]+)\/attachments\/(\d+)$/.exec(String(att && att.url));
+    if (!m) return;
+    const url = "/api/agent/conversations/" + m[1] + "/attachments/" + m[2];
+    const a = el("a", "file");
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    if (att.kind === "image") {
+      const img = el("img");
+      img.src = url + "?thumb=1";
+      img.alt = "Photo from the conversation";
+      img.loading = "lazy";
+      img.style.cssText = "display:block;max-width:240px;max-height:240px;border-radius:8px;margin-top:4px";
+      a.appendChild(img);
+    } else a.textContent = "📄 Open the PDF";
+    li.appendChild(a);
+  }
+
+  window.ConsoleMail = Object.freeze({ init: (a) => { api = a; }, followUp, reset, attachment });
 })();

@@ -304,6 +304,7 @@
     const who = sender === "agent" ? m.author || "Agent" : WHO[sender];
     if (who) li.appendChild(el("div", "who", who + " · " + fmtTime(m.created_at)));
     li.appendChild(el("div", "text", m.text));
+    if (m.attachment) window.ConsoleMail.attachment(li, m.attachment); // a photo or PDF (agent-mail.js)
     if (sender === "customer") li.appendChild(turnContext(m, openContext));
     if (sender === "bot" && m.faq && m.faq.id) {
       li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));

@@ -651,6 +651,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       card.appendChild(el("span", null, String(article.title)));
       wrap.appendChild(card);
     }
+    if (o.attachment) showAttachment(wrap, o.attachment); // files in the chat (mail lane)
     if (!o.local) {
       entry.time = el("time", "time");
       wrap.appendChild(entry.time);
@@ -1067,7 +1068,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function fromServer(m, extra) {
     return Object.assign({
       id: m.id, sender: m.sender, text: m.text, buttons: m.buttons, created_at: m.created_at, agent: m.agent,
-      article: m.article, feedback: m.feedback,
+      article: m.article, feedback: m.feedback, attachment: m.attachment,
     }, extra || {});
   }
   // Merge server messages: skip known ids, attach ids to our own unconfirmed bubbles, add the rest.
@@ -1498,6 +1499,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   /** Show, renew or remove the waiting bar for the current mode, queue and hours. */
   function updateWaitChoice() {
     if (!ui) return;
+    updateAttach();
     const wanted = !!state.conv && state.mode === "queued" && !away() && !state.leftAt;
     if (!wanted) {
       if (state.waitBar) state.waitBar.remove();
@@ -1574,6 +1576,89 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     }
     buttons.forEach((b) => { b.disabled = false; });
     err.textContent = (data && typeof data.error === "string" && data.error) || tw("waitFailed");
+  }
+
+  // ---- files in the chat (issue 21: mail lane) --------------------------------------------------
+  // A 📎 button beside the input (once there is a conversation) sends a photo (JPEG, PNG, WebP) or a PDF; the server
+  // checks what it really is. A file message shows its thumbnail (a link to the full photo) or a PDF link.
+  const FILE_TYPES = "image/jpeg,image/png,image/webp,application/pdf";
+  const FILE_STRINGS = {
+    en: { attach: "Send a photo or PDF", sendingFile: "Sending {name}…", fileFailed: "Could not send the file.", openFile: "Open {name}" },
+    zh: { attach: "发送照片或PDF", sendingFile: "正在发送{name}…", fileFailed: "文件发送失败。", openFile: "打开{name}" },
+  };
+  const FILE_CSS = `.attach{flex:none;width:40px;height:40px;border:0;background:none;color:#6b6d80;font-size:20px;cursor:pointer;border-radius:10px}
+.attach:hover{background:#f0eefc}
+.msg .file{display:block;margin-top:4px}
+.msg .file img{display:block;max-width:220px;max-height:220px;border-radius:10px;border:1px solid #e2e1ea}
+.msg .file.pdf{font-size:13px}
+.fileerr{color:#b42318;font-size:12px;padding:0 12px}`;
+  function tf(key, vars) {
+    const table = FILE_STRINGS[LANG] || FILE_STRINGS.en;
+    return String(table[key] || FILE_STRINGS.en[key]).replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : ""));
+  }
+  function showAttachment(wrap, att) {
+    if (!att || att.id == null || !att.url) return;
+    const url = new URL(String(att.url), BASE).href;
+    const name = wrap.querySelector(".text") ? wrap.querySelector(".text").textContent.replace(/^📎\s*/, "") : "";
+    const a = el("a", "file " + (att.kind === "image" ? "image" : "pdf"));
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.setAttribute("aria-label", tf("openFile", { name }));
+    if (att.kind === "image") {
+      const img = el("img");
+      img.src = url + "?thumb=1";
+      img.alt = name;
+      img.loading = "lazy";
+      a.appendChild(img);
+    } else a.textContent = "📄 " + name;
+    wrap.appendChild(a);
+  }
+  function mountAttach() {
+    if (!shadow.querySelector("style.filecss")) shadow.appendChild(el("style", "filecss", FILE_CSS));
+    const button = el("button", "attach", "📎");
+    button.type = "button";
+    button.setAttribute("aria-label", tf("attach"));
+    button.title = tf("attach");
+    const input = el("input");
+    input.type = "file";
+    input.accept = FILE_TYPES;
+    input.hidden = true;
+    const err = el("div", "fileerr");
+    err.setAttribute("role", "alert");
+    const row = ui.form.querySelector(".row");
+    row.insertBefore(button, row.firstChild);
+    row.appendChild(input);
+    ui.form.appendChild(err);
+    button.addEventListener("click", () => input.click());
+    input.addEventListener("change", () => {
+      const file = input.files && input.files[0];
+      input.value = "";
+      if (file) sendFile(file, err);
+    });
+    state.attachButton = button;
+    updateAttach();
+  }
+  function updateAttach() {
+    if (state.attachButton) state.attachButton.hidden = !state.conv;
+  }
+  async function sendFile(file, err) {
+    if (!state.conv) return;
+    err.textContent = tf("sendingFile", { name: file.name });
+    let res = null, data = null;
+    try {
+      ({ res, data } = await fetchJson(new URL("api/chat/" + encodeURIComponent(state.conv) + "/attachments", BASE).href, {
+        method: "POST",
+        headers: { "Content-Type": file.type || "application/octet-stream", "X-Filename": encodeURIComponent(file.name) },
+        body: file,
+      }));
+    } catch (e) { res = null; }
+    if (res && res.ok && data && data.message) {
+      err.textContent = "";
+      merge([data.message], false);
+      return;
+    }
+    err.textContent = (data && typeof data.error === "string" && data.error) || tf("fileFailed");
   }
 
   // ---- e-mail links (issue 21: mail lane) ---------------------------------------------------
@@ -1657,6 +1742,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if ("ResizeObserver" in window) new ResizeObserver(() => keepInView()).observe(ui.log);
 
     const linked = adoptLinkedConversation();
+    mountAttach();
     state.intro = addEntry({ sender: "bot", text: GREETING, cls: "intro", local: true });
     setMode("bot");
     if (state.conv) {
