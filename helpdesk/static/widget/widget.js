@@ -1586,7 +1586,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     en: { attach: "Send a photo or PDF", sendingFile: "Sending {name}…", fileFailed: "Could not send the file.", openFile: "Open {name}" },
     zh: { attach: "发送照片或PDF", sendingFile: "正在发送{name}…", fileFailed: "文件发送失败。", openFile: "打开{name}" },
   };
-  const FILE_CSS = `.attach{flex:none;width:40px;height:40px;border:0;background:none;color:#6b6d80;font-size:20px;cursor:pointer;border-radius:10px}
+  const FILE_CSS = `.attach{flex:none;width:40px;height:40px;border:0;background:none;color:#6b6d80;cursor:pointer;border-radius:10px;display:flex;align-items:center;justify-content:center}
 .attach:hover{background:#f0eefc}
 .msg .file{display:block;margin-top:4px}
 .msg .file img{display:block;max-width:220px;max-height:220px;border-radius:10px;border:1px solid #e2e1ea}
@@ -1596,10 +1596,14 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const table = FILE_STRINGS[LANG] || FILE_STRINGS.en;
     return String(table[key] || FILE_STRINGS.en[key]).replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : ""));
   }
+  const ICON_CLIP =
+    '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="m21 11-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l9.2-9.2a3.7 3.7 0 0 1 5.2 5.2l-9.2 9.2a1.8 1.8 0 0 1-2.6-2.6L15.6 6"/></svg>';
   function showAttachment(wrap, att) {
     if (!att || att.id == null || !att.url) return;
     const url = new URL(String(att.url), BASE).href;
-    const name = wrap.querySelector(".text") ? wrap.querySelector(".text").textContent.replace(/^📎\s*/, "") : "";
+    const bubble = wrap.querySelector(".text");
+    const name = bubble ? bubble.textContent.replace(/^📎\s*/u, "") : "";
+    if (bubble) bubble.textContent = name; // the file's name; the picture (or PDF link) says what it is
     const a = el("a", "file " + (att.kind === "image" ? "image" : "pdf"));
     a.href = url;
     a.target = "_blank";
@@ -1611,12 +1615,13 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       img.alt = name;
       img.loading = "lazy";
       a.appendChild(img);
-    } else a.textContent = "📄 " + name;
+    } else a.textContent = "PDF · " + name;
     wrap.appendChild(a);
   }
   function mountAttach() {
     if (!shadow.querySelector("style.filecss")) shadow.appendChild(el("style", "filecss", FILE_CSS));
-    const button = el("button", "attach", "📎");
+    const button = el("button", "attach");
+    button.innerHTML = ICON_CLIP; // static markup, no data
     button.type = "button";
     button.setAttribute("aria-label", tf("attach"));
     button.title = tf("attach");
