@@ -17,6 +17,7 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
+import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
@@ -29,7 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from helpdesk.conversation import lifecycle
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.models import Conversation, InboundMail, Message, OutboxMail, utcnow
-from helpdesk.errors import Invalid
+from helpdesk.errors import DomainError, Invalid
+from helpdesk.files.service import Attachments
 from helpdesk.mail.reply_address import ForgedReplyAddress, verify
 from helpdesk.mail.reply_text import html_to_text, strip_reply
 from helpdesk.mail.settings import MailSettings
@@ -37,7 +39,10 @@ from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import HANDOFF_EMAIL_REPLY, MODE_AGENT, MODE_QUEUED, SENDER_CUSTOMER
 from nlu_addons.language import language_of
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 10_000  # characters of a reply kept (after stripping)
+MAX_FILES = 5  # attachments of one reply kept (each checked and limited as any file in the chat)
+FILES_ONLY = "(sent by e-mail: see the attached files)"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class IncomingMail:
     subject: str
     text: str  # the body as sent (quoted history and all)
     key: str  # the mail's identity for taking it once
+    files: tuple[tuple[str, bytes], ...] = ()  # attached files (name, bytes): photos and PDFs are kept
 
     @property
     def reply(self) -> str:
@@ -79,12 +85,18 @@ def parse_raw(raw: bytes) -> IncomingMail:
         content = str(body.get_content())
         text = html_to_text(content) if body.get_content_subtype() == "html" else content
     sender = parseaddr(str(message.get("From") or ""))[1]
+    files: list[tuple[str, bytes]] = []
+    for part in message.iter_attachments():
+        data = part.get_payload(decode=True)
+        if isinstance(data, bytes) and data and len(files) < MAX_FILES:
+            files.append((str(part.get_filename() or "attachment"), data))
     return IncomingMail(
         sender,
         recipients,
         str(message.get("Subject") or ""),
         text,
         _key(message.get("Message-ID"), raw.decode("latin-1")),
+        tuple(files),
     )
 
 
@@ -126,11 +138,13 @@ class Inbound:
         settings: MailSettings,
         events: Events,
         queue: QueueNotifier,
+        files: Attachments,
     ) -> None:
         self.sessions = sessions
         self.settings = settings
         self.events = events
         self.queue = queue
+        self.files = files
 
     async def take(self, mail: IncomingMail) -> dict[str, Any]:
         """Store the reply in its conversation (once). ForgedReplyAddress when no recipient is a signed reply
@@ -138,7 +152,7 @@ class Inbound:
         if not self.settings.replies_enabled:
             raise ForgedReplyAddress()
         mail_id = verify(self.settings.reply_address, self.settings.reply_secret, mail.recipients)
-        text = mail.reply
+        text = mail.reply or (FILES_ONLY if mail.files else "")
         if not text:
             raise Invalid("the reply is empty once the quoted history is cut")
         async with self.sessions() as session:
@@ -183,5 +197,17 @@ class Inbound:
             await self.events.message(conversation, message)
             if change is not None:
                 await change.announce(self.events)
+        kept = await self._keep_files(conversation.id, mail.files)
         await self.queue.changed()
-        return {"conversation_id": conversation.id, "message_id": message.id, "duplicate": False}
+        return {"conversation_id": conversation.id, "message_id": message.id, "duplicate": False, "files": kept}
+
+    async def _keep_files(self, conversation_id: str, files: tuple[tuple[str, bytes], ...]) -> list[str]:
+        """The reply's photos and PDFs, each as a file in the conversation; the refused ones are said so, by name."""
+        kept = []
+        for name, data in files:
+            try:
+                await self.files.from_customer(conversation_id, name, data, None)
+                kept.append(name)
+            except DomainError as refused:
+                log.info("a file of an e-mail reply to %s is not kept: %s", conversation_id, refused)
+        return kept

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.conversation.chat import ChatService
 from helpdesk.conversation.followups import FollowUps
+from helpdesk.files.service import Attachments
 from helpdesk.mail.followup_mail import FollowUpMail
 from helpdesk.mail.imap import ImapPoller, ImapSettings
 from helpdesk.mail.inbound import Inbound
@@ -39,11 +40,12 @@ class Mail:
         hours: BusinessHours,
         followups: FollowUps,
         chat: ChatService,
+        files: Attachments,
     ) -> Mail:
         # the open widget refreshes "on the page" well within the grace period
         heartbeat = max(1.0, min(MAX_HEARTBEAT_SECONDS, settings.reply_grace_seconds / 3))
         worker = MailWorker(sessions, settings, SmtpMailer(settings), hours) if settings.enabled else None
-        inbound = Inbound(sessions, settings, chat.events, chat.queue)
+        inbound = Inbound(sessions, settings, chat.events, chat.queue, files)
         imap = ImapSettings.from_env()
         return cls(
             settings,

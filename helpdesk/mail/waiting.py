@@ -11,9 +11,10 @@ kept on the handoff (`handoffs.customer_choice`: email | cancel) for the queue a
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.conversation import lifecycle
@@ -89,3 +90,31 @@ class Waiting:
             await change.announce(chat.events)
         await chat.queue.changed()
         return conversation.mode, [said.to_public(), notice.to_public()]
+
+
+async def choice_counts(session: AsyncSession, start: datetime, end: datetime) -> dict[str, int]:
+    """How many waiting customers chose the answer by e-mail, and how many stopped waiting, in [start, end)."""
+    rows = await session.execute(
+        select(Handoff.customer_choice, func.count())
+        .where(
+            Handoff.customer_choice.is_not(None),
+            Handoff.customer_choice_at >= start,
+            Handoff.customer_choice_at < end,
+        )
+        .group_by(Handoff.customer_choice)
+    )
+    counts = {CHOICE_EMAIL: 0, CHOICE_CANCEL: 0}
+    counts.update({str(choice): int(n) for choice, n in rows.all()})
+    return counts
+
+
+async def waiting_by_email(session: AsyncSession) -> int:
+    """Queued conversations whose customer left an address (a message left, or the answer by e-mail chosen)."""
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Conversation)
+            .where(Conversation.mode == MODE_QUEUED, Conversation.left_message_at.is_not(None))
+        )
+        or 0
+    )

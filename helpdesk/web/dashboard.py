@@ -17,6 +17,7 @@ from sanic.response import json as json_response
 
 from helpdesk.config import Settings
 from helpdesk.db.models import utcnow
+from helpdesk.mail.waiting import choice_counts, waiting_by_email
 from helpdesk.reports.metrics import (
     CSV_HEADER,
     Filters,
@@ -93,6 +94,7 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
         now = utcnow()
         async with services(request).sessions() as session:
             queue = await live_queue(session, now)
+            queue["waiting_by_email"] = await waiting_by_email(session)  # helpdesk/mail/waiting.py
         agents = await online_agents(request)
         return {**queue, "agents_online": len(agents), "agents": agents, "at": now.isoformat()}
 
@@ -107,7 +109,10 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
             episodes = episodes_in(history, span.start, span.end, now)
             return report(episodes, directory, span, filters, settings.queue_sla_seconds, now)
 
-        return await asyncio.to_thread(compute)
+        body = await asyncio.to_thread(compute)
+        async with services(request).sessions() as session:  # waiting customers' choices (helpdesk/mail/waiting.py)
+            body["wait_choices"] = await choice_counts(session, span.start, span.end)
+        return body
 
     @bp.on_request
     async def _supervisors_only(request: Request) -> None:

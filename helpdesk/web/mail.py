@@ -9,6 +9,7 @@ POST /api/mail/inbound                  a provider's inbound webhook: replies in
 from __future__ import annotations
 
 import hmac
+from dataclasses import replace
 from typing import Any
 
 from sanic import Blueprint, Request
@@ -17,7 +18,7 @@ from sanic.response import json as json_response
 
 from helpdesk.errors import NotFound, Unauthorized
 from helpdesk.mail.followup_mail import MAX_TEXT
-from helpdesk.mail.inbound import IncomingMail, parse_fields, parse_raw
+from helpdesk.mail.inbound import MAX_FILES, IncomingMail, parse_fields, parse_raw
 from helpdesk.web.inputs import agent_of, clean_text, json_body
 from helpdesk.web.services import services
 
@@ -69,8 +70,12 @@ def incoming(request: Request) -> IncomingMail:
         return parse_raw(request.body)
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         fields: dict[str, Any] = {name: values[0] for name, values in (request.form or {}).items() if values}
+        attached: list[tuple[str, bytes]] = []
         for name, files in (request.files or {}).items():  # SendGrid may send the raw message as a file part
             if files and name.lower() in ("email", "raw", "body-mime"):
                 fields[name] = files[0].body.decode("utf-8", "surrogateescape")
-        return parse_fields(fields)
+            else:  # the provider's attachment-1, attachment-2 …
+                attached.extend((f.name or "attachment", f.body) for f in files if f.body)
+        parsed = parse_fields(fields)
+        return replace(parsed, files=parsed.files + tuple(attached[:MAX_FILES]))
     return parse_fields(json_body(request, '{"to": "...", "from": "...", "text": "..."}'))

@@ -124,7 +124,13 @@ class Services:
         queue.kick = assigner.kick
         followups = FollowUps(sessions, hub)
         chat = ChatService(sessions, rasa, events, queue, context, locks, background, hours, limits.handoffs)
-        mail = Mail.create(sessions, MailSettings.from_env(settings.public_url), hours, followups, chat)
+        files = Attachments(
+            sessions,
+            LocalStorage(settings.files_dir),
+            events,
+            FileLimits(settings.file_max_bytes, settings.files_per_conversation, settings.files_per_address_per_hour),
+        )
+        mail = Mail.create(sessions, MailSettings.from_env(settings.public_url), hours, followups, chat, files)
         return cls(
             settings=settings,
             hours=hours,
@@ -151,14 +157,7 @@ class Services:
             order_systems=order_systems,
             followups=followups,
             mail=mail,
-            files=Attachments(
-                sessions,
-                LocalStorage(settings.files_dir),
-                events,
-                FileLimits(
-                    settings.file_max_bytes, settings.files_per_conversation, settings.files_per_address_per_hour
-                ),
-            ),
+            files=files,
         )
 
     async def close(self) -> None:

@@ -17,6 +17,7 @@ from conftest import GRACE, MAILBOX, POLL, Mailbox, MailDesk, html_of, mail_env,
 from support.accounts import add_agent_accounts
 from support.agent import Console, hand_off, history, say
 from support.helpdesks import extra_helpdesk, postgres_database
+from test_file_checks import EXE, photo
 
 from helpdesk.stack import Stack
 
@@ -160,24 +161,29 @@ def test_a_raw_email_reply_to_a_closed_chat_goes_back_to_the_queue(
     agent = console("mona")
     assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
     assert agent.post(f"/conversations/{conversation_id}/resolve").status_code == 200
-    raw = (
-        f"From: {email}\r\nTo: {confirmation['Reply-To']}\r\nSubject: Re: We've got your message\r\n"
-        f"Message-ID: <{secrets.token_hex(6)}@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-        "还有一个问题：可以换颜色吗？\r\n\r\n在 2026年12月2日，Larkspur Home 写道：\r\n> 我们已收到您的留言\r\n"
-    ).encode()
+    reply = EmailMessage()
+    reply["From"] = email
+    reply["To"] = str(confirmation["Reply-To"])
+    reply["Subject"] = "Re: We've got your message"
+    reply["Message-ID"] = f"<{secrets.token_hex(6)}@customer.test>"
+    reply.set_content("还有一个问题：可以换颜色吗？\n\n在 2026年12月2日，Larkspur Home 写道：\n> 我们已收到您的留言\n")
+    reply.add_attachment(photo("JPEG"), maintype="image", subtype="jpeg", filename="颜色.jpg")
+    reply.add_attachment(EXE, maintype="application", subtype="octet-stream", filename="setup.jpg")
+    raw = reply.as_bytes()
     taken = httpx.post(
         f"{mail_desk.url}/api/mail/inbound?token={mail_desk.inbound_token}",
         content=raw,
         headers={"Content-Type": "message/rfc822"},
     )
     assert taken.status_code == 201, taken.text
+    assert taken.json()["files"] == ["颜色.jpg"]  # the photo is kept, the disguised program is not
     queue = agent.get("/queue").json()["conversations"]
     entry = next(e for e in queue if e["conversation_id"] == conversation_id)
     assert entry["handoff_reason"] == "email_reply"
     view = agent.get(f"/conversations/{conversation_id}").json()
-    assert (
-        view["messages"][-1]["text"] == "还有一个问题：可以换颜色吗？" and view["messages"][-1]["sender"] == "customer"
-    )
+    said, photo_message = view["messages"][-2:]
+    assert said["text"] == "还有一个问题：可以换颜色吗？" and said["sender"] == "customer"
+    assert photo_message["attachment"]["kind"] == "image" and photo_message["text"] == "📎 颜色.jpg"
 
 
 # ---- waiting without waiting --------------------------------------------------------------------------------
@@ -199,6 +205,9 @@ def test_a_waiting_customer_chooses_the_answer_by_email_and_the_agent_sees_it(
     assert mail_desk.handoff_choices(conversation_id)[-1] == "email"
     (mail,) = mailbox.wait_for(email)
     assert mail["Subject"] == "We've got your message"
+    supervisor = console("sal")  # the dashboard counts the choice, and who waits by e-mail now
+    before = supervisor.get("/metrics").json()
+    assert before["wait_choices"]["email"] >= 1 and before["live"]["waiting_by_email"] >= 1
     bad = customer.post(f"/api/chat/{conversation_id}/wait/email", json={"email": "not an address"})
     assert bad.status_code == 400 and bad.json()["error"] == "email does not look like an e-mail address"
 
@@ -220,6 +229,7 @@ def test_a_waiting_customer_may_stop_waiting(
     supervisor = console("sal")  # a closed chat is the supervisors' to read
     assert supervisor.get(f"/conversations/{conversation_id}").json()["messages"][-2]["text"] == "我不等了。"
     assert mail_desk.handoff_choices(conversation_id)[-1] == "cancel"
+    assert supervisor.get("/metrics").json()["wait_choices"]["cancel"] >= 1
     again = customer.post(f"/api/chat/{conversation_id}/wait/cancel", json={})
     assert again.status_code == 409 and again.json()["error"] == "you are not waiting for a person in this chat"
     # writing again starts with the bot
