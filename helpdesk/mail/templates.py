@@ -53,7 +53,7 @@ Your message:
 you asked us a question in the chat on our website. While you were away, we replied:
 {% for m in messages %}
 {{ m.author }}:
-{{ m.text }}
+{{ m.text }}{% if m.file_url %} ({{ m.file_url }}){% endif %}
 {% endfor %}
 {% if reply_by_mail %}Reply to this e-mail to answer; your reply goes into the same conversation.
 {% endif %}Continue the conversation: {{ link }}
@@ -63,7 +63,7 @@ you asked us a question in the chat on our website. While you were away, we repl
 您在我们网站的在线客服中提出了问题。您离开后，我们回复如下：
 {% for m in messages %}
 {{ m.author }}：
-{{ m.text }}
+{{ m.text }}{% if m.file_url %}（{{ m.file_url }}）{% endif %}
 {% endfor %}
 {% if reply_by_mail %}直接回复本邮件即可继续，您的回复会加入同一会话。
 {% endif %}继续会话：{{ link }}
@@ -125,7 +125,9 @@ _HTML = """<!doctype html>
 {% for para in paragraphs %}<p style="margin:0 0 14px;white-space:pre-wrap">{{ para }}</p>
 {% endfor %}{% for m in messages %}<div style="margin:0 0 12px;padding:10px 14px;background:#f0eefc;\
 border-radius:10px"><div style="font-size:13px;color:#5a5c70;margin-bottom:4px">{{ m.author }}</div>\
-<div style="white-space:pre-wrap">{{ m.text }}</div></div>
+<div style="white-space:pre-wrap">{{ m.text }}</div>{% if m.image_url %}<a href="{{ m.file_url }}">\
+<img src="{{ m.image_url }}" alt="{{ m.text }}" style="display:block;margin-top:6px;max-width:240px;\
+border-radius:8px"></a>{% elif m.file_url %}<a href="{{ m.file_url }}">{{ m.file_url }}</a>{% endif %}</div>
 {% endfor %}<p style="margin:20px 0"><a href="{{ link }}" style="background:#5b3fd6;color:#fff;\
 text-decoration:none;padding:10px 18px;border-radius:8px;display:inline-block">{{ button }}</a></p>
 <p style="margin:0;color:#6b6d80;font-size:13px">{{ footer }}</p>
@@ -164,6 +166,7 @@ def render(kind: str, language: str | None, context: dict[str, Any]) -> Rendered
         raise ValueError(f"no e-mail template for {kind!r}")
     lang = language_of(language)
     values = {"name": None, "text": "", "when": "", "messages": [], "agent": "", "reply_by_mail": False, **context}
+    values["messages"] = [{"file_url": None, "image_url": None, **m} for m in values["messages"]]
     subject = " ".join(_subject_env.from_string(SUBJECTS[kind][lang]).render(values).split())
     text = _text_env.get_template(f"{kind}.{lang}").render(values)
     # the HTML body: the text's paragraphs (without the agent messages, shown as bubbles) and the link as a button

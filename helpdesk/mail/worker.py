@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.conversation.chat import resolved_assignment
-from helpdesk.db.models import Conversation, Message, OutboxMail
+from helpdesk.db.models import Conversation, Message, OutboxMail, attachment_of
 from helpdesk.mail import outbox
 from helpdesk.mail.reply_address import reply_address
 from helpdesk.mail.sender import Mailer, PermanentFailure, TemporaryFailure, compose
@@ -115,6 +115,17 @@ class MailWorker:
             await outbox.sent(session, mail.id, self.name)
             return 1
 
+    def _shown(self, message: Message, author: str) -> dict[str, Any]:
+        """An agent's message as the e-mail shows it: a file as its link, a photo with its thumbnail too."""
+        shown: dict[str, Any] = {"author": author, "text": message.text, "file_url": None, "image_url": None}
+        attachment = attachment_of(message.conversation_id, message.payload)
+        if attachment is not None:
+            url = f"{self.settings.public_url}/{attachment['url']}"
+            shown["file_url"] = url
+            if attachment["kind"] == "image":
+                shown["image_url"] = url + "?thumb=1"
+        return shown
+
     async def _render(self, session: AsyncSession, mail: OutboxMail) -> tuple[Any, bool]:
         """The rendered mail and whether it is automatic (no person wrote it); Skip when no longer needed."""
         payload = mail.payload or {}
@@ -139,7 +150,7 @@ class MailWorker:
             if seen_after(conversation, messages[-1].created_at):
                 raise Skip("the customer read the reply on the page")
             names = await display_names(session, [m.agent_id for m in messages])
-            shown = [{"author": names.get(m.agent_id or 0, "Support"), "text": m.text} for m in messages]
+            shown = [self._shown(m, names.get(m.agent_id or 0, "Support")) for m in messages]
             context.update(messages=shown, agent=shown[-1]["author"])
             return render(AGENT_REPLY, mail.language, context), False
         if mail.kind == RATING_REQUEST:

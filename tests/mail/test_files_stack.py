@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 
 import httpx
-from conftest import FILE_MAX_BYTES, FILES_PER_CONVERSATION, MailDesk
+from conftest import FILE_MAX_BYTES, FILES_PER_CONVERSATION, GRACE, Mailbox, MailDesk, html_of, text_of
 from support.agent import Console, hand_off, history
 from test_file_checks import EXE, SVG, photo
 
@@ -104,3 +104,26 @@ def test_refused_files_and_limits_answer_clearly(customer: httpx.Client) -> None
     assert over.json()["error"] == f"this conversation already has {FILES_PER_CONVERSATION} files, the most it may have"
     stored = [m for m in history(customer, conversation_id)["messages"] if m.get("attachment")]
     assert len(stored) == FILES_PER_CONVERSATION  # nothing refused was stored
+
+
+def test_an_agents_photo_reaches_a_customer_who_left_by_email_with_its_thumbnail(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    email = f"photo-{secrets.token_hex(3)}@customer.test"
+    conversation_id = hand_off(customer)
+    assert customer.post(f"/api/chat/{conversation_id}/wait/email", json={"email": email}).status_code == 201
+    agent = console("mona")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    sent = agent.http.post(
+        f"/api/agent/conversations/{conversation_id}/attachments",
+        content=photo("PNG", (600, 400)),
+        headers={"X-CSRF-Token": agent.csrf, "X-Filename": "new-leg.png", "Content-Type": "image/png"},
+    )
+    assert sent.status_code == 201, sent.text
+    (mail,) = mailbox.wait_for(email, where=lambda m: "replied" in str(m["Subject"]), timeout=GRACE + 30)
+    attachment = sent.json()["attachment"]
+    full = f"http://shop.test/api/chat/{conversation_id}/attachments/{attachment['id']}"
+    assert f"📎 new-leg.png ({full})" in text_of(mail)
+    assert f'<img src="{full}?thumb=1"' in html_of(mail)
+    thumb = customer.get(f"/api/chat/{conversation_id}/attachments/{attachment['id']}", params={"thumb": "1"})
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"

@@ -159,3 +159,36 @@ def test_a_customer_sends_a_photo_from_the_widget(pages: Callable[[bool], Page],
         expect(page.locator(f"{HOST} .fileerr")).to_have_text("")
         assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320
         shot(page, "photo-sent-" + ("phone" if phone else "desktop"))
+
+
+def test_the_agent_sees_the_customers_photo_and_sends_one_back(
+    pages: Callable[[bool], Page], mail_desk: MailDesk
+) -> None:
+    from support.agent import submit_console_login
+    from test_file_checks import photo
+
+    shop = pages(False)
+    conversation_id = ask_for_a_person(shop, mail_desk.url)
+    shop.locator(f"{HOST} input[type=file]").set_input_files(
+        {"name": "dented lamp.jpg", "mimeType": "image/jpeg", "buffer": photo("JPEG", (900, 700))}
+    )
+    expect(shop.locator(f"{HOST} .msg.customer .file img")).to_be_visible()
+
+    console = pages(False)
+    account = mail_desk.agents["mona"]
+    submit_console_login(console, mail_desk.url, account.username, account.password)
+    expect(console.locator("#app")).to_be_visible()
+    console.locator(f'#queue li[data-id="{conversation_id}"]').click()
+    thumb = console.locator("#transcript li.msg.customer a.file img")
+    expect(thumb).to_be_visible()
+    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320
+    console.locator("#claim").click()
+    expect(console.locator("#reply-form")).to_be_visible()
+    console.locator("#attach-input").set_input_files(
+        {"name": "replacement.png", "mimeType": "image/png", "buffer": photo("PNG", (500, 500))}
+    )
+    expect(console.locator("#transcript li.msg.agent a.file img")).to_be_visible()
+    expect(shop.locator(f"{HOST} .msg.agent .file img")).to_be_visible()  # live, in the customer's widget
+    expect(shop.locator(f"{HOST} .msg.agent .text").last).to_have_text("replacement.png")
+    shot(console, "console-photos-desktop")
+    shot(shop, "widget-agent-photo-desktop")

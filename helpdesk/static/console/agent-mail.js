@@ -7,6 +7,7 @@
   "use strict";
   const { $, el, errorText } = window.ConsoleCommon;
   let api = null;
+  let current = () => ({ open: null, csrf: "" }); // the open conversation and the session's CSRF token
   let shownFor = null;
 
   function section() {
@@ -96,5 +97,47 @@
     li.appendChild(a);
   }
 
-  window.ConsoleMail = Object.freeze({ init: (a) => { api = a; }, followUp, reset, attachment });
+  /** "Attach" beside the canned replies: the agent sends a photo or PDF into the open conversation. */
+  function mountUpload() {
+    const tools = document.querySelector("#reply-form .tools");
+    if (!tools || $("attach-file")) return;
+    const input = el("input");
+    input.type = "file";
+    input.id = "attach-input";
+    input.accept = "image/jpeg,image/png,image/webp,application/pdf";
+    input.hidden = true;
+    const button = el("button", null, "Attach photo or PDF");
+    button.type = "button";
+    button.id = "attach-file";
+    tools.append(button, input);
+    button.addEventListener("click", () => input.click());
+    input.addEventListener("change", async () => {
+      const file = input.files && input.files[0];
+      input.value = "";
+      const { open, csrf } = current();
+      if (!file || !open) return;
+      $("action-error").textContent = "";
+      button.disabled = true;
+      let res = null, data = null;
+      try {
+        res = await fetch("/api/agent/conversations/" + encodeURIComponent(open) + "/attachments", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-CSRF-Token": csrf, "X-Filename": encodeURIComponent(file.name), "Content-Type": file.type || "application/octet-stream" },
+          body: file,
+        });
+        data = await res.json().catch(() => null);
+      } catch (e) { res = null; }
+      button.disabled = false;
+      if (!res || !res.ok) $("action-error").textContent = (data && data.error) || "The file could not be sent.";
+    });
+  }
+
+  function init(a, state) {
+    api = a;
+    if (state) current = state;
+    mountUpload();
+  }
+
+  window.ConsoleMail = Object.freeze({ init, followUp, reset, attachment });
 })();

@@ -878,7 +878,7 @@
     $("note-form").addEventListener("submit", addNote);
     window.ConsoleOrders.init(api);
     window.ConsoleTeam.init(api);
-    window.ConsoleMail.init(api);
+    window.ConsoleMail.init(api, () => ({ open: state.open, csrf: state.csrf })); // mail + files (agent-mail.js)
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();
