@@ -153,6 +153,12 @@ class Settings:
     # (HELPDESK_DEMO) makes and resets the demo accounts on a database that has accounts (else only an empty one)
     demo_password: str | None = None
     demo_mode: bool = False
+    # files in the chat (helpdesk/files/): where they are kept, the largest file, files per conversation, and files
+    # per client address per hour
+    files_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "files")
+    file_max_bytes: int = 10 * 1024 * 1024
+    files_per_conversation: int = 20
+    files_per_address_per_hour: int = 30
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -207,4 +213,8 @@ class Settings:
             redis_channel=os.environ.get("REDIS_CHANNEL") or "helpdesk:events",
             demo_password=os.environ.get("HELPDESK_DEMO_PASSWORD") or None,
             demo_mode=_bool("HELPDESK_DEMO", False),
+            files_dir=Path(os.environ.get("FILES_DIR") or PROJECT_ROOT / "var" / "files"),
+            file_max_bytes=_int("FILE_MAX_BYTES", 10 * 1024 * 1024),
+            files_per_conversation=_int("FILES_PER_CONVERSATION", 20),
+            files_per_address_per_hour=_int("FILES_PER_ADDRESS_PER_HOUR", 30),
         )

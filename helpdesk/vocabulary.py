@@ -29,6 +29,7 @@ HANDOFF_FAILED_TURNS: Final = "failed_turns"  # "Did you mean" replies in a row 
 HANDOFF_VERIFICATION_FAILED: Final = "verification_failed"  # three wrong identity answers
 HANDOFF_BACKEND_ERROR: Final = "backend_error"  # the shop's order system is down
 HANDOFF_LEFT_MESSAGE: Final = "left_message"  # out of business hours, the customer left a message for the team
+HANDOFF_EMAIL_REPLY: Final = "email_reply"  # the customer answered one of our e-mails (helpdesk/mail/inbound.py)
 HANDOFF_UNSPECIFIED: Final = "unspecified"  # an action handed off without saying why
 HANDOFF_REASON_CHARS: Final = 32  # the column's width
 

@@ -77,6 +77,9 @@ class Conversation(Base):
     offline_contact: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     # the language of the customer's latest message (en | zh, nlu_addons.language): the bot and agent reply in it
     language: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
+    # when the customer's widget last had the conversation open (helpdesk/mail/presence.py): an agent's reply
+    # after it, or a chat closed after it, goes to them by e-mail (helpdesk/mail/sweep.py)
+    customer_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")
     handoffs: Mapped[list[Handoff]] = relationship(back_populates="conversation", order_by="Handoff.id")
@@ -128,6 +131,9 @@ class Message(Base):
         article = article_of(self.faq)
         if article is not None:
             public["article"] = article
+        attachment = attachment_of(self.conversation_id, self.payload)
+        if attachment is not None:
+            public["attachment"] = attachment
         return public
 
     def to_agent(self, author: str | None = None) -> dict[str, Any]:
@@ -159,6 +165,18 @@ class PublicAuthor:
         return {"name": self.name, "avatar_url": self.avatar_url}
 
 
+def attachment_of(conversation_id: str, payload: str | None) -> dict[str, Any] | None:
+    """A file message's attachment (payload "attachment:<id>:<image|pdf>", helpdesk/files/service.py): its id, kind
+    and where the customer's widget reads it (relative to the helpdesk)."""
+    if not payload or not payload.startswith("attachment:"):
+        return None
+    _, _, rest = payload.partition(":")
+    number, _, kind = rest.partition(":")
+    if not number.isdigit():
+        return None
+    return {"id": int(number), "kind": kind or "file", "url": f"api/chat/{conversation_id}/attachments/{number}"}
+
+
 def article_of(faq: dict[str, Any] | None) -> dict[str, str] | None:
     """The help-centre article a handbook answer came from ({"id", "title", "url"}), if the answer said."""
     if not faq or not all(isinstance(faq.get(k), str) and faq.get(k) for k in ("id", "title", "url")):
@@ -173,6 +191,9 @@ class Handoff(Base):
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     reason: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # what the waiting customer chose instead of waiting on the page (helpdesk/mail/waiting.py): email | cancel
+    customer_choice: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    customer_choice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     conversation: Mapped[Conversation] = relationship(back_populates="handoffs")
 
@@ -460,3 +481,79 @@ class SlaBreach(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
     target_seconds: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+OUTBOX_PENDING = "pending"
+OUTBOX_SENDING = "sending"
+OUTBOX_SENT = "sent"
+OUTBOX_FAILED = "failed"
+OUTBOX_SKIPPED = "skipped"  # no longer needed when its turn came (the customer read the reply on the page)
+
+
+class OutboxMail(Base):
+    """An e-mail to a customer, delivered by the mail worker (helpdesk/mail/worker.py): claimed by one process,
+    retried with backoff, never sent twice. `dedupe_key` makes the same notice queued by several processes one row."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("uq_outbox_dedupe_key", "dedupe_key", unique=True),
+        Index("ix_outbox_due", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))  # helpdesk/mail/templates.py: one template per kind
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id"), nullable=True, index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default=OUTBOX_PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InboundMail(Base):
+    """A customer's e-mail reply taken into a conversation, once: a provider's retried webhook or a second poll of
+    the same mailbox finds its key here (helpdesk/mail/inbound.py)."""
+
+    __tablename__ = "inbound_mails"
+    __table_args__ = (Index("uq_inbound_mails_message_key", "message_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_key: Mapped[str] = mapped_column(String(300))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    message_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sender: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+ATTACHMENT_BY_CUSTOMER = "customer"
+ATTACHMENT_BY_AGENT = "agent"
+
+
+class Attachment(Base):
+    """A photo or PDF sent in a conversation (helpdesk/files/): checked from its content, images re-encoded without
+    metadata; the bytes live in the file storage under `storage_key` (and a thumbnail under `thumb_key`)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
+    uploader: Mapped[str] = mapped_column(String(16))  # customer | agent
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    thumb_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    client_address: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -20,6 +20,7 @@ from helpdesk.conversation.business_hours import load_schedule
 from helpdesk.conversation.followups import sweep_forever
 from helpdesk.conversation.sla import SlaWatch, load_targets
 from helpdesk.web.admin import admin_blueprint, canned_fill_blueprint
+from helpdesk.web.attachments import staff_files_blueprint, widget_files_blueprint
 from helpdesk.web.console import console_blueprint
 from helpdesk.web.dashboard import dashboard_blueprint
 from helpdesk.web.editor import editor_blueprint
@@ -28,6 +29,7 @@ from helpdesk.web.followups import followups_blueprint
 from helpdesk.web.health import health_blueprint
 from helpdesk.web.help_centre import help_blueprint
 from helpdesk.web.inputs import check_request_inputs
+from helpdesk.web.mail import mail_inbound_blueprint, mail_staff_blueprint
 from helpdesk.web.pages import pages_blueprint
 from helpdesk.web.services import Services, services_of
 from helpdesk.web.sessions import login_blueprint, staff_group
@@ -38,6 +40,8 @@ PENDING_TASK = "pending-bot-turns"
 ASSIGN_TASK = "auto-assign"
 HOURS_TASK = "business-hours"
 SLA_TASK = "sla-alerts"
+MAIL_TASK = "mail-worker"
+IMAP_TASK = "imap-poller"
 
 
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
@@ -78,6 +82,23 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         if settings.auto_assign:
             app.add_task(services_of(app).assigner.forever(), name=ASSIGN_TASK)
 
+    @app.after_server_start
+    async def _mail(app: DefaultSanic) -> None:
+        """Every process queues and sends customers' e-mails (helpdesk/mail/worker.py), when SMTP_HOST is set."""
+        mail = services_of(app).mail
+        if mail.worker is not None:
+            app.add_task(mail.worker.forever(), name=MAIL_TASK)
+        if mail.imap is not None:
+            app.add_task(mail.imap.forever(), name=IMAP_TASK)
+
+    @app.before_server_stop
+    async def _stop_mail(app: DefaultSanic) -> None:
+        mail = services_of(app).mail
+        if mail.worker is not None:
+            await app.cancel_task(MAIL_TASK, raise_exception=False)
+        if mail.imap is not None:
+            await app.cancel_task(IMAP_TASK, raise_exception=False)
+
     @app.before_server_stop
     async def _stop_sweep(app: DefaultSanic) -> None:
         await app.cancel_task(PENDING_TASK, raise_exception=False)
@@ -105,9 +126,13 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
                 followups_blueprint(),
                 admin_blueprint(),
                 canned_fill_blueprint(),
+                mail_staff_blueprint(),
+                staff_files_blueprint(),
             ],
         )
     )
+    app.blueprint(mail_inbound_blueprint())
+    app.blueprint(widget_files_blueprint(settings))
     app.blueprint(pages_blueprint())
     app.blueprint(help_blueprint(settings))
     app.blueprint(health_blueprint())

@@ -20,6 +20,7 @@ from sanic.response import json as json_response
 from helpdesk.config import Settings
 from helpdesk.conversation.sla import Targets, breach_counts
 from helpdesk.db.models import SLA_QUEUE_WAIT, TIER_STANDARD, TIER_VIP, utcnow
+from helpdesk.mail.waiting import choice_counts, waiting_by_email
 from helpdesk.reports.metrics import (
     CSV_HEADER,
     Filters,
@@ -99,6 +100,7 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
         now = utcnow()
         async with services(request).sessions() as session:
             queue = await live_queue(session, now)
+            queue["waiting_by_email"] = await waiting_by_email(session)  # helpdesk/mail/waiting.py
         agents = await online_agents(request)
         return {**queue, "agents_online": len(agents), "agents": agents, "at": now.isoformat()}
 
@@ -122,7 +124,10 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
                 return conversations_behind(episodes, directory, filters, figure, targets, now)
             return report(episodes, directory, span, filters, targets, now)
 
-        return await asyncio.to_thread(compute)
+        body = await asyncio.to_thread(compute)
+        async with services(request).sessions() as session:  # waiting customers' choices (helpdesk/mail/waiting.py)
+            body["wait_choices"] = await choice_counts(session, span.start, span.end)
+        return body
 
     @bp.on_request
     async def _supervisors_only(request: Request) -> None:

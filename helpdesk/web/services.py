@@ -26,7 +26,11 @@ from helpdesk.conversation.labels import Labels
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.conversation.search import ConversationSearch
 from helpdesk.db.engine import create_engine, migrate, session_factory
+from helpdesk.files.service import Attachments, FileLimits
+from helpdesk.files.storage import LocalStorage
 from helpdesk.limits.window import Limiter
+from helpdesk.mail.service import Mail
+from helpdesk.mail.settings import MailSettings
 from helpdesk.orders.factory import order_system_from_config
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.hub import Hub
@@ -95,6 +99,8 @@ class Services:
     search: ConversationSearch
     order_systems: OrderSystems
     followups: FollowUps
+    mail: Mail  # e-mail to and from customers (helpdesk/mail/)
+    files: Attachments  # photos and PDFs in the chat (helpdesk/files/)
 
     @classmethod
     async def start(cls, settings: Settings, hours: BusinessHours) -> Services:
@@ -122,6 +128,26 @@ class Services:
             sessions, events, locks, presence, settings.auto_assign, settings.auto_assign_seconds, queue.announce
         )
         queue.kick = assigner.kick
+        followups = FollowUps(sessions, hub)
+        chat = ChatService(
+            sessions,
+            rasa,
+            events,
+            queue,
+            context,
+            locks,
+            background,
+            hours,
+            limits.handoffs,
+            burst_seconds=settings.chat_burst_seconds,
+        )
+        files = Attachments(
+            sessions,
+            LocalStorage(settings.files_dir),
+            events,
+            FileLimits(settings.file_max_bytes, settings.files_per_conversation, settings.files_per_address_per_hour),
+        )
+        mail = Mail.create(sessions, MailSettings.from_env(settings.public_url), hours, followups, chat, files)
         return cls(
             settings=settings,
             hours=hours,
@@ -141,25 +167,16 @@ class Services:
             ),
             commands=commands,
             background=background,
-            chat=ChatService(
-                sessions,
-                rasa,
-                events,
-                queue,
-                context,
-                locks,
-                background,
-                hours,
-                limits.handoffs,
-                burst_seconds=settings.chat_burst_seconds,
-            ),
+            chat=chat,
             desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
             desk_orders=DeskOrders(sessions, events, locks, order_systems),
             assigner=assigner,
             labels=Labels(sessions, events),
             search=ConversationSearch(sessions),
             order_systems=order_systems,
-            followups=FollowUps(sessions, hub),
+            followups=followups,
+            mail=mail,
+            files=files,
         )
 
     async def close(self) -> None:

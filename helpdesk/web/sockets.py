@@ -162,7 +162,8 @@ async def widget_socket(request: Request, ws: Socket, conversation_id: str) -> N
         if refused is not None:
             await ws.close(refused.code, refused.reason)
             return
-        await _widget_channel(running, ws, conversation_id, after)
+        async with running.mail.presence.holding(conversation_id):  # the customer is on the page meanwhile
+            await _widget_channel(running, ws, conversation_id, after)
 
 
 async def _widget_channel(running: Services, ws: Socket, conversation_id: str, after: int) -> None:

@@ -7,6 +7,8 @@ cross-origin, without cookies: the unguessable conversation id is the customer's
     POST /api/chat/<id>/messages/<mid>/feedback   {"helpful": true|false} on a bot answer, once
     POST /api/chat/<id>/rating                    {"score": 1-5, "comment"?} → {"follow_up": bool}
     POST /api/chat/<id>/offline-message           {"text", "name"?, "email"?} out of business hours
+    POST /api/chat/<id>/wait/email                {"email", "lang"?} waiting: the answer by e-mail instead
+    POST /api/chat/<id>/wait/cancel               {"lang"?} waiting: stop waiting (helpdesk/mail/waiting.py)
     WS   /api/chat/<id>/ws?after=<id>             live (helpdesk/web/sockets.py)
 """
 
@@ -39,6 +41,8 @@ PREFLIGHTS = {
     "rating": "/<conversation_id:str>/rating",
     "feedback": "/<conversation_id:str>/messages/<message_id:int>/feedback",
     "offline_message": "/<conversation_id:str>/offline-message",
+    "wait_email": "/<conversation_id:str>/wait/email",
+    "wait_cancel": "/<conversation_id:str>/wait/cancel",
 }
 MAX_COMMENT_CHARS = 1000
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -183,6 +187,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
             client_address=client_address(request),
             page_language=body.page_language,
         )
+        await services(request).mail.presence.seen(result.conversation_id)  # the customer is on the page
         return json_response(result.to_json())
 
     @bp.get("/status")
@@ -201,6 +206,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
         chat = services(request).chat
         _, rows = await chat.history(conversation_id, after)
         state = await chat.status(conversation_id)
+        await services(request).mail.presence.seen(conversation_id)  # the customer's widget is polling
         return json_response({"conversation_id": conversation_id, **state.to_json(), "messages": rows})
 
     @bp.post("/<conversation_id:str>/rating")
@@ -228,7 +234,34 @@ def widget_blueprint(settings: Settings) -> Blueprint:
         mode, stored = await services(request).chat.leave_message(conversation_id, left)
         return json_response({"conversation_id": conversation_id, "mode": mode, "messages": stored}, status=201)
 
+    @bp.post("/<conversation_id:str>/wait/email")
+    async def wait_by_email(request: Request, conversation_id: str) -> HTTPResponse:
+        """A waiting customer would rather get the answer by e-mail (helpdesk/mail/waiting.py)."""
+        await check_limits(request, conversation_id)
+        body = json_body(request, '{"email": "you@example.com"}')
+        email = body.get("email")
+        if not isinstance(email, str) or len(email) > MAX_EMAIL_CHARS or not EMAIL.match(email.strip()):
+            raise Invalid("email does not look like an e-mail address")
+        mode, stored = await services(request).mail.waiting.email_me(
+            conversation_id, email.strip(), wait_language(body)
+        )
+        return json_response({"conversation_id": conversation_id, "mode": mode, "messages": stored}, status=201)
+
+    @bp.post("/<conversation_id:str>/wait/cancel")
+    async def stop_waiting(request: Request, conversation_id: str) -> HTTPResponse:
+        """A waiting customer stops waiting: the queued chat closes without an agent."""
+        await check_limits(request, conversation_id)
+        body = json_body(request, empty_is_object=True)
+        mode, stored = await services(request).mail.waiting.stop_waiting(conversation_id, wait_language(body))
+        return json_response({"conversation_id": conversation_id, "mode": mode, "messages": stored}, status=201)
+
     return bp
+
+
+def wait_language(body: dict[str, object]) -> str | None:
+    """The widget's language (its page's), if it said one we speak."""
+    lang = body.get("lang")
+    return lang if lang in ("en", "zh") else None
 
 
 async def _preflight(

@@ -35,6 +35,10 @@ AGENT_ENDPOINTS = [
     ("POST", "/api/agent/canned"),
     ("PUT", "/api/agent/canned/1"),
     ("DELETE", "/api/agent/canned/1"),
+    ("POST", "/api/agent/followups/1/email"),
+    ("GET", "/api/agent/followups/1/email"),
+    ("POST", "/api/agent/conversations/some-id/attachments"),
+    ("GET", "/api/agent/conversations/some-id/attachments/1"),
     ("GET", "/api/agent/ws"),
     ("GET", "/api/agent/no-such-endpoint"),
 ]

@@ -412,6 +412,7 @@
     const who = sender === "agent" ? m.author || "Agent" : WHO[sender];
     if (who) li.appendChild(el("div", "who", who + " · " + fmtTime(m.created_at)));
     li.appendChild(el("div", "text", m.text));
+    if (m.attachment) window.ConsoleMail.attachment(li, m.attachment); // a photo or PDF (agent-mail.js)
     if (sender === "customer") li.appendChild(turnContext(m, openContext));
     if (sender === "bot" && m.faq && m.faq.id) {
       li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));
@@ -814,6 +815,7 @@
       li.appendChild(el("span", "by", c.author + " · " + new Date(c.created_at).toLocaleString()));
       comments.appendChild(li);
     }
+    window.ConsoleMail.followUp(f.id); // e-mail the customer (agent-mail.js)
   }
   async function followUpAction(suffix, body) {
     if (followUps.open == null) return;
@@ -841,6 +843,7 @@
       if (text) followUpAction("/comments", { text });
     });
     $("followup-close").addEventListener("click", () => $("followup-dialog").close());
+    $("followup-dialog").addEventListener("close", () => window.ConsoleMail.reset());
     $("followup-dialog").addEventListener("close", () => (followUps.open = null));
     setInterval(() => {
       if (state.me) loadFollowUps();
@@ -1014,6 +1017,7 @@
     $("back-to-lists").addEventListener("click", () => closeConversation());
     for (const v of VIEWS) $("view-" + v).addEventListener("click", () => setView(v));
     window.ConsoleTeam.init(api);
+    window.ConsoleMail.init(api, () => ({ open: state.open, csrf: state.csrf })); // mail + files (agent-mail.js)
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();

@@ -545,6 +545,7 @@
 
   function renderLive(live) {
     $("live-waiting").textContent = live.waiting;
+    $("live-by-email").textContent = live.waiting_by_email == null ? "–" : live.waiting_by_email; // issue 21
     const longest = $("live-longest");
     longest.textContent = live.waiting ? dur(live.longest_wait_seconds) : "–";
     longest.classList.toggle("bad", live.longest_wait_seconds > Number($("sla-target").dataset.seconds || Infinity));

@@ -736,6 +736,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       card.appendChild(el("span", null, String(article.title)));
       wrap.appendChild(card);
     }
+    if (o.attachment) showAttachment(wrap, o.attachment); // files in the chat (mail lane)
     if (!o.local) {
       entry.time = el("time", "time");
       wrap.appendChild(entry.time);
@@ -951,6 +952,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     state.queue = q && q.position ? { position: q.position, estimated_wait_seconds: q.estimated_wait_seconds } : null;
     showStatus();
     showQueueNote();
+    updateWaitChoice();
   }
   // ---- the queue as a message in the conversation, renewed at the end of the log when it changes ------
   function queueText() {
@@ -1000,6 +1002,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     updateOffline();
     showStatus();
     showQueueNote();
+    updateWaitChoice();
   }
   async function loadStatus() {
     const { res, data } = await fetchJson(new URL("api/chat/status?lang=" + LANG, BASE).href);
@@ -1101,6 +1104,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     }
     updateOffline();
     showQueueNote();
+    updateWaitChoice();
   }
   function setUnread(n) {
     state.unread = n;
@@ -1149,7 +1153,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function fromServer(m, extra) {
     return Object.assign({
       id: m.id, sender: m.sender, text: m.text, buttons: m.buttons, created_at: m.created_at, agent: m.agent,
-      article: m.article, feedback: m.feedback,
+      article: m.article, feedback: m.feedback, attachment: m.attachment,
     }, extra || {});
   }
   // Merge server messages: skip known ids, attach ids to our own unconfirmed bubbles, add the rest.
@@ -1551,6 +1555,232 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui.input.focus();
   }
 
+  // ---- waiting without waiting (issue 21: mail lane) ------------------------------------------
+  // While the customer waits for a person (team in), a bar above the input offers the answer by e-mail or to stop
+  // waiting; it says so first when the wait is long. Its own words (WAIT_STRINGS) until the widget's string table
+  // has them in every language.
+  const LONG_WAIT_SECONDS = 300;
+  const WAIT_STRINGS = {
+    en: {
+      waitLong: "The wait is {wait}. You don't have to stay:",
+      waitAny: "Rather not wait here?",
+      waitEmail: "Answer me by e-mail",
+      waitStop: "Stop waiting",
+      waitEmailLabel: "Your e-mail address",
+      waitEmailSend: "Send",
+      waitEmailBad: "Please check your e-mail address.",
+      waitFailed: "That didn't go through; please try again.",
+    },
+    zh: {
+      waitLong: "预计还需等待{wait}。您不必一直留在这里：",
+      waitAny: "不想在这里等？",
+      waitEmail: "通过邮件回复我",
+      waitStop: "不等了",
+      waitEmailLabel: "您的邮箱地址",
+      waitEmailSend: "发送",
+      waitEmailBad: "请检查您的邮箱地址。",
+      waitFailed: "操作未成功，请重试。",
+    },
+  };
+  const WAIT_CSS = `.waitbar{flex:none;border-top:1px solid #ecebf3;background:#faf9ff;padding:8px 12px;font-size:13px;color:#3d3f55;
+ display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center}
+.waitbar .wt{flex:1 1 100%}
+.waitbar button{font:inherit;font-size:13px;border-radius:8px;padding:5px 10px;cursor:pointer;border:1px solid var(--a);background:#fff;color:var(--a)}
+.waitbar button.primary{background:var(--a);color:#fff}
+.waitbar form{display:flex;gap:6px;flex:1 1 100%}
+.waitbar input{flex:1;min-width:0;font:inherit;font-size:13px;border:1px solid #cfd0da;border-radius:8px;padding:5px 8px}
+.waitbar .err{flex:1 1 100%;color:#b42318;font-size:12px}`;
+  function tw(key, vars) {
+    const table = WAIT_STRINGS[LANG] || WAIT_STRINGS.en;
+    return String(table[key] || WAIT_STRINGS.en[key]).replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : ""));
+  }
+  function waitUrl(what) {
+    return new URL("api/chat/" + encodeURIComponent(state.conv) + "/wait/" + what, BASE).href;
+  }
+  /** Show, renew or remove the waiting bar for the current mode, queue and hours. */
+  function updateWaitChoice() {
+    if (!ui) return;
+    updateAttach();
+    const wanted = !!state.conv && state.mode === "queued" && !away() && !state.leftAt;
+    if (!wanted) {
+      if (state.waitBar) state.waitBar.remove();
+      state.waitBar = null;
+      return;
+    }
+    if (!state.waitBar) buildWaitBar();
+    const q = state.queue;
+    const long = q && q.estimated_wait_seconds >= LONG_WAIT_SECONDS;
+    state.waitBar.querySelector(".wt").textContent = long
+      ? tw("waitLong", { wait: minutes(q.estimated_wait_seconds) })
+      : tw("waitAny");
+    state.waitBar.classList.toggle("long", !!long);
+  }
+  function buildWaitBar() {
+    if (!shadow.querySelector("style.waitcss")) {
+      const style = el("style", "waitcss", WAIT_CSS);
+      shadow.appendChild(style);
+    }
+    const bar = el("div", "waitbar");
+    bar.setAttribute("role", "group");
+    bar.appendChild(el("span", "wt"));
+    const emailBtn = el("button", "primary", tw("waitEmail"));
+    emailBtn.type = "button";
+    const stopBtn = el("button", null, tw("waitStop"));
+    stopBtn.type = "button";
+    const err = el("span", "err");
+    err.setAttribute("role", "alert");
+    bar.append(emailBtn, stopBtn, err);
+    emailBtn.addEventListener("click", () => {
+      emailBtn.hidden = true;
+      const form = el("form");
+      form.noValidate = true; // our own message, in the widget's language, instead of the browser's bubble
+      const input = el("input");
+      input.type = "email";
+      input.required = true;
+      input.maxLength = 254;
+      input.autocomplete = "email";
+      input.setAttribute("aria-label", tw("waitEmailLabel"));
+      input.placeholder = tw("waitEmailLabel");
+      const send = el("button", "primary", tw("waitEmailSend"));
+      send.type = "submit";
+      form.append(input, send);
+      bar.insertBefore(form, stopBtn);
+      input.focus();
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        if (!input.value.trim() || !input.checkValidity()) { err.textContent = tw("waitEmailBad"); return; }
+        chooseWait("email", { email: input.value.trim() }, [send, stopBtn], err);
+      });
+    });
+    stopBtn.addEventListener("click", () => chooseWait("cancel", {}, [emailBtn, stopBtn], err));
+    ui.form.parentNode.insertBefore(bar, ui.form);
+    state.waitBar = bar;
+  }
+  async function chooseWait(what, body, buttons, err) {
+    if (!state.conv) return;
+    buttons.forEach((b) => { b.disabled = true; });
+    err.textContent = "";
+    let res = null, data = null;
+    try {
+      ({ res, data } = await fetchJson(waitUrl(what), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ ...body, lang: LANG }),
+      }));
+    } catch (e) { res = null; }
+    if (res && res.ok && data) {
+      if (what === "email") state.leftAt = new Date().toISOString();
+      merge(data.messages, false);
+      if (data.mode) setMode(data.mode);
+      updateWaitChoice();
+      return;
+    }
+    buttons.forEach((b) => { b.disabled = false; });
+    err.textContent = (data && typeof data.error === "string" && data.error) || tw("waitFailed");
+  }
+
+  // ---- files in the chat (issue 21: mail lane) --------------------------------------------------
+  // A 📎 button beside the input (once there is a conversation) sends a photo (JPEG, PNG, WebP) or a PDF; the server
+  // checks what it really is. A file message shows its thumbnail (a link to the full photo) or a PDF link.
+  const FILE_TYPES = "image/jpeg,image/png,image/webp,application/pdf";
+  const FILE_STRINGS = {
+    en: { attach: "Send a photo or PDF", sendingFile: "Sending {name}…", fileFailed: "Could not send the file.", openFile: "Open {name}" },
+    zh: { attach: "发送照片或PDF", sendingFile: "正在发送{name}…", fileFailed: "文件发送失败。", openFile: "打开{name}" },
+  };
+  const FILE_CSS = `.attach{flex:none;width:40px;height:40px;border:0;background:none;color:#6b6d80;cursor:pointer;border-radius:10px;display:flex;align-items:center;justify-content:center}
+.attach:hover{background:#f0eefc}
+.msg .file{display:block;margin-top:4px}
+.msg .file img{display:block;max-width:220px;max-height:220px;border-radius:10px;border:1px solid #e2e1ea}
+.msg .file.pdf{font-size:13px}
+.fileerr{color:#b42318;font-size:12px;padding:0 12px}`;
+  function tf(key, vars) {
+    const table = FILE_STRINGS[LANG] || FILE_STRINGS.en;
+    return String(table[key] || FILE_STRINGS.en[key]).replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : ""));
+  }
+  const ICON_CLIP =
+    '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="m21 11-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l9.2-9.2a3.7 3.7 0 0 1 5.2 5.2l-9.2 9.2a1.8 1.8 0 0 1-2.6-2.6L15.6 6"/></svg>';
+  function showAttachment(wrap, att) {
+    if (!att || att.id == null || !att.url) return;
+    const url = new URL(String(att.url), BASE).href;
+    const bubble = wrap.querySelector(".text");
+    const name = bubble ? bubble.textContent.replace(/^📎\s*/u, "") : "";
+    if (bubble) bubble.textContent = name; // the file's name; the picture (or PDF link) says what it is
+    const a = el("a", "file " + (att.kind === "image" ? "image" : "pdf"));
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.setAttribute("aria-label", tf("openFile", { name }));
+    if (att.kind === "image") {
+      const img = el("img");
+      img.src = url + "?thumb=1";
+      img.alt = name;
+      img.loading = "lazy";
+      a.appendChild(img);
+    } else a.textContent = "PDF · " + name;
+    wrap.appendChild(a);
+  }
+  function mountAttach() {
+    if (!shadow.querySelector("style.filecss")) shadow.appendChild(el("style", "filecss", FILE_CSS));
+    const button = el("button", "attach");
+    button.innerHTML = ICON_CLIP; // static markup, no data
+    button.type = "button";
+    button.setAttribute("aria-label", tf("attach"));
+    button.title = tf("attach");
+    const input = el("input");
+    input.type = "file";
+    input.accept = FILE_TYPES;
+    input.hidden = true;
+    const err = el("div", "fileerr");
+    err.setAttribute("role", "alert");
+    const row = ui.form.querySelector(".row");
+    row.insertBefore(button, row.firstChild);
+    row.appendChild(input);
+    ui.form.appendChild(err);
+    button.addEventListener("click", () => input.click());
+    input.addEventListener("change", () => {
+      const file = input.files && input.files[0];
+      input.value = "";
+      if (file) sendFile(file, err);
+    });
+    state.attachButton = button;
+    updateAttach();
+  }
+  function updateAttach() {
+    if (state.attachButton) state.attachButton.hidden = !state.conv;
+  }
+  async function sendFile(file, err) {
+    if (!state.conv) return;
+    err.textContent = tf("sendingFile", { name: file.name });
+    let res = null, data = null;
+    try {
+      ({ res, data } = await fetchJson(new URL("api/chat/" + encodeURIComponent(state.conv) + "/attachments", BASE).href, {
+        method: "POST",
+        headers: { "Content-Type": file.type || "application/octet-stream", "X-Filename": encodeURIComponent(file.name) },
+        body: file,
+      }));
+    } catch (e) { res = null; }
+    if (res && res.ok && data && data.message) {
+      err.textContent = "";
+      merge([data.message], false);
+      return;
+    }
+    err.textContent = (data && typeof data.error === "string" && data.error) || tf("fileFailed");
+  }
+
+  // ---- e-mail links (issue 21: mail lane) ---------------------------------------------------
+  /** A link from one of our e-mails (…/#lk-chat=<id>: the agent's reply, the rating link) reopens that conversation
+   *  in this browser and opens the panel; the fragment is removed so the id is not left in the address bar. */
+  function adoptLinkedConversation() {
+    const m = /(?:^#|&)lk-chat=([A-Za-z0-9_-]{8,64})(?:&|$)/.exec(location.hash || "");
+    if (!m) return false;
+    try { history.replaceState(null, "", location.pathname + location.search); } catch (e) {}
+    if (m[1] !== state.conv) {
+      state.conv = m[1];
+      store.set(KEY, state.conv);
+    }
+    return true;
+  }
+
   function mount() {
     // A custom tag plus inline !important styles: page rules such as `div{display:none}` can't hide us.
     host = document.createElement("larkspur-chat");
@@ -1617,6 +1847,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     // the log's size changes (a phone's keyboard, a rotated screen): keep the newest reply in view
     if ("ResizeObserver" in window) new ResizeObserver(() => keepInView()).observe(ui.log);
 
+    const linked = adoptLinkedConversation();
+    mountAttach();
     state.intro = addEntry({ sender: "bot", text: GREETING, cls: "intro", local: true });
     setMode("bot");
     if (state.conv) {
@@ -1624,7 +1856,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     } else {
       loadStatus().catch(() => {});
     }
-    if (attr("open") === "true" || store.get(OPEN_KEY, true) === "1") open();
+    if (linked || attr("open") === "true" || store.get(OPEN_KEY, true) === "1") open();
   }
 
   window.LarkspurChat = {

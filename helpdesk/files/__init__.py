@@ -1,0 +1,8 @@
+"""Files in the chat (issue 21): photos (JPEG, PNG, WebP) and PDFs from customers and agents.
+
+- `checks` what a file is, from its content (magic bytes; Pillow for images), images re-encoded without metadata,
+  thumbnails; PDFs with active content refused.
+- `storage` one interface for the bytes: a local folder by default (FILES_DIR).
+- `service` uploads (limits per file, per conversation, per address) and reads (only that conversation's customer
+  and its staff).
+"""
