@@ -177,9 +177,9 @@ class HandbookEditor:
 
     # ---- writing ---------------------------------------------------------------------------------------------
 
-    def save(self, form: EntryForm, base_revision: str | None) -> tuple[StoredEntry, bool]:
+    def save(self, form: EntryForm, base_revision: str | None) -> tuple[StoredEntry, str | None]:
         """Write the entry if it passes the checks and nobody changed it since ``base_revision`` (None: a new
-        entry). Returns the entry as stored and whether it was created."""
+        entry). Returns the entry as stored and the file's text before (None: it was created)."""
         with self._locked():
             current = self._existing_path(form.id)
             if current is None and base_revision is not None:
@@ -204,9 +204,10 @@ class HandbookEditor:
                     warnings=checked.warnings,
                     text=checked.text,
                 )
+            before = self.get(form.id).text if current is not None else None
             path = current or self._new_path(form)
             write_atomically(self.root, path, checked.text.encode("utf-8"))
-            return self.get(form.id), current is None
+            return self.get(form.id), before
 
     def delete(self, entry_id: str, base_revision: str | None) -> StoredEntry:
         """Remove the entry's file (when nobody changed it since ``base_revision``); returns what it was."""

@@ -8,6 +8,9 @@ helpdesk/knowledge/handbook_editing.py):
     PUT    /handbook/<id>                   {"entry", "base_revision", "message"?} → 200/201; 409 with both versions
                                             when it changed since base_revision; 422 with problems when invalid
     DELETE /handbook/<id>?base_revision=    409 when it changed since
+    GET    /handbook/<id>/revisions         every publish: who, when, why (git commits or database rows)
+    GET    /handbook/<id>/revisions/<rev>   one revision: the file after it and its diff
+    POST   /handbook/<id>/revisions/<rev>/restore  {"base_revision"} → publishes that version again (a new revision)
 
 Every logged-in role reads; editors, supervisors and admins write (agents 403). The session guard in front
 (helpdesk/web/sessions.py) answers 401 without a session and 403 to a change without the CSRF token.
@@ -24,11 +27,13 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.db.models import Agent
-from helpdesk.errors import Invalid
-from helpdesk.knowledge.entry_form import EntryForm
-from helpdesk.knowledge.handbook_editing import HandbookEditor
+from helpdesk.errors import Invalid, NotFound
+from helpdesk.knowledge.entry_form import EntryForm, from_markdown, valid_id
+from helpdesk.knowledge.handbook_editing import HandbookEditor, StoredEntry
+from helpdesk.knowledge.handbook_revisions import Publish, Revisions, revisions_for
 from helpdesk.knowledge.runtime import handbook_dir
 from helpdesk.web.inputs import agent_of, json_body
+from helpdesk.web.services import services
 from helpdesk.web.sessions import require
 
 MAX_QUERY = 200
@@ -55,6 +60,45 @@ def _revision(value: object) -> str | None:
     if not isinstance(value, str) or not 0 < len(value) <= 128:
         raise Invalid("base_revision must be the revision the entry was opened at (null for a new entry)")
     return value
+
+
+def revisions_of(request: Request) -> Revisions:
+    """Where this process keeps the revisions (git or the database), chosen once."""
+    kept = getattr(request.app.ctx, "handbook_revisions", None)
+    if kept is None:
+        kept = revisions_for(handbook_dir(), services(request).sessions)
+        request.app.ctx.handbook_revisions = kept
+    return kept
+
+
+def _message(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > MAX_MESSAGE:
+        raise Invalid(f"message must be text of at most {MAX_MESSAGE} characters")
+    return " ".join(value.split())
+
+
+async def _publish(request: Request, form: EntryForm, base: str | None, message: str) -> HTTPResponse:
+    editor = handbook_editor()
+    stored, before = await asyncio.to_thread(editor.save, form, base)
+    publish = Publish(form.id, stored.path, before, stored.text, agent_of(request), message)
+    await revisions_of(request).record(publish)
+    return json_response(stored.to_json(), status=201 if before is None else 200)
+
+
+async def _path_of(entry_id: str) -> str | None:
+    try:
+        stored: StoredEntry = await asyncio.to_thread(handbook_editor().get, entry_id)
+    except NotFound:
+        return None
+    return stored.path
+
+
+def _id(entry_id: str) -> str:
+    if not valid_id(entry_id):
+        raise NotFound(f"'{entry_id[:100]}' is not a handbook entry id (lower-case letters, digits, dashes)")
+    return entry_id
 
 
 def _form(request: Request, entry_id: str) -> tuple[EntryForm, dict[str, object]]:
@@ -95,15 +139,38 @@ def handbook_blueprint() -> Blueprint:
     async def publish(request: Request, entry_id: str) -> HTTPResponse:
         require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
         form, body = _form(request, entry_id)
-        base = _revision(body.get("base_revision"))
-        stored, created = await asyncio.to_thread(handbook_editor().save, form, base)
-        return json_response(stored.to_json(), status=201 if created else 200)
+        return await _publish(request, form, _revision(body.get("base_revision")), _message(body.get("message")))
 
     @bp.delete("/<entry_id:str>")
     async def delete(request: Request, entry_id: str) -> HTTPResponse:
         require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
         base = _revision(request.args.get("base_revision"))
         was = await asyncio.to_thread(handbook_editor().delete, entry_id, base)
+        message = _message(request.args.get("message"))
+        await revisions_of(request).record(Publish(entry_id, was.path, was.text, None, agent_of(request), message))
         return json_response({"deleted": was.form.id, "revision": was.revision})
+
+    @bp.get("/<entry_id:str>/revisions")
+    async def revisions(request: Request, entry_id: str) -> HTTPResponse:
+        store = revisions_of(request)
+        found = await store.history(_id(entry_id), await _path_of(entry_id))
+        return json_response({"store": store.kind, "revisions": [revision.to_json() for revision in found]})
+
+    @bp.get("/<entry_id:str>/revisions/<revision_id:str>")
+    async def revision(request: Request, entry_id: str, revision_id: str) -> HTTPResponse:
+        found = await revisions_of(request).revision(_id(entry_id), await _path_of(entry_id), revision_id[:64])
+        entry = from_markdown(entry_id, found.text).to_json() if found.text is not None else None
+        return json_response({**found.to_json(), "text": found.text, "diff": found.diff, "entry": entry})
+
+    @bp.post("/<entry_id:str>/revisions/<revision_id:str>/restore")
+    async def restore(request: Request, entry_id: str, revision_id: str) -> HTTPResponse:
+        require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
+        body = json_body(request, empty_is_object=True)
+        base = _revision(body.get("base_revision"))
+        found = await revisions_of(request).revision(_id(entry_id), await _path_of(entry_id), revision_id[:64])
+        message = _message(body.get("message")) or f"handbook: restore {entry_id} to revision {revision_id[:12]}"
+        if found.text is None:
+            raise Invalid("that revision deleted the entry: delete it instead")
+        return await _publish(request, from_markdown(entry_id, found.text), base, message)
 
     return bp

@@ -5,6 +5,7 @@ agent reads only; on a phone the list and the entry take turns."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def test_an_editor_creates_an_entry_and_the_widget_answers_with_it(
     expect(bubble.locator("strong")).to_have_text("style guides")
     expect(page.locator("#preview-zh .msg.bot .text strong")).to_have_text("搭配指南")
     page.screenshot(path=str(tmp_path / "handbook-new-desktop.png"), full_page=True)
-    page.get_by_role("button", name="Publish").click()
+    page.locator("#publish").click()
     expect(page.locator("#save-status")).to_contain_text("Published")
     assert "style guides" in styling.read_text()
     expect(page.locator('#entries .hb-entry[data-id="interior-styling"]')).to_be_visible()
@@ -100,7 +101,7 @@ def test_an_invalid_edit_shows_its_line_and_publishes_nothing(
     page.locator("#file-view summary").click()
     expect(page.locator("#file-lines li").nth(line - 1)).to_have_text("  - What is your refund policy?")
     expect(page.locator("#file-lines li.bad")).to_have_count(1)
-    expect(page.get_by_role("button", name="Publish")).to_be_disabled()
+    expect(page.locator("#publish")).to_be_disabled()
     assert (handbook_dir / "delivery" / "express-delivery.md").read_bytes() == before
 
 
@@ -122,9 +123,9 @@ def test_two_editors_on_one_entry_the_second_sees_both_versions(
             expect(page.locator("#f-answer")).not_to_have_value("")
             page.locator("#f-answer").fill(page.locator("#f-answer").input_value() + f"\n\n{who}'s note.")
             expect(page.locator("#check-status")).to_have_text("No problems.")
-        tab.page.get_by_role("button", name="Publish").click()
+        tab.page.locator("#publish").click()
         expect(tab.page.locator("#save-status")).to_contain_text("Published")
-        second.page.get_by_role("button", name="Publish").click()
+        second.page.locator("#publish").click()
         dialog = second.page.locator("#conflict-dialog")
         expect(dialog).to_be_visible()
         expect(dialog.locator("#conflict-theirs")).to_contain_text("Eda's note.")
@@ -163,3 +164,29 @@ def test_an_agent_reads_and_a_phone_shows_list_then_entry(
     page.screenshot(path=str(tmp_path / "handbook-phone.png"), full_page=True)
     page.get_by_role("button", name="← Entries").click()
     expect(page.locator("#list-pane")).to_be_visible()
+
+
+def test_a_revision_is_viewed_and_restored(
+    tab: Tab, helpdesk_url: str, editor_account: AgentLogin, handbook_dir: Path
+) -> None:
+    path = handbook_dir / "products" / "dishwasher-safe.md"
+    original = path.read_text()
+    page = tab.page
+    open_handbook(page, helpdesk_url, editor_account, "dishwasher-safe")
+    answer = page.locator("#f-answer")
+    expect(answer).not_to_have_value("")
+    answer.fill(answer.input_value() + "\n\nHand-wash the gold rims.")
+    page.locator("#f-message").fill("gold rims")
+    expect(page.locator("#check-status")).to_have_text("No problems.")
+    page.locator("#publish").click()
+    expect(page.locator("#save-status")).to_contain_text("Published")
+    revisions = page.locator("#revisions li")
+    expect(revisions.first).to_contain_text("gold rims")
+    expect(revisions.last).to_contain_text("before the editor")
+    revisions.last.get_by_role("button").click()
+    expect(page.locator("#revision-dialog")).to_be_visible()
+    page.get_by_role("button", name="Restore this version").click()
+    expect(page.locator("#save-status")).to_have_text("Restored and published.")
+    expect(answer).not_to_have_value(re.compile("gold rims"))
+    expect(revisions.first).to_contain_text("restore dishwasher-safe")
+    assert path.read_text() == original

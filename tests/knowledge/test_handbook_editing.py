@@ -69,8 +69,8 @@ def test_a_publish_writes_the_file_and_a_stale_revision_is_a_conflict(folder: Pa
     editor = HandbookEditor(folder)
     opened = editor.get("express-delivery")
     first = dataclasses.replace(opened.form, answer=opened.form.answer + "\n\nFirst editor's line.")
-    saved, created = editor.save(first, opened.revision)
-    assert not created and saved.revision != opened.revision
+    saved, before = editor.save(first, opened.revision)
+    assert before == opened.text and saved.revision != opened.revision
     assert "First editor's line." in (folder / "delivery" / "express-delivery.md").read_text()
     assert load_handbook(folder).entries["express-delivery"].answer.endswith("First editor's line.")
 
@@ -91,8 +91,8 @@ def test_create_and_delete(folder: Path) -> None:
     )
     with pytest.raises(EditConflict):
         editor.save(form, "not-the-revision-of-a-file-that-does-not-exist")
-    stored, created = editor.save(form, None)
-    assert created and stored.path == "orders/engraving-service.md"
+    stored, before = editor.save(form, None)
+    assert before is None and stored.path == "orders/engraving-service.md"
     assert load_handbook(folder).entries["engraving-service"].answer == "Yes, **€3** per parcel."
     with pytest.raises(EditConflict):  # a second "new" entry with the same id
         editor.save(form, None)

@@ -4,6 +4,7 @@ publishes nothing and says where, two editors on one entry get a conflict, ids n
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,9 @@ ENDPOINTS = [
     ("POST", "/handbook/express-delivery/check"),
     ("PUT", "/handbook/express-delivery"),
     ("DELETE", "/handbook/express-delivery"),
+    ("GET", "/handbook/express-delivery/revisions"),
+    ("GET", "/handbook/express-delivery/revisions/1"),
+    ("POST", "/handbook/express-delivery/revisions/1/restore"),
 ]
 
 
@@ -51,7 +55,8 @@ def test_roles_and_csrf_on_every_endpoint(helpdesk_url: str, login: Callable[[st
     assert agent.put("/handbook/express-delivery", body).status_code == 403
     revision = opened.json()["revision"]
     assert agent.delete(f"/handbook/express-delivery?base_revision={revision}").status_code == 403
-    for method, path in ENDPOINTS[2:]:  # changes without the CSRF token, or from another site
+    changes = [(method, path) for method, path in ENDPOINTS if method != "GET"]
+    for method, path in changes:  # without the CSRF token, or from another site
         plain = editor.http.request(method, "/api/agent" + path, json=body)
         assert plain.status_code == 403 and "CSRF" in plain.json()["error"], (method, path)
         headers = {"X-CSRF-Token": editor.csrf, "Origin": "https://evil.example"}
@@ -132,3 +137,35 @@ def test_ids_never_lead_outside_the_folder(login: Callable[[str], Console], hand
         assert response.status_code in (400, 403, 404), (bad, response.status_code)
         assert editor.get(f"/handbook/{bad}").status_code in (403, 404), bad
     assert not list(handbook_dir.parent.glob("*.md"))
+
+
+def test_every_publish_is_a_revision_that_can_be_viewed_and_restored(
+    login: Callable[[str], Console], handbook_dir: Path, db: sqlite3.Connection
+) -> None:
+    eda, ava = login(EDITOR), login("ava")
+    opened = eda.get("/handbook/candle-care").json()
+    path = handbook_dir / opened["path"]
+    original = path.read_text()
+    edited = {**opened["entry"], "answer": opened["entry"]["answer"] + "\n\nTrim the wick to 5 mm."}
+    saved = eda.put("/handbook/candle-care", {"entry": edited, "base_revision": opened["revision"], "message": "wick"})
+    assert saved.status_code == 200
+    listed = eda.get("/handbook/candle-care/revisions").json()
+    assert listed["store"] == "database"  # the stack's copy of the handbook is not in a git work tree
+    newest, first = listed["revisions"][0], listed["revisions"][-1]
+    assert (newest["author"], newest["message"]) == ("Eda Tester", "wick")
+    assert first["author"] == "(before the editor)"
+    shown = eda.get(f"/handbook/candle-care/revisions/{newest['id']}").json()
+    assert "+Trim the wick to 5 mm." in shown["diff"] and shown["text"] == path.read_text()
+    rows = db.execute("SELECT author_name, message FROM handbook_revisions WHERE entry_id = 'candle-care' ORDER BY id")
+    assert [tuple(row) for row in rows][-1] == ("Eda Tester", "wick")
+
+    restore = f"/handbook/candle-care/revisions/{first['id']}/restore"
+    assert ava.post(restore, {"base_revision": saved.json()["revision"]}).status_code == 403
+    assert eda.post(restore, {"base_revision": opened["revision"]}).status_code == 409  # stale base
+    restored = eda.post(restore, {"base_revision": saved.json()["revision"]})
+    assert restored.status_code == 200 and path.read_text() == original
+    assert (
+        eda.get("/handbook/candle-care/revisions")
+        .json()["revisions"][0]["message"]
+        .startswith("handbook: restore candle-care")
+    )

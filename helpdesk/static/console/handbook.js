@@ -10,7 +10,7 @@
   const FIELDS = ["id", "tags", "title", "questions", "answer", "zh_title", "zh_questions", "zh_answer"];
   const state = {
     csrf: "", me: null, mayEdit: false, current: null, // current: {id, revision (null: new), isNew}
-    checkTimer: null, checkSeq: 0, listTimer: null, conflict: null, lastText: "",
+    checkTimer: null, checkSeq: 0, listTimer: null, conflict: null, lastText: "", revision: null,
   };
   const api = (method, path, body) => request(method, path, body, state.csrf);
   const lines = (v) => v.split("\n").map((s) => s.trim()).filter(Boolean);
@@ -102,6 +102,7 @@
     $("delete").hidden = !state.mayEdit;
     history.replaceState(null, "", "#" + encodeURIComponent(id));
     showCheck(r.data);
+    loadHistory(id);
     for (const b of document.querySelectorAll(".hb-entry")) b.toggleAttribute("aria-current", b.dataset.id === id);
   }
   function newEntry(draft) {
@@ -111,6 +112,7 @@
     $("edit-path").textContent = "new";
     showEditor("New entry");
     $("delete").hidden = true;
+    $("history").hidden = true;
     history.replaceState(null, "", "#new");
     scheduleCheck(0);
     $(draft && draft.id ? "f-answer" : "f-id").focus();
@@ -216,6 +218,68 @@
     root.appendChild(wrap);
   }
 
+  // ---- history: every publish, viewable and restorable ----------------------------------------------
+  const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+  async function loadHistory(id) {
+    const r = await api("GET", "/handbook/" + encodeURIComponent(id) + "/revisions");
+    const list = $("revisions");
+    list.textContent = "";
+    if (!r.res || !r.res.ok) {
+      $("history").hidden = true;
+      return;
+    }
+    $("history").hidden = false;
+    $("history-store").textContent = r.data.store === "git" ? "(git commits)" : "(kept in the helpdesk's database)";
+    if (!r.data.revisions.length) list.appendChild(el("li", "muted", "No revisions yet."));
+    for (const rev of r.data.revisions) {
+      const li = el("li");
+      li.dataset.revision = rev.id;
+      li.appendChild(el("span", "when", when(rev.at)));
+      li.appendChild(el("b", null, rev.author));
+      li.appendChild(el("span", "msg", rev.message + (rev.deleted ? " (deleted)" : "")));
+      const view = el("button", null, "View");
+      view.type = "button";
+      view.setAttribute("aria-label", "View the revision: " + rev.message);
+      view.addEventListener("click", () => showRevision(id, rev));
+      li.appendChild(view);
+      list.appendChild(li);
+    }
+  }
+  async function showRevision(id, rev) {
+    const r = await api("GET", "/handbook/" + encodeURIComponent(id) + "/revisions/" + encodeURIComponent(rev.id));
+    if (!r.res || !r.res.ok) {
+      $("save-status").textContent = errorText(r, "Could not open the revision.");
+      return;
+    }
+    state.revision = { id, rev: r.data };
+    $("revision-h").textContent = "Revision of " + id;
+    $("revision-meta").textContent = when(r.data.at) + " · " + r.data.author + " · " + r.data.message;
+    const diff = $("revision-diff");
+    diff.textContent = "";
+    for (const line of (r.data.diff || "(no changes)").split("\n")) {
+      const cls = line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : null;
+      diff.appendChild(cls ? el("span", cls, line) : document.createTextNode(line + "\n"));
+    }
+    $("revision-restore").hidden = !state.mayEdit || r.data.deleted;
+    $("revision-status").textContent = "";
+    $("revision-dialog").showModal();
+  }
+  async function restoreRevision() {
+    const { id, rev } = state.revision;
+    const r = await api("POST", "/handbook/" + encodeURIComponent(id) + "/revisions/" + encodeURIComponent(rev.id) + "/restore", {
+      base_revision: state.current && state.current.id === id ? state.current.revision : null,
+    });
+    if (r.res && r.res.ok) {
+      $("revision-dialog").close();
+      await openEntry(id);
+      $("save-status").textContent = "Restored and published.";
+      $("save-status").className = "ok";
+      return;
+    }
+    $("revision-status").textContent = errorText(r, "Could not restore.");
+    $("revision-status").className = "error";
+  }
+
   // ---- publish and delete -------------------------------------------------------------------------
   async function publish(baseOverride) {
     const id = $("f-id").value.trim();
@@ -238,6 +302,7 @@
       $("save-status").className = "ok";
       history.replaceState(null, "", "#" + encodeURIComponent(id));
       loadList();
+      loadHistory(id);
       return;
     }
     $("save-status").className = "error";
@@ -320,6 +385,8 @@
       location.href = "/agent";
     });
     $("conflict-close").addEventListener("click", () => $("conflict-dialog").close());
+    $("revision-close").addEventListener("click", () => $("revision-dialog").close());
+    $("revision-restore").addEventListener("click", restoreRevision);
     $("conflict-mine").addEventListener("click", () => {
       const c = state.conflict;
       $("conflict-dialog").close();
