@@ -398,6 +398,11 @@
       $("conflict-dialog").close();
       if (c.current) openEntry(c.id);
     });
+    window.addEventListener("hashchange", () => { // a link to another entry (#id) on this page
+      const id = decodeURIComponent(location.hash.slice(1));
+      if (id === "new" && state.mayEdit) newEntry(null);
+      else if (id && (!state.current || state.current.id !== id)) openEntry(id);
+    });
     await loadList();
     const hash = decodeURIComponent(location.hash.slice(1));
     const draft = takeDraft();
