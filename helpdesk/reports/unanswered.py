@@ -352,6 +352,7 @@ async def build_report(session: AsyncSession, actions: ActionServerClient, perio
                 "count": sum(m.count for m in members),
                 "distinct": len(members),
                 "examples": [m.text for m in members[:EXAMPLES]],
+                "all_examples": [{"text": m.text, "count": m.count} for m in members],  # every one, most asked first
                 "reasons": dict(reasons),
                 "not_helpful": [{**answer.to_json(), "count": n} for answer, n in not_helpful.most_common(EXAMPLES)],
                 "closest": group.get("closest"),

@@ -119,6 +119,7 @@ def test_an_editor_reads_the_questions_the_bot_handed_off_grouped(
     assert restoration is not internships
     assert set(RESTORATION) <= set(restoration["examples"]) and not set(INTERNSHIPS) & set(restoration["examples"])
     assert set(INTERNSHIPS) <= set(internships["examples"])
+    assert [q["text"] for q in restoration["all_examples"]][: len(restoration["examples"])] == restoration["examples"]
     assert restoration["count"] >= 3 and restoration["reasons"].get("low_confidence", 0) >= 3
     assert restoration["closest"]["id"] and restoration["closest"]["score"] < 0.45  # under the suggest threshold
     assert all("How long does delivery take?" not in c["examples"] for c in body["clusters"])

@@ -137,6 +137,16 @@
       const examples = el("ul", "examples");
       for (const text of c.examples) examples.appendChild(el("li", null, text));
       li.appendChild(examples);
+      const all = c.all_examples || [];
+      if (all.length > c.examples.length) {
+        // every question of the group, not only the first few
+        const more = el("details", "all-examples");
+        more.appendChild(el("summary", null, "All " + all.length + " questions of this group"));
+        const full = el("ul", "examples");
+        for (const q of all) full.appendChild(el("li", null, q.text + (q.count > 1 ? " (" + q.count + "×)" : "")));
+        more.appendChild(full);
+        li.appendChild(more);
+      }
       if (c.not_helpful && c.not_helpful.length) {
         // the bot's answers the customers marked "did not help" (👎 in the widget)
         const rejected = el("div", "rejected");
