@@ -202,6 +202,20 @@ def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[T
     return turns
 
 
+async def customer_questions(session: AsyncSession, period: DateRange, limit: int) -> list[str]:
+    """The distinct questions customers asked the bot in the period (case, spacing and punctuation aside),
+    masked, most asked first: what a handbook change's impact preview is tried on."""
+    counts: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    for turn in await load_turns(session, period):
+        text = mask(turn.text)
+        key = normalize_question(text)
+        if key:
+            counts[key] += 1
+            shown.setdefault(key, text)
+    return [shown[key] for key, _ in counts.most_common(limit)]
+
+
 async def load_turns(session: AsyncSession, period: DateRange) -> list[Turn]:
     """Every question to the bot asked in the period, with its outcome."""
     conversation_ids = list(

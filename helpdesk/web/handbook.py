@@ -11,6 +11,9 @@ helpdesk/knowledge/handbook_editing.py):
     GET    /handbook/<id>/revisions         every publish: who, when, why (git commits or database rows)
     GET    /handbook/<id>/revisions/<rev>   one revision: the file after it and its diff
     POST   /handbook/<id>/revisions/<rev>/restore  {"base_revision"} → publishes that version again (a new revision)
+    POST   /handbook/<id>/preview           {"entry" | null, "days"?} → over the customers' questions of the last N
+                                            days (default 30): which the change would newly answer, take from another
+                                            entry, stop answering — computed by the action server on the live index
 
 Every logged-in role reads; editors, supervisors and admins write (agents 403). The session guard in front
 (helpdesk/web/sessions.py) answers 401 without a session and 403 to a change without the CSRF token.
@@ -21,23 +24,30 @@ from __future__ import annotations
 import asyncio
 import functools
 from pathlib import Path
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
+from helpdesk.clients.action_server import ActionServerUnavailable
 from helpdesk.db.models import Agent
-from helpdesk.errors import Invalid, NotFound
+from helpdesk.errors import Invalid, NotFound, Unavailable
 from helpdesk.knowledge.entry_form import EntryForm, from_markdown, valid_id
 from helpdesk.knowledge.handbook_editing import HandbookEditor, StoredEntry
 from helpdesk.knowledge.handbook_revisions import Publish, Revisions, revisions_for
 from helpdesk.knowledge.runtime import handbook_dir
+from helpdesk.reports.periods import DateRange
+from helpdesk.reports.unanswered import customer_questions
 from helpdesk.web.inputs import agent_of, json_body
 from helpdesk.web.services import services
 from helpdesk.web.sessions import require
 
 MAX_QUERY = 200
 MAX_MESSAGE = 500
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+PREVIEW_QUESTIONS = 10_000
 
 
 def may_edit_handbook(agent: Agent) -> bool:
@@ -173,4 +183,39 @@ def handbook_blueprint() -> Blueprint:
             raise Invalid("that revision deleted the entry: delete it instead")
         return await _publish(request, from_markdown(entry_id, found.text), base, message)
 
+    @bp.post("/<entry_id:str>/preview")
+    async def preview(request: Request, entry_id: str) -> HTTPResponse:
+        body = json_body(request, empty_is_object=True)
+        form = EntryForm.from_json(body["entry"], entry_id).to_json() if body.get("entry") is not None else None
+        days = body.get("days", DEFAULT_DAYS)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+            raise Invalid(f"days must be a whole number from 1 to {MAX_DAYS}")
+        running = services(request)
+        async with running.sessions() as session:
+            questions = await customer_questions(
+                session, DateRange.parse(None, None, None, default_days=days), PREVIEW_QUESTIONS
+            )
+        try:
+            found = await running.actions.preview(_id(entry_id), form, questions)
+        except ActionServerUnavailable as exc:
+            raise Unavailable("the FAQ engine cannot compute the preview right now: try again in a minute") from exc
+        return json_response({**found, "days": days, "sentence": impact_sentence(entry_id, found)})
+
     return bp
+
+
+def impact_sentence(entry_id: str, found: dict[str, Any]) -> str:
+    """One sentence for the editor: what the change does to the period's questions."""
+    newly, taken, stopped = (len(found.get(key) or []) for key in ("newly_answered", "taken", "stopped"))
+    asked = found.get("questions", 0)
+    if not (newly or taken or stopped):
+        return f"Over {asked} customer questions: no change in which are answered with '{entry_id}'."
+    parts = []
+    if newly:
+        parts.append(f"would now answer {newly} question{'s' if newly != 1 else ''} that went unanswered")
+    if taken:
+        sources = sorted({str(o.get("before")) for o in found.get("taken") or []})
+        parts.append(f"takes {taken} from {', '.join(sources)}")
+    if stopped:
+        parts.append(f"stops answering {stopped} it answers now")
+    return f"Over {asked} customer questions: " + "; ".join(parts) + "."

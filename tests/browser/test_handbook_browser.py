@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
@@ -190,3 +191,21 @@ def test_a_revision_is_viewed_and_restored(
     expect(answer).not_to_have_value(re.compile("gold rims"))
     expect(revisions.first).to_contain_text("restore dishwasher-safe")
     assert path.read_text() == original
+
+
+def test_the_impact_preview_lists_the_questions_a_new_entry_would_answer(
+    tab: Tab, client: httpx.Client, helpdesk_url: str, editor_account: AgentLogin, tmp_path: Path
+) -> None:
+    asked = "can a designer help me decorate my flat"
+    client.post("/api/chat", json={"conversation_id": None, "text": asked})
+    page = tab.page
+    open_handbook(page, helpdesk_url, editor_account)
+    page.get_by_role("button", name="New entry").click()
+    page.locator("#f-id").fill("interior-styling")
+    page.locator("#f-title").fill("Do you offer an interior styling service?")
+    page.locator("#f-questions").fill("do you do home styling visits\ncan a designer help me decorate my flat")
+    page.locator("#f-answer").fill(ANSWER)
+    page.get_by_role("button", name="Preview impact").click()
+    expect(page.locator("#impact-sentence")).to_contain_text("would now answer", timeout=60_000)
+    expect(page.locator('#impact-lists [data-list="newly_answered"] li').filter(has_text=asked)).to_have_count(1)
+    page.screenshot(path=str(tmp_path / "handbook-impact.png"), full_page=True)

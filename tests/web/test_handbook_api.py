@@ -33,6 +33,7 @@ ENDPOINTS = [
     ("GET", "/handbook/express-delivery/revisions"),
     ("GET", "/handbook/express-delivery/revisions/1"),
     ("POST", "/handbook/express-delivery/revisions/1/restore"),
+    ("POST", "/handbook/express-delivery/preview"),
 ]
 
 
@@ -169,3 +170,24 @@ def test_every_publish_is_a_revision_that_can_be_viewed_and_restored(
         .json()["revisions"][0]["message"]
         .startswith("handbook: restore candle-care")
     )
+
+
+def test_the_impact_preview_names_the_questions_a_change_would_answer_and_stop_answering(
+    client: httpx.Client, login: Callable[[str], Console]
+) -> None:
+    say(client, QUESTION)  # unanswered today: no entry about styling
+    say(client, "Do you have next-day delivery?")  # answered today by express-delivery
+    editor = login(EDITOR)
+    created = editor.post("/handbook/interior-styling/preview", {"entry": STYLING})
+    assert created.status_code == 200, created.text
+    body = created.json()
+    assert QUESTION in [o["question"] for o in body["newly_answered"]]
+    assert all(o["after"] == "interior-styling" for o in body["newly_answered"])
+    assert body["sentence"].startswith(f"Over {body['questions']} customer questions: would now answer")
+    assert body["days"] == 30 and body["questions"] >= 2
+
+    deleted = editor.post("/handbook/express-delivery/preview", {"entry": None}).json()
+    assert "Do you have next-day delivery?" in [o["question"] for o in deleted["stopped"]]
+    assert "stops answering" in deleted["sentence"]
+    assert login("ava").post("/handbook/express-delivery/preview", {"entry": None}).status_code == 200  # agents read
+    assert editor.post("/handbook/express-delivery/preview", {"entry": None, "days": 0}).status_code == 400

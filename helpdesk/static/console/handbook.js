@@ -82,6 +82,8 @@
 
   // ---- one entry ----------------------------------------------------------------------------------
   function showEditor(title) {
+    $("impact-sentence").textContent = "";
+    $("impact-lists").textContent = "";
     $("edit-pane").hidden = false;
     $("workbench").classList.add("editing");
     $("edit-h").textContent = title;
@@ -216,6 +218,38 @@
     log.appendChild(msg);
     wrap.appendChild(log);
     root.appendChild(wrap);
+  }
+
+  // ---- impact: which real questions the change would answer (computed by the action server) -----------
+  async function previewImpact() {
+    const id = $("f-id").value.trim();
+    $("impact-sentence").textContent = "Computing…";
+    $("impact-lists").textContent = "";
+    const r = await api("POST", "/handbook/" + encodeURIComponent(id) + "/preview", { entry: formEntry() });
+    if (!r.res || !r.res.ok) {
+      $("impact-sentence").textContent = errorText(r, "Could not compute the preview.");
+      return;
+    }
+    $("impact-sentence").textContent = r.data.sentence;
+    const lists = [
+      ["newly_answered", "Would now answer (unanswered today)"],
+      ["taken", "Would take from another entry"],
+      ["stopped", "Would stop answering"],
+    ];
+    for (const [key, title] of lists) {
+      const items = r.data[key] || [];
+      if (!items.length) continue;
+      const box = el("div");
+      box.dataset.list = key;
+      box.appendChild(el("h4", null, title + " (" + items.length + ")"));
+      const ul = el("ul");
+      for (const o of items) {
+        const who = key === "taken" ? " — now " + o.before : key === "stopped" ? (o.after ? " — then " + o.after : " — then unanswered") : "";
+        ul.appendChild(el("li", null, o.question + who));
+      }
+      box.appendChild(ul);
+      $("impact-lists").appendChild(box);
+    }
   }
 
   // ---- history: every publish, viewable and restorable ----------------------------------------------
@@ -387,6 +421,7 @@
     $("conflict-close").addEventListener("click", () => $("conflict-dialog").close());
     $("revision-close").addEventListener("click", () => $("revision-dialog").close());
     $("revision-restore").addEventListener("click", restoreRevision);
+    $("impact-run").addEventListener("click", previewImpact);
     $("conflict-mine").addEventListener("click", () => {
       const c = state.conflict;
       $("conflict-dialog").close();
