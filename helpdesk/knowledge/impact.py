@@ -2,9 +2,10 @@
 server's knowledge base) before the change is published.
 
 For each question: the engine's decision now, and the decision with the edited entry in place of the live one
-(or without it, for a deletion). The edited entry is embedded once; each question's ranking is the live top-k
-with the entry's own score replaced by its score against the edited texts (the same scoring terms as the
-engine: helpdesk/knowledge/scoring.py), then the same answer / suggest / hand-off rule.
+(or without it, for a deletion). The questions are embedded in one batch and the edited entry once; each
+question's ranking is the live top-k with the entry's own score replaced by its score against the edited
+texts (the same scoring terms as the engine: helpdesk/knowledge/scoring.py), then the same answer / suggest /
+hand-off rule.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from helpdesk.knowledge.decision import Candidate, decide_from_ranking
 from helpdesk.knowledge.engine import KnowledgeBase
 from helpdesk.knowledge.entry_texts import entry_texts
 from helpdesk.knowledge.handbook import Entry
-from helpdesk.knowledge.query import query_texts
 from helpdesk.knowledge.scoring import candidate, entry_score
 from helpdesk.knowledge.snapshot import EntryRows, entry_centroid
 
@@ -64,12 +64,12 @@ def impact(kb: KnowledgeBase, entry_id: str, entry: Entry | None, questions: lis
     settings = kb.settings
     rows = edited_rows(kb, entry) if entry is not None else None
     outcomes: list[Outcome] = []
-    for question in questions[:MAX_QUESTIONS]:
-        ranked = kb.search(question, k=max(RANK_K, settings.max_suggestions, 2))
+    asked = questions[:MAX_QUESTIONS]
+    k = max(RANK_K, settings.max_suggestions, 2)
+    for question, (ranked, vectors) in zip(asked, kb.search_many(asked, k=k), strict=True):
         before = decide_from_ranking(question, ranked, settings)
         others = [c for c in ranked if c.id != entry_id]
         if rows is not None:
-            vectors = kb.embedder.encode(query_texts(question, None, settings.sentence_weight > 0))
             score = _score(rows, np.asarray(vectors, dtype=np.float32), settings.sentence_weight, settings)
             others.append(candidate(rows.entry, score))
         after_ranked: list[Candidate] = sorted(others, key=lambda c: (-c.score, c.id))
