@@ -108,6 +108,9 @@ def secret_matches(request: Request, secret: str) -> bool:
     return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
 
 
+MAX_PREVIEW_QUESTIONS = 10_000  # a handbook change's impact preview: the customer questions it is tried on
+
+
 def build_app(action_package: str = "actions", secret: str | None = None) -> DefaultSanic:
     """rasa-sdk's action endpoint (/webhook, /health) with the FAQ engine's routes added.
 
@@ -194,6 +197,35 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
             return json_response({"error": "threshold must be a number between 0 and 1"}, status=400)
         clusters = await asyncio.to_thread(cluster_texts, kb, [t.strip() for t in texts], float(threshold))
         return json_response({"threshold": threshold, "clusters": clusters})
+
+    @app.post("/kb/preview")
+    async def kb_preview(request: Request) -> HTTPResponse:
+        """{"entry_id", "entry": the editor's form | null (deleted), "questions": [...]} → which of the questions
+        the change would newly answer, take from another entry, stop answering (helpdesk/knowledge/impact.py)."""
+        if not from_loopback(request):
+            return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
+        kb = runtime.loaded_knowledge_base()
+        if kb is None:
+            return json_response({"error": "the knowledge base is still loading"}, status=503)
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"error": "the body must be JSON"}, status=400)
+        entry_id = body.get("entry_id") if isinstance(body, dict) else None
+        form = body.get("entry") if isinstance(body, dict) else None
+        questions = body.get("questions") if isinstance(body, dict) else None
+        if (
+            not isinstance(entry_id, str)
+            or not (form is None or isinstance(form, dict))
+            or not isinstance(questions, list)
+            or len(questions) > MAX_PREVIEW_QUESTIONS
+            or not all(isinstance(q, str) and 0 < len(q.strip()) <= 2000 for q in questions)
+        ):
+            return json_response({"error": "send entry_id, entry (or null) and up to 10000 questions"}, status=400)
+        from helpdesk.knowledge.impact import impact, preview_entry  # the engine's modules: loaded with it
+
+        entry = preview_entry(entry_id, form) if form is not None else None
+        return json_response(await asyncio.to_thread(impact, kb, entry_id, entry, [q.strip() for q in questions]))
 
     return app
 

@@ -2,7 +2,8 @@
 
 The services know nothing of HTTP. One edge, `helpdesk.web.errors`, turns each kind into a status (as rasa-sdk's
 endpoint turns ActionNotFoundException into 404): `Invalid` 400, `Unauthorized` 401, `Forbidden` 403,
-`NotFound` 404, `Conflict` 409, `Unsupported` 415, `TooMany` 429 (with Retry-After), `Unavailable` 503.
+`NotFound` 404, `Conflict` 409, `Unsupported` 415, `Unprocessable` 422, `TooMany` 429 (with Retry-After),
+`Unavailable` 503.
 The body is ``{"error": <message>, **details}``.
 """
 
@@ -39,6 +40,10 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """Not now: the conversation (or task) is in a state that does not allow it."""
+
+
+class Unprocessable(DomainError):
+    """Well-formed but refused by the content's own rules (e.g. a handbook entry that does not validate)."""
 
 
 class Unsupported(DomainError):

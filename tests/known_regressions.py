@@ -13,4 +13,12 @@ as a choice) were written against the old classifier; these conversations now ta
 from __future__ import annotations
 
 # all 16 of 2026-12-02 fixed on the routing lane (issue 16/17 notes); a new one is added here with its reason
-KNOWN_REGRESSIONS: dict[str, str] = {}
+NEW_ENTRY = (
+    "handbook editor (issue 19): written while the one-pass NLU's handbook index watched the project's folder, not "
+    "KB_DIR; the routing lane fixed that watch the same evening, and the two were not yet run together"
+)
+
+KNOWN_REGRESSIONS: dict[str, str] = {
+    "tests/web/test_handbook_api.py::test_an_editor_publishes_an_entry_and_the_bot_answers_with_it": NEW_ENTRY,
+    "tests/browser/test_handbook_browser.py::test_an_editor_creates_an_entry_and_the_widget_answers_with_it": NEW_ENTRY,
+}

@@ -86,6 +86,18 @@ class ActionServerClient:
             raise ActionServerUnavailable("the FAQ engine gave a search answer in an unknown shape")
         return {"decision": body.get("decision"), "candidates": body.get("candidates") or []}
 
+    async def preview(self, entry_id: str, entry: dict[str, Any] | None, questions: list[str]) -> dict[str, Any]:
+        """What a handbook change would answer: {"questions", "newly_answered", "taken", "stopped", "seconds"}."""
+        body = await self._json(
+            "POST",
+            "/kb/preview",
+            json={"entry_id": entry_id, "entry": entry, "questions": questions},
+            timeout=CLUSTER_TIMEOUT,
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("newly_answered"), list):
+            raise ActionServerUnavailable("the FAQ engine gave a preview answer in an unknown shape")
+        return body
+
     async def cluster(self, texts: list[str]) -> list[dict[str, Any]]:
         """Questions grouped by meaning ([{"members": [index, ...], "closest": {id, title, score, tags} | None}],
         biggest first)."""

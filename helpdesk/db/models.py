@@ -557,3 +557,19 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     client_address: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HandbookRevision(Base):
+    """One publish of a handbook entry from the editor when the handbook folder is not a git work tree (there a
+    commit per publish is the revision): the file's text after it (None: the entry was deleted), who and why."""
+
+    __tablename__ = "handbook_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(100), index=True)
+    path: Mapped[str] = mapped_column(String(500))  # relative to the handbook folder
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -274,6 +274,27 @@ class KnowledgeBase:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
         return [candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked]
 
+    def search_many(self, queries: list[str], k: int = 5) -> list[tuple[list[Candidate], np.ndarray]]:
+        """:meth:`search` for many queries with one batched embedding (the handbook editor's impact preview):
+        per query its ranking and the vectors it was scored with."""
+        snapshot = self._ready_snapshot()
+        speller = self._speller(snapshot)
+        groups = [query_texts(query.strip() or "?", speller, self.settings.sentence_weight > 0) for query in queries]
+        flat = [text for group in groups for text in group]
+        vectors = self.embedder.encode(flat) if flat else np.zeros((0, 0), dtype=np.float32)
+        found: list[tuple[list[Candidate], np.ndarray]] = []
+        offset = 0
+        for group in groups:
+            own = vectors[offset : offset + len(group)]
+            offset += len(group)
+            if snapshot.size == 0 or k <= 0:
+                found.append(([], own))
+                continue
+            scores = score_entries(snapshot, own, k, self.settings)
+            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
+            found.append(([candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked], own))
+        return found
+
     def decide(self, query: str, k: int = 10) -> Decision:
         """Answer, suggest or hand off, with the top-``k`` ranking for context."""
         ranked = self.search(query, k=max(k, self.settings.max_suggestions, 2))

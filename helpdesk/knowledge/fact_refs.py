@@ -172,13 +172,16 @@ def _body(parsed: ParsedFile) -> tuple[str, int]:
     """The file's answer part and the line it starts on (1-based), as the file is now."""
     entry = parsed.entry
     assert entry is not None
-    try:
-        raw = parsed.path.read_bytes()
-    except OSError:
-        raw = b""
-    if hashlib.sha256(raw).hexdigest() != parsed.content_hash:
-        return entry.answer, 1  # changed since it was parsed: the next scan reads it again
-    text = raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    if parsed.source is not None:  # an edit not written yet (the handbook editor checks it)
+        text = parsed.source
+    else:
+        try:
+            raw = parsed.path.read_bytes()
+        except OSError:
+            raw = b""
+        if hashlib.sha256(raw).hexdigest() != parsed.content_hash:
+            return entry.answer, 1  # changed since it was parsed: the next scan reads it again
+        text = raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), 0)
     return "\n".join(lines[closing + 1 :]), closing + 2

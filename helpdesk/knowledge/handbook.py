@@ -36,6 +36,7 @@ This module does not import torch or the embedding stack: it is cheap to import.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -133,6 +134,7 @@ class ParsedFile:
     id_line: int = 1
     question_lines: tuple[tuple[str, int], ...] = ()
     warnings: tuple[Problem, ...] = ()
+    source: str | None = None  # the text parsed, when it is not (yet) the file on disk (parse_source)
 
 
 @dataclass
@@ -189,15 +191,19 @@ def load_handbook(root: Path) -> Handbook:
     return assemble_handbook(root, [parse_path(path) for path in find_files(root)])
 
 
-def assemble_handbook(root: Path, parsed_files: Iterable[ParsedFile]) -> Handbook:
+def assemble_handbook(
+    root: Path, parsed_files: Iterable[ParsedFile], fact_checked: Iterable[ParsedFile] = ()
+) -> Handbook:
     """Run the cross-file checks over already parsed files and collect the valid entries.
 
     Fact references (``{{fact:name}}``) in the answers are rendered with the shop's current facts here, and a file
     citing an unknown fact or contradicting one is left out with its problems (helpdesk/knowledge/fact_refs.py).
+    ``fact_checked``: files that went through that already (the editor checks one edit against the rest).
     """
     from helpdesk.knowledge.fact_refs import apply_facts  # it imports this module
 
-    files, fact_problems = apply_facts(sorted(parsed_files, key=lambda parsed: parsed.path))
+    files, fact_problems = apply_facts(parsed_files)
+    files = sorted([*files, *fact_checked], key=lambda parsed: parsed.path)
     problems = [problem for parsed in files for problem in parsed.problems] + fact_problems
     problems += _duplicate_id_problems(files)
     problems += _duplicate_question_problems(files)
@@ -220,6 +226,13 @@ def parse_path(path: Path) -> ParsedFile:
     if text is None:
         return ParsedFile(path, None, (problem,) if problem else (), content_hash)
     return _parse_text(path, text, content_hash)
+
+
+def parse_source(path: Path, text: str) -> ParsedFile:
+    """Parse ``text`` as if it were the file at ``path`` (the handbook editor checks an edit before writing it)."""
+    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    source = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    return dataclasses.replace(_parse_text(path, source, content_hash), source=source)
 
 
 # --------------------------------------------------------------------------- reading

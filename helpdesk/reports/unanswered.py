@@ -43,10 +43,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from helpdesk.clients.action_server import ActionServerClient, ActionServerUnavailable
 from helpdesk.db.models import Handoff, Message, aware
 from helpdesk.knowledge.clusters import MAX_TEXTS
+from helpdesk.knowledge.entry_form import from_markdown
 from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path
 from helpdesk.reports.article_votes import article_votes
 from helpdesk.reports.periods import DateRange
-from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, REQUEST_HUMAN, SENDER_BOT, SENDER_CUSTOMER
+from helpdesk.vocabulary import (
+    HANDOFF_FAILED_TURNS,
+    HANDOFF_LOW_CONFIDENCE,
+    REQUEST_HUMAN,
+    SENDER_AGENT,
+    SENDER_BOT,
+    SENDER_CUSTOMER,
+)
 
 ANSWERED, SUGGESTED, OTHER = "answered", "suggested", "other"
 UNANSWERED_HANDOFFS = (HANDOFF_LOW_CONFIDENCE, HANDOFF_FAILED_TURNS)
@@ -196,6 +204,20 @@ def turns_of(messages: Sequence[Message], handoffs: Sequence[Handoff]) -> list[T
     return turns
 
 
+async def customer_questions(session: AsyncSession, period: DateRange, limit: int) -> list[str]:
+    """The distinct questions customers asked the bot in the period (case, spacing and punctuation aside),
+    masked, most asked first: what a handbook change's impact preview is tried on."""
+    counts: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    for turn in await load_turns(session, period):
+        text = mask(turn.text)
+        key = normalize_question(text)
+        if key:
+            counts[key] += 1
+            shown.setdefault(key, text)
+    return [shown[key] for key, _ in counts.most_common(limit)]
+
+
 async def load_turns(session: AsyncSession, period: DateRange) -> list[Turn]:
     """Every question to the bot asked in the period, with its outcome."""
     conversation_ids = list(
@@ -272,6 +294,7 @@ class Question:
     count: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     not_helpful: Counter[Answer] = field(default_factory=Counter)  # the answers marked 👎
+    asked_in: list[tuple[str, int]] = field(default_factory=list)  # (conversation, message id), the first few
 
 
 def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
@@ -284,12 +307,40 @@ def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
         key = normalize_question(text) or text
         question = found.setdefault(key, Question(text))
         question.count += 1
+        if len(question.asked_in) < REPLY_PLACES:
+            question.asked_in.append((turn.conversation_id, turn.message_id))
         if turn.not_helpful is not None:
             question.reasons[NOT_HELPFUL] += 1
             question.not_helpful[turn.not_helpful] += 1
         else:
             question.reasons[REJECTED if turn.rejected else turn.outcome] += 1
     return sorted(found.values(), key=lambda q: (-q.count, q.text))
+
+
+REPLY_PLACES = 5  # conversations of a group searched for an agent's reply (drafts start from it)
+
+
+async def agent_reply(session: AsyncSession, places: Sequence[tuple[str, int]]) -> str | None:
+    """The first thing an agent wrote after one of these questions, masked (a draft's answer starts from it)."""
+    for conversation_id, message_id in places[:REPLY_PLACES]:
+        text = await session.scalar(
+            select(Message.text)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.id > message_id,
+                Message.sender == SENDER_AGENT,
+            )
+            .order_by(Message.id)
+            .limit(1)
+        )
+        if text and mask(text).strip():
+            return mask_reply(text)
+    return None
+
+
+def mask_reply(text: str) -> str:
+    """An agent's reply without the customer's personal data, line breaks kept (Markdown)."""
+    return "\n".join(mask(line) for line in text.strip().split("\n"))
 
 
 async def build_report(
@@ -320,9 +371,11 @@ async def build_report(
                 "count": sum(m.count for m in members),
                 "distinct": len(members),
                 "examples": [m.text for m in members[:EXAMPLES]],
+                "all_examples": [{"text": m.text, "count": m.count} for m in members],  # every one, most asked first
                 "reasons": dict(reasons),
                 "not_helpful": [{**answer.to_json(), "count": n} for answer, n in not_helpful.most_common(EXAMPLES)],
                 "closest": group.get("closest"),
+                "agent_reply": await agent_reply(session, [place for m in members for place in m.asked_in]),
             }
         )
     clusters.sort(key=lambda c: (-c["count"], c["examples"][0]))
@@ -383,7 +436,15 @@ class Draft:
     problems: list[dict[str, Any]]
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.entry_id, "filename": self.filename, "text": self.text, "problems": self.problems}
+        form = from_markdown(self.entry_id, self.text)
+        entry = {**form.to_json(), "answer": ""}  # the note on where to write it is for the file, not the form
+        return {
+            "id": self.entry_id,
+            "filename": self.filename,
+            "text": self.text,
+            "problems": self.problems,
+            "entry": entry,
+        }
 
 
 ANSWER_NOTE = "# Write the answer below the closing '---' line: kb validate refuses this file until you do."

@@ -3,6 +3,7 @@
 - `widget` the customer's chat API (/api/chat), `sockets` the live channels (widget and console),
 - `sessions` staff login and the session guard in front of the console's API (/api/agent),
 - `console` the agents' desk, `dashboard` the supervisors' KPIs, `editor` the editors' unanswered questions,
+  `handbook` the handbook editor,
   `followups` the follow-up tasks, `admin` the admins' screens (users, teams, hours, canned replies),
 - `pages` the shop, the help centre and the console's pages, `health` the operator's /healthz,
 - `errors` the one place where domain errors become HTTP statuses.
@@ -26,6 +27,7 @@ from helpdesk.web.dashboard import dashboard_blueprint
 from helpdesk.web.editor import editor_blueprint
 from helpdesk.web.errors import install_error_edge
 from helpdesk.web.followups import followups_blueprint
+from helpdesk.web.handbook import handbook_blueprint
 from helpdesk.web.health import health_blueprint
 from helpdesk.web.help_centre import help_blueprint
 from helpdesk.web.inputs import check_request_inputs
@@ -119,7 +121,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.blueprint(login_blueprint(settings))
     app.blueprint(
         staff_group(
-            editors=[editor_blueprint()],
+            editors=[editor_blueprint(), handbook_blueprint()],
             others=[
                 console_blueprint(),
                 dashboard_blueprint(settings),

@@ -15,6 +15,7 @@ from helpdesk.errors import (
     TooMany,
     Unauthorized,
     Unavailable,
+    Unprocessable,
     Unsupported,
 )
 
@@ -25,6 +26,7 @@ STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unsupported: 415,
+    Unprocessable: 422,
     TooMany: 429,
     Unavailable: 503,
 }

@@ -40,6 +40,7 @@ CONSOLE_PAGES = {
     "/unanswered": "unanswered.html",
     "/admin": "admin.html",
     "/followups": "followups.html",
+    "/handbook": "handbook.html",
 }
 ASSET_TYPES = {
     ".js": "application/javascript; charset=utf-8",

@@ -4,6 +4,7 @@ console's Follow-ups list."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 
@@ -41,13 +42,13 @@ def test_an_editor_lands_on_the_report_and_drafts_an_entry(
     expect(page.locator("#console-link")).to_be_hidden()
 
     group = page.locator("#clusters > li").filter(has_text=QUESTION)
-    group.get_by_role("button", name="Draft a handbook entry").click()
-    expect(page.locator("#draft-dialog")).to_be_visible()
-    draft = page.locator("#draft-text").input_value()
-    assert draft.startswith("---\nid: ") and "\ntitle: " in draft and "restore antique furniture" in draft
-    expect(page.locator("#draft-problems li")).to_have_count(1)
-    expect(page.locator("#draft-problems li")).to_contain_text("answer is empty")
-    assert page.locator("#draft-download").get_attribute("download", timeout=5_000).endswith(".md")
+    group.get_by_role("button", name="Draft a handbook entry for").first.click()
+    page.wait_for_url("**/agent/handbook#new")  # the draft opens straight in the handbook editor
+    expect(page.locator("#f-title")).to_have_value(re.compile("restore antique furniture"))
+    expect(page.locator("#f-id")).not_to_have_value("")
+    inline = page.locator('.hb-field[data-field="answer"] .hb-inline')
+    expect(inline).to_contain_text("answer is empty")
+    expect(page.locator("#publish")).to_be_disabled()
     assert tab.dialogs == []
     assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
 

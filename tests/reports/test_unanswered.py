@@ -4,8 +4,10 @@ the handbook's validation except for the answer, role checks; and the turn rules
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,14 +17,15 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from support.accounts import EDITOR, add_agent_accounts
-from support.agent import Console, say
+from support.agent import Console, hand_off, say
 
 from helpdesk.config import PROJECT_ROOT
+from helpdesk.db.engine import create_engine, session_factory
 from helpdesk.db.models import Handoff, Message
 from helpdesk.knowledge.clusters import adjusted_rand_index, labels_of, load_groups
 from helpdesk.knowledge.handbook import ID_PATTERN, load_handbook
 from helpdesk.reports.periods import DateRange
-from helpdesk.reports.unanswered import coverage, distinct_questions, mask, turns_of
+from helpdesk.reports.unanswered import agent_reply, as_title, coverage, distinct_questions, mask, turns_of
 from helpdesk.stack import Stack
 
 FIXTURES = PROJECT_ROOT / "eval" / "clusters"
@@ -116,6 +119,7 @@ def test_an_editor_reads_the_questions_the_bot_handed_off_grouped(
     assert restoration is not internships
     assert set(RESTORATION) <= set(restoration["examples"]) and not set(INTERNSHIPS) & set(restoration["examples"])
     assert set(INTERNSHIPS) <= set(internships["examples"])
+    assert [q["text"] for q in restoration["all_examples"]][: len(restoration["examples"])] == restoration["examples"]
     assert restoration["count"] >= 3 and restoration["reasons"].get("low_confidence", 0) >= 3
     assert restoration["closest"]["id"] and restoration["closest"]["score"] < 0.45  # under the suggest threshold
     assert all("How long does delivery take?" not in c["examples"] for c in body["clusters"])
@@ -332,3 +336,32 @@ def test_the_report_and_follow_ups_on_postgresql(pg_helpdesk: tuple[str, str]) -
 )
 def test_names_street_addresses_postcodes_and_phone_numbers_are_masked(said: str, shown: str) -> None:
     assert mask(said) == shown
+
+
+def test_the_agents_reply_to_a_question_is_found_masked_and_a_draft_opens_as_an_editor_form(
+    client: httpx.Client, login: Callable[[str], Console], stack: Stack, db: sqlite3.Connection
+) -> None:
+    question = "Do you repair broken lamp cords from other shops?"
+    conversation = hand_off(client, question)
+    ava = login("ava")
+    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+    reply = "Yes, we do: e-mail jo.tester@example.com with order 100234.\n\nA repair costs **€15**."
+    assert ava.post(f"/conversations/{conversation}/messages", {"text": reply}).status_code == 201
+    asked = db.execute(
+        "SELECT id FROM messages WHERE conversation_id = ? AND sender = 'customer' AND text = ?",
+        (conversation, question),
+    ).fetchone()["id"]
+
+    async def lookup() -> str | None:
+        engine = create_engine(stack.env["DATABASE_URL"])
+        try:
+            async with session_factory(engine)() as session:
+                return await agent_reply(session, [(conversation, asked)])
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(lookup()) == "Yes, we do: e-mail [e-mail] with order [number].\n\nA repair costs **€15**."
+    editor = login(EDITOR)
+    draft = editor.post("/unanswered/draft", {"examples": [question], "closest_id": None}).json()
+    assert draft["entry"]["title"] == as_title(question) and draft["entry"]["answer"] == ""
+    assert draft["entry"]["id"] == draft["id"]

@@ -11,7 +11,7 @@
     return e;
   };
   const pct = (x) => (x == null ? "–" : Math.round(Number(x) * 100) + "%");
-  const state = { csrf: "", me: null, downloadUrl: null };
+  const state = { csrf: "", me: null };
 
   const api = (method, path, body) => request(method, path, body, state.csrf);
 
@@ -120,15 +120,34 @@
       const li = el("li");
       const head = el("div", "head");
       head.appendChild(el("span", "volume", c.count + (c.count === 1 ? " question" : " questions")));
+      const actions = el("span", "actions");
       const draft = el("button", null, "Draft entry");
       draft.type = "button";
       draft.setAttribute("aria-label", "Draft a handbook entry for: " + c.examples[0]);
-      draft.addEventListener("click", () => makeDraft(c));
-      head.appendChild(draft);
+      draft.addEventListener("click", () => makeDraft(c, false));
+      actions.appendChild(draft);
+      if (c.agent_reply) {
+        const fromReply = el("button", null, "Draft from the agent's reply");
+        fromReply.type = "button";
+        fromReply.setAttribute("aria-label", "Draft a handbook entry from the agent's reply for: " + c.examples[0]);
+        fromReply.addEventListener("click", () => makeDraft(c, true));
+        actions.appendChild(fromReply);
+      }
+      head.appendChild(actions);
       li.appendChild(head);
       const examples = el("ul", "examples");
       for (const text of c.examples) examples.appendChild(el("li", null, text));
       li.appendChild(examples);
+      const all = c.all_examples || [];
+      if (all.length > c.examples.length) {
+        // every question of the group, not only the first few
+        const more = el("details", "all-examples");
+        more.appendChild(el("summary", null, "All " + all.length + " questions of this group"));
+        const full = el("ul", "examples");
+        for (const q of all) full.appendChild(el("li", null, q.text + (q.count > 1 ? " (" + q.count + "×)" : "")));
+        more.appendChild(full);
+        li.appendChild(more);
+      }
       if (c.not_helpful && c.not_helpful.length) {
         // the bot's answers the customers marked "did not help" (👎 in the widget)
         const rejected = el("div", "rejected");
@@ -158,8 +177,8 @@
     }
   }
 
-  // ---- drafts -------------------------------------------------------------------------------
-  async function makeDraft(cluster) {
+  // ---- drafts: opened straight in the handbook editor (/agent/handbook) ------------------------------
+  async function makeDraft(cluster, fromReply) {
     const r = await api("POST", "/unanswered/draft", {
       examples: cluster.examples,
       closest_id: cluster.closest ? cluster.closest.id : null,
@@ -168,34 +187,16 @@
       $("status").textContent = errorText(r, "Could not draft an entry.");
       return;
     }
-    const d = r.data;
-    $("draft-text").value = d.text;
-    const problems = $("draft-problems");
-    problems.textContent = "";
-    for (const p of d.problems) problems.appendChild(el("li", null, "line " + p.line + ": " + p.message));
-    if (state.downloadUrl) URL.revokeObjectURL(state.downloadUrl);
-    state.downloadUrl = URL.createObjectURL(new Blob([d.text], { type: "text/markdown" }));
-    $("draft-download").href = state.downloadUrl;
-    $("draft-download").setAttribute("download", d.filename);
-    $("draft-dialog").showModal();
-  }
-  async function copyDraft() {
-    const text = $("draft-text").value;
-    try {
-      await navigator.clipboard.writeText(text);
-      $("draft-copy").textContent = "Copied";
-    } catch (e) {
-      $("draft-text").select();
-      document.execCommand("copy");
-    }
-    setTimeout(() => ($("draft-copy").textContent = "Copy"), 1500);
+    const entry = Object.assign({}, r.data.entry);
+    if (fromReply && cluster.agent_reply) entry.answer = cluster.agent_reply;
+    // this tab only: the editor takes it once (helpdesk/static/console/handbook.js takeDraft)
+    sessionStorage.setItem("larkspur.handbook.draft", JSON.stringify({ id: r.data.id, entry }));
+    location.href = "/agent/handbook#new";
   }
 
   // ---- start ---------------------------------------------------------------------------------
   async function init() {
     $("filter").addEventListener("submit", load);
-    $("draft-copy").addEventListener("click", copyDraft);
-    $("draft-close").addEventListener("click", () => $("draft-dialog").close());
     $("logout").addEventListener("click", async () => {
       await api("POST", "/logout", {});
       location.href = "/agent";

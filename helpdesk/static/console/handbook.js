@@ -1,0 +1,462 @@
+/*! Larkspur helpdesk: the handbook editor (/agent/handbook) — vanilla JS, CSP script-src 'self'.
+ * Lists and searches the handbook, opens an entry, checks every edit as `kb validate` does (problems by line,
+ * shown at their field), previews the answers with the chat widget's own Markdown renderer and styles
+ * (widget.js loaded with data-markdown-only), publishes with the revision it was opened at (409: both versions
+ * side by side), creates and deletes. Entry text goes on the page with textContent, never as HTML. */
+(function () {
+  "use strict";
+
+  const { $, el, request, errorText } = window.ConsoleCommon;
+  const FIELDS = ["id", "tags", "title", "questions", "answer", "zh_title", "zh_questions", "zh_answer"];
+  const state = {
+    csrf: "", me: null, mayEdit: false, current: null, // current: {id, revision (null: new), isNew}
+    checkTimer: null, checkSeq: 0, listTimer: null, conflict: null, lastText: "", revision: null,
+  };
+  const api = (method, path, body) => request(method, path, body, state.csrf);
+  const lines = (v) => v.split("\n").map((s) => s.trim()).filter(Boolean);
+
+  // ---- the form <-> the API's entry ---------------------------------------------------------------
+  function formEntry() {
+    return {
+      title: $("f-title").value,
+      questions: lines($("f-questions").value),
+      tags: $("f-tags").value.split(",").map((s) => s.trim()).filter(Boolean),
+      answer: $("f-answer").value,
+      zh_title: $("f-zh_title").value,
+      zh_questions: lines($("f-zh_questions").value),
+      zh_answer: $("f-zh_answer").value,
+    };
+  }
+  function fill(id, entry) {
+    $("f-id").value = id;
+    $("f-title").value = entry.title || "";
+    $("f-questions").value = (entry.questions || []).join("\n");
+    $("f-tags").value = (entry.tags || []).join(", ");
+    $("f-answer").value = entry.answer || "";
+    $("f-zh_title").value = entry.zh_title || "";
+    $("f-zh_questions").value = (entry.zh_questions || []).join("\n");
+    $("f-zh_answer").value = entry.zh_answer || "";
+  }
+  const entryText = (id, e) =>
+    [
+      "id: " + id,
+      "title: " + (e.title || ""),
+      "questions:\n" + (e.questions || []).map((q) => "  - " + q).join("\n"),
+      "tags: " + (e.tags || []).join(", "),
+      "zh.title: " + (e.zh_title || ""),
+      "zh.questions:\n" + (e.zh_questions || []).map((q) => "  - " + q).join("\n"),
+      "--- answer ---\n" + (e.answer || ""),
+      "--- 中文答案 ---\n" + (e.zh_answer || ""),
+    ].join("\n");
+
+  // ---- the list -----------------------------------------------------------------------------------
+  async function loadList() {
+    const q = $("search").value.trim();
+    $("list-status").textContent = "Loading…";
+    const r = await api("GET", "/handbook" + (q ? "?q=" + encodeURIComponent(q) : ""));
+    if (!r.res || !r.res.ok) {
+      $("list-status").textContent = errorText(r, "Could not load the handbook.");
+      return;
+    }
+    const rows = r.data.entries;
+    $("list-status").textContent = rows.length + (rows.length === 1 ? " entry" : " entries") + (q ? " match" : "");
+    const list = $("entries");
+    list.textContent = "";
+    for (const row of rows) {
+      const li = el("li");
+      const b = el("button", "hb-entry");
+      b.type = "button";
+      b.dataset.id = row.id;
+      b.appendChild(el("span", "t", row.title || row.id));
+      if (row.zh_title) b.appendChild(el("span", "zh", row.zh_title));
+      const meta = el("span", "meta", row.id + (row.tags.length ? " · " + row.tags.join(", ") : ""));
+      b.appendChild(meta);
+      if (row.problems) b.appendChild(el("span", "bad", row.problems + (row.problems === 1 ? " problem" : " problems")));
+      else if (!row.chinese) b.appendChild(el("span", "warn", "no Chinese version"));
+      if (state.current && state.current.id === row.id) b.setAttribute("aria-current", "true");
+      b.addEventListener("click", () => openEntry(row.id));
+      li.appendChild(b);
+      list.appendChild(li);
+    }
+  }
+
+  // ---- one entry ----------------------------------------------------------------------------------
+  function showEditor(title) {
+    $("impact-sentence").textContent = "";
+    $("impact-lists").textContent = "";
+    $("edit-pane").hidden = false;
+    $("workbench").classList.add("editing");
+    $("edit-h").textContent = title;
+    $("save-status").textContent = "";
+    $("save-status").className = "";
+  }
+  async function openEntry(id) {
+    const r = await api("GET", "/handbook/" + encodeURIComponent(id));
+    if (!r.res || !r.res.ok) {
+      $("list-status").textContent = errorText(r, "Could not open the entry.");
+      return;
+    }
+    state.current = { id, revision: r.data.revision, isNew: false };
+    fill(id, r.data.entry);
+    $("f-id").readOnly = true;
+    $("edit-path").textContent = r.data.path;
+    showEditor(r.data.entry.title || id);
+    $("delete").hidden = !state.mayEdit;
+    history.replaceState(null, "", "#" + encodeURIComponent(id));
+    showCheck(r.data);
+    loadHistory(id);
+    for (const b of document.querySelectorAll(".hb-entry")) b.toggleAttribute("aria-current", b.dataset.id === id);
+  }
+  function newEntry(draft) {
+    state.current = { id: "", revision: null, isNew: true };
+    fill((draft && draft.id) || "", (draft && draft.entry) || {});
+    $("f-id").readOnly = false;
+    $("edit-path").textContent = "new";
+    showEditor("New entry");
+    $("delete").hidden = true;
+    $("history").hidden = true;
+    history.replaceState(null, "", "#new");
+    scheduleCheck(0);
+    $(draft && draft.id ? "f-answer" : "f-id").focus();
+  }
+
+  // ---- checks and preview -------------------------------------------------------------------------
+  function scheduleCheck(delay) {
+    clearTimeout(state.checkTimer);
+    state.checkTimer = setTimeout(runCheck, delay == null ? 350 : delay);
+  }
+  async function runCheck() {
+    const id = $("f-id").value.trim();
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) {
+      showCheck({
+        problems: [{ line: 2, field: "id", message: "the id is lower-case letters, digits and single dashes (like 'gift-wrapping')" }],
+        warnings: [], text: "", rendered: { en: $("f-answer").value, zh: $("f-zh_answer").value },
+      });
+      return;
+    }
+    const seq = ++state.checkSeq;
+    $("check-status").textContent = "Checking…";
+    const r = await api("POST", "/handbook/" + encodeURIComponent(id) + "/check", { entry: formEntry() });
+    if (seq !== state.checkSeq) return; // a later edit's check is on its way
+    if (!r.res || !r.res.ok) {
+      $("check-status").textContent = errorText(r, "Could not check the entry.");
+      return;
+    }
+    showCheck(r.data);
+  }
+  function showCheck(data) {
+    for (const f of document.querySelectorAll(".hb-field")) f.classList.remove("has-problem");
+    for (const m of document.querySelectorAll(".hb-field .hb-inline")) m.remove();
+    const problems = $("problems");
+    problems.textContent = "";
+    for (const p of data.problems) {
+      const field = String(p.field || "id").split(".")[0];
+      const li = el("li");
+      const go = el("button", "hb-line", "line " + p.line);
+      go.type = "button";
+      go.addEventListener("click", () => { const input = $("f-" + field); if (input) input.focus(); });
+      li.appendChild(go);
+      li.appendChild(document.createTextNode(" " + p.message));
+      problems.appendChild(li);
+      const box = document.querySelector('.hb-field[data-field="' + field + '"]');
+      if (box) {
+        box.classList.add("has-problem");
+        box.appendChild(el("p", "hb-inline", "Line " + p.line + ": " + p.message));
+      }
+    }
+    const warnings = $("warnings");
+    warnings.textContent = "";
+    for (const w of data.warnings) warnings.appendChild(el("li", null, "line " + w.line + ": " + w.message));
+    $("check-status").textContent = data.problems.length
+      ? data.problems.length + (data.problems.length === 1 ? " problem: " : " problems: ") + "fix before publishing."
+      : "No problems." + (data.warnings.length ? " (" + data.warnings.length + " warning)" : "");
+    $("check-status").className = data.problems.length ? "error" : "ok";
+    const fileLines = $("file-lines");
+    fileLines.textContent = "";
+    const bad = new Set(data.problems.map((p) => p.line));
+    (data.text || "").replace(/\n$/, "").split("\n").forEach((line, i) => {
+      const li = el("li", bad.has(i + 1) ? "bad" : null, line || " ");
+      fileLines.appendChild(li);
+    });
+    state.lastText = data.text || "";
+    renderPreview($("preview-en"), data.rendered.en);
+    renderPreview($("preview-zh"), data.rendered.zh);
+    $("publish").disabled = !state.mayEdit || data.problems.length > 0;
+  }
+  /** The answer as a bot message in the chat widget: its renderer and its styles, inside a shadow root. */
+  function renderPreview(host, markdown) {
+    const chat = window.LarkspurChatMarkdown;
+    if (!host.shadowRoot) {
+      const root = host.attachShadow({ mode: "open" });
+      if (chat) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(chat.css + "\n.log{min-height:0;border-radius:12px}");
+        root.adoptedStyleSheets = [sheet];
+      }
+    }
+    const root = host.shadowRoot;
+    root.textContent = "";
+    const wrap = document.createElement("div");
+    wrap.className = "root";
+    const log = document.createElement("div");
+    log.className = "log";
+    const msg = document.createElement("div");
+    msg.className = "msg bot";
+    const lbl = document.createElement("div");
+    lbl.className = "lbl";
+    const who = document.createElement("span");
+    who.className = "who";
+    who.textContent = chat ? chat.assistant : "Assistant";
+    lbl.appendChild(who);
+    const bubble = document.createElement("div");
+    bubble.className = "text md";
+    if (!markdown) bubble.textContent = "(no answer yet)";
+    else if (chat) chat.render(bubble, markdown);
+    else bubble.textContent = markdown;
+    msg.appendChild(lbl);
+    msg.appendChild(bubble);
+    log.appendChild(msg);
+    wrap.appendChild(log);
+    root.appendChild(wrap);
+  }
+
+  // ---- impact: which real questions the change would answer (computed by the action server) -----------
+  async function previewImpact() {
+    const id = $("f-id").value.trim();
+    $("impact-sentence").textContent = "Computing…";
+    $("impact-lists").textContent = "";
+    const r = await api("POST", "/handbook/" + encodeURIComponent(id) + "/preview", { entry: formEntry() });
+    if (!r.res || !r.res.ok) {
+      $("impact-sentence").textContent = errorText(r, "Could not compute the preview.");
+      return;
+    }
+    $("impact-sentence").textContent = r.data.sentence;
+    const lists = [
+      ["newly_answered", "Would now answer (unanswered today)"],
+      ["taken", "Would take from another entry"],
+      ["stopped", "Would stop answering"],
+    ];
+    for (const [key, title] of lists) {
+      const items = r.data[key] || [];
+      if (!items.length) continue;
+      const box = el("div");
+      box.dataset.list = key;
+      box.appendChild(el("h4", null, title + " (" + items.length + ")"));
+      const ul = el("ul");
+      for (const o of items) {
+        const who = key === "taken" ? " — now " + o.before : key === "stopped" ? (o.after ? " — then " + o.after : " — then unanswered") : "";
+        ul.appendChild(el("li", null, o.question + who));
+      }
+      box.appendChild(ul);
+      $("impact-lists").appendChild(box);
+    }
+  }
+
+  // ---- history: every publish, viewable and restorable ----------------------------------------------
+  const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+  async function loadHistory(id) {
+    const r = await api("GET", "/handbook/" + encodeURIComponent(id) + "/revisions");
+    const list = $("revisions");
+    list.textContent = "";
+    if (!r.res || !r.res.ok) {
+      $("history").hidden = true;
+      return;
+    }
+    $("history").hidden = false;
+    $("history-store").textContent = r.data.store === "git" ? "(git commits)" : "(kept in the helpdesk's database)";
+    if (!r.data.revisions.length) list.appendChild(el("li", "muted", "No revisions yet."));
+    for (const rev of r.data.revisions) {
+      const li = el("li");
+      li.dataset.revision = rev.id;
+      li.appendChild(el("span", "when", when(rev.at)));
+      li.appendChild(el("b", null, rev.author));
+      li.appendChild(el("span", "msg", rev.message + (rev.deleted ? " (deleted)" : "")));
+      const view = el("button", null, "View");
+      view.type = "button";
+      view.setAttribute("aria-label", "View the revision: " + rev.message);
+      view.addEventListener("click", () => showRevision(id, rev));
+      li.appendChild(view);
+      list.appendChild(li);
+    }
+  }
+  async function showRevision(id, rev) {
+    const r = await api("GET", "/handbook/" + encodeURIComponent(id) + "/revisions/" + encodeURIComponent(rev.id));
+    if (!r.res || !r.res.ok) {
+      $("save-status").textContent = errorText(r, "Could not open the revision.");
+      return;
+    }
+    state.revision = { id, rev: r.data };
+    $("revision-h").textContent = "Revision of " + id;
+    $("revision-meta").textContent = when(r.data.at) + " · " + r.data.author + " · " + r.data.message;
+    const diff = $("revision-diff");
+    diff.textContent = "";
+    for (const line of (r.data.diff || "(no changes)").split("\n")) {
+      const cls = line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : null;
+      diff.appendChild(cls ? el("span", cls, line) : document.createTextNode(line + "\n"));
+    }
+    $("revision-restore").hidden = !state.mayEdit || r.data.deleted;
+    $("revision-status").textContent = "";
+    $("revision-dialog").showModal();
+  }
+  async function restoreRevision() {
+    const { id, rev } = state.revision;
+    const r = await api("POST", "/handbook/" + encodeURIComponent(id) + "/revisions/" + encodeURIComponent(rev.id) + "/restore", {
+      base_revision: state.current && state.current.id === id ? state.current.revision : null,
+    });
+    if (r.res && r.res.ok) {
+      $("revision-dialog").close();
+      await openEntry(id);
+      $("save-status").textContent = "Restored and published.";
+      $("save-status").className = "ok";
+      return;
+    }
+    $("revision-status").textContent = errorText(r, "Could not restore.");
+    $("revision-status").className = "error";
+  }
+
+  // ---- publish and delete -------------------------------------------------------------------------
+  async function publish(baseOverride) {
+    const id = $("f-id").value.trim();
+    const base = baseOverride !== undefined ? baseOverride : state.current.revision;
+    $("publish").disabled = true;
+    $("save-status").textContent = "Publishing…";
+    $("save-status").className = "";
+    const entry = formEntry();
+    const r = await api("PUT", "/handbook/" + encodeURIComponent(id), {
+      entry, base_revision: base, message: $("f-message").value.trim(),
+    });
+    $("publish").disabled = false;
+    if (r.res && (r.res.status === 200 || r.res.status === 201)) {
+      state.current = { id, revision: r.data.revision, isNew: false };
+      $("f-id").readOnly = true;
+      $("edit-path").textContent = r.data.path;
+      $("f-message").value = "";
+      $("delete").hidden = false;
+      $("save-status").textContent = "Published. The bot answers with it within seconds.";
+      $("save-status").className = "ok";
+      history.replaceState(null, "", "#" + encodeURIComponent(id));
+      loadList();
+      loadHistory(id);
+      return;
+    }
+    $("save-status").className = "error";
+    if (r.res && r.res.status === 409) {
+      showConflict(id, r.data, entry);
+      $("save-status").textContent = "Not published: someone else changed this entry.";
+      return;
+    }
+    if (r.res && r.res.status === 422) {
+      showCheck({ problems: r.data.problems, warnings: r.data.warnings || [], text: r.data.text, rendered: { en: entry.answer, zh: entry.zh_answer } });
+    }
+    $("save-status").textContent = errorText(r, "Could not publish.");
+  }
+  function showConflict(id, data, yours) {
+    state.conflict = { id, current: data.current, yours };
+    $("conflict-text").textContent = data.error;
+    $("conflict-theirs").textContent = data.current ? entryText(id, data.current.entry) : "(deleted)";
+    $("conflict-yours").textContent = entryText(id, yours);
+    $("conflict-dialog").showModal();
+  }
+  async function remove() {
+    const id = state.current.id;
+    if (!confirm("Delete the handbook entry '" + id + "'? The bot stops answering with it.")) return;
+    const r = await api("DELETE", "/handbook/" + encodeURIComponent(id) + "?base_revision=" + encodeURIComponent(state.current.revision));
+    if (r.res && r.res.ok) {
+      $("edit-pane").hidden = true;
+      $("workbench").classList.remove("editing");
+      state.current = null;
+      history.replaceState(null, "", "#");
+      loadList();
+      $("list-status").textContent = "Deleted '" + id + "'.";
+      return;
+    }
+    if (r.res && r.res.status === 409) showConflict(id, r.data, formEntry());
+    $("save-status").className = "error";
+    $("save-status").textContent = errorText(r, "Could not delete.");
+  }
+
+  // ---- start --------------------------------------------------------------------------------------
+  async function init() {
+    const me = await api("GET", "/me");
+    if (!me.res || me.res.status === 401) {
+      $("login-needed").hidden = false;
+      return;
+    }
+    if (!me.res.ok) {
+      $("forbidden").hidden = false;
+      $("forbidden").textContent = errorText(me, "You may not see the handbook.");
+      return;
+    }
+    state.me = me.data.agent;
+    state.csrf = me.data.csrf_token;
+    state.mayEdit = ["editor", "supervisor", "admin"].includes(state.me.role);
+    $("me").textContent = state.me.display_name + " · " + state.me.role;
+    $("logout").hidden = false;
+    $("console-link").hidden = state.me.role === "editor";
+    $("unanswered-link").hidden = state.me.role === "agent";
+    $("new-entry").hidden = !state.mayEdit;
+    $("read-only").hidden = state.mayEdit;
+    $("actions").hidden = !state.mayEdit;
+    for (const name of FIELDS) {
+      const input = $("f-" + name);
+      input.readOnly = !state.mayEdit;
+      input.addEventListener("input", () => scheduleCheck());
+    }
+    $("workbench").hidden = false;
+    $("search").addEventListener("input", () => {
+      clearTimeout(state.listTimer);
+      state.listTimer = setTimeout(loadList, 250);
+    });
+    $("new-entry").addEventListener("click", () => newEntry(null));
+    $("back").addEventListener("click", () => {
+      $("edit-pane").hidden = true;
+      $("workbench").classList.remove("editing");
+    });
+    $("publish").addEventListener("click", () => publish());
+    $("delete").addEventListener("click", remove);
+    $("logout").addEventListener("click", async () => {
+      await api("POST", "/logout", {});
+      location.href = "/agent";
+    });
+    $("conflict-close").addEventListener("click", () => $("conflict-dialog").close());
+    $("revision-close").addEventListener("click", () => $("revision-dialog").close());
+    $("revision-restore").addEventListener("click", restoreRevision);
+    $("impact-run").addEventListener("click", previewImpact);
+    $("conflict-mine").addEventListener("click", () => {
+      const c = state.conflict;
+      $("conflict-dialog").close();
+      if (c.current) publish(c.current.revision);
+      else publish(null);
+    });
+    $("conflict-theirs-btn").addEventListener("click", () => {
+      const c = state.conflict;
+      $("conflict-dialog").close();
+      if (c.current) openEntry(c.id);
+    });
+    window.addEventListener("hashchange", () => { // a link to another entry (#id) on this page
+      const id = decodeURIComponent(location.hash.slice(1));
+      if (id === "new" && state.mayEdit) newEntry(null);
+      else if (id && (!state.current || state.current.id !== id)) openEntry(id);
+    });
+    await loadList();
+    const hash = decodeURIComponent(location.hash.slice(1));
+    const draft = takeDraft();
+    if (draft) newEntry(draft);
+    else if (hash === "new" && state.mayEdit) newEntry(null);
+    else if (hash) openEntry(hash);
+  }
+  /** A draft handed over by the unanswered-questions report (sessionStorage, this tab only). */
+  function takeDraft() {
+    try {
+      const raw = sessionStorage.getItem("larkspur.handbook.draft");
+      if (!raw) return null;
+      sessionStorage.removeItem("larkspur.handbook.draft");
+      return state.mayEdit ? JSON.parse(raw) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

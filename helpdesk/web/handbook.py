@@ -1,0 +1,221 @@
+"""The handbook editor's API under /api/agent/handbook (its page is /agent/handbook; the rules are in
+helpdesk/knowledge/handbook_editing.py):
+
+    GET    /handbook?q=                     entries (broken files too), searched in both languages
+    GET    /handbook/<id>                   the entry's form, file text and revision
+    POST   /handbook/<id>/check             {"entry"} → the file text, problems and warnings by line, the answers
+                                            as the bot would send them (nothing is written)
+    PUT    /handbook/<id>                   {"entry", "base_revision", "message"?} → 200/201; 409 with both versions
+                                            when it changed since base_revision; 422 with problems when invalid
+    DELETE /handbook/<id>?base_revision=    409 when it changed since
+    GET    /handbook/<id>/revisions         every publish: who, when, why (git commits or database rows)
+    GET    /handbook/<id>/revisions/<rev>   one revision: the file after it and its diff
+    POST   /handbook/<id>/revisions/<rev>/restore  {"base_revision"} → publishes that version again (a new revision)
+    POST   /handbook/<id>/preview           {"entry" | null, "days"?} → over the customers' questions of the last N
+                                            days (default 30): which the change would newly answer, take from another
+                                            entry, stop answering — computed by the action server on the live index
+
+Every logged-in role reads; editors, supervisors and admins write (agents 403). The session guard in front
+(helpdesk/web/sessions.py) answers 401 without a session and 403 to a change without the CSRF token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+from sanic.response import json as json_response
+
+from helpdesk.clients.action_server import ActionServerUnavailable
+from helpdesk.db.models import Agent
+from helpdesk.errors import Invalid, NotFound, Unavailable
+from helpdesk.knowledge.entry_form import EntryForm, from_markdown, valid_id
+from helpdesk.knowledge.handbook_editing import HandbookEditor, StoredEntry
+from helpdesk.knowledge.handbook_revisions import Publish, Revisions, revisions_for
+from helpdesk.knowledge.runtime import handbook_dir
+from helpdesk.reports.periods import DateRange
+from helpdesk.reports.unanswered import customer_questions
+from helpdesk.web.inputs import agent_of, json_body
+from helpdesk.web.services import services
+from helpdesk.web.sessions import require
+
+MAX_QUERY = 200
+MAX_MESSAGE = 500
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+PREVIEW_QUESTIONS = 10_000
+
+
+def may_edit_handbook(agent: Agent) -> bool:
+    return agent.is_editor or agent.can_supervise
+
+
+@functools.lru_cache(maxsize=4)
+def _editor(root: Path) -> HandbookEditor:
+    return HandbookEditor(root)
+
+
+def handbook_editor() -> HandbookEditor:
+    """The editor of this process's handbook folder (KB_DIR, as the FAQ engine reads it)."""
+    return _editor(handbook_dir())
+
+
+def _revision(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= 128:
+        raise Invalid("base_revision must be the revision the entry was opened at (null for a new entry)")
+    return value
+
+
+def revisions_of(request: Request) -> Revisions:
+    """Where this process keeps the revisions (git or the database), chosen once."""
+    kept = getattr(request.app.ctx, "handbook_revisions", None)
+    if kept is None:
+        kept = revisions_for(handbook_dir(), services(request).sessions)
+        request.app.ctx.handbook_revisions = kept
+    return kept
+
+
+def _message(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > MAX_MESSAGE:
+        raise Invalid(f"message must be text of at most {MAX_MESSAGE} characters")
+    return " ".join(value.split())
+
+
+async def _publish(request: Request, form: EntryForm, base: str | None, message: str) -> HTTPResponse:
+    editor = handbook_editor()
+    stored, before = await asyncio.to_thread(editor.save, form, base)
+    publish = Publish(form.id, stored.path, before, stored.text, agent_of(request), message)
+    await revisions_of(request).record(publish)
+    return json_response(stored.to_json(), status=201 if before is None else 200)
+
+
+async def _path_of(entry_id: str) -> str | None:
+    try:
+        stored: StoredEntry = await asyncio.to_thread(handbook_editor().get, entry_id)
+    except NotFound:
+        return None
+    return stored.path
+
+
+def _id(entry_id: str) -> str:
+    if not valid_id(entry_id):
+        raise NotFound(f"'{entry_id[:100]}' is not a handbook entry id (lower-case letters, digits, dashes)")
+    return entry_id
+
+
+def _form(request: Request, entry_id: str) -> tuple[EntryForm, dict[str, object]]:
+    body = json_body(request)
+    return EntryForm.from_json(body.get("entry"), entry_id), body
+
+
+def handbook_blueprint() -> Blueprint:
+    bp = Blueprint("handbook", url_prefix="/handbook")
+
+    @bp.get("")
+    async def listing(request: Request) -> HTTPResponse:
+        query = (request.args.get("q") or "")[:MAX_QUERY]
+        rows = await asyncio.to_thread(handbook_editor().listing, query)
+        return json_response({"entries": rows, "may_edit": may_edit_handbook(agent_of(request))})
+
+    @bp.get("/<entry_id:str>")
+    async def read(request: Request, entry_id: str) -> HTTPResponse:
+        editor = handbook_editor()
+        stored = await asyncio.to_thread(editor.get, entry_id)
+        checked = await asyncio.to_thread(editor.check, stored.form)
+        return json_response(
+            {
+                **stored.to_json(),
+                **checked.to_json(),
+                "text": stored.text,
+                "may_edit": may_edit_handbook(agent_of(request)),
+            }
+        )
+
+    @bp.post("/<entry_id:str>/check")
+    async def check(request: Request, entry_id: str) -> HTTPResponse:
+        form, _ = _form(request, entry_id)
+        checked = await asyncio.to_thread(handbook_editor().check, form)
+        return json_response(checked.to_json())
+
+    @bp.put("/<entry_id:str>")
+    async def publish(request: Request, entry_id: str) -> HTTPResponse:
+        require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
+        form, body = _form(request, entry_id)
+        return await _publish(request, form, _revision(body.get("base_revision")), _message(body.get("message")))
+
+    @bp.delete("/<entry_id:str>")
+    async def delete(request: Request, entry_id: str) -> HTTPResponse:
+        require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
+        base = _revision(request.args.get("base_revision"))
+        was = await asyncio.to_thread(handbook_editor().delete, entry_id, base)
+        message = _message(request.args.get("message"))
+        await revisions_of(request).record(Publish(entry_id, was.path, was.text, None, agent_of(request), message))
+        return json_response({"deleted": was.form.id, "revision": was.revision})
+
+    @bp.get("/<entry_id:str>/revisions")
+    async def revisions(request: Request, entry_id: str) -> HTTPResponse:
+        store = revisions_of(request)
+        found = await store.history(_id(entry_id), await _path_of(entry_id))
+        return json_response({"store": store.kind, "revisions": [revision.to_json() for revision in found]})
+
+    @bp.get("/<entry_id:str>/revisions/<revision_id:str>")
+    async def revision(request: Request, entry_id: str, revision_id: str) -> HTTPResponse:
+        found = await revisions_of(request).revision(_id(entry_id), await _path_of(entry_id), revision_id[:64])
+        entry = from_markdown(entry_id, found.text).to_json() if found.text is not None else None
+        return json_response({**found.to_json(), "text": found.text, "diff": found.diff, "entry": entry})
+
+    @bp.post("/<entry_id:str>/revisions/<revision_id:str>/restore")
+    async def restore(request: Request, entry_id: str, revision_id: str) -> HTTPResponse:
+        require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
+        body = json_body(request, empty_is_object=True)
+        base = _revision(body.get("base_revision"))
+        found = await revisions_of(request).revision(_id(entry_id), await _path_of(entry_id), revision_id[:64])
+        message = _message(body.get("message")) or f"handbook: restore {entry_id} to revision {revision_id[:12]}"
+        if found.text is None:
+            raise Invalid("that revision deleted the entry: delete it instead")
+        return await _publish(request, from_markdown(entry_id, found.text), base, message)
+
+    @bp.post("/<entry_id:str>/preview")
+    async def preview(request: Request, entry_id: str) -> HTTPResponse:
+        body = json_body(request, empty_is_object=True)
+        form = EntryForm.from_json(body["entry"], entry_id).to_json() if body.get("entry") is not None else None
+        days = body.get("days", DEFAULT_DAYS)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+            raise Invalid(f"days must be a whole number from 1 to {MAX_DAYS}")
+        running = services(request)
+        async with running.sessions() as session:
+            questions = await customer_questions(
+                session, DateRange.parse(None, None, None, default_days=days), PREVIEW_QUESTIONS
+            )
+        try:
+            found = await running.actions.preview(_id(entry_id), form, questions)
+        except ActionServerUnavailable as exc:
+            raise Unavailable("the FAQ engine cannot compute the preview right now: try again in a minute") from exc
+        return json_response({**found, "days": days, "sentence": impact_sentence(entry_id, found)})
+
+    return bp
+
+
+def impact_sentence(entry_id: str, found: dict[str, Any]) -> str:
+    """One sentence for the editor: what the change does to the period's questions."""
+    newly, taken, stopped = (len(found.get(key) or []) for key in ("newly_answered", "taken", "stopped"))
+    asked = found.get("questions", 0)
+    if not (newly or taken or stopped):
+        return f"Over {asked} customer questions: no change in which are answered with '{entry_id}'."
+    parts = []
+    if newly:
+        parts.append(f"would now answer {newly} question{'s' if newly != 1 else ''} that went unanswered")
+    if taken:
+        sources = sorted({str(o.get("before")) for o in found.get("taken") or []})
+        parts.append(f"takes {taken} from {', '.join(sources)}")
+    if stopped:
+        parts.append(f"stops answering {stopped} it answers now")
+    return f"Over {asked} customer questions: " + "; ".join(parts) + "."

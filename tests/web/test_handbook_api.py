@@ -1,0 +1,193 @@
+"""The handbook editor's API (/api/agent/handbook) through the running stack, on the stack's own copy of the
+handbook: roles and CSRF on every endpoint, a published entry answers customers within seconds, an invalid edit
+publishes nothing and says where, two editors on one entry get a conflict, ids never leave the folder."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from support.accounts import EDITOR
+from support.agent import Console, say
+
+QUESTION = "Can I hire your team to style my living room?"
+STYLING = {
+    "title": "Do you offer an interior styling service?",
+    "questions": [QUESTION, "do you do home styling visits", "can a designer help me decorate my flat"],
+    "tags": ["products"],
+    "answer": "Not yet: our **style guides** on the blog show how to pair our textiles and lamps.",
+    "zh_title": "你们提供室内软装搭配服务吗？",
+    "zh_questions": ["可以请你们的设计师帮我布置客厅吗"],
+    "zh_answer": "暂时没有：博客里的**搭配指南**介绍了如何搭配我们的纺织品和灯具。",
+}
+ENDPOINTS = [
+    ("GET", "/handbook"),
+    ("GET", "/handbook/express-delivery"),
+    ("POST", "/handbook/express-delivery/check"),
+    ("PUT", "/handbook/express-delivery"),
+    ("DELETE", "/handbook/express-delivery"),
+    ("GET", "/handbook/express-delivery/revisions"),
+    ("GET", "/handbook/express-delivery/revisions/1"),
+    ("POST", "/handbook/express-delivery/revisions/1/restore"),
+    ("POST", "/handbook/express-delivery/preview"),
+]
+
+
+@pytest.fixture()
+def styling_entry(handbook_dir: Path) -> Iterator[str]:
+    """The id of the entry the test creates; its file is removed afterwards (the stack's handbook is shared)."""
+    yield "interior-styling"
+    for path in handbook_dir.rglob("interior-styling.md"):
+        path.unlink()
+
+
+def test_roles_and_csrf_on_every_endpoint(helpdesk_url: str, login: Callable[[str], Console]) -> None:
+    with httpx.Client(base_url=helpdesk_url) as anonymous:
+        for method, path in ENDPOINTS:
+            assert anonymous.request(method, "/api/agent" + path, json={}).status_code == 401, (method, path)
+    agent, editor = login("ava"), login(EDITOR)
+    opened = agent.get("/handbook/express-delivery")
+    assert opened.status_code == 200 and agent.get("/handbook").status_code == 200  # agents read
+    body = {"entry": opened.json()["entry"], "base_revision": opened.json()["revision"]}
+    assert agent.put("/handbook/express-delivery", body).status_code == 403
+    revision = opened.json()["revision"]
+    assert agent.delete(f"/handbook/express-delivery?base_revision={revision}").status_code == 403
+    changes = [(method, path) for method, path in ENDPOINTS if method != "GET"]
+    for method, path in changes:  # without the CSRF token, or from another site
+        plain = editor.http.request(method, "/api/agent" + path, json=body)
+        assert plain.status_code == 403 and "CSRF" in plain.json()["error"], (method, path)
+        headers = {"X-CSRF-Token": editor.csrf, "Origin": "https://evil.example"}
+        assert editor.http.request(method, "/api/agent" + path, json=body, headers=headers).status_code == 403
+    assert editor.get("/handbook/express-delivery").json()["revision"] == revision  # nothing was changed
+
+
+def test_an_editor_publishes_an_entry_and_the_bot_answers_with_it(
+    client: httpx.Client, login: Callable[[str], Console], handbook_dir: Path, styling_entry: str
+) -> None:
+    before = say(client, QUESTION)["replies"]
+    assert not any("style guides" in reply.get("text", "") for reply in before)
+    editor = login(EDITOR)
+    check = editor.post(f"/handbook/{styling_entry}/check", {"entry": STYLING})
+    assert check.status_code == 200 and check.json()["problems"] == [] and check.json()["warnings"] == []
+    created = editor.put(f"/handbook/{styling_entry}", {"entry": STYLING, "base_revision": None})
+    assert created.status_code == 201, created.text
+    assert created.json()["path"] == "products/interior-styling.md"
+    assert (handbook_dir / "products" / "interior-styling.md").read_text() == created.json()["text"]
+    started = time.monotonic()
+    while True:
+        texts = [reply.get("text", "") for reply in say(client, QUESTION)["replies"]]
+        if any("style guides" in text for text in texts):
+            break
+        assert time.monotonic() - started < 30, texts
+        time.sleep(0.5)
+    listed = editor.get("/handbook", params={"q": "软装"}).json()["entries"]
+    assert [row["id"] for row in listed] == [styling_entry]
+    deleted = editor.delete(f"/handbook/{styling_entry}?base_revision={created.json()['revision']}")
+    assert deleted.status_code == 200
+    assert not (handbook_dir / "products" / "interior-styling.md").exists()
+    assert editor.get(f"/handbook/{styling_entry}").status_code == 404
+
+
+def test_an_invalid_edit_says_where_and_publishes_nothing(login: Callable[[str], Console], handbook_dir: Path) -> None:
+    editor = login(EDITOR)
+    opened = editor.get("/handbook/express-delivery").json()
+    before = (handbook_dir / opened["path"]).read_bytes()
+    entry = {**opened["entry"], "questions": [*opened["entry"]["questions"], "What is your refund policy?"]}
+    refused = editor.put("/handbook/express-delivery", {"entry": entry, "base_revision": opened["revision"]})
+    assert refused.status_code == 422
+    (problem,) = refused.json()["problems"]
+    assert refused.json()["text"].split("\n")[problem["line"] - 1] == "  - What is your refund policy?"
+    assert "refund-policy" in problem["message"] and problem["field"].startswith("questions.")
+    assert (handbook_dir / opened["path"]).read_bytes() == before
+
+
+def test_two_editors_on_one_entry_the_second_gets_a_conflict_with_both_versions(
+    login: Callable[[str], Console], handbook_dir: Path
+) -> None:
+    eda, sue = login(EDITOR), login("sue")
+    first, second = eda.get("/handbook/gift-wrapping").json(), sue.get("/handbook/gift-wrapping").json()
+    original = first["entry"]
+    try:
+        mine = {**original, "answer": original["answer"] + "\n\nEda's addition."}
+        saved = eda.put("/handbook/gift-wrapping", {"entry": mine, "base_revision": first["revision"]})
+        assert saved.status_code == 200
+        theirs = {**original, "answer": original["answer"] + "\n\nSue's addition."}
+        conflict = sue.put("/handbook/gift-wrapping", {"entry": theirs, "base_revision": second["revision"]})
+        assert conflict.status_code == 409
+        assert conflict.json()["current"]["entry"]["answer"].endswith("Eda's addition.")
+        assert conflict.json()["current"]["revision"] == saved.json()["revision"]
+        assert conflict.json()["yours"]["answer"].endswith("Sue's addition.")
+        text = (handbook_dir / saved.json()["path"]).read_text()
+        assert "Eda's addition." in text and "Sue's addition." not in text
+        stale = sue.delete(f"/handbook/gift-wrapping?base_revision={second['revision']}")
+        assert stale.status_code == 409 and (handbook_dir / saved.json()["path"]).exists()
+    finally:
+        latest = eda.get("/handbook/gift-wrapping").json()
+        assert eda.put("/handbook/gift-wrapping", {"entry": original, "base_revision": latest["revision"]}).is_success
+
+
+def test_ids_never_lead_outside_the_folder(login: Callable[[str], Console], handbook_dir: Path) -> None:
+    editor = login(EDITOR)
+    entry = {**STYLING}
+    for bad in ("..%2F..%2Fetc%2Fpasswd", "..", "Interior-Styling", "a.md", "%2Ftmp%2Fx"):
+        response = editor.put(f"/handbook/{bad}", {"entry": entry, "base_revision": None})
+        assert response.status_code in (400, 403, 404), (bad, response.status_code)
+        assert editor.get(f"/handbook/{bad}").status_code in (403, 404), bad
+    assert not list(handbook_dir.parent.glob("*.md"))
+
+
+def test_every_publish_is_a_revision_that_can_be_viewed_and_restored(
+    login: Callable[[str], Console], handbook_dir: Path, db: sqlite3.Connection
+) -> None:
+    eda, ava = login(EDITOR), login("ava")
+    opened = eda.get("/handbook/candle-care").json()
+    path = handbook_dir / opened["path"]
+    original = path.read_text()
+    edited = {**opened["entry"], "answer": opened["entry"]["answer"] + "\n\nTrim the wick to 5 mm."}
+    saved = eda.put("/handbook/candle-care", {"entry": edited, "base_revision": opened["revision"], "message": "wick"})
+    assert saved.status_code == 200
+    listed = eda.get("/handbook/candle-care/revisions").json()
+    assert listed["store"] == "database"  # the stack's copy of the handbook is not in a git work tree
+    newest, first = listed["revisions"][0], listed["revisions"][-1]
+    assert (newest["author"], newest["message"]) == ("Eda Tester", "wick")
+    assert first["author"] == "(before the editor)"
+    shown = eda.get(f"/handbook/candle-care/revisions/{newest['id']}").json()
+    assert "+Trim the wick to 5 mm." in shown["diff"] and shown["text"] == path.read_text()
+    rows = db.execute("SELECT author_name, message FROM handbook_revisions WHERE entry_id = 'candle-care' ORDER BY id")
+    assert [tuple(row) for row in rows][-1] == ("Eda Tester", "wick")
+
+    restore = f"/handbook/candle-care/revisions/{first['id']}/restore"
+    assert ava.post(restore, {"base_revision": saved.json()["revision"]}).status_code == 403
+    assert eda.post(restore, {"base_revision": opened["revision"]}).status_code == 409  # stale base
+    restored = eda.post(restore, {"base_revision": saved.json()["revision"]})
+    assert restored.status_code == 200 and path.read_text() == original
+    assert (
+        eda.get("/handbook/candle-care/revisions")
+        .json()["revisions"][0]["message"]
+        .startswith("handbook: restore candle-care")
+    )
+
+
+def test_the_impact_preview_names_the_questions_a_change_would_answer_and_stop_answering(
+    client: httpx.Client, login: Callable[[str], Console]
+) -> None:
+    say(client, QUESTION)  # unanswered today: no entry about styling
+    say(client, "Do you have next-day delivery?")  # answered today by express-delivery
+    editor = login(EDITOR)
+    created = editor.post("/handbook/interior-styling/preview", {"entry": STYLING})
+    assert created.status_code == 200, created.text
+    body = created.json()
+    assert QUESTION in [o["question"] for o in body["newly_answered"]]
+    assert all(o["after"] == "interior-styling" for o in body["newly_answered"])
+    assert body["sentence"].startswith(f"Over {body['questions']} customer questions: would now answer")
+    assert body["days"] == 30 and body["questions"] >= 2
+
+    deleted = editor.post("/handbook/express-delivery/preview", {"entry": None}).json()
+    assert "Do you have next-day delivery?" in [o["question"] for o in deleted["stopped"]]
+    assert "stops answering" in deleted["sentence"]
+    assert login("ava").post("/handbook/express-delivery/preview", {"entry": None}).status_code == 200  # agents read
+    assert editor.post("/handbook/express-delivery/preview", {"entry": None, "days": 0}).status_code == 400
