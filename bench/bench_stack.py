@@ -22,8 +22,11 @@ RAISED_RATE_LIMIT = "1000000"
 
 
 @contextmanager
-def bench_stack(keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
-    """Start the stack, wait for /healthz, yield it; always stop it. `stack.workdir` is its folder."""
+def bench_stack(
+    keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None, model: Path | None = None
+) -> Iterator[Stack]:
+    """Start the stack (with `model`, default models/larkspur.tar.gz), wait for /healthz, yield it; always stop it.
+    `stack.workdir` is its folder."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     stack = Stack(
         ports=Ports.spare(),
@@ -44,6 +47,8 @@ def bench_stack(keep: bool = False, timeout: float = 420.0, extra_env: dict[str,
             **(extra_env or {}),
         },
     )
+    if model is not None:
+        stack.model = model
     stack.workdir = workdir  # type: ignore[attr-defined]
     started = time.monotonic()
     print(f"starting the stack on ports {stack.ports} (folder {workdir}) …", flush=True)

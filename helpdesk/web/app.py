@@ -2,7 +2,8 @@
 
 - `widget` the customer's chat API (/api/chat), `sockets` the live channels (widget and console),
 - `sessions` staff login and the session guard in front of the console's API (/api/agent),
-- `console` the agents' desk, `dashboard` the supervisors' KPIs, `editor` the editors' unanswered questions,
+- `console` the agents' desk, `corrections` agents' corrections of the bot and their review,
+  `dashboard` the supervisors' KPIs, `editor` the editors' unanswered questions,
   `followups` the follow-up tasks,
 - `pages` the shop, the help centre and the console's pages, `health` the operator's /healthz,
 - `errors` the one place where domain errors become HTTP statuses.
@@ -18,6 +19,7 @@ from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import load_schedule
 from helpdesk.conversation.followups import sweep_forever
 from helpdesk.web.console import console_blueprint
+from helpdesk.web.corrections import corrections_blueprint
 from helpdesk.web.dashboard import dashboard_blueprint
 from helpdesk.web.editor import editor_blueprint
 from helpdesk.web.errors import install_error_edge
@@ -86,7 +88,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.blueprint(login_blueprint(settings))
     app.blueprint(
         staff_group(
-            editors=[editor_blueprint()],
+            editors=[editor_blueprint(), corrections_blueprint()],
             others=[console_blueprint(), dashboard_blueprint(settings), followups_blueprint()],
         )
     )

@@ -34,7 +34,12 @@ CONSOLE_HEADERS = {
 }
 # the console's pages (agent console, supervisors' dashboard, editors' report), all under /agent
 CONSOLE = STATIC / "console"
-CONSOLE_PAGES = {"": "agent.html", "/dashboard": "dashboard.html", "/unanswered": "unanswered.html"}
+CONSOLE_PAGES = {
+    "": "agent.html",
+    "/dashboard": "dashboard.html",
+    "/unanswered": "unanswered.html",
+    "/corrections": "corrections.html",  # agents' corrections of the bot, for review
+}
 ASSET_TYPES = {".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 # every script and style sheet in static/console (and its vendor/ folder), served as /agent/<path>
 CONSOLE_ASSETS = frozenset(

@@ -23,6 +23,8 @@ from helpdesk.conversation.desk import Desk
 from helpdesk.conversation.desk_orders import DeskOrders, OrderSystems
 from helpdesk.conversation.followups import FollowUps
 from helpdesk.conversation.queue import QueueNotifier
+from helpdesk.corrections.labels import Labels
+from helpdesk.corrections.service import MARK_WINDOW, MARKS_PER_WINDOW, Corrections
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.limits.window import Limiter
 from helpdesk.orders.factory import order_system_from_config
@@ -91,6 +93,7 @@ class Services:
     assigner: AutoAssigner
     order_systems: OrderSystems
     followups: FollowUps
+    corrections: Corrections  # agents' corrections of the bot (helpdesk/corrections/)
 
     @classmethod
     async def start(cls, settings: Settings, hours: BusinessHours) -> Services:
@@ -141,6 +144,11 @@ class Services:
             assigner=assigner,
             order_systems=order_systems,
             followups=FollowUps(sessions, hub),
+            corrections=Corrections(
+                sessions,
+                create_limiter(commands, settings.redis_channel, "corrections", MARKS_PER_WINDOW, MARK_WINDOW),
+                Labels(),
+            ),
         )
 
     async def close(self) -> None:

@@ -35,6 +35,11 @@ AGENT_ENDPOINTS = [
     ("POST", "/api/agent/canned"),
     ("PUT", "/api/agent/canned/1"),
     ("DELETE", "/api/agent/canned/1"),
+    ("GET", "/api/agent/corrections"),
+    ("GET", "/api/agent/corrections/choices"),
+    ("POST", "/api/agent/corrections"),
+    ("POST", "/api/agent/corrections/1/review"),
+    ("DELETE", "/api/agent/corrections/1"),
     ("GET", "/api/agent/ws"),
     ("GET", "/api/agent/no-such-endpoint"),
 ]

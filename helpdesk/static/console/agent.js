@@ -110,6 +110,7 @@
     $("me").textContent = me.display_name + " · " + me.role + (me.team ? " · team " + me.team : "");
     $("dashboard-link").hidden = !(me.role === "supervisor" || me.role === "admin");
     window.ConsoleTeam.start(me);
+    window.ConsoleCorrections.start(me);
     loadQueue();
     refreshChats();
     loadAgents();
@@ -283,6 +284,7 @@
     const lastCustomer = [...view.messages].reverse().find((m) => m.sender === "customer");
     for (const m of view.messages) appendMessage(m, lastCustomer && m.id === lastCustomer.id, true);
     if (!keepScroll) log.scrollTop = log.scrollHeight;
+    window.ConsoleCorrections.opened(c.id);
 
     renderHandoff(c);
     renderSlots(c.slots || {});
@@ -305,6 +307,7 @@
     if (who) li.appendChild(el("div", "who", who + " · " + fmtTime(m.created_at)));
     li.appendChild(el("div", "text", m.text));
     if (sender === "customer") li.appendChild(turnContext(m, openContext));
+    if (sender === "customer") li.appendChild(window.ConsoleCorrections.turnTools(m)); // "bot got this wrong"
     if (sender === "bot" && m.faq && m.faq.id) {
       li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));
     }
@@ -875,6 +878,7 @@
     $("note-form").addEventListener("submit", addNote);
     window.ConsoleOrders.init(api);
     window.ConsoleTeam.init(api);
+    window.ConsoleCorrections.init(api);
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();
