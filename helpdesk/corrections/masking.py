@@ -5,7 +5,7 @@ placeholder value each, the same everywhere (`ORDER_PLACEHOLDER`, `EMAIL_PLACEHO
 for the NLU annotation (``[123456](order_id)``). Everything else the unanswered-questions report masks goes as
 it does there (helpdesk.reports.unanswered.mask: names after "my name is", street addresses, postcodes, phone
 and card numbers); names the helpdesk knows for the conversation (the customer's name from the shop, the name
-left with an offline message) are masked wherever they occur.
+left with an offline message) are masked wherever they occur, and so is a name the customer opens with ("Kim here, …").
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")  # as data/n
 ORDER_PLACEHOLDER = "123456"
 EMAIL_PLACEHOLDER = "customer@example.com"
 NAME_MASK = "[name]"
+# a chat opened with the writer's name: "Kim here, …", "Hi, Bruno Diaz here …" (names after "my name is" are mask's)
+SIGNED = re.compile(r"^((?:(?i:hi|hello|hey)[,!]?\s+)?)([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(\s+here\b)")
 _ORDER, _EMAIL = "\ue000", "\ue001"  # private-use characters hold the entities' places while the rest is masked
 PLACEHOLDERS = {_ORDER: (ORDER_PLACEHOLDER, "order_id"), _EMAIL: (EMAIL_PLACEHOLDER, "email")}
 
@@ -72,6 +74,7 @@ def mask_for_export(text: str, known_names: Iterable[str] = ()) -> Masked:
     names = _name_pattern(known_names)
     if names is not None:
         text = names.sub(NAME_MASK, text)
+    text = SIGNED.sub(lambda m: m.group(1) + NAME_MASK + m.group(3), text.strip())
     text = mask(text)
     entities, out = [], []
     length = 0

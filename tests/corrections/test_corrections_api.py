@@ -217,6 +217,8 @@ def test_who_may_correct_and_review(client: httpx.Client, login: Callable[[str],
         ),
         ("Hi, Bruno Diaz here, call 0612345678", ["Bruno Diaz"], "Hi, [name] here, call [number]"),
         ("my name is Ann Lee and I live at 14 Rosewood Lane", [], "my name is [name] and I live at [address]"),
+        ("Kim here, my wok came with a dent", [], "[name] here, my wok came with a dent"),
+        ("hi, Bruno Diaz here, order 100212", [], f"hi, [name] here, order {ORDER_PLACEHOLDER}"),
         ("订单100165的钱什么时候退回来", [], f"订单{ORDER_PLACEHOLDER}的钱什么时候退回来"),
     ],
 )
