@@ -29,6 +29,7 @@ def bench_stack(
     `stack.workdir` is its folder."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     stack = Stack(
+        **({"model": model} if model is not None else {}),  # the command line is built when the Stack is made
         ports=Ports.spare(),
         log_dir=workdir / "logs",
         env={
@@ -47,8 +48,6 @@ def bench_stack(
             **(extra_env or {}),
         },
     )
-    if model is not None:
-        stack.model = model
     stack.workdir = workdir  # type: ignore[attr-defined]
     started = time.monotonic()
     print(f"starting the stack on ports {stack.ports} (folder {workdir}) …", flush=True)

@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from eval_sets import EvalSet, SetError, load_routing_jsonl, read_jsonl, routing_sets, sampled
 
 from helpdesk.config import PROJECT_ROOT
@@ -117,11 +118,50 @@ def run_not_helpful(url: str, rows: Sequence[dict[str, Any]], log: Log) -> dict[
 # --------------------------------------------------------------------------- retraining
 
 
-def train_with_corrections(folder: Path, workdir: Path, log: Log) -> tuple[Path, dict[str, int]]:
-    """data/ plus the exported NLU examples, trained into `workdir`: the new model's path and what was added."""
+def handbook_with_questions(folder: Path, target: Path) -> int:
+    """A copy of the handbook with the exported wordings added to their entries' questions (as an editor would add
+    them from handbook_questions.yml): how many were added."""
+    from helpdesk.knowledge.handbook import find_files, parse_path
+
+    shutil.copytree(PROJECT_ROOT / "knowledge" / "faq", target)
+    source = folder / "handbook_questions.yml"
+    wanted = yaml.safe_load(source.read_text(encoding="utf-8")) if source.exists() else {}
+    added = 0
+    for path in find_files(target):
+        parsed = parse_path(path)
+        if parsed.entry is None or parsed.entry.id not in (wanted or {}):
+            continue
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        meta = yaml.safe_load(front)
+        for language, wordings in wanted[parsed.entry.id].items():
+            side = meta if language == "en" else meta.get("zh")
+            if not isinstance(side, dict):
+                continue
+            side["questions"] = [*(side.get("questions") or []), *wordings]
+            added += len(wordings)
+        dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        path.write_text("---\n" + dumped + "---\n" + body, encoding="utf-8")
+    return added
+
+
+def train_with_corrections(
+    folder: Path, workdir: Path, log: Log, with_handbook: bool = False
+) -> tuple[Path, dict[str, int]]:
+    """data/ plus the exported NLU examples (and, `with_handbook`, a handbook copy with the exported wordings in
+    its entries' questions), trained into `workdir`: the new model's path and what was added."""
     data = workdir / "data"
     shutil.copytree(PROJECT_ROOT / "data", data)
+    config = PROJECT_ROOT / "config.yml"
     added = {}
+    if with_handbook:
+        added["handbook_questions"] = handbook_with_questions(folder, workdir / "faq")
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+        for component in settings["pipeline"]:
+            if component["name"].endswith("OnePassNLU"):
+                component["handbook"] = str(workdir / "faq")
+        config = workdir / "config.yml"
+        config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     for language, target in (
         ("en", data / "nlu" / "corrections_en.yml"),
         ("zh", data / "nlu" / "zh" / "corrections_zh.yml"),
@@ -168,11 +208,13 @@ def train_with_corrections(folder: Path, workdir: Path, log: Log) -> tuple[Path,
 # --------------------------------------------------------------------------- one model's figures
 
 
-def measure(sets: Sequence[EvalSet], rows: Sequence[dict[str, Any]], model: Path | None, log: Log) -> dict[str, Any]:
+def measure(
+    sets: Sequence[EvalSet], rows: Sequence[dict[str, Any]], model: Path | None, log: Log, handbook: Path | None = None
+) -> dict[str, Any]:
     import eval_stack
     from bench_stack import bench_stack
 
-    with bench_stack(model=model) as stack:
+    with bench_stack(model=model, extra_env={"KB_DIR": str(handbook)} if handbook else None) as stack:
         routing = eval_stack.run_sets(stack.url, sets, log) if sets else {}
         feedback = run_not_helpful(stack.url, rows, log) if rows else None
     for figures in routing.values():
@@ -227,7 +269,12 @@ def render(result: dict[str, Any]) -> str:
         after = result.get("after") or {}
         lines += [
             "",
-            f"### Before / after retraining with the accepted examples ({result.get('added')})",
+            f"### Before / after retraining with the accepted examples ({result.get('added')}"
+            + (
+                ", the wordings added to the handbook's questions too)"
+                if "handbook_questions" in (result.get("added") or {})
+                else ")"
+            ),
             "",
             f"Sample: {result.get('per_set') or 'all'} rows a set; trained in {result.get('train_seconds')} s. "
             "Rows marked * are the corrected messages themselves (training data after retraining).",
@@ -269,6 +316,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sets", type=lambda s: [p for p in s.split(",") if p], help="before/after: only these sets")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     parser.add_argument("--keep", action="store_true", help="keep the retrained model's folder")
+    parser.add_argument(
+        "--with-handbook",
+        action="store_true",
+        help="--retrain: also add the exported wordings to a copy of the handbook (handbook_questions.yml)",
+    )
+    parser.add_argument("--before", type=Path, help="take the 'before' figures from this earlier corrections.json")
     args = parser.parse_args(argv)
     folder = args.export or export_dir()
     try:
@@ -292,14 +345,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "per_set": args.per_set,
     }
     log(f"{result['export']['rows']} corrected messages, {len(rows)} 👎 rows, {len(others)} other sets")
-    result["before"] = measure(sets, rows, None, log)
+    if args.before:
+        result["before"] = json.loads(args.before.read_text(encoding="utf-8"))["before"]
+        result["before_from"] = str(args.before)
+    else:
+        result["before"] = measure(sets, rows, None, log)
     if args.retrain:
         workdir = Path(tempfile.mkdtemp(prefix="eval-corrections-"))
         try:
             started = time.monotonic()
-            model, result["added"] = train_with_corrections(folder, workdir, log)
+            model, result["added"] = train_with_corrections(folder, workdir, log, args.with_handbook)
             result["train_seconds"] = round(time.monotonic() - started)
-            result["after"] = measure(sets, rows, model, log)
+            result["after"] = measure(sets, rows, model, log, workdir / "faq" if args.with_handbook else None)
             result["comparison"] = compare(result["before"], result["after"])
         finally:
             if not args.keep:

@@ -24,13 +24,11 @@
 
   const fmtPct = (x) => Math.round(Number(x || 0) * 100) + "%";
 
-  function t(key, fallback) {
+  /** The console's words in the staff member's language (static/console/i18n.js, keyed by the English text). */
+  function t(text, vars) {
     const i18n = window.ConsoleI18n;
-    if (i18n && typeof i18n.t === "function") {
-      const text = i18n.t(key);
-      if (text && text !== key) return text;
-    }
-    return fallback;
+    if (i18n && typeof i18n.t === "function") return i18n.t(text, vars);
+    return text.replace(/\{(\w+)\}/g, (m, k) => (vars && vars[k] != null ? String(vars[k]) : m));
   }
 
   // ---- per turn ------------------------------------------------------------------------------
@@ -52,20 +50,20 @@
     const c = state.byMessage.get(m.id);
     if (c) {
       const tag = el("span", "corr-tag " + c.status);
-      tag.textContent = t("corrections.marked", "Corrected") + ": " + c.label_text + " · " +
-        t("corrections.status." + c.status, STATUS_TEXT[c.status] || c.status) + (c.agent ? " · " + c.agent : "");
+      tag.textContent = t("Corrected: {label}", { label: c.label_text }) + " · " +
+        t(STATUS_TEXT[c.status] || c.status) + (c.agent ? " · " + c.agent : "");
       bar.appendChild(tag);
       if (c.status === "pending") {
-        const edit = el("button", "corr-link", t("corrections.change", "Change"));
+        const edit = el("button", "corr-link", t("Change"));
         edit.type = "button";
         edit.addEventListener("click", () => openDialog(m));
         bar.appendChild(edit);
       }
       return;
     }
-    const button = el("button", "corr-link", t("corrections.wrong", "Bot got this wrong"));
+    const button = el("button", "corr-link", t("Bot got this wrong"));
     button.type = "button";
-    button.title = t("corrections.wrongTitle", "Tell the bot what this message was really about");
+    button.title = t("Tell the bot what this message was really about");
     button.addEventListener("click", () => openDialog(m));
     bar.appendChild(button);
   }
@@ -96,22 +94,23 @@
     const form = el("form");
     form.id = "correction-form";
     form.method = "dialog";
-    const h = el("h2", null, t("corrections.title", "What was this message about?"));
+    const h = el("h2", null, t("What was this message about?"));
     h.id = "correction-title";
     form.appendChild(h);
     const quote = el("blockquote", "corr-quote");
     quote.id = "correction-text";
+    quote.dataset.userContent = ""; // the customer's words: never translated
     form.appendChild(quote);
     const guess = el("p", "muted");
     guess.id = "correction-guess";
     form.appendChild(guess);
 
     const kinds = el("fieldset", "corr-kinds");
-    kinds.appendChild(el("legend", null, t("corrections.right", "The right answer would have been")));
+    kinds.appendChild(el("legend", null, t("The right answer would have been")));
     for (const [value, label] of [
-      ["intent", t("corrections.kind.intent", "A request the bot handles")],
-      ["faq", t("corrections.kind.faq", "A handbook answer")],
-      ["new_question", t("corrections.kind.new", "A new question (the handbook has no answer)")],
+      ["intent", t("A request the bot handles")],
+      ["faq", t("A handbook answer")],
+      ["new_question", t("A new question (the handbook has no answer)")],
     ]) {
       const lab = el("label", "corr-kind");
       const input = el("input");
@@ -128,7 +127,7 @@
 
     const intentBox = el("div", "corr-pane");
     intentBox.id = "correction-intent-pane";
-    const il = el("label", null, t("corrections.intent", "Request"));
+    const il = el("label", null, t("Request"));
     il.htmlFor = "correction-intent";
     intentBox.appendChild(il);
     const select = el("select");
@@ -138,7 +137,7 @@
 
     const faqBox = el("div", "corr-pane");
     faqBox.id = "correction-faq-pane";
-    const fl = el("label", null, t("corrections.search", "Search the handbook (English or Chinese title)"));
+    const fl = el("label", null, t("Search the handbook (English or Chinese title)"));
     fl.htmlFor = "correction-search";
     faqBox.appendChild(fl);
     const search = el("input");
@@ -151,11 +150,11 @@
     const list = el("div", "corr-entries");
     list.id = "correction-entries";
     list.setAttribute("role", "radiogroup");
-    list.setAttribute("aria-label", t("corrections.entries", "Handbook entries"));
+    list.setAttribute("aria-label", t("Handbook entries"));
     faqBox.appendChild(list);
     form.appendChild(faqBox);
 
-    const nl = el("label", null, t("corrections.note", "Note for the reviewer (optional)"));
+    const nl = el("label", null, t("Note for the reviewer (optional)"));
     nl.htmlFor = "correction-note";
     form.appendChild(nl);
     const note = el("textarea");
@@ -168,10 +167,10 @@
     error.setAttribute("role", "alert");
     form.appendChild(error);
     const row = el("div", "row");
-    const save = el("button", "primary", t("corrections.save", "Save correction"));
+    const save = el("button", "primary", t("Save correction"));
     save.type = "submit";
     save.id = "correction-save";
-    const cancel = el("button", null, t("corrections.cancel", "Cancel"));
+    const cancel = el("button", null, t("Cancel"));
     cancel.type = "button";
     cancel.addEventListener("click", () => dialog.close());
     row.appendChild(save);
@@ -201,7 +200,7 @@
     state.choices = r.data;
     const select = $("correction-intent");
     select.textContent = "";
-    const none = el("option", null, t("corrections.pick", "Pick one…"));
+    const none = el("option", null, t("Pick one…"));
     none.value = "";
     select.appendChild(none);
     for (const i of state.choices.intents) {
@@ -237,7 +236,7 @@
       lab.appendChild(text);
       list.appendChild(lab);
     }
-    if (!hits.length) list.appendChild(el("p", "muted", t("corrections.noEntry", "No entry matches. Is it a new question?")));
+    if (!hits.length) list.appendChild(el("p", "muted", t("No entry matches. Is it a new question?")));
     else if (hits.length > SHOWN_ENTRIES) list.appendChild(el("p", "muted", (hits.length - SHOWN_ENTRIES) + " more: type more of the title."));
   }
   async function openDialog(m) {
@@ -247,7 +246,7 @@
     $("correction-text").textContent = m.text;
     const cands = m.faq_candidates && Array.isArray(m.faq_candidates.candidates) ? m.faq_candidates.candidates : [];
     $("correction-guess").textContent =
-      t("corrections.botRead", "The bot read") + ": " + m.nlu.intent + " " + fmtPct(m.nlu.confidence) +
+      t("The bot read") + ": " + m.nlu.intent + " " + fmtPct(m.nlu.confidence) +
       (cands.length ? " · FAQ " + cands[0].id : "");
     const existing = state.byMessage.get(m.id);
     for (const input of document.querySelectorAll('input[name="correction-kind"]')) {
@@ -273,13 +272,13 @@
     if (!m) return;
     const k = kind();
     let label = null;
-    if (!k) return ($("correction-error").textContent = t("corrections.needKind", "Say what the right answer would have been."));
+    if (!k) return ($("correction-error").textContent = t("Say what the right answer would have been."));
     if (k === "intent") label = $("correction-intent").value;
     if (k === "faq") label = $("correction-entries").dataset.chosen || "";
     if (k !== "new_question" && !label) {
       $("correction-error").textContent = k === "intent"
-        ? t("corrections.needIntent", "Pick the request.")
-        : t("corrections.needEntry", "Pick the handbook entry.");
+        ? t("Pick the request.")
+        : t("Pick the handbook entry.");
       return;
     }
     const body = { message_id: m.id, kind: k, label };
@@ -304,7 +303,7 @@
   /** The logged-in account (agent.js's start): supervisors and admins get a link to the review list. */
   function start(me) {
     state.me = me;
-    const link = $("corrections-link") || el("a", "toplink", t("corrections.reviewLink", "Corrections"));
+    const link = $("corrections-link") || el("a", "toplink", t("Corrections"));
     link.id = "corrections-link";
     link.href = "/agent/corrections";
     link.hidden = !(me.role === "supervisor" || me.role === "admin");

@@ -46,13 +46,16 @@
       const li = el("li", "cr-item cr-card");
       li.dataset.id = String(c.id);
       const body = el("div");
-      body.appendChild(el("div", "cr-text", c.text));
+      const words = el("div", "cr-text", c.text);
+      words.dataset.userContent = ""; // the customer's words (masked): never translated
+      body.appendChild(words);
       const dl = el("dl", "cr-facts");
       const bot = c.bot || {};
       const read = BOT[bot.intent] ? BOT[bot.intent] + " (" + bot.intent + ")" : bot.intent || "?";
       fact(dl, "Bot read", read + pct(bot.confidence) + (bot.faq_id ? " · best handbook match " + bot.faq_id : ""));
       fact(dl, "Agent says", KIND[c.kind] + ": " + c.label_text + (c.label && c.kind !== "new_question" ? " (" + c.label + ")" : ""));
       if (c.note) fact(dl, "Note", c.note);
+      if (c.note) dl.lastChild.dataset.userContent = "";
       fact(dl, "By", (c.agent || "?") + " · " + when(c.created_at) + (c.language ? " · " + c.language : ""));
       if (c.status !== "pending") fact(dl, c.status === "accepted" ? "Accepted by" : "Rejected by", (c.reviewer || "?") + " · " + when(c.reviewed_at));
       body.appendChild(dl);
