@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from eval_sets import EvalSet, SetError, load_routing_jsonl, read_jsonl, routing_sets, sampled
+from eval_sets import EvalSet, SetError, load_routing_jsonl, read_jsonl, relative, routing_sets, sampled
 
 from helpdesk.config import PROJECT_ROOT
 
@@ -251,6 +251,8 @@ def render(result: dict[str, Any]) -> str:
         f"Export `{summary.get('folder', '?')}`: {summary.get('rows', 0)} accepted corrections "
         f"({summary.get('by_language', {})}), {summary.get('not_helpful', 0)} 👎 rows."
     )
+    if result.get("note"):
+        lines += ["", str(result["note"])]
     before = result.get("before") or {}
     lines += ["", "| set | rows | right | wrong |", "|---|---:|---:|---:|"]
     for key, figures in (before.get("routing") or {}).items():
@@ -301,6 +303,8 @@ def report_section(out_dir: Path = OUT_DIR) -> str:
     """The section eval_report adds to report.md: the last corrections.json, if any."""
     path = out_dir / "corrections.json"
     if not path.exists():
+        path = OUT_DIR / "corrections.json"  # a report written elsewhere still shows the project's last run
+    if not path.exists():
         return (
             "## From agents' corrections\n\n"
             "Not run yet: `python -m helpdesk corrections export`, then `bench/eval_corrections.py`.\n"
@@ -322,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="--retrain: also add the exported wordings to a copy of the handbook (handbook_questions.yml)",
     )
     parser.add_argument("--before", type=Path, help="take the 'before' figures from this earlier corrections.json")
+    parser.add_argument("--note", help="a line for the report: where the corrections came from, the machine's load")
     args = parser.parse_args(argv)
     folder = args.export or export_dir()
     try:
@@ -337,12 +342,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     sets = mine + sampled(others, args.per_set)
     result: dict[str, Any] = {
         "export": {
-            "folder": str(folder),
+            "folder": relative(folder),
             "rows": sum(len(s.cases) for s in mine),
             "by_language": {s.language: len(s.cases) for s in mine},
             "not_helpful": len(rows),
         },
         "per_set": args.per_set,
+        **({"note": args.note} if args.note else {}),
     }
     log(f"{result['export']['rows']} corrected messages, {len(rows)} 👎 rows, {len(others)} other sets")
     if args.before:
