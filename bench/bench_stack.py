@@ -22,10 +22,14 @@ RAISED_RATE_LIMIT = "1000000"
 
 
 @contextmanager
-def bench_stack(keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
-    """Start the stack, wait for /healthz, yield it; always stop it. `stack.workdir` is its folder."""
+def bench_stack(
+    keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None, model: Path | None = None
+) -> Iterator[Stack]:
+    """Start the stack (with `model`, default models/larkspur.tar.gz), wait for /healthz, yield it; always stop it.
+    `stack.workdir` is its folder."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     stack = Stack(
+        **({"model": model} if model is not None else {}),  # the command line is built when the Stack is made
         ports=Ports.spare(),
         log_dir=workdir / "logs",
         env={

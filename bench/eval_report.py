@@ -13,7 +13,9 @@ sets, the public benchmarks mapped by eval/external/mapping.yml) through POST /a
 new conversation per message (eval_stack); `intents` the held-out intent sets through Rasa's /model/parse
 (eval_intents); `faq` the FAQ engine's P@1 on every paraphrase set against the plain encoder over titles
 (eval_faq); `kb` the answer_threshold trade-off; `cv` Rasa's cross-validation on the training data (not by
-default). Writes results/eval/report.json, report.md and the plots; the targets table is eval_targets.
+default). Writes results/eval/report.json, report.md and the plots; the targets table is eval_targets. The messages
+agents corrected (`python -m helpdesk corrections export`, var/corrections) are routed as the sets corrections_en/_zh,
+and report.md ends with "From agents' corrections" (bench/eval_corrections.py: its last before/after retraining).
 A malformed row of any set stops the run before anything slow starts, with its file and line.
 """
 
@@ -91,6 +93,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # every set is read and checked before anything slow starts
     sets = [s for s in routing_sets() if not chosen or s.key in chosen] if "routing" in parts else []
     sets = sampled(sets, args.per_set)
+    if "routing" in parts and (not chosen or "corrections" in chosen):
+        import eval_corrections  # the messages agents corrected (var/corrections, when exported): all of them
+
+        sets += eval_corrections.correction_sets()
     paraphrases = [p for p in paraphrase_sets() if not chosen or p.key in chosen] if "faq" in parts else []
     examples = {
         name: sample(load_nlu_examples(path), args.per_set)
@@ -155,7 +161,11 @@ def write_outputs(result: dict[str, Any], out_dir: Path) -> None:
         kb = result["kb"]
         sweeps = {split: kb[split]["sweep"] for split in ("test", "dev") if split in kb}
         eval_plots.tradeoff_png(sweeps, kb["answer_threshold"], out_dir / "handoff_tradeoff.png")
-    (out_dir / "report.md").write_text(render_markdown(result), encoding="utf-8")
+    import eval_corrections
+
+    # "from agents' corrections": the last bench/eval_corrections.py run (its before/after retraining)
+    markdown = render_markdown(result) + "\n" + eval_corrections.report_section(out_dir)
+    (out_dir / "report.md").write_text(markdown, encoding="utf-8")
     log(f"wrote {out_dir / 'report.md'} and {out_dir / 'report.json'}")
 
 

@@ -11,6 +11,10 @@
                                           passwords printed; disabled ones stay disabled
     python -m helpdesk feedback export [--from DATE] [--to DATE] [--tz ZONE] [--out FILE]
                                           customers' 👍/👎 on bot answers as JSON Lines, personal data masked
+    python -m helpdesk corrections export [--out DIR]
+                                          agents' accepted corrections as Rasa NLU examples (per language) and
+                                          routing evaluation rows, plus the customers' 👎, masked, into DIR
+                                          (default var/corrections; never into data/: the team reviews them)
 
 Passwords never come from the command line: they are read from the environment variable named by
 --password-env (default HELPDESK_PASSWORD), or prompted for.
@@ -47,6 +51,7 @@ from helpdesk.staff.accounts import (
 
 T = TypeVar("T")
 PASSWORD_ENV = "HELPDESK_PASSWORD"
+CORRECTIONS_OUT = Path("var") / "corrections"
 
 
 def _serve(settings: Settings) -> int:
@@ -154,6 +159,16 @@ def _feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _corrections(args: argparse.Namespace, settings: Settings) -> int:
+    from helpdesk.corrections.export import export
+
+    summary = _with_session(settings, lambda s: export(s, Path(args.out)))
+    print(f"{summary.accepted} accepted corrections and {summary.not_helpful} 👎 exported to {summary.out}:")
+    for name, rows in summary.files.items():
+        print(f"  {name:<24} {rows} rows")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     # allow_abbrev=False: "--password" must not be taken for "--password-env"
     root = argparse.ArgumentParser(
@@ -192,6 +207,15 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="last", help="last day (ISO date; default: today)")
     export.add_argument("--tz", default="UTC", help="the days' time zone (IANA name, default UTC)")
     export.add_argument("--out", help="write to this file instead of standard output")
+    corrections = commands.add_parser("corrections", help="agents' corrections of the bot", allow_abbrev=False)
+    corrections_export = corrections.add_subparsers(dest="action", required=True).add_parser(
+        "export",
+        help="accepted corrections as Rasa NLU examples and routing evaluation rows, and the 👎, masked",
+        allow_abbrev=False,
+    )
+    corrections_export.add_argument(
+        "--out", default=str(CORRECTIONS_OUT), help=f"folder for the files (default {CORRECTIONS_OUT})"
+    )
     for sub in users.choices.values():
         sub.add_argument(
             "--password-env", default=PASSWORD_ENV, help=f"environment variable with the password ({PASSWORD_ENV})"
@@ -214,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if command == "feedback":
             return _feedback(args, settings)
+        if command == "corrections":
+            return _corrections(args, settings)
         return _users(args, settings)
     except (AccountError, DomainError) as exc:
         print(f"error: {exc}", file=sys.stderr)

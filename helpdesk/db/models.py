@@ -573,3 +573,34 @@ class HandbookRevision(Base):
     author_name: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# agents' corrections of the bot's reading of one customer turn (helpdesk/corrections/): what was right instead
+CORRECTION_INTENT = "intent"  # label: an intent of domain.yml
+CORRECTION_FAQ = "faq"  # label: a handbook entry id
+CORRECTION_NEW_QUESTION = "new_question"  # no label: a question the handbook does not answer yet
+CORRECTION_KINDS = (CORRECTION_INTENT, CORRECTION_FAQ, CORRECTION_NEW_QUESTION)
+REVIEW_PENDING = "pending"
+REVIEW_ACCEPTED = "accepted"
+REVIEW_REJECTED = "rejected"
+REVIEW_STATES = (REVIEW_PENDING, REVIEW_ACCEPTED, REVIEW_REJECTED)
+
+
+class Correction(Base):
+    """An agent's "the bot got this wrong" on one customer message, with the right route; reviewed by a supervisor,
+    an admin or an editor. One per message: marking it again while it waits for review replaces it."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("uq_corrections_message_id", "message_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default=REVIEW_PENDING, server_default=REVIEW_PENDING, index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

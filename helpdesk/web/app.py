@@ -2,7 +2,8 @@
 
 - `widget` the customer's chat API (/api/chat), `sockets` the live channels (widget and console),
 - `sessions` staff login and the session guard in front of the console's API (/api/agent),
-- `console` the agents' desk, `dashboard` the supervisors' KPIs, `editor` the editors' unanswered questions,
+- `console` the agents' desk, `corrections` agents' corrections of the bot and their review,
+  `dashboard` the supervisors' KPIs, `editor` the editors' unanswered questions,
   `handbook` the handbook editor,
   `followups` the follow-up tasks, `admin` the admins' screens (users, teams, hours, canned replies),
 - `pages` the shop, the help centre and the console's pages, `health` the operator's /healthz,
@@ -23,6 +24,7 @@ from helpdesk.conversation.sla import SlaWatch, load_targets
 from helpdesk.web.admin import admin_blueprint, canned_fill_blueprint
 from helpdesk.web.attachments import staff_files_blueprint, widget_files_blueprint
 from helpdesk.web.console import console_blueprint
+from helpdesk.web.corrections import corrections_blueprint
 from helpdesk.web.dashboard import dashboard_blueprint
 from helpdesk.web.editor import editor_blueprint
 from helpdesk.web.errors import install_error_edge
@@ -121,7 +123,7 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.blueprint(login_blueprint(settings))
     app.blueprint(
         staff_group(
-            editors=[editor_blueprint(), handbook_blueprint()],
+            editors=[editor_blueprint(), handbook_blueprint(), corrections_blueprint()],
             others=[
                 console_blueprint(),
                 dashboard_blueprint(settings),

@@ -41,6 +41,7 @@ CONSOLE_PAGES = {
     "/admin": "admin.html",
     "/followups": "followups.html",
     "/handbook": "handbook.html",
+    "/corrections": "corrections.html",  # agents' corrections of the bot, for review
 }
 ASSET_TYPES = {
     ".js": "application/javascript; charset=utf-8",

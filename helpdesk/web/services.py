@@ -25,6 +25,8 @@ from helpdesk.conversation.followups import FollowUps
 from helpdesk.conversation.labels import Labels
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.conversation.search import ConversationSearch
+from helpdesk.corrections.labels import Labels as RouteLabels
+from helpdesk.corrections.service import MARK_WINDOW, MARKS_PER_WINDOW, Corrections
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.files.service import Attachments, FileLimits
 from helpdesk.files.storage import LocalStorage
@@ -101,6 +103,7 @@ class Services:
     followups: FollowUps
     mail: Mail  # e-mail to and from customers (helpdesk/mail/)
     files: Attachments  # photos and PDFs in the chat (helpdesk/files/)
+    corrections: Corrections  # agents' corrections of the bot (helpdesk/corrections/)
 
     @classmethod
     async def start(cls, settings: Settings, hours: BusinessHours) -> Services:
@@ -177,6 +180,11 @@ class Services:
             followups=followups,
             mail=mail,
             files=files,
+            corrections=Corrections(
+                sessions,
+                create_limiter(commands, settings.redis_channel, "corrections", MARKS_PER_WINDOW, MARK_WINDOW),
+                RouteLabels(),
+            ),
         )
 
     async def close(self) -> None:

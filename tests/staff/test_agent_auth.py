@@ -39,6 +39,11 @@ AGENT_ENDPOINTS = [
     ("GET", "/api/agent/followups/1/email"),
     ("POST", "/api/agent/conversations/some-id/attachments"),
     ("GET", "/api/agent/conversations/some-id/attachments/1"),
+    ("GET", "/api/agent/corrections"),
+    ("GET", "/api/agent/corrections/choices"),
+    ("POST", "/api/agent/corrections"),
+    ("POST", "/api/agent/corrections/1/review"),
+    ("DELETE", "/api/agent/corrections/1"),
     ("GET", "/api/agent/ws"),
     ("GET", "/api/agent/no-such-endpoint"),
 ]

@@ -135,6 +135,7 @@
     let saved = null;
     try { saved = localStorage.getItem(VIEW_KEY); } catch (e) { saved = null; }
     setView(VIEWS.includes(saved) ? saved : "all");
+    window.ConsoleCorrections.start(me);
     loadQueue();
     refreshChats();
     loadAgents();
@@ -391,6 +392,7 @@
     const lastCustomer = [...view.messages].reverse().find((m) => m.sender === "customer");
     for (const m of view.messages) appendMessage(m, lastCustomer && m.id === lastCustomer.id, true);
     if (!keepScroll) log.scrollTop = log.scrollHeight;
+    window.ConsoleCorrections.opened(c.id);
 
     renderHandoff(c);
     renderSlots(c.slots || {});
@@ -414,6 +416,7 @@
     li.appendChild(el("div", "text", m.text));
     if (m.attachment) window.ConsoleMail.attachment(li, m.attachment); // a photo or PDF (agent-mail.js)
     if (sender === "customer") li.appendChild(turnContext(m, openContext));
+    if (sender === "customer") li.appendChild(window.ConsoleCorrections.turnTools(m)); // "bot got this wrong"
     if (sender === "bot" && m.faq && m.faq.id) {
       li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));
     }
@@ -1018,6 +1021,7 @@
     for (const v of VIEWS) $("view-" + v).addEventListener("click", () => setView(v));
     window.ConsoleTeam.init(api);
     window.ConsoleMail.init(api, () => ({ open: state.open, csrf: state.csrf })); // mail + files (agent-mail.js)
+    window.ConsoleCorrections.init(api);
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();
