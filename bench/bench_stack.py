@@ -22,11 +22,14 @@ RAISED_RATE_LIMIT = "1000000"
 
 
 @contextmanager
-def bench_stack(keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
-    """Start the stack, wait for /healthz, yield it; always stop it. `stack.workdir` is its folder."""
+def bench_stack(
+    keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None, rasa_processes: int = 1
+) -> Iterator[Stack]:
+    """Start the stack (`rasa_processes` Rasa processes, each with its action server), wait until every process is
+    ready, yield it; always stop it. `stack.workdir` is its folder."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     stack = Stack(
-        ports=Ports.spare(),
+        ports=Ports.spare(rasa_processes),
         log_dir=workdir / "logs",
         env={
             "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
