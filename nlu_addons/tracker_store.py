@@ -88,6 +88,8 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self._tune_sqlite()
+        elif self.engine.dialect.name == "postgresql":
+            self._tune_postgresql()
         self._parses: OrderedDict[str, dict[str, Any]] = OrderedDict()
         # sender id → (the conversation's last event id in the database when this process saved it, the tracker)
         self._trackers: OrderedDict[str, tuple[int | None, DialogueStateTracker]] = OrderedDict()
@@ -114,6 +116,21 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
 
         sa.event.listen(self.engine, "connect", pragmas)
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+
+    def _tune_postgresql(self) -> None:
+        """Rasa's connections commit without waiting for PostgreSQL's disk (`synchronous_commit=off`): Rasa's store
+        is synchronous, so each turn's commit otherwise stalls the whole event loop, every other conversation
+        included, for the server's log flush (turns p50 346 ms against SQLite's 146 ms, measured one at a time on
+        this machine under load). A PostgreSQL crash may lose the last fraction of a second of Rasa's events, never
+        corrupt them; the helpdesk's own tables keep full durability (other connections)."""
+
+        def asynchronous_commit(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("SET synchronous_commit TO off")
+            cursor.close()
+
+        self.engine.dispose()  # connections opened while Rasa created its table come back with the setting
+        sa.event.listen(self.engine, "connect", asynchronous_commit)
 
     def _last_event_id(self, sender_id: str) -> int | None:
         with self.session_scope() as session:

@@ -6,7 +6,12 @@ tracker store that keeps a conversation across two store objects (a restart), an
 
 from __future__ import annotations
 
-from support.rasa import run_probe
+import json
+from pathlib import Path
+
+import pytest
+from support.helpdesks import postgres_database
+from support.rasa import run_probe, run_rasa_python
 
 PROBE = r"""
 import asyncio, json, os, tempfile
@@ -154,3 +159,32 @@ def test_a_cached_tracker_serves_only_while_it_is_the_stored_one() -> None:
         ["action", "action_listen"],
     ]
     assert result["fresh_texts"] == ["hello", "100212", "thanks"] and result["fresh_slot"] == "100212"
+
+
+SETTINGS_PROBE = r"""
+import json, os, sys
+
+from nlu_addons.tracker_store import ProjectTrackerStore
+from rasa.shared.core.domain import Domain
+
+os.environ["DATABASE_URL"] = sys.argv[1]
+store = ProjectTrackerStore(domain=Domain.empty())
+with store.engine.connect() as connection:
+    setting = connection.exec_driver_sql(sys.argv[2]).scalar()
+print(json.dumps({"setting": setting}))
+"""
+
+
+def test_rasas_sqlite_file_uses_a_write_ahead_log(tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'helpdesk.db'}"
+    done = run_rasa_python("-c", SETTINGS_PROBE, database, "PRAGMA journal_mode")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"setting": "wal"}
+
+
+@pytest.mark.postgres
+def test_rasa_commits_to_postgresql_without_waiting_for_the_disk() -> None:
+    with postgres_database("tracker_settings") as dsn:
+        done = run_rasa_python("-c", SETTINGS_PROBE, dsn, "SHOW synchronous_commit")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"setting": "off"}
