@@ -130,14 +130,23 @@ def frame_name(frame: str) -> str:
     return f"{function} ({path})"
 
 
+# where a thread waits, not works: py-spy cannot tell idle threads in this container (it samples them all), so
+# samples whose innermost Python frame is one of these are left out (the event loop's epoll wait shows as its
+# caller, sanic's `serve`; time.sleep and Condition.wait as the function sleeping)
+IDLE_FRAMES = frozenset(
+    {"serve", "_run_server_forever", "_watch", "KnowledgeBase._watch", "wait", "Condition.wait", "Event.wait",
+     "_connection_worker_thread", "_worker", "select", "sleep", "run_forever", "_run_once"}  # fmt: skip
+)
+
+
 def profile_summary(path: Path, top: int = 12) -> dict[str, Any]:
-    """Self and inclusive shares of the samples, by function, from py-spy's collapsed stacks (py-spy records busy
-    threads only: a loop waiting in epoll is not a sample)."""
+    """Self and inclusive shares of the busy samples, by function, from py-spy's collapsed stacks (samples of a
+    waiting thread, IDLE_FRAMES, are counted apart)."""
     if not path.exists():
         return {}
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
-    total = 0
+    total = idle = 0
     for line in path.read_text(errors="replace").splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
@@ -146,15 +155,19 @@ def profile_summary(path: Path, top: int = 12) -> dict[str, Any]:
         frames = [frame_name(f) for f in stack.split(";") if " (" in f]
         if not frames:
             continue
+        if frames[-1].split(" (")[0] in IDLE_FRAMES:
+            idle += count
+            continue
         total += count
         own[frames[-1]] += count
         for frame in set(frames):
             inclusive[frame] += count
     if not total:
-        return {"samples": 0}
+        return {"samples": 0, "idle_samples": idle}
     busy_share = lambda c: round(100 * c / total, 1)  # noqa: E731
     return {
         "samples": total,
+        "idle_samples": idle,
         "seconds_busy": round(total / 100, 1),
         "self": [(name, busy_share(c)) for name, c in own.most_common(top)],
         "inclusive": [
@@ -375,9 +388,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--from-json", type=Path, help="only rewrite the .md from this JSON")
     parser.add_argument("--note", action="append", default=[])
+    parser.add_argument("--profiles", type=Path, help="with --from-json: summarise the py-spy files in this folder")
     args = parser.parse_args(argv)
     if args.from_json:
         result = json.loads(args.from_json.read_text())
+        if args.profiles:
+            profiled = next(c for c in result["configurations"] if c["rasa_processes"] == 1)
+            profiled["profile"] = {f.stem: profile_summary(f) for f in sorted(args.profiles.glob("*.txt"))}
         result["notes"] = [*result.get("notes", []), *args.note]
         write_outputs(result, args.out)
         return 0
