@@ -79,6 +79,18 @@ def postgres_database(prefix: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+@contextmanager
+def storage(kind: str) -> Iterator[dict[str, str]]:
+    """The stack's storage: "postgres" (a throw-away database, Redis for the locks: the scale-out path) or
+    "sqlite" (`make run`'s default: each stack's own files; Rasa processes share the tracker file)."""
+    if kind == "sqlite":
+        yield {"AUTO_ASSIGN": "off"}
+        return
+    with postgres_database("scale_bench") as dsn:
+        yield {"DATABASE_URL": dsn, "REDIS_URL": REDIS_URL, "REDIS_CHANNEL": f"scalebench{secrets.token_hex(4)}:events",
+               "AUTO_ASSIGN": "off"}  # fmt: skip
+
+
 # --------------------------------------------------------------------------- the floor
 
 
@@ -191,42 +203,43 @@ def per_reply(level: dict[str, Any]) -> dict[str, float]:
 async def configuration(rasa_processes: int, args: argparse.Namespace) -> dict[str, Any]:
     from bench_stack import bench_stack
 
-    result: dict[str, Any] = {"rasa_processes": rasa_processes, "load_average_start": uptime(), "levels": {}}
-    with postgres_database("scale_bench") as dsn:
-        env = {"DATABASE_URL": dsn, "REDIS_URL": REDIS_URL, "REDIS_CHANNEL": f"scalebench{secrets.token_hex(4)}:events",
-               "AUTO_ASSIGN": "off"}  # fmt: skip
-        with bench_stack(keep=args.keep, extra_env=env, rasa_processes=rasa_processes) as stack:
-            log(f"{rasa_processes} Rasa: floor (load {uptime()})")
-            result["parse_floor"] = await parse_floor(stack, args.floor_samples)
-            one = await run_level(stack, 1, duration=None, think=(0.0, 0.0), turns=args.floor_samples, ws_share=0.0)
-            result["one_customer"] = one["bot_reply_http"]
-            result["one_customer_by_kind_p50"] = one["by_kind_p50"]
-            levels = [("saturation", 50, (0.0, 0.0), args.duration)]
-            levels += [(f"thinking_{n}", n, (2.0, 6.0), args.duration) for n in (50, 200)]
-            for name, customers, think, duration in levels:
-                log(f"{rasa_processes} Rasa: {name} ({customers} customers, {duration:g} s; load {uptime()})")
-                profiles: dict[str, subprocess.Popen[bytes]] = {}
-                folder = Path(stack.workdir) / "profiles"
-                if name == "saturation" and args.profile and rasa_processes == 1:
-                    pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
-                    profiles = start_profiles(pids, min(20.0, duration), folder)
-                level = await run_level(stack, customers, duration, think, ws_share=0.0 if not think[1] else 0.5,
-                                        ramp=0.0 if not think[1] else 5.0)  # fmt: skip
-                level["bot_replies"] = level["bot_reply_http"].get("n", 0)
-                level["cpu_ms_per_reply"] = per_reply(level)
-                level["load"] = uptime()
-                for process in profiles.values():
-                    process.wait(60)
-                if profiles:
-                    result["profile"] = {n: profile_summary(folder / f"{n}.txt") for n in profiles}
-                http = level["bot_reply_http"]
-                log(
-                    f"{rasa_processes} Rasa {name}: {level['bot_replies_per_s']} replies/s, p50 {http.get('p50')} "
-                    f"p99 {http.get('p99')} ms, {level['errors']} errors, CPU/reply {level['cpu_ms_per_reply']}"
-                )
-                result["levels"][name] = level
-                await asyncio.sleep(2)
-            result["parse_floor_after"] = await parse_floor(stack, max(20, args.floor_samples // 3))
+    result: dict[str, Any] = {
+        "rasa_processes": rasa_processes, "storage": args.storage, "load_average_start": uptime(), "levels": {}
+    }  # fmt: skip
+    with storage(args.storage) as env, bench_stack(
+        keep=args.keep, extra_env=env, rasa_processes=rasa_processes
+    ) as stack:
+        log(f"{rasa_processes} Rasa: floor (load {uptime()})")
+        result["parse_floor"] = await parse_floor(stack, args.floor_samples)
+        one = await run_level(stack, 1, duration=None, think=(0.0, 0.0), turns=args.floor_samples, ws_share=0.0)
+        result["one_customer"] = one["bot_reply_http"]
+        result["one_customer_by_kind_p50"] = one["by_kind_p50"]
+        levels = [("saturation", 50, (0.0, 0.0), args.duration)]
+        levels += [(f"thinking_{n}", n, (2.0, 6.0), args.duration) for n in (50, 200)]
+        for name, customers, think, duration in levels:
+            log(f"{rasa_processes} Rasa: {name} ({customers} customers, {duration:g} s; load {uptime()})")
+            profiles: dict[str, subprocess.Popen[bytes]] = {}
+            folder = Path(stack.workdir) / "profiles"
+            if name == "saturation" and args.profile and rasa_processes == 1:
+                pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
+                profiles = start_profiles(pids, min(20.0, duration), folder)
+            level = await run_level(stack, customers, duration, think, ws_share=0.0 if not think[1] else 0.5,
+                                    ramp=0.0 if not think[1] else 5.0)  # fmt: skip
+            level["bot_replies"] = level["bot_reply_http"].get("n", 0)
+            level["cpu_ms_per_reply"] = per_reply(level)
+            level["load"] = uptime()
+            for process in profiles.values():
+                process.wait(60)
+            if profiles:
+                result["profile"] = {n: profile_summary(folder / f"{n}.txt") for n in profiles}
+            http = level["bot_reply_http"]
+            log(
+                f"{rasa_processes} Rasa {name}: {level['bot_replies_per_s']} replies/s, p50 {http.get('p50')} "
+                f"p99 {http.get('p99')} ms, {level['errors']} errors, CPU/reply {level['cpu_ms_per_reply']}"
+            )
+            result["levels"][name] = level
+            await asyncio.sleep(2)
+        result["parse_floor_after"] = await parse_floor(stack, max(20, args.floor_samples // 3))
     result["load_average_end"] = uptime()
     return result
 
@@ -252,7 +265,9 @@ def render_markdown(result: dict[str, Any]) -> str:
         "",
         f"Run {result.get('finished_at')}, commit `{result.get('commit') or '?'}`"
         f"{' (with local changes)' if result.get('dirty') else ''}: `bench/scale_bench.py "
-        f"{' '.join(result['settings']['argv'])}`. Each configuration: a fresh stack on PostgreSQL + Redis, N Rasa "
+        f"{' '.join(result['settings']['argv'])}`. Each configuration: a fresh stack on "
+        + ("PostgreSQL + Redis" if result["configurations"][0].get("storage", "postgres") == "postgres" else "SQLite")
+        + ", N Rasa "
         "processes each with its own action server (`RASA_PROCESSES=N`), the helpdesk spreading conversations over "
         f"them. Levels of {result['settings']['duration']:g} s; conversation mix "
         + ", ".join(f"{k} ×{v}" for k, v in MIX.items())
@@ -381,6 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa", type=lambda s: [int(v) for v in s.split(",")], default=[1, 2])
     parser.add_argument("--duration", type=float, default=45.0, help="seconds per level (45)")
+    parser.add_argument("--storage", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--floor-samples", type=int, default=100)
     parser.add_argument("--quick", action="store_true", help="20 s levels, 40 floor samples")
     parser.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy profile")
