@@ -200,12 +200,15 @@ def per_reply(level: dict[str, Any]) -> dict[str, float]:
     return cpu
 
 
-async def configuration(rasa_processes: int, args: argparse.Namespace) -> dict[str, Any]:
+async def configuration(rasa_processes: int, args: argparse.Namespace, report: dict[str, Any]) -> dict[str, Any]:
+    """One configuration's figures; `report` (the whole run's) is written after each level, so a run cut short
+    (a level that never ends on an overloaded machine) still leaves its files."""
     from bench_stack import bench_stack
 
     result: dict[str, Any] = {
         "rasa_processes": rasa_processes, "storage": args.storage, "load_average_start": uptime(), "levels": {}
     }  # fmt: skip
+    report["configurations"].append(result)
     with storage(args.storage) as env, bench_stack(
         keep=args.keep, extra_env=env, rasa_processes=rasa_processes
     ) as stack:
@@ -216,6 +219,7 @@ async def configuration(rasa_processes: int, args: argparse.Namespace) -> dict[s
         result["one_customer_by_kind_p50"] = one["by_kind_p50"]
         levels = [("saturation", 50, (0.0, 0.0), args.duration)]
         levels += [(f"thinking_{n}", n, (2.0, 6.0), args.duration) for n in (50, 200)]
+        levels = [level for level in levels if level[0] in args.levels]
         for name, customers, think, duration in levels:
             log(f"{rasa_processes} Rasa: {name} ({customers} customers, {duration:g} s; load {uptime()})")
             profiles: dict[str, subprocess.Popen[bytes]] = {}
@@ -238,6 +242,8 @@ async def configuration(rasa_processes: int, args: argparse.Namespace) -> dict[s
                 f"p99 {http.get('p99')} ms, {level['errors']} errors, CPU/reply {level['cpu_ms_per_reply']}"
             )
             result["levels"][name] = level
+            result["load_average_end"] = uptime()
+            write_outputs({**report, "partial": True, **run_end(STARTED)}, args.out)
             await asyncio.sleep(2)
         result["parse_floor_after"] = await parse_floor(stack, max(20, args.floor_samples // 3))
     result["load_average_end"] = uptime()
@@ -259,6 +265,7 @@ def render_markdown(result: dict[str, Any]) -> str:
     lines = [
         "# What a bot reply costs, and what a second Rasa process adds (issue 22)",
         "",
+        *(["**Partial run**: written after each level; the run did not finish.", ""] if result.get("partial") else []),
         f"Machine: {machine_head(m)}; load average at start {m['load_average_start']}, at end "
         f"{result.get('load_average_end')}. Other jobs share the two cores (see each row's load); the load generator "
         "runs on them too.",
@@ -281,6 +288,8 @@ def render_markdown(result: dict[str, Any]) -> str:
         "|" + "---|" * 9,
     ]
     for c in configs:
+        if "parse_floor" not in c:
+            continue
         sat, t50, t200 = (c["levels"].get(k, {}) for k in ("saturation", "thinking_50", "thinking_200"))
         errors = sum(level.get("errors", 0) for level in c["levels"].values())
         lines.append(
@@ -289,7 +298,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"| {fmt(sat.get('bot_replies_per_s'))} | {fmt(sat.get('cpu_ms_per_reply', {}).get('all'))} "
             f"| {fmt(t50.get('bot_reply_http', {}).get('p50'))} / {fmt(t50.get('bot_reply_http', {}).get('p99'))} "
             f"| {fmt(t200.get('bot_reply_http', {}).get('p50'))} / {fmt(t200.get('bot_reply_http', {}).get('p99'))} "
-            f"| {errors} | {c['load_average_start']} → {c['load_average_end']} |"
+            f"| {errors} | {c['load_average_start']} → {c.get('load_average_end')} |"
         )
     lines += ["", "## CPU per bot reply and memory, by process", ""]
     for c in configs:
@@ -386,7 +395,7 @@ async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "configurations": [],
     }
     for count in args.rasa:
-        result["configurations"].append(await configuration(count, args))
+        await configuration(count, args, result)
     result.update(run_end(STARTED))
     return result
 
@@ -397,6 +406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rasa", type=lambda s: [int(v) for v in s.split(",")], default=[1, 2])
     parser.add_argument("--duration", type=float, default=45.0, help="seconds per level (45)")
     parser.add_argument("--storage", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument(
+        "--levels", type=lambda s: s.split(","), default=["saturation", "thinking_50", "thinking_200"],
+        help="which of saturation,thinking_50,thinking_200 to run (all)",
+    )
     parser.add_argument("--floor-samples", type=int, default=100)
     parser.add_argument("--quick", action="store_true", help="20 s levels, 40 floor samples")
     parser.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy profile")
