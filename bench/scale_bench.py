@@ -149,6 +149,15 @@ IDLE_FRAMES = frozenset(
     {"serve", "_run_server_forever", "_watch", "KnowledgeBase._watch", "wait", "Condition.wait", "Event.wait",
      "_connection_worker_thread", "_worker", "select", "sleep", "run_forever", "_run_once"}  # fmt: skip
 )
+IDLE_LEAVES = frozenset({"get (queue.py)"})  # dask's local scheduler waiting for its thread's result
+# frames every request passes through (the process's start, the server's loop and request handling): left out of
+# the inclusive list, which is about where the work goes
+FRAMEWORK = frozenset(
+    {"main", "_run_module_as_main", "_run_code", "<module>", "run", "serve", "serve_single", "serve_application",
+     "connection_task", "handle_request", "http1", "Http.http1", "worker_serve", "_serve", "_serve_http_1",
+     "StartupMixin.run", "StartupMixin.serve_single", "_run_server_forever", "_bootstrap", "_bootstrap_inner",
+     "Thread.run", "Thread._bootstrap", "Thread._bootstrap_inner"}  # fmt: skip
+)
 
 
 def profile_summary(path: Path, top: int = 12) -> dict[str, Any]:
@@ -167,7 +176,7 @@ def profile_summary(path: Path, top: int = 12) -> dict[str, Any]:
         frames = [frame_name(f) for f in stack.split(";") if " (" in f]
         if not frames:
             continue
-        if frames[-1].split(" (")[0] in IDLE_FRAMES:
+        if frames[-1].split(" (")[0] in IDLE_FRAMES or frames[-1] in IDLE_LEAVES:
             idle += count
             continue
         total += count
@@ -183,9 +192,7 @@ def profile_summary(path: Path, top: int = 12) -> dict[str, Any]:
         "seconds_busy": round(total / 100, 1),
         "self": [(name, busy_share(c)) for name, c in own.most_common(top)],
         "inclusive": [
-            (name, busy_share(c))
-            for name, c in inclusive.most_common(top * 4)
-            if busy_share(c) < 97  # the event loop's own frames hold every sample
+            (name, busy_share(c)) for name, c in inclusive.most_common() if name.split(" (")[0] not in FRAMEWORK
         ][:top],
     }
 
@@ -322,7 +329,9 @@ def render_markdown(result: dict[str, Any]) -> str:
             "## Where each process's CPU goes (py-spy, 100 samples/s, during saturation with one Rasa process)",
             "",
             "Share of the process's busy samples, by function: *self* is time in the function itself, *inclusive* "
-            "with what it calls (the event loop's frames, in every sample, are left out).",
+            "with what it calls (the frames every request passes through are left out). The action server's "
+            "`/kb/search` samples are the benchmark's own probe (one search every 0.5 s beside the customers): "
+            "customers' FAQ turns are answered from the NLU's ranking without a search.",
             "",
         ]
         for name, prof in profiled["profile"].items():
@@ -355,6 +364,9 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
         )
     for count, c in sorted(by_count.items()):
         t200 = c["levels"].get("thinking_200", {})
+        if not t200:
+            lines.append(f"{count} Rasa: 200 thinking customers not run in this report.")
+            continue
         p99 = t200.get("bot_reply_http", {}).get("p99")
         ok = p99 is not None and p99 <= TARGET_P99_MS and t200.get("errors", 1) == 0
         lines.append(
