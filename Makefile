@@ -77,13 +77,19 @@ rasa-test: train
 	$(RASA) test core --model models/larkspur.tar.gz --stories tests/stories \
 	  --fail-on-prediction-errors --out var/rasa-test/core --endpoints endpoints.yml
 
+# pytest in PYTEST_WORKERS processes (pytest-xdist; 2 by default, 1 runs it in this process), each test file
+# whole in one of them: each worker starts its own stack on spare ports with its own database, demo shop and FAQ
+# index (tests/conftest.py), so they share nothing but PostgreSQL and Redis, where every test uses a database or
+# key prefix of its own. Most of a test's time is waiting for the stack, so two workers finish well before one.
+PYTEST_WORKERS ?= 2
 pytest: install chromium train
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
 
 test: install chromium lint typecheck validate rasa-test pytest
 
 # Benchmarks are not tests: they write numbers (and plots) under results/.
-# QUICK=1 for a short run of each; EVAL_ARGS / LOAD_ARGS pass options to bench/eval_report.py and
+# QUICK=1 for a short run of each; EVAL_ARGS / SCALE_ARGS / LOAD_ARGS pass options to bench/eval_report.py,
+# bench/scale_bench.py (CPU per reply per process, one vs two Rasa processes: results/scale_bench.md) and
 # bench/load_bench.py; NLU_BENCH=1 also runs the public NLU benchmarks after the report.
 eval: install train
 	@mkdir -p results/eval
@@ -92,6 +98,7 @@ eval: install train
 
 bench: install train kb-index
 	@mkdir -p results
+	nice -n 10 $(PY) bench/scale_bench.py $(if $(QUICK),--quick) $(SCALE_ARGS)
 	nice -n 10 $(PY) bench/load_bench.py $(if $(QUICK),--quick) $(LOAD_ARGS)
 	$(PY) bench/chat_latency.py -n $(if $(QUICK),10,50)
 	$(PY) bench/kb_bench.py $(if $(QUICK),--quick)

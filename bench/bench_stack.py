@@ -23,14 +23,18 @@ RAISED_RATE_LIMIT = "1000000"
 
 @contextmanager
 def bench_stack(
-    keep: bool = False, timeout: float = 420.0, extra_env: dict[str, str] | None = None, model: Path | None = None
+    keep: bool = False,
+    timeout: float = 420.0,
+    extra_env: dict[str, str] | None = None,
+    model: Path | None = None,
+    rasa_processes: int = 1,
 ) -> Iterator[Stack]:
-    """Start the stack (with `model`, default models/larkspur.tar.gz), wait for /healthz, yield it; always stop it.
-    `stack.workdir` is its folder."""
+    """Start the stack (with `model`, default models/larkspur.tar.gz; `rasa_processes` Rasa processes, each with
+    its action server), wait until every process is ready, yield it; always stop it. `stack.workdir` is its folder."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     stack = Stack(
         **({"model": model} if model is not None else {}),  # the command line is built when the Stack is made
-        ports=Ports.spare(),
+        ports=Ports.spare(rasa_processes),
         log_dir=workdir / "logs",
         env={
             "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",

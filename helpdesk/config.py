@@ -80,6 +80,10 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)
     rasa_port: int = 5005
     rasa_url: str = "http://127.0.0.1:5005"
+    # every Rasa process serving this shop (RASA_URLS, comma-separated; else RASA_URL): the helpdesk spreads the
+    # conversations over them (helpdesk/clients/rasa.py), by conversation or, RASA_SPREAD=turn, by turn
+    rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
+    rasa_spread: str = "conversation"
     rasa_token: str = ""
     # the action webhook (helpdesk/action_server.py) listens here; the helpdesk calls it at actions_url
     action_host: str = "127.0.0.1"
@@ -166,12 +170,16 @@ class Settings:
         action_port = _int("ACTION_PORT", 5055)
         port = _int("HELPDESK_PORT", 8080)
         public_url = os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}"
+        rasa_url = os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}")
+        rasa_urls = tuple(u.strip() for u in os.environ.get("RASA_URLS", "").split(",") if u.strip()) or (rasa_url,)
         return cls(
             host=os.environ.get("HELPDESK_HOST", "127.0.0.1"),
             port=port,
             database_url=os.environ.get("DATABASE_URL") or default_database_url(),
             rasa_port=rasa_port,
-            rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
+            rasa_url=rasa_urls[0],
+            rasa_urls=rasa_urls,
+            rasa_spread=os.environ.get("RASA_SPREAD") or "conversation",
             rasa_token=secret_from_env("RASA_TOKEN"),
             action_host=os.environ.get("ACTION_HOST", "127.0.0.1"),
             action_port=action_port,

@@ -41,20 +41,47 @@ def port_taken(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def rasa_processes_from_env() -> int:
+    """RASA_PROCESSES: how many Rasa processes (each with its own action server) `make run` starts (1)."""
+    raw = os.environ.get("RASA_PROCESSES", "1").strip() or "1"
+    try:
+        count = int(raw)
+    except ValueError:
+        raise SystemExit(f"RASA_PROCESSES is {raw!r}: a whole number from 1") from None
+    if count < 1:
+        raise SystemExit(f"RASA_PROCESSES is {count}: a whole number from 1")
+    return count
+
+
 @dataclass
 class Ports:
     helpdesk: int = 8080
     rasa: int = 5005
     actions: int = 5055
+    # the second, third … Rasa process and its action server, (Rasa, actions) each (RASA_PROCESSES > 1)
+    more: list[tuple[int, int]] = field(default_factory=list)
 
     @classmethod
-    def spare(cls) -> Ports:
-        return cls(helpdesk=free_port(), rasa=free_port(), actions=free_port())
+    def spare(cls, rasa_processes: int = 1) -> Ports:
+        more = [(free_port(), free_port()) for _ in range(rasa_processes - 1)]
+        return cls(helpdesk=free_port(), rasa=free_port(), actions=free_port(), more=more)
 
     @classmethod
     def from_env(cls) -> Ports:
+        """The ports of DESIGN.md (each overridable) for the first Rasa and action server; the next ones on the
+        ports after them (RASA_PROCESSES=2: Rasa 5005 and 5006, actions 5055 and 5056)."""
         settings = Settings.from_env()
-        return cls(helpdesk=settings.port, rasa=settings.rasa_port, actions=settings.action_port)
+        more = [(settings.rasa_port + i, settings.action_port + i) for i in range(1, rasa_processes_from_env())]
+        return cls(helpdesk=settings.port, rasa=settings.rasa_port, actions=settings.action_port, more=more)
+
+    def bots(self) -> list[tuple[int, int]]:
+        """Every (Rasa, action server) pair of ports, the first one first."""
+        return [(self.rasa, self.actions), *self.more]
+
+
+def bot_names(index: int) -> tuple[str, str]:
+    """The service names of the `index`th (from 0) Rasa process and its action server: rasa/actions, rasa-2 …"""
+    return ("rasa", "actions") if index == 0 else (f"rasa-{index + 1}", f"actions-{index + 1}")
 
 
 # seconds before restarting a process that died: doubling per crash in a row, back to the first delay once a
@@ -67,6 +94,7 @@ STABLE_SECONDS = 60.0
 class Service:
     name: str
     command: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # on top of the stack's (a second Rasa's ports, say)
     process: subprocess.Popen[bytes] | None = None
     pump: threading.Thread | None = None
     wanted: bool = False  # started and not stopped on purpose: the supervisor restarts it when it dies
@@ -106,10 +134,17 @@ class Stack:
         )
         base.update(self.env)
         self.env = base
+        if self.ports.more and "RASA_URLS" not in self.env:
+            # the helpdesk spreads the conversations over every Rasa started here (helpdesk/clients/rasa.py)
+            self.env["RASA_URLS"] = ",".join(f"http://127.0.0.1:{rasa}" for rasa, _ in self.ports.bots())
         venv = PROJECT_ROOT / ".venv" / "bin" / "python"
-        self.services = {
-            "rasa": Service(
-                "rasa",
+        self.services = {}
+        for index, (rasa_port, action_port) in enumerate(self.ports.bots()):
+            rasa_name, actions_name = bot_names(index)
+            # each Rasa calls its own action server (endpoints.yml reads ACTION_PORT from the environment)
+            ports_env = {"RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
+            self.services[rasa_name] = Service(
+                rasa_name,
                 [
                     # Rasa's command line with the project's runtime fixes (nlu_addons/rasa_main.py)
                     str(RASA_PYTHON),
@@ -120,7 +155,7 @@ class Stack:
                     "-i",
                     "127.0.0.1",
                     "-p",
-                    str(self.ports.rasa),
+                    str(rasa_port),
                     "-m",
                     str(self.model),
                     "--endpoints",
@@ -128,12 +163,19 @@ class Stack:
                     "--credentials",
                     str(PROJECT_ROOT / "credentials.yml"),
                 ],
-            ),
-            "actions": Service(
-                "actions", [str(venv), "-m", "helpdesk.action_server", "--port", str(self.ports.actions)]
-            ),
-            "helpdesk": Service("helpdesk", [str(venv), "-m", "helpdesk"]),
-        }
+                env=ports_env,
+            )
+            self.services[actions_name] = Service(
+                actions_name,
+                [str(venv), "-m", "helpdesk.action_server", "--port", str(action_port)],
+                env=ports_env,
+            )
+        self.services["helpdesk"] = Service("helpdesk", [str(venv), "-m", "helpdesk"])
+
+    @property
+    def rasa_names(self) -> list[str]:
+        """The Rasa services, the first one first."""
+        return [bot_names(index)[0] for index in range(len(self.ports.bots()))]
 
     @property
     def url(self) -> str:
@@ -166,7 +208,7 @@ class Stack:
         service.process = subprocess.Popen(
             service.command,
             cwd=PROJECT_ROOT,
-            env=self.env,
+            env={**self.env, **service.env},
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -194,20 +236,25 @@ class Stack:
     def start(self) -> None:
         if not self.model.exists():
             raise SystemExit(f"no trained model at {self.model}: run `make train` first")
-        ports = {"actions": ("ACTION_PORT", self.ports.actions), "rasa": ("RASA_PORT", self.ports.rasa)}
-        ports["helpdesk"] = ("HELPDESK_PORT", self.ports.helpdesk)
-        for name, (variable, port) in ports.items():
+        for name, service in self.services.items():
+            if name == "helpdesk":
+                variable, port = "HELPDESK_PORT", self.ports.helpdesk
+            else:
+                variable = "RASA_PORT" if name.startswith("rasa") else "ACTION_PORT"
+                port = int(service.env[variable])
             if port_taken(port):
                 raise SystemExit(
-                    f"port {port} for the {name} is already in use (another `make run`?): stop it, or set {variable}"
+                    f"port {port} for the {name} is already in use (another `make run`?): stop it, or set "
+                    f"{variable}{' (the next processes take the ports after it)' if self.ports.more else ''}"
                 )
-        for name in ("actions", "rasa", "helpdesk"):
+        # the action servers first (Rasa calls them), then Rasa, then the helpdesk (it waits for both)
+        for name in sorted(self.services, key=lambda n: ("actions", "rasa", "helpdesk").index(n.split("-")[0])):
             self.start_service(name)
 
     def stop(self) -> None:
         for service in self.services.values():
             service.wanted = False
-        for name in ("helpdesk", "rasa", "actions"):
+        for name in sorted(self.services, key=lambda n: ("helpdesk", "rasa", "actions").index(n.split("-")[0])):
             self.stop_service(name)
 
     def exited(self) -> list[str]:
@@ -261,16 +308,34 @@ class Stack:
                 raise RuntimeError(f"{', '.join(dead)} exited during start-up; see the logs above")
             try:
                 response = httpx.get(f"{self.url}/healthz", timeout=5)
-                if response.status_code == 200:
+                if response.status_code == 200 and not (waiting := self.bots_loading()):
                     self.was_ready = True
                     return
-                last = response.json()
+                last = response.json() if response.status_code != 200 else {"loading": waiting}
             except (httpx.HTTPError, ValueError):
                 last = {"helpdesk": "starting"}
             if on_wait:
                 on_wait(last)
             time.sleep(1.0)
         raise TimeoutError(f"the stack was not ready after {timeout:.0f} s: {last}")
+
+
+    def bots_loading(self) -> list[str]:
+        """The Rasa processes started here that do not answer with a loaded model yet (the helpdesk is ready
+        with one of them; a start waits for all)."""
+        loading = []
+        for name in self.rasa_names:
+            port = self.services[name].env["RASA_PORT"]
+            try:
+                response = httpx.get(
+                    f"http://127.0.0.1:{port}/status", params={"token": self.env["RASA_TOKEN"]}, timeout=5
+                )
+                if response.status_code == 200 and response.json().get("model_id"):
+                    continue
+            except (httpx.HTTPError, ValueError):
+                pass
+            loading.append(name)
+        return loading
 
 
 def _pump(name: str, process: subprocess.Popen[bytes]) -> None:
@@ -321,8 +386,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  Unanswered questions:           {stack.url}/agent/unanswered  (editors, supervisors, admins)\n"
             f"  Chat API:                       {stack.url}/api/chat\n"
             f"  Health:                         {stack.url}/healthz\n"
-            f"  Rasa: http://127.0.0.1:{stack.ports.rasa}   actions: http://127.0.0.1:{stack.ports.actions}\n"
-            "  Press Ctrl-C to stop everything.\n",
+            + "".join(
+                f"  Rasa: http://127.0.0.1:{rasa}   actions: http://127.0.0.1:{actions}\n"
+                for rasa, actions in stack.ports.bots()
+            )
+            + "  Press Ctrl-C to stop everything.\n",
             flush=True,
         )
         print(away_notice(), end="", flush=True)

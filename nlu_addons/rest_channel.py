@@ -90,7 +90,11 @@ class RestWithNluInput(RestInput):
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.tracker_store is None:
             return None
-        remembered = getattr(agent.tracker_store, "parse_data_of", None)  # nlu_addons/tracker_store.py
+        # nlu_addons/tracker_store.py, inside Rasa's wrappers (FailSafeTrackerStore → AwaitableTrackerStore → it)
+        store = agent.tracker_store
+        while store is not None and not hasattr(store, "parse_data_of"):
+            store = getattr(store, "_tracker_store", None)
+        remembered = getattr(store, "parse_data_of", None)
         if remembered is not None and (parse := remembered(message_id)) is not None:
             return dict(parse)
         tracker = await agent.tracker_store.retrieve(sender_id)

@@ -1,8 +1,27 @@
-"""The helpdesk's client for the Rasa server: its REST channel and HTTP API."""
+"""The helpdesk's client for the Rasa servers: their REST channel and HTTP API.
+
+One shop may be served by several Rasa processes (RASA_URLS; `RASA_PROCESSES=N make run` starts N of them, each
+with its own action server): they share the trackers (the SQL tracker store, nlu_addons/tracker_store.py) and,
+with REDIS_URL, the per-conversation locks, so any of them can take any turn of any conversation and keep its
+form and slots. The client spreads the conversations over them (`spread`):
+
+- "conversation" (default): a conversation's turns go to one process (chosen by a stable hash of its id, the
+  same in every helpdesk process), the conversations spread evenly;
+- "turn": each turn goes to the next process in turn (what the tests use to prove the shared state).
+
+A process that cannot be reached (connection refused or dropped: stopped, crashed, restarting) is skipped for
+DOWN_SECONDS and the turn is sent to the next one, so a stopped process takes its share away without failing a
+turn; it gets its share back once it answers again. A timeout is not retried elsewhere: the process may still be
+working on the message, and a second process would then answer it twice.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +36,10 @@ log = logging.getLogger(__name__)
 INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata"})
 JSON_ACCEPT = {"Accept": "application/json"}
 GREETING = "utter_greet"  # the bot's greeting response: its buttons are the widget's topics
+DOWN_SECONDS = 5.0  # a Rasa process that could not be reached is tried last for this long
+SPREADS = ("conversation", "turn")
+# the process is not there (or went away before answering): the request can go to another one
+UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 class BotUnavailable(Unavailable):
@@ -77,23 +100,74 @@ def nlu_block(latest_message: dict[str, Any]) -> dict[str, Any] | None:
 
 
 class RasaClient:
-    """Rasa's REST channel (`send`), its status (`ready`, never raises) and its trackers (`slots`). `send` and
-    `slots` raise `BotUnavailable` when Rasa cannot answer; `actions` tells a silent bot from a dead action
-    server."""
+    """Rasa's REST channel (`send`), its status (`ready`, never raises) and its trackers (`slots`), over one or
+    more Rasa processes (module docstring). `send` and `slots` raise `BotUnavailable` when no Rasa can answer;
+    `actions` tells a silent bot from a dead action server."""
 
-    def __init__(self, url: str, token: str, timeout: float, actions: ActionServerClient) -> None:
-        self.url = url.rstrip("/")
+    def __init__(
+        self,
+        url: str | Sequence[str],
+        token: str,
+        timeout: float,
+        actions: ActionServerClient,
+        spread: str = "conversation",
+    ) -> None:
+        urls = [url] if isinstance(url, str) else list(url)
+        if not urls:
+            raise ValueError("at least one Rasa URL is needed")
+        if spread not in SPREADS:
+            raise ValueError(f"RASA_SPREAD is {spread!r}: one of {', '.join(SPREADS)}")
+        self.urls = [u.rstrip("/") for u in urls]
+        self.url = self.urls[0]
+        self.spread = spread
         self.token = token
         self.actions = actions
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
         self._greeting: dict[str, list[dict[str, str]]] | None = None  # by language (en | zh)
         self._bearer = {"Authorization": f"Bearer {token}"} if token else {}
+        self._down_until: dict[str, float] = {}
+        self._turns = 0
+        self.served: dict[str, int] = dict.fromkeys(self.urls, 0)  # turns each process answered (the bench reads it)
 
     async def close(self) -> None:
         await self._http.aclose()
 
     def _params(self, **extra: str) -> dict[str, str]:
         return {**({"token": self.token} if self.token else {}), **extra}
+
+    def order(self, conversation_id: str) -> list[str]:
+        """The Rasa processes to try for a turn of `conversation_id`, first choice first; the ones that could not
+        be reached lately come last (still tried: one may be back, and a turn never fails while one answers)."""
+        if len(self.urls) == 1:
+            return self.urls
+        if self.spread == "turn":
+            start = self._turns % len(self.urls)
+            self._turns += 1
+        else:
+            start = zlib.crc32(conversation_id.encode()) % len(self.urls)
+        ordered = self.urls[start:] + self.urls[:start]
+        now = time.monotonic()
+        up = [u for u in ordered if self._down_until.get(u, 0.0) <= now]
+        return up + [u for u in ordered if u not in up]
+
+    async def _request(self, conversation_id: str, method: str, path: str, **options: Any) -> httpx.Response:
+        """`method path` on the first Rasa process of `order` that can be reached. Raises the last transport
+        error when none can (and any other httpx error at once: a timeout is not retried elsewhere)."""
+        failure: httpx.HTTPError | None = None
+        for url in self.order(conversation_id):
+            try:
+                response = await self._http.request(method, f"{url}{path}", **options)
+            except UNREACHABLE as exc:
+                if url not in self._down_until or self._down_until[url] <= time.monotonic():
+                    log.warning("Rasa at %s cannot be reached (%s): trying the next", url, exc.__class__.__name__)
+                self._down_until[url] = time.monotonic() + DOWN_SECONDS
+                failure = exc
+                continue
+            self._down_until.pop(url, None)
+            self.served[url] = self.served.get(url, 0) + 1
+            return response
+        assert failure is not None
+        raise failure
 
     async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotTurn:
         """Send one customer message; collect the bot's replies and what the NLU understood.
@@ -106,7 +180,9 @@ class RasaClient:
         try:
             # the rest_nlu channel (nlu_addons/rest_channel.py) answers with the bot's messages and the parse
             # of this very message (while a form runs, the tracker's `latest_message` is the form's first one)
-            response = await self._http.post(f"{self.url}/webhooks/rest_nlu/webhook", json=body, headers=self._bearer)
+            response = await self._request(
+                conversation_id, "POST", "/webhooks/rest_nlu/webhook", json=body, headers=self._bearer
+            )
             response.raise_for_status()
             answer = response.json()
         except (httpx.HTTPError, ValueError) as exc:
@@ -138,10 +214,10 @@ class RasaClient:
     async def restart(self, conversation_id: str) -> None:
         """Start the bot's side of the conversation afresh (no slots, no form, no pending question): a chat an
         agent closed that the customer writes in again. Rasa runs its session start on the next message."""
-        url = f"{self.url}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events"
         try:
-            response = await self._http.post(
-                url, params=self._params(include_events="NONE"), json=[{"event": "restart"}]
+            response = await self._request(
+                conversation_id, "POST", path, params=self._params(include_events="NONE"), json=[{"event": "restart"}]
             )
             response.raise_for_status()
         except httpx.HTTPError as exc:
@@ -153,7 +229,7 @@ class RasaClient:
         model's domain once, then remembered. Empty while Rasa cannot say."""
         if self._greeting is None:
             try:
-                response = await self._http.get(f"{self.url}/domain", params=self._params(), headers=JSON_ACCEPT)
+                response = await self._request("", "GET", "/domain", params=self._params(), headers=JSON_ACCEPT)
                 response.raise_for_status()
                 variations = (response.json().get("responses") or {}).get(GREETING) or []
             except (httpx.HTTPError, ValueError, AttributeError) as exc:
@@ -174,9 +250,16 @@ class RasaClient:
         return self._greeting.get(language) or self._greeting.get("en") or []
 
     async def ready(self) -> bool:
-        """Rasa answers and has a model loaded."""
+        """At least one Rasa process answers and has a model loaded (the others' turns go to it)."""
+        return any((await self.processes()).values())
+
+    async def processes(self) -> dict[str, bool]:
+        """Each Rasa process: it answers and has a model loaded."""
+        return dict(zip(self.urls, await asyncio.gather(*(self._ready(url) for url in self.urls)), strict=True))
+
+    async def _ready(self, url: str) -> bool:
         try:
-            response = await self._http.get(f"{self.url}/status", params=self._params())
+            response = await self._http.get(f"{url}/status", params=self._params())
             return response.status_code == 200 and bool(response.json().get("model_id"))
         except (httpx.HTTPError, ValueError):
             return False
@@ -185,8 +268,8 @@ class RasaClient:
         """The bot's slots for the conversation (set ones, without Rasa's internal ones)."""
         params = self._params(include_events="NONE")
         try:
-            response = await self._http.get(
-                f"{self.url}/conversations/{quote(conversation_id, safe='')}/tracker", params=params
+            response = await self._request(
+                conversation_id, "GET", f"/conversations/{quote(conversation_id, safe='')}/tracker", params=params
             )
             response.raise_for_status()
             slots = response.json().get("slots") or {}

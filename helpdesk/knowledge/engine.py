@@ -110,6 +110,7 @@ class KnowledgeStatus(TypedDict):
     last_sync: float | None
     watching: bool
     unsaved_changes: bool
+    queries_embedded: int  # customer questions this process embedded (search): the NLU's own pass is the first
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class KnowledgeBase:
         self.embedder = embedder or Embedder(settings.model, settings.batch_size, threads=settings.embed_threads)
         self.index_dir = Path(settings.index_dir)
         self.problems: list[Problem] = []
+        self.queries_embedded = 0
         self._snapshot: Snapshot | None = None
         self._base: Snapshot | None = None  # the state restored from index_dir, before the first sync
         self._handbook: Handbook | None = None
@@ -200,6 +202,7 @@ class KnowledgeBase:
             "last_sync": self._last_sync,
             "watching": self._watcher is not None and self._watcher.is_alive(),
             "unsaved_changes": self._dirty or self._save_pending,
+            "queries_embedded": self.queries_embedded,
         }
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -270,6 +273,7 @@ class KnowledgeBase:
             return []
         texts = query_texts(query, self._speller(snapshot), self.settings.sentence_weight > 0)
         vectors = self.embedder.encode(texts)
+        self.queries_embedded += 1
         scores = score_entries(snapshot, vectors, k, self.settings)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
         return [candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked]

@@ -37,11 +37,14 @@ def health_blueprint() -> Blueprint:
     async def healthz(request: Request) -> HTTPResponse:
         running = services(request)
         knowledge = await running.actions.knowledge_status()
-        status = {"rasa": await running.rasa.ready(), "actions": await running.actions.ready(), "knowledge": knowledge}
+        processes = await running.rasa.processes()  # several Rasa processes: ready while one of them is
+        status = {"rasa": any(processes.values()), "actions": await running.actions.ready(), "knowledge": knowledge}
         ready = status["rasa"] and status["actions"] and bool(knowledge and knowledge.get("ready"))
         body: dict[str, Any] = {"status": "ok" if ready else "starting"}
         if may_see_details(request, running.settings.health_token):
             body.update(status)
+            if len(processes) > 1:
+                body["rasa_processes"] = processes
         return json_response(body, status=200 if ready else 503)
 
     return bp

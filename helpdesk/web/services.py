@@ -112,7 +112,7 @@ class Services:
         engine = create_engine(settings.database_url)
         sessions = session_factory(engine)
         actions = ActionServerClient(settings.actions_url, settings.rasa_timeout)
-        rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout, actions)
+        rasa = RasaClient(settings.rasa_urls, settings.rasa_token, settings.rasa_timeout, actions, settings.rasa_spread)
         hub = create_hub(settings)
         await hub.start()
         events = Events(hub)

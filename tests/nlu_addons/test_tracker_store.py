@@ -6,7 +6,12 @@ tracker store that keeps a conversation across two store objects (a restart), an
 
 from __future__ import annotations
 
-from support.rasa import run_probe
+import json
+from pathlib import Path
+
+import pytest
+from support.helpdesks import postgres_database
+from support.rasa import run_probe, run_rasa_python
 
 PROBE = r"""
 import asyncio, json, os, tempfile
@@ -67,7 +72,119 @@ def test_rasa_keeps_conversations_in_the_projects_database_and_locks_in_redis_wh
     assert result["explicit"] == "sqlite:////elsewhere.db"
     # the slot set before the "restart" is there in a new store object; the helpdesk's own file is untouched
     assert result["slot"] == "100212" and result["intent"] == "order_status"
-    assert result["files"] == ["helpdesk.rasa.db"]
+    # (its write-ahead log beside it: -wal, -shm)
+    assert "helpdesk.rasa.db" in result["files"] and all(f.startswith("helpdesk.rasa.db") for f in result["files"])
     assert result["in_memory"] == "InMemoryLockStore"
     assert result["redis"] == "RedisLockStore" and result["redis_at"] == ["127.0.0.1", 6390, 2, "secret"]
     assert result["prefix"].startswith("shopaevents")
+
+
+CACHE_PROBE = r"""
+import asyncio, json, os, tempfile
+
+import sqlalchemy as sa
+from nlu_addons.tracker_store import ProjectTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+
+directory = tempfile.mkdtemp()
+os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{directory}/helpdesk.db"
+domain = Domain.from_dict({"slots": {"order_id": {"type": "text", "mappings": [{"type": "custom"}]}}})
+
+
+def stored_rows(store, sender):
+    with store.session_scope() as session:
+        rows = session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).order_by(store.SQLEvent.id)
+        return [(r.type_name, json.loads(r.data).get("text") or json.loads(r.data).get("name")) for r in rows]
+
+
+async def turn(store, sender, text, slot=None):
+    tracker = await store.get_or_create_tracker(sender)
+    tracker.update(UserUttered(text, {"name": "inform"}))
+    if slot:
+        tracker.update(SlotSet("order_id", slot))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+
+
+async def main():
+    one, two = ProjectTrackerStore(domain=domain), ProjectTrackerStore(domain=domain)  # two Rasa processes
+    first = await one.get_or_create_tracker("c1")
+    first.update(ActionExecuted("action_session_start"))
+    first.update(SessionStarted())
+    first.update(ActionExecuted("action_listen"))
+    await one.save(first)
+    await turn(one, "c1", "hello")
+    hits_after_own_turns = one.cache_hits
+    await turn(two, "c1", "100212", slot="100212")  # the other process takes a turn
+    back = await one.retrieve("c1")  # the first process must see it
+    saw_other = back.get_slot("order_id")
+    await one.save(back)
+    # a turn that fails half-way (an event added, never saved): the next turn starts from what is stored
+    broken = await one.retrieve("c1")
+    broken.update(SlotSet("order_id", "999999"))
+    after_failure = (await one.retrieve("c1")).get_slot("order_id")
+    await turn(one, "c1", "thanks")
+    rows = stored_rows(one, "c1")
+    fresh = await ProjectTrackerStore(domain=domain).retrieve("c1")
+    return {
+        "hits_after_own_turns": hits_after_own_turns, "saw_other": saw_other, "after_failure": after_failure,
+        "rows": rows, "fresh_texts": [e.text for e in fresh.events if isinstance(e, UserUttered)],
+        "fresh_slot": fresh.get_slot("order_id"),
+    }
+
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_a_cached_tracker_serves_only_while_it_is_the_stored_one() -> None:
+    """Two stores on one database (two Rasa processes): a turn the other took is seen, a turn that failed half-way
+    is forgotten, and no event is ever stored twice."""
+    result = run_probe(CACHE_PROBE)
+    assert result["hits_after_own_turns"] == 1  # the second turn in the same process started from memory
+    assert result["saw_other"] == "100212"
+    assert result["after_failure"] == "100212"  # not the unsaved 999999
+    assert result["rows"] == [
+        ["action", "action_listen"],
+        ["action", "action_session_start"],
+        ["session_started", None],
+        ["action", "action_listen"],
+        ["user", "hello"],
+        ["action", "action_listen"],
+        ["user", "100212"],
+        ["slot", "order_id"],
+        ["action", "action_listen"],
+        ["user", "thanks"],
+        ["action", "action_listen"],
+    ]
+    assert result["fresh_texts"] == ["hello", "100212", "thanks"] and result["fresh_slot"] == "100212"
+
+
+SETTINGS_PROBE = r"""
+import json, os, sys
+
+from nlu_addons.tracker_store import ProjectTrackerStore
+from rasa.shared.core.domain import Domain
+
+os.environ["DATABASE_URL"] = sys.argv[1]
+store = ProjectTrackerStore(domain=Domain.empty())
+with store.engine.connect() as connection:
+    setting = connection.exec_driver_sql(sys.argv[2]).scalar()
+print(json.dumps({"setting": setting}))
+"""
+
+
+def test_rasas_sqlite_file_uses_a_write_ahead_log(tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'helpdesk.db'}"
+    done = run_rasa_python("-c", SETTINGS_PROBE, database, "PRAGMA journal_mode")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"setting": "wal"}
+
+
+@pytest.mark.postgres
+def test_rasa_commits_to_postgresql_without_waiting_for_the_disk() -> None:
+    with postgres_database("tracker_settings") as dsn:
+        done = run_rasa_python("-c", SETTINGS_PROBE, dsn, "SHOW synchronous_commit")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"setting": "off"}

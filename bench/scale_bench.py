@@ -1,0 +1,451 @@
+"""`make bench`, issue 22: what one bot reply costs, per process, and what a second Rasa process adds.
+
+    nice -n 10 .venv/bin/python bench/scale_bench.py                 # 1 and 2 Rasa processes: ~12 min on 2 cores
+    nice -n 10 .venv/bin/python bench/scale_bench.py --quick         # shorter levels: ~6 min
+    .venv/bin/python bench/scale_bench.py --rasa 1 --no-profile      # one configuration
+    .venv/bin/python bench/scale_bench.py --from-json results/scale_bench.json   # only rewrite the .md
+
+For each configuration (1, then 2 Rasa processes, each with its own action server, as `RASA_PROCESSES=N make run`
+starts them) a fresh stack on PostgreSQL (a throw-away database) and Redis (its own key prefix), so both
+configurations share the same storage and differ only in the number of bot processes:
+
+1. the floor, one request at a time: Rasa's `/model/parse` alone (the NLU, no dialogue, nothing stored) and one
+   customer's reply end to end (POST /api/chat);
+2. saturation: 50 customers sending without pause for `--duration` s: replies/s, and the CPU each process spent
+   per bot reply (from /proc: helpdesk, each Rasa, each action server) — what a reply costs;
+3. 50 and 200 thinking customers (2–6 s between messages, half with the widget's socket open): reply p50/p99
+   and errors;
+4. memory (peak RSS) of each process over the run;
+5. with one Rasa process, a sampling profile (py-spy, outside the processes, not slowing them) of every process
+   during saturation: where each process's CPU goes, by function.
+
+The conversations are load_bench.py's scripts (greetings, FAQ questions, order status with the identity check,
+refund status, handoffs). Writes results/scale_bench.{json,md}. Every figure comes with the load average: this
+machine's two cores are shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from common import git_state, machine_head, machine_info, package_version, run_end, summary
+from load_bench import MIX, floor_turns, run_level, timed
+
+from helpdesk.config import PROJECT_ROOT
+
+OUT = PROJECT_ROOT / "results" / "scale_bench"
+STARTED = time.monotonic()
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+TARGET_CPU_MS = 15.0
+TARGET_P99_MS = 500.0
+TARGET_SCALING = 1.6
+
+
+def log(message: str) -> None:
+    print(f"[{time.monotonic() - STARTED:6.0f} s] {message}", flush=True)
+
+
+def uptime() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for the block: its URL (dropped afterwards)."""
+    import psycopg
+
+    database = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{database}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@contextmanager
+def storage(kind: str) -> Iterator[dict[str, str]]:
+    """The stack's storage: "postgres" (a throw-away database, Redis for the locks: the scale-out path) or
+    "sqlite" (`make run`'s default: each stack's own files; Rasa processes share the tracker file)."""
+    if kind == "sqlite":
+        yield {"AUTO_ASSIGN": "off"}
+        return
+    with postgres_database("scale_bench") as dsn:
+        yield {"DATABASE_URL": dsn, "REDIS_URL": REDIS_URL, "REDIS_CHANNEL": f"scalebench{secrets.token_hex(4)}:events",
+               "AUTO_ASSIGN": "off"}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the floor
+
+
+async def parse_floor(stack: Any, samples: int) -> dict[str, Any]:
+    """Rasa's /model/parse alone, one at a time, on the first Rasa process (after a warm-up)."""
+    rasa = f"http://127.0.0.1:{stack.ports.rasa}"
+    token = {"token": stack.env["RASA_TOKEN"]}
+    texts = [text for _, text, _ in floor_turns(samples)]
+    async with httpx.AsyncClient(timeout=60) as client:
+        for text in texts[:20]:
+            await client.post(f"{rasa}/model/parse", params=token, json={"text": text})
+        parse = [await timed(client.post(f"{rasa}/model/parse", params=token, json={"text": t})) for t in texts]
+    return summary(parse)
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def py_spy() -> str | None:
+    found = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return found if Path(found).exists() else None
+
+
+def start_profiles(pids: dict[str, int], seconds: float, folder: Path) -> dict[str, subprocess.Popen[bytes]]:
+    """py-spy record (raw collapsed stacks, 100 samples/s, not pausing the process) on each process."""
+    tool = py_spy()
+    if tool is None:
+        return {}
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        name: subprocess.Popen(
+            [tool, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "100", "--format", "raw",
+             "--nonblocking", "--output", str(folder / f"{name}.txt")],  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, pid in pids.items()
+    }
+
+
+def frame_name(frame: str) -> str:
+    """`function (path/to/module.py:line)` → `function (module/path.py)`, short: site-packages and the project
+    root cut off."""
+    function, _, where = frame.partition(" (")
+    path = where.rstrip(")").rsplit(":", 1)[0]
+    for marker in ("site-packages/", str(PROJECT_ROOT) + "/", "lib/python3.10/", "lib/python3.11/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+    return f"{function} ({path})"
+
+
+# where a thread waits, not works: py-spy cannot tell idle threads in this container (it samples them all), so
+# samples whose innermost Python frame is one of these are left out (the event loop's epoll wait shows as its
+# caller, sanic's `serve`; time.sleep and Condition.wait as the function sleeping)
+IDLE_FRAMES = frozenset(
+    {"serve", "_run_server_forever", "_watch", "KnowledgeBase._watch", "wait", "Condition.wait", "Event.wait",
+     "_connection_worker_thread", "_worker", "select", "sleep", "run_forever", "_run_once"}  # fmt: skip
+)
+IDLE_LEAVES = frozenset({"get (queue.py)"})  # dask's local scheduler waiting for its thread's result
+# frames every request passes through (the process's start, the server's loop and request handling): left out of
+# the inclusive list, which is about where the work goes
+FRAMEWORK = frozenset(
+    {"main", "_run_module_as_main", "_run_code", "<module>", "run", "serve", "serve_single", "serve_application",
+     "connection_task", "handle_request", "http1", "Http.http1", "worker_serve", "_serve", "_serve_http_1",
+     "StartupMixin.run", "StartupMixin.serve_single", "_run_server_forever", "_bootstrap", "_bootstrap_inner",
+     "Thread.run", "Thread._bootstrap", "Thread._bootstrap_inner"}  # fmt: skip
+)
+
+
+def profile_summary(path: Path, top: int = 12) -> dict[str, Any]:
+    """Self and inclusive shares of the busy samples, by function, from py-spy's collapsed stacks (samples of a
+    waiting thread, IDLE_FRAMES, are counted apart)."""
+    if not path.exists():
+        return {}
+    own: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    total = idle = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = [frame_name(f) for f in stack.split(";") if " (" in f]
+        if not frames:
+            continue
+        if frames[-1].split(" (")[0] in IDLE_FRAMES or frames[-1] in IDLE_LEAVES:
+            idle += count
+            continue
+        total += count
+        own[frames[-1]] += count
+        for frame in set(frames):
+            inclusive[frame] += count
+    if not total:
+        return {"samples": 0, "idle_samples": idle}
+    busy_share = lambda c: round(100 * c / total, 1)  # noqa: E731
+    return {
+        "samples": total,
+        "idle_samples": idle,
+        "seconds_busy": round(total / 100, 1),
+        "self": [(name, busy_share(c)) for name, c in own.most_common(top)],
+        "inclusive": [
+            (name, busy_share(c)) for name, c in inclusive.most_common() if name.split(" (")[0] not in FRAMEWORK
+        ][:top],
+    }
+
+
+# --------------------------------------------------------------------------- one configuration
+
+
+def per_reply(level: dict[str, Any]) -> dict[str, float]:
+    replies = max(1, level["bot_replies"])
+    cpu = {name: round(1000 * seconds / replies, 1) for name, seconds in level["cpu_seconds"].items()}
+    cpu["all"] = round(sum(v for k, v in cpu.items()), 1)
+    return cpu
+
+
+async def configuration(rasa_processes: int, args: argparse.Namespace, report: dict[str, Any]) -> dict[str, Any]:
+    """One configuration's figures; `report` (the whole run's) is written after each level, so a run cut short
+    (a level that never ends on an overloaded machine) still leaves its files."""
+    from bench_stack import bench_stack
+
+    result: dict[str, Any] = {
+        "rasa_processes": rasa_processes, "storage": args.storage, "load_average_start": uptime(), "levels": {}
+    }  # fmt: skip
+    report["configurations"].append(result)
+    with storage(args.storage) as env, bench_stack(
+        keep=args.keep, extra_env=env, rasa_processes=rasa_processes
+    ) as stack:
+        log(f"{rasa_processes} Rasa: floor (load {uptime()})")
+        result["parse_floor"] = await parse_floor(stack, args.floor_samples)
+        one = await run_level(stack, 1, duration=None, think=(0.0, 0.0), turns=args.floor_samples, ws_share=0.0)
+        result["one_customer"] = one["bot_reply_http"]
+        result["one_customer_by_kind_p50"] = one["by_kind_p50"]
+        levels = [("saturation", 50, (0.0, 0.0), args.duration)]
+        levels += [(f"thinking_{n}", n, (2.0, 6.0), args.duration) for n in (50, 200)]
+        levels = [level for level in levels if level[0] in args.levels]
+        for name, customers, think, duration in levels:
+            log(f"{rasa_processes} Rasa: {name} ({customers} customers, {duration:g} s; load {uptime()})")
+            profiles: dict[str, subprocess.Popen[bytes]] = {}
+            folder = Path(stack.workdir) / "profiles"
+            if name == "saturation" and args.profile and rasa_processes == 1:
+                pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
+                profiles = start_profiles(pids, min(20.0, duration), folder)
+            level = await run_level(stack, customers, duration, think, ws_share=0.0 if not think[1] else 0.5,
+                                    ramp=0.0 if not think[1] else 5.0)  # fmt: skip
+            level["bot_replies"] = level["bot_reply_http"].get("n", 0)
+            level["cpu_ms_per_reply"] = per_reply(level)
+            level["load"] = uptime()
+            for process in profiles.values():
+                process.wait(60)
+            if profiles:
+                result["profile"] = {n: profile_summary(folder / f"{n}.txt") for n in profiles}
+            http = level["bot_reply_http"]
+            log(
+                f"{rasa_processes} Rasa {name}: {level['bot_replies_per_s']} replies/s, p50 {http.get('p50')} "
+                f"p99 {http.get('p99')} ms, {level['errors']} errors, CPU/reply {level['cpu_ms_per_reply']}"
+            )
+            result["levels"][name] = level
+            result["load_average_end"] = uptime()
+            write_outputs({**report, "partial": True, **run_end(STARTED)}, args.out)
+            await asyncio.sleep(2)
+        result["parse_floor_after"] = await parse_floor(stack, max(20, args.floor_samples // 3))
+    result["load_average_end"] = uptime()
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    configs = result["configurations"]
+    lines = [
+        "# What a bot reply costs, and what a second Rasa process adds (issue 22)",
+        "",
+        *(["**Partial run**: written after each level; the run did not finish.", ""] if result.get("partial") else []),
+        f"Machine: {machine_head(m)}; load average at start {m['load_average_start']}, at end "
+        f"{result.get('load_average_end')}. Other jobs share the two cores (see each row's load); the load generator "
+        "runs on them too.",
+        "",
+        f"Run {result.get('finished_at')}, commit `{result.get('commit') or '?'}`"
+        f"{' (with local changes)' if result.get('dirty') else ''}: `bench/scale_bench.py "
+        f"{' '.join(result['settings']['argv'])}`. Each configuration: a fresh stack on "
+        + ("PostgreSQL + Redis" if result["configurations"][0].get("storage", "postgres") == "postgres" else "SQLite")
+        + ", N Rasa "
+        "processes each with its own action server (`RASA_PROCESSES=N`), the helpdesk spreading conversations over "
+        f"them. Levels of {result['settings']['duration']:g} s; conversation mix "
+        + ", ".join(f"{k} ×{v}" for k, v in MIX.items())
+        + ". CPU per reply: each process's CPU time (from /proc) during the level over the bot replies sent.",
+        "",
+        "## Results",
+        "",
+        "| Rasa processes | parse floor p50 ms (before / after) | one customer p50 ms | saturation replies/s "
+        "| CPU ms per reply, all processes | 50 thinking p50 / p99 ms | 200 thinking p50 / p99 ms | errors "
+        "| load (start → end) |",
+        "|" + "---|" * 9,
+    ]
+    for c in configs:
+        if "parse_floor" not in c:
+            continue
+        sat, t50, t200 = (c["levels"].get(k, {}) for k in ("saturation", "thinking_50", "thinking_200"))
+        errors = sum(level.get("errors", 0) for level in c["levels"].values())
+        lines.append(
+            f"| {c['rasa_processes']} | {fmt(c['parse_floor'].get('p50'))} / "
+            f"{fmt(c.get('parse_floor_after', {}).get('p50'))} | {fmt(c['one_customer'].get('p50'))} "
+            f"| {fmt(sat.get('bot_replies_per_s'))} | {fmt(sat.get('cpu_ms_per_reply', {}).get('all'))} "
+            f"| {fmt(t50.get('bot_reply_http', {}).get('p50'))} / {fmt(t50.get('bot_reply_http', {}).get('p99'))} "
+            f"| {fmt(t200.get('bot_reply_http', {}).get('p50'))} / {fmt(t200.get('bot_reply_http', {}).get('p99'))} "
+            f"| {errors} | {c['load_average_start']} → {c.get('load_average_end')} |"
+        )
+    lines += ["", "## CPU per bot reply and memory, by process", ""]
+    for c in configs:
+        lines += [f"{c['rasa_processes']} Rasa process(es):", ""]
+        names = sorted({n for level in c["levels"].values() for n in level.get("cpu_ms_per_reply", {})} - {"all"})
+        lines += ["| level | " + " | ".join(names) + " | all | load after |", "|" + "---|" * (len(names) + 3)]
+        for level_name, level in c["levels"].items():
+            cpu = level.get("cpu_ms_per_reply", {})
+            lines.append(
+                f"| {level_name} (CPU ms/reply) | " + " | ".join(fmt(cpu.get(n)) for n in names)
+                + f" | {fmt(cpu.get('all'))} | {level.get('load')} |"
+            )
+        peak: dict[str, float] = defaultdict(float)
+        for level in c["levels"].values():
+            for n, v in level.get("rss_mb_peak", {}).items():
+                peak[n] = max(peak[n], v)
+        lines += ["| peak RSS MB | " + " | ".join(fmt(peak.get(n)) for n in names) + " | | |", ""]
+    profiled = next((c for c in configs if c.get("profile")), None)
+    if profiled is not None:
+        lines += [
+            "## Where each process's CPU goes (py-spy, 100 samples/s, during saturation with one Rasa process)",
+            "",
+            "Share of the process's busy samples, by function: *self* is time in the function itself, *inclusive* "
+            "with what it calls (the frames every request passes through are left out). The action server's "
+            "`/kb/search` samples are the benchmark's own probe (one search every 0.5 s beside the customers): "
+            "customers' FAQ turns are answered from the NLU's ranking without a search.",
+            "",
+        ]
+        for name, prof in profiled["profile"].items():
+            if not prof.get("samples"):
+                lines += [f"- {name}: no samples (py-spy missing or not permitted)", ""]
+                continue
+            lines += [f"### {name} ({prof['samples']} busy samples = {prof['seconds_busy']} s of CPU)", ""]
+            lines += ["| inclusive % | function | | self % | function |", "|---|---|---|---|---|"]
+            for (inc_name, inc), (own_name, own) in zip(prof["inclusive"], prof["self"], strict=False):
+                lines.append(f"| {inc} | `{inc_name}` | | {own} | `{own_name}` |")
+            lines.append("")
+    t = result.get("targets", {})
+    lines += ["## Targets (reported, never asserted)", ""]
+    for line in t.get("lines", []):
+        lines.append(f"- {line}")
+    if result.get("notes"):
+        lines += ["", "## Notes", "", *[f"- {note}" for note in result["notes"]]]
+    return "\n".join(lines) + "\n"
+
+
+def targets(result: dict[str, Any]) -> dict[str, Any]:
+    by_count = {c["rasa_processes"]: c for c in result["configurations"]}
+    lines = []
+    one = by_count.get(1)
+    if one:
+        cpu = one["levels"].get("saturation", {}).get("cpu_ms_per_reply", {}).get("all")
+        lines.append(
+            f"CPU per bot reply, all processes, one Rasa at saturation: {fmt(cpu)} ms (target ≤ {TARGET_CPU_MS:g}; "
+            f"{'met' if cpu is not None and cpu <= TARGET_CPU_MS else 'missed'})."
+        )
+    for count, c in sorted(by_count.items()):
+        t200 = c["levels"].get("thinking_200", {})
+        if not t200:
+            lines.append(f"{count} Rasa: 200 thinking customers not run in this report.")
+            continue
+        p99 = t200.get("bot_reply_http", {}).get("p99")
+        ok = p99 is not None and p99 <= TARGET_P99_MS and t200.get("errors", 1) == 0
+        lines.append(
+            f"{count} Rasa: 200 thinking customers p99 {fmt(p99)} ms, {t200.get('errors')} errors (target ≤ "
+            f"{TARGET_P99_MS:g} ms, no errors; {'met' if ok else 'missed'})."
+        )
+    if 1 in by_count and 2 in by_count:
+        a = by_count[1]["levels"].get("saturation", {}).get("bot_replies_per_s")
+        b = by_count[2]["levels"].get("saturation", {}).get("bot_replies_per_s")
+        if a and b:
+            ratio = round(b / a, 2)
+            lines.append(
+                f"Two Rasa processes serve {fmt(b)} replies/s at saturation against one's {fmt(a)}: {ratio}× "
+                f"(target ≥ {TARGET_SCALING}× where the cores allow; "
+                f"{'met' if ratio >= TARGET_SCALING else 'missed'}). "
+                f"This machine has {os.cpu_count()} cores for the helpdesk, every Rasa and action server, PostgreSQL "
+                "and the load generator together: once one Rasa process's share is a core, a second one can only "
+                "take the CPU the others leave."
+            )
+    return {"lines": lines}
+
+
+def write_outputs(result: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result["targets"] = targets(result)
+    out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+    out.with_suffix(".md").write_text(render_markdown(result))
+    log(f"wrote {out.with_suffix('.json')} and .md")
+
+
+async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
+    commit, changed = git_state("helpdesk", "actions", "nlu_addons", "config.yml")
+    result: dict[str, Any] = {
+        "machine": machine_info(sanic=package_version("sanic"), httpx=package_version("httpx")),
+        "commit": commit,
+        "dirty": bool(changed),
+        "settings": {"argv": list(argv), "duration": args.duration, "floor_samples": args.floor_samples},
+        "configurations": [],
+    }
+    for count in args.rasa:
+        await configuration(count, args, result)
+    result.update(run_end(STARTED))
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rasa", type=lambda s: [int(v) for v in s.split(",")], default=[1, 2])
+    parser.add_argument("--duration", type=float, default=45.0, help="seconds per level (45)")
+    parser.add_argument("--storage", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument(
+        "--levels", type=lambda s: s.split(","), default=["saturation", "thinking_50", "thinking_200"],
+        help="which of saturation,thinking_50,thinking_200 to run (all)",
+    )
+    parser.add_argument("--floor-samples", type=int, default=100)
+    parser.add_argument("--quick", action="store_true", help="20 s levels, 40 floor samples")
+    parser.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy profile")
+    parser.add_argument("--keep", action="store_true", help="keep each stack's folder (logs, profiles)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--from-json", type=Path, help="only rewrite the .md from this JSON")
+    parser.add_argument("--note", action="append", default=[])
+    parser.add_argument("--profiles", type=Path, help="with --from-json: summarise the py-spy files in this folder")
+    args = parser.parse_args(argv)
+    if args.from_json:
+        result = json.loads(args.from_json.read_text())
+        if args.profiles:
+            profiled = next(c for c in result["configurations"] if c["rasa_processes"] == 1)
+            profiled["profile"] = {f.stem: profile_summary(f) for f in sorted(args.profiles.glob("*.txt"))}
+        result["notes"] = [*result.get("notes", []), *args.note]
+        write_outputs(result, args.out)
+        return 0
+    if args.quick:
+        args.duration, args.floor_samples = min(args.duration, 20.0), min(args.floor_samples, 40)
+    result = asyncio.run(run(args, argv))
+    result["notes"] = args.note
+    write_outputs(result, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
