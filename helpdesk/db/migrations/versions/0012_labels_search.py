@@ -18,7 +18,7 @@ from alembic import op
 from helpdesk.db.search_index import create_search_index, drop_search_index
 
 revision: str = "0012_labels_search"
-down_revision: str | None = "0010_person_offers"
+down_revision: str | None = "0011_handbook_revisions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_sla_admin"
-down_revision: str | None = "0010_person_offers"
+down_revision: str | None = "0012_labels_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

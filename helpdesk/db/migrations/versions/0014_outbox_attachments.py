@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014_outbox_attachments"
-down_revision: str | None = "0010_person_offers"
+down_revision: str | None = "0013_sla_admin"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
