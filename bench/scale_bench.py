@@ -43,7 +43,7 @@ from typing import Any
 
 import httpx
 from common import git_state, machine_head, machine_info, package_version, run_end, summary
-from load_bench import MIX, floor_turns, run_level, timed
+from load_bench import MIX, floor_turns, fmt, run_level, timed
 
 from helpdesk.config import PROJECT_ROOT
 
@@ -258,12 +258,6 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
 
 
 # --------------------------------------------------------------------------- report
-
-
-def fmt(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def render_markdown(result: dict[str, Any]) -> str:
