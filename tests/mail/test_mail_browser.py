@@ -147,6 +147,10 @@ def test_a_customer_sends_a_photo_from_the_widget(pages: Callable[[bool], Page],
         ask_for_a_person(page, mail_desk.url)
         attach = page.locator(f"{HOST} button.attach")
         expect(attach).to_be_visible()
+        # in Tab order the paperclip follows the message box (the answers' 👍 👎 stay just before it)
+        page.locator(f"{HOST} textarea").focus()
+        page.keyboard.press("Tab")
+        expect(attach).to_be_focused()
         chooser = page.locator(f"{HOST} input[type=file]")
         chooser.set_input_files({"name": "tool.jpg", "mimeType": "image/jpeg", "buffer": EXE})
         expect(page.locator(f"{HOST} .fileerr")).to_have_text(
@@ -192,3 +196,4 @@ def test_the_agent_sees_the_customers_photo_and_sends_one_back(
     expect(shop.locator(f"{HOST} .msg.agent .text").last).to_have_text("replacement.png")
     shot(console, "console-photos-desktop")
     shot(shop, "widget-agent-photo-desktop")
+

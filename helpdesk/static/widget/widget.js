@@ -1687,7 +1687,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   }
 
   // ---- files in the chat (issue 21: mail lane) --------------------------------------------------
-  // A 📎 button beside the input (once there is a conversation) sends a photo (JPEG, PNG, WebP) or a PDF; the server
+  // A 📎 button between the input and Send (once there is a conversation) sends a photo (JPEG, PNG, WebP) or a PDF; the server
   // checks what it really is. A file message shows its thumbnail (a link to the full photo) or a PDF link.
   const FILE_TYPES = "image/jpeg,image/png,image/webp,application/pdf";
   const FILE_STRINGS = {
@@ -1739,8 +1739,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     input.hidden = true;
     const err = el("div", "fileerr");
     err.setAttribute("role", "alert");
+    // after the message box, before Send: in Tab order the newest answer's 👍 👎 stay next to the message box
+    // (Shift+Tab from it reaches 👎), and the paperclip comes after what the customer types
     const row = ui.form.querySelector(".row");
-    row.insertBefore(button, row.firstChild);
+    row.insertBefore(button, ui.form.querySelector(".send"));
     row.appendChild(input);
     ui.form.appendChild(err);
     button.addEventListener("click", () => input.click());
