@@ -19,10 +19,6 @@ NEW_ENTRY = (
 )
 
 # found by the first full run after the evening's eight-lane merge (2026-12-02 21:41, 2 pytest workers); not yet analysed
-MERGE_ROUTING = (
-    "merge of routing × zh-ui: a malformed address inside the address form now gets the 'not sure I can answer' "
-    "line instead of the postcode hint (the handbook gate chosen on dev rows meets the form's digression path)"
-)
 MERGE_SHARED_STACK = (
     "merge × 2 pytest workers: the test counts chats in its worker's shared stack and finds other files' chats "
     "(queue/view counts higher than the test made); passes alone on its lane"
@@ -32,7 +28,6 @@ MERGE_SEARCH_PG = (
 )
 
 KNOWN_REGRESSIONS: dict[str, str] = {
-    "tests/actions/test_order_flows.py::test_change_address_step_by_step": MERGE_ROUTING,
     "tests/conversation/test_labels_search.py::test_a_labelled_resolved_chat_is_found_by_text_label_name_and_language[postgres]": MERGE_SEARCH_PG,
     "tests/browser/test_queue_cleanup_browser.py::test_a_supervisor_closes_the_button_only_chats_in_one_go": MERGE_SHARED_STACK,
     "tests/browser/test_console_notice_find_browser.py::test_a_new_chat_changes_the_title_raises_a_notification_and_its_card_says_what_it_is_about": MERGE_SHARED_STACK,
