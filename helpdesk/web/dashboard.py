@@ -71,6 +71,8 @@ def csv_text(figures: Mapping[str, Any]) -> str:
     writer.writerow(CSV_HEADER)
     for section, group, metric, value in csv_rows(dict(figures)):
         writer.writerow((section, _safe_cell(group), metric, _safe_cell(value)))
+    for choice, count in sorted((figures.get("wait_choices") or {}).items()):  # helpdesk/mail/waiting.py
+        writer.writerow(("wait_choices", _safe_cell(choice), "customers", count))
     return out.getvalue()
 
 

@@ -29,7 +29,7 @@ from helpdesk.corrections.labels import Labels as RouteLabels
 from helpdesk.corrections.service import MARK_WINDOW, MARKS_PER_WINDOW, Corrections
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.files.service import Attachments, FileLimits
-from helpdesk.files.storage import LocalStorage
+from helpdesk.files.storage import file_storage
 from helpdesk.limits.window import Limiter
 from helpdesk.mail.service import Mail
 from helpdesk.mail.settings import MailSettings
@@ -146,7 +146,7 @@ class Services:
         )
         files = Attachments(
             sessions,
-            LocalStorage(settings.files_dir),
+            file_storage(settings.files_dir),
             events,
             FileLimits(settings.file_max_bytes, settings.files_per_conversation, settings.files_per_address_per_hour),
         )

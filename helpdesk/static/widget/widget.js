@@ -798,7 +798,9 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     return box;
   }
   function showQuick(entry, buttons, groupLabel) {
+    if (photoSkipped(entry, buttons)) return;
     const box = quickBox(buttons, groupLabel || t("suggestedReplies"), (b) => {
+      if (PHOTO_PAYLOAD.test(String(b.payload))) return pickPhoto(entry, String(b.payload)); // never sent to the bot
       clearQuick();
       send(String(b.payload), String(b.title));
     });
@@ -1726,6 +1728,27 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     } else a.textContent = "PDF · " + name;
     wrap.appendChild(a);
   }
+  // The bot's request for a photo (returns, a damaged or wrong item: helpdesk/files/photo_requests.py) comes as
+  // buttons whose payload starts with "photo:": "Add a photo" opens the file picker and the upload names the
+  // request's message (X-Photo-For), so the team sees the photo with the order; "Skip" (photo:skip) closes the
+  // offer, remembered across reloads. Neither reaches the bot: the conversation goes on whatever the customer types.
+  const PHOTO_PAYLOAD = /^photo:/;
+  const PHOTO_SKIPPED_KEY = "larkspur-chat.photo-skipped";
+  function photoSkipped(entry, buttons) {
+    return entry.id != null && buttons.some((b) => PHOTO_PAYLOAD.test(String(b.payload))) &&
+      store.get(PHOTO_SKIPPED_KEY) === String(entry.id);
+  }
+  function pickPhoto(entry, payload) {
+    if (payload === "photo:skip") {
+      clearQuick();
+      if (entry.id != null) store.set(PHOTO_SKIPPED_KEY, String(entry.id));
+      ui.input.focus();
+      return;
+    }
+    if (!state.attachInput || entry.id == null) return;
+    state.photoFor = entry.id;
+    state.attachInput.click();
+  }
   function mountAttach() {
     if (!shadow.querySelector("style.filecss")) shadow.appendChild(el("style", "filecss", FILE_CSS));
     const button = el("button", "attach");
@@ -1745,26 +1768,31 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     row.insertBefore(button, ui.form.querySelector(".send"));
     row.appendChild(input);
     ui.form.appendChild(err);
-    button.addEventListener("click", () => input.click());
+    button.addEventListener("click", () => { state.photoFor = null; input.click(); });
     input.addEventListener("change", () => {
       const file = input.files && input.files[0];
+      const photoFor = state.photoFor;
+      state.photoFor = null;
       input.value = "";
-      if (file) sendFile(file, err);
+      if (file) sendFile(file, err, photoFor);
     });
     state.attachButton = button;
+    state.attachInput = input;
     updateAttach();
   }
   function updateAttach() {
     if (state.attachButton) state.attachButton.hidden = !state.conv;
   }
-  async function sendFile(file, err) {
+  async function sendFile(file, err, photoFor) {
     if (!state.conv) return;
     err.textContent = tf("sendingFile", { name: file.name });
     let res = null, data = null;
+    const headers = { "Content-Type": file.type || "application/octet-stream", "X-Filename": encodeURIComponent(file.name) };
+    if (photoFor != null) headers["X-Photo-For"] = String(photoFor);
     try {
       ({ res, data } = await fetchJson(new URL("api/chat/" + encodeURIComponent(state.conv) + "/attachments", BASE).href, {
         method: "POST",
-        headers: { "Content-Type": file.type || "application/octet-stream", "X-Filename": encodeURIComponent(file.name) },
+        headers,
         body: file,
       }));
     } catch (e) { res = null; }
