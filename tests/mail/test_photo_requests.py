@@ -57,6 +57,8 @@ def test_a_booked_return_asks_for_a_photo_filed_under_its_order_for_the_agent(
     sent = photo_for(customer, chat.id, booked["id"], "carafe chipped.jpg")
     assert sent.status_code == 201, sent.text
     assert sent.json()["message"]["text"] == "📎 carafe chipped.jpg"
+    attachment_id = sent.json()["message"]["attachment"]["id"]
+    assert customer.get(f"/api/chat/{other.id}/attachments/{attachment_id}").status_code == 404  # not another's
     plain = upload(customer, chat.id, "unrelated.png", photo("PNG", (40, 40)), "image/png")  # the paperclip: no tag
     assert plain.status_code == 201
 

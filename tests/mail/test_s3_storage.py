@@ -104,12 +104,12 @@ def test_the_environment_chooses_the_store(s3_url: str, monkeypatch: pytest.Monk
 
 
 @pytest.fixture(scope="module")
-def s3_desk(stack: Stack, s3_url: str) -> Iterator[tuple[str, str, Path]]:
-    """A helpdesk keeping its files in the bucket: (its URL, its key prefix, the local files folder it must not use)."""
+def s3_env(stack: Stack, s3_url: str) -> dict[str, str]:
+    """The settings of helpdesks keeping their files in the bucket (one database, one key prefix)."""
     workdir = stack.workdir / "s3-helpdesk"  # type: ignore[attr-defined]
     workdir.mkdir(exist_ok=True)
     prefix = "desk-" + secrets.token_hex(4)
-    env = {
+    return {
         "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
         "FILES_DIR": str(workdir / "files"),
         "FILES_STORE": "s3",
@@ -121,8 +121,13 @@ def s3_desk(stack: Stack, s3_url: str) -> Iterator[tuple[str, str, Path]]:
         "FILES_PER_ADDRESS_PER_HOUR": str(PER_ADDRESS),
         "RASA_TIMEOUT": "60",
     }
-    with extra_helpdesk(stack, "s3", env) as url:
-        yield url, prefix, workdir / "files"
+
+
+@pytest.fixture(scope="module")
+def s3_desk(stack: Stack, s3_env: dict[str, str]) -> Iterator[tuple[str, str, Path]]:
+    """A helpdesk keeping its files in the bucket: (its URL, its key prefix, the local files folder it must not use)."""
+    with extra_helpdesk(stack, "s3", s3_env) as url:
+        yield url, s3_env["FILES_S3_PREFIX"], Path(s3_env["FILES_DIR"])
 
 
 def new_conversation(client: httpx.Client) -> str:
@@ -164,3 +169,22 @@ def test_photos_go_to_the_bucket_and_the_limits_hold(s3_desk: tuple[str, str, Pa
         # another address is not held back by it
         elsewhere = new_conversation(neighbour)
         assert upload(neighbour, elsewhere, "ok.png", photo("PNG", (40, 40)), "image/png").status_code == 201
+
+
+def test_another_helpdesk_with_its_own_disk_serves_the_photo_from_the_bucket(
+    stack: Stack, s3_env: dict[str, str], s3_desk: tuple[str, str, Path], tmp_path: Path
+) -> None:
+    """What the bucket is for: a second helpdesk process (another machine: its own files folder) serves a photo the
+    first one took."""
+    url = s3_desk[0]
+    with client_from(url, another_address()) as customer:
+        conversation_id = new_conversation(customer)
+        sent = upload(customer, conversation_id, "mat.jpg", photo("JPEG"), "image/jpeg")
+        assert sent.status_code == 201, sent.text
+        path = "/" + sent.json()["message"]["attachment"]["url"]
+        original = customer.get(path).content
+    second_env = {**s3_env, "FILES_DIR": str(tmp_path / "files")}
+    with extra_helpdesk(stack, "s3-second", second_env) as second, client_from(second, another_address()) as again:
+        served = again.get(path)
+    assert served.status_code == 200 and served.content == original
+    assert not (tmp_path / "files").exists() or not any((tmp_path / "files").rglob("*"))
