@@ -116,11 +116,11 @@
       a.target = "_blank";
       a.rel = "noopener noreferrer";
       a.title = p.filename + " · " + p.purpose_words;
-      a.setAttribute("aria-label", "Photo " + p.purpose_words + ": " + p.filename);
+      a.setAttribute("aria-label", p.filename + " · " + p.purpose_words);
       if (p.kind === "image") {
         const img = el("img");
         img.src = p.url + "?thumb=1";
-        img.alt = "Photo " + p.purpose_words;
+        img.alt = "Photo from the customer";
         img.loading = "lazy";
         img.style.cssText = "display:block;width:96px;height:96px;object-fit:cover;border-radius:6px;border:1px solid #ddd";
         a.appendChild(img);

@@ -551,7 +551,7 @@
     if (!box) {
       box = el("div", "kpis");
       box.id = "wait-choices";
-      box.style.marginTop = "10px";
+      box.style.cssText = "margin-top:10px;";
       box.setAttribute("aria-label", "While waiting for a person");
       $("kpis").after(box);
     }
