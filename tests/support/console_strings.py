@@ -82,14 +82,18 @@ class Catalog:
         if text.startswith("· "):
             rest = self.translate(text[2:].strip(), depth)
             return None if rest is None else "· " + rest
+        partial = None
         if " · " in text:
+            # parts joined by " · " on their own; a key with " · " inside still wins when a part is unknown
             parts = text.split(" · ")
             done = [self.translate(p.strip(), depth) if p.strip() else None for p in parts]
-            if not any(d is not None for d in done):
-                return None
-            return " · ".join(d if d is not None else p for p, d in zip(parts, done, strict=True))
+            joined = " · ".join(d if d is not None else p for p, d in zip(parts, done, strict=True))
+            if all(d is not None or not LETTERS.search(p) for p, d in zip(parts, done, strict=True)):
+                return joined
+            if any(d is not None for d in done):
+                partial = joined
         if depth > 2:
-            return None
+            return partial
         for pattern, template, names, _ in self.patterns:
             match = pattern.match(text)
             if match is None:
@@ -103,10 +107,17 @@ class Catalog:
                 return inner if inner is not None else part
 
             return PLACEHOLDER.sub(fill, template)
-        return None
+        return partial
 
     def knows(self, text: str) -> bool:
-        return self.translate(text) is not None
+        """The whole text is translated: a key, parts joined by " · " each known, or a key with placeholders."""
+        if text in self.entries:
+            return True
+        if text.startswith("· "):
+            return self.knows(text[2:].strip())
+        if " · " in text and all(not LETTERS.search(p) or self.knows(p.strip()) for p in text.split(" · ")):
+            return True
+        return any(pattern.match(text) for pattern, _, _, _ in self.patterns)
 
     def covers_fragment(self, text: str) -> bool:
         """A script's literal: a whole key (or text the lookup knows), or a fixed part of a key with placeholders."""
@@ -115,6 +126,8 @@ class Catalog:
             return True
         if self.knows(stripped) or stripped in self.fixed_parts:
             return True
+        if " · " in stripped:
+            return all(self.covers_fragment(part) for part in stripped.split(" · "))
         if "{x}" in stripped:
             return self._template(stripped)
         # a piece of a longer sentence ("Always open (no schedule). " + "Set in " + …): inside some key (a single

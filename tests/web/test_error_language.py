@@ -45,7 +45,10 @@ def test_a_chinese_widget_gets_its_refusals_in_chinese(client: httpx.Client) -> 
 def test_a_message_without_a_chinese_entry_stays_english_and_figures_are_kept() -> None:
     assert in_chinese("something no service says") is None
     assert in_chinese("the file is too large: 12.5 MB, the limit is 10 MB") == "文件太大了：12.5 MB，最大 10 MB。"
-    assert in_chinese("too many files from your connection: at most 20 an hour") == "您发送的文件太多了：每小时最多 20 个。"
+    assert (
+        in_chinese("too many files from your connection: at most 20 an hour")
+        == "您发送的文件太多了：每小时最多 20 个。"
+    )
     assert in_chinese("the Rasa server did not answer: ReadTimeout") == "智能助手暂时没有响应"
     assert in_chinese("text is too long: many characters, the limit is 4000") is None  # a count matches figures only
 

@@ -32,7 +32,7 @@
     "[data-user-content], [data-i18n-skip], .transcript .text, .fu-transcript, .notes, .preview, " +
     ".ua-clusters .examples, .ua-clusters .closest a, textarea, script, style, code, pre, " +
     "#canned-items .text, #canned-items strong, #team-list strong, " +
-    ".hb-entry .t, .hb-entry .meta, .hb-preview, .hb-file, .hb-diff, .hb-revisions .msg, .hb-revisions b";
+    ".hb-entry .t, .hb-entry .zh, .hb-entry .meta, .hb-preview, .hb-file, .hb-diff, .hb-revisions .msg, .hb-revisions b";
   const SKIP_ATTRS = "[data-user-content], [data-i18n-skip]"; // a textarea's placeholder is the console's own
   const ATTRS = ["placeholder", "title", "aria-label", "alt"];
   // placeholders that stand for a figure: they match digits (with , . + %) only
@@ -72,6 +72,8 @@
       .sort((x, y) => y[3] - x[3]); // the most fixed text first: "Added {n} starter replies." before "Added {user}."
   }
   const missing = new Set();
+  const produced = new Set(); // this script's own translations (seen again when it changes a node: not new text)
+  const latin = (s) => /[A-Za-z]/.test(s);
   /** A whole text in the console's language, or null when the catalog does not know it. */
   function known(text, depth) {
     if (has(text)) return catalog[text];
@@ -79,12 +81,16 @@
       const rest = known(text.slice(2).trim(), depth);
       return rest == null ? null : "· " + rest;
     }
+    let partial = null;
     if (text.includes(" · ")) {
+      // parts joined by " · ": each part on its own; a key with " · " inside still wins when a part is unknown
       const parts = text.split(" · ");
       const done = parts.map((p) => (p.trim() ? known(p.trim(), depth) : null));
-      return done.some((d) => d != null) ? parts.map((p, i) => (done[i] != null ? done[i] : p)).join(" · ") : null;
+      const joined = parts.map((p, i) => (done[i] != null ? done[i] : p)).join(" · ");
+      if (parts.every((p, i) => done[i] != null || !latin(p))) return joined;
+      if (done.some((d) => d != null)) partial = joined;
     }
-    if ((depth || 0) > 2) return null;
+    if ((depth || 0) > 2) return partial;
     for (const [re, template, names] of patterns) {
       const m = re.exec(text);
       if (!m) continue;
@@ -92,32 +98,38 @@
         const i = names.indexOf(name);
         if (i < 0) return x;
         const part = m[i + 1];
-        const inner = /[A-Za-z]/.test(part) ? known(part.trim(), (depth || 0) + 1) : null;
+        const inner = latin(part) ? known(part.trim(), (depth || 0) + 1) : null;
         return inner != null ? inner : part;
       });
     }
-    return null;
+    return partial;
   }
   /** `known`, remembering what it did not know (ConsoleI18n.missed()). */
   function lookup(text) {
+    if (produced.has(text)) return null;
     const found = known(text, 0);
     if (found == null) missing.add(text);
+    else produced.add(found);
     return found;
   }
   function translateText(node) {
     const raw = node.nodeValue;
-    const key = raw.trim();
-    if (!key || !/[A-Za-z]/.test(key) || skipped(node)) return;
+    const key = raw.trim().replace(/\s+/g, " "); // a page's text may run over lines
+    if (!key || !latin(key) || skipped(node)) return;
     const found = lookup(key);
-    if (found != null && found !== key) node.nodeValue = raw.replace(key, found);
+    if (found == null || found === key) return;
+    const lead = raw.match(/^\s*/)[0];
+    const trail = raw.match(/\s*$/)[0];
+    node.nodeValue = lead + found + trail;
   }
 
   function translateAttrs(e) {
     if (e.closest(SKIP_ATTRS)) return;
     for (const a of ATTRS) {
       const v = e.getAttribute(a);
-      const found = v && /[A-Za-z]/.test(v) ? lookup(v.trim()) : null;
-      if (found != null && found !== v.trim()) e.setAttribute(a, found);
+      const key = v ? v.trim().replace(/\s+/g, " ") : "";
+      const found = key && latin(key) ? lookup(key) : null;
+      if (found != null && found !== key) e.setAttribute(a, found);
     }
   }
 
