@@ -26,6 +26,19 @@ ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 SKIPPED_TAGS = frozenset({"script", "style", "textarea", "code", "pre"})
 SKIPPED_ATTRIBUTES = ("data-user-content", "data-i18n-skip")
 FIGURES = frozenset({"n", "count", "total", "shown", "a", "b", "g", "hours", "pct", "score", "line"})
+DURATIONS = frozenset({"t", "u", "wait", "first", "elapsed", "target"})
+WORDS = frozenset({"tier", "status", "day"})
+
+
+def shape_of(name: str) -> str:
+    """What a placeholder matches, by its name (as i18n.js's shapeOf)."""
+    if name in FIGURES:
+        return r"([\d.,+%]+)"
+    if name in DURATIONS:
+        return r"(–|\d+ (?:s|min|h|d)(?: \d+ (?:s|min|h))?)"
+    return r"([\w-]+)" if name in WORDS else "(.+?)"
+
+
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 LETTERS = re.compile(r"[A-Za-z]")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -56,7 +69,7 @@ class Catalog:
 
             def group(match: re.Match[str], names: list[str] = names) -> str:
                 names.append(match.group(1))
-                return r"([\d.,+%]+)" if match.group(1) in FIGURES else "(.+?)"
+                return shape_of(match.group(1))
 
             source = PLACEHOLDER.sub(group, re.escape(key).replace(r"\{", "{").replace(r"\}", "}"))
             patterns.append((re.compile(f"^{source}$"), value, names, len(PLACEHOLDER.sub("", key))))

@@ -11,10 +11,12 @@
  * "{n} waiting" in the catalog. A key with placeholders also matches a whole text built by a script the same way
  * ("waiting {wait}" translates "waiting 8 s"), and a text of parts joined by " · " is translated part by part.
  * A placeholder named like a count ({n}, {count}, {total}, {shown}, {a}, {b}, {g}, {hours}, {pct}, {score}, {line})
- * matches figures only; the others match any text, and a part they match is itself translated when the catalog
- * knows it ("The conversation was {outcome}." with "put back in the queue"). The most specific key wins (the
+ * matches figures only, one named like a duration ({t}, {u}, {wait}, {first}, {elapsed}, {target}) a duration as
+ * the console writes it, {tier}/{status}/{day} one word; the others match any text, and a part they match is
+ * itself translated when the catalog knows it ("The conversation was {outcome}." with "put back in the queue"). The most specific key wins (the
  * one with the most fixed text). A text starting "· " (a part appended to a line) is translated after the dot.
- * The page's <title>, the alt texts and the messages of confirm() and prompt() are translated the same way.
+ * The page's <title>, the alt texts and the messages of confirm() and prompt() are translated the same way; a key
+ * "placeholder:closed" (attribute name, colon, text) is that attribute's word where the plain key's would not fit.
  * What customers, agents and the bot wrote is never touched: message texts, notes, comments, previews, inputs'
  * values and anything inside [data-user-content] or [data-i18n-skip].
  * `ConsoleI18n.missed()` lists the texts with Latin letters this page showed that the catalog did not know (the
@@ -35,8 +37,15 @@
     ".hb-entry .t, .hb-entry .zh, .hb-entry .meta, .hb-preview, .hb-file, .hb-diff, .hb-revisions .msg, .hb-revisions b";
   const SKIP_ATTRS = "[data-user-content], [data-i18n-skip]"; // a textarea's placeholder is the console's own
   const ATTRS = ["placeholder", "title", "aria-label", "alt"];
-  // placeholders that stand for a figure: they match digits (with , . + %) only
+  // what a placeholder may match, by its name: a figure (digits with , . + %), a duration as the console writes it
+  // ("5 min", "1 h 5 min", "–"), one word; any other name matches any text
   const FIGURES = new Set(["n", "count", "total", "shown", "a", "b", "g", "hours", "pct", "score", "line"]);
+  const DURATIONS = new Set(["t", "u", "wait", "first", "elapsed", "target"]);
+  const WORDS = new Set(["tier", "status", "day"]);
+  const shapeOf = (name) =>
+    FIGURES.has(name) ? "([\\d.,+%]+)"
+      : DURATIONS.has(name) ? "(–|\\d+ (?:s|min|h|d)(?: \\d+ (?:s|min|h))?)"
+        : WORDS.has(name) ? "([\\w-]+)" : "(.+?)";
 
   const stored = (() => { try { return localStorage.getItem(STORE); } catch (e) { return null; } })();
   const fromBrowser = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -65,7 +74,7 @@
         const names = [];
         const source = escape(k).replace(/\\?\{(\w+)\\?\}/g, (m, name) => {
           names.push(name);
-          return FIGURES.has(name) ? "([\\d.,+%]+)" : "(.+?)";
+          return shapeOf(name);
         });
         return [new RegExp("^" + source + "$"), catalog[k], names, k.replace(/\{\w+\}/g, "").length];
       })
@@ -128,8 +137,10 @@
     for (const a of ATTRS) {
       const v = e.getAttribute(a);
       const key = v ? v.trim().replace(/\s+/g, " ") : "";
-      const found = key && latin(key) ? lookup(key) : null;
-      if (found != null && found !== key) e.setAttribute(a, found);
+      if (!key || !latin(key)) continue;
+      // "placeholder:closed": the word in that attribute when it differs from the same word elsewhere
+      const found = has(a + ":" + key) ? catalog[a + ":" + key] : lookup(key);
+      if (found != null && found !== key) { produced.add(found); e.setAttribute(a, found); }
     }
   }
 
