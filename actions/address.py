@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, POSTCODE_KEYWORD_RE, POSTCODE_RE
 from helpdesk.orders import Address
 from helpdesk.orders.policy import COUNTRY_NAMES, country_name
-from helpdesk.orders.policy_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
+from helpdesk.orders.policy_texts_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
 
 _FIVE = r"\d{5}"
 _FOUR = r"\d{4}"

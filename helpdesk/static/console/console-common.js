@@ -22,6 +22,8 @@
       opts.body = JSON.stringify(body);
     }
     if (method !== "GET") opts.headers["X-CSRF-Token"] = csrf || "";
+    // refusals in the staff member's language where the helpdesk has them (helpdesk/errors_zh.py)
+    opts.headers["Accept-Language"] = (window.ConsoleI18n && window.ConsoleI18n.lang) || "en";
     let res;
     try {
       res = await fetch(API + path, opts);

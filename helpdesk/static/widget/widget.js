@@ -1151,7 +1151,9 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
     try {
-      const res = await fetch(url, Object.assign({ signal: ctl.signal, credentials: "omit", cache: "no-store" }, opts));
+      // the helpdesk words its refusals in the widget's language (helpdesk/web/errors.py reads Accept-Language)
+      const headers = Object.assign({ "Accept-Language": LANG }, (opts && opts.headers) || {});
+      const res = await fetch(url, Object.assign({ signal: ctl.signal, credentials: "omit", cache: "no-store" }, opts, { headers }));
       let data = null;
       try { data = await res.json(); } catch (e) { data = null; }
       return { res, data };
