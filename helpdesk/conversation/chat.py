@@ -123,8 +123,11 @@ class BotDown(Unavailable):
 
 
 def new_conversation_id() -> str:
-    """Unguessable: the id is the customer's only credential for their conversation."""
-    return secrets.token_urlsafe(18)
+    """Unguessable: the id is the customer's only credential for their conversation. Never starting with "-": a
+    spreadsheet would read the exported id as a formula and a command line as an option."""
+    while (conversation_id := secrets.token_urlsafe(18)).startswith("-"):
+        pass
+    return conversation_id
 
 
 async def _offered_button_title(session: AsyncSession, conversation_id: str, payload: str) -> str | None:

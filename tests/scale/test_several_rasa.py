@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -19,10 +18,10 @@ from typing import Any
 import httpx
 import pytest
 from support.helpdesks import postgres_database
+from support.stacks import running_stack
 
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.clients.rasa import RasaClient
-from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Ports, Stack
 
 pytestmark = pytest.mark.postgres
@@ -33,39 +32,15 @@ SOPHIE = "sophie.martin@example.org"
 @pytest.fixture(scope="module")
 def two_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("two-rasa")
-    handbook = workdir / "faq"
-    shutil.copytree(PROJECT_ROOT / "knowledge" / "faq", handbook)
     with postgres_database("two_rasa") as dsn:
-        running = Stack(
-            ports=Ports.spare(rasa_processes=2),
-            log_dir=workdir / "logs",
-            env={
-                "DATABASE_URL": dsn,  # the helpdesk's tables and Rasa's trackers (nlu_addons/tracker_store.py)
-                "REDIS_URL": "redis://127.0.0.1:6379/0",  # Rasa's locks, the helpdesk's fan-out
-                "REDIS_CHANNEL": f"tworasa{secrets.token_hex(4)}:events",  # keys of this module's own
-                "KB_DIR": str(handbook),
-                "KB_INDEX_DIR": str(workdir / "kb-index"),
-                "RATE_PER_ADDRESS": "100000",
-                "RATE_PER_CONVERSATION": "100000",
-                "NEW_CONVERSATIONS_PER_ADDRESS": "100000",
-                "HANDOFFS_PER_ADDRESS": "100000",
-                "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
-                "IDENTITY_SECRET": secrets.token_hex(32),
-                "BUSINESS_HOURS": "off",
-                "AUTO_ASSIGN": "off",
-            },
-        )
-        running.workdir = workdir  # type: ignore[attr-defined]
-        running.start()
-        try:
-            running.wait_ready(timeout=480)
-        except Exception as exc:
-            running.stop()
-            pytest.fail(f"the two-Rasa stack did not start: {exc}\n{running.log_tails()}")
-        try:
+        env = {
+            "DATABASE_URL": dsn,  # the helpdesk's tables and Rasa's trackers (nlu_addons/tracker_store.py)
+            "REDIS_URL": "redis://127.0.0.1:6379/0",  # Rasa's locks, the helpdesk's fan-out
+            "REDIS_CHANNEL": f"tworasa{secrets.token_hex(4)}:events",  # keys of this module's own
+        }
+        ports = Ports.spare(rasa_processes=2)
+        with running_stack(workdir, ports, env, timeout=480, what="the two-Rasa stack") as running:
             yield running
-        finally:
-            running.stop()
 
 
 def rasa_say(stack: Stack, rasa_port: int, sender: str, text: str) -> list[dict[str, Any]]:
