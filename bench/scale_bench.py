@@ -43,7 +43,7 @@ from typing import Any
 
 import httpx
 from common import git_state, machine_head, machine_info, package_version, run_end, summary
-from load_bench import MIX, floor_turns, fmt, run_level, timed
+from load_bench import MIX, burst_env, floor_turns, fmt, run_level, timed
 
 from helpdesk.config import PROJECT_ROOT
 
@@ -217,7 +217,7 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
     }  # fmt: skip
     report["configurations"].append(result)
     with storage(args.storage) as env, bench_stack(
-        keep=args.keep, extra_env=env, rasa_processes=rasa_processes
+        keep=args.keep, extra_env={**env, **burst_env(args.burst)}, rasa_processes=rasa_processes
     ) as stack:
         log(f"{rasa_processes} Rasa: floor (load {uptime()})")
         result["parse_floor"] = await parse_floor(stack, args.floor_samples)
@@ -279,7 +279,9 @@ def render_markdown(result: dict[str, Any]) -> str:
         "processes each with its own action server (`RASA_PROCESSES=N`), the helpdesk spreading conversations over "
         f"them. Levels of {result['settings']['duration']:g} s; conversation mix "
         + ", ".join(f"{k} ×{v}" for k, v in MIX.items())
-        + ". CPU per reply: each process's CPU time (from /proc) during the level over the bot replies sent.",
+        + ". CPU per reply: each process's CPU time (from /proc) during the level over the bot replies sent. "
+        f"Short lines held for a burst: CHAT_BURST_SECONDS={result['settings'].get('burst_seconds', 'default')} (0: "
+        "none; the scripted customers wait for each answer, so a held line would only add the burst window).",
         "",
         "## Targets beside this run's figures (reported, never asserted)",
         "",
@@ -438,7 +440,12 @@ async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "machine": machine_info(sanic=package_version("sanic"), httpx=package_version("httpx")),
         "commit": commit,
         "dirty": bool(changed),
-        "settings": {"argv": list(argv), "duration": args.duration, "floor_samples": args.floor_samples},
+        "settings": {
+            "argv": list(argv),
+            "duration": args.duration,
+            "floor_samples": args.floor_samples,
+            "burst_seconds": args.burst,
+        },
         "configurations": [],
     }
     for count in args.rasa:
@@ -458,6 +465,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="which of saturation,thinking_50,thinking_200 to run (all)",
     )
     parser.add_argument("--floor-samples", type=int, default=100)
+    parser.add_argument(
+        "--burst", type=float, default=0.0, help="CHAT_BURST_SECONDS of the stacks (0: every line answered at once)"
+    )
     parser.add_argument("--quick", action="store_true", help="20 s levels, 40 floor samples")
     parser.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy profile")
     parser.add_argument("--keep", action="store_true", help="keep each stack's folder (logs, profiles)")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class Background:
@@ -17,11 +16,10 @@ class Background:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    def spawn(self, work: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]:
+    def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> None:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(lambda t: self._done(t, what))
-        return task
 
     def _done(self, task: asyncio.Task[Any], what: str) -> None:
         self._tasks.discard(task)
