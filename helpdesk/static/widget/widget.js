@@ -1395,6 +1395,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (!norm(text)) return;
     const entry = addEntry({ sender: "customer", text: title || text, payload: text });
     entry.cid = newClientId(); // lets the server store a retried message once
+    entry.typed = !title; // typed words (a button is never held for a burst)
     setMeta(entry, "sending");
     enqueue(entry);
   }
@@ -1417,7 +1418,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   }
   function enqueue(entry) {
     state.chain = state.chain
-      .then(() => (state.conv ? null : startConversation()))
+      .then(() => (state.conv || !entry.typed ? null : startConversation()))
       .then(
         () =>
           new Promise((next) => {
