@@ -27,6 +27,7 @@
   if (!script || !script.src) return;
   const BASE = new URL(script.src, location.href);
   const API_CHAT = new URL("api/chat", BASE).href;
+  const API_START = new URL("api/chat/start", BASE).href;
   const KEY = "larkspur-chat.conversation";
   const OPEN_KEY = "larkspur-chat.open";
   const MAX = 2000;
@@ -1398,6 +1399,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (!norm(text)) return;
     const entry = addEntry({ sender: "customer", text: title || text, payload: text });
     entry.cid = newClientId(); // lets the server store a retried message once
+    entry.typed = !title; // typed words (a button is never held for a burst)
     setMeta(entry, "sending");
     enqueue(entry);
   }
@@ -1420,6 +1422,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   }
   function enqueue(entry) {
     state.chain = state.chain
+      .then(() => (state.conv || !entry.typed ? null : startConversation()))
       .then(
         () =>
           new Promise((next) => {
@@ -1435,6 +1438,21 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
           })
       )
       .catch(() => {});
+  }
+  /** A conversation before the first line goes out (POST /api/chat/start): the service then holds a short first
+   * line for the rest of a burst like any later one ("hi" / "i have a question" / "about my order 100234" are read
+   * together). If it cannot be started, the first line starts it (answered on its own). */
+  async function startConversation() {
+    try {
+      const { res, data } = await fetchJson(API_START, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "{}",
+      });
+      if (res.ok && data && typeof data.conversation_id === "string" && !state.conv) setConv(data.conversation_id);
+    } catch (e) {
+      /* the first line starts the conversation instead */
+    }
   }
   async function deliver(entry, isRetryAfter404) {
     state.inflight++;
