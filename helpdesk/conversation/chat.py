@@ -24,7 +24,7 @@ from helpdesk.conversation.pending import PendingTurns
 from helpdesk.conversation.queue import QueueNotifier, position_of, queued_ids
 from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
-from helpdesk.i18n import payload_in_language
+from helpdesk.i18n import LANGUAGES, payload_in_language
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.limits.window import Limiter
 from helpdesk.realtime.events import Events
@@ -91,6 +91,14 @@ class ChatResult:
     # the bot offered a person as a choice (no handoff yet): {"reason"}
     offer_person: dict[str, Any] | None = None
 
+    def language(self) -> str | None:
+        """The language of the customer message just handled (docs/design.md contract 7): the NLU's reading, else
+        the stored text's script (a message the bot did not read: held, queued, or left for the team)."""
+        for entity in (self.nlu or {}).get("entities") or []:
+            if entity.get("entity") == "language" and entity.get("value") in LANGUAGES:
+                return str(entity["value"])
+        return language_of(str(self.message["text"])) if self.message and self.message.get("text") else None
+
     def to_json(self) -> dict[str, Any]:
         nlu = None
         if self.nlu is not None:
@@ -104,6 +112,7 @@ class ChatResult:
             "handoff": self.handoff,
             "message": self.message,
             "offer_person": self.offer_person,
+            "language": self.language(),
         }
 
 

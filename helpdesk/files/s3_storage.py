@@ -11,6 +11,7 @@ servers; default on when an endpoint is set), FILES_S3_ACCESS_KEY_ID and FILES_S
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from helpdesk.files.storage import checked_key
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
 
+log = logging.getLogger(__name__)
 MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 UNAVAILABLE = "the file store is not answering; try again in a moment"
 
@@ -94,6 +96,7 @@ class S3Storage:
                 ContentType="application/octet-stream",  # served by the helpdesk only, with the checked type
             )
         except (BotoCoreError, ClientError) as exc:
+            log.warning("file store: storing %s in bucket %s failed: %s", name, self.settings.bucket, exc)
             raise Unavailable(UNAVAILABLE) from exc
 
     async def get(self, key: str) -> bytes | None:
@@ -111,4 +114,5 @@ class S3Storage:
         try:
             return await asyncio.to_thread(read)
         except (BotoCoreError, ClientError) as exc:
+            log.warning("file store: reading %s from bucket %s failed: %s", name, self.settings.bucket, exc)
             raise Unavailable(UNAVAILABLE) from exc

@@ -273,3 +273,17 @@ def test_the_damaged_item_answer_offers_a_photo_that_can_be_skipped_on_a_phone(
     phone.reload()
     expect(phone.locator(f"{HOST} .msg.bot").filter(has_text="This is optional.")).to_have_count(1)
     expect(phone.locator(f"{HOST} .msg.bot .quick")).to_have_count(0)  # skipped stays skipped
+
+    # a Chinese customer gets the offer in Chinese, and a photo sent from it lands in the chat
+    from test_file_checks import photo
+
+    phone.locator(f"{HOST} textarea").fill("收到的商品有损坏或质量问题怎么办？")
+    phone.locator(f"{HOST} textarea").press("Enter")
+    offer_zh = phone.locator(f"{HOST} .msg.bot").filter(has_text="这一步是可选的")
+    expect(offer_zh.locator(".quick button")).to_have_text(["📷 上传照片", "跳过"], timeout=BOT_TIMEOUT)
+    shot(phone, "damaged-photo-offer-zh-phone")
+    with phone.expect_file_chooser() as chosen:
+        offer_zh.get_by_role("button", name="📷 上传照片").click()
+    chosen.value.set_files({"name": "盘子.jpg", "mimeType": "image/jpeg", "buffer": photo("JPEG")})
+    expect(phone.locator(f"{HOST} .msg.customer .file img")).to_be_visible()
+    expect(offer_zh.locator(".quick")).to_have_count(0)

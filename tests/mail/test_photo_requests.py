@@ -79,12 +79,13 @@ def test_a_booked_return_asks_for_a_photo_filed_under_its_order_for_the_agent(
 
 
 def test_the_damaged_item_answer_offers_a_photo_or_skip_in_both_languages(customer: httpx.Client) -> None:
-    for question, titles in (
-        ("A plate was cracked when I opened the box", ["📷 Add a photo", "Skip"]),
-        ("收到的商品有损坏或质量问题怎么办？", ["📷 上传照片", "跳过"]),
+    for question, language, titles in (
+        ("A plate was cracked when I opened the box", "en", ["📷 Add a photo", "Skip"]),
+        ("收到的商品有损坏或质量问题怎么办？", "zh", ["📷 上传照片", "跳过"]),
     ):
         chat = Chat(customer)
         chat(question)
+        assert chat.last["language"] == language  # the chat API names the message's language (design contract 7)
         assert chat.last.get("faq", {}) and chat.last["faq"]["id"] == "damaged-item", (question, chat.last)
         ask = chat.last["replies"][-1]
         assert [b["title"] for b in ask["buttons"]] == titles, ask
