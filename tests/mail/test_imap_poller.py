@@ -21,7 +21,7 @@ from support.helpdesks import extra_helpdesk
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Stack, free_port
 
-IMAP_USER, IMAP_PASSWORD = "replies", secrets.token_urlsafe(12)
+IMAP_USER, IMAP_PASSWORD = "replies", secrets.token_hex(12)
 POLL_SECONDS = 1
 
 
@@ -32,7 +32,7 @@ def imap_port(stack: Stack) -> Iterator[int]:
     log = open(stack.workdir / "logs" / "pymap.log", "ab")  # type: ignore[attr-defined]  # noqa: SIM115
     server = subprocess.Popen(
         [str(PROJECT_ROOT / ".venv" / "bin" / "pymap"), "--host", "127.0.0.1", "--port", str(port), "--no-tls"]
-        + ["dict", "--demo-data", "--demo-user", IMAP_USER, "--demo-password", IMAP_PASSWORD],
+        + ["dict", "--demo-data", f"--demo-user={IMAP_USER}", f"--demo-password={IMAP_PASSWORD}"],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
