@@ -104,3 +104,25 @@ def test_the_damaged_item_answer_offers_a_photo_or_skip_in_both_languages(custom
     # skipping is the customer going on: the payloads never reach the bot, the next message is read as usual
     chat("how long does delivery take?")
     assert chat.last["faq"] is not None and chat.last["faq"]["id"] != "wrong-item"
+
+
+def test_a_damaged_item_photo_after_an_order_check_is_filed_under_that_order(
+    customer: httpx.Client, console: Callable[[str], Console]
+) -> None:
+    order = "100193"  # stoneware bowls, delivered 10 days ago; no other test uses it
+    chat = Chat(customer)
+    chat(f"where is my order {order}? my email is lena.schneider@example.org")
+    assert order in chat.text, chat.text
+    chat("A plate was cracked when I opened the box")
+    assert chat.last["faq"]["id"] == "damaged-item", chat.last
+    ask = chat.last["replies"][-1]
+    assert [b["payload"] for b in ask["buttons"]] == [f"photo:damaged:{order}", "photo:skip"]
+    assert chat.id is not None
+    assert photo_for(customer, chat.id, ask["id"], "bowl.jpg").status_code == 201
+    assert chat("I want to talk to a real person please")["mode"] == "queued"
+    agent = console("sal")
+    panel = agent.get(f"/conversations/{chat.id}/customer").json()
+    assert order in [o["number"] for o in panel["orders"]]
+    assert [(p["order_number"], p["purpose"], p["purpose_words"]) for p in panel["photos"]] == [
+        (order, "damaged", "of a damaged item")
+    ]
