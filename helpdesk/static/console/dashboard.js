@@ -180,7 +180,7 @@
       kpi("Resolved by agents", pct(s.resolution_rate), s.resolved_by_agent + " of " + s.handed_off + " handed off", "resolved_by_agent"),
       kpi("CSAT", s.csat.average == null ? "–" : numOr(s.csat.average, 2) + " / 5", s.csat.count + " ratings", "rated"),
       kpi("Bot first response", dur(s.bot_first_response.median), "median · p90 " + dur(s.bot_first_response.p90), "all"),
-      kpi("Queue wait", dur(s.queue_wait.median), "median, " + (s.waiting_now ? "incl. " + s.waiting_now + " still waiting" : "none waiting") + " · " + (judged ? pct(within / judged) + " within " + targetsText : "no waits"), "handed_off"),
+      kpi("Queue wait", dur(s.queue_wait.median), "median, " + (s.waiting_now ? "incl. " + s.waiting_now + " still waiting" : "none waiting") + " · " + (judged ? pct(within / judged) + " within " + targetsText : s.waiting_now ? "none past the target yet" : "no waits"), "handed_off"),
       kpi("Agent first response", dur(s.agent_first_response.median), "median, from handoff", "agent_replied"),
       kpi("Handling time", dur(s.handling_time.mean), "average per agent stint", "claimed"),
     );
