@@ -11,6 +11,7 @@ from helpdesk.errors import (
     DomainError,
     Forbidden,
     Invalid,
+    NeedsConfirmation,
     NotFound,
     TooMany,
     Unauthorized,
@@ -27,6 +28,7 @@ STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     Unsupported: 415,
     Unprocessable: 422,
+    NeedsConfirmation: 428,
     TooMany: 429,
     Unavailable: 503,
 }
