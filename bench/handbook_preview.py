@@ -67,7 +67,7 @@ def timed_preview(kb: KnowledgeBase, entry_id: str, form: dict[str, Any], questi
     }
 
 
-def run(name: str, folder: Path, settings: Settings, embedder: Embedder, entry_id: str, questions: list[str]) -> dict:
+def run(name: str, folder: Path, settings: Settings, embedder: Embedder, entry_id: str, questions: list[str]) -> dict[str, Any]:
     kb = KnowledgeBase(folder, settings, embedder)
     started = time.perf_counter()
     kb.build()
@@ -113,6 +113,7 @@ def main() -> int:
         questions = [pool[i % len(pool)] + ("" if i < len(pool) else f" ({i // len(pool)})") for i in range(count)]
         settings = base.replace(index_dir=work / "index")
         rows.append(run("project (knowledge/faq)", work / "faq", settings, embedder, "gift-wrapping", questions))
+        write(args.out, base, rows)
         if args.synthetic:
             held = generate_handbook(work / "synthetic", args.synthetic, seed=7)
             synthetic_questions = [row["query"] for row in held]
@@ -121,14 +122,19 @@ def main() -> int:
             rows.append(run(name, work / "synthetic", settings, embedder, held[0]["faq_id"], synthetic_questions))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    write(args.out, base, rows)
+    return 0
+
+
+def write(out: Path, settings: Settings, rows: list[dict[str, Any]]) -> None:
+    """The figures so far (written after each handbook, so a long run keeps what it measured)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
     result = {
         "machine": "2-core guest shared with other sessions; run under nice -n 15 (load averages per figure)",
-        "embed_threads": base.embed_threads,
+        "embed_threads": settings.embed_threads,
         "runs": rows,
     }
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    return 0
+    out.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
