@@ -67,7 +67,9 @@ def timed_preview(kb: KnowledgeBase, entry_id: str, form: dict[str, Any], questi
     }
 
 
-def run(name: str, folder: Path, settings: Settings, embedder: Embedder, entry_id: str, questions: list[str]) -> dict[str, Any]:
+def run(
+    name: str, folder: Path, settings: Settings, embedder: Embedder, entry_id: str, questions: list[str]
+) -> dict[str, Any]:
     kb = KnowledgeBase(folder, settings, embedder)
     started = time.perf_counter()
     kb.build()
