@@ -46,13 +46,22 @@ def phone(chromium: Browser) -> Iterator[Tab]:
     opened.page.context.close()
 
 
-def open_handbook(page: Page, helpdesk_url: str, account: AgentLogin, entry: str = "") -> None:
+def open_handbook(
+    page: Page, helpdesk_url: str, account: AgentLogin, entry: str = "", by_link: Path | None = None
+) -> None:
+    """Log in and open the handbook editor (by_link: through the console header's link, screenshot of the console
+    there first)."""
     submit_console_login(page, helpdesk_url, account.username, account.password)
     if account.role == "editor":
         page.wait_for_url("**/agent/unanswered")
     else:
         expect(page.locator("#app")).to_be_visible()  # logged in
-    page.goto(helpdesk_url + "/agent/handbook" + (f"#{entry}" if entry else ""))
+    if by_link:  # the console's header links to the handbook for every role
+        page.screenshot(path=str(by_link))
+        page.locator("#handbook-link").click()
+        page.wait_for_url("**/agent/handbook")
+    else:
+        page.goto(helpdesk_url + "/agent/handbook" + (f"#{entry}" if entry else ""))
     expect(page.locator("#workbench")).to_be_visible()
 
 
@@ -240,7 +249,7 @@ def test_an_agent_reads_and_a_phone_shows_list_then_entry(
     phone: Tab, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], tmp_path: Path
 ) -> None:
     page = phone.page
-    open_handbook(page, helpdesk_url, agent_accounts["ava"])
+    open_handbook(page, helpdesk_url, agent_accounts["ava"], by_link=tmp_path / "console-phone.png")
     expect(page.get_by_role("button", name="New entry")).to_be_hidden()
     page.locator("#search").fill("退款")
     expect(page.locator('#entries .hb-entry[data-id="refund-policy"]')).to_be_visible()
