@@ -211,6 +211,7 @@ class Customer:
         self.bot_messages: asyncio.Queue[float] = asyncio.Queue()
         self.caught_up = asyncio.Event()  # the socket's `state` frame: the replay is over
         self.reader: asyncio.Task[None] | None = None
+        self.refused: int | None = None  # the close code of a socket the helpdesk refused
 
     async def _read(self) -> None:
         assert self.ws is not None
@@ -224,7 +225,10 @@ class Customer:
                 if live_bot_reply and self.caught_up.is_set():  # replayed messages are not live deliveries
                     self.bot_messages.put_nowait(time.perf_counter())
         except (ConnectionClosed, WebSocketException):
-            return
+            pass
+        if not self.caught_up.is_set():  # closed before its `state` frame: refused (a cap), not slow
+            self.refused = self.ws.close_code or 0
+            self.caught_up.set()
 
     async def _open_socket(self, conversation_id: str, after: int) -> None:
         try:
@@ -234,6 +238,10 @@ class Customer:
         except (OSError, WebSocketException, TimeoutError) as exc:
             self.recorder.errors[f"ws connect: {exc.__class__.__name__}"] += 1
             self.ws = None
+            return
+        if self.refused is not None:
+            self.recorder.errors[f"ws refused: close code {self.refused}"] += 1
+            await self._close_socket()
 
     async def _close_socket(self) -> None:
         if self.ws is not None:
@@ -243,6 +251,7 @@ class Customer:
         self.ws, self.reader = None, None
         self.bot_messages = asyncio.Queue()
         self.caught_up = asyncio.Event()
+        self.refused = None
 
     async def conversation(self, script: list[tuple[str, str]], deadline: float | None, turns_left: list[int]) -> None:
         conversation_id: str | None = None
@@ -637,10 +646,14 @@ def write_outputs(result: dict[str, Any], out: Path) -> None:
 
 
 def burst_env(seconds: float) -> dict[str, str]:
-    """The stack's CHAT_BURST_SECONDS: 0 by default here. The scripted customers wait for each answer before the
-    next line, so every short line ("thanks, bye") would be held the whole burst window waiting for a next line
-    that never comes: that is the customer's typing time, not the bot's, and would hide what the stack costs."""
-    return {"CHAT_BURST_SECONDS": f"{seconds:g}"}
+    """What the benchmark's stacks need beside bench_stack's raised rate limits:
+
+    - CHAT_BURST_SECONDS, 0 by default here: the scripted customers wait for each answer before the next line, so
+      every short line ("thanks, bye") would be held the whole burst window for a next line that never comes: that
+      is the customer's typing time, not the bot's, and would hide what the stack costs;
+    - the widget sockets per client address raised: every customer of the benchmark comes from one address, and
+      the default cap (20) would refuse the sockets of all but 20 of them."""
+    return {"CHAT_BURST_SECONDS": f"{seconds:g}", "WIDGET_SOCKETS_PER_ADDRESS": "100000"}
 
 
 def pair(text: str) -> tuple[float, float]:
