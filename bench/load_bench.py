@@ -51,6 +51,7 @@ OUT = PROJECT_ROOT / "results" / "load_bench"
 STARTED = time.monotonic()
 TARGET_P99_MS = 500.0
 TARGET_RATIO = 1.5
+TARGET_CPU_MS = 15.0  # issue 22: CPU per bot reply, all processes together
 CHEAPEST_KIND = "greeting"  # the message kind whose turn runs no custom action
 
 # Scripted conversations: (kind of message, text). The bot's replies decide nothing here: each script is
@@ -434,6 +435,11 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
         checks[f"errors_at_{customers}"] = level["errors"]
         checks[f"p99_at_{customers}_met"] = p99 is not None and p99 <= TARGET_P99_MS and level["errors"] == 0
         checks[f"load_at_{customers}"] = level.get("load_average_after")
+    for level in result["levels"]:  # issue 22: the whole stack's CPU per bot reply, at most 15 ms
+        replies = level["bot_reply_http"].get("n") or 0
+        if replies:
+            cpu = round(1000 * sum(level["cpu_seconds"].values()) / replies, 1)
+            checks[f"cpu_ms_per_reply_at_{level['customers']}"] = cpu
     return checks
 
 
@@ -589,6 +595,18 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"{TARGET_P99_MS:.0f} ms, no errors: {'**met**' if t[f'p99_at_{customers}_met'] else '**missed**'}); "
             f"Rasa parse floor of this run p50 {fmt(t['rasa_parse_p50_ms'])} ms; load after the level "
             f"{t.get(f'load_at_{customers}')}."
+        )
+    cpu = {n["customers"]: (t.get(f"cpu_ms_per_reply_at_{n['customers']}"), n) for n in result["levels"]}
+    if any(value is not None for value, _ in cpu.values()):
+        lines.append(
+            f"- CPU per bot reply, all processes (helpdesk, Rasa, action server; target ≤ {TARGET_CPU_MS:g} ms): "
+            + ", ".join(
+                f"{customers} customers {fmt(value)} ms (load {level['load_average_after'][0]})"
+                for customers, (value, level) in cpu.items()
+                if value is not None
+            )
+            + f"; Rasa parse floor of this run p50 {fmt(t['rasa_parse_p50_ms'])} ms. `results/scale_bench.md` gives it "
+            "per process, at saturation, with one and two Rasa processes."
         )
     if result.get("notes"):
         lines += ["", "## Notes", "", *[f"- {note}" for note in result["notes"]]]
