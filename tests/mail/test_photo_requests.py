@@ -27,7 +27,11 @@ def photo_for(client: httpx.Client, conversation_id: str, message_id: object, na
     return client.post(
         f"/api/chat/{conversation_id}/attachments",
         content=photo("JPEG"),
-        headers={"Content-Type": "image/jpeg", "X-Filename": name, "X-Photo-For": str(message_id)},
+        headers={
+            "Content-Type": "image/jpeg",
+            "X-Filename": name,
+            "X-Photo-For": message_id if isinstance(message_id, bytes) else str(message_id),
+        },
     )
 
 
@@ -49,7 +53,7 @@ def test_a_booked_return_asks_for_a_photo_filed_under_its_order_for_the_agent(
     customer_turn = chat.last["message"]["id"] if chat.last.get("message") else None
     other = Chat(customer)
     other("hello")
-    for wrong in ("abc", "-1", str(other.last["replies"][0]["id"]), str(customer_turn or 0)):
+    for wrong in ("abc", "-1", "0", "١٢".encode(), str(other.last["replies"][0]["id"]), str(customer_turn or 0)):
         refused = photo_for(customer, chat.id, wrong, "x.jpg")
         assert refused.status_code == 400, (wrong, refused.text)
     assert photo_for(customer, str(other.id), booked["id"], "x.jpg").status_code == 400  # another conversation's
