@@ -1,6 +1,7 @@
 """The conversation as the agent reads it, in headless Chromium against a helpdesk of its own: the bot's and agents'
 messages look as the customer's widget showed them (its own Markdown renderer: bold, safe links that open in a new
-tab), what the customer wrote stays exactly as written (Markdown and HTML shown as text, never run); typing "/" with
+tab), what the customer wrote stays exactly as written (Markdown and HTML shown as text, never run); the customer
+panel says it is loading instead of standing blank; an entity several turns carried is listed once; typing "/" with
 no canned replies says so instead of showing nothing (walkthrough of 2026-12-03)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Route, expect
 from support.agent import Console, hand_off, say
 from support.helpdesks import OwnHelpdesk, own_helpdesk
 from test_agent_console_browser import log_in
@@ -46,7 +47,13 @@ def test_the_agent_reads_markdown_as_the_customer_saw_it_and_customer_text_as_wr
     try:
         page = tab.page
         log_in(page, desk.url, desk.accounts["ava"])
+        held: list[Route] = []  # the customer panel's answer, held back: the panel says it is loading meanwhile
+        page.route("**/api/agent/conversations/*/customer", lambda route: held.append(route))
         page.locator(f'#chats li[data-id="{conversation}"]').click()
+        expect(page.locator("#customer")).to_have_text("Loading the customer and their orders…")
+        assert held
+        page.unroute("**/api/agent/conversations/*/customer")  # the held requests go on to the helpdesk
+        expect(page.locator("#customer")).to_contain_text("Unknown customer")
         agent = page.locator("#transcript .msg.agent .text").last
         expect(agent.locator("strong")).to_have_text("on its way")
         expect(agent).to_have_text("Your refund is on its way: see our returns page.")
@@ -57,6 +64,8 @@ def test_the_agent_reads_markdown_as_the_customer_saw_it_and_customer_text_as_wr
         written = page.locator("#transcript .msg.customer .text").last
         expect(written).to_have_text(CUSTOMER_TEXT)  # as written, nothing rendered or run
         expect(written.locator("*")).to_have_count(0)
+        entities = page.locator("#entities li").all_inner_texts()  # several turns, each line once
+        assert entities and len(entities) == len(set(entities)), entities
 
         reply = page.locator("#reply")
         reply.click()

@@ -553,7 +553,12 @@
     const ul = $("entities");
     ul.textContent = "";
     if (!entities.length) ul.appendChild(el("li", "muted", "none found"));
-    for (const e of entities) ul.appendChild(el("li", null, e.entity + ": " + e.value));
+    const seen = new Set(); // one line per entity and value, however many turns carried it
+    for (const e of entities) {
+      const line = e.entity + ": " + e.value;
+      if (!seen.has(line)) ul.appendChild(el("li", null, line));
+      seen.add(line);
+    }
   }
   function appendNote(n) {
     if (state.notes.has(n.id)) return;

@@ -40,6 +40,7 @@
     chitchat: "Small talk",
     vague_opener: "Vague opener",
     faq: "Handbook question",
+    out_of_scope: "Outside what the bot handles",
   };
   const OUTCOMES = {
     bot_resolved: ["bot resolved", false],
@@ -397,7 +398,13 @@
     log.replaceChildren(...r.data.messages.map((m) => {
       const li = el("li", "msg " + m.sender);
       li.appendChild(el("span", "who", m.sender === "agent" ? (m.author || "agent") : m.sender));
-      li.appendChild(el("span", "text", m.text));
+      const text = el("span", "text");
+      const markdown = window.LarkspurChatMarkdown; // the bot's and agents' words as the customer's widget shows them
+      if ((m.sender === "bot" || m.sender === "agent") && markdown) {
+        text.classList.add("md");
+        markdown.render(text, m.text || "");
+      } else text.textContent = m.text || "";
+      li.appendChild(text);
       return li;
     }));
     if (atEnd) log.scrollTop = log.scrollHeight;
