@@ -1,7 +1,7 @@
 """Unanswered questions an editor dismissed or marked "won't fix" (the unanswered-questions report).
 
-Revision ID: 0017_editor_set_aside
-Revises: 0016_staff_language
+Revision ID: 0018_editor_set_aside
+Revises: 0017_mail_photo_requests
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_editor_set_aside"
-down_revision: str | None = "0016_staff_language"
+revision: str = "0018_editor_set_aside"
+down_revision: str | None = "0017_mail_photo_requests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
