@@ -557,6 +557,10 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     client_address: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # sent in answer to the bot's request for a photo (helpdesk/files/photo_requests.py): what for (return |
+    # damaged | wrong_item) and the order the request named (None: the conversation's verified order, if any)
+    purpose: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    order_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class HandbookRevision(Base):
@@ -572,6 +576,27 @@ class HandbookRevision(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
     author_name: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# the unanswered-questions report: a group an editor set aside (helpdesk/reports/unanswered.py)
+SET_ASIDE_DISMISSED = "dismissed"  # not a question for the handbook ("tell me a joke")
+SET_ASIDE_WONT_FIX = "wont_fix"  # a real question the shop chose not to answer in the handbook
+SET_ASIDE_KINDS = (SET_ASIDE_DISMISSED, SET_ASIDE_WONT_FIX)
+
+
+class SetAsideQuestion(Base):
+    """One unanswered question (by its normalised, masked text) an editor dismissed or marked "won't fix": the
+    report leaves it out of its groups, now and when it is asked again, and lists it apart."""
+
+    __tablename__ = "unanswered_set_aside"
+    __table_args__ = (Index("uq_unanswered_set_aside_question_key", "question_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question_key: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(String(2000))  # masked, as the report showed it
+    kind: Mapped[str] = mapped_column(String(16))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -190,9 +190,7 @@ async def seed_database(
         shifted = (today - anchor).days if anchor < today else 0
         if shifted:
             await _shift_dates(conn, shifted, policy)
-            await conn.execute(
-                update(MetaRow).where(MetaRow.key == ANCHOR_KEY).values(value=today.isoformat())
-            )
+            await conn.execute(update(MetaRow).where(MetaRow.key == ANCHOR_KEY).values(value=today.isoformat()))
         before = {name: await _count(conn, model) for name, model in TABLES.items()}
         existing = set((await conn.execute(select(OrderRow.number))).scalars())
         rows = seed.rows(now, policy)

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from helpdesk import i18n
 from helpdesk.i18n import join_names as join_names  # re-exported: one home, in the customer's language
 from helpdesk.i18n import long_date as long_date
 from helpdesk.i18n import money as money
+from helpdesk.orders import policy_texts
 from helpdesk.orders.model import (
     Address,
     CancellationQuote,
@@ -32,6 +33,13 @@ from helpdesk.orders.model import (
 )
 from helpdesk.orders.system import PolicyRefusal
 
+if TYPE_CHECKING:
+    from helpdesk.orders import policy_texts as say
+else:
+    from helpdesk.orders import policy_texts_zh
+
+    say = i18n.Localized(policy_texts, zh=policy_texts_zh)
+
 EU_COUNTRIES = frozenset(
     {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU"}
     | {"IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
@@ -40,14 +48,7 @@ RMA_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 # orders that have been paid for: cancelling one refunds its total
 CHARGED_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PACKED})  # no 0/O, 1/I: easy to read out on the phone
 
-COUNTRY_NAMES = {
-    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CH": "Switzerland", "CY": "Cyprus",
-    "CZ": "Czechia", "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland",
-    "FR": "France", "GB": "the United Kingdom", "GR": "Greece", "HR": "Croatia", "HU": "Hungary",
-    "IE": "Ireland", "IT": "Italy", "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia", "MT": "Malta",
-    "NL": "the Netherlands", "NO": "Norway", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
-    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "US": "the United States",
-}  # fmt: skip
+COUNTRY_NAMES = policy_texts.COUNTRY_NAMES  # English names (the Chinese: policy_texts_zh.COUNTRY_NAMES)
 
 
 class Action(StrEnum):
@@ -74,7 +75,7 @@ COUNTRY_NOT_SERVED = "country_not_served"
 RETURN_COUNTRY_NOT_SUPPORTED = "return_country_not_supported"
 SHOP_REFUSED = "shop_refused"
 
-TALK_TO_TEAM = "A member of our support team can look into it with you; just ask me to connect you."
+TALK_TO_TEAM = policy_texts.TALK_TO_TEAM
 
 
 class PolicyConfigError(ValueError):
@@ -174,11 +175,8 @@ def new_rma(order_number: str) -> str:
 
 def country_name(code: str) -> str:
     """The country's name in the customer's language ("the United Kingdom", "英国")."""
-    if i18n.current() == "zh":
-        from helpdesk.orders.policy_zh import country_name as chinese_name
-
-        return chinese_name(code)
-    return COUNTRY_NAMES.get(code, code)
+    names: dict[str, str] = say.COUNTRY_NAMES
+    return names.get(code, code)
 
 
 class OrderPolicy:
@@ -325,36 +323,30 @@ class OrderPolicy:
         return wanted, []
 
     def return_instructions(self, order: Order, plan: ReturnQuote, rma: str) -> str:
-        """What the customer does next, in one message."""
-        if i18n.current() == "zh":
-            from helpdesk.orders.policy_zh import return_instructions
-
-            return return_instructions(self.config, order, plan, rma)
+        """What the customer does next, in one message (in the conversation's language)."""
         c = self.config
-        items = "; ".join(f"{line.quantity} × {line.name}" if line.quantity > 1 else line.name for line in plan.lines)
-        parts = [f"Your return for order {order.number} is booked: {rma} ({items})."]
+        items = say.ITEMS_SEPARATOR.join(
+            say.PIECES_OF.format(quantity=line.quantity, name=line.name) if line.quantity > 1 else line.name
+            for line in plan.lines
+        )
+        parts = [say.RETURN_BOOKED.format(order=order.number, rma=rma, items=items)]
         if plan.label_fee:
             parts.append(
-                f"You'll get a prepaid return label by e-mail at {order.email}; from {country_name(order.country)} "
-                f"it costs {money(plan.label_fee, c.currency)}, which we deduct from your refund."
+                say.LABEL_PAID.format(
+                    email=order.email, country=country_name(order.country), fee=money(plan.label_fee, c.currency)
+                )
             )
         else:
-            parts.append(f"You'll get a free prepaid return label by e-mail at {order.email}.")
+            parts.append(say.LABEL_FREE.format(email=order.email))
+        parts.append(say.PACK_AND_SEND.format(rma=rma, days=c.return_ship_within_days))
         parts.append(
-            f"Pack the items in their original packaging, write {rma} on the box, stick on the label and drop it "
-            f"off at a parcel point of the carrier on the label within {c.return_ship_within_days} days."
-        )
-        parts.append(
-            f"Your refund of {money(plan.refund_amount, c.currency)} goes back to your original payment method "
-            f"within {c.refund_business_days} business days after the parcel reaches our warehouse."
+            say.REFUND_TIMING.format(amount=money(plan.refund_amount, c.currency), days=c.refund_business_days)
         )
         if plan.excluded_lines:
             names = join_names([line.name for line in plan.excluded_lines])
-            if len(plan.excluded_lines) == 1:
-                parts.append(f"{names} is a final-sale item and can't be returned, so keep it out of the parcel.")
-            else:
-                parts.append(f"{names} are final-sale items and can't be returned, so keep them out of the parcel.")
-        return " ".join(parts)
+            excluded = say.EXCLUDED_ONE if len(plan.excluded_lines) == 1 else say.EXCLUDED_MANY
+            parts.append(excluded.format(names=names))
+        return i18n.join_sentences(parts)
 
     # -- refusals ------------------------------------------------------------------------------
 
@@ -369,12 +361,7 @@ class OrderPolicy:
         action = Action(action)
         number = order if isinstance(order, str) else order.number
         full = None if isinstance(order, str) else order
-        sentences = _Sentences
-        if i18n.current() == "zh":
-            from helpdesk.orders.policy_zh import SentencesZh
-
-            sentences = SentencesZh
-        message, alternative = sentences(self.config, action, number, full, now, details).for_code(code)
+        message, alternative = _Sentences(self.config, action, number, full, now, details).for_code(code)
         return PolicyRefusal(code, message, alternative, number)
 
 
@@ -405,170 +392,125 @@ class _Sentences:
         return sentences
 
     def _return_offer(self) -> str:
-        return f"return it within {self.c.return_window_days} days of delivery for a refund"
+        return say.RETURN_OFFER.format(days=self.c.return_window_days)
+
+    def _refuse_or_return(self) -> str:
+        return say.REFUSE_OR_RETURN.format(return_offer=self._return_offer())
 
     def _already_packed(self) -> tuple[str, str]:
         if self.action is Action.CHANGE_ADDRESS:
-            return (
-                f"Order {self.n} is already packed for dispatch, so its delivery address can no longer be changed.",
-                "You can cancel it free of charge and place a new order with the right address, or redirect the "
-                "parcel with the carrier once it has shipped, using the tracking link we'll e-mail you.",
-            )
-        return (
-            f"Order {self.n} is already packed, so it can no longer be cancelled.",
-            f"You can refuse the parcel on delivery or {self._return_offer()}.",
-        )
+            return say.PACKED_NO_ADDRESS_CHANGE.format(order=self.n), say.PACKED_ADDRESS_INSTEAD
+        return say.PACKED_NO_CANCEL.format(order=self.n), self._refuse_or_return()
 
     def _already_shipped(self) -> tuple[str, str]:
         if self.action is Action.CHANGE_ADDRESS:
-            carrier = self.order.carrier if self.order and self.order.carrier else "the carrier"
-            link = f" ({self.order.tracking_url})" if self.order and self.order.tracking_url else ""
+            carrier = self.order.carrier if self.order and self.order.carrier else say.THE_CARRIER
+            url = self.order.tracking_url if self.order else None
+            link = say.LINK_IN_BRACKETS.format(url=url) if url else ""
             return (
-                f"Order {self.n} has already shipped, so its delivery address can no longer be changed.",
-                f"You may be able to redirect the parcel with {carrier} using the tracking link{link}, or refuse it "
-                "on delivery and we'll refund you once it's back with us.",
+                say.SHIPPED_NO_ADDRESS_CHANGE.format(order=self.n),
+                say.SHIPPED_REDIRECT.format(carrier=carrier, link=link),
             )
-        return (
-            f"Order {self.n} has already shipped, so it can no longer be cancelled.",
-            f"You can refuse the parcel on delivery or {self._return_offer()}.",
-        )
+        return say.SHIPPED_NO_CANCEL.format(order=self.n), self._refuse_or_return()
 
     def _already_delivered(self) -> tuple[str, str]:
         if self.action is Action.CHANGE_ADDRESS:
-            return (
-                f"Order {self.n} has already been delivered, so its delivery address can't be changed any more.",
-                "If it went to the wrong place, a member of our support team can look into it with you; "
-                "just ask me to connect you.",
-            )
-        message = f"Order {self.n} has already been delivered, so it can no longer be cancelled."
+            return say.DELIVERED_NO_ADDRESS_CHANGE.format(order=self.n), say.DELIVERED_WRONG_PLACE
+        message = say.DELIVERED_NO_CANCEL.format(order=self.n)
         delivered = (self.order.delivered_at or self.order.shipped_at) if self.order is not None else None
         if delivered is None:
-            return message, f"You can {self._return_offer()}; just ask me to start a return."
+            return message, say.DELIVERED_RETURN_OFFER.format(return_offer=self._return_offer())
         last = delivered.date() + timedelta(days=self.c.return_window_days)
         if self.now.date() > last:
-            return message, (
-                f"Its {self.c.return_window_days}-day return window ended on {long_date(last)}. If an item is faulty "
-                f"or damaged, you're still covered by the legal guarantee. {TALK_TO_TEAM}"
+            return message, say.DELIVERED_WINDOW_ENDED.format(
+                days=self.c.return_window_days, date=long_date(last), talk_to_team=say.TALK_TO_TEAM
             )
-        return message, f"You can return it until {long_date(last)} for a refund; just ask me to start a return."
+        return message, say.DELIVERED_RETURN_UNTIL.format(date=long_date(last))
 
     def _already_cancelled(self) -> tuple[str, str]:
         message = {
-            Action.CANCEL: f"Order {self.n} is already cancelled.",
-            Action.CHANGE_ADDRESS: f"Order {self.n} is cancelled, so there is no delivery to change.",
-            Action.RETURN: f"Order {self.n} was cancelled before it shipped, so there is nothing to return.",
-        }[self.action]
-        alternative = (
-            "If you had already paid, the refund is on its way; ask me for the refund status to see when to expect it."
-        )
+            Action.CANCEL: say.CANCELLED_NO_CANCEL,
+            Action.CHANGE_ADDRESS: say.CANCELLED_NO_ADDRESS_CHANGE,
+            Action.RETURN: say.CANCELLED_NO_RETURN,
+        }[self.action].format(order=self.n)
+        alternative = say.CANCELLED_REFUND
         if self.action is Action.CHANGE_ADDRESS:
-            alternative = "You can place a new order with the right address. " + alternative
+            alternative = say.CANCELLED_NEW_ORDER.format(refund=alternative)
         return message, alternative
 
     def _already_refunded(self) -> tuple[str, str]:
-        message = {
-            Action.CANCEL: f"Order {self.n} has already been refunded, so there is nothing left to cancel.",
-            Action.CHANGE_ADDRESS: f"Order {self.n} has already been returned and refunded.",
-            Action.RETURN: f"Order {self.n} has already been returned and refunded.",
-        }[self.action]
-        return message, f"If something about that refund looks wrong, tell me. {TALK_TO_TEAM}"
+        message = (say.REFUNDED_NO_CANCEL if self.action is Action.CANCEL else say.REFUNDED).format(order=self.n)
+        return message, say.REFUND_LOOKS_WRONG.format(talk_to_team=say.TALK_TO_TEAM)
 
     def _return_in_progress(self) -> tuple[str, str]:
         return (
-            f"Order {self.n} has a return in progress, so it can't be cancelled.",
-            f"Your refund follows within {self.c.refund_business_days} business days after the parcel reaches our "
-            "warehouse; ask me for the refund status at any time.",
+            say.RETURN_IN_PROGRESS.format(order=self.n),
+            say.RETURN_IN_PROGRESS_REFUND.format(days=self.c.refund_business_days),
         )
 
     def _return_already_requested(self) -> tuple[str, str]:
         return (
-            f"A return for order {self.n} has already been booked.",
-            "Send the parcel back with the RMA number and label from the return e-mail; your refund follows within "
-            f"{self.c.refund_business_days} business days after it reaches our warehouse. "
-            "Ask me for the refund status at any time.",
+            say.RETURN_ALREADY_BOOKED.format(order=self.n),
+            say.RETURN_ALREADY_BOOKED_NEXT.format(days=self.c.refund_business_days),
         )
 
     def _not_delivered(self) -> tuple[str, str]:
         if self.order is not None and self.order.status is OrderStatus.SHIPPED:
-            return (
-                f"Order {self.n} is still on its way, so it can't be returned yet.",
-                f"Once it arrives you have {self.c.return_window_days} days to return it, or you can refuse the "
-                "parcel on delivery and we'll refund you once it's back with us.",
-            )
-        return (
-            f"Order {self.n} hasn't been delivered yet, so there is nothing to return yet.",
-            "If it hasn't shipped, you can cancel it free of charge instead; just ask me to cancel the order.",
-        )
+            return say.ON_ITS_WAY.format(order=self.n), say.ON_ITS_WAY_NEXT.format(days=self.c.return_window_days)
+        return say.NOT_DELIVERED.format(order=self.n), say.NOT_DELIVERED_CANCEL
 
     def _return_window_expired(self) -> tuple[str, str]:
         when = (self.order.delivered_at or self.order.shipped_at) if self.order is not None else None
         days = self.c.return_window_days
         if when is not None:
-            message = f"Order {self.n} was delivered on {long_date(when.date())}, more than {days} days ago, "
+            message = say.WINDOW_EXPIRED_ON.format(order=self.n, date=long_date(when.date()), days=days)
         else:
-            message = f"Order {self.n} was delivered more than {days} days ago, "
-        return (
-            message + "so it can no longer be returned.",
-            "If an item is faulty or damaged, you're still covered by the legal guarantee. " + TALK_TO_TEAM,
-        )
+            message = say.WINDOW_EXPIRED.format(order=self.n, days=days)
+        return message, say.GUARANTEE.format(talk_to_team=say.TALK_TO_TEAM)
 
     def _final_sale(self) -> tuple[str, str]:
         items = list(self.details.get("items") or [])
-        if len(items) == 1:
-            message = f"{items[0]} in order {self.n} is a final-sale item, so it can't be returned."
-        elif items:
-            message = f"{join_names(items)} in order {self.n} are final-sale items, so they can't be returned."
+        if items:
+            named = say.FINAL_SALE_ONE if len(items) == 1 else say.FINAL_SALE_MANY
+            message = named.format(items=join_names(items), order=self.n)
         else:
-            message = f"The items you chose from order {self.n} are final-sale items, so they can't be returned."
+            message = say.FINAL_SALE_CHOSEN.format(order=self.n)
         others = self.order is not None and any(not line.final_sale for line in self.order.lines)
-        alternative = "You can still return the other items in the order. " if others else ""
-        alternative += (
-            "If a final-sale item is faulty or damaged, we'll replace or refund it: a member of our support team "
-            "can sort that out with you, just ask me to connect you."
+        alternative = i18n.join_sentences(
+            [say.FINAL_SALE_OTHERS, say.FINAL_SALE_FAULTY] if others else [say.FINAL_SALE_FAULTY]
         )
         return message, alternative
 
     def _item_not_in_order(self) -> tuple[str, str]:
         sku = self.details.get("sku") or ""
-        message = f"Order {self.n} has no item {sku}." if sku else f"You didn't tell me which items of order {self.n}."
+        message = (
+            say.ITEM_NOT_IN_ORDER.format(order=self.n, sku=sku) if sku else say.ITEMS_NOT_SAID.format(order=self.n)
+        )
         if self.order is not None:
-            names = join_names([f"{line.name} ({line.sku})" for line in self.order.lines])
-            return message, f"The order contains {names}. Which of them would you like to return?"
-        return message, "Which items would you like to return?"
+            names = join_names([say.ITEM_WITH_SKU.format(name=line.name, sku=line.sku) for line in self.order.lines])
+            return message, say.ORDER_CONTAINS.format(names=names)
+        return message, say.WHICH_ITEMS
 
     def _too_many_pieces(self) -> tuple[str, str]:
         item, ordered = self.details.get("item") or "", self.details.get("ordered") or 1
-        return (
-            f"Order {self.n} has {ordered} × {item}, so I can't return more than that.",
-            "How many of them would you like to return?",
-        )
+        return say.TOO_MANY_PIECES.format(order=self.n, ordered=ordered, item=item), say.HOW_MANY
 
     def _invalid_address(self) -> tuple[str, str]:
         missing = join_names(list(self.details.get("missing") or []))
-        return (
-            f"The new address is missing the {missing}, so I can't change order {self.n} to it yet.",
-            "Please give me the full address: name, street and house number, postcode, city and country.",
-        )
+        return say.ADDRESS_MISSING.format(missing=missing, order=self.n), say.FULL_ADDRESS
 
     def _country_not_served(self) -> tuple[str, str]:
         country = country_name(str(self.details.get("country") or ""))
-        return (
-            f"We don't deliver to {country}, so I can't send order {self.n} there.",
-            "We deliver to all EU countries, the United Kingdom, Switzerland and Norway: give me an address there, "
-            "or ask me to connect you with our team.",
-        )
+        return say.COUNTRY_NOT_SERVED.format(country=country, order=self.n), say.WHERE_WE_DELIVER
 
     def _return_country_not_supported(self) -> tuple[str, str]:
         country = country_name(str(self.details.get("country") or ""))
-        return (
-            f"Returns from {country} can't be booked in the chat, so I can't start one for order {self.n}.",
-            TALK_TO_TEAM,
-        )
+        return say.RETURN_COUNTRY_NOT_SUPPORTED.format(country=country, order=self.n), say.TALK_TO_TEAM
 
     def _shop_refused(self) -> tuple[str, str]:
-        what = {
-            Action.CANCEL: "cancel",
-            Action.CHANGE_ADDRESS: "change the delivery address of",
-            Action.RETURN: "book a return for",
+        sentence = {
+            Action.CANCEL: say.SHOP_REFUSED_CANCEL,
+            Action.CHANGE_ADDRESS: say.SHOP_REFUSED_CHANGE_ADDRESS,
+            Action.RETURN: say.SHOP_REFUSED_RETURN,
         }[self.action]
-        return f"Our shop system wouldn't let me {what} order {self.n}.", TALK_TO_TEAM
+        return sentence.format(order=self.n), say.TALK_TO_TEAM

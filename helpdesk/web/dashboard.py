@@ -72,6 +72,8 @@ def csv_text(figures: Mapping[str, Any]) -> str:
     writer.writerow(CSV_HEADER)
     for section, group, metric, value in csv_rows(dict(figures)):
         writer.writerow((section, safe_cell(group), metric, safe_cell(value)))  # names are data
+    for choice, count in sorted((figures.get("wait_choices") or {}).items()):  # helpdesk/mail/waiting.py
+        writer.writerow(("wait_choices", safe_cell(choice), "customers", count))
     return out.getvalue()
 
 

@@ -1,4 +1,7 @@
-"""The one edge where the services' domain errors (helpdesk/errors.py) become HTTP answers."""
+"""The one edge where the services' domain errors (helpdesk/errors.py) become HTTP answers.
+
+The message is in the language the request asks for (``Accept-Language``: the widget sends its own, the console its
+staff member's): Chinese from helpdesk/errors_zh.py when it has the message, English otherwise."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from helpdesk.errors import (
     DomainError,
     Forbidden,
     Invalid,
+    NeedsConfirmation,
     NotFound,
     TooMany,
     Unauthorized,
@@ -18,6 +22,8 @@ from helpdesk.errors import (
     Unprocessable,
     Unsupported,
 )
+from helpdesk.errors_zh import in_chinese
+from helpdesk.i18n import Language, normalize
 
 STATUS: dict[type[DomainError], int] = {
     Invalid: 400,
@@ -27,6 +33,7 @@ STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     Unsupported: 415,
     Unprocessable: 422,
+    NeedsConfirmation: 428,
     TooMany: 429,
     Unavailable: 503,
 }
@@ -40,12 +47,24 @@ def status_of(error: DomainError) -> int:
     return 500
 
 
-def error_response(error: DomainError) -> HTTPResponse:
+def request_language(request: Request) -> Language:
+    """The first language of ``Accept-Language`` ("zh-CN,zh;q=0.9" → zh); English when none is asked for."""
+    first = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
+    return normalize(first)
+
+
+def message_in(message: str, language: Language) -> str:
+    """A service's message in ``language`` (English when the Chinese table does not have it)."""
+    return (in_chinese(message) or message) if language == "zh" else message
+
+
+def error_response(error: DomainError, language: Language = "en") -> HTTPResponse:
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooMany) else None
-    return json_response({"error": error.message, **error.details}, status=status_of(error), headers=headers)
+    body = {"error": message_in(error.message, language), **error.details}
+    return json_response(body, status=status_of(error), headers=headers)
 
 
 def install_error_edge(app: DefaultSanic) -> None:
     @app.exception(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> HTTPResponse:
-        return error_response(error)
+        return error_response(error, request_language(request))

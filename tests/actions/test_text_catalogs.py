@@ -16,7 +16,7 @@ import pytest
 from helpdesk import i18n
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.orders import messages as order_messages
-from helpdesk.orders import messages_zh
+from helpdesk.orders import messages_zh, policy_texts, policy_texts_zh
 from helpdesk.orders.model import Address, Order, OrderLine, OrderStatus
 from helpdesk.orders.policy import Action, OrderPolicy
 
@@ -64,6 +64,19 @@ def test_order_status_texts_have_chinese_versions_with_the_same_placeholders() -
     assert set(chinese) == set(english)
     for key, value in english.items():
         assert placeholders(chinese[key]) == placeholders(value), key
+
+
+def test_order_policy_texts_have_chinese_versions_with_the_same_placeholders() -> None:
+    # one home for the order rules' sentences in both languages (the Chinese were a subclass of code before)
+    english, chinese = templates(policy_texts), templates(policy_texts_zh)
+    assert len(english) > 60 and set(chinese) == set(english), set(english) ^ set(chinese)
+    for key, value in english.items():
+        if isinstance(value, dict):
+            assert set(value) <= set(chinese[key]), key  # every country the English names, the Chinese names too
+            continue
+        assert placeholders(chinese[key]) == placeholders(value), key
+        if re.search(r"[A-Za-z]{3,}", re.sub(r"\{\w+\}", "", str(value))):
+            assert CJK.search(str(chinese[key])), key
 
 
 def test_the_catalog_follows_the_language_of_the_call() -> None:
@@ -118,6 +131,11 @@ def test_an_order_status_and_a_refusal_in_chinese_and_in_english() -> None:
         refused = OrderPolicy().refusal(Action.CANCEL, "already_delivered", delivered, now)
         assert refused.text.startswith("订单 100999 已签收，无法再取消。"), refused.text
         assert not re.search(r"[A-Za-z]{4,}", refused.text.replace("Linen lamp", "")), refused.text
+        shop = OrderPolicy().refusal(Action.CHANGE_ADDRESS, "shop_refused", delivered, now)
+        assert shop.text.startswith("我们的商城系统不允许我修改订单 100999 的收货地址。"), shop.text
+    assert OrderPolicy().refusal(Action.CHANGE_ADDRESS, "shop_refused", delivered, now).text.startswith(
+        "Our shop system wouldn't let me change the delivery address of order 100999."
+    )
 
 
 def test_a_button_payload_carries_the_language_of_its_title() -> None:

@@ -10,8 +10,18 @@
  * follow). A string with a variable part: `ConsoleI18n.t("{n} waiting", { n: 3 })` in the page's script, with
  * "{n} waiting" in the catalog. A key with placeholders also matches a whole text built by a script the same way
  * ("waiting {wait}" translates "waiting 8 s"), and a text of parts joined by " · " is translated part by part.
+ * A placeholder named like a count ({n}, {count}, {total}, {shown}, {a}, {b}, {g}, {hours}, {pct}, {score}, {line})
+ * matches figures only, one named like a duration ({t}, {u}, {wait}, {first}, {elapsed}, {target}) a duration as
+ * the console writes it, {tier}/{status}/{day} one word; the others match any text, and a part they match is
+ * itself translated when the catalog knows it ("The conversation was {outcome}." with "put back in the queue"). The most specific key wins (the
+ * one with the most fixed text). A text starting "· " (a part appended to a line) is translated after the dot.
+ * The page's <title>, the alt texts and the messages of confirm() and prompt() are translated the same way; a key
+ * "placeholder:closed" (attribute name, colon, text) is that attribute's word where the plain key's would not fit.
  * What customers, agents and the bot wrote is never touched: message texts, notes, comments, previews, inputs'
  * values and anything inside [data-user-content] or [data-i18n-skip].
+ * `ConsoleI18n.missed()` lists the texts with Latin letters this page showed that the catalog did not know (the
+ * coverage test in tests/browser/test_console_zh_coverage.py reads it; tests/web/test_console_i18n.py checks the
+ * pages' and scripts' own strings without a browser).
  * Load it first on every console page: <script src="/agent/i18n.js" defer></script>. */
 (function () {
   "use strict";
@@ -21,10 +31,21 @@
   // what people wrote: messages, notes, comments, previews, drafted text (the console's own words around them are
   // translated)
   const SKIP =
-    "[data-user-content], [data-i18n-skip], .transcript .text, .fu-transcript, .notes, .preview, .ua-clusters, " +
-    "textarea, script, style, code, pre";
+    "[data-user-content], [data-i18n-skip], .transcript .text, .fu-transcript, .notes, .preview, " +
+    ".ua-clusters .examples, .ua-clusters .closest a, textarea, script, style, code, pre, " +
+    "#canned-items .text, #canned-items strong, #team-list strong, " +
+    ".hb-entry .t, .hb-entry .zh, .hb-entry .meta, .hb-preview, .hb-file, .hb-diff, .hb-revisions .msg, .hb-revisions b";
   const SKIP_ATTRS = "[data-user-content], [data-i18n-skip]"; // a textarea's placeholder is the console's own
-  const ATTRS = ["placeholder", "title", "aria-label"];
+  const ATTRS = ["placeholder", "title", "aria-label", "alt"];
+  // what a placeholder may match, by its name: a figure (digits with , . + %), a duration as the console writes it
+  // ("5 min", "1 h 5 min", "–"), one word; any other name matches any text
+  const FIGURES = new Set(["n", "count", "total", "shown", "a", "b", "g", "hours", "pct", "score", "line"]);
+  const DURATIONS = new Set(["t", "u", "wait", "first", "elapsed", "target"]);
+  const WORDS = new Set(["tier", "status", "day"]);
+  const shapeOf = (name) =>
+    FIGURES.has(name) ? "([\\d.,+%]+)"
+      : DURATIONS.has(name) ? "(–|\\d+ (?:s|min|h|d)(?: \\d+ (?:s|min|h))?)"
+        : WORDS.has(name) ? "([\\w-]+)" : "(.+?)";
 
   const stored = (() => { try { return localStorage.getItem(STORE); } catch (e) { return null; } })();
   const fromBrowser = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -51,38 +72,75 @@
       .filter((k) => /\{\w+\}/.test(k))
       .map((k) => {
         const names = [];
-        const source = escape(k).replace(/\\?\{(\w+)\\?\}/g, (m, name) => { names.push(name); return "(.+?)"; });
-        return [new RegExp("^" + source + "$"), catalog[k], names];
-      });
+        const source = escape(k).replace(/\\?\{(\w+)\\?\}/g, (m, name) => {
+          names.push(name);
+          return shapeOf(name);
+        });
+        return [new RegExp("^" + source + "$"), catalog[k], names, k.replace(/\{\w+\}/g, "").length];
+      })
+      .sort((x, y) => y[3] - x[3]); // the most fixed text first: "Added {n} starter replies." before "Added {user}."
   }
+  const missing = new Set();
+  const produced = new Set(); // this script's own translations (seen again when it changes a node: not new text)
+  const latin = (s) => /[A-Za-z]/.test(s);
   /** A whole text in the console's language, or null when the catalog does not know it. */
-  function known(text) {
+  function known(text, depth) {
     if (has(text)) return catalog[text];
-    if (text.includes(" · ")) {
-      const parts = text.split(" · ");
-      const done = parts.map((p) => (p.trim() ? known(p.trim()) : null));
-      return done.some((d) => d != null) ? parts.map((p, i) => (done[i] != null ? done[i] : p)).join(" · ") : null;
+    if (text.startsWith("· ")) {
+      const rest = known(text.slice(2).trim(), depth);
+      return rest == null ? null : "· " + rest;
     }
+    let partial = null;
+    if (text.includes(" · ")) {
+      // parts joined by " · ": each part on its own; a key with " · " inside still wins when a part is unknown
+      const parts = text.split(" · ");
+      const done = parts.map((p) => (p.trim() ? known(p.trim(), depth) : null));
+      const joined = parts.map((p, i) => (done[i] != null ? done[i] : p)).join(" · ");
+      if (parts.every((p, i) => done[i] != null || !latin(p))) return joined;
+      if (done.some((d) => d != null)) partial = joined;
+    }
+    if ((depth || 0) > 2) return partial;
     for (const [re, template, names] of patterns) {
       const m = re.exec(text);
-      if (m) return template.replace(/\{(\w+)\}/g, (x, name) => { const i = names.indexOf(name); return i >= 0 ? m[i + 1] : x; });
+      if (!m) continue;
+      return template.replace(/\{(\w+)\}/g, (x, name) => {
+        const i = names.indexOf(name);
+        if (i < 0) return x;
+        const part = m[i + 1];
+        const inner = latin(part) ? known(part.trim(), (depth || 0) + 1) : null;
+        return inner != null ? inner : part;
+      });
     }
-    return null;
+    return partial;
+  }
+  /** `known`, remembering what it did not know (ConsoleI18n.missed()). */
+  function lookup(text) {
+    if (produced.has(text)) return null;
+    const found = known(text, 0);
+    if (found == null) missing.add(text);
+    else produced.add(found);
+    return found;
   }
   function translateText(node) {
     const raw = node.nodeValue;
-    const key = raw.trim();
-    if (!key || !/[A-Za-z]/.test(key) || skipped(node)) return;
-    const found = known(key);
-    if (found != null && found !== key) node.nodeValue = raw.replace(key, found);
+    const key = raw.trim().replace(/\s+/g, " "); // a page's text may run over lines
+    if (!key || !latin(key) || skipped(node)) return;
+    const found = lookup(key);
+    if (found == null || found === key) return;
+    const lead = raw.match(/^\s*/)[0];
+    const trail = raw.match(/\s*$/)[0];
+    node.nodeValue = lead + found + trail;
   }
 
   function translateAttrs(e) {
     if (e.closest(SKIP_ATTRS)) return;
     for (const a of ATTRS) {
       const v = e.getAttribute(a);
-      const found = v && /[A-Za-z]/.test(v) ? known(v.trim()) : null;
-      if (found != null && found !== v.trim()) e.setAttribute(a, found);
+      const key = v ? v.trim().replace(/\s+/g, " ") : "";
+      if (!key || !latin(key)) continue;
+      // "placeholder:closed": the word in that attribute when it differs from the same word elsewhere
+      const found = has(a + ":" + key) ? catalog[a + ":" + key] : lookup(key);
+      if (found != null && found !== key) { produced.add(found); e.setAttribute(a, found); }
     }
   }
 
@@ -159,7 +217,7 @@
   async function start() {
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
     await loadCatalog();
-    translate(document.body || document.documentElement);
+    translate(document.documentElement);
     watch();
     // the staff member's own setting wins over this browser's memory (after the login form, if there is one)
     let me = await whoAmI();
@@ -176,7 +234,7 @@
       lang = theirs; // English to Chinese: translate what is on the page now and whatever comes next
       document.documentElement.lang = "zh-CN";
       await loadCatalog();
-      translate(document.body);
+      translate(document.documentElement);
       watch();
     }
     addSwitch();
@@ -202,11 +260,28 @@
     });
   }
 
+  /** confirm() and prompt() ask in the console's language (their message is a whole text like any other). */
+  function dialogs() {
+    const ask = (original) => function (message, ...rest) {
+      const text = message == null ? message : String(message);
+      const found = lang !== "en" && text && /[A-Za-z]/.test(text) ? lookup(text.trim()) : null;
+      return original.call(window, found != null ? found : message, ...rest);
+    };
+    window.confirm = ask(window.confirm);
+    window.prompt = ask(window.prompt);
+    window.alert = ask(window.alert);
+  }
+  dialogs();
+
   const ready = new Promise((resolve) => {
     const go = () => start().finally(resolve);
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go, { once: true });
     else go();
   });
 
-  window.ConsoleI18n = Object.freeze({ t, ready, get lang() { return lang; }, translate });
+  window.ConsoleI18n = Object.freeze({
+    t, ready, translate, get lang() { return lang; },
+    /** the texts with Latin letters shown on this page that the catalog did not know (none while English) */
+    missed: () => (lang === "en" ? [] : [...missing]),
+  });
 })();
