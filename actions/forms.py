@@ -64,11 +64,13 @@ from actions.order_state import (
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
+from actions.requests import names_flow
 from actions.signals import signal_handoff
 from actions.smalltalk import small_talk_answer, small_talk_by_words
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import identity as say
+from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
 from helpdesk.orders import (
@@ -133,6 +135,32 @@ def order_before_message(tracker: Tracker) -> str | None:
         elif before_latest and event.get("event") == "slot" and event.get("name") == ORDER_ID:
             value = event.get("value")
             return str(value) if value else None
+    return None
+
+
+def missing_parts(parts: list[str]) -> str:
+    """ "postcode", "street" … in words, joined the way the customer's language lists them."""
+    words = [address_texts.MISSING_PARTS[part] for part in parts]
+    if len(words) < 2:
+        return "".join(words)
+    joiners = address_texts.MISSING_JOINERS
+    return str(joiners["between"]).join(words[:-1]) + str(joiners["last"]) + words[-1]
+
+
+def earlier_partial_address(tracker: Tracker) -> str | None:
+    """The customer's message before the latest one, when the bot's answer to it was that parts of the address were
+    missing (in either language)."""
+    openings = [template.split("{", 1)[0] for template in in_every_language(address_texts, "PARTS_MISSING")]
+    said_missing = False
+    seen_latest = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_latest:
+                return str(event.get("text") or "") if said_missing else None
+            seen_latest = True
+        elif kind == "bot" and seen_latest:
+            said_missing = said_missing or any(str(event.get("text") or "").startswith(o) for o in openings)
     return None
 
 
@@ -276,6 +304,10 @@ class _FormTurn:
         """The answer to "Shall I ... instead?"; False when the message is not one (a handbook question, say)."""
         offer = self.get(SWITCH_TO) or {}
         new_flow = offer.get("flow")
+        text = self._text()
+        if intent in SWITCH_YES and names_flow(text, self.state.flow) and not names_flow(text, new_flow):
+            # "yes, cancel it" at "Shall I check on your refund instead?": a yes to what is under way, not the switch
+            intent = next(iter(SWITCH_NO))
         if intent in SWITCH_YES or (intent == new_flow and new_flow in FLOW_DETAILS):
             for slot in DETAIL_SLOTS:
                 self.set(slot, None)
@@ -517,11 +549,24 @@ class _FormTurn:
         elif reading.postcode_mismatch:
             country = country_label(current.country)
             self.say(render(address_texts.POSTCODE_NOT_IN_COUNTRY, postcode=reading.postcode_mismatch, country=country))
+        elif asked and (whole := self._with_earlier_part(text, current.name, current.country)) is not None:
+            await self._take_address(whole, asked=False)  # "1016 EA" after "Keizersgracht 100, Amsterdam"
+            return
         elif asked:
-            missing = " and the ".join(address_texts.MISSING_PARTS[part] for part in reading.missing)
-            self.say(render(address_texts.PARTS_MISSING, missing=missing))
+            self.say(render(address_texts.PARTS_MISSING, missing=missing_parts(reading.missing)))
         if self.state.requested != CONFIRM:  # at the summary, an address that can't be used keeps the last one
             self.set(NEW_ADDRESS, None)
+
+    def _with_earlier_part(self, text: str, name: str, country: str) -> str | None:
+        """This message and the customer's previous one together, when the bot said a part was missing from that
+        one and the two make a whole address ("Keizersgracht 100, Amsterdam", then "1016 EA")."""
+        earlier = earlier_partial_address(self.tracker)
+        if earlier is None:
+            return None
+        for whole in (f"{earlier}, {text}", f"{text}, {earlier}"):
+            if read_address(whole, name, country).complete:
+                return whole
+        return None
 
     async def _take_items(self, said: ItemsSaid, asked: bool, current: Any = None) -> None:
         """The items to return after this message, checked with the order system (a final-sale item, or more

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from actions.order_state import CANCEL, ORDER_STATUS, REFUND_STATUS, RETURN
+from actions.order_state import CANCEL, CHANGE_ADDRESS, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import ORDER_NUMBER_RE
 
 # where one request ends and the next begins: a question mark or a full stop, a semicolon, "and" / "also" before a
@@ -40,6 +40,15 @@ FLOW_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (ORDER_STATUS, re.compile(r"\b(?:where|status|track\w*|arriv\w*|when\s+will|shipped|deliver\w*)\b", re.IGNORECASE)),
 )
 MIN_QUESTION_WORDS = 3
+# the words that name each order flow, in English and Chinese, wherever they stand: "yes, cancel it" names the
+# cancellation, so at "Shall I check on your refund instead?" it means carry on, not switch
+FLOW_NAMES: dict[str, re.Pattern[str]] = {
+    CANCEL: re.compile(r"\bcancel|取消", re.IGNORECASE),
+    RETURN: re.compile(r"\breturn|\bsend\s+\w*\s*back\b|退货|退回", re.IGNORECASE),
+    REFUND_STATUS: re.compile(r"\brefund|\bmoney\s+back\b|退款", re.IGNORECASE),
+    ORDER_STATUS: re.compile(r"\b(?:where|track\w*|arriv\w*|shipped|deliver\w*)\b|物流|快递|到哪|发货", re.IGNORECASE),
+    CHANGE_ADDRESS: re.compile(r"\baddress\b|地址", re.IGNORECASE),
+}
 
 
 def clauses(text: str) -> list[str]:
@@ -52,6 +61,12 @@ def order_request(clause: str) -> str | None:
     if not (ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause)):
         return None
     return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
+
+
+def names_flow(text: str, flow: object) -> bool:
+    """The message names order flow `flow` in words (FLOW_NAMES)."""
+    words = FLOW_NAMES.get(str(flow))
+    return words is not None and words.search(text) is not None
 
 
 @dataclass(frozen=True)

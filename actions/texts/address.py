@@ -3,7 +3,7 @@
 The current address is never shown: only the new one, for the customer to confirm.
 Placeholders: {order_id}; {address} the new address in one line (actions/address.py format_address);
 {example} an address written the way the order's country writes them; {postcode}; {country} a country's name;
-{missing} the parts of an address not found (MISSING_PARTS, joined with "and the").
+{missing} the parts of an address not found (MISSING_PARTS, joined with MISSING_JOINERS).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ POSTCODE_NOT_IN_COUNTRY = (
 )
 PARTS_MISSING = "I couldn't find the {missing} in that address."
 MISSING_PARTS = {"postcode": "postcode", "street": "street and house number", "town": "town or city"}
+# how the missing parts are listed: the postcode, the street … and the town
+MISSING_JOINERS = {"between": ", the ", "last": " and the "}
 # the new address, for the customer to confirm: nothing changes before the yes
 CONFIRM = "Shall I change the delivery address of order {order_id} to {address}? (yes/no)"
 YES_BUTTON = "Yes, change it"

@@ -9,6 +9,8 @@ ASK_NEW_ADDRESS_AGAIN = "请在一条消息里发送完整的新地址，例如�
 POSTCODE_NOT_IN_COUNTRY = "{postcode} 不是{country}的邮编。如果新地址在其他国家，请在地址末尾加上国家名称。"
 PARTS_MISSING = "这个地址里缺少{missing}。"
 MISSING_PARTS = {"postcode": "邮编", "street": "街道和门牌号", "town": "城市"}
+# how the missing parts are listed: the postcode, the street … and the town
+MISSING_JOINERS = {"between": "、", "last": "和"}
 CONFIRM = "要把订单 {order_id} 的收货地址改为 {address} 吗？（是/否）"
 YES_BUTTON = "是的，修改"
 NO_BUTTON = "不用了"

@@ -1,0 +1,65 @@
+"""What a customer walkthrough in Chromium found in the order flows (issue 16), through the running stack: a "yes,
+cancel it" at "Shall I check on your refund instead?" carries on with the cancellation, an address sent in two
+parts ("Rue Sainte-Catherine 12", then "33000 Bordeaux") is read as one, and the parts missing from an address are
+listed in the customer's language.
+
+Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from support.chat import Chat, another_address, client_from
+
+from helpdesk.stack import Stack
+
+ORDER = "100259"
+EMAIL = "thomas.leroy@example.com"
+
+
+@pytest.fixture()
+def chat(helpdesk_url: str) -> Chat:
+    return Chat(client_from(helpdesk_url, another_address()))
+
+
+def order_row(stack: Stack) -> sqlite3.Row:
+    path = stack.workdir / "demo-shop.db"  # type: ignore[attr-defined]
+    with sqlite3.connect(path, timeout=30) as db:
+        db.row_factory = sqlite3.Row
+        row: sqlite3.Row = db.execute("SELECT * FROM orders WHERE number = ?", (ORDER,)).fetchone()
+        return row
+
+
+def test_yes_naming_the_cancellation_carries_on_instead_of_switching(chat: Chat, stack: Stack) -> None:
+    chat(f"please cancel order {ORDER}, {EMAIL}")
+    assert f"Cancelling order {ORDER}" in chat.text
+    chat("wait, when will i get my money back?")
+    assert "Shall I check on your refund instead?" in chat.text
+    chat("yes cancel it")  # yes to the cancellation, not to the refund check
+    assert chat.texts[0] == "OK, let's carry on.", chat.texts
+    assert f"Cancelling order {ORDER}" in chat.text and "refund on order" not in chat.text
+    chat("no")  # not now after all: nothing is cancelled
+    assert order_row(stack)["status"] == "placed"
+
+
+def test_an_address_sent_in_two_parts_is_read_as_one(chat: Chat, stack: Stack) -> None:
+    chat(f"I need to change the delivery address of order {ORDER}, {EMAIL}")
+    assert "new delivery address" in chat.text
+    chat("Rue Sainte-Catherine 12")
+    assert "I couldn't find the postcode and the town or city in that address." in chat.text
+    chat("33000 Bordeaux")  # the missing parts, as asked
+    assert "Rue Sainte-Catherine 12, 33000 Bordeaux, France?" in chat.text, chat.texts
+    assert "couldn't find" not in chat.text
+    chat("no")
+    assert "left the delivery address" in chat.text
+    assert order_row(stack)["status"] == "placed"
+
+
+def test_missing_parts_of_an_address_are_listed_in_chinese(chat: Chat) -> None:
+    chat(f"我要修改订单{ORDER}的收货地址，邮箱 {EMAIL}")
+    assert "新收货地址" in chat.text, chat.texts
+    chat("地址是 Rue Sainte-Catherine 12")
+    assert "这个地址里缺少邮编和城市。" in chat.text, chat.texts
+    assert "and" not in chat.texts[0]
