@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -96,3 +97,41 @@ def test_a_supervisor_assigns_comments_and_closes_a_follow_up(
     expect(item).to_have_count(0)  # the list shows open tasks
     assert tab.dialogs == []
     assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
+
+
+def test_an_editor_sets_a_group_aside_and_puts_it_back_on_desktop_and_phone(
+    tab: Tab, chromium: Browser, client: httpx.Client, helpdesk_url: str, editor_account: AgentLogin, tmp_path: Path
+) -> None:
+    asked = "do you do wedding registries"
+    assert say(client, asked)["offer_person"] == {"reason": "low_confidence"}
+    page = tab.page
+    submit_console_login(page, helpdesk_url, editor_account.username, editor_account.password)
+    page.wait_for_url("**/agent/unanswered")
+    group = page.locator("#clusters > li").filter(has_text=asked)
+    expect(group.locator(".group-title")).to_have_text(re.compile(r"^[A-Z].*\?$"))  # a clean question
+    page.screenshot(path=str(tmp_path / "unanswered-desktop.png"), full_page=True)
+    group.get_by_role("button", name=re.compile("^Won't fix")).click()
+    expect(page.locator("#status")).to_have_text("Marked won't fix.")
+    expect(page.locator("#clusters > li").filter(has_text=asked)).to_have_count(0)
+    page.locator("#set-aside-box summary").click()
+    aside = page.locator("#set-aside li").filter(has_text=asked)
+    expect(aside).to_contain_text("Won't fix by Eda Tester")
+
+    phone = new_tab(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        small = phone.page
+        submit_console_login(small, helpdesk_url, editor_account.username, editor_account.password)
+        small.wait_for_url("**/agent/unanswered")
+        expect(small.locator("#set-aside-count")).to_have_text(re.compile(r"[1-9]"))
+        small.screenshot(path=str(tmp_path / "unanswered-phone-before.png"), full_page=True)
+        small.locator("#set-aside-box summary").click()
+        expect(small.locator("#set-aside li").filter(has_text=asked)).to_be_visible()
+        width = small.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width
+        small.screenshot(path=str(tmp_path / "unanswered-phone.png"), full_page=True)
+    finally:
+        phone.page.context.close()
+
+    aside.get_by_role("button", name=re.compile("^Put back")).click()
+    expect(page.locator("#status")).to_have_text("Put back.")
+    expect(page.locator("#clusters > li").filter(has_text=asked)).to_have_count(1)

@@ -211,13 +211,13 @@
   }
   async function setAside(questions, kind) {
     const r = await api("POST", "/unanswered/set-aside", { questions, kind });
+    if (r.res && r.res.ok) await load();
     $("status").textContent = r.res && r.res.ok ? (kind === "dismissed" ? "Dismissed." : "Marked won't fix.") : errorText(r, "Could not set it aside.");
-    if (r.res && r.res.ok) load();
   }
   async function putBack(questions) {
     const r = await api("POST", "/unanswered/put-back", { questions });
+    if (r.res && r.res.ok) await load();
     $("status").textContent = r.res && r.res.ok ? "Put back." : errorText(r, "Could not put it back.");
-    if (r.res && r.res.ok) load();
   }
 
   // ---- drafts: opened straight in the handbook editor (/agent/handbook) ------------------------------
