@@ -23,6 +23,7 @@ from typing import Any
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 from sanic import DefaultSanic, Request
+from sanic.exceptions import PayloadTooLarge
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
@@ -121,6 +122,19 @@ def secret_matches(request: Request, secret: str) -> bool:
 
 MAX_PREVIEW_QUESTIONS = 10_000  # a handbook change's impact preview: the customer questions it is tried on
 
+# The largest body this process reads (ACTION_MAX_BODY_BYTES); past it, 413 before the body is read or the secret
+# checked. The biggest callers: Rasa's webhook call carries the session's whole tracker, ~1.9 kB a turn (measured:
+# 0.93 MB at 500 turns, domain included), and the editor's preview up to 10,000 customer questions (~0.7 MB at
+# 60 characters each). 8 MiB holds a 4,000-turn session (over two hours of messages at the helpdesk's limit of 30 a
+# minute per conversation; a session ends after 60 idle minutes) and 10,000 questions of 800 bytes each.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
+def max_body_bytes() -> int:
+    """ACTION_MAX_BODY_BYTES, or MAX_BODY_BYTES when unset or not a positive whole number."""
+    given = os.environ.get("ACTION_MAX_BODY_BYTES", "").strip()
+    return int(given) if given.isdigit() and int(given) > 0 else MAX_BODY_BYTES
+
 
 def build_app(action_package: str = "actions", secret: str | None = None) -> DefaultSanic:
     """rasa-sdk's action endpoint (/webhook, /health) with the FAQ engine's routes added.
@@ -135,6 +149,12 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
     executor = LanguageExecutor()
     executor.register_package(action_package)
     app: DefaultSanic = create_app(executor, cors_origins=None)
+    limit = max_body_bytes()
+    app.config.REQUEST_MAX_SIZE = limit  # Sanic's default is 100 MB
+
+    @app.exception(PayloadTooLarge)  # before rasa-sdk's catch-all, which answers every error with a 500
+    async def too_large(request: Request, exception: PayloadTooLarge) -> HTTPResponse:
+        return json_response({"error": f"the body is larger than {limit} bytes (ACTION_MAX_BODY_BYTES)"}, 413)
 
     @app.on_request
     async def only_rasa_runs_actions(request: Request) -> HTTPResponse | None:
