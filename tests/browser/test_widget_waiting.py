@@ -223,3 +223,33 @@ def test_a_low_rating_gets_an_apology_and_what_happens_next(
     good = client.post(f"/api/chat/{other}/rating", json={"score": 5})
     assert good.status_code == 201 and good.json()["follow_up"] is False
     assert tab.errors() == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "bad_email"), [("en", "Please check your e-mail address."), ("zh-CN", "请检查您的邮箱地址。")]
+)
+def test_an_address_without_a_domain_is_refused_in_the_widgets_words_on_a_phone(
+    chromium: Browser, helpdesk_url: str, lang: str, bad_email: str
+) -> None:
+    """ "ann.lee@example" passes a browser's type=email check, but the server refuses it: the customer read the
+    server's "email does not look like an e-mail address" (English, whatever the page's language)."""
+    from test_widget_chinese import page_in
+
+    page = page_in(chromium, helpdesk_url, lang, {"width": 390, "height": 844})
+    try:
+        page.locator(f"{HOST} .launcher").click()
+        send(page, PERSON)
+        expect(page.locator(QUEUE_NOTE)).to_have_count(1, timeout=BOT_TIMEOUT)
+        bar = f"{HOST} .waitbar"
+        page.locator(f"{bar} button.primary").click()
+        page.locator(f"{bar} input[type=email]").fill("ann.lee@example")
+        page.locator(f"{bar} form button").click()
+        expect(page.locator(f"{bar} .err")).to_have_text(bad_email)
+        expect(page.locator(f"{CUSTOMER} .text")).to_have_count(1)  # nothing sent
+        page.locator(f"{bar} input[type=email]").fill("ann.lee@example.com")
+        page.locator(f"{bar} form button").click()
+        expect(page.locator(f"{CUSTOMER} .text")).to_have_count(2)
+        expect(page.locator(f"{CUSTOMER} .text").last).to_contain_text("ann.lee@example.com")
+        expect(page.locator(bar)).to_have_count(0)
+    finally:
+        page.context.close()

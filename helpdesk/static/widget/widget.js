@@ -1039,6 +1039,12 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       showOfflineForm();
     }
   }
+  // the server's own rule (helpdesk/web/widget.py EMAIL): a browser's type=email also takes "ann@example" (no dot),
+  // which the server refuses; checked here so the customer reads our message, in the widget's language
+  const EMAIL_SHAPE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+  function emailOk(input) {
+    return input.checkValidity() && EMAIL_SHAPE.test(input.value.trim());
+  }
   function field(box, text, input) {
     const l = el("label", null, text);
     l.appendChild(input);
@@ -1069,7 +1075,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     text.addEventListener("input", () => { submitBtn.disabled = !norm(text.value); });
     submitBtn.addEventListener("click", async () => {
       if (!norm(text.value) || !state.conv) return;
-      if (email.value.trim() && !email.checkValidity()) {
+      if (email.value.trim() && !emailOk(email)) {
         err.textContent = t("leaveBadEmail");
         return;
       }
@@ -1677,7 +1683,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       input.focus();
       form.addEventListener("submit", (e) => {
         e.preventDefault();
-        if (!input.value.trim() || !input.checkValidity()) { err.textContent = tw("waitEmailBad"); return; }
+        if (!input.value.trim() || !emailOk(input)) { err.textContent = tw("waitEmailBad"); return; }
         chooseWait("email", { email: input.value.trim() }, [send, stopBtn], err);
       });
     });
