@@ -121,6 +121,18 @@ def address_in_request(text: str) -> str | None:
     return candidate if candidate and re.search(r"\d", candidate) and re.search(r"[A-Za-z]", candidate) else None
 
 
+# a street with its house number, either way round: "7 Mill Lane", "Kastanienallee 41", "Via Roma 3b"
+STREET_RE = re.compile(r"^\s*\d{1,5}[A-Za-z]?\s+[^\W\d_]{2,}|[^\W\d_]{3,}\.?\s+\d{1,5}[A-Za-z]?\s*$", re.IGNORECASE)
+
+
+def looks_like_address(text: str) -> bool:
+    """The message is an address even without a postcode ("7 Mill Lane, Leeds"): a street with a house number in
+    one of its comma-separated parts, once e-mail, order number and fillers are left out. A request with a number
+    in it ("return 2 cushions", "cancel order 100234") is not one."""
+    parts = [p for p in re.split(r"[,\n;]+", clean_answer(text)) if p.strip()]
+    return any(STREET_RE.search(part) for part in parts)
+
+
 def clean_answer(text: str) -> str:
     """An answer to "what's the new address?" without what isn't part of the address."""
     text = EMAIL_PHRASE_RE.sub(" ", text)

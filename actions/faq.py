@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.handoff import leave_email, offer_person, person_offered
 from actions.order_state import EVIDENCE, FLOW, FORM, ORDER_ID, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
+from actions.photos import ask_after_answer
 from actions.requests import alternatives, option_words, requests_in
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
@@ -306,6 +307,7 @@ def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answ
     title, answer = in_language(faq_id, title, answer)
     dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
     signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
+    ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants
 
 
 def answer_questions(dispatcher: CollectingDispatcher, questions: list[str]) -> bool:

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.address import address_in_request, country_label, read_address
+from actions.address import address_in_request, country_label, looks_like_address, read_address
 from actions.changes import PlannedChange, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import ItemsSaid, choose, everything_returnable, read_items
@@ -310,7 +310,17 @@ class _FormTurn:
         if requested in (ORDER_ID, VERIFICATION, EMAIL) and (found.order_number or found.evidence):
             return plain_answer(text, found)
         if requested == NEW_ADDRESS:
-            return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
+            if address_in_request("to " + text) is None:
+                return False
+            if POSTCODE_RE.search(text):
+                return True
+            # an address without its postcode ("7 Mill Lane, Leeds") still answers the question, whatever the NLU
+            # made of it (the handbook gate reads it as nothing the bot knows): the form asks for the missing part
+            return (
+                looks_like_address(text)
+                and not QUESTION_RE.search(text)
+                and form_reading(self.tracker) not in {*FLOW_DETAILS, "request_human", "complaint", "deny"}
+            )
         if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
             return not QUESTION_RE.search(text) and (await self._items_said()).anything
         if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS:

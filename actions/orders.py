@@ -28,6 +28,7 @@ from actions.order_state import (
     ORDER_STATUS,
     PENDING_CONFIRMATION,
     REFUND_STATUS,
+    RETURN,
     OrderState,
     backend_failure,
     details_cleared,
@@ -38,6 +39,7 @@ from actions.order_state import (
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
+from actions.photos import return_photo_offer
 from actions.requests import requests_in
 from actions.smalltalk import general_topics, opener_about_order
 from actions.texts import render
@@ -120,7 +122,11 @@ class ActionOrderSubmit(Action):
         try:
             if state.flow in CHANGES:
                 text, changed = await self._change(system, state)
-                dispatcher.utter_message(text=text, buttons=[not_wanted_button()] if changed else [])
+                buttons = [not_wanted_button()] if changed else []
+                if changed and state.flow == RETURN:  # a photo for the team, if something arrived damaged or wrong
+                    offer, photo_button = return_photo_offer(str(state.order_id))
+                    text, buttons = f"{text}\n\n{offer}", [photo_button, *buttons]
+                dispatcher.utter_message(text=text, buttons=buttons)
             else:
                 dispatcher.utter_message(text=await self._look_up(system, state))
         except PolicyRefusal as refusal:

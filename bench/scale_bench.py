@@ -43,7 +43,7 @@ from typing import Any
 
 import httpx
 from common import git_state, machine_head, machine_info, package_version, run_end, summary
-from load_bench import MIX, floor_turns, fmt, run_level, timed
+from load_bench import MIX, burst_env, floor_turns, fmt, run_level, timed
 
 from helpdesk.config import PROJECT_ROOT
 
@@ -217,7 +217,7 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
     }  # fmt: skip
     report["configurations"].append(result)
     with storage(args.storage) as env, bench_stack(
-        keep=args.keep, extra_env=env, rasa_processes=rasa_processes
+        keep=args.keep, extra_env={**env, **burst_env(args.burst)}, rasa_processes=rasa_processes
     ) as stack:
         log(f"{rasa_processes} Rasa: floor (load {uptime()})")
         result["parse_floor"] = await parse_floor(stack, args.floor_samples)
@@ -279,7 +279,13 @@ def render_markdown(result: dict[str, Any]) -> str:
         "processes each with its own action server (`RASA_PROCESSES=N`), the helpdesk spreading conversations over "
         f"them. Levels of {result['settings']['duration']:g} s; conversation mix "
         + ", ".join(f"{k} ×{v}" for k, v in MIX.items())
-        + ". CPU per reply: each process's CPU time (from /proc) during the level over the bot replies sent.",
+        + ". CPU per reply: each process's CPU time (from /proc) during the level over the bot replies sent. "
+        f"Short lines held for a burst: CHAT_BURST_SECONDS={result['settings'].get('burst_seconds', 'default')} (0: "
+        "none; the scripted customers wait for each answer, so a held line would only add the burst window).",
+        "",
+        "## Targets beside this run's figures (reported, never asserted)",
+        "",
+        *targets_table(result.get("targets", {})),
         "",
         "## Results",
         "",
@@ -338,7 +344,7 @@ def render_markdown(result: dict[str, Any]) -> str:
                 lines.append(f"| {inc} | `{inc_name}` | | {own} | `{own_name}` |")
             lines.append("")
     t = result.get("targets", {})
-    lines += ["## Targets (reported, never asserted)", ""]
+    lines += ["## Targets in words", ""]
     for line in t.get("lines", []):
         lines.append(f"- {line}")
     if result.get("notes"):
@@ -346,41 +352,78 @@ def render_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def floor_text(c: dict[str, Any]) -> str:
+    """The Rasa parse floor of a configuration's own run: p50 before and after its levels."""
+    before, after = c.get("parse_floor", {}).get("p50"), c.get("parse_floor_after", {}).get("p50")
+    return f"parse p50 {fmt(before)} ms before, {fmt(after)} after"
+
+
 def targets(result: dict[str, Any]) -> dict[str, Any]:
+    """Issue 22's targets, each beside the figure of this run, the Rasa parse floor of the same stack and the load
+    average the level ran under: `rows` (the report's table) and `lines` (the same in sentences)."""
     by_count = {c["rasa_processes"]: c for c in result["configurations"]}
-    lines = []
-    one = by_count.get(1)
-    if one:
-        cpu = one["levels"].get("saturation", {}).get("cpu_ms_per_reply", {}).get("all")
-        lines.append(
-            f"CPU per bot reply, all processes, one Rasa at saturation: {fmt(cpu)} ms (target ≤ {TARGET_CPU_MS:g}; "
-            f"{'met' if cpu is not None and cpu <= TARGET_CPU_MS else 'missed'})."
-        )
+    rows: list[dict[str, Any]] = []
     for count, c in sorted(by_count.items()):
+        sat = c["levels"].get("saturation", {})
+        cpu = sat.get("cpu_ms_per_reply", {}).get("all")
+        rows.append({
+            "what": f"CPU per bot reply, all processes, {count} Rasa at saturation",
+            "measured": f"{fmt(cpu)} ms" if sat else "not run",
+            "target": f"≤ {TARGET_CPU_MS:g} ms",
+            "met": None if cpu is None else cpu <= TARGET_CPU_MS,
+            "floor": floor_text(c),
+            "load": sat.get("load"),
+        })  # fmt: skip
         t200 = c["levels"].get("thinking_200", {})
-        if not t200:
-            lines.append(f"{count} Rasa: 200 thinking customers not run in this report.")
-            continue
         p99 = t200.get("bot_reply_http", {}).get("p99")
-        ok = p99 is not None and p99 <= TARGET_P99_MS and t200.get("errors", 1) == 0
-        lines.append(
-            f"{count} Rasa: 200 thinking customers p99 {fmt(p99)} ms, {t200.get('errors')} errors (target ≤ "
-            f"{TARGET_P99_MS:g} ms, no errors; {'met' if ok else 'missed'})."
-        )
+        rows.append({
+            "what": f"200 customers thinking 2–6 s, reply p99, {count} Rasa",
+            "measured": f"{fmt(p99)} ms, {t200.get('errors')} errors" if t200 else "not run",
+            "target": f"≤ {TARGET_P99_MS:g} ms, no errors",
+            "met": None if p99 is None else p99 <= TARGET_P99_MS and t200.get("errors", 1) == 0,
+            "floor": floor_text(c),
+            "load": t200.get("load"),
+        })  # fmt: skip
     if 1 in by_count and 2 in by_count:
         a = by_count[1]["levels"].get("saturation", {}).get("bot_replies_per_s")
         b = by_count[2]["levels"].get("saturation", {}).get("bot_replies_per_s")
-        if a and b:
-            ratio = round(b / a, 2)
-            lines.append(
-                f"Two Rasa processes serve {fmt(b)} replies/s at saturation against one's {fmt(a)}: {ratio}× "
-                f"(target ≥ {TARGET_SCALING}× where the cores allow; "
-                f"{'met' if ratio >= TARGET_SCALING else 'missed'}). "
-                f"This machine has {os.cpu_count()} cores for the helpdesk, every Rasa and action server, PostgreSQL "
-                "and the load generator together: once one Rasa process's share is a core, a second one can only "
-                "take the CPU the others leave."
-            )
-    return {"lines": lines}
+        ratio = round(b / a, 2) if a and b else None
+        rows.append({
+            "what": "replies/s at saturation, 2 Rasa over 1 Rasa",
+            "measured": f"{fmt(ratio)}× ({fmt(b)} vs {fmt(a)} replies/s)",
+            "target": f"≥ {TARGET_SCALING}× where the cores allow",
+            "met": None if ratio is None else ratio >= TARGET_SCALING,
+            "floor": f"1 Rasa: {floor_text(by_count[1])}; 2 Rasa: {floor_text(by_count[2])}",
+            "load": f"{by_count[1]['levels'].get('saturation', {}).get('load')} / "
+                    f"{by_count[2]['levels'].get('saturation', {}).get('load')}",
+        })  # fmt: skip
+    verdict = {True: "met", False: "missed", None: "not measured"}
+    lines = [
+        f"{row['what']}: {row['measured']} (target {row['target']}; {verdict[row['met']]}; {row['floor']}; "
+        f"load {row['load']})."
+        for row in rows
+    ]
+    if any("2 Rasa over 1" in row["what"] for row in rows):
+        lines.append(
+            f"This machine has {os.cpu_count()} cores for the helpdesk, every Rasa and action server, PostgreSQL and "
+            "the load generator together: once one Rasa process's share is a core, a second one can only take the "
+            "CPU the others leave."
+        )
+    return {"rows": rows, "lines": lines}
+
+
+def targets_table(t: dict[str, Any]) -> list[str]:
+    verdict = {True: "**met**", False: "**missed**", None: "–"}
+    lines = [
+        "| target (issue 22) | this run | target | | Rasa parse floor, same stack | load average (1/5/15 min) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in t.get("rows", []):
+        lines.append(
+            f"| {row['what']} | {row['measured']} | {row['target']} | {verdict[row['met']]} | {row['floor']} "
+            f"| {row['load'] or '–'} |"
+        )
+    return lines
 
 
 def write_outputs(result: dict[str, Any], out: Path) -> None:
@@ -397,7 +440,12 @@ async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "machine": machine_info(sanic=package_version("sanic"), httpx=package_version("httpx")),
         "commit": commit,
         "dirty": bool(changed),
-        "settings": {"argv": list(argv), "duration": args.duration, "floor_samples": args.floor_samples},
+        "settings": {
+            "argv": list(argv),
+            "duration": args.duration,
+            "floor_samples": args.floor_samples,
+            "burst_seconds": args.burst,
+        },
         "configurations": [],
     }
     for count in args.rasa:
@@ -417,6 +465,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="which of saturation,thinking_50,thinking_200 to run (all)",
     )
     parser.add_argument("--floor-samples", type=int, default=100)
+    parser.add_argument(
+        "--burst", type=float, default=0.0, help="CHAT_BURST_SECONDS of the stacks (0: every line answered at once)"
+    )
     parser.add_argument("--quick", action="store_true", help="20 s levels, 40 floor samples")
     parser.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy profile")
     parser.add_argument("--keep", action="store_true", help="keep each stack's folder (logs, profiles)")

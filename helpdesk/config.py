@@ -94,6 +94,13 @@ class Settings:
     # GET /healthz shows which part is not ready to loopback callers, and to callers with this token
     health_token: str = ""
     rasa_timeout: float = 10.0
+    # how long a customer's message waits for the bot's turn (CHAT_REPLY_SECONDS, default RASA_TIMEOUT): past it the
+    # answer comes in the chat when Rasa finishes, never by sending the message to Rasa again (conversation/chat.py)
+    chat_reply_seconds: float = 10.0
+    # the PostgreSQL pool of each helpdesk process (helpdesk/db/engine.py): connections kept, and opened beyond
+    db_pool_size: int = 10
+    db_pool_overflow: int = 5
+    db_application_name: str = "helpdesk"  # the process's name in PostgreSQL's pg_stat_activity
     max_text_chars: int = 2000
     # the one size limit on what a client sends the helpdesk: any request's body (the widget's and the console's
     # JSON) and any WebSocket frame (MAX_BODY_BYTES; more is refused with 413, or the socket closed with 1009)
@@ -187,6 +194,10 @@ class Settings:
             action_secret=secret_from_env("ACTION_SECRET"),
             health_token=secret_from_env("HEALTH_TOKEN"),
             rasa_timeout=_float("RASA_TIMEOUT", 10.0),
+            chat_reply_seconds=max(0.001, _float("CHAT_REPLY_SECONDS", _float("RASA_TIMEOUT", 10.0))),
+            db_pool_size=max(1, _int("DB_POOL_SIZE", 10)),
+            db_pool_overflow=max(0, _int("DB_POOL_OVERFLOW", 5)),
+            db_application_name=os.environ.get("DB_APPLICATION_NAME") or "helpdesk",
             max_text_chars=_int("CHAT_MAX_CHARS", 2000),
             max_body_bytes=_int("MAX_BODY_BYTES", 256 * 1024),
             rate_per_address=_int("RATE_PER_ADDRESS", 120),

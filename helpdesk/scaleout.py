@@ -8,6 +8,7 @@ as Rasa's `LockStore.create` does:
 | `Presence` (helpdesk/realtime/presence.py)  | `Presence`                | `RedisPresence`              |
 | `ConversationLocks` (helpdesk/limits/locks) | `MemoryLocks`             | `RedisLocks`                 |
 | `Limiter` (helpdesk/limits/window.py)       | `MemoryLimiter`           | `RedisLimiter`               |
+| `Once` (helpdesk/limits/once.py)            | `MemoryOnce`              | `RedisOnce` (SET NX EX)      |
 
 Keys and channels start with REDIS_CHANNEL (default "helpdesk:events"), so deployments sharing a Redis stay apart.
 Each shared implementation falls back to this process alone while Redis cannot be reached, and says so in the log.
@@ -20,7 +21,9 @@ from redis.asyncio import Redis
 from helpdesk.clients.redis import command_connection
 from helpdesk.config import Settings
 from helpdesk.limits.locks import ConversationLocks, MemoryLocks
+from helpdesk.limits.once import MemoryOnce, Once
 from helpdesk.limits.redis_locks import RedisLocks
+from helpdesk.limits.redis_once import RedisOnce
 from helpdesk.limits.redis_window import RedisLimiter
 from helpdesk.limits.window import Limiter, MemoryLimiter
 from helpdesk.realtime.hub import Hub, MemoryHub
@@ -49,3 +52,8 @@ def create_locks(redis: Redis | None, prefix: str) -> ConversationLocks:
 def create_limiter(redis: Redis | None, prefix: str, name: str, limit: int, window: float) -> Limiter:
     """At most `limit` hits per key in `window` seconds; `name` tells this limit's keys apart."""
     return RedisLimiter(redis, prefix, name, limit, window) if redis is not None else MemoryLimiter(limit, window)
+
+
+def create_once(redis: Redis | None, prefix: str) -> Once:
+    """Once across the processes sharing `redis` (SLA warnings), else within this process."""
+    return RedisOnce(redis, prefix) if redis is not None else MemoryOnce()

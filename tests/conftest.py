@@ -17,56 +17,31 @@ from playwright.sync_api import Browser
 from support.accounts import EDITOR, TEST_AGENTS, AgentLogin, add_agent_accounts
 from support.agent import Console
 from support.helpdesks import ClosedHelpdesk, extra_helpdesk, postgres_database
+from support.stacks import running_stack
 
-from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Ports, Stack
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
-    handbook = workdir / "faq"
-    shutil.copytree(PROJECT_ROOT / "knowledge" / "faq", handbook)
-    ports = Ports.spare()
-    running = Stack(
-        ports=ports,
-        log_dir=workdir / "logs",
-        env={
-            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
-            "KB_DIR": str(handbook),
-            "KB_INDEX_DIR": str(workdir / "kb-index"),
-            "KB_WATCH_INTERVAL": "0.5",
-            # the suite sends many messages from one address; limits have their own test
-            "RATE_PER_ADDRESS": "100000",
-            "RATE_PER_CONVERSATION": "100000",
-            "NEW_CONVERSATIONS_PER_ADDRESS": "100000",
-            "HANDOFFS_PER_ADDRESS": "100000",
-            # a fresh demo shop for the session (the order flows change orders), and the secret the
-            # shop's website would sign customer identity tokens with
-            "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
-            "IDENTITY_SECRET": secrets.token_hex(32),
-            # the team is always in (tests/conversation/test_business_hours_api.py starts a helpdesk that is not)
-            "BUSINESS_HOURS": "off",
-            # /healthz shows its details to this token's holder (tests/web/test_health_public.py)
-            "HEALTH_TOKEN": secrets.token_urlsafe(16),
-            # chats wait in the queue until claimed (tests/conversation/test_auto_assign.py runs ones that assign)
-            "AUTO_ASSIGN": "off",
-            # every line answered on its own, at once (tests/conversation/test_burst.py starts a helpdesk that
-            # reads short lines typed in a burst together)
-            "CHAT_BURST_SECONDS": "0",
-        },
-    )
-    running.workdir = workdir  # type: ignore[attr-defined]
-    running.start()
-    try:
-        running.wait_ready(timeout=420)
-    except Exception as exc:
-        running.stop()
-        pytest.fail(f"stack did not start: {exc}\n{running.log_tails()}")
-    watching = running.watch()  # as `make run`: a process that dies is restarted (tests/test_crash_recovery.py)
-    yield running
-    watching.set()
-    running.stop()
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}",
+        "KB_WATCH_INTERVAL": "0.5",
+        # /healthz shows its details to this token's holder (tests/web/test_health_public.py)
+        "HEALTH_TOKEN": secrets.token_urlsafe(16),
+        # the team is always in and chats wait in the queue until claimed (tests/support/stacks.py):
+        # tests/conversation/test_business_hours_api.py and test_auto_assign.py start helpdesks that differ;
+        # every line answered on its own, at once (tests/conversation/test_burst.py starts a helpdesk that
+        # reads short lines typed in a burst together)
+        "CHAT_BURST_SECONDS": "0",
+    }
+    with running_stack(workdir, Ports.spare(), env, timeout=420, what="stack") as running:
+        watching = running.watch()  # as `make run`: a process that dies is restarted (tests/test_crash_recovery.py)
+        try:
+            yield running
+        finally:
+            watching.set()
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from actions.texts import address, cancel, identity, orders, returns, routing, smalltalk
+    from actions.texts import address, cancel, identity, orders, photos, returns, routing, smalltalk
 else:
     from actions.texts import address as _address
     from actions.texts import cancel as _cancel
     from actions.texts import identity as _identity
     from actions.texts import orders as _orders
+    from actions.texts import photos as _photos
     from actions.texts import returns as _returns
     from actions.texts import routing as _routing
     from actions.texts import smalltalk as _smalltalk
@@ -23,6 +24,7 @@ else:
     from actions.texts.zh import cancel as _zh_cancel
     from actions.texts.zh import identity as _zh_identity
     from actions.texts.zh import orders as _zh_orders
+    from actions.texts.zh import photos as _zh_photos
     from actions.texts.zh import returns as _zh_returns
     from actions.texts.zh import routing as _zh_routing
     from actions.texts.zh import smalltalk as _zh_smalltalk
@@ -32,6 +34,7 @@ else:
     cancel = Localized(_cancel, zh=_zh_cancel)
     identity = Localized(_identity, zh=_zh_identity)
     orders = Localized(_orders, zh=_zh_orders)
+    photos = Localized(_photos, zh=_zh_photos)
     returns = Localized(_returns, zh=_zh_returns)
     routing = Localized(_routing, zh=_zh_routing)
     smalltalk = Localized(_smalltalk, zh=_zh_smalltalk)
@@ -48,6 +51,6 @@ def in_every_language(catalog: object, name: str) -> frozenset[str]:
     return frozenset(found)
 
 
-__all__ = ["in_every_language", "address", "cancel", "identity", "orders", "returns", "routing", "smalltalk"]
+__all__ = ["in_every_language", "address", "cancel", "identity", "orders", "photos", "returns", "routing", "smalltalk"]
 
-TRANSLATED = ("address", "cancel", "identity", "orders", "returns", "routing", "smalltalk")
+TRANSLATED = ("address", "cancel", "identity", "orders", "photos", "returns", "routing", "smalltalk")

@@ -37,6 +37,9 @@ INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata"})
 JSON_ACCEPT = {"Accept": "application/json"}
 GREETING = "utter_greet"  # the bot's greeting response: its buttons are the widget's topics
 DOWN_SECONDS = 5.0  # a Rasa process that could not be reached is tried last for this long
+# the longest the helpdesk waits for a turn Rasa works on (its HTTP timeout): a customer stops waiting sooner
+# (CHAT_REPLY_SECONDS) and the answer then comes in the chat; within the conversation locks' 30 s (limits/)
+TURN_LIMIT = 25.0
 SPREADS = ("conversation", "turn")
 # the process is not there (or went away before answering): the request can go to another one
 UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)

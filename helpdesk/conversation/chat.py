@@ -24,7 +24,7 @@ from helpdesk.conversation.pending import PendingTurns
 from helpdesk.conversation.queue import QueueNotifier, position_of, queued_ids
 from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
-from helpdesk.i18n import payload_in_language
+from helpdesk.i18n import LANGUAGES, payload_in_language
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.limits.window import Limiter
 from helpdesk.realtime.events import Events
@@ -91,6 +91,14 @@ class ChatResult:
     # the bot offered a person as a choice (no handoff yet): {"reason"}
     offer_person: dict[str, Any] | None = None
 
+    def language(self) -> str | None:
+        """The language of the customer message just handled (docs/design.md contract 7): the NLU's reading, else
+        the stored text's script (a message the bot did not read: held, queued, or left for the team)."""
+        for entity in (self.nlu or {}).get("entities") or []:
+            if entity.get("entity") == "language" and entity.get("value") in LANGUAGES:
+                return str(entity["value"])
+        return language_of(str(self.message["text"])) if self.message and self.message.get("text") else None
+
     def to_json(self) -> dict[str, Any]:
         nlu = None
         if self.nlu is not None:
@@ -104,6 +112,7 @@ class ChatResult:
             "handoff": self.handoff,
             "message": self.message,
             "offer_person": self.offer_person,
+            "language": self.language(),
         }
 
 
@@ -123,8 +132,11 @@ class BotDown(Unavailable):
 
 
 def new_conversation_id() -> str:
-    """Unguessable: the id is the customer's only credential for their conversation."""
-    return secrets.token_urlsafe(18)
+    """Unguessable: the id is the customer's only credential for their conversation. Never starting with "-": a
+    spreadsheet would read the exported id as a formula and a command line as an option."""
+    while (conversation_id := secrets.token_urlsafe(18)).startswith("-"):
+        pass
+    return conversation_id
 
 
 async def _offered_button_title(session: AsyncSession, conversation_id: str, payload: str) -> str | None:
@@ -290,9 +302,13 @@ class ChatService:
         hours: BusinessHours | None = None,
         handoffs: Limiter | None = None,
         burst_seconds: float = 0.0,
+        reply_seconds: float = 10.0,
     ) -> None:
         self.sessions = sessions
         self.burst_seconds = burst_seconds  # short lines within this are read together (conversation/burst.py)
+        # how long a customer's request waits for the bot's turn; the turn itself goes on (`_bot_turn`)
+        self.reply_seconds = reply_seconds
+        self._turns: dict[str, set[asyncio.Task[tuple[list[dict[str, Any]], StoredTurn | None]]]] = {}
         self.handoffs = handoffs  # handoffs per client address (queue flooding); None: unlimited
         self.bot = bot
         self.events = events
@@ -311,8 +327,10 @@ class ChatService:
             if not self.pending or not (await self.bot.ready() and await self.bot.actions.ready()):
                 continue
             for conversation_id in self.pending:
+                if conversation_id in self._turns:
+                    continue  # its turn still runs (Rasa was slow, not down): its answer is on the way
                 try:
-                    replies, _ = await self.answer_waiting(conversation_id, self.pending.metadata(conversation_id))
+                    replies, _ = await self._start_turn(conversation_id, self.pending.metadata(conversation_id))
                 except Exception as exc:  # BotUnavailable, or one broken conversation: the others go on
                     log.warning("conversation %s: its waiting messages are not answered yet: %s", conversation_id, exc)
                     if self.pending.failed(conversation_id):
@@ -390,15 +408,16 @@ class ChatService:
                 # connection failed, or after an outage): the stored answer, never a second turn
                 return ChatResult(conversation.id, conversation.mode, answered, message=stored)
         if fresh and conversation_id is not None and self._held(customer_message):
-            # a short line in a conversation the customer has (the first line of a new one cannot be joined: nobody
-            # knows its id before it is answered): the customer may be typing the rest of it. If another line comes
-            # meanwhile, that line's turn reads this one with it (answer_waiting); this request has nothing to answer
+            # a short line in a conversation the customer has (the widget starts one before its first line, `start`,
+            # so that line too; a client that sends null for a new one has its first line answered at once): the
+            # customer may be typing the rest of it. If another line comes meanwhile, that line's turn reads this one
+            # with it (answer_waiting); this request has nothing to answer
             await asyncio.sleep(self.burst_seconds)
             if await self._later_line(conversation.id, customer_message.id):
                 return ChatResult(conversation.id, conversation.mode, [], message=stored)
         try:
             waiting = {**self.pending.metadata(conversation.id), customer_message.id: metadata}
-            replies, turn = await self.answer_waiting(conversation.id, waiting)
+            replies, turn = await self._bot_turn(conversation.id, waiting)
         except BotUnavailable as exc:
             log.error("conversation %s: bot unavailable, the message waits for it: %s", conversation.id, exc)
             self.pending.wait(conversation.id, customer_message.id, metadata)
@@ -412,6 +431,50 @@ class ChatService:
         return ChatResult(
             conversation.id, turn.mode, replies, turn.nlu, turn.faq, turn.handoff, stored, offer_person=turn.offer
         )
+
+    async def start(self) -> str:
+        """A new conversation, before its first message: the widget starts one as the customer sends their first
+        line, so that line is held for the rest of a burst like every later one ("hi" / "i have a question" /
+        "about my order 100234" read together from the first line on). Its id, the customer's key to it."""
+        async with self.sessions() as session:
+            conversation = Conversation(id=new_conversation_id(), mode=MODE_BOT)
+            session.add(conversation)
+            await session.commit()
+            return conversation.id
+
+    async def _bot_turn(
+        self, conversation_id: str, metadata: dict[int, dict[str, str] | None]
+    ) -> tuple[list[dict[str, Any]], StoredTurn | None]:
+        """`answer_waiting`, awaited at most `reply_seconds`. Past that the customer is told the answer will come
+        (BotUnavailable: the message waits, 503 `pending`) while the turn goes on in its task, holding the
+        conversation's bot-turn lock: Rasa's answer is stored and reaches the widget live or on its poll when Rasa
+        finishes. The message is never sent to Rasa a second time meanwhile (the pending loop skips a conversation
+        whose turn runs; a retry waits for the lock and finds the message answered), so a slow Rasa is not given
+        the same work twice."""
+        turn = self._start_turn(conversation_id, metadata)
+        try:
+            return await asyncio.wait_for(asyncio.shield(turn), self.reply_seconds)
+        except TimeoutError as exc:
+            raise BotUnavailable(f"the bot did not answer within {self.reply_seconds:g} s; its turn goes on") from exc
+
+    def _start_turn(
+        self, conversation_id: str, metadata: dict[int, dict[str, str] | None]
+    ) -> asyncio.Task[tuple[list[dict[str, Any]], StoredTurn | None]]:
+        """`answer_waiting` in a task of its own, known as running for the conversation until it ends."""
+        task = asyncio.create_task(self.answer_waiting(conversation_id, metadata))
+        self._turns.setdefault(conversation_id, set()).add(task)
+
+        def finished(done: asyncio.Task[tuple[list[dict[str, Any]], StoredTurn | None]]) -> None:
+            running = self._turns.get(conversation_id, set())
+            running.discard(done)
+            if not running:
+                self._turns.pop(conversation_id, None)
+            failure = None if done.cancelled() else done.exception()
+            if failure is not None and not isinstance(failure, BotUnavailable):
+                log.error("conversation %s: the bot's turn failed", conversation_id, exc_info=failure)
+
+        task.add_done_callback(finished)
+        return task
 
     def _held(self, message: Message) -> bool:
         """Whether `message` is a short line to hold for the rest of a burst (never a button, never what looks like
@@ -486,6 +549,8 @@ class ChatService:
                     to_bot = payload_in_language(message.payload, message.language or conversation.language)
                 to_bot = self._with_held_lines(held, message) or to_bot
                 held = []
+                # no connection is held while Rasa works (a pool of a few serves hundreds of customers)
+                await session.commit()
                 turn = await self.bot.send(conversation_id, to_bot, metadata.get(message.id))
                 client_address = (metadata.get(message.id) or {}).get("client_address")
                 if turn.handoff is not None and not await self._handoff_allowed(client_address):

@@ -33,6 +33,7 @@ from helpdesk import i18n
 from helpdesk.conversation.desk import NOT_YOURS, may_act, may_view
 from helpdesk.db.models import Agent, Conversation, Message, OrderAction, iso
 from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from helpdesk.files.service import requested_photos
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.orders.messages import describe_order
 from helpdesk.orders.model import Address, Order, OrderStatus, utc_now
@@ -227,6 +228,9 @@ class DeskOrders:
         slots = conversation.slots or {}
         customer_id = slots.get(SLOT_CUSTOMER)
         history = await self.history(conversation_id)
+        verified_order = slots.get(SLOT_VERIFIED_ORDER)
+        async with self.sessions() as session:  # the photos the bot asked for, on their order's card
+            photos = await requested_photos(session, conversation_id, str(verified_order) if verified_order else None)
         can_act = may_act(agent, conversation) and conversation.mode == MODE_AGENT
         if not customer_id:
             return {
@@ -236,6 +240,7 @@ class DeskOrders:
                 },
                 "orders": [],
                 "history": history,
+                "photos": photos,
                 "can_act": can_act,  # nothing to change yet; the agent may look the customer up
                 "error": None,
             }
@@ -253,7 +258,14 @@ class DeskOrders:
             orders = await system.list_orders(str(customer_id), ORDERS_SHOWN)
         except OrderSystemError as exc:
             log.warning("conversation %s: customer %s: %s", conversation_id, customer_id, exc)
-            return {"identity": identity, "orders": [], "history": history, "can_act": can_act, "error": NOT_ANSWERING}
+            return {
+                "identity": identity,
+                "orders": [],
+                "history": history,
+                "photos": photos,
+                "can_act": can_act,
+                "error": NOT_ANSWERING,
+            }
         now = utc_now()
         # each order's summary and the order rules' reasons in the conversation's language: what the customer reads
         with i18n.speaking(conversation.language or "en"):
@@ -262,6 +274,7 @@ class DeskOrders:
             "identity": identity,
             "orders": cards,
             "history": history,
+            "photos": photos,
             "can_act": can_act,
             "error": None,
         }

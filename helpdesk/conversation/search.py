@@ -31,6 +31,7 @@ from helpdesk.db.search_index import (
     TS_CONFIG,
 )
 from helpdesk.errors import Forbidden, Invalid, NotFound
+from helpdesk.reports.spreadsheet import safe_cell
 from helpdesk.staff.accounts import display_names
 from helpdesk.vocabulary import MODE_AGENT, MODE_BOT, MODE_CLOSED, MODE_QUEUED
 
@@ -369,9 +370,6 @@ def export_rows(cards: list[dict[str, Any]]) -> list[list[str]]:
                 c["first_question"] or "",
             ]
         )
-    return [[_safe_cell(v) for v in row] for row in rows]
-
-
-def _safe_cell(value: str) -> str:
-    """No formula injection when the file is opened in a spreadsheet (customer text starting with = + - @)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    # the id exactly as the system knows it (ids may start with "-"; their alphabet [A-Za-z0-9_-] holds no
+    # formula); every other cell is data a person or the bot wrote
+    return [row[:1] + [safe_cell(v) for v in row[1:]] for row in rows]

@@ -5,7 +5,9 @@ Every few seconds each helpdesk process looks at the conversations waiting for p
 - **first response**: a conversation with a handoff and no agent message since, from the handoff until an agent's
   first message (queued, or claimed and not answered yet).
 When `warn_at` of a target has passed, supervisors are warned on the consoles' live channel (event ``sla`` with
-``level: "warning"``); when the target is missed, a breach row is written (at most one per handoff and kind: the
+``level: "warning"``), once per handoff and kind: the processes sharing a Redis (and so the consoles' channel) take
+the warning with one claim (helpdesk/limits/once.py), a process alone warns its own consoles; when the target is
+missed, a breach row is written (at most one per handoff and kind: the
 unique index settles it between processes) and they are alerted (``level: "breach"``), the assigned agent too.
 Breaches are counted per tier, team and agent on the dashboard (`breach_counts`).
 """
@@ -40,6 +42,7 @@ from helpdesk.db.models import (
     aware,
     utcnow,
 )
+from helpdesk.limits.once import MemoryOnce, Once
 from helpdesk.realtime.hub import CONSOLE, Hub
 from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED, SENDER_AGENT
 
@@ -177,10 +180,11 @@ class SlaWatch:
         hub: Hub,
         targets: Targets,
         hours: BusinessHours | None = None,
+        once: Once | None = None,
     ) -> None:
         self.sessions, self.hub, self.targets = sessions, hub, targets
         self.hours = hours or BusinessHours.always()
-        self.warned: set[tuple[int, str]] = set()
+        self.once = once or MemoryOnce()  # the processes sharing the hub share this (helpdesk/scaleout.py)
 
     async def check(self, now: datetime | None = None) -> list[dict[str, Any]]:
         """One look: the alerts published (for tests and logs). Out of business hours nobody is alerted: the
@@ -196,10 +200,13 @@ class SlaWatch:
             if elapsed >= clock.target:
                 if await self._record(clock, now):
                     published.append(await self._publish(clock, "breach", elapsed))
-            elif elapsed >= clock.target * self.targets.warn_at and (clock.handoff_id, clock.kind) not in self.warned:
-                self.warned.add((clock.handoff_id, clock.kind))
+            elif elapsed >= clock.target * self.targets.warn_at and await self._first_warning(clock):
                 published.append(await self._publish(clock, "warning", elapsed))
         return published
+
+    async def _first_warning(self, clock: Clock) -> bool:
+        """Whether this process is the one to warn of `clock` (the claim outlives the clock's target)."""
+        return await self.once.first(f"sla-warning:{clock.handoff_id}:{clock.kind}", max(60.0, 2.0 * clock.target))
 
     async def _record(self, clock: Clock, now: datetime) -> bool:
         """Store the breach; False when it was stored before (by this or another process)."""

@@ -20,6 +20,14 @@ SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "postgre
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LEGACY_REVISION = "0001"  # the schema create_all made before migrations existed
 MIGRATION_LOCK = 7_340_311  # PostgreSQL advisory lock: one process migrates at a time
+# PostgreSQL connections a helpdesk process keeps open (DB_POOL_SIZE) and may open beyond them for a burst
+# (DB_POOL_OVERFLOW, closed again once returned). A request holds a connection only while it reads or writes, never
+# while it waits for the bot (helpdesk/conversation/chat.py), so a few serve hundreds of customers; a request that
+# finds none free waits up to POOL_WAIT_SECONDS for one.
+POOL_SIZE = 10
+POOL_OVERFLOW = 5
+POOL_WAIT_SECONDS = 30.0
+APPLICATION_NAME = "helpdesk"  # how the helpdesk's connections show in pg_stat_activity
 
 
 def async_url(url: str) -> str:
@@ -44,7 +52,14 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(
+    url: str,
+    pool_size: int = POOL_SIZE,
+    pool_overflow: int = POOL_OVERFLOW,
+    application_name: str = APPLICATION_NAME,
+) -> AsyncEngine:
+    """The async engine for `url`: SQLite (WAL) or PostgreSQL through a pool of `pool_size` kept connections and
+    at most `pool_overflow` more, named `application_name` in pg_stat_activity."""
     url = async_url(url)
     _ensure_sqlite_dir(url)
     if make_url(url).get_backend_name() == "sqlite":
@@ -59,7 +74,14 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_size=max(1, pool_size),
+        max_overflow=max(0, pool_overflow),
+        pool_timeout=POOL_WAIT_SECONDS,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"application_name": application_name[:63]}},
+    )
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -557,6 +557,10 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     client_address: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # sent in answer to the bot's request for a photo (helpdesk/files/photo_requests.py): what for (return |
+    # damaged | wrong_item) and the order the request named (None: the conversation's verified order, if any)
+    purpose: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    order_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class HandbookRevision(Base):

@@ -26,13 +26,15 @@ from helpdesk.db.models import (
     Attachment,
     Conversation,
     Message,
+    aware,
     utcnow,
 )
 from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from helpdesk.files.checks import check
+from helpdesk.files.photo_requests import PURPOSE_WORDS, PhotoRequest, request_in
 from helpdesk.files.storage import FileStorage
 from helpdesk.realtime.events import Events
-from helpdesk.vocabulary import MODE_AGENT, SENDER_AGENT, SENDER_CUSTOMER
+from helpdesk.vocabulary import MODE_AGENT, SENDER_AGENT, SENDER_BOT, SENDER_CUSTOMER
 
 PAYLOAD_PREFIX = "attachment:"
 UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
@@ -99,14 +101,29 @@ class Attachments:
                 )
 
     async def from_customer(
-        self, conversation_id: str, filename: str, data: bytes, address: str | None
+        self, conversation_id: str, filename: str, data: bytes, address: str | None, photo_for: int | None = None
     ) -> dict[str, Any]:
+        """The customer's file; `photo_for`: the bot's message whose request for a photo this answers."""
         async with self.sessions() as session:
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound()
+            request = await self._photo_request(session, conversation_id, photo_for) if photo_for else None
             await self._within_limits(session, conversation_id, address)
-        return await self._store(conversation_id, filename, data, address, None)
+        return await self._store(conversation_id, filename, data, address, None, request)
+
+    @staticmethod
+    async def _photo_request(session: AsyncSession, conversation_id: str, message_id: int) -> PhotoRequest:
+        """The request for a photo in the bot's message `message_id` of this conversation (nothing else counts)."""
+        message = await session.get(Message, message_id)
+        request = (
+            request_in(message.buttons)
+            if message is not None and message.conversation_id == conversation_id and message.sender == SENDER_BOT
+            else None
+        )
+        if request is None:
+            raise Invalid("X-Photo-For must name the bot's request for a photo in this conversation")
+        return request
 
     async def from_agent(self, agent: Agent, conversation_id: str, filename: str, data: bytes) -> dict[str, Any]:
         async with self.sessions() as session:
@@ -121,7 +138,13 @@ class Attachments:
         return await self._store(conversation_id, filename, data, None, agent)
 
     async def _store(
-        self, conversation_id: str, filename: str, data: bytes, address: str | None, agent: Agent | None
+        self,
+        conversation_id: str,
+        filename: str,
+        data: bytes,
+        address: str | None,
+        agent: Agent | None,
+        request: PhotoRequest | None = None,
     ) -> dict[str, Any]:
         self.check_size(len(data))
         checked = check(data)  # refuses what is not a photo or a PDF
@@ -150,6 +173,8 @@ class Attachments:
                 thumb_key=thumb_key,
                 sha256=hashlib.sha256(checked.data).hexdigest(),
                 client_address=address[:64] if address else None,
+                purpose=request.purpose if request else None,
+                order_number=request.order_number if request else None,
             )
             session.add(attachment)
             await session.flush()
@@ -198,3 +223,33 @@ class Attachments:
         if not may_view(agent, conversation):
             raise Forbidden(NOT_YOURS)
         return await self._read(attachment, thumb)
+
+
+async def requested_photos(
+    session: AsyncSession, conversation_id: str, fallback_order: str | None = None
+) -> list[dict[str, Any]]:
+    """The files the customer sent in answer to the bot's requests for a photo, oldest first, for the console's
+    order cards: each with the order it is about (the request's, else `fallback_order`: the conversation's verified
+    order) and the staff's own URL for it."""
+    rows = await session.scalars(
+        select(Attachment)
+        .where(
+            Attachment.conversation_id == conversation_id,
+            Attachment.uploader == ATTACHMENT_BY_CUSTOMER,
+            Attachment.purpose.is_not(None),
+        )
+        .order_by(Attachment.id)
+    )
+    return [
+        {
+            "id": a.id,
+            "url": f"/api/agent/conversations/{conversation_id}/attachments/{a.id}",
+            "kind": "pdf" if a.content_type == "application/pdf" else "image",
+            "filename": a.filename,
+            "purpose": a.purpose,
+            "purpose_words": PURPOSE_WORDS.get(str(a.purpose), str(a.purpose)),
+            "order_number": a.order_number or fallback_order,
+            "created_at": aware(a.created_at).isoformat(),
+        }
+        for a in rows
+    ]

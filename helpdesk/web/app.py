@@ -21,6 +21,7 @@ from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import load_schedule
 from helpdesk.conversation.followups import sweep_forever
 from helpdesk.conversation.sla import SlaWatch, load_targets
+from helpdesk.scaleout import create_once
 from helpdesk.web.admin import admin_blueprint, canned_fill_blueprint
 from helpdesk.web.attachments import staff_files_blueprint, widget_files_blueprint
 from helpdesk.web.console import console_blueprint
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         running = services_of(app)
         app.add_task(running.chat.answer_pending_forever(), name=PENDING_TASK)
         app.add_task(stored_hours.follow_forever(running.sessions, running.hours), name=HOURS_TASK)
-        app.add_task(SlaWatch(running.sessions, running.hub, targets, running.hours).forever(), name=SLA_TASK)
+        once = create_once(running.commands, settings.redis_channel)  # one SLA warning across the processes
+        app.add_task(SlaWatch(running.sessions, running.hub, targets, running.hours, once).forever(), name=SLA_TASK)
         if settings.followup_abandoned_minutes > 0:
             app.add_task(
                 sweep_forever(running.sessions, running.hub, settings.followup_abandoned_minutes), name=SWEEP_TASK

@@ -1,7 +1,8 @@
 """Files in the chat (helpdesk/files/):
 
     POST /api/chat/<id>/attachments                        the customer's file: the body is the file's bytes,
-                                                           X-Filename its name → the message (201)
+                                                           X-Filename its name → the message (201); X-Photo-For:
+                                                           the bot's message that asked for a photo, if it answers one
     GET  /api/chat/<id>/attachments/<aid>[?thumb=1]        the file, for that conversation's customer only
     POST /api/agent/conversations/<id>/attachments         an agent's file (the chat must be theirs)
     GET  /api/agent/conversations/<id>/attachments/<aid>   the file, for staff who may see the conversation
@@ -57,6 +58,16 @@ def filename_of(request: Request) -> str:
     return name
 
 
+def photo_for(request: Request) -> int | None:
+    """The bot's message whose request for a photo this upload answers (helpdesk/files/photo_requests.py)."""
+    raw = (request.headers.get("x-photo-for") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise Invalid("X-Photo-For must be a message id")
+    return int(raw)
+
+
 def file_response(stored: StoredFile) -> HTTPResponse:
     disposition = "inline" if stored.inline else "attachment"
     return HTTPResponse(
@@ -90,7 +101,7 @@ def widget_files_blueprint(settings: Settings) -> Blueprint:
             status=204,
             headers={
                 "Access-Control-Allow-Methods": "POST, OPTIONS",
-                "Access-Control-Allow-Headers": "Content-Type, X-Filename",
+                "Access-Control-Allow-Headers": "Content-Type, X-Filename, X-Photo-For",
                 "Access-Control-Max-Age": "600",
             },
         )
@@ -103,7 +114,7 @@ def widget_files_blueprint(settings: Settings) -> Blueprint:
         running = services(request)
         data = await read_upload(request, running.files.limits.max_bytes)
         message = await running.files.from_customer(
-            conversation_id, filename_of(request), data, client_address(request)
+            conversation_id, filename_of(request), data, client_address(request), photo_for(request)
         )
         return json_response({"conversation_id": conversation_id, "message": message}, status=201)
 

@@ -34,6 +34,7 @@ from helpdesk.reports.metrics import (
     report,
 )
 from helpdesk.reports.periods import DateRange, RangeError
+from helpdesk.reports.spreadsheet import safe_cell
 from helpdesk.web.inputs import MAX_INT, agent_of
 from helpdesk.web.services import services
 from helpdesk.web.sessions import require
@@ -70,15 +71,10 @@ def csv_text(figures: Mapping[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for section, group, metric, value in csv_rows(dict(figures)):
-        writer.writerow((section, _safe_cell(group), metric, _safe_cell(value)))
+        writer.writerow((section, safe_cell(group), metric, safe_cell(value)))  # names are data
+    for choice, count in sorted((figures.get("wait_choices") or {}).items()):  # helpdesk/mail/waiting.py
+        writer.writerow(("wait_choices", safe_cell(choice), "customers", count))
     return out.getvalue()
-
-
-def _safe_cell(value: Any) -> Any:
-    """Names (intents, teams, agents) are data: never let a spreadsheet run one as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def dashboard_blueprint(settings: Settings) -> Blueprint:

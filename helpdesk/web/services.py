@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
 from helpdesk.clients.action_server import ActionServerClient
-from helpdesk.clients.rasa import RasaClient
+from helpdesk.clients.rasa import TURN_LIMIT, RasaClient
 from helpdesk.config import Settings
 from helpdesk.conversation.assignment import AutoAssigner
 from helpdesk.conversation.business_hours import BusinessHours
@@ -29,7 +29,7 @@ from helpdesk.corrections.labels import Labels as RouteLabels
 from helpdesk.corrections.service import MARK_WINDOW, MARKS_PER_WINDOW, Corrections
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.files.service import Attachments, FileLimits
-from helpdesk.files.storage import LocalStorage
+from helpdesk.files.storage import file_storage
 from helpdesk.limits.window import Limiter
 from helpdesk.mail.service import Mail
 from helpdesk.mail.settings import MailSettings
@@ -109,10 +109,13 @@ class Services:
     async def start(cls, settings: Settings, hours: BusinessHours) -> Services:
         """Migrate the database, connect, and build the services (a failure stops the start, with the reason)."""
         await asyncio.to_thread(migrate, settings.database_url)
-        engine = create_engine(settings.database_url)
+        engine = create_engine(
+            settings.database_url, settings.db_pool_size, settings.db_pool_overflow, settings.db_application_name
+        )
         sessions = session_factory(engine)
         actions = ActionServerClient(settings.actions_url, settings.rasa_timeout)
-        rasa = RasaClient(settings.rasa_urls, settings.rasa_token, settings.rasa_timeout, actions, settings.rasa_spread)
+        turn_limit = max(settings.rasa_timeout, TURN_LIMIT)  # customers wait less (chat_reply_seconds)
+        rasa = RasaClient(settings.rasa_urls, settings.rasa_token, turn_limit, actions, settings.rasa_spread)
         hub = create_hub(settings)
         await hub.start()
         events = Events(hub)
@@ -143,10 +146,11 @@ class Services:
             hours,
             limits.handoffs,
             burst_seconds=settings.chat_burst_seconds,
+            reply_seconds=settings.chat_reply_seconds,
         )
         files = Attachments(
             sessions,
-            LocalStorage(settings.files_dir),
+            file_storage(settings.files_dir),
             events,
             FileLimits(settings.file_max_bytes, settings.files_per_conversation, settings.files_per_address_per_hour),
         )

@@ -2,6 +2,7 @@
 cross-origin, without cookies: the unguessable conversation id is the customer's key).
 
     POST /api/chat                                {"conversation_id", "text", ...} → the bot's replies
+    POST /api/chat/start                          → {"conversation_id"}: a conversation before its first line
     GET  /api/chat/status                         business hours and the greeting's topics, before any conversation
     GET  /api/chat/<id>/messages?after=<id>       the transcript (and queue place, rating, hours)
     POST /api/chat/<id>/messages/<mid>/feedback   {"helpful": true|false} on a bot answer, once
@@ -37,6 +38,7 @@ PREFLIGHT_HEADERS = {
 }
 PREFLIGHTS = {
     "chat": "",
+    "start": "/start",
     "messages": "/<conversation_id:str>/messages",
     "rating": "/<conversation_id:str>/rating",
     "feedback": "/<conversation_id:str>/messages/<message_id:int>/feedback",
@@ -189,6 +191,16 @@ def widget_blueprint(settings: Settings) -> Blueprint:
         )
         await services(request).mail.presence.seen(result.conversation_id)  # the customer is on the page
         return json_response(result.to_json())
+
+    @bp.post("/start")
+    async def start(request: Request) -> HTTPResponse:
+        """A new conversation, before the customer's first line: the widget asks for one as that line goes out, so
+        the service holds a short first line for the rest of a burst as it holds every later one (issue 16.3).
+        Counted as a new conversation (429 past the per-address limit), like a first message without an id."""
+        await check_limits(request, None)
+        await check_new_conversation(request)
+        conversation_id = await services(request).chat.start()
+        return json_response({"conversation_id": conversation_id}, status=201)
 
     @bp.get("/status")
     async def status(request: Request) -> HTTPResponse:

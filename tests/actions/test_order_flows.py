@@ -26,7 +26,7 @@ from helpdesk.orders import OrderLine, sign_identity
 from helpdesk.stack import Stack
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the actions package lives at the project root
-from actions.address import read_address  # noqa: E402
+from actions.address import looks_like_address, read_address  # noqa: E402
 from actions.items import choose, read_items  # noqa: E402
 from actions.parsing import read_message  # noqa: E402
 from actions.texts import identity as say  # noqa: E402
@@ -492,6 +492,16 @@ def test_read_address_reports_what_is_missing() -> None:
     assert read_address("1015 CJ Amsterdam", "Ann Lee", "NL").missing == ["street"]
     assert read_address("12", "Ann Lee", "NL").missing == ["postcode", "street", "town"]
     assert read_address("Kastanienallee 41, 10437 Berlin", "Ann Lee", "NL").postcode_mismatch == "10437"
+
+
+def test_an_address_without_its_postcode_is_still_an_address_but_a_request_with_a_number_is_not() -> None:
+    # inside the address form these answer the question (the form then asks for the postcode), whatever the NLU
+    # made of them; the others are read as what they are
+    addresses = ("7 Mill Lane, Leeds", "Kastanienallee 41, Berlin", "new address: 12 high street, york", "Via Roma 3b")
+    for text in addresses:
+        assert looks_like_address(text), text
+    for text in ("return 2 cushions", "cancel order 100234", "I have 2 questions", "james.whitfield@example.net"):
+        assert not looks_like_address(text), text
 
 
 def test_reading_which_items() -> None:

@@ -2,7 +2,10 @@
 changes the page title and raises a browser notification (permission granted to the context), its queue card tells
 who and what (name, reason in words, the first real question, the wait against the target); the views count it; the
 alerts can be switched off; an agent labels a chat, resolves it and finds it again by search; the console on a
-phone (390×844) shows one pane at a time without sideways scrolling."""
+phone (390×844) shows one pane at a time without sideways scrolling.
+
+The module runs against a helpdesk with a database of its own (the stack's Rasa and actions): it counts the queue
+and the agent's chats, and under `make test` the earlier files of the same pytest worker leave theirs in the stack."""
 
 from __future__ import annotations
 
@@ -15,8 +18,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, say
+from support.helpdesks import OwnHelpdesk, own_helpdesk
 from test_agent_console_browser import log_in
 from test_widget_browser import Tab, new_tab
+
+from helpdesk.stack import Stack
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +40,32 @@ RECORD_NOTIFICATIONS = """
   window.Notification = Recorded;
 })();
 """
+
+
+@pytest.fixture(scope="module")
+def own(stack: Stack) -> Iterator[OwnHelpdesk]:
+    with own_helpdesk(stack, "notice-find") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def helpdesk_url(own: OwnHelpdesk) -> str:  # this module's tests (client, consoles, browser) use its own helpdesk
+    return own.url
+
+
+@pytest.fixture(scope="module")
+def agent_accounts(own: OwnHelpdesk) -> dict[str, AgentLogin]:
+    return own.accounts
+
+
+def counts(helpdesk_url: str, account: AgentLogin) -> tuple[int, int]:
+    """What the helpdesk has for `account`: chats waiting in the queue they see, and their own chats."""
+    console = Console(helpdesk_url)
+    try:
+        assert console.login(account.username, account.password).status_code == 200
+        return len(console.get("/queue").json()["conversations"]), len(console.get("/chats").json()["conversations"])
+    finally:
+        console.close()
 
 
 @pytest.fixture()
@@ -67,7 +99,8 @@ def test_a_new_chat_changes_the_title_raises_a_notification_and_its_card_says_wh
     base_title = page.title()
     assert not base_title.startswith("(")
     expect(page.locator("#view-all")).to_have_attribute("aria-selected", "true")
-    waiting_before = int(page.locator("#view-unassigned-count").inner_text())
+    waiting_before, mine_before = counts(helpdesk_url, agent_accounts["ava"])
+    expect(page.locator("#view-unassigned-count")).to_have_text(str(waiting_before))  # the queue is loaded
 
     question = f"My walnut side table order arrived with a cracked top {secrets.token_hex(2)}"
     conversation = hand_off(client, question)
@@ -92,7 +125,7 @@ def test_a_new_chat_changes_the_title_raises_a_notification_and_its_card_says_wh
     expect(page.locator("#view-mine")).to_have_attribute("aria-selected", "true")
     expect(page.locator(f'#chats li[data-id="{conversation}"] .question')).to_have_text(question)
     expect(page.locator("#queue-section")).to_be_hidden()
-    expect(page.locator("#view-mine-count")).to_have_text("1")
+    expect(page.locator("#view-mine-count")).to_have_text(str(mine_before + 1))
 
     # switched off: a new chat no longer notifies or counts in the title (kept for this agent in this browser)
     page.locator("#alert-settings summary").click()

@@ -222,7 +222,9 @@ def test_quick_reply_sends_payload_and_shows_title(tab: Tab, helpdesk_url: str) 
     expect(page.locator(f"{CUSTOMER} .text")).to_have_text(["hi", "Delivery times"])
     expect(page.locator(REPLY_TEXT).last).to_have_text("Delivery takes 2–4 working days.")
     assert [b["text"] for b in bodies] == ["hi", payload]
-    assert bodies[0]["conversation_id"] is None
+    # the typed first line goes in the conversation the widget started for it (POST /api/chat/start, not routed
+    # here): the service may hold a short first line for a burst like any later one
+    assert isinstance(bodies[0]["conversation_id"], str) and bodies[0]["conversation_id"]
     assert bodies[1]["conversation_id"] == "conv-quick"
     # only the last bot message has quick replies; they go away as soon as the customer types
     expect(page.locator(QUICK)).to_have_text(["Thanks!"])

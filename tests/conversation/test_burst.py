@@ -87,6 +87,26 @@ def test_short_lines_in_a_burst_get_one_answer_that_sees_the_order_number(
     assert said[lines[-1] + 1][0] == "bot"  # the burst got its answer
 
 
+def test_the_first_line_of_a_conversation_the_widget_started_is_read_with_the_burst(
+    burst_helpdesks: tuple[str, str], stack: Stack
+) -> None:
+    """The widget starts the conversation (POST /api/chat/start) as the first line goes out, so "hi" is held like
+    any later line: "hi" / "i have a question" / "about my order 100234" get one answer that sees the order."""
+    started = httpx.post(f"{burst_helpdesks[0]}/api/chat/start", json={}, timeout=30)
+    assert started.status_code == 201, started.text
+    conversation = started.json()["conversation_id"]
+    assert transcript(stack, conversation) == []
+    lines = ["hi", "i have a question", "about my order 100234"]
+    first, second, last = burst([burst_helpdesks[0]], conversation, lines)
+
+    assert first["replies"] == [] and second["replies"] == []  # neither answered alone
+    answer = "\n".join(reply["text"] for reply in last["replies"])
+    assert "order 100234" in answer and last["handoff"] is None, answer
+    said = transcript(stack, conversation)
+    assert said[:3] == [("customer", "hi"), ("customer", "i have a question"), ("customer", "about my order 100234")]
+    assert {sender for sender, _ in said[3:]} == {"bot"}  # one answer to the three
+
+
 def test_a_short_line_alone_is_answered_after_the_wait(burst_helpdesks: tuple[str, str]) -> None:
     conversation = started(burst_helpdesks[0])
     body = post(burst_helpdesks[1], conversation, "make me laugh with a joke")

@@ -101,6 +101,9 @@ def test_new_conversations_and_handoffs_are_capped_per_client(capped: str) -> No
         refused = http.post("/api/chat", json={"conversation_id": None, "text": "hello"})
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
         assert "new conversations" in refused.json()["error"]
+        # the widget's way to start one before its first line counts the same
+        started = http.post("/api/chat/start", json={})
+        assert started.status_code == 429 and "new conversations" in started.json()["error"]
         # an open conversation still answers
         assert say(http, "thanks", third["conversation_id"])["conversation_id"] == third["conversation_id"]
 

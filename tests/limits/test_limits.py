@@ -1,6 +1,7 @@
-"""The limits several helpdesk processes share (helpdesk/limits/): sliding-window limiters and per-conversation
-locks, in this process and through the real Redis (127.0.0.1:6379). Two `RedisLimiter` / `RedisLocks` objects
-on their own connections play two helpdesk processes; every test uses a key prefix of its own."""
+"""The limits several helpdesk processes share (helpdesk/limits/): sliding-window limiters, per-conversation
+locks and once-only claims, in this process and through the real Redis (127.0.0.1:6379). Two `RedisLimiter` /
+`RedisLocks` / `RedisOnce` objects on their own connections play two helpdesk processes; every test uses a key
+prefix of its own."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from redis.asyncio import Redis
 from helpdesk.clients.redis import command_connection
 from helpdesk.errors import Unavailable
 from helpdesk.limits.locks import ConversationLocks, MemoryLocks
+from helpdesk.limits.once import MemoryOnce, Once
 from helpdesk.limits.redis_locks import RedisLocks
+from helpdesk.limits.redis_once import RedisOnce
 from helpdesk.limits.redis_window import RedisLimiter
 from helpdesk.limits.window import Limiter, MemoryLimiter
 from helpdesk.stack import free_port
@@ -190,3 +193,37 @@ def test_locks_hold_in_the_process_while_redis_is_unreachable(caplog: pytest.Log
     with caplog.at_level(logging.WARNING, logger="helpdesk.limits.redis_locks"):
         run(scenario, cleanup=False)
     assert len([r for r in caplog.records if "locks unavailable" in r.getMessage()]) == 1
+
+
+async def check_once(first: Once, second: Once) -> None:
+    """Of callers racing for a key, exactly one wins; the key is free again once its time is up."""
+    won = await asyncio.gather(*(once.first("sla-warning:7:queue_wait", 0.5) for once in [first, second] * 5))
+    assert won.count(True) == 1
+    assert await second.first("sla-warning:8:queue_wait", 0.5)  # another key: its own claim
+    await asyncio.sleep(1.1)  # Redis keeps a key whole seconds (EX)
+    assert await second.first("sla-warning:7:queue_wait", 0.5)
+    assert not await first.first("sla-warning:7:queue_wait", 0.5)
+
+
+def test_memory_once_claims_a_key_once_per_ttl() -> None:
+    once = MemoryOnce()
+    asyncio.run(check_once(once, once))
+
+
+def test_two_processes_claim_a_key_once_through_redis() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(2) as (one, two):
+            await check_once(RedisOnce(one, prefix), RedisOnce(two, prefix))
+
+    run(scenario)
+
+
+def test_once_is_decided_in_the_process_while_redis_is_unreachable(caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(1, url=f"redis://127.0.0.1:{free_port()}/0") as (redis,):
+            once = RedisOnce(redis, prefix)
+            assert [await once.first("k", 30) for _ in range(3)] == [True, False, False]
+
+    with caplog.at_level(logging.WARNING, logger="helpdesk.limits.redis_once"):
+        run(scenario, cleanup=False)
+    assert len([r for r in caplog.records if "once-only" in r.getMessage()]) == 1  # said once

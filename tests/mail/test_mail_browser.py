@@ -107,6 +107,21 @@ def test_a_waiting_customer_stops_waiting_on_a_phone(pages: Callable[[bool], Pag
     expect(page.locator(BAR)).to_have_count(0)
     shot(page, "wait-stopped-phone")
 
+    # the supervisor's dashboard counts it among the waiting customers' choices
+    from support.agent import submit_console_login
+
+    board = pages(False)
+    account = mail_desk.agents["sal"]
+    submit_console_login(board, mail_desk.url, account.username, account.password)
+    expect(board.locator("#app")).to_be_visible()
+    board.goto(mail_desk.url + "/agent/dashboard")
+    expect(board.locator("body[data-loaded='1']")).to_be_attached()
+    stopped = board.locator("#wait-choices .kpi[data-choice=cancel]")
+    expect(stopped.locator(".label")).to_have_text("Stopped waiting")
+    assert int(stopped.locator(".value").inner_text()) >= 1
+    expect(board.locator("#wait-choices .kpi[data-choice=email] .label")).to_have_text("Chose an answer by e-mail")
+    shot(board, "dashboard-wait-choices-desktop")
+
 
 def test_the_link_in_the_reply_email_reopens_the_conversation(
     pages: Callable[[bool], Page], mail_desk: MailDesk, mailbox: Mailbox
@@ -147,6 +162,10 @@ def test_a_customer_sends_a_photo_from_the_widget(pages: Callable[[bool], Page],
         ask_for_a_person(page, mail_desk.url)
         attach = page.locator(f"{HOST} button.attach")
         expect(attach).to_be_visible()
+        # in Tab order the paperclip follows the message box (the answers' 👍 👎 stay just before it)
+        page.locator(f"{HOST} textarea").focus()
+        page.keyboard.press("Tab")
+        expect(attach).to_be_focused()
         chooser = page.locator(f"{HOST} input[type=file]")
         chooser.set_input_files({"name": "tool.jpg", "mimeType": "image/jpeg", "buffer": EXE})
         expect(page.locator(f"{HOST} .fileerr")).to_have_text(
@@ -192,3 +211,79 @@ def test_the_agent_sees_the_customers_photo_and_sends_one_back(
     expect(shop.locator(f"{HOST} .msg.agent .text").last).to_have_text("replacement.png")
     shot(console, "console-photos-desktop")
     shot(shop, "widget-agent-photo-desktop")
+
+
+def test_a_customer_adds_a_photo_to_a_booked_return_and_the_agent_sees_it_on_the_order(
+    pages: Callable[[bool], Page], mail_desk: MailDesk
+) -> None:
+    from support.agent import submit_console_login
+    from test_file_checks import photo
+
+    order, email = "100191", "pieter.bakker@example.net"  # one vase, delivered 13 days ago; no other test returns it
+    shop = pages(False)
+    shop.goto(mail_desk.url + "/")
+    shop.locator(f"{HOST} .launcher").click()
+    shop.locator(f"{HOST} textarea").fill(f"I want to return the vase from order {order}, my email is {email}")
+    shop.locator(f"{HOST} textarea").press("Enter")
+    quick = shop.locator(f"{HOST} .msg.bot .quick button")
+    expect(quick).to_have_text(["Yes, book it", "No"], timeout=BOT_TIMEOUT)
+    quick.first.click()
+    booked = shop.locator(f"{HOST} .msg.bot").filter(has_text="is booked")
+    expect(booked).to_contain_text("you can add a photo for our team (optional)", timeout=BOT_TIMEOUT)
+    expect(booked.locator(".quick button")).to_have_text(["📷 Add a photo", "That's not what I wanted"])
+    shot(shop, "return-photo-offer-desktop")
+    with shop.expect_file_chooser() as chosen:
+        booked.get_by_role("button", name="📷 Add a photo").click()
+    chosen.value.set_files({"name": "chipped vase.jpg", "mimeType": "image/jpeg", "buffer": photo("JPEG", (900, 700))})
+    expect(shop.locator(f"{HOST} .msg.customer .file img")).to_be_visible()
+    expect(shop.locator(f"{HOST} .msg.customer .text").last).to_have_text("chipped vase.jpg")
+    expect(booked.locator(".quick")).to_have_count(0)  # the offer is answered
+    conversation_id = shop.evaluate("localStorage.getItem('larkspur-chat.conversation')")
+    shop.locator(f"{HOST} textarea").fill(PERSON)
+    shop.locator(f"{HOST} textarea").press("Enter")
+    expect(shop.locator(f"{HOST} .head .st")).to_contain_text("queue", timeout=BOT_TIMEOUT)
+
+    console = pages(False)
+    account = mail_desk.agents["mona"]
+    submit_console_login(console, mail_desk.url, account.username, account.password)
+    console.locator(f'#queue li[data-id="{conversation_id}"]').click()
+    card = console.locator(f'#orders li.order-card[data-order="{order}"]')
+    thumb = card.locator(".order-photos a.file img")
+    expect(thumb).to_be_visible()
+    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320
+    expect(card.locator(".order-photos a.file")).to_have_attribute("title", "chipped vase.jpg · for the return")
+    card.scroll_into_view_if_needed()
+    shot(console, "console-return-photo-on-order-desktop")
+
+
+def test_the_damaged_item_answer_offers_a_photo_that_can_be_skipped_on_a_phone(
+    pages: Callable[[bool], Page], mail_desk: MailDesk
+) -> None:
+    phone = pages(True)
+    phone.goto(mail_desk.url + "/")
+    phone.locator(f"{HOST} .launcher").click()
+    phone.locator(f"{HOST} textarea").fill("A plate was cracked when I opened the box")
+    phone.locator(f"{HOST} textarea").press("Enter")
+    offer = phone.locator(f"{HOST} .msg.bot").filter(has_text="This is optional.")
+    expect(offer.locator(".quick button")).to_have_text(["📷 Add a photo", "Skip"], timeout=BOT_TIMEOUT)
+    shot(phone, "damaged-photo-offer-phone")
+    offer.get_by_role("button", name="Skip").click()
+    expect(offer.locator(".quick")).to_have_count(0)
+    expect(phone.locator(f"{HOST} textarea")).to_be_focused()
+    phone.reload()
+    expect(phone.locator(f"{HOST} .msg.bot").filter(has_text="This is optional.")).to_have_count(1)
+    expect(phone.locator(f"{HOST} .msg.bot .quick")).to_have_count(0)  # skipped stays skipped
+
+    # a Chinese customer gets the offer in Chinese, and a photo sent from it lands in the chat
+    from test_file_checks import photo
+
+    phone.locator(f"{HOST} textarea").fill("收到的商品有损坏或质量问题怎么办？")
+    phone.locator(f"{HOST} textarea").press("Enter")
+    offer_zh = phone.locator(f"{HOST} .msg.bot").filter(has_text="这一步是可选的")
+    expect(offer_zh.locator(".quick button")).to_have_text(["📷 上传照片", "跳过"], timeout=BOT_TIMEOUT)
+    shot(phone, "damaged-photo-offer-zh-phone")
+    with phone.expect_file_chooser() as chosen:
+        offer_zh.get_by_role("button", name="📷 上传照片").click()
+    chosen.value.set_files({"name": "盘子.jpg", "mimeType": "image/jpeg", "buffer": photo("JPEG")})
+    expect(phone.locator(f"{HOST} .msg.customer .file img")).to_be_visible()
+    expect(offer_zh.locator(".quick")).to_have_count(0)

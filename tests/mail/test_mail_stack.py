@@ -230,6 +230,8 @@ def test_a_waiting_customer_may_stop_waiting(
     assert supervisor.get(f"/conversations/{conversation_id}").json()["messages"][-2]["text"] == "我不等了。"
     assert mail_desk.handoff_choices(conversation_id)[-1] == "cancel"
     assert supervisor.get("/metrics").json()["wait_choices"]["cancel"] >= 1
+    rows = [line.split(",") for line in supervisor.get("/metrics.csv").text.splitlines()]
+    assert any(row[:3] == ["wait_choices", "cancel", "customers"] and int(row[3]) >= 1 for row in rows)
     again = customer.post(f"/api/chat/{conversation_id}/wait/cancel", json={})
     assert again.status_code == 409 and again.json()["error"] == "you are not waiting for a person in this chat"
     # writing again starts with the bot

@@ -9,63 +9,40 @@ from __future__ import annotations
 
 import re
 import secrets
-import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from support.helpdesks import postgres_database
+from support.helpdesks import extra_helpdesk, postgres_database
+from support.stacks import running_stack
 
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.clients.rasa import RasaClient
-from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Ports, Stack
 
 pytestmark = pytest.mark.postgres
 
 SOPHIE = "sophie.martin@example.org"
+SECOND = "helpdesk-second"  # the second helpdesk process's name in pg_stat_activity
 
 
 @pytest.fixture(scope="module")
 def two_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("two-rasa")
-    handbook = workdir / "faq"
-    shutil.copytree(PROJECT_ROOT / "knowledge" / "faq", handbook)
     with postgres_database("two_rasa") as dsn:
-        running = Stack(
-            ports=Ports.spare(rasa_processes=2),
-            log_dir=workdir / "logs",
-            env={
-                "DATABASE_URL": dsn,  # the helpdesk's tables and Rasa's trackers (nlu_addons/tracker_store.py)
-                "REDIS_URL": "redis://127.0.0.1:6379/0",  # Rasa's locks, the helpdesk's fan-out
-                "REDIS_CHANNEL": f"tworasa{secrets.token_hex(4)}:events",  # keys of this module's own
-                "KB_DIR": str(handbook),
-                "KB_INDEX_DIR": str(workdir / "kb-index"),
-                "RATE_PER_ADDRESS": "100000",
-                "RATE_PER_CONVERSATION": "100000",
-                "NEW_CONVERSATIONS_PER_ADDRESS": "100000",
-                "HANDOFFS_PER_ADDRESS": "100000",
-                "DEMO_SHOP_URL": str(workdir / "demo-shop.db"),
-                "IDENTITY_SECRET": secrets.token_hex(32),
-                "BUSINESS_HOURS": "off",
-                "AUTO_ASSIGN": "off",
-            },
-        )
-        running.workdir = workdir  # type: ignore[attr-defined]
-        running.start()
-        try:
-            running.wait_ready(timeout=480)
-        except Exception as exc:
-            running.stop()
-            pytest.fail(f"the two-Rasa stack did not start: {exc}\n{running.log_tails()}")
-        try:
+        env = {
+            "DATABASE_URL": dsn,  # the helpdesk's tables and Rasa's trackers (nlu_addons/tracker_store.py)
+            "REDIS_URL": "redis://127.0.0.1:6379/0",  # Rasa's locks, the helpdesk's fan-out
+            "REDIS_CHANNEL": f"tworasa{secrets.token_hex(4)}:events",  # keys of this module's own
+        }
+        ports = Ports.spare(rasa_processes=2)
+        with running_stack(workdir, ports, env, timeout=480, what="the two-Rasa stack") as running:
             yield running
-        finally:
-            running.stop()
 
 
 def rasa_say(stack: Stack, rasa_port: int, sender: str, text: str) -> list[dict[str, Any]]:
@@ -118,6 +95,182 @@ def test_turns_alternating_between_two_rasa_processes_complete_an_order_form_and
     booked = say("yes")
     assert re.search(r"RMA-100199-[0-9A-Z]{4} \(Stoneware dinner plates, set of 4\)", booked), booked
     assert shop_status(two_rasa, "100199") == "return_requested"
+
+
+@pytest.fixture(scope="module")
+def second_helpdesk(two_rasa: Stack) -> Iterator[str]:
+    """A second helpdesk process in front of the same two Rasa processes (the same PostgreSQL database and Redis),
+    with the Rasa processes listed the other way round: a conversation's first choice there is the other process,
+    so turns that alternate between the helpdesks alternate between the Rasa processes too. Its PostgreSQL pool
+    is two connections, no overflow (DB_POOL_SIZE, DB_POOL_OVERFLOW), named (DB_APPLICATION_NAME): the pool tests
+    count its connections."""
+    urls = two_rasa.env["RASA_URLS"].split(",")
+    env = {
+        "RASA_URLS": ",".join(reversed(urls)),
+        "DB_POOL_SIZE": "2",
+        "DB_POOL_OVERFLOW": "0",
+        "DB_APPLICATION_NAME": SECOND,
+    }
+    with extra_helpdesk(two_rasa, "second", env) as url:
+        yield url
+
+
+def test_two_helpdesks_in_front_of_two_rasa_processes_keep_the_form_and_read_a_burst_from_the_first_line(
+    two_rasa: Stack, second_helpdesk: str
+) -> None:
+    """Each turn goes to the other helpdesk, and so to the other Rasa process: the conversation the widget started
+    (POST /api/chat/start) reads "hi" / "i have a question" / "about my order 100234" together although each line
+    went to another helpdesk, then the order form and its identity check finish across both."""
+    helpdesks = [two_rasa.url, second_helpdesk]
+    first = RasaClient(two_rasa.env["RASA_URLS"].split(","), "", 1.0, ActionServerClient("http://127.0.0.1:1"))
+    second = RasaClient(list(reversed(first.urls)), "", 1.0, ActionServerClient("http://127.0.0.1:1"))
+    started = httpx.post(f"{helpdesks[0]}/api/chat/start", json={}, timeout=30)
+    assert started.status_code == 201, started.text
+    conversation_id = started.json()["conversation_id"]
+    assert first.order(conversation_id)[0] != second.order(conversation_id)[0]  # each helpdesk its own first choice
+
+    answers: list[dict[str, Any] | None] = [None, None, None]
+
+    def line(i: int, text: str) -> None:
+        response = httpx.post(
+            f"{helpdesks[i % 2]}/api/chat", json={"conversation_id": conversation_id, "text": text}, timeout=120
+        )
+        assert response.status_code == 200, response.text
+        answers[i] = response.json()
+
+    typing = []
+    for i, text in enumerate(["hi", "i have a question", "about my order 100234"]):
+        typing.append(threading.Thread(target=line, args=(i, text)))
+        typing[-1].start()
+        time.sleep(0.4)
+    for thread in typing:
+        thread.join(120)
+    assert answers[0] is not None and answers[1] is not None and answers[2] is not None
+    assert answers[0]["replies"] == [] and answers[1]["replies"] == []  # read with the last line, not alone
+    burst = "\n".join(r["text"] for r in answers[2]["replies"])
+    assert "order 100234" in burst and answers[2]["handoff"] is None, burst
+
+    turn = iter(range(1, 100))
+
+    def say(text: str) -> str:
+        url = helpdesks[next(turn) % 2]
+        response = httpx.post(f"{url}/api/chat", json={"conversation_id": conversation_id, "text": text}, timeout=120)
+        assert response.status_code == 200, response.text
+        return "\n".join(r["text"] for r in response.json()["replies"])
+
+    where = next(b["payload"] for b in answers[2]["replies"][-1]["buttons"] if b["title"] == "Where is my order?")
+    assert "e-mail address or the delivery postcode for order 100234" in say(where)
+    assert "Order 100234 shipped" in say("2511ab")
+    with psycopg_connect(two_rasa) as db:
+        customer_lines = db.execute(
+            "SELECT text FROM messages WHERE conversation_id = %s AND sender = 'customer' ORDER BY id",
+            (conversation_id,),
+        ).fetchall()
+    assert [row[0] for row in customer_lines][:3] == ["hi", "i have a question", "about my order 100234"]
+
+
+def hold_rasa_lock(stack: Stack, conversation_id: str, seconds: float) -> None:
+    """Rasa's lock on the conversation (its Redis ticket lock, nlu_addons/tracker_store.py) taken for `seconds` as
+    another turn of it would hold it: a turn sent meanwhile waits inside Rasa, as under load."""
+    import json
+
+    from redis import Redis
+
+    prefix = re.sub(r"[^A-Za-z0-9]", "", stack.env["REDIS_CHANNEL"])
+    ticket = json.dumps({"number": 0, "expires": time.time() + seconds})
+    lock = json.dumps({"conversation_id": conversation_id, "tickets": [ticket]})
+    with Redis.from_url(stack.env["REDIS_URL"]) as redis:
+        redis.set(f"{prefix}:lock:{conversation_id}", lock)
+
+
+def test_no_connection_is_held_while_rasa_works(two_rasa: Stack, second_helpdesk: str) -> None:
+    """The second helpdesk keeps two PostgreSQL connections (DB_POOL_SIZE=2, no overflow). Two customers' turns
+    wait inside Rasa (its lock on each conversation is held for a few seconds); a third customer's message is
+    stored meanwhile, before either turn is answered (before: each turn held a connection while Rasa worked, so
+    the third message waited for one of them to finish)."""
+    started = [httpx.post(f"{second_helpdesk}/api/chat/start", json={}, timeout=30) for _ in range(2)]
+    waiting = [response.json()["conversation_id"] for response in started]
+    for conversation_id in waiting:
+        hold_rasa_lock(two_rasa, conversation_id, 4.0)
+    answers: dict[str, int] = {}
+    errors: list[str] = []
+
+    def slow(conversation_id: str) -> None:
+        response = httpx.post(
+            f"{second_helpdesk}/api/chat",
+            json={"conversation_id": conversation_id, "text": "I would like to know where my order is please"},
+            timeout=60,
+        )
+        if response.status_code != 200 or not response.json()["replies"]:
+            errors.append(response.text[:200])
+            return
+        answers[conversation_id] = min(int(r["id"]) for r in response.json()["replies"])
+
+    customers = [threading.Thread(target=slow, args=(conversation_id,)) for conversation_id in waiting]
+    for customer in customers:
+        customer.start()
+    time.sleep(1.0)  # both turns now wait inside Rasa
+    third = httpx.post(
+        f"{second_helpdesk}/api/chat",
+        json={"conversation_id": None, "text": "Could you tell me how long delivery takes to Germany"},
+        timeout=60,
+    )
+    assert third.status_code == 200, third.text
+    stored = int(third.json()["message"]["id"])
+    for customer in customers:
+        customer.join(120)
+    assert not errors, errors
+    assert len(answers) == 2 and all(stored < reply for reply in answers.values()), (stored, answers)
+
+
+def test_fifty_customers_on_postgresql_are_served_by_the_pool_it_keeps(two_rasa: Stack, second_helpdesk: str) -> None:
+    """50 customers chatting at once through the helpdesk with two PostgreSQL connections: every turn answered,
+    and the process's connections (pg_stat_activity, sampled every 50 ms) are the two it keeps, reused."""
+    seen: set[tuple[int, str]] = set()
+    most = 0
+    stop = threading.Event()
+
+    def watch() -> None:
+        nonlocal most
+        while not stop.is_set():
+            mine = pool_backends(two_rasa, SECOND)
+            seen.update(mine)
+            most = max(most, len(mine))
+            stop.wait(0.05)
+
+    script = ["hi there", "what is your refund policy?", "can I pay with paypal"]
+    results: list[dict[str, Any]] = []
+    errors: list[str] = []
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    customers = [threading.Thread(target=converse, args=(second_helpdesk, script, results, errors)) for _ in range(50)]
+    for customer in customers:
+        customer.start()
+        time.sleep(0.05)
+    for customer in customers:
+        customer.join(300)
+    stop.set()
+    watcher.join(30)
+    assert not errors, errors[:5]
+    assert len(results) == 150
+    assert 0 < most <= 2 and len(seen) <= 2, (most, seen)
+
+
+def psycopg_connect(stack: Stack) -> Any:
+    import psycopg
+
+    return psycopg.connect(stack.env["DATABASE_URL"], autocommit=True)
+
+
+def pool_backends(stack: Stack, application: str) -> set[tuple[int, str]]:
+    """The PostgreSQL connections the named process has open now: (backend pid, when it was opened)."""
+    database = stack.env["DATABASE_URL"].rsplit("/", 1)[1]
+    with psycopg_connect(stack) as db:
+        rows = db.execute(
+            "SELECT pid, backend_start::text FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+            (database, application),
+        ).fetchall()
+    return {(int(pid), str(start)) for pid, start in rows}
 
 
 def converse(base_url: str, texts: list[str], results: list[dict[str, Any]], errors: list[str]) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Stack, free_port
-from support.accounts import AgentLogin
+from support.accounts import TEST_AGENTS, AgentLogin, add_agent_accounts
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -53,6 +53,33 @@ def extra_helpdesk(stack: Stack, name: str, env: dict[str, str]) -> Iterator[str
     finally:
         process.terminate()
         process.wait(15)
+
+
+@dataclass(frozen=True)
+class OwnHelpdesk:
+    """A helpdesk process with a database of its own: its URL, that database's URL, its console accounts."""
+
+    url: str
+    database_url: str
+    accounts: dict[str, AgentLogin]
+
+
+@contextmanager
+def own_helpdesk(
+    stack: Stack,
+    name: str,
+    accounts: tuple[tuple[str, str, str | None, int], ...] = TEST_AGENTS,
+    env: dict[str, str] | None = None,
+) -> Iterator[OwnHelpdesk]:
+    """A helpdesk beside the stack (its Rasa and actions) on a fresh SQLite database with `accounts` (the stack's
+    test agents by default), for tests that count what is in the queue or in a view: the chats of the other test
+    files that ran before in the same pytest worker are not there."""
+    workdir = stack.workdir / f"{name}-{secrets.token_hex(3)}"  # type: ignore[attr-defined]
+    workdir.mkdir()
+    database_url = f"sqlite+aiosqlite:///{workdir / 'helpdesk.db'}"
+    logins = add_agent_accounts(database_url, accounts)
+    with extra_helpdesk(stack, workdir.name, {"DATABASE_URL": database_url, **(env or {})}) as url:
+        yield OwnHelpdesk(url, database_url, logins)
 
 
 @contextmanager

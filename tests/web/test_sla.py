@@ -1,10 +1,12 @@
 """SLA alerts through a helpdesk process of its own with tiny targets (SLA_FILE: a queue wait of 3 s and a first
 response of 20 s, warned at half): a supervisor's live channel gets the warning, then the breach; the breach is
 stored once per handoff and kind and counted per tier, team and agent on the dashboard; an agent who does not have
-the chat hears nothing; an admin-only change of the file is not needed (targets are configuration)."""
+the chat hears nothing; an admin-only change of the file is not needed (targets are configuration). Two helpdesk
+processes sharing PostgreSQL and Redis (so one console channel) warn once and alert once per handoff and kind."""
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ import pytest
 import yaml
 from support.accounts import AgentLogin, add_agent_accounts
 from support.agent import Console, hand_off, receive, ws_url
-from support.helpdesks import extra_helpdesk
+from support.helpdesks import extra_helpdesk, postgres_database
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -122,3 +124,38 @@ def test_a_supervisor_is_warned_then_alerted_and_the_breach_is_counted_once(
     assert olly.get("/metrics/sla").status_code == 403  # agents do not see the dashboard
     for console in (suzy, pete, olly):
         console.close()
+
+
+@pytest.mark.postgres
+def test_two_processes_sharing_redis_warn_and_alert_once(stack: Stack) -> None:
+    workdir = stack.workdir / f"sla-two-{secrets.token_hex(3)}"  # type: ignore[attr-defined]
+    workdir.mkdir()
+    sla_file = workdir / "sla.yml"
+    sla_file.write_text(yaml.safe_dump(TARGETS))
+    with postgres_database("helpdesk_sla_two") as dsn:
+        accounts = add_agent_accounts(dsn, (("suzy", "supervisor", None, 5),))
+        env = {
+            "DATABASE_URL": dsn,
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "REDIS_CHANNEL": f"helpdesk-test-{secrets.token_hex(4)}",  # keys and channel of this test's own
+            "BUSINESS_HOURS": "off",
+            "SLA_FILE": str(sla_file),
+            "AUTO_ASSIGN": "0",
+            "SLA_CHECK_SECONDS": "0.5",  # both processes look every half second
+        }
+        with extra_helpdesk(stack, "sla-two-1", env) as one, extra_helpdesk(stack, "sla-two-2", env) as two:
+            suzy = Console(two)
+            assert suzy.login("suzy", accounts["suzy"].password).status_code == 200
+            cookie = {"Cookie": f"helpdesk_agent={suzy.session_cookie}"}
+            with (
+                connect(ws_url(two, "/api/agent/ws"), additional_headers=cookie) as watching,
+                httpx.Client(base_url=one, timeout=60) as customer,
+            ):
+                conversation = hand_off(customer, "hello")
+                heard = sla_events(watching, time.monotonic() + 14, stop=("queue_wait", "breach"))
+                heard += sla_events(watching, time.monotonic() + 2)  # a late second copy would come by now
+            suzy.close()
+    levels = [(e["kind"], e["level"]) for e in heard if e["conversation_id"] == conversation]
+    assert levels.count(("queue_wait", "warning")) == 1, levels
+    assert levels.count(("queue_wait", "breach")) == 1, levels
+    assert levels.index(("queue_wait", "warning")) < levels.index(("queue_wait", "breach"))

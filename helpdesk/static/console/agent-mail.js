@@ -2,7 +2,8 @@
  * customer" writes the follow-up (回访) from a draft in the customer's language (GET/POST
  * /api/agent/followups/<id>/email); a photo or PDF in a conversation shows as a thumbnail or a link.
  * agent.js calls ConsoleMail.init(api) once, ConsoleMail.followUp(id) whenever a task is shown and
- * ConsoleMail.attachment(li, attachment) for a file message. */
+ * ConsoleMail.attachment(li, attachment) for a file message; agent-orders.js calls ConsoleMail.photos(box, photos) for
+ * the photos the bot asked the customer for. */
 (function () {
   "use strict";
   const { $, el, errorText } = window.ConsoleCommon;
@@ -95,6 +96,50 @@
       a.appendChild(img);
     } else a.textContent = "📄 Open the PDF";
     li.appendChild(a);
+    if (li.classList.contains("customer")) refreshPanel();
+  }
+
+  /** The photos the customer sent when the bot asked for one (a return, a damaged or a wrong item), on the card of
+   * the order they are about (agent-orders.js): thumbnails linking to the full photo, with what they are for. */
+  function photos(box, list) {
+    if (!list || !list.length) return;
+    const strip = el("div", "order-photos");
+    const title = el("div", "label", "Photos from the customer");
+    title.style.cssText = "font-size:12px;font-weight:600;color:#55596b;margin-top:6px";
+    strip.appendChild(title);
+    const row = el("div");
+    row.style.cssText = "display:flex;flex-wrap:wrap;gap:6px;margin:4px 0";
+    for (const p of list) {
+      if (!/^\/api\/agent\/conversations\/[^/]+\/attachments\/\d+$/.test(String(p.url))) continue;
+      const a = el("a", "file");
+      a.href = p.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.title = p.filename + " · " + p.purpose_words;
+      a.setAttribute("aria-label", p.filename + " · " + p.purpose_words);
+      if (p.kind === "image") {
+        const img = el("img");
+        img.src = p.url + "?thumb=1";
+        img.alt = "Photo from the customer";
+        img.loading = "lazy";
+        img.style.cssText = "display:block;width:96px;height:96px;object-fit:cover;border-radius:6px;border:1px solid #ddd";
+        a.appendChild(img);
+      } else a.textContent = "📄 " + p.filename;
+      row.appendChild(a);
+    }
+    strip.appendChild(row);
+    box.appendChild(strip);
+  }
+
+  // a file arriving in the open conversation may be a requested photo: the order panel reloads (once per burst)
+  let panelTimer = null;
+  function refreshPanel() {
+    if (panelTimer || !window.ConsoleOrders) return;
+    panelTimer = setTimeout(() => {
+      panelTimer = null;
+      const { open } = current();
+      if (open) window.ConsoleOrders.show(open);
+    }, 300);
   }
 
   /** "Attach" beside the canned replies: the agent sends a photo or PDF into the open conversation. */
@@ -139,5 +184,5 @@
     mountUpload();
   }
 
-  window.ConsoleMail = Object.freeze({ init, followUp, reset, attachment });
+  window.ConsoleMail = Object.freeze({ init, followUp, reset, attachment, photos });
 })();

@@ -109,6 +109,14 @@
       list.appendChild(li);
     }
     if (known && !p.orders.length && !p.error) list.appendChild(el("li", "muted", "No orders yet."));
+    // photos the bot asked for: on their order's card; those for no order shown here go first (agent-mail.js)
+    const shown = new Set(p.orders.map((o) => o.number));
+    const loose = (p.photos || []).filter((ph) => !shown.has(ph.order_number));
+    if (loose.length) {
+      const li = el("li", "order-history");
+      window.ConsoleMail.photos(li, loose);
+      list.appendChild(li);
+    }
     for (const o of p.orders) list.appendChild(card(o));
   }
 
@@ -148,6 +156,7 @@
       a.rel = "noopener noreferrer";
       li.appendChild(a);
     }
+    window.ConsoleMail.photos(li, ((st.panel && st.panel.photos) || []).filter((ph) => ph.order_number === o.number));
     const actions = el("div", "order-actions");
     for (const a of o.actions) {
       const b = el("button", null, a.label);

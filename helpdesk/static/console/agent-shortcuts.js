@@ -1,20 +1,16 @@
 /*! Larkspur helpdesk agent console: canned replies by "/" in the reply box. Typing "/" and a few letters lists the
  * replies whose shortcut or title match; Enter or Tab (or a click) puts the chosen reply in, its placeholders
  * ({{customer.first_name}}, {{order.number}} …) filled from the conversation by the helpdesk
- * (GET /api/agent/canned/<id>/fill); Escape closes the list. A separate module: agent.js knows nothing of it. */
+ * (GET /api/agent/canned/<id>/fill); Escape closes the list. agent.js calls ConsoleShortcuts.init(openId) once,
+ * `openId()` giving the id of the conversation on screen (the console's own state, never text on the page). */
 (function () {
   "use strict";
 
   const { $, el, request } = window.ConsoleCommon;
   const MAX_SHOWN = 8;
   const st = { replies: [], loadedAt: 0, matches: [], index: 0, box: null };
+  let openConversation = () => null; // the id of the conversation on screen (agent.js's state)
 
-  /** The open conversation's id, as the conversation header shows it ("… · id <id>"). */
-  function openConversation() {
-    const meta = $("conv-meta");
-    const m = meta && /\bid (\S+)$/.exec(meta.textContent || "");
-    return m ? m[1] : null;
-  }
   async function replies() {
     if (Date.now() - st.loadedAt > 30000) {
       const r = await request("GET", "/canned");
@@ -102,7 +98,8 @@
     ev.preventDefault();
     ev.stopImmediatePropagation(); // Enter picks the reply here: it must not send the message
   }
-  function init() {
+  function init(openId) {
+    openConversation = openId;
     const input = $("reply");
     if (!input) return;
     input.addEventListener("keydown", keydown, true); // before agent.js's Enter-sends
@@ -110,6 +107,5 @@
     input.addEventListener("blur", () => setTimeout(close, 150));
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  window.ConsoleShortcuts = { init };
 })();

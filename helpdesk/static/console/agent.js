@@ -1022,6 +1022,7 @@
     window.ConsoleTeam.init(api);
     window.ConsoleMail.init(api, () => ({ open: state.open, csrf: state.csrf })); // mail + files (agent-mail.js)
     window.ConsoleCorrections.init(api);
+    window.ConsoleShortcuts.init(() => state.open); // "/" canned replies (agent-shortcuts.js)
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();

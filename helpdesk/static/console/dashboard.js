@@ -539,8 +539,34 @@
     renderTable("t-channel", data.by_channel, "by_channel", channelText);
     if (data.by_language) renderTable("t-language", data.by_language, "by_language", (g) => LANGUAGE_NAMES[g] || g);
     renderLive(data.live);
+    renderWaitChoices(data.wait_choices);
     await loadBreaches();
     document.body.dataset.loaded = "1";
+  }
+
+  // what waiting customers chose in the period (issue 21, helpdesk/mail/waiting.py): two figures under the KPIs
+  function renderWaitChoices(choices) {
+    if (!choices) return;
+    let box = $("wait-choices");
+    if (!box) {
+      box = el("div", "kpis");
+      box.id = "wait-choices";
+      box.style.cssText = "margin-top:10px;";
+      box.setAttribute("aria-label", "While waiting for a person");
+      $("kpis").after(box);
+    }
+    box.textContent = "";
+    for (const [key, label, sub] of [
+      ["email", "Chose an answer by e-mail", "waiting customers who left their e-mail address for the answer"],
+      ["cancel", "Stopped waiting", "customers who cancelled their wait in the queue"],
+    ]) {
+      const fig = el("div", "kpi wait-choice");
+      fig.dataset.choice = key;
+      fig.appendChild(el("div", "label", label));
+      fig.appendChild(el("div", "value", String(choices[key] || 0)));
+      fig.appendChild(el("div", "sub", sub));
+      box.appendChild(fig);
+    }
   }
 
   function renderLive(live) {

@@ -438,9 +438,11 @@
       if (id === "new" && state.mayEdit) newEntry(null);
       else if (id && (!state.current || state.current.id !== id)) openEntry(id);
     });
-    await loadList();
     const hash = decodeURIComponent(location.hash.slice(1));
     const draft = takeDraft();
+    await loadList();
+    // the page is usable while the list loads: an entry opened or started meanwhile is not replaced
+    if (state.current) return;
     if (draft) newEntry(draft);
     else if (hash === "new" && state.mayEdit) newEntry(null);
     else if (hash) openEntry(hash);

@@ -27,6 +27,7 @@
   if (!script || !script.src) return;
   const BASE = new URL(script.src, location.href);
   const API_CHAT = new URL("api/chat", BASE).href;
+  const API_START = new URL("api/chat/start", BASE).href;
   const KEY = "larkspur-chat.conversation";
   const OPEN_KEY = "larkspur-chat.open";
   const MAX = 2000;
@@ -798,7 +799,9 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     return box;
   }
   function showQuick(entry, buttons, groupLabel) {
+    if (photoSkipped(entry, buttons)) return;
     const box = quickBox(buttons, groupLabel || t("suggestedReplies"), (b) => {
+      if (PHOTO_PAYLOAD.test(String(b.payload))) return pickPhoto(entry, String(b.payload)); // never sent to the bot
       clearQuick();
       send(String(b.payload), String(b.title));
     });
@@ -1396,6 +1399,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (!norm(text)) return;
     const entry = addEntry({ sender: "customer", text: title || text, payload: text });
     entry.cid = newClientId(); // lets the server store a retried message once
+    entry.typed = !title; // typed words (a button is never held for a burst)
     setMeta(entry, "sending");
     enqueue(entry);
   }
@@ -1418,6 +1422,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   }
   function enqueue(entry) {
     state.chain = state.chain
+      .then(() => (state.conv || !entry.typed ? null : startConversation()))
       .then(
         () =>
           new Promise((next) => {
@@ -1433,6 +1438,21 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
           })
       )
       .catch(() => {});
+  }
+  /** A conversation before the first line goes out (POST /api/chat/start): the service then holds a short first
+   * line for the rest of a burst like any later one ("hi" / "i have a question" / "about my order 100234" are read
+   * together). If it cannot be started, the first line starts it (answered on its own). */
+  async function startConversation() {
+    try {
+      const { res, data } = await fetchJson(API_START, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "{}",
+      });
+      if (res.ok && data && typeof data.conversation_id === "string" && !state.conv) setConv(data.conversation_id);
+    } catch (e) {
+      /* the first line starts the conversation instead */
+    }
   }
   async function deliver(entry, isRetryAfter404) {
     state.inflight++;
@@ -1689,7 +1709,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   }
 
   // ---- files in the chat (issue 21: mail lane) --------------------------------------------------
-  // A 📎 button beside the input (once there is a conversation) sends a photo (JPEG, PNG, WebP) or a PDF; the server
+  // A 📎 button between the input and Send (once there is a conversation) sends a photo (JPEG, PNG, WebP) or a PDF; the server
   // checks what it really is. A file message shows its thumbnail (a link to the full photo) or a PDF link.
   const FILE_TYPES = "image/jpeg,image/png,image/webp,application/pdf";
   const FILE_STRINGS = {
@@ -1728,6 +1748,27 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     } else a.textContent = "PDF · " + name;
     wrap.appendChild(a);
   }
+  // The bot's request for a photo (returns, a damaged or wrong item: helpdesk/files/photo_requests.py) comes as
+  // buttons whose payload starts with "photo:": "Add a photo" opens the file picker and the upload names the
+  // request's message (X-Photo-For), so the team sees the photo with the order; "Skip" (photo:skip) closes the
+  // offer, remembered across reloads. Neither reaches the bot: the conversation goes on whatever the customer types.
+  const PHOTO_PAYLOAD = /^photo:/;
+  const PHOTO_SKIPPED_KEY = "larkspur-chat.photo-skipped";
+  function photoSkipped(entry, buttons) {
+    return entry.id != null && buttons.some((b) => PHOTO_PAYLOAD.test(String(b.payload))) &&
+      store.get(PHOTO_SKIPPED_KEY) === String(entry.id);
+  }
+  function pickPhoto(entry, payload) {
+    if (payload === "photo:skip") {
+      clearQuick();
+      if (entry.id != null) store.set(PHOTO_SKIPPED_KEY, String(entry.id));
+      ui.input.focus();
+      return;
+    }
+    if (!state.attachInput || entry.id == null) return;
+    state.photoFor = entry.id;
+    state.attachInput.click();
+  }
   function mountAttach() {
     if (!shadow.querySelector("style.filecss")) shadow.appendChild(el("style", "filecss", FILE_CSS));
     const button = el("button", "attach");
@@ -1741,30 +1782,37 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     input.hidden = true;
     const err = el("div", "fileerr");
     err.setAttribute("role", "alert");
+    // after the message box, before Send: in Tab order the newest answer's 👍 👎 stay next to the message box
+    // (Shift+Tab from it reaches 👎), and the paperclip comes after what the customer types
     const row = ui.form.querySelector(".row");
-    row.insertBefore(button, row.firstChild);
+    row.insertBefore(button, ui.form.querySelector(".send"));
     row.appendChild(input);
     ui.form.appendChild(err);
-    button.addEventListener("click", () => input.click());
+    button.addEventListener("click", () => { state.photoFor = null; input.click(); });
     input.addEventListener("change", () => {
       const file = input.files && input.files[0];
+      const photoFor = state.photoFor;
+      state.photoFor = null;
       input.value = "";
-      if (file) sendFile(file, err);
+      if (file) sendFile(file, err, photoFor);
     });
     state.attachButton = button;
+    state.attachInput = input;
     updateAttach();
   }
   function updateAttach() {
     if (state.attachButton) state.attachButton.hidden = !state.conv;
   }
-  async function sendFile(file, err) {
+  async function sendFile(file, err, photoFor) {
     if (!state.conv) return;
     err.textContent = tf("sendingFile", { name: file.name });
     let res = null, data = null;
+    const headers = { "Content-Type": file.type || "application/octet-stream", "X-Filename": encodeURIComponent(file.name) };
+    if (photoFor != null) headers["X-Photo-For"] = String(photoFor);
     try {
       ({ res, data } = await fetchJson(new URL("api/chat/" + encodeURIComponent(state.conv) + "/attachments", BASE).href, {
         method: "POST",
-        headers: { "Content-Type": file.type || "application/octet-stream", "X-Filename": encodeURIComponent(file.name) },
+        headers,
         body: file,
       }));
     } catch (e) { res = null; }

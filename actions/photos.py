@@ -1,0 +1,30 @@
+"""The optional photo step of the returns and damaged-item flows (issue 21): the bot offers to take a photo for the
+team as buttons whose payloads the widget handles itself (helpdesk/files/photo_requests.py); nothing in the
+dialogue waits for it, so a customer who skips it or just types on is never held up."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.texts.catalog import photos as say
+from helpdesk.files.photo_requests import ENTRY_PURPOSES, RETURN, SKIP, WRONG_ITEM, request_payload
+
+
+def add_photo_button(purpose: str, order_number: str | None = None) -> dict[str, str]:
+    return {"title": say.ADD_PHOTO_BUTTON, "payload": request_payload(purpose, order_number)}
+
+
+def return_photo_offer(order_number: str) -> tuple[str, dict[str, str]]:
+    """The line under a booked return's instructions, and its button."""
+    return say.AFTER_RETURN, add_photo_button(RETURN, order_number)
+
+
+def ask_after_answer(dispatcher: CollectingDispatcher, faq_id: str, order_number: str | None = None) -> None:
+    """After the handbook's answer about a damaged or a wrong item: a photo, if the customer wants to."""
+    purpose = ENTRY_PURPOSES.get(faq_id)
+    if purpose is None:
+        return
+    dispatcher.utter_message(
+        text=say.ASK_WRONG_ITEM if purpose == WRONG_ITEM else say.ASK_DAMAGED,
+        buttons=[add_photo_button(purpose, order_number), {"title": say.SKIP_BUTTON, "payload": SKIP}],
+    )
