@@ -316,4 +316,6 @@ def looks_shown(text: str, before: str) -> bool:
         return False
     if CODE_WORDS.fullmatch(t):
         return False
+    if re.fullmatch(r"[a-z]+(-[a-z]+)+( [a-z]+(-[a-z]+)+)*", t):  # class names ("cr-item cr-card")
+        return False
     return not (re.search(r"[;{}]\s*$", t) or "=>" in t)
