@@ -111,6 +111,13 @@ def console_ready(conversation: str) -> Callable[[Page], None]:
 
 def dashboard_ready(page: Page) -> None:
     expect(page.locator("#kpis .kpi").first).to_be_visible()
+    # the charts are drawn on canvas, out of i18n.js's sight: their words come translated from dashboard.js
+    labels = page.evaluate(
+        "() => ['chart-reasons', 'chart-sla'].flatMap((id) => {"
+        " const c = window.Chart.getChart(document.getElementById(id));"
+        " return [...c.data.labels, ...c.data.datasets.map((d) => d.label || '')]; })"
+    )
+    assert labels and all(CJK.search(str(x)) or not re.search("[A-Za-z]{2,}", str(x)) for x in labels), labels
     page.locator("#kpis .kpi").first.click()
     expect(page.locator("#drill-list li").first).to_be_visible()
 

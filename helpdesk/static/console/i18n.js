@@ -56,7 +56,7 @@
 
   /** `key` (an English string) in the console's language, with {name} placeholders filled from `vars`. */
   function t(key, vars) {
-    const s = lang === "en" ? key : catalog[key] != null ? catalog[key] : key;
+    const s = lang === "en" ? key : catalog[key] != null ? catalog[key] : (!vars && known(key, 0)) || key;
     return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] != null ? String(vars[k]) : m)) : s;
   }
 
