@@ -114,9 +114,11 @@
     return partial;
   }
   /** `known`, remembering what it did not know (ConsoleI18n.missed()). */
+  const memo = new Map(); // the same texts come back with every refresh of a list (a pattern miss costs ~0.1 ms)
   function lookup(text) {
     if (produced.has(text)) return null;
-    const found = known(text, 0);
+    if (!memo.has(text)) memo.set(text, known(text, 0));
+    const found = memo.get(text);
     if (found == null) missing.add(text);
     else produced.add(found);
     return found;
@@ -212,6 +214,7 @@
       catalog = {};
     }
     compile();
+    memo.clear();
   }
 
   async function start() {
