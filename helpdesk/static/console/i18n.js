@@ -263,6 +263,19 @@
     });
   }
 
+  /** Dates and times the console writes with the browser's default locale (toLocaleString([]…)) in the staff
+   * member's language instead: "12月3日 07:52", not "Dec 3, 07:52 AM" on a Chinese screen. */
+  function dates() {
+    for (const name of ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"]) {
+      const original = Date.prototype[name];
+      Date.prototype[name] = function (locales, options) {
+        const unset = locales == null || (Array.isArray(locales) && !locales.length);
+        return original.call(this, unset && lang === "zh" ? "zh-CN" : locales, options);
+      };
+    }
+  }
+  dates();
+
   /** confirm() and prompt() ask in the console's language (their message is a whole text like any other). */
   function dialogs() {
     const ask = (original) => function (message, ...rest) {
