@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import leave_email, offer_person, person_offered
-from actions.order_state import EVIDENCE, FLOW, FORM, ORDER_ID, details_cleared
+from actions.order_state import EVIDENCE, FLOW, FORM, ORDER_ID, OrderState, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.photos import ask_after_answer
+from actions.photos import ask_after_answer, name_the_order
 from actions.requests import alternatives, option_words, requests_in
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
@@ -130,6 +130,13 @@ class ActionAnswerFaq(Action):
         return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        events = await self._answer_turn(dispatcher, tracker)
+        # a photo offered after a damaged- or wrong-item answer names the order the customer already proved is theirs
+        state = OrderState.from_tracker(tracker)
+        name_the_order(dispatcher.messages, state.order_id if state.verified else None)
+        return events
+
+    async def _answer_turn(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         kb = get_knowledge_base()
         picked = chosen_faq_id(tracker)
         if picked is not None:

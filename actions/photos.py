@@ -4,10 +4,20 @@ dialogue waits for it, so a customer who skips it or just types on is never held
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.texts.catalog import photos as say
-from helpdesk.files.photo_requests import ENTRY_PURPOSES, RETURN, SKIP, WRONG_ITEM, request_payload
+from helpdesk.files.photo_requests import (
+    ENTRY_PURPOSES,
+    RETURN,
+    SKIP,
+    WRONG_ITEM,
+    parse_payload,
+    request_payload,
+)
 
 
 def add_photo_button(purpose: str, order_number: str | None = None) -> dict[str, str]:
@@ -28,3 +38,15 @@ def ask_after_answer(dispatcher: CollectingDispatcher, faq_id: str, order_number
         text=say.ASK_WRONG_ITEM if purpose == WRONG_ITEM else say.ASK_DAMAGED,
         buttons=[add_photo_button(purpose, order_number), {"title": say.SKIP_BUTTON, "payload": SKIP}],
     )
+
+
+def name_the_order(messages: list[dict[str, Any]], order_number: str | None) -> None:
+    """Photo offers among the turn's messages that name no order (the handbook's answers are written without the
+    conversation) name `order_number`, the order the customer proved is theirs, so the team sees the photo with it."""
+    if not order_number or not re.fullmatch(r"\d{1,12}", order_number):
+        return
+    for message in messages:
+        for button in message.get("buttons") or []:
+            request = parse_payload(str(button.get("payload") or ""))
+            if request is not None and request.order_number is None:
+                button["payload"] = request_payload(request.purpose, order_number)

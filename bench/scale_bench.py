@@ -236,7 +236,8 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
                 profiles = start_profiles(pids, min(20.0, duration), folder)
             level = await run_level(stack, customers, duration, think, ws_share=0.0 if not think[1] else 0.5,
                                     ramp=0.0 if not think[1] else 5.0)  # fmt: skip
-            level["bot_replies"] = level["bot_reply_http"].get("n", 0)
+            # every answer the stack produced: in time, and after a 503 `pending` in the chat (load_bench.Customer)
+            level["bot_replies"] = level["bot_reply_http"].get("n", 0) + level.get("late_reply_ms", {}).get("n", 0)
             level["cpu_ms_per_reply"] = per_reply(level)
             level["load"] = uptime()
             for process in profiles.values():
@@ -279,7 +280,8 @@ def render_markdown(result: dict[str, Any]) -> str:
         "processes each with its own action server (`RASA_PROCESSES=N`), the helpdesk spreading conversations over "
         f"them. Levels of {result['settings']['duration']:g} s; conversation mix "
         + ", ".join(f"{k} ×{v}" for k, v in MIX.items())
-        + ". CPU per reply: each process's CPU time (from /proc) during the level over the bot replies sent. "
+        + ". CPU per reply: each process's CPU time (from /proc) during the level over the bot replies sent "
+        "(in time, or in the chat after a 503 `pending`). "
         f"Short lines held for a burst: CHAT_BURST_SECONDS={result['settings'].get('burst_seconds', 'default')} (0: "
         "none; the scripted customers wait for each answer, so a held line would only add the burst window).",
         "",

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -27,7 +29,7 @@ from sanic.response import json as json_response
 from helpdesk import i18n
 from helpdesk.config import Settings
 from helpdesk.knowledge import runtime
-from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS, cluster_vectors
+from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS
 
 log = logging.getLogger(__name__)
 EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a title
@@ -48,37 +50,39 @@ class LanguageExecutor(ActionExecutor):
 def _load_knowledge() -> None:
     started = time.perf_counter()
     try:
-        runtime.get_knowledge_base()
+        kb = runtime.get_knowledge_base()
         log.info("knowledge base ready in %.1f s", time.perf_counter() - started)
     except Exception:  # the failure is reported by /kb/status and the log, the process keeps serving
         log.exception("knowledge base failed to load")
+        return
+    _warm_held_out(kb)
+
+
+HELD_OUT_RANKED = threading.Event()  # the held-out sets are ranked on the live handbook (/kb/status says so)
+
+
+def _warm_held_out(kb: Any) -> None:
+    """Rank the held-out sets once, at a low priority, so the editor's first preview or publish gate does not
+    wait for them (helpdesk/knowledge/preview_cache.py keeps them across handbook versions)."""
+    from helpdesk.knowledge.held_out import held_out_folder, load_sets
+    from helpdesk.knowledge.preview_cache import cache_for
+
+    started = time.perf_counter()
+    with contextlib.suppress(OSError):  # this thread only: customers go first
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 15)
+    try:
+        texts = [text for found in load_sets(held_out_folder()) for text in found.texts]
+        cache_for(kb).rankings(texts)
+        HELD_OUT_RANKED.set()
+        log.info("held-out sets ranked for the editor's preview in %.1f s", time.perf_counter() - started)
+    except Exception:  # the preview ranks them when first asked
+        log.exception("ranking the held-out sets failed")
 
 
 def from_loopback(request: Request) -> bool:
     """The caller is on this machine (the helpdesk): the peer address, never a forwarded header."""
     address = str(request.conn_info.client_ip if request.conn_info else "")
     return address == "::1" or address.startswith("127.") or address.startswith("::ffff:127.")
-
-
-def cluster_texts(kb: Any, texts: list[str], threshold: float) -> list[dict[str, Any]]:
-    """Group `texts` by meaning (helpdesk/knowledge/clusters.py); each group with its closest handbook entry."""
-    from helpdesk.knowledge.query import clean_query
-
-    vectors = kb.embedder.encode_remembered([clean_query(text) or text for text in texts])
-    clusters = []
-    for members in cluster_vectors(vectors, threshold):
-        found = kb.search(texts[members[0]], k=1)
-        closest = None
-        if found:
-            entry = kb.entry(found[0].id)
-            closest = {
-                "id": found[0].id,
-                "title": found[0].title,
-                "score": round(float(found[0].score), 4),
-                "tags": list(entry.tags) if entry is not None else [],
-            }
-        clusters.append({"members": members, "closest": closest})
-    return clusters
 
 
 def help_index_row(root: Path, entry: Any) -> dict[str, Any]:
@@ -143,7 +147,8 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
 
     @app.get("/kb/status")
     async def kb_status(request: Request) -> HTTPResponse:
-        return json_response(runtime.status())
+        # held_out_ranked: the editor's publish gate answers at once (before, its first check ranks the sets)
+        return json_response({**runtime.status(), "held_out_ranked": HELD_OUT_RANKED.is_set()})
 
     @app.get("/kb/entries")
     async def kb_entries(request: Request) -> HTTPResponse:
@@ -184,8 +189,9 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
 
     @app.post("/kb/cluster")
     async def kb_cluster(request: Request) -> HTTPResponse:
-        """{"texts": [...], "threshold"?: 0-1} → {"threshold", "clusters": [{"members": [i, ...], "closest"}]}:
-        members are indexes into texts, the most typical first; biggest group first."""
+        """{"texts": [...], "threshold"?: 0-1} → {"threshold", "clusters": [{"members": [i, ...], "closest", "title",
+        "tags"}]}: members are indexes into texts, the most typical first; biggest group first
+        (helpdesk/knowledge/cluster_groups.py)."""
         if not from_loopback(request):
             return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
         kb = runtime.loaded_knowledge_base()
@@ -205,13 +211,16 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
             return json_response({"error": f"texts must be 1 to {MAX_TEXTS} questions of 1 to 2000 characters"}, 400)
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold < 1:
             return json_response({"error": "threshold must be a number between 0 and 1"}, status=400)
+        from helpdesk.knowledge.cluster_groups import cluster_texts  # the engine's modules: loaded with it
+
         clusters = await asyncio.to_thread(cluster_texts, kb, [t.strip() for t in texts], float(threshold))
         return json_response({"threshold": threshold, "clusters": clusters})
 
     @app.post("/kb/preview")
     async def kb_preview(request: Request) -> HTTPResponse:
-        """{"entry_id", "entry": the editor's form | null (deleted), "questions": [...]} → which of the questions
-        the change would newly answer, take from another entry, stop answering (helpdesk/knowledge/impact.py)."""
+        """{"entry_id", "entry": the editor's form | null (deleted), "questions": [...], "held_out"?: true} → which
+        of the questions the change would newly answer, take from another entry, stop answering, and the held-out
+        figures before and after (helpdesk/knowledge/impact.py)."""
         if not from_loopback(request):
             return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
         kb = runtime.loaded_knowledge_base()
@@ -224,8 +233,10 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         entry_id = body.get("entry_id") if isinstance(body, dict) else None
         form = body.get("entry") if isinstance(body, dict) else None
         questions = body.get("questions") if isinstance(body, dict) else None
+        with_held_out = body.get("held_out", True) if isinstance(body, dict) else None
         if (
             not isinstance(entry_id, str)
+            or not isinstance(with_held_out, bool)
             or not (form is None or isinstance(form, dict))
             or not isinstance(questions, list)
             or len(questions) > MAX_PREVIEW_QUESTIONS
@@ -235,7 +246,8 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         from helpdesk.knowledge.impact import impact, preview_entry  # the engine's modules: loaded with it
 
         entry = preview_entry(entry_id, form) if form is not None else None
-        return json_response(await asyncio.to_thread(impact, kb, entry_id, entry, [q.strip() for q in questions]))
+        asked = [q.strip() for q in questions]
+        return json_response(await asyncio.to_thread(impact, kb, entry_id, entry, asked, with_held_out))
 
     return app
 

@@ -2,7 +2,8 @@
 
 The services know nothing of HTTP. One edge, `helpdesk.web.errors`, turns each kind into a status (as rasa-sdk's
 endpoint turns ActionNotFoundException into 404): `Invalid` 400, `Unauthorized` 401, `Forbidden` 403,
-`NotFound` 404, `Conflict` 409, `Unsupported` 415, `Unprocessable` 422, `TooMany` 429 (with Retry-After),
+`NotFound` 404, `Conflict` 409, `Unsupported` 415, `Unprocessable` 422, `NeedsConfirmation` 428,
+`TooMany` 429 (with Retry-After),
 `Unavailable` 503.
 The body is ``{"error": <message>, **details}``.
 """
@@ -44,6 +45,11 @@ class Conflict(DomainError):
 
 class Unprocessable(DomainError):
     """Well-formed but refused by the content's own rules (e.g. a handbook entry that does not validate)."""
+
+
+class NeedsConfirmation(DomainError):
+    """Allowed only when someone entitled confirms it, knowing what it does (e.g. a handbook change that makes
+    the held-out figures worse: a supervisor confirms)."""
 
 
 class Unsupported(DomainError):

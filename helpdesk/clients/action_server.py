@@ -86,12 +86,15 @@ class ActionServerClient:
             raise ActionServerUnavailable("the FAQ engine gave a search answer in an unknown shape")
         return {"decision": body.get("decision"), "candidates": body.get("candidates") or []}
 
-    async def preview(self, entry_id: str, entry: dict[str, Any] | None, questions: list[str]) -> dict[str, Any]:
-        """What a handbook change would answer: {"questions", "newly_answered", "taken", "stopped", "seconds"}."""
+    async def preview(
+        self, entry_id: str, entry: dict[str, Any] | None, questions: list[str], held_out: bool = True
+    ) -> dict[str, Any]:
+        """What a handbook change would answer: {"questions", "newly_answered", "taken", "stopped", "held_out":
+        {"sets", "tolerance", "worse"}, "seconds"} (helpdesk/knowledge/impact.py)."""
         body = await self._json(
             "POST",
             "/kb/preview",
-            json={"entry_id": entry_id, "entry": entry, "questions": questions},
+            json={"entry_id": entry_id, "entry": entry, "questions": questions, "held_out": held_out},
             timeout=CLUSTER_TIMEOUT,
         )
         if not isinstance(body, dict) or not isinstance(body.get("newly_answered"), list):

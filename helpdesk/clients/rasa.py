@@ -40,6 +40,7 @@ DOWN_SECONDS = 5.0  # a Rasa process that could not be reached is tried last for
 # the longest the helpdesk waits for a turn Rasa works on (its HTTP timeout): a customer stops waiting sooner
 # (CHAT_REPLY_SECONDS) and the answer then comes in the chat; within the conversation locks' 30 s (limits/)
 TURN_LIMIT = 25.0
+MAX_CONNECTIONS = 2000  # to the Rasa processes at once, per helpdesk process
 SPREADS = ("conversation", "turn")
 # the process is not there (or went away before answering): the request can go to another one
 UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
@@ -125,7 +126,12 @@ class RasaClient:
         self.spread = spread
         self.token = token
         self.actions = actions
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
+        # every conversation with a turn in Rasa holds a connection until Rasa answers (turns are never dropped
+        # and sent again): room for as many as there are customers waiting, not httpx's default 100
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=2.0),
+            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=100),
+        )
         self._greeting: dict[str, list[dict[str, str]]] | None = None  # by language (en | zh)
         self._bearer = {"Authorization": f"Bearer {token}"} if token else {}
         self._down_until: dict[str, float] = {}

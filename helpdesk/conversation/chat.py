@@ -400,7 +400,11 @@ class ChatService:
                         self.context.fill_turn(conversation.id, customer_message.id, conversation.assigned_agent_id),
                         f"FAQ candidates for message {customer_message.id}",
                     )
-                return ChatResult(conversation.id, conversation.mode, message=stored)
+                    return ChatResult(conversation.id, conversation.mode, message=stored)
+                # a retry of a message the bot answered meanwhile with a handoff (the helpdesk answered it once the bot
+                # was back, before the widget retried): that stored answer, as for any answered retry
+                bot = [r for r in await _replies_to(session, customer_message) or [] if r["sender"] == SENDER_BOT]
+                return ChatResult(conversation.id, conversation.mode, bot, message=stored)
 
             metadata = bot_metadata(customer_token, client_address)
             if not fresh and (answered := await _replies_to(session, customer_message)) is not None:

@@ -579,6 +579,27 @@ class HandbookRevision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# the unanswered-questions report: a group an editor set aside (helpdesk/reports/unanswered.py)
+SET_ASIDE_DISMISSED = "dismissed"  # not a question for the handbook ("tell me a joke")
+SET_ASIDE_WONT_FIX = "wont_fix"  # a real question the shop chose not to answer in the handbook
+SET_ASIDE_KINDS = (SET_ASIDE_DISMISSED, SET_ASIDE_WONT_FIX)
+
+
+class SetAsideQuestion(Base):
+    """One unanswered question (by its normalised, masked text) an editor dismissed or marked "won't fix": the
+    report leaves it out of its groups, now and when it is asked again, and lists it apart."""
+
+    __tablename__ = "unanswered_set_aside"
+    __table_args__ = (Index("uq_unanswered_set_aside_question_key", "question_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question_key: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(String(2000))  # masked, as the report showed it
+    kind: Mapped[str] = mapped_column(String(16))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # agents' corrections of the bot's reading of one customer turn (helpdesk/corrections/): what was right instead
 CORRECTION_INTENT = "intent"  # label: an intent of domain.yml
 CORRECTION_FAQ = "faq"  # label: a handbook entry id

@@ -116,3 +116,13 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             log.warning("file store: reading %s from bucket %s failed: %s", name, self.settings.bucket, exc)
             raise Unavailable(UNAVAILABLE) from exc
+
+    async def problem(self) -> str | None:
+        try:
+            await asyncio.to_thread(self._client.head_bucket, Bucket=self.settings.bucket)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code"))
+            return f"bucket {self.settings.bucket}: {'it does not exist' if code in MISSING else exc}"
+        except BotoCoreError as exc:
+            return f"bucket {self.settings.bucket}: the store does not answer ({exc})"
+        return None

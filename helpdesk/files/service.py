@@ -108,7 +108,7 @@ class Attachments:
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound()
-            request = await self._photo_request(session, conversation_id, photo_for) if photo_for else None
+            request = None if photo_for is None else await self._photo_request(session, conversation_id, photo_for)
             await self._within_limits(session, conversation_id, address)
         return await self._store(conversation_id, filename, data, address, None, request)
 

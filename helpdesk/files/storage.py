@@ -22,6 +22,10 @@ class FileStorage(Protocol):
         """The bytes stored under `key`, None when nothing is."""
         ...
 
+    async def problem(self) -> str | None:
+        """What keeps the store from working (checked once at start, for the log), None when it works."""
+        ...
+
 
 def checked_key(key: str) -> str:
     """A storage key as the service makes them (`<folder>/<token>.<ext>`): nothing else is read or written."""
@@ -54,6 +58,16 @@ class LocalStorage:
             return await asyncio.to_thread(path.read_bytes)
         except FileNotFoundError:
             return None
+
+    async def problem(self) -> str | None:
+        def check() -> str | None:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                return f"the files folder {self.root} cannot be made: {exc.strerror}"
+            return None if os.access(self.root, os.W_OK) else f"the files folder {self.root} is not writable"
+
+        return await asyncio.to_thread(check)
 
 
 def file_storage(files_dir: Path) -> FileStorage:

@@ -279,25 +279,38 @@ class KnowledgeBase:
         return [candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked]
 
     def search_many(self, queries: list[str], k: int = 5) -> list[tuple[list[Candidate], np.ndarray]]:
-        """:meth:`search` for many queries with one batched embedding (the handbook editor's impact preview):
-        per query its ranking and the vectors it was scored with."""
-        snapshot = self._ready_snapshot()
-        speller = self._speller(snapshot)
-        groups = [query_texts(query.strip() or "?", speller, self.settings.sentence_weight > 0) for query in queries]
-        flat = [text for group in groups for text in group]
-        vectors = self.embedder.encode(flat) if flat else np.zeros((0, 0), dtype=np.float32)
+        """:meth:`search` for many queries with one batched embedding: per query its ranking and the vectors it
+        was scored with."""
+        snapshot = self.snapshot()
+        groups = self.query_texts(snapshot, queries)
         found: list[tuple[list[Candidate], np.ndarray]] = []
-        offset = 0
-        for group in groups:
-            own = vectors[offset : offset + len(group)]
-            offset += len(group)
-            if snapshot.size == 0 or k <= 0:
-                found.append(([], own))
-                continue
-            scores = score_entries(snapshot, own, k, self.settings)
-            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
+        for own in self.embed_groups(groups):
+            ranked = self.rank_vectors(snapshot, own, k)
             found.append(([candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked], own))
         return found
+
+    def snapshot(self) -> Snapshot:
+        """The searchable state now (built first if nothing is loaded yet); its ``generation`` names the version."""
+        return self._ready_snapshot()
+
+    def query_texts(self, snapshot: Snapshot, queries: list[str]) -> list[list[str]]:
+        """Per query what :meth:`search` embeds for it on ``snapshot`` (spell-checked against its words)."""
+        speller = self._speller(snapshot)
+        return [query_texts(query.strip() or "?", speller, self.settings.sentence_weight > 0) for query in queries]
+
+    def embed_groups(self, groups: list[list[str]]) -> list[np.ndarray]:
+        """The vectors of each group of texts (:meth:`query_texts`), embedded in one batch."""
+        flat = [text for group in groups for text in group]
+        vectors = self.embedder.encode(flat) if flat else np.zeros((0, 0), dtype=np.float32)
+        bounds = np.cumsum([0, *(len(group) for group in groups)])
+        return [vectors[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def rank_vectors(self, snapshot: Snapshot, vectors: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` best (entry id, score) on ``snapshot`` for one query's vectors, best first."""
+        if snapshot.size == 0 or k <= 0 or len(vectors) == 0:
+            return []
+        scores = score_entries(snapshot, vectors, k, self.settings)
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
 
     def decide(self, query: str, k: int = 10) -> Decision:
         """Answer, suggest or hand off, with the top-``k`` ranking for context."""

@@ -181,21 +181,7 @@ class HandbookEditor:
         """Write the entry if it passes the checks and nobody changed it since ``base_revision`` (None: a new
         entry). Returns the entry as stored and the file's text before (None: it was created)."""
         with self._locked():
-            current = self._existing_path(form.id)
-            if current is None and base_revision is not None:
-                raise EditConflict(
-                    f"'{form.id}' was deleted by someone else since you opened it",
-                    current=None,
-                    yours=form.to_json(),
-                )
-            if current is not None and base_revision is None:
-                raise EditConflict(
-                    f"an entry '{form.id}' already exists: open it to change it, or choose another id",
-                    current=self.get(form.id).to_json(),
-                    yours=form.to_json(),
-                )
-            if current is not None:
-                self._check_base(form.id, current, base_revision, form)
+            current = self.check_base(form.id, base_revision, form)
             checked = self.check(form)
             if checked.problems:
                 raise InvalidEntry(
@@ -212,15 +198,37 @@ class HandbookEditor:
     def delete(self, entry_id: str, base_revision: str | None) -> StoredEntry:
         """Remove the entry's file (when nobody changed it since ``base_revision``); returns what it was."""
         with self._locked():
-            path = self._existing_path(entry_id)
-            if path is None:
-                raise NotFound(f"no handbook entry '{entry_id}'")
+            path = self.check_base(entry_id, base_revision, None, deleting=True)
+            assert path is not None
             was = self.get(entry_id)
-            self._check_base(entry_id, path, base_revision, None)
             self._inside(path).unlink()
             return was
 
-    def _check_base(self, entry_id: str, path: Path, base_revision: str | None, yours: EntryForm | None) -> None:
+    def check_base(
+        self, entry_id: str, base_revision: str | None, yours: EntryForm | None = None, deleting: bool = False
+    ) -> Path | None:
+        """The entry's file now (None: a new entry) when an edit based on ``base_revision`` (None: creating it)
+        may be written; else EditConflict (409: someone else changed, created or deleted it) or NotFound."""
+        current = self._existing_path(entry_id)
+        mine = yours.to_json() if yours is not None else None
+        if current is None:
+            if deleting:
+                raise NotFound(f"no handbook entry '{entry_id}'")
+            if base_revision is not None:
+                raise EditConflict(
+                    f"'{entry_id}' was deleted by someone else since you opened it", current=None, yours=mine
+                )
+            return None
+        if base_revision is None and not deleting:
+            raise EditConflict(
+                f"an entry '{entry_id}' already exists: open it to change it, or choose another id",
+                current=self.get(entry_id).to_json(),
+                yours=mine,
+            )
+        self._check_base(entry_id, base_revision, yours)
+        return current
+
+    def _check_base(self, entry_id: str, base_revision: str | None, yours: EntryForm | None) -> None:
         current = self.get(entry_id)
         if base_revision != current.revision:
             raise EditConflict(

@@ -1,15 +1,18 @@
-"""What a handbook change would do to real questions, computed on the live index and thresholds (the action
-server's knowledge base) before the change is published.
+"""What a handbook change would do to real questions and to the held-out figures, computed on the live index and
+thresholds (the action server's knowledge base) before the change is published.
 
 For each question: the engine's decision now, and the decision with the edited entry in place of the live one
-(or without it, for a deletion). The questions are embedded in one batch and the edited entry once; each
-question's ranking is the live top-k with the entry's own score replaced by its score against the edited
-texts (the same scoring terms as the engine: helpdesk/knowledge/scoring.py), then the same answer / suggest /
-hand-off rule.
+(or without it, for a deletion). The questions' rankings on the live version come from the preview's memory
+(helpdesk/knowledge/preview_cache.py: embedded and ranked once per handbook version); the edited entry is
+embedded once and scored against every question's kept vectors in one pass (the same scoring terms as the
+engine: helpdesk/knowledge/scoring.py), then each ranking has the entry's own score replaced by that one and the
+same answer / suggest / hand-off rule decides. The held-out sets (helpdesk/knowledge/held_out.py) go through the
+same two rankings, giving ``kb eval``'s P@1, answered and out-of-scope-answered before and after.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +20,20 @@ from typing import Any
 
 import numpy as np
 
+from helpdesk.knowledge import held_out
 from helpdesk.knowledge.decision import Candidate, decide_from_ranking
 from helpdesk.knowledge.engine import KnowledgeBase
 from helpdesk.knowledge.entry_texts import entry_texts
+from helpdesk.knowledge.fact_refs import render_text
+from helpdesk.knowledge.facts import FactsError, current_facts
 from helpdesk.knowledge.handbook import Entry
-from helpdesk.knowledge.scoring import candidate, entry_score
-from helpdesk.knowledge.snapshot import EntryRows, entry_centroid
+from helpdesk.knowledge.preview_cache import Ranking, cache_for
+from helpdesk.knowledge.scoring import candidate, message_scores
+from helpdesk.knowledge.settings import Settings
+from helpdesk.knowledge.snapshot import EntryRows, Snapshot, entry_centroid
 
 MAX_QUESTIONS = 10_000
-RANK_K = 10
+MAX_CHANGED = 20  # held-out questions listed per set
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,14 @@ class Outcome:
 
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One question's first-ranked entry and the entry it would be answered with (None: not answered)."""
+
+    top: str | None
+    answered: str | None
 
 
 def edited_rows(kb: KnowledgeBase, entry: Entry) -> EntryRows:
@@ -50,33 +66,65 @@ def edited_rows(kb: KnowledgeBase, entry: Entry) -> EntryRows:
     return EntryRows(entry, tuple(texts), questions, vectors, weights, centroid, 0)
 
 
-def _score(rows: EntryRows, vectors: np.ndarray, sentence_weight: float, settings: Any) -> float:
-    scores = entry_score(rows, vectors, vectors @ rows.centroid, settings)
-    score = float(scores[0])
-    if len(scores) > 1:
-        score = max(score, (1 - sentence_weight) * score + sentence_weight * float(scores[1:].max()))
-    return score
+def _edited_scores(rows: EntryRows, rankings: list[Ranking], settings: Settings) -> list[float]:
+    """The edited entry's score for every question, in one pass over their kept vectors."""
+    if not rankings:
+        return []
+    vectors = np.concatenate([r.vectors for r in rankings]).astype(np.float32, copy=False)
+    starts = np.cumsum([0, *(len(r.vectors) for r in rankings[:-1])])
+    scores: list[float] = message_scores(rows, vectors, starts, settings).tolist()
+    return scores
 
 
-def impact(kb: KnowledgeBase, entry_id: str, entry: Entry | None, questions: list[str]) -> dict[str, Any]:
-    """Each question's answering entry before and after the change, and the counts."""
+def _decided(question: str, ranked: list[Candidate], settings: Settings) -> Decided:
+    decision = decide_from_ranking(question, ranked, settings)
+    answered = decision.best.id if decision.action == "answer" and decision.best else None
+    return Decided(ranked[0].id if ranked else None, answered)
+
+
+def _before(question: str, ranking: Ranking, snapshot: Snapshot, settings: Settings) -> Decided:
+    top = [candidate(snapshot.entries[i].entry, s) for i, s in zip(ranking.ids[:2], ranking.scores[:2], strict=False)]
+    return _decided(question, top, settings)
+
+
+def _after(
+    question: str,
+    ranking: Ranking,
+    snapshot: Snapshot,
+    entry_id: str,
+    edited: tuple[Entry, float] | None,
+    settings: Settings,
+) -> Decided:
+    others = [(i, s) for i, s in zip(ranking.ids, ranking.scores, strict=True) if i != entry_id][:2]
+    ranked = [candidate(snapshot.entries[i].entry, s) for i, s in others]
+    if edited is not None:
+        ranked.append(candidate(*edited))
+    ranked.sort(key=lambda c: (-c.score, c.id))
+    return _decided(question, ranked[:2], settings)
+
+
+def impact(
+    kb: KnowledgeBase, entry_id: str, entry: Entry | None, questions: list[str], with_held_out: bool = True
+) -> dict[str, Any]:
+    """Each question's answering entry before and after the change, the counts, and the held-out figures before
+    and after with those that got worse by more than the tolerance."""
     started = time.perf_counter()
     settings = kb.settings
-    rows = edited_rows(kb, entry) if entry is not None else None
-    outcomes: list[Outcome] = []
     asked = questions[:MAX_QUESTIONS]
-    k = max(RANK_K, settings.max_suggestions, 2)
-    for question, (ranked, vectors) in zip(asked, kb.search_many(asked, k=k), strict=True):
-        before = decide_from_ranking(question, ranked, settings)
-        others = [c for c in ranked if c.id != entry_id]
-        if rows is not None:
-            score = _score(rows, np.asarray(vectors, dtype=np.float32), settings.sentence_weight, settings)
-            others.append(candidate(rows.entry, score))
-        after_ranked: list[Candidate] = sorted(others, key=lambda c: (-c.score, c.id))
-        after = decide_from_ranking(question, after_ranked, settings)
-        answered_before = before.best.id if before.action == "answer" and before.best else None
-        answered_after = after.best.id if after.action == "answer" and after.best else None
-        outcomes.append(Outcome(question, answered_before, answered_after))
+    sets = held_out.load_sets(held_out.held_out_folder()) if with_held_out else ()
+    texts = [*asked, *(text for found in sets for text in found.texts)]
+    cache = cache_for(kb)
+    ranked_before = cache.counts.ranked
+    snapshot, rankings = cache.rankings(texts)
+    ranked_now = cache.counts.ranked - ranked_before
+    rows = edited_rows(kb, entry) if entry is not None else None
+    scores = _edited_scores(rows, rankings, settings) if rows is not None else [0.0] * len(rankings)
+    before = [_before(text, r, snapshot, settings) for text, r in zip(texts, rankings, strict=True)]
+    after = [
+        _after(text, r, snapshot, entry_id, (rows.entry, score) if rows is not None else None, settings)
+        for text, r, score in zip(texts, rankings, scores, strict=True)
+    ]
+    outcomes = [Outcome(q, b.answered, a.answered) for q, b, a in zip(asked, before, after, strict=False)]
     newly = [o for o in outcomes if o.before is None and o.after == entry_id]
     taken = [o for o in outcomes if o.before not in (None, entry_id) and o.after == entry_id]
     stopped = [o for o in outcomes if o.before == entry_id and o.after != entry_id]
@@ -85,19 +133,64 @@ def impact(kb: KnowledgeBase, entry_id: str, entry: Entry | None, questions: lis
         "newly_answered": [o.to_json() for o in newly],
         "taken": [o.to_json() for o in taken],
         "stopped": [o.to_json() for o in stopped],
+        "held_out": _held_out(sets, snapshot, before[len(asked) :], after[len(asked) :], settings),
+        "ranked_now": ranked_now,
         "seconds": round(time.perf_counter() - started, 3),
     }
 
 
+def _held_out(
+    sets: tuple[held_out.HeldOutSet, ...],
+    snapshot: Snapshot,
+    before: list[Decided],
+    after: list[Decided],
+    settings: Settings,
+) -> dict[str, Any]:
+    """Per held-out set its figures before and after, and every figure worse by more than the tolerance."""
+    rows, worse, offset = [], [], 0
+    for found in sets:
+        size = len(found.in_scope) + len(found.out_of_scope)
+        expected = [q.faq_id for q in found.in_scope] + [None] * len(found.out_of_scope)
+        keep = [i for i, e in enumerate(expected) if e is None or e in snapshot.entries]
+        pick = [offset + i for i in keep]
+        wanted = [expected[i] for i in keep]
+        figures_before = held_out.figures(wanted, [before[i].top for i in pick], [before[i].answered for i in pick])
+        figures_after = held_out.figures(wanted, [after[i].top for i in pick], [after[i].answered for i in pick])
+        texts = found.texts
+        changed = [
+            {"query": texts[i], "expected": expected[i], "before": before[j].answered, "after": after[j].answered}
+            for i, j in zip(keep, pick, strict=True)
+            if before[j].answered != after[j].answered or before[j].top != after[j].top and expected[i] is not None
+        ]
+        rows.append(
+            {
+                "set": found.name,
+                "queries": sum(1 for e in wanted if e is not None),
+                "oos": sum(1 for e in wanted if e is None),
+                "before": figures_before,
+                "after": figures_after,
+                "changed": changed[:MAX_CHANGED],  # the held-out questions the change answers differently
+                "changed_count": len(changed),
+            }
+        )
+        worse += held_out.worse(found.name, figures_before, figures_after, settings.preview_tolerance)
+        offset += size
+    return {"sets": rows, "tolerance": settings.preview_tolerance, "worse": worse}
+
+
 def preview_entry(entry_id: str, form: dict[str, Any]) -> Entry:
-    """An Entry from the editor's form fields (the answer as written; shop facts are not filled in here)."""
+    """An Entry from the editor's form fields, the shop facts filled into its answer as the engine serves it (as
+    written when the facts do not load or a reference is unknown: the checks tell the editor)."""
     questions = tuple(str(q) for q in form.get("questions") or [] if str(q).strip())
+    answer = str(form.get("answer") or "")
+    with contextlib.suppress(FactsError):
+        answer = render_text(answer, current_facts())
     return Entry(
         id=entry_id,
         title=str(form.get("title") or "").strip() or entry_id,
         questions=questions,
         tags=tuple(str(t) for t in form.get("tags") or []),
-        answer=str(form.get("answer") or ""),
+        answer=answer,
         path=Path(f"{entry_id}.md"),
         content_hash="preview",
     )

@@ -38,15 +38,36 @@ def score_entries(snapshot: Snapshot, vectors: np.ndarray, k: int, settings: Set
         if len(best_centroid) > wanted:
             closest = np.argpartition(-best_centroid, wanted - 1)[:wanted]
         pool.update(snapshot.ids[position] for position in closest)
-    weight = settings.sentence_weight
     scores = {}
     for entry_id in pool:
         position = snapshot.positions[entry_id]
         entry_scores = entry_score(snapshot.entries[entry_id], vectors, centroid_sims[:, position], settings)
-        score = float(entry_scores[0])
-        if len(entry_scores) > 1:
-            score = max(score, (1 - weight) * score + weight * float(entry_scores[1:].max()))
-        scores[entry_id] = score
+        scores[entry_id] = message_score(entry_scores, settings.sentence_weight)
+    return scores
+
+
+def message_score(vector_scores: np.ndarray, sentence_weight: float) -> float:
+    """One message's score from its vectors' scores (the whole message first, then its sentences)."""
+    score = float(vector_scores[0])
+    if len(vector_scores) > 1:
+        score = max(score, (1 - sentence_weight) * score + sentence_weight * float(vector_scores[1:].max()))
+    return score
+
+
+def message_scores(rows: EntryRows, vectors: np.ndarray, starts: np.ndarray, settings: Settings) -> np.ndarray:
+    """:func:`message_score` of one entry for many messages at once: ``vectors`` are the messages' vectors one
+    after another, message i's from ``starts[i]`` (each message has at least one)."""
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.float64)
+    per_vector = entry_score(rows, vectors, vectors @ rows.centroid, settings)
+    whole = per_vector[starts]
+    sentences = per_vector.copy()
+    sentences[starts] = -np.inf
+    best_sentence = np.maximum.reduceat(sentences, starts)
+    weight = settings.sentence_weight
+    has_sentence = np.isfinite(best_sentence)
+    raised = np.maximum(whole, (1 - weight) * whole + weight * np.where(has_sentence, best_sentence, 0.0))
+    scores: np.ndarray = np.where(has_sentence, raised, whole)
     return scores
 
 

@@ -16,10 +16,17 @@ Everything is read from the stored conversations (no extra bookkeeping):
   the answer was, a handbook entry or a flow the bot started; or when, on the FAQ path and not answered, its
   stored FAQ candidates (``messages.faq_candidates``, gathered at handoff) scored under the suggest threshold
   (decision ``handoff``). The answers marked 👎 are listed with their group.
+- An agent's correction of the bot's reading of a question (helpdesk/corrections/: "Bot got this wrong", not
+  rejected by a reviewer) makes it unanswered too, with what the agent said was right.
 - **Coverage** of a day: the share of that day's FAQ-path questions that were answered.
 
+Questions that differ only by typos ("how long is shiping to germany" / "how long is shipping to germany": same
+words but for one or two a letter or two apart) count as one, under the most asked spelling. Questions an editor
+set aside (dismissed or "won't fix": helpdesk/reports/set_aside.py) are listed apart, not grouped.
+
 Unanswered questions are grouped by meaning in the action server (POST /kb/cluster: the embedding model
-lives there), ranked by volume; each group has up to 5 examples and its closest handbook entry. E-mail
+lives there), ranked by volume; each group has up to 5 examples (every one under ``all_examples``), its closest
+handbook entry, a clean question to title a draft with and tags from the group (cluster_groups.py). E-mail
 addresses and long numbers in the customers' words are masked before anything leaves this module.
 """
 
@@ -33,6 +40,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +49,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.clients.action_server import ActionServerClient, ActionServerUnavailable
-from helpdesk.db.models import Handoff, Message, aware
+from helpdesk.db.models import (
+    CORRECTION_FAQ,
+    CORRECTION_INTENT,
+    REVIEW_REJECTED,
+    Agent,
+    Correction,
+    Handoff,
+    Message,
+    aware,
+)
 from helpdesk.knowledge.clusters import MAX_TEXTS
 from helpdesk.knowledge.entry_form import from_markdown
 from helpdesk.knowledge.handbook import ID_PATTERN, assemble_handbook, load_handbook, normalize_question, parse_path
 from helpdesk.reports.article_votes import article_votes
 from helpdesk.reports.periods import DateRange
+from helpdesk.reports.set_aside import aside_keys, key_of
 from helpdesk.vocabulary import (
     HANDOFF_FAILED_TURNS,
     HANDOFF_LOW_CONFIDENCE,
@@ -61,6 +79,7 @@ UNANSWERED_HANDOFFS = (HANDOFF_LOW_CONFIDENCE, HANDOFF_FAILED_TURNS)
 FAQ_PATH = (ANSWERED, SUGGESTED, *UNANSWERED_HANDOFFS)
 REJECTED = "suggestions_rejected"
 NOT_HELPFUL = "not_helpful"  # the customer's 👎 on the bot's answer
+CORRECTED = "corrected"  # an agent said the bot got it wrong (helpdesk/corrections/)
 ANSWER_EXCERPT = 160
 EXAMPLES = 5
 DEFAULT_DAYS = 30
@@ -142,6 +161,7 @@ class Turn:
     rejected: bool = False  # the customer answered the suggestions with "talk to a person"
     not_helpful: Answer | None = None  # the answer the customer marked 👎
     language: str = "en"  # the question's (en | zh, by script)
+    corrected: str | None = None  # what an agent said was right instead, in words
 
     @property
     def on_faq_path(self) -> bool:
@@ -150,6 +170,8 @@ class Turn:
     @property
     def unanswered(self) -> bool:
         if self.outcome in UNANSWERED_HANDOFFS or self.rejected or self.not_helpful is not None:
+            return True
+        if self.corrected is not None:
             return True
         return self.outcome == SUGGESTED and self.faq_decision == "handoff"
 
@@ -260,7 +282,33 @@ async def load_turns(session: AsyncSession, period: DateRange) -> list[Turn]:
             grouped[handoff.conversation_id][1].append(handoff)
         for conversation_messages, conversation_handoffs in grouped.values():
             turns += [t for t in turns_of(conversation_messages, conversation_handoffs) if t.created_at < period.end]
+    await _mark_corrections(session, turns)
     return turns
+
+
+def correction_words(correction: Correction, by: str | None) -> str:
+    """What the agent said was right, in words ("handbook entry refund-policy", "request cancel_order")."""
+    if correction.kind == CORRECTION_FAQ:
+        right = f"handbook entry {correction.label}"
+    elif correction.kind == CORRECTION_INTENT:
+        right = f"request {correction.label}"
+    else:
+        right = "a question the handbook does not answer yet"
+    return f"{right} (said by {by})" if by else right
+
+
+async def _mark_corrections(session: AsyncSession, turns: list[Turn]) -> None:
+    """Mark the turns an agent corrected (corrections not rejected by a reviewer)."""
+    by_message = {turn.message_id: turn for turn in turns}
+    ids = list(by_message)
+    for offset in range(0, len(ids), ID_CHUNK):
+        rows = await session.execute(
+            select(Correction, Agent.display_name)
+            .outerjoin(Agent, Agent.id == Correction.agent_id)
+            .where(Correction.message_id.in_(ids[offset : offset + ID_CHUNK]), Correction.status != REVIEW_REJECTED)
+        )
+        for correction, by in rows:
+            by_message[correction.message_id].corrected = correction_words(correction, by)
 
 
 def coverage(turns: Iterable[Turn], period: DateRange) -> list[dict[str, Any]]:
@@ -295,10 +343,21 @@ class Question:
     reasons: Counter[str] = field(default_factory=Counter)
     not_helpful: Counter[Answer] = field(default_factory=Counter)  # the answers marked 👎
     asked_in: list[tuple[str, int]] = field(default_factory=list)  # (conversation, message id), the first few
+    corrected: Counter[str] = field(default_factory=Counter)  # what agents said was right instead
+    spellings: Counter[str] = field(default_factory=Counter)  # the typo variants merged into it
+
+    def absorb(self, other: Question) -> None:
+        self.count += other.count
+        self.reasons.update(other.reasons)
+        self.not_helpful.update(other.not_helpful)
+        self.corrected.update(other.corrected)
+        self.asked_in += other.asked_in[: max(0, REPLY_PLACES - len(self.asked_in))]
+        self.spellings[other.text] += other.count
 
 
 def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
-    """The unanswered questions, masked and merged by their normalised text, most asked first."""
+    """The unanswered questions, masked and merged by their normalised text and then by typos, most asked
+    first."""
     found: dict[str, Question] = {}
     for turn in turns:
         if not turn.unanswered:
@@ -309,12 +368,48 @@ def distinct_questions(turns: Iterable[Turn]) -> list[Question]:
         question.count += 1
         if len(question.asked_in) < REPLY_PLACES:
             question.asked_in.append((turn.conversation_id, turn.message_id))
-        if turn.not_helpful is not None:
+        if turn.corrected is not None:
+            question.reasons[CORRECTED] += 1
+            question.corrected[turn.corrected] += 1
+        elif turn.not_helpful is not None:
             question.reasons[NOT_HELPFUL] += 1
             question.not_helpful[turn.not_helpful] += 1
         else:
             question.reasons[REJECTED if turn.rejected else turn.outcome] += 1
-    return sorted(found.values(), key=lambda q: (-q.count, q.text))
+    return merge_typos(sorted(found.values(), key=lambda q: (-q.count, q.text)))
+
+
+TYPO_WORDS = 2  # at most this many words may differ...
+TYPO_WORD_RATIO = 0.75  # ...each close to the other spelling (difflib ratio), same first letter, 4+ letters
+TYPO_MIN_WORDS = 3
+
+
+def is_typo_of(words: Sequence[str], other: Sequence[str]) -> bool:
+    """The same question but for a typo or two: same number of words, at most TYPO_WORDS differ, each pair a
+    few letters apart ("shiping" / "shipping", "retrun" / "return"), never "shoes" / "shorts"."""
+    if len(words) != len(other) or len(words) < TYPO_MIN_WORDS:
+        return False
+    differ = [(a, b) for a, b in zip(words, other, strict=True) if a != b]
+    return 0 < len(differ) <= TYPO_WORDS and all(
+        a[0] == b[0] and min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= TYPO_WORD_RATIO
+        for a, b in differ
+    )
+
+
+def merge_typos(questions: list[Question]) -> list[Question]:
+    """Questions (most asked first) with typo variants merged into the most asked spelling."""
+    kept: list[Question] = []
+    by_shape: dict[tuple[str, ...], list[tuple[list[str], Question]]] = {}  # by each word's first letter
+    for question in questions:
+        words = normalize_question(question.text).split()
+        shape = tuple(word[0] for word in words)
+        home = next((q for other, q in by_shape.get(shape, []) if is_typo_of(words, other)), None)
+        if home is None:
+            kept.append(question)
+            by_shape.setdefault(shape, []).append((words, question))
+        else:
+            home.absorb(question)
+    return sorted(kept, key=lambda q: (-q.count, q.text))
 
 
 REPLY_PLACES = 5  # conversations of a group searched for an agent's reply (drafts start from it)
@@ -348,7 +443,9 @@ async def build_report(
 ) -> dict[str, Any]:
     """The report for ``period``; with ``language`` (en | zh), the questions asked in that language only."""
     turns = [t for t in await load_turns(session, period) if language is None or t.language == language]
-    questions = distinct_questions(turns)
+    aside = await aside_keys(session)
+    every = distinct_questions(turns)
+    questions = [q for q in every if key_of(q.text) not in aside]
     clustered = questions[:MAX_TEXTS]
     groups: list[dict[str, Any]] | None = []
     if clustered:
@@ -363,18 +460,25 @@ async def build_report(
             continue
         reasons: Counter[str] = Counter()
         not_helpful: Counter[Answer] = Counter()
+        corrected: Counter[str] = Counter()
         for member in members:
             reasons.update(member.reasons)
             not_helpful.update(member.not_helpful)
+            corrected.update(member.corrected)
         clusters.append(
             {
                 "count": sum(m.count for m in members),
                 "distinct": len(members),
                 "examples": [m.text for m in members[:EXAMPLES]],
-                "all_examples": [{"text": m.text, "count": m.count} for m in members],  # every one, most asked first
+                "all_examples": [  # every one, most asked first, with the typo spellings merged into it
+                    {"text": m.text, "count": m.count, "spellings": sorted(m.spellings)} for m in members
+                ],
                 "reasons": dict(reasons),
                 "not_helpful": [{**answer.to_json(), "count": n} for answer, n in not_helpful.most_common(EXAMPLES)],
+                "corrected": [{"said": said, "count": n} for said, n in corrected.most_common(EXAMPLES)],
                 "closest": group.get("closest"),
+                "title": group.get("title") or as_title(members[0].text),
+                "tags": [t for t in group.get("tags") or [] if isinstance(t, str)],
                 "agent_reply": await agent_reply(session, [place for m in members for place in m.asked_in]),
             }
         )
@@ -390,6 +494,18 @@ async def build_report(
         "answered": sum(t.outcome == ANSWERED for t in faq_path),
         "unanswered": sum(q.count for q in questions),
         "distinct_unanswered": len(questions),
+        # questions editors set aside (dismissed / won't fix): not grouped, listed with who and when
+        "set_aside": [
+            {
+                "text": q.text,
+                "count": q.count,
+                "kind": aside[key_of(q.text)].kind,
+                "by": aside[key_of(q.text)].by,
+                "at": aside[key_of(q.text)].at.isoformat(),
+            }
+            for q in every
+            if key_of(q.text) in aside
+        ],
         "clustered": groups is not None,
         "clusters": clusters,
         "coverage": coverage(turns, period),
@@ -450,26 +566,31 @@ class Draft:
 ANSWER_NOTE = "# Write the answer below the closing '---' line: kb validate refuses this file until you do."
 
 
-def draft_text(examples: Sequence[str], handbook: Path, tags: Sequence[str]) -> tuple[str, str]:
-    """(new entry id, Markdown file) for a group of questions: title and questions from the examples,
-    the answer left for the editor."""
+def draft_text(
+    examples: Sequence[str], handbook: Path, tags: Sequence[str], title: str | None = None
+) -> tuple[str, str]:
+    """(new entry id, Markdown file) for a group of questions: the title (the group's clean question when given,
+    else the first example as a question), the other examples as questions, the group's tags (none when it has
+    none: tags are optional), the answer left for the editor."""
     existing = load_handbook(handbook)
     taken = set(existing.entries) | {p.entry_id for p in existing.files if p.entry_id}
     asked = {normalize_question(text) for parsed in existing.files for text, _ in parsed.question_lines}
     cleaned = [mask(e) for e in examples if mask(e)]
     fresh = [e for e in cleaned if normalize_question(e) not in asked] or cleaned
-    title = as_title(fresh[0])
+    title = as_title(mask(title)) if title and mask(title).strip() else as_title(fresh[0])
     questions, seen = [], {normalize_question(title)}
-    for example in fresh[1:]:
+    for example in fresh:
         key = normalize_question(example)
         if key and key not in seen and key not in asked:
             seen.add(key)
             questions.append(" ".join(example.split()))
-    entry_id = entry_id_from(fresh[0], taken)
+    entry_id = entry_id_from(title, taken)
     front: dict[str, Any] = {"id": entry_id, "title": title}
     if questions:
         front["questions"] = questions
-    front["tags"] = [t for t in tags if isinstance(t, str) and t.strip()] or [entry_id.split("-")[0]]
+    chosen = [t.strip() for t in tags if isinstance(t, str) and t.strip()]
+    if chosen:
+        front["tags"] = chosen
     dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
     return entry_id, f"---\n{dumped}{ANSWER_NOTE}\n---\n"
 
@@ -485,21 +606,12 @@ def draft_problems(text: str, filename: str, handbook: Path) -> list[dict[str, A
         return [{"line": p.line, "message": p.message} for p in together.problems if p.path == path]
 
 
-def make_draft(examples: Sequence[str], handbook: Path, tags: Sequence[str]) -> Draft:
-    entry_id, text = draft_text(examples, handbook, tags)
+def make_draft(examples: Sequence[str], handbook: Path, tags: Sequence[str], title: str | None = None) -> Draft:
+    entry_id, text = draft_text(examples, handbook, tags, title)
     filename = f"{entry_id}.md"
     return Draft(entry_id, filename, text, draft_problems(text, filename, handbook))
 
 
-async def draft_for(
-    actions: ActionServerClient, handbook: Path, examples: Sequence[str], closest_id: str | None
-) -> Draft:
-    """A draft for a group; its tags are those of the group's closest existing entry, if any."""
-    tags: list[str] = []
-    if closest_id:
-        try:
-            entry = await actions.entry(closest_id)
-        except ActionServerUnavailable:
-            entry = None  # drafted without tags: the editor adds them
-        tags = [str(t) for t in (entry or {}).get("tags") or []]
-    return await asyncio.to_thread(make_draft, examples, handbook, tags)
+async def draft_for(handbook: Path, examples: Sequence[str], title: str | None, tags: Sequence[str]) -> Draft:
+    """A draft for a group: its clean title and its tags as the report gave them (cluster_groups.py)."""
+    return await asyncio.to_thread(make_draft, examples, handbook, tags, title)

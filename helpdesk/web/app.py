@@ -14,6 +14,8 @@ The services behind them are built at start (`services.Services`).
 
 from __future__ import annotations
 
+import logging
+
 from sanic import DefaultSanic, Sanic
 
 from helpdesk.admin import hours as stored_hours
@@ -39,6 +41,8 @@ from helpdesk.web.pages import pages_blueprint
 from helpdesk.web.services import Services, services_of
 from helpdesk.web.sessions import login_blueprint, staff_group
 from helpdesk.web.widget import widget_blueprint
+
+log = logging.getLogger(__name__)
 
 SWEEP_TASK = "followups-sweep"
 PENDING_TASK = "pending-bot-turns"
@@ -96,6 +100,13 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
             app.add_task(mail.worker.forever(), name=MAIL_TASK)
         if mail.imap is not None:
             app.add_task(mail.imap.forever(), name=IMAP_TASK)
+
+    @app.after_server_start
+    async def _file_store(app: DefaultSanic) -> None:
+        """A file store that cannot work is said in the log at start (uploads answer 503 until it does)."""
+        problem = await services_of(app).files.storage.problem()
+        if problem is not None:
+            log.error("file store (FILES_STORE) not usable: %s", problem)
 
     @app.before_server_stop
     async def _stop_mail(app: DefaultSanic) -> None:

@@ -63,7 +63,7 @@ def photo_for(request: Request) -> int | None:
     raw = (request.headers.get("x-photo-for") or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise Invalid("X-Photo-For must be a message id")
     return int(raw)
 

@@ -14,6 +14,7 @@ from helpdesk.errors import (
     DomainError,
     Forbidden,
     Invalid,
+    NeedsConfirmation,
     NotFound,
     TooMany,
     Unauthorized,
@@ -32,6 +33,7 @@ STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     Unsupported: 415,
     Unprocessable: 422,
+    NeedsConfirmation: 428,
     TooMany: 429,
     Unavailable: 503,
 }

@@ -5,15 +5,20 @@ helpdesk/knowledge/handbook_editing.py):
     GET    /handbook/<id>                   the entry's form, file text and revision
     POST   /handbook/<id>/check             {"entry"} → the file text, problems and warnings by line, the answers
                                             as the bot would send them (nothing is written)
-    PUT    /handbook/<id>                   {"entry", "base_revision", "message"?} → 200/201; 409 with both versions
-                                            when it changed since base_revision; 422 with problems when invalid
-    DELETE /handbook/<id>?base_revision=    409 when it changed since
+    PUT    /handbook/<id>                   {"entry", "base_revision", "message"?, "confirm"?} → 200/201; 409 with
+                                            both versions when it changed since base_revision; 422 with problems
+                                            when invalid; 428 with the held-out figures when it makes one worse than
+                                            kb.yml's tolerance (a supervisor or admin publishes it with confirm: true)
+    DELETE /handbook/<id>?base_revision=&confirm=   409 when it changed since; 428 as PUT
     GET    /handbook/<id>/revisions         every publish: who, when, why (git commits or database rows)
     GET    /handbook/<id>/revisions/<rev>   one revision: the file after it and its diff
-    POST   /handbook/<id>/revisions/<rev>/restore  {"base_revision"} → publishes that version again (a new revision)
+    POST   /handbook/<id>/revisions/<rev>/restore  {"base_revision", "confirm"?} → publishes that version again (a
+                                            new revision; 428 as PUT)
     POST   /handbook/<id>/preview           {"entry" | null, "days"?} → over the customers' questions of the last N
                                             days (default 30): which the change would newly answer, take from another
-                                            entry, stop answering — computed by the action server on the live index
+                                            entry, stop answering; the held-out figures before and after and whether
+                                            publishing needs a supervisor — computed by the action server on the
+                                            live index
 
 Every logged-in role reads; editors, supervisors and admins write (agents 403). The session guard in front
 (helpdesk/web/sessions.py) answers 401 without a session and 403 to a change without the CSRF token.
@@ -35,7 +40,9 @@ from helpdesk.db.models import Agent
 from helpdesk.errors import Invalid, NotFound, Unavailable
 from helpdesk.knowledge.entry_form import EntryForm, from_markdown, valid_id
 from helpdesk.knowledge.handbook_editing import HandbookEditor, StoredEntry
+from helpdesk.knowledge.handbook_gate import gate, held_out_change, with_note
 from helpdesk.knowledge.handbook_revisions import Publish, Revisions, revisions_for
+from helpdesk.knowledge.held_out import describe
 from helpdesk.knowledge.runtime import handbook_dir
 from helpdesk.reports.periods import DateRange
 from helpdesk.reports.unanswered import customer_questions
@@ -89,8 +96,27 @@ def _message(value: object) -> str:
     return " ".join(value.split())
 
 
-async def _publish(request: Request, form: EntryForm, base: str | None, message: str) -> HTTPResponse:
+def _confirmed(value: object) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if value in ("1", "true"):
+        return True
+    if value in ("0", "false", ""):
+        return False
+    raise Invalid("confirm must be true or false")
+
+
+async def _gated(request: Request, entry_id: str, entry: dict[str, Any] | None, confirm: object, message: str) -> str:
+    """The revision's message once the held-out gate lets the change through (handbook_gate.py); raises 428/403."""
+    held = await held_out_change(services(request).actions, entry_id, entry)
+    note = gate(held, _confirmed(confirm), agent_of(request))
+    return with_note(message or (f"handbook: {entry_id}" if note else ""), note)
+
+
+async def _publish(request: Request, form: EntryForm, base: str | None, message: str, confirm: object) -> HTTPResponse:
     editor = handbook_editor()
+    await asyncio.to_thread(editor.check_base, form.id, base, form)  # a stale edit: 409 before any gate
+    message = await _gated(request, form.id, form.to_json(), confirm, message)
     stored, before = await asyncio.to_thread(editor.save, form, base)
     publish = Publish(form.id, stored.path, before, stored.text, agent_of(request), message)
     await revisions_of(request).record(publish)
@@ -149,14 +175,18 @@ def handbook_blueprint() -> Blueprint:
     async def publish(request: Request, entry_id: str) -> HTTPResponse:
         require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
         form, body = _form(request, entry_id)
-        return await _publish(request, form, _revision(body.get("base_revision")), _message(body.get("message")))
+        base, message = _revision(body.get("base_revision")), _message(body.get("message"))
+        return await _publish(request, form, base, message, body.get("confirm"))
 
     @bp.delete("/<entry_id:str>")
     async def delete(request: Request, entry_id: str) -> HTTPResponse:
         require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
         base = _revision(request.args.get("base_revision"))
+        await asyncio.to_thread(handbook_editor().check_base, entry_id, base, None, True)
+        message = await _gated(
+            request, entry_id, None, request.args.get("confirm"), _message(request.args.get("message"))
+        )
         was = await asyncio.to_thread(handbook_editor().delete, entry_id, base)
-        message = _message(request.args.get("message"))
         await revisions_of(request).record(Publish(entry_id, was.path, was.text, None, agent_of(request), message))
         return json_response({"deleted": was.form.id, "revision": was.revision})
 
@@ -181,7 +211,7 @@ def handbook_blueprint() -> Blueprint:
         message = _message(body.get("message")) or f"handbook: restore {entry_id} to revision {revision_id[:12]}"
         if found.text is None:
             raise Invalid("that revision deleted the entry: delete it instead")
-        return await _publish(request, from_markdown(entry_id, found.text), base, message)
+        return await _publish(request, from_markdown(entry_id, found.text), base, message, body.get("confirm"))
 
     @bp.post("/<entry_id:str>/preview")
     async def preview(request: Request, entry_id: str) -> HTTPResponse:
@@ -190,7 +220,7 @@ def handbook_blueprint() -> Blueprint:
         days = body.get("days", DEFAULT_DAYS)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
             raise Invalid(f"days must be a whole number from 1 to {MAX_DAYS}")
-        running = services(request)
+        running, agent = services(request), agent_of(request)
         async with running.sessions() as session:
             questions = await customer_questions(
                 session, DateRange.parse(None, None, None, default_days=days), PREVIEW_QUESTIONS
@@ -199,7 +229,9 @@ def handbook_blueprint() -> Blueprint:
             found = await running.actions.preview(_id(entry_id), form, questions)
         except ActionServerUnavailable as exc:
             raise Unavailable("the FAQ engine cannot compute the preview right now: try again in a minute") from exc
-        return json_response({**found, "days": days, "sentence": impact_sentence(entry_id, found)})
+        return json_response(
+            {**found, "days": days, "sentence": impact_sentence(entry_id, found), "may_confirm": agent.can_supervise}
+        )
 
     return bp
 
@@ -208,8 +240,9 @@ def impact_sentence(entry_id: str, found: dict[str, Any]) -> str:
     """One sentence for the editor: what the change does to the period's questions."""
     newly, taken, stopped = (len(found.get(key) or []) for key in ("newly_answered", "taken", "stopped"))
     asked = found.get("questions", 0)
+    held = held_out_sentence(found.get("held_out"))
     if not (newly or taken or stopped):
-        return f"Over {asked} customer questions: no change in which are answered with '{entry_id}'."
+        return f"Over {asked} customer questions: no change in which are answered with '{entry_id}'." + held
     parts = []
     if newly:
         parts.append(f"would now answer {newly} question{'s' if newly != 1 else ''} that went unanswered")
@@ -218,4 +251,30 @@ def impact_sentence(entry_id: str, found: dict[str, Any]) -> str:
         parts.append(f"takes {taken} from {', '.join(sources)}")
     if stopped:
         parts.append(f"stops answering {stopped} it answers now")
-    return f"Over {asked} customer questions: " + "; ".join(parts) + "."
+    return f"Over {asked} customer questions: " + "; ".join(parts) + "." + held
+
+
+def held_out_sentence(held: object) -> str:
+    """ " Held-out P@1 0.914 → 0.918; answered 79.1 % → 79.4 %; out-of-scope answered 2.6 % → 2.6 %." over every
+    held-out set together, and which figure would need a supervisor."""
+    if not isinstance(held, dict) or not held.get("sets"):
+        return ""
+    sets = held["sets"]
+    queries = sum(row["queries"] for row in sets) or 1
+    oos = sum(row["oos"] for row in sets) or 1
+
+    def pooled(when: str, figure: str, weight: str) -> float:
+        total = queries if weight == "queries" else oos
+        return float(sum(row[when][figure] * row[weight] for row in sets) / total)
+
+    p1 = [pooled(when, "p_at_1", "queries") for when in ("before", "after")]
+    answered = [pooled(when, "answered_rate", "queries") for when in ("before", "after")]
+    wrong = [pooled(when, "oos_answered_rate", "oos") for when in ("before", "after")]
+    text = (
+        f" Held-out P@1 {p1[0]:.3f} → {p1[1]:.3f}; answered {answered[0]:.1%} → {answered[1]:.1%}; "
+        f"out-of-scope answered {wrong[0]:.1%} → {wrong[1]:.1%}."
+    )
+    worse = held.get("worse") or []
+    if worse:
+        text += " Worse than the tolerance: " + "; ".join(describe(w) for w in worse) + " (a supervisor must confirm)."
+    return text

@@ -123,7 +123,7 @@ def test_boxes_equal_their_rows_figures_click_through_and_a_supervisor_watches_a
         conversation = hand_off(client, "hello")
         ben = console_for(agent_accounts["ben"])
         assert ben.post(f"/conversations/{conversation}/claim").status_code in (200, 409)
-        assert ben.post(f"/conversations/{conversation}/messages", {"text": "Hi, Ben here."}).status_code == 201
+        assert ben.post(f"/conversations/{conversation}/messages", {"text": "Hi, **Ben** here."}).status_code == 201
         tab = new_tab(chromium, viewport=SIZES[size])
         try:
             page = tab.page
@@ -143,7 +143,8 @@ def test_boxes_equal_their_rows_figures_click_through_and_a_supervisor_watches_a
 
             # watch it read-only and whisper to the agent
             page.locator(f"#drill-list li[data-conversation='{conversation}'] button.watch").click()
-            expect(page.locator("#watch-log")).to_contain_text("Hi, Ben here.")
+            expect(page.locator("#watch-log")).to_contain_text("Hi, Ben here.")  # Markdown as the customer saw it
+            expect(page.locator("#watch-log .msg.agent strong")).to_have_text(["Ben"])
             expect(page.locator("#watch .badge")).to_have_text("read-only")
             note = f"Offer the 10% voucher ({size})"
             page.locator("#whisper").fill(note)

@@ -6,6 +6,7 @@ agent reads only; on a phone the list and the entry take turns."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +14,22 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
-from support.agent import submit_console_login
+from support.agent import say, submit_console_login, wait_held_out_ranked
 from test_widget_browser import HOST, Tab, new_tab, open_widget, send
+
+from helpdesk.stack import Stack
 
 pytestmark = pytest.mark.browser
 QUESTION = "do you do home styling visits"
 ANSWER = "Not yet: our **style guides** on the blog show how to pair our textiles and lamps."
+LAMP_QUESTION = "can I buy a replacement lampshade"
+LAMP_ANSWER = "Yes: **spare shades and bulb holders** for every lamp we sell are in the shop under Spare parts."
+
+
+@pytest.fixture(autouse=True)
+def held_out_ranked(stack: Stack) -> None:
+    """Publishing checks the held-out sets: wait for the action server's first ranking of them (see support.kb)."""
+    wait_held_out_ranked(stack.ports.actions)
 
 
 @pytest.fixture()
@@ -35,13 +46,22 @@ def phone(chromium: Browser) -> Iterator[Tab]:
     opened.page.context.close()
 
 
-def open_handbook(page: Page, helpdesk_url: str, account: AgentLogin, entry: str = "") -> None:
+def open_handbook(
+    page: Page, helpdesk_url: str, account: AgentLogin, entry: str = "", by_link: Path | None = None
+) -> None:
+    """Log in and open the handbook editor (by_link: through the console header's link, screenshot of the console
+    there first)."""
     submit_console_login(page, helpdesk_url, account.username, account.password)
     if account.role == "editor":
         page.wait_for_url("**/agent/unanswered")
     else:
         expect(page.locator("#app")).to_be_visible()  # logged in
-    page.goto(helpdesk_url + "/agent/handbook" + (f"#{entry}" if entry else ""))
+    if by_link:  # the console's header links to the handbook for every role
+        page.screenshot(path=str(by_link))
+        page.locator("#handbook-link").click()
+        page.wait_for_url("**/agent/handbook")
+    else:
+        page.goto(helpdesk_url + "/agent/handbook" + (f"#{entry}" if entry else ""))
     expect(page.locator("#workbench")).to_be_visible()
 
 
@@ -52,39 +72,118 @@ def styling(handbook_dir: Path) -> Iterator[Path]:
         path.unlink()
 
 
-def test_an_editor_creates_an_entry_and_the_widget_answers_with_it(
-    tab: Tab, chromium: Browser, helpdesk_url: str, editor_account: AgentLogin, styling: Path, tmp_path: Path
-) -> None:
-    page = tab.page
-    open_handbook(page, helpdesk_url, editor_account)
+@pytest.fixture()
+def lamps(handbook_dir: Path) -> Iterator[Path]:
+    yield handbook_dir / "products" / "lamp-spare-parts.md"
+    for path in handbook_dir.rglob("lamp-spare-parts.md"):
+        path.unlink()
+
+
+def fill_styling(page: Page) -> None:
     page.get_by_role("button", name="New entry").click()
     page.locator("#f-id").fill("interior-styling")
     page.locator("#f-tags").fill("products")
     page.locator("#f-title").fill("Do you offer an interior styling service?")
-    page.locator("#f-questions").fill(f"{QUESTION}\ncan a designer help me decorate my flat")
+    # as tests/web/test_handbook_api.py's STYLING: it also answers "do you make custom furniture" and another
+    # out-of-scope question of the held-out test set (2 of 117: more than the tolerance)
+    page.locator("#f-questions").fill(
+        f"Can I hire your team to style my living room?\n{QUESTION}\ncan a designer help me decorate my flat"
+    )
     page.locator("#f-answer").fill(ANSWER)
-    page.locator("#f-zh_title").fill("你们提供室内软装搭配服务吗？")
-    page.locator("#f-zh_answer").fill("暂时没有：博客里的**搭配指南**介绍了如何搭配我们的纺织品和灯具。")
+
+
+def test_an_editor_creates_an_entry_and_the_widget_answers_with_it(
+    tab: Tab,
+    chromium: Browser,
+    client: httpx.Client,
+    helpdesk_url: str,
+    editor_account: AgentLogin,
+    lamps: Path,
+    tmp_path: Path,
+) -> None:
+    page = tab.page
+    open_handbook(page, helpdesk_url, editor_account)
+    page.get_by_role("button", name="New entry").click()
+    page.locator("#f-id").fill("lamp-spare-parts")
+    page.locator("#f-tags").fill("products")
+    page.locator("#f-title").fill("Do you sell spare parts for your lamps?")
+    page.locator("#f-questions").fill(f"{LAMP_QUESTION}\nwhere do I get a new bulb holder for my lamp")
+    page.locator("#f-answer").fill(LAMP_ANSWER)
+    page.locator("#f-zh_title").fill("你们卖台灯的配件吗？")
+    page.locator("#f-zh_answer").fill("有的：我们所有台灯的**灯罩和灯座**都在商店的“配件”栏目里。")
     expect(page.locator("#check-status")).to_have_text("No problems.")
     bubble = page.locator("#preview-en .msg.bot .text")  # the widget's renderer: ** becomes <strong>
-    expect(bubble.locator("strong")).to_have_text("style guides")
-    expect(page.locator("#preview-zh .msg.bot .text strong")).to_have_text("搭配指南")
+    expect(bubble.locator("strong")).to_have_text("spare shades and bulb holders")
+    expect(page.locator("#preview-zh .msg.bot .text strong")).to_have_text("灯罩和灯座")
     page.screenshot(path=str(tmp_path / "handbook-new-desktop.png"), full_page=True)
     page.locator("#publish").click()
-    expect(page.locator("#save-status")).to_contain_text("Published")
-    assert "style guides" in styling.read_text()
-    expect(page.locator('#entries .hb-entry[data-id="interior-styling"]')).to_be_visible()
+    # publishing measures the held-out sets first (seconds on a busy machine; the first time after a start longer)
+    expect(page.locator("#save-status")).to_contain_text("Published", timeout=60_000)
+    assert "spare shades" in lamps.read_text()
+    expect(page.locator('#entries .hb-entry[data-id="lamp-spare-parts"]')).to_be_visible()
 
+    # live within seconds: the FAQ engine and the NLU's handbook index both reload the folder (on a busy machine
+    # the second can lag a few seconds; the chat API is asked until it answers, bounded)
+    started = time.monotonic()
+    while "spare shades" not in " ".join(r.get("text", "") for r in say(client, LAMP_QUESTION)["replies"]):
+        assert time.monotonic() - started < 30, "the new entry was not live within 30 s"
+        time.sleep(0.5)
     customer = new_tab(chromium, viewport={"width": 1280, "height": 800})
     try:
         customer.page.goto(helpdesk_url + "/")
         open_widget(customer.page)
-        send(customer.page, QUESTION)
-        answer = customer.page.locator(f"{HOST} .msg.bot .text strong").filter(has_text="style guides")
+        send(customer.page, LAMP_QUESTION)
+        answer = customer.page.locator(f"{HOST} .msg.bot .text strong").filter(has_text="spare shades")
         expect(answer).to_be_visible(timeout=60_000)
     finally:
         customer.page.context.close()
     assert tab.dialogs == []
+
+
+def test_a_change_the_held_out_sets_flag_needs_a_supervisors_confirmation(
+    tab: Tab,
+    chromium: Browser,
+    helpdesk_url: str,
+    editor_account: AgentLogin,
+    agent_accounts: dict[str, AgentLogin],
+    styling: Path,
+    tmp_path: Path,
+) -> None:
+    page = tab.page
+    open_handbook(page, helpdesk_url, editor_account)
+    fill_styling(page)
+    expect(page.locator("#check-status")).to_contain_text("No problems.")  # (a warning: no Chinese)
+    page.locator("#publish").click()
+    gate = page.locator("#gate-dialog")
+    expect(gate).to_be_visible(timeout=60_000)
+    expect(gate.locator("#gate-text")).to_contain_text("out-of-scope answered on test")
+    expect(gate.locator('tr[data-set="test"] td[data-figure="oos_answered_rate"]')).to_have_class("worse")
+    expect(gate.locator(".hb-held-out-changed")).to_contain_text("do you make custom furniture")  # the reason why
+    expect(gate.locator("#gate-confirm")).to_be_hidden()  # an editor cannot confirm it
+    expect(gate.locator("#gate-who")).to_contain_text("Ask a supervisor")
+    page.screenshot(path=str(tmp_path / "handbook-gate-editor.png"), full_page=True)
+    gate.get_by_role("button", name="Keep editing").click()
+    expect(page.locator("#save-status")).to_contain_text("Not published")
+    assert not styling.exists()
+
+    second = new_tab(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        supervisor = second.page
+        open_handbook(supervisor, helpdesk_url, agent_accounts["sue"])
+        fill_styling(supervisor)
+        expect(supervisor.locator("#check-status")).to_contain_text("No problems.")
+        supervisor.locator("#publish").click()
+        confirm = supervisor.locator("#gate-dialog #gate-confirm")
+        expect(confirm).to_be_visible(timeout=60_000)
+        width = supervisor.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width  # the figures fit the phone
+        supervisor.screenshot(path=str(tmp_path / "handbook-gate-supervisor-phone.png"), full_page=True)
+        confirm.click()
+        expect(supervisor.locator("#save-status")).to_contain_text("Published", timeout=60_000)
+        assert styling.exists() and "style guides" in styling.read_text()
+        expect(supervisor.locator("#revisions li").first).to_contain_text("confirmed by Sue Tester")
+    finally:
+        second.page.context.close()
 
 
 def test_an_invalid_edit_shows_its_line_and_publishes_nothing(
@@ -150,7 +249,7 @@ def test_an_agent_reads_and_a_phone_shows_list_then_entry(
     phone: Tab, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], tmp_path: Path
 ) -> None:
     page = phone.page
-    open_handbook(page, helpdesk_url, agent_accounts["ava"])
+    open_handbook(page, helpdesk_url, agent_accounts["ava"], by_link=tmp_path / "console-phone.png")
     expect(page.get_by_role("button", name="New entry")).to_be_hidden()
     page.locator("#search").fill("退款")
     expect(page.locator('#entries .hb-entry[data-id="refund-policy"]')).to_be_visible()

@@ -20,7 +20,7 @@ from test_files_stack import upload
 
 from helpdesk.errors import Unavailable
 from helpdesk.files.s3_storage import S3Settings, S3Storage
-from helpdesk.files.storage import file_storage
+from helpdesk.files.storage import LocalStorage, file_storage
 from helpdesk.stack import Stack, free_port
 
 BUCKET = "larkspur-files"
@@ -82,9 +82,11 @@ def test_the_bucket_keeps_and_returns_the_bytes_under_the_prefix(s3_url: str) ->
     for bad in ("../etc/passwd", "a/b/c", "", "abc/..png/x"):
         with pytest.raises(ValueError):
             asyncio.run(store.put(bad, b"x"))
+    assert asyncio.run(store.problem()) is None
     gone = storage(f"http://127.0.0.1:{free_port()}", prefix)  # nothing listens there
     with pytest.raises(Unavailable):
         asyncio.run(gone.get("abc123/t0ken.png"))
+    assert "the store does not answer" in str(asyncio.run(gone.problem()))
 
 
 def test_the_environment_chooses_the_store(s3_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -101,6 +103,9 @@ def test_the_environment_chooses_the_store(s3_url: str, monkeypatch: pytest.Monk
     monkeypatch.setenv("FILES_STORE", "ftp")
     with pytest.raises(ValueError, match="FILES_STORE"):
         file_storage(tmp_path)
+    assert asyncio.run(LocalStorage(tmp_path / "files").problem()) is None
+    (tmp_path / "a-file").write_text("not a folder")
+    assert "cannot be made" in str(asyncio.run(LocalStorage(tmp_path / "a-file" / "files").problem()))
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +193,17 @@ def test_another_helpdesk_with_its_own_disk_serves_the_photo_from_the_bucket(
         served = again.get(path)
     assert served.status_code == 200 and served.content == original
     assert not (tmp_path / "files").exists() or not any((tmp_path / "files").rglob("*"))
+
+
+def test_a_missing_bucket_is_said_at_start_and_uploads_answer_503(
+    stack: Stack, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    bucket = "no-such-bucket-" + secrets.token_hex(3)
+    env = {**s3_env, "FILES_S3_BUCKET": bucket, "FILES_DIR": str(tmp_path / "files")}
+    with extra_helpdesk(stack, "s3-missing", env) as url, client_from(url, another_address()) as customer:
+        conversation_id = new_conversation(customer)  # the chat works without the store
+        refused = upload(customer, conversation_id, "mat.jpg", photo("JPEG"), "image/jpeg")
+        assert refused.status_code == 503
+        assert refused.json()["error"] == "the file store is not answering; try again in a moment"
+    log = (stack.workdir / "logs" / "helpdesk-s3-missing.log").read_text()  # type: ignore[attr-defined]
+    assert f"file store (FILES_STORE) not usable: bucket {bucket}: it does not exist" in log

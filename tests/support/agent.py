@@ -119,3 +119,17 @@ def writable_db(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=30)
     connection.row_factory = sqlite3.Row
     return connection
+
+
+def wait_held_out_ranked(actions_port: int, timeout: float = 600.0) -> None:
+    """Wait until the action server has ranked the held-out sets (its warm-up after the knowledge base loads, at a
+    low priority): the handbook editor's publish gate then answers at once instead of ranking them first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{actions_port}/kb/status", timeout=10).json().get("held_out_ranked"):
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(1.0)
+    raise AssertionError(f"the held-out sets were not ranked within {timeout:.0f} s")

@@ -12,7 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 from support.accounts import EDITOR
-from support.agent import Console, say
+from support.agent import Console, say, wait_held_out_ranked
+
+from helpdesk.stack import Stack
 
 QUESTION = "Can I hire your team to style my living room?"
 STYLING = {
@@ -23,6 +25,18 @@ STYLING = {
     "zh_title": "你们提供室内软装搭配服务吗？",
     "zh_questions": ["可以请你们的设计师帮我布置客厅吗"],
     "zh_answer": "暂时没有：博客里的**搭配指南**介绍了如何搭配我们的纺织品和灯具。",
+}
+# a new entry the held-out sets take well (one out-of-scope test question, "do you sell lampshades separately", is
+# answered with it: under the tolerance); STYLING also answers "do you make custom furniture" and two more: the gate
+LAMP_QUESTION = "can I buy a replacement lampshade"
+LAMP_PARTS = {
+    "title": "Do you sell spare parts for your lamps?",
+    "questions": [LAMP_QUESTION, "where do I get a new bulb holder for my lamp"],
+    "tags": ["products"],
+    "answer": "Yes: **spare shades and bulb holders** for every lamp we sell are in the shop under Spare parts.",
+    "zh_title": "你们卖台灯的配件吗？",
+    "zh_questions": ["可以单独买灯罩吗"],
+    "zh_answer": "有的：我们所有台灯的**灯罩和灯座**都在商店的“配件”栏目里。",
 }
 ENDPOINTS = [
     ("GET", "/handbook"),
@@ -37,11 +51,24 @@ ENDPOINTS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def held_out_ranked(stack: Stack) -> None:
+    """Publishing checks the held-out sets: wait for the action server's first ranking of them (see support.kb)."""
+    wait_held_out_ranked(stack.ports.actions)
+
+
 @pytest.fixture()
 def styling_entry(handbook_dir: Path) -> Iterator[str]:
     """The id of the entry the test creates; its file is removed afterwards (the stack's handbook is shared)."""
     yield "interior-styling"
     for path in handbook_dir.rglob("interior-styling.md"):
+        path.unlink()
+
+
+@pytest.fixture()
+def lamp_entry(handbook_dir: Path) -> Iterator[str]:
+    yield "lamp-spare-parts"
+    for path in handbook_dir.rglob("lamp-spare-parts.md"):
         path.unlink()
 
 
@@ -66,30 +93,30 @@ def test_roles_and_csrf_on_every_endpoint(helpdesk_url: str, login: Callable[[st
 
 
 def test_an_editor_publishes_an_entry_and_the_bot_answers_with_it(
-    client: httpx.Client, login: Callable[[str], Console], handbook_dir: Path, styling_entry: str
+    client: httpx.Client, login: Callable[[str], Console], handbook_dir: Path, lamp_entry: str
 ) -> None:
-    before = say(client, QUESTION)["replies"]
-    assert not any("style guides" in reply.get("text", "") for reply in before)
+    before = say(client, LAMP_QUESTION)["replies"]
+    assert not any("bulb holders" in reply.get("text", "") for reply in before)
     editor = login(EDITOR)
-    check = editor.post(f"/handbook/{styling_entry}/check", {"entry": STYLING})
+    check = editor.post(f"/handbook/{lamp_entry}/check", {"entry": LAMP_PARTS})
     assert check.status_code == 200 and check.json()["problems"] == [] and check.json()["warnings"] == []
-    created = editor.put(f"/handbook/{styling_entry}", {"entry": STYLING, "base_revision": None})
+    created = editor.put(f"/handbook/{lamp_entry}", {"entry": LAMP_PARTS, "base_revision": None})
     assert created.status_code == 201, created.text
-    assert created.json()["path"] == "products/interior-styling.md"
-    assert (handbook_dir / "products" / "interior-styling.md").read_text() == created.json()["text"]
+    assert created.json()["path"] == "products/lamp-spare-parts.md"
+    assert (handbook_dir / "products" / "lamp-spare-parts.md").read_text() == created.json()["text"]
     started = time.monotonic()
     while True:
-        texts = [reply.get("text", "") for reply in say(client, QUESTION)["replies"]]
-        if any("style guides" in text for text in texts):
+        texts = [reply.get("text", "") for reply in say(client, LAMP_QUESTION)["replies"]]
+        if any("bulb holders" in text for text in texts):
             break
         assert time.monotonic() - started < 30, texts
         time.sleep(0.5)
-    listed = editor.get("/handbook", params={"q": "软装"}).json()["entries"]
-    assert [row["id"] for row in listed] == [styling_entry]
-    deleted = editor.delete(f"/handbook/{styling_entry}?base_revision={created.json()['revision']}")
+    listed = editor.get("/handbook", params={"q": "灯罩"}).json()["entries"]
+    assert [row["id"] for row in listed] == [lamp_entry]
+    deleted = editor.delete(f"/handbook/{lamp_entry}?base_revision={created.json()['revision']}")
     assert deleted.status_code == 200
-    assert not (handbook_dir / "products" / "interior-styling.md").exists()
-    assert editor.get(f"/handbook/{styling_entry}").status_code == 404
+    assert not (handbook_dir / "products" / "lamp-spare-parts.md").exists()
+    assert editor.get(f"/handbook/{lamp_entry}").status_code == 404
 
 
 def test_an_invalid_edit_says_where_and_publishes_nothing(login: Callable[[str], Console], handbook_dir: Path) -> None:
@@ -191,3 +218,59 @@ def test_the_impact_preview_names_the_questions_a_change_would_answer_and_stop_a
     assert "stops answering" in deleted["sentence"]
     assert login("ava").post("/handbook/express-delivery/preview", {"entry": None}).status_code == 200  # agents read
     assert editor.post("/handbook/express-delivery/preview", {"entry": None, "days": 0}).status_code == 400
+
+
+def test_a_new_entry_that_answers_held_out_out_of_scope_questions_waits_for_a_supervisor(
+    login: Callable[[str], Console], handbook_dir: Path, styling_entry: str
+) -> None:
+    eda, sue = login(EDITOR), login("sue")
+    body = {"entry": STYLING, "base_revision": None}
+    refused = eda.put(f"/handbook/{styling_entry}", body)
+    assert refused.status_code == 428, refused.text
+    (test,) = [row for row in refused.json()["held_out"]["sets"] if row["set"] == "test"]
+    assert test["after"]["oos_answered_rate"] > test["before"]["oos_answered_rate"]
+    wrongly = {row["query"] for row in test["changed"] if row["expected"] is None and row["after"] == styling_entry}
+    assert "do you make custom furniture" in wrongly  # the editor sees which out-of-scope questions it would take
+    assert not list(handbook_dir.rglob("interior-styling.md"))
+    created = sue.put(f"/handbook/{styling_entry}", {**body, "confirm": True})
+    assert created.status_code == 201, created.text
+    assert (handbook_dir / created.json()["path"]).exists()
+
+
+def test_a_change_that_makes_the_held_out_figures_worse_needs_a_supervisor(
+    login: Callable[[str], Console], handbook_dir: Path, db: sqlite3.Connection
+) -> None:
+    eda, sue = login(EDITOR), login("sue")
+    opened = eda.get("/handbook/express-delivery").json()
+    path = handbook_dir / opened["path"]
+    original = path.read_bytes()
+    try:
+        preview = eda.post("/handbook/express-delivery/preview", {"entry": None}).json()
+        sets = {row["set"]: row for row in preview["held_out"]["sets"]}
+        assert {"test", "styles", "zh"} <= set(sets) and sets["test"]["queries"] >= 150
+        assert sets["test"]["after"]["p_at_1"] < sets["test"]["before"]["p_at_1"]  # its held-out questions lose it
+        assert ("test", "p_at_1") in {(w["set"], w["figure"]) for w in preview["held_out"]["worse"]}
+        assert "Held-out P@1" in preview["sentence"] and "a supervisor must confirm" in preview["sentence"]
+        assert preview["may_confirm"] is False
+
+        query = f"/handbook/express-delivery?base_revision={opened['revision']}"
+        refused = eda.delete(query)
+        assert refused.status_code == 428, refused.text
+        assert refused.json()["may_confirm"] is False and refused.json()["held_out"]["worse"]
+        assert "P@1 on test" in refused.json()["error"]
+        assert eda.delete(query + "&confirm=1").status_code == 403  # an editor cannot confirm it
+        assert sue.delete(query).status_code == 428 and sue.delete(query).json()["may_confirm"] is True
+        assert path.read_bytes() == original  # nothing was deleted so far
+
+        emptied = {**opened["entry"], "title": "Do you sell scented candles?", "questions": [], "answer": "Yes."}
+        body = {"entry": emptied, "base_revision": opened["revision"]}
+        assert eda.put("/handbook/express-delivery", body).status_code == 428
+        assert path.read_bytes() == original
+        confirmed = sue.put("/handbook/express-delivery", {**body, "confirm": True, "message": "candles"})
+        assert confirmed.status_code == 200, confirmed.text
+        rows = db.execute("SELECT author_name, message FROM handbook_revisions WHERE entry_id = 'express-delivery'")
+        author, message = [tuple(row) for row in rows][-1]
+        assert author == "Sue Tester"
+        assert message.startswith("candles [confirmed by Sue Tester: ") and "P@1 on test" in message
+    finally:
+        path.write_bytes(original)

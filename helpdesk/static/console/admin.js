@@ -162,8 +162,10 @@
     }));
     $("h-holidays").value = s.holidays.join("\n");
     const st = h.status;
-    $("hours-status").textContent = (h.always_open ? "Always open (no schedule). " : st.open ? "Open now. " : "Closed now" + (st.back ? ": back " + st.back + ". " : ". "))
-      + "Set in " + h.source + (h.updated_at ? ", last changed " + new Date(h.updated_at).toLocaleString() : "") + ".";
+    // always open = no schedule at all (BUSINESS_HOURS=off): there is no "where it was set" to name
+    $("hours-status").textContent = h.always_open ? "Always open (no schedule)."
+      : (st.open ? "Open now. " : "Closed now" + (st.back ? ": back " + st.back + ". " : ". "))
+        + "Set in " + h.source + (h.updated_at ? ", last changed " + new Date(h.updated_at).toLocaleString() : "") + ".";
     $("hours-status").dataset.open = String(st.open);
   }
   async function saveHours(ev) {

@@ -34,7 +34,7 @@
   // ---- the panel ---------------------------------------------------------------------------
   async function show(conversationId) {
     if (conversationId !== st.conversationId) {
-      $("customer").textContent = "";
+      $("customer").replaceChildren(el("p", "muted loading", "Loading the customer and their orders…")); // not blank
       $("orders").textContent = "";
     }
     st.conversationId = conversationId;
@@ -43,6 +43,7 @@
     if (ticket !== st.loading || conversationId !== st.conversationId) return;
     $("orders-error").textContent = "";
     if (!r.res || !r.res.ok) {
+      $("customer").textContent = "";
       $("orders-error").textContent = errorText(r, "Could not load the customer's orders.");
       return;
     }

@@ -8,7 +8,7 @@
 
   const { $, el, request } = window.ConsoleCommon;
   const MAX_SHOWN = 8;
-  const st = { replies: [], loadedAt: 0, matches: [], index: 0, box: null };
+  const st = { replies: [], loadedAt: 0, matches: [], index: 0, box: null, empty: "" };
   let openConversation = () => null; // the id of the conversation on screen (agent.js's state)
 
   async function replies() {
@@ -39,6 +39,13 @@
       st.box.setAttribute("aria-label", "Canned replies");
       (input.form || input.parentNode).appendChild(st.box); // floats above the reply box (shortcuts.css)
     }
+    if (!st.matches.length) { // "/" typed and nothing to offer: say why (no list is a dead end)
+      const none = el("li", "none", st.empty);
+      none.setAttribute("aria-disabled", "true");
+      st.box.replaceChildren(none);
+      st.box.hidden = !st.empty;
+      return;
+    }
     st.box.replaceChildren(...st.matches.map((c, i) => {
       const li = el("li", i === st.index ? "active" : null);
       li.setAttribute("role", "option");
@@ -64,6 +71,8 @@
       .sort((a, b) => Number(!(a.shortcut || "").startsWith(w)) - Number(!(b.shortcut || "").startsWith(w)))
       .slice(0, MAX_SHOWN);
     st.index = 0;
+    st.empty = !all.length ? "No canned replies yet: add one with “Edit canned replies”."
+      : !st.matches.length ? "No canned reply matches /" + w + "." : "";
     render(input);
   }
   async function choose(input, reply) {
@@ -83,7 +92,14 @@
     input.dispatchEvent(new Event("input", { bubbles: true }));
   }
   function keydown(ev) {
-    if (!st.matches.length || !st.box || st.box.hidden) return;
+    if (!st.box || st.box.hidden) return;
+    if (!st.matches.length) { // only the "nothing to offer" line: Escape closes it, every other key types on
+      if (ev.key === "Escape") {
+        close();
+        ev.preventDefault();
+      }
+      return;
+    }
     const input = ev.target;
     if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
       st.index = (st.index + (ev.key === "ArrowDown" ? 1 : st.matches.length - 1)) % st.matches.length;

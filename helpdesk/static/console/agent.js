@@ -404,6 +404,17 @@
     if (switching) $("customer-typing").hidden = true;
   }
   const WHO = { customer: "Customer", bot: "Bot", system: "" };
+  // the bot's and agents' messages as the customer's widget shows them: its own Markdown renderer (widget.js loaded
+  // with data-markdown-only: elements and text nodes, safe links only); what customers wrote exactly as written
+  function messageText(sender, text) {
+    const box = el("div", "text");
+    const markdown = window.LarkspurChatMarkdown;
+    if ((sender === "bot" || sender === "agent") && markdown) {
+      box.classList.add("md");
+      markdown.render(box, text || "");
+    } else box.textContent = text || "";
+    return box;
+  }
   function appendMessage(m, openContext, bulk) {
     if (state.shown.has(m.id)) return;
     state.shown.add(m.id);
@@ -413,7 +424,7 @@
     li.dataset.id = String(m.id);
     const who = sender === "agent" ? m.author || "Agent" : WHO[sender];
     if (who) li.appendChild(el("div", "who", who + " · " + fmtTime(m.created_at)));
-    li.appendChild(el("div", "text", m.text));
+    li.appendChild(messageText(sender, m.text));
     if (m.attachment) window.ConsoleMail.attachment(li, m.attachment); // a photo or PDF (agent-mail.js)
     if (sender === "customer") li.appendChild(turnContext(m, openContext));
     if (sender === "customer") li.appendChild(window.ConsoleCorrections.turnTools(m)); // "bot got this wrong"
@@ -542,7 +553,12 @@
     const ul = $("entities");
     ul.textContent = "";
     if (!entities.length) ul.appendChild(el("li", "muted", "none found"));
-    for (const e of entities) ul.appendChild(el("li", null, e.entity + ": " + e.value));
+    const seen = new Set(); // one line per entity and value, however many turns carried it
+    for (const e of entities) {
+      const line = e.entity + ": " + e.value;
+      if (!seen.has(line)) ul.appendChild(el("li", null, line));
+      seen.add(line);
+    }
   }
   function appendNote(n) {
     if (state.notes.has(n.id)) return;

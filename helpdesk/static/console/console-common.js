@@ -1,4 +1,5 @@
-/*! Larkspur helpdesk console pages (agent console, dashboard, unanswered questions): the helpers they share.
+/*! Larkspur helpdesk console pages (agent console, dashboard, unanswered questions, corrections): the helpers
+ * they share (one list renderer and one page start for the staff pages).
  * Served under CSP script-src 'self'; loaded before each page's own script. Data goes on the page with
  * textContent only (el), never as HTML. */
 (function () {
@@ -39,5 +40,62 @@
   const isoDay = (d) =>
     d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
 
-  window.ConsoleCommon = Object.freeze({ API, $, el, request, errorText, isoDay });
+  /** A button that runs onClick; label: its accessible name when the text alone is ambiguous in a list. */
+  function button(text, cls, onClick, label) {
+    const b = el("button", cls, text);
+    b.type = "button";
+    if (label) b.setAttribute("aria-label", label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  /** The staff pages' list of cards (the unanswered report's groups, the corrections to review): the list
+   * emptied, one <li> per row made by render(row, li), or one muted line when there is none. */
+  function renderList(list, rows, render, emptyText, itemClass) {
+    list.textContent = "";
+    if (!rows.length) {
+      if (emptyText) list.appendChild(el("li", (itemClass ? itemClass + " " : "") + "muted", emptyText));
+      return;
+    }
+    for (const row of rows) {
+      const li = el("li", itemClass || null);
+      render(row, li);
+      list.appendChild(li);
+    }
+  }
+
+  /** The start every staff page shares: who is logged in (#me, #logout), #login-needed without a session,
+   * #forbidden for a role the page is not for (allowed(role) false: denyText), #console-link hidden for
+   * editors, the named links hidden for the roles given. Resolves to {me, csrf}, or null when the page stays
+   * closed. */
+  async function startStaffPage(opts) {
+    const me = await request("GET", "/me");
+    if (!me.res || me.res.status === 401) {
+      $("login-needed").hidden = false;
+      return null;
+    }
+    if (!me.res.ok) {
+      $("forbidden").hidden = false;
+      $("forbidden").textContent = errorText(me, "You may not see this page.");
+      return null;
+    }
+    const agent = me.data.agent;
+    const csrf = me.data.csrf_token;
+    $("me").textContent = agent.display_name + " · " + agent.role;
+    $("logout").hidden = false;
+    $("logout").addEventListener("click", async () => {
+      await request("POST", "/logout", {}, csrf);
+      location.href = "/agent";
+    });
+    if ($("console-link")) $("console-link").hidden = agent.role === "editor";
+    for (const [id, roles] of Object.entries(opts.hiddenFor || {})) if ($(id)) $(id).hidden = roles.includes(agent.role);
+    if (opts.allowed && !opts.allowed(agent.role)) {
+      $("forbidden").hidden = false;
+      $("forbidden").textContent = opts.denyText;
+      return null;
+    }
+    return { me: agent, csrf };
+  }
+
+  window.ConsoleCommon = Object.freeze({ API, $, el, request, errorText, isoDay, button, renderList, startStaffPage });
 })();

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  const { $, el, request, errorText } = window.ConsoleCommon;
+  const { $, el, request, errorText, button, renderList, startStaffPage } = window.ConsoleCommon;
   const state = { csrf: "", me: null, status: "pending" };
   const api = (method, path, body) => request(method, path, body, state.csrf);
   const KIND = { intent: "Request", faq: "Handbook answer", new_question: "New question" };
@@ -36,43 +36,31 @@
   }
 
   function render(rows) {
-    const list = $("corrections");
-    list.textContent = "";
-    if (!rows.length) {
-      list.appendChild(el("li", "cr-card muted", state.status === "pending" ? "Nothing waits for review." : "None."));
-      return;
-    }
-    for (const c of rows) {
-      const li = el("li", "cr-item cr-card");
-      li.dataset.id = String(c.id);
-      const body = el("div");
-      const words = el("div", "cr-text", c.text);
-      words.dataset.userContent = ""; // the customer's words (masked): never translated
-      body.appendChild(words);
-      const dl = el("dl", "cr-facts");
-      const bot = c.bot || {};
-      const read = BOT[bot.intent] ? BOT[bot.intent] + " (" + bot.intent + ")" : bot.intent || "?";
-      fact(dl, "Bot read", read + pct(bot.confidence) + (bot.faq_id ? " · best handbook match " + bot.faq_id : ""));
-      fact(dl, "Agent says", KIND[c.kind] + ": " + c.label_text + (c.label && c.kind !== "new_question" ? " (" + c.label + ")" : ""));
-      if (c.note) fact(dl, "Note", c.note);
-      if (c.note) dl.lastChild.dataset.userContent = "";
-      fact(dl, "By", (c.agent || "?") + " · " + when(c.created_at) + (c.language ? " · " + c.language : ""));
-      if (c.status !== "pending") fact(dl, c.status === "accepted" ? "Accepted by" : "Rejected by", (c.reviewer || "?") + " · " + when(c.reviewed_at));
-      body.appendChild(dl);
-      li.appendChild(body);
-      const actions = el("div", "cr-actions");
-      if (c.status !== "accepted") actions.appendChild(button("Accept", "primary", () => review(c.id, "accept")));
-      if (c.status !== "rejected") actions.appendChild(button("Reject", null, () => review(c.id, "reject")));
-      li.appendChild(actions);
-      list.appendChild(li);
-    }
+    const empty = state.status === "pending" ? "Nothing waits for review." : "None.";
+    renderList($("corrections"), rows, renderOne, empty, "cr-item cr-card");
   }
 
-  function button(text, cls, onClick) {
-    const b = el("button", cls, text);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
+  function renderOne(c, li) {
+    li.dataset.id = String(c.id);
+    const body = el("div");
+    const words = el("div", "cr-text", c.text);
+    words.dataset.userContent = ""; // the customer's words (masked): never translated
+    body.appendChild(words);
+    const dl = el("dl", "cr-facts");
+    const bot = c.bot || {};
+    const read = BOT[bot.intent] ? BOT[bot.intent] + " (" + bot.intent + ")" : bot.intent || "?";
+    fact(dl, "Bot read", read + pct(bot.confidence) + (bot.faq_id ? " · best handbook match " + bot.faq_id : ""));
+    fact(dl, "Agent says", KIND[c.kind] + ": " + c.label_text + (c.label && c.kind !== "new_question" ? " (" + c.label + ")" : ""));
+    if (c.note) fact(dl, "Note", c.note);
+    if (c.note) dl.lastChild.dataset.userContent = "";
+    fact(dl, "By", (c.agent || "?") + " · " + when(c.created_at) + (c.language ? " · " + c.language : ""));
+    if (c.status !== "pending") fact(dl, c.status === "accepted" ? "Accepted by" : "Rejected by", (c.reviewer || "?") + " · " + when(c.reviewed_at));
+    body.appendChild(dl);
+    li.appendChild(body);
+    const actions = el("div", "cr-actions");
+    if (c.status !== "accepted") actions.appendChild(button("Accept", "primary", () => review(c.id, "accept")));
+    if (c.status !== "rejected") actions.appendChild(button("Reject", null, () => review(c.id, "reject")));
+    li.appendChild(actions);
   }
 
   async function review(id, decision) {
@@ -93,31 +81,14 @@
         load();
       });
     }
-    $("logout").addEventListener("click", async () => {
-      await api("POST", "/logout", {});
-      location.href = "/agent";
+    const started = await startStaffPage({
+      hiddenFor: { "unanswered-link": ["agent"] },
+      allowed: (role) => role !== "agent",
+      denyText: "Corrections are reviewed by supervisors, admins and editors.",
     });
-    const me = await api("GET", "/me");
-    if (!me.res || me.res.status === 401) {
-      $("login-needed").hidden = false;
-      return;
-    }
-    if (!me.res.ok) {
-      $("forbidden").hidden = false;
-      $("forbidden").textContent = errorText(me, "You may not see this page.");
-      return;
-    }
-    state.me = me.data.agent;
-    state.csrf = me.data.csrf_token;
-    $("me").textContent = state.me.display_name + " · " + state.me.role;
-    $("logout").hidden = false;
-    $("console-link").hidden = state.me.role === "editor";
-    $("unanswered-link").hidden = state.me.role === "agent";
-    if (state.me.role === "agent") {
-      $("forbidden").hidden = false;
-      $("forbidden").textContent = "Corrections are reviewed by supervisors, admins and editors.";
-      return;
-    }
+    if (!started) return;
+    state.me = started.me;
+    state.csrf = started.csrf;
     $("review").hidden = false;
     load();
   }

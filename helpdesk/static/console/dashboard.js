@@ -40,6 +40,7 @@
     chitchat: "Small talk",
     vague_opener: "Vague opener",
     faq: "Handbook question",
+    out_of_scope: "Outside what the bot handles",
   };
   const OUTCOMES = {
     bot_resolved: ["bot resolved", false],
@@ -180,7 +181,7 @@
       kpi("Resolved by agents", pct(s.resolution_rate), s.resolved_by_agent + " of " + s.handed_off + " handed off", "resolved_by_agent"),
       kpi("CSAT", s.csat.average == null ? "–" : numOr(s.csat.average, 2) + " / 5", s.csat.count + " ratings", "rated"),
       kpi("Bot first response", dur(s.bot_first_response.median), "median · p90 " + dur(s.bot_first_response.p90), "all"),
-      kpi("Queue wait", dur(s.queue_wait.median), "median, " + (s.waiting_now ? "incl. " + s.waiting_now + " still waiting" : "none waiting") + " · " + (judged ? pct(within / judged) + " within " + targetsText : "no waits"), "handed_off"),
+      kpi("Queue wait", dur(s.queue_wait.median), "median, " + (s.waiting_now ? "incl. " + s.waiting_now + " still waiting" : "none waiting") + " · " + (judged ? pct(within / judged) + " within " + targetsText : s.waiting_now ? "none past the target yet" : "no waits"), "handed_off"),
       kpi("Agent first response", dur(s.agent_first_response.median), "median, from handoff", "agent_replied"),
       kpi("Handling time", dur(s.handling_time.mean), "average per agent stint", "claimed"),
     );
@@ -401,7 +402,13 @@
     log.replaceChildren(...r.data.messages.map((m) => {
       const li = el("li", "msg " + m.sender);
       li.appendChild(el("span", "who", m.sender === "agent" ? (m.author || "agent") : m.sender));
-      li.appendChild(el("span", "text", m.text));
+      const text = el("span", "text");
+      const markdown = window.LarkspurChatMarkdown; // the bot's and agents' words as the customer's widget shows them
+      if ((m.sender === "bot" || m.sender === "agent") && markdown) {
+        text.classList.add("md");
+        markdown.render(text, m.text || "");
+      } else text.textContent = m.text || "";
+      li.appendChild(text);
       return li;
     }));
     if (atEnd) log.scrollTop = log.scrollHeight;

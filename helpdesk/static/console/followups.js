@@ -28,6 +28,7 @@
     $("all").checked = state.tasks.length > 0 && state.tasks.every((t) => state.chosen.has(t.id));
   }
   function renderGroups(groups) {
+    $("groups-empty").hidden = groups.length > 0;
     $("groups").replaceChildren(...groups.map((g) => {
       const li = el("li");
       li.dataset.group = g.group;
@@ -44,6 +45,8 @@
     }));
   }
   function renderTasks() {
+    $("tasks-empty").hidden = state.tasks.length > 0;
+    $("bulk").hidden = state.tasks.length === 0; // nothing to choose: no bulk buttons
     $("tasks").replaceChildren(...state.tasks.map((t) => {
       const li = el("li", t.status);
       li.dataset.id = String(t.id);

@@ -10,7 +10,7 @@
   const FIELDS = ["id", "tags", "title", "questions", "answer", "zh_title", "zh_questions", "zh_answer"];
   const state = {
     csrf: "", me: null, mayEdit: false, current: null, // current: {id, revision (null: new), isNew}
-    checkTimer: null, checkSeq: 0, listTimer: null, conflict: null, lastText: "", revision: null,
+    checkTimer: null, checkSeq: 0, listTimer: null, conflict: null, lastText: "", revision: null, gateRetry: null,
   };
   const api = (method, path, body) => request(method, path, body, state.csrf);
   const lines = (v) => v.split("\n").map((s) => s.trim()).filter(Boolean);
@@ -231,6 +231,7 @@
       return;
     }
     $("impact-sentence").textContent = r.data.sentence;
+    if (r.data.held_out && r.data.held_out.sets.length) $("impact-lists").appendChild(heldOutTable(r.data.held_out));
     const lists = [
       ["newly_answered", "Would now answer (unanswered today)"],
       ["taken", "Would take from another entry"],
@@ -250,6 +251,66 @@
       box.appendChild(ul);
       $("impact-lists").appendChild(box);
     }
+  }
+
+  // ---- held-out figures (kb eval's sets) before and after: the preview's table and the publish gate ------
+  const FIGURES = [["p_at_1", "P@1", true], ["answered_rate", "Answered", true], ["oos_answered_rate", "Out-of-scope answered", false]];
+  const figure = (key, x) => (key === "p_at_1" ? Number(x).toFixed(3) : (Number(x) * 100).toFixed(1) + "%");
+  function heldOutTable(held) {
+    const table = el("table", "hb-held-out");
+    table.appendChild(el("caption", null, "Held-out sets (kb eval), before → after; tolerance " + (held.tolerance * 100).toFixed(1) + " points"));
+    const head = el("tr");
+    for (const t of ["Set", ...FIGURES.map((f) => f[1])]) head.appendChild(el("th", null, t));
+    table.appendChild(el("thead")).appendChild(head);
+    const body = el("tbody");
+    const worse = new Set((held.worse || []).map((w) => w.set + "/" + w.figure));
+    for (const row of held.sets) {
+      const tr = el("tr");
+      tr.dataset.set = row.set;
+      const name = el("th", null, row.set);
+      name.appendChild(el("span", "n", " (" + row.queries + " + " + row.oos + " out of scope)"));
+      tr.appendChild(name);
+      for (const [key] of FIGURES) {
+        const bad = worse.has(row.set + "/" + key);
+        const td = el("td", bad ? "worse" : null, figure(key, row.before[key]) + " → " + figure(key, row.after[key]) + (bad ? " ▼" : ""));
+        td.dataset.figure = key;
+        tr.appendChild(td);
+      }
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    const box = el("div", "hb-held-out-box");
+    box.appendChild(table);
+    // the held-out questions the change answers differently, so the editor sees why a figure moved
+    const changed = held.sets.flatMap((row) => (row.changed || []).map((c) => Object.assign({ set: row.set }, c)));
+    if (changed.length) {
+      const more = el("details", "hb-held-out-changed");
+      const total = held.sets.reduce((n, row) => n + (row.changed_count || 0), 0);
+      more.appendChild(el("summary", null, total + " held-out question" + (total === 1 ? "" : "s") + " answered differently"));
+      const ul = el("ul");
+      for (const c of changed) {
+        const was = c.before || "not answered";
+        const now = c.after || "not answered";
+        const should = c.expected ? "should be " + c.expected : "out of scope";
+        ul.appendChild(el("li", null, "[" + c.set + "] " + c.query + " — " + was + " → " + now + " (" + should + ")"));
+      }
+      more.appendChild(ul);
+      box.appendChild(more);
+    }
+    return box;
+  }
+  /** 428 from a publish, delete or restore: the figures, and for supervisors and admins a way to confirm. */
+  function showGate(data, retry) {
+    state.gateRetry = retry;
+    $("gate-text").textContent = data.error;
+    const box = $("gate-figures");
+    box.textContent = "";
+    if (data.held_out) box.appendChild(heldOutTable(data.held_out));
+    $("gate-confirm").hidden = !data.may_confirm;
+    $("gate-who").textContent = data.may_confirm
+      ? "As a supervisor or admin you can publish it anyway; the revision records that you confirmed it."
+      : "Ask a supervisor or admin to open this entry and publish it, or change it so the figures hold.";
+    $("gate-dialog").showModal();
   }
 
   // ---- history: every publish, viewable and restorable ----------------------------------------------
@@ -298,10 +359,11 @@
     $("revision-status").textContent = "";
     $("revision-dialog").showModal();
   }
-  async function restoreRevision() {
+  async function restoreRevision(confirmed) {
     const { id, rev } = state.revision;
     const r = await api("POST", "/handbook/" + encodeURIComponent(id) + "/revisions/" + encodeURIComponent(rev.id) + "/restore", {
       base_revision: state.current && state.current.id === id ? state.current.revision : null,
+      confirm: confirmed === true,
     });
     if (r.res && r.res.ok) {
       $("revision-dialog").close();
@@ -310,20 +372,21 @@
       $("save-status").className = "ok";
       return;
     }
+    if (r.res && r.res.status === 428) showGate(r.data, () => restoreRevision(true));
     $("revision-status").textContent = errorText(r, "Could not restore.");
     $("revision-status").className = "error";
   }
 
   // ---- publish and delete -------------------------------------------------------------------------
-  async function publish(baseOverride) {
+  async function publish(baseOverride, confirmed) {
     const id = $("f-id").value.trim();
     const base = baseOverride !== undefined ? baseOverride : state.current.revision;
     $("publish").disabled = true;
-    $("save-status").textContent = "Publishing…";
+    $("save-status").textContent = "Publishing… (checking the held-out figures)";
     $("save-status").className = "";
     const entry = formEntry();
     const r = await api("PUT", "/handbook/" + encodeURIComponent(id), {
-      entry, base_revision: base, message: $("f-message").value.trim(),
+      entry, base_revision: base, message: $("f-message").value.trim(), confirm: confirmed === true,
     });
     $("publish").disabled = false;
     if (r.res && (r.res.status === 200 || r.res.status === 201)) {
@@ -345,6 +408,11 @@
       $("save-status").textContent = "Not published: someone else changed this entry.";
       return;
     }
+    if (r.res && r.res.status === 428) {
+      showGate(r.data, () => publish(base, true));
+      $("save-status").textContent = "Not published: it makes the held-out figures worse.";
+      return;
+    }
     if (r.res && r.res.status === 422) {
       showCheck({ problems: r.data.problems, warnings: r.data.warnings || [], text: r.data.text, rendered: { en: entry.answer, zh: entry.zh_answer } });
     }
@@ -357,10 +425,10 @@
     $("conflict-yours").textContent = entryText(id, yours);
     $("conflict-dialog").showModal();
   }
-  async function remove() {
+  async function remove(confirmed) {
     const id = state.current.id;
-    if (!confirm("Delete the handbook entry '" + id + "'? The bot stops answering with it.")) return;
-    const r = await api("DELETE", "/handbook/" + encodeURIComponent(id) + "?base_revision=" + encodeURIComponent(state.current.revision));
+    if (confirmed !== true && !confirm("Delete the handbook entry '" + id + "'? The bot stops answering with it.")) return;
+    const r = await api("DELETE", "/handbook/" + encodeURIComponent(id) + "?base_revision=" + encodeURIComponent(state.current.revision) + (confirmed === true ? "&confirm=1" : ""));
     if (r.res && r.res.ok) {
       $("edit-pane").hidden = true;
       $("workbench").classList.remove("editing");
@@ -371,6 +439,7 @@
       return;
     }
     if (r.res && r.res.status === 409) showConflict(id, r.data, formEntry());
+    if (r.res && r.res.status === 428) showGate(r.data, () => remove(true));
     $("save-status").className = "error";
     $("save-status").textContent = errorText(r, "Could not delete.");
   }
@@ -413,14 +482,19 @@
       $("workbench").classList.remove("editing");
     });
     $("publish").addEventListener("click", () => publish());
-    $("delete").addEventListener("click", remove);
+    $("delete").addEventListener("click", () => remove());
+    $("gate-close").addEventListener("click", () => $("gate-dialog").close());
+    $("gate-confirm").addEventListener("click", () => {
+      $("gate-dialog").close();
+      if (state.gateRetry) state.gateRetry();
+    });
     $("logout").addEventListener("click", async () => {
       await api("POST", "/logout", {});
       location.href = "/agent";
     });
     $("conflict-close").addEventListener("click", () => $("conflict-dialog").close());
     $("revision-close").addEventListener("click", () => $("revision-dialog").close());
-    $("revision-restore").addEventListener("click", restoreRevision);
+    $("revision-restore").addEventListener("click", () => restoreRevision());
     $("impact-run").addEventListener("click", previewImpact);
     $("conflict-mine").addEventListener("click", () => {
       const c = state.conflict;

@@ -4,7 +4,7 @@
   "use strict";
 
   const SVG = "http://www.w3.org/2000/svg";
-  const { $, el, request, errorText, isoDay } = window.ConsoleCommon;
+  const { $, el, request, errorText, isoDay, button, renderList, startStaffPage } = window.ConsoleCommon;
   const svg = (tag, attrs) => {
     const e = document.createElementNS(SVG, tag);
     for (const k of Object.keys(attrs || {})) e.setAttribute(k, String(attrs[k]));
@@ -38,6 +38,7 @@
     $("fig-groups").textContent = String(report.clusters.length);
     renderCoverage(report.coverage);
     renderClusters(report);
+    renderSetAside(report.set_aside || []);
     renderVotes(report.article_votes || []);
   }
 
@@ -108,80 +109,123 @@
     }
   }
 
+  const REASONS = {
+    low_confidence: "a person was offered",
+    failed_turns: "handed off after failed turns",
+    suggestions_rejected: "suggestions turned down",
+    not_helpful: "👎 on the answer",
+    corrected: "an agent corrected the bot",
+    suggested: "only weak suggestions",
+  };
   function renderClusters(report) {
-    const list = $("clusters");
-    list.textContent = "";
     $("clusters-note").textContent = !report.clustered
       ? "The FAQ engine is not available right now, so the questions could not be grouped. Try again in a minute."
-      : report.clusters.length
-        ? ""
-        : "No unanswered questions in this period.";
-    for (const c of report.clusters) {
-      const li = el("li");
-      const head = el("div", "head");
-      head.appendChild(el("span", "volume", c.count + (c.count === 1 ? " question" : " questions")));
-      const actions = el("span", "actions");
-      const draft = el("button", null, "Draft entry");
-      draft.type = "button";
-      draft.setAttribute("aria-label", "Draft a handbook entry for: " + c.examples[0]);
-      draft.addEventListener("click", () => makeDraft(c, false));
-      actions.appendChild(draft);
-      if (c.agent_reply) {
-        const fromReply = el("button", null, "Draft from the agent's reply");
-        fromReply.type = "button";
-        fromReply.setAttribute("aria-label", "Draft a handbook entry from the agent's reply for: " + c.examples[0]);
-        fromReply.addEventListener("click", () => makeDraft(c, true));
-        actions.appendChild(fromReply);
-      }
-      head.appendChild(actions);
-      li.appendChild(head);
-      const examples = el("ul", "examples");
-      for (const text of c.examples) examples.appendChild(el("li", null, text));
-      li.appendChild(examples);
-      const all = c.all_examples || [];
-      if (all.length > c.examples.length) {
-        // every question of the group, not only the first few
-        const more = el("details", "all-examples");
-        more.appendChild(el("summary", null, "All " + all.length + " questions of this group"));
-        const full = el("ul", "examples");
-        for (const q of all) full.appendChild(el("li", null, q.text + (q.count > 1 ? " (" + q.count + "×)" : "")));
-        more.appendChild(full);
-        li.appendChild(more);
-      }
-      if (c.not_helpful && c.not_helpful.length) {
-        // the bot's answers the customers marked "did not help" (👎 in the widget)
-        const rejected = el("div", "rejected");
-        rejected.appendChild(el("span", null, "Customers said these answers did not help:"));
-        const list = el("ul");
-        for (const a of c.not_helpful) {
-          const item = el("li");
-          item.appendChild(el("b", null, a.faq_id ? "handbook entry " + a.faq_id : "bot reply"));
-          item.appendChild(document.createTextNode(" — “" + a.text + "” (" + a.count + "×)"));
-          list.appendChild(item);
-        }
-        rejected.appendChild(list);
-        li.appendChild(rejected);
-      }
-      const closest = el("div", "closest");
-      if (c.closest) {
-        closest.appendChild(document.createTextNode("Closest entry: "));
-        const link = el("a", null, c.closest.title);
-        link.href = "/help/" + encodeURIComponent(c.closest.id);
-        link.target = "_blank";
-        link.rel = "noopener";
-        closest.appendChild(link);
-        closest.appendChild(document.createTextNode(" (" + c.closest.id + ", score " + Number(c.closest.score).toFixed(2) + ")"));
-      } else closest.textContent = "No close handbook entry.";
-      li.appendChild(closest);
-      list.appendChild(li);
+      : "";
+    renderList($("clusters"), report.clusters, renderCluster, report.clustered ? "No unanswered questions in this period." : "");
+  }
+
+  function renderCluster(c, li) {
+    const head = el("div", "head");
+    head.appendChild(el("span", "volume", c.count + (c.count === 1 ? " question" : " questions")));
+    const title = el("span", "group-title", c.title || c.examples[0]);
+    title.dataset.userContent = ""; // from the customers' words (masked)
+    head.appendChild(title);
+    const actions = el("span", "actions");
+    actions.appendChild(button("Draft entry", null, () => makeDraft(c, false), "Draft a handbook entry for: " + c.examples[0]));
+    if (c.agent_reply) {
+      actions.appendChild(
+        button("Draft from the agent's reply", null, () => makeDraft(c, true), "Draft a handbook entry from the agent's reply for: " + c.examples[0])
+      );
     }
+    const all = (c.all_examples || []).map((q) => q.text);
+    actions.appendChild(button("Dismiss", null, () => setAside(all, "dismissed"), "Dismiss (not for the handbook): " + c.examples[0]));
+    actions.appendChild(button("Won't fix", null, () => setAside(all, "wont_fix"), "Won't fix: " + c.examples[0]));
+    head.appendChild(actions);
+    li.appendChild(head);
+    const facts = [];
+    const reasons = Object.entries(c.reasons || {}).map(([k, n]) => (REASONS[k] || k) + " " + n + "×");
+    if (reasons.length) facts.push("Why: " + reasons.join(", "));
+    if (c.tags && c.tags.length) facts.push("Tags from the group: " + c.tags.join(", "));
+    if (facts.length) li.appendChild(el("div", "muted facts", facts.join(" · ")));
+    const examples = el("ul", "examples");
+    for (const text of c.examples) examples.appendChild(el("li", null, text));
+    li.appendChild(examples);
+    const every = c.all_examples || [];
+    if (every.length > c.examples.length || every.some((q) => q.spellings && q.spellings.length)) {
+      // every question of the group, not only the first few, with the typo spellings that joined each
+      const more = el("details", "all-examples");
+      more.appendChild(el("summary", null, "All " + every.length + " questions of this group"));
+      const full = el("ul", "examples");
+      for (const q of every) {
+        const spelled = q.spellings && q.spellings.length ? " — also spelled: " + q.spellings.join(" / ") : "";
+        full.appendChild(el("li", null, q.text + (q.count > 1 ? " (" + q.count + "×)" : "") + spelled));
+      }
+      more.appendChild(full);
+      li.appendChild(more);
+    }
+    if (c.not_helpful && c.not_helpful.length) {
+      // the bot's answers the customers marked "did not help" (👎 in the widget)
+      const rejected = el("div", "rejected");
+      rejected.appendChild(el("span", null, "Customers said these answers did not help:"));
+      const list = el("ul");
+      for (const a of c.not_helpful) {
+        const item = el("li");
+        item.appendChild(el("b", null, a.faq_id ? "handbook entry " + a.faq_id : "bot reply"));
+        item.appendChild(document.createTextNode(" — “" + a.text + "” (" + a.count + "×)"));
+        list.appendChild(item);
+      }
+      rejected.appendChild(list);
+      li.appendChild(rejected);
+    }
+    if (c.corrected && c.corrected.length) {
+      // agents marked the bot's reading of these questions wrong (/agent/corrections)
+      const fixed = el("div", "rejected corrected");
+      fixed.appendChild(el("span", null, "Agents said the bot got these wrong; right was:"));
+      const list = el("ul");
+      for (const x of c.corrected) list.appendChild(el("li", null, x.said + " (" + x.count + "×)"));
+      fixed.appendChild(list);
+      li.appendChild(fixed);
+    }
+    const closest = el("div", "closest");
+    if (c.closest) {
+      closest.appendChild(document.createTextNode("Closest entry: "));
+      const link = el("a", null, c.closest.title);
+      link.href = "/agent/handbook#" + encodeURIComponent(c.closest.id);
+      closest.appendChild(link);
+      closest.appendChild(document.createTextNode(" (" + c.closest.id + ", score " + Number(c.closest.score).toFixed(2) + ")"));
+    } else closest.textContent = "No close handbook entry.";
+    li.appendChild(closest);
+  }
+
+  // ---- questions set aside (dismissed / won't fix): not grouped, each can be put back ------------------
+  const KINDS = { dismissed: "Dismissed", wont_fix: "Won't fix" };
+  function renderSetAside(rows) {
+    $("set-aside-count").textContent = String(rows.length);
+    renderList($("set-aside"), rows, (q, li) => {
+      const text = el("span", "text", q.text + (q.count > 1 ? " (" + q.count + "×)" : ""));
+      text.dataset.userContent = "";
+      li.appendChild(text);
+      li.appendChild(el("span", "muted", " · " + (KINDS[q.kind] || q.kind) + " by " + (q.by || "?") + " "));
+      li.appendChild(button("Put back", null, () => putBack([q.text]), "Put back into the groups: " + q.text));
+    }, "Nothing set aside.");
+  }
+  async function setAside(questions, kind) {
+    const r = await api("POST", "/unanswered/set-aside", { questions, kind });
+    $("status").textContent = r.res && r.res.ok ? (kind === "dismissed" ? "Dismissed." : "Marked won't fix.") : errorText(r, "Could not set it aside.");
+    if (r.res && r.res.ok) load();
+  }
+  async function putBack(questions) {
+    const r = await api("POST", "/unanswered/put-back", { questions });
+    $("status").textContent = r.res && r.res.ok ? "Put back." : errorText(r, "Could not put it back.");
+    if (r.res && r.res.ok) load();
   }
 
   // ---- drafts: opened straight in the handbook editor (/agent/handbook) ------------------------------
   async function makeDraft(cluster, fromReply) {
     const r = await api("POST", "/unanswered/draft", {
       examples: cluster.examples,
-      closest_id: cluster.closest ? cluster.closest.id : null,
+      title: cluster.title || null,
+      tags: cluster.tags || [],
     });
     if (!r.res || !r.res.ok) {
       $("status").textContent = errorText(r, "Could not draft an entry.");
@@ -197,30 +241,13 @@
   // ---- start ---------------------------------------------------------------------------------
   async function init() {
     $("filter").addEventListener("submit", load);
-    $("logout").addEventListener("click", async () => {
-      await api("POST", "/logout", {});
-      location.href = "/agent";
+    const started = await startStaffPage({
+      allowed: (role) => role !== "agent",
+      denyText: "The unanswered-questions report is for editors, supervisors and admins.",
     });
-    const me = await api("GET", "/me");
-    if (!me.res || me.res.status === 401) {
-      $("login-needed").hidden = false;
-      return;
-    }
-    if (!me.res.ok) {
-      $("forbidden").hidden = false;
-      $("forbidden").textContent = errorText(me, "You may not see this report.");
-      return;
-    }
-    state.me = me.data.agent;
-    state.csrf = me.data.csrf_token;
-    $("me").textContent = state.me.display_name + " · " + state.me.role;
-    $("logout").hidden = false;
-    $("console-link").hidden = state.me.role === "editor";
-    if (state.me.role === "agent") {
-      $("forbidden").hidden = false;
-      $("forbidden").textContent = "The unanswered-questions report is for editors, supervisors and admins.";
-      return;
-    }
+    if (!started) return;
+    state.me = started.me;
+    state.csrf = started.csrf;
     const today = new Date();
     $("to").value = isoDay(today);
     $("from").value = isoDay(new Date(today.getTime() - 29 * 86400000));

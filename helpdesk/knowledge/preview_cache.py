@@ -1,0 +1,159 @@
+"""The impact preview's memory: each question's ranking on the live handbook version, kept between previews.
+
+Ranking 10,000 customer questions means embedding them and searching the index for each (minutes on a busy
+2-core machine); an editor previews many edits of one entry in a row, and the questions of the last 30 days
+change little between two previews. So the rankings are kept per handbook version (the engine's snapshot
+``generation``): a preview with the same version only embeds and ranks questions it has not seen, and the
+edit itself is scored against its one entry (helpdesk/knowledge/impact.py).
+
+When the handbook changes (a publish, or a file edited in git) the rankings are carried over instead of thrown
+away, as long as few entries changed: each entry whose texts changed, was added or removed leaves every ranking,
+and the changed and added ones come back with their exact score against the question's kept vectors. A
+question whose spell-checked texts are different on the new version (the handbook's words feed the speller),
+or whose ranking grew too short after removals, is ranked again from scratch on the next preview. More than
+``MAX_CARRIED`` changed entries (a bulk import, a rebuild with new settings) start the memory afresh.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import weakref
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from helpdesk.knowledge.engine import KnowledgeBase
+from helpdesk.knowledge.scoring import message_scores
+from helpdesk.knowledge.snapshot import EntryRows, Snapshot
+
+DEPTH = 12  # entries kept per question: deeper than the 10 the preview ranks, so removals rarely run it short
+MIN_DEPTH = 4  # a carried ranking shorter than this (and than the handbook) is ranked again
+MAX_QUESTIONS = 30_000  # questions remembered (the preview asks for at most 10,000 plus the held-out sets)
+MAX_CARRIED = 50  # entries changed between two versions that are carried over; more: start afresh
+
+
+@dataclass
+class Ranking:
+    """One question on one handbook version: what was embedded for it, the vectors, the best entries."""
+
+    texts: tuple[str, ...]
+    vectors: np.ndarray  # one row per text (the whole message, then its question sentence)
+    ids: list[str]
+    scores: list[float]  # best first (ties by id), as the engine ranks
+
+
+@dataclass
+class CacheCounts:
+    """What the memory did, for benchmarks and tests: questions ranked from scratch, found, carried over."""
+
+    ranked: int = 0
+    found: int = 0
+    carried: int = 0
+    dropped: int = 0
+    versions: int = 0
+    restarts: int = 0
+    seen: list[int] = field(default_factory=list)  # generations this memory served
+
+
+def _signature(rows: EntryRows) -> tuple[object, ...]:
+    """What an entry's scores depend on: its texts (their vectors follow), how many are questions, the weights."""
+    return (rows.texts, rows.questions, rows.weights.tobytes())
+
+
+class RankingCache:
+    """The rankings of one knowledge base's questions, per handbook version; thread-safe."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.counts = CacheCounts()
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._signatures: dict[str, tuple[object, ...]] = {}
+        self._rows: dict[str, Ranking] = {}
+
+    def rankings(self, questions: list[str]) -> tuple[Snapshot, list[Ranking]]:
+        """Each question's ranking on the handbook as it is served now (and that version)."""
+        with self._lock:
+            snapshot = self.kb.snapshot()
+            if snapshot.generation != self._generation:
+                self._advance(snapshot)
+            missing = [q for q in dict.fromkeys(questions) if q not in self._rows]
+            self.counts.found += len(questions) - len(missing)
+            if len(self._rows) + len(missing) > MAX_QUESTIONS:
+                wanted = set(questions)
+                self._rows = {q: r for q, r in self._rows.items() if q in wanted}
+            if missing:
+                groups = self.kb.query_texts(snapshot, missing)
+                for question, texts, vectors in zip(missing, groups, self.kb.embed_groups(groups), strict=True):
+                    self._rows[question] = self._ranked(snapshot, tuple(texts), vectors)
+                self.counts.ranked += len(missing)
+            return snapshot, [self._rows[q] for q in questions]
+
+    def _ranked(self, snapshot: Snapshot, texts: tuple[str, ...], vectors: np.ndarray) -> Ranking:
+        ranked = self.kb.rank_vectors(snapshot, vectors, DEPTH)
+        return Ranking(texts, vectors, [entry_id for entry_id, _ in ranked], [score for _, score in ranked])
+
+    def _advance(self, snapshot: Snapshot) -> None:
+        """Carry the rankings over to ``snapshot`` (or start afresh when too much changed)."""
+        signatures = {entry_id: _signature(rows) for entry_id, rows in snapshot.entries.items()}
+        old = self._signatures
+        changed = [entry_id for entry_id, signature in signatures.items() if old.get(entry_id) != signature]
+        removed = [entry_id for entry_id in old if entry_id not in signatures]
+        self._generation, self._signatures = snapshot.generation, signatures
+        self.counts.versions += 1
+        self.counts.seen.append(snapshot.generation)
+        if not self._rows:
+            return
+        if len(changed) + len(removed) > MAX_CARRIED:
+            self._rows = {}
+            self.counts.restarts += 1
+            return
+        questions = list(self._rows)
+        now = self.kb.query_texts(snapshot, questions)
+        kept = {
+            q: self._rows[q] for q, texts in zip(questions, now, strict=True) if tuple(texts) == self._rows[q].texts
+        }
+        self.counts.dropped += len(questions) - len(kept)
+        gone = set(changed) | set(removed)
+        for ranking in kept.values():
+            pairs = [(i, s) for i, s in zip(ranking.ids, ranking.scores, strict=True) if i not in gone]
+            ranking.ids, ranking.scores = [i for i, _ in pairs], [s for _, s in pairs]
+        if changed and kept:
+            rows = list(kept.values())
+            vectors = np.concatenate([r.vectors for r in rows]).astype(np.float32, copy=False)
+            starts = np.cumsum([0, *(len(r.vectors) for r in rows[:-1])])
+            for entry_id in changed:
+                scores = message_scores(snapshot.entries[entry_id], vectors, starts, self.kb.settings)
+                for ranking, score in zip(rows, scores.tolist(), strict=True):
+                    _insert(ranking, entry_id, score)
+        floor = min(MIN_DEPTH, len(snapshot.entries))
+        for question, ranking in kept.items():
+            if len(ranking.ids) < floor:
+                kept[question] = self._ranked(snapshot, ranking.texts, ranking.vectors)
+        self.counts.carried += len(kept)
+        self._rows = kept
+
+
+def _insert(ranking: Ranking, entry_id: str, score: float) -> None:
+    """Put ``entry_id`` at its place in a ranking (best first, ties by id), keeping at most DEPTH entries."""
+    keys = [(-s, i) for i, s in zip(ranking.ids, ranking.scores, strict=True)]
+    at = bisect.bisect_left(keys, (-score, entry_id))
+    if at >= DEPTH:
+        return
+    ranking.ids.insert(at, entry_id)
+    ranking.scores.insert(at, score)
+    del ranking.ids[DEPTH:], ranking.scores[DEPTH:]
+
+
+_CACHES: weakref.WeakKeyDictionary[KnowledgeBase, RankingCache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def cache_for(kb: KnowledgeBase) -> RankingCache:
+    """The one memory of ``kb``'s rankings in this process."""
+    with _CACHES_LOCK:
+        cache = _CACHES.get(kb)
+        if cache is None:
+            cache = _CACHES[kb] = RankingCache(kb)
+        return cache

@@ -1,0 +1,81 @@
+"""The conversation as the agent reads it, in headless Chromium against a helpdesk of its own: the bot's and agents'
+messages look as the customer's widget showed them (its own Markdown renderer: bold, safe links that open in a new
+tab), what the customer wrote stays exactly as written (Markdown and HTML shown as text, never run); the customer
+panel says it is loading instead of standing blank; an entity several turns carried is listed once; typing "/" with
+no canned replies says so instead of showing nothing (walkthrough of 2026-12-03)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Route, expect
+from support.agent import Console, hand_off, say
+from support.helpdesks import OwnHelpdesk, own_helpdesk
+from test_agent_console_browser import log_in
+from test_widget_browser import new_tab
+
+from helpdesk.stack import Stack
+
+pytestmark = pytest.mark.browser
+
+CUSTOMER_TEXT = "**not bold** <b>nor this</b> [x](javascript:alert(1))"
+AGENT_TEXT = "Your refund is **on its way**: see [our returns page](https://example.com/returns)."
+
+
+@pytest.fixture(scope="module")
+def desk(stack: Stack) -> Iterator[OwnHelpdesk]:
+    with own_helpdesk(stack, "transcript") as running:
+        yield running
+
+
+def test_the_agent_reads_markdown_as_the_customer_saw_it_and_customer_text_as_written(
+    desk: OwnHelpdesk, chromium: Browser, tmp_path: Path
+) -> None:
+    with httpx.Client(base_url=desk.url, timeout=60) as customer:
+        conversation = hand_off(customer, "my plates arrived chipped")
+        say(customer, CUSTOMER_TEXT, conversation)
+    ava = Console(desk.url)
+    assert ava.login("ava", desk.accounts["ava"].password).status_code == 200
+    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+    assert ava.post(f"/conversations/{conversation}/messages", {"text": AGENT_TEXT}).status_code == 201
+    ava.close()
+
+    tab = new_tab(chromium, viewport={"width": 1280, "height": 800})
+    try:
+        page = tab.page
+        log_in(page, desk.url, desk.accounts["ava"])
+        held: list[Route] = []  # the customer panel's answer, held back: the panel says it is loading meanwhile
+        page.route("**/api/agent/conversations/*/customer", lambda route: held.append(route))
+        page.locator(f'#chats li[data-id="{conversation}"]').click()
+        expect(page.locator("#customer")).to_have_text("Loading the customer and their orders…")
+        assert held
+        page.unroute("**/api/agent/conversations/*/customer")  # the held requests go on to the helpdesk
+        expect(page.locator("#customer")).to_contain_text("Unknown customer")
+        agent = page.locator("#transcript .msg.agent .text").last
+        expect(agent.locator("strong")).to_have_text("on its way")
+        expect(agent).to_have_text("Your refund is on its way: see our returns page.")
+        link = agent.locator("a")
+        expect(link).to_have_attribute("href", "https://example.com/returns")
+        expect(link).to_have_attribute("target", "_blank")
+        expect(link).to_have_attribute("rel", "noopener noreferrer")
+        written = page.locator("#transcript .msg.customer .text").last
+        expect(written).to_have_text(CUSTOMER_TEXT)  # as written, nothing rendered or run
+        expect(written.locator("*")).to_have_count(0)
+        entities = page.locator("#entities li").all_inner_texts()  # several turns, each line once
+        assert entities and len(entities) == len(set(entities)), entities
+
+        reply = page.locator("#reply")
+        reply.click()
+        reply.type("/")
+        hint = page.locator("#shortcut-list li.none")
+        expect(hint).to_have_text("No canned replies yet: add one with “Edit canned replies”.")
+        page.screenshot(path=str(tmp_path / "transcript-1280.png"))
+        reply.press("Escape")
+        expect(page.locator("#shortcut-list")).to_be_hidden()
+        expect(reply).to_have_value("/")  # Escape only closed the hint
+        assert tab.errors("401") == [] and tab.dialogs == []
+    finally:
+        tab.page.context.close()
