@@ -141,6 +141,8 @@ class Catalog:
             return True
         if " · " in stripped:
             return all(self.covers_fragment(part) for part in stripped.split(" · "))
+        if text == stripped and re.fullmatch(r"[A-Z].*[.?!]", stripped):
+            return False  # a whole sentence of its own ("Always open (no schedule).") needs its own key
         if "{x}" in stripped:
             return self._template(stripped)
         # a piece of a longer sentence ("Always open (no schedule). " + "Set in " + …): inside some key (a single

@@ -114,6 +114,9 @@ def test_the_checks_fail_on_a_string_without_an_entry(tmp_path: Path) -> None:
     script = 'el("button", "small save", "Save"); flash("Saved " + name + "."); note.textContent = "Gone " + n;'
     literals = [text for _, text, before in js_literals(script) if looks_shown(text, before)]
     assert [text for text in literals if not small.covers_fragment(text)] == ["Gone "]
+    # a whole sentence is not covered by being a piece of a longer key
+    longer = Catalog({"Saved. Set in {source}.": "已保存。设置来源：{source}。"})
+    assert longer.covers_fragment("Set in ") and not longer.covers_fragment("Saved.")
 
 
 def test_the_catalog_file_is_the_one_the_console_serves() -> None:
