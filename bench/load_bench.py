@@ -52,6 +52,7 @@ STARTED = time.monotonic()
 TARGET_P99_MS = 500.0
 TARGET_RATIO = 1.5
 TARGET_CPU_MS = 15.0  # issue 22: CPU per bot reply, all processes together
+POLL_SECONDS = 2.0  # a customer waiting for an answer after a 503 `pending` polls like the widget (POLL_MS)
 CHEAPEST_KIND = "greeting"  # the message kind whose turn runs no custom action
 
 # Scripted conversations: (kind of message, text). The bot's replies decide nothing here: each script is
@@ -323,12 +324,12 @@ class Customer:
 
     async def _answer_later(self, conversation_id: str, started: float, wait: float = 60.0) -> bool:
         """As the widget does after a 503 `pending`: poll the transcript until the bot's answer to the stored
-        message is there (every second, up to `wait` s). Its arrival is recorded as `late_reply` (the 503 stays an
-        error). False when it did not come: the customer gives up on the chat."""
+        message is there (every POLL_SECONDS, up to `wait` s). Its arrival is recorded as `late_reply` (the 503
+        stays an error). False when it did not come: the customer gives up on the chat."""
         deadline = time.monotonic() + wait
         seen: int | None = None
         while time.monotonic() < deadline:
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(POLL_SECONDS)
             try:
                 response = await self.client.get(f"/api/chat/{conversation_id}/messages")
             except httpx.HTTPError:
@@ -434,7 +435,7 @@ async def run_level(
         "error_rate": round(sum(recorder.errors.values()) / max(1, recorder.turns + sum(recorder.errors.values())), 4),
         "failed_after_ms": summary(recorder.samples["failed_ms"]),
         # a 503 `pending` (Rasa slower than CHAT_REPLY_SECONDS): the customer waited for the answer in the chat, as
-        # the widget does; from sending to the answer's arrival (polled every second)
+        # the widget does; from sending to the answer's arrival (polled every 2 s, as the widget polls)
         "late_reply_ms": summary(recorder.samples["late_reply"]),
         "error_kinds": dict(recorder.errors),
         "rss_mb_peak": memory.peak,
@@ -605,7 +606,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             )
             + ". A 503 is the helpdesk's answer when Rasa (or the action server behind it) did not reply within "
             "CHAT_REPLY_SECONDS (default RASA_TIMEOUT, 10 s); the customer's message is stored and its turn goes on: "
-            "the customer then waits for the answer in the chat, as the widget does (polled every second), before "
+            "the customer then waits for the answer in the chat, as the widget does (polled every 2 s), before "
             "the next line. Those answers arrived after (p50 / p99 ms): "
             + "; ".join(
                 f"{n} customers {fmt(level.get('late_reply_ms', {}).get('p50'))} / "

@@ -61,6 +61,13 @@ def _load_knowledge() -> None:
 HELD_OUT_RANKED = threading.Event()  # the held-out sets are ranked on the live handbook (/kb/status says so)
 
 
+def _preview_questions_kept(kb: Any) -> int:
+    """How many questions the editor's impact preview has ranked on the live handbook (0 before any)."""
+    from helpdesk.knowledge.preview_cache import cache_for
+
+    return cache_for(kb).size
+
+
 def _warm_held_out(kb: Any) -> None:
     """Rank the held-out sets once, at a low priority, so the editor's first preview or publish gate does not
     wait for them (helpdesk/knowledge/preview_cache.py keeps them across handbook versions)."""
@@ -148,7 +155,9 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
     @app.get("/kb/status")
     async def kb_status(request: Request) -> HTTPResponse:
         # held_out_ranked: the editor's publish gate answers at once (before, its first check ranks the sets)
-        return json_response({**runtime.status(), "held_out_ranked": HELD_OUT_RANKED.is_set()})
+        kb = runtime.loaded_knowledge_base()
+        kept = _preview_questions_kept(kb) if kb is not None else 0
+        return json_response({**runtime.status(), "held_out_ranked": HELD_OUT_RANKED.is_set(), "preview_kept": kept})
 
     @app.get("/kb/entries")
     async def kb_entries(request: Request) -> HTTPResponse:

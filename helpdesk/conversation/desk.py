@@ -192,6 +192,7 @@ class Desk:
                 "id": conversation.id,
                 "mode": conversation.mode,
                 "customer_tier": conversation.customer_tier,
+                "customer_name": desk_cards.customer_name(conversation),
                 "language": conversation.language,
                 "team": conversation.team,
                 "assignee": conversation.assigned_agent_id,

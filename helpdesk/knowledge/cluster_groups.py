@@ -43,9 +43,9 @@ def group_title(originals: list[str], corrected: list[str]) -> str:
 
     best = corrected[min(range(len(corrected)), key=rank)]
     text = " ".join(best.split()).rstrip(" .!,;:")
-    text = re.sub(r"\?+$", "", text)
-    text = text[:1].upper() + text[1:]
-    return text + "?"
+    text = re.sub(r"[?？]+$", "", text)
+    text = re.sub(r"\bi\b", "I", text[:1].upper() + text[1:])
+    return text + ("？" if re.search(r"[\u4e00-\u9fff]$", text) else "?")
 
 
 def group_tags(kb: KnowledgeBase, closest: list[tuple[str, float]], texts: list[str]) -> list[str]:

@@ -72,6 +72,11 @@ class RankingCache:
         self._signatures: dict[str, tuple[object, ...]] = {}
         self._rows: dict[str, Ranking] = {}
 
+    @property
+    def size(self) -> int:
+        """Questions kept now."""
+        return len(self._rows)
+
     def rankings(self, questions: list[str]) -> tuple[Snapshot, list[Ranking]]:
         """Each question's ranking on the handbook as it is served now (and that version)."""
         with self._lock:

@@ -27,6 +27,7 @@ Every logged-in role reads; editors, supervisors and admins write (agents 403). 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ MAX_MESSAGE = 500
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 PREVIEW_QUESTIONS = 10_000
+WARM_ENTRY = "preview-warm-up"  # an id no entry has: ranking the questions changes nothing
 
 
 def may_edit_handbook(agent: Agent) -> bool:
@@ -156,6 +158,8 @@ def handbook_blueprint() -> Blueprint:
         editor = handbook_editor()
         stored = await asyncio.to_thread(editor.get, entry_id)
         checked = await asyncio.to_thread(editor.check, stored.form)
+        if may_edit_handbook(agent_of(request)):
+            warm_preview(request)
         return json_response(
             {
                 **stored.to_json(),
@@ -234,6 +238,30 @@ def handbook_blueprint() -> Blueprint:
         )
 
     return bp
+
+
+_warming: set[asyncio.Task[None]] = set()
+
+
+def warm_preview(request: Request) -> None:
+    """An editor opened an entry: have the FAQ engine rank the last 30 days' questions now, in the background
+    (one at a time per process), so the first "Preview impact" finds them ranked (helpdesk/knowledge/
+    preview_cache.py) instead of embedding thousands of questions while the editor waits."""
+    if _warming:
+        return
+    running = services(request)
+
+    async def rank() -> None:
+        async with running.sessions() as session:
+            period = DateRange.parse(None, None, None, default_days=DEFAULT_DAYS)
+            questions = await customer_questions(session, period, PREVIEW_QUESTIONS)
+        if questions:
+            with contextlib.suppress(ActionServerUnavailable):
+                await running.actions.preview(WARM_ENTRY, None, questions, held_out=False)
+
+    task = asyncio.create_task(rank())
+    _warming.add(task)
+    task.add_done_callback(_warming.discard)
 
 
 def impact_sentence(entry_id: str, found: dict[str, Any]) -> str:

@@ -1,8 +1,9 @@
 """The conversation as the agent reads it, in headless Chromium against a helpdesk of its own: the bot's and agents'
 messages look as the customer's widget showed them (its own Markdown renderer: bold, safe links that open in a new
 tab), what the customer wrote stays exactly as written (Markdown and HTML shown as text, never run); the customer
-panel says it is loading instead of standing blank; an entity several turns carried is listed once; typing "/" with
-no canned replies says so instead of showing nothing (walkthrough of 2026-12-03)."""
+panel says it is loading instead of standing blank; the header names a customer the shop knows; an entity several
+turns carried is listed once; typing "/" with no canned replies says so instead of showing nothing (walkthrough of
+2026-12-03)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Route, expect
 from support.agent import Console, hand_off, say
+from support.desk_orders import signed_in_handoff_at
 from support.helpdesks import OwnHelpdesk, own_helpdesk
 from test_agent_console_browser import log_in
 from test_widget_browser import new_tab
@@ -32,7 +34,7 @@ def desk(stack: Stack) -> Iterator[OwnHelpdesk]:
 
 
 def test_the_agent_reads_markdown_as_the_customer_saw_it_and_customer_text_as_written(
-    desk: OwnHelpdesk, chromium: Browser, tmp_path: Path
+    desk: OwnHelpdesk, stack: Stack, chromium: Browser, tmp_path: Path
 ) -> None:
     with httpx.Client(base_url=desk.url, timeout=60) as customer:
         conversation = hand_off(customer, "my plates arrived chipped")
@@ -66,6 +68,15 @@ def test_the_agent_reads_markdown_as_the_customer_saw_it_and_customer_text_as_wr
         expect(written.locator("*")).to_have_count(0)
         entities = page.locator("#entities li").all_inner_texts()  # several turns, each line once
         assert entities and len(entities) == len(set(entities)), entities
+
+        expect(page.locator("#conv-title")).to_have_text("Customer · agent")  # nobody known: no name
+
+        # a VIP signed in on the shop: the header names them
+        marco = signed_in_handoff_at(desk.url, stack, "C1002")  # Marco Rossi, VIP
+        page.locator(f'#queue li[data-id="{marco}"]').click()
+        expect(page.locator("#conv-title")).to_have_text("Marco Rossi · VIP · queued")
+        page.locator(f'#chats li[data-id="{conversation}"]').click()
+        expect(page.locator("#conv-title")).to_have_text("Customer · agent")
 
         reply = page.locator("#reply")
         reply.click()

@@ -116,7 +116,8 @@ def test_tags_come_from_the_group_and_titles_from_its_cleanest_question() -> Non
         ["hi, do u sell giftcards [number]", "can i buy gift cards", "gift cards?"],
         ["do you sell giftcards [number]", "can i buy gift cards", "gift cards?"],
     )
-    assert title == "Can i buy gift cards?"  # no masked data, a question, nothing the speller had to fix
+    assert title == "Can I buy gift cards?"  # no masked data, a question, nothing the speller had to fix
+    assert group_title(["运费怎么算"], ["运费怎么算"]) == "运费怎么算？"
 
 
 def test_a_question_an_agent_corrected_is_in_the_report_with_what_the_agent_said(

@@ -274,3 +274,22 @@ def test_a_change_that_makes_the_held_out_figures_worse_needs_a_supervisor(
         assert message.startswith("candles [confirmed by Sue Tester: ") and "P@1 on test" in message
     finally:
         path.write_bytes(original)
+
+
+def test_opening_an_entry_ranks_the_months_questions_before_the_first_preview(
+    client: httpx.Client, login: Callable[[str], Console], stack: Stack
+) -> None:
+    def kept() -> int:
+        status = httpx.get(f"http://127.0.0.1:{stack.ports.actions}/kb/status", timeout=30).json()
+        return int(status["preview_kept"])
+
+    say(client, "is there a discount when I buy twelve candles at once")  # a question no preview has seen
+    editor = login(EDITOR)
+    before = kept()
+    opened = editor.get("/handbook/candle-care").json()  # an editor opens an entry: the ranking starts
+    deadline = time.monotonic() + 120
+    while kept() <= before:
+        assert time.monotonic() < deadline, "opening an entry did not rank the month's questions"
+        time.sleep(0.5)
+    preview = editor.post("/handbook/candle-care/preview", {"entry": opened["entry"]})
+    assert preview.status_code == 200 and preview.json()["ranked_now"] == 0  # nothing left to embed and rank

@@ -375,7 +375,10 @@
     $("empty").hidden = true;
     $("conversation").hidden = false;
     $("context").hidden = false;
-    $("conv-title").textContent = (c.customer_tier === "vip" ? "VIP customer" : "Customer") + " · " + c.mode;
+    const vip = c.customer_tier === "vip"; // who: their name when the bot or the shop knows it
+    $("conv-title").textContent = c.customer_name
+      ? [c.customer_name, vip ? "VIP" : null, c.mode].filter(Boolean).join(" · ")
+      : (vip ? "VIP customer" : "Customer") + " · " + c.mode;
     $("conv-meta").textContent =
       (c.assignee_name ? "with " + c.assignee_name + " · " : "") + "started " + fmtTime(c.created_at) + " · id " + c.id;
     const acting = view.can_act;
