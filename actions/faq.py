@@ -54,7 +54,8 @@ def public_url() -> str:
 
 
 def entry_link(faq_id: str) -> str:
-    return f"{public_url()}/help/{faq_id}"
+    """The help-centre article, in the conversation's language (its Chinese page for a Chinese chat)."""
+    return f"{public_url()}/help/{faq_id}" + ("?lang=zh" if i18n.current() == "zh" else "")
 
 
 def chosen_faq_id(tracker: Tracker) -> str | None:

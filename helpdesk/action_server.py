@@ -101,17 +101,27 @@ def help_index_row(root: Path, entry: Any) -> dict[str, Any]:
         parts = Path(entry.path).relative_to(root).parts
     except ValueError:
         parts = ()
-    lines = markdown_to_text(entry.answer, paragraph_break="\n").split("\n")
-    excerpt = " · ".join(" ".join(line.removeprefix("• ").split()) for line in lines if line.strip())
-    if len(excerpt) > EXCERPT_CHARS:
-        excerpt = excerpt[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return {
+
+    def excerpt_of(answer: str) -> str:
+        lines = markdown_to_text(answer, paragraph_break="\n").split("\n")
+        excerpt = " · ".join(" ".join(line.removeprefix("• ").split()) for line in lines if line.strip())
+        if len(excerpt) > EXCERPT_CHARS:
+            cut = excerpt[: EXCERPT_CHARS - 1]
+            excerpt = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+        return excerpt
+
+    row = {
         "id": entry.id,
         "title": entry.title,
         "tags": list(entry.tags),
         "topic": parts[0] if len(parts) > 1 else "",
-        "excerpt": excerpt,
+        "excerpt": excerpt_of(entry.answer),
     }
+    chinese = entry.version("zh")
+    if chinese is not None:  # the help centre's Chinese pages
+        row["zh_title"] = chinese.title
+        row["zh_excerpt"] = excerpt_of(chinese.answer)
+    return row
 
 
 def secret_matches(request: Request, secret: str) -> bool:

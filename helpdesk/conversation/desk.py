@@ -394,7 +394,7 @@ class Desk:
             entry = await self.actions.entry(str(candidate.get("id")), language)
             if entry is None:
                 continue
-            link = f"{self.public_url.rstrip('/')}/help/{entry['id']}"
+            link = f"{self.public_url.rstrip('/')}/help/{entry['id']}" + ("?lang=zh" if language == "zh" else "")
             suggestions.append(
                 {
                     "id": entry["id"],

@@ -267,9 +267,12 @@ class DeskOrders:
                 "error": NOT_ANSWERING,
             }
         now = utc_now()
+        # each order's summary and the order rules' reasons in the conversation's language: what the customer reads
+        with i18n.speaking(conversation.language or "en"):
+            cards = [self._card(system, slots, order, now, can_act) for order in orders]
         return {
             "identity": identity,
-            "orders": [self._card(system, slots, order, now, can_act) for order in orders],
+            "orders": cards,
             "history": history,
             "photos": photos,
             "can_act": can_act,

@@ -141,6 +141,8 @@ class Catalog:
             return True
         if " · " in stripped:
             return all(self.covers_fragment(part) for part in stripped.split(" · "))
+        if text == stripped and re.fullmatch(r"[A-Z].*[.?!]", stripped):
+            return False  # a whole sentence of its own ("Always open (no schedule).") needs its own key
         if "{x}" in stripped:
             return self._template(stripped)
         # a piece of a longer sentence ("Always open (no schedule). " + "Set in " + …): inside some key (a single
@@ -315,5 +317,7 @@ def looks_shown(text: str, before: str) -> bool:
     if re.fullmatch(r"[a-z][\w.]*:\s*", text):  # a field name before its value ("zh.title: ")
         return False
     if CODE_WORDS.fullmatch(t):
+        return False
+    if re.fullmatch(r"[a-z]+(-[a-z]+)+( [a-z]+(-[a-z]+)+)*", t):  # class names ("cr-item cr-card")
         return False
     return not (re.search(r"[;{}]\s*$", t) or "=>" in t)

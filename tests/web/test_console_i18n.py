@@ -10,6 +10,7 @@ The Chromium walk through the pages in Chinese is tests/browser/test_console_zh_
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -114,7 +115,15 @@ def test_the_checks_fail_on_a_string_without_an_entry(tmp_path: Path) -> None:
     script = 'el("button", "small save", "Save"); flash("Saved " + name + "."); note.textContent = "Gone " + n;'
     literals = [text for _, text, before in js_literals(script) if looks_shown(text, before)]
     assert [text for text in literals if not small.covers_fragment(text)] == ["Gone "]
+    # a whole sentence is not covered by being a piece of a longer key
+    longer = Catalog({"Saved. Set in {source}.": "已保存。设置来源：{source}。"})
+    assert longer.covers_fragment("Set in ") and not longer.covers_fragment("Saved.")
 
 
-def test_the_catalog_file_is_the_one_the_console_serves() -> None:
+def test_the_catalog_file_is_the_one_the_console_serves_with_each_key_once() -> None:
     assert CATALOG == CONSOLE / "i18n" / "zh.json" and CATALOG.is_file()
+    # several lanes add entries: a key added twice (a merge) would silently keep only the last translation
+    pairs: list[tuple[str, str]] = []
+    json.loads(CATALOG.read_text(encoding="utf-8"), object_pairs_hook=lambda p: pairs.extend(p) or dict(p))
+    keys = [key for key, _ in pairs]
+    assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})

@@ -76,7 +76,8 @@
     if (state.prefs.sound) chime();
     if (state.prefs.desktop && "Notification" in window && Notification.permission === "granted") {
       try {
-        const n = new Notification(title, { body: String(body || "").slice(0, 180), tag: kind + ":" + conversationId });
+        const said = window.ConsoleI18n ? window.ConsoleI18n.t(title) : title; // the staff member's language
+        const n = new Notification(said, { body: String(body || "").slice(0, 180), tag: kind + ":" + conversationId });
         n.onclick = () => {
           window.focus();
           if (onOpen) onOpen(conversationId);

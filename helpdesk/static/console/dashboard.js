@@ -255,6 +255,10 @@
   // ---- charts -------------------------------------------------------------------------------
   function chart(id, config) {
     if (!window.Chart) return;
+    // a chart is drawn, not text on the page: its words in the staff member's language here (static/console/i18n.js)
+    const tr = (s) => (window.ConsoleI18n && typeof s === "string" ? window.ConsoleI18n.t(s) : s);
+    config.data.labels = (config.data.labels || []).map(tr);
+    for (const set of config.data.datasets || []) set.label = tr(set.label);
     const old = state.charts[id];
     if (old) {
       old.data = config.data;

@@ -56,7 +56,7 @@
 
   /** `key` (an English string) in the console's language, with {name} placeholders filled from `vars`. */
   function t(key, vars) {
-    const s = lang === "en" ? key : catalog[key] != null ? catalog[key] : key;
+    const s = lang === "en" ? key : catalog[key] != null ? catalog[key] : (!vars && known(key, 0)) || key;
     return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] != null ? String(vars[k]) : m)) : s;
   }
 
@@ -114,9 +114,11 @@
     return partial;
   }
   /** `known`, remembering what it did not know (ConsoleI18n.missed()). */
+  const memo = new Map(); // the same texts come back with every refresh of a list (a pattern miss costs ~0.1 ms)
   function lookup(text) {
     if (produced.has(text)) return null;
-    const found = known(text, 0);
+    if (!memo.has(text)) memo.set(text, known(text, 0));
+    const found = memo.get(text);
     if (found == null) missing.add(text);
     else produced.add(found);
     return found;
@@ -212,6 +214,7 @@
       catalog = {};
     }
     compile();
+    memo.clear();
   }
 
   async function start() {
@@ -259,6 +262,19 @@
       obs.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["hidden", "class", "style"] });
     });
   }
+
+  /** Dates and times the console writes with the browser's default locale (toLocaleString([]…)) in the staff
+   * member's language instead: "12月3日 07:52", not "Dec 3, 07:52 AM" on a Chinese screen. */
+  function dates() {
+    for (const name of ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"]) {
+      const original = Date.prototype[name];
+      Date.prototype[name] = function (locales, options) {
+        const unset = locales == null || (Array.isArray(locales) && !locales.length);
+        return original.call(this, unset && lang === "zh" ? "zh-CN" : locales, options);
+      };
+    }
+  }
+  dates();
 
   /** confirm() and prompt() ask in the console's language (their message is a whole text like any other). */
   function dialogs() {

@@ -1,0 +1,65 @@
+"""The agent's order cards in the conversation's language (issue 18, item 2): a Chinese customer signed in on the shop
+asks about their order in Chinese and for a person; the agent's panel shows each order's summary and the order
+rules' reasons (why an action is off) in Chinese — what the customer reads — while an English conversation's stay
+English. Through the real stack on a helpdesk with its own demo shop (SQLite)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from support.agent import say
+from support.desk_orders import INGRID, OrdersDesk, orders_desk, signed_in_handoff
+
+from helpdesk.orders import sign_identity
+from helpdesk.stack import Stack
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def desk(stack: Stack) -> Iterator[OrdersDesk]:
+    with orders_desk(stack, "sqlite") as running:
+        yield running
+
+
+def chinese_handoff(desk: OrdersDesk, stack: Stack) -> str:
+    token = sign_identity(INGRID, stack.env["IDENTITY_SECRET"])
+    with httpx.Client(base_url=desk.url, timeout=60) as client:
+        first = client.post(
+            "/api/chat", json={"conversation_id": None, "text": "我最近的订单到哪了？", "customer_token": token}
+        )
+        assert first.status_code == 200, first.text
+        conversation_id = str(first.json()["conversation_id"])
+        assert say(client, "转人工客服", conversation_id)["mode"] == "queued"
+    return conversation_id
+
+
+def cards(desk: OrdersDesk, conversation: str) -> dict[str, dict[str, Any]]:
+    olga = desk.console("olga")
+    try:
+        assert olga.post(f"/conversations/{conversation}/claim").status_code == 200
+        panel = olga.get(f"/conversations/{conversation}/customer")
+        assert panel.status_code == 200, panel.text
+        return {o["number"]: o for o in panel.json()["orders"]}
+    finally:
+        olga.post(f"/conversations/{conversation}/resolve")
+        olga.close()
+
+
+def test_a_chinese_conversations_order_cards_read_in_chinese(desk: OrdersDesk, stack: Stack) -> None:
+    chinese = cards(desk, chinese_handoff(desk, stack))
+    paid = chinese["100257"]
+    assert paid["summary"].startswith("订单 100257"), paid["summary"]
+    returns = {a["action"]: a for a in paid["actions"]}["return"]
+    assert not returns["allowed"] and CJK.search(returns["why_not"]), returns  # not delivered yet, in Chinese
+    delivered = chinese["100124"]
+    assert CJK.search(delivered["summary"]) and "签收" in delivered["summary"], delivered["summary"]
+
+    english = cards(desk, signed_in_handoff(desk, stack))
+    assert english["100257"]["summary"].startswith("Order 100257"), english["100257"]["summary"]
+    why = {a["action"]: a for a in english["100257"]["actions"]}["return"]["why_not"]
+    assert why and not CJK.search(why), why
