@@ -11,21 +11,18 @@ nothing shows twice.
 from __future__ import annotations
 
 import secrets
-import shutil
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-import redis
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import add_agent_accounts
 from support.agent import Console, history, wait_for
 from support.helpdesks import extra_helpdesk, postgres_database
+from support.own_redis import OwnRedis
 
-from helpdesk.stack import Stack, free_port
+from helpdesk.stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -34,39 +31,6 @@ INPUT = f"{HOST} textarea"
 # every message from the server (not the widget's own greeting or its local notices), in the order shown
 SHOWN = f"{HOST} .msg.customer .text, {HOST} .msg.bot:not(.intro) .text, {HOST} .msg.agent .text"
 STORAGE_KEY = "larkspur-chat.conversation"
-
-
-class OwnRedis:
-    """A redis-server of this test's own, on its own port, without persistence: stopped and started at will."""
-
-    def __init__(self, workdir: Path) -> None:
-        executable = shutil.which("redis-server")
-        if executable is None:
-            pytest.fail("redis-server is missing: apt-get install -y redis-server")
-        self.port = free_port()
-        self.command = [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.log = workdir / "own-redis.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(self.answers, timeout=20)
-
-    def answers(self) -> bool:
-        try:
-            return bool(redis.Redis(port=self.port, socket_timeout=1).ping())
-        except redis.ConnectionError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(15)
 
 
 @pytest.fixture(scope="module")
