@@ -389,12 +389,14 @@
     fillTransfer(c);
 
     const log = $("transcript");
-    const keepScroll = !switching && log.scrollHeight - log.scrollTop - log.clientHeight > 80;
+    const keepScroll = !switching && !followLog.on; // the agent scrolled up to read: stay there
+    const readingAt = log.scrollTop;
+    if (!keepScroll) followLog.on = true;
     log.textContent = "";
     state.shown.clear();
     const lastCustomer = [...view.messages].reverse().find((m) => m.sender === "customer");
-    for (const m of view.messages) appendMessage(m, lastCustomer && m.id === lastCustomer.id, true);
-    if (!keepScroll) log.scrollTop = log.scrollHeight;
+    for (const m of view.messages) appendMessage(m, lastCustomer && m.id === lastCustomer.id);
+    log.scrollTop = keepScroll ? readingAt : log.scrollHeight;
     window.ConsoleCorrections.opened(c.id);
 
     renderHandoff(c);
@@ -418,7 +420,7 @@
     } else box.textContent = text || "";
     return box;
   }
-  function appendMessage(m, openContext, bulk) {
+  function appendMessage(m, openContext) {
     if (state.shown.has(m.id)) return;
     state.shown.add(m.id);
     state.lastId = Math.max(state.lastId, m.id);
@@ -434,10 +436,22 @@
     if (sender === "bot" && m.faq && m.faq.id) {
       li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));
     }
+    $("transcript").appendChild(li); // followLog keeps the newest in sight unless the agent scrolled up to read
+  }
+  // The transcript follows what is added to it (messages, a turn's context arriving later, the reply form appearing
+  // and shrinking it) as long as the agent has not scrolled up: a check made only before each append missed every
+  // growth after it, and left the newest customer message below the fold.
+  const followLog = { on: true };
+  function followTranscript() {
     const log = $("transcript");
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
-    log.appendChild(li);
-    if (!bulk && atBottom) log.scrollTop = log.scrollHeight;
+    const toBottom = () => {
+      if (followLog.on) log.scrollTop = log.scrollHeight;
+    };
+    log.addEventListener("scroll", () => {
+      followLog.on = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    });
+    new MutationObserver(toBottom).observe(log, { childList: true, subtree: true, attributes: true, attributeFilter: ["open"] });
+    new ResizeObserver(toBottom).observe(log);
   }
   // What the bot understood of one customer turn: the intent ranking and the FAQ candidates.
   function turnContext(m, open) {
@@ -716,7 +730,7 @@
     $("send").disabled = false;
     if (sent) {
       box.value = "";
-      appendMessage(sent, false, false);
+      appendMessage(sent, false);
       state.sentTyping = 0;
     }
     box.focus();
@@ -926,7 +940,7 @@
         state.lastId = Math.max(state.lastId, m.id);
         if (ev.conversation_id === state.open) {
           if (state.view) state.view.messages.push(m);
-          appendMessage(m, m.sender === "customer", false);
+          appendMessage(m, m.sender === "customer");
           if (m.sender === "customer") {
             $("customer-typing").hidden = true;
             scheduleSuggestions();
@@ -987,6 +1001,7 @@
 
   // ---- wiring ------------------------------------------------------------------------------
   function init() {
+    followTranscript();
     $("login-form").addEventListener("submit", login);
     $("logout").addEventListener("click", logout);
     $("queue-close-junk").addEventListener("click", closeJunk);
