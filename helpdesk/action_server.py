@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ from helpdesk import i18n
 from helpdesk.config import Settings
 from helpdesk.knowledge import runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS
+from nlu_addons.language import CJK, LANGUAGES
 
 log = logging.getLogger(__name__)
 EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a title
@@ -38,13 +40,41 @@ EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a titl
 SECRET_HEADER = "X-Action-Secret"  # endpoints.yml sends ACTION_SECRET in it
 
 
+# what says nothing about a language: e-mail addresses, links, anything with a digit in it (order numbers,
+# postcodes, house numbers), punctuation, and words of one or two letters ("ok", the "AB" of "2511 AB")
+NEUTRAL_PARTS = re.compile(r"\S+@\S+|https?://\S+|\S*\d\S*|\b[^\W\d_]{1,2}\b|[\W_]+")
+
+
+def says_no_language(text: str) -> bool:
+    """The message is only an e-mail address, an order number, a postcode and the like ("ann.lee@example.com")."""
+    return not CJK.search(text) and not NEUTRAL_PARTS.sub("", text).strip()
+
+
+def conversation_language(tracker: dict[str, Any]) -> object:
+    """The language to answer in: the tracker's ``language`` slot (the script of the latest message), except after
+    a message that says nothing about a language (an e-mail address typed by a Chinese customer was answered in
+    English): then the language of the last message that did."""
+    language = (tracker.get("slots") or {}).get("language")
+    said = [e for e in tracker.get("events") or [] if e.get("event") == "user"]
+    if not said or not says_no_language(str(said[-1].get("text") or "")):
+        return language
+    for event in reversed(said[:-1]):
+        if says_no_language(str(event.get("text") or "")):
+            continue
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            if entity.get("entity") == "language" and entity.get("value") in LANGUAGES:
+                return entity["value"]
+        return language
+    return language
+
+
 class LanguageExecutor(ActionExecutor):
-    """Runs each action in the conversation's language (the tracker's ``language`` slot, set from every message):
-    every text the action composes, and the dates and amounts in it, follow it (helpdesk/i18n.py)."""
+    """Runs each action in the conversation's language (the tracker's ``language`` slot, set from every message,
+    unless the message said nothing about a language: conversation_language): every text the action composes, and
+    the dates and amounts in it, follow it (helpdesk/i18n.py)."""
 
     async def run(self, action_call: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        slots = (action_call.get("tracker") or {}).get("slots") or {}
-        with i18n.speaking(slots.get("language")):
+        with i18n.speaking(conversation_language(action_call.get("tracker") or {})):
             return await super().run(action_call, *args, **kwargs)
 
 

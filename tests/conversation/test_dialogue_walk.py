@@ -1,13 +1,15 @@
 """What a customer walkthrough in Chromium found in the order flows (issue 16), through the running stack: a "yes,
 cancel it" at "Shall I check on your refund instead?" carries on with the cancellation, an address sent in two
 parts ("Rue Sainte-Catherine 12", then "33000 Bordeaux") is read as one, and the parts missing from an address are
-listed in the customer's language.
+listed in the customer's language, and a message that says nothing about a language (an e-mail address) keeps the
+conversation's.
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -17,6 +19,7 @@ from helpdesk.stack import Stack
 
 ORDER = "100259"
 EMAIL = "thomas.leroy@example.com"
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @pytest.fixture()
@@ -63,3 +66,15 @@ def test_missing_parts_of_an_address_are_listed_in_chinese(chat: Chat) -> None:
     chat("地址是 Rue Sainte-Catherine 12")
     assert "这个地址里缺少邮编和城市。" in chat.text, chat.texts
     assert "and" not in chat.texts[0]
+
+
+def test_an_email_address_typed_by_a_chinese_customer_is_answered_in_chinese(chat: Chat, stack: Stack) -> None:
+    chat(f"我要取消订单{ORDER}")
+    assert CJK.search(chat.text), chat.texts
+    chat(EMAIL)  # says nothing about a language: the conversation stays Chinese
+    assert CJK.search(chat.text) and "Cancelling" not in chat.text, chat.texts
+    assert ORDER in chat.text and "€" in chat.text  # the cancellation's summary, in Chinese
+    chat("100259")  # an order number alone: Chinese still
+    assert CJK.search(chat.text), chat.texts
+    chat("不用了")
+    assert order_row(stack)["status"] == "placed"
