@@ -61,7 +61,9 @@ ADDRESS_START_RE = re.compile(
 LEADING_FILLER_RE = re.compile(
     r"^(?:(?:(?:ok|okay|sure|yes|so|please|it's|it is|the|my|new|delivery|shipping|address|is|should be|will be|"
     r"sorry|oops|no|nope|wait|actually|i\s+mean|make\s+that|correction|"
-    r"send\s+it\s+to|deliver\s+(?:it\s+)?to|ship\s+it\s+to|to)\b|[:,-])\s*)+",
+    r"send\s+it\s+to|deliver\s+(?:it\s+)?to|ship\s+it\s+to|to)\b|"
+    # in Chinese: "(新)(收货)地址(是/为/改为)", "改成", "寄到", "请", "是"
+    r"(?:新的?)?(?:收货|配送|送货)?地址(?:是|为|改为|改成)?|改(?:为|成|到)|寄到|送到|请|是|[:,：，-])\s*)+",
     re.IGNORECASE,
 )
 EMAIL_PHRASE_RE = re.compile(

@@ -60,12 +60,17 @@ def test_an_address_sent_in_two_parts_is_read_as_one(chat: Chat, stack: Stack) -
     assert order_row(stack)["status"] == "placed"
 
 
-def test_missing_parts_of_an_address_are_listed_in_chinese(chat: Chat) -> None:
+def test_missing_parts_of_an_address_are_listed_in_chinese(chat: Chat, stack: Stack) -> None:
     chat(f"我要修改订单{ORDER}的收货地址，邮箱 {EMAIL}")
     assert "新收货地址" in chat.text, chat.texts
     chat("地址是 Rue Sainte-Catherine 12")
     assert "这个地址里缺少邮编和城市。" in chat.text, chat.texts
     assert "and" not in chat.texts[0]
+    chat("33000 Bordeaux")  # the rest: the street is read without "地址是" ("the address is")
+    assert "Thomas Leroy, Rue Sainte-Catherine 12, 33000 Bordeaux" in chat.text, chat.texts
+    assert "地址" not in chat.text.replace("收货地址", "")
+    chat("不用了")
+    assert order_row(stack)["status"] == "placed"
 
 
 def test_an_email_address_typed_by_a_chinese_customer_is_answered_in_chinese(chat: Chat, stack: Stack) -> None:
