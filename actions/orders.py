@@ -41,7 +41,7 @@ from actions.order_state import (
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import return_photo_offer
 from actions.requests import requests_in
-from actions.smalltalk import general_topics, opener_about_order
+from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import cancel as cancel_texts
@@ -188,10 +188,15 @@ class ActionOrderDetails(Action):
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]
         number = ORDER_NUMBER_RE.search(str(tracker.latest_message.get("text") or ""))
+        # the order talked about ("hi, it's about my order 100234", then the e-mail address) is still the one
+        order_id = number.group(1) if number else tracker.get_slot(ORDER_ID)
+        if order_id:
+            dispatcher.utter_message(
+                text=render(say.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=order_id), buttons=order_topics()
+            )
+            return []
         dispatcher.utter_message(
-            text=render(say.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1))
-            if number
-            else say.DETAILS_WITHOUT_REQUEST,
+            text=say.DETAILS_WITHOUT_REQUEST,
             buttons=[
                 {"title": say.WHERE_IS_MY_ORDER_BUTTON, "payload": "/order_status"},
                 {"title": say.CANCEL_MY_ORDER_BUTTON, "payload": "/cancel_order"},

@@ -83,3 +83,11 @@ def test_an_email_address_typed_by_a_chinese_customer_is_answered_in_chinese(cha
     assert CJK.search(chat.text), chat.texts
     chat("不用了")
     assert order_row(stack)["status"] == "placed"
+
+
+def test_an_email_address_after_an_opener_about_an_order_keeps_the_order(chat: Chat) -> None:
+    chat(f"hi, it's about my order {ORDER}")
+    assert f"What would you like me to do with order {ORDER}" in chat.text
+    chat(EMAIL)  # given before being asked: the order talked about is still the one
+    assert f"What would you like me to do with order {ORDER}" in chat.text, chat.texts
+    assert "Change the delivery address" in [b["title"] for b in chat.buttons]
