@@ -20,6 +20,7 @@ from actions.order_state import (
     CHANGE_ADDRESS,
     CHANGES,
     CONFIRM,
+    EVIDENCE,
     FLOW,
     FLOWS,
     FORM,
@@ -194,7 +195,8 @@ class ActionOrderDetails(Action):
             dispatcher.utter_message(
                 text=render(say.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=order_id), buttons=order_topics()
             )
-            return []
+            # the e-mail address given with it is kept for the identity check of the request that follows
+            return [SlotSet(EVIDENCE, {"email": email})] if email else []
         dispatcher.utter_message(
             text=say.DETAILS_WITHOUT_REQUEST,
             buttons=[

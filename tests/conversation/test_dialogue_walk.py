@@ -91,3 +91,6 @@ def test_an_email_address_after_an_opener_about_an_order_keeps_the_order(chat: C
     chat(EMAIL)  # given before being asked: the order talked about is still the one
     assert f"What would you like me to do with order {ORDER}" in chat.text, chat.texts
     assert "Change the delivery address" in [b["title"] for b in chat.buttons]
+    chat("/cancel_order")  # the "Cancel my order" button: the e-mail given is not asked for again
+    assert f"Cancelling order {ORDER}" in chat.text, chat.texts
+    chat("no")
