@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk import i18n
+from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.desk import NOT_YOURS, may_act, may_view
 from helpdesk.db.models import Agent, Conversation, Message, OrderAction, iso
 from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
@@ -209,6 +210,7 @@ class DeskOrders:
     events: Events
     locks: ConversationLocks
     order_system: Callable[[], OrderSystem]  # an OrderSystems in the helpdesk
+    context: ContextService  # the bot's slots, gathered at handoff in the background or when first needed
 
     # ---- reading ------------------------------------------------------------------------------
     async def _conversation(self, agent: Agent, conversation_id: str, acting: bool) -> Conversation:
@@ -224,6 +226,10 @@ class DeskOrders:
 
     async def panel(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
         """The customer as verified in this conversation and their recent orders, as the console's cards."""
+        await self._conversation(agent, conversation_id, acting=False)
+        # the slots are gathered after a handoff in the background: an agent opening the panel right away waits for
+        # them (it read "Not verified" with no orders for a customer the bot had verified), as the conversation does
+        await self.context.ensure(conversation_id)
         conversation = await self._conversation(agent, conversation_id, acting=False)
         slots = conversation.slots or {}
         customer_id = slots.get(SLOT_CUSTOMER)

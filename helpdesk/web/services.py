@@ -176,7 +176,7 @@ class Services:
             background=background,
             chat=chat,
             desk=Desk(sessions, events, queue, context, actions, locks, presence, settings.public_url),
-            desk_orders=DeskOrders(sessions, events, locks, order_systems),
+            desk_orders=DeskOrders(sessions, events, locks, order_systems, context),
             assigner=assigner,
             labels=Labels(sessions, events),
             search=ConversationSearch(sessions),
