@@ -3,7 +3,9 @@ with a conversation open, search and the alert settings, the dashboard with a fi
 unanswered report, admin, follow-ups, the handbook editor with an entry open, and the corrections review — at
 1280×800 and 390×844. On each, i18n.js lists the texts with Latin letters it was asked to translate and did not
 know (ConsoleI18n.missed()); apart from data (names, ids, titles of handbook entries, e-mails, times) there must
-be none, and the page's own words are Chinese. Screenshots go to results/tmp/screenshots/zh-*.png (not committed).
+be none, and the page's own words are Chinese. The pages are those of a helpdesk of the module's own
+(own_helpdesk()): other test files' agents and customers' words are not on them, so what is left in English is
+the console's. Screenshots go to results/tmp/screenshots/zh-*.png (not committed).
 
 tests/web/test_console_i18n.py checks the same catalog against the pages' and scripts' source without a browser.
 """
@@ -17,8 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from support.accounts import AgentLogin, add_agent_accounts
-from support.agent import Console, say, submit_console_login
+from support.accounts import AgentLogin
+from support.agent import Console, hand_off, say, submit_console_login
+from support.helpdesks import OwnHelpdesk, own_helpdesk
 
 from helpdesk.stack import Stack
 
@@ -27,6 +30,7 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "results" / "tmp" / "screenshots"
 VIEWPORTS = ({"width": 1280, "height": 800}, {"width": 390, "height": 844})
 CJK = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_QUESTION = "Do the oak chairs come with a warranty?"
 ENGLISH_TIME = re.compile(r"\b(AM|PM|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 # what is data, not the console's words: ids, e-mails, times and dates, figures, file paths, time zones
 DATA = re.compile(
@@ -37,14 +41,28 @@ DATA = re.compile(
 
 
 @pytest.fixture(scope="module")
-def lan(stack: Stack) -> AgentLogin:
-    """An admin (every page is open to admins) whose console language is Chinese."""
-    return add_agent_accounts(stack.env["DATABASE_URL"], (("lan", "admin", "orders", 20),))["lan"]
+def own(stack: Stack) -> Iterator[OwnHelpdesk]:
+    """A helpdesk of this module's own: the names and customers' words other test files leave in the stack's
+    database (an agent they deactivated, an editor, a customer's question) are not on its pages; every text the
+    pages show is this module's or the console's own."""
+    with own_helpdesk(stack, "console-zh", (("lan", "admin", "orders", 20), ("ava", "agent", "orders", 50))) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
-def lan_console(stack: Stack, lan: AgentLogin) -> Iterator[Console]:
-    console = Console(f"http://127.0.0.1:{stack.ports.helpdesk}")
+def helpdesk_url(own: OwnHelpdesk) -> str:  # the client and the browser use the module's own helpdesk
+    return own.url
+
+
+@pytest.fixture(scope="module")
+def lan(own: OwnHelpdesk) -> AgentLogin:
+    """An admin (every page is open to admins) whose console language is Chinese."""
+    return own.accounts["lan"]
+
+
+@pytest.fixture(scope="module")
+def lan_console(own: OwnHelpdesk, lan: AgentLogin) -> Iterator[Console]:
+    console = Console(own.url)
     assert console.login(lan.username, lan.password).status_code == 200
     assert console.put("/me/language", {"language": "zh"}).json() == {"language": "zh"}
     yield console
@@ -64,7 +82,8 @@ def data_texts(console: Console) -> set[str]:
     return {t for t in texts if t}
 
 
-SEPARATORS = re.compile(r" · |, |: | \(|\)|“|”|\s—\s|[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+# between names and figures: "· Ava Tester" (a card's colleague, the separator first), "a, b", "title: x", "(n)"
+SEPARATORS = re.compile(r"\s*·\s*|, |: | \(|\)|“|”|\s—\s|[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 
 
 def is_data(text: str, data: set[str]) -> bool:
@@ -72,9 +91,7 @@ def is_data(text: str, data: set[str]) -> bool:
     text = re.sub(r"\s+\d+(\.\d+)?%?$", "", text.strip())  # a title with its score
     if not text or text in data or DATA.fullmatch(text):
         return True
-    parts = [
-        p.strip() for p in re.split(r" · |, |: | \(|\)|“|”|\s—\s|[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+", text)
-    ]
+    parts = [p.strip() for p in SEPARATORS.split(text)]
     return all(not p or p in data or DATA.fullmatch(p) or not re.search("[A-Za-z]", p) for p in parts)
 
 
@@ -102,6 +119,8 @@ def console_ready(conversation: str) -> Callable[[Page], None]:
         page.locator("#search-form button[type=submit]").click()
         expect(page.locator("#search-results li").first).to_be_visible()
         page.locator("#search-clear").click()
+        # a colleague's chat: the customer's English question on its card is the customer's, not translated
+        expect(page.locator("#chats .question").filter(has_text=ENGLISH_QUESTION)).to_be_visible()
         item = page.locator(f'#queue li[data-id="{conversation}"]')
         expect(item).to_be_visible()
         item.click()
@@ -131,9 +150,16 @@ def test_every_console_page_is_chinese_for_a_chinese_staff_member(
     lan: AgentLogin,
     lan_console: Console,
     client: httpx.Client,
+    own: OwnHelpdesk,
 ) -> None:
     conversation = say(client, "转人工客服")["conversation_id"]
     say(client, "Where is my order 100234?")  # an English one in the lists too
+    colleague = Console(helpdesk_url)  # and an English customer's chat with a colleague, on lan's console
+    try:
+        assert colleague.login(own.accounts["ava"].username, own.accounts["ava"].password).status_code == 200
+        assert colleague.post(f"/conversations/{hand_off(client, ENGLISH_QUESTION)}/claim").status_code == 200
+    finally:
+        colleague.close()
     pages: list[tuple[str, str, Callable[[Page], None]]] = [
         ("console", "/agent", console_ready(conversation)),
         ("dashboard", "/agent/dashboard", dashboard_ready),

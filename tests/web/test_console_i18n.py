@@ -29,6 +29,7 @@ from support.console_strings import (
 )
 
 PAGES = sorted(CONSOLE.glob("*.html"))
+HELPDESK = CONSOLE.parents[1]
 SCRIPTS = sorted(p for p in CONSOLE.glob("*.js") if p.name != "i18n.js")
 
 # literals that look like words but never reach the screen (each with where and why); keep this list short
@@ -75,6 +76,24 @@ def test_every_string_the_console_scripts_show_has_a_chinese_entry(catalog: Cata
         "add to i18n/zh.json (a sentence built around data is one key with {placeholders}: "
         '"Saved {user}."), or to NOT_SHOWN here if it never reaches the screen:\n' + "\n".join(map(str, missing))
     )
+
+
+# the server's modules whose words reach the dashboard as group names: "(no team)", "(nobody yet)" for missing data
+SERVER_GROUP_NAMES = [HELPDESK / "conversation" / "sla.py", *sorted((HELPDESK / "reports").glob("*.py"))]
+GROUP_NAME = re.compile(r"""["'](\([a-z][a-z ]*\))["']""")
+
+
+def test_the_group_names_the_server_gives_missing_data_have_a_chinese_entry(catalog: Catalog) -> None:
+    # the dashboard shows them as rows of its tables (breaches by agent: "(nobody yet)"), where i18n.js translates
+    names = {
+        (path.name, name)
+        for path in SERVER_GROUP_NAMES
+        for name in GROUP_NAME.findall(path.read_text(encoding="utf-8"))
+        if name not in NOT_SHOWN
+    }
+    assert {name for _, name in names} >= {"(no team)", "(nobody yet)"}, names
+    missing = sorted(f"{where}: {name}" for where, name in names if not catalog.knows(name))
+    assert not missing, "add to i18n/zh.json:\n" + "\n".join(missing)
 
 
 def test_a_choice_keeps_its_value_when_its_words_are_translated() -> None:

@@ -287,7 +287,11 @@
       line.appendChild(left);
       if (c.last_message) line.appendChild(el("span", null, fmtTime(c.last_message.created_at)));
       li.appendChild(line);
-      if (c.first_question) li.appendChild(el("div", "question", c.first_question));
+      if (c.first_question) {
+        const question = el("div", "question", c.first_question);
+        question.dataset.userContent = ""; // the customer's words: never translated
+        li.appendChild(question);
+      }
       const last = c.last_message;
       li.appendChild(el("div", "preview", last ? (last.sender === "customer" ? "" : last.sender + ": ") + last.text : "…"));
       if (c.labels && c.labels.length) li.appendChild(window.ConsoleFind.chips(c.labels));
@@ -301,7 +305,9 @@
   // a card's first line: the customer's name (or "Customer"), a VIP badge, the language
   function cardHead(c) {
     const head = el("div", "card-head");
-    head.appendChild(el("span", "cust-name", c.customer_name || c.customer_email || "Customer"));
+    const name = el("span", "cust-name", c.customer_name || c.customer_email || "Customer");
+    if (c.customer_name || c.customer_email) name.dataset.userContent = ""; // a person's name, not the console's word
+    head.appendChild(name);
     if (c.customer_tier === "vip") head.appendChild(el("span", "badge vip", "VIP"));
     if (c.language && c.language !== "en") head.appendChild(el("span", "badge lang", c.language === "zh" ? "中文" : c.language));
     return head;
