@@ -17,6 +17,7 @@ from playwright.sync_api import Browser
 from support.accounts import EDITOR, TEST_AGENTS, AgentLogin, add_agent_accounts
 from support.agent import Console
 from support.helpdesks import ClosedHelpdesk, extra_helpdesk, postgres_database
+from support.own_redis import OwnRedis
 from support.stacks import running_stack
 
 from helpdesk.stack import Ports, Stack
@@ -186,3 +187,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason = KNOWN_REGRESSIONS.get(item.nodeid)
         if reason is not None:
             item.add_marker(pytest.mark.xfail(reason=reason, strict=False))
+
+
+@pytest.fixture(scope="module")
+def own_redis(stack: Stack) -> Iterator[OwnRedis]:
+    """A redis-server of the module's own (tests/support/own_redis.py), for tests that stop and start Redis."""
+    server = OwnRedis(stack.workdir)  # type: ignore[attr-defined]
+    server.start()
+    yield server
+    server.stop()

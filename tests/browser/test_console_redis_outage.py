@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -27,14 +26,6 @@ from helpdesk.stack import Stack
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 CUSTOMER_TEXTS = "#transcript li.msg.customer .text"
-
-
-@pytest.fixture(scope="module")
-def own_redis(stack: Stack) -> Iterator[OwnRedis]:
-    server = OwnRedis(stack.workdir)  # type: ignore[attr-defined]
-    server.start()
-    yield server
-    server.stop()
 
 
 def customer_lines(console: Page) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -31,14 +30,6 @@ INPUT = f"{HOST} textarea"
 # every message from the server (not the widget's own greeting or its local notices), in the order shown
 SHOWN = f"{HOST} .msg.customer .text, {HOST} .msg.bot:not(.intro) .text, {HOST} .msg.agent .text"
 STORAGE_KEY = "larkspur-chat.conversation"
-
-
-@pytest.fixture(scope="module")
-def own_redis(stack: Stack) -> Iterator[OwnRedis]:
-    server = OwnRedis(stack.workdir)  # type: ignore[attr-defined]
-    server.start()
-    yield server
-    server.stop()
 
 
 def shown(page: Page) -> list[str]:
