@@ -23,6 +23,10 @@ Two more per-turn costs, found the same way:
   `EndpointConfig.request` builds a session per request). Requests now borrow one session per endpoint
   and event loop, which keeps connections alive for a short time (`KEEPALIVE_SECONDS`, shorter than the
   servers' keep-alive, so Rasa never reuses a connection the server is closing).
+
+numpy's BLAS runs on one thread in this process (`one_math_thread`, before Rasa is imported): with a worker per
+core, OpenBLAS's workers spun after every small product and Rasa burnt more CPU waiting than working when
+customers pause between messages.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-from nlu_addons.environment import secret_from_env
+from nlu_addons.environment import one_math_thread, secret_from_env
 
 KEEPALIVE_SECONDS = 2.0  # well below the action server's keep-alive timeout (Sanic and rasa-sdk default: 120 s)
 
@@ -169,6 +173,7 @@ def with_token(argv: list[str], token: str) -> list[str]:
 
 
 def main() -> int:
+    one_math_thread()  # before Rasa imports numpy (nlu_addons/environment.py: OpenBLAS's spinning workers)
     install()
     from rasa.__main__ import main as rasa_main
 
