@@ -236,3 +236,16 @@ def cache_for(kb: KnowledgeBase) -> RankingCache:
         if cache is None:
             cache = _CACHES[kb] = RankingCache(kb)
         return cache
+
+
+def rank_ahead(kb: KnowledgeBase, questions: list[str]) -> dict[str, int]:
+    """Rank (and embed, when new) ``questions`` now so a later preview finds them: what was done."""
+    cache = cache_for(kb)
+    ranked, embedded = cache.counts.ranked, cache.counts.embedded
+    cache.rankings(questions)
+    return {
+        "questions": len(questions),
+        "ranked_now": cache.counts.ranked - ranked,
+        "embedded_now": cache.counts.embedded - embedded,
+        "kept": cache.size,
+    }
