@@ -15,7 +15,6 @@ import hmac
 import json
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from helpdesk.config import Settings
 from helpdesk.knowledge import language_search, runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS
 from helpdesk.knowledge.preview_limits import max_body_bytes, usable
-from nlu_addons.language import CJK, LANGUAGES
+from nlu_addons.language import CJK, LANGUAGES, says_no_language
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,26 +42,40 @@ EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a titl
 SECRET_HEADER = "X-Action-Secret"  # endpoints.yml sends ACTION_SECRET in it
 
 
-# what says nothing about a language: e-mail addresses, links, anything with a digit in it (order numbers,
-# postcodes, house numbers), punctuation, and words of one or two letters ("ok", the "AB" of "2511 AB")
-NEUTRAL_PARTS = re.compile(r"\S+@\S+|https?://\S+|\S*\d\S*|\b[^\W\d_]{1,2}\b|[\W_]+")
+ADDRESS_SLOT = "new_address"  # actions/order_state.py's NEW_ADDRESS: the form is asking for a delivery address
+REQUESTED_SLOT = "requested_slot"
 
 
-def says_no_language(text: str) -> bool:
-    """The message is only an e-mail address, an order number, a postcode and the like ("ann.lee@example.com")."""
-    return not CJK.search(text) and not NEUTRAL_PARTS.sub("", text).strip()
+def turns_asked(tracker: dict[str, Any]) -> list[tuple[dict[str, Any], object]]:
+    """Each customer message of the tracker with the slot the bot was asking for when it came (``requested_slot``)."""
+    asked: object = None
+    turns: list[tuple[dict[str, Any], object]] = []
+    for event in tracker.get("events") or []:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == REQUESTED_SLOT:
+            asked = event.get("value")
+        elif kind == "user":
+            turns.append((event, asked))
+    return turns
+
+
+def no_language_evidence(text: str, asked: object) -> bool:
+    """The message says nothing about the customer's language: an e-mail address, an order number and the like
+    (nlu_addons/language.py), or an answer in Latin letters to "what's the new delivery address?" — an address is
+    written as its country writes it, so "33000 Bordeaux" from a Chinese customer is not English."""
+    return says_no_language(text) or (asked == ADDRESS_SLOT and not CJK.search(text))
 
 
 def conversation_language(tracker: dict[str, Any]) -> object:
     """The language to answer in: the tracker's ``language`` slot (the script of the latest message), except after
-    a message that says nothing about a language (an e-mail address typed by a Chinese customer was answered in
-    English): then the language of the last message that did."""
+    a message with no language evidence of its own (an e-mail address or a Latin-script address typed by a Chinese
+    customer was answered in English): then the language of the last message that had some."""
     language = (tracker.get("slots") or {}).get("language")
-    said = [e for e in tracker.get("events") or [] if e.get("event") == "user"]
-    if not said or not says_no_language(str(said[-1].get("text") or "")):
+    said = turns_asked(tracker)
+    if not said or not no_language_evidence(str(said[-1][0].get("text") or ""), said[-1][1]):
         return language
-    for event in reversed(said[:-1]):
-        if says_no_language(str(event.get("text") or "")):
+    for event, asked in reversed(said[:-1]):
+        if no_language_evidence(str(event.get("text") or ""), asked):
             continue
         for entity in (event.get("parse_data") or {}).get("entities") or []:
             if entity.get("entity") == "language" and entity.get("value") in LANGUAGES:

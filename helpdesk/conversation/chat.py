@@ -41,7 +41,7 @@ from helpdesk.vocabulary import (
     WIDGET_PAYLOADS,
     WIDGET_PAYLOADS_ZH,
 )
-from nlu_addons.language import language_of
+from nlu_addons.language import language_after, language_of
 
 log = logging.getLogger(__name__)
 
@@ -387,7 +387,7 @@ class ChatService:
                         text=shown,
                         payload=to_bot if to_bot != shown else None,
                         client_id=client_id,
-                        language=language_of(shown),
+                        language=language_after(shown, conversation.language),
                     )
                     session.add(customer_message)
                     conversation.language = customer_message.language
@@ -685,7 +685,7 @@ class ChatService:
                     conversation_id=conversation.id,
                     sender=SENDER_CUSTOMER,
                     text=left.text,
-                    language=language_of(left.text),
+                    language=language_after(left.text, conversation.language),
                 )
                 conversation.language = customer.language
                 session.add(customer)
