@@ -97,6 +97,10 @@ class Settings:
     # how long a customer's message waits for the bot's turn (CHAT_REPLY_SECONDS, default RASA_TIMEOUT): past it the
     # answer comes in the chat when Rasa finishes, never by sending the message to Rasa again (conversation/chat.py)
     chat_reply_seconds: float = 10.0
+    # admission under overload (helpdesk/clients/rasa.py): turns waiting on each Rasa process at once, per helpdesk
+    # process, and how long a turn may wait for room before it is refused as busy (its message waits in the chat)
+    rasa_turns_in_flight: int = 8
+    rasa_admit_seconds: float = 2.0
     # the PostgreSQL pool of each helpdesk process (helpdesk/db/engine.py): connections kept, and opened beyond
     db_pool_size: int = 10
     db_pool_overflow: int = 5
@@ -151,6 +155,9 @@ class Settings:
     queue_seconds_per_chat: int = 120
     # a queued conversation nobody claimed for this long (and no new customer message) gets a follow-up; 0: never
     followup_abandoned_minutes: float = 30.0
+    # customers' new questions go to the FAQ engine's impact-preview memory this often (embedded and ranked at a
+    # low priority, kept across restarts: helpdesk/web/handbook.py rank_new_questions_forever); 0: never
+    preview_warm_seconds: float = 300.0
     # the dashboard: the queue-wait target (SLA) in seconds, and how recently an agent must have used the
     # console to count as online when their console socket is closed
     queue_sla_seconds: int = 120
@@ -195,6 +202,8 @@ class Settings:
             health_token=secret_from_env("HEALTH_TOKEN"),
             rasa_timeout=_float("RASA_TIMEOUT", 10.0),
             chat_reply_seconds=max(0.001, _float("CHAT_REPLY_SECONDS", _float("RASA_TIMEOUT", 10.0))),
+            rasa_turns_in_flight=max(1, _int("RASA_TURNS_IN_FLIGHT", 8)),
+            rasa_admit_seconds=max(0.0, _float("RASA_ADMIT_SECONDS", 2.0)),
             db_pool_size=max(1, _int("DB_POOL_SIZE", 10)),
             db_pool_overflow=max(0, _int("DB_POOL_OVERFLOW", 5)),
             db_application_name=os.environ.get("DB_APPLICATION_NAME") or "helpdesk",
@@ -225,6 +234,7 @@ class Settings:
             chat_burst_seconds=max(0.0, min(_float("CHAT_BURST_SECONDS", 1.5), 10.0)),
             queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
             followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),
+            preview_warm_seconds=max(0.0, _float("PREVIEW_WARM_SECONDS", 300.0)),
             queue_sla_seconds=_int("QUEUE_SLA_SECONDS", 120),
             agent_online_minutes=_int("AGENT_ONLINE_MINUTES", 5),
             business_hours_file=business_hours_file_from_env(),

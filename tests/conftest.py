@@ -36,6 +36,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         # every line answered on its own, at once (tests/conversation/test_burst.py starts a helpdesk that
         # reads short lines typed in a burst together)
         "CHAT_BURST_SECONDS": "0",
+        # customers' questions reach the impact preview's store within seconds, not 5 minutes
+        # (tests/web/test_handbook_api.py::test_customers_questions_are_ranked_for_the_preview_as_they_arrive)
+        "PREVIEW_WARM_SECONDS": "10",
     }
     with running_stack(workdir, Ports.spare(), env, timeout=420, what="stack") as running:
         watching = running.watch()  # as `make run`: a process that dies is restarted (tests/test_crash_recovery.py)

@@ -579,7 +579,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   // The handbook editor's preview (/agent/handbook) loads this script with data-markdown-only: the chat's own
   // Markdown renderer and styles, without a chat.
   if (attr("markdown-only") != null) {
-    window.LarkspurChatMarkdown = Object.freeze({ render: renderMarkdown, css: CSS_TEXT, assistant: t("assistant") });
+    // assistantIn(lang): the bot's label as a chat in that language shows it (the editor previews both versions)
+    const assistantIn = (lang) => (STRINGS[lang] || STRINGS.en).assistant;
+    window.LarkspurChatMarkdown = Object.freeze({
+      render: renderMarkdown, css: CSS_TEXT, assistant: t("assistant"), assistantIn,
+    });
     return;
   }
 
