@@ -31,7 +31,7 @@ from sanic.response import json as json_response
 
 from helpdesk import i18n
 from helpdesk.config import Settings
-from helpdesk.knowledge import runtime
+from helpdesk.knowledge import language_search, runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS
 from helpdesk.knowledge.preview_limits import max_body_bytes, usable
 from nlu_addons.language import CJK, LANGUAGES
@@ -89,7 +89,18 @@ def _load_knowledge() -> None:
     except Exception:  # the failure is reported by /kb/status and the log, the process keeps serving
         log.exception("knowledge base failed to load")
         return
+    _warm_chinese_search(kb)
     _warm_held_out(kb)
+
+
+def _warm_chinese_search(kb: Any) -> None:
+    """Index the handbook's Chinese side now, so the first Chinese search does not wait for it."""
+    started = time.perf_counter()
+    try:
+        language_search.warm(kb)
+        log.info("Chinese handbook search ready in %.1f s", time.perf_counter() - started)
+    except Exception:  # the first Chinese search builds it (and reports the failure)
+        log.exception("indexing the handbook for Chinese searches failed")
 
 
 HELD_OUT_RANKED = threading.Event()  # the held-out sets are ranked on the live handbook (/kb/status says so)
@@ -214,7 +225,13 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         # held_out_ranked: the editor's publish gate answers at once (before, its first check ranks the sets)
         kb = runtime.loaded_knowledge_base()
         kept = _preview_questions_kept(kb) if kb is not None else 0
-        return json_response({**runtime.status(), "held_out_ranked": HELD_OUT_RANKED.is_set(), "preview_kept": kept})
+        status = runtime.status()
+        zh = language_search.chinese_status(kb) if kb is not None else {"ready": False}
+        # ready once both languages search (the handbook's Chinese side is indexed right after the engine loads)
+        status["ready"] = bool(status["ready"] and zh["ready"])
+        return json_response(
+            {**status, "held_out_ranked": HELD_OUT_RANKED.is_set(), "preview_kept": kept, "zh_search": zh}
+        )
 
     @app.get("/kb/entries")
     async def kb_entries(request: Request) -> HTTPResponse:
@@ -243,7 +260,9 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
             return json_response({"error": "the knowledge base is still loading"}, status=503)
         if not query or len(query) > 2000:
             return json_response({"error": "q must be a question of 1 to 2000 characters"}, status=400)
-        decision = kb.decide(query)
+        # a Chinese question is ranked on the handbook's Chinese side: in a worker thread, since after a handbook change
+        # its first search embeds the changed texts (the event loop serves the chat meanwhile)
+        decision = await asyncio.to_thread(language_search.decide, kb, query)
         return json_response(
             {
                 "decision": decision.action,

@@ -8,12 +8,16 @@ P@1 0.886 on the team's test queries vs 0.571 for titles only).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from nlu_addons.encoders import CachedEncoder
+from nlu_addons.language import Language
 
 BEST_WEIGHT, CENTROID_WEIGHT = 0.45, 0.55
 
@@ -25,6 +29,44 @@ class IndexedEntry:
     id: str
     questions: tuple[str, ...]  # title first
     passages: tuple[str, ...]  # the answer, in passages
+
+
+FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
+
+
+def handbook_entries(root: Path, language: Language, last_good: dict[str, Any] | None = None) -> list[IndexedEntry]:
+    """The handbook's entries as one language side indexes them: the English title, questions and answer
+    passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
+    an entry's Chinese text where the handbook has one.
+
+    The files are parsed as `kb` parses them (helpdesk.knowledge.handbook; the first file of an id serves), but
+    fact references are not rendered: rendering reads the shop's settings through helpdesk.orders, which needs
+    Python 3.11, and a fact's name ("free delivery threshold") says as much for matching as its value."""
+    from helpdesk.knowledge.entry_texts import answer_passages
+    from helpdesk.knowledge.handbook import find_files, parse_path
+
+    def plain(answer: str) -> str:
+        return FACT_REFERENCE.sub(lambda m: m.group(1).replace("_", " "), answer)
+
+    entries: dict[str, Any] = {}
+    for path in find_files(root):
+        entry = parse_path(path).entry
+        if last_good is not None:
+            # a file broken by an edit keeps serving its last good version, as the action server's handbook does
+            entry = last_good[str(path)] = entry or last_good.get(str(path))
+        if entry is not None and entry.id not in entries:
+            entries[entry.id] = entry
+    out = []
+    for entry in sorted(entries.values(), key=lambda e: e.id):
+        questions = list(entry.all_questions)
+        passages = answer_passages(plain(entry.answer), 400, 6)
+        if language == "zh":
+            zh = getattr(entry, "zh", None)
+            if zh is not None:
+                questions = [*getattr(zh, "all_questions", ()), *questions]
+                passages = [*answer_passages(plain(getattr(zh, "answer", "")), 200, 6), *passages]
+        out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages)))
+    return out
 
 
 def normal(text: str) -> str:
