@@ -245,6 +245,8 @@ class RasaClient:
                     _answer(turn.replies[-1], custom["faq"])
             if isinstance(custom.get("handoff"), dict):
                 turn.handoff = custom["handoff"]
+            if custom.get("question") is True and turn.replies:
+                turn.replies[-1]["question"] = True  # it asks the customer for something: no answer to rate
             if isinstance(custom.get("offer_person"), dict) and turn.replies:
                 turn.offer = turn.replies[-1]
                 turn.offer_reason = str(custom["offer_person"].get("reason") or "")
