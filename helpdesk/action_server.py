@@ -333,12 +333,10 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         form = body.get("entry") if isinstance(body, dict) else None
         questions = body.get("questions") if isinstance(body, dict) else None
         with_held_out = body.get("held_out", True) if isinstance(body, dict) else None
-        background = body.get("background", False) if isinstance(body, dict) else None
         retired = body.get("retired", []) if isinstance(body, dict) else None
         if (
             not isinstance(entry_id, str)
             or not isinstance(with_held_out, bool)
-            or not isinstance(background, bool)
             or not isinstance(retired, list)
             or not all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in retired)
             or not (form is None or isinstance(form, dict))
@@ -349,10 +347,31 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
 
         entry = preview_entry(entry_id, form) if form is not None else None
         asked, left_out = usable(questions)  # past the limits: trimmed, not refused
-        run = in_low_priority_thread if background else asyncio.to_thread
         left = frozenset((str(r[0]), str(r[1])) for r in retired)  # held-out questions an entry covers now
-        found = await run(impact, kb, entry_id, entry, asked, with_held_out, left)
+        found = await asyncio.to_thread(impact, kb, entry_id, entry, asked, with_held_out, left)
         return json_response({**found, "left_out": left_out})
+
+    @app.post("/kb/questions")
+    async def kb_questions(request: Request) -> HTTPResponse:
+        """{"questions": [...]} → {"questions", "ranked_now", "embedded_now", "kept"}: customers' questions ranked
+        (and embedded when new) for the impact preview ahead of any editor, in a low-priority thread; kept in
+        memory and stored (helpdesk/knowledge/preview_cache.py, preview_store.py)."""
+        if not from_loopback(request):
+            return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
+        kb = runtime.loaded_knowledge_base()
+        if kb is None:
+            return json_response({"error": "the knowledge base is still loading"}, status=503)
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"error": "the body must be JSON"}, status=400)
+        questions = body.get("questions") if isinstance(body, dict) else None
+        if not isinstance(questions, list):
+            return json_response({"error": "send a list of questions"}, status=400)
+        from helpdesk.knowledge.preview_cache import rank_ahead  # the engine's modules: loaded with it
+
+        asked, left_out = usable(questions)
+        return json_response({**await in_low_priority_thread(rank_ahead, kb, asked), "left_out": left_out})
 
     return app
 
