@@ -40,7 +40,6 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from nlu_addons.arbiter import features  # noqa: E402
 from nlu_addons.encoders import CachedEncoder, encoder_named  # noqa: E402
-from nlu_addons.handbook_index import HandbookIndex  # noqa: E402
 
 HANDBOOK_DEV = {
     "en": ("eval/handbook/queries_dev.jsonl", "eval/handbook/oos_dev.jsonl"),
@@ -96,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     language = args.language
 
-    from nlu_addons.onepass_nlu import handbook_entries, words_of
+    from nlu_addons.onepass_nlu import side_index, words_of
 
     head, arbiter, table = load_state(args.model)[language]
     encoder = CachedEncoder(encoder_named(ENCODERS[language]), table)
-    index = HandbookIndex(handbook_entries(args.handbook, language), encoder)
+    index = side_index(args.handbook, language, encoder)
     queries, oos = (read_rows(PROJECT_ROOT / p) for p in HANDBOOK_DEV[language])
     rows: list[tuple[str, str | None]] = [(r["query"], f"faq:{r['faq_id']}") for r in queries]
     files = list(HANDBOOK_DEV[language])
@@ -113,7 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     rows += [(r["query"], None) for r in oos]
     texts = [words_of(t) for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
-    scores = index.scores(vectors)
+    scores = index.rank(texts, vectors)
+    # the route's own handbook ranking: how often its best entry is the expected one (the engine's P@1 beside it
+    # is `kb eval` / make eval's FAQ part)
+    faq_rows = [i for i, (_, expected) in enumerate(rows) if expected and expected.startswith("faq:")]
+    ranking_p1 = sum(f"faq:{index.ids[int(np.argmax(scores[i]))]}" == rows[i][1] for i in faq_rows) / max(
+        1, len(faq_rows)
+    )
     x = features(head.predict_proba(texts, vectors), scores, texts)
 
     def decide(
@@ -152,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "language": language,
         "dev_files": files,
         "in_scope": n_in,
+        "handbook_ranking_p_at_1": round(ranking_p1, 4),
         "out_of_scope": len(oos),
         "rule": "max right - cost * (wrong + out-of-scope answered); offer_from: the highest with the fewest handoffs",
         "mistake_cost": args.mistake_cost,
@@ -179,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         f"({', '.join(files)}). Rule: the most right − {args.mistake_cost:g} × (wrong + out-of-scope answered); "
         f"offer_from the highest "
         "that hands no more in-scope rows to a person than a lower one would.",
+        "",
+        f"The route's handbook ranking on the {len(faq_rows)} handbook dev questions: P@1 {ranking_p1:.3f}.",
         "",
         f"Chosen: **answer_at {answer_at:.2f}, faq_answer_from {answer_from:.2f}, faq_offer_from "
         f"{offer['offer_from']:.2f}**: {offer}.",

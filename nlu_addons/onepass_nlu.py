@@ -34,7 +34,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -60,6 +60,9 @@ from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
 from nlu_addons.intent_head import IntentHead, out_of_fold
 from nlu_addons.language import LANGUAGES, Language, language_of
 
+if TYPE_CHECKING:
+    from helpdesk.knowledge.settings import Settings
+
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "onepass.pkl"
@@ -74,16 +77,19 @@ ROUTE_INTENT = {
 FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
 
 
-def handbook_entries(root: Path, language: Language, last_good: dict[str, Any] | None = None) -> list[IndexedEntry]:
+def handbook_entries(
+    root: Path, language: Language, last_good: dict[str, Any] | None = None, engine: Settings | None = None
+) -> list[IndexedEntry]:
     """The handbook's entries as one language side indexes them: the English title, questions and answer
     passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
-    an entry's Chinese text where the handbook has one.
+    an entry's Chinese text where the handbook has one. With the FAQ engine's ``engine`` settings, the texts the
+    engine embeds (helpdesk.knowledge.entry_texts: questions without repeats, the answer in its passages).
 
     The files are parsed as `kb` parses them (helpdesk.knowledge.handbook; the first file of an id serves), but
     fact references are not rendered: rendering reads the shop's settings through helpdesk.orders, which needs
     Python 3.11, and a fact's name ("free delivery threshold") says as much for matching as its value."""
     from helpdesk.knowledge.entry_texts import answer_passages
-    from helpdesk.knowledge.handbook import find_files, parse_path
+    from helpdesk.knowledge.handbook import find_files, normalize_question, parse_path
 
     def plain(answer: str) -> str:
         return FACT_REFERENCE.sub(lambda m: m.group(1).replace("_", " "), answer)
@@ -100,6 +106,12 @@ def handbook_entries(root: Path, language: Language, last_good: dict[str, Any] |
     for entry in sorted(entries.values(), key=lambda e: e.id):
         questions = list(entry.all_questions)
         passages = answer_passages(plain(entry.answer), 400, 6)
+        if engine is not None:
+            firsts: dict[str, str] = {}
+            for question in questions:
+                firsts.setdefault(normalize_question(question), question)
+            questions = list(firsts.values())
+            passages = answer_passages(plain(entry.answer), engine.answer_chunk_chars, engine.answer_max_chunks)
         if language == "zh":
             zh = getattr(entry, "zh", None)
             if zh is not None:
@@ -107,6 +119,31 @@ def handbook_entries(root: Path, language: Language, last_good: dict[str, Any] |
                 passages = [*answer_passages(plain(getattr(zh, "answer", "")), 200, 6), *passages]
         out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages)))
     return out
+
+
+def engine_settings(language: Language) -> Settings | None:
+    """The FAQ engine's settings (knowledge/kb.yml, KB_* overrides) for a side that ranks the handbook as the
+    engine does: English, the engine's language (its encoder is the English side's all-MiniLM-L6-v2). None for
+    Chinese, which keeps the design study's scoring (nlu_addons.handbook_index)."""
+    if language != "en":
+        return None
+    from helpdesk.knowledge.settings import load_settings
+
+    return load_settings()
+
+
+def side_index(
+    root: Path, language: Language, encoder: CachedEncoder, last_good: dict[str, Any] | None = None
+) -> HandbookIndex:
+    """A language side's handbook index of the handbook under ``root`` (see :func:`engine_settings`)."""
+    engine = engine_settings(language)
+    vocabulary = getattr(encoder.encoder, "vocabulary", None)
+    return HandbookIndex(
+        handbook_entries(root, language, last_good, engine),
+        encoder,
+        engine,
+        vocabulary() if callable(vocabulary) else None,
+    )
 
 
 # markup pasted into a message ("<img src=x onerror=...>") is not what the customer asks: the route reads the words
@@ -139,22 +176,21 @@ class Side:
         encoder: CachedEncoder,
         texts: Sequence[str],
         labels: Sequence[str],
-        entries: Sequence[IndexedEntry],
+        index: HandbookIndex,
         answer_at: float,
         clarify_at: float,
     ) -> Side:
         vectors = encoder.encoder.encode(texts)
         head = IntentHead().fit(texts, vectors, labels)
-        index = HandbookIndex(entries, encoder)
         probabilities = out_of_fold(texts, vectors, labels, head.labels)
-        x = features(probabilities, index.scores(vectors, leave_out=texts), texts)
+        x = features(probabilities, index.rank(texts, vectors, leave_out=True), texts)
         arbiter = StackedArbiter(answer_at, clarify_at).fit(x, labels)
         return cls(encoder, head, index, arbiter)
 
     def route(self, text: str) -> dict[str, Any]:
         vector = self.encoder.encoder.encode([text])
         index = self.index  # one read: a reload may replace it meanwhile
-        scores = index.scores(vector)
+        scores = index.rank([text], vector)
         x = features(self.head.predict_proba([text], vector), scores, [text])
         route = self.arbiter.route(x, scores, index.ids, text)
         top = np.argsort(-scores[0])[:5]
@@ -239,11 +275,12 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             name = self._config["encoders"][language]
             # the English side learns from English examples; the multilingual Chinese side from all of them
             chosen = [(t, i) for t, i in examples if language == "zh" or language_of(t) == "en"]
+            encoder = CachedEncoder(encoder_named(name))
             self._sides[language] = Side.train(
-                CachedEncoder(encoder_named(name)),
+                encoder,
                 [t for t, _ in chosen],
                 [i for _, i in chosen],
-                handbook_entries(self._handbook_root, language),
+                side_index(self._handbook_root, language, encoder),
                 float(self._config["answer_at"][language]),
                 float(self._config["clarify_at"][language]),
             )
@@ -276,8 +313,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             arbiter.faq_answer_from = float(merged["faq_answer_from"][language])
             arbiter.faq_offer_from = float(merged["faq_offer_from"][language])
             encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
-            entries = handbook_entries(root, language, last_good)
-            sides[language] = Side(encoder, head, HandbookIndex(entries, encoder), arbiter)
+            sides[language] = Side(encoder, head, side_index(root, language, encoder, last_good), arbiter)
         component = cls(config, model_storage, resource, sides, watch=True)
         component._last_good.update(last_good)
         return component
@@ -297,16 +333,16 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         if stamp == self._stamp:
             return False
         fresh = {
-            language: handbook_entries(self._handbook_root, language, self._last_good)  # type: ignore[arg-type]
-            for language in self._sides
+            language: side_index(self._handbook_root, language, side.encoder, self._last_good)  # type: ignore[arg-type]
+            for language, side in self._sides.items()
         }
-        if not all(fresh.values()):
+        if not all(len(index) for index in fresh.values()):
             # a handbook caught mid-rewrite (a checkout, a sync) reads as no entries: keep serving the index
             # there is, and look again next round (the stamp stays old)
             logger.warning("onepass: the handbook read as empty; keeping the previous index, retrying")
             return False
         for language, side in self._sides.items():
-            side.index = HandbookIndex(fresh[language], side.encoder)
+            side.index = fresh[language]
         self._stamp = stamp
         logger.info("onepass: handbook re-indexed")
         return True

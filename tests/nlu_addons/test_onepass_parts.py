@@ -94,3 +94,34 @@ def test_an_order_flow_without_evidence_asks_back_instead_of_starting() -> None:
     without = arbiter.route(x[2:], scores[2:], ["refund-policy", "password-reset"], texts[2])
     assert without.destination == "clarify"
     assert without.offered[:1] == ["intent:refund_status"] and "faq:refund-policy" in without.offered
+
+
+def test_the_route_ranks_the_handbook_as_the_faq_engine_does() -> None:
+    """One scoring (issue 17): with the engine's settings the route's handbook index gives every entry the score
+    helpdesk.knowledge.scoring gives it, for the texts the engine embeds for a message (typos corrected towards
+    the handbook's words, the greeting stripped, the question sentence of a longer message scored too)."""
+    from helpdesk.knowledge.query import Speller, query_texts, word_counts
+    from helpdesk.knowledge.scoring import message_scores
+    from helpdesk.knowledge.settings import Settings
+    from helpdesk.knowledge.snapshot import EntryRows, entry_centroid
+
+    settings = Settings()
+    words = WordEncoder()
+    vocabulary = frozenset({"refund", "policy", "reset", "password", "forgot", "the", "what", "is", "your"})
+    index = HandbookIndex(ENTRIES, CachedEncoder(words), settings, vocabulary)
+    messages = ["hi there, what is your refnd policy", "I typed it twice. Then it failed. How do I reset the password?"]
+    ranked = index.rank(messages, words.encode(messages))
+
+    texts = [t for e in ENTRIES for t in (*e.questions, *e.passages)]
+    speller = Speller((), vocabulary, word_counts(texts))
+    groups = [query_texts(m, speller, True) for m in messages]
+    assert groups[0] == ["what is your refund policy"] and len(groups[1]) == 2  # prepared as the engine does
+    vectors = words.encode([t for g in groups for t in g])
+    starts = np.cumsum([0, *(len(g) for g in groups)])[:-1]
+    for column, entry in enumerate(ENTRIES):
+        rows = words.encode([*entry.questions, *entry.passages])
+        weights = np.ones(len(rows), dtype=np.float32)
+        centroid = entry_centroid(rows, len(entry.questions), False)
+        engine_rows = EntryRows(None, (), len(entry.questions), rows, weights, centroid, 0)  # type: ignore[arg-type]
+        expected = message_scores(engine_rows, vectors, starts, settings)
+        np.testing.assert_allclose(ranked[:, column], expected, atol=1e-5)
