@@ -250,6 +250,12 @@ class ActionAnswerFaq(Action):
                 answers.setdefault(decision.best.id, decision.best)
         if len(answers) < 2:
             return False
+        covering = [e for e in answers.values() if all(w in f"{e.title} {e.answer}".lower() for w in words)]
+        if covering:
+            # one of the entries found speaks of every alternative ("which payment methods": PayPal and Klarna
+            # both): that answer alone, not the same question answered twice
+            self._answer(dispatcher, covering[0].id, covering[0].title, covering[0].answer, covering[0].score)
+            return True
         for entry in answers.values():
             self._answer(dispatcher, entry.id, entry.title, entry.answer, entry.score)
         return True
