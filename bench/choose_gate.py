@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     language = args.language
 
-    from nlu_addons.onepass_nlu import side_index, words_of
+    from nlu_addons.handbook_index import side_index
+    from nlu_addons.onepass_nlu import words_of
 
     head, arbiter, table = load_state(args.model)[language]
     encoder = CachedEncoder(encoder_named(ENCODERS[language]), table)

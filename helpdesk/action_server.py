@@ -18,8 +18,9 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
@@ -30,11 +31,13 @@ from sanic.response import json as json_response
 
 from helpdesk import i18n
 from helpdesk.config import Settings
-from helpdesk.knowledge import runtime
+from helpdesk.knowledge import language_search, runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS
+from helpdesk.knowledge.preview_limits import max_body_bytes, usable
 from nlu_addons.language import CJK, LANGUAGES
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a title
 
 SECRET_HEADER = "X-Action-Secret"  # endpoints.yml sends ACTION_SECRET in it
@@ -86,7 +89,18 @@ def _load_knowledge() -> None:
     except Exception:  # the failure is reported by /kb/status and the log, the process keeps serving
         log.exception("knowledge base failed to load")
         return
+    _warm_chinese_search(kb)
     _warm_held_out(kb)
+
+
+def _warm_chinese_search(kb: Any) -> None:
+    """Index the handbook's Chinese side now, so the first Chinese search does not wait for it."""
+    started = time.perf_counter()
+    try:
+        language_search.warm(kb)
+        log.info("Chinese handbook search ready in %.1f s", time.perf_counter() - started)
+    except Exception:  # the first Chinese search builds it (and reports the failure)
+        log.exception("indexing the handbook for Chinese searches failed")
 
 
 HELD_OUT_RANKED = threading.Event()  # the held-out sets are ranked on the live handbook (/kb/status says so)
@@ -115,6 +129,26 @@ def _warm_held_out(kb: Any) -> None:
         log.info("held-out sets ranked for the editor's preview in %.1f s", time.perf_counter() - started)
     except Exception:  # the preview ranks them when first asked
         log.exception("ranking the held-out sets failed")
+
+
+async def in_low_priority_thread(work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` in a thread of its own at nice 15: customers' replies go first (the impact preview's
+    questions sent ahead of any editor, ranked while nobody waits for them)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def run() -> None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 15)
+        try:
+            result = work(*args)
+        except BaseException as error:  # noqa: BLE001 - handed to the awaiting request
+            loop.call_soon_threadsafe(done.set_exception, error)
+        else:
+            loop.call_soon_threadsafe(done.set_result, result)
+
+    threading.Thread(target=run, name="preview-background", daemon=True).start()
+    return await done
 
 
 def from_loopback(request: Request) -> bool:
@@ -160,22 +194,6 @@ def secret_matches(request: Request, secret: str) -> bool:
     return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
 
 
-MAX_PREVIEW_QUESTIONS = 10_000  # a handbook change's impact preview: the customer questions it is tried on
-
-# The largest body this process reads (ACTION_MAX_BODY_BYTES); past it, 413 before the body is read or the secret
-# checked. The biggest callers: Rasa's webhook call carries the session's whole tracker, ~1.9 kB a turn (measured:
-# 0.93 MB at 500 turns, domain included), and the editor's preview up to 10,000 customer questions (~0.7 MB at
-# 60 characters each). 8 MiB holds a 4,000-turn session (over two hours of messages at the helpdesk's limit of 30 a
-# minute per conversation; a session ends after 60 idle minutes) and 10,000 questions of 800 bytes each.
-MAX_BODY_BYTES = 8 * 1024 * 1024
-
-
-def max_body_bytes() -> int:
-    """ACTION_MAX_BODY_BYTES, or MAX_BODY_BYTES when unset or not a positive whole number."""
-    given = os.environ.get("ACTION_MAX_BODY_BYTES", "").strip()
-    return int(given) if given.isdigit() and int(given) > 0 else MAX_BODY_BYTES
-
-
 def build_app(action_package: str = "actions", secret: str | None = None) -> DefaultSanic:
     """rasa-sdk's action endpoint (/webhook, /health) with the FAQ engine's routes added.
 
@@ -207,7 +225,13 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         # held_out_ranked: the editor's publish gate answers at once (before, its first check ranks the sets)
         kb = runtime.loaded_knowledge_base()
         kept = _preview_questions_kept(kb) if kb is not None else 0
-        return json_response({**runtime.status(), "held_out_ranked": HELD_OUT_RANKED.is_set(), "preview_kept": kept})
+        status = runtime.status()
+        zh = language_search.chinese_status(kb) if kb is not None else {"ready": False}
+        # ready once both languages search (the handbook's Chinese side is indexed right after the engine loads)
+        status["ready"] = bool(status["ready"] and zh["ready"])
+        return json_response(
+            {**status, "held_out_ranked": HELD_OUT_RANKED.is_set(), "preview_kept": kept, "zh_search": zh}
+        )
 
     @app.get("/kb/entries")
     async def kb_entries(request: Request) -> HTTPResponse:
@@ -236,7 +260,9 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
             return json_response({"error": "the knowledge base is still loading"}, status=503)
         if not query or len(query) > 2000:
             return json_response({"error": "q must be a question of 1 to 2000 characters"}, status=400)
-        decision = kb.decide(query)
+        # a Chinese question is ranked on the handbook's Chinese side: in a worker thread, since after a handbook change
+        # its first search embeds the changed texts (the event loop serves the chat meanwhile)
+        decision = await asyncio.to_thread(language_search.decide, kb, query)
         return json_response(
             {
                 "decision": decision.action,
@@ -279,7 +305,8 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
     async def kb_preview(request: Request) -> HTTPResponse:
         """{"entry_id", "entry": the editor's form | null (deleted), "questions": [...], "held_out"?: true} → which
         of the questions the change would newly answer, take from another entry, stop answering, and the held-out
-        figures before and after (helpdesk/knowledge/impact.py)."""
+        figures before and after (helpdesk/knowledge/impact.py); "left_out": the questions past the limits
+        (helpdesk/knowledge/preview_limits.py), trimmed rather than refused."""
         if not from_loopback(request):
             return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
         kb = runtime.loaded_knowledge_base()
@@ -293,20 +320,26 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         form = body.get("entry") if isinstance(body, dict) else None
         questions = body.get("questions") if isinstance(body, dict) else None
         with_held_out = body.get("held_out", True) if isinstance(body, dict) else None
+        background = body.get("background", False) if isinstance(body, dict) else None
+        retired = body.get("retired", []) if isinstance(body, dict) else None
         if (
             not isinstance(entry_id, str)
             or not isinstance(with_held_out, bool)
+            or not isinstance(background, bool)
+            or not isinstance(retired, list)
+            or not all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in retired)
             or not (form is None or isinstance(form, dict))
             or not isinstance(questions, list)
-            or len(questions) > MAX_PREVIEW_QUESTIONS
-            or not all(isinstance(q, str) and 0 < len(q.strip()) <= 2000 for q in questions)
         ):
-            return json_response({"error": "send entry_id, entry (or null) and up to 10000 questions"}, status=400)
+            return json_response({"error": "send entry_id, entry (or null) and a list of questions"}, status=400)
         from helpdesk.knowledge.impact import impact, preview_entry  # the engine's modules: loaded with it
 
         entry = preview_entry(entry_id, form) if form is not None else None
-        asked = [q.strip() for q in questions]
-        return json_response(await asyncio.to_thread(impact, kb, entry_id, entry, asked, with_held_out))
+        asked, left_out = usable(questions)  # past the limits: trimmed, not refused
+        run = in_low_priority_thread if background else asyncio.to_thread
+        left = frozenset((str(r[0]), str(r[1])) for r in retired)  # held-out questions an entry covers now
+        found = await run(impact, kb, entry_id, entry, asked, with_held_out, left)
+        return json_response({**found, "left_out": left_out})
 
     return app
 

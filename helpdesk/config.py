@@ -151,6 +151,9 @@ class Settings:
     queue_seconds_per_chat: int = 120
     # a queued conversation nobody claimed for this long (and no new customer message) gets a follow-up; 0: never
     followup_abandoned_minutes: float = 30.0
+    # customers' new questions go to the FAQ engine's impact-preview memory this often (embedded and ranked at a
+    # low priority, kept across restarts: helpdesk/web/handbook.py rank_new_questions_forever); 0: never
+    preview_warm_seconds: float = 300.0
     # the dashboard: the queue-wait target (SLA) in seconds, and how recently an agent must have used the
     # console to count as online when their console socket is closed
     queue_sla_seconds: int = 120
@@ -225,6 +228,7 @@ class Settings:
             chat_burst_seconds=max(0.0, min(_float("CHAT_BURST_SECONDS", 1.5), 10.0)),
             queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
             followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),
+            preview_warm_seconds=max(0.0, _float("PREVIEW_WARM_SECONDS", 300.0)),
             queue_sla_seconds=_int("QUEUE_SLA_SECONDS", 120),
             agent_online_minutes=_int("AGENT_ONLINE_MINUTES", 5),
             business_hours_file=business_hours_file_from_env(),

@@ -79,6 +79,19 @@ def refers_back(text: str) -> bool:
     return bool(REFERS_BACK.search(text))
 
 
+# Chinese leaves out the "my" English needs: "取消订单", "修改订单里的商品", "上周寄回去的东西退款好了没" are
+# requests about the customer's own order with no 我 in them. A policy question asks in general, with a question
+# word or particle ("订单能取消吗", "怎么申请退款", "退款要多久"); a Chinese message without one is a request
+ZH_GENERAL_QUESTION = re.compile(
+    r"[吗嗎么麼嘛？?]|怎|如何|多久|多[长長]|[几幾]天|多少|是否|能不能|可不可以|哪些|为何|為何"
+)
+
+
+def asks_about_own_order_zh(text: str) -> bool:
+    """A Chinese message that asks for something to be done rather than how things work in general."""
+    return language_of(text) == "zh" and not ZH_GENERAL_QUESTION.search(text)
+
+
 def features(probabilities: np.ndarray, faq_scores: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """The arbiter's inputs for each message (rows of ``probabilities`` and ``faq_scores``)."""
     ranked = -np.sort(-faq_scores, axis=1)
@@ -204,7 +217,13 @@ class StackedArbiter:
             # "how many days after you get my return will i see the money": how it works, which the handbook
             # answers, not a request about a specific order
             return Route(f"faq:{best_entry}", best_score, [], ranking)
-        evidence = top not in ORDER_INTENTS or names_order(text) or speaks_of_own(text) or refers_back(text)
+        evidence = (
+            top not in ORDER_INTENTS
+            or names_order(text)
+            or speaks_of_own(text)
+            or refers_back(text)
+            or asks_about_own_order_zh(text)
+        )
         if confidence >= self.answer_at and evidence:
             return Route(likely[0], confidence, [], ranking)
         if confidence >= self.clarify_at or not evidence:

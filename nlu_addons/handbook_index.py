@@ -17,13 +17,16 @@ entry's centroid over all its rows (results/nlu_design_study.md); the query is t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nlu_addons.encoders import CachedEncoder
+from nlu_addons.language import Language
 
 if TYPE_CHECKING:
     from helpdesk.knowledge.settings import Settings
@@ -169,3 +172,75 @@ class HandbookIndex:
         best = np.where(np.isfinite(best), best, -1.0)
         per_vector = blended(best, second, centroid, self.engine)
         return np.asarray(raised_by_sentences(per_vector, starts, self.engine.sentence_weight), dtype=np.float32)
+
+
+FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
+
+
+def handbook_entries(
+    root: Path, language: Language, last_good: dict[str, Any] | None = None, engine: Settings | None = None
+) -> list[IndexedEntry]:
+    """The handbook's entries as one language side indexes them: the English title, questions and answer
+    passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
+    an entry's Chinese text where the handbook has one. With the FAQ engine's ``engine`` settings, the texts the
+    engine embeds (helpdesk.knowledge.entry_texts: questions without repeats, the answer in its passages).
+
+    The files are parsed as `kb` parses them (helpdesk.knowledge.handbook; the first file of an id serves), but
+    fact references are not rendered: rendering reads the shop's settings through helpdesk.orders, which needs
+    Python 3.11, and a fact's name ("free delivery threshold") says as much for matching as its value."""
+    from helpdesk.knowledge.entry_texts import answer_passages
+    from helpdesk.knowledge.handbook import find_files, normalize_question, parse_path
+
+    def plain(answer: str) -> str:
+        return FACT_REFERENCE.sub(lambda m: m.group(1).replace("_", " "), answer)
+
+    entries: dict[str, Any] = {}
+    for path in find_files(root):
+        entry = parse_path(path).entry
+        if last_good is not None:
+            # a file broken by an edit keeps serving its last good version, as the action server's handbook does
+            entry = last_good[str(path)] = entry or last_good.get(str(path))
+        if entry is not None and entry.id not in entries:
+            entries[entry.id] = entry
+    out = []
+    for entry in sorted(entries.values(), key=lambda e: e.id):
+        questions = list(entry.all_questions)
+        passages = answer_passages(plain(entry.answer), 400, 6)
+        if engine is not None:
+            firsts: dict[str, str] = {}
+            for question in questions:
+                firsts.setdefault(normalize_question(question), question)
+            questions = list(firsts.values())
+            passages = answer_passages(plain(entry.answer), engine.answer_chunk_chars, engine.answer_max_chunks)
+        if language == "zh":
+            zh = getattr(entry, "zh", None)
+            if zh is not None:
+                questions = [*getattr(zh, "all_questions", ()), *questions]
+                passages = [*answer_passages(plain(getattr(zh, "answer", "")), 200, 6), *passages]
+        out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages)))
+    return out
+
+
+def engine_settings(language: Language) -> Settings | None:
+    """The FAQ engine's settings (knowledge/kb.yml, KB_* overrides) for a side that ranks the handbook as the
+    engine does: English, the engine's language (its encoder is the English side's all-MiniLM-L6-v2). None for
+    Chinese, which keeps the design study's scoring (nlu_addons.handbook_index)."""
+    if language != "en":
+        return None
+    from helpdesk.knowledge.settings import load_settings
+
+    return load_settings()
+
+
+def side_index(
+    root: Path, language: Language, encoder: CachedEncoder, last_good: dict[str, Any] | None = None
+) -> HandbookIndex:
+    """A language side's handbook index of the handbook under ``root`` (see :func:`engine_settings`)."""
+    engine = engine_settings(language)
+    vocabulary = getattr(encoder.encoder, "vocabulary", None)
+    return HandbookIndex(
+        handbook_entries(root, language, last_good, engine),
+        encoder,
+        engine,
+        vocabulary() if callable(vocabulary) else None,
+    )

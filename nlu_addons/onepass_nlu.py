@@ -26,6 +26,7 @@ embedded before are embedded, and the new index replaces the old one in one assi
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import pickle
@@ -34,7 +35,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -56,12 +57,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu_addons import PROJECT_ROOT
 from nlu_addons.arbiter import CLARIFY, FAQ, LOW_CONFIDENCE, OUT_OF_SCOPE, StackedArbiter, features
 from nlu_addons.encoders import CachedEncoder, encoder_named
-from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
+from nlu_addons.handbook_index import HandbookIndex, side_index
 from nlu_addons.intent_head import IntentHead, out_of_fold
-from nlu_addons.language import LANGUAGES, Language, language_of
-
-if TYPE_CHECKING:
-    from helpdesk.knowledge.settings import Settings
+from nlu_addons.language import LANGUAGES, language_of
+from nlu_addons.onepass_settings import DEFAULTS
 
 logger = logging.getLogger(__name__)
 
@@ -72,78 +71,6 @@ ROUTE_INTENT = {
     "handoff:requested": "request_human",
     "handoff:complaint": "complaint",
 }
-
-
-FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
-
-
-def handbook_entries(
-    root: Path, language: Language, last_good: dict[str, Any] | None = None, engine: Settings | None = None
-) -> list[IndexedEntry]:
-    """The handbook's entries as one language side indexes them: the English title, questions and answer
-    passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
-    an entry's Chinese text where the handbook has one. With the FAQ engine's ``engine`` settings, the texts the
-    engine embeds (helpdesk.knowledge.entry_texts: questions without repeats, the answer in its passages).
-
-    The files are parsed as `kb` parses them (helpdesk.knowledge.handbook; the first file of an id serves), but
-    fact references are not rendered: rendering reads the shop's settings through helpdesk.orders, which needs
-    Python 3.11, and a fact's name ("free delivery threshold") says as much for matching as its value."""
-    from helpdesk.knowledge.entry_texts import answer_passages
-    from helpdesk.knowledge.handbook import find_files, normalize_question, parse_path
-
-    def plain(answer: str) -> str:
-        return FACT_REFERENCE.sub(lambda m: m.group(1).replace("_", " "), answer)
-
-    entries: dict[str, Any] = {}
-    for path in find_files(root):
-        entry = parse_path(path).entry
-        if last_good is not None:
-            # a file broken by an edit keeps serving its last good version, as the action server's handbook does
-            entry = last_good[str(path)] = entry or last_good.get(str(path))
-        if entry is not None and entry.id not in entries:
-            entries[entry.id] = entry
-    out = []
-    for entry in sorted(entries.values(), key=lambda e: e.id):
-        questions = list(entry.all_questions)
-        passages = answer_passages(plain(entry.answer), 400, 6)
-        if engine is not None:
-            firsts: dict[str, str] = {}
-            for question in questions:
-                firsts.setdefault(normalize_question(question), question)
-            questions = list(firsts.values())
-            passages = answer_passages(plain(entry.answer), engine.answer_chunk_chars, engine.answer_max_chunks)
-        if language == "zh":
-            zh = getattr(entry, "zh", None)
-            if zh is not None:
-                questions = [*getattr(zh, "all_questions", ()), *questions]
-                passages = [*answer_passages(plain(getattr(zh, "answer", "")), 200, 6), *passages]
-        out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages)))
-    return out
-
-
-def engine_settings(language: Language) -> Settings | None:
-    """The FAQ engine's settings (knowledge/kb.yml, KB_* overrides) for a side that ranks the handbook as the
-    engine does: English, the engine's language (its encoder is the English side's all-MiniLM-L6-v2). None for
-    Chinese, which keeps the design study's scoring (nlu_addons.handbook_index)."""
-    if language != "en":
-        return None
-    from helpdesk.knowledge.settings import load_settings
-
-    return load_settings()
-
-
-def side_index(
-    root: Path, language: Language, encoder: CachedEncoder, last_good: dict[str, Any] | None = None
-) -> HandbookIndex:
-    """A language side's handbook index of the handbook under ``root`` (see :func:`engine_settings`)."""
-    engine = engine_settings(language)
-    vocabulary = getattr(encoder.encoder, "vocabulary", None)
-    return HandbookIndex(
-        handbook_entries(root, language, last_good, engine),
-        encoder,
-        engine,
-        vocabulary() if callable(vocabulary) else None,
-    )
 
 
 # markup pasted into a message ("<img src=x onerror=...>") is not what the customer asks: the route reads the words
@@ -209,32 +136,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {
-            "encoders": {"en": "minilm", "zh": "usem3"},
-            "handbook": "knowledge/faq",
-            # per language: the arbiter's probability to act on (below: "Did you mean") and to ask back
-            # (below: a person); the study's values, chosen on calibration rows (results/nlu_design_study.md).
-            # Chinese re-checked on the Chinese dev split (bench/choose_gate.py, results/eval/gate_zh.md): 0.75
-            # scores 84 against 82 at 0.80, two dev rows apart, so the study's 0.80 stays
-            "answer_at": {"en": 0.725, "zh": 0.8},
-            "clarify_at": {"en": 0.1, "zh": 0.1},
-            # per language: the handbook gate (nlu_addons.arbiter): an entry's score to answer from it, and to offer
-            # it in "Did you mean"; below, nothing in the handbook fits. Both chosen by one rule on the team's dev
-            # rows only (bench/choose_gate.py, results/eval/gate_{en,zh}.md: the most right − 2 × (wrong +
-            # out-of-scope answered)): English on eval/handbook/queries_dev + oos_dev, Chinese on the Chinese dev
-            # split (eval/handbook/queries_dev_zh + oos_dev_zh, eval/routing/dev_zh), never on the test sets
-            "faq_answer_from": {"en": 0.58, "zh": 0.54},
-            # (English, issue 17: re-chosen once the route ranked the handbook as the FAQ engine does; 0.54 with the
-            # how-question rule at 0.55 scores the same 43 on dev, and ties go to the higher gate)
-            "faq_offer_from": {"en": 0.44, "zh": 0.48},
-            # per language: a how-question naming no order ("how many days after you get my return will i see the
-            # money") is answered from the handbook when its entry scores this much, even if an order flow is
-            # likelier (nlu_addons.arbiter; null: never). English chosen on the dev rows by the same rule
-            # (bench/choose_gate.py, results/eval/gate_en.md)
-            "faq_over_flow_from": {"en": 0.6, "zh": None},
-            "watch_interval": 2.0,
-            "ranking_length": 10,
-        }
+        return copy.deepcopy(DEFAULTS)  # nlu_addons/onepass_settings.py: read by the action server too
 
     def __init__(
         self,

@@ -23,6 +23,13 @@ Two more per-turn costs, found the same way:
   `EndpointConfig.request` builds a session per request). Requests now borrow one session per endpoint
   and event loop, which keeps connections alive for a short time (`KEEPALIVE_SECONDS`, shorter than the
   servers' keep-alive, so Rasa never reuses a connection the server is closing).
+
+The prediction graph (the NLU for each message, the policies for each next action) runs node after node in a
+precomputed order (`install_sequential_runner`) instead of through dask's scheduler on every run.
+
+numpy's BLAS runs on one thread in this process (`one_math_thread`, before Rasa is imported): with a worker per
+core, OpenBLAS's workers spun after every small product and Rasa burnt more CPU waiting than working when
+customers pause between messages.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-from nlu_addons.environment import secret_from_env
+from nlu_addons.environment import one_math_thread, secret_from_env
 
 KEEPALIVE_SECONDS = 2.0  # well below the action server's keep-alive timeout (Sanic and rasa-sdk default: 120 s)
 
@@ -152,12 +159,23 @@ def install_quiet_slot_log() -> None:
     MessageProcessor._log_slots = staticmethod(_log_slots)
 
 
+def install_sequential_runner() -> None:
+    """The loaded model's prediction graph runs through `SequentialGraphRunner` (nlu_addons/sequential_runner.py:
+    the same nodes in the same order, without dask's scheduler on every run); training keeps Rasa's runner."""
+    from rasa.core import processor
+
+    from nlu_addons.sequential_runner import SequentialGraphRunner
+
+    processor.DaskGraphRunner = SequentialGraphRunner  # the name MessageProcessor._load_model reads
+
+
 def install() -> None:
     """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
     install_event_type_lookup()
     install_shared_endpoint_sessions()
     install_quiet_slot_log()
+    install_sequential_runner()
 
 
 def with_token(argv: list[str], token: str) -> list[str]:
@@ -169,6 +187,7 @@ def with_token(argv: list[str], token: str) -> list[str]:
 
 
 def main() -> int:
+    one_math_thread()  # before Rasa imports numpy (nlu_addons/environment.py: OpenBLAS's spinning workers)
     install()
     from rasa.__main__ import main as rasa_main
 

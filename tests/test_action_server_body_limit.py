@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from helpdesk.action_server import MAX_BODY_BYTES, SECRET_HEADER
+from helpdesk.action_server import SECRET_HEADER
+from helpdesk.knowledge.preview_limits import MAX_BODY_BYTES
 from helpdesk.stack import Ports
 
 # what Rasa 3.6 writes for one turn of a chat about an order (rasa.shared.core.events as_dict), ~1.9 kB

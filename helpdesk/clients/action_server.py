@@ -14,6 +14,7 @@ from urllib.parse import quote
 import httpx
 
 from helpdesk.errors import Unavailable
+from helpdesk.knowledge.preview_limits import fitted_body, max_body_bytes
 
 CLUSTER_TIMEOUT = 120.0  # seconds: grouping a month of questions embeds up to MAX_TEXTS of them
 MAX_QUESTION_CHARS = 2000
@@ -87,19 +88,40 @@ class ActionServerClient:
         return {"decision": body.get("decision"), "candidates": body.get("candidates") or []}
 
     async def preview(
-        self, entry_id: str, entry: dict[str, Any] | None, questions: list[str], held_out: bool = True
+        self,
+        entry_id: str,
+        entry: dict[str, Any] | None,
+        questions: list[str],
+        held_out: bool = True,
+        background: bool = False,
+        retired: list[list[str]] | None = None,
     ) -> dict[str, Any]:
         """What a handbook change would answer: {"questions", "newly_answered", "taken", "stopped", "held_out":
-        {"sets", "tolerance", "worse"}, "seconds"} (helpdesk/knowledge/impact.py)."""
+        {"sets", "tolerance", "worse"}, "seconds", "left_out"} (helpdesk/knowledge/impact.py; "left_out": the least
+        asked questions left out to fit the request limits, helpdesk/knowledge/preview_limits.py). ``background``:
+        computed in a low-priority thread (the questions sent ahead of any editor, to be embedded and kept).
+        ``retired``: [set, question] pairs the held-out figures leave out (helpdesk/knowledge/held_out_retired.py)."""
+        content, left_out = fitted_body(
+            {
+                "entry_id": entry_id,
+                "entry": entry,
+                "held_out": held_out,
+                "background": background,
+                "retired": retired or [],
+            },
+            questions,
+            max_body_bytes(),
+        )  # the least asked questions past the action server's body limit are left out, not the preview
         body = await self._json(
             "POST",
             "/kb/preview",
-            json={"entry_id": entry_id, "entry": entry, "questions": questions, "held_out": held_out},
+            content=content,
+            headers={"Content-Type": "application/json"},
             timeout=CLUSTER_TIMEOUT,
         )
         if not isinstance(body, dict) or not isinstance(body.get("newly_answered"), list):
             raise ActionServerUnavailable("the FAQ engine gave a preview answer in an unknown shape")
-        return body
+        return {**body, "left_out": left_out + int(body.get("left_out") or 0)}
 
     async def cluster(self, texts: list[str]) -> list[dict[str, Any]]:
         """Questions grouped by meaning ([{"members": [index, ...], "closest": {id, title, score, tags} | None}],

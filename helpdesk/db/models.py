@@ -579,6 +579,53 @@ class HandbookRevision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# the handbook editor: a gated change handed to a supervisor (helpdesk/knowledge/handbook_requests.py)
+REQUEST_WAITING = "waiting"
+REQUEST_PUBLISHED = "published"
+REQUEST_REJECTED = "rejected"
+REQUEST_STATES = (REQUEST_WAITING, REQUEST_PUBLISHED, REQUEST_REJECTED)
+
+
+class HandbookRequest(Base):
+    """An editor's publish (or deletion) of an entry that makes held-out figures worse, waiting for a supervisor:
+    the edit as the editor left it, the revision it was based on and the figures; then who decided, when, how."""
+
+    __tablename__ = "handbook_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(100), index=True)
+    entry: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # the editor's form; None: delete
+    base_revision: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    message: Mapped[str] = mapped_column(String(500), default="")
+    held_out: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # the figures when asked
+    state: Mapped[str] = mapped_column(String(16), index=True, default=REQUEST_WAITING)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    asked_by_name: Mapped[str] = mapped_column(String(200))
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    decided_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")  # the supervisor's reason for a rejection
+    revision: Mapped[str | None] = mapped_column(String(128), nullable=True)  # what the confirmation published
+
+
+class RetiredHeldOut(Base):
+    """An out-of-scope held-out question an entry now covers (helpdesk/knowledge/held_out_retired.py): the publish
+    gate and the impact preview leave it out of its set's out-of-scope figure; who retired it, when, for which
+    entry."""
+
+    __tablename__ = "held_out_retired"
+    __table_args__ = (Index("uq_held_out_retired_set_name_query", "set_name", "query", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    set_name: Mapped[str] = mapped_column(String(32))
+    query: Mapped[str] = mapped_column(String(500))
+    entry_id: Mapped[str] = mapped_column(String(100))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)
+    agent_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # the unanswered-questions report: a group an editor set aside (helpdesk/reports/unanswered.py)
 SET_ASIDE_DISMISSED = "dismissed"  # not a question for the handbook ("tell me a joke")
 SET_ASIDE_WONT_FIX = "wont_fix"  # a real question the shop chose not to answer in the handbook

@@ -21,12 +21,12 @@ MAX_MESSAGE = 500  # a revision's message (handbook_revisions.message)
 
 
 async def held_out_change(
-    actions: ActionServerClient, entry_id: str, entry: dict[str, Any] | None
+    actions: ActionServerClient, entry_id: str, entry: dict[str, Any] | None, retired: list[list[str]]
 ) -> dict[str, Any] | None:
-    """The held-out figures before and after the change ({"sets", "tolerance", "worse"}); None when the FAQ
-    engine cannot compute them now."""
+    """The held-out figures before and after the change ({"sets", "tolerance", "worse"}), without the retired
+    out-of-scope questions ([set, question] pairs); None when the FAQ engine cannot compute them now."""
     try:
-        found = await actions.preview(entry_id, entry, [], held_out=True)
+        found = await actions.preview(entry_id, entry, [], held_out=True, retired=retired)
     except ActionServerUnavailable:
         return None
     held = found.get("held_out")

@@ -104,19 +104,25 @@ def _after(
 
 
 def impact(
-    kb: KnowledgeBase, entry_id: str, entry: Entry | None, questions: list[str], with_held_out: bool = True
+    kb: KnowledgeBase,
+    entry_id: str,
+    entry: Entry | None,
+    questions: list[str],
+    with_held_out: bool = True,
+    retired: frozenset[tuple[str, str]] = frozenset(),
 ) -> dict[str, Any]:
     """Each question's answering entry before and after the change, the counts, and the held-out figures before
-    and after with those that got worse by more than the tolerance."""
+    and after with those that got worse by more than the tolerance. ``retired``: (set, question) pairs of
+    out-of-scope held-out questions an entry covers now (helpdesk/knowledge/held_out_retired.py), left out."""
     started = time.perf_counter()
     settings = kb.settings
     asked = questions[:MAX_QUESTIONS]
     sets = held_out.load_sets(held_out.held_out_folder()) if with_held_out else ()
     texts = [*asked, *(text for found in sets for text in found.texts)]
     cache = cache_for(kb)
-    ranked_before = cache.counts.ranked
+    ranked_before, embedded_before = cache.counts.ranked, cache.counts.embedded
     snapshot, rankings = cache.rankings(texts)
-    ranked_now = cache.counts.ranked - ranked_before
+    ranked_now, embedded_now = cache.counts.ranked - ranked_before, cache.counts.embedded - embedded_before
     rows = edited_rows(kb, entry) if entry is not None else None
     scores = _edited_scores(rows, rankings, settings) if rows is not None else [0.0] * len(rankings)
     before = [_before(text, r, snapshot, settings) for text, r in zip(texts, rankings, strict=True)]
@@ -133,8 +139,9 @@ def impact(
         "newly_answered": [o.to_json() for o in newly],
         "taken": [o.to_json() for o in taken],
         "stopped": [o.to_json() for o in stopped],
-        "held_out": _held_out(sets, snapshot, before[len(asked) :], after[len(asked) :], settings),
-        "ranked_now": ranked_now,
+        "held_out": _held_out(sets, snapshot, before[len(asked) :], after[len(asked) :], settings, retired),
+        "ranked_now": ranked_now,  # questions ranked from scratch for this preview (not kept from an earlier one)
+        "embedded_now": embedded_now,  # question texts embedded for it (not stored by an earlier preview)
         "seconds": round(time.perf_counter() - started, 3),
     }
 
@@ -145,18 +152,23 @@ def _held_out(
     before: list[Decided],
     after: list[Decided],
     settings: Settings,
+    retired: frozenset[tuple[str, str]] = frozenset(),
 ) -> dict[str, Any]:
     """Per held-out set its figures before and after, and every figure worse by more than the tolerance."""
     rows, worse, offset = [], [], 0
     for found in sets:
         size = len(found.in_scope) + len(found.out_of_scope)
         expected = [q.faq_id for q in found.in_scope] + [None] * len(found.out_of_scope)
-        keep = [i for i, e in enumerate(expected) if e is None or e in snapshot.entries]
+        texts = found.texts
+        keep = [
+            i
+            for i, e in enumerate(expected)
+            if (e is None and (found.name, texts[i]) not in retired) or (e is not None and e in snapshot.entries)
+        ]
         pick = [offset + i for i in keep]
         wanted = [expected[i] for i in keep]
         figures_before = held_out.figures(wanted, [before[i].top for i in pick], [before[i].answered for i in pick])
         figures_after = held_out.figures(wanted, [after[i].top for i in pick], [after[i].answered for i in pick])
-        texts = found.texts
         changed = [
             {"query": texts[i], "expected": expected[i], "before": before[j].answered, "after": after[j].answered}
             for i, j in zip(keep, pick, strict=True)
@@ -171,6 +183,7 @@ def _held_out(
                 "after": figures_after,
                 "changed": changed[:MAX_CHANGED],  # the held-out questions the change answers differently
                 "changed_count": len(changed),
+                "retired": sum(1 for i, e in enumerate(expected) if e is None and (found.name, texts[i]) in retired),
             }
         )
         worse += held_out.worse(found.name, figures_before, figures_after, settings.preview_tolerance)

@@ -12,20 +12,34 @@ and the changed and added ones come back with their exact score against the ques
 question whose spell-checked texts are different on the new version (the handbook's words feed the speller),
 or whose ranking grew too short after removals, is ranked again from scratch on the next preview. More than
 ``MAX_CARRIED`` changed entries (a bulk import, a rebuild with new settings) start the memory afresh.
+
+The memory outlives the process (helpdesk/knowledge/preview_store.py): every question vector is stored by encoder
+and text hash (a text is embedded once, whatever the version), and the rankings with the version they were made
+on. A restarted action server reads them back and carries them over to the version it serves, as after a
+publish, so its first preview ranks nothing it had ranked before the restart.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
+import logging
+import sqlite3
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
 from helpdesk.knowledge.engine import KnowledgeBase
+from helpdesk.knowledge.preview_store import PreviewStore, StoredRanking
 from helpdesk.knowledge.scoring import message_scores
 from helpdesk.knowledge.snapshot import EntryRows, Snapshot
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEPTH = 12  # entries kept per question: deeper than the 10 the preview ranks, so removals rarely run it short
 MIN_DEPTH = 4  # a carried ranking shorter than this (and than the handbook) is ranked again
@@ -45,9 +59,13 @@ class Ranking:
 
 @dataclass
 class CacheCounts:
-    """What the memory did, for benchmarks and tests: questions ranked from scratch, found, carried over."""
+    """What the memory did, for benchmarks and tests: questions ranked from scratch, found, carried over; question
+    texts embedded and texts whose stored vector was used instead; rankings read back from the store."""
 
     ranked: int = 0
+    embedded: int = 0
+    vectors_reused: int = 0
+    restored: int = 0
     found: int = 0
     carried: int = 0
     dropped: int = 0
@@ -56,21 +74,27 @@ class CacheCounts:
     seen: list[int] = field(default_factory=list)  # generations this memory served
 
 
-def _signature(rows: EntryRows) -> tuple[object, ...]:
+def _signature(rows: EntryRows) -> str:
     """What an entry's scores depend on: its texts (their vectors follow), how many are questions, the weights."""
-    return (rows.texts, rows.questions, rows.weights.tobytes())
+    digest = hashlib.sha256()
+    for text in rows.texts:
+        digest.update(text.encode("utf-8") + b"\0")
+    digest.update(str(rows.questions).encode() + b"\0" + rows.weights.tobytes())
+    return digest.hexdigest()
 
 
 class RankingCache:
     """The rankings of one knowledge base's questions, per handbook version; thread-safe."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, store: PreviewStore | None = None) -> None:
         self.kb = kb
         self.counts = CacheCounts()
+        self.store = store if store is not None else PreviewStore.for_engine(kb.index_dir, kb.embedder, kb.settings)
         self._lock = threading.Lock()
         self._generation: int | None = None
-        self._signatures: dict[str, tuple[object, ...]] = {}
+        self._signatures: dict[str, str] = {}
         self._rows: dict[str, Ranking] = {}
+        self._restored = False
 
     @property
     def size(self) -> int:
@@ -81,19 +105,64 @@ class RankingCache:
         """Each question's ranking on the handbook as it is served now (and that version)."""
         with self._lock:
             snapshot = self.kb.snapshot()
+            if not self._restored:
+                self._restore()
             if snapshot.generation != self._generation:
                 self._advance(snapshot)
             missing = [q for q in dict.fromkeys(questions) if q not in self._rows]
             self.counts.found += len(questions) - len(missing)
             if len(self._rows) + len(missing) > MAX_QUESTIONS:
                 wanted = set(questions)
+                forgotten = [q for q in self._rows if q not in wanted]
                 self._rows = {q: r for q, r in self._rows.items() if q in wanted}
+                self._stored(lambda: self.store.forget_rankings(forgotten))
             if missing:
                 groups = self.kb.query_texts(snapshot, missing)
-                for question, texts, vectors in zip(missing, groups, self.kb.embed_groups(groups), strict=True):
-                    self._rows[question] = self._ranked(snapshot, tuple(texts), vectors)
+                fresh: dict[str, Ranking] = {}
+                for question, texts, vectors in zip(missing, groups, self._vectors(groups), strict=True):
+                    fresh[question] = self._ranked(snapshot, tuple(texts), vectors)
+                self._rows.update(fresh)
                 self.counts.ranked += len(missing)
+                self._stored(lambda: self.store.add_rankings(_stored_rankings(fresh)))
             return snapshot, [self._rows[q] for q in questions]
+
+    def _vectors(self, groups: list[list[str]]) -> list[np.ndarray]:
+        """The vectors of each group of question texts: stored ones read back, only the others embedded (and
+        stored)."""
+        flat = list(dict.fromkeys(text for group in groups for text in group))
+        known = self._stored(lambda: self.store.vectors(flat)) or {}
+        missing = [text for text in flat if text not in known]
+        if missing:
+            vectors = self.kb.embedder.encode(missing)
+            known.update(zip(missing, vectors, strict=True))
+            self._stored(lambda: self.store.add_vectors(missing, vectors))
+        self.counts.embedded += len(missing)
+        self.counts.vectors_reused += len(flat) - len(missing)
+        return [np.stack([known[text] for text in group]).astype(np.float32, copy=False) for group in groups]
+
+    def _restore(self) -> None:
+        """Start from the rankings stored by an earlier process (and the version they were made on)."""
+        self._restored = True
+        found = self._stored(self.store.load_rankings)
+        if not found or not found[1]:
+            return
+        signatures, stored = found
+        vectors = self._stored(lambda: self.store.vectors(t for r in stored.values() for t in r.texts)) or {}
+        rows = {
+            question: Ranking(r.texts, np.stack([vectors[t] for t in r.texts]), list(r.ids), list(r.scores))
+            for question, r in stored.items()
+            if r.texts and all(t in vectors for t in r.texts)
+        }
+        self._signatures, self._rows, self._generation = signatures, rows, None
+        self.counts.restored += len(rows)
+
+    def _stored(self, action: Callable[[], T]) -> T | None:
+        """``action`` on the store; a store that fails is logged and the preview goes on from memory."""
+        try:
+            return action()
+        except (sqlite3.Error, OSError) as error:
+            logger.warning("the impact preview's store %s failed: %s", self.store.path, error)
+            return None
 
     def _ranked(self, snapshot: Snapshot, texts: tuple[str, ...], vectors: np.ndarray) -> Ranking:
         ranked = self.kb.rank_vectors(snapshot, vectors, DEPTH)
@@ -108,11 +177,10 @@ class RankingCache:
         self._generation, self._signatures = snapshot.generation, signatures
         self.counts.versions += 1
         self.counts.seen.append(snapshot.generation)
-        if not self._rows:
-            return
-        if len(changed) + len(removed) > MAX_CARRIED:
+        if not self._rows or len(changed) + len(removed) > MAX_CARRIED:
+            self.counts.restarts += 1 if self._rows else 0
             self._rows = {}
-            self.counts.restarts += 1
+            self._stored(lambda: self.store.save_version(signatures, {}))
             return
         questions = list(self._rows)
         now = self.kb.query_texts(snapshot, questions)
@@ -138,6 +206,12 @@ class RankingCache:
                 kept[question] = self._ranked(snapshot, ranking.texts, ranking.vectors)
         self.counts.carried += len(kept)
         self._rows = kept
+        if changed or removed or len(kept) < len(questions):
+            self._stored(lambda: self.store.save_version(signatures, _stored_rankings(kept)))
+
+
+def _stored_rankings(rows: dict[str, Ranking]) -> dict[str, StoredRanking]:
+    return {question: StoredRanking(r.texts, list(r.ids), list(r.scores)) for question, r in rows.items()}
 
 
 def _insert(ranking: Ranking, entry_id: str, score: float) -> None:

@@ -32,7 +32,8 @@ from helpdesk.web.dashboard import dashboard_blueprint
 from helpdesk.web.editor import editor_blueprint
 from helpdesk.web.errors import install_error_edge
 from helpdesk.web.followups import followups_blueprint
-from helpdesk.web.handbook import handbook_blueprint
+from helpdesk.web.handbook import handbook_blueprint, rank_new_questions_forever
+from helpdesk.web.handbook_review import handbook_requests_blueprint, held_out_blueprint
 from helpdesk.web.health import health_blueprint
 from helpdesk.web.help_centre import help_blueprint
 from helpdesk.web.inputs import check_request_inputs
@@ -51,6 +52,7 @@ HOURS_TASK = "business-hours"
 SLA_TASK = "sla-alerts"
 MAIL_TASK = "mail-worker"
 IMAP_TASK = "imap-poller"
+PREVIEW_TASK = "preview-questions"
 
 
 def create_app(settings: Settings | None = None, name: str = "helpdesk") -> DefaultSanic:
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
             app.add_task(
                 sweep_forever(running.sessions, running.hub, settings.followup_abandoned_minutes), name=SWEEP_TASK
             )
+        if settings.preview_warm_seconds > 0:
+            app.add_task(rank_new_questions_forever(running, settings.preview_warm_seconds), name=PREVIEW_TASK)
 
     @app.after_server_start
     async def _assign(app: DefaultSanic) -> None:
@@ -123,6 +127,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
         await app.cancel_task(SLA_TASK, raise_exception=False)
         if settings.followup_abandoned_minutes > 0:
             await app.cancel_task(SWEEP_TASK, raise_exception=False)
+        if settings.preview_warm_seconds > 0:
+            await app.cancel_task(PREVIEW_TASK, raise_exception=False)
         if settings.auto_assign:
             await app.cancel_task(ASSIGN_TASK, raise_exception=False)
 
@@ -136,7 +142,13 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
     app.blueprint(login_blueprint(settings))
     app.blueprint(
         staff_group(
-            editors=[editor_blueprint(), handbook_blueprint(), corrections_blueprint()],
+            editors=[
+                editor_blueprint(),
+                handbook_blueprint(),
+                handbook_requests_blueprint(),
+                held_out_blueprint(),
+                corrections_blueprint(),
+            ],
             others=[
                 console_blueprint(),
                 dashboard_blueprint(settings),

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from sanic.response import json as json_response
 from helpdesk.clients.action_server import ActionServerUnavailable
 from helpdesk.db.models import Agent
 from helpdesk.errors import Invalid, NotFound, Unavailable
+from helpdesk.knowledge import held_out_retired
 from helpdesk.knowledge.entry_form import EntryForm, from_markdown, valid_id
 from helpdesk.knowledge.handbook_editing import HandbookEditor, StoredEntry
 from helpdesk.knowledge.handbook_gate import gate, held_out_change, with_note
@@ -48,8 +50,10 @@ from helpdesk.knowledge.runtime import handbook_dir
 from helpdesk.reports.periods import DateRange
 from helpdesk.reports.unanswered import customer_questions
 from helpdesk.web.inputs import agent_of, json_body
-from helpdesk.web.services import services
+from helpdesk.web.services import Services, services
 from helpdesk.web.sessions import require
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY = 200
 MAX_MESSAGE = 500
@@ -73,7 +77,7 @@ def handbook_editor() -> HandbookEditor:
     return _editor(handbook_dir())
 
 
-def _revision(value: object) -> str | None:
+def base_revision_of(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not 0 < len(value) <= 128:
@@ -90,7 +94,7 @@ def revisions_of(request: Request) -> Revisions:
     return kept
 
 
-def _message(value: object) -> str:
+def message_of(value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or len(value) > MAX_MESSAGE:
@@ -110,19 +114,42 @@ def _confirmed(value: object) -> bool:
 
 async def _gated(request: Request, entry_id: str, entry: dict[str, Any] | None, confirm: object, message: str) -> str:
     """The revision's message once the held-out gate lets the change through (handbook_gate.py); raises 428/403."""
-    held = await held_out_change(services(request).actions, entry_id, entry)
+    held = await held_out_change(services(request).actions, entry_id, entry, await retired_pairs(request))
     note = gate(held, _confirmed(confirm), agent_of(request))
     return with_note(message or (f"handbook: {entry_id}" if note else ""), note)
 
 
-async def _publish(request: Request, form: EntryForm, base: str | None, message: str, confirm: object) -> HTTPResponse:
+async def retired_pairs(request: Request) -> list[list[str]]:
+    """The out-of-scope held-out questions retired so far ([set, question]), for the preview and the gate."""
+    async with services(request).sessions() as session:
+        return held_out_retired.pairs(await held_out_retired.retired(session))
+
+
+async def published(
+    request: Request, form: EntryForm, base: str | None, message: str, confirm: object
+) -> tuple[dict[str, Any], int]:
+    """Write the entry once the gate lets it through and record the revision: the entry as stored, 201 or 200."""
     editor = handbook_editor()
     await asyncio.to_thread(editor.check_base, form.id, base, form)  # a stale edit: 409 before any gate
     message = await _gated(request, form.id, form.to_json(), confirm, message)
     stored, before = await asyncio.to_thread(editor.save, form, base)
     publish = Publish(form.id, stored.path, before, stored.text, agent_of(request), message)
     await revisions_of(request).record(publish)
-    return json_response(stored.to_json(), status=201 if before is None else 200)
+    return stored.to_json(), 201 if before is None else 200
+
+
+async def _publish(request: Request, form: EntryForm, base: str | None, message: str, confirm: object) -> HTTPResponse:
+    body, status = await published(request, form, base, message, confirm)
+    return json_response(body, status=status)
+
+
+async def deleted(request: Request, entry_id: str, base: str | None, message: str, confirm: object) -> dict[str, Any]:
+    """Remove the entry once the gate lets it through and record the revision."""
+    await asyncio.to_thread(handbook_editor().check_base, entry_id, base, None, True)
+    message = await _gated(request, entry_id, None, confirm, message)
+    was = await asyncio.to_thread(handbook_editor().delete, entry_id, base)
+    await revisions_of(request).record(Publish(entry_id, was.path, was.text, None, agent_of(request), message))
+    return {"deleted": was.form.id, "revision": was.revision}
 
 
 async def _path_of(entry_id: str) -> str | None:
@@ -133,7 +160,7 @@ async def _path_of(entry_id: str) -> str | None:
     return stored.path
 
 
-def _id(entry_id: str) -> str:
+def checked_id(entry_id: str) -> str:
     if not valid_id(entry_id):
         raise NotFound(f"'{entry_id[:100]}' is not a handbook entry id (lower-case letters, digits, dashes)")
     return entry_id
@@ -179,30 +206,25 @@ def handbook_blueprint() -> Blueprint:
     async def publish(request: Request, entry_id: str) -> HTTPResponse:
         require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
         form, body = _form(request, entry_id)
-        base, message = _revision(body.get("base_revision")), _message(body.get("message"))
+        base, message = base_revision_of(body.get("base_revision")), message_of(body.get("message"))
         return await _publish(request, form, base, message, body.get("confirm"))
 
     @bp.delete("/<entry_id:str>")
     async def delete(request: Request, entry_id: str) -> HTTPResponse:
         require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
-        base = _revision(request.args.get("base_revision"))
-        await asyncio.to_thread(handbook_editor().check_base, entry_id, base, None, True)
-        message = await _gated(
-            request, entry_id, None, request.args.get("confirm"), _message(request.args.get("message"))
-        )
-        was = await asyncio.to_thread(handbook_editor().delete, entry_id, base)
-        await revisions_of(request).record(Publish(entry_id, was.path, was.text, None, agent_of(request), message))
-        return json_response({"deleted": was.form.id, "revision": was.revision})
+        base = base_revision_of(request.args.get("base_revision"))
+        message = message_of(request.args.get("message"))
+        return json_response(await deleted(request, entry_id, base, message, request.args.get("confirm")))
 
     @bp.get("/<entry_id:str>/revisions")
     async def revisions(request: Request, entry_id: str) -> HTTPResponse:
         store = revisions_of(request)
-        found = await store.history(_id(entry_id), await _path_of(entry_id))
+        found = await store.history(checked_id(entry_id), await _path_of(entry_id))
         return json_response({"store": store.kind, "revisions": [revision.to_json() for revision in found]})
 
     @bp.get("/<entry_id:str>/revisions/<revision_id:str>")
     async def revision(request: Request, entry_id: str, revision_id: str) -> HTTPResponse:
-        found = await revisions_of(request).revision(_id(entry_id), await _path_of(entry_id), revision_id[:64])
+        found = await revisions_of(request).revision(checked_id(entry_id), await _path_of(entry_id), revision_id[:64])
         entry = from_markdown(entry_id, found.text).to_json() if found.text is not None else None
         return json_response({**found.to_json(), "text": found.text, "diff": found.diff, "entry": entry})
 
@@ -210,9 +232,9 @@ def handbook_blueprint() -> Blueprint:
     async def restore(request: Request, entry_id: str, revision_id: str) -> HTTPResponse:
         require(may_edit_handbook(agent_of(request)), "agents may read the handbook; editors and supervisors change it")
         body = json_body(request, empty_is_object=True)
-        base = _revision(body.get("base_revision"))
-        found = await revisions_of(request).revision(_id(entry_id), await _path_of(entry_id), revision_id[:64])
-        message = _message(body.get("message")) or f"handbook: restore {entry_id} to revision {revision_id[:12]}"
+        base = base_revision_of(body.get("base_revision"))
+        found = await revisions_of(request).revision(checked_id(entry_id), await _path_of(entry_id), revision_id[:64])
+        message = message_of(body.get("message")) or f"handbook: restore {entry_id} to revision {revision_id[:12]}"
         if found.text is None:
             raise Invalid("that revision deleted the entry: delete it instead")
         return await _publish(request, from_markdown(entry_id, found.text), base, message, body.get("confirm"))
@@ -229,8 +251,9 @@ def handbook_blueprint() -> Blueprint:
             questions = await customer_questions(
                 session, DateRange.parse(None, None, None, default_days=days), PREVIEW_QUESTIONS
             )
+            retired = held_out_retired.pairs(await held_out_retired.retired(session))
         try:
-            found = await running.actions.preview(_id(entry_id), form, questions)
+            found = await running.actions.preview(checked_id(entry_id), form, questions, retired=retired)
         except ActionServerUnavailable as exc:
             raise Unavailable("the FAQ engine cannot compute the preview right now: try again in a minute") from exc
         return json_response(
@@ -264,11 +287,40 @@ def warm_preview(request: Request) -> None:
     task.add_done_callback(_warming.discard)
 
 
+WARM_CHUNK = 500  # questions per background call: an editor's preview waits for at most one chunk
+
+
+async def rank_new_questions_forever(running: Services, interval: float) -> None:
+    """Customers' questions reach the FAQ engine's impact-preview memory as they arrive: every ``interval`` seconds
+    the questions of today and yesterday (the last 30 days the first time) are sent to be embedded and ranked in
+    a low-priority thread; the action server only embeds the ones it does not have and stores their vectors and
+    rankings (helpdesk/knowledge/preview_store.py), so an editor's first preview, even after a restart of the
+    action server, has nothing left to embed."""
+    days = DEFAULT_DAYS
+    while True:
+        try:
+            async with running.sessions() as session:
+                period = DateRange.parse(None, None, None, default_days=days)
+                questions = await customer_questions(session, period, PREVIEW_QUESTIONS)
+            for start in range(0, len(questions), WARM_CHUNK):
+                chunk = questions[start : start + WARM_CHUNK]
+                await running.actions.preview(WARM_ENTRY, None, chunk, held_out=False, background=True)
+            days = 2
+        except ActionServerUnavailable:
+            pass  # the action server is starting or down: the same days next time
+        except Exception:  # a background duty: logged, tried again next time
+            log.exception("sending customers' questions to the impact preview failed")
+        await asyncio.sleep(interval)
+
+
 def impact_sentence(entry_id: str, found: dict[str, Any]) -> str:
     """One sentence for the editor: what the change does to the period's questions."""
     newly, taken, stopped = (len(found.get(key) or []) for key in ("newly_answered", "taken", "stopped"))
     asked = found.get("questions", 0)
     held = held_out_sentence(found.get("held_out"))
+    left_out = int(found.get("left_out") or 0)
+    if left_out:  # past the request limits (helpdesk/knowledge/preview_limits.py): the least asked
+        held = f" {left_out} less asked question{'s were' if left_out != 1 else ' was'} left out to fit." + held
     if not (newly or taken or stopped):
         return f"Over {asked} customer questions: no change in which are answered with '{entry_id}'." + held
     parts = []

@@ -308,3 +308,55 @@ def test_the_impact_preview_lists_the_questions_a_new_entry_would_answer(
     expect(page.locator("#impact-sentence")).to_contain_text("would now answer", timeout=60_000)
     expect(page.locator('#impact-lists [data-list="newly_answered"] li').filter(has_text=asked)).to_have_count(1)
     page.screenshot(path=str(tmp_path / "handbook-impact.png"), full_page=True)
+
+
+def test_an_editor_asks_a_supervisor_who_confirms_and_the_editor_sees_it_published(
+    tab: Tab,
+    chromium: Browser,
+    helpdesk_url: str,
+    editor_account: AgentLogin,
+    agent_accounts: dict[str, AgentLogin],
+    styling: Path,
+    tmp_path: Path,
+) -> None:
+    page = tab.page
+    open_handbook(page, helpdesk_url, editor_account)
+    fill_styling(page)
+    page.locator("#f-message").fill("styling visits, asked in chat")
+    expect(page.locator("#check-status")).to_contain_text("No problems.")
+    page.locator("#publish").click()
+    gate = page.locator("#gate-dialog")
+    expect(gate).to_be_visible(timeout=60_000)
+    expect(gate.locator("#gate-confirm")).to_be_hidden()
+    gate.get_by_role("button", name="Ask a supervisor").click()
+    expect(page.locator("#save-status")).to_contain_text("Sent to a supervisor", timeout=60_000)
+    mine = page.locator("#requests li.hb-request").filter(has_text="Publish interior-styling").first
+    expect(mine).to_contain_text("Waiting for a supervisor")
+    assert not styling.exists()
+
+    second = new_tab(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        supervisor = second.page
+        open_handbook(supervisor, helpdesk_url, agent_accounts["sue"])
+        badge = supervisor.locator("#requests-link")
+        expect(badge).to_be_visible(timeout=30_000)
+        expect(badge.locator("#requests-count")).not_to_have_text("")
+        badge.click()
+        waiting = supervisor.locator('#requests li.hb-request[data-state="waiting"]').filter(
+            has_text="Publish interior-styling"
+        )
+        expect(waiting).to_have_count(1)
+        expect(waiting).to_contain_text("Eda Tester")
+        expect(waiting).to_contain_text("styling visits, asked in chat")
+        expect(waiting.locator(".worse")).to_contain_text("oos answered rate on test")
+        width = supervisor.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width  # the request fits the phone
+        supervisor.screenshot(path=str(tmp_path / "handbook-request-supervisor-phone.png"), full_page=True)
+        waiting.get_by_role("button", name="Confirm and publish").click()
+        expect(supervisor.locator("#requests-status")).to_have_text("Published interior-styling.", timeout=60_000)
+        assert styling.exists() and "style guides" in styling.read_text()
+    finally:
+        second.page.context.close()
+    # the editor's page shows the outcome without a reload (it asks every 10 s)
+    expect(mine).to_contain_text("Published by Sue Tester", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "handbook-request-editor.png"), full_page=True)

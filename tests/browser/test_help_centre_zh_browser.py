@@ -44,3 +44,23 @@ def test_a_chinese_reader_uses_the_help_centre_in_chinese(
     expect(page.locator("article h1")).to_have_text("How long does delivery take?")
     assert not CJK.search(page.locator("main").inner_text())
     context.close()
+
+
+def test_a_chinese_reader_finds_an_article_by_asking_in_chinese(chromium: Browser, helpdesk_url: str) -> None:
+    """The search box answers a Chinese question with the article that covers it (none of its words are in the
+    article's Chinese title): before, the English-only FAQ engine found nothing for any Chinese question."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(helpdesk_url + "/help")
+    page.locator("#help-q").fill("寄到我家要几天")
+    page.locator("#help-q").press("Enter")
+    expect(page.locator("#results-h")).to_have_text("“寄到我家要几天”的搜索结果")
+    first = page.locator("section.results a.title").first
+    expect(first).to_have_text("配送需要多长时间？")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "help-zh-search-390.png"), full_page=True)
+    first.click()
+    expect(page).to_have_url(re.compile(r"/help/delivery-time\?lang=zh$"))
+    expect(page.locator("article h1")).to_have_text("配送需要多长时间？")
+    context.close()

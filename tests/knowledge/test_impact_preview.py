@@ -134,3 +134,34 @@ def test_a_new_entry_answers_the_questions_it_was_written_for(kb: KnowledgeBase,
     assert {"question": "do you gift wrap presents", "before": "gift-cards", "after": "gift-wrapping"} in found["taken"]
     assert all(o["after"] == "gift-wrapping" for o in found["newly_answered"])
     assert found["held_out"]["worse"] == []
+
+
+def test_a_new_process_reads_back_the_stored_vectors_and_rankings_instead_of_embedding(kb: KnowledgeBase) -> None:
+    """An action-server restart: a new engine and a new memory on the same index folder embed no question
+    again and rank none from scratch; an entry edited while it was down is carried over as after a publish."""
+    first = RankingCache(kb)
+    kept(first, QUESTIONS)
+    assert first.counts.embedded > 0 and first.counts.ranked == len(QUESTIONS)
+    first.store.close()
+
+    restarted = KnowledgeBase(kb.root, kb.settings, shared_embedder())
+    restarted.build()
+    cache = RankingCache(restarted)
+    same(kept(cache, QUESTIONS), fresh(restarted, QUESTIONS))
+    assert (cache.counts.embedded, cache.counts.ranked) == (0, 0)  # nothing embedded, nothing ranked afresh
+    assert cache.counts.restored == len(set(QUESTIONS)) and cache.counts.vectors_reused == 0
+    cache.store.close()
+
+    path = entry_path(kb.root, "gift-cards")
+    path.write_text(
+        HANDBOOK["gift-cards"].replace(
+            "  - Can I buy a voucher", "  - Can you gift wrap presents?\n  - Can I buy a voucher"
+        )
+    )
+    edited = KnowledgeBase(kb.root, kb.settings, shared_embedder())
+    edited.build()
+    again = RankingCache(edited)
+    carried = kept(again, QUESTIONS)
+    same(carried, fresh(edited, QUESTIONS))
+    assert again.counts.carried > 0 and again.counts.ranked == again.counts.dropped
+    assert carried[QUESTIONS.index("do you gift wrap presents")][0][0] == "gift-cards"

@@ -6,6 +6,7 @@ The whole component, trained, is exercised through the running stack (tests/conv
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,3 +148,21 @@ def test_a_how_question_naming_no_order_is_answered_from_the_handbook() -> None:
     assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == "intent:refund_status"  # names an order
     arbiter.faq_over_flow_from = 0.75  # the entry is not near enough
     assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "intent:refund_status"
+
+
+def test_the_action_server_reads_the_nlu_settings_rasa_trains_with(tmp_path: Path) -> None:
+    """nlu_addons/onepass_settings.py: the defaults, then config.yml's OnePassNLU entry (a per-language mapping
+    there replaces the default one, as Rasa merges a component's config); the Chinese help-centre search reads the
+    Chinese encoder and handbook gate from here (helpdesk/knowledge/language_search.py)."""
+    from nlu_addons.onepass_settings import DEFAULTS, configured
+
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "pipeline:\n  - name: WhitespaceTokenizer\n  - name: nlu_addons.onepass_nlu.OnePassNLU\n"
+        "    faq_offer_from: {en: 0.4, zh: 0.5}\n",
+        encoding="utf-8",
+    )
+    settings = configured(config)
+    assert settings["faq_offer_from"] == {"en": 0.4, "zh": 0.5}
+    assert settings["faq_answer_from"] == DEFAULTS["faq_answer_from"] and settings["encoders"] == DEFAULTS["encoders"]
+    assert configured(tmp_path / "missing.yml") == DEFAULTS

@@ -293,3 +293,101 @@ def test_opening_an_entry_ranks_the_months_questions_before_the_first_preview(
         time.sleep(0.5)
     preview = editor.post("/handbook/candle-care/preview", {"entry": opened["entry"]})
     assert preview.status_code == 200 and preview.json()["ranked_now"] == 0  # nothing left to embed and rank
+
+
+def test_an_editor_hands_a_gated_change_to_a_supervisor_who_publishes_or_rejects_it(
+    login: Callable[[str], Console], handbook_dir: Path, styling_entry: str, db: sqlite3.Connection
+) -> None:
+    eda, sue, ava = login(EDITOR), login("sue"), login("ava")
+    body = {"entry_id": styling_entry, "entry": STYLING, "base_revision": None, "message": "styling visits"}
+    assert ava.post("/handbook-requests", body).status_code == 403  # agents never write
+    asked = eda.post("/handbook-requests", body)
+    assert asked.status_code == 201, asked.text
+    request = asked.json()
+    assert request["state"] == "waiting" and request["asked_by"] == "Eda Tester"
+    assert ("test", "oos_answered_rate") in {(w["set"], w["figure"]) for w in request["held_out"]["worse"]}
+    assert not list(handbook_dir.rglob(f"{styling_entry}.md"))  # nothing published yet
+    assert eda.post(f"/handbook-requests/{request['id']}/confirm", {}).status_code == 403  # not an editor's call
+
+    listed = sue.get("/handbook-requests").json()
+    assert listed["may_decide"] is True and listed["waiting"] >= 1
+    assert request["id"] in [r["id"] for r in listed["requests"] if r["state"] == "waiting"]
+    confirmed = sue.post(f"/handbook-requests/{request['id']}/confirm", {})
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["request"]["state"] == "published"
+    assert (handbook_dir / confirmed.json()["published"]["path"]).exists()
+    rows = db.execute("SELECT author_name, message FROM handbook_revisions WHERE entry_id = ?", [styling_entry])
+    author, message = [tuple(row) for row in rows][-1]
+    assert author == "Sue Tester" and message.startswith("styling visits (asked by Eda Tester) [confirmed by Sue")
+    mine = {r["id"]: r for r in eda.get("/handbook-requests").json()["requests"]}
+    assert mine[request["id"]]["state"] == "published" and mine[request["id"]]["decided_by"] == "Sue Tester"
+    assert sue.post(f"/handbook-requests/{request['id']}/confirm", {}).status_code == 409  # decided already
+
+    opened = eda.get("/handbook/express-delivery").json()  # a deletion the gate stops (its held-out questions)
+    path = handbook_dir / opened["path"]
+    deletion = {"entry_id": "express-delivery", "entry": None, "base_revision": opened["revision"]}
+    asked = eda.post("/handbook-requests", deletion)
+    assert asked.status_code == 201, asked.text
+    rejected = sue.post(f"/handbook-requests/{asked.json()['id']}/reject", {"note": "customers still ask for it"})
+    assert rejected.status_code == 200 and path.exists()
+    mine = {r["id"]: r for r in eda.get("/handbook-requests").json()["requests"]}
+    assert mine[asked.json()["id"]]["state"] == "rejected"
+    assert mine[asked.json()["id"]]["note"] == "customers still ask for it"
+
+
+def test_out_of_scope_questions_an_entry_covers_are_retired_so_the_gate_lets_it_through(
+    login: Callable[[str], Console], styling_entry: str
+) -> None:
+    eda, ava = login(EDITOR), login("ava")
+    body = {"entry": STYLING, "base_revision": None}
+    refused = eda.put(f"/handbook/{styling_entry}", body)
+    assert refused.status_code == 428, refused.text
+    covered = [
+        (row["set"], c["query"])
+        for row in refused.json()["held_out"]["sets"]
+        for c in row["changed"]
+        if c["expected"] is None and c["after"] == styling_entry
+    ]
+    assert ("test", "do you make custom furniture") in covered
+    one = {"set": "test", "query": "do you make custom furniture", "entry_id": styling_entry}
+    assert ava.post("/held-out/retired", one).status_code == 403
+    assert eda.post("/held-out/retired", {**one, "query": "do you sell unicorns"}).status_code == 400  # not in it
+    retired: list[int] = []
+    try:
+        for set_name, query in covered:
+            made = eda.post("/held-out/retired", {"set": set_name, "query": query, "entry_id": styling_entry})
+            assert made.status_code == 201, made.text
+            retired.append(made.json()["id"])
+        assert eda.post("/held-out/retired", one).status_code == 409  # once
+        listed = {r["query"]: r for r in eda.get("/held-out/retired").json()["retired"]}
+        assert listed["do you make custom furniture"]["by"] == "Eda Tester" and listed[one["query"]]["at"]
+        assert listed["do you make custom furniture"]["entry_id"] == styling_entry
+
+        preview = eda.post(f"/handbook/{styling_entry}/preview", {"entry": STYLING}).json()
+        test = next(row for row in preview["held_out"]["sets"] if row["set"] == "test")
+        assert test["retired"] >= 1 and test["after"]["oos_answered_rate"] == test["before"]["oos_answered_rate"]
+        assert preview["held_out"]["worse"] == []
+        created = eda.put(f"/handbook/{styling_entry}", body)  # the editor publishes it now, no supervisor
+        assert created.status_code == 201, created.text
+    finally:
+        for retired_id in retired:
+            assert eda.delete(f"/held-out/retired/{retired_id}").status_code == 200
+    assert "do you make custom furniture" not in {r["query"] for r in eda.get("/held-out/retired").json()["retired"]}
+
+
+def test_a_restarted_action_server_previews_without_embedding_or_ranking_the_questions_again(
+    client: httpx.Client, login: Callable[[str], Console], stack: Stack
+) -> None:
+    say(client, "could I order forty candles and pay for them in three parts")  # a question no preview has seen
+    editor = login(EDITOR)
+    first = editor.post("/handbook/candle-care/preview", {"entry": None})
+    assert first.status_code == 200, first.text
+    stack.stop_service("actions")
+    stack.start_service("actions")
+    stack.wait_ready(timeout=300)
+    wait_held_out_ranked(stack.ports.actions)
+    second = editor.post("/handbook/candle-care/preview", {"entry": None})
+    assert second.status_code == 200, second.text
+    after = second.json()
+    assert (after["embedded_now"], after["ranked_now"]) == (0, 0)  # read back from the store, not embedded again
+    assert after["questions"] == first.json()["questions"] and after["stopped"] == first.json()["stopped"]

@@ -11,6 +11,7 @@
   const state = {
     csrf: "", me: null, mayEdit: false, current: null, // current: {id, revision (null: new), isNew}
     checkTimer: null, checkSeq: 0, listTimer: null, conflict: null, lastText: "", revision: null, gateRetry: null,
+    gateAsk: null, // the gated change an editor may hand to a supervisor: {entry_id, entry, base_revision, message}
   };
   const api = (method, path, body) => request(method, path, body, state.csrf);
   const lines = (v) => v.split("\n").map((s) => s.trim()).filter(Boolean);
@@ -292,7 +293,9 @@
         const was = c.before || "not answered";
         const now = c.after || "not answered";
         const should = c.expected ? "should be " + c.expected : "out of scope";
-        ul.appendChild(el("li", null, "[" + c.set + "] " + c.query + " — " + was + " → " + now + " (" + should + ")"));
+        const li = el("li", null, "[" + c.set + "] " + c.query + " — " + was + " → " + now + " (" + should + ")");
+        if (!c.expected && c.after && state.mayEdit) li.appendChild(retireButton(c));
+        ul.appendChild(li);
       }
       more.appendChild(ul);
       box.appendChild(more);
@@ -300,8 +303,10 @@
     return box;
   }
   /** 428 from a publish, delete or restore: the figures, and for supervisors and admins a way to confirm. */
-  function showGate(data, retry) {
+  function showGate(data, retry, ask) {
     state.gateRetry = retry;
+    state.gateAsk = ask || null;
+    $("gate-ask").hidden = !!data.may_confirm || !ask;
     $("gate-text").textContent = data.error;
     const box = $("gate-figures");
     box.textContent = "";
@@ -309,7 +314,9 @@
     $("gate-confirm").hidden = !data.may_confirm;
     $("gate-who").textContent = data.may_confirm
       ? "As a supervisor or admin you can publish it anyway; the revision records that you confirmed it."
-      : "Ask a supervisor or admin to open this entry and publish it, or change it so the figures hold.";
+      : ask
+        ? "Ask a supervisor: they see this change with its figures and publish or reject it; you see their decision here."
+        : "Ask a supervisor or admin to open this entry and publish it, or change it so the figures hold.";
     $("gate-dialog").showModal();
   }
 
@@ -409,7 +416,8 @@
       return;
     }
     if (r.res && r.res.status === 428) {
-      showGate(r.data, () => publish(base, true));
+      const ask = { entry_id: id, entry, base_revision: base, message: $("f-message").value.trim() };
+      showGate(r.data, () => publish(base, true), ask);
       $("save-status").textContent = "Not published: it makes the held-out figures worse.";
       return;
     }
@@ -418,6 +426,94 @@
     }
     $("save-status").textContent = errorText(r, "Could not publish.");
   }
+  /** An out-of-scope held-out question an entry covers now: retire it from its set (who and when are kept). */
+  function retireButton(c) {
+    const b = el("button", "hb-retire", "Covered now: retire it");
+    b.type = "button";
+    b.setAttribute("aria-label", "Retire the out-of-scope question: " + c.query);
+    b.addEventListener("click", async () => {
+      b.disabled = true;
+      const r = await api("POST", "/held-out/retired", { set: c.set, query: c.query, entry_id: c.after });
+      b.replaceWith(el("span", r.res && r.res.ok ? "ok" : "error", r.res && r.res.ok ? " Retired." : " " + errorText(r, "Could not retire it.")));
+    });
+    return b;
+  }
+
+  // ---- changes handed to a supervisor: the editor's own with their outcome; all waiting for supervisors ----
+  async function askSupervisor() {
+    const ask = state.gateAsk;
+    if (!ask) return;
+    $("gate-ask").disabled = true;
+    const r = await api("POST", "/handbook-requests", ask);
+    $("gate-ask").disabled = false;
+    $("gate-dialog").close();
+    if (r.res && r.res.status === 201) {
+      $("save-status").className = "ok";
+      $("save-status").textContent = "Sent to a supervisor: their decision appears under “Changes waiting for a supervisor”.";
+      loadRequests();
+      return;
+    }
+    $("save-status").className = "error";
+    $("save-status").textContent = errorText(r, "Could not send it to a supervisor.");
+  }
+  const STATES = { waiting: "Waiting for a supervisor", published: "Published", rejected: "Rejected" };
+  async function loadRequests() {
+    const r = await api("GET", "/handbook-requests");
+    if (!r.res || !r.res.ok) return;
+    const rows = r.data.requests;
+    $("requests-pane").hidden = !rows.length;
+    $("requests-link").hidden = !r.data.waiting;
+    $("requests-count").textContent = r.data.waiting ? String(r.data.waiting) : "";
+    const list = $("requests");
+    list.textContent = "";
+    for (const q of rows) {
+      const li = el("li", "hb-request " + q.state);
+      li.dataset.request = String(q.id);
+      li.dataset.state = q.state;
+      const head = el("div");
+      head.appendChild(el("b", null, (q.action === "delete" ? "Delete " : "Publish ") + q.entry_id));
+      head.appendChild(el("span", "muted", " · asked by " + q.asked_by + " " + when(q.asked_at)));
+      li.appendChild(head);
+      if (q.message) li.appendChild(el("div", "msg", q.message));
+      const worse = (q.held_out && q.held_out.worse) || [];
+      if (worse.length) {
+        li.appendChild(el("div", "worse", worse.map((w) => w.figure.replace(/_/g, " ") + " on " + w.set + " " + figure(w.figure, w.before) + " → " + figure(w.figure, w.after)).join("; ")));
+      }
+      let outcome = STATES[q.state] || q.state;
+      if (q.decided_by) outcome += " by " + q.decided_by + " " + when(q.decided_at);
+      if (q.note) outcome += ": " + q.note;
+      li.appendChild(el("div", "outcome", outcome));
+      if (q.state === "waiting" && r.data.may_decide) {
+        const row = el("div", "row");
+        const yes = el("button", "primary", "Confirm and publish");
+        yes.type = "button";
+        yes.addEventListener("click", () => decide(q, "confirm"));
+        const no = el("button", null, "Reject");
+        no.type = "button";
+        no.addEventListener("click", () => decide(q, "reject"));
+        row.appendChild(yes);
+        row.appendChild(no);
+        li.appendChild(row);
+      }
+      list.appendChild(li);
+    }
+  }
+  async function decide(q, how) {
+    let body = {};
+    if (how === "reject") {
+      const note = prompt("Why is it rejected? (the editor sees this)", "");
+      if (note === null) return;
+      body = { note };
+    }
+    $("requests-status").textContent = how === "confirm" ? "Publishing…" : "Rejecting…";
+    const r = await api("POST", "/handbook-requests/" + q.id + "/" + how, body);
+    $("requests-status").textContent = r.res && r.res.ok
+      ? (how === "confirm" ? "Published " + q.entry_id + "." : "Rejected.")
+      : errorText(r, "Could not decide on it.");
+    await loadRequests();
+    if (r.res && r.res.ok) loadList();
+  }
+
   function showConflict(id, data, yours) {
     state.conflict = { id, current: data.current, yours };
     $("conflict-text").textContent = data.error;
@@ -439,7 +535,9 @@
       return;
     }
     if (r.res && r.res.status === 409) showConflict(id, r.data, formEntry());
-    if (r.res && r.res.status === 428) showGate(r.data, () => remove(true));
+    if (r.res && r.res.status === 428) {
+      showGate(r.data, () => remove(true), { entry_id: id, entry: null, base_revision: state.current.revision, message: "" });
+    }
     $("save-status").className = "error";
     $("save-status").textContent = errorText(r, "Could not delete.");
   }
@@ -484,6 +582,12 @@
     $("publish").addEventListener("click", () => publish());
     $("delete").addEventListener("click", () => remove());
     $("gate-close").addEventListener("click", () => $("gate-dialog").close());
+    $("gate-ask").addEventListener("click", askSupervisor);
+    $("requests-link").addEventListener("click", () => {
+      $("edit-pane").hidden = true;
+      $("workbench").classList.remove("editing");
+      $("requests-pane").scrollIntoView();
+    });
     $("gate-confirm").addEventListener("click", () => {
       $("gate-dialog").close();
       if (state.gateRetry) state.gateRetry();
@@ -512,6 +616,10 @@
       if (id === "new" && state.mayEdit) newEntry(null);
       else if (id && (!state.current || state.current.id !== id)) openEntry(id);
     });
+    if (state.mayEdit) {
+      loadRequests();
+      setInterval(loadRequests, 10000); // a supervisor's decision, or a new request, shows without a reload
+    }
     const hash = decodeURIComponent(location.hash.slice(1));
     const draft = takeDraft();
     await loadList();

@@ -1,0 +1,68 @@
+"""Every server process runs numpy's BLAS on one thread (nlu_addons/environment.py `one_math_thread`): OpenBLAS's
+default, a worker per core, spins after each small product and burnt more CPU than the replies themselves.
+
+Checked as the processes start: Rasa through its entry point (`python -m nlu_addons.rasa_main`, here with
+`--version`), the action server and the helpdesk by importing their modules first, as `python -m` does; each in a
+fresh interpreter whose environment sets no thread count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from nlu_addons import PROJECT_ROOT, RASA_PYTHON
+from nlu_addons.environment import ONE_MATH_THREAD
+
+BLAS_THREADS = """
+import json
+import numpy, scipy.linalg
+from threadpoolctl import threadpool_info
+print(json.dumps(sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"})))
+"""
+
+RASA_ENTRY = """
+import sys
+sys.argv = ["rasa", "--version"]
+from nlu_addons import rasa_main
+try:
+    rasa_main.main()
+except SystemExit:
+    pass
+"""
+
+
+def blas_threads(python: str, source: str) -> list[int]:
+    """The BLAS thread counts numpy and scipy use after `source` ran in a fresh `python`."""
+    env = {k: v for k, v in os.environ.items() if k not in ONE_MATH_THREAD}
+    done = subprocess.run(
+        [python, "-c", source + BLAS_THREADS],
+        cwd=PROJECT_ROOT,
+        env={**env, "PYTHONPATH": str(PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found: list[int] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_rasa_entry_point_uses_one_blas_thread() -> None:
+    assert blas_threads(str(RASA_PYTHON), RASA_ENTRY) == [1]
+
+
+def test_action_server_and_helpdesk_use_one_blas_thread() -> None:
+    for module in ("helpdesk.action_server", "helpdesk.__main__"):
+        assert blas_threads(sys.executable, f"import {module}\n") == [1], module
+
+
+def test_an_operators_choice_is_kept() -> None:
+    environ = {"OPENBLAS_NUM_THREADS": "4"}
+    from nlu_addons.environment import one_math_thread
+
+    one_math_thread(environ)
+    assert environ["OPENBLAS_NUM_THREADS"] == "4" and environ["OMP_NUM_THREADS"] == "1"
