@@ -49,6 +49,11 @@ HOW_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+# the customer's own order named as such ("how do I cancel my order?", "can I get a return label for my order"):
+# a request about it, whatever the question's form (the team's own order-intent examples phrased as how-questions
+# mostly name it so)
+MY_ORDER = re.compile(r"\b(?:my|our)\s+(?:\w+\s+)?(?:order|purchase|parcel|package)s?\b", re.IGNORECASE)
+
 FAQ, OUT_OF_SCOPE, INFORM = "faq", "out_of_scope", "inform"
 ORDER_INTENTS = frozenset(
     {"order_status", "cancel_order", "change_order", "change_shipping_address", "request_refund", "refund_status"}
@@ -212,6 +217,7 @@ class StackedArbiter:
             and best_entry
             and best_score >= over_flow
             and not names_order(text)
+            and not MY_ORDER.search(text)
             and HOW_QUESTION.search(text)
         ):
             # "how many days after you get my return will i see the money": how it works, which the handbook
