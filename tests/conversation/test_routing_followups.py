@@ -33,9 +33,9 @@ def test_cancel_it_after_the_order_was_looked_up_starts_the_cancellation(chat: C
 def test_when_will_it_arrive_after_the_order_was_named_checks_that_order(chat: Chat) -> None:
     chat(f"hi, it's about my order {ORDER}")
     assert f"What would you like me to do with order {ORDER}" in chat.text, chat.texts
-    body = chat("when will it arrive?")
+    chat("when will it arrive?")
     assert DID_YOU_MEAN not in chat.text, chat.texts
-    assert body["nlu"]["intent"] == "order_status", body["nlu"]
+    assert ORDER in chat.text, chat.texts  # the order-status request for that order goes on (its check first)
 
 
 def test_two_ways_to_pay_get_one_answer_that_covers_both(chat: Chat) -> None:
