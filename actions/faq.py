@@ -28,6 +28,7 @@ from actions.smalltalk import (
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
+from actions.turns import turns_before_latest
 from helpdesk import i18n
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
@@ -77,20 +78,12 @@ def failed_turns_limit() -> int:
 
 def failed_turns_before(tracker: Tracker) -> int:
     """How many of the customer's previous turns in a row the bot answered only with "Did you mean"."""
+    suggest = in_every_language(routing_texts, "SUGGEST")
     failed = 0
-    seen_latest_user = False
-    reply_failed = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_latest_user:
-                if not reply_failed:
-                    break
-                failed += 1
-            seen_latest_user = True
-            reply_failed = False
-        elif kind == "bot" and seen_latest_user and event.get("text") in in_every_language(routing_texts, "SUGGEST"):
-            reply_failed = True
+    for turn in turns_before_latest(tracker):
+        if not any(text in suggest for text in turn.bot_texts()):
+            break
+        failed += 1
     return failed
 
 

@@ -73,6 +73,7 @@ from actions.texts.catalog import identity as say
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
+from actions.turns import turns_before_latest
 from helpdesk.orders import (
     BackendError,
     Order,
@@ -150,17 +151,9 @@ def missing_parts(parts: list[str]) -> str:
 def earlier_partial_address(tracker: Tracker) -> str | None:
     """The customer's message before the latest one, when the bot's answer to it was that parts of the address were
     missing (in either language)."""
-    openings = [template.split("{", 1)[0] for template in in_every_language(address_texts, "PARTS_MISSING")]
-    said_missing = False
-    seen_latest = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_latest:
-                return str(event.get("text") or "") if said_missing else None
-            seen_latest = True
-        elif kind == "bot" and seen_latest:
-            said_missing = said_missing or any(str(event.get("text") or "").startswith(o) for o in openings)
+    openings = tuple(template.split("{", 1)[0] for template in in_every_language(address_texts, "PARTS_MISSING"))
+    for turn in turns_before_latest(tracker):
+        return turn.text if any(text.startswith(openings) for text in turn.bot_texts()) else None
     return None
 
 

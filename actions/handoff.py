@@ -7,7 +7,6 @@ the customer's e-mail for an answer later): a yes, the button or an e-mail addre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,6 +17,7 @@ from actions.signals import signal_handoff, signal_person_offer
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import smalltalk as say
+from actions.turns import bot_messages_before_latest
 from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_LEFT_MESSAGE, HANDOFF_REQUESTED, REQUEST_HUMAN  # noqa: F401
 
 
@@ -38,18 +38,6 @@ def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str) -> No
     e-mail address will do too); nothing is queued yet."""
     dispatcher.utter_message(text=text, buttons=offer_buttons())
     signal_person_offer(dispatcher, reason)
-
-
-def bot_messages_before_latest(tracker: Tracker) -> Iterator[dict[str, Any]]:
-    """The bot's messages between the customer's two latest messages, newest first."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return
-            seen_user = True
-        elif event.get("event") == "bot" and seen_user:
-            yield event
 
 
 def buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:

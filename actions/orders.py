@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
 from actions.faq import answer_questions
-from actions.handoff import bot_messages_before_latest, buttons_of, hand_off, leave_email, offer_buttons, person_offered
+from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.order_state import (
     CANCEL,
@@ -50,6 +50,7 @@ from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as say
 from actions.texts.catalog import returns as return_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
+from actions.turns import bot_messages_before_latest
 from helpdesk.orders import (
     Address,
     BackendError,

@@ -33,6 +33,7 @@ from actions.order_state import (
     order_system,
     person_button,
 )
+from actions.signals import signal_question
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import identity as say
@@ -58,7 +59,8 @@ def handed_off_this_turn(tracker: Tracker) -> bool:
 
 
 class _AskAction(Action, ABC):
-    """A question of the form; silent when this turn already handed the conversation to a person."""
+    """A question of the form, signalled as one (the helpdesk asks no "Did this help?" under it); silent when this
+    turn already handed the conversation to a person."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if handed_off_this_turn(tracker):
@@ -69,10 +71,12 @@ class _AskAction(Action, ABC):
             await self.ask(dispatcher, tracker, state)
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
-        if not answers_form(tracker) and len(dispatcher.messages) > asked_from:
-            # the form comes back to its question after something else answered the message
-            question = dispatcher.messages[asked_from]
-            question["text"] = f"{smalltalk_texts.RESUME} {question.get('text') or ''}".strip()
+        if len(dispatcher.messages) > asked_from:
+            if not answers_form(tracker):
+                # the form comes back to its question after something else answered the message
+                question = dispatcher.messages[asked_from]
+                question["text"] = f"{smalltalk_texts.RESUME} {question.get('text') or ''}".strip()
+            signal_question(dispatcher)
         return []
 
     @abstractmethod

@@ -5,8 +5,9 @@ The REST channel returns each ``json_message`` as ``{"custom": {...}}``; the hel
 ``faq`` (the entry answered from: its id and score, and for the widget the answer's Markdown and the
 help-centre article's title and URL; it follows the answer's text, which the helpdesk replaces with the Markdown)
 and ``offer_person`` (the message before it offers a person: the helpdesk adds the expected wait, or when the team
-is back, and that an e-mail address will do too). A handoff may carry the customer's ``contact`` ({"email"}) for
-an answer by e-mail.
+is back, and that an e-mail address will do too) and ``question`` (the message before asks the customer for
+something the bot needs, an order number or an e-mail address: it is no answer, so the widget does not ask whether it
+helped). A handoff may carry the customer's ``contact`` ({"email"}) for an answer by e-mail.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ def signal_handoff(dispatcher: CollectingDispatcher, reason: str, contact: dict[
 
 def signal_person_offer(dispatcher: CollectingDispatcher, reason: str) -> None:
     dispatcher.utter_message(json_message={"offer_person": {"reason": reason}})
+
+
+def signal_question(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(json_message={"question": True})
 
 
 def signal_faq(

@@ -102,6 +102,7 @@ def run(
         "load_average_1_5_15": load(),
     }
     print(name, "first ranking (background)", row["first_ranking"], flush=True)
+    cache_for(first).flush()
     cache_for(first).store.close()
     first.stop_watcher()
     # the action server restarts: a new engine and a new memory on the same folders (the model stays loaded: a

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 
 from accounts import add_agent_accounts  # noqa: E402
+from agent import wait_held_out_ranked  # noqa: E402
 from bench_stack import bench_stack  # noqa: E402
 
 from helpdesk.config import PROJECT_ROOT  # noqa: E402
@@ -57,11 +58,16 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-handbook-"))
     shutil.copytree(PROJECT_ROOT / "knowledge" / "faq", folder / "faq")
     engine_s: list[float] = []
+    load_at_start: list[float] = []
     chat_s: list[float | None] = []
     try:
         with bench_stack(extra_env={"KB_DIR": str(folder / "faq"), "KB_WATCH_INTERVAL": "0.5"}) as stack:
             password = add_agent_accounts(stack.env["DATABASE_URL"], (("bench-editor", "editor", None, 1),))
             actions = f"http://127.0.0.1:{stack.ports.actions}"
+            # as in service: the action server has ranked the held-out sets the publish gate measures (at its start,
+            # in a low-priority thread) before an editor publishes
+            wait_held_out_ranked(stack.ports.actions)
+            load_at_start = [round(x, 2) for x in os.getloadavg()]
             with httpx.Client(base_url=stack.url, timeout=30) as http:
                 login = http.post(
                     "/api/agent/login", json={"username": "bench-editor", "password": password["bench-editor"].password}
@@ -110,6 +116,7 @@ def main() -> int:
         "chat_live_runs": len(chat_live),
         "chat_timeout_seconds": args.chat_timeout,
         "watch_interval_seconds": 0.5,
+        "load_average_1_5_15_at_start": load_at_start,
         "load_average_1_5_15": [round(x, 2) for x in load],
         "machine": "2-core guest, shared with other sessions",
     }

@@ -440,7 +440,7 @@ async def run_level(
         "error_kinds": dict(recorder.errors),
         "rss_mb_peak": memory.peak,
         "rss_mb_end": memory.last,
-        "cpu_seconds": {name: round(tree_cpu_seconds(pid) - cpu_before[name], 1) for name, pid in pids.items()},
+        "cpu_seconds": {name: round(tree_cpu_seconds(pid) - cpu_before[name], 3) for name, pid in pids.items()},
         "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in os.getloadavg()],
     }

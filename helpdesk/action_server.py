@@ -15,7 +15,6 @@ import hmac
 import json
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from helpdesk.config import Settings
 from helpdesk.knowledge import language_search, runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS
 from helpdesk.knowledge.preview_limits import max_body_bytes, usable
-from nlu_addons.language import CJK, LANGUAGES
+from nlu_addons.language import CJK, LANGUAGES, says_no_language
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,26 +42,40 @@ EXCERPT_CHARS = 180  # the start of an answer the help centre shows under a titl
 SECRET_HEADER = "X-Action-Secret"  # endpoints.yml sends ACTION_SECRET in it
 
 
-# what says nothing about a language: e-mail addresses, links, anything with a digit in it (order numbers,
-# postcodes, house numbers), punctuation, and words of one or two letters ("ok", the "AB" of "2511 AB")
-NEUTRAL_PARTS = re.compile(r"\S+@\S+|https?://\S+|\S*\d\S*|\b[^\W\d_]{1,2}\b|[\W_]+")
+ADDRESS_SLOT = "new_address"  # actions/order_state.py's NEW_ADDRESS: the form is asking for a delivery address
+REQUESTED_SLOT = "requested_slot"
 
 
-def says_no_language(text: str) -> bool:
-    """The message is only an e-mail address, an order number, a postcode and the like ("ann.lee@example.com")."""
-    return not CJK.search(text) and not NEUTRAL_PARTS.sub("", text).strip()
+def turns_asked(tracker: dict[str, Any]) -> list[tuple[dict[str, Any], object]]:
+    """Each customer message of the tracker with the slot the bot was asking for when it came (``requested_slot``)."""
+    asked: object = None
+    turns: list[tuple[dict[str, Any], object]] = []
+    for event in tracker.get("events") or []:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == REQUESTED_SLOT:
+            asked = event.get("value")
+        elif kind == "user":
+            turns.append((event, asked))
+    return turns
+
+
+def no_language_evidence(text: str, asked: object) -> bool:
+    """The message says nothing about the customer's language: an e-mail address, an order number and the like
+    (nlu_addons/language.py), or an answer in Latin letters to "what's the new delivery address?" — an address is
+    written as its country writes it, so "33000 Bordeaux" from a Chinese customer is not English."""
+    return says_no_language(text) or (asked == ADDRESS_SLOT and not CJK.search(text))
 
 
 def conversation_language(tracker: dict[str, Any]) -> object:
     """The language to answer in: the tracker's ``language`` slot (the script of the latest message), except after
-    a message that says nothing about a language (an e-mail address typed by a Chinese customer was answered in
-    English): then the language of the last message that did."""
+    a message with no language evidence of its own (an e-mail address or a Latin-script address typed by a Chinese
+    customer was answered in English): then the language of the last message that had some."""
     language = (tracker.get("slots") or {}).get("language")
-    said = [e for e in tracker.get("events") or [] if e.get("event") == "user"]
-    if not said or not says_no_language(str(said[-1].get("text") or "")):
+    said = turns_asked(tracker)
+    if not said or not no_language_evidence(str(said[-1][0].get("text") or ""), said[-1][1]):
         return language
-    for event in reversed(said[:-1]):
-        if says_no_language(str(event.get("text") or "")):
+    for event, asked in reversed(said[:-1]):
+        if no_language_evidence(str(event.get("text") or ""), asked):
             continue
         for entity in (event.get("parse_data") or {}).get("entities") or []:
             if entity.get("entity") == "language" and entity.get("value") in LANGUAGES:
@@ -320,12 +333,10 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         form = body.get("entry") if isinstance(body, dict) else None
         questions = body.get("questions") if isinstance(body, dict) else None
         with_held_out = body.get("held_out", True) if isinstance(body, dict) else None
-        background = body.get("background", False) if isinstance(body, dict) else None
         retired = body.get("retired", []) if isinstance(body, dict) else None
         if (
             not isinstance(entry_id, str)
             or not isinstance(with_held_out, bool)
-            or not isinstance(background, bool)
             or not isinstance(retired, list)
             or not all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in retired)
             or not (form is None or isinstance(form, dict))
@@ -336,10 +347,31 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
 
         entry = preview_entry(entry_id, form) if form is not None else None
         asked, left_out = usable(questions)  # past the limits: trimmed, not refused
-        run = in_low_priority_thread if background else asyncio.to_thread
         left = frozenset((str(r[0]), str(r[1])) for r in retired)  # held-out questions an entry covers now
-        found = await run(impact, kb, entry_id, entry, asked, with_held_out, left)
+        found = await asyncio.to_thread(impact, kb, entry_id, entry, asked, with_held_out, left)
         return json_response({**found, "left_out": left_out})
+
+    @app.post("/kb/questions")
+    async def kb_questions(request: Request) -> HTTPResponse:
+        """{"questions": [...]} → {"questions", "ranked_now", "embedded_now", "kept"}: customers' questions ranked
+        (and embedded when new) for the impact preview ahead of any editor, in a low-priority thread; kept in
+        memory and stored (helpdesk/knowledge/preview_cache.py, preview_store.py)."""
+        if not from_loopback(request):
+            return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
+        kb = runtime.loaded_knowledge_base()
+        if kb is None:
+            return json_response({"error": "the knowledge base is still loading"}, status=503)
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"error": "the body must be JSON"}, status=400)
+        questions = body.get("questions") if isinstance(body, dict) else None
+        if not isinstance(questions, list):
+            return json_response({"error": "send a list of questions"}, status=400)
+        from helpdesk.knowledge.preview_cache import rank_ahead  # the engine's modules: loaded with it
+
+        asked, left_out = usable(questions)
+        return json_response({**await in_low_priority_thread(rank_ahead, kb, asked), "left_out": left_out})
 
     return app
 

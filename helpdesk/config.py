@@ -97,6 +97,10 @@ class Settings:
     # how long a customer's message waits for the bot's turn (CHAT_REPLY_SECONDS, default RASA_TIMEOUT): past it the
     # answer comes in the chat when Rasa finishes, never by sending the message to Rasa again (conversation/chat.py)
     chat_reply_seconds: float = 10.0
+    # admission under overload (helpdesk/clients/rasa.py): turns waiting on each Rasa process at once, per helpdesk
+    # process, and how long a turn may wait for room before it is refused as busy (its message waits in the chat)
+    rasa_turns_in_flight: int = 8
+    rasa_admit_seconds: float = 2.0
     # the PostgreSQL pool of each helpdesk process (helpdesk/db/engine.py): connections kept, and opened beyond
     db_pool_size: int = 10
     db_pool_overflow: int = 5
@@ -198,6 +202,8 @@ class Settings:
             health_token=secret_from_env("HEALTH_TOKEN"),
             rasa_timeout=_float("RASA_TIMEOUT", 10.0),
             chat_reply_seconds=max(0.001, _float("CHAT_REPLY_SECONDS", _float("RASA_TIMEOUT", 10.0))),
+            rasa_turns_in_flight=max(1, _int("RASA_TURNS_IN_FLIGHT", 8)),
+            rasa_admit_seconds=max(0.0, _float("RASA_ADMIT_SECONDS", 2.0)),
             db_pool_size=max(1, _int("DB_POOL_SIZE", 10)),
             db_pool_overflow=max(0, _int("DB_POOL_OVERFLOW", 5)),
             db_application_name=os.environ.get("DB_APPLICATION_NAME") or "helpdesk",

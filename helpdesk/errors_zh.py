@@ -53,6 +53,10 @@ MESSAGES: dict[str, str] = {
     "the Rasa server gave no tracker: {error}": "智能助手暂时无法读取会话",
     "the bot gave no reply": "智能助手暂时没有回复",
     "the action server did not answer": "智能助手的服务暂时没有响应",
+    "the assistant is busy with other customers: your message waits for its turn": "咨询的顾客较多，您的消息正在排队",
+    "one moment: many customers are writing right now; your message is saved and will be answered here shortly": (
+        "请稍等：现在咨询的顾客较多，您的消息已保存，稍后会在这里回复您。"
+    ),
     # any request body (helpdesk/web/inputs.py)
     "the request body must be valid JSON": "请求格式不对：请刷新页面后重试。",
     "the request body must be a JSON object": "请求格式不对：请刷新页面后重试。",

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 from support.accounts import EDITOR, TEST_AGENTS, AgentLogin, add_agent_accounts
 from support.agent import Console
-from support.helpdesks import ClosedHelpdesk, extra_helpdesk, postgres_database
+from support.helpdesks import ClosedHelpdesk, OwnHelpdesk, extra_helpdesk, own_helpdesk, postgres_database
 from support.own_redis import OwnRedis
 from support.stacks import running_stack
 
@@ -36,6 +36,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         # every line answered on its own, at once (tests/conversation/test_burst.py starts a helpdesk that
         # reads short lines typed in a burst together)
         "CHAT_BURST_SECONDS": "0",
+        # customers' questions reach the impact preview's store within seconds, not 5 minutes
+        # (tests/web/test_handbook_api.py::test_customers_questions_are_ranked_for_the_preview_as_they_arrive)
+        "PREVIEW_WARM_SECONDS": "10",
     }
     with running_stack(workdir, Ports.spare(), env, timeout=420, what="stack") as running:
         watching = running.watch()  # as `make run`: a process that dies is restarted (tests/test_crash_recovery.py)
@@ -114,6 +117,18 @@ def closed_helpdesk(stack: Stack) -> Iterator[ClosedHelpdesk]:
     env = {"DATABASE_URL": database_url, "BUSINESS_HOURS": "on", "BUSINESS_HOURS_FILE": str(schedule)}
     with extra_helpdesk(stack, "closed", env) as url:
         yield ClosedHelpdesk(url, db_path, datetime.combine(today + timedelta(days=3), dt_time(9, 0), zone), agent)
+
+
+@pytest.fixture(scope="module")
+def own(stack: Stack, request: pytest.FixtureRequest) -> Iterator[OwnHelpdesk]:
+    """A helpdesk of the module's own beside the stack (tests/support/helpdesks.py `own_helpdesk`), for modules that
+    count what is in a queue or a view: named by the module's OWN_HELPDESK, with the accounts of its OWN_ACCOUNTS
+    (the stack's test agents when it has none)."""
+    name = getattr(request.module, "OWN_HELPDESK", None)
+    if not isinstance(name, str):
+        pytest.fail(f"{request.module.__name__} uses the `own` fixture: it needs OWN_HELPDESK = '<a name>'")
+    with own_helpdesk(stack, name, getattr(request.module, "OWN_ACCOUNTS", TEST_AGENTS)) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -93,20 +93,17 @@ class ActionServerClient:
         entry: dict[str, Any] | None,
         questions: list[str],
         held_out: bool = True,
-        background: bool = False,
         retired: list[list[str]] | None = None,
     ) -> dict[str, Any]:
         """What a handbook change would answer: {"questions", "newly_answered", "taken", "stopped", "held_out":
         {"sets", "tolerance", "worse"}, "seconds", "left_out"} (helpdesk/knowledge/impact.py; "left_out": the least
-        asked questions left out to fit the request limits, helpdesk/knowledge/preview_limits.py). ``background``:
-        computed in a low-priority thread (the questions sent ahead of any editor, to be embedded and kept).
+        asked questions left out to fit the request limits, helpdesk/knowledge/preview_limits.py).
         ``retired``: [set, question] pairs the held-out figures leave out (helpdesk/knowledge/held_out_retired.py)."""
         content, left_out = fitted_body(
             {
                 "entry_id": entry_id,
                 "entry": entry,
                 "held_out": held_out,
-                "background": background,
                 "retired": retired or [],
             },
             questions,
@@ -121,6 +118,21 @@ class ActionServerClient:
         )
         if not isinstance(body, dict) or not isinstance(body.get("newly_answered"), list):
             raise ActionServerUnavailable("the FAQ engine gave a preview answer in an unknown shape")
+        return {**body, "left_out": left_out + int(body.get("left_out") or 0)}
+
+    async def rank_questions(self, questions: list[str]) -> dict[str, Any]:
+        """Have the FAQ engine rank (and embed, when new) customers' questions ahead of any preview, at a low
+        priority: {"questions", "ranked_now", "embedded_now", "kept", "left_out"}."""
+        content, left_out = fitted_body({}, questions, max_body_bytes())
+        body = await self._json(
+            "POST",
+            "/kb/questions",
+            content=content,
+            headers={"Content-Type": "application/json"},
+            timeout=CLUSTER_TIMEOUT,
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("kept"), int):
+            raise ActionServerUnavailable("the FAQ engine gave a ranking answer in an unknown shape")
         return {**body, "left_out": left_out + int(body.get("left_out") or 0)}
 
     async def cluster(self, texts: list[str]) -> list[dict[str, Any]]:

@@ -13,6 +13,13 @@ A process that cannot be reached (connection refused or dropped: stopped, crashe
 DOWN_SECONDS and the turn is sent to the next one, so a stopped process takes its share away without failing a
 turn; it gets its share back once it answers again. A timeout is not retried elsewhere: the process may still be
 working on the message, and a second process would then answer it twice.
+
+Admission under overload: each helpdesk process lets at most TURNS_IN_FLIGHT turns per Rasa process wait on Rasa
+at once (RASA_TURNS_IN_FLIGHT). Rasa works one turn at a time on its event loop, so more turns in it only make
+each one slower; a turn that finds no room within ADMIT_SECONDS (RASA_ADMIT_SECONDS) is refused at once with
+`BotBusy`, before it reaches Rasa. The chat has stored the message already: it waits for the bot like a message
+sent while Rasa was down and is answered in the chat as soon as there is room (conversation/chat.py), instead of
+every customer's turn waiting longer and longer in an unbounded queue inside Rasa.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ DOWN_SECONDS = 5.0  # a Rasa process that could not be reached is tried last for
 # (CHAT_REPLY_SECONDS) and the answer then comes in the chat; within the conversation locks' 30 s (limits/)
 TURN_LIMIT = 25.0
 MAX_CONNECTIONS = 2000  # to the Rasa processes at once, per helpdesk process
+TURNS_IN_FLIGHT = 8  # turns waiting on each Rasa process at once, per helpdesk process (module docstring)
+ADMIT_SECONDS = 2.0  # how long a turn may wait for room before it is refused as busy
 SPREADS = ("conversation", "turn")
 # the process is not there (or went away before answering): the request can go to another one
 UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
@@ -48,6 +57,14 @@ UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolErr
 
 class BotUnavailable(Unavailable):
     """Rasa or the action server cannot answer right now."""
+
+
+class BotBusy(BotUnavailable):
+    """Every Rasa process has its fill of turns (TURNS_IN_FLIGHT) and none made room within ADMIT_SECONDS: the turn
+    was not sent (the bot is up, only busy)."""
+
+    def __init__(self) -> None:
+        super().__init__("the assistant is busy with other customers: your message waits for its turn")
 
 
 @dataclass
@@ -115,6 +132,8 @@ class RasaClient:
         timeout: float,
         actions: ActionServerClient,
         spread: str = "conversation",
+        turns_in_flight: int = TURNS_IN_FLIGHT,
+        admit_seconds: float = ADMIT_SECONDS,
     ) -> None:
         urls = [url] if isinstance(url, str) else list(url)
         if not urls:
@@ -137,6 +156,11 @@ class RasaClient:
         self._down_until: dict[str, float] = {}
         self._turns = 0
         self.served: dict[str, int] = dict.fromkeys(self.urls, 0)  # turns each process answered (the bench reads it)
+        if turns_in_flight < 1:
+            raise ValueError(f"RASA_TURNS_IN_FLIGHT is {turns_in_flight}: at least 1")
+        self.admit_seconds = admit_seconds
+        self._room = asyncio.Semaphore(turns_in_flight * len(self.urls))  # turns sent and not yet answered
+        self.refused_busy = 0  # turns refused as busy (the bench reads it)
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -181,11 +205,24 @@ class RasaClient:
     async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotTurn:
         """Send one customer message; collect the bot's replies and what the NLU understood.
 
-        `metadata` reaches the actions as the message's metadata (a shop's signed customer token).
+        `metadata` reaches the actions as the message's metadata (a shop's signed customer token). Raises `BotBusy`
+        when no Rasa process has room for the turn within `admit_seconds` (the module docstring's admission).
         """
         body: dict[str, Any] = {"sender": conversation_id, "message": text}
         if metadata:
             body["metadata"] = metadata
+        try:
+            await asyncio.wait_for(self._room.acquire(), self.admit_seconds)
+        except TimeoutError:
+            self.refused_busy += 1
+            raise BotBusy() from None
+        try:
+            return await self._send(conversation_id, body)
+        finally:
+            self._room.release()
+
+    async def _send(self, conversation_id: str, body: dict[str, Any]) -> BotTurn:
+        """`send`'s request, once the turn has room."""
         try:
             # the rest_nlu channel (nlu_addons/rest_channel.py) answers with the bot's messages and the parse
             # of this very message (while a form runs, the tracker's `latest_message` is the form's first one)
@@ -208,6 +245,8 @@ class RasaClient:
                     _answer(turn.replies[-1], custom["faq"])
             if isinstance(custom.get("handoff"), dict):
                 turn.handoff = custom["handoff"]
+            if custom.get("question") is True and turn.replies:
+                turn.replies[-1]["question"] = True  # it asks the customer for something: no answer to rate
             if isinstance(custom.get("offer_person"), dict) and turn.replies:
                 turn.offer = turn.replies[-1]
                 turn.offer_reason = str(custom["offer_person"].get("reason") or "")

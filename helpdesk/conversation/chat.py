@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
-from helpdesk.clients.rasa import BotTurn, BotUnavailable, RasaClient
+from helpdesk.clients.rasa import BotBusy, BotTurn, BotUnavailable, RasaClient
 from helpdesk.conversation import burst, feedback, followups, lifecycle
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
@@ -41,11 +41,16 @@ from helpdesk.vocabulary import (
     WIDGET_PAYLOADS,
     WIDGET_PAYLOADS_ZH,
 )
-from nlu_addons.language import language_of
+from nlu_addons.language import language_after, language_of
 
 log = logging.getLogger(__name__)
 
 PENDING_INTERVAL = 2.0  # seconds between checks whether the bot is back for the messages that wait for it
+DOWN_TEXT = (
+    "one moment: the assistant is unavailable right now; your message is saved and will be answered here as soon as "
+    "it is back"
+)
+BUSY_TEXT = "one moment: many customers are writing right now; your message is saved and will be answered here shortly"
 
 
 class ConversationNotFound(NotFound):
@@ -118,14 +123,15 @@ class ChatResult:
 
 class BotDown(Unavailable):
     """The bot could not answer; the customer's message is stored (in `conversation_id`, told to the widget) and
-    waits for the bot (`pending`): it is answered in the chat as soon as the bot is back (PendingTurns)."""
+    waits for the bot (`pending`): it is answered in the chat as soon as the bot is back (PendingTurns), or, when
+    the bot was only busy (`busy`: no room for the turn, helpdesk/clients/rasa.py), as soon as it has room."""
 
-    def __init__(self, conversation_id: str, reason: str) -> None:
+    def __init__(self, conversation_id: str, reason: str, busy: bool = False) -> None:
         super().__init__(
-            "one moment: the assistant is unavailable right now; your message is saved and will be answered here "
-            "as soon as it is back",
+            BUSY_TEXT if busy else DOWN_TEXT,
             conversation_id=conversation_id,
             pending=True,
+            **({"busy": True} if busy else {}),
         )
         self.conversation_id = conversation_id
         self.reason = reason
@@ -331,6 +337,8 @@ class ChatService:
                     continue  # its turn still runs (Rasa was slow, not down): its answer is on the way
                 try:
                     replies, _ = await self._start_turn(conversation_id, self.pending.metadata(conversation_id))
+                except BotBusy:
+                    break  # no room for a turn now: every waiting message keeps its place (not a failed attempt)
                 except Exception as exc:  # BotUnavailable, or one broken conversation: the others go on
                     log.warning("conversation %s: its waiting messages are not answered yet: %s", conversation_id, exc)
                     if self.pending.failed(conversation_id):
@@ -379,7 +387,7 @@ class ChatService:
                         text=shown,
                         payload=to_bot if to_bot != shown else None,
                         client_id=client_id,
-                        language=language_of(shown),
+                        language=language_after(shown, conversation.language),
                     )
                     session.add(customer_message)
                     conversation.language = customer_message.language
@@ -423,9 +431,12 @@ class ChatService:
             waiting = {**self.pending.metadata(conversation.id), customer_message.id: metadata}
             replies, turn = await self._bot_turn(conversation.id, waiting)
         except BotUnavailable as exc:
-            log.error("conversation %s: bot unavailable, the message waits for it: %s", conversation.id, exc)
+            busy = isinstance(exc, BotBusy)  # overload, not a fault: said once per refused turn, not as an error
+            (log.info if busy else log.error)(
+                "conversation %s: the message waits for the bot: %s", conversation.id, exc
+            )
             self.pending.wait(conversation.id, customer_message.id, metadata)
-            raise BotDown(conversation.id, str(exc)) from exc
+            raise BotDown(conversation.id, str(exc), busy=busy) from exc
         self.pending.done(conversation.id)
         if turn is None:  # answered meanwhile (a retry racing the pending answer), or no longer the bot's
             async with self.sessions() as session:
@@ -674,7 +685,7 @@ class ChatService:
                     conversation_id=conversation.id,
                     sender=SENDER_CUSTOMER,
                     text=left.text,
-                    language=language_of(left.text),
+                    language=language_after(left.text, conversation.language),
                 )
                 conversation.language = customer.language
                 session.add(customer)

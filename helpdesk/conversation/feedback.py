@@ -2,12 +2,14 @@
 with the message once.
 
 A turn's **answer** is its handbook answer if it has one, otherwise its last reply, unless that reply offers
-buttons (the customer is choosing: "Did you mean", Yes/No), the turn handed the conversation to a person, the
-customer's message was small talk (hello, thanks, bye), or it went on with a flow (an order number or e-mail
-given when asked, yes/no) and the reply asks the next question. So the order's status at the end of a flow is
-an answer, "what's the e-mail address?" in the middle is not, and "What's the order number?" right after
-"what is your refund policy?" is: a 👎 there shows a confident mistake (a refund check started for a policy
-question), which the unanswered-questions report and the evaluation export (helpdesk/reports/feedback.py) see.
+buttons (the customer is choosing: "Did you mean", Yes/No), asks the customer for something (the order form's
+questions, which the actions signal: "What's the order number?", "what's the e-mail address for order 100234?"),
+the turn handed the conversation to a person, the customer's message was small talk (hello, thanks, bye), or it
+went on with a flow (an order number or e-mail given when asked, yes/no) and the reply ends with a question. So the
+order's status at the end of a flow is an answer and "What's the order number?" is not, even right after "what is
+your refund policy?" (a question asking the customer something is not an answer they can judge; they say "no, I
+meant the policy" instead). The 👎 reaches the unanswered-questions report and the evaluation export
+(helpdesk/reports/feedback.py).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def answer_index(replies: Sequence[dict[str, Any]], handed_off: bool, intent: st
     for index, reply in enumerate(replies):
         if reply.get("faq"):
             return index
-    if handed_off or intent in SMALL_TALK or not replies or replies[-1].get("buttons"):
+    if handed_off or intent in SMALL_TALK or not replies or replies[-1].get("buttons") or replies[-1].get("question"):
         return None
     if intent in IN_FLOW and str(replies[-1].get("text", "")).rstrip().endswith(QUESTION_MARKS):
         return None

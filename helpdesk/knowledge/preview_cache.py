@@ -15,19 +15,23 @@ or whose ranking grew too short after removals, is ranked again from scratch on 
 
 The memory outlives the process (helpdesk/knowledge/preview_store.py): every question vector is stored by encoder
 and text hash (a text is embedded once, whatever the version), and the rankings with the version they were made
-on. A restarted action server reads them back and carries them over to the version it serves, as after a
-publish, so its first preview ranks nothing it had ranked before the restart.
+on, written by the memory's own low-priority thread after the preview has answered. A restarted action server
+reads them back and carries them over to the version it serves, as after a publish, so its first preview ranks
+nothing it had ranked before the restart.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import logging
+import os
 import sqlite3
 import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -95,6 +99,7 @@ class RankingCache:
         self._signatures: dict[str, str] = {}
         self._rows: dict[str, Ranking] = {}
         self._restored = False
+        self._writer = ThreadPoolExecutor(1, "preview-store", initializer=_low_priority)
 
     @property
     def size(self) -> int:
@@ -115,7 +120,7 @@ class RankingCache:
                 wanted = set(questions)
                 forgotten = [q for q in self._rows if q not in wanted]
                 self._rows = {q: r for q, r in self._rows.items() if q in wanted}
-                self._stored(lambda: self.store.forget_rankings(forgotten))
+                self._write(lambda: self.store.forget_rankings(forgotten))
             if missing:
                 groups = self.kb.query_texts(snapshot, missing)
                 fresh: dict[str, Ranking] = {}
@@ -123,7 +128,8 @@ class RankingCache:
                     fresh[question] = self._ranked(snapshot, tuple(texts), vectors)
                 self._rows.update(fresh)
                 self.counts.ranked += len(missing)
-                self._stored(lambda: self.store.add_rankings(_stored_rankings(fresh)))
+                stored = _stored_rankings(fresh)
+                self._write(lambda: self.store.add_rankings(stored))
             return snapshot, [self._rows[q] for q in questions]
 
     def _vectors(self, groups: list[list[str]]) -> list[np.ndarray]:
@@ -135,7 +141,7 @@ class RankingCache:
         if missing:
             vectors = self.kb.embedder.encode(missing)
             known.update(zip(missing, vectors, strict=True))
-            self._stored(lambda: self.store.add_vectors(missing, vectors))
+            self._write(lambda: self.store.add_vectors(missing, vectors))
         self.counts.embedded += len(missing)
         self.counts.vectors_reused += len(flat) - len(missing)
         return [np.stack([known[text] for text in group]).astype(np.float32, copy=False) for group in groups]
@@ -155,6 +161,15 @@ class RankingCache:
         }
         self._signatures, self._rows, self._generation = signatures, rows, None
         self.counts.restored += len(rows)
+
+    def _write(self, action: Callable[[], object]) -> None:
+        """``action`` on the store in the memory's writer thread (one, at nice 15, in order): a preview never waits
+        for the store to be written (seconds for 10,000 rankings on a busy machine)."""
+        self._writer.submit(self._stored, action)
+
+    def flush(self) -> None:
+        """Wait until everything handed to the writer is in the store."""
+        self._writer.submit(lambda: None).result()
 
     def _stored(self, action: Callable[[], T]) -> T | None:
         """``action`` on the store; a store that fails is logged and the preview goes on from memory."""
@@ -180,7 +195,7 @@ class RankingCache:
         if not self._rows or len(changed) + len(removed) > MAX_CARRIED:
             self.counts.restarts += 1 if self._rows else 0
             self._rows = {}
-            self._stored(lambda: self.store.save_version(signatures, {}))
+            self._write(lambda: self.store.save_version(signatures, {}))
             return
         questions = list(self._rows)
         now = self.kb.query_texts(snapshot, questions)
@@ -207,7 +222,13 @@ class RankingCache:
         self.counts.carried += len(kept)
         self._rows = kept
         if changed or removed or len(kept) < len(questions):
-            self._stored(lambda: self.store.save_version(signatures, _stored_rankings(kept)))
+            stored = _stored_rankings(kept)
+            self._write(lambda: self.store.save_version(signatures, stored))
+
+
+def _low_priority() -> None:
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 15)
 
 
 def _stored_rankings(rows: dict[str, Ranking]) -> dict[str, StoredRanking]:
@@ -236,3 +257,16 @@ def cache_for(kb: KnowledgeBase) -> RankingCache:
         if cache is None:
             cache = _CACHES[kb] = RankingCache(kb)
         return cache
+
+
+def rank_ahead(kb: KnowledgeBase, questions: list[str]) -> dict[str, int]:
+    """Rank (and embed, when new) ``questions`` now so a later preview finds them: what was done."""
+    cache = cache_for(kb)
+    ranked, embedded = cache.counts.ranked, cache.counts.embedded
+    cache.rankings(questions)
+    return {
+        "questions": len(questions),
+        "ranked_now": cache.counts.ranked - ranked,
+        "embedded_now": cache.counts.embedded - embedded,
+        "kept": cache.size,
+    }

@@ -6,14 +6,20 @@ Placeholders: {order_id}; {date} / {expected} / {deadline} as ``policy.long_date
 January"); {dispatch_days} the shop's fact dispatch_business_days (config/shop_facts.yml: "1–2"); {carrier};
 {url}; {tracking_number}; {amount} as ``policy.money`` writes it (€166.95); {refund_days};
 {items}: ITEM_LINE for each line of the order, one per line; {quantity} and {name} of one line.
+
+The tracking link is a Markdown link with a short label ("Track with DHL"): the widget and the console show the label
+(a carrier's raw URL runs over several lines on a phone), plain-text views show "label (url)". Only an http(s) URL
+becomes a link; the carrier's name and the URL are written so that nothing in them can change the Markdown around.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from helpdesk.i18n import Localized, join_sentences
 from helpdesk.knowledge.facts import fact_text
@@ -37,7 +43,8 @@ SHIPPED_ON = "Order {order_id} shipped on {date}."
 SHIPPED_WITH = "Order {order_id} shipped with {carrier}."
 SHIPPED = "Order {order_id} has shipped."
 ARRIVES_BY = "It should arrive by {expected}."
-TRACKING_LINK = "You can follow it here: {url}"
+TRACK_WITH = "[Track with {carrier}]({url})"
+TRACK = "[Track your parcel]({url})"
 TRACKING_NUMBER = "Its tracking number is {tracking_number}."
 DELIVERED = "Order {order_id} was delivered on {date}."
 RETURN_UNTIL = "If anything isn't right, you can return it until {deadline}."
@@ -137,11 +144,36 @@ def _shipped(order: Order, expected: str | None) -> list[str]:
         sentences = [say.SHIPPED.format(order_id=n)]
     if expected:
         sentences.append(say.ARRIVES_BY.format(expected=expected))
-    if order.tracking_url:
-        sentences.append(say.TRACKING_LINK.format(url=order.tracking_url))
+    link = tracking_link(order)
+    if link:
+        sentences.append(link)
     elif order.tracking_number:
         sentences.append(say.TRACKING_NUMBER.format(tracking_number=order.tracking_number))
     return sentences
+
+
+# what may not stand in a link's label (its brackets, a line break) or must be escaped not to start emphasis or code
+_LABEL_DROPPED = re.compile(r"[\[\]\r\n]+")
+_LABEL_ESCAPED = re.compile(r"([\\`*_])")
+# what may not stand in a Markdown link's URL unencoded (spaces, brackets that would end it, quotes)
+_URL_ENCODED = {c: f"%{ord(c):02X}" for c in " ()<>\"'`[]\\"}
+
+
+def tracking_link(order: Order) -> str | None:
+    """The order's tracking page as a Markdown link labelled with its carrier (module docstring), or None when it has
+    no tracking URL or one that is not a plain http(s) address."""
+    url = (order.tracking_url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" in the host
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ord(c) < 32 for c in url):
+        return None
+    safe_url = "".join(_URL_ENCODED.get(c, c) for c in url)
+    carrier = _LABEL_ESCAPED.sub(r"\\\1", " ".join(_LABEL_DROPPED.sub(" ", order.carrier or "").split()))
+    if carrier:
+        return say.TRACK_WITH.format(carrier=carrier, url=safe_url)
+    return say.TRACK.format(url=safe_url)
 
 
 def describe_refund(refund: RefundStatus, policy: OrderPolicy | None = None) -> str:

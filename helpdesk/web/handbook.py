@@ -60,7 +60,6 @@ MAX_MESSAGE = 500
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 PREVIEW_QUESTIONS = 10_000
-WARM_ENTRY = "preview-warm-up"  # an id no entry has: ranking the questions changes nothing
 
 
 def may_edit_handbook(agent: Agent) -> bool:
@@ -278,9 +277,8 @@ def warm_preview(request: Request) -> None:
         async with running.sessions() as session:
             period = DateRange.parse(None, None, None, default_days=DEFAULT_DAYS)
             questions = await customer_questions(session, period, PREVIEW_QUESTIONS)
-        if questions:
-            with contextlib.suppress(ActionServerUnavailable):
-                await running.actions.preview(WARM_ENTRY, None, questions, held_out=False)
+        with contextlib.suppress(ActionServerUnavailable):
+            await rank_in_chunks(running, questions)
 
     task = asyncio.create_task(rank())
     _warming.add(task)
@@ -288,6 +286,13 @@ def warm_preview(request: Request) -> None:
 
 
 WARM_CHUNK = 500  # questions per background call: an editor's preview waits for at most one chunk
+
+
+async def rank_in_chunks(running: Services, questions: list[str]) -> None:
+    """Have the FAQ engine rank ``questions`` ahead of any preview, a chunk at a time (an editor's preview waits
+    for one chunk at most, not for thousands of questions)."""
+    for start in range(0, len(questions), WARM_CHUNK):
+        await running.actions.rank_questions(questions[start : start + WARM_CHUNK])
 
 
 async def rank_new_questions_forever(running: Services, interval: float) -> None:
@@ -302,9 +307,7 @@ async def rank_new_questions_forever(running: Services, interval: float) -> None
             async with running.sessions() as session:
                 period = DateRange.parse(None, None, None, default_days=days)
                 questions = await customer_questions(session, period, PREVIEW_QUESTIONS)
-            for start in range(0, len(questions), WARM_CHUNK):
-                chunk = questions[start : start + WARM_CHUNK]
-                await running.actions.preview(WARM_ENTRY, None, chunk, held_out=False, background=True)
+            await rank_in_chunks(running, questions)
             days = 2
         except ActionServerUnavailable:
             pass  # the action server is starting or down: the same days next time

@@ -115,7 +115,15 @@ class Services:
         sessions = session_factory(engine)
         actions = ActionServerClient(settings.actions_url, settings.rasa_timeout)
         turn_limit = max(settings.rasa_timeout, TURN_LIMIT)  # customers wait less (chat_reply_seconds)
-        rasa = RasaClient(settings.rasa_urls, settings.rasa_token, turn_limit, actions, settings.rasa_spread)
+        rasa = RasaClient(
+            settings.rasa_urls,
+            settings.rasa_token,
+            turn_limit,
+            actions,
+            settings.rasa_spread,
+            turns_in_flight=settings.rasa_turns_in_flight,
+            admit_seconds=settings.rasa_admit_seconds,
+        )
         hub = create_hub(settings)
         await hub.start()
         events = Events(hub)

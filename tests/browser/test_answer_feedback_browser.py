@@ -27,7 +27,9 @@ pytestmark = pytest.mark.browser
 BOT_TIMEOUT = 60_000
 BOT_REPLY = f"{HOST} .msg.bot:not(.intro)"
 POLICY = "what is your refund policy?"
-MISROUTED = "where is my order? my email is jo.tester@example.com"  # answered with a question for the order
+ORDER = "where is my order 100234? my email is ann.lee@example.com"  # answered with the order's status
+ORDER_MASKED = "where is my order [number]? my email is [e-mail]"  # as editors and the export see it
+ASKED = "where is my order?"  # answered with a question for the order number: no answer to judge
 RETURNS = "How do I return an item?"
 
 
@@ -100,8 +102,13 @@ def test_customers_say_whether_answers_helped_and_editors_see_the_misses(
     ask(page, RETURNS)
     page.locator(BOT_REPLY).last.get_by_role("button", name="Yes, this helped").click()
     expect(page.locator(BOT_REPLY).last.locator(".fb")).to_have_text("Thanks for letting us know!")
-    # a confident mistake (a question about an order answered with a request for its number): 👎
-    ask(page, MISROUTED)
+    # the bot's question for the order number asks the customer something: it is no answer to judge
+    ask(page, ASKED)
+    expect(page.locator(BOT_REPLY).last).to_contain_text("What's the order number?")
+    expect(page.locator(BOT_REPLY).last.locator(".fb")).to_have_count(0)
+    # the order's status (the bot's own answer, not the handbook's): 👎
+    ask(page, ORDER)
+    expect(page.locator(BOT_REPLY).last).to_contain_text("Order 100234")
     page.locator(BOT_REPLY).last.get_by_role("button", name="No, this didn't help").click()
     expect(page.locator(BOT_REPLY).last.locator(".fb")).to_contain_text("Sorry about that")
     assert [helpful for _, helpful in verdicts(db, conversation_id)] == [0, 1, 0]
@@ -122,9 +129,9 @@ def test_customers_say_whether_answers_helped_and_editors_see_the_misses(
         turned_down = ".rejected:has-text('Customers said these answers did not help')"
         policy = editor.page.locator("#clusters > li").filter(has_text=POLICY)
         expect(policy.locator(turned_down)).to_contain_text("handbook entry refund-policy")
-        misrouted = editor.page.locator("#clusters > li").filter(has_text="where is my order? my email is [e-mail]")
-        expect(misrouted.locator(turned_down)).to_contain_text("bot reply")
-        assert "jo.tester@example.com" not in editor.page.content()
+        status = editor.page.locator("#clusters > li").filter(has_text=ORDER_MASKED)
+        expect(status.locator(turned_down)).to_contain_text("bot reply")
+        assert "ann.lee@example.com" not in editor.page.content()
         assert editor.errors("401") == []
     finally:
         editor.page.context.close()
@@ -142,12 +149,12 @@ def test_customers_say_whether_answers_helped_and_editors_see_the_misses(
     )
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    mine = [r for r in rows if r["text"] in (POLICY, RETURNS) or r["text"].startswith("where is my order?")]
+    mine = [r for r in rows if r["text"] in (POLICY, RETURNS, ORDER_MASKED)]
     assert [(r["text"], r["answer_faq_id"], r["verdict"]) for r in mine[-3:]] == [
         (POLICY, "refund-policy", "not_helpful"),
         (RETURNS, "how-to-return", "helpful"),
-        ("where is my order? my email is [e-mail]", None, "not_helpful"),
+        (ORDER_MASKED, None, "not_helpful"),
     ]
     assert all(set(r) == {"text", "answer_faq_id", "intent", "verdict", "at"} for r in rows)
-    assert "jo.tester@example.com" not in out.read_text()
+    assert "ann.lee@example.com" not in out.read_text()
     assert tab.errors() == []

@@ -18,11 +18,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, say
-from support.helpdesks import OwnHelpdesk, own_helpdesk
+from support.helpdesks import OwnHelpdesk
 from test_agent_console_browser import log_in
 from test_widget_browser import Tab, new_tab
-
-from helpdesk.stack import Stack
 
 pytestmark = pytest.mark.browser
 
@@ -42,10 +40,7 @@ RECORD_NOTIFICATIONS = """
 """
 
 
-@pytest.fixture(scope="module")
-def own(stack: Stack) -> Iterator[OwnHelpdesk]:
-    with own_helpdesk(stack, "notice-find") as running:
-        yield running
+OWN_HELPDESK = "notice-find"  # this module's own helpdesk (the `own` fixture, tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

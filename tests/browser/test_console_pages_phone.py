@@ -5,16 +5,13 @@ sits past the screen's edge or needs sideways scrolling. (The desk walkthrough o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 from support.agent import submit_console_login
-from support.helpdesks import OwnHelpdesk, own_helpdesk
+from support.helpdesks import OwnHelpdesk
 from test_widget_browser import new_tab
-
-from helpdesk.stack import Stack
 
 pytestmark = pytest.mark.browser
 
@@ -23,22 +20,20 @@ PAGES = ["/agent", "/agent/dashboard", "/agent/followups", "/agent/admin", "/age
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def desk(stack: Stack) -> Iterator[OwnHelpdesk]:
-    with own_helpdesk(stack, "phone-pages", (("ada", "admin", None, 5),)) as running:
-        yield running
+OWN_HELPDESK = "phone-pages"  # this module's own helpdesk (the `own` fixture, tests/conftest.py)
+OWN_ACCOUNTS = (("ada", "admin", None, 5),)
 
 
 def test_every_console_page_fits_a_phone_with_its_header_on_screen(
-    desk: OwnHelpdesk, chromium: Browser, tmp_path: Path
+    own: OwnHelpdesk, chromium: Browser, tmp_path: Path
 ) -> None:
     tab = new_tab(chromium, viewport=PHONE)
     try:
         page = tab.page
-        submit_console_login(page, desk.url, "ada", desk.accounts["ada"].password)
+        submit_console_login(page, own.url, "ada", own.accounts["ada"].password)
         expect(page.locator("#app")).to_be_visible()
         for path in PAGES:
-            page.goto(desk.url + path)
+            page.goto(own.url + path)
             header = page.locator("header.top").first
             expect(header).to_be_visible()
             expect(header.locator("a, button, select").first).to_be_visible()

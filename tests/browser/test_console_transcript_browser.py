@@ -7,7 +7,6 @@ turns carried is listed once; typing "/" with no canned replies says so instead 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Route, expect
 from support.agent import Console, hand_off, say
 from support.desk_orders import signed_in_handoff_at
-from support.helpdesks import OwnHelpdesk, own_helpdesk
+from support.helpdesks import OwnHelpdesk
 from test_agent_console_browser import log_in
 from test_widget_browser import new_tab
 
@@ -27,20 +26,17 @@ CUSTOMER_TEXT = "**not bold** <b>nor this</b> [x](javascript:alert(1))"
 AGENT_TEXT = "Your refund is **on its way**: see [our returns page](https://example.com/returns)."
 
 
-@pytest.fixture(scope="module")
-def desk(stack: Stack) -> Iterator[OwnHelpdesk]:
-    with own_helpdesk(stack, "transcript") as running:
-        yield running
+OWN_HELPDESK = "transcript"  # this module's own helpdesk (the `own` fixture, tests/conftest.py)
 
 
 def test_the_agent_reads_markdown_as_the_customer_saw_it_and_customer_text_as_written(
-    desk: OwnHelpdesk, stack: Stack, chromium: Browser, tmp_path: Path
+    own: OwnHelpdesk, stack: Stack, chromium: Browser, tmp_path: Path
 ) -> None:
-    with httpx.Client(base_url=desk.url, timeout=60) as customer:
+    with httpx.Client(base_url=own.url, timeout=60) as customer:
         conversation = hand_off(customer, "my plates arrived chipped")
         say(customer, CUSTOMER_TEXT, conversation)
-    ava = Console(desk.url)
-    assert ava.login("ava", desk.accounts["ava"].password).status_code == 200
+    ava = Console(own.url)
+    assert ava.login("ava", own.accounts["ava"].password).status_code == 200
     assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
     assert ava.post(f"/conversations/{conversation}/messages", {"text": AGENT_TEXT}).status_code == 201
     ava.close()
@@ -48,7 +44,7 @@ def test_the_agent_reads_markdown_as_the_customer_saw_it_and_customer_text_as_wr
     tab = new_tab(chromium, viewport={"width": 1280, "height": 800})
     try:
         page = tab.page
-        log_in(page, desk.url, desk.accounts["ava"])
+        log_in(page, own.url, own.accounts["ava"])
         held: list[Route] = []  # the customer panel's answer, held back: the panel says it is loading meanwhile
         page.route("**/api/agent/conversations/*/customer", lambda route: held.append(route))
         page.locator(f'#chats li[data-id="{conversation}"]').click()
@@ -72,7 +68,7 @@ def test_the_agent_reads_markdown_as_the_customer_saw_it_and_customer_text_as_wr
         expect(page.locator("#conv-title")).to_have_text("Customer · agent")  # nobody known: no name
 
         # a VIP signed in on the shop: the header names them
-        marco = signed_in_handoff_at(desk.url, stack, "C1002")  # Marco Rossi, VIP
+        marco = signed_in_handoff_at(own.url, stack, "C1002")  # Marco Rossi, VIP
         page.locator(f'#queue li[data-id="{marco}"]').click()
         expect(page.locator("#conv-title")).to_have_text("Marco Rossi · VIP · queued")
         page.locator(f'#chats li[data-id="{conversation}"]').click()

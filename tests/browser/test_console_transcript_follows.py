@@ -8,15 +8,11 @@ message arrived below the fold (seen in the Redis-outage walk: 228 px short befo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.agent import hand_off, say, submit_console_login
-from support.helpdesks import OwnHelpdesk, own_helpdesk
-
-from helpdesk.stack import Stack
+from support.helpdesks import OwnHelpdesk
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +23,7 @@ FROM_BOTTOM = (
 )
 
 
-@pytest.fixture(scope="module")
-def own(stack: Stack) -> Iterator[OwnHelpdesk]:
-    with own_helpdesk(stack, "transcript-follows") as running:
-        yield running
+OWN_HELPDESK = "transcript-follows"  # this module's own helpdesk (the `own` fixture, tests/conftest.py)
 
 
 def newest_in_sight(console: Page) -> bool:

@@ -21,9 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, say, submit_console_login
-from support.helpdesks import OwnHelpdesk, own_helpdesk
-
-from helpdesk.stack import Stack
+from support.helpdesks import OwnHelpdesk
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +38,11 @@ DATA = re.compile(
 )
 
 
-@pytest.fixture(scope="module")
-def own(stack: Stack) -> Iterator[OwnHelpdesk]:
-    """A helpdesk of this module's own: the names and customers' words other test files leave in the stack's
-    database (an agent they deactivated, an editor, a customer's question) are not on its pages; every text the
-    pages show is this module's or the console's own."""
-    with own_helpdesk(stack, "console-zh", (("lan", "admin", "orders", 20), ("ava", "agent", "orders", 50))) as running:
-        yield running
+# The `own` fixture's helpdesk (tests/conftest.py): the names and customers' words other test files leave in the
+# stack's database (an agent they deactivated, an editor, a customer's question) are not on its pages; every text
+# the pages show is this module's or the console's own.
+OWN_HELPDESK = "console-zh"
+OWN_ACCOUNTS = (("lan", "admin", "orders", 20), ("ava", "agent", "orders", 50))
 
 
 @pytest.fixture(scope="module")

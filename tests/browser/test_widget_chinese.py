@@ -68,9 +68,17 @@ def test_the_widget_speaks_chinese_on_a_chinese_page(
     topics.first.click()  # a topic button: the bot answers in the language of its title
     reply = page.locator(f"{HOST} .msg.bot:not(.intro) .text").last
     expect(reply).to_contain_text("订单号", timeout=60_000)
+    expect(page.locator(f"{HOST} .msg.bot:not(.intro)").last.locator(".fb")).to_have_count(0)  # a question: no 👍 👎
     page.locator(f"{HOST} textarea").fill("100234，邮编 2511 AB")
     page.locator(f"{HOST} textarea").press("Enter")
-    expect(page.locator(f"{HOST} .msg.bot:not(.intro) .text").last).to_contain_text("订单 100234", timeout=60_000)
+    status = page.locator(f"{HOST} .msg.bot:not(.intro)").last
+    expect(status.locator(".text")).to_contain_text("订单 100234", timeout=60_000)
+    # the tracking page as a short link in Chinese, not the carrier's raw URL
+    link = status.get_by_role("link", name="在 DHL 查看物流")
+    expect(link).to_be_visible()
+    assert (link.get_attribute("href") or "").startswith("https://www.dhl.com/")
+    expect(status.locator(".text")).not_to_contain_text("https://")
+    expect(status.locator(".fb")).to_contain_text("这个回答有帮助吗？")
     page.screenshot(path=str(SHOTS / f"widget-zh-reply-{viewport['width']}.png"))
     page.context.close()
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from test_widget_browser import HOST, QUICK, REPLY_TEXT, Tab, new_tab, open_widget, send
 
 pytestmark = pytest.mark.browser
@@ -65,4 +65,46 @@ def test_an_order_opener_and_a_person_offered_as_a_choice(
     yes.click()
     expect(page.locator(f"{HOST} .head .st")).to_contain_text("queue", timeout=BOT_TIMEOUT)
     shot(page, folder, f"{size}-3-queued")
+    assert tab.errors() == []
+
+
+BOT_REPLY = f"{HOST} .msg.bot:not(.intro)"
+
+
+def bot_says(page: Page, text: str, expected: str) -> Locator:
+    """Send `text`; the bot's newest reply once it contains `expected`."""
+    before = page.locator(BOT_REPLY).count()
+    send(page, text)
+    expect(page.locator(BOT_REPLY)).not_to_have_count(before, timeout=BOT_TIMEOUT)
+    reply = page.locator(BOT_REPLY).last
+    expect(reply.locator(".text")).to_contain_text(expected, timeout=BOT_TIMEOUT)
+    return reply
+
+
+def test_an_orders_status_links_its_tracking_and_only_the_status_asks_whether_it_helped(
+    sized: tuple[str, Tab], helpdesk_url: str, tmp_path: Path
+) -> None:
+    """The walkthrough (2026-12-03): the status printed the carrier's raw tracking URL (several lines on a phone),
+    and "Did this help?" stood under the questions for the order number and the e-mail address."""
+    size, tab = sized
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path) / "dialogue"
+    page = tab.page
+    page.goto(helpdesk_url + "/")
+    open_widget(page)
+
+    question = bot_says(page, "where is my order?", "What's the order number?")
+    expect(question.locator(".fb")).to_have_count(0)
+    proof = bot_says(page, "100234", "e-mail address or the delivery postcode")
+    expect(proof.locator(".fb")).to_have_count(0)
+    status = bot_says(page, "ann.lee@example.com", "Order 100234 shipped")
+    link = status.get_by_role("link", name="Track with DHL")
+    expect(link).to_be_visible()
+    assert (link.get_attribute("href") or "").startswith("https://www.dhl.com/")
+    assert link.get_attribute("target") == "_blank" and "noopener" in (link.get_attribute("rel") or "")
+    expect(status.locator(".text")).not_to_contain_text("https://")
+    expect(status.locator(".text")).not_to_contain_text("](")
+    expect(status.locator(".fb")).to_contain_text("Did this help?")
+    bubble = status.locator(".text").bounding_box()
+    assert bubble is not None and bubble["x"] + bubble["width"] <= SIZES[size]["width"]
+    shot(page, folder, f"{size}-4-order-status")
     assert tab.errors() == []

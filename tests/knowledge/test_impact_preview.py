@@ -142,6 +142,7 @@ def test_a_new_process_reads_back_the_stored_vectors_and_rankings_instead_of_emb
     first = RankingCache(kb)
     kept(first, QUESTIONS)
     assert first.counts.embedded > 0 and first.counts.ranked == len(QUESTIONS)
+    first.flush()  # the memory writes the store in its own thread
     first.store.close()
 
     restarted = KnowledgeBase(kb.root, kb.settings, shared_embedder())
@@ -150,6 +151,7 @@ def test_a_new_process_reads_back_the_stored_vectors_and_rankings_instead_of_emb
     same(kept(cache, QUESTIONS), fresh(restarted, QUESTIONS))
     assert (cache.counts.embedded, cache.counts.ranked) == (0, 0)  # nothing embedded, nothing ranked afresh
     assert cache.counts.restored == len(set(QUESTIONS)) and cache.counts.vectors_reused == 0
+    cache.flush()
     cache.store.close()
 
     path = entry_path(kb.root, "gift-cards")

@@ -21,6 +21,8 @@ HOST = "#larkspur-chat-host"
 BAR = f"{HOST} .waitbar"
 BOT_TIMEOUT = 60_000
 PERSON = "I want to talk to a real person please"
+QUEUE_NOTE = f"{HOST} .msg.info.queue .text"
+BY_EMAIL = "We'll answer you by e-mail. You can close this page; if you stay, the answer also appears here."
 SHOTS = Path(os.environ.get("MAIL_SCREENSHOTS", "/tmp/mailshots"))
 
 
@@ -89,7 +91,19 @@ def test_a_waiting_customer_leaves_an_email_address_in_the_widget(
     expect(page.locator(f"{HOST} .msg.customer .text").last).to_have_text(f"Please answer me by e-mail: {email}")
     expect(page.locator(f"{HOST} .log")).to_contain_text(f"by e-mail at {email}")
     expect(page.locator(BAR)).to_have_count(0)
+    # the queue's message says the answer comes by e-mail, now and after a reload (it said a person would join here)
+    expect(page.locator(QUEUE_NOTE)).to_have_text([BY_EMAIL])
     shot(page, "wait-email-chosen-desktop")
+    page.reload()
+    expect(page.locator(f"{HOST} .launcher")).to_be_visible()
+    if not page.locator(f"{HOST} .panel").is_visible():  # the widget may come back open
+        page.locator(f"{HOST} .launcher").click()
+    expect(page.locator(f"{HOST} .panel")).to_be_visible()
+    expect(page.locator(f"{HOST} .msg.customer .text").last).to_have_text(f"Please answer me by e-mail: {email}")
+    expect(page.locator(QUEUE_NOTE)).to_have_text([BY_EMAIL])
+    expect(page.locator(f"{HOST} .log")).not_to_contain_text("will join this chat")
+    expect(page.locator(BAR)).to_have_count(0)
+    shot(page, "wait-email-chosen-reloaded-desktop")
     (mail,) = mailbox.wait_for(email)
     assert mail["Subject"] == "We've got your message"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from helpdesk import i18n
 from helpdesk.orders import (
     Address,
     BackendError,
@@ -32,6 +33,7 @@ from helpdesk.orders import (
 from helpdesk.orders.config import OrdersConfigError, parse_orders_config
 from helpdesk.orders.demo import DemoOrderSystem, SeedReport, demo_database_url, main
 from helpdesk.orders.demo_seed import SeedData, SeedError
+from helpdesk.orders.messages import tracking_link
 from helpdesk.orders.policy import OrderPolicy, PolicyConfig, add_business_days, new_rma
 
 pytestmark = pytest.mark.anyio
@@ -702,6 +704,33 @@ def test_refund_expected_date_skips_weekends(start: date, expected: date) -> Non
     assert add_business_days(start, 0) == start
 
 
+async def test_the_tracking_link_is_a_short_safe_link_labelled_with_the_carrier(shop: DemoOrderSystem) -> None:
+    """A carrier's raw URL runs over lines on a phone: the answer carries a Markdown link "Track with <carrier>"
+    (the widget shows the label); only http(s) addresses become links, and neither the carrier's name nor the URL
+    can change the Markdown around them."""
+    order = await shop.get_order("100234")
+    assert tracking_link(order) == (
+        "[Track with DHL](https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?submit=1&tracking-id="
+        "JVGL0625347802113450)"
+    )
+    with i18n.speaking("zh"):
+        assert tracking_link(order) == (
+            "[在 DHL 查看物流](https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?submit=1&"
+            "tracking-id=JVGL0625347802113450)"
+        )
+        assert "[在 DHL 查看物流](https://www.dhl.com/" in describe_order(order, now=NOW)
+    odd = replace(order, carrier="*Fast* [Parcels]\nLtd_", tracking_url="https://t.example/a b(c)<d>?q='x\"")
+    assert tracking_link(odd) == "[Track with \\*Fast\\* Parcels Ltd\\_](https://t.example/a%20b%28c%29%3Cd%3E?q=%27x%22)"
+    assert tracking_link(replace(order, carrier=None)) == (
+        "[Track your parcel](https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?submit=1&tracking-id="
+        "JVGL0625347802113450)"
+    )
+    for unsafe in ("javascript:alert(1)", "data:text/html,x", "//evil.example/x", "https://", "http://[::1", "ftp://x.y"):
+        shown = describe_order(replace(order, tracking_url=unsafe), now=NOW)
+        assert tracking_link(replace(order, tracking_url=unsafe)) is None, unsafe
+        assert "Its tracking number is JVGL0625347802113450." in shown and "](" not in shown, unsafe
+
+
 async def test_refund_states(shop: DemoOrderSystem) -> None:
     refunded = await shop.refund_status("100165")
     assert (refunded.state, refunded.amount, refunded.refunded_on) == (
@@ -731,8 +760,8 @@ async def test_refund_states(shop: DemoOrderSystem) -> None:
 
 async def test_customer_sentences(shop: DemoOrderSystem) -> None:
     assert describe_order(await shop.get_order("100234"), now=NOW) == (
-        "Order 100234 shipped on Monday 10 March with DHL. It should arrive by Wednesday 12 March. You can follow it "
-        "here: https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=JVGL0625347802113450"
+        "Order 100234 shipped on Monday 10 March with DHL. It should arrive by Wednesday 12 March. [Track with DHL]"
+        "(https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=JVGL0625347802113450)"
         "\nWhat's in it:\n- 1 × Chunky knit throw, oat\n- 2 × Fig & cedar scented candle"
     )
     assert describe_order(await shop.get_order("100212"), now=NOW) == (

@@ -391,3 +391,25 @@ def test_a_restarted_action_server_previews_without_embedding_or_ranking_the_que
     after = second.json()
     assert (after["embedded_now"], after["ranked_now"]) == (0, 0)  # read back from the store, not embedded again
     assert after["questions"] == first.json()["questions"] and after["stopped"] == first.json()["stopped"]
+
+
+def test_customers_questions_are_ranked_for_the_preview_as_they_arrive(client: httpx.Client, stack: Stack) -> None:
+    """No editor opens anything: the helpdesk sends new customer questions to the action server, which embeds and
+    ranks them in a low-priority thread and stores them (its preview store, read here without touching it)."""
+    question = "do you sell matching napkin rings in sage green"
+    say(client, question)
+    store = stack.workdir / "kb-index" / "preview.sqlite"  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 180
+
+    def stored() -> bool:
+        if not store.exists():
+            return False
+        connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=10)
+        try:
+            return connection.execute("SELECT 1 FROM rankings WHERE question = ?", [question]).fetchone() is not None
+        finally:
+            connection.close()
+
+    while not stored():
+        assert time.monotonic() < deadline, "the customer's question was not ranked for the preview within 180 s"
+        time.sleep(1)

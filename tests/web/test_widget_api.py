@@ -87,11 +87,37 @@ def test_which_reply_of_a_turn_asks_whether_it_helped() -> None:
     assert answer_index([faq, question], handed_off=False, intent="faq") == 0
     assert answer_index([plain], handed_off=False, intent="inform") == 0  # the end of a flow
     assert answer_index([question], handed_off=False, intent="inform") is None  # the middle of one
-    assert answer_index([question], handed_off=False, intent="request_refund") == 0  # a flow it started
+    asked = {**question, "question": True}  # the actions signal the order form's questions
+    assert answer_index([asked], handed_off=False, intent="request_refund") is None  # the question a flow starts with
+    assert answer_index([faq, asked], handed_off=False, intent="faq") == 0  # an answer, then back to the form
     assert answer_index([choice], handed_off=False, intent="cancel_order") is None
     assert answer_index([plain], handed_off=True, intent="complaint") is None
     assert answer_index([plain], handed_off=False, intent="thank") is None
     assert answer_index([], handed_off=False, intent=None) is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "answer", "verification"),
+    [
+        ("where is my order?", "100234", "ann.lee@example.com"),
+        ("can you check the status of order 100234", None, "ann.lee@example.com"),
+    ],
+)
+def test_the_order_forms_questions_ask_no_feedback_and_the_status_at_its_end_does(
+    client: httpx.Client, opening: str, answer: str | None, verification: str
+) -> None:
+    """The walkthrough's "Did this help?" under "What's the order number?" and "what's the e-mail address or
+    postcode for order 100234?": a question to the customer is no answer to judge; the status it leads to is.
+    (Chinese: tests/browser/test_widget_chinese.py.)"""
+    asked = say(client, opening)
+    conversation_id = asked["conversation_id"]
+    assert asked["replies"][-1]["feedback"] is None, asked["replies"][-1]["text"]
+    if answer is not None:
+        proof = say(client, answer, conversation_id)
+        assert "100234" in proof["replies"][-1]["text"] and proof["replies"][-1]["feedback"] is None
+    status = say(client, verification, conversation_id)
+    assert "100234" in status["replies"][-1]["text"] and "DHL" in status["replies"][-1]["text"]
+    assert status["replies"][-1]["feedback"] == {"helpful": None}
 
 
 def test_a_rating_says_whether_it_opened_a_follow_up(

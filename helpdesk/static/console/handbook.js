@@ -180,12 +180,13 @@
       fileLines.appendChild(li);
     });
     state.lastText = data.text || "";
-    renderPreview($("preview-en"), data.rendered.en);
-    renderPreview($("preview-zh"), data.rendered.zh);
+    renderPreview($("preview-en"), data.rendered.en, "en");
+    renderPreview($("preview-zh"), data.rendered.zh, "zh");
     $("publish").disabled = !state.mayEdit || data.problems.length > 0;
   }
-  /** The answer as a bot message in the chat widget: its renderer and its styles, inside a shadow root. */
-  function renderPreview(host, markdown) {
+  /** The answer as a bot message in the chat widget: its renderer and its styles, inside a shadow root; labelled as
+   * a chat in `lang` (the answer's language) labels the bot. */
+  function renderPreview(host, markdown, lang) {
     const chat = window.LarkspurChatMarkdown;
     if (!host.shadowRoot) {
       const root = host.attachShadow({ mode: "open" });
@@ -207,11 +208,12 @@
     lbl.className = "lbl";
     const who = document.createElement("span");
     who.className = "who";
-    who.textContent = chat ? chat.assistant : "Assistant";
+    who.textContent = chat ? chat.assistantIn(lang) : "Assistant";
     lbl.appendChild(who);
     const bubble = document.createElement("div");
     bubble.className = "text md";
-    if (!markdown) bubble.textContent = "(no answer yet)";
+    // (the console's own note, in the staff member's language: the shadow root is out of the page translator's reach)
+    if (!markdown) bubble.textContent = window.ConsoleI18n ? window.ConsoleI18n.t("(no answer yet)") : "(no answer yet)";
     else if (chat) chat.render(bubble, markdown);
     else bubble.textContent = markdown;
     msg.appendChild(lbl);

@@ -72,6 +72,7 @@
       aboutMinutes: "about {n} minutes",
       queueMessageNext: "You're next in the queue{wait}. A member of our team will join this chat here.",
       queueMessageNumber: "You're number {n} in the queue{wait}. A member of our team will join this chat here.",
+      queueMessageEmail: "We'll answer you by e-mail. You can close this page; if you stay, the answer also appears here.",
       queueWait: " · wait {wait}",
       ackNext: "Got it — it's with the team; you're next.",
       ackNumber: "Got it — it's with the team; you're number {n}.",
@@ -158,6 +159,7 @@
       aboutMinutes: "约 {n} 分钟",
       queueMessageNext: "下一位就是您{wait}。客服人员会在这里加入对话。",
       queueMessageNumber: "您在队列中排第 {n} 位{wait}。客服人员会在这里加入对话。",
+      queueMessageEmail: "我们会通过邮件回复您。您可以关闭此页面；如果您留在这里，回复也会显示在这里。",
       queueWait: " · 预计等待{wait}",
       ackNext: "收到，已转给客服团队；下一位就是您。",
       ackNumber: "收到，已转给客服团队；您排在第 {n} 位。",
@@ -577,7 +579,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   // The handbook editor's preview (/agent/handbook) loads this script with data-markdown-only: the chat's own
   // Markdown renderer and styles, without a chat.
   if (attr("markdown-only") != null) {
-    window.LarkspurChatMarkdown = Object.freeze({ render: renderMarkdown, css: CSS_TEXT, assistant: t("assistant") });
+    // assistantIn(lang): the bot's label as a chat in that language shows it (the editor previews both versions)
+    const assistantIn = (lang) => (STRINGS[lang] || STRINGS.en).assistant;
+    window.LarkspurChatMarkdown = Object.freeze({
+      render: renderMarkdown, css: CSS_TEXT, assistant: t("assistant"), assistantIn,
+    });
     return;
   }
 
@@ -968,6 +974,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function queueText() {
     const q = state.queue;
     if (state.mode !== "queued" || !q || !q.position || away()) return null;
+    if (state.leftAt) return t("queueMessageEmail"); // the answer by e-mail was chosen: no need to wait here
     const wait = q.estimated_wait_seconds ? t("queueWait", { wait: minutes(q.estimated_wait_seconds) }) : "";
     return q.position === 1 ? t("queueMessageNext", { wait }) : t("queueMessageNumber", { n: q.position, wait });
   }
@@ -1707,6 +1714,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       if (what === "email") state.leftAt = new Date().toISOString();
       merge(data.messages, false);
       if (data.mode) setMode(data.mode);
+      showQueueNote();
       updateWaitChoice();
       return;
     }

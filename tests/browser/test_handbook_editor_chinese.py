@@ -1,0 +1,66 @@
+"""The handbook editor for a Chinese staff member (issue 18 leftovers, zh-desk 2 and 3), in Chromium against the real
+stack: the problems ``kb validate`` finds in an edit are shown in Chinese, in the list and at their field, and the
+Chinese preview labels the bot as a Chinese chat does (智能助手) while the English preview keeps "Assistant".
+Uses its own editor account (lin), so other tests' staff stay English. Nothing is published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+from support.accounts import AgentLogin, add_agent_accounts
+from support.agent import Console, submit_console_login
+
+from helpdesk.stack import Stack
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "results" / "tmp" / "screenshots"  # not committed
+
+
+@pytest.fixture(scope="module")
+def lin(stack: Stack) -> Iterator[AgentLogin]:
+    account = add_agent_accounts(stack.env["DATABASE_URL"], (("lin", "editor", None, 1),))["lin"]
+    console = Console(stack.url)
+    assert console.login(account.username, account.password).status_code == 200
+    assert console.put("/me/language", {"language": "zh"}).status_code == 200
+    yield account
+    console.put("/me/language", {"language": "en"})
+    console.close()
+
+
+def test_a_chinese_editor_reads_the_checks_and_the_preview_in_chinese(
+    chromium: Browser, helpdesk_url: str, lin: AgentLogin
+) -> None:
+    page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.set_default_timeout(20_000)
+    submit_console_login(page, helpdesk_url, lin.username, lin.password)
+    page.wait_for_url("**/agent/unanswered")
+    page.goto(helpdesk_url + "/agent/handbook")
+    expect(page.locator("#workbench")).to_be_visible()
+    expect(page.locator("#new-entry")).to_have_text("新建条目")
+    page.locator("#new-entry").click()
+    page.locator("#f-id").fill("zh-desk-gift-wrap")
+    page.locator("#f-tags").fill("orders")
+    page.locator("#f-title").fill("How long does delivery take?")  # another entry's title: asked twice
+    page.locator("#f-answer").fill("We wrap gifts for free, and delivery is free over €20.")  # the fact says €50
+    page.locator("#f-zh_title").fill("可以包装礼物吗？")
+    page.locator("#f-zh_answer").fill("可以，我们**免费**包装礼物。")
+
+    problems = page.locator("#problems")
+    expect(problems).to_contain_text("问题 'How long does delivery take?' 在 'delivery-time'")
+    expect(problems).to_contain_text("这里写的是 €20，而商店事实 'free_delivery_threshold' 是 €50")
+    expect(page.locator("#check-status")).to_have_text("2 个问题：请在发布前修正。")
+    expect(page.locator(".hb-inline").first).to_contain_text("第 ")  # at its field, with its line
+    expect(page.locator(".hb-inline", has_text="里也有").first).to_be_visible()
+    missed = page.evaluate("() => window.ConsoleI18n.missed()")
+    assert not [text for text in missed if "also asked" in text or "fact" in text], missed
+
+    # the previews: each answer as the chat in its language shows it
+    expect(page.locator("#preview-zh .msg.bot .who")).to_have_text("智能助手")
+    expect(page.locator("#preview-zh .msg.bot .text strong")).to_have_text("免费")
+    expect(page.locator("#preview-en .msg.bot .who")).to_have_text("Assistant")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "handbook-editor-zh-1280.png"), full_page=True)
+    page.context.close()
