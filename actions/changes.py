@@ -23,6 +23,7 @@ from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import cancel as cancel_texts
 from actions.texts.catalog import returns as return_texts
+from helpdesk import i18n
 from helpdesk.orders import CancellationQuote, Order, OrderLine, OrderSystem, ReturnQuote
 from helpdesk.orders.model import utc_now
 from helpdesk.orders.policy import OrderPolicy, country_name, join_names, long_date, money
@@ -106,7 +107,7 @@ def summary(change: PlannedChange, policy: OrderPolicy) -> tuple[str, str, str]:
             text = render(return_texts.SUMMARY_PAID_LABEL, **facts, fee=fee, country=country)
         else:
             text = render(return_texts.SUMMARY_FREE_LABEL, **facts)
-        left_out = [line.name for line in returned.excluded_lines]
+        left_out = [line.name_in(i18n.current()) for line in returned.excluded_lines]
         if left_out:
             note = return_texts.LEFT_OUT_ONE if len(left_out) == 1 else return_texts.LEFT_OUT_MANY
             text += "\n" + render(note, final_sale=join_names(left_out))
@@ -118,6 +119,11 @@ def summary(change: PlannedChange, policy: OrderPolicy) -> tuple[str, str, str]:
 
 def _item_lines(template: str, lines: Iterable[OrderLine], currency: str) -> str:
     return "\n".join(
-        render(template, quantity=line.quantity, name=line.name, amount=money(line.line_total, currency))
+        render(
+            template,
+            quantity=line.quantity,
+            name=line.name_in(i18n.current()),
+            amount=money(line.line_total, currency),
+        )
         for line in lines
     )

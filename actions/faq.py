@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import leave_email, offer_person, person_offered
-from actions.order_state import EVIDENCE, FLOW, FORM, ORDER_ID, OrderState, details_cleared
+from actions.order_state import EVIDENCE, FLOW, FLOWS, FORM, ORDER_ID, OrderState, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.photos import ask_after_answer, name_the_order
 from actions.requests import alternatives, option_words, requests_in
@@ -34,6 +34,7 @@ from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
+from nlu_addons.arbiter import refers_back
 
 
 def none_of_these_button() -> dict[str, str]:
@@ -151,6 +152,10 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=small_talk_answer(question))
             return []
         route = routed(tracker)
+        if route is not None and not in_request:
+            started = flow_for_known_order(tracker, route, question)
+            if started is not None:
+                return started
         if route is not None and not (in_request and str(route.get("destination")) == "handoff"):
             self._follow(dispatcher, tracker, route, question, in_request)
             return []
@@ -243,6 +248,12 @@ class ActionAnswerFaq(Action):
                 answers.setdefault(decision.best.id, decision.best)
         if len(answers) < 2:
             return False
+        covering = [e for e in answers.values() if all(w in f"{e.title} {e.answer}".lower() for w in words)]
+        if covering:
+            # one of the entries found speaks of every alternative ("which payment methods": PayPal and Klarna
+            # both): that answer alone, not the same question answered twice
+            self._answer(dispatcher, covering[0].id, covering[0].title, covering[0].answer, covering[0].score)
+            return True
         for entry in answers.values():
             self._answer(dispatcher, entry.id, entry.title, entry.answer, entry.score)
         return True
@@ -300,6 +311,19 @@ class ActionAnswerFaq(Action):
     @staticmethod
     def _answer(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
         answer_entry(dispatcher, faq_id, title, answer, score)
+
+
+def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
+    """ "when will it arrive?", "cancel it pls" once the conversation knows the order: the NLU asked back only
+    because the message names no order, and the conversation has one, so the flow offered first starts for it (or
+    the one offered for a message saying "it"). None when that is not the case."""
+    if str(route.get("destination")) != "clarify" or OrderState.from_tracker(tracker).order_id is None:
+        return None
+    offered = [str(d) for d in route.get("offered") or []]
+    flows = [d[7:] for d in offered if d.startswith("intent:") and d[7:] in FLOWS]
+    if not flows or (offered[0] != f"intent:{flows[0]}" and not refers_back(text)):
+        return None
+    return [SlotSet(FLOW, flows[0]), *details_cleared(), FollowupAction(FORM)]
 
 
 def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:

@@ -37,8 +37,21 @@ RETURN_AGAIN_RE = re.compile(r"\b(?:and|but)\s+(?:send|return|refund|take)\b", r
 ONLY_RE = re.compile(r"\b(?:only|just|instead|rather)\b", re.IGNORECASE)
 ALSO_RE = re.compile(r"\b(?:also|too|as\s+well|plus|add|another)\b", re.IGNORECASE)
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 0, "all": 0,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "both": 0,
+    "all": 0,
 }  # fmt: skip  (0: every piece)
 # words between a number and the item ("one of the two bath towels", "2 of my candles")
 BETWEEN = frozenset({"of", "the", "my", "those", "these", "them", "pair", "pairs", "set", "sets", "piece", "pieces"})
@@ -46,6 +59,18 @@ STOPWORDS = frozenset(
     {"set", "sets", "of", "pair", "pairs", "with", "and", "the", "for", "a", "an", "large", "small", "last", "season"}
     | {"sample", "showroom", "cm", "mm", "l", "ml", "m", "kg", "x"}
 )
+
+
+# Chinese: a product is named by its Chinese catalogue name (OrderLine.name_zh), read as pairs of characters ("只退蜡烛"
+# names 无花果雪松香薰蜡烛 by 蜡烛, its head: the last two characters before the first comma); a message is read clause
+# by clause ("只退蜡烛，花瓶留着"), a clause with a keep word keeps what it names
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+ZH_CLAUSES = re.compile(r"[，,、；;。！!？?\s]+")
+ZH_KEEP = re.compile(r"除了|保留|留下|留着|不退|不用退|不要退|不想退|别退")
+ZH_EVERYTHING = re.compile(r"全部|全都|都退|所有|整单|整个订单|全退|一起退")
+ZH_ONLY = re.compile(r"只|仅|光")
+ZH_ALSO = re.compile(r"也|还有|另外|再加|加上")
+ZH_PACKS = frozenset({"一对", "只装", "支装", "条装", "厘米"})  # pack sizes and units: not what names a product
 
 
 class Mode(StrEnum):
@@ -112,9 +137,7 @@ def _mentioned(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
             owners.setdefault(position, set()).add(sku)
     named: dict[str, int | None] = {}
     for line in lines:
-        positions = [
-            p for p in matches.get(line.sku, []) if scores[line.sku] >= max(scores[s] for s in owners[p])
-        ]
+        positions = [p for p in matches.get(line.sku, []) if scores[line.sku] >= max(scores[s] for s in owners[p])]
         if positions:
             named[line.sku] = _pieces(tokens, min(positions), line.quantity)
     skus = {sku.lower() for sku in SKU_RE.findall(text)}
@@ -122,6 +145,60 @@ def _mentioned(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
         if item.sku.lower() in skus:
             named.setdefault(item.sku, None)
     return named
+
+
+def _pairs(text: str) -> list[tuple[int, str]]:
+    """Each two-character run of Chinese in ``text`` with its position."""
+    return [
+        (run.start() + i, run.group()[i : i + 2]) for run in CJK_RUN.finditer(text) for i in range(len(run.group()) - 1)
+    ]
+
+
+def _mentioned_zh(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
+    """The lines a Chinese ``text`` names by their Chinese names (every piece of each: "只退蜡烛"). A pair of
+    characters two lines share ("炻瓷") counts for the one the message fits best (its head counts double)."""
+    said = _pairs(text)
+    scores: dict[str, int] = {}
+    matches: dict[str, list[int]] = {}
+    for line in lines:
+        if not line.name_zh:
+            continue
+        pairs = {pair for _, pair in _pairs(line.name_zh)} - ZH_PACKS
+        first = CJK_RUN.findall(re.split(r"[，,（(]", line.name_zh)[0])
+        head = first[-1][-2:] if first and len(first[-1]) >= 2 else None
+        for position, pair in said:
+            if pair in pairs:
+                scores[line.sku] = scores.get(line.sku, 0) + (2 if pair == head else 1)
+                matches.setdefault(line.sku, []).append(position)
+    owners: dict[int, set[str]] = {}
+    for sku, positions in matches.items():
+        for position in positions:
+            owners.setdefault(position, set()).add(sku)
+    return {
+        sku: None
+        for sku, positions in matches.items()
+        if any(scores[sku] >= max(scores[other] for other in owners[p]) for p in positions)
+    }
+
+
+def _read_zh(text: str, lines: Sequence[OrderLine]) -> ItemsSaid:
+    """``read_items`` for a Chinese message, clause by clause."""
+    returned: dict[str, int | None] = {}
+    kept: set[str] = set()
+    for clause in ZH_CLAUSES.split(text):
+        named = {**_mentioned_zh(clause, lines), **_mentioned(clause, lines)}  # Chinese names, or English ones/SKUs
+        if ZH_KEEP.search(clause):
+            kept |= set(named)
+        else:
+            returned.update(named)
+    everything = bool(ZH_EVERYTHING.search(text))
+    if ZH_ALSO.search(text) and returned and not ZH_ONLY.search(text):
+        mode = Mode.ADD
+    elif kept and not returned and not everything:
+        mode = Mode.REMOVE
+    else:
+        mode = Mode.REPLACE
+    return ItemsSaid({k: v for k, v in returned.items() if k not in kept}, frozenset(kept), everything, mode)
 
 
 def _pieces(tokens: list[str], first: int, ordered: int) -> int | None:
@@ -151,6 +228,8 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
         if "all" in buttons:
             return ItemsSaid(everything=True)
         return ItemsSaid(returned=_mentioned(" ".join(buttons), lines))
+    if CJK_RUN.search(text):
+        return _read_zh(text, lines)
     returned_part, kept_part = text, ""
     keep = KEEP_RE.search(text)
     if keep is not None:

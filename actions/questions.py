@@ -40,6 +40,7 @@ from actions.texts.catalog import identity as say
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
+from helpdesk import i18n
 from helpdesk.orders import BackendError, OrderNotFound, PolicyRefusal
 from helpdesk.orders.policy import join_names
 
@@ -158,14 +159,15 @@ class ActionAskReturnItems(_AskAction):
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
         order = await order_system().get_order(str(state.order_id))
         returnable = [line for line in order.lines if not line.final_sale]
-        final = [line.name for line in order.lines if line.final_sale]
+        final = [line.name_in(i18n.current()) for line in order.lines if line.final_sale]
         again = asked_before(tracker, RETURN_ITEMS)
         text = render(return_texts.ASK_ITEMS_AGAIN if again else return_texts.ASK_ITEMS, order_id=order.number)
         if final and not again:
             note = return_texts.FINAL_SALE_NOTE_ONE if len(final) == 1 else return_texts.FINAL_SALE_NOTE_MANY
             text += " " + render(note, final_sale=join_names(final))
         buttons = [
-            {"title": line.name, "payload": "/inform" + json.dumps({"return_items": line.sku})} for line in returnable
+            {"title": line.name_in(i18n.current()), "payload": "/inform" + json.dumps({"return_items": line.sku})}
+            for line in returnable
         ]
         buttons.append(
             {"title": return_texts.EVERYTHING_BUTTON, "payload": "/inform" + json.dumps({"return_items": "all"})}

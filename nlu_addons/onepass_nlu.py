@@ -57,7 +57,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu_addons import PROJECT_ROOT
 from nlu_addons.arbiter import CLARIFY, FAQ, LOW_CONFIDENCE, OUT_OF_SCOPE, StackedArbiter, features
 from nlu_addons.encoders import CachedEncoder, encoder_named
-from nlu_addons.handbook_index import HandbookIndex, IndexedEntry, handbook_entries
+from nlu_addons.handbook_index import HandbookIndex, side_index
 from nlu_addons.intent_head import IntentHead, out_of_fold
 from nlu_addons.language import LANGUAGES, language_of
 from nlu_addons.onepass_settings import DEFAULTS
@@ -103,22 +103,21 @@ class Side:
         encoder: CachedEncoder,
         texts: Sequence[str],
         labels: Sequence[str],
-        entries: Sequence[IndexedEntry],
+        index: HandbookIndex,
         answer_at: float,
         clarify_at: float,
     ) -> Side:
         vectors = encoder.encoder.encode(texts)
         head = IntentHead().fit(texts, vectors, labels)
-        index = HandbookIndex(entries, encoder)
         probabilities = out_of_fold(texts, vectors, labels, head.labels)
-        x = features(probabilities, index.scores(vectors, leave_out=texts), texts)
+        x = features(probabilities, index.rank(texts, vectors, leave_out=True), texts)
         arbiter = StackedArbiter(answer_at, clarify_at).fit(x, labels)
         return cls(encoder, head, index, arbiter)
 
     def route(self, text: str) -> dict[str, Any]:
         vector = self.encoder.encoder.encode([text])
         index = self.index  # one read: a reload may replace it meanwhile
-        scores = index.scores(vector)
+        scores = index.rank([text], vector)
         x = features(self.head.predict_proba([text], vector), scores, [text])
         route = self.arbiter.route(x, scores, index.ids, text)
         top = np.argsort(-scores[0])[:5]
@@ -183,11 +182,12 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             name = self._config["encoders"][language]
             # the English side learns from English examples; the multilingual Chinese side from all of them
             chosen = [(t, i) for t, i in examples if language == "zh" or language_of(t) == "en"]
+            encoder = CachedEncoder(encoder_named(name))
             self._sides[language] = Side.train(
-                CachedEncoder(encoder_named(name)),
+                encoder,
                 [t for t, _ in chosen],
                 [i for _, i in chosen],
-                handbook_entries(self._handbook_root, language),
+                side_index(self._handbook_root, language, encoder),
                 float(self._config["answer_at"][language]),
                 float(self._config["clarify_at"][language]),
             )
@@ -219,9 +219,10 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             arbiter.clarify_at = float(merged["clarify_at"][language])
             arbiter.faq_answer_from = float(merged["faq_answer_from"][language])
             arbiter.faq_offer_from = float(merged["faq_offer_from"][language])
+            over_flow = merged["faq_over_flow_from"].get(language)
+            arbiter.faq_over_flow_from = None if over_flow is None else float(over_flow)
             encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
-            entries = handbook_entries(root, language, last_good)
-            sides[language] = Side(encoder, head, HandbookIndex(entries, encoder), arbiter)
+            sides[language] = Side(encoder, head, side_index(root, language, encoder, last_good), arbiter)
         component = cls(config, model_storage, resource, sides, watch=True)
         component._last_good.update(last_good)
         return component
@@ -241,16 +242,16 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         if stamp == self._stamp:
             return False
         fresh = {
-            language: handbook_entries(self._handbook_root, language, self._last_good)  # type: ignore[arg-type]
-            for language in self._sides
+            language: side_index(self._handbook_root, language, side.encoder, self._last_good)  # type: ignore[arg-type]
+            for language, side in self._sides.items()
         }
-        if not all(fresh.values()):
+        if not all(len(index) for index in fresh.values()):
             # a handbook caught mid-rewrite (a checkout, a sync) reads as no entries: keep serving the index
             # there is, and look again next round (the stamp stays old)
             logger.warning("onepass: the handbook read as empty; keeping the previous index, retrying")
             return False
         for language, side in self._sides.items():
-            side.index = HandbookIndex(fresh[language], side.encoder)
+            side.index = fresh[language]
         self._stamp = stamp
         logger.info("onepass: handbook re-indexed")
         return True

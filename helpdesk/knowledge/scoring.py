@@ -12,13 +12,16 @@ docs/knowledge-engine-experiments.md.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.handbook import Entry
 from helpdesk.knowledge.settings import Settings
-from helpdesk.knowledge.snapshot import EntryRows, Snapshot
+
+if TYPE_CHECKING:  # (the snapshot's FAISS index is not needed to score: Rasa's environment scores without it)
+    from helpdesk.knowledge.snapshot import EntryRows, Snapshot
 
 
 def score_entries(snapshot: Snapshot, vectors: np.ndarray, k: int, settings: Settings) -> dict[str, float]:
@@ -48,10 +51,23 @@ def score_entries(snapshot: Snapshot, vectors: np.ndarray, k: int, settings: Set
 
 def message_score(vector_scores: np.ndarray, sentence_weight: float) -> float:
     """One message's score from its vectors' scores (the whole message first, then its sentences)."""
-    score = float(vector_scores[0])
-    if len(vector_scores) > 1:
-        score = max(score, (1 - sentence_weight) * score + sentence_weight * float(vector_scores[1:].max()))
-    return score
+    return float(raised_by_sentences(np.asarray(vector_scores), np.zeros(1, dtype=np.int64), sentence_weight)[0])
+
+
+def raised_by_sentences(per_vector: np.ndarray, starts: np.ndarray, sentence_weight: float) -> np.ndarray:
+    """Messages' scores from their vectors' scores (rows: message i's vectors from ``starts[i]``, the whole message
+    first, then its sentences; further axes, e.g. one column per entry, are kept): the whole message's score,
+    raised to ``(1 − s)·whole + s·best sentence`` when that is higher (s = ``sentence_weight``)."""
+    whole = per_vector[starts].astype(np.float64)
+    sentences = per_vector.astype(np.float64, copy=True)
+    sentences[starts] = -np.inf
+    best_sentence = np.maximum.reduceat(sentences, starts, axis=0)
+    has_sentence = np.isfinite(best_sentence)
+    raised = np.maximum(
+        whole, (1 - sentence_weight) * whole + sentence_weight * np.where(has_sentence, best_sentence, 0.0)
+    )
+    scores: np.ndarray = np.where(has_sentence, raised, whole)
+    return scores
 
 
 def message_scores(rows: EntryRows, vectors: np.ndarray, starts: np.ndarray, settings: Settings) -> np.ndarray:
@@ -60,15 +76,7 @@ def message_scores(rows: EntryRows, vectors: np.ndarray, starts: np.ndarray, set
     if len(starts) == 0:
         return np.zeros(0, dtype=np.float64)
     per_vector = entry_score(rows, vectors, vectors @ rows.centroid, settings)
-    whole = per_vector[starts]
-    sentences = per_vector.copy()
-    sentences[starts] = -np.inf
-    best_sentence = np.maximum.reduceat(sentences, starts)
-    weight = settings.sentence_weight
-    has_sentence = np.isfinite(best_sentence)
-    raised = np.maximum(whole, (1 - weight) * whole + weight * np.where(has_sentence, best_sentence, 0.0))
-    scores: np.ndarray = np.where(has_sentence, raised, whole)
-    return scores
+    return raised_by_sentences(per_vector, starts, settings.sentence_weight)
 
 
 def entry_score(rows: EntryRows, vectors: np.ndarray, centroid_sims: np.ndarray, settings: Settings) -> np.ndarray:
@@ -79,12 +87,20 @@ def entry_score(rows: EntryRows, vectors: np.ndarray, centroid_sims: np.ndarray,
     """
     hits = (vectors @ rows.vectors.T) * rows.weights
     if hits.shape[1] == 1:
-        blend = hits[:, 0].astype(np.float64)
+        best = second = hits[:, 0]
     else:
         top_two = np.partition(hits, hits.shape[1] - 2, axis=1)[:, -2:]
-        weight = settings.second_hit_weight
-        blend = (1 - weight) * top_two[:, 1].astype(np.float64) + weight * top_two[:, 0]
-    centroid = settings.centroid_weight
+        best, second = top_two[:, 1], top_two[:, 0]
+    return blended(best, second, centroid_sims, settings)
+
+
+def blended(best: np.ndarray, second: np.ndarray, centroid_sims: np.ndarray, settings: Settings) -> np.ndarray:
+    """``(1 − c)·((1 − w)·best + w·second-best) + c·centroid`` elementwise (w = second_hit_weight, c =
+    centroid_weight): the engine's score of an entry from its best and second-best weighted similarities and the
+    cosine with its centroid. The routing decision inside Rasa scores the handbook with it too
+    (nlu_addons/handbook_index.py)."""
+    weight, centroid = settings.second_hit_weight, settings.centroid_weight
+    blend = (1 - weight) * best.astype(np.float64) + weight * second.astype(np.float64)
     scores: np.ndarray = (1 - centroid) * blend + centroid * centroid_sims.astype(np.float64)
     return scores
 

@@ -222,7 +222,12 @@ def _cents(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
-def _order(row: OrderRow, delivery: DeliveryEstimate | None = None, today: date | None = None) -> Order:
+def _order(
+    row: OrderRow,
+    delivery: DeliveryEstimate | None = None,
+    today: date | None = None,
+    names_zh: dict[str, str] | None = None,
+) -> Order:
     expected = None
     if delivery is not None and today is not None:
         shipped = row.shipped_at.date() if row.shipped_at else None
@@ -241,7 +246,14 @@ def _order(row: OrderRow, delivery: DeliveryEstimate | None = None, today: date 
         tracking_url=row.tracking_url,
         shipping_address=Address(row.ship_name, row.ship_street, row.ship_city, row.ship_postcode, row.ship_country),
         lines=tuple(
-            OrderLine(line.sku, line.name, line.quantity, _money(line.unit_price_cents), line.final_sale)
+            OrderLine(
+                line.sku,
+                line.name,
+                line.quantity,
+                _money(line.unit_price_cents),
+                line.final_sale,
+                (names_zh or {}).get(line.sku, ""),
+            )
             for line in row.lines
         ),
         total=_money(row.total_cents),
@@ -281,6 +293,7 @@ class DemoOrderSystem(OrderSystem):
         self._ready = False
         self._ready_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()  # one writer at a time in this process (SQLite has one anyway)
+        self._catalogue_zh: dict[str, str] | None = None
 
     @property
     def policy(self) -> OrderPolicy:
@@ -343,7 +356,14 @@ class DemoOrderSystem(OrderSystem):
         return row
 
     def _as_order(self, row: OrderRow) -> Order:
-        return _order(row, self._delivery, self._clock().date())
+        return _order(row, self._delivery, self._clock().date(), self._names_zh())
+
+    def _names_zh(self) -> dict[str, str]:
+        """The catalogue's Chinese product names by SKU (the seed file's products; read once)."""
+        if self._catalogue_zh is None:
+            products = SeedData.load(self._seed_file).products if self._seed_file is not None else {}
+            self._catalogue_zh = {sku: product.name_zh for sku, product in products.items() if product.name_zh}
+        return self._catalogue_zh
 
     async def get_order(self, number: str) -> Order:
         async with self._session() as session:

@@ -54,6 +54,7 @@ class Product:
     name: str
     price: Decimal
     final_sale: bool
+    name_zh: str = ""  # its Chinese name (products.<sku>.zh)
 
 
 @dataclass(frozen=True)
@@ -284,8 +285,9 @@ class SeedData:
             country=ship_to.get("country", customer.country),
         )
         lines = [
-            OrderLine(sku, self.products[sku].name, qty, self.products[sku].price, self.products[sku].final_sale)
+            OrderLine(sku, product.name, qty, product.price, product.final_sale, product.name_zh)
             for sku, qty in o.lines
+            for product in (self.products[sku],)
         ]
         total = sum((line.line_total for line in lines), Decimal("0.00"))
         tracking_url = None
@@ -395,14 +397,16 @@ class SeedData:
 def _product(sku: Any, spec: Any, source: str) -> Product:
     where = f"{source} products.{sku}"
     r = _Reader(spec, where)
-    r.unknown({"name", "price", "final_sale"})
+    r.unknown({"name", "price", "final_sale", "zh"})
     try:
         price = Decimal(str(spec.get("price")))
     except ArithmeticError as exc:
         raise SeedError(f"{where}: 'price' must be an amount like 24.95") from exc
     if not price.is_finite() or price <= 0:
         raise SeedError(f"{where}: 'price' must be positive, got {spec.get('price')!r}")
-    return Product(str(sku), r.text("name") or "", price.quantize(Decimal("0.01")), bool(spec.get("final_sale", False)))
+    final_sale = bool(spec.get("final_sale", False))
+    name_zh = r.text("zh", required=False) or ""
+    return Product(str(sku), r.text("name") or "", price.quantize(Decimal("0.01")), final_sale, name_zh)
 
 
 def _customer(item: Any, where: str) -> SeedCustomer:

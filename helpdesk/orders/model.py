@@ -141,6 +141,7 @@ class OrderLine:
     quantity: int
     unit_price: Decimal
     final_sale: bool = False
+    name_zh: str = ""  # the product's Chinese name in the shop's catalogue ("" when it has none)
 
     def __post_init__(self) -> None:
         if not self.sku:
@@ -159,7 +160,11 @@ class OrderLine:
         """This line with fewer pieces (a return of 1 of 2 towels)."""
         if not 1 <= quantity <= self.quantity:
             raise ValueError(f"order line {self.sku}: quantity must be 1 to {self.quantity}, got {quantity}")
-        return OrderLine(self.sku, self.name, quantity, self.unit_price, self.final_sale)
+        return OrderLine(self.sku, self.name, quantity, self.unit_price, self.final_sale, self.name_zh)
+
+    def name_in(self, language: str) -> str:
+        """The product's name as a customer writing in ``language`` reads it (English when it has no such name)."""
+        return self.name_zh if language == "zh" and self.name_zh else self.name
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlu_addons.arbiter import StackedArbiter, features, names_order, speaks_of_own
+from nlu_addons.arbiter import StackedArbiter, features, names_order, refers_back, speaks_of_own
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
 from nlu_addons.language import language_of
@@ -95,6 +95,59 @@ def test_an_order_flow_without_evidence_asks_back_instead_of_starting() -> None:
     without = arbiter.route(x[2:], scores[2:], ["refund-policy", "password-reset"], texts[2])
     assert without.destination == "clarify"
     assert without.offered[:1] == ["intent:refund_status"] and "faq:refund-policy" in without.offered
+
+
+def test_the_route_ranks_the_handbook_as_the_faq_engine_does() -> None:
+    """One scoring (issue 17): with the engine's settings the route's handbook index gives every entry the score
+    helpdesk.knowledge.scoring gives it, for the texts the engine embeds for a message (typos corrected towards
+    the handbook's words, the greeting stripped, the question sentence of a longer message scored too)."""
+    from helpdesk.knowledge.query import Speller, query_texts, word_counts
+    from helpdesk.knowledge.scoring import message_scores
+    from helpdesk.knowledge.settings import Settings
+    from helpdesk.knowledge.snapshot import EntryRows, entry_centroid
+
+    settings = Settings()
+    words = WordEncoder()
+    vocabulary = frozenset({"refund", "policy", "reset", "password", "forgot", "the", "what", "is", "your"})
+    index = HandbookIndex(ENTRIES, CachedEncoder(words), settings, vocabulary)
+    messages = ["hi there, what is your refnd policy", "I typed it twice. Then it failed. How do I reset the password?"]
+    ranked = index.rank(messages, words.encode(messages))
+
+    texts = [t for e in ENTRIES for t in (*e.questions, *e.passages)]
+    speller = Speller((), vocabulary, word_counts(texts))
+    groups = [query_texts(m, speller, True) for m in messages]
+    assert groups[0] == ["what is your refund policy"] and len(groups[1]) == 2  # prepared as the engine does
+    vectors = words.encode([t for g in groups for t in g])
+    starts = np.cumsum([0, *(len(g) for g in groups)])[:-1]
+    for column, entry in enumerate(ENTRIES):
+        rows = words.encode([*entry.questions, *entry.passages])
+        weights = np.ones(len(rows), dtype=np.float32)
+        centroid = entry_centroid(rows, len(entry.questions), False)
+        engine_rows = EntryRows(None, (), len(entry.questions), rows, weights, centroid, 0)  # type: ignore[arg-type]
+        expected = message_scores(engine_rows, vectors, starts, settings)
+        np.testing.assert_allclose(ranked[:, column], expected, atol=1e-5)
+
+
+def test_it_names_the_order_already_talked_about_but_not_in_a_how_question() -> None:
+    assert refers_back("cancel it pls") and refers_back("when will it arrive?")
+    assert not refers_back("how long does it take to arrive") and not refers_back("is it possible to pay later")
+    assert not refers_back("what is the refund policy")
+
+
+def test_a_how_question_naming_no_order_is_answered_from_the_handbook() -> None:
+    texts = ["how many days until i see the money", "how many days until i see the money for 100234"]
+    probabilities = np.array([[0.98, 0.02]] * 2)
+    scores = np.array([[0.7, 0.2]] * 2, dtype=np.float32)
+    x = features(probabilities, scores, texts)
+    arbiter = StackedArbiter(answer_at=0.5, clarify_at=0.1).fit(np.vstack([x, x]), ["refund_status", "faq"] * 2)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.01, 0.99], (len(rows), 1))  # faq=0, refund_status=1
+    ids = ["refund-timing", "password-reset"]
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "intent:refund_status"  # rule off
+    arbiter.faq_over_flow_from = 0.6
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "faq:refund-timing"
+    assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == "intent:refund_status"  # names an order
+    arbiter.faq_over_flow_from = 0.75  # the entry is not near enough
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "intent:refund_status"
 
 
 def test_the_action_server_reads_the_nlu_settings_rasa_trains_with(tmp_path: Path) -> None:

@@ -53,6 +53,69 @@ def test_compiled_check_gives_rasa_outcome_and_message() -> None:
     assert result["validate_calls"] == 3
 
 
+EVENTS_PROBE = r"""
+import json
+
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+
+from nlu_addons.rasa_main import install_action_result_validator
+
+events = [
+    {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 1.0}}},
+    {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
+    {"event": "slot", "name": "order_id", "value": "100234"},
+    {"event": "slot", "name": 7, "value": "x"},
+    {"event": "slot", "value": "no name"},
+    {"event": "bot", "text": "hello", "data": {"buttons": []}},
+    {"event": "bot", "text": 5},
+    {"event": "active_loop", "name": None},
+    {"event": "active_loop", "name": "order_form"},
+    {"event": "followup", "name": "action_x"},
+    {"event": "followup"},
+    {"event": "reset_slots"},
+    {"event": "restart"},
+    {"event": "session_started"},
+    {"event": "rewind"},
+    {"event": "undo"},
+    {"event": "form", "name": "f"},
+    {"event": "loop_interrupted", "is_interrupted": True},
+    {"event": "reminder", "intent": "x", "date_time": "2026-12-03T10:00:00"},
+    {"event": "entities", "entities": [{"entity": "order_id", "value": "1"}]},
+    {"event": "no_such_event"},
+    {"event": 3},
+    {"name": "no event key"},
+    {"event": "slot", "name": "order_id", "value": "1", "timestamp": "not a number"},
+    {"event": "action", "name": "x", "metadata": []},
+    "not an object",
+]
+responses = [{"events": [e], "responses": []} for e in events]
+responses += [{"events": events[:3]}, {"responses": [{"text": "hi"}]}, {}, {"events": None}]
+responses += [{"events": [events[0], events[4]]}]
+
+
+def outcome(action, response):
+    try:
+        return {"valid": action._validate_action_result(response)}
+    except ValidationError as exc:
+        return {"valid": False, "message": exc.message}
+
+
+action = RemoteAction.__new__(RemoteAction)
+before = [outcome(action, r) for r in responses]
+install_action_result_validator()
+after = [outcome(action, r) for r in responses]
+print(json.dumps({"before": before, "after": after}))
+"""
+
+
+def test_each_event_checked_against_its_own_kind_gives_rasas_outcome_and_message() -> None:
+    result = run_probe(EVENTS_PROBE)
+    assert result["after"] == result["before"]
+    valid = [o["valid"] for o in result["after"]]
+    assert valid.count(True) >= 15 and valid.count(False) >= 8  # both kinds were tried
+
+
 EVENT_PROBE = r"""
 import json
 

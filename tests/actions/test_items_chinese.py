@@ -1,0 +1,44 @@
+"""Chinese customers name the items of a partial return in their own words (issue 18 leftovers, zh-desk 4): a product
+is named by its Chinese catalogue name (knowledge/demo/shop.yml's ``zh``), "只退蜡烛" is the scented candle and not the
+candle holders, "退那个花瓶" the vase, "除了花瓶都退" everything else, "浴巾也退" adds the towels."""
+
+from __future__ import annotations
+
+from actions.items import choose, read_items
+from helpdesk.orders import OrderLine
+
+LINES = [
+    OrderLine("LH-TXT-0420", "Waffle bath towel, stone", 2, "24.95", name_zh="华夫格浴巾，石色"),
+    OrderLine("LH-BED-0210", "Linen fitted sheet 160×200, clay", 1, "69.00", name_zh="亚麻床笠 160×200，陶土色"),
+    OrderLine("LH-CAN-0501", "Fig & cedar scented candle", 1, "28.00", name_zh="无花果雪松香薰蜡烛"),
+    OrderLine("LH-DEC-0312", "Brass candle holders, pair", 1, "36.00", name_zh="黄铜烛台，一对"),
+    OrderLine("LH-DEC-0301", "Hand-thrown vase, speckled white", 1, "54.00", name_zh="手工拉坯花瓶，斑点白"),
+    OrderLine("LH-BTH-0705", "Stoneware soap dish", 1, "16.50", name_zh="炻瓷皂碟"),
+]
+EVERYTHING = {line.sku: line.quantity for line in LINES}
+
+
+def chosen(text: str, current: dict[str, int] | None = None) -> dict[str, int] | None:
+    said = read_items(text, LINES)
+    return choose(said, LINES, current) if said.anything else None
+
+
+def test_chinese_names_pick_the_items() -> None:
+    assert chosen("只退蜡烛") == {"LH-CAN-0501": 1}
+    assert chosen("退那个花瓶") == {"LH-DEC-0301": 1}
+    assert chosen("烛台和皂碟") == {"LH-DEC-0312": 1, "LH-BTH-0705": 1}
+    assert chosen("浴巾") == {"LH-TXT-0420": 2}
+    assert chosen("全部退") == EVERYTHING
+    assert chosen("除了花瓶都退") == {k: v for k, v in EVERYTHING.items() if k != "LH-DEC-0301"}
+    assert chosen("退蜡烛，花瓶留着") == {"LH-CAN-0501": 1}
+    assert chosen("浴巾也退", {"LH-CAN-0501": 1}) == {"LH-CAN-0501": 1, "LH-TXT-0420": 2}
+    assert chosen("不对，只退烛台", {"LH-CAN-0501": 1}) == {"LH-DEC-0312": 1}
+    assert chosen("花瓶不退了", {"LH-CAN-0501": 1, "LH-DEC-0301": 1}) == {"LH-CAN-0501": 1}
+    assert chosen("你好") is None
+
+
+def test_a_line_is_named_in_the_customers_language() -> None:
+    candle = LINES[2]
+    assert candle.name_in("zh") == "无花果雪松香薰蜡烛" and candle.name_in("en") == "Fig & cedar scented candle"
+    assert candle.with_quantity(1).name_zh == "无花果雪松香薰蜡烛"
+    assert OrderLine("X-1", "Mug", 1, "5.00").name_in("zh") == "Mug"  # no Chinese name: the English one
