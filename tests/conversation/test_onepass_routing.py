@@ -61,6 +61,7 @@ def test_a_chinese_message_with_an_order_number_gets_its_entity_and_language(cli
 # walkthrough: "取消订单" got "Did you mean"); a question about how things work in general is not
 CHINESE_REQUESTS = [
     ("取消订单", "cancel_order", "取消订单"),
+    ("是的，取消吧", "cancel_order", "取消订单"),  # nothing open to confirm: a request to cancel, which order?
     ("改一下订单里的东西", "change_order", None),
 ]
 
