@@ -61,7 +61,6 @@ def test_a_chinese_message_with_an_order_number_gets_its_entity_and_language(cli
 # walkthrough: "取消订单" got "Did you mean"); a question about how things work in general is not
 CHINESE_REQUESTS = [
     ("取消订单", "cancel_order", "取消订单"),
-    ("是的，取消吧", "cancel_order", "取消订单"),  # nothing open to confirm: a request to cancel, which order?
     ("改一下订单里的东西", "change_order", None),
 ]
 
@@ -85,3 +84,11 @@ def test_a_chinese_policy_question_about_cancelling_is_not_a_request(client: htt
     answered = (result["faq"] or {}).get("id")
     offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
     assert answered == "cancel-order" or any("cancel-order" in p for p in offered), result
+
+
+def test_a_chinese_yes_cancel_it_with_nothing_open_offers_the_cancellation(client: httpx.Client) -> None:
+    # nothing waits for a yes: "yes, cancel it" starts the cancellation (which order?) or offers it
+    result = say(client, "是的，取消吧")
+    texts = " ".join(str(reply["text"]) for reply in result["replies"])
+    offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
+    assert "订单号" in texts or any(p.startswith("/cancel_order") for p in offered), result
