@@ -11,23 +11,11 @@ from __future__ import annotations
 import re
 import sqlite3
 
-import pytest
-from support.agent import history, wait_for
 from support.chat import Chat, another_address, client_from
 
 ORDER = "100259"
 EMAIL = "thomas.leroy@example.com"
 CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def chinese_turns_answered(helpdesk_url: str) -> None:
-    """The first Chinese message after Rasa starts may outlast the chat's wait (Rasa loads its Chinese encoder's
-    weights then, slow on a busy machine): it is kept and answered when ready. Wait for that once, so each test's
-    turns are answered within the wait."""
-    client = client_from(helpdesk_url, another_address())
-    conversation = client.post("/api/chat", json={"conversation_id": None, "text": "你好"}).json()["conversation_id"]
-    wait_for(lambda: any(m["sender"] == "bot" for m in history(client, conversation)["messages"]) or None, 120)
 
 
 def test_an_email_address_keeps_the_conversations_stored_language(helpdesk_url: str, db: sqlite3.Connection) -> None:

@@ -8,20 +8,10 @@ import re
 import time
 from typing import Any
 
-import pytest
 from support.agent import history, wait_for
 from support.chat import another_address, client_from
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def chinese_turns_answered(helpdesk_url: str) -> None:
-    """The first Chinese message after Rasa starts may outlast the chat's wait (its Chinese encoder's weights load
-    then): it is kept and answered when ready; wait for that once."""
-    client = client_from(helpdesk_url, another_address())
-    conversation = client.post("/api/chat", json={"conversation_id": None, "text": "你好"}).json()["conversation_id"]
-    wait_for(lambda: any(m["sender"] == "bot" for m in history(client, conversation)["messages"]) or None, 120)
 
 
 class Customer:
