@@ -298,8 +298,14 @@ class _FormTurn:
         offer = self.get(SWITCH_TO) or {}
         new_flow = offer.get("flow")
         text = self._text()
-        if intent in SWITCH_YES and names_flow(text, self.state.flow) and not names_flow(text, new_flow):
-            # "yes, cancel it" at "Shall I check on your refund instead?": a yes to what is under way, not the switch
+        if (
+            intent not in SWITCH_NO
+            and intent != new_flow
+            and names_flow(text, self.state.flow)
+            and not names_flow(text, new_flow)
+        ):
+            # "yes, cancel it" / "cancel it pls" at "Shall I check on your refund instead?": what is under way, named
+            # again, is a no to the switch (it asked the same question again)
             intent = next(iter(SWITCH_NO))
         if intent in SWITCH_YES or (intent == new_flow and new_flow in FLOW_DETAILS):
             for slot in DETAIL_SLOTS:

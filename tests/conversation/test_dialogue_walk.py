@@ -47,6 +47,19 @@ def test_yes_naming_the_cancellation_carries_on_instead_of_switching(chat: Chat,
     assert order_row(stack)["status"] == "placed"
 
 
+def test_naming_the_cancellation_again_at_the_switch_question_carries_on(chat: Chat, stack: Stack) -> None:
+    """The walkthrough (2026-12-03 afternoon): a customer changing their mind twice got the same question again."""
+    chat(f"i want to cancel my order {ORDER}, {EMAIL}")
+    assert f"Cancelling order {ORDER}" in chat.text
+    chat("actually no, change the delivery address instead")
+    assert "Shall I change the delivery address instead?" in chat.text, chat.texts
+    chat("cancel it pls")  # back to the cancellation: a no to the switch
+    assert chat.texts[0] == "OK, let's carry on.", chat.texts
+    assert f"Cancelling order {ORDER}" in chat.text and "instead?" not in chat.text
+    chat("no")  # not now after all: nothing is cancelled
+    assert order_row(stack)["status"] == "placed"
+
+
 def test_an_address_sent_in_two_parts_is_read_as_one(chat: Chat, stack: Stack) -> None:
     chat(f"I need to change the delivery address of order {ORDER}, {EMAIL}")
     assert "new delivery address" in chat.text

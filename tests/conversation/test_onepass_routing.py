@@ -84,3 +84,11 @@ def test_a_chinese_policy_question_about_cancelling_is_not_a_request(client: htt
     answered = (result["faq"] or {}).get("id")
     offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
     assert answered == "cancel-order" or any("cancel-order" in p for p in offered), result
+
+
+def test_a_chinese_yes_cancel_it_with_nothing_open_offers_the_cancellation(client: httpx.Client) -> None:
+    # nothing waits for a yes: "yes, cancel it" starts the cancellation (which order?) or offers it
+    result = say(client, "是的，取消吧")
+    texts = " ".join(str(reply["text"]) for reply in result["replies"])
+    offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
+    assert "订单号" in texts or any(p.startswith("/cancel_order") for p in offered), result
