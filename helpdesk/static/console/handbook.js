@@ -458,8 +458,39 @@
     $("save-status").className = "error";
     $("save-status").textContent = errorText(r, "Could not send it to a supervisor.");
   }
+  /** A sentence of the console's words around data (names, entry ids, notes, times): the words in the staff
+   * member's language and in its order ("{name} 于 {when} 提交"), each datum an element of its own that the
+   * translator leaves as it is (a string: what someone wrote; a node: shown as given). */
+  function sentence(tag, cls, key, parts) {
+    const box = el(tag, cls);
+    const words = window.ConsoleI18n ? window.ConsoleI18n.t(key) : key;
+    for (const piece of words.split(/(\{\w+\})/)) {
+      const name = /^\{(\w+)\}$/.exec(piece);
+      if (!name) {
+        if (piece) box.appendChild(document.createTextNode(piece));
+        continue;
+      }
+      const part = parts[name[1]];
+      if (part instanceof Node) {
+        box.appendChild(part);
+      } else {
+        const span = el("span", null, part);
+        span.dataset.userContent = "";
+        box.appendChild(span);
+      }
+    }
+    return box;
+  }
+  /** A date or figure in a sentence: shown as it is (the date already in the staff member's locale). */
+  const datum = (cls, text) => {
+    const span = el("span", cls, text);
+    span.dataset.i18nSkip = "";
+    return span;
+  };
+  const DONE_BY = { published: "Published by {name} {when}", rejected: "Rejected by {name} {when}" };
   const STATES = { waiting: "Waiting for a supervisor", published: "Published", rejected: "Rejected" };
   async function loadRequests() {
+    if (window.ConsoleI18n) await window.ConsoleI18n.ready; // the sentences are built in the staff member's language
     const r = await api("GET", "/handbook-requests");
     if (!r.res || !r.res.ok) return;
     const rows = r.data.requests;
@@ -473,18 +504,36 @@
       li.dataset.request = String(q.id);
       li.dataset.state = q.state;
       const head = el("div");
-      head.appendChild(el("b", null, (q.action === "delete" ? "Delete " : "Publish ") + q.entry_id));
-      head.appendChild(el("span", "muted", " · asked by " + q.asked_by + " " + when(q.asked_at)));
+      const what = q.action === "delete" ? "Delete {id}" : "Publish {id}";
+      head.appendChild(sentence("b", null, what, { id: q.entry_id }));
+      const asked = sentence("span", "muted", "asked by {name} {when}", { name: q.asked_by, when: datum("when", when(q.asked_at)) });
+      asked.prepend(" · ");
+      head.appendChild(asked);
       li.appendChild(head);
-      if (q.message) li.appendChild(el("div", "msg", q.message));
+      if (q.message) {
+        const message = el("div", "msg", q.message);
+        message.dataset.userContent = "";
+        li.appendChild(message);
+      }
       const worse = (q.held_out && q.held_out.worse) || [];
       if (worse.length) {
-        li.appendChild(el("div", "worse", worse.map((w) => w.figure.replace(/_/g, " ") + " on " + w.set + " " + figure(w.figure, w.before) + " → " + figure(w.figure, w.after)).join("; ")));
+        const line = el("div", "worse");
+        worse.forEach((w, i) => {
+          if (i) line.appendChild(document.createTextNode("; "));
+          line.appendChild(sentence("span", null, "{figure} on {set} {a} → {b}", {
+            figure: el("span", null, w.figure.replace(/_/g, " ")), // the figure's name: the console's word
+            set: w.set,
+            a: datum(null, figure(w.figure, w.before)),
+            b: datum(null, figure(w.figure, w.after)),
+          }));
+        });
+        li.appendChild(line);
       }
-      let outcome = STATES[q.state] || q.state;
-      if (q.decided_by) outcome += " by " + q.decided_by + " " + when(q.decided_at);
-      if (q.note) outcome += ": " + q.note;
-      li.appendChild(el("div", "outcome", outcome));
+      const outcome = q.decided_by && DONE_BY[q.state]
+        ? sentence("div", "outcome", DONE_BY[q.state], { name: q.decided_by, when: datum("when", when(q.decided_at)) })
+        : el("div", "outcome", STATES[q.state] || q.state);
+      li.appendChild(outcome);
+      if (q.note) li.appendChild(sentence("div", "note", "Reason: {note}", { note: q.note })); // the supervisor's words
       if (q.state === "waiting" && r.data.may_decide) {
         const row = el("div", "row");
         const yes = el("button", "primary", "Confirm and publish");
@@ -509,9 +558,10 @@
     }
     $("requests-status").textContent = how === "confirm" ? "Publishing…" : "Rejecting…";
     const r = await api("POST", "/handbook-requests/" + q.id + "/" + how, body);
-    $("requests-status").textContent = r.res && r.res.ok
-      ? (how === "confirm" ? "Published " + q.entry_id + "." : "Rejected.")
-      : errorText(r, "Could not decide on it.");
+    const status = $("requests-status");
+    status.textContent = "";
+    if (r.res && r.res.ok && how === "confirm") status.appendChild(sentence("span", null, "Published {id}.", { id: q.entry_id }));
+    else status.textContent = r.res && r.res.ok ? "Rejected." : errorText(r, "Could not decide on it.");
     await loadRequests();
     if (r.res && r.res.ok) loadList();
   }
