@@ -170,6 +170,23 @@ def from_loopback(request: Request) -> bool:
     return address == "::1" or address.startswith("127.") or address.startswith("::ffff:127.")
 
 
+def helpdesk_request(request: Request) -> tuple[Any, dict[str, Any]] | HTTPResponse:
+    """The knowledge base and the JSON object of a request only the helpdesk on this machine may make (/kb/cluster,
+    /kb/preview, /kb/questions), or the answer refusing it: 403 from elsewhere, 503 while the knowledge base loads,
+    400 when the body is not JSON. A body that is JSON but not an object reads as an empty object (each endpoint
+    then answers 400 naming what it needs)."""
+    if not from_loopback(request):
+        return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
+    kb = runtime.loaded_knowledge_base()
+    if kb is None:
+        return json_response({"error": "the knowledge base is still loading"}, status=503)
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return json_response({"error": "the body must be JSON"}, status=400)
+    return kb, body if isinstance(body, dict) else {}
+
+
 def help_index_row(root: Path, entry: Any) -> dict[str, Any]:
     """An entry as the help centre lists it; its topic is the handbook folder it is in ("delivery")."""
     from helpdesk.knowledge.chat_text import markdown_to_text
@@ -290,17 +307,12 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         """{"texts": [...], "threshold"?: 0-1} → {"threshold", "clusters": [{"members": [i, ...], "closest", "title",
         "tags"}]}: members are indexes into texts, the most typical first; biggest group first
         (helpdesk/knowledge/cluster_groups.py)."""
-        if not from_loopback(request):
-            return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
-        kb = runtime.loaded_knowledge_base()
-        if kb is None:
-            return json_response({"error": "the knowledge base is still loading"}, status=503)
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return json_response({"error": "the body must be JSON"}, status=400)
-        texts = body.get("texts") if isinstance(body, dict) else None
-        threshold = body.get("threshold", DEFAULT_THRESHOLD) if isinstance(body, dict) else None
+        asked_by_helpdesk = helpdesk_request(request)
+        if isinstance(asked_by_helpdesk, HTTPResponse):
+            return asked_by_helpdesk
+        kb, body = asked_by_helpdesk
+        texts = body.get("texts")
+        threshold = body.get("threshold", DEFAULT_THRESHOLD)
         if (
             not isinstance(texts, list)
             or not 0 < len(texts) <= MAX_TEXTS
@@ -320,20 +332,15 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         of the questions the change would newly answer, take from another entry, stop answering, and the held-out
         figures before and after (helpdesk/knowledge/impact.py); "left_out": the questions past the limits
         (helpdesk/knowledge/preview_limits.py), trimmed rather than refused."""
-        if not from_loopback(request):
-            return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
-        kb = runtime.loaded_knowledge_base()
-        if kb is None:
-            return json_response({"error": "the knowledge base is still loading"}, status=503)
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return json_response({"error": "the body must be JSON"}, status=400)
-        entry_id = body.get("entry_id") if isinstance(body, dict) else None
-        form = body.get("entry") if isinstance(body, dict) else None
-        questions = body.get("questions") if isinstance(body, dict) else None
-        with_held_out = body.get("held_out", True) if isinstance(body, dict) else None
-        retired = body.get("retired", []) if isinstance(body, dict) else None
+        asked_by_helpdesk = helpdesk_request(request)
+        if isinstance(asked_by_helpdesk, HTTPResponse):
+            return asked_by_helpdesk
+        kb, body = asked_by_helpdesk
+        entry_id = body.get("entry_id")
+        form = body.get("entry")
+        questions = body.get("questions")
+        with_held_out = body.get("held_out", True)
+        retired = body.get("retired", [])
         if (
             not isinstance(entry_id, str)
             or not isinstance(with_held_out, bool)
@@ -356,16 +363,11 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         """{"questions": [...]} → {"questions", "ranked_now", "embedded_now", "kept"}: customers' questions ranked
         (and embedded when new) for the impact preview ahead of any editor, in a low-priority thread; kept in
         memory and stored (helpdesk/knowledge/preview_cache.py, preview_store.py)."""
-        if not from_loopback(request):
-            return json_response({"error": "only the helpdesk on this machine may ask"}, status=403)
-        kb = runtime.loaded_knowledge_base()
-        if kb is None:
-            return json_response({"error": "the knowledge base is still loading"}, status=503)
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return json_response({"error": "the body must be JSON"}, status=400)
-        questions = body.get("questions") if isinstance(body, dict) else None
+        asked_by_helpdesk = helpdesk_request(request)
+        if isinstance(asked_by_helpdesk, HTTPResponse):
+            return asked_by_helpdesk
+        kb, body = asked_by_helpdesk
+        questions = body.get("questions")
         if not isinstance(questions, list):
             return json_response({"error": "send a list of questions"}, status=400)
         from helpdesk.knowledge.preview_cache import rank_ahead  # the engine's modules: loaded with it
