@@ -97,6 +97,12 @@ def asks_about_own_order_zh(text: str) -> bool:
     return language_of(text) == "zh" and not ZH_GENERAL_QUESTION.search(text)
 
 
+def order_evidence(text: str) -> bool:
+    """Evidence of a request about a specific order: an order number or e-mail, the customer's own "my/I/we", "it"
+    for the order already talked about, or a Chinese request (not a general question)."""
+    return names_order(text) or speaks_of_own(text) or refers_back(text) or asks_about_own_order_zh(text)
+
+
 def features(probabilities: np.ndarray, faq_scores: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """The arbiter's inputs for each message (rows of ``probabilities`` and ``faq_scores``)."""
     ranked = -np.sort(-faq_scores, axis=1)
@@ -196,7 +202,14 @@ class StackedArbiter:
                 confidence = float(row[order[0]] + row[order[1]])
         likely = [destination_of(self.classes[k], best_entry) for k in order[:3]]
         if top == FAQ:  # a handbook question: the next entries are the natural alternatives
-            likely = [likely[0], *(f"faq:{e}" for e in entries[1:3]), *likely[1:]]
+            runner_up = self.classes[order[1]] if len(order) > 1 else None
+            if runner_up in ORDER_INTENTS and order_evidence(text):
+                # torn between the handbook and an order flow for a message about a specific order ("when will
+                # it arrive?"): the flow is the second reading, offered beside the best entry rather than pushed
+                # out by the handbook's next entries (then "it" once the order is known starts it, actions/faq.py)
+                likely = [likely[0], likely[1], *(f"faq:{e}" for e in entries[1:3]), *likely[2:]]
+            else:
+                likely = [likely[0], *(f"faq:{e}" for e in entries[1:3]), *likely[1:]]
         near = {f"faq:{entry_ids[int(e)]}": float(faq_scores[0, int(e)]) for e in np.argsort(-faq_scores[0])[:3]}
         # an entry is offered only when it is near enough (not a guess among unrelated ones)
         offered = [
@@ -223,13 +236,7 @@ class StackedArbiter:
             # "how many days after you get my return will i see the money": how it works, which the handbook
             # answers, not a request about a specific order
             return Route(f"faq:{best_entry}", best_score, [], ranking)
-        evidence = (
-            top not in ORDER_INTENTS
-            or names_order(text)
-            or speaks_of_own(text)
-            or refers_back(text)
-            or asks_about_own_order_zh(text)
-        )
+        evidence = top not in ORDER_INTENTS or order_evidence(text)
         if confidence >= self.answer_at and evidence:
             return Route(likely[0], confidence, [], ranking)
         if confidence >= self.clarify_at or not evidence:

@@ -166,3 +166,21 @@ def test_the_action_server_reads_the_nlu_settings_rasa_trains_with(tmp_path: Pat
     assert settings["faq_offer_from"] == {"en": 0.4, "zh": 0.5}
     assert settings["faq_answer_from"] == DEFAULTS["faq_answer_from"] and settings["encoders"] == DEFAULTS["encoders"]
     assert configured(tmp_path / "missing.yml") == DEFAULTS
+
+
+def test_a_flow_torn_with_the_handbook_stays_offered_for_a_message_about_an_order() -> None:
+    """ "when will it arrive?" (issue 17 walkthrough): the handbook a little likelier than order status. The flow,
+    the second reading, is offered beside the best entry instead of being pushed out by the next entries; for a
+    question about how things work in general the next entries are offered as before."""
+    texts = ["when will it arrive?", "what are the delivery times"]
+    probabilities = np.array([[0.5, 0.5]] * 2)
+    scores = np.array([[0.78, 0.62, 0.57]] * 2, dtype=np.float32)
+    x = features(probabilities, scores, texts)
+    arbiter = StackedArbiter(answer_at=0.8, clarify_at=0.1).fit(np.vstack([x, x]), ["order_status", "faq"] * 2)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.57, 0.43], (len(rows), 1))  # faq=0, order_status=1
+    ids = ["delivery-time", "pre-orders", "track-order"]
+    about_it = arbiter.route(x[:1], scores[:1], ids, texts[0])
+    assert about_it.destination == "clarify"
+    assert about_it.offered == ["faq:delivery-time", "intent:order_status", "faq:pre-orders"]
+    general = arbiter.route(x[1:], scores[1:], ids, texts[1])
+    assert general.offered == ["faq:delivery-time", "faq:pre-orders", "faq:track-order"]
