@@ -100,7 +100,7 @@ async def refusal_of(coro) -> PolicyRefusal:  # type: ignore[no-untyped-def]
 
 def test_seed_counts(seeded: tuple[Path, SeedReport]) -> None:
     path, report = seeded
-    assert report.added == {"customers": 50, "orders": 200, "order lines": 344, "returns": 29, "refunds": 33}
+    assert report.added == {"customers": 50, "orders": 201, "order lines": 346, "returns": 29, "refunds": 33}
     assert report.shifted_days == 0
     assert report.anchor == date(2025, 3, 12)
     with sqlite3.connect(path) as db:
@@ -110,7 +110,7 @@ def test_seed_counts(seeded: tuple[Path, SeedReport]) -> None:
             "paid": 8,
             "packed": 4,
             "shipped": 14,
-            "delivered": 128,
+            "delivered": 129,
             "cancelled": 13,
             "return_requested": 9,
             "refunded": 20,
@@ -181,7 +181,7 @@ async def test_seeding_again_is_idempotent_and_keeps_dates_current(db_path: Path
         assert refund.expected_by == date(2025, 3, 26)  # moved with the arrival date
 
         reset = await system.seed(reset=True)
-        assert reset.added["orders"] == 200
+        assert reset.added["orders"] == 201
         assert (await system.get_order("100247")).status is OrderStatus.PAID
     finally:
         await system.aclose()
@@ -199,11 +199,11 @@ def test_seed_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     db = tmp_path / "cli.db"
     assert main(["seed", "--db", str(db)]) == 0
     first = capsys.readouterr().out
-    assert "added: 50 customers, 200 orders, 344 order lines, 29 returns, 33 refunds" in first
+    assert "added: 50 customers, 201 orders, 346 order lines, 29 returns, 33 refunds" in first
     assert main(["seed", "--db", str(db)]) == 0
     second = capsys.readouterr().out
     assert "added: 0 customers, 0 orders" in second
-    assert "already there (kept as they are; --reset to re-seed): 50 customers, 200 orders" in second
+    assert "already there (kept as they are; --reset to re-seed): 50 customers, 201 orders" in second
     assert main(["seed", "--db", f"sqlite:///{db}", "--reset"]) == 0
     assert "demo shop reset and seeded" in capsys.readouterr().out
 
