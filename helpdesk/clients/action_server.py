@@ -99,40 +99,30 @@ class ActionServerClient:
         {"sets", "tolerance", "worse"}, "seconds", "left_out"} (helpdesk/knowledge/impact.py; "left_out": the least
         asked questions left out to fit the request limits, helpdesk/knowledge/preview_limits.py).
         ``retired``: [set, question] pairs the held-out figures leave out (helpdesk/knowledge/held_out_retired.py)."""
-        content, left_out = fitted_body(
-            {
-                "entry_id": entry_id,
-                "entry": entry,
-                "held_out": held_out,
-                "retired": retired or [],
-            },
-            questions,
-            max_body_bytes(),
-        )  # the least asked questions past the action server's body limit are left out, not the preview
-        body = await self._json(
-            "POST",
-            "/kb/preview",
-            content=content,
-            headers={"Content-Type": "application/json"},
-            timeout=CLUSTER_TIMEOUT,
-        )
-        if not isinstance(body, dict) or not isinstance(body.get("newly_answered"), list):
+        fields = {"entry_id": entry_id, "entry": entry, "held_out": held_out, "retired": retired or []}
+        body = await self._post_questions("/kb/preview", fields, questions)
+        if not isinstance(body.get("newly_answered"), list):
             raise ActionServerUnavailable("the FAQ engine gave a preview answer in an unknown shape")
-        return {**body, "left_out": left_out + int(body.get("left_out") or 0)}
+        return body
 
     async def rank_questions(self, questions: list[str]) -> dict[str, Any]:
         """Have the FAQ engine rank (and embed, when new) customers' questions ahead of any preview, at a low
         priority: {"questions", "ranked_now", "embedded_now", "kept", "left_out"}."""
-        content, left_out = fitted_body({}, questions, max_body_bytes())
-        body = await self._json(
-            "POST",
-            "/kb/questions",
-            content=content,
-            headers={"Content-Type": "application/json"},
-            timeout=CLUSTER_TIMEOUT,
-        )
-        if not isinstance(body, dict) or not isinstance(body.get("kept"), int):
+        body = await self._post_questions("/kb/questions", {}, questions)
+        if not isinstance(body.get("kept"), int):
             raise ActionServerUnavailable("the FAQ engine gave a ranking answer in an unknown shape")
+        return body
+
+    async def _post_questions(self, path: str, fields: dict[str, Any], questions: list[str]) -> dict[str, Any]:
+        """POST ``fields`` with as many of ``questions`` as fit the action server's body limit (the least asked past it
+        are left out, not the request: helpdesk/knowledge/preview_limits.py); the answer object with "left_out"
+        counting the questions both sides left out."""
+        content, left_out = fitted_body(fields, questions, max_body_bytes())
+        body = await self._json(
+            "POST", path, content=content, headers={"Content-Type": "application/json"}, timeout=CLUSTER_TIMEOUT
+        )
+        if not isinstance(body, dict):
+            raise ActionServerUnavailable(f"the FAQ engine answered {path} with something other than an object")
         return {**body, "left_out": left_out + int(body.get("left_out") or 0)}
 
     async def cluster(self, texts: list[str]) -> list[dict[str, Any]]:
