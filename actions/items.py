@@ -191,8 +191,16 @@ def _read_zh(text: str, lines: Sequence[OrderLine]) -> ItemsSaid:
             kept |= set(named)
         else:
             returned.update(named)
-    everything = bool(ZH_EVERYTHING.search(text))
-    if ZH_ALSO.search(text) and returned and not ZH_ONLY.search(text):
+    also = bool(ZH_ALSO.search(text)) and not ZH_ONLY.search(text)
+    return _items_said(returned, kept, bool(ZH_EVERYTHING.search(text)), also)
+
+
+def _items_said(
+    returned: dict[str, int | None], kept: set[str] | frozenset[str], everything: bool, also: bool
+) -> ItemsSaid:
+    """What a message said, with how it changes the selection: added to it ("also …", unless "only"), items taken
+    out of it (only kept ones named), or a new selection."""
+    if also and returned:
         mode = Mode.ADD
     elif kept and not returned and not everything:
         mode = Mode.REMOVE
@@ -239,14 +247,8 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
             returned_part, kept_part = returned_part + " " + kept_part[again.start() :], kept_part[: again.start()]
     returned = _mentioned(returned_part, lines)
     kept = frozenset(_mentioned(kept_part, lines))
-    everything = bool(EVERYTHING_RE.search(returned_part))
-    if ALSO_RE.search(text) and returned and not ONLY_RE.search(text):
-        mode = Mode.ADD
-    elif kept and not returned and not everything:
-        mode = Mode.REMOVE
-    else:
-        mode = Mode.REPLACE
-    return ItemsSaid({k: v for k, v in returned.items() if k not in kept}, kept, everything, mode)
+    also = bool(ALSO_RE.search(text)) and not ONLY_RE.search(text)
+    return _items_said(returned, kept, bool(EVERYTHING_RE.search(returned_part)), also)
 
 
 def choose(said: ItemsSaid, lines: Sequence[OrderLine], current: Mapping[str, int] | None) -> dict[str, int] | None:
