@@ -83,7 +83,7 @@ rasa-test: train
 # key prefix of its own. Most of a test's time is waiting for the stack, so two workers finish well before one.
 PYTEST_WORKERS ?= 2
 pytest: install chromium train
-	$(PY) -m pytest -q -p no:cacheprovider $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
+	$(PY) -m pytest -q -p no:cacheprovider --durations=30 $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
 
 test: install chromium lint typecheck validate rasa-test pytest
 

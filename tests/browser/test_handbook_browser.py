@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
-from support.agent import say, submit_console_login, wait_held_out_ranked
+from support.agent import remove_entry, say, submit_console_login, wait_held_out_ranked
 from test_widget_browser import HOST, Tab, new_tab, open_widget, send
 
 from helpdesk.stack import Stack
@@ -66,17 +66,15 @@ def open_handbook(
 
 
 @pytest.fixture()
-def styling(handbook_dir: Path) -> Iterator[Path]:
+def styling(handbook_dir: Path, stack: Stack) -> Iterator[Path]:
     yield handbook_dir / "products" / "interior-styling.md"
-    for path in handbook_dir.rglob("interior-styling.md"):
-        path.unlink()
+    remove_entry(handbook_dir, "interior-styling", stack.ports.actions)
 
 
 @pytest.fixture()
-def lamps(handbook_dir: Path) -> Iterator[Path]:
+def lamps(handbook_dir: Path, stack: Stack) -> Iterator[Path]:
     yield handbook_dir / "products" / "lamp-spare-parts.md"
-    for path in handbook_dir.rglob("lamp-spare-parts.md"):
-        path.unlink()
+    remove_entry(handbook_dir, "lamp-spare-parts", stack.ports.actions)
 
 
 def fill_styling(page: Page) -> None:

@@ -133,3 +133,19 @@ def wait_held_out_ranked(actions_port: int, timeout: float = 600.0) -> None:
             pass
         time.sleep(1.0)
     raise AssertionError(f"the held-out sets were not ranked within {timeout:.0f} s")
+
+
+def remove_entry(handbook_dir: Path, entry_id: str, actions_port: int, timeout: float = 120.0) -> None:
+    """Delete an entry a test published straight from the stack's handbook folder, and wait until the action
+    server's live index has dropped it: the next test's "before" is otherwise computed with the entry still in."""
+    for path in handbook_dir.rglob(f"{entry_id}.md"):
+        path.unlink()
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{actions_port}/kb/entries/{entry_id}", timeout=10).status_code == 404:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"the action server still serves {entry_id!r} {timeout:.0f} s after"
+        time.sleep(0.25)

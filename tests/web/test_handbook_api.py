@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from support.accounts import EDITOR
-from support.agent import Console, say, wait_held_out_ranked
+from support.agent import Console, remove_entry, say, wait_held_out_ranked
 
 from helpdesk.stack import Stack
 
@@ -58,18 +58,16 @@ def held_out_ranked(stack: Stack) -> None:
 
 
 @pytest.fixture()
-def styling_entry(handbook_dir: Path) -> Iterator[str]:
+def styling_entry(handbook_dir: Path, stack: Stack) -> Iterator[str]:
     """The id of the entry the test creates; its file is removed afterwards (the stack's handbook is shared)."""
     yield "interior-styling"
-    for path in handbook_dir.rglob("interior-styling.md"):
-        path.unlink()
+    remove_entry(handbook_dir, "interior-styling", stack.ports.actions)
 
 
 @pytest.fixture()
-def lamp_entry(handbook_dir: Path) -> Iterator[str]:
+def lamp_entry(handbook_dir: Path, stack: Stack) -> Iterator[str]:
     yield "lamp-spare-parts"
-    for path in handbook_dir.rglob("lamp-spare-parts.md"):
-        path.unlink()
+    remove_entry(handbook_dir, "lamp-spare-parts", stack.ports.actions)
 
 
 def test_roles_and_csrf_on_every_endpoint(helpdesk_url: str, login: Callable[[str], Console]) -> None:

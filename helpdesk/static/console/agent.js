@@ -6,6 +6,8 @@
 
   const TYPING_SEND_MS = 1500;
   const CUSTOMER_TYPING_MS = 4000;
+  const ARRIVED_PER_CONVERSATION = 50; // socket messages kept per conversation, for a view fetched before them
+  const ARRIVED_CONVERSATIONS = 30;
   const { API, $, el, request, errorText } = window.ConsoleCommon;
 
   const state = {
@@ -14,6 +16,7 @@
     open: null, // id of the conversation on screen
     view: null, // its last loaded view
     shown: new Set(), // message ids on screen
+    arrived: new Map(), // conversation id -> its latest messages from the socket (merged into a view fetched before them)
     notes: new Set(),
     lastId: 0, // highest message id seen: the socket resumes after it
     ws: null,
@@ -360,6 +363,7 @@
       return showError(why);
     }
     const switching = state.open !== id;
+    mergeArrived(id, r.data);
     state.open = id;
     state.unread.delete(id);
     window.ConsoleAlerts.seen(id);
@@ -373,6 +377,21 @@
     renderQueue();
     renderChats();
     loadSuggestions();
+  }
+  // A message the socket delivers while the conversation is being fetched is not in the fetched view, and rendering
+  // that view wipes what the socket had appended: merge the latest socket messages into the view first.
+  function mergeArrived(id, view) {
+    const seen = new Set(view.messages.map((m) => m.id));
+    const late = (state.arrived.get(id) || []).filter((m) => !seen.has(m.id));
+    if (!late.length) return;
+    view.messages = view.messages.concat(late).sort((a, b) => a.id - b.id);
+    view.last_message_id = Math.max(view.last_message_id || 0, ...late.map((m) => m.id));
+  }
+  function rememberArrived(id, m) {
+    const list = state.arrived.get(id) || [];
+    state.arrived.delete(id); // re-inserted last: the Map's order is the conversations' recency
+    state.arrived.set(id, list.concat([m]).slice(-ARRIVED_PER_CONVERSATION));
+    while (state.arrived.size > ARRIVED_CONVERSATIONS) state.arrived.delete(state.arrived.keys().next().value);
   }
   function renderView(view, switching) {
     state.view = view;
@@ -944,6 +963,7 @@
       case "message": {
         const m = ev.message;
         state.lastId = Math.max(state.lastId, m.id);
+        rememberArrived(ev.conversation_id, m);
         if (ev.conversation_id === state.open) {
           if (state.view) state.view.messages.push(m);
           appendMessage(m, m.sender === "customer");
