@@ -11,11 +11,11 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff import leave_email, offer_person, person_offered
+from actions.handoff import buttons_of, leave_email, offer_person, person_offered
 from actions.order_state import EVIDENCE, FLOW, FLOWS, FORM, ORDER_ID, OrderState, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.photos import ask_after_answer, name_the_order
-from actions.requests import alternatives, option_words, requests_in
+from actions.requests import alternatives, names_flow, option_words, requests_in
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
     answer_small_talk,
@@ -28,7 +28,7 @@ from actions.smalltalk import (
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
-from actions.turns import turns_before_latest
+from actions.turns import bot_messages_before_latest, turns_before_latest
 from helpdesk import i18n
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
@@ -152,6 +152,8 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=small_talk_answer(question))
             return []
         route = routed(tracker)
+        if not in_request and (started := flow_named_from_offer(tracker, question)) is not None:
+            return started
         if route is not None and not in_request:
             started = flow_for_known_order(tracker, route, question)
             if started is not None:
@@ -311,6 +313,23 @@ class ActionAnswerFaq(Action):
     @staticmethod
     def _answer(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
         answer_entry(dispatcher, faq_id, title, answer, score)
+
+
+def flow_named_from_offer(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
+    """ "是的，取消吧", "cancel it then" right after the bot offered order flows as buttons (what to do with the order
+    just named, or "Did you mean" with the cancellation among the choices): the NLU was unsure, but the words name
+    exactly one of the flows offered, so that flow starts (for the order the conversation knows, if any) instead of
+    the same choice being offered again. None when that is not the case."""
+    offered = [
+        payload[1:]
+        for event in bot_messages_before_latest(tracker)
+        for button in buttons_of(event)
+        if (payload := str(button.get("payload") or "")).startswith("/")
+    ]
+    named = [flow for flow in dict.fromkeys(offered) if flow in FLOWS and names_flow(text, flow)]
+    if len(named) != 1:
+        return None
+    return [SlotSet(FLOW, named[0]), *details_cleared(), FollowupAction(FORM)]
 
 
 def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:

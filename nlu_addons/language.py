@@ -23,12 +23,32 @@ def language_of(text: str) -> Language:
 # what says nothing about a language: e-mail addresses, links, anything with a digit in it (order numbers,
 # postcodes, house numbers), punctuation, and words of one or two letters ("ok", the "AB" of "2511 AB")
 NEUTRAL_PARTS = re.compile(r"\S+@\S+|https?://\S+|\S*\d\S*|\b[^\W\d_]{1,2}\b|[\W_]+")
+LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+# English words a customer writing English can hardly avoid: function words, question words and the everyday words
+# of a chat with a shop. A Latin-script message with none of them ("Rue Sainte-Catherine 12", "33000 Bordeaux",
+# "Keizersgracht 123, Amsterdam", a name, pinyin) is written in Latin letters but not in English: a Chinese
+# customer's address or name keeps the conversation Chinese
+_ENGLISH = """
+    the and but not for with from about this that these those there here what where when why how who which whose
+    you your yours mine our ours their they them she her his him its was were are been being have has had does did
+    will would can could shall should may might must want need like know tell help get got give send sent take make
+    please pls plz thanks thank thx hello hey bye goodbye sorry yes yeah yep nope okay fine sure great good bad
+    just still yet now already again too also very much many more less some any all none only then than
+    order orders cancel return returns refund refunds change track tracking delivery deliver delivered arrive
+    arrived money payment pay paid item items package parcel address email account password person human agent
+"""
+ENGLISH_WORDS = frozenset(_ENGLISH.split())
 
 
 def says_no_language(text: str) -> bool:
-    """The message is only an e-mail address, an order number, a postcode and the like ("ann.lee@example.com"): it
+    """The message says nothing about the customer's language: only an e-mail address, an order number, a postcode
+    and the like ("ann.lee@example.com"), or Latin-script words none of which is English (an address, a name): it
     keeps the conversation's language (the action server's replies, the helpdesk's conversation language)."""
-    return not CJK.search(text) and not NEUTRAL_PARTS.sub("", text).strip()
+    if CJK.search(text):
+        return False
+    rest = NEUTRAL_PARTS.sub(" ", text)
+    return not any(word.lower() in ENGLISH_WORDS for word in LATIN_WORD.findall(rest))
 
 
 def language_after(text: str, conversation: str | None) -> Language:

@@ -52,3 +52,23 @@ def test_a_latin_address_from_a_chinese_customer_is_answered_in_chinese(helpdesk
     whole("12 Rue Sainte-Catherine, 33000 Bordeaux, France")
     assert "33000 Bordeaux" in whole.text and all(CJK.search(text) for text in whole.texts), whole.texts
     whole("不用了")
+
+
+def test_a_latin_address_keeps_the_conversations_stored_language(helpdesk_url: str, db: sqlite3.Connection) -> None:
+    # the address is written in Latin letters but not in English: the console keeps showing a Chinese conversation
+    chat = Chat(client_from(helpdesk_url, another_address()))
+    chat(f"订单{ORDER}的收货地址要改一下，邮箱 {EMAIL}")
+    assert "新收货地址" in chat.text, chat.texts
+    address = "Rue Sainte-Catherine 12, 33000 Bordeaux"
+    chat(address)
+    assert all(CJK.search(text) for text in chat.texts), chat.texts
+    stored = db.execute("SELECT language FROM conversations WHERE id = ?", (chat.id,)).fetchone()
+    assert stored["language"] == "zh"
+    rows = db.execute(
+        "SELECT text, language FROM messages WHERE conversation_id = ? AND sender = 'customer'", (chat.id,)
+    )
+    assert {row["text"]: row["language"] for row in rows}[address] == "zh"
+    chat("不用了")
+    chat("please cancel it")  # English words: the conversation follows the customer
+    stored = db.execute("SELECT language FROM conversations WHERE id = ?", (chat.id,)).fetchone()
+    assert stored["language"] == "en"

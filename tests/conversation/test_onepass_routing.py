@@ -92,3 +92,20 @@ def test_a_chinese_yes_cancel_it_with_nothing_open_offers_the_cancellation(clien
     texts = " ".join(str(reply["text"]) for reply in result["replies"])
     offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
     assert "订单号" in texts or any(p.startswith("/cancel_order") for p in offered), result
+
+
+def test_a_chinese_yes_cancel_it_after_the_bot_asks_starts_the_cancellation(client: httpx.Client) -> None:
+    # an order number alone: the bot asks what to do with it (check it, cancel it, start a return); "是的，取消吧"
+    # answers that question in words and starts the cancellation for that order instead of offering it again.
+    # Order 100259 (Thomas Leroy, placed) stays as it is: the last answer is no
+    asked = say(client, "100259")
+    assert any(b["payload"] == "/cancel_order" for reply in asked["replies"] for b in reply.get("buttons") or [])
+    conversation = asked["conversation_id"]
+    started = say(client, "是的，取消吧", conversation)
+    texts = " ".join(str(reply["text"]) for reply in started["replies"])
+    assert "100259" in texts and "邮箱" in texts, started  # the cancellation's identity check, for that order
+    assert not [b for reply in started["replies"] for b in reply.get("buttons") or []], started
+    confirm = say(client, "thomas.leroy@example.com", conversation)
+    assert "确定要取消订单 100259 吗" in " ".join(str(reply["text"]) for reply in confirm["replies"]), confirm
+    kept = say(client, "不", conversation)
+    assert "没有取消" in " ".join(str(reply["text"]) for reply in kept["replies"]), kept
