@@ -111,9 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     from nlu_addons.handbook_index import side_index
     from nlu_addons.onepass_nlu import words_of
 
-    head, arbiter, table = load_state(args.model)[language]
+    head, arbiter, table, *rest = load_state(args.model)[language]
     encoder = CachedEncoder(encoder_named(ENCODERS[language]), table)
-    index = side_index(args.handbook, language, encoder)
+    # the training examples the model indexes with their entries (none in a model trained before them)
+    index = side_index(args.handbook, language, encoder, examples=rest[0] if rest else None)
     engine_answer = index.engine.answer_threshold if index.engine is not None else None
     queries, oos = (read_rows(PROJECT_ROOT / p) for p in HANDBOOK_DEV[language])
     rows: list[tuple[str, str | None]] = [(r["query"], f"faq:{r['faq_id']}") for r in queries]
