@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlu_addons.arbiter import StackedArbiter, features, names_order, refers_back, speaks_of_own
+from nlu_addons.arbiter import HOW_QUESTION, StackedArbiter, features, names_order, refers_back, speaks_of_own
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
 from nlu_addons.language import language_of
@@ -170,6 +170,21 @@ def test_a_how_question_naming_no_order_is_answered_from_the_handbook() -> None:
     assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == "intent:refund_status"  # names an order
     arbiter.faq_over_flow_from = 0.75  # the entry is not near enough
     assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "intent:refund_status"
+
+
+@pytest.mark.parametrize(
+    ("text", "how"),
+    [
+        ("the plate arrived broken, what now?", True),
+        ("got the wrong colour, what should I do", True),
+        ("I have to send two bowls back, what are the steps", True),
+        ("is possible to swap the size?", True),
+        ("cancel the order now", False),
+        ("where is my parcel", False),
+    ],
+)
+def test_what_to_do_about_something_is_a_how_question(text: str, how: bool) -> None:
+    assert bool(HOW_QUESTION.search(text)) is how
 
 
 def test_the_action_server_reads_the_nlu_settings_rasa_trains_with(tmp_path: Path) -> None:
