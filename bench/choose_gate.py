@@ -7,8 +7,9 @@ person is offered).
     .venv-rasa/bin/python bench/choose_gate.py --language en       # the gate only (no English routing dev rows)
 
 Dev rows, written for choosing and never reported as results: English eval/handbook/queries_dev.jsonl +
-oos_dev.jsonl + the out-of-scope paraphrase groups of eval/clusters/paraphrases_dev.json; Chinese eval/handbook/queries_dev_zh.jsonl + oos_dev_zh.jsonl + eval/routing/dev_zh.jsonl (first
-messages for the intents), written separately from the Chinese test sets. The test sets and the public benchmarks
+oos_dev.jsonl + the out-of-scope paraphrase groups of eval/clusters/paraphrases_dev.json; Chinese
+eval/handbook/queries_dev_zh.jsonl + oos_dev_zh.jsonl + eval/routing/dev_zh.jsonl (first messages for the intents),
+written separately from the Chinese test sets. The test sets and the public benchmarks
 are never read here. Each row goes once through the model's own side of OnePassNLU (the trained intent head and
 arbiter from models/larkspur.tar.gz, the handbook index of knowledge/faq); every threshold combination is then
 applied with the arbiter's own routing (nlu_addons.arbiter.StackedArbiter.route).
