@@ -271,6 +271,11 @@ def _customer(row: CustomerRow) -> Customer:
     return Customer(id=row.id, email=row.email, name=row.name, postcode=row.postcode, tier=row.tier)  # type: ignore[arg-type]
 
 
+def catalogue_zh(data: SeedData) -> dict[str, str]:
+    """The seed's Chinese product names by SKU."""
+    return {sku: product.name_zh for sku, product in data.products.items() if product.name_zh}
+
+
 class DemoOrderSystem(OrderSystem):
     """Orders of the demo shop, with Larkspur Home's policies enforced by ``OrderPolicy``."""
 
@@ -303,10 +308,12 @@ class DemoOrderSystem(OrderSystem):
     def engine(self) -> AsyncEngine:
         return self._engine
 
-    async def seed(self, reset: bool = False) -> SeedReport:
+    async def seed(self, reset: bool = False, data: SeedData | None = None) -> SeedReport:
+        """Seed the database from the seed file (``data``: that file as read already)."""
         if self._seed_file is None:
             raise ValueError("this demo order system has no seed file")
-        report = await seed_database(self._engine, SeedData.load(self._seed_file), self._policy, self._clock(), reset)
+        data = data or SeedData.load(self._seed_file)
+        report = await seed_database(self._engine, data, self._policy, self._clock(), reset)
         self._ready = True
         return report
 
@@ -321,10 +328,12 @@ class DemoOrderSystem(OrderSystem):
         if self._ready:
             return
         try:
-            if self._seed_file is not None:
-                self._delivery = SeedData.load(self._seed_file).delivery
+            data = SeedData.load(self._seed_file) if self._seed_file is not None else None  # read once
+            if data is not None:
+                self._delivery = data.delivery
+                self._catalogue_zh = catalogue_zh(data)
             if self._auto_seed:
-                report = await self.seed()
+                report = await self.seed(data=data)
                 log.info("%s", report.summary().replace("\n", ";"))
             else:
                 await _create_tables(self._engine, reset=False)
@@ -361,8 +370,7 @@ class DemoOrderSystem(OrderSystem):
     def _names_zh(self) -> dict[str, str]:
         """The catalogue's Chinese product names by SKU (the seed file's products; read once)."""
         if self._catalogue_zh is None:
-            products = SeedData.load(self._seed_file).products if self._seed_file is not None else {}
-            self._catalogue_zh = {sku: product.name_zh for sku, product in products.items() if product.name_zh}
+            self._catalogue_zh = catalogue_zh(SeedData.load(self._seed_file)) if self._seed_file is not None else {}
         return self._catalogue_zh
 
     async def get_order(self, number: str) -> Order:

@@ -29,6 +29,11 @@ from helpdesk.orders.model import (
 )
 from helpdesk.orders.policy import OrderPolicy, add_business_days
 
+# libyaml's safe loader when PyYAML was built with it (it is, from its wheels): the same documents, about seven times
+# faster than the pure-Python one (the seed file: 0.15 s of CPU a read, more on a busy machine, in the action
+# server's event loop at the first order lookup)
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 ALLOWED_EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
 SHIPPED_STATUSES = {OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED, OrderStatus.REFUNDED}
 DELIVERED_STATUSES = {OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED, OrderStatus.REFUNDED}
@@ -201,7 +206,7 @@ class SeedData:
     @classmethod
     def load(cls, path: Path) -> SeedData:
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
         except OSError as exc:
             raise SeedError(f"can't read the demo seed file {path}: {exc.strerror}") from exc
         except yaml.YAMLError as exc:

@@ -195,6 +195,28 @@ async def test_auto_seed_on_first_use(tmp_path: Path) -> None:
         await system.aclose()
 
 
+async def test_the_first_lookup_reads_the_seed_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first order lookup after a start seeds the shop, learns its delivery times and its Chinese product names
+    from one read of the seed file (it read it three times, with the pure-Python YAML loader, in the action server's
+    event loop)."""
+    reads: list[Path] = []
+    load = SeedData.load.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[SeedData], path: Path) -> SeedData:
+        reads.append(path)
+        return load(cls, path)
+
+    monkeypatch.setattr(SeedData, "load", classmethod(counted))
+    system = DemoOrderSystem(str(tmp_path / "fresh.db"), clock=Clock())
+    try:
+        order = await system.get_order("100234")
+        assert order.carrier == "DHL" and order.lines
+        await system.get_order("100212")
+    finally:
+        await system.aclose()
+    assert len(reads) == 1
+
+
 def test_seed_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.db"
     assert main(["seed", "--db", str(db)]) == 0
