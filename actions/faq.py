@@ -154,7 +154,7 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=small_talk_answer(question))
             return []
         route = routed(tracker)
-        if not in_request and (started := flow_named_from_offer(tracker, question)) is not None:
+        if route is not None and not in_request and (started := flow_named_from_offer(tracker, route, question)):
             return started
         if route is not None and not in_request:
             started = flow_for_known_order(tracker, route, question)
@@ -317,18 +317,22 @@ class ActionAnswerFaq(Action):
         answer_entry(dispatcher, faq_id, title, answer, score)
 
 
-def flow_named_from_offer(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
+def flow_named_from_offer(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
     """ "是的，取消吧", "cancel it then" right after the bot offered order flows as buttons (what to do with the order
-    just named, or "Did you mean" with the cancellation among the choices): the NLU was unsure, but the words name
-    exactly one of the flows offered, so that flow starts (for the order the conversation knows, if any) instead of
-    the same choice being offered again. None when that is not the case."""
+    just named, or "Did you mean" with the cancellation among the choices): the NLU was unsure and would ask back
+    about that flow, but the words name exactly one of the flows just offered, so that flow starts (for the order the
+    conversation knows, if any) instead of the same choice being offered again. None when that is not the case (a
+    question the NLU answers from the handbook is answered, whatever it shares with the buttons)."""
+    if str(route.get("destination")) != "clarify":
+        return None
+    asked_back = {str(d)[7:] for d in route.get("offered") or [] if str(d).startswith("intent:")}
     offered = [
         payload[1:]
         for event in bot_messages_before_latest(tracker)
         for button in buttons_of(event)
         if (payload := str(button.get("payload") or "")).startswith("/")
     ]
-    named = [flow for flow in dict.fromkeys(offered) if flow in FLOWS and names_flow(text, flow)]
+    named = [flow for flow in dict.fromkeys(offered) if flow in FLOWS and flow in asked_back and names_flow(text, flow)]
     if len(named) != 1:
         return None
     return [SlotSet(FLOW, named[0]), *details_cleared(), FollowupAction(FORM)]

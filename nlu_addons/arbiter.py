@@ -94,9 +94,18 @@ ZH_GENERAL_QUESTION = re.compile(
 )
 
 
+# ...unless the question is why something has not happened yet ("钱怎么还没退回来", "为什么还不发货"), asks where a
+# thing is ("说好的退款呢？？", "我的包裹呢"), or asks the bot to do it ("能帮我改下吗", "能给我个退货标签吗",
+# "麻烦…"): that is the customer's own order, never a policy question
+ZH_STILL_WAITING = re.compile(r"(?:怎么|怎麼|咋|为什么|為什麼|为啥|為啥)(?:还|還|都)?(?:没|沒|不)|呢[\s？?!！。…~～]*$")
+ZH_ASKS_TO_DO = re.compile(r"[帮幫](?:我|忙)|[给給]我|麻[烦煩]|[请請][帮幫]")
+
+
 def asks_about_own_order_zh(text: str) -> bool:
     """A Chinese message that asks for something to be done rather than how things work in general."""
-    return language_of(text) == "zh" and not ZH_GENERAL_QUESTION.search(text)
+    if language_of(text) != "zh":
+        return False
+    return not ZH_GENERAL_QUESTION.search(text) or bool(ZH_STILL_WAITING.search(text) or ZH_ASKS_TO_DO.search(text))
 
 
 def order_evidence(text: str) -> bool:

@@ -19,9 +19,10 @@ DEFAULTS: dict[str, Any] = {
     "handbook": "knowledge/faq",
     # per language: the arbiter's probability to act on (below: "Did you mean") and to ask back
     # (below: a person); the study's values, chosen on calibration rows (results/nlu_design_study.md).
-    # Chinese re-checked on the Chinese dev split (bench/choose_gate.py, results/eval/gate_zh.md): 0.75
-    # scores 84 against 82 at 0.80, two dev rows apart, so the study's 0.80 stays
-    "answer_at": {"en": 0.725, "zh": 0.8},
+    # Chinese chosen on the Chinese dev split (bench/choose_gate.py, results/eval/gate_zh.md) once the Chinese
+    # out-of-scope examples tripled (data/nlu/zh/out_of_scope.yml, issue 18): 0.65 scores 111 against 109 at
+    # 0.75 and 106 at the study's 0.80
+    "answer_at": {"en": 0.725, "zh": 0.65},
     "clarify_at": {"en": 0.1, "zh": 0.1},
     # per language: the handbook gate (nlu_addons.arbiter): an entry's score to answer from it, and to offer
     # it in "Did you mean"; below, nothing in the handbook fits. Both chosen by one rule on the team's dev

@@ -11,10 +11,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlu_addons.arbiter import HOW_QUESTION, StackedArbiter, features, names_order, refers_back, speaks_of_own
+from nlu_addons.arbiter import (
+    HOW_QUESTION,
+    StackedArbiter,
+    features,
+    names_order,
+    order_evidence,
+    refers_back,
+    speaks_of_own,
+)
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
-from nlu_addons.language import language_of
+from nlu_addons.language import language_after, language_of
 
 
 @pytest.mark.parametrize(
@@ -37,6 +45,34 @@ def test_order_evidence_in_both_languages() -> None:
     assert not names_order("order 1002345") and not names_order("call 0100234")
     assert speaks_of_own("where's my parcel") and speaks_of_own("我的快递到哪了")
     assert not speaks_of_own("what is the refund policy") and not speaks_of_own("退款政策是什么")
+
+
+def test_a_chinese_question_why_something_has_not_happened_is_about_the_customers_own_order() -> None:
+    # a question word and no 我 (or only the 我 of asking the bot to do it): still a request about their order
+    asked = ["钱怎么还没退回来", "为什么还不发货", "说好的退款呢？？", "包裹呢"]
+    asked += ["能帮我把地址改一下吗", "能给我个退货单吗"]
+    for text in asked:
+        assert order_evidence(text), text
+    for text in ("订单能取消吗", "怎么申请退款", "退款要多久", "退款政策是什么？"):
+        assert not order_evidence(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Rue Sainte-Catherine 12, 33000 Bordeaux", "zh"),  # an address in Latin letters, no English word
+        ("Keizersgracht 123, 1015 CJ Amsterdam", "zh"),
+        ("Thomas Leroy", "zh"),
+        ("thomas.leroy@example.com", "zh"),
+        ("100234", "zh"),
+        ("where is my order?", "en"),  # English words: the customer switched
+        ("please cancel it", "en"),
+        ("okay thanks", "en"),
+    ],
+)
+def test_a_latin_message_keeps_a_chinese_conversation_unless_it_is_english(text: str, language: str) -> None:
+    assert language_after(text, "zh") == language
+    assert language_after(text, "en") == "en" and language_after(text, None) == "en"
 
 
 class WordEncoder:
