@@ -89,7 +89,7 @@ else:
 
 def item_lines(lines: Iterable[OrderLine]) -> str:
     """One ITEM_LINE per order line, one below the other."""
-    return "\n".join(say.ITEM_LINE.format(quantity=line.quantity, name=line.name) for line in lines)
+    return "\n".join(say.ITEM_LINE.format(quantity=line.quantity, name=line.shown_name) for line in lines)
 
 
 def describe_order(order: Order, policy: OrderPolicy | None = None, now: datetime | None = None) -> str:

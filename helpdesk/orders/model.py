@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from helpdesk import i18n
+
 ORDER_NUMBER_RE = re.compile(r"^\d{6}$")
 RMA_RE = re.compile(r"^RMA-\d{6}-[0-9A-Z]{4}$")
 
@@ -165,6 +167,11 @@ class OrderLine:
     def name_in(self, language: str) -> str:
         """The product's name as a customer writing in ``language`` reads it (English when it has no such name)."""
         return self.name_zh if language == "zh" and self.name_zh else self.name
+
+    @property
+    def shown_name(self) -> str:
+        """The product's name in the language being spoken now (helpdesk.i18n.speaking: the customer's)."""
+        return self.name_in(i18n.current())
 
     def to_dict(self) -> dict[str, Any]:
         return {

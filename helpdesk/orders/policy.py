@@ -298,7 +298,7 @@ class OrderPolicy:
             lines = [line for line in order.lines if not line.final_sale]
             excluded = [line for line in order.lines if line.final_sale]
             if not lines:
-                raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.name for line in excluded])
+                raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.shown_name for line in excluded])
             return lines, excluded
         pieces: dict[str, int | None]
         if isinstance(items, Mapping):
@@ -313,20 +313,22 @@ class OrderPolicy:
             if line is None:
                 raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku=sku)
             if quantity is not None and not 1 <= quantity <= line.quantity:
-                raise self.refusal(Action.RETURN, TOO_MANY_PIECES, order, now, item=line.name, ordered=line.quantity)
+                raise self.refusal(
+                    Action.RETURN, TOO_MANY_PIECES, order, now, item=line.shown_name, ordered=line.quantity
+                )
             wanted.append(line if quantity is None else line.with_quantity(quantity))
         if not wanted:
             raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku="")
         final = [line for line in wanted if line.final_sale]
         if final:
-            raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.name for line in final])
+            raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.shown_name for line in final])
         return wanted, []
 
     def return_instructions(self, order: Order, plan: ReturnQuote, rma: str) -> str:
         """What the customer does next, in one message (in the conversation's language)."""
         c = self.config
         items = say.ITEMS_SEPARATOR.join(
-            say.PIECES_OF.format(quantity=line.quantity, name=line.name) if line.quantity > 1 else line.name
+            say.PIECES_OF.format(quantity=line.quantity, name=line.shown_name) if line.quantity > 1 else line.shown_name
             for line in plan.lines
         )
         parts = [say.RETURN_BOOKED.format(order=order.number, rma=rma, items=items)]
@@ -343,7 +345,7 @@ class OrderPolicy:
             say.REFUND_TIMING.format(amount=money(plan.refund_amount, c.currency), days=c.refund_business_days)
         )
         if plan.excluded_lines:
-            names = join_names([line.name for line in plan.excluded_lines])
+            names = join_names([line.shown_name for line in plan.excluded_lines])
             excluded = say.EXCLUDED_ONE if len(plan.excluded_lines) == 1 else say.EXCLUDED_MANY
             parts.append(excluded.format(names=names))
         return i18n.join_sentences(parts)
@@ -487,7 +489,8 @@ class _Sentences:
             say.ITEM_NOT_IN_ORDER.format(order=self.n, sku=sku) if sku else say.ITEMS_NOT_SAID.format(order=self.n)
         )
         if self.order is not None:
-            names = join_names([say.ITEM_WITH_SKU.format(name=line.name, sku=line.sku) for line in self.order.lines])
+            lines = self.order.lines
+            names = join_names([say.ITEM_WITH_SKU.format(name=line.shown_name, sku=line.sku) for line in lines])
             return message, say.ORDER_CONTAINS.format(names=names)
         return message, say.WHICH_ITEMS
 

@@ -753,6 +753,18 @@ async def test_the_tracking_link_is_a_short_safe_link_labelled_with_the_carrier(
         assert "Its tracking number is JVGL0625347802113450." in shown and "](" not in shown, unsafe
 
 
+async def test_a_chinese_customer_reads_the_items_by_their_chinese_names(shop: DemoOrderSystem) -> None:
+    """The order status and the order rules' answers name the products as the customer's language does (the
+    catalogue's Chinese names), English ones where the catalogue has none; the English reply keeps English names."""
+    order = await shop.get_order("100234")
+    with i18n.speaking("zh"):
+        shown = describe_order(order, now=NOW)
+        assert "1 × 粗针织毯，燕麦色" in shown and "2 × 无花果雪松香薰蜡烛" in shown, shown
+        assert "Chunky knit throw" not in shown and "scented candle" not in shown
+    english = describe_order(order, now=NOW)
+    assert "1 × Chunky knit throw, oat" in english and "无花果" not in english
+
+
 async def test_refund_states(shop: DemoOrderSystem) -> None:
     refunded = await shop.refund_status("100165")
     assert (refunded.state, refunded.amount, refunded.refunded_on) == (
