@@ -100,6 +100,12 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             self._tune_sqlite()
         elif self.engine.dialect.name == "postgresql":
             self._tune_postgresql()
+        # the per-turn check of the last event id, on connections of its own that are always in autocommit (setting
+        # autocommit on a pooled connection and back costs a round trip of its own with psycopg2)
+        sqlite = {"check_same_thread": False, "timeout": 30} if self.engine.dialect.name == "sqlite" else {}
+        self._checks = sa.create_engine(
+            self.engine.url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.QueuePool, pool_size=1, connect_args=sqlite
+        )
         self._parses: OrderedDict[str, dict[str, Any]] = OrderedDict()
         # sender id → (the conversation's last event id in the database when this process saved it, the tracker)
         self._trackers: OrderedDict[str, tuple[int | None, DialogueStateTracker]] = OrderedDict()
@@ -143,8 +149,12 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         sa.event.listen(self.engine, "connect", asynchronous_commit)
 
     def _last_event_id(self, sender_id: str) -> int | None:
-        with self.session_scope() as session:
-            found = session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+        """The conversation's last stored event id: one statement outside a transaction (autocommit), so the check a
+        turn makes before it trusts its cached tracker is one round trip, not three (BEGIN, SELECT, ROLLBACK), each
+        stalling Rasa's event loop (Rasa's store is synchronous)."""
+        query = sa.select(sa.func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sender_id)
+        with self._checks.connect() as connection:
+            found = connection.execute(query).scalar()
         return int(found) if found is not None else None
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
