@@ -15,7 +15,7 @@ from actions.handoff import buttons_of, leave_email, offer_person, person_offere
 from actions.order_state import EVIDENCE, FLOW, FLOWS, FORM, ORDER_ID, OrderState, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.photos import ask_after_answer, name_the_order
-from actions.requests import alternatives, names_flow, option_words, requests_in
+from actions.requests import alternatives, names_flow, option_words, questions_in, requests_in
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
     answer_small_talk,
@@ -146,6 +146,8 @@ class ActionAnswerFaq(Action):
             by_words = self._by_words(dispatcher, tracker, question)
             if by_words is not None:
                 return by_words
+            if answer_several_questions(dispatcher, question):
+                return []
         if in_request and small_talk_by_words(question) and "?" not in question:
             # "hang on, let me find the confirmation e-mail" while the form waits for it: a word back, and the
             # form's question follows (a handbook entry that shares a word is not what was asked)
@@ -355,6 +357,27 @@ def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answ
     dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
     signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
     ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants
+
+
+def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> bool:
+    """A message of several handbook questions ("paypal or klarna? also how long does delivery take"): when the
+    handbook answers at least two of them surely, from different entries, each is answered in turn (the routing
+    decision, made over the whole message, names one entry). False (and nothing said) otherwise."""
+    questions = questions_in(text)
+    if len(questions) < 2 or requests_in(text).flow is not None:  # an order request beside them: its own turn
+        return False
+    kb = get_knowledge_base()
+    found: dict[str, Candidate] = {}
+    for question in questions:
+        decision = kb.decide(question)
+        if decision.action == "answer" and decision.best is not None:
+            found.setdefault(decision.best.id, decision.best)
+    if len(found) < 2:
+        return False
+    dispatcher.utter_message(text=smalltalk_texts.TWO_THINGS)
+    for entry in found.values():
+        answer_entry(dispatcher, entry.id, entry.title, entry.answer, entry.score)
+    return True
 
 
 def answer_questions(dispatcher: CollectingDispatcher, questions: list[str]) -> bool:

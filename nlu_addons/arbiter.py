@@ -42,10 +42,12 @@ REFERS_BACK = re.compile(
 )
 
 # a question about how things work rather than a request to act: "how many days until…", "can i add…", "where can
-# i see…", "is it possible to…"
+# i see…", "is it possible to…", and what to do about something ("the vase came broken, what now?", "what are the
+# steps", "what should I do", "is possible to change it?")
 HOW_QUESTION = re.compile(
     r"\b(?:how\s+(?:do|does|can|could|long|many|much|soon)|can\s+i|could\s+i|where\s+can|is\s+it\s+possible"
-    r"|is\s+there\s+a\s+way)\b",
+    r"|is\s+possible|is\s+there\s+a\s+way|what\s+(?:now|next|are\s+the\s+steps|happens\s+(?:now|next|if|when))"
+    r"|what\s+(?:should|do|can|must)\s+i\s+do)\b",
     re.IGNORECASE,
 )
 

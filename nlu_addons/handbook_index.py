@@ -1,7 +1,13 @@
 """The handbook as one encoder's vectors, scored for the routing decision.
 
-Each entry is indexed with its title and questions (its synonyms: how customers ask it) and its answer in
-passages.
+Each entry is indexed with its title and questions (its synonyms: how customers ask it), its answer in
+passages and, when the model was trained with them, the team's training examples of the ``faq`` intent written
+for that entry (data/nlu/faq_*.yml, each block's ``metadata: {entry: <id>}``): the handbook's few questions are
+the editors' wordings, the training examples are the many ways customers ask (terse, typos, requests, synonyms),
+and scoring the handbook against both lets a customer's own phrasing reach its entry (issue 17). The examples
+count as question rows, but not in the entry's centroid, which stays the handbook's own; when the arbiter is
+trained on handbook scores of the training messages, each message is scored without the examples of its own fold
+(:func:`fold_of`), as an unseen message would be.
 
 English (``engine`` settings given): the FAQ engine's own scoring, so that the routing decision ranks the
 handbook as the engine that answers does (issue 17: the engine found the right entry first for 91 % of the
@@ -18,7 +24,8 @@ entry's centroid over all its rows (results/nlu_design_study.md); the query is t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
     from helpdesk.knowledge.settings import Settings
 
 BEST_WEIGHT, CENTROID_WEIGHT = 0.45, 0.55
+EXAMPLE_FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -41,10 +49,17 @@ class IndexedEntry:
     id: str
     questions: tuple[str, ...]  # title first
     passages: tuple[str, ...]  # the answer, in passages
+    examples: tuple[str, ...] = ()  # the faq intent's training examples written for this entry
 
 
 def normal(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def fold_of(text: str) -> int:
+    """The fold of a training example (by its text): when training, a message is scored without the example rows
+    of its own fold, which include itself."""
+    return zlib.crc32(normal(text).encode("utf-8")) % EXAMPLE_FOLDS
 
 
 class HandbookIndex:
@@ -64,16 +79,21 @@ class HandbookIndex:
         is_question: list[bool] = []
         starts: list[int] = []
         owner: list[int] = []
+        folds: list[int] = []
         for number, entry in enumerate(entries):
             starts.append(len(texts))
             questions = list(dict.fromkeys(entry.questions))
-            texts += questions + list(entry.passages)
-            is_question += [True] * len(questions) + [False] * len(entry.passages)
-            owner += [number] * (len(questions) + len(entry.passages))
+            known = {normal(q) for q in questions}
+            examples = [e for e in dict.fromkeys(entry.examples) if normal(e) not in known]
+            texts += questions + examples + list(entry.passages)
+            is_question += [True] * (len(questions) + len(examples)) + [False] * len(entry.passages)
+            owner += [number] * (len(questions) + len(examples) + len(entry.passages))
+            folds += [-1] * len(questions) + [fold_of(e) for e in examples] + [-1] * len(entry.passages)
         self.texts = texts
         self._starts = np.array(starts, dtype=np.int64)
         self._question = np.array(is_question, dtype=bool)
         self._owner = np.array(owner, dtype=np.int64)
+        self._fold = np.array(folds, dtype=np.int64)
         self.vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
         self.centroids = self._centroids()
         self._rows_of: dict[str, list[int]] = {}
@@ -84,15 +104,18 @@ class HandbookIndex:
             from helpdesk.knowledge.query import Speller, word_counts
 
             if engine.spelling_edits > 0 and vocabulary:
-                self._speller = Speller((), vocabulary, word_counts(texts))
+                # the handbook's own words, as the engine's speller counts them (not the examples' typos)
+                own_texts = [t for t, fold in zip(texts, folds, strict=True) if fold < 0]
+                self._speller = Speller((), vocabulary, word_counts(own_texts))
             self._weights = np.where(self._question, engine.question_weight, engine.answer_weight).astype(np.float32)
 
     def _centroids(self) -> np.ndarray:
         dim = self.vectors.shape[1]
-        rows = self.vectors
-        owner = self._owner
+        # the handbook's own rows: a training example would raise its entry's centroid for itself (no leaving out)
+        own = self._fold < 0
         if self.engine is not None and self.engine.centroid_questions_only:
-            rows, owner = rows[self._question], owner[self._question]
+            own &= self._question
+        rows, owner = self.vectors[own], self._owner[own]
         sums = np.zeros((len(self.ids), dim), dtype=np.float32)
         np.add.at(sums, owner, rows)
         out: np.ndarray = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
@@ -113,7 +136,8 @@ class HandbookIndex:
     def rank(self, messages: Sequence[str], vectors: np.ndarray, leave_out: bool = False) -> np.ndarray:
         """(n_messages, n_entries) scores of ``messages``, whose own vectors (the intent head's) are ``vectors``:
         only prepared texts that differ from the message are embedded again. ``leave_out``: index rows equal to a
-        message are ignored for it (a handbook question scored without finding itself, when training)."""
+        message are ignored for it, and so are the training examples of its fold (a handbook question or training
+        example scored without finding itself, when training)."""
         groups = [self.query_texts(m) for m in messages]
         extra = list(dict.fromkeys(t for m, g in zip(messages, groups, strict=True) for t in g if t != m))
         embedded = dict(zip(extra, self.encoder.encoder.encode(extra), strict=True)) if extra else {}
@@ -142,7 +166,8 @@ class HandbookIndex:
         if leave_out is not None:
             message_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(queries))))
             for i, text in enumerate(leave_out):
-                sims[np.ix_(message_of == i, self._rows_of.get(normal(text), []))] = -np.inf
+                rows = np.union1d(self._rows_of.get(normal(text), []), np.flatnonzero(self._fold == fold_of(text)))
+                sims[np.ix_(message_of == i, rows.astype(np.int64))] = -np.inf
         centroid = queries @ self.centroids.T
         if self.engine is None:
             sims[:, ~self._question] = -np.inf
@@ -178,12 +203,18 @@ FACT_REFERENCE = re.compile(r"\{\{\s*fact:([a-z0-9_]+)\s*\}\}")
 
 
 def handbook_entries(
-    root: Path, language: Language, last_good: dict[str, Any] | None = None, engine: Settings | None = None
+    root: Path,
+    language: Language,
+    last_good: dict[str, Any] | None = None,
+    engine: Settings | None = None,
+    examples: Mapping[str, Sequence[str]] | None = None,
 ) -> list[IndexedEntry]:
     """The handbook's entries as one language side indexes them: the English title, questions and answer
     passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
     an entry's Chinese text where the handbook has one. With the FAQ engine's ``engine`` settings, the texts the
     engine embeds (helpdesk.knowledge.entry_texts: questions without repeats, the answer in its passages).
+    ``examples``: per entry id, the training examples written for it (an id the handbook no longer has is left
+    out).
 
     The files are parsed as `kb` parses them (helpdesk.knowledge.handbook; the first file of an id serves), but
     fact references are not rendered: rendering reads the shop's settings through helpdesk.orders, which needs
@@ -217,7 +248,8 @@ def handbook_entries(
             if zh is not None:
                 questions = [*getattr(zh, "all_questions", ()), *questions]
                 passages = [*answer_passages(plain(getattr(zh, "answer", "")), 200, 6), *passages]
-        out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages)))
+        written = tuple((examples or {}).get(entry.id, ()))
+        out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages), written))
     return out
 
 
@@ -233,13 +265,18 @@ def engine_settings(language: Language) -> Settings | None:
 
 
 def side_index(
-    root: Path, language: Language, encoder: CachedEncoder, last_good: dict[str, Any] | None = None
+    root: Path,
+    language: Language,
+    encoder: CachedEncoder,
+    last_good: dict[str, Any] | None = None,
+    examples: Mapping[str, Sequence[str]] | None = None,
 ) -> HandbookIndex:
-    """A language side's handbook index of the handbook under ``root`` (see :func:`engine_settings`)."""
+    """A language side's handbook index of the handbook under ``root`` (see :func:`engine_settings`), with the
+    training ``examples`` per entry id."""
     engine = engine_settings(language)
     vocabulary = getattr(encoder.encoder, "vocabulary", None)
     return HandbookIndex(
-        handbook_entries(root, language, last_good, engine),
+        handbook_entries(root, language, last_good, engine, examples),
         encoder,
         engine,
         vocabulary() if callable(vocabulary) else None,

@@ -33,7 +33,7 @@ import pickle
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,11 +95,36 @@ def handbook_root(config: dict[str, Any]) -> Path:
     return root.resolve() if root.is_absolute() or configured else PROJECT_ROOT / root
 
 
-class Side:
-    """One language: its encoder, intent head, handbook index and arbiter."""
+# a faq block's metadata names the handbook entry its examples ask about (data/nlu/faq_*.yml)
+ENTRY_KEY = "entry"
 
-    def __init__(self, encoder: CachedEncoder, head: IntentHead, index: HandbookIndex, arbiter: StackedArbiter):
+
+def faq_examples(messages: Sequence[Message]) -> dict[str, list[str]]:
+    """Per handbook entry id, the ``faq`` training examples written for it (the block's ``metadata: {entry: id}``),
+    in their order."""
+    out: dict[str, list[str]] = {}
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        entry = (metadata.get("intent") or {}).get(ENTRY_KEY) if isinstance(metadata, dict) else None
+        if message.get(INTENT) == FAQ and message.get(TEXT) and isinstance(entry, str):
+            out.setdefault(entry, []).append(str(message.get(TEXT)))
+    return out
+
+
+class Side:
+    """One language: its encoder, intent head, handbook index and arbiter, and the training examples written for
+    each handbook entry (indexed with the entry: nlu_addons.handbook_index)."""
+
+    def __init__(
+        self,
+        encoder: CachedEncoder,
+        head: IntentHead,
+        index: HandbookIndex,
+        arbiter: StackedArbiter,
+        examples: Mapping[str, Sequence[str]] | None = None,
+    ):
         self.encoder, self.head, self.index, self.arbiter = encoder, head, index, arbiter
+        self.examples: dict[str, list[str]] = {k: list(v) for k, v in (examples or {}).items()}
 
     @classmethod
     def train(
@@ -110,13 +135,16 @@ class Side:
         index: HandbookIndex,
         answer_at: float,
         clarify_at: float,
+        examples: Mapping[str, Sequence[str]] | None = None,
     ) -> Side:
+        """``index`` already holds ``examples`` (the training examples per entry), which the side keeps for its
+        handbook reloads."""
         vectors = encoder.encoder.encode(texts)
         head = IntentHead().fit(texts, vectors, labels)
         probabilities = out_of_fold(texts, vectors, labels, head.labels)
         x = features(probabilities, index.rank(texts, vectors, leave_out=True), texts)
         arbiter = StackedArbiter(answer_at, clarify_at).fit(x, labels)
-        return cls(encoder, head, index, arbiter)
+        return cls(encoder, head, index, arbiter, examples)
 
     def route(self, text: str) -> dict[str, Any]:
         vector = self.encoder.encoder.encode([text])
@@ -197,24 +225,32 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [(str(m.get(TEXT)), str(m.get(INTENT))) for m in training_data.intent_examples if m.get(TEXT)]
+        per_entry = faq_examples(training_data.intent_examples)
         started = time.perf_counter()
         for language in LANGUAGES:
             name = self._config["encoders"][language]
             # the English side learns from English examples; the multilingual Chinese side from all of them
             chosen = [(t, i) for t, i in examples if language == "zh" or language_of(t) == "en"]
             encoder = CachedEncoder(encoder_named(name))
+            # each side indexes the examples written in its own language with their entries
+            written = {e: [t for t in texts if language_of(t) == language] for e, texts in per_entry.items()}
+            written = {e: texts for e, texts in written.items() if texts}
             self._sides[language] = Side.train(
                 encoder,
                 [t for t, _ in chosen],
                 [i for _, i in chosen],
-                side_index(self._handbook_root, language, encoder),
+                side_index(self._handbook_root, language, encoder, examples=written),
                 float(self._config["answer_at"][language]),
                 float(self._config["clarify_at"][language]),
+                written,
             )
             logger.info("onepass: %s side (%s) trained on %d examples", language, name, len(chosen))
         logger.info("onepass: trained in %.1f s", time.perf_counter() - started)
         with self._storage.write_to(self._resource) as directory:
-            state = {language: (side.head, side.arbiter, side.encoder.table) for language, side in self._sides.items()}
+            state = {
+                language: (side.head, side.arbiter, side.encoder.table, side.examples)
+                for language, side in self._sides.items()
+            }
             (Path(directory) / STATE_FILE).write_bytes(pickle.dumps(state))
         return self._resource
 
@@ -233,7 +269,8 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             state = pickle.loads((Path(directory) / STATE_FILE).read_bytes())  # noqa: S301 - our own model file
         sides = {}
         last_good: dict[str, Any] = {}
-        for language, (head, arbiter, table) in state.items():
+        for language, (head, arbiter, table, *rest) in state.items():
+            examples: dict[str, list[str]] = rest[0] if rest else {}  # (models trained before examples: none)
             # the thresholds are the configuration's (a threshold chosen again needs no retraining)
             arbiter.answer_at = float(merged["answer_at"][language])
             arbiter.clarify_at = float(merged["clarify_at"][language])
@@ -242,7 +279,8 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             over_flow = merged["faq_over_flow_from"].get(language)
             arbiter.faq_over_flow_from = None if over_flow is None else float(over_flow)
             encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
-            sides[language] = Side(encoder, head, side_index(root, language, encoder, last_good), arbiter)
+            index = side_index(root, language, encoder, last_good, examples)
+            sides[language] = Side(encoder, head, index, arbiter, examples)
         warm_up(sides)
         component = cls(config, model_storage, resource, sides, watch=True)
         component._last_good.update(last_good)
@@ -263,7 +301,13 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         if stamp == self._stamp:
             return False
         fresh = {
-            language: side_index(self._handbook_root, language, side.encoder, self._last_good)  # type: ignore[arg-type]
+            language: side_index(
+                self._handbook_root,
+                language,  # type: ignore[arg-type]
+                side.encoder,
+                self._last_good,
+                side.examples,
+            )
             for language, side in self._sides.items()
         }
         if not all(len(index) for index in fresh.values()):

@@ -24,23 +24,32 @@ wrote later events: the tracker is then read from the database, as before), and 
 that was not saved (a turn that failed half-way). Each tracker object also knows how many of its events are
 stored, so a save inserts its new events without Rasa's count query.
 
-Locks: Rasa's `RedisLockStore` with REDIS_URL (several Rasa processes may then serve one shop), else its
-in-memory one. Keys start with "lock:" + RASA_LOCK_PREFIX (default: REDIS_CHANNEL's letters and digits).
+Locks: with REDIS_URL (several Rasa processes may then serve one shop) `TurnLockStore`, Rasa's `RedisLockStore`
+taking a conversation's lock in two Redis round trips a turn (SET NX with the lock's lifetime, then a compare-and-
+delete) instead of Rasa's seven (its ticket list read and written back around every step: issue, check, serve,
+check who waits, delete). Rasa's client is synchronous, so each round trip stalls Rasa's event loop, every other
+conversation included. Without REDIS_URL, Rasa's in-memory store. Keys start with RASA_LOCK_PREFIX (default:
+REDIS_CHANNEL's letters and digits) + ":lock:turn:".
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import re
+import secrets
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -53,6 +62,7 @@ logger = logging.getLogger(__name__)
 REMEMBERED_PARSES = 512  # parse data of the latest messages, for the rest_nlu channel's answer
 CACHED_TRACKERS = 500  # trackers of the conversations this process saved last (module docstring)
 STORED = "_larkspur_events_stored"  # attribute on a tracker object: how many of its events are in the database
+LOCK_POLL_SECONDS = 0.02  # how often a turn waiting for its conversation's lock (another turn holds it) tries again
 
 
 def tracker_database_url(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
@@ -219,7 +229,7 @@ class ProjectLockStore(LockStore):  # type: ignore[misc]
             r"[^A-Za-z0-9]", "", os.environ.get("REDIS_CHANNEL") or "helpdesk:events"
         )
         logger.info("Rasa's conversation locks are in Redis at %s:%s", parts.hostname, parts.port or 6379)
-        return RedisLockStore(
+        return TurnLockStore(
             host=parts.hostname or "localhost",
             port=parts.port or 6379,
             db=int(parts.path.strip("/") or 0),
@@ -228,3 +238,33 @@ class ProjectLockStore(LockStore):  # type: ignore[misc]
             use_ssl=parts.scheme == "rediss",
             key_prefix=prefix,
         )
+
+
+class TurnLockStore(RedisLockStore):  # type: ignore[misc]
+    """Rasa's `RedisLockStore` with a leaner `lock` (module docstring): one turn of a conversation at a time, across
+    every Rasa process on the Redis, in two round trips. A lock whose holder died expires after its lifetime, as
+    Rasa's tickets do. Waiting turns try again every LOCK_POLL_SECONDS rather than queueing by ticket: the helpdesk
+    sends a conversation's turns one at a time (its own bot-turn lock), so two turns of one conversation meet here
+    only when something else also posts to Rasa's API for it."""
+
+    RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._release = self.red.register_script(self.RELEASE)
+
+    def key(self, conversation_id: str) -> str:
+        return f"{self.key_prefix}turn:{conversation_id}"
+
+    @asynccontextmanager
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncIterator[TicketLock]:
+        key, token = self.key(conversation_id), secrets.token_hex(16)
+        lifetime_ms = max(1, int(lock_lifetime * 1000))
+        while not self.red.set(key, token, nx=True, px=lifetime_ms):
+            await asyncio.sleep(min(LOCK_POLL_SECONDS, wait_time_in_seconds))
+        try:
+            yield TicketLock(conversation_id)  # what Rasa's callers receive (none of them reads it)
+        finally:
+            self._release(keys=[key], args=[token])  # only this turn's own lock (it may have expired and moved on)

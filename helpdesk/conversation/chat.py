@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
@@ -265,16 +265,13 @@ class StoredTurn:
 async def unanswered(session: AsyncSession, conversation_id: str) -> list[Message]:
     """The customer's messages after the last message of anyone else (the bot's answer, an agent, a notice): what
     still waits for an answer, oldest first."""
-    last_other = await session.scalar(
-        select(Message.id)
+    last_other = (
+        select(func.coalesce(func.max(Message.id), 0))
         .where(Message.conversation_id == conversation_id, Message.sender != SENDER_CUSTOMER)
-        .order_by(Message.id.desc())
-        .limit(1)
-    )
+        .scalar_subquery()
+    )  # in the same query: one round trip
     rows = await session.scalars(
-        select(Message)
-        .where(Message.conversation_id == conversation_id, Message.id > (last_other or 0))
-        .order_by(Message.id)
+        select(Message).where(Message.conversation_id == conversation_id, Message.id > last_other).order_by(Message.id)
     )
     return list(rows)
 
@@ -656,8 +653,7 @@ class ChatService:
                 email = str(contact.get("email") or "")[:254]
                 conversation.offline_contact = {**(conversation.offline_contact or {}), "email": email}
         await session.commit()
-        for message in replies:
-            await self.events.message(conversation, message)
+        await self.events.messages(conversation, replies)
         if change is not None:
             await change.announce(self.events)
         return replies

@@ -626,6 +626,8 @@ class DeskOrders:
             return order.to_dict(), (
                 f"{who} changed the delivery address of your order {number} to {a.street}, {a.postcode} {a.city}."
             )
+        if change.action != RETURN:  # never a return for an action this does not know
+            raise Invalid(f"unknown action {change.action!r}: one of {', '.join(ACTIONS)}")
         request = await system.create_return(number, change.request["items"])
         return (
             request.to_dict(),
@@ -668,5 +670,14 @@ async def _apply_zh(system: OrderSystem, change: Change, who: str) -> tuple[dict
         order = await system.change_address(number, Address(**change.request["address"]))
         a = order.shipping_address
         return order.to_dict(), f"客服 {who} 已将您订单 {number} 的收货地址改为 {a.street}, {a.postcode} {a.city}。"
+    if change.action == RESEND_TRACKING:
+        o = change.order
+        link = f"物流链接：{o.tracking_url}" if o.tracking_url else ""
+        return (
+            {"carrier": o.carrier, "tracking_number": o.tracking_number, "tracking_url": o.tracking_url},
+            f"客服 {who} 已将您订单 {number} 的物流信息发给您：{o.carrier or '承运商'} {o.tracking_number}。{link}",
+        )
+    if change.action != RETURN:
+        raise Invalid(f"unknown action {change.action!r}: one of {', '.join(ACTIONS)}")
     request = await system.create_return(number, change.request["items"])
     return request.to_dict(), f"客服 {who} 已为您的订单 {number} 发起退货（{request.rma}）。{request.instructions}"

@@ -5,7 +5,8 @@
 writes into DIR, never into data/:
 
 - ``nlu_en.yml``, ``nlu_zh.yml``: Rasa NLU training examples, one block per intent (a handbook entry's
-  questions go under ``faq``, one block per entry with the entry's id as a comment). Copy what you agree with
+  questions go under ``faq``, one block per entry, its ``metadata: {entry: <id>}`` naming the entry, with which
+  the NLU indexes them: nlu_addons/handbook_index.py). Copy what you agree with
   into data/nlu/ (or data/nlu/zh/) and retrain.
 - ``handbook_questions.yml``: per handbook entry, the customers' (masked) wordings agents said it answers: the
   entry's ``questions:`` in knowledge/faq/ are what the router matches, so an editor adds the good ones there.
@@ -151,14 +152,16 @@ def nlu_yaml(examples: list[Example], language: str, made_at: str) -> str:
     for intent in sorted(by_intent):
         blocks.append(_block(intent, by_intent[intent]))
     for entry in sorted(by_entry):
-        blocks.append(f"# {entry}\n" + _block("faq", by_entry[entry]))
+        blocks.append(f"# {entry}\n" + _block("faq", by_entry[entry], entry))
     body = "nlu:\n" + "".join(blocks) if blocks else "nlu: []\n"
     return head + 'version: "3.1"\n\n' + body
 
 
-def _block(intent: str, lines: list[str]) -> str:
+def _block(intent: str, lines: list[str], entry: str | None = None) -> str:
+    """One intent block; a faq block's ``entry`` goes into its metadata, as in data/nlu/faq_*.yml."""
+    metadata = {"metadata": {"entry": entry}} if entry else {}
     dumped = yaml.safe_dump(
-        [{"intent": intent, "examples": _Literal("".join(f"- {line}\n" for line in lines))}],
+        [{"intent": intent, **metadata, "examples": _Literal("".join(f"- {line}\n" for line in lines))}],
         allow_unicode=True,
         sort_keys=False,
         width=10_000,

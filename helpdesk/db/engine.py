@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy import Connection, event, exc, inspect, text
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -28,6 +30,10 @@ POOL_SIZE = 10
 POOL_OVERFLOW = 5
 POOL_WAIT_SECONDS = 30.0
 APPLICATION_NAME = "helpdesk"  # how the helpdesk's connections show in pg_stat_activity
+# a pooled PostgreSQL connection idle for longer than this is checked (a round trip) before it is handed out
+# (`ping_when_idle`); one used more recently is handed out as it is
+PING_AFTER_IDLE_SECONDS = 10.0
+IDLE_SINCE = "helpdesk_idle_since"  # key in a pooled connection's record: when it was opened or last returned
 
 
 def async_url(url: str) -> str:
@@ -57,9 +63,11 @@ def create_engine(
     pool_size: int = POOL_SIZE,
     pool_overflow: int = POOL_OVERFLOW,
     application_name: str = APPLICATION_NAME,
+    ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
 ) -> AsyncEngine:
     """The async engine for `url`: SQLite (WAL) or PostgreSQL through a pool of `pool_size` kept connections and
-    at most `pool_overflow` more, named `application_name` in pg_stat_activity."""
+    at most `pool_overflow` more, named `application_name` in pg_stat_activity, each checked before use when it
+    sat idle for more than `ping_after_idle` seconds (`ping_when_idle`)."""
     url = async_url(url)
     _ensure_sqlite_dir(url)
     if make_url(url).get_backend_name() == "sqlite":
@@ -74,14 +82,41 @@ def create_engine(
             cursor.close()
 
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=max(1, pool_size),
         max_overflow=max(0, pool_overflow),
         pool_timeout=POOL_WAIT_SECONDS,
-        pool_pre_ping=True,
         connect_args={"server_settings": {"application_name": application_name[:63]}},
     )
+    ping_when_idle(engine, ping_after_idle)
+    return engine
+
+
+def ping_when_idle(engine: AsyncEngine, idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> None:
+    """Check a pooled connection on checkout only when it sat idle for more than `idle_seconds`.
+
+    SQLAlchemy's `pool_pre_ping` checks every checkout: with asyncpg that is three round trips (BEGIN, a query,
+    ROLLBACK) before each transaction, about a third of the helpdesk's database round trips in a chat turn (issue
+    22's profile). A connection returned a moment ago is alive but for a server restart in that moment; a dead one is
+    then found by the statement that fails, and SQLAlchemy invalidates the pool's older connections, as the ping
+    would have. A connection that sat idle (a quiet shop at night, a proxy or the server closing idle connections)
+    is still checked, and replaced when dead, before it is handed out."""
+    pool = engine.sync_engine.pool
+
+    def stamp(_dbapi_connection: Any, record: Any) -> None:
+        record.info[IDLE_SINCE] = time.monotonic()
+
+    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(IDLE_SINCE)
+        if since is not None and time.monotonic() - since <= idle_seconds:
+            return
+        if not engine.dialect._do_ping_w_event(dbapi_connection):
+            raise exc.InvalidatePoolError()  # the pool opens a new connection and drops the ones opened before
+
+    event.listen(pool, "connect", stamp)
+    event.listen(pool, "checkin", stamp)
+    event.listen(pool, "checkout", check)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -77,7 +77,7 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {  # entity: (required, optional)
         {"currency", "shipped_at", "delivered_at", "carrier", "tracking_number", "tracking_url",
          "expected_delivery", "shipping_address.name", "shipping_address.street", "shipping_address.city"},
     ),
-    "line": ({"sku", "quantity", "unit_price"}, {"name", "final_sale"}),
+    "line": ({"sku", "quantity", "unit_price"}, {"name", "name_zh", "final_sale"}),
     "customer": ({"id", "email"}, {"name", "postcode", "tier"}),
     "return": (set(), {"rma", "created_at", "label_url", "instructions"}),
     "return_quote": (set(), {"refund_amount", "label_fee", "ship_by"}),
@@ -370,6 +370,7 @@ class HttpOrderSystem(OrderSystem):
                 quantity=line_map.integer(item, "quantity", required=True) or 0,
                 unit_price=line_map.money(item, "unit_price", minor, required=True) or Decimal(0),
                 final_sale=line_map.flag(item, "final_sale"),
+                name_zh=line_map.text(item, "name_zh") or "",
             )
             for item in raw_lines
         )

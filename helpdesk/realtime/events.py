@@ -3,6 +3,8 @@ delivery: `helpdesk.realtime.hub`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from helpdesk.db.models import Conversation, Message, PublicAuthor
 from helpdesk.realtime.hub import CONSOLE, Event, Hub, conversation_channel
 
@@ -18,20 +20,35 @@ class Events:
     ) -> None:
         """A message was stored: the customer's widget gets it as the customer sees it (an agent's with their
         name and avatar), the consoles with what the bot understood and its `author` (an agent's display name)."""
+        await self.messages(conversation, [message], author, avatar_url)
+
+    async def messages(
+        self,
+        conversation: Conversation,
+        messages: Sequence[Message],
+        author: str | None = None,
+        avatar_url: str | None = None,
+    ) -> None:
+        """Several messages stored together (a bot turn's replies), in order, published in one go (`message`)."""
         public_author = PublicAuthor(author, avatar_url) if author is not None else None
-        await self.hub.publish(
-            conversation_channel(conversation.id), {"type": "message", "message": message.to_public(public_author)}
-        )
-        await self.hub.publish(
-            CONSOLE,
-            {
-                "type": "message",
-                "conversation_id": conversation.id,
-                "assignee": conversation.assigned_agent_id,
-                "mode": conversation.mode,
-                "message": message.to_agent(author),
-            },
-        )
+        events: list[tuple[str, Event]] = []
+        channel = conversation_channel(conversation.id)
+        for message in messages:
+            events.append((channel, {"type": "message", "message": message.to_public(public_author)}))
+            events.append(
+                (
+                    CONSOLE,
+                    {
+                        "type": "message",
+                        "conversation_id": conversation.id,
+                        "assignee": conversation.assigned_agent_id,
+                        "mode": conversation.mode,
+                        "message": message.to_agent(author),
+                    },
+                )
+            )
+        if events:
+            await self.hub.publish_all(events)
 
     async def mode(
         self,

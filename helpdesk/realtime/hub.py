@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
@@ -69,6 +69,10 @@ class Hub(Protocol):
 
     async def publish(self, channel: str, event: Event) -> None: ...
 
+    async def publish_all(self, events: Sequence[tuple[str, Event]]) -> None:
+        """Several (channel, event) pairs, in this order, in one go (one round trip to a shared hub)."""
+        ...
+
     def subscribe(self, *channels: str) -> AbstractAsyncContextManager[Subscription]: ...
 
 
@@ -93,6 +97,10 @@ class MemoryHub:
     async def publish(self, channel: str, event: Event) -> None:
         for subscription in tuple(self._subscribers.get(channel, ())):
             subscription.deliver(event)
+
+    async def publish_all(self, events: Sequence[tuple[str, Event]]) -> None:
+        for channel, event in events:
+            await self.publish(channel, event)
 
     @asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[Subscription]:

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -68,13 +69,34 @@ class RedisHub:
             log.error("Redis PUBLISH failed (%s): the event reaches this process's clients only", exc)
             await self.local.publish(channel, event)
 
-    async def _publish(self, data: str) -> None:
+    async def publish_all(self, events: Sequence[tuple[str, Event]]) -> None:
+        """The events' PUBLISH commands in one pipeline (one round trip; the subscribers get them in this order)."""
+        if len(events) == 1:
+            await self.publish(*events[0])
+            return
+        data = [json.dumps({"channel": channel, "event": event}, separators=(",", ":")) for channel, event in events]
         try:
-            await self._redis.publish(self.channel, data)
+            await self._publish(*data)
+        except (RedisError, OSError) as exc:
+            log.error("Redis PUBLISH failed (%s): the events reach this process's clients only", exc)
+            await self.local.publish_all(events)
+
+    async def _publish(self, *data: str) -> None:
+        try:
+            await self._send(data)
         except RedisConnectionError:
             # after a Redis restart the first command on a pooled connection finds it closed: once more, on a fresh
             # one, or the other processes' clients (resumed already) would never see this event
-            await self._redis.publish(self.channel, data)
+            await self._send(data)
+
+    async def _send(self, data: Sequence[str]) -> None:
+        if len(data) == 1:
+            await self._redis.publish(self.channel, data[0])
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for one in data:
+                pipe.publish(self.channel, one)
+            await pipe.execute()
 
     def subscribe(self, *channels: str) -> AbstractAsyncContextManager[Subscription]:
         return self.local.subscribe(*channels)

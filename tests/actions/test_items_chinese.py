@@ -37,6 +37,25 @@ def test_chinese_names_pick_the_items() -> None:
     assert chosen("你好") is None
 
 
+def test_chinese_counts_before_or_after_the_name_return_some_pieces() -> None:
+    many = [
+        OrderLine("LH-TXT-0420", "Waffle bath towel, stone", 4, "24.95", name_zh="华夫格浴巾，石色"),
+        OrderLine("LH-CAN-0501", "Fig & cedar scented candle", 3, "28.00", name_zh="无花果雪松香薰蜡烛"),
+        OrderLine("LH-DEC-0312", "Brass candle holders, pair", 2, "36.00", name_zh="黄铜烛台，一对"),
+    ]
+
+    def pieces(text: str) -> dict[str, int]:
+        return choose(read_items(text, many), many, None)
+
+    assert pieces("退两条浴巾") == {"LH-TXT-0420": 2}
+    assert pieces("浴巾退2条") == {"LH-TXT-0420": 2}
+    assert pieces("其中1条浴巾和三个蜡烛") == {"LH-TXT-0420": 1, "LH-CAN-0501": 3}  # three of three: all of them
+    assert pieces("退一对烛台") == {"LH-DEC-0312": 1}  # one pair of the two
+    assert pieces("只退十二个蜡烛") == {"LH-CAN-0501": 3}  # more than ordered: every piece
+    assert pieces("订单100234的浴巾") == {"LH-TXT-0420": 4}  # an order number is no count
+    assert pieces("蜡烛要1个，浴巾也退") == {"LH-CAN-0501": 1, "LH-TXT-0420": 4}
+
+
 def test_a_line_is_named_in_the_customers_language() -> None:
     candle = LINES[2]
     assert candle.name_in("zh") == "无花果雪松香薰蜡烛" and candle.name_in("en") == "Fig & cedar scented candle"

@@ -5,6 +5,7 @@ name; the demo shop has the order cancelled. Screenshots go to the stack's work 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,6 +98,17 @@ def test_an_agent_cancels_an_order_from_its_card_and_the_customer_sees_it(
         customer.page.locator(f"{HOST} .msg.system").filter(has_text="Your order 100257 was cancelled by Olga")
     ).to_be_visible()
     customer.page.screenshot(path=str(shots / "desk-orders-customer-390.png"))
+
+    # the tracking sent from a delivered order's card: the customer follows it from a link, not a raw address
+    page.locator('#orders li[data-order="100124"] button[data-action="resend_tracking"]').click()
+    title = "Send the tracking of order 100124 to the customer?"
+    expect(dialog.locator(".sum-title")).to_have_text(title, timeout=20_000)
+    dialog.locator("#order-submit").click()
+    expect(dialog).to_be_hidden(timeout=20_000)
+    sent = customer.page.locator(f"{HOST} .msg.system").filter(has_text="sent you the tracking of your order 100124")
+    expect(sent.locator("a")).to_have_attribute("href", re.compile(r"^https://\S+$"), timeout=20_000)
+    expect(sent.locator("a")).to_have_attribute("rel", "noopener noreferrer")
+    customer.page.screenshot(path=str(shots / "desk-orders-tracking-390.png"))
 
     # the same conversation on a phone: the cards are readable and the actions reachable
     phone = console_page(chromium, desk, 390, 844, pages)

@@ -64,3 +64,35 @@ def test_a_chinese_editor_reads_the_checks_and_the_preview_in_chinese(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "handbook-editor-zh-1280.png"), full_page=True)
     page.context.close()
+
+
+def test_a_chinese_editor_reads_which_held_out_questions_a_change_answers_differently_in_chinese(
+    chromium: Browser, helpdesk_url: str, lin: AgentLogin
+) -> None:
+    """The impact preview's list of held-out questions answered differently: the console's words in Chinese
+    (不回答, 无关问题), the questions and entry ids as written."""
+    page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.set_default_timeout(20_000)
+    submit_console_login(page, helpdesk_url, lin.username, lin.password)
+    page.wait_for_url("**/agent/unanswered")
+    page.goto(helpdesk_url + "/agent/handbook")
+    expect(page.locator("#workbench")).to_be_visible()
+    page.locator("#new-entry").click()
+    page.locator("#f-id").fill("zh-desk-styling")
+    page.locator("#f-tags").fill("products")
+    page.locator("#f-title").fill("Do you offer an interior styling service?")
+    # as tests/web/test_handbook_api.py's STYLING: it answers the out-of-scope "do you make custom furniture"
+    page.locator("#f-questions").fill(
+        "Can I hire your team to style my living room?\ndo you do home styling visits\n"
+        "can a designer help me decorate my flat"
+    )
+    page.locator("#f-answer").fill("Not yet: our **style guides** on the blog show how to pair our textiles and lamps.")
+    page.locator("#impact-run").click()
+    changed = page.locator(".hb-held-out-changed")
+    expect(changed).to_be_visible(timeout=120_000)
+    changed.locator("summary").click()
+    furniture = changed.locator("li", has_text="do you make custom furniture")
+    expect(furniture).to_contain_text("— 不回答 → zh-desk-styling (无关问题)")
+    missed = page.evaluate("() => window.ConsoleI18n.missed()")
+    assert not [text for text in missed if text in ("not answered", "out of scope") or text.startswith("should be")]
+    page.context.close()

@@ -63,3 +63,31 @@ def test_a_chinese_conversations_order_cards_read_in_chinese(desk: OrdersDesk, s
     assert english["100257"]["summary"].startswith("Order 100257"), english["100257"]["summary"]
     why = {a["action"]: a for a in english["100257"]["actions"]}["return"]["why_not"]
     assert why and not CJK.search(why), why
+
+
+def test_an_agent_sends_the_tracking_to_a_chinese_customer_and_nothing_else_changes(
+    desk: OrdersDesk, stack: Stack
+) -> None:
+    """ "Send the tracking" in a Chinese conversation sends the carrier, the tracking number and the link in Chinese,
+    and books nothing (it once fell through to the return, the last action the Chinese notes knew: a 500)."""
+    conversation = chinese_handoff(desk, stack)
+    olga = desk.console("olga")
+    try:
+        assert olga.post(f"/conversations/{conversation}/claim").status_code == 200
+        status_before = desk.order_status("100124")
+        preview = olga.post(f"/conversations/{conversation}/orders/100124/resend_tracking/preview")
+        assert preview.status_code == 200, preview.text
+        done = olga.post(
+            f"/conversations/{conversation}/orders/100124/resend_tracking", {"confirm": preview.json()["confirm"]}
+        )
+        assert done.status_code == 200, done.text
+        body = done.json()
+        assert body["result"]["tracking_number"] and body["result"]["tracking_number"] in body["note"]
+        assert body["note"].startswith("客服 Olga Tester 已将您订单 100124 的物流信息发给您"), body["note"]
+        assert "物流链接：https://" in body["note"]
+        assert desk.order_status("100124") == status_before  # no return, no change
+        actions = desk.rows("SELECT action FROM order_actions WHERE conversation_id = ?", conversation)
+        assert [a for (a,) in actions] == ["resend_tracking"]
+    finally:
+        olga.post(f"/conversations/{conversation}/resolve")
+        olga.close()

@@ -1,7 +1,7 @@
 """Short follow-ups about the order already talked about, and a question naming two ways to pay (issue 17's
 walkthrough misses), through the running stack: "cancel it pls" and "when will it arrive?" once an order is known
 act on that order instead of asking "Did you mean"; "can i pay with paypal or klarna?" gets the one answer that
-covers both, not the same question answered twice.
+covers both, not the same question answered twice; two handbook questions in one message get both answers.
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue_walk.py: nothing here changes it.
 Messages written for this test.
@@ -44,3 +44,11 @@ def test_two_ways_to_pay_get_one_answer_that_covers_both(chat: Chat) -> None:
     assert "paypal" in text and "klarna" in text, chat.texts
     answers = [t for t in chat.texts if "paypal" in t.lower() or "klarna" in t.lower()]
     assert len(answers) == 1, chat.texts
+
+
+def test_two_handbook_questions_in_one_message_get_both_answers(chat: Chat) -> None:
+    chat("paypal or klarna? also how long does delivery take")
+    text = chat.text.lower()
+    assert "paypal" in text and "klarna" in text, chat.texts  # payment methods
+    assert "business days" in text, chat.texts  # and delivery times
+    assert DID_YOU_MEAN not in chat.text, chat.texts

@@ -139,6 +139,8 @@ def test_a_correction_is_reviewed_and_exported_masked(
     assert any(f"[{ORDER_PLACEHOLDER}](order_id)" in line and "[e-mail]" not in line and
                f"[{EMAIL_PLACEHOLDER}](email)" in line and "bill" in line for line in faq_examples)  # fmt: skip
     assert "# invoices" in files["nlu_en.yml"]
+    # the entry in the block's metadata, as data/nlu/faq_*.yml carries it (the NLU indexes the examples with it)
+    assert any(block["intent"] == "faq" and block.get("metadata") == {"entry": "invoices"} for block in en)
     assert not any(block["intent"] == "change_order" for block in en)  # rejected: not exported
     zh = yaml.safe_load(files["nlu_zh.yml"])["nlu"]
     [refund] = [block for block in zh if block["intent"] == right]

@@ -11,7 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlu_addons.arbiter import StackedArbiter, features, names_order, order_evidence, refers_back, speaks_of_own
+from nlu_addons.arbiter import (
+    HOW_QUESTION,
+    StackedArbiter,
+    features,
+    names_order,
+    order_evidence,
+    refers_back,
+    speaks_of_own,
+)
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
 from nlu_addons.language import language_after, language_of
@@ -110,6 +118,28 @@ def test_a_reindex_embeds_only_new_texts() -> None:
     assert words.calls == [["new login code"]]
 
 
+def test_training_examples_reach_their_entry_but_not_themselves_when_training() -> None:
+    """The faq examples written for an entry are indexed with it (a customer's wording that only an example has
+    finds the entry); they leave the entry's centroid alone, and when training, a message is scored without the
+    examples of its fold (itself among them), as an unseen message would be."""
+    from nlu_addons.handbook_index import fold_of
+
+    words = WordEncoder()
+    examples = ("wat happens to my cash if i send stuff back", "reimbursement rules")
+    with_examples = [IndexedEntry(ENTRIES[0].id, ENTRIES[0].questions, ENTRIES[0].passages, examples), ENTRIES[1]]
+    plain, augmented = HandbookIndex(ENTRIES, CachedEncoder(words)), HandbookIndex(with_examples, CachedEncoder(words))
+    np.testing.assert_allclose(augmented.centroids, plain.centroids)
+    query = words.encode([examples[0]])
+    assert augmented.scores(query)[0, 0] > plain.scores(query)[0, 0]
+    assert augmented.ids[int(np.argmax(augmented.scores(query)[0]))] == "refund-policy"
+    left_out = augmented.scores(query, leave_out=[examples[0]])
+    np.testing.assert_allclose(left_out, plain.scores(query, leave_out=[examples[0]]))
+    # another message of the other example's fold no longer sees that example either
+    same_fold = [t for t in (f"reimbursement rules {n}" for n in range(50)) if fold_of(t) == fold_of(examples[1])][0]
+    other = words.encode([examples[1]])
+    assert augmented.scores(other, leave_out=[same_fold])[0, 0] < augmented.scores(other)[0, 0]
+
+
 def test_an_order_flow_without_evidence_asks_back_instead_of_starting() -> None:
     # an arbiter that is sure of refund_status whatever it is shown: only the evidence rule can stop it
     texts = ["where is my refund for 100234", "refund policy please", "what is the refund policy"]
@@ -176,6 +206,21 @@ def test_a_how_question_naming_no_order_is_answered_from_the_handbook() -> None:
     assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == "intent:refund_status"  # names an order
     arbiter.faq_over_flow_from = 0.75  # the entry is not near enough
     assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "intent:refund_status"
+
+
+@pytest.mark.parametrize(
+    ("text", "how"),
+    [
+        ("the plate arrived broken, what now?", True),
+        ("got the wrong colour, what should I do", True),
+        ("I have to send two bowls back, what are the steps", True),
+        ("is possible to swap the size?", True),
+        ("cancel the order now", False),
+        ("where is my parcel", False),
+    ],
+)
+def test_what_to_do_about_something_is_a_how_question(text: str, how: bool) -> None:
+    assert bool(HOW_QUESTION.search(text)) is how
 
 
 def test_the_action_server_reads_the_nlu_settings_rasa_trains_with(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def load():
 metadata, runner = load()
 component = next(n._component for n in runner._instantiated_nodes.values() if isinstance(n._component, OnePassNLU))
 with component._storage.read_from(component._resource) as directory:
-    tables = {language: set(table) for language, (_, _, table) in
+    tables = {language: set(table) for language, (_, _, table, *_) in
               pickle.loads((Path(directory) / STATE_FILE).read_bytes()).items()}
 known = {language: {e.id for e in handbook_entries(HANDBOOK, language, None, engine_settings(language))
                     if set(e.questions) | set(e.passages) <= tables[language]} for language in tables}

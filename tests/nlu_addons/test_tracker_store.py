@@ -56,7 +56,7 @@ redis_store = ProjectLockStore()
 kwargs = redis_store.red.connection_pool.connection_kwargs
 print(json.dumps({
     "urls": urls, "explicit": explicit, "intent": intent, "slot": slot, "files": files,
-    "in_memory": in_memory, "redis": type(redis_store).__name__, "prefix": redis_store.key_prefix,
+    "in_memory": in_memory, "redis": [c.__name__ for c in type(redis_store).__mro__], "prefix": redis_store.key_prefix,
     "redis_at": [kwargs["host"], kwargs["port"], kwargs["db"], kwargs["password"]],
 }))
 """
@@ -75,7 +75,7 @@ def test_rasa_keeps_conversations_in_the_projects_database_and_locks_in_redis_wh
     # (its write-ahead log beside it: -wal, -shm)
     assert "helpdesk.rasa.db" in result["files"] and all(f.startswith("helpdesk.rasa.db") for f in result["files"])
     assert result["in_memory"] == "InMemoryLockStore"
-    assert result["redis"] == "RedisLockStore" and result["redis_at"] == ["127.0.0.1", 6390, 2, "secret"]
+    assert "RedisLockStore" in result["redis"] and result["redis_at"] == ["127.0.0.1", 6390, 2, "secret"]
     assert result["prefix"].startswith("shopaevents")
 
 
@@ -188,3 +188,69 @@ def test_rasa_commits_to_postgresql_without_waiting_for_the_disk() -> None:
         done = run_rasa_python("-c", SETTINGS_PROBE, dsn, "SHOW synchronous_commit")
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"setting": "off"}
+
+
+LOCK_PROBE = r"""
+import asyncio, json, os, secrets, time
+
+os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+os.environ["RASA_LOCK_PREFIX"] = "locktest" + secrets.token_hex(4)
+from nlu_addons.tracker_store import ProjectLockStore
+
+store, other = ProjectLockStore(), ProjectLockStore()  # two Rasa processes on one Redis
+commands = []
+original = store.red.execute_command
+store.red.execute_command = lambda *a, **k: commands.append(a[0]) or original(*a, **k)
+log = []
+
+
+async def turn(lock_store, conversation, name, hold, lifetime=60.0, after=0.0):
+    await asyncio.sleep(after)
+    async with lock_store.lock(conversation, lock_lifetime=lifetime):
+        log.append(("in", name, round(time.monotonic() - started, 2)))
+        await asyncio.sleep(hold)
+        log.append(("out", name, round(time.monotonic() - started, 2)))
+
+
+async def main():
+    global started
+    started = time.monotonic()
+    await turn(store, "c0", "first ever", 0)  # the first use loads the release script into Redis
+    commands.clear()
+    await turn(store, "c0", "alone", 0)
+    alone = list(commands)
+    log.clear()
+    started = time.monotonic()
+    # the same conversation on two processes: one after the other; another conversation meanwhile: not held up
+    await asyncio.gather(turn(store, "c1", "first", 0.4), turn(other, "c1", "second", 0), turn(other, "c2", "other", 0))
+    same = list(log)
+    log.clear()
+    started = time.monotonic()
+    # a turn that outlives its lock (a crashed process keeps it no longer than its lifetime); its late release (at
+    # 1.0 s) leaves the next turn's lock alone: a third turn waits for the next one to end (1.1 s)
+    await asyncio.gather(
+        turn(store, "c3", "stuck", 1.0, lifetime=0.3), turn(other, "c3", "next", 0.8, after=0.05),
+        turn(other, "c3", "third", 0, after=0.5),
+    )
+    expired = list(log)
+    keys = [k.decode() for k in store.red.keys(os.environ["RASA_LOCK_PREFIX"] + "*")]
+    return {"alone": alone, "same": same, "expired": expired, "keys_left": keys}
+
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_a_conversations_turns_take_its_lock_one_at_a_time_in_two_redis_round_trips() -> None:
+    """Rasa's conversation lock in Redis (TurnLockStore): turns of one conversation on two processes run one after
+    the other, another conversation is not held up, a lock outlives a stuck turn by no more than its lifetime and
+    that turn's late release does not free the next turn's lock; an uncontended turn costs two Redis commands."""
+    result = run_probe(LOCK_PROBE)
+    assert result["alone"] == ["SET", "EVALSHA"]
+    events = [(kind, name) for kind, name, _ in result["same"]]
+    assert events.index(("in", "second")) > events.index(("out", "first"))
+    assert events.index(("out", "other")) < events.index(("out", "first"))
+    at = {(kind, name): when for kind, name, when in result["expired"]}
+    assert 0.25 <= at[("in", "next")] < 0.9  # after the stuck turn's 0.3 s lifetime, before it ended (1.0 s)
+    assert at[("in", "third")] >= at[("out", "next")] > at[("out", "stuck")]
+    assert result["keys_left"] == []

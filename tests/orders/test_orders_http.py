@@ -60,7 +60,14 @@ def shop_order(number: str, state: str, **extra: Any) -> dict[str, Any]:
         },
         "items": [
             {"sku": "LH-TXT-0412", "title": "Chunky knit throw, oat", "qty": 1, "price": "89.00"},
-            {"sku": "LH-CAN-0501", "title": "Fig & cedar scented candle", "qty": 2, "price": 28, "flags": {}},
+            {
+                "sku": "LH-CAN-0501",
+                "title": "Fig & cedar scented candle",
+                "title_zh": "无花果雪松香薰蜡烛",
+                "qty": 2,
+                "price": 28,
+                "flags": {},
+            },
             {
                 "sku": "LH-CLR-0901",
                 "title": "Stoneware vase",
@@ -277,6 +284,8 @@ async def test_get_order_maps_the_shops_fields(shop_api: HttpOrderSystem, fake_s
         ("LH-CAN-0501", "Fig & cedar scented candle", 2, Decimal("28.00"), False),
         ("LH-CLR-0901", "Stoneware vase", 1, Decimal("24.00"), True),
     ]
+    zh_names = ["Chunky knit throw, oat", "无花果雪松香薰蜡烛", "Stoneware vase"]  # Chinese where the shop has it
+    assert [ln.name_in("zh") for ln in order.lines] == zh_names
     assert (order.total, order.currency) == (Decimal("169.00"), "EUR")
     delivered = await shop_api.get_order("100303")
     assert delivered.status is OrderStatus.DELIVERED

@@ -112,6 +112,23 @@ def test_the_console_on_one_process_sees_what_customers_do_on_the_other(
     console.post(f"/conversations/{conversation}/resolve")
 
 
+def test_a_bot_turn_reaches_the_widget_on_the_other_process_in_order_and_once(
+    pair: Pair, customer: httpx.Client
+) -> None:
+    """The customer's message and the bot's replies go out together (one Redis pipeline per stored batch): a widget
+    connected to the other process gets each of them once, in the order they were stored."""
+    conversation = say(customer, "hello")["conversation_id"]
+    with connect(ws_url(pair.two, f"/api/chat/{conversation}/ws")) as ws:
+        receive_until(ws, lambda e: e["type"] == "state")
+        body = say(customer, "which payment methods do you accept?", conversation)
+        stored = [body["message"]["id"], *(reply["id"] for reply in body["replies"])]
+        assert len(stored) >= 2
+        got = receive_until(ws, lambda e: e["type"] == "message" and e["message"]["id"] == stored[-1])
+    seen = [e["message"]["id"] for e in got if e["type"] == "message"]
+    assert seen[-len(stored) :] == stored and len(set(seen)) == len(seen)
+    assert [e["message"]["text"] for e in got if e["type"] == "message"][-1] == body["replies"][-1]["text"]
+
+
 def kill_fanout_connections(channel: str) -> int:
     """Drop the Redis subscriptions of this test's helpdesk processes, as a network failure would."""
     client = redis.Redis.from_url(REDIS_URL)

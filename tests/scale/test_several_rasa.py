@@ -170,17 +170,13 @@ def test_two_helpdesks_in_front_of_two_rasa_processes_keep_the_form_and_read_a_b
 
 
 def hold_rasa_lock(stack: Stack, conversation_id: str, seconds: float) -> None:
-    """Rasa's lock on the conversation (its Redis ticket lock, nlu_addons/tracker_store.py) taken for `seconds` as
+    """Rasa's lock on the conversation (in Redis, nlu_addons/tracker_store.py's TurnLockStore) taken for `seconds` as
     another turn of it would hold it: a turn sent meanwhile waits inside Rasa, as under load."""
-    import json
-
     from redis import Redis
 
     prefix = re.sub(r"[^A-Za-z0-9]", "", stack.env["REDIS_CHANNEL"])
-    ticket = json.dumps({"number": 0, "expires": time.time() + seconds})
-    lock = json.dumps({"conversation_id": conversation_id, "tickets": [ticket]})
     with Redis.from_url(stack.env["REDIS_URL"]) as redis:
-        redis.set(f"{prefix}:lock:{conversation_id}", lock)
+        redis.set(f"{prefix}:lock:turn:{conversation_id}", "another turn", px=int(seconds * 1000))
 
 
 def test_no_connection_is_held_while_rasa_works(two_rasa: Stack, second_helpdesk: str) -> None:

@@ -292,10 +292,17 @@
       more.appendChild(el("summary", null, total + " held-out question" + (total === 1 ? "" : "s") + " answered differently"));
       const ul = el("ul");
       for (const c of changed) {
-        const was = c.before || "not answered";
-        const now = c.after || "not answered";
-        const should = c.expected ? "should be " + c.expected : "out of scope";
-        const li = el("li", null, "[" + c.set + "] " + c.query + " — " + was + " → " + now + " (" + should + ")");
+        // in parts, so the console's words ("not answered", "should be …") follow the staff member's language while
+        // the question and the entry ids stay as written
+        const li = el("li");
+        const part = (text, skip) => {
+          const span = el("span", null, text);
+          if (skip) span.dataset.userContent = "";
+          return span;
+        };
+        li.append(part("[" + c.set + "]", true), " ", part(c.query, true), " — ");
+        li.append(part(c.before || "not answered", !!c.before), " → ", part(c.after || "not answered", !!c.after), " (");
+        li.append(part(c.expected ? "should be " + c.expected : "out of scope", false), ")");
         if (!c.expected && c.after && state.mayEdit) li.appendChild(retireButton(c));
         ul.appendChild(li);
       }

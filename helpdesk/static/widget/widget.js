@@ -460,6 +460,30 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const m = url.origin === BASE.origin && /^\/help\/([A-Za-z0-9_-]{1,80})\/?$/.exec(url.pathname);
     return m ? t("helpLink", { topic: m[1].replace(/[-_]+/g, " ") }) : raw;
   }
+  /** A bare URL as written in a sentence: trailing punctuation (and an unbalanced ")") stays outside the link. */
+  function bareUrl(raw) {
+    let href = raw.replace(/[.,;:!?'"。，；：！？、）]+$/, "");
+    while (href.endsWith(")") && (href.match(/\(/g) || []).length < (href.match(/\)/g) || []).length) {
+      href = href.slice(0, -1);
+    }
+    return href;
+  }
+  /** Plain text with its bare http(s) addresses as links, nothing else read as Markdown: the helpdesk's own notes
+   * ("… sent you the tracking: DHL … Follow it here: https://…"), which quote what customers typed. */
+  function linkedText(parent, text) {
+    const re = /https?:\/\/[^\s<>"'`]{1,2000}/g;
+    let i = 0, m;
+    while ((m = re.exec(text))) {
+      const href = bareUrl(m[0]);
+      const url = safeUrl(href);
+      if (!url) continue;
+      if (m.index > i) parent.appendChild(document.createTextNode(text.slice(i, m.index)));
+      parent.appendChild(link(url, urlLabel(url, href)));
+      i = m.index + href.length;
+      re.lastIndex = i;
+    }
+    if (i < text.length) parent.appendChild(document.createTextNode(text.slice(i)));
+  }
   // code span | [label](url "title") | <url> | bare url | **strong** | __strong__ | *em* | _em_ | \escape
   const INLINE = new RegExp(
     [
@@ -504,11 +528,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
         let whole = m[0];
         let href = raw;
         if (m[6] != null) {
-          // a bare URL: trailing punctuation (and an unbalanced ")") stays outside the link
-          href = raw.replace(/[.,;:!?'"]+$/, "");
-          while (href.endsWith(")") && (href.match(/\(/g) || []).length < (href.match(/\)/g) || []).length) {
-            href = href.slice(0, -1);
-          }
+          href = bareUrl(raw);
           whole = href;
         }
         const url = safeUrl(href);
@@ -735,7 +755,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (sender === "bot" || sender === "agent") {
       bubble.classList.add("md");
       renderMarkdown(bubble, text);
-    } else bubble.textContent = text;
+    } else if (sender === "system") linkedText(bubble, text);
+    else bubble.textContent = text;
     wrap.appendChild(bubble);
     const entry = {
       id: null, sender, text, el: wrap, meta: null, status: "sent", payload: o.payload, local: !!o.local, author,
