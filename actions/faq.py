@@ -366,30 +366,20 @@ def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> boo
     questions = questions_in(text)
     if len(questions) < 2 or requests_in(text).flow is not None:  # an order request beside them: its own turn
         return False
+    return answer_questions(dispatcher, questions, at_least=2)
+
+
+def answer_questions(dispatcher: CollectingDispatcher, questions: list[str], at_least: int = 1) -> bool:
+    """The handbook's sure answers to ``questions`` (one per entry), after a word that both things will be handled
+    (the other questions of a message with an order request in it, or several questions at once); False (and
+    nothing said) when fewer than ``at_least`` entries answer surely."""
     kb = get_knowledge_base()
     found: dict[str, Candidate] = {}
     for question in questions:
         decision = kb.decide(question)
         if decision.action == "answer" and decision.best is not None:
             found.setdefault(decision.best.id, decision.best)
-    if len(found) < 2:
-        return False
-    dispatcher.utter_message(text=smalltalk_texts.TWO_THINGS)
-    for entry in found.values():
-        answer_entry(dispatcher, entry.id, entry.title, entry.answer, entry.score)
-    return True
-
-
-def answer_questions(dispatcher: CollectingDispatcher, questions: list[str]) -> bool:
-    """The handbook's answers to the other questions of a message with an order request in it, after a word that
-    both will be handled; False (and nothing said) when the handbook has no sure answer to any of them."""
-    kb = get_knowledge_base()
-    found: dict[str, Candidate] = {}
-    for question in questions:
-        decision = kb.decide(question)
-        if decision.action == "answer" and decision.best is not None:
-            found.setdefault(decision.best.id, decision.best)
-    if not found:
+    if len(found) < at_least:
         return False
     dispatcher.utter_message(text=smalltalk_texts.TWO_THINGS)
     for entry in found.values():

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin, add_agent_accounts
 from support.agent import Console, submit_console_login
 
@@ -30,15 +30,21 @@ def lin(stack: Stack) -> Iterator[AgentLogin]:
     console.close()
 
 
-def test_a_chinese_editor_reads_the_checks_and_the_preview_in_chinese(
-    chromium: Browser, helpdesk_url: str, lin: AgentLogin
-) -> None:
+def open_workbench(chromium: Browser, helpdesk_url: str, lin: AgentLogin) -> Page:
+    """lin's handbook workbench at desktop size (an editor lands on the unanswered report after login)."""
     page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
     page.set_default_timeout(20_000)
     submit_console_login(page, helpdesk_url, lin.username, lin.password)
     page.wait_for_url("**/agent/unanswered")
     page.goto(helpdesk_url + "/agent/handbook")
     expect(page.locator("#workbench")).to_be_visible()
+    return page
+
+
+def test_a_chinese_editor_reads_the_checks_and_the_preview_in_chinese(
+    chromium: Browser, helpdesk_url: str, lin: AgentLogin
+) -> None:
+    page = open_workbench(chromium, helpdesk_url, lin)
     expect(page.locator("#new-entry")).to_have_text("新建条目")
     page.locator("#new-entry").click()
     page.locator("#f-id").fill("zh-desk-gift-wrap")
@@ -71,12 +77,7 @@ def test_a_chinese_editor_reads_which_held_out_questions_a_change_answers_differ
 ) -> None:
     """The impact preview's list of held-out questions answered differently: the console's words in Chinese
     (不回答, 无关问题), the questions and entry ids as written."""
-    page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    page.set_default_timeout(20_000)
-    submit_console_login(page, helpdesk_url, lin.username, lin.password)
-    page.wait_for_url("**/agent/unanswered")
-    page.goto(helpdesk_url + "/agent/handbook")
-    expect(page.locator("#workbench")).to_be_visible()
+    page = open_workbench(chromium, helpdesk_url, lin)
     page.locator("#new-entry").click()
     page.locator("#f-id").fill("zh-desk-styling")
     page.locator("#f-tags").fill("products")

@@ -18,20 +18,28 @@ EMAIL = "thomas.leroy@example.com"
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def stored_language(db: sqlite3.Connection, chat: Chat) -> str:
+    """The conversation's language as the helpdesk stored it."""
+    return str(db.execute("SELECT language FROM conversations WHERE id = ?", (chat.id,)).fetchone()["language"])
+
+
+def message_languages(db: sqlite3.Connection, chat: Chat) -> dict[str, str]:
+    """Each customer message's stored language, by its text."""
+    rows = db.execute(
+        "SELECT text, language FROM messages WHERE conversation_id = ? AND sender = 'customer'", (chat.id,)
+    )
+    return {row["text"]: row["language"] for row in rows}
+
+
 def test_an_email_address_keeps_the_conversations_stored_language(helpdesk_url: str, db: sqlite3.Connection) -> None:
     chat = Chat(client_from(helpdesk_url, another_address()))
     chat(f"我要取消订单{ORDER}")
     chat(EMAIL)  # nothing about a language: the conversation stays Chinese
-    stored = db.execute("SELECT language FROM conversations WHERE id = ?", (chat.id,)).fetchone()
-    assert stored["language"] == "zh"
-    rows = db.execute(
-        "SELECT text, language FROM messages WHERE conversation_id = ? AND sender = 'customer'", (chat.id,)
-    )
-    assert {row["text"]: row["language"] for row in rows}[EMAIL] == "zh"
+    assert stored_language(db, chat) == "zh"
+    assert message_languages(db, chat)[EMAIL] == "zh"
     chat("不用了")
     chat("where is my order?")  # English words: the conversation follows the customer
-    stored = db.execute("SELECT language FROM conversations WHERE id = ?", (chat.id,)).fetchone()
-    assert stored["language"] == "en"
+    assert stored_language(db, chat) == "en"
 
 
 def test_a_latin_address_from_a_chinese_customer_is_answered_in_chinese(helpdesk_url: str) -> None:
@@ -62,13 +70,8 @@ def test_a_latin_address_keeps_the_conversations_stored_language(helpdesk_url: s
     address = "Rue Sainte-Catherine 12, 33000 Bordeaux"
     chat(address)
     assert all(CJK.search(text) for text in chat.texts), chat.texts
-    stored = db.execute("SELECT language FROM conversations WHERE id = ?", (chat.id,)).fetchone()
-    assert stored["language"] == "zh"
-    rows = db.execute(
-        "SELECT text, language FROM messages WHERE conversation_id = ? AND sender = 'customer'", (chat.id,)
-    )
-    assert {row["text"]: row["language"] for row in rows}[address] == "zh"
+    assert stored_language(db, chat) == "zh"
+    assert message_languages(db, chat)[address] == "zh"
     chat("不用了")
     chat("please cancel it")  # English words: the conversation follows the customer
-    stored = db.execute("SELECT language FROM conversations WHERE id = ?", (chat.id,)).fetchone()
-    assert stored["language"] == "en"
+    assert stored_language(db, chat) == "en"
