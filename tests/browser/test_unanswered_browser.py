@@ -17,7 +17,7 @@ from support.agent import Console, hand_off, say, submit_console_login
 from test_widget_browser import XSS, Tab, new_tab
 
 pytestmark = pytest.mark.browser
-QUESTION = f"Do you restore antique furniture? {XSS}"
+QUESTION = f"Do you sweep chimneys? {XSS}"  # no good answer: a person is offered
 
 
 @pytest.fixture()
@@ -45,7 +45,7 @@ def test_an_editor_lands_on_the_report_and_drafts_an_entry(
     group = page.locator("#clusters > li").filter(has_text=QUESTION)
     group.get_by_role("button", name="Draft a handbook entry for").first.click()
     page.wait_for_url("**/agent/handbook#new")  # the draft opens straight in the handbook editor
-    expect(page.locator("#f-title")).to_have_value(re.compile("restore antique furniture"))
+    expect(page.locator("#f-title")).to_have_value(re.compile("sweep chimneys"))
     expect(page.locator("#f-id")).not_to_have_value("")
     inline = page.locator('.hb-field[data-field="answer"] .hb-inline')
     expect(inline).to_contain_text("answer is empty")

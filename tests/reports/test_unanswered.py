@@ -31,7 +31,16 @@ from helpdesk.stack import Stack
 FIXTURES = PROJECT_ROOT / "eval" / "clusters"
 # far-apart topics of the held-out set: no group may hold two of them
 UNRELATED = {"lampshades", "kitchen-renovation", "pensioner-discount", "antique-restoration", "stain-removal"}
-# questions the bot has no good answer for: it offers a person (low_confidence; checked below through /api/chat)
+# questions the bot has no good answer for: it offers a person (low_confidence; checked below through /api/chat).
+# (Restoration questions no longer qualify: since the faq training examples are indexed with their entries,
+# "Do you restore antique furniture?" is close enough to "is there a return window for furniture?" for a "Did you
+# mean" with the return policy, a refusal as the evaluation counts it, but not the person offer these tests need.)
+CHIMNEYS = [
+    "Do you sweep chimneys?",
+    "do you offer a chimney sweeping service",
+    "can you send someone to clean the chimney of my wood stove",
+]
+# a group an editor drafts an entry from (the draft tests post these; no routing involved)
 RESTORATION = [
     "Do you restore antique furniture?",
     "do you offer furniture restoration",
@@ -99,7 +108,7 @@ def test_an_editor_reads_the_questions_the_bot_handed_off_grouped(
     editor = login(EDITOR)
     before = today_of(report(editor, tz="UTC"))
 
-    for text in RESTORATION + INTERNSHIPS:
+    for text in CHIMNEYS + INTERNSHIPS:
         body = say(client, text)  # no good answer: a person is offered (issue 16.3), nothing queued yet
         assert body["offer_person"] == {"reason": "low_confidence"} and body["handoff"] is None, (text, body)
     answered = say(client, "How long does delivery take?")
@@ -115,13 +124,13 @@ def test_an_editor_reads_the_questions_the_bot_handed_off_grouped(
     def holding(text: str) -> dict:
         return next(c for c in body["clusters"] if text in c["examples"])
 
-    restoration, internships = holding(RESTORATION[0]), holding(INTERNSHIPS[0])
-    assert restoration is not internships
-    assert set(RESTORATION) <= set(restoration["examples"]) and not set(INTERNSHIPS) & set(restoration["examples"])
+    chimneys, internships = holding(CHIMNEYS[0]), holding(INTERNSHIPS[0])
+    assert chimneys is not internships
+    assert set(CHIMNEYS) <= set(chimneys["examples"]) and not set(INTERNSHIPS) & set(chimneys["examples"])
     assert set(INTERNSHIPS) <= set(internships["examples"])
-    assert [q["text"] for q in restoration["all_examples"]][: len(restoration["examples"])] == restoration["examples"]
-    assert restoration["count"] >= 3 and restoration["reasons"].get("low_confidence", 0) >= 3
-    assert restoration["closest"]["id"] and restoration["closest"]["score"] < 0.45  # under the suggest threshold
+    assert [q["text"] for q in chimneys["all_examples"]][: len(chimneys["examples"])] == chimneys["examples"]
+    assert chimneys["count"] >= 3 and chimneys["reasons"].get("low_confidence", 0) >= 3
+    assert chimneys["closest"]["id"] and chimneys["closest"]["score"] < 0.45  # under the suggest threshold
     assert all("How long does delivery take?" not in c["examples"] for c in body["clusters"])
     assert all("hello" not in c["examples"] for c in body["clusters"])
     counts = [c["count"] for c in body["clusters"]]
@@ -308,7 +317,7 @@ def test_the_report_and_follow_ups_on_postgresql(pg_helpdesk: tuple[str, str]) -
         assert editor.login("pgeditor", accounts["pgeditor"].password).status_code == 200
         assert lead.login("pglead", accounts["pglead"].password).status_code == 200
         with httpx.Client(base_url=url, timeout=60) as customer:
-            body = say(customer, RESTORATION[0])
+            body = say(customer, CHIMNEYS[0])
             assert body["offer_person"] == {"reason": "low_confidence"}
             conversation = body["conversation_id"]
             assert say(customer, "yes please", conversation)["handoff"] == {"reason": "requested"}
@@ -319,7 +328,7 @@ def test_the_report_and_follow_ups_on_postgresql(pg_helpdesk: tuple[str, str]) -
         assert (task["reason"], task["status"]) == ("low_rating", "open")
         assert lead.post(f"/followups/{task['id']}/status", {"status": "done"}).json()["status"] == "done"
         found = report(editor, tz="Europe/Amsterdam")
-        assert any(RESTORATION[0] in c["examples"] for c in found["clusters"])
+        assert any(CHIMNEYS[0] in c["examples"] for c in found["clusters"])
         assert found["unanswered"] >= 1 and found["faq_questions"] >= 1
     finally:
         editor.close()
