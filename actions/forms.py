@@ -165,13 +165,23 @@ SWITCH_NO = frozenset({"deny"})
 def answers_form(tracker: Tracker) -> bool:
     """True when the latest customer message is an answer for the form to read.
 
-    False when the form resumes after something else answered the message (a handbook question).
+    False when the form resumes after something else answered the message (a handbook question). An action that
+    said nothing before the form ran (the fallback starting the order request the message itself makes, when the
+    NLU was unsure: "where is my order 100076? postcode 1111 AA") leaves the message to the form.
     """
+    said = False  # a bot message after the action being looked at, before the next answering action
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
+        kind = event.get("event")
+        if kind == "user":
             return True
-        if event.get("event") == "action" and event.get("name") not in ANSWERING_ACTIONS:
-            return False
+        if kind == "bot":
+            said = True
+        elif kind == "action":
+            if event.get("name") not in ANSWERING_ACTIONS:
+                if said:
+                    return False
+            else:
+                said = False
     return False
 
 
