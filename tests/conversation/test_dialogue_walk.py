@@ -3,8 +3,11 @@ cancel it" at "Shall I check on your refund instead?" carries on with the cancel
 parts ("Rue Sainte-Catherine 12", then "33000 Bordeaux") is read as one, and the parts missing from an address are
 listed in the customer's language, and a message that says nothing about a language (an e-mail address) keeps the
 conversation's.
+The walkthrough of 2026-12-04 (both languages, desktop and phone): an e-mail address a Chinese customer writes right
+after 邮箱 ("e-mail") is read whole.
 
-Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it.
+Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
+100184 (Lukas Becker, delivered) is only read.
 """
 
 from __future__ import annotations
@@ -107,3 +110,11 @@ def test_an_email_address_after_an_opener_about_an_order_keeps_the_order(chat: C
     chat("/cancel_order")  # the "Cancel my order" button: the e-mail given is not asked for again
     assert f"Cancelling order {ORDER}" in chat.text, chat.texts
     chat("no")
+
+
+def test_an_email_address_written_right_after_chinese_words_is_read_whole(chat: Chat) -> None:
+    """Chinese puts no space before it ("邮箱lukas…"): Rasa's e-mail entity was ".becker@example.com" (a word boundary
+    only after the dot), so the customer's right address failed the identity check and counted as a wrong answer."""
+    chat("你好，我的订单100184到哪了？邮箱lukas.becker@example.com")
+    assert "没有找到" not in chat.text, chat.texts
+    assert "订单 100184 已于" in chat.text and "签收" in chat.text, chat.texts
