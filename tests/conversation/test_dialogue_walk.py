@@ -5,7 +5,8 @@ listed in the customer's language, and a message that says nothing about a langu
 conversation's.
 The walkthrough of 2026-12-04 (both languages, desktop and phone): an e-mail address a Chinese customer writes right
 after 邮箱 ("e-mail") is read whole; a new request right after one about an order offers that order first ("yes"
-takes it) instead of asking which order from scratch.
+takes it) instead of asking which order from scratch; a customer who said no to a cancellation and then "ok actually
+yes cancel it" gets the cancellation's question again, not "Great! What else can I help you with?".
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
 100184 (Lukas Becker, delivered) is only read.
@@ -150,3 +151,15 @@ def test_a_yes_takes_the_order_just_checked_for_a_chinese_return(chat: Chat, sta
     assert "您想退回订单 100184 里的哪些商品" in chat.text, chat.texts
     chat("不用了")
     assert order_status(stack, "100184") == "delivered"
+
+
+def test_a_yes_naming_the_cancellation_after_a_no_asks_about_it_again(chat: Chat, stack: Stack) -> None:
+    chat(f"please cancel order {ORDER}, {EMAIL}")
+    assert f"Cancelling order {ORDER}" in chat.text, chat.texts
+    chat("hmm wait actually no dont")
+    assert "haven't cancelled anything" in chat.text, chat.texts
+    chat("ok actually yes cancel it")  # changed their mind again: before, "Great! What else can I help you with?"
+    assert f"Cancelling order {ORDER}" in chat.text and "Great!" not in chat.text, chat.texts
+    assert order_row(stack)["status"] == "placed"  # that yes named the cancellation; it confirmed nothing
+    chat("no")
+    assert order_row(stack)["status"] == "placed"
