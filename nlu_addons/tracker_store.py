@@ -114,6 +114,7 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         self._parses: OrderedDict[str, dict[str, Any]] = OrderedDict()
         # sender id → (the conversation's last event id in the database when this process saved it, the tracker)
         self._trackers: OrderedDict[str, tuple[int | None, DialogueStateTracker]] = OrderedDict()
+        self._absent: OrderedDict[str, bool] = OrderedDict()  # conversations `retrieve` last found nothing of
         self.cache_hits = 0
         self.cache_misses = 0
 
@@ -182,25 +183,48 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
                 self.cache_hits += 1
                 return tracker
         self.cache_misses += 1
-        tracker = await super().retrieve(sender_id)
+        tracker = self._read(sender_id)
         if tracker is not None:
             setattr(tracker, STORED, len(tracker.events))  # every event read is a stored one
+        elif self.domain is not None:
+            # nothing stored: Rasa makes the conversation's tracker itself (TrackerStore.create_tracker, reached
+            # through Rasa's wrappers of this store) and saves it; `save` then need not count what is stored
+            self._absent[sender_id] = True
+            while len(self._absent) > CACHED_TRACKERS:
+                self._absent.popitem(last=False)
         return tracker
+
+    def _read(self, sender_id: str) -> DialogueStateTracker | None:
+        """Rasa's `retrieve` (the events since the conversation's last session start, Rasa's query) as one
+        statement in autocommit (Rasa's session sends BEGIN, SELECT, ROLLBACK)."""
+        with sa.orm.Session(bind=self._direct) as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+            events = [json.loads(row.data) for row in rows]
+        if self.domain is None or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         stored = getattr(tracker, STORED, None)
-        last_id = None
+        new = stored is None and self._absent.pop(tracker.sender_id, False) and self.event_broker is None
+        if new and self._last_event_id(tracker.sender_id) is None:
+            stored = 0  # a new conversation: `retrieve` read nothing of it, and still nothing is stored
         if stored is None or self.event_broker is not None:
-            await super().save(tracker)  # a tracker this store did not hand out: Rasa's way (counts what is stored)
+            await super().save(tracker)  # Rasa's way: counts what is stored (and streams the events to the broker)
+            last_id = self._last_event_id(tracker.sender_id) if stored is not None else None
         else:
             last_id = self._insert(tracker, list(tracker.events)[stored:])
-        setattr(tracker, STORED, len(tracker.events))
-        if last_id is None:
-            last_id = self._last_event_id(tracker.sender_id)
-        self._trackers[tracker.sender_id] = (last_id, tracker)
-        self._trackers.move_to_end(tracker.sender_id)
-        while len(self._trackers) > CACHED_TRACKERS:
-            self._trackers.popitem(last=False)
+            if last_id is None and stored > 0:  # nothing new (a tracker with no events yet has no last id)
+                last_id = self._last_event_id(tracker.sender_id)
+        if stored is not None:  # a tracker that holds every stored event (handed out here, or a new conversation)
+            setattr(tracker, STORED, len(tracker.events))
+            self._trackers[tracker.sender_id] = (last_id, tracker)
+            self._trackers.move_to_end(tracker.sender_id)
+            while len(self._trackers) > CACHED_TRACKERS:
+                self._trackers.popitem(last=False)
+        # else a tracker from elsewhere (Rasa's new tracker when another process started the conversation meanwhile,
+        # a tracker made from events posted to Rasa's API): it may lack stored events, so it is neither kept nor
+        # marked, and its next save counts again (Rasa's way) and the next turn reads the conversation
         message = tracker.latest_message
         if isinstance(message, UserUttered) and message.message_id:
             self._parses[message.message_id] = dict(message.parse_data)
