@@ -100,8 +100,9 @@ class ActionAskOrderId(_AskAction):
             # a new request after one about an order whose check still holds: that order first ("yes" takes it,
             # actions/forms.py), the customer's other recent orders after it
             others = [n for n in recent if n != state.verified_order] if state.customer_id else []
+            listed = say.ORDERS_JOINER.join(others)
             text = (
-                render(say.ASK_ORDER_ID_SAME_RECENT, order_id=state.verified_order, orders=", ".join(others))
+                render(say.ASK_ORDER_ID_SAME_RECENT, order_id=state.verified_order, orders=listed)
                 if others
                 else render(say.ASK_ORDER_ID_SAME, order_id=state.verified_order)
             )
@@ -110,10 +111,11 @@ class ActionAskOrderId(_AskAction):
         if state.customer_id and recent:
             # greeted by name only when the shop's website signed the customer in (an order check is no login)
             signed_in = tracker.get_slot(CUSTOMER_VERIFIED_BY) == VERIFIED_BY_TOKEN and state.first_name
+            listed = say.ORDERS_JOINER.join(recent)
             text = (
-                render(say.ASK_ORDER_ID_RECENT_NAMED, first_name=state.first_name, orders=", ".join(recent))
+                render(say.ASK_ORDER_ID_RECENT_NAMED, first_name=state.first_name, orders=listed)
                 if signed_in
-                else render(say.ASK_ORDER_ID_RECENT, orders=", ".join(recent))
+                else render(say.ASK_ORDER_ID_RECENT, orders=listed)
             )
             dispatcher.utter_message(text=text, buttons=[order_button(n) for n in recent])
             return

@@ -146,6 +146,7 @@ def test_a_yes_takes_the_order_just_checked_for_a_chinese_return(chat: Chat, sta
     assert "订单 100184 已于" in chat.text, chat.texts
     chat("我想退货")  # no word for "that order" in it
     assert "还是订单 100184 吗？" in chat.text, chat.texts
+    assert re.search(r"其他订单有：\d{6}(?:、\d{6})+。", chat.text), chat.texts  # listed the Chinese way
     assert chat.buttons[0]["title"] == "订单 100184", chat.buttons
     chat("是的")
     assert "您想退回订单 100184 里的哪些商品" in chat.text, chat.texts

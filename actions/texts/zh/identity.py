@@ -19,6 +19,7 @@ ASK_ORDER_ID_AGAIN = "请发送 6 位数字的订单号，例如：100234。"
 ASK_ORDER_ID_RECENT_NAMED = "{first_name}，请问是哪个订单？您最近的订单有：{orders}。"
 ASK_ORDER_ID_RECENT = "请问是哪个订单？您最近的订单有：{orders}。"
 ORDER_BUTTON = "订单 {order_id}"
+ORDERS_JOINER = "、"
 ASK_ORDER_ID_SAME = "还是订单 {order_id} 吗？如果是其他订单，请发给我订单号。"
 ASK_ORDER_ID_SAME_RECENT = "还是订单 {order_id} 吗？您最近的其他订单有：{orders}。"
 
