@@ -4,15 +4,18 @@ answers from it (``faq_answer_from``) and before it is offered in "Did you mean"
 person is offered).
 
     .venv-rasa/bin/python bench/choose_gate.py --language zh       # the trained model in models/, ~1-3 min
-    .venv-rasa/bin/python bench/choose_gate.py --language en       # the gate only (no English routing dev rows)
+    .venv-rasa/bin/python bench/choose_gate.py --language en
 
 Dev rows, written for choosing and never reported as results: English eval/handbook/queries_dev.jsonl +
-oos_dev.jsonl + the out-of-scope paraphrase groups of eval/clusters/paraphrases_dev.json; Chinese
+oos_dev.jsonl + the out-of-scope paraphrase groups of eval/clusters/paraphrases_dev.json + eval/routing/dev.jsonl
+(first messages in customers' styles for every intent, handbook entry and handoff, and out of scope); Chinese
 eval/handbook/queries_dev_zh.jsonl + oos_dev_zh.jsonl + eval/routing/dev_zh.jsonl (first messages for the intents),
-written separately from the Chinese test sets. The test sets and the public benchmarks
-are never read here. Each row goes once through the model's own side of OnePassNLU (the trained intent head and
-arbiter from models/larkspur.tar.gz, the handbook index of knowledge/faq); every threshold combination is then
-applied with the arbiter's own routing (nlu_addons.arbiter.StackedArbiter.route).
+written separately from the Chinese test sets. A routing row's ``accept`` routes count as right, as in make eval
+(bench/eval_outcomes.py): an expected handoff is right with any handoff the customer asked for or complained into,
+and a ``{"handoff": "low_confidence"}`` row is out of scope (refused by a "Did you mean" or a person alike). The test
+sets and the public benchmarks are never read here. Each row goes once through the model's own side of OnePassNLU
+(the trained intent head and arbiter from models/larkspur.tar.gz, the handbook index of knowledge/faq); every
+threshold combination is then applied with the arbiter's own routing (nlu_addons.arbiter.StackedArbiter.route).
 
 The rule, the same for both languages: the most ``right − 2 × (wrong + out-of-scope answered)`` over all dev rows
 (a confident mistake costs twice what a right answer gains, since the targets allow 3 % of them beside 90 % right;
@@ -31,6 +34,7 @@ import pickle
 import sys
 import tarfile
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,21 +45,36 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from nlu_addons.arbiter import HANDBOOK_INTENTS, features  # noqa: E402
 from nlu_addons.encoders import CachedEncoder, encoder_named  # noqa: E402
+from nlu_addons.onepass_settings import DEFAULTS  # noqa: E402
+
+# the values in use (OnePassNLU's defaults), the "before" of this choice
+CURRENT = {
+    key: DEFAULTS[key]
+    for key in ("answer_at", "faq_answer_from", "faq_offer_from", "faq_over_flow_from", "faq_answer_at")
+}
 
 HANDBOOK_DEV = {
     "en": ("eval/handbook/queries_dev.jsonl", "eval/handbook/oos_dev.jsonl"),
     "zh": ("eval/handbook/queries_dev_zh.jsonl", "eval/handbook/oos_dev_zh.jsonl"),
 }
-ROUTING_DEV = {"zh": "eval/routing/dev_zh.jsonl"}
+ROUTING_DEV = {"zh": "eval/routing/dev_zh.jsonl", "en": "eval/routing/dev.jsonl"}
 # shop questions the handbook does not answer, in paraphrase groups (the unanswered-questions report's dev set):
 # more out-of-scope dev rows, the near misses a gate must refuse
 OOS_GROUPS_DEV = {"en": "eval/clusters/paraphrases_dev.json"}
 ENCODERS = {"en": "minilm", "zh": "usem3"}
-CURRENT_ANSWER_AT = {"en": 0.725, "zh": 0.8}  # OnePassNLU's defaults before this choice
 GATE_GRID = [round(x, 2) for x in np.arange(0.40, 0.81, 0.02)]
 # the how-question rule's handbook score, English only (Chinese keeps it off: route-zh's to choose)
 OVER_FLOW_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.55, 0.81, 0.05))]}
 ANSWER_AT_GRID = [round(x, 2) for x in np.arange(0.40, 0.91, 0.05)]
+# the probability a handbook answer needs beside its entry's gate (nlu_addons.arbiter; None: answer_at), English
+# only (Chinese keeps answer_at: route-zh's to choose), chosen for the chosen answer_at together with the gate
+FAQ_ANSWER_AT_GRID: dict[str, list[float]] = {"en": [round(x, 2) for x in np.arange(0.30, 0.91, 0.05)]}
+
+
+def route_of(label: dict[str, str]) -> str:
+    """A routing row's label ({"intent": …} / {"faq_id": …} / {"handoff": …}) as the arbiter names destinations."""
+    [(kind, value)] = label.items()
+    return f"{'faq' if kind == 'faq_id' else kind}:{value}"
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -70,12 +89,25 @@ def load_state(model: Path) -> dict[str, Any]:
     return state
 
 
-def outcome(destination: str, expected: str | None) -> str:
+# what a customer who asked for a person or complained reaches: any of these counts as right for either
+PERSON = frozenset({"handoff:requested", "handoff:complaint"})
+OUT_OF_SCOPE_ROUTE = "handoff:low_confidence"
+# small talk and "what is it?" answer without acting on anything: make eval counts them as refusals of an
+# out-of-scope message (bench/eval_outcomes.py, DECLINING_INTENTS)
+DECLINING = frozenset({"intent:chitchat", "intent:vague_opener"})
+
+
+def outcome(destination: str, expected: str | None, accepted: Sequence[str] = ()) -> str:
     """right / wrong / clarify / handoff for an in-scope row (expected: "faq:<id>", "intent:<name>" or
-    "handoff:<reason>"); answered / refused for an out-of-scope one (expected None)."""
+    "handoff:<reason>", with the row's ``accepted`` alternatives); answered / refused for an out-of-scope one
+    (expected None)."""
     if expected is None:
+        if destination in accepted or destination in DECLINING:
+            return "oos_refused"
         return "oos_answered" if destination.startswith(("faq:", "intent:")) else "oos_refused"
-    if destination == expected:
+    if destination == expected or destination in accepted:
+        return "right"
+    if expected in PERSON and destination in PERSON:
         return "right"
     if destination == "clarify":
         return "clarify"
@@ -102,6 +134,16 @@ def score(counts: dict[str, Any], cost: float = MISTAKE_COST) -> float:
     return float(counts.get("right", 0)) - cost * mistakes
 
 
+def best_of(sweep: list[dict[str, Any]], threshold: str, cost: float) -> list[dict[str, Any]]:
+    """The best-scoring row of ``sweep`` for each (``threshold``, answer_from), in the sweep's order."""
+    best: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for row in sweep:
+        key = (row[threshold], row["answer_from"])
+        if key not in best or score(row, cost) > score(best[key], cost):
+            best[key] = row
+    return list(best.values())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--language", choices=sorted(HANDBOOK_DEV), required=True)
@@ -122,13 +164,20 @@ def main(argv: list[str] | None = None) -> int:
     engine_answer = index.engine.answer_threshold if index.engine is not None else None
     queries, oos = (read_rows(PROJECT_ROOT / p) for p in HANDBOOK_DEV[language])
     rows: list[tuple[str, str | None]] = [(r["query"], f"faq:{r['faq_id']}") for r in queries]
+    accepted: dict[int, list[str]] = {}
+    out_of_scope_routing: list[tuple[str, str | None]] = []
     files = list(HANDBOOK_DEV[language])
     if language in ROUTING_DEV:
         files.append(ROUTING_DEV[language])
         for r in read_rows(PROJECT_ROOT / ROUTING_DEV[language]):
-            [(kind, value)] = r["expect"].items()
-            rows.append((r["text"], f"{kind}:{value}"))
+            route = route_of(r["expect"])
+            if route == OUT_OF_SCOPE_ROUTE:
+                out_of_scope_routing.append((r["text"], None))
+                continue
+            accepted[len(rows)] = [route_of(a) for a in r.get("accept", [])]
+            rows.append((r["text"], route))
     n_in = len(rows)
+    rows += out_of_scope_routing
     rows += [(r["query"], None) for r in oos]
     if language in OOS_GROUPS_DEV:
         files.append(OOS_GROUPS_DEV[language])
@@ -144,6 +193,12 @@ def main(argv: list[str] | None = None) -> int:
         1, len(faq_rows)
     )
     x = features(head.predict_proba(texts, vectors), scores, texts)
+    # the arbiter's class probabilities depend on the row only, not on the thresholds: computed once, looked up
+    # by the row's features in every combination of the sweep
+    probabilities = arbiter.probabilities(x)
+    by_row = {x[i].tobytes(): probabilities[i : i + 1] for i in range(len(x))}
+    compute = arbiter.probabilities
+    arbiter.probabilities = lambda rows: by_row.get(rows[0].tobytes()) if len(rows) == 1 else compute(rows)
 
     def decide(
         answer_at: float,
@@ -151,19 +206,22 @@ def main(argv: list[str] | None = None) -> int:
         offer_from: float,
         misses: list[Any] | None = None,
         over_flow: float | None = None,
+        faq_at: float | None = None,
     ) -> dict[str, int]:
         arbiter.answer_at, arbiter.faq_answer_from, arbiter.faq_offer_from = answer_at, answer_from, offer_from
-        arbiter.faq_over_flow_from = over_flow
+        arbiter.faq_over_flow_from, arbiter.faq_answer_at = over_flow, faq_at
         counts: dict[str, int] = {}
         for i, (text, expected) in enumerate(rows):
             route = arbiter.route(x[i : i + 1], scores[i : i + 1], index.ids, text)
-            key = outcome(as_answered(route.destination, scores[i], index.ids, engine_answer), expected)
+            answered = as_answered(route.destination, scores[i], index.ids, engine_answer)
+            key = outcome(answered, expected, accepted.get(i, ()))
             counts[key] = counts.get(key, 0) + 1
             if misses is not None and key in ("wrong", "oos_answered"):
                 misses.append({"text": text, "expect": expected or "out of scope", "got": route.destination})
         return counts
 
-    answer_ats = ANSWER_AT_GRID if language in ROUTING_DEV else [CURRENT_ANSWER_AT[language]]
+    current = {key: value[language] for key, value in CURRENT.items()}
+    answer_ats = ANSWER_AT_GRID if language in ROUTING_DEV else [current["answer_at"]]
     # the how-question rule (nlu_addons.arbiter: a how-question naming no order answered from the handbook when its
     # entry scores at least this much; None: never) is chosen together with the gate
     over_flows = OVER_FLOW_GRID.get(language, [None])
@@ -182,19 +240,50 @@ def main(argv: list[str] | None = None) -> int:
         sweep,
         key=lambda s: (score(s, args.mistake_cost), s["answer_at"], s["answer_from"], s["over_flow"] or 2.0),
     )
-    answer_at, answer_from = float(chosen["answer_at"]), float(chosen["answer_from"])
-    over_flow = chosen["over_flow"]
+    answer_at = float(chosen["answer_at"])
+    # the handbook answer's own probability (None: answer_at), for the chosen answer_at, with the gate again
+    faq_sweep: list[dict[str, Any]] = [
+        {
+            "answer_at": answer_at,
+            "faq_answer_at": faq_at,
+            "answer_from": answer_from,
+            "over_flow": over_flow,
+            **decide(answer_at, answer_from, answer_from, over_flow=over_flow, faq_at=faq_at),
+        }
+        for faq_at in [v for v in FAQ_ANSWER_AT_GRID.get(language, []) if v < answer_at]
+        for answer_from in GATE_GRID
+        for over_flow in over_flows
+    ]
+    chosen = max(
+        [{**chosen, "faq_answer_at": None}, *faq_sweep],
+        key=lambda s: (
+            score(s, args.mistake_cost),
+            s["faq_answer_at"] or answer_at,
+            s["answer_from"],
+            s["over_flow"] or 2.0,
+        ),
+    )
+    answer_from, over_flow, faq_answer_at = float(chosen["answer_from"]), chosen["over_flow"], chosen["faq_answer_at"]
     offers = [
-        {"offer_from": offer_from, **decide(answer_at, answer_from, offer_from, over_flow=over_flow)}
+        {
+            "offer_from": offer_from,
+            **decide(answer_at, answer_from, offer_from, over_flow=over_flow, faq_at=faq_answer_at),
+        }
         for offer_from in [v for v in GATE_GRID if v <= answer_from]
     ]
     # below offer_from a person is offered instead of "Did you mean": as high as it can be without handing off
     # an in-scope dev row that a lower value would have asked back about
     fewest = min(o.get("handoff", 0) for o in offers)
     offer = max((o for o in offers if o.get("handoff", 0) == fewest), key=lambda o: o["offer_from"])
-    before = decide(CURRENT_ANSWER_AT[language], -1.0, -1.0)
+    before = decide(
+        current["answer_at"],
+        current["faq_answer_from"],
+        current["faq_offer_from"],
+        over_flow=current["faq_over_flow_from"],
+        faq_at=current["faq_answer_at"],
+    )
     mistakes: list[Any] = []
-    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow)
+    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow, faq_answer_at)
     result = {
         "language": language,
         "dev_files": files,
@@ -203,16 +292,19 @@ def main(argv: list[str] | None = None) -> int:
         "out_of_scope": len(rows) - n_in,
         "rule": "max right - cost * (wrong + out-of-scope answered); offer_from: the highest with the fewest handoffs",
         "mistake_cost": args.mistake_cost,
-        "before": {"answer_at": CURRENT_ANSWER_AT[language], "gate": None, **before},
+        "before": {**current, **before},
         "chosen": {
             "answer_at": answer_at,
             "faq_answer_from": answer_from,
             "faq_offer_from": offer["offer_from"],
             "faq_over_flow_from": over_flow,
+            "faq_answer_at": faq_answer_at,
         },
         "at_choice": offer,
         "mistakes_at_choice": mistakes,
-        "sweep": sweep,
+        # the best over_flow of each (answer_at or faq_answer_at, answer_from): the whole grid is thousands of rows
+        "sweep": best_of(sweep, "answer_at", args.mistake_cost),
+        "faq_answer_at_sweep": best_of(faq_sweep, "faq_answer_at", args.mistake_cost),
         "offer_sweep": offers,
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -237,8 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         f"The route's handbook ranking on the {len(faq_rows)} handbook dev questions: P@1 {ranking_p1:.3f}.",
         "",
         f"Chosen: **answer_at {answer_at:.2f}, faq_answer_from {answer_from:.2f}, faq_offer_from "
-        f"{offer['offer_from']:.2f}, faq_over_flow_from {over_flow}**: {offer}.",
-        f"Before (answer_at {CURRENT_ANSWER_AT[language]}, no handbook gate): {before}.",
+        f"{offer['offer_from']:.2f}, faq_over_flow_from {over_flow}, faq_answer_at {faq_answer_at}**: {offer}.",
+        f"Before (the values in use: {current}): {before}.",
         "",
         "| answer_at | answer_from | over_flow | right | wrong | clarify | handoff | oos answered | oos refused "
         "| score |",
@@ -258,7 +350,31 @@ def main(argv: list[str] | None = None) -> int:
             (round(s["answer_from"] * 100) % 4 == 0 and s["over_flow"] == over_flow) or s["answer_from"] == answer_from
         )
     }
-    lines += [line(s, "**" if s is chosen else "") for s in sweep if id(s) in shown or s is chosen]
+    picked = {key: chosen[key] for key in ("answer_at", "answer_from", "over_flow")}
+    lines += [
+        line(s, "**" if chosen["faq_answer_at"] is None and picked == {k: s[k] for k in picked} else "")
+        for s in sweep
+        if id(s) in shown
+    ]
+    if faq_sweep:
+        best_per_faq_at: dict[float, dict[str, Any]] = {}
+        for s in faq_sweep:
+            top = best_per_faq_at.get(s["faq_answer_at"])
+            if top is None or score(s, args.mistake_cost) > score(top, args.mistake_cost):
+                best_per_faq_at[s["faq_answer_at"]] = s
+        lines += [
+            "",
+            f"The probability a handbook answer needs (faq_answer_at; None: answer_at) at answer_at {answer_at:.2f}, "
+            "the best gate and over_flow for each:",
+            "",
+            "| faq_answer_at | answer_from | over_flow | right | wrong | clarify | handoff | oos answered "
+            "| oos refused | score |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            line({**s, "answer_at": s["faq_answer_at"]}, "**" if s["faq_answer_at"] == faq_answer_at else "")
+            for _, s in sorted(best_per_faq_at.items())
+        ]
     (args.out / f"gate_{language}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0

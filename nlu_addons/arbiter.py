@@ -5,13 +5,13 @@ classes every non-FAQ intent, ``faq`` (→ the best-scoring entry) and ``out_of_
 head's log probabilities, the best two handbook scores and their gap, whether the message names an order
 number or an e-mail, whether the customer speaks of something of their own ("my", "I", 我), and the length.
 Below ``answer_at`` it asks back ("Did you mean" the likeliest destinations), below ``clarify_at`` a person
-takes over. An order flow also needs evidence of a request about a specific order (an order number or e-mail,
-the customer's own "my/I/we", or "it" for the order already talked about): without it, the bot asks instead of
-starting a flow ("what is the refund policy" never opens a refund). A message naming another domain and nothing
-of an order ("取消明天早上的闹钟", "cancel my dentist appointment": the cues per language in
-nlu_addons.order_cues) never starts an order flow nor is offered one: the bot offers the handbook entries near it,
-or a person. A payment problem and a handbook question are both answered from the handbook, so together they can
-make the bot sure enough.
+takes over; a handbook answer needs ``faq_answer_at`` instead when set, beside its entry's own score gate. An
+order flow also needs evidence of a request about a specific order (an order number or e-mail, the customer's own
+"my/I/we", or "it" for the order already talked about): without it, the bot asks instead of starting a flow
+("what is the refund policy" never opens a refund). A message naming another domain and nothing of an order
+("取消明天早上的闹钟", "cancel my dentist appointment": the cues per language in nlu_addons.order_cues) never starts
+an order flow nor is offered one: the bot offers the handbook entries near it, or a person. A payment problem and a
+handbook question are both answered from the handbook, so together they can make the bot sure enough.
 """
 
 from __future__ import annotations
@@ -182,6 +182,10 @@ class StackedArbiter:
         # a how-question naming no order whose handbook entry scores this much is answered from the handbook even
         # when an order flow is likelier (None: never)
         self.faq_over_flow_from: float | None = None
+        # the probability a handbook answer needs (None: answer_at, as every other destination). A handbook answer
+        # has its own gate already, the entry's score (faq_answer_from); demanding answer_at of the faq class on
+        # top of it asked back about questions the handbook answers surely (issue 17: two gates in series)
+        self.faq_answer_at: float | None = None
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -270,7 +274,9 @@ class StackedArbiter:
             # answers, not a request about a specific order
             return Route(f"faq:{best_entry}", best_score, [], ranking)
         evidence = top not in ORDER_INTENTS or order_evidence(text)
-        if confidence >= self.answer_at and evidence:
+        faq_answer_at = getattr(self, "faq_answer_at", None)  # (absent from arbiters pickled before it)
+        needed = faq_answer_at if top == FAQ and faq_answer_at is not None else self.answer_at
+        if confidence >= needed and evidence:
             return Route(likely[0], confidence, [], ranking)
         if confidence >= self.clarify_at or not evidence:
             if not evidence and best_entry and best_score >= self.faq_offer_from and f"faq:{best_entry}" not in offered:

@@ -278,6 +278,8 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             arbiter.faq_offer_from = float(merged["faq_offer_from"][language])
             over_flow = merged["faq_over_flow_from"].get(language)
             arbiter.faq_over_flow_from = None if over_flow is None else float(over_flow)
+            faq_answer_at = merged["faq_answer_at"].get(language)
+            arbiter.faq_answer_at = None if faq_answer_at is None else float(faq_answer_at)
             encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
             index = side_index(root, language, encoder, last_good, examples)
             sides[language] = Side(encoder, head, index, arbiter, examples)

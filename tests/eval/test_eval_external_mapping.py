@@ -31,12 +31,15 @@ EVAL = PROJECT_ROOT / "eval"
 PARAPHRASES = EVAL / "handbook" / "paraphrases_styles.jsonl"
 OUT_OF_SCOPE = EVAL / "handbook" / "oos_styles.jsonl"
 ROUTING = EVAL / "routing" / "styles.jsonl"
+# the English routing dev rows (bench/choose_gate.py chooses the thresholds on them; never reported)
+DEV = EVAL / "routing" / "dev.jsonl"
 MAPPING = EVAL / "external" / "mapping.yml"
-OURS = (PARAPHRASES, OUT_OF_SCOPE, ROUTING)
+OURS = (PARAPHRASES, OUT_OF_SCOPE, ROUTING, DEV)
 # the other evaluation sets: everything else under eval/, and the places they were kept before eval/ existed
 OTHER_SETS = ("eval", "knowledge/eval", "tests/routing", "tests/nlu", "tests/fixtures/paraphrases_dev.json",
               "tests/fixtures/paraphrases_test.json")  # fmt: skip
 STYLES = {"terse", "rambling", "typos", "non_native", "request", "synonym", "specifics"}
+DEV_STYLES = STYLES | {"two_requests"}
 HANDOFF_REASONS = {HANDOFF_REQUESTED, HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE}
 # intents reached by a handoff (request_human, complaint) or by no label of their own (faq, out_of_scope)
 NOT_EXPECTED_AS_INTENTS = {"request_human", "complaint", "faq", "out_of_scope"}
@@ -127,6 +130,36 @@ def test_routing_first_messages_name_real_routes() -> None:
     orders = {order["number"] for order in shop["orders"]}
     emails = {customer["email"] for customer in shop["customers"]}
     for row in rows:  # the demo shop's orders and customers, so that the order flows can answer
+        assert set(ORDER_NUMBER.findall(row["text"])) <= orders, row
+        assert set(EMAIL.findall(row["text"])) <= emails, row
+
+
+def test_the_english_routing_dev_set_names_real_routes_for_every_intent_and_style() -> None:
+    """eval/routing/dev.jsonl, the English rows the routing thresholds are chosen on (bench/choose_gate.py), never
+    reported as results: real routes for every intent, handoff reason and most handbook entries, in every customer
+    style plus two requests in one message, with the demo shop's orders and e-mails (that no row copies another set,
+    the training data or a benchmark is the copy test below)."""
+    rows = read_jsonl(DEV)
+    known = routes()
+    assert len(rows) >= 200
+    for number, row in enumerate(rows, start=1):
+        where = f"{DEV.name}:{number}"
+        assert set(row) <= {"text", "expect", "accept", "style"} and row["text"].strip(), f"{where}: {row}"
+        assert row["style"] in DEV_STYLES, f"{where}: unknown style {row['style']!r}"
+        assert_route(row["expect"], known, where)
+        for alternative in row.get("accept", []):
+            assert_route(alternative, known, where)
+            assert alternative != row["expect"], f"{where}: the expected route is also listed as an alternative"
+    expected = [next(iter(row["expect"].items())) for row in rows]
+    assert {name for kind, name in expected if kind == "intent"} == known["intent"] - NOT_EXPECTED_AS_INTENTS
+    assert {name for kind, name in expected if kind == "handoff"} == HANDOFF_REASONS
+    assert {name for kind, name in expected if kind == "faq_id"} == known["faq_id"]
+    assert sum(1 for kind, name in expected if (kind, name) == ("handoff", HANDOFF_LOW_CONFIDENCE)) >= 30
+    assert set(Counter(row["style"] for row in rows)) == DEV_STYLES
+    shop = yaml.safe_load((PROJECT_ROOT / "knowledge" / "demo" / "shop.yml").read_text())
+    orders = {order["number"] for order in shop["orders"]}
+    emails = {customer["email"] for customer in shop["customers"]}
+    for row in rows:
         assert set(ORDER_NUMBER.findall(row["text"])) <= orders, row
         assert set(EMAIL.findall(row["text"])) <= emails, row
 

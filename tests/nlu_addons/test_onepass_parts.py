@@ -292,3 +292,26 @@ def test_a_flow_torn_with_the_handbook_stays_offered_for_a_message_about_an_orde
     assert about_it.offered == ["faq:delivery-time", "intent:order_status", "faq:pre-orders"]
     general = arbiter.route(x[1:], scores[1:], ids, texts[1])
     assert general.offered == ["faq:delivery-time", "faq:pre-orders", "faq:track-order"]
+
+
+def test_a_handbook_answer_needs_its_own_probability_beside_the_entry_gate() -> None:
+    """Issue 17: a handbook question had to clear two gates in series, the faq class's probability (answer_at) and
+    its entry's score (faq_answer_from). With ``faq_answer_at`` set, a handbook answer whose entry clears the gate
+    needs that probability instead; an order flow still needs answer_at, and an entry under the gate is still only
+    offered."""
+    texts = ["how long do i have to send things back", "where is my parcel for 100234"]
+    probabilities = np.array([[0.6, 0.4]] * 2)
+    scores = np.array([[0.7, 0.3]] * 2, dtype=np.float32)
+    x = features(probabilities, scores, texts)
+    arbiter = StackedArbiter(answer_at=0.8, clarify_at=0.1, faq_answer_from=0.64, faq_offer_from=0.48)
+    arbiter.fit(np.vstack([x, x]), ["faq", "order_status"] * 2)
+    ids = ["return-policy", "track-order"]
+    arbiter._model.predict_proba = lambda rows: np.tile([0.6, 0.4], (len(rows), 1))  # faq=0, order_status=1
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"  # 0.6 < answer_at
+    arbiter.faq_answer_at = 0.5
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "faq:return-policy"
+    arbiter.faq_answer_from = 0.72  # the entry under its gate: offered, not answered
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"
+    arbiter.faq_answer_from = 0.64
+    arbiter._model.predict_proba = lambda rows: np.tile([0.4, 0.6], (len(rows), 1))  # order_status likelier
+    assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == "clarify"  # 0.6 < answer_at
