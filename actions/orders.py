@@ -15,6 +15,7 @@ from actions.changes import confirmed, planned_change
 from actions.faq import answer_questions
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
+from actions.items import read_items
 from actions.order_state import (
     CANCEL,
     CHANGE_ADDRESS,
@@ -97,10 +98,26 @@ class ActionStartOrderRequest(Action):
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
         handled = tracker.get_slot(LAST_FLOW) and state.verified and tracker.active_loop_name != FORM
-        if handled and not names_an_order(tracker) and not BACK_REFERENCE_RE.search(text):
-            # a request finished for this order; "where is my order?" may mean another one: ask
+        # a request finished for this order; "where is my order?" may mean another one: ask (offering it), unless the
+        # message names it ("that order") or items of it ("send the carafe back")
+        if (
+            handled
+            and not names_an_order(tracker)
+            and not BACK_REFERENCE_RE.search(text)
+            and not (flow == RETURN and await names_items_of(str(state.order_id), text))
+        ):
             events.append(SlotSet(ORDER_ID, None))
         return events
+
+
+async def names_items_of(order_id: str, text: str) -> bool:
+    """The message names items of order `order_id` ("send the carafe back", "把蜡烛退了"): it is about that order."""
+    try:
+        lines = (await order_system().get_order(order_id)).lines
+    except (BackendError, OrderNotFound):
+        return False
+    said = read_items(text, lines)
+    return bool(said.returned or said.kept)
 
 
 class ActionOrderSubmit(Action):

@@ -108,6 +108,9 @@ def test_the_widget_follows_a_chinese_customer_on_an_english_page(
     expect(page.locator(f"{HOST} .human")).to_have_text("转人工客服")
     expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "请输入消息…")
     expect(page.locator(f"{HOST} .head .st")).to_have_text("智能助手")
+    intro = page.locator(f"{HOST} .msg.intro")
+    expect(intro.locator(".text")).to_have_text("您好！今天有什么可以帮您？")  # the widget's greeting too
+    expect(intro.locator(".who")).to_have_text("智能助手")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"widget-follows-zh-{viewport['width']}.png"))
     page.reload()  # the same conversation: still Chinese

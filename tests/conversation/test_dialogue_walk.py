@@ -5,8 +5,9 @@ listed in the customer's language, and a message that says nothing about a langu
 conversation's.
 The walkthrough of 2026-12-04 (both languages, desktop and phone): an e-mail address a Chinese customer writes right
 after 邮箱 ("e-mail") is read whole; a new request right after one about an order offers that order first ("yes"
-takes it) instead of asking which order from scratch; a customer who said no to a cancellation and then "ok actually
-yes cancel it" gets the cancellation's question again, not "Great! What else can I help you with?".
+takes it) instead of asking which order from scratch, and a return naming items of that order is about it; a
+customer who said no to a cancellation and then "ok actually yes cancel it" gets the cancellation's question again,
+not "Great! What else can I help you with?".
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
 100184 (Lukas Becker, delivered) is only read.
@@ -131,13 +132,22 @@ def order_status(stack: Stack, number: str) -> str:
 def test_a_return_right_after_a_status_check_offers_that_order(chat: Chat, stack: Stack) -> None:
     chat("where is my order 100184? lukas.becker@example.com")
     assert "Order 100184 was delivered" in chat.text, chat.texts
-    chat("I'd like to send the soap dish back")  # no "it": before, "Which order is it about?" and five buttons
+    chat("I'd like to return something")  # no "it": before, "Which order is it about?" and five buttons
     assert "Is it about order 100184 again?" in chat.text, chat.texts
     assert chat.buttons[0]["title"] == "Order 100184", chat.buttons
     chat(chat.buttons[0]["payload"])  # verified by its e-mail a moment ago: not asked again
-    assert "Here's the return for order 100184" in chat.text and "Stoneware soap dish" in chat.text, chat.texts
-    assert "Bamboo bath mat" not in chat.text and "e-mail" not in chat.text
+    assert "Which items from order 100184" in chat.text and "e-mail" not in chat.text, chat.texts
     chat("no")
+    assert order_status(stack, "100184") == "delivered"
+
+
+def test_a_return_of_items_of_the_order_just_checked_is_about_that_order(chat: Chat, stack: Stack) -> None:
+    chat("我的订单100184到哪了？邮箱 lukas.becker@example.com")
+    assert "订单 100184 已于" in chat.text, chat.texts
+    chat("我想把皂碟退了，浴室地垫留着")  # items of that order: no question which order
+    assert "订单 100184 的退货如下" in chat.text and "炻瓷皂碟" in chat.text, chat.texts
+    assert "竹制浴室地垫" not in chat.text and "还是订单" not in chat.text, chat.texts
+    chat("不用了")
     assert order_status(stack, "100184") == "delivered"
 
 

@@ -1912,6 +1912,16 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     WORDS = STRINGS[LANG];
     makeClocks();
     labelFrame();
+    if (state.intro && state.intro.el.isConnected) {
+      // the widget's own greeting at the top of the chat, in the new language too
+      const who = state.intro.el.querySelector(".who");
+      if (who) who.textContent = t("assistant");
+      const bubble = state.intro.el.querySelector(".text");
+      if (bubble) {
+        bubble.textContent = "";
+        renderMarkdown(bubble, greeting());
+      }
+    }
     showStatus();
     showQueueNote();
     updateWaitChoice();
