@@ -332,7 +332,7 @@ class DeskOrders:
             "items": [
                 {
                     "sku": line.sku,
-                    "name": line.name,
+                    "name": line.shown_name,  # as the customer reads it in the chat (粗针织毯, not "Chunky knit throw")
                     "quantity": line.quantity,
                     "unit_price": money(line.unit_price, order.currency),
                     "line_total": money(line.line_total, order.currency),

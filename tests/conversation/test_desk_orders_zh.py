@@ -1,7 +1,7 @@
 """The agent's order cards in the conversation's language (issue 18, item 2): a Chinese customer signed in on the shop
 asks about their order in Chinese and for a person; the agent's panel shows each order's summary and the order
-rules' reasons (why an action is off) in Chinese — what the customer reads — while an English conversation's stay
-English. Through the real stack on a helpdesk with its own demo shop (SQLite)."""
+rules' reasons (why an action is off) and the items' names in Chinese — what the customer reads — while an English
+conversation's stay English. Through the real stack on a helpdesk with its own demo shop (SQLite)."""
 
 from __future__ import annotations
 
@@ -58,11 +58,15 @@ def test_a_chinese_conversations_order_cards_read_in_chinese(desk: OrdersDesk, s
     assert not returns["allowed"] and CJK.search(returns["why_not"]), returns  # not delivered yet, in Chinese
     delivered = chinese["100124"]
     assert CJK.search(delivered["summary"]) and "签收" in delivered["summary"], delivered["summary"]
+    # the items named as the customer reads them in the chat (the walkthrough of 2026-12-04: English names in a
+    # Chinese conversation's cards, so "粗针织毯" had to be matched by hand)
+    assert all(CJK.search(item["name"]) for order in chinese.values() for item in order["items"]), chinese
 
     english = cards(desk, signed_in_handoff(desk, stack))
     assert english["100257"]["summary"].startswith("Order 100257"), english["100257"]["summary"]
     why = {a["action"]: a for a in english["100257"]["actions"]}["return"]["why_not"]
     assert why and not CJK.search(why), why
+    assert not any(CJK.search(item["name"]) for order in english.values() for item in order["items"]), english
 
 
 def test_an_agent_sends_the_tracking_to_a_chinese_customer_and_nothing_else_changes(
