@@ -102,7 +102,7 @@ def test_a_supervisor_assigns_comments_and_closes_a_follow_up(
 def test_an_editor_sets_a_group_aside_and_puts_it_back_on_desktop_and_phone(
     tab: Tab, chromium: Browser, client: httpx.Client, helpdesk_url: str, editor_account: AgentLogin, tmp_path: Path
 ) -> None:
-    asked = "do you do wedding registries"
+    asked = "do you do car repairs"
     assert say(client, asked)["offer_person"] == {"reason": "low_confidence"}
     page = tab.page
     submit_console_login(page, helpdesk_url, editor_account.username, editor_account.password)

@@ -17,7 +17,7 @@ from helpdesk.knowledge.cluster_groups import group_tags, group_title
 from helpdesk.reports.unanswered import Question, Turn, distinct_questions, is_typo_of, merge_typos
 
 # a real question the shop will not answer in the handbook (the bot offers a person: checked below)
-JOBS = ["can I set up a wedding list with you", "do you do wedding registries"]
+JOBS = ["can you repair my car", "do you do car repairs"]
 CUSTOM = ["Do you build custom made bookshelves to measure?", "can you make a bookshelf in my own size"]
 TYPO = "do you build custom made bookshelfs to measure"  # one word off the first
 
