@@ -381,6 +381,8 @@ class _FormTurn:
             self.set(ORDER_ID, found.order_number)
         elif found.last_order:
             await self._last_order()
+        elif requested == ORDER_ID and intent == "affirm" and self.get(VERIFIED_ORDER):
+            self.set(ORDER_ID, self.get(VERIFIED_ORDER))  # "yes" to "Is it about order 100212 again?"
         elif found.malformed_number:
             self.say(render(say.MALFORMED_ORDER_NUMBER, number=found.malformed_number))
             if requested in (None, ORDER_ID, VERIFICATION, EMAIL):  # not the order talked about before

@@ -41,7 +41,7 @@ from actions.order_state import (
 )
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import return_photo_offer
-from actions.requests import requests_in
+from actions.requests import names_flow, requests_in
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -263,6 +263,18 @@ def just_changed(tracker: Tracker) -> bool:
     )
 
 
+# "yes, don't cancel it", "好的，那就不取消了": a yes that names a change without asking for it
+NEGATION_RE = re.compile(r"\b(?:not|no|don'?t|never)\b|不|别|没", re.IGNORECASE)
+
+
+def change_named_again(tracker: Tracker) -> str | None:
+    """The change a yes outside the form names ("yes cancel it", "是的，取消") when an order is being talked about."""
+    text = str(tracker.latest_message.get("text") or "")
+    if not tracker.get_slot(ORDER_ID) or NEGATION_RE.search(text):
+        return None
+    return next((flow for flow in CHANGES if names_flow(text, flow)), None)
+
+
 class ActionAffirm(Action):
     """A yes outside the order form. It confirms no change: a change is confirmed only inside the form, as the
     answer to the question that describes it (actions/changes.py). A yes to "Shall I get a person?" hands off."""
@@ -273,6 +285,10 @@ class ActionAffirm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if person_offered(tracker):
             hand_off(dispatcher, HANDOFF_REQUESTED)
+        elif (flow := change_named_again(tracker)) is not None:
+            # "ok actually yes cancel it" after saying no to the cancellation: that request again, for the order
+            # talked about; its summary is asked about again (a yes here confirms nothing by itself)
+            return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
         elif unanswered_confirmation(tracker):
             dispatcher.utter_message(text=say.NOTHING_TO_CONFIRM)
         else:

@@ -85,25 +85,39 @@ class _AskAction(Action, ABC):
         """Send the question."""
 
 
+def order_button(number: str) -> dict[str, str]:
+    """A button that answers "which order?" with order `number`."""
+    return {"title": render(say.ORDER_BUTTON, order_id=number), "payload": "/inform" + json.dumps({"order_id": number})}
+
+
 class ActionAskOrderId(_AskAction):
     def name(self) -> str:
         return "action_ask_order_id"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
         recent = [str(n) for n in tracker.get_slot(RECENT_ORDERS) or []]
+        if state.verified_order:
+            # a new request after one about an order whose check still holds: that order first ("yes" takes it,
+            # actions/forms.py), the customer's other recent orders after it
+            others = [n for n in recent if n != state.verified_order] if state.customer_id else []
+            listed = say.ORDERS_JOINER.join(others)
+            text = (
+                render(say.ASK_ORDER_ID_SAME_RECENT, order_id=state.verified_order, orders=listed)
+                if others
+                else render(say.ASK_ORDER_ID_SAME, order_id=state.verified_order)
+            )
+            dispatcher.utter_message(text=text, buttons=[order_button(n) for n in [state.verified_order, *others]])
+            return
         if state.customer_id and recent:
             # greeted by name only when the shop's website signed the customer in (an order check is no login)
             signed_in = tracker.get_slot(CUSTOMER_VERIFIED_BY) == VERIFIED_BY_TOKEN and state.first_name
+            listed = say.ORDERS_JOINER.join(recent)
             text = (
-                render(say.ASK_ORDER_ID_RECENT_NAMED, first_name=state.first_name, orders=", ".join(recent))
+                render(say.ASK_ORDER_ID_RECENT_NAMED, first_name=state.first_name, orders=listed)
                 if signed_in
-                else render(say.ASK_ORDER_ID_RECENT, orders=", ".join(recent))
+                else render(say.ASK_ORDER_ID_RECENT, orders=listed)
             )
-            buttons = [
-                {"title": render(say.ORDER_BUTTON, order_id=n), "payload": "/inform" + json.dumps({"order_id": n})}
-                for n in recent
-            ]
-            dispatcher.utter_message(text=text, buttons=buttons)
+            dispatcher.utter_message(text=text, buttons=[order_button(n) for n in recent])
             return
         if asked_before(tracker, ORDER_ID):
             dispatcher.utter_message(text=say.ASK_ORDER_ID_AGAIN)

@@ -26,8 +26,10 @@ SPLIT_RE = re.compile(
     r"|,\s+(?=(?:how|what|when|where|why|which|can|could|do|does|is|are|will|would|should)\b)",
     re.IGNORECASE,
 )
+# a greeting or a filler word before the question ("hey how long does delivery take")
+LEAD_IN = r"^\s*(?:(?:hi|hey|hello|ok|okay|so|right|um|hmm)\b[\s,.!]*)*"
 QUESTION_RE = re.compile(
-    r"\?\s*$|^\s*(?:how|what|why|when|where|which|who|can|could|do|does|is|are|will|would|should|may)\b",
+    r"\?\s*$|" + LEAD_IN + r"(?:how|what|why|when|where|which|who|can|could|do|does|is|are|will|would|should|may)\b",
     re.IGNORECASE,
 )
 # an order request in a clause: the flow it asks for, recognised only with an order number or "my order" in it, so a

@@ -8,8 +8,10 @@ Below ``answer_at`` it asks back ("Did you mean" the likeliest destinations), be
 takes over; a handbook answer needs ``faq_answer_at`` instead when set, beside its entry's own score gate. An
 order flow also needs evidence of a request about a specific order (an order number or e-mail, the customer's own
 "my/I/we", or "it" for the order already talked about): without it, the bot asks instead of starting a flow
-("what is the refund policy" never opens a refund). A payment problem and a handbook question are both answered
-from the handbook, so together they can make the bot sure enough.
+("what is the refund policy" never opens a refund). A message naming another domain and nothing of an order
+("取消明天早上的闹钟", "cancel my dentist appointment": the cues per language in nlu_addons.order_cues) never starts
+an order flow nor is offered one: the bot offers the handbook entries near it, or a person. A payment problem and a
+handbook question are both answered from the handbook, so together they can make the bot sure enough.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from nlu_addons.language import CJK, language_of
+from nlu_addons.order_cues import order_cue, other_domain_cue
 
 # data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
 ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
@@ -109,10 +112,24 @@ def asks_about_own_order_zh(text: str) -> bool:
     return not ZH_GENERAL_QUESTION.search(text) or bool(ZH_STILL_WAITING.search(text) or ZH_ASKS_TO_DO.search(text))
 
 
+def about_something_else(text: str) -> bool:
+    """The message names another domain (an alarm, a meeting, a ticket, another service's membership…) and nothing
+    of a shop order (no order, parcel, delivery or goods, no order number or e-mail): not a request about an order
+    however its verb reads ("取消明天早上的闹钟")."""
+    return other_domain_cue(text) and not order_cue(text) and not names_order(text)
+
+
 def order_evidence(text: str) -> bool:
     """Evidence of a request about a specific order: an order number or e-mail, the customer's own "my/I/we", "it"
-    for the order already talked about, or a Chinese request (not a general question)."""
+    for the order already talked about, or a Chinese request (not a general question); never for a message about
+    another domain."""
+    if about_something_else(text):
+        return False
     return names_order(text) or speaks_of_own(text) or refers_back(text) or asks_about_own_order_zh(text)
+
+
+def is_order_flow(destination: str) -> bool:
+    return destination.removeprefix("intent:") in ORDER_INTENTS
 
 
 def features(probabilities: np.ndarray, faq_scores: np.ndarray, texts: Sequence[str]) -> np.ndarray:
@@ -227,11 +244,15 @@ class StackedArbiter:
             else:
                 likely = [likely[0], *(f"faq:{e}" for e in entries[1:3]), *likely[1:]]
         near = {f"faq:{entry_ids[int(e)]}": float(faq_scores[0, int(e)]) for e in np.argsort(-faq_scores[0])[:3]}
-        # an entry is offered only when it is near enough (not a guess among unrelated ones)
+        elsewhere = about_something_else(text)
+        # an entry is offered only when it is near enough (not a guess among unrelated ones); an order flow never
+        # for a message about another domain
         offered = [
             d
             for d in dict.fromkeys(likely)
-            if d != LOW_CONFIDENCE and (not d.startswith("faq:") or near.get(d, -1.0) >= self.faq_offer_from)
+            if d != LOW_CONFIDENCE
+            and (not d.startswith("faq:") or near.get(d, -1.0) >= self.faq_offer_from)
+            and not (elsewhere and is_order_flow(d))
         ][:3]
         if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
             # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered

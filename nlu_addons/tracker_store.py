@@ -24,6 +24,13 @@ wrote later events: the tracker is then read from the database, as before), and 
 that was not saved (a turn that failed half-way). Each tracker object also knows how many of its events are
 stored, so a save inserts its new events without Rasa's count query.
 
+A turn's database work is two statements, each one round trip outside a transaction (autocommit) on a connection
+kept for them (`_direct`): the check of the last event id, and the save, one multi-row INSERT of the turn's new
+events (PostgreSQL: `RETURNING id`; SQLite: the last row id), written as SQL once at start-up, so no ORM objects,
+flush or unit of work per turn. Rasa's way (ORM session: BEGIN, INSERT, COMMIT, three round trips, each stalling
+Rasa's event loop) stays for other databases and for saves of more than INSERT_ROWS_AT_ONCE events (one
+transaction, so a save is all or nothing either way).
+
 Locks: with REDIS_URL (several Rasa processes may then serve one shop) `TurnLockStore`, Rasa's `RedisLockStore`
 taking a conversation's lock in two Redis round trips a turn (SET NX with the lock's lifetime, then a compare-and-
 delete) instead of Rasa's seven (its ticket list read and written back around every step: issue, check, serve,
@@ -50,7 +57,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -63,6 +70,8 @@ REMEMBERED_PARSES = 512  # parse data of the latest messages, for the rest_nlu c
 CACHED_TRACKERS = 500  # trackers of the conversations this process saved last (module docstring)
 STORED = "_larkspur_events_stored"  # attribute on a tracker object: how many of its events are in the database
 LOCK_POLL_SECONDS = 0.02  # how often a turn waiting for its conversation's lock (another turn holds it) tries again
+INSERT_ROWS_AT_ONCE = 100  # a save of more events goes through Rasa's ORM session (SQLite's 999 parameters: 6 a row)
+EVENT_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")  # Rasa's SQLEvent
 
 
 def tracker_database_url(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
@@ -100,15 +109,12 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             self._tune_sqlite()
         elif self.engine.dialect.name == "postgresql":
             self._tune_postgresql()
-        # the per-turn check of the last event id, on connections of its own that are always in autocommit (setting
-        # autocommit on a pooled connection and back costs a round trip of its own with psycopg2)
-        sqlite = {"check_same_thread": False, "timeout": 30} if self.engine.dialect.name == "sqlite" else {}
-        self._checks = sa.create_engine(
-            self.engine.url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.QueuePool, pool_size=1, connect_args=sqlite
-        )
+        self._direct = self._autocommit_engine()
+        self._statements = EventStatements.for_engine(self._direct, self.SQLEvent.__table__)
         self._parses: OrderedDict[str, dict[str, Any]] = OrderedDict()
         # sender id → (the conversation's last event id in the database when this process saved it, the tracker)
         self._trackers: OrderedDict[str, tuple[int | None, DialogueStateTracker]] = OrderedDict()
+        self._absent: OrderedDict[str, bool] = OrderedDict()  # conversations `retrieve` last found nothing of
         self.cache_hits = 0
         self.cache_misses = 0
 
@@ -123,14 +129,7 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         self.engine = sa.create_engine(
             url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False, "timeout": 30}
         )
-
-        def pragmas(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        sa.event.listen(self.engine, "connect", pragmas)
+        sa.event.listen(self.engine, "connect", _sqlite_settings)
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def _tune_postgresql(self) -> None:
@@ -139,22 +138,40 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         included, for the server's log flush (turns p50 346 ms against SQLite's 146 ms, measured one at a time on
         this machine under load). A PostgreSQL crash may lose the last fraction of a second of Rasa's events, never
         corrupt them; the helpdesk's own tables keep full durability (other connections)."""
-
-        def asynchronous_commit(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("SET synchronous_commit TO off")
-            cursor.close()
-
         self.engine.dispose()  # connections opened while Rasa created its table come back with the setting
-        sa.event.listen(self.engine, "connect", asynchronous_commit)
+        sa.event.listen(self.engine, "connect", _postgresql_settings)
+
+    def _autocommit_engine(self) -> Any:
+        """Connections of their own, always in autocommit (setting autocommit on a pooled connection and back costs
+        a round trip of its own with psycopg2), with the settings of Rasa's (`_tune_sqlite`, `_tune_postgresql`),
+        for the per-turn check of the last event id and the save's INSERT: each one statement, one round trip."""
+        dialect = self.engine.dialect.name
+        if dialect == "sqlite":
+            options: dict[str, Any] = {"check_same_thread": False, "timeout": 30}
+        else:  # Rasa's own connection options (a PostgreSQL schema: POSTGRESQL_SCHEMA)
+            options = dict(create_engine_kwargs(self.engine.url).get("connect_args") or {})
+        engine = sa.create_engine(
+            self.engine.url,
+            isolation_level="AUTOCOMMIT",
+            poolclass=sa.pool.QueuePool,
+            pool_size=1,
+            connect_args=options,
+        )
+        settings = {"sqlite": _sqlite_settings, "postgresql": _postgresql_settings}.get(dialect)
+        if settings is not None:
+            sa.event.listen(engine, "connect", settings)
+        return engine
 
     def _last_event_id(self, sender_id: str) -> int | None:
         """The conversation's last stored event id: one statement outside a transaction (autocommit), so the check a
         turn makes before it trusts its cached tracker is one round trip, not three (BEGIN, SELECT, ROLLBACK), each
         stalling Rasa's event loop (Rasa's store is synchronous)."""
-        query = sa.select(sa.func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sender_id)
-        with self._checks.connect() as connection:
-            found = connection.execute(query).scalar()
+        with self._direct.connect() as connection:
+            if self._statements is not None:
+                found = connection.exec_driver_sql(self._statements.last_id, (sender_id,)).scalar()
+            else:
+                query = sa.select(sa.func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sender_id)
+                found = connection.execute(query).scalar()
         return int(found) if found is not None else None
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -166,25 +183,48 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
                 self.cache_hits += 1
                 return tracker
         self.cache_misses += 1
-        tracker = await super().retrieve(sender_id)
+        tracker = self._read(sender_id)
         if tracker is not None:
             setattr(tracker, STORED, len(tracker.events))  # every event read is a stored one
+        elif self.domain is not None:
+            # nothing stored: Rasa makes the conversation's tracker itself (TrackerStore.create_tracker, reached
+            # through Rasa's wrappers of this store) and saves it; `save` then need not count what is stored
+            self._absent[sender_id] = True
+            while len(self._absent) > CACHED_TRACKERS:
+                self._absent.popitem(last=False)
         return tracker
+
+    def _read(self, sender_id: str) -> DialogueStateTracker | None:
+        """Rasa's `retrieve` (the events since the conversation's last session start, Rasa's query) as one
+        statement in autocommit (Rasa's session sends BEGIN, SELECT, ROLLBACK)."""
+        with sa.orm.Session(bind=self._direct) as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+            events = [json.loads(row.data) for row in rows]
+        if self.domain is None or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         stored = getattr(tracker, STORED, None)
-        last_id = None
+        new = stored is None and self._absent.pop(tracker.sender_id, False) and self.event_broker is None
+        if new and self._last_event_id(tracker.sender_id) is None:
+            stored = 0  # a new conversation: `retrieve` read nothing of it, and still nothing is stored
         if stored is None or self.event_broker is not None:
-            await super().save(tracker)  # a tracker this store did not hand out: Rasa's way (counts what is stored)
+            await super().save(tracker)  # Rasa's way: counts what is stored (and streams the events to the broker)
+            last_id = self._last_event_id(tracker.sender_id) if stored is not None else None
         else:
             last_id = self._insert(tracker, list(tracker.events)[stored:])
-        setattr(tracker, STORED, len(tracker.events))
-        if last_id is None:
-            last_id = self._last_event_id(tracker.sender_id)
-        self._trackers[tracker.sender_id] = (last_id, tracker)
-        self._trackers.move_to_end(tracker.sender_id)
-        while len(self._trackers) > CACHED_TRACKERS:
-            self._trackers.popitem(last=False)
+            if last_id is None and stored > 0:  # nothing new (a tracker with no events yet has no last id)
+                last_id = self._last_event_id(tracker.sender_id)
+        if stored is not None:  # a tracker that holds every stored event (handed out here, or a new conversation)
+            setattr(tracker, STORED, len(tracker.events))
+            self._trackers[tracker.sender_id] = (last_id, tracker)
+            self._trackers.move_to_end(tracker.sender_id)
+            while len(self._trackers) > CACHED_TRACKERS:
+                self._trackers.popitem(last=False)
+        # else a tracker from elsewhere (Rasa's new tracker when another process started the conversation meanwhile,
+        # a tracker made from events posted to Rasa's API): it may lack stored events, so it is neither kept nor
+        # marked, and its next save counts again (Rasa's way) and the next turn reads the conversation
         message = tracker.latest_message
         if isinstance(message, UserUttered) and message.message_id:
             self._parses[message.message_id] = dict(message.parse_data)
@@ -198,23 +238,15 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         a time (the lock store), so that is the conversation's last event."""
         if not events:
             return None
+        rows = [event_row(tracker.sender_id, event) for event in events]
+        if self._statements is not None and len(rows) <= INSERT_ROWS_AT_ONCE:
+            with self._direct.connect() as connection:  # one statement in autocommit: one round trip, all or nothing
+                return self._statements.insert(connection, rows)
         with self.session_scope() as session:
-            rows = []
-            for event in events:
-                data = event.as_dict()
-                rows.append(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.add_all(rows)
+            objects = [self.SQLEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in rows]
+            session.add_all(objects)
             session.flush()
-            last = max(int(row.id) for row in rows)
+            last = max(int(row.id) for row in objects)
             session.commit()
         return last
 
@@ -225,6 +257,60 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
 
 def _without_password(url: str) -> str:
     return re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", url)
+
+
+def _sqlite_settings(connection: Any, _record: Any) -> None:
+    """Every connection to Rasa's SQLite file: write-ahead log, `synchronous=NORMAL` (`_tune_sqlite`)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _postgresql_settings(connection: Any, _record: Any) -> None:
+    """Every connection to Rasa's PostgreSQL database: commits do not wait for the disk (`_tune_postgresql`)."""
+    cursor = connection.cursor()
+    cursor.execute("SET synchronous_commit TO off")
+    cursor.close()
+
+
+def event_row(sender_id: str, event: Any) -> tuple[Any, ...]:
+    """The values of Rasa's `events` row for `event` (EVENT_COLUMNS), as Rasa's `SQLTrackerStore.save` fills them."""
+    data = event.as_dict()
+    intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
+    return (sender_id, event.type_name, data.get("timestamp"), intent, data.get("name"), json.dumps(data))
+
+
+class EventStatements:
+    """The SQL of the two statements a turn sends (`ProjectTrackerStore._direct`), written once for the database's
+    driver: the conversation's last event id, and a multi-row INSERT of events returning the last id written."""
+
+    def __init__(self, table: str, columns: list[str], identifier: str, marker: str, returning: bool) -> None:
+        self.last_id = f"SELECT max({identifier}) FROM {table} WHERE {columns[0]} = {marker}"
+        self._head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        self._row = "(" + ", ".join([marker] * len(columns)) + ")"
+        self._returning = f" RETURNING {identifier}" if returning else ""
+
+    @classmethod
+    def for_engine(cls, engine: Any, table: Any) -> EventStatements | None:
+        """The statements for PostgreSQL through psycopg2 and SQLite through sqlite3; None for other databases
+        (they keep Rasa's ORM statements)."""
+        dialect = engine.dialect
+        if (dialect.name, dialect.driver) not in (("postgresql", "psycopg2"), ("sqlite", "pysqlite")):
+            return None
+        quote = dialect.identifier_preparer.quote
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        columns = [quote(column) for column in EVENT_COLUMNS]
+        table_name = dialect.identifier_preparer.format_table(table)
+        return cls(table_name, columns, quote("id"), marker, returning=dialect.name == "postgresql")
+
+    def insert(self, connection: Any, rows: list[tuple[Any, ...]]) -> int:
+        """Write `rows` in one statement: the id of the last one (ids grow with each row written)."""
+        sql = self._head + ", ".join([self._row] * len(rows)) + self._returning
+        result = connection.exec_driver_sql(sql, tuple(value for row in rows for value in row))
+        if self._returning:
+            return max(int(found) for (found,) in result)
+        return int(result.lastrowid)
 
 
 class ProjectLockStore(LockStore):  # type: ignore[misc]

@@ -1,7 +1,7 @@
 """Finding the order and proving it is the customer's (actions/forms.py, actions/identity.py).
 
 Placeholders: {order_id} a 6-digit order number; {goal} one of GOALS; {first_name}; {orders} order numbers
-joined with ", "; {remaining} wrong answers left (2 or more); {number} / {email} what the customer typed.
+joined with ORDERS_JOINER; {remaining} wrong answers left (2 or more); {number} / {email} what the customer typed.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ ASK_ORDER_ID_AGAIN = "What's the 6-digit order number? For example: 100234."
 ASK_ORDER_ID_RECENT_NAMED = "Which order is it about, {first_name}? Your most recent orders are {orders}."
 ASK_ORDER_ID_RECENT = "Which order is it about? Your most recent orders are {orders}."
 ORDER_BUTTON = "Order {order_id}"
+ORDERS_JOINER = ", "  # between the order numbers of {orders}
+# a new request right after one about an order whose check still holds ("where is 100212?", then "I'd like to send
+# the carafe back"): that order is offered first
+ASK_ORDER_ID_SAME = "Is it about order {order_id} again? If it's another one, send me its order number."
+ASK_ORDER_ID_SAME_RECENT = "Is it about order {order_id} again? Your other recent orders are {orders}."
 
 ASK_VERIFICATION = "To keep your details safe: what's the e-mail address or the delivery postcode for order {order_id}?"
 ASK_VERIFICATION_AGAIN = (

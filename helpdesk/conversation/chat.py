@@ -542,6 +542,10 @@ class ChatService:
         last: StoredTurn | None = None
         metadata = metadata or {}
         async with self.locks(f"bot-turn:{conversation_id}"), self.sessions() as session:
+            # what waits is read outside a transaction (each statement on its own, as in READ COMMITTED anyway): no
+            # BEGIN and COMMIT round trips around two reads; the one write before the turn (`_reopen`) is one
+            # statement. The turn's replies are stored in a transaction of their own (`_store_turn`)
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             conversation = await session.get(Conversation, conversation_id)
             reopen = conversation is not None and conversation.mode == MODE_CLOSED and conversation_id in self.pending
             if reopen and conversation is not None and (not_reopened := await self._reopen(session, conversation)):

@@ -1,6 +1,7 @@
 """The agent console and the widget together in headless Chromium (two browser contexts), against the
 real running stack: a customer asks for a person, an agent claims the chat with its context, they talk
-live, the agent resolves it and the customer's rating is stored."""
+live, the agent resolves it and the customer's rating is stored; handing back to the bot while the customer's last
+message has no reply asks first (the walkthrough of 2026-12-04: "will it come today?" was left unanswered)."""
 
 from __future__ import annotations
 
@@ -125,3 +126,37 @@ def test_console_page_is_served_with_a_strict_csp(agent: Tab, helpdesk_url: str)
     assert response is not None and response.ok
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_handing_back_with_the_customers_last_message_unanswered_asks_first(
+    customer: Tab, agent: Tab, helpdesk_url: str, agent_accounts: dict[str, AgentLogin]
+) -> None:
+    shop = customer.page
+    shop.goto(helpdesk_url + "/")
+    open_widget(shop)
+    send(shop, "can i talk to a human pls")
+    expect(shop.locator(f"{HOST} .st")).to_contain_text("in the queue", timeout=60_000)
+    conversation = shop.evaluate(f"localStorage.getItem('{STORAGE_KEY}')")
+    console = agent.page
+    log_in(console, helpdesk_url, agent_accounts["ava"])
+    console.locator(f'#queue li[data-id="{conversation}"]').click()
+    console.locator("#claim").click()
+    expect(console.locator("#reply-form")).to_be_visible()
+    send(shop, "will it come today?")
+    expect(console.locator("#transcript li.msg.customer .text").last).to_have_text("will it come today?")
+
+    console.locator("#handback").click()  # the dialog is dismissed (new_tab): nothing happens
+    expect(console.locator("#resolve")).to_be_visible()
+    assert agent.dialogs == [
+        "The customer's last message has no reply yet, and the bot won't answer it. Hand back anyway?"
+    ], agent.dialogs
+    expect(shop.locator(f"{HOST} .st")).to_have_text("You're chatting with our team")
+
+    console.locator("#reply").fill("It should arrive today. Anything else? I'll pass you back to our assistant.")
+    console.locator("#reply").press("Enter")
+    expect(shop.locator(f"{HOST} .msg.agent .text").last).to_contain_text("It should arrive today")
+    console.locator("#handback").click()  # answered: no question
+    expect(console.locator("#conversation")).to_be_hidden()
+    assert len(agent.dialogs) == 1
+    expect(shop.locator(f"{HOST} .msg.system .text").last).to_contain_text("You're back with our virtual assistant")
+    assert agent.errors("401") == [] and customer.errors() == []

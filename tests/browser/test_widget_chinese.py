@@ -1,6 +1,8 @@
 """The widget on a Chinese page (issue 18.5): every string Chinese on <html lang="zh-CN"> (title, greeting,
 placeholder, buttons, aria labels, the greeting's topics), a Chinese reply from the real bot, and English
-unchanged on an English page. Desktop 1280×800 and phone 390×844."""
+unchanged on an English page. A Chinese customer on an English page gets the widget's own words in Chinese too once
+they write (the walkthrough of 2026-12-04: Chinese answers under "Did this help?", "Talk to a person" and an English
+queue and rating), also after a reload. Desktop 1280×800 and phone 390×844."""
 
 from __future__ import annotations
 
@@ -89,4 +91,28 @@ def test_the_widget_stays_english_on_an_english_page(chromium: Browser, helpdesk
     expect(page.locator(f"{HOST} .head h2")).to_have_text("Chat with us")
     expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "Type your message…")
     expect(page.locator(f"{HOST} .quick button").first).to_have_text("Where is my order?")
+    page.context.close()
+
+
+def test_the_widget_follows_a_chinese_customer_on_an_english_page(
+    chromium: Browser, helpdesk_url: str, viewport: dict[str, int]
+) -> None:
+    page = page_in(chromium, helpdesk_url, "en-GB", viewport)
+    page.locator(f"{HOST} .launcher").click()
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "Type your message…")
+    page.locator(f"{HOST} textarea").fill("我的订单100234到哪了？邮编 2511 AB")
+    page.locator(f"{HOST} textarea").press("Enter")
+    status = page.locator(f"{HOST} .msg.bot:not(.intro)").last
+    expect(status.locator(".text")).to_contain_text("订单 100234", timeout=60_000)
+    expect(status.locator(".fb")).to_contain_text("这个回答有帮助吗？")
+    expect(page.locator(f"{HOST} .human")).to_have_text("转人工客服")
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "请输入消息…")
+    expect(page.locator(f"{HOST} .head .st")).to_have_text("智能助手")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"widget-follows-zh-{viewport['width']}.png"))
+    page.reload()  # the same conversation: still Chinese
+    if not page.locator(f"{HOST} .panel").is_visible():
+        page.locator(f"{HOST} .launcher").click()
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "请输入消息…")
+    expect(page.locator(f"{HOST} .human")).to_have_text("转人工客服")
     page.context.close()

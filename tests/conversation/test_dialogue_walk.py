@@ -3,8 +3,13 @@ cancel it" at "Shall I check on your refund instead?" carries on with the cancel
 parts ("Rue Sainte-Catherine 12", then "33000 Bordeaux") is read as one, and the parts missing from an address are
 listed in the customer's language, and a message that says nothing about a language (an e-mail address) keeps the
 conversation's.
+The walkthrough of 2026-12-04 (both languages, desktop and phone): an e-mail address a Chinese customer writes right
+after 邮箱 ("e-mail") is read whole; a new request right after one about an order offers that order first ("yes"
+takes it) instead of asking which order from scratch; a customer who said no to a cancellation and then "ok actually
+yes cancel it" gets the cancellation's question again, not "Great! What else can I help you with?".
 
-Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it.
+Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
+100184 (Lukas Becker, delivered) is only read.
 """
 
 from __future__ import annotations
@@ -107,3 +112,55 @@ def test_an_email_address_after_an_opener_about_an_order_keeps_the_order(chat: C
     chat("/cancel_order")  # the "Cancel my order" button: the e-mail given is not asked for again
     assert f"Cancelling order {ORDER}" in chat.text, chat.texts
     chat("no")
+
+
+def test_an_email_address_written_right_after_chinese_words_is_read_whole(chat: Chat) -> None:
+    """Chinese puts no space before it ("邮箱lukas…"): Rasa's e-mail entity was ".becker@example.com" (a word boundary
+    only after the dot), so the customer's right address failed the identity check and counted as a wrong answer."""
+    chat("你好，我的订单100184到哪了？邮箱lukas.becker@example.com")
+    assert "没有找到" not in chat.text, chat.texts
+    assert "订单 100184 已于" in chat.text and "签收" in chat.text, chat.texts
+
+
+def order_status(stack: Stack, number: str) -> str:
+    path = stack.workdir / "demo-shop.db"  # type: ignore[attr-defined]
+    with sqlite3.connect(path, timeout=30) as db:
+        return str(db.execute("SELECT status FROM orders WHERE number = ?", (number,)).fetchone()[0])
+
+
+def test_a_return_right_after_a_status_check_offers_that_order(chat: Chat, stack: Stack) -> None:
+    chat("where is my order 100184? lukas.becker@example.com")
+    assert "Order 100184 was delivered" in chat.text, chat.texts
+    chat("I'd like to send the soap dish back")  # no "it": before, "Which order is it about?" and five buttons
+    assert "Is it about order 100184 again?" in chat.text, chat.texts
+    assert chat.buttons[0]["title"] == "Order 100184", chat.buttons
+    chat(chat.buttons[0]["payload"])  # verified by its e-mail a moment ago: not asked again
+    assert "Here's the return for order 100184" in chat.text and "Stoneware soap dish" in chat.text, chat.texts
+    assert "Bamboo bath mat" not in chat.text and "e-mail" not in chat.text
+    chat("no")
+    assert order_status(stack, "100184") == "delivered"
+
+
+def test_a_yes_takes_the_order_just_checked_for_a_chinese_return(chat: Chat, stack: Stack) -> None:
+    chat("我的订单100184到哪了？邮箱 lukas.becker@example.com")
+    assert "订单 100184 已于" in chat.text, chat.texts
+    chat("我想退货")  # no word for "that order" in it
+    assert "还是订单 100184 吗？" in chat.text, chat.texts
+    assert re.search(r"其他订单有：\d{6}(?:、\d{6})+。", chat.text), chat.texts  # listed the Chinese way
+    assert chat.buttons[0]["title"] == "订单 100184", chat.buttons
+    chat("是的")
+    assert "您想退回订单 100184 里的哪些商品" in chat.text, chat.texts
+    chat("不用了")
+    assert order_status(stack, "100184") == "delivered"
+
+
+def test_a_yes_naming_the_cancellation_after_a_no_asks_about_it_again(chat: Chat, stack: Stack) -> None:
+    chat(f"please cancel order {ORDER}, {EMAIL}")
+    assert f"Cancelling order {ORDER}" in chat.text, chat.texts
+    chat("hmm wait actually no dont")
+    assert "haven't cancelled anything" in chat.text, chat.texts
+    chat("ok actually yes cancel it")  # changed their mind again: before, "Great! What else can I help you with?"
+    assert f"Cancelling order {ORDER}" in chat.text and "Great!" not in chat.text, chat.texts
+    assert order_row(stack)["status"] == "placed"  # that yes named the cancellation; it confirmed nothing
+    chat("no")
+    assert order_row(stack)["status"] == "placed"

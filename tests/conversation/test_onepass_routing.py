@@ -109,3 +109,23 @@ def test_a_chinese_yes_cancel_it_after_the_bot_asks_starts_the_cancellation(clie
     assert "确定要取消订单 100259 吗" in " ".join(str(reply["text"]) for reply in confirm["replies"]), confirm
     kept = say(client, "不", conversation)
     assert "没有取消" in " ".join(str(reply["text"]) for reply in kept["replies"]), kept
+
+
+def test_a_chinese_alarm_cancellation_is_not_an_order_cancellation(client: httpx.Client) -> None:
+    # "取消" names no order here: the alarm is another domain's (issue 18: xSID's alarm and reminder cancels were
+    # taken for cancel_order), so no cancellation flow starts and none is offered
+    result = say(client, "取消明天早上的闹钟")
+    assert result["nlu"]["intent"] != "cancel_order", result["nlu"]
+    texts = " ".join(str(reply["text"]) for reply in result["replies"])
+    offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
+    assert "订单号" not in texts and "取消订单" not in texts, texts  # the cancellation's question: which order?
+    assert not any(p.startswith("/cancel_order") for p in offered), offered
+    # the same verb with an order: the cancellation starts, for that order (its identity check asks the e-mail)
+    order = say(client, "取消订单100234")
+    assert order["nlu"]["intent"] == "cancel_order", order["nlu"]
+    assert {"entity": "order_id", "value": "100234"} in [
+        {"entity": e["entity"], "value": e["value"]} for e in order["nlu"]["entities"]
+    ]
+    started = " ".join(str(reply["text"]) for reply in order["replies"])
+    assert "100234" in started and "邮箱" in started, order
+    assert order["handoff"] is None and order["faq"] is None, order

@@ -1,7 +1,9 @@
 """Short follow-ups about the order already talked about, and a question naming two ways to pay (issue 17's
 walkthrough misses), through the running stack: "cancel it pls" and "when will it arrive?" once an order is known
 act on that order instead of asking "Did you mean"; "can i pay with paypal or klarna?" gets the one answer that
-covers both, not the same question answered twice; two handbook questions in one message get both answers.
+covers both, not the same question answered twice; two handbook questions in one message get both answers, also
+when a greeting comes first (the walkthrough of 2026-12-04: "hey how long does delivery take … and can i pay with
+paypal" got a "Did you mean" about delivery only).
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue_walk.py: nothing here changes it.
 Messages written for this test.
@@ -51,4 +53,11 @@ def test_two_handbook_questions_in_one_message_get_both_answers(chat: Chat) -> N
     text = chat.text.lower()
     assert "paypal" in text and "klarna" in text, chat.texts  # payment methods
     assert "business days" in text, chat.texts  # and delivery times
+    assert DID_YOU_MEAN not in chat.text, chat.texts
+
+
+def test_two_handbook_questions_after_a_greeting_get_both_answers(chat: Chat) -> None:
+    chat("hey how long does delivery take to germany and can i pay with paypal")
+    text = chat.text.lower()
+    assert "business days" in text and "paypal" in text, chat.texts
     assert DID_YOU_MEAN not in chat.text, chat.texts

@@ -14,6 +14,7 @@ import pytest
 from nlu_addons.arbiter import (
     HOW_QUESTION,
     StackedArbiter,
+    about_something_else,
     features,
     names_order,
     order_evidence,
@@ -153,6 +154,40 @@ def test_an_order_flow_without_evidence_asks_back_instead_of_starting() -> None:
     without = arbiter.route(x[2:], scores[2:], ["refund-policy", "password-reset"], texts[2])
     assert without.destination == "clarify"
     assert without.offered[:1] == ["intent:refund_status"] and "faq:refund-policy" in without.offered
+
+
+@pytest.mark.parametrize(
+    ("text", "elsewhere"),
+    [
+        ("把周六早上七点的闹钟关掉", True),
+        ("帮我取消下午跟客户的会议", True),
+        ("cancel my dentist appointment on friday", True),
+        ("取消視頻網站的會員", True),
+        ("订单100234发货了提醒我一下", False),  # an order names the order side, whatever else it says
+        ("提醒一下，我买的台灯还没到", False),
+        ("please cancel the reminder emails about my order", False),
+        ("取消订单", False),
+        ("手续费是多少", False),  # 续费 inside 手续费 (a fee) is no subscription
+    ],
+)
+def test_a_message_naming_another_domain_and_no_order_is_about_something_else(text: str, elsewhere: bool) -> None:
+    assert about_something_else(text) is elsewhere
+
+
+def test_an_order_flow_is_neither_started_nor_offered_for_another_domain() -> None:
+    # an arbiter sure of cancel_order whatever it is shown: only the other domain's cue stops it
+    texts = ["把明天早上的闹钟取消", "cancel the alarm for 7am", "取消订单100234"]
+    probabilities = np.array([[0.98, 0.02]] * 3)
+    scores = np.array([[0.5, 0.2]] * 3, dtype=np.float32)
+    x = features(probabilities, scores, texts)
+    arbiter = StackedArbiter(answer_at=0.5, clarify_at=0.1).fit(np.vstack([x, x]), ["cancel_order"] * 3 + ["faq"] * 3)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.97, 0.03], (len(rows), 1))  # cancel_order=0, faq=1
+    ids = ["cancel-order", "newsletter"]
+    for text, row in ((texts[0], 0), (texts[1], 1)):
+        route = arbiter.route(x[row : row + 1], scores[row : row + 1], ids, text)
+        assert route.destination in {"clarify", "handoff:low_confidence"}, (text, route)
+        assert "intent:cancel_order" not in route.offered, (text, route)
+    assert arbiter.route(x[2:], scores[2:], ids, texts[2]).destination == "intent:cancel_order"
 
 
 def test_the_route_ranks_the_handbook_as_the_faq_engine_does() -> None:

@@ -202,12 +202,17 @@ async def main():
     port = site._server.sockets[0].getsockname()[1]
     endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", token="secret", headers={"X-Key": "k1"})
 
-    plain = [await endpoint.request(json={"n": n}) for n in range(3)]
+    bodies = [
+        {"n": 0},
+        {"n": 1, "text": "我的订单 100234 / où est-il?", "confidence": 0.1 + 1 / 3, "url": "https://shop.example/a/b"},
+        {"n": 2, "big": 2**70, "none": None, "nested": [{"x": 1.5e-7}, True]},  # ujson cannot write 2**70
+    ]
+    plain = [await endpoint.request(json=body) for body in bodies]
     plain_connections = len(set(connections))
     connections.clear()
     install_shared_endpoint_sessions()
     install_shared_endpoint_sessions()
-    shared = [await endpoint.request(json={"n": n}) for n in range(3)]
+    shared = [await endpoint.request(json=body) for body in bodies]
     async with endpoint.session() as first:
         pass
     async with endpoint.session() as second:
@@ -224,10 +229,14 @@ print(json.dumps(asyncio.run(main())))
 """
 
 
-def test_endpoint_requests_share_one_kept_alive_connection() -> None:
+def test_endpoint_requests_share_one_kept_alive_connection_and_send_the_same_json() -> None:
     result = run_probe(SESSION_PROBE)
-    assert result["shared"] == result["plain"]  # same answers, token and headers as Rasa's own sessions
+    # same answers, token and headers as Rasa's own sessions; the bodies (written by ujson, or by json where ujson
+    # cannot) read back as the same values: non-ASCII text, floats, slashes, integers beyond 64 bits
+    assert result["shared"] == result["plain"]
     assert result["shared"][0] == {"echo": {"n": 0}, "token": "secret", "auth": "k1"}
+    assert result["shared"][1]["echo"]["text"] == "我的订单 100234 / où est-il?"
+    assert result["shared"][1]["echo"]["confidence"] == 0.1 + 1 / 3 and result["shared"][2]["echo"]["big"] == 2**70
     assert result["plain_connections"] == 3  # Rasa alone: a new connection per request
     assert result["shared_connections"] == 1
     assert result["same_session"] and result["open_after_exit"]

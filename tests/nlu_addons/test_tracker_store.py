@@ -127,10 +127,19 @@ async def main():
     await turn(one, "c1", "thanks")
     rows = stored_rows(one, "c1")
     fresh = await ProjectTrackerStore(domain=domain).retrieve("c1")
+    # a conversation the other process starts between this one's read (nothing yet) and its new tracker: the new
+    # tracker does not store the other's events a second time, and the first process's turn follows them
+    nothing = await one.retrieve("c2")
+    await turn(two, "c2", "hi there")
+    raced = await one.create_tracker("c2")
+    await one.save(raced)
+    await turn(one, "c2", "my order")
+    raced_texts = [e.text for e in (await one.retrieve("c2")).events if isinstance(e, UserUttered)]
     return {
         "hits_after_own_turns": hits_after_own_turns, "saw_other": saw_other, "after_failure": after_failure,
         "rows": rows, "fresh_texts": [e.text for e in fresh.events if isinstance(e, UserUttered)],
-        "fresh_slot": fresh.get_slot("order_id"),
+        "fresh_slot": fresh.get_slot("order_id"), "raced_read": nothing is None, "raced_rows": stored_rows(one, "c2"),
+        "raced_texts": raced_texts,
     }
 
 
@@ -140,7 +149,8 @@ print(json.dumps(asyncio.run(main())))
 
 def test_a_cached_tracker_serves_only_while_it_is_the_stored_one() -> None:
     """Two stores on one database (two Rasa processes): a turn the other took is seen, a turn that failed half-way
-    is forgotten, and no event is ever stored twice."""
+    is forgotten, and no event is ever stored twice (also when the other starts a conversation this one has just
+    read as new)."""
     result = run_probe(CACHE_PROBE)
     assert result["hits_after_own_turns"] == 1  # the second turn in the same process started from memory
     assert result["saw_other"] == "100212"
@@ -159,6 +169,14 @@ def test_a_cached_tracker_serves_only_while_it_is_the_stored_one() -> None:
         ["action", "action_listen"],
     ]
     assert result["fresh_texts"] == ["hello", "100212", "thanks"] and result["fresh_slot"] == "100212"
+    assert result["raced_read"] is True and result["raced_texts"] == ["hi there", "my order"]
+    assert result["raced_rows"] == [
+        ["action", "action_listen"],
+        ["user", "hi there"],
+        ["action", "action_listen"],
+        ["user", "my order"],
+        ["action", "action_listen"],
+    ]
 
 
 SETTINGS_PROBE = r"""

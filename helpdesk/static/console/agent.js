@@ -1041,7 +1041,15 @@
       })
     );
     $("resolve").addEventListener("click", () => act("/resolve", {}, finish));
-    $("handback").addEventListener("click", () => act("/handback", {}, finish));
+    $("handback").addEventListener("click", () => {
+      // the bot answers only what is written after it is back: a last customer message with no reply would stay
+      // unanswered (the walkthrough: "will it come today?", then "You're back with our virtual assistant")
+      const said = [...$("transcript").querySelectorAll("li.msg.customer, li.msg.agent, li.msg.bot")].pop();
+      const unanswered = said && said.classList.contains("customer");
+      const ask = "The customer's last message has no reply yet, and the bot won't answer it. Hand back anyway?";
+      if (unanswered && !confirm(ask)) return;
+      act("/handback", {}, finish);
+    });
     $("transfer").addEventListener("click", () => {
       const target = $("transfer-to").value;
       if (!target) return showError("Pick an agent or a team to transfer to.");

@@ -41,7 +41,8 @@
   const GAP = 8; // px left above a reply scrolled to the top of the log
   const attr = (n) => script.getAttribute("data-" + n);
 
-  // ---- every word shown, per language (en, zh: the page's <html lang> or data-lang picks) ----
+  // ---- every word shown, per language (en, zh: the page's <html lang> or data-lang picks; Chinese while the
+  // customer writes Chinese on any page: followLanguage) ----
   const STRINGS = {
     en: {
       title: "Chat with us",
@@ -217,16 +218,17 @@
     },
   };
   const pickLang = (l) => (l && STRINGS[l.toLowerCase().split("-")[0]] ? l.toLowerCase().split("-")[0] : null);
-  const LANG = pickLang(attr("lang")) || pickLang(document.documentElement.lang) || "en";
-  const WORDS = STRINGS[LANG];
+  const PAGE_LANG = pickLang(attr("lang")) || pickLang(document.documentElement.lang) || "en";
+  let LANG = PAGE_LANG;
+  let WORDS = STRINGS[LANG];
   /** The string `key` of the table, with {name} placeholders filled from `vars`. */
   function t(key, vars) {
     const s = WORDS[key] != null ? WORDS[key] : STRINGS.en[key] != null ? STRINGS.en[key] : key;
     return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] != null ? String(vars[k]) : m)) : s;
   }
 
-  const TITLE = attr("title") || t("title");
-  const GREETING = attr("greeting") || t("greeting");
+  const title = () => attr("title") || t("title");
+  const greeting = () => attr("greeting") || t("greeting");
   const CUSTOMER_TOKEN = attr("customer-token");
   const color = attr("color");
   const ACCENT = color && window.CSS && CSS.supports("color", color) ? color : "#4b44a8";
@@ -238,6 +240,12 @@
       try { const st = s ? sessionStorage : localStorage; v == null ? st.removeItem(k) : st.setItem(k, v); } catch (e) {}
     },
   };
+  // the language the conversation in this browser was last in (a reload keeps the widget's words in it)
+  const SPOKEN_KEY = "larkspur-chat.language";
+  if (store.get(KEY) && pickLang(store.get(SPOKEN_KEY))) {
+    LANG = pickLang(store.get(SPOKEN_KEY));
+    WORDS = STRINGS[LANG];
+  }
 
   const CSS_TEXT = `
 :host{all:initial}
@@ -609,10 +617,13 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
 
   // ---- time ----------------------------------------------------------------------------------
   let clockFmt = null, dayFmt = null;
-  try {
-    clockFmt = new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit" });
-    dayFmt = new Intl.DateTimeFormat(LANG, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-  } catch (e) { /* an old browser: no times */ }
+  function makeClocks() {
+    try {
+      clockFmt = new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit" });
+      dayFmt = new Intl.DateTimeFormat(LANG, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    } catch (e) { /* an old browser: no times */ }
+  }
+  makeClocks();
   function timeText(date) {
     if (!clockFmt || isNaN(date)) return "";
     const today = new Date();
@@ -1518,6 +1529,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     }
     if (res.ok && data) {
       setConv(data.conversation_id);
+      if (typeof data.language === "string") followLanguage(data.language);
       setMeta(entry, "sent");
       const mine = data.message;
       if (mine && mine.id != null && !state.byId.has(String(mine.id))) {
@@ -1873,6 +1885,39 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     return true;
   }
 
+  /** The widget's own words around the conversation, in the widget's language. */
+  function labelFrame() {
+    ui.title.textContent = title();
+    ui.panel.setAttribute("aria-label", title());
+    ui.launcher.setAttribute("aria-label", t("openChat"));
+    ui.human.textContent = t("talkToPerson");
+    ui.human.setAttribute("aria-label", t("talkToPerson"));
+    ui.close.setAttribute("aria-label", t("closeChat"));
+    shadow.querySelector("label.sr").textContent = t("yourMessage");
+    ui.input.placeholder = t("placeholder");
+    ui.input.setAttribute("aria-label", t("yourMessage"));
+    ui.send.setAttribute("aria-label", t("sendMessage"));
+    ui.typing.setAttribute("aria-label", t("assistantTyping"));
+    ui.pill.setAttribute("aria-label", t("newMessage"));
+  }
+  /** The language of the customer's message (the chat API's `language`): while it is Chinese the bot answers in
+   *  Chinese, so the widget's own words are Chinese too (a Chinese customer on an English page reads "Did this help?",
+   *  the queue, the rating and the buttons in Chinese); otherwise the page's language (an English line, or one that
+   *  says no language, such as an order number, on a Chinese page keeps it Chinese). Kept for a reload. */
+  function followLanguage(lang) {
+    const next = pickLang(lang) === "zh" ? "zh" : PAGE_LANG;
+    store.set(SPOKEN_KEY, next);
+    if (next === LANG) return;
+    LANG = next;
+    WORDS = STRINGS[LANG];
+    makeClocks();
+    labelFrame();
+    showStatus();
+    showQueueNote();
+    updateWaitChoice();
+    updateOffline();
+  }
+
   function mount() {
     // A custom tag plus inline !important styles: page rules such as `div{display:none}` can't hide us.
     host = document.createElement("larkspur-chat");
@@ -1888,18 +1933,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       log: $(".log"), typing: $(".typing"), pill: $(".pill"), form: $("form"), input: $("textarea"),
       send: $(".send"), count: $(".count"),
     };
-    ui.title.textContent = TITLE;
-    ui.panel.setAttribute("aria-label", TITLE);
-    ui.launcher.setAttribute("aria-label", t("openChat"));
-    ui.human.textContent = t("talkToPerson");
-    ui.human.setAttribute("aria-label", t("talkToPerson"));
-    ui.close.setAttribute("aria-label", t("closeChat"));
-    shadow.querySelector("label.sr").textContent = t("yourMessage");
-    ui.input.placeholder = t("placeholder");
-    ui.input.setAttribute("aria-label", t("yourMessage"));
-    ui.send.setAttribute("aria-label", t("sendMessage"));
-    ui.typing.setAttribute("aria-label", t("assistantTyping"));
-    ui.pill.setAttribute("aria-label", t("newMessage"));
+    labelFrame();
     ui.launcher.addEventListener("click", () => (state.open ? close() : open()));
     ui.close.addEventListener("click", close);
     ui.human.addEventListener("click", () => send("/request_human", t("talkToPerson")));
@@ -1941,7 +1975,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
 
     const linked = adoptLinkedConversation();
     mountAttach();
-    state.intro = addEntry({ sender: "bot", text: GREETING, cls: "intro", local: true });
+    state.intro = addEntry({ sender: "bot", text: greeting(), cls: "intro", local: true });
     setMode("bot");
     if (state.conv) {
       state.chain = sync(true).catch(() => {});

@@ -1,0 +1,56 @@
+"""What says a message is about a shop order, and what says it is about something else: the cues per language,
+one home for them (issue 18: the order flows need evidence of a request about a shop order).
+
+"取消明天早上的闹钟" (cancel tomorrow morning's alarm) and "cancel my dentist appointment" are cancellations, but not
+of anything bought here: the intent head learns "cancel" well and the other domain's noun poorly, so an order flow
+is started only when the message names no other domain or also names the order side (an order, a parcel, a
+delivery, goods: "订单100234的发货提醒" is still about an order). The arbiter (nlu_addons.arbiter) reads the cues
+of every language in every message, since a Chinese message may carry English words ("order 100206 到哪了").
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu_addons.language import Language
+
+# the order side: an order, a purchase, a parcel or its delivery, goods sent back ("退货"; a refund alone is not an
+# order's: "演唱会门票退款" is a ticket's)
+ORDER_CUES: dict[Language, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:orders?|ordered|purchases?|purchased|bought|packages?|parcels?|deliver(?:y|ies|ed)?|shipp(?:ing|ed)"
+        r"|shipments?|items?|goods|products?|couriers?|tracking)\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(
+        r"订单|訂單|定单|单号|單號|下单|下單|[这那此该哪][一]?[单單筆笔]|[买買](?:的|了|过|過)|网购|網購|购物|購物|包裹|快递|快遞"
+        r"|物流|发货|發貨|收货|收貨|送货|送貨|退货|退貨|换货|換貨|货物|貨物|商品|配送|签收|簽收|寄"
+    ),
+}
+
+# another domain a customer's words may come from: an assistant's alarms, reminders and calendar, bookings and
+# tickets of other businesses, subscriptions and memberships of other services, media playback
+OTHER_DOMAIN_CUES: dict[Language, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:alarms?|reminders?|timers?|snooze|meetings?|appointments?|calendar|reservations?|bookings?"
+        r"|flights?|hotels?|trains?|tickets?|concerts?|subscriptions?|memberships?|netflix|spotify|playlists?"
+        r"|songs?|music|restaurants?|taxi|uber|gym|classes|lessons?)\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(
+        r"闹钟|鬧鐘|闹铃|鬧鈴|提醒|定时|定時|计时|計時|倒计时|倒計時|会议|會議|开会|開會|日程|日历|日曆|行程|约会|約會"
+        r"|预约|預約|挂号|掛號|航班|机票|機票|火车票|火車票|高铁|高鐵|车票|車票|门票|門票|电影票|電影票|演唱会|演唱會"
+        r"|酒店|民宿|餐厅|餐廳|订位|訂位|外卖|外賣|打车|打車|会员|會員|订阅|訂閱|(?<!手)续费|(?<!手)續費|话费|話費|流量|套餐"
+        r"|课程|課程|健身|播放|歌单|歌單|音乐|音樂"
+    ),
+}
+
+
+def order_cue(text: str) -> bool:
+    """The message names the order side in some language (an order number or e-mail is the arbiter's to check)."""
+    return any(pattern.search(text) for pattern in ORDER_CUES.values())
+
+
+def other_domain_cue(text: str) -> bool:
+    """The message names another domain (an alarm, a meeting, a ticket, a membership…) in some language."""
+    return any(pattern.search(text) for pattern in OTHER_DOMAIN_CUES.values())
