@@ -67,7 +67,7 @@ GATE_GRID = [round(x, 2) for x in np.arange(0.40, 0.81, 0.02)]
 OVER_FLOW_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.55, 0.81, 0.05))]}
 ANSWER_AT_GRID = [round(x, 2) for x in np.arange(0.40, 0.91, 0.05)]
 # the probability a handbook answer needs beside its entry's gate (nlu_addons.arbiter; None: answer_at), English
-# only (Chinese keeps answer_at: route-zh's to choose), chosen for the chosen answer_at together with the gate
+# only (Chinese keeps answer_at: route-zh's to choose), chosen together with answer_at and the gate
 FAQ_ANSWER_AT_GRID: dict[str, list[float]] = {"en": [round(x, 2) for x in np.arange(0.30, 0.91, 0.05)]}
 
 
@@ -240,30 +240,46 @@ def main(argv: list[str] | None = None) -> int:
         sweep,
         key=lambda s: (score(s, args.mistake_cost), s["answer_at"], s["answer_from"], s["over_flow"] or 2.0),
     )
-    answer_at = float(chosen["answer_at"])
-    # the handbook answer's own probability (None: answer_at), for the chosen answer_at, with the gate again
+    # the handbook answer's own probability (faq_answer_at, None: answer_at) with answer_at and the gate, at the
+    # how-question rule chosen above; then that rule again for the chosen values (a sweep of all four at once is
+    # tens of thousands of combinations)
     faq_sweep: list[dict[str, Any]] = [
         {
             "answer_at": answer_at,
             "faq_answer_at": faq_at,
             "answer_from": answer_from,
-            "over_flow": over_flow,
-            **decide(answer_at, answer_from, answer_from, over_flow=over_flow, faq_at=faq_at),
+            "over_flow": chosen["over_flow"],
+            **decide(answer_at, answer_from, answer_from, over_flow=chosen["over_flow"], faq_at=faq_at),
         }
+        for answer_at in answer_ats
         for faq_at in [v for v in FAQ_ANSWER_AT_GRID.get(language, []) if v < answer_at]
         for answer_from in GATE_GRID
-        for over_flow in over_flows
     ]
-    chosen = max(
-        [{**chosen, "faq_answer_at": None}, *faq_sweep],
-        key=lambda s: (
+
+    def preference(s: dict[str, Any]) -> tuple[float, ...]:
+        # ties go to the higher thresholds (faq_answer_at None is answer_at itself)
+        faq_at = s.get("faq_answer_at")
+        return (
             score(s, args.mistake_cost),
-            s["faq_answer_at"] or answer_at,
+            s["answer_at"],
+            s["answer_at"] if faq_at is None else faq_at,
             s["answer_from"],
             s["over_flow"] or 2.0,
-        ),
-    )
-    answer_from, over_flow, faq_answer_at = float(chosen["answer_from"]), chosen["over_flow"], chosen["faq_answer_at"]
+        )
+
+    same_rule = [{**s, "faq_answer_at": None} for s in sweep if s["over_flow"] == chosen["over_flow"]]
+    chosen = max(same_rule + faq_sweep, key=preference)
+    answer_at, answer_from, faq_answer_at = chosen["answer_at"], chosen["answer_from"], chosen["faq_answer_at"]
+    over_flow_sweep = [
+        {
+            **chosen,
+            "over_flow": over_flow,
+            **decide(answer_at, answer_from, answer_from, over_flow=over_flow, faq_at=faq_answer_at),
+        }
+        for over_flow in over_flows
+    ]
+    chosen = max(over_flow_sweep, key=preference)
+    over_flow = chosen["over_flow"]
     offers = [
         {
             "offer_from": offer_from,
@@ -304,7 +320,10 @@ def main(argv: list[str] | None = None) -> int:
         "mistakes_at_choice": mistakes,
         # the best over_flow of each (answer_at or faq_answer_at, answer_from): the whole grid is thousands of rows
         "sweep": best_of(sweep, "answer_at", args.mistake_cost),
-        "faq_answer_at_sweep": best_of(faq_sweep, "faq_answer_at", args.mistake_cost),
+        "faq_answer_at_sweep": best_of(
+            [s for s in faq_sweep if s["answer_at"] == answer_at], "faq_answer_at", args.mistake_cost
+        ),
+        "over_flow_sweep": over_flow_sweep,
         "offer_sweep": offers,
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -358,14 +377,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if faq_sweep:
         best_per_faq_at: dict[float, dict[str, Any]] = {}
-        for s in faq_sweep:
+        for s in (s for s in faq_sweep if s["answer_at"] == answer_at):
             top = best_per_faq_at.get(s["faq_answer_at"])
             if top is None or score(s, args.mistake_cost) > score(top, args.mistake_cost):
                 best_per_faq_at[s["faq_answer_at"]] = s
         lines += [
             "",
             f"The probability a handbook answer needs (faq_answer_at; None: answer_at) at answer_at {answer_at:.2f}, "
-            "the best gate and over_flow for each:",
+            "the best gate for each (over_flow as in the table above):",
             "",
             "| faq_answer_at | answer_from | over_flow | right | wrong | clarify | handoff | oos answered "
             "| oos refused | score |",
