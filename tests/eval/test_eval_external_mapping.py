@@ -109,18 +109,25 @@ def test_out_of_scope_questions_come_in_every_style() -> None:
     assert set(Counter(row["style"] for row in rows)) == STYLES
 
 
-def test_routing_first_messages_name_real_routes() -> None:
-    rows = read_jsonl(ROUTING)
-    known = routes()
-    assert len(rows) >= 250
+def assert_rows_name_routes(
+    rows: list[dict[str, Any]], name: str, styles: set[str] | frozenset[str], known: dict[str, set[str]]
+) -> None:
+    """Every row of ``name`` has a text, a known style and real routes, its alternatives other than its route."""
     for number, row in enumerate(rows, start=1):
-        where = f"{ROUTING.name}:{number}"
+        where = f"{name}:{number}"
         assert set(row) <= {"text", "expect", "accept", "style"} and row["text"].strip(), f"{where}: {row}"
-        assert row["style"] in STYLES, f"{where}: unknown style {row['style']!r}"
+        assert row["style"] in styles, f"{where}: unknown style {row['style']!r}"
         assert_route(row["expect"], known, where)
         for alternative in row.get("accept", []):
             assert_route(alternative, known, where)
             assert alternative != row["expect"], f"{where}: the expected route is also listed as an alternative"
+
+
+def test_routing_first_messages_name_real_routes() -> None:
+    rows = read_jsonl(ROUTING)
+    known = routes()
+    assert len(rows) >= 250
+    assert_rows_name_routes(rows, ROUTING.name, STYLES, known)
     expected = [next(iter(row["expect"].items())) for row in rows]
     assert {name for kind, name in expected if kind == "intent"} == known["intent"] - NOT_EXPECTED_AS_INTENTS
     assert {name for kind, name in expected if kind == "handoff"} == HANDOFF_REASONS
@@ -142,14 +149,7 @@ def test_the_english_routing_dev_set_names_real_routes_for_every_intent_and_styl
     rows = read_jsonl(DEV)
     known = routes()
     assert len(rows) >= 200
-    for number, row in enumerate(rows, start=1):
-        where = f"{DEV.name}:{number}"
-        assert set(row) <= {"text", "expect", "accept", "style"} and row["text"].strip(), f"{where}: {row}"
-        assert row["style"] in DEV_STYLES, f"{where}: unknown style {row['style']!r}"
-        assert_route(row["expect"], known, where)
-        for alternative in row.get("accept", []):
-            assert_route(alternative, known, where)
-            assert alternative != row["expect"], f"{where}: the expected route is also listed as an alternative"
+    assert_rows_name_routes(rows, DEV.name, DEV_STYLES, known)
     expected = [next(iter(row["expect"].items())) for row in rows]
     assert {name for kind, name in expected if kind == "intent"} == known["intent"] - NOT_EXPECTED_AS_INTENTS
     assert {name for kind, name in expected if kind == "handoff"} == HANDOFF_REASONS

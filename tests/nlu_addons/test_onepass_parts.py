@@ -141,14 +141,23 @@ def test_training_examples_reach_their_entry_but_not_themselves_when_training() 
     assert augmented.scores(other, leave_out=[same_fold])[0, 0] < augmented.scores(other)[0, 0]
 
 
+def arbiter_sure_of(intent: str, texts: list[str], scores: np.ndarray) -> tuple[np.ndarray, StackedArbiter]:
+    """The texts' features and an arbiter whose model is 99 % sure of ``intent`` whatever it is shown: only the
+    arbiter's own rules (order evidence, another domain) can keep it from routing there."""
+    x = features(np.array([[0.98, 0.02]] * len(texts)), scores, texts)
+    arbiter = StackedArbiter(answer_at=0.5, clarify_at=0.1).fit(
+        np.vstack([x, x]), [intent] * len(texts) + ["faq"] * len(texts)
+    )
+    sure = [0.99 if name == intent else 0.01 for name in arbiter.classes]
+    arbiter._model.predict_proba = lambda rows: np.tile(sure, (len(rows), 1))
+    return x, arbiter
+
+
 def test_an_order_flow_without_evidence_asks_back_instead_of_starting() -> None:
     # an arbiter that is sure of refund_status whatever it is shown: only the evidence rule can stop it
     texts = ["where is my refund for 100234", "refund policy please", "what is the refund policy"]
-    probabilities = np.array([[0.98, 0.02]] * 3)
     scores = np.array([[0.7, 0.2]] * 3, dtype=np.float32)
-    x = features(probabilities, scores, texts)
-    arbiter = StackedArbiter(answer_at=0.5, clarify_at=0.1).fit(np.vstack([x, x]), ["refund_status"] * 3 + ["faq"] * 3)
-    arbiter._model.predict_proba = lambda rows: np.tile([0.01, 0.99], (len(rows), 1))  # faq=0, refund_status=1
+    x, arbiter = arbiter_sure_of("refund_status", texts, scores)
     with_order = arbiter.route(x[:1], scores[:1], ["refund-policy", "password-reset"], texts[0])
     assert with_order.destination == "intent:refund_status"
     without = arbiter.route(x[2:], scores[2:], ["refund-policy", "password-reset"], texts[2])
@@ -177,11 +186,8 @@ def test_a_message_naming_another_domain_and_no_order_is_about_something_else(te
 def test_an_order_flow_is_neither_started_nor_offered_for_another_domain() -> None:
     # an arbiter sure of cancel_order whatever it is shown: only the other domain's cue stops it
     texts = ["把明天早上的闹钟取消", "cancel the alarm for 7am", "取消订单100234"]
-    probabilities = np.array([[0.98, 0.02]] * 3)
     scores = np.array([[0.5, 0.2]] * 3, dtype=np.float32)
-    x = features(probabilities, scores, texts)
-    arbiter = StackedArbiter(answer_at=0.5, clarify_at=0.1).fit(np.vstack([x, x]), ["cancel_order"] * 3 + ["faq"] * 3)
-    arbiter._model.predict_proba = lambda rows: np.tile([0.97, 0.03], (len(rows), 1))  # cancel_order=0, faq=1
+    x, arbiter = arbiter_sure_of("cancel_order", texts, scores)
     ids = ["cancel-order", "newsletter"]
     for text, row in ((texts[0], 0), (texts[1], 1)):
         route = arbiter.route(x[row : row + 1], scores[row : row + 1], ids, text)
