@@ -5,6 +5,7 @@ person is offered).
 
     .venv-rasa/bin/python bench/choose_gate.py --language zh       # the trained model in models/, ~1-3 min
     .venv-rasa/bin/python bench/choose_gate.py --language en
+    .venv-rasa/bin/python bench/choose_gate.py --language en --explain   # + what stops the handbook dev questions
 
 Dev rows, written for choosing and never reported as results: English eval/handbook/queries_dev.jsonl +
 oos_dev.jsonl + the out-of-scope paraphrase groups of eval/clusters/paraphrases_dev.json + eval/routing/dev.jsonl
@@ -34,6 +35,7 @@ import pickle
 import sys
 import tarfile
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -144,6 +146,57 @@ def best_of(sweep: list[dict[str, Any]], threshold: str, cost: float) -> list[di
     return list(best.values())
 
 
+def explain(
+    arbiter: Any,
+    values: dict[str, Any],
+    rows: list[tuple[str, str | None]],
+    faq_rows: list[int],
+    x: np.ndarray,
+    scores: np.ndarray,
+    plain_scores: np.ndarray,
+    ids: list[str],
+    plain_ids: list[str],
+    engine_answer: float | None,
+) -> Counter[str]:
+    """For each handbook question (``faq_rows``) the arbiter does not answer right with ``values``, the first reason:
+    another destination on top, the best entry wrong, the entry under its gate (and whether the FAQ engine alone,
+    its own scoring at its own gate, answers it right), or the faq class under the probability it needs."""
+    from nlu_addons.arbiter import FAQ
+
+    arbiter.answer_at, arbiter.faq_answer_from = values["answer_at"], values["faq_answer_from"]
+    arbiter.faq_offer_from, arbiter.faq_over_flow_from = values["faq_offer_from"], values["faq_over_flow_from"]
+    arbiter.faq_answer_at = values.get("faq_answer_at")
+    needed = arbiter.faq_answer_at if arbiter.faq_answer_at is not None else arbiter.answer_at
+    stops: Counter[str] = Counter()
+    for i in faq_rows:
+        text, expected = rows[i]
+        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text)
+        best, plain_best = int(np.argmax(scores[i])), int(np.argmax(plain_scores[i]))
+        engine_right = f"faq:{plain_ids[plain_best]}" == expected and (
+            engine_answer is None or float(plain_scores[i, plain_best]) >= engine_answer
+        )
+        stops["engine alone right"] += engine_right
+        top = route.ranking[0][0] if route.ranking else FAQ
+        answered = as_answered(route.destination, scores[i], ids, engine_answer)
+        if answered == expected:
+            stops["right"] += 1
+            continue
+        if answered.startswith(("faq:", "intent:")):
+            reason = "answered wrongly"
+        elif top != FAQ:
+            reason = f"{top} on top"
+        elif f"faq:{ids[best]}" != expected:
+            reason = "best entry wrong"
+        elif float(scores[i, best]) < arbiter.faq_answer_from:
+            reason = "under the gate" + (" (engine right)" if engine_right else "")
+        elif route.confidence < needed:
+            reason = "faq probability under what it needs"
+        else:
+            reason = "other"
+        stops[reason] += 1
+    return stops
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--language", choices=sorted(HANDBOOK_DEV), required=True)
@@ -151,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--handbook", type=Path, default=PROJECT_ROOT / "knowledge" / "faq")
     parser.add_argument("--mistake-cost", type=float, default=MISTAKE_COST)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "eval")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also say, for each handbook dev question not answered right, what stopped it",
+    )
     args = parser.parse_args(argv)
     language = args.language
 
@@ -395,6 +453,21 @@ def main(argv: list[str] | None = None) -> int:
             for _, s in sorted(best_per_faq_at.items())
         ]
     (args.out / f"gate_{language}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if args.explain:
+        # the same questions through the FAQ engine's own scoring (no training examples) at its own gate
+        plain = side_index(args.handbook, language, encoder)
+        plain_scores = plain.rank(texts, vectors)
+        gates = {"values in use": current, "chosen": result["chosen"]}
+        lines += ["", "What stopped the handbook dev questions not answered right (first reason that applies):", ""]
+        for name, values in gates.items():
+            stops = explain(
+                arbiter, values, rows, faq_rows, x, scores, plain_scores, index.ids, plain.ids, engine_answer
+            )
+            lines.append(
+                f"- {name} {values}, {len(faq_rows)} questions: "
+                + ", ".join(f"{reason} {n}" for reason, n in stops.most_common())
+            )
+        (args.out / f"gate_{language}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0
 
