@@ -130,10 +130,10 @@ def render(result: dict[str, Any]) -> str:
         "# Reply latency, CPU per reply and memory per language",
         "",
         f"`bench/language_latency.py`, finished {result['finished_at']}; load average (1/5/15 min) at the start "
-        f"{result['load_average_start']}, at the end {result['load_average_end']} (other helpers' trainings and tests "
-        "ran on the same 2 cores: absolute figures are inflated, the two languages ran in alternating blocks under "
-        "the same load). One customer at a time, every message the first of a fresh conversation, through the whole "
-        "stack (helpdesk → Rasa → action server), SQLite.",
+        f"{result['load_average_start']}, at the end {result['load_average_end']} (whatever else ran on the machine "
+        "shares its cores: the two languages run in alternating blocks under the same load). One customer at a time, "
+        "every message the first of a fresh conversation, through the whole stack (helpdesk → Rasa → action server), "
+        "SQLite.",
         "",
         "| language | messages | bot replies | latency p50 ms | p90 | p95 | max | CPU ms per reply (all) | "
         + " | ".join(f"{name}" for name in names)
