@@ -121,24 +121,24 @@ def assert_rows_name_routes(
         for alternative in row.get("accept", []):
             assert_route(alternative, known, where)
             assert alternative != row["expect"], f"{where}: the expected route is also listed as an alternative"
-
-
-def test_routing_first_messages_name_real_routes() -> None:
-    rows = read_jsonl(ROUTING)
-    known = routes()
-    assert len(rows) >= 250
-    assert_rows_name_routes(rows, ROUTING.name, STYLES, known)
-    expected = [next(iter(row["expect"].items())) for row in rows]
-    assert {name for kind, name in expected if kind == "intent"} == known["intent"] - NOT_EXPECTED_AS_INTENTS
-    assert {name for kind, name in expected if kind == "handoff"} == HANDOFF_REASONS
-    assert len({name for kind, name in expected if kind == "faq_id"}) >= 60
-    assert set(Counter(row["style"] for row in rows)) == STYLES
+    assert set(Counter(row["style"] for row in rows)) == styles
     shop = yaml.safe_load((PROJECT_ROOT / "knowledge" / "demo" / "shop.yml").read_text())
     orders = {order["number"] for order in shop["orders"]}
     emails = {customer["email"] for customer in shop["customers"]}
     for row in rows:  # the demo shop's orders and customers, so that the order flows can answer
         assert set(ORDER_NUMBER.findall(row["text"])) <= orders, row
         assert set(EMAIL.findall(row["text"])) <= emails, row
+    return [next(iter(row["expect"].items())) for row in rows]
+
+
+def test_routing_first_messages_name_real_routes() -> None:
+    rows = read_jsonl(ROUTING)
+    known = routes()
+    assert len(rows) >= 250
+    expected = assert_rows_name_routes(rows, ROUTING.name, STYLES, known)
+    assert {name for kind, name in expected if kind == "intent"} == known["intent"] - NOT_EXPECTED_AS_INTENTS
+    assert {name for kind, name in expected if kind == "handoff"} == HANDOFF_REASONS
+    assert len({name for kind, name in expected if kind == "faq_id"}) >= 60
 
 
 def test_the_english_routing_dev_set_names_real_routes_for_every_intent_and_style() -> None:
@@ -149,19 +149,11 @@ def test_the_english_routing_dev_set_names_real_routes_for_every_intent_and_styl
     rows = read_jsonl(DEV)
     known = routes()
     assert len(rows) >= 200
-    assert_rows_name_routes(rows, DEV.name, DEV_STYLES, known)
-    expected = [next(iter(row["expect"].items())) for row in rows]
+    expected = assert_rows_name_routes(rows, DEV.name, DEV_STYLES, known)
     assert {name for kind, name in expected if kind == "intent"} == known["intent"] - NOT_EXPECTED_AS_INTENTS
     assert {name for kind, name in expected if kind == "handoff"} == HANDOFF_REASONS
     assert {name for kind, name in expected if kind == "faq_id"} == known["faq_id"]
     assert sum(1 for kind, name in expected if (kind, name) == ("handoff", HANDOFF_LOW_CONFIDENCE)) >= 30
-    assert set(Counter(row["style"] for row in rows)) == DEV_STYLES
-    shop = yaml.safe_load((PROJECT_ROOT / "knowledge" / "demo" / "shop.yml").read_text())
-    orders = {order["number"] for order in shop["orders"]}
-    emails = {customer["email"] for customer in shop["customers"]}
-    for row in rows:
-        assert set(ORDER_NUMBER.findall(row["text"])) <= orders, row
-        assert set(EMAIL.findall(row["text"])) <= emails, row
 
 
 def test_the_mapping_names_real_routes_and_gives_every_reason() -> None:
