@@ -22,6 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -606,33 +607,35 @@ class DeskOrders:
     ) -> tuple[dict[str, Any], str]:
         """Do it; the order system's answer and the note the customer sees (in the conversation's language)."""
         number, who = change.order.number, agent.display_name
-        if language == "zh":
-            with i18n.speaking("zh"):
-                return await _apply_zh(system, change, who)
-        if change.action == CANCEL:
-            order = await system.cancel(number)
-            return order.to_dict(), f"Your order {number} was cancelled by {who}. {change.note_tail}"
-        if change.action == RESEND_TRACKING:
-            o = change.order
-            link = f" Follow it here: {o.tracking_url}" if o.tracking_url else ""
-            return (
-                {"carrier": o.carrier, "tracking_number": o.tracking_number, "tracking_url": o.tracking_url},
-                f"{who} sent you the tracking of your order {number}: {o.carrier or 'carrier'} "
-                f"{o.tracking_number}.{link}",
-            )
-        if change.action == CHANGE_ADDRESS:
-            order = await system.change_address(number, Address(**change.request["address"]))
-            a = order.shipping_address
-            return order.to_dict(), (
-                f"{who} changed the delivery address of your order {number} to {a.street}, {a.postcode} {a.city}."
-            )
-        if change.action != RETURN:  # never a return for an action this does not know
-            raise Invalid(f"unknown action {change.action!r}: one of {', '.join(ACTIONS)}")
-        request = await system.create_return(number, change.request["items"])
-        return (
-            request.to_dict(),
-            f"{who} started a return for your order {number} ({request.rma}). {request.instructions}",
-        )
+        notes = NOTES["zh" if language == "zh" else "en"]
+        with i18n.speaking("zh") if language == "zh" else nullcontext():
+            if change.action == CANCEL:
+                order = await system.cancel(number)
+                tail = change.note_tail_zh if language == "zh" else change.note_tail
+                return order.to_dict(), notes[CANCEL].format(who=who, number=number, tail=tail)
+            if change.action == RESEND_TRACKING:
+                o = change.order
+                link = notes["link"].format(url=o.tracking_url) if o.tracking_url else ""
+                note = notes[RESEND_TRACKING].format(
+                    who=who, number=number, carrier=o.carrier or notes["carrier"], tracking=o.tracking_number, link=link
+                )
+                return {
+                    "carrier": o.carrier,
+                    "tracking_number": o.tracking_number,
+                    "tracking_url": o.tracking_url,
+                }, note
+            if change.action == CHANGE_ADDRESS:
+                order = await system.change_address(number, Address(**change.request["address"]))
+                a = order.shipping_address
+                note = notes[CHANGE_ADDRESS].format(
+                    who=who, number=number, street=a.street, postcode=a.postcode, city=a.city
+                )
+                return order.to_dict(), note
+            if change.action != RETURN:  # never a return for an action this does not know
+                raise Invalid(f"unknown action {change.action!r}: one of {', '.join(ACTIONS)}")
+            request = await system.create_return(number, change.request["items"])
+            note = notes[RETURN].format(who=who, number=number, rma=request.rma, instructions=request.instructions)
+            return request.to_dict(), note
 
     async def _audit(
         self,
@@ -660,24 +663,22 @@ class DeskOrders:
             await session.commit()
 
 
-async def _apply_zh(system: OrderSystem, change: Change, who: str) -> tuple[dict[str, Any], str]:
-    """``DeskOrders._apply`` for a Chinese conversation: the same changes, the customer's note in Chinese."""
-    number = change.order.number
-    if change.action == CANCEL:
-        order = await system.cancel(number)
-        return order.to_dict(), f"客服 {who} 已取消您的订单 {number}。{change.note_tail_zh}"
-    if change.action == CHANGE_ADDRESS:
-        order = await system.change_address(number, Address(**change.request["address"]))
-        a = order.shipping_address
-        return order.to_dict(), f"客服 {who} 已将您订单 {number} 的收货地址改为 {a.street}, {a.postcode} {a.city}。"
-    if change.action == RESEND_TRACKING:
-        o = change.order
-        link = f"物流链接：{o.tracking_url}" if o.tracking_url else ""
-        return (
-            {"carrier": o.carrier, "tracking_number": o.tracking_number, "tracking_url": o.tracking_url},
-            f"客服 {who} 已将您订单 {number} 的物流信息发给您：{o.carrier or '承运商'} {o.tracking_number}。{link}",
-        )
-    if change.action != RETURN:
-        raise Invalid(f"unknown action {change.action!r}: one of {', '.join(ACTIONS)}")
-    request = await system.create_return(number, change.request["items"])
-    return request.to_dict(), f"客服 {who} 已为您的订单 {number} 发起退货（{request.rma}）。{request.instructions}"
+# the note the customer reads after an agent's change to their order, per conversation language (DeskOrders._apply)
+NOTES: dict[str, dict[str, str]] = {
+    "en": {
+        CANCEL: "Your order {number} was cancelled by {who}. {tail}",
+        RESEND_TRACKING: "{who} sent you the tracking of your order {number}: {carrier} {tracking}.{link}",
+        CHANGE_ADDRESS: "{who} changed the delivery address of your order {number} to {street}, {postcode} {city}.",
+        RETURN: "{who} started a return for your order {number} ({rma}). {instructions}",
+        "link": " Follow it here: {url}",
+        "carrier": "carrier",
+    },
+    "zh": {
+        CANCEL: "客服 {who} 已取消您的订单 {number}。{tail}",
+        RESEND_TRACKING: "客服 {who} 已将您订单 {number} 的物流信息发给您：{carrier} {tracking}。{link}",
+        CHANGE_ADDRESS: "客服 {who} 已将您订单 {number} 的收货地址改为 {street}, {postcode} {city}。",
+        RETURN: "客服 {who} 已为您的订单 {number} 发起退货（{rma}）。{instructions}",
+        "link": "物流链接：{url}",
+        "carrier": "承运商",
+    },
+}
