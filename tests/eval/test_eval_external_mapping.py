@@ -111,8 +111,10 @@ def test_out_of_scope_questions_come_in_every_style() -> None:
 
 def assert_rows_name_routes(
     rows: list[dict[str, Any]], name: str, styles: set[str] | frozenset[str], known: dict[str, set[str]]
-) -> None:
-    """Every row of ``name`` has a text, a known style and real routes, its alternatives other than its route."""
+) -> list[tuple[str, str]]:
+    """Every row of ``name`` has a text, a known style and real routes, its alternatives other than its route; every
+    style, every intent a customer starts and every handoff reason is used; orders and e-mails are the demo shop's.
+    Returns each row's expected (kind, route)."""
     for number, row in enumerate(rows, start=1):
         where = f"{name}:{number}"
         assert set(row) <= {"text", "expect", "accept", "style"} and row["text"].strip(), f"{where}: {row}"
@@ -129,8 +131,8 @@ def assert_rows_name_routes(
         assert set(ORDER_NUMBER.findall(row["text"])) <= orders, row
         assert set(EMAIL.findall(row["text"])) <= emails, row
     expected = [next(iter(row["expect"].items())) for row in rows]
-    assert {name for kind, name in expected if kind == "intent"} == known["intent"] - NOT_EXPECTED_AS_INTENTS
-    assert {name for kind, name in expected if kind == "handoff"} == HANDOFF_REASONS
+    assert {route for kind, route in expected if kind == "intent"} == known["intent"] - NOT_EXPECTED_AS_INTENTS
+    assert {route for kind, route in expected if kind == "handoff"} == HANDOFF_REASONS
     return expected
 
 
