@@ -83,9 +83,11 @@ def fill_styling(page: Page) -> None:
     page.locator("#f-tags").fill("products")
     page.locator("#f-title").fill("Do you offer an interior styling service?")
     # as tests/web/test_handbook_api.py's STYLING: it also answers "do you make custom furniture" and another
-    # out-of-scope question of the held-out test set (2 of 117: more than the tolerance)
+    # out-of-scope question of the held-out test set (2 of 117: more than the tolerance), both well above the answer
+    # threshold thanks to its last question
     page.locator("#f-questions").fill(
-        f"Can I hire your team to style my living room?\n{QUESTION}\ncan a designer help me decorate my flat"
+        f"Can I hire your team to style my living room?\n{QUESTION}\ncan a designer help me decorate my flat\n"
+        "can you build a custom sofa or table for me"
     )
     page.locator("#f-answer").fill(ANSWER)
 

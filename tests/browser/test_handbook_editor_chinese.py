@@ -85,7 +85,7 @@ def test_a_chinese_editor_reads_which_held_out_questions_a_change_answers_differ
     # as tests/web/test_handbook_api.py's STYLING: it answers the out-of-scope "do you make custom furniture"
     page.locator("#f-questions").fill(
         "Can I hire your team to style my living room?\ndo you do home styling visits\n"
-        "can a designer help me decorate my flat"
+        "can a designer help me decorate my flat\ncan you build a custom sofa or table for me"
     )
     page.locator("#f-answer").fill("Not yet: our **style guides** on the blog show how to pair our textiles and lamps.")
     page.locator("#impact-run").click()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import GRACE, Mailbox, MailDesk, text_of
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from support.agent import Console
 
 pytestmark = pytest.mark.browser
@@ -24,6 +25,17 @@ PERSON = "I want to talk to a real person please"
 QUEUE_NOTE = f"{HOST} .msg.info.queue .text"
 BY_EMAIL = "We'll answer you by e-mail. You can close this page; if you stay, the answer also appears here."
 SHOTS = Path(os.environ.get("MAIL_SCREENSHOTS", "/tmp/mailshots"))
+
+
+def loaded_width(thumb: Locator, timeout: float = 15.0) -> int:
+    """The image's natural width once the browser has loaded it (0 when it never loads: broken or missing).
+    Visible is not loaded: the img element shows before its bytes have arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        width = int(thumb.evaluate("img => (img.complete && img.naturalWidth) || 0"))
+        if width or time.monotonic() > deadline:
+            return width
+        time.sleep(0.1)
 
 
 def new_page(chromium: Browser, phone: bool) -> Page:
@@ -190,7 +202,7 @@ def test_a_customer_sends_a_photo_from_the_widget(pages: Callable[[bool], Page],
         expect(thumb).to_be_visible()
         expect(page.locator(f"{HOST} .msg.customer .text").last).to_have_text("broken leg.jpg")
         expect(page.locator(f"{HOST} .fileerr")).to_have_text("")
-        assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320
+        assert loaded_width(thumb) == 320
         shot(page, "photo-sent-" + ("phone" if phone else "desktop"))
 
 
@@ -214,7 +226,7 @@ def test_the_agent_sees_the_customers_photo_and_sends_one_back(
     console.locator(f'#queue li[data-id="{conversation_id}"]').click()
     thumb = console.locator("#transcript li.msg.customer a.file img")
     expect(thumb).to_be_visible()
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320
+    assert loaded_width(thumb) == 320
     console.locator("#claim").click()
     expect(console.locator("#reply-form")).to_be_visible()
     console.locator("#attach-input").set_input_files(
@@ -264,7 +276,7 @@ def test_a_customer_adds_a_photo_to_a_booked_return_and_the_agent_sees_it_on_the
     card = console.locator(f'#orders li.order-card[data-order="{order}"]')
     thumb = card.locator(".order-photos a.file img")
     expect(thumb).to_be_visible()
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 320
+    assert loaded_width(thumb) == 320
     expect(card.locator(".order-photos a.file")).to_have_attribute("title", "chipped vase.jpg · for the return")
     # for the screenshot only: in the page's own script, since the panel may re-render the card meanwhile (a
     # detached element made Playwright's scroll_into_view_if_needed fail once in a full run)

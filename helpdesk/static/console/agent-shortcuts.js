@@ -62,9 +62,12 @@
     st.box.hidden = st.matches.length === 0;
   }
   async function update(input) {
+    if (!slashWord(input)) return close();
+    const all = await replies();
+    // the word as the box holds it now: each keystroke runs an update, and an earlier one (waiting for the first
+    // GET /canned) may finish after a later one; reading the word before the wait listed "/"'s replies for "/hel"
     const at = slashWord(input);
     if (!at) return close();
-    const all = await replies();
     const w = at.word;
     st.matches = all
       .filter((c) => !w || (c.shortcut || "").startsWith(w) || c.title.toLowerCase().includes(w))
