@@ -4,7 +4,8 @@
 Placeholders, filled from what the conversation knows (the bot's slots at handoff, a message left out of hours,
 the agent): {{customer.first_name}} {{customer.name}} {{customer.email}} {{order.number}} {{agent.first_name}}
 {{agent.name}}. An unknown value is left as the placeholder (the agent sees it and fills it in); an unknown name
-is refused when the reply is saved."""
+is refused when the reply is saved, and a reply to a customer with a placeholder left in it when it is sent
+(`check_filled`)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ def check_placeholders(text: str) -> None:
     unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
     if unknown:
         raise Invalid(f"unknown placeholder(s) {', '.join(unknown)}: use {', '.join(PLACEHOLDERS)}")
+
+
+def check_filled(text: str) -> None:
+    """A reply on its way to a customer has no placeholder left: the customer would read "{{customer.first_name}}"."""
+    left = list(dict.fromkeys(match[0] for match in PLACEHOLDER.finditer(text)))
+    if left:
+        raise Invalid(f"fill in {', '.join(left)} before sending: the customer would read it as it stands")
 
 
 def check_shortcut(value: object) -> str | None:

@@ -250,6 +250,14 @@ def test_canned_replies_with_placeholders_shortcuts_and_the_starter_set(
     filled = agent.get(f"/canned/{hello['id']}/fill", params={"conversation_id": conversation})
     assert filled.status_code == 200, filled.text
     assert filled.json() == {"text": "Hi {{customer.first_name}}, Agt here.", "missing": ["customer.first_name"]}
+    # sent as it stands, the customer would read the braces: refused, nothing stored or shown to them
+    unfilled = agent.post(f"/conversations/{conversation}/messages", {"text": filled.json()["text"]})
+    assert unfilled.status_code == 400, unfilled.text
+    assert unfilled.json()["error"] == (
+        "fill in {{customer.first_name}} before sending: the customer would read it as it stands"
+    )
+    assert "{{" not in str(agent.get(f"/conversations/{conversation}").json()["messages"])
+    assert agent.post(f"/conversations/{conversation}/messages", {"text": "Hi Ann, Agt here."}).status_code == 201
     other = login("sup")  # supervisors may look at any chat
     assert other.get(f"/canned/{hello['id']}/fill", params={"conversation_id": conversation}).status_code == 200
     assert agent.get(f"/canned/{hello['id']}/fill", params={"conversation_id": "nope"}).status_code == 404
