@@ -10,6 +10,7 @@ is refused when the reply is saved, and a reply to a customer with a placeholder
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +91,23 @@ def fill(text: str, values: dict[str, str]) -> dict[str, Any]:
     return {"text": filled, "missing": missing}
 
 
-def starter_set(path: Path = STARTER_FILE) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class StarterReply:
+    shortcut: str
+    title: str
+    text: str
+    language: str | None  # the customers' language it is written for (en | zh); None: any
+
+
+def starter_set(path: Path = STARTER_FILE) -> list[StarterReply]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [{"shortcut": str(r["shortcut"]), "title": str(r["title"]), "text": str(r["text"])} for r in raw]
+    replies: list[StarterReply] = []
+    for r in raw:
+        language = r.get("language")
+        if language not in (None, "en", "zh"):
+            raise ValueError(f"{path}: canned reply {r.get('shortcut')!r}: language must be en or zh, not {language!r}")
+        replies.append(StarterReply(str(r["shortcut"]), str(r["title"]), str(r["text"]), language))
+    return replies
 
 
 async def add_starter_set(session: AsyncSession, actor: Agent | None) -> int:
@@ -100,14 +115,15 @@ async def add_starter_set(session: AsyncSession, actor: Agent | None) -> int:
     taken = set(await session.scalars(select(CannedReply.shortcut).where(CannedReply.shortcut.is_not(None))))
     added = 0
     for reply in starter_set():
-        if reply["shortcut"] in taken:
+        if reply.shortcut in taken:
             continue
-        check_placeholders(reply["text"])
+        check_placeholders(reply.text)
         session.add(
             CannedReply(
-                title=reply["title"],
-                text=reply["text"],
-                shortcut=reply["shortcut"],
+                title=reply.title,
+                text=reply.text,
+                shortcut=reply.shortcut,
+                language=reply.language,
                 created_by=actor.id if actor else None,
                 updated_by=actor.id if actor else None,
             )

@@ -242,6 +242,13 @@ def test_canned_replies_with_placeholders_shortcuts_and_the_starter_set(
     canned = agent.get("/canned").json()["canned"]
     shortcuts = {c["shortcut"] for c in canned}
     assert {"hi", "hello", "bye", "nihao", "ordernum"} <= shortcuts
+    # a Chinese chat is offered the Chinese starter replies, not the English ones (and an English chat the English)
+    by_language = {
+        lang: {c["shortcut"] for c in agent.get("/canned", params={"language": lang}).json()["canned"]}
+        for lang in ("en", "zh")
+    }
+    assert {"nihao", "chaxun", "zaijian"} <= by_language["zh"] and not {"hello", "bye", "anything"} & by_language["zh"]
+    assert {"hello", "bye", "anything"} <= by_language["en"] and not {"nihao", "zaijian"} & by_language["en"]
 
     with httpx.Client(base_url=admin_desk.url, timeout=60) as customer:
         conversation = say(customer, HANDOFF_TEXT)["conversation_id"]
