@@ -49,7 +49,7 @@ FLOW_NAMES: dict[str, re.Pattern[str]] = {
     RETURN: re.compile(r"\breturn|\bsend\s+\w*\s*back\b|退货|退回", re.IGNORECASE),
     REFUND_STATUS: re.compile(r"\brefund|\bmoney\s+back\b|退款", re.IGNORECASE),
     ORDER_STATUS: re.compile(r"\b(?:where|track\w*|arriv\w*|shipped|deliver\w*)\b|物流|快递|到哪|发货", re.IGNORECASE),
-    CHANGE_ADDRESS: re.compile(r"\baddress\b|地址", re.IGNORECASE),
+    CHANGE_ADDRESS: re.compile(r"\bad+res+\b|地址", re.IGNORECASE),  # "adress", "addres" too
 }
 
 
