@@ -10,7 +10,8 @@ customer who said no to a cancellation and then "ok actually yes cancel it" gets
 not "Great! What else can I help you with?". The walkthrough of 2026-12-04 evening: "actually wait, can i change the
 delivery adress instead?" at the cancellation's yes/no got the handbook's answer and the cancellation's question
 again (a "yes" then would have cancelled): another change asked for in place of this one, as a question or with a
-typo, offers the switch.
+typo, offers the switch; "ok and can you cancel it? also what is your return policy" right after a status check got
+two handbook answers ("tell me your order number and I can cancel it"): "cancel it" is that order's cancellation.
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
 100184 (Lukas Becker, delivered) is only read.
@@ -163,6 +164,18 @@ def test_a_return_right_after_a_status_check_offers_that_order(chat: Chat, stack
     assert "Which items from order 100184" in chat.text and "e-mail" not in chat.text, chat.texts
     chat("no")
     assert order_status(stack, "100184") == "delivered"
+
+
+def test_cancel_it_beside_a_question_right_after_a_status_check_cancels_that_order(chat: Chat, stack: Stack) -> None:
+    chat(f"where is my order {ORDER}? {EMAIL}")
+    assert f"Order {ORDER}" in chat.text, chat.texts
+    chat("ok can you cancel it? how long does delivery take btw")
+    assert chat.texts[0] == "You've asked two things, so let me take them in turn.", chat.texts
+    assert "business days" in chat.text  # the handbook's delivery times
+    assert "How do I cancel my order?" not in str(chat.last["replies"])  # not the handbook's cancellation entry
+    assert f"Shall I cancel order {ORDER}?" in chat.text, chat.texts
+    chat("no")
+    assert order_status(stack, ORDER) == "placed"
 
 
 def test_a_return_of_items_of_the_order_just_checked_is_about_that_order(chat: Chat, stack: Stack) -> None:
