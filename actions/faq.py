@@ -222,7 +222,7 @@ class ActionAnswerFaq(Action):
     ) -> list[dict[str, Any]] | None:
         """A handbook question with an order request beside it ("how long does delivery take, and where is my order
         100234?"): the question is answered, then the order request starts. None when the message isn't that."""
-        requests = requests_in(text)
+        requests = requests_in(text, order_known=OrderState.from_tracker(tracker).order_id is not None)
         if requests.flow is None or not requests.questions:
             return None
         if not answer_questions(dispatcher, requests.questions):

@@ -157,6 +157,20 @@ def earlier_partial_address(tracker: Tracker) -> str | None:
     return None
 
 
+# "can i change the delivery adress instead?", "could i return it instead?" while a change is under way: another change
+# asked for in place of it, whatever the NLU made of the message (a handbook question, by its form)
+INSTEAD_RE = re.compile(r"\binstead\b|\brather\b", re.IGNORECASE)
+
+
+def change_asked_instead(text: str, flow: str | None) -> str | None:
+    """The one other change (cancel, new address, return) the message asks for "instead"; None when it names none
+    or several."""
+    if not INSTEAD_RE.search(text):
+        return None
+    named = [other for other in CHANGES if other != flow and names_flow(text, other)]
+    return named[0] if len(named) == 1 else None
+
+
 # the answers to "Shall I ... instead?" (a button's payload, or the customer's words)
 SWITCH_YES = frozenset({"affirm"})
 SWITCH_NO = frozenset({"deny"})
@@ -242,11 +256,12 @@ class _FormTurn:
         if answers_form(self.tracker):
             intent = form_reading(self.tracker)
             found = read_message(self._text(), self._entities(), self.state.requested)
-            if self.state.requested == SWITCH_TO and self._answer_switch(intent, found):
+            wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._text(), flow) or intent
+            if self.state.requested == SWITCH_TO and self._answer_switch(wanted, found):
                 return await self._continue(self.state.flow or flow)
-            if self._offers_switch(intent, found):
+            if self._offers_switch(wanted, found):
                 # another request in the middle of a change: ask before dropping what was collected
-                offer = {"flow": intent, **({"order_id": found.order_number} if found.order_number else {})}
+                offer = {"flow": wanted, **({"order_id": found.order_number} if found.order_number else {})}
                 self.set(SWITCH_TO, offer)
                 return await self._result(flow)
             if self._small_talk(intent, found):

@@ -49,7 +49,7 @@ FLOW_NAMES: dict[str, re.Pattern[str]] = {
     RETURN: re.compile(r"\breturn|\bsend\s+\w*\s*back\b|退货|退回", re.IGNORECASE),
     REFUND_STATUS: re.compile(r"\brefund|\bmoney\s+back\b|退款", re.IGNORECASE),
     ORDER_STATUS: re.compile(r"\b(?:where|track\w*|arriv\w*|shipped|deliver\w*)\b|物流|快递|到哪|发货", re.IGNORECASE),
-    CHANGE_ADDRESS: re.compile(r"\baddress\b|地址", re.IGNORECASE),
+    CHANGE_ADDRESS: re.compile(r"\bad+res+\b|地址", re.IGNORECASE),  # "adress", "addres" too
 }
 
 
@@ -69,9 +69,14 @@ def questions_in(text: str) -> list[str]:
     return [p for p in parts if QUESTION_RE.search(p) and len(p.split()) >= MIN_QUESTION_WORDS]
 
 
-def order_request(clause: str) -> str | None:
-    """The order flow a clause asks for, if it names an order."""
-    if not (ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause)):
+# "cancel it", "send that back" once the conversation knows an order: the order just talked about
+DONE_TO_IT_RE = re.compile(r"\b(?:cancel|return|send)\s+(?:it|that|this|them|that\s+one)\b", re.IGNORECASE)
+
+
+def order_request(clause: str, order_known: bool = False) -> str | None:
+    """The order flow a clause asks for, if it names an order (or, with `order_known`, has it done to "it")."""
+    names = ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause)
+    if not names and not (order_known and DONE_TO_IT_RE.search(clause)):
         return None
     return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
 
@@ -91,13 +96,14 @@ class Requests:
     questions: list[str]
 
 
-def requests_in(text: str) -> Requests:
-    """The order request (the first clause that is one) and the other question-like clauses."""
+def requests_in(text: str, order_known: bool = False) -> Requests:
+    """The order request (the first clause that is one) and the other question-like clauses; `order_known`: the
+    conversation knows an order, which "cancel it" means."""
     flow: str | None = None
     order_part: str | None = None
     questions: list[str] = []
     for clause in clauses(text):
-        found = order_request(clause) if flow is None else None
+        found = order_request(clause, order_known) if flow is None else None
         if found is not None:
             flow, order_part = found, clause
         elif ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause):

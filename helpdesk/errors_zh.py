@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
     "this conversation is not waiting in the queue (someone may have claimed it)": (
         "这个会话已不在排队中（可能已有客服接入）。"
     ),
+    # the agent console (an agent whose console is in Chinese)
+    "fill in {names} before sending: the customer would read it as it stands": (
+        "请先把 {names} 换成实际内容再发送：否则顾客会原样看到它。"
+    ),
     # the bot cannot answer right now (the widget puts this after its own "the assistant is unavailable")
     "the Rasa server did not answer: {error}": "智能助手暂时没有响应",
     "the Rasa server gave an answer in an unknown shape": "智能助手暂时无法回答",

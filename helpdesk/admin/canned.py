@@ -4,11 +4,13 @@
 Placeholders, filled from what the conversation knows (the bot's slots at handoff, a message left out of hours,
 the agent): {{customer.first_name}} {{customer.name}} {{customer.email}} {{order.number}} {{agent.first_name}}
 {{agent.name}}. An unknown value is left as the placeholder (the agent sees it and fills it in); an unknown name
-is refused when the reply is saved."""
+is refused when the reply is saved, and a reply to a customer with a placeholder left in it when it is sent
+(`check_filled`)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,13 @@ def check_placeholders(text: str) -> None:
     unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
     if unknown:
         raise Invalid(f"unknown placeholder(s) {', '.join(unknown)}: use {', '.join(PLACEHOLDERS)}")
+
+
+def check_filled(text: str) -> None:
+    """A reply on its way to a customer has no placeholder left: the customer would read "{{customer.first_name}}"."""
+    left = list(dict.fromkeys(match[0] for match in PLACEHOLDER.finditer(text)))
+    if left:
+        raise Invalid(f"fill in {', '.join(left)} before sending: the customer would read it as it stands")
 
 
 def check_shortcut(value: object) -> str | None:
@@ -82,9 +91,23 @@ def fill(text: str, values: dict[str, str]) -> dict[str, Any]:
     return {"text": filled, "missing": missing}
 
 
-def starter_set(path: Path = STARTER_FILE) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class StarterReply:
+    shortcut: str
+    title: str
+    text: str
+    language: str | None  # the customers' language it is written for (en | zh); None: any
+
+
+def starter_set(path: Path = STARTER_FILE) -> list[StarterReply]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [{"shortcut": str(r["shortcut"]), "title": str(r["title"]), "text": str(r["text"])} for r in raw]
+    replies: list[StarterReply] = []
+    for r in raw:
+        language = r.get("language")
+        if language not in (None, "en", "zh"):
+            raise ValueError(f"{path}: canned reply {r.get('shortcut')!r}: language must be en or zh, not {language!r}")
+        replies.append(StarterReply(str(r["shortcut"]), str(r["title"]), str(r["text"]), language))
+    return replies
 
 
 async def add_starter_set(session: AsyncSession, actor: Agent | None) -> int:
@@ -92,14 +115,15 @@ async def add_starter_set(session: AsyncSession, actor: Agent | None) -> int:
     taken = set(await session.scalars(select(CannedReply.shortcut).where(CannedReply.shortcut.is_not(None))))
     added = 0
     for reply in starter_set():
-        if reply["shortcut"] in taken:
+        if reply.shortcut in taken:
             continue
-        check_placeholders(reply["text"])
+        check_placeholders(reply.text)
         session.add(
             CannedReply(
-                title=reply["title"],
-                text=reply["text"],
-                shortcut=reply["shortcut"],
+                title=reply.title,
+                text=reply.text,
+                shortcut=reply.shortcut,
+                language=reply.language,
                 created_by=actor.id if actor else None,
                 updated_by=actor.id if actor else None,
             )

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.admin.canned import check_filled
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.conversation import agent_status, desk_cards, followups, lifecycle
 from helpdesk.conversation.context import ContextService
@@ -333,6 +334,7 @@ class Desk:
 
     # ---- writing ------------------------------------------------------------------------------
     async def reply(self, agent: Agent, conversation_id: str, text: str, client_id: str | None) -> dict[str, Any]:
+        check_filled(text)  # a canned reply's placeholder nobody filled in never reaches the customer
         async with self.sessions() as session, self.locks(conversation_id):
             conversation = await self._acting(session, agent, conversation_id)
             if client_id is not None:

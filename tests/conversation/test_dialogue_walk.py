@@ -7,7 +7,11 @@ The walkthrough of 2026-12-04 (both languages, desktop and phone): an e-mail add
 after 邮箱 ("e-mail") is read whole; a new request right after one about an order offers that order first ("yes"
 takes it) instead of asking which order from scratch, and a return naming items of that order is about it; a
 customer who said no to a cancellation and then "ok actually yes cancel it" gets the cancellation's question again,
-not "Great! What else can I help you with?".
+not "Great! What else can I help you with?". The walkthrough of 2026-12-04 evening: "actually wait, can i change the
+delivery adress instead?" at the cancellation's yes/no got the handbook's answer and the cancellation's question
+again (a "yes" then would have cancelled): another change asked for in place of this one, as a question or with a
+typo, offers the switch; "ok and can you cancel it? also what is your return policy" right after a status check got
+two handbook answers ("tell me your order number and I can cancel it"): "cancel it" is that order's cancellation.
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
 100184 (Lukas Becker, delivered) is only read.
@@ -63,6 +67,27 @@ def test_naming_the_cancellation_again_at_the_switch_question_carries_on(chat: C
     assert chat.texts[0] == "OK, let's carry on.", chat.texts
     assert f"Cancelling order {ORDER}" in chat.text and "instead?" not in chat.text
     chat("no")  # not now after all: nothing is cancelled
+    assert order_row(stack)["status"] == "placed"
+
+
+@pytest.mark.parametrize(
+    ("asked", "offered"),
+    [
+        ("actually wait, can i change the delivery adress instead?", "Shall I change the delivery address instead?"),
+        ("could i return it instead?", "Shall I start a return instead?"),
+    ],
+)
+def test_another_change_asked_as_a_question_instead_offers_the_switch(
+    chat: Chat, stack: Stack, asked: str, offered: str
+) -> None:
+    chat(f"please cancel order {ORDER}, {EMAIL}")
+    assert f"Shall I cancel order {ORDER}?" in chat.text
+    chat(asked)
+    assert offered in chat.text, chat.texts
+    assert f"Shall I cancel order {ORDER}?" not in chat.text  # no yes/no to the cancellation meanwhile
+    chat("no")  # carry on with the cancellation after all
+    assert chat.texts[0] == "OK, let's carry on.", chat.texts
+    chat("no")  # and keep the order: nothing is cancelled
     assert order_row(stack)["status"] == "placed"
 
 
@@ -139,6 +164,18 @@ def test_a_return_right_after_a_status_check_offers_that_order(chat: Chat, stack
     assert "Which items from order 100184" in chat.text and "e-mail" not in chat.text, chat.texts
     chat("no")
     assert order_status(stack, "100184") == "delivered"
+
+
+def test_cancel_it_beside_a_question_right_after_a_status_check_cancels_that_order(chat: Chat, stack: Stack) -> None:
+    chat(f"where is my order {ORDER}? {EMAIL}")
+    assert f"Order {ORDER}" in chat.text, chat.texts
+    chat("ok can you cancel it? how long does delivery take btw")
+    assert chat.texts[0] == "You've asked two things, so let me take them in turn.", chat.texts
+    assert "business days" in chat.text  # the handbook's delivery times
+    assert "How do I cancel my order?" not in str(chat.last["replies"])  # not the handbook's cancellation entry
+    assert f"Shall I cancel order {ORDER}?" in chat.text, chat.texts
+    chat("no")
+    assert order_status(stack, ORDER) == "placed"
 
 
 def test_a_return_of_items_of_the_order_just_checked_is_about_that_order(chat: Chat, stack: Stack) -> None:

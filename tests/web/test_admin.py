@@ -242,6 +242,13 @@ def test_canned_replies_with_placeholders_shortcuts_and_the_starter_set(
     canned = agent.get("/canned").json()["canned"]
     shortcuts = {c["shortcut"] for c in canned}
     assert {"hi", "hello", "bye", "nihao", "ordernum"} <= shortcuts
+    # a Chinese chat is offered the Chinese starter replies, not the English ones (and an English chat the English)
+    by_language = {
+        lang: {c["shortcut"] for c in agent.get("/canned", params={"language": lang}).json()["canned"]}
+        for lang in ("en", "zh")
+    }
+    assert {"nihao", "chaxun", "zaijian"} <= by_language["zh"] and not {"hello", "bye", "anything"} & by_language["zh"]
+    assert {"hello", "bye", "anything"} <= by_language["en"] and not {"nihao", "zaijian"} & by_language["en"]
 
     with httpx.Client(base_url=admin_desk.url, timeout=60) as customer:
         conversation = say(customer, HANDOFF_TEXT)["conversation_id"]
@@ -250,6 +257,14 @@ def test_canned_replies_with_placeholders_shortcuts_and_the_starter_set(
     filled = agent.get(f"/canned/{hello['id']}/fill", params={"conversation_id": conversation})
     assert filled.status_code == 200, filled.text
     assert filled.json() == {"text": "Hi {{customer.first_name}}, Agt here.", "missing": ["customer.first_name"]}
+    # sent as it stands, the customer would read the braces: refused, nothing stored or shown to them
+    unfilled = agent.post(f"/conversations/{conversation}/messages", {"text": filled.json()["text"]})
+    assert unfilled.status_code == 400, unfilled.text
+    assert unfilled.json()["error"] == (
+        "fill in {{customer.first_name}} before sending: the customer would read it as it stands"
+    )
+    assert "{{" not in str(agent.get(f"/conversations/{conversation}").json()["messages"])
+    assert agent.post(f"/conversations/{conversation}/messages", {"text": "Hi Ann, Agt here."}).status_code == 201
     other = login("sup")  # supervisors may look at any chat
     assert other.get(f"/canned/{hello['id']}/fill", params={"conversation_id": conversation}).status_code == 200
     assert agent.get(f"/canned/{hello['id']}/fill", params={"conversation_id": "nope"}).status_code == 404

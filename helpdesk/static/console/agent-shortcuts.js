@@ -2,7 +2,10 @@
  * replies whose shortcut or title match; Enter or Tab (or a click) puts the chosen reply in, its placeholders
  * ({{customer.first_name}}, {{order.number}} …) filled from the conversation by the helpdesk
  * (GET /api/agent/canned/<id>/fill); Escape closes the list. agent.js calls ConsoleShortcuts.init(openId) once,
- * `openId()` giving the id of the conversation on screen (the console's own state, never text on the page). */
+ * `openId()` giving the id of the conversation on screen (the console's own state, never text on the page).
+ * `filled(reply)` and `selectPlaceholder(input, from)` are the same filling for the canned-reply list: a placeholder
+ * the conversation does not know is left selected, so what the agent types goes in its place (the helpdesk refuses
+ * to send a reply that still has one). */
 (function () {
   "use strict";
 
@@ -78,21 +81,33 @@
       : !st.matches.length ? "No canned reply matches /" + w + "." : "";
     render(input);
   }
+  /** The canned reply's text with the placeholders the open conversation knows filled in. */
+  async function filled(reply) {
+    const id = openConversation();
+    if (!id) return reply.text;
+    const r = await request("GET", "/canned/" + reply.id + "/fill?conversation_id=" + encodeURIComponent(id));
+    return r.res && r.res.ok ? r.data.text : reply.text;
+  }
+  const PLACEHOLDER = /\{\{\s*[a-z_]+\.[a-z_]+\s*\}\}/;
+  /** Select the first placeholder left at or after `from` in the box (true), for the agent to type over. */
+  function selectPlaceholder(input, from) {
+    const m = PLACEHOLDER.exec(input.value.slice(from));
+    if (!m) return false;
+    input.focus();
+    input.setSelectionRange(from + m.index, from + m.index + m[0].length);
+    return true;
+  }
   async function choose(input, reply) {
     const at = slashWord(input);
     close();
-    let text = reply.text;
-    const id = openConversation();
-    if (id) {
-      const r = await request("GET", "/canned/" + reply.id + "/fill?conversation_id=" + encodeURIComponent(id));
-      if (r.res && r.res.ok) text = r.data.text;
-    }
+    const text = await filled(reply);
     const start = at ? at.start : input.selectionStart;
     input.value = input.value.slice(0, start) + text + input.value.slice(input.selectionStart);
     const caret = start + text.length;
     input.setSelectionRange(caret, caret);
     input.focus();
     input.dispatchEvent(new Event("input", { bubbles: true }));
+    selectPlaceholder(input, start);
   }
   function keydown(ev) {
     if (!st.box || st.box.hidden) return;
@@ -126,5 +141,5 @@
     input.addEventListener("blur", () => setTimeout(close, 150));
   }
 
-  window.ConsoleShortcuts = { init };
+  window.ConsoleShortcuts = { init, filled, selectPlaceholder };
 })();

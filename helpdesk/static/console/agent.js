@@ -649,10 +649,14 @@
       ul.appendChild(li);
     }
   }
+  /** Put `text` in the reply box, after what is there; where it starts. */
   function insertReply(text) {
     const box = $("reply");
-    box.value = box.value.trim() ? box.value.replace(/\s*$/, "\n\n") + text : text;
+    box.value = box.value.trim() ? box.value.replace(/\s*$/, "\n\n") : "";
+    const start = box.value.length;
+    box.value += text;
     box.focus();
+    return start;
   }
   async function loadAgents() {
     const r = await api("GET", "/agents");
@@ -1064,10 +1068,13 @@
         $("reply-form").requestSubmit();
       }
     });
-    $("canned").addEventListener("change", () => {
+    $("canned").addEventListener("change", async () => {
       const c = state.canned.find((x) => String(x.id) === $("canned").value);
-      if (c) insertReply(c.text);
       $("canned").value = "";
+      if (!c) return;
+      // filled from the conversation as a "/" shortcut is (agent-shortcuts.js); a placeholder left is selected
+      const start = insertReply(await window.ConsoleShortcuts.filled(c));
+      window.ConsoleShortcuts.selectPlaceholder($("reply"), start);
     });
     $("edit-canned").addEventListener("click", () => {
       resetCannedForm();
