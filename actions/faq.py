@@ -164,7 +164,9 @@ class ActionAnswerFaq(Action):
         if route is not None and not (in_request and str(route.get("destination")) == "handoff"):
             self._follow(dispatcher, tracker, route, question, in_request)
             return []
-        decision = kb.decide(question)
+        # no routing decision to follow (a payment problem, a button): the handbook ranked in the question's language
+        # (a Chinese one by the NLU's Chinese side and gate; the English engine reads Chinese as noise)
+        decision = language_search.decide(kb, question)
         if decision.action != "answer" and not in_request and small_talk_by_words(question):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
         elif decision.action != "answer" and not in_request and vague_by_words(question):

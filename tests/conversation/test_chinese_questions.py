@@ -1,7 +1,8 @@
-"""Several Chinese questions in one message, through the running stack (issue 18): each is looked up in the
-handbook's Chinese side and answered in Chinese, as English messages of two questions are
-(tests/conversation/test_routing_followups.py); an order request beside a Chinese question gets the answer first,
-then the order flow goes on.
+"""Chinese questions the action server looks up in the handbook itself, through the running stack (issue 18):
+several questions in one message, each looked up in the handbook's Chinese side and answered in Chinese, as English
+messages of two questions are (tests/conversation/test_routing_followups.py); an order request beside a Chinese
+question gets the answer first, then the order flow goes on; a Chinese payment problem (the rule runs the handbook
+search with no routing decision to follow) is answered from the Chinese side, not by the English engine.
 
 Order 100234 (shipped, ann.lee) is only read. Messages written for this test.
 """
@@ -46,3 +47,9 @@ def test_an_order_request_beside_a_chinese_question_answers_it_then_asks_for_the
     assert faq_ids(chat) == ["return-shipping-cost"], chat.last["replies"]  # the question, answered in Chinese
     assert "欧盟国家退货免费" in chat.text, chat.texts
     assert "订单 100234 的下单邮箱或收货邮编" in chat.text, chat.texts  # then the order's check, in Chinese
+
+
+def test_a_chinese_payment_problem_is_answered_from_the_chinese_handbook(chat: Chat) -> None:
+    chat("同一个订单我的信用卡被扣了两次款")
+    assert DID_YOU_MEAN not in chat.text, chat.texts
+    assert faq_ids(chat) == ["double-charge"], chat.last["replies"]
