@@ -30,6 +30,7 @@ from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest, turns_before_latest
 from helpdesk import i18n
+from helpdesk.knowledge import language_search
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
@@ -163,7 +164,9 @@ class ActionAnswerFaq(Action):
         if route is not None and not (in_request and str(route.get("destination")) == "handoff"):
             self._follow(dispatcher, tracker, route, question, in_request)
             return []
-        decision = kb.decide(question)
+        # no routing decision to follow (a payment problem, a button): the handbook ranked in the question's language
+        # (a Chinese one by the NLU's Chinese side and gate; the English engine reads Chinese as noise)
+        decision = language_search.decide(kb, question)
         if decision.action != "answer" and not in_request and small_talk_by_words(question):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
         elif decision.action != "answer" and not in_request and vague_by_words(question):
@@ -371,12 +374,13 @@ def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> boo
 
 def answer_questions(dispatcher: CollectingDispatcher, questions: list[str], at_least: int = 1) -> bool:
     """The handbook's sure answers to ``questions`` (one per entry), after a word that both things will be handled
-    (the other questions of a message with an order request in it, or several questions at once); False (and
-    nothing said) when fewer than ``at_least`` entries answer surely."""
+    (the other questions of a message with an order request in it, or several questions at once), each question
+    ranked in its own language (helpdesk.knowledge.language_search: a Chinese one by the NLU's Chinese side and
+    gate); False (and nothing said) when fewer than ``at_least`` entries answer surely."""
     kb = get_knowledge_base()
     found: dict[str, Candidate] = {}
     for question in questions:
-        decision = kb.decide(question)
+        decision = language_search.decide(kb, question)  # a Chinese question ranked by the Chinese side
         if decision.action == "answer" and decision.best is not None:
             found.setdefault(decision.best.id, decision.best)
     if len(found) < at_least:

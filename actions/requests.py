@@ -4,7 +4,9 @@
 bot says it will take them in turn, answers the question from the handbook and goes on with the order. "can I pay
 with paypal or klarna" names two things: when the handbook entry found answers for one of them only, each is looked
 up and both answers are given. The split is by words and punctuation, so it works whatever the NLU pipeline decided
-for the whole message.
+for the whole message. Chinese is split at its own sentence ends (。？！；), after a question particle (吗, 呢) and
+before a word that joins a second question (另外, 还有, 顺便问一下…): "退货运费谁出？另外一般几天能到货" is two
+questions, "我的订单100234到哪了？还有退货运费谁出" an order request and a question.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import ORDER_NUMBER_RE
+from nlu_addons.arbiter import ZH_GENERAL_QUESTION
+from nlu_addons.language import CJK, language_of
 
 # where one request ends and the next begins: a question mark or a full stop, a semicolon, "and" / "also" before a
 # question word or a new request, or a comma before a question word
@@ -26,6 +30,19 @@ SPLIT_RE = re.compile(
     r"|,\s+(?=(?:how|what|when|where|why|which|can|could|do|does|is|are|will|would|should)\b)",
     re.IGNORECASE,
 )
+# Chinese: a word joining a second question to the first ("…？另外…", "…，还有…", "顺便问一下…")
+ZH_JOINING = (
+    r"(?:另外|还有|還有|还想问一下|還想問一下|还想问|還想問|顺便问一下|順便問一下|顺便问下|順便問下|顺便|順便|"
+    r"再问一下|再問一下|以及|而且|对了|對了|然后|然後|再就是)"
+)
+# where a Chinese request ends: a sentence's end (full or half width), a question particle before a comma or a space,
+# or a comma or a space before a joining word
+ZH_SPLIT_RE = re.compile(r"(?<=[。？！；?!;])\s*|(?<=[吗嗎呢])[，,、\s]+|[，,、\s]+(?=" + ZH_JOINING + r")")
+# a Chinese question: the arbiter's question words and particles (nlu_addons.arbiter), and the words that ask where,
+# who, what or whether ("退货运费谁出", "有没有加急")
+ZH_QUESTION_RE = re.compile(
+    ZH_GENERAL_QUESTION.pattern + r"|[哪谁誰呢]|什[么麼]|有没有|有沒有|会不会|會不會|要不要|支不支持|收不收"
+)
 # a greeting or a filler word before the question ("hey how long does delivery take")
 LEAD_IN = r"^\s*(?:(?:hi|hey|hello|ok|okay|so|right|um|hmm)\b[\s,.!]*)*"
 QUESTION_RE = re.compile(
@@ -34,12 +51,38 @@ QUESTION_RE = re.compile(
 )
 # an order request in a clause: the flow it asks for, recognised only with an order number or "my order" in it, so a
 # handbook question about the same topic ("how do returns work?") is not one
-ORDER_REF_RE = re.compile(r"\b(?:my|the|this|that)\s+(?:order|parcel|package|purchase)\b", re.IGNORECASE)
+ORDER_REF_RE = re.compile(
+    r"\b(?:my|the|this|that)\s+(?:order|parcel|package|purchase)\b"
+    r"|我的(?:订单|訂單|包裹|快递|快遞)|[这這那](?:个|個|笔|筆)?(?:订单|訂單|单|單)",
+    re.IGNORECASE,
+)
 FLOW_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (CANCEL, re.compile(r"\bcancel", re.IGNORECASE)),
-    (REFUND_STATUS, re.compile(r"\b(?:where|status|when)\b.*\b(?:refund|money)\b", re.IGNORECASE)),
-    (RETURN, re.compile(r"^(?!\s*(?:how|what|can|could|do|does)\b).*\b(?:return|send\s+\w*\s*back)\b", re.IGNORECASE)),
-    (ORDER_STATUS, re.compile(r"\b(?:where|status|track\w*|arriv\w*|when\s+will|shipped|deliver\w*)\b", re.IGNORECASE)),
+    (CANCEL, re.compile(r"\bcancel|取消|撤[单單销銷]", re.IGNORECASE)),
+    (
+        REFUND_STATUS,
+        re.compile(
+            r"\b(?:where|status|when)\b.*\b(?:refund|money)\b"
+            r"|退款.*(?:到哪|进度|進度|状态|狀態|什么时候|什麼時候|还没|還沒|没到|沒到|到账|到帳|呢)"
+            r"|[钱錢].*(?:退回|到账|到帳|还没|還沒)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        RETURN,
+        re.compile(
+            r"^(?!\s*(?:how|what|can|could|do|does)\b).*\b(?:return|send\s+\w*\s*back)\b"
+            r"|^(?!.*(?:怎|如何|能不能|可不可以|[吗嗎]|[?？])).*(?:退货|退貨|退回|寄回)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ORDER_STATUS,
+        re.compile(
+            r"\b(?:where|status|track\w*|arriv\w*|when\s+will|shipped|deliver\w*)\b"
+            r"|到哪|物流|发货|發貨|什么时候到|什麼時候到|还没到|還沒到|还没收到|還沒收到|状态|狀態|进度|進度",
+            re.IGNORECASE,
+        ),
+    ),
 )
 MIN_QUESTION_WORDS = 3
 # the words that name each order flow, in English and Chinese, wherever they stand: "yes, cancel it" names the
@@ -54,19 +97,35 @@ FLOW_NAMES: dict[str, re.Pattern[str]] = {
 
 
 def clauses(text: str) -> list[str]:
-    """The parts of a message that may each be a request."""
-    return [part.strip(" ,") for part in SPLIT_RE.split(text) if part and part.strip(" ,")]
+    """The parts of a message that may each be a request (a Chinese message split at its own marks too)."""
+    parts = SPLIT_RE.split(text)
+    if language_of(text) == "zh":
+        parts = [piece for part in parts if part for piece in ZH_SPLIT_RE.split(part)]
+    return [part.strip(" ,，、") for part in parts if part and part.strip(" ,，、")]
 
 
-# "also how long does delivery take": the word joining a clause to the one before is not part of its question
-JOINING_WORD = re.compile(r"^(?:and\s+also|and|also|plus|but)\s+", re.IGNORECASE)
+# "also how long does delivery take", "另外一般几天能到": the word joining a clause to the one before is not part of
+# its question
+JOINING_WORD = re.compile(r"^(?:(?:and\s+also|and|also|plus|but)\s+|" + ZH_JOINING + r"[，,：:\s]*)", re.IGNORECASE)
+
+
+def size(clause: str) -> int:
+    """A clause's length in words, a Chinese character counting as one."""
+    return len(CJK.sub(" ", clause).split()) + len(CJK.findall(clause))
+
+
+def is_question(clause: str) -> bool:
+    """A clause that asks something, in English or Chinese, long enough to be looked up on its own."""
+    asks = QUESTION_RE.search(clause) or (language_of(clause) == "zh" and ZH_QUESTION_RE.search(clause))
+    return bool(asks) and size(clause) >= MIN_QUESTION_WORDS
 
 
 def questions_in(text: str) -> list[str]:
     """The question-like clauses of a message ("paypal or klarna? also how long does delivery take" -> "paypal or
-    klarna?", "how long does delivery take"), each without the word joining it to the one before."""
+    klarna?", "how long does delivery take"; "退货运费谁出？另外一般几天能到" -> "退货运费谁出？", "一般几天能到"),
+    each without the word joining it to the one before."""
     parts = [JOINING_WORD.sub("", clause) for clause in clauses(text)]
-    return [p for p in parts if QUESTION_RE.search(p) and len(p.split()) >= MIN_QUESTION_WORDS]
+    return [p for p in parts if is_question(p)]
 
 
 # "cancel it", "send that back" once the conversation knows an order: the order just talked about
@@ -108,8 +167,8 @@ def requests_in(text: str, order_known: bool = False) -> Requests:
             flow, order_part = found, clause
         elif ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause):
             continue  # more about the order request ("can you check 100234?")
-        elif QUESTION_RE.search(clause) and len(clause.split()) >= MIN_QUESTION_WORDS:
-            questions.append(clause)
+        elif is_question(question := JOINING_WORD.sub("", clause)):
+            questions.append(question)
     return Requests(flow, order_part, questions)
 
 

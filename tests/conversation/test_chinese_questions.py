@@ -1,0 +1,55 @@
+"""Chinese questions the action server looks up in the handbook itself, through the running stack (issue 18):
+several questions in one message, each looked up in the handbook's Chinese side and answered in Chinese, as English
+messages of two questions are (tests/conversation/test_routing_followups.py); an order request beside a Chinese
+question gets the answer first, then the order flow goes on; a Chinese payment problem (the rule runs the handbook
+search with no routing decision to follow) is answered from the Chinese side, not by the English engine.
+
+Order 100234 (shipped, ann.lee) is only read. Messages written for this test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support.chat import Chat, another_address, client_from
+
+TWO_THINGS = "您问了两件事，我一件一件来。"
+DID_YOU_MEAN = "您是想问下面这些吗"
+
+
+@pytest.fixture()
+def chat(helpdesk_url: str) -> Chat:
+    return Chat(client_from(helpdesk_url, another_address()))
+
+
+def faq_ids(chat: Chat) -> list[str]:
+    """The handbook entries the bot answered from in its last turn, in order (each answer's help-centre article)."""
+    return [str(reply["article"]["id"]) for reply in chat.last["replies"] if isinstance(reply.get("article"), dict)]
+
+
+def test_two_chinese_handbook_questions_get_both_answers_in_chinese(chat: Chat) -> None:
+    chat("可以用PayPal付款吗？另外寄到德国一般要几天")
+    assert TWO_THINGS in chat.text and DID_YOU_MEAN not in chat.text, chat.texts
+    assert faq_ids(chat) == ["payment-methods", "delivery-time"], chat.last["replies"]
+    assert "Klarna" in chat.text and "工作日" in chat.text, chat.texts
+    assert "At checkout" not in chat.text and "business days" not in chat.text, chat.texts  # the Chinese versions
+
+
+def test_two_chinese_questions_joined_by_a_comma_and_a_joining_word_get_both_answers(chat: Chat) -> None:
+    chat("退货的运费要我自己出吗，还有发票在哪里下载")
+    assert TWO_THINGS in chat.text and DID_YOU_MEAN not in chat.text, chat.texts
+    assert faq_ids(chat) == ["return-shipping-cost", "invoices"], chat.last["replies"]
+    assert "欧盟国家退货免费" in chat.text, chat.texts
+
+
+def test_an_order_request_beside_a_chinese_question_answers_it_then_asks_for_the_proof(chat: Chat) -> None:
+    chat("我的订单100234到哪了？顺便问一下退货运费谁出")
+    assert TWO_THINGS in chat.text, chat.texts
+    assert faq_ids(chat) == ["return-shipping-cost"], chat.last["replies"]  # the question, answered in Chinese
+    assert "欧盟国家退货免费" in chat.text, chat.texts
+    assert "订单 100234 的下单邮箱或收货邮编" in chat.text, chat.texts  # then the order's check, in Chinese
+
+
+def test_a_chinese_payment_problem_is_answered_from_the_chinese_handbook(chat: Chat) -> None:
+    chat("同一个订单我的信用卡被扣了两次款")
+    assert DID_YOU_MEAN not in chat.text, chat.texts
+    assert faq_ids(chat) == ["double-charge"], chat.last["replies"]
