@@ -68,9 +68,11 @@ GATE_GRID = [round(x, 2) for x in np.arange(0.40, 0.81, 0.02)]
 # the how-question rule's handbook score, English only (Chinese keeps it off: route-zh's to choose)
 OVER_FLOW_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.55, 0.81, 0.05))]}
 ANSWER_AT_GRID = [round(x, 2) for x in np.arange(0.40, 0.91, 0.05)]
-# the probability a handbook answer needs beside its entry's gate (nlu_addons.arbiter; None: answer_at), English
-# only (Chinese keeps answer_at: route-zh's to choose), chosen together with answer_at and the gate
-FAQ_ANSWER_AT_GRID: dict[str, list[float]] = {"en": [round(x, 2) for x in np.arange(0.30, 0.91, 0.05)]}
+# the probability a handbook answer needs beside its entry's gate (nlu_addons.arbiter; None: answer_at), chosen
+# together with answer_at and the gate, in both languages (Chinese too since lane zh's dev rows of 2026-12-04)
+FAQ_ANSWER_AT_GRID: dict[str, list[float]] = {
+    language: [round(x, 2) for x in np.arange(0.30, 0.91, 0.05)] for language in ("en", "zh")
+}
 
 
 def route_of(label: dict[str, str]) -> str:
