@@ -26,6 +26,11 @@ Two more per-turn costs, found the same way:
   bodies with ujson (`request_json`): each action call carries the whole tracker (14-18 KB), and the standard
   library's encoder was 5 % of Rasa's CPU per reply (issue 22's profile).
 
+The rule policy's filter of its rules against the conversation's latest states (`install_rule_key_memo`) looks at
+the last states only (as many as the longest rule: a rule cannot be ruled out further back) and remembers its answer
+by those states: it went through every rule for every state of the conversation, twice a prediction, and was 7 % of
+Rasa's samples holding the GIL under the load benchmark (issue 22).
+
 The prediction graph (the NLU for each message, the policies for each next action) runs node after node in a
 precomputed order (`install_sequential_runner`) instead of through dask's scheduler on every run.
 
@@ -41,6 +46,7 @@ import json
 import os
 import sys
 import weakref
+from collections import OrderedDict
 from types import TracebackType
 from typing import Any
 
@@ -48,6 +54,7 @@ import ujson
 
 from nlu_addons.environment import one_math_thread, secret_from_env
 
+RULE_KEY_MEMO = 4096  # latest-states answers RulePolicy's rule filter remembers (install_rule_key_memo)
 KEEPALIVE_SECONDS = 2.0  # well below the action server's keep-alive timeout (Sanic and rasa-sdk default: 120 s)
 
 
@@ -227,6 +234,53 @@ def install_sequential_runner() -> None:
     processor.DaskGraphRunner = SequentialGraphRunner  # the name MessageProcessor._load_model reads
 
 
+def frozen_state(state: dict[str, Any]) -> tuple[Any, ...]:
+    """A conversation state (Rasa's `State`: sub-state name -> feature -> value) as a hashable key."""
+    return tuple(
+        (name, tuple((key, tuple(v) if isinstance(v, list) else v) for key, v in sorted(sub.items())))
+        for name, sub in sorted(state.items())
+    )
+
+
+def install_rule_key_memo() -> None:
+    """`RulePolicy._get_possible_keys` (the rules whose states match the conversation's latest states) on the last
+    states only, remembered by those states: Rasa filters every rule against every state of the conversation, but a
+    rule is applicable at any turn further back than its own length (`_is_rule_applicable`'s first check), so only
+    the last `longest rule` states can remove one; and the same latest states recur across conversations and the
+    predictions of one turn. Rasa's own filter computes each answer once (same keys)."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    original = RulePolicy._get_possible_keys
+    if getattr(original, "memo", False):
+        return
+
+    def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
+        memo: OrderedDict[tuple[Any, ...], tuple[dict[str, str], int, frozenset[str]]]
+        memo = self.__dict__.setdefault("_larkspur_rule_keys", OrderedDict())
+        lengths: dict[int, tuple[dict[str, str], int, int]] = self.__dict__.setdefault("_larkspur_rule_lengths", {})
+        known = lengths.get(id(lookup))
+        if known is None or known[0] is not lookup or known[1] != len(lookup):
+            longest = max((len(self._rule_key_to_state(key)) for key in lookup), default=0)
+            known = lengths[id(lookup)] = (lookup, len(lookup), longest)
+        tail = states[len(states) - min(known[2], len(states)) :]
+        try:
+            key = (id(lookup), tuple(frozen_state(state) for state in tail))
+            found = memo.get(key)
+        except TypeError:  # a feature value that cannot be a key (none of Rasa's kinds): Rasa's filter, not kept
+            return set(original(self, lookup, tail))
+        if found is None or found[0] is not lookup or found[1] != len(lookup):
+            found = (lookup, len(lookup), frozenset(original(self, lookup, tail)))
+            memo[key] = found
+            while len(memo) > RULE_KEY_MEMO:
+                memo.popitem(last=False)
+        else:
+            memo.move_to_end(key)
+        return set(found[2])
+
+    _get_possible_keys.memo = True  # type: ignore[attr-defined]
+    RulePolicy._get_possible_keys = _get_possible_keys
+
+
 def install() -> None:
     """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
@@ -234,6 +288,7 @@ def install() -> None:
     install_shared_endpoint_sessions()
     install_quiet_slot_log()
     install_sequential_runner()
+    install_rule_key_memo()
 
 
 def with_token(argv: list[str], token: str) -> list[str]:

@@ -240,3 +240,55 @@ def test_endpoint_requests_share_one_kept_alive_connection_and_send_the_same_jso
     assert result["plain_connections"] == 3  # Rasa alone: a new connection per request
     assert result["shared_connections"] == 1
     assert result["same_session"] and result["open_after_exit"]
+
+
+RULE_KEYS_PROBE = r"""
+import json
+import random
+
+from rasa.core.policies.rule_policy import RulePolicy
+
+from nlu_addons.rasa_main import install_rule_key_memo
+
+rng = random.Random(7)
+INTENTS, ACTIONS, SLOTS = ["greet", "faq", "order_status", "inform"], ["action_listen", "utter_greet", "order_form",
+    "action_answer_faq"], ["order_id", "email"]
+
+
+def state(starter=False):
+    found = {"user": {"intent": rng.choice(INTENTS)}} if rng.random() < 0.7 else {}
+    if not starter:
+        found["prev_action"] = {"action_name": rng.choice(ACTIONS)}
+    if rng.random() < 0.4:
+        found["slots"] = {rng.choice(SLOTS): rng.choice([(1.0,), (0.0,), "should_not_be_set"])}
+    if rng.random() < 0.2:
+        found["active_loop"] = {"name": rng.choice(["order_form", "should_not_be_set"])}
+    return found
+
+
+lookup = {}
+for _ in range(60):  # rules of 1 to 4 states, some starting a conversation
+    rule = [state(starter=rng.random() < 0.2)] + [state() for _ in range(rng.randint(0, 3))]
+    lookup[json.dumps(rule)] = rng.choice(ACTIONS)
+conversations = [[state(starter=True)] + [state() for _ in range(n)] for n in range(0, 12) for _ in range(25)]
+conversations += conversations[:50]  # the same latest states again: answered from the memo
+
+policy = object.__new__(RulePolicy)  # the filter reads only the rules given to it
+expected = [sorted(RulePolicy._get_possible_keys(policy, lookup, states)) for states in conversations]
+install_rule_key_memo()
+install_rule_key_memo()
+got = [sorted(policy._get_possible_keys(lookup, states)) for states in conversations]
+changed = dict(lookup)
+changed.pop(next(iter(changed)))  # another lookup (a reloaded model): answered for itself
+again = [sorted(policy._get_possible_keys(changed, states)) for states in conversations[:40]]
+print(json.dumps({"same": got == expected, "matching": sum(map(len, expected)),
+                  "changed_same": again == [sorted(k for k in e if k in changed) for e in expected[:40]],
+                  "remembered": len(policy.__dict__["_larkspur_rule_keys"]), "asked": len(conversations)}))
+"""
+
+
+def test_the_rule_filter_on_the_latest_states_gives_rasas_keys() -> None:
+    result = run_probe(RULE_KEYS_PROBE)
+    assert result["same"] and result["changed_same"]
+    assert result["matching"] > 100  # rules matched, not only empty answers
+    assert result["remembered"] < result["asked"]  # repeated latest states are answered from memory
