@@ -31,6 +31,10 @@ the last states only (as many as the longest rule: a rule cannot be ruled out fu
 by those states: it went through every rule for every state of the conversation, twice a prediction, and was 7 % of
 Rasa's samples holding the GIL under the load benchmark (issue 22).
 
+Each policy (memoization, rules) replayed the whole conversation event by event to get its states
+(`Domain.states_for_tracker_history`), for every prediction: 11-22 % of Rasa's samples holding the GIL. The replay
+is now done once per tracker state and its records shared by the policies (`install_shared_history`).
+
 The prediction graph (the NLU for each message, the policies for each next action) runs node after node in a
 precomputed order (`install_sequential_runner`) instead of through dask's scheduler on every run.
 
@@ -54,6 +58,9 @@ import ujson
 
 from nlu_addons.environment import one_math_thread, secret_from_env
 
+HISTORY_MEMO = 8  # trackers whose replayed history is kept (install_shared_history): the policies of one prediction
+# (domain, tracker, last event, the replay's records) by their ids (install_shared_history)
+_HISTORIES: OrderedDict[tuple[Any, ...], tuple[Any, Any, Any, list[tuple[Any, ...]]]] = OrderedDict()
 RULE_KEY_MEMO = 4096  # latest-states answers RulePolicy's rule filter remembers (install_rule_key_memo)
 KEEPALIVE_SECONDS = 2.0  # well below the action server's keep-alive timeout (Sanic and rasa-sdk default: 120 s)
 
@@ -281,6 +288,78 @@ def install_rule_key_memo() -> None:
     RulePolicy._get_possible_keys = _get_possible_keys
 
 
+def install_shared_history() -> None:
+    """`Domain.states_for_tracker_history` replays the conversation once per tracker state, not once per policy:
+    the records Rasa's loop reads at each action (the previous action, follow-up action, latest action and active
+    loop names, whether the turn is a rule-only one, and the dialogue state) are kept for the latest trackers, and
+    each policy's variant (with or without rule-only turns) is Rasa's loop run over them. Each state handed out is a
+    copy (Rasa's loop edits them). A tracker is known by its identity, its number of events and its last event: any
+    event added since replays it again."""
+    from rasa.shared.core import constants
+    from rasa.shared.core.domain import Domain
+
+    original = Domain.states_for_tracker_history
+    if getattr(original, "shared", False):
+        return
+
+    def records(domain: Domain, tracker: Any, omit_unset_slots: bool) -> list[tuple[Any, ...]]:
+        events = tracker.events
+        last = events[-1] if events else None
+        key = (id(domain), id(tracker), len(events), id(last), omit_unset_slots)
+        found = _HISTORIES.get(key)
+        if found is not None and found[0] is domain and found[1] is tracker and found[2] is last:
+            _HISTORIES.move_to_end(key)
+            return found[3]
+        replayed = [
+            (
+                domain._get_prev_action_sub_state(prior),
+                prior.followup_action,
+                prior.latest_action_name,
+                prior.active_loop_name,
+                hide_rule_turn,
+                domain.get_active_state(prior, omit_unset_slots=omit_unset_slots),
+            )
+            for prior, hide_rule_turn in tracker.generate_all_prior_trackers()
+        ]
+        _HISTORIES[key] = (domain, tracker, last, replayed)  # held: their ids stay theirs while kept
+        while len(_HISTORIES) > HISTORY_MEMO:
+            _HISTORIES.popitem(last=False)
+        return replayed
+
+    def states_for_tracker_history(
+        self: Domain,
+        tracker: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        states: list[dict[str, Any]] = []
+        last_ml_action_sub_state = None
+        turn_was_hidden = False
+        for previous, followup, latest_name, loop_name, hide_rule_turn, active in records(
+            self, tracker, omit_unset_slots
+        ):
+            if ignore_rule_only_turns:  # Rasa's loop (Domain.states_for_tracker_history), step for step
+                if not turn_was_hidden:
+                    last_ml_action_sub_state = previous
+                if not followup and latest_name != loop_name:
+                    turn_was_hidden = hide_rule_turn
+                if turn_was_hidden:
+                    continue
+            state = {kind: dict(sub) for kind, sub in active.items()}
+            if ignore_rule_only_turns:
+                self._remove_rule_only_features(state, rule_only_data)
+                if states:
+                    self._substitute_rule_only_user_input(state, states[-1])
+                if last_ml_action_sub_state:
+                    state[constants.PREVIOUS_ACTION] = dict(last_ml_action_sub_state)
+            states.append(self._clean_state(state))
+        return states
+
+    states_for_tracker_history.shared = True  # type: ignore[attr-defined]
+    Domain.states_for_tracker_history = states_for_tracker_history
+
+
 def install() -> None:
     """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
@@ -289,6 +368,7 @@ def install() -> None:
     install_quiet_slot_log()
     install_sequential_runner()
     install_rule_key_memo()
+    install_shared_history()
 
 
 def with_token(argv: list[str], token: str) -> list[str]:
