@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from nlu_addons import fast_linear
 from nlu_addons.language import CJK, language_of
 from nlu_addons.order_cues import order_cue, other_domain_cue
 
@@ -203,7 +204,7 @@ class StackedArbiter:
         return self
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(self._model.predict_proba(self._scale.transform(x)))
+        return fast_linear.probabilities(self._model, fast_linear.scaled(self._scale, x))
 
     def route(self, x: np.ndarray, faq_scores: np.ndarray, entry_ids: Sequence[str], text: str) -> Route:
         """The destination of one message (``x`` and ``faq_scores`` one row each)."""

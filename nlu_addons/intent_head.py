@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from nlu_addons import fast_linear
+
 
 class IntentHead:
     def __init__(self, c: float = 10.0, char_weight: float = 0.5) -> None:
@@ -36,8 +38,8 @@ class IntentHead:
 
     def predict_proba(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """(n, len(labels)) probabilities, columns in ``labels`` order."""
-        dense = self._dense.predict_proba(vectors)
-        chars = self._chars.predict_proba(self._vectorizer.transform(list(texts)))
+        dense = fast_linear.probabilities(self._dense, vectors)
+        chars = fast_linear.text_probabilities(self._vectorizer, self._chars, list(texts))
         return np.asarray((1 - self.char_weight) * dense + self.char_weight * chars, dtype=np.float64)
 
 

@@ -26,6 +26,15 @@ Two more per-turn costs, found the same way:
   bodies with ujson (`request_json`): each action call carries the whole tracker (14-18 KB), and the standard
   library's encoder was 5 % of Rasa's CPU per reply (issue 22's profile).
 
+The rule policy's filter of its rules against the conversation's latest states (`install_rule_key_memo`) looks at
+the last states only (as many as the longest rule: a rule cannot be ruled out further back) and remembers its answer
+by those states: it went through every rule for every state of the conversation, twice a prediction, and was 7 % of
+Rasa's samples holding the GIL under the load benchmark (issue 22).
+
+Each policy (memoization, rules) replayed the whole conversation event by event to get its states
+(`Domain.states_for_tracker_history`), for every prediction: 11-22 % of Rasa's samples holding the GIL. The replay
+is now done once per tracker state and its records shared by the policies (`install_shared_history`).
+
 The prediction graph (the NLU for each message, the policies for each next action) runs node after node in a
 precomputed order (`install_sequential_runner`) instead of through dask's scheduler on every run.
 
@@ -41,6 +50,7 @@ import json
 import os
 import sys
 import weakref
+from collections import OrderedDict
 from types import TracebackType
 from typing import Any
 
@@ -48,6 +58,10 @@ import ujson
 
 from nlu_addons.environment import one_math_thread, secret_from_env
 
+HISTORY_MEMO = 8  # trackers whose replayed history is kept (install_shared_history): the policies of one prediction
+# (domain, tracker, last event, the replay's records) by their ids (install_shared_history)
+_HISTORIES: OrderedDict[tuple[Any, ...], tuple[Any, Any, Any, list[tuple[Any, ...]]]] = OrderedDict()
+RULE_KEY_MEMO = 4096  # latest-states answers RulePolicy's rule filter remembers (install_rule_key_memo)
 KEEPALIVE_SECONDS = 2.0  # well below the action server's keep-alive timeout (Sanic and rasa-sdk default: 120 s)
 
 
@@ -227,6 +241,125 @@ def install_sequential_runner() -> None:
     processor.DaskGraphRunner = SequentialGraphRunner  # the name MessageProcessor._load_model reads
 
 
+def frozen_state(state: dict[str, Any]) -> tuple[Any, ...]:
+    """A conversation state (Rasa's `State`: sub-state name -> feature -> value) as a hashable key."""
+    return tuple(
+        (name, tuple((key, tuple(v) if isinstance(v, list) else v) for key, v in sorted(sub.items())))
+        for name, sub in sorted(state.items())
+    )
+
+
+def install_rule_key_memo() -> None:
+    """`RulePolicy._get_possible_keys` (the rules whose states match the conversation's latest states) on the last
+    states only, remembered by those states: Rasa filters every rule against every state of the conversation, but a
+    rule is applicable at any turn further back than its own length (`_is_rule_applicable`'s first check), so only
+    the last `longest rule` states can remove one; and the same latest states recur across conversations and the
+    predictions of one turn. Rasa's own filter computes each answer once (same keys)."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    original = RulePolicy._get_possible_keys
+    if getattr(original, "memo", False):
+        return
+
+    def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
+        memo: OrderedDict[tuple[Any, ...], tuple[dict[str, str], int, frozenset[str]]]
+        memo = self.__dict__.setdefault("_larkspur_rule_keys", OrderedDict())
+        lengths: dict[int, tuple[dict[str, str], int, int]] = self.__dict__.setdefault("_larkspur_rule_lengths", {})
+        known = lengths.get(id(lookup))
+        if known is None or known[0] is not lookup or known[1] != len(lookup):
+            longest = max((len(self._rule_key_to_state(key)) for key in lookup), default=0)
+            known = lengths[id(lookup)] = (lookup, len(lookup), longest)
+        tail = states[len(states) - min(known[2], len(states)) :]
+        try:
+            key = (id(lookup), tuple(frozen_state(state) for state in tail))
+            found = memo.get(key)
+        except TypeError:  # a feature value that cannot be a key (none of Rasa's kinds): Rasa's filter, not kept
+            return set(original(self, lookup, tail))
+        if found is None or found[0] is not lookup or found[1] != len(lookup):
+            found = (lookup, len(lookup), frozenset(original(self, lookup, tail)))
+            memo[key] = found
+            while len(memo) > RULE_KEY_MEMO:
+                memo.popitem(last=False)
+        else:
+            memo.move_to_end(key)
+        return set(found[2])
+
+    _get_possible_keys.memo = True  # type: ignore[attr-defined]
+    RulePolicy._get_possible_keys = _get_possible_keys
+
+
+def install_shared_history() -> None:
+    """`Domain.states_for_tracker_history` replays the conversation once per tracker state, not once per policy:
+    the records Rasa's loop reads at each action (the previous action, follow-up action, latest action and active
+    loop names, whether the turn is a rule-only one, and the dialogue state) are kept for the latest trackers, and
+    each policy's variant (with or without rule-only turns) is Rasa's loop run over them. Each state handed out is a
+    copy (Rasa's loop edits them). A tracker is known by its identity, its number of events and its last event: any
+    event added since replays it again."""
+    from rasa.shared.core import constants
+    from rasa.shared.core.domain import Domain
+
+    original = Domain.states_for_tracker_history
+    if getattr(original, "shared", False):
+        return
+
+    def records(domain: Domain, tracker: Any, omit_unset_slots: bool) -> list[tuple[Any, ...]]:
+        events = tracker.events
+        last = events[-1] if events else None
+        key = (id(domain), id(tracker), len(events), id(last), omit_unset_slots)
+        found = _HISTORIES.get(key)
+        if found is not None and found[0] is domain and found[1] is tracker and found[2] is last:
+            _HISTORIES.move_to_end(key)
+            return found[3]
+        replayed = [
+            (
+                domain._get_prev_action_sub_state(prior),
+                prior.followup_action,
+                prior.latest_action_name,
+                prior.active_loop_name,
+                hide_rule_turn,
+                domain.get_active_state(prior, omit_unset_slots=omit_unset_slots),
+            )
+            for prior, hide_rule_turn in tracker.generate_all_prior_trackers()
+        ]
+        _HISTORIES[key] = (domain, tracker, last, replayed)  # held: their ids stay theirs while kept
+        while len(_HISTORIES) > HISTORY_MEMO:
+            _HISTORIES.popitem(last=False)
+        return replayed
+
+    def states_for_tracker_history(
+        self: Domain,
+        tracker: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        states: list[dict[str, Any]] = []
+        last_ml_action_sub_state = None
+        turn_was_hidden = False
+        for previous, followup, latest_name, loop_name, hide_rule_turn, active in records(
+            self, tracker, omit_unset_slots
+        ):
+            if ignore_rule_only_turns:  # Rasa's loop (Domain.states_for_tracker_history), step for step
+                if not turn_was_hidden:
+                    last_ml_action_sub_state = previous
+                if not followup and latest_name != loop_name:
+                    turn_was_hidden = hide_rule_turn
+                if turn_was_hidden:
+                    continue
+            state = {kind: dict(sub) for kind, sub in active.items()}
+            if ignore_rule_only_turns:
+                self._remove_rule_only_features(state, rule_only_data)
+                if states:
+                    self._substitute_rule_only_user_input(state, states[-1])
+                if last_ml_action_sub_state:
+                    state[constants.PREVIOUS_ACTION] = dict(last_ml_action_sub_state)
+            states.append(self._clean_state(state))
+        return states
+
+    states_for_tracker_history.shared = True  # type: ignore[attr-defined]
+    Domain.states_for_tracker_history = states_for_tracker_history
+
+
 def install() -> None:
     """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
@@ -234,6 +367,8 @@ def install() -> None:
     install_shared_endpoint_sessions()
     install_quiet_slot_log()
     install_sequential_runner()
+    install_rule_key_memo()
+    install_shared_history()
 
 
 def with_token(argv: list[str], token: str) -> list[str]:

@@ -35,6 +35,11 @@ class Limiter(Protocol):
         """Reserve a slot for `key` if fewer than `limit` were taken in the window; else refuse (taking none)."""
         ...
 
+    async def hit_then(self, key: str, then: Limiter, then_key: str) -> tuple[Hit, Hit | None]:
+        """`hit(key)`, then, only if that was allowed, `then.hit(then_key)` (None when it was not asked): one step
+        when both count in the same place (RedisLimiter: one round trip)."""
+        ...
+
     async def count(self, key: str) -> int:
         """Slots `key` holds in the window now."""
         ...
@@ -83,6 +88,10 @@ class MemoryLimiter:
         token = secrets.token_hex(8)
         slots.append((now, token))
         return Hit(True, token=token)
+
+    async def hit_then(self, key: str, then: Limiter, then_key: str) -> tuple[Hit, Hit | None]:
+        first = await self.hit(key)
+        return first, (await then.hit(then_key) if first.allowed else None)
 
     async def count(self, key: str) -> int:
         return len(self._recent(key, time.monotonic()) or ())

@@ -140,13 +140,17 @@ def parse_left_message(request: Request, max_chars: int) -> LeftMessage:
 async def check_limits(request: Request, conversation_id: str | None, per_address: Limiter | None = None) -> None:
     """TooMany (429, with Retry-After) when the client's address, or the conversation, is over its limit."""
     limits = services(request).limits
-    by_address = await (per_address or limits.per_address).hit(client_address(request))
+    address = per_address or limits.per_address
+    if conversation_id:  # both in one step (one Redis round trip); the conversation's only if the address passed
+        by_address, by_conversation = await address.hit_then(
+            client_address(request), limits.per_conversation, conversation_id
+        )
+    else:
+        by_address, by_conversation = await address.hit(client_address(request)), None
     if not by_address.allowed:
         raise TooMany("too many requests from this address; please wait a moment", by_address.retry_after)
-    if conversation_id:
-        by_conversation = await limits.per_conversation.hit(conversation_id)
-        if not by_conversation.allowed:
-            raise TooMany("too many messages in this conversation; please wait a moment", by_conversation.retry_after)
+    if by_conversation is not None and not by_conversation.allowed:
+        raise TooMany("too many messages in this conversation; please wait a moment", by_conversation.retry_after)
 
 
 async def check_new_conversation(request: Request) -> None:

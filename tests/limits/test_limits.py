@@ -227,3 +227,42 @@ def test_once_is_decided_in_the_process_while_redis_is_unreachable(caplog: pytes
     with caplog.at_level(logging.WARNING, logger="helpdesk.limits.redis_once"):
         run(scenario, cleanup=False)
     assert len([r for r in caplog.records if "once-only" in r.getMessage()]) == 1  # said once
+
+
+async def check_hit_then(address: Limiter, conversation: Limiter) -> None:
+    """A message's two limits in one step: the conversation's slot is taken only when the address passed; a refused
+    conversation keeps the address's slot taken (as two hits one after the other)."""
+    first, second = await address.hit_then("1.2.3.4", conversation, "c1")
+    assert first.allowed and second is not None and second.allowed and second.token
+    await address.hit_then("1.2.3.4", conversation, "c1")
+    refused, later = await address.hit_then("1.2.3.4", conversation, "c1")  # the conversation's limit is 2
+    assert refused.allowed and later is not None and not later.allowed and 1 <= later.retry_after <= 61
+    assert await address.count("1.2.3.4") == 3 and await conversation.count("c1") == 2
+    over, never = await address.hit_then("1.2.3.4", conversation, "c2")  # the address's limit is 3
+    assert not over.allowed and 1 <= over.retry_after <= 61 and never is None
+    assert await conversation.count("c2") == 0
+
+
+def test_a_memory_limiter_hits_two_keys_in_turn() -> None:
+    asyncio.run(check_hit_then(MemoryLimiter(3), MemoryLimiter(2)))
+
+
+def test_two_redis_limits_are_hit_in_one_step() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(1) as (redis,):
+            address, conversation = RedisLimiter(redis, prefix, "address", 3), RedisLimiter(redis, prefix, "chat", 2)
+            await address.hit_then("warm-up", conversation, "warm-up")  # the scripts loaded into Redis: from now on
+            await address.count("warm-up")  # each call is one EVALSHA
+            calls = 0
+            original = redis.evalsha
+
+            async def counted(*args: object) -> object:
+                nonlocal calls
+                calls += 1
+                return await original(*args)  # type: ignore[arg-type]
+
+            redis.evalsha = counted  # type: ignore[method-assign]
+            await check_hit_then(address, conversation)
+            assert calls == 4 + 3  # one script call per message (4), and the three counts
+
+    run(scenario)

@@ -240,3 +240,140 @@ def test_endpoint_requests_share_one_kept_alive_connection_and_send_the_same_jso
     assert result["plain_connections"] == 3  # Rasa alone: a new connection per request
     assert result["shared_connections"] == 1
     assert result["same_session"] and result["open_after_exit"]
+
+
+RULE_KEYS_PROBE = r"""
+import json
+import random
+
+from rasa.core.policies.rule_policy import RulePolicy
+
+from nlu_addons.rasa_main import install_rule_key_memo
+
+rng = random.Random(7)
+INTENTS, ACTIONS, SLOTS = ["greet", "faq", "order_status", "inform"], ["action_listen", "utter_greet", "order_form",
+    "action_answer_faq"], ["order_id", "email"]
+
+
+def state(starter=False):
+    found = {"user": {"intent": rng.choice(INTENTS)}} if rng.random() < 0.7 else {}
+    if not starter:
+        found["prev_action"] = {"action_name": rng.choice(ACTIONS)}
+    if rng.random() < 0.4:
+        found["slots"] = {rng.choice(SLOTS): rng.choice([(1.0,), (0.0,), "should_not_be_set"])}
+    if rng.random() < 0.2:
+        found["active_loop"] = {"name": rng.choice(["order_form", "should_not_be_set"])}
+    return found
+
+
+lookup = {}
+for _ in range(60):  # rules of 1 to 4 states, some starting a conversation
+    rule = [state(starter=rng.random() < 0.2)] + [state() for _ in range(rng.randint(0, 3))]
+    lookup[json.dumps(rule)] = rng.choice(ACTIONS)
+conversations = [[state(starter=True)] + [state() for _ in range(n)] for n in range(0, 12) for _ in range(25)]
+conversations += conversations[:50]  # the same latest states again: answered from the memo
+
+policy = object.__new__(RulePolicy)  # the filter reads only the rules given to it
+expected = [sorted(RulePolicy._get_possible_keys(policy, lookup, states)) for states in conversations]
+install_rule_key_memo()
+install_rule_key_memo()
+got = [sorted(policy._get_possible_keys(lookup, states)) for states in conversations]
+changed = dict(lookup)
+changed.pop(next(iter(changed)))  # another lookup (a reloaded model): answered for itself
+again = [sorted(policy._get_possible_keys(changed, states)) for states in conversations[:40]]
+print(json.dumps({"same": got == expected, "matching": sum(map(len, expected)),
+                  "changed_same": again == [sorted(k for k in e if k in changed) for e in expected[:40]],
+                  "remembered": len(policy.__dict__["_larkspur_rule_keys"]), "asked": len(conversations)}))
+"""
+
+
+def test_the_rule_filter_on_the_latest_states_gives_rasas_keys() -> None:
+    result = run_probe(RULE_KEYS_PROBE)
+    assert result["same"] and result["changed_same"]
+    assert result["matching"] > 100  # rules matched, not only empty answers
+    assert result["remembered"] < result["asked"]  # repeated latest states are answered from memory
+
+
+HISTORY_PROBE = r"""
+import json
+import random
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, FollowupAction, SlotSet,
+    UserUttered, UserUtteranceReverted)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from nlu_addons.rasa_main import install_shared_history
+
+FEATURIZED = '''
+version: "3.1"
+slots:
+  probe_flag: {type: bool, influence_conversation: true, mappings: [{type: custom}]}
+  probe_kind: {type: categorical, values: [en, zh], influence_conversation: true, mappings: [{type: custom}]}
+'''
+# the project's domain, with two slots that are part of the dialogue state (none of the project's are)
+domain = Domain.load("domain.yml").merge(Domain.from_yaml(FEATURIZED))
+rng = random.Random(5)
+intents, forms = list(domain.intents), list(domain.form_names)
+actions = [a for a in domain.action_names_or_texts if not a.startswith("validate_")][:40]
+slots = [s for s in domain.slots if s.name != "requested_slot"]
+slots += [s for s in slots if s.name.startswith("probe_")] * 10  # set often
+
+
+def event():
+    roll = rng.random()
+    if roll < 0.3:
+        said = UserUttered("hi", intent={"name": rng.choice(intents), "confidence": 1.0})
+        return [ActionExecuted("action_listen"), said]
+    if roll < 0.6:
+        return [ActionExecuted(rng.choice(actions), hide_rule_turn=rng.random() < 0.4)]
+    if roll < 0.75:
+        slot = rng.choice(slots)
+        return [SlotSet(slot.name, rng.choice([None, "100234", True, 1.0, "en", "zh"]))]
+    if roll < 0.85:
+        return [ActiveLoop(rng.choice([*forms, None]))]
+    if roll < 0.9:
+        return [FollowupAction(rng.choice(actions))]
+    return [rng.choice([UserUtteranceReverted(), ActionReverted()])]
+
+
+conversations = []
+for n in range(60):
+    events = [ActionExecuted("action_listen")]
+    for _ in range(rng.randint(0, 25)):
+        events += event()
+    conversations.append(DialogueStateTracker.from_events(f"c{n}", events, domain.slots))
+rule_only = {"rule_only_slots": ["probe_kind"], "rule_only_loops": forms[:1]}
+variants = [(o, i, r) for o in (False, True) for i in (False, True) for r in (None, rule_only)]
+
+
+def all_states():
+    return [[domain.states_for_tracker_history(t, o, i, r) for o, i, r in variants] for t in conversations]
+
+
+expected = all_states()
+for tracker in conversations[:20]:  # the same tracker objects with one more event: a history of its own
+    tracker.update(ActionExecuted("action_listen"))
+expected_more = [[domain.states_for_tracker_history(t, o, i, r) for o, i, r in variants] for t in conversations[:20]]
+for tracker in conversations[:20]:
+    tracker.events.pop()
+install_shared_history()
+install_shared_history()
+got, again = all_states(), all_states()
+with_slots = sum(1 for row in expected for state in row[0] if state.get("slots"))
+got_more = []
+for tracker in conversations[:20]:  # kept, then one more event: replayed again
+    domain.states_for_tracker_history(tracker, False, False, None)
+    tracker.update(ActionExecuted("action_listen"))
+    got_more.append([domain.states_for_tracker_history(tracker, o, i, r) for o, i, r in variants])
+print(json.dumps({"same": got == expected, "again": again == expected, "more": got_more == expected_more,
+                  "states": sum(len(s) for row in expected for s in row),
+                  "hidden": sum(len(row[0]) - len(row[2]) for row in expected), "with_slots": with_slots}))
+"""
+
+
+def test_one_replay_of_the_history_gives_each_policy_rasas_states() -> None:
+    result = run_probe(HISTORY_PROBE)
+    assert result["same"] and result["again"] and result["more"]
+    assert result["states"] > 1000 and result["hidden"] > 0  # long histories, some rule-only turns left out
+    assert result["with_slots"] > 100  # states with slots, some of them removed for the memoization policy

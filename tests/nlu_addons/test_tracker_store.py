@@ -272,3 +272,66 @@ def test_a_conversations_turns_take_its_lock_one_at_a_time_in_two_redis_round_tr
     assert 0.25 <= at[("in", "next")] < 0.9  # after the stuck turn's 0.3 s lifetime, before it ended (1.0 s)
     assert at[("in", "third")] >= at[("out", "next")] > at[("out", "stuck")]
     assert result["keys_left"] == []
+
+
+READ_PROBE = r"""
+import json, os, sys, time
+
+from nlu_addons.tracker_store import ProjectTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+
+os.environ["DATABASE_URL"] = sys.argv[1]
+domain = Domain.from_dict({"slots": {"order_id": {"type": "text", "mappings": [{"type": "custom"}]}}})
+store = ProjectTrackerStore(domain=domain)
+
+
+def events(n, sessions):
+    found = [ActionExecuted("action_listen")]
+    for i in range(n):
+        if i in sessions:
+            found += [ActionExecuted("action_session_start"), SessionStarted()]
+        found += [UserUttered(f"message {i}", {"name": "inform"}), SlotSet("order_id", str(i)),
+                  ActionExecuted("action_listen")]
+    return found
+
+
+conversations = {"none": events(4, ()), "one": events(5, (0,)), "two": events(6, (1, 4)), "tied": events(3, (1,))}
+stamp = time.time()
+for sender, found in conversations.items():
+    for event in found:
+        event.timestamp = stamp if sender == "tied" else event.timestamp  # equal timestamps: the id decides
+    store._insert(store.init_tracker(sender), found)
+rasa, ours = {}, {}
+with store.session_scope() as session:
+    for sender in [*conversations, "absent"]:
+        rows = store._event_query(session, sender, fetch_events_from_all_sessions=False).all()
+        rasa[sender] = [json.loads(row.data) for row in rows]
+for sender in [*conversations, "absent"]:
+    tracker = store._read(sender)
+    ours[sender] = [event.as_dict() for event in tracker.events] if tracker else []
+print(json.dumps({"same": ours == rasa, "direct": store._statements is not None,
+                  "counts": {sender: len(found) for sender, found in rasa.items()},
+                  "slots": {s: store._read(s).get_slot("order_id") for s in conversations}}))
+"""
+
+
+def check_read(database: str) -> None:
+    done = run_rasa_python("-c", READ_PROBE, database)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["same"] and result["direct"]
+    # from the latest session start on (its action_session_start is older), or everything without one, or with one
+    # at the same time as everything
+    assert result["counts"] == {"none": 13, "one": 16, "two": 7, "tied": 12, "absent": 0}
+    assert result["slots"] == {"none": "3", "one": "4", "two": "5", "tied": "2"}
+
+
+def test_a_tracker_read_back_is_rasas_latest_session(tmp_path: Path) -> None:
+    check_read(f"sqlite+aiosqlite:///{tmp_path / 'helpdesk.db'}")
+
+
+@pytest.mark.postgres
+def test_a_tracker_read_back_from_postgresql_is_rasas_latest_session() -> None:
+    with postgres_database("tracker_read") as dsn:
+        check_read(dsn)
