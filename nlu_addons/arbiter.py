@@ -186,6 +186,14 @@ class StackedArbiter:
         # has its own gate already, the entry's score (faq_answer_from); demanding answer_at of the faq class on
         # top of it asked back about questions the handbook answers surely (issue 17: two gates in series)
         self.faq_answer_at: float | None = None
+        # an entry clearly ahead of the next one is answered from a lower score: from ``faq_clear_from`` when it
+        # leads the second entry by ``faq_clear_margin`` (None: never; issue 17: the handbook gate asked back about
+        # customers' wordings whose best entry was right and far ahead, only scored lower than the team's wordings)
+        self.faq_clear_from: float | None = None
+        self.faq_clear_margin = 0.1
+        # an order flow on top for a message that names no order and gives no evidence of one (it would be asked
+        # back about) is answered from the handbook when its best entry scores this much (None: never)
+        self.faq_no_order_from: float | None = None
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -204,6 +212,16 @@ class StackedArbiter:
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(self._model.predict_proba(self._scale.transform(x)))
+
+    def entry_clears_gate(self, faq_scores: np.ndarray) -> bool:
+        """The best entry of one message (``faq_scores``, one row) is sure enough to answer from: it reaches
+        ``faq_answer_from``, or ``faq_clear_from`` with a lead of ``faq_clear_margin`` over the second entry."""
+        ranked = -np.sort(-faq_scores[0]) if faq_scores.size else np.array([-1.0])
+        best, second = float(ranked[0]), float(ranked[1]) if len(ranked) > 1 else -1.0
+        if best >= self.faq_answer_from:
+            return True
+        clear_from = getattr(self, "faq_clear_from", None)  # (absent from arbiters pickled before it)
+        return clear_from is not None and best >= clear_from and best - second >= getattr(self, "faq_clear_margin", 1.0)
 
     def route(self, x: np.ndarray, faq_scores: np.ndarray, entry_ids: Sequence[str], text: str) -> Route:
         """The destination of one message (``x`` and ``faq_scores`` one row each)."""
@@ -227,7 +245,8 @@ class StackedArbiter:
                 confidence = float(row[order[0]] + row[order[1]])
                 order = [self.classes.index(top), *(k for k in order if self.classes[k] != top)]
         best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
-        if len(order) > 1 and best_score >= self.faq_answer_from:
+        entry_sure = self.entry_clears_gate(faq_scores)
+        if len(order) > 1 and entry_sure:
             # a payment problem and a handbook question about payments are answered alike, from the handbook:
             # torn between the two, the bot is sure enough of the handbook when the two together are
             pair = {top, self.classes[order[1]]}
@@ -257,7 +276,11 @@ class StackedArbiter:
         if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
             # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered
             return Route(LOW_CONFIDENCE, confidence, [], ranking)
-        if top == FAQ and (best_score < self.faq_answer_from or request_words(text) <= 1):
+        if elsewhere and top in ORDER_INTENTS and not entry_sure:
+            # an order flow's reading of another domain's request ("cancel my dentist appointment"): the entries
+            # near its words ("How do I cancel my order?") are no answer to it and read as a misunderstanding
+            return Route(LOW_CONFIDENCE, confidence, [], ranking)
+        if top == FAQ and (not entry_sure or request_words(text) <= 1):
             # unsure which entry, or a topic rather than a question ("bedding"): the entries on it are offered
             return Route(CLARIFY, confidence, offered, ranking)
         over_flow = getattr(self, "faq_over_flow_from", None)  # (absent from arbiters pickled before it)
@@ -274,6 +297,11 @@ class StackedArbiter:
             # answers, not a request about a specific order
             return Route(f"faq:{best_entry}", best_score, [], ranking)
         evidence = top not in ORDER_INTENTS or order_evidence(text)
+        no_order_from = getattr(self, "faq_no_order_from", None)  # (absent from arbiters pickled before it)
+        if not evidence and no_order_from is not None and best_entry and best_score >= no_order_from and not elsewhere:
+            # an order flow on top but nothing says which order ("order cancel how", "parcel tracking number
+            # where"): the flow cannot start, and a handbook entry near the message answers it
+            return Route(f"faq:{best_entry}", best_score, [], ranking)
         faq_answer_at = getattr(self, "faq_answer_at", None)  # (absent from arbiters pickled before it)
         needed = faq_answer_at if top == FAQ and faq_answer_at is not None else self.answer_at
         if confidence >= needed and evidence:

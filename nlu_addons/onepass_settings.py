@@ -53,6 +53,15 @@ DEFAULTS: dict[str, Any] = {
     # (0.50, tied with 0.45: 295 right against 279 at answer_at for 2 more wrong and 3 more out-of-scope answered
     # of 189; results/eval/gate_en.md)
     "faq_answer_at": {"en": 0.5, "zh": None},
+    # per language (nlu_addons.arbiter): an entry clearly ahead of the second one is answered from this lower score
+    # when it leads by faq_clear_margin (null: never), and an order flow on top for a message with no evidence of an
+    # order is answered from an entry scoring faq_no_order_from (null: never, the bot asks back). Issue 17: customers'
+    # wordings score lower than the team's, and the gate asked back about questions whose best entry was right and
+    # far ahead. English chosen on the English dev rows with the handbook dev rows in customers' styles
+    # (bench/choose_gate.py, results/eval/gate_en.md)
+    "faq_clear_from": {"en": None, "zh": None},
+    "faq_clear_margin": {"en": None, "zh": None},
+    "faq_no_order_from": {"en": None, "zh": None},
     "watch_interval": 2.0,
     "ranking_length": 10,
 }
