@@ -87,7 +87,7 @@ FAQ_ANSWER_AT_GRID: dict[str, list[float]] = {"en": [round(x, 2) for x in np.ara
 # an entry clearly ahead of the second one answered from a lower score (faq_clear_from, None: never) when it leads
 # by faq_clear_margin; and an order flow with no evidence of an order answered from an entry scoring
 # faq_no_order_from (None: never). English only (nlu_addons.arbiter), chosen after the values above
-CLEAR_FROM_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.40, 0.57, 0.02))]}
+CLEAR_FROM_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.40, 0.65, 0.02))]}
 CLEAR_MARGIN_GRID = [round(x, 2) for x in np.arange(0.04, 0.21, 0.02)]
 NO_ORDER_FROM_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.50, 0.86, 0.05))]}
 
@@ -396,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
                 clear=(clear_from, margin),
             ),
         }
-        for gate in [v for v in GATE_GRID if answer_from - 0.001 <= v <= answer_from + 0.081]
+        for gate in [v for v in GATE_GRID if answer_from - 0.001 <= v <= answer_from + 0.121]
         for clear_from in CLEAR_FROM_GRID.get(language, [None])
         for margin in (CLEAR_MARGIN_GRID if clear_from is not None else [1.0])
         if clear_from is None or clear_from < gate
