@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from nlu_addons.language import CJK, language_of
-from nlu_addons.order_cues import order_cue, other_domain_cue
+from nlu_addons.order_cues import account_cue, order_cue, other_domain_cue
 
 # data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
 ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
@@ -67,6 +67,10 @@ ORDER_INTENTS = frozenset(
 # intents the bot answers from the handbook as it answers a handbook question (data/rules.yml: a payment problem
 # runs action_answer_faq, which ranks the handbook for the message)
 HANDBOOK_INTENTS = frozenset({"payment_issue"})
+# order flows whose words also change or close the customer's account ("change my address", "cancel my account"):
+# for a message about the account and nothing of an order they are no request about an order (a refund's
+# "account" is the bank account the money goes to, so the refund flows are not among them)
+ACCOUNT_LIKE_FLOWS = frozenset({"change_shipping_address", "cancel_order", "change_order"})
 HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:complaint"}
 LOW_CONFIDENCE = "handoff:low_confidence"
 CLARIFY = "clarify"
@@ -119,11 +123,18 @@ def about_something_else(text: str) -> bool:
     return other_domain_cue(text) and not order_cue(text) and not names_order(text)
 
 
-def order_evidence(text: str) -> bool:
+def about_the_account(text: str) -> bool:
+    """The message names the customer's account (details, login, profile) and nothing of an order: "I moved, I
+    need to update my details"."""
+    return account_cue(text) and not order_cue(text) and not names_order(text)
+
+
+def order_evidence(text: str, intent: str | None = None) -> bool:
     """Evidence of a request about a specific order: an order number or e-mail, the customer's own "my/I/we", "it"
     for the order already talked about, or a Chinese request (not a general question); never for a message about
-    another domain."""
-    if about_something_else(text):
+    another domain, nor, for a flow whose words also fit the account (ACCOUNT_LIKE_FLOWS: ``intent``), for a
+    message about the account."""
+    if about_something_else(text) or (intent in ACCOUNT_LIKE_FLOWS and about_the_account(text)):
         return False
     return names_order(text) or speaks_of_own(text) or refers_back(text) or asks_about_own_order_zh(text)
 
@@ -296,7 +307,7 @@ class StackedArbiter:
             # "how many days after you get my return will i see the money": how it works, which the handbook
             # answers, not a request about a specific order
             return Route(f"faq:{best_entry}", best_score, [], ranking)
-        evidence = top not in ORDER_INTENTS or order_evidence(text)
+        evidence = top not in ORDER_INTENTS or order_evidence(text, top)
         no_order_from = getattr(self, "faq_no_order_from", None)  # (absent from arbiters pickled before it)
         if not evidence and no_order_from is not None and best_entry and best_score >= no_order_from and not elsewhere:
             # an order flow on top but nothing says which order ("order cancel how", "parcel tracking number

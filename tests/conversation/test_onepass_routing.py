@@ -147,3 +147,23 @@ def test_an_order_question_naming_no_order_is_answered_from_the_handbook(client:
     result = say(client, "how to cancel order")
     assert result["faq"] is not None and result["faq"]["id"] == "cancel-order", result
     assert result["handoff"] is None and result["mode"] == "bot"
+
+
+@pytest.mark.parametrize(
+    ("text", "flow", "entry"),
+    [
+        ("I moved, my details need to be updated", "change_shipping_address", "edit-account"),
+        ("please cancel my account", "cancel_order", "delete-account"),
+    ],
+)
+def test_a_message_about_the_account_does_not_start_an_order_flow(
+    client: httpx.Client, text: str, flow: str, entry: str
+) -> None:
+    # "I moved, update my details" started the order address-change flow, "cancel my account" an order cancellation
+    # (issue 17): the account is not an order, so the flow does not start and the account's entry is answered or
+    # offered
+    result = say(client, text)
+    offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
+    assert result["nlu"]["intent"] != flow, result["nlu"]
+    answered = (result["faq"] or {}).get("id")
+    assert answered == entry or any(entry in payload for payload in offered), result

@@ -376,3 +376,15 @@ def test_another_domains_cancellation_is_not_offered_the_shops_entries() -> None
     assert (other.destination, other.offered) == ("handoff:low_confidence", [])
     ours = arbiter.route(x[1:], scores[1:], ids, texts[1])
     assert ours.destination == "clarify" and "faq:cancel-order" in ours.offered
+
+
+def test_a_message_about_the_account_is_no_evidence_of_an_order_for_the_account_like_flows() -> None:
+    """ "I moved, I need to update my details" read as an address change, "cancel my pro account" as a cancellation
+    (issue 17): the customer's own "my" is evidence of an order only when the message names no account and nothing
+    else of an order; a refund's "account" is the bank account the money goes to, and an order named still counts."""
+    moved = "I moved, I need to update my details"
+    assert not order_evidence(moved, "change_shipping_address") and order_evidence(moved)
+    assert not order_evidence("cancel my pro account", "cancel_order")
+    assert order_evidence("the money for my return is not on my account yet", "refund_status")
+    assert order_evidence("change the delivery address in my account for my order", "change_shipping_address")
+    assert order_evidence("please change my address", "change_shipping_address")  # nothing of the account
