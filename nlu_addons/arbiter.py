@@ -25,7 +25,7 @@ import numpy as np
 
 from nlu_addons import fast_linear
 from nlu_addons.language import CJK, language_of
-from nlu_addons.order_cues import order_cue, other_domain_cue
+from nlu_addons.order_cues import account_cue, order_cue, other_domain_cue
 
 # data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
 ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
@@ -68,6 +68,10 @@ ORDER_INTENTS = frozenset(
 # intents the bot answers from the handbook as it answers a handbook question (data/rules.yml: a payment problem
 # runs action_answer_faq, which ranks the handbook for the message)
 HANDBOOK_INTENTS = frozenset({"payment_issue"})
+# order flows whose words also change or close the customer's account ("change my address", "cancel my account"):
+# for a message about the account and nothing of an order they are no request about an order (a refund's
+# "account" is the bank account the money goes to, so the refund flows are not among them)
+ACCOUNT_LIKE_FLOWS = frozenset({"change_shipping_address", "cancel_order", "change_order"})
 HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:complaint"}
 LOW_CONFIDENCE = "handoff:low_confidence"
 CLARIFY = "clarify"
@@ -120,11 +124,18 @@ def about_something_else(text: str) -> bool:
     return other_domain_cue(text) and not order_cue(text) and not names_order(text)
 
 
-def order_evidence(text: str) -> bool:
+def about_the_account(text: str) -> bool:
+    """The message names the customer's account (details, login, profile) and nothing of an order: "I moved, I
+    need to update my details"."""
+    return account_cue(text) and not order_cue(text) and not names_order(text)
+
+
+def order_evidence(text: str, intent: str | None = None) -> bool:
     """Evidence of a request about a specific order: an order number or e-mail, the customer's own "my/I/we", "it"
     for the order already talked about, or a Chinese request (not a general question); never for a message about
-    another domain."""
-    if about_something_else(text):
+    another domain, nor, for a flow whose words also fit the account (ACCOUNT_LIKE_FLOWS: ``intent``), for a
+    message about the account."""
+    if about_something_else(text) or (intent in ACCOUNT_LIKE_FLOWS and about_the_account(text)):
         return False
     return names_order(text) or speaks_of_own(text) or refers_back(text) or asks_about_own_order_zh(text)
 
@@ -187,6 +198,14 @@ class StackedArbiter:
         # has its own gate already, the entry's score (faq_answer_from); demanding answer_at of the faq class on
         # top of it asked back about questions the handbook answers surely (issue 17: two gates in series)
         self.faq_answer_at: float | None = None
+        # an entry clearly ahead of the next one is answered from a lower score: from ``faq_clear_from`` when it
+        # leads the second entry by ``faq_clear_margin`` (None: never; issue 17: the handbook gate asked back about
+        # customers' wordings whose best entry was right and far ahead, only scored lower than the team's wordings)
+        self.faq_clear_from: float | None = None
+        self.faq_clear_margin = 0.1
+        # an order flow on top for a message that names no order and gives no evidence of one (it would be asked
+        # back about) is answered from the handbook when its best entry scores this much (None: never)
+        self.faq_no_order_from: float | None = None
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -205,6 +224,16 @@ class StackedArbiter:
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         return fast_linear.probabilities(self._model, fast_linear.scaled(self._scale, x))
+
+    def entry_clears_gate(self, faq_scores: np.ndarray) -> bool:
+        """The best entry of one message (``faq_scores``, one row) is sure enough to answer from: it reaches
+        ``faq_answer_from``, or ``faq_clear_from`` with a lead of ``faq_clear_margin`` over the second entry."""
+        ranked = -np.sort(-faq_scores[0]) if faq_scores.size else np.array([-1.0])
+        best, second = float(ranked[0]), float(ranked[1]) if len(ranked) > 1 else -1.0
+        if best >= self.faq_answer_from:
+            return True
+        clear_from = getattr(self, "faq_clear_from", None)  # (absent from arbiters pickled before it)
+        return clear_from is not None and best >= clear_from and best - second >= getattr(self, "faq_clear_margin", 1.0)
 
     def route(self, x: np.ndarray, faq_scores: np.ndarray, entry_ids: Sequence[str], text: str) -> Route:
         """The destination of one message (``x`` and ``faq_scores`` one row each)."""
@@ -228,7 +257,8 @@ class StackedArbiter:
                 confidence = float(row[order[0]] + row[order[1]])
                 order = [self.classes.index(top), *(k for k in order if self.classes[k] != top)]
         best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
-        if len(order) > 1 and best_score >= self.faq_answer_from:
+        entry_sure = self.entry_clears_gate(faq_scores)
+        if len(order) > 1 and entry_sure:
             # a payment problem and a handbook question about payments are answered alike, from the handbook:
             # torn between the two, the bot is sure enough of the handbook when the two together are
             pair = {top, self.classes[order[1]]}
@@ -258,7 +288,11 @@ class StackedArbiter:
         if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
             # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered
             return Route(LOW_CONFIDENCE, confidence, [], ranking)
-        if top == FAQ and (best_score < self.faq_answer_from or request_words(text) <= 1):
+        if elsewhere and top in ORDER_INTENTS and not entry_sure:
+            # an order flow's reading of another domain's request ("cancel my dentist appointment"): the entries
+            # near its words ("How do I cancel my order?") are no answer to it and read as a misunderstanding
+            return Route(LOW_CONFIDENCE, confidence, [], ranking)
+        if top == FAQ and (not entry_sure or request_words(text) <= 1):
             # unsure which entry, or a topic rather than a question ("bedding"): the entries on it are offered
             return Route(CLARIFY, confidence, offered, ranking)
         over_flow = getattr(self, "faq_over_flow_from", None)  # (absent from arbiters pickled before it)
@@ -274,7 +308,12 @@ class StackedArbiter:
             # "how many days after you get my return will i see the money": how it works, which the handbook
             # answers, not a request about a specific order
             return Route(f"faq:{best_entry}", best_score, [], ranking)
-        evidence = top not in ORDER_INTENTS or order_evidence(text)
+        evidence = top not in ORDER_INTENTS or order_evidence(text, top)
+        no_order_from = getattr(self, "faq_no_order_from", None)  # (absent from arbiters pickled before it)
+        if not evidence and no_order_from is not None and best_entry and best_score >= no_order_from and not elsewhere:
+            # an order flow on top but nothing says which order ("order cancel how", "parcel tracking number
+            # where"): the flow cannot start, and a handbook entry near the message answers it
+            return Route(f"faq:{best_entry}", best_score, [], ranking)
         faq_answer_at = getattr(self, "faq_answer_at", None)  # (absent from arbiters pickled before it)
         needed = faq_answer_at if top == FAQ and faq_answer_at is not None else self.answer_at
         if confidence >= needed and evidence:

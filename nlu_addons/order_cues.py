@@ -54,3 +54,20 @@ def order_cue(text: str) -> bool:
 def other_domain_cue(text: str) -> bool:
     """The message names another domain (an alarm, a meeting, a ticket, a membership…) in some language."""
     return any(pattern.search(text) for pattern in OTHER_DOMAIN_CUES.values())
+
+
+# the customer's account with the shop (its details, login and profile): "I moved, I need to update my details",
+# "cancel my pro account" change or close the account, not an order, when nothing of an order is named
+ACCOUNT_CUES: dict[Language, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:accounts?|profiles?|details|info|information|personal\s+data|log-?\s?in|logins?|sign(?:ed)?\s?in"
+        r"|usernames?|user\s?names?|passwords?)\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(r"账户|賬戶|帳戶|账号|帳號|賬號|个人资料|個人資料|个人信息|個人信息|登录|登錄|密码|密碼"),
+}
+
+
+def account_cue(text: str) -> bool:
+    """The message names the customer's account (its details, login or profile) in some language."""
+    return any(pattern.search(text) for pattern in ACCOUNT_CUES.values())

@@ -99,7 +99,8 @@ class Speller:
     splits into pieces are never targets: "installments" → "instalments" measured worse, since
     the model reads the split British spelling less well. The fix keeps the first and last
     letter (typos in those are rare, and changing the ending would turn inflections like
-    "couriers" into "courier"); the most frequent wins. Four-letter words are only corrected by
+    "couriers" into "courier"), except for two swapped neighbouring letters ("cancle" → "cancel"),
+    which are preferred to any other edit; then the most frequent wins. Four-letter words are only corrected by
     an insertion ("ordr" → "order"). A few chat spellings ("im", "dont", "u") are expanded. No
     dictionary beyond the handbook and the tokenizer vocabulary is needed.
     """
@@ -126,16 +127,23 @@ class Speller:
 
     def _correct(self, word: str) -> str | None:
         own = self.frequency.get(word, 0)
+        # two neighbouring letters swapped, the commonest slip, even the last two ("cancle" is "cancel", not
+        # "candle"): such a fix is preferred to any other edit
+        swaps = {word[:cut] + word[cut + 1] + word[cut] + word[cut + 2 :] for cut in range(1, len(word) - 1)}
         candidates = [
             candidate
             for candidate in _edits(word)
             if candidate in self.vocabulary
             and self.frequency.get(candidate, 0) > 3 * own
             and candidate[0] == word[0]
-            and candidate[-1] == word[-1]
+            and (candidate[-1] == word[-1] or candidate in swaps)
             and (len(word) > 4 or len(candidate) > len(word))
         ]
-        return max(candidates, key=lambda candidate: (self.frequency[candidate], candidate)) if candidates else None
+        return (
+            max(candidates, key=lambda candidate: (candidate in swaps, self.frequency[candidate], candidate))
+            if candidates
+            else None
+        )
 
     def __call__(self, text: str) -> str:
         return _WORD.sub(lambda match: self.word(match.group(0)), text)

@@ -129,3 +129,41 @@ def test_a_chinese_alarm_cancellation_is_not_an_order_cancellation(client: httpx
     started = " ".join(str(reply["text"]) for reply in order["replies"])
     assert "100234" in started and "邮箱" in started, order
     assert order["handoff"] is None and order["faq"] is None, order
+
+
+def test_another_domains_cancellation_is_refused_without_the_shops_cancellation_entry(client: httpx.Client) -> None:
+    # "cancel my dentist appointment" was offered "Did you mean: How do I cancel my order?" (issue 17): the
+    # cancellation's reading of another domain's request is refused with a person offered, no entry, no flow
+    result = say(client, "please cancel my appointment at the dentist on friday")
+    offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
+    assert result["faq"] is None and result["nlu"]["intent"] != "cancel_order", result
+    assert not any("cancel" in payload for payload in offered), offered
+    assert result["offer_person"] is not None or result["handoff"] is not None, result
+
+
+def test_an_order_question_naming_no_order_is_answered_from_the_handbook(client: httpx.Client) -> None:
+    # the cancellation's words, but no order named and nothing of the customer's own: the flow could only ask which
+    # order, the handbook's cancellation entry answers it (issue 17: nlu_addons.arbiter, faq_no_order_from)
+    result = say(client, "how to cancel order")
+    assert result["faq"] is not None and result["faq"]["id"] == "cancel-order", result
+    assert result["handoff"] is None and result["mode"] == "bot"
+
+
+@pytest.mark.parametrize(
+    ("text", "flow", "entry"),
+    [
+        ("I moved, my details need to be updated", "change_shipping_address", "edit-account"),
+        ("please cancel my account", "cancel_order", "delete-account"),
+    ],
+)
+def test_a_message_about_the_account_does_not_start_an_order_flow(
+    client: httpx.Client, text: str, flow: str, entry: str
+) -> None:
+    # "I moved, update my details" started the order address-change flow, "cancel my account" an order cancellation
+    # (issue 17): the account is not an order, so the flow does not start and the account's entry is answered or
+    # offered
+    result = say(client, text)
+    offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
+    assert result["nlu"]["intent"] != flow, result["nlu"]
+    answered = (result["faq"] or {}).get("id")
+    assert answered == entry or any(entry in payload for payload in offered), result

@@ -33,8 +33,11 @@ OUT_OF_SCOPE = EVAL / "handbook" / "oos_styles.jsonl"
 ROUTING = EVAL / "routing" / "styles.jsonl"
 # the English routing dev rows (bench/choose_gate.py chooses the thresholds on them; never reported)
 DEV = EVAL / "routing" / "dev.jsonl"
+# handbook paraphrases and out-of-scope questions in those styles, for choosing (bench/choose_gate.py; not reported)
+PARAPHRASES_DEV = EVAL / "handbook" / "paraphrases_styles_dev.jsonl"
+OUT_OF_SCOPE_DEV = EVAL / "handbook" / "oos_styles_dev.jsonl"
 MAPPING = EVAL / "external" / "mapping.yml"
-OURS = (PARAPHRASES, OUT_OF_SCOPE, ROUTING, DEV)
+OURS = (PARAPHRASES, OUT_OF_SCOPE, ROUTING, DEV, PARAPHRASES_DEV, OUT_OF_SCOPE_DEV)
 # the other evaluation sets: everything else under eval/, and the places they were kept before eval/ existed
 OTHER_SETS = ("eval", "knowledge/eval", "tests/routing", "tests/nlu", "tests/fixtures/paraphrases_dev.json",
               "tests/fixtures/paraphrases_test.json")  # fmt: skip

@@ -167,6 +167,10 @@ def test_speller_fixes_typos_towards_handbook_words() -> None:
     assert speller("Traking?") == "tracking?"
     assert speller("cancel ordr") == "cancel order"  # a four-letter word: insertion only
     assert speller("ordex") == "ordex"  # the last letter differs: no fix
+    # two neighbouring letters swapped, even the last two, before any other edit ("candle" is as near, and commoner)
+    words = [*texts, "cancel my order", "candle care", "a candle", "candle wax", "the candle"]
+    swapped = Speller(words, vocabulary | {"cancel", "candle", "care", "wax", "a", "the"})
+    assert swapped("how to cancle") == "how to cancel" and swapped("trakcing link") == "tracking link"
     assert speller("dont know, im lost") == "don't know, I'm lost"  # chat spellings
     assert speller("my tracking number") == "my tracking number"  # known words stay
     assert speller("zzzzzz") == "zzzzzz"

@@ -321,3 +321,70 @@ def test_a_handbook_answer_needs_its_own_probability_beside_the_entry_gate() -> 
     arbiter.faq_answer_from = 0.64
     arbiter._model.predict_proba = lambda rows: np.tile([0.4, 0.6], (len(rows), 1))  # order_status likelier
     assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == "clarify"  # 0.6 < answer_at
+
+
+def test_an_entry_clearly_ahead_of_the_next_is_answered_from_a_lower_score() -> None:
+    """Issue 17: customers' wordings score lower than the team's ("how works the name writing on products?"); an
+    entry under the gate but far ahead of the second one is answered with ``faq_clear_from`` set, a near tie is still
+    asked back about, and nothing changes with the rule off."""
+    texts = ["I am studying, can I have some reduction?", "perks now that I am in the circle"]
+    scores = np.array([[0.52, 0.30, 0.20], [0.52, 0.50, 0.20]], dtype=np.float32)
+    x = features(np.array([[0.95, 0.05]] * 2), scores, texts)
+    arbiter = StackedArbiter(answer_at=0.8, clarify_at=0.1, faq_answer_from=0.58, faq_offer_from=0.4)
+    arbiter.fit(np.vstack([x, x]), ["faq", "out_of_scope"] * 2)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.95, 0.05], (len(rows), 1))  # faq=0, out_of_scope=1
+    ids = ["student-discount", "loyalty-programme", "vip-benefits"]
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"  # rule off: under the gate
+    arbiter.faq_clear_from, arbiter.faq_clear_margin = 0.5, 0.1
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "faq:student-discount"
+    assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == "clarify"  # 0.52 against 0.50: unsure
+    arbiter.faq_clear_from = 0.54  # the entry under the lower score too
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"
+
+
+def test_an_order_flow_with_no_order_named_is_answered_from_the_handbook() -> None:
+    """ "order cancel how": the cancellation flow is likeliest, but nothing says which order, so the flow would only
+    ask back; with ``faq_no_order_from`` set a handbook entry scoring that much answers instead. A message about the
+    customer's own order still starts the flow, and one about another domain is never answered from the entry."""
+    texts = ["order cancel how", "cancel my order", "cancel the dentist appointment"]
+    scores = np.array([[0.9, 0.7]] * 3, dtype=np.float32)
+    x = features(np.array([[0.9, 0.1]] * 3), scores, texts)
+    arbiter = StackedArbiter(answer_at=0.8, clarify_at=0.1).fit(np.vstack([x, x]), ["cancel_order", "faq"] * 3)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.92, 0.08], (len(rows), 1))  # cancel_order=0, faq=1
+    ids = ["cancel-order", "cancellation-fee"]
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"  # rule off: asked back
+    arbiter.faq_no_order_from = 0.7
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "faq:cancel-order"
+    assert arbiter.route(x[1:2], scores[1:2], ids, texts[1]).destination == "intent:cancel_order"
+    assert arbiter.route(x[2:], scores[2:], ids, texts[2]).destination != "faq:cancel-order"
+    arbiter.faq_no_order_from = 0.95  # the entry not near enough
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"
+
+
+def test_another_domains_cancellation_is_not_offered_the_shops_entries() -> None:
+    """ "cancel my dentist appointment": the cancellation flow's reading of another domain's request is refused with
+    a person offered, not "Did you mean: How do I cancel my order?"; the shop's own cancellation under the same
+    scores is still asked back about with the entry offered."""
+    texts = ["cancel my dentist appointment", "cancel the thing i bought"]
+    scores = np.array([[0.5, 0.42]] * 2, dtype=np.float32)
+    x = features(np.array([[0.7, 0.3]] * 2), scores, texts)
+    arbiter = StackedArbiter(answer_at=0.8, clarify_at=0.1, faq_answer_from=0.58, faq_offer_from=0.4)
+    arbiter.fit(np.vstack([x, x]), ["cancel_order", "faq"] * 2)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.7, 0.3], (len(rows), 1))  # cancel_order=0, faq=1
+    ids = ["cancel-order", "cancellation-fee"]
+    other = arbiter.route(x[:1], scores[:1], ids, texts[0])
+    assert (other.destination, other.offered) == ("handoff:low_confidence", [])
+    ours = arbiter.route(x[1:], scores[1:], ids, texts[1])
+    assert ours.destination == "clarify" and "faq:cancel-order" in ours.offered
+
+
+def test_a_message_about_the_account_is_no_evidence_of_an_order_for_the_account_like_flows() -> None:
+    """ "I moved, I need to update my details" read as an address change, "cancel my pro account" as a cancellation
+    (issue 17): the customer's own "my" is evidence of an order only when the message names no account and nothing
+    else of an order; a refund's "account" is the bank account the money goes to, and an order named still counts."""
+    moved = "I moved, I need to update my details"
+    assert not order_evidence(moved, "change_shipping_address") and order_evidence(moved)
+    assert not order_evidence("cancel my pro account", "cancel_order")
+    assert order_evidence("the money for my return is not on my account yet", "refund_status")
+    assert order_evidence("change the delivery address in my account for my order", "change_shipping_address")
+    assert order_evidence("please change my address", "change_shipping_address")  # nothing of the account
