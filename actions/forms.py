@@ -64,7 +64,7 @@ from actions.order_state import (
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
-from actions.requests import names_flow
+from actions.requests import NEGATION_RE, declines_flow, names_flow
 from actions.signals import signal_handoff
 from actions.smalltalk import small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -435,11 +435,14 @@ class _FormTurn:
         return False
 
     async def _read_confirmation(self, intent: str | None) -> None:
-        """A yes confirms the change the open question described, if it still describes it (actions/changes.py)."""
-        if intent == "deny":
+        """A yes confirms the change the open question described, if it still describes it (actions/changes.py); the
+        change named with a "not" before it ("I'd rather not cancel it", "算了不取消了") is a no, and named with a
+        "not" anywhere is no yes."""
+        text = self._text()
+        if intent == "deny" or declines_flow(text, self.state.flow):
             self.set(CONFIRM, False)
             return
-        if intent != "affirm" and intent != self.state.flow:
+        if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text)):
             return  # not an answer: the question is asked again
         pending = self.get(PENDING_CONFIRMATION)
         change = await self._planned() if self.may_change else None

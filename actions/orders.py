@@ -42,7 +42,7 @@ from actions.order_state import (
 )
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import return_photo_offer
-from actions.requests import names_flow, requests_in
+from actions.requests import NEGATION_RE, names_flow, requests_in
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -280,12 +280,9 @@ def just_changed(tracker: Tracker) -> bool:
     )
 
 
-# "yes, don't cancel it", "好的，那就不取消了": a yes that names a change without asking for it
-NEGATION_RE = re.compile(r"\b(?:not|no|don'?t|never)\b|不|别|没", re.IGNORECASE)
-
-
 def change_named_again(tracker: Tracker) -> str | None:
-    """The change a yes outside the form names ("yes cancel it", "是的，取消") when an order is being talked about."""
+    """The change a yes outside the form names ("yes cancel it", "是的，取消") when an order is being talked about; none
+    when the yes has a "not" in it ("yes, don't cancel it", "好的，那就不取消了")."""
     text = str(tracker.latest_message.get("text") or "")
     if not tracker.get_slot(ORDER_ID) or NEGATION_RE.search(text):
         return None

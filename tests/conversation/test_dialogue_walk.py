@@ -12,6 +12,9 @@ delivery adress instead?" at the cancellation's yes/no got the handbook's answer
 again (a "yes" then would have cancelled): another change asked for in place of this one, as a question or with a
 typo, offers the switch; "ok and can you cancel it? also what is your return policy" right after a status check got
 two handbook answers ("tell me your order number and I can cancel it"): "cancel it" is that order's cancellation.
+"hmm I'd rather not cancel it after all" at the cancellation's yes/no CANCELLED the order (the NLU, unsure, read the
+cancellation; naming the change counted as a yes): a change named with a "not" before it is a no, and a message
+naming it with a "not" anywhere confirms nothing.
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
 100184 (Lukas Becker, delivered) is only read.
@@ -89,6 +92,23 @@ def test_another_change_asked_as_a_question_instead_offers_the_switch(
     assert chat.texts[0] == "OK, let's carry on.", chat.texts
     chat("no")  # and keep the order: nothing is cancelled
     assert order_row(stack)["status"] == "placed"
+
+
+@pytest.mark.parametrize(
+    ("opening", "declined", "answer"),
+    [
+        ("cancel order {order}, {email}", "hmm I'd rather not cancel it after all", "I haven't cancelled anything"),
+        ("cancel order {order}, {email}", "don't cancel it, I changed my mind", "I haven't cancelled anything"),
+        ("取消订单{order}，邮箱 {email}", "算了不取消了", "我没有取消任何东西"),
+        ("取消订单{order}，邮箱 {email}", "我不想取消了", "我没有取消任何东西"),
+    ],
+)
+def test_a_change_named_with_a_not_is_a_no(chat: Chat, stack: Stack, opening: str, declined: str, answer: str) -> None:
+    chat(opening.format(order=ORDER, email=EMAIL))
+    assert ORDER in chat.text and ("Shall I cancel" in chat.text or "确定要取消" in chat.text), chat.texts
+    chat(declined)
+    assert order_row(stack)["status"] == "placed", chat.texts
+    assert answer in chat.text, chat.texts
 
 
 def test_an_address_sent_in_two_parts_is_read_as_one(chat: Chat, stack: Stack) -> None:
