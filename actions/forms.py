@@ -257,9 +257,11 @@ class _FormTurn:
             intent = form_reading(self.tracker)
             found = read_message(self._text(), self._entities(), self.state.requested)
             wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._text(), flow) or intent
+            # "我还是不退了", "I'd rather not cancel it" at the yes/no: a no to this change, whatever the NLU read
+            declined = self.state.requested == CONFIRM and declines_flow(self._text(), flow)
             if self.state.requested == SWITCH_TO and self._answer_switch(wanted, found):
                 return await self._continue(self.state.flow or flow)
-            if self._offers_switch(wanted, found):
+            if not declined and self._offers_switch(wanted, found):
                 # another request in the middle of a change: ask before dropping what was collected
                 offer = {"flow": wanted, **({"order_id": found.order_number} if found.order_number else {})}
                 self.set(SWITCH_TO, offer)
@@ -271,7 +273,7 @@ class _FormTurn:
                 if self.state.requested:
                     self.changes.setdefault(self.state.requested, self.get(self.state.requested))
                 return await self._continue(flow)
-            if await self._interrupted(intent, found):
+            if not declined and await self._interrupted(intent, found):
                 # let the rules answer (the form asks again afterwards); rejected explicitly, since Rasa only rejects
                 # a turn that filled no slot, and this message may have filled one (an order number in "where is
                 # my order 100112?" while the form waits for a yes)

@@ -97,10 +97,17 @@ NOT_BEFORE = (
 )
 
 
+# the short Chinese verbs a change is declined with besides its name: "我还是不退了", "不改了"
+DECLINED_VERBS: dict[str, str] = {RETURN: r"退(?!款)", CHANGE_ADDRESS: r"改"}
+
+
 def declines_flow(text: str, flow: object) -> bool:
-    """The message says not to do order flow `flow` ("I'd rather not cancel it"): a no to it."""
+    """The message says not to do order flow `flow` ("I'd rather not cancel it", "我还是不退了"): a no to it."""
     words = FLOW_NAMES.get(str(flow))
-    return words is not None and re.search(NOT_BEFORE + "(?:" + words.pattern + ")", text, re.IGNORECASE) is not None
+    if words is None:
+        return False
+    named = "|".join(filter(None, (words.pattern, DECLINED_VERBS.get(str(flow)))))
+    return re.search(NOT_BEFORE + "(?:" + named + ")", text, re.IGNORECASE) is not None
 
 
 @dataclass(frozen=True)

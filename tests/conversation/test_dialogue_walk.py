@@ -111,6 +111,16 @@ def test_a_change_named_with_a_not_is_a_no(chat: Chat, stack: Stack, opening: st
     assert answer in chat.text, chat.texts
 
 
+def test_a_chinese_return_declined_at_its_summary_is_a_no_not_a_switch(chat: Chat, stack: Stack) -> None:
+    """"我还是不退了" ("I won't return it after all") at the return's summary offered to check the refund instead."""
+    chat("我要退货，订单100184，邮箱 lukas.becker@example.com")
+    chat("全部")
+    assert "要为您办理这次退货吗" in chat.text, chat.texts
+    chat("我还是不退了")
+    assert "订单 100184 没有办理任何退货" in chat.text and "切换" not in str(chat.buttons), chat.texts
+    assert order_status(stack, "100184") == "delivered"
+
+
 def test_an_address_sent_in_two_parts_is_read_as_one(chat: Chat, stack: Stack) -> None:
     chat(f"I need to change the delivery address of order {ORDER}, {EMAIL}")
     assert "new delivery address" in chat.text
