@@ -415,8 +415,10 @@ class _FormTurn:
             await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
             await self._take_items(await self._items_said(), asked=True)
-        elif intent == self.state.flow and self.state.flow in (CHANGE_ADDRESS, RETURN):
-            self.set(PENDING_DETAIL, self._text())  # read once the order is verified
+        elif self.state.flow in (CHANGE_ADDRESS, RETURN) and (intent == self.state.flow or requested is None):
+            # read once the order is verified: a message asking for this change, or the one that started it, whatever
+            # the NLU read ("my soap dish from 100184 came broken": the soap dish is what goes back)
+            self.set(PENDING_DETAIL, self._text())
 
     async def _correction(self) -> bool:
         """At the summary, "no, only the candle holders", "and the soap dish too" or another address change what

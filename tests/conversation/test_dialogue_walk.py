@@ -121,6 +121,17 @@ def test_a_chinese_return_declined_at_its_summary_is_a_no_not_a_switch(chat: Cha
     assert order_status(stack, "100184") == "delivered"
 
 
+def test_the_item_named_in_the_message_that_started_a_return_is_kept(chat: Chat, stack: Stack) -> None:
+    """"the glass carafe from order 100212 arrived cracked" started a return (the NLU unsure) and, once the order was
+    open, asked which items to return: the item named in the first message is the one returned."""
+    chat("my soap dish from 100184 came broken")
+    chat("lukas.becker@example.com")
+    assert "Here's the return for order 100184" in chat.text, chat.texts
+    assert "Stoneware soap dish" in chat.text and "Bamboo bath mat" not in chat.text, chat.texts
+    chat("no")
+    assert order_status(stack, "100184") == "delivered"
+
+
 def test_an_address_sent_in_two_parts_is_read_as_one(chat: Chat, stack: Stack) -> None:
     chat(f"I need to change the delivery address of order {ORDER}, {EMAIL}")
     assert "new delivery address" in chat.text
