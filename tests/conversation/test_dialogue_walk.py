@@ -132,6 +132,17 @@ def test_the_item_named_in_the_message_that_started_a_return_is_kept(chat: Chat,
     assert order_status(stack, "100184") == "delivered"
 
 
+@pytest.mark.parametrize("said", ["I got the wrong item in order 100184", "you sent me the wrong colour, order 100184"])
+def test_the_wrong_item_received_with_an_order_number_gets_the_wrong_item_answer(chat: Chat, said: str) -> None:
+    """"I got the wrong item in order 100184" was read as changing the order's items ("the items in an order can't
+    be swapped, added or removed once it's placed"), "you sent me the wrong colour, order 100184" asked back with
+    changing the order's items first."""
+    chat(said)
+    assert "Sorry for the mix-up" in chat.text and "can't be swapped" not in chat.text, chat.texts
+    assert "Did you mean" not in chat.text, chat.texts
+    assert any(str(b["payload"]).startswith("photo:wrong_item") for b in chat.buttons), chat.buttons
+
+
 def test_an_address_sent_in_two_parts_is_read_as_one(chat: Chat, stack: Stack) -> None:
     chat(f"I need to change the delivery address of order {ORDER}, {EMAIL}")
     assert "new delivery address" in chat.text
