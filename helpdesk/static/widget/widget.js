@@ -1292,8 +1292,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function startLive() {
     if (!state.conv) return;
     if (!state.wsLive) startPolling(); // until the socket has caught up (or if it never does)
-    if (state.ws || state.wsRefused || !("WebSocket" in window)) return;
-    clearTimeout(state.wsTimer);
+    // a retry already waits (the back-off below): every poll's answer calls this, and must not reconnect early
+    if (state.ws || state.wsRefused || state.wsTimer || !("WebSocket" in window)) return;
     const u = new URL("api/chat/" + encodeURIComponent(state.conv) + "/ws", BASE);
     u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
     if (state.resumeId != null) u.searchParams.set("after", String(state.resumeId));
@@ -1316,12 +1316,16 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       startPolling();
       if (!state.wsRefused) {
         const delay = Math.min(30000, 1000 * 2 ** state.wsRetry++);
-        state.wsTimer = setTimeout(startLive, delay);
+        state.wsTimer = setTimeout(() => {
+          state.wsTimer = null;
+          startLive();
+        }, delay);
       }
     });
   }
   function stopLive() {
     clearTimeout(state.wsTimer);
+    state.wsTimer = null;
     stopPolling();
     const ws = state.ws;
     state.ws = null;
