@@ -6,6 +6,7 @@ at every poll."""
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 import threading
@@ -16,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, history, writable_db
@@ -296,5 +298,30 @@ def test_a_socket_that_cannot_connect_is_retried_with_back_off_not_at_every_poll
         # retries at 1, 3, 7 and 15 s after the first failure: four, whatever the polls did
         assert len(attempts) - first <= 4, (len(attempts) - first, len(polls) - polled)
         assert len(attempts) - first >= 2, attempts
+    finally:
+        page.context.close()
+
+
+def test_a_file_the_bot_did_not_ask_for_is_acknowledged(chromium: Browser, helpdesk_url: str) -> None:
+    """The walkthrough of 2026-12-04: a photo sent while the bot was asking which items to return got no word at all
+    (the bot does not read files); now the widget says it is kept for the team."""
+    tab = new_tab(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = tab.page
+    try:
+        page.goto(helpdesk_url + "/")
+        open_widget(page)
+        send(page, "what is your return policy")
+        expect(page.locator(f"{HOST} .msg.bot:not(.intro)").first).to_be_visible(timeout=BOT_TIMEOUT)
+        photo = io.BytesIO()
+        Image.new("RGB", (64, 64), (200, 60, 60)).save(photo, "PNG")
+        page.locator(f"{HOST} input[type=file]").set_input_files(
+            {"name": "crack.png", "mimeType": "image/png", "buffer": photo.getvalue()}
+        )
+        expect(page.locator(f"{HOST} .fileerr")).to_have_text("")  # sent, not refused
+        expect(page.locator(f"{CUSTOMER}").last).to_contain_text("crack.png")
+        kept = page.locator(f"{HOST} .msg.system.notice .text").last
+        expect(kept).to_contain_text("Thanks, your file is saved with this chat.")
+        expect(kept).to_contain_text("our team sees it if you ask for a person")
+        assert tab.errors() == []
     finally:
         page.context.close()
