@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.handoff import buttons_of, leave_email, offer_person, person_offered
 from actions.order_state import EVIDENCE, FLOW, FLOWS, FORM, ORDER_ID, OrderState, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.photos import ask_after_answer, name_the_order
+from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
 from actions.requests import alternatives, names_flow, option_words, questions_in, requests_in
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
@@ -212,11 +212,17 @@ class ActionAnswerFaq(Action):
     @staticmethod
     def _by_words(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
         """What the words make sure of, whatever the NLU said: an e-mail address answering the offer of a person
-        leaves a message; an order number with only "about my order" around it ("hi. i have a question. about my
+        leaves a message; the wrong goods received, with an order number, get the handbook's answer about them; an
+        order number with only "about my order" around it ("hi. i have a question. about my
         order 100234") asks what to do with that order."""
         email = EMAIL_RE.search(text)
         if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
             leave_email(dispatcher, email.group(0))
+            return []
+        wrong = received_item_entry(text) == WRONG_ITEM_ENTRY and ORDER_NUMBER_RE.search(text)
+        if wrong and answer_entry_by_id(dispatcher, WRONG_ITEM_ENTRY, text):
+            # "you sent me the wrong colour, order 100184": the order number made the NLU unsure (it asked back with
+            # changing the order's items first); damaged goods with an order number start a return there
             return []
         return opener_about_order(dispatcher, text)
 
@@ -306,14 +312,9 @@ class ActionAnswerFaq(Action):
         self._no_good_answer(dispatcher, question, in_request)
 
     def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
-        kb = get_knowledge_base()
-        entry = kb.entry(faq_id)
-        if entry is None:
-            dispatcher.utter_message(text=routing_texts.ENTRY_GONE)
-            return
         question = previous_question(tracker)
-        score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
-        self._answer(dispatcher, entry.id, entry.title, entry.answer, score)
+        if not answer_entry_by_id(dispatcher, faq_id, question):
+            dispatcher.utter_message(text=routing_texts.ENTRY_GONE)
 
     @staticmethod
     def _answer(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
@@ -352,6 +353,18 @@ def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> 
     if not flows or (offered[0] != f"intent:{flows[0]}" and not refers_back(text)):
         return None
     return [SlotSet(FLOW, flows[0]), *details_cleared(), FollowupAction(FORM)]
+
+
+def answer_entry_by_id(dispatcher: CollectingDispatcher, faq_id: str, question: str | None) -> bool:
+    """Handbook entry `faq_id`'s answer, scored against `question` (0 without one); False when there is no such
+    entry."""
+    kb = get_knowledge_base()
+    entry = kb.entry(faq_id)
+    if entry is None:
+        return False
+    score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
+    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score)
+    return True
 
 
 def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:

@@ -64,7 +64,7 @@ from actions.order_state import (
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
-from actions.requests import names_flow
+from actions.requests import NEGATION_RE, declines_flow, names_flow
 from actions.signals import signal_handoff
 from actions.smalltalk import small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -257,9 +257,11 @@ class _FormTurn:
             intent = form_reading(self.tracker)
             found = read_message(self._text(), self._entities(), self.state.requested)
             wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._text(), flow) or intent
+            # "我还是不退了", "I'd rather not cancel it" at the yes/no: a no to this change, whatever the NLU read
+            declined = self.state.requested == CONFIRM and declines_flow(self._text(), flow)
             if self.state.requested == SWITCH_TO and self._answer_switch(wanted, found):
                 return await self._continue(self.state.flow or flow)
-            if self._offers_switch(wanted, found):
+            if not declined and self._offers_switch(wanted, found):
                 # another request in the middle of a change: ask before dropping what was collected
                 offer = {"flow": wanted, **({"order_id": found.order_number} if found.order_number else {})}
                 self.set(SWITCH_TO, offer)
@@ -271,7 +273,7 @@ class _FormTurn:
                 if self.state.requested:
                     self.changes.setdefault(self.state.requested, self.get(self.state.requested))
                 return await self._continue(flow)
-            if await self._interrupted(intent, found):
+            if not declined and await self._interrupted(intent, found):
                 # let the rules answer (the form asks again afterwards); rejected explicitly, since Rasa only rejects
                 # a turn that filled no slot, and this message may have filled one (an order number in "where is
                 # my order 100112?" while the form waits for a yes)
@@ -413,8 +415,10 @@ class _FormTurn:
             await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
             await self._take_items(await self._items_said(), asked=True)
-        elif intent == self.state.flow and self.state.flow in (CHANGE_ADDRESS, RETURN):
-            self.set(PENDING_DETAIL, self._text())  # read once the order is verified
+        elif self.state.flow in (CHANGE_ADDRESS, RETURN) and (intent == self.state.flow or requested is None):
+            # read once the order is verified: a message asking for this change, or the one that started it, whatever
+            # the NLU read ("my soap dish from 100184 came broken": the soap dish is what goes back)
+            self.set(PENDING_DETAIL, self._text())
 
     async def _correction(self) -> bool:
         """At the summary, "no, only the candle holders", "and the soap dish too" or another address change what
@@ -435,11 +439,14 @@ class _FormTurn:
         return False
 
     async def _read_confirmation(self, intent: str | None) -> None:
-        """A yes confirms the change the open question described, if it still describes it (actions/changes.py)."""
-        if intent == "deny":
+        """A yes confirms the change the open question described, if it still describes it (actions/changes.py); the
+        change named with a "not" before it ("I'd rather not cancel it", "算了不取消了") is a no, and named with a
+        "not" anywhere is no yes."""
+        text = self._text()
+        if intent == "deny" or declines_flow(text, self.state.flow):
             self.set(CONFIRM, False)
             return
-        if intent != "affirm" and intent != self.state.flow:
+        if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text)):
             return  # not an answer: the question is asked again
         pending = self.get(PENDING_CONFIRMATION)
         change = await self._planned() if self.may_change else None

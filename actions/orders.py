@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
-from actions.faq import answer_questions
+from actions.faq import answer_entry_by_id, answer_questions
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.items import read_items
@@ -41,8 +41,8 @@ from actions.order_state import (
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
-from actions.photos import return_photo_offer
-from actions.requests import names_flow, requests_in
+from actions.photos import name_the_order, received_item_entry, return_photo_offer
+from actions.requests import NEGATION_RE, names_flow, requests_in
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -245,6 +245,12 @@ class ActionChangeOrder(Action):
         return "action_change_order"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = str(tracker.latest_message.get("text") or "")
+        if (entry_id := received_item_entry(text)) is not None and answer_entry_by_id(dispatcher, entry_id, text):
+            # "I got the wrong item in order 100184": not a change to the order's items, what arrived is wrong
+            state = OrderState.from_tracker(tracker)
+            name_the_order(dispatcher.messages, state.order_id if state.verified else None)
+            return []
         days = order_system().policy.config.return_window_days
         dispatcher.utter_message(
             text=render(say.CHANGE_ORDER_EXPLAINED, days=days),
@@ -280,12 +286,9 @@ def just_changed(tracker: Tracker) -> bool:
     )
 
 
-# "yes, don't cancel it", "好的，那就不取消了": a yes that names a change without asking for it
-NEGATION_RE = re.compile(r"\b(?:not|no|don'?t|never)\b|不|别|没", re.IGNORECASE)
-
-
 def change_named_again(tracker: Tracker) -> str | None:
-    """The change a yes outside the form names ("yes cancel it", "是的，取消") when an order is being talked about."""
+    """The change a yes outside the form names ("yes cancel it", "是的，取消") when an order is being talked about; none
+    when the yes has a "not" in it ("yes, don't cancel it", "好的，那就不取消了")."""
     text = str(tracker.latest_message.get("text") or "")
     if not tracker.get_slot(ORDER_ID) or NEGATION_RE.search(text):
         return None

@@ -19,6 +19,31 @@ from helpdesk.files.photo_requests import (
     request_payload,
 )
 
+# "I got the wrong item in order 100184", "the vase arrived broken", "发错货了": what arrived is wrong or damaged (the
+# handbook's wrong-item and damaged-item entries), however the NLU read the order number beside it
+RECEIVED_WRONG_RE = re.compile(
+    r"\b(?:got|received|sent\s+me|delivered)\s+(?:\w+\s+){0,2}wrong\b|\bwrong\s+(?:item|product|colou?r|size)s?\b"
+    r"|\bnot\s+what\s+i\s+ordered\b|[发寄發]错|[发寄發]錯",
+    re.IGNORECASE,
+)
+RECEIVED_DAMAGED_RE = re.compile(
+    r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:broken|damaged|cracked|chipped|smashed|dented)\b"
+    r"|[破碎坏壞]了|摔碎",
+    re.IGNORECASE,
+)
+
+
+WRONG_ITEM_ENTRY, DAMAGED_ITEM_ENTRY = "wrong-item", "damaged-item"  # their ids (helpdesk ENTRY_PURPOSES' keys)
+
+
+def received_item_entry(text: str) -> str | None:
+    """The handbook entry for goods that arrived wrong or damaged, when the message says so."""
+    if RECEIVED_WRONG_RE.search(text):
+        return WRONG_ITEM_ENTRY
+    if RECEIVED_DAMAGED_RE.search(text):
+        return DAMAGED_ITEM_ENTRY
+    return None
+
 
 def add_photo_button(purpose: str, order_number: str | None = None) -> dict[str, str]:
     return {"title": say.ADD_PHOTO_BUTTON, "payload": request_payload(purpose, order_number)}

@@ -146,6 +146,29 @@ def names_flow(text: str, flow: object) -> bool:
     return words is not None and words.search(text) is not None
 
 
+# a "not" in a message ("yes, don't cancel it", "好的，那就不取消了"): naming a change beside it asks for nothing
+NEGATION_RE = re.compile(r"\b(?:not|no|don'?t|never)\b|不|别|別|没|沒", re.IGNORECASE)
+# the "not" right before the words naming a change: "don't cancel it", "I'd rather not cancel", "算了不取消了",
+# "我不想取消了", "别取消"
+NOT_BEFORE = (
+    r"(?:\b(?:don'?t|do\s+not|not|never|no\s+need\s+to)\s+(?:\w+\s+){0,2}"
+    r"|(?:不要|不用|不想|不必|不|别|別|甭)(?:再|要)?)"
+)
+
+
+# the short Chinese verbs a change is declined with besides its name: "我还是不退了", "不改了"
+DECLINED_VERBS: dict[str, str] = {RETURN: r"退(?!款)", CHANGE_ADDRESS: r"改"}
+
+
+def declines_flow(text: str, flow: object) -> bool:
+    """The message says not to do order flow `flow` ("I'd rather not cancel it", "我还是不退了"): a no to it."""
+    words = FLOW_NAMES.get(str(flow))
+    if words is None:
+        return False
+    named = "|".join(filter(None, (words.pattern, DECLINED_VERBS.get(str(flow)))))
+    return re.search(NOT_BEFORE + "(?:" + named + ")", text, re.IGNORECASE) is not None
+
+
 @dataclass(frozen=True)
 class Requests:
     """An order request and the other questions of one message."""

@@ -1,18 +1,23 @@
 """Waiting for and talking with a person in the widget, in headless Chromium against the real stack: the queue
 position is a message in the conversation, renewed as the queue moves; what the customer writes while waiting
 is acknowledged once per burst; agents' messages carry their name, avatar (or initials) and a time; a low
-rating is answered with an apology and what happens next."""
+rating is answered with an apology and what happens next. A socket that cannot connect is retried with back-off, not
+at every poll."""
 
 from __future__ import annotations
 
+import io
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, history, writable_db
@@ -251,5 +256,72 @@ def test_an_address_without_a_domain_is_refused_in_the_widgets_words_on_a_phone(
         expect(page.locator(f"{CUSTOMER} .text")).to_have_count(2)
         expect(page.locator(f"{CUSTOMER} .text").last).to_contain_text("ann.lee@example.com")
         expect(page.locator(bar)).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+def test_a_socket_that_cannot_connect_is_retried_with_back_off_not_at_every_poll(
+    chromium: Browser, helpdesk_url: str
+) -> None:
+    """A customer whose network refuses WebSockets (the walkthrough of 2026-12-04: Chromium's local-network checks)
+    waits in the queue over polling: the socket is retried after 1, 2, 4, 8 s, not again at each poll's answer
+    (before: a new socket every 2 s poll, the back-off undone). Time is Playwright's fake clock: run in steps, each
+    followed by a real pause for the poll's request to finish."""
+    tab = new_tab(chromium, viewport={"width": 1280, "height": 800})
+    page = tab.page
+    attempts: list[str] = []
+    polls: list[str] = []
+
+    def refuse(ws: Any) -> None:
+        attempts.append(ws.url)
+        ws.close(code=1011, reason="refused by the test")
+
+    try:
+        page.route_web_socket(re.compile(r"/api/chat/[^/]+/ws"), refuse)
+        page.on("request", lambda request: "/messages" in request.url and polls.append(request.url))
+        page.clock.install()
+        page.goto(helpdesk_url + "/")
+        open_widget(page)
+        send(page, PERSON)
+        expect(page.locator(f"{HOST} .head .st")).to_contain_text("queue", timeout=BOT_TIMEOUT)
+        for _ in range(100):  # the queued chat opens its socket (refused at once)
+            if attempts:
+                break
+            page.wait_for_timeout(100)
+        assert attempts, "the queued chat never tried a socket"
+        page.clock.pause_at(datetime.now())
+        first, polled = len(attempts), len(polls)
+        for _ in range(8):  # 16.8 s of the page's time
+            page.clock.run_for(2100)
+            page.wait_for_timeout(400)  # real time: the poll's request answers, its answer is handled
+        assert len(polls) - polled >= 6, polls  # the customer's chat kept polling meanwhile
+        # retries at 1, 3, 7 and 15 s after the first failure: four, whatever the polls did
+        assert len(attempts) - first <= 4, (len(attempts) - first, len(polls) - polled)
+        assert len(attempts) - first >= 2, attempts
+    finally:
+        page.context.close()
+
+
+def test_a_file_the_bot_did_not_ask_for_is_acknowledged(chromium: Browser, helpdesk_url: str) -> None:
+    """The walkthrough of 2026-12-04: a photo sent while the bot was asking which items to return got no word at all
+    (the bot does not read files); now the widget says it is kept for the team."""
+    tab = new_tab(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = tab.page
+    try:
+        page.goto(helpdesk_url + "/")
+        open_widget(page)
+        send(page, "what is your return policy")
+        expect(page.locator(f"{HOST} .msg.bot:not(.intro)").first).to_be_visible(timeout=BOT_TIMEOUT)
+        photo = io.BytesIO()
+        Image.new("RGB", (64, 64), (200, 60, 60)).save(photo, "PNG")
+        page.locator(f"{HOST} input[type=file]").set_input_files(
+            {"name": "crack.png", "mimeType": "image/png", "buffer": photo.getvalue()}
+        )
+        expect(page.locator(f"{HOST} .fileerr")).to_have_text("")  # sent, not refused
+        expect(page.locator(f"{CUSTOMER}").last).to_contain_text("crack.png")
+        kept = page.locator(f"{HOST} .msg.system.notice .text").last
+        expect(kept).to_contain_text("Thanks, your file is saved with this chat.")
+        expect(kept).to_contain_text("our team sees it if you ask for a person")
+        assert tab.errors() == []
     finally:
         page.context.close()

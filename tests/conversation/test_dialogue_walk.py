@@ -12,6 +12,9 @@ delivery adress instead?" at the cancellation's yes/no got the handbook's answer
 again (a "yes" then would have cancelled): another change asked for in place of this one, as a question or with a
 typo, offers the switch; "ok and can you cancel it? also what is your return policy" right after a status check got
 two handbook answers ("tell me your order number and I can cancel it"): "cancel it" is that order's cancellation.
+"hmm I'd rather not cancel it after all" at the cancellation's yes/no CANCELLED the order (the NLU, unsure, read the
+cancellation; naming the change counted as a yes): a change named with a "not" before it is a no, and a message
+naming it with a "not" anywhere confirms nothing.
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
 100184 (Lukas Becker, delivered) is only read.
@@ -89,6 +92,55 @@ def test_another_change_asked_as_a_question_instead_offers_the_switch(
     assert chat.texts[0] == "OK, let's carry on.", chat.texts
     chat("no")  # and keep the order: nothing is cancelled
     assert order_row(stack)["status"] == "placed"
+
+
+@pytest.mark.parametrize(
+    ("opening", "declined", "answer"),
+    [
+        ("cancel order {order}, {email}", "hmm I'd rather not cancel it after all", "I haven't cancelled anything"),
+        ("cancel order {order}, {email}", "don't cancel it, I changed my mind", "I haven't cancelled anything"),
+        ("取消订单{order}，邮箱 {email}", "算了不取消了", "我没有取消任何东西"),
+        ("取消订单{order}，邮箱 {email}", "我不想取消了", "我没有取消任何东西"),
+    ],
+)
+def test_a_change_named_with_a_not_is_a_no(chat: Chat, stack: Stack, opening: str, declined: str, answer: str) -> None:
+    chat(opening.format(order=ORDER, email=EMAIL))
+    assert ORDER in chat.text and ("Shall I cancel" in chat.text or "确定要取消" in chat.text), chat.texts
+    chat(declined)
+    assert order_row(stack)["status"] == "placed", chat.texts
+    assert answer in chat.text, chat.texts
+
+
+def test_a_chinese_return_declined_at_its_summary_is_a_no_not_a_switch(chat: Chat, stack: Stack) -> None:
+    """"我还是不退了" ("I won't return it after all") at the return's summary offered to check the refund instead."""
+    chat("我要退货，订单100184，邮箱 lukas.becker@example.com")
+    chat("全部")
+    assert "要为您办理这次退货吗" in chat.text, chat.texts
+    chat("我还是不退了")
+    assert "订单 100184 没有办理任何退货" in chat.text and "切换" not in str(chat.buttons), chat.texts
+    assert order_status(stack, "100184") == "delivered"
+
+
+def test_the_item_named_in_the_message_that_started_a_return_is_kept(chat: Chat, stack: Stack) -> None:
+    """"the glass carafe from order 100212 arrived cracked" started a return (the NLU unsure) and, once the order was
+    open, asked which items to return: the item named in the first message is the one returned."""
+    chat("my soap dish from 100184 came broken")
+    chat("lukas.becker@example.com")
+    assert "Here's the return for order 100184" in chat.text, chat.texts
+    assert "Stoneware soap dish" in chat.text and "Bamboo bath mat" not in chat.text, chat.texts
+    chat("no")
+    assert order_status(stack, "100184") == "delivered"
+
+
+@pytest.mark.parametrize("said", ["I got the wrong item in order 100184", "you sent me the wrong colour, order 100184"])
+def test_the_wrong_item_received_with_an_order_number_gets_the_wrong_item_answer(chat: Chat, said: str) -> None:
+    """"I got the wrong item in order 100184" was read as changing the order's items ("the items in an order can't
+    be swapped, added or removed once it's placed"), "you sent me the wrong colour, order 100184" asked back with
+    changing the order's items first."""
+    chat(said)
+    assert "Sorry for the mix-up" in chat.text and "can't be swapped" not in chat.text, chat.texts
+    assert "Did you mean" not in chat.text, chat.texts
+    assert any(str(b["payload"]).startswith("photo:wrong_item") for b in chat.buttons), chat.buttons
 
 
 def test_an_address_sent_in_two_parts_is_read_as_one(chat: Chat, stack: Stack) -> None:

@@ -1292,8 +1292,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function startLive() {
     if (!state.conv) return;
     if (!state.wsLive) startPolling(); // until the socket has caught up (or if it never does)
-    if (state.ws || state.wsRefused || !("WebSocket" in window)) return;
-    clearTimeout(state.wsTimer);
+    // a retry already waits (the back-off below): every poll's answer calls this, and must not reconnect early
+    if (state.ws || state.wsRefused || state.wsTimer || !("WebSocket" in window)) return;
     const u = new URL("api/chat/" + encodeURIComponent(state.conv) + "/ws", BASE);
     u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
     if (state.resumeId != null) u.searchParams.set("after", String(state.resumeId));
@@ -1316,12 +1316,16 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       startPolling();
       if (!state.wsRefused) {
         const delay = Math.min(30000, 1000 * 2 ** state.wsRetry++);
-        state.wsTimer = setTimeout(startLive, delay);
+        state.wsTimer = setTimeout(() => {
+          state.wsTimer = null;
+          startLive();
+        }, delay);
       }
     });
   }
   function stopLive() {
     clearTimeout(state.wsTimer);
+    state.wsTimer = null;
     stopPolling();
     const ws = state.ws;
     state.ws = null;
@@ -1760,8 +1764,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   // checks what it really is. A file message shows its thumbnail (a link to the full photo) or a PDF link.
   const FILE_TYPES = "image/jpeg,image/png,image/webp,application/pdf";
   const FILE_STRINGS = {
-    en: { attach: "Send a photo or PDF", sendingFile: "Sending {name}…", fileFailed: "Could not send the file.", openFile: "Open {name}" },
-    zh: { attach: "发送照片或PDF", sendingFile: "正在发送{name}…", fileFailed: "文件发送失败。", openFile: "打开{name}" },
+    en: { attach: "Send a photo or PDF", sendingFile: "Sending {name}…", fileFailed: "Could not send the file.", openFile: "Open {name}",
+      fileKept: "Thanks, your file is saved with this chat.",
+      fileKeptDetail: " The assistant can't look at files: our team sees it if you ask for a person." },
+    zh: { attach: "发送照片或PDF", sendingFile: "正在发送{name}…", fileFailed: "文件发送失败。", openFile: "打开{name}",
+      fileKept: "谢谢，文件已保存在这个对话中。", fileKeptDetail: "智能助手看不了文件：转人工后，客服人员就能看到。" },
   };
   const FILE_CSS = `.attach{flex:none;width:40px;height:40px;border:0;background:none;color:#6b6d80;cursor:pointer;border-radius:10px;display:flex;align-items:center;justify-content:center}
 .attach:hover{background:#f0eefc}
@@ -1866,6 +1873,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (res && res.ok && data && data.message) {
       err.textContent = "";
       merge([data.message], false);
+      // the bot asked for no file: nothing will answer it, so say where it went (a person sees it)
+      if (photoFor == null && state.mode === "bot") notice(tf("fileKept"), tf("fileKeptDetail"));
       return;
     }
     err.textContent = (data && typeof data.error === "string" && data.error) || tf("fileFailed");
