@@ -22,6 +22,7 @@ from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.notices import away_text, left_text, offer_wait_text, too_many_handoffs
 from helpdesk.conversation.pending import PendingTurns
 from helpdesk.conversation.queue import QueueNotifier, position_of, queued_ids
+from helpdesk.db.engine import statements_on_their_own
 from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.i18n import LANGUAGES, payload_in_language
@@ -542,10 +543,10 @@ class ChatService:
         last: StoredTurn | None = None
         metadata = metadata or {}
         async with self.locks(f"bot-turn:{conversation_id}"), self.sessions() as session:
-            # what waits is read outside a transaction (each statement on its own, as in READ COMMITTED anyway): no
-            # BEGIN and COMMIT round trips around two reads; the one write before the turn (`_reopen`) is one
-            # statement. The turn's replies are stored in a transaction of their own (`_store_turn`)
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            # what waits is read outside a transaction: no BEGIN and COMMIT round trips around two reads; the one
+            # write before the turn (`_reopen`) is one statement. The turn's replies are stored in a transaction of
+            # their own (`_store_turn`)
+            await statements_on_their_own(session)
             conversation = await session.get(Conversation, conversation_id)
             reopen = conversation is not None and conversation.mode == MODE_CLOSED and conversation_id in self.pending
             if reopen and conversation is not None and (not_reopened := await self._reopen(session, conversation)):
@@ -711,6 +712,7 @@ class ChatService:
 
     async def history(self, conversation_id: str, after: int = 0) -> tuple[str, list[dict[str, Any]]]:
         async with self.sessions() as session:
+            await statements_on_their_own(session)  # reads only: no BEGIN and ROLLBACK round trips
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound()
@@ -725,6 +727,7 @@ class ChatService:
 
     async def status(self, conversation_id: str) -> ChatStatus:
         async with self.sessions() as session:
+            await statements_on_their_own(session)  # reads only: no BEGIN and ROLLBACK round trips
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound()
