@@ -502,6 +502,7 @@ class ChatService:
     async def _later_line(self, conversation_id: str, message_id: int) -> bool:
         """The customer wrote again after `message_id` (in any process: the database is shared)."""
         async with self.sessions() as session:
+            await statements_on_their_own(session)  # one read: no BEGIN and ROLLBACK round trips
             later = await session.scalar(
                 select(Message.id)
                 .where(

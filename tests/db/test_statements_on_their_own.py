@@ -1,7 +1,8 @@
 """Reads and one-statement writes run without a transaction around them (helpdesk/db/engine.py
 `statements_on_their_own`): the customer's presence touch (helpdesk/mail/presence.py) is one UPDATE round trip, not
 BEGIN, UPDATE and COMMIT, and still stores the time; a later session on the same pooled connection is back in a
-transaction. Real PostgreSQL on 127.0.0.1:5432."""
+transaction; the widget's reads (transcript, status, a burst's later line) give the same answers without a BEGIN.
+Real PostgreSQL on 127.0.0.1:5432."""
 
 from __future__ import annotations
 
@@ -12,12 +13,22 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support.helpdesks import postgres_database
 
+from helpdesk.background import Background
+from helpdesk.clients.action_server import ActionServerClient
+from helpdesk.clients.rasa import RasaClient
+from helpdesk.conversation.chat import ChatService
+from helpdesk.conversation.context import ContextService
+from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.engine import create_engine, migrate, session_factory, statements_on_their_own
-from helpdesk.db.models import Conversation
+from helpdesk.db.models import Conversation, Message
+from helpdesk.limits.locks import MemoryLocks
 from helpdesk.mail.presence import CustomerPresence
-from helpdesk.vocabulary import MODE_BOT
+from helpdesk.realtime.events import Events
+from helpdesk.realtime.hub import MemoryHub
+from helpdesk.vocabulary import MODE_BOT, MODE_QUEUED, SENDER_CUSTOMER
 
 
 @pytest.fixture()
@@ -68,3 +79,45 @@ def test_the_presence_touch_is_one_statement_and_is_stored(database_url: str, mo
     assert stored and read
     assert touch == 0  # no BEGIN (nor COMMIT) around the UPDATE
     assert after_touch == 1  # the next session's reads began a transaction, as sessions do by default
+
+
+def chat_service(sessions: async_sessionmaker[AsyncSession]) -> ChatService:
+    """The chat service with what its transcript reads need (no bot is ever called)."""
+    actions = ActionServerClient("http://127.0.0.1:9", 1.0)
+    bot = RasaClient("http://127.0.0.1:9", "token", 1.0, actions)
+    events = Events(MemoryHub())
+    queue = QueueNotifier(sessions, events, lambda: 0, 60)
+    context = ContextService(sessions, bot, actions, events)
+    return ChatService(sessions, bot, events, queue, context, MemoryLocks(), Background(), burst_seconds=1.5)
+
+
+@pytest.mark.postgres
+def test_the_widgets_reads_begin_no_transaction(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The transcript, the chat's status and the check for a later line of a burst: the same answers, no BEGIN."""
+
+    async def scenario() -> tuple[int, str, list[str], str, bool, bool]:
+        engine = create_engine(database_url, pool_size=1, pool_overflow=0)
+        sessions = session_factory(engine)
+        try:
+            async with sessions() as session:
+                session.add(Conversation(id="c1", mode=MODE_QUEUED))
+                await session.flush()
+                first = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="hi")
+                session.add(first)
+                await session.flush()
+                session.add(Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="my order"))
+                await session.commit()
+            chat = chat_service(sessions)
+            begun = counting_transactions(monkeypatch)
+            mode, messages = await chat.history("c1")
+            status = await chat.status("c1")
+            later = await chat._later_line("c1", first.id)
+            none_later = await chat._later_line("c1", first.id + 1)
+            return len(begun), mode, [m["text"] for m in messages], status.mode, later, none_later
+        finally:
+            await engine.dispose()
+
+    begun, mode, texts, status_mode, later, none_later = asyncio.run(scenario())
+    assert (mode, texts, status_mode) == (MODE_QUEUED, ["hi", "my order"], MODE_QUEUED)
+    assert later and not none_later
+    assert begun == 0
