@@ -356,6 +356,29 @@ class ChatService:
             raise ConversationNotFound("unknown conversation_id; send null to start a new conversation")
         return found
 
+    @staticmethod
+    async def _store_customer_message(
+        session: AsyncSession, conversation: Conversation, shown: str, payload: str | None, client_id: str | None
+    ) -> Message:
+        """The customer's message, added to the session with the conversation's language after it. When the
+        language of a stored conversation changes, the message and the conversation's new language are written in
+        one transaction: the session's reads so far end first (a session running statements on their own begins
+        one at its next write); otherwise the message is the one write (or, in a new conversation, written with it)."""
+        language = language_after(shown, conversation.language)
+        if language != conversation.language and conversation not in session.new:
+            await session.commit()  # nothing written yet: ends the reads only
+        message = Message(
+            conversation_id=conversation.id,
+            sender=SENDER_CUSTOMER,
+            text=shown,
+            payload=payload,
+            client_id=client_id,
+            language=language,
+        )
+        session.add(message)
+        conversation.language = language
+        return message
+
     async def handle(
         self,
         conversation_id: str | None,
@@ -373,22 +396,19 @@ class ChatService:
         async with self.sessions() as session:
             lock_id = conversation_id or new_conversation_id()
             async with self.locks(lock_id):
+                if conversation_id is not None:
+                    # the reads, then usually one write (the message: `_store_customer_message`) without BEGIN
+                    # and COMMIT round trips; the conversation is only read (a new one is written with its message)
+                    await statements_on_their_own(session)
                 conversation = await self._conversation(session, conversation_id, lock_id)
                 topics = await self.bot.greeting_buttons(page_language) if text.startswith("/") else []
                 shown, to_bot = await _customer_text(session, conversation.id, text, topics, page_language)
                 customer_message = await self._stored_once(session, conversation.id, client_id)
                 fresh = customer_message is None
                 if customer_message is None:
-                    customer_message = Message(
-                        conversation_id=conversation.id,
-                        sender=SENDER_CUSTOMER,
-                        text=shown,
-                        payload=to_bot if to_bot != shown else None,
-                        client_id=client_id,
-                        language=language_after(shown, conversation.language),
+                    customer_message = await self._store_customer_message(
+                        session, conversation, shown, to_bot if to_bot != shown else None, client_id
                     )
-                    session.add(customer_message)
-                    conversation.language = customer_message.language
                 await session.commit()  # stored before it is answered
                 not_reopened = await self._reopen(session, conversation) if conversation.mode == MODE_CLOSED else None
                 if fresh:

@@ -7,7 +7,7 @@ Real PostgreSQL on 127.0.0.1:5432."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from typing import Any
 
 import pytest
@@ -28,7 +28,7 @@ from helpdesk.limits.locks import MemoryLocks
 from helpdesk.mail.presence import CustomerPresence
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.hub import MemoryHub
-from helpdesk.vocabulary import MODE_BOT, MODE_QUEUED, SENDER_CUSTOMER
+from helpdesk.vocabulary import MODE_AGENT, MODE_BOT, MODE_QUEUED, SENDER_CUSTOMER
 
 
 @pytest.fixture()
@@ -81,14 +81,16 @@ def test_the_presence_touch_is_one_statement_and_is_stored(database_url: str, mo
     assert after_touch == 1  # the next session's reads began a transaction, as sessions do by default
 
 
-def chat_service(sessions: async_sessionmaker[AsyncSession]) -> ChatService:
-    """The chat service with what its transcript reads need (no bot is ever called)."""
+def chat_service(sessions: async_sessionmaker[AsyncSession], background: Background | None = None) -> ChatService:
+    """The chat service with what its reads and a message to an agent need (no bot is ever called)."""
     actions = ActionServerClient("http://127.0.0.1:9", 1.0)
     bot = RasaClient("http://127.0.0.1:9", "token", 1.0, actions)
     events = Events(MemoryHub())
     queue = QueueNotifier(sessions, events, lambda: 0, 60)
     context = ContextService(sessions, bot, actions, events)
-    return ChatService(sessions, bot, events, queue, context, MemoryLocks(), Background(), burst_seconds=1.5)
+    return ChatService(
+        sessions, bot, events, queue, context, MemoryLocks(), background or Background(), burst_seconds=1.5
+    )
 
 
 @pytest.mark.postgres
@@ -121,3 +123,55 @@ def test_the_widgets_reads_begin_no_transaction(database_url: str, monkeypatch: 
     assert (mode, texts, status_mode) == (MODE_QUEUED, ["hi", "my order"], MODE_QUEUED)
     assert later and not none_later
     assert begun == 0
+
+
+class Later(Background):
+    """The chat's background work (FAQ candidates for the agent) kept aside, so only the message's own statements
+    are counted; it is run (and its BEGINs ignored) before the engine closes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[Coroutine[Any, Any, Any]] = []
+
+    def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> None:
+        self.kept.append(work)
+
+
+@pytest.mark.postgres
+def test_a_customer_message_is_one_insert_unless_the_conversation_changes_language(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message to an agent in the conversation's language: no BEGIN (the conversation is only read, the message
+    is one INSERT). A message in another language: one transaction stores it and the conversation's language."""
+
+    async def scenario() -> tuple[list[int], list[tuple[str, str]], str | None]:
+        engine = create_engine(database_url, pool_size=1, pool_overflow=0)
+        sessions = session_factory(engine)
+        later = Later()
+        try:
+            async with sessions() as session:
+                session.add(Conversation(id="c1", mode=MODE_AGENT, language="en"))
+                await session.commit()
+            chat = chat_service(sessions, later)
+            begun = counting_transactions(monkeypatch)
+            counts = []
+            for text in ("my parcel has not come", "still nothing today", "包裹还没到"):
+                before = len(begun)
+                await chat.handle("c1", text)
+                counts.append(len(begun) - before)
+            for work in later.kept:
+                work.close()
+            async with sessions() as session:
+                rows = await session.execute(
+                    select(Message.text, Message.language).where(Message.conversation_id == "c1").order_by(Message.id)
+                )
+                stored = [(row.text, str(row.language)) for row in rows]
+                language = await session.scalar(select(Conversation.language).where(Conversation.id == "c1"))
+            return counts, stored, language
+        finally:
+            await engine.dispose()
+
+    counts, stored, language = asyncio.run(scenario())
+    assert stored == [("my parcel has not come", "en"), ("still nothing today", "en"), ("包裹还没到", "zh")]
+    assert language == "zh"
+    assert counts == [0, 0, 1]
