@@ -22,6 +22,7 @@ from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.notices import away_text, left_text, offer_wait_text, too_many_handoffs
 from helpdesk.conversation.pending import PendingTurns
 from helpdesk.conversation.queue import QueueNotifier, position_of, queued_ids
+from helpdesk.db.engine import statements_on_their_own
 from helpdesk.db.models import Agent, Assignment, Conversation, Message, PublicAuthor, Rating, aware, utcnow
 from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.i18n import LANGUAGES, payload_in_language
@@ -355,6 +356,29 @@ class ChatService:
             raise ConversationNotFound("unknown conversation_id; send null to start a new conversation")
         return found
 
+    @staticmethod
+    async def _store_customer_message(
+        session: AsyncSession, conversation: Conversation, shown: str, payload: str | None, client_id: str | None
+    ) -> Message:
+        """The customer's message, added to the session with the conversation's language after it. When the
+        language of a stored conversation changes, the message and the conversation's new language are written in
+        one transaction: the session's reads so far end first (a session running statements on their own begins
+        one at its next write); otherwise the message is the one write (or, in a new conversation, written with it)."""
+        language = language_after(shown, conversation.language)
+        if language != conversation.language and conversation not in session.new:
+            await session.commit()  # nothing written yet: ends the reads only
+        message = Message(
+            conversation_id=conversation.id,
+            sender=SENDER_CUSTOMER,
+            text=shown,
+            payload=payload,
+            client_id=client_id,
+            language=language,
+        )
+        session.add(message)
+        conversation.language = language
+        return message
+
     async def handle(
         self,
         conversation_id: str | None,
@@ -372,22 +396,19 @@ class ChatService:
         async with self.sessions() as session:
             lock_id = conversation_id or new_conversation_id()
             async with self.locks(lock_id):
+                if conversation_id is not None:
+                    # the reads, then usually one write (the message: `_store_customer_message`) without BEGIN
+                    # and COMMIT round trips; the conversation is only read (a new one is written with its message)
+                    await statements_on_their_own(session)
                 conversation = await self._conversation(session, conversation_id, lock_id)
                 topics = await self.bot.greeting_buttons(page_language) if text.startswith("/") else []
                 shown, to_bot = await _customer_text(session, conversation.id, text, topics, page_language)
                 customer_message = await self._stored_once(session, conversation.id, client_id)
                 fresh = customer_message is None
                 if customer_message is None:
-                    customer_message = Message(
-                        conversation_id=conversation.id,
-                        sender=SENDER_CUSTOMER,
-                        text=shown,
-                        payload=to_bot if to_bot != shown else None,
-                        client_id=client_id,
-                        language=language_after(shown, conversation.language),
+                    customer_message = await self._store_customer_message(
+                        session, conversation, shown, to_bot if to_bot != shown else None, client_id
                     )
-                    session.add(customer_message)
-                    conversation.language = customer_message.language
                 await session.commit()  # stored before it is answered
                 not_reopened = await self._reopen(session, conversation) if conversation.mode == MODE_CLOSED else None
                 if fresh:
@@ -501,6 +522,7 @@ class ChatService:
     async def _later_line(self, conversation_id: str, message_id: int) -> bool:
         """The customer wrote again after `message_id` (in any process: the database is shared)."""
         async with self.sessions() as session:
+            await statements_on_their_own(session)  # one read: no BEGIN and ROLLBACK round trips
             later = await session.scalar(
                 select(Message.id)
                 .where(
@@ -542,10 +564,10 @@ class ChatService:
         last: StoredTurn | None = None
         metadata = metadata or {}
         async with self.locks(f"bot-turn:{conversation_id}"), self.sessions() as session:
-            # what waits is read outside a transaction (each statement on its own, as in READ COMMITTED anyway): no
-            # BEGIN and COMMIT round trips around two reads; the one write before the turn (`_reopen`) is one
-            # statement. The turn's replies are stored in a transaction of their own (`_store_turn`)
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            # what waits is read outside a transaction: no BEGIN and COMMIT round trips around two reads; the one
+            # write before the turn (`_reopen`) is one statement. The turn's replies are stored in a transaction of
+            # their own (`_store_turn`)
+            await statements_on_their_own(session)
             conversation = await session.get(Conversation, conversation_id)
             reopen = conversation is not None and conversation.mode == MODE_CLOSED and conversation_id in self.pending
             if reopen and conversation is not None and (not_reopened := await self._reopen(session, conversation)):
@@ -711,6 +733,7 @@ class ChatService:
 
     async def history(self, conversation_id: str, after: int = 0) -> tuple[str, list[dict[str, Any]]]:
         async with self.sessions() as session:
+            await statements_on_their_own(session)  # reads only: no BEGIN and ROLLBACK round trips
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound()
@@ -725,6 +748,7 @@ class ChatService:
 
     async def status(self, conversation_id: str) -> ChatStatus:
         async with self.sessions() as session:
+            await statements_on_their_own(session)  # reads only: no BEGIN and ROLLBACK round trips
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound()

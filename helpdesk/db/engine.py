@@ -123,6 +123,14 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+async def statements_on_their_own(session: AsyncSession) -> None:
+    """The session's statements from now until its next commit each run on their own (AUTOCOMMIT), without the
+    BEGIN and COMMIT (or ROLLBACK) round trips of a transaction around them. For reads, and for a write that is one
+    statement: under READ COMMITTED (PostgreSQL's default) each statement sees what was committed when it started,
+    in a transaction or not, so they read and write the same. Call it before the session's first statement."""
+    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def alembic_config(url: str, connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.db.engine import statements_on_their_own
 from helpdesk.db.models import Conversation, utcnow
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class CustomerPresence:
         self._touched[conversation_id] = now
         try:
             async with self.sessions() as session:
+                await statements_on_their_own(session)  # one UPDATE: no BEGIN and COMMIT round trips around it
                 await session.execute(
                     update(Conversation)
                     .where(Conversation.id == conversation_id)

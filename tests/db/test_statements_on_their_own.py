@@ -1,0 +1,177 @@
+"""Reads and one-statement writes run without a transaction around them (helpdesk/db/engine.py
+`statements_on_their_own`): the customer's presence touch (helpdesk/mail/presence.py) is one UPDATE round trip, not
+BEGIN, UPDATE and COMMIT, and still stores the time; a later session on the same pooled connection is back in a
+transaction; the widget's reads (transcript, status, a burst's later line) give the same answers without a BEGIN.
+Real PostgreSQL on 127.0.0.1:5432."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from support.helpdesks import postgres_database
+
+from helpdesk.background import Background
+from helpdesk.clients.action_server import ActionServerClient
+from helpdesk.clients.rasa import RasaClient
+from helpdesk.conversation.chat import ChatService
+from helpdesk.conversation.context import ContextService
+from helpdesk.conversation.queue import QueueNotifier
+from helpdesk.db.engine import create_engine, migrate, session_factory, statements_on_their_own
+from helpdesk.db.models import Conversation, Message
+from helpdesk.limits.locks import MemoryLocks
+from helpdesk.mail.presence import CustomerPresence
+from helpdesk.realtime.events import Events
+from helpdesk.realtime.hub import MemoryHub
+from helpdesk.vocabulary import MODE_AGENT, MODE_BOT, MODE_QUEUED, SENDER_CUSTOMER
+
+
+@pytest.fixture()
+def database_url() -> Iterator[str]:
+    with postgres_database("own_statements") as url:
+        migrate(url)
+        yield url
+
+
+def counting_transactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every BEGIN the asyncpg driver sends, counted (each still goes to the server)."""
+    begun: list[int] = []
+    original: Any = AsyncAdapt_asyncpg_connection._start_transaction
+
+    async def start(self: Any) -> None:
+        await original(self)
+        if self._transaction is not None:  # the driver skips BEGIN for an AUTOCOMMIT connection
+            begun.append(1)
+
+    monkeypatch.setattr(AsyncAdapt_asyncpg_connection, "_start_transaction", start)
+    return begun
+
+
+@pytest.mark.postgres
+def test_the_presence_touch_is_one_statement_and_is_stored(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def scenario() -> tuple[int, int, bool, bool]:
+        engine = create_engine(database_url, pool_size=1, pool_overflow=0)
+        sessions = session_factory(engine)
+        try:
+            async with sessions() as session:
+                session.add(Conversation(id="c1", mode=MODE_BOT))
+                await session.commit()
+            begun = counting_transactions(monkeypatch)
+            await CustomerPresence(sessions, heartbeat=60.0).seen("c1")
+            touch = len(begun)
+            async with sessions() as session:
+                seen = await session.scalar(select(Conversation.customer_seen_at).where(Conversation.id == "c1"))
+                await session.rollback()
+            after_touch = len(begun)  # the same pooled connection, handed back: a transaction again
+            async with sessions() as session:
+                await statements_on_their_own(session)
+                mode = await session.scalar(select(Conversation.mode).where(Conversation.id == "c1"))
+            return touch, after_touch, seen is not None, mode == MODE_BOT
+        finally:
+            await engine.dispose()
+
+    touch, after_touch, stored, read = asyncio.run(scenario())
+    assert stored and read
+    assert touch == 0  # no BEGIN (nor COMMIT) around the UPDATE
+    assert after_touch == 1  # the next session's reads began a transaction, as sessions do by default
+
+
+def chat_service(sessions: async_sessionmaker[AsyncSession], background: Background | None = None) -> ChatService:
+    """The chat service with what its reads and a message to an agent need (no bot is ever called)."""
+    actions = ActionServerClient("http://127.0.0.1:9", 1.0)
+    bot = RasaClient("http://127.0.0.1:9", "token", 1.0, actions)
+    events = Events(MemoryHub())
+    queue = QueueNotifier(sessions, events, lambda: 0, 60)
+    context = ContextService(sessions, bot, actions, events)
+    return ChatService(
+        sessions, bot, events, queue, context, MemoryLocks(), background or Background(), burst_seconds=1.5
+    )
+
+
+@pytest.mark.postgres
+def test_the_widgets_reads_begin_no_transaction(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The transcript, the chat's status and the check for a later line of a burst: the same answers, no BEGIN."""
+
+    async def scenario() -> tuple[int, str, list[str], str, bool, bool]:
+        engine = create_engine(database_url, pool_size=1, pool_overflow=0)
+        sessions = session_factory(engine)
+        try:
+            async with sessions() as session:
+                session.add(Conversation(id="c1", mode=MODE_QUEUED))
+                await session.flush()
+                first = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="hi")
+                session.add(first)
+                await session.flush()
+                session.add(Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="my order"))
+                await session.commit()
+            chat = chat_service(sessions)
+            begun = counting_transactions(monkeypatch)
+            mode, messages = await chat.history("c1")
+            status = await chat.status("c1")
+            later = await chat._later_line("c1", first.id)
+            none_later = await chat._later_line("c1", first.id + 1)
+            return len(begun), mode, [m["text"] for m in messages], status.mode, later, none_later
+        finally:
+            await engine.dispose()
+
+    begun, mode, texts, status_mode, later, none_later = asyncio.run(scenario())
+    assert (mode, texts, status_mode) == (MODE_QUEUED, ["hi", "my order"], MODE_QUEUED)
+    assert later and not none_later
+    assert begun == 0
+
+
+class Later(Background):
+    """The chat's background work (FAQ candidates for the agent) kept aside, so only the message's own statements
+    are counted; it is run (and its BEGINs ignored) before the engine closes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[Coroutine[Any, Any, Any]] = []
+
+    def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> None:
+        self.kept.append(work)
+
+
+@pytest.mark.postgres
+def test_a_customer_message_is_one_insert_unless_the_conversation_changes_language(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message to an agent in the conversation's language: no BEGIN (the conversation is only read, the message
+    is one INSERT). A message in another language: one transaction stores it and the conversation's language."""
+
+    async def scenario() -> tuple[list[int], list[tuple[str, str]], str | None]:
+        engine = create_engine(database_url, pool_size=1, pool_overflow=0)
+        sessions = session_factory(engine)
+        later = Later()
+        try:
+            async with sessions() as session:
+                session.add(Conversation(id="c1", mode=MODE_AGENT, language="en"))
+                await session.commit()
+            chat = chat_service(sessions, later)
+            begun = counting_transactions(monkeypatch)
+            counts = []
+            for text in ("my parcel has not come", "still nothing today", "包裹还没到"):
+                before = len(begun)
+                await chat.handle("c1", text)
+                counts.append(len(begun) - before)
+            for work in later.kept:
+                work.close()
+            async with sessions() as session:
+                rows = await session.execute(
+                    select(Message.text, Message.language).where(Message.conversation_id == "c1").order_by(Message.id)
+                )
+                stored = [(row.text, str(row.language)) for row in rows]
+                language = await session.scalar(select(Conversation.language).where(Conversation.id == "c1"))
+            return counts, stored, language
+        finally:
+            await engine.dispose()
+
+    counts, stored, language = asyncio.run(scenario())
+    assert stored == [("my parcel has not come", "en"), ("still nothing today", "en"), ("包裹还没到", "zh")]
+    assert language == "zh"
+    assert counts == [0, 0, 1]
