@@ -7,7 +7,8 @@ Real PostgreSQL on 127.0.0.1:5432."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterator
+import contextlib
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any
 
 import pytest
@@ -38,6 +39,16 @@ def database_url() -> Iterator[str]:
         yield url
 
 
+@contextlib.asynccontextmanager
+async def one_connection(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on an engine of one pooled connection (the one whose BEGINs a test counts), disposed afterwards."""
+    engine = create_engine(database_url, pool_size=1, pool_overflow=0)
+    try:
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
 def counting_transactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every BEGIN the asyncpg driver sends, counted (each still goes to the server)."""
     begun: list[int] = []
@@ -55,9 +66,7 @@ def counting_transactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 @pytest.mark.postgres
 def test_the_presence_touch_is_one_statement_and_is_stored(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     async def scenario() -> tuple[int, int, bool, bool]:
-        engine = create_engine(database_url, pool_size=1, pool_overflow=0)
-        sessions = session_factory(engine)
-        try:
+        async with one_connection(database_url) as sessions:
             async with sessions() as session:
                 session.add(Conversation(id="c1", mode=MODE_BOT))
                 await session.commit()
@@ -72,8 +81,6 @@ def test_the_presence_touch_is_one_statement_and_is_stored(database_url: str, mo
                 await statements_on_their_own(session)
                 mode = await session.scalar(select(Conversation.mode).where(Conversation.id == "c1"))
             return touch, after_touch, seen is not None, mode == MODE_BOT
-        finally:
-            await engine.dispose()
 
     touch, after_touch, stored, read = asyncio.run(scenario())
     assert stored and read
@@ -98,9 +105,7 @@ def test_the_widgets_reads_begin_no_transaction(database_url: str, monkeypatch: 
     """The transcript, the chat's status and the check for a later line of a burst: the same answers, no BEGIN."""
 
     async def scenario() -> tuple[int, str, list[str], str, bool, bool]:
-        engine = create_engine(database_url, pool_size=1, pool_overflow=0)
-        sessions = session_factory(engine)
-        try:
+        async with one_connection(database_url) as sessions:
             async with sessions() as session:
                 session.add(Conversation(id="c1", mode=MODE_QUEUED))
                 await session.flush()
@@ -116,8 +121,6 @@ def test_the_widgets_reads_begin_no_transaction(database_url: str, monkeypatch: 
             later = await chat._later_line("c1", first.id)
             none_later = await chat._later_line("c1", first.id + 1)
             return len(begun), mode, [m["text"] for m in messages], status.mode, later, none_later
-        finally:
-            await engine.dispose()
 
     begun, mode, texts, status_mode, later, none_later = asyncio.run(scenario())
     assert (mode, texts, status_mode) == (MODE_QUEUED, ["hi", "my order"], MODE_QUEUED)
@@ -145,10 +148,8 @@ def test_a_customer_message_is_one_insert_unless_the_conversation_changes_langua
     is one INSERT). A message in another language: one transaction stores it and the conversation's language."""
 
     async def scenario() -> tuple[list[int], list[tuple[str, str]], str | None]:
-        engine = create_engine(database_url, pool_size=1, pool_overflow=0)
-        sessions = session_factory(engine)
         later = Later()
-        try:
+        async with one_connection(database_url) as sessions:
             async with sessions() as session:
                 session.add(Conversation(id="c1", mode=MODE_AGENT, language="en"))
                 await session.commit()
@@ -168,8 +169,6 @@ def test_a_customer_message_is_one_insert_unless_the_conversation_changes_langua
                 stored = [(row.text, str(row.language)) for row in rows]
                 language = await session.scalar(select(Conversation.language).where(Conversation.id == "c1"))
             return counts, stored, language
-        finally:
-            await engine.dispose()
 
     counts, stored, language = asyncio.run(scenario())
     assert stored == [("my parcel has not come", "en"), ("still nothing today", "en"), ("包裹还没到", "zh")]
