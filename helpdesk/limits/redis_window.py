@@ -22,7 +22,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from helpdesk.limits.window import Hit, Limiter, MemoryLimiter, retry_after_seconds
+from helpdesk.limits.window import Hit, Limiter, MemoryLimiter, hits_in_turn, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +110,7 @@ class RedisLimiter:
 
     async def hit_then(self, key: str, then: Limiter, then_key: str) -> tuple[Hit, Hit | None]:
         if not isinstance(then, RedisLimiter) or then.redis is not self.redis:
-            first = await self.hit(key)
-            return first, (await then.hit(then_key) if first.allowed else None)
+            return await hits_in_turn(self, key, then, then_key)
         token, then_token = secrets.token_hex(8), secrets.token_hex(8)
         try:
             found = await self._hit_then(
@@ -120,8 +119,7 @@ class RedisLimiter:
             )
         except (RedisError, OSError) as exc:
             self._unreachable(exc)
-            first = await self.local.hit(key)
-            return first, (await then.hit(then_key) if first.allowed else None)
+            return await hits_in_turn(self.local, key, then, then_key)
         self._reachable()
         taken, age_ms, then_taken, then_age_ms = found
         first = self._hit_of(taken, age_ms, token)

@@ -58,6 +58,12 @@ def retry_after_seconds(window: float, age_of_oldest: float) -> int:
     return max(1, int(window - age_of_oldest) + 1)
 
 
+async def hits_in_turn(first: Limiter, key: str, then: Limiter, then_key: str) -> tuple[Hit, Hit | None]:
+    """`Limiter.hit_then` as two steps: `first.hit(key)`, then `then.hit(then_key)` only if that was allowed."""
+    hit = await first.hit(key)
+    return hit, (await then.hit(then_key) if hit.allowed else None)
+
+
 class MemoryLimiter:
     """In this process only (the default without REDIS_URL). At most `max_keys` keys are tracked: past that,
     keys whose slots all left the window are dropped."""
@@ -90,8 +96,7 @@ class MemoryLimiter:
         return Hit(True, token=token)
 
     async def hit_then(self, key: str, then: Limiter, then_key: str) -> tuple[Hit, Hit | None]:
-        first = await self.hit(key)
-        return first, (await then.hit(then_key) if first.allowed else None)
+        return await hits_in_turn(self, key, then, then_key)
 
     async def count(self, key: str) -> int:
         return len(self._recent(key, time.monotonic()) or ())
