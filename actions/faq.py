@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import buttons_of, leave_email, offer_person, person_offered
+from actions.order_numbers import wrong_order_number
 from actions.order_state import EVIDENCE, FLOW, FLOWS, FORM, ORDER_ID, OrderState, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
@@ -224,6 +225,9 @@ class ActionAnswerFaq(Action):
             # "you sent me the wrong colour, order 100184": the order number made the NLU unsure (it asked back with
             # changing the order's items first); damaged goods with an order number start a return there
             return []
+        wrong_number = wrong_order_number(dispatcher, text)  # "where is order 10016": 6 digits, asked again
+        if wrong_number is not None:
+            return wrong_number
         return opener_about_order(dispatcher, text)
 
     def _question_and_order_request(

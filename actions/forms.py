@@ -74,6 +74,7 @@ from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
 from actions.turns import turns_before_latest
+from helpdesk.i18n import join_sentences
 from helpdesk.orders import (
     BackendError,
     Order,
@@ -81,10 +82,12 @@ from helpdesk.orders import (
     OrderSystem,
     PolicyRefusal,
     Verdict,
+    describe_refund,
     get_identity_checks,
     verify_access,
 )
 from helpdesk.orders.model import utc_now
+from helpdesk.orders.policy import ALREADY_REFUNDED
 from helpdesk.vocabulary import HANDOFF_VERIFICATION_FAILED
 
 # intents that are not an answer to the form: the rules answer them, then the form asks again
@@ -549,8 +552,16 @@ class _FormTurn:
             except PolicyRefusal as whole_order_refused:
                 refusal = whole_order_refused
         if refusal is not None:
-            self.set(REFUSAL, refusal.text)
+            self.set(REFUSAL, await self._refusal_text(refusal, order))
             self.set(PENDING_DETAIL, None)
+
+    async def _refusal_text(self, refusal: PolicyRefusal, order: Order) -> str:
+        """The refusal as the customer reads it; an order refunded already says how much went back and when ("I
+        want a refund for order 100165": the refund is what they came for)."""
+        if refusal.reason_code != ALREADY_REFUNDED:
+            return refusal.text
+        refund = describe_refund(await self.system.refund_status(order.number), self.system.policy)
+        return join_sentences([refusal.message_for_customer, refund, refusal.alternative])
 
     async def _details(self, flow: str) -> None:
         """Details given before the order was open to change ("change the address of 100247 to ...", "return only

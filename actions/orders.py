@@ -16,6 +16,7 @@ from actions.faq import answer_entry_by_id, answer_questions
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.items import read_items
+from actions.order_numbers import wrong_order_number
 from actions.order_state import (
     CANCEL,
     CHANGE_ADDRESS,
@@ -203,6 +204,8 @@ class ActionOrderDetails(Action):
         if email and person_offered(tracker) and not names_an_order(tracker):
             leave_email(dispatcher, email)  # the answer to "Shall I get a person? … or leave your e-mail"
             return []
+        if (wrong_number := wrong_order_number(dispatcher, str(tracker.latest_message.get("text") or ""))) is not None:
+            return wrong_number  # "order 10016": not an order number of ours, asked again
         last = tracker.get_slot(LAST_FLOW)
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]

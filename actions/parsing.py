@@ -28,6 +28,11 @@ NAMED_NUMBER_RE = re.compile(
     r"\border(?:\s+(?:number|no\.?|nr\.?|id|ref(?:erence)?))?\s*(?:is\s+)?[:#]?\s*(?P<token>[A-Za-z]{0,3}[\d][\w-]*)",
     re.IGNORECASE,
 )
+# "订单10016在哪里", "订单号是 10016", "訂單：A10016": the same in Chinese (ASCII only after the number: Chinese goes on
+# without a space)
+ZH_NAMED_NUMBER_RE = re.compile(
+    r"(?:订单|訂單)(?:号|號|编号|編號)?\s*(?:是|为|為)?\s*[:：#＃]?\s*(?P<token>[A-Za-z]{0,3}\d[A-Za-z0-9-]*)"
+)
 LAST_ORDER_RE = re.compile(
     r"\b(?:last|latest|most\s+recent|newest|recent|previous)\s+(?:order|purchase|parcel|package|delivery|return)\b",
     re.IGNORECASE,
@@ -117,7 +122,7 @@ def read_message(text: str, entities: Sequence[dict[str, Any]], asked: str | Non
     numbers = [n for n in numbers if n in rest] or ORDER_NUMBER_RE.findall(rest)
     malformed = None
     if not numbers:
-        named = NAMED_NUMBER_RE.search(rest)
+        named = NAMED_NUMBER_RE.search(rest) or ZH_NAMED_NUMBER_RE.search(rest)
         if named and _looks_numbered(named["token"]):
             malformed = named["token"]
         elif asked == "order_id":

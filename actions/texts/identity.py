@@ -53,6 +53,8 @@ MALFORMED_ORDER_NUMBER = (
     "“{number}” doesn't look like one of our order numbers: they have 6 digits, like 100234. You'll find yours in "
     "the order confirmation e-mail."
 )
+# after MALFORMED_ORDER_NUMBER when no request was named with it ("order 10016")
+SEND_ORDER_NUMBER_AGAIN = "Could you check the number and send it to me again?"
 MALFORMED_EMAIL = "“{email}” doesn't look like a complete e-mail address: it should look like name@example.com."
 LATEST_ORDER_NEEDS_IDENTITY = "I can look up your latest order as soon as I know it's you."
 NO_ORDERS_YET = "I can't find any orders on your account yet."

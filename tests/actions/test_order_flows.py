@@ -34,6 +34,7 @@ from actions.texts.orders import BACKEND_ERROR as BACKEND_ERROR_TEXT  # noqa: E4
 
 NOT_VERIFIED = say.NOT_VERIFIED.split(" You have")[0]
 
+CJK = re.compile(r"[\u3400-\u9fff]")
 ANN = "ann.lee@example.com"
 MARCO = "marco.rossi@example.org"
 SOPHIE = "sophie.martin@example.org"
@@ -531,3 +532,47 @@ def test_reading_which_items() -> None:
     assert chosen('/inform{"return_items": "LH-BED-0210"}') == {"LH-BED-0210": 1}
     assert choose(read_items("", lines, ["all"]), lines, None) == everything
     assert chosen("hmm not sure") is None and chosen("yes") is None
+
+
+# ---- the walkthrough of 2026-12-05 -----------------------------------------------------------------
+
+
+def test_a_refund_asked_for_an_order_refunded_already_says_how_much_went_back_and_when(chat: Chat) -> None:
+    """Before, "I want a refund for order 100165" got "has already been returned and refunded" and nothing more: the
+    amount and the date are what the customer came for."""
+    chat("I want a refund for order 100165")
+    chat("20121")
+    assert "Order 100165 has already been returned and refunded." in chat.text, chat.texts
+    assert re.search(r"Your refund of €189\.00 for order 100165 was sent on \w+day \d{1,2} \w+", chat.text), chat.texts
+
+
+def test_a_chinese_refund_asked_for_an_order_refunded_already_says_how_much_and_when(client: httpx.Client) -> None:
+    chat = Chat(client_from(str(client.base_url), another_address()))
+    chat("我要退款，订单100165")
+    chat("20121")
+    assert "订单 100165 已退货并退款。" in chat.text, chat.texts
+    assert re.search(r"订单 100165 的退款 €189\.00 已于 \d{4}年\d{1,2}月\d{1,2}日", chat.text), chat.texts
+
+
+@pytest.mark.parametrize(
+    ("said", "expected", "then", "answered"),
+    [
+        ("where is order 10016", "I can check where your order is. What's the order number?", f"100234 {ANN}", "DHL"),
+        ("order 10016", "Could you check the number and send it to me again?", "100234", "do with order 100234"),
+        ("订单10016在哪里", "请问订单号是多少？", f"100234 邮箱 {ANN}", "DHL"),
+        ("订单号10016", "请核对一下订单号，再发给我一次。", "100234", "订单 100234 需要我做什么"),
+    ],
+)
+def test_an_order_number_with_five_digits_is_pointed_out_and_asked_for_again(
+    client: httpx.Client, said: str, expected: str, then: str, answered: str
+) -> None:
+    """Before, "where is order 10016" got "Did you mean", "order 10016" "what would you like me to do with that", and
+    "订单10016在哪里" the question for the order number without a word on the one given."""
+    chat = Chat(client_from(str(client.base_url), another_address()))
+    chat(said)
+    wrong = "“10016”不像是我们的订单号：订单号是 6 位数字" if CJK.search(said) else "“10016” doesn't look like one of "
+    assert chat.texts[0].startswith(wrong), chat.texts
+    assert expected in chat.text, chat.texts
+    assert chat.last["mode"] == "bot"
+    chat(then)  # the right number is taken at once
+    assert answered in chat.text and "10016”" not in chat.text, chat.texts

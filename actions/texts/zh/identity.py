@@ -30,6 +30,7 @@ ASK_EMAIL_FOR_OTHER_ORDER = "要{goal}，需要订单 {order_id} 本身的凭证
 ASK_EMAIL_FOR_CHANGE_AGAIN = "要{goal}，需要您下订单 {order_id} 时用的邮箱。如果找不到，我们的客服人员可以帮您。"
 
 MALFORMED_ORDER_NUMBER = "“{number}”不像是我们的订单号：订单号是 6 位数字，例如 100234，可以在订单确认邮件里找到。"
+SEND_ORDER_NUMBER_AGAIN = "请核对一下订单号，再发给我一次。"
 MALFORMED_EMAIL = "“{email}”不像是完整的邮箱地址，正确格式类似 name@example.com。"
 LATEST_ORDER_NEEDS_IDENTITY = "确认是您本人之后，我就可以帮您查最近的订单。"
 NO_ORDERS_YET = "您的账户里还没有找到任何订单。"
