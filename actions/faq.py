@@ -78,12 +78,23 @@ def failed_turns_limit() -> int:
         return 2
 
 
-def failed_turns_before(tracker: Tracker) -> int:
-    """How many of the customer's previous turns in a row the bot answered only with "Did you mean"."""
+def choices(buttons: list[dict[str, Any]]) -> frozenset[str]:
+    """What a "Did you mean" offers: its buttons' payloads, without the way out to a person."""
+    return frozenset(str(b.get("payload")) for b in buttons if b.get("payload") and b["payload"] != "/request_human")
+
+
+def failed_turns_before(tracker: Tracker, offered: frozenset[str] | None = None) -> int:
+    """How many of the customer's previous turns in a row the bot answered only with "Did you mean"; with `offered`
+    (this turn's choices), only those about the same thing: a "Did you mean" that shares a choice with this one. A
+    customer who moved on to another question ("the thing with the lid", then "whats the warranty on the casserole")
+    is not stuck: their new question gets its own choices, not a person."""
     suggest = in_every_language(routing_texts, "SUGGEST")
     failed = 0
     for turn in turns_before_latest(tracker):
-        if not any(text in suggest for text in turn.bot_texts()):
+        asked_back = [event for event in turn.bot if str(event.get("text") or "") in suggest]
+        if not asked_back:
+            break
+        if offered is not None and not any(choices(buttons_of(event)) & offered for event in asked_back):
             break
         failed += 1
     return failed
@@ -176,21 +187,14 @@ class ActionAnswerFaq(Action):
             if not self._answer_each_alternative(dispatcher, question, decision.best.title, decision.best.answer):
                 best = decision.best
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
-        elif (
-            decision.action == "suggest"
-            and decision.candidates
-            and failed_turns_before(tracker) + 1 >= failed_turns_limit()
-        ):
-            dispatcher.utter_message(text=routing_texts.FAILED_TURNS)
-            signal_handoff(dispatcher, HANDOFF_FAILED_TURNS)
         elif decision.action == "suggest" and decision.candidates:
-            dispatcher.utter_message(
-                text=routing_texts.SUGGEST,
-                buttons=[
+            self._suggest(
+                dispatcher,
+                tracker,
+                [
                     {"title": in_language(c.id, c.title, "")[0], "payload": "/faq" + json.dumps({"faq_id": c.id})}
                     for c in decision.candidates
-                ]
-                + [none_of_these_button()],
+                ],
             )
         else:
             self._no_good_answer(dispatcher, question, in_request)
@@ -303,17 +307,20 @@ class ActionAnswerFaq(Action):
                 if offered.startswith("faq:") and (entry := kb.entry(offered[4:])) is not None:
                     titles[entry.id] = entry.title
             buttons = [b for d in route.get("offered") or [] if (b := choice_button(str(d), titles)) is not None]
-            if buttons and failed_turns_before(tracker) + 1 >= failed_turns_limit():
-                dispatcher.utter_message(text=routing_texts.FAILED_TURNS)
-                signal_handoff(dispatcher, HANDOFF_FAILED_TURNS)
-                return
             if buttons:
-                dispatcher.utter_message(
-                    text=routing_texts.SUGGEST,
-                    buttons=[*buttons, none_of_these_button()],
-                )
+                self._suggest(dispatcher, tracker, buttons)
                 return
         self._no_good_answer(dispatcher, question, in_request)
+
+    @staticmethod
+    def _suggest(dispatcher: CollectingDispatcher, tracker: Tracker, buttons: list[dict[str, Any]]) -> None:
+        """ "Did you mean" these; a person instead when the customer is stuck: the same choices were offered for their
+        previous message(s) already (HANDOFF_FAILED_TURNS in a row)."""
+        if failed_turns_before(tracker, choices(buttons)) + 1 >= failed_turns_limit():
+            dispatcher.utter_message(text=routing_texts.FAILED_TURNS)
+            signal_handoff(dispatcher, HANDOFF_FAILED_TURNS)
+            return
+        dispatcher.utter_message(text=routing_texts.SUGGEST, buttons=[*buttons, none_of_these_button()])
 
     def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
         question = previous_question(tracker)

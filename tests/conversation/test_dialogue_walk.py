@@ -24,11 +24,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 
 import pytest
 from support.chat import Chat, another_address, client_from
 
+from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Stack
+
+sys.path.insert(0, str(PROJECT_ROOT))  # the actions package lives at the project root
+from actions.texts.routing import SUGGEST  # noqa: E402
 
 ORDER = "100259"
 EMAIL = "thomas.leroy@example.com"
@@ -112,7 +117,7 @@ def test_a_change_named_with_a_not_is_a_no(chat: Chat, stack: Stack, opening: st
 
 
 def test_a_chinese_return_declined_at_its_summary_is_a_no_not_a_switch(chat: Chat, stack: Stack) -> None:
-    """"我还是不退了" ("I won't return it after all") at the return's summary offered to check the refund instead."""
+    """ "我还是不退了" ("I won't return it after all") at the return's summary offered to check the refund instead."""
     chat("我要退货，订单100184，邮箱 lukas.becker@example.com")
     chat("全部")
     assert "要为您办理这次退货吗" in chat.text, chat.texts
@@ -122,7 +127,7 @@ def test_a_chinese_return_declined_at_its_summary_is_a_no_not_a_switch(chat: Cha
 
 
 def test_the_item_named_in_the_message_that_started_a_return_is_kept(chat: Chat, stack: Stack) -> None:
-    """"the glass carafe from order 100212 arrived cracked" started a return (the NLU unsure) and, once the order was
+    """ "the glass carafe from order 100212 arrived cracked" started a return (the NLU unsure) and, once the order was
     open, asked which items to return: the item named in the first message is the one returned."""
     chat("my soap dish from 100184 came broken")
     chat("lukas.becker@example.com")
@@ -134,7 +139,7 @@ def test_the_item_named_in_the_message_that_started_a_return_is_kept(chat: Chat,
 
 @pytest.mark.parametrize("said", ["I got the wrong item in order 100184", "you sent me the wrong colour, order 100184"])
 def test_the_wrong_item_received_with_an_order_number_gets_the_wrong_item_answer(chat: Chat, said: str) -> None:
-    """"I got the wrong item in order 100184" was read as changing the order's items ("the items in an order can't
+    """ "I got the wrong item in order 100184" was read as changing the order's items ("the items in an order can't
     be swapped, added or removed once it's placed"), "you sent me the wrong colour, order 100184" asked back with
     changing the order's items first."""
     chat(said)
@@ -263,3 +268,18 @@ def test_a_yes_naming_the_cancellation_after_a_no_asks_about_it_again(chat: Chat
     assert order_row(stack)["status"] == "placed"  # that yes named the cancellation; it confirmed nothing
     chat("no")
     assert order_row(stack)["status"] == "placed"
+
+
+def test_a_new_question_after_a_did_you_mean_gets_its_own_choices_and_the_same_one_again_a_person(chat: Chat) -> None:
+    """The walkthrough of 2026-12-05: a question on another topic right after a "Did you mean" ("whats the warranty on
+    the casserole" after an unsure turn) was handed to a person, as if the customer were stuck; the person comes when
+    the customer asks after the same thing again and the bot still can't tell."""
+    chat("hmm the thing with the lid")
+    assert chat.texts[0] == SUGGEST, chat.texts
+    first = {b["payload"] for b in chat.buttons}
+    chat("the pan thing")  # something else: before, "Sorry, I still haven't been able to help with that"
+    assert chat.texts[0] == SUGGEST and chat.last["mode"] == "bot", chat.texts
+    assert {b["payload"] for b in chat.buttons} - first, chat.buttons  # choices of its own
+    chat("the pan thing")  # the same again: stuck
+    assert "connecting you with a member of our support team" in chat.text, chat.texts
+    assert chat.last["mode"] == "queued"
