@@ -160,3 +160,39 @@ def test_the_helpdesk_on_postgres_migrates_and_serves_the_agent_side(pg_helpdesk
     with psycopg.connect(dsn) as db:
         score = db.execute("SELECT score FROM ratings WHERE conversation_id = %s", (conversation,)).fetchone()
     assert score == (4,)
+
+
+def test_starter_canned_replies_seeded_without_a_language_get_theirs(tmp_path: Path) -> None:
+    """A database seeded before the starter set said each reply's language (2026-12-02 to 12-04) kept its starters
+    with none: a Chinese chat was offered "Anything else?". The migration gives each starter still as shipped its
+    language (English and Chinese); a reply an agent wrote, or rewrote whole, keeps none."""
+    url = f"sqlite:///{tmp_path / 'seeded.db'}"
+    migrate(url, "0019_editor_handover")
+    engine = create_engine(url)
+    rows = [
+        ("anything", "Anything else?", "Is there anything else I can help you with, {{customer.first_name}}?"),
+        ("hello", "Greeting", "Hi {{customer.first_name}}, welcome back to Larkspur Home!"),  # its text reworded
+        ("zaijian", "结束语（中文）", "感谢您联系 Larkspur Home，祝您生活愉快！"),
+        ("chaxun", "正在查询（中文）", "谢谢您，我正在查询订单 {{order.number}}，请稍等一两分钟。"),
+        ("bye", "Goodbye for now", "Have a good one!"),  # rewritten whole: the agent's own reply now
+        ("thanks", "Thanks", "Thank you!"),  # an agent's own
+    ]
+    with engine.begin() as connection:
+        for shortcut, title, text in rows:
+            connection.exec_driver_sql(
+                "INSERT INTO canned_replies (shortcut, title, text, language, created_at, updated_at) "
+                "VALUES (?, ?, ?, NULL, '2026-12-03 10:00:00', '2026-12-03 10:00:00')",
+                (shortcut, title, text),
+            )
+    migrate(url)
+    with engine.connect() as connection:
+        languages = dict(connection.exec_driver_sql("SELECT shortcut, language FROM canned_replies").all())
+    engine.dispose()
+    assert languages == {
+        "anything": "en",
+        "hello": "en",
+        "zaijian": "zh",
+        "chaxun": "zh",
+        "bye": None,
+        "thanks": None,
+    }
