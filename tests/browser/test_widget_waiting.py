@@ -325,3 +325,38 @@ def test_a_file_the_bot_did_not_ask_for_is_acknowledged(chromium: Browser, helpd
         assert tab.errors() == []
     finally:
         page.context.close()
+
+
+def test_the_return_s_item_buttons_stay_usable_after_a_photo(chromium: Browser, helpdesk_url: str) -> None:
+    """The walkthrough of 2026-12-05: a customer asked which items to return sent a photo of the damage first, and the
+    item buttons were gone (on the page and after a reload): they stay until an item is picked. Order 100218 (Grace
+    Murphy, delivered) is only read: nothing is booked."""
+    tab = new_tab(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = tab.page
+    try:
+        page.goto(helpdesk_url + "/")
+        open_widget(page)
+        send(page, "I'd like to return something from 100218, grace.murphy@example.net")
+        tablecloth = page.locator(f"{HOST} .quick button", has_text="Washed linen tablecloth")
+        expect(tablecloth).to_be_visible(timeout=BOT_TIMEOUT)
+        photo = io.BytesIO()
+        Image.new("RGB", (64, 64), (90, 140, 200)).save(photo, "PNG")
+        page.locator(f"{HOST} input[type=file]").set_input_files(
+            {"name": "stain.png", "mimeType": "image/png", "buffer": photo.getvalue()}
+        )
+        expect(page.locator(f"{CUSTOMER}").last).to_contain_text("stain.png")
+        expect(page.locator(f"{HOST} .msg.system.notice .text").last).to_contain_text("your file is saved")
+        expect(tablecloth).to_be_visible()  # before: removed with the photo's message
+        page.reload()
+        open_widget(page)
+        expect(page.locator(f"{CUSTOMER}").last).to_contain_text("stain.png")
+        expect(tablecloth).to_be_visible()  # the transcript again: the buttons under the question, still usable
+        tablecloth.click()
+        summary = page.locator(f"{HOST} .msg.bot .text", has_text="Here's the return for order 100218")
+        expect(summary).to_be_visible(timeout=BOT_TIMEOUT)
+        expect(summary).to_contain_text("Washed linen tablecloth")
+        expect(summary).not_to_contain_text("Ribbed tumblers")
+        expect(page.locator(f"{HOST} .quick button", has_text="Ribbed tumblers")).to_have_count(0)  # picked: gone
+        assert tab.errors() == []
+    finally:
+        page.context.close()

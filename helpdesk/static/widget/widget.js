@@ -797,7 +797,9 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       ui.log.insertBefore(wrap, state.entries[later].el);
       state.entries.splice(later, 0, entry);
     } else {
-      clearQuick();
+      // the bot's buttons wait for an answer: a file the customer sends meanwhile (a photo while the return asks which
+      // items) and the widget's note about it are no answer, so the buttons stay usable below them
+      if (!o.keepQuick && !(sender === "customer" && o.attachment)) clearQuick();
       ui.log.insertBefore(wrap, ui.typing);
       state.entries.push(entry);
     }
@@ -942,8 +944,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     entry.el.appendChild(meta);
     keepInView();
   }
-  function notice(title, detail, onRetry) {
-    const e = addEntry({ sender: "system", text: "", cls: "notice", local: true });
+  function notice(title, detail, onRetry, keepQuick) {
+    const e = addEntry({ sender: "system", text: "", cls: "notice", local: true, keepQuick: !!keepQuick });
     const box = e.el.querySelector(".text");
     box.appendChild(el("b", null, title));
     if (detail) box.appendChild(el("span", null, detail));
@@ -1874,7 +1876,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       err.textContent = "";
       merge([data.message], false);
       // the bot asked for no file: nothing will answer it, so say where it went (a person sees it)
-      if (photoFor == null && state.mode === "bot") notice(tf("fileKept"), tf("fileKeptDetail"));
+      if (photoFor == null && state.mode === "bot") notice(tf("fileKept"), tf("fileKeptDetail"), null, true);
       return;
     }
     err.textContent = (data && typeof data.error === "string" && data.error) || tf("fileFailed");
