@@ -11,6 +11,7 @@ from actions.order_state import FLOW, FORM, details_cleared
 from actions.parsing import read_message
 from actions.photos import received_item_entry
 from actions.requests import FLOW_WORDS
+from actions.signals import signal_question
 from actions.texts import render
 from actions.texts.catalog import identity as say
 from helpdesk.i18n import join_sentences
@@ -28,4 +29,5 @@ def wrong_order_number(dispatcher: CollectingDispatcher, text: str) -> list[Even
         return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
     wrong = render(say.MALFORMED_ORDER_NUMBER, number=found.malformed_number)
     dispatcher.utter_message(text=join_sentences([wrong, say.SEND_ORDER_NUMBER_AGAIN]))
+    signal_question(dispatcher)  # it asks for the number: no "Did this help?" under it
     return []
