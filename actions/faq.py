@@ -12,15 +12,36 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import buttons_of, leave_email, offer_person, person_offered
+from actions.items import names_items_of
 from actions.order_numbers import wrong_order_number
-from actions.order_state import EVIDENCE, FLOW, FLOWS, FORM, ORDER_ID, OrderState, details_cleared
+from actions.order_state import (
+    CHANGE_ADDRESS,
+    EVIDENCE,
+    FLOW,
+    FLOWS,
+    FORM,
+    ORDER_ID,
+    PENDING_DETAIL,
+    RETURN,
+    OrderState,
+    details_cleared,
+)
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
-from actions.requests import alternatives, names_flow, option_words, questions_in, requests_in
+from actions.requests import (
+    Requests,
+    alternatives,
+    declines_flow,
+    names_flow,
+    option_words,
+    questions_in,
+    requests_in,
+)
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
     answer_small_talk,
     answer_vague,
+    drops_it_by_words,
     opener_about_order,
     small_talk_answer,
     small_talk_by_words,
@@ -152,7 +173,7 @@ class ActionAnswerFaq(Action):
         question = str(tracker.latest_message.get("text") or "")
         in_request = tracker.active_loop_name == FORM
         if not in_request:
-            started = self._question_and_order_request(dispatcher, tracker, question)
+            started = await self._question_and_order_request(dispatcher, tracker, question)
             if started is not None:
                 return started
         if not in_request:
@@ -206,6 +227,8 @@ class ActionAnswerFaq(Action):
             # inside an order request: say so, and the request goes on (its question follows); a person is a
             # button away there
             dispatcher.utter_message(text=smalltalk_texts.NOT_SURE_IN_REQUEST)
+        elif drops_it_by_words(question):
+            dispatcher.utter_message(response="utter_deny")  # "actually nvm, keep it": nothing to answer, no person
         elif small_talk_by_words(question):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
         elif vague_by_words(question):
@@ -234,18 +257,25 @@ class ActionAnswerFaq(Action):
             return wrong_number
         return opener_about_order(dispatcher, text)
 
-    def _question_and_order_request(
+    async def _question_and_order_request(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     ) -> list[dict[str, Any]] | None:
         """A handbook question with an order request beside it ("how long does delivery take, and where is my order
-        100234?"): the question is answered, then the order request starts. None when the message isn't that."""
-        requests = requests_in(text, order_known=OrderState.from_tracker(tracker).order_id is not None)
+        100234?", "can i return the carafe? also how long do refunds take" about the order just checked): the
+        question is answered, then the order request starts. None when the message isn't that."""
+        state = OrderState.from_tracker(tracker)
+        requests = requests_in(text, order_known=state.order_id is not None)
+        if requests.flow is None and state.verified:
+            requests = await return_of_items_of(requests, str(state.order_id))
         if requests.flow is None or not requests.questions:
             return None
         if not answer_questions(dispatcher, requests.questions):
             return None
         found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
         events: list[dict[str, Any]] = [SlotSet(FLOW, requests.flow), *details_cleared()]
+        if requests.flow in (RETURN, CHANGE_ADDRESS) and requests.order_part:
+            # what to return ("the carafe"), or where to: read by the form once the order may be changed
+            events.append(SlotSet(PENDING_DETAIL, requests.order_part))
         if found.order_number:
             events.append(SlotSet(ORDER_ID, found.order_number))
         if found.evidence:
@@ -295,6 +325,9 @@ class ActionAnswerFaq(Action):
                 return
         if not in_request and destination in ("clarify", LOW_CONFIDENCE_ROUTE):
             # the NLU was unsure, the words are not: small talk, or something to ask not said yet
+            if drops_it_by_words(question):
+                dispatcher.utter_message(response="utter_deny")
+                return
             if small_talk_by_words(question):
                 answer_small_talk(dispatcher, question)
                 return
@@ -384,6 +417,17 @@ def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answ
     dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
     signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
     ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants
+
+
+async def return_of_items_of(requests: Requests, order_id: str) -> Requests:
+    """ "ok and can i return the carafe? also how long do refunds take" right after order `order_id` was checked: a
+    question that asks to send back items of that order is its return, not a handbook question (the handbook's answer
+    to the other question alone dropped it)."""
+    for question in requests.questions:
+        asks_return = names_flow(question, RETURN) and not declines_flow(question, RETURN)
+        if asks_return and await names_items_of(order_id, question):
+            return Requests(RETURN, question, [q for q in requests.questions if q is not question])
+    return requests
 
 
 def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> bool:

@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from helpdesk.orders import OrderLine
+from actions.order_state import order_system
+from helpdesk.orders import BackendError, OrderLine, OrderNotFound
 
 SKU_RE = re.compile(r"\b[A-Za-z]{2}-[A-Za-z]{3}-\d{4}\b")
 EVERYTHING_RE = re.compile(
@@ -308,3 +309,13 @@ def choose(said: ItemsSaid, lines: Sequence[OrderLine], current: Mapping[str, in
 
 def everything_returnable(lines: Sequence[OrderLine]) -> dict[str, int]:
     return {line.sku: line.quantity for line in lines if not line.final_sale}
+
+
+async def names_items_of(order_id: str, text: str) -> bool:
+    """The message names items of order `order_id` ("send the carafe back", "把蜡烛退了"): it is about that order."""
+    try:
+        lines = (await order_system().get_order(order_id)).lines
+    except (BackendError, OrderNotFound):
+        return False
+    said = read_items(text, lines)
+    return bool(said.returned or said.kept)

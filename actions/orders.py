@@ -15,7 +15,7 @@ from actions.changes import confirmed, planned_change
 from actions.faq import answer_entry_by_id, answer_questions
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
-from actions.items import read_items
+from actions.items import names_items_of
 from actions.order_numbers import wrong_order_number
 from actions.order_state import (
     CANCEL,
@@ -109,16 +109,6 @@ class ActionStartOrderRequest(Action):
         ):
             events.append(SlotSet(ORDER_ID, None))
         return events
-
-
-async def names_items_of(order_id: str, text: str) -> bool:
-    """The message names items of order `order_id` ("send the carafe back", "把蜡烛退了"): it is about that order."""
-    try:
-        lines = (await order_system().get_order(order_id)).lines
-    except (BackendError, OrderNotFound):
-        return False
-    said = read_items(text, lines)
-    return bool(said.returned or said.kept)
 
 
 class ActionOrderSubmit(Action):

@@ -187,6 +187,21 @@ SURE_VAGUE = re.compile(
     re.IGNORECASE,
 )
 
+# "actually nvm, keep it", "no worries, I'll keep it", "ok forget it": the customer drops what they were about to ask
+# (the NLU, unsure, read it as something the shop does not do and a person was offered)
+DROPS_IT = re.compile(
+    r"^\s*(?:(?:ok|okay|oh|ah|hmm+|well|actually|no|nah|sorry|ok\s+so)\b[\s,.!]*)*"
+    r"(?:nvm|never\s*mind|forget\s+(?:it|that|about\s+it)|no\s+worries|no\s+need|all\s+good|doesn'?t\s+matter|"
+    r"(?:i'?ll|ill|i\s+will)\s+(?:just\s+)?keep\s+(?:it|them))"
+    r"(?:[\s,.!]+(?:(?:i'?ll|ill|i\s+will)\s+(?:just\s+)?keep\s+(?:it|them)|keep\s+(?:it|them)|thanks?|thank\s+you|ty))*"
+    r"[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+def drops_it_by_words(text: str) -> bool:
+    return bool(DROPS_IT.match(text))
+
 
 def small_talk_by_words(text: str) -> bool:
     return bool(SURE_SMALL_TALK.search(text)) and len(text.split()) <= 14

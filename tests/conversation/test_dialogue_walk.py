@@ -283,3 +283,29 @@ def test_a_new_question_after_a_did_you_mean_gets_its_own_choices_and_the_same_o
     chat("the pan thing")  # the same again: stuck
     assert "connecting you with a member of our support team" in chat.text, chat.texts
     assert chat.last["mode"] == "queued"
+
+
+def test_a_return_asked_beside_a_question_right_after_a_status_check_is_that_order_s_return(
+    chat: Chat, stack: Stack
+) -> None:
+    """The walkthrough of 2026-12-05: "ok and can i return the carafe? also how long do refunds take" right after a
+    status check got the refund timing alone (the return was dropped; for a parcel with candles in it, the candle care
+    page). Now the question is answered and the return of that item of that order follows. Order 100224 (Luca Meier,
+    delivered) is only read: nothing is booked."""
+    chat("where is my order 100224? luca.meier@example.org")
+    assert "Order 100224 was delivered" in chat.text, chat.texts
+    chat("ok and can i return the carafe? also how long do refunds take")
+    assert "10 business days after your return arrives" in chat.text, chat.texts  # the question, answered
+    assert "Here's the return for order 100224:\n- 1 × Glass carafe 1 l" in chat.text, chat.texts
+    assert "Cotton napkins" not in chat.text, chat.texts
+    chat("no")
+    assert order_status(stack, "100224") == "delivered"
+
+
+@pytest.mark.parametrize("said", ["actually nvm, keep it", "no worries, ill keep it", "ok forget it, ill keep it"])
+def test_a_customer_dropping_what_they_asked_is_not_offered_a_person(chat: Chat, said: str) -> None:
+    """The walkthrough of 2026-12-05: "actually nvm, keep it" got "I'm not sure I have a good answer to that … Shall I
+    get a person?" ("never mind" alone was understood)."""
+    chat(said)
+    assert chat.texts == ["No problem. Is there anything else I can do for you?"], chat.texts
+    assert chat.last["mode"] == "bot"
