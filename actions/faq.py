@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import buttons_of, leave_email, offer_person, person_offered
 from actions.items import names_items_of
-from actions.order_numbers import wrong_order_number
+from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
     EVIDENCE,
@@ -255,6 +255,9 @@ class ActionAnswerFaq(Action):
         wrong_number = wrong_order_number(dispatcher, text)  # "where is order 10016": 6 digits, asked again
         if wrong_number is not None:
             return wrong_number
+        same_again = same_request_for(tracker, text)  # "and how about 100188" after a request: the same for it
+        if same_again is not None:
+            return same_again
         return opener_about_order(dispatcher, text)
 
     async def _question_and_order_request(

@@ -309,3 +309,23 @@ def test_a_customer_dropping_what_they_asked_is_not_offered_a_person(chat: Chat,
     chat(said)
     assert chat.texts == ["No problem. Is there anything else I can do for you?"], chat.texts
     assert chat.last["mode"] == "bot"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "asked"),
+    [
+        ("Where is my refund for 100165? postcode 20121", "and how about 100188", "delivery postcode for order 100188"),
+        ("我的订单100165的退款到哪了？邮编20121", "那100188呢", "请提供订单 100188 的下单邮箱或收货邮编"),
+    ],
+)
+def test_another_order_right_after_a_request_gets_the_same_request(
+    chat: Chat, first: str, then: str, asked: str
+) -> None:
+    """The walkthrough of 2026-12-05: "and how about 100188" right after a refund check was offered a person ("and for
+    100188?" was understood); now it is the refund check for that order, after its own proof."""
+    chat(first)
+    assert "100165" in chat.text and "189.00" in chat.text, chat.texts
+    chat(then)
+    assert asked in chat.text, chat.texts
+    chat("sophie.martin@example.org")
+    assert "118.90" in chat.text and "100188" in chat.text, chat.texts
