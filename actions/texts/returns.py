@@ -17,7 +17,7 @@ ASK_ITEMS_AGAIN = "Which of these would you like to return? Pick one, name the i
 FINAL_SALE_NOTE_ONE = "{final_sale} is final sale and can't be returned."
 FINAL_SALE_NOTE_MANY = "{final_sale} are final sale and can't be returned."
 EVERYTHING_BUTTON = "Everything"
-ITEMS_UNCLEAR = "Sorry, I couldn't tell which items you mean."
+ITEMS_UNCLEAR = "Sorry, I couldn't tell which items from order {order_id} you mean."
 NOTHING_LEFT = "That leaves nothing to return from order {order_id}."
 
 ITEM_LINE = "- {quantity} × {name} ({amount})"

@@ -7,7 +7,7 @@ ASK_ITEMS_AGAIN = "您想退回其中哪些？可以点选一件、说出商品�
 FINAL_SALE_NOTE_ONE = "{final_sale} 属于清仓商品，不支持退货。"
 FINAL_SALE_NOTE_MANY = "{final_sale} 属于清仓商品，不支持退货。"
 EVERYTHING_BUTTON = "全部"
-ITEMS_UNCLEAR = "抱歉，我没看明白您指的是哪些商品。"
+ITEMS_UNCLEAR = "抱歉，我没看明白您指的是订单 {order_id} 里的哪些商品。"
 NOTHING_LEFT = "这样订单 {order_id} 就没有可退的商品了。"
 
 ITEM_LINE = "- {quantity} × {name}（{amount}）"
