@@ -16,6 +16,7 @@ from actions.faq import answer_entry_by_id, answer_questions
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.items import names_items_of
+from actions.next_request import next_request
 from actions.order_numbers import wrong_order_number
 from actions.order_state import (
     CANCEL,
@@ -124,7 +125,7 @@ class ActionOrderSubmit(Action):
             return []  # the form ended early (stopped, too many wrong answers, order system down): said so already
         if state.refusal:
             dispatcher.utter_message(text=state.refusal, buttons=[person_button()])
-            return self._done(state.flow)
+            return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id))]
         if state.flow in CHANGES and not state.may_change:  # the form never gets here: a change needs its e-mail
             dispatcher.utter_message(text=render(say.NOT_CHANGED, order_id=state.order_id), buttons=[person_button()])
             return self._done(state.flow)
@@ -143,7 +144,7 @@ class ActionOrderSubmit(Action):
             dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
-        return self._done(state.flow)
+        return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id))]
 
     @staticmethod
     def _done(flow: str) -> list[EventType]:

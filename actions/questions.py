@@ -17,6 +17,7 @@ from actions.address import example_address
 from actions.changes import planned_change, summary
 from actions.forms import answers_form
 from actions.identity import VERIFIED_BY_TOKEN
+from actions.next_request import introduces_next_request
 from actions.order_state import (
     BY_CUSTOMER,
     CUSTOMER_VERIFIED_BY,
@@ -73,8 +74,9 @@ class _AskAction(Action, ABC):
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
         if len(dispatcher.messages) > asked_from:
-            if not answers_form(tracker):
-                # the form comes back to its question after something else answered the message
+            if not answers_form(tracker) and not introduces_next_request(tracker):
+                # the form comes back to its question after something else answered the message (not when it asks
+                # about the other order of a message that asked about two: that is said just before)
                 question = dispatcher.messages[asked_from]
                 question["text"] = f"{smalltalk_texts.RESUME} {question.get('text') or ''}".strip()
             signal_question(dispatcher)

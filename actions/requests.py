@@ -140,6 +140,18 @@ def order_request(clause: str, order_known: bool = False) -> str | None:
     return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
 
 
+def other_order_requests(text: str, order_id: str) -> list[tuple[str, str]]:
+    """The requests of a message about orders other than `order_id`, as (flow, order number): "cancel 100259 and
+    where is 100234?" about 100259 -> [(order_status, "100234")]."""
+    found: list[tuple[str, str]] = []
+    for clause in clauses(text):
+        number = ORDER_NUMBER_RE.search(clause)
+        flow = order_request(clause) if number is not None and number.group(1) != order_id else None
+        if number is not None and flow is not None:
+            found.append((flow, number.group(1)))
+    return found
+
+
 def names_flow(text: str, flow: object) -> bool:
     """The message names order flow `flow` in words (FLOW_NAMES)."""
     words = FLOW_NAMES.get(str(flow))

@@ -21,6 +21,9 @@ STOPPED_NOTHING_CHANGED = (
 DETAILS_WITHOUT_REQUEST = (
     "Thanks! What would you like me to do with that: check an order's status, cancel it, or start a return?"
 )
+# after a request about one order, the other order the same message asked about ("cancel 100259 and where is
+# 100234?")
+NEXT_REQUEST = "Now, your other question: order {order_id}."
 DETAILS_WITHOUT_REQUEST_FOR_ORDER = (
     "Thanks! What would you like me to do with order {order_id}: check where it is, cancel it, or start a return?"
 )

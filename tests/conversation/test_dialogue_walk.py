@@ -342,3 +342,19 @@ def test_an_item_not_in_the_order_is_answered_with_the_order_s_number(chat: Chat
     assert {b["title"] for b in chat.buttons} >= {"Olive wood serving board", "Waffle hand towel, stone"}, chat.buttons
     chat("never mind")
     assert order_status(stack, "100221") == "delivered"
+
+
+def test_two_orders_in_one_message_are_taken_in_turn(chat: Chat, stack: Stack) -> None:
+    """The walkthrough of 2026-12-05: "cancel 100259 and where is 100234?" got the cancellation's question and nothing
+    ever about order 100234. Now its status follows the cancellation's answer (after its own proof), once."""
+    chat(f"cancel {ORDER} and where is 100234? email {EMAIL}")
+    assert f"Shall I cancel order {ORDER}?" in chat.text, chat.texts
+    chat("no")
+    assert chat.texts[:2] == [
+        f"Alright, I haven't cancelled anything: order {ORDER} goes ahead as planned.",
+        "Now, your other question: order 100234.",
+    ], chat.texts
+    assert "delivery postcode for order 100234?" in chat.text and "back to your order" not in chat.text, chat.texts
+    chat("ann.lee@example.com")
+    assert "Order 100234 shipped on" in chat.text and "other question" not in chat.text, chat.texts
+    assert order_row(stack)["status"] == "placed"

@@ -1,0 +1,54 @@
+"""A message about two orders ("cancel 100259 and where is 100234?", "取消订单100234，另外订单100259到哪了"): the first
+request runs as usual; once it is done (or refused), the other order's request starts, its proof asked first, with a
+word that it is the other question. Once per message: the second request done, nothing more follows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.order_state import FLOW, FORM, ORDER_ID, details_cleared
+from actions.parsing import ORDER_NUMBER_RE
+from actions.requests import other_order_requests
+from actions.texts import render
+from actions.texts.catalog import in_every_language
+from actions.texts.catalog import orders as say
+
+
+def _is_introduction(event: dict[str, Any]) -> bool:
+    starts = {template.split("{")[0] for template in in_every_language(say, "NEXT_REQUEST")}
+    return event.get("event") == "bot" and any(str(event.get("text") or "").startswith(s) for s in starts)
+
+
+def next_request(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> list[EventType]:
+    """After the request about order `order_id`: the other order's request of the message that asked for it, unless
+    the customer has named that order since or it was taken up already. Nothing when the message named one order."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") != "user" or order_id not in ORDER_NUMBER_RE.findall(str(event.get("text") or "")):
+            continue
+        after = events[index + 1 :]
+        if any(_is_introduction(e) for e in after):
+            return []  # the other request came already: this was it
+        later = " ".join(str(e.get("text") or "") for e in after if e.get("event") == "user")
+        for flow, number in other_order_requests(str(event.get("text") or ""), order_id):
+            if number not in ORDER_NUMBER_RE.findall(later):
+                dispatcher.utter_message(text=render(say.NEXT_REQUEST, order_id=number))
+                return [SlotSet(FLOW, flow), SlotSet(ORDER_ID, number), *details_cleared(), FollowupAction(FORM)]
+        return []
+    return []
+
+
+def introduces_next_request(tracker: Tracker) -> bool:
+    """The bot's latest message of this turn introduces the other order's request (its question needs no "Now, back
+    to your order")."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and event.get("text"):
+            return _is_introduction(event)
+    return False
