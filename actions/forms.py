@@ -370,6 +370,8 @@ class _FormTurn:
         requested, text = self.state.requested, self._text()
         if requested in (ORDER_ID, VERIFICATION, EMAIL) and (found.order_number or found.evidence):
             return plain_answer(text, found)
+        if requested == ORDER_ID and not found.order_number and not QUESTION_RE.search(text):
+            return await self._items_of_offered_order()  # "水瓶" at "还是订单 100224 吗？": whatever the NLU read
         if requested == NEW_ADDRESS:
             if address_in_request("to " + text) is None:
                 return False
@@ -388,6 +390,17 @@ class _FormTurn:
             return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
         return False
 
+    async def _items_of_offered_order(self) -> bool:
+        """At a return's "Is it about order … again?", the message names items of that order, or everything."""
+        offered = self.get(VERIFIED_ORDER)
+        if self.state.flow != RETURN or not offered:
+            return False
+        try:
+            lines = (await self.system.get_order(str(offered))).lines
+        except OrderNotFound:
+            return False
+        return read_items(self._text(), lines).anything
+
     async def _items_said(self) -> ItemsSaid:
         """The items this message names (in words, or a button's SKU or "all")."""
         buttons = [str(e["value"]) for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
@@ -403,6 +416,11 @@ class _FormTurn:
             await self._last_order()
         elif requested == ORDER_ID and intent == "affirm" and self.get(VERIFIED_ORDER):
             self.set(ORDER_ID, self.get(VERIFIED_ORDER))  # "yes" to "Is it about order 100212 again?"
+        elif requested == ORDER_ID and await self._items_of_offered_order():
+            # "the carafe", "水瓶", "全部退吧" to "Is it about order 100224 again?" at a return: that order, and what to
+            # send back (read once the order may be changed)
+            self.set(ORDER_ID, self.get(VERIFIED_ORDER))
+            self.set(PENDING_DETAIL, self._text())
         elif found.malformed_number:
             self.say(render(say.MALFORMED_ORDER_NUMBER, number=found.malformed_number))
             if requested in (None, ORDER_ID, VERIFICATION, EMAIL):  # not the order talked about before

@@ -358,3 +358,21 @@ def test_two_orders_in_one_message_are_taken_in_turn(chat: Chat, stack: Stack) -
     chat("ann.lee@example.com")
     assert "Order 100234 shipped on" in chat.text and "other question" not in chat.text, chat.texts
     assert order_row(stack)["status"] == "placed"
+
+
+@pytest.mark.parametrize(("said", "returned"), [("水瓶", ["玻璃水瓶"]), ("全部退吧", ["玻璃水瓶", "棉质餐巾"])])
+def test_items_named_at_which_order_take_the_order_offered(
+    chat: Chat, stack: Stack, said: str, returned: list[str]
+) -> None:
+    """The walkthrough of 2026-12-05 (phone, Chinese page): at "还是订单 100224 吗？" ("is it order 100224 again?")
+    a customer answered with what to send back ("水瓶", "全部退吧") and got the same question each time. Order 100224
+    (Luca Meier, delivered) is only read."""
+    chat("我的订单100224到哪了 邮箱luca.meier@example.org")
+    assert "订单 100224 已于" in chat.text, chat.texts
+    chat("我想退货")
+    assert "还是订单 100224 吗？" in chat.text, chat.texts
+    chat(said)
+    assert "订单 100224 的退货如下" in chat.text and "还是订单" not in chat.text, chat.texts
+    assert all(name in chat.text for name in returned), chat.texts
+    chat("不用了")
+    assert order_status(stack, "100224") == "delivered"
