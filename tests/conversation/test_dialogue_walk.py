@@ -15,6 +15,10 @@ two handbook answers ("tell me your order number and I can cancel it"): "cancel 
 "hmm I'd rather not cancel it after all" at the cancellation's yes/no CANCELLED the order (the NLU, unsure, read the
 cancellation; naming the change counted as a yes): a change named with a "not" before it is a no, and a message
 naming it with a "not" anywhere confirms nothing.
+The walkthrough of 2026-12-05 (both languages, desktop and phone): a return asked beside a question right after a
+status check, another order ("and how about 100188"), two orders in one message, items named at "is it order …
+again?", an item the order does not have, "actually nvm, keep it", and a new question after a "Did you mean" (a
+person only for a customer asking after the same thing again).
 
 Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue.py: nothing here changes it; order
 100184 (Lukas Becker, delivered) is only read.
