@@ -594,6 +594,9 @@ class ChatService:
                 if turn.handoff is not None and not await self._handoff_allowed(client_address):
                     turn.handoff = None
                     turn.replies = [{"text": too_many_handoffs(conversation.language), "buttons": []}]
+                if turn.handoff is None:
+                    # the turn's reads and writes each run on their own (`_store_turn`): no BEGIN and COMMIT
+                    await statements_on_their_own(session)
                 hours = self.hours.status()
                 if turn.offer is not None and turn.handoff is None:
                     # "Shall I get a person?": the wait the customer would have, or when the team is back
@@ -652,6 +655,12 @@ class ChatService:
     async def _store_turn(
         self, session: AsyncSession, conversation: Conversation, customer_message: Message, turn: BotTurn
     ) -> list[Message]:
+        """The bot's replies to `customer_message` and what the NLU understood of it, stored; a handoff changes the
+        conversation with them, in one transaction. Without a handoff (`answer_waiting` then runs the session's
+        statements on their own) it is three round trips instead of five: the conversation read, the customer message's
+        `nlu` (one UPDATE) and the replies (one INSERT of every row), without BEGIN and COMMIT. Stored in that order,
+        a turn cut short after the UPDATE leaves the message unanswered (`unanswered` reads the replies), to be
+        answered again; the INSERT is one statement, so the replies are stored all or none."""
         await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
         customer_message.nlu = turn.nlu
         replies = []
