@@ -213,6 +213,46 @@ def install_shared_endpoint_sessions() -> None:
     EndpointConfig.session = session
 
 
+def one_write_stream_writer() -> type:
+    """aiohttp's request writer (3.9: `StreamWriter`) that sends a request's head with the first bytes of its body:
+    one socket write for an action call instead of two (the head, then the JSON). The head is held, never dropped:
+    a request without a body sends it at its end (`write_eof` drains the writer), and so does any earlier `drain`
+    (a writer waiting for "100 Continue"). The bytes on the wire are the same, in the same order."""
+    from aiohttp.http_writer import StreamWriter, _serialize_headers
+
+    class OneWriteStreamWriter(StreamWriter):  # type: ignore[misc]
+        _head = b""
+
+        async def write_headers(self, status_line: str, headers: Any) -> None:
+            if self._on_headers_sent is not None:
+                await self._on_headers_sent(headers)
+            self._head = _serialize_headers(status_line, headers)
+
+        def _write(self, chunk: bytes) -> None:
+            if self._head:
+                chunk, self._head = self._head + bytes(chunk), b""
+            super()._write(chunk)
+
+        async def drain(self) -> None:  # also the end of every request (write_eof)
+            if self._head:
+                self._write(b"")
+            await super().drain()
+
+    return OneWriteStreamWriter
+
+
+def install_one_write_requests() -> None:
+    """Rasa's requests (its action calls) are written with `one_write_stream_writer`: each socket write costs this
+    machine ~0.3 ms of CPU, and Rasa made two per action call (issue 22)."""
+    from aiohttp import client_reqrep
+
+    if getattr(client_reqrep.StreamWriter, "one_write", False):
+        return
+    writer = one_write_stream_writer()
+    writer.one_write = True  # type: ignore[attr-defined]
+    client_reqrep.StreamWriter = writer
+
+
 def install_quiet_slot_log() -> None:
     """`MessageProcessor._log_slots` only when Rasa logs at debug level (its line is a debug line)."""
     import logging
@@ -365,6 +405,7 @@ def install() -> None:
     install_action_result_validator()
     install_event_type_lookup()
     install_shared_endpoint_sessions()
+    install_one_write_requests()
     install_quiet_slot_log()
     install_sequential_runner()
     install_rule_key_memo()

@@ -377,3 +377,80 @@ def test_one_replay_of_the_history_gives_each_policy_rasas_states() -> None:
     assert result["same"] and result["again"] and result["more"]
     assert result["states"] > 1000 and result["hidden"] > 0  # long histories, some rule-only turns left out
     assert result["with_slots"] > 100  # states with slots, some of them removed for the memoization policy
+
+
+ONE_WRITE_PROBE = r"""
+import asyncio
+import json
+from asyncio import selector_events
+
+import aiohttp
+
+from nlu_addons.rasa_main import install_one_write_requests
+
+writes = []  # the client's socket writes (the server's answers are left out)
+server_port = None
+original_write = selector_events._SelectorSocketTransport.write
+
+
+def counted_write(self, data):
+    if self.get_extra_info("sockname")[1] != server_port:
+        writes.append(len(data))
+    return original_write(self, data)
+
+
+selector_events._SelectorSocketTransport.write = counted_write
+received = []
+
+
+async def serve(reader, writer):  # HTTP/1.1 by hand: what arrives, byte for byte
+    while True:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        body = await reader.readexactly(length)
+        received.append((head + body).decode())
+        answer = json.dumps({"length": length}).encode()
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                     % (len(answer), answer))
+        await writer.drain()
+
+
+async def requests(port):
+    counts, answers = [], []
+    async with aiohttp.ClientSession() as session:
+        for method, body in (("POST", {"tracker": {"events": [{"event": "user", "text": "où est 100234?"}] * 50}}),
+                             ("GET", None), ("POST", {"n": 1})):
+            writes.clear()
+            async with session.request(method, f"http://127.0.0.1:{port}/webhook", json=body) as response:
+                answers.append(await response.json())
+            counts.append(len(writes))
+    return counts, answers
+
+
+async def main():
+    global server_port
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server_port = server.sockets[0].getsockname()[1]
+    before, before_answers = await requests(port)
+    before_bytes = list(received)
+    received.clear()
+    install_one_write_requests()
+    install_one_write_requests()
+    after, after_answers = await requests(port)
+    server.close()
+    return {"before": before, "after": after, "same_answers": after_answers == before_answers,
+            "same_bytes": received == before_bytes, "requests": len(received)}
+
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_a_request_is_one_socket_write_with_the_same_bytes() -> None:
+    """An action call (a POST with its JSON) goes out in one socket write instead of two (head, then body); a request
+    without a body is still sent whole; the server reads the same bytes and gives the same answers."""
+    result = run_probe(ONE_WRITE_PROBE)
+    assert result["before"] == [2, 1, 2]  # aiohttp 3.9 alone: the head, then the body
+    assert result["after"] == [1, 1, 1]
+    assert result["same_answers"] and result["same_bytes"] and result["requests"] == 3
