@@ -31,6 +31,9 @@ the last states only (as many as the longest rule: a rule cannot be ruled out fu
 by those states: it went through every rule for every state of the conversation, twice a prediction, and was 7 % of
 Rasa's samples holding the GIL under the load benchmark (issue 22).
 
+Rasa copied the tracker before every action by replaying the whole conversation into a fresh one: the copy is now
+made from the tracker's state (`install_direct_tracker_copy`).
+
 Each policy (memoization, rules) replayed the whole conversation event by event to get its states
 (`Domain.states_for_tracker_history`), for every prediction: 11-22 % of Rasa's samples holding the GIL. The replay
 is now done once per tracker state and its records shared by the policies (`install_shared_history`).
@@ -400,6 +403,45 @@ def install_shared_history() -> None:
     Domain.states_for_tracker_history = states_for_tracker_history
 
 
+def install_direct_tracker_copy() -> None:
+    """`DialogueStateTracker.copy()` from the tracker's state instead of a replay of the whole conversation.
+
+    Rasa copies the tracker before every action it runs (`MessageProcessor._run_action`: a temporary tracker, so that
+    a rejected action's policy events can be dropped), by replaying every event of the conversation into a fresh
+    tracker (`travel_back_in_time`): 4.6 % of Rasa's busy samples at saturation (issue 22), growing with the
+    conversation. Events are the only way Rasa changes a tracker's state, so the replay ends in the tracker's own
+    state: the copy takes it directly, from Rasa's own fresh copy (`init_copy`: sender, slots, rule flag, no model
+    or assistant id) given the same events (the same objects, as the replay gives), each slot copied with its value,
+    the pause, follow-up action, latest action, message and bot utterance, and the active loop copied so that the
+    copy's changes stay its own. A tracker of another class, or one that keeps only its latest events
+    (`max_event_history`: a replay of those would not give its state), keeps Rasa's replay."""
+    import copy
+    import dataclasses
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.copy
+    if getattr(original, "direct", False):
+        return
+
+    def direct_copy(self: DialogueStateTracker) -> DialogueStateTracker:
+        if type(self) is not DialogueStateTracker or self._max_event_history is not None:
+            return original(self)
+        twin = self.init_copy()
+        twin.events = twin._create_events(list(self.events))
+        twin.slots = {slot.name: copy.copy(slot) for slot in self.slots.values()}
+        twin._paused = self._paused
+        twin.followup_action = self.followup_action
+        twin.latest_action = dict(self.latest_action) if self.latest_action is not None else None
+        twin.latest_message = self.latest_message
+        twin.latest_bot_utterance = self.latest_bot_utterance
+        twin.active_loop = dataclasses.replace(self.active_loop) if self.active_loop is not None else None
+        return twin
+
+    direct_copy.direct = True  # type: ignore[attr-defined]
+    DialogueStateTracker.copy = direct_copy
+
+
 def install() -> None:
     """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
@@ -410,6 +452,7 @@ def install() -> None:
     install_sequential_runner()
     install_rule_key_memo()
     install_shared_history()
+    install_direct_tracker_copy()
 
 
 def with_token(argv: list[str], token: str) -> list[str]:

@@ -454,3 +454,92 @@ def test_a_request_is_one_socket_write_with_the_same_bytes() -> None:
     assert result["before"] == [2, 1, 2]  # aiohttp 3.9 alone: the head, then the body
     assert result["after"] == [1, 1, 1]
     assert result["same_answers"] and result["same_bytes"] and result["requests"] == 3
+
+
+COPY_PROBE = r"""
+import json
+import random
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, BotUttered, ConversationPaused,
+    ConversationResumed, FollowupAction, LoopInterrupted, Restarted, SessionStarted, SlotSet, UserUttered,
+    UserUtteranceReverted)
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+from nlu_addons.rasa_main import install_direct_tracker_copy
+
+domain = Domain.load("domain.yml")
+rng = random.Random(11)
+intents, forms = list(domain.intents), list(domain.form_names)
+actions = [a for a in domain.action_names_or_texts if not a.startswith("validate_")][:40]
+slots = list(domain.slots)
+
+
+def event():
+    roll = rng.random()
+    if roll < 0.25:
+        said = UserUttered("hi", intent={"name": rng.choice(intents), "confidence": 1.0})
+        return [ActionExecuted("action_listen"), said]
+    if roll < 0.45:
+        return [ActionExecuted(rng.choice(actions)), BotUttered(f"reply {rng.random()}")]
+    if roll < 0.65:
+        return [SlotSet(rng.choice(slots).name, rng.choice([None, "100234", True, 1.0, "en", ["a", "b"]]))]
+    if roll < 0.75:
+        return [ActiveLoop(rng.choice([*forms, None]))]
+    if roll < 0.8:
+        return [LoopInterrupted(rng.random() < 0.5)]
+    if roll < 0.85:
+        return [FollowupAction(rng.choice(actions))]
+    if roll < 0.9:
+        return [rng.choice([ConversationPaused(), ConversationResumed()])]
+    if roll < 0.95:
+        return [rng.choice([Restarted(), SessionStarted()])]
+    return [rng.choice([UserUtteranceReverted(), ActionReverted()])]
+
+
+def latest(tracker, found):  # the latest message or bot utterance: an event of the tracker, or an empty one (reset)
+    if any(found is event for event in tracker.events):
+        return id(found)
+    return [type(found).__name__, found.text, found.as_dict().get("data") or found.as_dict().get("parse_data")]
+
+
+def state(tracker):
+    return {"current": tracker.current_state(EventVerbosity.ALL), "paused": tracker._paused,
+            "slots": {name: [repr(slot.value), slot.has_been_set] for name, slot in tracker.slots.items()},
+            "events": [id(e) for e in tracker.events], "latest": [latest(tracker, tracker.latest_message),
+            latest(tracker, tracker.latest_bot_utterance)], "rule": tracker.is_rule_tracker,
+            "sender": tracker.sender_id}
+
+
+trackers = []
+for n in range(80):
+    events = [ActionExecuted("action_listen")]
+    for _ in range(rng.randint(0, 30)):
+        events += event()
+    tracker = DialogueStateTracker.from_events(f"c{n}", events, domain.slots)
+    for extra in event():  # and changed the way Rasa changes a tracker during a turn
+        tracker.update(extra)
+    trackers.append(tracker)
+rasa = [state(t.copy()) for t in trackers]
+install_direct_tracker_copy()
+install_direct_tracker_copy()
+direct = [t.copy() for t in trackers]
+same = [state(c) for c in direct] == rasa
+before = [state(t) for t in trackers]
+for twin in direct:  # the copy's changes are its own
+    twin.update(SlotSet(slots[0].name, "changed"))
+    twin.update(LoopInterrupted(not twin.active_loop.is_interrupted) if twin.active_loop else Restarted())
+    twin.update(ActiveLoop(forms[0]))
+    twin.update(ActionExecuted("action_listen"))
+print(json.dumps({"same": same, "originals_unchanged": [state(t) for t in trackers] == before,
+                  "events": sum(len(t.events) for t in trackers),
+                  "with_loop": sum(1 for t in trackers if t.active_loop),
+                  "paused": sum(1 for t in trackers if t.is_paused())}))
+"""
+
+
+def test_a_tracker_copied_from_its_state_is_rasas_replayed_copy() -> None:
+    result = run_probe(COPY_PROBE)
+    assert result["same"]  # the state, slots (values and whether set), events and latest messages of Rasa's copy
+    assert result["originals_unchanged"]
+    assert result["events"] > 1000 and result["with_loop"] > 5 and result["paused"] > 0
