@@ -410,14 +410,18 @@ def install_direct_tracker_copy() -> None:
     a rejected action's policy events can be dropped), by replaying every event of the conversation into a fresh
     tracker (`travel_back_in_time`): 4.6 % of Rasa's busy samples at saturation (issue 22), growing with the
     conversation. Events are the only way Rasa changes a tracker's state, so the replay ends in the tracker's own
-    state: the copy takes it directly, from Rasa's own fresh copy (`init_copy`: sender, slots, rule flag, no model
-    or assistant id) given the same events (the same objects, as the replay gives), each slot copied with its value,
-    the pause, follow-up action, latest action, message and bot utterance, and the active loop copied so that the
-    copy's changes stay its own. A tracker of another class, or one that keeps only its latest events
-    (`max_event_history`: a replay of those would not give its state), keeps Rasa's replay."""
+    state: the copy takes it directly (a shallow copy: the same events, the same objects as the replay gives, the
+    pause, follow-up action, latest message and bot utterance), with a list of events, slots (each with its value),
+    latest action and active loop of its own, so that the copy's changes stay its own; no model or assistant id nor
+    sender source, as Rasa's fresh copy (`init_copy`). A tracker of another class, or one that keeps only its latest
+    events (`max_event_history`: a replay of those would not give its state), keeps Rasa's replay. Measured in a
+    micro-benchmark on the project's domain (23 slots): 0.07 ms a copy at any length; Rasa's 0.11 ms at 16 events,
+    0.27 ms at 142."""
     import copy
     import dataclasses
+    from collections import deque
 
+    from rasa.shared.constants import DEFAULT_SENDER_ID
     from rasa.shared.core.trackers import DialogueStateTracker
 
     original = DialogueStateTracker.copy
@@ -427,14 +431,12 @@ def install_direct_tracker_copy() -> None:
     def direct_copy(self: DialogueStateTracker) -> DialogueStateTracker:
         if type(self) is not DialogueStateTracker or self._max_event_history is not None:
             return original(self)
-        twin = self.init_copy()
-        twin.events = twin._create_events(list(self.events))
+        twin = copy.copy(self)  # every attribute; those a change goes into are copied below
+        twin.sender_id = self.sender_id or DEFAULT_SENDER_ID
+        twin.sender_source = twin.model_id = twin.assistant_id = None  # as `init_copy` leaves them
+        twin.events = deque(self.events)
         twin.slots = {slot.name: copy.copy(slot) for slot in self.slots.values()}
-        twin._paused = self._paused
-        twin.followup_action = self.followup_action
         twin.latest_action = dict(self.latest_action) if self.latest_action is not None else None
-        twin.latest_message = self.latest_message
-        twin.latest_bot_utterance = self.latest_bot_utterance
         twin.active_loop = dataclasses.replace(self.active_loop) if self.active_loop is not None else None
         return twin
 
