@@ -249,5 +249,5 @@ def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
     assert nlu is not None and nlu["intent"] == "faq" and nlu["confidence"] == 0.93
     assert (mode, turn_mode) == ((MODE_QUEUED, MODE_QUEUED) if handoff else (MODE_BOT, MODE_BOT))
     assert begun == (1 if handoff else 0)
-    if not handoff:  # what waits (the conversation, its unanswered messages), then the store: both replies one INSERT
-        assert statements == ["SELECT", "SELECT", "SELECT", "UPDATE", "INSERT"]
+    if not handoff:  # what waits (the conversation with its unanswered messages), then the store: one INSERT
+        assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT"]
