@@ -36,6 +36,7 @@ from urllib.parse import quote
 import httpx
 
 from helpdesk.clients.action_server import ActionServerClient
+from helpdesk.clients.one_write import one_write_transport
 from helpdesk.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -146,10 +147,11 @@ class RasaClient:
         self.token = token
         self.actions = actions
         # every conversation with a turn in Rasa holds a connection until Rasa answers (turns are never dropped
-        # and sent again): room for as many as there are customers waiting, not httpx's default 100
+        # and sent again): room for as many as there are customers waiting, not httpx's default 100. Each turn's
+        # request goes out in one socket write (clients/one_write.py)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=2.0),
-            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=100),
+            transport=one_write_transport(httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=100)),
         )
         self._greeting: dict[str, list[dict[str, str]]] | None = None  # by language (en | zh)
         self._bearer = {"Authorization": f"Bearer {token}"} if token else {}

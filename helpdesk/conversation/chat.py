@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.background import Background
@@ -263,18 +263,26 @@ class StoredTurn:
     offer: dict[str, Any] | None = None  # a person offered as a choice: {"reason"}
 
 
-async def unanswered(session: AsyncSession, conversation_id: str) -> list[Message]:
-    """The customer's messages after the last message of anyone else (the bot's answer, an agent, a notice): what
-    still waits for an answer, oldest first."""
+async def unanswered(session: AsyncSession, conversation_id: str) -> tuple[Conversation | None, list[Message]]:
+    """The conversation, and the customer's messages after the last message of anyone else (the bot's answer, an
+    agent, a notice): what still waits for an answer, oldest first. One statement (one round trip): the conversation
+    with each waiting message joined to it, or alone when none waits; (None, []) for an unknown conversation."""
     last_other = (
         select(func.coalesce(func.max(Message.id), 0))
         .where(Message.conversation_id == conversation_id, Message.sender != SENDER_CUSTOMER)
         .scalar_subquery()
-    )  # in the same query: one round trip
-    rows = await session.scalars(
-        select(Message).where(Message.conversation_id == conversation_id, Message.id > last_other).order_by(Message.id)
     )
-    return list(rows)
+    waiting = and_(Message.conversation_id == Conversation.id, Message.id > last_other)
+    rows = (
+        await session.execute(
+            select(Conversation, Message)
+            .outerjoin(Message, waiting)
+            .where(Conversation.id == conversation_id)
+            .order_by(Message.id)
+        )
+    ).all()
+    conversation = rows[0][0] if rows else None
+    return conversation, [message for _, message in rows if message is not None]
 
 
 async def _replies_to(session: AsyncSession, message: Message) -> list[dict[str, Any]] | None:
@@ -564,18 +572,18 @@ class ChatService:
         last: StoredTurn | None = None
         metadata = metadata or {}
         async with self.locks(f"bot-turn:{conversation_id}"), self.sessions() as session:
-            # what waits is read outside a transaction: no BEGIN and COMMIT round trips around two reads; the one
-            # write before the turn (`_reopen`) is one statement. The turn's replies are stored in a transaction of
-            # their own (`_store_turn`)
+            # what waits is read outside a transaction, in one statement (the conversation and its waiting messages);
+            # the one write before the turn (`_reopen`) is one statement. The turn's replies are stored without a
+            # transaction unless the turn hands off (`_store_turn`)
             await statements_on_their_own(session)
-            conversation = await session.get(Conversation, conversation_id)
+            conversation, messages = await unanswered(session, conversation_id)
             reopen = conversation is not None and conversation.mode == MODE_CLOSED and conversation_id in self.pending
             if reopen and conversation is not None and (not_reopened := await self._reopen(session, conversation)):
                 raise BotUnavailable(not_reopened.reason)  # a message to a closed chat waited for the restart
             if conversation is None or conversation.mode != MODE_BOT:
                 return replies, None
             held: list[Message] = []  # short lines another request holds (or held) for a burst: read with the next
-            for message in await unanswered(session, conversation_id):
+            for message in messages:
                 if message.id not in metadata:
                     # not waiting for the bot (given up, or from before a restart): never sent again on its own;
                     # a short line of a burst is read with the line that follows it
@@ -594,6 +602,9 @@ class ChatService:
                 if turn.handoff is not None and not await self._handoff_allowed(client_address):
                     turn.handoff = None
                     turn.replies = [{"text": too_many_handoffs(conversation.language), "buttons": []}]
+                if turn.handoff is None:
+                    # the turn's reads and writes each run on their own (`_store_turn`): no BEGIN and COMMIT
+                    await statements_on_their_own(session)
                 hours = self.hours.status()
                 if turn.offer is not None and turn.handoff is None:
                     # "Shall I get a person?": the wait the customer would have, or when the team is back
@@ -652,6 +663,12 @@ class ChatService:
     async def _store_turn(
         self, session: AsyncSession, conversation: Conversation, customer_message: Message, turn: BotTurn
     ) -> list[Message]:
+        """The bot's replies to `customer_message` and what the NLU understood of it, stored; a handoff changes the
+        conversation with them, in one transaction. Without a handoff (`answer_waiting` then runs the session's
+        statements on their own) it is three round trips instead of five: the conversation read, the customer message's
+        `nlu` (one UPDATE) and the replies (one INSERT of every row), without BEGIN and COMMIT. Stored in that order,
+        a turn cut short after the UPDATE leaves the message unanswered (`unanswered` reads the replies), to be
+        answered again; the INSERT is one statement, so the replies are stored all or none."""
         await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
         customer_message.nlu = turn.nlu
         replies = []

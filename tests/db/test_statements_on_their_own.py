@@ -11,8 +11,9 @@ import contextlib
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any
 
+import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support.helpdesks import postgres_database
@@ -29,7 +30,7 @@ from helpdesk.limits.locks import MemoryLocks
 from helpdesk.mail.presence import CustomerPresence
 from helpdesk.realtime.events import Events
 from helpdesk.realtime.hub import MemoryHub
-from helpdesk.vocabulary import MODE_AGENT, MODE_BOT, MODE_QUEUED, SENDER_CUSTOMER
+from helpdesk.vocabulary import MODE_AGENT, MODE_BOT, MODE_QUEUED, SENDER_BOT, SENDER_CUSTOMER
 
 
 @pytest.fixture()
@@ -174,3 +175,79 @@ def test_a_customer_message_is_one_insert_unless_the_conversation_changes_langua
     assert stored == [("my parcel has not come", "en"), ("still nothing today", "en"), ("包裹还没到", "zh")]
     assert language == "zh"
     assert counts == [0, 0, 1]
+
+
+def rasa_answering(
+    sessions: async_sessionmaker[AsyncSession], answer: dict[str, Any], later: Later
+) -> tuple[ChatService, list[int]]:
+    """The chat service whose Rasa client gets `answer` back from the rest_nlu channel for every turn (the
+    channel's JSON, read by RasaClient as from the running Rasa); its background work kept aside in `later`, and
+    the queue's news after a handoff (the consoles' refresh, the waiting customers' places) counted, not sent."""
+    chat = chat_service(sessions, later)
+    queue_news: list[int] = []
+
+    async def queue_changed() -> None:
+        queue_news.append(1)
+
+    chat.queue.changed = queue_changed  # type: ignore[method-assign]
+    chat.bot._http = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=answer)))
+    return chat, queue_news
+
+
+NLU = {"intent": {"name": "faq", "confidence": 0.93}, "intent_ranking": [], "entities": []}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("handoff", [False, True])
+def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, handoff: bool
+) -> None:
+    """The bot's two replies and the NLU's reading of the customer's message are stored without BEGIN (the
+    conversation read, one UPDATE, one INSERT of both rows); a turn that hands the conversation to a person still
+    changes the conversation and stores its replies in one transaction."""
+    messages: list[dict[str, Any]] = [{"text": "Delivery takes 3-5 working days."}, {"text": "Anything else?"}]
+    if handoff:
+        messages[-1]["custom"] = {"handoff": {"reason": "customer_request"}}
+
+    async def scenario() -> tuple[int, list[str], list[tuple[str, str]], dict[str, Any] | None, str, str]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add(Conversation(id="c1", mode=MODE_BOT, language="en"))
+                await session.flush()
+                asked = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="how long is delivery")
+                session.add(asked)
+                await session.commit()
+            later = Later()
+            chat, queue_news = rasa_answering(sessions, {"messages": messages, "nlu": NLU}, later)
+            begun = counting_transactions(monkeypatch)
+            statements: list[str] = []
+            engine = sessions.kw["bind"].sync_engine
+            record = lambda *args: statements.append(args[2].split()[0])  # noqa: E731 - (conn, cursor, statement, …)
+            event.listen(engine, "before_cursor_execute", record)
+            replies, turn = await chat.answer_waiting("c1", {asked.id: None})
+            event.remove(engine, "before_cursor_execute", record)
+            assert turn is not None and [reply["text"] for reply in replies] == [m["text"] for m in messages]
+            turn_begun = len(begun)
+            for work in later.kept:  # the handoff's context for the agents: not the turn's
+                work.close()
+            assert len(queue_news) == (1 if handoff else 0)
+            async with sessions() as session:
+                rows = await session.execute(
+                    select(Message.sender, Message.text).where(Message.conversation_id == "c1").order_by(Message.id)
+                )
+                stored = [(row.sender, row.text) for row in rows]
+                nlu = await session.scalar(select(Message.nlu).where(Message.id == asked.id))
+                mode = await session.scalar(select(Conversation.mode).where(Conversation.id == "c1"))
+            return turn_begun, statements, stored, nlu, mode, turn.mode
+
+    begun, statements, stored, nlu, mode, turn_mode = asyncio.run(scenario())
+    assert stored == [
+        (SENDER_CUSTOMER, "how long is delivery"),
+        (SENDER_BOT, "Delivery takes 3-5 working days."),
+        (SENDER_BOT, "Anything else?"),
+    ]
+    assert nlu is not None and nlu["intent"] == "faq" and nlu["confidence"] == 0.93
+    assert (mode, turn_mode) == ((MODE_QUEUED, MODE_QUEUED) if handoff else (MODE_BOT, MODE_BOT))
+    assert begun == (1 if handoff else 0)
+    if not handoff:  # what waits (the conversation with its unanswered messages), then the store: one INSERT
+        assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT"]

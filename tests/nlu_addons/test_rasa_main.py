@@ -377,3 +377,169 @@ def test_one_replay_of_the_history_gives_each_policy_rasas_states() -> None:
     assert result["same"] and result["again"] and result["more"]
     assert result["states"] > 1000 and result["hidden"] > 0  # long histories, some rule-only turns left out
     assert result["with_slots"] > 100  # states with slots, some of them removed for the memoization policy
+
+
+ONE_WRITE_PROBE = r"""
+import asyncio
+import json
+from asyncio import selector_events
+
+import aiohttp
+
+from nlu_addons.rasa_main import install_one_write_requests
+
+writes = []  # the client's socket writes (the server's answers are left out)
+server_port = None
+original_write = selector_events._SelectorSocketTransport.write
+
+
+def counted_write(self, data):
+    if self.get_extra_info("sockname")[1] != server_port:
+        writes.append(len(data))
+    return original_write(self, data)
+
+
+selector_events._SelectorSocketTransport.write = counted_write
+received = []
+
+
+async def serve(reader, writer):  # HTTP/1.1 by hand: what arrives, byte for byte
+    while True:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        body = await reader.readexactly(length)
+        received.append((head + body).decode())
+        answer = json.dumps({"length": length}).encode()
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                     % (len(answer), answer))
+        await writer.drain()
+
+
+async def requests(port):
+    counts, answers = [], []
+    async with aiohttp.ClientSession() as session:
+        for method, body in (("POST", {"tracker": {"events": [{"event": "user", "text": "où est 100234?"}] * 50}}),
+                             ("GET", None), ("POST", {"n": 1})):
+            writes.clear()
+            async with session.request(method, f"http://127.0.0.1:{port}/webhook", json=body) as response:
+                answers.append(await response.json())
+            counts.append(len(writes))
+    return counts, answers
+
+
+async def main():
+    global server_port
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server_port = server.sockets[0].getsockname()[1]
+    before, before_answers = await requests(port)
+    before_bytes = list(received)
+    received.clear()
+    install_one_write_requests()
+    install_one_write_requests()
+    after, after_answers = await requests(port)
+    server.close()
+    return {"before": before, "after": after, "same_answers": after_answers == before_answers,
+            "same_bytes": received == before_bytes, "requests": len(received)}
+
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_a_request_is_one_socket_write_with_the_same_bytes() -> None:
+    """An action call (a POST with its JSON) goes out in one socket write instead of two (head, then body); a request
+    without a body is still sent whole; the server reads the same bytes and gives the same answers."""
+    result = run_probe(ONE_WRITE_PROBE)
+    assert result["before"] == [2, 1, 2]  # aiohttp 3.9 alone: the head, then the body
+    assert result["after"] == [1, 1, 1]
+    assert result["same_answers"] and result["same_bytes"] and result["requests"] == 3
+
+
+COPY_PROBE = r"""
+import json
+import random
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, BotUttered, ConversationPaused,
+    ConversationResumed, FollowupAction, LoopInterrupted, Restarted, SessionStarted, SlotSet, UserUttered,
+    UserUtteranceReverted)
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+from nlu_addons.rasa_main import install_direct_tracker_copy
+
+domain = Domain.load("domain.yml")
+rng = random.Random(11)
+intents, forms = list(domain.intents), list(domain.form_names)
+actions = [a for a in domain.action_names_or_texts if not a.startswith("validate_")][:40]
+slots = list(domain.slots)
+
+
+def event():
+    roll = rng.random()
+    if roll < 0.25:
+        said = UserUttered("hi", intent={"name": rng.choice(intents), "confidence": 1.0})
+        return [ActionExecuted("action_listen"), said]
+    if roll < 0.45:
+        return [ActionExecuted(rng.choice(actions)), BotUttered(f"reply {rng.random()}")]
+    if roll < 0.65:
+        return [SlotSet(rng.choice(slots).name, rng.choice([None, "100234", True, 1.0, "en", ["a", "b"]]))]
+    if roll < 0.75:
+        return [ActiveLoop(rng.choice([*forms, None]))]
+    if roll < 0.8:
+        return [LoopInterrupted(rng.random() < 0.5)]
+    if roll < 0.85:
+        return [FollowupAction(rng.choice(actions))]
+    if roll < 0.9:
+        return [rng.choice([ConversationPaused(), ConversationResumed()])]
+    if roll < 0.95:
+        return [rng.choice([Restarted(), SessionStarted()])]
+    return [rng.choice([UserUtteranceReverted(), ActionReverted()])]
+
+
+def latest(tracker, found):  # the latest message or bot utterance: an event of the tracker, or an empty one (reset)
+    if any(found is event for event in tracker.events):
+        return id(found)
+    return [type(found).__name__, found.text, found.as_dict().get("data") or found.as_dict().get("parse_data")]
+
+
+def state(tracker):
+    return {"current": tracker.current_state(EventVerbosity.ALL), "paused": tracker._paused,
+            "slots": {name: [repr(slot.value), slot.has_been_set] for name, slot in tracker.slots.items()},
+            "events": [id(e) for e in tracker.events], "latest": [latest(tracker, tracker.latest_message),
+            latest(tracker, tracker.latest_bot_utterance)], "rule": tracker.is_rule_tracker,
+            "sender": tracker.sender_id}
+
+
+trackers = []
+for n in range(80):
+    events = [ActionExecuted("action_listen")]
+    for _ in range(rng.randint(0, 30)):
+        events += event()
+    tracker = DialogueStateTracker.from_events(f"c{n}", events, domain.slots)
+    for extra in event():  # and changed the way Rasa changes a tracker during a turn
+        tracker.update(extra)
+    trackers.append(tracker)
+rasa = [state(t.copy()) for t in trackers]
+install_direct_tracker_copy()
+install_direct_tracker_copy()
+direct = [t.copy() for t in trackers]
+same = [state(c) for c in direct] == rasa
+before = [state(t) for t in trackers]
+for twin in direct:  # the copy's changes are its own
+    twin.update(SlotSet(slots[0].name, "changed"))
+    twin.update(LoopInterrupted(not twin.active_loop.is_interrupted) if twin.active_loop else Restarted())
+    twin.update(ActiveLoop(forms[0]))
+    twin.update(ActionExecuted("action_listen"))
+print(json.dumps({"same": same, "originals_unchanged": [state(t) for t in trackers] == before,
+                  "events": sum(len(t.events) for t in trackers),
+                  "with_loop": sum(1 for t in trackers if t.active_loop),
+                  "paused": sum(1 for t in trackers if t.is_paused())}))
+"""
+
+
+def test_a_tracker_copied_from_its_state_is_rasas_replayed_copy() -> None:
+    result = run_probe(COPY_PROBE)
+    assert result["same"]  # the state, slots (values and whether set), events and latest messages of Rasa's copy
+    assert result["originals_unchanged"]
+    assert result["events"] > 1000 and result["with_loop"] > 5 and result["paused"] > 0
