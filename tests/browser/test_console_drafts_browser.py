@@ -1,7 +1,7 @@
 """The agent console in headless Chromium against the real stack (the walkthrough of 2026-12-05 as an agent):
 what an agent types in the reply and note boxes stays with its conversation (one customer's half-written reply
 showed, ready to send, under another customer's transcript), and deleting what the whole team shares (a canned
-reply, a label on conversations) asks first."""
+reply, a label on conversations, a team) asks first."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
-from support.accounts import AgentLogin
+from support.accounts import AgentLogin, add_agent_accounts
 from support.agent import Console, hand_off, history, submit_console_login
 from test_widget_browser import Tab
+
+from helpdesk.stack import Stack
 
 pytestmark = pytest.mark.browser
 
@@ -131,3 +133,48 @@ def test_deleting_a_shared_canned_reply_or_a_label_asks_first(
     assert label not in [x["name"] for x in sue.get("/labels").json()["labels"]]
     assert sue.post(f"/conversations/{conversation}/resolve").status_code == 200
     sue.close()
+
+
+def test_an_admin_deleting_a_team_or_a_canned_reply_is_asked_first(desk: Tab, helpdesk_url: str, stack: Stack) -> None:
+    boss = add_agent_accounts(stack.env["DATABASE_URL"], (("drafts-admin", "admin", None, 5),))["drafts-admin"]
+    admin = Console(helpdesk_url)
+    assert admin.login(boss.username, boss.password).status_code == 200
+    team = f"garden-{secrets.token_hex(2)}"
+    title = f"Gift wrap {secrets.token_hex(2)}"
+    assert admin.post("/admin/teams", {"name": team}).status_code == 201
+    assert admin.post("/admin/canned", {"title": title, "text": "We wrap gifts for free."}).status_code == 201
+
+    page = desk.page
+    asked: list[str] = []
+    answer = {"accept": False}
+
+    def on_dialog(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if answer["accept"] else dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    submit_console_login(page, helpdesk_url, boss.username, boss.password)
+    expect(page.locator("#app")).to_be_visible()
+    page.goto(helpdesk_url + "/agent/admin")
+    expect(page.locator("body[data-loaded='1']")).to_be_attached()
+
+    def teams() -> list[str]:
+        return [t["name"] for t in admin.get("/admin").json()["teams"]]
+
+    def replies() -> list[str]:
+        return [c["title"] for c in admin.get("/admin").json()["canned"]]
+
+    team_delete = page.locator(f'#team-list li[data-team="{team}"] button', has_text="Delete")
+    canned_delete = page.locator("#canned-items li", has_text=title).locator("button", has_text="Delete")
+    team_delete.click()
+    canned_delete.click()
+    assert asked == [f"Delete the team {team}?", f"Delete the canned reply “{title}” for everyone?"]
+    page.wait_for_timeout(500)
+    assert team in teams() and title in replies()  # "Cancel" deletes nothing
+    answer["accept"] = True
+    team_delete.click()
+    expect(page.locator(f'#team-list li[data-team="{team}"]')).to_have_count(0)
+    canned_delete.click()
+    expect(page.locator("#canned-items li", has_text=title)).to_have_count(0)
+    assert team not in teams() and title not in replies()
+    admin.close()
