@@ -1,7 +1,8 @@
 """The agent console in headless Chromium against the real stack (the walkthrough of 2026-12-05 as an agent):
 what an agent types in the reply and note boxes stays with its conversation (one customer's half-written reply
 showed, ready to send, under another customer's transcript), and deleting what the whole team shares (a canned
-reply, a label on conversations, a team) asks first."""
+reply, a label on conversations, a team) asks first; the customer lookup takes "#100234" and says what to type
+instead of naming the API's fields."""
 
 from __future__ import annotations
 
@@ -178,3 +179,30 @@ def test_an_admin_deleting_a_team_or_a_canned_reply_is_asked_first(desk: Tab, he
     expect(page.locator("#canned-items li", has_text=title)).to_have_count(0)
     assert team not in teams() and title not in replies()
     admin.close()
+
+
+def test_looking_a_customer_up_takes_an_order_number_as_agents_write_it_and_says_what_to_type(
+    desk: Tab, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+) -> None:
+    """A name typed in "E-mail or order number" answered '"order_number" must be an order number (digits)' (the
+    API's field name); "#100234" was refused the same way."""
+    ben = Console(helpdesk_url)
+    assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
+    conversation = hand_off(client, "my candle order has not come")
+    assert ben.post(f"/conversations/{conversation}/claim").status_code == 200
+
+    page = desk.page
+    log_in(page, helpdesk_url, agent_accounts["ben"])
+    open_chat(page, conversation)
+    page.locator("#lookup-value").fill("Ann Lee")
+    page.locator("#lookup-form button[type=submit]").click()
+    expect(page.locator("#lookup-error")).to_have_text(
+        "Type the customer's e-mail address or an order number (digits, like 100234)."
+    )
+    page.locator("#lookup-value").fill("#100234")
+    page.locator("#lookup-form button[type=submit]").click()
+    expect(page.locator("#lookup-error")).to_have_text("")
+    expect(page.locator("#context")).to_contain_text("ann.lee@example.com")
+    expect(page.locator("#context")).to_contain_text("Looked up by Ben Tester (order 100234)")
+    assert ben.post(f"/conversations/{conversation}/resolve").status_code == 200
+    ben.close()
