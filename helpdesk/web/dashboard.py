@@ -19,7 +19,7 @@ from sanic.response import json as json_response
 
 from helpdesk.config import Settings
 from helpdesk.conversation.sla import Targets, breach_counts
-from helpdesk.db.models import SLA_QUEUE_WAIT, TIER_STANDARD, TIER_VIP, utcnow
+from helpdesk.db.models import ROLE_EDITOR, SLA_QUEUE_WAIT, TIER_STANDARD, TIER_VIP, utcnow
 from helpdesk.mail.waiting import choice_counts, waiting_by_email
 from helpdesk.reports.metrics import (
     CSV_HEADER,
@@ -81,12 +81,17 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("dashboard")
 
     async def online_agents(request: Request) -> list[dict[str, Any]]:
-        """Agents online as the dashboard counts them (helpdesk/realtime/presence.py)."""
+        """Agents online as the dashboard counts them (helpdesk/realtime/presence.py): staff who take chats, so not
+        the handbook's editors (never given a conversation, as in the queue's wait estimate)."""
         running = services(request)
         async with running.sessions() as session:
             directory = await agent_directory(session)
         within = settings.agent_online_minutes * 60
-        online = [a for a in directory.values() if a.active and running.presence.active(a.id, within)]
+        online = [
+            a
+            for a in directory.values()
+            if a.active and a.role != ROLE_EDITOR and running.presence.active(a.id, within)
+        ]
         return [
             {"id": a.id, "name": a.display_name, "role": a.role, "team": a.team}
             for a in sorted(online, key=agent_order)

@@ -174,6 +174,14 @@ def test_live_queue_figures(
         names = [a["name"] for a in sue.get("/metrics/live").json()["agents"]]
         assert "Dash-Idle Tester" in names
 
+    # an editor at work on the handbook takes no chats: not one of the agents online (walkthrough of 2026-12-05:
+    # "Agents online 4" with two agents and the editor counted)
+    editor = login("dash-editor")
+    assert editor.get("/handbook").status_code == 200
+    live = sue.get("/metrics/live").json()
+    names = [a["name"] for a in live["agents"]]
+    assert "Dash-Editor Tester" not in names and live["agents_online"] == len(names)
+
     assert sue.post(f"/conversations/{waiting}/claim").status_code == 200  # tidy: nobody waits after this test
     assert sue.post(f"/conversations/{waiting}/resolve").status_code == 200
     assert sue.get("/metrics/live").json()["waiting"] == queued - 1

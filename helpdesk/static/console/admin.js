@@ -129,7 +129,9 @@
       });
       const del = el("button", "small", "Delete");
       del.type = "button";
-      del.addEventListener("click", () => change("DELETE", "/teams/" + encodeURIComponent(t.name), undefined, "Deleted " + t.name + "."));
+      del.addEventListener("click", () => {
+        if (window.confirm("Delete the team " + t.name + "?")) change("DELETE", "/teams/" + encodeURIComponent(t.name), undefined, "Deleted " + t.name + ".");
+      });
       li.append(rename, del);
       return li;
     }));
@@ -206,7 +208,9 @@
       edit.addEventListener("click", () => editCanned(c));
       const del = el("button", "small", "Delete");
       del.type = "button";
-      del.addEventListener("click", () => change("DELETE", "/canned/" + c.id, undefined, "Deleted “" + c.title + "”."));
+      del.addEventListener("click", () => {
+        if (window.confirm("Delete the canned reply “" + c.title + "” for everyone?")) change("DELETE", "/canned/" + c.id, undefined, "Deleted “" + c.title + "”.");
+      });
       li.append(edit, del, el("div", "text", c.text));
       return li;
     }));

@@ -136,6 +136,11 @@
       del.type = "button";
       del.setAttribute("aria-label", "Delete the label " + l.name);
       del.addEventListener("click", async () => {
+        // it comes off every conversation that has it, with no undo
+        const ask = l.conversations
+          ? "Delete the label " + l.name + "? It comes off " + l.conversations + (l.conversations === 1 ? " conversation." : " conversations.")
+          : "Delete the label " + l.name + "?";
+        if (!confirm(ask)) return;
         const r = await state.api("DELETE", "/labels/" + l.id);
         $("label-form-error").textContent = r.res && (r.res.ok || r.res.status === 404) ? "" : errorText(r, "Could not delete.");
         loadLabels();

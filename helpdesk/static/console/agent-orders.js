@@ -56,7 +56,14 @@
     ev.preventDefault();
     const value = $("lookup-value").value.trim();
     if (!value || !st.conversationId) return;
-    const body = value.includes("@") ? { email: value } : { order_number: value };
+    // an order number as agents write it ("#100234", "100 234"); anything else without an @ is neither: say what
+    // to type, not the API's field names
+    const number = value.replace(/^#/, "").replace(/\s+/g, "");
+    if (!value.includes("@") && !/^\d{4,12}$/.test(number)) {
+      $("lookup-error").textContent = "Type the customer's e-mail address or an order number (digits, like 100234).";
+      return;
+    }
+    const body = value.includes("@") ? { email: value } : { order_number: number };
     const id = st.conversationId;
     const r = await st.api("POST", base() + "/lookup", body);
     if (id !== st.conversationId) return;

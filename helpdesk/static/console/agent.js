@@ -340,7 +340,22 @@
   }
 
   // ---- the conversation view ------------------------------------------------------------------
+  // What the agent typed in the reply and note boxes stays with its conversation: opening another chat shows that
+  // chat's own draft (or empty boxes), never one customer's half-written reply under another's transcript.
+  const drafts = new Map(); // conversation id -> {reply, note}
+  function keepDraft(id) {
+    if (!id) return;
+    const draft = { reply: $("reply").value, note: $("note").value };
+    if (draft.reply.trim() || draft.note.trim()) drafts.set(id, draft);
+    else drafts.delete(id);
+  }
+  function restoreDraft(id) {
+    const draft = drafts.get(id) || { reply: "", note: "" };
+    $("reply").value = draft.reply;
+    $("note").value = draft.note;
+  }
   function closeConversation(note) {
+    keepDraft(state.open);
     $("empty-note").textContent = note || "";
     state.open = null;
     state.view = null;
@@ -363,6 +378,10 @@
       return showError(why);
     }
     const switching = state.open !== id;
+    if (switching) {
+      keepDraft(state.open);
+      restoreDraft(id);
+    }
     mergeArrived(id, r.data);
     state.open = id;
     state.unread.delete(id);
@@ -703,6 +722,8 @@
       del.type = "button";
       del.setAttribute("aria-label", "Delete " + c.title);
       del.addEventListener("click", async () => {
+        // shared with the whole team: gone from everyone's console, no undo
+        if (!confirm("Delete the canned reply “" + c.title + "” for everyone?")) return;
         const r = await api("DELETE", "/canned/" + c.id);
         if (!r.res || (!r.res.ok && r.res.status !== 404)) $("canned-error").textContent = errorText(r, "Could not delete.");
         loadCanned();
@@ -754,10 +775,12 @@
     const box = $("reply");
     const text = box.value.trim();
     if (!text || !state.open) return;
+    const id = state.open;
     $("send").disabled = true;
     const sent = await act("/messages", { text, client_message_id: newId() });
     $("send").disabled = false;
-    if (sent) {
+    if (sent && state.open !== id) drafts.delete(id); // sent from a chat the agent has left meanwhile
+    else if (sent) {
       box.value = "";
       appendMessage(sent, false);
       state.sentTyping = 0;

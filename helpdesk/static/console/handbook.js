@@ -12,6 +12,7 @@
     csrf: "", me: null, mayEdit: false, current: null, // current: {id, revision (null: new), isNew}
     checkTimer: null, checkSeq: 0, listTimer: null, conflict: null, lastText: "", revision: null, gateRetry: null,
     gateAsk: null, // the gated change an editor may hand to a supervisor: {entry_id, entry, base_revision, message}
+    saved: "", // the form as opened or last published (formKey): anything else is an edit not published yet
   };
   const api = (method, path, body) => request(method, path, body, state.csrf);
   const lines = (v) => v.split("\n").map((s) => s.trim()).filter(Boolean);
@@ -27,6 +28,15 @@
       zh_questions: lines($("f-zh_questions").value),
       zh_answer: $("f-zh_answer").value,
     };
+  }
+  const formKey = () => JSON.stringify([$("f-id").value.trim(), formEntry()]);
+  /** The editor changed the open entry (or wrote a new one) and has not published it. */
+  const unsaved = () => state.mayEdit && state.current !== null && formKey() !== state.saved;
+  /** Before the form is replaced or the page left: an edit not published yet is only dropped if the editor says so. */
+  function mayLeave() {
+    if (!unsaved()) return true;
+    const id = state.current.isNew ? $("f-id").value.trim() : state.current.id;
+    return confirm(id ? "Leave '" + id + "' without publishing? Your changes will be lost." : "Leave the new entry without publishing? Your changes will be lost.");
   }
   function fill(id, entry) {
     $("f-id").value = id;
@@ -75,7 +85,14 @@
       if (row.problems) b.appendChild(el("span", "bad", row.problems + (row.problems === 1 ? " problem" : " problems")));
       else if (!row.chinese) b.appendChild(el("span", "warn", "no Chinese version"));
       if (state.current && state.current.id === row.id) b.setAttribute("aria-current", "true");
-      b.addEventListener("click", () => openEntry(row.id));
+      b.addEventListener("click", () => {
+        if (unsaved() && !state.current.isNew && state.current.id === row.id) { // back to it (a phone's list): as left
+          $("edit-pane").hidden = false;
+          $("workbench").classList.add("editing");
+          return;
+        }
+        if (mayLeave()) openEntry(row.id);
+      });
       li.appendChild(b);
       list.appendChild(li);
     }
@@ -99,6 +116,7 @@
     }
     state.current = { id, revision: r.data.revision, isNew: false };
     fill(id, r.data.entry);
+    state.saved = formKey();
     $("f-id").readOnly = true;
     $("edit-path").textContent = r.data.path;
     showEditor(r.data.entry.title || id);
@@ -110,7 +128,9 @@
   }
   function newEntry(draft) {
     state.current = { id: "", revision: null, isNew: true };
-    fill((draft && draft.id) || "", (draft && draft.entry) || {});
+    fill("", {});
+    state.saved = formKey(); // a draft handed over from the unanswered questions is not published yet either
+    if (draft) fill(draft.id || "", draft.entry || {});
     $("f-id").readOnly = false;
     $("edit-path").textContent = "new";
     showEditor("New entry");
@@ -407,6 +427,7 @@
     $("publish").disabled = false;
     if (r.res && (r.res.status === 200 || r.res.status === 201)) {
       state.current = { id, revision: r.data.revision, isNew: false };
+      state.saved = formKey();
       $("f-id").readOnly = true;
       $("edit-path").textContent = r.data.path;
       $("f-message").value = "";
@@ -633,7 +654,7 @@
       clearTimeout(state.listTimer);
       state.listTimer = setTimeout(loadList, 250);
     });
-    $("new-entry").addEventListener("click", () => newEntry(null));
+    $("new-entry").addEventListener("click", () => { if (mayLeave()) newEntry(null); });
     $("back").addEventListener("click", () => {
       $("edit-pane").hidden = true;
       $("workbench").classList.remove("editing");
@@ -652,6 +673,8 @@
       if (state.gateRetry) state.gateRetry();
     });
     $("logout").addEventListener("click", async () => {
+      if (!mayLeave()) return;
+      state.saved = formKey(); // asked already: the page's own "leave?" must not ask again
       await api("POST", "/logout", {});
       location.href = "/agent";
     });
@@ -672,8 +695,14 @@
     });
     window.addEventListener("hashchange", () => { // a link to another entry (#id) on this page
       const id = decodeURIComponent(location.hash.slice(1));
-      if (id === "new" && state.mayEdit) newEntry(null);
-      else if (id && (!state.current || state.current.id !== id)) openEntry(id);
+      if (id === "new" && state.mayEdit) { if (mayLeave()) newEntry(null); }
+      else if (id && (!state.current || state.current.id !== id) && mayLeave()) openEntry(id);
+    });
+    // a reload, a closed tab or a link away (the console, the unanswered questions) with an edit not published
+    window.addEventListener("beforeunload", (ev) => {
+      if (!unsaved()) return;
+      ev.preventDefault();
+      ev.returnValue = "";
     });
     if (state.mayEdit) {
       loadRequests();
