@@ -202,10 +202,11 @@ class Side:
         """``indexes`` already hold ``examples`` (the training examples per entry), which the side keeps for its
         handbook reloads."""
         vectors = encoder.encoder.encode(texts)
-        head = IntentHead().fit(texts, vectors, labels)
-        probabilities = out_of_fold(texts, vectors, labels, head.labels)
+        others = None if second is None else second.encoder.encoder.encode(texts)
+        head = IntentHead().fit(texts, vectors, labels, others)
+        probabilities = out_of_fold(texts, vectors, labels, head.labels, second=others)
         side = cls(encoder, head, indexes, StackedArbiter(answer_at, clarify_at), examples, second)
-        x, _ = side.evidence(texts, vectors, probabilities, leave_out=True)
+        x, _ = side.evidence(texts, vectors, probabilities, leave_out=True, others=others)
         side.arbiter.fit(x, labels)
         return side
 
@@ -216,20 +217,23 @@ class Side:
         probabilities: np.ndarray | None = None,
         leave_out: bool = False,
         indexes: Indexes | None = None,
+        others: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The arbiter's features and the handbook scores of ``texts`` (their own vectors ``vectors``; the intent
-        head's ``probabilities`` unless given): with a second opinion, the scores blended from both encoders and
-        the second encoder's evidence among the features. ``leave_out``: as when training
-        (nlu_addons.handbook_index)."""
+        """The arbiter's features and the handbook scores of ``texts`` (their own vectors ``vectors``, and the
+        second encoder's ``others`` unless given; the intent head's ``probabilities`` unless given): with a second
+        opinion, the scores blended from both encoders, the intent head reading both embeddings, and the second
+        encoder's evidence among the features. ``leave_out``: as when training (nlu_addons.handbook_index)."""
         indexes = indexes or self.indexes
         scores = indexes.primary.rank(texts, vectors, leave_out)
         extra = None
         if self.second is not None and indexes.second is not None:
-            other = indexes.second.rank(texts, self.second.encoder.encoder.encode(texts), leave_out)
+            if others is None:
+                others = self.second.encoder.encoder.encode(texts)
+            other = indexes.second.rank(texts, others, leave_out)
             extra = second_opinion(scores, other)
             scores = (scores + self.second.weight * other) / (1.0 + self.second.weight)
         if probabilities is None:
-            probabilities = self.head.predict_proba(texts, vectors)
+            probabilities = self.head.predict_proba(texts, vectors, others)
         return features(probabilities, scores, texts, extra), scores
 
     def route(self, text: str) -> dict[str, Any]:
