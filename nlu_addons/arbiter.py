@@ -144,8 +144,26 @@ def is_order_flow(destination: str) -> bool:
     return destination.removeprefix("intent:") in ORDER_INTENTS
 
 
-def features(probabilities: np.ndarray, faq_scores: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """The arbiter's inputs for each message (rows of ``probabilities`` and ``faq_scores``)."""
+def second_opinion(primary: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The second encoder's evidence on each message (issue 17), from the two encoders' handbook scores (rows of
+    ``primary`` and ``second``, the same entries in the same order): the primary's best score, the second's best
+    score, the second's score for the primary's best entry, and whether both put the same entry first. Two
+    independent encoders agreeing on an entry is evidence of a question the handbook answers; a near-miss out of
+    scope tends to find different entries, or one only one encoder likes."""
+    if primary.shape[1] == 0:
+        return np.zeros((len(primary), 4))
+    rows = np.arange(len(primary))
+    best, other = np.argmax(primary, axis=1), np.argmax(second, axis=1)
+    return np.column_stack(
+        [primary[rows, best], second[rows, other], second[rows, best], (best == other).astype(np.float64)]
+    )
+
+
+def features(
+    probabilities: np.ndarray, faq_scores: np.ndarray, texts: Sequence[str], second: np.ndarray | None = None
+) -> np.ndarray:
+    """The arbiter's inputs for each message (rows of ``probabilities`` and ``faq_scores``), with the second
+    encoder's evidence (:func:`second_opinion`) when the side has one."""
     ranked = -np.sort(-faq_scores, axis=1)
     top2 = np.hstack([ranked[:, :2], np.full((len(texts), max(0, 2 - ranked.shape[1])), -1.0)])
     order = np.array([[1.0 if names_order(t) else 0.0] for t in texts])
@@ -154,7 +172,8 @@ def features(probabilities: np.ndarray, faq_scores: np.ndarray, texts: Sequence[
         [[np.log1p(len(t.split()) if language_of(t) == "en" else len(t.replace(" ", "")) / 2)] for t in texts]
     )
     logs = np.log(np.clip(probabilities, 1e-4, 1.0))
-    return np.hstack([logs, top2, top2[:, :1] - top2[:, 1:2], order, own, length])
+    columns = [logs, top2, top2[:, :1] - top2[:, 1:2], order, own, length]
+    return np.hstack(columns if second is None else [*columns, second])
 
 
 def destination_of(label: str, best_entry: str | None) -> str:

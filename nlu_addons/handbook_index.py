@@ -270,10 +270,12 @@ def side_index(
     encoder: CachedEncoder,
     last_good: dict[str, Any] | None = None,
     examples: Mapping[str, Sequence[str]] | None = None,
+    as_engine: bool = True,
 ) -> HandbookIndex:
     """A language side's handbook index of the handbook under ``root`` (see :func:`engine_settings`), with the
-    training ``examples`` per entry id."""
-    engine = engine_settings(language)
+    training ``examples`` per entry id. ``as_engine`` False: the study's scoring whatever the language (the English
+    side's second encoder, nlu_addons.onepass_nlu: the message as it is, no extra texts to embed per message)."""
+    engine = engine_settings(language) if as_engine else None
     vocabulary = getattr(encoder.encoder, "vocabulary", None)
     return HandbookIndex(
         handbook_entries(root, language, last_good, engine, examples),

