@@ -205,8 +205,8 @@ class ActionAnswerFaq(Action):
         elif decision.action != "answer" and not in_request and vague_by_words(question):
             answer_vague(dispatcher, question)
         elif decision.action == "answer" and decision.best is not None:
-            if not self._answer_each_alternative(dispatcher, question, decision.best.title, decision.best.answer):
-                best = decision.best
+            best = decision.best
+            if not self._answer_each_alternative(dispatcher, question, best.id, best.title, best.answer):
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif decision.action == "suggest" and decision.candidates:
             self._suggest(
@@ -286,23 +286,30 @@ class ActionAnswerFaq(Action):
         return [*events, FollowupAction(FORM)]
 
     def _answer_each_alternative(
-        self, dispatcher: CollectingDispatcher, question: str, title: str, answer: str
+        self, dispatcher: CollectingDispatcher, question: str, entry_id: str, title: str, answer: str
     ) -> bool:
-        """ "paypal or klarna": when the entry found (``title``, ``answer``) speaks of one of them only, each is
-        looked up and every different entry answered. False when the question names no alternatives or one answer
-        covers them."""
+        """ "paypal or klarna", "毛巾还是铸铁锅怎么保养": when the entry found (``entry_id``: ``title``, ``answer``)
+        speaks of one of them only, each is looked up (in its language) and every different entry answered. False
+        when the question names no alternatives or one answer covers them."""
         words = option_words(question)
-        if not words or all(w in f"{title} {answer}".lower() for w in words):
-            return False
         kb = get_knowledge_base()
+
+        def names_all(entry_id: str, title: str, answer: str) -> bool:
+            # the entry's words in both languages ("支付宝" is named in its Chinese version, "PayPal" in both)
+            zh = entry.version("zh") if (entry := kb.entry(entry_id)) is not None else None
+            text = f"{title} {answer} {zh.title if zh else ''} {zh.answer if zh else ''}".lower()
+            return all(w in text for w in words)
+
+        if not words or names_all(entry_id, title, answer):
+            return False
         answers: dict[str, Candidate] = {}
         for alternative in alternatives(question):
-            decision = kb.decide(alternative)
+            decision = language_search.decide(kb, alternative)  # a Chinese option ranked by the Chinese side
             if decision.action == "answer" and decision.best is not None:
                 answers.setdefault(decision.best.id, decision.best)
         if len(answers) < 2:
             return False
-        covering = [e for e in answers.values() if all(w in f"{e.title} {e.answer}".lower() for w in words)]
+        covering = [e for e in answers.values() if names_all(e.id, e.title, e.answer)]
         if covering:
             # one of the entries found speaks of every alternative ("which payment methods": PayPal and Klarna
             # both): that answer alone, not the same question answered twice
@@ -321,7 +328,9 @@ class ActionAnswerFaq(Action):
         scores = {str(c["id"]): float(c["score"]) for c in route.get("faq_candidates") or []}
         if destination.startswith("faq:"):
             entry = kb.entry(destination[4:])
-            if entry is not None and self._answer_each_alternative(dispatcher, question, entry.title, entry.answer):
+            if entry is not None and self._answer_each_alternative(
+                dispatcher, question, entry.id, entry.title, entry.answer
+            ):
                 return
             if entry is not None:
                 self._answer(dispatcher, entry.id, entry.title, entry.answer, scores.get(entry.id, 0.0))

@@ -130,11 +130,35 @@ def questions_in(text: str) -> list[str]:
 
 # "cancel it", "send that back" once the conversation knows an order: the order just talked about
 DONE_TO_IT_RE = re.compile(r"\b(?:cancel|return|send)\s+(?:it|that|this|them|that\s+one)\b", re.IGNORECASE)
+# Chinese leaves the "it" out: once the conversation knows an order, a clause that is nothing but the change asked
+# for ("能取消吗", "那就取消吧", "帮我退掉", "可以改地址吗") is about that order. The words allowed around the change:
+# "then", "please", "can I / can you", a particle; anything else ("订单一般能取消吗", "怎么取消") is another question
+ZH_AROUND_BEFORE = (
+    r"^(?:那|那就|那么|那麼|好|好的|嗯|还是|還是|直接|就|请|請|麻烦|麻煩|帮我|幫我|给我|給我|我想|我要|我能|能不能|"
+    r"可不可以|可以|能|现在|現在|马上|馬上|还能|還能|[，,\s])*"
+)
+ZH_AROUND_AFTER = r"(?:掉|了|吧|一下|它|这单|這單|这个|這個|[，,\s])*[吗嗎吧呢啊呀哈么麼？?。.!！\s]*$"
+ZH_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (flow, re.compile(ZH_AROUND_BEFORE + f"(?:{words})" + ZH_AROUND_AFTER))
+    for flow, words in (
+        (CANCEL, r"取消|撤[单單销銷]"),
+        (RETURN, r"退[货貨掉]|退了|寄回去?"),
+        (CHANGE_ADDRESS, r"改(?:一下|下)?(?:收货|收貨)?地址"),
+    )
+)
+
+
+def bare_request_zh(clause: str) -> str | None:
+    """The order flow a Chinese clause asks for with nothing but the change in it ("能取消吗"), if it is one."""
+    return next((flow for flow, words in ZH_BARE_REQUESTS if words.search(clause.strip())), None)
 
 
 def order_request(clause: str, order_known: bool = False) -> str | None:
-    """The order flow a clause asks for, if it names an order (or, with `order_known`, has it done to "it")."""
+    """The order flow a clause asks for, if it names an order (or, with `order_known`, has it done to "it", or is a
+    Chinese clause naming only the change, :func:`bare_request_zh`)."""
     names = ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause)
+    if not names and order_known and (bare := bare_request_zh(clause)) is not None:
+        return bare
     if not names and not (order_known and DONE_TO_IT_RE.search(clause)):
         return None
     return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
@@ -214,9 +238,66 @@ ALTERNATIVES_RE = re.compile(
 NOT_ALTERNATIVES = frozenset({"not", "no", "more", "less", "so", "two", "else", "later", "now", "sooner", "whatever"})
 
 
+# Chinese: "支持支付宝还是微信支付", "PayPal或者Klarna能用吗": the words either side of 还是 / 或者 / 或是 / 或 (not
+# the 还是 of "still": "还是没到", "我还是不退了", nor 或许 "maybe")
+ZH_OR_RE = re.compile(r"还是|還是|或者|或是|或(?![许許])")
+ZH_NOT_AN_OPTION = re.compile(r"^(?:没|沒|不|别|別|要|想|很|挺|会|會|在|只|有点|有點|一样|一樣)")
+# where the second option ends: a particle, a question mark or a comma, or the question about both ("…要几天",
+# "…怎么保养", "…付款吗")
+ZH_OPTION_END = re.compile(
+    r"[吗嗎呢吧啊呀？?，,。!！、；;]|怎|要|能|会|會|可以|可不可以|比较|比較|多少|多久|几|幾|哪|什么|什麼|付款|支付|付钱|付錢|好"
+)
+# the verb or preposition before the first option ("支持 | 支付宝", "能用 | PayPal", "寄到 | 挪威"), which both share
+ZH_OPTION_LEAD = re.compile(
+    r"^(.*?(?:用|使用|支持|接受|收|选|選|要|买|買|寄到|送到|发到|發到|寄去|换成|換成|改成|换|換|是|付|开|開))(.+)$"
+)
+ZH_MAX_OPTION = 12  # characters: an option is a thing named ("Apple Pay", "支付宝"), not a clause
+# a greeting or "may I ask" before the first option when no verb precedes it ("请问礼品卡或者店铺余额能用吗")
+ZH_ASKING = re.compile(r"^(?:请问|請問|想问一下|想問一下|想问下|问一下|問一下|那|那么|那麼)+")
+
+
+def zh_options(text: str) -> tuple[str, str, str, str] | None:
+    """A Chinese question's two options: (the words before both, the first, the second, the words after both), or
+    None when it names none ("还是没到" is no choice)."""
+    match = ZH_OR_RE.search(text)
+    if match is None or language_of(text) != "zh":
+        return None
+    before, after = text[: match.start()], text[match.end() :]
+    if ZH_NOT_AN_OPTION.match(after):
+        return None
+    latin_second = re.match(r"\s*[A-Za-z][A-Za-z0-9.'-]*(?: [A-Za-z][A-Za-z0-9.'-]*)*", after)
+    end = latin_second.end() if latin_second else next((m.start() for m in ZH_OPTION_END.finditer(after)), len(after))
+    second, rest = after[:end], after[end:]
+    start = max(before.rfind(mark) for mark in "，,。？?！!；;") + 1
+    head, clause = before[:start], before[start:]
+    latin = re.search(r"[A-Za-z][\w .'-]*$", clause)
+    lead = ZH_OPTION_LEAD.match(clause)
+    if latin:
+        shared, first = clause[: latin.start()], latin.group(0).strip()
+    elif lead:
+        shared, first = lead.group(1), lead.group(2)
+    else:
+        asking = ZH_ASKING.match(clause)
+        shared, first = (asking.group(0), clause[asking.end() :]) if asking else ("", clause)
+    second = second.strip()
+    if not first or not second or len(first) > ZH_MAX_OPTION or len(second) > ZH_MAX_OPTION:
+        return None
+    return head + shared, first, second, rest
+
+
+def option_word(option: str) -> str:
+    """An option as an answer names it: its Latin name when it starts with one ("Klarna付款" -> "klarna")."""
+    latin = re.match(r"[A-Za-z][A-Za-z0-9.'-]*(?: [A-Za-z][A-Za-z0-9.'-]*)*", option.strip())
+    return (latin.group(0) if latin else option.strip()).lower()
+
+
 def alternatives(text: str) -> list[str]:
     """The message once per alternative it names ("can I pay with paypal or klarna" -> "can I pay with paypal",
-    "can I pay with klarna"); empty when it names none."""
+    "can I pay with klarna"; "支持支付宝还是微信支付" -> "支持支付宝", "支持微信支付"); empty when it names none."""
+    options = zh_options(text)
+    if options is not None:
+        shared, first, second, rest = options
+        return [f"{shared}{first}{rest}".strip(), f"{shared}{second}{rest}".strip()]
     match = ALTERNATIVES_RE.search(text)
     if match is None:
         return []
@@ -228,7 +309,10 @@ def alternatives(text: str) -> list[str]:
 
 
 def option_words(text: str) -> list[str]:
-    """The alternatives' own words ("paypal", "klarna"), to check an answer mentions each."""
+    """The alternatives' own words ("paypal", "klarna"; "支付宝", "微信支付"), to check an answer mentions each."""
+    options = zh_options(text)
+    if options is not None:
+        return [option_word(options[1]), option_word(options[2])]
     match = ALTERNATIVES_RE.search(text)
     if match is None:
         return []

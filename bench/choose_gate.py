@@ -86,10 +86,15 @@ FAQ_ANSWER_AT_GRID: dict[str, list[float]] = {
 }
 # an entry clearly ahead of the second one answered from a lower score (faq_clear_from, None: never) when it leads
 # by faq_clear_margin; and an order flow with no evidence of an order answered from an entry scoring
-# faq_no_order_from (None: never). English only (nlu_addons.arbiter), chosen after the values above
-CLEAR_FROM_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.40, 0.65, 0.02))]}
+# faq_no_order_from (None: never). Chosen after the values above, in both languages (nlu_addons.arbiter; Chinese
+# since lane zh of 2026-12-05: customers' Chinese wordings of an entry also score lower than the team's)
+CLEAR_FROM_GRID: dict[str, list[float | None]] = {
+    language: [None, *(round(x, 2) for x in np.arange(0.40, 0.65, 0.02))] for language in ("en", "zh")
+}
 CLEAR_MARGIN_GRID = [round(x, 2) for x in np.arange(0.04, 0.21, 0.02)]
-NO_ORDER_FROM_GRID: dict[str, list[float | None]] = {"en": [None, *(round(x, 2) for x in np.arange(0.50, 0.86, 0.05))]}
+NO_ORDER_FROM_GRID: dict[str, list[float | None]] = {
+    language: [None, *(round(x, 2) for x in np.arange(0.50, 0.86, 0.05))] for language in ("en", "zh")
+}
 
 
 def route_of(label: dict[str, str]) -> str:

@@ -8,7 +8,8 @@ else is English. Measured on public test sets (../shared/zh-encoders.md): 10,412
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
@@ -18,6 +19,21 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 def language_of(text: str) -> Language:
     """ "zh" when ``text`` has any CJK ideograph, else "en"."""
     return "zh" if CJK.search(text) else "en"
+
+
+# a training block's metadata key naming the language its examples are written in (data/nlu/zh/*.yml: ``metadata:
+# {language: zh}`` on the blocks of Chinese customers' messages that have no ideograph, "886", "2333", "ok")
+LANGUAGE_KEY = "language"
+
+
+def written_in(text: str, block_metadata: Mapping[str, Any] | None = None) -> Language:
+    """The language a training example was written in: its block's ``language`` when the block names one, else its
+    script (:func:`language_of`). A Chinese customer's "886" (拜拜) or "2333" (a laugh) has no ideograph but is no
+    English: the English side must not learn it."""
+    named = (block_metadata or {}).get(LANGUAGE_KEY)
+    if named in LANGUAGES:
+        return "zh" if named == "zh" else "en"
+    return language_of(text)
 
 
 # what says nothing about a language: e-mail addresses, links, anything with a digit in it (order numbers,

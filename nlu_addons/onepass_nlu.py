@@ -68,7 +68,7 @@ from nlu_addons.arbiter import (
 from nlu_addons.encoders import CachedEncoder, encoder_named
 from nlu_addons.handbook_index import HandbookIndex, side_index
 from nlu_addons.intent_head import IntentHead, out_of_fold
-from nlu_addons.language import LANGUAGES, Language, language_of
+from nlu_addons.language import LANGUAGES, Language, language_of, written_in
 from nlu_addons.onepass_settings import DEFAULTS
 
 logger = logging.getLogger(__name__)
@@ -108,13 +108,20 @@ def handbook_root(config: dict[str, Any]) -> Path:
 ENTRY_KEY = "entry"
 
 
+def block_metadata(message: Message) -> dict[str, Any]:
+    """The metadata of the training block ``message`` was written in (Rasa keeps it under the message's
+    ``metadata.intent``): ``{entry: id}`` for a faq block, ``{language: zh}`` for Chinese messages with no ideograph."""
+    metadata = message.get("metadata") or {}
+    block = metadata.get("intent") if isinstance(metadata, dict) else None
+    return block if isinstance(block, dict) else {}
+
+
 def faq_examples(messages: Sequence[Message]) -> dict[str, list[str]]:
     """Per handbook entry id, the ``faq`` training examples written for it (the block's ``metadata: {entry: id}``),
     in their order."""
     out: dict[str, list[str]] = {}
     for message in messages:
-        metadata = message.get("metadata") or {}
-        entry = (metadata.get("intent") or {}).get(ENTRY_KEY) if isinstance(metadata, dict) else None
+        entry = block_metadata(message).get(ENTRY_KEY)
         if message.get(INTENT) == FAQ and message.get(TEXT) and isinstance(entry, str):
             out.setdefault(entry, []).append(str(message.get(TEXT)))
     return out
@@ -359,13 +366,18 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         return tuple(sorted(stamps))
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [(str(m.get(TEXT)), str(m.get(INTENT))) for m in training_data.intent_examples if m.get(TEXT)]
+        examples = [
+            (str(m.get(TEXT)), str(m.get(INTENT)), written_in(str(m.get(TEXT)), block_metadata(m)))
+            for m in training_data.intent_examples
+            if m.get(TEXT)
+        ]
         per_entry = faq_examples(training_data.intent_examples)
         started = time.perf_counter()
         for language in LANGUAGES:
             name = self._config["encoders"][language]
             # the English side learns from English examples; the multilingual Chinese side from all of them
-            chosen = [(t, i) for t, i in examples if language == "zh" or language_of(t) == "en"]
+            # (an example's language as written: a Chinese file's "886" has no ideograph, nlu_addons.language)
+            chosen = [(t, i) for t, i, lang in examples if language == "zh" or lang == "en"]
             encoder = CachedEncoder(encoder_named(name))
             second = second_of(self._config, language)
             # each side indexes the examples written in its own language with their entries

@@ -53,3 +53,30 @@ def test_a_chinese_payment_problem_is_answered_from_the_chinese_handbook(chat: C
     chat("同一个订单我的信用卡被扣了两次款")
     assert DID_YOU_MEAN not in chat.text, chat.texts
     assert faq_ids(chat) == ["double-charge"], chat.last["replies"]
+
+
+def test_two_options_in_one_chinese_question_get_each_options_answer(chat: Chat) -> None:
+    # "毛巾还是铸铁锅": two things to care for, two handbook entries, as "paypal or klarna" names two ways to pay
+    chat("毛巾或者铸铁锅应该怎么保养")
+    assert DID_YOU_MEAN not in chat.text, chat.texts
+    assert sorted(faq_ids(chat)) == ["product-care-cookware", "product-care-textiles"], chat.last["replies"]
+
+
+def test_two_options_one_entry_covers_are_answered_once(chat: Chat) -> None:
+    chat("可以用PayPal还是Klarna付款")
+    assert faq_ids(chat) == ["payment-methods"], chat.last["replies"]
+    assert chat.text.count("Klarna") == 1 and "PayPal" in chat.text, chat.texts
+
+
+def test_can_it_be_cancelled_after_a_status_check_starts_the_cancellation_and_answers_the_other_question(
+    chat: Chat,
+) -> None:
+    # order 100259 (placed, thomas.leroy) is only looked at: the cancellation is declined at its question
+    chat("订单100259到哪了？邮箱 thomas.leroy@example.com")
+    assert "100259" in chat.text and DID_YOU_MEAN not in chat.text, chat.texts
+    chat("能取消吗？另外退货运费多少")
+    assert TWO_THINGS in chat.text, chat.texts
+    assert faq_ids(chat) == ["return-shipping-cost"], chat.last["replies"]  # the other question, answered
+    assert "确定要取消订单 100259 吗" in chat.text, chat.texts  # and the cancellation of the order talked about
+    chat("否")
+    assert "没有取消任何东西" in chat.text, chat.texts

@@ -1,0 +1,42 @@
+"""Chinese requests split as English ones are (issue 18): a question naming two options with 还是 / 或者 is asked once
+per option ("支持支付宝还是微信支付"), as "paypal or klarna" is; once an order is known, a clause that is nothing but
+the change ("能取消吗") asks for it on that order, as "cancel it" does. Through the stack: tests/conversation/
+test_chinese_questions.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.order_state import CANCEL, CHANGE_ADDRESS
+from actions.requests import alternatives, option_words, requests_in
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "words"),
+    [
+        ("支持支付宝还是微信支付", ["支持支付宝支付", "支持微信支付"], ["支付宝", "微信"]),
+        ("可以用PayPal还是Klarna付款？", ["可以用PayPal付款？", "可以用Klarna付款？"], ["paypal", "klarna"]),
+        ("能用Apple Pay或Google Pay吗", ["能用Apple Pay吗", "能用Google Pay吗"], ["apple pay", "google pay"]),
+        ("毛巾或者铸铁锅怎么保养", ["毛巾怎么保养", "铸铁锅怎么保养"], ["毛巾", "铸铁锅"]),
+        ("寄到挪威还是瑞士要几天", ["寄到挪威要几天", "寄到瑞士要几天"], ["挪威", "瑞士"]),
+        ("can I pay with paypal or klarna", ["can I pay with paypal", "can I pay with klarna"], ["paypal", "klarna"]),
+    ],
+)
+def test_a_question_naming_two_options_is_asked_once_per_option(text: str, asked: list[str], words: list[str]) -> None:
+    assert alternatives(text) == asked
+    assert option_words(text) == words
+
+
+@pytest.mark.parametrize("text", ["快递还是没到", "我还是不退了", "或许明天就到了", "你们接受信用卡还是只能PayPal"])
+def test_still_maybe_and_only_name_no_options(text: str) -> None:
+    assert alternatives(text) == [] and option_words(text) == []
+
+
+def test_a_bare_chinese_change_is_a_request_about_the_order_known() -> None:
+    found = requests_in("能取消吗？另外退货运费多少", order_known=True)
+    assert (found.flow, found.questions) == (CANCEL, ["退货运费多少"])
+    assert requests_in("那就改地址吧", order_known=True).flow == CHANGE_ADDRESS
+    # no order known yet, or a question about how cancelling works: no request
+    assert requests_in("能取消吗？另外退货运费多少").flow is None
+    for question in ("订单一般能取消吗", "怎么取消", "取消了会扣钱吗"):
+        assert requests_in(question, order_known=True).flow is None, question
