@@ -798,8 +798,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       state.entries.splice(later, 0, entry);
     } else {
       // the bot's buttons wait for an answer: a file the customer sends meanwhile (a photo while the return asks which
-      // items) and the widget's note about it are no answer, so the buttons stay usable below them
-      if (!o.keepQuick && !(sender === "customer" && o.attachment)) clearQuick();
+      // items) and the widget's note about it are no answer, so the buttons stay usable below them; a file sent
+      // while the buttons offer a photo ("📷 Add a photo", "Skip") is the answer, so those go
+      const fileKeeps = sender === "customer" && o.attachment && !(state.quick && state.quick.dataset.photo === "1");
+      if (!o.keepQuick && !fileKeeps) clearQuick();
       ui.log.insertBefore(wrap, ui.typing);
       state.entries.push(entry);
     }
@@ -845,6 +847,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       clearQuick();
       send(String(b.payload), String(b.title));
     });
+    if (buttons.some((b) => PHOTO_PAYLOAD.test(String(b.payload)))) box.dataset.photo = "1";
     entry.el.appendChild(box);
     state.quick = box;
   }
