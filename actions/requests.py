@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, ORDER_STATUS, REFUND_STATUS, RETURN
-from actions.parsing import ORDER_NUMBER_RE
+from actions.parsing import NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
 from nlu_addons.language import CJK, language_of
 
@@ -214,6 +214,12 @@ class Requests:
     questions: list[str]
 
 
+def names_an_order_number(clause: str) -> bool:
+    """The clause names an order by its number, a right one ("100234") or one to point out ("order 10016",
+    "订单10016"): it is about the order request, never a handbook question of its own."""
+    return bool(ORDER_NUMBER_RE.search(clause) or NAMED_NUMBER_RE.search(clause) or ZH_NAMED_NUMBER_RE.search(clause))
+
+
 def requests_in(text: str, order_known: bool = False) -> Requests:
     """The order request (the first clause that is one) and the other question-like clauses; `order_known`: the
     conversation knows an order, which "cancel it" means."""
@@ -224,8 +230,8 @@ def requests_in(text: str, order_known: bool = False) -> Requests:
         found = order_request(clause, order_known) if flow is None else None
         if found is not None:
             flow, order_part = found, clause
-        elif ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause):
-            continue  # more about the order request ("can you check 100234?")
+        elif names_an_order_number(clause) or ORDER_REF_RE.search(clause):
+            continue  # more about the order request ("can you check 100234?", "订单10016在哪里": a number to fix)
         elif is_question(question := JOINING_WORD.sub("", clause)):
             questions.append(question)
     return Requests(flow, order_part, questions)
