@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin, add_agent_accounts
-from support.agent import Console, hand_off, history, submit_console_login
+from support.agent import Console, Dialogs, hand_off, history, submit_console_login
 from test_widget_browser import Tab
 
 from helpdesk.stack import Stack
@@ -98,14 +98,7 @@ def test_deleting_a_shared_canned_reply_or_a_label_asks_first(
     assert sue.post(f"/conversations/{conversation}/labels", {"label_id": label_id}).status_code == 200
 
     page = desk.page
-    asked: list[str] = []
-    answer = {"accept": False}
-
-    def on_dialog(dialog: Dialog) -> None:
-        asked.append(dialog.message)
-        dialog.accept() if answer["accept"] else dialog.dismiss()
-
-    page.on("dialog", on_dialog)
+    dialogs = Dialogs(page)
     log_in(page, helpdesk_url, agent_accounts["sue"])
     open_chat(page, conversation)
 
@@ -113,22 +106,22 @@ def test_deleting_a_shared_canned_reply_or_a_label_asks_first(
     delete = page.locator(f'#canned-list button[aria-label="Delete {title}"]')
     delete.click()
     expect(page.locator("#canned-list")).to_contain_text(title)  # "Cancel" keeps it
-    assert asked == [f"Delete the canned reply “{title}” for everyone?"]
+    assert dialogs.asked == [f"Delete the canned reply “{title}” for everyone?"]
     assert title in [c["title"] for c in sue.get("/canned").json()["canned"]]
-    answer["accept"] = True
+    dialogs.accept = True
     delete.click()
     expect(page.locator("#canned-list")).not_to_contain_text(title)
     assert title not in [c["title"] for c in sue.get("/canned").json()["canned"]]
     page.locator("#canned-close").click()
 
-    answer["accept"] = False
+    dialogs.accept = False
     page.locator("#labels-manage").click()
     remove = page.locator(f'#labels-list button[aria-label="Delete the label {label}"]')
     remove.click()
-    assert asked[-1] == f"Delete the label {label}? It comes off 1 conversation."
+    assert dialogs.asked[-1] == f"Delete the label {label}? It comes off 1 conversation."
     expect(page.locator("#labels-list")).to_contain_text(label)
     assert label in [x["name"] for x in sue.get("/labels").json()["labels"]]
-    answer["accept"] = True
+    dialogs.accept = True
     remove.click()
     expect(page.locator("#labels-list")).not_to_contain_text(label)
     assert label not in [x["name"] for x in sue.get("/labels").json()["labels"]]
@@ -146,14 +139,7 @@ def test_an_admin_deleting_a_team_or_a_canned_reply_is_asked_first(desk: Tab, he
     assert admin.post("/admin/canned", {"title": title, "text": "We wrap gifts for free."}).status_code == 201
 
     page = desk.page
-    asked: list[str] = []
-    answer = {"accept": False}
-
-    def on_dialog(dialog: Dialog) -> None:
-        asked.append(dialog.message)
-        dialog.accept() if answer["accept"] else dialog.dismiss()
-
-    page.on("dialog", on_dialog)
+    dialogs = Dialogs(page)
     submit_console_login(page, helpdesk_url, boss.username, boss.password)
     expect(page.locator("#app")).to_be_visible()
     page.goto(helpdesk_url + "/agent/admin")
@@ -169,10 +155,10 @@ def test_an_admin_deleting_a_team_or_a_canned_reply_is_asked_first(desk: Tab, he
     canned_delete = page.locator("#canned-items li", has_text=title).locator("button", has_text="Delete")
     team_delete.click()
     canned_delete.click()
-    assert asked == [f"Delete the team {team}?", f"Delete the canned reply “{title}” for everyone?"]
+    assert dialogs.asked == [f"Delete the team {team}?", f"Delete the canned reply “{title}” for everyone?"]
     page.wait_for_timeout(500)
     assert team in teams() and title in replies()  # "Cancel" deletes nothing
-    answer["accept"] = True
+    dialogs.accept = True
     team_delete.click()
     expect(page.locator(f'#team-list li[data-team="{team}"]')).to_have_count(0)
     canned_delete.click()

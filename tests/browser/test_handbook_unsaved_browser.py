@@ -1,6 +1,6 @@
 """The handbook editor (/agent/handbook) in headless Chromium against the real stack (the walkthrough of 2026-12-05
 as an editor): an edit not published yet was dropped without a word when the editor clicked another entry in the
-list or "New entry"; now the editor is asked first, and "Cancel" keeps the edit where it was."""
+list or "New entry"; now the editor is dialogs.asked first, and "Cancel" keeps the edit where it was."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
-from support.agent import submit_console_login
+from support.agent import Dialogs, submit_console_login
 from test_widget_browser import Tab
 
 pytestmark = pytest.mark.browser
@@ -37,14 +37,7 @@ def test_an_edit_not_published_is_kept_unless_the_editor_drops_it(
     desk: Tab, helpdesk_url: str, editor_account: AgentLogin, handbook_dir: Path
 ) -> None:
     page = desk.page
-    asked: list[str] = []
-    answer = {"accept": False}
-
-    def on_dialog(dialog: Dialog) -> None:
-        asked.append(dialog.message)
-        dialog.accept() if answer["accept"] else dialog.dismiss()
-
-    page.on("dialog", on_dialog)
+    dialogs = Dialogs(page)
     submit_console_login(page, helpdesk_url, editor_account.username, editor_account.password)
     page.wait_for_url("**/agent/unanswered")
     page.goto(helpdesk_url + "/agent/handbook")
@@ -55,24 +48,24 @@ def test_an_edit_not_published_is_kept_unless_the_editor_drops_it(
     expect(page.locator("#f-id")).to_have_value(OTHER)
     entry(page, EDITED)
     expect(page.locator("#f-id")).to_have_value(EDITED)
-    assert asked == []
+    assert dialogs.asked == []
 
     original = page.locator("#f-answer").input_value()
     page.locator("#f-answer").fill(original + "\n\n" + ADDED)
     entry(page, OTHER)
     expect(page.locator("#f-id")).to_have_value(EDITED)  # "Cancel": the edit stays
     expect(page.locator("#f-answer")).to_have_value(original + "\n\n" + ADDED)
-    assert asked == [f"Leave '{EDITED}' without publishing? Your changes will be lost."]
+    assert dialogs.asked == [f"Leave '{EDITED}' without publishing? Your changes will be lost."]
     page.locator("#new-entry").click()
     expect(page.locator("#f-id")).to_have_value(EDITED)
     expect(page.locator("#f-answer")).to_have_value(original + "\n\n" + ADDED)
-    assert len(asked) == 2
+    assert len(dialogs.asked) == 2
 
-    answer["accept"] = True  # "OK": the other entry opens, the edit is dropped and nothing was published
+    dialogs.accept = True  # "OK": the other entry opens, the edit is dropped and nothing was published
     entry(page, OTHER)
     expect(page.locator("#f-id")).to_have_value(OTHER)
-    assert len(asked) == 3
+    assert len(dialogs.asked) == 3
     entry(page, EDITED)
     expect(page.locator("#f-answer")).to_have_value(original)
-    assert len(asked) == 3
+    assert len(dialogs.asked) == 3
     assert not any(ADDED in path.read_text() for path in handbook_dir.rglob("*.md"))

@@ -10,10 +10,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Page
+from playwright.sync_api import Dialog, Page
 from websockets.sync.client import ClientConnection
 
 HANDOFF_TEXT = "I want to talk to a real person please"
+
+
+class Dialogs:
+    """The page's confirm() and beforeunload dialogs: what each asked, answered OK when ``accept``, else Cancel."""
+
+    def __init__(self, page: Page) -> None:
+        self.asked: list[str] = []
+        self.accept = False
+        page.on("dialog", self._answer)
+
+    def _answer(self, dialog: Dialog) -> None:
+        self.asked.append(dialog.message)
+        dialog.accept() if self.accept else dialog.dismiss()
 
 
 def submit_console_login(page: Page, helpdesk_url: str, username: str, password: str) -> None:
