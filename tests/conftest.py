@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 from support.accounts import EDITOR, TEST_AGENTS, AgentLogin, add_agent_accounts
 from support.agent import Console
 from support.helpdesks import ClosedHelpdesk, OwnHelpdesk, extra_helpdesk, own_helpdesk, postgres_database
@@ -192,6 +192,17 @@ def chromium() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture()
+def answering_page(chromium: Browser) -> Iterator[Page]:
+    """A desktop page whose dialogs (confirm, beforeunload) the test answers itself, with support.agent.Dialogs
+    (test_widget_browser's tabs dismiss every one)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -7,28 +7,16 @@ instead of naming the API's fields."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin, add_agent_accounts
 from support.agent import Console, Dialogs, hand_off, history, submit_console_login
-from test_widget_browser import Tab
 
 from helpdesk.stack import Stack
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def desk(chromium: Browser) -> Iterator[Tab]:
-    """A desktop tab whose dialogs the test answers itself (test_widget_browser's tabs dismiss every one)."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield Tab(page)
-    context.close()
 
 
 def log_in(page: Page, helpdesk_url: str, login: AgentLogin) -> None:
@@ -43,7 +31,7 @@ def open_chat(page: Page, conversation: str) -> None:
 
 
 def test_a_half_written_reply_stays_with_its_conversation(
-    desk: Tab, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+    answering_page: Page, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
 ) -> None:
     ava = Console(helpdesk_url)
     assert ava.login("ava", agent_accounts["ava"].password).status_code == 200
@@ -52,7 +40,7 @@ def test_a_half_written_reply_stays_with_its_conversation(
     for conversation in (first, second):
         assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
 
-    page = desk.page
+    page = answering_page
     log_in(page, helpdesk_url, agent_accounts["ava"])
     open_chat(page, first)
     page.locator("#reply").fill("Sorry about the thread: I am sending a new throw")
@@ -83,7 +71,7 @@ def test_a_half_written_reply_stays_with_its_conversation(
 
 
 def test_deleting_a_shared_canned_reply_or_a_label_asks_first(
-    desk: Tab, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+    answering_page: Page, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
 ) -> None:
     sue = Console(helpdesk_url)
     assert sue.login("sue", agent_accounts["sue"].password).status_code == 200
@@ -97,7 +85,7 @@ def test_deleting_a_shared_canned_reply_or_a_label_asks_first(
     label_id = next(x["id"] for x in sue.get("/labels").json()["labels"] if x["name"] == label)
     assert sue.post(f"/conversations/{conversation}/labels", {"label_id": label_id}).status_code == 200
 
-    page = desk.page
+    page = answering_page
     dialogs = Dialogs(page)
     log_in(page, helpdesk_url, agent_accounts["sue"])
     open_chat(page, conversation)
@@ -129,7 +117,9 @@ def test_deleting_a_shared_canned_reply_or_a_label_asks_first(
     sue.close()
 
 
-def test_an_admin_deleting_a_team_or_a_canned_reply_is_asked_first(desk: Tab, helpdesk_url: str, stack: Stack) -> None:
+def test_an_admin_deleting_a_team_or_a_canned_reply_is_asked_first(
+    answering_page: Page, helpdesk_url: str, stack: Stack
+) -> None:
     boss = add_agent_accounts(stack.env["DATABASE_URL"], (("drafts-admin", "admin", None, 5),))["drafts-admin"]
     admin = Console(helpdesk_url)
     assert admin.login(boss.username, boss.password).status_code == 200
@@ -138,7 +128,7 @@ def test_an_admin_deleting_a_team_or_a_canned_reply_is_asked_first(desk: Tab, he
     assert admin.post("/admin/teams", {"name": team}).status_code == 201
     assert admin.post("/admin/canned", {"title": title, "text": "We wrap gifts for free."}).status_code == 201
 
-    page = desk.page
+    page = answering_page
     dialogs = Dialogs(page)
     submit_console_login(page, helpdesk_url, boss.username, boss.password)
     expect(page.locator("#app")).to_be_visible()
@@ -168,7 +158,7 @@ def test_an_admin_deleting_a_team_or_a_canned_reply_is_asked_first(desk: Tab, he
 
 
 def test_looking_a_customer_up_takes_an_order_number_as_agents_write_it_and_says_what_to_type(
-    desk: Tab, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+    answering_page: Page, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
 ) -> None:
     """A name typed in "E-mail or order number" answered '"order_number" must be an order number (digits)' (the
     API's field name); "#100234" was refused the same way."""
@@ -177,7 +167,7 @@ def test_looking_a_customer_up_takes_an_order_number_as_agents_write_it_and_says
     conversation = hand_off(client, "my candle order has not come")
     assert ben.post(f"/conversations/{conversation}/claim").status_code == 200
 
-    page = desk.page
+    page = answering_page
     log_in(page, helpdesk_url, agent_accounts["ben"])
     open_chat(page, conversation)
     page.locator("#lookup-value").fill("Ann Lee")

@@ -4,14 +4,12 @@ list or "New entry"; now the editor is dialogs.asked first, and "Cancel" keeps t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
 from support.agent import Dialogs, submit_console_login
-from test_widget_browser import Tab
 
 pytestmark = pytest.mark.browser
 EDITED = "missing-item"
@@ -19,24 +17,14 @@ OTHER = "safety-recalls"
 ADDED = "Photos of the box help us find it faster."
 
 
-@pytest.fixture()
-def desk(chromium: Browser) -> Iterator[Tab]:
-    """A desktop tab whose dialogs the test answers itself (test_widget_browser's tabs dismiss every one)."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield Tab(page)
-    context.close()
-
-
 def entry(page: Page, entry_id: str) -> None:
     page.locator(f'.hb-entry[data-id="{entry_id}"]').click()
 
 
 def test_an_edit_not_published_is_kept_unless_the_editor_drops_it(
-    desk: Tab, helpdesk_url: str, editor_account: AgentLogin, handbook_dir: Path
+    answering_page: Page, helpdesk_url: str, editor_account: AgentLogin, handbook_dir: Path
 ) -> None:
-    page = desk.page
+    page = answering_page
     dialogs = Dialogs(page)
     submit_console_login(page, helpdesk_url, editor_account.username, editor_account.password)
     page.wait_for_url("**/agent/unanswered")
