@@ -302,6 +302,15 @@ def test_a_socket_that_cannot_connect_is_retried_with_back_off_not_at_every_poll
         page.context.close()
 
 
+def send_photo(page: Page, name: str, colour: tuple[int, int, int]) -> None:
+    """The customer sends a small PNG from the widget's file input (the paperclip), not from a bot's offer."""
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 64), colour).save(photo, "PNG")
+    page.locator(f"{HOST} input[type=file]").set_input_files(
+        {"name": name, "mimeType": "image/png", "buffer": photo.getvalue()}
+    )
+
+
 def test_a_file_the_bot_did_not_ask_for_is_acknowledged(chromium: Browser, helpdesk_url: str) -> None:
     """The walkthrough of 2026-12-04: a photo sent while the bot was asking which items to return got no word at all
     (the bot does not read files); now the widget says it is kept for the team."""
@@ -312,11 +321,7 @@ def test_a_file_the_bot_did_not_ask_for_is_acknowledged(chromium: Browser, helpd
         open_widget(page)
         send(page, "what is your return policy")
         expect(page.locator(f"{HOST} .msg.bot:not(.intro)").first).to_be_visible(timeout=BOT_TIMEOUT)
-        photo = io.BytesIO()
-        Image.new("RGB", (64, 64), (200, 60, 60)).save(photo, "PNG")
-        page.locator(f"{HOST} input[type=file]").set_input_files(
-            {"name": "crack.png", "mimeType": "image/png", "buffer": photo.getvalue()}
-        )
+        send_photo(page, "crack.png", (200, 60, 60))
         expect(page.locator(f"{HOST} .fileerr")).to_have_text("")  # sent, not refused
         expect(page.locator(f"{CUSTOMER}").last).to_contain_text("crack.png")
         kept = page.locator(f"{HOST} .msg.system.notice .text").last
@@ -339,11 +344,7 @@ def test_the_return_s_item_buttons_stay_usable_after_a_photo(chromium: Browser, 
         send(page, "I'd like to return something from 100218, grace.murphy@example.net")
         tablecloth = page.locator(f"{HOST} .quick button", has_text="Washed linen tablecloth")
         expect(tablecloth).to_be_visible(timeout=BOT_TIMEOUT)
-        photo = io.BytesIO()
-        Image.new("RGB", (64, 64), (90, 140, 200)).save(photo, "PNG")
-        page.locator(f"{HOST} input[type=file]").set_input_files(
-            {"name": "stain.png", "mimeType": "image/png", "buffer": photo.getvalue()}
-        )
+        send_photo(page, "stain.png", (90, 140, 200))
         expect(page.locator(f"{CUSTOMER}").last).to_contain_text("stain.png")
         expect(page.locator(f"{HOST} .msg.system.notice .text").last).to_contain_text("your file is saved")
         expect(tablecloth).to_be_visible()  # before: removed with the photo's message
