@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handbook_followup import answer_about_last_answer
 from actions.handoff import buttons_of, leave_email, offer_person, person_offered
 from actions.items import names_items_of
 from actions.order_numbers import same_request_for, wrong_order_number
@@ -31,6 +32,8 @@ from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, r
 from actions.requests import (
     Requests,
     alternatives,
+    bare_request,
+    clauses,
     declines_flow,
     names_flow,
     option_words,
@@ -51,6 +54,7 @@ from actions.texts.catalog import in_every_language
 from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest, turns_before_latest
+from actions.typed_choice import faq_id_of, typed_choice
 from helpdesk import i18n
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.chat_text import markdown_to_text
@@ -172,8 +176,15 @@ class ActionAnswerFaq(Action):
             return []
         question = str(tracker.latest_message.get("text") or "")
         in_request = tracker.active_loop_name == FORM
+        typed = typed_choice(tracker, question) if not in_request else None
+        if typed is not None and (typed_id := faq_id_of(typed)) is not None:
+            self._answer_pick(dispatcher, tracker, typed_id)  # "the second one", "washing" at "Did you mean"
+            return []
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)
+            if started is not None:
+                return started
+            started = change_of_known_order(tracker, question)
             if started is not None:
                 return started
         if not in_request:
@@ -346,6 +357,11 @@ class ActionAnswerFaq(Action):
             if vague_by_words(question):
                 answer_vague(dispatcher, question)
                 return
+            # "can i pay with them for sale items" right after the gift-card answer: about gift cards
+            followed = answer_about_last_answer(tracker, question)
+            if followed is not None:
+                self._answer(dispatcher, followed.id, followed.title, followed.answer, followed.score)
+                return
         if destination == "clarify":
             titles = {e: entry.title for e in scores if (entry := kb.entry(e)) is not None}
             for offered in route.get("offered") or []:
@@ -409,6 +425,19 @@ def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> 
     if not flows or (offered[0] != f"intent:{flows[0]}" and not refers_back(text)):
         return None
     return [SlotSet(FLOW, flows[0]), *details_cleared(), FollowupAction(FORM)]
+
+
+def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
+    """ "can i change the adress", "能取消吗" once the conversation knows an order (a status just checked): the message
+    names nothing but the change, so that change starts for that order, whatever handbook entry shares its words
+    (the policy answer was given, and the address typed next was read as order details). None otherwise."""
+    if OrderState.from_tracker(tracker).order_id is None:
+        return None
+    parts = clauses(text)
+    flow = bare_request(parts[0]) if len(parts) == 1 else None
+    if flow is None:
+        return None
+    return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
 
 
 def answer_entry_by_id(dispatcher: CollectingDispatcher, faq_id: str, question: str | None) -> bool:

@@ -64,7 +64,7 @@ from actions.order_state import (
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
-from actions.requests import NEGATION_RE, declines_flow, names_flow
+from actions.requests import NEGATION_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff
 from actions.smalltalk import small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -357,6 +357,8 @@ class _FormTurn:
 
     async def _interrupted(self, intent: str | None, found: Found) -> bool:
         """The message is not for the form (a question, a person, another request, "never mind")."""
+        if bare_request(self._text()) == self.state.flow:
+            return False  # "can i change the adress" asks for this very change (actions/faq.py change_of_known_order)
         if await self._plain_answer(found):
             return False  # "we're at DN55 1PT" answers the question, whatever the NLU made of it
         if intent in FLOW_DETAILS and intent != self.state.flow:

@@ -153,6 +153,43 @@ def bare_request_zh(clause: str) -> str | None:
     return next((flow for flow, words in ZH_BARE_REQUESTS if words.search(clause.strip())), None)
 
 
+# English the same way: once the conversation knows an order, "can i change the adress", "i need to cancel",
+# "could i still return it?" name nothing but the change, so they are about that order (right after a status check
+# the handbook's policy answer was given, and the address typed next was read as order details). The words allowed
+# around the change: a filler, "can I / could you / I'd like to / is it possible to", "please", "still", "it"; a
+# question about orders in general ("can orders be cancelled?", "how do I change an address?") is no such clause
+EN_AROUND_BEFORE = (
+    r"^(?:(?:ok(?:ay)?|so|then|and|oh|hmm|um|actually|also|wait|sorry|hi|hey)\b[\s,.!]*)*"
+    r"(?:(?:can|could|may)\s+(?:i|you|we|u)\s+|(?:i|we)\s*(?:'d|would)\s+like\s+(?:you\s+)?to\s+"
+    r"|(?:i|we)\s+(?:want|need|have)\s+(?:you\s+)?to\s+|i\s+wanna\s+|(?:is\s+it\s+)?possible\s+to\s+)?"
+    r"(?:(?:still|please|pls|just|now)\s+)*"
+)
+EN_AROUND_AFTER = (
+    r"(?:\s+(?:please|pls|then|too|now|still|(?:for|of|on)\s+(?:it|this|that|this\s+order|that\s+order|the\s+order)))*"
+    r"\s*[?.!]*\s*$"
+)
+EN_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (flow, re.compile(EN_AROUND_BEFORE + f"(?:{words})" + EN_AROUND_AFTER, re.IGNORECASE))
+    for flow, words in (
+        (CANCEL, r"cancel(?:\s+(?:it|this|that|the\s+order))?"),
+        (RETURN, r"(?:return|send\s+back)(?:\s+(?:it|them|this|that|everything))?|send\s+(?:it|them)\s+back"),
+        (
+            CHANGE_ADDRESS,
+            r"(?:change|update|fix|correct|edit)\s+(?:the\s+|my\s+|its\s+|their\s+)?(?:delivery\s+|shipping\s+)?"
+            r"ad+res+",
+        ),
+    )
+)
+
+
+def bare_request(clause: str) -> str | None:
+    """The order flow a clause asks for with nothing but the change in it, in English ("can i change the adress")
+    or Chinese ("能取消吗"): about the order the conversation knows."""
+    text = clause.strip()
+    found = next((flow for flow, words in EN_BARE_REQUESTS if words.search(text)), None)
+    return found or bare_request_zh(text)
+
+
 def order_request(clause: str, order_known: bool = False) -> str | None:
     """The order flow a clause asks for, if it names an order (or, with `order_known`, has it done to "it", or is a
     Chinese clause naming only the change, :func:`bare_request_zh`)."""

@@ -61,11 +61,14 @@ async def save(session: AsyncSession, actor: Agent, raw: object, live: BusinessH
 
 
 async def apply_stored(sessions: async_sessionmaker[AsyncSession], live: BusinessHours) -> datetime | None:
-    """Adopt the stored schedule, if there is one; its time stamp (None: the file's schedule stays)."""
+    """Adopt the stored schedule, if there is one; its time stamp (None: the file's schedule stays). A schedule
+    adopted while this one was read (an admin's save in this process) is newer than what was read: it stays, and the
+    next refresh reads again (adopting the older read made the admin screen say "Closed now" right after a save)."""
+    revision = live.revision
     async with sessions() as session:
         row = await stored(session)
-    if row is None:
-        return None
+    if row is None or live.revision != revision:
+        return None if row is None else aware(row.updated_at)
     try:
         schedule = parse_schedule(row.value, SOURCE)
     except ScheduleError:

@@ -77,6 +77,9 @@ class BusinessHours:
     holidays: frozenset[date] = frozenset()
     always_open: bool = False
     source: str = field(default="", compare=False)
+    # how many schedules this object has adopted: a reader of the stored schedule that saw another adopted while it
+    # read knows its copy is older (helpdesk/admin/hours.py `apply_stored`)
+    revision: int = field(default=0, compare=False)
 
     @classmethod
     def always(cls) -> BusinessHours:
@@ -88,6 +91,7 @@ class BusinessHours:
         estimates, the widget's opening status) follows a change made in the admin screen at once."""
         for name in ("time_zone", "weekly", "holidays", "always_open", "source"):
             object.__setattr__(self, name, getattr(other, name))
+        object.__setattr__(self, "revision", self.revision + 1)
 
     def to_raw(self) -> dict[str, Any]:
         """The schedule as the file writes it (parse_schedule reads it back); always open: no weekly hours."""

@@ -101,16 +101,19 @@ class Desk:
 
     @staticmethod
     async def _cards(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
-        """Add what a card shows at a glance: the customer's name and e-mail, their first real question, language."""
+        """Add what a card shows at a glance: the customer's name and e-mail, their first real question and latest real
+        line, language."""
         ids = [e["conversation_id"] for e in entries]
         if not ids:
             return
-        questions = await desk_cards.first_questions(session, ids)
+        lines = await desk_cards.typed_lines(session, ids)
         labels = await desk_cards.labels_of(session, ids)
         conversations = {c.id: c for c in await session.scalars(select(Conversation).where(Conversation.id.in_(ids)))}
         for entry in entries:
             conversation = conversations.get(entry["conversation_id"])
-            entry["first_question"] = questions.get(entry["conversation_id"])
+            typed = lines.get(entry["conversation_id"])
+            entry["first_question"] = typed.first if typed else None
+            entry["latest_line"] = typed.latest if typed else None
             entry["customer_name"] = desk_cards.customer_name(conversation) if conversation else None
             entry["customer_email"] = desk_cards.customer_email(conversation) if conversation else None
             entry["language"] = conversation.language if conversation else None

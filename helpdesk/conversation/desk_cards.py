@@ -1,10 +1,12 @@
 """What a queue card or a chat card in the console says about a conversation at a glance: the customer's name (as
-the bot or the customer's left message knew it), and the customer's first real question — the first thing they
-typed that says what they want, not a button press and not a bare "Talk to a person" or "hello"."""
+the bot or the customer's left message knew it), the customer's first real question — the first thing they
+typed that says what they want, not a button press and not a bare "Talk to a person" or "hello" — and their latest
+real line."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -19,16 +21,19 @@ STEERING_INTENTS = frozenset(
     {"request_human", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "chitchat", "vague_opener"}
 )
 STEERING_WORDS = 6
+# the latest line steers with more words: "I want to talk to a real person please" after the question says nothing
+# new about it (a longer line asking for a person may: it is quoted)
+LATEST_STEERING_WORDS = 12
 CJK_STEERING_CHARS = 10  # Chinese has no spaces: a short line is a steering one
 
 
-def is_steering(text: str, intent: str | None) -> bool:
+def is_steering(text: str, intent: str | None, most_words: int = STEERING_WORDS) -> bool:
     if intent not in STEERING_INTENTS:
         return False
     words = text.split()
     if len(words) <= 1 and any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return len(text.strip()) <= CJK_STEERING_CHARS
-    return len(words) <= STEERING_WORDS
+    return len(words) <= most_words
 
 
 def customer_name(conversation: Conversation) -> str | None:
@@ -51,9 +56,26 @@ def customer_email(conversation: Conversation) -> str | None:
 async def first_questions(session: AsyncSession, conversation_ids: Iterable[str]) -> dict[str, str]:
     """Per conversation, the customer's first real question (or, when every turn was steering, their last typed
     line); conversations where the customer typed nothing are left out."""
+    return {k: lines.first for k, lines in (await typed_lines(session, conversation_ids)).items()}
+
+
+@dataclass(frozen=True)
+class TypedLines:
+    """What a card quotes of the customer: their first real question and their latest real line (each falling back
+    to the last typed line when every turn was steering). A queue card shows the latest, as Chatwoot's and
+    Intercom's inboxes do: what the customer added while waiting ("also the lamp is broken", "hello?? anyone") is
+    what the agent picks the chat up with; a bare "talk to a person" after the question is not."""
+
+    first: str
+    latest: str
+
+
+async def typed_lines(session: AsyncSession, conversation_ids: Iterable[str]) -> dict[str, TypedLines]:
+    """Per conversation, :class:`TypedLines`; conversations where the customer typed nothing are left out."""
     ids = list(dict.fromkeys(conversation_ids))
-    found: dict[str, str] = {}
-    fallback: dict[str, str] = {}
+    first: dict[str, str] = {}
+    latest: dict[str, str] = {}
+    last_typed: dict[str, str] = {}
     for start in range(0, len(ids), 500):
         rows = await session.execute(
             select(Message.conversation_id, Message.text, Message.payload, Message.nlu)
@@ -61,16 +83,21 @@ async def first_questions(session: AsyncSession, conversation_ids: Iterable[str]
             .order_by(Message.id)
         )
         for conversation_id, text, payload, nlu in rows.all():
-            if conversation_id in found or (payload or "").startswith("/") or not (text or "").strip():
+            if (payload or "").startswith("/") or not (text or "").strip():
                 continue
-            intent = (nlu or {}).get("intent") if isinstance(nlu, dict) else None
-            if is_steering(text, intent if isinstance(intent, str) else None):
-                fallback[conversation_id] = text
-                continue
-            found[conversation_id] = text
-    for conversation_id, text in fallback.items():
-        found.setdefault(conversation_id, text)
-    return {k: v.strip()[:QUESTION_CHARS] for k, v in found.items()}
+            last_typed[conversation_id] = text
+            read = (nlu or {}).get("intent") if isinstance(nlu, dict) else None
+            intent = read if isinstance(read, str) else None
+            if not is_steering(text, intent):
+                first.setdefault(conversation_id, text)
+            if not is_steering(text, intent, LATEST_STEERING_WORDS):
+                latest[conversation_id] = text
+    found: dict[str, TypedLines] = {}
+    for k, fallback in last_typed.items():
+        found[k] = TypedLines(
+            first.get(k, fallback).strip()[:QUESTION_CHARS], latest.get(k, fallback).strip()[:QUESTION_CHARS]
+        )
+    return found
 
 
 async def labels_of(session: AsyncSession, conversation_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:

@@ -19,7 +19,7 @@ from sanic.response import json as json_response
 
 from helpdesk.config import Settings
 from helpdesk.conversation.sla import Targets, breach_counts
-from helpdesk.db.models import ROLE_EDITOR, SLA_QUEUE_WAIT, TIER_STANDARD, TIER_VIP, utcnow
+from helpdesk.db.models import ROLE_EDITOR, SLA_QUEUE_WAIT, STATUS_ONLINE, TIER_STANDARD, TIER_VIP, Agent, utcnow
 from helpdesk.mail.waiting import choice_counts, waiting_by_email
 from helpdesk.reports.metrics import (
     CSV_HEADER,
@@ -80,30 +80,40 @@ def csv_text(figures: Mapping[str, Any]) -> str:
 def dashboard_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("dashboard")
 
-    async def online_agents(request: Request) -> list[dict[str, Any]]:
-        """Agents online as the dashboard counts them (helpdesk/realtime/presence.py): staff who take chats, so not
-        the handbook's editors (never given a conversation, as in the queue's wait estimate)."""
+    async def present_agents(request: Request) -> list[Agent]:
+        """Staff at a console as the dashboard counts them (helpdesk/realtime/presence.py `active`) who take chats,
+        so not the handbook's editors (never given a conversation, as in the queue's wait estimate)."""
         running = services(request)
         async with running.sessions() as session:
             directory = await agent_directory(session)
         within = settings.agent_online_minutes * 60
-        online = [
+        present = [
             a
             for a in directory.values()
             if a.active and a.role != ROLE_EDITOR and running.presence.active(a.id, within)
         ]
-        return [
-            {"id": a.id, "name": a.display_name, "role": a.role, "team": a.team}
-            for a in sorted(online, key=agent_order)
-        ]
+        return sorted(present, key=agent_order)
+
+    def listed(agents: list[Agent]) -> list[dict[str, Any]]:
+        return [{"id": a.id, "name": a.display_name, "role": a.role, "team": a.team} for a in agents]
 
     async def live(request: Request) -> dict[str, Any]:
         now = utcnow()
         async with services(request).sessions() as session:
             queue = await live_queue(session, now)
             queue["waiting_by_email"] = await waiting_by_email(session)  # helpdesk/mail/waiting.py
-        agents = await online_agents(request)
-        return {**queue, "agents_online": len(agents), "agents": agents, "at": now.isoformat()}
+        present = await present_agents(request)
+        # "online" is the status the agent chose (helpdesk/conversation/agent_status.py) at a console in use: an agent
+        # who set Away takes no new chats, so they are listed apart, not counted (walkthrough: Away agents counted)
+        online = [a for a in present if a.status == STATUS_ONLINE]
+        away = [a for a in present if a.status != STATUS_ONLINE]
+        return {
+            **queue,
+            "agents_online": len(online),
+            "agents": listed(online),
+            "agents_away": listed(away),
+            "at": now.isoformat(),
+        }
 
     async def figures(request: Request, figure: str | None = None) -> dict[str, Any]:
         span, filters = query_of(request)

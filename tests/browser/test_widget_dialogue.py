@@ -108,3 +108,45 @@ def test_an_orders_status_links_its_tracking_and_only_the_status_asks_whether_it
     assert bubble is not None and bubble["x"] + bubble["width"] <= SIZES[size]["width"]
     shot(page, folder, f"{size}-4-order-status")
     assert tab.errors() == []
+
+
+def test_the_bots_buttons_stay_while_the_customer_types_and_go_once_a_message_is_sent(
+    sized: tuple[str, Tab], helpdesk_url: str, tmp_path: Path
+) -> None:
+    """The walkthrough of 2026-12-06: typing one character hid the bot's buttons. They stay until a message is sent
+    (a customer who starts typing may still pick one, as in Intercom or Zendesk); a message sent, typed or picked,
+    answers them and they go. "Did you mean" choices too: a customer who asks something else instead gets the answer
+    to that, and the old choices are gone (they would answer a question no longer asked)."""
+    size, tab = sized
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path) / "buttons"
+    page = tab.page
+    page.goto(helpdesk_url + "/")
+    open_widget(page)
+    box = page.locator(f"{HOST} textarea")
+    choices = page.locator(QUICK)
+
+    send(page, "bedding")  # "Did you mean" with handbook entries as buttons
+    asked = page.locator(REPLY_TEXT).filter(has_text="Did you mean")
+    expect(asked).to_have_count(1, timeout=BOT_TIMEOUT)
+    expect(choices.first).to_be_visible()
+    offered = choices.all_inner_texts()
+    box.press_sequentially("How do I")
+    expect(choices).to_have_text(offered)  # still there while typing
+    shot(page, folder, f"{size}-1-typing-keeps-choices")
+    box.press_sequentially(" return an item?")
+    box.press("Enter")
+    expect(page.locator(REPLY_TEXT).filter(has_text="RMA")).to_have_count(1, timeout=BOT_TIMEOUT)
+    for title in offered:  # the choices for "bedding" went with the new question
+        expect(page.locator(QUICK).filter(has_text=title)).to_have_count(0)
+    shot(page, folder, f"{size}-2-choices-gone-after-another-question")
+
+    send(page, "hi, it's about my order 100259")
+    where = choices.filter(has_text="Where is my order?")
+    expect(where).to_be_visible(timeout=BOT_TIMEOUT)
+    box.press_sequentially("whe")
+    expect(where).to_be_visible()
+    where.click()  # picked while a draft is in the box
+    expect(page.locator(f"{HOST} .msg.customer .text").last).to_have_text("Where is my order?")
+    expect(where).to_have_count(0)
+    expect(box).to_have_value("whe")  # the draft is the customer's: kept
+    assert tab.errors() == []

@@ -61,3 +61,73 @@ def test_two_handbook_questions_after_a_greeting_get_both_answers(chat: Chat) ->
     text = chat.text.lower()
     assert "business days" in text and "paypal" in text, chat.texts
     assert DID_YOU_MEAN not in chat.text, chat.texts
+
+
+@pytest.mark.parametrize("asked", ["can i change the adress", "可以改地址吗"])
+def test_changing_the_address_right_after_a_status_check_starts_the_change_for_that_order(
+    chat: Chat, asked: str
+) -> None:
+    """The walkthrough of 2026-12-06: "can i change the adress" right after a status check got the handbook's
+    policy answer ("Give me your order number and the new address"), and the address typed next was read as order
+    details ("What would you like me to do with order …"). The change starts for the order just checked, and the
+    address is read as the new one; the "no" at the end leaves the order as it was."""
+    chat(f"where is order {ORDER}? {EMAIL}")
+    assert f"Order {ORDER}" in chat.text, chat.texts
+    chat(asked)
+    assert DID_YOU_MEAN not in chat.text and "我不太确定" not in chat.text, chat.texts
+    assert ORDER in chat.text and ("new delivery address" in chat.text or "新收货地址" in chat.text), chat.texts
+    chat("12 Rue de la Paix, 75002 Paris, France")
+    confirm = (f"Shall I change the delivery address of order {ORDER} to", f"要把订单 {ORDER} 的收货地址改为")
+    assert any(words in chat.text for words in confirm), chat.texts
+    assert "What would you like me to do with order" not in chat.text, chat.texts
+    chat("no")  # nothing is changed
+
+
+def test_a_question_about_changing_addresses_in_general_still_gets_the_handbook_answer(chat: Chat) -> None:
+    chat(f"where is order {ORDER}? {EMAIL}")
+    chat("can the delivery address of an order be changed after ordering?")
+    assert "packed" in chat.text, chat.texts  # the policy, not the change of this order
+    assert "What's the new delivery address" not in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["can i pay with them for sale items", "can i use a gift card for sale items?", "are they ok for sale stuff"],
+)
+def test_a_gift_card_question_about_sale_items_gets_the_gift_card_answer(chat: Chat, asked: str) -> None:
+    """The walkthrough of 2026-12-06: "can i pay with them for sale items" after asking about gift cards got the
+    final-sale answer (here: "Did you mean" payment methods, final-sale returns or bulk orders). The handbook's
+    gift-card entry now says that they pay for sale items too, and "them" is read as the gift cards just answered."""
+    chat("do you sell gift cards?")
+    assert "gift card" in chat.text.lower(), chat.texts
+    chat(asked)
+    assert DID_YOU_MEAN not in chat.text, chat.texts
+    assert "sale items" in chat.text and "Final sale" in chat.text, chat.texts  # the gift-card answer's line
+    assert "can't be returned" not in chat.text, chat.texts  # not the final-sale returns answer
+
+
+def test_them_without_an_answer_before_is_not_read_as_anything(chat: Chat) -> None:
+    chat("can i pay with them for sale items")
+    assert "Our digital gift cards" not in chat.text, chat.texts  # nothing named them: no gift-card answer
+
+
+@pytest.mark.parametrize("picked", ["the second one", "2", "washing"])
+def test_a_did_you_mean_answered_by_typing_answers_the_choice_named(chat: Chat, picked: str) -> None:
+    """The walkthrough of 2026-12-06: a customer who typed their pick at "Did you mean" ("washing", "the second one")
+    instead of tapping it got the same choices read as a new question: "washing" handed them to a person for being
+    stuck, "the second one" an offer of a person. Chat users type a pick as often as they tap it."""
+    chat("bedding")
+    assert DID_YOU_MEAN in chat.text, chat.texts
+    titles = [b["title"] for b in chat.buttons]
+    assert titles[:2] == ["Which bedding size do I need?", "How should I wash my bedding, towels and linen?"], titles
+    chat(picked)
+    assert "check the care label" in chat.text, chat.texts  # the washing entry's answer
+    assert "support team" not in chat.text and "Shall I get a person?" not in chat.text, chat.texts
+
+
+def test_a_new_question_typed_at_did_you_mean_is_answered_as_one(chat: Chat) -> None:
+    chat("bedding")
+    assert DID_YOU_MEAN in chat.text, chat.texts
+    chat("how do i return an item?")
+    assert "RMA" in chat.text, chat.texts  # the returns answer, not a bedding choice
+    assert "check the care label" not in chat.text and "European sizes" not in chat.text, chat.texts

@@ -182,6 +182,17 @@ def test_live_queue_figures(
     names = [a["name"] for a in live["agents"]]
     assert "Dash-Editor Tester" not in names and live["agents_online"] == len(names)
 
+    # an agent who set Away takes no new chats: listed apart, not one of the agents online (walkthrough of 2026-12-06:
+    # "Agents online" counted anyone at a console, whatever their Online/Away status)
+    assert idle.post("/status", {"status": "away"}).status_code == 200
+    live = sue.get("/metrics/live").json()
+    names = [a["name"] for a in live["agents"]]
+    assert "Dash-Idle Tester" not in names and live["agents_online"] == len(names)
+    assert "Dash-Idle Tester" in [a["name"] for a in live["agents_away"]]
+    assert idle.post("/status", {"status": "online"}).status_code == 200
+    live = sue.get("/metrics/live").json()
+    assert "Dash-Idle Tester" in [a["name"] for a in live["agents"]] and live["agents_away"] == []
+
     assert sue.post(f"/conversations/{waiting}/claim").status_code == 200  # tidy: nobody waits after this test
     assert sue.post(f"/conversations/{waiting}/resolve").status_code == 200
     assert sue.get("/metrics/live").json()["waiting"] == queued - 1

@@ -35,6 +35,7 @@
     sentTyping: 0,
     customerTyping: null,
     chatsTimer: null,
+    queueTimer: null,
     suggestTimer: null,
   };
 
@@ -206,7 +207,11 @@
       wait.title = "Queue-wait target: " + fmtWait(state.sla || 120);
       line.appendChild(wait);
       li.appendChild(line);
-      li.appendChild(el("div", "preview", q.first_question || q.preview || "…"));
+      // the customer's latest real line, as Chatwoot's and Intercom's inboxes show it; their first question above it
+      // when they have written more since (helpdesk/conversation/desk_cards.py)
+      const latest = q.latest_line || q.first_question || q.preview || "…";
+      if (q.first_question && q.first_question !== latest) li.appendChild(el("div", "preview first", q.first_question));
+      li.appendChild(el("div", "preview latest", latest));
       if (q.labels && q.labels.length) li.appendChild(window.ConsoleFind.chips(q.labels));
       bindOpen(li, q.conversation_id);
       list.appendChild(li);
@@ -243,6 +248,10 @@
         openConversation(id);
       }
     });
+  }
+  function scheduleQueue() {
+    clearTimeout(state.queueTimer);
+    state.queueTimer = setTimeout(loadQueue, 150);
   }
   function scheduleChats() {
     clearTimeout(state.chatsTimer);
@@ -1001,6 +1010,8 @@
         } else if (m.sender === "customer") {
           state.unread.add(ev.conversation_id);
         }
+        // a waiting customer wrote again: their queue card quotes the new line
+        if (m.sender === "customer" && state.queue.some((q) => q.conversation_id === ev.conversation_id)) scheduleQueue();
         if (m.sender === "customer" && (state.mine || []).some((c) => c.conversation_id === ev.conversation_id) &&
             (ev.conversation_id !== state.open || document.visibilityState !== "visible")) {
           const chat = state.mine.find((c) => c.conversation_id === ev.conversation_id);

@@ -587,7 +587,9 @@
     longest.textContent = live.waiting ? dur(live.longest_wait_seconds) : "–";
     longest.classList.toggle("bad", live.longest_wait_seconds > Number($("sla-target").dataset.seconds || Infinity));
     $("live-agents").textContent = live.agents_online;
-    $("live-names").textContent = live.agents.map((a) => a.name).join(", ") || "nobody";
+    const away = (live.agents_away || []).map((a) => a.name).join(", ");
+    $("live-names").textContent =
+      (live.agents.map((a) => a.name).join(", ") || "nobody") + (away ? " · away: " + away : "");
     $("live-at").textContent = "updated " + new Date(live.at).toLocaleTimeString();
   }
   async function pollLive() {

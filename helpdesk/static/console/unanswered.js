@@ -11,7 +11,7 @@
     return e;
   };
   const pct = (x) => (x == null ? "–" : Math.round(Number(x) * 100) + "%");
-  const state = { csrf: "", me: null };
+  const state = { csrf: "", me: null, loads: 0 };
 
   const api = (method, path, body) => request(method, path, body, state.csrf);
 
@@ -21,7 +21,10 @@
     const q = new URLSearchParams({ from: $("from").value, to: $("to").value, tz: $("tz").value.trim() || "UTC" });
     if ($("language") && $("language").value) q.set("language", $("language").value);
     $("status").textContent = "Loading…";
+    const mine = ++state.loads;
     const r = await api("GET", "/unanswered?" + q.toString());
+    // an earlier, slower request (the page's first load, grouping 30 days) never replaces the period asked since
+    if (mine !== state.loads) return;
     if (!r.res || !r.res.ok) {
       $("status").textContent = errorText(r, "Could not load the report.");
       return;
@@ -118,10 +121,11 @@
     suggested: "only weak suggestions",
   };
   function renderClusters(report) {
+    // the empty state is a sentence beside the numbered list, never its item "1." (that read as one group)
     $("clusters-note").textContent = !report.clustered
       ? "The FAQ engine is not available right now, so the questions could not be grouped. Try again in a minute."
-      : "";
-    renderList($("clusters"), report.clusters, renderCluster, report.clustered ? "No unanswered questions in this period." : "");
+      : report.clusters.length ? "" : "No unanswered questions in this period.";
+    renderList($("clusters"), report.clusters, renderCluster, "");
   }
 
   function renderCluster(c, li) {
@@ -154,7 +158,9 @@
     if (every.length > c.examples.length || every.some((q) => q.spellings && q.spellings.length)) {
       // every question of the group, not only the first few, with the typo spellings that joined each
       const more = el("details", "all-examples");
-      more.appendChild(el("summary", null, "All " + every.length + " questions of this group"));
+      more.appendChild(
+        el("summary", null, every.length === 1 ? "The question's other spellings" : "All " + every.length + " questions of this group")
+      );
       const full = el("ul", "examples");
       for (const q of every) {
         const spelled = q.spellings && q.spellings.length ? " — also spelled: " + q.spellings.join(" / ") : "";

@@ -1965,7 +1965,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ui.log.addEventListener("scroll", onLogScroll, { passive: true });
     ui.form.addEventListener("submit", (e) => { e.preventDefault(); submit(); });
     ui.input.addEventListener("input", () => {
-      if (ui.input.value) clearQuick();
+      // the bot's buttons stay while the customer types (they may still pick one, as in Intercom or Zendesk); a
+      // message sent, typed or picked, is their answer and takes the buttons away (addEntry)
       updateInput();
       if (ui.input.value) typingSignal();
     });

@@ -1,0 +1,79 @@
+"""A "Did you mean" answered by typing instead of a button: "the second one", "2", "第二个", or a word that names one
+choice only ("washing" at "Which bedding size do I need?" / "How should I wash my bedding, towels and linen?"). Chat
+users type their pick as often as they tap it; read as a new question, "washing" got the same choices again and
+the customer was handed to a person for being stuck, "the second one" an offer of a person. Only the choices of the
+bot's message just before, and only a short message: a new question typed instead is read as one."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.handoff import buttons_of
+from actions.texts.catalog import in_every_language
+from actions.texts.catalog import routing as routing_texts
+from actions.turns import bot_messages_before_latest
+
+ORDINALS: dict[str, int] = {
+    "first": 0, "1st": 0, "1": 0, "one": 0, "second": 1, "2nd": 1, "2": 1, "two": 1, "third": 2, "3rd": 2, "3": 2,
+    "three": 2, "第一": 0, "第二": 1, "第三": 2,
+}  # fmt: skip
+# "the second one", "2", "#2", "option 2", "number two please", "第二个", "第二条吧"
+ORDINAL_RE = re.compile(
+    r"^\s*(?:(?:the|option|number|no\.?|#)\s*)*(first|second|third|1st|2nd|3rd|[123]|one|two|three)"
+    r"(?:\s+(?:one|option|please|pls|thanks))*\s*[.!]*\s*$"
+    r"|^\s*(第[一二三])(?:个|個|条|條|项|項)?(?:吧|吗|嗎|呢|。)?\s*$",
+    re.IGNORECASE,
+)
+MAX_WORDS = 4  # longer: a new question, read as one
+WORD_RE = re.compile(r"[a-z]{4,}")
+STEM = 4  # "washing" names "wash", "sizes" names "size"
+COMMON = frozenset({"what", "which", "when", "where", "does", "your", "with", "from", "this", "that", "have", "about"})
+
+
+def offered_choices(tracker: Tracker) -> list[dict[str, Any]]:
+    """The "Did you mean" choices of the bot's message just before the customer's latest one (not the way out to a
+    person)."""
+    suggest = in_every_language(routing_texts, "SUGGEST")
+    for event in bot_messages_before_latest(tracker):
+        if str(event.get("text") or "") in suggest:
+            return [b for b in buttons_of(event) if str(b.get("payload") or "").startswith("/") and b.get("title")
+                    and b["payload"] != "/request_human"]  # fmt: skip
+    return []
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:STEM] for w in WORD_RE.findall(text.lower()) if w not in COMMON}
+
+
+def typed_choice(tracker: Tracker, text: str) -> dict[str, Any] | None:
+    """The choice the customer's typed `text` picks from the "Did you mean" just before, if it picks exactly one."""
+    choices = offered_choices(tracker)
+    if not choices:
+        return None
+    ordinal = ORDINAL_RE.match(text)
+    if ordinal is not None:
+        index = ORDINALS[(ordinal.group(1) or ordinal.group(2)).lower()]
+        return choices[index] if index < len(choices) else None
+    if len(text.split()) > MAX_WORDS:
+        return None
+    said = _stems(text)
+    titles = [_stems(str(c["title"])) for c in choices]
+    shared = set.intersection(*titles) if len(titles) > 1 else set()  # "bedding" is in every choice: no pick
+    named = [c for c, words in zip(choices, titles, strict=True) if said & (words - shared)]
+    return named[0] if len(named) == 1 else None
+
+
+def faq_id_of(choice: dict[str, Any]) -> str | None:
+    """The handbook entry a "/faq{...}" choice names."""
+    payload = str(choice.get("payload") or "")
+    if not payload.startswith("/faq{"):
+        return None
+    try:
+        value = json.loads(payload[4:]).get("faq_id")
+    except (ValueError, AttributeError):
+        return None
+    return str(value) if value else None

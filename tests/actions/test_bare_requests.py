@@ -1,0 +1,46 @@
+"""A clause that is nothing but a change asked for ("can i change the adress", "能取消吗"): once an order is known, it
+asks for that change on that order (actions/faq.py change_of_known_order; through the stack:
+tests/conversation/test_routing_followups.py). A question about how changes work in general is no such clause.
+Messages written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.order_state import CANCEL, CHANGE_ADDRESS, RETURN
+from actions.requests import bare_request
+
+
+@pytest.mark.parametrize(
+    ("text", "flow"),
+    [
+        ("can i change the adress", CHANGE_ADDRESS),
+        ("Can I change the delivery address?", CHANGE_ADDRESS),
+        ("ok so i need to change the shipping addres for it", CHANGE_ADDRESS),
+        ("could you update my address please", CHANGE_ADDRESS),
+        ("is it possible to change the address", CHANGE_ADDRESS),
+        ("can i still cancel?", CANCEL),
+        ("actually i'd like to cancel", CANCEL),
+        ("could i send it back", RETURN),
+        ("可以改地址吗", CHANGE_ADDRESS),
+        ("那就取消吧", CANCEL),
+    ],
+)
+def test_a_bare_change_is_read_as_that_change(text: str, flow: str) -> None:
+    assert bare_request(text) == flow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i change my address",
+        "can the address of an order be changed?",
+        "can i change my email address",
+        "can orders be cancelled?",
+        "i want to cancel my newsletter subscription",
+        "can i return items bought on sale?",
+        "订单一般能取消吗",
+    ],
+)
+def test_a_question_about_changes_in_general_is_no_bare_change(text: str) -> None:
+    assert bare_request(text) is None

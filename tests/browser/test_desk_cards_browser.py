@@ -1,0 +1,114 @@
+"""What agents, supervisors and editors read at a glance, in headless Chromium against the real stack, on a desktop
+(1280x800) and a phone (390x844): a queue card quotes the customer's latest line (as Chatwoot's and Intercom's inboxes
+do), renewed live when a waiting customer writes again, with their first question above it; the dashboard's "Agents
+online" leaves out an agent who set Away (listed apart); the unanswered report's empty period is a sentence, not a
+numbered item "1.". Walkthrough of 2026-12-06. Screenshots go to $SCREENSHOT_DIR (or the test's folder)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from support.accounts import AgentLogin
+from support.agent import Console, hand_off, say, submit_console_login
+from test_agent_console_browser import log_in
+from test_widget_browser import Tab, new_tab
+
+pytestmark = pytest.mark.browser
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(SIZES))
+def sized(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[tuple[str, Tab]]:
+    name = str(request.param)
+    phone = name == "phone"
+    t = new_tab(chromium, viewport=SIZES[name], is_mobile=phone, has_touch=phone)
+    yield name, t
+    t.page.context.close()
+
+
+def shot(page: Page, tmp_path: Path, name: str) -> None:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path) / "desk-cards"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_a_queue_card_quotes_the_customers_latest_line_live(
+    sized: tuple[str, Tab],
+    helpdesk_url: str,
+    agent_accounts: dict[str, AgentLogin],
+    client: httpx.Client,
+    tmp_path: Path,
+) -> None:
+    size, tab = sized
+    page = tab.page
+    log_in(page, helpdesk_url, agent_accounts["sue"])
+    tag = secrets.token_hex(2)
+    question = f"The oak bench I ordered has a wobbly leg {tag}"
+    conversation = hand_off(client, question)
+    card = page.locator(f'#queue li[data-id="{conversation}"]')
+    expect(card).to_be_visible(timeout=20_000)
+    expect(card.locator(".preview")).to_have_text([question])  # not "I want to talk to a real person"
+
+    later = f"also the second bench arrived scratched {tag}"
+    say(client, later, conversation)  # the customer writes again while waiting
+    expect(card.locator(".preview.latest")).to_have_text(later, timeout=10_000)
+    expect(card.locator(".preview.first")).to_have_text(question)
+    shot(page, tmp_path, f"queue-card-latest-{size}")
+
+    sue = Console(helpdesk_url)
+    assert sue.login("sue", agent_accounts["sue"].password).status_code == 200
+    assert sue.post(f"/conversations/{conversation}/claim").status_code == 200  # tidy: nobody waits after this
+    assert sue.post(f"/conversations/{conversation}/resolve").status_code == 200
+    sue.close()
+    assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
+
+
+def test_agents_online_leaves_out_an_agent_who_set_away(
+    sized: tuple[str, Tab], helpdesk_url: str, agent_accounts: dict[str, AgentLogin], tmp_path: Path
+) -> None:
+    size, tab = sized
+    ben = Console(helpdesk_url)
+    assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
+    try:
+        assert ben.post("/status", {"status": "away"}).status_code == 200
+        page = tab.page
+        log_in(page, helpdesk_url, agent_accounts["sue"])
+        page.goto(helpdesk_url + "/agent/dashboard")
+        names = page.locator("#live-names")
+        expect(names).to_contain_text("away: Ben Tester", timeout=15_000)
+        online = names.inner_text().split(" · away: ")[0]
+        assert "Ben Tester" not in online and "Sue Tester" in online, online
+        assert page.locator("#live-agents").inner_text() == str(len(online.split(", ")))
+        shot(page, tmp_path, f"dashboard-away-{size}")
+
+        assert ben.post("/status", {"status": "online"}).status_code == 200
+        expect(names).not_to_contain_text("away:", timeout=15_000)  # the live strip refreshes every 5 s
+        expect(names).to_contain_text("Ben Tester")
+    finally:
+        ben.post("/status", {"status": "online"})
+        ben.close()
+    assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
+
+
+def test_the_unanswered_report_says_an_empty_period_in_a_sentence(
+    sized: tuple[str, Tab], helpdesk_url: str, editor_account: AgentLogin, tmp_path: Path
+) -> None:
+    size, tab = sized
+    page = tab.page
+    submit_console_login(page, helpdesk_url, editor_account.username, editor_account.password)
+    page.wait_for_url("**/agent/unanswered")
+    expect(page.locator("#report")).to_be_visible()
+    page.locator("#from").fill("2020-01-06")
+    page.locator("#to").fill("2020-01-07")  # long before any test conversation
+    page.locator("#report button[type=submit]").click()
+    expect(page.locator("#fig-groups")).to_have_text("0")
+    expect(page.locator("#clusters-note")).to_have_text("No unanswered questions in this period.")
+    expect(page.locator("#clusters > li")).to_have_count(0)  # no numbered item "1." for nothing
+    shot(page, tmp_path, f"unanswered-empty-{size}")
+    assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
