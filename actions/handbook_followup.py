@@ -1,8 +1,13 @@
-"""A handbook question that names the subject of the answer just given with a pronoun: "do you sell gift cards?"
-(answered), then "can i pay with them for sale items". Read alone, the question has no subject and the NLU is unsure
-(it offered payment methods, final-sale returns and bulk orders); read with the answer's subject in place of the
-pronoun ("can i pay with gift cards for sale items") it is a question the handbook answers. Only when the NLU was
-unsure, only in English (Chinese drops the pronoun), and only a sure answer of the FAQ engine's own gate counts."""
+"""What the customer says right after a handbook answer, read with that answer in mind.
+
+- A question naming the answer's subject with a pronoun: "do you sell gift cards?" (answered), then "can i pay with
+  them for sale items". Read alone, the question has no subject and the NLU is unsure (it offered payment methods,
+  final-sale returns and bulk orders); read with the answer's subject in place of the pronoun ("can i pay with gift
+  cards for sale items") it is a question the handbook answers. Only when the NLU was unsure, only in English
+  (Chinese drops the pronoun), and only a sure answer of the FAQ engine's own gate counts.
+- An order number after an answer that asks for one to do something ("Give me your order number and the new address
+  and I can update it here in the chat"): that request starts for the order, instead of "What would you like me to
+  do with order …?" (:data:`INVITED_FLOWS`)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.order_state import CANCEL, CHANGE_ADDRESS, REFUND_STATUS, RETURN
 from actions.turns import bot_messages_before_latest
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
@@ -24,6 +30,28 @@ PRONOUN_RE = re.compile(
 )
 
 
+# a question with nothing but the asking in it: "how much?", "and how long does it take?" (the answer's subject is
+# what it asks about)
+BARE_QUESTION_RE = re.compile(
+    r"^\s*(?:(?:and|so|ok|okay|hmm)\b[\s,]*)*(?:how\s+much|how\s+long|how\s+many|how\s+often|where|when|why|which\s+ones?)"
+    r"(?:\s+(?:is\s+it|are\s+they|does\s+it\s+(?:cost|take)|do\s+they\s+(?:cost|take)))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+# the handbook's broad sections, which name no subject ("products", "returns"): an entry's own tag is preferred
+BROAD_TAGS = frozenset(
+    {"products", "returns", "refunds", "payments", "orders", "delivery", "shipping", "membership", "privacy",
+     "promotions", "prices", "sustainability", "gifts", "policy", "account", "newsletter"}
+)  # fmt: skip
+
+
+def subject_of(tags: tuple[str, ...]) -> str | None:
+    """What an entry is about in a few words, from its tags: a compound one ("gift-cards"), else one that is not a
+    broad section, else the first."""
+    chosen = next((t for t in tags if "-" in t), None) or next((t for t in tags if t not in BROAD_TAGS), None)
+    chosen = chosen or (tags[0] if tags else None)
+    return chosen.replace("-", " ") if chosen else None
+
+
 def last_answer_entry(tracker: Tracker) -> str | None:
     """The handbook entry the bot answered the customer's previous message with, if it did."""
     for event in bot_messages_before_latest(tracker):
@@ -35,17 +63,37 @@ def last_answer_entry(tracker: Tracker) -> str | None:
 
 
 def answer_about_last_answer(tracker: Tracker, question: str) -> Candidate | None:
-    """The handbook's sure answer to `question` with the last answer's subject (its entry's first tag: "gift cards")
-    in place of the pronoun; None when the question has no such pronoun, no answer came before, or the engine is not
-    sure."""
-    if language_of(question) != "en" or not PRONOUN_RE.search(question):
+    """The handbook's sure answer to `question` with the last answer's subject (from its entry's tags: "gift cards")
+    in place of the pronoun, or after a bare "how much?"; None when the question has neither, no answer came before,
+    or the engine is not sure."""
+    bare = BARE_QUESTION_RE.match(question) is not None
+    if language_of(question) != "en" or not (bare or PRONOUN_RE.search(question)):
         return None
     entry_id = last_answer_entry(tracker)
     kb = get_knowledge_base()
     entry = kb.entry(entry_id) if entry_id else None
-    if entry is None or not entry.tags:
+    subject = subject_of(tuple(entry.tags)) if entry is not None else None
+    if subject is None:
         return None
-    subject = entry.tags[0].replace("-", " ")
-    rewritten = PRONOUN_RE.sub(lambda m: (m.group(1) or "") + subject, question)
+    if bare:  # "how much?" after the gift-wrapping answer: "how much gift wrapping?"
+        rewritten = question.strip().rstrip("?").strip() + " " + subject + "?"
+    else:
+        rewritten = PRONOUN_RE.sub(lambda m: (m.group(1) or "") + subject, question)
     decision = language_search.decide(kb, rewritten)
     return decision.best if decision.action == "answer" else None
+
+
+# the handbook entries whose answer offers to do it in the chat given the order number (knowledge/faq/: their
+# answers say "give me / tell me your order number … I can … here in the chat"), and the request they offer
+INVITED_FLOWS: dict[str, str] = {
+    "shipping-addresses": CHANGE_ADDRESS,
+    "cancel-order": CANCEL,
+    "how-to-return": RETURN,
+    "refund-timing": REFUND_STATUS,
+}
+
+
+def flow_invited(tracker: Tracker) -> str | None:
+    """The order request the handbook answer just before offered to carry out, if it did."""
+    entry_id = last_answer_entry(tracker)
+    return INVITED_FLOWS.get(entry_id) if entry_id else None

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
 from actions.faq import answer_entry_by_id, answer_questions
+from actions.handbook_followup import flow_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.items import names_items_of
@@ -200,6 +201,9 @@ class ActionOrderDetails(Action):
         last = tracker.get_slot(LAST_FLOW)
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]
+        invited = flow_invited(tracker)  # "Give me your order number and the new address and I can update it"
+        if invited is not None and names_an_order(tracker):
+            return [SlotSet(FLOW, invited), *details_cleared(), FollowupAction(FORM)]
         number = ORDER_NUMBER_RE.search(str(tracker.latest_message.get("text") or ""))
         # the order talked about ("hi, it's about my order 100234", then the e-mail address) is still the one
         order_id = number.group(1) if number else tracker.get_slot(ORDER_ID)

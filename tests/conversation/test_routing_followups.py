@@ -131,3 +131,34 @@ def test_a_new_question_typed_at_did_you_mean_is_answered_as_one(chat: Chat) -> 
     chat("how do i return an item?")
     assert "RMA" in chat.text, chat.texts  # the returns answer, not a bedding choice
     assert "check the care label" not in chat.text and "European sizes" not in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "then"),
+    [
+        ("can i change the adress", "What's the new delivery address for order"),
+        ("how do i return an item?", "return"),
+    ],
+)
+def test_an_order_number_after_an_answer_that_asks_for_one_starts_that_request(
+    chat: Chat, asked: str, then: str
+) -> None:
+    """The walkthrough of 2026-12-06: the handbook's answer "Give me your order number and the new address and I can
+    update it here in the chat", then "its 100259", got "What would you like me to do with order 100259: check where
+    it is, cancel it, or start a return?" (twice, the e-mail address after it too)."""
+    chat(asked)
+    assert "order number" in chat.text, chat.texts  # the handbook's answer, asking for it
+    chat(f"its {ORDER}")
+    assert "What would you like me to do with order" not in chat.text, chat.texts
+    chat(EMAIL)
+    assert "What would you like me to do with order" not in chat.text, chat.texts
+    assert then in chat.text, chat.texts
+    chat("never mind")  # nothing is changed
+
+
+def test_how_much_after_an_answer_asks_about_that_answers_subject(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06: "do u do gift wrappin?" (answered), then "how much" got "Did you mean"."""
+    chat("do u do gift wrappin?")
+    assert "gift wrapping" in chat.text.lower(), chat.texts
+    chat("how much")
+    assert DID_YOU_MEAN not in chat.text and "€3.50" in chat.text, chat.texts
