@@ -112,3 +112,26 @@ def test_the_unanswered_report_says_an_empty_period_in_a_sentence(
     expect(page.locator("#clusters > li")).to_have_count(0)  # no numbered item "1." for nothing
     shot(page, tmp_path, f"unanswered-empty-{size}")
     assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
+
+
+def test_the_transcript_shows_the_choices_the_bot_offered(
+    sized: tuple[str, Tab], helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+) -> None:
+    """The walkthrough of 2026-12-06: the agent read "Did you mean one of these?" without the choices the customer
+    was given."""
+    size, tab = sized
+    page = tab.page
+    log_in(page, helpdesk_url, agent_accounts["sue"])
+    conversation = hand_off(client, "bedding")  # "Did you mean" with two handbook entries, then a person
+    card = page.locator(f'#queue li[data-id="{conversation}"]')
+    expect(card).to_be_visible(timeout=20_000)
+    card.click()
+    offered = page.locator("#transcript .msg.bot .offered")
+    expect(offered.first).to_contain_text("Buttons offered:")
+    expect(offered.first).to_contain_text("Which bedding size do I need? | How should I wash my bedding")
+    sue = Console(helpdesk_url)
+    assert sue.login("sue", agent_accounts["sue"].password).status_code == 200
+    assert sue.post(f"/conversations/{conversation}/claim").status_code == 200  # tidy: nobody waits after this
+    assert sue.post(f"/conversations/{conversation}/resolve").status_code == 200
+    sue.close()
+    assert tab.errors("401") == []  # the console asks /api/agent/me before logging in

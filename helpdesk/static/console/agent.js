@@ -489,6 +489,15 @@
     if (sender === "bot" && m.faq && m.faq.id) {
       li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));
     }
+    if (sender === "bot" && Array.isArray(m.buttons) && m.buttons.length) {
+      // what "Did you mean one of these?" (or any question with buttons) offered the customer: the agent reads the
+      // choices they were given, not a question without them
+      const offered = el("div", "who offered", "Buttons offered:");
+      const titles = el("span", null, " " + m.buttons.map((b) => b.title).join(" | "));
+      titles.dataset.userContent = ""; // the bot's words, in the customer's language
+      offered.appendChild(titles);
+      li.appendChild(offered);
+    }
     $("transcript").appendChild(li); // followLog keeps the newest in sight unless the agent scrolled up to read
   }
   // The transcript follows what is added to it (messages, a turn's context arriving later, the reply form appearing
