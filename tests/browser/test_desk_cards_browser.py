@@ -17,25 +17,31 @@ from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, say, submit_console_login
 from test_agent_console_browser import log_in
-from test_widget_browser import Tab, new_tab
+from test_widget_browser import SIZES, Tab, sized_tab
 
 pytestmark = pytest.mark.browser
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture(params=sorted(SIZES))
 def sized(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[tuple[str, Tab]]:
-    name = str(request.param)
-    phone = name == "phone"
-    t = new_tab(chromium, viewport=SIZES[name], is_mobile=phone, has_touch=phone)
-    yield name, t
-    t.page.context.close()
+    opened = sized_tab(chromium, str(request.param))
+    yield str(request.param), opened
+    opened.page.context.close()
 
 
 def shot(page: Page, tmp_path: Path, name: str) -> None:
     folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path) / "desk-cards"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def close_waiting(helpdesk_url: str, account: AgentLogin, conversation: str) -> None:
+    """Tidy: the test's queued chat claimed and resolved, so nobody waits after it."""
+    console = Console(helpdesk_url)
+    assert console.login(account.username, account.password).status_code == 200
+    assert console.post(f"/conversations/{conversation}/claim").status_code == 200
+    assert console.post(f"/conversations/{conversation}/resolve").status_code == 200
+    console.close()
 
 
 def test_a_queue_card_quotes_the_customers_latest_line_live(
@@ -61,11 +67,7 @@ def test_a_queue_card_quotes_the_customers_latest_line_live(
     expect(card.locator(".preview.first")).to_have_text(question)
     shot(page, tmp_path, f"queue-card-latest-{size}")
 
-    sue = Console(helpdesk_url)
-    assert sue.login("sue", agent_accounts["sue"].password).status_code == 200
-    assert sue.post(f"/conversations/{conversation}/claim").status_code == 200  # tidy: nobody waits after this
-    assert sue.post(f"/conversations/{conversation}/resolve").status_code == 200
-    sue.close()
+    close_waiting(helpdesk_url, agent_accounts["sue"], conversation)
     assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
 
 
@@ -129,9 +131,5 @@ def test_the_transcript_shows_the_choices_the_bot_offered(
     offered = page.locator("#transcript .msg.bot .offered")
     expect(offered.first).to_contain_text("Buttons offered:")
     expect(offered.first).to_contain_text("Which bedding size do I need? | How should I wash my bedding")
-    sue = Console(helpdesk_url)
-    assert sue.login("sue", agent_accounts["sue"].password).status_code == 200
-    assert sue.post(f"/conversations/{conversation}/claim").status_code == 200  # tidy: nobody waits after this
-    assert sue.post(f"/conversations/{conversation}/resolve").status_code == 200
-    sue.close()
+    close_waiting(helpdesk_url, agent_accounts["sue"], conversation)
     assert tab.errors("401") == []  # the console asks /api/agent/me before logging in

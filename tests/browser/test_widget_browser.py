@@ -59,6 +59,16 @@ def new_tab(browser: Browser, **context_options: Any) -> Tab:
     return tab
 
 
+# the two screens every walkthrough looks at
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def sized_tab(browser: Browser, size: str) -> Tab:
+    """A fresh tab at one of SIZES (the phone's touch-enabled, as a phone's browser is)."""
+    phone = size == "phone"
+    return new_tab(browser, viewport=SIZES[size], is_mobile=phone, has_touch=phone)
+
+
 @pytest.fixture()
 def tab(chromium: Browser) -> Iterator[Tab]:
     """A fresh browser context (empty localStorage) with a 1280x800 window."""

@@ -12,21 +12,18 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
-from test_widget_browser import HOST, QUICK, REPLY_TEXT, Tab, new_tab, open_widget, send
+from test_widget_browser import HOST, QUICK, REPLY_TEXT, SIZES, Tab, open_widget, send, sized_tab
 
 pytestmark = pytest.mark.browser
 
 BOT_TIMEOUT = 60_000
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture(params=sorted(SIZES))
 def sized(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[tuple[str, Tab]]:
-    name = str(request.param)
-    phone = name == "phone"
-    t = new_tab(chromium, viewport=SIZES[name], is_mobile=phone, has_touch=phone)
-    yield name, t
-    t.page.context.close()
+    opened = sized_tab(chromium, str(request.param))
+    yield str(request.param), opened
+    opened.page.context.close()
 
 
 def shot(page: Page, folder: Path, name: str) -> None:
