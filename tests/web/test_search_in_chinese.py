@@ -103,3 +103,36 @@ def test_english_searches_are_unchanged(client: httpx.Client) -> None:
     page = client.get("/help", params={"q": "How long does delivery take?"})
     first = re.search(r'href="/help/([a-z0-9-]+)"', results_of(page.text))
     assert first is not None and first.group(1) == "delivery-time"
+
+
+def test_an_entry_clearly_ahead_is_the_answer_as_in_the_chat(
+    client: httpx.Client, console_of: Callable[[str], Console]
+) -> None:
+    # the Chinese side's gate is the chat's (nlu_addons.arbiter.entry_clears): an entry under faq_answer_from that
+    # leads the next one by faq_clear_margin from faq_clear_from is the answer, not a suggestion among others. "东西
+    # 到了有划痕" (scratched on arrival) scores the damaged-item entry between the two gates, far ahead of the next
+    from nlu_addons.onepass_settings import configured
+
+    settings = configured()
+    answer_from, clear_from = settings["faq_answer_from"]["zh"], settings["faq_clear_from"]["zh"]
+    margin = settings["faq_clear_margin"]["zh"]
+    ava = console_of("ava")
+    conversation = client.post("/api/chat", json={"conversation_id": None, "text": "转人工"}).json()["conversation_id"]
+    wait_for(lambda: conversation in queued(ava) or None, timeout=90)
+    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+    say(client, "东西到了有划痕", conversation)
+    turn = wait_for(
+        lambda: next(
+            (
+                m
+                for m in ava.get(f"/conversations/{conversation}").json()["messages"]
+                if m["text"] == "东西到了有划痕" and m["faq_candidates"]
+            ),
+            None,
+        )
+    )
+    best, second = turn["faq_candidates"]["candidates"][:2]
+    assert best["id"] == "damaged-item", turn["faq_candidates"]
+    assert clear_from <= best["score"] < answer_from and best["score"] - second["score"] >= margin, turn  # the case
+    assert turn["faq_candidates"]["decision"] == "answer", turn["faq_candidates"]
+    ava.post(f"/conversations/{conversation}/resolve")
