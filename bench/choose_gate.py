@@ -179,6 +179,18 @@ def best_of(sweep: list[dict[str, Any]], threshold: str, cost: float) -> list[di
     return list(best.values())
 
 
+def use_values(arbiter: Any, values: dict[str, Any]) -> None:
+    """Set the arbiter's thresholds to ``values`` (the names of OnePassNLU's settings)."""
+    arbiter.answer_at, arbiter.faq_answer_from = values["answer_at"], values["faq_answer_from"]
+    arbiter.faq_offer_from, arbiter.faq_over_flow_from = values["faq_offer_from"], values["faq_over_flow_from"]
+    arbiter.faq_answer_at = values.get("faq_answer_at")
+    arbiter.faq_clear_from, arbiter.faq_clear_margin = (
+        values.get("faq_clear_from"),
+        values.get("faq_clear_margin") or 1.0,
+    )
+    arbiter.faq_no_order_from = values.get("faq_no_order_from")
+
+
 def explain(
     arbiter: Any,
     values: dict[str, Any],
@@ -196,14 +208,7 @@ def explain(
     its own scoring at its own gate, answers it right), or the faq class under the probability it needs."""
     from nlu_addons.arbiter import FAQ
 
-    arbiter.answer_at, arbiter.faq_answer_from = values["answer_at"], values["faq_answer_from"]
-    arbiter.faq_offer_from, arbiter.faq_over_flow_from = values["faq_offer_from"], values["faq_over_flow_from"]
-    arbiter.faq_answer_at = values.get("faq_answer_at")
-    arbiter.faq_clear_from, arbiter.faq_clear_margin = (
-        values.get("faq_clear_from"),
-        values.get("faq_clear_margin") or 1.0,
-    )
-    arbiter.faq_no_order_from = values.get("faq_no_order_from")
+    use_values(arbiter, values)
     needed = arbiter.faq_answer_at if arbiter.faq_answer_at is not None else arbiter.answer_at
     stops: Counter[str] = Counter()
     for i in faq_rows:
@@ -249,14 +254,7 @@ def write_misses(
 ) -> None:
     """Every dev row not routed right with ``values`` (the thresholds in use), one JSON line each with its style, and
     the outcome counts per style on stdout: the error analysis that says which customers' styles the data misses."""
-    arbiter.answer_at, arbiter.faq_answer_from = values["answer_at"], values["faq_answer_from"]
-    arbiter.faq_offer_from, arbiter.faq_over_flow_from = values["faq_offer_from"], values["faq_over_flow_from"]
-    arbiter.faq_answer_at = values.get("faq_answer_at")
-    arbiter.faq_clear_from, arbiter.faq_clear_margin = (
-        values.get("faq_clear_from"),
-        values.get("faq_clear_margin") or 1.0,
-    )
-    arbiter.faq_no_order_from = values.get("faq_no_order_from")
+    use_values(arbiter, values)
     per_style: dict[str, Counter[str]] = {}
     lines = []
     for i, (text, expected) in enumerate(rows):
