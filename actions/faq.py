@@ -28,7 +28,13 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
+from actions.photos import (
+    DAMAGED_ITEM_ENTRY,
+    WRONG_ITEM_ENTRY,
+    ask_after_answer,
+    name_the_order,
+    received_item_entry,
+)
 from actions.requests import (
     Requests,
     alternatives,
@@ -263,6 +269,9 @@ class ActionAnswerFaq(Action):
             # "you sent me the wrong colour, order 100184": the order number made the NLU unsure (it asked back with
             # changing the order's items first); damaged goods with an order number start a return there
             return []
+        damaged = damaged_goods_return(dispatcher, text)
+        if damaged is not None:
+            return damaged
         wrong_number = wrong_order_number(dispatcher, text)  # "where is order 10016": 6 digits, asked again
         if wrong_number is not None:
             return wrong_number
@@ -438,6 +447,27 @@ def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] |
     if flow is None:
         return None
     return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
+
+
+def damaged_goods_of_order(text: str) -> str | None:
+    """The order number of a message saying goods of that order arrived damaged ("我的订单100224的东西坏了", "my vase
+    arrived broken!! order 100184"), else None."""
+    number = ORDER_NUMBER_RE.search(text)
+    return number.group(1) if number and received_item_entry(text) == DAMAGED_ITEM_ENTRY else None
+
+
+def damaged_goods_return(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]] | None:
+    """Goods of a named order that arrived damaged: the handbook's damaged-item answer (photos, replacement or refund)
+    first, then the return of that order starts (its summary asks before anything is booked). However the NLU read
+    it: "坏了" beside an order number read as a cancellation or a status check, which cannot help with delivered
+    goods ("已签收，无法再取消"). None (and nothing said) when the message is not that."""
+    number = damaged_goods_of_order(text)
+    if number is None or not answer_entry_by_id(dispatcher, DAMAGED_ITEM_ENTRY, text):
+        return None
+    # what to send back is read from the message once the order may be changed ("my soap dish from 100184 came
+    # broken": the soap dish), as for a return asked beside a question
+    events = [SlotSet(FLOW, RETURN), *details_cleared(), SlotSet(PENDING_DETAIL, text), SlotSet(ORDER_ID, number)]
+    return [*events, FollowupAction(FORM)]
 
 
 def answer_entry_by_id(dispatcher: CollectingDispatcher, faq_id: str, question: str | None) -> bool:

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
-from actions.faq import answer_entry_by_id, answer_questions
+from actions.faq import answer_entry_by_id, answer_questions, damaged_goods_of_order
 from actions.handbook_followup import flow_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
@@ -32,6 +32,7 @@ from actions.order_state import (
     ORDER_ID,
     ORDER_STATUS,
     PENDING_CONFIRMATION,
+    PENDING_DETAIL,
     REFUND_STATUS,
     RETURN,
     OrderState,
@@ -44,7 +45,7 @@ from actions.order_state import (
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
-from actions.photos import name_the_order, received_item_entry, return_photo_offer
+from actions.photos import DAMAGED_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer
 from actions.requests import NEGATION_RE, names_flow, requests_in
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.texts import render
@@ -91,15 +92,25 @@ class ActionStartOrderRequest(Action):
         if tracker.active_loop_name == FORM and state.flow == flow:
             return events  # the same request goes on
         text = str(tracker.latest_message.get("text") or "")
+        damaged = False
         if tracker.active_loop_name != FORM:
             about_order = opener_about_order(dispatcher, text)
             if about_order is not None:  # "hi, it's about my order 100234": asked what to do with it, no flow yet
                 return [*events, *about_order]
+            damaged = damaged_goods_of_order(text) is not None and answer_entry_by_id(
+                dispatcher, DAMAGED_ITEM_ENTRY, text
+            )
+            if damaged:
+                # "我的订单100224的东西坏了" read as a cancellation or a status check: what arrived is damaged, so the
+                # handbook's answer about it, then the return of that order (actions/faq.py damaged_goods_return)
+                flow = RETURN
         questions = requests_in(text).questions
         if questions:
             answer_questions(dispatcher, questions)  # "... and how do I return something broken?": answered first
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
+        if damaged:
+            events.append(SlotSet(PENDING_DETAIL, text))  # what to send back, read once the order may be changed
         handled = tracker.get_slot(LAST_FLOW) and state.verified and tracker.active_loop_name != FORM
         # a request finished for this order; "where is my order?" may mean another one: ask (offering it), unless the
         # message names it ("that order") or items of it ("send the carafe back")

@@ -50,10 +50,11 @@ QUESTION_RE = re.compile(
     re.IGNORECASE,
 )
 # an order request in a clause: the flow it asks for, recognised only with an order number or "my order" in it, so a
-# handbook question about the same topic ("how do returns work?") is not one
+# handbook question about the same topic ("how do returns work?") is not one; in Chinese the customer's own refund
+# or return too ("我的退款到哪了？订单100165 邮编20121": the refund's status, not a question for the handbook)
 ORDER_REF_RE = re.compile(
     r"\b(?:my|the|this|that)\s+(?:order|parcel|package|purchase)\b"
-    r"|我的(?:订单|訂單|包裹|快递|快遞)|[这這那](?:个|個|笔|筆)?(?:订单|訂單|单|單)",
+    r"|我的(?:订单|訂單|包裹|快递|快遞|退款|退货|退貨)|[这這那](?:个|個|笔|筆)?(?:订单|訂單|单|單)",
     re.IGNORECASE,
 )
 FLOW_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (

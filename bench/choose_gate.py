@@ -179,6 +179,18 @@ def best_of(sweep: list[dict[str, Any]], threshold: str, cost: float) -> list[di
     return list(best.values())
 
 
+def use_values(arbiter: Any, values: dict[str, Any]) -> None:
+    """Set the arbiter's thresholds to ``values`` (the names of OnePassNLU's settings)."""
+    arbiter.answer_at, arbiter.faq_answer_from = values["answer_at"], values["faq_answer_from"]
+    arbiter.faq_offer_from, arbiter.faq_over_flow_from = values["faq_offer_from"], values["faq_over_flow_from"]
+    arbiter.faq_answer_at = values.get("faq_answer_at")
+    arbiter.faq_clear_from, arbiter.faq_clear_margin = (
+        values.get("faq_clear_from"),
+        values.get("faq_clear_margin") or 1.0,
+    )
+    arbiter.faq_no_order_from = values.get("faq_no_order_from")
+
+
 def explain(
     arbiter: Any,
     values: dict[str, Any],
@@ -196,14 +208,7 @@ def explain(
     its own scoring at its own gate, answers it right), or the faq class under the probability it needs."""
     from nlu_addons.arbiter import FAQ
 
-    arbiter.answer_at, arbiter.faq_answer_from = values["answer_at"], values["faq_answer_from"]
-    arbiter.faq_offer_from, arbiter.faq_over_flow_from = values["faq_offer_from"], values["faq_over_flow_from"]
-    arbiter.faq_answer_at = values.get("faq_answer_at")
-    arbiter.faq_clear_from, arbiter.faq_clear_margin = (
-        values.get("faq_clear_from"),
-        values.get("faq_clear_margin") or 1.0,
-    )
-    arbiter.faq_no_order_from = values.get("faq_no_order_from")
+    use_values(arbiter, values)
     needed = arbiter.faq_answer_at if arbiter.faq_answer_at is not None else arbiter.answer_at
     stops: Counter[str] = Counter()
     for i in faq_rows:
@@ -235,6 +240,48 @@ def explain(
     return stops
 
 
+def write_misses(
+    path: Path,
+    rows: list[tuple[str, str | None]],
+    styles: list[str],
+    accepted: dict[int, list[str]],
+    values: dict[str, Any],
+    arbiter: Any,
+    x: np.ndarray,
+    scores: np.ndarray,
+    ids: list[str],
+    engine_answer: float | None,
+) -> None:
+    """Every dev row not routed right with ``values`` (the thresholds in use), one JSON line each with its style, and
+    the outcome counts per style on stdout: the error analysis that says which customers' styles the data misses."""
+    use_values(arbiter, values)
+    per_style: dict[str, Counter[str]] = {}
+    lines = []
+    for i, (text, expected) in enumerate(rows):
+        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text)
+        answered = as_answered(route.destination, scores[i], ids, engine_answer or values["faq_answer_from"])
+        key = row_outcome(route.destination, answered, expected, accepted.get(i, ()))
+        per_style.setdefault(styles[i] or "-", Counter())[key] += 1
+        if key not in ("right", "oos_refused"):
+            best = int(np.argmax(scores[i])) if len(ids) else -1
+            lines.append(
+                {
+                    "text": text,
+                    "style": styles[i],
+                    "expect": expected or "out of scope",
+                    "got": route.destination,
+                    "outcome": key,
+                    "offered": route.offered,
+                    "top": route.ranking[:3],
+                    "best_entry": [ids[best], round(float(scores[i, best]), 3)] if best >= 0 else None,
+                }
+            )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
+    for style, counts in sorted(per_style.items(), key=lambda kv: -sum(kv[1].values())):
+        print(f"{style:20s} {sum(counts.values()):4d} " + " ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--language", choices=sorted(HANDBOOK_DEV), required=True)
@@ -247,6 +294,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep answer_at, faq_answer_at and the how-question rule at the values in use and choose the gate and "
         "the rules after them only (a tenth of the sweep, for a busy machine)",
+    )
+    parser.add_argument(
+        "--misses",
+        type=Path,
+        metavar="JSONL",
+        help="only write every dev row not routed right with the values in use (its file's style, what was expected, "
+        "what it got, the outcome) to this file, for an error analysis by style; no sweep",
     )
     parser.add_argument(
         "--explain",
@@ -272,24 +326,30 @@ def main(argv: list[str] | None = None) -> int:
         queries, oos = queries + styled_queries, oos + styled_oos
         files += STYLES_DEV[language]
     rows: list[tuple[str, str | None]] = [(r["query"], f"faq:{r['faq_id']}") for r in queries]
+    styles = [str(r.get("style", "")) for r in queries]
     accepted: dict[int, list[str]] = {}
     out_of_scope_routing: list[tuple[str, str | None]] = []
+    oos_styles: list[str] = []
     if language in ROUTING_DEV:
         files.append(ROUTING_DEV[language])
         for r in read_rows(PROJECT_ROOT / ROUTING_DEV[language]):
             route = route_of(r["expect"])
             if route == OUT_OF_SCOPE_ROUTE:
                 out_of_scope_routing.append((r["text"], None))
+                oos_styles.append(str(r.get("style", "")))
                 continue
             accepted[len(rows)] = [route_of(a) for a in r.get("accept", [])]
             rows.append((r["text"], route))
+            styles.append(str(r.get("style", "")))
     n_in = len(rows)
     rows += out_of_scope_routing
     rows += [(r["query"], None) for r in oos]
+    styles += oos_styles + [str(r.get("style", "")) for r in oos]
     if language in OOS_GROUPS_DEV:
         files.append(OOS_GROUPS_DEV[language])
         groups = json.loads((PROJECT_ROOT / OOS_GROUPS_DEV[language]).read_text(encoding="utf-8"))["groups"]
         rows += [(text, None) for group in groups for text in group["texts"]]
+        styles += ["paraphrase group" for group in groups for _ in group["texts"]]
     texts = [words_of(t) for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
     x, scores = side.evidence(texts, vectors)
@@ -330,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
         return counts
 
     current = {key: value[language] for key, value in CURRENT.items()}
+    if args.misses is not None:
+        write_misses(args.misses, rows, styles, accepted, current, arbiter, x, scores, index.ids, engine_answer)
+        return 0
     answer_ats = ANSWER_AT_GRID if language in ROUTING_DEV and not args.keep_in_use else [current["answer_at"]]
     # the how-question rule (nlu_addons.arbiter: a how-question naming no order answered from the handbook when its
     # entry scores at least this much; None: never) is chosen together with the gate

@@ -10,8 +10,10 @@ order flow also needs evidence of a request about a specific order (an order num
 "my/I/we", or "it" for the order already talked about): without it, the bot asks instead of starting a flow
 ("what is the refund policy" never opens a refund). A message naming another domain and nothing of an order
 ("取消明天早上的闹钟", "cancel my dentist appointment": the cues per language in nlu_addons.order_cues) never starts
-an order flow nor is offered one: the bot offers the handbook entries near it, or a person. A payment problem and a
-handbook question are both answered from the handbook, so together they can make the bot sure enough.
+an order flow nor is offered one: the bot offers the handbook entries near it, or a person. A message naming another
+shop or platform ("我的淘宝快递到哪了") is neither answered from the handbook nor taken as an order: a person is
+offered. A payment problem and a handbook question are both answered from the handbook, so together they can make
+the bot sure enough.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from nlu_addons import fast_linear
 from nlu_addons.language import CJK, language_of
-from nlu_addons.order_cues import account_cue, order_cue, other_domain_cue
+from nlu_addons.order_cues import account_cue, order_cue, other_company_cue, other_domain_cue
 
 # data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
 ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
@@ -124,6 +126,13 @@ def about_something_else(text: str) -> bool:
     return other_domain_cue(text) and not order_cue(text) and not names_order(text)
 
 
+def about_another_company(text: str) -> bool:
+    """The message names another shop, platform or brand (nlu_addons.order_cues) and no order of ours (no order number
+    or e-mail): its parcels, refunds and passwords are that company's, which neither the handbook's answers nor the
+    order flows are about ("我的淘宝快递到哪了", "宜家的退货政策是什么")."""
+    return other_company_cue(text) and not names_order(text)
+
+
 def about_the_account(text: str) -> bool:
     """The message names the customer's account (details, login, profile) and nothing of an order: "I moved, I
     need to update my details"."""
@@ -199,6 +208,18 @@ class Route:
 FAQ_ANSWER_FROM, FAQ_OFFER_FROM = 0.54, 0.45
 
 
+def entry_clears(
+    best: float, second: float, answer_from: float, clear_from: float | None = None, clear_margin: float = 1.0
+) -> bool:
+    """The handbook gate, one rule wherever a side's handbook ranking is answered from (the arbiter's route, and the
+    action server's search of the Chinese side, helpdesk/knowledge/language_search.py): the best entry (scoring
+    ``best``, the next one ``second``) is sure enough to answer from when it reaches ``answer_from``, or
+    ``clear_from`` (None: never) with a lead of ``clear_margin`` over the second."""
+    if best >= answer_from:
+        return True
+    return clear_from is not None and best >= clear_from and best - second >= clear_margin
+
+
 class StackedArbiter:
     def __init__(
         self,
@@ -249,10 +270,13 @@ class StackedArbiter:
         ``faq_answer_from``, or ``faq_clear_from`` with a lead of ``faq_clear_margin`` over the second entry."""
         ranked = -np.sort(-faq_scores[0]) if faq_scores.size else np.array([-1.0])
         best, second = float(ranked[0]), float(ranked[1]) if len(ranked) > 1 else -1.0
-        if best >= self.faq_answer_from:
-            return True
-        clear_from = getattr(self, "faq_clear_from", None)  # (absent from arbiters pickled before it)
-        return clear_from is not None and best >= clear_from and best - second >= getattr(self, "faq_clear_margin", 1.0)
+        return entry_clears(
+            best,
+            second,
+            self.faq_answer_from,
+            getattr(self, "faq_clear_from", None),  # (absent from arbiters pickled before it)
+            getattr(self, "faq_clear_margin", 1.0),
+        )
 
     def route(self, x: np.ndarray, faq_scores: np.ndarray, entry_ids: Sequence[str], text: str) -> Route:
         """The destination of one message (``x`` and ``faq_scores`` one row each)."""
@@ -304,6 +328,10 @@ class StackedArbiter:
             and (not d.startswith("faq:") or near.get(d, -1.0) >= self.faq_offer_from)
             and not (elsewhere and is_order_flow(d))
         ][:3]
+        if top in ORDER_INTENTS | HANDBOOK_INTENTS | {FAQ} and about_another_company(text):
+            # another company's order, refund or account: nothing the bot does is about it, and entries near its
+            # words would read as answers; a person is offered (they can say where to turn)
+            return Route(LOW_CONFIDENCE, confidence, [], ranking)
         if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
             # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered
             return Route(LOW_CONFIDENCE, confidence, [], ranking)

@@ -46,12 +46,17 @@ DEFAULTS: dict[str, Any] = {
     # more routing rows (every intent, handbook questions as first messages), with the entry-clearly-ahead and
     # no-order rules swept for Chinese too, and the arbiter's folds by text (nlu_addons.intent_head): answer_at 0.75,
     # faq_answer_at 0.70, gate 0.52, clear from 0.48 by 0.04, no order from 0.65, offer from 0.44 score 350 right /
-    # 16 wrong / 9 out of scope answered of 383 + 98 dev rows (results/eval/gate_zh.md)
+    # 16 wrong / 9 out of scope answered of 383 + 98 dev rows (results/eval/gate_zh.md); re-chosen (lane zh,
+    # 2026-12-06) on the model with the Chinese near-miss out-of-scope examples (other platforms, apps, banks) and
+    # more customers' voices, the arbiter's another-company rule, on the dev rows with 40 more (25 near misses):
+    # answer_at 0.70 (faq_answer_at None: the same), gate 0.52, clear from 0.44 by 0.04, no order from 0.60, offer
+    # from 0.44 score 361 right / 15 wrong / 8 out of scope answered of 404 + 126 dev rows, against 357 / 15 / 8 for
+    # the values before (results/eval/zh-lane/gate/gate_zh.md)
     # English chosen with the gates below on the English dev rows once there were English routing dev rows
     # (eval/routing/dev.jsonl: first messages in customers' styles for every intent, entry and handoff, and out of
     # scope; issue 17): 0.85 (dev score 240 against 218 for the study's 0.725 with the gates before, on main's
     # model at 3fdafdb; 239 on the model with the synonym examples, where 0.85 is chosen again)
-    "answer_at": {"en": 0.85, "zh": 0.75},
+    "answer_at": {"en": 0.85, "zh": 0.7},
     "clarify_at": {"en": 0.1, "zh": 0.1},
     # per language: the handbook gate (nlu_addons.arbiter): an entry's score to answer from it, and to offer
     # it in "Did you mean"; below, nothing in the handbook fits. Both chosen by one rule on the team's dev
@@ -76,8 +81,9 @@ DEFAULTS: dict[str, Any] = {
     # handbook questions the engine answers surely; English chosen on the dev rows with the gate and answer_at
     # (0.50, tied with 0.45: 295 right against 279 at answer_at for 2 more wrong and 3 more out-of-scope answered
     # of 189; results/eval/gate_en.md). Chinese chosen the same way on the Chinese dev rows (lane zh, 2026-12-04):
-    # 0.60 beside answer_at 0.80; re-chosen 2026-12-05: 0.70 beside answer_at 0.75 (results/eval/gate_zh.md)
-    "faq_answer_at": {"en": 0.5, "zh": 0.7},
+    # 0.60 beside answer_at 0.80; re-chosen 2026-12-05: 0.70 beside answer_at 0.75 (results/eval/gate_zh.md);
+    # 2026-12-06: None beside answer_at 0.70 (results/eval/zh-lane/gate/gate_zh.md)
+    "faq_answer_at": {"en": 0.5, "zh": None},
     # per language (nlu_addons.arbiter): an entry clearly ahead of the second one is answered from this lower score
     # when it leads by faq_clear_margin (null: never), and an order flow on top for a message with no evidence of an
     # order is answered from an entry scoring faq_no_order_from (null: never, the bot asks back). Issue 17: customers'
@@ -86,9 +92,9 @@ DEFAULTS: dict[str, Any] = {
     # (bench/choose_gate.py, results/eval/gate_en.md)
     # English: gate 0.62, clear from 0.56 by 0.08, no order from 0.65 score 409 right, 16 wrong, 20 out-of-scope
     # answered of 499 + 219 dev rows, against 403 / 22 / 21 with the gate at 0.58 and the rules off
-    "faq_clear_from": {"en": 0.56, "zh": 0.48},
+    "faq_clear_from": {"en": 0.56, "zh": 0.44},
     "faq_clear_margin": {"en": 0.08, "zh": 0.04},
-    "faq_no_order_from": {"en": 0.65, "zh": 0.65},
+    "faq_no_order_from": {"en": 0.65, "zh": 0.6},
     "watch_interval": 2.0,
     "ranking_length": 10,
 }

@@ -46,6 +46,24 @@ OTHER_DOMAIN_CUES: dict[Language, re.Pattern[str]] = {
 }
 
 
+# another shop, platform or brand by name: its orders, refunds, accounts and products are its own, never the shop's
+# ("我的淘宝快递到哪了", "宜家的退货政策是什么", "拼多多的退款怎么还没到"; issue 18: the handbook answered them with
+# the shop's policies, the order flows took them as the shop's orders). Not the payment methods and carriers the
+# shop works with and its handbook names (支付宝, 微信支付, 顺丰, 丰巢). Chinese only so far: the English side's names
+# ("my ikea delivery", "reset my gmail password") are issue 17's to add under "en"
+OTHER_COMPANY_CUES: dict[Language, re.Pattern[str]] = {
+    "zh": re.compile(
+        r"淘宝|淘寶|天猫|天貓|京东|京東|拼多多|闲鱼|閒魚|亚马逊|亞馬遜|唯品会|唯品會|抖音|快手|美团|美團|饿了么|餓了麼"
+        r"|宜家|无印良品|無印良品|得物|小红书|小紅書|滴滴|当当|當當|苏宁|蘇寧|网易|網易"
+    ),
+}
+
+
+def other_company_cue(text: str) -> bool:
+    """The message names another shop, platform or brand (OTHER_COMPANY_CUES) in some language."""
+    return any(pattern.search(text) for pattern in OTHER_COMPANY_CUES.values())
+
+
 def order_cue(text: str) -> bool:
     """The message names the order side in some language (an order number or e-mail is the arbiter's to check)."""
     return any(pattern.search(text) for pattern in ORDER_CUES.values())

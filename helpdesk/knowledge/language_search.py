@@ -6,7 +6,9 @@
 - Chinese: the handbook's Chinese side exactly as the NLU ranks it for a Chinese customer in the chat
   (nlu_addons/handbook_index.py: each entry's Chinese and English questions and answer passages, scored with
   OnePassNLU's Chinese encoder) and the NLU's Chinese handbook gate (nlu_addons/onepass_settings.py: an entry
-  scoring ``faq_answer_from`` is the answer, from ``faq_offer_from`` it is suggested, below nothing fits). The English
+  scoring ``faq_answer_from``, or ``faq_clear_from`` when it leads the next entry by ``faq_clear_margin``, is the
+  answer: the arbiter's own rule, nlu_addons.arbiter.entry_clears; from ``faq_offer_from`` it is suggested, below
+  nothing fits). The English
   engine reads Chinese as noise (all-MiniLM-L6-v2: Chinese→English retrieval P@1 0.34, ../shared/zh-encoders.md),
   so a Chinese search found nothing or unrelated entries with meaningless scores.
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from helpdesk.knowledge.decision import Candidate, Decision, decide_from_ranking
+from nlu_addons.arbiter import entry_clears
 from nlu_addons.language import language_of
 from nlu_addons.onepass_settings import configured
 
@@ -39,10 +42,20 @@ log = logging.getLogger(__name__)
 class ChineseSide:
     """The handbook ranked for Chinese questions, as the NLU's Chinese side ranks it (built lazily, kept fresh)."""
 
-    def __init__(self, root: Path, encoder: str, answer_from: float, offer_from: float) -> None:
+    def __init__(
+        self,
+        root: Path,
+        encoder: str,
+        answer_from: float,
+        offer_from: float,
+        clear_from: float | None = None,
+        clear_margin: float = 1.0,
+    ) -> None:
         self.root = root
         self.encoder_name = encoder
         self.answer_from, self.offer_from = answer_from, offer_from
+        # an entry clearly ahead of the next one is answered from this lower score (None: never), as in the chat
+        self.clear_from, self.clear_margin = clear_from, clear_margin
         self._encoder: CachedEncoder | None = None  # loaded with the first build
         self._lock = threading.Lock()
         self._index: HandbookIndex | None = None
@@ -56,11 +69,14 @@ class ChineseSide:
     def configured(cls, root: Path) -> ChineseSide:
         """The side with OnePassNLU's Chinese encoder and gate (its defaults and config.yml)."""
         settings = configured()
+        clear_from = settings["faq_clear_from"]["zh"]
         return cls(
             root,
             str(settings["encoders"]["zh"]),
             float(settings["faq_answer_from"]["zh"]),
             float(settings["faq_offer_from"]["zh"]),
+            None if clear_from is None else float(clear_from),
+            float(settings["faq_clear_margin"]["zh"] or 1.0),
         )
 
     def index(self, kb: KnowledgeBase) -> tuple[HandbookIndex, CachedEncoder]:
@@ -108,6 +124,9 @@ class ChineseSide:
             ranked.append(Candidate(entry.id, version.title, score, version.answer, entry.path))
             if len(ranked) >= max(k, kb.settings.max_suggestions, 2):
                 break
+        second = ranked[1].score if len(ranked) > 1 else -1.0
+        if ranked and entry_clears(ranked[0].score, second, self.answer_from, self.clear_from, self.clear_margin):
+            return Decision(query, "answer", ranked[0], [ranked[0]], ranked)
         gate = dataclasses.replace(
             kb.settings, answer_threshold=self.answer_from, suggest_threshold=self.offer_from, margin=0.0
         )
@@ -125,6 +144,8 @@ class ChineseSide:
             "encoder": self.encoder_name,
             "answer_from": self.answer_from,
             "offer_from": self.offer_from,
+            "clear_from": self.clear_from,
+            "clear_margin": self.clear_margin,
             "entries": len(index) if index is not None else 0,
             "builds": self.builds,
             "searches": self.searches,

@@ -40,3 +40,12 @@ def test_a_bare_chinese_change_is_a_request_about_the_order_known() -> None:
     assert requests_in("能取消吗？另外退货运费多少").flow is None
     for question in ("订单一般能取消吗", "怎么取消", "取消了会扣钱吗"):
         assert requests_in(question, order_known=True).flow is None, question
+
+
+def test_the_customers_own_refund_asked_after_is_the_refund_request_not_a_question() -> None:
+    # "我的退款到哪了？订单100165 邮编20121": the first clause is the refund's status asked for, its order in the next;
+    # before, it was a handbook question beside the request and got the return-policy entry as a second answer
+    found = requests_in("我的退款到哪了？订单100165 邮编20121")
+    assert (found.flow, found.questions) == ("refund_status", []), found
+    # a question about refunds in general stays a question
+    assert requests_in("退款一般要几天？订单100165到哪了").questions == ["退款一般要几天？"]

@@ -80,3 +80,34 @@ def test_can_it_be_cancelled_after_a_status_check_starts_the_cancellation_and_an
     assert "确定要取消订单 100259 吗" in chat.text, chat.texts  # and the cancellation of the order talked about
     chat("否")
     assert "没有取消任何东西" in chat.text, chat.texts
+
+
+def test_goods_of_a_named_order_that_arrived_damaged_get_the_damaged_item_answer_then_its_return(chat: Chat) -> None:
+    # "坏了" beside an order number read as a cancellation or a status check ("订单 100224 已签收，无法再取消"): what
+    # arrived is damaged, so the handbook's answer about it comes first, then the return of that order. Order 100224
+    # (delivered, luca.meier) is only looked at: nothing is booked (the test stops at the return's first question)
+    chat("我的订单100224的东西坏了")
+    assert faq_ids(chat) == ["damaged-item"], chat.last["replies"]
+    assert "照片" in chat.text and "damaged" not in chat.text, chat.texts  # the Chinese answer and its photo offer
+    assert "请提供订单 100224 的下单邮箱或收货邮编" in chat.text, chat.texts  # then the order's check
+    chat("luca.meier@example.org")
+    assert "无法再取消" not in chat.text and "已取消" not in chat.text, chat.texts
+    returns = ("您想退回订单 100224 里的哪些商品", "订单 100224 的退货如下", "订单 100224 就没有可退的商品了")
+    assert any(line in chat.text for line in returns), chat.texts
+
+
+def test_where_is_my_refund_with_the_order_and_postcode_is_the_refund_status_alone(chat: Chat) -> None:
+    # "我的退款到哪了？" is the refund's status asked for, not a handbook question beside it: no "two things", no
+    # return-policy entry before the refund's status. Order 100165 (refunded, marco.rossi, postcode 20121) is only read
+    chat("我的退款到哪了？订单100165 邮编20121")
+    assert TWO_THINGS not in chat.text and faq_ids(chat) == [], chat.texts
+    assert "订单 100165 的退款 €189.00 已于" in chat.text, chat.texts
+
+
+@pytest.mark.parametrize("text", ["京东上买的台灯怎么还没送到", "在拼多多下的单想退款", "宜家的沙发保修几年"])
+def test_another_shops_order_refund_or_policy_is_not_taken_as_ours(chat: Chat, text: str) -> None:
+    # another shop's parcel, refund or warranty: neither the handbook's policies nor an order flow (which would ask
+    # for the order's proof) answer it; a person is offered, who can say where to turn
+    chat(text)
+    assert faq_ids(chat) == [] and "下单邮箱" not in chat.text, chat.texts
+    assert chat.last["offer_person"] == {"reason": "low_confidence"}, chat.last

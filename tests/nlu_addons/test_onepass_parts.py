@@ -15,6 +15,7 @@ from nlu_addons.arbiter import (
     HOW_QUESTION,
     StackedArbiter,
     about_something_else,
+    entry_clears,
     features,
     names_order,
     order_evidence,
@@ -405,3 +406,34 @@ def test_a_message_about_the_account_is_no_evidence_of_an_order_for_the_account_
     assert order_evidence("the money for my return is not on my account yet", "refund_status")
     assert order_evidence("change the delivery address in my account for my order", "change_shipping_address")
     assert order_evidence("please change my address", "change_shipping_address")  # nothing of the account
+
+
+@pytest.mark.parametrize("intent", ["faq", "order_status", "request_refund"])
+def test_another_companys_order_refund_or_policy_is_neither_answered_nor_started(intent: str) -> None:
+    """ "我的京东快递到哪了", "宜家的退货政策是什么": another shop's parcel or policy, which the shop's handbook entries
+    and order flows are not about, is refused with a person offered however sure the arbiter is; the shop's own
+    (the same words without the other company, or with one of our order numbers) is still routed."""
+    texts = ["我在京东买的台灯到哪了", "宜家的退换货规定是啥", "我买的台灯到哪了", "京东上看到的，订单100234到哪了"]
+    scores = np.array([[0.8, 0.3]] * 4, dtype=np.float32)
+    x = features(np.array([[0.98, 0.02]] * len(texts)), scores, texts)
+    arbiter = StackedArbiter(answer_at=0.5, clarify_at=0.1).fit(
+        np.vstack([x, x]), [intent] * len(texts) + ["greet"] * len(texts)
+    )
+    sure = [0.99 if name == intent else 0.01 for name in arbiter.classes]
+    arbiter._model.predict_proba = lambda rows: np.tile(sure, (len(rows), 1))
+    ids = ["track-order", "return-policy"]
+    for row in (0, 1):
+        route = arbiter.route(x[row : row + 1], scores[row : row + 1], ids, texts[row])
+        assert (route.destination, route.offered) == ("handoff:low_confidence", []), (texts[row], route)
+    for row in (2, 3):
+        route = arbiter.route(x[row : row + 1], scores[row : row + 1], ids, texts[row])
+        assert route.destination != "handoff:low_confidence", (texts[row], route)
+
+
+def test_the_handbook_gate_answers_an_entry_clearly_ahead_from_the_lower_score() -> None:
+    # one rule for the chat's route and the action server's Chinese search (helpdesk/knowledge/language_search.py)
+    assert entry_clears(0.6, 0.59, answer_from=0.52)
+    assert entry_clears(0.5, 0.4, answer_from=0.52, clear_from=0.44, clear_margin=0.04)
+    assert not entry_clears(0.5, 0.48, answer_from=0.52, clear_from=0.44, clear_margin=0.04)  # a near tie
+    assert not entry_clears(0.43, 0.1, answer_from=0.52, clear_from=0.44, clear_margin=0.04)  # under the lower score
+    assert not entry_clears(0.5, 0.1, answer_from=0.52)  # no lower score: the gate alone

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -35,6 +36,31 @@ def console_of(helpdesk_url: str, agent_accounts: dict[str, AgentLogin]) -> Iter
 
 def queued(console: Console) -> list[str]:
     return [c["conversation_id"] for c in console.get("/queue").json()["conversations"]]
+
+
+def claimed_chat(client: httpx.Client, console: Console) -> str:
+    """A Chinese customer's conversation handed to a person and claimed by ``console``'s agent."""
+    # (the first Chinese message after Rasa starts may outlast the chat's wait: it is kept and answered when ready)
+    body = client.post("/api/chat", json={"conversation_id": None, "text": "我要转人工客服"}).json()
+    conversation = str(body["conversation_id"])
+    wait_for(lambda: conversation in queued(console) or None, timeout=90)
+    assert console.post(f"/conversations/{conversation}/claim").status_code == 200
+    return conversation
+
+
+def seen_by_agent(client: httpx.Client, console: Console, conversation: str, text: str) -> dict[str, Any]:
+    """The customer's ``text`` as the agent's console shows it, once its FAQ candidates are there."""
+    say(client, text, conversation)
+    return wait_for(
+        lambda: next(
+            (
+                m
+                for m in console.get(f"/conversations/{conversation}").json()["messages"]
+                if m["text"] == text and m["faq_candidates"]
+            ),
+            None,
+        )
+    )
 
 
 def results_of(page: str) -> str:
@@ -69,24 +95,8 @@ def test_an_agent_sees_chinese_candidates_for_a_chinese_customer(
     client: httpx.Client, console_of: Callable[[str], Console]
 ) -> None:
     ava = console_of("ava")
-    # (the first Chinese message after Rasa starts may outlast the chat's wait: it is kept and answered when ready)
-    conversation = client.post("/api/chat", json={"conversation_id": None, "text": "我要转人工客服"}).json()[
-        "conversation_id"
-    ]
-    wait_for(lambda: conversation in queued(ava) or None, timeout=90)
-    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
-    say(client, "可以用支付宝付款吗", conversation)
-
-    turn = wait_for(
-        lambda: next(
-            (
-                m
-                for m in ava.get(f"/conversations/{conversation}").json()["messages"]
-                if m["text"] == "可以用支付宝付款吗" and m["faq_candidates"]
-            ),
-            None,
-        )
-    )
+    conversation = claimed_chat(client, ava)
+    turn = seen_by_agent(client, ava, conversation, "可以用支付宝付款吗")
     decision = turn["faq_candidates"]["decision"]
     best = turn["faq_candidates"]["candidates"][0]
     assert decision == "answer" and best["id"] == "payment-methods", turn["faq_candidates"]
@@ -103,3 +113,24 @@ def test_english_searches_are_unchanged(client: httpx.Client) -> None:
     page = client.get("/help", params={"q": "How long does delivery take?"})
     first = re.search(r'href="/help/([a-z0-9-]+)"', results_of(page.text))
     assert first is not None and first.group(1) == "delivery-time"
+
+
+def test_an_entry_clearly_ahead_is_the_answer_as_in_the_chat(
+    client: httpx.Client, console_of: Callable[[str], Console]
+) -> None:
+    # the Chinese side's gate is the chat's (nlu_addons.arbiter.entry_clears): an entry under faq_answer_from that
+    # leads the next one by faq_clear_margin from faq_clear_from is the answer, not a suggestion among others. "东西
+    # 到了有划痕" (scratched on arrival) scores the damaged-item entry between the two gates, far ahead of the next
+    from nlu_addons.onepass_settings import configured
+
+    settings = configured()
+    answer_from, clear_from = settings["faq_answer_from"]["zh"], settings["faq_clear_from"]["zh"]
+    margin = settings["faq_clear_margin"]["zh"]
+    ava = console_of("ava")
+    conversation = claimed_chat(client, ava)
+    turn = seen_by_agent(client, ava, conversation, "东西到了有划痕")
+    best, second = turn["faq_candidates"]["candidates"][:2]
+    assert best["id"] == "damaged-item", turn["faq_candidates"]
+    assert clear_from <= best["score"] < answer_from and best["score"] - second["score"] >= margin, turn  # the case
+    assert turn["faq_candidates"]["decision"] == "answer", turn["faq_candidates"]
+    ava.post(f"/conversations/{conversation}/resolve")
