@@ -58,6 +58,7 @@ from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
 from nlu_addons.arbiter import refers_back
+from nlu_addons.order_cues import another_companys
 
 
 def none_of_these_button() -> dict[str, str]:
@@ -233,6 +234,9 @@ class ActionAnswerFaq(Action):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
         elif vague_by_words(question):
             answer_vague(dispatcher, question)
+        elif another_companys(question):
+            # "where is my ikea delivery": said plainly that only Larkspur Home's orders and accounts are here
+            offer_person(dispatcher, smalltalk_texts.ANOTHER_COMPANY, HANDOFF_LOW_CONFIDENCE)
         else:
             # no good answer: a person is offered as a choice (the wait, or an e-mail address for a later answer)
             offer_person(dispatcher, smalltalk_texts.OFFER_AFTER_NO_ANSWER, HANDOFF_LOW_CONFIDENCE)
@@ -411,24 +415,29 @@ def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> 
     return [SlotSet(FLOW, flows[0]), *details_cleared(), FollowupAction(FORM)]
 
 
-def answer_entry_by_id(dispatcher: CollectingDispatcher, faq_id: str, question: str | None) -> bool:
+def answer_entry_by_id(
+    dispatcher: CollectingDispatcher, faq_id: str, question: str | None, ask_photo: bool = True
+) -> bool:
     """Handbook entry `faq_id`'s answer, scored against `question` (0 without one); False when there is no such
-    entry."""
+    entry. ``ask_photo`` False: no photo asked for after it (a return that follows offers one once booked)."""
     kb = get_knowledge_base()
     entry = kb.entry(faq_id)
     if entry is None:
         return False
     score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
-    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score)
+    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score, ask_photo)
     return True
 
 
-def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
+def answer_entry(
+    dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float, ask_photo: bool = True
+) -> None:
     # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
     title, answer = in_language(faq_id, title, answer)
     dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
     signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
-    ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants
+    if ask_photo:
+        ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants
 
 
 async def return_of_items_of(requests: Requests, order_id: str) -> Requests:

@@ -97,6 +97,10 @@ class ActionStartOrderRequest(Action):
         questions = requests_in(text).questions
         if questions:
             answer_questions(dispatcher, questions)  # "... and how do I return something broken?": answered first
+        elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
+            # "my vase arrived broken!! order 100184": what the shop does about damaged or wrong goods (a replacement
+            # or a refund, broken glass not sent back) comes before the return; its photo is offered once booked
+            answer_entry_by_id(dispatcher, entry, text, ask_photo=False)
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
         handled = tracker.get_slot(LAST_FLOW) and state.verified and tracker.active_loop_name != FORM

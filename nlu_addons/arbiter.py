@@ -10,7 +10,9 @@ order flow also needs evidence of a request about a specific order (an order num
 "my/I/we", or "it" for the order already talked about): without it, the bot asks instead of starting a flow
 ("what is the refund policy" never opens a refund). A message naming another domain and nothing of an order
 ("取消明天早上的闹钟", "cancel my dentist appointment": the cues per language in nlu_addons.order_cues) never starts
-an order flow nor is offered one: the bot offers the handbook entries near it, or a person. A payment problem and a
+an order flow nor is offered one: the bot offers the handbook entries near it, or a person. A message about the
+customer's order or account with another company ("where is my ikea delivery") gets neither a flow nor a handbook
+answer: a person is offered. A payment problem and a
 handbook question are both answered from the handbook, so together they can make the bot sure enough.
 """
 
@@ -25,7 +27,7 @@ import numpy as np
 
 from nlu_addons import fast_linear
 from nlu_addons.language import CJK, language_of
-from nlu_addons.order_cues import account_cue, order_cue, other_domain_cue
+from nlu_addons.order_cues import account_cue, another_companys, order_cue, other_domain_cue
 
 # data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
 ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
@@ -306,6 +308,10 @@ class StackedArbiter:
         ][:3]
         if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
             # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered
+            return Route(LOW_CONFIDENCE, confidence, [], ranking)
+        if another_companys(text) and (top in ORDER_INTENTS or top in HANDBOOK_INTENTS or top in (FAQ, INFORM)):
+            # "reset my gmail password", "where is my ikea delivery": another company's account or order, which
+            # neither the shop's flows nor its handbook answer however alike the words (issue 17)
             return Route(LOW_CONFIDENCE, confidence, [], ranking)
         if elsewhere and top in ORDER_INTENTS and not entry_sure:
             # an order flow's reading of another domain's request ("cancel my dentist appointment"): the entries

@@ -71,3 +71,32 @@ ACCOUNT_CUES: dict[Language, re.Pattern[str]] = {
 def account_cue(text: str) -> bool:
     """The message names the customer's account (its details, login or profile) in some language."""
     return any(pattern.search(text) for pattern in ACCOUNT_CUES.values())
+
+
+# other companies whose orders, accounts and subscriptions customers mix up with the shop's ("reset my gmail password",
+# "where is my ikea delivery"): other shops and marketplaces, mail and social accounts, streaming and travel. Not the
+# shop's own partners, whose names a Larkspur question may carry: the payment methods it takes (PayPal, Klarna, Apple
+# Pay, Google Pay, iDEAL, Bancontact, card schemes), the banks a customer pays from, and its carriers (DHL, PostNL,
+# DPD, UPS)
+OTHER_COMPANIES = (
+    r"amazon|ikea|zalando|ebay|etsy|wayfair|aliexpress|temu|shein|zara|h&m|primark|hema|jysk|argos|john\s+lewis"
+    r"|coolblue|bol(?:\.com)?|otto|la\s+redoute|maisons\s+du\s+monde|gmail|hotmail|outlook|yahoo|icloud|apple\s+id"
+    r"|google(?!\s+(?:pay|wallet))|microsoft|facebook|instagram|tiktok|snapchat|twitter|linkedin|whatsapp|netflix"
+    r"|spotify|disney\+?|uber|deliveroo|just\s+eat|thuisbezorgd|airbnb|booking\.com|ryanair|easyjet|klm"
+)
+# ... named as whose the customer's thing is: "my ikea delivery", "my amazon order", "the zalando parcel", "a gmail
+# account", "netflix subscription" (not a mention beside the shop's own question: "can you match the price amazon has")
+ANOTHER_COMPANYS = re.compile(
+    rf"\b(?:my|our)\s+(?:\w+\s+)?(?:{OTHER_COMPANIES})(?![\w'’])"
+    rf"|\b(?:{OTHER_COMPANIES})(?:'s|’s)?\s+(?:\w+\s+)?(?:orders?|parcels?|packages?|deliver(?:y|ies)|purchases?"
+    r"|accounts?|passwords?|log-?\s?ins?|subscriptions?|memberships?|refunds?|returns?|app|emails?|profiles?)\b",
+    re.IGNORECASE,
+)
+# the shop itself named in the message: then the other company is beside the point ("larkspur or ikea, who is
+# cheaper" is still a question to us)
+THE_SHOP = re.compile(r"\blarkspur\b", re.IGNORECASE)
+
+
+def another_companys(text: str) -> bool:
+    """The message is about the customer's order, account or subscription with another company (in English)."""
+    return bool(ANOTHER_COMPANYS.search(text)) and not THE_SHOP.search(text)

@@ -22,6 +22,7 @@ from nlu_addons.arbiter import (
     speaks_of_own,
 )
 from nlu_addons.encoders import CachedEncoder
+from nlu_addons.order_cues import another_companys
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
 from nlu_addons.language import language_after, language_of
 
@@ -211,6 +212,37 @@ def test_an_order_flow_is_neither_started_nor_offered_for_another_domain() -> No
         assert route.destination in {"clarify", "handoff:low_confidence"}, (text, route)
         assert "intent:cancel_order" not in route.offered, (text, route)
     assert arbiter.route(x[2:], scores[2:], ids, texts[2]).destination == "intent:cancel_order"
+
+
+@pytest.mark.parametrize(
+    ("text", "theirs"),
+    [
+        ("my zalando parcel still hasn't come", True),
+        ("need a new password for my hotmail", True),
+        ("the etsy order I placed last week", True),
+        ("is my spotify subscription paid", True),
+        ("can you match the price wayfair has", False),  # a mention beside the shop's own question
+        ("my paypal payment for your lamp failed", False),  # a payment method the shop takes
+        ("my DHL parcel is late", False),  # the shop's carrier
+        ("can I pay with google pay", False),
+        ("is larkspur cheaper than my ikea sofa", False),  # the shop named
+    ],
+)
+def test_an_order_or_account_with_another_company_is_theirs(text: str, theirs: bool) -> None:
+    assert another_companys(text) is theirs
+
+
+def test_neither_a_flow_nor_a_handbook_answer_for_another_companys_order_or_account() -> None:
+    # arbiters sure of order_status and of the handbook whatever they are shown: only the company's name stops them
+    texts = ["where is my amazon delivery", "where is my delivery"]
+    scores = np.array([[0.9, 0.2]] * 2, dtype=np.float32)
+    ids = ["track-order", "newsletter"]
+    x, arbiter = arbiter_sure_of("order_status", texts, scores)
+    for sure_of, fits in (("order_status", "intent:order_status"), ("faq", "faq:track-order")):
+        sure = [0.99 if name == sure_of else 0.01 for name in arbiter.classes]
+        arbiter._model.predict_proba = lambda rows, sure=sure: np.tile(sure, (len(rows), 1))
+        assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "handoff:low_confidence"
+        assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == fits
 
 
 def test_the_route_ranks_the_handbook_as_the_faq_engine_does() -> None:
