@@ -27,7 +27,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
+from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
 from actions.requests import (
     Requests,
     alternatives,
@@ -251,11 +251,15 @@ class ActionAnswerFaq(Action):
         if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
             leave_email(dispatcher, email.group(0))
             return []
-        wrong = received_item_entry(text) == WRONG_ITEM_ENTRY and ORDER_NUMBER_RE.search(text)
-        if wrong and answer_entry_by_id(dispatcher, WRONG_ITEM_ENTRY, text):
+        received = received_item_entry(text) if ORDER_NUMBER_RE.search(text) else None
+        if received == WRONG_ITEM_ENTRY and answer_entry_by_id(dispatcher, WRONG_ITEM_ENTRY, text):
             # "you sent me the wrong colour, order 100184": the order number made the NLU unsure (it asked back with
-            # changing the order's items first); damaged goods with an order number start a return there
+            # changing the order's items first)
             return []
+        if received == DAMAGED_ITEM_ENTRY and answer_entry_by_id(dispatcher, DAMAGED_ITEM_ENTRY, text, ask_photo=False):
+            # "my vase arrived broken!! order 100184" with the NLU torn between a return and a status check: what the
+            # shop does about damaged goods, then the return for that order (its photo is offered once booked)
+            return [SlotSet(FLOW, RETURN), *details_cleared(), FollowupAction(FORM)]
         wrong_number = wrong_order_number(dispatcher, text)  # "where is order 10016": 6 digits, asked again
         if wrong_number is not None:
             return wrong_number

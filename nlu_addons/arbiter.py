@@ -75,6 +75,11 @@ HANDBOOK_INTENTS = frozenset({"payment_issue"})
 # "account" is the bank account the money goes to, so the refund flows are not among them)
 ACCOUNT_LIKE_FLOWS = frozenset({"change_shipping_address", "cancel_order", "change_order"})
 HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:complaint"}
+# replies that act on nothing and answer one another's messages as well (issue 17): a greeting, small talk and a vague
+# opener are each answered with a word back and what the bot can do, with the same topics; thanks and a farewell
+# each close politely. Torn within one group, "Did you mean: hello or small talk?" helps nobody: the group together
+# makes the bot sure enough of its likeliest reply
+SOCIAL_GROUPS = (frozenset({"greet", "chitchat", "vague_opener"}), frozenset({"thank", "goodbye"}))
 LOW_CONFIDENCE = "handoff:low_confidence"
 CLARIFY = "clarify"
 
@@ -285,6 +290,8 @@ class StackedArbiter:
             pair = {top, self.classes[order[1]]}
             if FAQ in pair and pair & HANDBOOK_INTENTS:
                 confidence = float(row[order[0]] + row[order[1]])
+        if len(order) > 1 and any({top, self.classes[order[1]]} <= group for group in SOCIAL_GROUPS):
+            confidence = float(row[order[0]] + row[order[1]])
         likely = [destination_of(self.classes[k], best_entry) for k in order[:3]]
         if top == FAQ:  # a handbook question: the next entries are the natural alternatives
             runner_up = self.classes[order[1]] if len(order) > 1 else None

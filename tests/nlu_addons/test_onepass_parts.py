@@ -22,9 +22,9 @@ from nlu_addons.arbiter import (
     speaks_of_own,
 )
 from nlu_addons.encoders import CachedEncoder
-from nlu_addons.order_cues import another_companys
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
 from nlu_addons.language import language_after, language_of
+from nlu_addons.order_cues import another_companys
 
 
 @pytest.mark.parametrize(
