@@ -259,7 +259,9 @@ class ActionAnswerFaq(Action):
         if received == DAMAGED_ITEM_ENTRY and answer_entry_by_id(dispatcher, DAMAGED_ITEM_ENTRY, text, ask_photo=False):
             # "my vase arrived broken!! order 100184" with the NLU torn between a return and a status check: what the
             # shop does about damaged goods, then the return for that order (its photo is offered once booked)
-            return [SlotSet(FLOW, RETURN), *details_cleared(), FollowupAction(FORM)]
+            return flow_started(tracker, RETURN, text, text)
+        if another_companys(text):
+            return None  # "my etsy order 2718281828": their number, not a Larkspur one mistyped (the route refuses)
         wrong_number = wrong_order_number(dispatcher, text)  # "where is order 10016": 6 digits, asked again
         if wrong_number is not None:
             return wrong_number
@@ -282,16 +284,7 @@ class ActionAnswerFaq(Action):
             return None
         if not answer_questions(dispatcher, requests.questions):
             return None
-        found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
-        events: list[dict[str, Any]] = [SlotSet(FLOW, requests.flow), *details_cleared()]
-        if requests.flow in (RETURN, CHANGE_ADDRESS) and requests.order_part:
-            # what to return ("the carafe"), or where to: read by the form once the order may be changed
-            events.append(SlotSet(PENDING_DETAIL, requests.order_part))
-        if found.order_number:
-            events.append(SlotSet(ORDER_ID, found.order_number))
-        if found.evidence:
-            events.append(SlotSet(EVIDENCE, found.evidence))
-        return [*events, FollowupAction(FORM)]
+        return flow_started(tracker, requests.flow, text, requests.order_part)
 
     def _answer_each_alternative(
         self, dispatcher: CollectingDispatcher, question: str, entry_id: str, title: str, answer: str
@@ -417,6 +410,21 @@ def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> 
     if not flows or (offered[0] != f"intent:{flows[0]}" and not refers_back(text)):
         return None
     return [SlotSet(FLOW, flows[0]), *details_cleared(), FollowupAction(FORM)]
+
+
+def flow_started(tracker: Tracker, flow: str, text: str, order_part: str | None) -> list[dict[str, Any]]:
+    """The order form started for ``flow`` from an answer's turn, with the order number and proof ``text`` gives and,
+    for a return or an address change, ``order_part`` (what to return, or where to) for the form to read once the
+    order may be changed."""
+    found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
+    events: list[dict[str, Any]] = [SlotSet(FLOW, flow), *details_cleared()]
+    if flow in (RETURN, CHANGE_ADDRESS) and order_part:
+        events.append(SlotSet(PENDING_DETAIL, order_part))
+    if found.order_number:
+        events.append(SlotSet(ORDER_ID, found.order_number))
+    if found.evidence:
+        events.append(SlotSet(EVIDENCE, found.evidence))
+    return [*events, FollowupAction(FORM)]
 
 
 def answer_entry_by_id(

@@ -86,7 +86,8 @@ RETURN_WORDS = re.compile(r"\b(?:return\w*|refund\w*|send\w*\s+back|money\s+back
 CAPABILITY_WORDS = re.compile(
     r"\b(?:what|which|wat|wht|how)\b[^?.!]*\b(?:you|u|ur|this\s+(?:chat|bot|assistant|thing))\b"
     r"|\b(?:capabilit\w*|abilit\w*|skills?|functions?|features?|purpose|topics?|options|menu|services)\b"
-    r"|\bable\s+to\b|\bonly\s+(?:for|do|answer|track)\w*\b|\bwhat\b[^?.!]*\bfor\b"
+    r"|\bable\s+to\b|\b(?:only|just)\s+(?:for|about|do|answer|track)\w*\b|\bwhat\b[^?.!]*\bfor\b"
+    r"|\b(?:is|does|can)\s+(?:this|the|your)\s+(?:chat|bot|assistant)\b"
     r"|能做什么|能帮我?(?:做|干)?(?:什么|啥)|可以(?:帮我?)?(?:做|干)?(?:什么|啥)|有(?:什么|哪些)功能",
     re.IGNORECASE,
 )

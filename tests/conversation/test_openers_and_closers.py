@@ -47,7 +47,7 @@ def test_a_question_about_what_the_bot_can_do_is_answered_with_what_it_does(chat
 
 
 def test_a_plain_vague_opener_is_still_invited(chat: Chat) -> None:
-    chat("hello, I have a quick question")
+    chat("there's something I need to ask")
     assert "Sure, what is it?" in chat.text and "I can check where your order is" not in chat.text, chat.texts
 
 
@@ -76,7 +76,7 @@ def test_openers_and_closers_in_customers_styles_get_their_reply(
 
 
 @pytest.mark.parametrize(
-    ("said", "intent"), [("roger, sounds right to me", "affirm"), ("no, that can't be true", "deny")]
+    ("said", "intent"), [("roger that, sounds right", "affirm"), ("no, that can't be true", "deny")]
 )
 def test_a_yes_or_no_in_customers_styles_is_not_handed_to_a_person(chat: Chat, said: str, intent: str) -> None:
     body = chat(said)
@@ -85,7 +85,13 @@ def test_a_yes_or_no_in_customers_styles_is_not_handed_to_a_person(chat: Chat, s
 
 
 @pytest.mark.parametrize(
-    "said", ["where's my amazon package, it's two days late", "i cant get into my outlook email, reset the password"]
+    "said",
+    [
+        "where's my amazon package, it's two days late",
+        "i cant get into my outlook email, reset the password",
+        "my etsy order 2718281828 never came",  # their order number is no Larkspur one either
+        "where's my wayfair order 31415926, it was due monday",
+    ],
 )
 def test_another_companys_order_or_account_is_not_taken_for_the_shops(chat: Chat, said: str) -> None:
     body = chat(said)
@@ -102,12 +108,11 @@ def test_a_larkspur_payment_with_paypal_is_still_the_shops(chat: Chat) -> None:
 
 
 def test_goods_that_arrived_broken_get_the_damaged_item_answer_before_the_return(chat: Chat) -> None:
-    body = chat("the teapot arrived smashed!! order 100184")
-    assert body["nlu"]["intent"] == "request_refund", body["nlu"]
+    body = chat("the soap dish arrived smashed!! order 100184")  # a return, whether the NLU is sure of it or torn
     assert body["faq"] is not None and body["faq"]["id"] == "damaged-item", body["faq"]
     damaged = next(i for i, text in enumerate(chat.texts) if "free replacement" in text)
     asks_email = next(i for i, text in enumerate(chat.texts) if "e-mail" in text.lower())
     assert damaged < asks_email, chat.texts  # the answer first, then the return asks for the order's proof
     chat("lukas.becker@example.com")
-    assert "Here's the return for order 100184" in chat.text, chat.texts
+    assert "Here's the return for order 100184" in chat.text and "Stoneware soap dish" in chat.text, chat.texts
     chat("no")  # nothing is booked

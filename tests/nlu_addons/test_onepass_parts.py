@@ -245,6 +245,23 @@ def test_neither_a_flow_nor_a_handbook_answer_for_another_companys_order_or_acco
         assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == fits
 
 
+def test_torn_between_replies_that_act_on_nothing_the_bot_answers_with_the_likeliest() -> None:
+    texts = ["good afternoon, how are things", "copy, go on"]
+    scores = np.array([[0.3, 0.2]] * 2, dtype=np.float32)
+    x, arbiter = arbiter_sure_of("greet", texts, scores)
+    arbiter.answer_at = 0.85
+    for pair, expected in (
+        (("greet", "chitchat"), "intent:greet"),  # a greeting or small talk: the same word back and topics
+        (("thank", "goodbye"), "intent:thank"),
+        (("goodbye", "affirm"), "clarify"),  # a yes means something in a flow: asked back
+        (("greet", "order_status"), "clarify"),
+    ):
+        arbiter.classes = sorted({*pair, "faq"})
+        sure = [0.7 if name == pair[0] else 0.25 if name == pair[1] else 0.05 for name in arbiter.classes]
+        arbiter._model.predict_proba = lambda rows, sure=sure: np.tile(sure, (len(rows), 1))
+        assert arbiter.route(x[:1], scores[:1], ["a", "b"], texts[0]).destination == expected, pair
+
+
 def test_the_route_ranks_the_handbook_as_the_faq_engine_does() -> None:
     """One scoring (issue 17): with the engine's settings the route's handbook index gives every entry the score
     helpdesk.knowledge.scoring gives it, for the texts the engine embeds for a message (typos corrected towards
