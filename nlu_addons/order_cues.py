@@ -80,16 +80,21 @@ def account_cue(text: str) -> bool:
 # DPD, UPS)
 OTHER_COMPANIES = (
     r"amazon|ikea|zalando|ebay|etsy|wayfair|aliexpress|temu|shein|zara|h&m|primark|hema|jysk|argos|john\s+lewis"
-    r"|coolblue|bol(?:\.com)?|otto|la\s+redoute|maisons\s+du\s+monde|gmail|hotmail|outlook|yahoo|icloud|apple\s+id"
+    r"|coolblue|bol(?:\.com)?|otto|la\s+redoute|maisons\s+du\s+monde|icloud|apple\s+id"
     r"|google(?!\s+(?:pay|wallet))|microsoft|facebook|instagram|tiktok|snapchat|twitter|linkedin|whatsapp|netflix"
     r"|spotify|disney\+?|uber|deliveroo|just\s+eat|thuisbezorgd|airbnb|booking\.com|ryanair|easyjet|klm"
 )
+# a mail provider named as the customer's address is the address they use with the shop too ("my old hotmail
+# address", "change my email to my gmail"): the provider's own account only with its password, login or inbox
+MAIL_PROVIDERS = r"gmail|hotmail|outlook|yahoo(?:\s+mail)?"
 # ... named as whose the customer's thing is: "my ikea delivery", "my amazon order", "the zalando parcel", "a gmail
 # account", "netflix subscription" (not a mention beside the shop's own question: "can you match the price amazon has")
 ANOTHER_COMPANYS = re.compile(
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:{OTHER_COMPANIES})(?![\w'’])"
     rf"|\b(?:{OTHER_COMPANIES})(?:'s|’s)?\s+(?:\w+\s+)?(?:orders?|parcels?|packages?|deliver(?:y|ies)|purchases?"
-    r"|accounts?|passwords?|log-?\s?ins?|subscriptions?|memberships?|refunds?|returns?|app|emails?|profiles?)\b",
+    r"|accounts?|passwords?|log-?\s?ins?|subscriptions?|memberships?|refunds?|returns?|app|profiles?)\b"
+    rf"|\b(?:{MAIL_PROVIDERS})\s+(?:accounts?|passwords?|log-?\s?ins?|inbox)\b"
+    rf"|\b(?:passwords?|log-?\s?ins?)\s+(?:for|of|to)\s+my\s+(?:{MAIL_PROVIDERS})\b",
     re.IGNORECASE,
 )
 # the shop itself named in the message: then the other company is beside the point ("larkspur or ikea, who is

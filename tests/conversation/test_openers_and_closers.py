@@ -88,7 +88,7 @@ def test_a_yes_or_no_in_customers_styles_is_not_handed_to_a_person(chat: Chat, s
     "said",
     [
         "where's my amazon package, it's two days late",
-        "i cant get into my outlook email, reset the password",
+        "reset the password of my outlook account please",
         "my etsy order 2718281828 never came",  # their order number is no Larkspur one either
         "where's my wayfair order 31415926, it was due monday",
     ],

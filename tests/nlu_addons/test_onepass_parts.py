@@ -226,6 +226,7 @@ def test_an_order_flow_is_neither_started_nor_offered_for_another_domain() -> No
         ("my DHL parcel is late", False),  # the shop's carrier
         ("can I pay with google pay", False),
         ("is larkspur cheaper than my ikea sofa", False),  # the shop named
+        ("change my e-mail to my new gmail address", False),  # the address they use with the shop
     ],
 )
 def test_an_order_or_account_with_another_company_is_theirs(text: str, theirs: bool) -> None:
