@@ -28,13 +28,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.photos import (
-    DAMAGED_ITEM_ENTRY,
-    WRONG_ITEM_ENTRY,
-    ask_after_answer,
-    name_the_order,
-    received_item_entry,
-)
+from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
 from actions.requests import (
     Requests,
     alternatives,
@@ -68,6 +62,7 @@ from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
 from nlu_addons.arbiter import refers_back
+from nlu_addons.order_cues import another_companys
 
 
 def none_of_these_button() -> dict[str, str]:
@@ -250,6 +245,9 @@ class ActionAnswerFaq(Action):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
         elif vague_by_words(question):
             answer_vague(dispatcher, question)
+        elif another_companys(question):
+            # "where is my ikea delivery": said plainly that only Larkspur Home's orders and accounts are here
+            offer_person(dispatcher, smalltalk_texts.ANOTHER_COMPANY, HANDOFF_LOW_CONFIDENCE)
         else:
             # no good answer: a person is offered as a choice (the wait, or an e-mail address for a later answer)
             offer_person(dispatcher, smalltalk_texts.OFFER_AFTER_NO_ANSWER, HANDOFF_LOW_CONFIDENCE)
@@ -264,14 +262,18 @@ class ActionAnswerFaq(Action):
         if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
             leave_email(dispatcher, email.group(0))
             return []
-        wrong = received_item_entry(text) == WRONG_ITEM_ENTRY and ORDER_NUMBER_RE.search(text)
-        if wrong and answer_entry_by_id(dispatcher, WRONG_ITEM_ENTRY, text):
+        received = received_item_entry(text) if ORDER_NUMBER_RE.search(text) else None
+        if received == WRONG_ITEM_ENTRY and answer_entry_by_id(dispatcher, WRONG_ITEM_ENTRY, text):
             # "you sent me the wrong colour, order 100184": the order number made the NLU unsure (it asked back with
-            # changing the order's items first); damaged goods with an order number start a return there
+            # changing the order's items first)
             return []
-        damaged = damaged_goods_return(dispatcher, text)
-        if damaged is not None:
-            return damaged
+        if received == DAMAGED_ITEM_ENTRY and answer_entry_by_id(dispatcher, DAMAGED_ITEM_ENTRY, text, ask_photo=False):
+            # "my vase arrived broken!! order 100184", "我的订单100224的东西坏了" with the NLU torn between a return, a
+            # status check or a cancellation: what the shop does about damaged goods, then the return for that order
+            # (its photo is offered once booked)
+            return flow_started(tracker, RETURN, text, text)
+        if another_companys(text):
+            return None  # "my etsy order 2718281828": their number, not a Larkspur one mistyped (the route refuses)
         wrong_number = wrong_order_number(dispatcher, text)  # "where is order 10016": 6 digits, asked again
         if wrong_number is not None:
             return wrong_number
@@ -294,16 +296,7 @@ class ActionAnswerFaq(Action):
             return None
         if not answer_questions(dispatcher, requests.questions):
             return None
-        found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
-        events: list[dict[str, Any]] = [SlotSet(FLOW, requests.flow), *details_cleared()]
-        if requests.flow in (RETURN, CHANGE_ADDRESS) and requests.order_part:
-            # what to return ("the carafe"), or where to: read by the form once the order may be changed
-            events.append(SlotSet(PENDING_DETAIL, requests.order_part))
-        if found.order_number:
-            events.append(SlotSet(ORDER_ID, found.order_number))
-        if found.evidence:
-            events.append(SlotSet(EVIDENCE, found.evidence))
-        return [*events, FollowupAction(FORM)]
+        return flow_started(tracker, requests.flow, text, requests.order_part)
 
     def _answer_each_alternative(
         self, dispatcher: CollectingDispatcher, question: str, entry_id: str, title: str, answer: str
@@ -456,38 +449,44 @@ def damaged_goods_of_order(text: str) -> str | None:
     return number.group(1) if number and received_item_entry(text) == DAMAGED_ITEM_ENTRY else None
 
 
-def damaged_goods_return(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]] | None:
-    """Goods of a named order that arrived damaged: the handbook's damaged-item answer (photos, replacement or refund)
-    first, then the return of that order starts (its summary asks before anything is booked). However the NLU read
-    it: "坏了" beside an order number read as a cancellation or a status check, which cannot help with delivered
-    goods ("已签收，无法再取消"). None (and nothing said) when the message is not that."""
-    number = damaged_goods_of_order(text)
-    if number is None or not answer_entry_by_id(dispatcher, DAMAGED_ITEM_ENTRY, text):
-        return None
-    # what to send back is read from the message once the order may be changed ("my soap dish from 100184 came
-    # broken": the soap dish), as for a return asked beside a question
-    events = [SlotSet(FLOW, RETURN), *details_cleared(), SlotSet(PENDING_DETAIL, text), SlotSet(ORDER_ID, number)]
+def flow_started(tracker: Tracker, flow: str, text: str, order_part: str | None) -> list[dict[str, Any]]:
+    """The order form started for ``flow`` from an answer's turn, with the order number and proof ``text`` gives and,
+    for a return or an address change, ``order_part`` (what to return, or where to) for the form to read once the
+    order may be changed."""
+    found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
+    events: list[dict[str, Any]] = [SlotSet(FLOW, flow), *details_cleared()]
+    if flow in (RETURN, CHANGE_ADDRESS) and order_part:
+        events.append(SlotSet(PENDING_DETAIL, order_part))
+    if found.order_number:
+        events.append(SlotSet(ORDER_ID, found.order_number))
+    if found.evidence:
+        events.append(SlotSet(EVIDENCE, found.evidence))
     return [*events, FollowupAction(FORM)]
 
 
-def answer_entry_by_id(dispatcher: CollectingDispatcher, faq_id: str, question: str | None) -> bool:
+def answer_entry_by_id(
+    dispatcher: CollectingDispatcher, faq_id: str, question: str | None, ask_photo: bool = True
+) -> bool:
     """Handbook entry `faq_id`'s answer, scored against `question` (0 without one); False when there is no such
-    entry."""
+    entry. ``ask_photo`` False: no photo asked for after it (a return that follows offers one once booked)."""
     kb = get_knowledge_base()
     entry = kb.entry(faq_id)
     if entry is None:
         return False
     score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
-    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score)
+    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score, ask_photo)
     return True
 
 
-def answer_entry(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
+def answer_entry(
+    dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float, ask_photo: bool = True
+) -> None:
     # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
     title, answer = in_language(faq_id, title, answer)
     dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
     signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
-    ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants
+    if ask_photo:
+        ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants
 
 
 async def return_of_items_of(requests: Requests, order_id: str) -> Requests:

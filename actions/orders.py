@@ -45,7 +45,7 @@ from actions.order_state import (
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
-from actions.photos import DAMAGED_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer
+from actions.photos import name_the_order, received_item_entry, return_photo_offer
 from actions.requests import NEGATION_RE, names_flow, requests_in
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.texts import render
@@ -97,16 +97,17 @@ class ActionStartOrderRequest(Action):
             about_order = opener_about_order(dispatcher, text)
             if about_order is not None:  # "hi, it's about my order 100234": asked what to do with it, no flow yet
                 return [*events, *about_order]
-            damaged = damaged_goods_of_order(text) is not None and answer_entry_by_id(
-                dispatcher, DAMAGED_ITEM_ENTRY, text
-            )
-            if damaged:
+            if damaged_goods_of_order(text) is not None:
                 # "我的订单100224的东西坏了" read as a cancellation or a status check: what arrived is damaged, so the
-                # handbook's answer about it, then the return of that order (actions/faq.py damaged_goods_return)
-                flow = RETURN
+                # handbook's answer about it (below), then the return of that order
+                damaged, flow = True, RETURN
         questions = requests_in(text).questions
         if questions:
             answer_questions(dispatcher, questions)  # "... and how do I return something broken?": answered first
+        elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
+            # "my vase arrived broken!! order 100184": what the shop does about damaged or wrong goods (a replacement
+            # or a refund, broken glass not sent back) comes before the return; its photo is offered once booked
+            answer_entry_by_id(dispatcher, entry, text, ask_photo=False)
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
         if damaged:

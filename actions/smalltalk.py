@@ -41,6 +41,11 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "how_are_you",
         re.compile(r"\b(?:how\s+(?:are|r)\s+(?:you|u)|how'?s\s+(?:it|your|things)|you\s+ok|u\s+ok)\b", re.I),
     ),
+    # a greeting read as small talk ("hello there, how's things"): greeted back before what the bot can do
+    (
+        "hello",
+        re.compile(r"^\W*(?:hi|hello|hey|hiya|heya|howdy|greetings|good\s+(?:morning|afternoon|evening|day))\b", re.I),
+    ),
     ("rude", re.compile(r"\b(?:useless|stupid|dumb|rubbish|terrible|annoying|hate\s+you)\b", re.I)),
     ("laugh", re.compile(r"(?:\b(?:lol|lmao|rofl|ha(?:ha)+h?)\b|😂|🤣|:\)|:D)", re.I)),
     ("praise", re.compile(r"\b(?:good|nice|clever|sweet|helpful|love|favourite|favorite)\b", re.I)),
@@ -57,12 +62,14 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("praise", re.compile(r"真棒|厉害|好聪明|谢谢你|辛苦")),
     ("tired", re.compile(r"好累|累死|无聊|唉")),
     ("about_me", re.compile(r"你是谁|你叫什么|你几岁|你喜欢")),
+    ("hello", re.compile(r"^\W*(?:你好|您好|嗨|哈喽|早上好|晚上好)")),
 )
 # the template (actions/texts/smalltalk.py) that answers each kind
 ANSWERS = {
     "connection": "CONNECTION",
     "wait": "WAIT",
     "how_are_you": "HOW_ARE_YOU",
+    "hello": "HELLO",
     "rude": "RUDE",
     "laugh": "LAUGH",
     "praise": "PRAISE",
@@ -72,6 +79,18 @@ ANSWERS = {
 }
 ORDER_WORDS = re.compile(r"\b(?:order|purchase|parcel|package|delivery|bought)\b|订单|包裹|快递|配送|买的", re.I)
 RETURN_WORDS = re.compile(r"\b(?:return\w*|refund\w*|send\w*\s+back|money\s+back)\b|退货|退款|退钱|寄回", re.I)
+
+
+# a vague opener that asks what the bot can do ("what are you good at?", "is this chat only for tracking?", "这个客服能
+# 做什么"): answered with what it does, not "what is it?" (issue 17: such first questions were handed off)
+CAPABILITY_WORDS = re.compile(
+    r"\b(?:what|which|wat|wht|how)\b[^?.!]*\b(?:you|u|ur|this\s+(?:chat|bot|assistant|thing))\b"
+    r"|\b(?:capabilit\w*|abilit\w*|skills?|functions?|features?|purpose|topics?|options|menu|services)\b"
+    r"|\bable\s+to\b|\b(?:only|just)\s+(?:for|about|do|answer|track)\w*\b|\bwhat\b[^?.!]*\bfor\b"
+    r"|\b(?:is|does|can)\s+(?:this|the|your)\s+(?:chat|bot|assistant)\b"
+    r"|能做什么|能帮我?(?:做|干)?(?:什么|啥)|可以(?:帮我?)?(?:做|干)?(?:什么|啥)|有(?:什么|哪些)功能",
+    re.IGNORECASE,
+)
 
 
 def kind_of(text: str) -> str:
@@ -216,8 +235,14 @@ def answer_small_talk(dispatcher: CollectingDispatcher, text: str) -> None:
     dispatcher.utter_message(json_message={"small_talk": kind_of(text)})
 
 
+def asks_what_bot_does(text: str) -> bool:
+    return bool(CAPABILITY_WORDS.search(text))
+
+
 def answer_vague(dispatcher: CollectingDispatcher, text: str) -> None:
-    if RETURN_WORDS.search(text):
+    if asks_what_bot_does(text):
+        dispatcher.utter_message(text=say.WHAT_I_DO, buttons=general_topics())
+    elif RETURN_WORDS.search(text):
         dispatcher.utter_message(text=say.WHAT_ABOUT_RETURN, buttons=return_topics())
     elif ORDER_WORDS.search(text):
         dispatcher.utter_message(text=say.WHAT_ABOUT_ORDER, buttons=order_topics())

@@ -90,12 +90,15 @@ def operating_point(pred: dict[str, np.ndarray], score: dict[str, np.ndarray], g
     val_in = float(np.mean(val_right & (score["val"] >= threshold)))
     val_oos = float(np.mean(score["oos_val"] < threshold))
     n_val, n_oos = len(score["val"]), len(score["oos_val"])
-    return Point(threshold=threshold,
-                 val_accuracy=nlu_benchmarks.pct((val_in * n_val + val_oos * n_oos) / (n_val + n_oos)),
-                 val_in_scope=nlu_benchmarks.pct(val_in), val_oos_recall=nlu_benchmarks.pct(val_oos),
-                 test_in_scope=nlu_benchmarks.pct(float(np.mean(test_right & (score["test"] >= threshold)))),
-                 test_oos_recall=nlu_benchmarks.pct(float(np.mean(score["oos_test"] < threshold))),
-                 test_no_threshold=nlu_benchmarks.pct(float(np.mean(test_right))))
+    return Point(
+        threshold=threshold,
+        val_accuracy=nlu_benchmarks.pct((val_in * n_val + val_oos * n_oos) / (n_val + n_oos)),
+        val_in_scope=nlu_benchmarks.pct(val_in),
+        val_oos_recall=nlu_benchmarks.pct(val_oos),
+        test_in_scope=nlu_benchmarks.pct(float(np.mean(test_right & (score["test"] >= threshold)))),
+        test_oos_recall=nlu_benchmarks.pct(float(np.mean(score["oos_test"] < threshold))),
+        test_no_threshold=nlu_benchmarks.pct(float(np.mean(test_right))),
+    )
 
 
 # -- scores -----------------------------------------------------------------------------------------------------
@@ -141,8 +144,10 @@ def ensemble_member_probabilities(dumps: dict[str, Any], kind: str) -> dict[str,
     texts = dumps["texts"]
     train_x = hstack([words.fit_transform(texts["train"]), chars.fit_transform(texts["train"])]).tocsr()
     model = LogisticRegression(C=20.0, max_iter=3000).fit(train_x, train_y)
-    return {split: model.predict_proba(hstack([words.transform(texts[split]), chars.transform(texts[split])]).tocsr())
-            for split in SCORED}
+    return {
+        split: model.predict_proba(hstack([words.transform(texts[split]), chars.transform(texts[split])]).tocsr())
+        for split in SCORED
+    }
 
 
 def study(dumps: dict[str, Any], log: Callable[[str], None]) -> list[dict[str, Any]]:
@@ -156,8 +161,9 @@ def study(dumps: dict[str, Any], log: Callable[[str], None]) -> list[dict[str, A
         TOP_PROBABILITY: {split: probabilities[split].max(axis=1) for split in SCORED},
         "top logit": {split: logits[split].max(axis=1) for split in SCORED},
         "energy (log-sum-exp of the logits)": {split: special.logsumexp(logits[split], axis=1) for split in SCORED},
-        "− Mahalanobis distance to the nearest class": {split: -distance(dumps["emb"][split]).min(axis=1)
-                                                        for split in SCORED},
+        "− Mahalanobis distance to the nearest class": {
+            split: -distance(dumps["emb"][split]).min(axis=1) for split in SCORED
+        },
     }
     # prediction → (the fine-tuned model's share → probabilities, note); one share: nothing to choose
     predictions: dict[str, tuple[dict[float, dict[str, np.ndarray]], str]] = {
@@ -166,22 +172,30 @@ def study(dumps: dict[str, Any], log: Callable[[str], None]) -> list[dict[str, A
     for kind, label in (("frozen", "untrained-encoder embeddings"), ("tfidf", "word + char n-gram TF-IDF")):
         log(f"logistic regression on {label}")
         member = ensemble_member_probabilities(dumps, kind)
-        mixes = {weight: {split: weight * probabilities[split] + (1 - weight) * member[split] for split in SCORED}
-                 for weight in ENSEMBLE_WEIGHTS}
+        mixes = {
+            weight: {split: weight * probabilities[split] + (1 - weight) * member[split] for split in SCORED}
+            for weight in ENSEMBLE_WEIGHTS
+        }
         predictions[f"fine-tuned + LR on {label}"] = (mixes, "")
     rows = []
     for prediction, (by_weight, note) in predictions.items():
         for confidence, score in confidences.items():
             candidates = []
             for weight, probs in by_weight.items():
-                own = ({split: probs[split].max(axis=1) for split in SCORED}
-                       if confidence == TOP_PROBABILITY else score)
+                own = {split: probs[split].max(axis=1) for split in SCORED} if confidence == TOP_PROBABILITY else score
                 point = operating_point({split: probs[split].argmax(axis=1) for split in SCORED}, own, gold)
                 candidates.append((point.val_accuracy, weight, point))
             _, weight, point = max(candidates, key=lambda item: (item[0], item[1]))  # ties: the larger share
             detail = f"weight {weight} chosen on val" if len(by_weight) > 1 else note
-            rows.append({"prediction": prediction, "confidence": confidence, "detail": detail,
-                         **point.__dict__, "met": point.met})
+            rows.append(
+                {
+                    "prediction": prediction,
+                    "confidence": confidence,
+                    "detail": detail,
+                    **point.__dict__,
+                    "met": point.met,
+                }
+            )
     return rows
 
 
@@ -196,9 +210,18 @@ def fine_tune_and_dump(
     from nlu_addons.finetuned_classifier import MiniLMIntentClassifier
     from nlu_addons.minilm_tf import MiniLMClassifier, TrainSettings, WordPieces, fine_tune, read_checkpoint
 
-    overrides = nlu_benchmarks.classifier_overrides(argparse.Namespace(
-        classifier="finetune", epochs=None, learning_rate=None, batch_size=None, max_length=None,
-        label_smoothing=None, threads=None), "clinc150")
+    overrides = nlu_benchmarks.classifier_overrides(
+        argparse.Namespace(
+            classifier="finetune",
+            epochs=None,
+            learning_rate=None,
+            batch_size=None,
+            max_length=None,
+            label_smoothing=None,
+            threads=None,
+        ),
+        "clinc150",
+    )
     config = {**MiniLMIntentClassifier.get_default_config(), **overrides}
     if seed is not None:
         config["random_seed"] = seed
@@ -222,8 +245,14 @@ def fine_tune_and_dump(
     started = time.monotonic()
     fine_tune(model, ids["train"], np.array([index[row["intent"]] for row in splits["train"]], np.int32), settings)
     seconds = time.monotonic() - started
-    return {"labels": labels, "settings": config, "training_seconds": round(seconds, 1), "frozen": frozen,
-            "emb": run(model, "encode"), "logits": run(model, "logits")}
+    return {
+        "labels": labels,
+        "settings": config,
+        "training_seconds": round(seconds, 1),
+        "frozen": frozen,
+        "emb": run(model, "encode"),
+        "logits": run(model, "logits"),
+    }
 
 
 def with_gold(dumps: dict[str, Any], splits: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
@@ -283,20 +312,25 @@ def project_effect(model_archive: Path, weight: float, threshold: float) -> dict
     untrained = MiniLMClassifier(shape, weights, meta["labels"], dropout=0.0)
     encode = tf.function(untrained.encode, input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2)
     index = {label: number for number, label in enumerate(meta["labels"])}
-    examples = {name: load_data(str(PROJECT_ROOT / path)).intent_examples
-                for name, path in (("train", "data/nlu"), ("heldout", "eval/intents/heldout.yml"))}
+    examples = {
+        name: load_data(str(PROJECT_ROOT / path)).intent_examples
+        for name, path in (("train", "data/nlu"), ("heldout", "eval/intents/heldout.yml"))
+    }
     gold = {name: np.array([index[m.get("intent")] for m in rows]) for name, rows in examples.items()}
     ids = {name: pieces.ids([m.get("text") for m in rows]) for name, rows in examples.items()}
 
-    member = LogisticRegression(C=FROZEN_LR_C, max_iter=2000).fit(unit(untrained.run_batched(encode, ids["train"])),
-                                                            gold["train"])
+    member = LogisticRegression(C=FROZEN_LR_C, max_iter=2000).fit(
+        unit(untrained.run_batched(encode, ids["train"])), gold["train"]
+    )
     alone = tuned.run_batched(tuned.predict, ids["heldout"])
     averaged = weight * alone + (1 - weight) * member.predict_proba(unit(untrained.run_batched(encode, ids["heldout"])))
     figures: dict[str, Any] = {"heldout_messages": len(gold["heldout"]), "weight": weight, "fallback": threshold}
     for name, probs in (("fine_tuned", alone), ("averaged", averaged)):
         right = probs.argmax(axis=1) == gold["heldout"]
-        figures[name] = {"accuracy": nlu_benchmarks.pct(float(right.mean())),
-                         "after_fallback": nlu_benchmarks.pct(float((right & (probs.max(axis=1) >= threshold)).mean()))}
+        figures[name] = {
+            "accuracy": nlu_benchmarks.pct(float(right.mean())),
+            "after_fallback": nlu_benchmarks.pct(float((right & (probs.max(axis=1) >= threshold)).mean())),
+        }
     padded, mask = (tf.constant(array) for array in pad(pieces.ids(["where is my order 100234?"]), np.int32))
     for name, fn in (("fine_tuned_ms", tuned.predict), ("untrained_encoder_ms", encode)):
         for _ in range(20):
@@ -330,9 +364,11 @@ def markdown(report: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in report["rows"]:
-        lines.append(f"| {row['prediction']} | {row['confidence']} | {row['test_in_scope']} | "
-                     f"{row['test_oos_recall']} | {'yes' if row['met'] else 'no'} | {row['val_in_scope']} / "
-                     f"{row['val_oos_recall']} | {row['test_no_threshold']} | {row['detail']} |")
+        lines.append(
+            f"| {row['prediction']} | {row['confidence']} | {row['test_in_scope']} | "
+            f"{row['test_oos_recall']} | {'yes' if row['met'] else 'no'} | {row['val_in_scope']} / "
+            f"{row['val_oos_recall']} | {row['test_no_threshold']} | {row['detail']} |"
+        )
     project = report.get("project")
     if project:
         alone, averaged = project["fine_tuned"], project["averaged"]
@@ -357,8 +393,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the logits/embeddings in this folder")
     parser.add_argument("--seed", type=int, help="fine-tuning seed (default: config.yml's, else the component's)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="path without extension")
-    parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "larkspur.tar.gz",
-                        help="the bot's trained model, for what the ensemble would do to it ('' to skip)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=PROJECT_ROOT / "models" / "larkspur.tar.gz",
+        help="the bot's trained model, for what the ensemble would do to it ('' to skip)",
+    )
     parser.add_argument("--note", action="append", default=[], help="a line for the report's notes")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")  # fine-tuning
@@ -376,8 +416,9 @@ def main(argv: list[str] | None = None) -> int:
         project = project_effect(args.model, weight=0.5, threshold=fallback_threshold())
     report = {
         "date": time.strftime("%Y-%m-%d"),
-        "machine": machine_info(tensorflow=package_version("tensorflow"),
-                                **{"scikit-learn": package_version("scikit-learn")}),
+        "machine": machine_info(
+            tensorflow=package_version("tensorflow"), **{"scikit-learn": package_version("scikit-learn")}
+        ),
         "git": dict(zip(("commit", "changed"), git_state(), strict=True)),
         "settings": dumps["settings"],
         "training_seconds": dumps["training_seconds"],
@@ -389,8 +430,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     args.out.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
     for row in rows:
-        log(f"{row['prediction']:45s} {row['confidence']:45s} {row['test_in_scope']:6.2f} / "
-            f"{row['test_oos_recall']:5.1f} {'met' if row['met'] else ''}")
+        log(
+            f"{row['prediction']:45s} {row['confidence']:45s} {row['test_in_scope']:6.2f} / "
+            f"{row['test_oos_recall']:5.1f} {'met' if row['met'] else ''}"
+        )
     return 0
 
 

@@ -57,7 +57,7 @@ def machine_info(**versions: str | None) -> dict[str, Any]:
 
 
 def machine_head(info: dict[str, Any]) -> str:
-    """"CPU, N cores, R GB RAM, OS, Python X": how every report names the machine (`info` from machine_info)."""
+    """ "CPU, N cores, R GB RAM, OS, Python X": how every report names the machine (`info` from machine_info)."""
     return f"{info['cpu_model']}, {info['cores']} cores, {info['ram_gb']} GB RAM, {info['os']}, Python {info['python']}"
 
 
@@ -75,6 +75,7 @@ def machine_line(info: dict[str, Any], packages: Sequence[tuple[str, str]], afte
 
 def git_state(*paths: str) -> tuple[str | None, list[str]]:
     """The checkout's short commit and the files under `paths` with local changes ((None, []) outside git)."""
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
 

@@ -176,10 +176,7 @@ def paraphrase_figures(sets: Sequence[ParaphraseSet], limit: int | None, engines
             "baseline_model": BASELINE_MODEL,
         }
         figures = results[item.key]
-        log(
-            f"faq {item.key}: engine P@1 {figures['engine']['p_at_1']:.3f}, "
-            f"baseline {figures['baseline_p_at_1']:.3f}"
-        )
+        log(f"faq {item.key}: engine P@1 {figures['engine']['p_at_1']:.3f}, baseline {figures['baseline_p_at_1']:.3f}")
     return results
 
 

@@ -46,7 +46,7 @@ def refusal_cells(figures: dict[str, Any] | None) -> list[str]:
     if figures is None or not figures["out_of_scope"]["n"]:
         return ["", "", ""]
     oos = figures["out_of_scope"]
-    how = ", ".join(f"{oos['by'][key]} {key}" for key in REFUSALS if oos['by'].get(key))
+    how = ", ".join(f"{oos['by'][key]} {key}" for key in REFUSALS if oos["by"].get(key))
     return [str(oos["n"]), f"**{pct(oos['refused_rate'])}**", how or "–"]
 
 

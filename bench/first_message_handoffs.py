@@ -80,9 +80,7 @@ def external_rows(mapping_path: Path = MAPPING) -> list[dict[str, Any]]:
                     texts.setdefault(str(row["intent"]), []).append(str(row["text"]))
         for intent, route in (spec.get("routes") or {}).items():
             for text in texts.get(str(intent), []):
-                rows.append(
-                    {"set": name, "text": text, "expect": route["expect"], "accept": route.get("accept") or []}
-                )
+                rows.append({"set": name, "text": text, "expect": route["expect"], "accept": route.get("accept") or []})
         for group in spec.get("out_of_scope") or []:
             per_intent = group.get("per_intent", "all")
             for intent in group["intents"]:

@@ -69,9 +69,7 @@ def seed_embeddings(settings: Settings, cache: Path | None = None) -> tuple[np.n
     """
     handbook = load_handbook(DEMO_HANDBOOK)
     texts = [
-        text
-        for entry_id in sorted(handbook.entries)
-        for text in entry_texts(handbook.entries[entry_id], settings)[0]
+        text for entry_id in sorted(handbook.entries) for text in entry_texts(handbook.entries[entry_id], settings)[0]
     ]
     queries = sorted(set(eval_query_pool()))
     key = hashlib.sha256(json.dumps([settings.model, texts, queries]).encode()).hexdigest()

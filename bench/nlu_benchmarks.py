@@ -69,15 +69,23 @@ DEFAULT_OUT = PROJECT_ROOT / "results" / "nlu_benchmarks"
 RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 DENSE_FEATURIZER = "nlu_addons.onnx_featurizer.OnnxSentenceFeaturizer"
 FINETUNED = "nlu_addons.finetuned_classifier.MiniLMIntentClassifier"
-CLASSIFIER_KEYS = ("epochs", "number_of_transformer_layers", "learning_rate", "batch_size", "max_length",
-                   "label_smoothing")  # shown with a result
+CLASSIFIER_KEYS = (
+    "epochs",
+    "number_of_transformer_layers",
+    "learning_rate",
+    "batch_size",
+    "max_length",
+    "label_smoothing",
+)  # shown with a result
 SPARSE_FEATURIZERS = {"CountVectorsFeaturizer", "LexicalSyntacticFeaturizer", "RegexFeaturizer"}
 LEFT_OUT = {"RegexEntityExtractor", "EntitySynonymMapper", "FallbackClassifier"}
 # out-of-scope messages' confidences gather low (label smoothing spreads them): a fine grid
 THRESHOLDS = [round(0.0025 * step, 4) for step in range(0, 400)]
 SWEEP_SHOWN_EVERY = 0.05  # rows of the sweep kept in the report (plus the two chosen points)
-THRESHOLD_RULE = ("maximise accuracy over val + oos_val counted per message, out-of-scope as one more class "
-                  "(ties: the lower threshold)")
+THRESHOLD_RULE = (
+    "maximise accuracy over val + oos_val counted per message, out-of-scope as one more class "
+    "(ties: the lower threshold)"
+)
 SUM_OF_RATES_RULE = "maximise val in-scope accuracy + oos_val recall (ties: the lower threshold)"
 
 # finetune_epochs: passes of the fine-tuned classifier unless --epochs is given (config.yml's 6 are for the bot's
@@ -85,8 +93,12 @@ SUM_OF_RATES_RULE = "maximise val in-scope accuracy + oos_val recall (ties: the 
 DATASETS: dict[str, dict[str, Any]] = {
     "clinc150": {"folder": "clinc150", "train": "train.jsonl", "kind": "oos", "finetune_epochs": 4},
     "banking77": {"folder": "banking77", "train": "train.jsonl", "kind": "accuracy", "finetune_epochs": 4},
-    "banking77_10shot": {"folder": "banking77", "train": "train_10shot_seed20200310.jsonl", "kind": "accuracy",
-                         "finetune_epochs": 15},
+    "banking77_10shot": {
+        "folder": "banking77",
+        "train": "train_10shot_seed20200310.jsonl",
+        "kind": "accuracy",
+        "finetune_epochs": 15,
+    },
 }
 
 PUBLISHED = {
@@ -183,8 +195,11 @@ def derived_config(
             pipeline.append({"name": DENSE_FEATURIZER, "threads": threads or 1})
     if not any(c["name"] in ("DIETClassifier", "LogisticRegressionClassifier") for c in pipeline):
         # config.yml's classifier is the fine-tuned one: the comparison classifier goes after its featurizers
-        pipeline.append({"name": "LogisticRegressionClassifier"} if classifier == "logreg"
-                        else {"name": "DIETClassifier", **overrides})
+        pipeline.append(
+            {"name": "LogisticRegressionClassifier"}
+            if classifier == "logreg"
+            else {"name": "DIETClassifier", **overrides}
+        )
     return {"recipe": "default.v1", "language": project.get("language", "en"), "pipeline": pipeline}
 
 
@@ -193,10 +208,25 @@ def train(workdir: Path, config: dict[str, Any], rows: list[dict[str, str]]) -> 
     (workdir / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     (workdir / "nlu.yml").write_text(rasa_nlu_yaml(rows), encoding="utf-8")
     log_path = workdir / "train.log"
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PYTHONPATH": str(PROJECT_ROOT)}
-    command = [str(RASA), "train", "nlu", "--config", str(workdir / "config.yml"), "--nlu", str(workdir / "nlu.yml"),
-               "--out", str(workdir / "models"), "--fixed-model-name", "bench"]
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    command = [
+        str(RASA),
+        "train",
+        "nlu",
+        "--config",
+        str(workdir / "config.yml"),
+        "--nlu",
+        str(workdir / "nlu.yml"),
+        "--out",
+        str(workdir / "models"),
+        "--fixed-model-name",
+        "bench",
+    ]
     start = time.monotonic()
     with log_path.open("wb") as out:
         child = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -300,20 +330,25 @@ def score_oos(splits: dict[str, list[dict[str, str]]], predictions: dict[str, An
     for threshold in THRESHOLDS:
         val_in_scope = in_scope_accuracy(splits["val"], predictions["val"], threshold)
         val_oos_recall = oos_recall(predictions["oos_val"], threshold)
-        sweep.append({
-            "threshold": threshold,
-            # oos as the 151st class: every val and oos_val message counts once
-            "val_accuracy": (val_in_scope * n_val + val_oos_recall * n_oos_val) / (n_val + n_oos_val),
-            "val_in_scope": val_in_scope,
-            "val_oos_recall": val_oos_recall,
-            "test_in_scope": in_scope_accuracy(splits["test"], predictions["test"], threshold),
-            "test_oos_recall": oos_recall(predictions["oos_test"], threshold),
-        })
+        sweep.append(
+            {
+                "threshold": threshold,
+                # oos as the 151st class: every val and oos_val message counts once
+                "val_accuracy": (val_in_scope * n_val + val_oos_recall * n_oos_val) / (n_val + n_oos_val),
+                "val_in_scope": val_in_scope,
+                "val_oos_recall": val_oos_recall,
+                "test_in_scope": in_scope_accuracy(splits["test"], predictions["test"], threshold),
+                "test_oos_recall": oos_recall(predictions["oos_test"], threshold),
+            }
+        )
     at_03 = next(row for row in sweep if row["threshold"] == 0.3)
     chosen = max(sweep, key=lambda row: (row["val_accuracy"], -row["threshold"]))
     old = max(sweep, key=lambda row: (row["val_in_scope"] + row["val_oos_recall"], -row["threshold"]))
-    shown = [row for row in sweep if round(row["threshold"] / SWEEP_SHOWN_EVERY, 6).is_integer()
-             or row is chosen or row is old]
+    shown = [
+        row
+        for row in sweep
+        if round(row["threshold"] / SWEEP_SHOWN_EVERY, 6).is_integer() or row is chosen or row is old
+    ]
     return {
         "threshold_rule": THRESHOLD_RULE,
         "threshold": chosen["threshold"],
@@ -324,8 +359,11 @@ def score_oos(splits: dict[str, list[dict[str, str]]], predictions: dict[str, An
         "test_oos_recall": pct(chosen["test_oos_recall"]),
         "test_in_scope_accuracy_no_threshold": pct(in_scope_accuracy(splits["test"], predictions["test"], 0.0)),
         "test_at_0.3": {k: pct(v) for k, v in at_03.items() if k != "threshold"},
-        "sum_of_rates_rule": {"rule": SUM_OF_RATES_RULE, "threshold": old["threshold"],
-                              **{k: pct(v) for k, v in old.items() if k != "threshold"}},
+        "sum_of_rates_rule": {
+            "rule": SUM_OF_RATES_RULE,
+            "threshold": old["threshold"],
+            **{k: pct(v) for k, v in old.items() if k != "threshold"},
+        },
         "sweep": [{k: (v if k == "threshold" else pct(v)) for k, v in row.items()} for row in shown],
     }
 
@@ -336,11 +374,18 @@ def pct(value: float) -> float:
 
 def run_dataset(name: str, args: argparse.Namespace) -> dict[str, Any]:
     splits = load_dataset(name, args.data, args.quick)
-    config = derived_config(classifier_overrides(args, name), dense=not args.no_dense, sparse=not args.no_sparse,
-                            threads=args.threads, classifier=args.classifier)
+    config = derived_config(
+        classifier_overrides(args, name),
+        dense=not args.no_dense,
+        sparse=not args.no_sparse,
+        threads=args.threads,
+        classifier=args.classifier,
+    )
     intents = len({row["intent"] for row in splits["train"]})
-    log(f"{name}: {len(splits['train'])} training messages, {intents} intents; "
-        f"pipeline {' → '.join(c['name'].rsplit('.', 1)[-1] for c in config['pipeline'])}")
+    log(
+        f"{name}: {len(splits['train'])} training messages, {intents} intents; "
+        f"pipeline {' → '.join(c['name'].rsplit('.', 1)[-1] for c in config['pipeline'])}"
+    )
     load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix=f"nlu-bench-{name}-") as tmp:
         model, train_seconds = train(Path(tmp), config, splits["train"])
@@ -349,16 +394,24 @@ def run_dataset(name: str, args: argparse.Namespace) -> dict[str, Any]:
         evaluate = ["val", "oos_val", "test", "oos_test"] if DATASETS[name]["kind"] == "oos" else ["test"]
         predictions, timing = parse_all(model, splits, evaluate)
     result: dict[str, Any] = {
-        "dataset": name, "quick": args.quick, "train_messages": len(splits["train"]), "intents": intents,
+        "dataset": name,
+        "quick": args.quick,
+        "train_messages": len(splits["train"]),
+        "intents": intents,
         "evaluated": {split: len(splits[split]) for split in evaluate},
-        "config": config, "train_seconds": round(train_seconds, 1), "load_average_before": load_before,
-        "load_average_after_training": load_after_training, **timing,
+        "config": config,
+        "train_seconds": round(train_seconds, 1),
+        "load_average_before": load_before,
+        "load_average_after_training": load_after_training,
+        **timing,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     if DATASETS[name]["kind"] == "oos":
         result.update(score_oos(splits, predictions))
-        log(f"{name}: threshold {result['threshold']} (chosen on val): in-scope {result['test_in_scope_accuracy']} %, "
-            f"out-of-scope recall {result['test_oos_recall']} % on test")
+        log(
+            f"{name}: threshold {result['threshold']} (chosen on val): in-scope {result['test_in_scope_accuracy']} %, "
+            f"out-of-scope recall {result['test_oos_recall']} % on test"
+        )
     else:
         result["test_accuracy"] = pct(in_scope_accuracy(splits["test"], predictions["test"], 0.0))
         log(f"{name}: test accuracy {result['test_accuracy']} %")
@@ -377,8 +430,13 @@ def classifier_overrides(args: argparse.Namespace, dataset: str) -> dict[str, An
     for component in project_config()["pipeline"]:  # config.yml's settings of the component, when it has it
         if component["name"] == FINETUNED:
             defaults = {**defaults, **component}
-    given = {"epochs": args.epochs or DATASETS[dataset]["finetune_epochs"], "learning_rate": args.learning_rate,
-             "batch_size": args.batch_size, "max_length": args.max_length, "label_smoothing": args.label_smoothing}
+    given = {
+        "epochs": args.epochs or DATASETS[dataset]["finetune_epochs"],
+        "learning_rate": args.learning_rate,
+        "batch_size": args.batch_size,
+        "max_length": args.max_length,
+        "label_smoothing": args.label_smoothing,
+    }
     settings = {key: defaults[key] if value is None else value for key, value in given.items()}
     return {**settings, **({"threads": args.threads} if args.threads is not None else {})}
 
@@ -399,8 +457,9 @@ def record(report: dict[str, Any], result: dict[str, Any], keep_as_other: bool) 
     """Puts `result` in the report: as the dataset's result when it is better, else among the other runs."""
     others = report.setdefault("other_runs", [])
     current = report["results"].get(result["dataset"])
-    if keep_as_other or (current and not current.get("quick") and not result.get("quick")
-                         and not better(result, current)):
+    if keep_as_other or (
+        current and not current.get("quick") and not result.get("quick") and not better(result, current)
+    ):
         others.append(summary(result))
         log(f"{result['dataset']}: recorded among the other configurations")
         return
@@ -417,11 +476,18 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
     if "test_accuracy" in result:
         headline = f"accuracy {result['test_accuracy']}"
     else:
-        headline = (f"{result['test_in_scope_accuracy']} / {result['test_oos_recall']} at {result['threshold']} "
-                    f"(no threshold {result['test_in_scope_accuracy_no_threshold']})")
-    return {"dataset": result["dataset"], "pipeline": " → ".join(names) + (f" {json.dumps(extra)}" if extra else ""),
-            "headline": headline, "train_seconds": result["train_seconds"],
-            "load_average_after_training": result["load_average_after_training"], "measured_at": result["measured_at"]}
+        headline = (
+            f"{result['test_in_scope_accuracy']} / {result['test_oos_recall']} at {result['threshold']} "
+            f"(no threshold {result['test_in_scope_accuracy_no_threshold']})"
+        )
+    return {
+        "dataset": result["dataset"],
+        "pipeline": " → ".join(names) + (f" {json.dumps(extra)}" if extra else ""),
+        "headline": headline,
+        "train_seconds": result["train_seconds"],
+        "load_average_after_training": result["load_average_after_training"],
+        "measured_at": result["measured_at"],
+    }
 
 
 def code_version() -> dict[str, Any]:
@@ -436,11 +502,15 @@ def targets(results: dict[str, Any]) -> list[str]:
     if clinc:
         met = clinc["test_in_scope_accuracy"] > 96.2 and clinc["test_oos_recall"] > 52.3
         measured = f"{clinc['test_in_scope_accuracy']} / {clinc['test_oos_recall']}"
-        rows.append("| CLINC150 test: > 96.2 in-scope and > 52.3 out-of-scope recall at one threshold (chosen on val) "
-                    f"| {measured} | {'met' if met else 'not met'} |")
+        rows.append(
+            "| CLINC150 test: > 96.2 in-scope and > 52.3 out-of-scope recall at one threshold (chosen on val) "
+            f"| {measured} | {'met' if met else 'not met'} |"
+        )
     if bank:
-        rows.append(f"| Banking77 full: ≥ 93 % | {bank['test_accuracy']} | "
-                    f"{'met' if bank['test_accuracy'] >= 93 else 'not met'} |")
+        rows.append(
+            f"| Banking77 full: ≥ 93 % | {bank['test_accuracy']} | "
+            f"{'met' if bank['test_accuracy'] >= 93 else 'not met'} |"
+        )
     for name, result in results.items():
         minutes = result["train_seconds"] / 60
         load = result["load_average_after_training"][0]
@@ -448,11 +518,21 @@ def targets(results: dict[str, Any]) -> list[str]:
         rows.append(f"| {name}: trains in < 15 min | {minutes:.1f} min (load {load}) | {verdict} |")
     if not rows:
         return []
-    study = ["Other out-of-scope confidences and ensembles, on a model fine-tuned with these settings, each at its "
-             "val-chosen threshold, and what they would cost the bot: `results/clinc_scoring_study.md` "
-             "(`bench/clinc_scoring_study.py`).", ""]
-    return ["## Targets (issue 6)", "", "| target | measured | |", "|---|---|---|", *rows, "",
-            *(study if clinc else [])]
+    study = [
+        "Other out-of-scope confidences and ensembles, on a model fine-tuned with these settings, each at its "
+        "val-chosen threshold, and what they would cost the bot: `results/clinc_scoring_study.md` "
+        "(`bench/clinc_scoring_study.py`).",
+        "",
+    ]
+    return [
+        "## Targets (issue 6)",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+        *rows,
+        "",
+        *(study if clinc else []),
+    ]
 
 
 def sum_of_rates_line(clinc: dict[str, Any]) -> list[str]:
@@ -460,9 +540,12 @@ def sum_of_rates_line(clinc: dict[str, Any]) -> list[str]:
     old = clinc.get("sum_of_rates_rule")
     if not old:
         return []
-    return [f"The earlier rule ({old['rule']}) would pick {old['threshold']}: val {old['val_in_scope']} / "
-            f"{old['val_oos_recall']}, test in-scope {old['test_in_scope']} / out-of-scope recall "
-            f"{old['test_oos_recall']}.", ""]
+    return [
+        f"The earlier rule ({old['rule']}) would pick {old['threshold']}: val {old['val_in_scope']} / "
+        f"{old['val_oos_recall']}, test in-scope {old['test_in_scope']} / out-of-scope recall "
+        f"{old['test_oos_recall']}.",
+        "",
+    ]
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -501,25 +584,39 @@ def markdown(report: dict[str, Any]) -> str:
             f"| this pipeline, no threshold | {clinc['test_in_scope_accuracy_no_threshold']} | 0.0 |",
         ]
         lines += [f"| {system} | {ins} | {oos} |" for system, ins, oos in PUBLISHED["clinc150"]]
-        lines += ["", "Threshold sweep every 0.05 and at the two chosen points (chosen on val; the test columns are "
-                  "for reading):", "",
-                  "| threshold | val + oos_val accuracy | val in-scope | oos_val recall | test in-scope | "
-                  "oos_test recall |", "|---|---|---|---|---|---|"]
-        lines += [f"| {r['threshold']} | {r.get('val_accuracy', '')} | {r['val_in_scope']} | {r['val_oos_recall']} | "
-                  f"{r['test_in_scope']} | {r['test_oos_recall']} |" for r in clinc["sweep"]]
+        lines += [
+            "",
+            "Threshold sweep every 0.05 and at the two chosen points (chosen on val; the test columns are "
+            "for reading):",
+            "",
+            "| threshold | val + oos_val accuracy | val in-scope | oos_val recall | test in-scope | oos_test recall |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['threshold']} | {r.get('val_accuracy', '')} | {r['val_in_scope']} | {r['val_oos_recall']} | "
+            f"{r['test_in_scope']} | {r['test_oos_recall']} |"
+            for r in clinc["sweep"]
+        ]
         lines.append("")
     bank = [results[name] for name in ("banking77", "banking77_10shot") if name in results]
     if bank:
         lines += ["## Banking77", "", "| system | training data | test accuracy |", "|---|---|---|"]
         for result in bank:
-            lines.append(f"| **this pipeline** | {result['dataset']} ({result['train_messages']} messages) | "
-                         f"**{result['test_accuracy']}** |")
+            lines.append(
+                f"| **this pipeline** | {result['dataset']} ({result['train_messages']} messages) | "
+                f"**{result['test_accuracy']}** |"
+            )
         for name in ("banking77", "banking77_10shot"):
             if name in results:
                 lines += [f"| {system} | {name} | {acc} |" for system, acc in PUBLISHED[name]]
         lines += ["", "The 10-shot file is a seeded sample of train, not the paper's sample.", ""]
-    lines += ["## Cost", "", "| dataset | training messages | training time | load average (before / after training) "
-              "| parse p50 | parse p95 | classifier |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "## Cost",
+        "",
+        "| dataset | training messages | training time | load average (before / after training) "
+        "| parse p50 | parse p95 | classifier |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, result in results.items():
         classifier = result["config"]["pipeline"][-1]
         overrides = {k: classifier[k] for k in CLASSIFIER_KEYS if k in classifier}
@@ -532,12 +629,24 @@ def markdown(report: dict[str, Any]) -> str:
         )
     others = report.get("other_runs") or []
     if others:
-        lines += ["", "Other configurations measured (same protocol; kept for comparison):", "",
-                  "| dataset | pipeline | headline | training time | load average |", "|---|---|---|---|---|"]
-        lines += [f"| {o['dataset']} | {o['pipeline']} | {o['headline']} | {o['train_seconds'] / 60:.1f} min | "
-                  f"{o['load_average_after_training'][0]} |" for o in others]
-    lines += ["", "Reference from issue 6, this machine: Rasa's default sparse pipeline (word + char n-grams, DIET, "
-              "20 epochs) trained CLINC150 in 13 min, parsing ~11 ms a message.", ""]
+        lines += [
+            "",
+            "Other configurations measured (same protocol; kept for comparison):",
+            "",
+            "| dataset | pipeline | headline | training time | load average |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {o['dataset']} | {o['pipeline']} | {o['headline']} | {o['train_seconds'] / 60:.1f} min | "
+            f"{o['load_average_after_training'][0]} |"
+            for o in others
+        ]
+    lines += [
+        "",
+        "Reference from issue 6, this machine: Rasa's default sparse pipeline (word + char n-grams, DIET, "
+        "20 epochs) trained CLINC150 in 13 min, parsing ~11 ms a message.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -546,15 +655,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", default="clinc150,banking77,banking77_10shot")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="path without extension")
-    parser.add_argument("--quick", type=int, nargs="?", const=10, default=0, metavar="INTENTS",
-                        help="only the first INTENTS intents (10) and a tenth of the out-of-scope messages")
+    parser.add_argument(
+        "--quick",
+        type=int,
+        nargs="?",
+        const=10,
+        default=0,
+        metavar="INTENTS",
+        help="only the first INTENTS intents (10) and a tenth of the out-of-scope messages",
+    )
     parser.add_argument("--epochs", type=int, help="DIET: 20; finetune: 4 (10-shot: 15)")
     parser.add_argument("--transformer-layers", type=int, default=0)
-    parser.add_argument("--threads", type=int,
-                        help="onnxruntime threads of the dense featurizer (1); finetune: TensorFlow's (its default)")
-    parser.add_argument("--classifier", choices=["diet", "logreg", "finetune"], default="finetune",
-                        help="all-MiniLM-L6-v2 fine-tuned (nlu_addons.finetuned_classifier, config.yml's classifier), "
-                             "DIET with the overrides, or Rasa's LogisticRegressionClassifier")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="onnxruntime threads of the dense featurizer (1); finetune: TensorFlow's (its default)",
+    )
+    parser.add_argument(
+        "--classifier",
+        choices=["diet", "logreg", "finetune"],
+        default="finetune",
+        help="all-MiniLM-L6-v2 fine-tuned (nlu_addons.finetuned_classifier, config.yml's classifier), "
+        "DIET with the overrides, or Rasa's LogisticRegressionClassifier",
+    )
     parser.add_argument("--learning-rate", type=float, help="finetune: the encoder's peak learning rate")
     parser.add_argument("--batch-size", type=int, help="finetune: messages per step")
     parser.add_argument("--max-length", type=int, help="finetune: word pieces kept of a message")
@@ -562,8 +685,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-dense", action="store_true", help="leave the ONNX featurizer out (a baseline)")
     parser.add_argument("--no-sparse", action="store_true", help="leave the sparse featurizers out")
     parser.add_argument("--from-json", type=Path, help="only rewrite the Markdown from this JSON")
-    parser.add_argument("--keep-as-other", action="store_true",
-                        help="record this run under other_runs (a comparison) instead of as the dataset's result")
+    parser.add_argument(
+        "--keep-as-other",
+        action="store_true",
+        help="record this run under other_runs (a comparison) instead of as the dataset's result",
+    )
     args = parser.parse_args(argv)
 
     if args.quick and args.out == DEFAULT_OUT:
@@ -585,8 +711,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         result = run_dataset(name, args)
         record(report, result, args.keep_as_other)
-        report["machine"] = machine_info(**{p: package_version(p) for p in ("rasa", "tensorflow", "onnxruntime",
-                                                                            "tokenizers")})
+        report["machine"] = machine_info(
+            **{p: package_version(p) for p in ("rasa", "tensorflow", "onnxruntime", "tokenizers")}
+        )
         report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         report["code"] = code_version()
         json_path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,6 @@ from typing import Any
 TARGET_P99_MS = 100.0  # agent → customer delivery, paced phases
 
 
-
 def fmt(value: Any, unit: str = "") -> str:
     return "–" if value is None else f"{value}{unit}"
 

@@ -140,8 +140,21 @@ def start_profiles(pids: dict[str, int], seconds: float, folder: Path) -> dict[s
     folder.mkdir(parents=True, exist_ok=True)
     return {
         name: subprocess.Popen(
-            [tool, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "100", "--format", "raw",
-             "--nonblocking", "--output", str(folder / f"{name}.txt")],  # fmt: skip
+            [
+                tool,
+                "record",
+                "--pid",
+                str(pid),
+                "--duration",
+                str(int(seconds)),
+                "--rate",
+                "100",
+                "--format",
+                "raw",
+                "--nonblocking",
+                "--output",
+                str(folder / f"{name}.txt"),
+            ],  # fmt: skip
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -164,17 +177,51 @@ def frame_name(frame: str) -> str:
 # samples whose innermost Python frame is one of these are left out (the event loop's epoll wait shows as its
 # caller, sanic's `serve`; time.sleep and Condition.wait as the function sleeping)
 IDLE_FRAMES = frozenset(
-    {"serve", "_run_server_forever", "_watch", "KnowledgeBase._watch", "wait", "Condition.wait", "Event.wait",
-     "_connection_worker_thread", "_worker", "select", "sleep", "run_forever", "_run_once"}  # fmt: skip
+    {
+        "serve",
+        "_run_server_forever",
+        "_watch",
+        "KnowledgeBase._watch",
+        "wait",
+        "Condition.wait",
+        "Event.wait",
+        "_connection_worker_thread",
+        "_worker",
+        "select",
+        "sleep",
+        "run_forever",
+        "_run_once",
+    }  # fmt: skip
 )
 IDLE_LEAVES = frozenset({"get (queue.py)"})  # dask's local scheduler waiting for its thread's result
 # frames every request passes through (the process's start, the server's loop and request handling): left out of
 # the inclusive list, which is about where the work goes
 FRAMEWORK = frozenset(
-    {"main", "_run_module_as_main", "_run_code", "<module>", "run", "serve", "serve_single", "serve_application",
-     "connection_task", "handle_request", "http1", "Http.http1", "worker_serve", "_serve", "_serve_http_1",
-     "StartupMixin.run", "StartupMixin.serve_single", "_run_server_forever", "_bootstrap", "_bootstrap_inner",
-     "Thread.run", "Thread._bootstrap", "Thread._bootstrap_inner"}  # fmt: skip
+    {
+        "main",
+        "_run_module_as_main",
+        "_run_code",
+        "<module>",
+        "run",
+        "serve",
+        "serve_single",
+        "serve_application",
+        "connection_task",
+        "handle_request",
+        "http1",
+        "Http.http1",
+        "worker_serve",
+        "_serve",
+        "_serve_http_1",
+        "StartupMixin.run",
+        "StartupMixin.serve_single",
+        "_run_server_forever",
+        "_bootstrap",
+        "_bootstrap_inner",
+        "Thread.run",
+        "Thread._bootstrap",
+        "Thread._bootstrap_inner",
+    }  # fmt: skip
 )
 
 
@@ -234,9 +281,10 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
         "rasa_processes": rasa_processes, "storage": args.storage, "load_average_start": uptime(), "levels": {}
     }  # fmt: skip
     report["configurations"].append(result)
-    with storage(args.storage) as env, bench_stack(
-        keep=args.keep, extra_env={**env, **burst_env(args.burst)}, rasa_processes=rasa_processes
-    ) as stack:
+    with (
+        storage(args.storage) as env,
+        bench_stack(keep=args.keep, extra_env={**env, **burst_env(args.burst)}, rasa_processes=rasa_processes) as stack,
+    ):
         result["start_up_wait_s"] = await start_up_done(stack)
         log(f"{rasa_processes} Rasa: floor (load {uptime()}; start-up work done after {result['start_up_wait_s']} s)")
         result["parse_floor"] = await parse_floor(stack, args.floor_samples)
@@ -338,13 +386,15 @@ def render_markdown(result: dict[str, Any]) -> str:
         lines += ["| level | " + " | ".join(names) + " | all | load after |", "|" + "---|" * (len(names) + 3)]
         if one := c.get("one_customer_cpu_ms_per_reply"):
             lines.append(
-                "| one customer, no pause (CPU ms/reply) | " + " | ".join(fmt(one.get(n)) for n in names)
+                "| one customer, no pause (CPU ms/reply) | "
+                + " | ".join(fmt(one.get(n)) for n in names)
                 + f" | {fmt(one.get('all'))} | {c.get('load_average_start')} (start) |"
             )
         for level_name, level in c["levels"].items():
             cpu = level.get("cpu_ms_per_reply", {})
             lines.append(
-                f"| {level_name} (CPU ms/reply) | " + " | ".join(fmt(cpu.get(n)) for n in names)
+                f"| {level_name} (CPU ms/reply) | "
+                + " | ".join(fmt(cpu.get(n)) for n in names)
                 + f" | {fmt(cpu.get('all'))} | {level.get('load')} |"
             )
         peak: dict[str, float] = defaultdict(float)
@@ -490,7 +540,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=45.0, help="seconds per level (45)")
     parser.add_argument("--storage", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument(
-        "--levels", type=lambda s: s.split(","), default=["saturation", "thinking_50", "thinking_200"],
+        "--levels",
+        type=lambda s: s.split(","),
+        default=["saturation", "thinking_50", "thinking_200"],
         help="which of saturation,thinking_50,thinking_200 to run (all)",
     )
     parser.add_argument("--floor-samples", type=int, default=100)

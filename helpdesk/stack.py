@@ -319,7 +319,6 @@ class Stack:
             time.sleep(1.0)
         raise TimeoutError(f"the stack was not ready after {timeout:.0f} s: {last}")
 
-
     def bots_loading(self) -> list[str]:
         """The Rasa processes started here that do not answer with a loaded model yet (the helpdesk is ready
         with one of them; a start waits for all)."""

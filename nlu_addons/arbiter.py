@@ -10,10 +10,10 @@ order flow also needs evidence of a request about a specific order (an order num
 "my/I/we", or "it" for the order already talked about): without it, the bot asks instead of starting a flow
 ("what is the refund policy" never opens a refund). A message naming another domain and nothing of an order
 ("取消明天早上的闹钟", "cancel my dentist appointment": the cues per language in nlu_addons.order_cues) never starts
-an order flow nor is offered one: the bot offers the handbook entries near it, or a person. A message naming another
-shop or platform ("我的淘宝快递到哪了") is neither answered from the handbook nor taken as an order: a person is
-offered. A payment problem and a handbook question are both answered from the handbook, so together they can make
-the bot sure enough.
+an order flow nor is offered one: the bot offers the handbook entries near it, or a person. A message about the
+customer's order or account with another company ("where is my ikea delivery", "我的淘宝快递到哪了") is neither
+answered from the handbook nor taken as an order: a person is offered. A payment problem and a handbook question are
+both answered from the handbook, so together they can make the bot sure enough.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import numpy as np
 
 from nlu_addons import fast_linear
 from nlu_addons.language import CJK, language_of
-from nlu_addons.order_cues import account_cue, order_cue, other_company_cue, other_domain_cue
+from nlu_addons.order_cues import account_cue, another_companys, order_cue, other_domain_cue
 
 # data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
 ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
@@ -75,6 +75,11 @@ HANDBOOK_INTENTS = frozenset({"payment_issue"})
 # "account" is the bank account the money goes to, so the refund flows are not among them)
 ACCOUNT_LIKE_FLOWS = frozenset({"change_shipping_address", "cancel_order", "change_order"})
 HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:complaint"}
+# replies that act on nothing and answer one another's messages as well (issue 17): a greeting, small talk and a vague
+# opener are each answered with a word back and what the bot can do, with the same topics; thanks and a farewell
+# each close politely. Torn within one group, "Did you mean: hello or small talk?" helps nobody: the group together
+# makes the bot sure enough of its likeliest reply
+SOCIAL_GROUPS = (frozenset({"greet", "chitchat", "vague_opener"}), frozenset({"thank", "goodbye"}))
 LOW_CONFIDENCE = "handoff:low_confidence"
 CLARIFY = "clarify"
 
@@ -127,10 +132,11 @@ def about_something_else(text: str) -> bool:
 
 
 def about_another_company(text: str) -> bool:
-    """The message names another shop, platform or brand (nlu_addons.order_cues) and no order of ours (no order number
-    or e-mail): its parcels, refunds and passwords are that company's, which neither the handbook's answers nor the
-    order flows are about ("我的淘宝快递到哪了", "宜家的退货政策是什么")."""
-    return other_company_cue(text) and not names_order(text)
+    """The message is about another company's order, account or policy (nlu_addons.order_cues.another_companys) and
+    names no order of ours (no order number or e-mail): its parcels, refunds and passwords are that company's, which
+    neither the handbook's answers nor the order flows are about ("where is my ikea delivery", "reset my gmail
+    password", "我的淘宝快递到哪了", "宜家的退货政策是什么")."""
+    return another_companys(text) and not names_order(text)
 
 
 def about_the_account(text: str) -> bool:
@@ -307,6 +313,8 @@ class StackedArbiter:
             pair = {top, self.classes[order[1]]}
             if FAQ in pair and pair & HANDBOOK_INTENTS:
                 confidence = float(row[order[0]] + row[order[1]])
+        if len(order) > 1 and any({top, self.classes[order[1]]} <= group for group in SOCIAL_GROUPS):
+            confidence = float(row[order[0]] + row[order[1]])
         likely = [destination_of(self.classes[k], best_entry) for k in order[:3]]
         if top == FAQ:  # a handbook question: the next entries are the natural alternatives
             runner_up = self.classes[order[1]] if len(order) > 1 else None
@@ -328,9 +336,10 @@ class StackedArbiter:
             and (not d.startswith("faq:") or near.get(d, -1.0) >= self.faq_offer_from)
             and not (elsewhere and is_order_flow(d))
         ][:3]
-        if top in ORDER_INTENTS | HANDBOOK_INTENTS | {FAQ} and about_another_company(text):
-            # another company's order, refund or account: nothing the bot does is about it, and entries near its
-            # words would read as answers; a person is offered (they can say where to turn)
+        if top in ORDER_INTENTS | HANDBOOK_INTENTS | {FAQ, INFORM} and about_another_company(text):
+            # another company's order, refund or account ("where is my ikea delivery", "reset my gmail password",
+            # "我的淘宝快递到哪了"): nothing the bot does is about it however alike the words, and entries near its
+            # words would read as answers; a person is offered (they can say where to turn; issues 17, 18)
             return Route(LOW_CONFIDENCE, confidence, [], ranking)
         if top == OUT_OF_SCOPE or (top == FAQ and best_score < self.faq_offer_from):
             # nothing the bot does fits, or no handbook entry is near enough to offer: a person is offered

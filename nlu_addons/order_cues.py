@@ -49,19 +49,14 @@ OTHER_DOMAIN_CUES: dict[Language, re.Pattern[str]] = {
 # another shop, platform or brand by name: its orders, refunds, accounts and products are its own, never the shop's
 # ("我的淘宝快递到哪了", "宜家的退货政策是什么", "拼多多的退款怎么还没到"; issue 18: the handbook answered them with
 # the shop's policies, the order flows took them as the shop's orders). Not the payment methods and carriers the
-# shop works with and its handbook names (支付宝, 微信支付, 顺丰, 丰巢). Chinese only so far: the English side's names
-# ("my ikea delivery", "reset my gmail password") are issue 17's to add under "en"
+# shop works with and its handbook names (支付宝, 微信支付, 顺丰, 丰巢). Chinese names count wherever they are: a
+# Chinese message names the platform it bought on as the place, not as a possessive. English: ANOTHER_COMPANYS below
 OTHER_COMPANY_CUES: dict[Language, re.Pattern[str]] = {
     "zh": re.compile(
         r"淘宝|淘寶|天猫|天貓|京东|京東|拼多多|闲鱼|閒魚|亚马逊|亞馬遜|唯品会|唯品會|抖音|快手|美团|美團|饿了么|餓了麼"
         r"|宜家|无印良品|無印良品|得物|小红书|小紅書|滴滴|当当|當當|苏宁|蘇寧|网易|網易"
     ),
 }
-
-
-def other_company_cue(text: str) -> bool:
-    """The message names another shop, platform or brand (OTHER_COMPANY_CUES) in some language."""
-    return any(pattern.search(text) for pattern in OTHER_COMPANY_CUES.values())
 
 
 def order_cue(text: str) -> bool:
@@ -89,3 +84,41 @@ ACCOUNT_CUES: dict[Language, re.Pattern[str]] = {
 def account_cue(text: str) -> bool:
     """The message names the customer's account (its details, login or profile) in some language."""
     return any(pattern.search(text) for pattern in ACCOUNT_CUES.values())
+
+
+# other companies whose orders, accounts and subscriptions customers mix up with the shop's ("reset my gmail password",
+# "where is my ikea delivery"): other shops and marketplaces, mail and social accounts, streaming and travel. Not the
+# shop's own partners, whose names a Larkspur question may carry: the payment methods it takes (PayPal, Klarna, Apple
+# Pay, Google Pay, iDEAL, Bancontact, card schemes), the banks a customer pays from, and its carriers (DHL, PostNL,
+# DPD, UPS)
+OTHER_COMPANIES = (
+    r"amazon|ikea|zalando|ebay|etsy|wayfair|aliexpress|temu|shein|zara|h&m|primark|hema|jysk|argos|john\s+lewis"
+    r"|coolblue|bol(?:\.com)?|otto|la\s+redoute|maisons\s+du\s+monde|icloud|apple\s+id"
+    r"|google(?!\s+(?:pay|wallet))|microsoft|facebook|instagram|tiktok|snapchat|twitter|linkedin|whatsapp|netflix"
+    r"|spotify|disney\+?|uber|deliveroo|just\s+eat|thuisbezorgd|airbnb|booking\.com|ryanair|easyjet|klm"
+)
+# a mail provider named as the customer's address is the address they use with the shop too ("my old hotmail
+# address", "change my email to my gmail"): the provider's own account only with its password, login or inbox
+MAIL_PROVIDERS = r"gmail|hotmail|outlook|yahoo(?:\s+mail)?"
+# ... named as whose the customer's thing is: "my ikea delivery", "my amazon order", "the zalando parcel", "a gmail
+# account", "netflix subscription" (not a mention beside the shop's own question: "can you match the price amazon has")
+ANOTHER_COMPANYS = re.compile(
+    rf"\b(?:my|our)\s+(?:\w+\s+)?(?:{OTHER_COMPANIES})(?![\w'’])"
+    rf"|\b(?:{OTHER_COMPANIES})(?:'s|’s)?\s+(?:\w+\s+)?(?:orders?|parcels?|packages?|deliver(?:y|ies)|purchases?"
+    r"|accounts?|passwords?|log-?\s?ins?|subscriptions?|memberships?|refunds?|returns?|app|profiles?)\b"
+    rf"|\b(?:{MAIL_PROVIDERS})\s+(?:accounts?|passwords?|log-?\s?ins?|inbox)\b"
+    rf"|\b(?:passwords?|log-?\s?ins?)\s+(?:for|of|to)\s+my\s+(?:{MAIL_PROVIDERS})\b",
+    re.IGNORECASE,
+)
+# the shop itself named in the message: then the other company is beside the point ("larkspur or ikea, who is
+# cheaper" is still a question to us)
+THE_SHOP = re.compile(r"\blarkspur\b", re.IGNORECASE)
+
+
+def another_companys(text: str) -> bool:
+    """The message is about the customer's order, account or subscription with another company: in English its
+    name as whose the thing is (ANOTHER_COMPANYS), in Chinese any named platform (OTHER_COMPANY_CUES); never when the
+    shop itself is named. One rule for the NLU's arbiter and the action server's replies."""
+    if THE_SHOP.search(text):
+        return False
+    return bool(ANOTHER_COMPANYS.search(text)) or any(pattern.search(text) for pattern in OTHER_COMPANY_CUES.values())

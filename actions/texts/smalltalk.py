@@ -14,6 +14,7 @@ JOKES = (
 )
 JOKE = "Here's one from the warehouse: {joke}"
 HOW_ARE_YOU = "I'm doing well, thanks for asking!"
+HELLO = "Hi there!"
 CONNECTION = "No worries, I'm still here, and I keep everything you've sent."
 WAIT = "Take your time, I'll be right here."
 LAUGH = "Glad that made you smile!"
@@ -30,6 +31,12 @@ BACK_TO_WORK = (
 
 # a vague opener: invite the question (topic buttons: the greeting's, or the order ones when the order is named)
 WHAT_IS_IT = "Sure, what is it? You can type your question or pick a topic."
+# "what can you do?", "which topics do you cover": what the bot does, then the topics (issue 17)
+WHAT_I_DO = (
+    "I can check where your order is, cancel it or change its delivery address, start a return and tell you where "
+    "your refund is. I also answer questions about delivery, payment, returns and your account, and I can get you a "
+    "person. What would you like to do?"
+)
 WHAT_ABOUT_ORDER = "Sure, what would you like to do with your order?"
 WHAT_ABOUT_RETURN = "Sure, what would you like to know about returns or refunds?"
 # inside an order request: the question is welcome, the request waits
@@ -55,6 +62,11 @@ HANDED_OFF_COMPLAINT = (
 )
 
 # a handoff offered as a choice (the helpdesk adds the wait, or when the team is back)
+# a message about an order or account with another company ("reset my gmail password", "where is my ikea delivery")
+ANOTHER_COMPANY = (
+    "That sounds like an order or account with another company: I can only see Larkspur Home's orders and accounts. "
+    "If it is about a Larkspur Home order, tell me its order number. Shall I get a person?"
+)
 OFFER_AFTER_NO_ANSWER = "I'm not sure I have a good answer to that, and I'd rather not guess. Shall I get a person?"
 OFFER_YES_BUTTON = "Yes, get a person"
 OFFER_NO_BUTTON = "No, I'll ask differently"

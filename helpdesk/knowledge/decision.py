@@ -38,7 +38,6 @@ class Decision:
     ranked: list[Candidate]
 
 
-
 def decide_from_ranking(query: str, ranked: list[Candidate], settings: Settings) -> Decision:
     """The answer / suggest / handoff rule on an already ranked list.
 

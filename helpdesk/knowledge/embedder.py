@@ -145,9 +145,7 @@ class Embedder:
                 self.backend = "sentence-transformers"
             self._model = model
             self.load_seconds = time.perf_counter() - started
-            logger.info(
-                "loaded embedding model %s (%s) in %.1f s", self.model_name, self.backend, self.load_seconds
-            )
+            logger.info("loaded embedding model %s (%s) in %.1f s", self.model_name, self.backend, self.load_seconds)
 
     @property
     def dim(self) -> int:

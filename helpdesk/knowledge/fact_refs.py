@@ -38,9 +38,7 @@ def references(text: str) -> list[tuple[str, str | None]]:
     return [(match[1], match[2]) for match in REFERENCE.finditer(text)]
 
 
-def render_text(
-    text: str, facts: ShopFacts, escape: Callable[[str], str] | None = None, language: str = "en"
-) -> str:
+def render_text(text: str, facts: ShopFacts, escape: Callable[[str], str] | None = None, language: str = "en") -> str:
     """``text`` with every reference replaced by the fact's value (passed through ``escape``, e.g. for HTML),
     shown in ``language`` ("zh": opening hours in Chinese)."""
 

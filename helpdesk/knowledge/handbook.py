@@ -471,9 +471,7 @@ def _check_fields(
             zh=zh,
         )
         warnings = _translation_warnings(path, id_line, zh_front, body)
-    return ParsedFile(
-        path, entry, tuple(checker.problems), content_hash, entry_id, id_line, question_lines, warnings
-    )
+    return ParsedFile(path, entry, tuple(checker.problems), content_hash, entry_id, id_line, question_lines, warnings)
 
 
 # --------------------------------------------------------------------------- the Chinese version

@@ -117,8 +117,14 @@ class Settings:
         for name, value in positive.items():
             if value <= 0:
                 raise SettingsError(f"{name} must be positive, got {value}")
-        for name in ("margin", "question_weight", "answer_weight", "answer_max_chunks", "embed_threads",
-                     "search_threads"):
+        for name in (
+            "margin",
+            "question_weight",
+            "answer_weight",
+            "answer_max_chunks",
+            "embed_threads",
+            "search_threads",
+        ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative, got {getattr(self, name)}")
 

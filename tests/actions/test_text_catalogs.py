@@ -133,8 +133,10 @@ def test_an_order_status_and_a_refusal_in_chinese_and_in_english() -> None:
         assert not re.search(r"[A-Za-z]{4,}", refused.text.replace("Linen lamp", "")), refused.text
         shop = OrderPolicy().refusal(Action.CHANGE_ADDRESS, "shop_refused", delivered, now)
         assert shop.text.startswith("我们的商城系统不允许我修改订单 100999 的收货地址。"), shop.text
-    assert OrderPolicy().refusal(Action.CHANGE_ADDRESS, "shop_refused", delivered, now).text.startswith(
-        "Our shop system wouldn't let me change the delivery address of order 100999."
+    assert (
+        OrderPolicy()
+        .refusal(Action.CHANGE_ADDRESS, "shop_refused", delivered, now)
+        .text.startswith("Our shop system wouldn't let me change the delivery address of order 100999.")
     )
 
 

@@ -125,8 +125,13 @@ def test_a_canned_reply_from_the_list_is_filled_and_a_placeholder_left_is_never_
         page.locator("#canned").select_option(label=GREETING)
         expect(reply).to_have_value("Hi {{customer.first_name}}, Ava here.")
         # the placeholder left is selected: what the agent types goes in its place
-        assert page.evaluate("() => { const b = document.getElementById('reply'); "
-                             "return b.value.slice(b.selectionStart, b.selectionEnd); }") == "{{customer.first_name}}"
+        assert (
+            page.evaluate(
+                "() => { const b = document.getElementById('reply'); "
+                "return b.value.slice(b.selectionStart, b.selectionEnd); }"
+            )
+            == "{{customer.first_name}}"
+        )
         sent_before = page.locator("#transcript .msg.agent").count()
         reply.press("Enter")
         expect(page.locator("#action-error")).to_contain_text("{{customer.first_name}}")

@@ -58,4 +58,3 @@ def test_three_quick_lines_from_the_first_one_on_get_one_answer_that_sees_the_or
         assert tab.errors() == []
     finally:
         page.context.close()
-

@@ -161,9 +161,7 @@ def test_photos_go_to_the_bucket_and_the_limits_hold(s3_desk: tuple[str, str, Pa
             assert upload(customer, first, f"p{n}.png", photo("PNG", (40, 40)), "image/png").status_code == 201
         over = upload(customer, first, "more.png", photo("PNG", (40, 40)), "image/png")
         assert over.status_code == 429
-        assert over.json()["error"] == (
-            f"this conversation already has {PER_CONVERSATION} files, the most it may have"
-        )
+        assert over.json()["error"] == (f"this conversation already has {PER_CONVERSATION} files, the most it may have")
         # per address: at most PER_ADDRESS an hour from one connection, whatever the conversation
         second = new_conversation(customer)
         for n in range(PER_CONVERSATION, PER_ADDRESS):

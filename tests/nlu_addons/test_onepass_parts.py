@@ -25,6 +25,7 @@ from nlu_addons.arbiter import (
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
 from nlu_addons.language import language_after, language_of
+from nlu_addons.order_cues import another_companys
 
 
 @pytest.mark.parametrize(
@@ -212,6 +213,55 @@ def test_an_order_flow_is_neither_started_nor_offered_for_another_domain() -> No
         assert route.destination in {"clarify", "handoff:low_confidence"}, (text, route)
         assert "intent:cancel_order" not in route.offered, (text, route)
     assert arbiter.route(x[2:], scores[2:], ids, texts[2]).destination == "intent:cancel_order"
+
+
+@pytest.mark.parametrize(
+    ("text", "theirs"),
+    [
+        ("my zalando parcel still hasn't come", True),
+        ("need a new password for my hotmail", True),
+        ("the etsy order I placed last week", True),
+        ("is my spotify subscription paid", True),
+        ("can you match the price wayfair has", False),  # a mention beside the shop's own question
+        ("my paypal payment for your lamp failed", False),  # a payment method the shop takes
+        ("my DHL parcel is late", False),  # the shop's carrier
+        ("can I pay with google pay", False),
+        ("is larkspur cheaper than my ikea sofa", False),  # the shop named
+        ("change my e-mail to my new gmail address", False),  # the address they use with the shop
+    ],
+)
+def test_an_order_or_account_with_another_company_is_theirs(text: str, theirs: bool) -> None:
+    assert another_companys(text) is theirs
+
+
+def test_neither_a_flow_nor_a_handbook_answer_for_another_companys_order_or_account() -> None:
+    # arbiters sure of order_status and of the handbook whatever they are shown: only the company's name stops them
+    texts = ["where is my amazon delivery", "where is my delivery"]
+    scores = np.array([[0.9, 0.2]] * 2, dtype=np.float32)
+    ids = ["track-order", "newsletter"]
+    x, arbiter = arbiter_sure_of("order_status", texts, scores)
+    for sure_of, fits in (("order_status", "intent:order_status"), ("faq", "faq:track-order")):
+        sure = [0.99 if name == sure_of else 0.01 for name in arbiter.classes]
+        arbiter._model.predict_proba = lambda rows, sure=sure: np.tile(sure, (len(rows), 1))
+        assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "handoff:low_confidence"
+        assert arbiter.route(x[1:], scores[1:], ids, texts[1]).destination == fits
+
+
+def test_torn_between_replies_that_act_on_nothing_the_bot_answers_with_the_likeliest() -> None:
+    texts = ["good afternoon, how are things", "copy, go on"]
+    scores = np.array([[0.3, 0.2]] * 2, dtype=np.float32)
+    x, arbiter = arbiter_sure_of("greet", texts, scores)
+    arbiter.answer_at = 0.85
+    for pair, expected in (
+        (("greet", "chitchat"), "intent:greet"),  # a greeting or small talk: the same word back and topics
+        (("thank", "goodbye"), "intent:thank"),
+        (("goodbye", "affirm"), "clarify"),  # a yes means something in a flow: asked back
+        (("greet", "order_status"), "clarify"),
+    ):
+        arbiter.classes = sorted({*pair, "faq"})
+        sure = [0.7 if name == pair[0] else 0.25 if name == pair[1] else 0.05 for name in arbiter.classes]
+        arbiter._model.predict_proba = lambda rows, sure=sure: np.tile(sure, (len(rows), 1))
+        assert arbiter.route(x[:1], scores[:1], ["a", "b"], texts[0]).destination == expected, pair
 
 
 def test_the_route_ranks_the_handbook_as_the_faq_engine_does() -> None:

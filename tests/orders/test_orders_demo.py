@@ -742,12 +742,21 @@ async def test_the_tracking_link_is_a_short_safe_link_labelled_with_the_carrier(
         )
         assert "[在 DHL 查看物流](https://www.dhl.com/" in describe_order(order, now=NOW)
     odd = replace(order, carrier="*Fast* [Parcels]\nLtd_", tracking_url="https://t.example/a b(c)<d>?q='x\"")
-    assert tracking_link(odd) == "[Track with \\*Fast\\* Parcels Ltd\\_](https://t.example/a%20b%28c%29%3Cd%3E?q=%27x%22)"
+    assert (
+        tracking_link(odd) == "[Track with \\*Fast\\* Parcels Ltd\\_](https://t.example/a%20b%28c%29%3Cd%3E?q=%27x%22)"
+    )
     assert tracking_link(replace(order, carrier=None)) == (
         "[Track your parcel](https://www.dhl.com/global-en/home/tracking/tracking-parcel.html?submit=1&tracking-id="
         "JVGL0625347802113450)"
     )
-    for unsafe in ("javascript:alert(1)", "data:text/html,x", "//evil.example/x", "https://", "http://[::1", "ftp://x.y"):
+    for unsafe in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "//evil.example/x",
+        "https://",
+        "http://[::1",
+        "ftp://x.y",
+    ):
         shown = describe_order(replace(order, tracking_url=unsafe), now=NOW)
         assert tracking_link(replace(order, tracking_url=unsafe)) is None, unsafe
         assert "Its tracking number is JVGL0625347802113450." in shown and "](" not in shown, unsafe

@@ -38,13 +38,13 @@ def test_a_conversation_id_reaches_the_search_csv_exactly_as_it_is() -> None:
 def test_what_people_wrote_never_runs_as_a_formula() -> None:
     hostile = card(
         "abc",
-        customer_name="=HYPERLINK(\"http://evil.example\",\"x\")",
+        customer_name='=HYPERLINK("http://evil.example","x")',
         first_question="-2+3+cmd|' /C calc'!A0",
         labels=[{"name": "@SUM(A1)"}],
         handoff_reason="+1",
     )
     row = read(export_rows([hostile]))[0]
-    assert row["customer_name"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert row["customer_name"] == '\'=HYPERLINK("http://evil.example","x")'
     assert row["first_question"] == "'-2+3+cmd|' /C calc'!A0"
     assert row["labels"] == "'@SUM(A1)" and row["handoff_reason"] == "'+1"
     assert row["language"] == "en" and row["state"] == "closed"

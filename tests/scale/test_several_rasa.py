@@ -293,9 +293,7 @@ def test_a_rasa_process_stopped_mid_load_fails_no_turn_and_its_conversations_go_
     script = ["where is my order?", "100234", "2511ab", "thanks!"]
     results: list[dict[str, Any]] = []
     errors: list[str] = []
-    customers = [
-        threading.Thread(target=converse, args=(two_rasa.url, script, results, errors)) for _ in range(8)
-    ]
+    customers = [threading.Thread(target=converse, args=(two_rasa.url, script, results, errors)) for _ in range(8)]
     for customer in customers[:4]:
         customer.start()
     for customer in customers[:4]:

@@ -29,9 +29,7 @@ def upgrade() -> None:
         "corrections",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("message_id", sa.Integer(), _fk("message_id", "messages", "CASCADE"), nullable=False),
-        sa.Column(
-            "conversation_id", sa.String(64), _fk("conversation_id", "conversations", "CASCADE"), nullable=False
-        ),
+        sa.Column("conversation_id", sa.String(64), _fk("conversation_id", "conversations", "CASCADE"), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("label", sa.String(100), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
