@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.background import Background
 from helpdesk.clients.rasa import BotBusy, BotTurn, BotUnavailable, RasaClient
@@ -283,6 +284,37 @@ async def unanswered(session: AsyncSession, conversation_id: str) -> tuple[Conve
     ).all()
     conversation = rows[0][0] if rows else None
     return conversation, [message for _, message in rows if message is not None]
+
+
+async def _store_replies_at_once(
+    session: AsyncSession,
+    conversation: Conversation,
+    customer_message: Message,
+    nlu: dict[str, Any] | None,
+    replies: list[Message],
+) -> None:
+    """A bot turn without a handoff stored in one PostgreSQL statement (one round trip, all or nothing): the NLU's
+    reading of the customer's message (an UPDATE), the replies (one INSERT of every row) and the conversation read
+    back as it is now (an agent may not act in bot mode, but be exact), where the ORM's flush sent three statements
+    and built a unit of work for them (issue 22). `replies` get their ids (a multi-row INSERT takes the sequence's
+    values in row order) and are not added to the session; the customer's message gets its `nlu` as stored."""
+    columns = ("conversation_id", "sender", "text", "buttons", "faq", "asks_feedback", "offered_person", "created_at")
+    rows = [{column: getattr(reply, column) for column in columns} for reply in replies]
+    stored = insert(Message).values(rows).returning(Message.id).cte("stored")
+    noted = update(Message).where(Message.id == customer_message.id).values(nlu=nlu).cte("noted")
+    statement = (
+        select(Conversation, stored.c.id)
+        .add_cte(noted)
+        .join(stored, true())
+        .where(Conversation.id == conversation.id)
+        .execution_options(populate_existing=True)
+    )
+    ids = sorted(row[1] for row in await session.execute(statement))
+    if len(ids) != len(replies):  # the conversation is gone: nothing was stored (its rows cannot be inserted)
+        raise ConversationNotFound()
+    for reply, message_id in zip(replies, ids, strict=True):
+        reply.id = message_id
+    set_committed_value(customer_message, "nlu", nlu)
 
 
 async def _replies_to(session: AsyncSession, message: Message) -> list[dict[str, Any]] | None:
@@ -668,24 +700,31 @@ class ChatService:
         statements on their own) it is three round trips instead of five: the conversation read, the customer message's
         `nlu` (one UPDATE) and the replies (one INSERT of every row), without BEGIN and COMMIT. Stored in that order,
         a turn cut short after the UPDATE leaves the message unanswered (`unanswered` reads the replies), to be
-        answered again; the INSERT is one statement, so the replies are stored all or none."""
-        await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
-        customer_message.nlu = turn.nlu
+        answered again; the INSERT is one statement, so the replies are stored all or none. On PostgreSQL the three
+        are one statement (`_store_replies_at_once`)."""
         replies = []
         intent = (turn.nlu or {}).get("intent")
         asking = feedback.answer_index(turn.replies, turn.handoff is not None, intent)
         for index, reply in enumerate(turn.replies):
-            message = Message(
-                conversation_id=conversation.id,
-                sender=SENDER_BOT,
-                text=reply["text"],
-                buttons=reply["buttons"] or None,
-                faq=reply.get("faq"),
-                asks_feedback=index == asking,
-                offered_person=turn.offer_reason if reply is turn.offer and turn.handoff is None else None,
+            replies.append(
+                Message(
+                    conversation_id=conversation.id,
+                    sender=SENDER_BOT,
+                    text=reply["text"],
+                    buttons=reply["buttons"] or None,
+                    faq=reply.get("faq"),
+                    asks_feedback=index == asking,
+                    offered_person=turn.offer_reason if reply is turn.offer and turn.handoff is None else None,
+                    created_at=utcnow(),
+                )
             )
-            session.add(message)
-            replies.append(message)
+        if turn.handoff is None and replies and session.get_bind().dialect.name == "postgresql":
+            await _store_replies_at_once(session, conversation, customer_message, turn.nlu, replies)
+            await self.events.messages(conversation, replies)
+            return replies
+        await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
+        customer_message.nlu = turn.nlu
+        session.add_all(replies)
         change = None
         if turn.handoff is not None:
             change = lifecycle.hand_off(session, conversation, str(turn.handoff.get("reason") or HANDOFF_UNSPECIFIED))

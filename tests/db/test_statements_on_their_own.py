@@ -202,9 +202,9 @@ NLU = {"intent": {"name": "faq", "confidence": 0.93}, "intent_ranking": [], "ent
 def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
     database_url: str, monkeypatch: pytest.MonkeyPatch, handoff: bool
 ) -> None:
-    """The bot's two replies and the NLU's reading of the customer's message are stored without BEGIN (the
-    conversation read, one UPDATE, one INSERT of both rows); a turn that hands the conversation to a person still
-    changes the conversation and stores its replies in one transaction."""
+    """The bot's two replies and the NLU's reading of the customer's message are stored without BEGIN, in one
+    statement (the conversation read back, one UPDATE, one INSERT of both rows); a turn that hands the conversation
+    to a person still changes the conversation and stores its replies in one transaction."""
     messages: list[dict[str, Any]] = [{"text": "Delivery takes 3-5 working days."}, {"text": "Anything else?"}]
     if handoff:
         messages[-1]["custom"] = {"handoff": {"reason": "customer_request"}}
@@ -228,6 +228,9 @@ def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
             event.remove(engine, "before_cursor_execute", record)
             assert turn is not None and [reply["text"] for reply in replies] == [m["text"] for m in messages]
             turn_begun = len(begun)
+            async with sessions() as session:  # the replies as the widget gets them carry their stored ids
+                stored_ids = list(await session.scalars(select(Message.id).where(Message.id > asked.id)))
+            assert [reply["id"] for reply in replies] == sorted(stored_ids)
             for work in later.kept:  # the handoff's context for the agents: not the turn's
                 work.close()
             assert len(queue_news) == (1 if handoff else 0)
@@ -249,5 +252,6 @@ def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
     assert nlu is not None and nlu["intent"] == "faq" and nlu["confidence"] == 0.93
     assert (mode, turn_mode) == ((MODE_QUEUED, MODE_QUEUED) if handoff else (MODE_BOT, MODE_BOT))
     assert begun == (1 if handoff else 0)
-    if not handoff:  # what waits (the conversation with its unanswered messages), then the store: one INSERT
-        assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    if not handoff:  # what waits (the conversation with its unanswered messages), then the store: one statement
+        # (the message's UPDATE, the replies' INSERT, the conversation read back: chat._store_replies_at_once)
+        assert statements == ["SELECT", "WITH"]
