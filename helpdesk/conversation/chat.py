@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 import unicodedata
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, true, update
+from sqlalchemy import TextualSelect, and_, bindparam, func, inspect, select, text
+from sqlalchemy import column as column_of
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -286,6 +288,35 @@ async def unanswered(session: AsyncSession, conversation_id: str) -> tuple[Conve
     return conversation, [message for _, message in rows if message is not None]
 
 
+REPLY_COLUMNS = ("conversation_id", "sender", "text", "buttons", "faq", "asks_feedback", "offered_person", "created_at")
+
+
+@functools.cache
+def _store_statement(rows: int) -> TextualSelect:
+    """`_store_replies_at_once`'s SQL for `rows` replies. Written as text, typed, and made once per number of rows:
+    SQLAlchemy compiles a multi-row INSERT, or an ORM select with DML CTEs, again on every execution (their
+    statements have no cache key), which cost more CPU than the two round trips it saves."""
+    messages, conversations = Message.__table__, Conversation.__table__
+    values = ", ".join("(" + ", ".join(f":{column}_{i}" for column in REPLY_COLUMNS) + ")" for i in range(rows))
+    sql = (
+        f"WITH noted AS (UPDATE {Message.__tablename__} SET nlu = :nlu WHERE id = :message_id), "
+        f"stored AS (INSERT INTO {Message.__tablename__} ({', '.join(REPLY_COLUMNS)}) VALUES {values} RETURNING id) "
+        f"SELECT stored.id AS stored_id, {', '.join(f'c.{column.name}' for column in conversations.columns)} "
+        f"FROM {Conversation.__tablename__} c JOIN stored ON true WHERE c.id = :conversation_id"
+    )
+    binds = [
+        bindparam("nlu", type_=messages.c.nlu.type),
+        bindparam("message_id", type_=messages.c.id.type),
+        bindparam("conversation_id", type_=conversations.c.id.type),
+        *(bindparam(f"{column}_{i}", type_=messages.c[column].type) for i in range(rows) for column in REPLY_COLUMNS),
+    ]
+    read_back = [
+        column_of("stored_id", messages.c.id.type),
+        *(column_of(c.name, c.type) for c in conversations.columns),
+    ]
+    return text(sql).bindparams(*binds).columns(*read_back)
+
+
 async def _store_replies_at_once(
     session: AsyncSession,
     conversation: Conversation,
@@ -297,22 +328,17 @@ async def _store_replies_at_once(
     reading of the customer's message (an UPDATE), the replies (one INSERT of every row) and the conversation read
     back as it is now (an agent may not act in bot mode, but be exact), where the ORM's flush sent three statements
     and built a unit of work for them (issue 22). `replies` get their ids (a multi-row INSERT takes the sequence's
-    values in row order) and are not added to the session; the customer's message gets its `nlu` as stored."""
-    columns = ("conversation_id", "sender", "text", "buttons", "faq", "asks_feedback", "offered_person", "created_at")
-    rows = [{column: getattr(reply, column) for column in columns} for reply in replies]
-    stored = insert(Message).values(rows).returning(Message.id).cte("stored")
-    noted = update(Message).where(Message.id == customer_message.id).values(nlu=nlu).cte("noted")
-    statement = (
-        select(Conversation, stored.c.id)
-        .add_cte(noted)
-        .join(stored, true())
-        .where(Conversation.id == conversation.id)
-        .execution_options(populate_existing=True)
-    )
-    ids = sorted(row[1] for row in await session.execute(statement))
-    if len(ids) != len(replies):  # the conversation is gone: nothing was stored (its rows cannot be inserted)
+    values in row order) and are not added to the session; the customer's message gets its `nlu` as stored, the
+    conversation its columns as read (as the ORM's refresh would)."""
+    params: dict[str, Any] = {"nlu": nlu, "message_id": customer_message.id, "conversation_id": conversation.id}
+    for i, reply in enumerate(replies):
+        params.update({f"{column}_{i}": getattr(reply, column) for column in REPLY_COLUMNS})
+    rows = (await session.execute(_store_statement(len(replies)), params)).mappings().all()
+    if len(rows) != len(replies):  # the conversation is gone (its rows could not be inserted either)
         raise ConversationNotFound()
-    for reply, message_id in zip(replies, ids, strict=True):
+    for attribute in inspect(Conversation).column_attrs:
+        set_committed_value(conversation, attribute.key, rows[0][attribute.columns[0].name])
+    for reply, message_id in zip(replies, sorted(row["stored_id"] for row in rows), strict=True):
         reply.id = message_id
     set_committed_value(customer_message, "nlu", nlu)
 
