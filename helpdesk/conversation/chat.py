@@ -412,15 +412,31 @@ class ChatService:
                 if replies:
                     log.info("conversation %s: answered after the outage (%d replies)", conversation_id, len(replies))
 
-    async def _conversation(self, session: AsyncSession, conversation_id: str | None, new_id: str) -> Conversation:
+    async def _conversation(
+        self, session: AsyncSession, conversation_id: str | None, new_id: str, client_id: str | None
+    ) -> tuple[Conversation, Message | None]:
+        """The conversation (a new one when `conversation_id` is None), and the message already stored under
+        `client_id` (a retry after a failure), if any: one statement (the conversation with that message joined),
+        not one for each; none for a new conversation, which has no message yet."""
         if conversation_id is None:
             conversation = Conversation(id=new_id, mode=MODE_BOT)
             session.add(conversation)
-            return conversation
-        found = await session.get(Conversation, conversation_id)
+            return conversation, None
+        if client_id is None:
+            found, stored = await session.get(Conversation, conversation_id), None
+        else:
+            same_client = and_(Message.conversation_id == Conversation.id, Message.client_id == client_id)
+            row = (
+                await session.execute(
+                    select(Conversation, Message)
+                    .outerjoin(Message, same_client)
+                    .where(Conversation.id == conversation_id)
+                )
+            ).first()
+            found, stored = (row[0], row[1]) if row is not None else (None, None)
         if found is None:
             raise ConversationNotFound("unknown conversation_id; send null to start a new conversation")
-        return found
+        return found, stored
 
     @staticmethod
     async def _store_customer_message(
@@ -466,10 +482,9 @@ class ChatService:
                     # the reads, then usually one write (the message: `_store_customer_message`) without BEGIN
                     # and COMMIT round trips; the conversation is only read (a new one is written with its message)
                     await statements_on_their_own(session)
-                conversation = await self._conversation(session, conversation_id, lock_id)
+                conversation, customer_message = await self._conversation(session, conversation_id, lock_id, client_id)
                 topics = await self.bot.greeting_buttons(page_language) if text.startswith("/") else []
                 shown, to_bot = await _customer_text(session, conversation.id, text, topics, page_language)
-                customer_message = await self._stored_once(session, conversation.id, client_id)
                 fresh = customer_message is None
                 if customer_message is None:
                     customer_message = await self._store_customer_message(
@@ -708,15 +723,6 @@ class ChatService:
     async def _after_handoff(self, conversation_id: str) -> None:
         if await self.context.ensure(conversation_id):
             await self.queue.changed()  # the customer turned out to be VIP: the order moved
-
-    @staticmethod
-    async def _stored_once(session: AsyncSession, conversation_id: str, client_id: str | None) -> Message | None:
-        """The message already stored under this client id (a retry after a failure), if any."""
-        if client_id is None:
-            return None
-        return await session.scalar(
-            select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
-        )
 
     async def _store_turn(
         self, session: AsyncSession, conversation: Conversation, customer_message: Message, turn: BotTurn

@@ -255,3 +255,47 @@ def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
     if not handoff:  # what waits (the conversation with its unanswered messages), then the store: one statement
         # (the message's UPDATE, the replies' INSERT, the conversation read back: chat._store_replies_at_once)
         assert statements == ["SELECT", "WITH"]
+
+
+@pytest.mark.postgres
+def test_a_widget_message_with_its_client_id_is_one_read_and_one_insert_and_a_retry_is_stored_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The widget sends each message with its own id (a retry after a lost connection is the same message): the
+    conversation and any message already stored under that id are read in one statement, then the message is one
+    INSERT; the retry finds it (one read, nothing written) and the conversation holds it once."""
+
+    async def scenario() -> tuple[list[list[str]], list[int], list[str]]:
+        later = Later()
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add(Conversation(id="c1", mode=MODE_AGENT, language="en"))
+                await session.commit()
+            chat = chat_service(sessions, later)
+            engine = sessions.kw["bind"].sync_engine
+            sent: list[str] = []
+            record = lambda *args: sent.append(args[2].split()[0])  # noqa: E731 - (conn, cursor, statement, …)
+            statements: list[list[str]] = []
+            ids = []
+            for client_id in ("w-1", "w-1", "w-2"):
+                event.listen(engine, "before_cursor_execute", record)
+                result = await chat.handle("c1", "my parcel has not come", client_id)
+                event.remove(engine, "before_cursor_execute", record)
+                statements.append(list(sent))
+                sent.clear()
+                ids.append(int((result.message or {})["id"]))
+            for work in later.kept:
+                work.close()
+            async with sessions() as session:
+                rows = await session.scalars(
+                    select(Message.client_id).where(Message.conversation_id == "c1").order_by(Message.id)
+                )
+                stored = [str(client_id) for client_id in rows]
+            return statements, ids, stored
+
+    statements, ids, stored = asyncio.run(scenario())
+    assert stored == ["w-1", "w-2"]
+    assert ids[0] == ids[1] < ids[2]  # the retry is the message stored the first time
+    # was SELECT, SELECT, INSERT for a message (the conversation, then the client id's message); the retry reads the
+    # conversation with its stored message, then what answered it
+    assert statements == [["SELECT", "INSERT"], ["SELECT", "SELECT"], ["SELECT", "INSERT"]]
