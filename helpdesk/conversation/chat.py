@@ -656,6 +656,7 @@ class ChatService:
             if conversation is None or conversation.mode != MODE_BOT:
                 return replies, None
             held: list[Message] = []  # short lines another request holds (or held) for a burst: read with the next
+            last_waiting = max((m.id for m in messages if m.id in metadata), default=None)
             for message in messages:
                 if message.id not in metadata:
                     # not waiting for the bot (given up, or from before a restart): never sent again on its own;
@@ -691,6 +692,8 @@ class ChatService:
                     )  # stored with the turn
                 async with self.locks(conversation_id):
                     stored = await self._store_turn(session, conversation, message, turn)
+                    if message.id == last_waiting or conversation.mode != MODE_BOT:
+                        self.locks.release_too(f"bot-turn:{conversation_id}")  # no turn left: one round trip for both
                 replies.extend(m.to_public() for m in stored)
                 offer = {"reason": turn.offer_reason} if turn.offer is not None and turn.handoff is None else None
                 last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff, offer)
