@@ -37,10 +37,11 @@ transaction, so a save is all or nothing either way).
 
 Locks: with REDIS_URL (several Rasa processes may then serve one shop) `TurnLockStore`, Rasa's `RedisLockStore`
 taking a conversation's lock in two Redis round trips a turn (a script: SET NX with the lock's lifetime, and the
-holder's mark swapped; then a compare-and-delete) instead of Rasa's seven (its ticket list read and written back around every step: issue, check, serve,
-check who waits, delete). Rasa's client is synchronous, so each round trip stalls Rasa's event loop, every other
-conversation included. Without REDIS_URL, Rasa's in-memory store. Keys start with RASA_LOCK_PREFIX (default:
-REDIS_CHANNEL's letters and digits) + ":lock:turn:".
+holder's mark swapped; then a compare-and-delete) instead of Rasa's seven (its ticket list read and written back
+around every step: issue, check, serve, check who waits, delete). Rasa's client is synchronous, so each round trip
+stalls Rasa's event loop, every other conversation included. Without REDIS_URL, Rasa's in-memory store. Keys start
+with RASA_LOCK_PREFIX (default: REDIS_CHANNEL's letters and digits) + ":lock:turn:" (the lock) and
+":lock:turn-holder:" (the latest holder's mark, kept HOLDER_MARK_MS).
 """
 
 from __future__ import annotations
