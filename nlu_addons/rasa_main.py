@@ -32,7 +32,8 @@ by those states: it went through every rule for every state of the conversation,
 Rasa's samples holding the GIL under the load benchmark (issue 22).
 
 Rasa copied the tracker before every action by replaying the whole conversation into a fresh one: the copy is now
-made from the tracker's state (`install_direct_tracker_copy`).
+made from the tracker's state (`install_direct_tracker_copy`); the tracker's state for each action call hands over
+the active form's trigger message instead of a deep copy of it (`install_shared_trigger_message`).
 
 Each policy (memoization, rules) replayed the whole conversation event by event to get its states
 (`Domain.states_for_tracker_history`), for every prediction: 11-22 % of Rasa's samples holding the GIL. The replay
@@ -444,6 +445,40 @@ def install_direct_tracker_copy() -> None:
     DialogueStateTracker.copy = direct_copy
 
 
+def install_shared_trigger_message() -> None:
+    """`DialogueStateTracker.current_state()` with the active loop's fields as they are instead of a deep copy.
+
+    Rasa builds the state with `dataclasses.asdict(active_loop)`, which copies, value by value, the parse data of the
+    message that started the form (`trigger_message`: the intent ranking, the entities, the route with its handbook
+    candidates): before every action call while a form runs (the action call carries the tracker's state), 5 % of
+    Rasa's busy samples with one customer (issue 22). Every caller of `current_state` turns it into JSON at once (the
+    action call, the HTTP API's answers, the stores' serialisation) and none changes it, so the loop's fields are
+    handed over as they are; the JSON is the same."""
+    import dataclasses
+
+    from rasa.shared.core.constants import ACTIVE_LOOP
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    original = DialogueStateTracker.current_state
+    if getattr(original, "shared_trigger", False):
+        return
+
+    def current_state(self: DialogueStateTracker, event_verbosity: EventVerbosity = EventVerbosity.NONE) -> Any:
+        loop = self.active_loop
+        if loop is None or not dataclasses.is_dataclass(loop):
+            return original(self, event_verbosity)
+        self.active_loop = None  # Rasa's method then skips its copy; no await in between
+        try:
+            state = original(self, event_verbosity)
+        finally:
+            self.active_loop = loop
+        state[ACTIVE_LOOP] = {field.name: getattr(loop, field.name) for field in dataclasses.fields(loop)}
+        return state
+
+    current_state.shared_trigger = True  # type: ignore[attr-defined]
+    DialogueStateTracker.current_state = current_state
+
+
 def install() -> None:
     """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
@@ -455,6 +490,7 @@ def install() -> None:
     install_rule_key_memo()
     install_shared_history()
     install_direct_tracker_copy()
+    install_shared_trigger_message()
 
 
 def with_token(argv: list[str], token: str) -> list[str]:

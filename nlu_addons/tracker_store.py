@@ -18,25 +18,30 @@ with the conversations it has seen):
 Recent trackers are also kept in memory (the last CACHED_TRACKERS conversations this process saved): a turn then
 starts from the tracker its previous turn left instead of reading every event of the conversation back and
 replaying it (Rasa's SQLTrackerStore does that on every turn: ~28 ms of CPU a turn at ten turns, more as the
-conversation grows). The cached tracker is used only while it is provably the stored one: the conversation's last
-event id in the database is still the one this process wrote (another Rasa process that took a turn meanwhile
-wrote later events: the tracker is then read from the database, as before), and the tracker object holds no event
-that was not saved (a turn that failed half-way). Each tracker object also knows how many of its events are
-stored, so a save inserts its new events without Rasa's count query.
+conversation grows). The cached tracker is used only while it is provably the stored one, and the tracker object
+holds no event that was not saved (a turn that failed half-way). Proof, with Redis: the turn lock this turn took
+(`TurnLockStore`) was last held by the turn that saved the cached tracker (each turn leaves a random mark as the
+conversation's latest holder, and the lock hands back the previous one): every save happens under that lock, so no
+other turn, in any process, stored anything since. Without that proof (no Redis, another holder meanwhile): the
+conversation's last event id in the database is still the one this process wrote (another Rasa process that took
+a turn meanwhile wrote later events: the tracker is then read from the database, as before). Each tracker object
+also knows how many of its events are stored, so a save inserts its new events without Rasa's count query.
 
-A turn's database work is two statements, each one round trip outside a transaction (autocommit) on a connection
-kept for them (`_direct`): the check of the last event id, and the save, one multi-row INSERT of the turn's new
+A turn's database work is one statement with Redis (the save) and two without (the check of the last event id
+first), each one round trip outside a transaction (autocommit) on a connection kept for them (`_direct`): the save
+is one multi-row INSERT of the turn's new
 events (PostgreSQL: `RETURNING id`; SQLite: the last row id), written as SQL once at start-up, so no ORM objects,
 flush or unit of work per turn. Rasa's way (ORM session: BEGIN, INSERT, COMMIT, three round trips, each stalling
 Rasa's event loop) stays for other databases and for saves of more than INSERT_ROWS_AT_ONCE events (one
 transaction, so a save is all or nothing either way).
 
 Locks: with REDIS_URL (several Rasa processes may then serve one shop) `TurnLockStore`, Rasa's `RedisLockStore`
-taking a conversation's lock in two Redis round trips a turn (SET NX with the lock's lifetime, then a compare-and-
-delete) instead of Rasa's seven (its ticket list read and written back around every step: issue, check, serve,
-check who waits, delete). Rasa's client is synchronous, so each round trip stalls Rasa's event loop, every other
-conversation included. Without REDIS_URL, Rasa's in-memory store. Keys start with RASA_LOCK_PREFIX (default:
-REDIS_CHANNEL's letters and digits) + ":lock:turn:".
+taking a conversation's lock in two Redis round trips a turn (a script: SET NX with the lock's lifetime, and the
+holder's mark swapped; then a compare-and-delete) instead of Rasa's seven (its ticket list read and written back
+around every step: issue, check, serve, check who waits, delete). Rasa's client is synchronous, so each round trip
+stalls Rasa's event loop, every other conversation included. Without REDIS_URL, Rasa's in-memory store. Keys start
+with RASA_LOCK_PREFIX (default: REDIS_CHANNEL's letters and digits) + ":lock:turn:" (the lock) and
+":lock:turn-holder:" (the latest holder's mark, kept HOLDER_MARK_MS).
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ import secrets
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +76,7 @@ logger = logging.getLogger(__name__)
 REMEMBERED_PARSES = 512  # parse data of the latest messages, for the rest_nlu channel's answer
 CACHED_TRACKERS = 500  # trackers of the conversations this process saved last (module docstring)
 STORED = "_larkspur_events_stored"  # attribute on a tracker object: how many of its events are in the database
+HOLDER_MARK_MS = 24 * 3600 * 1000  # how long a conversation's latest lock holder is remembered (TurnLockStore)
 LOCK_POLL_SECONDS = 0.02  # how often a turn waiting for its conversation's lock (another turn holds it) tries again
 INSERT_ROWS_AT_ONCE = 100  # a save of more events goes through Rasa's ORM session (SQLite's 999 parameters: 6 a row)
 EVENT_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")  # Rasa's SQLEvent
@@ -112,9 +120,11 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         self._direct = self._autocommit_engine()
         self._statements = EventStatements.for_engine(self._direct, self.SQLEvent.__table__)
         self._parses: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        # sender id → (the conversation's last event id in the database when this process saved it, the tracker)
-        self._trackers: OrderedDict[str, tuple[int | None, DialogueStateTracker]] = OrderedDict()
-        self._absent: OrderedDict[str, bool] = OrderedDict()  # conversations `retrieve` last found nothing of
+        # sender id → (the conversation's last event id in the database when this process saved it, the mark of the
+        # turn lock held while it was saved (None: no Redis lock), the tracker)
+        self._trackers: OrderedDict[str, tuple[int | None, str | None, DialogueStateTracker]] = OrderedDict()
+        # conversations `retrieve` last found nothing of → the mark of the turn lock held then (None: none held)
+        self._absent: OrderedDict[str, str | None] = OrderedDict()
         self.cache_hits = 0
         self.cache_misses = 0
 
@@ -177,9 +187,9 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         cached = self._trackers.pop(sender_id, None)  # handed out once: whoever holds it may change it
         if cached is not None:
-            last_id, tracker = cached
+            last_id, mark, tracker = cached
             unsaved = getattr(tracker, STORED, None) != len(tracker.events)
-            if not unsaved and self._last_event_id(sender_id) == last_id:
+            if not unsaved and (_nobody_else_since(sender_id, mark) or self._last_event_id(sender_id) == last_id):
                 self.cache_hits += 1
                 return tracker
         self.cache_misses += 1
@@ -189,7 +199,7 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         elif self.domain is not None:
             # nothing stored: Rasa makes the conversation's tracker itself (TrackerStore.create_tracker, reached
             # through Rasa's wrappers of this store) and saves it; `save` then need not count what is stored
-            self._absent[sender_id] = True
+            self._absent[sender_id] = _turn_mark(sender_id)
             while len(self._absent) > CACHED_TRACKERS:
                 self._absent.popitem(last=False)
         return tracker
@@ -214,9 +224,13 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         stored = getattr(tracker, STORED, None)
-        new = stored is None and self._absent.pop(tracker.sender_id, False) and self.event_broker is None
-        if new and self._last_event_id(tracker.sender_id) is None:
-            stored = 0  # a new conversation: `retrieve` read nothing of it, and still nothing is stored
+        read_as_new = self._absent.pop(tracker.sender_id, False) if stored is None else False
+        if read_as_new is not False and self.event_broker is None:
+            # a new conversation: `retrieve` read nothing of it, and still nothing is stored (known without asking
+            # when the same turn lock was held all along: nobody else could store anything meanwhile)
+            same_turn = read_as_new is not None and read_as_new == _turn_mark(tracker.sender_id)
+            if same_turn or self._last_event_id(tracker.sender_id) is None:
+                stored = 0
         if stored is None or self.event_broker is not None:
             await super().save(tracker)  # Rasa's way: counts what is stored (and streams the events to the broker)
             last_id = self._last_event_id(tracker.sender_id) if stored is not None else None
@@ -226,7 +240,7 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
                 last_id = self._last_event_id(tracker.sender_id)
         if stored is not None:  # a tracker that holds every stored event (handed out here, or a new conversation)
             setattr(tracker, STORED, len(tracker.events))
-            self._trackers[tracker.sender_id] = (last_id, tracker)
+            self._trackers[tracker.sender_id] = (last_id, _turn_mark(tracker.sender_id), tracker)
             self._trackers.move_to_end(tracker.sender_id)
             while len(self._trackers) > CACHED_TRACKERS:
                 self._trackers.popitem(last=False)
@@ -261,6 +275,34 @@ class ProjectTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     def parse_data_of(self, message_id: str) -> dict[str, Any] | None:
         """What the NLU understood of the message `message_id`, if it was saved lately (then forgotten)."""
         return self._parses.pop(message_id, None)
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """The Redis turn lock this task holds (TurnLockStore.lock): its conversation, the mark it left as the
+    conversation's latest holder and the mark the previous holder had left (None: none left, or it expired)."""
+
+    conversation_id: str
+    mark: str
+    previous: str | None
+
+
+_TURN: ContextVar[_Turn | None] = ContextVar("rasa_turn_lock", default=None)
+
+
+def _turn_mark(sender_id: str) -> str | None:
+    """The mark of the turn lock this task holds on `sender_id`'s conversation; None without one."""
+    turn = _TURN.get()
+    return turn.mark if turn is not None and turn.conversation_id == sender_id else None
+
+
+def _nobody_else_since(sender_id: str, mark: str | None) -> bool:
+    """Whether the turn lock this task holds on `sender_id` was, before it, last held by the turn that left `mark`:
+    then no other turn (in any Rasa process) took the conversation since this process saved its tracker, so what
+    is stored is what that tracker holds. Every save of a conversation's events happens under its turn lock (the
+    processor's turns and Rasa's API alike), and the marks are random: an expired one only costs a database read."""
+    turn = _TURN.get()
+    return mark is not None and turn is not None and turn.conversation_id == sender_id and turn.previous == mark
 
 
 def _without_password(url: str) -> str:
@@ -361,13 +403,25 @@ class TurnLockStore(RedisLockStore):  # type: ignore[misc]
     only when something else also posts to Rasa's API for it."""
 
     RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+    # the lock (KEYS[1]: SET NX with the lock's lifetime, ARGV[2] ms) and, when taken, the conversation's holder mark
+    # (KEYS[2]) swapped for this turn's (ARGV[1], kept HOLDER_MARK_MS): the previous mark back ("" when none)
+    ACQUIRE = (
+        "if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then "
+        "local previous = redis.call('get', KEYS[2]) "
+        "redis.call('set', KEYS[2], ARGV[1], 'PX', ARGV[3]) "
+        "return {1, previous or ''} end return {0, ''}"
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._acquire = self.red.register_script(self.ACQUIRE)
         self._release = self.red.register_script(self.RELEASE)
 
     def key(self, conversation_id: str) -> str:
         return f"{self.key_prefix}turn:{conversation_id}"
+
+    def holder_key(self, conversation_id: str) -> str:
+        return f"{self.key_prefix}turn-holder:{conversation_id}"
 
     @asynccontextmanager
     async def lock(
@@ -375,9 +429,13 @@ class TurnLockStore(RedisLockStore):  # type: ignore[misc]
     ) -> AsyncIterator[TicketLock]:
         key, token = self.key(conversation_id), secrets.token_hex(16)
         lifetime_ms = max(1, int(lock_lifetime * 1000))
-        while not self.red.set(key, token, nx=True, px=lifetime_ms):
+        keys, args = [key, self.holder_key(conversation_id)], [token, lifetime_ms, HOLDER_MARK_MS]
+        while not (answer := self._acquire(keys=keys, args=args))[0]:
             await asyncio.sleep(min(LOCK_POLL_SECONDS, wait_time_in_seconds))
+        previous = answer[1].decode() if isinstance(answer[1], bytes) else str(answer[1])
+        turn = _TURN.set(_Turn(conversation_id, token, previous or None))
         try:
             yield TicketLock(conversation_id)  # what Rasa's callers receive (none of them reads it)
         finally:
+            _TURN.reset(turn)
             self._release(keys=[key], args=[token])  # only this turn's own lock (it may have expired and moved on)

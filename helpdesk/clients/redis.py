@@ -3,8 +3,12 @@ the locks and the limits each hold their own, named so CLIENT LIST shows which p
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
@@ -27,3 +31,50 @@ def command_connection(url: str, channel: str) -> Redis:
     return connect(
         url, "commands", channel, decode_responses=True, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
     )
+
+
+@dataclass
+class Outbox:
+    """The PUBLISH commands a task makes while it holds a Redis lock (helpdesk/limits/redis_locks.py): they go to Redis
+    with the lock's release, in one pipeline (one round trip instead of one for the events and one for the release),
+    in the order they were made and before the release, so they reach every process before another holder of the lock
+    can publish. A turn's stored messages are announced this way (issue 22: each round trip is a socket write and an
+    event-loop wake-up of its own). `local` delivers them in this process alone when Redis fails (the hub's fallback).
+    Only the task that holds the lock publishes through its outbox: a task it starts (which inherits the context)
+    may outlive the lock, so it publishes at once."""
+
+    task: asyncio.Task[Any] | None
+    publishes: list[tuple[str, str]] = field(default_factory=list)  # (Redis channel, data)
+    local: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    open: bool = True
+
+    def add(self, channel: str, data: Sequence[str], local: Callable[[], Awaitable[None]]) -> None:
+        self.publishes.extend((channel, one) for one in data)
+        self.local.append(local)
+
+    async def deliver_locally(self) -> None:
+        """Redis failed: what was to be published reaches this process's clients only."""
+        for deliver in self.local:
+            await deliver()
+
+
+_OUTBOX: ContextVar[Outbox | None] = ContextVar("redis_outbox", default=None)
+
+
+def current_outbox() -> Outbox | None:
+    """The outbox of the Redis lock this task holds (the innermost), if any."""
+    outbox = _OUTBOX.get()
+    if outbox is None or not outbox.open or outbox.task is not asyncio.current_task():
+        return None
+    return outbox
+
+
+def open_outbox() -> tuple[Outbox, Token[Outbox | None]]:
+    """A new outbox for this task (until `close_outbox`)."""
+    outbox = Outbox(asyncio.current_task())
+    return outbox, _OUTBOX.set(outbox)
+
+
+def close_outbox(outbox: Outbox, token: Token[Outbox | None]) -> None:
+    outbox.open = False
+    _OUTBOX.reset(token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 import unicodedata
@@ -11,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import TextualSelect, and_, bindparam, func, inspect, select, text
+from sqlalchemy import column as column_of
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.background import Background
 from helpdesk.clients.rasa import BotBusy, BotTurn, BotUnavailable, RasaClient
@@ -285,6 +288,61 @@ async def unanswered(session: AsyncSession, conversation_id: str) -> tuple[Conve
     return conversation, [message for _, message in rows if message is not None]
 
 
+REPLY_COLUMNS = ("conversation_id", "sender", "text", "buttons", "faq", "asks_feedback", "offered_person", "created_at")
+
+
+@functools.cache
+def _store_statement(rows: int) -> TextualSelect:
+    """`_store_replies_at_once`'s SQL for `rows` replies. Written as text, typed, and made once per number of rows:
+    SQLAlchemy compiles a multi-row INSERT, or an ORM select with DML CTEs, again on every execution (their
+    statements have no cache key), which cost more CPU than the two round trips it saves."""
+    messages, conversations = Message.__table__, Conversation.__table__
+    values = ", ".join("(" + ", ".join(f":{column}_{i}" for column in REPLY_COLUMNS) + ")" for i in range(rows))
+    sql = (
+        f"WITH noted AS (UPDATE {Message.__tablename__} SET nlu = :nlu WHERE id = :message_id), "
+        f"stored AS (INSERT INTO {Message.__tablename__} ({', '.join(REPLY_COLUMNS)}) VALUES {values} RETURNING id) "
+        f"SELECT stored.id AS stored_id, {', '.join(f'c.{column.name}' for column in conversations.columns)} "
+        f"FROM {Conversation.__tablename__} c JOIN stored ON true WHERE c.id = :conversation_id"
+    )
+    binds = [
+        bindparam("nlu", type_=messages.c.nlu.type),
+        bindparam("message_id", type_=messages.c.id.type),
+        bindparam("conversation_id", type_=conversations.c.id.type),
+        *(bindparam(f"{column}_{i}", type_=messages.c[column].type) for i in range(rows) for column in REPLY_COLUMNS),
+    ]
+    read_back = [
+        column_of("stored_id", messages.c.id.type),
+        *(column_of(c.name, c.type) for c in conversations.columns),
+    ]
+    return text(sql).bindparams(*binds).columns(*read_back)
+
+
+async def _store_replies_at_once(
+    session: AsyncSession,
+    conversation: Conversation,
+    customer_message: Message,
+    nlu: dict[str, Any] | None,
+    replies: list[Message],
+) -> None:
+    """A bot turn without a handoff stored in one PostgreSQL statement (one round trip, all or nothing): the NLU's
+    reading of the customer's message (an UPDATE), the replies (one INSERT of every row) and the conversation read
+    back as it is now (an agent may not act in bot mode, but be exact), where the ORM's flush sent three statements
+    and built a unit of work for them (issue 22). `replies` get their ids (a multi-row INSERT takes the sequence's
+    values in row order) and are not added to the session; the customer's message gets its `nlu` as stored, the
+    conversation its columns as read (as the ORM's refresh would)."""
+    params: dict[str, Any] = {"nlu": nlu, "message_id": customer_message.id, "conversation_id": conversation.id}
+    for i, reply in enumerate(replies):
+        params.update({f"{column}_{i}": getattr(reply, column) for column in REPLY_COLUMNS})
+    rows = (await session.execute(_store_statement(len(replies)), params)).mappings().all()
+    if len(rows) != len(replies):  # the conversation is gone (its rows could not be inserted either)
+        raise ConversationNotFound()
+    for attribute in inspect(Conversation).column_attrs:
+        set_committed_value(conversation, attribute.key, rows[0][attribute.columns[0].name])
+    for reply, message_id in zip(replies, sorted(row["stored_id"] for row in rows), strict=True):
+        reply.id = message_id
+    set_committed_value(customer_message, "nlu", nlu)
+
+
 async def _replies_to(session: AsyncSession, message: Message) -> list[dict[str, Any]] | None:
     """The bot's stored answer to `message` (the bot messages after it, up to the customer's next one); None when
     nothing answered it yet."""
@@ -354,15 +412,31 @@ class ChatService:
                 if replies:
                     log.info("conversation %s: answered after the outage (%d replies)", conversation_id, len(replies))
 
-    async def _conversation(self, session: AsyncSession, conversation_id: str | None, new_id: str) -> Conversation:
+    async def _conversation(
+        self, session: AsyncSession, conversation_id: str | None, new_id: str, client_id: str | None
+    ) -> tuple[Conversation, Message | None]:
+        """The conversation (a new one when `conversation_id` is None), and the message already stored under
+        `client_id` (a retry after a failure), if any: one statement (the conversation with that message joined),
+        not one for each; none for a new conversation, which has no message yet."""
         if conversation_id is None:
             conversation = Conversation(id=new_id, mode=MODE_BOT)
             session.add(conversation)
-            return conversation
-        found = await session.get(Conversation, conversation_id)
+            return conversation, None
+        if client_id is None:
+            found, stored = await session.get(Conversation, conversation_id), None
+        else:
+            same_client = and_(Message.conversation_id == Conversation.id, Message.client_id == client_id)
+            row = (
+                await session.execute(
+                    select(Conversation, Message)
+                    .outerjoin(Message, same_client)
+                    .where(Conversation.id == conversation_id)
+                )
+            ).first()
+            found, stored = (row[0], row[1]) if row is not None else (None, None)
         if found is None:
             raise ConversationNotFound("unknown conversation_id; send null to start a new conversation")
-        return found
+        return found, stored
 
     @staticmethod
     async def _store_customer_message(
@@ -408,10 +482,9 @@ class ChatService:
                     # the reads, then usually one write (the message: `_store_customer_message`) without BEGIN
                     # and COMMIT round trips; the conversation is only read (a new one is written with its message)
                     await statements_on_their_own(session)
-                conversation = await self._conversation(session, conversation_id, lock_id)
+                conversation, customer_message = await self._conversation(session, conversation_id, lock_id, client_id)
                 topics = await self.bot.greeting_buttons(page_language) if text.startswith("/") else []
                 shown, to_bot = await _customer_text(session, conversation.id, text, topics, page_language)
-                customer_message = await self._stored_once(session, conversation.id, client_id)
                 fresh = customer_message is None
                 if customer_message is None:
                     customer_message = await self._store_customer_message(
@@ -583,6 +656,7 @@ class ChatService:
             if conversation is None or conversation.mode != MODE_BOT:
                 return replies, None
             held: list[Message] = []  # short lines another request holds (or held) for a burst: read with the next
+            last_waiting = max((m.id for m in messages if m.id in metadata), default=None)
             for message in messages:
                 if message.id not in metadata:
                     # not waiting for the bot (given up, or from before a restart): never sent again on its own;
@@ -618,6 +692,8 @@ class ChatService:
                     )  # stored with the turn
                 async with self.locks(conversation_id):
                     stored = await self._store_turn(session, conversation, message, turn)
+                    if message.id == last_waiting or conversation.mode != MODE_BOT:
+                        self.locks.release_too(f"bot-turn:{conversation_id}")  # no turn left: one round trip for both
                 replies.extend(m.to_public() for m in stored)
                 offer = {"reason": turn.offer_reason} if turn.offer is not None and turn.handoff is None else None
                 last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff, offer)
@@ -651,15 +727,6 @@ class ChatService:
         if await self.context.ensure(conversation_id):
             await self.queue.changed()  # the customer turned out to be VIP: the order moved
 
-    @staticmethod
-    async def _stored_once(session: AsyncSession, conversation_id: str, client_id: str | None) -> Message | None:
-        """The message already stored under this client id (a retry after a failure), if any."""
-        if client_id is None:
-            return None
-        return await session.scalar(
-            select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
-        )
-
     async def _store_turn(
         self, session: AsyncSession, conversation: Conversation, customer_message: Message, turn: BotTurn
     ) -> list[Message]:
@@ -668,24 +735,31 @@ class ChatService:
         statements on their own) it is three round trips instead of five: the conversation read, the customer message's
         `nlu` (one UPDATE) and the replies (one INSERT of every row), without BEGIN and COMMIT. Stored in that order,
         a turn cut short after the UPDATE leaves the message unanswered (`unanswered` reads the replies), to be
-        answered again; the INSERT is one statement, so the replies are stored all or none."""
-        await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
-        customer_message.nlu = turn.nlu
+        answered again; the INSERT is one statement, so the replies are stored all or none. On PostgreSQL the three
+        are one statement (`_store_replies_at_once`)."""
         replies = []
         intent = (turn.nlu or {}).get("intent")
         asking = feedback.answer_index(turn.replies, turn.handoff is not None, intent)
         for index, reply in enumerate(turn.replies):
-            message = Message(
-                conversation_id=conversation.id,
-                sender=SENDER_BOT,
-                text=reply["text"],
-                buttons=reply["buttons"] or None,
-                faq=reply.get("faq"),
-                asks_feedback=index == asking,
-                offered_person=turn.offer_reason if reply is turn.offer and turn.handoff is None else None,
+            replies.append(
+                Message(
+                    conversation_id=conversation.id,
+                    sender=SENDER_BOT,
+                    text=reply["text"],
+                    buttons=reply["buttons"] or None,
+                    faq=reply.get("faq"),
+                    asks_feedback=index == asking,
+                    offered_person=turn.offer_reason if reply is turn.offer and turn.handoff is None else None,
+                    created_at=utcnow(),
+                )
             )
-            session.add(message)
-            replies.append(message)
+        if turn.handoff is None and replies and session.get_bind().dialect.name == "postgresql":
+            await _store_replies_at_once(session, conversation, customer_message, turn.nlu, replies)
+            await self.events.messages(conversation, replies)
+            return replies
+        await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
+        customer_message.nlu = turn.nlu
+        session.add_all(replies)
         change = None
         if turn.handoff is not None:
             change = lifecycle.hand_off(session, conversation, str(turn.handoff.get("reason") or HANDOFF_UNSPECIFIED))

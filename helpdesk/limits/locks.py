@@ -19,6 +19,11 @@ class ConversationLocks(Protocol):
         """The lock for `key` (a conversation id, or "agent:<id>"), to hold with `async with`."""
         ...
 
+    def release_too(self, key: str) -> None:
+        """The lock on `key` this task holds around the innermost one it holds may go with the innermost's release
+        (in its round trip: RedisLocks), instead of at the end of its own block, which has nothing left to do."""
+        ...
+
 
 class MemoryLocks:
     """One asyncio lock per key, forgotten once nobody holds or awaits it."""
@@ -32,3 +37,6 @@ class MemoryLocks:
             lock = asyncio.Lock()
             self._locks[key] = lock
         return lock
+
+    def release_too(self, key: str) -> None:
+        """Nothing to save in this process: the lock is released at the end of its block."""

@@ -10,7 +10,9 @@ its clients listen to, which is cheap for the handful of processes one database 
 The subscription is made before the server takes clients. If the Redis connection drops, events may
 have been missed meanwhile: once it is subscribed again, every local subscription is cut (the socket
 closes with 4000, "reconnect with after=") so each client replays what it missed from the database,
-nothing lost and nothing twice. A failed PUBLISH is logged and delivered in this process only.
+nothing lost and nothing twice. A failed PUBLISH is logged and delivered in this process only. What a task
+publishes while it holds a Redis lock goes with the lock's release, in one round trip (helpdesk/clients/redis.py
+`Outbox`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from contextlib import AbstractAsyncContextManager
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from helpdesk.clients.redis import connect
+from helpdesk.clients.redis import connect, current_outbox
 from helpdesk.realtime.hub import Event, MemoryHub, Subscription
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,9 @@ class RedisHub:
 
     async def publish(self, channel: str, event: Event) -> None:
         data = json.dumps({"channel": channel, "event": event}, separators=(",", ":"))
+        if (outbox := current_outbox()) is not None:  # goes with the lock's release (clients/redis.py Outbox)
+            outbox.add(self.channel, [data], lambda: self.local.publish(channel, event))
+            return
         try:
             await self._publish(data)
         except (RedisError, OSError) as exc:
@@ -75,6 +80,9 @@ class RedisHub:
             await self.publish(*events[0])
             return
         data = [json.dumps({"channel": channel, "event": event}, separators=(",", ":")) for channel, event in events]
+        if (outbox := current_outbox()) is not None:
+            outbox.add(self.channel, data, lambda: self.local.publish_all(events))
+            return
         try:
             await self._publish(*data)
         except (RedisError, OSError) as exc:

@@ -141,6 +141,14 @@ class Later(Background):
         self.kept.append(work)
 
 
+async def agent_chat(sessions: async_sessionmaker[AsyncSession], later: Later) -> ChatService:
+    """The chat service, with a conversation "c1" an agent has (the customer's messages go to them, not the bot)."""
+    async with sessions() as session:
+        session.add(Conversation(id="c1", mode=MODE_AGENT, language="en"))
+        await session.commit()
+    return chat_service(sessions, later)
+
+
 @pytest.mark.postgres
 def test_a_customer_message_is_one_insert_unless_the_conversation_changes_language(
     database_url: str, monkeypatch: pytest.MonkeyPatch
@@ -151,10 +159,7 @@ def test_a_customer_message_is_one_insert_unless_the_conversation_changes_langua
     async def scenario() -> tuple[list[int], list[tuple[str, str]], str | None]:
         later = Later()
         async with one_connection(database_url) as sessions:
-            async with sessions() as session:
-                session.add(Conversation(id="c1", mode=MODE_AGENT, language="en"))
-                await session.commit()
-            chat = chat_service(sessions, later)
+            chat = await agent_chat(sessions, later)
             begun = counting_transactions(monkeypatch)
             counts = []
             for text in ("my parcel has not come", "still nothing today", "包裹还没到"):
@@ -202,9 +207,9 @@ NLU = {"intent": {"name": "faq", "confidence": 0.93}, "intent_ranking": [], "ent
 def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
     database_url: str, monkeypatch: pytest.MonkeyPatch, handoff: bool
 ) -> None:
-    """The bot's two replies and the NLU's reading of the customer's message are stored without BEGIN (the
-    conversation read, one UPDATE, one INSERT of both rows); a turn that hands the conversation to a person still
-    changes the conversation and stores its replies in one transaction."""
+    """The bot's two replies and the NLU's reading of the customer's message are stored without BEGIN, in one
+    statement (the conversation read back, one UPDATE, one INSERT of both rows); a turn that hands the conversation
+    to a person still changes the conversation and stores its replies in one transaction."""
     messages: list[dict[str, Any]] = [{"text": "Delivery takes 3-5 working days."}, {"text": "Anything else?"}]
     if handoff:
         messages[-1]["custom"] = {"handoff": {"reason": "customer_request"}}
@@ -228,6 +233,9 @@ def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
             event.remove(engine, "before_cursor_execute", record)
             assert turn is not None and [reply["text"] for reply in replies] == [m["text"] for m in messages]
             turn_begun = len(begun)
+            async with sessions() as session:  # the replies as the widget gets them carry their stored ids
+                stored_ids = list(await session.scalars(select(Message.id).where(Message.id > asked.id)))
+            assert [reply["id"] for reply in replies] == sorted(stored_ids)
             for work in later.kept:  # the handoff's context for the agents: not the turn's
                 work.close()
             assert len(queue_news) == (1 if handoff else 0)
@@ -249,5 +257,47 @@ def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
     assert nlu is not None and nlu["intent"] == "faq" and nlu["confidence"] == 0.93
     assert (mode, turn_mode) == ((MODE_QUEUED, MODE_QUEUED) if handoff else (MODE_BOT, MODE_BOT))
     assert begun == (1 if handoff else 0)
-    if not handoff:  # what waits (the conversation with its unanswered messages), then the store: one INSERT
-        assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    if not handoff:  # what waits (the conversation with its unanswered messages), then the store: one statement
+        # (the message's UPDATE, the replies' INSERT, the conversation read back: chat._store_replies_at_once)
+        assert statements == ["SELECT", "WITH"]
+
+
+@pytest.mark.postgres
+def test_a_widget_message_with_its_client_id_is_one_read_and_one_insert_and_a_retry_is_stored_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The widget sends each message with its own id (a retry after a lost connection is the same message): the
+    conversation and any message already stored under that id are read in one statement, then the message is one
+    INSERT; the retry finds it (nothing written) and the conversation holds it once."""
+
+    async def scenario() -> tuple[list[list[str]], list[int], list[str]]:
+        later = Later()
+        async with one_connection(database_url) as sessions:
+            chat = await agent_chat(sessions, later)
+            engine = sessions.kw["bind"].sync_engine
+            sent: list[str] = []
+            record = lambda *args: sent.append(args[2].split()[0])  # noqa: E731 - (conn, cursor, statement, …)
+            statements: list[list[str]] = []
+            ids = []
+            for client_id in ("w-1", "w-1", "w-2"):
+                event.listen(engine, "before_cursor_execute", record)
+                result = await chat.handle("c1", "my parcel has not come", client_id)
+                event.remove(engine, "before_cursor_execute", record)
+                statements.append(list(sent))
+                sent.clear()
+                ids.append(int((result.message or {})["id"]))
+            for work in later.kept:
+                work.close()
+            async with sessions() as session:
+                rows = await session.scalars(
+                    select(Message.client_id).where(Message.conversation_id == "c1").order_by(Message.id)
+                )
+                stored = [str(client_id) for client_id in rows]
+            return statements, ids, stored
+
+    statements, ids, stored = asyncio.run(scenario())
+    assert stored == ["w-1", "w-2"]
+    assert ids[0] == ids[1] < ids[2]  # the retry is the message stored the first time
+    # was SELECT, SELECT, INSERT for a message (the conversation, then the client id's message); the retry reads the
+    # conversation with its stored message, then what answered it
+    assert statements == [["SELECT", "INSERT"], ["SELECT", "SELECT"], ["SELECT", "INSERT"]]

@@ -543,3 +543,72 @@ def test_a_tracker_copied_from_its_state_is_rasas_replayed_copy() -> None:
     assert result["same"]  # the state, slots (values and whether set), events and latest messages of Rasa's copy
     assert result["originals_unchanged"]
     assert result["events"] > 1000 and result["with_loop"] > 5 and result["paused"] > 0
+
+
+STATE_PROBE = r"""
+import dataclasses
+import json
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, LoopInterrupted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+from nlu_addons.rasa_main import install_shared_trigger_message
+
+domain = Domain.load("domain.yml")
+forms = list(domain.form_names)
+intents = list(domain.intents)
+
+
+def parse(text, n):  # a parse as the project's NLU gives it: the ranking, entities, the route with candidates
+    return {
+        "intent": {"name": intents[n % len(intents)], "confidence": 0.91},
+        "intent_ranking": [{"name": name, "confidence": 0.01 * i} for i, name in enumerate(intents)],
+        "entities": [{"entity": "order_id", "value": "100234"}, {"entity": "language", "value": "en"}],
+        "route": {"destination": "order_status", "confidence": 0.91, "language": "en",
+                  "faq_candidates": [{"id": f"entry-{i}", "score": 0.5 - 0.01 * i} for i in range(10)]},
+        "text": text, "message_id": f"m{n}", "metadata": {"client_address": "127.0.0.1"},
+    }
+
+
+trackers = []
+for n in range(12):
+    events = [ActionExecuted("action_listen"), UserUttered(f"where is order 10023{n}", parse_data=parse("x", n))]
+    if n % 4:
+        events += [ActiveLoop(forms[n % len(forms)]), SlotSet("requested_slot", "order_id")]
+    if n % 3 == 0:
+        events.append(LoopInterrupted(True))
+    trackers.append(DialogueStateTracker.from_events(f"c{n}", events, domain.slots))
+
+copies = []
+original_inner = dataclasses._asdict_inner
+
+
+def counted(*args, **kwargs):
+    copies.append(1)
+    return original_inner(*args, **kwargs)
+
+
+dataclasses._asdict_inner = counted
+verbosities = [EventVerbosity.NONE, EventVerbosity.APPLIED, EventVerbosity.ALL]
+rasa = [json.dumps(t.current_state(v), sort_keys=True) for t in trackers for v in verbosities]
+rasa_copies = len(copies)
+install_shared_trigger_message()
+install_shared_trigger_message()
+copies.clear()
+shared = [json.dumps(t.current_state(v), sort_keys=True) for t in trackers for v in verbosities]
+loops = [t.active_loop for t in trackers]
+print(json.dumps({"same": shared == rasa, "rasa_copies": rasa_copies, "copies": len(copies),
+                  "with_loop": sum(1 for t in trackers if t.active_loop and t.active_loop.name),
+                  "loops_kept": [t.active_loop for t in trackers] == loops}))
+"""
+
+
+def test_the_state_for_an_action_call_shares_the_forms_trigger_message_and_is_rasas_json() -> None:
+    """While a form runs, every action call carries the tracker's state: the same JSON as Rasa's, without a deep copy
+    of the message that started the form (Rasa's `dataclasses.asdict`: hundreds of values copied a call)."""
+    result = run_probe(STATE_PROBE)
+    assert result["same"] and result["loops_kept"]
+    assert result["with_loop"] >= 6
+    assert result["rasa_copies"] > 1000  # Rasa's way, value by value
+    assert result["copies"] == 0

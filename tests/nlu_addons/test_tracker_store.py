@@ -251,8 +251,10 @@ async def main():
         turn(other, "c3", "third", 0, after=0.5),
     )
     expired = list(log)
-    keys = [k.decode() for k in store.red.keys(os.environ["RASA_LOCK_PREFIX"] + "*")]
-    return {"alone": alone, "same": same, "expired": expired, "keys_left": keys}
+    keys = sorted(k.decode() for k in store.red.keys(os.environ["RASA_LOCK_PREFIX"] + "*"))
+    remembered = min(store.red.pttl(key) for key in keys)
+    store.red.delete(*keys)
+    return {"alone": alone, "same": same, "expired": expired, "keys_left": keys, "remembered_ms": remembered}
 
 
 print(json.dumps(asyncio.run(main())))
@@ -262,16 +264,20 @@ print(json.dumps(asyncio.run(main())))
 def test_a_conversations_turns_take_its_lock_one_at_a_time_in_two_redis_round_trips() -> None:
     """Rasa's conversation lock in Redis (TurnLockStore): turns of one conversation on two processes run one after
     the other, another conversation is not held up, a lock outlives a stuck turn by no more than its lifetime and
-    that turn's late release does not free the next turn's lock; an uncontended turn costs two Redis commands."""
+    that turn's late release does not free the next turn's lock; an uncontended turn costs two Redis commands (the
+    lock taken with the holder's mark swapped, then released); what is left is each conversation's latest holder's
+    mark, for a day."""
     result = run_probe(LOCK_PROBE)
-    assert result["alone"] == ["SET", "EVALSHA"]
+    assert result["alone"] == ["EVALSHA", "EVALSHA"]
     events = [(kind, name) for kind, name, _ in result["same"]]
     assert events.index(("in", "second")) > events.index(("out", "first"))
     assert events.index(("out", "other")) < events.index(("out", "first"))
     at = {(kind, name): when for kind, name, when in result["expired"]}
     assert 0.25 <= at[("in", "next")] < 0.9  # after the stuck turn's 0.3 s lifetime, before it ended (1.0 s)
     assert at[("in", "third")] >= at[("out", "next")] > at[("out", "stuck")]
-    assert result["keys_left"] == []
+    prefix = result["keys_left"][0].split("turn-holder:")[0]
+    assert result["keys_left"] == [f"{prefix}turn-holder:{c}" for c in ("c0", "c1", "c2", "c3")]
+    assert 23 * 3600 * 1000 < result["remembered_ms"] <= 24 * 3600 * 1000
 
 
 READ_PROBE = r"""
@@ -335,3 +341,90 @@ def test_a_tracker_read_back_is_rasas_latest_session(tmp_path: Path) -> None:
 def test_a_tracker_read_back_from_postgresql_is_rasas_latest_session() -> None:
     with postgres_database("tracker_read") as dsn:
         check_read(dsn)
+
+
+TURNS_PROBE = r"""
+import asyncio, json, os, secrets, sys
+
+os.environ["DATABASE_URL"] = sys.argv[1]
+os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+os.environ["RASA_LOCK_PREFIX"] = "turnstest" + secrets.token_hex(4)
+import sqlalchemy as sa
+from nlu_addons.tracker_store import ProjectLockStore, ProjectTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+
+domain = Domain.from_dict({"slots": {"order_id": {"type": "text", "mappings": [{"type": "custom"}]}}})
+# two Rasa processes on one database and one Redis: each its lock store and its tracker store
+one = (ProjectLockStore(), ProjectTrackerStore(domain=domain))
+two = (ProjectLockStore(), ProjectTrackerStore(domain=domain))
+statements = []
+for _, store in (one, two):
+    sa.event.listen(store._direct, "before_cursor_execute", lambda *a: statements.append(a[2].split()[0]))
+
+
+async def turn(process, sender, text, slot=None):
+    # as Rasa's agent takes a turn: under the conversation's lock, the tracker read, the turn's events, the save
+    locks, store = process
+    statements.clear()
+    async with locks.lock(sender):
+        tracker = await store.get_or_create_tracker(sender)
+        seen = tracker.get_slot("order_id")
+        tracker.update(UserUttered(text, {"name": "inform"}))
+        if slot:
+            tracker.update(SlotSet("order_id", slot))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+    return {"statements": list(statements), "seen": seen}
+
+
+async def main():
+    turns = [
+        await turn(one, "c1", "hello"),  # a new conversation
+        await turn(one, "c1", "where is my order"),  # the same process again
+        await turn(two, "c1", "100212", slot="100212"),  # the other process takes a turn
+        await turn(one, "c1", "thanks"),  # back on the first: it must see the other's slot
+        await turn(one, "c1", "bye"),
+    ]
+    # a turn that fails half-way on the first process (an event added, never saved), then the next turn there
+    locks, store = one
+    async with locks.lock("c1"):
+        broken = await store.get_or_create_tracker("c1")
+        broken.update(SlotSet("order_id", "999999"))
+    turns.append(await turn(one, "c1", "hello again"))
+    with one[1]._direct.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT type_name, data FROM events WHERE sender_id = 'c1' ORDER BY id"
+        ).all()
+    texts = [json.loads(data).get("text") for kind, data in rows if kind == "user"]
+    keys = list(one[0].red.keys(os.environ["RASA_LOCK_PREFIX"] + "*"))
+    if keys:
+        one[0].red.delete(*keys)
+    return {"turns": turns, "texts": texts, "rows": len(rows)}
+
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+@pytest.mark.postgres
+def test_a_turn_after_this_processs_own_is_one_statement_and_another_processs_turn_is_read_back() -> None:
+    """Two Rasa processes on PostgreSQL and Redis: a conversation's next turn on the process that took its previous
+    one starts from memory and stores its events in one statement (no check of the last event id: the turn lock
+    proves nobody else took a turn since); after the other process took a turn, its slot is read back; a turn that
+    failed half-way is forgotten; no event is stored twice."""
+    with postgres_database("turn_marks") as dsn:
+        done = run_rasa_python("-c", TURNS_PROBE, dsn)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    statements = [turn["statements"] for turn in result["turns"]]
+    # nothing stored yet (read), Rasa's new tracker saved (its first action_listen), the turn's events: no check of
+    # the last event id before the new tracker's save (was SELECT, INSERT, SELECT... : the same turn lock all along)
+    assert statements[0] == ["SELECT", "INSERT", "INSERT"]
+    assert statements[1] == ["INSERT"]  # was SELECT (the last event id), INSERT
+    assert statements[2] == ["SELECT", "INSERT"]  # the other process reads the conversation back
+    assert statements[3] == ["SELECT", "SELECT", "INSERT"]  # another holder since: checked, read back
+    assert statements[4] == ["INSERT"]
+    assert statements[5][-1] == "INSERT" and "SELECT" in statements[5]  # after the failed turn: read back
+    assert [turn["seen"] for turn in result["turns"]] == [None, None, None, "100212", "100212", "100212"]
+    assert result["texts"] == ["hello", "where is my order", "100212", "thanks", "bye", "hello again"]
