@@ -133,6 +133,7 @@
     $("app").hidden = false;
     const me = state.me;
     $("me").textContent = me.display_name + " · " + me.role + (me.team ? " · team " + me.team : "");
+    $("me").title = $("me").textContent; // cut with "…" when the header is full
     $("dashboard-link").hidden = !(me.role === "supervisor" || me.role === "admin");
     window.ConsoleTeam.start(me);
     window.ConsoleAlerts.load(me.id);
@@ -1004,6 +1005,7 @@
         state.retry = 0;
         state.lastId = Math.max(state.lastId, ev.last_id || 0);
         setConn("live", true);
+        window.ConsoleTeam.live(); // this console is open now: the team list said "console closed" for it
         break;
       case "message": {
         const m = ev.message;
