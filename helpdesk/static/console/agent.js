@@ -32,6 +32,7 @@
     agents: [],
     canned: [],
     unread: new Set(),
+    listScroll: 0, // where the lists were scrolled when a conversation was opened over them (a phone)
     sentTyping: 0,
     customerTyping: null,
     chatsTimer: null,
@@ -377,6 +378,8 @@
     $("empty").hidden = false;
     renderQueue();
     renderChats();
+    // a phone shows the lists again where the agent left them (they came back scrolled to the conversation's place)
+    if (onePane()) window.scrollTo(0, state.listScroll || 0);
   }
   async function openConversation(id) {
     showError("");
@@ -398,14 +401,29 @@
     window.ConsoleAlerts.seen(id);
     renderView(r.data, switching);
     fillCannedSelect();
+    if (!document.body.classList.contains("has-open")) state.listScroll = window.scrollY; // the lists' place (phone)
     document.body.classList.add("has-open");
     if (switching) {
       window.ConsoleFind.show(id);
-      window.scrollTo(0, 0);
+      showLatest();
     }
     renderQueue();
     renderChats();
     loadSuggestions();
+  }
+  // a phone: the lists or the open conversation, one at a time, and the page scrolls (agent-find.css)
+  const onePane = () => window.matchMedia("(max-width: 640px)").matches;
+  // A conversation just opened shows its newest messages. On a phone the page scrolls, not the transcript: it opened
+  // at the top, on the oldest messages, with the reply box off the screen (chat apps open at the newest).
+  function showLatest() {
+    if (!onePane()) {
+      window.scrollTo(0, 0);
+      return;
+    }
+    const reply = $("reply-form");
+    const covered = reply.hidden ? 0 : reply.offsetHeight; // the reply box stays over the page's foot
+    const end = $("transcript").getBoundingClientRect().bottom + window.scrollY;
+    window.scrollTo(0, Math.max(0, end - window.innerHeight + covered));
   }
   // A message the socket delivers while the conversation is being fetched is not in the fetched view, and rendering
   // that view wipes what the socket had appended: merge the latest socket messages into the view first.
