@@ -16,12 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, WebSocketRoute, expect
+from playwright.sync_api import Browser, Route, WebSocketRoute, expect
 from support.accounts import AgentLogin
-from support.agent import Console, hand_off, say, submit_console_login
+from support.agent import Console, hand_off, receive_until, say, submit_console_login, ws_url
 from test_agent_console_browser import log_in
 from test_desk_cards_browser import shot
 from test_widget_browser import SIZES, Tab, sized_tab
+from websockets.sync.client import connect
 
 pytestmark = pytest.mark.browser
 
@@ -114,6 +115,7 @@ def test_a_conversation_opened_on_a_phone_shows_its_newest_messages_above_the_re
         card = page.locator(f'#queue li[data-id="{conversation}"]')
         card.click()
         page.locator("#claim").click()
+        expect(page.locator("#claim")).to_be_hidden()  # the claim's view is back (a late one reopened the chat)
         expect(page.locator("#reply")).to_be_visible()
         page.locator("#back-to-lists").click()
         mine = page.locator(f'#chats li[data-id="{conversation}"]')
@@ -142,3 +144,64 @@ def test_a_conversation_opened_on_a_phone_shows_its_newest_messages_above_the_re
     finally:
         page.context.close()
         close_chat(helpdesk_url, agent_accounts["ava"], conversation)
+
+
+def test_the_team_list_follows_an_agent_opening_and_closing_their_console(
+    chromium: Browser, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], tmp_path: Path
+) -> None:
+    """Sue supervises: Ben (Online) opens his console, then closes it. Her team list said "console closed" for Ben
+    at his console (or the opposite after he left) until she reloaded; now it follows, as Chatwoot's agent list."""
+    ben = Console(helpdesk_url)
+    assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
+    assert ben.post("/status", {"status": "online"}).status_code == 200
+    tab = sized_tab(chromium, "desktop")
+    page = tab.page
+    try:
+        log_in(page, helpdesk_url, agent_accounts["sue"])
+        member = page.locator('#team li[data-agent="ben"]')
+        expect(member).to_contain_text("console closed")
+        with connect(
+            ws_url(helpdesk_url, "/api/agent/ws?after=0"),
+            additional_headers={"Cookie": f"helpdesk_agent={ben.session_cookie}"},
+        ) as ben_console:
+            receive_until(ben_console, lambda e: e["type"] == "ready")
+            expect(member).not_to_contain_text("console closed", timeout=10_000)
+            shot(page, tmp_path, "team-follows-ben-open")
+        expect(member).to_contain_text("console closed", timeout=10_000)
+    finally:
+        page.context.close()
+        ben.close()
+
+
+def test_of_two_chats_clicked_quickly_the_last_one_stays_open(
+    chromium: Browser, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+) -> None:
+    """An agent with several chats clicks one, then another before the first has loaded (a slow network): the first
+    one's late answer replaced the one clicked last. Now a conversation fetched after the agent moved on is dropped
+    (the same race reopened a chat the agent had just left with "← Chats" on a phone)."""
+    tag = secrets.token_hex(2)
+    first = hand_off(client, f"my lamp shade is dented {tag}")
+    second = hand_off(client, f"the rug colour is not what i ordered {tag}")
+    tab = sized_tab(chromium, "desktop")
+    page = tab.page
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    try:
+        log_in(page, helpdesk_url, agent_accounts["sue"])
+        page.route(f"**/api/agent/conversations/{first}", hold)  # the first chat's answer waits for the test
+        page.locator(f'#queue li[data-id="{first}"]').click()
+        page.wait_for_timeout(300)
+        assert len(held) == 1
+        page.locator(f'#queue li[data-id="{second}"]').click()
+        expect(page.locator("#transcript")).to_contain_text(f"the rug colour is not what i ordered {tag}")
+        held[0].continue_()  # the first chat's answer arrives now, late
+        page.wait_for_timeout(1500)
+        expect(page.locator("#transcript")).to_contain_text(f"the rug colour is not what i ordered {tag}")
+        expect(page.locator("#transcript")).not_to_contain_text(f"my lamp shade is dented {tag}")
+    finally:
+        page.context.close()
+        for conversation in (first, second):
+            close_chat(helpdesk_url, agent_accounts["sue"], conversation)

@@ -35,7 +35,7 @@
     mine(r.data.status);
   }
   function changed(ev) {
-    if (st.me && ev.agent_id === st.me.id) {
+    if (st.me && ev.agent_id === st.me.id && ev.status) {
       st.me.status = ev.status;
       mine(ev.status);
     }

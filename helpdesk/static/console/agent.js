@@ -33,6 +33,7 @@
     canned: [],
     unread: new Set(),
     listScroll: 0, // where the lists were scrolled when a conversation was opened over them (a phone)
+    nav: 0, // the agent's moves between conversations and the lists, counted (openConversation)
     sentTyping: 0,
     customerTyping: null,
     chatsTimer: null,
@@ -366,6 +367,7 @@
     $("note").value = draft.note;
   }
   function closeConversation(note) {
+    state.nav++; // a fetch of the conversation under way is not shown when it comes (openConversation)
     keepDraft(state.open);
     $("empty-note").textContent = note || "";
     state.open = null;
@@ -383,7 +385,11 @@
   }
   async function openConversation(id) {
     showError("");
+    // a conversation fetched after the agent went elsewhere (back to the lists, or another chat clicked since) is not
+    // shown: a refresh answered late reopened the chat just left, and of two quick clicks the slower answer won
+    const nav = id === state.open ? state.nav : ++state.nav;
     const r = await api("GET", "/conversations/" + encodeURIComponent(id));
+    if (nav !== state.nav) return;
     if (!r.res) return showError(errorText(r));
     if (!r.res.ok) {
       const why = errorText(r, "Could not open the conversation.");
@@ -1072,6 +1078,7 @@
         followUpChanged(ev);
         break;
       case "agent_status":
+      case "agent_presence": // a console opened or closed: the team list's "console closed"
         window.ConsoleTeam.changed(ev);
         loadAgents();
         break;
