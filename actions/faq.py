@@ -54,7 +54,7 @@ from actions.texts.catalog import in_every_language
 from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest, turns_before_latest
-from actions.typed_choice import faq_id_of, typed_choice
+from actions.typed_choice import faq_id_of, flow_picked, typed_choice
 from helpdesk import i18n
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.chat_text import markdown_to_text
@@ -181,6 +181,8 @@ class ActionAnswerFaq(Action):
         if typed is not None and (typed_id := faq_id_of(typed)) is not None:
             self._answer_pick(dispatcher, tracker, typed_id)  # "the second one", "washing" at "Did you mean"
             return []
+        if not in_request and (picked_flow := flow_picked(tracker, question)) is not None:
+            return picked_flow  # "2", "cancel an order" at "Did you mean" offering that flow
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)
             if started is not None:

@@ -74,6 +74,7 @@ from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
 from actions.turns import turns_before_latest
+from actions.typed_choice import typed_flow
 from helpdesk.i18n import join_sentences
 from helpdesk.orders import (
     BackendError,
@@ -359,6 +360,8 @@ class _FormTurn:
         """The message is not for the form (a question, a person, another request, "never mind")."""
         if bare_request(self._text()) == self.state.flow:
             return False  # "can i change the adress" asks for this very change (actions/faq.py change_of_known_order)
+        if typed_flow(self.tracker, self._text()) == self.state.flow:
+            return False  # "cancel an order" typed at "Did you mean" picked this very flow (actions/typed_choice.py)
         if await self._plain_answer(found):
             return False  # "we're at DN55 1PT" answers the question, whatever the NLU made of it
         if intent in FLOW_DETAILS and intent != self.state.flow:

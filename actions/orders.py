@@ -56,6 +56,7 @@ from actions.texts.catalog import orders as say
 from actions.texts.catalog import returns as return_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest
+from actions.typed_choice import flow_picked
 from helpdesk.orders import (
     Address,
     BackendError,
@@ -208,6 +209,8 @@ class ActionOrderDetails(Action):
         if email and person_offered(tracker) and not names_an_order(tracker):
             leave_email(dispatcher, email)  # the answer to "Shall I get a person? … or leave your e-mail"
             return []
+        if (picked := flow_picked(tracker, str(tracker.latest_message.get("text") or ""))) is not None:
+            return picked  # "the first one" at "Did you mean" offering an order flow
         if (wrong_number := wrong_order_number(dispatcher, str(tracker.latest_message.get("text") or ""))) is not None:
             return wrong_number  # "order 10016": not an order number of ours, asked again
         last = tracker.get_slot(LAST_FLOW)
@@ -319,6 +322,8 @@ class ActionAffirm(Action):
             # "ok actually yes cancel it" after saying no to the cancellation: that request again, for the order
             # talked about; its summary is asked about again (a yes here confirms nothing by itself)
             return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
+        elif (picked := flow_picked(tracker, "", affirmed=True)) is not None:
+            return picked  # "yes that one" to a "Did you mean" that offered one order flow
         elif unanswered_confirmation(tracker):
             dispatcher.utter_message(text=say.NOTHING_TO_CONFIRM)
         else:

@@ -2,7 +2,12 @@
 choice only ("washing" at "Which bedding size do I need?" / "How should I wash my bedding, towels and linen?"). Chat
 users type their pick as often as they tap it; read as a new question, "washing" got the same choices again and
 the customer was handed to a person for being stuck, "the second one" an offer of a person. Only the choices of the
-bot's message just before, and only a short message: a new question typed instead is read as one."""
+bot's message just before, and only a short message: a new question typed instead is read as one.
+
+A choice that starts an order flow ("Cancel an order") is picked by its place ("the first one", "第一个"), by words
+that name that flow ("cancel it", "cancel an order": actions/requests.py FLOW_NAMES, not a word it merely shares:
+"my order 100259" names no flow), or by a yes when it was the only choice; the flow then starts as the button would
+have started it (before, "the first one" got "What would you like me to do with that?" and "yes" "Great!")."""
 
 from __future__ import annotations
 
@@ -11,8 +16,11 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.handoff import buttons_of
+from actions.order_state import FLOW, FLOWS, FORM, details_cleared
+from actions.requests import declines_flow, names_flow
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import routing as routing_texts
 from actions.turns import bot_messages_before_latest
@@ -54,10 +62,8 @@ def typed_choice(tracker: Tracker, text: str) -> dict[str, Any] | None:
     choices = offered_choices(tracker)
     if not choices:
         return None
-    ordinal = ORDINAL_RE.match(text)
-    if ordinal is not None:
-        index = ORDINALS[(ordinal.group(1) or ordinal.group(2)).lower()]
-        return choices[index] if index < len(choices) else None
+    if (by_place := _by_place(choices, text)) is not None:
+        return by_place or None
     if len(text.split()) > MAX_WORDS:
         return None
     said = _stems(text)
@@ -65,6 +71,46 @@ def typed_choice(tracker: Tracker, text: str) -> dict[str, Any] | None:
     shared = set.intersection(*titles) if len(titles) > 1 else set()  # "bedding" is in every choice: no pick
     named = [c for c, words in zip(choices, titles, strict=True) if said & (words - shared)]
     return named[0] if len(named) == 1 else None
+
+
+def _by_place(choices: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+    """The choice "the second one" / "2" / "第二个" names; {} for a place with no choice there; None when the
+    message names no place."""
+    ordinal = ORDINAL_RE.match(text)
+    if ordinal is None:
+        return None
+    index = ORDINALS[(ordinal.group(1) or ordinal.group(2)).lower()]
+    return choices[index] if index < len(choices) else {}
+
+
+def flow_of(choice: dict[str, Any]) -> str | None:
+    """The order flow a "/cancel_order" choice starts."""
+    flow = str(choice.get("payload") or "")[1:]
+    return flow if flow in FLOWS else None
+
+
+def typed_flow(tracker: Tracker, text: str, affirmed: bool = False) -> str | None:
+    """The order flow the customer's typed `text` picks from the "Did you mean" just before: by its place, by naming
+    that flow (not declining it), or, `affirmed` (a yes), the only choice offered."""
+    choices = offered_choices(tracker)
+    if not choices:
+        return None
+    if affirmed:
+        return flow_of(choices[0]) if len(choices) == 1 else None
+    if (by_place := _by_place(choices, text)) is not None:
+        return flow_of(by_place) if by_place else None
+    if len(text.split()) > MAX_WORDS:
+        return None
+    named = [f for c in choices if (f := flow_of(c)) and names_flow(text, f) and not declines_flow(text, f)]
+    return named[0] if len(named) == 1 else None
+
+
+def flow_picked(tracker: Tracker, text: str, affirmed: bool = False) -> list[EventType] | None:
+    """The events that start the flow `text` picks at "Did you mean" (as its button would), or None."""
+    flow = typed_flow(tracker, text, affirmed)
+    if flow is None:
+        return None
+    return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
 
 
 def faq_id_of(choice: dict[str, Any]) -> str | None:

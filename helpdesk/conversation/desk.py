@@ -446,7 +446,10 @@ class Desk:
         released: list[str] = []
         if changed:
             await agent_status.announce(self.events, agent)
-            await self.queue.refresh_staffing()
+            # waiting customers are told the wait again: it is shared by the agents online, and this one just came or
+            # went (before, an agent going Away left every waiting customer with the shorter wait they were told)
+            await self.queue.refresh_staffing()  # now, even when a broadcast under way folds this one into its next run
+            await self.queue.broadcast_positions()
             if chosen == agent_status.STATUS_ONLINE:
                 self.queue.kick()
             else:

@@ -19,7 +19,16 @@ from sanic.response import json as json_response
 
 from helpdesk.config import Settings
 from helpdesk.conversation.sla import Targets, breach_counts
-from helpdesk.db.models import ROLE_EDITOR, SLA_QUEUE_WAIT, STATUS_ONLINE, TIER_STANDARD, TIER_VIP, Agent, utcnow
+from helpdesk.db.models import (
+    ROLE_EDITOR,
+    SLA_QUEUE_WAIT,
+    STATUS_AWAY,
+    STATUS_ONLINE,
+    TIER_STANDARD,
+    TIER_VIP,
+    Agent,
+    utcnow,
+)
 from helpdesk.mail.waiting import choice_counts, waiting_by_email
 from helpdesk.reports.metrics import (
     CSV_HEADER,
@@ -106,7 +115,7 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
         # "online" is the status the agent chose (helpdesk/conversation/agent_status.py) at a console in use: an agent
         # who set Away takes no new chats, so they are listed apart, not counted (walkthrough: Away agents counted)
         online = [a for a in present if a.status == STATUS_ONLINE]
-        away = [a for a in present if a.status != STATUS_ONLINE]
+        away = [a for a in present if a.status == STATUS_AWAY]  # one who logged out (Offline) is neither
         return {
             **queue,
             "agents_online": len(online),

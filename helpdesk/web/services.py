@@ -137,6 +137,9 @@ class Services:
         queue = QueueNotifier(
             sessions, events, presence.online, settings.queue_seconds_per_chat, hours, presence.is_online
         )
+        # who is on duty is known from the first estimate on (before the first broadcast it would count every open
+        # console, Away ones too)
+        await queue.refresh_staffing()
         limits = Limits.create(settings, commands)
         assigner = AutoAssigner(
             sessions, events, locks, presence, settings.auto_assign, settings.auto_assign_seconds, queue.announce

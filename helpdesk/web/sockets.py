@@ -214,7 +214,7 @@ async def console_socket(request: Request, ws: Socket) -> None:
         return
     running = services(request)
     desk = running.desk
-    _presence_change(running, lambda: running.presence.connected(agent.id))
+    _presence_change(running, agent.id, lambda: running.presence.connected(agent.id))
     try:
         async with running.hub.subscribe(CONSOLE) as subscription:
             replayed = await _replay_console(running, ws, agent, after)
@@ -244,7 +244,7 @@ async def console_socket(request: Request, ws: Socket) -> None:
             ends = _session_ended(running, request.cookies.get(COOKIE))
             await pump(ws, subscription, on_event, on_incoming, ends)
     finally:
-        _presence_change(running, lambda: running.presence.disconnected(agent.id))
+        _presence_change(running, agent.id, lambda: running.presence.disconnected(agent.id))
 
 
 async def _session_ended(running: Services, token: str | None) -> tuple[int, str]:
@@ -262,13 +262,18 @@ async def _session_ended(running: Services, token: str | None) -> tuple[int, str
             return CLOSE_SESSION_ENDED, "your session ended: log in again"
 
 
-def _presence_change(running: Services, change: Callable[[], None]) -> None:
+def _presence_change(running: Services, agent_id: int, change: Callable[[], None]) -> None:
     """Apply a console (dis)connection; when it changes the number of agents online, the waiting customers
-    get their estimated wait again (from this process only: the hub carries it to every process)."""
-    before = running.presence.online()
+    get their estimated wait again (from this process only: the hub carries it to every process), and when it opens
+    the agent's first console or closes their last, the supervisors' team lists hear of it (they said "console
+    closed" for an agent at their console, or the opposite, until reloaded)."""
+    before, was_open = running.presence.online(), running.presence.is_online(agent_id)
     change()
     if running.presence.online() != before:
         running.background.spawn(running.desk.queue.broadcast_positions(), "queue positions after a presence change")
+    if running.presence.is_online(agent_id) != was_open:
+        event = {"type": "agent_presence", "agent_id": agent_id, "online": not was_open}
+        running.background.spawn(running.hub.publish(CONSOLE, event), "team lists after a presence change")
 
 
 async def _replay_console(running: Services, ws: Socket, agent: Agent, after: int) -> set[int]:

@@ -125,6 +125,33 @@ def test_a_did_you_mean_answered_by_typing_answers_the_choice_named(chat: Chat, 
     assert "support team" not in chat.text and "Shall I get a person?" not in chat.text, chat.texts
 
 
+@pytest.mark.parametrize("picked", ["the first one", "1", "cancel an order", "yes"])
+def test_a_did_you_mean_offering_an_order_flow_answered_by_typing_starts_that_flow(chat: Chat, picked: str) -> None:
+    """Lane ux's notes of 2026-12-06: a typed pick of a *flow* choice was not read, only handbook choices were. At
+    "Did you mean" offering "Cancel an order", "the first one" got "What would you like me to do with that?", "1"
+    the same choice again, "cancel an order" the cancellation policy and "yes" "Great! What else can I help you
+    with?": the cancellation now starts, as the button starts it."""
+    chat("cancel")
+    assert DID_YOU_MEAN in chat.text, chat.texts
+    assert [b["title"] for b in chat.buttons][0] == "Cancel an order", chat.buttons
+    chat(picked)
+    assert DID_YOU_MEAN not in chat.text and "What would you like me to do" not in chat.text, chat.texts
+    assert "Great!" not in chat.text and "free of charge as long as" not in chat.text, chat.texts
+    assert "I can cancel your order" in chat.text and "order number" in chat.text, chat.texts
+    chat(f"{ORDER} {EMAIL}")
+    assert "cancel" in chat.text.lower() and ORDER in chat.text, chat.texts  # the cancellation asks to confirm
+    chat("no")  # nothing is cancelled
+
+
+@pytest.mark.parametrize("typed", ["don't cancel", "my order 100259"])
+def test_words_that_do_not_pick_the_offered_flow_do_not_start_it(chat: Chat, typed: str) -> None:
+    """The guard: a message that declines the flow offered, or names an order but no flow, starts nothing."""
+    chat("cancel")
+    assert DID_YOU_MEAN in chat.text, chat.texts
+    chat(typed)
+    assert "I can cancel your order" not in chat.text and "Shall I cancel" not in chat.text, chat.texts
+
+
 def test_a_new_question_typed_at_did_you_mean_is_answered_as_one(chat: Chat) -> None:
     chat("bedding")
     assert DID_YOU_MEAN in chat.text, chat.texts

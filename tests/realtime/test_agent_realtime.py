@@ -211,6 +211,44 @@ def test_a_helpdesk_restart_mid_handoff_loses_and_repeats_nothing(
     ava.post(f"/conversations/{conversation}/resolve")
 
 
+def test_waiting_customers_get_a_new_wait_when_an_agent_sets_away_or_online(
+    helpdesk_url: str, client: httpx.Client, ava: Console, agent_accounts: dict[str, AgentLogin]
+) -> None:
+    """Ava and Ben at their consoles, both Online: the customer second in line is told ceil(position / 2) × 120 s.
+    Ben sets Away with his console still open: automatic assignment gives him nothing, so the customer is told
+    position × 120 s at once (before, the shorter wait stood until something else changed the queue); Ben back
+    Online: the shorter wait again. The estimate counts who can take the conversation."""
+    ben = Console(helpdesk_url)
+    assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
+    for console in (ava, ben):
+        assert console.post("/status", {"status": "online"}).status_code == 200
+    conversations: list[str] = []
+
+    def wait_becomes(ws, seconds: int) -> dict:  # noqa: ANN001 - a websocket
+        return receive_until(ws, lambda e: e["type"] == "queue" and e["estimated_wait_seconds"] == seconds)[-1]
+
+    try:
+        with console_socket(helpdesk_url, ava) as ava_ws, console_socket(helpdesk_url, ben) as ben_ws:
+            receive_until(ava_ws, lambda e: e["type"] == "ready")
+            receive_until(ben_ws, lambda e: e["type"] == "ready")
+            conversations += [hand_off(client), hand_off(client)]
+            with connect(ws_url(helpdesk_url, f"/api/chat/{conversations[-1]}/ws")) as ws:
+                queue = receive_until(ws, lambda e: e["type"] == "state")[-1]["queue"]
+                position = queue["position"]
+                assert position >= 2 and queue["estimated_wait_seconds"] == math.ceil(position / 2) * 120
+                assert ben.post("/status", {"status": "away"}).json()["status"] == "away"
+                assert wait_becomes(ws, position * 120)["position"] == position
+                assert history(client, conversations[-1])["queue"]["estimated_wait_seconds"] == position * 120
+                assert ben.post("/status", {"status": "online"}).json()["status"] == "online"
+                assert wait_becomes(ws, math.ceil(position / 2) * 120)["position"] == position
+    finally:
+        ben.post("/status", {"status": "online"})
+        for conversation in conversations:
+            ava.post(f"/conversations/{conversation}/claim")
+            ava.post(f"/conversations/{conversation}/resolve")
+        ben.close()
+
+
 def test_waiting_customers_get_a_new_wait_when_an_agent_comes_online_or_leaves(
     helpdesk_url: str, client: httpx.Client, ava: Console, agent_accounts: dict[str, AgentLogin]
 ) -> None:

@@ -191,7 +191,13 @@ def test_live_queue_figures(
     assert "Dash-Idle Tester" in [a["name"] for a in live["agents_away"]]
     assert idle.post("/status", {"status": "online"}).status_code == 200
     live = sue.get("/metrics/live").json()
-    assert "Dash-Idle Tester" in [a["name"] for a in live["agents"]] and live["agents_away"] == []
+    assert "Dash-Idle Tester" in [a["name"] for a in live["agents"]]
+    assert "Dash-Idle Tester" not in [a["name"] for a in live["agents_away"]]
+    # an agent who logged out (Offline) is neither: "away" listed every agent seen lately not Online, and the
+    # dashboard said "away: Dana" of an agent who had logged out minutes before (lane ux2's run of 2026-12-06)
+    assert idle.post("/logout").status_code == 200
+    live = sue.get("/metrics/live").json()
+    assert "Dash-Idle Tester" not in [a["name"] for a in live["agents"] + live["agents_away"]], live
 
     assert sue.post(f"/conversations/{waiting}/claim").status_code == 200  # tidy: nobody waits after this test
     assert sue.post(f"/conversations/{waiting}/resolve").status_code == 200

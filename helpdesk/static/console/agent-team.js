@@ -6,7 +6,7 @@
 
   const { $, el, errorText } = window.ConsoleCommon;
   const WORDS = { online: "Online", away: "Away", offline: "Offline" };
-  const st = { api: null, me: null, timer: null };
+  const st = { api: null, me: null, timer: null, loads: 0 };
   const supervising = () => !!st.me && (st.me.role === "supervisor" || st.me.role === "admin");
 
   function init(api) {
@@ -35,7 +35,7 @@
     mine(r.data.status);
   }
   function changed(ev) {
-    if (st.me && ev.agent_id === st.me.id) {
+    if (st.me && ev.agent_id === st.me.id && ev.status) {
       st.me.status = ev.status;
       mine(ev.status);
     }
@@ -44,9 +44,15 @@
       st.timer = setTimeout(load, 150);
     }
   }
+  // the console's socket is connected (first time or again): the list loaded at login, before it was, showed this
+  // agent's own console as closed
+  function live() {
+    if (supervising()) load();
+  }
   async function load() {
+    const asked = ++st.loads; // an older answer arriving after a newer one (login's, then the socket's) is dropped
     const r = await st.api("GET", "/agents");
-    if (r.res && r.res.ok) render(r.data.agents);
+    if (asked === st.loads && r.res && r.res.ok) render(r.data.agents);
   }
   function render(agents) {
     const ul = $("team");
@@ -63,5 +69,5 @@
     $("team-count").textContent = String(agents.filter((a) => a.status === "online" && a.online).length);
   }
 
-  window.ConsoleTeam = Object.freeze({ init, start, changed });
+  window.ConsoleTeam = Object.freeze({ init, start, changed, live });
 })();

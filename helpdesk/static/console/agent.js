@@ -32,6 +32,8 @@
     agents: [],
     canned: [],
     unread: new Set(),
+    listScroll: 0, // where the lists were scrolled when a conversation was opened over them (a phone)
+    nav: 0, // the agent's moves between conversations and the lists, counted (openConversation)
     sentTyping: 0,
     customerTyping: null,
     chatsTimer: null,
@@ -133,6 +135,7 @@
     $("app").hidden = false;
     const me = state.me;
     $("me").textContent = me.display_name + " · " + me.role + (me.team ? " · team " + me.team : "");
+    $("me").title = $("me").textContent; // cut with "…" when the header is full
     $("dashboard-link").hidden = !(me.role === "supervisor" || me.role === "admin");
     window.ConsoleTeam.start(me);
     window.ConsoleAlerts.load(me.id);
@@ -364,6 +367,7 @@
     $("note").value = draft.note;
   }
   function closeConversation(note) {
+    state.nav++; // a fetch of the conversation under way is not shown when it comes (openConversation)
     keepDraft(state.open);
     $("empty-note").textContent = note || "";
     state.open = null;
@@ -376,10 +380,16 @@
     $("empty").hidden = false;
     renderQueue();
     renderChats();
+    // a phone shows the lists again where the agent left them (they came back scrolled to the conversation's place)
+    if (onePane()) window.scrollTo(0, state.listScroll || 0);
   }
   async function openConversation(id) {
     showError("");
+    // a conversation fetched after the agent went elsewhere (back to the lists, or another chat clicked since) is not
+    // shown: a refresh answered late reopened the chat just left, and of two quick clicks the slower answer won
+    const nav = id === state.open ? state.nav : ++state.nav;
     const r = await api("GET", "/conversations/" + encodeURIComponent(id));
+    if (nav !== state.nav) return;
     if (!r.res) return showError(errorText(r));
     if (!r.res.ok) {
       const why = errorText(r, "Could not open the conversation.");
@@ -397,14 +407,29 @@
     window.ConsoleAlerts.seen(id);
     renderView(r.data, switching);
     fillCannedSelect();
+    if (!document.body.classList.contains("has-open")) state.listScroll = window.scrollY; // the lists' place (phone)
     document.body.classList.add("has-open");
     if (switching) {
       window.ConsoleFind.show(id);
-      window.scrollTo(0, 0);
+      showLatest();
     }
     renderQueue();
     renderChats();
     loadSuggestions();
+  }
+  // a phone: the lists or the open conversation, one at a time, and the page scrolls (agent-find.css)
+  const onePane = () => window.matchMedia("(max-width: 640px)").matches;
+  // A conversation just opened shows its newest messages. On a phone the page scrolls, not the transcript: it opened
+  // at the top, on the oldest messages, with the reply box off the screen (chat apps open at the newest).
+  function showLatest() {
+    if (!onePane()) {
+      window.scrollTo(0, 0);
+      return;
+    }
+    const reply = $("reply-form");
+    const covered = reply.hidden ? 0 : reply.offsetHeight; // the reply box stays over the page's foot
+    const end = $("transcript").getBoundingClientRect().bottom + window.scrollY;
+    window.scrollTo(0, Math.max(0, end - window.innerHeight + covered));
   }
   // A message the socket delivers while the conversation is being fetched is not in the fetched view, and rendering
   // that view wipes what the socket had appended: merge the latest socket messages into the view first.
@@ -1004,6 +1029,7 @@
         state.retry = 0;
         state.lastId = Math.max(state.lastId, ev.last_id || 0);
         setConn("live", true);
+        window.ConsoleTeam.live(); // this console is open now: the team list said "console closed" for it
         break;
       case "message": {
         const m = ev.message;
@@ -1052,6 +1078,7 @@
         followUpChanged(ev);
         break;
       case "agent_status":
+      case "agent_presence": // a console opened or closed: the team list's "console closed"
         window.ConsoleTeam.changed(ev);
         loadAgents();
         break;
