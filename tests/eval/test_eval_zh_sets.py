@@ -47,7 +47,7 @@ TAGGED_KINDS = {"typo", "two_requests"}
 # terse, typos and rambling as in the English styled sets; the rest are Chinese voices
 STYLES = {"colloquial", "formal", "terse", "opener", "rambling", "typos", "traditional", "mixed"}
 OOS_TOPICS = {"near_miss", "weather", "finance", "cooking", "travel", "phone", "banking", "trivia", "chitchat",
-              "tasks", "health", "tech", "nonsense"}  # fmt: skip
+              "tasks", "health", "tech", "nonsense", "other_app"}  # fmt: skip
 HANDOFF_REASONS = {HANDOFF_REQUESTED, HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE}
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
