@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -34,13 +33,6 @@ def close_chat(helpdesk_url: str, account: AgentLogin, conversation: str) -> Non
     console.post(f"/conversations/{conversation}/claim")  # still queued if the test stopped before claiming it
     assert console.post(f"/conversations/{conversation}/resolve").status_code == 200
     console.close()
-
-
-@pytest.fixture(params=sorted(SIZES))
-def sized(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[tuple[str, Tab]]:
-    opened = sized_tab(chromium, str(request.param))
-    yield str(request.param), opened
-    opened.page.context.close()
 
 
 def test_the_console_header_keeps_its_name_on_one_line_and_within_the_window(

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, say, submit_console_login
 from test_agent_console_browser import log_in
-from test_widget_browser import SIZES, Tab, sized_tab
+from test_widget_browser import Tab
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=sorted(SIZES))
-def sized(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[tuple[str, Tab]]:
-    opened = sized_tab(chromium, str(request.param))
-    yield str(request.param), opened
-    opened.page.context.close()
 
 
 def shot(page: Page, tmp_path: Path, name: str) -> None:

@@ -7,23 +7,15 @@ Screenshots of each step go to $SCREENSHOT_DIR (or the test's temporary folder) 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
-from test_widget_browser import HOST, QUICK, REPLY_TEXT, SIZES, Tab, open_widget, send, sized_tab
+from playwright.sync_api import Locator, Page, expect
+from test_widget_browser import HOST, QUICK, REPLY_TEXT, SIZES, Tab, open_widget, send
 
 pytestmark = pytest.mark.browser
 
 BOT_TIMEOUT = 60_000
-
-
-@pytest.fixture(params=sorted(SIZES))
-def sized(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[tuple[str, Tab]]:
-    opened = sized_tab(chromium, str(request.param))
-    yield str(request.param), opened
-    opened.page.context.close()
 
 
 def shot(page: Page, folder: Path, name: str) -> None:
