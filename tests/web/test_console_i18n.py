@@ -35,6 +35,7 @@ SCRIPTS = sorted(p for p in CONSOLE.glob("*.js") if p.name != "i18n.js")
 # literals that look like words but never reach the screen (each with where and why); keep this list short
 NOT_SHOWN = {
     "(none)": "dashboard.js: the metrics' name for a turn without text, a key of the intents' words",
+    "(max-width: 640px)": "agent.js: the phone layout's media query (matchMedia), never shown",
 }
 
 
