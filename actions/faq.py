@@ -29,6 +29,7 @@ from actions.order_state import (
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
+from actions.refused_change import address_after_refused_change
 from actions.requests import (
     Requests,
     alternatives,
@@ -183,6 +184,8 @@ class ActionAnswerFaq(Action):
             return []
         if not in_request and (picked_flow := flow_picked(tracker, question)) is not None:
             return picked_flow  # "2", "cancel an order" at "Did you mean" offering that flow
+        if not in_request and (again := await address_after_refused_change(dispatcher, tracker)) is not None:
+            return again  # the new address typed after "it has shipped, so its address can no longer be changed"
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)
             if started is not None:

@@ -46,6 +46,7 @@ from actions.order_state import (
 )
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import name_the_order, received_item_entry, return_photo_offer
+from actions.refused_change import address_after_refused_change
 from actions.requests import NEGATION_RE, names_flow, requests_in
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.texts import render
@@ -213,6 +214,8 @@ class ActionOrderDetails(Action):
             return picked  # "the first one" at "Did you mean" offering an order flow
         if (wrong_number := wrong_order_number(dispatcher, str(tracker.latest_message.get("text") or ""))) is not None:
             return wrong_number  # "order 10016": not an order number of ours, asked again
+        if (again := await address_after_refused_change(dispatcher, tracker)) is not None:
+            return again  # the new address typed after "it has shipped, so its address can no longer be changed"
         last = tracker.get_slot(LAST_FLOW)
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]

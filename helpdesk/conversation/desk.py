@@ -126,15 +126,18 @@ class Desk:
             query = query.where(Conversation.assigned_agent_id == agent.id)
         async with self.sessions() as session:
             conversations = list(await session.scalars(query.order_by(Conversation.updated_at.desc())))
-            names = await display_names(session, [c.assigned_agent_id for c in conversations])
+            lasts = {
+                c.id: await session.scalar(
+                    select(Message).where(Message.conversation_id == c.id).order_by(Message.id.desc()).limit(1)
+                )
+                for c in conversations
+            }
+            # the card's preview names who wrote the last line ("You:" for the console's own agent, else the name)
+            writers = [c.assigned_agent_id for c in conversations] + [m.agent_id for m in lasts.values() if m]
+            names = await display_names(session, writers)
             chats = []
             for conversation in conversations:
-                last = await session.scalar(
-                    select(Message)
-                    .where(Message.conversation_id == conversation.id)
-                    .order_by(Message.id.desc())
-                    .limit(1)
-                )
+                last = lasts[conversation.id]
                 chats.append(
                     {
                         "conversation_id": conversation.id,
@@ -142,7 +145,7 @@ class Desk:
                         "assignee": conversation.assigned_agent_id,
                         "assignee_name": names.get(conversation.assigned_agent_id or 0),
                         "handoff_reason": await self._reason(session, conversation.id),
-                        "last_message": last.to_agent() if last is not None else None,
+                        "last_message": last.to_agent(names.get(last.agent_id or 0)) if last is not None else None,
                     }
                 )
             await self._cards(session, chats)

@@ -139,3 +139,24 @@ def test_the_bots_buttons_stay_while_the_customer_types_and_go_once_a_message_is
     expect(where).to_have_count(0)
     expect(box).to_have_value("whe")  # the draft is the customer's: kept
     assert tab.errors() == []
+
+
+def test_the_address_typed_after_a_shipped_orders_refusal_hears_the_refusal_again(
+    sized: tuple[str, Tab], helpdesk_url: str, tmp_path: Path
+) -> None:
+    """The walkthrough of 2026-12-06: the new address typed after "Order 100234 has already shipped, so its delivery
+    address can no longer be changed" got "What would you like me to do with order …" or "I'm not sure I have a good
+    answer". Order 100234 is Ann Lee's, shipped; nothing here changes it."""
+    size, tab = sized
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path) / "dialogue"
+    page = tab.page
+    page.goto(helpdesk_url + "/")
+    open_widget(page)
+    bot_says(page, "please change the delivery address of order 100234, ann.lee@example.com", "already shipped")
+    reply = bot_says(page, "Flat 3, 41 Park Row, Leeds LS1 5HD", "100234")
+    expect(reply.locator(".text")).to_contain_text("has already shipped")
+    expect(reply.locator(".text")).to_contain_text("redirect the parcel")
+    expect(reply.locator(".text")).not_to_contain_text("What would you like me to do")
+    expect(reply).to_be_in_viewport()
+    shot(page, folder, f"{size}-address-after-shipped-refusal")
+    assert tab.errors() == []

@@ -189,3 +189,29 @@ def test_how_much_after_an_answer_asks_about_that_answers_subject(chat: Chat) ->
     assert "gift wrapping" in chat.text.lower(), chat.texts
     chat("how much")
     assert DID_YOU_MEAN not in chat.text and "€3.50" in chat.text, chat.texts
+
+
+SHIPPED = "100234"  # Ann Lee's order, shipped (tests/actions/test_order_flows.py): nothing here changes it
+ANN = "ann.lee@example.com"
+
+
+@pytest.mark.parametrize(
+    ("asked", "address", "shipped"),
+    [
+        (f"i need to change the delivery address of order {SHIPPED}, {ANN}", "12 Elm Road, Leeds LS6 2AB", "shipped"),
+        (f"我想改一下订单 {SHIPPED} 的收货地址，邮箱 {ANN}", "上海市徐汇区漕溪北路 88 号 5 楼", "已发货"),
+    ],
+)
+def test_the_address_typed_after_a_refused_change_of_a_shipped_order_gets_the_refusal_again(
+    chat: Chat, asked: str, address: str, shipped: str
+) -> None:
+    """The walkthrough of 2026-12-06: after the assistant said a shipped order's address can no longer be changed,
+    the new address the customer typed anyway got "What would you like me to do with order …: check where it is,
+    cancel it, or start a return?". It is read as the change just refused: the order has shipped, and what they can
+    do (redirect it with the carrier, or refuse it), in the customer's language."""
+    chat(asked)
+    assert shipped in chat.text, chat.texts
+    chat(address)
+    assert "What would you like me to do with" not in chat.text and "需要我做什么" not in chat.text, chat.texts
+    assert SHIPPED in chat.text and shipped in chat.text, chat.texts
+    assert ("redirect" in chat.text) if shipped == "shipped" else ("改派" in chat.text), chat.texts

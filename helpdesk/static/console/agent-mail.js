@@ -151,7 +151,11 @@
     input.id = "attach-input";
     input.accept = "image/jpeg,image/png,image/webp,application/pdf";
     input.hidden = true;
-    const button = el("button", null, "Attach photo or PDF");
+    const button = el("button");
+    // "Attach" on a phone, where the long name left the canned-reply select "Insert a…" (agent-find.css)
+    button.append(el("span", "wide", "Attach photo or PDF"), el("span", "narrow", "Attach"));
+    button.setAttribute("aria-label", "Attach photo or PDF");
+    button.title = "Attach photo or PDF";
     button.type = "button";
     button.id = "attach-file";
     tools.append(button, input);

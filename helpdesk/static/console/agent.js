@@ -31,7 +31,7 @@
     sla: 120,
     agents: [],
     canned: [],
-    unread: new Set(),
+    unread: new Map(), // conversation → customer messages arrived since the agent last opened it
     listScroll: 0, // where the lists were scrolled when a conversation was opened over them (a phone)
     nav: 0, // the agent's moves between conversations and the lists, counted (openConversation)
     sentTyping: 0,
@@ -293,8 +293,15 @@
       li.tabIndex = 0;
       li.dataset.id = c.conversation_id;
       li.classList.toggle("selected", c.conversation_id === state.open);
-      li.classList.toggle("unread", state.unread.has(c.conversation_id));
+      const unread = state.unread.get(c.conversation_id) || 0;
+      li.classList.toggle("unread", unread > 0);
       li.appendChild(cardHead(c));
+      if (unread) { // a count on the card, as Chatwoot's list has: which chat wrote, and how much
+        const badge = el("span", "badge unread-count", String(unread));
+        badge.setAttribute("aria-label", unread + " unread");
+        badge.title = unread + " unread";
+        li.firstChild.appendChild(badge);
+      }
       const line = el("div", "line1");
       const left = el("span");
       left.appendChild(el("span", "reason", reasonText(c.handoff_reason)));
@@ -307,8 +314,7 @@
         question.dataset.userContent = ""; // the customer's words: never translated
         li.appendChild(question);
       }
-      const last = c.last_message;
-      li.appendChild(el("div", "preview", last ? (last.sender === "customer" ? "" : last.sender + ": ") + last.text : "…"));
+      li.appendChild(previewLine(c.last_message));
       if (c.labels && c.labels.length) li.appendChild(window.ConsoleFind.chips(c.labels));
       bindOpen(li, c.conversation_id);
       list.appendChild(li);
@@ -316,6 +322,23 @@
     $("chats-count").textContent = String(state.chats.length);
     $("chats-empty").hidden = state.chats.length > 0;
     renderViewCounts();
+  }
+  // the card's last line, with who wrote it unless the customer did: "You:" (the console's agent, as Chatwoot
+  // writes it), a colleague's name, "Bot:". The label is the console's word (translated); the text is not.
+  function previewLine(last) {
+    const line = el("div", "preview-line");
+    if (!last) { line.appendChild(el("span", "preview", "…")); return line; }
+    let who = null;
+    if (last.sender === "agent") {
+      if (last.agent_id === state.me.id) who = el("span", "who", "You:");
+      else {
+        who = el("span", "who", (last.author || "Agent") + ":");
+        if (last.author) who.dataset.userContent = ""; // a colleague's name
+      }
+    } else if (last.sender === "bot") who = el("span", "who", "Bot:");
+    if (who) { line.appendChild(who); line.appendChild(document.createTextNode(" ")); }
+    line.appendChild(el("span", "preview", last.text));
+    return line;
   }
   // a card's first line: the customer's name (or "Customer"), a VIP badge, the language
   function cardHead(c) {
@@ -1043,7 +1066,7 @@
             scheduleSuggestions();
           }
         } else if (m.sender === "customer") {
-          state.unread.add(ev.conversation_id);
+          state.unread.set(ev.conversation_id, (state.unread.get(ev.conversation_id) || 0) + 1);
         }
         // a waiting customer wrote again: their queue card quotes the new line
         if (m.sender === "customer" && state.queue.some((q) => q.conversation_id === ev.conversation_id)) scheduleQueue();
