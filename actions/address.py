@@ -135,6 +135,19 @@ def looks_like_address(text: str) -> bool:
     return any(STREET_RE.search(part) for part in parts)
 
 
+# a Chinese address: a road, street or lane with a house number ("漕溪北路 88 号"), or a city and its district
+# ("上海市徐汇区"); STREET_RE reads the Latin-script ones
+CHINESE_ADDRESS_RE = re.compile(
+    r"(?:路|街|大道|巷|弄|里)\s*\d+\s*号"  # a street and its number
+    r"|[\u4e00-\u9fff]{1,6}[省市][\u4e00-\u9fff]{1,6}[区县]"  # a city and its district
+)
+
+
+def looks_like_address_in_any_script(text: str) -> bool:
+    """looks_like_address, or a Chinese address ("上海市徐汇区漕溪北路 88 号 5 楼")."""
+    return looks_like_address(text) or bool(CHINESE_ADDRESS_RE.search(text))
+
+
 def clean_answer(text: str) -> str:
     """An answer to "what's the new address?" without what isn't part of the address."""
     text = EMAIL_PHRASE_RE.sub(" ", text)

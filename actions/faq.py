@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handbook_followup import answer_about_last_answer
-from actions.handoff import buttons_of, leave_email, offer_person, person_offered
+from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_offered
 from actions.items import names_items_of
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
@@ -107,7 +107,7 @@ def failed_turns_limit() -> int:
 
 def choices(buttons: list[dict[str, Any]]) -> frozenset[str]:
     """What a "Did you mean" offers: its buttons' payloads, without the way out to a person."""
-    return frozenset(str(b.get("payload")) for b in buttons if b.get("payload") and b["payload"] != "/request_human")
+    return frozenset(str(b["payload"]) for b in choice_buttons(buttons))
 
 
 def failed_turns_before(tracker: Tracker, offered: frozenset[str] | None = None) -> int:

@@ -44,6 +44,11 @@ def buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:
     return list((event.get("data") or {}).get("buttons") or [])
 
 
+def choice_buttons(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a "Did you mean" offers: its buttons without the way out to a person ("None of these")."""
+    return [b for b in buttons if b.get("payload") and b["payload"] != "/request_human"]
+
+
 def person_offered(tracker: Tracker) -> bool:
     """The bot's message just before the customer's latest one offered a person."""
     for event in bot_messages_before_latest(tracker):

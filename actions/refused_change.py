@@ -7,28 +7,15 @@ language, with a person a button away."""
 
 from __future__ import annotations
 
-import re
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.address import looks_like_address
+from actions.address import looks_like_address_in_any_script
 from actions.order_state import CHANGE_ADDRESS, FORM, LAST_FLOW, OrderState, order_system, person_button
 from actions.turns import bot_messages_before_latest
 from helpdesk.orders import BackendError, OrderNotFound
 from helpdesk.orders.model import utc_now
-
-# a Chinese address: a road, street or lane with a house number ("漕溪北路 88 号"), or a city and its district
-# ("上海市徐汇区"); actions/address.py reads the Latin-script ones
-CHINESE_ADDRESS_RE = re.compile(
-    r"(?:路|街|大道|巷|弄|里)\s*\d+\s*号"  # a street and its number
-    r"|[\u4e00-\u9fff]{1,6}[省市][\u4e00-\u9fff]{1,6}[区县]"  # a city and its district
-)
-
-
-def looks_like_an_address(text: str) -> bool:
-    return looks_like_address(text) or bool(CHINESE_ADDRESS_RE.search(text))
 
 
 async def address_after_refused_change(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
@@ -39,7 +26,7 @@ async def address_after_refused_change(dispatcher: CollectingDispatcher, tracker
     if tracker.active_loop_name == FORM or tracker.get_slot(LAST_FLOW) != CHANGE_ADDRESS:
         return None
     state = OrderState.from_tracker(tracker)
-    if not state.verified or not looks_like_an_address(text):
+    if not state.verified or not looks_like_address_in_any_script(text):
         return None
     system = order_system()
     try:

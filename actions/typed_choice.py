@@ -18,7 +18,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
-from actions.handoff import buttons_of
+from actions.handoff import buttons_of, choice_buttons
 from actions.order_state import FLOW, FLOWS, FORM, details_cleared
 from actions.requests import declines_flow, names_flow
 from actions.texts.catalog import in_every_language
@@ -48,8 +48,8 @@ def offered_choices(tracker: Tracker) -> list[dict[str, Any]]:
     suggest = in_every_language(routing_texts, "SUGGEST")
     for event in bot_messages_before_latest(tracker):
         if str(event.get("text") or "") in suggest:
-            return [b for b in buttons_of(event) if str(b.get("payload") or "").startswith("/") and b.get("title")
-                    and b["payload"] != "/request_human"]  # fmt: skip
+            offered = choice_buttons(buttons_of(event))
+            return [b for b in offered if str(b["payload"]).startswith("/") and b.get("title")]
     return []
 
 
