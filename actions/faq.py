@@ -17,6 +17,7 @@ from actions.items import names_items_of
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
+    CHANGES,
     EVIDENCE,
     FLOW,
     FLOWS,
@@ -36,10 +37,12 @@ from actions.requests import (
     bare_request,
     clauses,
     declines_flow,
+    names_an_order_number,
     names_flow,
     option_words,
     questions_in,
     requests_in,
+    taken_back,
 )
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
@@ -52,6 +55,7 @@ from actions.smalltalk import (
     vague_by_words,
 )
 from actions.texts.catalog import in_every_language
+from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest, turns_before_latest
@@ -186,6 +190,8 @@ class ActionAnswerFaq(Action):
             return picked_flow  # "2", "cancel an order" at "Did you mean" offering that flow
         if not in_request and (again := await address_after_refused_change(dispatcher, tracker)) is not None:
             return again  # the new address typed after "it has shipped, so its address can no longer be changed"
+        if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
+            return instead  # "cancel 100247, no wait, change the address instead"
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)
             if started is not None:
@@ -432,6 +438,22 @@ def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> 
     if not flows or (offered[0] != f"intent:{flows[0]}" and not refers_back(text)):
         return None
     return [SlotSet(FLOW, flows[0]), *details_cleared(), FollowupAction(FORM)]
+
+
+def request_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
+    """ "cancel 100247, no wait, change the address instead", "帮我取消订单100247，算了，还是改地址吧": the request
+    asked for instead starts (for the order its words name, else the message's), never the one taken back;
+    "… never mind" with nothing instead starts nothing, and the customer is told so. None when the message takes
+    nothing back (actions/requests.py taken_back)."""
+    back = taken_back(text)
+    if back is None:
+        return None
+    if back.instead is None:
+        dispatcher.utter_message(
+            text=order_texts.STOPPED_NOTHING_CHANGED if back.withdrawn in CHANGES else order_texts.STOPPED
+        )
+        return [SlotSet(FLOW, None), *details_cleared()]
+    return flow_started(tracker, back.instead, back.after if names_an_order_number(back.after) else text, None)
 
 
 def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:

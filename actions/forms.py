@@ -180,6 +180,17 @@ SWITCH_YES = frozenset({"affirm"})
 SWITCH_NO = frozenset({"deny"})
 
 
+def flow_set_for_latest_message(tracker: Tracker) -> bool:
+    """An action answering the latest message started the order flow for it ("hmm actually I'd rather cancel it"
+    after a status check, read by the NLU as a "no"): the message is that request, not an interruption of it."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == FLOW and event.get("value"):
+            return True
+    return False
+
+
 def answers_form(tracker: Tracker) -> bool:
     """True when the latest customer message is an answer for the form to read.
 
@@ -358,6 +369,8 @@ class _FormTurn:
 
     async def _interrupted(self, intent: str | None, found: Found) -> bool:
         """The message is not for the form (a question, a person, another request, "never mind")."""
+        if flow_set_for_latest_message(self.tracker):
+            return False  # the message started this very flow (rejecting it left the customer without a reply)
         if bare_request(self._text()) == self.state.flow:
             return False  # "can i change the adress" asks for this very change (actions/faq.py change_of_known_order)
         if typed_flow(self.tracker, self._text()) == self.state.flow:

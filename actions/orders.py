@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
-from actions.faq import answer_entry_by_id, answer_questions, damaged_goods_of_order
+from actions.faq import answer_entry_by_id, answer_questions, damaged_goods_of_order, request_taken_back
 from actions.handbook_followup import flow_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
@@ -95,6 +95,10 @@ class ActionStartOrderRequest(Action):
             return events  # the same request goes on
         text = str(tracker.latest_message.get("text") or "")
         damaged = False
+        if tracker.active_loop_name != FORM and (instead := request_taken_back(dispatcher, tracker, text)) is not None:
+            # "cancel order 100247, no wait, change the address instead": what is asked instead, or nothing; the
+            # order form runs next by the rules (it ends quietly without a flow)
+            return [*events, *(event for event in instead if event.get("event") != "followup")]
         if tracker.active_loop_name != FORM:
             about_order = opener_about_order(dispatcher, text)
             if about_order is not None:  # "hi, it's about my order 100234": asked what to do with it, no flow yet

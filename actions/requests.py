@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, ORDER_STATUS, REFUND_STATUS, RETURN
-from actions.parsing import NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE
+from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
 from nlu_addons.language import CJK, language_of
 
@@ -241,6 +241,65 @@ def declines_flow(text: str, flow: object) -> bool:
         return False
     named = "|".join(filter(None, (words.pattern, DECLINED_VERBS.get(str(flow)))))
     return re.search(NOT_BEFORE + "(?:" + named + ")", text, re.IGNORECASE) is not None
+
+
+# a customer taking back the request they just made in the same message: "cancel 100247, no wait, change the
+# address instead", "return 100212... actually never mind", "帮我取消订单100247，算了，还是改地址吧". What follows the
+# last of these marks is what they want; a "never mind" with nothing after it takes the request back altogether
+TAKING_BACK_RE = re.compile(
+    r"\b(?:no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|on\s+second\s+thoughts?|"
+    r"scratch\s+that|never\s*mind|nvm|forget\s+(?:that|it)|or\s+rather|i\s+mean)\b"
+    r"|算了|不对|不對|等等|等一下|不不|不是不是",
+    re.IGNORECASE,
+)
+# the marks that take a request back by themselves ("… never mind"); "I mean" and "or rather" only correct it
+TAKING_BACK_ALONE_RE = re.compile(
+    r"\b(?:never\s*mind|nvm|forget\s+(?:that|it)|scratch\s+that|on\s+second\s+thoughts?)\b|算了", re.IGNORECASE
+)
+# an address change named in words: before the order flows' words, whose "delivery" would read it as a status check
+ADDRESS_CHANGE_RE = re.compile(
+    r"\b(?:change|update|fix|correct|edit|new|different|another)\b.{0,30}\bad+res+"
+    r"|改.{0,6}地址|地址.{0,6}改|换.{0,4}地址|換.{0,4}地址|寄到别|寄到別",
+    re.IGNORECASE,
+)
+
+
+def flow_named_in(part: str) -> str | None:
+    """The order flow a part of a message asks for in words (an address change first: its "delivery" is no status
+    check)."""
+    if ADDRESS_CHANGE_RE.search(part):
+        return CHANGE_ADDRESS
+    return next((flow for flow, words in FLOW_WORDS if words.search(part)), None)
+
+
+@dataclass(frozen=True)
+class TakenBack:
+    """An order request a message takes back, and what it asks for instead (None: nothing, "never mind")."""
+
+    withdrawn: str
+    instead: str | None
+    after: str  # the words after the taking back ("just tell me where my refund for 100165 is")
+
+
+def taken_back(text: str) -> TakenBack | None:
+    """The order request a message makes and then takes back (:data:`TAKING_BACK_RE`), with the flow it asks for
+    instead; None when the message takes nothing back ("where is my order? i mean 100234" corrects a detail, "cancel
+    100247, i mean cancel it now" repeats the request)."""
+    marks = list(TAKING_BACK_RE.finditer(text))
+    if not marks:
+        return None
+    before, after = text[: marks[-1].start()], text[marks[-1].end() :]
+    withdrawn = next((flow for clause in clauses(before) if (flow := order_request(clause)) is not None), None)
+    if withdrawn is None:
+        return None
+    instead = flow_named_in(after)
+    if instead == withdrawn:
+        return None
+    if instead is None and (
+        not TAKING_BACK_ALONE_RE.search(marks[-1].group(0)) or names_an_order_number(after) or EMAIL_RE.search(after)
+    ):
+        return None
+    return TakenBack(withdrawn, instead, after.strip(" ,，.。!！"))
 
 
 @dataclass(frozen=True)

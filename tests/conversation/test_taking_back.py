@@ -1,0 +1,53 @@
+"""A customer who takes back what they just asked, in the same message or right after (the walkthrough of
+2026-12-06): "cancel order …, no wait, change the delivery address instead" started the cancellation, and "hmm
+actually I'd rather cancel it" after a status check left the customer with "the assistant is unavailable" (the
+order form rejected the very message that had started it). Through the running stack; the requests asked for
+instead start, the ones taken back never do, and nothing is changed (each ends before a yes).
+
+Order 100259 (Thomas Leroy, placed, France) as in tests/conversation/test_dialogue_walk.py. Messages written for
+this test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support.chat import Chat, another_address, client_from
+
+ORDER = "100259"
+EMAIL = "thomas.leroy@example.com"
+CANCELLING = (f"Cancelling order {ORDER}", f"取消订单 {ORDER}")
+NEW_ADDRESS = (f"new delivery address for order {ORDER}", f"订单 {ORDER} 的新收货地址")
+
+
+@pytest.fixture()
+def chat(helpdesk_url: str) -> Chat:
+    return Chat(client_from(helpdesk_url, another_address()))
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        f"cancel order {ORDER}, no wait, change the delivery address instead",
+        f"I want to cancel my order {ORDER}... actually no, can you update the address",
+        f"帮我取消订单{ORDER}，算了，还是改地址吧",
+    ],
+)
+def test_the_request_asked_for_instead_starts_never_the_one_taken_back(chat: Chat, asked: str) -> None:
+    chat(asked)
+    chat(EMAIL)
+    assert not any(c in chat.text for c in CANCELLING), chat.texts
+    assert any(a in chat.text for a in NEW_ADDRESS), chat.texts
+
+
+def test_a_request_taken_back_altogether_starts_nothing(chat: Chat) -> None:
+    chat(f"cancel my order {ORDER}. never mind")
+    assert "nothing about your order has been changed" in chat.text, chat.texts
+    assert "e-mail address or the delivery postcode" not in chat.text, chat.texts  # no identity check for nothing
+
+
+def test_a_change_of_mind_after_a_status_check_gets_a_reply_and_starts_that_change(chat: Chat) -> None:
+    chat(f"where is order {ORDER}? {EMAIL}")
+    assert f"Order {ORDER}" in chat.text, chat.texts
+    chat("hmm actually I'd rather cancel it")  # the NLU reads a "no" in it; before, no reply at all
+    assert any(c in chat.text for c in CANCELLING), chat.texts
+    chat("no")  # not now after all: nothing is cancelled
