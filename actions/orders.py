@@ -107,7 +107,12 @@ class ActionStartOrderRequest(Action):
                 # "我的订单100224的东西坏了" read as a cancellation or a status check: what arrived is damaged, so the
                 # handbook's answer about it (below), then the return of that order
                 damaged, flow = True, RETURN
-        questions = requests_in(text).questions
+        requests = requests_in(text)
+        questions = requests.questions
+        if questions and requests.flow is not None and tracker.active_loop_name != FORM and not damaged:
+            # "订单100234怎么还没到？另外你们支持支付宝吗": the NLU read the whole message (a refund status, from the
+            # payment question beside it); the order request's own clause says which flow it is
+            flow = requests.flow
         if questions:
             answer_questions(dispatcher, questions)  # "... and how do I return something broken?": answered first
         elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:

@@ -215,3 +215,21 @@ def test_the_address_typed_after_a_refused_change_of_a_shipped_order_gets_the_re
     assert "What would you like me to do with" not in chat.text and "需要我做什么" not in chat.text, chat.texts
     assert SHIPPED in chat.text and shipped in chat.text, chat.texts
     assert ("redirect" in chat.text) if shipped == "shipped" else ("改派" in chat.text), chat.texts
+
+
+
+@pytest.mark.parametrize(
+    ("asked", "status"),
+    [
+        ("订单100234怎么还没到？另外你们支持支付宝吗", "订单 100234"),
+        ("where is my order 100234? also do you take paypal", "Order 100234"),
+    ],
+)
+def test_an_order_question_beside_a_payment_question_checks_the_order(chat: Chat, asked: str, status: str) -> None:
+    """The walkthrough of 2026-12-06: the NLU read "订单100234怎么还没到？另外你们支持支付宝吗" as a refund status (the
+    payment question beside it), and the customer got "订单 100234 没有退款". The payment question is answered and the
+    order request's own clause decides the flow: the status of the order (100234, Ann Lee, shipped; read only)."""
+    chat(asked)
+    assert "PayPal" in chat.text, chat.texts  # the payment methods answer
+    chat("2511 AB")
+    assert status in chat.text and "退款" not in chat.text and "refund" not in chat.text.lower(), chat.texts
