@@ -217,7 +217,6 @@ def test_the_address_typed_after_a_refused_change_of_a_shipped_order_gets_the_re
     assert ("redirect" in chat.text) if shipped == "shipped" else ("改派" in chat.text), chat.texts
 
 
-
 @pytest.mark.parametrize(
     ("asked", "status"),
     [
