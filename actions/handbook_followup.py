@@ -5,6 +5,9 @@
   final-sale returns and bulk orders); read with the answer's subject in place of the pronoun ("can i pay with gift
   cards for sale items") it is a question the handbook answers. Only when the NLU was unsure, only in English
   (Chinese drops the pronoun), and only a sure answer of the FAQ engine's own gate counts.
+- A follow-up naming only another thing: "can u tell me how to wash the linen sheets" (answered), then "and the
+  towels?" / "what about norway" / "那毛巾呢？". Read alone it asks nothing; read as the question before with the new
+  thing added it is one the handbook answers (often by the same entry). English and Chinese; a sure answer only.
 - An order number after an answer that asks for one to do something ("Give me your order number and the new address
   and I can update it here in the chat"): that request starts for the order, instead of "What would you like me to
   do with order …?" (:data:`INVITED_FLOWS`)."""
@@ -17,7 +20,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, REFUND_STATUS, RETURN
-from actions.turns import bot_messages_before_latest
+from actions.turns import bot_messages_before_latest, turns_before_latest
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
@@ -37,6 +40,27 @@ BARE_QUESTION_RE = re.compile(
     r"(?:\s+(?:is\s+it|are\s+they|does\s+it\s+(?:cost|take)|do\s+they\s+(?:cost|take)))?\s*\??\s*$",
     re.IGNORECASE,
 )
+# a follow-up naming only another thing: "and the towels?", "what about norway", "how about klarna?" (a question of
+# its own, "and where is my order", is none: its first word asks)
+ELLIPTICAL_EN_RE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|hmm|oh)\b[\s,]*)*(?:and\s+)?(?:(?:what|how)\s+about|and)\s+"
+    r"(?!(?:how|what|when|where|why|which|who|can|could|do|does|is|are|will|would|should|i|my|you|it|that|this"
+    r"|thanks?|thx|bye|goodbye|ok|okay|yes|no|nothing|never)\b)"
+    r"(?P<thing>(?:[\w'-]+\s*){1,4}?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# Chinese: "那毛巾呢？", "毛巾呢", "寄到挪威呢"
+ELLIPTICAL_ZH_RE = re.compile(
+    r"^\s*(?:那|那么|那麼|还有|還有)?\s*(?!你|您|我|他|她)(?P<thing>[^，,。？?！!\s]{1,12}?)\s*呢\s*[？?。]?\s*$"
+)
+
+
+def thing_asked_about(question: str) -> str | None:
+    """The thing an elliptical follow-up names ("and the towels?" -> "the towels", "那毛巾呢" -> "毛巾"), else None."""
+    found = ELLIPTICAL_ZH_RE.match(question) if language_of(question) == "zh" else ELLIPTICAL_EN_RE.match(question)
+    return found.group("thing").strip() if found else None
+
+
 # the handbook's broad sections, which name no subject ("products", "returns"): an entry's own tag is preferred
 BROAD_TAGS = frozenset(
     {"products", "returns", "refunds", "payments", "orders", "delivery", "shipping", "membership", "privacy",
@@ -64,13 +88,21 @@ def last_answer_entry(tracker: Tracker) -> str | None:
 
 def answer_about_last_answer(tracker: Tracker, question: str) -> Candidate | None:
     """The handbook's sure answer to `question` with the last answer's subject (from its entry's tags: "gift cards")
-    in place of the pronoun, or after a bare "how much?"; None when the question has neither, no answer came before,
+    in place of the pronoun, or after a bare "how much?", or to the question before with the thing an elliptical
+    follow-up names added ("and the towels?"); None when the question has neither, no answer came before,
     or the engine is not sure."""
+    entry_id = last_answer_entry(tracker)
+    kb = get_knowledge_base()
+    thing = thing_asked_about(question)
+    before = next(turns_before_latest(tracker), None)
+    if thing is not None and entry_id is not None and before is not None and before.text:
+        # "and the towels?" after the answer to "how to wash the linen sheets": that question, about the towels too
+        joined = f"{before.text.rstrip('?？.。!！ ')}，还有{thing}呢" if language_of(question) == "zh" else ""
+        decision = language_search.decide(kb, joined or f"{before.text.rstrip('?.! ')}, and {thing}")
+        return decision.best if decision.action == "answer" else None
     bare = BARE_QUESTION_RE.match(question) is not None
     if language_of(question) != "en" or not (bare or PRONOUN_RE.search(question)):
         return None
-    entry_id = last_answer_entry(tracker)
-    kb = get_knowledge_base()
     entry = kb.entry(entry_id) if entry_id else None
     subject = subject_of(tuple(entry.tags)) if entry is not None else None
     if subject is None:

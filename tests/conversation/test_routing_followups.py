@@ -232,3 +232,30 @@ def test_an_order_question_beside_a_payment_question_checks_the_order(chat: Chat
     assert "PayPal" in chat.text, chat.texts  # the payment methods answer
     chat("2511 AB")
     assert status in chat.text and "退款" not in chat.text and "refund" not in chat.text.lower(), chat.texts
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "entry"),
+    [
+        ("can u tell me how to wash the linen sheets", "and the towels?", "product-care-textiles"),
+        ("how long does delivery take to belgium", "what about norway?", "delivery-time"),
+        ("床单怎么洗", "那毛巾呢？", "product-care-textiles"),
+    ],
+)
+def test_a_follow_up_naming_only_another_thing_is_the_question_before_about_it(
+    chat: Chat, first: str, then: str, entry: str
+) -> None:
+    """The walkthrough of 2026-12-06: "and the towels?" after the washing answer got "Did you mean", and "what about
+    norway?" after the delivery-time answer got "Sure, what is it?" (read alone, an opener). Read as the question
+    before with the new thing added, each is answered from the handbook."""
+    chat(first)
+    assert chat.last["faq"] is not None and chat.last["faq"]["id"] == entry, chat.texts
+    chat(then)
+    assert chat.last["faq"] is not None and chat.last["faq"]["id"] == entry, chat.texts
+    assert DID_YOU_MEAN not in chat.text and "what is it?" not in chat.text, chat.texts
+
+
+def test_what_about_a_place_with_no_answer_before_is_still_an_opener(chat: Chat) -> None:
+    chat("hi")
+    chat("what about norway?")
+    assert chat.last["faq"] is None, chat.texts
