@@ -17,6 +17,7 @@ from actions.handbook_followup import flow_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.items import names_items_of
+from actions.missing_parcel import missing, said_not_received
 from actions.next_request import next_request
 from actions.order_numbers import wrong_order_number
 from actions.order_state import (
@@ -33,7 +34,6 @@ from actions.order_state import (
     ORDER_STATUS,
     PENDING_CONFIRMATION,
     PENDING_DETAIL,
-    REFUND_STATUS,
     RETURN,
     OrderState,
     backend_failure,
@@ -68,6 +68,7 @@ from helpdesk.orders import (
     describe_order,
     describe_refund,
 )
+from helpdesk.orders.model import utc_now
 from helpdesk.vocabulary import HANDOFF_REQUESTED
 
 # "cancel it", "where is that order": the order just talked about; "where is my order?" may be another one
@@ -162,8 +163,17 @@ class ActionOrderSubmit(Action):
                     offer, photo_button = return_photo_offer(str(state.order_id))
                     text, buttons = f"{text}\n\n{offer}", [photo_button, *buttons]
                 dispatcher.utter_message(text=text, buttons=buttons)
+            elif state.flow == ORDER_STATUS:
+                order = await system.get_order(str(state.order_id))
+                text = describe_order(order, system.policy)
+                if said_not_received(tracker) and missing(order, utc_now().date()):
+                    # "it says delivered but i never got it": what to check, and the team's investigation
+                    dispatcher.utter_message(text=f"{text}\n\n{say.MISSING_PARCEL}", buttons=[person_button()])
+                else:
+                    dispatcher.utter_message(text=text)
             else:
-                dispatcher.utter_message(text=await self._look_up(system, state))
+                refund = await system.refund_status(str(state.order_id))
+                dispatcher.utter_message(text=describe_refund(refund, system.policy))
         except PolicyRefusal as refusal:
             dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
         except (BackendError, OrderNotFound) as error:
@@ -173,13 +183,6 @@ class ActionOrderSubmit(Action):
     @staticmethod
     def _done(flow: str) -> list[EventType]:
         return [SlotSet(FLOW, None), SlotSet(LAST_FLOW, flow), *request_cleared()]
-
-    @staticmethod
-    async def _look_up(system: OrderSystem, state: OrderState) -> str:
-        number = str(state.order_id)
-        if state.flow == REFUND_STATUS:
-            return describe_refund(await system.refund_status(number), system.policy)
-        return describe_order(await system.get_order(number), system.policy)
 
     @staticmethod
     async def _change(system: OrderSystem, state: OrderState) -> tuple[str, bool]:

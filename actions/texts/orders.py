@@ -12,6 +12,13 @@ BACKEND_ERROR = (
     "I'm passing you to a member of our support team, who will pick this up with you."
 )
 PERSON_BUTTON = "Talk to a person"
+# after the status of an order the customer says never reached them (actions/missing_parcel.py)
+MISSING_PARCEL = (
+    "I'm sorry it hasn't reached you. Please check with your neighbours, your mailbox or safe place and the nearby "
+    "pick-up point, and look for a carrier card: parcels are sometimes scanned as delivered a little early. If it "
+    "still isn't there by the end of the next business day, our team opens an investigation with the carrier and "
+    "sends you a replacement or a full refund if it's lost. Tap \"Talk to a person\" and they'll take it from here."
+)
 NOT_WANTED_BUTTON = "That's not what I wanted"  # under every change carried out: a person puts it right
 
 STOPPED = "No problem, I've stopped there. Is there anything else I can do?"
