@@ -11,8 +11,6 @@ Messages written for this test.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from support.chat import Chat, another_address, client_from
 
@@ -198,37 +196,22 @@ ANN = "ann.lee@example.com"
 
 
 @pytest.mark.parametrize(
-    ("asked", "addresses", "shipped"),
+    ("asked", "address", "shipped"),
     [
-        (
-            f"i need to change the delivery address of order {SHIPPED}, {ANN}",
-            ("12 Elm Road, Leeds LS6 2AB", "Flat 2, 9 Mill Lane, York YO1 7HH"),
-            "shipped",
-        ),
-        (
-            f"我想改一下订单 {SHIPPED} 的收货地址，邮箱 {ANN}",
-            ("上海市徐汇区漕溪北路 88 号 5 楼", "北京市朝阳区建国路 1 号 3 单元"),
-            "已发货",
-        ),
+        (f"i need to change the delivery address of order {SHIPPED}, {ANN}", "12 Elm Road, Leeds LS6 2AB", "shipped"),
+        (f"我想改一下订单 {SHIPPED} 的收货地址，邮箱 {ANN}", "上海市徐汇区漕溪北路 88 号 5 楼", "已发货"),
     ],
 )
 def test_the_address_typed_after_a_refused_change_of_a_shipped_order_gets_the_refusal_again(
-    chat: Chat, asked: str, addresses: tuple[str, str], shipped: str
+    chat: Chat, asked: str, address: str, shipped: str
 ) -> None:
     """The walkthrough of 2026-12-06: after the assistant said a shipped order's address can no longer be changed,
     the new address the customer typed anyway got "What would you like me to do with order …: check where it is,
-    cancel it, or start a return?". It is read as the change just refused: that address can't be used, and what they
-    can do (redirect it with the carrier, or refuse it), in the customer's language, with a person a button away.
-    Not the refusal's sentence word for word (it was repeated so: lane ux's notes), and a second address typed after
-    that gets the same answer, not the order menu."""
+    cancel it, or start a return?". It is read as the change just refused: the order has shipped, and what they can
+    do (redirect it with the carrier, or refuse it), in the customer's language."""
     chat(asked)
-    refusal = next(t for t in chat.texts if shipped in t)
-    assert SHIPPED in refusal, chat.texts
-    for address in addresses:
-        chat(address)
-        assert "What would you like me to do with" not in chat.text and "需要我做什么" not in chat.text, chat.texts
-        assert SHIPPED in chat.text, chat.texts
-        assert ("redirect" in chat.text) if shipped == "shipped" else ("改派" in chat.text), chat.texts
-        for sentence in re.split(r"(?<=[.。])\s*", refusal):  # not said again word for word, nor what to do
-            assert not sentence or sentence not in chat.text, (sentence, chat.texts)
-        assert "/request_human" in [b["payload"] for b in chat.buttons], chat.buttons
+    assert shipped in chat.text, chat.texts
+    chat(address)
+    assert "What would you like me to do with" not in chat.text and "需要我做什么" not in chat.text, chat.texts
+    assert SHIPPED in chat.text, chat.texts  # not the refusal word for word: tests/conversation/test_refused_change.py
+    assert ("redirect" in chat.text) if shipped == "shipped" else ("改派" in chat.text), chat.texts
