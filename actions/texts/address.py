@@ -30,3 +30,15 @@ DECLINED = (
     "OK, I've left the delivery address of order {order_id} as it was. If you'd like to give me a different "
     "address, just say “change my delivery address”."
 )
+# an address typed anyway after the change was refused (actions/refused_change.py): said instead of the refusal's
+# first sentence, which the customer has just read; what they can do follows (the refusal's alternative)
+REFUSED_AGAIN = (
+    "I'm sorry, I can't send order {order_id} to that address: where it goes can't be changed from here any more."
+)
+# after REFUSED_AGAIN for a shipped order: what they can still do, in other words than the refusal's (which gave the
+# tracking link); {carrier} the order's carrier, or THE_CARRIER
+SHIPPED_STILL_POSSIBLE = (
+    "What you can still do: ask {carrier} to redirect the parcel with the tracking link from your shipping e-mail, "
+    "or refuse it at the door and we'll refund you once it's back with us."
+)
+THE_CARRIER = "the carrier"

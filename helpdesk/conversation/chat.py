@@ -683,7 +683,9 @@ class ChatService:
                 if turn.offer is not None and turn.handoff is None:
                     # "Shall I get a person?": the wait the customer would have, or when the team is back
                     waiting = len(await queued_ids(session)) + 1
-                    wait = offer_wait_text(hours, self.queue.estimate(waiting, hours.open), conversation.language)
+                    wait = offer_wait_text(
+                        hours, await self.queue.estimate_now(session, waiting, hours.open), conversation.language
+                    )
                     turn.offer["text"] = f"{turn.offer['text']}{'' if conversation.language == 'zh' else ' '}{wait}"
                 reason = (turn.handoff or {}).get("reason")
                 if turn.handoff is not None and not hours.open and reason != HANDOFF_LEFT_MESSAGE:
@@ -848,7 +850,9 @@ class ChatService:
             if conversation.mode == MODE_QUEUED:
                 status.queue_position = await position_of(session, conversation_id)
                 if status.queue_position is not None:
-                    status.estimated_wait_seconds = self.queue.estimate(status.queue_position, hours.open)
+                    status.estimated_wait_seconds = await self.queue.estimate_now(
+                        session, status.queue_position, hours.open
+                    )
             status.rating_pending = await resolved_assignment(session, conversation) is not None
             return status
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.admin.canned import check_filled
 from helpdesk.clients.action_server import ActionServerClient
-from helpdesk.conversation import agent_status, desk_cards, followups, lifecycle
+from helpdesk.conversation import agent_status, desk_cards, followups, lifecycle, reads
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.notices import system_notice
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
@@ -149,6 +149,9 @@ class Desk:
                     }
                 )
             await self._cards(session, chats)
+            unread = await reads.unread_counts(session, agent.id, [c.id for c in conversations])
+            for chat in chats:  # the customer's lines this agent has not seen (reads.py): as Chatwoot's cards count
+                chat["unread"] = unread.get(str(chat["conversation_id"]), 0)
             return chats
 
     @staticmethod
@@ -193,6 +196,8 @@ class Desk:
             names = await display_names(
                 session, [m.agent_id for m in messages] + [n.agent_id for n in notes] + [conversation.assigned_agent_id]
             )
+        if messages:  # opened: read to the end (the chat card's unread count goes, in every console of the agent)
+            await self.seen(agent, conversation_id, messages[-1].id)
         waited_until = assignment.assigned_at if assignment is not None else None
         return {
             "conversation": {
@@ -219,6 +224,19 @@ class Desk:
             "can_act": may_act(agent, conversation) and conversation.mode == MODE_AGENT,
             "last_message_id": messages[-1].id if messages else 0,
         }
+
+    async def seen(self, agent: Agent, conversation_id: str, message_id: int) -> dict[str, Any]:
+        """The agent's console showed the conversation up to `message_id` (helpdesk/conversation/reads.py); their
+        other consoles hear of it."""
+        async with self.sessions() as session:
+            if not may_view(agent, await self._load(session, conversation_id)):
+                raise Forbidden(NOT_YOURS)
+            last = await session.scalar(select(func.max(Message.id)).where(Message.conversation_id == conversation_id))
+            upto = min(message_id, int(last or 0))  # never past the conversation's own messages
+            moved = upto > 0 and await reads.mark_seen(session, agent.id, conversation_id, upto)
+        if moved:
+            await self.events.seen(agent.id, conversation_id, upto)
+        return {"conversation_id": conversation_id, "seen_message_id": upto}
 
     @staticmethod
     def _note_json(note: Note, author: str | None) -> dict[str, Any]:

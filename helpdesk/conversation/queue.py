@@ -181,14 +181,16 @@ class QueueNotifier:
         self.is_present = is_present
         self._on_duty: frozenset[int] | None = None  # agents whose status is online (refresh_staffing)
 
-    async def refresh_staffing(self) -> None:
+    async def refresh_staffing(self, session: AsyncSession | None = None) -> None:
         """Read who is on duty (status online, helpdesk/conversation/agent_status.py): wait estimates count only
-        those with a console open, not the away or offline ones."""
-        async with self.sessions() as session:
-            ids = await session.scalars(
-                select(Agent.id).where(Agent.active.is_(True), Agent.status == STATUS_ONLINE, Agent.role != ROLE_EDITOR)
-            )
-            self._on_duty = frozenset(ids)
+        those with a console open, not the away or offline ones. In `session` when given."""
+        if session is None:
+            async with self.sessions() as own:
+                return await self.refresh_staffing(own)
+        ids = await session.scalars(
+            select(Agent.id).where(Agent.active.is_(True), Agent.status == STATUS_ONLINE, Agent.role != ROLE_EDITOR)
+        )
+        self._on_duty = frozenset(ids)
 
     def agents_available(self) -> int:
         if self._on_duty is None or self.is_present is None:
@@ -201,6 +203,15 @@ class QueueNotifier:
         if not team_in:
             return None
         return estimate_wait(position, self.agents_available(), self.seconds_per_chat)
+
+    async def estimate_now(self, session: AsyncSession, position: int, team_in: bool = True) -> int | None:
+        """:meth:`estimate` after reading who is on duty again (in `session`): an agent who went Away or came back
+        through another helpdesk process changed it in the database, and only that process broadcast the new wait (a
+        customer's HTTP read here kept the old one until this process's next broadcast)."""
+        if not team_in:
+            return None
+        await self.refresh_staffing(session)
+        return self.estimate(position)
 
     async def changed(self) -> None:
         self.kick()

@@ -268,6 +268,18 @@ class Assignment(Base):
     end_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # resolved | handed_back | transferred
 
 
+class ConversationRead(Base):
+    """How far an agent has read a conversation in the console (the highest message id they have seen): the chat
+    cards' unread counts, kept across reloads and shared by the agent's consoles (helpdesk/conversation/reads.py)."""
+
+    __tablename__ = "conversation_reads"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), primary_key=True, index=True)
+    seen_message_id: Mapped[int] = mapped_column(Integer, default=0)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Note(Base):
     """An agent's internal note: never shown to the customer."""
 

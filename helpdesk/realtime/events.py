@@ -112,6 +112,21 @@ class Events:
             },
         )
 
+    async def seen(self, agent_id: int, conversation_id: str, message_id: int) -> None:
+        """The agent read the conversation up to `message_id` (helpdesk/conversation/reads.py): their other consoles
+        clear its unread count. Sent to that agent (and, as every console event, to the supervisors, whose consoles
+        skip another agent's reads)."""
+        await self.hub.publish(
+            CONSOLE,
+            {
+                "type": "seen",
+                "conversation_id": conversation_id,
+                "assignee": agent_id,
+                "agent_id": agent_id,
+                "message_id": message_id,
+            },
+        )
+
     async def queue_changed(self) -> None:
         await self.hub.publish(CONSOLE, {"type": "queue_changed"})
 

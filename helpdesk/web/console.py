@@ -6,6 +6,7 @@ The desk (helpdesk/conversation/desk.py) checks who may do what; these routes re
     POST /status                                   {"status": "online" | "away" | "offline"}: the agent's own
     GET  /conversations/<id>                       the transcript with everything the bot knew
     POST /conversations/<id>/claim | resolve | handback
+    POST /conversations/<id>/seen                  {"message_id"}: the console showed it up to there (unread counts)
     POST /conversations/<id>/messages              {"text", "client_message_id"?}
     POST /conversations/<id>/notes                 {"text"}
     POST /conversations/<id>/transfer              {"agent_id"} or {"team"}
@@ -96,6 +97,13 @@ def console_blueprint() -> Blueprint:
     @bp.get("/conversations/<conversation_id:str>")
     async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
         return json_response(await desk(request).view(agent_of(request), conversation_id))
+
+    @bp.post("/conversations/<conversation_id:str>/seen")
+    async def seen(request: Request, conversation_id: str) -> HTTPResponse:
+        message_id = json_body(request).get("message_id")
+        if not whole_number(message_id) or message_id < 1:
+            raise Invalid("message_id must be a positive whole number")
+        return json_response(await desk(request).seen(agent_of(request), conversation_id, message_id))
 
     @bp.post("/conversations/<conversation_id:str>/claim")
     async def claim(request: Request, conversation_id: str) -> HTTPResponse:

@@ -1,9 +1,10 @@
 """A chat card in the agent console, in headless Chromium against the real stack, at 1280x800 and 390x844, in an
 English and a Chinese console: the card's last line names the agent's own reply "You:" (Chatwoot's word; it read
 "agent: …", untranslated), a chat the customer wrote to since the agent looked shows how many lines arrived (a count
-badge, as Chatwoot's list has; only a coloured edge before), and on a phone the canned-reply select's first line can
-be read whole (it showed "Insert a…"). Walkthrough follow-ups of 2026-12-06. Screenshots go to $SCREENSHOT_DIR (or the
-test's folder)."""
+badge, as Chatwoot's list has; only a coloured edge before; kept by the server: a reload and the agent's other consoles
+show it, and reading the chat in one console clears it in the others), and on a phone the canned-reply select's
+first line can be read whole (it showed "Insert a…"). Walkthrough follow-ups of 2026-12-06. Screenshots go to
+$SCREENSHOT_DIR (or the test's folder)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,17 @@ def test_a_chat_card_says_you_for_the_agents_reply_and_counts_unread_lines(
     expect(last).to_have_text(f"the sage green one {tag}")  # the customer's own line: no label
     shot(page, tmp_path, f"chat-card-unread-{size}-{lang}")
 
+    # the count is the server's: it survives a reload (it lasted only for the page load), and another console of
+    # the same agent (a second tab, the agent's phone) shows it too
+    page.reload()
+    expect(page.locator("#conn")).to_have_class(live, timeout=20_000)
+    expect(badge).to_have_text("2", timeout=10_000)
+    other = page.context.new_page()  # same session: the agent's second console
+    other.goto(helpdesk_url + "/agent")
+    other_badge = other.locator(f'#chats li[data-id="{conversation}"] .unread-count')
+    expect(other_badge).to_have_text("2", timeout=20_000)
+    expect(other.locator("#conn")).to_have_class(live, timeout=20_000)
+
     card.click()
     expect(page.locator("#transcript")).to_contain_text(f"the sage green one {tag}")
     if size == "phone":
@@ -92,6 +104,11 @@ def test_a_chat_card_says_you_for_the_agents_reply_and_counts_unread_lines(
         shot(page, tmp_path, f"chat-open-{size}-{lang}")
         page.locator("#back-to-lists").click()
     expect(badge).to_have_count(0)  # read now
+    expect(other_badge).to_have_count(0, timeout=10_000)  # read in one console: read in the agent's others, live
+    page.reload()
+    expect(card).to_be_visible(timeout=20_000)
+    expect(badge).to_have_count(0)  # and it stays read
+    other.close()
     assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
 
 

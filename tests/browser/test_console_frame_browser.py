@@ -94,7 +94,8 @@ def test_a_conversation_opened_on_a_phone_shows_its_newest_messages_above_the_re
     screen (shortcuts.css's `position: relative` undid the sticky reply box) and its canned-reply and attachment
     buttons squeezed onto three lines each; back at the lists, the page stayed where the conversation was scrolled.
     Now the newest customer line is in sight above the reply box, its tools on one row, and "← Chats" returns to the
-    lists where the agent left them (as chat apps do)."""
+    lists where the agent left them (as chat apps do). The sticky head above took 197 of the 844 px (its id wrapping,
+    its actions on two rows): now two short rows."""
     tag = secrets.token_hex(2)
     latest = f"hello?? anyone there {tag}"
     conversation = hand_off(client, "hi my sofa cushion cover ripped after a week, can i get a new one?")
@@ -125,6 +126,14 @@ def test_a_conversation_opened_on_a_phone_shows_its_newest_messages_above_the_re
         newest = page.locator("#transcript").get_by_text(latest, exact=True).bounding_box()
         head = page.locator(".conv-head").bounding_box()  # sticky at the top
         assert head is not None and newest is not None and newest["y"] >= head["y"] + head["height"] - 1, (head, newest)
+        # the sticky head in two short rows (it took 197 px: the id wrapped, the actions on two rows), every action
+        # whole and on the screen
+        assert head["height"] <= 110, head
+        acts = [page.locator(s).bounding_box() for s in ("#transfer-to", "#transfer", "#handback", "#resolve")]
+        assert all(b is not None and b["x"] >= 0 and b["x"] + b["width"] <= SIZES["phone"]["width"] for b in acts), acts
+        assert len({round(b["y"] / 10) for b in acts if b is not None}) == 1, acts  # on one row
+        for button in ("#transfer", "#handback", "#resolve"):  # no label cut: each button as wide as its words
+            assert page.eval_on_selector(button, "b => b.scrollWidth <= b.clientWidth"), button
         assert newest["y"] + newest["height"] <= reply["y"] + 1, newest
         buttons = ("#canned", "#edit-canned", "#reply-form .tools button >> nth=-1")
         tools = [page.locator(selector).bounding_box() for selector in buttons]

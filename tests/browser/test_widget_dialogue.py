@@ -146,17 +146,23 @@ def test_the_address_typed_after_a_shipped_orders_refusal_hears_the_refusal_agai
 ) -> None:
     """The walkthrough of 2026-12-06: the new address typed after "Order 100234 has already shipped, so its delivery
     address can no longer be changed" got "What would you like me to do with order …" or "I'm not sure I have a good
-    answer". Order 100234 is Ann Lee's, shipped; nothing here changes it."""
+    answer". Then it was the refusal again word for word; now that the address can't be used and what they can do
+    instead, with a person a button away. Order 100234 is Ann Lee's, shipped; nothing here changes it."""
     size, tab = sized
     folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path) / "dialogue"
     page = tab.page
     page.goto(helpdesk_url + "/")
     open_widget(page)
-    bot_says(page, "please change the delivery address of order 100234, ann.lee@example.com", "already shipped")
+    asked = "please change the delivery address of order 100234, ann.lee@example.com"
+    refusal = bot_says(page, asked, "already shipped")
+    why = "Order 100234 has already shipped, so its delivery address can no longer be changed."
+    expect(refusal.locator(".text")).to_contain_text(why)
     reply = bot_says(page, "Flat 3, 41 Park Row, Leeds LS1 5HD", "100234")
-    expect(reply.locator(".text")).to_contain_text("has already shipped")
+    expect(reply.locator(".text")).to_contain_text("can't send order 100234 to that address")
     expect(reply.locator(".text")).to_contain_text("redirect the parcel")
+    expect(reply.locator(".text")).not_to_contain_text(why)  # not the refusal again word for word
     expect(reply.locator(".text")).not_to_contain_text("What would you like me to do")
+    expect(page.locator(QUICK).filter(has_text="Talk to a person")).to_be_visible()
     expect(reply).to_be_in_viewport()
     shot(page, folder, f"{size}-address-after-shipped-refusal")
     assert tab.errors() == []

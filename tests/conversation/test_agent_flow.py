@@ -185,6 +185,7 @@ def test_another_agents_chat_is_403(client: httpx.Client, login: Callable[[str],
         ("/handback", {}),
         ("/transfer", {"agent_id": ben.agent["id"]}),
         ("/typing", {"typing": True}),
+        ("/seen", {"message_id": 1}),
         ("/claim", {}),
     ]:
         response = ben.post(base + path, body)
@@ -199,6 +200,39 @@ def test_another_agents_chat_is_403(client: httpx.Client, login: Callable[[str],
     assert ava.post(f"{base}/messages", {"text": "too late"}).status_code == 403  # assigned to nobody now
     assert sue.post(f"{base}/messages", {"text": "too late"}).status_code == 409  # closed
     assert ben.get("/conversations/no-such-conversation").status_code == 404
+
+
+def test_a_chat_card_counts_the_customers_lines_its_reader_has_not_seen(
+    client: httpx.Client, login: Callable[[str], Console]
+) -> None:
+    """Each agent's own count (kept in the database: a reload or another console reads the same): the customer's
+    lines since the chat's agent got it, after the last one that agent saw; opening the chat or the console showing
+    a new line reads it."""
+    ava, sue = login("ava"), login("sue")
+
+    def unread(console: Console) -> int:
+        chats = console.get("/chats", params={"scope": "all"}).json()["conversations"]
+        return next(c["unread"] for c in chats if c["conversation_id"] == conversation)
+
+    conversation = hand_off(client, "my lamp shade arrived dented")
+    base = f"/conversations/{conversation}"
+    assert ava.post(f"{base}/claim").status_code == 200
+    assert unread(ava) == 0  # what the customer told the bot before is not new
+    say(client, "it's the blue one", conversation)
+    say(client, "hello?", conversation)
+    assert unread(ava) == 2 and unread(sue) == 2
+    assert ava.get(base).status_code == 200  # opened: read
+    assert unread(ava) == 0 and unread(sue) == 2  # each reader their own
+    last = say(client, "are you there?", conversation)["message"]["id"]
+    assert unread(ava) == 1
+    for body in ({}, {"message_id": "12"}, {"message_id": 0}, {"message_id": True}):
+        assert ava.post(f"{base}/seen", body).status_code == 400, body
+    seen = ava.post(f"{base}/seen", {"message_id": last + 1000})  # never past the conversation's own messages
+    assert seen.status_code == 200 and seen.json()["seen_message_id"] == last, seen.text
+    assert unread(ava) == 0
+    assert ava.post(f"{base}/seen", {"message_id": 1}).status_code == 200  # never moves back
+    assert unread(ava) == 0
+    assert ava.post(f"{base}/resolve").status_code == 200
 
 
 def test_queue_puts_vip_customers_first_then_the_longest_waiting(

@@ -191,6 +191,42 @@ def test_agents_connected_to_either_process_count_in_both(pair: Pair, customer: 
         omar.close()
 
 
+def test_an_agent_going_away_on_one_process_changes_the_wait_the_other_tells_over_http(
+    pair: Pair, customer: httpx.Client, console: Console
+) -> None:
+    """Rita (console and status on process two) goes Away: the customer asking process one for their place hears the
+    wait of one agent, not of two. Before, process one kept the agents on duty it had read at its own last broadcast
+    and answered with the old, shorter wait (only process two's websocket broadcast carried the new one)."""
+    omar = Console(pair.one)
+    assert omar.login(pair.other.username, pair.other.password).status_code == 200
+
+    def online_on_one() -> set[str]:
+        return {a["username"] for a in omar.get("/agents").json()["agents"] if a["online"]}
+
+    conversations: list[str] = []
+    try:
+        with console_socket(pair.two, console) as rita_ws, console_socket(pair.one, omar) as omar_ws:
+            receive_until(rita_ws, lambda e: e["type"] == "ready")
+            receive_until(omar_ws, lambda e: e["type"] == "ready")
+            wait_for(lambda: online_on_one() >= {"rita", "omar"}, timeout=10)
+            conversations += [hand_off(customer), hand_off(customer)]
+            queue = history(customer, conversations[-1])["queue"]
+            assert queue["position"] >= 2  # from 2 on, one agent and two give different waits
+            assert queue["estimated_wait_seconds"] == math.ceil(queue["position"] / 2) * 120
+            assert console.post("/status", {"status": "away"}).json()["status"] == "away"
+            queue = history(customer, conversations[-1])["queue"]
+            assert queue["estimated_wait_seconds"] == queue["position"] * 120  # Omar alone
+            assert console.post("/status", {"status": "online"}).json()["status"] == "online"
+            queue = history(customer, conversations[-1])["queue"]
+            assert queue["estimated_wait_seconds"] == math.ceil(queue["position"] / 2) * 120  # both again
+    finally:
+        console.post("/status", {"status": "online"})
+        for conversation in conversations:
+            console.post(f"/conversations/{conversation}/claim")
+            console.post(f"/conversations/{conversation}/resolve")
+        omar.close()
+
+
 def test_failed_logins_on_either_process_count_for_both(pair: Pair) -> None:
     """LOGIN_FAILURES_PER_USER (5) wrong passwords for one account name, spread over the two processes: the next
     try is refused (429) by both, as one process alone would."""

@@ -28,6 +28,7 @@ AGENT_ENDPOINTS = [
     ("POST", "/api/agent/conversations/some-id/notes"),
     ("POST", "/api/agent/conversations/some-id/resolve"),
     ("POST", "/api/agent/conversations/some-id/handback"),
+    ("POST", "/api/agent/conversations/some-id/seen"),
     ("POST", "/api/agent/conversations/some-id/transfer"),
     ("POST", "/api/agent/conversations/some-id/typing"),
     ("GET", "/api/agent/conversations/some-id/suggestions"),

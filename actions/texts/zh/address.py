@@ -16,3 +16,8 @@ YES_BUTTON = "是的，修改"
 NO_BUTTON = "不用了"
 DONE = "已完成：订单 {order_id} 将配送至 {address}。"
 DECLINED = "好的，订单 {order_id} 的收货地址保持不变。如需改成其他地址，直接说“修改收货地址”即可。"
+REFUSED_AGAIN = "抱歉，订单 {order_id} 已经不能改寄到这个地址了，我这边无法再修改它的收货地址。"
+SHIPPED_STILL_POSSIBLE = (
+    "您仍然可以：用发货邮件里的物流链接请 {carrier} 改派包裹，或者在送达时拒收，包裹退回后我们会给您退款。"
+)
+THE_CARRIER = "快递公司"

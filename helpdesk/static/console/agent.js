@@ -31,7 +31,8 @@
     sla: 120,
     agents: [],
     canned: [],
-    unread: new Map(), // conversation → customer messages arrived since the agent last opened it
+    unread: new Map(), // conversation → customer messages the agent has not seen (the server's count, kept live)
+    seenSent: new Map(), // conversation → the highest message id this console told the server the agent saw
     listScroll: 0, // where the lists were scrolled when a conversation was opened over them (a phone)
     nav: 0, // the agent's moves between conversations and the lists, counted (openConversation)
     sentTyping: 0,
@@ -256,6 +257,16 @@
     clearTimeout(state.queueTimer);
     state.queueTimer = setTimeout(loadQueue, 150);
   }
+  // the open conversation is read up to its newest message while this console is in sight (opening it read it to
+  // the end on the server: GET /conversations/<id>)
+  function markSeen() {
+    const id = state.open;
+    const messages = (state.view && state.view.messages) || [];
+    const last = messages.length ? messages[messages.length - 1].id : 0;
+    if (!id || !last || document.visibilityState !== "visible" || (state.seenSent.get(id) || 0) >= last) return;
+    state.seenSent.set(id, last);
+    api("POST", "/conversations/" + encodeURIComponent(id) + "/seen", { message_id: last });
+  }
   function scheduleChats() {
     clearTimeout(state.chatsTimer);
     state.chatsTimer = setTimeout(refreshChats, 150);
@@ -276,6 +287,10 @@
       }
     }
     state.chatsLoaded = true;
+    // the cards' unread counts are the server's (helpdesk/conversation/reads.py): they survive a reload and are the
+    // same in the agent's other consoles; the chat on screen has none
+    state.unread = new Map(all.filter((c) => c.unread > 0 && c.conversation_id !== state.open)
+      .map((c) => [c.conversation_id, c.unread]));
     state.mine = mine;
     state.everyone = all;
     state.chats = everyone ? all : mine;
@@ -1064,6 +1079,7 @@
           if (m.sender === "customer") {
             $("customer-typing").hidden = true;
             scheduleSuggestions();
+            markSeen(); // on screen: read (its card shows no count, here or in the agent's other consoles)
           }
         } else if (m.sender === "customer") {
           state.unread.set(ev.conversation_id, (state.unread.get(ev.conversation_id) || 0) + 1);
@@ -1097,6 +1113,9 @@
         scheduleChats();
         loadQueue();
         break;
+      case "seen": // the agent read a chat in another of their consoles: its count goes there too
+        if (state.me && ev.agent_id === state.me.id) scheduleChats();
+        break;
       case "follow_up":
         followUpChanged(ev);
         break;
@@ -1125,6 +1144,7 @@
   // ---- wiring ------------------------------------------------------------------------------
   function init() {
     followTranscript();
+    document.addEventListener("visibilitychange", markSeen); // back at this console: the open chat's new lines are read
     $("login-form").addEventListener("submit", login);
     $("logout").addEventListener("click", logout);
     $("queue-close-junk").addEventListener("click", closeJunk);
