@@ -213,6 +213,8 @@ class ActionAnswerFaq(Action):
         route = routed(tracker)
         if route is not None and not in_request and (started := flow_named_from_offer(tracker, route, question)):
             return started
+        if route is not None and not in_request and (started := flow_named_with_order(tracker, route, question)):
+            return started
         if route is not None and not in_request:
             started = flow_for_known_order(tracker, route, question)
             if started is not None:
@@ -425,6 +427,19 @@ def flow_named_from_offer(tracker: Tracker, route: dict[str, Any], text: str) ->
     if len(named) != 1:
         return None
     return [SlotSet(FLOW, named[0]), *details_cleared(), FollowupAction(FORM)]
+
+
+def flow_named_with_order(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
+    """ "i whant to retrun my order 100212": the NLU was unsure (the typos) and would ask back among order flows, but
+    the message names an order number and, read with its typos fixed, one of the flows offered: that flow starts for
+    that order. None when that is not the case."""
+    if str(route.get("destination")) != "clarify" or not ORDER_NUMBER_RE.search(text):
+        return None
+    requests = requests_in(text)
+    offered = {str(d)[7:] for d in route.get("offered") or [] if str(d).startswith("intent:")}
+    if requests.flow is None or requests.flow not in offered:
+        return None
+    return flow_started(tracker, requests.flow, text, requests.order_part)
 
 
 def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:

@@ -12,7 +12,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
-from actions.faq import answer_entry_by_id, answer_questions, damaged_goods_of_order, request_taken_back
+from actions.faq import (
+    answer_entry_by_id,
+    answer_questions,
+    damaged_goods_of_order,
+    flow_started,
+    request_taken_back,
+)
 from actions.handbook_followup import flow_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
@@ -279,6 +285,11 @@ class ActionChangeOrder(Action):
             state = OrderState.from_tracker(tracker)
             name_the_order(dispatcher.messages, state.order_id if state.verified else None)
             return []
+        requests = requests_in(text)
+        if tracker.active_loop_name != FORM and requests.flow is not None and ORDER_NUMBER_RE.search(text):
+            # "i whant to retrun my order 100159 the serving board is to small": a return the NLU read as changing the
+            # items (the typos, the item named); the words ask for the return of that order, so it starts
+            return flow_started(tracker, requests.flow, text, requests.order_part)
         days = order_system().policy.config.return_window_days
         dispatcher.utter_message(
             text=render(say.CHANGE_ORDER_EXPLAINED, days=days),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE
+from helpdesk.knowledge.query import Speller
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
 from nlu_addons.language import CJK, language_of
 
@@ -191,9 +192,21 @@ def bare_request(clause: str) -> str | None:
     return found or bare_request_zh(text)
 
 
+# the words that name an order and its flows, and the chat typos of them a speller fixes first: "i whant to retrun my
+# order 100212", "cancle", "adress", "oder", "refnd" (helpdesk.knowledge.query.Speller: one edit, the first and last
+# letter kept or two neighbours swapped)
+FLOW_VOCABULARY = frozenset(
+    {"return", "cancel", "refund", "address", "delivery", "delivered", "deliver", "order", "where", "change", "track",
+     "tracking", "arrive", "arrived", "shipped", "package", "parcel", "money", "status", "send", "back"}
+)  # fmt: skip
+FLOW_SPELLER = Speller((), FLOW_VOCABULARY, dict.fromkeys(FLOW_VOCABULARY, 1))
+
+
 def order_request(clause: str, order_known: bool = False) -> str | None:
     """The order flow a clause asks for, if it names an order (or, with `order_known`, has it done to "it", or is a
-    Chinese clause naming only the change, :func:`bare_request_zh`)."""
+    Chinese clause naming only the change, :func:`bare_request_zh`); chat typos of the flows' words are read as
+    those words (:data:`FLOW_SPELLER`)."""
+    clause = FLOW_SPELLER(clause)
     names = ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause)
     if not names and order_known and (bare := bare_request_zh(clause)) is not None:
         return bare
