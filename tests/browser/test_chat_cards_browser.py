@@ -78,6 +78,10 @@ def test_a_chat_card_says_you_for_the_agents_reply_and_counts_unread_lines(
     expect(card.locator(".unread-count")).to_have_count(0)
     shot(page, tmp_path, f"chat-card-you-{size}-{lang}")
 
+    other = page.context.new_page()  # same session: the agent's second console (a second tab, their phone)
+    other.goto(helpdesk_url + "/agent")
+    expect(other.locator("#conn")).to_have_class(live, timeout=20_000)
+    untitled = other.title()
     say(client, f"thanks, will it be the same colour {tag}", conversation)
     say(client, f"the sage green one {tag}", conversation)
     badge = card.locator(".unread-count")
@@ -86,16 +90,14 @@ def test_a_chat_card_says_you_for_the_agents_reply_and_counts_unread_lines(
     expect(last).to_have_text(f"the sage green one {tag}")  # the customer's own line: no label
     shot(page, tmp_path, f"chat-card-unread-{size}-{lang}")
 
-    # the count is the server's: it survives a reload (it lasted only for the page load), and another console of
-    # the same agent (a second tab, the agent's phone) shows it too
+    # the count is the server's: it survives a reload (it lasted only for the page load), and the agent's other
+    # console shows it too, its page title counting the chat that wrote
+    other_badge = other.locator(f'#chats li[data-id="{conversation}"] .unread-count')
+    expect(other_badge).to_have_text("2", timeout=10_000)
+    expect(other).to_have_title(f"(1) {untitled}")
     page.reload()
     expect(page.locator("#conn")).to_have_class(live, timeout=20_000)
     expect(badge).to_have_text("2", timeout=10_000)
-    other = page.context.new_page()  # same session: the agent's second console
-    other.goto(helpdesk_url + "/agent")
-    other_badge = other.locator(f'#chats li[data-id="{conversation}"] .unread-count')
-    expect(other_badge).to_have_text("2", timeout=20_000)
-    expect(other.locator("#conn")).to_have_class(live, timeout=20_000)
 
     card.click()
     expect(page.locator("#transcript")).to_contain_text(f"the sage green one {tag}")
@@ -105,6 +107,7 @@ def test_a_chat_card_says_you_for_the_agents_reply_and_counts_unread_lines(
         page.locator("#back-to-lists").click()
     expect(badge).to_have_count(0)  # read now
     expect(other_badge).to_have_count(0, timeout=10_000)  # read in one console: read in the agent's others, live
+    expect(other).to_have_title(untitled)
     page.reload()
     expect(card).to_be_visible(timeout=20_000)
     expect(badge).to_have_count(0)  # and it stays read

@@ -227,6 +227,32 @@ def test_an_agent_going_away_on_one_process_changes_the_wait_the_other_tells_ove
         omar.close()
 
 
+def test_a_chats_unread_count_is_the_same_on_either_process(
+    pair: Pair, customer: httpx.Client, console: Console
+) -> None:
+    """Rita's consoles on both processes (PostgreSQL): the customer's two new lines count 2 on each, and reading them
+    through one clears the count on the other (it lived in each page before)."""
+    elsewhere = Console(pair.one)
+    assert elsewhere.login(pair.agent.username, pair.agent.password).status_code == 200
+    conversation = hand_off(customer)
+    try:
+        assert console.post(f"/conversations/{conversation}/claim").status_code == 200
+
+        def unread(at: Console) -> int:
+            chats = at.get("/chats").json()["conversations"]
+            return next(c["unread"] for c in chats if c["conversation_id"] == conversation)
+
+        assert unread(console) == 0 and unread(elsewhere) == 0
+        say(customer, "the lamp is the brass one", conversation)
+        last = say(customer, "hello?", conversation)["message"]["id"]
+        assert unread(console) == 2 and unread(elsewhere) == 2
+        assert elsewhere.post(f"/conversations/{conversation}/seen", {"message_id": last}).status_code == 200
+        assert unread(console) == 0 and unread(elsewhere) == 0
+    finally:
+        console.post(f"/conversations/{conversation}/resolve")
+        elsewhere.close()
+
+
 def test_failed_logins_on_either_process_count_for_both(pair: Pair) -> None:
     """LOGIN_FAILURES_PER_USER (5) wrong passwords for one account name, spread over the two processes: the next
     try is refused (429) by both, as one process alone would."""

@@ -1113,8 +1113,13 @@
         scheduleChats();
         loadQueue();
         break;
-      case "seen": // the agent read a chat in another of their consoles: its count goes there too
-        if (state.me && ev.agent_id === state.me.id) scheduleChats();
+      case "seen": // the agent read a chat in another of their consoles: its count goes here too, and its reply
+        // alert in the page title unless the customer wrote again since
+        if (state.me && ev.agent_id === state.me.id) {
+          const lines = (state.arrived.get(ev.conversation_id) || []).filter((m) => m.sender === "customer");
+          if (!lines.length || ev.message_id >= lines[lines.length - 1].id) window.ConsoleAlerts.seen(ev.conversation_id);
+          scheduleChats();
+        }
         break;
       case "follow_up":
         followUpChanged(ev);
