@@ -10,12 +10,17 @@ import re
 # one sentence with the spaces after it: up to a full stop, "!" or "?" before a space or the end (not the dot of
 # "6.95"), or a Chinese one (。！？), or the end of the line
 SENTENCE_RE = re.compile(r".+?(?:[.!?]+(?=\s|$)|[。！？]+|$)\s*")
-ASKS_ORDER_NUMBER_RE = re.compile(r"\border\s+numbers?\b|订单号|訂單號|订单编号|訂單編號", re.IGNORECASE)
+# a sentence asking to be told the order number ("Please tell me your order number and …", "请告诉我您的订单号…");
+# one that only mentions it ("contact us … with your order number and a few photos") stays, its photos with it
+ASKS_ORDER_NUMBER_RE = re.compile(
+    r"\b(?:tell|give|send)\s+(?:me|us)\s+(?:your|the)\s+order\s+number|告诉我(?:您的)?订单号|告訴我(?:您的)?訂單號",
+    re.IGNORECASE,
+)
 
 
 def without_order_number_asked(markdown: str) -> str:
-    """``markdown`` without its sentences that mention the order number; a line left empty by that is dropped, the
-    blank lines between paragraphs are kept (a paragraph left empty is dropped with its blank line)."""
+    """``markdown`` without its sentences that ask to be told the order number; a line left empty by that is
+    dropped, the blank lines between paragraphs are kept (a paragraph left empty is dropped with its blank line)."""
     lines: list[str] = []
     for line in markdown.split("\n"):
         if not line.strip():

@@ -28,3 +28,11 @@ def test_chinese_sentences_asking_for_the_order_number_are_left_out() -> None:
 def test_an_answer_that_asks_nothing_is_unchanged() -> None:
     answer = "We ship to **Germany** and France.\n\nDelivery takes 2–4 days!"
     assert without_order_number_asked(answer) == answer
+
+
+def test_a_sentence_only_mentioning_the_order_number_stays() -> None:
+    answer = "Please contact us within 14 days with your order number and a few photos. Tell me your order number."
+    assert (
+        without_order_number_asked(answer)
+        == "Please contact us within 14 days with your order number and a few photos."
+    )
