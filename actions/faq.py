@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handbook_followup import answer_about_last_answer
-from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_offered
+from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
 from actions.items import names_items_of
 from actions.order_number_asked import without_order_number_asked
 from actions.order_numbers import same_request_for, wrong_order_number
@@ -55,6 +55,7 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
+from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import routing as routing_texts
@@ -66,7 +67,7 @@ from helpdesk.knowledge import language_search
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
-from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
+from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 from nlu_addons.arbiter import refers_back
 from nlu_addons.order_cues import another_companys
 
@@ -480,14 +481,20 @@ def received_goods_answered(
 ) -> list[dict[str, Any]] | None:
     """Goods of a named order that arrived wrong or damaged: what the shop does about them (the handbook's answer,
     without its request for the order number the message gave), a photo offered for a wrong item (a damaged one's is
-    offered once its return is booked), then the return of that order, its identity check first. None (and nothing
-    said) when the message says no such thing."""
+    offered once its return is booked), then the return of that order, its identity check first; or, when the
+    message also asks for a person, a person offered instead of the return. None (and nothing said) when the message
+    says no such thing."""
     found = received_goods_of_order(text)
     if found is None:
         return None
     entry, number = found
-    if not answer_entry_by_id(dispatcher, entry, text, ask_photo=entry == WRONG_ITEM_ENTRY, order_number=number):
+    asked = person_asked(tracker)
+    photo = entry == WRONG_ITEM_ENTRY and not asked  # the photo's buttons would give way to the offer's
+    if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number):
         return None
+    if asked:
+        offer_person(dispatcher, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)
+        return []
     return flow_started(tracker, RETURN, text, text)
 
 
