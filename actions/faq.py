@@ -12,8 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handbook_followup import answer_about_last_answer
-from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_offered
+from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
 from actions.items import names_items_of
+from actions.order_number_asked import without_order_number_asked
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -29,7 +30,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
+from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
 from actions.refused_change import address_after_refused_change
 from actions.requests import (
     Requests,
@@ -54,6 +55,7 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
+from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import routing as routing_texts
@@ -65,7 +67,7 @@ from helpdesk.knowledge import language_search
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
-from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE
+from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 from nlu_addons.arbiter import refers_back
 from nlu_addons.order_cues import another_companys
 
@@ -275,16 +277,12 @@ class ActionAnswerFaq(Action):
         if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
             leave_email(dispatcher, email.group(0))
             return []
-        received = received_item_entry(text) if ORDER_NUMBER_RE.search(text) else None
-        if received == WRONG_ITEM_ENTRY and answer_entry_by_id(dispatcher, WRONG_ITEM_ENTRY, text):
-            # "you sent me the wrong colour, order 100184": the order number made the NLU unsure (it asked back with
-            # changing the order's items first)
-            return []
-        if received == DAMAGED_ITEM_ENTRY and answer_entry_by_id(dispatcher, DAMAGED_ITEM_ENTRY, text, ask_photo=False):
-            # "my vase arrived broken!! order 100184", "我的订单100224的东西坏了" with the NLU torn between a return, a
-            # status check or a cancellation: what the shop does about damaged goods, then the return for that order
-            # (its photo is offered once booked)
-            return flow_started(tracker, RETURN, text, text)
+        received = received_goods_answered(dispatcher, tracker, text)
+        if received is not None:
+            # "you sent me the wrong colour, order 100184" (the order number made the NLU unsure: it asked back with
+            # changing the order's items first), "my vase arrived broken!! order 100184", "我的订单100224的东西坏了"
+            # with the NLU torn between a return, a status check or a cancellation
+            return received
         if another_companys(text):
             return None  # "my etsy order 2718281828": their number, not a Larkspur one mistyped (the route refuses)
         wrong_number = wrong_order_number(dispatcher, text)  # "where is order 10016": 6 digits, asked again
@@ -484,11 +482,35 @@ def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] |
     return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
 
 
-def damaged_goods_of_order(text: str) -> str | None:
-    """The order number of a message saying goods of that order arrived damaged ("我的订单100224的东西坏了", "my vase
-    arrived broken!! order 100184"), else None."""
+def received_goods_of_order(text: str) -> tuple[str, str] | None:
+    """The handbook entry (wrong-item or damaged-item) and the order number of a message saying goods of that order
+    arrived wrong or damaged ("hi i got the wrong color cushion in order 100212", "我的订单100224的东西坏了", "my
+    vase arrived broken!! order 100184"), else None."""
     number = ORDER_NUMBER_RE.search(text)
-    return number.group(1) if number and received_item_entry(text) == DAMAGED_ITEM_ENTRY else None
+    entry = received_item_entry(text) if number else None
+    return (entry, number.group(1)) if number and entry else None
+
+
+def received_goods_answered(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[dict[str, Any]] | None:
+    """Goods of a named order that arrived wrong or damaged: what the shop does about them (the handbook's answer,
+    without its request for the order number the message gave), a photo offered for a wrong item (a damaged one's is
+    offered once its return is booked), then the return of that order, its identity check first; or, when the
+    message also asks for a person, a person offered instead of the return. None (and nothing said) when the message
+    says no such thing."""
+    found = received_goods_of_order(text)
+    if found is None:
+        return None
+    entry, number = found
+    asked = person_asked(tracker)
+    photo = entry == WRONG_ITEM_ENTRY and not asked  # the photo's buttons would give way to the offer's
+    if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number):
+        return None
+    if asked:
+        offer_person(dispatcher, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)
+        return []
+    return flow_started(tracker, RETURN, text, text)
 
 
 def flow_started(tracker: Tracker, flow: str, text: str, order_part: str | None) -> list[dict[str, Any]]:
@@ -507,24 +529,37 @@ def flow_started(tracker: Tracker, flow: str, text: str, order_part: str | None)
 
 
 def answer_entry_by_id(
-    dispatcher: CollectingDispatcher, faq_id: str, question: str | None, ask_photo: bool = True
+    dispatcher: CollectingDispatcher,
+    faq_id: str,
+    question: str | None,
+    ask_photo: bool = True,
+    order_number: str | None = None,
 ) -> bool:
     """Handbook entry `faq_id`'s answer, scored against `question` (0 without one); False when there is no such
-    entry. ``ask_photo`` False: no photo asked for after it (a return that follows offers one once booked)."""
+    entry. ``ask_photo`` False: no photo asked for after it (a return that follows offers one once booked);
+    ``order_number``: the order the customer's message named (the answer does not ask for it)."""
     kb = get_knowledge_base()
     entry = kb.entry(faq_id)
     if entry is None:
         return False
     score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
-    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score, ask_photo)
+    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score, ask_photo, order_number)
     return True
 
 
 def answer_entry(
-    dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float, ask_photo: bool = True
+    dispatcher: CollectingDispatcher,
+    faq_id: str,
+    title: str,
+    answer: str,
+    score: float,
+    ask_photo: bool = True,
+    order_number: str | None = None,
 ) -> None:
     # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
     title, answer = in_language(faq_id, title, answer)
+    if order_number is not None:
+        answer = without_order_number_asked(answer)  # the customer's message named the order
     dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
     signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
     if ask_photo:

@@ -40,6 +40,21 @@ def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str) -> No
     signal_person_offer(dispatcher, reason)
 
 
+# an unsure NLU's likeliest reading counts from this confidence (as the order form takes one: actions/forms.py)
+PERSON_READING_FROM = 0.5
+
+
+def person_asked(tracker: Tracker) -> bool:
+    """The latest message asks for a person: the NLU read it so or, unsure ("i got the wrong color cushion in order
+    100212, i want to talk to a person"), that is its likeliest reading."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "request_human":
+        return True
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    likeliest = ranking[0] if ranking and intent == "nlu_fallback" else {}
+    return likeliest.get("name") == "request_human" and float(likeliest.get("confidence") or 0.0) >= PERSON_READING_FROM
+
+
 def buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:
     return list((event.get("data") or {}).get("buttons") or [])
 

@@ -15,8 +15,9 @@ from actions.changes import confirmed, planned_change
 from actions.faq import (
     answer_entry_by_id,
     answer_questions,
-    damaged_goods_of_order,
     flow_started,
+    received_goods_answered,
+    received_goods_of_order,
     request_taken_back,
 )
 from actions.handbook_followup import flow_invited
@@ -51,7 +52,7 @@ from actions.order_state import (
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
-from actions.photos import name_the_order, received_item_entry, return_photo_offer
+from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer
 from actions.refused_change import address_after_refused_change
 from actions.requests import NEGATION_RE, names_flow, requests_in
 from actions.smalltalk import general_topics, opener_about_order, order_topics
@@ -110,9 +111,10 @@ class ActionStartOrderRequest(Action):
             about_order = opener_about_order(dispatcher, text)
             if about_order is not None:  # "hi, it's about my order 100234": asked what to do with it, no flow yet
                 return [*events, *about_order]
-            if damaged_goods_of_order(text) is not None:
-                # "我的订单100224的东西坏了" read as a cancellation or a status check: what arrived is damaged, so the
-                # handbook's answer about it (below), then the return of that order
+            if received_goods_of_order(text) is not None:
+                # "我的订单100224的东西坏了", "i got the wrong color cushion in order 100212" read as a cancellation or
+                # a status check: what arrived is damaged or wrong, so the handbook's answer about it (below), then
+                # the return of that order
                 damaged, flow = True, RETURN
         requests = requests_in(text)
         questions = requests.questions
@@ -125,7 +127,14 @@ class ActionStartOrderRequest(Action):
         elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
             # "my vase arrived broken!! order 100184": what the shop does about damaged or wrong goods (a replacement
             # or a refund, broken glass not sent back) comes before the return; its photo is offered once booked
-            answer_entry_by_id(dispatcher, entry, text, ask_photo=False)
+            number = ORDER_NUMBER_RE.search(text)
+            answer_entry_by_id(
+                dispatcher,
+                entry,
+                text,
+                ask_photo=entry == WRONG_ITEM_ENTRY,  # a damaged item's photo: once the return is booked
+                order_number=number.group(1) if number else None,
+            )
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
         if damaged:
@@ -280,9 +289,14 @@ class ActionChangeOrder(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = str(tracker.latest_message.get("text") or "")
+        state = OrderState.from_tracker(tracker)
+        if (returned := received_goods_answered(dispatcher, tracker, text)) is not None:
+            # "hi i got the wrong color cushion in order 100212": not a change to the order's items, what arrived is
+            # wrong; the answer, then the return of that order (the order number is not asked for again)
+            name_the_order(dispatcher.messages, state.order_id if state.verified else None)
+            return returned
         if (entry_id := received_item_entry(text)) is not None and answer_entry_by_id(dispatcher, entry_id, text):
-            # "I got the wrong item in order 100184": not a change to the order's items, what arrived is wrong
-            state = OrderState.from_tracker(tracker)
+            # "I got the wrong item": no order named, so the answer asks for it
             name_the_order(dispatcher.messages, state.order_id if state.verified else None)
             return []
         requests = requests_in(text)

@@ -68,3 +68,7 @@ SWITCH_QUESTION = "Right now I'm helping you {goal} (order {order_id}). Shall I 
 SWITCH_YES_BUTTON = "Yes, switch"
 SWITCH_NO_BUTTON = "No, carry on"
 SWITCH_DECLINED = "OK, let's carry on."
+
+# after the handbook's answer about goods of that order that arrived wrong or damaged, when the message also asked
+# for a person (actions/faq.py received_goods_answered); the helpdesk adds the wait
+PERSON_FOR_ORDER = "You asked for a person: shall I get one for order {order_id}? They'll see this whole conversation."

@@ -6,6 +6,7 @@ reply by typing "/" in the reply box, its placeholders filled. Desktop and phone
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,6 +147,47 @@ def test_an_agent_types_a_slash_and_gets_the_canned_reply_filled(
             "Hi {{customer.first_name}}, this is Amy from Larkspur Home. How can I help you today?"
         )
         expect(page.locator("#shortcut-list")).to_be_hidden()
+        assert opened.errors("401") == []
+    finally:
+        opened.page.context.close()
+
+
+def test_a_slash_in_a_chinese_chat_lists_the_chinese_canned_replies(
+    desk: tuple[str, dict[str, AgentLogin]], chromium: Browser, tmp_path: Path
+) -> None:
+    """The walkthrough of 2026-12-06: "/" in a Chinese chat listed the seven English starter replies first and, eight
+    at most, only one Chinese one (/chaxun); /nihao and /zaijian were not offered at all. It lists the replies for
+    the chat's language (and those for any language), as the "Insert a canned reply…" list does."""
+    url, accounts = desk
+    boss = Console(url)
+    assert boss.login("boss", accounts["boss"].password).status_code == 200
+    assert boss.post("/admin/canned/starter").status_code == 200
+    boss.close()
+    with httpx.Client(base_url=url, timeout=60) as customer:
+        body = say(customer, "我要人工客服")
+    assert body["language"] == "zh" and body["mode"] == "queued", body
+    conversation = body["conversation_id"]
+    amy = Console(url)
+    assert amy.login("amy", accounts["amy"].password).status_code == 200
+    amy.post(f"/conversations/{conversation}/claim")  # or automatic assignment gave it to her already
+    amy.close()
+    opened = new_tab(chromium, viewport=SIZES["desktop"])
+    try:
+        page = opened.page
+        submit_console_login(page, url, "amy", accounts["amy"].password)
+        page.locator(f"#chats li[data-id='{conversation}']").click()
+        expect(page.locator("#conv-meta")).to_contain_text(conversation)
+        reply = page.locator("#reply")
+        reply.click()
+        reply.type("/")
+        listed = page.locator("#shortcut-list li")
+        expect(listed.first).to_be_visible()
+        shortcuts = [str(s) for s in listed.evaluate_all("items => items.map(i => i.dataset.shortcut)")]
+        assert {"nihao", "chaxun", "zaijian"} <= set(shortcuts) and "hello" not in shortcuts, shortcuts
+        shoot(page, "shortcut-zh", tmp_path)
+        reply.type("nihao")
+        reply.press("Enter")
+        expect(reply).to_have_value(re.compile(r"您好，我是 Larkspur Home 的客服Amy"))
         assert opened.errors("401") == []
     finally:
         opened.page.context.close()

@@ -40,3 +40,5 @@ SWITCH_QUESTION = "我正在帮您{goal}（订单 {order_id}）。要改为{new_
 SWITCH_YES_BUTTON = "是的，切换"
 SWITCH_NO_BUTTON = "不，继续"
 SWITCH_DECLINED = "好的，我们继续。"
+
+PERSON_FOR_ORDER = "您想找人工客服：现在为订单 {order_id} 为您转接吗？客服能看到这段对话的全部内容。"

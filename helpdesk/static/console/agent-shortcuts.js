@@ -1,8 +1,11 @@
 /*! Larkspur helpdesk agent console: canned replies by "/" in the reply box. Typing "/" and a few letters lists the
  * replies whose shortcut or title match; Enter or Tab (or a click) puts the chosen reply in, its placeholders
  * ({{customer.first_name}}, {{order.number}} …) filled from the conversation by the helpdesk
- * (GET /api/agent/canned/<id>/fill); Escape closes the list. agent.js calls ConsoleShortcuts.init(openId) once,
- * `openId()` giving the id of the conversation on screen (the console's own state, never text on the page).
+ * (GET /api/agent/canned/<id>/fill); Escape closes the list. agent.js calls ConsoleShortcuts.init(openId,
+ * openLanguage) once, `openId()` giving the id of the conversation on screen and `openLanguage()` its language (the
+ * console's own state, never text on the page): only the replies for that language and those for any language are
+ * listed (`forLanguage`, the canned-reply list's filter too), so "/" in a Chinese chat offers the Chinese replies,
+ * not seven English ones first.
  * `filled(reply)` and `selectPlaceholder(input, from)` are the same filling for the canned-reply list: a placeholder
  * the conversation does not know is left selected, so what the agent types goes in its place (the helpdesk refuses
  * to send a reply that still has one). */
@@ -13,6 +16,12 @@
   const MAX_SHOWN = 8;
   const st = { replies: [], loadedAt: 0, matches: [], index: 0, box: null, empty: "" };
   let openConversation = () => null; // the id of the conversation on screen (agent.js's state)
+  let openLanguage = () => null; // its language ("en", "zh"), when known
+
+  /** The canned replies for a conversation in `language`: those in it and those for any language (all, unknown). */
+  function forLanguage(all, language) {
+    return all.filter((c) => !c.language || !language || c.language === language);
+  }
 
   async function replies() {
     if (Date.now() - st.loadedAt > 30000) {
@@ -66,7 +75,8 @@
   }
   async function update(input) {
     if (!slashWord(input)) return close();
-    const all = await replies();
+    const every = await replies();
+    const all = forLanguage(every, openLanguage());
     // the word as the box holds it now: each keystroke runs an update, and an earlier one (waiting for the first
     // GET /canned) may finish after a later one; reading the word before the wait listed "/"'s replies for "/hel"
     const at = slashWord(input);
@@ -77,7 +87,7 @@
       .sort((a, b) => Number(!(a.shortcut || "").startsWith(w)) - Number(!(b.shortcut || "").startsWith(w)))
       .slice(0, MAX_SHOWN);
     st.index = 0;
-    st.empty = !all.length ? "No canned replies yet: add one with “Edit canned replies”."
+    st.empty = !every.length ? "No canned replies yet: add one with “Edit canned replies”."
       : !st.matches.length ? "No canned reply matches /" + w + "." : "";
     render(input);
   }
@@ -132,8 +142,9 @@
     ev.preventDefault();
     ev.stopImmediatePropagation(); // Enter picks the reply here: it must not send the message
   }
-  function init(openId) {
+  function init(openId, openLang) {
     openConversation = openId;
+    openLanguage = openLang || (() => null);
     const input = $("reply");
     if (!input) return;
     input.addEventListener("keydown", keydown, true); // before agent.js's Enter-sends
@@ -141,5 +152,5 @@
     input.addEventListener("blur", () => setTimeout(close, 150));
   }
 
-  window.ConsoleShortcuts = { init, filled, selectPlaceholder };
+  window.ConsoleShortcuts = { init, filled, selectPlaceholder, forLanguage };
 })();

@@ -770,14 +770,16 @@
     fillCannedSelect();
     renderCannedList();
   }
+  /** The open conversation's language ("en", "zh"), null when none is open. */
+  function openLanguage() {
+    return state.view && state.view.conversation ? state.view.conversation.language : null;
+  }
   /** The canned replies for the open conversation's language (and those for any language). */
   function fillCannedSelect() {
     const select = $("canned");
-    const language = state.view && state.view.conversation ? state.view.conversation.language : null;
     select.textContent = "";
     select.appendChild(new Option("Insert a canned reply…", ""));
-    for (const c of state.canned) {
-      if (c.language && language && c.language !== language) continue;
+    for (const c of window.ConsoleShortcuts.forLanguage(state.canned, openLanguage())) {
       select.appendChild(new Option(c.title, String(c.id)));
     }
   }
@@ -1215,7 +1217,7 @@
     window.ConsoleTeam.init(api);
     window.ConsoleMail.init(api, () => ({ open: state.open, csrf: state.csrf })); // mail + files (agent-mail.js)
     window.ConsoleCorrections.init(api);
-    window.ConsoleShortcuts.init(() => state.open); // "/" canned replies (agent-shortcuts.js)
+    window.ConsoleShortcuts.init(() => state.open, openLanguage); // "/" canned replies (agent-shortcuts.js)
     wireFollowUps();
     setInterval(() => {
       if (state.me) renderQueue();

@@ -788,6 +788,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       wrap.appendChild(entry.time);
       setTime(entry, o.created_at);
     }
+    const bs = Array.isArray(o.buttons) ? o.buttons.filter((b) => b && b.title && b.payload) : [];
     // a message that arrives late (replayed after an outage) goes where its id puts it, before any later one
     const later = o.id == null ? -1 : state.entries.findIndex(
       (e) => e.id != null && e.el.isConnected && Number(e.id) > Number(o.id)
@@ -800,12 +801,15 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       // the bot's buttons wait for an answer: a file the customer sends meanwhile (a photo while the return asks which
       // items) and the widget's note about it are no answer, so the buttons stay usable below them; a file sent
       // while the buttons offer a photo ("📷 Add a photo", "Skip") is the answer, so those go
-      const fileKeeps = sender === "customer" && o.attachment && !(state.quick && state.quick.dataset.photo === "1");
-      if (!o.keepQuick && !fileKeeps) clearQuick();
+      const photoOffered = !!(state.quick && state.quick.dataset.photo === "1");
+      const fileKeeps = sender === "customer" && o.attachment && !photoOffered;
+      // the offer of a photo asks nothing: the bot's next words of the same turn without buttons of their own ("…
+      // what's the e-mail address for order 100212?" after a wrong item's answer) leave its buttons usable above them
+      const photoKeeps = sender === "bot" && photoOffered && !bs.length;
+      if (!o.keepQuick && !fileKeeps && !photoKeeps) clearQuick();
       ui.log.insertBefore(wrap, ui.typing);
       state.entries.push(entry);
     }
-    const bs = Array.isArray(o.buttons) ? o.buttons.filter((b) => b && b.title && b.payload) : [];
     if (sender === "bot" && bs.length && later < 0) showQuick(entry, bs);
     if (sender === "bot" && entry.id != null && o.feedback && typeof o.feedback === "object") showFeedback(entry, o.feedback);
     if (sender === "customer") {

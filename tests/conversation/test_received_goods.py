@@ -1,0 +1,78 @@
+"""Goods of a named order that arrived wrong or damaged, through the running stack. The walkthrough of 2026-12-06:
+"hi i got the wrong color cushion in order 100212, i ordered blue got green" got the handbook's wrong-item answer
+"Please tell me your order number and send a photo …", although the message gave it, and nothing more; a damaged
+item's answer said "Tell me your order number and I'll pass it on" before asking about that very order. Now the
+answer leaves out its sentences asking to be told the order number, the photo is offered (wrong item), and the
+return of that order follows, its identity check first.
+
+Order 100212 (Ann Lee, delivered, the Netherlands: a sage linen cushion cover and a glass carafe) is only looked at:
+the tests stop at the return's summary, before its yes, so nothing is booked.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support.chat import Chat, another_address, client_from
+
+ORDER, EMAIL = "100212", "ann.lee@example.com"
+
+
+@pytest.fixture()
+def chat(helpdesk_url: str) -> Chat:
+    return Chat(client_from(helpdesk_url, another_address()))
+
+
+def answered_from(chat: Chat) -> list[str]:
+    return [str(reply["article"]["id"]) for reply in chat.last["replies"] if isinstance(reply.get("article"), dict)]
+
+
+def test_a_wrong_item_of_a_named_order_is_not_asked_for_the_order_number_and_its_return_follows(chat: Chat) -> None:
+    chat(f"hi i got the wrong color cushion in order {ORDER}, i ordered blue got green")
+    assert answered_from(chat) == ["wrong-item"], chat.texts
+    assert "Sorry for the mix-up" in chat.text and "correct item" in chat.text, chat.texts
+    assert "order number" not in chat.text.lower(), chat.texts  # the message gave it
+    assert any(str(b["payload"]).startswith("photo:wrong_item") for b in chat.buttons), chat.buttons
+    assert f"for order {ORDER}?" in chat.texts[-1], chat.texts  # that order's identity check comes next
+    chat(EMAIL)
+    assert f"Here's the return for order {ORDER}:" in chat.text and "Linen cushion cover" in chat.text, chat.texts
+    assert "Glass carafe" not in chat.text, chat.texts  # the cushion the message named, not the whole order
+
+
+def test_a_chinese_wrong_item_of_a_named_order_is_not_asked_for_the_order_number(chat: Chat) -> None:
+    chat(f"你们发错货了，订单{ORDER}，我买的是蓝色的靠垫，收到的是绿色的")
+    assert answered_from(chat) == ["wrong-item"], chat.texts
+    assert "很抱歉弄错了" in chat.text and "告诉我您的订单号" not in chat.text, chat.texts
+    assert any(str(b["payload"]).startswith("photo:wrong_item") for b in chat.buttons), chat.buttons
+    assert f"订单 {ORDER}" in chat.texts[-1], chat.texts
+
+
+def test_a_damaged_item_of_a_named_order_is_not_asked_for_the_order_number(chat: Chat) -> None:
+    chat(f"my carafe arrived broken!! order {ORDER}")
+    assert answered_from(chat) == ["damaged-item"], chat.texts
+    assert "free replacement" in chat.text and "Tell me your order number" not in chat.text, chat.texts
+    assert f"for order {ORDER}?" in chat.texts[-1], chat.texts
+
+
+def test_a_wrong_item_without_an_order_number_is_still_asked_for_it(chat: Chat) -> None:
+    chat("I received a different item to the one I ordered")
+    assert answered_from(chat) == ["wrong-item"], chat.texts
+    assert "Please tell me your order number" in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        f"i got the wrong color cushion in order {ORDER}, i want to talk to a person",
+        f"订单{ORDER}的靠垫颜色发错了，我要找人工",
+        f"my vase arrived broken, order {ORDER}, let me speak to a human",
+    ],
+)
+def test_goods_of_a_named_order_and_a_person_asked_for_get_the_answer_and_a_person(chat: Chat, said: str) -> None:
+    """The walkthrough of 2026-12-06 (zh page, phone): "订单100212的靠垫颜色发错了，我要找人工" got the answer and the
+    order's identity check, never the person asked for (the NLU, unsure, read a person likeliest); nor did the
+    English ones, before or after the order's return followed the answer."""
+    chat(said)
+    assert answered_from(chat) in (["wrong-item"], ["damaged-item"]), chat.texts
+    assert [b["payload"] for b in chat.last["replies"][-1]["buttons"]] == ["/request_human", "/deny"], chat.texts
+    assert ORDER in chat.texts[-1] and "postcode" not in chat.text and "收货邮编" not in chat.text, chat.texts
+    assert chat("/request_human")["mode"] == "queued", chat.texts
