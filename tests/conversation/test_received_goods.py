@@ -5,8 +5,9 @@ item's answer said "Tell me your order number and I'll pass it on" before asking
 answer leaves out its sentences asking to be told the order number, the photo is offered (wrong item), and the
 return of that order follows, its identity check first.
 
-Order 100212 (Ann Lee, delivered, the Netherlands: a sage linen cushion cover and a glass carafe) is only looked at:
-the tests stop at the return's summary, before its yes, so nothing is booked.
+Order 100160 (Aino Virtanen, delivered 23 days ago, Finland: a sage linen cushion cover and a waffle bath towel),
+which no other test changes (100212 of the walkthrough gets returns booked by other tests in the same stack), is only
+looked at: the tests stop at the return's summary, before its yes, so nothing is booked.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import pytest
 from support.chat import Chat, another_address, client_from
 
-ORDER, EMAIL = "100212", "ann.lee@example.com"
+ORDER, EMAIL = "100160", "aino.virtanen@example.com"
 
 
 @pytest.fixture()
@@ -35,7 +36,7 @@ def test_a_wrong_item_of_a_named_order_is_not_asked_for_the_order_number_and_its
     assert f"for order {ORDER}?" in chat.texts[-1], chat.texts  # that order's identity check comes next
     chat(EMAIL)
     assert f"Here's the return for order {ORDER}:" in chat.text and "Linen cushion cover" in chat.text, chat.texts
-    assert "Glass carafe" not in chat.text, chat.texts  # the cushion the message named, not the whole order
+    assert "bath towel" not in chat.text, chat.texts  # the cushion the message named, not the whole order
 
 
 def test_a_chinese_wrong_item_of_a_named_order_is_not_asked_for_the_order_number(chat: Chat) -> None:
@@ -47,7 +48,7 @@ def test_a_chinese_wrong_item_of_a_named_order_is_not_asked_for_the_order_number
 
 
 def test_a_damaged_item_of_a_named_order_is_not_asked_for_the_order_number(chat: Chat) -> None:
-    chat(f"my carafe arrived broken!! order {ORDER}")
+    chat(f"my bath towel arrived damaged!! order {ORDER}")
     assert answered_from(chat) == ["damaged-item"], chat.texts
     assert "free replacement" in chat.text and "Tell me your order number" not in chat.text, chat.texts
     assert f"for order {ORDER}?" in chat.texts[-1], chat.texts
