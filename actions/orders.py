@@ -340,10 +340,11 @@ def just_changed(tracker: Tracker) -> bool:
 
 
 def change_named_again(tracker: Tracker) -> str | None:
-    """The change a yes outside the form names ("yes cancel it", "是的，取消") when an order is being talked about; none
-    when the yes has a "not" in it ("yes, don't cancel it", "好的，那就不取消了")."""
+    """The change a yes outside the form names ("yes cancel it", "是的，取消"): for the order being talked about, or,
+    with none, the flow asks which order (issue 18: "是的，取消吧" with nothing open, read as a yes, was answered that
+    there was nothing to confirm); none when the yes has a "not" in it ("yes, don't cancel it", "好的，那就不取消")."""
     text = str(tracker.latest_message.get("text") or "")
-    if not tracker.get_slot(ORDER_ID) or NEGATION_RE.search(text):
+    if NEGATION_RE.search(text):
         return None
     return next((flow for flow in CHANGES if names_flow(text, flow)), None)
 
@@ -360,7 +361,7 @@ class ActionAffirm(Action):
             hand_off(dispatcher, HANDOFF_REQUESTED)
         elif (flow := change_named_again(tracker)) is not None:
             # "ok actually yes cancel it" after saying no to the cancellation: that request again, for the order
-            # talked about; its summary is asked about again (a yes here confirms nothing by itself)
+            # talked about (none: the flow asks which); its summary is asked about again (a yes confirms nothing)
             return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
         elif (picked := flow_picked(tracker, "", affirmed=True)) is not None:
             return picked  # "yes that one" to a "Did you mean" that offered one order flow

@@ -51,12 +51,16 @@ DEFAULTS: dict[str, Any] = {
     # more customers' voices, the arbiter's another-company rule, on the dev rows with 40 more (25 near misses):
     # answer_at 0.70 (faq_answer_at None: the same), gate 0.52, clear from 0.44 by 0.04, no order from 0.60, offer
     # from 0.44 score 361 right / 15 wrong / 8 out of scope answered of 404 + 126 dev rows, against 357 / 15 / 8 for
-    # the values before (results/eval/zh-lane/gate/gate_zh.md)
+    # the values before (results/eval/zh-lane/gate/gate_zh.md); re-chosen (lane zh, 2026-12-06, issue 18) on the
+    # model with the Chinese short replies whose words point the other way, the order and entry contrasts and more
+    # near-miss out-of-scope examples: answer_at 0.65, gate 0.62, clear from 0.48 by 0.04, no order from 0.65, offer
+    # from 0.44 score 365 right / 10 wrong / 6 out of scope answered of 404 + 126 dev rows, against 364 / 13 / 6 for
+    # the values before on the same model (results/eval/zh-lane-0606/gate/gate_zh.md)
     # English chosen with the gates below on the English dev rows once there were English routing dev rows
     # (eval/routing/dev.jsonl: first messages in customers' styles for every intent, entry and handoff, and out of
     # scope; issue 17): 0.85 (dev score 240 against 218 for the study's 0.725 with the gates before, on main's
     # model at 3fdafdb; 239 on the model with the synonym examples, where 0.85 is chosen again)
-    "answer_at": {"en": 0.85, "zh": 0.7},
+    "answer_at": {"en": 0.85, "zh": 0.65},
     "clarify_at": {"en": 0.1, "zh": 0.1},
     # per language: the handbook gate (nlu_addons.arbiter): an entry's score to answer from it, and to offer
     # it in "Did you mean"; below, nothing in the handbook fits. Both chosen by one rule on the team's dev
@@ -65,7 +69,7 @@ DEFAULTS: dict[str, Any] = {
     # split (eval/handbook/queries_dev_zh + oos_dev_zh, eval/routing/dev_zh), never on the test sets
     # (English re-chosen with the rules below and the dev rows in customers' styles: 0.62, with entries from 0.56
     # answered when they lead the second by 0.08; results/eval/gate_en.md; Chinese 0.52 by lane zh, gate_zh.md)
-    "faq_answer_from": {"en": 0.62, "zh": 0.52},
+    "faq_answer_from": {"en": 0.62, "zh": 0.62},
     # (English, issue 17: 0.64 while the English dev rows were the handbook questions and 149 out-of-scope ones,
     # which made the gate stricter than the FAQ engine's own (0.56 on scores without the training examples, about
     # 0.58 on the route's): the stack answered handbook questions far less often than the engine. With the routing
@@ -92,9 +96,9 @@ DEFAULTS: dict[str, Any] = {
     # (bench/choose_gate.py, results/eval/gate_en.md)
     # English: gate 0.62, clear from 0.56 by 0.08, no order from 0.65 score 409 right, 16 wrong, 20 out-of-scope
     # answered of 499 + 219 dev rows, against 403 / 22 / 21 with the gate at 0.58 and the rules off
-    "faq_clear_from": {"en": 0.56, "zh": 0.44},
+    "faq_clear_from": {"en": 0.56, "zh": 0.48},
     "faq_clear_margin": {"en": 0.08, "zh": 0.04},
-    "faq_no_order_from": {"en": 0.65, "zh": 0.6},
+    "faq_no_order_from": {"en": 0.65, "zh": 0.65},
     "watch_interval": 2.0,
     "ranking_length": 10,
 }

@@ -62,6 +62,8 @@ def test_a_chinese_message_with_an_order_number_gets_its_entity_and_language(cli
 CHINESE_REQUESTS = [
     ("取消订单", "cancel_order", "取消订单"),
     ("改一下订单里的东西", "change_order", None),
+    # one item taken out while the rest still ships is a change, not a cancellation (issue 18: "…不要了" read as one)
+    ("订单100234里的托盘不要了，其它的照常寄出", "change_order", None),
 ]
 
 
@@ -76,6 +78,12 @@ def test_a_chinese_request_without_my_starts_its_flow(
     assert "您是想问下面这些吗" not in texts, texts  # no "Did you mean"
     if goal is not None:  # the flow asks which order, in Chinese
         assert "订单号" in texts and goal in texts, texts
+
+
+def test_a_chinese_yes_with_a_negation_in_it_is_a_yes(client: httpx.Client) -> None:
+    # "没毛病" (nothing wrong with it) says yes with 没 in it: it was read as a no (issue 18, the dev rows)
+    result = say(client, "没毛病，是这一单")
+    assert result["nlu"]["intent"] == "affirm", result["nlu"]
 
 
 def test_a_chinese_policy_question_about_cancelling_is_not_a_request(client: httpx.Client) -> None:
