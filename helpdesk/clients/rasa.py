@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 from helpdesk.clients.action_server import ActionServerClient
-from helpdesk.clients.http1 import Answer, Http1Pool, HttpError, Unreachable
+from helpdesk.clients.pooled_http import Answer, HttpError, PooledHttp, Unreachable
 from helpdesk.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,6 @@ DOWN_SECONDS = 5.0  # a Rasa process that could not be reached is tried last for
 # the longest the helpdesk waits for a turn Rasa works on (its HTTP timeout): a customer stops waiting sooner
 # (CHAT_REPLY_SECONDS) and the answer then comes in the chat; within the conversation locks' 30 s (limits/)
 TURN_LIMIT = 25.0
-MAX_IDLE = 100  # connections kept open to each Rasa process between turns, per helpdesk process
 TURNS_IN_FLIGHT = 8  # turns waiting on each Rasa process at once, per helpdesk process (module docstring)
 ADMIT_SECONDS = 2.0  # how long a turn may wait for room before it is refused as busy
 SPREADS = ("conversation", "turn")
@@ -142,9 +141,9 @@ class RasaClient:
         self.spread = spread
         self.token = token
         self.actions = actions
-        # kept-alive HTTP/1.1 connections, each request in one socket write (clients/http1.py: httpx cost ~0.8 ms
-        # of CPU a turn); every turn waiting on Rasa holds its own connection until Rasa answers
-        self._http = Http1Pool(timeout, connect_timeout=2.0, max_idle=MAX_IDLE)
+        # aiohttp's kept-alive connections (clients/pooled_http.py: httpx cost ~0.9 ms of CPU a turn, aiohttp
+        # ~0.15 ms); every turn waiting on Rasa holds its own connection until Rasa answers
+        self._http = PooledHttp(timeout, connect_timeout=2.0)
         self._greeting: dict[str, list[dict[str, str]]] | None = None  # by language (en | zh)
         self._bearer = {"Authorization": f"Bearer {token}"} if token else {}
         self._down_until: dict[str, float] = {}
@@ -178,7 +177,7 @@ class RasaClient:
         return up + [u for u in ordered if u not in up]
 
     async def _request(self, conversation_id: str, method: str, path: str, **options: Any) -> Answer:
-        """`method path` on the first Rasa process of `order` that can be reached (`options`: Http1Pool.request's).
+        """`method path` on the first Rasa process of `order` that can be reached (`options`: PooledHttp.request's).
         Raises the last `Unreachable` when none can (and any other HttpError at once: a timeout is not retried
         elsewhere: the process may still be working on the turn)."""
         failure: Unreachable | None = None

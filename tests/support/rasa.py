@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from helpdesk.clients.http1 import Answer
+from helpdesk.clients.pooled_http import Answer
 from nlu_addons import PROJECT_ROOT, RASA_PYTHON
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}

@@ -1,8 +1,8 @@
-"""The helpdesk's requests to Rasa (helpdesk/clients/http1.py, issue 22): each request is one socket write of a
-well-formed HTTP/1.1 request; answers by Content-Length, chunked or up to the connection's end are read whole; a kept
-connection the server closed while idle is not a failed turn; a connection that ends before the whole answer and a
-process not listening send the turn to the next Rasa process; an answer that takes too long is not sent elsewhere.
-Against HTTP/1.1 servers written by hand on spare ports, counting the client's socket writes."""
+"""The helpdesk's requests to Rasa (helpdesk/clients/pooled_http.py over aiohttp, issue 22): each request is one
+socket write of a well-formed HTTP/1.1 request; answers by Content-Length, chunked or up to the connection's end are
+read whole; a kept connection the server closed while idle is not a failed turn; a connection that ends before the
+whole answer and a process not listening send the turn to the next Rasa process; an answer that takes too long is not
+sent elsewhere. Against HTTP/1.1 servers written by hand on spare ports, counting the client's socket writes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from helpdesk.clients.action_server import ActionServerClient
-from helpdesk.clients.http1 import Http1Pool, TimedOut, Unreachable
+from helpdesk.clients.pooled_http import PooledHttp, TimedOut, Unreachable
 from helpdesk.clients.rasa import BotUnavailable, RasaClient
 from helpdesk.stack import free_port
 
@@ -102,9 +102,9 @@ def test_each_request_is_one_write_of_a_well_formed_request_on_one_kept_connecti
     as HTTP/1.1 with its Host, its query and its JSON body whole; three answers over one connection."""
     chinese = "我的订单 100234 到哪里了？" * 40
 
-    async def scenario() -> tuple[list[int], list[Any], Server, int]:
+    async def scenario() -> tuple[list[int], list[Any], Server]:
         async with http_server() as server:
-            pool = Http1Pool(5.0)
+            pool = PooledHttp(5.0)
             url = f"http://127.0.0.1:{server.port}"
             writes, answers = [], []
             for method, path, params, body in (
@@ -117,12 +117,12 @@ def test_each_request_is_one_write_of_a_well_formed_request_on_one_kept_connecti
                 writes.append(sum(1 for port, _ in client_writes if port != server.port))
                 answers.append(answer.json())
             await pool.close()
-            return writes, answers, server, pool.opened
+            return writes, answers, server
 
-    writes, answers, server, opened = asyncio.run(scenario())
+    writes, answers, server = asyncio.run(scenario())
     assert writes == [1, 1, 1]
     assert answers == [REST_NLU] * 3
-    assert server.connections == opened == 1
+    assert server.connections == 1
     first, status, last = server.received
     head, _, body = first.partition(b"\r\n\r\n")
     assert head.split(b"\r\n")[0] == b"POST /webhooks/rest_nlu/webhook HTTP/1.1"
@@ -144,15 +144,15 @@ def test_answers_chunked_or_ended_by_the_connection_are_read_whole() -> None:
     async def scenario() -> tuple[list[Any], int]:
         answers = [chunked, until_close, content_length(ANSWER)]
         async with http_server(Server(lambda n: answers[n])) as server:
-            pool = Http1Pool(5.0)
+            pool = PooledHttp(5.0)
             url = f"http://127.0.0.1:{server.port}"
             got = [(await pool.request("GET", url, "/status")).json() for _ in answers]
             await pool.close()
-            return got, pool.opened
+            return got, server.connections
 
-    got, opened = asyncio.run(scenario())
+    got, connections = asyncio.run(scenario())
     assert got == [REST_NLU] * 3
-    assert opened == 2  # the answer read up to the connection's end leaves no connection to keep
+    assert connections == 2  # the answer read up to the connection's end leaves no connection to keep
 
 
 def test_a_kept_connection_the_server_closed_is_not_a_failed_request() -> None:
@@ -163,7 +163,7 @@ def test_a_kept_connection_the_server_closed_is_not_a_failed_request() -> None:
         silent = {1}  # the second request reaches a connection that is closed without an answer
 
         async with http_server(Server(lambda n: None if n in silent else content_length(ANSWER))) as server:
-            pool = Http1Pool(5.0)
+            pool = PooledHttp(5.0)
             url = f"http://127.0.0.1:{server.port}"
             got = [(await pool.request("POST", url, "/webhooks/rest_nlu/webhook", json_body={"n": 0})).json()]
             got.append((await pool.request("POST", url, "/webhooks/rest_nlu/webhook", json_body={"n": 1})).json())
@@ -172,11 +172,11 @@ def test_a_kept_connection_the_server_closed_is_not_a_failed_request() -> None:
             await asyncio.sleep(0.05)  # the server's close reaches the kept connection
             got.append((await pool.request("POST", url, "/webhooks/rest_nlu/webhook", json_body={"n": 3})).json())
             await pool.close()
-            return got, pool.opened, len(server.received)
+            return got, server.connections, len(server.received)
 
-    got, opened, received = asyncio.run(scenario())
+    got, connections, received = asyncio.run(scenario())
     assert got == [REST_NLU] * 4
-    assert opened == 3  # the first; after the silent close; after the closed idle one
+    assert connections == 3  # the first; after the silent close; after the closed idle one
     assert received == 5  # the silent one's request was read once, and sent again
 
 
@@ -215,7 +215,7 @@ def test_a_turn_whose_connection_drops_mid_answer_is_answered_by_the_other_proce
     async def scenario() -> tuple[str, list[str], dict[str, int]]:
         async with http_server(Server(lambda _: half)) as dying, http_server() as healthy:
             dying.close_after_answer = True
-            pool = Http1Pool(5.0)
+            pool = PooledHttp(5.0)
             try:
                 await pool.request("POST", f"http://127.0.0.1:{dying.port}", "/webhooks/rest_nlu/webhook", json_body={})
                 alone = "answered"
