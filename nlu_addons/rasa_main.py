@@ -197,7 +197,8 @@ def install_shared_endpoint_sessions() -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            return original(self)  # outside a loop: Rasa's own throwaway session
+            throwaway: aiohttp.ClientSession = original(self)  # outside a loop: Rasa's own throwaway session
+            return throwaway
         sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession]
         sessions = self.__dict__.setdefault("_shared_sessions", weakref.WeakKeyDictionary())
         current = sessions.get(loop)
@@ -224,7 +225,7 @@ def one_write_stream_writer() -> type:
     (a writer waiting for "100 Continue"). The bytes on the wire are the same, in the same order."""
     from aiohttp.http_writer import StreamWriter, _serialize_headers
 
-    class OneWriteStreamWriter(StreamWriter):  # type: ignore[misc]
+    class OneWriteStreamWriter(StreamWriter):
         _head = b""
 
         async def write_headers(self, status_line: str, headers: Any) -> None:
@@ -232,7 +233,9 @@ def one_write_stream_writer() -> type:
                 await self._on_headers_sent(headers)
             self._head = _serialize_headers(status_line, headers)
 
-        def _write(self, chunk: bytes) -> None:
+        # Any: `bytes` in Rasa's aiohttp 3.9 (the one this runs with); any bytes-like in the helpdesk's 3.14, which
+        # mypy reads (.venv)
+        def _write(self, chunk: Any) -> None:
             if self._head:
                 chunk, self._head = self._head + bytes(chunk), b""
             super()._write(chunk)
@@ -250,11 +253,12 @@ def install_one_write_requests() -> None:
     machine ~0.3 ms of CPU, and Rasa made two per action call (issue 22)."""
     from aiohttp import client_reqrep
 
-    if getattr(client_reqrep.StreamWriter, "one_write", False):
+    # the name aiohttp 3.9's ClientRequest writes with (3.14, which mypy reads, no longer exports it)
+    if getattr(client_reqrep.StreamWriter, "one_write", False):  # type: ignore[attr-defined]
         return
     writer = one_write_stream_writer()
     writer.one_write = True  # type: ignore[attr-defined]
-    client_reqrep.StreamWriter = writer
+    client_reqrep.StreamWriter = writer  # type: ignore[attr-defined,assignment]
 
 
 def install_quiet_slot_log() -> None:

@@ -32,6 +32,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from nlu_addons.heap import freeze_start_up_heap
+
 logger = logging.getLogger(__name__)
 
 
@@ -60,6 +62,7 @@ class RestWithNluInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             if not token_matches(request, os.environ.get("RASA_TOKEN", "")):
                 return response.json({"error": "this channel needs Rasa's token (Authorization: Bearer …)"}, 401)
+            freeze_start_up_heap()  # the first turn: the model is loaded (nlu_addons/heap.py)
             sender_id = await self._extract_sender(request)
             message_id = uuid.uuid4().hex
             collector = CollectingOutputChannel()

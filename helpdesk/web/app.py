@@ -42,6 +42,7 @@ from helpdesk.web.pages import pages_blueprint
 from helpdesk.web.services import Services, services_of
 from helpdesk.web.sessions import login_blueprint, staff_group
 from helpdesk.web.widget import widget_blueprint
+from nlu_addons.heap import freeze_start_up_heap
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,12 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
             )
         if settings.preview_warm_seconds > 0:
             app.add_task(rank_new_questions_forever(running, settings.preview_warm_seconds), name=PREVIEW_TASK)
+
+    @app.after_server_start
+    async def _freeze(app: DefaultSanic) -> None:
+        """The services are started: what they built is kept out of the garbage collector's work
+        (nlu_addons/heap.py)."""
+        freeze_start_up_heap()
 
     @app.after_server_start
     async def _assign(app: DefaultSanic) -> None:

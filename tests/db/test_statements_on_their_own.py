@@ -11,12 +11,12 @@ import contextlib
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support.helpdesks import postgres_database
+from support.rasa import AnsweringRasa
 
 from helpdesk.background import Background
 from helpdesk.clients.action_server import ActionServerClient
@@ -195,7 +195,7 @@ def rasa_answering(
         queue_news.append(1)
 
     chat.queue.changed = queue_changed  # type: ignore[method-assign]
-    chat.bot._http = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=answer)))
+    chat.bot._http = AnsweringRasa(answer)
     return chat, queue_news
 
 

@@ -14,11 +14,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from redis.asyncio.connection import AbstractConnection
 from support.helpdesks import postgres_database
 from support.own_redis import OwnRedis
+from support.rasa import AnsweringRasa
 
 from helpdesk.background import Background
 from helpdesk.clients.action_server import ActionServerClient
@@ -94,7 +94,7 @@ def test_a_turn_reaches_the_other_process_in_order_in_five_redis_round_trips(
                 events = Events(here)
                 actions = ActionServerClient("http://127.0.0.1:9", 1.0)
                 bot = RasaClient("http://127.0.0.1:9", "token", 1.0, actions)
-                bot._http = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(200, json=ANSWER)))
+                bot._http = AnsweringRasa(ANSWER)
                 queue = QueueNotifier(sessions, events, lambda: 0, 60)
                 locks = RedisLocks(commands, channel.split(":")[0])
                 chat = ChatService(

@@ -1,5 +1,5 @@
-"""Running code in Rasa's virtualenv (`.venv-rasa`, Python 3.10) from the tests, which run in `.venv`, and reading
-the running Rasa's trackers."""
+"""Running code in Rasa's virtualenv (`.venv-rasa`, Python 3.10) from the tests, which run in `.venv`, reading
+the running Rasa's trackers, and a stand-in for the Rasa processes' answers (`AnsweringRasa`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from helpdesk.clients.pooled_http import Answer
 from nlu_addons import PROJECT_ROOT, RASA_PYTHON
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
@@ -45,3 +46,19 @@ def rasa_slots(rasa_port: int, token: str, conversation_id: str) -> dict[str, An
     )
     assert response.status_code == 200, response.text
     return {k: v for k, v in response.json()["slots"].items() if v is not None}
+
+
+class AnsweringRasa:
+    """In place of RasaClient's connections (`bot._http`): every request is answered `answer` (the rest_nlu
+    channel's JSON) with status 200, as the running Rasa would, without a server."""
+
+    def __init__(self, answer: dict[str, Any]) -> None:
+        self.body = json.dumps(answer).encode()
+        self.requests: list[tuple[str, str]] = []  # (method, path)
+
+    async def request(self, method: str, base_url: str, path: str, **options: Any) -> Answer:
+        self.requests.append((method, path))
+        return Answer(200, self.body)
+
+    async def close(self) -> None:
+        pass
