@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -164,9 +165,11 @@ def test_a_lost_redis_connection_makes_clients_resume_from_the_database(
     console.post(f"/conversations/{conversation}/resolve")
 
 
-def test_agents_connected_to_either_process_count_in_both(pair: Pair, customer: httpx.Client, console: Console) -> None:
-    """Rita's console is connected to process two and Omar's to process one: process one, where the customer
-    is, lists both as online and shares the queue between two agents in the wait it promises."""
+@contextmanager
+def both_on_duty_with_two_queued(pair: Pair, customer: httpx.Client, console: Console) -> Iterator[list[str]]:
+    """Rita's console connected to process two and Omar's to process one, both online there, and two chats handed off
+    through process one (the customer's): yields those chats, whose wait process one tells as two agents' (checked).
+    Afterwards the consoles are closed (both offline again), the chats claimed and resolved."""
     omar = Console(pair.one)
     assert omar.login(pair.other.username, pair.other.password).status_code == 200
 
@@ -183,12 +186,21 @@ def test_agents_connected_to_either_process_count_in_both(pair: Pair, customer: 
             queue = history(customer, conversations[-1])["queue"]
             assert queue["position"] >= 2  # from 2 on, one agent and two give different waits
             assert queue["estimated_wait_seconds"] == math.ceil(queue["position"] / 2) * 120  # QUEUE_SECONDS_PER_CHAT
+            yield conversations
         wait_for(lambda: not online_on_one() & {"rita", "omar"}, timeout=10)  # both consoles closed
     finally:
+        console.post("/status", {"status": "online"})
         for conversation in conversations:
             console.post(f"/conversations/{conversation}/claim")
             console.post(f"/conversations/{conversation}/resolve")
         omar.close()
+
+
+def test_agents_connected_to_either_process_count_in_both(pair: Pair, customer: httpx.Client, console: Console) -> None:
+    """Rita's console is connected to process two and Omar's to process one: process one, where the customer
+    is, lists both as online and shares the queue between two agents in the wait it promises."""
+    with both_on_duty_with_two_queued(pair, customer, console):
+        pass
 
 
 def test_an_agent_going_away_on_one_process_changes_the_wait_the_other_tells_over_http(
@@ -197,34 +209,13 @@ def test_an_agent_going_away_on_one_process_changes_the_wait_the_other_tells_ove
     """Rita (console and status on process two) goes Away: the customer asking process one for their place hears the
     wait of one agent, not of two. Before, process one kept the agents on duty it had read at its own last broadcast
     and answered with the old, shorter wait (only process two's websocket broadcast carried the new one)."""
-    omar = Console(pair.one)
-    assert omar.login(pair.other.username, pair.other.password).status_code == 200
-
-    def online_on_one() -> set[str]:
-        return {a["username"] for a in omar.get("/agents").json()["agents"] if a["online"]}
-
-    conversations: list[str] = []
-    try:
-        with console_socket(pair.two, console) as rita_ws, console_socket(pair.one, omar) as omar_ws:
-            receive_until(rita_ws, lambda e: e["type"] == "ready")
-            receive_until(omar_ws, lambda e: e["type"] == "ready")
-            wait_for(lambda: online_on_one() >= {"rita", "omar"}, timeout=10)
-            conversations += [hand_off(customer), hand_off(customer)]
-            queue = history(customer, conversations[-1])["queue"]
-            assert queue["position"] >= 2  # from 2 on, one agent and two give different waits
-            assert queue["estimated_wait_seconds"] == math.ceil(queue["position"] / 2) * 120
-            assert console.post("/status", {"status": "away"}).json()["status"] == "away"
-            queue = history(customer, conversations[-1])["queue"]
-            assert queue["estimated_wait_seconds"] == queue["position"] * 120  # Omar alone
-            assert console.post("/status", {"status": "online"}).json()["status"] == "online"
-            queue = history(customer, conversations[-1])["queue"]
-            assert queue["estimated_wait_seconds"] == math.ceil(queue["position"] / 2) * 120  # both again
-    finally:
-        console.post("/status", {"status": "online"})
-        for conversation in conversations:
-            console.post(f"/conversations/{conversation}/claim")
-            console.post(f"/conversations/{conversation}/resolve")
-        omar.close()
+    with both_on_duty_with_two_queued(pair, customer, console) as conversations:
+        assert console.post("/status", {"status": "away"}).json()["status"] == "away"
+        queue = history(customer, conversations[-1])["queue"]
+        assert queue["estimated_wait_seconds"] == queue["position"] * 120  # Omar alone
+        assert console.post("/status", {"status": "online"}).json()["status"] == "online"
+        queue = history(customer, conversations[-1])["queue"]
+        assert queue["estimated_wait_seconds"] == math.ceil(queue["position"] / 2) * 120  # both again
 
 
 def test_a_chats_unread_count_is_the_same_on_either_process(
