@@ -584,7 +584,7 @@ class _FormTurn:
                 refusal = policy.address_change_refusal(order, order.shipping_address, now)
         elif flow == RETURN:
             try:
-                policy.plan_return(order, None, now)
+                policy.plan_return(order, None, now, self.state.return_reason)
             except PolicyRefusal as whole_order_refused:
                 refusal = whole_order_refused
         if refusal is not None:
@@ -610,7 +610,7 @@ class _FormTurn:
         elif flow == RETURN and self.get(RETURN_ITEMS) is None:
             if pending:
                 await self._take_items(read_items(pending, order.lines), asked=False)
-            returnable = everything_returnable(order.lines)
+            returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
             if self.get(RETURN_ITEMS) is None and len(returnable) == 1 and len(order.lines) == 1:
                 self.set(RETURN_ITEMS, returnable)  # nothing to choose from
         if pending:
@@ -660,7 +660,7 @@ class _FormTurn:
                 self.say(render(template, order_id=order.number))
             return
         try:
-            await self.system.quote_return(order.number, selection)
+            await self.system.quote_return(order.number, selection, self.state.return_reason)
         except PolicyRefusal as refusal:
             self.say(refusal.text)
             return

@@ -307,8 +307,9 @@ def choose(said: ItemsSaid, lines: Sequence[OrderLine], current: Mapping[str, in
     return selection or None
 
 
-def everything_returnable(lines: Sequence[OrderLine]) -> dict[str, int]:
-    return {line.sku: line.quantity for line in lines if not line.final_sale}
+def everything_returnable(lines: Sequence[OrderLine], final_sale: bool = False) -> dict[str, int]:
+    """Every line that may go back (final-sale ones too, with ``final_sale``: damaged or wrong goods)."""
+    return {line.sku: line.quantity for line in lines if final_sale or not line.final_sale}
 
 
 async def names_items_of(order_id: str, text: str) -> bool:
