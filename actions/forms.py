@@ -468,7 +468,8 @@ class _FormTurn:
             said, current = await self._items_said(), self.get(RETURN_ITEMS)
             if not said.anything or QUESTION_RE.search(self._text()):
                 return False
-            if choose(said, (await self.order()).lines, current) == current:
+            at_fault = self.state.return_reason.shop_at_fault
+            if choose(said, (await self.order()).lines, current, at_fault) == current:
                 return False  # "yes, all of it" at a summary of everything: a yes, not a change
             await self._take_items(said, asked=True, current=current)
             return True
@@ -652,7 +653,8 @@ class _FormTurn:
         """The items to return after this message, checked with the order system (a final-sale item, or more
         pieces than ordered, is explained); at the summary an unclear or refused change keeps the selection."""
         order = await self.order()
-        selection = choose(said, order.lines, current if isinstance(current, dict) else None)
+        at_fault = self.state.return_reason.shop_at_fault
+        selection = choose(said, order.lines, current if isinstance(current, dict) else None, at_fault)
         if selection is None:
             if asked:
                 nothing_left = said.kept and not said.returned
