@@ -94,3 +94,15 @@ def test_damaged_goods_from_switzerland_go_back_without_the_label_fee(chat: Chat
     assert "6.95" not in summary and "deduct" not in summary, chat.texts
     chat("no")
     assert "I haven't booked anything for order 100219" in chat.text, chat.texts
+
+
+def test_a_chinese_wrong_item_from_norway_goes_back_without_the_label_fee(chat: Chat) -> None:
+    """The same in Chinese, a wrong item: order 100171 (Lars Haugen, Oslo, delivered 19 days ago: a scented candle,
+    €28.00), which no other test changes, is only looked at (the test stops at the summary)."""
+    chat("订单100171发错货了，我买的是蜡烛，收到的是别的东西")
+    assert answered_from(chat) == ["wrong-item"], chat.texts
+    assert "订单 100171" in chat.texts[-1], chat.texts
+    chat("lars.haugen@example.net")
+    summary = chat.text
+    assert "订单 100171 的退货如下" in summary and "退货运单免费" in summary and "€28.00 将退回" in summary, chat.texts
+    assert "6.95" not in summary and "扣除" not in summary, chat.texts
