@@ -64,7 +64,9 @@ async def planned_change(system: OrderSystem, state: OrderState, order: Order) -
     if state.flow == CHANGE_ADDRESS and state.new_address:
         return PlannedChange(CHANGE_ADDRESS, order, new_address=dict(state.new_address))
     if state.flow == RETURN and state.return_items:
-        return PlannedChange(RETURN, order, returned=await system.quote_return(order.number, state.return_items))
+        return PlannedChange(
+            RETURN, order, returned=await system.quote_return(order.number, state.return_items, state.return_reason)
+        )
     return None
 
 

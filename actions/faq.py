@@ -26,11 +26,12 @@ from actions.order_state import (
     ORDER_ID,
     PENDING_DETAIL,
     RETURN,
+    RETURN_REASON,
     OrderState,
     details_cleared,
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry
+from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry, return_reason_of
 from actions.refused_change import address_after_refused_change
 from actions.requests import (
     Requests,
@@ -67,6 +68,7 @@ from helpdesk.knowledge import language_search
 from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
+from helpdesk.orders import ReturnReason
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 from nlu_addons.arbiter import refers_back
 from nlu_addons.order_cues import another_companys
@@ -510,17 +512,21 @@ def received_goods_answered(
     if asked:
         offer_person(dispatcher, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)
         return []
-    return flow_started(tracker, RETURN, text, text)
+    return flow_started(tracker, RETURN, text, text, reason=return_reason_of(entry))
 
 
-def flow_started(tracker: Tracker, flow: str, text: str, order_part: str | None) -> list[dict[str, Any]]:
+def flow_started(
+    tracker: Tracker, flow: str, text: str, order_part: str | None, reason: ReturnReason | None = None
+) -> list[dict[str, Any]]:
     """The order form started for ``flow`` from an answer's turn, with the order number and proof ``text`` gives and,
     for a return or an address change, ``order_part`` (what to return, or where to) for the form to read once the
-    order may be changed."""
+    order may be changed; for a return of damaged or wrong goods, its ``reason``."""
     found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
     events: list[dict[str, Any]] = [SlotSet(FLOW, flow), *details_cleared()]
     if flow in (RETURN, CHANGE_ADDRESS) and order_part:
         events.append(SlotSet(PENDING_DETAIL, order_part))
+    if flow == RETURN and reason is not None:
+        events.append(SlotSet(RETURN_REASON, reason.value))
     if found.order_number:
         events.append(SlotSet(ORDER_ID, found.order_number))
     if found.evidence:

@@ -468,7 +468,8 @@ class _FormTurn:
             said, current = await self._items_said(), self.get(RETURN_ITEMS)
             if not said.anything or QUESTION_RE.search(self._text()):
                 return False
-            if choose(said, (await self.order()).lines, current) == current:
+            at_fault = self.state.return_reason.shop_at_fault
+            if choose(said, (await self.order()).lines, current, at_fault) == current:
                 return False  # "yes, all of it" at a summary of everything: a yes, not a change
             await self._take_items(said, asked=True, current=current)
             return True
@@ -584,7 +585,7 @@ class _FormTurn:
                 refusal = policy.address_change_refusal(order, order.shipping_address, now)
         elif flow == RETURN:
             try:
-                policy.plan_return(order, None, now)
+                policy.plan_return(order, None, now, self.state.return_reason)
             except PolicyRefusal as whole_order_refused:
                 refusal = whole_order_refused
         if refusal is not None:
@@ -610,7 +611,7 @@ class _FormTurn:
         elif flow == RETURN and self.get(RETURN_ITEMS) is None:
             if pending:
                 await self._take_items(read_items(pending, order.lines), asked=False)
-            returnable = everything_returnable(order.lines)
+            returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
             if self.get(RETURN_ITEMS) is None and len(returnable) == 1 and len(order.lines) == 1:
                 self.set(RETURN_ITEMS, returnable)  # nothing to choose from
         if pending:
@@ -652,7 +653,8 @@ class _FormTurn:
         """The items to return after this message, checked with the order system (a final-sale item, or more
         pieces than ordered, is explained); at the summary an unclear or refused change keeps the selection."""
         order = await self.order()
-        selection = choose(said, order.lines, current if isinstance(current, dict) else None)
+        at_fault = self.state.return_reason.shop_at_fault
+        selection = choose(said, order.lines, current if isinstance(current, dict) else None, at_fault)
         if selection is None:
             if asked:
                 nothing_left = said.kept and not said.returned
@@ -660,7 +662,7 @@ class _FormTurn:
                 self.say(render(template, order_id=order.number))
             return
         try:
-            await self.system.quote_return(order.number, selection)
+            await self.system.quote_return(order.number, selection, self.state.return_reason)
         except PolicyRefusal as refusal:
             self.say(refusal.text)
             return

@@ -286,13 +286,16 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
     return _items_said(returned, kept, bool(EVERYTHING_RE.search(returned_part)), also)
 
 
-def choose(said: ItemsSaid, lines: Sequence[OrderLine], current: Mapping[str, int] | None) -> dict[str, int] | None:
+def choose(
+    said: ItemsSaid, lines: Sequence[OrderLine], current: Mapping[str, int] | None, final_sale: bool = False
+) -> dict[str, int] | None:
     """The selection (SKU -> pieces) after this message; None when it names nothing to return.
 
-    Final-sale lines only join when named: the policy then explains why they can't go back.
+    Final-sale lines only join when named (the policy then explains why they can't go back), or with ``final_sale``
+    (damaged or wrong goods, which go back whatever they are).
     """
     ordered = {line.sku: line.quantity for line in lines}
-    returnable = {line.sku: line.quantity for line in lines if not line.final_sale}
+    returnable = everything_returnable(lines, final_sale)
     named = {sku: pieces or ordered[sku] for sku, pieces in said.returned.items()}
     if said.everything:
         selection = {**returnable, **named}
@@ -307,8 +310,9 @@ def choose(said: ItemsSaid, lines: Sequence[OrderLine], current: Mapping[str, in
     return selection or None
 
 
-def everything_returnable(lines: Sequence[OrderLine]) -> dict[str, int]:
-    return {line.sku: line.quantity for line in lines if not line.final_sale}
+def everything_returnable(lines: Sequence[OrderLine], final_sale: bool = False) -> dict[str, int]:
+    """Every line that may go back (final-sale ones too, with ``final_sale``: damaged or wrong goods)."""
+    return {line.sku: line.quantity for line in lines if final_sale or not line.final_sale}
 
 
 async def names_items_of(order_id: str, text: str) -> bool:

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.signals import signal_handoff
 from actions.texts.catalog import orders as say
-from helpdesk.orders import OrderSystem, get_order_system
+from helpdesk.orders import OrderSystem, ReturnReason, get_order_system
 from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR, REQUEST_HUMAN
 
 log = logging.getLogger("actions.orders")
@@ -56,6 +56,7 @@ EVIDENCE = "evidence"
 PENDING_DETAIL = "pending_detail"
 NEW_ADDRESS = "new_address"
 RETURN_ITEMS = "return_items"
+RETURN_REASON = "return_reason"  # damaged | wrong_item: what arrived is the shop's fault (a free return)
 CONFIRM = "confirm"  # the digest of the change the customer said yes to (actions/changes.py), or False for no
 PENDING_CONFIRMATION = "pending_confirmation"  # the digest of the change the bot asked about
 REFUSAL = "order_refusal"
@@ -68,7 +69,16 @@ LAST_FLOW = "last_flow"
 SWITCH_TO = "switch_to"  # another request asked for mid-request: {"flow", "order_id"?} while the form asks to switch
 
 # what a flow collects after the identity check: cleared when a request starts
-DETAIL_SLOTS = (PENDING_DETAIL, NEW_ADDRESS, RETURN_ITEMS, CONFIRM, PENDING_CONFIRMATION, REFUSAL, SWITCH_TO)
+DETAIL_SLOTS = (
+    PENDING_DETAIL,
+    NEW_ADDRESS,
+    RETURN_ITEMS,
+    RETURN_REASON,
+    CONFIRM,
+    PENDING_CONFIRMATION,
+    REFUSAL,
+    SWITCH_TO,
+)
 # what one request collects beyond the order and the identity check; cleared when it ends
 REQUEST_SLOTS = (EVIDENCE, *DETAIL_SLOTS)
 
@@ -103,6 +113,7 @@ class OrderState:
     pending_detail: str | None
     new_address: dict[str, str] | None
     return_items: dict[str, int] | None  # SKU -> pieces
+    return_reason: ReturnReason
     confirm: str | bool | None
     pending_confirmation: str | None
     refusal: str | None
@@ -135,6 +146,7 @@ class OrderState:
             pending_detail=text(PENDING_DETAIL),
             new_address=address if isinstance(address, dict) else None,
             return_items={str(k): int(v) for k, v in items.items()} if isinstance(items, dict) and items else None,
+            return_reason=_return_reason(text(RETURN_REASON)),
             confirm=confirm if isinstance(confirm, bool | str) and confirm != "" else None,
             pending_confirmation=text(PENDING_CONFIRMATION),
             refusal=text(REFUSAL),
@@ -161,6 +173,13 @@ class OrderState:
     @property
     def first_name(self) -> str | None:
         return self.customer_name.split()[0] if self.customer_name else None
+
+
+def _return_reason(value: str | None) -> ReturnReason:
+    try:
+        return ReturnReason(value) if value else ReturnReason.UNWANTED
+    except ValueError:
+        return ReturnReason.UNWANTED
 
 
 def order_system() -> OrderSystem:

@@ -42,6 +42,7 @@ from actions.order_state import (
     PENDING_CONFIRMATION,
     PENDING_DETAIL,
     RETURN,
+    RETURN_REASON,
     OrderState,
     backend_failure,
     details_cleared,
@@ -52,7 +53,7 @@ from actions.order_state import (
     request_cleared,
 )
 from actions.parsing import ORDER_NUMBER_RE
-from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer
+from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer, return_reason_of
 from actions.refused_change import address_after_refused_change
 from actions.requests import NEGATION_RE, names_flow, requests_in
 from actions.smalltalk import general_topics, opener_about_order, order_topics
@@ -139,6 +140,8 @@ class ActionStartOrderRequest(Action):
         events += [SlotSet(FLOW, flow), *details_cleared()]
         if damaged:
             events.append(SlotSet(PENDING_DETAIL, text))  # what to send back, read once the order may be changed
+        if flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
+            events.append(SlotSet(RETURN_REASON, return_reason_of(entry).value))  # damaged or wrong: a free return
         handled = tracker.get_slot(LAST_FLOW) and state.verified and tracker.active_loop_name != FORM
         # a request finished for this order; "where is my order?" may mean another one: ask (offering it), unless the
         # message names it ("that order") or items of it ("send the carafe back")
@@ -220,7 +223,7 @@ class ActionOrderSubmit(Action):
             order = await system.change_address(number, Address(**state.new_address))
             address = format_address(order.shipping_address)
             return render(address_texts.DONE, order_id=number, address=address), True
-        booked = await system.create_return(number, state.return_items)
+        booked = await system.create_return(number, state.return_items, state.return_reason)
         return booked.instructions, True
 
 

@@ -18,6 +18,7 @@ from helpdesk.files.photo_requests import (
     parse_payload,
     request_payload,
 )
+from helpdesk.orders import ReturnReason
 
 # "I got the wrong item in order 100184", "the vase arrived broken", "发错货了": what arrived is wrong or damaged (the
 # handbook's wrong-item and damaged-item entries), however the NLU read the order number beside it
@@ -43,6 +44,13 @@ def received_item_entry(text: str) -> str | None:
     if RECEIVED_DAMAGED_RE.search(text):
         return DAMAGED_ITEM_ENTRY
     return None
+
+
+def return_reason_of(entry: str) -> ReturnReason:
+    """Why goods go back, from the handbook entry their message was answered with (damaged-item, wrong-item)."""
+    return {WRONG_ITEM_ENTRY: ReturnReason.WRONG_ITEM, DAMAGED_ITEM_ENTRY: ReturnReason.DAMAGED}.get(
+        entry, ReturnReason.UNWANTED
+    )
 
 
 def add_photo_button(purpose: str, order_number: str | None = None) -> dict[str, str]:

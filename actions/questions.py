@@ -174,8 +174,9 @@ class ActionAskReturnItems(_AskAction):
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
         order = await order_system().get_order(str(state.order_id))
-        returnable = [line for line in order.lines if not line.final_sale]
-        final = [line.name_in(i18n.current()) for line in order.lines if line.final_sale]
+        at_fault = state.return_reason.shop_at_fault  # damaged or wrong goods: final-sale ones go back too
+        returnable = [line for line in order.lines if at_fault or not line.final_sale]
+        final = [line.name_in(i18n.current()) for line in order.lines if line.final_sale and not at_fault]
         again = asked_before(tracker, RETURN_ITEMS)
         text = render(return_texts.ASK_ITEMS_AGAIN if again else return_texts.ASK_ITEMS, order_id=order.number)
         if final and not again:

@@ -42,6 +42,7 @@ from helpdesk.orders.model import (
     RefundStatus,
     ReturnItems,
     ReturnQuote,
+    ReturnReason,
     ReturnRequest,
     normalise_order_number,
     utc_now,
@@ -440,16 +441,20 @@ class DemoOrderSystem(OrderSystem):
             await session.flush()
             return self._as_order(row)
 
-    async def quote_return(self, number: str, items: ReturnItems | None = None) -> ReturnQuote:
+    async def quote_return(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.UNWANTED
+    ) -> ReturnQuote:
         order = await self.get_order(number)
-        return self._policy.plan_return(order, items, self._clock())
+        return self._policy.plan_return(order, items, self._clock(), reason)
 
-    async def create_return(self, number: str, items: ReturnItems | None = None) -> ReturnRequest:
+    async def create_return(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.UNWANTED
+    ) -> ReturnRequest:
         now = self._clock()
         async with self._session(write=True) as session:
             row = await self._order_row(session, number)
             order = self._as_order(row)
-            plan = self._policy.plan_return(order, items, now)
+            plan = self._policy.plan_return(order, items, now, reason)
             rma = new_rma(order.number)
             while await session.get(ReturnRow, rma) is not None:
                 rma = new_rma(order.number)

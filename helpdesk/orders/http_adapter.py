@@ -38,6 +38,7 @@ from helpdesk.orders.model import (
     RefundStatus,
     ReturnItems,
     ReturnQuote,
+    ReturnReason,
     ReturnRequest,
     Tier,
     normalise_order_number,
@@ -85,8 +86,8 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {  # entity: (required, optional)
 }  # fmt: skip
 REQUEST_FIELDS = {
     "change_address": {"name", "street", "city", "postcode", "country"},
-    "create_return": {"skus", "items", "rma"},
-    "quote_return": {"skus", "items"},
+    "create_return": {"skus", "items", "rma", "reason"},  # reason: unwanted | damaged | wrong_item
+    "quote_return": {"skus", "items", "reason"},
 }
 VALUE_TABLES = {
     "status": {s.value for s in OrderStatus},
@@ -518,11 +519,11 @@ class HttpOrderSystem(OrderSystem):
         data = await self._change(Action.CHANGE_ADDRESS, "change_address", normalised, order, body)
         return await self._updated_order("change_address", normalised, data)
 
-    def _local_quote(self, order: Order, items: ReturnItems | None) -> ReturnQuote:
+    def _local_quote(self, order: Order, items: ReturnItems | None, reason: ReturnReason) -> ReturnQuote:
         """The return as the policies price it (or, without apply_policies, the lines' value and no label fee)."""
         now = self._clock()
         if self.config.apply_policies:
-            return self._policy.plan_return(order, items, now)
+            return self._policy.plan_return(order, items, now, reason)
         wanted = dict(items) if isinstance(items, Mapping) else {sku: None for sku in items} if items else None
         chosen = []
         for line in order.lines:
@@ -533,7 +534,9 @@ class HttpOrderSystem(OrderSystem):
         ship_by = self._policy.ship_by(now)
         return ReturnQuote(order.number, tuple(chosen), (), Decimal("0.00"), value, order.currency, ship_by)
 
-    def _return_body(self, name: str, quote: ReturnQuote, rma: str | None = None) -> dict[str, Any]:
+    def _return_body(
+        self, name: str, quote: ReturnQuote, reason: ReturnReason, rma: str | None = None
+    ) -> dict[str, Any]:
         defaults = {"skus": "skus", "rma": "rma"} if name == "create_return" else {"skus": "skus"}
         paths = self.config.request_fields[name] or defaults
         body: dict[str, Any] = {}
@@ -543,14 +546,18 @@ class HttpOrderSystem(OrderSystem):
             set_path(body, paths["items"], [{"sku": line.sku, "quantity": line.quantity} for line in quote.lines])
         if "rma" in paths and rma is not None:
             set_path(body, paths["rma"], rma)
+        if "reason" in paths:
+            set_path(body, paths["reason"], reason.value)
         return body
 
-    async def quote_return(self, number: str, items: ReturnItems | None = None) -> ReturnQuote:
+    async def quote_return(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.UNWANTED
+    ) -> ReturnQuote:
         order = await self.get_order(number)
-        quote = self._local_quote(order, items)
+        quote = self._local_quote(order, items, reason)
         if "quote_return" not in self.config.endpoints:
             return quote
-        body = self._return_body("quote_return", quote)
+        body = self._return_body("quote_return", quote, reason)
         data = await self._change(Action.RETURN, "quote_return", order.number, order, body)
         f = self.config.fields["return_quote"]
 
@@ -573,12 +580,14 @@ class HttpOrderSystem(OrderSystem):
 
         return self._map("quote_return", priced, data)
 
-    async def create_return(self, number: str, items: ReturnItems | None = None) -> ReturnRequest:
+    async def create_return(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.UNWANTED
+    ) -> ReturnRequest:
         order = await self.get_order(number)
         now = self._clock()
-        plan = self._local_quote(order, items)
+        plan = self._local_quote(order, items, reason)
         rma = new_rma(order.number)
-        body = self._return_body("create_return", plan, rma)
+        body = self._return_body("create_return", plan, reason, rma)
         data = await self._change(Action.RETURN, "create_return", order.number, order, body)
         f = self.config.fields["return"]
 

@@ -36,6 +36,19 @@ class Tier(StrEnum):
     VIP = "vip"
 
 
+class ReturnReason(StrEnum):
+    """Why goods go back. Damaged or wrong goods are the shop's fault: their return is free from every country and
+    final-sale items are taken back too (the handbook's damaged-item, wrong-item and return-policy entries)."""
+
+    UNWANTED = "unwanted"  # an ordinary return: the customer changed their mind
+    DAMAGED = "damaged"
+    WRONG_ITEM = "wrong_item"
+
+    @property
+    def shop_at_fault(self) -> bool:
+        return self is not ReturnReason.UNWANTED
+
+
 class RefundState(StrEnum):
     NONE = "none"  # nothing to refund (no return, no paid cancellation)
     AWAITING_RETURN = "awaiting_return"  # return booked, parcel not yet at the warehouse

@@ -29,6 +29,7 @@ from helpdesk.orders.model import (
     OrderStatus,
     ReturnItems,
     ReturnQuote,
+    ReturnReason,
     normalise_country,
 )
 from helpdesk.orders.system import PolicyRefusal
@@ -251,9 +252,12 @@ class OrderPolicy:
 
     # -- returns -------------------------------------------------------------------------------
 
-    def plan_return(self, order: Order, items: ReturnItems | None, now: datetime) -> ReturnQuote:
+    def plan_return(
+        self, order: Order, items: ReturnItems | None, now: datetime, reason: ReturnReason = ReturnReason.UNWANTED
+    ) -> ReturnQuote:
         """The return of ``items`` (SKU -> pieces, or SKUs for whole lines; None: every returnable line) booked
-        ``now``, or PolicyRefusal saying why not."""
+        ``now``, or PolicyRefusal saying why not. Damaged or wrong goods (``reason``) go back without a label fee,
+        final-sale items included; the return window is the same."""
         status_code = {
             OrderStatus.PLACED: NOT_DELIVERED,
             OrderStatus.PAID: NOT_DELIVERED,
@@ -268,9 +272,11 @@ class OrderPolicy:
         deadline = self.return_deadline(order)
         if deadline is not None and now.date() > deadline:
             raise self.refusal(Action.RETURN, RETURN_WINDOW_EXPIRED, order, now)
-        lines, excluded = self._returnable_lines(order, items, now)
+        lines, excluded = self._returnable_lines(order, items, now, final_sale_taken=reason.shop_at_fault)
         country = order.country
-        if country in self.config.free_return_countries:
+        if country in self.config.free_return_countries or (
+            reason.shop_at_fault and country in self.config.paid_return_countries
+        ):
             fee = Decimal("0.00")
         elif country in self.config.paid_return_countries:
             fee = self.config.return_label_fee
@@ -292,8 +298,10 @@ class OrderPolicy:
         return booked.date() + timedelta(days=self.config.return_ship_within_days)
 
     def _returnable_lines(
-        self, order: Order, items: ReturnItems | None, now: datetime
+        self, order: Order, items: ReturnItems | None, now: datetime, final_sale_taken: bool = False
     ) -> tuple[list[OrderLine], list[OrderLine]]:
+        if items is None and final_sale_taken:
+            return list(order.lines), []
         if items is None:
             lines = [line for line in order.lines if not line.final_sale]
             excluded = [line for line in order.lines if line.final_sale]
@@ -320,7 +328,7 @@ class OrderPolicy:
         if not wanted:
             raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku="")
         final = [line for line in wanted if line.final_sale]
-        if final:
+        if final and not final_sale_taken:
             raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.shown_name for line in final])
         return wanted, []
 

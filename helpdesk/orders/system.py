@@ -25,6 +25,7 @@ from helpdesk.orders.model import (
     RefundStatus,
     ReturnItems,
     ReturnQuote,
+    ReturnReason,
     ReturnRequest,
 )
 from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR
@@ -113,15 +114,19 @@ class OrderSystem(ABC):
         """Change the delivery address; returns the updated order. Raises PolicyRefusal."""
 
     @abstractmethod
-    async def quote_return(self, number: str, items: ReturnItems | None = None) -> ReturnQuote:
+    async def quote_return(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.UNWANTED
+    ) -> ReturnQuote:
         """What returning ``items`` would refund and cost (label), booking nothing. Raises PolicyRefusal.
 
         ``items``: SKU -> pieces ({"LH-TXT-0420": 1} for 1 of 2 towels), or SKUs for whole lines; None: every
-        returnable line."""
+        returnable line. ``reason``: damaged or wrong goods go back free, final-sale items included."""
 
     @abstractmethod
-    async def create_return(self, number: str, items: ReturnItems | None = None) -> ReturnRequest:
-        """Book a return of ``items`` (as for ``quote_return``). Raises PolicyRefusal."""
+    async def create_return(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.UNWANTED
+    ) -> ReturnRequest:
+        """Book a return of ``items`` for ``reason`` (as for ``quote_return``). Raises PolicyRefusal."""
 
     @abstractmethod
     async def refund_status(self, number: str) -> RefundStatus:

@@ -532,6 +532,9 @@ def test_reading_which_items() -> None:
     assert chosen('/inform{"return_items": "LH-BED-0210"}') == {"LH-BED-0210": 1}
     assert choose(read_items("", lines, ["all"]), lines, None) == everything
     assert chosen("hmm not sure") is None and chosen("yes") is None
+    # damaged or wrong goods go back whatever they are: "everything" takes the final-sale vase too
+    damaged = choose(read_items("everything except the sheet", lines), lines, None, final_sale=True)
+    assert damaged == {"LH-TXT-0420": 2, "LH-CAN-0501": 1, "LH-DEC-0312": 1, "LH-CLR-0901": 1}
 
 
 # ---- the walkthrough of 2026-12-05 -----------------------------------------------------------------

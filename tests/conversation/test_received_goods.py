@@ -77,3 +77,32 @@ def test_goods_of_a_named_order_and_a_person_asked_for_get_the_answer_and_a_pers
     assert [b["payload"] for b in chat.last["replies"][-1]["buttons"]] == ["/request_human", "/deny"], chat.texts
     assert ORDER in chat.texts[-1] and "postcode" not in chat.text and "收货邮编" not in chat.text, chat.texts
     assert chat("/request_human")["mode"] == "queued", chat.texts
+
+
+def test_damaged_goods_from_switzerland_go_back_without_the_label_fee(chat: Chat) -> None:
+    """Lane ux2's walkthrough: damaged goods of an order from Switzerland were taken into the return with the
+    ordinary return's €6.95 label deducted, although the handbook says returning damaged or wrong goods is always
+    free. Order 100219 (Luca Meier, Basel, delivered 2 days ago: ribbed tumblers, €32.00), which no other test
+    changes, is only looked at: the summary is declined, nothing is booked."""
+    chat("my tumblers arrived broken, order 100219")
+    assert answered_from(chat) == ["damaged-item"], chat.texts
+    assert "for order 100219?" in chat.texts[-1], chat.texts
+    chat("luca.meier@example.org")
+    summary = chat.text
+    assert "Here's the return for order 100219:" in summary and "Ribbed tumblers" in summary, chat.texts
+    assert "You get €32.00 back" in summary and "The return label is free." in summary, chat.texts
+    assert "6.95" not in summary and "deduct" not in summary, chat.texts
+    chat("no")
+    assert "I haven't booked anything for order 100219" in chat.text, chat.texts
+
+
+def test_a_chinese_wrong_item_from_norway_goes_back_without_the_label_fee(chat: Chat) -> None:
+    """The same in Chinese, a wrong item: order 100171 (Lars Haugen, Oslo, delivered 19 days ago: a scented candle,
+    €28.00), which no other test changes, is only looked at (the test stops at the summary)."""
+    chat("订单100171发错货了，我买的是蜡烛，收到的是别的东西")
+    assert answered_from(chat) == ["wrong-item"], chat.texts
+    assert "订单 100171" in chat.texts[-1], chat.texts
+    chat("lars.haugen@example.net")
+    summary = chat.text
+    assert "订单 100171 的退货如下" in summary and "退货运单免费" in summary and "€28.00 将退回" in summary, chat.texts
+    assert "6.95" not in summary and "扣除" not in summary, chat.texts

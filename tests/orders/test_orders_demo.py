@@ -25,6 +25,7 @@ from helpdesk.orders import (
     OrderStatus,
     PolicyRefusal,
     RefundState,
+    ReturnReason,
     Tier,
     describe_order,
     describe_refund,
@@ -517,6 +518,34 @@ async def test_return_everything_leaves_out_final_sale(shop: DemoOrderSystem) ->
     assert booked.instructions.endswith(
         "Stoneware vase, last-season glaze is a final-sale item and can't be returned, so keep it out of the parcel."
     )
+
+
+async def test_damaged_goods_from_the_uk_go_back_without_the_label_fee(shop: DemoOrderSystem) -> None:
+    """The handbook (damaged-item, wrong-item, return-policy): returning damaged or wrong goods is always free; the
+    same UK order's ordinary return deducts the label (test_return_from_the_uk_deducts_the_label)."""
+    quote = await shop.quote_return("100213", None, ReturnReason.DAMAGED)
+    assert (quote.label_fee, quote.refund_amount) == (Decimal("0.00"), Decimal("118.90"))
+    plan = shop.policy.plan_return(await shop.get_order("100213"), {"LH-TXT-0420": 1}, NOW, ReturnReason.WRONG_ITEM)
+    assert (plan.label_fee, plan.refund_amount) == (Decimal("0.00"), Decimal("24.95"))
+    booked = await shop.create_return("100213", None, ReturnReason.WRONG_ITEM)
+    assert (booked.label_fee, booked.refund_amount) == (Decimal("0.00"), Decimal("118.90"))
+    assert "You'll get a free prepaid return label by e-mail" in booked.instructions
+    assert "6.95" not in booked.instructions and "deduct" not in booked.instructions
+
+
+async def test_a_damaged_final_sale_item_is_taken_back(shop: DemoOrderSystem) -> None:
+    everything = await shop.quote_return("100199", None, ReturnReason.DAMAGED)
+    assert everything.items == {"LH-KIT-0101": 1, "LH-CLR-0901": 1, "LH-CAN-0501": 2}
+    assert (everything.excluded_lines, everything.refund_amount) == ((), Decimal("139.00"))
+    vase = await shop.create_return("100199", ["LH-CLR-0901"], ReturnReason.WRONG_ITEM)
+    assert [line.sku for line in vase.lines] == ["LH-CLR-0901"] and vase.refund_amount == Decimal("24.00")
+    assert "final-sale" not in vase.instructions
+
+
+async def test_damaged_goods_keep_the_return_window(shop: DemoOrderSystem) -> None:
+    expired = await refusal_of(shop.quote_return("100128", None, ReturnReason.DAMAGED))  # delivered 40 days ago
+    assert expired.reason_code == "return_window_expired"
+    assert expired.alternative.startswith("If an item is faulty or damaged, you're still covered by the legal")
 
 
 async def test_expected_delivery_follows_the_status_and_the_carrier(shop: DemoOrderSystem) -> None:

@@ -30,6 +30,7 @@ from helpdesk.orders import (
     OrderStatus,
     PolicyRefusal,
     RefundState,
+    ReturnReason,
     Tier,
     order_system_from_config,
 )
@@ -417,6 +418,22 @@ async def test_create_return(shop_api: HttpOrderSystem, fake_shop: tuple[FakeSho
     assert booked.created_at == datetime(2025, 3, 12, 12, 0, 5, tzinfo=UTC)
     assert booked.refund_amount == Decimal("145.00")
     assert f"Your return for order 100303 is booked: {booked.rma}" in booked.instructions
+
+
+async def test_a_damaged_return_takes_the_final_sale_vase_and_tells_the_shop_why(
+    fake_shop: tuple[FakeShop, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOP_API_TOKEN", TOKEN)
+    fields = example_http_config()["request_fields"]
+    fields["create_return"]["reason"] = "reason"
+    system = order_system_from_config(write_config(tmp_path, fake_shop[1], request_fields=fields), clock=lambda: NOW)
+    try:
+        booked = await system.create_return("100303", ["LH-CLR-0901"], ReturnReason.DAMAGED)
+        sent = fake_shop[0].requests[-1]["body"]
+        assert (sent["items"], sent["reason"]) == ([{"sku": "LH-CLR-0901", "quantity": 1}], "damaged")
+        assert [line.sku for line in booked.lines] == ["LH-CLR-0901"] and booked.label_fee == Decimal("0.00")
+    finally:
+        await system.aclose()
 
 
 async def test_a_return_of_some_pieces_is_quoted_by_the_shop_then_booked(
