@@ -114,14 +114,19 @@ def test_an_admin_adds_a_user_and_changes_the_hours_and_the_handoff_follows(
     assert opened.errors("400", "401") == []  # refused hours answer 400; the console asks /me before login
 
 
-def test_an_agent_types_a_slash_and_gets_the_canned_reply_filled(
-    desk: tuple[str, dict[str, AgentLogin]], chromium: Browser, tmp_path: Path
-) -> None:
-    url, accounts = desk
+def add_starter_canned_replies(url: str, accounts: dict[str, AgentLogin]) -> None:
+    """The admin adds the starter canned replies (English and Chinese) through the API."""
     boss = Console(url)
     assert boss.login("boss", accounts["boss"].password).status_code == 200
     assert boss.post("/admin/canned/starter").status_code == 200
     boss.close()
+
+
+def test_an_agent_types_a_slash_and_gets_the_canned_reply_filled(
+    desk: tuple[str, dict[str, AgentLogin]], chromium: Browser, tmp_path: Path
+) -> None:
+    url, accounts = desk
+    add_starter_canned_replies(url, accounts)
     with httpx.Client(base_url=url, timeout=60) as customer:
         conversation = say(customer, HANDOFF_TEXT)["conversation_id"]
     opened = new_tab(chromium, viewport=SIZES["desktop"])
@@ -159,10 +164,7 @@ def test_a_slash_in_a_chinese_chat_lists_the_chinese_canned_replies(
     at most, only one Chinese one (/chaxun); /nihao and /zaijian were not offered at all. It lists the replies for
     the chat's language (and those for any language), as the "Insert a canned reply…" list does."""
     url, accounts = desk
-    boss = Console(url)
-    assert boss.login("boss", accounts["boss"].password).status_code == 200
-    assert boss.post("/admin/canned/starter").status_code == 200
-    boss.close()
+    add_starter_canned_replies(url, accounts)
     with httpx.Client(base_url=url, timeout=60) as customer:
         body = say(customer, "我要人工客服")
     assert body["language"] == "zh" and body["mode"] == "queued", body
