@@ -2,8 +2,8 @@
 (issue 22).
 
 httpx spent ~0.9 ms of the helpdesk's CPU on each turn's one JSON POST to Rasa; aiohttp's client (a ClientSession
-over a TCPConnector) spends ~0.15 ms, within ~0.1 ms of a hand-written HTTP/1.1 client (measured in
-/work/wt/NOTES/perf2.md of the session that chose it), so the well-kept library does the HTTP here.
+over a TCPConnector) spends ~0.15 ms, within ~0.1 ms of a hand-written HTTP/1.1 client (measured:
+results/perf-lane/rasa_client_aiohttp_2026-12-06.md), so the well-kept library does the HTTP here.
 
 What it promises, and the Rasa client's failover (clients/rasa.py) relies on:
 - `Unreachable`: the server could not be reached (refused, no route, connect timeout) or the connection ended before
