@@ -27,6 +27,13 @@ RECEIVED_WRONG_RE = re.compile(
     r"|\bnot\s+what\s+i\s+ordered\b|[发寄發]错|[发寄發]錯",
     re.IGNORECASE,
 )
+# the customer's own wrong choice ("I picked the wrong colour", "i ordered the wrong size", "我选错颜色了"): nothing
+# arrived wrong, the shop sent what was ordered
+CHOSE_WRONG_RE = re.compile(
+    r"\bi\s+(?:\w+\s+)?(?:picked|chose|choose|selected|ordered|bought|clicked|entered|typed|put)\s+(?:in\s+)?"
+    r"(?:the\s+|a\s+)?wrong\b|[选選点點下买買拍]错",
+    re.IGNORECASE,
+)
 RECEIVED_DAMAGED_RE = re.compile(
     r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:broken|damaged|cracked|chipped|smashed|dented)\b"
     r"|[破碎坏壞]了|摔碎",
@@ -39,7 +46,7 @@ WRONG_ITEM_ENTRY, DAMAGED_ITEM_ENTRY = "wrong-item", "damaged-item"  # their ids
 
 def received_item_entry(text: str) -> str | None:
     """The handbook entry for goods that arrived wrong or damaged, when the message says so."""
-    if RECEIVED_WRONG_RE.search(text):
+    if RECEIVED_WRONG_RE.search(text) and not CHOSE_WRONG_RE.search(text):
         return WRONG_ITEM_ENTRY
     if RECEIVED_DAMAGED_RE.search(text):
         return DAMAGED_ITEM_ENTRY

@@ -1,0 +1,38 @@
+"""Goods that arrived wrong or damaged, by the words (actions/photos.py received_item_entry; through the stack:
+tests/conversation/test_received_goods.py): the customer's own wrong choice is no wrong item ("please cancel order
+100234, I picked the wrong colour" was answered with the wrong-item entry in the full suite of 2026-12-06, instead of
+the cancellation). Messages written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, received_item_entry
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("hi i got the wrong color cushion in order 100212, i ordered blue got green", WRONG_ITEM_ENTRY),
+        ("you sent me the wrong item", WRONG_ITEM_ENTRY),
+        ("I received the wrong size", WRONG_ITEM_ENTRY),
+        ("你们发错货了", WRONG_ITEM_ENTRY),
+        ("my vase arrived broken", DAMAGED_ITEM_ENTRY),
+    ],
+)
+def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
+    assert received_item_entry(text) == entry
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please cancel order 100234, I picked the wrong colour",
+        "i ordered the wrong size, can i return it",
+        "I think I chose the wrong size",
+        "我选错颜色了，能取消吗",
+        "where is my order 100234",
+    ],
+)
+def test_the_customers_own_wrong_choice_is_no_wrong_item(text: str) -> None:
+    assert received_item_entry(text) is None
