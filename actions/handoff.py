@@ -13,9 +13,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.order_state import CHANGES, OrderState
 from actions.signals import signal_handoff, signal_person_offer
 from actions.texts import render
 from actions.texts.catalog import in_every_language
+from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import smalltalk as say
 from actions.turns import bot_messages_before_latest
 from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_LEFT_MESSAGE, HANDOFF_REQUESTED, REQUEST_HUMAN  # noqa: F401
@@ -93,4 +95,8 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         hand_off(dispatcher, HANDOFF_COMPLAINT if intent == "complaint" else HANDOFF_REQUESTED)
+        state = OrderState.from_tracker(tracker)
+        if state.flow in CHANGES and state.pending_confirmation and state.order_id:
+            # "can i talk to a person first" at "Shall I cancel order 100259? (yes/no)": not cancelled, and said so
+            dispatcher.utter_message(text=render(order_texts.CHANGE_NOT_MADE, order_id=state.order_id))
         return []

@@ -12,6 +12,10 @@ BACKEND_ERROR = (
     "I'm passing you to a member of our support team, who will pick this up with you."
 )
 PERSON_BUTTON = "Talk to a person"
+# a person asked for while a change waited for its yes (actions/handoff.py): the customer knows where the order stands
+CHANGE_NOT_MADE = (
+    "Nothing has been changed on order {order_id}: I stopped before doing it, and the team will see what you asked for."
+)
 # after the status of an order the customer says never reached them (actions/missing_parcel.py)
 MISSING_PARCEL = (
     "I'm sorry it hasn't reached you. Please check with your neighbours, your mailbox or safe place and the nearby "

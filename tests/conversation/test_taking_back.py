@@ -51,3 +51,32 @@ def test_a_change_of_mind_after_a_status_check_gets_a_reply_and_starts_that_chan
     chat("hmm actually I'd rather cancel it")  # the NLU reads a "no" in it; before, no reply at all
     assert any(c in chat.text for c in CANCELLING), chat.texts
     chat("no")  # not now after all: nothing is cancelled
+
+
+@pytest.mark.parametrize(
+    ("asked", "for_person", "not_changed"),
+    [
+        (
+            f"cancel order {ORDER}",
+            "actually can i talk to a person first",
+            f"Nothing has been changed on order {ORDER}",
+        ),
+        (f"取消订单{ORDER}", "转人工", f"订单 {ORDER} 还没有任何改动"),
+    ],
+)
+def test_a_person_asked_for_at_the_yes_or_no_of_a_change_is_told_nothing_changed(
+    chat: Chat, asked: str, for_person: str, not_changed: str
+) -> None:
+    """The walkthrough of 2026-12-06: a person asked for at "Shall I cancel order …? (yes/no)" got the handoff and not
+    a word about the cancellation, so the customer could not tell whether the order was cancelled."""
+    chat(asked)
+    chat(EMAIL)
+    assert any(c in chat.text for c in CANCELLING), chat.texts
+    chat(for_person)
+    assert chat.last["handoff"] is not None and not_changed in chat.text, chat.texts
+
+
+def test_a_person_asked_for_with_no_change_waiting_says_nothing_of_one(chat: Chat) -> None:
+    chat(f"where is order {ORDER}? {EMAIL}")
+    chat("talk to a person")
+    assert chat.last["handoff"] is not None and "Nothing has been changed" not in chat.text, chat.texts
