@@ -10,15 +10,10 @@ Order 100234 (shipped, ann.lee) is only read. Messages written for this test.
 from __future__ import annotations
 
 import pytest
-from support.chat import Chat, another_address, client_from
+from support.chat import Chat
 
 TWO_THINGS = "您问了两件事，我一件一件来。"
 DID_YOU_MEAN = "您是想问下面这些吗"
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
 
 
 def faq_ids(chat: Chat) -> list[str]:

@@ -11,15 +11,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-import pytest
-from support.chat import Chat, another_address, client_from
+from support.chat import Chat
 
 from helpdesk.stack import Stack
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
 
 
 def shop_rows(stack: Stack, query: str, *args: Any) -> list[sqlite3.Row]:

@@ -31,7 +31,7 @@ import sqlite3
 import sys
 
 import pytest
-from support.chat import Chat, another_address, client_from
+from support.chat import Chat
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.stack import Stack
@@ -42,11 +42,6 @@ from actions.texts.routing import SUGGEST  # noqa: E402
 ORDER = "100259"
 EMAIL = "thomas.leroy@example.com"
 CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
 
 
 def order_row(stack: Stack) -> sqlite3.Row:

@@ -7,17 +7,12 @@ other test changes, and 100234 (Ann Lee, shipped, arriving in a few days), read 
 from __future__ import annotations
 
 import pytest
-from support.chat import Chat, another_address, client_from
+from support.chat import Chat
 
 DELIVERED, DELIVERED_POSTCODE = "100162", "69002"
 ON_ITS_WAY, POSTCODE = "100234", "2511 AB"
 INVESTIGATION = ("investigation with the carrier", "向承运商发起调查")
 PERSON = ("Talk to a person", "转人工客服")
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
 
 
 @pytest.mark.parametrize(

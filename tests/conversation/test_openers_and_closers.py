@@ -12,12 +12,7 @@ Order 100184 (Lukas Becker, delivered) is only read: the return is declined at i
 from __future__ import annotations
 
 import pytest
-from support.chat import Chat, another_address, client_from
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
+from support.chat import Chat
 
 
 def titles(chat: Chat) -> list[str]:

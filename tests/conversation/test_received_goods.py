@@ -13,14 +13,9 @@ looked at: the tests stop at the return's summary, before its yes, so nothing is
 from __future__ import annotations
 
 import pytest
-from support.chat import Chat, another_address, client_from
+from support.chat import Chat
 
 ORDER, EMAIL = "100160", "aino.virtanen@example.com"
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
 
 
 def answered_from(chat: Chat) -> list[str]:

@@ -12,16 +12,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from support.chat import Chat, another_address, client_from
+from support.chat import Chat
 
 SHIPPED = "100234"
 ANN = "ann.lee@example.com"
 PERSON = "/request_human"
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
 
 
 @pytest.mark.parametrize(

@@ -12,16 +12,11 @@ Messages written for this test.
 from __future__ import annotations
 
 import pytest
-from support.chat import Chat, another_address, client_from
+from support.chat import Chat
 
 ORDER = "100259"
 EMAIL = "thomas.leroy@example.com"
 DID_YOU_MEAN = "Did you mean"
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
 
 
 def test_cancel_it_after_the_order_was_looked_up_starts_the_cancellation(chat: Chat) -> None:

@@ -11,17 +11,12 @@ this test.
 from __future__ import annotations
 
 import pytest
-from support.chat import Chat, another_address, client_from
+from support.chat import Chat
 
 ORDER = "100259"
 EMAIL = "thomas.leroy@example.com"
 CANCELLING = (f"Cancelling order {ORDER}", f"取消订单 {ORDER}")
 NEW_ADDRESS = (f"new delivery address for order {ORDER}", f"订单 {ORDER} 的新收货地址")
-
-
-@pytest.fixture()
-def chat(helpdesk_url: str) -> Chat:
-    return Chat(client_from(helpdesk_url, another_address()))
 
 
 @pytest.mark.parametrize(
