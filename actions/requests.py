@@ -336,14 +336,25 @@ def requests_in(text: str, order_known: bool = False) -> Requests:
     flow: str | None = None
     order_part: str | None = None
     questions: list[str] = []
+    numbered = False
     for clause in clauses(text):
         found = order_request(clause, order_known) if flow is None else None
         if found is not None:
             flow, order_part = found, clause
         elif names_an_order_number(clause) or ORDER_REF_RE.search(clause):
+            numbered = numbered or names_an_order_number(clause)
             continue  # more about the order request ("can you check 100234?", "订单10016在哪里": a number to fix)
         elif is_question(question := JOINING_WORD.sub("", clause)):
             questions.append(question)
+    if flow is None and numbered:
+        # "can I change my delivery adress? order 100259": the question names the flow, the clause beside it the
+        # order's number; together they are the request (not a handbook question and a request: "two things")
+        for question in questions:
+            named = flow_named_in(FLOW_SPELLER(question))
+            if named is not None and not declines_flow(question, named):
+                flow, order_part = named, question
+                questions = [q for q in questions if q is not question]
+                break
     return Requests(flow, order_part, questions)
 
 
