@@ -11,7 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handbook_followup import answer_about_last_answer
+from actions.handbook_followup import answer_about_last_answer, answer_in_topic_of_last_answer
 from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
 from actions.items import names_items_of
 from actions.order_number_asked import without_order_number_asked
@@ -352,6 +352,12 @@ class ActionAnswerFaq(Action):
         kb = get_knowledge_base()
         destination = str(route["destination"])
         scores = {str(c["id"]): float(c["score"]) for c in route.get("faq_candidates") or []}
+        if destination.startswith("faq:") or destination in ("clarify", LOW_CONFIDENCE_ROUTE):
+            # "who pays the postage" right after the how-to-return answer: about returns, not delivery
+            topical = answer_in_topic_of_last_answer(tracker, question) if not in_request else None
+            if topical is not None:
+                self._answer(dispatcher, topical.id, topical.title, topical.answer, topical.score)
+                return
         if destination.startswith("faq:"):
             entry = kb.entry(destination[4:])
             if entry is not None and self._answer_each_alternative(

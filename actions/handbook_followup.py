@@ -129,3 +129,59 @@ def flow_invited(tracker: Tracker) -> str | None:
     """The order request the handbook answer just before offered to carry out, if it did."""
     entry_id = last_answer_entry(tracker)
     return INVITED_FLOWS.get(entry_id) if entry_id else None
+
+
+# The handbook's sections (its folders under knowledge/faq) in each language's words: what a short follow-up with no
+# subject of its own is about when the answer before came from that section ("help" is everything: no subject)
+SECTION_WORDS: dict[str, dict[str, str]] = {
+    "account": {"en": "account", "zh": "账户"},
+    "delivery": {"en": "delivery", "zh": "配送"},
+    "membership": {"en": "membership", "zh": "会员"},
+    "orders": {"en": "orders", "zh": "订单"},
+    "payments": {"en": "payment", "zh": "付款"},
+    "products": {"en": "products", "zh": "商品"},
+    "returns": {"en": "returns", "zh": "退货"},
+}
+SHORT_FOLLOWUP = {"en": 6, "zh": 8}  # words (English) or characters (Chinese): a follow-up, not a question of its own
+TOPIC_LEAD = 0.03  # how much surer the engine must be of the question in the section's words than of it alone
+
+
+def section_of(path: object) -> str | None:
+    """The handbook section (folder) an entry's file lives in."""
+    parent = getattr(path, "parent", None)
+    return str(parent.name) if parent is not None else None
+
+
+def is_short(question: str, language: str) -> bool:
+    size = len(question.split()) if language == "en" else len(re.sub(r"[\s\W]", "", question))
+    return size <= SHORT_FOLLOWUP.get(language, 0)
+
+
+def answer_in_topic_of_last_answer(tracker: Tracker, question: str) -> Candidate | None:
+    """A short follow-up read in the section of the answer just before: "who pays the postage" / "那运费呢" / "要多久"
+    right after the how-to-return answer ask about returns (the return label, the refund's timing); read alone they
+    ask about delivery (its cost, its time). The question is ranked again with the section's word before it
+    ("returns who pays the postage"); that entry is answered when the engine is surely answering from the same
+    section with it, and surer of it (by :data:`TOPIC_LEAD`) than of the question alone. None otherwise: a new
+    question of its own ("do you ship to norway") keeps its own answer, as does one the section changes nothing for,
+    or one that would only repeat the answer before."""
+    language = language_of(question)
+    entry_id = last_answer_entry(tracker)
+    if entry_id is None or not is_short(question, language):
+        return None
+    kb = get_knowledge_base()
+    last = kb.entry(entry_id)
+    section = section_of(last.path) if last is not None else None
+    word = SECTION_WORDS.get(section or "", {}).get(language)
+    if word is None:
+        return None
+    alone = language_search.decide(kb, question)
+    if alone.action == "answer" and alone.best is not None and section_of(alone.best.path) == section:
+        return None  # already answered from that section
+    within = language_search.decide(kb, f"{word} {question}")
+    found = within.best
+    if within.action != "answer" or found is None or found.id == entry_id or section_of(found.path) != section:
+        return None
+    if alone.best is not None and found.score < alone.best.score + TOPIC_LEAD:
+        return None
+    return found

@@ -1,0 +1,38 @@
+"""A short follow-up with no subject of its own is read in the section of the answer just before (the walkthrough of
+2026-12-06, second session): after the how-to-return answer, "who pays the postage" got the delivery prices and
+"那运费呢" the delivery costs (€4.95, free over €50): read alone they ask about delivery. Now the return label's cost
+comes, and "要多久" the refund's timing. A question of its own ("do you ship to norway") keeps its own answer.
+Through the running stack; messages written for this test."""
+
+from __future__ import annotations
+
+import pytest
+from support.chat import Chat
+
+
+@pytest.mark.parametrize(
+    ("first", "followup", "expected"),
+    [
+        ("how do i send something back", "who pays the postage", "return-shipping-cost"),
+        ("怎么退货", "那运费呢", "return-shipping-cost"),
+        ("怎么退货啊，东西不喜欢", "运费谁出", "return-shipping-cost"),
+        ("how do i send something back", "is it free?", "return-shipping-cost"),
+    ],
+)
+def test_a_short_followup_is_read_in_the_section_of_the_answer_before(
+    chat: Chat, first: str, followup: str, expected: str
+) -> None:
+    chat(first)
+    assert (chat.last.get("faq") or {}).get("id") == "how-to-return", chat.texts
+    chat(followup)
+    assert (chat.last.get("faq") or {}).get("id") == expected, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("followup", "expected"),
+    [("do you ship to norway", "international-shipping"), ("你们支持支付宝吗", "payment-methods")],
+)
+def test_a_question_of_its_own_after_an_answer_keeps_its_own_answer(chat: Chat, followup: str, expected: str) -> None:
+    chat("how do i send something back")
+    chat(followup)
+    assert (chat.last.get("faq") or {}).get("id") == expected, chat.texts
