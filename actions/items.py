@@ -27,6 +27,9 @@ EVERYTHING_RE = re.compile(
     r"full\s+order|complete\s+order|the\s+rest|everything\s+else|the\s+others?|all\s+the\s+rest)\b",
     re.IGNORECASE,
 )
+# "both", "both of them", "the two of them", "两个都退", "两件都要退": every item of an order of two (with items named,
+# "both the cushion and the bowls", those items)
+BOTH_RE = re.compile(r"\b(?:both|the\s+two\s+of\s+them|the\s+two\s+items)\b|两(?:个|件|样|款)(?:都|全)", re.IGNORECASE)
 # what follows one of these is kept, not returned ("but keep the pillowcases", "everything except the soap dish")
 KEEP_RE = re.compile(
     r"\b(?:but\s+)?(?:keep(?:ing)?|except(?:\s+for)?|apart\s+from|other\s+than|without|excluding|but\s+not|minus|"
@@ -227,7 +230,9 @@ def _read_zh(text: str, lines: Sequence[OrderLine]) -> ItemsSaid:
         else:
             returned.update(named)
     also = bool(ZH_ALSO.search(text)) and not ZH_ONLY.search(text)
-    return _items_said(returned, kept, bool(ZH_EVERYTHING.search(text)), also)
+    # "两个都退" says 都退 (all back) of two things: every item only of an order of two, naming none
+    everything = both_of_two(text, returned, lines) if BOTH_RE.search(text) else bool(ZH_EVERYTHING.search(text))
+    return _items_said(returned, kept, everything, also)
 
 
 def _items_said(
@@ -283,7 +288,13 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
     returned = _mentioned(returned_part, lines)
     kept = frozenset(_mentioned(kept_part, lines))
     also = bool(ALSO_RE.search(text)) and not ONLY_RE.search(text)
-    return _items_said(returned, kept, bool(EVERYTHING_RE.search(returned_part)), also)
+    everything = bool(EVERYTHING_RE.search(returned_part)) or both_of_two(returned_part, returned, lines)
+    return _items_said(returned, kept, everything, also)
+
+
+def both_of_two(text: str, named: Mapping[str, int | None], lines: Sequence[OrderLine]) -> bool:
+    """ "actually both items", "两个都退" for an order of two lines, naming neither: both of them."""
+    return not named and len(lines) == 2 and BOTH_RE.search(text) is not None
 
 
 def choose(
