@@ -73,7 +73,7 @@ from actions.texts.catalog import identity as say
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
-from actions.turns import turns_before_latest
+from actions.turns import bot_messages_before_latest, turns_before_latest
 from actions.typed_choice import typed_flow
 from helpdesk.i18n import join_sentences
 from helpdesk.orders import (
@@ -659,7 +659,10 @@ class _FormTurn:
             if asked:
                 nothing_left = said.kept and not said.returned
                 template = return_texts.NOTHING_LEFT if nothing_left else return_texts.ITEMS_UNCLEAR
-                self.say(render(template, order_id=order.number))
+                unclear = render(template, order_id=order.number)
+                # unclear twice running: a person is a button away (the question alone again is a dead end)
+                again = any(unclear in str(m.get("text") or "") for m in bot_messages_before_latest(self.tracker))
+                self.say(unclear, [person_button()] if again else None)
             return
         try:
             await self.system.quote_return(order.number, selection, self.state.return_reason)
