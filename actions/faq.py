@@ -45,6 +45,7 @@ from actions.requests import (
     questions_in,
     requests_in,
     taken_back,
+    without_lead_in,
 )
 from actions.signals import signal_faq, signal_handoff
 from actions.smalltalk import (
@@ -606,13 +607,25 @@ def answer_questions(dispatcher: CollectingDispatcher, questions: list[str], at_
     gate); False (and nothing said) when fewer than ``at_least`` entries answer surely."""
     kb = get_knowledge_base()
     found: dict[str, Candidate] = {}
+    unsure: list[tuple[str, list[Candidate]]] = []
     for question in questions:
         decision = language_search.decide(kb, question)  # a Chinese question ranked by the Chinese side
         if decision.action == "answer" and decision.best is not None:
             found.setdefault(decision.best.id, decision.best)
-    if len(found) < at_least:
+        elif decision.action == "suggest" and decision.candidates:
+            unsure.append((question, decision.candidates))
+    if at_least > 1 and len(found) < at_least:
+        return False
+    if not found and not unsure:
         return False
     dispatcher.utter_message(text=smalltalk_texts.TWO_THINGS)
     for entry in found.values():
         answer_entry(dispatcher, entry.id, entry.title, entry.answer, entry.score)
+    for question, candidates in unsure:
+        # "is the linen duvet cover machine washable, and also can i still cancel 100259?": the handbook is unsure
+        # which entry; its likeliest are offered (before, the question was dropped without a word)
+        titles = {c.id: c.title for c in candidates}
+        buttons = [b for c in candidates[:3] if (b := choice_button(f"faq:{c.id}", titles)) is not None]
+        shown = without_lead_in(question).strip(" ,，.。!！?？")
+        dispatcher.utter_message(text=render(smalltalk_texts.OTHER_QUESTION_OFFER, question=shown), buttons=buttons)
     return True

@@ -44,8 +44,11 @@ ZH_SPLIT_RE = re.compile(r"(?<=[。？！；?!;])\s*|(?<=[吗嗎呢])[，,、\s]
 ZH_QUESTION_RE = re.compile(
     ZH_GENERAL_QUESTION.pattern + r"|[哪谁誰呢]|什[么麼]|有没有|有沒有|会不会|會不會|要不要|支不支持|收不收"
 )
-# a greeting or a filler word before the question ("hey how long does delivery take")
-LEAD_IN = r"^\s*(?:(?:hi|hey|hello|ok|okay|so|right|um|hmm)\b[\s,.!]*)*"
+# a greeting or a filler word before the question ("hey how long does delivery take", "quick q - is the … washable")
+LEAD_IN = (
+    r"^\s*(?:(?:hi|hey|hello|ok|okay|so|right|um|hmm|btw|oh|also|quick\s+(?:q|question)|one\s+more\s+(?:thing|question)"
+    r"|just\s+wondering)\b[\s,.!:\-–]*)*"
+)
 QUESTION_RE = re.compile(
     r"\?\s*$|" + LEAD_IN + r"(?:how|what|why|when|where|which|who|can|could|do|does|is|are|will|would|should|may)\b",
     re.IGNORECASE,
@@ -114,6 +117,11 @@ JOINING_WORD = re.compile(r"^(?:(?:and\s+also|and|also|plus|but)\s+|" + ZH_JOINI
 def size(clause: str) -> int:
     """A clause's length in words, a Chinese character counting as one."""
     return len(CJK.sub(" ", clause).split()) + len(CJK.findall(clause))
+
+
+def without_lead_in(question: str) -> str:
+    """The question without the greeting or filler before it ("quick q - is it washable?" -> "is it washable?")."""
+    return re.sub(LEAD_IN, "", question, flags=re.IGNORECASE).strip() or question
 
 
 def is_question(clause: str) -> bool:

@@ -80,5 +80,7 @@ LEFT_EMAIL = (
 )
 # a message with an order request and a handbook question in it: the question's answer follows, then the order
 TWO_THINGS = "You've asked two things, so let me take them in turn."
+# beside an order request, a question the handbook may answer but the bot is not sure which entry: offered, not lost
+OTHER_QUESTION_OFFER = "About your other question ({question}): is it one of these?"
 # after the form came back to its question (a handbook answer or small talk came in between)
 RESUME = "Now, back to your order."

@@ -1,0 +1,19 @@
+"""A handbook question beside an order request that the handbook is not sure of (the walkthrough of 2026-12-06,
+second session): "hi! quick q - is the linen duvet cover machine washable, and also can i still cancel 100259?"
+started the cancellation and the washing question was never mentioned again: a lost message. Now its likeliest
+entries are offered ("About your other question (…): is it one of these?") and the request goes on. Order 100259
+(placed), read only. Messages written for this test."""
+
+from __future__ import annotations
+
+from support.chat import Chat
+
+
+def test_an_unsure_question_beside_a_request_is_offered_not_dropped(chat: Chat) -> None:
+    chat("hi! quick q - is the linen duvet cover machine washable, and also can i still cancel 100259? changed my mind")
+    assert "About your other question (is the linen duvet cover machine washable)" in chat.text, chat.texts
+    payloads = [b["payload"] for b in chat.buttons]
+    assert any("product-care-textiles" in p for p in payloads), chat.buttons
+    assert "for order 100259" in chat.text, chat.texts  # the cancellation goes on: the identity check
+    chat("thomas.leroy@example.com")
+    assert "Cancelling order 100259" in chat.text, chat.texts
