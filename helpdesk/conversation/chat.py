@@ -45,7 +45,7 @@ from helpdesk.vocabulary import (
     WIDGET_PAYLOADS,
     WIDGET_PAYLOADS_ZH,
 )
-from nlu_addons.language import language_after, language_of
+from nlu_addons.language import language_after, language_of, says_no_language
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +103,16 @@ class ChatResult:
     def language(self) -> str | None:
         """The language of the customer message just handled (docs/design.md contract 7): the NLU's reading, else
         the stored text's script (a message the bot did not read: held, queued, or left for the team)."""
+        text = str((self.message or {}).get("text") or "")
+        stored = (self.message or {}).get("language")
+        if stored in LANGUAGES and says_no_language(text):
+            # "ann.lee@example.com", "100160" in a Chinese conversation: the conversation's language, in which the bot
+            # answers it (the script alone says English, and the widget's own words turned English mid-chat)
+            return str(stored)
         for entity in (self.nlu or {}).get("entities") or []:
             if entity.get("entity") == "language" and entity.get("value") in LANGUAGES:
                 return str(entity["value"])
-        return language_of(str(self.message["text"])) if self.message and self.message.get("text") else None
+        return language_of(text) if text else None
 
     def to_json(self) -> dict[str, Any]:
         nlu = None
@@ -498,7 +504,7 @@ class ChatService:
                     metadata = bot_metadata(customer_token, client_address)
                     self.pending.wait(conversation.id, customer_message.id, metadata)
                     raise not_reopened
-            stored = customer_message.to_public()
+            stored = {**customer_message.to_public(), "language": customer_message.language}
             if conversation.mode in (MODE_QUEUED, MODE_AGENT):
                 if fresh and conversation.mode == MODE_QUEUED:
                     await self.events.queue_changed()  # the consoles' queue shows the latest words

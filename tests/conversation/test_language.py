@@ -38,3 +38,17 @@ def test_each_message_and_the_conversation_carry_the_customers_language(
     view = login("sue").get(f"/conversations/{conversation}").json()
     assert view["conversation"]["language"] == "en"
     assert [m["language"] for m in view["messages"] if m["sender"] == "customer"] == ["zh", "en", "en"]
+
+
+def test_a_message_that_says_no_language_is_answered_and_reported_in_the_conversations(client: httpx.Client) -> None:
+    """ "aino.virtanen@example.com" after "你好 我想退货 订单100160": the bot answers in Chinese, and the chat API's
+    `language` says so (it said "en", by the script alone, and the widget's own words turned English mid-chat: the
+    walkthrough of 2026-12-06, second session). An English word is English again."""
+    first = say(client, "你好 我想退货 订单100160")
+    conversation = first["conversation_id"]
+    assert first["language"] == "zh"
+    for neutral in ("aino.virtanen@example.com", "100160"):
+        turn = say(client, neutral, conversation)
+        assert turn["language"] == "zh", turn
+        assert any("订单" in r["text"] for r in turn["replies"]), turn["replies"]
+    assert say(client, "sorry, can we do this in English please", conversation)["language"] == "en"
