@@ -23,6 +23,7 @@ from actions.order_state import (
     FLOW,
     FLOWS,
     FORM,
+    LAST_FLOW,
     ORDER_ID,
     PENDING_DETAIL,
     RETURN,
@@ -220,6 +221,12 @@ class ActionAnswerFaq(Action):
             return started
         if route is not None and not in_request and (started := flow_named_with_order(tracker, route, question)):
             return started
+        if route is not None and not in_request and (asked := entry_after_refused_change(tracker, route)) is not None:
+            entry = kb.entry(asked)
+            if entry is not None:
+                score = next((float(c["score"]) for c in route.get("faq_candidates") or [] if c["id"] == asked), 0.0)
+                self._answer(dispatcher, entry.id, entry.title, entry.answer, score)
+                return []
         if route is not None and not in_request:
             started = flow_for_known_order(tracker, route, question)
             if started is not None:
@@ -447,6 +454,24 @@ def flow_named_with_order(tracker: Tracker, route: dict[str, Any], text: str) ->
     if requests.flow is None or requests.flow not in offered:
         return None
     return flow_started(tracker, requests.flow, text, requests.order_part)
+
+
+def entry_after_refused_change(tracker: Tracker, route: dict[str, Any]) -> str | None:
+    """ "ugh fine. how do i refuse it" right after "Order 100234 has already shipped, so it can no longer be
+    cancelled. You can refuse the parcel on delivery…": the NLU, unsure, offers that cancellation first (its words)
+    and a handbook entry ("How do I refuse a parcel?"). Starting the change again only repeats the refusal word for
+    word; the entry offered is what the customer asks about. None when the route is not that."""
+    if str(route.get("destination")) != "clarify":
+        return None
+    last = tracker.get_slot(LAST_FLOW)
+    offered = [str(d) for d in route.get("offered") or []]
+    if last not in CHANGES or not offered or offered[0] != f"intent:{last}":
+        return None
+    person = in_every_language(order_texts, "PERSON_BUTTON")
+    refused = any(  # the change ended in a refusal: its message has the person button (a change made has another)
+        any(b.get("title") in person for b in buttons_of(m)) for m in bot_messages_before_latest(tracker)
+    )
+    return next((d[4:] for d in offered if d.startswith("faq:")), None) if refused else None
 
 
 def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
