@@ -67,8 +67,9 @@ async def planned_change(system: OrderSystem, state: OrderState, order: Order) -
     if state.flow == CHANGE_ADDRESS and state.new_address:
         return PlannedChange(CHANGE_ADDRESS, order, new_address=dict(state.new_address))
     if state.flow == RETURN and state.return_items:
-        quote = await system.quote_return(order.number, state.return_items, state.return_reason)
         replacement = state.return_remedy is ReturnRemedy.REPLACEMENT and state.return_reason.shop_at_fault
+        quote_of = system.quote_replacement if replacement else system.quote_return
+        quote = await quote_of(order.number, state.return_items, state.return_reason)
         return PlannedChange(RETURN, order, returned=quote, replacement=replacement)
     return None
 

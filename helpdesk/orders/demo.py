@@ -512,6 +512,22 @@ class DemoOrderSystem(OrderSystem):
     def offers_replacements(self) -> bool:
         return True
 
+    async def _plan_replacement(
+        self, session: AsyncSession, order: Order, items: ReturnItems | None, now: datetime, reason: ReturnReason
+    ) -> ReturnQuote:
+        plan = self._policy.plan_replacement(order, items, now, reason)
+        booked = select(ReplacementRow.rma).where(ReplacementRow.order_number == order.number).limit(1)
+        if (await session.execute(booked)).first() is not None:  # one replacement per order: then a person
+            raise self._policy.refusal(Action.RETURN, REPLACEMENT_ALREADY_BOOKED, order, now)
+        return plan
+
+    async def quote_replacement(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
+    ) -> ReturnQuote:
+        async with self._session() as session:
+            order = self._as_order(await self._order_row(session, number))
+            return await self._plan_replacement(session, order, items, self._clock(), reason)
+
     async def create_replacement(
         self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
     ) -> ReplacementRequest:
@@ -519,10 +535,7 @@ class DemoOrderSystem(OrderSystem):
         async with self._session(write=True) as session:
             row = await self._order_row(session, number)
             order = self._as_order(row)
-            plan = self._policy.plan_replacement(order, items, now, reason)
-            booked = select(ReplacementRow.rma).where(ReplacementRow.order_number == order.number).limit(1)
-            if (await session.execute(booked)).first() is not None:  # one replacement per order: then a person
-                raise self._policy.refusal(Action.RETURN, REPLACEMENT_ALREADY_BOOKED, order, now)
+            plan = await self._plan_replacement(session, order, items, now, reason)
             rma = new_rma(order.number)
             while await session.get(ReturnRow, rma) is not None or await session.get(ReplacementRow, rma) is not None:
                 rma = new_rma(order.number)

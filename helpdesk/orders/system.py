@@ -142,15 +142,26 @@ class OrderSystem(ABC):
         chat and a person arranges a replacement."""
         return False
 
+    async def quote_replacement(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
+    ) -> ReturnQuote:
+        """What replacing ``items`` (as for ``quote_return``) of damaged or wrong goods would send again and take
+        back (nothing refunded), booking nothing. Raises PolicyRefusal; the default refuses, as
+        ``create_replacement``."""
+        raise self._no_replacements(number)
+
     async def create_replacement(
         self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
     ) -> ReplacementRequest:
         """Book ``items`` (as for ``quote_return``) of damaged or wrong goods (``reason``) to be sent again at no cost,
         with the free return of what arrived; no refund. Raises PolicyRefusal. The default books nothing: it refuses
         (``replacement_not_offered``), and the customer is offered a person."""
+        raise self._no_replacements(number)
+
+    def _no_replacements(self, number: str) -> PolicyRefusal:
         from helpdesk.orders.policy import REPLACEMENT_NOT_OFFERED, Action
 
-        raise self.policy.refusal(Action.RETURN, REPLACEMENT_NOT_OFFERED, number, utc_now())
+        return self.policy.refusal(Action.RETURN, REPLACEMENT_NOT_OFFERED, number, utc_now())
 
     async def list_replacements(self, number: str) -> list[ReplacementRequest]:
         """The replacements booked for the order, oldest first (the default: none)."""

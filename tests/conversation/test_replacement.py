@@ -57,6 +57,13 @@ def test_a_wrong_item_is_replaced_when_the_customer_picks_a_replacement_and_the_
     assert shop(stack, "SELECT status FROM orders WHERE number = ?", "100163")[0]["status"] == "delivered"
     assert shop(stack, "SELECT * FROM refunds WHERE order_number = ?", "100163") == []  # the goods, not the money
     assert shop(stack, "SELECT * FROM returns WHERE order_number = ?", "100163") == []
+    # a second replacement for the order is refused as soon as it is chosen (a person sorts it out), not after a yes
+    chat("you sent me the wrong throw in order 100163")
+    assert "or a full refund of €" in chat.texts[-1], chat.texts
+    chat(REPLACE)
+    assert "A replacement for order 100163 has already been booked." in chat.text, chat.texts
+    assert "Shall I book" not in chat.text and [b["payload"] for b in chat.buttons] == ["/request_human"], chat.texts
+    assert len(shop(stack, "SELECT * FROM replacements WHERE order_number = ?", "100163")) == 1
 
     # the agent who takes the chat sees the replacement on the order's card
     assert chat("/request_human")["mode"] == "queued"

@@ -875,6 +875,9 @@ async def test_damaged_or_wrong_goods_are_replaced_not_refunded(shop: DemoOrderS
     assert shop.offers_replacements is True
     unwanted = await refusal_of(shop.create_replacement("100213", None, ReturnReason.UNWANTED))
     assert unwanted.reason_code == "replacement_not_offered"  # goods simply not wanted are refunded
+    quote = await shop.quote_replacement("100213", {"LH-TXT-0420": 1}, ReturnReason.WRONG_ITEM)
+    assert (quote.items, quote.label_fee) == ({"LH-TXT-0420": 1}, Decimal("0.00"))  # free from the UK too
+    assert await shop.list_replacements("100213") == []  # a quote books nothing
     booked = await shop.create_replacement("100213", {"LH-TXT-0420": 1}, ReturnReason.WRONG_ITEM)  # from the UK
     assert RMA.match(booked.rma) and [(line.sku, line.quantity) for line in booked.lines] == [("LH-TXT-0420", 1)]
     assert booked.instructions.startswith(f"Your replacement for order 100213 is booked: {booked.rma}. We'll send")
@@ -887,6 +890,8 @@ async def test_damaged_or_wrong_goods_are_replaced_not_refunded(shop: DemoOrderS
     ]
     again = await refusal_of(shop.create_replacement("100213", None, ReturnReason.DAMAGED))
     assert again.reason_code == "replacement_already_booked"
+    quoted_again = await refusal_of(shop.quote_replacement("100213", None, ReturnReason.DAMAGED))  # said at once
+    assert quoted_again.reason_code == "replacement_already_booked"
     with sqlite3.connect(shop.engine.url.database or "") as db:
         stored = db.execute("SELECT skus, reason FROM replacements WHERE rma = ?", (booked.rma,)).fetchone()
     assert stored == ("LH-TXT-0420:1", "wrong_item")

@@ -612,4 +612,12 @@ async def test_a_shop_api_without_replacements_keeps_working_and_refuses_one_wit
         "with you; just ask me to connect you."
     )
     assert await shop_api.list_replacements("100303") == []
+    quoted = await refusal_of_quote(shop_api)
+    assert quoted.reason_code == "replacement_not_offered"
     assert len(fake_shop[0].requests) == asked
+
+
+async def refusal_of_quote(shop_api: HttpOrderSystem) -> PolicyRefusal:
+    with pytest.raises(PolicyRefusal) as refused:
+        await shop_api.quote_replacement("100303", None, ReturnReason.DAMAGED)
+    return refused.value
