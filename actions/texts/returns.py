@@ -59,7 +59,7 @@ REFUND_BUTTON = "Refund me {refund}"
 SUMMARY_REPLACEMENT = (
     "Here's the replacement for order {order_id}:\n{items}\n"
     "We'll send you these again at no cost, and e-mail you a free return label for what you received: please send "
-    "it by {ship_by}. There's no refund, as you get the right items instead.\n"
+    "it by {ship_by}. There's no refund, since we send you the items again.\n"
     "Shall I book this replacement? You can also tell me to add or leave out items, or ask for a refund instead."
 )
 YES_REPLACEMENT_BUTTON = "Yes, send it"

@@ -123,7 +123,7 @@ REPLACEMENT_ALREADY_BOOKED_NEXT = "Its tracking link comes by e-mail once it shi
 # a booked replacement (OrderPolicy.replacement_instructions), with LABEL_FREE and PACK_AND_SEND for what arrived
 REPLACEMENT_BOOKED = "Your replacement for order {order} is booked: {rma}. We'll send you {items} again at no cost."
 REPLACEMENT_SHIPS = "It leaves our warehouse with the next dispatch, and its tracking link comes by e-mail."
-REPLACEMENT_SEND_BACK = "Please send back what you received: there's no refund, as you get the right items instead."
+REPLACEMENT_SEND_BACK = "Please send back what you received: there's no refund, since we send you the items again."
 
 # a booked return (OrderPolicy.return_instructions)
 RETURN_BOOKED = "Your return for order {order} is booked: {rma} ({items})."

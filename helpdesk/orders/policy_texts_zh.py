@@ -82,7 +82,7 @@ REPLACEMENT_ALREADY_BOOKED_NEXT = "发货后物流链接会通过邮件发给您
 
 REPLACEMENT_BOOKED = "订单 {order} 的换货已登记：{rma}。我们会免费为您重新寄出{items}。"
 REPLACEMENT_SHIPS = "它会随下一批发货从仓库寄出，物流链接会通过邮件发给您。"
-REPLACEMENT_SEND_BACK = "请把收到的商品寄回：因为您会收到正确的商品，这次不退款。"
+REPLACEMENT_SEND_BACK = "请把收到的商品寄回：因为商品会重新寄给您，这次不退款。"
 RETURN_BOOKED = "订单 {order} 的退货已登记：{rma}（{items}）。"
 ITEMS_SEPARATOR = "；"
 PIECES_OF = "{quantity} × {name}"
