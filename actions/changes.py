@@ -24,7 +24,7 @@ from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import cancel as cancel_texts
 from actions.texts.catalog import returns as return_texts
 from helpdesk import i18n
-from helpdesk.orders import CancellationQuote, Order, OrderLine, OrderSystem, ReturnQuote
+from helpdesk.orders import CancellationQuote, Order, OrderLine, OrderSystem, ReturnQuote, ReturnRemedy
 from helpdesk.orders.model import utc_now
 from helpdesk.orders.policy import OrderPolicy, country_name, join_names, long_date, money
 
@@ -38,6 +38,7 @@ class PlannedChange:
     new_address: dict[str, str] | None = None
     cancellation: CancellationQuote | None = None
     returned: ReturnQuote | None = None
+    replacement: bool = False  # the returned goods are sent again instead of refunded (damaged or wrong goods)
 
     def facts(self) -> dict[str, Any]:
         """Everything the confirmation stands for."""
@@ -48,6 +49,8 @@ class PlannedChange:
             facts["new_address"] = self.new_address
         if self.returned is not None:
             facts["return"] = self.returned.to_dict()
+        if self.replacement:
+            facts["remedy"] = ReturnRemedy.REPLACEMENT.value
         return facts
 
     @property
@@ -64,9 +67,10 @@ async def planned_change(system: OrderSystem, state: OrderState, order: Order) -
     if state.flow == CHANGE_ADDRESS and state.new_address:
         return PlannedChange(CHANGE_ADDRESS, order, new_address=dict(state.new_address))
     if state.flow == RETURN and state.return_items:
-        return PlannedChange(
-            RETURN, order, returned=await system.quote_return(order.number, state.return_items, state.return_reason)
-        )
+        replacement = state.return_remedy is ReturnRemedy.REPLACEMENT and state.return_reason.shop_at_fault
+        quote_of = system.quote_replacement if replacement else system.quote_return
+        quote = await quote_of(order.number, state.return_items, state.return_reason)
+        return PlannedChange(RETURN, order, returned=quote, replacement=replacement)
     return None
 
 
@@ -95,6 +99,15 @@ def summary(change: PlannedChange, policy: OrderPolicy) -> tuple[str, str, str]:
         else:
             text = render(cancel_texts.CONFIRM_NOTHING_CHARGED, **values)
         return text, cancel_texts.YES_BUTTON, cancel_texts.NO_BUTTON
+    if change.returned is not None and change.replacement:
+        returned = change.returned
+        text = render(
+            return_texts.SUMMARY_REPLACEMENT,
+            order_id=returned.order_number,
+            items=_item_lines(return_texts.ITEM_LINE, returned.lines, returned.currency),
+            ship_by=long_date(returned.ship_by or policy.ship_by(utc_now())),
+        )
+        return text, return_texts.YES_REPLACEMENT_BUTTON, return_texts.NO_BUTTON
     if change.returned is not None:
         returned = change.returned
         facts: dict[str, Any] = {

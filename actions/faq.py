@@ -33,7 +33,7 @@ from actions.order_state import (
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry, return_reason_of
-from actions.refused_change import address_after_refused_change
+from actions.refused_change import address_after_refused_change, options_after_refused_change
 from actions.requests import (
     Requests,
     alternatives,
@@ -196,6 +196,8 @@ class ActionAnswerFaq(Action):
             return picked_flow  # "2", "cancel an order" at "Did you mean" offering that flow
         if not in_request and (again := await address_after_refused_change(dispatcher, tracker)) is not None:
             return again  # the new address typed after "it has shipped, so its address can no longer be changed"
+        if not in_request and (options := await options_after_refused_change(dispatcher, tracker)) is not None:
+            return options  # "那怎么办" right after a refused address change or cancellation: what they can do
         if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
             return instead  # "cancel 100247, no wait, change the address instead"
         if not in_request:

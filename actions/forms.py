@@ -53,6 +53,7 @@ from actions.order_state import (
     REQUESTED_SLOT,
     RETURN,
     RETURN_ITEMS,
+    RETURN_REMEDY,
     SWITCH_TO,
     VERIFICATION,
     VERIFIED_ORDER,
@@ -64,6 +65,7 @@ from actions.order_state import (
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
+from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff
 from actions.smalltalk import small_talk_answer, small_talk_by_words
@@ -82,6 +84,7 @@ from helpdesk.orders import (
     OrderNotFound,
     OrderSystem,
     PolicyRefusal,
+    ReturnRemedy,
     Verdict,
     describe_refund,
     get_identity_checks,
@@ -274,6 +277,9 @@ class _FormTurn:
             wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._text(), flow) or intent
             # "我还是不退了", "I'd rather not cancel it" at the yes/no: a no to this change, whatever the NLU read
             declined = self.state.requested == CONFIRM and declines_flow(self._text(), flow)
+            # "send me the right one", "退款吧" at "replacement or refund?": the answer, whatever the NLU read (a
+            # cancellation, a request for a refund, a handbook question)
+            declined = declined or (self.state.requested == RETURN_REMEDY and self._remedy() is not None)
             if self.state.requested == SWITCH_TO and self._answer_switch(wanted, found):
                 return await self._continue(self.state.flow or flow)
             if not declined and self._offers_switch(wanted, found):
@@ -402,6 +408,10 @@ class _FormTurn:
                 and not QUESTION_RE.search(text)
                 and form_reading(self.tracker) not in {*FLOW_DETAILS, "request_human", "complaint", "deny"}
             )
+        if requested == RETURN_REMEDY and self._remedy() is not None:
+            return True
+        if requested == CONFIRM and self.state.flow == RETURN and self._remedy_asked() and self._remedy() is not None:
+            return True  # "actually a refund please" at a replacement's summary
         if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
             return not QUESTION_RE.search(text) and (await self._items_said()).anything
         if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS:
@@ -423,6 +433,15 @@ class _FormTurn:
         """The items this message names (in words, or a button's SKU or "all")."""
         buttons = [str(e["value"]) for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
         return read_items(self._text(), (await self.order()).lines, buttons)
+
+    def _remedy(self) -> ReturnRemedy | None:
+        """The replacement or refund this message asks for (a button's, or in words: actions/remedy.py)."""
+        return remedy_said(self._text(), self._entities())
+
+    def _remedy_asked(self) -> bool:
+        """This return asks "replacement or refund?" (damaged or wrong goods, and the order system books
+        replacements)."""
+        return remedy_asked(OrderState.from_slots(self.get).return_reason, self.system.offers_replacements)
 
     # -- reading the customer's message --------------------------------------------------------
 
@@ -454,6 +473,8 @@ class _FormTurn:
             await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
             await self._take_items(await self._items_said(), asked=True)
+        elif requested == RETURN_REMEDY and self.may_change and (remedy := self._remedy()) is not None:
+            self.set(RETURN_REMEDY, remedy.value)
         elif self.state.flow in (CHANGE_ADDRESS, RETURN) and (intent == self.state.flow or requested is None):
             # read once the order is verified: a message asking for this change, or the one that started it, whatever
             # the NLU read ("my soap dish from 100184 came broken": the soap dish is what goes back)
@@ -464,6 +485,11 @@ class _FormTurn:
         is asked about (a new summary follows); True when the message was one."""
         if not self.may_change:
             return False
+        if self.state.flow == RETURN and self._remedy_asked():
+            remedy = self._remedy()
+            if remedy is not None and remedy.value != self.get(RETURN_REMEDY):
+                self.set(RETURN_REMEDY, remedy.value)  # "actually, a refund please": the other summary follows
+                return True
         if self.state.flow == RETURN:
             said, current = await self._items_said(), self.get(RETURN_ITEMS)
             if not said.anything or QUESTION_RE.search(self._text()):
@@ -514,7 +540,7 @@ class _FormTurn:
         if order_id is None or self.cleared:
             return
         if not self.verified:
-            for detail in (NEW_ADDRESS, RETURN_ITEMS, CONFIRM, PENDING_CONFIRMATION, REFUSAL):  # another order's
+            for detail in (NEW_ADDRESS, RETURN_ITEMS, RETURN_REMEDY, CONFIRM, PENDING_CONFIRMATION, REFUSAL):
                 if self.get(detail) is not None:
                     self.set(detail, None)
         if await self._cleared_as_known_customer(order_id):
@@ -611,6 +637,8 @@ class _FormTurn:
         elif flow == RETURN and self.get(RETURN_ITEMS) is None:
             if pending:
                 await self._take_items(read_items(pending, order.lines), asked=False)
+            if pending and self._remedy_asked() and (remedy := remedy_said(pending)) is not None:
+                self.set(RETURN_REMEDY, remedy.value)  # "… order 100160, please send the right one"
             returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
             if self.get(RETURN_ITEMS) is None and len(returnable) == 1 and len(order.lines) == 1:
                 self.set(RETURN_ITEMS, returnable)  # nothing to choose from
@@ -686,7 +714,8 @@ class _FormTurn:
             return None
         if not self.cleared:
             return EMAIL  # the order is open to read; a change needs its e-mail address
-        return next((slot for slot in FLOW_DETAILS[flow] if self.get(slot) is None), None)
+        details = [slot for slot in FLOW_DETAILS[flow] if slot != RETURN_REMEDY or self._remedy_asked()]
+        return next((slot for slot in details if self.get(slot) is None), None)
 
     async def _result(self, flow: str) -> list[EventType]:
         next_slot = self._next_slot(flow)

@@ -20,10 +20,12 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, REFUND_STATUS, RETURN
+from actions.photos import return_reason_of
 from actions.turns import bot_messages_before_latest, turns_before_latest
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
+from helpdesk.orders import ReturnReason
 from nlu_addons.language import language_of
 
 # the subject named by a pronoun: "pay with them", "are they valid", "redeem it online" ("is it possible" is no
@@ -122,6 +124,9 @@ INVITED_FLOWS: dict[str, str] = {
     "cancel-order": CANCEL,
     "how-to-return": RETURN,
     "refund-timing": REFUND_STATUS,
+    # "Please tell me your order number …": the return of damaged or wrong goods (free, replacement or refund)
+    "wrong-item": RETURN,
+    "damaged-item": RETURN,
 }
 
 
@@ -185,3 +190,10 @@ def answer_in_topic_of_last_answer(tracker: Tracker, question: str) -> Candidate
     if alone.best is not None and found.score < alone.best.score + TOPIC_LEAD:
         return None
     return found
+
+
+def reason_invited(tracker: Tracker) -> ReturnReason:
+    """Why goods go back when the handbook answer just before was about damaged or wrong goods (a free return, a
+    replacement or a refund), else an ordinary return."""
+    entry_id = last_answer_entry(tracker)
+    return return_reason_of(entry_id) if entry_id else ReturnReason.UNWANTED

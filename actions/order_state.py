@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.signals import signal_handoff
 from actions.texts.catalog import orders as say
-from helpdesk.orders import OrderSystem, ReturnReason, get_order_system
+from helpdesk.orders import OrderSystem, ReturnReason, ReturnRemedy, get_order_system
 from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR, REQUEST_HUMAN
 
 log = logging.getLogger("actions.orders")
@@ -57,6 +57,7 @@ PENDING_DETAIL = "pending_detail"
 NEW_ADDRESS = "new_address"
 RETURN_ITEMS = "return_items"
 RETURN_REASON = "return_reason"  # damaged | wrong_item: what arrived is the shop's fault (a free return)
+RETURN_REMEDY = "return_remedy"  # replacement | refund, for damaged or wrong goods (actions/remedy.py)
 CONFIRM = "confirm"  # the digest of the change the customer said yes to (actions/changes.py), or False for no
 PENDING_CONFIRMATION = "pending_confirmation"  # the digest of the change the bot asked about
 REFUSAL = "order_refusal"
@@ -74,6 +75,7 @@ DETAIL_SLOTS = (
     NEW_ADDRESS,
     RETURN_ITEMS,
     RETURN_REASON,
+    RETURN_REMEDY,
     CONFIRM,
     PENDING_CONFIRMATION,
     REFUSAL,
@@ -87,7 +89,7 @@ FLOW_DETAILS: dict[str, tuple[str, ...]] = {
     ORDER_STATUS: (),
     CANCEL: (CONFIRM,),
     CHANGE_ADDRESS: (NEW_ADDRESS, CONFIRM),
-    RETURN: (RETURN_ITEMS, CONFIRM),
+    RETURN: (RETURN_ITEMS, RETURN_REMEDY, CONFIRM),  # the remedy: only for damaged or wrong goods (actions/forms.py)
     REFUND_STATUS: (),
 }
 
@@ -114,6 +116,7 @@ class OrderState:
     new_address: dict[str, str] | None
     return_items: dict[str, int] | None  # SKU -> pieces
     return_reason: ReturnReason
+    return_remedy: ReturnRemedy  # a refund unless the customer chose a replacement of damaged or wrong goods
     confirm: str | bool | None
     pending_confirmation: str | None
     refusal: str | None
@@ -147,6 +150,7 @@ class OrderState:
             new_address=address if isinstance(address, dict) else None,
             return_items={str(k): int(v) for k, v in items.items()} if isinstance(items, dict) and items else None,
             return_reason=_return_reason(text(RETURN_REASON)),
+            return_remedy=_return_remedy(text(RETURN_REMEDY)),
             confirm=confirm if isinstance(confirm, bool | str) and confirm != "" else None,
             pending_confirmation=text(PENDING_CONFIRMATION),
             refusal=text(REFUSAL),
@@ -180,6 +184,13 @@ def _return_reason(value: str | None) -> ReturnReason:
         return ReturnReason(value) if value else ReturnReason.UNWANTED
     except ValueError:
         return ReturnReason.UNWANTED
+
+
+def _return_remedy(value: str | None) -> ReturnRemedy:
+    try:
+        return ReturnRemedy(value) if value else ReturnRemedy.REFUND
+    except ValueError:
+        return ReturnRemedy.REFUND
 
 
 def order_system() -> OrderSystem:

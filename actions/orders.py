@@ -20,7 +20,7 @@ from actions.faq import (
     received_goods_of_order,
     request_taken_back,
 )
-from actions.handbook_followup import flow_invited
+from actions.handbook_followup import flow_invited, reason_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.items import names_items_of
@@ -73,6 +73,7 @@ from helpdesk.orders import (
     OrderSystem,
     PolicyRefusal,
     RefundState,
+    ReturnReason,
     describe_order,
     describe_refund,
 )
@@ -142,6 +143,9 @@ class ActionStartOrderRequest(Action):
             events.append(SlotSet(PENDING_DETAIL, text))  # what to send back, read once the order may be changed
         if flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
             events.append(SlotSet(RETURN_REASON, return_reason_of(entry).value))  # damaged or wrong: a free return
+        elif flow == RETURN and tracker.active_loop_name != FORM and reason_invited(tracker).shop_at_fault:
+            # "Return an item" right after the wrong-item answer: that return, free (a replacement or a refund)
+            events.append(SlotSet(RETURN_REASON, reason_invited(tracker).value))
         handled = tracker.get_slot(LAST_FLOW) and state.verified and tracker.active_loop_name != FORM
         # a request finished for this order; "where is my order?" may mean another one: ask (offering it), unless the
         # message names it ("that order") or items of it ("send the carafe back")
@@ -183,12 +187,13 @@ class ActionOrderSubmit(Action):
                 dispatcher.utter_message(text=text, buttons=buttons)
             elif state.flow == ORDER_STATUS:
                 order = await system.get_order(str(state.order_id))
-                text = describe_order(order, system.policy)
                 if said_not_received(tracker) and missing(order, utc_now().date()):
-                    # "it says delivered but i never got it": what to check, and the team's investigation
+                    # "it says delivered but i never got it": what to check, and the team's investigation; not "you
+                    # can return it until …" (nothing reached them to return)
+                    text = describe_order(order, system.policy, return_window=False)
                     dispatcher.utter_message(text=f"{text}\n\n{say.MISSING_PARCEL}", buttons=[person_button()])
                 else:
-                    dispatcher.utter_message(text=text)
+                    dispatcher.utter_message(text=describe_order(order, system.policy))
             else:
                 refund = await system.refund_status(str(state.order_id))
                 dispatcher.utter_message(text=describe_refund(refund, system.policy))
@@ -223,6 +228,9 @@ class ActionOrderSubmit(Action):
             order = await system.change_address(number, Address(**state.new_address))
             address = format_address(order.shipping_address)
             return render(address_texts.DONE, order_id=number, address=address), True
+        if change is not None and change.replacement:  # damaged or wrong goods sent again: no refund
+            replaced = await system.create_replacement(number, state.return_items, state.return_reason)
+            return replaced.instructions, True
         booked = await system.create_return(number, state.return_items, state.return_reason)
         return booked.instructions, True
 
@@ -251,7 +259,10 @@ class ActionOrderDetails(Action):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]
         invited = flow_invited(tracker)  # "Give me your order number and the new address and I can update it"
         if invited is not None and names_an_order(tracker):
-            return [SlotSet(FLOW, invited), *details_cleared(), FollowupAction(FORM)]
+            # after the wrong-item answer ("Please tell me your order number …"): the free return of wrong goods
+            reason = reason_invited(tracker) if invited == RETURN else ReturnReason.UNWANTED
+            kept = [SlotSet(RETURN_REASON, reason.value)] if reason.shop_at_fault else []
+            return [SlotSet(FLOW, invited), *details_cleared(), *kept, FollowupAction(FORM)]
         number = ORDER_NUMBER_RE.search(str(tracker.latest_message.get("text") or ""))
         # the order talked about ("hi, it's about my order 100234", then the e-mail address) is still the one
         order_id = number.group(1) if number else tracker.get_slot(ORDER_ID)

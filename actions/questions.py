@@ -26,6 +26,7 @@ from actions.order_state import (
     ORDER_ID,
     RECENT_ORDERS,
     RETURN_ITEMS,
+    RETURN_REMEDY,
     SWITCH_TO,
     VERIFICATION,
     OrderState,
@@ -42,8 +43,8 @@ from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from helpdesk import i18n
-from helpdesk.orders import BackendError, OrderNotFound, PolicyRefusal
-from helpdesk.orders.policy import join_names
+from helpdesk.orders import BackendError, OrderNotFound, PolicyRefusal, ReturnReason, ReturnRemedy
+from helpdesk.orders.policy import join_names, money
 
 
 def goal(flow: str | None) -> str:
@@ -189,6 +190,40 @@ class ActionAskReturnItems(_AskAction):
         buttons.append(
             {"title": return_texts.EVERYTHING_BUTTON, "payload": "/inform" + json.dumps({"return_items": "all"})}
         )
+        dispatcher.utter_message(text=text, buttons=buttons)
+
+
+class ActionAskReturnRemedy(_AskAction):
+    """Damaged or wrong goods: a replacement at no cost, or a full refund (the handbook's answer offers both)."""
+
+    def name(self) -> str:
+        return "action_ask_return_remedy"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        system = order_system()
+        try:
+            quote = await system.quote_return(str(state.order_id), state.return_items, state.return_reason)
+        except PolicyRefusal as refusal:  # the order moved on since the items were chosen
+            dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
+            return
+        refund = money(quote.refund_amount, quote.currency)
+        if asked_before(tracker, RETURN_REMEDY):
+            text = render(return_texts.ASK_REMEDY_AGAIN, refund=refund)
+        else:
+            template = (
+                return_texts.ASK_REMEDY_DAMAGED
+                if state.return_reason is ReturnReason.DAMAGED
+                else return_texts.ASK_REMEDY_WRONG_ITEM
+            )
+            names = join_names([line.name_in(i18n.current()) for line in quote.lines])
+            text = render(template, items=names, order_id=quote.order_number, refund=refund)
+        buttons = [
+            {"title": title, "payload": "/inform" + json.dumps({RETURN_REMEDY: remedy.value})}
+            for title, remedy in (
+                (return_texts.REPLACEMENT_BUTTON, ReturnRemedy.REPLACEMENT),
+                (render(return_texts.REFUND_BUTTON, refund=refund), ReturnRemedy.REFUND),
+            )
+        ]
         dispatcher.utter_message(text=text, buttons=buttons)
 
 

@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.handbook_followup import answer_about_last_answer, thing_asked_about
 from actions.order_state import FORM, ORDER_ID
 from actions.parsing import ORDER_NUMBER_RE
+from actions.refused_change import options_after_refused_change
 from actions.requests import clauses
 from actions.texts import render
 from actions.texts.catalog import orders as order_texts
@@ -152,6 +153,8 @@ class ActionSmallTalk(Action):
         text = str(tracker.latest_message.get("text") or "")
         if in_request(tracker):
             dispatcher.utter_message(text=small_talk_answer(text))  # the form's question follows
+        elif (options := await options_after_refused_change(dispatcher, tracker)) is not None:
+            return options  # "so what now" right after a refused change: what they can do
         else:
             answer_small_talk(dispatcher, text)
         return []
@@ -168,6 +171,8 @@ class ActionVagueOpener(Action):
             dispatcher.utter_message(text=say.ASK_AWAY)
             return []
         text = str(tracker.latest_message.get("text") or "")
+        if (options := await options_after_refused_change(dispatcher, tracker)) is not None:
+            return options  # "so what can I do" right after a refused address change or cancellation
         about_order = opener_about_order(dispatcher, text)
         if about_order is not None:
             return about_order

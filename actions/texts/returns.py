@@ -41,3 +41,25 @@ LEFT_OUT_MANY = "({final_sale} are final sale, so they stay with you.)"
 YES_BUTTON = "Yes, book it"
 NO_BUTTON = "No"
 DECLINED = "OK, I haven't booked anything for order {order_id}. If you'd like to return other items, just tell me."
+
+# damaged or wrong goods (the handbook's answers offer both): the right item sent again, or the money back; {items}
+# the names joined with "and" (policy.join_names), {refund} the full refund as policy.money writes it
+ASK_REMEDY_WRONG_ITEM = (
+    "What would you like for {items} from order {order_id}: the right item sent to you at no cost, or a full refund "
+    "of {refund}? Either way, sending back what you received is free."
+)
+ASK_REMEDY_DAMAGED = (
+    "What would you like for {items} from order {order_id}: a new one sent to you at no cost, or a full refund of "
+    "{refund}? Either way, sending back the damaged goods is free."
+)
+ASK_REMEDY_AGAIN = "Shall we send you a replacement at no cost, or refund you {refund}? Pick one below or tell me."
+REPLACEMENT_BUTTON = "Send a replacement"
+REFUND_BUTTON = "Refund me {refund}"
+# the summary of a replacement the customer confirms: nothing is booked before the yes
+SUMMARY_REPLACEMENT = (
+    "Here's the replacement for order {order_id}:\n{items}\n"
+    "We'll send you these again at no cost, and e-mail you a free return label for what you received: please send "
+    "it by {ship_by}. There's no refund, since we send you the items again.\n"
+    "Shall I book this replacement? You can also tell me to add or leave out items, or ask for a refund instead."
+)
+YES_REPLACEMENT_BUTTON = "Yes, send it"

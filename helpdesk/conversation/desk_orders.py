@@ -38,7 +38,7 @@ from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from helpdesk.files.service import requested_photos
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.orders.messages import describe_order
-from helpdesk.orders.model import Address, Order, OrderStatus, utc_now
+from helpdesk.orders.model import Address, Order, OrderStatus, ReplacementRequest, ReturnReason, utc_now
 from helpdesk.orders.policy import long_date, money
 from helpdesk.orders.system import BackendError, OrderNotFound, OrderSystem, OrderSystemError, PolicyRefusal
 from helpdesk.realtime.events import Events
@@ -86,6 +86,9 @@ STATUS_WORDS = {
     OrderStatus.RETURN_REQUESTED: "Return in progress",
     OrderStatus.REFUNDED: "Returned and refunded",
 }
+# the orders that may have a replacement booked (delivered goods that arrived damaged or wrong)
+REPLACEABLE = frozenset({OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED, OrderStatus.REFUNDED})
+REASON_WORDS = {ReturnReason.WRONG_ITEM: "wrong item", ReturnReason.DAMAGED: "damaged"}
 NOT_ANSWERING = "the order system is not answering right now; try again in a minute"
 
 
@@ -114,6 +117,20 @@ def may_change(slots: Mapping[str, Any], order: Order) -> str | None:
         f"the customer has not proved order {order.number} is theirs well enough to change it: ask the bot's "
         "identity check (the order's e-mail address, or signing in on the shop's website)"
     )
+
+
+def _replacements(replaced: Mapping[str, list[ReplacementRequest]], order: Order) -> list[dict[str, Any]]:
+    """The replacements booked for the order (the bot books them for damaged or wrong goods), for its card."""
+    return [
+        {
+            "rma": replacement.rma,
+            "reason": str(replacement.reason),
+            "reason_words": REASON_WORDS.get(replacement.reason, str(replacement.reason)),
+            "created_at": iso(replacement.created_at),
+            "items": [{"name": line.shown_name, "quantity": line.quantity} for line in replacement.lines],
+        }
+        for replacement in replaced.get(order.number, [])
+    ]
 
 
 def no_tracking(order: Order) -> PolicyRefusal | None:
@@ -263,6 +280,11 @@ class DeskOrders:
             customer = await system.get_customer(str(customer_id))
             identity.update(name=customer.name, email=customer.email, tier=str(customer.tier))
             orders = await system.list_orders(str(customer_id), ORDERS_SHOWN)
+            replaced = {
+                order.number: await system.list_replacements(order.number)
+                for order in orders
+                if order.status in REPLACEABLE
+            }
         except OrderSystemError as exc:
             log.warning("conversation %s: customer %s: %s", conversation_id, customer_id, exc)
             return {
@@ -276,7 +298,10 @@ class DeskOrders:
         now = utc_now()
         # each order's summary and the order rules' reasons in the conversation's language: what the customer reads
         with i18n.speaking(conversation.language or "en"):
-            cards = [self._card(system, slots, order, now, can_act) for order in orders]
+            cards = [
+                {**self._card(system, slots, order, now, can_act), "replacements": _replacements(replaced, order)}
+                for order in orders
+            ]
         return {
             "identity": identity,
             "orders": cards,

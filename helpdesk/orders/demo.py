@@ -30,7 +30,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from helpdesk.orders.config import DEFAULT_DEMO_DB, DEFAULT_SEED_FILE, load_orders_config, resolve_path
 from helpdesk.orders.demo_seed import DeliveryEstimate, SeedData, SeedError
-from helpdesk.orders.demo_tables import CustomerRow, DemoBase, MetaRow, OrderLineRow, OrderRow, RefundRow, ReturnRow
+from helpdesk.orders.demo_tables import (
+    CustomerRow,
+    DemoBase,
+    MetaRow,
+    OrderLineRow,
+    OrderRow,
+    RefundRow,
+    ReplacementRow,
+    ReturnRow,
+)
 from helpdesk.orders.model import (
     Address,
     CancellationQuote,
@@ -40,6 +49,7 @@ from helpdesk.orders.model import (
     OrderStatus,
     RefundState,
     RefundStatus,
+    ReplacementRequest,
     ReturnItems,
     ReturnQuote,
     ReturnReason,
@@ -47,7 +57,7 @@ from helpdesk.orders.model import (
     normalise_order_number,
     utc_now,
 )
-from helpdesk.orders.policy import OrderPolicy, new_rma
+from helpdesk.orders.policy import REPLACEMENT_ALREADY_BOOKED, Action, OrderPolicy, new_rma
 from helpdesk.orders.system import (
     DEFAULT_LIST_LIMIT,
     BackendError,
@@ -131,7 +141,7 @@ TABLES = {
     "order lines": OrderLineRow,
     "returns": ReturnRow,
     "refunds": RefundRow,
-}
+}  # the seed's tables (replacements: made by the chat only)
 
 
 async def _count(conn: AsyncConnection, model: type[DemoBase]) -> int:
@@ -162,6 +172,7 @@ async def _shift_dates(conn: AsyncConnection, days: int, policy: OrderPolicy) ->
         (OrderRow, ("placed_at", "shipped_at", "delivered_at", "cancelled_at")),
         (ReturnRow, ("created_at", "received_at")),
         (RefundRow, ("started_at", "refunded_at")),
+        (ReplacementRow, ("created_at",)),
     ):
         for row in (await session.execute(select(model))).scalars():
             for column in columns:
@@ -266,6 +277,17 @@ def _pieces(line: OrderLine, order: Order) -> str:
     """A returned line in the returns table: its SKU, with ":<pieces>" when only some of the ordered ones go back."""
     ordered = order.line(line.sku)
     return line.sku if ordered is None or ordered.quantity == line.quantity else f"{line.sku}:{line.quantity}"
+
+
+def _replaced_lines(skus: str, order: Order) -> tuple[OrderLine, ...]:
+    """The lines a stored replacement names (``_pieces`` form), with their pieces."""
+    lines = []
+    for part in skus.split():
+        sku, _, pieces = part.partition(":")
+        line = order.line(sku)
+        if line is not None:
+            lines.append(line.with_quantity(int(pieces)) if pieces else line)
+    return tuple(lines)
 
 
 def _customer(row: CustomerRow) -> Customer:
@@ -485,6 +507,73 @@ class DemoOrderSystem(OrderSystem):
                 label_fee=plan.label_fee,
                 currency=order.currency,
             )
+
+    @property
+    def offers_replacements(self) -> bool:
+        return True
+
+    async def _plan_replacement(
+        self, session: AsyncSession, order: Order, items: ReturnItems | None, now: datetime, reason: ReturnReason
+    ) -> ReturnQuote:
+        plan = self._policy.plan_replacement(order, items, now, reason)
+        booked = select(ReplacementRow.rma).where(ReplacementRow.order_number == order.number).limit(1)
+        if (await session.execute(booked)).first() is not None:  # one replacement per order: then a person
+            raise self._policy.refusal(Action.RETURN, REPLACEMENT_ALREADY_BOOKED, order, now)
+        return plan
+
+    async def quote_replacement(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
+    ) -> ReturnQuote:
+        async with self._session() as session:
+            order = self._as_order(await self._order_row(session, number))
+            return await self._plan_replacement(session, order, items, self._clock(), reason)
+
+    async def create_replacement(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
+    ) -> ReplacementRequest:
+        now = self._clock()
+        async with self._session(write=True) as session:
+            row = await self._order_row(session, number)
+            order = self._as_order(row)
+            plan = await self._plan_replacement(session, order, items, now, reason)
+            rma = new_rma(order.number)
+            while await session.get(ReturnRow, rma) is not None or await session.get(ReplacementRow, rma) is not None:
+                rma = new_rma(order.number)
+            instructions = self._policy.replacement_instructions(order, plan, rma)
+            session.add(
+                ReplacementRow(
+                    rma=rma,
+                    order_number=order.number,
+                    skus=" ".join(_pieces(line, order) for line in plan.lines),
+                    reason=reason.value,
+                    created_at=now,
+                    instructions=instructions,
+                )
+            )
+            await session.flush()
+            return ReplacementRequest(rma, order.number, plan.lines, reason, now, instructions, order.currency)
+
+    async def list_replacements(self, number: str) -> list[ReplacementRequest]:
+        async with self._session() as session:
+            row = await self._order_row(session, number)
+            order = self._as_order(row)
+            query = (
+                select(ReplacementRow)
+                .where(ReplacementRow.order_number == row.number)
+                .order_by(ReplacementRow.created_at, ReplacementRow.rma)
+            )
+            return [
+                ReplacementRequest(
+                    replacement.rma,
+                    order.number,
+                    _replaced_lines(replacement.skus, order),
+                    ReturnReason(replacement.reason),
+                    replacement.created_at,
+                    replacement.instructions,
+                    order.currency,
+                )
+                for replacement in (await session.execute(query)).scalars()
+            ]
 
     async def refund_status(self, number: str) -> RefundStatus:
         async with self._session() as session:

@@ -94,6 +94,20 @@ class ReturnRow(DemoBase):
     refund_cents: Mapped[int] = mapped_column(Integer)
 
 
+class ReplacementRow(DemoBase):
+    """A replacement of damaged or wrong goods: the items sent again at no cost; what arrived goes back under the
+    same RMA, with no refund. The order keeps its status (it is delivered; a new parcel goes out)."""
+
+    __tablename__ = "replacements"
+
+    rma: Mapped[str] = mapped_column(String(20), primary_key=True)
+    order_number: Mapped[str] = mapped_column(ForeignKey("orders.number"), index=True)
+    skus: Mapped[str] = mapped_column(Text)  # space-separated, "<sku>:<pieces>" for some of a line's pieces
+    reason: Mapped[str] = mapped_column(String(16))  # damaged | wrong_item
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    instructions: Mapped[str] = mapped_column(Text)
+
+
 class RefundRow(DemoBase):
     __tablename__ = "refunds"
 

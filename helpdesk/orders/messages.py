@@ -92,17 +92,20 @@ def item_lines(lines: Iterable[OrderLine]) -> str:
     return "\n".join(say.ITEM_LINE.format(quantity=line.quantity, name=line.shown_name) for line in lines)
 
 
-def describe_order(order: Order, policy: OrderPolicy | None = None, now: datetime | None = None) -> str:
+def describe_order(
+    order: Order, policy: OrderPolicy | None = None, now: datetime | None = None, return_window: bool = True
+) -> str:
     """Where the order is, when it should arrive (while it travels), the tracking link once it has shipped, and
-    what is in it."""
+    what is in it. ``return_window`` False: a delivered order's return deadline is left out (the customer says the
+    parcel never reached them: there is nothing in hand to return)."""
     policy = policy or OrderPolicy()
-    text = join_sentences(_status(order, policy, now or utc_now()))
+    text = join_sentences(_status(order, policy, now or utc_now(), return_window))
     if order.status in WITH_CONTENTS and order.lines:
         text += "\n" + say.CONTENTS.format(items=item_lines(order.lines))
     return text
 
 
-def _status(order: Order, policy: OrderPolicy, now: datetime) -> list[str]:
+def _status(order: Order, policy: OrderPolicy, now: datetime, return_window: bool = True) -> list[str]:
     n, status = order.number, order.status
     placed = long_date(order.placed_at.date())
     expected = long_date(order.expected_delivery) if order.expected_delivery else None
@@ -121,7 +124,7 @@ def _status(order: Order, policy: OrderPolicy, now: datetime) -> list[str]:
     if status is OrderStatus.DELIVERED:
         sentences = [say.DELIVERED.format(order_id=n, date=long_date((order.delivered_at or order.placed_at).date()))]
         deadline = policy.return_deadline(order)
-        if deadline is not None and now.date() <= deadline:
+        if return_window and deadline is not None and now.date() <= deadline:
             sentences.append(say.RETURN_UNTIL.format(deadline=long_date(deadline)))
         return sentences
     if status is OrderStatus.CANCELLED:

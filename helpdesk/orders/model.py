@@ -49,6 +49,14 @@ class ReturnReason(StrEnum):
         return self is not ReturnReason.UNWANTED
 
 
+class ReturnRemedy(StrEnum):
+    """What the customer gets for goods that go back: their money (every return), or, for damaged or wrong goods,
+    the right item sent again at no cost (the handbook's wrong-item and damaged-item answers offer both)."""
+
+    REFUND = "refund"
+    REPLACEMENT = "replacement"
+
+
 class RefundState(StrEnum):
     NONE = "none"  # nothing to refund (no return, no paid cancellation)
     AWAITING_RETURN = "awaiting_return"  # return booked, parcel not yet at the warehouse
@@ -384,4 +392,34 @@ class RefundStatus:
             "currency": self.currency,
             "expected_by": _iso(self.expected_by),
             "refunded_on": _iso(self.refunded_on),
+        }
+
+
+@dataclass(frozen=True)
+class ReplacementRequest:
+    """A replacement booked for damaged or wrong goods (``OrderSystem.create_replacement``): ``lines`` are sent again
+    at no cost, and what arrived goes back free under ``rma`` (no refund: the customer gets the goods instead)."""
+
+    rma: str
+    order_number: str
+    lines: tuple[OrderLine, ...]
+    reason: ReturnReason
+    created_at: datetime
+    instructions: str  # customer-facing: what is sent, and what to do with what arrived
+    currency: str = "EUR"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "created_at", as_utc(self.created_at, f"replacement {self.rma} created_at"))
+        object.__setattr__(self, "lines", tuple(self.lines))
+        object.__setattr__(self, "reason", ReturnReason(self.reason))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rma": self.rma,
+            "order_number": self.order_number,
+            "lines": [line.to_dict() for line in self.lines],
+            "reason": str(self.reason),
+            "created_at": _iso(self.created_at),
+            "instructions": self.instructions,
+            "currency": self.currency,
         }

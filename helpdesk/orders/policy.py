@@ -75,6 +75,8 @@ INVALID_ADDRESS = "invalid_address"
 COUNTRY_NOT_SERVED = "country_not_served"
 RETURN_COUNTRY_NOT_SUPPORTED = "return_country_not_supported"
 SHOP_REFUSED = "shop_refused"
+REPLACEMENT_NOT_OFFERED = "replacement_not_offered"  # an ordinary return, or a shop whose system books none
+REPLACEMENT_ALREADY_BOOKED = "replacement_already_booked"
 
 TALK_TO_TEAM = policy_texts.TALK_TO_TEAM
 
@@ -293,6 +295,34 @@ class OrderPolicy:
             ship_by=self.ship_by(now),
         )
 
+    def plan_replacement(
+        self, order: Order, items: ReturnItems | None, now: datetime, reason: ReturnReason
+    ) -> ReturnQuote:
+        """The replacement of damaged or wrong goods (``reason``): what goes back free and is sent again, as
+        ``plan_return`` plans its return (same checks, no label fee), or PolicyRefusal. Goods the customer simply
+        doesn't want are refunded, never replaced."""
+        if not reason.shop_at_fault:
+            raise self.refusal(Action.RETURN, REPLACEMENT_NOT_OFFERED, order, now)
+        return self.plan_return(order, items, now, reason)
+
+    def replacement_instructions(self, order: Order, plan: ReturnQuote, rma: str) -> str:
+        """What is sent again, and what the customer does with what arrived, in one message."""
+        parts = [
+            say.REPLACEMENT_BOOKED.format(order=order.number, rma=rma, items=self._pieces(plan)),
+            say.REPLACEMENT_SHIPS,
+            say.REPLACEMENT_SEND_BACK,
+            say.LABEL_FREE.format(email=order.email),
+            say.PACK_AND_SEND.format(rma=rma, days=self.config.return_ship_within_days),
+        ]
+        return i18n.join_sentences(parts)
+
+    @staticmethod
+    def _pieces(plan: ReturnQuote) -> str:
+        return say.ITEMS_SEPARATOR.join(
+            say.PIECES_OF.format(quantity=line.quantity, name=line.shown_name) if line.quantity > 1 else line.shown_name
+            for line in plan.lines
+        )
+
     def ship_by(self, booked: datetime) -> date:
         """The last day to hand a return booked at ``booked`` to the carrier."""
         return booked.date() + timedelta(days=self.config.return_ship_within_days)
@@ -335,10 +365,7 @@ class OrderPolicy:
     def return_instructions(self, order: Order, plan: ReturnQuote, rma: str) -> str:
         """What the customer does next, in one message (in the conversation's language)."""
         c = self.config
-        items = say.ITEMS_SEPARATOR.join(
-            say.PIECES_OF.format(quantity=line.quantity, name=line.shown_name) if line.quantity > 1 else line.shown_name
-            for line in plan.lines
-        )
+        items = self._pieces(plan)
         parts = [say.RETURN_BOOKED.format(order=order.number, rma=rma, items=items)]
         if plan.label_fee:
             parts.append(
@@ -517,6 +544,15 @@ class _Sentences:
     def _return_country_not_supported(self) -> tuple[str, str]:
         country = country_name(str(self.details.get("country") or ""))
         return say.RETURN_COUNTRY_NOT_SUPPORTED.format(country=country, order=self.n), say.TALK_TO_TEAM
+
+    def _replacement_not_offered(self) -> tuple[str, str]:
+        return say.REPLACEMENT_NOT_OFFERED.format(order=self.n), say.TALK_TO_TEAM
+
+    def _replacement_already_booked(self) -> tuple[str, str]:
+        return (
+            say.REPLACEMENT_ALREADY_BOOKED.format(order=self.n),
+            say.REPLACEMENT_ALREADY_BOOKED_NEXT.format(talk_to_team=say.TALK_TO_TEAM),
+        )
 
     def _shop_refused(self) -> tuple[str, str]:
         sentence = {

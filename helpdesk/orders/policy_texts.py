@@ -116,6 +116,14 @@ RETURN_COUNTRY_NOT_SUPPORTED = (
 SHOP_REFUSED_CANCEL = "Our shop system wouldn't let me cancel order {order}."
 SHOP_REFUSED_CHANGE_ADDRESS = "Our shop system wouldn't let me change the delivery address of order {order}."
 SHOP_REFUSED_RETURN = "Our shop system wouldn't let me book a return for order {order}."
+REPLACEMENT_NOT_OFFERED = "I can't book a replacement for order {order} here in the chat."
+REPLACEMENT_ALREADY_BOOKED = "A replacement for order {order} has already been booked."
+REPLACEMENT_ALREADY_BOOKED_NEXT = "Its tracking link comes by e-mail once it ships. {talk_to_team}"
+
+# a booked replacement (OrderPolicy.replacement_instructions), with LABEL_FREE and PACK_AND_SEND for what arrived
+REPLACEMENT_BOOKED = "Your replacement for order {order} is booked: {rma}. We'll send you {items} again at no cost."
+REPLACEMENT_SHIPS = "It leaves our warehouse with the next dispatch, and its tracking link comes by e-mail."
+REPLACEMENT_SEND_BACK = "Please send back what you received: there's no refund, since we send you the items again."
 
 # a booked return (OrderPolicy.return_instructions)
 RETURN_BOOKED = "Your return for order {order} is booked: {rma} ({items})."

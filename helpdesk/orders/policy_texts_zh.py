@@ -76,7 +76,13 @@ RETURN_COUNTRY_NOT_SUPPORTED = "从{country}退货无法在聊天中办理，所
 SHOP_REFUSED_CANCEL = "我们的商城系统不允许我取消订单 {order}。"
 SHOP_REFUSED_CHANGE_ADDRESS = "我们的商城系统不允许我修改订单 {order} 的收货地址。"
 SHOP_REFUSED_RETURN = "我们的商城系统不允许我为订单 {order} 办理退货。"
+REPLACEMENT_NOT_OFFERED = "我无法在聊天中为订单 {order} 办理换货。"
+REPLACEMENT_ALREADY_BOOKED = "订单 {order} 的换货已经登记过了。"
+REPLACEMENT_ALREADY_BOOKED_NEXT = "发货后物流链接会通过邮件发给您。{talk_to_team}"
 
+REPLACEMENT_BOOKED = "订单 {order} 的换货已登记：{rma}。我们会免费为您重新寄出{items}。"
+REPLACEMENT_SHIPS = "它会随下一批发货从仓库寄出，物流链接会通过邮件发给您。"
+REPLACEMENT_SEND_BACK = "请把收到的商品寄回：因为商品会重新寄给您，这次不退款。"
 RETURN_BOOKED = "订单 {order} 的退货已登记：{rma}（{items}）。"
 ITEMS_SEPARATOR = "；"
 PIECES_OF = "{quantity} × {name}"

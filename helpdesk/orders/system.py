@@ -23,10 +23,12 @@ from helpdesk.orders.model import (
     Customer,
     Order,
     RefundStatus,
+    ReplacementRequest,
     ReturnItems,
     ReturnQuote,
     ReturnReason,
     ReturnRequest,
+    utc_now,
 )
 from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR
 
@@ -131,6 +133,39 @@ class OrderSystem(ABC):
     @abstractmethod
     async def refund_status(self, number: str) -> RefundStatus:
         """Where the order's refund stands (RefundState.NONE when there is none)."""
+
+    # -- optional: replacements of damaged or wrong goods (a system without them keeps these defaults) --------------
+
+    @property
+    def offers_replacements(self) -> bool:
+        """Whether ``create_replacement`` books anything here: when not, damaged or wrong goods are refunded in the
+        chat and a person arranges a replacement."""
+        return False
+
+    async def quote_replacement(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
+    ) -> ReturnQuote:
+        """What replacing ``items`` (as for ``quote_return``) of damaged or wrong goods would send again and take
+        back (nothing refunded), booking nothing. Raises PolicyRefusal; the default refuses, as
+        ``create_replacement``."""
+        raise self._no_replacements(number)
+
+    async def create_replacement(
+        self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
+    ) -> ReplacementRequest:
+        """Book ``items`` (as for ``quote_return``) of damaged or wrong goods (``reason``) to be sent again at no cost,
+        with the free return of what arrived; no refund. Raises PolicyRefusal. The default books nothing: it refuses
+        (``replacement_not_offered``), and the customer is offered a person."""
+        raise self._no_replacements(number)
+
+    def _no_replacements(self, number: str) -> PolicyRefusal:
+        from helpdesk.orders.policy import REPLACEMENT_NOT_OFFERED, Action
+
+        return self.policy.refusal(Action.RETURN, REPLACEMENT_NOT_OFFERED, number, utc_now())
+
+    async def list_replacements(self, number: str) -> list[ReplacementRequest]:
+        """The replacements booked for the order, oldest first (the default: none)."""
+        return []
 
     async def aclose(self) -> None:  # noqa: B027 (an optional hook, deliberately not abstract)
         """Release connections. The default has nothing to release."""

@@ -28,7 +28,8 @@ def test_the_photo_buttons_stay_under_the_offer_while_the_order_is_checked(
     expect(offer.locator(".quick button")).to_have_text(["📷 Add a photo", "Skip"])
     expect(page.locator(QUICK)).to_have_count(2)  # those two, nothing else
     send(page, "aino.virtanen@example.com")
-    expect(page.locator(f"{HOST} .msg.bot .text", has_text="Here's the return for order 100160")).to_be_visible(
+    # which the customer wants, a replacement or a refund, is asked next (lane ux)
+    expect(page.locator(f"{HOST} .msg.bot .text", has_text="from order 100160: the right item sent")).to_be_visible(
         timeout=BOT_TIMEOUT
     )
     expect(offer.locator(".quick")).to_have_count(0)  # answered on: the offer's buttons went

@@ -130,6 +130,8 @@ def test_the_item_named_in_the_message_that_started_a_return_is_kept(chat: Chat,
     open, asked which items to return: the item named in the first message is the one returned."""
     chat("my soap dish from 100184 came broken")
     chat("lukas.becker@example.com")
+    assert "Stoneware soap dish" in chat.text and "or a full refund" in chat.text, chat.texts  # which, is asked
+    chat("refund")
     assert "Here's the return for order 100184" in chat.text, chat.texts
     assert "Stoneware soap dish" in chat.text and "Bamboo bath mat" not in chat.text, chat.texts
     chat("no")

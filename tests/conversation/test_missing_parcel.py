@@ -12,6 +12,7 @@ from support.chat import Chat
 DELIVERED, DELIVERED_POSTCODE = "100162", "69002"
 ON_ITS_WAY, POSTCODE = "100234", "2511 AB"
 INVESTIGATION = ("investigation with the carrier", "向承运商发起调查")
+RETURN_WINDOW = ("you can return it until", "前申请退货")  # the delivered status's return deadline
 PERSON = ("Talk to a person", "转人工客服")
 
 
@@ -29,6 +30,9 @@ def test_a_delivered_parcel_that_never_arrived_gets_the_investigation_and_a_pers
     assert DELIVERED in chat.text, chat.texts  # the status first
     assert any(words in chat.text for words in INVESTIGATION), chat.texts
     assert any(b["title"] in PERSON for b in chat.buttons), chat.buttons
+    # the walkthrough of 2026-12-06 (lane ux): the status said "If anything isn't right, you can return it until …"
+    # before the missing-parcel guidance; nothing reached the customer to return
+    assert not any(words in chat.text for words in RETURN_WINDOW), chat.texts
 
 
 @pytest.mark.parametrize(
@@ -44,3 +48,5 @@ def test_a_status_check_or_an_order_still_on_time_gets_the_status_alone(chat: Ch
     chat(postcode)
     assert DELIVERED in chat.text or ON_ITS_WAY in chat.text, chat.texts
     assert not any(words in chat.text for words in INVESTIGATION), chat.texts
+    if DELIVERED in asked:  # a plain status check of a delivered order still says until when it can go back
+        assert RETURN_WINDOW[0] in chat.text, chat.texts

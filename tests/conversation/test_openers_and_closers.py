@@ -109,5 +109,7 @@ def test_goods_that_arrived_broken_get_the_damaged_item_answer_before_the_return
     asks_email = next(i for i, text in enumerate(chat.texts) if "e-mail" in text.lower())
     assert damaged < asks_email, chat.texts  # the answer first, then the return asks for the order's proof
     chat("lukas.becker@example.com")
+    assert "a new one sent to you at no cost, or a full refund" in chat.text, chat.texts  # which, is asked first
+    chat("a refund")
     assert "Here's the return for order 100184" in chat.text and "Stoneware soap dish" in chat.text, chat.texts
     chat("no")  # nothing is booked

@@ -30,6 +30,9 @@ def test_a_wrong_item_of_a_named_order_is_not_asked_for_the_order_number_and_its
     assert any(str(b["payload"]).startswith("photo:wrong_item") for b in chat.buttons), chat.buttons
     assert f"for order {ORDER}?" in chat.texts[-1], chat.texts  # that order's identity check comes next
     chat(EMAIL)
+    # the answer promised "the correct item at no extra cost, or a full refund": which, is asked (lane ux)
+    assert "Linen cushion cover" in chat.text and "the right item sent to you at no cost" in chat.text, chat.texts
+    chat("a refund please")
     assert f"Here's the return for order {ORDER}:" in chat.text and "Linen cushion cover" in chat.text, chat.texts
     assert "bath towel" not in chat.text, chat.texts  # the cushion the message named, not the whole order
 
@@ -83,6 +86,8 @@ def test_damaged_goods_from_switzerland_go_back_without_the_label_fee(chat: Chat
     assert answered_from(chat) == ["damaged-item"], chat.texts
     assert "for order 100219?" in chat.texts[-1], chat.texts
     chat("luca.meier@example.org")
+    assert "a new one sent to you at no cost, or a full refund of €32.00" in chat.text, chat.texts
+    chat("I'd rather have my money back")
     summary = chat.text
     assert "Here's the return for order 100219:" in summary and "Ribbed tumblers" in summary, chat.texts
     assert "You get €32.00 back" in summary and "The return label is free." in summary, chat.texts
@@ -98,6 +103,8 @@ def test_a_chinese_wrong_item_from_norway_goes_back_without_the_label_fee(chat: 
     assert answered_from(chat) == ["wrong-item"], chat.texts
     assert "订单 100171" in chat.texts[-1], chat.texts
     chat("lars.haugen@example.net")
+    assert "免费给您补发正确的商品，还是全额退款 €28.00" in chat.text, chat.texts
+    chat("退款吧")
     summary = chat.text
     assert "订单 100171 的退货如下" in summary and "退货运单免费" in summary and "€28.00 将退回" in summary, chat.texts
     assert "6.95" not in summary and "扣除" not in summary, chat.texts

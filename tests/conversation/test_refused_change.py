@@ -49,3 +49,25 @@ def test_an_address_typed_after_the_refusal_hears_what_can_still_be_done_not_the
         for sentence in re.split(r"(?<=[.。])\s*", refusal):  # neither why nor what to do, word for word
             assert not sentence or sentence not in chat.text, (sentence, chat.texts)
         assert PERSON in [b["payload"] for b in chat.buttons], chat.buttons
+
+
+@pytest.mark.parametrize(
+    ("asked", "what_now", "options"),
+    [
+        (f"i need to change the delivery address of order {SHIPPED}, {ANN}", "so what can I do", ("redirect",)),
+        (f"我想改一下订单 {SHIPPED} 的收货地址，邮箱 {ANN}", "那怎么办", ("改派", "拒收")),
+        (f"please cancel order {SHIPPED}, {ANN}", "what now?", ("refuse the parcel", "return it within")),
+    ],
+)
+def test_what_can_i_do_right_after_a_refusal_gets_the_refusals_options_not_a_person_offered(
+    chat: Chat, asked: str, what_now: str, options: tuple[str, ...]
+) -> None:
+    """The walkthrough of 2026-12-06: "那怎么办" / "so what can I do" right after the refusal of an address change got
+    "I'm not sure I have a good answer … shall I get a person?" (or "Sure, what is it?"); it asks what the refusal
+    said can be done, so that is the answer, with a person a button away."""
+    chat(asked)
+    assert any(SHIPPED in t for t in chat.texts), chat.texts
+    chat(what_now)
+    assert all(words in chat.text for words in options), chat.texts
+    assert "not sure" not in chat.text and "不确定" not in chat.text and "what is it" not in chat.text, chat.texts
+    assert [b["payload"] for b in chat.buttons] == [PERSON], chat.buttons

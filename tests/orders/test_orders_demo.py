@@ -869,3 +869,32 @@ def test_factory_builds_the_demo_backend(tmp_path: Path, monkeypatch: pytest.Mon
     asyncio.run(system.aclose())
     with pytest.raises(OrdersConfigError, match="backend must be one of demo, http, got 'ftp'"):
         order_system_from_config(config, environ={"ORDERS_BACKEND": "ftp"})
+
+
+async def test_damaged_or_wrong_goods_are_replaced_not_refunded(shop: DemoOrderSystem) -> None:
+    assert shop.offers_replacements is True
+    unwanted = await refusal_of(shop.create_replacement("100213", None, ReturnReason.UNWANTED))
+    assert unwanted.reason_code == "replacement_not_offered"  # goods simply not wanted are refunded
+    quote = await shop.quote_replacement("100213", {"LH-TXT-0420": 1}, ReturnReason.WRONG_ITEM)
+    assert (quote.items, quote.label_fee) == ({"LH-TXT-0420": 1}, Decimal("0.00"))  # free from the UK too
+    assert await shop.list_replacements("100213") == []  # a quote books nothing
+    booked = await shop.create_replacement("100213", {"LH-TXT-0420": 1}, ReturnReason.WRONG_ITEM)  # from the UK
+    assert RMA.match(booked.rma) and [(line.sku, line.quantity) for line in booked.lines] == [("LH-TXT-0420", 1)]
+    assert booked.instructions.startswith(f"Your replacement for order 100213 is booked: {booked.rma}. We'll send")
+    assert "6.95" not in booked.instructions and "free prepaid return label" in booked.instructions
+    order = await shop.get_order("100213")
+    assert order.status is OrderStatus.DELIVERED  # a new parcel goes out; nothing is refunded
+    assert (await shop.refund_status("100213")).state is RefundState.NONE
+    assert [(r.rma, r.reason, r.lines) for r in await shop.list_replacements("100213")] == [
+        (booked.rma, ReturnReason.WRONG_ITEM, booked.lines)
+    ]
+    again = await refusal_of(shop.create_replacement("100213", None, ReturnReason.DAMAGED))
+    assert again.reason_code == "replacement_already_booked"
+    quoted_again = await refusal_of(shop.quote_replacement("100213", None, ReturnReason.DAMAGED))  # said at once
+    assert quoted_again.reason_code == "replacement_already_booked"
+    with sqlite3.connect(shop.engine.url.database or "") as db:
+        stored = db.execute("SELECT skus, reason FROM replacements WHERE rma = ?", (booked.rma,)).fetchone()
+    assert stored == ("LH-TXT-0420:1", "wrong_item")
+    with i18n.speaking("zh"):
+        other = await shop.create_replacement("100199", ["LH-CLR-0901"], ReturnReason.DAMAGED)  # final sale too
+    assert other.instructions.startswith(f"订单 100199 的换货已登记：{other.rma}。")

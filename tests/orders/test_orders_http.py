@@ -595,3 +595,29 @@ def test_mapping_helpers() -> None:
     fields = FieldMap("order", {"total": "cents", "name": ["first", "last"]})
     assert fields.money(data, "total", minor_units=True) == Decimal("19.95")
     assert fields.text(data, "name") == "Ann Lee"
+
+
+async def test_a_shop_api_without_replacements_keeps_working_and_refuses_one_with_a_person_offered(
+    shop_api: HttpOrderSystem, fake_shop: tuple[FakeShop, str]
+) -> None:
+    """Replacements are an optional operation with a default: a shop's API that has none books nothing and asks its
+    shop nothing; the bot then refunds damaged or wrong goods and a person arranges a replacement."""
+    asked = len(fake_shop[0].requests)
+    assert shop_api.offers_replacements is False
+    with pytest.raises(PolicyRefusal) as refused:
+        await shop_api.create_replacement("100303", None, ReturnReason.WRONG_ITEM)
+    assert refused.value.reason_code == "replacement_not_offered"
+    assert refused.value.text == (
+        "I can't book a replacement for order 100303 here in the chat. A member of our support team can look into it "
+        "with you; just ask me to connect you."
+    )
+    assert await shop_api.list_replacements("100303") == []
+    quoted = await refusal_of_quote(shop_api)
+    assert quoted.reason_code == "replacement_not_offered"
+    assert len(fake_shop[0].requests) == asked
+
+
+async def refusal_of_quote(shop_api: HttpOrderSystem) -> PolicyRefusal:
+    with pytest.raises(PolicyRefusal) as refused:
+        await shop_api.quote_replacement("100303", None, ReturnReason.DAMAGED)
+    return refused.value

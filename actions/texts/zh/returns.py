@@ -28,3 +28,22 @@ LEFT_OUT_MANY = "（{final_sale} 属于清仓商品，不在退货范围内。�
 YES_BUTTON = "是的，办理退货"
 NO_BUTTON = "不用了"
 DECLINED = "好的，订单 {order_id} 没有办理任何退货。如果想退其他商品，直接告诉我就行。"
+
+ASK_REMEDY_WRONG_ITEM = (
+    "订单 {order_id} 的{items}，您希望我们免费给您补发正确的商品，还是全额退款 {refund}？"
+    "无论哪种，寄回收到的商品都是免费的。"
+)
+ASK_REMEDY_DAMAGED = (
+    "订单 {order_id} 的{items}，您希望我们免费给您寄一件新的，还是全额退款 {refund}？"
+    "无论哪种，寄回损坏的商品都是免费的。"
+)
+ASK_REMEDY_AGAIN = "要我们免费给您换货，还是退款 {refund}？请点选下面的一项或直接告诉我。"
+REPLACEMENT_BUTTON = "换货（免费补发）"
+REFUND_BUTTON = "退款 {refund}"
+SUMMARY_REPLACEMENT = (
+    "订单 {order_id} 的换货如下：\n{items}\n"
+    "我们会免费为您重新寄出这些商品，并通过邮件发给您寄回所收商品的免费退货运单：请在 {ship_by} 前寄出。"
+    "因为商品会重新寄给您，这次不退款。\n"
+    "要为您办理这次换货吗？您也可以告诉我增加或去掉哪些商品，或者改为退款。"
+)
+YES_REPLACEMENT_BUTTON = "是的，给我换货"

@@ -157,6 +157,15 @@
       items.appendChild(row);
     }
     li.appendChild(items);
+    // replacements the bot booked for damaged or wrong goods: sent again at no cost, no refund
+    for (const r of o.replacements || []) {
+      const box = el("div", "order-replacement");
+      const what = r.items.map((i) => i.quantity + " × " + i.name).join(", ");
+      box.appendChild(el("strong", null, "Replacement"));
+      box.appendChild(el("span", null, r.rma + " · " + r.reason_words + " · " + longDate(r.created_at)));
+      box.appendChild(el("div", null, what));
+      li.appendChild(box);
+    }
     if (o.tracking_url && /^https?:\/\//.test(o.tracking_url)) {
       const a = el("a", "track", "Tracking");
       a.href = o.tracking_url;

@@ -408,6 +408,8 @@
     state.nav++; // a fetch of the conversation under way is not shown when it comes (openConversation)
     keepDraft(state.open);
     $("empty-note").textContent = note || "";
+    $("done-note").textContent = note || ""; // the phone's one pane shows the lists, not #empty: the note over them
+    $("done-note").hidden = !note;
     state.open = null;
     state.view = null;
     $("conversation").hidden = true;
@@ -447,6 +449,7 @@
     fillCannedSelect();
     if (!document.body.classList.contains("has-open")) state.listScroll = window.scrollY; // the lists' place (phone)
     document.body.classList.add("has-open");
+    $("done-note").hidden = true;
     if (switching) {
       window.ConsoleFind.show(id);
       showLatest();
@@ -1213,6 +1216,7 @@
       refilter: () => { renderQueue(); renderChats(); },
     });
     $("back-to-lists").addEventListener("click", () => closeConversation());
+    $("done-note").addEventListener("click", () => { $("done-note").hidden = true; });
     for (const v of VIEWS) $("view-" + v).addEventListener("click", () => setView(v));
     window.ConsoleTeam.init(api);
     window.ConsoleMail.init(api, () => ({ open: state.open, csrf: state.csrf })); // mail + files (agent-mail.js)
