@@ -283,6 +283,86 @@ def install_quiet_slot_log() -> None:
     MessageProcessor._log_slots = staticmethod(_log_slots)
 
 
+# Rasa's modules whose `copy.deepcopy` calls are all arguments of debug log lines (install_quiet_debug_copies)
+DEBUG_COPY_MODULES = (
+    "rasa.core.processor",
+    "rasa.core.policies.memoization",
+    "rasa.core.policies.rule_policy",
+    "rasa.core.actions.forms",
+)
+
+
+def _is_call_of(node: Any, owner: str, name: str) -> bool:
+    """Whether the syntax node `node` is a call of `owner.name(...)`."""
+    import ast
+
+    function = node.func if isinstance(node, ast.Call) else None
+    return (
+        isinstance(function, ast.Attribute)
+        and function.attr == name
+        and isinstance(function.value, ast.Name)
+        and function.value.id == owner
+    )
+
+
+def copies_only_for_debug_lines(source: str) -> bool:
+    """Whether the module `source` uses the `copy` module only as `copy.deepcopy(...)` written directly as an
+    argument of a `structlogger.debug(...)` call."""
+    import ast
+
+    tree = ast.parse(source)
+    for_debug: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _is_call_of(node, "structlogger", "debug"):
+            for value in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                if _is_call_of(value, "copy", "deepcopy"):
+                    for_debug.add(id(value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy":
+            if node.attr != "deepcopy":
+                return False
+        elif _is_call_of(node, "copy", "deepcopy") and id(node) not in for_debug:
+            return False
+    return True
+
+
+def structlog_debug_on() -> bool:
+    """Whether Rasa's structured log lines at debug level are written: unless structlog's configured logger drops
+    them (Rasa's `configure_structlog` makes one that filters below the log level: its `debug` does nothing)."""
+    import structlog
+
+    wrapper = structlog.get_config().get("wrapper_class")
+    method = getattr(wrapper, "debug", None)
+    return getattr(method, "__name__", "") != "_nop"
+
+
+class DebugLineCopies:
+    """The `copy` module as the DEBUG_COPY_MODULES see it: `deepcopy` copies only when debug lines are written."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        import copy
+
+        return copy.deepcopy(value, memo) if structlog_debug_on() else value
+
+
+def install_quiet_debug_copies() -> None:
+    """Rasa's debug log lines copy their values (`structlogger.debug(..., x=copy.deepcopy(x))`) whatever the log
+    level: the policies' states at every prediction, every action's events, every parse's entities (3.7 % of Rasa's
+    samples holding the GIL at saturation, issue 22). In the modules where every `copy.deepcopy` is such an argument
+    (checked in their source: `copies_only_for_debug_lines`), `copy` is replaced by `DebugLineCopies`, which copies
+    only when debug lines are written; a module whose source has any other use of `copy` keeps it."""
+    import importlib
+    import inspect
+
+    for name in DEBUG_COPY_MODULES:
+        module = importlib.import_module(name)
+        if isinstance(getattr(module, "copy", None), DebugLineCopies):
+            continue
+        if copies_only_for_debug_lines(inspect.getsource(module)):
+            module.copy = DebugLineCopies()  # type: ignore[attr-defined]
+
+
 def install_sequential_runner() -> None:
     """The loaded model's prediction graph runs through `SequentialGraphRunner` (nlu_addons/sequential_runner.py:
     the same nodes in the same order, without dask's scheduler on every run); training keeps Rasa's runner."""
@@ -558,6 +638,7 @@ def install() -> None:
     install_shared_endpoint_sessions()
     install_one_write_requests()
     install_quiet_slot_log()
+    install_quiet_debug_copies()
     install_sequential_runner()
     install_rule_key_memo()
     install_shared_history()

@@ -483,6 +483,72 @@ def test_a_growing_conversation_replays_only_its_new_events_and_gets_rasas_state
     assert result["plain_updates"] == 2 * result["plain_events"]
 
 
+DEBUG_COPIES_PROBE = r"""
+import asyncio
+import copy
+import importlib
+import inspect
+import io
+import json
+import logging
+import sys
+
+from rasa.core.agent import Agent
+from rasa.utils.log_utils import configure_structlog
+
+from nlu_addons.rasa_main import DEBUG_COPY_MODULES, copies_only_for_debug_lines, install, install_quiet_debug_copies
+
+OTHER_USE = "rasa.core.actions.action"  # copies a user event it changes: not only for a debug line
+written = io.StringIO()
+sys.stdout = written  # where Rasa's log lines go (logging.basicConfig(stream=sys.stdout))
+configure_structlog(LEVEL)  # once, before anything is logged, as `rasa run` does
+install()
+install_quiet_debug_copies()  # twice: idempotent
+agent = Agent.load("models/larkspur.tar.gz")
+modules = {name: importlib.import_module(name) for name in DEBUG_COPY_MODULES}
+copies = []
+deepcopy = copy.deepcopy
+
+
+def counted(value, memo=None):
+    caller = sys._getframe(1).f_globals.get("__name__")
+    if caller in modules or caller == "nlu_addons.rasa_main":
+        copies.append(caller)
+    return deepcopy(value, memo)
+
+
+copy.deepcopy = counted
+
+
+async def turns():
+    answers = []
+    for n, text in enumerate(["hi", "hello there", "hi"]):
+        answers += [m.get("text") for m in await agent.handle_text(text, sender_id=f"c{n}") or []]
+    return answers
+
+
+answers = asyncio.run(turns())
+sys.stdout = sys.__stdout__
+print(json.dumps({
+    "checked": {name: copies_only_for_debug_lines(inspect.getsource(module)) for name, module in modules.items()},
+    "other_use_kept": not copies_only_for_debug_lines(inspect.getsource(importlib.import_module(OTHER_USE))),
+    "copies": len(copies), "answers": answers,
+    "lines": "processor.actions.log" in written.getvalue() and "memoization.predict.actions" in written.getvalue(),
+}))
+"""
+
+
+def test_debug_lines_copy_their_values_only_when_debug_lines_are_written() -> None:
+    info = run_probe(DEBUG_COPIES_PROBE.replace("LEVEL", "logging.INFO"))
+    debug = run_probe(DEBUG_COPIES_PROBE.replace("LEVEL", "logging.DEBUG"))
+    assert all(info["checked"].values()) and info["other_use_kept"]
+    # at the info level (how `make run` starts Rasa) no copy is made for lines nobody writes; at debug level the
+    # lines are written with their copies; the customers get the same answers
+    assert info["copies"] == 0 and not info["lines"]
+    assert debug["copies"] > 10 and debug["lines"]
+    assert info["answers"] == debug["answers"] and len(info["answers"]) >= 3
+
+
 ONE_WRITE_PROBE = r"""
 import asyncio
 import json
