@@ -55,6 +55,7 @@ import os
 import sys
 import weakref
 from collections import OrderedDict
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -62,9 +63,12 @@ import ujson
 
 from nlu_addons.environment import one_math_thread, secret_from_env
 
-HISTORY_MEMO = 8  # trackers whose replayed history is kept (install_shared_history): the policies of one prediction
-# (domain, tracker, last event, the replay's records) by their ids (install_shared_history)
-_HISTORIES: OrderedDict[tuple[Any, ...], tuple[Any, Any, Any, list[tuple[Any, ...]]]] = OrderedDict()
+# trackers whose replayed history is kept (install_shared_history): the policies of one prediction share it, and a
+# conversation's next prediction (after an action, or at its next message: the tracker store hands out the same
+# tracker object) replays only its new events. As many as the tracker store keeps trackers of conversations
+# (tracker_store.CACHED_TRACKERS, 500), so that each conversation of a busy shop finds its replay at its next turn
+HISTORY_MEMO = 512
+_HISTORIES: OrderedDict[tuple[int, int, bool], _Replay] = OrderedDict()  # by (domain, tracker) ids and omit_unset_slots
 RULE_KEY_MEMO = 4096  # latest-states answers RulePolicy's rule filter remembers (install_rule_key_memo)
 KEEPALIVE_SECONDS = 2.0  # well below the action server's keep-alive timeout (Sanic and rasa-sdk default: 120 s)
 
@@ -279,6 +283,86 @@ def install_quiet_slot_log() -> None:
     MessageProcessor._log_slots = staticmethod(_log_slots)
 
 
+# Rasa's modules whose `copy.deepcopy` calls are all arguments of debug log lines (install_quiet_debug_copies)
+DEBUG_COPY_MODULES = (
+    "rasa.core.processor",
+    "rasa.core.policies.memoization",
+    "rasa.core.policies.rule_policy",
+    "rasa.core.actions.forms",
+)
+
+
+def _is_call_of(node: Any, owner: str, name: str) -> bool:
+    """Whether the syntax node `node` is a call of `owner.name(...)`."""
+    import ast
+
+    function = node.func if isinstance(node, ast.Call) else None
+    return (
+        isinstance(function, ast.Attribute)
+        and function.attr == name
+        and isinstance(function.value, ast.Name)
+        and function.value.id == owner
+    )
+
+
+def copies_only_for_debug_lines(source: str) -> bool:
+    """Whether the module `source` uses the `copy` module only as `copy.deepcopy(...)` written directly as an
+    argument of a `structlogger.debug(...)` call."""
+    import ast
+
+    tree = ast.parse(source)
+    for_debug: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _is_call_of(node, "structlogger", "debug"):
+            for value in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                if _is_call_of(value, "copy", "deepcopy"):
+                    for_debug.add(id(value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy":
+            if node.attr != "deepcopy":
+                return False
+        elif _is_call_of(node, "copy", "deepcopy") and id(node) not in for_debug:
+            return False
+    return True
+
+
+def structlog_debug_on() -> bool:
+    """Whether Rasa's structured log lines at debug level are written: unless structlog's configured logger drops
+    them (Rasa's `configure_structlog` makes one that filters below the log level: its `debug` does nothing)."""
+    import structlog
+
+    wrapper = structlog.get_config().get("wrapper_class")
+    method = getattr(wrapper, "debug", None)
+    return getattr(method, "__name__", "") != "_nop"
+
+
+class DebugLineCopies:
+    """The `copy` module as the DEBUG_COPY_MODULES see it: `deepcopy` copies only when debug lines are written."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        import copy
+
+        return copy.deepcopy(value, memo) if structlog_debug_on() else value
+
+
+def install_quiet_debug_copies() -> None:
+    """Rasa's debug log lines copy their values (`structlogger.debug(..., x=copy.deepcopy(x))`) whatever the log
+    level: the policies' states at every prediction, every action's events, every parse's entities (3.7 % of Rasa's
+    samples holding the GIL at saturation, issue 22). In the modules where every `copy.deepcopy` is such an argument
+    (checked in their source: `copies_only_for_debug_lines`), `copy` is replaced by `DebugLineCopies`, which copies
+    only when debug lines are written; a module whose source has any other use of `copy` keeps it."""
+    import importlib
+    import inspect
+
+    for name in DEBUG_COPY_MODULES:
+        module = importlib.import_module(name)
+        if isinstance(getattr(module, "copy", None), DebugLineCopies):
+            continue
+        if copies_only_for_debug_lines(inspect.getsource(module)):
+            module.copy = DebugLineCopies()  # type: ignore[attr-defined]
+
+
 def install_sequential_runner() -> None:
     """The loaded model's prediction graph runs through `SequentialGraphRunner` (nlu_addons/sequential_runner.py:
     the same nodes in the same order, without dask's scheduler on every run); training keeps Rasa's runner."""
@@ -336,15 +420,73 @@ def install_rule_key_memo() -> None:
     RulePolicy._get_possible_keys = _get_possible_keys
 
 
+@dataclass
+class _Replay:
+    """A tracker's history replayed (install_shared_history): the applied events replayed (Rasa's
+    `applied_events()`), the replaying tracker after them, and the records Rasa's loop reads at each action (the
+    last one: the state after every applied event). `length` and `last`: the tracker's number of events and its last
+    event when it was replayed. Holding the domain and the tracker keeps their ids theirs while kept."""
+
+    domain: Any
+    tracker: Any
+    length: int
+    last: Any
+    applied: list[Any]
+    replayer: Any
+    records: list[tuple[Any, ...]]
+
+
+def history_record(domain: Any, prior: Any, hide_rule_turn: bool, omit_unset_slots: bool) -> tuple[Any, ...]:
+    """What Rasa's `Domain.states_for_tracker_history` reads of the tracker before an action (`prior`): the previous
+    action, follow-up action, latest action and active loop names, whether the turn is a rule-only one, and the
+    dialogue state."""
+    return (
+        domain._get_prev_action_sub_state(prior),
+        prior.followup_action,
+        prior.latest_action_name,
+        prior.active_loop_name,
+        hide_rule_turn,
+        domain.get_active_state(prior, omit_unset_slots=omit_unset_slots),
+    )
+
+
+def replay_onto(domain: Any, replay: _Replay, events: list[Any], omit_unset_slots: bool) -> None:
+    """Continue `replay` with `events` (the next applied events) as Rasa's `generate_all_prior_trackers` walks them:
+    a record before each action, the state after the last event as the last record."""
+    from rasa.shared.core.events import ActionExecuted
+
+    del replay.records[-1:]  # the state after the events replayed so far: the next action's record, or the last one
+    replayer = replay.replayer
+    for event in events:
+        if isinstance(event, ActionExecuted):
+            replay.records.append(history_record(domain, replayer, event.hide_rule_turn, omit_unset_slots))
+        replayer.update(event)
+    replay.records.append(history_record(domain, replayer, False, omit_unset_slots))
+    replay.applied.extend(events)
+
+
+def _same_objects(kept: list[Any], now: list[Any]) -> bool:
+    """Whether two lists of the same length hold the same objects in the same order."""
+    return all(a is b for a, b in zip(kept, now, strict=True))
+
+
 def install_shared_history() -> None:
-    """`Domain.states_for_tracker_history` replays the conversation once per tracker state, not once per policy:
-    the records Rasa's loop reads at each action (the previous action, follow-up action, latest action and active
-    loop names, whether the turn is a rule-only one, and the dialogue state) are kept for the latest trackers, and
-    each policy's variant (with or without rule-only turns) is Rasa's loop run over them. Each state handed out is a
-    copy (Rasa's loop edits them). A tracker is known by its identity, its number of events and its last event: any
-    event added since replays it again."""
+    """`Domain.states_for_tracker_history` replays the conversation once per tracker state, not once per policy, and
+    a tracker's next state replays only its new events: the records Rasa's loop reads at each action (the previous
+    action, follow-up action, latest action and active loop names, whether the turn is a rule-only one, and the
+    dialogue state) are kept for the latest trackers (HISTORY_MEMO), and each policy's variant (with or without
+    rule-only turns) is Rasa's loop run over them. Each state handed out is a copy (Rasa's loop edits them).
+
+    A tracker is known by its identity, its number of events and its last event. When it has more events since, its
+    applied events (Rasa's `applied_events()`: what `generate_all_prior_trackers` walks) are compared with the ones
+    replayed: when those are still their beginning (the same event objects, in order: no undo, restart, new session
+    or loop execution folded into an earlier one), only the rest is replayed, from the replaying tracker where it
+    stopped; otherwise the whole history is replayed again, as Rasa does. Either way the records are the ones a full
+    replay gives. Measured under the load benchmark: the replay was 7 % of Rasa's samples holding the GIL at
+    saturation, growing with the conversation (each prediction replayed every event before it)."""
     from rasa.shared.core import constants
     from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
 
     original = Domain.states_for_tracker_history
     if getattr(original, "shared", False):
@@ -353,26 +495,32 @@ def install_shared_history() -> None:
     def records(domain: Domain, tracker: Any, omit_unset_slots: bool) -> list[tuple[Any, ...]]:
         events = tracker.events
         last = events[-1] if events else None
-        key = (id(domain), id(tracker), len(events), id(last), omit_unset_slots)
+        key = (id(domain), id(tracker), omit_unset_slots)
         found = _HISTORIES.get(key)
-        if found is not None and found[0] is domain and found[1] is tracker and found[2] is last:
+        if found is not None and (found.domain is not domain or found.tracker is not tracker):
+            found = None  # (cannot happen while kept: the ids are theirs)
+        if found is not None:
             _HISTORIES.move_to_end(key)
-            return found[3]
-        replayed = [
-            (
-                domain._get_prev_action_sub_state(prior),
-                prior.followup_action,
-                prior.latest_action_name,
-                prior.active_loop_name,
-                hide_rule_turn,
-                domain.get_active_state(prior, omit_unset_slots=omit_unset_slots),
-            )
-            for prior, hide_rule_turn in tracker.generate_all_prior_trackers()
-        ]
-        _HISTORIES[key] = (domain, tracker, last, replayed)  # held: their ids stay theirs while kept
+            if found.length == len(events) and found.last is last:
+                return found.records
+        if type(tracker) is not DialogueStateTracker or tracker._max_event_history is not None:
+            # a tracker that keeps only its latest events, or of another class: Rasa's own walk, nothing kept
+            return [
+                history_record(domain, prior, hide, omit_unset_slots)
+                for prior, hide in tracker.generate_all_prior_trackers()
+            ]
+        applied = tracker.applied_events()
+        done = len(found.applied) if found is not None else 0
+        if found is None or len(applied) < done or not _same_objects(found.applied, applied[:done]):
+            found = _Replay(domain, tracker, 0, None, [], tracker.init_copy(), [])
+            done = 0
+        replay_onto(domain, found, applied[done:], omit_unset_slots)
+        found.length, found.last = len(events), last
+        _HISTORIES[key] = found
+        _HISTORIES.move_to_end(key)
         while len(_HISTORIES) > HISTORY_MEMO:
             _HISTORIES.popitem(last=False)
-        return replayed
+        return found.records
 
     def states_for_tracker_history(
         self: Domain,
@@ -490,6 +638,7 @@ def install() -> None:
     install_shared_endpoint_sessions()
     install_one_write_requests()
     install_quiet_slot_log()
+    install_quiet_debug_copies()
     install_sequential_runner()
     install_rule_key_memo()
     install_shared_history()

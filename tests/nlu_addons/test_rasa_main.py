@@ -379,6 +379,176 @@ def test_one_replay_of_the_history_gives_each_policy_rasas_states() -> None:
     assert result["with_slots"] > 100  # states with slots, some of them removed for the memoization policy
 
 
+GROWING_HISTORY_PROBE = r"""
+import json
+import random
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, FollowupAction, Restarted,
+    SessionStarted, SlotSet, UserUttered, UserUtteranceReverted)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from nlu_addons.rasa_main import install_shared_history
+
+FEATURIZED = '''
+version: "3.1"
+slots:
+  probe_flag: {type: bool, influence_conversation: true, mappings: [{type: custom}]}
+  probe_kind: {type: categorical, values: [en, zh], influence_conversation: true, mappings: [{type: custom}]}
+'''
+domain = Domain.load("domain.yml").merge(Domain.from_yaml(FEATURIZED))
+rng = random.Random(11)
+intents, forms = list(domain.intents), list(domain.form_names)
+actions = [a for a in domain.action_names_or_texts if not a.startswith("validate_")][:40]
+slots = [s for s in domain.slots if s.name != "requested_slot"]
+slots += [s for s in slots if s.name.startswith("probe_")] * 10
+
+
+def turn(plain):
+    # what a conversation adds between two predictions; `plain`: only messages, actions and slots (no undo, new
+    # session, restart, form or follow-up)
+    roll = rng.random() if not plain else rng.random() * 0.75
+    if roll < 0.3:
+        said = UserUttered("hi", intent={"name": rng.choice(intents), "confidence": 1.0})
+        return [ActionExecuted("action_listen"), said]
+    if roll < 0.55:
+        name = rng.choice(actions if not plain else [a for a in actions if a not in forms])
+        return [ActionExecuted(name, hide_rule_turn=rng.random() < 0.4)]
+    if roll < 0.75:
+        slot = rng.choice(slots)
+        return [SlotSet(slot.name, rng.choice([None, "100234", True, 1.0, "en", "zh"]))]
+    if roll < 0.83:  # a form runs: activated, executed again and again, deactivated
+        form = rng.choice(forms)
+        return [ActiveLoop(form), ActionExecuted(form), ActionExecuted(form), ActiveLoop(None)][: rng.randint(1, 4)]
+    if roll < 0.88:
+        return [FollowupAction(rng.choice(actions))]
+    if roll < 0.95:
+        return [rng.choice([UserUtteranceReverted(), ActionReverted()])]
+    return [rng.choice([Restarted(), SessionStarted()]), ActionExecuted("action_listen")]
+
+
+rule_only = {"rule_only_slots": ["probe_kind"], "rule_only_loops": forms[:1]}
+variants = [(o, i, r) for o in (False, True) for i in (False, True) for r in (None, rule_only)]
+rasas = Domain.states_for_tracker_history
+install_shared_history()
+ours = Domain.states_for_tracker_history
+
+replayer_updates = 0
+counting = False
+update = DialogueStateTracker.update
+
+
+def counted_update(self, event, domain=None):  # events applied to a tracker while ours replays
+    global replayer_updates
+    replayer_updates += counting
+    return update(self, event, domain)
+
+
+def ours_counted(*args):
+    global counting
+    counting = True
+    try:
+        return ours(*args)
+    finally:
+        counting = False
+
+
+DialogueStateTracker.update = counted_update
+differences = predictions = 0
+plain_events = plain_updates = 0
+for n in range(80):
+    plain = n % 4 == 0
+    tracker = DialogueStateTracker.from_events(f"g{n}", [ActionExecuted("action_listen")], domain.slots)
+    before = replayer_updates
+    for _ in range(rng.randint(5, 40)):  # the tracker object grows as in a conversation: predictions in between
+        for event in turn(plain):
+            tracker.update(event)
+        for o, i, r in variants:
+            predictions += 1
+            differences += ours_counted(domain, tracker, o, i, r) != rasas(domain, tracker, o, i, r)
+    if plain:
+        plain_events += len(tracker.events)
+        plain_updates += replayer_updates - before
+print(json.dumps({"predictions": predictions, "differences": differences, "plain_events": plain_events,
+                  "plain_updates": plain_updates}))
+"""
+
+
+def test_a_growing_conversation_replays_only_its_new_events_and_gets_rasas_states() -> None:
+    result = run_probe(GROWING_HISTORY_PROBE)
+    assert result["predictions"] > 10_000 and result["differences"] == 0
+    # conversations with no undo, restart or form: each event replayed once per kept history (with and without
+    # unset slots), where a full replay at each prediction applies every event before it again
+    assert result["plain_events"] > 300
+    assert result["plain_updates"] == 2 * result["plain_events"]
+
+
+DEBUG_COPIES_PROBE = r"""
+import asyncio
+import copy
+import importlib
+import inspect
+import io
+import json
+import logging
+import sys
+
+from rasa.core.agent import Agent
+from rasa.utils.log_utils import configure_structlog
+
+from nlu_addons.rasa_main import DEBUG_COPY_MODULES, copies_only_for_debug_lines, install, install_quiet_debug_copies
+
+OTHER_USE = "rasa.core.actions.action"  # copies a user event it changes: not only for a debug line
+written = io.StringIO()
+sys.stdout = written  # where Rasa's log lines go (logging.basicConfig(stream=sys.stdout))
+configure_structlog(LEVEL)  # once, before anything is logged, as `rasa run` does
+install()
+install_quiet_debug_copies()  # twice: idempotent
+agent = Agent.load("models/larkspur.tar.gz")
+modules = {name: importlib.import_module(name) for name in DEBUG_COPY_MODULES}
+copies = []
+deepcopy = copy.deepcopy
+
+
+def counted(value, memo=None):
+    caller = sys._getframe(1).f_globals.get("__name__")
+    if caller in modules or caller == "nlu_addons.rasa_main":
+        copies.append(caller)
+    return deepcopy(value, memo)
+
+
+copy.deepcopy = counted
+
+
+async def turns():
+    answers = []
+    for n, text in enumerate(["hi", "hello there", "hi"]):
+        answers += [m.get("text") for m in await agent.handle_text(text, sender_id=f"c{n}") or []]
+    return answers
+
+
+answers = asyncio.run(turns())
+sys.stdout = sys.__stdout__
+print(json.dumps({
+    "checked": {name: copies_only_for_debug_lines(inspect.getsource(module)) for name, module in modules.items()},
+    "other_use_kept": not copies_only_for_debug_lines(inspect.getsource(importlib.import_module(OTHER_USE))),
+    "copies": len(copies), "answers": answers,
+    "lines": "processor.actions.log" in written.getvalue() and "memoization.predict.actions" in written.getvalue(),
+}))
+"""
+
+
+def test_debug_lines_copy_their_values_only_when_debug_lines_are_written() -> None:
+    info = run_probe(DEBUG_COPIES_PROBE.replace("LEVEL", "logging.INFO"))
+    debug = run_probe(DEBUG_COPIES_PROBE.replace("LEVEL", "logging.DEBUG"))
+    assert all(info["checked"].values()) and info["other_use_kept"]
+    # at the info level (how `make run` starts Rasa) no copy is made for lines nobody writes; at debug level the
+    # lines are written with their copies; the customers get the same answers
+    assert info["copies"] == 0 and not info["lines"]
+    assert debug["copies"] > 10 and debug["lines"]
+    assert info["answers"] == debug["answers"] and len(info["answers"]) >= 3
+
+
 ONE_WRITE_PROBE = r"""
 import asyncio
 import json
