@@ -22,6 +22,7 @@ from actions.order_state import (
     BY_CUSTOMER,
     CUSTOMER_VERIFIED_BY,
     EMAIL,
+    FORM,
     NEW_ADDRESS,
     ORDER_ID,
     RECENT_ORDERS,
@@ -61,6 +62,19 @@ def handed_off_this_turn(tracker: Tracker) -> bool:
     return False
 
 
+def form_open_before(tracker: Tracker) -> bool:
+    """The order form was running when the customer's latest message came: its question now comes back to it. Not
+    when this very message started it ("hi my order 100171 arrived and the mug is cracked": the damaged-item answer,
+    then the form's first question, which resumes nothing: "Now, back to your order" read wrong)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "active_loop":
+            return bool(event.get("name") == FORM)
+    return False
+
+
 class _AskAction(Action, ABC):
     """A question of the form, signalled as one (the helpdesk asks no "Did this help?" under it); silent when this
     turn already handed the conversation to a person."""
@@ -75,7 +89,7 @@ class _AskAction(Action, ABC):
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
         if len(dispatcher.messages) > asked_from:
-            if not answers_form(tracker) and not introduces_next_request(tracker):
+            if not answers_form(tracker) and not introduces_next_request(tracker) and form_open_before(tracker):
                 # the form comes back to its question after something else answered the message (not when it asks
                 # about the other order of a message that asked about two: that is said just before)
                 question = dispatcher.messages[asked_from]
