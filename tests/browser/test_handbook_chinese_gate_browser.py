@@ -122,6 +122,9 @@ def test_a_chinese_editor_on_a_phone_sees_the_chinese_loss(
         gate = page.locator("#gate-dialog")
         expect(gate).to_be_visible(timeout=120_000)
         expect(gate.locator('tr[data-set="zh"] td[data-figure="p_at_1"]')).to_have_class("worse")
+        expect(gate.locator("#gate-text")).to_have_text(
+            re.compile(r"^未发布：它会让留出集指标变差，超出容差（P@1 on zh \(Chinese\) 0\.\d+ → 0\.\d+）。需要主管")
+        )
         shot(page, "handbook-chinese-loss-gate-390.png", full_page=False)
         assert path.read_bytes() == before
     finally:
