@@ -132,14 +132,14 @@ def _warm_held_out(kb: Any) -> None:
     """Rank the held-out sets once, at a low priority, so the editor's first preview or publish gate does not
     wait for them (helpdesk/knowledge/preview_cache.py keeps them across handbook versions)."""
     from helpdesk.knowledge.held_out import held_out_folder, load_sets
-    from helpdesk.knowledge.preview_cache import cache_for
+    from helpdesk.knowledge.preview_cache import rank_ahead
 
     started = time.perf_counter()
     with contextlib.suppress(OSError):  # this thread only: customers go first
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 15)
     try:
         texts = [text for found in load_sets(held_out_folder()) for text in found.texts]
-        cache_for(kb).rankings(texts)
+        rank_ahead(kb, texts)
         HELD_OUT_RANKED.set()
         log.info("held-out sets ranked for the editor's preview in %.1f s", time.perf_counter() - started)
     except Exception:  # the preview ranks them when first asked
@@ -357,7 +357,7 @@ def build_app(action_package: str = "actions", secret: str | None = None) -> Def
         entry = preview_entry(entry_id, form) if form is not None else None
         asked, left_out = usable(questions)  # past the limits: trimmed, not refused
         left = frozenset((str(r[0]), str(r[1])) for r in retired)  # held-out questions an entry covers now
-        found = await asyncio.to_thread(impact, kb, entry_id, entry, asked, with_held_out, left)
+        found = await asyncio.to_thread(impact, kb, entry_id, entry, asked, with_held_out, left, form)
         return json_response({**found, "left_out": left_out})
 
     @app.post("/kb/questions")

@@ -50,6 +50,17 @@ MESSAGES: dict[str, str] = {
     "fill in {names} before sending: the customer would read it as it stands": (
         "请先把 {names} 换成实际内容再发送：否则顾客会原样看到它。"
     ),
+    # the handbook editor's publish gate (helpdesk/knowledge/handbook_gate.py); its problem is translated on its own
+    "Not published: {problem}. A supervisor or admin must confirm publishing it.": (
+        "未发布：{problem}。需要主管或管理员确认后才能发布。"
+    ),
+    "Not published: {problem}. Only a supervisor or admin can confirm publishing it.": (
+        "未发布：{problem}。只有主管或管理员可以确认发布。"
+    ),
+    "it makes held-out figures worse than the tolerance: {worse}": "它会让留出集指标变差，超出容差（{worse}）",
+    "the held-out figures cannot be computed right now (the FAQ engine is not ready)": (
+        "现在无法计算留出集指标（FAQ 引擎还没有就绪）"
+    ),
     # the bot cannot answer right now (the widget puts this after its own "the assistant is unavailable")
     "the Rasa server did not answer: {error}": "智能助手暂时没有响应",
     "the Rasa server gave an answer in an unknown shape": "智能助手暂时无法回答",
@@ -104,14 +115,19 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]:
     return tuple((pattern, chinese, names) for pattern, chinese, names, _ in compiled)
 
 
-def in_chinese(message: str) -> str | None:
-    """The Chinese for one of the services' messages, or None when the table has no entry for it."""
+def in_chinese(message: str, depth: int = 0) -> str | None:
+    """The Chinese for one of the services' messages, or None when the table has no entry for it. A part a
+    placeholder matched is itself put in Chinese when the table has it (a message built around another one: the
+    publish gate's "Not published: {problem}. …"), as the console's catalog does (helpdesk/static/console/i18n.js)."""
     if message in MESSAGES:
         return MESSAGES[message]
     for pattern, chinese, names in _patterns():
         match = pattern.match(message)
         if match is not None:
-            return _fill(chinese, dict(zip(names, match.groups(), strict=True)))
+            values = dict(zip(names, match.groups(), strict=True))
+            if depth < 2:
+                values = {name: in_chinese(value, depth + 1) or value for name, value in values.items()}
+            return _fill(chinese, values)
     return None
 
 

@@ -56,3 +56,17 @@ def decide_from_ranking(query: str, ranked: list[Candidate], settings: Settings)
         offered = [c for c in ranked if c.score >= settings.suggest_threshold][: settings.max_suggestions]
         return Decision(query, "suggest", best, offered, ranked)
     return Decision(query, "handoff", best, [], ranked)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One question's first-ranked entry and the entry it would be answered with (None: not answered): what the
+    impact preview compares before and after a handbook change."""
+
+    top: str | None
+    answered: str | None
+
+    @classmethod
+    def of(cls, decision: Decision) -> Decided:
+        answered = decision.best.id if decision.action == "answer" and decision.best else None
+        return cls(decision.ranked[0].id if decision.ranked else None, answered)

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from helpdesk.knowledge import held_out
-from helpdesk.knowledge.decision import Candidate, decide_from_ranking
+from helpdesk.knowledge import held_out, impact_chinese
+from helpdesk.knowledge.decision import Candidate, Decided, decide_from_ranking
 from helpdesk.knowledge.engine import KnowledgeBase
 from helpdesk.knowledge.entry_texts import entry_texts
 from helpdesk.knowledge.fact_refs import render_text
@@ -31,6 +32,7 @@ from helpdesk.knowledge.preview_cache import Ranking, cache_for
 from helpdesk.knowledge.scoring import candidate, message_scores
 from helpdesk.knowledge.settings import Settings
 from helpdesk.knowledge.snapshot import EntryRows, Snapshot, entry_centroid
+from nlu_addons.language import language_of
 
 MAX_QUESTIONS = 10_000
 MAX_CHANGED = 20  # held-out questions listed per set
@@ -44,14 +46,6 @@ class Outcome:
 
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "before": self.before, "after": self.after}
-
-
-@dataclass(frozen=True)
-class Decided:
-    """One question's first-ranked entry and the entry it would be answered with (None: not answered)."""
-
-    top: str | None
-    answered: str | None
 
 
 def edited_rows(kb: KnowledgeBase, entry: Entry) -> EntryRows:
@@ -77,9 +71,7 @@ def _edited_scores(rows: EntryRows, rankings: list[Ranking], settings: Settings)
 
 
 def _decided(question: str, ranked: list[Candidate], settings: Settings) -> Decided:
-    decision = decide_from_ranking(question, ranked, settings)
-    answered = decision.best.id if decision.action == "answer" and decision.best else None
-    return Decided(ranked[0].id if ranked else None, answered)
+    return Decided.of(decide_from_ranking(question, ranked, settings))
 
 
 def _before(question: str, ranking: Ranking, snapshot: Snapshot, settings: Settings) -> Decided:
@@ -110,26 +102,41 @@ def impact(
     questions: list[str],
     with_held_out: bool = True,
     retired: frozenset[tuple[str, str]] = frozenset(),
+    form: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Each question's answering entry before and after the change, the counts, and the held-out figures before
     and after with those that got worse by more than the tolerance. ``retired``: (set, question) pairs of
-    out-of-scope held-out questions an entry covers now (helpdesk/knowledge/held_out_retired.py), left out."""
+    out-of-scope held-out questions an entry covers now (helpdesk/knowledge/held_out_retired.py), left out.
+    ``form``: the editor's form ``entry`` was made from (the Chinese side indexes its texts as written; without
+    it, the entry's own fields). English questions are decided by the FAQ engine, Chinese ones by the Chinese side
+    (helpdesk/knowledge/impact_chinese.py), as customers asking them are answered."""
     started = time.perf_counter()
+    # "before" is the handbook as its folder holds it now, not as the watcher last saw it: a file published, restored
+    # or deleted a moment ago (the watcher looks every KB_WATCH_INTERVAL and may be half-way through embedding an
+    # entry since deleted) would otherwise be measured against the version before it, and a gate could wave a
+    # change through because the entry seemed to be live already
+    kb.refresh(save_in_background=True)
     settings = kb.settings
     asked = questions[:MAX_QUESTIONS]
     sets = held_out.load_sets(held_out.held_out_folder()) if with_held_out else ()
     texts = [*asked, *(text for found in sets for text in found.texts)]
+    chinese = [i for i, text in enumerate(texts) if language_of(text) == "zh"]
+    english = [i for i, text in enumerate(texts) if language_of(text) != "zh"]
     cache = cache_for(kb)
     ranked_before, embedded_before = cache.counts.ranked, cache.counts.embedded
-    snapshot, rankings = cache.rankings(texts)
+    snapshot, rankings = cache.rankings([texts[i] for i in english])
     ranked_now, embedded_now = cache.counts.ranked - ranked_before, cache.counts.embedded - embedded_before
     rows = edited_rows(kb, entry) if entry is not None else None
     scores = _edited_scores(rows, rankings, settings) if rows is not None else [0.0] * len(rankings)
-    before = [_before(text, r, snapshot, settings) for text, r in zip(texts, rankings, strict=True)]
-    after = [
-        _after(text, r, snapshot, entry_id, (rows.entry, score) if rows is not None else None, settings)
-        for text, r, score in zip(texts, rankings, scores, strict=True)
-    ]
+    before: list[Decided] = [Decided(None, None)] * len(texts)
+    after: list[Decided] = [Decided(None, None)] * len(texts)
+    for i, ranking, score in zip(english, rankings, scores, strict=True):
+        before[i] = _before(texts[i], ranking, snapshot, settings)
+        after[i] = _after(texts[i], ranking, snapshot, entry_id, (rows.entry, score) if rows else None, settings)
+    zh_rows = None if entry is None else impact_chinese.edited_rows(entry_id, form or impact_chinese.form_of(entry))
+    zh = impact_chinese.chinese_outcomes(kb, entry_id, zh_rows, [texts[i] for i in chinese])
+    for i, was, will in zip(chinese, zh.before, zh.after, strict=True):
+        before[i], after[i] = was, will
     outcomes = [Outcome(q, b.answered, a.answered) for q, b, a in zip(asked, before, after, strict=False)]
     newly = [o for o in outcomes if o.before is None and o.after == entry_id]
     taken = [o for o in outcomes if o.before not in (None, entry_id) and o.after == entry_id]
@@ -142,6 +149,8 @@ def impact(
         "held_out": _held_out(sets, snapshot, before[len(asked) :], after[len(asked) :], settings, retired),
         "ranked_now": ranked_now,  # questions ranked from scratch for this preview (not kept from an earlier one)
         "embedded_now": embedded_now,  # question texts embedded for it (not stored by an earlier preview)
+        "chinese_questions": len(chinese),  # of them Chinese: decided on the Chinese side
+        "chinese_embedded_now": zh.embedded_now,  # Chinese questions embedded for it (not kept from an earlier one)
         "seconds": round(time.perf_counter() - started, 3),
     }
 
@@ -177,6 +186,7 @@ def _held_out(
         rows.append(
             {
                 "set": found.name,
+                "language": found.language,
                 "queries": sum(1 for e in wanted if e is not None),
                 "oos": sum(1 for e in wanted if e is None),
                 "before": figures_before,
@@ -186,7 +196,7 @@ def _held_out(
                 "retired": sum(1 for i, e in enumerate(expected) if e is None and (found.name, texts[i]) in retired),
             }
         )
-        worse += held_out.worse(found.name, figures_before, figures_after, settings.preview_tolerance)
+        worse += held_out.worse(found.name, figures_before, figures_after, settings.preview_tolerance, found.language)
         offset += size
     return {"sets": rows, "tolerance": settings.preview_tolerance, "worse": worse}
 

@@ -32,11 +32,15 @@ from nlu_addons.language import language_of
 from nlu_addons.onepass_settings import configured
 
 if TYPE_CHECKING:  # the engine pulls in numpy, faiss and the embedder
+    import numpy as np
+
     from helpdesk.knowledge.engine import KnowledgeBase
     from nlu_addons.encoders import CachedEncoder
     from nlu_addons.handbook_index import HandbookIndex
 
 log = logging.getLogger(__name__)
+
+MAX_KEPT_QUESTIONS = 30_000  # question vectors the impact preview keeps (as helpdesk/knowledge/preview_cache.py)
 
 
 class ChineseSide:
@@ -64,6 +68,7 @@ class ChineseSide:
         self.builds = 0
         self.searches = 0
         self.error: str | None = None  # why the last build failed (/kb/status)
+        self._questions: dict[str, np.ndarray] = {}  # the impact preview's question vectors (question_vectors)
 
     @classmethod
     def configured(cls, root: Path) -> ChineseSide:
@@ -124,6 +129,10 @@ class ChineseSide:
             ranked.append(Candidate(entry.id, version.title, score, version.answer, entry.path))
             if len(ranked) >= max(k, kb.settings.max_suggestions, 2):
                 break
+        return self.gated(kb, query, ranked)
+
+    def gated(self, kb: KnowledgeBase, query: str, ranked: list[Candidate]) -> Decision:
+        """The Chinese handbook gate on ``query``'s ranking (best first): answer, suggest or nothing."""
         second = ranked[1].score if len(ranked) > 1 else -1.0
         if ranked and entry_clears(ranked[0].score, second, self.answer_from, self.clear_from, self.clear_margin):
             return Decision(query, "answer", ranked[0], [ranked[0]], ranked)
@@ -131,6 +140,26 @@ class ChineseSide:
             kb.settings, answer_threshold=self.answer_from, suggest_threshold=self.offer_from, margin=0.0
         )
         return decide_from_ranking(query, ranked, gate)
+
+    def question_vectors(self, kb: KnowledgeBase, texts: list[str]) -> tuple[np.ndarray, int]:
+        """The Chinese encoder's vectors of ``texts`` (customers' and held-out questions the editor's impact preview
+        ranks), kept between previews (at most ``MAX_KEPT_QUESTIONS`` texts): the vectors and how many texts were
+        embedded now."""
+        import numpy as np
+
+        _, encoder = self.index(kb)
+        with self._lock:
+            found = {text: self._questions[text] for text in texts if text in self._questions}
+        missing = [text for text in dict.fromkeys(texts) if text not in found]
+        if missing:
+            found.update(zip(missing, encoder.encoder.encode(missing), strict=True))
+            with self._lock:
+                if len(self._questions) + len(missing) > MAX_KEPT_QUESTIONS:
+                    self._questions = {}
+                self._questions.update((text, found[text]) for text in missing)
+        if not texts:
+            return np.zeros((0, encoder.dim), dtype=np.float32), 0
+        return np.stack([found[text] for text in texts]).astype(np.float32, copy=False), len(missing)
 
     @property
     def built(self) -> bool:

@@ -38,9 +38,11 @@ from typing import TypeVar
 import numpy as np
 
 from helpdesk.knowledge.engine import KnowledgeBase
+from helpdesk.knowledge.language_search import chinese_side
 from helpdesk.knowledge.preview_store import PreviewStore, StoredRanking
 from helpdesk.knowledge.scoring import message_scores
 from helpdesk.knowledge.snapshot import EntryRows, Snapshot
+from nlu_addons.language import language_of
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -260,13 +262,19 @@ def cache_for(kb: KnowledgeBase) -> RankingCache:
 
 
 def rank_ahead(kb: KnowledgeBase, questions: list[str]) -> dict[str, int]:
-    """Rank (and embed, when new) ``questions`` now so a later preview finds them: what was done."""
+    """Rank (and embed, when new) ``questions`` now so a later preview finds them: what was done. English questions
+    are ranked here; Chinese ones, which the preview decides on the handbook's Chinese side
+    (helpdesk/knowledge/impact_chinese.py), are embedded there and kept in its memory."""
+    english = [q for q in questions if language_of(q) != "zh"]
+    chinese = [q for q in questions if language_of(q) == "zh"]
     cache = cache_for(kb)
     ranked, embedded = cache.counts.ranked, cache.counts.embedded
-    cache.rankings(questions)
+    cache.rankings(english)
+    _, chinese_embedded = chinese_side(kb).question_vectors(kb, chinese) if chinese else (None, 0)
     return {
         "questions": len(questions),
         "ranked_now": cache.counts.ranked - ranked,
         "embedded_now": cache.counts.embedded - embedded,
+        "chinese_embedded_now": chinese_embedded,
         "kept": cache.size,
     }

@@ -45,7 +45,7 @@ from helpdesk.knowledge.entry_form import EntryForm, from_markdown, valid_id
 from helpdesk.knowledge.handbook_editing import HandbookEditor, StoredEntry
 from helpdesk.knowledge.handbook_gate import gate, held_out_change, with_note
 from helpdesk.knowledge.handbook_revisions import Publish, Revisions, revisions_for
-from helpdesk.knowledge.held_out import describe
+from helpdesk.knowledge.impact_summary import sentence, summary
 from helpdesk.knowledge.runtime import handbook_dir
 from helpdesk.reports.periods import DateRange
 from helpdesk.reports.unanswered import customer_questions
@@ -255,8 +255,9 @@ def handbook_blueprint() -> Blueprint:
             found = await running.actions.preview(checked_id(entry_id), form, questions, retired=retired)
         except ActionServerUnavailable as exc:
             raise Unavailable("the FAQ engine cannot compute the preview right now: try again in a minute") from exc
+        lines = summary(entry_id, found)  # for the page: each piece shown in the editor's language
         return json_response(
-            {**found, "days": days, "sentence": impact_sentence(entry_id, found), "may_confirm": agent.can_supervise}
+            {**found, "days": days, "summary": lines, "sentence": sentence(lines), "may_confirm": agent.can_supervise}
         )
 
     return bp
@@ -314,50 +315,3 @@ async def rank_new_questions_forever(running: Services, interval: float) -> None
         except Exception:  # a background duty: logged, tried again next time
             log.exception("sending customers' questions to the impact preview failed")
         await asyncio.sleep(interval)
-
-
-def impact_sentence(entry_id: str, found: dict[str, Any]) -> str:
-    """One sentence for the editor: what the change does to the period's questions."""
-    newly, taken, stopped = (len(found.get(key) or []) for key in ("newly_answered", "taken", "stopped"))
-    asked = found.get("questions", 0)
-    held = held_out_sentence(found.get("held_out"))
-    left_out = int(found.get("left_out") or 0)
-    if left_out:  # past the request limits (helpdesk/knowledge/preview_limits.py): the least asked
-        held = f" {left_out} less asked question{'s were' if left_out != 1 else ' was'} left out to fit." + held
-    if not (newly or taken or stopped):
-        return f"Over {asked} customer questions: no change in which are answered with '{entry_id}'." + held
-    parts = []
-    if newly:
-        parts.append(f"would now answer {newly} question{'s' if newly != 1 else ''} that went unanswered")
-    if taken:
-        sources = sorted({str(o.get("before")) for o in found.get("taken") or []})
-        parts.append(f"takes {taken} from {', '.join(sources)}")
-    if stopped:
-        parts.append(f"stops answering {stopped} it answers now")
-    return f"Over {asked} customer questions: " + "; ".join(parts) + "." + held
-
-
-def held_out_sentence(held: object) -> str:
-    """ " Held-out P@1 0.914 → 0.918; answered 79.1 % → 79.4 %; out-of-scope answered 2.6 % → 2.6 %." over every
-    held-out set together, and which figure would need a supervisor."""
-    if not isinstance(held, dict) or not held.get("sets"):
-        return ""
-    sets = held["sets"]
-    queries = sum(row["queries"] for row in sets) or 1
-    oos = sum(row["oos"] for row in sets) or 1
-
-    def pooled(when: str, figure: str, weight: str) -> float:
-        total = queries if weight == "queries" else oos
-        return float(sum(row[when][figure] * row[weight] for row in sets) / total)
-
-    p1 = [pooled(when, "p_at_1", "queries") for when in ("before", "after")]
-    answered = [pooled(when, "answered_rate", "queries") for when in ("before", "after")]
-    wrong = [pooled(when, "oos_answered_rate", "oos") for when in ("before", "after")]
-    text = (
-        f" Held-out P@1 {p1[0]:.3f} → {p1[1]:.3f}; answered {answered[0]:.1%} → {answered[1]:.1%}; "
-        f"out-of-scope answered {wrong[0]:.1%} → {wrong[1]:.1%}."
-    )
-    worse = held.get("worse") or []
-    if worse:
-        text += " Worse than the tolerance: " + "; ".join(describe(w) for w in worse) + " (a supervisor must confirm)."
-    return text

@@ -136,6 +136,33 @@ def test_a_new_entry_answers_the_questions_it_was_written_for(kb: KnowledgeBase,
     assert found["held_out"]["worse"] == []
 
 
+def test_the_preview_measures_the_handbook_as_its_folder_holds_it_not_as_the_watcher_last_saw_it(
+    kb: KnowledgeBase, sets: Path
+) -> None:
+    """The flaky publish-gate test (tests/web/test_handbook_api.py, 201 instead of 428 under load): a test's entry
+    was deleted from the folder while the watcher, mid-way through embedding it, was about to make it live; the wait
+    for "no longer served" passed before it was ever served, and the next gate compared the new entry against a
+    live index that had it already (before = after: nothing worse). Here the folder changes and no watcher runs."""
+    form = {
+        "title": "Do you gift wrap presents?",
+        "questions": ["Can you wrap my order as a present?", "is gift wrapping available"],
+        "answer": "Yes: choose gift wrapping at checkout for 3 euros; we add a card with your message.",
+    }
+    first = impact.impact(kb, "gift-wrapping", impact.preview_entry("gift-wrapping", form), QUESTIONS)
+    assert first["newly_answered"]  # not in the handbook: it would answer new questions
+    published = kb.root / "shop" / "gift-wrapping.md"
+    published.write_text(
+        "---\nid: gift-wrapping\ntitle: Do you gift wrap presents?\nquestions:\n"
+        "  - Can you wrap my order as a present?\n  - is gift wrapping available\n---\n" + form["answer"] + "\n"
+    )
+    again = impact.impact(kb, "gift-wrapping", impact.preview_entry("gift-wrapping", form), QUESTIONS)
+    assert again["newly_answered"] == again["taken"] == again["stopped"] == []  # it is there: nothing changes
+    assert kb.entry("gift-wrapping") is not None
+    published.unlink()
+    gone = impact.impact(kb, "gift-wrapping", impact.preview_entry("gift-wrapping", form), QUESTIONS)
+    assert gone["newly_answered"] == first["newly_answered"] and kb.entry("gift-wrapping") is None
+
+
 def test_a_new_process_reads_back_the_stored_vectors_and_rankings_instead_of_embedding(kb: KnowledgeBase) -> None:
     """An action-server restart: a new engine and a new memory on the same index folder embed no question
     again and rank none from scratch; an entry edited while it was down is carried over as after a publish."""

@@ -53,6 +53,23 @@ def test_a_message_without_a_chinese_entry_stays_english_and_figures_are_kept() 
     assert in_chinese("text is too long: many characters, the limit is 4000") is None  # a count matches figures only
 
 
+def test_the_handbook_gate_refuses_a_chinese_editor_in_chinese_with_the_figures_as_they_are() -> None:
+    refused = (
+        "Not published: it makes held-out figures worse than the tolerance: P@1 on zh (Chinese) 0.894 → 0.882. "
+        "A supervisor or admin must confirm publishing it."
+    )
+    assert in_chinese(refused) == (
+        "未发布：它会让留出集指标变差，超出容差（P@1 on zh (Chinese) 0.894 → 0.882）。需要主管或管理员确认后才能发布。"
+    )
+    not_ready = (
+        "Not published: the held-out figures cannot be computed right now (the FAQ engine is not ready). "
+        "Only a supervisor or admin can confirm publishing it."
+    )
+    assert (
+        in_chinese(not_ready) == "未发布：现在无法计算留出集指标（FAQ 引擎还没有就绪）。只有主管或管理员可以确认发布。"
+    )
+
+
 @pytest.mark.parametrize("english", sorted(MESSAGES))
 def test_every_entry_is_a_message_the_helpdesk_raises_and_is_chinese(english: str) -> None:
     chinese = MESSAGES[english]

@@ -252,7 +252,8 @@ def test_a_change_that_makes_the_held_out_figures_worse_needs_a_supervisor(
         assert {"test", "styles", "zh"} <= set(sets) and sets["test"]["queries"] >= 150
         assert sets["test"]["after"]["p_at_1"] < sets["test"]["before"]["p_at_1"]  # its held-out questions lose it
         assert ("test", "p_at_1") in {(w["set"], w["figure"]) for w in preview["held_out"]["worse"]}
-        assert "Held-out P@1" in preview["sentence"] and "a supervisor must confirm" in preview["sentence"]
+        assert "English held-out P@1" in preview["sentence"] and "Chinese held-out P@1" in preview["sentence"]
+        assert "P@1 on test (English)" in preview["sentence"] and "a supervisor must confirm" in preview["sentence"]
         assert preview["may_confirm"] is False
 
         query = f"/handbook/express-delivery?base_revision={opened['revision']}"
@@ -276,6 +277,41 @@ def test_a_change_that_makes_the_held_out_figures_worse_needs_a_supervisor(
         assert message.startswith("candles [confirmed by Sue Tester: ") and "P@1 on test" in message
     finally:
         path.write_bytes(original)
+
+
+def test_an_edit_that_takes_an_entrys_chinese_answers_away_is_a_chinese_loss_and_needs_a_supervisor(
+    client: httpx.Client, login: Callable[[str], Console], handbook_dir: Path
+) -> None:
+    """Chinese held-out questions are decided as Chinese customers are answered (the handbook's Chinese side), so an
+    edit of an entry's Chinese questions is measured where it acts: before, the preview ranked them with the English
+    engine (the Chinese set at P@1 0.12 whatever the Chinese texts said) and never gated a Chinese loss."""
+    say(client, "能用支付宝付款吗")  # a Chinese customer's question of the month, answered with payment-methods
+    eda = login(EDITOR)
+    opened = eda.get("/handbook/payment-methods").json()
+    path = handbook_dir / opened["path"]
+    original = path.read_bytes()
+    edited = {**opened["entry"], "zh_questions": []}  # its Chinese title and answer stay
+    preview = eda.post("/handbook/payment-methods/preview", {"entry": edited}).json()
+    sets = {row["set"]: row for row in preview["held_out"]["sets"]}
+    zh = sets["zh"]
+    assert zh["language"] == "zh" and sets["test"]["language"] == sets["styles"]["language"] == "en"
+    assert zh["before"]["p_at_1"] > 0.8  # the Chinese side ranks them (the English engine: 0.12)
+    assert zh["after"]["p_at_1"] < zh["before"]["p_at_1"]
+    lost = {
+        c["query"] for c in zh["changed"] if c["expected"] == "payment-methods" and c["before"] == "payment-methods"
+    }
+    assert "能用支付宝吗" in lost  # the editor sees which Chinese questions it would stop answering
+    assert ("zh", "p_at_1") in {(w["set"], w["figure"]) for w in preview["held_out"]["worse"]}
+    assert sets["test"]["before"] == sets["test"]["after"] and sets["styles"]["before"] == sets["styles"]["after"]
+    assert "能用支付宝付款吗" in {o["question"] for o in preview["stopped"]}
+    sentence = preview["sentence"]
+    assert "English held-out P@1 " in sentence and "Chinese held-out P@1 " in sentence
+    assert "P@1 on zh (Chinese)" in sentence and "a supervisor must confirm" in sentence
+
+    refused = eda.put("/handbook/payment-methods", {"entry": edited, "base_revision": opened["revision"]})
+    assert refused.status_code == 428, refused.text
+    assert "P@1 on zh (Chinese)" in refused.json()["error"] and refused.json()["may_confirm"] is False
+    assert path.read_bytes() == original  # nothing published
 
 
 def test_opening_an_entry_ranks_the_months_questions_before_the_first_preview(

@@ -253,7 +253,7 @@
       $("impact-sentence").textContent = errorText(r, "Could not compute the preview.");
       return;
     }
-    $("impact-sentence").textContent = r.data.sentence;
+    showSummary(r.data.summary, r.data.sentence);
     if (r.data.held_out && r.data.held_out.sets.length) $("impact-lists").appendChild(heldOutTable(r.data.held_out));
     const lists = [
       ["newly_answered", "Would now answer (unanswered today)"],
@@ -276,8 +276,30 @@
     }
   }
 
+  /** The preview's lines (helpdesk/knowledge/impact_summary.py), each phrase its own text so the console shows it in
+   * the staff member's language; the ids and figures in it stay as they are. */
+  function showSummary(lines, sentence) {
+    const box = $("impact-sentence");
+    box.textContent = "";
+    if (!Array.isArray(lines)) {
+      box.textContent = sentence || "";
+      return;
+    }
+    for (const line of lines) {
+      const row = el("span", "hb-summary-line");
+      row.appendChild(el("span", null, line.lead));
+      (line.items || []).forEach((item, i) => {
+        row.append(i ? "; " : " ");
+        row.appendChild(el("span", null, item));
+      });
+      if ((line.items || []).length) row.append(".");
+      box.appendChild(row);
+    }
+  }
+
   // ---- held-out figures (kb eval's sets) before and after: the preview's table and the publish gate ------
   const FIGURES = [["p_at_1", "P@1", true], ["answered_rate", "Answered", true], ["oos_answered_rate", "Out-of-scope answered", false]];
+  const LANGUAGE_NAMES = { en: "English", zh: "Chinese" };
   const figure = (key, x) => (key === "p_at_1" ? Number(x).toFixed(3) : (Number(x) * 100).toFixed(1) + "%");
   function heldOutTable(held) {
     const table = el("table", "hb-held-out");
@@ -290,7 +312,11 @@
     for (const row of held.sets) {
       const tr = el("tr");
       tr.dataset.set = row.set;
-      const name = el("th", null, row.set);
+      const name = el("th");
+      name.appendChild(el("span", "set", row.set)).dataset.userContent = ""; // the set's name, as kb eval names it
+      // each set's questions are decided as customers in its language are answered (Chinese: the Chinese side)
+      if (row.language) tr.dataset.language = row.language;
+      if (LANGUAGE_NAMES[row.language]) name.appendChild(el("span", "lang", "· " + LANGUAGE_NAMES[row.language]));
       name.appendChild(el("span", "n", " (" + row.queries + " + " + row.oos + " out of scope)"));
       tr.appendChild(name);
       for (const [key] of FIGURES) {
