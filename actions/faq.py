@@ -11,10 +11,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handbook_answer import answer_entry, answer_entry_by_id, in_language
 from actions.handbook_followup import answer_about_last_answer, answer_in_topic_of_last_answer
 from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
 from actions.items import names_items_of
-from actions.order_number_asked import without_order_number_asked
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -32,7 +32,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.photos import WRONG_ITEM_ENTRY, ask_after_answer, name_the_order, received_item_entry, return_reason_of
+from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_reason_of
 from actions.refused_change import address_after_refused_change, options_after_refused_change
 from actions.requests import (
     Requests,
@@ -48,7 +48,7 @@ from actions.requests import (
     taken_back,
     without_lead_in,
 )
-from actions.signals import signal_faq, signal_handoff
+from actions.signals import signal_handoff
 from actions.smalltalk import (
     answer_small_talk,
     answer_vague,
@@ -65,9 +65,7 @@ from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest, turns_before_latest
 from actions.typed_choice import faq_id_of, flow_picked, typed_choice
-from helpdesk import i18n
 from helpdesk.knowledge import language_search
-from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.orders import ReturnReason
@@ -78,25 +76,6 @@ from nlu_addons.order_cues import another_companys
 
 def none_of_these_button() -> dict[str, str]:
     return {"title": routing_texts.NONE_OF_THESE_BUTTON, "payload": "/request_human"}
-
-
-def in_language(entry_id: str, title: str, answer: str) -> tuple[str, str]:
-    """An entry's title and answer in the customer's language (its Chinese version when it has one)."""
-    if i18n.current() != "en":
-        entry = get_knowledge_base().entry(entry_id)
-        version = entry.version(i18n.current()) if entry is not None else None
-        if version is not None:
-            return version.title, version.answer
-    return title, answer
-
-
-def public_url() -> str:
-    return os.environ.get("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/")
-
-
-def entry_link(faq_id: str) -> str:
-    """The help-centre article, in the conversation's language (its Chinese page for a Chinese chat)."""
-    return f"{public_url()}/help/{faq_id}" + ("?lang=zh" if i18n.current() == "zh" else "")
 
 
 def chosen_faq_id(tracker: Tracker) -> str | None:
@@ -566,44 +545,6 @@ def flow_started(
     if found.evidence:
         events.append(SlotSet(EVIDENCE, found.evidence))
     return [*events, FollowupAction(FORM)]
-
-
-def answer_entry_by_id(
-    dispatcher: CollectingDispatcher,
-    faq_id: str,
-    question: str | None,
-    ask_photo: bool = True,
-    order_number: str | None = None,
-) -> bool:
-    """Handbook entry `faq_id`'s answer, scored against `question` (0 without one); False when there is no such
-    entry. ``ask_photo`` False: no photo asked for after it (a return that follows offers one once booked);
-    ``order_number``: the order the customer's message named (the answer does not ask for it)."""
-    kb = get_knowledge_base()
-    entry = kb.entry(faq_id)
-    if entry is None:
-        return False
-    score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
-    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score, ask_photo, order_number)
-    return True
-
-
-def answer_entry(
-    dispatcher: CollectingDispatcher,
-    faq_id: str,
-    title: str,
-    answer: str,
-    score: float,
-    ask_photo: bool = True,
-    order_number: str | None = None,
-) -> None:
-    # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
-    title, answer = in_language(faq_id, title, answer)
-    if order_number is not None:
-        answer = without_order_number_asked(answer)  # the customer's message named the order
-    dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
-    signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
-    if ask_photo:
-        ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants
 
 
 async def return_of_items_of(requests: Requests, order_id: str) -> Requests:

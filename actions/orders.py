@@ -13,13 +13,13 @@ from rasa_sdk.types import DomainDict
 from actions.address import format_address
 from actions.changes import confirmed, planned_change
 from actions.faq import (
-    answer_entry_by_id,
     answer_questions,
     flow_started,
     received_goods_answered,
     received_goods_of_order,
     request_taken_back,
 )
+from actions.handbook_answer import answer_entry_by_id
 from actions.handbook_followup import flow_invited, reason_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer

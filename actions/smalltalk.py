@@ -15,6 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handbook_answer import answer_entry
 from actions.handbook_followup import answer_about_last_answer, thing_asked_about
 from actions.order_state import FORM, ORDER_ID
 from actions.parsing import ORDER_NUMBER_RE
@@ -178,8 +179,6 @@ class ActionVagueOpener(Action):
             return about_order
         if thing_asked_about(text) is not None and (followed := answer_about_last_answer(tracker, text)) is not None:
             # "what about norway?" right after the delivery-time answer reads as an opener alone: it is that question
-            from actions.faq import answer_entry  # actions.faq imports this module
-
             answer_entry(dispatcher, followed.id, followed.title, followed.answer, followed.score)
             return []
         answer_vague(dispatcher, text)
