@@ -568,11 +568,14 @@ def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> boo
     return answer_questions(dispatcher, questions, at_least=2)
 
 
-def answer_questions(dispatcher: CollectingDispatcher, questions: list[str], at_least: int = 1) -> bool:
+def answer_questions(
+    dispatcher: CollectingDispatcher, questions: list[str], at_least: int = 1, offer_unsure: bool = True
+) -> bool:
     """The handbook's sure answers to ``questions`` (one per entry), after a word that both things will be handled
     (the other questions of a message with an order request in it, or several questions at once), each question
     ranked in its own language (helpdesk.knowledge.language_search: a Chinese one by the NLU's Chinese side and
-    gate); False (and nothing said) when fewer than ``at_least`` entries answer surely."""
+    gate), and with ``offer_unsure`` the likeliest entries of a question the handbook is unsure of; False (and
+    nothing said) when fewer than ``at_least`` entries answer surely and nothing is offered."""
     kb = get_knowledge_base()
     found: dict[str, Candidate] = {}
     unsure: list[tuple[str, list[Candidate]]] = []
@@ -580,7 +583,7 @@ def answer_questions(dispatcher: CollectingDispatcher, questions: list[str], at_
         decision = language_search.decide(kb, question)  # a Chinese question ranked by the Chinese side
         if decision.action == "answer" and decision.best is not None:
             found.setdefault(decision.best.id, decision.best)
-        elif decision.action == "suggest" and decision.candidates:
+        elif offer_unsure and decision.action == "suggest" and decision.candidates:
             unsure.append((question, decision.candidates))
     if at_least > 1 and len(found) < at_least:
         return False

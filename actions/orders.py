@@ -125,7 +125,9 @@ class ActionStartOrderRequest(Action):
             # payment question beside it); the order request's own clause says which flow it is
             flow = requests.flow
         if questions:
-            answer_questions(dispatcher, questions)  # "... and how do I return something broken?": answered first
+            # "... and how do I return something broken?": answered first; a question the handbook is unsure of is
+            # offered only beside an order request of its own ("where's my stuff" alone is the request itself)
+            answer_questions(dispatcher, questions, offer_unsure=requests.flow is not None)
         elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
             # "my vase arrived broken!! order 100184": what the shop does about damaged or wrong goods (a replacement
             # or a refund, broken glass not sent back) comes before the return; its photo is offered once booked

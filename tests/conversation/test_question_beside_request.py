@@ -17,3 +17,11 @@ def test_an_unsure_question_beside_a_request_is_offered_not_dropped(chat: Chat) 
     assert "for order 100259" in chat.text, chat.texts  # the cancellation goes on: the identity check
     chat("thomas.leroy@example.com")
     assert "Cancelling order 100259" in chat.text, chat.texts
+
+
+def test_a_request_in_words_alone_is_not_two_things(chat: Chat) -> None:
+    """ "where's my stuff" is the status request itself (no order number yet): it asks for the number, and offers no
+    "other question" (it did for a while this session, read as a question beside the request)."""
+    chat("where's my stuff")
+    assert "You've asked two things" not in chat.text and "About your other question" not in chat.text, chat.texts
+    assert "What's the order number?" in chat.text, chat.texts
