@@ -386,7 +386,11 @@ async def run_level(
     turns: int = 10**9,
     ws_share: float = 0.5,
     ramp: float = 0.0,
+    probe_services: bool = True,
 ) -> dict[str, Any]:
+    """One level of `customers` running their conversations; with `probe_services` (and more than one customer),
+    Rasa's /model/parse and the FAQ /kb/search alone every 0.5 s beside them (`probe`): their CPU is then in the
+    level's `cpu_seconds` too."""
     recorder = Recorder()
     pids = {name: s.process.pid for name, s in stack.services.items() if s.process is not None}
     memory = MemoryWatch(pids)
@@ -394,7 +398,7 @@ async def run_level(
     stop = asyncio.Event()
     watcher = asyncio.create_task(memory.run(stop))
     probes: dict[str, list[float]] = defaultdict(list)
-    prober = asyncio.create_task(probe(stack, stop, probes)) if customers > 1 else None
+    prober = asyncio.create_task(probe(stack, stop, probes)) if customers > 1 and probe_services else None
     limits = httpx.Limits(max_connections=customers + 10, max_keepalive_connections=customers + 10)
     ws_url = stack.url.replace("http://", "ws://")
     turns_left = [turns]
@@ -431,6 +435,7 @@ async def run_level(
         "handoffs": len(recorder.samples["handoffs"]),
         "probe_rasa_parse": summary(probes["rasa_parse"]),
         "probe_kb_search": summary(probes["kb_search"]),
+        "probe_requests": len(probes["rasa_parse"]) + len(probes["kb_search"]),
         "errors": sum(recorder.errors.values()),
         "error_rate": round(sum(recorder.errors.values()) / max(1, recorder.turns + sum(recorder.errors.values())), 4),
         "failed_after_ms": summary(recorder.samples["failed_ms"]),

@@ -54,6 +54,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 TARGET_CPU_MS = 15.0
 TARGET_P99_MS = 500.0
 TARGET_SCALING = 1.6
+PROBE_LEVEL = "saturation_probe"  # the customers at saturation with the probe beside them (its figures' level)
 
 
 def log(message: str) -> None:
@@ -272,6 +273,19 @@ def per_reply(level: dict[str, Any]) -> dict[str, float]:
     return cpu
 
 
+def level_plan(duration: float, chosen: Sequence[str]) -> list[tuple[str, int, tuple[float, float], float, bool]]:
+    """The levels of a configuration, of those `chosen`: (name, customers, think seconds, duration, probe beside).
+
+    The customers alone in every level but PROBE_LEVEL: each level's CPU per reply is the customers' work only. The
+    probe (Rasa's parse and the FAQ search alone, every 0.5 s: which service the messages queue in) runs in a level
+    of its own, saturation again, after them: a customer's FAQ turn never searches, and beside the customers the
+    probe's searches were billed to their replies (about 40 % of the action server's CPU in the 2cb19fe profile)."""
+    levels = [("saturation", 50, (0.0, 0.0), duration, False)]
+    levels += [(f"thinking_{n}", n, (2.0, 6.0), duration, False) for n in (50, 200)]
+    levels += [(PROBE_LEVEL, 50, (0.0, 0.0), duration, True)]
+    return [level for level in levels if level[0] in chosen]
+
+
 async def configuration(rasa_processes: int, args: argparse.Namespace, report: dict[str, Any]) -> dict[str, Any]:
     """One configuration's figures; `report` (the whole run's) is written after each level, so a run cut short
     (a level that never ends on an overloaded machine) still leaves its files."""
@@ -294,10 +308,8 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
         # what one reply costs each process with nothing else waiting (no batching, no queue): the per-reply floor
         one["bot_replies"] = one["bot_reply_http"].get("n", 0)
         result["one_customer_cpu_ms_per_reply"] = per_reply(one)
-        levels = [("saturation", 50, (0.0, 0.0), args.duration)]
-        levels += [(f"thinking_{n}", n, (2.0, 6.0), args.duration) for n in (50, 200)]
-        levels = [level for level in levels if level[0] in args.levels]
-        for name, customers, think, duration in levels:
+        levels = level_plan(args.duration, args.levels)
+        for name, customers, think, duration, probe in levels:
             log(f"{rasa_processes} Rasa: {name} ({customers} customers, {duration:g} s; load {uptime()})")
             profiles: dict[str, subprocess.Popen[bytes]] = {}
             folder = Path(stack.workdir) / "profiles"
@@ -305,7 +317,7 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
                 pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
                 profiles = start_profiles(pids, min(20.0, duration), folder)
             level = await run_level(stack, customers, duration, think, ws_share=0.0 if not think[1] else 0.5,
-                                    ramp=0.0 if not think[1] else 5.0)  # fmt: skip
+                                    ramp=0.0 if not think[1] else 5.0, probe_services=probe)  # fmt: skip
             # every answer the stack produced: in time, and after a 503 `pending` in the chat (load_bench.Customer)
             level["bot_replies"] = level["bot_reply_http"].get("n", 0) + level.get("late_reply_ms", {}).get("n", 0)
             level["cpu_ms_per_reply"] = per_reply(level)
@@ -334,6 +346,7 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
 def render_markdown(result: dict[str, Any]) -> str:
     m = result["machine"]
     configs = result["configurations"]
+    probe_apart = bool(result["settings"].get("probe_apart"))  # runs from before it had the probe in every level
     lines = [
         "# What a bot reply costs, and what a second Rasa process adds (issue 22)",
         "",
@@ -351,8 +364,15 @@ def render_markdown(result: dict[str, Any]) -> str:
         f"them. Levels of {result['settings']['duration']:g} s; conversation mix "
         + ", ".join(f"{k} ×{v}" for k, v in MIX.items())
         + ". CPU per reply: each process's CPU time (from /proc) during the level over the bot replies sent "
-        "(in time, or in the chat after a 503 `pending`). "
-        f"Short lines held for a burst: CHAT_BURST_SECONDS={result['settings'].get('burst_seconds', 'default')} (0: "
+        "(in time, or in the chat after a 503 `pending`)"
+        + (
+            f"; the customers alone in every level but `{PROBE_LEVEL}` (saturation again, with the probe of Rasa's "
+            "parse and the FAQ search beside the customers, whose CPU that level's figures include). "
+            if probe_apart
+            else "; every level with the probe of Rasa's parse and the FAQ search beside the customers (its CPU "
+            "included: a run from before the probe got a level of its own). "
+        )
+        + f"Short lines held for a burst: CHAT_BURST_SECONDS={result['settings'].get('burst_seconds', 'default')} (0: "
         "none; the scripted customers wait for each answer, so a held line would only add the burst window).",
         "",
         "## Targets beside this run's figures (reported, never asserted)",
@@ -379,7 +399,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"| {fmt(t200.get('bot_reply_http', {}).get('p50'))} / {fmt(t200.get('bot_reply_http', {}).get('p99'))} "
             f"| {errors} | {c['load_average_start']} → {c.get('load_average_end')} |"
         )
-    lines += ["", "## CPU per bot reply and memory, by process", ""]
+    lines += [*probe_table(configs), "", "## CPU per bot reply and memory, by process", ""]
     for c in configs:
         lines += [f"{c['rasa_processes']} Rasa process(es):", ""]
         names = sorted({n for level in c["levels"].values() for n in level.get("cpu_ms_per_reply", {})} - {"all"})
@@ -408,9 +428,15 @@ def render_markdown(result: dict[str, Any]) -> str:
             "## Where each process's CPU goes (py-spy, 100 samples/s, during saturation with one Rasa process)",
             "",
             "Share of the process's busy samples, by function: *self* is time in the function itself, *inclusive* "
-            "with what it calls (the frames every request passes through are left out). The action server's "
-            "`/kb/search` samples are the benchmark's own probe (one search every 0.5 s beside the customers): "
-            "customers' FAQ turns are answered from the NLU's ranking without a search.",
+            "with what it calls (the frames every request passes through are left out). "
+            + (
+                "The customers alone: the probe (Rasa's parse and the FAQ search every 0.5 s) runs in a later level "
+                "of its own."
+                if probe_apart
+                else "The action server's `/kb/search` samples are the benchmark's own probe (one search every "
+                "0.5 s beside the customers): customers' FAQ turns are answered from the NLU's ranking without a "
+                "search."
+            ),
             "",
         ]
         for name, prof in profiled["profile"].items():
@@ -429,6 +455,36 @@ def render_markdown(result: dict[str, Any]) -> str:
     if result.get("notes"):
         lines += ["", "## Notes", "", *[f"- {note}" for note in result["notes"]]]
     return "\n".join(lines) + "\n"
+
+
+def probe_table(configs: list[dict[str, Any]]) -> list[str]:
+    """The probe's level: Rasa's parse and the FAQ search alone (one each every 0.5 s) while 50 customers send
+    without pause, beside that level's replies/s and CPU per reply (which include the probe's work)."""
+    rows = [(c, c["levels"][PROBE_LEVEL]) for c in configs if PROBE_LEVEL in c["levels"]]
+    if not rows:
+        return []
+    lines = [
+        "",
+        f"## The services alone during saturation (the probe, level `{PROBE_LEVEL}`)",
+        "",
+        'Beside 50 customers sending without pause, one Rasa `/model/parse` ("hello") and one FAQ `/kb/search` '
+        '("how long does delivery take") every 0.5 s: which service the customers\' messages queue in. Its CPU is '
+        "in this level's figures only, not in the other levels' CPU per reply.",
+        "",
+        "| Rasa processes | parse p50 / p99 ms | FAQ search p50 / p99 ms | probe requests | replies/s "
+        "| CPU ms per reply, all processes, with the probe (without: saturation level) | load after |",
+        "|" + "---|" * 7,
+    ]
+    for c, level in rows:
+        parse, search = level.get("probe_rasa_parse", {}), level.get("probe_kb_search", {})
+        without = c["levels"].get("saturation", {}).get("cpu_ms_per_reply", {}).get("all")
+        lines.append(
+            f"| {c['rasa_processes']} | {fmt(parse.get('p50'))} / {fmt(parse.get('p99'))} "
+            f"| {fmt(search.get('p50'))} / {fmt(search.get('p99'))} | {level.get('probe_requests', '–')} "
+            f"| {fmt(level.get('bot_replies_per_s'))} | {fmt(level.get('cpu_ms_per_reply', {}).get('all'))} "
+            f"({fmt(without)}) | {level.get('load')} |"
+        )
+    return lines
 
 
 def floor_text(c: dict[str, Any]) -> str:
@@ -524,6 +580,7 @@ async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
             "duration": args.duration,
             "floor_samples": args.floor_samples,
             "burst_seconds": args.burst,
+            "probe_apart": True,  # the probe in its own level (PROBE_LEVEL), not beside the customers' levels
         },
         "configurations": [],
     }
@@ -542,8 +599,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--levels",
         type=lambda s: s.split(","),
-        default=["saturation", "thinking_50", "thinking_200"],
-        help="which of saturation,thinking_50,thinking_200 to run (all)",
+        default=["saturation", "thinking_50", "thinking_200", PROBE_LEVEL],
+        help=f"which of saturation,thinking_50,thinking_200,{PROBE_LEVEL} to run (all)",
     )
     parser.add_argument("--floor-samples", type=int, default=100)
     parser.add_argument(

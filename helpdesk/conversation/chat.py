@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import TextualSelect, and_, bindparam, func, inspect, select, text
+from sqlalchemy import Select, TextualSelect, and_, bindparam, func, insert, inspect, select, text
 from sqlalchemy import column as column_of
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import ReturningInsert
 
 from helpdesk.background import Background
 from helpdesk.clients.rasa import BotBusy, BotTurn, BotUnavailable, RasaClient
@@ -272,24 +273,30 @@ class StoredTurn:
     offer: dict[str, Any] | None = None  # a person offered as a choice: {"reason"}
 
 
-async def unanswered(session: AsyncSession, conversation_id: str) -> tuple[Conversation | None, list[Message]]:
-    """The conversation, and the customer's messages after the last message of anyone else (the bot's answer, an
-    agent, a notice): what still waits for an answer, oldest first. One statement (one round trip): the conversation
-    with each waiting message joined to it, or alone when none waits; (None, []) for an unknown conversation."""
+@functools.cache
+def _unanswered_statement() -> Select[Conversation, Message]:
+    """`unanswered`'s statement, built once with the conversation's id as a parameter: a statement built anew for
+    each turn had its cache key generated again on every execution, half of the statement's CPU (issue 22)."""
+    conversation_id = bindparam("conversation_id", type_=Conversation.__table__.c.id.type)
     last_other = (
         select(func.coalesce(func.max(Message.id), 0))
         .where(Message.conversation_id == conversation_id, Message.sender != SENDER_CUSTOMER)
         .scalar_subquery()
     )
     waiting = and_(Message.conversation_id == Conversation.id, Message.id > last_other)
-    rows = (
-        await session.execute(
-            select(Conversation, Message)
-            .outerjoin(Message, waiting)
-            .where(Conversation.id == conversation_id)
-            .order_by(Message.id)
-        )
-    ).all()
+    return (
+        select(Conversation, Message)
+        .outerjoin(Message, waiting)
+        .where(Conversation.id == conversation_id)
+        .order_by(Message.id)
+    )
+
+
+async def unanswered(session: AsyncSession, conversation_id: str) -> tuple[Conversation | None, list[Message]]:
+    """The conversation, and the customer's messages after the last message of anyone else (the bot's answer, an
+    agent, a notice): what still waits for an answer, oldest first. One statement (one round trip): the conversation
+    with each waiting message joined to it, or alone when none waits; (None, []) for an unknown conversation."""
+    rows = (await session.execute(_unanswered_statement(), {"conversation_id": conversation_id})).all()
     conversation = rows[0][0] if rows else None
     return conversation, [message for _, message in rows if message is not None]
 
@@ -347,6 +354,39 @@ async def _store_replies_at_once(
     for reply, message_id in zip(replies, sorted(row["stored_id"] for row in rows), strict=True):
         reply.id = message_id
     set_committed_value(customer_message, "nlu", nlu)
+
+
+@functools.cache
+def _with_client_message_statement() -> Select[Conversation, Message]:
+    """The conversation with the message stored under the sender's own id, if any (`ChatService._conversation`),
+    built once with both as parameters (its cache key is not generated again for each message)."""
+    messages = Message.__table__
+    same_client = and_(
+        Message.conversation_id == Conversation.id,
+        Message.client_id == bindparam("client_id", type_=messages.c.client_id.type),
+    )
+    conversation_id = bindparam("conversation_id", type_=Conversation.__table__.c.id.type)
+    return select(Conversation, Message).outerjoin(Message, same_client).where(Conversation.id == conversation_id)
+
+
+CUSTOMER_COLUMNS = (
+    "conversation_id", "sender", "text", "payload", "client_id", "language", "created_at", "asks_feedback"
+)  # fmt: skip
+
+
+@functools.cache
+def _customer_insert() -> ReturningInsert[int]:
+    """The INSERT of a customer's message (`_insert_customer_message`), built once: a Core statement on the table,
+    so each execution finds its compiled form in SQLAlchemy's cache and no ORM unit of work is built for it."""
+    messages = Message.metadata.tables[Message.__tablename__]
+    return insert(messages).returning(messages.c.id)
+
+
+async def _insert_customer_message(session: AsyncSession, message: Message) -> int:
+    """`message` (a customer's, not in the session) stored in one INSERT statement: its new id. Its columns are the
+    ones the ORM's flush wrote for it (those it sets, its `created_at` and `asks_feedback`); the others are NULL."""
+    params = {column: getattr(message, column) for column in CUSTOMER_COLUMNS}
+    return (await session.execute(_customer_insert(), params)).scalar_one()
 
 
 async def _replies_to(session: AsyncSession, message: Message) -> list[dict[str, Any]] | None:
@@ -431,14 +471,8 @@ class ChatService:
         if client_id is None:
             found, stored = await session.get(Conversation, conversation_id), None
         else:
-            same_client = and_(Message.conversation_id == Conversation.id, Message.client_id == client_id)
-            row = (
-                await session.execute(
-                    select(Conversation, Message)
-                    .outerjoin(Message, same_client)
-                    .where(Conversation.id == conversation_id)
-                )
-            ).first()
+            params = {"conversation_id": conversation_id, "client_id": client_id}
+            row = (await session.execute(_with_client_message_statement(), params)).first()
             found, stored = (row[0], row[1]) if row is not None else (None, None)
         if found is None:
             raise ConversationNotFound("unknown conversation_id; send null to start a new conversation")
@@ -448,13 +482,15 @@ class ChatService:
     async def _store_customer_message(
         session: AsyncSession, conversation: Conversation, shown: str, payload: str | None, client_id: str | None
     ) -> Message:
-        """The customer's message, added to the session with the conversation's language after it. When the
-        language of a stored conversation changes, the message and the conversation's new language are written in
-        one transaction: the session's reads so far end first (a session running statements on their own begins
-        one at its next write); otherwise the message is the one write (or, in a new conversation, written with it)."""
+        """The customer's message, stored or added to the session, with the conversation's language after it.
+
+        In a stored conversation whose language stays (nearly every message), the message is the one write: one
+        INSERT of its row, returning its id, without the ORM's unit of work (`_insert_customer_message`); the
+        returned message is not in the session. When the language of a stored conversation changes, the message
+        and the conversation's new language are written in one transaction: the session's reads so far end first (a
+        session running statements on their own begins one at its next write); a new conversation's first message
+        is written with it. Both of these are added to the session, written at its commit."""
         language = language_after(shown, conversation.language)
-        if language != conversation.language and conversation not in session.new:
-            await session.commit()  # nothing written yet: ends the reads only
         message = Message(
             conversation_id=conversation.id,
             sender=SENDER_CUSTOMER,
@@ -462,7 +498,14 @@ class ChatService:
             payload=payload,
             client_id=client_id,
             language=language,
+            created_at=utcnow(),
+            asks_feedback=False,
         )
+        if conversation not in session.new and language == conversation.language:
+            message.id = await _insert_customer_message(session, message)
+            return message
+        if conversation not in session.new:
+            await session.commit()  # nothing written yet: ends the reads only
         session.add(message)
         conversation.language = language
         return message

@@ -1,0 +1,222 @@
+"""Issue 22, the helpdesk's share alone: the CPU and the Python function calls one customer turn costs the helpdesk's
+chat service, with Rasa's answer from a mock transport (no Rasa or action server process: their CPU, and their load
+on this shared machine, stay out of it), real PostgreSQL (a throw-away database) and real Redis (locks and events, as
+in the scale-out setup).
+
+    nice -n 10 .venv/bin/python bench/helpdesk_turn_cpu.py --out results/helpdesk_turn_cpu_<name>
+    nice -n 10 .venv/bin/python bench/helpdesk_turn_cpu.py --compare <commit> --out ...   # that commit's chat.py too
+
+Each run: 20 conversations greeted once (connections made, statements prepared), then `--turns` turns over them
+("how long is delivery N", each with its own client id, as the widget sends), one at a time. CPU is the process's
+(user + system, from the OS) per turn, the minimum and median over `--rounds` rounds; with `--compare`, the rounds of
+the two versions alternate, so both see the same machine. Function calls per turn (cProfile, one extra round) do not
+move with the machine's load. What the turn does not include: the HTTP request (sanic), the rate limits, and the
+customer's presence touch (helpdesk/web/widget.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import importlib.util
+import json
+import os
+import pstats
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from common import git_state, machine_head, machine_info
+from scale_bench import POSTGRES_ADMIN_URL, REDIS_URL, postgres_database
+
+from helpdesk.background import Background
+from helpdesk.clients.action_server import ActionServerClient
+from helpdesk.clients.pooled_http import Answer
+from helpdesk.clients.rasa import RasaClient
+from helpdesk.clients.redis import command_connection
+from helpdesk.config import PROJECT_ROOT
+from helpdesk.conversation import chat as current_chat
+from helpdesk.conversation.context import ContextService
+from helpdesk.conversation.queue import QueueNotifier
+from helpdesk.db.engine import create_engine, migrate, session_factory
+from helpdesk.db.models import Conversation
+from helpdesk.limits.redis_locks import RedisLocks
+from helpdesk.realtime.events import Events
+from helpdesk.realtime.redis_hub import RedisHub
+from helpdesk.vocabulary import MODE_BOT
+
+ANSWER = {
+    "messages": [{"text": "Delivery takes 3-5 working days."}, {"text": "Anything else?"}],
+    "nlu": {"intent": {"name": "faq", "confidence": 0.93}, "intent_ranking": [], "entities": []},
+}
+CONVERSATIONS = 20
+_ = POSTGRES_ADMIN_URL  # the same server as scale_bench.py's
+
+
+class AnsweringRasa:
+    """In place of RasaClient's connections: every request answered ANSWER (the rest_nlu channel's JSON)."""
+
+    def __init__(self) -> None:
+        self.body = json.dumps(ANSWER).encode()
+
+    async def request(self, method: str, base_url: str, path: str, **options: Any) -> Answer:
+        return Answer(200, self.body)
+
+    async def close(self) -> None:
+        pass
+
+
+def chat_of(commit: str) -> ModuleType:
+    """helpdesk/conversation/chat.py as it was at `commit`, loaded as a module of its own (the rest of the helpdesk
+    as it is now: only for commits where chat.py alone differs)."""
+    source = subprocess.run(
+        ["git", "show", f"{commit}:helpdesk/conversation/chat.py"], cwd=PROJECT_ROOT, check=True, capture_output=True
+    ).stdout
+    path = Path(tempfile.mkdtemp(prefix="chat-")) / f"chat_{commit}.py"
+    path.write_bytes(source)
+    spec = importlib.util.spec_from_file_location(f"chat_{commit}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+async def rounds(database_url: str, versions: dict[str, ModuleType], turns: int, count: int) -> dict[str, Any]:
+    """For each version: CPU ms per turn of each round (alternating between versions), and calls per turn."""
+    channel = f"turncpu{secrets.token_hex(4)}:events"
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    commands = command_connection(REDIS_URL, channel)
+    hub = RedisHub(REDIS_URL, channel)
+    await hub.start()
+    try:
+        events = Events(hub)
+        actions = ActionServerClient("http://127.0.0.1:9", 1.0)
+        bot = RasaClient("http://127.0.0.1:9", "token", 1.0, actions)
+        bot._http = AnsweringRasa()  # type: ignore[assignment]
+        queue = QueueNotifier(sessions, events, lambda: 0, 60)
+        context = ContextService(sessions, bot, actions, events)
+        locks = RedisLocks(commands, channel.split(":")[0])
+        services = {
+            name: module.ChatService(sessions, bot, events, queue, context, locks, Background())
+            for name, module in versions.items()
+        }
+        ids = {name: [f"{name}-{i}" for i in range(CONVERSATIONS)] for name in versions}
+        async with sessions() as session:
+            session.add_all([Conversation(id=c, mode=MODE_BOT, language="en") for group in ids.values() for c in group])
+            await session.commit()
+        sent = [0]
+
+        async def run(name: str, n: int) -> None:
+            for _ in range(n):
+                sent[0] += 1
+                conversation = ids[name][sent[0] % CONVERSATIONS]
+                await services[name].handle(conversation, f"how long is delivery {sent[0]}", client_id=f"m{sent[0]}")
+
+        for name in versions:  # warm: connections, prepared statements, compiled forms
+            for conversation in ids[name]:
+                await services[name].handle(conversation, "hello")
+            await run(name, 40)
+        cpu: dict[str, list[float]] = {name: [] for name in versions}
+        for _ in range(count):
+            for name in versions:
+                before = os.times()
+                await run(name, turns)
+                after = os.times()
+                spent = (after.user - before.user) + (after.system - before.system)
+                cpu[name].append(round(1000 * spent / turns, 3))
+        calls = {}
+        for name in versions:
+            profile = cProfile.Profile()
+            profile.enable()
+            await run(name, turns)
+            profile.disable()
+            calls[name] = round(pstats.Stats(profile).total_calls / turns)  # type: ignore[attr-defined]
+        return {
+            name: {
+                "cpu_ms_per_turn": cpu[name],
+                "cpu_ms_min": min(cpu[name]),
+                "cpu_ms_median": round(statistics.median(cpu[name]), 3),
+                "calls_per_turn": calls[name],
+            }
+            for name in versions
+        }
+    finally:
+        await hub.close()
+        await commands.aclose()
+        await engine.dispose()
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [
+        "# The helpdesk's CPU per customer turn, alone (issue 22)",
+        "",
+        f"Machine: {machine_head(result['machine'])}; load average at start {result['load_start']}, at end "
+        f"{result['load_end']} (other jobs share the cores).",
+        "",
+        f"Run {result['finished_at']}, commit `{result['commit']}`{' (with local changes)' if result['dirty'] else ''}"
+        f": `bench/helpdesk_turn_cpu.py {' '.join(result['argv'])}`. The chat service's `handle` for one customer "
+        "message at a time in a bot conversation (the message stored, Rasa's answer from a mock transport, the two "
+        "replies stored, the events published), on PostgreSQL + Redis; "
+        f"{result['turns']} turns per round, {result['rounds']} rounds"
+        + (", the versions' rounds alternating" if len(result["versions"]) > 1 else "")
+        + ". CPU: the process's user + system time per turn. Calls: Python function calls per turn (cProfile), "
+        "which do not move with the machine's load.",
+        "",
+        "| version | CPU ms per turn, min | median | each round | Python function calls per turn |",
+        "|---|---|---|---|---|",
+    ]
+    for name, figures in result["versions"].items():
+        lines.append(
+            f"| {name} | {figures['cpu_ms_min']:.2f} | {figures['cpu_ms_median']:.2f} "
+            f"| {', '.join(f'{v:.2f}' for v in figures['cpu_ms_per_turn'])} | {figures['calls_per_turn']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=300, help="turns per round (300)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--compare", help="also measure helpdesk/conversation/chat.py as at this commit")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "helpdesk_turn_cpu")
+    args = parser.parse_args(argv)
+    versions: dict[str, ModuleType] = {}
+    if args.compare:
+        versions[f"chat.py at {args.compare}"] = chat_of(args.compare)
+    versions["this tree"] = current_chat
+    load_start = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    with postgres_database("turn_cpu") as url:
+        migrate(url)
+        figures = asyncio.run(rounds(url, versions, args.turns, args.rounds))
+    commit, changed = git_state("helpdesk")
+    result = {
+        "machine": machine_info(),
+        "commit": commit,
+        "dirty": bool(changed),
+        "argv": argv,
+        "turns": args.turns,
+        "rounds": args.rounds,
+        "versions": figures,
+        "load_start": load_start,
+        "load_end": " ".join(f"{v:.2f}" for v in os.getloadavg()),
+        "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+    args.out.with_suffix(".md").write_text(render(result))
+    print(render(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
