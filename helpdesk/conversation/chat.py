@@ -100,16 +100,16 @@ class ChatResult:
     message: dict[str, Any] | None = None  # the customer's message as stored (its id and time)
     # the bot offered a person as a choice (no handoff yet): {"reason"}
     offer_person: dict[str, Any] | None = None
+    message_language: str | None = None  # the customer's message's language as stored (language_after)
 
     def language(self) -> str | None:
         """The language of the customer message just handled (docs/design.md contract 7): the NLU's reading, else
         the stored text's script (a message the bot did not read: held, queued, or left for the team)."""
         text = str((self.message or {}).get("text") or "")
-        stored = (self.message or {}).get("language")
-        if stored in LANGUAGES and says_no_language(text):
+        if self.message_language in LANGUAGES and says_no_language(text):
             # "ann.lee@example.com", "100160" in a Chinese conversation: the conversation's language, in which the bot
             # answers it (the script alone says English, and the widget's own words turned English mid-chat)
-            return str(stored)
+            return self.message_language
         for entity in (self.nlu or {}).get("entities") or []:
             if entity.get("entity") == "language" and entity.get("value") in LANGUAGES:
                 return str(entity["value"])
@@ -547,7 +547,8 @@ class ChatService:
                     metadata = bot_metadata(customer_token, client_address)
                     self.pending.wait(conversation.id, customer_message.id, metadata)
                     raise not_reopened
-            stored = {**customer_message.to_public(), "language": customer_message.language}
+            stored = customer_message.to_public()
+            spoken = customer_message.language  # the conversation's for a message that says no language
             if conversation.mode in (MODE_QUEUED, MODE_AGENT):
                 if fresh and conversation.mode == MODE_QUEUED:
                     await self.events.queue_changed()  # the consoles' queue shows the latest words
@@ -556,17 +557,17 @@ class ChatService:
                         self.context.fill_turn(conversation.id, customer_message.id, conversation.assigned_agent_id),
                         f"FAQ candidates for message {customer_message.id}",
                     )
-                    return ChatResult(conversation.id, conversation.mode, message=stored)
+                    return ChatResult(conversation.id, conversation.mode, message=stored, message_language=spoken)
                 # a retry of a message the bot answered meanwhile with a handoff (the helpdesk answered it once the bot
                 # was back, before the widget retried): that stored answer, as for any answered retry
                 bot = [r for r in await _replies_to(session, customer_message) or [] if r["sender"] == SENDER_BOT]
-                return ChatResult(conversation.id, conversation.mode, bot, message=stored)
+                return ChatResult(conversation.id, conversation.mode, bot, message=stored, message_language=spoken)
 
             metadata = bot_metadata(customer_token, client_address)
             if not fresh and (answered := await _replies_to(session, customer_message)) is not None:
                 # a retry of a message the bot has answered already (the answer came while the customer's
                 # connection failed, or after an outage): the stored answer, never a second turn
-                return ChatResult(conversation.id, conversation.mode, answered, message=stored)
+                return ChatResult(conversation.id, conversation.mode, answered, message=stored, message_language=spoken)
         if fresh and conversation_id is not None and self._held(customer_message):
             # a short line in a conversation the customer has (the widget starts one before its first line, `start`,
             # so that line too; a client that sends null for a new one has its first line answered at once): the
@@ -574,7 +575,7 @@ class ChatService:
             # with it (answer_waiting); this request has nothing to answer
             await asyncio.sleep(self.burst_seconds)
             if await self._later_line(conversation.id, customer_message.id):
-                return ChatResult(conversation.id, conversation.mode, [], message=stored)
+                return ChatResult(conversation.id, conversation.mode, [], message=stored, message_language=spoken)
         try:
             waiting = {**self.pending.metadata(conversation.id), customer_message.id: metadata}
             replies, turn = await self._bot_turn(conversation.id, waiting)
@@ -590,9 +591,17 @@ class ChatService:
             async with self.sessions() as session:
                 conversation = await session.get(Conversation, conversation.id) or conversation
                 answered = await _replies_to(session, customer_message) or []
-            return ChatResult(conversation.id, conversation.mode, answered, message=stored)
+            return ChatResult(conversation.id, conversation.mode, answered, message=stored, message_language=spoken)
         return ChatResult(
-            conversation.id, turn.mode, replies, turn.nlu, turn.faq, turn.handoff, stored, offer_person=turn.offer
+            conversation.id,
+            turn.mode,
+            replies,
+            turn.nlu,
+            turn.faq,
+            turn.handoff,
+            stored,
+            offer_person=turn.offer,
+            message_language=spoken,
         )
 
     async def start(self) -> str:
