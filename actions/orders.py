@@ -120,6 +120,11 @@ class ActionStartOrderRequest(Action):
                 damaged, flow = True, RETURN
         requests = requests_in(text)
         questions = requests.questions
+        if requests.flow is None and len(questions) == 1:
+            # "我買的抱枕出貨了嗎", "掌柜的，我拍的那套床品走到哪了": no clause names the order, so the one question
+            # in the message is the request the NLU read as this flow, not a second question beside it (it got an
+            # unrelated handbook answer first: the stock levels, the bedding sizes)
+            questions = []
         if questions and requests.flow is not None and tracker.active_loop_name != FORM and not damaged:
             # "订单100234怎么还没到？另外你们支持支付宝吗": the NLU read the whole message (a refund status, from the
             # payment question beside it); the order request's own clause says which flow it is
