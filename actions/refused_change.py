@@ -19,7 +19,16 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.address import looks_like_address_in_any_script
-from actions.order_state import CANCEL, CHANGE_ADDRESS, FORM, LAST_FLOW, OrderState, order_system, person_button
+from actions.order_state import (
+    CANCEL,
+    CHANGE_ADDRESS,
+    FORM,
+    LAST_FLOW,
+    ORDER_ID,
+    OrderState,
+    order_system,
+    person_button,
+)
 from actions.texts.catalog import address as address_texts
 from actions.turns import bot_messages_before_latest
 from helpdesk.i18n import join_sentences
@@ -33,21 +42,13 @@ async def address_after_refused_change(dispatcher: CollectingDispatcher, tracker
     refused the address change of the order known; None otherwise (and when the order system cannot be read: the
     message then goes the usual way)."""
     text = str(tracker.latest_message.get("text") or "")
-    if tracker.active_loop_name == FORM or tracker.get_slot(LAST_FLOW) != CHANGE_ADDRESS:
+    if tracker.get_slot(LAST_FLOW) != CHANGE_ADDRESS or not looks_like_address_in_any_script(text):
         return None
-    state = OrderState.from_tracker(tracker)
-    if not state.verified or not looks_like_address_in_any_script(text):
+    again = address_texts.REFUSED_AGAIN.format(order_id=tracker.get_slot(ORDER_ID))
+    just_said = await refusal_just_said(tracker, CHANGE_ADDRESS, also=again)
+    if just_said is None:
         return None
-    system = order_system()
-    try:
-        order = await system.get_order(str(state.order_id))
-    except (BackendError, OrderNotFound):
-        return None
-    refusal = system.policy.address_change_refusal(order, order.shipping_address, utc_now())
-    said = [str(m.get("text") or "") for m in bot_messages_before_latest(tracker)]
-    again = address_texts.REFUSED_AGAIN.format(order_id=state.order_id)
-    if refusal is None or not any(refusal.message_for_customer in m or again in m for m in said):
-        return None  # the change was made, or refused for another reason: not this case
+    order, refusal = just_said
     # not the refusal word for word (the customer has just read it): that this address can't be used, then what
     # they can do instead (for a shipped order in other words: its tracking link is in the refusal just above)
     instead = refusal.alternative
@@ -78,26 +79,37 @@ def _refusal_now(system: OrderSystem, order: Order, flow: str) -> PolicyRefusal 
     return system.policy.cancel_refusal(order, utc_now())
 
 
-async def options_after_refused_change(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
-    """What the customer can still do, when they ask ("so what can I do?") right after the assistant refused the
-    address change or the cancellation of the order known; None otherwise (and when the order system cannot be
-    read)."""
-    flow = tracker.get_slot(LAST_FLOW)
-    text = str(tracker.latest_message.get("text") or "")
-    if tracker.active_loop_name == FORM or flow not in (CHANGE_ADDRESS, CANCEL) or not WHAT_NOW_RE.search(text):
-        return None
+async def refusal_just_said(tracker: Tracker, flow: str, also: str = "") -> tuple[Order, PolicyRefusal] | None:
+    """The order known and the refusal of its change ``flow`` that the assistant's messages just before said (or
+    ``also``, a way of saying it again); None when they did not, the form is running, the order is not open to
+    the customer, or the order system cannot be read."""
     state = OrderState.from_tracker(tracker)
-    if not state.verified:
+    if tracker.active_loop_name == FORM or not state.verified:
         return None
     system = order_system()
     try:
         order = await system.get_order(str(state.order_id))
     except (BackendError, OrderNotFound):
         return None
-    refusal = _refusal_now(system, order, str(flow))
+    refusal = _refusal_now(system, order, flow)
     said = [str(m.get("text") or "") for m in bot_messages_before_latest(tracker)]
-    if refusal is None or not any(refusal.message_for_customer in m for m in said):
+    if refusal is None or not any(refusal.message_for_customer in m or (also and also in m) for m in said):
         return None  # the change was made, or refused for another reason: not this case
+    return order, refusal
+
+
+async def options_after_refused_change(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """What the customer can still do, when they ask ("so what can I do?") right after the assistant refused the
+    address change or the cancellation of the order known; None otherwise (and when the order system cannot be
+    read)."""
+    flow = tracker.get_slot(LAST_FLOW)
+    text = str(tracker.latest_message.get("text") or "")
+    if flow not in (CHANGE_ADDRESS, CANCEL) or not WHAT_NOW_RE.search(text):
+        return None
+    just_said = await refusal_just_said(tracker, str(flow))
+    if just_said is None:
+        return None
+    order, refusal = just_said
     options = refusal.alternative
     if flow == CHANGE_ADDRESS and refusal.reason_code == ALREADY_SHIPPED:
         options = address_texts.SHIPPED_STILL_POSSIBLE.format(carrier=order.carrier or address_texts.THE_CARRIER)
