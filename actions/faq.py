@@ -343,7 +343,8 @@ class ActionAnswerFaq(Action):
         scores = {str(c["id"]): float(c["score"]) for c in route.get("faq_candidates") or []}
         if destination.startswith("faq:") or destination in ("clarify", LOW_CONFIDENCE_ROUTE):
             # "who pays the postage" right after the how-to-return answer: about returns, not delivery
-            topical = answer_in_topic_of_last_answer(tracker, question) if not in_request else None
+            ranked = [str(c["id"]) for c in route.get("faq_candidates") or []]
+            topical = answer_in_topic_of_last_answer(tracker, question, ranked) if not in_request else None
             if topical is not None:
                 self._answer(dispatcher, topical.id, topical.title, topical.answer, topical.score)
                 return

@@ -148,6 +148,7 @@ SECTION_WORDS: dict[str, dict[str, str]] = {
     "returns": {"en": "returns", "zh": "退货"},
 }
 SHORT_FOLLOWUP = {"en": 6, "zh": 8}  # words (English) or characters (Chinese): a follow-up, not a question of its own
+SECTION_RIVALS = 5  # how far down the NLU's ranking an entry of the answer's section may stand to be worth a look
 TOPIC_LEAD = 0.03  # how much surer the engine must be of the question in the section's words than of it alone
 
 
@@ -162,14 +163,17 @@ def is_short(question: str, language: str) -> bool:
     return size <= SHORT_FOLLOWUP.get(language, 0)
 
 
-def answer_in_topic_of_last_answer(tracker: Tracker, question: str) -> Candidate | None:
+def answer_in_topic_of_last_answer(tracker: Tracker, question: str, ranked: list[str]) -> Candidate | None:
     """A short follow-up read in the section of the answer just before: "who pays the postage" / "那运费呢" / "要多久"
     right after the how-to-return answer ask about returns (the return label, the refund's timing); read alone they
     ask about delivery (its cost, its time). The question is ranked again with the section's word before it
     ("returns who pays the postage"); that entry is answered when the engine is surely answering from the same
     section with it, and surer of it (by :data:`TOPIC_LEAD`) than of the question alone. None otherwise: a new
     question of its own ("do you ship to norway") keeps its own answer, as does one the section changes nothing for,
-    or one that would only repeat the answer before."""
+    or one that would only repeat the answer before. ``ranked``: the entries the NLU's route ranked for the message,
+    best first; only when one of its first :data:`SECTION_RIVALS` is another entry of that section is the question
+    ranked again (two searches: most follow-ups after an answer are questions of their own, and each search encodes
+    the message; the action server otherwise answers from the NLU's ranking without encoding it)."""
     language = language_of(question)
     entry_id = last_answer_entry(tracker)
     if entry_id is None or not is_short(question, language):
@@ -180,6 +184,9 @@ def answer_in_topic_of_last_answer(tracker: Tracker, question: str) -> Candidate
     word = SECTION_WORDS.get(section or "", {}).get(language)
     if word is None:
         return None
+    rivals = (kb.entry(e) for e in ranked[:SECTION_RIVALS] if e != entry_id)
+    if not any(rival is not None and section_of(rival.path) == section for rival in rivals):
+        return None  # nothing of that section is near: the question is about something else
     alone = language_search.decide(kb, question)
     if alone.action == "answer" and alone.best is not None and section_of(alone.best.path) == section:
         return None  # already answered from that section
