@@ -184,6 +184,9 @@ def answer_in_topic_of_last_answer(tracker: Tracker, question: str, ranked: list
     word = SECTION_WORDS.get(section or "", {}).get(language)
     if word is None:
         return None
+    first = kb.entry(ranked[0]) if ranked else None
+    if first is not None and section_of(first.path) == section:
+        return None  # the NLU already ranks that section first (a question in a row on the same topic)
     rivals = (kb.entry(e) for e in ranked[:SECTION_RIVALS] if e != entry_id)
     if not any(rival is not None and section_of(rival.path) == section for rival in rivals):
         return None  # nothing of that section is near: the question is about something else
