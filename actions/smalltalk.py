@@ -19,7 +19,7 @@ from actions.handbook_answer import answer_entry
 from actions.handbook_followup import answer_about_last_answer, thing_asked_about
 from actions.order_state import FORM, ORDER_ID
 from actions.parsing import ORDER_NUMBER_RE
-from actions.refused_change import options_after_refused_change
+from actions.refused_change import WHAT_NOW_RE, options_after_refused_change
 from actions.requests import clauses
 from actions.texts import render
 from actions.texts.catalog import orders as order_texts
@@ -169,7 +169,9 @@ class ActionVagueOpener(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if in_request(tracker):
-            dispatcher.utter_message(text=say.ASK_AWAY)
+            # "what do i do" at the identity question asks what is needed, not for leave to ask ("Sure, ask away.")
+            asks_next = WHAT_NOW_RE.search(str(tracker.latest_message.get("text") or "")) is not None
+            dispatcher.utter_message(text=say.NEXT_STEP if asks_next else say.ASK_AWAY)
             return []
         text = str(tracker.latest_message.get("text") or "")
         if (options := await options_after_refused_change(dispatcher, tracker)) is not None:

@@ -41,6 +41,8 @@ WHAT_ABOUT_ORDER = "Sure, what would you like to do with your order?"
 WHAT_ABOUT_RETURN = "Sure, what would you like to know about returns or refunds?"
 # inside an order request: the question is welcome, the request waits
 ASK_AWAY = "Sure, ask away."
+# "what do i do?" while a request waits for an answer: what is needed to go on (the question follows)
+NEXT_STEP = "Here's what I need from you to go on:"
 TOPIC_ORDER_STATUS = "Where is my order?"
 TOPIC_RETURN = "Return an item"
 TOPIC_CANCEL = "Cancel my order"

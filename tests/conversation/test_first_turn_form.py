@@ -25,3 +25,13 @@ def test_a_handbook_question_inside_the_form_still_comes_back_to_it(chat: Chat) 
     chat(f"where is my order {ORDER}?")
     chat("btw do you ship to switzerland?")
     assert "Now, back to your order." in chat.text, chat.texts
+
+
+def test_what_do_i_do_inside_the_form_is_told_what_is_needed(chat: Chat) -> None:
+    """ "what do i do" at the identity question got "Sure, ask away." (a vague opener read as asking leave to ask):
+    it is told what is needed, and the question follows; nothing is counted as a failed identity check."""
+    chat(f"hi my order {ORDER} arrived and the mug is cracked")
+    chat("what do i do")
+    assert "Sure, ask away" not in chat.text, chat.texts
+    assert "Here's what I need from you to go on:" in chat.text, chat.texts
+    assert f"for order {ORDER}" in chat.text and "more tries" not in chat.text, chat.texts

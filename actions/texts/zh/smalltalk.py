@@ -29,6 +29,7 @@ WHAT_I_DO = (
 WHAT_ABOUT_ORDER = "好的，您的订单需要我做什么？"
 WHAT_ABOUT_RETURN = "好的，关于退货或退款，您想了解什么？"
 ASK_AWAY = "好的，请问吧。"
+NEXT_STEP = "要继续办理，我需要您回答下面这个问题："
 TOPIC_ORDER_STATUS = "我的订单到哪了？"
 TOPIC_RETURN = "我要退货"
 TOPIC_CANCEL = "取消订单"
