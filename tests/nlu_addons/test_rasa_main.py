@@ -294,7 +294,24 @@ def test_the_rule_filter_on_the_latest_states_gives_rasas_keys() -> None:
     assert result["remembered"] < result["asked"]  # repeated latest states are answered from memory
 
 
-HISTORY_PROBE = r"""
+# the set-up both replay probes share: the project's domain, with two slots that are part of the dialogue state (none of
+# the project's are), and what a random conversation draws from it (its probe adds its own `rng`)
+PROBE_DOMAIN = r"""
+FEATURIZED = '''
+version: "3.1"
+slots:
+  probe_flag: {type: bool, influence_conversation: true, mappings: [{type: custom}]}
+  probe_kind: {type: categorical, values: [en, zh], influence_conversation: true, mappings: [{type: custom}]}
+'''
+domain = Domain.load("domain.yml").merge(Domain.from_yaml(FEATURIZED))
+intents, forms = list(domain.intents), list(domain.form_names)
+actions = [a for a in domain.action_names_or_texts if not a.startswith("validate_")][:40]
+slots = [s for s in domain.slots if s.name != "requested_slot"]
+slots += [s for s in slots if s.name.startswith("probe_")] * 10  # set often
+"""
+
+HISTORY_PROBE = (
+    r"""
 import json
 import random
 
@@ -305,19 +322,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from nlu_addons.rasa_main import install_shared_history
 
-FEATURIZED = '''
-version: "3.1"
-slots:
-  probe_flag: {type: bool, influence_conversation: true, mappings: [{type: custom}]}
-  probe_kind: {type: categorical, values: [en, zh], influence_conversation: true, mappings: [{type: custom}]}
-'''
-# the project's domain, with two slots that are part of the dialogue state (none of the project's are)
-domain = Domain.load("domain.yml").merge(Domain.from_yaml(FEATURIZED))
+"""
+    + PROBE_DOMAIN
+    + r"""
 rng = random.Random(5)
-intents, forms = list(domain.intents), list(domain.form_names)
-actions = [a for a in domain.action_names_or_texts if not a.startswith("validate_")][:40]
-slots = [s for s in domain.slots if s.name != "requested_slot"]
-slots += [s for s in slots if s.name.startswith("probe_")] * 10  # set often
 
 
 def event():
@@ -370,6 +378,7 @@ print(json.dumps({"same": got == expected, "again": again == expected, "more": g
                   "states": sum(len(s) for row in expected for s in row),
                   "hidden": sum(len(row[0]) - len(row[2]) for row in expected), "with_slots": with_slots}))
 """
+)
 
 
 def test_one_replay_of_the_history_gives_each_policy_rasas_states() -> None:
@@ -379,7 +388,8 @@ def test_one_replay_of_the_history_gives_each_policy_rasas_states() -> None:
     assert result["with_slots"] > 100  # states with slots, some of them removed for the memoization policy
 
 
-GROWING_HISTORY_PROBE = r"""
+GROWING_HISTORY_PROBE = (
+    r"""
 import json
 import random
 
@@ -390,18 +400,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from nlu_addons.rasa_main import install_shared_history
 
-FEATURIZED = '''
-version: "3.1"
-slots:
-  probe_flag: {type: bool, influence_conversation: true, mappings: [{type: custom}]}
-  probe_kind: {type: categorical, values: [en, zh], influence_conversation: true, mappings: [{type: custom}]}
-'''
-domain = Domain.load("domain.yml").merge(Domain.from_yaml(FEATURIZED))
+"""
+    + PROBE_DOMAIN
+    + r"""
 rng = random.Random(11)
-intents, forms = list(domain.intents), list(domain.form_names)
-actions = [a for a in domain.action_names_or_texts if not a.startswith("validate_")][:40]
-slots = [s for s in domain.slots if s.name != "requested_slot"]
-slots += [s for s in slots if s.name.startswith("probe_")] * 10
 
 
 def turn(plain):
@@ -472,6 +474,7 @@ for n in range(80):
 print(json.dumps({"predictions": predictions, "differences": differences, "plain_events": plain_events,
                   "plain_updates": plain_updates}))
 """
+)
 
 
 def test_a_growing_conversation_replays_only_its_new_events_and_gets_rasas_states() -> None:
