@@ -477,9 +477,7 @@ class DemoOrderSystem(OrderSystem):
             row = await self._order_row(session, number)
             order = self._as_order(row)
             plan = self._policy.plan_return(order, items, now, reason)
-            rma = new_rma(order.number)
-            while await session.get(ReturnRow, rma) is not None:
-                rma = new_rma(order.number)
+            rma = await _unused_rma(session, order.number)
             instructions = self._policy.return_instructions(order, plan, rma)
             session.add(
                 ReturnRow(
@@ -536,9 +534,7 @@ class DemoOrderSystem(OrderSystem):
             row = await self._order_row(session, number)
             order = self._as_order(row)
             plan = await self._plan_replacement(session, order, items, now, reason)
-            rma = new_rma(order.number)
-            while await session.get(ReturnRow, rma) is not None or await session.get(ReplacementRow, rma) is not None:
-                rma = new_rma(order.number)
+            rma = await _unused_rma(session, order.number)
             instructions = self._policy.replacement_instructions(order, plan, rma)
             session.add(
                 ReplacementRow(
@@ -643,3 +639,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+async def _unused_rma(session: AsyncSession, order_number: str) -> str:
+    """A new RMA number for the order that no return and no replacement has (both are quoted by it)."""
+    rma = new_rma(order_number)
+    while await session.get(ReturnRow, rma) is not None or await session.get(ReplacementRow, rma) is not None:
+        rma = new_rma(order_number)
+    return rma
