@@ -65,6 +65,7 @@ from actions.order_state import (
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
+from actions.product_kinds import named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff
@@ -640,8 +641,13 @@ class _FormTurn:
             if pending and self._remedy_asked() and (remedy := remedy_said(pending)) is not None:
                 self.set(RETURN_REMEDY, remedy.value)  # "… order 100160, please send the right one"
             returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
-            if self.get(RETURN_ITEMS) is None and len(returnable) == 1 and len(order.lines) == 1:
-                self.set(RETURN_ITEMS, returnable)  # nothing to choose from
+            if self.get(RETURN_ITEMS) is not None:
+                pass
+            elif pending and named_elsewhere(pending, order.lines):
+                # "my order 100171 arrived and the mug is cracked", 100171 being one candle: not its only item
+                self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
+            elif len(returnable) == 1 and len(order.lines) == 1 and self.state.requested != RETURN_ITEMS:
+                self.set(RETURN_ITEMS, returnable)  # nothing to choose from (unless the question was asked: above)
         if pending:
             self.set(PENDING_DETAIL, None)
 
@@ -687,6 +693,8 @@ class _FormTurn:
             if asked:
                 nothing_left = said.kept and not said.returned
                 template = return_texts.NOTHING_LEFT if nothing_left else return_texts.ITEMS_UNCLEAR
+                if not nothing_left and named_elsewhere(self._text(), order.lines):
+                    template = return_texts.ITEM_NOT_IN_ORDER  # "the mug" for an order without one
                 unclear = render(template, order_id=order.number)
                 # unclear twice running: a person is a button away (the question alone again is a dead end)
                 again = any(unclear in str(m.get("text") or "") for m in bot_messages_before_latest(self.tracker))

@@ -63,3 +63,8 @@ SUMMARY_REPLACEMENT = (
     "Shall I book this replacement? You can also tell me to add or leave out items, or ask for a refund instead."
 )
 YES_REPLACEMENT_BUTTON = "Yes, send it"
+# the item the customer named is of a kind none of the order's lines is ("the mug is cracked", 100171 being a candle)
+ITEM_NOT_IN_ORDER = (
+    "I can't see the item you mentioned in order {order_id}. If it came in another order, just send me that order "
+    "number."
+)

@@ -2,14 +2,16 @@
 "the lamp" (not in the order), then "the lamp!!": the same "Sorry, I couldn't tell which items …" and the same
 question again, with no way out but guessing. The second time a person is a button away; "actually both items" for
 an order of two takes both. Order 100162 (Camille Dubois, delivered, two items), read only: no return is booked
-(the conversation ends at the summary). Messages written for this test."""
+(the conversation ends at the summary). Messages written for this test. Since the third session of 2026-12-06 a lamp,
+which no line of the order is, gets "I can't see the item you mentioned in order …" instead (tests/conversation/
+test_item_not_in_order.py); "the lamp!!" again still brings the person button."""
 
 from __future__ import annotations
 
 from support.chat import Chat
 
 ORDER, EMAIL = "100162", "camille.dubois@example.net"
-UNCLEAR = f"Sorry, I couldn't tell which items from order {ORDER} you mean."
+UNCLEAR = f"I can't see the item you mentioned in order {ORDER}."
 
 
 def test_unclear_twice_offers_a_person_and_both_takes_both(chat: Chat) -> None:

@@ -47,3 +47,4 @@ SUMMARY_REPLACEMENT = (
     "要为您办理这次换货吗？您也可以告诉我增加或去掉哪些商品，或者改为退款。"
 )
 YES_REPLACEMENT_BUTTON = "是的，给我换货"
+ITEM_NOT_IN_ORDER = "订单 {order_id} 里好像没有您说的这件商品。如果是在另一个订单里买的，直接发我那个订单号就好。"

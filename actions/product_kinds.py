@@ -1,0 +1,77 @@
+"""Kinds of homeware a customer names ("the mug is cracked", "杯子碎了"), to tell when the thing they name is in
+none of the lines of the order they gave: the bot then asks instead of taking the order's only item for it.
+
+A kind is a family of words a customer may use for the same sort of thing (a tumbler may be called a glass or a
+cup), broad on purpose: a kind that matches a line of the order is never called missing, so a customer's loose word
+for one of their own items is not questioned. Words that are often something else ("throw it away", "light
+blue", "the box was crushed") are left out. Words are matched whole (English, with plural forms) or as a part of the
+text (Chinese).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from helpdesk.orders.model import OrderLine
+
+# kind -> (English words, Chinese words)
+KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "drinkware": (
+        frozenset({"mug", "cup", "teacup", "tumbler", "glass", "carafe", "jug", "pitcher", "decanter"}),
+        ("杯", "水瓶", "水壶", "玻璃瓶"),
+    ),
+    "tableware": (
+        frozenset({"plate", "bowl", "dish", "platter", "saucer", "board", "stoneware", "dinnerware"}),
+        ("盘", "碗", "碟", "餐板", "砧板"),
+    ),
+    "cookware": (frozenset({"casserole", "saucepan", "frying", "skillet", "wok"}), ("锅", "壶")),
+    "candles": (frozenset({"candle", "candleholder", "holder", "wax"}), ("蜡烛", "烛台", "香薰")),
+    "bedding": (
+        frozenset({"sheet", "duvet", "pillowcase", "pillow", "blanket", "bedding", "quilt", "comforter"}),
+        ("床单", "床笠", "被套", "枕套", "枕头", "毯", "被子"),
+    ),
+    "cushions": (frozenset({"cushion", "pillow"}), ("抱枕", "靠垫", "靠枕")),
+    "bath": (frozenset({"towel", "mat", "bathmat", "soap"}), ("毛巾", "浴巾", "地垫", "皂")),
+    "table_linen": (frozenset({"tablecloth", "napkin", "apron", "linen"}), ("桌布", "餐巾", "围裙")),
+    "rugs": (frozenset({"rug", "carpet", "mat"}), ("地毯",)),
+    "lights": (frozenset({"lamp", "lampshade", "pendant", "lantern"}), ("灯",)),
+    "vases": (frozenset({"vase"}), ("花瓶",)),
+    "furniture": (frozenset({"shelf", "chair", "stool", "desk", "sofa", "mirror"}), ("搁板", "架", "椅", "镜")),
+    "storage": (frozenset({"basket", "laundry", "hamper"}), ("篮", "洗衣袋", "收纳")),
+    "coffee": (frozenset({"coffee", "dripper", "kettle"}), ("咖啡",)),
+}
+_WORD = re.compile(r"[a-z]+")
+
+
+def _forms(word: str) -> set[str]:
+    forms = {word}
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.add(word[:-1])
+        if word.endswith("es"):
+            forms.add(word[:-2])
+    return forms
+
+
+def kinds_in(text: str) -> set[str]:
+    """The kinds of homeware ``text`` names."""
+    lowered = text.lower()
+    words: set[str] = set()
+    for word in _WORD.findall(lowered):
+        words |= _forms(word)
+    return {kind for kind, (english, chinese) in KINDS.items() if english & words or any(z in text for z in chinese)}
+
+
+def line_kinds(lines: Iterable[OrderLine]) -> set[str]:
+    """The kinds the order's lines are (from their English and Chinese names)."""
+    kinds: set[str] = set()
+    for line in lines:
+        kinds |= kinds_in(f"{line.name} {line.name_zh}")
+    return kinds
+
+
+def named_elsewhere(text: str, lines: Sequence[OrderLine]) -> bool:
+    """``text`` names a kind of thing and none of the order's lines is of that kind ("the mug is cracked" for an
+    order of one candle)."""
+    named = kinds_in(text)
+    return bool(named) and not named & line_kinds(lines)
