@@ -36,7 +36,7 @@ CHOSE_WRONG_RE = re.compile(
 )
 RECEIVED_DAMAGED_RE = re.compile(
     r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:broken|damaged|cracked|chipped|smashed|dented)\b"
-    r"|[破碎坏壞]了|摔碎",
+    r"|[破碎坏壞裂]了|摔碎|裂[开開缝縫纹紋痕]|缺了?(?:一[个個]?)?[口角块塊]|磕[坏壞破]|凹[了进進]",
     re.IGNORECASE,
 )
 

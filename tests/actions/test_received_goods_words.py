@@ -18,6 +18,11 @@ from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, received_item_e
         ("I received the wrong size", WRONG_ITEM_ENTRY),
         ("你们发错货了", WRONG_ITEM_ENTRY),
         ("my vase arrived broken", DAMAGED_ITEM_ENTRY),
+        # the walkthrough of 2026-12-06 (third session): "裂了" (cracked) was read as a cancellation
+        ("我的订单100171到了，杯子裂了", DAMAGED_ITEM_ENTRY),
+        ("收到的碗有一道裂缝", DAMAGED_ITEM_ENTRY),
+        ("盘子缺了一个角", DAMAGED_ITEM_ENTRY),
+        ("花瓶磕坏了", DAMAGED_ITEM_ENTRY),
     ],
 )
 def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
@@ -32,6 +37,8 @@ def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
         "I think I chose the wrong size",
         "我选错颜色了，能取消吗",
         "where is my order 100234",
+        "我的订单100234到哪了",
+        "陶瓷碟子放微波炉里会不会裂",  # a product question, nothing arrived damaged
     ],
 )
 def test_the_customers_own_wrong_choice_is_no_wrong_item(text: str) -> None:

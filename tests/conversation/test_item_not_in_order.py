@@ -5,8 +5,9 @@ question at once, and "the mug" got that question again; a person would have sai
 Now the bot says it can't see the item in the order and asks which item (the order's lines as buttons), taking
 another order number or the order's own item next; a loose word for the order's own item ("plates" for its bowls)
 is not questioned. Through the running stack. Orders no other test uses, only read (nothing is booked): 100195
-(Freja Nielsen, one Fig & cedar scented candle), 100190 (Marco Rossi, one set of stoneware bowls). Messages written
-for this test."""
+(Freja Nielsen, one Fig & cedar scented candle), 100190 (Marco Rossi, one set of stoneware bowls), 100158 (Chiara
+Bianchi, one scented candle; in Chinese, where "杯子裂了" (the cup is cracked) was read as a cancellation and got
+"订单已签收，无法再取消"). Messages written for this test."""
 
 from __future__ import annotations
 
@@ -42,3 +43,12 @@ def test_a_loose_word_for_the_orders_own_item_is_not_questioned(chat: Chat) -> N
     chat("marco.rossi@example.org")
     assert "I can't see the item" not in chat.text, chat.texts
     assert "What would you like for Stoneware bowls, set of 4 from order 100190" in chat.text, chat.texts
+
+
+def test_a_cracked_cup_in_chinese_is_damaged_goods_and_not_in_the_order(chat: Chat) -> None:
+    chat("我的订单100158到了，杯子裂了")
+    assert "商品破损" in chat.text and "订单 100158" in chat.text, chat.texts
+    chat("chiara.bianchi@example.com")
+    assert "订单 100158 里好像没有您说的这件商品" in chat.text and "无法再取消" not in chat.text, chat.texts
+    chat("蜡烛")
+    assert "订单 100158 的无花果雪松香薰蜡烛，您希望我们免费给您寄一件新的，还是全额退款" in chat.text, chat.texts
