@@ -15,6 +15,7 @@ from actions.handbook_answer import answer_entry, answer_entry_by_id, in_languag
 from actions.handbook_followup import answer_about_last_answer, answer_in_topic_of_last_answer
 from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
 from actions.items import names_items_of
+from actions.known_order import change_of_known_order
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -37,8 +38,6 @@ from actions.refused_change import address_after_refused_change, options_after_r
 from actions.requests import (
     Requests,
     alternatives,
-    bare_request,
-    clauses,
     declines_flow,
     names_an_order_number,
     names_flow,
@@ -483,19 +482,6 @@ def request_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         )
         return [SlotSet(FLOW, None), *details_cleared()]
     return flow_started(tracker, back.instead, back.after if names_an_order_number(back.after) else text, None)
-
-
-def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
-    """ "can i change the adress", "能取消吗" once the conversation knows an order (a status just checked): the message
-    names nothing but the change, so that change starts for that order, whatever handbook entry shares its words
-    (the policy answer was given, and the address typed next was read as order details). None otherwise."""
-    if OrderState.from_tracker(tracker).order_id is None:
-        return None
-    parts = clauses(text)
-    flow = bare_request(parts[0]) if len(parts) == 1 else None
-    if flow is None:
-        return None
-    return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
 
 
 def received_goods_of_order(text: str) -> tuple[str, str] | None:

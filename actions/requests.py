@@ -109,6 +109,21 @@ def clauses(text: str) -> list[str]:
     return [part.strip(" ,，、") for part in parts if part and part.strip(" ,，、")]
 
 
+# a clause that only acknowledges or fills ("ok", "oh right", "thanks", "好的", "嗯"): no request of its own
+FILLER_CLAUSE_RE = re.compile(
+    r"^(?:(?:ok(?:ay)?|k|so|and|oh|ah|ugh|meh|sigh|well|yeah|yep|hmm+|um+|right|alright|cool|great|fine|then|thanks|"
+    r"thank\s+you|thx|ty|i\s+see|"
+    r"好的?|嗯+|哦+|噢|行|明白了?|知道了|谢谢|謝謝)[\s,.!~，。！]*)+$",
+    re.IGNORECASE,
+)
+
+
+def request_clauses(text: str) -> list[str]:
+    """The clauses of a message without those that only acknowledge ("ok and can i change the adress still?" is one
+    request, "can i change the adress still?")."""
+    return [part for part in clauses(text) if not FILLER_CLAUSE_RE.match(part)]
+
+
 # "also how long does delivery take", "另外一般几天能到": the word joining a clause to the one before is not part of
 # its question
 JOINING_WORD = re.compile(r"^(?:(?:and\s+also|and|also|plus|but)\s+|" + ZH_JOINING + r"[，,：:\s]*)", re.IGNORECASE)
@@ -171,7 +186,8 @@ def bare_request_zh(clause: str) -> str | None:
 EN_AROUND_BEFORE = (
     r"^(?:(?:ok(?:ay)?|so|then|and|oh|hmm|um|actually|also|wait|sorry|hi|hey)\b[\s,.!]*)*"
     r"(?:(?:can|could|may)\s+(?:i|you|we|u)\s+|(?:i|we)\s*(?:'d|would)\s+like\s+(?:you\s+)?to\s+"
-    r"|(?:i|we)\s+(?:want|need|have)\s+(?:you\s+)?to\s+|i\s+wanna\s+|(?:is\s+it\s+)?possible\s+to\s+)?"
+    r"|(?:i|we)\s+(?:want|need|have)\s+(?:you\s+)?to\s+|i\s+wanna\s+|(?:is\s+it\s+)?possible\s+to\s+"
+    r"|(?:what|how)\s+about\s+)?"
     r"(?:(?:still|please|pls|just|now)\s+)*"
 )
 EN_AROUND_AFTER = (
@@ -181,12 +197,16 @@ EN_AROUND_AFTER = (
 EN_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (flow, re.compile(EN_AROUND_BEFORE + f"(?:{words})" + EN_AROUND_AFTER, re.IGNORECASE))
     for flow, words in (
-        (CANCEL, r"cancel(?:\s+(?:it|this|that|the\s+order))?"),
-        (RETURN, r"(?:return|send\s+back)(?:\s+(?:it|them|this|that|everything))?|send\s+(?:it|them)\s+back"),
+        (CANCEL, r"cancel(?:l?ing)?(?:\s+(?:it|this|that|the\s+order))?"),
+        (
+            RETURN,
+            r"(?:return(?:ing)?|send(?:ing)?\s+back)(?:\s+(?:it|them|this|that|everything))?"
+            r"|send(?:ing)?\s+(?:it|them)\s+back",
+        ),
         (
             CHANGE_ADDRESS,
-            r"(?:change|update|fix|correct|edit)\s+(?:the\s+|my\s+|its\s+|their\s+)?(?:delivery\s+|shipping\s+)?"
-            r"ad+res+",
+            r"(?:chang|updat|fix|correct|edit)(?:e|es|ing)?\s+(?:the\s+|my\s+|its\s+|their\s+)?"
+            r"(?:delivery\s+|shipping\s+)?ad+res+",
         ),
     )
 )

@@ -1,5 +1,5 @@
 """A clause that is nothing but a change asked for ("can i change the adress", "能取消吗"): once an order is known, it
-asks for that change on that order (actions/faq.py change_of_known_order; through the stack:
+asks for that change on that order (actions/known_order.py change_of_known_order; through the stack:
 tests/conversation/test_routing_followups.py). A question about how changes work in general is no such clause.
 Messages written for this test."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, RETURN
-from actions.requests import bare_request
+from actions.requests import bare_request, request_clauses
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,9 @@ from actions.requests import bare_request
         ("can i still cancel?", CANCEL),
         ("actually i'd like to cancel", CANCEL),
         ("could i send it back", RETURN),
+        ("what about cancelling it", CANCEL),
+        ("how about returning them?", RETURN),
+        ("what about changing the address", CHANGE_ADDRESS),
         ("可以改地址吗", CHANGE_ADDRESS),
         ("那就取消吧", CANCEL),
     ],
@@ -40,7 +43,23 @@ def test_a_bare_change_is_read_as_that_change(text: str, flow: str) -> None:
         "i want to cancel my newsletter subscription",
         "can i return items bought on sale?",
         "订单一般能取消吗",
+        "what about the refund policy",
     ],
 )
 def test_a_question_about_changes_in_general_is_no_bare_change(text: str) -> None:
     assert bare_request(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "requests"),
+    [
+        ("ok and can i change the adress still?", ["can i change the adress still?"]),
+        ("ugh ok. what about cancelling it", ["what about cancelling it"]),
+        ("好的，那能改地址吗", ["好的，那能改地址吗"]),  # one clause: 好的 and the question are not split
+        ("thanks!", []),
+        ("ok, where is it", ["where is it"]),
+        ("cancel it and change the address", ["cancel it", "change the address"]),
+    ],
+)
+def test_clauses_that_only_acknowledge_are_no_requests(text: str, requests: list[str]) -> None:
+    assert request_clauses(text) == requests

@@ -58,7 +58,8 @@ def test_two_handbook_questions_after_a_greeting_get_both_answers(chat: Chat) ->
     assert DID_YOU_MEAN not in chat.text, chat.texts
 
 
-@pytest.mark.parametrize("asked", ["can i change the adress", "可以改地址吗"])
+# the walkthrough of 2026-12-06 (third session): "ok and can i change the adress still?" got the handbook's answer
+@pytest.mark.parametrize("asked", ["can i change the adress", "可以改地址吗", "ok and can i change the adress still?"])
 def test_changing_the_address_right_after_a_status_check_starts_the_change_for_that_order(
     chat: Chat, asked: str
 ) -> None:
@@ -153,6 +154,17 @@ def test_a_new_question_typed_at_did_you_mean_is_answered_as_one(chat: Chat) -> 
     chat("how do i return an item?")
     assert "RMA" in chat.text, chat.texts  # the returns answer, not a bedding choice
     assert "check the care label" not in chat.text and "European sizes" not in chat.text, chat.texts
+
+
+def test_what_about_cancelling_it_after_a_status_check_is_that_cancellation(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06 (third session): "ugh ok. what about cancelling it" right after the order's status
+    was read as an opener ("Sure, what is it?"); it is the cancellation of the order just checked (which asks for a
+    yes: "no" leaves the order as it was)."""
+    chat(f"where is order {ORDER}? {EMAIL}")
+    assert f"Order {ORDER}" in chat.text, chat.texts
+    chat("ugh ok. what about cancelling it")
+    assert "Sure, what is it?" not in chat.text and "cancel" in chat.text.lower() and ORDER in chat.text, chat.texts
+    chat("no")  # nothing is cancelled
 
 
 @pytest.mark.parametrize(
