@@ -51,6 +51,7 @@ from actions.signals import signal_handoff
 from actions.smalltalk import (
     answer_small_talk,
     answer_vague,
+    closing_reply,
     drops_it_by_words,
     opener_about_order,
     small_talk_answer,
@@ -178,6 +179,9 @@ class ActionAnswerFaq(Action):
             return options  # "那怎么办" right after a refused address change or cancellation: what they can do
         if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
             return instead  # "cancel 100247, no wait, change the address instead"
+        if not in_request and (closing := closing_reply(tracker)) is not None:
+            dispatcher.utter_message(response=closing)  # "nvm then. thx": thanks or no, either way a goodbye
+            return []
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)
             if started is not None:

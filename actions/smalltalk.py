@@ -238,6 +238,30 @@ def drops_it_by_words(text: str) -> bool:
     return bool(DROPS_IT.match(text))
 
 
+# a message the NLU was unsure of between two ways of closing ("nvm then. thx": thanks 0.67, no 0.32; "ok thanks
+# anyway": no 0.52, thanks 0.48): either way the customer is closing, so the closing reply, never "Shall I get a
+# person?". Short messages without a question only; thanks wins over "no", the farewell over both
+CLOSERS = {"thank": "utter_thank", "goodbye": "utter_goodbye", "deny": None}
+CLOSING_MASS = 0.9
+CLOSING_WORDS = 8
+
+
+def closing_reply(tracker: Tracker) -> str | None:
+    """The response for a closing message the NLU split between two closers, else None."""
+    text = str(tracker.latest_message.get("text") or "")
+    if "?" in text or "？" in text or len(text.split()) > CLOSING_WORDS:
+        return None
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    top = [str(r.get("name")) for r in ranking[:2]]
+    if (
+        len(top) < 2
+        or not set(top) <= set(CLOSERS)
+        or sum(float(r.get("confidence") or 0) for r in ranking[:2]) < CLOSING_MASS
+    ):
+        return None
+    return CLOSERS["goodbye"] if "goodbye" in top else CLOSERS["thank"] if "thank" in top else None
+
+
 def small_talk_by_words(text: str) -> bool:
     return bool(SURE_SMALL_TALK.search(text)) and len(text.split()) <= 14
 

@@ -70,6 +70,16 @@ def test_openers_and_closers_in_customers_styles_get_their_reply(
     assert reply in chat.text, chat.texts
 
 
+@pytest.mark.parametrize("said", ["nvm then. thx", "ok thanks anyway"])
+def test_a_closing_the_nlu_splits_between_thanks_and_no_gets_the_closing_reply(chat: Chat, said: str) -> None:
+    """The walkthrough of 2026-12-06 (third session): "nvm then. thx" (thanks 0.67, no 0.32) got "I'm not sure I
+    have a good answer to that … Shall I get a person?"; either reading closes the chat (actions/smalltalk.py
+    closing_reply)."""
+    body = chat(said)
+    assert answered_in_the_chat(body), body
+    assert "You're welcome" in chat.text, chat.texts
+
+
 @pytest.mark.parametrize(
     ("said", "intent"), [("roger that, sounds right", "affirm"), ("no, that can't be true", "deny")]
 )
