@@ -180,7 +180,7 @@ class ActionAnswerFaq(Action):
         if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
             return instead  # "cancel 100247, no wait, change the address instead"
         if not in_request and (closing := closing_reply(tracker)) is not None:
-            dispatcher.utter_message(response=closing)  # "nvm then. thx": thanks or no, either way a goodbye
+            dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
             return []
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)

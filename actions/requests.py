@@ -167,7 +167,7 @@ ZH_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (flow, re.compile(ZH_AROUND_BEFORE + f"(?:{words})" + ZH_AROUND_AFTER))
     for flow, words in (
         (CANCEL, r"取消|撤[单單销銷]"),
-        (RETURN, r"退[货貨掉]|退了|寄回去?"),
+        (RETURN, r"退[货貨掉]?|退了|寄回去?"),  # "那能退吗" too (not 退款, a refund: the words after are fixed)
         (CHANGE_ADDRESS, r"改(?:一下|下)?(?:收货|收貨)?地址"),
     )
 )

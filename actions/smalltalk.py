@@ -21,7 +21,7 @@ from actions.known_order import change_of_known_order
 from actions.order_state import FORM, ORDER_ID
 from actions.parsing import ORDER_NUMBER_RE
 from actions.refused_change import WHAT_NOW_RE, options_after_refused_change
-from actions.requests import clauses
+from actions.requests import clauses, declines_flow, size
 from actions.texts import render
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import smalltalk as say
@@ -238,28 +238,27 @@ def drops_it_by_words(text: str) -> bool:
     return bool(DROPS_IT.match(text))
 
 
-# a message the NLU was unsure of between two ways of closing ("nvm then. thx": thanks 0.67, no 0.32; "ok thanks
-# anyway": no 0.52, thanks 0.48): either way the customer is closing, so the closing reply, never "Shall I get a
-# person?". Short messages without a question only; thanks wins over "no", the farewell over both
-CLOSERS = {"thank": "utter_thank", "goodbye": "utter_goodbye", "deny": None}
+# a message the NLU was unsure of between ways of closing ("nvm then. thx": thanks 0.67, no 0.32; "ok thanks anyway":
+# no 0.52, thanks 0.48; "算了不退了，谢谢": thanks 0.47, a return 0.32 that the words decline, no 0.18): however it is
+# read the customer is closing, so the closing reply, never "Shall I get a person?" nor "Did you mean". Short messages
+# without a question only, the top reading a closer or a declined flow; thanks or the farewell, whichever is likelier
+CLOSERS = frozenset({"thank", "goodbye", "deny"})
 CLOSING_MASS = 0.9
-CLOSING_WORDS = 8
+CLOSING_WORDS = 12  # words, a Chinese character counting as one
 
 
 def closing_reply(tracker: Tracker) -> str | None:
-    """The response for a closing message the NLU split between two closers, else None."""
+    """The reply to a closing message the NLU split between closers (or a flow its words decline), else None."""
     text = str(tracker.latest_message.get("text") or "")
-    if "?" in text or "？" in text or len(text.split()) > CLOSING_WORDS:
+    if "?" in text or "？" in text or size(text) > CLOSING_WORDS:
         return None
-    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-    top = [str(r.get("name")) for r in ranking[:2]]
-    if (
-        len(top) < 2
-        or not set(top) <= set(CLOSERS)
-        or sum(float(r.get("confidence") or 0) for r in ranking[:2]) < CLOSING_MASS
-    ):
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]
+    closing = [r for r in ranking if r.get("name") in CLOSERS or declines_flow(text, r.get("name"))]
+    names = [str(r.get("name")) for r in closing]
+    if not ranking or ranking[0] not in closing or sum(float(r.get("confidence") or 0) for r in closing) < CLOSING_MASS:
         return None
-    return CLOSERS["goodbye"] if "goodbye" in top else CLOSERS["thank"] if "thank" in top else None
+    first = next((name for name in names if name in ("thank", "goodbye")), None)  # the likelier of the two
+    return say.CLOSING_GOODBYE if first == "goodbye" else say.CLOSING_THANKS if first == "thank" else None
 
 
 def small_talk_by_words(text: str) -> bool:

@@ -24,6 +24,9 @@ TIRED = "Sorry to hear that. Let's see if I can make at least one thing easier f
 ABOUT_ME = "I'm just the Larkspur Home assistant, so I'm better at parcels than at that."
 LANGUAGE = "No problem at all, I understand you fine."
 ACKNOWLEDGED = "Okay!"
+# a closing the NLU was unsure of (actions/smalltalk.py closing_reply): the words of utter_thank / utter_goodbye
+CLOSING_THANKS = "You're welcome! Is there anything else I can help with?"
+CLOSING_GOODBYE = "Goodbye, and thanks for shopping with Larkspur Home!"
 BACK_TO_WORK = (
     "I can help with your orders, returns and refunds, or answer questions about delivery, payment and your account. "
     "What can I do for you?"

@@ -27,6 +27,7 @@ from actions.requests import bare_request, request_clauses
         ("what about changing the address", CHANGE_ADDRESS),
         ("可以改地址吗", CHANGE_ADDRESS),
         ("那就取消吧", CANCEL),
+        ("好的 那能退吗", RETURN),  # the walkthrough of 2026-12-06 (third session): got the return policy
     ],
 )
 def test_a_bare_change_is_read_as_that_change(text: str, flow: str) -> None:
@@ -44,6 +45,8 @@ def test_a_bare_change_is_read_as_that_change(text: str, flow: str) -> None:
         "can i return items bought on sale?",
         "订单一般能取消吗",
         "what about the refund policy",
+        "那能退款吗",  # a refund is asked about, not a return started
+        "订单一般能退吗",
     ],
 )
 def test_a_question_about_changes_in_general_is_no_bare_change(text: str) -> None:

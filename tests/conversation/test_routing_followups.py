@@ -156,6 +156,17 @@ def test_a_new_question_typed_at_did_you_mean_is_answered_as_one(chat: Chat) -> 
     assert "check the care label" not in chat.text and "European sizes" not in chat.text, chat.texts
 
 
+def test_can_i_return_it_in_chinese_after_a_status_check_is_that_return(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06 (third session): "好的 那能退吗" (ok, can I return it then?) right after the status
+    of order 100234 (shipped; Ann Lee, only read) got the handbook's return policy; it is the return of that order,
+    which is refused until it is delivered, with what can be done meanwhile."""
+    chat("你好，我的快递到哪了 订单号100234")
+    chat("ann.lee@example.com")
+    assert "订单 100234" in chat.text, chat.texts
+    chat("好的 那能退吗")
+    assert "订单 100234" in chat.text and "签收后" in chat.text and "拒收" in chat.text, chat.texts
+
+
 def test_what_about_cancelling_it_after_a_status_check_is_that_cancellation(chat: Chat) -> None:
     """The walkthrough of 2026-12-06 (third session): "ugh ok. what about cancelling it" right after the order's status
     was read as an opener ("Sure, what is it?"); it is the cancellation of the order just checked (which asks for a
