@@ -187,11 +187,12 @@ EN_AROUND_BEFORE = (
     r"^(?:(?:ok(?:ay)?|so|then|and|oh|hmm|um|actually|also|wait|sorry|hi|hey)\b[\s,.!]*)*"
     r"(?:(?:can|could|may)\s+(?:i|you|we|u)\s+|(?:i|we)\s*(?:'d|would)\s+like\s+(?:you\s+)?to\s+"
     r"|(?:i|we)\s+(?:want|need|have)\s+(?:you\s+)?to\s+|i\s+wanna\s+|(?:is\s+it\s+)?possible\s+to\s+"
-    r"|(?:what|how)\s+about\s+)?"
+    r"|(?:what|how)\s+about\s+|(?:i|we)\s*(?:'d|would)\s+(?:rather|prefer)\s+(?:to\s+)?)?"
     r"(?:(?:still|please|pls|just|now)\s+)*"
 )
 EN_AROUND_AFTER = (
-    r"(?:\s+(?:please|pls|then|too|now|still|(?:for|of|on)\s+(?:it|this|that|this\s+order|that\s+order|the\s+order)))*"
+    r"(?:\s+(?:please|pls|then|too|now|still|instead|(?:for|of|on)\s+(?:it|them|this|that|this\s+order|that\s+order"
+    r"|the\s+order)))*"
     r"\s*[?.!]*\s*$"
 )
 EN_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -201,7 +202,8 @@ EN_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             RETURN,
             r"(?:return(?:ing)?|send(?:ing)?\s+back)(?:\s+(?:it|them|this|that|everything))?"
-            r"|send(?:ing)?\s+(?:it|them)\s+back",
+            r"|send(?:ing)?\s+(?:it|them)\s+back"
+            r"|(?:get|have)\s+(?:a\s+|my\s+)?(?:refund|money\s+back)",  # the refund a return brings
         ),
         (
             CHANGE_ADDRESS,

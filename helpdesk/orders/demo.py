@@ -57,7 +57,7 @@ from helpdesk.orders.model import (
     normalise_order_number,
     utc_now,
 )
-from helpdesk.orders.policy import REPLACEMENT_ALREADY_BOOKED, Action, OrderPolicy, new_rma
+from helpdesk.orders.policy import ITEMS_BEING_REPLACED, REPLACEMENT_ALREADY_BOOKED, Action, OrderPolicy, new_rma
 from helpdesk.orders.system import (
     DEFAULT_LIST_LIMIT,
     BackendError,
@@ -466,8 +466,23 @@ class DemoOrderSystem(OrderSystem):
     async def quote_return(
         self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.UNWANTED
     ) -> ReturnQuote:
-        order = await self.get_order(number)
-        return self._policy.plan_return(order, items, self._clock(), reason)
+        async with self._session() as session:
+            order = self._as_order(await self._order_row(session, number))
+            return await self._plan_return(session, order, items, self._clock(), reason)
+
+    async def _plan_return(
+        self, session: AsyncSession, order: Order, items: ReturnItems | None, now: datetime, reason: ReturnReason
+    ) -> ReturnQuote:
+        """``plan_return``, refused when a booked replacement sends any of its items again (else the customer would
+        get the goods and the money: a person decides)."""
+        plan = self._policy.plan_return(order, items, now, reason)
+        booked = select(ReplacementRow.skus).where(ReplacementRow.order_number == order.number)
+        replaced = {
+            line.sku for (skus,) in (await session.execute(booked)).all() for line in _replaced_lines(skus, order)
+        }
+        if replaced & {line.sku for line in plan.lines}:
+            raise self._policy.refusal(Action.RETURN, ITEMS_BEING_REPLACED, order, now)
+        return plan
 
     async def create_return(
         self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.UNWANTED
@@ -476,7 +491,7 @@ class DemoOrderSystem(OrderSystem):
         async with self._session(write=True) as session:
             row = await self._order_row(session, number)
             order = self._as_order(row)
-            plan = self._policy.plan_return(order, items, now, reason)
+            plan = await self._plan_return(session, order, items, now, reason)
             rma = await _unused_rma(session, order.number)
             instructions = self._policy.return_instructions(order, plan, rma)
             session.add(

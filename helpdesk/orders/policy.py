@@ -77,6 +77,8 @@ RETURN_COUNTRY_NOT_SUPPORTED = "return_country_not_supported"
 SHOP_REFUSED = "shop_refused"
 REPLACEMENT_NOT_OFFERED = "replacement_not_offered"  # an ordinary return, or a shop whose system books none
 REPLACEMENT_ALREADY_BOOKED = "replacement_already_booked"
+# a return (with its refund) of items a booked replacement sends again: the goods and the money both (a person decides)
+ITEMS_BEING_REPLACED = "items_being_replaced"
 
 TALK_TO_TEAM = policy_texts.TALK_TO_TEAM
 
@@ -553,6 +555,9 @@ class _Sentences:
             say.REPLACEMENT_ALREADY_BOOKED.format(order=self.n),
             say.REPLACEMENT_ALREADY_BOOKED_NEXT.format(talk_to_team=say.TALK_TO_TEAM),
         )
+
+    def _items_being_replaced(self) -> tuple[str, str]:
+        return say.ITEMS_BEING_REPLACED.format(order=self.n), say.TALK_TO_TEAM
 
     def _shop_refused(self) -> tuple[str, str]:
         sentence = {

@@ -119,6 +119,10 @@ SHOP_REFUSED_RETURN = "Our shop system wouldn't let me book a return for order {
 REPLACEMENT_NOT_OFFERED = "I can't book a replacement for order {order} here in the chat."
 REPLACEMENT_ALREADY_BOOKED = "A replacement for order {order} has already been booked."
 REPLACEMENT_ALREADY_BOOKED_NEXT = "Its tracking link comes by e-mail once it ships. {talk_to_team}"
+ITEMS_BEING_REPLACED = (
+    "A replacement for these items from order {order} is already booked. If you'd rather have your money back than "
+    "the replacement, our team can change that."
+)
 
 # a booked replacement (OrderPolicy.replacement_instructions), with LABEL_FREE and PACK_AND_SEND for what arrived
 REPLACEMENT_BOOKED = "Your replacement for order {order} is booked: {rma}. We'll send you {items} again at no cost."

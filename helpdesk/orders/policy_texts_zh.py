@@ -79,6 +79,7 @@ SHOP_REFUSED_RETURN = "我们的商城系统不允许我为订单 {order} 办理
 REPLACEMENT_NOT_OFFERED = "我无法在聊天中为订单 {order} 办理换货。"
 REPLACEMENT_ALREADY_BOOKED = "订单 {order} 的换货已经登记过了。"
 REPLACEMENT_ALREADY_BOOKED_NEXT = "发货后物流链接会通过邮件发给您。{talk_to_team}"
+ITEMS_BEING_REPLACED = "订单 {order} 的这些商品已经登记了换货。如果您更想退款而不是换货，客服可以帮您改。"
 
 REPLACEMENT_BOOKED = "订单 {order} 的换货已登记：{rma}。我们会免费为您重新寄出{items}。"
 REPLACEMENT_SHIPS = "它会随下一批发货从仓库寄出，物流链接会通过邮件发给您。"

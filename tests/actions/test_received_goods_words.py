@@ -23,6 +23,9 @@ from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, received_item_e
         ("收到的碗有一道裂缝", DAMAGED_ITEM_ENTRY),
         ("盘子缺了一个角", DAMAGED_ITEM_ENTRY),
         ("花瓶磕坏了", DAMAGED_ITEM_ENTRY),
+        ("the laundry bag from order 100152 arrived torn", DAMAGED_ITEM_ENTRY),  # got the order's status
+        ("the tablecloth came with a big stain", DAMAGED_ITEM_ENTRY),
+        ("my duvet cover has a hole in it", DAMAGED_ITEM_ENTRY),
     ],
 )
 def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
@@ -39,6 +42,8 @@ def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
         "where is my order 100234",
         "我的订单100234到哪了",
         "陶瓷碟子放微波炉里会不会裂",  # a product question, nothing arrived damaged
+        "how do I get a stain out of linen",
+        "is the rug stain resistant",
     ],
 )
 def test_the_customers_own_wrong_choice_is_no_wrong_item(text: str) -> None:

@@ -57,13 +57,17 @@ def test_a_wrong_item_is_replaced_when_the_customer_picks_a_replacement_and_the_
     assert shop(stack, "SELECT status FROM orders WHERE number = ?", "100163")[0]["status"] == "delivered"
     assert shop(stack, "SELECT * FROM refunds WHERE order_number = ?", "100163") == []  # the goods, not the money
     assert shop(stack, "SELECT * FROM returns WHERE order_number = ?", "100163") == []
-    # a second replacement for the order is refused as soon as it is chosen (a person sorts it out), not after a yes
+    # a second report of the same goods is told at once that their replacement is booked (a person sorts out
+    # anything else), and those goods can't be returned for a refund as well (the walkthrough of 2026-12-06, third
+    # session: a return with its refund was booked for an item a replacement was on its way for)
+    already = "A replacement for these items from order 100163 is already booked."
     chat("you sent me the wrong throw in order 100163")
-    assert "or a full refund of €" in chat.texts[-1], chat.texts
-    chat(REPLACE)
-    assert "A replacement for order 100163 has already been booked." in chat.text, chat.texts
-    assert "Shall I book" not in chat.text and [b["payload"] for b in chat.buttons] == ["/request_human"], chat.texts
+    assert already in chat.text and "Shall I book" not in chat.text, chat.texts
+    assert [b["payload"] for b in chat.last["replies"][-1]["buttons"]] == ["/request_human"], chat.last
+    chat("hmm actually can i get a refund for it instead")
+    assert already in chat.text and "Shall I book" not in chat.text, chat.texts
     assert len(shop(stack, "SELECT * FROM replacements WHERE order_number = ?", "100163")) == 1
+    assert shop(stack, "SELECT * FROM returns WHERE order_number = ?", "100163") == []
 
     # the agent who takes the chat sees the replacement on the order's card
     assert chat("/request_human")["mode"] == "queued"

@@ -569,6 +569,8 @@ async def test_a_return_is_quoted_before_it_is_booked(shop: DemoOrderSystem) -> 
         date(2025, 3, 26),
     )
     assert (await shop.get_order("100213")).status is OrderStatus.DELIVERED  # nothing booked
+    other_line = await shop.quote_return("100213", ["LH-BED-0210"])  # the order's other line still may go back
+    assert other_line.items == {"LH-BED-0210": 1}
     whole = await shop.quote_return("100199")
     assert whole.items == {"LH-KIT-0101": 1, "LH-CAN-0501": 2} and whole.refund_amount == Decimal("115.00")
     too_many = await refusal_of(shop.quote_return("100213", {"LH-TXT-0420": 3}))
@@ -892,6 +894,12 @@ async def test_damaged_or_wrong_goods_are_replaced_not_refunded(shop: DemoOrderS
     assert again.reason_code == "replacement_already_booked"
     quoted_again = await refusal_of(shop.quote_replacement("100213", None, ReturnReason.DAMAGED))  # said at once
     assert quoted_again.reason_code == "replacement_already_booked"
+    # the replaced goods can't be returned for a refund as well (both the goods and the money); a person decides
+    for returned in (shop.quote_return("100213", {"LH-TXT-0420": 1}), shop.create_return("100213", None)):
+        assert (await refusal_of(returned)).reason_code == "items_being_replaced"
+    assert (await shop.get_order("100213")).status is OrderStatus.DELIVERED  # nothing booked
+    other_line = await shop.quote_return("100213", ["LH-BED-0210"])  # the order's other line still may go back
+    assert other_line.items == {"LH-BED-0210": 1}
     with sqlite3.connect(shop.engine.url.database or "") as db:
         stored = db.execute("SELECT skus, reason FROM replacements WHERE rma = ?", (booked.rma,)).fetchone()
     assert stored == ("LH-TXT-0420:1", "wrong_item")
