@@ -6,19 +6,24 @@
   Chinese intents 0.93, Chinese→English retrieval 0.80, ~2 ms a query).
 
 Both return L2-normalised float32 rows. Calls are serialised per encoder (the parse path and the handbook
-reload thread share it).
+reload thread share it). The process's instance of each (`encoder_named`) remembers the embeddings of the latest
+short stock messages ("hi", "thank you", "ok bye", "谢谢"; `RecentStockMessages`): a customer's greeting or thanks
+then costs no encoder pass (issue 22: ~3 ms of Rasa's CPU each), and its embedding is the one the pass gave.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
 from nlu_addons import DEFAULT_MODEL_DIR
+from nlu_addons.language import CJK
 
 
 class Encoder(Protocol):
@@ -78,15 +83,67 @@ class Use3:
 
 ENCODERS: dict[str, type[MiniLMOnnx] | type[Use3]] = {"minilm": MiniLMOnnx, "usem3": Use3}
 
+STOCK_MESSAGE_CHARS = 24  # a stock message: at most this many characters,
+STOCK_MESSAGE_WORDS = 3  # at most this many words,
+STOCK_MESSAGE_CJK_CHARS = 6  # at most this many characters when written in Chinese (no spaces between words),
+NOT_STOCK_RE = re.compile(r"[0-9@]")  # and no digit or "@": order numbers and e-mails are one customer's own
+REMEMBERED_STOCK_MESSAGES = 512  # the latest ones remembered, per encoder
+
+
+def is_stock_message(text: str) -> bool:
+    """Whether `text` is short and impersonal enough to be sent, word for word, by many customers ("hi there",
+    "thanks, bye", "ok", "谢谢"): the messages worth remembering the embedding of."""
+    return (
+        len(text) <= (STOCK_MESSAGE_CJK_CHARS if CJK.search(text) else STOCK_MESSAGE_CHARS)
+        and len(text.split()) <= STOCK_MESSAGE_WORDS
+        and NOT_STOCK_RE.search(text) is None
+    )
+
+
+class RecentStockMessages:
+    """An encoder that remembers the embeddings of the latest stock messages (`is_stock_message`) it was given one
+    at a time, as the NLU embeds a customer's message: the same message again gets the remembered row, which is the
+    row the encoder gave it (an encoder's single-text pass is deterministic), without a pass. Batches (training,
+    handbook indexes) and other messages always go to the encoder. At most REMEMBERED_STOCK_MESSAGES rows (the
+    least recently used go first)."""
+
+    def __init__(self, encoder: Encoder, size: int = REMEMBERED_STOCK_MESSAGES) -> None:
+        self.encoder = encoder
+        self.name, self.dim = encoder.name, encoder.dim
+        self.size = size
+        self._rows: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) != 1 or not is_stock_message(texts[0]):
+            return self.encoder.encode(texts)
+        text = texts[0]
+        with self._lock:
+            row = self._rows.get(text)
+            if row is not None:
+                self._rows.move_to_end(text)
+                return row[None, :].copy()  # a copy: the caller may change what it gets
+        rows = self.encoder.encode(texts)
+        with self._lock:
+            self._rows[text] = rows[0].copy()
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+        return rows
+
+    def vocabulary(self) -> frozenset[str] | None:
+        """The encoder's whole words when it tells them (MiniLMOnnx.vocabulary, the handbook index's speller)."""
+        own = getattr(self.encoder, "vocabulary", None)
+        return own() if callable(own) else None
+
 
 @functools.cache
 def encoder_named(name: str) -> Encoder:
-    """The process's one instance of the encoder ``name`` (minilm | usem3)."""
+    """The process's one instance of the encoder ``name`` (minilm | usem3), remembering its latest stock messages."""
     try:
         kind = ENCODERS[name]
     except KeyError:
         raise ValueError(f"unknown encoder {name!r} (one of: {', '.join(ENCODERS)})") from None
-    encoder: Encoder = kind()
+    encoder: Encoder = RecentStockMessages(kind())
     return encoder
 
 
