@@ -142,3 +142,9 @@ def _item_lines(template: str, lines: Iterable[OrderLine], currency: str) -> str
         )
         for line in lines
     )
+
+
+def declined_text(flow: object, order_id: str) -> str:
+    """What the customer reads when they say no to the change (cancel, new address, return) at its yes/no."""
+    declined = {CANCEL: cancel_texts.DECLINED, CHANGE_ADDRESS: address_texts.DECLINED}
+    return render(declined.get(str(flow), return_texts.DECLINED), order_id=order_id)

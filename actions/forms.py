@@ -23,7 +23,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.address import address_in_request, country_label, looks_like_address, read_address
-from actions.changes import PlannedChange, planned_change
+from actions.changes import PlannedChange, declined_text, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import ItemsSaid, choose, everything_returnable, read_items
 from actions.order_state import (
@@ -167,7 +167,7 @@ def earlier_partial_address(tracker: Tracker) -> str | None:
 
 # "can i change the delivery adress instead?", "could i return it instead?" while a change is under way: another change
 # asked for in place of it, whatever the NLU made of the message (a handbook question, by its form)
-INSTEAD_RE = re.compile(r"\binstead\b|\brather\b", re.IGNORECASE)
+INSTEAD_RE = re.compile(r"\binstead\b|\brather\b|还是|還是", re.IGNORECASE)
 
 
 def change_asked_instead(text: str, flow: str | None) -> str | None:
@@ -281,6 +281,12 @@ class _FormTurn:
             # "send me the right one", "退款吧" at "replacement or refund?": the answer, whatever the NLU read (a
             # cancellation, a request for a refund, a handbook question)
             declined = declined or (self.state.requested == RETURN_REMEDY and self._remedy() is not None)
+            if declined and self.state.requested == CONFIRM and (instead := change_asked_instead(self._text(), flow)):
+                # "wait no dont cancel it, change the adress instead": a no to this change and the other one asked
+                # for, for the same order, at once (it was "nothing cancelled" and the other change dropped)
+                self.say(declined_text(flow, str(self.order_id)))
+                self._switch(instead, found.order_number)
+                return await self._continue(instead)
             if self.state.requested == SWITCH_TO and self._answer_switch(wanted, found):
                 return await self._continue(self.state.flow or flow)
             if not declined and self._offers_switch(wanted, found):
@@ -357,13 +363,7 @@ class _FormTurn:
             # again, is a no to the switch (it asked the same question again)
             intent = next(iter(SWITCH_NO))
         if intent in SWITCH_YES or (intent == new_flow and new_flow in FLOW_DETAILS):
-            for slot in DETAIL_SLOTS:
-                self.set(slot, None)
-            self.set(FLOW, new_flow)
-            number = found.order_number or offer.get("order_id")
-            if number:
-                self.set(ORDER_ID, number)
-            self.state = OrderState.from_slots(self.get)
+            self._switch(str(new_flow), found.order_number or offer.get("order_id"))
             return True
         if intent in SWITCH_NO:
             self.set(SWITCH_TO, None)
@@ -373,6 +373,15 @@ class _FormTurn:
             self.set(SWITCH_TO, {"flow": intent, **({"order_id": found.order_number} if found.order_number else {})})
             return True
         return False
+
+    def _switch(self, flow: str, order_number: str | None) -> None:
+        """Another change instead of this one: what was collected for this one is dropped (the proof is kept)."""
+        for slot in DETAIL_SLOTS:
+            self.set(slot, None)
+        self.set(FLOW, flow)
+        if order_number:
+            self.set(ORDER_ID, order_number)
+        self.state = OrderState.from_slots(self.get)
 
     async def _interrupted(self, intent: str | None, found: Found) -> bool:
         """The message is not for the form (a question, a person, another request, "never mind")."""

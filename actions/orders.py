@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
-from actions.changes import confirmed, planned_change
+from actions.changes import confirmed, declined_text, planned_change
 from actions.faq import (
     answer_questions,
     flow_started,
@@ -62,7 +62,6 @@ from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import cancel as cancel_texts
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as say
-from actions.texts.catalog import returns as return_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest
 from actions.typed_choice import flow_picked
@@ -219,8 +218,7 @@ class ActionOrderSubmit(Action):
         """What to say, and whether the order was changed."""
         number = str(state.order_id)
         if state.confirm is False:
-            declined = {CANCEL: cancel_texts.DECLINED, CHANGE_ADDRESS: address_texts.DECLINED}
-            return render(declined.get(str(state.flow), return_texts.DECLINED), order_id=number), False
+            return declined_text(state.flow, number), False
         change = await planned_change(system, state, await system.get_order(number))
         if not confirmed(state, change):
             return render(say.UNCONFIRMED, order_id=number), False

@@ -50,7 +50,8 @@ LEAD_IN = (
     r"|just\s+wondering)\b[\s,.!:\-–]*)*"
 )
 QUESTION_RE = re.compile(
-    r"\?\s*$|" + LEAD_IN + r"(?:how|what|why|when|where|which|who|can|could|do|does|is|are|will|would|should|may)\b",
+    r"\?\s*$|" + LEAD_IN + r"(?:how|what|why|when|where|which|who|can|could|do|does|is|are|will|would|should|may"
+    r"|whats|wats|wat|hows|wheres|whens)\b",  # "whats ur refund polcy": chat spellings too
     re.IGNORECASE,
 )
 # an order request in a clause: the flow it asks for, recognised only with an order number or "my order" in it, so a

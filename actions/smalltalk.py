@@ -241,7 +241,7 @@ def drops_it_by_words(text: str) -> bool:
 # a message the NLU was unsure of between ways of closing ("nvm then. thx": thanks 0.67, no 0.32; "ok thanks anyway":
 # no 0.52, thanks 0.48; "算了不退了，谢谢": thanks 0.47, a return 0.32 that the words decline, no 0.18): however it is
 # read the customer is closing, so the closing reply, never "Shall I get a person?" nor "Did you mean". Short messages
-# without a question only, the top reading a closer or a declined flow; thanks or the farewell, whichever is likelier
+# without a question only, the top reading a closer or a declined flow; the reply of the likeliest closer
 CLOSERS = frozenset({"thank", "goodbye", "deny"})
 CLOSING_MASS = 0.9
 CLOSING_WORDS = 12  # words, a Chinese character counting as one
@@ -257,8 +257,10 @@ def closing_reply(tracker: Tracker) -> str | None:
     names = [str(r.get("name")) for r in closing]
     if not ranking or ranking[0] not in closing or sum(float(r.get("confidence") or 0) for r in closing) < CLOSING_MASS:
         return None
-    first = next((name for name in names if name in ("thank", "goodbye")), None)  # the likelier of the two
-    return say.CLOSING_GOODBYE if first == "goodbye" else say.CLOSING_THANKS if first == "thank" else None
+    replies = {"thank": say.CLOSING_THANKS, "goodbye": say.CLOSING_GOODBYE, "deny": say.CLOSING_NO}
+    if names[0] in replies:
+        return replies[names[0]]  # the likeliest reading's own reply ("no worries, ill keep it": "No problem.")
+    return next((replies[name] for name in names if name in replies), None)  # a declined flow first: the next
 
 
 def small_talk_by_words(text: str) -> bool:

@@ -27,6 +27,7 @@ ACKNOWLEDGED = "Okay!"
 # a closing the NLU was unsure of (actions/smalltalk.py closing_reply): the words of utter_thank / utter_goodbye
 CLOSING_THANKS = "You're welcome! Is there anything else I can help with?"
 CLOSING_GOODBYE = "Goodbye, and thanks for shopping with Larkspur Home!"
+CLOSING_NO = "No problem. Is there anything else I can do for you?"
 BACK_TO_WORK = (
     "I can help with your orders, returns and refunds, or answer questions about delivery, payment and your account. "
     "What can I do for you?"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, RETURN
-from actions.requests import bare_request, request_clauses
+from actions.requests import bare_request, request_clauses, requests_in
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,9 @@ def test_a_question_about_changes_in_general_is_no_bare_change(text: str) -> Non
 )
 def test_clauses_that_only_acknowledge_are_no_requests(text: str, requests: list[str]) -> None:
     assert request_clauses(text) == requests
+
+
+def test_a_question_in_chat_spelling_beside_a_request_is_kept() -> None:
+    """ "whats ur refund polcy" beside a cancellation was dropped (not read as a question: "whats")."""
+    found = requests_in("hi! i need to cancel order 100259 and also whats ur refund polcy")
+    assert (found.flow, found.questions) == ("cancel_order", ["whats ur refund polcy"])

@@ -21,6 +21,7 @@ LANGUAGE = "没问题，我完全能看懂您的意思。"
 ACKNOWLEDGED = "好的！"
 CLOSING_THANKS = "不客气！还有什么可以帮您的吗？"
 CLOSING_GOODBYE = "再见，感谢您在 Larkspur Home 购物！"
+CLOSING_NO = "没问题。还有什么其他需要帮忙的吗？"
 BACK_TO_WORK = "我可以帮您处理订单、退货和退款，也可以解答配送、付款和账户方面的问题。请问有什么可以帮您？"
 
 WHAT_IS_IT = "好的，请问是什么问题？您可以直接输入问题，或者选择一个主题。"
