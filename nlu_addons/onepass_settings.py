@@ -55,17 +55,17 @@ DEFAULTS: dict[str, Any] = {
     # model with the Chinese short replies whose words point the other way, the order and entry contrasts and more
     # near-miss out-of-scope examples: answer_at 0.65, gate 0.62, clear from 0.48 by 0.04, no order from 0.65, offer
     # from 0.44 score 365 right / 10 wrong / 6 out of scope answered of 404 + 126 dev rows, against 364 / 13 / 6 for
-    # the values before on the same model (results/eval/zh-lane-0606/gate/gate_zh.md); re-chosen (lane zh, 2026-12-06
-    # third session, issue 18) on the model with data/nlu/zh/faq_styles.yml, on the dev rows with 242 more in the
-    # test sets' styles (660 in scope + 168 out of scope): answer_at 0.80, faq_answer_at 0.70, gate 0.62, clear from
-    # 0.50 by 0.04, no order from 0.65, offer from 0.42 score 561 right / 11 wrong / 8 out of scope answered (523)
-    # against 579 / 18 / 12 (519) for the values before; a flat optimum: answer_at 0.65 / 0.70 / 0.75 with the other
-    # values chosen score 520 / 522 / 521 (results/eval/zh-lane-1206/gate/gate_zh.md)
+    # the values before on the same model (results/eval/zh-lane-0606/gate/gate_zh.md). Lane zh, 2026-12-06 third
+    # session, on the model with data/nlu/zh/faq_styles.yml and 242 more dev rows in the test sets' styles: the rule
+    # chose answer_at 0.80, faq_answer_at 0.70, clear from 0.50, offer from 0.42 (523 against 519 for these values,
+    # a flat optimum: answer_at 0.65-0.75 scored 520-522); NOT adopted: on the test run the Chinese held-out first
+    # messages fell from 90.2 to 86.0 % right (wrong 3.7 -> 3.3), below the target they passed (the dev first
+    # messages had shown the same direction, 94.3 -> 91.4 %); results/eval/zh-lane-1206/
     # English chosen with the gates below on the English dev rows once there were English routing dev rows
     # (eval/routing/dev.jsonl: first messages in customers' styles for every intent, entry and handoff, and out of
     # scope; issue 17): 0.85 (dev score 240 against 218 for the study's 0.725 with the gates before, on main's
     # model at 3fdafdb; 239 on the model with the synonym examples, where 0.85 is chosen again)
-    "answer_at": {"en": 0.85, "zh": 0.8},
+    "answer_at": {"en": 0.85, "zh": 0.65},
     "clarify_at": {"en": 0.1, "zh": 0.1},
     # per language: the handbook gate (nlu_addons.arbiter): an entry's score to answer from it, and to offer
     # it in "Did you mean"; below, nothing in the handbook fits. Both chosen by one rule on the team's dev
@@ -79,7 +79,7 @@ DEFAULTS: dict[str, Any] = {
     # which made the gate stricter than the FAQ engine's own (0.56 on scores without the training examples, about
     # 0.58 on the route's): the stack answered handbook questions far less often than the engine. With the routing
     # dev rows as well the rule picks 0.58, and offers entries from 0.40; results/eval/gate_en.md)
-    "faq_offer_from": {"en": 0.4, "zh": 0.42},
+    "faq_offer_from": {"en": 0.4, "zh": 0.44},
     # per language: a how-question naming no order ("how many days after you get my return will i see the
     # money") is answered from the handbook when its entry scores this much, even if an order flow is
     # likelier (nlu_addons.arbiter; null: never). English chosen on the dev rows by the same rule
@@ -93,9 +93,8 @@ DEFAULTS: dict[str, Any] = {
     # 0.60 beside answer_at 0.80; re-chosen 2026-12-05: 0.70 beside answer_at 0.75 (results/eval/gate_zh.md);
     # 2026-12-06: None beside answer_at 0.70 (results/eval/zh-lane/gate/gate_zh.md); 2026-12-06 (second session, on
     # the model with the Chinese shop-chat examples): 0.60 beside answer_at 0.65, dev 411 -> 414 right, wrong 8 and
-    # out of scope answered 7 unchanged (results/eval/zh-lane-0606-morning/gate/gate_zh.md); 2026-12-06 (third
-    # session, the bigger dev split): 0.70 beside answer_at 0.80 (results/eval/zh-lane-1206/gate/gate_zh.md)
-    "faq_answer_at": {"en": 0.5, "zh": 0.7},
+    # out of scope answered 7 unchanged (results/eval/zh-lane-0606-morning/gate/gate_zh.md)
+    "faq_answer_at": {"en": 0.5, "zh": 0.6},
     # per language (nlu_addons.arbiter): an entry clearly ahead of the second one is answered from this lower score
     # when it leads by faq_clear_margin (null: never), and an order flow on top for a message with no evidence of an
     # order is answered from an entry scoring faq_no_order_from (null: never, the bot asks back). Issue 17: customers'
@@ -104,7 +103,7 @@ DEFAULTS: dict[str, Any] = {
     # (bench/choose_gate.py, results/eval/gate_en.md)
     # English: gate 0.62, clear from 0.56 by 0.08, no order from 0.65 score 409 right, 16 wrong, 20 out-of-scope
     # answered of 499 + 219 dev rows, against 403 / 22 / 21 with the gate at 0.58 and the rules off
-    "faq_clear_from": {"en": 0.56, "zh": 0.5},
+    "faq_clear_from": {"en": 0.56, "zh": 0.48},
     "faq_clear_margin": {"en": 0.08, "zh": 0.04},
     "faq_no_order_from": {"en": 0.65, "zh": 0.65},
     "watch_interval": 2.0,
