@@ -25,6 +25,7 @@ from actions.order_state import (
     FORM,
     LAST_FLOW,
     ORDER_ID,
+    RETURN,
     OrderState,
     order_system,
     person_button,
@@ -76,6 +77,12 @@ def _refusal_now(system: OrderSystem, order: Order, flow: str) -> PolicyRefusal 
     """The refusal the order's change would get now (the one just said, while the order is as it was)."""
     if flow == CHANGE_ADDRESS:
         return system.policy.address_change_refusal(order, order.shipping_address, utc_now())
+    if flow == RETURN:
+        try:
+            system.policy.plan_return(order, None, utc_now())
+        except PolicyRefusal as refusal:  # not delivered yet, the window over, refunded already …
+            return refusal
+        return None
     return system.policy.cancel_refusal(order, utc_now())
 
 
@@ -100,11 +107,11 @@ async def refusal_just_said(tracker: Tracker, flow: str, also: str = "") -> tupl
 
 async def options_after_refused_change(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """What the customer can still do, when they ask ("so what can I do?") right after the assistant refused the
-    address change or the cancellation of the order known; None otherwise (and when the order system cannot be
-    read)."""
+    address change, the cancellation or the return of the order known; None otherwise (and when the order system
+    cannot be read)."""
     flow = tracker.get_slot(LAST_FLOW)
     text = str(tracker.latest_message.get("text") or "")
-    if flow not in (CHANGE_ADDRESS, CANCEL) or not WHAT_NOW_RE.search(text):
+    if flow not in (CHANGE_ADDRESS, CANCEL, RETURN) or not WHAT_NOW_RE.search(text):
         return None
     just_said = await refusal_just_said(tracker, str(flow))
     if just_said is None:

@@ -57,6 +57,13 @@ def test_an_address_typed_after_the_refusal_hears_what_can_still_be_done_not_the
         (f"i need to change the delivery address of order {SHIPPED}, {ANN}", "so what can I do", ("redirect",)),
         (f"我想改一下订单 {SHIPPED} 的收货地址，邮箱 {ANN}", "那怎么办", ("改派", "拒收")),
         (f"please cancel order {SHIPPED}, {ANN}", "what now?", ("refuse the parcel", "return it within")),
+        # a return refused (not delivered yet): the third session of 2026-12-06 got "Sure, what is it?"
+        (
+            f"can i send back one of the candles from order {SHIPPED} before it arrives? {ANN}",
+            "ok so what can i do",
+            ("refuse the parcel", "30 days"),
+        ),
+        (f"订单{SHIPPED}还没到，能先退一个蜡烛吗 {ANN}", "那怎么办", ("拒收", "30 天")),
     ],
 )
 def test_what_can_i_do_right_after_a_refusal_gets_the_refusals_options_not_a_person_offered(
