@@ -31,6 +31,8 @@ from actions.order_state import (
     person_button,
 )
 from actions.texts.catalog import address as address_texts
+from actions.texts.catalog import in_every_language
+from actions.texts.catalog import orders as order_texts
 from actions.turns import bot_messages_before_latest
 from helpdesk.i18n import join_sentences
 from helpdesk.orders import BackendError, Order, OrderNotFound, OrderSystem, PolicyRefusal
@@ -107,10 +109,15 @@ async def refusal_just_said(tracker: Tracker, flow: str, also: str = "") -> tupl
 
 async def options_after_refused_change(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """What the customer can still do, when they ask ("so what can I do?") right after the assistant refused the
-    address change, the cancellation or the return of the order known; None otherwise (and when the order system
-    cannot be read)."""
+    address change, the cancellation or the return of the order known, or the advice for a parcel that never
+    arrived; None otherwise (and when the order system cannot be read)."""
     flow = tracker.get_slot(LAST_FLOW)
     text = str(tracker.latest_message.get("text") or "")
+    if WHAT_NOW_RE.search(text) and after_missing_parcel(tracker):
+        # "what now" after the advice for a parcel that never arrived: the next step, a person a button away (it got
+        # "I'm not sure I have a good answer to that")
+        dispatcher.utter_message(text=order_texts.MISSING_PARCEL_NEXT, buttons=[person_button()])
+        return []
     if flow not in (CHANGE_ADDRESS, CANCEL, RETURN) or not WHAT_NOW_RE.search(text):
         return None
     just_said = await refusal_just_said(tracker, str(flow))
@@ -122,3 +129,9 @@ async def options_after_refused_change(dispatcher: CollectingDispatcher, tracker
         options = address_texts.SHIPPED_STILL_POSSIBLE.format(carrier=order.carrier or address_texts.THE_CARRIER)
     dispatcher.utter_message(text=options, buttons=[person_button()])
     return []
+
+
+def after_missing_parcel(tracker: Tracker) -> bool:
+    """The assistant's messages just before gave the advice for a parcel that never arrived (in any language)."""
+    said = [str(m.get("text") or "") for m in bot_messages_before_latest(tracker)]
+    return any(advice in m for m in said for advice in in_every_language(order_texts, "MISSING_PARCEL"))

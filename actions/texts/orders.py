@@ -23,6 +23,12 @@ MISSING_PARCEL = (
     "still isn't there by the end of the next business day, our team opens an investigation with the carrier and "
     "sends you a replacement or a full refund if it's lost. Tap \"Talk to a person\" and they'll take it from here."
 )
+# "what now?" right after MISSING_PARCEL
+MISSING_PARCEL_NEXT = (
+    "First check with your neighbours, your mailbox or safe place and the nearby pick-up point. If it still isn't "
+    "there by the end of the next business day, our team opens an investigation with the carrier; you can talk to a "
+    "person now if you'd rather not wait."
+)
 NOT_WANTED_BUTTON = "That's not what I wanted"  # under every change carried out: a person puts it right
 
 STOPPED = "No problem, I've stopped there. Is there anything else I can do?"

@@ -36,6 +36,26 @@ def test_a_delivered_parcel_that_never_arrived_gets_the_investigation_and_a_pers
 
 
 @pytest.mark.parametrize(
+    ("asked", "what_now"),
+    [
+        (f"my package says delivered but i never got it!! order {DELIVERED}", "what now"),
+        (f"订单{DELIVERED}显示已签收但是我没收到", "那怎么办"),
+    ],
+)
+def test_what_now_after_the_advice_gets_the_next_step_and_a_person(chat: Chat, asked: str, what_now: str) -> None:
+    """The walkthrough of 2026-12-06 (third session): "what now" right after the advice got "I'm not sure I have a good
+    answer to that, and I'd rather not guess. Shall I get a person?"."""
+    chat(asked)
+    chat(DELIVERED_POSTCODE)
+    chat(what_now)
+    assert any(words in chat.text for words in INVESTIGATION), chat.texts
+    assert "not sure" not in chat.text and "不确定" not in chat.text, chat.texts
+    assert [b["title"] for b in chat.last["replies"][-1]["buttons"]] in (["Talk to a person"], ["转人工客服"]), (
+        chat.last
+    )
+
+
+@pytest.mark.parametrize(
     ("asked", "postcode"),
     [
         (f"where is my order {DELIVERED}", DELIVERED_POSTCODE),
