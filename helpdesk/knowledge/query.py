@@ -2,8 +2,7 @@
 
 Chat typos are corrected towards the handbook's own words (:class:`Speller`), a leading greeting and filler
 are stripped (:func:`clean_query`), and for a message of several sentences its question sentence is embedded
-too (:func:`query_sentences`), as is the question clause of one long sentence (:func:`query_clause`);
-:func:`query_texts` puts these together. Why, and what each step measured:
+too (:func:`query_sentences`); :func:`query_texts` puts these together. Why, and what each step measured:
 docs/knowledge-engine-experiments.md.
 """
 
@@ -48,15 +47,6 @@ _CHAT_WORDS = {
     "wheres": "where's",
 }
 MAX_QUERY_SENTENCES = 1
-# a rambling message written as one long sentence: split at commas and conjunctions from this many words on
-# (chosen on the English dev rows, lane hb 2026-12-06: 12 and 8 measured the same, 16 less)
-LONG_SENTENCE_WORDS = 12
-_CLAUSE_BREAK = re.compile(r"\s*[,;:]\s+|\s+(?:but|so|although|though|because|since)\s+", re.IGNORECASE)
-_QUESTION_START = re.compile(
-    r"^(?:what|what's|whats|where|when|why|how|which|who|can|could|do|does|did|is|are|will|would|should|may|any"
-    r"|have|has)\b",
-    re.IGNORECASE,
-)
 
 
 def _strip_filler(text: str) -> str:
@@ -86,27 +76,6 @@ def query_sentences(text: str, min_words: int = 3) -> list[str]:
         return []
     questions = [sentence for sentence in sentences if sentence.endswith("?")]
     return (questions or sentences)[-MAX_QUERY_SENTENCES:]
-
-
-def query_clause(text: str, min_words: int = 3) -> list[str]:
-    """The question clause of a message written as one long sentence (≥ ``LONG_SENTENCE_WORDS`` words).
-
-    Returns [] for a shorter message or one with no clause break (:func:`query_texts` asks only when
-    :func:`query_sentences` found no question sentence). Otherwise the last clause (split at commas,
-    semicolons and "but", "so", "because"..., ≥ ``min_words`` words) that asks something (ends in "?" or
-    starts with a question word), or the last clause if none does: the story told before the question
-    ("ordered a lamp, towels and a mug in one go and they arrived on three different days in separate
-    boxes, is that normal") no longer drowns it.
-    """
-    cleaned = _strip_filler(text)
-    if len(_WORD.findall(cleaned)) < LONG_SENTENCE_WORDS:
-        return []
-    clauses = [part.strip(" ,.;:") for part in _CLAUSE_BREAK.split(cleaned)]
-    clauses = [clause for clause in clauses if len(_WORD.findall(clause)) >= min_words]
-    if len(clauses) < 2:
-        return []
-    questions = [clause for clause in clauses if clause.endswith("?") or _QUESTION_START.match(clause)]
-    return (questions or clauses)[-1:]
 
 
 def _edits(word: str) -> set[str]:
@@ -181,12 +150,9 @@ class Speller:
 
 
 def query_texts(query: str, speller: Speller | None, with_sentences: bool) -> list[str]:
-    """What to embed for ``query``: the whole (spell-checked, cleaned) message, then its question sentence (or the
-    question clause of one long sentence)."""
+    """What to embed for ``query``: the whole (spell-checked, cleaned) message, then its question sentence."""
     text = speller(query) if speller is not None else query
-    if not with_sentences:
-        return [clean_query(text)]
-    return [clean_query(text), *(query_sentences(text) or query_clause(text))]
+    return [clean_query(text), *(query_sentences(text) if with_sentences else [])]
 
 
 def word_counts(texts: Iterable[str], counts: dict[str, int] | None = None, sign: int = 1) -> dict[str, int]:

@@ -27,7 +27,7 @@ from helpdesk.knowledge.engine import KnowledgeBase
 from helpdesk.knowledge.entry_texts import answer_passages, entry_texts, markdown_to_text
 from helpdesk.knowledge.evaluate import evaluate, grid, operating_point, run_queries, sweep
 from helpdesk.knowledge.handbook import ParsedFile, parse_path
-from helpdesk.knowledge.query import Speller, clean_query, query_clause, query_sentences, query_texts
+from helpdesk.knowledge.query import Speller, clean_query, query_sentences
 from helpdesk.knowledge.settings import Settings, SettingsError, load_settings
 
 EXPECTED_VECTORS = 26  # 8 titles + 10 questions + 8 one-passage answers
@@ -157,26 +157,6 @@ def test_query_cleaning_and_sentences() -> None:
     assert query_sentences("Can I return a lamp? I bought it on Monday and it is too big.") == ["Can I return a lamp?"]
     assert query_sentences("I ordered a lamp on Monday.\nIt has not arrived yet") == ["It has not arrived yet"]
     assert query_sentences("Hello! Thanks a lot. Where is my parcel?") == []  # one real sentence
-
-
-def test_question_clause_of_one_long_sentence() -> None:
-    story = "ordered a lamp, towels and a mug in one go and they came on three different days, is that normal"
-    assert query_clause(story) == ["is that normal"]  # the question clause, not the story before it
-    # no clause asks: the last one
-    assert query_clause("the sheets are there but the duvet cover i paid for is not in the box, the slip lists it") == [
-        "the slip lists it"
-    ]
-    assert query_clause("do you ship to Norway, and how long does it take") == []  # short: the whole message is enough
-    assert (
-        query_clause("my lamp arrived with a broken shade and a cracked base and a missing bulb today") == []
-    )  # no break
-    # a message of several sentences keeps its question sentence; one long sentence gets its clause
-    assert query_texts("I moved last week. Can I change my address on the order?", None, True) == [
-        "I moved last week. Can I change my address on the order?",
-        "Can I change my address on the order?",
-    ]
-    assert query_texts(story, None, True) == [story, "is that normal"]
-    assert query_texts(story, None, False) == [story]  # sentence scoring off: the message alone
 
 
 def test_speller_fixes_typos_towards_handbook_words() -> None:
