@@ -108,7 +108,7 @@ class ItemsSaid:
         return bool(self.returned or self.kept or self.everything)
 
 
-def _forms(word: str) -> set[str]:
+def word_forms(word: str) -> set[str]:
     """The word and its singular guesses: "pillowcases" -> pillowcase, "dishes" -> dish, "batteries" -> battery."""
     forms = {word}
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -134,13 +134,13 @@ def _name_words(line: OrderLine) -> tuple[set[str], str | None]:
 def _mentioned(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
     """The lines ``text`` names, each with the pieces it asks for (None: every piece)."""
     tokens = _words(text)
-    said: list[set[str]] = [_forms(t) for t in tokens]
+    said: list[set[str]] = [word_forms(t) for t in tokens]
     scores: dict[str, int] = {}
     matches: dict[str, list[int]] = {}  # sku -> positions of the words naming it
     for line in lines:
         words, head = _name_words(line)
         for position, forms in enumerate(said):
-            hit = next((w for w in words if _forms(w) & forms), None)
+            hit = next((w for w in words if word_forms(w) & forms), None)
             if hit is None:
                 continue
             scores[line.sku] = scores.get(line.sku, 0) + (2 if hit == head else 1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from actions.items import word_forms
 from helpdesk.orders.model import OrderLine
 
 # kind -> (English words, Chinese words)
@@ -44,21 +45,12 @@ KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 _WORD = re.compile(r"[a-z]+")
 
 
-def _forms(word: str) -> set[str]:
-    forms = {word}
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        forms.add(word[:-1])
-        if word.endswith("es"):
-            forms.add(word[:-2])
-    return forms
-
-
 def kinds_in(text: str) -> set[str]:
     """The kinds of homeware ``text`` names."""
     lowered = text.lower()
     words: set[str] = set()
     for word in _WORD.findall(lowered):
-        words |= _forms(word)
+        words |= word_forms(word)
     return {kind for kind, (english, chinese) in KINDS.items() if english & words or any(z in text for z in chinese)}
 
 
