@@ -291,14 +291,19 @@ def test_a_quick_run_through_the_real_stack(stack: Stack, db: sqlite3.Connection
     easy = EvalSet("easy", "Easy ones", "en", "team", ("-",), [
         Case("hello there", ("intent", "greet"), source="-:1"),
         Case("I want to talk to a real person please", ("handoff", "requested"), source="-:2")])  # fmt: skip
+    # a public benchmark's row that is not routed right is named by its place, its text never kept
+    public = EvalSet("public", "Public", "en", "external", ("-",), [Case("good evening to you", ("intent",
+                     "order_status"), source="bench/test.jsonl:7")])  # fmt: skip
     logged: list[str] = []
-    results = eval_stack.run_sets(stack.url, [*sets, easy], logged.append)
-    assert [figures["n"] for figures in results.values()] == [2, 2, 2, 2]
+    results = eval_stack.run_sets(stack.url, [*sets, easy, public], logged.append)
+    assert [figures["n"] for figures in results.values()] == [2, 2, 2, 2, 1]
     assert results["easy"]["counts"]["right"] == 2, results["easy"]["not_right"]
+    assert [(r["text"], r["source"]) for r in results["public"]["not_right"]] == [(None, "bench/test.jsonl:7")]
+    assert "good evening to you" not in json.dumps(results["public"])
     for figures in results.values():
         assert sum(figures["counts"].values()) == figures["n"]
     assert any("routing xsid_zh: 2/2" in line for line in logged)
-    texts = [case.text for item in [*sets, easy] for case in item.cases]
+    texts = [case.text for item in [*sets, easy, public] for case in item.cases]
     conversations = set()
     for text in texts:  # each message opened a conversation of its own: the only thing the customer said there
         rows = db.execute(
@@ -312,3 +317,4 @@ def test_a_quick_run_through_the_real_stack(stack: Stack, db: sqlite3.Connection
     report = render_markdown({"machine": {"cpu_model": "c", "cores": 2, "ram_gb": 1, "os": "L", "python": "3",
                                           "rasa": "3.6"}, "routing": results})  # fmt: skip
     assert "| Team held-out first messages (eval/routing/heldout*.jsonl) | 2 |" in report
+    assert "good evening to you" not in report and "(a public benchmark's row" in report
