@@ -33,6 +33,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
+from actions.payment_ways import PAYMENT_METHODS_ENTRY, asks_payment_way
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_reason_of
 from actions.refused_change import address_after_refused_change, options_after_refused_change
 from actions.requests import (
@@ -347,7 +348,7 @@ class ActionAnswerFaq(Action):
         if destination.startswith("faq:") or destination in ("clarify", LOW_CONFIDENCE_ROUTE):
             # "who pays the postage" right after the how-to-return answer: about returns, not delivery
             ranked = [str(c["id"]) for c in route.get("faq_candidates") or []]
-            topical = answer_in_topic_of_last_answer(tracker, question, ranked) if not in_request else None
+            topical = answer_in_topic_of_last_answer(tracker, question, ranked)  # in a return: its section
             if topical is not None:
                 self._answer(dispatcher, topical.id, topical.title, topical.answer, topical.score)
                 return
@@ -371,6 +372,8 @@ class ActionAnswerFaq(Action):
             if vague_by_words(question):
                 answer_vague(dispatcher, question)
                 return
+            if asks_payment_way(question) and answer_entry_by_id(dispatcher, PAYMENT_METHODS_ENTRY, question):
+                return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:

@@ -170,12 +170,12 @@ def earlier_partial_address(tracker: Tracker) -> str | None:
 INSTEAD_RE = re.compile(r"\binstead\b|\brather\b|还是|還是", re.IGNORECASE)
 
 
-def change_asked_instead(text: str, flow: str | None) -> str | None:
-    """The one other change (cancel, new address, return) the message asks for "instead"; None when it names none
-    or several."""
+def change_asked_instead(text: str, flow: str | None, among: tuple[str, ...] = CHANGES) -> str | None:
+    """The one other change (cancel, new address, return), or other order request of ``among``, the message asks for
+    "instead"; None when it names none or several."""
     if not INSTEAD_RE.search(text):
         return None
-    named = [other for other in CHANGES if other != flow and names_flow(text, other)]
+    named = [other for other in among if other != flow and names_flow(text, other)]
     return named[0] if len(named) == 1 else None
 
 
@@ -281,9 +281,14 @@ class _FormTurn:
             # "send me the right one", "退款吧" at "replacement or refund?": the answer, whatever the NLU read (a
             # cancellation, a request for a refund, a handbook question)
             declined = declined or (self.state.requested == RETURN_REMEDY and self._remedy() is not None)
-            if declined and self.state.requested == CONFIRM and (instead := change_asked_instead(self._text(), flow)):
+            if (
+                declined
+                and self.state.requested == CONFIRM
+                and (instead := change_asked_instead(self._text(), flow, tuple(FLOW_DETAILS)))
+            ):
                 # "wait no dont cancel it, change the adress instead": a no to this change and the other one asked
-                # for, for the same order, at once (it was "nothing cancelled" and the other change dropped)
+                # for, for the same order, at once (it was "nothing cancelled" and the other change dropped); a
+                # status check too ("算了，还是不取消了，帮我查下什么时候发货吧" said "nothing cancelled" and no more)
                 self.say(declined_text(flow, str(self.order_id)))
                 self._switch(instead, found.order_number)
                 return await self._continue(instead)

@@ -19,7 +19,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.order_state import CANCEL, CHANGE_ADDRESS, REFUND_STATUS, RETURN
+from actions.order_state import CANCEL, CHANGE_ADDRESS, FORM, REFUND_STATUS, RETURN, OrderState
 from actions.photos import return_reason_of
 from actions.turns import bot_messages_before_latest, turns_before_latest
 from helpdesk.knowledge import language_search
@@ -166,9 +166,24 @@ def is_short(question: str, language: str) -> bool:
     return size <= SHORT_FOLLOWUP.get(language, 0)
 
 
+RETURNS_SECTION = "returns"
+
+
+def topic_section(tracker: Tracker, entry_id: str | None) -> str | None:
+    """The handbook section a short follow-up is read in: while a return is under way, the returns section ("那运费谁出"
+    at "which items do you want to return?" asks who pays the return's postage, not the delivery's: lane zhwalk's
+    walkthrough got the delivery prices); in another order request, none; else the section of the answer just before
+    (``entry_id``), if any."""
+    if tracker.active_loop_name == FORM:
+        return RETURNS_SECTION if OrderState.from_tracker(tracker).flow == RETURN else None
+    last = get_knowledge_base().entry(entry_id) if entry_id is not None else None
+    return section_of(last.path) if last is not None else None
+
+
 def answer_in_topic_of_last_answer(tracker: Tracker, question: str, ranked: list[str]) -> Candidate | None:
-    """A short follow-up read in the section of the answer just before: "who pays the postage" / "那运费呢" / "要多久"
-    right after the how-to-return answer ask about returns (the return label, the refund's timing); read alone they
+    """A short follow-up read in the section of the answer just before, or of the return under way
+    (:func:`topic_section`): "who pays the postage" / "那运费呢" / "要多久" right after the how-to-return answer ask
+    about returns (the return label, the refund's timing); read alone they
     ask about delivery (its cost, its time). The question is ranked again with the section's word before it
     ("returns who pays the postage"); that entry is answered when the engine is surely answering from the same
     section with it, and surer of it (by :data:`TOPIC_LEAD`) than of the question alone. None otherwise: a new
@@ -179,11 +194,10 @@ def answer_in_topic_of_last_answer(tracker: Tracker, question: str, ranked: list
     the message; the action server otherwise answers from the NLU's ranking without encoding it)."""
     language = language_of(question)
     entry_id = last_answer_entry(tracker)
-    if entry_id is None or not is_short(question, language):
+    if not is_short(question, language):
         return None
     kb = get_knowledge_base()
-    last = kb.entry(entry_id)
-    section = section_of(last.path) if last is not None else None
+    section = topic_section(tracker, entry_id)
     word = SECTION_WORDS.get(section or "", {}).get(language)
     if word is None:
         return None

@@ -24,14 +24,19 @@ from helpdesk.orders import ReturnReason
 # handbook's wrong-item and damaged-item entries), however the NLU read the order number beside it
 RECEIVED_WRONG_RE = re.compile(
     r"\b(?:got|received|sent\s+me|delivered)\s+(?:\w+\s+){0,2}wrong\b|\bwrong\s+(?:item|product|colou?r|size)s?\b"
-    r"|\bnot\s+what\s+i\s+ordered\b|[发寄發]错|[发寄發]錯",
+    r"|\bnot\s+what\s+i\s+ordered\b|[发寄發]错|[发寄發]錯"
+    # "床单颜色不对", "型号不對", "收到的不是我买的", "跟图片不一样", "货不对板": what arrived is not what was ordered
+    # (not a size that does not fit, "尺码不对": the customer's choice, a return)
+    r"|(?:颜色|顏色|色号|色號|款式|型号|型號|规格|規格|花色|图案|圖案|货|貨)(?:也|都|完全)?不[对對]"
+    r"|不是我(?:买|買|订|訂|下单|下單|要|选|選|拍)的|[货貨]不[对對]板"
+    r"|(?:和|跟|与|與)(?:图片|圖片|照片|描述|网页|網頁|页面|頁面|详情页|詳情頁)(?:上)?(?:的)?(?:不一样|不一樣|不符|不同)",
     re.IGNORECASE,
 )
-# the customer's own wrong choice ("I picked the wrong colour", "i ordered the wrong size", "我选错颜色了"): nothing
-# arrived wrong, the shop sent what was ordered
+# the customer's own wrong choice ("I picked the wrong colour", "i ordered the wrong size", "我选错颜色了",
+# "我选的尺码不对"): nothing arrived wrong, the shop sent what was ordered
 CHOSE_WRONG_RE = re.compile(
     r"\bi\s+(?:\w+\s+)?(?:picked|chose|choose|selected|ordered|bought|clicked|entered|typed|put)\s+(?:in\s+)?"
-    r"(?:the\s+|a\s+)?wrong\b|[选選点點下买買拍]错",
+    r"(?:the\s+|a\s+)?wrong\b|[选選点點下买買拍]错|[选選点點下买買拍]錯|(?<!是)我(?:自己)?(?:选|選|挑|点|點)的",
     re.IGNORECASE,
 )
 RECEIVED_DAMAGED_RE = re.compile(

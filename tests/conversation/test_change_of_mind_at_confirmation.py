@@ -9,6 +9,7 @@ written for this test."""
 
 from __future__ import annotations
 
+import pytest
 from support.chat import Chat
 
 ORDER, EMAIL = "100259", "thomas.leroy@example.com"
@@ -35,3 +36,31 @@ def test_no_to_the_cancellation_and_the_address_change_instead_in_chinese(chat: 
     assert f"订单 {ORDER}" in chat.text, chat.texts
     chat("算了不取消了，还是改地址吧")
     assert "新收货地址" in chat.text and f"订单 {ORDER}" in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "changed_mind", "declined", "status"),
+    [
+        # lane zhwalk's walkthrough of Chinese conversations: "nothing cancelled" and the status check dropped
+        (
+            f"亲，订单{ORDER}能取消吗？邮箱{EMAIL}",
+            "算了，还是不取消了，帮我查下什么时候发货吧",
+            "我没有取消任何东西",
+            "订单内容",
+        ),
+        (
+            f"cancel order {ORDER} please, {EMAIL}",
+            "no dont cancel it, where is it instead?",
+            "I haven't cancelled",
+            "What's in it",
+        ),
+    ],
+)
+def test_no_to_the_cancellation_and_the_status_instead(
+    chat: Chat, asked: str, changed_mind: str, declined: str, status: str
+) -> None:
+    chat(asked)
+    assert ORDER in chat.text and len(chat.buttons) == 2, chat.texts  # the yes/no
+    chat(changed_mind)
+    assert declined in chat.texts[0], chat.texts
+    assert status in chat.text and ORDER in chat.texts[-1], chat.texts  # the order's status follows

@@ -22,6 +22,9 @@ PERSON = ("Talk to a person", "转人工客服")
         f"it says my order {DELIVERED} was delivered but i never got it",
         f"order {DELIVERED} tracking says delivered, parcel is missing",
         f"订单{DELIVERED}显示已签收但是我没收到",
+        # the walkthrough of Chinese conversations (lane zhwalk): "not arrived" in Chinese got the status alone
+        f"亲，我的包裹还没到，订单{DELIVERED}",
+        f"掌柜 訂單{DELIVERED}的快递一直沒送到啊",
     ],
 )
 def test_a_delivered_parcel_that_never_arrived_gets_the_investigation_and_a_person(chat: Chat, asked: str) -> None:

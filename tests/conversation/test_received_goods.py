@@ -37,8 +37,18 @@ def test_a_wrong_item_of_a_named_order_is_not_asked_for_the_order_number_and_its
     assert "bath towel" not in chat.text, chat.texts  # the cushion the message named, not the whole order
 
 
-def test_a_chinese_wrong_item_of_a_named_order_is_not_asked_for_the_order_number(chat: Chat) -> None:
-    chat(f"你们发错货了，订单{ORDER}，我买的是蓝色的靠垫，收到的是绿色的")
+@pytest.mark.parametrize(
+    "said",
+    [
+        f"你们发错货了，订单{ORDER}，我买的是蓝色的靠垫，收到的是绿色的",
+        # the walkthrough of Chinese conversations (lane zhwalk): a wrong colour or model said without "sent wrong"
+        # was read as changing the order's items ("orders can't be changed once placed") or asked back
+        f"您好 我上周买的靠垫颜色不对 订单{ORDER}",
+        f"亲，收到的靠垫套跟图片上的不一样，訂單{ORDER}",
+    ],
+)
+def test_a_chinese_wrong_item_of_a_named_order_is_not_asked_for_the_order_number(chat: Chat, said: str) -> None:
+    chat(said)
     assert answered_from(chat) == ["wrong-item"], chat.texts
     assert "很抱歉弄错了" in chat.text and "告诉我您的订单号" not in chat.text, chat.texts
     assert any(str(b["payload"]).startswith("photo:wrong_item") for b in chat.buttons), chat.buttons

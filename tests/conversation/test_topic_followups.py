@@ -36,3 +36,31 @@ def test_a_question_of_its_own_after_an_answer_keeps_its_own_answer(chat: Chat, 
     chat("how do i send something back")
     chat(followup)
     assert (chat.last.get("faq") or {}).get("id") == expected, chat.texts
+
+
+# lane zhwalk's walkthrough of Chinese conversations: at "which items do you want to return?" (the return under way,
+# no answer before it) "那运费谁出" got the delivery prices. Orders 100210 (Ciarán Walsh) and 100215 (Marco Rossi),
+# delivered days ago, which no other test uses: the tests stop at the return's items question, nothing is booked
+@pytest.mark.parametrize(
+    ("request_", "followup", "items_asked"),
+    [
+        ("掌柜，订单100210能退吗 ciaran.walsh@example.org", "那运费谁出", "您想退回其中哪些"),
+        ("i want to return order 100215 marco.rossi@example.org", "who pays the postage?", "Which of these would you"),
+    ],
+)
+def test_a_short_followup_during_a_return_is_read_in_the_returns_section(
+    chat: Chat, request_: str, followup: str, items_asked: str
+) -> None:
+    chat(request_)
+    assert chat.buttons, chat.texts  # the items to return are offered
+    chat(followup)
+    assert (chat.last.get("faq") or {}).get("id") == "return-shipping-cost", chat.texts
+    assert items_asked in chat.texts[-1], chat.texts  # and the return goes on
+
+
+def test_a_short_followup_during_a_cancellation_keeps_its_own_answer(chat: Chat) -> None:
+    """Order 100251 (Max Hoffmann, packed), which no other test uses: the test stops at the cancellation's yes/no."""
+    chat("我想取消订单100251 max.hoffmann@example.org")
+    assert "确定要取消订单 100251 吗" in chat.text, chat.texts
+    chat("那运费呢")
+    assert (chat.last.get("faq") or {}).get("id") == "shipping-costs", chat.texts
