@@ -14,7 +14,12 @@ eval/handbook/queries_dev_zh.jsonl + oos_dev_zh.jsonl + eval/routing/dev_zh.json
 written separately from the Chinese test sets. A routing row's ``accept`` routes count as right, as in make eval
 (bench/eval_outcomes.py): an expected handoff is right with any handoff the customer asked for or complained into,
 and a ``{"handoff": "low_confidence"}`` row is out of scope (refused by a "Did you mean" or a person alike). The test
-sets and the public benchmarks are never read here. Each row goes once through the model's own side of OnePassNLU
+sets and the public benchmarks' test splits are never read here. ``--external-dev`` (English; issue 17) adds the
+EXTERNAL DEV rows: the public benchmarks' non-test splits mapped to our routes by eval/external/mapping.yml
+(bench/eval_sets.external_dev_sets: CLINC150 val + oos_val, 40 Banking77 train rows per mapped intent, xSID en_train;
+rows equal to a test row left out), pooled with the team's under the same rule, so that the values are chosen on
+phrasing nobody on the team wrote as well; each set's score before and after is reported beside the pooled one.
+Each row goes once through the model's own side of OnePassNLU
 (the trained intent head and arbiter from models/larkspur.tar.gz, the handbook index of knowledge/faq); every
 threshold combination is then applied with the arbiter's own routing (nlu_addons.arbiter.StackedArbiter.route).
 
@@ -303,6 +308,13 @@ def main(argv: list[str] | None = None) -> int:
         "what it got, the outcome) to this file, for an error analysis by style; no sweep",
     )
     parser.add_argument(
+        "--external-dev",
+        action="store_true",
+        help="also choose on the EXTERNAL DEV rows (English): the public benchmarks' non-test splits mapped to our "
+        "routes by eval/external/mapping.yml (bench/eval_sets.external_dev_sets), pooled with the team's dev rows "
+        "under the same rule; the score of each set before and after is reported beside the pooled one",
+    )
+    parser.add_argument(
         "--explain",
         action="store_true",
         help="also say, for each handbook dev question not answered right, what stopped it",
@@ -341,10 +353,32 @@ def main(argv: list[str] | None = None) -> int:
             accepted[len(rows)] = [route_of(a) for a in r.get("accept", [])]
             rows.append((r["text"], route))
             styles.append(str(r.get("style", "")))
+    sources = ["team"] * len(rows)  # which dev set each row is from (the per-set scores of --external-dev)
+    external_oos: list[tuple[str, list[str], str]] = []  # (text, accepted replies, set)
+    if args.external_dev:
+        from bench.eval_sets import external_dev_sets
+
+        for dev_set in external_dev_sets(language=language):
+            files += list(dev_set.files)
+            for case in dev_set.cases:
+                if case.out_of_scope:
+                    external_oos.append((case.text, [route_of({k: v}) for k, v in case.accept], dev_set.key))
+                    continue
+                accepted[len(rows)] = [route_of({k: v}) for k, v in case.accept]
+                rows.append((case.text, route_of(dict([case.expect]))))
+                styles.append(f"{dev_set.key}:{case.group}")
+                sources.append(dev_set.key)
     n_in = len(rows)
     rows += out_of_scope_routing
     rows += [(r["query"], None) for r in oos]
     styles += oos_styles + [str(r.get("style", "")) for r in oos]
+    sources += ["team"] * (len(rows) - len(sources))
+    for text, accept, source in external_oos:
+        # an out-of-scope group's accepted replies (bot_challenge for "what's your name") count as refusals
+        accepted[len(rows)] = accept
+        rows.append((text, None))
+        styles.append(f"{source}:out of scope")
+        sources.append(source)
     if language in OOS_GROUPS_DEV:
         files.append(OOS_GROUPS_DEV[language])
         groups = json.loads((PROJECT_ROOT / OOS_GROUPS_DEV[language]).read_text(encoding="utf-8"))["groups"]
@@ -375,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         faq_at: float | None = None,
         clear: tuple[float | None, float] = (None, 1.0),
         no_order: float | None = None,
+        by_source: dict[str, dict[str, int]] | None = None,
     ) -> dict[str, int]:
         arbiter.answer_at, arbiter.faq_answer_from, arbiter.faq_offer_from = answer_at, answer_from, offer_from
         arbiter.faq_over_flow_from, arbiter.faq_answer_at = over_flow, faq_at
@@ -385,6 +420,9 @@ def main(argv: list[str] | None = None) -> int:
             answered = as_answered(route.destination, scores[i], index.ids, engine_answer or answer_from)
             key = row_outcome(route.destination, answered, expected, accepted.get(i, ()))
             counts[key] = counts.get(key, 0) + 1
+            if by_source is not None:
+                per_source = by_source.setdefault(sources[i], {})
+                per_source[key] = per_source.get(key, 0) + 1
             if misses is not None and key in ("wrong", "oos_answered"):
                 misses.append({"text": text, "expect": expected or "out of scope", "got": route.destination})
         return counts
@@ -511,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     # an in-scope dev row that a lower value would have asked back about
     fewest = min(o.get("handoff", 0) for o in offers)
     offer = max((o for o in offers if o.get("handoff", 0) == fewest), key=lambda o: o["offer_from"])
+    before_by_set: dict[str, dict[str, int]] = {}
     before = decide(
         current["answer_at"],
         current["faq_answer_from"],
@@ -519,9 +558,16 @@ def main(argv: list[str] | None = None) -> int:
         faq_at=current["faq_answer_at"],
         clear=(current.get("faq_clear_from"), current.get("faq_clear_margin") or 1.0),
         no_order=current.get("faq_no_order_from"),
+        by_source=before_by_set,
     )
     mistakes: list[Any] = []
-    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow, faq_answer_at, clear, no_order_from)
+    chosen_by_set: dict[str, dict[str, int]] = {}
+    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow, faq_answer_at, clear, no_order_from,
+           by_source=chosen_by_set)  # fmt: skip
+    by_set = {
+        name: {"before": before_by_set.get(name, {}), "chosen": chosen_by_set.get(name, {})}
+        for name in dict.fromkeys(sources)
+    }
     result = {
         "language": language,
         "dev_files": files,
@@ -542,6 +588,7 @@ def main(argv: list[str] | None = None) -> int:
             "faq_no_order_from": no_order_from,
         },
         "at_choice": offer,
+        "by_set": by_set,
         "mistakes_at_choice": mistakes,
         # the best over_flow of each (answer_at or faq_answer_at, answer_from): the whole grid is thousands of rows
         "sweep": best_of(sweep, "answer_at", args.mistake_cost),
@@ -579,6 +626,20 @@ def main(argv: list[str] | None = None) -> int:
         f"{clear[0]} (margin {clear[1] if clear[0] is not None else None}), faq_no_order_from {no_order_from}**: "
         f"{offer}.",
         f"Before (the values in use: {current}): {before}.",
+        "",
+        "Each dev set before (the values in use) and with the chosen values (score: right − cost × mistakes):",
+        "",
+        "| dev set | rows | right before | wrong + oos answered before | score before | right chosen "
+        "| wrong + oos answered chosen | score chosen |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {name} | {sum(v['before'].values())} | {v['before'].get('right', 0)} | "
+            f"{v['before'].get('wrong', 0) + v['before'].get('oos_answered', 0)} | "
+            f"{score(v['before'], args.mistake_cost):g} | {v['chosen'].get('right', 0)} | "
+            f"{v['chosen'].get('wrong', 0) + v['chosen'].get('oos_answered', 0)} | "
+            f"{score(v['chosen'], args.mistake_cost):g} |"
+            for name, v in by_set.items()
+        ),
         "",
         "| answer_at | answer_from | over_flow | right | wrong | clarify | handoff | oos answered | oos refused "
         "| score |",
