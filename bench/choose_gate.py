@@ -333,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         metavar="JSONL",
         help="only write every dev row not routed right with the values in use (its file's style, what was expected, "
-        "what it got, the outcome) to this file, for an error analysis by style; no sweep",
+        "what it got, the outcome) to this file, for an error analysis by style; no sweep. With --external-dev it "
+        "holds public benchmark rows: write it under var/ (not in git), never commit it",
     )
     parser.add_argument(
         "--external-dev",
@@ -460,7 +461,9 @@ def main(argv: list[str] | None = None) -> int:
                 per_source = by_source.setdefault(sources[i], {})
                 per_source[key] = per_source.get(key, 0) + 1
             if misses is not None and key in ("wrong", "oos_answered"):
-                misses.append({"text": text, "expect": expected or "out of scope", "got": route.destination})
+                # a public benchmark's row is never copied into the repository (gate_<language>.json is committed)
+                shown = text if sources[i] == "team" else f"({styles[i]}: a benchmark row, not copied)"
+                misses.append({"text": shown, "expect": expected or "out of scope", "got": route.destination})
         return counts
 
     current = {key: value[language] for key, value in CURRENT.items()}
