@@ -14,7 +14,12 @@ eval/handbook/queries_dev_zh.jsonl + oos_dev_zh.jsonl + eval/routing/dev_zh.json
 written separately from the Chinese test sets. A routing row's ``accept`` routes count as right, as in make eval
 (bench/eval_outcomes.py): an expected handoff is right with any handoff the customer asked for or complained into,
 and a ``{"handoff": "low_confidence"}`` row is out of scope (refused by a "Did you mean" or a person alike). The test
-sets and the public benchmarks are never read here. Each row goes once through the model's own side of OnePassNLU
+sets and the public benchmarks' test splits are never read here. ``--external-dev`` (English; issue 17) adds the
+EXTERNAL DEV rows: the public benchmarks' non-test splits mapped to our routes by eval/external/mapping.yml
+(bench/eval_sets.external_dev_sets: CLINC150 val + oos_val, 40 Banking77 train rows per mapped intent, xSID en_train;
+rows equal to a test row left out), pooled with the team's under the same rule, so that the values are chosen on
+phrasing nobody on the team wrote as well; each set's score before and after is reported beside the pooled one.
+Each row goes once through the model's own side of OnePassNLU
 (the trained intent head and arbiter from models/larkspur.tar.gz, the handbook index of knowledge/faq); every
 threshold combination is then applied with the arbiter's own routing (nlu_addons.arbiter.StackedArbiter.route).
 
@@ -92,9 +97,30 @@ CLEAR_FROM_GRID: dict[str, list[float | None]] = {
     language: [None, *(round(x, 2) for x in np.arange(0.40, 0.65, 0.02))] for language in ("en", "zh")
 }
 CLEAR_MARGIN_GRID = [round(x, 2) for x in np.arange(0.04, 0.21, 0.02)]
+OFFER_GRID = list(GATE_GRID)  # offer_from's candidates (never narrowed: --near-in-use)
 NO_ORDER_FROM_GRID: dict[str, list[float | None]] = {
     language: [None, *(round(x, 2) for x in np.arange(0.50, 0.86, 0.05))] for language in ("en", "zh")
 }
+
+
+def narrow_grids(current: dict[str, Any], width: float) -> None:
+    """--near-in-use: every grid but answer_at's and offer_from's cut to the values within ``width`` of the value in
+    use (a rule that is off, None, stays a candidate): a fifth of the sweep, for a busy machine."""
+    global GATE_GRID, CLEAR_MARGIN_GRID
+
+    def near(grid: Sequence[Any], value: float | None) -> list[Any]:
+        return [v for v in grid if v is None or value is None or abs(v - value) <= width + 1e-9]
+
+    GATE_GRID = near(GATE_GRID, current["faq_answer_from"])
+    CLEAR_MARGIN_GRID = near(CLEAR_MARGIN_GRID, current["faq_clear_margin"])
+    for grid, key in (
+        (OVER_FLOW_GRID, "faq_over_flow_from"),
+        (FAQ_ANSWER_AT_GRID, "faq_answer_at"),
+        (CLEAR_FROM_GRID, "faq_clear_from"),
+        (NO_ORDER_FROM_GRID, "faq_no_order_from"),
+    ):
+        for language in grid:
+            grid[language] = near(grid[language], current[key])
 
 
 def route_of(label: dict[str, str]) -> str:
@@ -296,11 +322,26 @@ def main(argv: list[str] | None = None) -> int:
         "the rules after them only (a tenth of the sweep, for a busy machine)",
     )
     parser.add_argument(
+        "--near-in-use",
+        type=float,
+        metavar="WIDTH",
+        help="sweep answer_at in full but the other thresholds only within WIDTH of the values in use (e.g. 0.06; "
+        "about a fifth of the sweep, for a busy machine)",
+    )
+    parser.add_argument(
         "--misses",
         type=Path,
         metavar="JSONL",
         help="only write every dev row not routed right with the values in use (its file's style, what was expected, "
-        "what it got, the outcome) to this file, for an error analysis by style; no sweep",
+        "what it got, the outcome) to this file, for an error analysis by style; no sweep. With --external-dev it "
+        "holds public benchmark rows: write it under var/ (not in git), never commit it",
+    )
+    parser.add_argument(
+        "--external-dev",
+        action="store_true",
+        help="also choose on the EXTERNAL DEV rows (English): the public benchmarks' non-test splits mapped to our "
+        "routes by eval/external/mapping.yml (bench/eval_sets.external_dev_sets), pooled with the team's dev rows "
+        "under the same rule; the score of each set before and after is reported beside the pooled one",
     )
     parser.add_argument(
         "--explain",
@@ -341,6 +382,21 @@ def main(argv: list[str] | None = None) -> int:
             accepted[len(rows)] = [route_of(a) for a in r.get("accept", [])]
             rows.append((r["text"], route))
             styles.append(str(r.get("style", "")))
+    sources = ["team"] * len(rows)  # which dev set each row is from (the per-set scores of --external-dev)
+    external_oos: list[tuple[str, list[str], str]] = []  # (text, accepted replies, set)
+    if args.external_dev:
+        from bench.eval_sets import external_dev_sets
+
+        for dev_set in external_dev_sets(language=language):
+            files += list(dev_set.files)
+            for case in dev_set.cases:
+                if case.out_of_scope:
+                    external_oos.append((case.text, [route_of({k: v}) for k, v in case.accept], dev_set.key))
+                    continue
+                accepted[len(rows)] = [route_of({k: v}) for k, v in case.accept]
+                rows.append((case.text, route_of(dict([case.expect]))))
+                styles.append(f"{dev_set.key}:{case.group}")
+                sources.append(dev_set.key)
     n_in = len(rows)
     rows += out_of_scope_routing
     rows += [(r["query"], None) for r in oos]
@@ -350,6 +406,13 @@ def main(argv: list[str] | None = None) -> int:
         groups = json.loads((PROJECT_ROOT / OOS_GROUPS_DEV[language]).read_text(encoding="utf-8"))["groups"]
         rows += [(text, None) for group in groups for text in group["texts"]]
         styles += ["paraphrase group" for group in groups for _ in group["texts"]]
+    sources += ["team"] * (len(rows) - len(sources))
+    for text, accept, source in external_oos:
+        # an out-of-scope group's accepted replies (bot_challenge for "what's your name") count as refusals
+        accepted[len(rows)] = accept
+        rows.append((text, None))
+        styles.append(f"{source}:out of scope")
+        sources.append(source)
     texts = [words_of(t) for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
     x, scores = side.evidence(texts, vectors)
@@ -362,6 +425,14 @@ def main(argv: list[str] | None = None) -> int:
     # the arbiter's class probabilities depend on the row only, not on the thresholds: computed once, looked up
     # by the row's features in every combination of the sweep
     probabilities = arbiter.probabilities(x)
+    # the arbiter's cues read the text only (nlu_addons.arbiter): the same answer in every combination of the sweep,
+    # worked out once per row (the external dev rows make the sweep four times longer)
+    import functools
+
+    import nlu_addons.arbiter as arbiter_module
+
+    for cue in ("names_order", "request_words", "about_something_else", "about_another_company", "order_evidence"):
+        setattr(arbiter_module, cue, functools.lru_cache(maxsize=None)(getattr(arbiter_module, cue)))
     by_row = {x[i].tobytes(): probabilities[i : i + 1] for i in range(len(x))}
     compute = arbiter.probabilities
     arbiter.probabilities = lambda rows: by_row.get(rows[0].tobytes()) if len(rows) == 1 else compute(rows)
@@ -375,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         faq_at: float | None = None,
         clear: tuple[float | None, float] = (None, 1.0),
         no_order: float | None = None,
+        by_source: dict[str, dict[str, int]] | None = None,
     ) -> dict[str, int]:
         arbiter.answer_at, arbiter.faq_answer_from, arbiter.faq_offer_from = answer_at, answer_from, offer_from
         arbiter.faq_over_flow_from, arbiter.faq_answer_at = over_flow, faq_at
@@ -385,11 +457,18 @@ def main(argv: list[str] | None = None) -> int:
             answered = as_answered(route.destination, scores[i], index.ids, engine_answer or answer_from)
             key = row_outcome(route.destination, answered, expected, accepted.get(i, ()))
             counts[key] = counts.get(key, 0) + 1
+            if by_source is not None:
+                per_source = by_source.setdefault(sources[i], {})
+                per_source[key] = per_source.get(key, 0) + 1
             if misses is not None and key in ("wrong", "oos_answered"):
-                misses.append({"text": text, "expect": expected or "out of scope", "got": route.destination})
+                # a public benchmark's row is never copied into the repository (gate_<language>.json is committed)
+                shown = text if sources[i] == "team" else f"({styles[i]}: a benchmark row, not copied)"
+                misses.append({"text": shown, "expect": expected or "out of scope", "got": route.destination})
         return counts
 
     current = {key: value[language] for key, value in CURRENT.items()}
+    if args.near_in_use is not None:
+        narrow_grids(current, args.near_in_use)
     if args.misses is not None:
         write_misses(args.misses, rows, styles, accepted, current, arbiter, x, scores, index.ids, engine_answer)
         return 0
@@ -505,12 +584,13 @@ def main(argv: list[str] | None = None) -> int:
             **decide(answer_at, answer_from, offer_from, over_flow=over_flow, faq_at=faq_answer_at, clear=clear,
                      no_order=no_order_from),
         }
-        for offer_from in [v for v in GATE_GRID if v <= lowest]
+        for offer_from in [v for v in OFFER_GRID if v <= lowest]
     ]  # fmt: skip
     # below offer_from a person is offered instead of "Did you mean": as high as it can be without handing off
     # an in-scope dev row that a lower value would have asked back about
     fewest = min(o.get("handoff", 0) for o in offers)
     offer = max((o for o in offers if o.get("handoff", 0) == fewest), key=lambda o: o["offer_from"])
+    before_by_set: dict[str, dict[str, int]] = {}
     before = decide(
         current["answer_at"],
         current["faq_answer_from"],
@@ -519,9 +599,16 @@ def main(argv: list[str] | None = None) -> int:
         faq_at=current["faq_answer_at"],
         clear=(current.get("faq_clear_from"), current.get("faq_clear_margin") or 1.0),
         no_order=current.get("faq_no_order_from"),
+        by_source=before_by_set,
     )
     mistakes: list[Any] = []
-    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow, faq_answer_at, clear, no_order_from)
+    chosen_by_set: dict[str, dict[str, int]] = {}
+    decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow, faq_answer_at, clear, no_order_from,
+           by_source=chosen_by_set)  # fmt: skip
+    by_set = {
+        name: {"before": before_by_set.get(name, {}), "chosen": chosen_by_set.get(name, {})}
+        for name in dict.fromkeys(sources)
+    }
     result = {
         "language": language,
         "dev_files": files,
@@ -542,6 +629,7 @@ def main(argv: list[str] | None = None) -> int:
             "faq_no_order_from": no_order_from,
         },
         "at_choice": offer,
+        "by_set": by_set,
         "mistakes_at_choice": mistakes,
         # the best over_flow of each (answer_at or faq_answer_at, answer_from): the whole grid is thousands of rows
         "sweep": best_of(sweep, "answer_at", args.mistake_cost),
@@ -579,6 +667,20 @@ def main(argv: list[str] | None = None) -> int:
         f"{clear[0]} (margin {clear[1] if clear[0] is not None else None}), faq_no_order_from {no_order_from}**: "
         f"{offer}.",
         f"Before (the values in use: {current}): {before}.",
+        "",
+        "Each dev set before (the values in use) and with the chosen values (score: right − cost × mistakes):",
+        "",
+        "| dev set | rows | right before | wrong + oos answered before | score before | right chosen "
+        "| wrong + oos answered chosen | score chosen |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {name} | {sum(v['before'].values())} | {v['before'].get('right', 0)} | "
+            f"{v['before'].get('wrong', 0) + v['before'].get('oos_answered', 0)} | "
+            f"{score(v['before'], args.mistake_cost):g} | {v['chosen'].get('right', 0)} | "
+            f"{v['chosen'].get('wrong', 0) + v['chosen'].get('oos_answered', 0)} | "
+            f"{score(v['chosen'], args.mistake_cost):g} |"
+            for name, v in by_set.items()
+        ),
         "",
         "| answer_at | answer_from | over_flow | right | wrong | clarify | handoff | oos answered | oos refused "
         "| score |",

@@ -200,12 +200,10 @@ def load_mapping(path: Path = MAPPING) -> dict[str, Any]:
     return loaded
 
 
-def external_cases(name: str, spec: dict[str, Any], root: Path, mapping_path: Path = MAPPING) -> list[Case]:
-    """The rows of one benchmark the mapping routes: every row of a mapped intent, the first `per_intent` rows
-    of each out-of-scope intent (file order, over the files in order); skipped intents are left out."""
-    where = f"{relative(mapping_path)} ({name})"
-    rows: list[tuple[str, str, str]] = []  # (text, benchmark intent, file:line)
-    for file in spec.get("files") or []:
+def benchmark_rows(files: Iterable[str], root: Path, where: str) -> list[tuple[str, str, str]]:
+    """(text, benchmark intent, file:line) of every row of ``files`` (under ``root``), in file order."""
+    rows: list[tuple[str, str, str]] = []
+    for file in files:
         path = root / file
         if not path.exists():
             raise SetError(path, 0, f"benchmark file missing (named by {where}; set EVAL_BENCHMARKS)")
@@ -213,6 +211,29 @@ def external_cases(name: str, spec: dict[str, Any], root: Path, mapping_path: Pa
             rows.append(
                 (text_field(row, "text", path, number), text_field(row, "intent", path, number), f"{file}:{number}")
             )
+    return rows
+
+
+def same_text(text: str) -> str:
+    """A message as compared across splits: lower case, letters and digits only, single spaces."""
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def external_cases(
+    name: str,
+    spec: dict[str, Any],
+    root: Path,
+    mapping_path: Path = MAPPING,
+    rows: list[tuple[str, str, str]] | None = None,
+    per_route: int | None = None,
+) -> list[Case]:
+    """The rows of one benchmark the mapping routes: every row of a mapped intent (or ``per_route`` of them spread
+    evenly over file order: :func:`sample`), the first `per_intent` rows of each out-of-scope intent (file order,
+    over the files in order); skipped intents are left out. ``rows``: other rows than the set's own files'
+    (:func:`external_dev_cases`)."""
+    where = f"{relative(mapping_path)} ({name})"
+    if rows is None:
+        rows = benchmark_rows(spec.get("files") or [], root, where)
     routes = spec.get("routes") or {}
     cases = []
     for intent, route in routes.items():
@@ -220,7 +241,8 @@ def external_cases(name: str, spec: dict[str, Any], root: Path, mapping_path: Pa
             raise SetError(mapping_path, 0, f"{name}.routes.{intent}: want expect (and accept, rows, why)")
         expect = parse_route(route["expect"], where, 0)
         accept = tuple(parse_route(item, where, 0) for item in route.get("accept") or [])
-        cases += [Case(text, expect, accept, str(intent), source) for text, label, source in rows if label == intent]
+        mine = [(text, source) for text, label, source in rows if label == intent]
+        cases += [Case(text, expect, accept, str(intent), source) for text, source in sample(mine, per_route)]
     for group in spec.get("out_of_scope") or []:
         accept = tuple(parse_route(item, where, 0) for item in group.get("accept") or [])
         limit = group.get("per_intent", "all")
@@ -230,6 +252,46 @@ def external_cases(name: str, spec: dict[str, Any], root: Path, mapping_path: Pa
                 chosen = chosen[: int(limit)]
             cases += [Case(text, OUT_OF_SCOPE, accept, str(intent), source) for text, source in chosen]
     return cases
+
+
+def external_dev_cases(name: str, spec: dict[str, Any], root: Path, mapping_path: Path = MAPPING) -> list[Case]:
+    """The EXTERNAL DEV rows of one benchmark (issue 17): the same routes and out-of-scope groups as its test rows,
+    applied to the splits its ``dev`` entry names (never the test split), for choosing thresholds on phrasing nobody
+    on the team wrote. ``dev.per_route``: how many rows of each mapped intent, spread evenly over file order (``all``:
+    every row); out-of-scope groups take their ``per_intent`` first rows as on test. A dev row whose text is a test
+    row's (:func:`same_text`: the public splits share a few) is left out, so that choosing never sees a test row.
+    Read in place like the test rows: never copied, never trained on. [] for a set without ``dev``."""
+    dev = spec.get("dev")
+    if not dev:
+        return []
+    where = f"{relative(mapping_path)} ({name}.dev)"
+    if not isinstance(dev, dict) or not dev.get("files"):
+        raise SetError(mapping_path, 0, f"{name}.dev: want files (and per_route)")
+    if set(dev["files"]) & set(spec.get("files") or []):
+        raise SetError(mapping_path, 0, f"{name}.dev: a test file cannot be a dev file")
+    test = {same_text(text) for text, _, _ in benchmark_rows(spec.get("files") or [], root, where)}
+    rows = [row for row in benchmark_rows(dev["files"], root, where) if same_text(row[0]) not in test]
+    limit = dev.get("per_route", "all")
+    return external_cases(name, spec, root, mapping_path, rows, None if limit == "all" else int(limit))
+
+
+def external_dev_sets(mapping_path: Path = MAPPING, language: str | None = None) -> list[EvalSet]:
+    """Every benchmark's external dev rows (:func:`external_dev_cases`) as sets keyed ``<set>_dev``, family
+    ``external_dev``; only ``language``'s when given."""
+    mapping = load_mapping(mapping_path)
+    root = benchmarks_dir(mapping)
+    sets = []
+    for name, spec in mapping["sets"].items():
+        title, set_language = EXTERNAL_TITLES.get(
+            name, (f"{name} mapped to our routes", str(spec.get("language", "en")))
+        )
+        if language is not None and set_language != language:
+            continue
+        cases = external_dev_cases(name, spec, root, mapping_path)
+        if cases:
+            files = tuple((spec.get("dev") or {}).get("files") or ())
+            sets.append(EvalSet(f"{name}_dev", f"{title} (dev splits)", set_language, "external_dev", files, cases))
+    return sets
 
 
 # --------------------------------------------------------------------------- which sets
