@@ -655,13 +655,13 @@ class _FormTurn:
             if pending and self._remedy_asked() and (remedy := remedy_said(pending)) is not None:
                 self.set(RETURN_REMEDY, remedy.value)  # "… order 100160, please send the right one"
             returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
-            if self.get(RETURN_ITEMS) is not None:
-                pass
-            elif pending and named_elsewhere(pending, order.lines):
-                # "my order 100171 arrived and the mug is cracked", 100171 being one candle: not its only item
+            # one line to choose from is chosen, unless the customer named something else ("my order 100171 arrived
+            # and the mug is cracked", 100171 being one candle): then it is asked, and the customer answers
+            only_line = len(returnable) == 1 and len(order.lines) == 1 and self.state.requested != RETURN_ITEMS
+            if self.get(RETURN_ITEMS) is None and pending and named_elsewhere(pending, order.lines):
                 self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
-            elif len(returnable) == 1 and len(order.lines) == 1 and self.state.requested != RETURN_ITEMS:
-                self.set(RETURN_ITEMS, returnable)  # nothing to choose from (unless the question was asked: above)
+            elif self.get(RETURN_ITEMS) is None and only_line:
+                self.set(RETURN_ITEMS, returnable)
         if pending:
             self.set(PENDING_DETAIL, None)
 
