@@ -178,7 +178,7 @@ class ActionOrderSubmit(Action):
             return []  # the form ended early (stopped, too many wrong answers, order system down): said so already
         if state.refusal:
             dispatcher.utter_message(text=state.refusal, buttons=[person_button()])
-            return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id))]
+            return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id), state.flow)]
         if state.flow in CHANGES and not state.may_change:  # the form never gets here: a change needs its e-mail
             dispatcher.utter_message(text=render(say.NOT_CHANGED, order_id=state.order_id), buttons=[person_button()])
             return self._done(state.flow)
@@ -207,7 +207,7 @@ class ActionOrderSubmit(Action):
             dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
-        return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id))]
+        return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id), state.flow)]
 
     @staticmethod
     def _done(flow: str) -> list[EventType]:
