@@ -12,7 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handbook_answer import answer_entry, answer_entry_by_id, in_language
-from actions.handbook_followup import answer_about_last_answer, answer_in_topic_of_last_answer
+from actions.handbook_followup import (
+    PAYMENTS_SECTION,
+    answer_about_last_answer,
+    answer_in_topic_of_last_answer,
+    decided_in_section,
+)
 from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
 from actions.items import names_items_of
 from actions.known_order import change_of_known_order
@@ -221,7 +226,10 @@ class ActionAnswerFaq(Action):
             return []
         # no routing decision to follow (a payment problem, a button): the handbook ranked in the question's language
         # (a Chinese one by the NLU's Chinese side and gate; the English engine reads Chinese as noise)
-        decision = language_search.decide(kb, question)
+        if (tracker.latest_message.get("intent") or {}).get("name") == "payment_issue":
+            decision = decided_in_section(question, PAYMENTS_SECTION)  # a payment problem: a payments entry
+        else:
+            decision = language_search.decide(kb, question)
         if decision.action != "answer" and not in_request and small_talk_by_words(question):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
         elif decision.action != "answer" and not in_request and vague_by_words(question):
