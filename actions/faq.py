@@ -19,6 +19,7 @@ from actions.handbook_followup import (
     decided_in_section,
 )
 from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
+from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.order_numbers import same_request_for, wrong_order_number
@@ -382,6 +383,8 @@ class ActionAnswerFaq(Action):
                 return
             if asks_payment_way(question) and answer_entry_by_id(dispatcher, PAYMENT_METHODS_ENTRY, question):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
+            if answer_invoice(dispatcher, question):
+                return  # "100254这个订单发票抬头写错了 能改吗": the invoice, not the order flows it was offered
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:
