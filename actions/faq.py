@@ -12,8 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handbook_answer import answer_entry, answer_entry_by_id, in_language
-from actions.handbook_followup import answer_about_last_answer, answer_in_topic_of_last_answer
+from actions.handbook_followup import (
+    PAYMENTS_SECTION,
+    answer_about_last_answer,
+    answer_in_topic_of_last_answer,
+    decided_in_section,
+)
 from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
+from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.order_numbers import same_request_for, wrong_order_number
@@ -221,7 +227,10 @@ class ActionAnswerFaq(Action):
             return []
         # no routing decision to follow (a payment problem, a button): the handbook ranked in the question's language
         # (a Chinese one by the NLU's Chinese side and gate; the English engine reads Chinese as noise)
-        decision = language_search.decide(kb, question)
+        if (tracker.latest_message.get("intent") or {}).get("name") == "payment_issue":
+            decision = decided_in_section(question, PAYMENTS_SECTION)  # a payment problem: a payments entry
+        else:
+            decision = language_search.decide(kb, question)
         if decision.action != "answer" and not in_request and small_talk_by_words(question):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
         elif decision.action != "answer" and not in_request and vague_by_words(question):
@@ -374,6 +383,8 @@ class ActionAnswerFaq(Action):
                 return
             if asks_payment_way(question) and answer_entry_by_id(dispatcher, PAYMENT_METHODS_ENTRY, question):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
+            if answer_invoice(dispatcher, question):
+                return  # "100254这个订单发票抬头写错了 能改吗": the invoice, not the order flows it was offered
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:

@@ -23,7 +23,7 @@ from actions.order_state import CANCEL, CHANGE_ADDRESS, FORM, REFUND_STATUS, RET
 from actions.photos import return_reason_of
 from actions.turns import bot_messages_before_latest, turns_before_latest
 from helpdesk.knowledge import language_search
-from helpdesk.knowledge.decision import Candidate
+from helpdesk.knowledge.decision import Candidate, Decision
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.orders import ReturnReason
 from nlu_addons.language import language_of
@@ -217,6 +217,32 @@ def answer_in_topic_of_last_answer(tracker: Tracker, question: str, ranked: list
     if alone.best is not None and found.score < alone.best.score + TOPIC_LEAD:
         return None
     return found
+
+
+PAYMENTS_SECTION = "payments"
+
+
+def decided_in_section(question: str, section: str) -> Decision:
+    """The handbook's decision for a question the NLU read as being about ``section`` ("结账时一直显示错误" as a payment
+    problem: read alone, the Chinese ranking answered with the registration problems; "付款頁面一直轉圈圈", in
+    traditional characters, got "Did you mean" where the simplified one is answered). The plain decision when it
+    answers from the section; else the question ranked again with the section's word before it (as
+    :func:`answer_in_topic_of_last_answer`), answered when that is surely an entry of the section; else the section's
+    entries either ranking would offer, as "Did you mean" (an answer from another section is not given); the plain
+    decision when neither offers one of the section."""
+    kb = get_knowledge_base()
+    plain = language_search.decide(kb, question)
+    if plain.action == "answer" and plain.best is not None and section_of(plain.best.path) == section:
+        return plain
+    word = SECTION_WORDS.get(section, {}).get(language_of(question))
+    within = language_search.decide(kb, f"{word} {question}") if word is not None else plain
+    if within.action == "answer" and within.best is not None and section_of(within.best.path) == section:
+        return within
+    for decision in (plain, within):
+        own = [c for c in decision.candidates if section_of(c.path) == section]
+        if own and decision.action == "suggest":
+            return Decision(question, "suggest", own[0], own, plain.ranked)
+    return plain
 
 
 def reason_invited(tracker: Tracker) -> ReturnReason:

@@ -169,9 +169,38 @@ def _pairs(text: str) -> list[tuple[int, str]]:
     ]
 
 
+# a thing named the everyday way, by the last character of its name's head and 子 or 儿 ("毯子" for 粗针织毯, "盘子" for
+# 炻瓷餐盘, "杯子" for 马克杯): no pair of characters of the catalogue name is in it
+ZH_EVERYDAY_SUFFIX = "子儿兒"
+
+
+def _head(name_zh: str) -> str | None:
+    """A Chinese catalogue name's head: the last characters of its first part ("蜡烛" of 无花果雪松香薰蜡烛，一对)."""
+    first = CJK_RUN.findall(re.split(r"[，,（(]", name_zh)[0])
+    return first[-1] if first else None
+
+
+def _named_everyday(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
+    """The lines a Chinese ``text`` names the everyday way (:data:`ZH_EVERYDAY_SUFFIX`), each by a character no other
+    line's head ends in (two lines ending in 杯: "杯子" names neither)."""
+    by_character: dict[str, list[tuple[str, int | None]]] = {}
+    for line in lines:
+        head = _head(line.name_zh) if line.name_zh else None
+        if not head:
+            continue
+        for suffix in ZH_EVERYDAY_SUFFIX:
+            at = text.find(head[-1] + suffix)
+            if at >= 0:
+                pieces = _pieces_zh(text[:at], text[at + 2 :], line.quantity)
+                by_character.setdefault(head[-1], []).append((line.sku, pieces))
+                break
+    return {named[0][0]: named[0][1] for named in by_character.values() if len(named) == 1}
+
+
 def _mentioned_zh(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
     """The lines a Chinese ``text`` names by their Chinese names (every piece of each: "只退蜡烛"). A pair of
-    characters two lines share ("炻瓷") counts for the one the message fits best (its head counts double)."""
+    characters two lines share ("炻瓷") counts for the one the message fits best (its head counts double). Named by
+    none of their pairs, a line may be named the everyday way ("毯子": :func:`_named_everyday`)."""
     said = _pairs(text)
     scores: dict[str, int] = {}
     matches: dict[str, list[int]] = {}
@@ -190,6 +219,8 @@ def _mentioned_zh(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None
         for position in positions:
             owners.setdefault(position, set()).add(sku)
     ordered = {line.sku: line.quantity for line in lines}
+    if not matches:
+        return _named_everyday(text, lines)
     return {
         sku: _pieces_zh(text[: min(positions)], text[max(positions) + 2 :], ordered[sku])
         for sku, positions in matches.items()

@@ -23,9 +23,12 @@ def _is_introduction(event: dict[str, Any]) -> bool:
     return event.get("event") == "bot" and any(str(event.get("text") or "").startswith(s) for s in starts)
 
 
-def next_request(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> list[EventType]:
-    """After the request about order `order_id`: the other order's request of the message that asked for it, unless
-    the customer has named that order since or it was taken up already. Nothing when the message named one order."""
+def next_request(
+    dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str, flow_done: str | None = None
+) -> list[EventType]:
+    """After the request (`flow_done`) about order `order_id`: the other order's request of the message that asked for
+    it, unless the customer has named that order since or it was taken up already. Nothing when the message named one
+    order."""
     events = list(tracker.events)
     for index in range(len(events) - 1, -1, -1):
         event = events[index]
@@ -35,7 +38,7 @@ def next_request(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: s
         if any(_is_introduction(e) for e in after):
             return []  # the other request came already: this was it
         later = " ".join(str(e.get("text") or "") for e in after if e.get("event") == "user")
-        for flow, number in other_order_requests(str(event.get("text") or ""), order_id):
+        for flow, number in other_order_requests(str(event.get("text") or ""), order_id, flow_done):
             if number not in ORDER_NUMBER_RE.findall(later):
                 dispatcher.utter_message(text=render(say.NEXT_REQUEST, order_id=number))
                 return [SlotSet(FLOW, flow), SlotSet(ORDER_ID, number), *details_cleared(), FollowupAction(FORM)]

@@ -23,6 +23,7 @@ from actions.handbook_answer import answer_entry_by_id
 from actions.handbook_followup import flow_invited, reason_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
+from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.missing_parcel import missing, said_not_received
 from actions.next_request import next_request
@@ -108,6 +109,9 @@ class ActionStartOrderRequest(Action):
             # "cancel order 100247, no wait, change the address instead": what is asked instead, or nothing; the
             # order form runs next by the rules (it ends quietly without a flow)
             return [*events, *(event for event in instead if event.get("event") != "followup")]
+        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, text):
+            # "the company name on the invoice for order 100254 is wrong": the invoice, not a change of the order
+            return [*events, SlotSet(FLOW, None), *details_cleared()]
         if tracker.active_loop_name != FORM:
             about_order = opener_about_order(dispatcher, text)
             if about_order is not None:  # "hi, it's about my order 100234": asked what to do with it, no flow yet
@@ -178,7 +182,7 @@ class ActionOrderSubmit(Action):
             return []  # the form ended early (stopped, too many wrong answers, order system down): said so already
         if state.refusal:
             dispatcher.utter_message(text=state.refusal, buttons=[person_button()])
-            return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id))]
+            return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id), state.flow)]
         if state.flow in CHANGES and not state.may_change:  # the form never gets here: a change needs its e-mail
             dispatcher.utter_message(text=render(say.NOT_CHANGED, order_id=state.order_id), buttons=[person_button()])
             return self._done(state.flow)
@@ -207,7 +211,7 @@ class ActionOrderSubmit(Action):
             dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
         except (BackendError, OrderNotFound) as error:
             return backend_failure(dispatcher, tracker, error)
-        return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id))]
+        return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id), state.flow)]
 
     @staticmethod
     def _done(flow: str) -> list[EventType]:
@@ -318,6 +322,8 @@ class ActionChangeOrder(Action):
             # "I got the wrong item": no order named, so the answer asks for it
             name_the_order(dispatcher.messages, state.order_id if state.verified else None)
             return []
+        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, text):
+            return []  # "订单100254能开发票吗": the invoice, not the order's items
         requests = requests_in(text)
         if tracker.active_loop_name != FORM and requests.flow is not None and ORDER_NUMBER_RE.search(text):
             # "i whant to retrun my order 100159 the serving board is to small": a return the NLU read as changing the

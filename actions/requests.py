@@ -246,15 +246,21 @@ def order_request(clause: str, order_known: bool = False) -> str | None:
     return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
 
 
-def other_order_requests(text: str, order_id: str) -> list[tuple[str, str]]:
+def other_order_requests(text: str, order_id: str, flow_done: str | None = None) -> list[tuple[str, str]]:
     """The requests of a message about orders other than `order_id`, as (flow, order number): "cancel 100259 and
-    where is 100234?" about 100259 -> [(order_status, "100234")]."""
+    where is 100234?" about 100259 -> [(order_status, "100234")]. Orders named beside `order_id` in its own clause
+    share its request, `flow_done` when the clause's words name none ("帮我查下100236和100235两个订单", "check 100236
+    and 100235 for me": the second was never looked at)."""
     found: list[tuple[str, str]] = []
     for clause in clauses(text):
-        number = ORDER_NUMBER_RE.search(clause)
-        flow = order_request(clause) if number is not None and number.group(1) != order_id else None
-        if number is not None and flow is not None:
-            found.append((flow, number.group(1)))
+        numbers = ORDER_NUMBER_RE.findall(clause)
+        if order_id in numbers:
+            shared = order_request(clause) or flow_done
+            found.extend((shared, number) for number in dict.fromkeys(numbers) if number != order_id and shared)
+            continue
+        flow = order_request(clause) if numbers else None
+        if numbers and flow is not None:
+            found.append((flow, numbers[0]))
     return found
 
 

@@ -363,6 +363,25 @@ def test_two_orders_in_one_message_are_taken_in_turn(chat: Chat, stack: Stack) -
     assert order_row(stack)["status"] == "placed"
 
 
+@pytest.mark.parametrize(
+    ("asked", "next_one"),
+    [
+        ("亲，帮我查下100236和100235两个订单，camille.dubois@example.net", "接下来是您问的另一个订单 100235。"),
+        (
+            "can you check 100236 and 100235 for me? camille.dubois@example.net",
+            "Now, your other question: order 100235.",
+        ),
+    ],
+)
+def test_two_orders_named_together_for_one_request_are_both_answered(chat: Chat, asked: str, next_one: str) -> None:
+    """Lane zhwalk's walkthrough of Chinese conversations: two orders named side by side with one request ("查下A和B
+    两个订单") got the first one's status and nothing about the second. Orders 100236 and 100235 (Camille Dubois, both
+    shipped), which no other test uses, are only read."""
+    chat(asked)
+    assert next_one in chat.texts, chat.texts
+    assert chat.texts.index(next_one) == 1 and "100235" in chat.texts[-1] and "100236" in chat.texts[0], chat.texts
+
+
 @pytest.mark.parametrize(("said", "returned"), [("水瓶", ["玻璃水瓶"]), ("全部退吧", ["玻璃水瓶", "棉质餐巾"])])
 def test_items_named_at_which_order_take_the_order_offered(
     chat: Chat, stack: Stack, said: str, returned: list[str]

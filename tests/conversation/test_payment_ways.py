@@ -2,7 +2,8 @@
 conversations, issue 18): "请问你们支持花呗吗" read to the NLU as nothing the shop knows and the customer was offered a
 person; through the running stack the payment-methods answer (what the shop takes) comes instead, in the message's
 language. A payment that failed with such a way is a payment problem, not this question; a bill of the customer's
-own is still not the shop's. Messages written for this test."""
+own is still not the shop's. A payment problem is answered from the handbook's payments section. Messages written
+for this test."""
 
 from __future__ import annotations
 
@@ -36,3 +37,13 @@ def test_a_way_of_paying_the_handbook_does_not_name_gets_the_payment_methods(
 def test_a_failed_payment_or_a_bill_is_not_asked_about_the_ways_to_pay(chat: Chat, said: str) -> None:
     chat(said)
     assert not any(words in chat.text for words in METHODS), chat.texts
+
+
+@pytest.mark.parametrize("said", ["结账时一直显示错误", "結帳時一直顯示錯誤"])
+def test_a_payment_problem_is_answered_from_the_payments_section(chat: Chat, said: str) -> None:
+    """Lane zhwalk's walkthrough: a checkout error the NLU read as a payment problem got the handbook's registration
+    problems ("邮箱已被使用…"), the Chinese ranking's first entry for the message read alone."""
+    body = chat(said)
+    assert body["nlu"]["intent"] == "payment_issue", body["nlu"]
+    assert body["faq"] is not None and body["faq"]["id"] == "payment-declined", body
+    assert "邮箱已被使用" not in chat.text, chat.texts

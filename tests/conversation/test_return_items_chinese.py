@@ -68,3 +68,18 @@ def test_a_chinese_customer_returns_only_the_candle(helpdesk_url: str) -> None:
     assert "无花果雪松香薰蜡烛" in chat.text and "烛台" not in chat.text, chat.text
     assert all(CJK.search(m["text"]) for m in chat.replies), chat.text
     chat("不用了")
+
+
+def test_a_thing_named_the_everyday_way_is_the_item_it_names(helpdesk_url: str) -> None:
+    """Lane zhwalk's walkthrough: "毯子" ("the blanket") at which items to return, for an order of a chunky knit throw
+    (粗针织毯，燕麦色) and stoneware plates (炻瓷餐盘), got "I couldn't tell which items you mean" again and again: no
+    pair of characters of the catalogue name is in it. Order 100207 (Sofia Papadopoulou, delivered), which no other
+    test uses: nothing is booked (the customer says no)."""
+    chat = Customer(helpdesk_url)
+    chat("我要return这个order 100207，邮箱sofia.papadopoulou@example.net")
+    titles = [b["title"] for b in chat.buttons]
+    assert "粗针织毯，燕麦色" in titles and "炻瓷餐盘，4 只装" in titles, (chat.text, titles)
+    chat("毯子")
+    assert "订单 100207 的退货如下" in chat.text, chat.text
+    assert "粗针织毯" in chat.text and "炻瓷餐盘" not in chat.text, chat.text
+    chat("不用了")

@@ -1,0 +1,35 @@
+"""A question about an order's invoice ("订单100254能开发票吗", "亲 100254这个订单发票抬头写错了 能改吗", "the
+company name on the invoice for order 100254 is wrong, can it be changed?"). The order number beside it made the NLU
+read an order request: the English one started an address change, a Chinese one got "items can't be changed once
+placed", another "Did you mean" with the order flows (lane zhwalk's walkthrough of Chinese conversations). The
+handbook's invoices entry answers it (where to download it; a guest's copy and a corrected one from the team), whole:
+its "Ordered as a guest? Tell me your order number and the e-mail …" also asks for the e-mail, not only the number
+given. Only when the words ask for no order flow themselves ("cancel order 100254 and send me the invoice" is the
+cancellation, its question beside it answered as such)."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handbook_answer import answer_entry_by_id
+from actions.requests import requests_in
+
+INVOICES_ENTRY = "invoices"
+
+INVOICE_RE = re.compile(
+    r"发票|發票|收据|收據|抬头|抬頭|税号|稅號|增值税号|\b(?:invoices?|receipts?|vat\s+(?:number|no|id)|tax\s+id)\b",
+    re.IGNORECASE,
+)
+
+
+def invoice_asked(text: str) -> bool:
+    """The message asks about an invoice and names no order flow in its words."""
+    return INVOICE_RE.search(text) is not None and requests_in(text).flow is None
+
+
+def answer_invoice(dispatcher: CollectingDispatcher, text: str) -> bool:
+    """The invoices entry's answer for `text`; False when the message does not ask about an invoice (or the handbook
+    has no such entry)."""
+    return invoice_asked(text) and answer_entry_by_id(dispatcher, INVOICES_ENTRY, text)

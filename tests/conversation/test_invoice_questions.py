@@ -1,0 +1,39 @@
+"""A question about an order's invoice with the order number beside it (lane zhwalk's walkthrough of Chinese
+conversations): the NLU read an order request, so "the company name on the invoice for order … is wrong, can it be
+changed?" started an address change (its identity check), "订单…能开发票吗" got "items can't be changed once placed"
+and "…这个订单发票抬头写错了 能改吗" "Did you mean" with the order flows. Through the running stack the handbook's
+invoices answer comes instead, in the message's language, and no order request starts; an order request with an
+invoice question beside it is still that request. Order 100254 (Julia Gruber, paid) is only read: nothing is
+changed. Messages written for this test."""
+
+from __future__ import annotations
+
+import pytest
+from support.chat import Chat
+
+ORDER = "100254"
+INVOICE = ("We email your invoice as a PDF", "我们会在发货确认邮件中附上 PDF 格式的发票")
+IDENTITY = ("To keep your details safe", "为了保护您的信息安全")
+
+
+@pytest.mark.parametrize(
+    ("asked", "language"),
+    [
+        (f"the company name on the invoice for order {ORDER} is wrong, can it be changed?", "en"),
+        (f"订单{ORDER}能开发票吗", "zh"),
+        (f"亲 {ORDER}这个订单发票抬头写错了 能改吗", "zh"),
+    ],
+)
+def test_an_invoice_question_with_an_order_number_gets_the_invoices_answer(
+    chat: Chat, asked: str, language: str
+) -> None:
+    body = chat(asked)
+    assert body["faq"] is not None and body["faq"]["id"] == "invoices", body
+    assert INVOICE[language == "zh"] in chat.text, chat.texts
+    assert not any(words in chat.text for words in IDENTITY), chat.texts  # no order request started
+    assert "修改订单里的商品" not in str(chat.buttons), chat.buttons
+
+
+def test_an_order_request_with_an_invoice_question_beside_it_is_still_that_request(chat: Chat) -> None:
+    chat(f"cancel order {ORDER} and send me the invoice")
+    assert f"for order {ORDER}?" in chat.texts[-1], chat.texts  # the cancellation's identity check
