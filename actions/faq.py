@@ -208,6 +208,15 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=small_talk_answer(question))
             return []
         route = routed(tracker)
+        if (
+            route is not None
+            and not in_request
+            and not str(route.get("destination")).startswith("faq:")
+            and answer_invoice(dispatcher, question)
+        ):
+            # "掌柜 订单100194的发票抬头写错了 能改吗": the NLU unsure between changing the order and its address, the
+            # order number named; the invoice, not an order flow (which started, with its identity check)
+            return []
         if route is not None and not in_request and (started := flow_named_from_offer(tracker, route, question)):
             return started
         if route is not None and not in_request and (started := flow_named_with_order(tracker, route, question)):
@@ -383,8 +392,6 @@ class ActionAnswerFaq(Action):
                 return
             if asks_payment_way(question) and answer_entry_by_id(dispatcher, PAYMENT_METHODS_ENTRY, question):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
-            if answer_invoice(dispatcher, question):
-                return  # "100254这个订单发票抬头写错了 能改吗": the invoice, not the order flows it was offered
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:

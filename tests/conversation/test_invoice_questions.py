@@ -22,6 +22,9 @@ IDENTITY = ("To keep your details safe", "为了保护您的信息安全")
         (f"the company name on the invoice for order {ORDER} is wrong, can it be changed?", "en"),
         (f"订单{ORDER}能开发票吗", "zh"),
         (f"亲 {ORDER}这个订单发票抬头写错了 能改吗", "zh"),
+        # the NLU unsure between changing the order and its address: the address change started (its identity check);
+        # order 100194 (Aoife Byrne, delivered), which no other test uses, only read
+        ("掌柜 订单100194的发票抬头写错了 能改吗", "zh"),
     ],
 )
 def test_an_invoice_question_with_an_order_number_gets_the_invoices_answer(
