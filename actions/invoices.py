@@ -14,6 +14,7 @@ import re
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handbook_answer import answer_entry_by_id
+from actions.parsing import ORDER_NUMBER_RE
 from actions.requests import requests_in
 
 INVOICES_ENTRY = "invoices"
@@ -25,8 +26,14 @@ INVOICE_RE = re.compile(
 
 
 def invoice_asked(text: str) -> bool:
-    """The message asks about an invoice and names no order flow in its words."""
-    return INVOICE_RE.search(text) is not None and requests_in(text).flow is None
+    """The message asks about the invoice of an order it numbers and names no order flow in its words (without a
+    number the NLU's own reading stands: "can my company buy from you with our VAT number and get reverse charge" is
+    the business-orders question, not the invoices one)."""
+    return (
+        INVOICE_RE.search(text) is not None
+        and ORDER_NUMBER_RE.search(text) is not None
+        and requests_in(text).flow is None
+    )
 
 
 def answer_invoice(dispatcher: CollectingDispatcher, text: str) -> bool:
