@@ -69,13 +69,14 @@ from actions.product_kinds import named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff
-from actions.smalltalk import small_talk_answer, small_talk_by_words
+from actions.smalltalk import farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import identity as say
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
+from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest, turns_before_latest
 from actions.typed_choice import typed_flow
 from helpdesk.i18n import join_sentences
@@ -275,6 +276,14 @@ class _FormTurn:
         if answers_form(self.tracker):
             intent = form_reading(self.tracker)
             found = read_message(self._text(), self._entities(), self.state.requested)
+            if intent != "goodbye" and farewell_by_words(self._text()):
+                # "谢谢 拜拜", "ok thanks bye" while a question is open (the NLU read thanks, or was unsure): the
+                # customer is leaving; the question came again, or "I'm not sure I can answer that one"
+                if self.state.requested == CONFIRM and flow in CHANGES:
+                    self.say(declined_text(flow, str(self.order_id)))  # at "Shall I cancel …?": nothing was done
+                self.say(smalltalk_texts.CLOSING_GOODBYE)
+                self.ended = True
+                return await self._result(flow)
             wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._text(), flow) or intent
             # "我还是不退了", "I'd rather not cancel it" at the yes/no: a no to this change, whatever the NLU read
             declined = self.state.requested == CONFIRM and declines_flow(self._text(), flow)

@@ -263,6 +263,24 @@ def closing_reply(tracker: Tracker) -> str | None:
     return next((replies[name] for name in names if name in replies), None)  # a declined flow first: the next
 
 
+# a message that only takes leave ("ok thanks bye", "谢谢 拜拜"): the farewell and the words around one
+FAREWELL_RE = re.compile(
+    r"\b(?:bye+|bye[\s-]bye|goodbye|good\s*bye|see\s+(?:ya|you)|cya|ciao|take\s+care)\b|拜拜|再见|再見|回头见|回頭見",
+    re.IGNORECASE,
+)
+FAREWELL_ONLY_RE = re.compile(
+    r"^(?:[\s,.!~，。！]|\b(?:ok(?:ay)?|k|thanks?|thank\s+you|thx|ty|cheers|nvm|never\s*mind|that'?s\s+all|for\s+now|"
+    r"then|bye+|bye[\s-]bye|goodbye|good\s*bye|see\s+(?:ya|you)|cya|ciao|take\s+care|have\s+a\s+(?:nice|good)\s+"
+    r"(?:day|one|evening))\b|好的?|谢谢|謝謝|多谢|多謝|拜拜|再见|再見|回头见|回頭見|算了|先这样|先這樣|啦|了|哈|吧)+$",
+    re.IGNORECASE,
+)
+
+
+def farewell_by_words(text: str) -> bool:
+    """The message only takes leave ("ok thanks bye", "谢谢 拜拜", "nvm, bye"), whatever the NLU read."""
+    return FAREWELL_RE.search(text) is not None and FAREWELL_ONLY_RE.match(text.strip()) is not None
+
+
 def small_talk_by_words(text: str) -> bool:
     return bool(SURE_SMALL_TALK.search(text)) and len(text.split()) <= 14
 

@@ -9,6 +9,7 @@ import pytest
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, RETURN
 from actions.requests import bare_request, request_clauses, requests_in
+from actions.smalltalk import farewell_by_words
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,19 @@ def test_a_question_in_chat_spelling_beside_a_request_is_kept() -> None:
     """ "whats ur refund polcy" beside a cancellation was dropped (not read as a question: "whats")."""
     found = requests_in("hi! i need to cancel order 100259 and also whats ur refund polcy")
     assert (found.flow, found.questions) == ("cancel_order", ["whats ur refund polcy"])
+
+
+@pytest.mark.parametrize(
+    ("text", "leaving"),
+    [
+        ("谢谢 拜拜", True),
+        ("ok thanks bye", True),
+        ("好的，拜拜啦", True),
+        ("have a nice day, bye", True),
+        ("thanks", False),  # politeness, not leave-taking: the question comes again
+        ("bye, my email is ann.lee@example.com", False),
+        ("where is it? bye", False),
+    ],
+)
+def test_a_farewell_by_its_words(text: str, leaving: bool) -> None:
+    assert farewell_by_words(text) is leaving
