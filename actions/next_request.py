@@ -10,16 +10,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_state import FLOW, FORM, ORDER_ID, details_cleared
+from actions.order_state import FLOW, FORM, ORDER_ID, PENDING_DETAIL, details_cleared
 from actions.parsing import ORDER_NUMBER_RE
-from actions.requests import other_order_requests
+from actions.requests import other_order_requests, same_order_changes
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as say
 
 
 def _is_introduction(event: dict[str, Any]) -> bool:
-    starts = {template.split("{")[0] for template in in_every_language(say, "NEXT_REQUEST")}
+    templates = in_every_language(say, "NEXT_REQUEST") | in_every_language(say, "NEXT_REQUEST_SAME_ORDER")
+    starts = {template.split("{")[0] for template in templates}
     return event.get("event") == "bot" and any(str(event.get("text") or "").startswith(s) for s in starts)
 
 
@@ -42,6 +43,11 @@ def next_request(
             if number not in ORDER_NUMBER_RE.findall(later):
                 dispatcher.utter_message(text=render(say.NEXT_REQUEST, order_id=number))
                 return [SlotSet(FLOW, flow), SlotSet(ORDER_ID, number), *details_cleared(), FollowupAction(FORM)]
+        for flow, clause in same_order_changes(str(event.get("text") or ""), flow_done):
+            # "where's order 100162 and can i return the bowls from it?": the return of that order, its words
+            # ("the bowls") read as the request's details, the identity already checked
+            dispatcher.utter_message(text=render(say.NEXT_REQUEST_SAME_ORDER, order_id=order_id))
+            return [SlotSet(FLOW, flow), *details_cleared(), SlotSet(PENDING_DETAIL, clause), FollowupAction(FORM)]
         return []
     return []
 

@@ -56,7 +56,7 @@ from actions.order_state import (
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer, return_reason_of
 from actions.refused_change import address_after_refused_change
-from actions.requests import NEGATION_RE, names_flow, requests_in
+from actions.requests import NEGATION_RE, names_flow, requests_in, same_order_change
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -132,6 +132,10 @@ class ActionStartOrderRequest(Action):
             # "订单100234怎么还没到？另外你们支持支付宝吗": the NLU read the whole message (a refund status, from the
             # payment question beside it); the order request's own clause says which flow it is
             flow = requests.flow
+        if requests.flow is not None:
+            # "… and can i return the bowls from it?": a change of the same order, taken up after this request
+            # (actions/next_request.py), not a handbook question
+            questions = [q for q in questions if same_order_change(q, requests.flow) is None]
         if questions:
             # "... and how do I return something broken?": answered first; a question the handbook is unsure of is
             # offered only beside an order request of its own ("where's my stuff" alone is the request itself)

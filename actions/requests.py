@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from actions.order_state import CANCEL, CHANGE_ADDRESS, ORDER_STATUS, REFUND_STATUS, RETURN
+from actions.order_state import CANCEL, CHANGE_ADDRESS, CHANGES, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE
 from helpdesk.knowledge.query import Speller
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
@@ -244,6 +244,43 @@ def order_request(clause: str, order_known: bool = False) -> str | None:
     if not names and not (order_known and DONE_TO_IT_RE.search(clause)):
         return None
     return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
+
+
+# "… and can i return the bowls from it?" beside "where's order 100162": a change asked for the order the message
+# names, in a clause of its own that refers back to it (or names the change alone with the order known: "cancel it")
+SAME_ORDER_REF_RE = re.compile(
+    r"\b(?:from|of|in|on|for|to)\s+(?:it|that|this)(?:\s+(?:order|one|parcel))?\b|这个订单|這個訂單|这单|這單|它",
+    re.IGNORECASE,
+)
+
+
+# a question about how changes work, even about this order ("what is your return policy for it?"): the handbook's
+POLICY_QUESTION_RE = re.compile(
+    r"\b(?:how\s+(?:do|does|long|much)|what(?:'s|\s+is|\s+are)|policy|rules?)\b|怎么|怎麼|如何|政策|规则|規則",
+    re.IGNORECASE,
+)
+
+
+def same_order_change(clause: str, flow_done: str | None = None) -> str | None:
+    """The change (cancel, new address, return) a clause without an order number of its own asks for the order the
+    message names, if it is another than `flow_done`."""
+    if ORDER_NUMBER_RE.search(clause) or POLICY_QUESTION_RE.search(clause):
+        return None
+    flow = order_request(clause, order_known=True)
+    if flow is None and SAME_ORDER_REF_RE.search(clause):
+        flow = next((f for f in (CHANGE_ADDRESS, CANCEL, RETURN) if names_flow(clause, f)), None)
+    return flow if flow in CHANGES and flow != flow_done and not declines_flow(clause, flow) else None
+
+
+def same_order_changes(text: str, flow_done: str | None) -> list[tuple[str, str]]:
+    """The other changes a message asks for the order it names, as (flow, the clause asking): "where's order 100162
+    and can i return the bowls from it?" after the status -> [(return, "can i return the bowls from it?")]."""
+    found: list[tuple[str, str]] = []
+    for clause in clauses(text):
+        flow = same_order_change(JOINING_WORD.sub("", clause), flow_done)
+        if flow is not None and flow not in {f for f, _ in found}:
+            found.append((flow, clause))
+    return found
 
 
 def other_order_requests(text: str, order_id: str, flow_done: str | None = None) -> list[tuple[str, str]]:

@@ -41,6 +41,7 @@ DETAILS_WITHOUT_REQUEST = (
 # after a request about one order, the other order the same message asked about ("cancel 100259 and where is
 # 100234?")
 NEXT_REQUEST = "Now, your other question: order {order_id}."
+NEXT_REQUEST_SAME_ORDER = "Now, your other request about order {order_id}."
 DETAILS_WITHOUT_REQUEST_FOR_ORDER = (
     "Thanks! What would you like me to do with order {order_id}: check where it is, cancel it, or start a return?"
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, RETURN
-from actions.requests import bare_request, request_clauses, requests_in
+from actions.requests import bare_request, request_clauses, requests_in, same_order_changes
 from actions.smalltalk import farewell_by_words
 
 
@@ -89,3 +89,17 @@ def test_a_question_in_chat_spelling_beside_a_request_is_kept() -> None:
 )
 def test_a_farewell_by_its_words(text: str, leaving: bool) -> None:
     assert farewell_by_words(text) is leaving
+
+
+@pytest.mark.parametrize(
+    ("text", "changes"),
+    [
+        ("hi, where's order 100162 and can i return the bowls from it?", [RETURN]),
+        ("where is order 100234 and can i cancel it?", [CANCEL]),
+        ("where is order 100234 and what is your return policy for it?", []),  # a handbook question
+        ("where is 100162? i dont want to return it", []),
+        ("cancel 100259 and where is 100234?", []),  # another order: actions/next_request.py's other rule
+    ],
+)
+def test_a_change_of_the_same_order_asked_beside_a_request(text: str, changes: list[str]) -> None:
+    assert [flow for flow, _ in same_order_changes(text, "order_status")] == changes
