@@ -313,6 +313,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", choices=sorted(HANDBOOK_DEV), required=True)
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "larkspur.tar.gz")
     parser.add_argument("--handbook", type=Path, default=PROJECT_ROOT / "knowledge" / "faq")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=PROJECT_ROOT / "config.yml",
+        help="the pipeline the model was trained with (its OnePassNLU encoders and values in use; default config.yml)",
+    )
     parser.add_argument("--mistake-cost", type=float, default=MISTAKE_COST)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "eval")
     parser.add_argument(
@@ -357,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # the side as the component loads it: the model's intent head, arbiter, training examples indexed with their
     # entries and second encoder (English), on this handbook
-    side = side_of_state(language, load_state(args.model)[language], configured(), args.handbook)
+    side = side_of_state(language, load_state(args.model)[language], configured(args.config), args.handbook)
     arbiter, encoder, index = side.arbiter, side.encoder, side.index
     engine_answer = index.engine.answer_threshold if index.engine is not None else None
     queries, oos = (read_rows(PROJECT_ROOT / p) for p in HANDBOOK_DEV[language])

@@ -43,11 +43,12 @@ class MiniLMOnnx:
     """all-MiniLM-L6-v2 (ONNX, one thread)."""
 
     name, dim = "minilm", 384
+    graph = "fp32"  # nlu_addons.onnx_encoder.GRAPHS
 
     def __init__(self) -> None:
         from nlu_addons.onnx_encoder import OnnxEncoder
 
-        self._encoder = OnnxEncoder(DEFAULT_MODEL_DIR, threads=1, max_length=128)
+        self._encoder = OnnxEncoder(DEFAULT_MODEL_DIR, threads=1, max_length=128, graph=self.graph)
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -81,7 +82,16 @@ class Use3:
         return _unit(np.asarray(out))
 
 
-ENCODERS: dict[str, type[MiniLMOnnx] | type[Use3]] = {"minilm": MiniLMOnnx, "usem3": Use3}
+class MiniLMInt8(MiniLMOnnx):
+    """all-MiniLM-L6-v2 with its MatMul weights quantized to int8 (``export_onnx --int8``; issue 22 study): a pass
+    ~4x cheaper, embeddings slightly different from ``minilm``'s. Off unless config.yml's OnePassNLU names it
+    (``encoders: {en: minilm-int8, zh: usem3}``): the model is then trained on it, as it must be."""
+
+    name = "minilm-int8"
+    graph = "int8"
+
+
+ENCODERS: dict[str, type[MiniLMOnnx] | type[Use3]] = {"minilm": MiniLMOnnx, "minilm-int8": MiniLMInt8, "usem3": Use3}
 
 STOCK_MESSAGE_CHARS = 24  # a stock message: at most this many characters,
 STOCK_MESSAGE_WORDS = 3  # at most this many words,

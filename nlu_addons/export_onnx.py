@@ -150,20 +150,88 @@ def run_check(module: str, model_dir: Path) -> str:
     return checked.stdout.strip().splitlines()[-1]
 
 
+INT8_GRAPH = "model.int8.onnx"  # nlu_addons.onnx_encoder.GRAPHS["int8"]
+INT8_STAMP = "int8.json"
+# onnxruntime.quantization.quantize_dynamic's settings: the MatMul weights (the encoder's linear layers; the
+# embeddings' Gather stays fp32), int8 per output channel; activations are quantized per call (dynamic)
+INT8_SETTINGS: dict[str, object] = {"op_types_to_quantize": ["MatMul"], "per_channel": True, "weight_type": "QInt8"}
+INT8_MIN_COSINE = 0.98  # the int8 graph's sentence embeddings against the fp32 graph's, on CHECK_SENTENCES
+
+
+def int8_hash(out: Path) -> str:
+    """The int8 graph's stamp: the fp32 graph it is made from, the quantization settings and onnxruntime's version."""
+    import onnxruntime
+
+    digest = hashlib.sha256(hashlib.sha256((out / "model.onnx").read_bytes()).digest())
+    digest.update(json.dumps({**INT8_SETTINGS, "onnxruntime": onnxruntime.__version__}, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def int8_is_current(out: Path, expected: str) -> bool:
+    stamp = out / INT8_STAMP
+    if not (stamp.is_file() and (out / INT8_GRAPH).is_file()):
+        return False
+    try:
+        return bool(json.loads(stamp.read_text()).get("int8_hash") == expected)
+    except (OSError, ValueError):
+        return False
+
+
+def quantize_int8(out: Path, digest: str) -> float:
+    """Writes `model.int8.onnx` beside the fp32 graph in `out` (atomically), checks it and stamps it; returns the
+    lowest cosine between the two graphs' sentence embeddings of CHECK_SENTENCES."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from nlu_addons.onnx_encoder import OnnxEncoder
+
+    tmp = out / f".{INT8_GRAPH}.tmp"
+    try:
+        quantize_dynamic(
+            out / "model.onnx",
+            tmp,
+            op_types_to_quantize=list(INT8_SETTINGS["op_types_to_quantize"]),  # type: ignore[call-overload]
+            per_channel=bool(INT8_SETTINGS["per_channel"]),
+            weight_type=QuantType[str(INT8_SETTINGS["weight_type"])],
+        )
+        tmp.replace(out / INT8_GRAPH)
+    finally:
+        tmp.unlink(missing_ok=True)
+    fp32 = [e.sentence for e in OnnxEncoder(out).encode(CHECK_SENTENCES)]
+    int8 = [e.sentence for e in OnnxEncoder(out, graph="int8").encode(CHECK_SENTENCES)]
+    cosine = min(float(a @ b) for a, b in zip(fp32, int8, strict=True))
+    if cosine < INT8_MIN_COSINE:
+        (out / INT8_GRAPH).unlink()
+        raise SystemExit(f"onnx model: the int8 graph's embeddings differ from fp32's (cosine {cosine:.4f})")
+    (out / INT8_STAMP).write_text(
+        json.dumps({"int8_hash": digest, **INT8_SETTINGS, "min_cosine_vs_fp32": round(cosine, 6)}, indent=2) + "\n"
+    )
+    return cosine
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--force", action="store_true", help="export even when the stamp matches")
+    parser.add_argument(
+        "--int8", action="store_true", help=f"also write {INT8_GRAPH} beside model.onnx (the MatMul weights in int8)"
+    )
     args = parser.parse_args(argv)
     src = source_dir()
     digest = source_hash(src)
     if not args.force and is_current(args.out, digest):
         print(f"onnx model: up to date ({args.out})")
-        return 0
-    start = time.monotonic()
-    print(f"onnx model: exporting all-MiniLM-L6-v2 to {args.out}…", flush=True)
-    checked = export(src, args.out, digest)
-    print(f"onnx model: exported in {time.monotonic() - start:.1f} s; {checked}")
+    else:
+        start = time.monotonic()
+        print(f"onnx model: exporting all-MiniLM-L6-v2 to {args.out}…", flush=True)
+        checked = export(src, args.out, digest)
+        print(f"onnx model: exported in {time.monotonic() - start:.1f} s; {checked}")
+    if args.int8:
+        quantized = int8_hash(args.out)
+        if not args.force and int8_is_current(args.out, quantized):
+            print(f"onnx model: int8 graph up to date ({args.out / INT8_GRAPH})")
+        else:
+            cosine = quantize_int8(args.out, quantized)
+            print(f"onnx model: wrote {args.out / INT8_GRAPH}; lowest cosine with fp32 {cosine:.4f}")
     return 0
 
 

@@ -128,7 +128,7 @@ def _knowledge_base(root: Path, settings: Settings) -> KnowledgeBase:
     from helpdesk.knowledge.embedder import Embedder  # torch only for these commands
     from helpdesk.knowledge.engine import KnowledgeBase
 
-    return KnowledgeBase(root, settings, Embedder(settings.model, settings.batch_size))
+    return KnowledgeBase(root, settings, Embedder(settings.model, settings.batch_size, graph=settings.onnx_graph))
 
 
 # --------------------------------------------------------------------------- commands

@@ -97,7 +97,8 @@ def tune(path: Path, thresholds: Sequence[float]) -> list[tuple[float, float, in
     texts = [text for _, members in groups for text in members]
     truth = [label for label, (_, members) in enumerate(groups) for _ in members]
     settings = load_settings()
-    vectors = Embedder(settings.model, settings.batch_size).encode([clean_query(text) or text for text in texts])
+    embedder = Embedder(settings.model, settings.batch_size, graph=settings.onnx_graph)
+    vectors = embedder.encode([clean_query(text) or text for text in texts])
     rows = []
     for threshold in thresholds:
         found = cluster_vectors(vectors, threshold)

