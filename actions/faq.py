@@ -54,7 +54,7 @@ from actions.requests import (
     taken_back,
     without_lead_in,
 )
-from actions.signals import signal_handoff
+from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import (
     answer_small_talk,
     answer_vague,
@@ -189,6 +189,7 @@ class ActionAnswerFaq(Action):
             return instead  # "cancel 100247, no wait, change the address instead"
         if not in_request and (closing := closing_reply(tracker)) is not None:
             dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
+            signal_small_talk(dispatcher)  # nothing to rate ("Did this help?" under "You're welcome!")
             return []
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)

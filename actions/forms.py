@@ -68,7 +68,7 @@ from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
 from actions.product_kinds import named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, bare_request, declines_flow, names_flow
-from actions.signals import signal_handoff
+from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -282,6 +282,7 @@ class _FormTurn:
                 if self.state.requested == CONFIRM and flow in CHANGES:
                     self.say(declined_text(flow, str(self.order_id)))  # at "Shall I cancel …?": nothing was done
                 self.say(smalltalk_texts.CLOSING_GOODBYE)
+                signal_small_talk(self.dispatcher)
                 self.ended = True
                 return await self._result(flow)
             wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._text(), flow) or intent

@@ -36,9 +36,14 @@ ZH_JOINING = (
     r"(?:另外|还有|還有|还想问一下|還想問一下|还想问|還想問|顺便问一下|順便問一下|顺便问下|順便問下|顺便|順便|"
     r"再问一下|再問一下|以及|而且|对了|對了|然后|然後|再就是)"
 )
+# a Chinese clause that starts by naming the order already named ("这个订单能退货吗", "这单还能取消吗")
+ZH_BACK_REFERENCE = r"(?:这个|這個|那个|那個)(?:订单|訂單)|这单|這單|那单|那單"
 # where a Chinese request ends: a sentence's end (full or half width), a question particle before a comma or a space,
-# or a comma or a space before a joining word
-ZH_SPLIT_RE = re.compile(r"(?<=[。？！；?!;])\s*|(?<=[吗嗎呢])[，,、\s]+|[，,、\s]+(?=" + ZH_JOINING + r")")
+# or a comma or a space before a joining word or a clause naming the order already named ("订单100234到哪了，这个订单
+# 能退货吗": two requests)
+ZH_SPLIT_RE = re.compile(
+    r"(?<=[。？！；?!;])\s*|(?<=[吗嗎呢])[，,、\s]+|[，,、\s]+(?=" + ZH_JOINING + "|" + ZH_BACK_REFERENCE + r")"
+)
 # a Chinese question: the arbiter's question words and particles (nlu_addons.arbiter), and the words that ask where,
 # who, what or whether ("退货运费谁出", "有没有加急")
 ZH_QUESTION_RE = re.compile(

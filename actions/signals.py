@@ -7,7 +7,9 @@ help-centre article's title and URL; it follows the answer's text, which the hel
 and ``offer_person`` (the message before it offers a person: the helpdesk adds the expected wait, or when the team
 is back, and that an e-mail address will do too) and ``question`` (the message before asks the customer for
 something the bot needs, an order number or an e-mail address: it is no answer, so the widget does not ask whether it
-helped). A handoff may carry the customer's ``contact`` ({"email"}) for an answer by e-mail.
+helped) and ``small_talk`` (the message before only closes the chat, "You're welcome!", "Goodbye!", though the NLU read
+no small talk: nothing to rate either). A handoff may carry the customer's ``contact`` ({"email"}) for an answer by
+e-mail.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ def signal_person_offer(dispatcher: CollectingDispatcher, reason: str) -> None:
 
 def signal_question(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(json_message={"question": True})
+
+
+def signal_small_talk(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(json_message={"small_talk": True})
 
 
 def signal_faq(

@@ -241,6 +241,8 @@ class RasaClient:
                 turn.handoff = custom["handoff"]
             if custom.get("question") is True and turn.replies:
                 turn.replies[-1]["question"] = True  # it asks the customer for something: no answer to rate
+            if custom.get("small_talk") is True and turn.replies:
+                turn.replies[-1]["small_talk"] = True  # a closing ("You're welcome!"): no answer to rate either
             if isinstance(custom.get("offer_person"), dict) and turn.replies:
                 turn.offer = turn.replies[-1]
                 turn.offer_reason = str(custom["offer_person"].get("reason") or "")

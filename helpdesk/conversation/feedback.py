@@ -4,7 +4,8 @@ with the message once.
 A turn's **answer** is its handbook answer if it has one, otherwise its last reply, unless that reply offers
 buttons (the customer is choosing: "Did you mean", Yes/No), asks the customer for something (the order form's
 questions, which the actions signal: "What's the order number?", "what's the e-mail address for order 100234?"),
-the turn handed the conversation to a person, the customer's message was small talk (hello, thanks, bye), or it
+the turn handed the conversation to a person, the customer's message was small talk (hello, thanks, bye; also when
+the NLU was unsure and the actions closed the chat anyway, "nvm then. thx": they mark that reply small talk), or it
 went on with a flow (an order number or e-mail given when asked, yes/no) and the reply ends with a question. So the
 order's status at the end of a flow is an answer and "What's the order number?" is not, even right after "what is
 your refund policy?" (a question asking the customer something is not an answer they can judge; they say "no, I
@@ -45,9 +46,12 @@ def answer_index(replies: Sequence[dict[str, Any]], handed_off: bool, intent: st
     for index, reply in enumerate(replies):
         if reply.get("faq"):
             return index
-    if handed_off or intent in SMALL_TALK or not replies or replies[-1].get("buttons") or replies[-1].get("question"):
+    if handed_off or intent in SMALL_TALK or not replies:
         return None
-    if intent in IN_FLOW and str(replies[-1].get("text", "")).rstrip().endswith(QUESTION_MARKS):
+    last = replies[-1]
+    if last.get("buttons") or last.get("question") or last.get("small_talk"):
+        return None
+    if intent in IN_FLOW and str(last.get("text", "")).rstrip().endswith(QUESTION_MARKS):
         return None
     return len(replies) - 1
 

@@ -99,6 +99,10 @@ def test_a_farewell_by_its_words(text: str, leaving: bool) -> None:
         ("where is order 100234 and what is your return policy for it?", []),  # a handbook question
         ("where is 100162? i dont want to return it", []),
         ("cancel 100259 and where is 100234?", []),  # another order: actions/next_request.py's other rule
+        ("订单100234到哪了，这个订单能退货吗", [RETURN]),  # no question particle before the comma
+        ("订单100259到哪了，这单还能取消吗", [CANCEL]),
+        ("我的订单100234，这个订单到哪了", []),  # one request: the order named, then asked about
+        ("订单100234到哪了，这个订单的退货政策是怎样的", []),  # a handbook question
     ],
 )
 def test_a_change_of_the_same_order_asked_beside_a_request(text: str, changes: list[str]) -> None:

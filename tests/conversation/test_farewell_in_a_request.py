@@ -24,6 +24,7 @@ def test_a_farewell_at_the_identity_question_ends_the_request(
     assert "100234" in chat.text, chat.texts  # the identity question
     chat(leaving)
     assert chat.texts == [farewell], chat.texts
+    assert chat.last["replies"][0]["feedback"] is None  # a farewell is no answer to rate
     chat(asked)  # a new request starts from the beginning
     assert "100234" in chat.text and farewell not in chat.text, chat.texts
 
@@ -34,3 +35,4 @@ def test_a_farewell_at_the_yes_no_of_a_cancellation_changes_nothing(chat: Chat) 
     chat("谢谢 拜拜")  # read by the NLU as thanks: the form sees the farewell
     assert len(chat.texts) == 2 and "100259" in chat.texts[0], chat.texts  # nothing was cancelled
     assert chat.texts[1] == "再见，感谢您在 Larkspur Home 购物！", chat.texts
+    assert all(reply["feedback"] is None for reply in chat.last["replies"]), chat.last["replies"]

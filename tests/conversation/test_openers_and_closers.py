@@ -89,10 +89,12 @@ def test_a_closing_the_nlu_splits_between_thanks_and_no_gets_a_closing_reply(
 ) -> None:
     """The walkthrough of 2026-12-06 (third session): "nvm then. thx" got "I'm not sure I have a good answer to that
     … Shall I get a person?"; whichever way the NLU leans, the customer is closing (actions/smalltalk.py
-    closing_reply), and is answered in their language."""
+    closing_reply), and is answered in their language. A closing is no answer to rate: "Did this help?" was asked
+    under "You're welcome!" (the feedback rule saw the NLU's unsure reading, not small talk)"""
     body = chat(said)
     assert answered_in_the_chat(body), body
     assert any(reply in chat.text for reply in CLOSING_REPLIES[language]), chat.texts
+    assert all(reply["feedback"] is None for reply in body["replies"]), body["replies"]
 
 
 @pytest.mark.parametrize(

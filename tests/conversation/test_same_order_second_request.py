@@ -29,3 +29,18 @@ def test_a_status_and_a_cancellation_of_the_same_order(chat: Chat) -> None:
     assert "Shall I cancel order 100259?" in chat.text, chat.texts
     chat("no")
     assert "I haven't cancelled anything" in chat.text, chat.texts
+
+
+def test_a_chinese_status_and_a_return_of_the_same_order_in_one_sentence(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06 (fourth session): "订单100162到哪了，这个订单能退货吗" (one sentence, no question
+    particle before the comma) got the status and nothing of the return; the clause naming "这个订单" is a request
+    of its own about the same order."""
+    chat("订单100162到哪了，这个订单能退货吗")
+    chat("camille.dubois@example.net")
+    assert "订单 100162 已于" in chat.texts[0], chat.texts
+    assert "接下来办理您对订单 100162 的另一个请求。" in chat.text, chat.texts
+    assert "您想退回订单 100162 里的哪些商品？" in chat.texts[-1], chat.texts
+    chat("两个都退")
+    assert "订单 100162 的退货如下" in chat.text, chat.texts
+    chat("不用了")
+    assert "100162" in chat.text and "退货" in chat.text, chat.texts
