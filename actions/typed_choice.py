@@ -6,8 +6,12 @@ bot's message just before, and only a short message: a new question typed instea
 
 A choice that starts an order flow ("Cancel an order") is picked by its place ("the first one", "第一个"), by words
 that name that flow ("cancel it", "cancel an order": actions/requests.py FLOW_NAMES, not a word it merely shares:
-"my order 100259" names no flow), or by a yes when it was the only choice; the flow then starts as the button would
-have started it (before, "the first one" got "What would you like me to do with that?" and "yes" "Great!")."""
+"my order 100259" names no flow), by a yes when it was the only choice, or by the order's details alone (its number,
+an e-mail address: "100171" at "Return an item for a refund | How do I return an item?") when it was the only order
+flow offered, since a handbook entry needs no order; the flow then starts as the button would have started it
+(before, "the first one" got "What would you like me to do with that?" and "yes" "Great!"; "100171" "What would you
+like me to do with order 100171?", the return forgotten, and with the e-mail address beside it a second "not sure"
+that handed the customer to a person)."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.handoff import buttons_of, choice_buttons
 from actions.order_state import FLOW, FLOWS, FORM, details_cleared
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE
 from actions.requests import declines_flow, names_flow
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import routing as routing_texts
@@ -37,6 +42,11 @@ ORDINAL_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 4  # longer: a new question, read as one
+# the words around an order's details typed alone ("order 100171", "it's 100171, lars@…", "订单号100171")
+DETAILS_WORDS_RE = re.compile(
+    r"\b(?:my|the|order|number|no|nr|is|it'?s|its|here|email|e-mail|and|for|postcode)\b|订单号?|訂單號?|邮箱|郵箱|是|我的|[#:,.，。\s]",
+    re.IGNORECASE,
+)
 WORD_RE = re.compile(r"[a-z]{4,}")
 STEM = 4  # "washing" names "wash", "sizes" names "size"
 COMMON = frozenset({"what", "which", "when", "where", "does", "your", "with", "from", "this", "that", "have", "about"})
@@ -102,7 +112,24 @@ def typed_flow(tracker: Tracker, text: str, affirmed: bool = False) -> str | Non
     if len(text.split()) > MAX_WORDS:
         return None
     named = [f for c in choices if (f := flow_of(c)) and names_flow(text, f) and not declines_flow(text, f)]
-    return named[0] if len(named) == 1 else None
+    if len(named) == 1:
+        return named[0]
+    return only_flow_offered(tracker) if details_alone(text) else None
+
+
+def details_alone(text: str) -> bool:
+    """The message is an order's number (with an e-mail address, or words like "order", "it's") and nothing else."""
+    if not ORDER_NUMBER_RE.search(text):
+        return False
+    return not DETAILS_WORDS_RE.sub("", EMAIL_RE.sub("", ORDER_NUMBER_RE.sub("", text)))
+
+
+def only_flow_offered(tracker: Tracker) -> str | None:
+    """The order flow the "Did you mean" just before offered, if it offered exactly one (beside handbook entries):
+    an order number typed there answers it ("I want to return something" → [Return an item for a refund | How do I
+    return an item?] → "100171" is that return, not "What would you like me to do with order 100171?")."""
+    flows = {f for c in offered_choices(tracker) if (f := flow_of(c)) is not None}
+    return flows.pop() if len(flows) == 1 else None
 
 
 def flow_picked(tracker: Tracker, text: str, affirmed: bool = False) -> list[EventType] | None:

@@ -141,11 +141,32 @@ def test_a_did_you_mean_offering_an_order_flow_answered_by_typing_starts_that_fl
 
 @pytest.mark.parametrize("typed", ["don't cancel", "my order 100259"])
 def test_words_that_do_not_pick_the_offered_flow_do_not_start_it(chat: Chat, typed: str) -> None:
-    """The guard: a message that declines the flow offered, or names an order but no flow, starts nothing."""
+    """The guard: a message that declines the flow offered, or asks about an order ("my order 100259": read as a
+    status check), starts no cancellation."""
     chat("cancel")
     assert DID_YOU_MEAN in chat.text, chat.texts
     chat(typed)
     assert "I can cancel your order" not in chat.text and "Shall I cancel" not in chat.text, chat.texts
+
+
+@pytest.mark.parametrize("typed", ["100171", "order 100171 lars.haugen@example.net"])
+def test_an_order_number_typed_at_did_you_mean_offering_one_flow_is_the_order_for_it(chat: Chat, typed: str) -> None:
+    """The walkthrough of 2026-12-06 (fourth session): "I want to return something" got "Did you mean: Return an
+    item for a refund | How do I return an item?"; the customer typed the order number instead of tapping, and got
+    "What would you like me to do with order 100171: check where it is, cancel it, or start a return?", the return
+    forgotten. An order number answers the one order flow offered (a handbook entry needs none); the flow still
+    checks the identity and asks before it books anything. Order 100171: Lars Haugen, delivered, one candle; only
+    read: the return ends at its yes/no with a no."""
+    chat("I want to return something")
+    assert DID_YOU_MEAN in chat.text, chat.texts
+    chat(typed)
+    assert "What would you like me to do" not in chat.text, chat.texts
+    if "@" not in typed:
+        assert "100171" in chat.text, chat.texts  # the identity question
+        chat("lars.haugen@example.net")
+    assert "Here's the return for order 100171" in chat.text, chat.texts
+    chat("no")
+    assert "I haven't booked anything for order 100171" in chat.text, chat.texts
 
 
 def test_a_new_question_typed_at_did_you_mean_is_answered_as_one(chat: Chat) -> None:
