@@ -660,15 +660,18 @@ class _FormTurn:
             if pending and self.get(NEW_ADDRESS) is None and (text := address_in_request(pending)):
                 await self._take_address(text, asked=False)
         elif flow == RETURN and self.get(RETURN_ITEMS) is None:
-            if pending:
+            # the customer named something of a kind none of the order's lines is ("my order 100171 arrived and the
+            # mug is cracked", 100171 being one candle; "the wrong size duvet cover" for an order of cushion covers
+            # and bowls, whose "cover" the item reading would take): it is asked, not guessed, and they answer
+            elsewhere = bool(pending) and named_elsewhere(pending, order.lines)
+            if pending and not elsewhere:
                 await self._take_items(read_items(pending, order.lines), asked=False)
             if pending and self._remedy_asked() and (remedy := remedy_said(pending)) is not None:
                 self.set(RETURN_REMEDY, remedy.value)  # "… order 100160, please send the right one"
             returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
-            # one line to choose from is chosen, unless the customer named something else ("my order 100171 arrived
-            # and the mug is cracked", 100171 being one candle): then it is asked, and the customer answers
+            # one line to choose from is chosen, unless the customer named something else
             only_line = len(returnable) == 1 and len(order.lines) == 1 and self.state.requested != RETURN_ITEMS
-            if self.get(RETURN_ITEMS) is None and pending and named_elsewhere(pending, order.lines):
+            if elsewhere:
                 self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
             elif self.get(RETURN_ITEMS) is None and only_line:
                 self.set(RETURN_ITEMS, returnable)

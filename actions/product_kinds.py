@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from actions.items import word_forms
 from helpdesk.orders.model import OrderLine
 
-# kind -> (English words, Chinese words)
+# kind -> (English words, Chinese words: regular expressions, matched anywhere)
 KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "drinkware": (
         frozenset({"mug", "cup", "teacup", "tumbler", "glass", "carafe", "jug", "pitcher", "decanter"}),
@@ -30,7 +30,7 @@ KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "candles": (frozenset({"candle", "candleholder", "holder", "wax"}), ("蜡烛", "烛台", "香薰")),
     "bedding": (
         frozenset({"sheet", "duvet", "pillowcase", "pillow", "blanket", "bedding", "quilt", "comforter"}),
-        ("床单", "床笠", "被套", "枕套", "枕头", "毯", "被子"),
+        ("床单", "床笠", "被套", "(?<!抱)枕套", "(?<!抱)枕头", "(?<!地)毯", "被子"),  # not 抱枕套 (a cushion cover)
     ),
     "cushions": (frozenset({"cushion", "pillow"}), ("抱枕", "靠垫", "靠枕")),
     "bath": (frozenset({"towel", "mat", "bathmat", "soap"}), ("毛巾", "浴巾", "地垫", "皂")),
@@ -43,6 +43,7 @@ KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "coffee": (frozenset({"coffee", "dripper", "kettle"}), ("咖啡",)),
 }
 _WORD = re.compile(r"[a-z]+")
+_CHINESE = {kind: re.compile("|".join(chinese)) for kind, (_, chinese) in KINDS.items()}
 
 
 def kinds_in(text: str) -> set[str]:
@@ -51,7 +52,7 @@ def kinds_in(text: str) -> set[str]:
     words: set[str] = set()
     for word in _WORD.findall(lowered):
         words |= word_forms(word)
-    return {kind for kind, (english, chinese) in KINDS.items() if english & words or any(z in text for z in chinese)}
+    return {kind for kind, (english, chinese) in KINDS.items() if english & words or _CHINESE[kind].search(text)}
 
 
 def line_kinds(lines: Iterable[OrderLine]) -> set[str]:

@@ -52,3 +52,19 @@ def test_a_cracked_cup_in_chinese_is_damaged_goods_and_not_in_the_order(chat: Ch
     assert "订单 100158 里好像没有您说的这件商品" in chat.text and "无法再取消" not in chat.text, chat.texts
     chat("蜡烛")
     assert "订单 100158 的无花果雪松香薰蜡烛，您希望我们免费给您寄一件新的，还是全额退款" in chat.text, chat.texts
+
+
+def test_a_duvet_cover_reported_for_an_order_of_cushion_covers_is_asked_about(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06 (fourth session): "the wrong size duvet cover" for order 100162 (two linen
+    cushion covers and a set of bowls; Camille Dubois, only read) got "What would you like for Linen cushion cover …:
+    the right item sent to you at no cost, or a full refund?": the cushion cover's Chinese name (亚麻抱枕套) held 枕套
+    (a pillowcase), so the order seemed to have bedding, and the item reading took "cover" for it."""
+    chat("hi i got the wrong size duvet cover, ordered king got double. order 100162")
+    chat("camille.dubois@example.net")
+    assert "I can't see the item you mentioned in order 100162." in chat.text, chat.texts
+    assert "What would you like for" not in chat.text, chat.texts
+    asked = chat.last["replies"][-1]
+    assert [b["title"] for b in asked["buttons"]][:2] == [
+        "Linen cushion cover 50×50, sage",
+        "Stoneware bowls, set of 4",
+    ]
