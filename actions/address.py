@@ -63,17 +63,32 @@ LEADING_FILLER_RE = re.compile(
     r"sorry|oops|no|nope|wait|actually|i\s+mean|make\s+that|correction|"
     r"send\s+it\s+to|deliver\s+(?:it\s+)?to|ship\s+it\s+to|to)\b|"
     # in Chinese: "(新)(收货)地址(是/为/改为)", "改成", "寄到", "请", "是"
-    r"(?:新的?)?(?:收货|配送|送货)?地址(?:是|为|改为|改成)?|改(?:为|成|到)|寄到|送到|请|是|[:,：，-])\s*)+",
+    r"(?:新的?)?(?:收货|配送|送货)?地址(?:是|为|改为|改成)?|改(?:为|成|到)|寄到|送到|请|是|[:,：，-]|"
+    # and the words leading into it: "那改成 …", "那就寄到 …", "还是改到 …", "麻烦帮我改成 …"
+    r"那就|那么|那麼|那|还是|還是|麻烦|麻煩|帮我|幫我|就)\s*)+",
     re.IGNORECASE,
 )
 EMAIL_PHRASE_RE = re.compile(
     r"(?:,|\band\b|;)?\s*(?:(?:my|the)\s+)?(?:e-?mail(?:\s+address)?\s*(?:is|:)?\s*)?" + EMAIL_RE.pattern, re.IGNORECASE
 )
 ORDER_PHRASE_RE = re.compile(
-    r"(?:,|\band\b)?\s*(?:(?:for|of|on)\s+)?(?:(?:my|the)\s+)?(?:order(?:\s+(?:number|no\.?))?\s*#?\s*)?"
+    r"(?:,|\band\b)?\s*(?P<named>(?:(?:for|of|on)\s+)?(?:(?:my|the)\s+)?(?:order(?:\s+(?:number|no\.?))?\s*#?\s*)?)"
     + ORDER_NUMBER_RE.pattern,
     re.IGNORECASE,
 )
+# six digits right before the town's name are a postcode (Romania's have six: "Strada Victoriei 10, 010011 București")
+TOWN_AFTER_RE = re.compile(r"\s+[^\W\d_]{2,}")
+
+
+def _order_phrase_left_out(match: re.Match[str]) -> str:
+    """An order number in an answer with the address (" for order 100234", ", 100234") is left out; six digits in a
+    postcode's place, after the street and before the town, are kept."""
+    after_street = bool(match.string[: match.start()].strip())
+    if not match["named"].strip() and after_street and TOWN_AFTER_RE.match(match.string, match.end()):
+        return match.group(0)
+    return " "
+
+
 TRAILING_FILLER_RE = re.compile(
     r"[\s,.;:!-]*(?:\b(?:please|thanks|thank\s+you|pls|instead)\b[\s,.;:!-]*)*$", re.IGNORECASE
 )
@@ -152,7 +167,7 @@ def clean_answer(text: str) -> str:
     """An answer to "what's the new address?" without what isn't part of the address."""
     text = EMAIL_PHRASE_RE.sub(" ", text)
     text = POSTCODE_KEYWORD_RE.sub(" ", text) if re.search(r"(?i)post\s?code|zip", text) else text
-    text = ORDER_PHRASE_RE.sub(" ", text)
+    text = ORDER_PHRASE_RE.sub(_order_phrase_left_out, text)
     text = LEADING_FILLER_RE.sub("", text.strip())
     text = TRAILING_FILLER_RE.sub("", text)
     return " ".join(text.split()).strip(" ,;")
@@ -167,8 +182,29 @@ def _format_postcode(code: str, country: str) -> str:
     return code
 
 
+# where a Chinese-script address is: its place names (mainland China otherwise)
+CHINESE_REGIONS = (("HK", re.compile("香港")), ("MO", re.compile("澳[门門]")), ("TW", re.compile("[台臺][湾灣北中南]")))
+CHINESE_POSTCODE_RE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+
+
+def chinese_script_address(text: str, name: str) -> AddressReading | None:
+    """A delivery address written in Chinese ("上海市浦东新区世纪大道100号 200120"), read as one in China (or Hong Kong,
+    Macao, Taiwan by their names): the shop's delivery countries are then what the customer is told, not that the
+    address lacks a street and a town (which it has). None for any other text."""
+    if not CHINESE_ADDRESS_RE.search(text):
+        return None
+    if any(place in text for code, place in CHINESE_COUNTRY_NAMES.items() if code != "CN"):
+        return None  # "荷兰阿姆斯特丹…": another country named in Chinese, read as addresses are
+    country = next((code for code, place in CHINESE_REGIONS if place.search(text)), "CN")
+    postcode = CHINESE_POSTCODE_RE.search(text)
+    street = " ".join(CHINESE_POSTCODE_RE.sub(" ", clean_answer(text)).split())
+    return AddressReading(Address(name, street, "", postcode.group(0) if postcode else "", country))
+
+
 def read_address(text: str, name: str, default_country: str) -> AddressReading:
     """The delivery address in ``text`` for recipient ``name``; the country defaults to the order's."""
+    if (in_chinese := chinese_script_address(text, name)) is not None:
+        return in_chinese
     parts = [p.strip() for p in re.split(r"[,\n;]+", clean_answer(text)) if p.strip()]
     country = None
     if parts:

@@ -22,7 +22,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.address import address_in_request, country_label, looks_like_address, read_address
+from actions.address import (
+    address_in_request,
+    country_label,
+    looks_like_address,
+    looks_like_address_in_any_script,
+    read_address,
+)
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import ItemsSaid, choose, everything_returnable, read_items
@@ -64,7 +70,7 @@ from actions.order_state import (
     person_button,
     request_ended,
 )
-from actions.parsing import POSTCODE_RE, Found, plain_answer, read_message
+from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answer, read_message
 from actions.product_kinds import named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, bare_request, declines_flow, names_flow
@@ -443,6 +449,17 @@ class _FormTurn:
             return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
         return False
 
+    def _postcode_in_new_address(self, number: str) -> bool:
+        """At the new-address question, six digits inside an address are its postcode (Romania's have six, and a
+        Chinese one too), not another order: before, the identity check for "order 200120" came next. A number named
+        as an order ("order 100234", "订单100234") is still one."""
+        text = self._text()
+        return (
+            self.state.requested == NEW_ADDRESS
+            and looks_like_address_in_any_script(text)
+            and number not in named_order_numbers(text)
+        )
+
     async def _items_of_offered_order(self) -> bool:
         """At a return's "Is it about order … again?", the message names items of that order, or everything."""
         offered = self.get(VERIFIED_ORDER)
@@ -472,7 +489,9 @@ class _FormTurn:
 
     async def _read(self, intent: str | None, found: Found) -> None:
         requested = self.state.requested
-        if found.order_number:
+        if found.order_number and self._postcode_in_new_address(found.order_number):
+            pass  # "Strada Victoriei 10, 010011 București", "上海市浦东新区世纪大道100号 200120": its postcode
+        elif found.order_number:
             self.set(ORDER_ID, found.order_number)
         elif found.last_order:
             await self._last_order()

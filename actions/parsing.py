@@ -109,6 +109,12 @@ def find_postcode(text: str, asked: bool) -> tuple[str | None, str]:
     return None, text
 
 
+def named_order_numbers(text: str) -> set[str]:
+    """The numbers ``text`` names as an order's ("order 100234", "order no. 100234", "订单号100234")."""
+    named = [*NAMED_NUMBER_RE.finditer(text), *ZH_NAMED_NUMBER_RE.finditer(text)]
+    return {m["token"].lstrip("#") for m in named}
+
+
 def read_message(text: str, entities: Sequence[dict[str, Any]], asked: str | None) -> Found:
     """Order number, e-mail and postcode in ``text``; ``asked`` is the slot the bot asked for, if any."""
     emails = _entity_values(entities, "email") or EMAIL_RE.findall(text)

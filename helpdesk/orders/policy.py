@@ -247,11 +247,13 @@ class OrderPolicy:
                 OrderStatus.CANCELLED: ALREADY_CANCELLED,
             }.get(order.status, ALREADY_DELIVERED)
             return self.refusal(Action.CHANGE_ADDRESS, code, order, now)
+        # a country the shop does not deliver to is the answer, whatever else the address lacks (a Chinese address
+        # without its postcode is not to be asked for its postcode)
+        if address.country and address.country not in self.config.shipping_countries:
+            return self.refusal(Action.CHANGE_ADDRESS, COUNTRY_NOT_SERVED, order, now, country=address.country)
         missing = address.missing_fields()
         if missing:
             return self.refusal(Action.CHANGE_ADDRESS, INVALID_ADDRESS, order, now, missing=missing)
-        if address.country not in self.config.shipping_countries:
-            return self.refusal(Action.CHANGE_ADDRESS, COUNTRY_NOT_SERVED, order, now, country=address.country)
         return None
 
     # -- returns -------------------------------------------------------------------------------

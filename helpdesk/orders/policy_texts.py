@@ -155,5 +155,6 @@ COUNTRY_NAMES = {
     "FR": "France", "GB": "the United Kingdom", "GR": "Greece", "HR": "Croatia", "HU": "Hungary",
     "IE": "Ireland", "IT": "Italy", "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia", "MT": "Malta",
     "NL": "the Netherlands", "NO": "Norway", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
-    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "US": "the United States",
+    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "US": "the United States", "CN": "China",
+    "HK": "Hong Kong", "MO": "Macao", "TW": "Taiwan",
 }  # fmt: skip

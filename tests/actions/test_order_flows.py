@@ -480,6 +480,16 @@ def test_read_message(text: str, asked: str | None, expected: dict[str, Any]) ->
         ("14 Elm Road, London SW1A 1AA, UK", "NL", ("14 Elm Road", "SW1A 1AA", "London", "GB")),
         ("Flat 2, 14 Elm Road, London, SW1A 1AA", "GB", ("Flat 2, 14 Elm Road", "SW1A 1AA", "London", "GB")),
         ("Via Roma 3, 20121 Milano, Italy", "NL", ("Via Roma 3", "20121", "Milano", "IT")),
+        # Romania's six-digit postcode is no order number (it was left out of the address, then read as an order)
+        ("Strada Victoriei 10, 010011 Bucuresti, Romania", "HU", ("Strada Victoriei 10", "010011", "Bucuresti", "RO")),
+        ("100259, Keizersgracht 12, 1015 CJ Amsterdam", "NL", ("Keizersgracht 12", "1015 CJ", "Amsterdam", "NL")),
+        # the words leading a Chinese customer into the address ("那改成" was kept as part of the street)
+        ("那改成 12 Rue de Rivoli, 75001 Paris", "FR", ("12 Rue de Rivoli", "75001", "Paris", "FR")),
+        ("麻烦帮我改成12 Rue de Rivoli, 75001 Paris, France", "NL", ("12 Rue de Rivoli", "75001", "Paris", "FR")),
+        # an address written in Chinese is in China (or where its place names put it), not an address missing its
+        # street and town: the shop's delivery countries are the answer
+        ("上海市浦东新区世纪大道100号 200120", "FR", ("上海市浦东新区世纪大道100号", "200120", "", "CN")),
+        ("台北市信义区信义路五段7号", "FR", ("台北市信义区信义路五段7号", "", "", "TW")),
     ],
 )
 def test_read_address(text: str, country: str, expected: tuple[str, str, str, str]) -> None:

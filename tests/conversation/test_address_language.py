@@ -75,3 +75,38 @@ def test_a_latin_address_keeps_the_conversations_stored_language(helpdesk_url: s
     chat("不用了")
     chat("please cancel it")  # English words: the conversation follows the customer
     assert stored_language(db, chat) == "en"
+
+
+def test_an_address_in_china_gets_the_countries_the_shop_delivers_to(helpdesk_url: str) -> None:
+    """The walkthrough of 2026-12-06 (fourth session): "上海市浦东新区世纪大道100号 200120" at the new-address question
+    was read as order 200120 (its postcode has six digits) and its identity asked for; read as an address it got
+    "这个地址里缺少邮编、街道和门牌号和城市" (it has all of them). It is an address in China, where the shop does not
+    deliver: the customer is told where it does. Then "那改成 12 Rue de Rivoli, 75001 Paris" kept "那改成" in the
+    street."""
+    chat = Chat(client_from(helpdesk_url, another_address()))
+    chat(f"我想改一下收货地址，订单{ORDER}")
+    chat(EMAIL)
+    assert "新收货地址" in chat.text, chat.texts
+    chat("上海市浦东新区世纪大道100号 200120")
+    assert "200120" not in chat.text and "缺少" not in chat.text, chat.texts
+    assert "我们不配送到中国" in chat.text and "欧盟国家" in chat.text, chat.texts
+    chat("那改成 12 Rue de Rivoli, 75001 Paris")
+    assert f"要把订单 {ORDER} 的收货地址改为 Thomas Leroy, 12 Rue de Rivoli, 75001 Paris, 法国 吗？" in chat.text, (
+        chat.texts
+    )
+    chat("不用了")
+
+
+def test_a_romanian_postcode_at_the_new_address_question_is_no_order_number(helpdesk_url: str) -> None:
+    """Romania's postcodes have six digits, as the shop's order numbers do: "Strada Victoriei 10, 010011 Bucuresti,
+    Romania" got the identity check for "order 010011". Order 100255 (Anna Horváth, placed, Hungary): the change is
+    declined at its yes/no."""
+    chat = Chat(client_from(helpdesk_url, another_address()))
+    chat("i need to change the address on 100255")
+    chat("anna.horvath@example.com")
+    chat("Strada Victoriei 10, 010011 Bucuresti, Romania")
+    assert "order 010011" not in chat.text, chat.texts  # the identity check for another order
+    assert "Shall I change the delivery address of order 100255 to Anna Horváth, Strada Victoriei 10, 010011" in (
+        chat.text
+    ), chat.texts
+    chat("no")
