@@ -75,7 +75,7 @@ from actions.product_kinds import named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff, signal_small_talk
-from actions.smalltalk import farewell_by_words, small_talk_answer, small_talk_by_words
+from actions.smalltalk import drops_it_by_words, farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import identity as say
@@ -553,7 +553,8 @@ class _FormTurn:
         change named with a "not" before it ("I'd rather not cancel it", "算了不取消了") is a no, and named with a
         "not" anywhere is no yes."""
         text = self._text()
-        if intent == "deny" or declines_flow(text, self.state.flow):
+        # "nvm then. thx", "算了吧": the customer lets it go (read as thanks, or unsure: the summary came again)
+        if intent == "deny" or declines_flow(text, self.state.flow) or drops_it_by_words(text):
             self.set(CONFIRM, False)
             return
         if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text)):

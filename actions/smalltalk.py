@@ -228,8 +228,11 @@ DROPS_IT = re.compile(
     r"^\s*(?:(?:ok|okay|oh|ah|hmm+|well|actually|no|nah|sorry|ok\s+so)\b[\s,.!]*)*"
     r"(?:nvm|never\s*mind|forget\s+(?:it|that|about\s+it)|no\s+worries|no\s+need|all\s+good|doesn'?t\s+matter|"
     r"(?:i'?ll|ill|i\s+will)\s+(?:just\s+)?keep\s+(?:it|them))"
-    r"(?:[\s,.!]+(?:(?:i'?ll|ill|i\s+will)\s+(?:just\s+)?keep\s+(?:it|them)|keep\s+(?:it|them)|thanks?|thank\s+you|ty))*"
-    r"[\s.!]*$",
+    r"(?:[\s,.!]+(?:(?:i'?ll|ill|i\s+will)\s+(?:just\s+)?keep\s+(?:it|them)|keep\s+(?:it|them)|thanks?|thank\s+you|ty|"
+    r"thx|thnx|cheers|then|anyway))*"
+    r"[\s.!]*$"
+    # "算了", "算了吧，谢谢", "不用了": in Chinese
+    r"|^\s*(?:好吧|那)?[，,\s]*(?:算了|不用了|不要了)(?:吧|啦)?[，,\s]*(?:谢谢|謝謝|多谢|多謝)?[。.!！~\s]*$",
     re.IGNORECASE,
 )
 

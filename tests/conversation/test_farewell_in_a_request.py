@@ -36,3 +36,23 @@ def test_a_farewell_at_the_yes_no_of_a_cancellation_changes_nothing(chat: Chat) 
     assert len(chat.texts) == 2 and "100259" in chat.texts[0], chat.texts  # nothing was cancelled
     assert chat.texts[1] == "再见，感谢您在 Larkspur Home 购物！", chat.texts
     assert all(reply["feedback"] is None for reply in chat.last["replies"]), chat.last["replies"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "letting_go", "nothing_booked"),
+    [
+        ("i want to return order 100171, lars.haugen@example.net", "nvm then. thx", "I haven't booked anything"),
+        ("我要退货 订单100171 lars.haugen@example.net", "算了吧，谢谢", "没有办理任何退货"),
+    ],
+)
+def test_letting_a_return_go_at_its_yes_no_books_nothing(
+    chat: Chat, asked: str, letting_go: str, nothing_booked: str
+) -> None:
+    """The walkthrough of 2026-12-06 (fourth session), in Chromium: "nvm then. thx" at "Shall I book this return?"
+    (read by the NLU as thanks 0.67 / no 0.32) got the same summary and question again. Order 100171 (Lars Haugen,
+    one candle) is only read."""
+    chat(asked)
+    assert "100171" in chat.text and chat.buttons, chat.texts  # the summary and its yes/no
+    chat(letting_go)
+    assert nothing_booked in chat.text and "100171" in chat.text, chat.texts
+    assert not chat.buttons, chat.texts  # not the yes/no again
