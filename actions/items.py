@@ -172,6 +172,10 @@ def _pairs(text: str) -> list[tuple[int, str]]:
 # a thing named the everyday way, by the last character of its name's head and 子 or 儿 ("毯子" for 粗针织毯, "盘子" for
 # 炻瓷餐盘, "杯子" for 马克杯): no pair of characters of the catalogue name is in it
 ZH_EVERYDAY_SUFFIX = "子儿兒"
+# or by that character alone, where a word ends: before a particle, a conjunction or what happened to it ("订单里的碗"
+# and "碗碎了" for 炻瓷碗; not "碗柜"); measure words (一套, 两条) never name a thing
+ZH_WORD_END = "(?=$|[^\u3400-\u9fff]|[也都和跟还吧了呢吗嗎啊呀坏壞碎裂破])"
+ZH_MEASURE_WORDS = frozenset("个只件条套对支把张盏盒包块瓶")
 
 
 def _head(name_zh: str) -> str | None:
@@ -194,6 +198,11 @@ def _named_everyday(text: str, lines: Sequence[OrderLine]) -> dict[str, int | No
                 pieces = _pieces_zh(text[:at], text[at + 2 :], line.quantity)
                 by_character.setdefault(head[-1], []).append((line.sku, pieces))
                 break
+        else:
+            alone = None if head[-1] in ZH_MEASURE_WORDS else re.search(re.escape(head[-1]) + ZH_WORD_END, text)
+            if alone is not None:
+                pieces = _pieces_zh(text[: alone.start()], text[alone.end() :], line.quantity)
+                by_character.setdefault(head[-1], []).append((line.sku, pieces))
     return {named[0][0]: named[0][1] for named in by_character.values() if len(named) == 1}
 
 
@@ -221,11 +230,13 @@ def _mentioned_zh(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None
     ordered = {line.sku: line.quantity for line in lines}
     if not matches:
         return _named_everyday(text, lines)
-    return {
+    named = {
         sku: _pieces_zh(text[: min(positions)], text[max(positions) + 2 :], ordered[sku])
         for sku, positions in matches.items()
         if any(scores[sku] >= max(scores[other] for other in owners[p]) for p in positions)
     }
+    # "碗和抱枕套都退": one line by its name, another the everyday way
+    return {**_named_everyday(text, [line for line in lines if line.sku not in matches]), **named}
 
 
 def _chinese_number(text: str) -> int | None:

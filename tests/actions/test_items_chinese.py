@@ -61,3 +61,21 @@ def test_a_line_is_named_in_the_customers_language() -> None:
     assert candle.name_in("zh") == "无花果雪松香薰蜡烛" and candle.name_in("en") == "Fig & cedar scented candle"
     assert candle.with_quantity(1).name_zh == "无花果雪松香薰蜡烛"
     assert OrderLine("X-1", "Mug", 1, "5.00").name_in("zh") == "Mug"  # no Chinese name: the English one
+
+
+def test_a_thing_named_by_the_last_character_of_its_name_alone() -> None:
+    """The walkthrough of 2026-12-06 (fourth session): "我想退掉订单100162里的碗" (炻瓷碗, stoneware bowls) asked which
+    items again: a name's single last character where a word ends names it, beside another line named in full too;
+    a measure word (一套, 两条) names nothing."""
+    lines = [
+        OrderLine("LH-LIV-0301", "Linen cushion cover 50×50, sage", 2, "29.95", name_zh="亚麻抱枕套 50×50，鼠尾草绿"),
+        OrderLine("LH-KIT-0102", "Stoneware bowls, set of 4", 1, "49.00", name_zh="炻瓷碗，4 只装"),
+    ]
+    said = {
+        t: read_items(t, lines)
+        for t in ("我想退掉订单100162里的碗 因为不喜欢颜色", "碗和抱枕套都退", "退一套", "碗坏了")
+    }
+    assert set(said["我想退掉订单100162里的碗 因为不喜欢颜色"].returned) == {"LH-KIT-0102"}
+    assert set(said["碗和抱枕套都退"].returned) == {"LH-KIT-0102", "LH-LIV-0301"}
+    assert not said["退一套"].anything
+    assert set(said["碗坏了"].returned) == {"LH-KIT-0102"}  # 了 ends the word
