@@ -67,3 +67,12 @@ def test_a_traditional_cancellation_runs_the_same_flow_and_a_no_keeps_the_order(
         "訂單號100259，郵箱 thomas.leroy@example.com",
         "不用了，還是保留吧",
     ]
+
+
+def test_the_actions_rules_read_traditional_words_as_simplified_ones(helpdesk_url: str) -> None:
+    # the small-talk rule knows 笑话 (a joke is told, chosen by the words read): 笑話 is the same word
+    simplified, traditional = new_chat(helpdesk_url), new_chat(helpdesk_url)
+    simplified("给我讲个笑话吧")
+    traditional("給我講個笑話吧")
+    assert "讲一个我们仓库里的笑话" in traditional.text, traditional.texts
+    assert routing(traditional) == routing(simplified), (traditional.last, simplified.last)
