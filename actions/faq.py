@@ -70,7 +70,7 @@ from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
-from actions.turns import bot_messages_before_latest, turns_before_latest
+from actions.turns import as_written, bot_messages_before_latest, said, turns_before_latest
 from actions.typed_choice import faq_id_of, flow_picked, typed_choice
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
@@ -173,7 +173,7 @@ class ActionAnswerFaq(Action):
         if picked is not None:
             self._answer_pick(dispatcher, tracker, picked)
             return []
-        question = str(tracker.latest_message.get("text") or "")
+        question = said(tracker)  # Chinese in simplified characters, as the rules and the handbook read it
         in_request = tracker.active_loop_name == FORM
         typed = typed_choice(tracker, question) if not in_request else None
         if typed is not None and (typed_id := faq_id_of(typed)) is not None:
@@ -555,7 +555,7 @@ def flow_started(
     found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
     events: list[dict[str, Any]] = [SlotSet(FLOW, flow), *details_cleared()]
     if flow in (RETURN, CHANGE_ADDRESS) and order_part:
-        events.append(SlotSet(PENDING_DETAIL, order_part))
+        events.append(SlotSet(PENDING_DETAIL, as_written(tracker, order_part)))  # kept as the customer wrote it
     if flow == RETURN and reason is not None:
         events.append(SlotSet(RETURN_REASON, reason.value))
     if found.order_number:

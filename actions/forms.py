@@ -83,7 +83,7 @@ from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
-from actions.turns import bot_messages_before_latest, turns_before_latest
+from actions.turns import bot_messages_before_latest, said, turns_before_latest
 from actions.typed_choice import typed_flow
 from helpdesk.i18n import join_sentences
 from helpdesk.orders import (
@@ -282,7 +282,7 @@ class _FormTurn:
         if answers_form(self.tracker):
             intent = form_reading(self.tracker)
             found = read_message(self._text(), self._entities(), self.state.requested)
-            if intent != "goodbye" and farewell_by_words(self._text()):
+            if intent != "goodbye" and farewell_by_words(self._said()):
                 # "谢谢 拜拜", "ok thanks bye" while a question is open (the NLU read thanks, or was unsure): the
                 # customer is leaving; the question came again, or "I'm not sure I can answer that one"
                 if self.state.requested == CONFIRM and flow in CHANGES:
@@ -291,16 +291,16 @@ class _FormTurn:
                 signal_small_talk(self.dispatcher)
                 self.ended = True
                 return await self._result(flow)
-            wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._text(), flow) or intent
+            wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._said(), flow) or intent
             # "我还是不退了", "I'd rather not cancel it" at the yes/no: a no to this change, whatever the NLU read
-            declined = self.state.requested == CONFIRM and declines_flow(self._text(), flow)
+            declined = self.state.requested == CONFIRM and declines_flow(self._said(), flow)
             # "send me the right one", "退款吧" at "replacement or refund?": the answer, whatever the NLU read (a
             # cancellation, a request for a refund, a handbook question)
             declined = declined or (self.state.requested == RETURN_REMEDY and self._remedy() is not None)
             if (
                 declined
                 and self.state.requested == CONFIRM
-                and (instead := change_asked_instead(self._text(), flow, tuple(FLOW_DETAILS)))
+                and (instead := change_asked_instead(self._said(), flow, tuple(FLOW_DETAILS)))
             ):
                 # "wait no dont cancel it, change the adress instead": a no to this change and the other one asked
                 # for, for the same order, at once (it was "nothing cancelled" and the other change dropped); a
@@ -318,7 +318,7 @@ class _FormTurn:
             if self._small_talk(intent, found):
                 # "hang on, let me find the e-mail": small talk by its words, whatever the NLU made of it; the
                 # question is asked again
-                self.say(small_talk_answer(self._text()))
+                self.say(small_talk_answer(self._said()))
                 if self.state.requested:
                     self.changes.setdefault(self.state.requested, self.get(self.state.requested))
                 return await self._continue(flow)
@@ -343,7 +343,12 @@ class _FormTurn:
         return await self._result(flow)
 
     def _text(self) -> str:
+        """The latest message as written: what the form keeps (an address, what to send back) is read from it."""
         return str(self.tracker.latest_message.get("text") or "")
+
+    def _said(self) -> str:
+        """The latest message as the rules read it (actions/turns.py ``said``: Chinese in simplified characters)."""
+        return said(self.tracker)
 
     def _entities(self) -> list[dict[str, Any]]:
         return list(self.tracker.latest_message.get("entities") or [])
@@ -352,7 +357,7 @@ class _FormTurn:
         """Small talk by its words, with nothing in it for the form."""
         if intent in INTERRUPTIONS or found.order_number or found.evidence or found.malformed_number:
             return False
-        return small_talk_by_words(self._text()) and not QUESTION_RE.search(self._text())
+        return small_talk_by_words(self._said()) and not QUESTION_RE.search(self._said())
 
     def _offers_switch(self, intent: str | None, found: Found) -> bool:
         """Another order request while a change is under way for a known order: ask before switching (earlier, or
@@ -408,9 +413,9 @@ class _FormTurn:
         """The message is not for the form (a question, a person, another request, "never mind")."""
         if flow_set_for_latest_message(self.tracker):
             return False  # the message started this very flow (rejecting it left the customer without a reply)
-        if bare_request(self._text()) == self.state.flow:
+        if bare_request(self._said()) == self.state.flow:
             return False  # "can i change the adress" asks for this very change (actions/faq.py change_of_known_order)
-        if typed_flow(self.tracker, self._text()) == self.state.flow:
+        if typed_flow(self.tracker, self._said()) == self.state.flow:
             return False  # "cancel an order" typed at "Did you mean" picked this very flow (actions/typed_choice.py)
         if await self._plain_answer(found):
             return False  # "we're at DN55 1PT" answers the question, whatever the NLU made of it
@@ -552,7 +557,7 @@ class _FormTurn:
         """A yes confirms the change the open question described, if it still describes it (actions/changes.py); the
         change named with a "not" before it ("I'd rather not cancel it", "算了不取消了") is a no, and named with a
         "not" anywhere is no yes."""
-        text = self._text()
+        text = self._said()
         # "nvm then. thx", "算了吧": the customer lets it go (read as thanks, or unsure: the summary came again)
         if intent == "deny" or declines_flow(text, self.state.flow) or drops_it_by_words(text):
             self.set(CONFIRM, False)

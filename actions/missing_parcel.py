@@ -12,6 +12,7 @@ from datetime import date
 from rasa_sdk import Tracker
 
 from helpdesk.orders import Order, OrderStatus
+from nlu_addons.language import simplified
 
 NOT_RECEIVED_RE = re.compile(
     r"\b(?:never|not|haven'?t|hasn'?t|didn'?t|did\s+not|have\s+not|has\s+not|still\s+not|nt)\s+(?:\w+\s+){0,2}"
@@ -30,7 +31,7 @@ LOOK_BACK = 3  # the customer's messages of the request: the request itself and 
 def said_not_received(tracker: Tracker) -> bool:
     """The customer said, in this request's messages, that the parcel did not reach them."""
     texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][-LOOK_BACK:]
-    return any(NOT_RECEIVED_RE.search(text) for text in texts)
+    return any(NOT_RECEIVED_RE.search(simplified(text)) for text in texts)  # "沒收到" is "没收到"
 
 
 def missing(order: Order, today: date) -> bool:

@@ -64,7 +64,7 @@ from actions.texts.catalog import cancel as cancel_texts
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as say
 from actions.texts.catalog import smalltalk as smalltalk_texts
-from actions.turns import bot_messages_before_latest
+from actions.turns import bot_messages_before_latest, said
 from actions.typed_choice import flow_picked
 from helpdesk.orders import (
     Address,
@@ -103,7 +103,7 @@ class ActionStartOrderRequest(Action):
         events = await signed_in_customer(dispatcher, tracker, order_system())
         if tracker.active_loop_name == FORM and state.flow == flow:
             return events  # the same request goes on
-        text = str(tracker.latest_message.get("text") or "")
+        text = said(tracker)  # Chinese in simplified characters, as the rules read it
         damaged = False
         if tracker.active_loop_name != FORM and (instead := request_taken_back(dispatcher, tracker, text)) is not None:
             # "cancel order 100247, no wait, change the address instead": what is asked instead, or nothing; the
@@ -154,7 +154,8 @@ class ActionStartOrderRequest(Action):
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
         if damaged:
-            events.append(SlotSet(PENDING_DETAIL, text))  # what to send back, read once the order may be changed
+            # what to send back, read once the order may be changed (as the customer wrote it)
+            events.append(SlotSet(PENDING_DETAIL, str(tracker.latest_message.get("text") or "")))
         if flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
             events.append(SlotSet(RETURN_REASON, return_reason_of(entry).value))  # damaged or wrong: a free return
         elif flow == RETURN and tracker.active_loop_name != FORM and reason_invited(tracker).shop_at_fault:
@@ -261,9 +262,9 @@ class ActionOrderDetails(Action):
         if email and person_offered(tracker) and not names_an_order(tracker):
             leave_email(dispatcher, email)  # the answer to "Shall I get a person? … or leave your e-mail"
             return []
-        if (picked := flow_picked(tracker, str(tracker.latest_message.get("text") or ""))) is not None:
+        if (picked := flow_picked(tracker, said(tracker))) is not None:
             return picked  # "the first one" at "Did you mean" offering an order flow
-        if (wrong_number := wrong_order_number(dispatcher, str(tracker.latest_message.get("text") or ""))) is not None:
+        if (wrong_number := wrong_order_number(dispatcher, said(tracker))) is not None:
             return wrong_number  # "order 10016": not an order number of ours, asked again
         if (again := await address_after_refused_change(dispatcher, tracker)) is not None:
             return again  # the new address typed after "it has shipped, so its address can no longer be changed"
@@ -372,7 +373,7 @@ def change_named_again(tracker: Tracker) -> str | None:
     """The change a yes outside the form names ("yes cancel it", "是的，取消"): for the order being talked about, or,
     with none, the flow asks which order (issue 18: "是的，取消吧" with nothing open, read as a yes, was answered that
     there was nothing to confirm); none when the yes has a "not" in it ("yes, don't cancel it", "好的，那就不取消")."""
-    text = str(tracker.latest_message.get("text") or "")
+    text = said(tracker)
     if NEGATION_RE.search(text):
         return None
     return next((flow for flow in CHANGES if names_flow(text, flow)), None)

@@ -33,7 +33,7 @@ from actions.order_state import (
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
-from actions.turns import bot_messages_before_latest
+from actions.turns import bot_messages_before_latest, said
 from helpdesk.i18n import join_sentences
 from helpdesk.orders import BackendError, Order, OrderNotFound, OrderSystem, PolicyRefusal
 from helpdesk.orders.model import utc_now
@@ -112,7 +112,7 @@ async def options_after_refused_change(dispatcher: CollectingDispatcher, tracker
     address change, the cancellation or the return of the order known, or the advice for a parcel that never
     arrived; None otherwise (and when the order system cannot be read)."""
     flow = tracker.get_slot(LAST_FLOW)
-    text = str(tracker.latest_message.get("text") or "")
+    text = said(tracker)
     if WHAT_NOW_RE.search(text) and after_missing_parcel(tracker):
         # "what now" after the advice for a parcel that never arrived: the next step, a person a button away (it got
         # "I'm not sure I have a good answer to that")

@@ -25,6 +25,7 @@ from actions.requests import clauses, declines_flow, size
 from actions.texts import render
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import smalltalk as say
+from actions.turns import said
 
 # the kinds of small talk, by their words; the first that matches answers (else ACKNOWLEDGED)
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -152,7 +153,7 @@ class ActionSmallTalk(Action):
         return "action_small_talk"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        text = str(tracker.latest_message.get("text") or "")
+        text = said(tracker)
         if in_request(tracker):
             dispatcher.utter_message(text=small_talk_answer(text))  # the form's question follows
         elif (options := await options_after_refused_change(dispatcher, tracker)) is not None:
@@ -171,10 +172,10 @@ class ActionVagueOpener(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if in_request(tracker):
             # "what do i do" at the identity question asks what is needed, not for leave to ask ("Sure, ask away.")
-            asks_next = WHAT_NOW_RE.search(str(tracker.latest_message.get("text") or "")) is not None
+            asks_next = WHAT_NOW_RE.search(said(tracker)) is not None
             dispatcher.utter_message(text=say.NEXT_STEP if asks_next else say.ASK_AWAY)
             return []
-        text = str(tracker.latest_message.get("text") or "")
+        text = said(tracker)
         if (options := await options_after_refused_change(dispatcher, tracker)) is not None:
             return options  # "so what can I do" right after a refused address change or cancellation
         about_order = opener_about_order(dispatcher, text)
@@ -252,7 +253,7 @@ CLOSING_WORDS = 12  # words, a Chinese character counting as one
 
 def closing_reply(tracker: Tracker) -> str | None:
     """The reply to a closing message the NLU split between closers (or a flow its words decline), else None."""
-    text = str(tracker.latest_message.get("text") or "")
+    text = said(tracker)
     if "?" in text or "？" in text or size(text) > CLOSING_WORDS:
         return None
     ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]

@@ -1,6 +1,10 @@
 """The conversation's earlier turns, read from the tracker: what the customer said before their latest message and
 what the bot answered to it. One reader for every action that looks back (the person offered last turn, the
-"Did you mean" turns in a row, an address given in two messages)."""
+"Did you mean" turns in a row, an address given in two messages).
+
+:func:`said` is the customer's latest message as the actions' rules read it: Chinese in simplified characters
+(issue 18: a Taiwan or Hong Kong customer's "不用了，謝謝" meets the rules written as "不用了，谢谢"). What is kept or
+passed on (an address, a detail for the order system) is read from the message as written (:func:`as_written`)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
+
+from nlu_addons.language import simplified
+
+
+def said(tracker: Tracker) -> str:
+    """The customer's latest message as the rules read it: traditional Chinese characters as simplified ones
+    (nlu_addons.language ``simplified``: same length, anything else as written)."""
+    return simplified(str(tracker.latest_message.get("text") or ""))
+
+
+def as_written(tracker: Tracker, part: str) -> str:
+    """``part`` of the latest message as :func:`said` reads it, as the customer wrote it: the same characters of the
+    message (the reading has the message's length, character for character); ``part`` itself when it is not a piece
+    of the reading."""
+    written = str(tracker.latest_message.get("text") or "")
+    read = simplified(written)
+    at = read.find(part) if read != written else -1
+    return written[at : at + len(part)] if at >= 0 else part
 
 
 @dataclass(frozen=True)

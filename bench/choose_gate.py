@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     language = args.language
 
     from nlu_addons.handbook_index import side_index
-    from nlu_addons.onepass_nlu import side_of_state, words_of
+    from nlu_addons.onepass_nlu import side_of_state, understood, words_of
     from nlu_addons.onepass_settings import configured
 
     # the side as the component loads it: the model's intent head, arbiter, training examples indexed with their
@@ -419,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((text, None))
         styles.append(f"{source}:out of scope")
         sources.append(source)
-    texts = [words_of(t) for t, _ in rows]
+    # each row as the side reads a message (OnePassNLU.process): its words, Chinese in simplified characters
+    rows = [(understood(words_of(t), language), expected) for t, expected in rows]
+    texts = [t for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
     x, scores = side.evidence(texts, vectors)
     # the route's own handbook ranking: how often its best entry is the expected one (the engine's P@1 beside it

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nlu_addons.encoders import CachedEncoder
-from nlu_addons.language import Language
+from nlu_addons.language import Language, simplified
 
 if TYPE_CHECKING:
     from helpdesk.knowledge.settings import Settings
@@ -211,7 +211,8 @@ def handbook_entries(
 ) -> list[IndexedEntry]:
     """The handbook's entries as one language side indexes them: the English title, questions and answer
     passages (the multilingual encoder matches Chinese questions to them too), and on the Chinese side also
-    an entry's Chinese text where the handbook has one. With the FAQ engine's ``engine`` settings, the texts the
+    an entry's Chinese text where the handbook has one, all in simplified characters (nlu_addons.language
+    ``simplified``). With the FAQ engine's ``engine`` settings, the texts the
     engine embeds (helpdesk.knowledge.entry_texts: questions without repeats, the answer in its passages).
     ``examples``: per entry id, the training examples written for it (an id the handbook no longer has is left
     out).
@@ -243,12 +244,16 @@ def handbook_entries(
                 firsts.setdefault(normalize_question(question), question)
             questions = list(firsts.values())
             passages = answer_passages(plain(entry.answer), engine.answer_chunk_chars, engine.answer_max_chunks)
+        written = tuple((examples or {}).get(entry.id, ()))
         if language == "zh":
             zh = getattr(entry, "zh", None)
             if zh is not None:
                 questions = [*getattr(zh, "all_questions", ()), *questions]
                 passages = [*answer_passages(plain(getattr(zh, "answer", "")), 200, 6), *passages]
-        written = tuple((examples or {}).get(entry.id, ()))
+            # the Chinese side reads Chinese in simplified characters, an editor's traditional wording too
+            questions = [simplified(text) for text in questions]
+            passages = [simplified(text) for text in passages]
+            written = tuple(simplified(text) for text in written)
         out.append(IndexedEntry(entry.id, tuple(questions), tuple(passages), written))
     return out
 

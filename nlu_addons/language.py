@@ -3,12 +3,16 @@
 Any CJK ideograph makes a message Chinese, so a mixed "订单100234" or "where is my 订单" is Chinese; everything
 else is English. Measured on public test sets (../shared/zh-encoders.md): 10,412 of 10,414 Chinese texts and
 0 of 11,139 English texts go to the Chinese side.
+
+Chinese is understood in simplified characters (:func:`simplified`): a Taiwan or Hong Kong customer's traditional
+"付款頁面一直轉圈圈" is read as "付款页面一直转圈圈", the script the bot's Chinese side is written in.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 Language = Literal["en", "zh"]
@@ -73,3 +77,52 @@ def language_after(text: str, conversation: str | None) -> Language:
     if conversation in LANGUAGES and says_no_language(text):
         return "zh" if conversation == "zh" else "en"
     return language_of(text)
+
+
+# --- traditional Chinese read as simplified (issue 18) --------------------------------------------------------------
+# Customers in Taiwan and Hong Kong write traditional characters ("付款頁面一直轉圈圈"); the bot's Chinese side (its
+# training examples, the handbook's Chinese text, the actions' Chinese cues) is written in simplified ones. What is
+# understood (encoded, scored, matched against cues) is the text in simplified characters; what is stored and shown
+# stays as the customer wrote it. OpenCC's "t2s" (opencc-python-reimplemented, Apache-2.0, its dictionaries in the
+# wheel) maps character for character: the simplified text has the same length as the original, so a position in one
+# is the same position in the other. (Not "tw2s" or "hk2s": their variant tables turn simplified 么 into 幺 and 抬
+# into 擡, which a simplified message must not suffer.)
+SIMPLIFIED_CACHE = 4096  # distinct traditional texts whose simplified form is remembered, per process
+
+
+@functools.cache
+def _t2s() -> tuple[Callable[[str], str], frozenset[str]]:
+    """The converter, and the characters at least one of which a text must have for the converter to change it."""
+    from opencc import OpenCC
+
+    converter = OpenCC("t2s")
+    # the conversion's dictionaries: (longest key, shortest key, key → "value [alternatives]"), in groups
+    tables = [table for group in converter._dict_chain_data for table in group]
+    changing = {key: value.split(" ")[0] for _, _, mapping in tables for key, value in mapping.items()}
+    changing = {key: value for key, value in changing.items() if key != value}
+    single = {key for key in changing if len(key) == 1}
+    # a key that changes is found only where all its characters are: the mark of a phrase is a character of it that
+    # changes alone, else the first one it changes ("瞭" of 一目瞭然)
+    marks = {
+        next((c for c in key if c in single), next((a for a, b in zip(key, value, strict=False) if a != b), key[0]))
+        for key, value in changing.items()
+    }
+    return converter.convert, frozenset(marks)
+
+
+@functools.lru_cache(maxsize=SIMPLIFIED_CACHE)
+def _converted(text: str) -> str:
+    convert, _ = _t2s()
+    return str(convert(text))
+
+
+def simplified(text: str) -> str:
+    """``text`` as the bot understands Chinese: traditional characters as simplified ("付款頁面一直轉圈圈" →
+    "付款页面一直转圈圈"), same length, everything else as it is. A text without a CJK ideograph, or with no character
+    the conversion changes, is returned as it is without converting (a set look-up per character)."""
+    if not CJK.search(text):
+        return text
+    _, marks = _t2s()
+    if marks.isdisjoint(text):
+        return text
+    return _converted(text)

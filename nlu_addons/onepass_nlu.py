@@ -68,7 +68,7 @@ from nlu_addons.arbiter import (
 from nlu_addons.encoders import CachedEncoder, encoder_named
 from nlu_addons.handbook_index import HandbookIndex, side_index
 from nlu_addons.intent_head import IntentHead, out_of_fold
-from nlu_addons.language import LANGUAGES, Language, language_of, written_in
+from nlu_addons.language import LANGUAGES, Language, language_of, simplified, written_in
 from nlu_addons.onepass_settings import DEFAULTS
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,13 @@ def handbook_root(config: dict[str, Any]) -> Path:
     configured = os.environ.get("KB_DIR")
     root = Path(configured or config["handbook"])
     return root.resolve() if root.is_absolute() or configured else PROJECT_ROOT / root
+
+
+def understood(text: str, language: Language) -> str:
+    """What a side reads of ``text``: the Chinese side Chinese in simplified characters (nlu_addons.language
+    ``simplified``: "付款頁面一直轉圈圈" as "付款页面一直转圈圈"), the English side the text as it is. Only what is
+    encoded and scored: the message itself, its tracker event and what the helpdesk stores stay as written."""
+    return simplified(text) if language == "zh" else text
 
 
 # a faq block's metadata names the handbook entry its examples ask about (data/nlu/faq_*.yml)
@@ -378,10 +385,15 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
             # the English side learns from English examples; the multilingual Chinese side from all of them
             # (an example's language as written: a Chinese file's "886" has no ideograph, nlu_addons.language)
             chosen = [(t, i) for t, i, lang in examples if language == "zh" or lang == "en"]
+            # the Chinese side reads traditional characters as simplified ones, as it reads a message (process)
+            chosen = [(understood(t, language), i) for t, i in chosen]
             encoder = CachedEncoder(encoder_named(name))
             second = second_of(self._config, language)
             # each side indexes the examples written in its own language with their entries
-            written = {e: [t for t in texts if language_of(t) == language] for e, texts in per_entry.items()}
+            written = {
+                e: [understood(t, language) for t in texts if language_of(t) == language]
+                for e, texts in per_entry.items()
+            }
             written = {e: texts for e, texts in written.items() if texts}
             self._sides[language] = Side.train(
                 encoder,
@@ -480,7 +492,7 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
                 continue
             language = language_of(text)
             side = self._sides.get(language) or self._sides["en"]
-            route = side.route(words_of(text))
+            route = side.route(understood(words_of(text), language))
             destination = route["destination"]
             intent = ROUTE_INTENT.get(destination) or (FAQ if destination.startswith("faq:") else destination[7:])
             ranking = [

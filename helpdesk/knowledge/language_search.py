@@ -12,6 +12,9 @@
   engine reads Chinese as noise (all-MiniLM-L6-v2: Chinese→English retrieval P@1 0.34, ../shared/zh-encoders.md),
   so a Chinese search found nothing or unrelated entries with meaningless scores.
 
+Chinese is read in simplified characters, the questions and the index alike (nlu_addons.language ``simplified``):
+a Taiwan or Hong Kong customer's traditional "發票在哪裡下載" finds what "发票在哪里下载" finds.
+
 Candidates carry the entry's title and answer in the question's language (its Chinese version when it has one).
 The Chinese side follows the handbook: it is rebuilt (only texts it has not embedded before are embedded) on the
 first search after the engine's own index changed.
@@ -28,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from helpdesk.knowledge.decision import Candidate, Decision, decide_from_ranking
 from nlu_addons.arbiter import entry_clears
-from nlu_addons.language import language_of
+from nlu_addons.language import language_of, simplified
 from nlu_addons.onepass_settings import configured
 
 if TYPE_CHECKING:  # the engine pulls in numpy, faiss and the embedder
@@ -118,7 +121,7 @@ class ChineseSide:
         """Answer, suggest or nothing for a Chinese ``query``, with its top-``k`` ranking."""
         index, encoder = self.index(kb)
         self.searches += 1
-        scores = index.scores(encoder.encoder.encode([query]))[0]
+        scores = index.scores(encoder.encoder.encode([simplified(query)]))[0]  # traditional read as simplified
         ranked: list[Candidate] = []
         for position in scores.argsort()[::-1]:
             entry = kb.entry(index.ids[int(position)])
@@ -152,7 +155,7 @@ class ChineseSide:
             found = {text: self._questions[text] for text in texts if text in self._questions}
         missing = [text for text in dict.fromkeys(texts) if text not in found]
         if missing:
-            found.update(zip(missing, encoder.encoder.encode(missing), strict=True))
+            found.update(zip(missing, encoder.encoder.encode([simplified(text) for text in missing]), strict=True))
             with self._lock:
                 if len(self._questions) + len(missing) > MAX_KEPT_QUESTIONS:
                     self._questions = {}

@@ -1,6 +1,7 @@
 """The tracker's earlier turns as the actions read them (actions/turns.py): each earlier customer message with the
 bot's answer to it, newest first; the bot's messages of the turn being answered belong to none; and the readers
-built on it (the address given in two messages, "Did you mean" turns in a row, the bot's last messages)."""
+built on it (the address given in two messages, "Did you mean" turns in a row, the bot's last messages); the latest
+message as the rules read it (traditional Chinese as simplified) and a piece of it as the customer wrote it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from actions.forms import earlier_partial_address  # noqa: E402
 from actions.texts import address as address_en  # noqa: E402
 from actions.texts import routing as routing_en  # noqa: E402
 from actions.texts.zh import address as address_zh  # noqa: E402
-from actions.turns import bot_messages_before_latest, turns_before_latest  # noqa: E402
+from actions.turns import as_written, bot_messages_before_latest, said, turns_before_latest  # noqa: E402
 
 
 def tracker(*turns: tuple[str, list[str]], answering: list[str] | None = None) -> Tracker:
@@ -64,3 +65,14 @@ def test_did_you_mean_turns_are_counted_in_a_row_from_the_latest() -> None:
     suggest = routing_en.SUGGEST
     t = tracker(("a", [suggest]), ("b", ["An answer"]), ("c", [suggest]), ("d", ["x", suggest]), ("e", []))
     assert failed_turns_before(t) == 2
+
+
+def test_the_rules_read_traditional_chinese_as_simplified_and_keep_what_the_customer_wrote() -> None:
+    t = tracker(("hi", ["Hello!"]), ("訂單100234的地址改成台北市信義路五段7號", []))
+    assert said(t) == "订单100234的地址改成台北市信义路五段7号"
+    # a piece of what the rules read (where to send the order) is kept as the customer wrote it
+    assert as_written(t, "台北市信义路五段7号") == "台北市信義路五段7號"
+    assert as_written(t, "不在消息里") == "不在消息里"  # not a piece of the message: itself
+    english = tracker(("change the address to Rue Sainte-Catherine 12", []))
+    assert said(english) == "change the address to Rue Sainte-Catherine 12"
+    assert as_written(english, "Rue Sainte-Catherine 12") == "Rue Sainte-Catherine 12"
