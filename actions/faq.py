@@ -38,6 +38,7 @@ from actions.order_state import (
     OrderState,
     details_cleared,
 )
+from actions.other_language import other_language
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.payment_ways import PAYMENT_METHODS_ENTRY, asks_payment_way
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_reason_of
@@ -282,6 +283,9 @@ class ActionAnswerFaq(Action):
         elif another_companys(question):
             # "where is my ikea delivery": said plainly that only Larkspur Home's orders and accounts are here
             offer_person(dispatcher, smalltalk_texts.ANOTHER_COMPANY, HANDOFF_LOW_CONFIDENCE)
+        elif other_language(question) is not None:
+            # "hallo, ich habe eine frage zu meiner bestellung": which languages the bot speaks, and a person
+            offer_person(dispatcher, smalltalk_texts.ONLY_ENGLISH_AND_CHINESE, HANDOFF_LOW_CONFIDENCE)
         else:
             # no good answer: a person is offered as a choice (the wait, or an e-mail address for a later answer)
             offer_person(dispatcher, smalltalk_texts.OFFER_AFTER_NO_ANSWER, HANDOFF_LOW_CONFIDENCE)

@@ -74,6 +74,11 @@ ANOTHER_COMPANY = (
     "If it is about a Larkspur Home order, tell me its order number. Shall I get a person?"
 )
 OFFER_AFTER_NO_ANSWER = "I'm not sure I have a good answer to that, and I'd rather not guess. Shall I get a person?"
+# a message in a language the bot does not speak (actions/other_language.py): said in both languages it does speak
+ONLY_ENGLISH_AND_CHINESE = (
+    "Sorry, I can only chat in English or Chinese (我只能用英文或中文为您服务). Could you write to me in one of them? "
+    "Or shall I get a person?"
+)
 OFFER_YES_BUTTON = "Yes, get a person"
 OFFER_NO_BUTTON = "No, I'll ask differently"
 # inside an order request: no offer (the request goes on, its question follows)

@@ -140,3 +140,14 @@ def test_goods_that_arrived_broken_get_the_damaged_item_answer_before_the_return
     chat("a refund")
     assert "Here's the return for order 100184" in chat.text and "Stoneware soap dish" in chat.text, chat.texts
     chat("no")  # nothing is booked
+
+
+@pytest.mark.parametrize("said", ["hallo, ich habe eine frage zu meiner bestellung", "bonjour, où est ma commande ?"])
+def test_a_message_in_a_language_the_bot_does_not_speak_is_told_which_it_speaks(chat: Chat, said: str) -> None:
+    """The walkthrough of 2026-12-06 (third and fourth sessions): a German first message got "I'm not sure I have a
+    good answer to that, and I'd rather not guess", as if the question were odd. Now the languages the bot speaks, in
+    both, and a person a button away."""
+    chat(said)
+    assert "I can only chat in English or Chinese (我只能用英文或中文为您服务)" in chat.text, chat.texts
+    assert "rather not guess" not in chat.text, chat.texts
+    assert any("person" in b["title"] for b in chat.buttons), chat.buttons

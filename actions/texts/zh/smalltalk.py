@@ -53,6 +53,10 @@ ANOTHER_COMPANY = (
     "如果是 Larkspur Home 的订单，请告诉我订单号。需要为您转接人工客服吗？"
 )
 OFFER_AFTER_NO_ANSWER = "这个问题我不确定有好的答案，也不想乱猜。要为您转接人工客服吗？"
+ONLY_ENGLISH_AND_CHINESE = (
+    "抱歉，我只能用中文或英文为您服务（I can only chat in English or Chinese）。可以用其中一种语言再说一次吗？"
+    "或者为您转接人工客服？"
+)
 OFFER_YES_BUTTON = "好的，转人工"
 OFFER_NO_BUTTON = "不用，我换个问法"
 NOT_SURE_IN_REQUEST = "抱歉，这个问题我不太确定能回答。"
