@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import (
     address_in_request,
+    chinese_script_address,
     country_label,
     looks_like_address,
     looks_like_address_in_any_script,
@@ -433,6 +434,8 @@ class _FormTurn:
         if requested == ORDER_ID and not found.order_number and not QUESTION_RE.search(text):
             return await self._items_of_offered_order()  # "水瓶" at "还是订单 100224 吗？": whatever the NLU read
         if requested == NEW_ADDRESS:
+            if chinese_script_address(text, "") is not None:
+                return True  # "上海市浦东新区世纪大道100号": the address is read, and its country answered
             if address_in_request("to " + text) is None:
                 return False
             if POSTCODE_RE.search(text):

@@ -7,6 +7,7 @@ the customer's e-mail for an answer later): a yes, the button or an e-mail addre
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -44,6 +45,11 @@ def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str) -> No
 
 # an unsure NLU's likeliest reading counts from this confidence (as the order form takes one: actions/forms.py)
 PERSON_READING_FROM = 0.5
+# or below it, when the words name a person ("i want to talk to a person", "我要找人工", "轉真人客服")
+PERSON_WORDS_RE = re.compile(
+    r"\b(?:person|human|agent|someone|somebody|representative|operator|real\s+people)\b|人工|真人|客服|专人|專人",
+    re.IGNORECASE,
+)
 
 
 def person_asked(tracker: Tracker) -> bool:
@@ -54,7 +60,11 @@ def person_asked(tracker: Tracker) -> bool:
         return True
     ranking = tracker.latest_message.get("intent_ranking") or []
     likeliest = ranking[0] if ranking and intent == "nlu_fallback" else {}
-    return likeliest.get("name") == "request_human" and float(likeliest.get("confidence") or 0.0) >= PERSON_READING_FROM
+    if likeliest.get("name") != "request_human":
+        return False
+    # below PERSON_READING_FROM the words decide ("订单100160的靠垫颜色发错了，我要找人工": a person 0.48)
+    text = str(tracker.latest_message.get("text") or "")
+    return float(likeliest.get("confidence") or 0.0) >= PERSON_READING_FROM or PERSON_WORDS_RE.search(text) is not None
 
 
 def buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:
