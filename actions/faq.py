@@ -18,7 +18,16 @@ from actions.handbook_followup import (
     answer_in_topic_of_last_answer,
     decided_in_section,
 )
-from actions.handoff import buttons_of, choice_buttons, leave_email, offer_person, person_asked, person_offered
+from actions.handoff import (
+    asks_for_person,
+    buttons_of,
+    choice_buttons,
+    hand_off,
+    leave_email,
+    offer_person,
+    person_asked,
+    person_offered,
+)
 from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.known_order import change_of_known_order
@@ -191,6 +200,12 @@ class ActionAnswerFaq(Action):
         if not in_request and (closing := closing_reply(tracker)) is not None:
             dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
             signal_small_talk(dispatcher)  # nothing to rate ("Did this help?" under "You're welcome!")
+            return []
+        if not in_request and asks_for_person(question) and received_goods_of_order(question) is None:
+            # "我的订单100234还没到，我要找真人客服": the person asked for, not the order's identity check (goods
+            # that came wrong or damaged get the handbook's answer first, and the person offered:
+            # received_goods_answered)
+            hand_off(dispatcher, HANDOFF_REQUESTED)
             return []
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)

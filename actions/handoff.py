@@ -52,6 +52,29 @@ PERSON_WORDS_RE = re.compile(
 )
 
 
+# a person asked for in so many words ("i want to talk to a real person", "我要找真人客服", "转人工"), whatever else the
+# message says: the NLU, reading the order beside it ("我的订单100234还没到，我要找真人客服": a status 0.62), started
+# the identity check instead
+ASKS_FOR_PERSON_RE = re.compile(
+    r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+|the\s+|some\s+)?(?:real\s+|live\s+)?"
+    r"(?:person|human|agent|someone|somebody|representative|operator)\b"
+    r"|\b(?:get|give|connect)\s+me\s+(?:to\s+|with\s+)?(?:a\s+|an\s+)?(?:real\s+|live\s+)?(?:person|human|agent)\b"
+    r"|\b(?:want|need)\s+(?:a\s+|an\s+)?(?:real\s+|live\s+)?(?:person|human|agent)\b|\bhuman\s+(?:please|pls|plz)\b"
+    r"|(?:转|轉|找|要|联系|聯繫|接)(?:一下|个|個)?(?:真人|人工|客服|专人|專人)|真人客服|人工客服|人工服[务務]",
+    re.IGNORECASE,
+)
+# "i don't want to talk to a person", "不要转人工": a "not" just before it
+NOT_BEFORE_PERSON_RE = re.compile(r"(?:\b(?:don'?t|do\s+not|no\s+need\s+to|never)\b[\w\s]{0,12}|不要|不用|别|別|不)$")
+
+
+def asks_for_person(text: str) -> bool:
+    """The message asks for a person in so many words (not after a "not")."""
+    return any(
+        NOT_BEFORE_PERSON_RE.search(text[: match.start()].rstrip()) is None
+        for match in ASKS_FOR_PERSON_RE.finditer(text)
+    )
+
+
 def person_asked(tracker: Tracker) -> bool:
     """The latest message asks for a person: the NLU read it so or, unsure ("i got the wrong color cushion in order
     100212, i want to talk to a person"), that is its likeliest reading."""

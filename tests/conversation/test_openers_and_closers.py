@@ -151,3 +151,12 @@ def test_a_message_in_a_language_the_bot_does_not_speak_is_told_which_it_speaks(
     assert "I can only chat in English or Chinese (我只能用英文或中文为您服务)" in chat.text, chat.texts
     assert "rather not guess" not in chat.text, chat.texts
     assert any("person" in b["title"] for b in chat.buttons), chat.buttons
+
+
+@pytest.mark.parametrize("said", ["我的订单100234还没到，我要找真人客服", "我的訂單100234還沒到，我要找真人客服"])
+def test_a_person_asked_for_beside_an_order_is_a_person(chat: Chat, said: str) -> None:
+    """The walkthrough of 2026-12-06 (fourth session): the NLU read the order beside the request (a status 0.62) and
+    the bot asked for the order's e-mail address instead of the person the customer asked for."""
+    body = chat(said)
+    assert body["mode"] == "queued", chat.texts
+    assert "下单邮箱" not in chat.text, chat.texts
