@@ -178,10 +178,13 @@ def earlier_partial_address(tracker: Tracker) -> str | None:
 INSTEAD_RE = re.compile(r"\binstead\b|\brather\b|还是|還是", re.IGNORECASE)
 
 
-def change_asked_instead(text: str, flow: str | None, among: tuple[str, ...] = CHANGES) -> str | None:
+def change_asked_instead(
+    text: str, flow: str | None, among: tuple[str, ...] = CHANGES, declined: bool = False
+) -> str | None:
     """The one other change (cancel, new address, return), or other order request of ``among``, the message asks for
-    "instead"; None when it names none or several."""
-    if not INSTEAD_RE.search(text):
+    "instead" (or, ``declined``, beside the no to this one: "wait actually dont cancel, can i just change the
+    address"); None when it names none or several."""
+    if not declined and not INSTEAD_RE.search(text):
         return None
     named = [other for other in among if other != flow and names_flow(text, other)]
     return named[0] if len(named) == 1 else None
@@ -301,7 +304,7 @@ class _FormTurn:
             if (
                 declined
                 and self.state.requested == CONFIRM
-                and (instead := change_asked_instead(self._said(), flow, tuple(FLOW_DETAILS)))
+                and (instead := change_asked_instead(self._said(), flow, tuple(FLOW_DETAILS), declined=True))
             ):
                 # "wait no dont cancel it, change the adress instead": a no to this change and the other one asked
                 # for, for the same order, at once (it was "nothing cancelled" and the other change dropped); a

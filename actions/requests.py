@@ -24,7 +24,7 @@ from nlu_addons.language import CJK, language_of
 # question word or a new request, or a comma before a question word
 QUESTION_START = (
     r"(?:how|what|when|where|why|which|who|can|could|do|does|did|is|are|will|would|should|may|i|i'd|i'm|i've|"
-    r"also|please|pls|cancel|return|change|track|send)\b"
+    r"also|please|pls|cancel|return|change|track|send|whats|wats|wat|hows|wheres|whens|cn|u)\b"
 )
 SPLIT_RE = re.compile(
     r"(?<=[?.!])\s+|\s*;\s*|,?\s+(?:and\s+also|and\s+then|and\s+plus|also|plus|and|but)\s+(?=" + QUESTION_START + r")"

@@ -64,3 +64,17 @@ def test_no_to_the_cancellation_and_the_status_instead(
     chat(changed_mind)
     assert declined in chat.texts[0], chat.texts
     assert status in chat.text and ORDER in chat.texts[-1], chat.texts  # the order's status follows
+
+
+def test_no_to_the_cancellation_and_another_change_asked_without_instead(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06 (fourth session): "oh and whats ur return policy" beside the cancellation was never
+    answered (the chat spelling after "oh and" did not split the message), and "wait actually dont cancel, can i just
+    change the address" at the yes/no said "nothing cancelled" and dropped the address change (no "instead")."""
+    chat(f"hey can u cancel my order pls its {ORDER} oh and whats ur return policy")
+    assert "You've asked two things" in chat.text and "30 days of delivery" in chat.text, chat.texts
+    chat(EMAIL)
+    assert f"Shall I cancel order {ORDER}?" in chat.text, chat.texts
+    chat("wait actually dont cancel, can i just change the address")
+    assert f"I haven't cancelled anything: order {ORDER} goes ahead as planned." in chat.text, chat.texts
+    assert f"What's the new delivery address for order {ORDER}?" in chat.text, chat.texts
+    chat("no")
