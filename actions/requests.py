@@ -145,10 +145,20 @@ def without_lead_in(question: str) -> str:
     return re.sub(LEAD_IN, "", question, flags=re.IGNORECASE).strip() or question
 
 
+# a question that only voices puzzlement about what the rest of the message says ("…still no money?? whats going
+# on", "what happened", "how come"): nothing to look up on its own
+PUZZLED_RE = re.compile(
+    r"^\W*(?:so\s+|like\s+|ok\s+)?(?:(?:what'?s|whats|wats|what\s+is)\s+(?:going\s+on|happening|up|the\s+(?:deal|problem|"
+    r"hold\s*up|issue))|what\s+(?:happened|gives|the\s+hell|is\s+going\s+on)|how\s+come|wtf|why\s+not|why)"
+    r"(?:\s+(?:here|now|with\s+(?:it|that|this|my\s+\w+)))?[\s?!.]*$",
+    re.IGNORECASE,
+)
+
+
 def is_question(clause: str) -> bool:
     """A clause that asks something, in English or Chinese, long enough to be looked up on its own."""
     asks = QUESTION_RE.search(clause) or (language_of(clause) == "zh" and ZH_QUESTION_RE.search(clause))
-    return bool(asks) and size(clause) >= MIN_QUESTION_WORDS
+    return bool(asks) and size(clause) >= MIN_QUESTION_WORDS and PUZZLED_RE.match(clause) is None
 
 
 def questions_in(text: str) -> list[str]:

@@ -107,3 +107,16 @@ def test_a_farewell_by_its_words(text: str, leaving: bool) -> None:
 )
 def test_a_change_of_the_same_order_asked_beside_a_request(text: str, changes: list[str]) -> None:
     assert [flow for flow, _ in same_order_changes(text, "order_status")] == changes
+
+
+@pytest.mark.parametrize(
+    ("text", "puzzled"),
+    [
+        # the walkthrough of 2026-12-06 (fourth session): "You've asked two things" for one complaint
+        ("i sent back my stuff 2 weeks ago and still no money?? whats going on", "whats going on"),
+        ("where is my order 100234? what happened", "what happened"),
+    ],
+)
+def test_puzzlement_beside_a_request_is_no_question_of_its_own(text: str, puzzled: str) -> None:
+    assert puzzled not in requests_in(text).questions
+    assert requests_in("cancel 100259 and what is your return policy").questions == ["what is your return policy"]
