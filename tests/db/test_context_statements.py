@@ -113,8 +113,9 @@ def test_a_handoffs_context_is_written_in_the_same_statements_however_many_turns
         ]
         assert candidates == [*searched, SKIPPED]  # each turn its own search; the button press: nothing to search
         assert slots == {"order_id": "100234", "customer_tier": TIER_VIP} and tier == TIER_VIP and changed
-        # the conversation and the turns to fill read; the turns to fill read once, the conversation, then their
-        # candidates and the slots written (one UPDATE statement for all the messages' candidates, each row its own)
+        # before the searches: the conversation, the turns to fill; after: the conversation, the turns found (one
+        # read for all of them), then the slots and every turn's candidates written at the commit (the messages'
+        # UPDATE one statement for all the rows)
         assert statements[:4] == ["SELECT", "SELECT", "SELECT", "SELECT"], statements
         assert statements[4:] == ["UPDATE", "UPDATE"], statements
     assert len(few[0]) == len(many[0])  # was 2 statements more for each turn
