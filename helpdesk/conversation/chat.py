@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, TextualSelect, and_, bindparam, func, insert, inspect, select, text
+from sqlalchemy import Boolean, Integer, Select, TextualSelect, and_, bindparam, func, insert, inspect, select, text
 from sqlalchemy import column as column_of
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -389,6 +390,100 @@ async def _insert_customer_message(session: AsyncSession, message: Message) -> i
     return (await session.execute(_customer_insert(), params)).scalar_one()
 
 
+@functools.cache
+def _read_and_insert_statement() -> TextualSelect:
+    """`_conversation_with_new_message`'s SQL, written as text once (as `_store_statement`): the conversation read,
+    the message stored under the sender's own id looked for, and the customer's message inserted unless it is
+    stored already or changes the conversation's language, in one statement. Its row: the conversation's columns,
+    the id of the message stored before under that client id (a retry) and the id of the message inserted now
+    (None when it was not)."""
+    messages, conversations = Message.__table__, Conversation.__table__
+    languages = ", ".join(f"'{language}'" for language in LANGUAGES)
+    # the message's language is the conversation's when it says no language (language_after) or its script is
+    # the conversation's language; otherwise nothing is inserted (the conversation's language changes with it)
+    same_language = f"((:no_language AND c.language IN ({languages})) OR c.language = :script)"
+    sql = (
+        f"WITH c AS (SELECT * FROM {Conversation.__tablename__} WHERE id = :conversation_id), "
+        f"prior AS (SELECT id FROM {Message.__tablename__} WHERE conversation_id = :conversation_id "
+        f"AND client_id = :client_id ORDER BY id LIMIT 1), "
+        f"stored AS (INSERT INTO {Message.__tablename__} ({', '.join(CUSTOMER_COLUMNS)}) "
+        f"SELECT c.id, :sender, :text, :payload, :client_id, c.language, :created_at, false FROM c "
+        f"WHERE NOT EXISTS (SELECT 1 FROM prior) AND {same_language} RETURNING id) "
+        f"SELECT {', '.join(f'c.{column.name}' for column in conversations.columns)}, "
+        f"(SELECT id FROM prior) AS prior_id, (SELECT id FROM stored) AS stored_id FROM c"
+    )
+    binds = [
+        bindparam("conversation_id", type_=conversations.c.id.type),
+        bindparam("client_id", type_=messages.c.client_id.type),
+        bindparam("no_language", type_=Boolean()),
+        bindparam("script", type_=conversations.c.language.type),
+        bindparam("sender", type_=messages.c.sender.type),
+        bindparam("text", type_=messages.c.text.type),
+        bindparam("payload", type_=messages.c.payload.type),
+        bindparam("created_at", type_=messages.c.created_at.type),
+    ]
+    read_back = [
+        *(column_of(c.name, c.type) for c in conversations.columns),
+        column_of("prior_id", Integer()),
+        column_of("stored_id", Integer()),
+    ]
+    return text(sql).bindparams(*binds).columns(*read_back)
+
+
+@dataclass(frozen=True)
+class ReadAndStored:
+    """What `_conversation_with_new_message` found and wrote: the conversation (in the session, as read), and the
+    customer's message when it was stored now (None: not stored, because it is a retry of a message stored before,
+    `retry`, or because it changes the conversation's language)."""
+
+    conversation: Conversation
+    message: Message | None
+    retry: bool
+
+
+async def _conversation_with_new_message(
+    session: AsyncSession, conversation_id: str, text: str, payload: str | None, client_id: str | None
+) -> ReadAndStored | None:
+    """A customer's message in a stored PostgreSQL conversation, read and written in one statement (one round trip
+    where the ORM read the conversation, then inserted the message: issue 22): the conversation as read (put in the
+    session as `session.get` would) and the message as stored (not in the session, as `_insert_customer_message`
+    leaves it). None for an unknown conversation. `text` is what the customer wrote (no button), `payload` what
+    the bot reads when it differs (`never_a_command`)."""
+    now = utcnow()
+    params = {
+        "conversation_id": conversation_id,
+        "client_id": client_id,
+        "no_language": says_no_language(text),
+        "script": language_of(text),
+        "sender": SENDER_CUSTOMER,
+        "text": text,
+        "payload": payload,
+        "created_at": now,
+    }
+    row = (await session.execute(_read_and_insert_statement(), params)).mappings().first()
+    if row is None:
+        return None
+    conversation = Conversation()
+    for attribute in inspect(Conversation).column_attrs:
+        set_committed_value(conversation, attribute.key, row[attribute.columns[0].name])
+    make_transient_to_detached(conversation)  # as loaded by a query: persistent once added, nothing to write
+    session.add(conversation)
+    if row["stored_id"] is None:
+        return ReadAndStored(conversation, None, row["prior_id"] is not None)
+    message = Message(
+        conversation_id=conversation_id,
+        sender=SENDER_CUSTOMER,
+        text=text,
+        payload=payload,
+        client_id=client_id,
+        language=conversation.language,
+        created_at=now,
+        asks_feedback=False,
+    )
+    message.id = row["stored_id"]
+    return ReadAndStored(conversation, message, False)
+
+
 async def _replies_to(session: AsyncSession, message: Message) -> list[dict[str, Any]] | None:
     """The bot's stored answer to `message` (the bot messages after it, up to the customer's next one); None when
     nothing answered it yet."""
@@ -403,6 +498,12 @@ async def _replies_to(session: AsyncSession, message: Message) -> list[dict[str,
             break
         replies.append(row.to_public())
     return replies or None
+
+
+def _words_alone(session: AsyncSession, text: str) -> bool:
+    """Whether `text` is stored as the customer wrote it (no button payload, no widget payload: `_customer_text`
+    reads nothing for it) in a PostgreSQL database: `_conversation_with_new_message` can then store it."""
+    return not text.startswith("/") and text not in WIDGET_PAYLOADS and session.get_bind().dialect.name == "postgresql"
 
 
 class ChatService:
@@ -531,10 +632,22 @@ class ChatService:
                     # the reads, then usually one write (the message: `_store_customer_message`) without BEGIN
                     # and COMMIT round trips; the conversation is only read (a new one is written with its message)
                     await statements_on_their_own(session)
-                conversation, customer_message = await self._conversation(session, conversation_id, lock_id, client_id)
+                found = None
+                if conversation_id is not None and _words_alone(session, text):
+                    # PostgreSQL: the conversation read and the message stored in one statement (a retry, or a
+                    # message that changes the conversation's language, goes on below as before)
+                    to_bot = never_a_command(text)
+                    payload = to_bot if to_bot != text else None
+                    found = await _conversation_with_new_message(session, conversation_id, text, payload, client_id)
+                if found is not None and not found.retry:
+                    conversation, customer_message, fresh = found.conversation, found.message, True
+                else:
+                    conversation, customer_message = await self._conversation(
+                        session, conversation_id, lock_id, client_id
+                    )
+                    fresh = customer_message is None
                 topics = await self.bot.greeting_buttons(page_language) if text.startswith("/") else []
                 shown, to_bot = await _customer_text(session, conversation.id, text, topics, page_language)
-                fresh = customer_message is None
                 if customer_message is None:
                     customer_message = await self._store_customer_message(
                         session, conversation, shown, to_bot if to_bot != shown else None, client_id

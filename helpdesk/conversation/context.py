@@ -12,11 +12,12 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.clients.action_server import ActionServerClient, ActionServerUnavailable
 from helpdesk.clients.rasa import BotUnavailable, RasaClient
+from helpdesk.db.engine import statements_on_their_own
 from helpdesk.db.models import TIER_STANDARD, TIER_VIP, Conversation, Message
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import SENDER_CUSTOMER
@@ -54,8 +55,10 @@ class ContextService:
     async def _enrich(self, conversation_id: str) -> bool:
         """Fill in what is missing; True when the customer's tier changed (the queue order moves).
 
-        The searches run with no database transaction open; the results are written in one go."""
+        The searches run with no database transaction open; the results are written in one go: one read of the
+        messages to fill, whatever their number (issue 22: one read each before)."""
         async with self.sessions() as session:
+            await statements_on_their_own(session)  # two reads: no BEGIN and ROLLBACK round trips
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
                 return False
@@ -75,12 +78,14 @@ class ContextService:
         found = {message_id: await self._search(text, payload) for message_id, text, payload in turns}
         slots = await self._slots(conversation_id) if need_slots else None
         async with self.sessions() as session:
-            for message_id, candidates in found.items():
-                message = await session.get(Message, message_id)
-                if message is not None and candidates is not None and message.faq_candidates is None:
-                    message.faq_candidates = candidates
-            tier_changed = False
+            # the reads first, then every write at the commit (the messages' UPDATEs in one go)
             conversation = await session.get(Conversation, conversation_id)
+            filled = [message_id for message_id, candidates in found.items() if candidates is not None]
+            messages = list(await session.scalars(select(Message).where(Message.id.in_(filled)))) if filled else []
+            for message in messages:
+                if message.faq_candidates is None:
+                    message.faq_candidates = found[message.id]
+            tier_changed = False
             if conversation is not None and slots is not None and conversation.slots is None:
                 conversation.slots = slots
                 tier = tier_from_slots(slots)
@@ -110,8 +115,10 @@ class ContextService:
             return False
 
     async def fill_turn(self, conversation_id: str, message_id: int, assignee: int | None) -> None:
-        """The candidates for one customer message sent during a handoff; the console hears of them."""
+        """The candidates for one customer message sent during a handoff; the console hears of them. One read and
+        one UPDATE, each on its own (issue 22: was BEGIN, a read, another read of the message, UPDATE, COMMIT)."""
         async with self.sessions() as session:
+            await statements_on_their_own(session)
             message = await session.get(Message, message_id)
             if message is None or message.faq_candidates is not None:
                 return
@@ -120,9 +127,13 @@ class ContextService:
         if candidates is None:
             return
         async with self.sessions() as session:
-            message = await session.get(Message, message_id)
-            if message is None:
+            await statements_on_their_own(session)  # one statement: no BEGIN and COMMIT
+            written = await session.execute(
+                update(Message)
+                .where(Message.id == message_id)
+                .values(faq_candidates=candidates)
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(written, "rowcount", 0) == 0:  # the message is gone
                 return
-            message.faq_candidates = candidates
-            await session.commit()
         await self.events.context(conversation_id, assignee, message_id, candidates)

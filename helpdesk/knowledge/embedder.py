@@ -69,6 +69,7 @@ def _weights_hash(model_path: str) -> str:
 
 
 REMEMBERED_TEXTS = 10_000  # Embedder.encode_remembered's rows (~15 MB at 384 dimensions)
+REMEMBERED_QUERIES = 1_024  # Embedder.encode_query's queries (one or two rows each: ~3 MB at 384 dimensions)
 
 
 class Embedder:
@@ -88,6 +89,7 @@ class Embedder:
         backend: str = "auto",
         remember: int = REMEMBERED_TEXTS,
         graph: str = "fp32",
+        remember_queries: int = REMEMBERED_QUERIES,
     ) -> None:
         if backend not in ("auto", "onnxruntime", "sentence-transformers"):
             raise ValueError(f"unknown embedding backend '{backend}' (auto, onnxruntime, sentence-transformers)")
@@ -109,6 +111,9 @@ class Embedder:
         self.remember = remember  # rows kept by encode_remembered, least recently used dropped first
         self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
         self._remembered_lock = threading.Lock()
+        self.remember_queries = remember_queries  # queries encode_query keeps (0: none), least recently used out first
+        self._queries: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
@@ -194,6 +199,29 @@ class Embedder:
         if not distinct:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([known[text] for text in texts])
+
+    def encode_query(self, texts: Sequence[str]) -> tuple[np.ndarray, bool]:
+        """The vectors of one query's texts (what a search embeds for a question: the cleaned question and, for a
+        message of several sentences, its question sentence), as ``encode`` gives them, and whether the encoder ran.
+
+        The vectors of the latest ``remember_queries`` queries are remembered, keyed by their exact texts: the same
+        query again gets a copy of the very rows its pass gave (no pass, so the same ranking bit for bit). A query
+        comes back when the help centre, the agents' FAQ candidates of a handed-off conversation and the bot's own
+        fallbacks search the same customer message, or customers type the same words ("I want to talk to a
+        person")."""
+        key = tuple(texts)
+        with self._queries_lock:
+            known = self._queries.get(key)
+            if known is not None:
+                self._queries.move_to_end(key)
+                return known.copy(), False
+        vectors = self.encode(texts)
+        if self.remember_queries > 0:
+            with self._queries_lock:
+                self._queries[key] = vectors.copy()
+                while len(self._queries) > self.remember_queries:
+                    self._queries.popitem(last=False)
+        return vectors, True
 
     def vocabulary(self) -> frozenset[str] | None:
         """The whole words of the model's tokenizer (None if it has no word-piece vocabulary).

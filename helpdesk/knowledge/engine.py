@@ -111,6 +111,7 @@ class KnowledgeStatus(TypedDict):
     watching: bool
     unsaved_changes: bool
     queries_embedded: int  # customer questions this process embedded (search): the NLU's own pass is the first
+    queries_remembered: int  # searches answered with a remembered query's vectors (Embedder.encode_query): no pass
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class KnowledgeBase:
         self.index_dir = Path(settings.index_dir)
         self.problems: list[Problem] = []
         self.queries_embedded = 0
+        self.queries_remembered = 0
         self._snapshot: Snapshot | None = None
         self._base: Snapshot | None = None  # the state restored from index_dir, before the first sync
         self._handbook: Handbook | None = None
@@ -205,6 +207,7 @@ class KnowledgeBase:
             "watching": self._watcher is not None and self._watcher.is_alive(),
             "unsaved_changes": self._dirty or self._save_pending,
             "queries_embedded": self.queries_embedded,
+            "queries_remembered": self.queries_remembered,
         }
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -267,15 +270,19 @@ class KnowledgeBase:
 
         The query is spell-checked against the handbook's words and stripped of greetings and
         filler; for a message of several sentences its question sentence is embedded too (one
-        batch), see :func:`~helpdesk.knowledge.scoring.score_entries`.
+        batch), see :func:`~helpdesk.knowledge.scoring.score_entries`. A query searched lately is
+        not embedded again (:meth:`Embedder.encode_query`).
         """
         snapshot = self._ready_snapshot()
         query = query.strip()
         if not query or snapshot.size == 0 or k <= 0:
             return []
         texts = query_texts(query, self._speller(snapshot), self.settings.sentence_weight > 0)
-        vectors = self.embedder.encode(texts)
-        self.queries_embedded += 1
+        vectors, embedded = self.embedder.encode_query(texts)  # a query searched lately: its vectors, no pass
+        if embedded:
+            self.queries_embedded += 1
+        else:
+            self.queries_remembered += 1
         scores = score_entries(snapshot, vectors, k, self.settings)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
         return [candidate(snapshot.entries[entry_id].entry, score) for entry_id, score in ranked]

@@ -150,22 +150,38 @@ async def agent_chat(sessions: async_sessionmaker[AsyncSession], later: Later) -
 
 
 @pytest.mark.postgres
-def test_a_customer_message_is_one_insert_unless_the_conversation_changes_language(
+def test_a_customer_message_is_one_statement_unless_the_conversation_changes_language(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A message to an agent in the conversation's language: no BEGIN (the conversation is only read, the message
-    is one INSERT). A message in another language: one transaction stores it and the conversation's language."""
+    """A message to an agent in the conversation's language, or one that says no language (an e-mail address, an
+    order number: the conversation's language): no BEGIN, one statement (the conversation read and the message
+    inserted together). A message in another language: one transaction stores it and the conversation's language."""
+    texts = (
+        "my parcel has not come",
+        "still nothing today",
+        "包裹还没到",
+        "ann.lee@example.com",
+        "100234",
+        "ok thanks",
+    )
 
     async def scenario() -> tuple[list[int], list[tuple[str, str]], str | None]:
         later = Later()
         async with one_connection(database_url) as sessions:
             chat = await agent_chat(sessions, later)
             begun = counting_transactions(monkeypatch)
+            engine = sessions.kw["bind"].sync_engine
+            sent: list[str] = []
+            record = lambda *args: sent.append(args[2].split()[0])  # noqa: E731 - (conn, cursor, statement, …)
             counts = []
-            for text in ("my parcel has not come", "still nothing today", "包裹还没到"):
+            for text in texts:
                 before = len(begun)
+                event.listen(engine, "before_cursor_execute", record)
                 await chat.handle("c1", text)
+                event.remove(engine, "before_cursor_execute", record)
                 counts.append(len(begun) - before)
+                statements.append(list(sent))
+                sent.clear()
             for work in later.kept:
                 work.close()
             async with sessions() as session:
@@ -176,10 +192,15 @@ def test_a_customer_message_is_one_insert_unless_the_conversation_changes_langua
                 language = await session.scalar(select(Conversation.language).where(Conversation.id == "c1"))
             return counts, stored, language
 
+    statements: list[list[str]] = []
     counts, stored, language = asyncio.run(scenario())
-    assert stored == [("my parcel has not come", "en"), ("still nothing today", "en"), ("包裹还没到", "zh")]
-    assert language == "zh"
-    assert counts == [0, 0, 1]
+    assert stored == list(zip(texts, ["en", "en", "zh", "zh", "zh", "en"], strict=True))
+    assert language == "en"
+    assert counts == [0, 0, 1, 0, 0, 1]
+    # one statement for a message in the conversation's language; a change of language is found by it (nothing
+    # inserted) and stored as before, in one transaction: the conversation's language and the message
+    once, changed = ["WITH"], ["WITH", "UPDATE", "INSERT"]
+    assert statements == [once, once, changed, once, once, changed]
 
 
 def rasa_answering(
@@ -263,12 +284,13 @@ def test_a_bot_turn_is_stored_without_a_transaction_unless_it_hands_off(
 
 
 @pytest.mark.postgres
-def test_a_widget_message_with_its_client_id_is_one_read_and_one_insert_and_a_retry_is_stored_once(
+def test_a_widget_message_with_its_client_id_is_one_statement_and_a_retry_is_stored_once(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The widget sends each message with its own id (a retry after a lost connection is the same message): the
-    conversation and any message already stored under that id are read in one statement, then the message is one
-    INSERT; the retry finds it (nothing written) and the conversation holds it once."""
+    conversation read, any message already stored under that id looked for and the message inserted are one
+    statement (chat._conversation_with_new_message); the retry finds it (nothing written) and the conversation holds
+    it once."""
 
     async def scenario() -> tuple[list[list[str]], list[int], list[str]]:
         later = Later()
@@ -298,6 +320,6 @@ def test_a_widget_message_with_its_client_id_is_one_read_and_one_insert_and_a_re
     statements, ids, stored = asyncio.run(scenario())
     assert stored == ["w-1", "w-2"]
     assert ids[0] == ids[1] < ids[2]  # the retry is the message stored the first time
-    # was SELECT, SELECT, INSERT for a message (the conversation, then the client id's message); the retry reads the
-    # conversation with its stored message, then what answered it
-    assert statements == [["SELECT", "INSERT"], ["SELECT", "SELECT"], ["SELECT", "INSERT"]]
+    # was SELECT, INSERT for a message (the conversation with the client id's message, then the message); the retry
+    # (rare) then reads the conversation with its stored message, and what answered it
+    assert statements == [["WITH"], ["WITH", "SELECT", "SELECT"], ["WITH"]]

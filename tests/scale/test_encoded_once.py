@@ -3,6 +3,7 @@ handbook ranking to the action server; the FAQ engine there does not embed the q
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import httpx
@@ -36,3 +37,26 @@ def test_a_handbook_question_is_answered_without_a_second_embedding(stack: Stack
     page = client.get("/help", params={"q": "how do refunds work"})
     assert page.status_code == 200 and "refund" in page.text.lower()
     assert questions_embedded(stack) == before + 1
+
+
+def questions_remembered(stack: Stack) -> int:
+    return int(httpx.get(f"http://127.0.0.1:{stack.ports.actions}/kb/status", timeout=30).json()["queries_remembered"])
+
+
+def test_a_question_searched_again_is_not_embedded_again(stack: Stack, client: httpx.Client) -> None:
+    """The agents' FAQ candidates of a handed-off conversation, the help centre and the bot's fallbacks each search
+    the FAQ engine; the same question again (here the help centre's search twice) is ranked from the vectors its
+    first search embedded (helpdesk/knowledge/embedder.py `Embedder.encode_query`): the same results, no pass."""
+    question = f"can my linen duvet cover {secrets.token_hex(3)} go in the tumble dryer"  # searched by no other test
+    embedded, remembered = questions_embedded(stack), questions_remembered(stack)
+    first = client.get("/help", params={"q": question})
+    assert first.status_code == 200
+    assert (questions_embedded(stack), questions_remembered(stack)) == (embedded + 1, remembered)
+    again = client.get("/help", params={"q": question})
+    assert again.status_code == 200 and results_of(again.text) == results_of(first.text)
+    assert (questions_embedded(stack), questions_remembered(stack)) == (embedded + 1, remembered + 1)
+
+
+def results_of(page: str) -> str:
+    assert 'id="results-h"' in page, page[:2000]
+    return page.split('id="results-h"')[1].split("</section>")[0]
