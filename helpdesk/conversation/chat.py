@@ -21,7 +21,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from helpdesk.background import Background
 from helpdesk.clients.rasa import BotBusy, BotTurn, BotUnavailable, RasaClient
-from helpdesk.conversation import burst, feedback, followups, lifecycle
+from helpdesk.conversation import burst, feedback, followups, lifecycle, script
 from helpdesk.conversation.business_hours import BusinessHours, OpeningStatus
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.notices import away_text, left_text, offer_wait_text, too_many_handoffs
@@ -51,6 +51,7 @@ from nlu_addons.language import language_after, language_of, says_no_language
 
 log = logging.getLogger(__name__)
 
+SCRIPT_LOOK_BACK = 20  # earlier customer messages read for their script, latest first
 PENDING_INTERVAL = 2.0  # seconds between checks whether the bot is back for the messages that wait for it
 DOWN_TEXT = (
     "one moment: the assistant is unavailable right now; your message is saved and will be answered here as soon as "
@@ -506,6 +507,22 @@ def _words_alone(session: AsyncSession, text: str) -> bool:
     return not text.startswith("/") and text not in WIDGET_PAYLOADS and session.get_bind().dialect.name == "postgresql"
 
 
+async def _writes_traditional(session: AsyncSession, conversation: Conversation, message: Message) -> bool:
+    """The customer writes traditional Chinese characters: their message shows it, or, for a message that shows no
+    script ("好的", an e-mail address) in a Chinese conversation, their earlier messages do (helpdesk/conversation/
+    script.py)."""
+    found = script.writes_traditional(message.text or "")
+    if found is not None or conversation.language != "zh":
+        return bool(found)
+    earlier = await session.scalars(
+        select(Message.text)
+        .where(Message.conversation_id == conversation.id, Message.sender == SENDER_CUSTOMER)
+        .order_by(Message.id.desc())
+        .limit(SCRIPT_LOOK_BACK)
+    )
+    return script.script_of(text or "" for text in earlier)
+
+
 class ChatService:
     def __init__(
         self,
@@ -913,13 +930,14 @@ class ChatService:
         replies = []
         intent = (turn.nlu or {}).get("intent")
         asking = feedback.answer_index(turn.replies, turn.handoff is not None, intent)
+        in_traditional = await _writes_traditional(session, conversation, customer_message)
         for index, reply in enumerate(turn.replies):
             replies.append(
                 Message(
                     conversation_id=conversation.id,
                     sender=SENDER_BOT,
-                    text=reply["text"],
-                    buttons=reply["buttons"] or None,
+                    text=script.in_script(reply["text"], in_traditional),
+                    buttons=script.buttons_in_script(reply["buttons"], in_traditional) or None,
                     faq=reply.get("faq"),
                     asks_feedback=index == asking,
                     offered_person=turn.offer_reason if reply is turn.offer and turn.handoff is None else None,

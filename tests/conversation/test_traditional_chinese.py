@@ -1,15 +1,20 @@
 """A customer writing traditional Chinese (Taiwan, Hong Kong) is served as one writing simplified Chinese, through the
-real stack (issue 18): the same routing, the same answer, the same order flow; what the customer wrote is stored and
-shown as written (nlu_addons/language.py ``simplified`` is only how the bot reads it).
+real stack (issue 18): the same routing, the same answer, the same order flow, answered in the customer's script
+(helpdesk/conversation/script.py); what the customer wrote is stored and shown as written (nlu_addons/language.py
+``simplified`` is only how the bot reads it).
 
 Order 100259 (placed, thomas.leroy) is only looked at: its cancellation is declined at the question. Messages written
 for this test."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from support.agent import history
 from support.chat import Chat, another_address, client_from
+
+from nlu_addons.language import simplified as in_simplified
 
 DID_YOU_MEAN = "您是想问下面这些吗"
 
@@ -19,9 +24,10 @@ def new_chat(helpdesk_url: str) -> Chat:
 
 
 def routing(chat: Chat) -> tuple[str | None, str | None, list[str]]:
-    """What the customer got for the message just sent: the intent, the handbook entry answered from, the replies."""
+    """What the customer got for the message just sent: the intent, the handbook entry answered from, the replies
+    (read in simplified characters: a traditional writer's are in traditional ones)."""
     nlu, faq = chat.last.get("nlu") or {}, chat.last.get("faq") or {}
-    return nlu.get("intent"), faq.get("id"), chat.texts
+    return nlu.get("intent"), faq.get("id"), [in_simplified(text) for text in chat.texts]
 
 
 def customer_texts(client: httpx.Client, conversation_id: str) -> list[str]:
@@ -57,11 +63,11 @@ def test_a_traditional_cancellation_runs_the_same_flow_and_a_no_keeps_the_order(
         simplified(simplified_text)
         traditional(traditional_text)
         assert routing(traditional) == routing(simplified), (traditional.last, simplified.last)
-    assert "确定要取消订单 100259 吗" in traditional.text, traditional.texts
+    assert "確定要取消訂單 100259 嗎" in traditional.text, traditional.texts  # in the customer's script
     simplified("不用了，还是保留吧")
     traditional("不用了，還是保留吧")
     assert routing(traditional) == routing(simplified), (traditional.last, simplified.last)
-    assert "没有取消任何东西" in traditional.text, traditional.texts
+    assert "沒有取消任何東西" in traditional.text, traditional.texts
     assert customer_texts(traditional.client, str(traditional.id)) == [
         "我要取消訂單",
         "訂單號100259，郵箱 thomas.leroy@example.com",
@@ -74,5 +80,28 @@ def test_the_actions_rules_read_traditional_words_as_simplified_ones(helpdesk_ur
     simplified, traditional = new_chat(helpdesk_url), new_chat(helpdesk_url)
     simplified("给我讲个笑话吧")
     traditional("給我講個笑話吧")
-    assert "讲一个我们仓库里的笑话" in traditional.text, traditional.texts
+    assert "講一個我們倉庫裡的笑話" in traditional.text, traditional.texts
     assert routing(traditional) == routing(simplified), (traditional.last, simplified.last)
+
+
+SIMPLIFIED_ONLY = re.compile("[为们这说订单请邮]")  # characters only simplified script writes
+
+
+def test_replies_follow_the_customers_script_also_after_a_message_showing_none(helpdesk_url: str) -> None:
+    """The walkthrough of 2026-12-06 (fourth session): a customer writing traditional characters was answered in
+    simplified ones. Replies are in traditional characters, also after a message that shows no script (an e-mail
+    address, "好的"); a simplified writer's stay simplified; the agent reads what the customer was shown."""
+    traditional = new_chat(helpdesk_url)
+    traditional("請問我的訂單100234什麼時候到")
+    assert "訂單 100234" in traditional.text and not SIMPLIFIED_ONLY.search(traditional.text), traditional.texts
+    traditional("ann.lee@example.com")
+    assert "已於" in traditional.text and not SIMPLIFIED_ONLY.search(traditional.text), traditional.texts
+    traditional("好的")
+    assert not SIMPLIFIED_ONLY.search(traditional.text), traditional.texts
+    shown = [m["text"] for m in history(traditional.client, str(traditional.id))["messages"] if m["sender"] == "bot"]
+    assert shown and not any(SIMPLIFIED_ONLY.search(text) for text in shown), shown
+
+    simplified = new_chat(helpdesk_url)
+    simplified("请问我的订单100234什么时候到")
+    simplified("ann.lee@example.com")
+    assert "订单 100234 已于" in simplified.text, simplified.texts

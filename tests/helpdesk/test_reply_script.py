@@ -1,0 +1,40 @@
+"""helpdesk/conversation/script.py: which script a Chinese customer writes, and replies turned into it. Messages
+written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.conversation.script import buttons_in_script, in_script, script_of, writes_traditional
+
+
+@pytest.mark.parametrize(
+    ("text", "traditional"),
+    [
+        ("我的訂單100234什麼時候到", True),
+        ("謝謝", True),
+        ("我的订单100234什么时候到", False),
+        ("谢谢", False),
+        ("好的", None),  # characters both scripts share
+        ("ann.lee@example.com", None),
+        ("where is my order", None),
+    ],
+)
+def test_the_script_a_message_shows(text: str, traditional: bool | None) -> None:
+    assert writes_traditional(text) is traditional
+
+
+def test_a_message_showing_no_script_keeps_the_one_before_it() -> None:
+    assert script_of(["好的", "100234", "我的訂單到哪了"]) is True
+    assert script_of(["好的", "我的订单到哪了", "我的訂單到哪了"]) is False  # the latest that shows one
+    assert script_of(["好的"]) is False  # none shown: simplified, as the bot writes
+
+
+def test_replies_and_button_titles_in_traditional_script() -> None:
+    assert in_script("为了保护您的信息安全：请提供订单 100234 的下单邮箱。", True) == (
+        "為了保護您的信息安全：請提供訂單 100234 的下單郵箱。"
+    )
+    assert in_script("订单 100234", False) == "订单 100234"
+    buttons = [{"title": "是的，取消订单", "payload": "/affirm"}]
+    assert buttons_in_script(buttons, True) == [{"title": "是的，取消訂單", "payload": "/affirm"}]
+    assert buttons_in_script(buttons, False) is buttons
