@@ -31,6 +31,7 @@ from actions.handoff import (
 from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.known_order import change_of_known_order
+from actions.missing_item import missing_item_answered
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -321,6 +322,9 @@ class ActionAnswerFaq(Action):
             # changing the order's items first), "my vase arrived broken!! order 100184", "我的订单100224的东西坏了"
             # with the NLU torn between a return, a status check or a cancellation
             return received
+        missing = missing_item_answered(dispatcher, tracker, text)
+        if missing is not None:
+            return missing  # "i ordered 2 candles but only got 1. order 100234": the answer, and a person
         if another_companys(text):
             return None  # "my etsy order 2718281828": their number, not a Larkspur one mistyped (the route refuses)
         wrong_number = wrong_order_number(dispatcher, text)  # "where is order 10016": 6 digits, asked again

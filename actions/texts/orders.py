@@ -83,3 +83,8 @@ SWITCH_DECLINED = "OK, let's carry on."
 # after the handbook's answer about goods of that order that arrived wrong or damaged, when the message also asked
 # for a person (actions/faq.py received_goods_answered); the helpdesk adds the wait
 PERSON_FOR_ORDER = "You asked for a person: shall I get one for order {order_id}? They'll see this whole conversation."
+# part of an order missing from the parcel (actions/missing_item.py): the team checks the packing record
+PERSON_FOR_MISSING_ITEM = (
+    "Shall I get a person to check the packing record of order {order_id} and send what's missing? They'll see this "
+    "whole conversation."
+)

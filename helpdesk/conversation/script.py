@@ -34,13 +34,16 @@ def traditional(text: str) -> str:
 
 
 def writes_traditional(text: str) -> bool | None:
-    """True when ``text`` is written in traditional characters, False in simplified ones, None when it shows neither
-    (no Chinese, or only characters both scripts share)."""
+    """True when ``text`` is written in traditional characters, False in simplified ones (a mixed text: the script
+    more of its characters belong to), None when it shows neither (no Chinese, only characters both scripts share,
+    or as many of each)."""
     if not CJK.search(text):
         return None
-    if simplified(text) != text:
-        return True
-    return False if traditional(text) != text else None
+    only_traditional = sum(a != b for a, b in zip(text, simplified(text), strict=False))
+    only_simplified = sum(a != b for a, b in zip(text, traditional(text), strict=False))
+    if only_traditional == only_simplified:
+        return None
+    return only_traditional > only_simplified
 
 
 def script_of(texts: Iterable[str]) -> bool:

@@ -48,3 +48,6 @@ SWITCH_NO_BUTTON = "不，继续"
 SWITCH_DECLINED = "好的，我们继续。"
 
 PERSON_FOR_ORDER = "您想找人工客服：现在为订单 {order_id} 为您转接吗？客服能看到这段对话的全部内容。"
+PERSON_FOR_MISSING_ITEM = (
+    "要为您转接人工客服，核对订单 {order_id} 的打包记录并补寄缺少的商品吗？客服能看到这段对话的全部内容。"
+)

@@ -1,0 +1,51 @@
+"""Part of an order missing from the parcel ("i ordered 2 candles but only got 1. order 100234", "订单100234少发了
+一件"): the handbook's missing-item answer, then, with the order named, a person offered to check its packing record
+and send what is missing (the bot books no such thing itself). The NLU, unsure, asked "Did you mean: Change the items
+of an order | Check where an order is", neither of which helps. A parcel that never came at all is another matter
+(actions/missing_parcel.py)."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handbook_answer import answer_entry_by_id
+from actions.handoff import offer_person
+from actions.parsing import ORDER_NUMBER_RE
+from actions.texts import render
+from actions.texts.catalog import orders as order_texts
+from helpdesk.vocabulary import HANDOFF_REQUESTED
+
+MISSING_ITEM_ENTRY = "missing-item"
+COUNT = r"(?:\d+|one|two|three|four|five|half|some|part)"
+MISSING_ITEM_RE = re.compile(
+    r"\bonly\s+(?:got|received|came\s+with|had|found)\s+" + COUNT + r"\b"
+    r"|\bonly\s+" + COUNT + r"\s+(?:\w+\s+){0,3}(?:came|arrived|was\s+in|were\s+in)\b"
+    r"|\bmissing\s+(?:from|in)\s+(?:my|the)\s+(?:order|parcel|package|box|delivery)\b"
+    r"|\b(?:one|an|1)\s+item\s+(?:is|was)\s+missing\b|\bitems?\s+(?:is\s+|are\s+|was\s+|were\s+)?missing\b"
+    r"|\b(?:wasn'?t|was\s+not|weren'?t|were\s+not)\s+in\s+the\s+(?:box|parcel|package)\b"
+    r"|\bdidn'?t\s+(?:get|receive)\s+(?:one\s+of|all|the\s+rest|everything|the\s+other)\b"
+    # Chinese: 少了一件, 少发, 漏寄, 缺了一件, 没到齐, 收到的货不全
+    r"|少了?(?:一|两|兩|几|幾|\d)?(?:件|个|個|样|樣|套|只|条|條)|少[发寄發]|漏[发寄發]|缺了?(?:一|两|兩|几|幾|\d)?件"
+    r"|没有?到齐|沒有?到齊|(?:货|貨|东西|東西|商品)不全",
+    re.IGNORECASE,
+)
+
+
+def says_item_missing(text: str) -> bool:
+    return MISSING_ITEM_RE.search(text) is not None
+
+
+def missing_item_answered(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, str]] | None:
+    """The missing-item answer (and a person for the named order) for a message saying part of an order is missing,
+    else None (and nothing said)."""
+    if not says_item_missing(text):
+        return None
+    number = ORDER_NUMBER_RE.search(text)
+    if not answer_entry_by_id(dispatcher, MISSING_ITEM_ENTRY, text, ask_photo=False, order_number=number and number[1]):
+        return None
+    if number:
+        offer_person(dispatcher, render(order_texts.PERSON_FOR_MISSING_ITEM, order_id=number[1]), HANDOFF_REQUESTED)
+    return []
