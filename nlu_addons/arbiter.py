@@ -117,6 +117,34 @@ ZH_STILL_WAITING = re.compile(r"(?:怎么|怎麼|咋|为什么|為什麼|为啥|
 ZH_ASKS_TO_DO = re.compile(r"[帮幫](?:我|忙)|[给給]我|麻[烦煩]|[请請][帮幫]")
 
 
+# a Chinese question about how things work in general, as English HOW_QUESTION: the words of the usual case ("退款
+# 一般几天到", "通常怎么寄回") and the how-words ("我想问下怎么申请退货", "我多久能收到钱"). The customer's 我 in it is
+# the asker, not an order: it is no request about a specific order unless that order is named (ZH_MY_ORDER, an order
+# number), the customer is still waiting for something (ZH_STILL_WAITING, ZH_UNDER_WAY) or asks the bot to do it
+ZH_HOW_QUESTION = re.compile(r"一般|通常|平时|平時|怎么|怎麼|怎样|怎樣|如何|多久|多长时间|多長時間|能不能|可不可以")
+# the customer's specific order named: theirs ("我的订单", "我们的包裹"), what they bought or sent ("我上周买的",
+# "我昨天下的单", "我寄回的"), or the one already talked about ("这个订单", "那单")
+ZH_MY_ORDER = re.compile(
+    r"[我咱俺](?:们|們)?的?(?:订单|訂單|单|單|包裹|快递|快遞|件|货|貨|东西|東西|退款|退货|退貨)"
+    r"|[我咱俺][^\s，,。？?！!]{0,6}?(?:买|買|订|訂|下|寄|退)(?:的|了)"
+    r"|[这那這](?:个|個|笔|筆|份)?(?:订单|訂單|单|單|包裹|快递|快遞)"
+)
+# something under way, asked about how much longer it takes or why it keeps so ("还要多久才能到我家", "怎么一直显示
+# 运输中"): the customer's own order or refund, not how things work
+ZH_UNDER_WAY = re.compile(r"[还還](?:要|得|需要)|一直|老是|总是|總是")
+
+
+def general_question_zh(text: str) -> bool:
+    """A Chinese question about how things work in general (ZH_HOW_QUESTION) that names no specific order (no
+    ZH_MY_ORDER, no order number or e-mail), waits for nothing and asks the bot to do nothing: "我想知道退货一般要几天",
+    however sure the intent head is of an order flow."""
+    if language_of(text) != "zh" or not ZH_HOW_QUESTION.search(text):
+        return False
+    named = ZH_MY_ORDER.search(text) or names_order(text)
+    waiting = ZH_STILL_WAITING.search(text) or ZH_UNDER_WAY.search(text)
+    return not (named or waiting or ZH_ASKS_TO_DO.search(text))
+
+
 def asks_about_own_order_zh(text: str) -> bool:
     """A Chinese message that asks for something to be done rather than how things work in general."""
     if language_of(text) != "zh":
@@ -151,6 +179,8 @@ def order_evidence(text: str, intent: str | None = None) -> bool:
     another domain, nor, for a flow whose words also fit the account (ACCOUNT_LIKE_FLOWS: ``intent``), for a
     message about the account."""
     if about_something_else(text) or (intent in ACCOUNT_LIKE_FLOWS and about_the_account(text)):
+        return False
+    if general_question_zh(text):
         return False
     return names_order(text) or speaks_of_own(text) or refers_back(text) or asks_about_own_order_zh(text)
 
