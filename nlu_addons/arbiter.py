@@ -122,7 +122,7 @@ ZH_ASKS_TO_DO = re.compile(r"[帮幫](?:我|忙)|[给給]我|麻[烦煩]|[请請
 # the asker, not an order: it is no request about a specific order unless that order is named (ZH_MY_ORDER, an order
 # number), the customer is still waiting for something (ZH_STILL_WAITING, ZH_UNDER_WAY) or asks the bot to do it
 ZH_HOW_QUESTION = re.compile(r"一般|通常|平时|平時|怎么|怎麼|怎样|怎樣|如何|多久|多长时间|多長時間|能不能|可不可以")
-# the customer's specific order named: theirs ("我的订单", "我们的包裹"), what they bought or sent ("我上周买的",
+# the customer's specific order named: theirs ("我的订单", "我们的包裹"), what they bought or sent ("我前天买的",
 # "我昨天下的单", "我寄回的"), or the one already talked about ("这个订单", "那单")
 ZH_MY_ORDER = re.compile(
     r"[我咱俺](?:们|們)?的?(?:订单|訂單|单|單|包裹|快递|快遞|件|货|貨|东西|東西|退款|退货|退貨)"
