@@ -3,7 +3,7 @@ service's, device's or bank card's password or fee and goods bought from another
 the shop's (a person is offered, who can say where to turn); a question about how refunds work in general is
 answered from the handbook, not taken for a request about a refund of the customer's own.
 
-Messages written for this test; order 100165 (refunded, marco.rossi) is only read.
+Messages written for this test.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ def faq_ids(chat: Chat) -> list[str]:
     return [str(reply["article"]["id"]) for reply in chat.last["replies"] if isinstance(reply.get("article"), dict)]
 
 
-@pytest.mark.parametrize(
-    "text", ["平板的开机密码记不得了，怎么弄", "信用卡的额度能调高一点吗", "在别家超市买的锅漏水了，能修吗"]
-)
+@pytest.mark.parametrize("text", ["手机开机密码忘记了", "其他品牌的台灯坏了能换吗", "信用卡的额度能调高一点吗"])
 def test_another_things_password_fee_or_goods_are_not_answered_from_the_shops_handbook(chat: Chat, text: str) -> None:
     body = chat(text)
     assert faq_ids(chat) == [] and body["faq"] is None, chat.texts  # no password-reset, payment or warranty answer
@@ -27,8 +25,9 @@ def test_another_things_password_fee_or_goods_are_not_answered_from_the_shops_ha
     assert body["offer_person"] == {"reason": "low_confidence"}, body
 
 
-def test_how_refunds_work_in_general_is_answered_and_the_customers_own_refund_is_looked_up(chat: Chat) -> None:
+def test_how_refunds_work_in_general_is_answered_from_the_handbook(chat: Chat) -> None:
+    # the asker's 我 and a 呢 softening the question: still a question about how refunds work, not the refund status
+    # flow asking which order
     body = chat("我想问一下，退款一般会退回哪个账户呢")
-    assert body["nlu"]["intent"] != "refund_status" or body["faq"] is not None, body["nlu"]
-    assert "下单邮箱" not in chat.text and "订单号" not in chat.text, chat.texts  # not asked which order
-    assert faq_ids(chat) == ["refund-policy"], chat.texts
+    assert faq_ids(chat) == ["refund-policy"] and body["faq"] is not None, chat.texts
+    assert "查询退款进度" not in chat.text and "请问订单号是多少" not in chat.text, chat.texts
