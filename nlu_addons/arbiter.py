@@ -183,8 +183,9 @@ def about_the_account(text: str) -> bool:
 def order_evidence(text: str, intent: str | None = None) -> bool:
     """Evidence of a request about a specific order: an order number or e-mail, the customer's own "my/I/we", "it"
     for the order already talked about, or a Chinese request (not a general question); never for a message about
-    another domain, nor, for a flow whose words also fit the account (ACCOUNT_LIKE_FLOWS: ``intent``), for a
-    message about the account."""
+    another domain, nor for a Chinese question about how things work in general that names no order
+    (general_question_zh: the asker's 我 is no order), nor, for a flow whose words also fit the account
+    (ACCOUNT_LIKE_FLOWS: ``intent``), for a message about the account."""
     if about_something_else(text) or (intent in ACCOUNT_LIKE_FLOWS and about_the_account(text)):
         return False
     if general_question_zh(text):
