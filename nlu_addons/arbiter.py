@@ -113,8 +113,43 @@ ZH_GENERAL_QUESTION = re.compile(
 # ...unless the question is why something has not happened yet ("钱怎么还没退回来", "为什么还不发货"), asks where a
 # thing is ("说好的退款呢？？", "我的包裹呢"), or asks the bot to do it ("能帮我改下吗", "能给我个退货标签吗",
 # "麻烦…"): that is the customer's own order, never a policy question
-ZH_STILL_WAITING = re.compile(r"(?:怎么|怎麼|咋|为什么|為什麼|为啥|為啥)(?:还|還|都)?(?:没|沒|不)|呢[\s？?!！。…~～]*$")
+ZH_NOT_YET = r"(?:怎么|怎麼|咋|为什么|為什麼|为啥|為啥)(?:还|還|都)?(?:没|沒|不)"
+ZH_WHERE_IS = r"呢[\s？?!！。…~～]*$"
+ZH_STILL_WAITING = re.compile(f"{ZH_NOT_YET}|{ZH_WHERE_IS}")
 ZH_ASKS_TO_DO = re.compile(r"[帮幫](?:我|忙)|[给給]我|麻[烦煩]|[请請][帮幫]")
+
+
+# a Chinese question about how things work in general, as English HOW_QUESTION: the words of the usual case ("退款
+# 一般几天到", "通常怎么寄回") and the how-words ("我想问下怎么申请退货", "我多久能收到钱"). The customer's 我 in it is
+# the asker, not an order: it is no request about a specific order unless that order is named (ZH_MY_ORDER, an order
+# number), the customer is still waiting for something (ZH_WAITING_IN_A_QUESTION, ZH_UNDER_WAY) or asks the bot to do
+# it
+ZH_HOW_QUESTION = re.compile(r"一般|通常|平时|平時|怎么|怎麼|怎样|怎樣|如何|多久|多长时间|多長時間|能不能|可不可以")
+# the customer's specific order named: theirs ("我的订单", "我们的包裹"), what they bought or sent ("我前天买的",
+# "我昨天下的单", "我寄回的"), or the one already talked about ("这个订单", "那单")
+ZH_MY_ORDER = re.compile(
+    r"[我咱俺](?:们|們)?的?(?:订单|訂單|单|單|包裹|快递|快遞|件|货|貨|东西|東西|退款|退货|退貨)"
+    r"|[我咱俺][^\s，,。？?！!]{0,6}?(?:买|買|订|訂|下|寄|退)(?:的|了)"
+    r"|[这那這](?:个|個|笔|筆|份)?(?:订单|訂單|单|單|包裹|快递|快遞)"
+)
+# something under way, asked about how much longer it takes or why it keeps so ("还要多久才能到我家", "怎么一直显示
+# 运输中"): the customer's own order or refund, not how things work
+ZH_UNDER_WAY = re.compile(r"[还還](?:要|得|需要)|一直|老是|总是|總是")
+# a 呢 at the end asks where a thing is only with no question word before it ("我的包裹呢"); after one it softens the
+# question ("一般退到哪张卡上呢")
+ZH_QUESTION_WORD = r"[哪几幾]|什[么麼]|怎|如何|多久|多少|多[长長]"
+ZH_WAITING_IN_A_QUESTION = re.compile(f"{ZH_NOT_YET}|^(?!.*(?:{ZH_QUESTION_WORD})).*{ZH_WHERE_IS}", re.DOTALL)
+
+
+def general_question_zh(text: str) -> bool:
+    """A Chinese question about how things work in general (ZH_HOW_QUESTION) that names no specific order (no
+    ZH_MY_ORDER, no order number or e-mail), waits for nothing and asks the bot to do nothing: "我想知道退货一般要几天",
+    however sure the intent head is of an order flow."""
+    if language_of(text) != "zh" or not ZH_HOW_QUESTION.search(text):
+        return False
+    named = ZH_MY_ORDER.search(text) or names_order(text)
+    waiting = ZH_WAITING_IN_A_QUESTION.search(text) or ZH_UNDER_WAY.search(text)
+    return not (named or waiting or ZH_ASKS_TO_DO.search(text))
 
 
 def asks_about_own_order_zh(text: str) -> bool:
@@ -148,9 +183,12 @@ def about_the_account(text: str) -> bool:
 def order_evidence(text: str, intent: str | None = None) -> bool:
     """Evidence of a request about a specific order: an order number or e-mail, the customer's own "my/I/we", "it"
     for the order already talked about, or a Chinese request (not a general question); never for a message about
-    another domain, nor, for a flow whose words also fit the account (ACCOUNT_LIKE_FLOWS: ``intent``), for a
-    message about the account."""
+    another domain, nor for a Chinese question about how things work in general that names no order
+    (general_question_zh: the asker's 我 is no order), nor, for a flow whose words also fit the account
+    (ACCOUNT_LIKE_FLOWS: ``intent``), for a message about the account."""
     if about_something_else(text) or (intent in ACCOUNT_LIKE_FLOWS and about_the_account(text)):
+        return False
+    if general_question_zh(text):
         return False
     return names_order(text) or speaks_of_own(text) or refers_back(text) or asks_about_own_order_zh(text)
 

@@ -51,11 +51,39 @@ OTHER_DOMAIN_CUES: dict[Language, re.Pattern[str]] = {
 # the shop's policies, the order flows took them as the shop's orders). Not the payment methods and carriers the
 # shop works with and its handbook names (支付宝, 微信支付, 顺丰, 丰巢). Chinese names count wherever they are: a
 # Chinese message names the platform it bought on as the place, not as a possessive. English: ANOTHER_COMPANYS below
+OTHER_COMPANY_NAMES_ZH = (
+    r"淘宝|淘寶|天猫|天貓|京东|京東|拼多多|闲鱼|閒魚|亚马逊|亞馬遜|唯品会|唯品會|抖音|快手|美团|美團|饿了么|餓了麼"
+    r"|宜家|无印良品|無印良品|得物|小红书|小紅書|滴滴|当当|當當|苏宁|蘇寧|网易|網易"
+)
+# ... and, in Chinese, the customer's password, membership or fee with something else, named as whose it is: another
+# service or app ("QQ会员到期了", the payment apps' own passwords: "微信的支付密码改不了"; not a payment with them,
+# nor a login to the shop with them: "用微信账号登录"), a device ("家里wifi的密码换了", "平板的开机密码"), a bank
+# card's fees and limits ("信用卡的额度不够了吗", "储蓄卡还款日"; not its payment at the checkout). A password or an
+# account with nothing else named is the shop's ("密码忘了怎么办")
+OTHER_SERVICES_ZH = (
+    r"(?<![A-Za-z])(?i:steam|qq|apple\s?id|icloud|wechat)(?![A-Za-z])|微信|支付宝|支付寶|微博|游戏|遊戲|网游|網遊"
+)
+DEVICES_ZH = (
+    r"路由器|(?<![A-Za-z])(?i:wi-?fi)(?![A-Za-z])|无线网|無線網|宽带|寬帶|手机|手機|电脑|電腦|平板|门锁|門鎖|开机|開機"
+    r"|锁屏|鎖屏"
+)
+BANK_CARDS_ZH = r"信用卡|银行卡|銀行卡|储蓄卡|儲蓄卡"
+OTHER_ACCOUNTS_ZH = (
+    rf"(?:{OTHER_SERVICES_ZH})的?(?:支付|账号|賬號|帐号|帳號|账户|賬戶)?(?:密码|密碼|会员|會員)"
+    rf"|(?:{DEVICES_ZH})的?(?:锁屏|鎖屏|开机|開機|解锁|解鎖)?(?:密码|密碼|后台|後台)"
+    rf"|(?:{BANK_CARDS_ZH})的?[^\s，,。？?！!]{{0,2}}?(?:年费|年費|额度|額度|提额|提額|还款|還款|挂失|掛失|利息|逾期)"
+)
+# ... and goods bought from another seller or of another brand, asked about after the sale ("在别家超市买的锅漏水",
+# "别的网站买的椅子能在你们这修吗", "其他品牌的台灯坏了"): not the shop's goods. Not a price compared with another
+# shop's ("别家卖得比你们便宜": the shop's price-match question), not the customer's reason to cancel ("别家买到了，
+# 这单不要了"), not the shop's own other stores ("你们其他门店买的")
+OTHER_SELLERS_ZH = (
+    r"(?<!你们)(?<!你們)(?:(?:别家|別家|官网以外|官網以外)的?[^\s，,。？?！!]{0,2}?"
+    r"|(?:别的|別的|其他|其它)(?:网店|網店|店铺|店鋪|店|商家|平台|网站|網站|地方|渠道))[^\s，,。？?！!]{0,2}?(?:买|買)的"
+    r"|(?:别的|別的|其他|其它|别家|別家)(?:牌子|品牌)[^，,。？?！!]{0,10}?(?:保修|维修|維修|修|退|换|換|坏|壞)"
+)
 OTHER_COMPANY_CUES: dict[Language, re.Pattern[str]] = {
-    "zh": re.compile(
-        r"淘宝|淘寶|天猫|天貓|京东|京東|拼多多|闲鱼|閒魚|亚马逊|亞馬遜|唯品会|唯品會|抖音|快手|美团|美團|饿了么|餓了麼"
-        r"|宜家|无印良品|無印良品|得物|小红书|小紅書|滴滴|当当|當當|苏宁|蘇寧|网易|網易"
-    ),
+    "zh": re.compile(f"{OTHER_COMPANY_NAMES_ZH}|{OTHER_ACCOUNTS_ZH}|{OTHER_SELLERS_ZH}"),
 }
 
 
