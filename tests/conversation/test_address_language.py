@@ -99,14 +99,14 @@ def test_an_address_in_china_gets_the_countries_the_shop_delivers_to(helpdesk_ur
 
 def test_a_romanian_postcode_at_the_new_address_question_is_no_order_number(helpdesk_url: str) -> None:
     """Romania's postcodes have six digits, as the shop's order numbers do: "Strada Victoriei 10, 010011 Bucuresti,
-    Romania" got the identity check for "order 010011". Order 100255 (Anna Horváth, placed, Hungary): the change is
-    declined at its yes/no."""
+    Romania" got the identity check for "order 010011". Order 100260 (Matteo Ricci, paid, Italy; 100255 is cancelled
+    by another test): the change is declined at its yes/no."""
     chat = Chat(client_from(helpdesk_url, another_address()))
-    chat("i need to change the address on 100255")
-    chat("anna.horvath@example.com")
+    chat("i need to change the address on 100260")
+    chat("matteo.ricci@example.net")
     chat("Strada Victoriei 10, 010011 Bucuresti, Romania")
     assert "order 010011" not in chat.text, chat.texts  # the identity check for another order
-    assert "Shall I change the delivery address of order 100255 to Anna Horváth, Strada Victoriei 10, 010011" in (
+    assert "Shall I change the delivery address of order 100260 to Matteo Ricci, Strada Victoriei 10, 010011" in (
         chat.text
     ), chat.texts
     chat("no")
