@@ -9,7 +9,10 @@ parse), timing each parse with the process's CPU clock (less load-sensitive than
 models in the same minutes, alternated). Reports CPU per parse per round and the lowest round, and writes each
 text's decision (intent, route destination and confidence, offered entries, top-5 handbook entries, entities)
 of the first round. ``--compare A B`` counts the texts whose routing decision (intent, destination, offered)
-differs between two dumps, and those whose decision or top-5 handbook order differs. Dev rows only: the test sets
+differs between two dumps, and those whose decision or top-5 handbook order differs. ``--english-graph FILE``
+(a proxy before retraining, issue 22): the English encoder runs the ONNX graph FILE at parse time instead of the
+one the model was trained with (the intent head, arbiter and handbook vectors stay the model's): how many decisions
+a graph alone changes, and its CPU. Dev rows only: the test sets
 are never read here. The dumps hold the team's dev rows: write them under var/ (not in git).
 """
 
@@ -98,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "larkspur.tar.gz")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, help="write the CPU figures and the first round's decisions here")
+    parser.add_argument("--english-graph", type=Path, help="parse with this ONNX graph as the English encoder")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"))
     args = parser.parse_args(argv)
     if args.compare:
@@ -109,16 +113,29 @@ def main(argv: list[str] | None = None) -> int:
     from rasa.utils.common import configure_logging_and_warnings
 
     configure_logging_and_warnings(logging.WARNING)
+    if args.english_graph:
+        from nlu_addons import onnx_encoder
+
+        # the graph file of every English encoder this process makes (absolute: replaces the export's file name)
+        for graph in onnx_encoder.GRAPHS:
+            onnx_encoder.GRAPHS[graph] = str(args.english_graph.resolve())
     texts = dev_texts()
     per_round, decisions = asyncio.run(measure(args.model, texts, args.rounds))
     load = os.getloadavg()[0]
     print(
-        f"{args.model}: {len(texts)} dev texts, CPU per parse by round "
+        f"{args.model}{f' (English graph {args.english_graph})' if args.english_graph else ''}: {len(texts)} "
+        "dev texts, CPU per parse by round "
         f"{', '.join(f'{ms:.2f}' for ms in per_round)} ms (lowest {min(per_round):.2f}); load {load:.1f}"
     )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        summary = {"model": str(args.model), "texts": len(texts), "cpu_ms_per_parse": per_round, "load": load}
+        summary = {
+            "model": str(args.model),
+            "english_graph": str(args.english_graph or ""),
+            "texts": len(texts),
+            "cpu_ms_per_parse": per_round,
+            "load": load,
+        }
         args.out.write_text(json.dumps({**summary, "decisions": decisions}, ensure_ascii=False) + "\n")
     return 0
 

@@ -65,7 +65,7 @@ from nlu_addons.arbiter import (
     features,
     second_opinion,
 )
-from nlu_addons.encoders import CachedEncoder, encoder_named
+from nlu_addons.encoders import CachedEncoder, encoder_named, graph_stamp
 from nlu_addons.handbook_index import HandbookIndex, side_index
 from nlu_addons.intent_head import IntentHead, out_of_fold
 from nlu_addons.language import LANGUAGES, Language, language_of, simplified, written_in
@@ -361,6 +361,13 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         execution_context: ExecutionContext,
     ) -> OnePassNLU:
         return cls(config, model_storage, resource)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The stamps of the graphs the configured encoders run (nlu_addons.encoders.graph_stamp): Rasa's training
+        cache keys on the config and the data only, and would restore a side trained on another int8 graph."""
+        encoders = {**DEFAULTS["encoders"], **(config.get("encoders") or {})}
+        return "|".join(graph_stamp(encoders[language]) for language in sorted(encoders))
 
     def _handbook_stamp(self) -> tuple[tuple[str, int, int], ...]:
         stamps = []

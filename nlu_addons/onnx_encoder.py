@@ -21,9 +21,16 @@ import numpy as np
 
 MAX_LENGTH = 256  # sentence-transformers' max_seq_length for this model
 # the graphs an export folder can hold: the exported fp32 graph (what everyone runs) and, written beside it on
-# request (`export_onnx --int8`), its MatMul weights quantized to int8 (issue 22 study: ~4x faster a pass, but
+# request (`export_onnx --int8`), its MatMul weights quantized to int8 (issue 22 study: ~1.5x faster a pass, but
 # embeddings that differ slightly, so a model must be trained on the graph it runs with)
 GRAPHS = {"fp32": "model.onnx", "int8": "model.int8.onnx"}
+STAMPS = {"fp32": "export.json", "int8": "int8.json"}  # what each graph was made from (nlu_addons.export_onnx)
+# the most texts a graph runs in one pass. The int8 graph quantizes its activations per pass, on the range of the
+# whole padded batch: a text's embedding then depends on its batch-mates (issue 22, lane int8b: over the English
+# training + dev texts, batched 64 vs alone, cosine mean 0.992, 1st percentile 0.968, further from each other
+# than either is from fp32), and a model trained on batched rows would be served single-text rows. So it embeds
+# one text a pass, as a parse does, in training, handbook indexes and the FAQ engine alike.
+MAX_BATCH = {"fp32": 64, "int8": 1}
 
 
 @dataclass(frozen=True)
@@ -89,9 +96,12 @@ class OnnxEncoder:
             str(model_dir / GRAPHS[graph]), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self.input_names = {item.name for item in self.session.get_inputs()}
+        self.max_batch = MAX_BATCH[graph]
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> list[Encoded]:
-        """Encodes `texts` (any number), grouping texts of similar length into batches."""
+        """Encodes `texts` (any number), grouping texts of similar length into batches of at most `batch_size`
+        (and the graph's MAX_BATCH)."""
+        batch_size = max(1, min(batch_size, self.max_batch))
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         results: list[Encoded | None] = [None] * len(texts)
