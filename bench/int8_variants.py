@@ -29,6 +29,8 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from nlu_parse_cpu import dev_texts as parse_dev_texts  # noqa: E402
+
 from nlu_addons import DEFAULT_MODEL_DIR  # noqa: E402
 from nlu_addons.language import CJK  # noqa: E402
 
@@ -100,15 +102,8 @@ def training_texts() -> list[str]:
 
 
 def dev_texts() -> list[str]:
-    texts: list[str] = []
-    for name in DEV_FILES:
-        for line in (PROJECT_ROOT / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                text = row.get("text") or row.get("query")
-                if text and english(text):
-                    texts.append(text)
-    return list(dict.fromkeys(texts))
+    """The English texts of DEV_FILES, in file order (bench/nlu_parse_cpu.py reads them)."""
+    return [text for text in parse_dev_texts(DEV_FILES) if english(text)]
 
 
 class Calibration:

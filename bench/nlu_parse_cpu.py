@@ -41,10 +41,10 @@ DEV_FILES = (
 )
 
 
-def dev_texts() -> list[str]:
-    """Every distinct text of DEV_FILES, in file order."""
+def dev_texts(files: tuple[str, ...] = DEV_FILES) -> list[str]:
+    """Every distinct text of ``files`` (the dev rows), in file order."""
     texts: list[str] = []
-    for name in DEV_FILES:
+    for name in files:
         for line in (PROJECT_ROOT / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
