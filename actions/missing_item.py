@@ -28,7 +28,9 @@ MISSING_ITEM_RE = re.compile(
     r"|\b(?:wasn'?t|was\s+not|weren'?t|were\s+not)\s+in\s+the\s+(?:box|parcel|package)\b"
     r"|\bdidn'?t\s+(?:get|receive)\s+(?:one\s+of|all|the\s+rest|everything|the\s+other)\b"
     # Chinese: 少了一件, 少发, 漏寄, 缺了一件, 没到齐, 收到的货不全
-    r"|少了?(?:一|两|兩|几|幾|\d)?(?:件|个|個|样|樣|套|只|条|條)|少[发寄發]|漏[发寄發]|缺了?(?:一|两|兩|几|幾|\d)?件"
+    # (not 多少个, "how many")
+    r"|(?<!多)少了?(?:一|两|兩|几|幾|\d)?(?:件|个|個|样|樣|套|只|条|條)|(?<!多)少[发寄發]|漏[发寄發]"
+    r"|缺了?(?:一|两|兩|几|幾|\d)?件"
     r"|没有?到齐|沒有?到齊|(?:货|貨|东西|東西|商品)不全",
     re.IGNORECASE,
 )

@@ -26,7 +26,13 @@ def test_part_of_an_order_missing(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["my parcel never arrived", "where is my order 100234", "i only got the confirmation email", "包裹一直没到"],
+    [
+        "my parcel never arrived",
+        "where is my order 100234",
+        "i only got the confirmation email",
+        "包裹一直没到",
+        "我买了多少个蜡烛",  # 多少个: how many
+    ],
 )
 def test_not_part_of_an_order_missing(text: str) -> None:
     assert not says_item_missing(text)
