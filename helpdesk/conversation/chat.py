@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Integer, Select, TextualSelect, and_, bindparam, func, insert, inspect, select, text
 from sqlalchemy import column as column_of
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -332,6 +333,12 @@ def _store_statement(rows: int) -> TextualSelect:
     return text(sql).bindparams(*binds).columns(*read_back)
 
 
+def _set_as_read(conversation: Conversation, row: RowMapping) -> None:
+    """The conversation's columns as a statement read them back (as the ORM's refresh sets them: nothing to write)."""
+    for attribute in inspect(Conversation).column_attrs:
+        set_committed_value(conversation, attribute.key, row[attribute.columns[0].name])
+
+
 async def _store_replies_at_once(
     session: AsyncSession,
     conversation: Conversation,
@@ -351,8 +358,7 @@ async def _store_replies_at_once(
     rows = (await session.execute(_store_statement(len(replies)), params)).mappings().all()
     if len(rows) != len(replies):  # the conversation is gone (its rows could not be inserted either)
         raise ConversationNotFound()
-    for attribute in inspect(Conversation).column_attrs:
-        set_committed_value(conversation, attribute.key, rows[0][attribute.columns[0].name])
+    _set_as_read(conversation, rows[0])
     for reply, message_id in zip(replies, sorted(row["stored_id"] for row in rows), strict=True):
         reply.id = message_id
     set_committed_value(customer_message, "nlu", nlu)
@@ -465,8 +471,7 @@ async def _conversation_with_new_message(
     if row is None:
         return None
     conversation = Conversation()
-    for attribute in inspect(Conversation).column_attrs:
-        set_committed_value(conversation, attribute.key, row[attribute.columns[0].name])
+    _set_as_read(conversation, row)
     make_transient_to_detached(conversation)  # as loaded by a query: persistent once added, nothing to write
     session.add(conversation)
     if row["stored_id"] is None:
