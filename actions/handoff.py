@@ -45,11 +45,6 @@ def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str) -> No
 
 # an unsure NLU's likeliest reading counts from this confidence (as the order form takes one: actions/forms.py)
 PERSON_READING_FROM = 0.5
-# or below it, when the words name a person ("i want to talk to a person", "我要找人工", "轉真人客服")
-PERSON_WORDS_RE = re.compile(
-    r"\b(?:person|human|agent|someone|somebody|representative|operator|real\s+people)\b|人工|真人|客服|专人|專人",
-    re.IGNORECASE,
-)
 
 
 # a person asked for in so many words ("i want to talk to a real person", "我要找真人客服", "转人工"), whatever else the
@@ -87,7 +82,7 @@ def person_asked(tracker: Tracker) -> bool:
         return False
     # below PERSON_READING_FROM the words decide ("订单100160的靠垫颜色发错了，我要找人工": a person 0.48)
     text = str(tracker.latest_message.get("text") or "")
-    return float(likeliest.get("confidence") or 0.0) >= PERSON_READING_FROM or PERSON_WORDS_RE.search(text) is not None
+    return float(likeliest.get("confidence") or 0.0) >= PERSON_READING_FROM or asks_for_person(text)
 
 
 def buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:
