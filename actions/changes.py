@@ -102,12 +102,12 @@ def summary(change: PlannedChange, policy: OrderPolicy) -> tuple[str, str, str]:
     if change.returned is not None and change.replacement:
         returned = change.returned
         text = render(
-            return_texts.SUMMARY_REPLACEMENT,
+            return_texts.SUMMARY_REPLACEMENT if returned.sent_back else return_texts.SUMMARY_REPLACEMENT_NOTHING_BACK,
             order_id=returned.order_number,
             items=_item_lines(return_texts.ITEM_LINE, returned.lines, returned.currency),
             ship_by=long_date(returned.ship_by or policy.ship_by(utc_now())),
         )
-        return text, return_texts.YES_REPLACEMENT_BUTTON, return_texts.NO_BUTTON
+        return text + _disposed_note(returned), return_texts.YES_REPLACEMENT_BUTTON, return_texts.NO_BUTTON
     if change.returned is not None:
         returned = change.returned
         facts: dict[str, Any] = {
@@ -117,11 +117,14 @@ def summary(change: PlannedChange, policy: OrderPolicy) -> tuple[str, str, str]:
             "refund_days": policy.config.refund_business_days,
             "ship_by": long_date(returned.ship_by or policy.ship_by(utc_now())),
         }
-        if returned.label_fee:
+        if not returned.sent_back:  # broken glass or ceramics only: no parcel, no label
+            text = render(return_texts.SUMMARY_NOTHING_BACK, **facts)
+        elif returned.label_fee:
             fee, country = money(returned.label_fee, returned.currency), country_name(change.order.country)
             text = render(return_texts.SUMMARY_PAID_LABEL, **facts, fee=fee, country=country)
         else:
             text = render(return_texts.SUMMARY_FREE_LABEL, **facts)
+        text += _disposed_note(returned)
         left_out = [line.name_in(i18n.current()) for line in returned.excluded_lines]
         if left_out:
             note = return_texts.LEFT_OUT_ONE if len(left_out) == 1 else return_texts.LEFT_OUT_MANY
@@ -130,6 +133,14 @@ def summary(change: PlannedChange, policy: OrderPolicy) -> tuple[str, str, str]:
     address = format_address(change.new_address or {})
     text = render(address_texts.CONFIRM, order_id=change.order.number, address=address)
     return text, address_texts.YES_BUTTON, address_texts.NO_BUTTON
+
+
+def _disposed_note(returned: ReturnQuote) -> str:
+    """Under a summary whose parcel leaves broken glass or ceramics out: those need not go back ("" otherwise)."""
+    if not returned.disposed_lines or not returned.sent_back:
+        return ""
+    names = join_names([line.name_in(i18n.current()) for line in returned.disposed_lines])
+    return "\n" + render(return_texts.DISPOSED_NOTE, names=names)
 
 
 def _item_lines(template: str, lines: Iterable[OrderLine], currency: str) -> str:

@@ -224,11 +224,12 @@ class ActionAskReturnRemedy(_AskAction):
         if asked_before(tracker, RETURN_REMEDY):
             text = render(return_texts.ASK_REMEDY_AGAIN, refund=refund)
         else:
-            template = (
-                return_texts.ASK_REMEDY_DAMAGED
-                if state.return_reason is ReturnReason.DAMAGED
-                else return_texts.ASK_REMEDY_WRONG_ITEM
-            )
+            if state.return_reason is not ReturnReason.DAMAGED:
+                template = return_texts.ASK_REMEDY_WRONG_ITEM
+            elif quote.sent_back:
+                template = return_texts.ASK_REMEDY_DAMAGED
+            else:  # broken glass or ceramics: nothing goes back, whichever remedy
+                template = return_texts.ASK_REMEDY_DAMAGED_DISPOSE
             names = join_names([line.name_in(i18n.current()) for line in quote.lines])
             text = render(template, items=names, order_id=quote.order_number, refund=refund)
         buttons = [

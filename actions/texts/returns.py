@@ -35,6 +35,16 @@ SUMMARY_PAID_LABEL = (
     "the parcel by {ship_by}.\n"
     "Shall I book this return, label included? You can also tell me to add or leave out items."
 )
+# damaged glass and ceramics (config/orders.yml policies.dispose_when_damaged): nothing goes back, the refund
+# follows the booking (the handbook's damaged-item answer: "you usually don't need to send anything back")
+SUMMARY_NOTHING_BACK = (
+    "Here's the return for order {order_id}:\n{items}\n"
+    "You don't need to send anything back: please dispose of the broken pieces safely. You get {refund} back to your "
+    "original payment method within {refund_days} business days.\n"
+    "Shall I book this return? You can also tell me to add or leave out items."
+)
+# under a summary whose parcel leaves some broken glass or ceramics out; {names} joined with "and"
+DISPOSED_NOTE = "({names}: no need to send back the broken pieces, please dispose of them safely.)"
 # under the summary, when "everything" left final-sale items out
 LEFT_OUT_ONE = "({final_sale} is final sale, so it stays with you.)"
 LEFT_OUT_MANY = "({final_sale} are final sale, so they stay with you.)"
@@ -52,6 +62,10 @@ ASK_REMEDY_DAMAGED = (
     "What would you like for {items} from order {order_id}: a new one sent to you at no cost, or a full refund of "
     "{refund}? Either way, sending back the damaged goods is free."
 )
+ASK_REMEDY_DAMAGED_DISPOSE = (
+    "What would you like for {items} from order {order_id}: a new one sent to you at no cost, or a full refund of "
+    "{refund}? Either way, you don't need to send back the broken pieces: please dispose of them safely."
+)
 ASK_REMEDY_AGAIN = "Shall we send you a replacement at no cost, or refund you {refund}? Pick one below or tell me."
 REPLACEMENT_BUTTON = "Send a replacement"
 REFUND_BUTTON = "Refund me {refund}"
@@ -60,6 +74,12 @@ SUMMARY_REPLACEMENT = (
     "Here's the replacement for order {order_id}:\n{items}\n"
     "We'll send you these again at no cost, and e-mail you a free return label for what you received: please send "
     "it by {ship_by}. There's no refund, since we send you the items again.\n"
+    "Shall I book this replacement? You can also tell me to add or leave out items, or ask for a refund instead."
+)
+SUMMARY_REPLACEMENT_NOTHING_BACK = (
+    "Here's the replacement for order {order_id}:\n{items}\n"
+    "We'll send you these again at no cost. You don't need to send back the broken pieces: please dispose of them "
+    "safely.\n"
     "Shall I book this replacement? You can also tell me to add or leave out items, or ask for a refund instead."
 )
 YES_REPLACEMENT_BUTTON = "Yes, send it"

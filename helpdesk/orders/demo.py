@@ -501,12 +501,23 @@ class DemoOrderSystem(OrderSystem):
                     skus=" ".join(_pieces(line, order) for line in plan.lines),
                     excluded_skus=" ".join(line.sku for line in plan.excluded_lines),
                     created_at=now,
-                    received_at=None,
+                    received_at=None if plan.sent_back else now,  # broken glass disposed of: nothing to wait for
                     instructions=instructions,
                     label_fee_cents=_cents(plan.label_fee),
                     refund_cents=_cents(plan.refund_amount),
                 )
             )
+            if not plan.sent_back:
+                session.add(
+                    RefundRow(
+                        order_number=order.number,
+                        reason="return",
+                        amount_cents=_cents(plan.refund_amount),
+                        started_at=now,
+                        expected_by=self._policy.refund_expected_by(now.date()),
+                        refunded_at=None,
+                    )
+                )
             row.status = OrderStatus.RETURN_REQUESTED.value
             await session.flush()
             return ReturnRequest(

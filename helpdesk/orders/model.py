@@ -286,12 +286,21 @@ class ReturnQuote:
     refund_amount: Decimal
     currency: str = "EUR"
     ship_by: date | None = None  # the parcel must be handed to the carrier by then, once booked today
+    # of ``lines``, those broken beyond use (glass, ceramics) that the customer disposes of instead of sending back
+    disposed_lines: tuple[OrderLine, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lines", tuple(self.lines))
         object.__setattr__(self, "excluded_lines", tuple(self.excluded_lines))
+        object.__setattr__(self, "disposed_lines", tuple(self.disposed_lines))
         object.__setattr__(self, "label_fee", _money(self.label_fee, f"return of {self.order_number} label_fee"))
         object.__setattr__(self, "refund_amount", _money(self.refund_amount, f"return of {self.order_number} refund"))
+
+    @property
+    def sent_back(self) -> tuple[OrderLine, ...]:
+        """The lines that go back in a parcel (all of them but the disposed ones)."""
+        disposed = {line.sku for line in self.disposed_lines}
+        return tuple(line for line in self.lines if line.sku not in disposed)
 
     @property
     def items(self) -> dict[str, int]:

@@ -99,6 +99,9 @@ class PolicyConfig:
     return_label_fee: Decimal = Decimal("6.95")
     currency: str = "EUR"
     delivery_countries: frozenset[str] = field(default_factory=frozenset)  # empty: free + paid return countries
+    # products (SKUs) that arrive broken beyond use, glass and ceramics: the customer disposes of them safely instead
+    # of sending the pieces back (the handbook's damaged-item answer), for a refund or a replacement alike
+    dispose_when_damaged: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def shipping_countries(self) -> frozenset[str]:
@@ -132,6 +135,9 @@ class PolicyConfig:
             values["return_label_fee"] = fee.quantize(Decimal("0.01"))
         if "currency" in raw:
             values["currency"] = str(raw["currency"]).upper()
+        if "dispose_when_damaged" in raw:
+            disposed = _skus(raw["dispose_when_damaged"], f"{where}.dispose_when_damaged")
+            values["dispose_when_damaged"] = frozenset(disposed)
         return cls(**values)
 
 
@@ -149,6 +155,12 @@ def _positive_int(raw: Any, where: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
         raise PolicyConfigError(f"{where} must be a positive whole number, got {raw!r}")
     return raw
+
+
+def _skus(raw: Any, where: str) -> list[str]:
+    if not isinstance(raw, list) or not all(isinstance(sku, str) and sku.strip() for sku in raw):
+        raise PolicyConfigError(f"{where} must be a list of product SKUs, got {raw!r}")
+    return [sku.strip() for sku in raw]
 
 
 def _countries(raw: Any, where: str) -> list[str]:
@@ -297,7 +309,12 @@ class OrderPolicy:
             refund_amount=max(value - fee, Decimal("0.00")),
             currency=order.currency,
             ship_by=self.ship_by(now),
+            disposed_lines=tuple(line for line in lines if self._disposed_of(line, reason)),
         )
+
+    def _disposed_of(self, line: OrderLine, reason: ReturnReason) -> bool:
+        """Broken glass or ceramics: disposed of by the customer, not sent back."""
+        return reason is ReturnReason.DAMAGED and line.sku in self.config.dispose_when_damaged
 
     def plan_replacement(
         self, order: Order, items: ReturnItems | None, now: datetime, reason: ReturnReason
@@ -314,11 +331,22 @@ class OrderPolicy:
         parts = [
             say.REPLACEMENT_BOOKED.format(order=order.number, rma=rma, items=self._pieces(plan)),
             say.REPLACEMENT_SHIPS,
-            say.REPLACEMENT_SEND_BACK,
-            say.LABEL_FREE.format(email=order.email),
-            say.PACK_AND_SEND.format(rma=rma, days=self.config.return_ship_within_days),
         ]
+        if plan.sent_back:
+            parts += [
+                say.REPLACEMENT_SEND_BACK,
+                say.LABEL_FREE.format(email=order.email),
+                say.PACK_AND_SEND.format(rma=rma, days=self.config.return_ship_within_days),
+            ]
+        parts += self._disposal(plan)
         return i18n.join_sentences(parts)
+
+    def _disposal(self, plan: ReturnQuote) -> list[str]:
+        """What the customer does with broken glass or ceramics that need not go back (none: nothing to say)."""
+        if not plan.disposed_lines:
+            return []
+        names = join_names([line.shown_name for line in plan.disposed_lines])
+        return [(say.DISPOSE_ALL if not plan.sent_back else say.DISPOSE_THESE).format(names=names)]
 
     @staticmethod
     def _pieces(plan: ReturnQuote) -> str:
@@ -371,18 +399,22 @@ class OrderPolicy:
         c = self.config
         items = self._pieces(plan)
         parts = [say.RETURN_BOOKED.format(order=order.number, rma=rma, items=items)]
-        if plan.label_fee:
-            parts.append(
-                say.LABEL_PAID.format(
-                    email=order.email, country=country_name(order.country), fee=money(plan.label_fee, c.currency)
-                )
-            )
+        refund = money(plan.refund_amount, c.currency)
+        if not plan.sent_back:  # broken glass or ceramics only: no parcel, the refund follows the booking
+            parts += self._disposal(plan)
+            parts.append(say.REFUND_TIMING_NO_PARCEL.format(amount=refund, days=c.refund_business_days))
         else:
-            parts.append(say.LABEL_FREE.format(email=order.email))
-        parts.append(say.PACK_AND_SEND.format(rma=rma, days=c.return_ship_within_days))
-        parts.append(
-            say.REFUND_TIMING.format(amount=money(plan.refund_amount, c.currency), days=c.refund_business_days)
-        )
+            if plan.label_fee:
+                parts.append(
+                    say.LABEL_PAID.format(
+                        email=order.email, country=country_name(order.country), fee=money(plan.label_fee, c.currency)
+                    )
+                )
+            else:
+                parts.append(say.LABEL_FREE.format(email=order.email))
+            parts.append(say.PACK_AND_SEND.format(rma=rma, days=c.return_ship_within_days))
+            parts += self._disposal(plan)
+            parts.append(say.REFUND_TIMING.format(amount=refund, days=c.refund_business_days))
         if plan.excluded_lines:
             names = join_names([line.shown_name for line in plan.excluded_lines])
             excluded = say.EXCLUDED_ONE if len(plan.excluded_lines) == 1 else say.EXCLUDED_MANY

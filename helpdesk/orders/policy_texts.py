@@ -146,6 +146,12 @@ REFUND_TIMING = (
     "Your refund of {amount} goes back to your original payment method within {days} business days after the "
     "parcel reaches our warehouse."
 )
+# damaged glass and ceramics (policies.dispose_when_damaged): nothing to send back, as the damaged-item answer says
+DISPOSE_ALL = "You don't need to send back {names}: please dispose of the broken pieces safely."
+DISPOSE_THESE = "{names} can stay out of the parcel: please dispose of the broken pieces safely."
+REFUND_TIMING_NO_PARCEL = (
+    "Your refund of {amount} goes back to your original payment method within {days} business days."
+)
 EXCLUDED_ONE = "{names} is a final-sale item and can't be returned, so keep it out of the parcel."
 EXCLUDED_MANY = "{names} are final-sale items and can't be returned, so keep them out of the parcel."
 

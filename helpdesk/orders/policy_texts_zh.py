@@ -91,6 +91,9 @@ LABEL_PAID = "预付退货运单会发送到您的邮箱 {email}；从{country}�
 LABEL_FREE = "免费的预付退货运单会发送到您的邮箱 {email}。"
 PACK_AND_SEND = "请用原包装打包商品，在箱子上写上 {rma}，贴好运单，并在 {days} 天内交到运单上快递公司的任一网点。"
 REFUND_TIMING = "包裹到达我们仓库后 {days} 个工作日内，{amount} 将退回您的原支付方式。"
+DISPOSE_ALL = "{names} 不需要寄回：请妥善处理碎片，注意安全。"
+DISPOSE_THESE = "{names} 不用放进包裹：请妥善处理碎片，注意安全。"
+REFUND_TIMING_NO_PARCEL = "{amount} 将在 {days} 个工作日内退回您的原支付方式。"
 EXCLUDED_ONE = "{names} 属于清仓商品，不支持退货，请不要放进包裹。"
 EXCLUDED_MANY = "{names} 属于清仓商品，不支持退货，请不要放进包裹。"
 

@@ -100,8 +100,11 @@ def test_damaged_goods_from_switzerland_go_back_without_the_label_fee(chat: Chat
     chat("I'd rather have my money back")
     summary = chat.text
     assert "Here's the return for order 100219:" in summary and "Ribbed tumblers" in summary, chat.texts
-    assert "You get €32.00 back" in summary and "The return label is free." in summary, chat.texts
-    assert "6.95" not in summary and "deduct" not in summary, chat.texts
+    assert "You get €32.00 back" in summary and "6.95" not in summary and "deduct" not in summary, chat.texts
+    # broken glass is disposed of, not sent back, as the damaged-item answer says (config/orders.yml
+    # dispose_when_damaged): no label at all, the refund follows the booking
+    assert "You don't need to send anything back: please dispose of the broken pieces safely." in summary, chat.texts
+    assert "label" not in summary and "after the parcel reaches us" not in summary, chat.texts
     chat("no")
     assert "I haven't booked anything for order 100219" in chat.text, chat.texts
 

@@ -31,7 +31,7 @@ from helpdesk.orders import (
     describe_refund,
     order_system_from_config,
 )
-from helpdesk.orders.config import OrdersConfigError, parse_orders_config
+from helpdesk.orders.config import OrdersConfigError, load_orders_config, parse_orders_config
 from helpdesk.orders.demo import DemoOrderSystem, SeedReport, demo_database_url, main
 from helpdesk.orders.demo_seed import SeedData, SeedError
 from helpdesk.orders.messages import tracking_link
@@ -542,6 +542,51 @@ async def test_a_damaged_final_sale_item_is_taken_back(shop: DemoOrderSystem) ->
     assert "final-sale" not in vase.instructions
 
 
+@pytest.fixture
+async def shop_as_configured(db_path: Path, clock: Clock) -> AsyncIterator[DemoOrderSystem]:
+    """The demo shop with the product's own policies (config/orders.yml), its list of glass and ceramics included."""
+    policy = OrderPolicy(load_orders_config(environ={}).policy)
+    system = DemoOrderSystem(str(db_path), clock=clock, auto_seed=False, policy=policy)
+    yield system
+    await system.aclose()
+
+
+async def test_broken_glass_and_ceramics_are_disposed_of_not_sent_back(shop_as_configured: DemoOrderSystem) -> None:
+    """The handbook's damaged-item answer: "For broken glass and ceramics you usually don't need to send anything back
+    — please dispose of it safely." The booking says the same: no label, no parcel, the refund starts at once."""
+    shop = shop_as_configured  # 100199: stoneware plates, a final-sale stoneware vase, 2 scented candles (glass jars)
+    quote = await shop.quote_return("100199", ["LH-KIT-0101"], ReturnReason.DAMAGED)
+    assert [line.sku for line in quote.disposed_lines] == ["LH-KIT-0101"] and quote.sent_back == ()
+    unwanted = await shop.quote_return("100199", ["LH-KIT-0101"])  # not damaged: the plates go back as usual
+    assert unwanted.disposed_lines == () and [line.sku for line in unwanted.sent_back] == ["LH-KIT-0101"]
+    booked = await shop.create_return("100199", ["LH-KIT-0101"], ReturnReason.DAMAGED)
+    assert "You don't need to send back Stoneware dinner plates, set of 4: please dispose of the broken pieces" in (
+        booked.instructions
+    )
+    assert "label" not in booked.instructions and "parcel" not in booked.instructions
+    assert "within 10 business days." in booked.instructions
+    status = await shop.refund_status("100199")  # nothing to wait for: the refund is under way
+    assert (status.state, status.amount) == (RefundState.PROCESSING, Decimal("59.00"))
+
+
+async def test_a_parcel_leaves_the_broken_glass_out(shop_as_configured: DemoOrderSystem, clock: Clock) -> None:
+    shop = shop_as_configured  # 100213 (UK): towels and a linen fitted sheet, nothing of glass
+    towels = await shop.quote_return("100213", None, ReturnReason.DAMAGED)
+    assert towels.disposed_lines == () and towels.sent_back == towels.lines
+    with i18n.speaking("zh"):
+        replaced = await shop.create_replacement("100199", ["LH-CAN-0501"], ReturnReason.DAMAGED)
+    assert "不需要寄回：请妥善处理碎片" in replaced.instructions and "退货运单" not in replaced.instructions
+    # 100162: two linen cushion covers and stoneware bowls, all damaged: the covers go back, the bowls do not
+    mixed = await shop.create_return("100162", None, ReturnReason.DAMAGED)
+    assert [line.sku for line in mixed.lines] == ["LH-TXT-0415", "LH-KIT-0102"]
+    assert "free prepaid return label" in mixed.instructions
+    assert "Stoneware bowls, set of 4 can stay out of the parcel: please dispose of the broken pieces safely." in (
+        mixed.instructions
+    )
+    assert "after the parcel reaches our warehouse" in mixed.instructions
+    assert (await shop.refund_status("100162")).state is RefundState.AWAITING_RETURN  # the covers are on their way
+
+
 async def test_damaged_goods_keep_the_return_window(shop: DemoOrderSystem) -> None:
     expired = await refusal_of(shop.quote_return("100128", None, ReturnReason.DAMAGED))  # delivered 40 days ago
     assert expired.reason_code == "return_window_expired"
@@ -732,6 +777,7 @@ def test_policy_from_configuration() -> None:
         ({"cancel_statuses": ["paid", "sent"]}, "'sent' is not a valid OrderStatus"),
         ({"paid_return_countries": ["GB", False]}, 'write Norway as "NO" in quotes'),
         ({"return_label_fee": "-1"}, "return_label_fee must be zero or positive, got -1"),
+        ({"dispose_when_damaged": "LH-KIT-0101"}, "dispose_when_damaged must be a list of product SKUs"),
     ],
 )
 def test_policy_configuration_errors(raw: dict, message: str) -> None:

@@ -23,6 +23,12 @@ SUMMARY_PAID_LABEL = (
     "{refund} 将退回您的原支付方式。请在 {ship_by} 前寄出包裹。\n"
     "要为您办理这次退货（含运单）吗？您也可以告诉我增加或去掉哪些商品。"
 )
+SUMMARY_NOTHING_BACK = (
+    "订单 {order_id} 的退货如下：\n{items}\n"
+    "您不需要寄回任何东西：请妥善处理碎片，注意安全。{refund} 将在 {refund_days} 个工作日内退回您的原支付方式。\n"
+    "要为您办理这次退货吗？您也可以告诉我增加或去掉哪些商品。"
+)
+DISPOSED_NOTE = "（{names}：碎片不需要寄回，请妥善处理，注意安全。）"
 LEFT_OUT_ONE = "（{final_sale} 属于清仓商品，不在退货范围内。）"
 LEFT_OUT_MANY = "（{final_sale} 属于清仓商品，不在退货范围内。）"
 YES_BUTTON = "是的，办理退货"
@@ -37,6 +43,10 @@ ASK_REMEDY_DAMAGED = (
     "订单 {order_id} 的{items}，您希望我们免费给您寄一件新的，还是全额退款 {refund}？"
     "无论哪种，寄回损坏的商品都是免费的。"
 )
+ASK_REMEDY_DAMAGED_DISPOSE = (
+    "订单 {order_id} 的{items}，您希望我们免费给您寄一件新的，还是全额退款 {refund}？"
+    "无论哪种，碎片都不需要寄回：请妥善处理，注意安全。"
+)
 ASK_REMEDY_AGAIN = "要我们免费给您换货，还是退款 {refund}？请点选下面的一项或直接告诉我。"
 REPLACEMENT_BUTTON = "换货（免费补发）"
 REFUND_BUTTON = "退款 {refund}"
@@ -44,6 +54,11 @@ SUMMARY_REPLACEMENT = (
     "订单 {order_id} 的换货如下：\n{items}\n"
     "我们会免费为您重新寄出这些商品，并通过邮件发给您寄回所收商品的免费退货运单：请在 {ship_by} 前寄出。"
     "因为商品会重新寄给您，这次不退款。\n"
+    "要为您办理这次换货吗？您也可以告诉我增加或去掉哪些商品，或者改为退款。"
+)
+SUMMARY_REPLACEMENT_NOTHING_BACK = (
+    "订单 {order_id} 的换货如下：\n{items}\n"
+    "我们会免费为您重新寄出这些商品。碎片不需要寄回：请妥善处理，注意安全。\n"
     "要为您办理这次换货吗？您也可以告诉我增加或去掉哪些商品，或者改为退款。"
 )
 YES_REPLACEMENT_BUTTON = "是的，给我换货"
