@@ -421,6 +421,10 @@ class ActionAnswerFaq(Action):
                 return
             if asks_payment_way(question) and answer_entry_by_id(dispatcher, PAYMENT_METHODS_ENTRY, question):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
+            if (received := received_goods_first(route, question)) is not None and answer_entry_by_id(
+                dispatcher, received, question
+            ):
+                return  # "我买的玻璃水瓶碎了怎么办": the words say what arrived and the ranking put that entry first
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:
@@ -455,6 +459,16 @@ class ActionAnswerFaq(Action):
     @staticmethod
     def _answer(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
         answer_entry(dispatcher, faq_id, title, answer, score)
+
+
+def received_goods_first(route: dict[str, Any], text: str) -> str | None:
+    """The damaged- or wrong-item entry when the message says the goods arrived so ("我买的玻璃水瓶碎了怎么办", "the
+    wrong lamp came") and the NLU, unsure, ranked that entry first; None otherwise (the words alone never answer: "is
+    the vase fragile? mine is cracked" may rank the care entry first)."""
+    entry = received_item_entry(text)
+    ranked = [str(d)[4:] for d in route.get("offered") or [] if str(d).startswith("faq:")]
+    ranked = ranked or [str(c["id"]) for c in route.get("faq_candidates") or []]
+    return entry if entry is not None and ranked[:1] == [entry] else None
 
 
 def flow_named_from_offer(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:

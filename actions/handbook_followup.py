@@ -78,6 +78,17 @@ def subject_of(tags: tuple[str, ...]) -> str | None:
     return chosen.replace("-", " ") if chosen else None
 
 
+def subjects_of(tags: tuple[str, ...]) -> list[str]:
+    """:func:`subject_of`, then, when that is a lone word beside a broad section, the two together: after the
+    international-shipping answer (tags delivery, international) "how long does it take" reads "… international take",
+    then "… international delivery take"."""
+    subject = subject_of(tags)
+    if subject is None:
+        return []
+    broad = next((t for t in tags if t in BROAD_TAGS), None)
+    return [subject] if broad is None or " " in subject or subject == broad else [subject, f"{subject} {broad}"]
+
+
 def last_answer_entry(tracker: Tracker) -> str | None:
     """The handbook entry the bot answered the customer's previous message with, if it did."""
     for event in bot_messages_before_latest(tracker):
@@ -106,15 +117,15 @@ def answer_about_last_answer(tracker: Tracker, question: str) -> Candidate | Non
     if language_of(question) != "en" or not (bare or PRONOUN_RE.search(question)):
         return None
     entry = kb.entry(entry_id) if entry_id else None
-    subject = subject_of(tuple(entry.tags)) if entry is not None else None
-    if subject is None:
-        return None
-    if bare:  # "how much?" after the gift-wrapping answer: "how much gift wrapping?"
-        rewritten = question.strip().rstrip("?").strip() + " " + subject + "?"
-    else:
-        rewritten = PRONOUN_RE.sub(lambda m: (m.group(1) or "") + subject, question)
-    decision = language_search.decide(kb, rewritten)
-    return decision.best if decision.action == "answer" else None
+    for subject in subjects_of(tuple(entry.tags)) if entry is not None else ():
+        if bare:  # "how much?" after the gift-wrapping answer: "how much gift wrapping?"
+            rewritten = question.strip().rstrip("?").strip() + " " + subject + "?"
+        else:
+            rewritten = PRONOUN_RE.sub(lambda m, s=subject: (m.group(1) or "") + s, question)
+        decision = language_search.decide(kb, rewritten)
+        if decision.action == "answer":
+            return decision.best
+    return None
 
 
 # the handbook entries whose answer offers to do it in the chat given the order number (knowledge/faq/: their

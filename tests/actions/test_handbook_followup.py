@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.handbook_followup import BARE_QUESTION_RE, INVITED_FLOWS, PRONOUN_RE, subject_of
+from actions.handbook_followup import BARE_QUESTION_RE, INVITED_FLOWS, PRONOUN_RE, subject_of, subjects_of
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.knowledge.handbook import load_handbook
 
@@ -44,3 +44,10 @@ def test_the_subject_is_the_entrys_own_tag_not_its_section() -> None:
     assert subject_of(("gifts", "gift-wrapping", "orders")) == "gift wrapping"
     assert subject_of(("products", "candles")) == "candles"
     assert subject_of(("delivery", "shipping")) == "delivery"
+
+
+def test_a_lone_word_subject_is_tried_with_its_section_too() -> None:
+    assert subjects_of(("delivery", "international")) == ["international", "international delivery"]
+    assert subjects_of(("gifts", "gift-wrapping", "orders")) == ["gift wrapping"]  # a compound names itself
+    assert subjects_of(("delivery", "shipping")) == ["delivery"]  # broad only: nothing to add
+    assert subjects_of(("care",)) == ["care"] and subjects_of(()) == []
