@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import change_asked_instead
 from actions.handbook_answer import answer_entry, answer_entry_by_id, in_language
 from actions.handbook_followup import (
     PAYMENTS_SECTION,
@@ -221,6 +222,10 @@ class ActionAnswerFaq(Action):
                 return by_words
             if answer_several_questions(dispatcher, question):
                 return []
+        if in_request and change_asked_instead(question, OrderState.from_tracker(tracker).flow) is not None:
+            # "actually just change the delivery address" at the cancellation's identity question: the form offers
+            # that change instead (the handbook's answer about address changes, then the cancellation again, was not it)
+            return []
         if in_request and small_talk_by_words(question) and "?" not in question:
             # "hang on, let me find the confirmation e-mail" while the form waits for it: a word back, and the
             # form's question follows (a handbook entry that shares a word is not what was asked)

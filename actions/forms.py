@@ -74,7 +74,7 @@ from actions.order_state import (
 from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answer, read_message
 from actions.product_kinds import named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
-from actions.requests import NEGATION_RE, bare_request, declines_flow, names_flow
+from actions.requests import NEGATION_RE, TAKING_BACK_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import drops_it_by_words, farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -175,7 +175,13 @@ def earlier_partial_address(tracker: Tracker) -> str | None:
 
 # "can i change the delivery adress instead?", "could i return it instead?" while a change is under way: another change
 # asked for in place of it, whatever the NLU made of the message (a handbook question, by its form)
-INSTEAD_RE = re.compile(r"\binstead\b|\brather\b|还是|還是", re.IGNORECASE)
+# another request asked for in place of this one: "instead", "rather", 还是; a change of mind ("no wait", "actually",
+# "算了": actions/requests.py TAKING_BACK_RE) or "just" before the other request ("actually just change the delivery
+# address" at the cancellation's identity question)
+INSTEAD_RE = re.compile(
+    r"\binstead\b|\brather\b|还是|還是|^\s*(?:(?:oh|hmm+|wait|no|ok|okay|sorry)[\s,.!]+)*actually\b|\bjust\b",
+    re.IGNORECASE,
+)
 
 
 def change_asked_instead(
@@ -184,7 +190,7 @@ def change_asked_instead(
     """The one other change (cancel, new address, return), or other order request of ``among``, the message asks for
     "instead" (or, ``declined``, beside the no to this one: "wait actually dont cancel, can i just change the
     address"); None when it names none or several."""
-    if not declined and not INSTEAD_RE.search(text):
+    if not declined and not INSTEAD_RE.search(text) and not TAKING_BACK_RE.search(text):
         return None
     named = [other for other in among if other != flow and names_flow(text, other)]
     return named[0] if len(named) == 1 else None

@@ -34,6 +34,26 @@ def test_the_request_asked_for_instead_starts_never_the_one_taken_back(chat: Cha
     assert any(a in chat.text for a in NEW_ADDRESS), chat.texts
 
 
+@pytest.mark.parametrize(
+    "second_thought",
+    ["actually just change the delivery address", "no wait just change the address", "算了，还是改地址吧"],
+)
+def test_a_change_of_mind_at_the_identity_question_offers_the_other_change(chat: Chat, second_thought: str) -> None:
+    """The walkthrough of 2026-12-06 (fifth session): "actually just change the delivery address" at the
+    cancellation's identity question got the handbook's answer about address changes, then "Now, back to your order"
+    and the cancellation's question again (only a message with "instead" was read as a change of mind there)."""
+    chat(f"I need to cancel order {ORDER} asap")
+    assert "e-mail address or the delivery postcode" in chat.text, chat.texts
+    chat(second_thought)
+    assert "Now, back to your order" not in chat.text and "现在回到您的订单" not in chat.text, chat.texts
+    offered = chat.last["replies"][-1]
+    assert "change the delivery address instead?" in offered["text"] or "改收货地址" in offered["text"], chat.texts
+    chat(offered["buttons"][0]["payload"])  # "Yes, switch"
+    chat(EMAIL)
+    assert not any(c in chat.text for c in CANCELLING), chat.texts
+    assert any(a in chat.text for a in NEW_ADDRESS), chat.texts
+
+
 def test_a_request_taken_back_altogether_starts_nothing(chat: Chat) -> None:
     chat(f"cancel my order {ORDER}. never mind")
     assert "nothing about your order has been changed" in chat.text, chat.texts
