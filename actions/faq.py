@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -618,6 +619,10 @@ async def return_of_items_of(requests: Requests, order_id: str) -> Requests:
     return requests
 
 
+# a question that leans on another for what it is about: "how much is it", "那个多少钱"
+LEANS_ON_ANOTHER_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|those|these|there|one)\b|[它那这這]", re.I)
+
+
 def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> bool:
     """A message of several handbook questions ("paypal or klarna? also how long does delivery take"): when the
     handbook answers at least two of them surely, from different entries, each is answered in turn (the routing
@@ -645,8 +650,14 @@ def answer_questions(
             found.setdefault(decision.best.id, decision.best)
         elif offer_unsure and decision.action == "suggest" and decision.candidates:
             unsure.append((question, decision.candidates))
-    if at_least > 1 and len(found) < at_least:
+    # several questions at once: at least one answered surely, and each other one answered or able to stand alone
+    # ("can i pay with klarna and also whats the return window": klarna sure, the return window unsure, and the
+    # second question was dropped without a word); "… and how much is it" leans on the first, and is no question
+    # to offer entries for on its own
+    alone = [(q, c) for q, c in unsure if not LEANS_ON_ANOTHER_RE.search(q)] if at_least > 1 else unsure
+    if at_least > 1 and (not found or len(found) + len(alone) < at_least):
         return False
+    unsure = alone
     if not found and not unsure:
         return False
     dispatcher.utter_message(text=smalltalk_texts.TWO_THINGS)

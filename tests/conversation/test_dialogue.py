@@ -156,6 +156,23 @@ def test_two_requests_in_one_message_are_both_handled(chat: Chat) -> None:
     assert "order 100234" in chat.texts[-1] and ("e-mail" in chat.texts[-1] or "postcode" in chat.texts[-1])
 
 
+def test_a_second_question_the_handbook_is_unsure_of_is_not_dropped(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06 (fifth session): "can i pay with klarna and also whats the return window" got
+    the Klarna answer alone (the handbook sure of the first question only, the second was dropped without a word)."""
+    chat("can i pay with klarna and also whats the return window")
+    assert chat.texts[0] == "You've asked two things, so let me take them in turn.", chat.texts
+    assert "Klarna" in chat.texts[1], chat.texts
+    offer = chat.last["replies"][-1]
+    assert offer["text"] == "About your other question (whats the return window): is it one of these?", chat.texts
+    assert "How do I return an item?" in [b["title"] for b in offer["buttons"]], offer
+
+
+def test_a_second_question_leaning_on_the_first_is_not_asked_about(chat: Chat) -> None:
+    chat("do you ship to norway and how much is it")
+    assert "About your other question" not in chat.text, chat.texts
+    assert (chat.last.get("faq") or {}).get("id") == "international-shipping", chat.texts
+
+
 def test_alternatives_are_all_answered(chat: Chat) -> None:
     chat("can i pay with paypal or klarna?")
     text = chat.text.lower()
