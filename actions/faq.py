@@ -19,6 +19,7 @@ from actions.handbook_followup import (
     answer_about_last_answer,
     answer_in_topic_of_last_answer,
     decided_in_section,
+    section_of,
 )
 from actions.handoff import (
     asks_for_person,
@@ -87,6 +88,7 @@ from actions.turns import as_written, bot_messages_before_latest, said, turns_be
 from actions.typed_choice import faq_id_of, flow_picked, typed_choice
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
+from helpdesk.knowledge.handbook import Entry
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.orders import ReturnReason
 from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
@@ -436,6 +438,11 @@ class ActionAnswerFaq(Action):
             if followed is not None:
                 self._answer(dispatcher, followed.id, followed.title, followed.answer, followed.score)
                 return
+        if destination == "clarify" and not in_request and (paid := payment_entry_offered(route)) is not None:
+            # "why was my card declined 3 times": "Did you mean: A problem with a payment | Why was my payment
+            # declined?", both answered from the handbook's payments section; that one entry answers
+            self._answer(dispatcher, paid.id, paid.title, paid.answer, scores.get(paid.id, 0.0))
+            return
         if destination == "clarify":
             titles = {e: entry.title for e in scores if (entry := kb.entry(e)) is not None}
             for offered in route.get("offered") or []:
@@ -465,6 +472,18 @@ class ActionAnswerFaq(Action):
     @staticmethod
     def _answer(dispatcher: CollectingDispatcher, faq_id: str, title: str, answer: str, score: float) -> None:
         answer_entry(dispatcher, faq_id, title, answer, score)
+
+
+def payment_entry_offered(route: dict[str, Any]) -> Entry | None:
+    """The one payments-section entry a "Did you mean" offers beside "A problem with a payment" (payment_issue, which
+    is answered from that section too: data/rules.yml), else None."""
+    offered = [str(d) for d in route.get("offered") or []]
+    if "intent:payment_issue" not in offered:
+        return None
+    kb = get_knowledge_base()
+    entries = [e for d in offered if d.startswith("faq:") and (e := kb.entry(d[4:])) is not None]
+    paid = [e for e in entries if section_of(e.path) == PAYMENTS_SECTION]
+    return paid[0] if len(paid) == 1 else None
 
 
 def received_goods_first(route: dict[str, Any], text: str) -> str | None:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -78,6 +79,11 @@ def subject_of(tags: tuple[str, ...]) -> str | None:
     return chosen.replace("-", " ") if chosen else None
 
 
+def _pronoun_for(subject: str) -> Callable[[re.Match[str]], str]:
+    """The replacement of a pronoun by ``subject``, keeping the verb before it ("use it" -> "use gift cards")."""
+    return lambda found: (found.group(1) or "") + subject
+
+
 def subjects_of(tags: tuple[str, ...]) -> list[str]:
     """:func:`subject_of`, then, when that is a lone word beside a broad section, the two together: after the
     international-shipping answer (tags delivery, international) "how long does it take" reads "… international take",
@@ -121,7 +127,7 @@ def answer_about_last_answer(tracker: Tracker, question: str) -> Candidate | Non
         if bare:  # "how much?" after the gift-wrapping answer: "how much gift wrapping?"
             rewritten = question.strip().rstrip("?").strip() + " " + subject + "?"
         else:
-            rewritten = PRONOUN_RE.sub(lambda m, s=subject: (m.group(1) or "") + s, question)
+            rewritten = PRONOUN_RE.sub(_pronoun_for(subject), question)
         decision = language_search.decide(kb, rewritten)
         if decision.action == "answer":
             return decision.best

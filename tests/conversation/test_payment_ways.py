@@ -47,3 +47,12 @@ def test_a_payment_problem_is_answered_from_the_payments_section(chat: Chat, sai
     assert body["nlu"]["intent"] == "payment_issue", body["nlu"]
     assert body["faq"] is not None and body["faq"]["id"] == "payment-declined", body
     assert "邮箱已被使用" not in chat.text, chat.texts
+
+
+def test_a_did_you_mean_between_a_payment_problem_and_one_payments_entry_answers_that_entry(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06 (fifth session): "why was my card declined 3 times" got "Did you mean: A problem
+    with a payment | Why was my payment declined?": both are answered from the payments section (a payment problem
+    ranks it too), so the one entry offered answers."""
+    body = chat("why was my card declined 3 times")
+    assert (body.get("faq") or {}).get("id") == "payment-declined", chat.texts
+    assert "Did you mean" not in chat.text, chat.texts
