@@ -57,7 +57,14 @@ from helpdesk.orders.model import (
     normalise_order_number,
     utc_now,
 )
-from helpdesk.orders.policy import ITEMS_BEING_REPLACED, REPLACEMENT_ALREADY_BOOKED, Action, OrderPolicy, new_rma
+from helpdesk.orders.policy import (
+    ITEMS_BEING_REPLACED,
+    REPLACEMENT_ALREADY_BOOKED,
+    RETURN_ALREADY_REQUESTED,
+    Action,
+    OrderPolicy,
+    new_rma,
+)
 from helpdesk.orders.system import (
     DEFAULT_LIST_LIMIT,
     BackendError,
@@ -474,7 +481,9 @@ class DemoOrderSystem(OrderSystem):
         self, session: AsyncSession, order: Order, items: ReturnItems | None, now: datetime, reason: ReturnReason
     ) -> ReturnQuote:
         """``plan_return``, refused when a booked replacement sends any of its items again (else the customer would
-        get the goods and the money: a person decides)."""
+        get the goods and the money: a person decides); a return booked already whose broken glass was disposed of
+        is refused as under way, nothing to send back."""
+        await self._refuse_a_refund_under_way(session, order, now)
         plan = self._policy.plan_return(order, items, now, reason)
         booked = select(ReplacementRow.skus).where(ReplacementRow.order_number == order.number)
         replaced = {
@@ -536,9 +545,20 @@ class DemoOrderSystem(OrderSystem):
     def offers_replacements(self) -> bool:
         return True
 
+    async def _refuse_a_refund_under_way(self, session: AsyncSession, order: Order, now: datetime) -> None:
+        """A return booked already whose broken glass was disposed of (nothing to send back, its refund under way):
+        refused as booked, saying so (the policy alone would ask for the parcel)."""
+        if order.status is not OrderStatus.RETURN_REQUESTED:
+            return
+        latest = select(ReturnRow.received_at).where(ReturnRow.order_number == order.number)
+        received = (await session.execute(latest.order_by(ReturnRow.created_at.desc()).limit(1))).scalar()
+        if received is not None:
+            raise self._policy.refusal(Action.RETURN, RETURN_ALREADY_REQUESTED, order, now, nothing_sent_back=True)
+
     async def _plan_replacement(
         self, session: AsyncSession, order: Order, items: ReturnItems | None, now: datetime, reason: ReturnReason
     ) -> ReturnQuote:
+        await self._refuse_a_refund_under_way(session, order, now)
         plan = self._policy.plan_replacement(order, items, now, reason)
         booked = select(ReplacementRow.rma).where(ReplacementRow.order_number == order.number).limit(1)
         if (await session.execute(booked)).first() is not None:  # one replacement per order: then a person

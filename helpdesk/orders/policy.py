@@ -522,10 +522,10 @@ class _Sentences:
         )
 
     def _return_already_requested(self) -> tuple[str, str]:
-        return (
-            say.RETURN_ALREADY_BOOKED.format(order=self.n),
-            say.RETURN_ALREADY_BOOKED_NEXT.format(days=self.c.refund_business_days),
-        )
+        # details["nothing_sent_back"]: broken glass or ceramics disposed of, the refund under way since the booking
+        disposed = self.details.get("nothing_sent_back")
+        after = say.RETURN_ALREADY_REFUNDING if disposed else say.RETURN_ALREADY_BOOKED_NEXT
+        return say.RETURN_ALREADY_BOOKED.format(order=self.n), after.format(days=self.c.refund_business_days)
 
     def _not_delivered(self) -> tuple[str, str]:
         if self.order is not None and self.order.status is OrderStatus.SHIPPED:

@@ -73,6 +73,11 @@ RETURN_ALREADY_BOOKED_NEXT = (
     "business days after it reaches our warehouse. Ask me for the refund status at any time."
 )
 
+RETURN_ALREADY_REFUNDING = (
+    "Nothing needs to be sent back: your refund goes to your original payment method within {days} business days of "
+    "the booking. Ask me for the refund status at any time."
+)
+
 ON_ITS_WAY = "Order {order} is still on its way, so it can't be returned yet."
 ON_ITS_WAY_NEXT = (
     "Once it arrives you have {days} days to return it, or you can refuse the parcel on delivery and we'll refund "

@@ -46,6 +46,10 @@ RETURN_ALREADY_BOOKED_NEXT = (
     "请用退货邮件里的 RMA 编号和运单把包裹寄回；包裹到达我们仓库后 {days} 个工作日内退款。您随时可以问我退款进度。"
 )
 
+RETURN_ALREADY_REFUNDING = (
+    "不需要寄回任何东西：退款会在登记后 {days} 个工作日内退回您的原支付方式。您随时可以问我退款进度。"
+)
+
 ON_ITS_WAY = "订单 {order} 还在运输途中，暂时不能退货。"
 ON_ITS_WAY_NEXT = "签收后您有 {days} 天可以退货，也可以在送货时拒收，包裹退回后我们会给您退款。"
 NOT_DELIVERED = "订单 {order} 还没有送达，暂时没有可退的商品。"

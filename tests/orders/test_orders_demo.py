@@ -567,6 +567,12 @@ async def test_broken_glass_and_ceramics_are_disposed_of_not_sent_back(shop_as_c
     assert "within 10 business days." in booked.instructions
     status = await shop.refund_status("100199")  # nothing to wait for: the refund is under way
     assert (status.state, status.amount) == (RefundState.PROCESSING, Decimal("59.00"))
+    # asked again: booked already, and nothing to send (it was "send the parcel back with the RMA number")
+    for again in (shop.quote_return("100199", ["LH-CAN-0501"]), shop.quote_replacement("100199", None)):
+        refusal = await refusal_of(again)
+        assert refusal.reason_code == "return_already_requested"
+        assert "Nothing needs to be sent back" in refusal.text and "parcel" not in refusal.text, refusal.text
+    assert (await shop.quote_return("100162", None)).lines  # another order's return is quoted as before
 
 
 async def test_a_parcel_leaves_the_broken_glass_out(shop_as_configured: DemoOrderSystem, clock: Clock) -> None:
