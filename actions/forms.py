@@ -174,10 +174,9 @@ def earlier_partial_address(tracker: Tracker) -> str | None:
 
 
 # "can i change the delivery adress instead?", "could i return it instead?" while a change is under way: another change
-# asked for in place of it, whatever the NLU made of the message (a handbook question, by its form)
-# another request asked for in place of this one: "instead", "rather", 还是; a change of mind ("no wait", "actually",
-# "算了": actions/requests.py TAKING_BACK_RE) or "just" before the other request ("actually just change the delivery
-# address" at the cancellation's identity question)
+# asked for in place of it, whatever the NLU made of the message (a handbook question, by its form): "instead",
+# "rather", 还是, a change of mind ("no wait", "算了": actions/requests.py TAKING_BACK_RE; "actually") or "just" before
+# the other request ("actually just change the delivery address" at the cancellation's identity question)
 INSTEAD_RE = re.compile(
     r"\binstead\b|\brather\b|还是|還是|^\s*(?:(?:oh|hmm+|wait|no|ok|okay|sorry)[\s,.!]+)*actually\b|\bjust\b",
     re.IGNORECASE,
