@@ -10,8 +10,10 @@ from support.chat import Chat
 
 
 def test_an_unsure_question_beside_a_request_is_offered_not_dropped(chat: Chat) -> None:
-    chat("hi! quick q - is the linen duvet cover machine washable, and also can i still cancel 100259? changed my mind")
-    assert "About your other question (is the linen duvet cover machine washable)" in chat.text, chat.texts
+    # (the walkthrough's "is the linen duvet cover machine washable" is answered surely since the textiles entry
+    # was asked about machine washing; a question the handbook is still unsure of keeps the test's point)
+    chat("hi! quick q - is the linen duvet cover ok to wash hot, and also can i still cancel 100259? changed my mind")
+    assert "About your other question (is the linen duvet cover ok to wash hot)" in chat.text, chat.texts
     payloads = [b["payload"] for b in chat.buttons]
     assert any("product-care-textiles" in p for p in payloads), chat.buttons
     assert "for order 100259" in chat.text, chat.texts  # the cancellation goes on: the identity check
