@@ -47,17 +47,12 @@ class Revision:
     at: str | None
     author: str
     message: str
-    text: str | None = None  # the file after this revision (None: deleted)
+    text: str | None = None  # the file after this revision (None: deleted, or not read: a history's line)
     diff: str = ""
+    deleted: bool = False  # this revision deleted the entry
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "at": self.at,
-            "author": self.author,
-            "message": self.message,
-            "deleted": self.text is None,
-        }
+        return {"id": self.id, "at": self.at, "author": self.author, "message": self.message, "deleted": self.deleted}
 
 
 class Revisions(Protocol):
@@ -133,13 +128,22 @@ class GitRevisions:
         return f":(glob){self.root.relative_to(self.top).as_posix()}/**/{entry_id}.md"
 
     def _history(self, entry_id: str, path: str | None) -> list[Revision]:
+        # each commit's line (marked with \x1e), then its status for the entry's file: D when it deleted it (every
+        # line of the history read "(deleted)" to editors while the text was not read for it)
         out = self._git(
-            "log", f"-n{MAX_REVISIONS}", "--format=%H%x1f%an%x1f%aI%x1f%s", "--", self._pathspec(entry_id, path)
+            "log",
+            f"-n{MAX_REVISIONS}",
+            "--format=%x1e%H%x1f%an%x1f%aI%x1f%s",
+            "--name-status",
+            "--",
+            self._pathspec(entry_id, path),
         )
         revisions = []
-        for line in out.splitlines():
-            sha, author, at, subject = (line.split("\x1f") + ["", "", ""])[:4]
-            revisions.append(Revision(sha, at, author, subject))
+        for record in out.split("\x1e")[1:]:
+            header, _, statuses = record.partition("\n")
+            sha, author, at, subject = (header.split("\x1f") + ["", "", ""])[:4]
+            deleted = any(line.startswith("D\t") for line in statuses.splitlines())
+            revisions.append(Revision(sha, at, author, subject, deleted=deleted))
         return revisions
 
     async def history(self, entry_id: str, path: str | None) -> list[Revision]:
@@ -157,7 +161,7 @@ class GitRevisions:
         )
         text = shown.stdout if shown.returncode == 0 else None
         diff = self._git("show", "--format=", revision_id, "--", where)
-        return Revision(found.id, found.at, found.author, found.message, text, diff)
+        return Revision(found.id, found.at, found.author, found.message, text, diff, deleted=text is None)
 
     async def revision(self, entry_id: str, path: str | None, revision_id: str) -> Revision:
         return await asyncio.to_thread(self._revision, entry_id, path, revision_id)
@@ -216,7 +220,7 @@ class DatabaseRevisions:
 
     async def history(self, entry_id: str, path: str | None) -> list[Revision]:
         return [
-            Revision(str(row.id), iso(row.created_at), row.author_name, row.message, row.text)
+            Revision(str(row.id), iso(row.created_at), row.author_name, row.message, row.text, deleted=row.text is None)
             for row in await self._rows(entry_id)
         ]
 
@@ -226,7 +230,9 @@ class DatabaseRevisions:
             if str(row.id) == revision_id:
                 before = rows[position + 1].text if position + 1 < len(rows) else None
                 diff = unified_diff(before, row.text, row.path)
-                return Revision(str(row.id), iso(row.created_at), row.author_name, row.message, row.text, diff)
+                return Revision(
+                    str(row.id), iso(row.created_at), row.author_name, row.message, row.text, diff, row.text is None
+                )
         raise NotFound(f"no revision {revision_id[:40]} of '{entry_id}'")
 
 

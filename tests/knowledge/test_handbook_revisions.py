@@ -54,6 +54,7 @@ def test_a_commit_per_publish_with_the_editor_as_author(work_tree: Path) -> None
 
     history = asyncio.run(revisions.history("gift-wrapping", stored.path))
     assert [r.message for r in history] == ["gift wrap: new line", "the handbook"]
+    assert [r.to_json()["deleted"] for r in history] == [False, False]  # every line read "(deleted)" in git
     newest = asyncio.run(revisions.revision("gift-wrapping", stored.path, history[0].id))
     assert newest.text == stored.text and "+New line." in newest.diff
     oldest = asyncio.run(revisions.revision("gift-wrapping", stored.path, history[1].id))
@@ -63,6 +64,7 @@ def test_a_commit_per_publish_with_the_editor_as_author(work_tree: Path) -> None
     asyncio.run(revisions.record(Publish("gift-wrapping", was.path, was.text, None, eda, "")))
     history = asyncio.run(revisions.history("gift-wrapping", None))  # found by its file name once deleted
     assert history[0].message == "handbook: delete gift-wrapping" and len(history) == 3
+    assert [r.deleted for r in history] == [True, False, False]
     assert asyncio.run(revisions.revision("gift-wrapping", None, history[0].id)).text is None
 
 
