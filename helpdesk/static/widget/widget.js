@@ -1976,7 +1976,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     updateAttach();
   }
   function updateAttach() {
-    if (state.attachButton) state.attachButton.hidden = !state.conv;
+    if (!state.attachButton) return;
+    state.attachButton.hidden = !state.conv;
+    // in the widget's language, which follows the customer's (followLanguage)
+    state.attachButton.setAttribute("aria-label", tf("attach"));
+    state.attachButton.title = tf("attach");
   }
   async function sendFile(file, err, photoFor) {
     if (!state.conv) return;
@@ -2017,6 +2021,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
 
   /** The widget's own words around the conversation, in the widget's language. */
   function labelFrame() {
+    ui.root.lang = LANG; // the glyphs of its script's fonts (traditional shapes for zh-Hant) and its screen reader voice
     ui.title.textContent = title();
     ui.panel.setAttribute("aria-label", title());
     ui.launcher.setAttribute("aria-label", t("openChat"));
