@@ -405,6 +405,8 @@ class Desk:
             if not may_view(agent, conversation):
                 raise Forbidden(NOT_YOURS)
             language = conversation.language or "en"  # suggestions in the customer's language
+            # and script: what the agent sends a customer who writes traditional characters is in them
+            traditional = await script.conversation_traditional(session, conversation)
             latest = await session.scalar(
                 select(Message)
                 .where(
@@ -430,7 +432,9 @@ class Desk:
                     "title": entry["title"],
                     "score": candidate.get("score"),
                     # a titled link: the widget shows "Read more: <title>", never the raw URL
-                    "text": f"{entry['answer'].strip()}\n\n[{read_more(language, entry['title'])}]({link})",
+                    "text": script.in_script(
+                        f"{entry['answer'].strip()}\n\n[{read_more(language, entry['title'])}]({link})", traditional
+                    ),
                 }
             )
         decision = found["decision"]
