@@ -327,6 +327,27 @@ def test_a_follow_up_task_sends_its_message_by_email(
     assert refused.status_code == 409 and refused.json()["error"] == "no e-mail address on file for this customer"
 
 
+def test_a_follow_up_to_a_customer_writing_traditional_characters_is_drafted_and_mailed_in_them(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    """Issue 18 (lane ui): the follow-up's starting text and its e-mail's own words in the customer's script."""
+    email = new_address()
+    conversation_id = say(customer, "轉人工客服")["conversation_id"]
+    chose = customer.post(f"/api/chat/{conversation_id}/wait/email", json={"email": email, "lang": "zh-Hant"})
+    assert chose.status_code == 201, chose.text
+    agent = console("mona")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    assert agent.post(f"/conversations/{conversation_id}/handback").status_code == 200  # a follow-up opens
+    supervisor = console("sal")
+    task = next(t for t in supervisor.get("/followups").json()["follow_ups"] if t["conversation_id"] == conversation_id)
+    draft = supervisor.get(f"/followups/{task['id']}/email").json()
+    assert draft["language"] == "zh" and draft["text"].startswith("很抱歉您上次的諮詢體驗不夠理想。"), draft
+    assert supervisor.post(f"/followups/{task['id']}/email", {"text": draft["text"]}).status_code == 202
+    (mail,) = mailbox.wait_for(email, where=lambda m: "回訪" in str(m["Subject"]))
+    assert mail["Subject"] == "關於您此前諮詢的回訪"
+    assert "我們的客服 Sal Tester 就您最近的諮詢進行回訪" in text_of(mail), text_of(mail)
+
+
 # ---- two helpdesk processes on PostgreSQL + Redis -------------------------------------------------------------
 
 
