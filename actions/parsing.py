@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nlu_addons.language import simplified
+
 # ASCII word characters only around them: Chinese writes "订单100234" and "邮箱ann@example.com" without spaces
 EMAIL_RE = re.compile(
     r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])", re.ASCII
@@ -91,14 +93,15 @@ def _entity_values(entities: Iterable[dict[str, Any]], name: str) -> list[str]:
 
 
 def find_postcode(text: str, asked: bool) -> tuple[str | None, str]:
-    """(postcode, text without it). Without ``asked``, only a postcode the customer names as one counts."""
-    named = POSTCODE_KEYWORD_RE.search(text)
+    """(postcode, text without it). Without ``asked``, only a postcode the customer names as one counts. Chinese words
+    are read in simplified characters ("郵編" is "邮编": nlu_addons.language ``simplified`` keeps every position)."""
+    named = POSTCODE_KEYWORD_RE.search(simplified(text))
     if named:
         return named["code"].upper(), text[: named.start()] + " " + text[named.end() :]
     if not asked:
         return None, text
     rest = EMAIL_RE.sub(" ", text)
-    bare = " ".join(ANSWER_FILLER_RE.sub(" ", rest).split())
+    bare = " ".join(ANSWER_FILLER_RE.sub(" ", simplified(rest)).split())
     if bare and POSTCODE_ONLY_RE.match(bare) and not ORDER_NUMBER_RE.fullmatch(bare):
         return bare.upper(), ""
     # "we're at DN55 1PT": one postcode in a short answer (order numbers aside)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk.conversation import lifecycle
+from helpdesk.conversation import lifecycle, script
 from helpdesk.conversation.notices import system_notice
 from helpdesk.conversation.queue import active_chats, priority_order
 from helpdesk.db.models import ROLE_AGENT, STATUS_ONLINE, Agent, Conversation, Message, utcnow
@@ -175,7 +175,9 @@ class AutoAssigner:
             except Conflict:
                 await session.rollback()
                 return "taken"
-            text = system_notice("joined", conversation.language, name=agent.display_name)
+            text = await script.in_conversation_script(
+                session, conversation, system_notice("joined", conversation.language, name=agent.display_name)
+            )
             message = Message(conversation_id=conversation_id, sender=SENDER_SYSTEM, text=text)
             session.add(message)
             await session.commit()

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from helpdesk.conversation.script import traditional
 from helpdesk.i18n import WEEKDAYS_ZH
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,6 +62,8 @@ class OpeningStatus:
             "time_zone": self.time_zone,
             "back": self.back,
             "back_zh": self.back_zh,
+            # the same in traditional characters, for a widget in them (additive: "星期一 09:00（Amsterdam 時間）")
+            "back_zh_hant": traditional(self.back_zh) if self.back_zh is not None else None,
         }
 
 

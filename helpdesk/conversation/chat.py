@@ -52,7 +52,6 @@ from nlu_addons.language import language_after, language_of, says_no_language
 
 log = logging.getLogger(__name__)
 
-SCRIPT_LOOK_BACK = 20  # earlier customer messages read for their script, latest first
 PENDING_INTERVAL = 2.0  # seconds between checks whether the bot is back for the messages that wait for it
 DOWN_TEXT = (
     "one moment: the assistant is unavailable right now; your message is saved and will be answered here as soon as "
@@ -104,6 +103,10 @@ class ChatResult:
     # the bot offered a person as a choice (no handoff yet): {"reason"}
     offer_person: dict[str, Any] | None = None
     message_language: str | None = None  # the customer's message's language as stored (language_after)
+    # the script of the conversation's Chinese (True traditional, False simplified, None not shown) once read
+    # (`script_read`): the bot's turn reads it for its replies, `ChatService.handle` otherwise
+    traditional: bool | None = None
+    script_read: bool = False
 
     def language(self) -> str | None:
         """The language of the customer message just handled (docs/design.md contract 7): the NLU's reading, else
@@ -132,6 +135,9 @@ class ChatResult:
             "message": self.message,
             "offer_person": self.offer_person,
             "language": self.language(),
+            # additive to DESIGN.md contract 7: "Hant" | "Hans" for a Chinese message (None: English, or no message
+            # of the customer shows a script yet)
+            "script": script.script_name(self.traditional) if self.language() == "zh" else None,
         }
 
 
@@ -173,9 +179,19 @@ async def _offered_button_title(session: AsyncSession, conversation_id: str, pay
     return None
 
 
-def bot_metadata(customer_token: str | None, client_address: str | None) -> dict[str, str] | None:
-    """What the bot's actions learn about the message besides its text (helpdesk/orders/attempts.py reads them)."""
-    metadata = {"customer_token": customer_token, "client_address": client_address}
+PAGE_SCRIPT = "page_script"  # in a message's metadata: "Hant" when the widget's page is in traditional characters
+
+
+def bot_metadata(
+    customer_token: str | None, client_address: str | None, page_traditional: bool = False
+) -> dict[str, str] | None:
+    """What the bot's actions learn about the message besides its text (helpdesk/orders/attempts.py reads them), and
+    the page's script when it is traditional (`_writes_traditional`: the replies' script when no message shows one)."""
+    metadata = {
+        "customer_token": customer_token,
+        "client_address": client_address,
+        PAGE_SCRIPT: script.script_name(True) if page_traditional else None,
+    }
     return {key: value for key, value in metadata.items() if value} or None
 
 
@@ -201,20 +217,25 @@ async def _customer_text(
     text: str,
     topics: Sequence[dict[str, str]] = (),
     page_language: str = "en",
+    page_traditional: bool = False,
 ) -> tuple[str, str]:
     """(text shown and stored, text sent to the bot).
 
     A button payload ("/intent{...}") passes as it is only when the bot offered it (in its latest message, or among
     the greeting's `topics`, which the widget offers before the first message), or it is one of the widget's own
     payloads; any other text reaches the bot as words (`never_a_command`), so customers cannot inject intents,
-    entities or commands by typing them.
+    entities or commands by typing them. The widget's own payloads and the greeting's topics are shown in the page's
+    script (`page_traditional`: "轉人工客服" on a zh-TW page), as the widget showed them; the bot's buttons are stored
+    in the customer's already.
     """
     if text in WIDGET_PAYLOADS:
-        return (WIDGET_PAYLOADS_ZH if page_language == "zh" else WIDGET_PAYLOADS)[text], text
+        shown = (WIDGET_PAYLOADS_ZH if page_language == "zh" else WIDGET_PAYLOADS)[text]
+        return script.in_script(shown, page_traditional), text
     if text.startswith("/"):
         title = await _offered_button_title(session, conversation_id, text)
         if title is None:
-            title = next((t["title"] or text for t in topics if t["payload"] == text), None)
+            topic = next((t["title"] or text for t in topics if t["payload"] == text), None)
+            title = script.in_script(topic, page_traditional) if topic is not None else None
         if title is not None:
             return title, text
     return text, never_a_command(text)
@@ -274,6 +295,7 @@ class StoredTurn:
     faq: dict[str, Any] | None
     handoff: dict[str, Any] | None
     offer: dict[str, Any] | None = None  # a person offered as a choice: {"reason"}
+    traditional: bool | None = None  # the script its replies are written in (`_writes_traditional`)
 
 
 @functools.cache
@@ -512,20 +534,18 @@ def _words_alone(session: AsyncSession, text: str) -> bool:
     return not text.startswith("/") and text not in WIDGET_PAYLOADS and session.get_bind().dialect.name == "postgresql"
 
 
-async def _writes_traditional(session: AsyncSession, conversation: Conversation, message: Message) -> bool:
-    """The customer writes traditional Chinese characters: their message shows it, or, for a message that shows no
-    script ("好的", an e-mail address) in a Chinese conversation, their earlier messages do (helpdesk/conversation/
-    script.py)."""
+async def _writes_traditional(
+    session: AsyncSession, conversation: Conversation, message: Message, page_traditional: bool = False
+) -> bool | None:
+    """The customer writes traditional Chinese characters (True) or simplified ones (False): their message shows it,
+    or, for a message that shows no script ("好的", an e-mail address) in a Chinese conversation, their earlier
+    messages do (helpdesk/conversation/script.py); when none does, the widget's page may (`page_traditional`: True);
+    else None."""
     found = script.writes_traditional(message.text or "")
     if found is not None or conversation.language != "zh":
-        return bool(found)
-    earlier = await session.scalars(
-        select(Message.text)
-        .where(Message.conversation_id == conversation.id, Message.sender == SENDER_CUSTOMER)
-        .order_by(Message.id.desc())
-        .limit(SCRIPT_LOOK_BACK)
-    )
-    return script.script_of(text or "" for text in earlier)
+        return found
+    found = await script.customer_script(session, conversation.id)
+    return True if found is None and page_traditional else found
 
 
 class ChatService:
@@ -641,6 +661,34 @@ class ChatService:
         customer_token: str | None = None,
         client_address: str | None = None,
         page_language: str = "en",
+        page_traditional: bool = False,
+    ) -> ChatResult:
+        """`_handle`, with the script of a Chinese conversation read for the answer (the chat API's `script`) when the
+        bot's turn did not read it: a message to the agents, a retry. Only a message showing no script costs a read."""
+        result = await self._handle(
+            conversation_id, text, client_id, customer_token, client_address, page_language, page_traditional
+        )
+        if not result.script_read and result.language() == "zh":
+            text_shown = str((result.message or {}).get("text") or "")
+            result.traditional = script.writes_traditional(text_shown)
+            if result.traditional is None:
+                async with self.sessions() as session:
+                    await statements_on_their_own(session)  # one read
+                    result.traditional = await script.customer_script(session, result.conversation_id)
+            if result.traditional is None and page_traditional:
+                result.traditional = True
+            result.script_read = True
+        return result
+
+    async def _handle(
+        self,
+        conversation_id: str | None,
+        text: str,
+        client_id: str | None,
+        customer_token: str | None,
+        client_address: str | None,
+        page_language: str,
+        page_traditional: bool,
     ) -> ChatResult:
         """Store the customer's message, then let the bot answer it (or, during a handoff, the agents).
 
@@ -669,7 +717,9 @@ class ChatService:
                     )
                     fresh = customer_message is None
                 topics = await self.bot.greeting_buttons(page_language) if text.startswith("/") else []
-                shown, to_bot = await _customer_text(session, conversation.id, text, topics, page_language)
+                shown, to_bot = await _customer_text(
+                    session, conversation.id, text, topics, page_language, page_traditional
+                )
                 if customer_message is None:
                     customer_message = await self._store_customer_message(
                         session, conversation, shown, to_bot if to_bot != shown else None, client_id
@@ -679,7 +729,7 @@ class ChatService:
                 if fresh:
                     await self.events.message(conversation, customer_message)
                 if not_reopened is not None:
-                    metadata = bot_metadata(customer_token, client_address)
+                    metadata = bot_metadata(customer_token, client_address, page_traditional)
                     self.pending.wait(conversation.id, customer_message.id, metadata)
                     raise not_reopened
             stored = customer_message.to_public()
@@ -698,7 +748,7 @@ class ChatService:
                 bot = [r for r in await _replies_to(session, customer_message) or [] if r["sender"] == SENDER_BOT]
                 return ChatResult(conversation.id, conversation.mode, bot, message=stored, message_language=spoken)
 
-            metadata = bot_metadata(customer_token, client_address)
+            metadata = bot_metadata(customer_token, client_address, page_traditional)
             if not fresh and (answered := await _replies_to(session, customer_message)) is not None:
                 # a retry of a message the bot has answered already (the answer came while the customer's
                 # connection failed, or after an outage): the stored answer, never a second turn
@@ -737,6 +787,8 @@ class ChatService:
             stored,
             offer_person=turn.offer,
             message_language=spoken,
+            traditional=turn.traditional,
+            script_read=True,
         )
 
     async def start(self) -> str:
@@ -885,13 +937,16 @@ class ChatService:
                     turn.replies.append(
                         {"text": away_text(hours, conversation.language), "buttons": []}
                     )  # stored with the turn
+                # the replies' script: the customer's (their messages'), else their page's
+                page_traditional = (metadata.get(message.id) or {}).get(PAGE_SCRIPT) == script.script_name(True)
+                traditional = await _writes_traditional(session, conversation, message, page_traditional)
                 async with self.locks(conversation_id):
-                    stored = await self._store_turn(session, conversation, message, turn)
+                    stored = await self._store_turn(session, conversation, message, turn, bool(traditional))
                     if message.id == last_waiting or conversation.mode != MODE_BOT:
                         self.locks.release_too(f"bot-turn:{conversation_id}")  # no turn left: one round trip for both
                 replies.extend(m.to_public() for m in stored)
                 offer = {"reason": turn.offer_reason} if turn.offer is not None and turn.handoff is None else None
-                last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff, offer)
+                last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff, offer, traditional)
                 if turn.handoff is not None:
                     await self.queue.changed()
                     self.background.spawn(self._after_handoff(conversation_id), f"context of {conversation_id}")
@@ -923,7 +978,12 @@ class ChatService:
             await self.queue.changed()  # the customer turned out to be VIP: the order moved
 
     async def _store_turn(
-        self, session: AsyncSession, conversation: Conversation, customer_message: Message, turn: BotTurn
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        customer_message: Message,
+        turn: BotTurn,
+        in_traditional: bool = False,
     ) -> list[Message]:
         """The bot's replies to `customer_message` and what the NLU understood of it, stored; a handoff changes the
         conversation with them, in one transaction. Without a handoff (`answer_waiting` then runs the session's
@@ -931,11 +991,11 @@ class ChatService:
         `nlu` (one UPDATE) and the replies (one INSERT of every row), without BEGIN and COMMIT. Stored in that order,
         a turn cut short after the UPDATE leaves the message unanswered (`unanswered` reads the replies), to be
         answered again; the INSERT is one statement, so the replies are stored all or none. On PostgreSQL the three
-        are one statement (`_store_replies_at_once`)."""
+        are one statement (`_store_replies_at_once`). The replies are written in traditional characters when
+        `in_traditional` (the customer's script: `_writes_traditional`)."""
         replies = []
         intent = (turn.nlu or {}).get("intent")
         asking = feedback.answer_index(turn.replies, turn.handoff is not None, intent)
-        in_traditional = await _writes_traditional(session, conversation, customer_message)
         for index, reply in enumerate(turn.replies):
             replies.append(
                 Message(
@@ -1002,7 +1062,9 @@ class ChatService:
                 confirmation = Message(
                     conversation_id=conversation.id,
                     sender=SENDER_BOT,
-                    text=left_text(hours, contact, conversation.language),
+                    text=await script.in_conversation_script(
+                        session, conversation, left_text(hours, contact, conversation.language)
+                    ),
                 )
                 session.add(confirmation)
                 await session.commit()

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.admin.canned import check_filled
 from helpdesk.clients.action_server import ActionServerClient
-from helpdesk.conversation import agent_status, desk_cards, followups, lifecycle, reads
+from helpdesk.conversation import agent_status, desk_cards, followups, lifecycle, reads, script
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.notices import system_notice
 from helpdesk.conversation.queue import QueueNotifier, active_chats, queue_for, waited_seconds
@@ -250,6 +250,9 @@ class Desk:
 
     # ---- taking and handing over ------------------------------------------------------------
     async def _system(self, session: AsyncSession, conversation: Conversation, text: str) -> Message:
+        """A notice to the customer (helpdesk/conversation/notices.py), in their script (traditional characters for a
+        customer who writes them: helpdesk/conversation/script.py)."""
+        text = await script.in_conversation_script(session, conversation, text)
         message = Message(conversation_id=conversation.id, sender=SENDER_SYSTEM, text=text)
         session.add(message)
         return message
@@ -402,6 +405,8 @@ class Desk:
             if not may_view(agent, conversation):
                 raise Forbidden(NOT_YOURS)
             language = conversation.language or "en"  # suggestions in the customer's language
+            # and script: what the agent sends a customer who writes traditional characters is in them
+            traditional = await script.conversation_traditional(session, conversation)
             latest = await session.scalar(
                 select(Message)
                 .where(
@@ -427,7 +432,9 @@ class Desk:
                     "title": entry["title"],
                     "score": candidate.get("score"),
                     # a titled link: the widget shows "Read more: <title>", never the raw URL
-                    "text": f"{entry['answer'].strip()}\n\n[{read_more(language, entry['title'])}]({link})",
+                    "text": script.in_script(
+                        f"{entry['answer'].strip()}\n\n[{read_more(language, entry['title'])}]({link})", traditional
+                    ),
                 }
             )
         decision = found["decision"]

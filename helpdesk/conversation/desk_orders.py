@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk import i18n
+from helpdesk.conversation import script
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.desk import NOT_YOURS, may_act, may_view
 from helpdesk.db.models import Agent, Conversation, Message, OrderAction, iso
@@ -607,6 +608,7 @@ class DeskOrders:
             async with self.sessions() as session:
                 stored = await session.get(Conversation, conversation_id)
                 assert stored is not None
+                note = await script.in_conversation_script(session, stored, note)  # in the customer's script
                 message = Message(conversation_id=conversation_id, sender=SENDER_SYSTEM, text=note)
                 session.add(message)
                 await session.flush()

@@ -7,17 +7,35 @@ stored and sent, so the customer and the agent reading the transcript see one sc
 The script of a conversation is that of the customer's latest message that shows one: a message with characters only
 traditional (or only simplified) script writes. A message that shows none ("好的", "ann.lee@example.com", "100234")
 keeps the one before it, read from the conversation's earlier customer messages (only then, and only in a Chinese
-conversation: one SELECT).
+conversation: one SELECT). When none of them shows one, the widget's page may say it (``zh-TW``, ``zh-HK``, ``zh-Hant``:
+``page_traditional``); else simplified, as the bot writes.
+
+Everything the helpdesk itself writes to such a customer goes through here too (``in_conversation_script``): the
+notices when a person joins or leaves (helpdesk/conversation/notices.py), the confirmation of a message left, the
+waiting choices, the e-mails (helpdesk/mail/templates.py). The chat API tells the widget the script (``script_name``:
+"Hant" | "Hans"), so its own words follow (helpdesk/static/widget/widget.js, its zh-Hant table).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
+from typing import Literal
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.db.models import Conversation, Message
+from helpdesk.vocabulary import SENDER_CUSTOMER
 from nlu_addons.language import CJK, simplified
 
 REPLIES_CACHE = 2048  # distinct reply texts whose traditional form is remembered, per process
+LOOK_BACK = 20  # earlier customer messages read for their script, latest first
+Script = Literal["Hant", "Hans"]  # ISO 15924, as in the language tags zh-Hant / zh-Hans
+# a page (or widget) language tag written in traditional characters: zh-Hant…, Taiwan, Hong Kong, Macao (zh-Hans-HK
+# says simplified: the script subtag wins)
+TRADITIONAL_TAG = re.compile(r"^zh-(?!hans\b)(?:.*-)?(?:hant|tw|hk|mo)\b")
 
 
 @functools.cache
@@ -46,9 +64,51 @@ def writes_traditional(text: str) -> bool | None:
     return only_traditional > only_simplified
 
 
+def script_shown(texts: Iterable[str]) -> bool | None:
+    """The script of the latest of the customer's messages (latest first) that shows one: True traditional, False
+    simplified, None when none does."""
+    return next((found for text in texts if (found := writes_traditional(text)) is not None), None)
+
+
 def script_of(texts: Iterable[str]) -> bool:
     """Whether to answer in traditional characters, from the customer's messages, latest first."""
-    return next((found for text in texts if (found := writes_traditional(text)) is not None), False)
+    return bool(script_shown(texts))
+
+
+def page_traditional(tag: object) -> bool:
+    """Whether a language tag (the widget's page's, or the widget's own: zh-TW, zh-HK, zh-Hant-TW, zh-Hant) asks for
+    traditional characters."""
+    return bool(TRADITIONAL_TAG.match(str(tag or "").strip().lower().replace("_", "-")))
+
+
+def script_name(traditional: bool | None) -> Script | None:
+    """ "Hant" / "Hans" for the chat API (None: unknown)."""
+    return None if traditional is None else "Hant" if traditional else "Hans"
+
+
+async def customer_script(session: AsyncSession, conversation_id: str) -> bool | None:
+    """The script the conversation's customer writes (``script_shown`` over their latest LOOK_BACK messages): one
+    SELECT."""
+    texts = await session.scalars(
+        select(Message.text)
+        .where(Message.conversation_id == conversation_id, Message.sender == SENDER_CUSTOMER)
+        .order_by(Message.id.desc())
+        .limit(LOOK_BACK)
+    )
+    return script_shown(text or "" for text in texts)
+
+
+async def conversation_traditional(session: AsyncSession, conversation: Conversation) -> bool:
+    """Whether what the helpdesk writes in ``conversation`` goes out in traditional characters: a Chinese
+    conversation whose customer writes them (an English one reads nothing)."""
+    return conversation.language == "zh" and bool(await customer_script(session, conversation.id))
+
+
+async def in_conversation_script(session: AsyncSession, conversation: Conversation, text: str) -> str:
+    """``text`` (the helpdesk's own words to the customer) in the conversation's script."""
+    if not CJK.search(text):
+        return text
+    return in_script(text, await conversation_traditional(session, conversation))
 
 
 def in_script(text: str, traditional_script: bool) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.conversation import script
 from helpdesk.conversation.followups import FollowUps, announce
 from helpdesk.db.models import Agent, Conversation, FollowUp, FollowUpComment
 from helpdesk.errors import Conflict, Invalid
@@ -39,7 +40,11 @@ class FollowUpMail:
             conversation = await session.get(Conversation, follow_up.conversation_id) if follow_up else None
             email = contact_email(conversation) if conversation is not None else None
             language = language_of(conversation.language if conversation is not None else None)
-        return {"to": email, "enabled": self.settings.enabled, "language": language, "text": DRAFT[language]}
+            # the draft in the customer's script (traditional characters for one who writes them)
+            text = DRAFT[language]
+            if conversation is not None:
+                text = await script.in_conversation_script(session, conversation, text)
+        return {"to": email, "enabled": self.settings.enabled, "language": language, "text": text}
 
     async def send(self, agent: Agent, follow_up_id: int, text: str) -> dict[str, Any]:
         """Queue the follow-up e-mail (the same text twice is queued once). Who may see the task may send it."""

@@ -1,14 +1,20 @@
 """The e-mails customers get, in text and HTML, in the conversation's language (en, zh): one template per kind.
+A Chinese customer who writes traditional characters gets the Chinese one in them (``traditional``: the templates'
+and the helpdesk's own words through helpdesk/conversation/script.py; what the customer and the agents wrote is
+left as they wrote it).
 
 Customer and agent text is untrusted wherever shown: the HTML templates escape everything they are given
 (Jinja2 autoescape); the text templates are plain text. `render` returns the subject and both bodies."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import DictLoader, Environment, StrictUndefined, select_autoescape
+
+from helpdesk.conversation.script import traditional as in_traditional
 
 LEFT_MESSAGE = "left_message"  # the confirmation of a message left for the team
 AGENT_REPLY = "agent_reply"  # an agent's reply the customer did not see on the page
@@ -158,28 +164,45 @@ def language_of(value: str | None) -> str:
     return value if value in LANGUAGES else "en"
 
 
-def render(kind: str, language: str | None, context: dict[str, Any]) -> RenderedMail:
-    """The mail of `kind` in `language` (en when unknown). `context`: link, reply_by_mail, and per kind: name,
-    text, when (left_message); messages [{author, text}] and agent (agent_reply); agent (rating_request);
-    agent and text (follow_up)."""
+@functools.cache
+def _traditional_text_env() -> Environment:
+    """The Chinese text templates in traditional characters (converted once, on first use: the placeholders are
+    Latin and stay as they are)."""
+    return Environment(
+        loader=DictLoader({f"{k}.zh": in_traditional(by_lang["zh"]) for k, by_lang in _TEXT.items()}),
+        autoescape=False,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render(kind: str, language: str | None, context: dict[str, Any], traditional: bool = False) -> RenderedMail:
+    """The mail of `kind` in `language` (en when unknown); a Chinese one in traditional characters when
+    `traditional` (its words and `when`, not the customer's or agents' texts). `context`: link, reply_by_mail, and
+    per kind: name, text, when (left_message); messages [{author, text}] and agent (agent_reply); agent
+    (rating_request); agent and text (follow_up)."""
     if kind not in KINDS:
         raise ValueError(f"no e-mail template for {kind!r}")
     lang = language_of(language)
+    hant = traditional and lang == "zh"
+    own = in_traditional if hant else str  # the helpdesk's own words, in the customer's script
     values = {"name": None, "text": "", "when": "", "messages": [], "agent": "", "reply_by_mail": False, **context}
+    values["when"] = own(str(values["when"]))
     values["messages"] = [{"file_url": None, "image_url": None, **m} for m in values["messages"]]
-    subject = " ".join(_subject_env.from_string(SUBJECTS[kind][lang]).render(values).split())
-    text = _text_env.get_template(f"{kind}.{lang}").render(values)
+    texts = _traditional_text_env() if hant else _text_env
+    subject = " ".join(_subject_env.from_string(own(SUBJECTS[kind][lang])).render(values).split())
+    text = texts.get_template(f"{kind}.{lang}").render(values)
     # the HTML body: the text's paragraphs (without the agent messages, shown as bubbles) and the link as a button
-    plain = _text_env.get_template(f"{kind}.{lang}").render({**values, "messages": [], "link": _LINK})
+    plain = texts.get_template(f"{kind}.{lang}").render({**values, "messages": [], "link": _LINK})
     plain = "\n".join(line for line in plain.splitlines() if _LINK not in line)
     paragraphs = [p.strip() for p in plain.split("\n\n") if p.strip()]
     html = _html_env.get_template("mail.html").render(
-        lang=lang,
+        lang="zh-Hant" if hant else lang,
         subject=subject,
         paragraphs=paragraphs,
         messages=values["messages"],
         link=values["link"],
-        button=_BUTTON[kind][lang],
-        footer=_FOOTER[lang],
+        button=own(_BUTTON[kind][lang]),
+        footer=own(_FOOTER[lang]),
     )
     return RenderedMail(subject, text, html)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk.conversation import lifecycle
+from helpdesk.conversation import lifecycle, script
 from helpdesk.conversation.chat import ChatService, ConversationNotFound, LeftMessage
 from helpdesk.db.models import Conversation, Handoff, Message, utcnow
 from helpdesk.errors import Conflict
@@ -56,13 +56,19 @@ class Waiting:
                 raise ConversationNotFound()
             return language_of(language or conversation.language)
 
+    async def _in_script(self, conversation_id: str, text: str) -> str:
+        """What the widget says for the customer, in the script they write (helpdesk/conversation/script.py): their
+        next messages and the bot's replies keep it."""
+        async with self.sessions() as session:
+            conversation = await session.get(Conversation, conversation_id)
+            return text if conversation is None else await script.in_conversation_script(session, conversation, text)
+
     async def email_me(
         self, conversation_id: str, email: str, language: str | None
     ) -> tuple[str, list[dict[str, Any]]]:
         lang = await self._language(conversation_id, language)
-        mode, stored = await self.chat.leave_message(
-            conversation_id, LeftMessage(text=EMAIL_ME[lang].format(email=email), email=email)
-        )
+        text = await self._in_script(conversation_id, EMAIL_ME[lang].format(email=email))
+        mode, stored = await self.chat.leave_message(conversation_id, LeftMessage(text=text, email=email))
         async with self.sessions() as session:
             await _mark(session, conversation_id, CHOICE_EMAIL)
             await session.commit()
@@ -78,10 +84,18 @@ class Waiting:
             if conversation.mode != MODE_QUEUED:
                 raise Conflict(NOT_WAITING)
             change = lifecycle.discard(conversation)
-            said = Message(conversation_id=conversation_id, sender=SENDER_CUSTOMER, text=STOP[lang], language=lang)
+            traditional = await script.conversation_traditional(session, conversation)
+            said = Message(
+                conversation_id=conversation_id,
+                sender=SENDER_CUSTOMER,
+                text=script.in_script(STOP[lang], traditional),
+                language=lang,
+            )
             session.add(said)
             await session.flush()
-            notice = Message(conversation_id=conversation_id, sender=SENDER_SYSTEM, text=STOPPED[lang])
+            notice = Message(
+                conversation_id=conversation_id, sender=SENDER_SYSTEM, text=script.in_script(STOPPED[lang], traditional)
+            )
             session.add(notice)
             await _mark(session, conversation_id, CHOICE_CANCEL)
             await session.commit()

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.conversation import script
 from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.conversation.chat import resolved_assignment
 from helpdesk.db.models import Conversation, Message, OutboxMail, attachment_of
@@ -136,11 +137,13 @@ class MailWorker:
             "link": conversation_link(self.settings, conversation.id),
             "reply_by_mail": self.settings.replies_enabled,
         }
+        # a customer who writes traditional characters reads the Chinese mail in them (helpdesk/conversation/script.py)
+        hant = mail.language == "zh" and await script.conversation_traditional(session, conversation)
         if mail.kind == LEFT_MESSAGE:
             hours = self.hours.status() if self.hours is not None else None
             when = when_text(hours, mail.language) if hours is not None else when_text_default(mail.language)
             context.update(name=payload.get("name"), text=payload.get("text") or "", when=when)
-            return render(LEFT_MESSAGE, mail.language, context), True
+            return render(LEFT_MESSAGE, mail.language, context, hant), True
         if mail.kind == AGENT_REPLY:
             ids = [int(i) for i in payload.get("message_ids") or []]
             messages = list(await session.scalars(select(Message).where(Message.id.in_(ids)).order_by(Message.id)))
@@ -152,7 +155,7 @@ class MailWorker:
             names = await display_names(session, [m.agent_id for m in messages])
             shown = [self._shown(m, names.get(m.agent_id or 0, "Support")) for m in messages]
             context.update(messages=shown, agent=shown[-1]["author"])
-            return render(AGENT_REPLY, mail.language, context), False
+            return render(AGENT_REPLY, mail.language, context, hant), False
         if mail.kind == RATING_REQUEST:
             assignment = await resolved_assignment(session, conversation)
             if assignment is None or assignment.id != payload.get("assignment_id"):
@@ -161,10 +164,10 @@ class MailWorker:
                 raise Skip("the customer was on the page after the chat closed")
             names = await display_names(session, [assignment.agent_id])
             context.update(agent=names.get(assignment.agent_id, "Our team"))
-            return render(RATING_REQUEST, mail.language, context), True
+            return render(RATING_REQUEST, mail.language, context, hant), True
         if mail.kind == FOLLOW_UP:
             context.update(agent=payload.get("agent") or "Support", text=payload.get("text") or "")
-            return render(FOLLOW_UP, mail.language, context), False
+            return render(FOLLOW_UP, mail.language, context, hant), False
         raise Skip(f"unknown kind {mail.kind!r}")
 
 

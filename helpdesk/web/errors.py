@@ -1,7 +1,8 @@
 """The one edge where the services' domain errors (helpdesk/errors.py) become HTTP answers.
 
 The message is in the language the request asks for (``Accept-Language``: the widget sends its own, the console its
-staff member's): Chinese from helpdesk/errors_zh.py when it has the message, English otherwise."""
+staff member's): Chinese from helpdesk/errors_zh.py when it has the message, English otherwise; in traditional
+characters when the language asked for is written in them (zh-TW, zh-HK, zh-Hant: helpdesk/conversation/script.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sanic import DefaultSanic, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
+from helpdesk.conversation import script
 from helpdesk.errors import (
     Conflict,
     DomainError,
@@ -47,10 +49,18 @@ def status_of(error: DomainError) -> int:
     return 500
 
 
+def _first_language(request: Request) -> str:
+    return str(request.headers.get("accept-language", "")).split(",")[0].split(";")[0].strip()
+
+
 def request_language(request: Request) -> Language:
     """The first language of ``Accept-Language`` ("zh-CN,zh;q=0.9" → zh); English when none is asked for."""
-    first = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
-    return normalize(first)
+    return normalize(_first_language(request))
+
+
+def request_traditional(request: Request) -> bool:
+    """The first language of ``Accept-Language`` is written in traditional characters (zh-TW, zh-Hant…)."""
+    return script.page_traditional(_first_language(request))
 
 
 def message_in(message: str, language: Language) -> str:
@@ -58,13 +68,13 @@ def message_in(message: str, language: Language) -> str:
     return (in_chinese(message) or message) if language == "zh" else message
 
 
-def error_response(error: DomainError, language: Language = "en") -> HTTPResponse:
+def error_response(error: DomainError, language: Language = "en", traditional: bool = False) -> HTTPResponse:
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooMany) else None
-    body = {"error": message_in(error.message, language), **error.details}
+    body = {"error": script.in_script(message_in(error.message, language), traditional), **error.details}
     return json_response(body, status=status_of(error), headers=headers)
 
 
 def install_error_edge(app: DefaultSanic) -> None:
     @app.exception(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> HTTPResponse:
-        return error_response(error, request_language(request))
+        return error_response(error, request_language(request), request_traditional(request))

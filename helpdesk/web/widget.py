@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from helpdesk.config import Settings
+from helpdesk.conversation import script
 from helpdesk.conversation.chat import LeftMessage
 from helpdesk.errors import Invalid, TooMany
 from helpdesk.i18n import normalize
@@ -62,6 +63,9 @@ class ChatRequest:
     customer_token: str | None = None
     # the widget's language (its page's lang): which greeting topics a first button press belongs to
     page_language: str = "en"
+    # the widget's language is written in traditional characters (zh-TW, zh-HK, zh-Hant: helpdesk/conversation/
+    # script.py): its own words and topics stored as shown, the bot's replies when no message shows a script
+    page_traditional: bool = False
 
 
 def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
@@ -88,7 +92,10 @@ def parse_chat_body(request: Request, max_chars: int) -> ChatRequest:
     customer_token = body.get("customer_token")
     if customer_token is not None and (not isinstance(customer_token, str) or not 0 < len(customer_token) <= 512):
         raise Invalid("customer_token must be a string of at most 512 characters")
-    return ChatRequest(conversation_id, text, client_message_id, customer_token, normalize(body.get("lang")))
+    lang = body.get("lang")
+    return ChatRequest(
+        conversation_id, text, client_message_id, customer_token, normalize(lang), script.page_traditional(lang)
+    )
 
 
 def parse_rating(request: Request) -> tuple[int, str | None]:
@@ -192,6 +199,7 @@ def widget_blueprint(settings: Settings) -> Blueprint:
             customer_token=body.customer_token,
             client_address=client_address(request),
             page_language=body.page_language,
+            page_traditional=body.page_traditional,
         )
         await services(request).mail.presence.seen(result.conversation_id)  # the customer is on the page
         return json_response(result.to_json())
@@ -212,7 +220,9 @@ def widget_blueprint(settings: Settings) -> Blueprint:
         of the bot's greeting (buttons the customer may press first)."""
         running = services(request)
         await check_limits(request, None, running.limits.reads)
-        topics = await running.chat.bot.greeting_buttons(normalize(request.args.get("lang")))
+        lang = request.args.get("lang")
+        topics = await running.chat.bot.greeting_buttons(normalize(lang))
+        topics = script.buttons_in_script(topics, script.page_traditional(lang)) or []
         return json_response({"business_hours": running.hours.status().to_json(), "topics": topics})
 
     @bp.get("/<conversation_id:str>/messages")

@@ -464,6 +464,9 @@ def test_order_system_down_apologises_hands_off_and_logs_the_conversation(
         ("where is my last order?", None, {"last_order": True}),
         ("it's ann.lee@example", "verification", {"malformed_email": "ann.lee@example"}),
         ("postcode 400114", None, {"postcode": "400114"}),
+        # traditional characters read as simplified ones (the widget's walkthrough in traditional, lane ui)
+        ("我的訂單100234到哪了？郵編 2511 AB", None, {"order_number": "100234", "postcode": "2511 AB"}),
+        ("郵政編碼是20121，謝謝", "verification", {"postcode": "20121"}),
     ],
 )
 def test_read_message(text: str, asked: str | None, expected: dict[str, Any]) -> None:

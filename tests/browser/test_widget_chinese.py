@@ -2,7 +2,8 @@
 placeholder, buttons, aria labels, the greeting's topics), a Chinese reply from the real bot, and English
 unchanged on an English page. A Chinese customer on an English page gets the widget's own words in Chinese too once
 they write (the walkthrough of 2026-12-04: Chinese answers under "Did this help?", "Talk to a person" and an English
-queue and rating), also after a reload. Desktop 1280×800 and phone 390×844."""
+queue and rating), also after a reload. On a zh-TW page, or once a customer writes traditional characters (the chat
+API's `script`), the widget's words are traditional (its zh-Hant table). Desktop 1280×800 and phone 390×844."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
+
+from helpdesk.conversation.script import writes_traditional
 
 pytestmark = pytest.mark.browser
 
@@ -118,4 +121,83 @@ def test_the_widget_follows_a_chinese_customer_on_an_english_page(
         page.locator(f"{HOST} .launcher").click()
     expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "请输入消息…")
     expect(page.locator(f"{HOST} .human")).to_have_text("转人工客服")
+    page.context.close()
+
+
+def visible_labels(page: Page) -> list[str]:
+    return list(
+        page.evaluate(
+            """() => [...document.getElementById('larkspur-chat-host').shadowRoot
+              .querySelectorAll('[aria-label],[placeholder],button,h2,.st,.who')]
+              .filter((e) => e.offsetParent !== null)
+              .map((e) => e.getAttribute('aria-label') || e.getAttribute('placeholder') || e.textContent.trim())
+              .filter((s) => s)"""
+        )
+    )
+
+
+def test_the_widget_speaks_traditional_chinese_on_a_taiwanese_page(
+    chromium: Browser, helpdesk_url: str, viewport: dict[str, int]
+) -> None:
+    """Issue 18 (lane ui): on <html lang="zh-TW"> the widget's own words are traditional Chinese in Taiwan's usage
+    (線上客服, 請輸入訊息…) before the first reply, and so are the topics, the bot's answer and "這個回答有幫助嗎？"."""
+    page = page_in(chromium, helpdesk_url, "zh-TW", viewport)
+    launcher = page.locator(f"{HOST} .launcher")
+    expect(launcher).to_have_attribute("aria-label", "開啟聊天")
+    launcher.click()
+    expect(page.locator(f"{HOST} .head h2")).to_have_text("線上客服")
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "請輸入訊息…")
+    expect(page.locator(f"{HOST} .human")).to_have_text("轉人工客服")
+    expect(page.locator(f"{HOST} .msg.intro .text")).to_have_text("您好！今天有什麼可以幫您？")
+    topics = page.locator(f"{HOST} .quick button")
+    expect(topics.first).to_have_text("我的訂單到哪了？")
+    labels = visible_labels(page)
+    assert not [s for s in labels if writes_traditional(s) is False], labels  # nothing in simplified characters
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"widget-zh-hant-{viewport['width']}.png"))
+
+    topics.first.click()
+    expect(page.locator(f"{HOST} .msg.bot:not(.intro) .text").last).to_contain_text("訂單號", timeout=60_000)
+    page.locator(f"{HOST} textarea").fill("100234，郵編 2511 AB")
+    page.locator(f"{HOST} textarea").press("Enter")
+    status = page.locator(f"{HOST} .msg.bot:not(.intro)").last
+    expect(status.locator(".text")).to_contain_text("訂單 100234", timeout=60_000)
+    expect(status.locator(".fb")).to_contain_text("這個回答有幫助嗎？")
+    customer = page.locator(f"{HOST} .msg.customer .text").first
+    expect(customer).to_have_text("我的訂單到哪了？")  # the topic as shown: the conversation stays traditional
+    page.screenshot(path=str(SHOTS / f"widget-zh-hant-reply-{viewport['width']}.png"))
+    page.context.close()
+
+
+def test_a_traditional_writer_on_a_simplified_page_gets_the_widget_in_traditional(
+    chromium: Browser, helpdesk_url: str, viewport: dict[str, int]
+) -> None:
+    """A customer writing traditional characters on a zh-CN page: the chat API's `script` turns the widget's own
+    words traditional with the bot's (also after a reload), and back once they write simplified ones."""
+    page = page_in(chromium, helpdesk_url, "zh-CN", viewport)
+    page.locator(f"{HOST} .launcher").click()
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "请输入消息…")
+    page.locator(f"{HOST} textarea").fill("我的訂單100234到哪了？郵編 2511 AB")
+    page.locator(f"{HOST} textarea").press("Enter")
+    status = page.locator(f"{HOST} .msg.bot:not(.intro)").last
+    expect(status.locator(".text")).to_contain_text("訂單 100234", timeout=60_000)
+    expect(status.locator(".fb")).to_contain_text("這個回答有幫助嗎？")
+    expect(page.locator(f"{HOST} .head h2")).to_have_text("線上客服")
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "請輸入訊息…")
+    expect(page.locator(f"{HOST} .human")).to_have_text("轉人工客服")
+    expect(page.locator(f"{HOST} .msg.intro .text")).to_have_text("您好！今天有什麼可以幫您？")
+    expect(page.locator(f"{HOST} .root")).to_have_attribute("lang", "zh-Hant")  # traditional glyph shapes
+    labels = visible_labels(page)
+    assert not [s for s in labels if writes_traditional(s) is False], labels
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"widget-follows-zh-hant-{viewport['width']}.png"))
+    page.reload()  # the same conversation: still traditional
+    if not page.locator(f"{HOST} .panel").is_visible():
+        page.locator(f"{HOST} .launcher").click()
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "請輸入訊息…")
+    page.locator(f"{HOST} textarea").fill("谢谢，那我再等等")
+    page.locator(f"{HOST} textarea").press("Enter")
+    expect(page.locator(f"{HOST} textarea")).to_have_attribute("placeholder", "请输入消息…", timeout=60_000)
+    expect(page.locator(f"{HOST} .head h2")).to_have_text("在线客服")
+    expect(page.locator(f"{HOST} .root")).to_have_attribute("lang", "zh")
     page.context.close()

@@ -110,11 +110,13 @@ def test_open_status_has_no_next_opening_and_its_json_is_what_the_widget_reads()
         "time_zone": "Europe/Amsterdam",
         "back": None,
         "back_zh": None,
+        "back_zh_hant": None,
     }
     closed = hours.status(at(AMS, 2026, 11, 30, 18, 0)).to_json()
     assert closed["open"] is False
     assert closed["next_open"] == "2026-12-01T09:00:00+01:00"
     assert closed["back_zh"] == "明天 09:00（Amsterdam 时间）"
+    assert closed["back_zh_hant"] == "明天 09:00（Amsterdam 時間）"  # for a widget in traditional characters
     assert hours.status(at(AMS, 2026, 12, 4, 18, 0)).back_zh == "星期一 09:00（Amsterdam 时间）"  # Friday evening
 
 

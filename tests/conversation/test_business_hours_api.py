@@ -54,6 +54,7 @@ def test_in_hours_the_team_is_in_and_a_handoff_promises_a_wait(client: httpx.Cli
         "time_zone": "UTC",
         "back": None,
         "back_zh": None,
+        "back_zh_hant": None,
     }
     body = say(client, HANDOFF_TEXT)
     assert body["mode"] == "queued" and body["handoff"] == {"reason": "requested"}

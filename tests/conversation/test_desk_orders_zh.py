@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from support.agent import say
+from support.agent import history, say
 from support.desk_orders import INGRID, OrdersDesk, orders_desk, signed_in_handoff
 
 from helpdesk.orders import sign_identity
@@ -26,15 +26,16 @@ def desk(stack: Stack) -> Iterator[OrdersDesk]:
         yield running
 
 
-def chinese_handoff(desk: OrdersDesk, stack: Stack) -> str:
+SIMPLIFIED_HANDOFF = ("我最近的订单到哪了？", "转人工客服")
+
+
+def chinese_handoff(desk: OrdersDesk, stack: Stack, said: tuple[str, str] = SIMPLIFIED_HANDOFF) -> str:
     token = sign_identity(INGRID, stack.env["IDENTITY_SECRET"])
     with httpx.Client(base_url=desk.url, timeout=60) as client:
-        first = client.post(
-            "/api/chat", json={"conversation_id": None, "text": "我最近的订单到哪了？", "customer_token": token}
-        )
+        first = client.post("/api/chat", json={"conversation_id": None, "text": said[0], "customer_token": token})
         assert first.status_code == 200, first.text
         conversation_id = str(first.json()["conversation_id"])
-        assert say(client, "转人工客服", conversation_id)["mode"] == "queued"
+        assert say(client, said[1], conversation_id)["mode"] == "queued"
     return conversation_id
 
 
@@ -92,6 +93,29 @@ def test_an_agent_sends_the_tracking_to_a_chinese_customer_and_nothing_else_chan
         assert desk.order_status("100124") == status_before  # no return, no change
         actions = desk.rows("SELECT action FROM order_actions WHERE conversation_id = ?", conversation)
         assert [a for (a,) in actions] == ["resend_tracking"]
+    finally:
+        olga.post(f"/conversations/{conversation}/resolve")
+        olga.close()
+
+
+def test_a_customer_writing_traditional_characters_reads_the_agents_order_note_in_them(
+    desk: OrdersDesk, stack: Stack
+) -> None:
+    """Issue 18 (lane ui): the note an order action leaves in the chat is in the customer's script."""
+    conversation = chinese_handoff(desk, stack, ("我最近的訂單到哪了？", "轉人工客服"))
+    olga = desk.console("olga")
+    try:
+        assert olga.post(f"/conversations/{conversation}/claim").status_code == 200
+        preview = olga.post(f"/conversations/{conversation}/orders/100124/resend_tracking/preview")
+        assert preview.status_code == 200, preview.text
+        done = olga.post(
+            f"/conversations/{conversation}/orders/100124/resend_tracking", {"confirm": preview.json()["confirm"]}
+        )
+        assert done.status_code == 200, done.text
+        assert done.json()["note"].startswith("客服 Olga Tester 已將您訂單 100124 的物流信息發給您"), done.json()
+        with httpx.Client(base_url=desk.url, timeout=60) as client:
+            shown = [m["text"] for m in history(client, conversation)["messages"] if m["sender"] == "system"]
+        assert any(text.startswith("客服 Olga Tester 已將您訂單 100124") for text in shown), shown
     finally:
         olga.post(f"/conversations/{conversation}/resolve")
         olga.close()

@@ -9,9 +9,10 @@ for this test."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import httpx
-from support.agent import history
+from support.agent import Console, history
 from support.chat import Chat, another_address, client_from
 
 from nlu_addons.language import simplified as in_simplified
@@ -105,3 +106,61 @@ def test_replies_follow_the_customers_script_also_after_a_message_showing_none(h
     simplified("请问我的订单100234什么时候到")
     simplified("ann.lee@example.com")
     assert "订单 100234 已于" in simplified.text, simplified.texts
+
+
+def test_the_chat_api_reports_the_script_the_customer_writes(helpdesk_url: str) -> None:
+    """Issue 18 (lane ui): the chat API says beside `language` which script a Chinese conversation is in (`script`,
+    additive), so the widget's own words follow it; a message showing none keeps the one before it."""
+    traditional = new_chat(helpdesk_url)
+    assert traditional("請問我的訂單100234什麼時候到")["script"] == "Hant"
+    assert traditional("ann.lee@example.com")["script"] == "Hant", traditional.last
+    assert traditional("好的")["script"] == "Hant", traditional.last
+    simplified = new_chat(helpdesk_url)
+    assert simplified("请问我的订单100234什么时候到")["script"] == "Hans"
+    assert simplified("好的")["script"] == "Hans", simplified.last
+    english = new_chat(helpdesk_url)
+    assert english("where is my order 100234")["script"] is None  # not Chinese: no script to say
+    unknown = new_chat(helpdesk_url)
+    assert unknown("好的")["script"] is None, unknown.last  # nothing shows one yet: the widget keeps its own
+
+
+def test_a_traditional_page_sets_the_script_its_own_words_and_the_replies_are_in(helpdesk_url: str) -> None:
+    """A zh-TW page (the widget sends its language, zh-Hant): the widget's own "轉人工客服" is stored as the
+    customer saw it (the simplified "转人工客服" made the conversation simplified), and a first line that shows no
+    script ("好的") is answered in traditional characters; a zh-CN page's stays simplified."""
+    client = client_from(helpdesk_url, another_address())
+    greeted = client.post("/api/chat", json={"conversation_id": None, "text": "好的", "lang": "zh-Hant"}).json()
+    assert greeted["script"] == "Hant", greeted
+    assert not SIMPLIFIED_ONLY.search(" ".join(r["text"] for r in greeted["replies"])), greeted
+    asked = client.post(
+        "/api/chat", json={"conversation_id": greeted["conversation_id"], "text": "/request_human", "lang": "zh-Hant"}
+    ).json()
+    assert asked["mode"] == "queued" and asked["script"] == "Hant", asked
+    assert customer_texts(client, greeted["conversation_id"])[-1] == "轉人工客服"
+    topics = client.get("/api/chat/status", params={"lang": "zh-TW"}).json()["topics"]
+    assert topics and not any(SIMPLIFIED_ONLY.search(t["title"]) for t in topics), topics
+    assert any(SIMPLIFIED_ONLY.search(t["title"]) for t in client.get("/api/chat/status?lang=zh-CN").json()["topics"])
+
+    simplified_page = client.post("/api/chat", json={"conversation_id": None, "text": "/request_human", "lang": "zh"})
+    assert simplified_page.json()["script"] == "Hans", simplified_page.json()
+    assert customer_texts(client, simplified_page.json()["conversation_id"]) == ["转人工客服"]
+
+
+def test_the_helpdesks_notices_to_a_traditional_writer_are_in_traditional_characters(
+    helpdesk_url: str, login: Callable[[str], Console]
+) -> None:
+    """An agent joins and closes the chat of a customer who writes traditional characters: the notices the customer
+    reads are in them (a simplified writer's stay simplified: tests/conversation/test_chinese_replies.py)."""
+    ben = login("ben")
+    chat = new_chat(helpdesk_url)
+    chat("轉人工客服")
+    assert chat.last["mode"] == "queued", chat.last
+    assert ben.post(f"/conversations/{chat.id}/claim").status_code == 200
+    assert ben.post(f"/conversations/{chat.id}/resolve").status_code == 200
+    notices = [m["text"] for m in history(chat.client, str(chat.id))["messages"] if m["sender"] == "system"]
+    assert notices == ["客服 Ben Tester 已加入對話。", "客服 Ben Tester 已結束對話。"], notices
+
+
+def test_a_refusal_to_a_traditional_widget_is_in_traditional_characters(client: httpx.Client) -> None:
+    empty = client.post("/api/chat", json={"conversation_id": None, "text": " "}, headers={"Accept-Language": "zh-TW"})
+    assert empty.status_code == 400 and empty.json()["error"] == "消息內容為空：請輸入您想說的話。", empty.json()

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.conversation.script import buttons_in_script, in_script, script_of, writes_traditional
+from helpdesk.conversation.script import (
+    buttons_in_script,
+    in_script,
+    page_traditional,
+    script_name,
+    script_of,
+    script_shown,
+    writes_traditional,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +46,33 @@ def test_replies_and_button_titles_in_traditional_script() -> None:
     buttons = [{"title": "是的，取消订单", "payload": "/affirm"}]
     assert buttons_in_script(buttons, True) == [{"title": "是的，取消訂單", "payload": "/affirm"}]
     assert buttons_in_script(buttons, False) is buttons
+
+
+@pytest.mark.parametrize(
+    ("tag", "traditional"),
+    [
+        ("zh-TW", True),
+        ("zh-HK", True),
+        ("zh-MO", True),
+        ("zh-Hant", True),
+        ("zh-Hant-TW", True),
+        ("zh_TW", True),
+        ("ZH-tw", True),
+        ("zh-CN", False),
+        ("zh", False),
+        ("zh-Hans", False),
+        ("zh-Hans-HK", False),  # the script subtag says simplified
+        ("zh-SG", False),
+        ("en-GB", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_page_language_tag_in_traditional_characters(tag: str | None, traditional: bool) -> None:
+    assert page_traditional(tag) is traditional
+
+
+def test_the_script_the_chat_api_reports() -> None:
+    assert script_shown(["好的", "100234", "我的訂單到哪了"]) is True
+    assert script_shown(["好的", "100234"]) is None  # nothing shown: the API says none (the widget keeps its own)
+    assert [script_name(True), script_name(False), script_name(None)] == ["Hant", "Hans", None]

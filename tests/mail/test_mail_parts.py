@@ -49,6 +49,20 @@ def test_templates_speak_the_conversations_language() -> None:
     assert render(LEFT_MESSAGE, "zh", context(LEFT_MESSAGE)).subject == "我们已收到您的留言"
 
 
+def test_a_customer_writing_traditional_characters_gets_the_chinese_mail_in_them() -> None:
+    # issue 18: the template's and the helpdesk's own words in traditional characters; the agent's text as written
+    values = {**context(LEFT_MESSAGE), "name": "美玲", "text": "我的订单呢", "when": "尽快"}
+    mail = render(LEFT_MESSAGE, "zh", values, traditional=True)
+    assert mail.subject == "我們已收到您的留言"
+    assert "感謝您的留言。留言已進入客服團隊的隊列，我們會儘快回覆您。" in mail.text, mail.text
+    assert "> 我的订单呢" in mail.text  # what the customer wrote, as written
+    assert '<html lang="zh-Hant">' in mail.html and "查看會話" in mail.html and "Larkspur Home 客戶服務" in mail.html
+    follow_up = render(FOLLOW_UP, "zh", {**context(FOLLOW_UP), "text": "问题解决了吗？"}, traditional=True)
+    assert "我們的客服 Ava 就您最近的諮詢進行回訪" in follow_up.text and "问题解决了吗？" in follow_up.text
+    assert render(LEFT_MESSAGE, "zh", values).subject == "我们已收到您的留言"  # simplified unless asked
+    assert render(LEFT_MESSAGE, "en", context(LEFT_MESSAGE), traditional=True).subject == "We've got your message"
+
+
 def test_a_signed_reply_address_is_taken_and_a_forged_one_refused() -> None:
     address = reply_address(MAILBOX, SECRET, 42)
     local, domain = address.split("@")

@@ -79,6 +79,23 @@ def test_a_chinese_message_left_gets_a_chinese_confirmation(closed_mail_desk: st
     assert "> 请问沙发什么时候能送到？" in text_of(mail) and "查看会话" in text_of(mail)
 
 
+def test_a_customer_writing_traditional_characters_gets_the_confirmations_in_them(
+    closed_mail_desk: str, mailbox: Mailbox
+) -> None:
+    """Issue 18 (lane ui): the chat's confirmation and the e-mail in the customer's script (the words of the
+    template and the helpdesk; what the customer wrote as written)."""
+    email = new_address()
+    with httpx.Client(base_url=closed_mail_desk, timeout=60) as client:
+        conversation_id = say(client, "你好")["conversation_id"]
+        left = leave(client, conversation_id, text="請問沙發什麼時候能送到？", email=email)
+    confirmation = left["messages"][-1]["text"]
+    assert confirmation.startswith("謝謝！我們已收到您的留言"), confirmation
+    (mail,) = mailbox.wait_for(email)
+    assert mail["Subject"] == "我們已收到您的留言"
+    assert "> 請問沙發什麼時候能送到？" in text_of(mail) and "查看會話" in text_of(mail)
+    assert "感謝您的留言" in text_of(mail) and '<html lang="zh-Hant">' in html_of(mail)
+
+
 # ---- the agent's reply ----------------------------------------------------------------------------------------
 
 
@@ -238,6 +255,26 @@ def test_a_waiting_customer_may_stop_waiting(
     assert say(customer, "hello", conversation_id)["mode"] == "bot"
 
 
+def test_a_waiting_customer_writing_traditional_characters_reads_the_waiting_choices_in_them(
+    customer: httpx.Client,
+) -> None:
+    conversation_id = say(customer, "轉人工客服")["conversation_id"]
+    email = new_address()
+    chose = customer.post(f"/api/chat/{conversation_id}/wait/email", json={"email": email, "lang": "zh-Hant"})
+    assert chose.status_code == 201, chose.text
+    said, confirmation = chose.json()["messages"]
+    assert said["text"] == f"請通過郵件回覆我：{email}", said  # the widget's words for the customer, in their script
+    assert confirmation["text"].startswith("謝謝！我們已收到您的留言"), confirmation
+
+    conversation_id = say(customer, "轉人工客服")["conversation_id"]
+    stopped = customer.post(f"/api/chat/{conversation_id}/wait/cancel", json={"lang": "zh-Hant"})
+    assert stopped.status_code == 201, stopped.text
+    assert [m["text"] for m in stopped.json()["messages"]] == [
+        "我不等了。",
+        "您已退出排隊。隨時可以在這裡留言：智能助手會回答您，如需人工客服也可隨時提出。",
+    ]
+
+
 # ---- rating link and follow-ups -------------------------------------------------------------------------------
 
 
@@ -288,6 +325,27 @@ def test_a_follow_up_task_sends_its_message_by_email(
     task = next(t for t in supervisor.get("/followups").json()["follow_ups"] if t["conversation_id"] == other)
     refused = supervisor.post(f"/followups/{task['id']}/email", {"text": "Hello?"})
     assert refused.status_code == 409 and refused.json()["error"] == "no e-mail address on file for this customer"
+
+
+def test_a_follow_up_to_a_customer_writing_traditional_characters_is_drafted_and_mailed_in_them(
+    customer: httpx.Client, console: Callable[[str], Console], mail_desk: MailDesk, mailbox: Mailbox
+) -> None:
+    """Issue 18 (lane ui): the follow-up's starting text and its e-mail's own words in the customer's script."""
+    email = new_address()
+    conversation_id = say(customer, "轉人工客服")["conversation_id"]
+    chose = customer.post(f"/api/chat/{conversation_id}/wait/email", json={"email": email, "lang": "zh-Hant"})
+    assert chose.status_code == 201, chose.text
+    agent = console("mona")
+    assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+    assert agent.post(f"/conversations/{conversation_id}/handback").status_code == 200  # a follow-up opens
+    supervisor = console("sal")
+    task = next(t for t in supervisor.get("/followups").json()["follow_ups"] if t["conversation_id"] == conversation_id)
+    draft = supervisor.get(f"/followups/{task['id']}/email").json()
+    assert draft["language"] == "zh" and draft["text"].startswith("很抱歉您上次的諮詢體驗不夠理想。"), draft
+    assert supervisor.post(f"/followups/{task['id']}/email", {"text": draft["text"]}).status_code == 202
+    (mail,) = mailbox.wait_for(email, where=lambda m: "回訪" in str(m["Subject"]))
+    assert mail["Subject"] == "關於您此前諮詢的回訪"
+    assert "我們的客服 Sal Tester 就您最近的諮詢進行回訪" in text_of(mail), text_of(mail)
 
 
 # ---- two helpdesk processes on PostgreSQL + Redis -------------------------------------------------------------

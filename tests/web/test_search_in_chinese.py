@@ -15,6 +15,8 @@ import pytest
 from support.accounts import AgentLogin
 from support.agent import Console, say, wait_for
 
+from helpdesk.conversation.script import writes_traditional
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -38,10 +40,10 @@ def queued(console: Console) -> list[str]:
     return [c["conversation_id"] for c in console.get("/queue").json()["conversations"]]
 
 
-def claimed_chat(client: httpx.Client, console: Console) -> str:
+def claimed_chat(client: httpx.Client, console: Console, text: str = "我要转人工客服") -> str:
     """A Chinese customer's conversation handed to a person and claimed by ``console``'s agent."""
     # (the first Chinese message after Rasa starts may outlast the chat's wait: it is kept and answered when ready)
-    body = client.post("/api/chat", json={"conversation_id": None, "text": "我要转人工客服"}).json()
+    body = client.post("/api/chat", json={"conversation_id": None, "text": text}).json()
     conversation = str(body["conversation_id"])
     wait_for(lambda: conversation in queued(console) or None, timeout=90)
     assert console.post(f"/conversations/{conversation}/claim").status_code == 200
@@ -106,6 +108,20 @@ def test_an_agent_sees_chinese_candidates_for_a_chinese_customer(
     assert suggestions["query"] == "可以用支付宝付款吗"
     assert suggestions["suggestions"][0]["id"] == "payment-methods"
     assert CJK.search(suggestions["suggestions"][0]["text"])
+    ava.post(f"/conversations/{conversation}/resolve")
+
+
+def test_an_agents_suggested_replies_to_a_traditional_writer_are_in_traditional_characters(
+    client: httpx.Client, console_of: Callable[[str], Console]
+) -> None:
+    """Issue 18 (lane ui): the handbook answers offered to the agent, ready to send, in the customer's script."""
+    ava = console_of("ava")
+    conversation = claimed_chat(client, ava, "我要轉人工客服")
+    seen_by_agent(client, ava, conversation, "可以用支付寶付款嗎")
+    suggestions = ava.get(f"/conversations/{conversation}/suggestions").json()["suggestions"]
+    assert suggestions and suggestions[0]["id"] == "payment-methods", suggestions
+    text = suggestions[0]["text"]
+    assert "[閱讀全文：" in text and writes_traditional(text) is True, text
     ava.post(f"/conversations/{conversation}/resolve")
 
 

@@ -4,7 +4,8 @@
  * data-customer-token: the shop's signed id of its logged-in customer (HMAC, made on the shop's
  * server with the shared IDENTITY_SECRET), so the bot does not have to ask who they are.
  * Page elements with a data-open-chat attribute open the chat when clicked (a non-empty value starts the message).
- * Every word the widget shows comes from one table, STRINGS (one block per language).
+ * Every word the widget shows comes from one table, STRINGS (one block per language: en, zh, and zh-Hant for
+ * traditional Chinese, chosen by the page's lang zh-TW / zh-HK / zh-Hant or the chat API's `script`).
  * Security: customer, bot and agent text is untrusted. It never goes through innerHTML: customer text is
  * set as text; bot and agent messages go through a small Markdown renderer (renderMarkdown) that builds
  * elements from a fixed list (p, br, strong, em, code, ul, ol, li, a) with createElement and text
@@ -216,8 +217,103 @@
       leaveBadEmail: "请检查您的邮箱地址（或留空）。",
       leaveFailed: "留言发送失败，请再试一次。",
     },
+    // zh-Hant: the zh table in traditional characters with Taiwan usage (線上客服, 訊息, 傳送, 則), converted once and
+    // checked by hand; the assistant keeps its name 智能助手, as the bot's own (s2tw-converted) replies call it
+    "zh-Hant": {
+      title: "線上客服",
+      greeting: "您好！今天有什麼可以幫您？",
+      openChat: "開啟聊天",
+      openChatUnread: "開啟聊天（{n} 則新訊息）",
+      closeChat: "關閉聊天",
+      talkToPerson: "轉人工客服",
+      yourMessage: "您的訊息",
+      placeholder: "請輸入訊息…",
+      placeholderRephrase: "換個說法問問…",
+      sendMessage: "傳送訊息",
+      assistant: "智能助手",
+      agent: "客服",
+      assistantTyping: "智能助手正在輸入",
+      personTyping: "{name} 正在輸入",
+      statusBot: "智能助手",
+      statusQueued: "正在等待人工客服…",
+      statusAgent: "您正在與我們的客服交談",
+      statusClosed: "對話已結束",
+      awayQueuedBack: "客服團隊暫時不在 · {back}回來",
+      awayQueued: "客服團隊目前不在線上",
+      awayBotBack: "智能助手 · 客服團隊{back}回來",
+      awayBot: "智能助手 · 客服團隊不在線上",
+      queueNext: "下一位就是您",
+      queueNumber: "您排在第 {n} 位",
+      aboutMinute: "約 1 分鐘",
+      aboutMinutes: "約 {n} 分鐘",
+      queueMessageNext: "下一位就是您{wait}。客服人員會在這裡加入對話。",
+      queueMessageNumber: "您在佇列中排第 {n} 位{wait}。客服人員會在這裡加入對話。",
+      queueMessageEmail: "我們會透過電子郵件回覆您。您可以關閉此頁面；如果您留在這裡，回覆也會顯示在這裡。",
+      queueWait: " · 預計等待{wait}",
+      ackNext: "收到，已轉給客服團隊；下一位就是您。",
+      ackNumber: "收到，已轉給客服團隊；您排在第 {n} 位。",
+      ackAway: "收到，已轉給客服團隊；他們將於{back}回來。",
+      ackPlain: "收到，已轉給客服團隊。",
+      suggestedReplies: "建議回覆",
+      topics: "常見問題",
+      sending: "傳送中…",
+      received: "已送達",
+      notSent: "傳送失敗 — ",
+      retry: "重試",
+      retryLabel: "重新傳送這則訊息",
+      tryAgain: "再試一次",
+      tryAgainLabel: "再次傳送",
+      noServer: "無法連線到伺服器。請檢查網路後重試。",
+      expired: "之前的對話已過期，正在開始新的對話。",
+      receivedTitle: "我們已收到您的訊息。",
+      botDown: "智能助手暫時無法使用，我們的客服人員會盡快查看。",
+      oneMoment: "請稍候…",
+      botRestarting: "智能助手正在重新啟動。您的訊息已儲存，恢復後回答會顯示在這裡。",
+      tooFast: "您傳送訊息太快了，請稍等片刻。",
+      serverError: "我們這邊出了點問題（{status}）。",
+      notSentStatus: "訊息無法傳送（{status}）。",
+      newMessage: "新訊息",
+      newMessages: "{n} 則新訊息",
+      readMore: "閱讀全文",
+      helpLink: "說明中心：{topic}",
+      helpfulQuestion: "這個回答有幫助嗎？",
+      helpfulYes: "有幫助",
+      helpfulNo: "沒有幫助",
+      helpfulThanks: "感謝您的回饋！",
+      notHelpfulSorry: "很抱歉。您接下來想怎麼做？",
+      askAnotherWay: "換個問法",
+      askAnotherWayHint: "好的，請換個說法問問，我再找一找。",
+      feedbackFailed: "沒有送出成功，請再試一次。",
+      ratingTitle: "您對這次服務滿意嗎？",
+      ratingGroup: "請為本次服務評分，1 到 5 星",
+      ratingStar: "{n} 星",
+      ratingStars: "{n} 星",
+      ratingComment: "還有什麼想說的嗎？（選填）",
+      ratingCommentLabel: "評價（選填）",
+      ratingSend: "送出評分",
+      ratingThanks: "感謝您的評價！",
+      ratingSorry: "很抱歉讓您失望了。",
+      ratingFollowUp: "我們已為團隊建立後續追蹤任務：會有專人查看這次對話並回覆您。您也可以隨時在這裡留言。",
+      ratingFailed: "評分送出失敗，請再試一次。",
+      leaveTitle: "給我們留言",
+      leaveName: "您的稱呼（選填）",
+      leaveEmail: "您的電子郵件，用於接收回覆（選填）",
+      leaveText: "留言內容",
+      leavePlaceholder: "請問有什麼可以幫您？",
+      leaveSend: "送出留言",
+      leaveBadEmail: "請檢查您的電子郵件地址（或留空）。",
+      leaveFailed: "留言送出失敗，請再試一次。",
+    },
   };
-  const pickLang = (l) => (l && STRINGS[l.toLowerCase().split("-")[0]] ? l.toLowerCase().split("-")[0] : null);
+  /** The table for a language tag: zh-Hant for traditional Chinese (zh-TW, zh-HK, zh-MO, zh-Hant…; zh-Hans-HK is
+   *  simplified), zh for any other Chinese, en; null for a language without a table. */
+  const pickLang = (l) => {
+    const tag = String(l || "").toLowerCase().replace(/_/g, "-");
+    const base = tag.split("-")[0];
+    if (base === "zh") return /^zh-(?!hans\b)(?:.*-)?(?:hant|tw|hk|mo)\b/.test(tag) ? "zh-Hant" : "zh";
+    return STRINGS[base] ? base : null;
+  };
+  const chinese = () => LANG !== "en";
   const PAGE_LANG = pickLang(attr("lang")) || pickLang(document.documentElement.lang) || "en";
   let LANG = PAGE_LANG;
   let WORDS = STRINGS[LANG];
@@ -990,10 +1086,14 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     return m === 1 ? t("aboutMinute") : t("aboutMinutes", { n: m });
   }
   const away = () => !!(state.hours && state.hours.open === false);
+  /** When the team is back, in the widget's language (and script). */
+  const backText = () =>
+    state.hours &&
+    ((LANG === "zh-Hant" && state.hours.back_zh_hant) || (chinese() && state.hours.back_zh) || state.hours.back);
   function showStatus() {
     let text = t(STATUS[state.mode]);
     const q = state.queue;
-    const back = state.hours && ((LANG === "zh" && state.hours.back_zh) || state.hours.back);
+    const back = backText();
     if (away() && state.mode === "queued") {
       text = back ? t("awayQueuedBack", { back }) : t("awayQueued");
     } else if (away() && state.mode === "bot") {
@@ -1039,7 +1139,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       if (since.every((e) => e.sender === "customer" || e === (state.queueNote && state.queueNote.entry))) return;
     }
     const q = state.queue;
-    const back = state.hours && ((LANG === "zh" && state.hours.back_zh) || state.hours.back);
+    const back = backText();
     const text = away()
       ? back ? t("ackAway", { back }) : t("ackPlain")
       : q && q.position ? (q.position === 1 ? t("ackNext") : t("ackNumber", { n: q.position })) : t("ackPlain");
@@ -1542,7 +1642,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     }
     if (res.ok && data) {
       setConv(data.conversation_id);
-      if (typeof data.language === "string") followLanguage(data.language);
+      if (typeof data.language === "string") followLanguage(data.language, data.script);
       setMeta(entry, "sent");
       const mine = data.message;
       if (mine && mine.id != null && !state.byId.has(String(mine.id))) {
@@ -1669,6 +1769,16 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       waitEmailBad: "请检查您的邮箱地址。",
       waitFailed: "操作未成功，请重试。",
     },
+    "zh-Hant": {
+      waitLong: "預計還需等待{wait}。您不必一直留在這裡：",
+      waitAny: "不想在這裡等？",
+      waitEmail: "透過電子郵件回覆我",
+      waitStop: "不等了",
+      waitEmailLabel: "您的電子郵件地址",
+      waitEmailSend: "傳送",
+      waitEmailBad: "請檢查您的電子郵件地址。",
+      waitFailed: "操作未成功，請重試。",
+    },
   };
   const WAIT_CSS = `.waitbar{flex:none;border-top:1px solid #ecebf3;background:#faf9ff;padding:8px 12px;font-size:13px;color:#3d3f55;
  display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center}
@@ -1778,6 +1888,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       fileKeptDetail: " The assistant can't look at files: our team sees it if you ask for a person." },
     zh: { attach: "发送照片或PDF", sendingFile: "正在发送{name}…", fileFailed: "文件发送失败。", openFile: "打开{name}",
       fileKept: "谢谢，文件已保存在这个对话中。", fileKeptDetail: "智能助手看不了文件：转人工后，客服人员就能看到。" },
+    "zh-Hant": { attach: "傳送照片或PDF", sendingFile: "正在傳送{name}…", fileFailed: "檔案傳送失敗。", openFile: "開啟{name}",
+      fileKept: "謝謝，檔案已儲存在這個對話中。", fileKeptDetail: "智能助手看不了檔案：轉人工後，客服人員就能看到。" },
   };
   const FILE_CSS = `.attach{flex:none;width:40px;height:40px;border:0;background:none;color:#6b6d80;cursor:pointer;border-radius:10px;display:flex;align-items:center;justify-content:center}
 .attach:hover{background:#f0eefc}
@@ -1864,7 +1976,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     updateAttach();
   }
   function updateAttach() {
-    if (state.attachButton) state.attachButton.hidden = !state.conv;
+    if (!state.attachButton) return;
+    state.attachButton.hidden = !state.conv;
+    // in the widget's language, which follows the customer's (followLanguage)
+    state.attachButton.setAttribute("aria-label", tf("attach"));
+    state.attachButton.title = tf("attach");
   }
   async function sendFile(file, err, photoFor) {
     if (!state.conv) return;
@@ -1905,6 +2021,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
 
   /** The widget's own words around the conversation, in the widget's language. */
   function labelFrame() {
+    ui.root.lang = LANG; // the glyphs of its script's fonts (traditional shapes for zh-Hant) and its screen reader voice
     ui.title.textContent = title();
     ui.panel.setAttribute("aria-label", title());
     ui.launcher.setAttribute("aria-label", t("openChat"));
@@ -1921,9 +2038,13 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   /** The language of the customer's message (the chat API's `language`): while it is Chinese the bot answers in
    *  Chinese, so the widget's own words are Chinese too (a Chinese customer on an English page reads "Did this help?",
    *  the queue, the rating and the buttons in Chinese); otherwise the page's language (an English line, or one that
-   *  says no language, such as an order number, on a Chinese page keeps it Chinese). Kept for a reload. */
-  function followLanguage(lang) {
-    const next = pickLang(lang) === "zh" ? "zh" : PAGE_LANG;
+   *  says no language, such as an order number, on a Chinese page keeps it Chinese). Chinese in the script the API
+   *  says the customer writes (`script`: "Hant" traditional, "Hans" simplified), else the one it was in (the page's
+   *  before the first reply: zh-TW is traditional). Kept for a reload. */
+  function followLanguage(lang, script) {
+    const chineseNow = chinese() ? LANG : PAGE_LANG !== "en" ? PAGE_LANG : "zh";
+    const inScript = script === "Hant" ? "zh-Hant" : script === "Hans" ? "zh" : chineseNow;
+    const next = pickLang(lang) === "zh" ? inScript : PAGE_LANG;
     store.set(SPOKEN_KEY, next);
     if (next === LANG) return;
     LANG = next;
