@@ -99,8 +99,8 @@ from helpdesk.orders import (
     get_identity_checks,
     verify_access,
 )
-from helpdesk.orders.model import utc_now
-from helpdesk.orders.policy import ALREADY_REFUNDED
+from helpdesk.orders.model import RefundState, utc_now
+from helpdesk.orders.policy import ALREADY_REFUNDED, RETURN_ALREADY_REQUESTED, Action
 from helpdesk.vocabulary import HANDOFF_VERIFICATION_FAILED
 
 # intents that are not an answer to the form: the rules answer them, then the form asks again
@@ -681,7 +681,15 @@ class _FormTurn:
 
     async def _refusal_text(self, refusal: PolicyRefusal, order: Order) -> str:
         """The refusal as the customer reads it; an order refunded already says how much went back and when ("I
-        want a refund for order 100165": the refund is what they came for)."""
+        want a refund for order 100165": the refund is what they came for); a return booked already whose refund is
+        under way with nothing to send back (broken glass disposed of) says so, not "send the parcel back"."""
+        if refusal.reason_code == RETURN_ALREADY_REQUESTED:
+            status = await self.system.refund_status(order.number)
+            if status.state is RefundState.PROCESSING:
+                again = self.system.policy.refusal(
+                    Action.RETURN, RETURN_ALREADY_REQUESTED, order, utc_now(), nothing_sent_back=True
+                )
+                return again.text
         if refusal.reason_code != ALREADY_REFUNDED:
             return refusal.text
         refund = describe_refund(await self.system.refund_status(order.number), self.system.policy)

@@ -74,8 +74,8 @@ RETURN_ALREADY_BOOKED_NEXT = (
 )
 
 RETURN_ALREADY_REFUNDING = (
-    "Nothing needs to be sent back: your refund goes to your original payment method within {days} business days of "
-    "the booking. Ask me for the refund status at any time."
+    "Nothing needs to be sent back: your refund is under way and reaches your original payment method within {days} "
+    "business days. Ask me for the refund status at any time."
 )
 
 ON_ITS_WAY = "Order {order} is still on its way, so it can't be returned yet."

@@ -47,7 +47,7 @@ RETURN_ALREADY_BOOKED_NEXT = (
 )
 
 RETURN_ALREADY_REFUNDING = (
-    "不需要寄回任何东西：退款会在登记后 {days} 个工作日内退回您的原支付方式。您随时可以问我退款进度。"
+    "不需要再寄回任何东西：退款已在处理中，会在 {days} 个工作日内退回您的原支付方式。您随时可以问我退款进度。"
 )
 
 ON_ITS_WAY = "订单 {order} 还在运输途中，暂时不能退货。"

@@ -56,3 +56,19 @@ def test_a_chinese_customer_returns_broken_bowls_with_damaged_sheets(chat: Chat,
     assert "订单 100198 的退货已登记" in chat.text and "炻瓷碗，4 只装 不用放进包裹" in chat.text, chat.texts
     rows = shop(stack, "SELECT received_at FROM returns WHERE order_number = ?", "100198")
     assert [r["received_at"] for r in rows] == [None], rows  # the sheets are still to come back
+
+
+def test_a_second_report_after_the_refund_started_is_told_nothing_needs_to_go_back(chat: Chat) -> None:
+    """Seen in Chromium (zh): after a smashed candle jar's refund was booked (nothing to send back), reporting it
+    again got "请用退货邮件里的 RMA 编号和运单把包裹寄回" (send the parcel back with the RMA number and label). Order
+    100151 (Aoife Byrne, Ireland: a stoneware soap dish, delivered 29 days ago), which no other test uses."""
+    chat("the soap dish from order 100151 arrived cracked, i want my money back")
+    chat("aoife.byrne@example.com")
+    assert "You don't need to send anything back" in chat.text, chat.texts
+    chat("yes")
+    assert "Your return for order 100151 is booked" in chat.text, chat.texts
+    chat.id = None  # a new conversation, in Chinese
+    chat("订单100151的皂碟碎了")
+    chat("aoife.byrne@example.com")
+    assert "订单 100151 的退货已经登记过了" in chat.text and "不需要再寄回任何东西" in chat.text, chat.texts
+    assert "运单" not in chat.text, chat.texts
