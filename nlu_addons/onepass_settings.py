@@ -28,6 +28,11 @@ DEFAULTS: dict[str, Any] = {
     # OnePassNLU step, retrain and re-choose the English thresholds (bench/choose_gate.py --language en)
     "second_encoder": {"en": None, "zh": None},
     "second_weight": {"en": 0.5, "zh": None},
+    # per language side: how many style variants of each training example the intent head also learns from
+    # (nlu_addons.style_variants: typos, lower case without punctuation, terse, openers and fillers, request frames;
+    # Chinese openers and particles added or dropped, colloquial fillers; 0: none, the examples as written). The
+    # arbiter still learns from the examples alone. A training setting (retrain after changing it)
+    "style_variants": {"en": 0, "zh": 0},
     "handbook": "knowledge/faq",
     # per language: the arbiter's probability to act on (below: "Did you mean") and to ask back
     # (below: a person); the study's values, chosen on calibration rows (results/nlu_design_study.md).
