@@ -57,9 +57,7 @@ class IntentHead:
         return np.asarray((1 - self.char_weight) * dense + self.char_weight * chars, dtype=np.float64)
 
 
-def example_folds(
-    texts: Sequence[str], labels: Sequence[str], origin: Sequence[int] | None, folds: int
-) -> np.ndarray:
+def example_folds(texts: Sequence[str], labels: Sequence[str], origin: Sequence[int] | None, folds: int) -> np.ndarray:
     """Each row's fold: a hash of its example's text and label (``origin[i]``: the row of the example row i is a
     style variant of, nlu_addons.style_variants; None: every row is an example), so that a variant is held out
     with its example and never trains the head that reads its example out of fold."""

@@ -94,9 +94,10 @@ def casual(text: str) -> str:
 
 
 # what a terse writer leaves out: articles, subject and possessive pronouns, auxiliaries, politeness
-DROPPABLE = frozenset(
-    "a an the i my me it is are am was do does did have has can could would will you your please to".split()
-)
+_DROPPABLE = """
+    a an the i my me it is are am was do does did have has can could would will you your please to
+"""
+DROPPABLE = frozenset(_DROPPABLE.split())
 
 
 def terse(text: str, rng: random.Random) -> str:
@@ -140,15 +141,20 @@ REQUEST_LEAD = re.compile(
     r"\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
-IMPERATIVES = frozenset(
-    """cancel change track return refund update check get stop send delete reset remove close edit modify switch
-    swap exchange replace find show give tell fix sort book pay unsubscribe recover redirect reroute""".split()
-)
+_IMPERATIVES = """
+    cancel change track return refund update check get stop send delete reset remove close edit modify switch
+    swap exchange replace find show give tell fix sort book pay unsubscribe recover redirect reroute
+"""
+IMPERATIVES = frozenset(_IMPERATIVES.split())
 # what follows an imperative's verb ("cancel my order", "track the parcel"): "return policy" is no request
-OBJECT_WORDS = frozenset("my the a an this that these it its all our me your both one order".split())
-QUESTION_WORDS = frozenset(
-    "what where when why how who which is are can could do does did will would should was were has have".split()
-)
+_OBJECT_WORDS = """
+    my the a an this that these it its all our me your both one order
+"""
+OBJECT_WORDS = frozenset(_OBJECT_WORDS.split())
+_QUESTION_WORDS = """
+    what where when why how who which is are can could do does did will would should was were has have
+"""
+QUESTION_WORDS = frozenset(_QUESTION_WORDS.split())
 REQUEST_FRAMES = (
     "help me to {}",
     "i want assistance to {}",
@@ -197,10 +203,23 @@ def english_variant(text: str, label: str, rng: random.Random) -> str:
 
 
 # --- Chinese ------------------------------------------------------------------------------------------------------
-ZH_OPENER = re.compile(r"^(?:请问|亲[，,]?|你好[，,！!]?|您好[，,！!]?|在吗[？?]?|麻烦问?一?下[，,]?|客服[，,]?|hello[，,]?)+")
+ZH_OPENER = re.compile(
+    r"^(?:请问|亲[，,]?|你好[，,！!]?|您好[，,！!]?|在吗[？?]?|麻烦问?一?下[，,]?|客服[，,]?|hello[，,]?)+"
+)
 ZH_PARTICLES = re.compile(r"[呀呢啊吧哈嘛啦]+(?=[？?。！!~…]*$)")
 ZH_PUNCTUATION = re.compile(r"[，,。.？?！!~…、；;：:]+")
-ZH_OPENERS = ("请问", "亲，", "你好，我想问下", "您好，", "在吗？", "麻烦问一下，", "客服你好，", "那个，", "嗯，", "就是")
+ZH_OPENERS = (
+    "请问",
+    "亲，",
+    "你好，我想问下",
+    "您好，",
+    "在吗？",
+    "麻烦问一下，",
+    "客服你好，",
+    "那个，",
+    "嗯，",
+    "就是",
+)
 ZH_CLOSERS = ("，谢谢", "，谢啦", "，麻烦了", "，急", "，在线等", "")
 ZH_ENDINGS = ("呀", "呢", "啊", "哈", "")
 # a message ending in a question or modal particle takes no other after it ("可以吗" is no "可以吗呢")
