@@ -57,6 +57,14 @@ class IntentHead:
         return np.asarray((1 - self.char_weight) * dense + self.char_weight * chars, dtype=np.float64)
 
 
+def example_folds(texts: Sequence[str], labels: Sequence[str], origin: Sequence[int] | None, folds: int) -> np.ndarray:
+    """Each row's fold: a hash of its example's text and label (``origin[i]``: the row of the example row i is a
+    style variant of, nlu_addons.style_variants; None: every row is an example), so that a variant is held out
+    with its example and never trains the head that reads its example out of fold."""
+    rows = range(len(texts)) if origin is None else origin
+    return np.array([zlib.crc32(f"{texts[o]}\t{labels[o]}".encode()) % folds for o in rows], dtype=np.int64)
+
+
 def out_of_fold(
     texts: Sequence[str],
     vectors: np.ndarray,
@@ -64,16 +72,20 @@ def out_of_fold(
     all_labels: Sequence[str],
     folds: int = 5,
     second: np.ndarray | None = None,
+    origin: Sequence[int] | None = None,
 ) -> np.ndarray:
     """Each example's probabilities from a head fitted without it (``folds``-fold), columns in ``all_labels``
     order: what the arbiter is trained on, so that it learns how sure the head is on messages it has not seen.
     An example's fold is a hash of its text and label, not its place in the list: an example added or taken out
     leaves every other one in its fold (a random permutation of the whole list redrew every fold, and four
-    examples taken out of 3,543 moved a dozen routes of the held-out sets)."""
+    examples taken out of 3,543 moved a dozen routes of the held-out sets). With ``origin`` (style variants after
+    the examples, :func:`example_folds`) the variants are fitted on in their example's fold and only the examples
+    are read (a variant's row stays zero)."""
     out = np.zeros((len(texts), len(all_labels)), dtype=np.float64)
-    fold = np.array([zlib.crc32(f"{t}\t{label}".encode()) % folds for t, label in zip(texts, labels, strict=True)])
+    fold = example_folds(texts, labels, origin, folds)
+    example = np.array([origin is None or o == i for i, o in enumerate(origin or range(len(texts)))], dtype=bool)
     for k in range(folds):
-        fit, held = np.where(fold != k)[0], np.where(fold == k)[0]
+        fit, held = np.where(fold != k)[0], np.where((fold == k) & example)[0]
         if len(held) == 0:
             continue
         other = None if second is None else second[fit]

@@ -70,6 +70,7 @@ from nlu_addons.handbook_index import HandbookIndex, side_index
 from nlu_addons.intent_head import IntentHead, out_of_fold
 from nlu_addons.language import LANGUAGES, Language, language_of, simplified, written_in
 from nlu_addons.onepass_settings import DEFAULTS
+from nlu_addons.style_variants import augmented, source_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -212,15 +213,25 @@ class Side:
         clarify_at: float,
         examples: Mapping[str, Sequence[str]] | None = None,
         second: SecondOpinion | None = None,
+        variants: int = 0,
+        language: Language = "en",
     ) -> Side:
         """``indexes`` already hold ``examples`` (the training examples per entry), which the side keeps for its
-        handbook reloads."""
-        vectors = encoder.encoder.encode(texts)
-        others = None if second is None else second.encoder.encoder.encode(texts)
-        head = IntentHead().fit(texts, vectors, labels, others)
-        probabilities = out_of_fold(texts, vectors, labels, head.labels, second=others)
+        handbook reloads. ``variants``: style variants per example in ``language``'s styles
+        (nlu_addons.style_variants) that the intent head learns from too; the arbiter learns from the examples'
+        out-of-fold readings (a variant held out with its example) and handbook scores alone."""
+        taught = augmented(texts, labels, language, variants)
+        n = len(texts)
+        vectors = encoder.encoder.encode(taught.texts)
+        others = None if second is None else second.encoder.encoder.encode(taught.texts)
+        head = IntentHead().fit(taught.texts, vectors, taught.labels, others)
+        probabilities = out_of_fold(
+            taught.texts, vectors, taught.labels, head.labels, second=others, origin=taught.origin
+        )[:n]
         side = cls(encoder, head, indexes, StackedArbiter(answer_at, clarify_at), examples, second)
-        x, _ = side.evidence(texts, vectors, probabilities, leave_out=True, others=others)
+        x, _ = side.evidence(
+            texts, vectors[:n], probabilities, leave_out=True, others=None if others is None else others[:n]
+        )
         side.arbiter.fit(x, labels)
         return side
 
@@ -367,7 +378,13 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
         """The stamps of the graphs the configured encoders run (nlu_addons.encoders.graph_stamp): Rasa's training
         cache keys on the config and the data only, and would restore a side trained on another int8 graph."""
         encoders = {**DEFAULTS["encoders"], **(config.get("encoders") or {})}
-        return "|".join(graph_stamp(encoders[language]) for language in sorted(encoders))
+        stamp = "|".join(graph_stamp(encoders[language]) for language in sorted(encoders))
+        # with style variants on, the code that makes them (nlu_addons.style_variants) trains the sides too
+        counts = {**DEFAULTS["style_variants"], **(config.get("style_variants") or {})}
+        if any(int(counts[language] or 0) > 0 for language in counts):
+            on = ",".join(f"{language}={int(counts[language] or 0)}" for language in sorted(counts))
+            stamp += f"|variants:{on}:{source_stamp()}"
+        return stamp
 
     def _handbook_stamp(self) -> tuple[tuple[str, int, int], ...]:
         stamps = []
@@ -411,13 +428,16 @@ class OnePassNLU(IntentClassifier, GraphComponent):  # type: ignore[misc]
                 float(self._config["clarify_at"][language]),
                 written,
                 second,
+                int(self._config["style_variants"].get(language) or 0),
+                language,
             )
             logger.info(
-                "onepass: %s side (%s%s) trained on %d examples",
+                "onepass: %s side (%s%s) trained on %d examples (%s style variants each)",
                 language,
                 name,
                 f" + {second.encoder.encoder.name}" if second else "",
                 len(chosen),
+                int(self._config["style_variants"].get(language) or 0),
             )
         logger.info("onepass: trained in %.1f s", time.perf_counter() - started)
         with self._storage.write_to(self._resource) as directory:
