@@ -5,39 +5,12 @@ deterministic stand-in encoders, on a handbook written to a temporary folder."""
 
 from __future__ import annotations
 
-from support.rasa import run_probe
+from support.rasa import HASHED_HANDBOOK_PROBE, run_probe
 
-PROBE = r"""
-import json
-import tempfile
-from pathlib import Path
-
-import numpy as np
-
-from nlu_addons.encoders import CachedEncoder
+PROBE = (
+    HASHED_HANDBOOK_PROBE
+    + r"""
 from nlu_addons.onepass_nlu import OnePassNLU, SecondOpinion, Side, build_indexes
-
-
-class Hashed:
-    def __init__(self, name, grams):
-        self.name, self.dim, self.grams = name, 64, grams
-
-    def encode(self, texts):
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            words = text.lower().split() if self.grams == 0 else [
-                w[i : i + self.grams] for w in text.lower().split() for i in range(max(1, len(w) - self.grams + 1))]
-            for word in words:
-                out[row, sum(map(ord, word)) % self.dim] += 1.0
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-
-
-ENTRY = "---\nid: {id}\ntitle: {title}\nquestions:\n  - {question}\n---\n{answer}\n"
-root = Path(tempfile.mkdtemp())
-(root / "refunds.md").write_text(ENTRY.format(id="refund-policy", title="What is your refund policy?",
-    question="How do refunds work?", answer="Refunds go back to the original payment method within 5 days."))
-(root / "passwords.md").write_text(ENTRY.format(id="password-reset", title="How do I reset my password?",
-    question="I forgot my password", answer="Use the forgot password link on the login page."))
 primary, second = CachedEncoder(Hashed("words", 0)), SecondOpinion(CachedEncoder(Hashed("trigrams", 3)), 0.5)
 texts = ["how do refunds work", "refund policy please", "forgot my password", "reset password how",
          "where is my order 100234", "where is my parcel", "track my order", "has my order shipped",
@@ -66,6 +39,7 @@ print(json.dumps({
     "new_entry": side.route("are dogs allowed in your showroom")["faq_candidates"][0]["id"],
 }))
 """
+)
 
 
 def test_a_second_encoder_is_blended_read_by_the_arbiter_and_reindexed_with_the_first() -> None:

@@ -6,37 +6,13 @@ deterministic stand-in encoder, on a handbook written to a temporary folder."""
 
 from __future__ import annotations
 
-from support.rasa import run_probe
+from support.rasa import HASHED_HANDBOOK_PROBE, run_probe
 
-PROBE = r"""
-import json
-import tempfile
-from pathlib import Path
-
-import numpy as np
-
-from nlu_addons.encoders import CachedEncoder
+PROBE = (
+    HASHED_HANDBOOK_PROBE
+    + r"""
 from nlu_addons.onepass_nlu import OnePassNLU, Side, build_indexes
 from nlu_addons.onepass_settings import DEFAULTS
-
-
-class Hashed:
-    name, dim = "words", 64
-
-    def encode(self, texts):
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                out[row, sum(map(ord, word)) % self.dim] += 1.0
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-
-
-ENTRY = "---\nid: {id}\ntitle: {title}\nquestions:\n  - {question}\n---\n{answer}\n"
-root = Path(tempfile.mkdtemp())
-(root / "refunds.md").write_text(ENTRY.format(id="refund-policy", title="What is your refund policy?",
-    question="How do refunds work?", answer="Refunds go back to the original payment method within 5 days."))
-(root / "passwords.md").write_text(ENTRY.format(id="password-reset", title="How do I reset my password?",
-    question="I forgot my password", answer="Use the forgot password link on the login page."))
 encoder = CachedEncoder(Hashed())
 texts = ["how do refunds work", "what is the refund policy", "forgot my password", "how can i reset my password",
          "where is my order 100234", "where is my parcel", "I want to track my order", "has my order shipped yet",
@@ -61,6 +37,7 @@ print(json.dumps({
     "default_variants": DEFAULTS["style_variants"],
 }))
 """
+)
 
 
 def test_variants_train_the_head_not_the_arbiter_and_change_the_training_cache_key() -> None:

@@ -62,3 +62,39 @@ class AnsweringRasa:
 
     async def close(self) -> None:
         pass
+
+
+# The start of a probe of OnePassNLU on a tiny handbook (tests/nlu_addons): a deterministic stand-in encoder
+# (`Hashed(name, grams)`: hashed words, or character n-grams with grams > 0) and two entries written to a temporary
+# folder `root` (refund-policy, password-reset).
+HASHED_HANDBOOK_PROBE = r"""
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from nlu_addons.encoders import CachedEncoder
+
+
+class Hashed:
+    def __init__(self, name="words", grams=0):
+        self.name, self.dim, self.grams = name, 64, grams
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = text.lower().split() if self.grams == 0 else [
+                w[i : i + self.grams] for w in text.lower().split() for i in range(max(1, len(w) - self.grams + 1))]
+            for word in words:
+                out[row, sum(map(ord, word)) % self.dim] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+ENTRY = "---\nid: {id}\ntitle: {title}\nquestions:\n  - {question}\n---\n{answer}\n"
+root = Path(tempfile.mkdtemp())
+(root / "refunds.md").write_text(ENTRY.format(id="refund-policy", title="What is your refund policy?",
+    question="How do refunds work?", answer="Refunds go back to the original payment method within 5 days."))
+(root / "passwords.md").write_text(ENTRY.format(id="password-reset", title="How do I reset my password?",
+    question="I forgot my password", answer="Use the forgot password link on the login page."))
+"""
