@@ -43,6 +43,7 @@ from typing import Any
 
 import httpx
 from common import git_state, machine_head, machine_info, package_version, run_end, summary
+from cpu_windows import medians, saturation_marks, summarise, windows
 from load_bench import MIX, burst_env, floor_turns, fmt, run_level, timed
 
 from helpdesk.config import PROJECT_ROOT
@@ -163,6 +164,14 @@ def start_profiles(pids: dict[str, int], seconds: float, folder: Path) -> dict[s
     }
 
 
+async def profiles_after(
+    delay: float, pids: dict[str, int], seconds: float, folder: Path, started: dict[str, subprocess.Popen[bytes]]
+) -> None:
+    """start_profiles after `delay` s (the saturation level's warm-up), into `started`."""
+    await asyncio.sleep(delay)
+    started.update(start_profiles(pids, seconds, folder))
+
+
 def frame_name(frame: str) -> str:
     """`function (path/to/module.py:line)` → `function (module/path.py)`, short: site-packages and the project
     root cut off."""
@@ -273,6 +282,22 @@ def per_reply(level: dict[str, Any]) -> dict[str, float]:
     return cpu
 
 
+def measure_in_windows(level: dict[str, Any], warmup: float) -> None:
+    """The saturation level's figures from its windows (`snapshots`, warm-up excluded): `windows`, their summary
+    (`in_windows`: median, min, max, spread), and `cpu_ms_per_reply` becomes the windows' medians; the whole level's
+    figure, warm-up and the customers' last messages included (how runs before the windows counted), stays beside
+    as `cpu_ms_per_reply_whole_level`."""
+    found = windows(level.get("snapshots", []))
+    if not found:
+        return
+    level["windows"] = found
+    level["in_windows"] = {"warmup_s": warmup, **summarise(found)}
+    level["cpu_ms_per_reply_whole_level"] = level["cpu_ms_per_reply"]
+    level["cpu_ms_per_reply"] = medians(level["in_windows"])
+    level["bot_replies_per_s_whole_level"] = level["bot_replies_per_s"]
+    level["bot_replies_per_s"] = level["in_windows"]["replies_per_s"]["median"]
+
+
 def level_plan(duration: float, chosen: Sequence[str]) -> list[tuple[str, int, tuple[float, float], float, bool]]:
     """The levels of a configuration, of those `chosen`: (name, customers, think seconds, duration, probe beside).
 
@@ -313,14 +338,23 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
             log(f"{rasa_processes} Rasa: {name} ({customers} customers, {duration:g} s; load {uptime()})")
             profiles: dict[str, subprocess.Popen[bytes]] = {}
             folder = Path(stack.workdir) / "profiles"
+            marks = saturation_marks(args.warmup, args.windows, args.window) if name == "saturation" else []
+            profiling = None
             if name == "saturation" and args.profile and rasa_processes == 1:
+                # py-spy samples the windows, not the warm-up (its own CPU is in the windows' `others_cores`)
                 pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
-                profiles = start_profiles(pids, min(20.0, duration), folder)
-            level = await run_level(stack, customers, duration, think, ws_share=0.0 if not think[1] else 0.5,
-                                    ramp=0.0 if not think[1] else 5.0, probe_services=probe)  # fmt: skip
+                profiling = asyncio.create_task(profiles_after(args.warmup, pids, min(20.0, marks[-1] - marks[0]),
+                                                               folder, profiles))  # fmt: skip
+            level = await run_level(stack, customers, marks[-1] if marks else duration, think,
+                                    ws_share=0.0 if not think[1] else 0.5, ramp=0.0 if not think[1] else 5.0,
+                                    probe_services=probe, marks=marks)  # fmt: skip
+            if profiling is not None:
+                await profiling
             # every answer the stack produced: in time, and after a 503 `pending` in the chat (load_bench.Customer)
             level["bot_replies"] = level["bot_reply_http"].get("n", 0) + level.get("late_reply_ms", {}).get("n", 0)
             level["cpu_ms_per_reply"] = per_reply(level)
+            if marks:
+                measure_in_windows(level, args.warmup)
             level["load"] = uptime()
             for process in profiles.values():
                 process.wait(60)
@@ -399,7 +433,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"| {fmt(t200.get('bot_reply_http', {}).get('p50'))} / {fmt(t200.get('bot_reply_http', {}).get('p99'))} "
             f"| {errors} | {c['load_average_start']} → {c.get('load_average_end')} |"
         )
-    lines += [*probe_table(configs), "", "## CPU per bot reply and memory, by process", ""]
+    lines += [*windows_table(configs), *probe_table(configs), "", "## CPU per bot reply and memory, by process", ""]
     for c in configs:
         lines += [f"{c['rasa_processes']} Rasa process(es):", ""]
         names = sorted({n for level in c["levels"].values() for n in level.get("cpu_ms_per_reply", {})} - {"all"})
@@ -503,7 +537,7 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
         cpu = sat.get("cpu_ms_per_reply", {}).get("all")
         rows.append({
             "what": f"CPU per bot reply, all processes, {count} Rasa at saturation",
-            "measured": f"{fmt(cpu)} ms" if sat else "not run",
+            "measured": f"{fmt(cpu)} ms{window_note(sat)}" if sat else "not run",
             "target": f"≤ {TARGET_CPU_MS:g} ms",
             "met": None if cpu is None else cpu <= TARGET_CPU_MS,
             "floor": floor_text(c),
@@ -547,6 +581,73 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, "lines": lines}
 
 
+def window_note(level: dict[str, Any]) -> str:
+    """ " (median of N windows of …, min–max …)" for a level measured in windows, else ""."""
+    figures = level.get("in_windows")
+    if not figures:
+        return ""
+    every = figures["cpu_ms_per_reply"]["all"]
+    return (
+        f" (median of {figures['windows']} windows after {figures['warmup_s']:g} s warm-up; "
+        f"min–max {fmt(every['min'])}–{fmt(every['max'])})"
+    )
+
+
+def windows_table(configs: list[dict[str, Any]]) -> list[str]:
+    """Saturation, window by window: what each process spent per reply, and what else ran on the machine."""
+    rows = [(c, c["levels"]["saturation"]) for c in configs if c["levels"].get("saturation", {}).get("windows")]
+    if not rows:
+        return []
+    lines = [
+        "",
+        "## Saturation, window by window (the warm-up excluded)",
+        "",
+        "CPU ms per bot reply of each window. Beside the stack's processes: the load generator (this benchmark's "
+        "own process), PostgreSQL and Redis per reply; the machine's busy cores and the part of them no process "
+        "of this run used (`others`: other jobs on the machine, py-spy when it profiles); the share of CPU time "
+        "the host stole; the reference loop (a fixed pure-Python loop's CPU ms, measured at each window's ends: "
+        "higher means each CPU second did less, for every process alike).",
+        "",
+    ]
+    for c, level in rows:
+        names = [n for n in level["windows"][0]["cpu_ms_per_reply"] if n != "all"]
+        lines += [
+            f"{c['rasa_processes']} Rasa process(es), warm-up {level['in_windows']['warmup_s']:g} s:",
+            "",
+            "| window | s | replies/s | " + " | ".join(names) + " | all | load generator | PostgreSQL | Redis "
+            "| machine busy cores | others' cores | steal % | reference ms |",
+            "|" + "---|" * (len(names) + 11),
+        ]
+        for index, w in enumerate(level["windows"], 1):
+            cpu = w["cpu_ms_per_reply"]
+            lines.append(
+                f"| {index} | {fmt(w['seconds'])} | {fmt(w['replies_per_s'])} | "
+                + " | ".join(fmt(cpu.get(n)) for n in names)
+                + f" | **{fmt(cpu.get('all'))}** | {fmt(w['load_generator_ms_per_reply'])} "
+                f"| {fmt(w['postgres_ms_per_reply'])} | {fmt(w['redis_ms_per_reply'])} "
+                f"| {fmt(w['machine_cores_busy'])} "
+                f"| {fmt(w['others_cores'])} | {fmt(round(100 * w['steal_share'], 1))} | {fmt(w['reference_ms'])} |"
+            )
+        figures = level["in_windows"]
+
+        def spread_of(f: dict[str, Any]) -> str:
+            return f"{fmt(f.get('median'))} ({fmt(f.get('min'))}–{fmt(f.get('max'))})"
+
+        lines.append(
+            "| median (min–max) | | "
+            + spread_of(figures["replies_per_s"])
+            + " | "
+            + " | ".join(spread_of(figures["cpu_ms_per_reply"][n]) for n in names)
+            + f" | **{spread_of(figures['cpu_ms_per_reply']['all'])}** "
+            f"| {spread_of(figures['load_generator_ms_per_reply'])} | {spread_of(figures['postgres_ms_per_reply'])} "
+            f"| | | {spread_of(figures['others_cores'])} | | {spread_of(figures['reference_ms'])} |"
+        )
+        whole = level.get("cpu_ms_per_reply_whole_level", {}).get("all")
+        lines += ["", f"The whole level, warm-up and the last messages included (as runs before the windows "
+                      f"counted): {fmt(whole)} ms CPU per reply.", ""]  # fmt: skip
+    return lines
+
+
 def targets_table(t: dict[str, Any]) -> list[str]:
     verdict = {True: "**met**", False: "**missed**", None: "–"}
     lines = [
@@ -578,6 +679,7 @@ async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "settings": {
             "argv": list(argv),
             "duration": args.duration,
+            "saturation_windows": {"warmup_s": args.warmup, "windows": args.windows, "window_s": args.window},
             "floor_samples": args.floor_samples,
             "burst_seconds": args.burst,
             "probe_apart": True,  # the probe in its own level (PROBE_LEVEL), not beside the customers' levels
@@ -602,11 +704,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=["saturation", "thinking_50", "thinking_200", PROBE_LEVEL],
         help=f"which of saturation,thinking_50,thinking_200,{PROBE_LEVEL} to run (all)",
     )
+    parser.add_argument("--warmup", type=float, default=15.0, help="saturation: seconds before the windows (15)")
+    parser.add_argument("--windows", type=int, default=4, help="saturation: windows measured after the warm-up (4)")
+    parser.add_argument("--window", type=float, default=15.0, help="saturation: seconds per window (15)")
     parser.add_argument("--floor-samples", type=int, default=100)
     parser.add_argument(
         "--burst", type=float, default=0.0, help="CHAT_BURST_SECONDS of the stacks (0: every line answered at once)"
     )
-    parser.add_argument("--quick", action="store_true", help="20 s levels, 40 floor samples")
+    parser.add_argument(
+        "--quick", action="store_true", help="20 s levels, saturation 10 s warm-up + 3 windows, 40 floor samples"
+    )
     parser.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy profile")
     parser.add_argument("--keep", action="store_true", help="keep each stack's folder (logs, profiles)")
     parser.add_argument("--out", type=Path, default=OUT)
@@ -624,6 +731,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.quick:
         args.duration, args.floor_samples = min(args.duration, 20.0), min(args.floor_samples, 40)
+        args.warmup, args.windows = min(args.warmup, 10.0), min(args.windows, 3)
     result = asyncio.run(run(args, argv))
     result["notes"] = args.note
     write_outputs(result, args.out)

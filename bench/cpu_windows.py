@@ -1,0 +1,171 @@
+"""CPU per bot reply at saturation in windows after a warm-up (issue 22: a figure that repeats between runs).
+
+One window from the level's first second (20 s in `--quick`) gave 16.6, 16.3 and 13.4 ms for one tree in the same
+hour. The saturation level now runs `warmup` s unmeasured (new connections, the FAQ engine's and the NLU's memos
+filling, the first conversations' inserts) and then `count` windows of `length` s. At each window boundary a
+`Snapshot`: the CPU time of each service (its process tree), of the load generator (this process), of PostgreSQL and
+Redis (their processes, by name), the whole machine's busy and stolen time (/proc/stat), the bot replies so far and
+the CPU time of a fixed reference loop (how much a CPU second does right now: the host's frequency, a busy
+hyper-thread sibling or stolen time make every process slower alike). The figure is the median of the windows, with
+their minimum and maximum beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from common import cpu_seconds, self_cpu, tree_cpu_seconds
+
+POSTGRES = frozenset({"postgres"})
+REDIS = frozenset({"redis-server"})
+REFERENCE_ROUNDS = 5
+REFERENCE_STEPS = 20_000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Counters at one window boundary (CPU in seconds, `at` from time.monotonic())."""
+
+    at: float
+    services: dict[str, float]
+    replies: int
+    kinds: dict[str, int]
+    load_generator: float
+    postgres: float
+    redis: float
+    machine_busy: float
+    machine_steal: float
+    reference_ms: float
+
+
+def saturation_marks(warmup: float, count: int, length: float) -> list[float]:
+    """The window boundaries, in seconds from the level's start: the first after the warm-up, `count` windows."""
+    return [round(warmup + index * length, 3) for index in range(count + 1)]
+
+
+def machine_times(stat: str | None = None) -> tuple[float, float]:
+    """(busy, stolen) CPU seconds of the whole machine so far, all CPUs, from /proc/stat's `cpu` line."""
+    line = (stat if stat is not None else Path("/proc/stat").read_text()).splitlines()[0].split()
+    ticks = [int(v) for v in line[1:]] + [0] * 8
+    user, nice, system, _idle, _iowait, irq, softirq, steal = ticks[:8]
+    hertz = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / hertz, steal / hertz
+
+
+def named_cpu_seconds(names: frozenset[str]) -> float:
+    """CPU seconds so far of every process whose command name is one of `names` (PostgreSQL's backends, Redis)."""
+    total = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if Path(f"/proc/{entry.name}/comm").read_text().strip() in names:
+                total += cpu_seconds(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def reference_ms(rounds: int = REFERENCE_ROUNDS, steps: int = REFERENCE_STEPS) -> float:
+    """CPU ms of a fixed pure-Python loop, median of `rounds`: the same work every time, so what it costs says how
+    fast the CPU this process got was (about 1.5 ms on an idle AMD EPYC core)."""
+    costs = []
+    for _ in range(rounds):
+        started = time.process_time()
+        total = 0
+        for step in range(steps):
+            total += step * step % 7
+        costs.append((time.process_time() - started) * 1000)
+    return round(statistics.median(costs), 3)
+
+
+def take(pids: Mapping[str, int], replies: int, kinds: Mapping[str, int]) -> Snapshot:
+    busy, steal = machine_times()
+    return Snapshot(
+        at=time.monotonic(),
+        services={name: tree_cpu_seconds(pid) for name, pid in pids.items()},
+        replies=replies,
+        kinds=dict(kinds),
+        load_generator=self_cpu(),
+        postgres=named_cpu_seconds(POSTGRES),
+        redis=named_cpu_seconds(REDIS),
+        machine_busy=busy,
+        machine_steal=steal,
+        reference_ms=reference_ms(),
+    )
+
+
+def windows(snapshots: Sequence[Snapshot | Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each window between two consecutive snapshots: its replies/s, each service's CPU ms per reply and all of
+    them together (`all`), the load generator's, PostgreSQL's and Redis's CPU ms per reply beside them, the cores
+    the machine was busy with and the part of them no process of the run used (`others_cores`: other jobs), the
+    share of time stolen by the host, the reference loop's ms (mean of both ends) and the replies by kind."""
+    shots = [s if isinstance(s, Mapping) else asdict(s) for s in snapshots]
+    found: list[dict[str, Any]] = []
+    for before, after in zip(shots, shots[1:], strict=False):
+        seconds = after["at"] - before["at"]
+        replies = after["replies"] - before["replies"]
+        per = max(1, replies)
+        services = {name: after["services"][name] - before["services"][name] for name in after["services"]}
+        cpu = {name: round(1000 * value / per, 2) for name, value in services.items()}
+        cpu["all"] = round(1000 * sum(services.values()) / per, 2)
+        extra = {key: after[key] - before[key] for key in ("load_generator", "postgres", "redis")}
+        busy = after["machine_busy"] - before["machine_busy"]
+        steal = after["machine_steal"] - before["machine_steal"]
+        ours = sum(services.values()) + sum(extra.values())
+        found.append({
+            "seconds": round(seconds, 2),
+            "replies": replies,
+            "replies_per_s": round(replies / seconds, 2) if seconds > 0 else 0.0,
+            "cpu_ms_per_reply": cpu,
+            "load_generator_ms_per_reply": round(1000 * extra["load_generator"] / per, 2),
+            "postgres_ms_per_reply": round(1000 * extra["postgres"] / per, 2),
+            "redis_ms_per_reply": round(1000 * extra["redis"] / per, 2),
+            "machine_cores_busy": round(busy / seconds, 2) if seconds > 0 else 0.0,
+            "others_cores": round(max(0.0, busy - ours) / seconds, 2) if seconds > 0 else 0.0,
+            "steal_share": round(steal / (busy + steal), 4) if busy + steal > 0 else 0.0,
+            "reference_ms": round((before["reference_ms"] + after["reference_ms"]) / 2, 3),
+            "kinds": {k: after["kinds"].get(k, 0) - before["kinds"].get(k, 0) for k in sorted(after["kinds"])},
+        })  # fmt: skip
+    return found
+
+
+def spread(values: Sequence[float]) -> dict[str, float]:
+    """Median, minimum, maximum and max − min of `values` ({} for none)."""
+    if not values:
+        return {}
+    return {
+        "median": round(statistics.median(values), 2),
+        "min": round(min(values), 2),
+        "max": round(max(values), 2),
+        "spread": round(max(values) - min(values), 2),
+    }
+
+
+def summarise(found: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The windows' figures: per process (and `all`) the median, min, max and spread of the CPU ms per reply, the
+    same for replies/s, the load generator, PostgreSQL, the other jobs' cores and the reference loop."""
+    if not found:
+        return {}
+    names = list(found[0]["cpu_ms_per_reply"])
+    return {
+        "windows": len(found),
+        "cpu_ms_per_reply": {name: spread([w["cpu_ms_per_reply"][name] for w in found]) for name in names},
+        "replies_per_s": spread([w["replies_per_s"] for w in found]),
+        "load_generator_ms_per_reply": spread([w["load_generator_ms_per_reply"] for w in found]),
+        "postgres_ms_per_reply": spread([w["postgres_ms_per_reply"] for w in found]),
+        "others_cores": spread([w["others_cores"] for w in found]),
+        "steal_share": spread([w["steal_share"] for w in found]),
+        "reference_ms": spread([w["reference_ms"] for w in found]),
+    }
+
+
+def medians(summary: Mapping[str, Any]) -> dict[str, float]:
+    """Each process's median CPU ms per reply (and `all`, the median of the windows' totals), from `summarise`."""
+    return {name: figures["median"] for name, figures in summary.get("cpu_ms_per_reply", {}).items()}
