@@ -335,10 +335,11 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
         result["one_customer_cpu_ms_per_reply"] = per_reply(one)
         levels = level_plan(args.duration, args.levels)
         for name, customers, think, duration, probe in levels:
-            log(f"{rasa_processes} Rasa: {name} ({customers} customers, {duration:g} s; load {uptime()})")
+            marks = saturation_marks(args.warmup, args.windows, args.window) if name == "saturation" else []
+            length = f"{args.warmup:g} s warm-up + {args.windows} × {args.window:g} s" if marks else f"{duration:g} s"
+            log(f"{rasa_processes} Rasa: {name} ({customers} customers, {length}; load {uptime()})")
             profiles: dict[str, subprocess.Popen[bytes]] = {}
             folder = Path(stack.workdir) / "profiles"
-            marks = saturation_marks(args.warmup, args.windows, args.window) if name == "saturation" else []
             profiling = None
             if name == "saturation" and args.profile and rasa_processes == 1:
                 # py-spy samples the windows, not the warm-up (its own CPU is in the windows' `others_cores`)

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import joinedload
 
 from helpdesk.orders.config import DEFAULT_DEMO_DB, DEFAULT_SEED_FILE, load_orders_config, resolve_path
 from helpdesk.orders.demo_seed import DeliveryEstimate, SeedData, SeedError
@@ -381,8 +382,11 @@ class DemoOrderSystem(OrderSystem):
 
     @staticmethod
     async def _order_row(session: AsyncSession, number: str) -> OrderRow:
+        """The order's row with its lines, in one SELECT (the lines joined to it, in their order): the mapping's
+        `selectin` loading sends a second SELECT for them, and each statement here is a round trip to aiosqlite's
+        thread, 0.3 ms of the action server's CPU on the 2-core AMD EPYC (issue 22)."""
         normalised = normalise_order_number(number)
-        row = await session.get(OrderRow, normalised) if normalised else None
+        row = await session.get(OrderRow, normalised, options=[joinedload(OrderRow.lines)]) if normalised else None
         if row is None:
             raise OrderNotFound(str(number))
         return row

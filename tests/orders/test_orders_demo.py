@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from helpdesk import i18n
 from helpdesk.orders import (
@@ -36,6 +37,7 @@ from helpdesk.orders.demo import DemoOrderSystem, SeedReport, demo_database_url,
 from helpdesk.orders.demo_seed import SeedData, SeedError
 from helpdesk.orders.messages import tracking_link
 from helpdesk.orders.policy import OrderPolicy, PolicyConfig, add_business_days, new_rma
+from helpdesk.orders.system import MAX_LIST_LIMIT
 
 pytestmark = pytest.mark.anyio
 
@@ -161,6 +163,30 @@ async def test_order_100234_is_ann_lees_dhl_parcel(shop: DemoOrderSystem) -> Non
     assert order.currency == "EUR"
     customer = await shop.get_customer(order.customer_id)
     assert (customer.id, customer.name, customer.tier) == ("C1001", "Ann Lee", Tier.STANDARD)
+
+
+async def test_an_order_is_read_in_one_statement_with_its_lines_in_order(shop: DemoOrderSystem) -> None:
+    """Issue 22: an order read sent two SELECTs (the lines loaded apart), each a round trip to aiosqlite's thread;
+    now one. Every seeded order reads the same as through list_orders (the mapping's own loading of the lines)."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    await shop.get_order("100234")  # the engine's first connection and the shop's readiness check
+    event.listen(shop._engine.sync_engine, "before_cursor_execute", count)
+    try:
+        order = await shop.get_order("100234")
+        assert len(statements) == 1, statements
+        assert [line.sku for line in order.lines] == ["LH-TXT-0412", "LH-CAN-0501"]
+    finally:
+        event.remove(shop._engine.sync_engine, "before_cursor_execute", count)
+    with sqlite3.connect(shop._engine.url.database) as raw:
+        customers = [row[0] for row in raw.execute("SELECT DISTINCT customer_id FROM orders")]
+    assert customers
+    for customer in customers:
+        for listed in await shop.list_orders(customer, limit=MAX_LIST_LIMIT):
+            assert await shop.get_order(listed.number) == listed
 
 
 async def test_seeding_again_is_idempotent_and_keeps_dates_current(db_path: Path) -> None:
