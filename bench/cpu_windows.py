@@ -101,11 +101,30 @@ def take(pids: Mapping[str, int], replies: int, kinds: Mapping[str, int]) -> Sna
     )
 
 
-def windows(snapshots: Sequence[Snapshot | Mapping[str, Any]]) -> list[dict[str, Any]]:
+def idle_ms_per_s(before: Snapshot | Mapping[str, Any], after: Snapshot | Mapping[str, Any]) -> dict[str, float]:
+    """What each service spends with no customer at all (its timers, sweeps, heartbeats), CPU ms per second, and
+    all of them together (`all`): at saturation it is billed to the replies, more of it to each when fewer replies
+    come (a busy machine), so the windows also give their CPU per reply net of it."""
+    first = before if isinstance(before, Mapping) else asdict(before)
+    last = after if isinstance(after, Mapping) else asdict(after)
+    seconds = last["at"] - first["at"]
+    if seconds <= 0:
+        return {}
+    found = {
+        name: round(1000 * (last["services"][name] - first["services"][name]) / seconds, 2) for name in last["services"]
+    }
+    found["all"] = round(sum(found.values()), 2)
+    return found
+
+
+def windows(
+    snapshots: Sequence[Snapshot | Mapping[str, Any]], idle: Mapping[str, float] | None = None
+) -> list[dict[str, Any]]:
     """Each window between two consecutive snapshots: its replies/s, each service's CPU ms per reply and all of
     them together (`all`), the load generator's, PostgreSQL's and Redis's CPU ms per reply beside them, the cores
     the machine was busy with and the part of them no process of the run used (`others_cores`: other jobs), the
-    share of time stolen by the host, the reference loop's ms (mean of both ends) and the replies by kind."""
+    share of time stolen by the host, the reference loop's ms (mean of both ends) and the replies by kind. With
+    `idle` (idle_ms_per_s): `all_net_of_idle`, the services' CPU per reply less what they spend with no customer."""
     shots = [s if isinstance(s, Mapping) else asdict(s) for s in snapshots]
     found: list[dict[str, Any]] = []
     for before, after in zip(shots, shots[1:], strict=False):
@@ -119,11 +138,13 @@ def windows(snapshots: Sequence[Snapshot | Mapping[str, Any]]) -> list[dict[str,
         busy = after["machine_busy"] - before["machine_busy"]
         steal = after["machine_steal"] - before["machine_steal"]
         ours = sum(services.values()) + sum(extra.values())
+        net = round((1000 * sum(services.values()) - idle["all"] * seconds) / per, 2) if idle else None
         found.append({
             "seconds": round(seconds, 2),
             "replies": replies,
             "replies_per_s": round(replies / seconds, 2) if seconds > 0 else 0.0,
             "cpu_ms_per_reply": cpu,
+            "all_net_of_idle": net,
             "load_generator_ms_per_reply": round(1000 * extra["load_generator"] / per, 2),
             "postgres_ms_per_reply": round(1000 * extra["postgres"] / per, 2),
             "redis_ms_per_reply": round(1000 * extra["redis"] / per, 2),
@@ -158,6 +179,7 @@ def summarise(found: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "windows": len(found),
         "cpu_ms_per_reply": {name: spread([w["cpu_ms_per_reply"][name] for w in found]) for name in names},
         "replies_per_s": spread([w["replies_per_s"] for w in found]),
+        "all_net_of_idle": spread([w["all_net_of_idle"] for w in found if w.get("all_net_of_idle") is not None]),
         "load_generator_ms_per_reply": spread([w["load_generator_ms_per_reply"] for w in found]),
         "postgres_ms_per_reply": spread([w["postgres_ms_per_reply"] for w in found]),
         "others_cores": spread([w["others_cores"] for w in found]),

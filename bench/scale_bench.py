@@ -43,7 +43,7 @@ from typing import Any
 
 import httpx
 from common import git_state, machine_head, machine_info, package_version, run_end, summary
-from cpu_windows import medians, saturation_marks, summarise, windows
+from cpu_windows import idle_ms_per_s, medians, saturation_marks, summarise, take, windows
 from load_bench import MIX, burst_env, floor_turns, fmt, run_level, timed
 
 from helpdesk.config import PROJECT_ROOT
@@ -282,12 +282,20 @@ def per_reply(level: dict[str, Any]) -> dict[str, float]:
     return cpu
 
 
-def measure_in_windows(level: dict[str, Any], warmup: float) -> None:
+async def idle_cpu(stack: Any, seconds: float) -> dict[str, float]:
+    """Each service's CPU with no customer for `seconds` (its timers, sweeps, heartbeats), ms per second."""
+    pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
+    before = take(pids, 0, {})
+    await asyncio.sleep(seconds)
+    return idle_ms_per_s(before, take(pids, 0, {}))
+
+
+def measure_in_windows(level: dict[str, Any], warmup: float, idle: dict[str, float] | None = None) -> None:
     """The saturation level's figures from its windows (`snapshots`, warm-up excluded): `windows`, their summary
     (`in_windows`: median, min, max, spread), and `cpu_ms_per_reply` becomes the windows' medians; the whole level's
     figure, warm-up and the customers' last messages included (how runs before the windows counted), stays beside
     as `cpu_ms_per_reply_whole_level`."""
-    found = windows(level.get("snapshots", []))
+    found = windows(level.get("snapshots", []), idle)
     if not found:
         return
     level["windows"] = found
@@ -333,6 +341,9 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
         # what one reply costs each process with nothing else waiting (no batching, no queue): the per-reply floor
         one["bot_replies"] = one["bot_reply_http"].get("n", 0)
         result["one_customer_cpu_ms_per_reply"] = per_reply(one)
+        if "saturation" in args.levels and args.idle > 0:
+            result["idle_ms_per_s"], result["idle_seconds"] = await idle_cpu(stack, args.idle), args.idle
+            log(f"{rasa_processes} Rasa: with no customer, CPU ms per s {result['idle_ms_per_s']} (load {uptime()})")
         levels = level_plan(args.duration, args.levels)
         for name, customers, think, duration, probe in levels:
             marks = saturation_marks(args.warmup, args.windows, args.window) if name == "saturation" else []
@@ -355,7 +366,7 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
             level["bot_replies"] = level["bot_reply_http"].get("n", 0) + level.get("late_reply_ms", {}).get("n", 0)
             level["cpu_ms_per_reply"] = per_reply(level)
             if marks:
-                measure_in_windows(level, args.warmup)
+                measure_in_windows(level, args.warmup, result.get("idle_ms_per_s"))
             level["load"] = uptime()
             for process in profiles.values():
                 process.wait(60)
@@ -615,16 +626,17 @@ def windows_table(configs: list[dict[str, Any]]) -> list[str]:
         lines += [
             f"{c['rasa_processes']} Rasa process(es), warm-up {level['in_windows']['warmup_s']:g} s:",
             "",
-            "| window | s | replies/s | " + " | ".join(names) + " | all | load generator | PostgreSQL | Redis "
-            "| machine busy cores | others' cores | steal % | reference ms |",
-            "|" + "---|" * (len(names) + 11),
+            "| window | s | replies/s | " + " | ".join(names) + " | all | all, net of idle | load generator "
+            "| PostgreSQL | Redis | machine busy cores | others' cores | steal % | reference ms |",
+            "|" + "---|" * (len(names) + 12),
         ]
         for index, w in enumerate(level["windows"], 1):
             cpu = w["cpu_ms_per_reply"]
             lines.append(
                 f"| {index} | {fmt(w['seconds'])} | {fmt(w['replies_per_s'])} | "
                 + " | ".join(fmt(cpu.get(n)) for n in names)
-                + f" | **{fmt(cpu.get('all'))}** | {fmt(w['load_generator_ms_per_reply'])} "
+                + f" | **{fmt(cpu.get('all'))}** | {fmt(w.get('all_net_of_idle'))} "
+                f"| {fmt(w['load_generator_ms_per_reply'])} "
                 f"| {fmt(w['postgres_ms_per_reply'])} | {fmt(w['redis_ms_per_reply'])} "
                 f"| {fmt(w['machine_cores_busy'])} "
                 f"| {fmt(w['others_cores'])} | {fmt(round(100 * w['steal_share'], 1))} | {fmt(w['reference_ms'])} |"
@@ -640,9 +652,19 @@ def windows_table(configs: list[dict[str, Any]]) -> list[str]:
             + " | "
             + " | ".join(spread_of(figures["cpu_ms_per_reply"][n]) for n in names)
             + f" | **{spread_of(figures['cpu_ms_per_reply']['all'])}** "
+            f"| {spread_of(figures.get('all_net_of_idle') or {})} "
             f"| {spread_of(figures['load_generator_ms_per_reply'])} | {spread_of(figures['postgres_ms_per_reply'])} "
             f"| | | {spread_of(figures['others_cores'])} | | {spread_of(figures['reference_ms'])} |"
         )
+        if idle := c.get("idle_ms_per_s"):
+            lines += [
+                "",
+                "With no customer (measured before the level, "
+                f"{c.get('idle_seconds', '?')} s), the services spent "
+                + ", ".join(f"{n} {fmt(v)}" for n, v in idle.items() if n != "all")
+                + f": {fmt(idle.get('all'))} ms of CPU per second, billed to the replies at saturation (the more "
+                "replies a second, the less of it each carries): `all, net of idle` leaves it out.",
+            ]
         whole = level.get("cpu_ms_per_reply_whole_level", {}).get("all")
         lines += ["", f"The whole level, warm-up and the last messages included (as runs before the windows "
                       f"counted): {fmt(whole)} ms CPU per reply.", ""]  # fmt: skip
@@ -708,6 +730,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=15.0, help="saturation: seconds before the windows (15)")
     parser.add_argument("--windows", type=int, default=4, help="saturation: windows measured after the warm-up (4)")
     parser.add_argument("--window", type=float, default=15.0, help="saturation: seconds per window (15)")
+    parser.add_argument(
+        "--idle", type=float, default=10.0, help="seconds of no customer before saturation: the services' idle CPU (10)"
+    )
     parser.add_argument("--floor-samples", type=int, default=100)
     parser.add_argument(
         "--burst", type=float, default=0.0, help="CHAT_BURST_SECONDS of the stacks (0: every line answered at once)"

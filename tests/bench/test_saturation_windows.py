@@ -10,7 +10,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from cpu_windows import machine_times, saturation_marks, spread, summarise, windows  # noqa: E402
+from cpu_windows import idle_ms_per_s, machine_times, saturation_marks, spread, summarise, windows  # noqa: E402
 from scale_bench import measure_in_windows, render_markdown, targets  # noqa: E402
 
 
@@ -123,3 +123,15 @@ def test_the_machines_busy_and_stolen_time_come_from_proc_stat() -> None:
     hertz = os.sysconf("SC_CLK_TCK")
     assert busy == (1000 + 100 + 400 + 20 + 30) / hertz
     assert steal == 200 / hertz
+
+
+def test_what_the_services_spend_with_no_customer_is_taken_out_of_each_reply_beside_the_figure() -> None:
+    # 10 s with no customer: rasa 0.3 s, helpdesk 0.5 s of CPU: 80 ms a second together
+    idle = idle_ms_per_s(shot(0.0, 1.0, 1.0, 0), shot(10.0, 1.3, 1.5, 0))
+    assert idle == {"rasa": 30.0, "helpdesk": 50.0, "all": 80.0}
+    found = windows(SNAPSHOTS, idle)
+    # window 1: 11 CPU s over 1000 replies in 15 s, of which 15 × 80 ms = 1.2 s idle work: 9.8 ms a reply net
+    assert [w["all_net_of_idle"] for w in found] == [9.8, 10.8, 9.3]
+    assert [w["cpu_ms_per_reply"]["all"] for w in found] == [11.0, 12.0, 10.5]  # the figure itself unchanged
+    assert summarise(found)["all_net_of_idle"]["median"] == 9.8
+    assert windows(SNAPSHOTS)[0]["all_net_of_idle"] is None
