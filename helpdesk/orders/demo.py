@@ -98,7 +98,10 @@ def create_demo_engine(url: str | None = None) -> AsyncEngine:
     database = make_url(full).database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(full, connect_args={"timeout": 30})
+    # pool_reset_on_return=None: every use of the engine ends its transaction itself (a session's close rolls back,
+    # `begin()` commits or rolls back), so the pool's own ROLLBACK on return was a second one per session, each a
+    # round trip to aiosqlite's thread (issue 22)
+    engine = create_async_engine(full, connect_args={"timeout": 30}, pool_reset_on_return=None)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -409,11 +412,12 @@ class DemoOrderSystem(OrderSystem):
         async with self._session() as session:
             query = (
                 select(OrderRow)
+                .options(joinedload(OrderRow.lines))  # the lines in the same SELECT (`_order_row`)
                 .where(OrderRow.customer_id == customer_id)
                 .order_by(OrderRow.placed_at.desc(), OrderRow.number.desc())
                 .limit(limit)
             )
-            return [self._as_order(row) for row in (await session.execute(query)).scalars()]
+            return [self._as_order(row) for row in (await session.execute(query)).unique().scalars()]
 
     async def find_customer(self, email: str) -> Customer | None:
         async with self._session() as session:
