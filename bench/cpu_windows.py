@@ -16,11 +16,11 @@ import os
 import statistics
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import cpu_seconds, self_cpu, tree_cpu_seconds
+from common import cpu_seconds, process_tree, self_cpu, tree_cpu_seconds
 
 POSTGRES = frozenset({"postgres"})
 REDIS = frozenset({"redis-server"})
@@ -42,6 +42,7 @@ class Snapshot:
     machine_busy: float
     machine_steal: float
     reference_ms: float
+    preempted: dict[str, int] = field(default_factory=dict)  # each service's involuntary context switches so far
 
 
 def saturation_marks(warmup: float, count: int, length: float) -> list[float]:
@@ -72,6 +73,21 @@ def named_cpu_seconds(names: frozenset[str]) -> float:
     return total
 
 
+def tree_preemptions(pid: int) -> int:
+    """Involuntary context switches so far of every thread of `pid` and its descendants: how often the scheduler took
+    the CPU from them (another runnable process got it), from /proc/…/task/…/status."""
+    total = 0
+    for member in process_tree(pid):
+        try:
+            for task in os.scandir(f"/proc/{member}/task"):
+                for line in Path(task.path, "status").read_text().splitlines():
+                    if line.startswith("nonvoluntary_ctxt_switches:"):
+                        total += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 def reference_ms(rounds: int = REFERENCE_ROUNDS, steps: int = REFERENCE_STEPS) -> float:
     """CPU ms of a fixed pure-Python loop, median of `rounds`: the same work every time, so what it costs says how
     fast the CPU this process got was (about 1.5 ms on an idle AMD EPYC core)."""
@@ -98,6 +114,7 @@ def take(pids: Mapping[str, int], replies: int, kinds: Mapping[str, int]) -> Sna
         machine_busy=busy,
         machine_steal=steal,
         reference_ms=reference_ms(),
+        preempted={name: tree_preemptions(pid) for name, pid in pids.items()},
     )
 
 
@@ -153,6 +170,10 @@ def windows(
             "steal_share": round(steal / (busy + steal), 4) if busy + steal > 0 else 0.0,
             "reference_ms": round((before["reference_ms"] + after["reference_ms"]) / 2, 3),
             "kinds": {k: after["kinds"].get(k, 0) - before["kinds"].get(k, 0) for k in sorted(after["kinds"])},
+            # how often the scheduler preempted the services, per reply (a busy machine: more, and colder caches)
+            "preempted_per_reply": round(
+                sum(after.get("preempted", {}).get(n, 0) - v for n, v in before.get("preempted", {}).items()) / per, 2
+            ),
         })  # fmt: skip
     return found
 
@@ -185,6 +206,7 @@ def summarise(found: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "others_cores": spread([w["others_cores"] for w in found]),
         "steal_share": spread([w["steal_share"] for w in found]),
         "reference_ms": spread([w["reference_ms"] for w in found]),
+        "preempted_per_reply": spread([w.get("preempted_per_reply", 0.0) for w in found]),
     }
 
 

@@ -618,7 +618,8 @@ def windows_table(configs: list[dict[str, Any]]) -> list[str]:
         "own process), PostgreSQL and Redis per reply; the machine's busy cores and the part of them no process "
         "of this run used (`others`: other jobs on the machine, py-spy when it profiles); the share of CPU time "
         "the host stole; the reference loop (a fixed pure-Python loop's CPU ms, measured at each window's ends: "
-        "higher means each CPU second did less, for every process alike).",
+        "higher means each CPU second did less, for every process alike); how often the scheduler took the CPU "
+        "from the services' threads (involuntary context switches), per reply.",
         "",
     ]
     for c, level in rows:
@@ -627,8 +628,9 @@ def windows_table(configs: list[dict[str, Any]]) -> list[str]:
             f"{c['rasa_processes']} Rasa process(es), warm-up {level['in_windows']['warmup_s']:g} s:",
             "",
             "| window | s | replies/s | " + " | ".join(names) + " | all | all, net of idle | load generator "
-            "| PostgreSQL | Redis | machine busy cores | others' cores | steal % | reference ms |",
-            "|" + "---|" * (len(names) + 12),
+            "| PostgreSQL | Redis | machine busy cores | others' cores | steal % | reference ms "
+            "| preempted per reply |",
+            "|" + "---|" * (len(names) + 13),
         ]
         for index, w in enumerate(level["windows"], 1):
             cpu = w["cpu_ms_per_reply"]
@@ -639,7 +641,8 @@ def windows_table(configs: list[dict[str, Any]]) -> list[str]:
                 f"| {fmt(w['load_generator_ms_per_reply'])} "
                 f"| {fmt(w['postgres_ms_per_reply'])} | {fmt(w['redis_ms_per_reply'])} "
                 f"| {fmt(w['machine_cores_busy'])} "
-                f"| {fmt(w['others_cores'])} | {fmt(round(100 * w['steal_share'], 1))} | {fmt(w['reference_ms'])} |"
+                f"| {fmt(w['others_cores'])} | {fmt(round(100 * w['steal_share'], 1))} | {fmt(w['reference_ms'])} "
+                f"| {fmt(w.get('preempted_per_reply'))} |"
             )
         figures = level["in_windows"]
 
@@ -654,7 +657,8 @@ def windows_table(configs: list[dict[str, Any]]) -> list[str]:
             + f" | **{spread_of(figures['cpu_ms_per_reply']['all'])}** "
             f"| {spread_of(figures.get('all_net_of_idle') or {})} "
             f"| {spread_of(figures['load_generator_ms_per_reply'])} | {spread_of(figures['postgres_ms_per_reply'])} "
-            f"| | | {spread_of(figures['others_cores'])} | | {spread_of(figures['reference_ms'])} |"
+            f"| | | {spread_of(figures['others_cores'])} | | {spread_of(figures['reference_ms'])} "
+            f"| {spread_of(figures.get('preempted_per_reply') or {})} |"
         )
         if idle := c.get("idle_ms_per_s"):
             lines += [

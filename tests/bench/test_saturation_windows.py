@@ -4,13 +4,22 @@ tree). The windows' arithmetic, the warm-up left out, and the report."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from cpu_windows import idle_ms_per_s, machine_times, saturation_marks, spread, summarise, windows  # noqa: E402
+from cpu_windows import (  # noqa: E402
+    idle_ms_per_s,
+    machine_times,
+    saturation_marks,
+    spread,
+    summarise,
+    tree_preemptions,
+    windows,
+)
 from scale_bench import measure_in_windows, render_markdown, targets  # noqa: E402
 
 
@@ -118,8 +127,6 @@ def test_the_saturation_level_reports_its_windows_not_its_whole_length() -> None
 def test_the_machines_busy_and_stolen_time_come_from_proc_stat() -> None:
     stat = "cpu  1000 100 400 9000 50 20 30 200 0 0\ncpu0 500 50 200 4500 25 10 15 100 0 0\n"
     busy, steal = machine_times(stat)
-    import os
-
     hertz = os.sysconf("SC_CLK_TCK")
     assert busy == (1000 + 100 + 400 + 20 + 30) / hertz
     assert steal == 200 / hertz
@@ -135,3 +142,10 @@ def test_what_the_services_spend_with_no_customer_is_taken_out_of_each_reply_bes
     assert [w["cpu_ms_per_reply"]["all"] for w in found] == [11.0, 12.0, 10.5]  # the figure itself unchanged
     assert summarise(found)["all_net_of_idle"]["median"] == 9.8
     assert windows(SNAPSHOTS)[0]["all_net_of_idle"] is None
+
+
+def test_each_window_counts_how_often_the_services_were_preempted_per_reply() -> None:
+    before = {**shot(10.0, 4.0, 2.0, 400), "preempted": {"rasa": 100, "helpdesk": 50}}
+    after = {**shot(25.0, 11.0, 6.0, 1400), "preempted": {"rasa": 400, "helpdesk": 150}}
+    assert windows([before, after])[0]["preempted_per_reply"] == 0.4
+    assert tree_preemptions(os.getpid()) >= 0
