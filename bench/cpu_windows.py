@@ -59,18 +59,30 @@ def machine_times(stat: str | None = None) -> tuple[float, float]:
     return (user + nice + system + irq + softirq) / hertz, steal / hertz
 
 
-def named_cpu_seconds(names: frozenset[str]) -> float:
-    """CPU seconds so far of every process whose command name is one of `names` (PostgreSQL's backends, Redis)."""
+def named_cpu_seconds(names: frozenset[str], database: str | None = None) -> float:
+    """CPU seconds so far of every process whose command name is one of `names` (PostgreSQL's backends, Redis); with
+    `database`, only those whose title names it (PostgreSQL's backends and autovacuum workers on the run's own
+    database: the server is shared with other jobs, and its shared processes are not the run's). A process that ends
+    between two snapshots takes its CPU with it (a window's figure may then come out low, even below zero)."""
     total = 0.0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
-            if Path(f"/proc/{entry.name}/comm").read_text().strip() in names:
-                total += cpu_seconds(int(entry.name))
+            if Path(f"/proc/{entry.name}/comm").read_text().strip() not in names:
+                continue
+            if database is not None and not title_names(Path(f"/proc/{entry.name}/cmdline").read_text(), database):
+                continue
+            total += cpu_seconds(int(entry.name))
         except (OSError, IndexError, ValueError):
             continue
     return total
+
+
+def title_names(title: str, database: str) -> bool:
+    """Whether a PostgreSQL process title ("postgres: 15/main: postgres scale_bench_1a2b 127.0.0.1(5432) idle")
+    names `database` as a word."""
+    return database in title.replace("\0", " ").split()
 
 
 def tree_preemptions(pid: int) -> int:
@@ -101,7 +113,8 @@ def reference_ms(rounds: int = REFERENCE_ROUNDS, steps: int = REFERENCE_STEPS) -
     return round(statistics.median(costs), 3)
 
 
-def take(pids: Mapping[str, int], replies: int, kinds: Mapping[str, int]) -> Snapshot:
+def take(pids: Mapping[str, int], replies: int, kinds: Mapping[str, int], database: str | None = None) -> Snapshot:
+    """The counters now; PostgreSQL's CPU of `database`'s backends only when given (named_cpu_seconds)."""
     busy, steal = machine_times()
     return Snapshot(
         at=time.monotonic(),
@@ -109,7 +122,7 @@ def take(pids: Mapping[str, int], replies: int, kinds: Mapping[str, int]) -> Sna
         replies=replies,
         kinds=dict(kinds),
         load_generator=self_cpu(),
-        postgres=named_cpu_seconds(POSTGRES),
+        postgres=named_cpu_seconds(POSTGRES, database),
         redis=named_cpu_seconds(REDIS),
         machine_busy=busy,
         machine_steal=steal,

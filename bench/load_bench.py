@@ -389,11 +389,13 @@ async def run_level(
     ramp: float = 0.0,
     probe_services: bool = True,
     marks: Sequence[float] = (),
+    database: str | None = None,
 ) -> dict[str, Any]:
     """One level of `customers` running their conversations; with `probe_services` (and more than one customer),
     Rasa's /model/parse and the FAQ /kb/search alone every 0.5 s beside them (`probe`): their CPU is then in the
     level's `cpu_seconds` too. With `marks` (seconds after the ramp), a `cpu_windows.Snapshot` at each of them:
-    the level's `snapshots`, from which cpu_windows.windows gives the CPU per reply of each window between them."""
+    the level's `snapshots`, from which cpu_windows.windows gives the CPU per reply of each window between them
+    (PostgreSQL's CPU in them: `database`'s backends only, when given)."""
     recorder = Recorder()
     pids = {name: s.process.pid for name, s in stack.services.items() if s.process is not None}
     memory = MemoryWatch(pids)
@@ -422,7 +424,7 @@ async def run_level(
                 await asyncio.sleep(max(0.0, started + ramp + mark - time.monotonic()))
                 replies = len(recorder.samples["bot_reply_http"]) + len(recorder.samples["late_reply"])
                 kinds = {kind: len(samples) for kind, samples in recorder.by_kind.items()}
-                snapshots.append(cpu_windows.take(pids, replies, kinds))
+                snapshots.append(cpu_windows.take(pids, replies, kinds, database))
 
         snapshots: list[cpu_windows.Snapshot] = []
         await asyncio.gather(snapshots_at_marks(), *(one(index) for index in range(customers)))

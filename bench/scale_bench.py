@@ -81,6 +81,12 @@ def postgres_database(prefix: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+def database_of(env: dict[str, str]) -> str | None:
+    """The PostgreSQL database of a stack's environment (`storage`), None on SQLite."""
+    url = env.get("DATABASE_URL", "")
+    return url.rsplit("/", 1)[1] if url.startswith("postgresql://") else None
+
+
 @contextmanager
 def storage(kind: str) -> Iterator[dict[str, str]]:
     """The stack's storage: "postgres" (a throw-away database, Redis for the locks: the scale-out path) or
@@ -359,7 +365,7 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
                                                                folder, profiles))  # fmt: skip
             level = await run_level(stack, customers, marks[-1] if marks else duration, think,
                                     ws_share=0.0 if not think[1] else 0.5, ramp=0.0 if not think[1] else 5.0,
-                                    probe_services=probe, marks=marks)  # fmt: skip
+                                    probe_services=probe, marks=marks, database=database_of(env))  # fmt: skip
             if profiling is not None:
                 await profiling
             # every answer the stack produced: in time, and after a 503 `pending` in the chat (load_bench.Customer)

@@ -17,6 +17,7 @@ from cpu_windows import (  # noqa: E402
     saturation_marks,
     spread,
     summarise,
+    title_names,
     tree_preemptions,
     windows,
 )
@@ -149,3 +150,16 @@ def test_each_window_counts_how_often_the_services_were_preempted_per_reply() ->
     after = {**shot(25.0, 11.0, 6.0, 1400), "preempted": {"rasa": 400, "helpdesk": 150}}
     assert windows([before, after])[0]["preempted_per_reply"] == 0.4
     assert tree_preemptions(os.getpid()) >= 0
+
+
+def test_postgresql_counts_the_backends_of_the_runs_own_database() -> None:
+    from scale_bench import database_of
+
+    assert database_of({"DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/scale_bench_1a2b3c4d"}) == (
+        "scale_bench_1a2b3c4d"
+    )
+    assert database_of({"AUTO_ASSIGN": "off"}) is None  # SQLite
+    assert title_names("postgres: 15/main: postgres scale_bench_1a2b 127.0.0.1(52734) idle", "scale_bench_1a2b")
+    assert title_names("postgres: 15/main: autovacuum worker scale_bench_1a2b\0\0", "scale_bench_1a2b")
+    assert not title_names("postgres: 15/main: postgres scale_bench_1a2bff 127.0.0.1(52734) idle", "scale_bench_1a2b")
+    assert not title_names("postgres: 15/main: checkpointer ", "scale_bench_1a2b")
