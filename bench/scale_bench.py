@@ -55,6 +55,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 TARGET_CPU_MS = 15.0
 TARGET_P99_MS = 500.0
 TARGET_SCALING = 1.6
+PROFILE_SECONDS = 20.0  # py-spy's sampling at saturation, after the level's windows
 PROBE_LEVEL = "saturation_probe"  # the customers at saturation with the probe beside them (its figures' level)
 
 
@@ -170,10 +171,18 @@ def start_profiles(pids: dict[str, int], seconds: float, folder: Path) -> dict[s
     }
 
 
+def saturation_length(marks: Sequence[float], profile: bool) -> tuple[float, float | None]:
+    """The saturation level's length and when py-spy starts (None: no profile): after the last window, so its cost
+    (a sampler per service on the same cores) is in no window's figure; the level goes on PROFILE_SECONDS for it."""
+    if not profile:
+        return marks[-1], None
+    return marks[-1] + PROFILE_SECONDS, marks[-1]
+
+
 async def profiles_after(
     delay: float, pids: dict[str, int], seconds: float, folder: Path, started: dict[str, subprocess.Popen[bytes]]
 ) -> None:
-    """start_profiles after `delay` s (the saturation level's warm-up), into `started`."""
+    """start_profiles after `delay` s (the saturation level's warm-up and windows), into `started`."""
     await asyncio.sleep(delay)
     started.update(start_profiles(pids, seconds, folder))
 
@@ -299,8 +308,8 @@ async def idle_cpu(stack: Any, seconds: float) -> dict[str, float]:
 def measure_in_windows(level: dict[str, Any], warmup: float, idle: dict[str, float] | None = None) -> None:
     """The saturation level's figures from its windows (`snapshots`, warm-up excluded): `windows`, their summary
     (`in_windows`: median, min, max, spread), and `cpu_ms_per_reply` becomes the windows' medians; the whole level's
-    figure, warm-up and the customers' last messages included (how runs before the windows counted), stays beside
-    as `cpu_ms_per_reply_whole_level`."""
+    figure, warm-up, the profile after the windows and the customers' last messages included (how runs before the
+    windows counted), stays beside as `cpu_ms_per_reply_whole_level`."""
     found = windows(level.get("snapshots", []), idle)
     if not found:
         return
@@ -358,12 +367,12 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
             profiles: dict[str, subprocess.Popen[bytes]] = {}
             folder = Path(stack.workdir) / "profiles"
             profiling = None
-            if name == "saturation" and args.profile and rasa_processes == 1:
-                # py-spy samples the windows, not the warm-up (its own CPU is in the windows' `others_cores`)
+            profile = name == "saturation" and args.profile and rasa_processes == 1
+            length, profile_from = saturation_length(marks, profile) if marks else (duration, None)
+            if profile_from is not None:
                 pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
-                profiling = asyncio.create_task(profiles_after(args.warmup, pids, min(20.0, marks[-1] - marks[0]),
-                                                               folder, profiles))  # fmt: skip
-            level = await run_level(stack, customers, marks[-1] if marks else duration, think,
+                profiling = asyncio.create_task(profiles_after(profile_from, pids, PROFILE_SECONDS, folder, profiles))
+            level = await run_level(stack, customers, length, think,
                                     ws_share=0.0 if not think[1] else 0.5, ramp=0.0 if not think[1] else 5.0,
                                     probe_services=probe, marks=marks, database=database_of(env))  # fmt: skip
             if profiling is not None:
@@ -477,7 +486,8 @@ def render_markdown(result: dict[str, Any]) -> str:
     profiled = next((c for c in configs if c.get("profile")), None)
     if profiled is not None:
         lines += [
-            "## Where each process's CPU goes (py-spy, 100 samples/s, during saturation with one Rasa process)",
+            "## Where each process's CPU goes (py-spy, 100 samples/s, at saturation with one Rasa process, after the "
+            "level's windows)",
             "",
             "Share of the process's busy samples, by function: *self* is time in the function itself, *inclusive* "
             "with what it calls (the frames every request passes through are left out). "
@@ -676,8 +686,8 @@ def windows_table(configs: list[dict[str, Any]]) -> list[str]:
                 "replies a second, the less of it each carries): `all, net of idle` leaves it out.",
             ]
         whole = level.get("cpu_ms_per_reply_whole_level", {}).get("all")
-        lines += ["", f"The whole level, warm-up and the last messages included (as runs before the windows "
-                      f"counted): {fmt(whole)} ms CPU per reply.", ""]  # fmt: skip
+        lines += ["", "The whole level (the warm-up, the windows, py-spy's profile after them when it ran, the last "
+                      f"messages; as runs before the windows counted): {fmt(whole)} ms CPU per reply.", ""]  # fmt: skip
     return lines
 
 

@@ -163,3 +163,11 @@ def test_postgresql_counts_the_backends_of_the_runs_own_database() -> None:
     assert title_names("postgres: 15/main: autovacuum worker scale_bench_1a2b\0\0", "scale_bench_1a2b")
     assert not title_names("postgres: 15/main: postgres scale_bench_1a2bff 127.0.0.1(52734) idle", "scale_bench_1a2b")
     assert not title_names("postgres: 15/main: checkpointer ", "scale_bench_1a2b")
+
+
+def test_py_spy_samples_after_the_windows_so_its_cost_is_in_none_of_them() -> None:
+    from scale_bench import PROFILE_SECONDS, saturation_length
+
+    marks = saturation_marks(10.0, 3, 15.0)
+    assert saturation_length(marks, profile=False) == (55.0, None)
+    assert saturation_length(marks, profile=True) == (55.0 + PROFILE_SECONDS, 55.0)
