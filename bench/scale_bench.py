@@ -11,13 +11,16 @@ configurations share the same storage and differ only in the number of bot proce
 
 1. the floor, one request at a time: Rasa's `/model/parse` alone (the NLU, no dialogue, nothing stored) and one
    customer's reply end to end (POST /api/chat);
-2. saturation: 50 customers sending without pause for `--duration` s: replies/s, and the CPU each process spent
-   per bot reply (from /proc: helpdesk, each Rasa, each action server) — what a reply costs;
+2. saturation: 50 customers sending without pause, `--warmup` s left out, then `--windows` windows of `--window` s
+   (bench/cpu_windows.py): replies/s and the CPU each process spent per bot reply (from /proc: helpdesk, each Rasa,
+   each action server) — what a reply costs — as the median of the windows with their min–max, and beside each
+   window what else ran: the load generator, PostgreSQL (the run's database), Redis, other jobs' cores, preemptions;
+   before it, 10 s with no customer (`--idle`): the services' idle CPU;
 3. 50 and 200 thinking customers (2–6 s between messages, half with the widget's socket open): reply p50/p99
    and errors;
 4. memory (peak RSS) of each process over the run;
-5. with one Rasa process, a sampling profile (py-spy, outside the processes, not slowing them) of every process
-   during saturation: where each process's CPU goes, by function.
+5. with one Rasa process, a sampling profile (py-spy, outside the processes) of every process at saturation,
+   after the windows (PROFILE_SECONDS more; its cost is in no window): where each process's CPU goes, by function.
 
 The conversations are load_bench.py's scripts (greetings, FAQ questions, order status with the identity check,
 refund status, handoffs). Writes results/scale_bench.{json,md}. Every figure comes with the load average: this
