@@ -27,10 +27,11 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cpu_windows
 import httpx
 from common import (
     git_state,
@@ -387,10 +388,14 @@ async def run_level(
     ws_share: float = 0.5,
     ramp: float = 0.0,
     probe_services: bool = True,
+    marks: Sequence[float] = (),
+    database: str | None = None,
 ) -> dict[str, Any]:
     """One level of `customers` running their conversations; with `probe_services` (and more than one customer),
     Rasa's /model/parse and the FAQ /kb/search alone every 0.5 s beside them (`probe`): their CPU is then in the
-    level's `cpu_seconds` too."""
+    level's `cpu_seconds` too. With `marks` (seconds after the ramp), a `cpu_windows.Snapshot` at each of them:
+    the level's `snapshots`, from which cpu_windows.windows gives the CPU per reply of each window between them
+    (PostgreSQL's CPU in them: `database`'s backends only, when given)."""
     recorder = Recorder()
     pids = {name: s.process.pid for name, s in stack.services.items() if s.process is not None}
     memory = MemoryWatch(pids)
@@ -414,7 +419,15 @@ async def run_level(
             widget = index < round(customers * ws_share)
             await Customer(client, ws_url, recorder, rng, widget, think).run(deadline, turns_left)
 
-        await asyncio.gather(*(one(index) for index in range(customers)))
+        async def snapshots_at_marks() -> None:
+            for mark in marks:
+                await asyncio.sleep(max(0.0, started + ramp + mark - time.monotonic()))
+                replies = len(recorder.samples["bot_reply_http"]) + len(recorder.samples["late_reply"])
+                kinds = {kind: len(samples) for kind, samples in recorder.by_kind.items()}
+                snapshots.append(cpu_windows.take(pids, replies, kinds, database))
+
+        snapshots: list[cpu_windows.Snapshot] = []
+        await asyncio.gather(snapshots_at_marks(), *(one(index) for index in range(customers)))
     seconds = time.monotonic() - started
     stop.set()
     await watcher
@@ -448,6 +461,7 @@ async def run_level(
         "cpu_seconds": {name: round(tree_cpu_seconds(pid) - cpu_before[name], 3) for name, pid in pids.items()},
         "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in os.getloadavg()],
+        "snapshots": [asdict(snapshot) for snapshot in snapshots],
     }
 
 

@@ -11,13 +11,16 @@ configurations share the same storage and differ only in the number of bot proce
 
 1. the floor, one request at a time: Rasa's `/model/parse` alone (the NLU, no dialogue, nothing stored) and one
    customer's reply end to end (POST /api/chat);
-2. saturation: 50 customers sending without pause for `--duration` s: replies/s, and the CPU each process spent
-   per bot reply (from /proc: helpdesk, each Rasa, each action server) — what a reply costs;
+2. saturation: 50 customers sending without pause, `--warmup` s left out, then `--windows` windows of `--window` s
+   (bench/cpu_windows.py): replies/s and the CPU each process spent per bot reply (from /proc: helpdesk, each Rasa,
+   each action server) — what a reply costs — as the median of the windows with their min–max, and beside each
+   window what else ran: the load generator, PostgreSQL (the run's database), Redis, other jobs' cores, preemptions;
+   before it, 10 s with no customer (`--idle`): the services' idle CPU;
 3. 50 and 200 thinking customers (2–6 s between messages, half with the widget's socket open): reply p50/p99
    and errors;
 4. memory (peak RSS) of each process over the run;
-5. with one Rasa process, a sampling profile (py-spy, outside the processes, not slowing them) of every process
-   during saturation: where each process's CPU goes, by function.
+5. with one Rasa process, a sampling profile (py-spy, outside the processes) of every process at saturation,
+   after the windows (PROFILE_SECONDS more; its cost is in no window): where each process's CPU goes, by function.
 
 The conversations are load_bench.py's scripts (greetings, FAQ questions, order status with the identity check,
 refund status, handoffs). Writes results/scale_bench.{json,md}. Every figure comes with the load average: this
@@ -43,6 +46,7 @@ from typing import Any
 
 import httpx
 from common import git_state, machine_head, machine_info, package_version, run_end, summary
+from cpu_windows import idle_ms_per_s, medians, saturation_marks, summarise, take, windows
 from load_bench import MIX, burst_env, floor_turns, fmt, run_level, timed
 
 from helpdesk.config import PROJECT_ROOT
@@ -54,6 +58,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 TARGET_CPU_MS = 15.0
 TARGET_P99_MS = 500.0
 TARGET_SCALING = 1.6
+PROFILE_SECONDS = 20.0  # py-spy's sampling at saturation, after the level's windows
 PROBE_LEVEL = "saturation_probe"  # the customers at saturation with the probe beside them (its figures' level)
 
 
@@ -78,6 +83,12 @@ def postgres_database(prefix: str) -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def database_of(env: dict[str, str]) -> str | None:
+    """The PostgreSQL database of a stack's environment (`storage`), None on SQLite."""
+    url = env.get("DATABASE_URL", "")
+    return url.rsplit("/", 1)[1] if url.startswith("postgresql://") else None
 
 
 @contextmanager
@@ -161,6 +172,22 @@ def start_profiles(pids: dict[str, int], seconds: float, folder: Path) -> dict[s
         )
         for name, pid in pids.items()
     }
+
+
+def saturation_length(marks: Sequence[float], profile: bool) -> tuple[float, float | None]:
+    """The saturation level's length and when py-spy starts (None: no profile): after the last window, so its cost
+    (a sampler per service on the same cores) is in no window's figure; the level goes on PROFILE_SECONDS for it."""
+    if not profile:
+        return marks[-1], None
+    return marks[-1] + PROFILE_SECONDS, marks[-1]
+
+
+async def profiles_after(
+    delay: float, pids: dict[str, int], seconds: float, folder: Path, started: dict[str, subprocess.Popen[bytes]]
+) -> None:
+    """start_profiles after `delay` s (the saturation level's warm-up and windows), into `started`."""
+    await asyncio.sleep(delay)
+    started.update(start_profiles(pids, seconds, folder))
 
 
 def frame_name(frame: str) -> str:
@@ -273,6 +300,30 @@ def per_reply(level: dict[str, Any]) -> dict[str, float]:
     return cpu
 
 
+async def idle_cpu(stack: Any, seconds: float) -> dict[str, float]:
+    """Each service's CPU with no customer for `seconds` (its timers, sweeps, heartbeats), ms per second."""
+    pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
+    before = take(pids, 0, {})
+    await asyncio.sleep(seconds)
+    return idle_ms_per_s(before, take(pids, 0, {}))
+
+
+def measure_in_windows(level: dict[str, Any], warmup: float, idle: dict[str, float] | None = None) -> None:
+    """The saturation level's figures from its windows (`snapshots`, warm-up excluded): `windows`, their summary
+    (`in_windows`: median, min, max, spread), and `cpu_ms_per_reply` becomes the windows' medians; the whole level's
+    figure, warm-up, the profile after the windows and the customers' last messages included (how runs before the
+    windows counted), stays beside as `cpu_ms_per_reply_whole_level`."""
+    found = windows(level.get("snapshots", []), idle)
+    if not found:
+        return
+    level["windows"] = found
+    level["in_windows"] = {"warmup_s": warmup, **summarise(found)}
+    level["cpu_ms_per_reply_whole_level"] = level["cpu_ms_per_reply"]
+    level["cpu_ms_per_reply"] = medians(level["in_windows"])
+    level["bot_replies_per_s_whole_level"] = level["bot_replies_per_s"]
+    level["bot_replies_per_s"] = level["in_windows"]["replies_per_s"]["median"]
+
+
 def level_plan(duration: float, chosen: Sequence[str]) -> list[tuple[str, int, tuple[float, float], float, bool]]:
     """The levels of a configuration, of those `chosen`: (name, customers, think seconds, duration, probe beside).
 
@@ -308,19 +359,32 @@ async def configuration(rasa_processes: int, args: argparse.Namespace, report: d
         # what one reply costs each process with nothing else waiting (no batching, no queue): the per-reply floor
         one["bot_replies"] = one["bot_reply_http"].get("n", 0)
         result["one_customer_cpu_ms_per_reply"] = per_reply(one)
+        if "saturation" in args.levels and args.idle > 0:
+            result["idle_ms_per_s"], result["idle_seconds"] = await idle_cpu(stack, args.idle), args.idle
+            log(f"{rasa_processes} Rasa: with no customer, CPU ms per s {result['idle_ms_per_s']} (load {uptime()})")
         levels = level_plan(args.duration, args.levels)
         for name, customers, think, duration, probe in levels:
-            log(f"{rasa_processes} Rasa: {name} ({customers} customers, {duration:g} s; load {uptime()})")
+            marks = saturation_marks(args.warmup, args.windows, args.window) if name == "saturation" else []
+            length = f"{args.warmup:g} s warm-up + {args.windows} × {args.window:g} s" if marks else f"{duration:g} s"
+            log(f"{rasa_processes} Rasa: {name} ({customers} customers, {length}; load {uptime()})")
             profiles: dict[str, subprocess.Popen[bytes]] = {}
             folder = Path(stack.workdir) / "profiles"
-            if name == "saturation" and args.profile and rasa_processes == 1:
+            profiling = None
+            profile = name == "saturation" and args.profile and rasa_processes == 1
+            length, profile_from = saturation_length(marks, profile) if marks else (duration, None)
+            if profile_from is not None:
                 pids = {n: s.process.pid for n, s in stack.services.items() if s.process is not None}
-                profiles = start_profiles(pids, min(20.0, duration), folder)
-            level = await run_level(stack, customers, duration, think, ws_share=0.0 if not think[1] else 0.5,
-                                    ramp=0.0 if not think[1] else 5.0, probe_services=probe)  # fmt: skip
+                profiling = asyncio.create_task(profiles_after(profile_from, pids, PROFILE_SECONDS, folder, profiles))
+            level = await run_level(stack, customers, length, think,
+                                    ws_share=0.0 if not think[1] else 0.5, ramp=0.0 if not think[1] else 5.0,
+                                    probe_services=probe, marks=marks, database=database_of(env))  # fmt: skip
+            if profiling is not None:
+                await profiling
             # every answer the stack produced: in time, and after a 503 `pending` in the chat (load_bench.Customer)
             level["bot_replies"] = level["bot_reply_http"].get("n", 0) + level.get("late_reply_ms", {}).get("n", 0)
             level["cpu_ms_per_reply"] = per_reply(level)
+            if marks:
+                measure_in_windows(level, args.warmup, result.get("idle_ms_per_s"))
             level["load"] = uptime()
             for process in profiles.values():
                 process.wait(60)
@@ -399,7 +463,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"| {fmt(t200.get('bot_reply_http', {}).get('p50'))} / {fmt(t200.get('bot_reply_http', {}).get('p99'))} "
             f"| {errors} | {c['load_average_start']} → {c.get('load_average_end')} |"
         )
-    lines += [*probe_table(configs), "", "## CPU per bot reply and memory, by process", ""]
+    lines += [*windows_table(configs), *probe_table(configs), "", "## CPU per bot reply and memory, by process", ""]
     for c in configs:
         lines += [f"{c['rasa_processes']} Rasa process(es):", ""]
         names = sorted({n for level in c["levels"].values() for n in level.get("cpu_ms_per_reply", {})} - {"all"})
@@ -425,7 +489,8 @@ def render_markdown(result: dict[str, Any]) -> str:
     profiled = next((c for c in configs if c.get("profile")), None)
     if profiled is not None:
         lines += [
-            "## Where each process's CPU goes (py-spy, 100 samples/s, during saturation with one Rasa process)",
+            "## Where each process's CPU goes (py-spy, 100 samples/s, at saturation with one Rasa process, after the "
+            "level's windows)",
             "",
             "Share of the process's busy samples, by function: *self* is time in the function itself, *inclusive* "
             "with what it calls (the frames every request passes through are left out). "
@@ -503,7 +568,7 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
         cpu = sat.get("cpu_ms_per_reply", {}).get("all")
         rows.append({
             "what": f"CPU per bot reply, all processes, {count} Rasa at saturation",
-            "measured": f"{fmt(cpu)} ms" if sat else "not run",
+            "measured": f"{fmt(cpu)} ms{window_note(sat)}" if sat else "not run",
             "target": f"≤ {TARGET_CPU_MS:g} ms",
             "met": None if cpu is None else cpu <= TARGET_CPU_MS,
             "floor": floor_text(c),
@@ -547,6 +612,88 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, "lines": lines}
 
 
+def window_note(level: dict[str, Any]) -> str:
+    """ " (median of N windows of …, min–max …)" for a level measured in windows, else ""."""
+    figures = level.get("in_windows")
+    if not figures:
+        return ""
+    every = figures["cpu_ms_per_reply"]["all"]
+    return (
+        f" (median of {figures['windows']} windows after {figures['warmup_s']:g} s warm-up; "
+        f"min–max {fmt(every['min'])}–{fmt(every['max'])})"
+    )
+
+
+def windows_table(configs: list[dict[str, Any]]) -> list[str]:
+    """Saturation, window by window: what each process spent per reply, and what else ran on the machine."""
+    rows = [(c, c["levels"]["saturation"]) for c in configs if c["levels"].get("saturation", {}).get("windows")]
+    if not rows:
+        return []
+    lines = [
+        "",
+        "## Saturation, window by window (the warm-up excluded)",
+        "",
+        "CPU ms per bot reply of each window. Beside the stack's processes: the load generator (this benchmark's "
+        "own process), PostgreSQL and Redis per reply; the machine's busy cores and the part of them no process "
+        "of this run used (`others`: other jobs on the machine, py-spy when it profiles); the share of CPU time "
+        "the host stole; the reference loop (a fixed pure-Python loop's CPU ms, measured at each window's ends: "
+        "higher means each CPU second did less, for every process alike); how often the scheduler took the CPU "
+        "from the services' threads (involuntary context switches), per reply.",
+        "",
+    ]
+    for c, level in rows:
+        names = [n for n in level["windows"][0]["cpu_ms_per_reply"] if n != "all"]
+        lines += [
+            f"{c['rasa_processes']} Rasa process(es), warm-up {level['in_windows']['warmup_s']:g} s:",
+            "",
+            "| window | s | replies/s | " + " | ".join(names) + " | all | all, net of idle | load generator "
+            "| PostgreSQL | Redis | machine busy cores | others' cores | steal % | reference ms "
+            "| preempted per reply |",
+            "|" + "---|" * (len(names) + 13),
+        ]
+        for index, w in enumerate(level["windows"], 1):
+            cpu = w["cpu_ms_per_reply"]
+            lines.append(
+                f"| {index} | {fmt(w['seconds'])} | {fmt(w['replies_per_s'])} | "
+                + " | ".join(fmt(cpu.get(n)) for n in names)
+                + f" | **{fmt(cpu.get('all'))}** | {fmt(w.get('all_net_of_idle'))} "
+                f"| {fmt(w['load_generator_ms_per_reply'])} "
+                f"| {fmt(w['postgres_ms_per_reply'])} | {fmt(w['redis_ms_per_reply'])} "
+                f"| {fmt(w['machine_cores_busy'])} "
+                f"| {fmt(w['others_cores'])} | {fmt(round(100 * w['steal_share'], 1))} | {fmt(w['reference_ms'])} "
+                f"| {fmt(w.get('preempted_per_reply'))} |"
+            )
+        figures = level["in_windows"]
+
+        def spread_of(f: dict[str, Any]) -> str:
+            return f"{fmt(f.get('median'))} ({fmt(f.get('min'))}–{fmt(f.get('max'))})"
+
+        lines.append(
+            "| median (min–max) | | "
+            + spread_of(figures["replies_per_s"])
+            + " | "
+            + " | ".join(spread_of(figures["cpu_ms_per_reply"][n]) for n in names)
+            + f" | **{spread_of(figures['cpu_ms_per_reply']['all'])}** "
+            f"| {spread_of(figures.get('all_net_of_idle') or {})} "
+            f"| {spread_of(figures['load_generator_ms_per_reply'])} | {spread_of(figures['postgres_ms_per_reply'])} "
+            f"| | | {spread_of(figures['others_cores'])} | | {spread_of(figures['reference_ms'])} "
+            f"| {spread_of(figures.get('preempted_per_reply') or {})} |"
+        )
+        if idle := c.get("idle_ms_per_s"):
+            lines += [
+                "",
+                "With no customer (measured before the level, "
+                f"{c.get('idle_seconds', '?')} s), the services spent "
+                + ", ".join(f"{n} {fmt(v)}" for n, v in idle.items() if n != "all")
+                + f": {fmt(idle.get('all'))} ms of CPU per second, billed to the replies at saturation (the more "
+                "replies a second, the less of it each carries): `all, net of idle` leaves it out.",
+            ]
+        whole = level.get("cpu_ms_per_reply_whole_level", {}).get("all")
+        lines += ["", "The whole level (the warm-up, the windows, py-spy's profile after them when it ran, the last "
+                      f"messages; as runs before the windows counted): {fmt(whole)} ms CPU per reply.", ""]  # fmt: skip
+    return lines
+
+
 def targets_table(t: dict[str, Any]) -> list[str]:
     verdict = {True: "**met**", False: "**missed**", None: "–"}
     lines = [
@@ -578,6 +725,7 @@ async def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "settings": {
             "argv": list(argv),
             "duration": args.duration,
+            "saturation_windows": {"warmup_s": args.warmup, "windows": args.windows, "window_s": args.window},
             "floor_samples": args.floor_samples,
             "burst_seconds": args.burst,
             "probe_apart": True,  # the probe in its own level (PROBE_LEVEL), not beside the customers' levels
@@ -602,11 +750,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=["saturation", "thinking_50", "thinking_200", PROBE_LEVEL],
         help=f"which of saturation,thinking_50,thinking_200,{PROBE_LEVEL} to run (all)",
     )
+    parser.add_argument("--warmup", type=float, default=15.0, help="saturation: seconds before the windows (15)")
+    parser.add_argument("--windows", type=int, default=4, help="saturation: windows measured after the warm-up (4)")
+    parser.add_argument("--window", type=float, default=15.0, help="saturation: seconds per window (15)")
+    parser.add_argument(
+        "--idle", type=float, default=10.0, help="seconds of no customer before saturation: the services' idle CPU (10)"
+    )
     parser.add_argument("--floor-samples", type=int, default=100)
     parser.add_argument(
         "--burst", type=float, default=0.0, help="CHAT_BURST_SECONDS of the stacks (0: every line answered at once)"
     )
-    parser.add_argument("--quick", action="store_true", help="20 s levels, 40 floor samples")
+    parser.add_argument(
+        "--quick", action="store_true", help="20 s levels, saturation 10 s warm-up + 3 windows, 40 floor samples"
+    )
     parser.add_argument("--no-profile", dest="profile", action="store_false", help="no py-spy profile")
     parser.add_argument("--keep", action="store_true", help="keep each stack's folder (logs, profiles)")
     parser.add_argument("--out", type=Path, default=OUT)
@@ -624,6 +780,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.quick:
         args.duration, args.floor_samples = min(args.duration, 20.0), min(args.floor_samples, 40)
+        args.warmup, args.windows = min(args.warmup, 10.0), min(args.windows, 3)
     result = asyncio.run(run(args, argv))
     result["notes"] = args.note
     write_outputs(result, args.out)

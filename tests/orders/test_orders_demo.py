@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import aiosqlite
 import pytest
+from sqlalchemy import event
 
 from helpdesk import i18n
 from helpdesk.orders import (
@@ -36,6 +38,7 @@ from helpdesk.orders.demo import DemoOrderSystem, SeedReport, demo_database_url,
 from helpdesk.orders.demo_seed import SeedData, SeedError
 from helpdesk.orders.messages import tracking_link
 from helpdesk.orders.policy import OrderPolicy, PolicyConfig, add_business_days, new_rma
+from helpdesk.orders.system import MAX_LIST_LIMIT
 
 pytestmark = pytest.mark.anyio
 
@@ -161,6 +164,47 @@ async def test_order_100234_is_ann_lees_dhl_parcel(shop: DemoOrderSystem) -> Non
     assert order.currency == "EUR"
     customer = await shop.get_customer(order.customer_id)
     assert (customer.id, customer.name, customer.tier) == ("C1001", "Ann Lee", Tier.STANDARD)
+
+
+async def test_an_order_read_is_one_statement_and_one_rollback_with_its_lines_in_order(
+    shop: DemoOrderSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: an order read sent two SELECTs (its lines loaded apart) and two ROLLBACKs (the session's, then the
+    pool's on return), each a round trip to aiosqlite's thread; now one of each. A customer's recent orders are one
+    SELECT too. The lines are those of the shop's table, in their positions, for every seeded order."""
+    statements: list[str] = []
+    rollbacks: list[int] = []
+    rollback = aiosqlite.Connection.rollback
+
+    async def counted_rollback(self: aiosqlite.Connection) -> None:
+        rollbacks.append(1)
+        await rollback(self)
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    await shop.get_order("100234")  # the engine's first connection and the shop's readiness check
+    monkeypatch.setattr(aiosqlite.Connection, "rollback", counted_rollback)
+    event.listen(shop._engine.sync_engine, "before_cursor_execute", count)
+    try:
+        order = await shop.get_order("100234")
+        assert (len(statements), len(rollbacks)) == (1, 1), statements
+        assert [line.sku for line in order.lines] == ["LH-TXT-0412", "LH-CAN-0501"]
+        statements.clear()
+        assert [o.number for o in await shop.list_orders(order.customer_id)]
+        assert len(statements) == 1, statements
+    finally:
+        event.remove(shop._engine.sync_engine, "before_cursor_execute", count)
+    with sqlite3.connect(shop._engine.url.database) as raw:
+        skus: dict[str, list[str]] = {}
+        for number, sku in raw.execute("SELECT order_number, sku FROM order_lines ORDER BY order_number, position"):
+            skus.setdefault(number, []).append(sku)
+        customers = [row[0] for row in raw.execute("SELECT DISTINCT customer_id FROM orders")]
+    assert customers and skus
+    for customer in customers:
+        for listed in await shop.list_orders(customer, limit=MAX_LIST_LIMIT):
+            assert [line.sku for line in listed.lines] == skus[listed.number]
+            assert await shop.get_order(listed.number) == listed
 
 
 async def test_seeding_again_is_idempotent_and_keeps_dates_current(db_path: Path) -> None:
