@@ -429,10 +429,6 @@ class ActionAnswerFaq(Action):
                 return
             if asks_payment_way(question) and answer_entry_by_id(dispatcher, PAYMENT_METHODS_ENTRY, question):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
-            if (received := received_goods_first(route, question)) is not None and answer_entry_by_id(
-                dispatcher, received, question
-            ):
-                return  # "我买的玻璃水瓶碎了怎么办": the words say what arrived and the ranking put that entry first
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:
@@ -484,16 +480,6 @@ def payment_entry_offered(route: dict[str, Any]) -> Entry | None:
     entries = [e for d in offered if d.startswith("faq:") and (e := kb.entry(d[4:])) is not None]
     paid = [e for e in entries if section_of(e.path) == PAYMENTS_SECTION]
     return paid[0] if len(paid) == 1 else None
-
-
-def received_goods_first(route: dict[str, Any], text: str) -> str | None:
-    """The damaged- or wrong-item entry when the message says the goods arrived so ("我买的玻璃水瓶碎了怎么办", "the
-    wrong lamp came") and the NLU, unsure, ranked that entry first; None otherwise (the words alone never answer: "is
-    the vase fragile? mine is cracked" may rank the care entry first)."""
-    entry = received_item_entry(text)
-    ranked = [str(d)[4:] for d in route.get("offered") or [] if str(d).startswith("faq:")]
-    ranked = ranked or [str(c["id"]) for c in route.get("faq_candidates") or []]
-    return entry if entry is not None and ranked[:1] == [entry] else None
 
 
 def flow_named_from_offer(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
@@ -638,8 +624,16 @@ async def return_of_items_of(requests: Requests, order_id: str) -> Requests:
     return requests
 
 
-# a question that leans on another for what it is about: "how much is it", "那个多少钱"
-LEANS_ON_ANOTHER_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|those|these|there|one)\b|[它那这這]", re.I)
+# a question that leans on another for what it is about: "how much is it"
+LEANS_ON_ANOTHER_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|those|these|there|one)\b", re.I)
+
+
+def stands_alone(question: str) -> bool:
+    """An English question of its own beside another ("whats the return window"), to offer entries for when the
+    handbook is unsure of it. Not one leaning on the other ("and how much is it"), nor a Chinese clause: a Chinese
+    message's clauses are seldom questions of their own ("用老公的账号登着呢，想换回我自己的，怎么操作": chosen on the
+    dev rows, where offering entries for such clauses lost two right answers)."""
+    return language_of(question) == "en" and not LEANS_ON_ANOTHER_RE.search(question)
 
 
 def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> bool:
@@ -673,7 +667,7 @@ def answer_questions(
     # ("can i pay with klarna and also whats the return window": klarna sure, the return window unsure, and the
     # second question was dropped without a word); "… and how much is it" leans on the first, and is no question
     # to offer entries for on its own
-    alone = [(q, c) for q, c in unsure if not LEANS_ON_ANOTHER_RE.search(q)] if at_least > 1 else unsure
+    alone = [(q, c) for q, c in unsure if stands_alone(q)] if at_least > 1 else unsure
     if at_least > 1 and (not found or len(found) + len(alone) < at_least):
         return False
     unsure = alone
