@@ -663,18 +663,16 @@ class ChatService:
         page_language: str = "en",
         page_traditional: bool = False,
     ) -> ChatResult:
-        """`_handle`, with the script of a Chinese conversation read for the answer (the chat API's `script`) when the
-        bot's turn did not read it: a message to the agents, a retry. Only a message showing no script costs a read."""
+        """`_handle`, with the script of a Chinese conversation for the answer (the chat API's `script`) when the
+        bot's turn did not read it (a message to the agents, a retry): the message's own script, else the page's when
+        it is traditional, else none (`null`: the widget keeps the script it is in). Nothing more is read: a message
+        to an agent stays one statement (tests/db/test_statements_on_their_own.py)."""
         result = await self._handle(
             conversation_id, text, client_id, customer_token, client_address, page_language, page_traditional
         )
         if not result.script_read and result.language() == "zh":
             text_shown = str((result.message or {}).get("text") or "")
             result.traditional = script.writes_traditional(text_shown)
-            if result.traditional is None:
-                async with self.sessions() as session:
-                    await statements_on_their_own(session)  # one read
-                    result.traditional = await script.customer_script(session, result.conversation_id)
             if result.traditional is None and page_traditional:
                 result.traditional = True
             result.script_read = True
