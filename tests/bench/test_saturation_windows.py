@@ -22,6 +22,7 @@ from cpu_windows import (  # noqa: E402
     windows,
 )
 from scale_bench import measure_in_windows, render_markdown, targets  # noqa: E402
+from support.bench_report import bench_result
 
 
 def shot(at: float, rasa: float, helpdesk: float, replies: int, **extra: float) -> dict[str, Any]:
@@ -95,17 +96,8 @@ def test_the_saturation_level_reports_its_windows_not_its_whole_length() -> None
     assert level["cpu_ms_per_reply"] == {"rasa": 7.0, "helpdesk": 4.0, "all": 11.0}
     assert level["cpu_ms_per_reply_whole_level"]["all"] == 11.6
     assert level["bot_replies_per_s"] == round(1000 / 15, 2)
-    result: dict[str, Any] = {
-        "machine": {
-            "cpu_model": "test",
-            "cores": 2,
-            "ram_gb": 1,
-            "os": "Linux",
-            "python": "3.11",
-            "load_average_start": "1.00 1.00 1.00",
-        },  # fmt: skip
-        "settings": {"argv": ["--quick"], "duration": 20.0, "burst_seconds": 0.0, "probe_apart": True},
-        "configurations": [
+    result = bench_result(
+        [
             {
                 "rasa_processes": 1,
                 "load_average_start": "1.00 1.00 1.00",
@@ -113,8 +105,8 @@ def test_the_saturation_level_reports_its_windows_not_its_whole_length() -> None
                 "one_customer": {"p50": 25.0},
                 "levels": {"saturation": level},
             }
-        ],  # fmt: skip
-    }
+        ]
+    )
     result["targets"] = targets(result)
     text = render_markdown(result)
     assert (

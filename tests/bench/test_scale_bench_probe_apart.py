@@ -11,6 +11,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from scale_bench import PROBE_LEVEL, level_plan, render_markdown, targets  # noqa: E402
+from support.bench_report import bench_result
 
 
 def test_only_the_probes_own_level_runs_the_probe_beside_the_customers() -> None:
@@ -47,18 +48,7 @@ def test_the_report_shows_the_probe_apart_from_the_customers_cpu_per_reply() -> 
         "one_customer": {"p50": 25.0},
         "levels": {"saturation": level(58.0, 20.5, False), PROBE_LEVEL: level(55.0, 22.4, True)},
     }
-    result = {
-        "machine": {
-            "cpu_model": "test",
-            "cores": 2,
-            "ram_gb": 1,
-            "os": "Linux",
-            "python": "3.11",
-            "load_average_start": "1.00 1.00 1.00",
-        },
-        "settings": {"argv": ["--quick"], "duration": 20.0, "burst_seconds": 0.0, "probe_apart": True},
-        "configurations": [config],
-    }
+    result = bench_result([config])
     result["targets"] = targets(result)
     text = render_markdown(result)
     probe_rows = [line for line in text.splitlines() if line.startswith("| 1 | 12.5 / 40.5")]
