@@ -94,7 +94,7 @@ def test_a_chat_card_says_you_for_the_agents_reply_and_counts_unread_lines(
     # console shows it too, its page title counting the chat that wrote
     other_badge = other.locator(f'#chats li[data-id="{conversation}"] .unread-count')
     expect(other_badge).to_have_text("2", timeout=10_000)
-    expect(other).to_have_title(f"(1) {untitled}")
+    expect(other).to_have_title(f"(1) {untitled}", timeout=10_000)  # as long as its badge may take
     page.reload()
     expect(page.locator("#conn")).to_have_class(live, timeout=20_000)
     expect(badge).to_have_text("2", timeout=10_000)
@@ -107,7 +107,7 @@ def test_a_chat_card_says_you_for_the_agents_reply_and_counts_unread_lines(
         page.locator("#back-to-lists").click()
     expect(badge).to_have_count(0)  # read now
     expect(other_badge).to_have_count(0, timeout=10_000)  # read in one console: read in the agent's others, live
-    expect(other).to_have_title(untitled)
+    expect(other).to_have_title(untitled, timeout=10_000)
     page.reload()
     expect(card).to_be_visible(timeout=20_000)
     expect(badge).to_have_count(0)  # and it stays read
