@@ -750,8 +750,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=["saturation", "thinking_50", "thinking_200", PROBE_LEVEL],
         help=f"which of saturation,thinking_50,thinking_200,{PROBE_LEVEL} to run (all)",
     )
-    parser.add_argument("--warmup", type=float, default=15.0, help="saturation: seconds before the windows (15)")
-    parser.add_argument("--windows", type=int, default=4, help="saturation: windows measured after the warm-up (4)")
+    parser.add_argument(
+        "--warmup", type=float, default=None, help="saturation: seconds before the windows (15; --quick: 10)"
+    )
+    parser.add_argument(
+        "--windows", type=int, default=None, help="saturation: windows measured after the warm-up (4; --quick: 3)"
+    )
     parser.add_argument("--window", type=float, default=15.0, help="saturation: seconds per window (15)")
     parser.add_argument(
         "--idle", type=float, default=10.0, help="seconds of no customer before saturation: the services' idle CPU (10)"
@@ -780,7 +784,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.quick:
         args.duration, args.floor_samples = min(args.duration, 20.0), min(args.floor_samples, 40)
-        args.warmup, args.windows = min(args.warmup, 10.0), min(args.windows, 3)
+    # --quick shortens the warm-up and the windows unless they are given (a --warmup 20 with --quick was cut to 10)
+    args.warmup = args.warmup if args.warmup is not None else 10.0 if args.quick else 15.0
+    args.windows = args.windows if args.windows is not None else 3 if args.quick else 4
     result = asyncio.run(run(args, argv))
     result["notes"] = args.note
     write_outputs(result, args.out)
