@@ -3,6 +3,7 @@ changed in an order. The texts: actions/texts/ (orders.py, and cancel.py, addres
 
 from __future__ import annotations
 
+import json
 import re
 
 from rasa_sdk import Action, Tracker
@@ -174,6 +175,23 @@ class ActionStartOrderRequest(Action):
         return events
 
 
+async def cancellation_instead(state: OrderState) -> list[dict[str, str]]:
+    """A return refused because the order has not shipped yet, while the shop still lets it be cancelled: the
+    cancellation the refusal offers, as a button ("i want to return the blanket from 100259" of an unpaid order).
+    The button names the order, whose proof is known already: it goes straight to the cancellation's yes/no."""
+    if state.flow != RETURN or state.order_id is None:
+        return []
+    system = order_system()
+    try:
+        order = await system.get_order(str(state.order_id))
+    except (BackendError, OrderNotFound):
+        return []
+    if system.policy.cancel_refusal(order, utc_now()) is not None:
+        return []
+    payload = "/cancel_order" + json.dumps({ORDER_ID: order.number})  # this order, not "which of your orders?"
+    return [{"title": say.CANCEL_MY_ORDER_BUTTON, "payload": payload}]
+
+
 class ActionOrderSubmit(Action):
     """Carry out the request once the form has everything: look up, or cancel, re-address, return exactly what the
     customer said yes to (actions/changes.py)."""
@@ -186,7 +204,8 @@ class ActionOrderSubmit(Action):
         if state.flow is None or not state.verified:
             return []  # the form ended early (stopped, too many wrong answers, order system down): said so already
         if state.refusal:
-            dispatcher.utter_message(text=state.refusal, buttons=[person_button()])
+            buttons = [*await cancellation_instead(state), person_button()]
+            dispatcher.utter_message(text=state.refusal, buttons=buttons)
             return [*self._done(state.flow), *next_request(dispatcher, tracker, str(state.order_id), state.flow)]
         if state.flow in CHANGES and not state.may_change:  # the form never gets here: a change needs its e-mail
             dispatcher.utter_message(text=render(say.NOT_CHANGED, order_id=state.order_id), buttons=[person_button()])

@@ -528,9 +528,15 @@ class _Sentences:
         return say.RETURN_ALREADY_BOOKED.format(order=self.n), after.format(days=self.c.refund_business_days)
 
     def _not_delivered(self) -> tuple[str, str]:
-        if self.order is not None and self.order.status is OrderStatus.SHIPPED:
+        if self.order is None:
+            return say.NOT_DELIVERED.format(order=self.n), say.NOT_DELIVERED_CANCEL
+        if self.order.status is OrderStatus.SHIPPED:
             return say.ON_ITS_WAY.format(order=self.n), say.ON_ITS_WAY_NEXT.format(days=self.c.return_window_days)
-        return say.NOT_DELIVERED.format(order=self.n), say.NOT_DELIVERED_CANCEL
+        # not shipped: the bot knows it, so no "if it hasn't shipped"; a cancellation where the shop still allows one
+        # (the chat offers it as a button: actions/orders.py), else when the parcel comes
+        if self.order.status in self.c.cancel_statuses:
+            return say.NOT_SHIPPED.format(order=self.n), say.NOT_SHIPPED_CANCEL
+        return say.NOT_SHIPPED.format(order=self.n), say.NOT_SHIPPED_PACKED.format(days=self.c.return_window_days)
 
     def _return_window_expired(self) -> tuple[str, str]:
         when = (self.order.delivered_at or self.order.shipped_at) if self.order is not None else None

@@ -87,6 +87,12 @@ NOT_DELIVERED = "Order {order} hasn't been delivered yet, so there is nothing to
 NOT_DELIVERED_CANCEL = (
     "If it hasn't shipped, you can cancel it free of charge instead; just ask me to cancel the order."
 )
+NOT_SHIPPED = "Order {order} hasn't shipped yet, so there is nothing to return."
+NOT_SHIPPED_CANCEL = "You can still cancel it free of charge instead, and nothing is sent."
+NOT_SHIPPED_PACKED = (
+    "It's packed and ships soon. Once it arrives you have {days} days to return it, or you can refuse the parcel on "
+    "delivery and we'll refund you once it's back with us."
+)
 
 WINDOW_EXPIRED_ON = "Order {order} was delivered on {date}, more than {days} days ago, so it can no longer be returned."
 WINDOW_EXPIRED = "Order {order} was delivered more than {days} days ago, so it can no longer be returned."

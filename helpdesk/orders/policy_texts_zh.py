@@ -54,6 +54,11 @@ ON_ITS_WAY = "订单 {order} 还在运输途中，暂时不能退货。"
 ON_ITS_WAY_NEXT = "签收后您有 {days} 天可以退货，也可以在送货时拒收，包裹退回后我们会给您退款。"
 NOT_DELIVERED = "订单 {order} 还没有送达，暂时没有可退的商品。"
 NOT_DELIVERED_CANCEL = "如果还没发货，您可以免费取消订单；直接告诉我要取消订单就行。"
+NOT_SHIPPED = "订单 {order} 还没有发货，暂时没有可退的商品。"
+NOT_SHIPPED_CANCEL = "您现在仍可以免费取消订单，不会发货。"
+NOT_SHIPPED_PACKED = (
+    "订单已打包，很快就会发出。签收后您有 {days} 天可以退货，也可以在送货时拒收，包裹退回后我们会给您退款。"
+)
 
 WINDOW_EXPIRED_ON = "订单 {order} 于 {date} 签收，已超过 {days} 天，无法再退货。"
 WINDOW_EXPIRED = "订单 {order} 签收已超过 {days} 天，无法再退货。"

@@ -727,7 +727,7 @@ async def test_partial_return(shop: DemoOrderSystem) -> None:
             "100258",
             None,
             "not_delivered",
-            "Order 100258 hasn't been delivered yet, so there is nothing to return yet.",
+            "Order 100258 hasn't shipped yet, so there is nothing to return.",
         ),
         ("100206", None, "return_already_requested", "A return for order 100206 has already been booked."),
         ("100165", None, "already_refunded", "Order 100165 has already been returned and refunded."),
