@@ -756,11 +756,24 @@ async def test_return_refusal_alternatives(shop: DemoOrderSystem) -> None:
     )
     final = await refusal_of(shop.create_return("100199", ["LH-CLR-0901"]))
     assert final.alternative.startswith("You can still return the other items in the order.")
+    unshipped = await refusal_of(shop.create_return("100258"))  # placed: the shop still cancels it
+    assert unshipped.alternative == "You can still cancel it free of charge instead, and nothing is sent."
     unknown = await refusal_of(shop.create_return("100212", ["LH-NOPE-1"]))
     assert unknown.alternative == (
         "The order contains Linen cushion cover 50×50, sage (LH-TXT-0415) and Glass carafe 1 l (LH-KIT-0122). "
         "Which of them would you like to return?"
     )
+
+
+async def test_a_packed_order_the_shop_no_longer_cancels_says_when_it_can_be_returned(shop: DemoOrderSystem) -> None:
+    packed = await shop.get_order("100240")
+    assert packed.status is OrderStatus.PACKED
+    policy = OrderPolicy(PolicyConfig(cancel_statuses=frozenset({OrderStatus.PLACED, OrderStatus.PAID})))
+    with pytest.raises(PolicyRefusal) as caught:
+        policy.plan_return(packed, None, NOW)
+    assert caught.value.message_for_customer == "Order 100240 hasn't shipped yet, so there is nothing to return."
+    assert caught.value.alternative.startswith("It's packed and ships soon. Once it arrives you have 30 days")
+    assert "cancel" not in caught.value.alternative
 
 
 @pytest.mark.parametrize(("days_after_delivery", "allowed"), [(29, True), (30, True), (31, False)])
