@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.order_state import FLOW, FORM, ORDER_ID, PENDING_DETAIL, details_cleared
 from actions.parsing import ORDER_NUMBER_RE
-from actions.requests import other_order_requests, same_order_changes
+from actions.requests import other_order_requests, same_order_changes, same_order_requests
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as say
@@ -43,13 +43,39 @@ def next_request(
             if number not in ORDER_NUMBER_RE.findall(later):
                 dispatcher.utter_message(text=render(say.NEXT_REQUEST, order_id=number))
                 return [SlotSet(FLOW, flow), SlotSet(ORDER_ID, number), *details_cleared(), FollowupAction(FORM)]
-        for flow, clause in same_order_changes(str(event.get("text") or ""), flow_done):
+        same_order = same_order_changes(str(event.get("text") or ""), flow_done)
+        if not same_order and (starter := _starting_message(events, index, order_id, flow_done)) is not None:
+            # the number came as the answer to "What's the order number?": the other request is in the message
+            # that started this one ("my order hasnt arrived yet and i also want to change the adress")
+            same_order = same_order_requests(starter, flow_done)
+        for flow, clause in same_order:
             # "where's order 100162 and can i return the bowls from it?": the return of that order, its words
             # ("the bowls") read as the request's details, the identity already checked
             dispatcher.utter_message(text=render(say.NEXT_REQUEST_SAME_ORDER, order_id=order_id))
             return [SlotSet(FLOW, flow), *details_cleared(), SlotSet(PENDING_DETAIL, clause), FollowupAction(FORM)]
         return []
     return []
+
+
+def _starting_message(events: list[dict[str, Any]], index: int, order_id: str, flow: str | None) -> str | None:
+    """The customer's message that started request `flow`, when it came before events[index] (the message naming
+    the order) and named no order number itself; None otherwise."""
+    if flow is None:
+        return None
+    for start in range(index - 1, -1, -1):
+        event = events[start]
+        if event.get("event") == "slot" and event.get("name") == FLOW:
+            if event.get("value") != flow:
+                return None  # an earlier request ended (or another began) since: that message started nothing now
+            break
+    else:
+        return None
+    for earlier in range(start - 1, -1, -1):
+        event = events[earlier]
+        if event.get("event") == "user":
+            text = str(event.get("text") or "")
+            return None if ORDER_NUMBER_RE.search(text) else text
+    return None
 
 
 def introduces_next_request(tracker: Tracker) -> bool:

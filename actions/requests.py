@@ -298,6 +298,24 @@ def same_order_changes(text: str, flow_done: str | None) -> list[tuple[str, str]
     return found
 
 
+def same_order_requests(text: str, flow_done: str | None) -> list[tuple[str, str]]:
+    """:func:`same_order_changes`, and after a change also the order's status when a clause of its own asks for it
+    ("hi, my order hasnt arrived yet and i also want to change the adress": the status once the address is
+    changed; "我的订单还没到，另外我想改一下收货地址")."""
+    found = same_order_changes(text, flow_done)
+    if flow_done not in CHANGES:
+        return found
+    for clause in clauses(text):
+        bare = JOINING_WORD.sub("", clause)
+        if ORDER_NUMBER_RE.search(bare) or POLICY_QUESTION_RE.search(bare) or not ORDER_REF_RE.search(bare):
+            continue
+        if names_flow(bare, flow_done):
+            continue  # the change's own clause ("change the delivery address on my order"): no status asked
+        if order_request(bare) == ORDER_STATUS and not declines_flow(bare, ORDER_STATUS):
+            return [*found, (ORDER_STATUS, clause)]
+    return found
+
+
 def other_order_requests(text: str, order_id: str, flow_done: str | None = None) -> list[tuple[str, str]]:
     """The requests of a message about orders other than `order_id`, as (flow, order number): "cancel 100259 and
     where is 100234?" about 100259 -> [(order_status, "100234")]. Orders named beside `order_id` in its own clause
