@@ -161,11 +161,39 @@ def is_question(clause: str) -> bool:
     return bool(asks) and size(clause) >= MIN_QUESTION_WORDS and PUZZLED_RE.match(clause) is None
 
 
+# a Chinese clause that only names a topic to ask about ("那退货呢？", "退款呢"): the question after it is about that
+# topic ("那退货呢？要自己付运费吗" asks who pays a return's postage, not the delivery's)
+ZH_TOPIC_ONLY_RE = re.compile(r"^(?:那|那么|那麼)?\s*(?P<topic>[^，,。？?！!\s]{1,6}?)\s*呢[？?]*$")
+
+
+def zh_questions(parts: list[str]) -> list[str]:
+    """A Chinese message's clauses as its questions: two questions joined by a comma are two ("运费多少钱，多久能到");
+    a clause naming only a topic is the topic of the question after it ("那退货呢？要自己付运费吗" ->
+    "退货要自己付运费吗")."""
+    split: list[str] = []
+    for part in parts:
+        pieces = [piece.strip() for piece in re.split(r"[，,]", part)]
+        if len(pieces) == 2 and all(is_question(piece) for piece in pieces):
+            split.extend(pieces)
+        else:
+            split.append(part)
+    joined: list[str] = []
+    for index, part in enumerate(split):
+        topic = ZH_TOPIC_ONLY_RE.match(part)
+        if topic and index + 1 < len(split) and is_question(split[index + 1]):
+            split[index + 1] = topic.group("topic") + split[index + 1]
+            continue
+        joined.append(part)
+    return joined
+
+
 def questions_in(text: str) -> list[str]:
     """The question-like clauses of a message ("paypal or klarna? also how long does delivery take" -> "paypal or
     klarna?", "how long does delivery take"; "退货运费谁出？另外一般几天能到" -> "退货运费谁出？", "一般几天能到"),
-    each without the word joining it to the one before."""
+    each without the word joining it to the one before (a Chinese message's: :func:`zh_questions`)."""
     parts = [JOINING_WORD.sub("", clause) for clause in clauses(text)]
+    if language_of(text) == "zh":
+        parts = zh_questions(parts)
     return [p for p in parts if is_question(p)]
 
 
