@@ -23,7 +23,7 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 SHOTS = Path(__file__).resolve().parents[2] / "results" / "tmp" / "screenshots"  # not committed
 
 
-def page_in(browser: Browser, helpdesk_url: str, lang: str, viewport: dict[str, int]) -> Page:
+def page_in(browser: Browser, helpdesk_url: str, lang: str, viewport: dict[str, int], attrs: str = "") -> Page:
     page = browser.new_context(viewport=viewport).new_page()
     page.set_default_timeout(20_000)
 
@@ -31,7 +31,7 @@ def page_in(browser: Browser, helpdesk_url: str, lang: str, viewport: dict[str, 
         route.fulfill(
             content_type="text/html; charset=utf-8",
             body=f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>shop</title></head>'
-            f'<body><h1>Larkspur Home</h1><script src="{helpdesk_url}/widget.js" async></script></body></html>',
+            f'<body><h1>Larkspur Home</h1><script src="{helpdesk_url}/widget.js" {attrs} async></script></body></html>',
         )
 
     page.route(f"{helpdesk_url}/shop-{lang}.html", shop_page)
@@ -42,6 +42,34 @@ def page_in(browser: Browser, helpdesk_url: str, lang: str, viewport: dict[str, 
 @pytest.fixture(params=[{"width": 1280, "height": 800}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
 def viewport(request: pytest.FixtureRequest) -> Iterator[dict[str, int]]:
     yield request.param
+
+
+SHOP_TITLES = 'data-title="Larkspur help" data-title-zh="Larkspur 客服" data-title-zh-hant="Larkspur 客服中心"'
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("en-GB", "Larkspur help"), ("zh-CN", "Larkspur 客服"), ("zh-TW", "Larkspur 客服中心")]
+)
+def test_the_shops_own_title_is_shown_in_the_widgets_language(
+    chromium: Browser, helpdesk_url: str, lang: str, shown: str
+) -> None:
+    # the demo shop's page gave only data-title="Larkspur Home help": a Chinese customer read English in the header
+    page = page_in(chromium, helpdesk_url, lang, {"width": 390, "height": 844}, SHOP_TITLES)
+    page.locator(f"{HOST} .launcher").click()
+    expect(page.locator(f"{HOST} .head h2")).to_have_text(shown)
+    expect(page.locator(f"{HOST} .panel")).to_have_attribute("aria-label", shown)
+    page.context.close()
+
+
+def test_the_shops_title_follows_a_chinese_writer_on_an_english_page(chromium: Browser, helpdesk_url: str) -> None:
+    page = page_in(chromium, helpdesk_url, "en-GB", {"width": 390, "height": 844}, SHOP_TITLES)
+    page.locator(f"{HOST} .launcher").click()
+    expect(page.locator(f"{HOST} .head h2")).to_have_text("Larkspur help")
+    page.locator(f"{HOST} textarea").fill("你们发货到瑞士吗")
+    page.locator(f"{HOST} textarea").press("Enter")
+    expect(page.locator(f"{HOST} .msg.bot:not(.intro) .text").last).to_contain_text("瑞士", timeout=60_000)
+    expect(page.locator(f"{HOST} .head h2")).to_have_text("Larkspur 客服")
+    page.context.close()
 
 
 def test_the_widget_speaks_chinese_on_a_chinese_page(

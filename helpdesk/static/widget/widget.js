@@ -1,6 +1,7 @@
 /*! Larkspur helpdesk chat widget — vanilla JS, no dependencies.
  * Embed: <script src="https://helpdesk.example/widget.js" async></script>
- * Optional attributes: data-title, data-greeting, data-open="true", data-color, data-lang, and
+ * Optional attributes: data-title, data-greeting (each also per language: data-title-zh, data-title-zh-hant,
+ * data-title-en, chosen by the widget's language before the plain one), data-open="true", data-color, data-lang, and
  * data-customer-token: the shop's signed id of its logged-in customer (HMAC, made on the shop's
  * server with the shared IDENTITY_SECRET), so the bot does not have to ask who they are.
  * Page elements with a data-open-chat attribute open the chat when clicked (a non-empty value starts the message).
@@ -323,8 +324,18 @@
     return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] != null ? String(vars[k]) : m)) : s;
   }
 
-  const title = () => attr("title") || t("title");
-  const greeting = () => attr("greeting") || t("greeting");
+  /** A data- attribute in the widget's language, for a shop whose customers write both: data-NAME-zh-hant,
+   *  data-NAME-zh (any Chinese) or data-NAME-en before data-NAME ("Larkspur Home 客服" beside "Larkspur Home help"). */
+  const localAttr = (n) => {
+    const tags = LANG === "zh-Hant" ? ["zh-hant", "zh"] : [LANG];
+    for (const tag of tags) {
+      const v = attr(n + "-" + tag);
+      if (v) return v;
+    }
+    return attr(n);
+  };
+  const title = () => localAttr("title") || t("title");
+  const greeting = () => localAttr("greeting") || t("greeting");
   const CUSTOMER_TOKEN = attr("customer-token");
   const color = attr("color");
   const ACCENT = color && window.CSS && CSS.supports("color", color) ? color : "#4b44a8";
