@@ -286,7 +286,9 @@ class OrderPolicy:
             OrderStatus.REFUNDED: ALREADY_REFUNDED,
         }.get(order.status)
         if status_code is not None:
-            raise self.refusal(Action.RETURN, status_code, order, now)
+            # damaged or wrong goods: the customer has them, whatever the carrier's tracking says yet
+            arrived = {"arrived": True} if reason.shop_at_fault else {}
+            raise self.refusal(Action.RETURN, status_code, order, now, **arrived)
         deadline = self.return_deadline(order)
         if deadline is not None and now.date() > deadline:
             raise self.refusal(Action.RETURN, RETURN_WINDOW_EXPIRED, order, now)
@@ -531,6 +533,9 @@ class _Sentences:
         if self.order is None:
             return say.NOT_DELIVERED.format(order=self.n), say.NOT_DELIVERED_CANCEL
         if self.order.status is OrderStatus.SHIPPED:
+            if self.details.get("arrived"):
+                # "my blanket arrived with a big hole in it": not "it's still on its way, refuse the parcel"
+                return say.ARRIVED_IN_TRANSIT.format(order=self.n), say.ARRIVED_IN_TRANSIT_NEXT
             return say.ON_ITS_WAY.format(order=self.n), say.ON_ITS_WAY_NEXT.format(days=self.c.return_window_days)
         # not shipped: the bot knows it, so no "if it hasn't shipped"; a cancellation where the shop still allows one
         # (the chat offers it as a button: actions/orders.py), else when the parcel comes

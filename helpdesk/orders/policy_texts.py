@@ -83,6 +83,11 @@ ON_ITS_WAY_NEXT = (
     "Once it arrives you have {days} days to return it, or you can refuse the parcel on delivery and we'll refund "
     "you once it's back with us."
 )
+ARRIVED_IN_TRANSIT = "The carrier's tracking still shows order {order} on its way, so I can't book its return here yet."
+ARRIVED_IN_TRANSIT_NEXT = (
+    "As it has reached you damaged or wrong, a member of our support team can sort it out with you right away; just "
+    "ask me to connect you."
+)
 NOT_DELIVERED = "Order {order} hasn't been delivered yet, so there is nothing to return yet."
 NOT_DELIVERED_CANCEL = (
     "If it hasn't shipped, you can cancel it free of charge instead; just ask me to cancel the order."

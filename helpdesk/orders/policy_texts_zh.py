@@ -52,6 +52,8 @@ RETURN_ALREADY_REFUNDING = (
 
 ON_ITS_WAY = "订单 {order} 还在运输途中，暂时不能退货。"
 ON_ITS_WAY_NEXT = "签收后您有 {days} 天可以退货，也可以在送货时拒收，包裹退回后我们会给您退款。"
+ARRIVED_IN_TRANSIT = "物流信息显示订单 {order} 还在运输途中，所以我暂时无法在这里为您登记退货。"
+ARRIVED_IN_TRANSIT_NEXT = "既然商品已经送到而且有损坏或发错，我们的客服人员可以马上为您处理；需要的话，请让我为您转接。"
 NOT_DELIVERED = "订单 {order} 还没有送达，暂时没有可退的商品。"
 NOT_DELIVERED_CANCEL = "如果还没发货，您可以免费取消订单；直接告诉我要取消订单就行。"
 NOT_SHIPPED = "订单 {order} 还没有发货，暂时没有可退的商品。"

@@ -1,4 +1,4 @@
-"""A return asked for an order that has not shipped yet. Seen in the walkthrough of 2026-12-06 (sixth session): "i
+"""A return asked for an order that has not shipped yet, or that the tracking shows on its way. Seen in the walkthrough of 2026-12-06 (sixth session): "i
 want to return the blanket from order 100259, its too scratchy" of an unpaid order got "Order 100259 hasn't been
 delivered yet, so there is nothing to return yet. If it hasn't shipped, you can cancel it free of charge instead; just
 ask me to cancel the order." The bot knew it had not shipped, and left the customer to ask again.
@@ -38,3 +38,15 @@ def test_a_chinese_customer_is_offered_the_cancellation_of_a_packed_order(chat: 
     assert "订单 100252 还没有发货，暂时没有可退的商品。" in refused, chat.texts
     assert "您现在仍可以免费取消订单" in refused and "如果还没发货" not in refused, chat.texts
     assert [b["title"] for b in chat.buttons] == ["取消订单", "转人工客服"], chat.buttons
+
+
+def test_damaged_goods_of_an_order_still_in_transit_are_not_told_to_refuse_the_parcel(chat: Chat) -> None:
+    # seen in the same walkthrough: "it's still on its way, so it can't be returned yet ... refuse the parcel on
+    # delivery" to a customer saying it arrived damaged (the carrier's tracking lags behind the doorstep)
+    chat("hi my throw arrived with a big hole in it, order 100234")
+    chat("ann.lee@example.com")
+    said = chat.texts[-1]
+    assert "tracking still shows order 100234 on its way" in said, chat.texts
+    assert "a member of our support team can sort it out with you right away" in said, chat.texts
+    assert "refuse the parcel" not in said, chat.texts
+    assert "Talk to a person" in [b["title"] for b in chat.buttons], chat.buttons
