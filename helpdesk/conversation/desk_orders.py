@@ -281,6 +281,7 @@ class DeskOrders:
             customer = await system.get_customer(str(customer_id))
             identity.update(name=customer.name, email=customer.email, tier=str(customer.tier))
             orders = await system.list_orders(str(customer_id), ORDERS_SHOWN)
+            orders = await self._chat_order_first(system, orders, str(customer_id), verified_order)
             replaced = {
                 order.number: await system.list_replacements(order.number)
                 for order in orders
@@ -300,7 +301,11 @@ class DeskOrders:
         # each order's summary and the order rules' reasons in the conversation's language: what the customer reads
         with i18n.speaking(conversation.language or "en"):
             cards = [
-                {**self._card(system, slots, order, now, can_act), "replacements": _replacements(replaced, order)}
+                {
+                    **self._card(system, slots, order, now, can_act),
+                    "replacements": _replacements(replaced, order),
+                    "in_chat": order.number == verified_order,
+                }
                 for order in orders
             ]
         return {
@@ -311,6 +316,25 @@ class DeskOrders:
             "can_act": can_act,
             "error": None,
         }
+
+    @staticmethod
+    async def _chat_order_first(
+        system: OrderSystem, orders: list[Order], customer_id: str, verified_order: Any
+    ) -> list[Order]:
+        """The customer's recent orders with the one this chat is about (the order the bot verified them with) first,
+        fetched when it is older than the recent ones shown: the agent sees it at a glance, not below the fold."""
+        if not verified_order:
+            return orders
+        number = str(verified_order)
+        if all(order.number != number for order in orders):
+            try:
+                order = await system.get_order(number)
+            except OrderNotFound:
+                return orders
+            if order.customer_id != customer_id:
+                return orders  # never another customer's order
+            orders = [*orders, order]
+        return sorted(orders, key=lambda order: order.number != number)  # stable: the others keep their order
 
     @staticmethod
     def _card(

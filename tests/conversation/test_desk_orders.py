@@ -176,3 +176,25 @@ def test_an_unverified_customer_has_no_orders_and_no_changes(desk: OrdersDesk) -
         assert desk.rows("SELECT count(*) FROM order_actions WHERE conversation_id = ?", conversation) == [(0,)]
     finally:
         olga.close()
+
+
+def test_the_order_the_chat_is_about_comes_first_and_is_marked(desk: OrdersDesk) -> None:
+    # the walkthrough of 2026-12-06 (sixth session): a customer verified with order 100234 and handed off; the panel
+    # showed their newer order 100247 first and 100234 below the fold, with nothing saying which one the chat was about
+    if desk.backend != "sqlite":
+        pytest.skip("the cards' order does not depend on the database")
+    with httpx.Client(base_url=desk.url, timeout=60) as client:
+        first = say(client, "where is my order 100024? it's ingrid.berg@example.net")
+        conversation = first["conversation_id"]
+        assert "Order 100024" in "\n".join(r["text"] for r in first["replies"]), first
+        assert say(client, HANDOFF_TEXT, conversation)["mode"] == "queued"
+    olga = desk.console("olga")
+    try:
+        assert olga.post(f"/conversations/{conversation}/claim").status_code == 200
+        orders = olga.get(f"/conversations/{conversation}/customer").json()["orders"]
+        numbers = [o["number"] for o in orders]
+        assert numbers[0] == "100024" and orders[0]["in_chat"] is True, numbers  # her oldest order, asked about
+        assert set(numbers) >= {"100257", "100124"} and not any(o["in_chat"] for o in orders[1:]), numbers
+        assert numbers[1:] == sorted(numbers[1:], reverse=True), numbers  # the others newest first, as before
+    finally:
+        olga.close()

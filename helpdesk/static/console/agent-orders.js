@@ -135,6 +135,11 @@
     top.appendChild(el("strong", null, "Order " + o.number));
     top.appendChild(el("span", "order-status", o.status_words));
     li.appendChild(top);
+    if (o.in_chat) {
+      // the order the bot verified the customer with: what this chat is about, first in the list
+      li.classList.add("in-chat");
+      li.insertBefore(el("div", "order-in-chat", "In this chat"), top);
+    }
     const facts = el("dl", "facts");
     const fact = (k, v) => {
       if (v == null || v === "") return;
