@@ -1,7 +1,8 @@
-"""A return asked for an order that has not shipped yet, or that the tracking shows on its way. Seen in the walkthrough of 2026-12-06 (sixth session): "i
-want to return the blanket from order 100259, its too scratchy" of an unpaid order got "Order 100259 hasn't been
-delivered yet, so there is nothing to return yet. If it hasn't shipped, you can cancel it free of charge instead; just
-ask me to cancel the order." The bot knew it had not shipped, and left the customer to ask again.
+"""A return asked for an order that has not shipped yet, or that the tracking shows on its way. Seen in the walkthrough
+of 2026-12-06 (sixth session): "i want to return the blanket from order 100259, its too scratchy" of an unpaid order
+got "Order 100259 hasn't been delivered yet, so there is nothing to return yet. If it hasn't shipped, you can cancel
+it free of charge instead; just ask me to cancel the order." The bot knew it had not shipped, and left the customer
+to ask again.
 
 Now it says the order hasn't shipped, offers the cancellation as a button, and the button goes straight to the
 cancellation's yes/no for that order (its proof is not asked again). Through the running stack; the cancellation is
