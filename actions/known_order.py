@@ -4,13 +4,18 @@ whichever intent the NLU read (a handbook entry sharing its words, an opener).""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.order_state import FLOW, FORM, OrderState, details_cleared
-from actions.requests import bare_request, request_clauses
+from actions.requests import JOINING_WORD, QUESTION_RE, bare_request, request_clauses
+from helpdesk.knowledge import language_search
+from helpdesk.knowledge.decision import Candidate
+from helpdesk.knowledge.runtime import get_knowledge_base
+from nlu_addons.language import language_of
 
 
 def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
@@ -24,3 +29,23 @@ def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] |
     if flow is None:
         return None
     return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
+
+
+# the order the conversation knows, named by a pronoun: "can i still add something to it" right after its status
+ORDER_PRONOUN_RE = re.compile(r"\b(?:it|that|this)\b(?!\s+(?:is|was|'s)\b)", re.IGNORECASE)
+
+
+def handbook_about_known_order(tracker: Tracker, text: str) -> Candidate | None:
+    """ "ok and can i still add something to it" right after an order's status (read as an opener: "Sure, what is
+    it?"): an English question with a pronoun for the order the conversation knows is that question about "my
+    order"; the handbook's entry when it is sure of it, else None."""
+    if OrderState.from_tracker(tracker).order_id is None or language_of(text) != "en":
+        return None
+    parts = request_clauses(text)  # "ok and can i …": the "ok" asks nothing
+    if len(parts) != 1:
+        return None
+    question = JOINING_WORD.sub("", parts[0])
+    if not QUESTION_RE.search(question) or not ORDER_PRONOUN_RE.search(question):
+        return None
+    decision = language_search.decide(get_knowledge_base(), ORDER_PRONOUN_RE.sub("my order", question, count=1))
+    return decision.best if decision.action == "answer" else None

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.handbook_answer import answer_entry
 from actions.handbook_followup import answer_about_last_answer, thing_asked_about
-from actions.known_order import change_of_known_order
+from actions.known_order import change_of_known_order, handbook_about_known_order
 from actions.order_state import FORM, ORDER_ID
 from actions.parsing import ORDER_NUMBER_RE
 from actions.refused_change import WHAT_NOW_RE, options_after_refused_change
@@ -186,6 +186,10 @@ class ActionVagueOpener(Action):
         if thing_asked_about(text) is not None and (followed := answer_about_last_answer(tracker, text)) is not None:
             # "what about norway?" right after the delivery-time answer reads as an opener alone: it is that question
             answer_entry(dispatcher, followed.id, followed.title, followed.answer, followed.score)
+            return []
+        if (entry := handbook_about_known_order(tracker, text)) is not None:
+            # "ok and can i still add something to it" right after the order's status: about that order
+            answer_entry(dispatcher, entry.id, entry.title, entry.answer, entry.score)
             return []
         answer_vague(dispatcher, text)
         return []
