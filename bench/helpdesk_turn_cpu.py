@@ -10,7 +10,9 @@ Each run: 20 conversations greeted once (connections made, statements prepared),
 ("how long is delivery N", each with its own client id, as the widget sends), one at a time. CPU is the process's
 (user + system, from the OS) per turn, the minimum and median over `--rounds` rounds; with `--compare`, the rounds of
 the two versions alternate, so both see the same machine. Function calls per turn (cProfile, one extra round) do not
-move with the machine's load. What the turn does not include: the HTTP request (sanic), the rate limits, and the
+move with the machine's load, nor do the counts beside them: statements sent to PostgreSQL (SQLAlchemy's, and
+the BEGIN, COMMIT and ROLLBACK asyncpg sends) and Redis round trips (commands or pipelines sent) per turn, from
+another extra round. What the turn does not include: the HTTP request (sanic), the rate limits, and the
 customer's presence touch (helpdesk/web/widget.py).
 """
 
@@ -29,11 +31,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import sqlalchemy as sa
+from asyncpg.transaction import Transaction
 from common import git_state, machine_head, machine_info
+from redis.asyncio.connection import AbstractConnection
 from scale_bench import POSTGRES_ADMIN_URL, REDIS_URL, postgres_database
 
 from helpdesk.background import Background
@@ -71,6 +78,39 @@ class AnsweringRasa:
 
     async def close(self) -> None:
         pass
+
+
+@contextmanager
+def counting(engine: Any) -> Iterator[dict[str, int]]:
+    """Statements sent to PostgreSQL (SQLAlchemy's through `engine`, and asyncpg's BEGIN, COMMIT and ROLLBACK) and
+    Redis round trips (each command or pipeline redis-py sends), while the block runs."""
+    counts = {"statements": 0, "redis_round_trips": 0}
+    originals: dict[tuple[Any, str], Any] = {
+        (Transaction, "start"): Transaction.start,
+        (Transaction, "commit"): Transaction.commit,
+        (Transaction, "rollback"): Transaction.rollback,
+        (AbstractConnection, "send_packed_command"): AbstractConnection.send_packed_command,
+    }
+
+    def counted(original: Any, what: str) -> Any:
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            counts[what] += 1
+            return await original(*args, **kwargs)
+
+        return call
+
+    def statement(*_: Any) -> None:
+        counts["statements"] += 1
+
+    for (owner, name), original in originals.items():
+        setattr(owner, name, counted(original, "redis_round_trips" if owner is AbstractConnection else "statements"))
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    try:
+        yield counts
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", statement)
+        for (owner, name), original in originals.items():
+            setattr(owner, name, original)
 
 
 def chat_of(commit: str) -> ModuleType:
@@ -133,6 +173,11 @@ async def rounds(database_url: str, versions: dict[str, ModuleType], turns: int,
                 after = os.times()
                 spent = (after.user - before.user) + (after.system - before.system)
                 cpu[name].append(round(1000 * spent / turns, 3))
+        counted: dict[str, dict[str, float]] = {}
+        for name in versions:
+            with counting(engine) as counts:
+                await run(name, turns)
+            counted[name] = {what: round(n / turns, 2) for what, n in counts.items()}
         calls = {}
         for name in versions:
             profile = cProfile.Profile()
@@ -146,6 +191,8 @@ async def rounds(database_url: str, versions: dict[str, ModuleType], turns: int,
                 "cpu_ms_min": min(cpu[name]),
                 "cpu_ms_median": round(statistics.median(cpu[name]), 3),
                 "calls_per_turn": calls[name],
+                "statements_per_turn": counted[name]["statements"],
+                "redis_round_trips_per_turn": counted[name]["redis_round_trips"],
             }
             for name in versions
         }
@@ -171,13 +218,15 @@ def render(result: dict[str, Any]) -> str:
         + ". CPU: the process's user + system time per turn. Calls: Python function calls per turn (cProfile), "
         "which do not move with the machine's load.",
         "",
-        "| version | CPU ms per turn, min | median | each round | Python function calls per turn |",
-        "|---|---|---|---|---|",
+        "| version | CPU ms per turn, min | median | each round | Python function calls per turn "
+        "| PostgreSQL statements per turn | Redis round trips per turn |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, figures in result["versions"].items():
         lines.append(
             f"| {name} | {figures['cpu_ms_min']:.2f} | {figures['cpu_ms_median']:.2f} "
-            f"| {', '.join(f'{v:.2f}' for v in figures['cpu_ms_per_turn'])} | {figures['calls_per_turn']} |"
+            f"| {', '.join(f'{v:.2f}' for v in figures['cpu_ms_per_turn'])} | {figures['calls_per_turn']} "
+            f"| {figures['statements_per_turn']} | {figures['redis_round_trips_per_turn']} |"
         )
     return "\n".join(lines) + "\n"
 

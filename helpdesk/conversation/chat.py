@@ -794,6 +794,7 @@ class ChatService:
         line, so that line is held for the rest of a burst like every later one ("hi" / "i have a question" /
         "about my order 100234" read together from the first line on). Its id, the customer's key to it."""
         async with self.sessions() as session:
+            await statements_on_their_own(session)  # one INSERT: no BEGIN and COMMIT round trips around it
             conversation = Conversation(id=new_conversation_id(), mode=MODE_BOT)
             session.add(conversation)
             await session.commit()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -40,12 +41,27 @@ class Limiter(Protocol):
         when both count in the same place (RedisLimiter: one round trip)."""
         ...
 
+    async def hit_all(self, counts: Sequence[tuple[Limiter, str]]) -> list[Hit]:
+        """Each of `counts` (this limiter's first) hit in order while they are allowed: the hits up to the first
+        refused one, which is last; the slots taken before a refusal are given back. One step when every limiter
+        counts where this one does (RedisLimiter: one round trip instead of one per count)."""
+        ...
+
     async def count(self, key: str) -> int:
         """Slots `key` holds in the window now."""
         ...
 
+    async def count_all(self, counts: Sequence[tuple[Limiter, str]]) -> list[int]:
+        """The slots each of `counts` (this limiter's first) holds now: one step when all count where this one
+        does."""
+        ...
+
     async def release(self, key: str, hit: Hit) -> None:
         """Give back the slot `hit` reserved (an attempt that turned out fine)."""
+        ...
+
+    async def release_all(self, taken: Sequence[tuple[Limiter, str, Hit]]) -> None:
+        """Give back each slot of `taken` (this limiter's first): one step when all count where this one does."""
         ...
 
     async def reset(self, key: str) -> None:
@@ -62,6 +78,45 @@ async def hits_in_turn(first: Limiter, key: str, then: Limiter, then_key: str) -
     """`Limiter.hit_then` as two steps: `first.hit(key)`, then `then.hit(then_key)` only if that was allowed."""
     hit = await first.hit(key)
     return hit, (await then.hit(then_key) if hit.allowed else None)
+
+
+async def hit_all(counts: Sequence[tuple[Limiter, str]]) -> list[Hit]:
+    """`Limiter.hit_all` of `counts` (none: no hit)."""
+    return await counts[0][0].hit_all(counts) if counts else []
+
+
+async def count_all(counts: Sequence[tuple[Limiter, str]]) -> list[int]:
+    """`Limiter.count_all` of `counts`."""
+    return await counts[0][0].count_all(counts) if counts else []
+
+
+async def release_all(taken: Sequence[tuple[Limiter, str, Hit]]) -> None:
+    """`Limiter.release_all` of `taken`."""
+    if taken:
+        await taken[0][0].release_all(taken)
+
+
+async def hits_in_order(counts: Sequence[tuple[Limiter, str]]) -> list[Hit]:
+    """`Limiter.hit_all` one count after the other."""
+    hits: list[Hit] = []
+    for limiter, key in counts:
+        hit = await limiter.hit(key)
+        hits.append(hit)
+        if not hit.allowed:
+            await releases_in_turn([(lim, k, h) for (lim, k), h in zip(counts, hits[:-1], strict=False)])
+            break
+    return hits
+
+
+async def counts_in_turn(counts: Sequence[tuple[Limiter, str]]) -> list[int]:
+    """`Limiter.count_all` one count after the other."""
+    return [await limiter.count(key) for limiter, key in counts]
+
+
+async def releases_in_turn(taken: Sequence[tuple[Limiter, str, Hit]]) -> None:
+    """`Limiter.release_all` one slot after the other."""
+    for limiter, key, hit in taken:
+        await limiter.release(key, hit)
 
 
 class MemoryLimiter:
@@ -98,8 +153,17 @@ class MemoryLimiter:
     async def hit_then(self, key: str, then: Limiter, then_key: str) -> tuple[Hit, Hit | None]:
         return await hits_in_turn(self, key, then, then_key)
 
+    async def hit_all(self, counts: Sequence[tuple[Limiter, str]]) -> list[Hit]:
+        return await hits_in_order(counts)
+
     async def count(self, key: str) -> int:
         return len(self._recent(key, time.monotonic()) or ())
+
+    async def count_all(self, counts: Sequence[tuple[Limiter, str]]) -> list[int]:
+        return await counts_in_turn(counts)
+
+    async def release_all(self, taken: Sequence[tuple[Limiter, str, Hit]]) -> None:
+        await releases_in_turn(taken)
 
     async def release(self, key: str, hit: Hit) -> None:
         slots = self._slots.get(key)

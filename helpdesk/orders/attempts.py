@@ -6,6 +6,8 @@ message), the signed-in customer (when the shop's website signed one) and the or
 every action-server process shares (``helpdesk/scaleout.py``: in this process by default, Redis with
 REDIS_URL). A check first reserves a slot in each count and gives them back when it passes, so a burst of
 concurrent guesses cannot slip past a limit, and a new conversation or a wiped tracker starts no count afresh.
+With Redis, the reservations are one round trip, their return one, and a wrong answer's counts one (not one per
+count each: issue 22).
 
 - the conversation's limit reached (3 wrong answers): the chat goes to a person (``Verdict.HAND_OFF``);
 - the client's, the customer's or the order's: no more checks from that client (or for that order) until the
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from helpdesk.limits.window import Hit, Limiter
+from helpdesk.limits.window import Limiter, count_all, hit_all, release_all
 from helpdesk.orders.identity import verify_access
 from helpdesk.orders.model import Order, normalise_order_number
 from helpdesk.orders.system import OrderSystem
@@ -118,28 +120,21 @@ class IdentityChecks:
         ``BackendError`` propagates and counts nothing: the order system being down is not the customer's mistake.
         """
         counts = self._counts(asker, number)
-        taken: list[tuple[Limiter, str, Hit]] = []
-        for limiter, key in counts:
-            hit = await limiter.hit(key)
-            if not hit.allowed:
-                await _give_back(taken)
-                return Attempt(Verdict.HAND_OFF if limiter is self.conversation else Verdict.LOCKED)
-            taken.append((limiter, key, hit))
+        hits = await hit_all(counts)  # a refused one is last, the slots before it given back
+        if not hits[-1].allowed:
+            return Attempt(Verdict.HAND_OFF if counts[len(hits) - 1][0] is self.conversation else Verdict.LOCKED)
+        taken = [(limiter, key, hit) for (limiter, key), hit in zip(counts, hits, strict=True)]
         try:
             order = await verify_access(system, number, email=email, postcode=postcode)
         except BaseException:
-            await _give_back(taken)
+            await release_all(taken)
             raise
         if order is not None:
-            await _give_back(taken)
+            await release_all(taken)
             return Attempt(Verdict.VERIFIED, order=order)
-        left = {limiter: limiter.limit - await limiter.count(key) for limiter, key in counts}
+        held = await count_all(counts)
+        left = {limiter: limiter.limit - n for (limiter, _), n in zip(counts, held, strict=True)}
         if left[self.conversation] <= 0:
             return Attempt(Verdict.HAND_OFF)
         remaining = min(left.values())
         return Attempt(Verdict.LOCKED) if remaining <= 0 else Attempt(Verdict.RETRY, remaining)
-
-
-async def _give_back(taken: list[tuple[Limiter, str, Hit]]) -> None:
-    for limiter, key, hit in taken:
-        await limiter.release(key, hit)

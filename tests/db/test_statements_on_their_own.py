@@ -129,6 +129,36 @@ def test_the_widgets_reads_begin_no_transaction(database_url: str, monkeypatch: 
     assert begun == 0
 
 
+@pytest.mark.postgres
+def test_a_conversation_started_before_its_first_line_is_one_statement(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POST /api/chat/start (the widget, before every conversation's first line): one INSERT, not BEGIN, INSERT and
+    COMMIT (issue 22); the conversation is stored, the bot's, with its creation time."""
+
+    async def scenario() -> tuple[int, list[int], tuple[str, bool] | None]:
+        async with one_connection(database_url) as sessions:
+            chat = chat_service(sessions)
+            async with sessions() as session:  # the pool's connection made (its first use sets the dialect up)
+                await session.execute(select(1))
+                engine = session.get_bind()
+                await session.rollback()
+            begun = counting_transactions(monkeypatch)
+            statements: list[int] = []
+            event.listen(engine, "before_cursor_execute", lambda *_: statements.append(1))
+            started = await chat.start()
+            begun_at_start, sent = len(begun), list(statements)
+            async with sessions() as session:
+                stored = await session.get(Conversation, started)
+                found = (stored.mode, stored.created_at is not None) if stored is not None else None
+                await session.rollback()
+            return begun_at_start, sent, found
+
+    begun, statements, found = asyncio.run(scenario())
+    assert begun == 0 and statements == [1]  # the INSERT alone
+    assert found == (MODE_BOT, True)
+
+
 class Later(Background):
     """The chat's background work (FAQ candidates for the agent) kept aside, so only the message's own statements
     are counted; it is run (and its BEGINs ignored) before the engine closes."""

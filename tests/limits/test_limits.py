@@ -22,7 +22,7 @@ from helpdesk.limits.once import MemoryOnce, Once
 from helpdesk.limits.redis_locks import RedisLocks
 from helpdesk.limits.redis_once import RedisOnce
 from helpdesk.limits.redis_window import RedisLimiter
-from helpdesk.limits.window import Limiter, MemoryLimiter
+from helpdesk.limits.window import Limiter, MemoryLimiter, count_all, hit_all, release_all
 from helpdesk.stack import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -284,3 +284,65 @@ def test_two_redis_limits_are_hit_in_one_step() -> None:
             assert calls == 4 + 3  # one script call per message (4), and the three counts
 
     run(scenario)
+
+
+async def check_hit_all(one: Limiter, two: Limiter, three: Limiter) -> None:
+    """Several keys' limits in one step (an identity check's counts): hit in order while allowed; at the first
+    refused one the slots taken before it are given back; the counts and their return likewise in one step."""
+    counts: list[tuple[Limiter, str]] = [(one, "c1"), (two, "order-7"), (three, "1.2.3.4")]
+    first = await hit_all(counts)
+    assert [h.allowed for h in first] == [True, True, True] and all(h.token for h in first)
+    assert await count_all(counts) == [1, 1, 1]
+    await release_all([(limiter, key, hit) for (limiter, key), hit in zip(counts, first, strict=True)])
+    assert await count_all(counts) == [0, 0, 0]
+    await hit_all(counts)  # two's limit is 2: the second hit of its key takes its last slot
+    refused = await hit_all([(one, "c2"), (two, "order-7"), (three, "1.2.3.4")])
+    assert [h.allowed for h in refused] == [True, True, True]
+    over = await hit_all([(one, "c3"), (two, "order-7"), (three, "1.2.3.4")])
+    assert [h.allowed for h in over] == [True, False] and 1 <= over[-1].retry_after <= 61
+    assert await count_all([(one, "c3"), (two, "order-7"), (three, "1.2.3.4")]) == [0, 2, 2]  # c3's slot given back
+    assert await hit_all([]) == [] and await count_all([]) == []
+
+
+def test_a_memory_limiter_hits_several_keys_in_order() -> None:
+    asyncio.run(check_hit_all(MemoryLimiter(3), MemoryLimiter(2), MemoryLimiter(5)))
+
+
+def test_several_redis_limits_are_hit_counted_and_given_back_in_one_round_trip_each() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(1) as (redis,):
+            one, two, three = (RedisLimiter(redis, prefix, n, limit) for n, limit in (("a", 3), ("b", 2), ("c", 5)))
+            await hit_all([(one, "warm-up")])  # the scripts loaded into Redis: from now on each call is one EVALSHA
+            await count_all([(one, "warm-up")])
+            sent = 0
+            original = redis.connection_pool.get_connection
+
+            async def counted(*args: object, **kwargs: object) -> object:
+                nonlocal sent
+                sent += 1  # one connection taken from the pool per command or pipeline: one round trip
+                return await original(*args, **kwargs)  # type: ignore[no-untyped-call]
+
+            redis.connection_pool.get_connection = counted  # type: ignore[method-assign]
+            await check_hit_all(one, two, three)
+            assert sent == 8  # check_hit_all's eight calls over three keys each (the empty ones send nothing)
+
+    run(scenario)
+
+
+def test_limits_of_different_places_are_hit_in_order_and_given_back() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(1) as (redis,):
+            await check_hit_all(
+                RedisLimiter(redis, prefix, "a", 3), MemoryLimiter(2), RedisLimiter(redis, prefix, "c", 5)
+            )
+
+    run(scenario)
+
+
+def test_several_keys_are_counted_in_the_process_while_redis_is_unreachable() -> None:
+    async def scenario(prefix: str) -> None:
+        async with processes(1, url=f"redis://127.0.0.1:{free_port()}/0") as (redis,):
+            limiters = (RedisLimiter(redis, prefix, n, limit) for n, limit in (("a", 3), ("b", 2), ("c", 5)))
+            await check_hit_all(*limiters)
+
+    run(scenario, cleanup=False)

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio.connection import AbstractConnection
 
 from helpdesk.clients.redis import command_connection
 from helpdesk.limits.redis_window import RedisLimiter
@@ -135,6 +136,49 @@ async def test_two_processes_share_the_counts_through_redis(shop: DemoOrderSyste
             await connections[0].delete(*keys)
         for connection in connections:
             await connection.aclose()
+
+
+async def test_a_check_through_redis_is_two_round_trips_whatever_it_counts(
+    shop: DemoOrderSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: the reservations in every count (conversation, order, client, customer) are one round trip, their
+    return after a right answer one, a wrong answer's counts one: the action server made one round trip per count
+    each (8 for a right answer with three counts, 6 for a wrong one), every e-mail check turn."""
+    prefix = f"helpdesk-test-{secrets.token_hex(4)}"
+    redis = command_connection(REDIS_URL, "helpdesk-test")
+    checks = IdentityChecks(LIMITS, lambda name, limit, window: RedisLimiter(redis, prefix, name, limit, window))
+    sent = 0
+    original = AbstractConnection.send_packed_command
+
+    async def counted(self: AbstractConnection, command: object, check_health: bool = True) -> None:
+        nonlocal sent
+        sent += 1
+        await original(self, command, check_health)  # type: ignore[arg-type]
+
+    try:
+        warm = await checks.check(shop, asker("w1", "203.0.113.60"), "100234", postcode="1111")  # scripts loaded
+        assert warm.verdict is Verdict.RETRY
+        await checks.check(shop, asker("w2", "203.0.113.60"), "100234", postcode="2511 AB")
+        monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+        right = await checks.check(shop, asker("c1", "203.0.113.61", "cust-7"), "100234", postcode="2511 AB")
+        assert right.verdict is Verdict.VERIFIED and sent == 2
+        assert [
+            await limiter.count(key) for limiter, key in checks._counts(asker("c1", "203.0.113.61", "cust-7"), "100234")
+        ] == [0, 1, 0, 0]
+        sent = 0
+        wrong = await checks.check(shop, asker("c2", "203.0.113.62"), "100234", postcode="1111 AA")
+        assert (wrong.verdict, wrong.remaining, sent) == (Verdict.RETRY, 2, 2)
+        sent = 0
+        refused = [await checks.check(shop, asker("c3", "203.0.113.63"), "100212", postcode="0000") for _ in range(4)]
+        assert [a.verdict for a in refused] == [Verdict.RETRY, Verdict.RETRY, Verdict.HAND_OFF, Verdict.HAND_OFF]
+        assert sent == 2 + 2 + 2 + 1  # the fourth refused by the conversation's count: one round trip, nothing kept
+        assert await checks.order.count("100212") == 3 and await checks.client.count("203.0.113.63") == 3
+    finally:
+        monkeypatch.undo()
+        keys = [key async for key in redis.scan_iter(f"{prefix}:*")]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()
 
 
 def test_the_limits_come_from_the_orders_configuration() -> None:
