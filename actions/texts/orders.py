@@ -45,6 +45,10 @@ NEXT_REQUEST_SAME_ORDER = "Now, your other request about order {order_id}."
 DETAILS_WITHOUT_REQUEST_FOR_ORDER = (
     "Thanks! What would you like me to do with order {order_id}: check where it is, cancel it, or start a return?"
 )
+# the e-mail address or postcode sent right after that question: noted for the proof, the question asked once more
+DETAILS_NOTED_FOR_ORDER = (
+    "Got it, thanks: that's how I'll check it's your order. What would you like me to do with order {order_id}?"
+)
 WHERE_IS_MY_ORDER_BUTTON = "Where is my order?"
 CANCEL_MY_ORDER_BUTTON = "Cancel my order"
 RETURN_AN_ITEM_BUTTON = "Return an item"
