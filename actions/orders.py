@@ -301,13 +301,13 @@ class ActionOrderDetails(Action):
         order_id = number.group(1) if number else tracker.get_slot(ORDER_ID)
         if order_id:
             asked = in_every_language(say, "DETAILS_WITHOUT_REQUEST_FOR_ORDER")
-            again = any(
+            asked_already = any(
                 str(m.get("text") or "") in {render(t, order_id=order_id) for t in asked}
                 for m in bot_messages_before_latest(tracker)
             )
             # the e-mail address sent right after "What would you like me to do with order …?": noted, not the same
             # question word for word as if it had not been read
-            template = say.DETAILS_NOTED_FOR_ORDER if again else say.DETAILS_WITHOUT_REQUEST_FOR_ORDER
+            template = say.DETAILS_NOTED_FOR_ORDER if asked_already else say.DETAILS_WITHOUT_REQUEST_FOR_ORDER
             dispatcher.utter_message(text=render(template, order_id=order_id), buttons=order_topics())
             # the e-mail address given with it is kept for the identity check of the request that follows
             return [SlotSet(EVIDENCE, {"email": email})] if email else []
