@@ -74,7 +74,7 @@ from actions.order_state import (
 from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answer, read_message
 from actions.product_kinds import named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
-from actions.requests import NEGATION_RE, TAKING_BACK_RE, bare_request, declines_flow, names_flow
+from actions.requests import NEGATION_RE, TAKING_BACK_ALONE_RE, TAKING_BACK_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import drops_it_by_words, farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -183,6 +183,9 @@ INSTEAD_RE = re.compile(
 )
 
 
+DELIVERY_ADDRESS_RE = re.compile(r"\bdelivery\s+(?=ad+res+\b)", re.IGNORECASE)
+
+
 def change_asked_instead(
     text: str, flow: str | None, among: tuple[str, ...] = CHANGES, declined: bool = False
 ) -> str | None:
@@ -191,6 +194,7 @@ def change_asked_instead(
     address"); None when it names none or several."""
     if not declined and not INSTEAD_RE.search(text) and not TAKING_BACK_RE.search(text):
         return None
+    text = DELIVERY_ADDRESS_RE.sub("", text)  # "the delivery address" names no status check
     named = [other for other in among if other != flow and names_flow(text, other)]
     return named[0] if len(named) == 1 else None
 
@@ -246,6 +250,7 @@ class _FormTurn:
         self.events: list[EventType] = []
         self.ended = False
         self._order: Order | None = None
+        self._typed_address: str | None = None  # a bare address that answered "Shall I change the address instead?"
 
     # -- slot view -----------------------------------------------------------------------------
 
@@ -303,6 +308,13 @@ class _FormTurn:
             wanted = intent if intent in FLOW_DETAILS else change_asked_instead(self._said(), flow) or intent
             # "我还是不退了", "I'd rather not cancel it" at the yes/no: a no to this change, whatever the NLU read
             declined = self.state.requested == CONFIRM and declines_flow(self._said(), flow)
+            # "算了，还是改地址吧", "never mind, change the address instead" at "Shall I cancel …?": this change taken
+            # back and the other asked for, as plainly as "don't cancel it, change the address instead"
+            declined = declined or (
+                self.state.requested == CONFIRM
+                and TAKING_BACK_ALONE_RE.search(self._said()) is not None
+                and change_asked_instead(self._said(), flow, tuple(FLOW_DETAILS)) is not None
+            )
             # "send me the right one", "退款吧" at "replacement or refund?": the answer, whatever the NLU read (a
             # cancellation, a request for a refund, a handbook question)
             declined = declined or (self.state.requested == RETURN_REMEDY and self._remedy() is not None)
@@ -399,6 +411,12 @@ class _FormTurn:
             intent = next(iter(SWITCH_NO))
         if intent in SWITCH_YES or (intent == new_flow and new_flow in FLOW_DETAILS):
             self._switch(str(new_flow), found.order_number or offer.get("order_id"))
+            return True
+        if new_flow == CHANGE_ADDRESS and not found.order_number and looks_like_address_in_any_script(text):
+            # the new address typed at "Shall I change the delivery address instead?": a yes, and the address
+            # (it was "I'm not sure I can answer that", and the offer again)
+            self._switch(CHANGE_ADDRESS, offer.get("order_id"))
+            self._typed_address = text
             return True
         if intent in SWITCH_NO:
             self.set(SWITCH_TO, None)
@@ -701,7 +719,9 @@ class _FormTurn:
         order = await self.order()
         pending = self.get(PENDING_DETAIL)
         if flow == CHANGE_ADDRESS:
-            if pending and self.get(NEW_ADDRESS) is None and (text := address_in_request(pending)):
+            if self._typed_address is not None and self.get(NEW_ADDRESS) is None:
+                await self._take_address(self._typed_address, asked=True)
+            elif pending and self.get(NEW_ADDRESS) is None and (text := address_in_request(pending)):
                 await self._take_address(text, asked=False)
         elif flow == RETURN and self.get(RETURN_ITEMS) is None:
             # the customer named something of a kind none of the order's lines is ("my order 100171 arrived and the

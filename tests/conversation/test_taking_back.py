@@ -95,3 +95,45 @@ def test_a_person_asked_for_with_no_change_waiting_says_nothing_of_one(chat: Cha
     chat(f"where is order {ORDER}? {EMAIL}")
     chat("talk to a person")
     assert chat.last["handoff"] is not None and "Nothing has been changed" not in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("cancel", "second_thought", "taken_back", "asked_next"),
+    [
+        (f"帮我取消订单{ORDER}", "算了，还是改地址吧", f"我没有取消任何东西：订单 {ORDER} 会照常处理", NEW_ADDRESS[1]),
+        (
+            f"please cancel order {ORDER}",
+            "never mind, change the delivery address instead",
+            f"I haven't cancelled anything: order {ORDER} goes ahead as planned",
+            NEW_ADDRESS[0],
+        ),
+    ],
+)
+def test_never_mind_and_the_other_change_at_the_yes_or_no_switches_at_once(
+    chat: Chat, cancel: str, second_thought: str, taken_back: str, asked_next: str
+) -> None:
+    # the walkthrough of 2026-12-06 (sixth session): "算了，还是改地址吧" at "确定要取消订单…吗？" was asked
+    # "要改为修改收货地址吗？" again, though "算了" (never mind) had taken the cancellation back as plainly
+    # as "don't cancel it" does
+    chat(cancel)
+    chat(EMAIL)
+    assert any(c in chat.text for c in CANCELLING), chat.texts
+    chat(second_thought)
+    assert taken_back in chat.texts[0], chat.texts
+    assert asked_next in chat.texts[-1], chat.texts
+
+
+def test_the_new_address_typed_at_the_switch_question_is_a_yes_and_the_address(chat: Chat) -> None:
+    # the same walkthrough: the address typed at "Shall I change the delivery address instead?" got "I'm not sure I
+    # can answer that" and the question again; then "no, it's number 12" carried on with the cancellation
+    chat(f"cancel order {ORDER} please")
+    chat(EMAIL)
+    chat("actually change the address instead")
+    assert "Shall I change the delivery address instead?" in chat.text, chat.texts
+    chat("12 Rue de la Paix, 75002 Paris, France")
+    assert chat.texts == [
+        f"Shall I change the delivery address of order {ORDER} to Thomas Leroy, 12 Rue de la Paix, 75002 Paris, "
+        "France? (yes/no)"
+    ], chat.texts
+    chat("no")
+    assert "cancel" not in chat.text.lower() or "nothing" in chat.text.lower(), chat.texts
