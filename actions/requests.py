@@ -161,11 +161,28 @@ def is_question(clause: str) -> bool:
     return bool(asks) and size(clause) >= MIN_QUESTION_WORDS and PUZZLED_RE.match(clause) is None
 
 
+# a Chinese clause that only asks how to go about what the clause before it says ("订单下了以后还能取消吗，要怎么操作",
+# "想开个会员，流程是什么"): no topic of its own, so it is part of that clause, not a question to look up alone (alone,
+# "要怎么操作" was answered from how-to-order beside the cancellation; issue 18)
+ZH_LEANS_ON_BEFORE_RE = re.compile(
+    r"^(?:那|那么|那麼|请问|請問)?(?:我|具体|具體)?(?:要|该|該|应该|應該|需要)?(?:怎么|怎麼|怎样|怎樣|如何|咋)(?:样|樣)?"
+    r"(?:操作|弄|办|辦|做|处理|處理|搞|申请|申請|办理|辦理)?(?:呢|啊|呀)?[\s？?。.!！]*$"
+    r"|^(?:那|请问|請問)?(?:流程|步骤|步驟|手续|手續)(?:是)?(?:什么|什麼|怎样|怎樣)(?:呢|啊)?[\s？?。.!！]*$"
+)
+
+
 def questions_in(text: str) -> list[str]:
     """The question-like clauses of a message ("paypal or klarna? also how long does delivery take" -> "paypal or
     klarna?", "how long does delivery take"; "退货运费谁出？另外一般几天能到" -> "退货运费谁出？", "一般几天能到"),
-    each without the word joining it to the one before."""
-    parts = [JOINING_WORD.sub("", clause) for clause in clauses(text)]
+    each without the word joining it to the one before; a Chinese clause that only asks how ("要怎么操作") stays with
+    the clause before it."""
+    parts: list[str] = []
+    for clause in clauses(text):
+        part = JOINING_WORD.sub("", clause)
+        if parts and ZH_LEANS_ON_BEFORE_RE.match(part):
+            parts[-1] += part if parts[-1].endswith(tuple("？?。.!！，,")) else f"，{part}"
+        else:
+            parts.append(part)
     return [p for p in parts if is_question(p)]
 
 
