@@ -118,17 +118,3 @@ def test_a_chinese_question_then_only_how_is_one_question(chat: Chat) -> None:
     chat("礼品卡余额可以查吗，要怎么操作")
     assert TWO_THINGS not in chat.text, chat.texts
     assert faq_ids(chat) == ["gift-card-balance"], chat.last["replies"]
-
-
-@pytest.mark.parametrize(
-    ("text", "entry"),
-    [
-        ("枕套能绣上名字的首字母吗", "personalised-items"),  # was "Did you mean"
-        ("可以先收到东西再付钱吗", "klarna-pay-later"),  # was answered with the payment methods
-    ],
-)
-def test_chinese_shoppers_own_words_are_answered_from_their_entry(chat: Chat, text: str, entry: str) -> None:
-    # the handbook's Chinese questions in the words shoppers use (绣字母, 先收货后付款; issue 18)
-    chat(text)
-    assert DID_YOU_MEAN not in chat.text, chat.texts
-    assert faq_ids(chat) == [entry], chat.last["replies"]
