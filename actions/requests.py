@@ -161,6 +161,16 @@ def is_question(clause: str) -> bool:
     return bool(asks) and size(clause) >= MIN_QUESTION_WORDS and PUZZLED_RE.match(clause) is None
 
 
+# a Chinese clause that only asks how to go about what the clause before it says ("订单下了以后还能取消吗，要怎么操作",
+# "想开个会员，流程是什么"): no topic of its own, so it is part of that clause, not a question to look up alone (alone,
+# "要怎么操作" was answered from how-to-order beside the cancellation; issue 18)
+ZH_LEANS_ON_BEFORE_RE = re.compile(
+    r"^(?:那|那么|那麼|请问|請問)?(?:我|具体|具體)?(?:要|该|該|应该|應該|需要)?(?:怎么|怎麼|怎样|怎樣|如何|咋)(?:样|樣)?"
+    r"(?:操作|弄|办|辦|做|处理|處理|搞|申请|申請|办理|辦理)?(?:呢|啊|呀)?[\s？?。.!！]*$"
+    r"|^(?:那|请问|請問)?(?:流程|步骤|步驟|手续|手續)(?:是)?(?:什么|什麼|怎样|怎樣)(?:呢|啊)?[\s？?。.!！]*$"
+)
+
+
 # a Chinese clause that only names a topic to ask about ("那退货呢？", "退款呢"): the question after it is about that
 # topic ("那退货呢？要自己付运费吗" asks who pays a return's postage, not the delivery's)
 ZH_TOPIC_ONLY_RE = re.compile(r"^(?:那|那么|那麼)?\s*(?P<topic>[^，,。？?！!\s]{1,6}?)\s*呢[？?]*$")
@@ -173,7 +183,12 @@ def zh_questions(parts: list[str]) -> list[str]:
     split: list[str] = []
     for part in parts:
         pieces = [piece.strip() for piece in re.split(r"[，,]", part)]
-        if len(pieces) == 2 and all(is_question(piece) for piece in pieces):
+        # (not a how-clause leaning on the question before it: "…还能取消吗，要怎么操作" is one question)
+        if (
+            len(pieces) == 2
+            and all(is_question(piece) for piece in pieces)
+            and not ZH_LEANS_ON_BEFORE_RE.match(pieces[1])
+        ):
             split.extend(pieces)
         else:
             split.append(part)
@@ -190,8 +205,15 @@ def zh_questions(parts: list[str]) -> list[str]:
 def questions_in(text: str) -> list[str]:
     """The question-like clauses of a message ("paypal or klarna? also how long does delivery take" -> "paypal or
     klarna?", "how long does delivery take"; "退货运费谁出？另外一般几天能到" -> "退货运费谁出？", "一般几天能到"),
-    each without the word joining it to the one before (a Chinese message's: :func:`zh_questions`)."""
-    parts = [JOINING_WORD.sub("", clause) for clause in clauses(text)]
+    each without the word joining it to the one before; a Chinese clause that only asks how ("要怎么操作") stays with
+    the clause before it, and a Chinese message's clauses are read as its questions by :func:`zh_questions`."""
+    parts: list[str] = []
+    for clause in clauses(text):
+        part = JOINING_WORD.sub("", clause)
+        if parts and ZH_LEANS_ON_BEFORE_RE.match(part):
+            parts[-1] += part if parts[-1].endswith(tuple("？?。.!！，,")) else f"，{part}"
+        else:
+            parts.append(part)
     if language_of(text) == "zh":
         parts = zh_questions(parts)
     return [p for p in parts if is_question(p)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS
-from actions.requests import alternatives, option_words, requests_in
+from actions.requests import alternatives, option_words, questions_in, requests_in
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,17 @@ def test_the_customers_own_refund_asked_after_is_the_refund_request_not_a_questi
     assert (found.flow, found.questions) == ("refund_status", []), found
     # a question about refunds in general stays a question
     assert requests_in("退款一般要几天？订单100165到哪了").questions == ["退款一般要几天？"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("訂單下了以後還能取消嗎，要怎麼操作", ["訂單下了以後還能取消嗎，要怎麼操作"]),
+        ("能开发票吗？流程是什么？", ["能开发票吗？流程是什么？"]),
+        ("退货运费谁出？另外一般几天能到", ["退货运费谁出？", "一般几天能到"]),
+        ("paypal or klarna? also how long does delivery take", ["paypal or klarna?", "how long does delivery take"]),
+    ],
+)
+def test_a_chinese_clause_that_only_asks_how_stays_with_the_clause_before(text: str, asked: list[str]) -> None:
+    # alone, "要怎么操作" was looked up as a question of its own and answered from how-to-order beside the cancellation
+    assert questions_in(text) == asked

@@ -111,3 +111,10 @@ def test_another_shops_order_refund_or_policy_is_not_taken_as_ours(chat: Chat, t
     chat(text)
     assert faq_ids(chat) == [] and "下单邮箱" not in chat.text, chat.texts
     assert chat.last["offer_person"] == {"reason": "low_confidence"}, chat.last
+
+
+def test_a_chinese_question_then_only_how_is_one_question(chat: Chat) -> None:
+    # "…吗，要怎么操作": the how belongs to the question before it; looked up alone it was answered from how-to-order
+    chat("礼品卡余额可以查吗，要怎么操作")
+    assert TWO_THINGS not in chat.text, chat.texts
+    assert faq_ids(chat) == ["gift-card-balance"], chat.last["replies"]

@@ -87,7 +87,7 @@ def test_a_test_file_cannot_be_a_dev_file(tmp_path: Path) -> None:
 def test_the_real_dev_rows_are_no_test_rows_and_count_as_stated() -> None:
     dev_sets = {s.key: s for s in eval_sets.external_dev_sets()}
     assert set(dev_sets) == {f"{name}_dev" for name, spec in MAPPING["sets"].items() if spec.get("dev")}
-    assert {"clinc150_dev", "banking77_dev", "xsid_en_dev"} <= set(dev_sets)
+    assert {"clinc150_dev", "banking77_dev", "xsid_en_dev", "xsid_zh_dev"} <= set(dev_sets)
     for name, spec in MAPPING["sets"].items():
         if not spec.get("dev"):
             continue
