@@ -119,6 +119,7 @@ class AddressReading:
     address: Address | None
     missing: list[str] = field(default_factory=list)  # "postcode", "street", "town" (actions/texts/address.py)
     postcode_mismatch: str | None = None  # a postcode that doesn't fit the country's format
+    country: str | None = None  # the country the message names, when it names one (an incomplete address too)
 
     @property
     def complete(self) -> bool:
@@ -206,7 +207,7 @@ def read_address(text: str, name: str, default_country: str) -> AddressReading:
     if (in_chinese := chinese_script_address(text, name)) is not None:
         return in_chinese
     parts = [p.strip() for p in re.split(r"[,\n;]+", clean_answer(text)) if p.strip()]
-    country = None
+    country: str | None = None
     if parts:
         country = country_code(parts[-1])
         if country is not None:
@@ -215,6 +216,7 @@ def read_address(text: str, name: str, default_country: str) -> AddressReading:
             last_words = parts[-1].rsplit(" ", 1)
             if len(last_words) == 2 and (code := country_code(last_words[1])) and re.search(r"\d", last_words[0]):
                 country, parts[-1] = code, last_words[0]
+    named = country
     country = country or default_country
     pattern = re.compile(
         r"(?<![\w-])(?:" + COUNTRY_POSTCODES.get(country, POSTCODE_RE.pattern) + r")(?![\w-])", re.IGNORECASE
@@ -233,7 +235,7 @@ def read_address(text: str, name: str, default_country: str) -> AddressReading:
         street = next((p for p in parts if re.search(r"\d", p) and re.search(r"[A-Za-z]{2}", p)), "")
         city = next((p for p in parts if p != street and not re.search(r"\d", p)), "")
         missing = ["postcode"] + ([] if street else ["street"]) + ([] if city else ["town"])
-        return AddressReading(None, missing, postcode_mismatch=mismatch)
+        return AddressReading(None, missing, postcode_mismatch=mismatch, country=named)
 
     index, match = found
     part = parts[index]
@@ -249,7 +251,7 @@ def read_address(text: str, name: str, default_country: str) -> AddressReading:
     street = ", ".join([*pre, before] if before else pre)
     missing = ([] if street else ["street"]) + ([] if city else ["town"])
     if missing:
-        return AddressReading(None, missing)
+        return AddressReading(None, missing, country=named)
     postcode = _format_postcode(match.group(0), country)
     return AddressReading(Address(name=name, street=street, city=city, postcode=postcode, country=country))
 

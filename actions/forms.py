@@ -88,6 +88,7 @@ from actions.turns import bot_messages_before_latest, said, turns_before_latest
 from actions.typed_choice import typed_flow
 from helpdesk.i18n import join_sentences
 from helpdesk.orders import (
+    Address,
     BackendError,
     Order,
     OrderNotFound,
@@ -752,6 +753,13 @@ class _FormTurn:
                 self.set(NEW_ADDRESS, reading.address.to_dict())
                 return
             self.say(refusal.text)
+        elif reading.country is not None and reading.country not in self.system.policy.config.shipping_countries:
+            # "… to 5th avenue 1, new york, usa": not delivered there is the answer, not "send the whole address"
+            # (said for an incomplete address too, as for a Chinese one without its postcode)
+            partial = Address(name=current.name, street="", city="", postcode="", country=reading.country)
+            refusal = self.system.policy.address_change_refusal(order, partial, utc_now())
+            if refusal is not None:
+                self.say(refusal.text)
         elif reading.postcode_mismatch:
             country = country_label(current.country)
             self.say(render(address_texts.POSTCODE_NOT_IN_COUNTRY, postcode=reading.postcode_mismatch, country=country))

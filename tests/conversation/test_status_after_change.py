@@ -45,3 +45,15 @@ def test_a_change_asked_alone_is_followed_by_nothing(chat: Chat) -> None:
     chat("yes")
     assert chat.texts[0].startswith("Done: order 100262 will now be delivered to"), chat.texts
     assert len(chat.texts) == 1, chat.texts
+
+
+def test_an_incomplete_address_in_a_country_not_served_is_refused_for_its_country(chat: Chat) -> None:
+    # the same walkthrough: "change delivery address of 100247 to 5th avenue 1, new york, usa" (no zip) was asked for
+    # the address again with an example, not told that the shop doesn't deliver to the US
+    chat("change delivery address of 100262 to 5th avenue 1, new york, usa")
+    chat("marco.rossi@example.org")
+    assert chat.texts[0].startswith("We don't deliver to the United States, so I can't send order 100262 there."), (
+        chat.texts
+    )
+    chat("Keizersgracht 12, Amsterdam")  # a country served, without its postcode: the missing part, as before
+    assert "I couldn't find the postcode in that address." in chat.texts, chat.texts
