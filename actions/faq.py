@@ -70,6 +70,7 @@ from actions.requests import (
 )
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import (
+    acknowledges_with_emoji,
     answer_small_talk,
     answer_vague,
     closing_reply,
@@ -300,6 +301,8 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=smalltalk_texts.NOT_SURE_IN_REQUEST)
         elif drops_it_by_words(question):
             dispatcher.utter_message(response="utter_deny")  # "actually nvm, keep it": nothing to answer, no person
+        elif acknowledges_with_emoji(question):
+            dispatcher.utter_message(response="utter_affirm")  # "👍" after an answer: "ok", not a person offered
         elif small_talk_by_words(question):
             answer_small_talk(dispatcher, question)  # the NLU was unsure, the words are not
         elif vague_by_words(question):

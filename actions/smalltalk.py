@@ -289,6 +289,16 @@ def farewell_by_words(text: str) -> bool:
     return FAREWELL_RE.search(text) is not None and FAREWELL_ONLY_RE.match(text.strip()) is not None
 
 
+# a message of emoji alone that acknowledges ("👍", "👌🏻", "🙏", "😊"): the "ok" it means, not a question the handbook
+# cannot answer (it was offered a person); skin tones and variation selectors allowed
+POSITIVE_EMOJI = "👍👌🙏😊🙂😀😃😄😁👏❤💯✅🆗🤝🥰😍✨🎉💪☺😉🙌"
+EMOJI_ACK_RE = re.compile("^[\\s!.~" + POSITIVE_EMOJI + "\U0001f3fb-\U0001f3ff\ufe0f]+$")
+
+
+def acknowledges_with_emoji(text: str) -> bool:
+    return EMOJI_ACK_RE.match(text) is not None and any(ch in POSITIVE_EMOJI for ch in text)
+
+
 def small_talk_by_words(text: str) -> bool:
     return bool(SURE_SMALL_TALK.search(text)) and len(text.split()) <= 14
 
