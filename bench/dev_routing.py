@@ -80,12 +80,16 @@ def run(out: Path, language: str | None, limit: int | None) -> None:
     done = 0
     with bench_stack() as stack, httpx.Client(base_url=stack.url, timeout=120) as client:
         for item in sets:
-            entry: dict[str, Any] = {"language": item.language, "family": item.family,
-                                     "categories": {}, "texts": {}, "got": {}}  # fmt: skip
+            entry: dict[str, Any] = {"language": item.language, "family": item.family, "categories": {},
+                                     "out_of_scope": [], "how": {}, "texts": {}, "got": {}}  # fmt: skip
             for case in item.cases:
                 body, _ = post_first_message(client, case.text, case.source)
                 outcome = Outcome.from_response(body)
-                entry["categories"][case.source] = classify(case, outcome).category
+                verdict = classify(case, outcome)
+                entry["categories"][case.source] = verdict.category
+                entry["how"][case.source] = verdict.how
+                if case.out_of_scope:
+                    entry["out_of_scope"].append(case.source)
                 entry["texts"][case.source] = case.text
                 entry["got"][case.source] = outcome.describe()
                 done += 1
@@ -93,14 +97,22 @@ def run(out: Path, language: str | None, limit: int | None) -> None:
                     elapsed = time.monotonic() - started
                     print(f"{done}/{total} rows, ~{(total - done) * elapsed / done / 60:.1f} min left", flush=True)
             rows[item.key] = entry
-            print(f"{item.key}: {fmt(summarise_categories(entry['categories']))}", flush=True)
-    out.write_text(json.dumps({"sets": rows}, ensure_ascii=False, indent=1))
+            out.write_text(json.dumps({"sets": rows}, ensure_ascii=False, indent=1))  # each set kept as it ends
+            print(f"{item.key}: {fmt(summarise_set(entry))}", flush=True)
     print(f"{sum(len(s.cases) for s in sets)} rows in {time.monotonic() - started:.0f} s -> {out}")
-    print_figures({key: summarise_categories(value["categories"]) for key, value in rows.items()})
+    print_figures({key: summarise_set(value) for key, value in rows.items()})
 
 
-def summarise_categories(categories: dict[str, str]) -> dict[str, Any]:
-    return summarise([{"category": category} for category in categories.values()])
+def summarise_set(entry: dict[str, Any]) -> dict[str, Any]:
+    """eval_outcomes.summarise over one set's rows as `run` keeps them (category, out of scope or not, how)."""
+    out_of_scope = set(entry.get("out_of_scope") or ())
+    how = entry.get("how") or {}
+    return summarise(
+        [
+            {"category": category, "out_of_scope": source in out_of_scope, "how": how.get(source, "")}
+            for source, category in entry["categories"].items()
+        ]
+    )
 
 
 def print_figures(figures: dict[str, dict[str, Any]], other: dict[str, dict[str, Any]] | None = None) -> None:
@@ -133,8 +145,8 @@ def compare(before_path: Path, after_path: Path, show_text: bool) -> None:
     shared = [key for key in after if key in before]
     print(f"before {before_path}  |  after {after_path}")
     print_figures(
-        {key: summarise_categories(after[key]["categories"]) for key in shared},
-        {key: summarise_categories(before[key]["categories"]) for key in shared},
+        {key: summarise_set(after[key]) for key in shared},
+        {key: summarise_set(before[key]) for key in shared},
     )
     moves: Counter[str] = Counter()
     for key in shared:
