@@ -53,7 +53,7 @@ from actions.order_state import (
 )
 from actions.other_language import other_language
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.payment_ways import PAYMENT_METHODS_ENTRY, asks_payment_way
+from actions.payment_ways import PAYMENT_METHODS_ENTRY, asks_payment_way, card_issuers_business
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_reason_of
 from actions.refused_change import address_after_refused_change, options_after_refused_change
 from actions.requests import (
@@ -437,9 +437,16 @@ class ActionAnswerFaq(Action):
             if followed is not None:
                 self._answer(dispatcher, followed.id, followed.title, followed.answer, followed.score)
                 return
-        if destination == "clarify" and not in_request and (paid := payment_entry_offered(route)) is not None:
+        if (
+            destination == "clarify"
+            and not in_request
+            and not card_issuers_business(question)
+            and (paid := payment_entry_offered(route)) is not None
+        ):
             # "why was my card declined 3 times": "Did you mean: A problem with a payment | Why was my payment
-            # declined?", both answered from the handbook's payments section; that one entry answers
+            # declined?", both answered from the handbook's payments section; that one entry answers. Not for the
+            # card issuer's business or another company's charge ("dispute a charge with my bank on another site"):
+            # the choices stay
             self._answer(dispatcher, paid.id, paid.title, paid.answer, scores.get(paid.id, 0.0))
             return
         if destination == "clarify":

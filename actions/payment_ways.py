@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from nlu_addons.order_cues import another_companys
+
 PAYMENT_METHODS_ENTRY = "payment-methods"
 
 # a way of paying by name: the cards, wallets, pay-later services and the rest customers name (the ones the shop
@@ -47,3 +49,23 @@ NOT_ASKING_RE = re.compile(
 def asks_payment_way(text: str) -> bool:
     """The message asks whether the shop takes a way of paying it names (and reports no problem with a payment)."""
     return bool(WAY_RE.search(text) and TAKEN_RE.search(text) and not NOT_ASKING_RE.search(text))
+
+
+# the customer's card or bank itself, not a payment at the shop's checkout: a card applied for, its APR, interest or
+# limit, fraud on it, a charge disputed with the bank ("how do I dispute a charge with my bank on another site"): the
+# card issuer's business, which no answer of the handbook's payments section is about. Not other shops named beside a
+# payment here ("my visa keeps getting rejected, other sites work fine": a payment problem at our checkout)
+ISSUERS_BUSINESS_RE = re.compile(
+    r"\b(?:apr|interest\s+rates?|credit\s+(?:limits?|scores?|lines?)|(?:card|spending)\s+limits?"
+    r"|limits?\s+(?:on|of)\s+(?:my|the)\s+(?:\w+\s+){0,2}card|(?:card|credit)\s+applications?"
+    r"|appl(?:y|ying|ied)\s+for\s+(?:a|an|the|my)\s+(?:new\s+)?(?:credit\s+|debit\s+)?card"
+    r"|fraud\w*|disput\w*|chargebacks?)\b",
+    re.IGNORECASE,
+)
+
+
+def card_issuers_business(text: str) -> bool:
+    """The message is about the customer's card or bank itself or another company's charge (ISSUERS_BUSINESS_RE,
+    nlu_addons.order_cues.another_companys), not a payment at the shop: an unsure reading of it is not answered
+    from the payments section."""
+    return bool(ISSUERS_BUSINESS_RE.search(text)) or another_companys(text)

@@ -81,14 +81,15 @@ def run(out: Path, language: str | None, limit: int | None) -> None:
     with bench_stack() as stack, httpx.Client(base_url=stack.url, timeout=120) as client:
         for item in sets:
             entry: dict[str, Any] = {"language": item.language, "family": item.family, "categories": {},
-                                     "out_of_scope": {}, "how": {}, "texts": {}, "got": {}}  # fmt: skip
+                                     "out_of_scope": [], "how": {}, "texts": {}, "got": {}}  # fmt: skip
             for case in item.cases:
                 body, _ = post_first_message(client, case.text, case.source)
                 outcome = Outcome.from_response(body)
                 verdict = classify(case, outcome)
                 entry["categories"][case.source] = verdict.category
-                entry["out_of_scope"][case.source] = case.out_of_scope
                 entry["how"][case.source] = verdict.how
+                if case.out_of_scope:
+                    entry["out_of_scope"].append(case.source)
                 entry["texts"][case.source] = case.text
                 entry["got"][case.source] = outcome.describe()
                 done += 1
@@ -96,19 +97,19 @@ def run(out: Path, language: str | None, limit: int | None) -> None:
                     elapsed = time.monotonic() - started
                     print(f"{done}/{total} rows, ~{(total - done) * elapsed / done / 60:.1f} min left", flush=True)
             rows[item.key] = entry
-            print(f"{item.key}: {fmt(summarise_entry(entry))}", flush=True)
-    out.write_text(json.dumps({"sets": rows}, ensure_ascii=False, indent=1))
+            out.write_text(json.dumps({"sets": rows}, ensure_ascii=False, indent=1))  # each set kept as it ends
+            print(f"{item.key}: {fmt(summarise_set(entry))}", flush=True)
     print(f"{sum(len(s.cases) for s in sets)} rows in {time.monotonic() - started:.0f} s -> {out}")
-    print_figures({key: summarise_entry(value) for key, value in rows.items()})
+    print_figures({key: summarise_set(value) for key, value in rows.items()})
 
 
-def summarise_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """One set's figures from its per-row categories (with each row's out-of-scope flag and how it was refused)."""
-    out_of_scope = entry.get("out_of_scope", {})
-    how = entry.get("how", {})
+def summarise_set(entry: dict[str, Any]) -> dict[str, Any]:
+    """eval_outcomes.summarise over one set's rows as `run` keeps them (category, out of scope or not, how)."""
+    out_of_scope = set(entry.get("out_of_scope") or ())
+    how = entry.get("how") or {}
     return summarise(
         [
-            {"category": category, "out_of_scope": out_of_scope.get(source, False), "how": how.get(source, "")}
+            {"category": category, "out_of_scope": source in out_of_scope, "how": how.get(source, "")}
             for source, category in entry["categories"].items()
         ]
     )
@@ -144,8 +145,8 @@ def compare(before_path: Path, after_path: Path, show_text: bool) -> None:
     shared = [key for key in after if key in before]
     print(f"before {before_path}  |  after {after_path}")
     print_figures(
-        {key: summarise_entry(after[key]) for key in shared},
-        {key: summarise_entry(before[key]) for key in shared},
+        {key: summarise_set(after[key]) for key in shared},
+        {key: summarise_set(before[key]) for key in shared},
     )
     moves: Counter[str] = Counter()
     for key in shared:

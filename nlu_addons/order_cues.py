@@ -98,11 +98,12 @@ def other_domain_cue(text: str) -> bool:
 
 
 # the customer's account with the shop (its details, login and profile): "I moved, I need to update my details",
-# "cancel my pro account" change or close the account, not an order, when nothing of an order is named
+# "cancel my pro account" change or close the account, not an order, when nothing of an order is named; so does a
+# move ("I moved to a new city and need to change my address": the saved address, no order named)
 ACCOUNT_CUES: dict[Language, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:accounts?|profiles?|details|info|information|personal\s+data|log-?\s?in|logins?|sign(?:ed)?\s?in"
-        r"|usernames?|user\s?names?|passwords?)\b",
+        r"|usernames?|user\s?names?|passwords?|moved|relocat\w+|new\s+(?:home\s+)?address)\b",
         re.IGNORECASE,
     ),
     "zh": re.compile(r"账户|賬戶|帳戶|账号|帳號|賬號|个人资料|個人資料|个人信息|個人信息|登录|登錄|密码|密碼"),

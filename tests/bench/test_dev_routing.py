@@ -1,30 +1,62 @@
-"""bench/dev_routing.py figures a set from its per-row results as make eval does (bench/eval_outcomes.summarise):
-each row's category with whether it was out of scope and how it was refused; the team's score is right - 2 x wrong."""
+"""bench/dev_routing.py run: every row's verdict is kept with whether the row is out of scope and how it was refused,
+so each set's figures are make eval's (bench/eval_outcomes.summarise); the stack and its replies are stand-ins here,
+the classification is the real one."""
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from dev_routing import score, summarise_entry  # noqa: E402
+import dev_routing  # noqa: E402
+from eval_sets import OUT_OF_SCOPE, Case, EvalSet  # noqa: E402
+
+REPLIES: dict[str, dict[str, Any]] = {
+    "where is my order": {"nlu": {"intent": "order_status"}},
+    "set an alarm for six": {"nlu": {"intent": "out_of_scope"}, "handoff": {"reason": "low_confidence"}},
+    "cancel my dentist appointment": {"nlu": {"intent": "cancel_order"}},
+}
 
 
-def test_a_sets_figures_count_its_out_of_scope_rows_and_how_they_were_refused() -> None:
-    entry = {
-        "categories": {"a:1": "right", "a:2": "wrong", "b:1": "right", "b:2": "wrong", "b:3": "clarify"},
-        "out_of_scope": {"a:1": True, "a:2": True, "b:1": False, "b:2": False, "b:3": False},
-        "how": {"a:1": "handoff", "a:2": "", "b:1": "expected", "b:2": "", "b:3": ""},
-    }
-    figures = summarise_entry(entry)
-    assert figures["counts"] == {"right": 2, "clarify": 1, "handoff": 0, "wrong": 2}
-    assert figures["out_of_scope"]["n"] == 2 and figures["out_of_scope"]["refused"] == 1
+@contextmanager
+def fake_stack() -> Iterator[SimpleNamespace]:
+    yield SimpleNamespace(url="http://stack.invalid")
+
+
+def fake_post(client: object, text: str, source: str) -> tuple[dict[str, Any], float]:
+    return REPLIES[text], 1.0
+
+
+def test_a_run_keeps_each_rows_verdict_and_summarises_its_sets_as_make_eval_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = [
+        Case("where is my order", ("intent", "order_status"), source="dev.jsonl:1"),
+        Case("set an alarm for six", OUT_OF_SCOPE, source="dev.jsonl:2"),
+        Case("cancel my dentist appointment", OUT_OF_SCOPE, source="dev.jsonl:3"),
+    ]
+    one_set = EvalSet("routing_dev", "dev", "en", "team_dev", ("dev.jsonl",), cases)
+    monkeypatch.setattr(dev_routing, "dev_sets", lambda language: [one_set])
+    monkeypatch.setattr(dev_routing, "bench_stack", fake_stack)
+    monkeypatch.setattr(dev_routing, "post_first_message", fake_post)
+    monkeypatch.setattr(dev_routing, "outside_repository", lambda path: path)
+    out = tmp_path / "dev.json"
+
+    dev_routing.run(out, "en", None)
+
+    entry = json.loads(out.read_text())["sets"]["routing_dev"]
+    assert entry["categories"] == {"dev.jsonl:1": "right", "dev.jsonl:2": "right", "dev.jsonl:3": "wrong"}
+    figures = dev_routing.summarise_set(entry)
+    assert figures["counts"] == {"right": 2, "clarify": 0, "handoff": 0, "wrong": 1}
+    assert figures["out_of_scope"]["n"] == 2
+    assert figures["out_of_scope"]["refused"] == 1
     assert figures["out_of_scope"]["by"]["handoff"] == 1
-    assert figures["in_scope"] == {"n": 3, "right": 0.3333, "wrong": 0.3333}
-    assert score(figures) == 2 - 2 * 2
-
-
-def test_an_older_run_without_the_out_of_scope_flags_still_compares() -> None:
-    figures = summarise_entry({"categories": {"a:1": "right", "a:2": "handoff"}})
-    assert figures["counts"]["right"] == 1 and figures["out_of_scope"]["n"] == 0
+    assert dev_routing.score(figures) == 0

@@ -56,3 +56,12 @@ def test_a_did_you_mean_between_a_payment_problem_and_one_payments_entry_answers
     body = chat("why was my card declined 3 times")
     assert (body.get("faq") or {}).get("id") == "payment-declined", chat.texts
     assert "Did you mean" not in chat.text, chat.texts
+
+
+def test_a_charge_disputed_with_the_bank_is_not_answered_as_a_declined_payment(chat: Chat) -> None:
+    """Lane en (issue 17): the same unsure "Did you mean" for a dispute with the customer's bank answered why payments
+    are declined; the card issuer's business keeps the choices (actions/payment_ways.card_issuers_business)."""
+    body = chat("how can I dispute a card charge with my bank")
+    assert (body.get("faq") or {}).get("id") != "payment-declined", chat.texts
+    assert body["handoff"] is None, body
+    assert "Did you mean" in chat.text or body["offer_person"], chat.texts

@@ -458,6 +458,23 @@ def test_a_message_about_the_account_is_no_evidence_of_an_order_for_the_account_
     assert order_evidence("please change my address", "change_shipping_address")  # nothing of the account
 
 
+@pytest.mark.parametrize(
+    "moved",
+    [
+        "we relocated in the summer, so the address you have for me is out of date",
+        "just moved to Rotterdam, how do I put my new address in",
+        "got a new home address so my old one has to go",
+    ],
+)
+def test_a_move_with_no_order_named_is_the_accounts_address_not_an_order_to_redirect(moved: str) -> None:
+    """Lane en (issue 17, English customers' own phrasing): a move ("I moved to a new city and need to change my
+    address") started the address change of an order nobody named; with no order named it is the account's saved
+    address. A move with an order named, or a plain "change my address", is still the order's."""
+    assert not order_evidence(moved, "change_shipping_address"), moved
+    assert order_evidence("I moved, please update the address for my order", "change_shipping_address")
+    assert order_evidence("I'm moving house next week, send order 100234 to the new address", "change_shipping_address")
+
+
 @pytest.mark.parametrize("intent", ["faq", "order_status", "request_refund"])
 def test_another_companys_order_refund_or_policy_is_neither_answered_nor_started(intent: str) -> None:
     """ "我的京东快递到哪了", "宜家的退货政策是什么": another shop's parcel or policy, which the shop's handbook entries
