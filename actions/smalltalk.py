@@ -44,7 +44,11 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "how_are_you",
-        re.compile(r"\b(?:how\s+(?:are|r)\s+(?:you|u)|how'?s\s+(?:it|your|things)|you\s+ok|u\s+ok)\b", re.I),
+        re.compile(
+            r"\b(?:how\s+(?:are|r)\s+(?:you|u|ya)|how'?s\s+(?:it|your|things)|you\s+ok|u\s+ok|"
+            r"how\s+(?:are\s+|r\s+)?(?:you|u|ya)\s+doin(?:g|')?|how\s+have\s+you\s+been|what'?s\s+up|wassup|sup)\b",
+            re.I,
+        ),
     ),
     # a greeting read as small talk ("hello there, how's things"): greeted back before what the bot can do
     (
