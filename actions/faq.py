@@ -53,7 +53,13 @@ from actions.order_state import (
 )
 from actions.other_language import other_language
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
-from actions.payment_ways import PAYMENT_METHODS_ENTRY, asks_payment_way, card_issuers_business
+from actions.payment_ways import (
+    PAYMENT_ENTRY_LEAD,
+    PAYMENT_METHODS_ENTRY,
+    asks_payment_way,
+    card_issuers_business,
+    entries_near,
+)
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_reason_of
 from actions.refused_change import address_after_refused_change, options_after_refused_change
 from actions.requests import (
@@ -446,9 +452,13 @@ class ActionAnswerFaq(Action):
             # "why was my card declined 3 times": "Did you mean: A problem with a payment | Why was my payment
             # declined?", both answered from the handbook's payments section; that one entry answers. Not for the
             # card issuer's business or another company's charge ("dispute a charge with my bank on another site"):
-            # the choices stay
-            self._answer(dispatcher, paid.id, paid.title, paid.answer, scores.get(paid.id, 0.0))
-            return
+            # the choices stay. Nor when another payments entry scores as near ("why is apple pay not working":
+            # payment-declined just ahead of payment-methods): the close one joins the choices
+            rivals = payment_entries_near(route, paid, scores)
+            if not rivals:
+                self._answer(dispatcher, paid.id, paid.title, paid.answer, scores.get(paid.id, 0.0))
+                return
+            route = {**route, "offered": [*(route.get("offered") or []), *(f"faq:{e}" for e in rivals)]}
         if destination == "clarify":
             titles = {e: entry.title for e in scores if (entry := kb.entry(e)) is not None}
             for offered in route.get("offered") or []:
@@ -490,6 +500,14 @@ def payment_entry_offered(route: dict[str, Any]) -> Entry | None:
     entries = [e for d in offered if d.startswith("faq:") and (e := kb.entry(d[4:])) is not None]
     paid = [e for e in entries if section_of(e.path) == PAYMENTS_SECTION]
     return paid[0] if len(paid) == 1 else None
+
+
+def payment_entries_near(route: dict[str, Any], paid: Entry, scores: dict[str, float]) -> list[str]:
+    """The other payments-section entries of the route's candidates scoring as near the message as ``paid`` does
+    (within PAYMENT_ENTRY_LEAD), best first: with one of them, the one entry offered is no sure answer."""
+    kb = get_knowledge_base()
+    near = entries_near(paid.id, scores, PAYMENT_ENTRY_LEAD)
+    return [e for e in near if (entry := kb.entry(e)) is not None and section_of(entry.path) == PAYMENTS_SECTION]
 
 
 def flow_named_from_offer(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:

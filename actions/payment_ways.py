@@ -8,6 +8,7 @@ loans or other shops ("can i pay my phone bill", "信用卡能还房贷吗")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from nlu_addons.order_cues import another_companys
 
@@ -69,3 +70,19 @@ def card_issuers_business(text: str) -> bool:
     nlu_addons.order_cues.another_companys), not a payment at the shop: an unsure reading of it is not answered
     from the payments section."""
     return bool(ISSUERS_BUSINESS_RE.search(text)) or another_companys(text)
+
+
+# how far ahead of every other payments entry the one a "Did you mean" offers must score to be answered in its place
+# (issue 17, lane en2, chosen on the English dev rows): "google pay isn't working" put payment-declined 0.013 ahead
+# of payment-methods, "charged a fee for paying by card" payment-declined 0.025 ahead of double-charge; a near tie
+# between two payments answers is no reading of which one the customer means
+PAYMENT_ENTRY_LEAD = 0.04
+
+
+def entries_near(best: str, scores: Mapping[str, float], lead: float) -> list[str]:
+    """The entries other than ``best`` scoring less than ``lead`` below it (``scores``: entry id -> score), best
+    first; none when ``best`` has no score."""
+    if best not in scores:
+        return []
+    floor = scores[best] - lead
+    return [e for e, s in sorted(scores.items(), key=lambda item: -item[1]) if e != best and s > floor]

@@ -65,3 +65,19 @@ def test_a_charge_disputed_with_the_bank_is_not_answered_as_a_declined_payment(c
     assert (body.get("faq") or {}).get("id") != "payment-declined", chat.texts
     assert body["handoff"] is None, body
     assert "Did you mean" in chat.text or body["offer_person"], chat.texts
+
+
+def test_a_did_you_mean_with_two_payments_entries_near_each_other_keeps_the_choices(chat: Chat) -> None:
+    """Lane en2 (issue 17): "google pay stopped working for me, any idea?" was asked back between a payment problem
+    and payment-declined, with payment-methods scoring next to it; the payment-declined answer came as if sure. With
+    another payments entry that near, the choices stay and it is among them."""
+    body = chat("google pay stopped working for me, any idea?")
+    assert body.get("faq") is None, chat.texts
+    assert "Did you mean" in chat.text, chat.texts
+    offered = {
+        str(button.get("payload"))
+        for reply in body["replies"]
+        for button in reply.get("buttons") or []
+        if str(button.get("payload", "")).startswith("/faq")
+    }
+    assert any("payment-declined" in p for p in offered) and any("payment-methods" in p for p in offered), offered
