@@ -68,8 +68,13 @@ lint: venv
 
 # mypy, strict, on the paths [tool.mypy] in pyproject.toml lists (from .venv, Python 3.11; Rasa's own modules are
 # not installed there, so nlu_addons is checked against them as Any: `make train` and the Rasa tests prove it in 3.10)
+# Its incremental cache lives outside the checkout, one per user for every clone and worktree (MYPY_CACHE_DIR):
+# a clean clone's `make test` then checks what differs from the last run instead of all 275 modules (61 s -> 2.4 s
+# here, load 4-5). mypy compares each cached module with its source's hash and re-checks it and what depends on
+# it when they differ, so another checkout's entries give the same result as a cold run.
+MYPY_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/larkspur/mypy
 typecheck: venv
-	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --cache-dir $(MYPY_CACHE_DIR)
 
 validate: venv-rasa
 	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
