@@ -270,6 +270,8 @@ def closing_reply(tracker: Tracker) -> str | None:
     if not ranking or ranking[0] not in closing or sum(float(r.get("confidence") or 0) for r in closing) < CLOSING_MASS:
         return None
     replies = {"thank": say.CLOSING_THANKS, "goodbye": say.CLOSING_GOODBYE, "deny": say.CLOSING_NO}
+    if "deny" in names and drops_it_by_words(text):
+        return replies["deny"]  # "no worries, ill keep it": what was asked is dropped, whichever closer ranks first
     if names[0] in replies:
         return replies[names[0]]  # the likeliest reading's own reply ("no worries, ill keep it": "No problem.")
     return next((replies[name] for name in names if name in replies), None)  # a declined flow first: the next
