@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.cache_key import HasCacheKey
 from support.helpdesks import postgres_database
 from support.rasa import AnsweringRasa
 
@@ -87,6 +88,53 @@ def test_the_presence_touch_is_one_statement_and_is_stored(database_url: str, mo
     assert stored and read
     assert touch == 0  # no BEGIN (nor COMMIT) around the UPDATE
     assert after_touch == 1  # the next session's reads began a transaction, as sessions do by default
+
+
+@pytest.mark.postgres
+def test_a_presence_touch_builds_no_session_and_its_statement_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after the first touch, a touch (of any conversation) opens no ORM session and generates no
+    statement cache key (its UPDATE is built once); each touch still stores its own time, in its own conversation."""
+
+    async def scenario() -> tuple[list[str], list[str], list[bool], bool]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add_all([Conversation(id="c1", mode=MODE_BOT), Conversation(id="c2", mode=MODE_BOT)])
+                await session.commit()
+            presence = CustomerPresence(sessions, heartbeat=60.0)
+            await presence.seen("c1")
+            opened: list[str] = []
+            keys: list[str] = []
+            original_init: Any = AsyncSession.__init__
+            original_key: Any = HasCacheKey._generate_cache_key
+
+            def init(self: AsyncSession, *args: Any, **kwargs: Any) -> None:
+                opened.append("session")
+                original_init(self, *args, **kwargs)
+
+            def key(self: Any) -> Any:
+                keys.append(type(self).__name__)
+                return original_key(self)
+
+            stamps = []
+            for conversation_id in ("c2", "c1"):
+                monkeypatch.setattr(AsyncSession, "__init__", init)
+                monkeypatch.setattr(HasCacheKey, "_generate_cache_key", key)
+                await presence.seen(conversation_id, force=True)  # only the touch is counted
+                monkeypatch.undo()
+                stamps.append(await seen_at(sessions, conversation_id))
+            return opened, keys, [stamp is not None for stamp in stamps], stamps[1] >= stamps[0]
+
+    async def seen_at(sessions: async_sessionmaker[AsyncSession], conversation_id: str) -> Any:
+        async with sessions() as session:
+            await statements_on_their_own(session)
+            return await session.scalar(select(Conversation.customer_seen_at).where(Conversation.id == conversation_id))
+
+    opened, keys, stored, in_order = asyncio.run(scenario())
+    assert stored == [True, True] and in_order
+    assert keys == []  # main: the UPDATE's key generated again on every touch
+    assert opened == []  # main: an ORM session for each touch
 
 
 def chat_service(sessions: async_sessionmaker[AsyncSession], background: Background | None = None) -> ChatService:
