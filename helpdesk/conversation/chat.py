@@ -399,6 +399,22 @@ def _with_client_message_statement() -> Select[Conversation, Message]:
     return select(Conversation, Message).outerjoin(Message, same_client).where(Conversation.id == conversation_id)
 
 
+@functools.cache
+def _later_line_statement() -> Select[int]:
+    """`ChatService._later_line`'s read (a customer message after the given one), built once with both as
+    parameters: built anew for each held line, its cache key was generated again on every execution (issue 22)."""
+    messages = Message.__table__
+    return (
+        select(Message.id)
+        .where(
+            Message.conversation_id == bindparam("conversation_id", type_=messages.c.conversation_id.type),
+            Message.sender == SENDER_CUSTOMER,
+            Message.id > bindparam("message_id", type_=messages.c.id.type),
+        )
+        .limit(1)
+    )
+
+
 CUSTOMER_COLUMNS = (
     "conversation_id", "sender", "text", "payload", "client_id", "language", "created_at", "asks_feedback"
 )  # fmt: skip
@@ -849,13 +865,7 @@ class ChatService:
         async with self.sessions() as session:
             await statements_on_their_own(session)  # one read: no BEGIN and ROLLBACK round trips
             later = await session.scalar(
-                select(Message.id)
-                .where(
-                    Message.conversation_id == conversation_id,
-                    Message.sender == SENDER_CUSTOMER,
-                    Message.id > message_id,
-                )
-                .limit(1)
+                _later_line_statement(), {"conversation_id": conversation_id, "message_id": message_id}
             )
         return later is not None
 

@@ -178,6 +178,50 @@ def test_the_widgets_reads_begin_no_transaction(database_url: str, monkeypatch: 
 
 
 @pytest.mark.postgres
+def test_the_check_for_a_bursts_later_line_builds_its_statement_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after the first check, the check for a later line of a burst (once per held short line) generates
+    no statement cache key; it still answers for its own conversation and message."""
+
+    async def scenario() -> tuple[list[bool], list[str]]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add_all([Conversation(id="c1", mode=MODE_BOT), Conversation(id="c2", mode=MODE_BOT)])
+                await session.flush()
+                first = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="hi")
+                session.add(first)
+                await session.flush()
+                session.add(Message(conversation_id="c1", sender=SENDER_BOT, text="Hello!"))
+                session.add(Message(conversation_id="c2", sender=SENDER_CUSTOMER, text="my order"))
+                await session.flush()
+                second = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="my parcel")
+                session.add(second)
+                await session.commit()
+            chat = chat_service(sessions)
+            await chat._later_line("c2", 0)
+            keys: list[str] = []
+            original_key: Any = HasCacheKey._generate_cache_key
+
+            def key(self: Any) -> Any:
+                keys.append(type(self).__name__)
+                return original_key(self)
+
+            monkeypatch.setattr(HasCacheKey, "_generate_cache_key", key)
+            answers = [
+                await chat._later_line("c1", first.id),  # "my parcel" came after "hi"
+                await chat._later_line("c1", second.id),  # nothing after it (c2's line is another conversation's)
+                await chat._later_line("c2", 0),
+            ]
+            monkeypatch.undo()
+            return answers, keys
+
+    answers, keys = asyncio.run(scenario())
+    assert answers == [True, False, True]
+    assert keys == []  # main: the read's key generated again on every check
+
+
+@pytest.mark.postgres
 def test_a_conversation_started_before_its_first_line_is_one_statement(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
