@@ -165,14 +165,24 @@ def new_conversation_id() -> str:
     return conversation_id
 
 
-async def _offered_button_title(session: AsyncSession, conversation_id: str, payload: str) -> str | None:
-    """The title of `payload` if the bot's latest message offered it as a button."""
-    last_bot = await session.scalar(
+@functools.cache
+def _last_bot_message_statement() -> Select[Message]:
+    """`_offered_button_title`'s read (the bot's latest message), built once with the conversation as a parameter:
+    built anew for each button pressed, its cache key was generated again on every execution (issue 22)."""
+    return (
         select(Message)
-        .where(Message.conversation_id == conversation_id, Message.sender == SENDER_BOT)
+        .where(
+            Message.conversation_id == bindparam("conversation_id", type_=Message.__table__.c.conversation_id.type),
+            Message.sender == SENDER_BOT,
+        )
         .order_by(Message.id.desc())
         .limit(1)
     )
+
+
+async def _offered_button_title(session: AsyncSession, conversation_id: str, payload: str) -> str | None:
+    """The title of `payload` if the bot's latest message offered it as a button."""
+    last_bot = await session.scalar(_last_bot_message_statement(), {"conversation_id": conversation_id})
     for button in (last_bot.buttons or []) if last_bot else []:
         if button.get("payload") == payload:
             return str(button.get("title") or payload)

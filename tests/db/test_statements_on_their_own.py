@@ -22,7 +22,7 @@ from support.rasa import AnsweringRasa
 from helpdesk.background import Background
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.clients.rasa import RasaClient
-from helpdesk.conversation.chat import ChatService
+from helpdesk.conversation.chat import ChatService, _offered_button_title
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.engine import create_engine, migrate, session_factory, statements_on_their_own
@@ -219,6 +219,48 @@ def test_the_check_for_a_bursts_later_line_builds_its_statement_once(
     answers, keys = asyncio.run(scenario())
     assert answers == [True, False, True]
     assert keys == []  # main: the read's key generated again on every check
+
+
+@pytest.mark.postgres
+def test_the_read_of_a_pressed_buttons_title_builds_its_statement_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after the first button pressed, reading the title of a pressed button (the bot's latest message's
+    buttons) generates no statement cache key; it still reads the conversation's own latest bot message."""
+
+    async def scenario() -> tuple[list[str | None], list[str]]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add_all([Conversation(id="c1", mode=MODE_BOT), Conversation(id="c2", mode=MODE_BOT)])
+                await session.flush()
+                older = [{"title": "Track an order", "payload": "/order_status"}]
+                latest = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+                session.add(Message(conversation_id="c1", sender=SENDER_BOT, text="Hi", buttons=older))
+                await session.flush()
+                session.add(Message(conversation_id="c1", sender=SENDER_BOT, text="Sure?", buttons=latest))
+                session.add(Message(conversation_id="c2", sender=SENDER_BOT, text="Hi", buttons=older))
+                await session.commit()
+            async with sessions() as session:
+                await _offered_button_title(session, "c2", "/order_status")
+                keys: list[str] = []
+                original_key: Any = HasCacheKey._generate_cache_key
+
+                def key(self: Any) -> Any:
+                    keys.append(type(self).__name__)
+                    return original_key(self)
+
+                monkeypatch.setattr(HasCacheKey, "_generate_cache_key", key)
+                titles = [
+                    await _offered_button_title(session, "c1", "/deny"),
+                    await _offered_button_title(session, "c1", "/order_status"),  # an older message's button
+                    await _offered_button_title(session, "c2", "/order_status"),
+                ]
+                monkeypatch.undo()
+            return titles, keys
+
+    titles, keys = asyncio.run(scenario())
+    assert titles == ["No", None, "Track an order"]
+    assert keys == []  # main: the read's key generated again on every button pressed
 
 
 @pytest.mark.postgres
