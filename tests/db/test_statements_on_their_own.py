@@ -22,7 +22,7 @@ from support.rasa import AnsweringRasa
 from helpdesk.background import Background
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.clients.rasa import RasaClient
-from helpdesk.conversation.chat import ChatService, _offered_button_title
+from helpdesk.conversation.chat import ChatService, ConversationNotFound, _offered_button_title
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.engine import create_engine, migrate, session_factory, statements_on_their_own
@@ -261,6 +261,54 @@ def test_the_read_of_a_pressed_buttons_title_builds_its_statement_once(
     titles, keys = asyncio.run(scenario())
     assert titles == ["No", None, "Track an order"]
     assert keys == []  # main: the read's key generated again on every button pressed
+
+
+@pytest.mark.postgres
+def test_a_widgets_poll_builds_no_statement_after_the_first(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: the widget's poll (GET /api/chat/<id>/messages: the transcript after a message, and the chat's
+    status; every 2 s while a widget polls) of a bot conversation generates no statement cache key after the first
+    poll; the same answers, per conversation and per `after`, and an unknown conversation is still not found. (A
+    queued one's status also reads the queue: those reads are helpdesk/conversation/queue.py's, not counted here.)"""
+
+    async def scenario() -> tuple[list[tuple[str, list[str]]], list[str], list[str], bool]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add_all([Conversation(id="c1", mode=MODE_BOT), Conversation(id="c2", mode=MODE_BOT)])
+                await session.flush()
+                first = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="hi")
+                session.add(first)
+                await session.flush()
+                session.add(Message(conversation_id="c1", sender=SENDER_BOT, text="Hello!"))
+                session.add(Message(conversation_id="c2", sender=SENDER_CUSTOMER, text="a person please"))
+                await session.commit()
+            chat = chat_service(sessions)
+            await chat.history("c2")
+            await chat.status("c2")
+            keys: list[str] = []
+            original_key: Any = HasCacheKey._generate_cache_key
+
+            def key(self: Any) -> Any:
+                keys.append(type(self).__name__)
+                return original_key(self)
+
+            monkeypatch.setattr(HasCacheKey, "_generate_cache_key", key)
+            polled = []
+            for conversation_id, after in (("c1", 0), ("c1", first.id), ("c2", 0)):
+                mode, messages = await chat.history(conversation_id, after)
+                polled.append((mode, [m["text"] for m in messages]))
+            modes = [(await chat.status(c)).mode for c in ("c1", "c2")]
+            monkeypatch.undo()
+            unknown = False
+            try:
+                await chat.history("nope")
+            except ConversationNotFound:
+                unknown = True
+            return polled, modes, keys, unknown
+
+    polled, modes, keys, unknown = asyncio.run(scenario())
+    assert polled == [(MODE_BOT, ["hi", "Hello!"]), (MODE_BOT, ["Hello!"]), (MODE_BOT, ["a person please"])]
+    assert modes == [MODE_BOT, MODE_BOT] and unknown
+    assert keys == []  # main: two for each transcript read (session.get and the select), one for each status
 
 
 @pytest.mark.postgres
