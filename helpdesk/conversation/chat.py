@@ -165,14 +165,24 @@ def new_conversation_id() -> str:
     return conversation_id
 
 
-async def _offered_button_title(session: AsyncSession, conversation_id: str, payload: str) -> str | None:
-    """The title of `payload` if the bot's latest message offered it as a button."""
-    last_bot = await session.scalar(
+@functools.cache
+def _last_bot_message_statement() -> Select[Message]:
+    """`_offered_button_title`'s read (the bot's latest message), built once with the conversation as a parameter:
+    built anew for each button pressed, its cache key was generated again on every execution (issue 22)."""
+    return (
         select(Message)
-        .where(Message.conversation_id == conversation_id, Message.sender == SENDER_BOT)
+        .where(
+            Message.conversation_id == bindparam("conversation_id", type_=Message.__table__.c.conversation_id.type),
+            Message.sender == SENDER_BOT,
+        )
         .order_by(Message.id.desc())
         .limit(1)
     )
+
+
+async def _offered_button_title(session: AsyncSession, conversation_id: str, payload: str) -> str | None:
+    """The title of `payload` if the bot's latest message offered it as a button."""
+    last_bot = await session.scalar(_last_bot_message_statement(), {"conversation_id": conversation_id})
     for button in (last_bot.buttons or []) if last_bot else []:
         if button.get("payload") == payload:
             return str(button.get("title") or payload)
@@ -397,6 +407,51 @@ def _with_client_message_statement() -> Select[Conversation, Message]:
     )
     conversation_id = bindparam("conversation_id", type_=Conversation.__table__.c.id.type)
     return select(Conversation, Message).outerjoin(Message, same_client).where(Conversation.id == conversation_id)
+
+
+@functools.cache
+def _conversation_statement() -> Select[Conversation]:
+    """A conversation by its id, built once with the id as a parameter (`_polled_conversation`)."""
+    return select(Conversation).where(
+        Conversation.id == bindparam("conversation_id", type_=Conversation.__table__.c.id.type)
+    )
+
+
+async def _polled_conversation(session: AsyncSession, conversation_id: str) -> Conversation | None:
+    """The conversation, read as `session.get` reads it into a fresh session, for the widget's poll (`history` and
+    `status`, every 2 s while a widget polls): `session.get` builds its SELECT, and generates its cache key, anew on
+    every call (issue 22)."""
+    return await session.scalar(_conversation_statement(), {"conversation_id": conversation_id})
+
+
+@functools.cache
+def _history_statement() -> Select[Message]:
+    """`ChatService.history`'s read (the conversation's messages after a given one), built once (issue 22)."""
+    messages = Message.__table__
+    return (
+        select(Message)
+        .where(
+            Message.conversation_id == bindparam("conversation_id", type_=messages.c.conversation_id.type),
+            Message.id > bindparam("after", type_=messages.c.id.type),
+        )
+        .order_by(Message.id)
+    )
+
+
+@functools.cache
+def _later_line_statement() -> Select[int]:
+    """`ChatService._later_line`'s read (a customer message after the given one), built once with both as
+    parameters: built anew for each held line, its cache key was generated again on every execution (issue 22)."""
+    messages = Message.__table__
+    return (
+        select(Message.id)
+        .where(
+            Message.conversation_id == bindparam("conversation_id", type_=messages.c.conversation_id.type),
+            Message.sender == SENDER_CUSTOMER,
+            Message.id > bindparam("message_id", type_=messages.c.id.type),
+        )
+        .limit(1)
+    )
 
 
 CUSTOMER_COLUMNS = (
@@ -849,13 +904,7 @@ class ChatService:
         async with self.sessions() as session:
             await statements_on_their_own(session)  # one read: no BEGIN and ROLLBACK round trips
             later = await session.scalar(
-                select(Message.id)
-                .where(
-                    Message.conversation_id == conversation_id,
-                    Message.sender == SENDER_CUSTOMER,
-                    Message.id > message_id,
-                )
-                .limit(1)
+                _later_line_statement(), {"conversation_id": conversation_id, "message_id": message_id}
             )
         return later is not None
 
@@ -1082,14 +1131,10 @@ class ChatService:
     async def history(self, conversation_id: str, after: int = 0) -> tuple[str, list[dict[str, Any]]]:
         async with self.sessions() as session:
             await statements_on_their_own(session)  # reads only: no BEGIN and ROLLBACK round trips
-            conversation = await session.get(Conversation, conversation_id)
+            conversation = await _polled_conversation(session, conversation_id)
             if conversation is None:
                 raise ConversationNotFound()
-            rows = await session.scalars(
-                select(Message)
-                .where(Message.conversation_id == conversation_id, Message.id > after)
-                .order_by(Message.id)
-            )
+            rows = await session.scalars(_history_statement(), {"conversation_id": conversation_id, "after": after})
             messages = list(rows)
             authors = await public_authors(session, {m.agent_id for m in messages if m.agent_id is not None})
             return conversation.mode, [m.to_public(authors.get(m.agent_id or 0)) for m in messages]
@@ -1097,7 +1142,7 @@ class ChatService:
     async def status(self, conversation_id: str) -> ChatStatus:
         async with self.sessions() as session:
             await statements_on_their_own(session)  # reads only: no BEGIN and ROLLBACK round trips
-            conversation = await session.get(Conversation, conversation_id)
+            conversation = await _polled_conversation(session, conversation_id)
             if conversation is None:
                 raise ConversationNotFound()
             hours = self.hours.status()

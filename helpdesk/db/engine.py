@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, exc, inspect, text
+from sqlalchemy import Connection, Executable, event, exc, inspect, text
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -129,6 +129,20 @@ async def statements_on_their_own(session: AsyncSession) -> None:
     statement: under READ COMMITTED (PostgreSQL's default) each statement sees what was committed when it started,
     in a transaction or not, so they read and write the same. Call it before the session's first statement."""
     await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+async def write_on_its_own(
+    sessions: async_sessionmaker[AsyncSession], statement: Executable, params: dict[str, Any]
+) -> None:
+    """One write statement run on its own (AUTOCOMMIT, as `statements_on_their_own`) on a pooled connection of
+    `sessions`' engine, without an ORM session around it: for a Core statement whose rows nothing in the session
+    would see (the customer's presence touch). The session's unit of work, its transaction bookkeeping and its
+    greenlet hop are a third of such a write's Python calls (issue 22). The connection goes back to the pool with
+    its isolation level reset, as a session's does."""
+    engine: AsyncEngine = sessions.kw["bind"]
+    async with engine.connect() as connection:
+        on_its_own = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await on_its_own.execute(statement, params)
 
 
 def alembic_config(url: str, connection: Connection | None = None) -> Config:

@@ -9,18 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk.db.engine import statements_on_their_own
+from helpdesk.db.engine import write_on_its_own
 from helpdesk.db.models import Conversation, utcnow
 
 log = logging.getLogger(__name__)
 REMEMBERED = 10_000  # conversations whose last touch this process remembers (for the throttle)
+
+
+@functools.cache
+def _touch_statement() -> Update:
+    """The presence touch's UPDATE, built once with the conversation and the time as parameters: a statement built
+    anew for each touch had its cache key generated again on every execution (issue 22)."""
+    conversations = Conversation.metadata.tables[Conversation.__tablename__]
+    return (
+        update(conversations)
+        .where(conversations.c.id == bindparam("conversation_id", type_=conversations.c.id.type))
+        .values(customer_seen_at=bindparam("seen_at", type_=conversations.c.customer_seen_at.type))
+    )
 
 
 class CustomerPresence:
@@ -38,15 +51,10 @@ class CustomerPresence:
             self._touched.clear()
         self._touched[conversation_id] = now
         try:
-            async with self.sessions() as session:
-                await statements_on_their_own(session)  # one UPDATE: no BEGIN and COMMIT round trips around it
-                await session.execute(
-                    update(Conversation)
-                    .where(Conversation.id == conversation_id)
-                    .values(customer_seen_at=utcnow())
-                    .execution_options(synchronize_session=False)
-                )
-                await session.commit()
+            # one UPDATE: no BEGIN and COMMIT round trips around it, and no ORM session
+            await write_on_its_own(
+                self.sessions, _touch_statement(), {"conversation_id": conversation_id, "seen_at": utcnow()}
+            )
         except Exception:  # never fail the customer's request over it: the next touch tries again
             self._touched.pop(conversation_id, None)
             log.warning("cannot note that conversation %s is open", conversation_id, exc_info=True)

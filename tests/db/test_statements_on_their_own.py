@@ -15,13 +15,14 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.cache_key import HasCacheKey
 from support.helpdesks import postgres_database
 from support.rasa import AnsweringRasa
 
 from helpdesk.background import Background
 from helpdesk.clients.action_server import ActionServerClient
 from helpdesk.clients.rasa import RasaClient
-from helpdesk.conversation.chat import ChatService
+from helpdesk.conversation.chat import ChatService, ConversationNotFound, _offered_button_title
 from helpdesk.conversation.context import ContextService
 from helpdesk.conversation.queue import QueueNotifier
 from helpdesk.db.engine import create_engine, migrate, session_factory, statements_on_their_own
@@ -89,6 +90,53 @@ def test_the_presence_touch_is_one_statement_and_is_stored(database_url: str, mo
     assert after_touch == 1  # the next session's reads began a transaction, as sessions do by default
 
 
+@pytest.mark.postgres
+def test_a_presence_touch_builds_no_session_and_its_statement_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after the first touch, a touch (of any conversation) opens no ORM session and generates no
+    statement cache key (its UPDATE is built once); each touch still stores its own time, in its own conversation."""
+
+    async def scenario() -> tuple[list[str], list[str], list[bool], bool]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add_all([Conversation(id="c1", mode=MODE_BOT), Conversation(id="c2", mode=MODE_BOT)])
+                await session.commit()
+            presence = CustomerPresence(sessions, heartbeat=60.0)
+            await presence.seen("c1")
+            opened: list[str] = []
+            keys: list[str] = []
+            original_init: Any = AsyncSession.__init__
+            original_key: Any = HasCacheKey._generate_cache_key
+
+            def init(self: AsyncSession, *args: Any, **kwargs: Any) -> None:
+                opened.append("session")
+                original_init(self, *args, **kwargs)
+
+            def key(self: Any) -> Any:
+                keys.append(type(self).__name__)
+                return original_key(self)
+
+            stamps = []
+            for conversation_id in ("c2", "c1"):
+                monkeypatch.setattr(AsyncSession, "__init__", init)
+                monkeypatch.setattr(HasCacheKey, "_generate_cache_key", key)
+                await presence.seen(conversation_id, force=True)  # only the touch is counted
+                monkeypatch.undo()
+                stamps.append(await seen_at(sessions, conversation_id))
+            return opened, keys, [stamp is not None for stamp in stamps], stamps[1] >= stamps[0]
+
+    async def seen_at(sessions: async_sessionmaker[AsyncSession], conversation_id: str) -> Any:
+        async with sessions() as session:
+            await statements_on_their_own(session)
+            return await session.scalar(select(Conversation.customer_seen_at).where(Conversation.id == conversation_id))
+
+    opened, keys, stored, in_order = asyncio.run(scenario())
+    assert stored == [True, True] and in_order
+    assert keys == []  # main: the UPDATE's key generated again on every touch
+    assert opened == []  # main: an ORM session for each touch
+
+
 def chat_service(sessions: async_sessionmaker[AsyncSession], background: Background | None = None) -> ChatService:
     """The chat service with what its reads and a message to an agent need (no bot is ever called)."""
     actions = ActionServerClient("http://127.0.0.1:9", 1.0)
@@ -127,6 +175,140 @@ def test_the_widgets_reads_begin_no_transaction(database_url: str, monkeypatch: 
     assert (mode, texts, status_mode) == (MODE_QUEUED, ["hi", "my order"], MODE_QUEUED)
     assert later and not none_later
     assert begun == 0
+
+
+@pytest.mark.postgres
+def test_the_check_for_a_bursts_later_line_builds_its_statement_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after the first check, the check for a later line of a burst (once per held short line) generates
+    no statement cache key; it still answers for its own conversation and message."""
+
+    async def scenario() -> tuple[list[bool], list[str]]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add_all([Conversation(id="c1", mode=MODE_BOT), Conversation(id="c2", mode=MODE_BOT)])
+                await session.flush()
+                first = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="hi")
+                session.add(first)
+                await session.flush()
+                session.add(Message(conversation_id="c1", sender=SENDER_BOT, text="Hello!"))
+                session.add(Message(conversation_id="c2", sender=SENDER_CUSTOMER, text="my order"))
+                await session.flush()
+                second = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="my parcel")
+                session.add(second)
+                await session.commit()
+            chat = chat_service(sessions)
+            await chat._later_line("c2", 0)
+            keys: list[str] = []
+            original_key: Any = HasCacheKey._generate_cache_key
+
+            def key(self: Any) -> Any:
+                keys.append(type(self).__name__)
+                return original_key(self)
+
+            monkeypatch.setattr(HasCacheKey, "_generate_cache_key", key)
+            answers = [
+                await chat._later_line("c1", first.id),  # "my parcel" came after "hi"
+                await chat._later_line("c1", second.id),  # nothing after it (c2's line is another conversation's)
+                await chat._later_line("c2", 0),
+            ]
+            monkeypatch.undo()
+            return answers, keys
+
+    answers, keys = asyncio.run(scenario())
+    assert answers == [True, False, True]
+    assert keys == []  # main: the read's key generated again on every check
+
+
+@pytest.mark.postgres
+def test_the_read_of_a_pressed_buttons_title_builds_its_statement_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after the first button pressed, reading the title of a pressed button (the bot's latest message's
+    buttons) generates no statement cache key; it still reads the conversation's own latest bot message."""
+
+    async def scenario() -> tuple[list[str | None], list[str]]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add_all([Conversation(id="c1", mode=MODE_BOT), Conversation(id="c2", mode=MODE_BOT)])
+                await session.flush()
+                older = [{"title": "Track an order", "payload": "/order_status"}]
+                latest = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+                session.add(Message(conversation_id="c1", sender=SENDER_BOT, text="Hi", buttons=older))
+                await session.flush()
+                session.add(Message(conversation_id="c1", sender=SENDER_BOT, text="Sure?", buttons=latest))
+                session.add(Message(conversation_id="c2", sender=SENDER_BOT, text="Hi", buttons=older))
+                await session.commit()
+            async with sessions() as session:
+                await _offered_button_title(session, "c2", "/order_status")
+                keys: list[str] = []
+                original_key: Any = HasCacheKey._generate_cache_key
+
+                def key(self: Any) -> Any:
+                    keys.append(type(self).__name__)
+                    return original_key(self)
+
+                monkeypatch.setattr(HasCacheKey, "_generate_cache_key", key)
+                titles = [
+                    await _offered_button_title(session, "c1", "/deny"),
+                    await _offered_button_title(session, "c1", "/order_status"),  # an older message's button
+                    await _offered_button_title(session, "c2", "/order_status"),
+                ]
+                monkeypatch.undo()
+            return titles, keys
+
+    titles, keys = asyncio.run(scenario())
+    assert titles == ["No", None, "Track an order"]
+    assert keys == []  # main: the read's key generated again on every button pressed
+
+
+@pytest.mark.postgres
+def test_a_widgets_poll_builds_no_statement_after_the_first(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: the widget's poll (GET /api/chat/<id>/messages: the transcript after a message, and the chat's
+    status; every 2 s while a widget polls) of a bot conversation generates no statement cache key after the first
+    poll; the same answers, per conversation and per `after`, and an unknown conversation is still not found. (A
+    queued one's status also reads the queue: those reads are helpdesk/conversation/queue.py's, not counted here.)"""
+
+    async def scenario() -> tuple[list[tuple[str, list[str]]], list[str], list[str], bool]:
+        async with one_connection(database_url) as sessions:
+            async with sessions() as session:
+                session.add_all([Conversation(id="c1", mode=MODE_BOT), Conversation(id="c2", mode=MODE_BOT)])
+                await session.flush()
+                first = Message(conversation_id="c1", sender=SENDER_CUSTOMER, text="hi")
+                session.add(first)
+                await session.flush()
+                session.add(Message(conversation_id="c1", sender=SENDER_BOT, text="Hello!"))
+                session.add(Message(conversation_id="c2", sender=SENDER_CUSTOMER, text="a person please"))
+                await session.commit()
+            chat = chat_service(sessions)
+            await chat.history("c2")
+            await chat.status("c2")
+            keys: list[str] = []
+            original_key: Any = HasCacheKey._generate_cache_key
+
+            def key(self: Any) -> Any:
+                keys.append(type(self).__name__)
+                return original_key(self)
+
+            monkeypatch.setattr(HasCacheKey, "_generate_cache_key", key)
+            polled = []
+            for conversation_id, after in (("c1", 0), ("c1", first.id), ("c2", 0)):
+                mode, messages = await chat.history(conversation_id, after)
+                polled.append((mode, [m["text"] for m in messages]))
+            modes = [(await chat.status(c)).mode for c in ("c1", "c2")]
+            monkeypatch.undo()
+            unknown = False
+            try:
+                await chat.history("nope")
+            except ConversationNotFound:
+                unknown = True
+            return polled, modes, keys, unknown
+
+    polled, modes, keys, unknown = asyncio.run(scenario())
+    assert polled == [(MODE_BOT, ["hi", "Hello!"]), (MODE_BOT, ["Hello!"]), (MODE_BOT, ["a person please"])]
+    assert modes == [MODE_BOT, MODE_BOT] and unknown
+    assert keys == []  # main: two for each transcript read (session.get and the select), one for each status
 
 
 @pytest.mark.postgres
