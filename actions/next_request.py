@@ -44,7 +44,7 @@ def next_request(
                 dispatcher.utter_message(text=render(say.NEXT_REQUEST, order_id=number))
                 return [SlotSet(FLOW, flow), SlotSet(ORDER_ID, number), *details_cleared(), FollowupAction(FORM)]
         same_order = same_order_changes(str(event.get("text") or ""), flow_done)
-        if not same_order and (starter := _starting_message(events, index, order_id, flow_done)) is not None:
+        if not same_order and (starter := _starting_message(events, index, flow_done)) is not None:
             # the number came as the answer to "What's the order number?": the other request is in the message
             # that started this one ("my order hasnt arrived yet and i also want to change the adress")
             same_order = same_order_requests(starter, flow_done)
@@ -57,7 +57,7 @@ def next_request(
     return []
 
 
-def _starting_message(events: list[dict[str, Any]], index: int, order_id: str, flow: str | None) -> str | None:
+def _starting_message(events: list[dict[str, Any]], index: int, flow: str | None) -> str | None:
     """The customer's message that started request `flow`, when it came before events[index] (the message naming
     the order) and named no order number itself; None otherwise."""
     if flow is None:
