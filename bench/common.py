@@ -12,10 +12,12 @@ import os
 import platform
 import resource
 import subprocess
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -220,3 +222,16 @@ def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
     return lines
+
+
+def module_at(revision: str, path: str) -> ModuleType:
+    """The project's file `path` as it was at `revision`, loaded as a module of its own (the rest of the project as it
+    is now: for comparing one file's versions in alternated rounds, bench/*_cpu.py and demo_shop_reads.py)."""
+    root = Path(__file__).resolve().parents[1]
+    source = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=root, check=True, capture_output=True).stdout
+    name = f"{Path(path).stem}_at_{revision}"
+    module = ModuleType(name)
+    module.__file__ = f"<{name}>"
+    sys.modules[name] = module  # its dataclasses look their module up
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 (the project's own file at a commit)
+    return module

@@ -19,17 +19,15 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import aiosqlite
-from common import machine_info, run_end
+from common import machine_info, module_at, run_end
 from sqlalchemy import event
 
 from helpdesk.config import PROJECT_ROOT
@@ -40,19 +38,6 @@ from actions.identity import load_context  # noqa: E402
 
 STARTED = time.monotonic()
 ORDER, EMAIL = "100234", "ann.lee@example.com"  # the bench's order_status script (bench/load_bench.py)
-
-
-def demo_module_at(revision: str) -> ModuleType:
-    """helpdesk/orders/demo.py as it was at `revision`, as a module of its own."""
-    source = subprocess.run(
-        ["git", "show", f"{revision}:helpdesk/orders/demo.py"], cwd=PROJECT_ROOT, check=True, capture_output=True
-    ).stdout
-    name = f"demo_at_{revision}"
-    module = ModuleType(name)
-    module.__file__ = f"<{name}>"
-    sys.modules[name] = module
-    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 (the project's own file at a commit)
-    return module
 
 
 async def email_turn(shop: DemoOrderSystem) -> None:
@@ -93,7 +78,7 @@ async def round_of(system: type[DemoOrderSystem], path: Path, turns: int) -> dic
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     variants: list[tuple[str, type[DemoOrderSystem]]] = [("this tree", DemoOrderSystem)]
     if args.compare:
-        variants = [(args.compare, demo_module_at(args.compare).DemoOrderSystem), *variants]
+        variants = [(args.compare, module_at(args.compare, "helpdesk/orders/demo.py").DemoOrderSystem), *variants]
     rounds: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         for index in range(args.rounds):

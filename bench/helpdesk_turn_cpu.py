@@ -21,15 +21,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import importlib.util
 import json
 import os
 import pstats
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,7 +36,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from asyncpg.transaction import Transaction
-from common import git_state, machine_head, machine_info
+from common import git_state, machine_head, machine_info, module_at
 from redis.asyncio.connection import AbstractConnection
 from scale_bench import POSTGRES_ADMIN_URL, REDIS_URL, postgres_database
 
@@ -111,22 +108,6 @@ def counting(engine: Any) -> Iterator[dict[str, int]]:
         sa.event.remove(engine.sync_engine, "before_cursor_execute", statement)
         for (owner, name), original in originals.items():
             setattr(owner, name, original)
-
-
-def chat_of(commit: str) -> ModuleType:
-    """helpdesk/conversation/chat.py as it was at `commit`, loaded as a module of its own (the rest of the helpdesk
-    as it is now: only for commits where chat.py alone differs)."""
-    source = subprocess.run(
-        ["git", "show", f"{commit}:helpdesk/conversation/chat.py"], cwd=PROJECT_ROOT, check=True, capture_output=True
-    ).stdout
-    path = Path(tempfile.mkdtemp(prefix="chat-")) / f"chat_{commit}.py"
-    path.write_bytes(source)
-    spec = importlib.util.spec_from_file_location(f"chat_{commit}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 async def rounds(database_url: str, versions: dict[str, ModuleType], turns: int, count: int) -> dict[str, Any]:
@@ -241,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     versions: dict[str, ModuleType] = {}
     if args.compare:
-        versions[f"chat.py at {args.compare}"] = chat_of(args.compare)
+        versions[f"chat.py at {args.compare}"] = module_at(args.compare, "helpdesk/conversation/chat.py")
     versions["this tree"] = current_chat
     load_start = " ".join(f"{v:.2f}" for v in os.getloadavg())
     with postgres_database("turn_cpu") as url:

@@ -22,8 +22,6 @@ import asyncio
 import json
 import secrets
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -31,11 +29,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from common import machine_info, run_end
+from common import machine_info, module_at, run_end
 from redis.asyncio.connection import AbstractConnection
 
 from helpdesk.clients.redis import command_connection
-from helpdesk.config import PROJECT_ROOT
 from helpdesk.limits.redis_window import RedisLimiter
 from helpdesk.orders import attempts
 from helpdesk.orders.demo import DemoOrderSystem
@@ -44,19 +41,6 @@ STARTED = time.monotonic()
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ORDER, EMAIL, WRONG = "100234", "ann.lee@example.com", "someone.else@example.com"
 LIMITS = attempts.AttemptLimits(per_conversation=10**6, per_client=10**6, per_order=10**6)
-
-
-def attempts_module_at(revision: str) -> ModuleType:
-    """helpdesk/orders/attempts.py as it was at `revision`, as a module of its own."""
-    source = subprocess.run(
-        ["git", "show", f"{revision}:helpdesk/orders/attempts.py"], cwd=PROJECT_ROOT, check=True, capture_output=True
-    ).stdout
-    name = f"attempts_at_{revision}"
-    module = ModuleType(name)
-    module.__file__ = f"<{name}>"
-    sys.modules[name] = module
-    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 (the project's own file at a commit)
-    return module
 
 
 async def round_of(module: ModuleType, shop: DemoOrderSystem, checks: int) -> dict[str, float]:
@@ -99,7 +83,7 @@ async def round_of(module: ModuleType, shop: DemoOrderSystem, checks: int) -> di
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     variants: list[tuple[str, ModuleType]] = [("this tree", attempts)]
     if args.compare:
-        variants = [(args.compare, attempts_module_at(args.compare)), *variants]
+        variants = [(args.compare, module_at(args.compare, "helpdesk/orders/attempts.py")), *variants]
     rounds: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         shop = DemoOrderSystem(str(Path(folder) / "shop.db"))

@@ -23,37 +23,22 @@ import json
 import os
 import pstats
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from common import machine_head, machine_info
+from common import machine_head, machine_info, module_at
 from helpdesk_turn_cpu import counting
 from scale_bench import postgres_database
 
-from helpdesk.config import PROJECT_ROOT
 from helpdesk.db.engine import create_engine, migrate, session_factory
 from helpdesk.db.models import Conversation
 from helpdesk.mail import presence as current_presence
 from helpdesk.vocabulary import MODE_BOT
 
 CONVERSATIONS = 20
-
-
-def presence_at(revision: str) -> ModuleType:
-    """helpdesk/mail/presence.py as it was at `revision`, as a module of its own."""
-    source = subprocess.run(
-        ["git", "show", f"{revision}:helpdesk/mail/presence.py"], cwd=PROJECT_ROOT, check=True, capture_output=True
-    ).stdout
-    name = f"presence_at_{revision}"
-    module = ModuleType(name)
-    module.__file__ = f"<{name}>"
-    sys.modules[name] = module
-    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 (the project's own file at a commit)
-    return module
 
 
 async def rounds(url: str, versions: dict[str, ModuleType], touches: int, count: int) -> dict[str, Any]:
@@ -128,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     versions: dict[str, ModuleType] = {}
     if args.compare:
-        versions[f"presence.py at {args.compare}"] = presence_at(args.compare)
+        versions[f"presence.py at {args.compare}"] = module_at(args.compare, "helpdesk/mail/presence.py")
     versions["this tree"] = current_presence
     load_start = " ".join(f"{v:.2f}" for v in os.getloadavg())
     with postgres_database("presence_cpu") as url:
