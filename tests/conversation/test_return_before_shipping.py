@@ -6,7 +6,7 @@ to ask again.
 
 Now it says the order hasn't shipped, offers the cancellation as a button, and the button goes straight to the
 cancellation's yes/no for that order (its proof is not asked again). Through the running stack; the cancellation is
-declined at the end, so the orders stay as they were. Orders: 100246 (Eva Novakova, paid), 100252 (Hannah Fischer,
+declined at the end, so the orders stay as they were. Orders: 100246 (Eva Novakova, paid), 100248 (Ines Costa,
 packed, cancellable until it ships). Messages written for this test."""
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ def test_an_unshipped_order_offers_its_cancellation_as_a_button(chat: Chat) -> N
 
 
 def test_a_chinese_customer_is_offered_the_cancellation_of_a_packed_order(chat: Chat) -> None:
-    chat("订单100252里的东西我不想要了，想退货")
-    chat("hannah.fischer@example.com")
+    chat("订单100248里的东西我不想要了，想退货")
+    chat("ines.costa@example.com")
     refused = chat.text
-    assert "订单 100252 还没有发货，暂时没有可退的商品。" in refused, chat.texts
+    assert "订单 100248 还没有发货，暂时没有可退的商品。" in refused, chat.texts
     assert "您现在仍可以免费取消订单" in refused and "如果还没发货" not in refused, chat.texts
     assert [b["title"] for b in chat.buttons] == ["取消订单", "转人工客服"], chat.buttons
 
