@@ -8,9 +8,11 @@ Rasa virtualenv.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -235,3 +237,22 @@ def module_at(revision: str, path: str) -> ModuleType:
     sys.modules[name] = module  # its dataclasses look their module up
     exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 (the project's own file at a commit)
     return module
+
+
+def spread(costs: Sequence[float], prefix: str = "cpu_ms_") -> dict[str, float]:
+    """The min, median and max of one version's rounds (keys ``<prefix>min``, ``<prefix>median``, ``<prefix>max``)."""
+    return {
+        f"{prefix}min": min(costs),
+        f"{prefix}median": round(statistics.median(costs), 3),
+        f"{prefix}max": max(costs),
+    }
+
+
+def finish_variants(result: dict[str, Any], out: Path | None, started: float) -> int:
+    """An alternated bench's end: the run's end stamped on `result`, the JSON written to `out` (when given), each
+    variant's figures printed."""
+    result.update(run_end(started))
+    if out:
+        out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result["by_variant"], indent=2))
+    return 0

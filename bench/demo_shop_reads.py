@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from common import machine_info, module_at, run_end
+from common import finish_variants, machine_info, module_at, spread
 from sqlalchemy import event
 
 from helpdesk.config import PROJECT_ROOT
@@ -90,9 +88,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         mine = [r for r in rounds if r["variant"] == name]
         costs = [r["cpu_ms_per_turn"] for r in mine]
         by_variant[name] = {
-            "cpu_ms_per_turn_min": min(costs),
-            "cpu_ms_per_turn_median": round(statistics.median(costs), 3),
-            "cpu_ms_per_turn_max": max(costs),
+            **spread(costs, "cpu_ms_per_turn_"),
             "statements_per_turn": mine[0]["statements_per_turn"],
             "rollbacks_per_turn": mine[0]["rollbacks_per_turn"],
         }
@@ -106,13 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--compare", metavar="REV", help="alternate with REV's helpdesk/orders/demo.py")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args))
-    result.update(run_end(STARTED))
-    text = json.dumps(result, indent=2)
-    if args.out:
-        args.out.write_text(text + "\n")
-    print(json.dumps(result["by_variant"], indent=2))
-    return 0
+    return finish_variants(asyncio.run(run(args)), args.out, STARTED)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import secrets
-import statistics
 import tempfile
 import time
 from collections.abc import Sequence
@@ -29,7 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from common import machine_info, module_at, run_end
+from common import finish_variants, machine_info, module_at, spread
 from redis.asyncio.connection import AbstractConnection
 
 from helpdesk.clients.redis import command_connection
@@ -99,12 +97,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         by_variant[name] = {}
         for kind in ("right", "wrong"):
             costs = [r[f"cpu_ms_per_{kind}_check"] for r in mine]
-            by_variant[name][kind] = {
-                "cpu_ms_min": min(costs),
-                "cpu_ms_median": round(statistics.median(costs), 3),
-                "cpu_ms_max": max(costs),
-                "round_trips": mine[0][f"round_trips_per_{kind}_check"],
-            }
+            by_variant[name][kind] = {**spread(costs), "round_trips": mine[0][f"round_trips_per_{kind}_check"]}
     return {"machine": machine_info(), "checks": args.checks, "rounds": rounds, "by_variant": by_variant}
 
 
@@ -115,13 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--compare", metavar="REV", help="alternate with REV's helpdesk/orders/attempts.py")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args))
-    result.update(run_end(STARTED))
-    text = json.dumps(result, indent=2)
-    if args.out:
-        args.out.write_text(text + "\n")
-    print(json.dumps(result["by_variant"], indent=2))
-    return 0
+    return finish_variants(asyncio.run(run(args)), args.out, STARTED)
 
 
 if __name__ == "__main__":
