@@ -296,7 +296,10 @@ class _FormTurn:
             return [SlotSet(REQUESTED_SLOT, None)]
         if answers_form(self.tracker):
             intent = form_reading(self.tracker)
-            found = read_message(self._text(), self._entities(), self.state.requested)
+            asked = self.state.requested
+            if asked == SWITCH_TO and self.order_id is not None and not self.verified:
+                asked = VERIFICATION  # offered at the identity question: a bare postcode ("33000") is the proof
+            found = read_message(self._text(), self._entities(), asked)
             if intent != "goodbye" and farewell_by_words(self._said()):
                 # "谢谢 拜拜", "ok thanks bye" while a question is open (the NLU read thanks, or was unsure): the
                 # customer is leaving; the question came again, or "I'm not sure I can answer that one"
@@ -335,6 +338,9 @@ class _FormTurn:
             if not declined and self._offers_switch(wanted, found):
                 # another request in the middle of a change: ask before dropping what was collected
                 offer = {"flow": wanted, **({"order_id": found.order_number} if found.order_number else {})}
+                # the message as written, for what it says of the other change ("… change the address to 12 Rue de
+                # Rivoli, 75001 Paris instead"): read as that change's details once it starts
+                offer["detail"] = self._text()
                 self.set(SWITCH_TO, offer)
                 return await self._result(flow)
             if self._small_talk(intent, found):
@@ -411,13 +417,20 @@ class _FormTurn:
             # again, is a no to the switch (it asked the same question again)
             intent = next(iter(SWITCH_NO))
         if intent in SWITCH_YES or (intent == new_flow and new_flow in FLOW_DETAILS):
-            self._switch(str(new_flow), found.order_number or offer.get("order_id"))
+            self._switch(str(new_flow), found.order_number or offer.get("order_id"), offer.get("detail"))
             return True
         if new_flow == CHANGE_ADDRESS and not found.order_number and looks_like_address_in_any_script(text):
             # the new address typed at "Shall I change the delivery address instead?": a yes, and the address
             # (it was "I'm not sure I can answer that", and the offer again)
             self._switch(CHANGE_ADDRESS, offer.get("order_id"))
             self._typed_address = text
+            return True
+        if found.evidence and not self.verified and new_flow in FLOW_DETAILS and not names_flow(text, self.state.flow):
+            # "20121" at "Shall I change the delivery address instead?", offered at the identity question: the proof
+            # that question asked for, sent for the change the customer had just named: a yes, and the proof read
+            # (it was the offer again, and again)
+            self._switch(str(new_flow), offer.get("order_id"), offer.get("detail"))
+            self.set(EVIDENCE, found.evidence)
             return True
         if intent in SWITCH_NO:
             self.set(SWITCH_TO, None)
@@ -428,13 +441,16 @@ class _FormTurn:
             return True
         return False
 
-    def _switch(self, flow: str, order_number: str | None) -> None:
-        """Another change instead of this one: what was collected for this one is dropped (the proof is kept)."""
+    def _switch(self, flow: str, order_number: str | None, detail: str | None = None) -> None:
+        """Another change instead of this one: what was collected for this one is dropped (the proof is kept);
+        ``detail``, the message that asked for the other change, is read for its details once it may be made."""
         for slot in DETAIL_SLOTS:
             self.set(slot, None)
         self.set(FLOW, flow)
         if order_number:
             self.set(ORDER_ID, order_number)
+        if detail:
+            self.set(PENDING_DETAIL, detail)
         self.state = OrderState.from_slots(self.get)
 
     async def _interrupted(self, intent: str | None, found: Found) -> bool:

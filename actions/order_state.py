@@ -67,7 +67,8 @@ CUSTOMER_NAME = "customer_name"
 CUSTOMER_TIER = "customer_tier"
 RECENT_ORDERS = "recent_orders"
 LAST_FLOW = "last_flow"
-SWITCH_TO = "switch_to"  # another request asked for mid-request: {"flow", "order_id"?} while the form asks to switch
+# another request asked for mid-request, while the form asks to switch: {"flow", "order_id"?, "detail"?}
+SWITCH_TO = "switch_to"
 
 # what a flow collects after the identity check: cleared when a request starts
 DETAIL_SLOTS = (

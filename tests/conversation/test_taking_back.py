@@ -137,3 +137,45 @@ def test_the_new_address_typed_at_the_switch_question_is_a_yes_and_the_address(c
     ], chat.texts
     chat("no")
     assert "cancel" not in chat.text.lower() or "nothing" in chat.text.lower(), chat.texts
+
+
+@pytest.mark.parametrize(
+    ("cancel", "second_thought", "proof", "summary"),
+    [
+        (
+            f"I need to cancel order {ORDER} asap",
+            "oh wait actually can you change the address to 14 Rue de Rivoli, 75001 Paris instead",
+            EMAIL,
+            f"Shall I change the delivery address of order {ORDER} to Thomas Leroy, 14 Rue de Rivoli, 75001 Paris",
+        ),
+        (
+            f"帮我取消订单{ORDER}",
+            "算了，还是改地址吧，改到 14 Rue de Rivoli, 75001 Paris",
+            EMAIL,
+            "14 Rue de Rivoli, 75001 Paris",
+        ),
+    ],
+)
+def test_the_proof_sent_at_the_offer_to_switch_goes_on_with_the_change_and_its_address(
+    chat: Chat, cancel: str, second_thought: str, proof: str, summary: str
+) -> None:
+    """The walkthrough of 2026-12-06 (seventh session): at the cancellation's identity question, "actually no, change
+    the address instead …" offered the switch, and the e-mail or postcode the customer sent next got the same offer
+    again, and again; after "Yes, switch" the address typed with the change of mind was asked for once more."""
+    chat(cancel)
+    chat(second_thought)
+    assert "change the delivery address instead?" in chat.text or "要改为修改收货地址吗" in chat.text, chat.texts
+    chat(proof)
+    assert "instead?" not in chat.text and "要改为" not in chat.text, chat.texts
+    assert not any(c in chat.text for c in CANCELLING), chat.texts
+    assert summary in chat.text and ("(yes/no)" in chat.text or "吗" in chat.text), chat.texts
+
+
+def test_a_postcode_sent_at_the_offer_to_switch_is_read_as_the_proof(chat: Chat) -> None:
+    chat(f"I need to cancel order {ORDER} asap")
+    chat("actually no, change the address instead")
+    chat("33000")  # Thomas Leroy's postcode: enough to read the order, not to change it
+    assert "instead?" not in chat.text, chat.texts
+    assert f"the e-mail address for order {ORDER}" in chat.text, chat.texts
+    chat(EMAIL)
+    assert any(a in chat.text for a in NEW_ADDRESS), chat.texts

@@ -1,0 +1,35 @@
+"""The address part of a whole request (actions/address.py ``address_in_request``), in English and Chinese: what the
+address change reads once the order may be changed, so the customer is not asked for an address they already gave."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.address import address_in_request
+
+
+@pytest.mark.parametrize(
+    ("message", "address"),
+    [
+        ("change the address of order 100247 to 7 Mill Lane, Leeds LS1 4AB", "7 Mill Lane, Leeds LS1 4AB"),
+        (
+            "oh wait actually can you change the address to 14 Rue de Rivoli, 75001 Paris instead",
+            "14 Rue de Rivoli, 75001 Paris",
+        ),
+        # the walkthrough of 2026-12-06 (seventh session): the Chinese words before an address read none
+        ("把订单100259的收货地址改到 14 Rue de Rivoli, 75001 Paris", "14 Rue de Rivoli, 75001 Paris"),
+        ("算了，还是改地址吧，改到 14 Rue de Rivoli, 75001 Paris", "14 Rue de Rivoli, 75001 Paris"),
+        ("新地址是：Via Roma 12, 20121 Milano", "Via Roma 12, 20121 Milano"),
+        ("请寄到 Kastanienallee 41, 10435 Berlin", "Kastanienallee 41, 10435 Berlin"),
+    ],
+)
+def test_the_address_in_a_request_is_read(message: str, address: str) -> None:
+    assert address_in_request(message) == address
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I want to change my delivery address", "能不能改到下周3送", "寄到德国一般要几天", "帮我改地址"],
+)
+def test_a_request_without_an_address_reads_none(message: str) -> None:
+    assert address_in_request(message) is None
