@@ -32,7 +32,7 @@ from actions.address import (
 )
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
-from actions.items import ItemsSaid, choose, everything_returnable, read_items
+from actions.items import ItemsSaid, choose, everything_returnable, part_of_a_set, read_items
 from actions.order_state import (
     BY_ACCOUNT,
     BY_CUSTOMER,
@@ -561,6 +561,8 @@ class _FormTurn:
             self.set(EVIDENCE, found.evidence)
         elif found.malformed_email and not self.may_change:
             self.say(render(say.MALFORMED_EMAIL, email=found.malformed_email))
+        if self.state.flow == RETURN and requested in (RETURN_ITEMS, CONFIRM) and self.may_change:
+            await self._explain_set(self._text())
         if requested == CONFIRM:
             if not await self._correction():
                 await self._read_confirmation(intent)
@@ -745,6 +747,8 @@ class _FormTurn:
             # mug is cracked", 100171 being one candle; "the wrong size duvet cover" for an order of cushion covers
             # and bowls, whose "cover" the item reading would take): it is asked, not guessed, and they answer
             elsewhere = bool(pending) and named_elsewhere(pending, order.lines)
+            if pending:
+                await self._explain_set(pending)
             if pending and not elsewhere:
                 await self._take_items(read_items(pending, order.lines), asked=False)
             if pending and self._remedy_asked() and (remedy := remedy_said(pending)) is not None:
@@ -797,6 +801,17 @@ class _FormTurn:
             if read_address(whole, name, country).complete:
                 return whole
         return None
+
+    async def _explain_set(self, text: str) -> None:
+        """Some pieces of a set asked back ("just 2 of them, i want to keep the rest" of a set of 6 tumblers): the
+        customer is told a set goes back whole (it was the same summary again, and the yes booked the whole set).
+        Damaged or wrong goods need no such word: the set is replaced or refunded as it is."""
+        if self.state.return_reason.shop_at_fault:
+            return
+        selected = self.get(RETURN_ITEMS)
+        whole = part_of_a_set(text, (await self.order()).lines, selected if isinstance(selected, dict) else ())
+        if whole is not None:
+            self.say(render(return_texts.SET_GOES_BACK_WHOLE, item=whole.shown_name))
 
     async def _take_items(self, said: ItemsSaid, asked: bool, current: Any = None) -> None:
         """The items to return after this message, checked with the order system (a final-sale item, or more

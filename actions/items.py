@@ -14,7 +14,7 @@ the holders. A word two items share counts for the one that fits the message bes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -332,6 +332,46 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
     also = bool(ALSO_RE.search(text)) and not ONLY_RE.search(text)
     everything = bool(EVERYTHING_RE.search(returned_part)) or both_of_two(returned_part, returned, lines)
     return _items_said(returned, kept, everything, also)
+
+
+# a line sold as one set of pieces: "Ribbed tumblers, set of 6", "Percale pillowcases, pair"
+SET_SIZE_RE = re.compile(r",\s*(?:set\s+of\s+(\d+)|(pair))\b", re.IGNORECASE)
+# some pieces asked for in Chinese: a count with its measure word ("两个", "3只") after 只/就/仅/其中 or 退 ("只退两个",
+# "其中两个", "退3只就行"); "我有一个问题" counts nothing
+ZH_SOME_PIECES = re.compile(
+    r"(?:只|就|仅|其中|退)\s*(?:退|要退)?\s*(?:(?<!\d)(\d{1,2})(?!\d)|([一二两俩三四五六七八九]))\s*(?:个|只|件|条|支)"
+)
+
+
+def set_size(line: OrderLine) -> int | None:
+    """The pieces of a line sold as one set (6 for "Ribbed tumblers, set of 6", 2 for a pair); None for others."""
+    match = SET_SIZE_RE.search(line.name)
+    if match is None:
+        return None
+    return 2 if match.group(2) else int(match.group(1))
+
+
+def part_of_a_set(text: str, lines: Sequence[OrderLine], selected: Collection[str] = ()) -> OrderLine | None:
+    """The set ``text`` asks to send back only some pieces of ("just 2 of them, i want to keep the rest" at a return
+    of one set of 6 tumblers, "只退两个杯子"): named, or else the only line ``selected`` for the return (SKUs) or the
+    order's only line. A set goes back whole, which the customer is told (before, the same summary came again and
+    the yes booked the whole set, unsaid)."""
+    sets = {line.sku: size for line in lines if line.quantity == 1 and (size := set_size(line))}
+    if not sets or not re.search(r"[^\W\d_]", text):  # "1" alone is no request for pieces
+        return None
+    if CJK_RUN.search(text):
+        named: Mapping[str, int | None] = {**_mentioned_zh(text, lines), **_mentioned(text, lines)}
+        counts = [int(d) if d else ZH_DIGIT[c] for d, c in ZH_SOME_PIECES.findall(text)]
+    else:
+        named = _mentioned(text, lines)
+        tokens = _words(text)
+        counts = [int(t) for t in tokens if t.isdigit() and len(t) <= 2]
+        counts += [NUMBER_WORDS[t] for t in tokens if t in NUMBER_WORDS and t not in ("a", "an")]
+    candidates = [line for line in lines if line.sku in sets and line.sku in named]
+    if not named:
+        only = set(selected) if len(selected) == 1 else {lines[0].sku} if len(lines) == 1 else set()
+        candidates = [line for line in lines if line.sku in only and line.sku in sets]
+    return next((line for line in candidates if any(1 <= n < sets[line.sku] for n in counts)), None)
 
 
 def both_of_two(text: str, named: Mapping[str, int | None], lines: Sequence[OrderLine]) -> bool:

@@ -19,6 +19,11 @@ FINAL_SALE_NOTE_MANY = "{final_sale} are final sale and can't be returned."
 EVERYTHING_BUTTON = "Everything"
 ITEMS_UNCLEAR = "Sorry, I couldn't tell which items from order {order_id} you mean."
 NOTHING_LEFT = "That leaves nothing to return from order {order_id}."
+# some pieces of a set asked for ("just 2 of them", of "Ribbed tumblers, set of 6"); {item}: the set's name
+SET_GOES_BACK_WHOLE = (
+    '"{item}" is sold as one set, so it can only go back whole, not just some of its pieces. If you\'d rather keep '
+    "the set, just say no."
+)
 
 ITEM_LINE = "- {quantity} × {name} ({amount})"
 # the summary the customer confirms: nothing is booked (and no label bought) before the yes

@@ -9,6 +9,7 @@ FINAL_SALE_NOTE_MANY = "{final_sale} 属于清仓商品，不支持退货。"
 EVERYTHING_BUTTON = "全部"
 ITEMS_UNCLEAR = "抱歉，我没看明白您指的是订单 {order_id} 里的哪些商品。"
 NOTHING_LEFT = "这样订单 {order_id} 就没有可退的商品了。"
+SET_GOES_BACK_WHOLE = "“{item}”是整套出售的，只能整套退回，不能只退其中几件。如果想保留这一套，回复“不”就好。"
 
 ITEM_LINE = "- {quantity} × {name}（{amount}）"
 SUMMARY_FREE_LABEL = (
