@@ -77,6 +77,7 @@ from actions.requests import (
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import (
     acknowledges_with_emoji,
+    answer_language_question,
     answer_small_talk,
     answer_vague,
     closing_reply,
@@ -209,6 +210,8 @@ class ActionAnswerFaq(Action):
             return options  # "那怎么办" right after a refused address change or cancellation: what they can do
         if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
             return instead  # "cancel 100247, no wait, change the address instead"
+        if not in_request and answer_language_question(dispatcher, question):
+            return []  # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered)
         if not in_request and (closing := closing_reply(tracker)) is not None:
             dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
             signal_small_talk(dispatcher)  # nothing to rate ("Did this help?" under "You're welcome!")

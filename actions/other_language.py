@@ -65,3 +65,56 @@ def other_language(text: str) -> str | None:
     }
     code, found = max(counts.items(), key=lambda item: item[1])
     return code if found >= MIN_WORDS and found > english else None
+
+
+# a question about the language of the chat: "do you speak chinese?", "can we talk in english please", "english pls",
+# "你会说中文吗", "可以说英文吗", "sprechen sie deutsch?". Before, the English ones were offered a person ("I'm not sure
+# I have a good answer"), "你会说中文吗" got "好的！" and "可以说英文吗" the offer of a person in Chinese.
+LANGUAGE_NAMES: dict[str, str] = {
+    "english": "en", "englisch": "en", "anglais": "en", "inglés": "en", "ingles": "en", "inglese": "en",
+    "engels": "en", "inglês": "en", "chinese": "zh", "mandarin": "zh", "putonghua": "zh", "chinesisch": "zh",
+    "chinois": "zh", "chino": "zh", "cinese": "zh", "chinees": "zh", "chinês": "zh", "cantonese": "yue",
+    "german": "de", "deutsch": "de", "french": "fr", "français": "fr", "francais": "fr", "spanish": "es",
+    "español": "es", "espanol": "es", "italian": "it", "italiano": "it", "dutch": "nl", "nederlands": "nl",
+    "portuguese": "pt", "português": "pt", "portugues": "pt", "japanese": "ja", "korean": "ko", "russian": "ru",
+    "polish": "pl", "arabic": "ar", "turkish": "tr", "swedish": "sv", "danish": "da", "norwegian": "no",
+    "finnish": "fi", "greek": "el", "hindi": "hi", "vietnamese": "vi", "thai": "th", "tagalog": "tl",
+    "filipino": "tl", "hebrew": "he", "indonesian": "id", "malay": "ms", "czech": "cs", "hungarian": "hu",
+    "romanian": "ro", "ukrainian": "uk", "persian": "fa", "farsi": "fa", "urdu": "ur", "bengali": "bn",
+    "中文": "zh", "汉语": "zh", "普通话": "zh", "国语": "zh", "华语": "zh", "英文": "en", "英语": "en",
+    "粤语": "yue", "广东话": "yue", "日语": "ja", "日文": "ja", "韩语": "ko", "韩文": "ko", "德语": "de", "德文": "de",
+    "法语": "fr", "法文": "fr", "西班牙语": "es", "意大利语": "it", "俄语": "ru",
+}  # fmt: skip
+_LATIN_NAMES = "|".join(
+    sorted((n for n in LANGUAGE_NAMES if n.isascii() or not re.search(r"[\u3400-\u9fff]", n)), key=len, reverse=True)
+)
+_CHINESE_NAMES = "|".join(
+    sorted((n for n in LANGUAGE_NAMES if re.search(r"[\u3400-\u9fff]", n)), key=len, reverse=True)
+)
+LANGUAGE_QUESTION_RE = re.compile(
+    # "speak chinese", "talk to me in english", "reply in mandarin", "switch to english", "do you understand german"
+    rf"\b(?:speak|talk|write|chat|reply|answer|respond|communicate|understand|continue|switch)\w*\s+"
+    rf"(?:(?:to|with)\s+(?:me|us)\s+|back\s+|to\s+)?(?:in\s+)?(?P<name>{_LATIN_NAMES})\b"
+    # "english please", "in english pls", "chinese?"
+    rf"|^\W*(?:in\s+)?(?P<alone>{_LATIN_NAMES})\s*(?:please|pls|plz)?\W*$"
+    # in the language itself: "sprechen sie deutsch?", "parlez-vous français", "¿hablas español?", "spreekt u engels"
+    rf"|\b(?:sprech|parl|habl|spreek|fal)\w*[\s-]+(?:(?:sie|du|vous|tu|usted|u|je|jij|você|lei)\s+)?"
+    rf"(?P<native>{_LATIN_NAMES})\b"
+    # "你会说中文吗", "可以说英文吗", "请用中文回复", "能讲普通话吗", "用英文跟我聊"
+    rf"|(?:会|能|可以|请|麻烦|说|讲|用)\s*(?:说|讲|用)?\s*(?P<zh>{_CHINESE_NAMES})"
+    rf"(?=\s*(?:$|[吗么吧呢？?！!。，,]|可以|行|回复|回答|交流|沟通|聊|服务|说话|和我|跟我|对话))"
+    # "中文可以吗", "英文行吗"
+    rf"|^\W*(?P<zh_alone>{_CHINESE_NAMES})\s*(?:可以|行)?\s*(?:吗|么|吧)?\W*$",
+    re.IGNORECASE,
+)
+SPOKEN = ("en", "zh")
+
+
+def language_asked_about(text: str) -> str | None:
+    """The language a message asks the chat to be in, or asks whether the bot speaks (its code: "zh" for "do you speak
+    chinese?", "de" for "sprechen sie deutsch?"); None when it asks no such thing."""
+    match = LANGUAGE_QUESTION_RE.search(text)
+    if match is None:
+        return None
+    name = next(value for value in match.groupdict().values() if value)
+    return LANGUAGE_NAMES.get(name.lower())

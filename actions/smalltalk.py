@@ -17,15 +17,20 @@ from rasa_sdk.types import DomainDict
 
 from actions.handbook_answer import answer_entry
 from actions.handbook_followup import answer_about_last_answer, thing_asked_about
+from actions.handoff import offer_person
 from actions.known_order import change_of_known_order, handbook_about_known_order
 from actions.order_state import FORM, ORDER_ID
+from actions.other_language import SPOKEN, language_asked_about
 from actions.parsing import ORDER_NUMBER_RE
 from actions.refused_change import WHAT_NOW_RE, options_after_refused_change
 from actions.requests import clauses, declines_flow, size
+from actions.signals import signal_small_talk
 from actions.texts import render
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import smalltalk as say
 from actions.turns import said
+from helpdesk.i18n import speaking
+from helpdesk.vocabulary import HANDOFF_LOW_CONFIDENCE
 
 # the kinds of small talk, by their words; the first that matches answers (else ACKNOWLEDGED)
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -162,7 +167,7 @@ class ActionSmallTalk(Action):
             dispatcher.utter_message(text=small_talk_answer(text))  # the form's question follows
         elif (options := await options_after_refused_change(dispatcher, tracker)) is not None:
             return options  # "so what now" right after a refused change: what they can do
-        else:
+        elif not answer_language_question(dispatcher, text):
             answer_small_talk(dispatcher, text)
         return []
 
@@ -311,6 +316,21 @@ def small_talk_by_words(text: str) -> bool:
 
 def vague_by_words(text: str) -> bool:
     return bool(SURE_VAGUE.search(text))
+
+
+def answer_language_question(dispatcher: CollectingDispatcher, text: str) -> bool:
+    """ "do you speak chinese?", "可以说英文吗": yes, in that language, with the topics in it; "sprechen sie deutsch?":
+    which languages the bot speaks, and a person offered. False (nothing said) when the message asks no such thing."""
+    asked = language_asked_about(text)
+    if asked is None:
+        return False
+    if asked in SPOKEN:
+        with speaking(asked):
+            dispatcher.utter_message(text=say.LANGUAGE_SPOKEN, buttons=general_topics())
+        signal_small_talk(dispatcher)
+    else:
+        offer_person(dispatcher, say.ONLY_ENGLISH_AND_CHINESE, HANDOFF_LOW_CONFIDENCE)
+    return True
 
 
 def answer_small_talk(dispatcher: CollectingDispatcher, text: str) -> None:

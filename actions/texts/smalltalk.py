@@ -23,6 +23,9 @@ PRAISE = "Thank you, that's kind of you!"
 TIRED = "Sorry to hear that. Let's see if I can make at least one thing easier for you."
 ABOUT_ME = "I'm just the Larkspur Home assistant, so I'm better at parcels than at that."
 LANGUAGE = "No problem at all, I understand you fine."
+# "do you speak english?", "can we talk in english please" (and "可以说英文吗"): answered in English, whatever the
+# language of the question
+LANGUAGE_SPOKEN = "Yes, of course: I can help you in English. What can I do for you?"
 ACKNOWLEDGED = "Okay!"
 # a closing the NLU was unsure of (actions/smalltalk.py closing_reply): the words of utter_thank / utter_goodbye
 CLOSING_THANKS = "You're welcome! Is there anything else I can help with?"
