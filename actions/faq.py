@@ -35,6 +35,7 @@ from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.missing_item import missing_item_answered
+from actions.no_order_number import answer_no_order_number, says_no_order_number
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -210,6 +211,9 @@ class ActionAnswerFaq(Action):
             return options  # "那怎么办" right after a refused address change or cancellation: what they can do
         if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
             return instead  # "cancel 100247, no wait, change the address instead"
+        if not in_request and says_no_order_number(question):
+            answer_no_order_number(dispatcher)  # "i dont have my order number": where it is, and a person offered
+            return []
         if not in_request and answer_language_question(dispatcher, question):
             return []  # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered)
         if not in_request and (closing := closing_reply(tracker)) is not None:

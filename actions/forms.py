@@ -33,6 +33,7 @@ from actions.address import (
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import ItemsSaid, choose, everything_returnable, part_of_a_set, read_items
+from actions.no_order_number import says_no_order_number
 from actions.order_state import (
     BY_ACCOUNT,
     BY_CUSTOMER,
@@ -474,6 +475,8 @@ class _FormTurn:
         requested, text = self.state.requested, self._text()
         if requested in (ORDER_ID, VERIFICATION, EMAIL) and (found.order_number or found.evidence):
             return plain_answer(text, found)
+        if requested == ORDER_ID and says_no_order_number(self._said(), asked=True):
+            return True  # "i dont have it": the question comes back as where to find it (actions/no_order_number.py)
         if requested == ORDER_ID and not found.order_number and not QUESTION_RE.search(text):
             return await self._items_of_offered_order()  # "水瓶" at "还是订单 100224 吗？": whatever the NLU read
         if requested == NEW_ADDRESS:

@@ -18,6 +18,7 @@ from actions.changes import planned_change, summary
 from actions.forms import answers_form
 from actions.identity import VERIFIED_BY_TOKEN
 from actions.next_request import introduces_next_request
+from actions.no_order_number import answer_no_order_number, says_no_order_number
 from actions.order_state import (
     BY_CUSTOMER,
     CUSTOMER_VERIFIED_BY,
@@ -43,6 +44,7 @@ from actions.texts.catalog import identity as say
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import returns as return_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
+from actions.turns import said
 from helpdesk import i18n
 from helpdesk.orders import BackendError, OrderNotFound, PolicyRefusal, ReturnReason, ReturnRemedy
 from helpdesk.orders.policy import join_names, money
@@ -135,6 +137,9 @@ class ActionAskOrderId(_AskAction):
                 else render(say.ASK_ORDER_ID_RECENT, orders=listed)
             )
             dispatcher.utter_message(text=text, buttons=[order_button(n) for n in recent])
+            return
+        if says_no_order_number(said(tracker), asked=asked_before(tracker, ORDER_ID)):
+            answer_no_order_number(dispatcher)  # "i dont have it": where it is, and a person who can look it up
             return
         if asked_before(tracker, ORDER_ID):
             dispatcher.utter_message(text=say.ASK_ORDER_ID_AGAIN)

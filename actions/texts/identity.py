@@ -21,6 +21,12 @@ ASK_ORDER_ID = (
     "You can send the e-mail address or postcode you ordered with in the same message."
 )
 ASK_ORDER_ID_AGAIN = "What's the 6-digit order number? For example: 100234."
+# the customer has no order number ("i dont have it", actions/no_order_number.py); a person is a button away
+NO_ORDER_NUMBER = (
+    "No problem. Your order number has 6 digits (like 100234): it's in the order confirmation e-mail we sent when you "
+    "ordered, and under Account → Orders if you have an account. Send it to me when you have it; if you can't find "
+    "it, a person from our team can look your order up with you."
+)
 ASK_ORDER_ID_RECENT_NAMED = "Which order is it about, {first_name}? Your most recent orders are {orders}."
 ASK_ORDER_ID_RECENT = "Which order is it about? Your most recent orders are {orders}."
 ORDER_BUTTON = "Order {order_id}"

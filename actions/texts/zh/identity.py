@@ -16,6 +16,11 @@ ASK_ORDER_ID = (
     "您也可以在同一条消息里附上下单时用的邮箱或邮编。"
 )
 ASK_ORDER_ID_AGAIN = "请发送 6 位数字的订单号，例如：100234。"
+NO_ORDER_NUMBER = (
+    "没关系。订单号是 6 位数字（例如 100234），在您下单后收到的订单确认邮件里；"
+    "如果您有账户，也可以在“账户 → 订单”里找到。"
+    "找到后直接发给我就好；如果实在找不到，我们的客服可以帮您查。"
+)
 ASK_ORDER_ID_RECENT_NAMED = "{first_name}，请问是哪个订单？您最近的订单有：{orders}。"
 ASK_ORDER_ID_RECENT = "请问是哪个订单？您最近的订单有：{orders}。"
 ORDER_BUTTON = "订单 {order_id}"
