@@ -202,6 +202,36 @@ def zh_questions(parts: list[str]) -> list[str]:
     return joined
 
 
+# an English clause that asks only how long, how much or when ("how much is shipping to ireland and how long"): a
+# question about the clause before it, whose topic it takes ("how long" + "shipping to ireland"); alone it was too
+# short to look up, and the delivery time went unanswered
+EN_BARE_QUESTION_RE = re.compile(
+    r"^(?:how\s+(?:long|much|many|fast|soon|quickly)|when|where\s+from|what\s+time)"
+    r"(?:\s+(?:does|will|would)\s+(?:it|that|they)\s+(?:take|cost|arrive|come))?"
+    r"\W*$",
+    re.IGNORECASE,
+)
+# the question words before a clause's topic ("how much is shipping to ireland" -> "shipping to ireland")
+EN_QUESTION_LEAD_RE = re.compile(
+    r"^(?:how\s+(?:much|long|many|fast|soon)|what|when|where|which|who|why|can|could|do|does|is|are|will|would)\b"
+    r"(?:\s+(?:is|are|does|do|will|would|can|it|the|i|you|we|cost|take|costs|takes))*\s+",
+    re.IGNORECASE,
+)
+
+
+def en_bare_questions(parts: list[str]) -> list[str]:
+    """An English message's clauses with each bare "how long" / "how much" / "when" after a question given that
+    question's topic ("how much is shipping to ireland", "how long" -> "…", "how long shipping to ireland")."""
+    for index in range(1, len(parts)):
+        bare = EN_BARE_QUESTION_RE.match(parts[index])
+        if bare and is_question(parts[index - 1]):
+            topic = EN_QUESTION_LEAD_RE.sub("", parts[index - 1].rstrip(" ?!."), count=1)
+            topic = re.sub(r"\s+(?:costs?|takes?|be)$", "", topic, flags=re.IGNORECASE)
+            if topic and topic != parts[index - 1].rstrip(" ?!."):
+                parts[index] = f"{parts[index].rstrip(' ?!.')} {topic}"
+    return parts
+
+
 def questions_in(text: str) -> list[str]:
     """The question-like clauses of a message ("paypal or klarna? also how long does delivery take" -> "paypal or
     klarna?", "how long does delivery take"; "退货运费谁出？另外一般几天能到" -> "退货运费谁出？", "一般几天能到"),
@@ -214,8 +244,7 @@ def questions_in(text: str) -> list[str]:
             parts[-1] += part if parts[-1].endswith(tuple("？?。.!！，,")) else f"，{part}"
         else:
             parts.append(part)
-    if language_of(text) == "zh":
-        parts = zh_questions(parts)
+    parts = zh_questions(parts) if language_of(text) == "zh" else en_bare_questions(parts)
     return [p for p in parts if is_question(p)]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, RETURN
-from actions.requests import bare_request, request_clauses, requests_in, same_order_changes
+from actions.requests import bare_request, questions_in, request_clauses, requests_in, same_order_changes
 from actions.smalltalk import farewell_by_words
 
 
@@ -120,3 +120,23 @@ def test_a_change_of_the_same_order_asked_beside_a_request(text: str, changes: l
 def test_puzzlement_beside_a_request_is_no_question_of_its_own(text: str, puzzled: str) -> None:
     assert puzzled not in requests_in(text).questions
     assert requests_in("cancel 100259 and what is your return policy").questions == ["what is your return policy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "questions"),
+    [
+        (
+            "how much is shipping to ireland and how long",
+            ["how much is shipping to ireland", "how long shipping to ireland"],
+        ),
+        (
+            "how much does delivery to norway cost and how long does it take?",
+            ["how much does delivery to norway cost", "how long does it take delivery to norway"],
+        ),
+        # "how much is it" leans on the question before it: no topic is lent (tests/conversation/test_dialogue.py)
+        ("do you ship to norway and how much is it", ["do you ship to norway", "how much is it"]),
+        ("how long do refunds take", ["how long do refunds take"]),
+    ],
+)
+def test_a_bare_how_long_or_how_much_takes_the_topic_of_the_question_before(text: str, questions: list[str]) -> None:
+    assert questions_in(text) == questions

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import pytest
 from support.chat import Chat
 
 from helpdesk.stack import Stack
@@ -171,6 +172,23 @@ def test_a_second_question_leaning_on_the_first_is_not_asked_about(chat: Chat) -
     chat("do you ship to norway and how much is it")
     assert "About your other question" not in chat.text, chat.texts
     assert (chat.last.get("faq") or {}).get("id") == "international-shipping", chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "first", "second"),
+    [
+        ("how much is shipping to ireland and how long", "€4.95", "business days"),
+        ("how long does delivery to the uk take and how much", "business days", "€4.95"),
+    ],
+)
+def test_a_bare_how_long_or_how_much_after_a_question_is_answered_about_its_topic(
+    chat: Chat, asked: str, first: str, second: str
+) -> None:
+    """The walkthrough of 2026-12-06 (seventh session): "how much is shipping to ireland and how long" got the costs
+    alone: "how long", too short to look up on its own, was dropped. It asks how long shipping to Ireland takes."""
+    chat(asked)
+    assert chat.texts[0] == "You've asked two things, so let me take them in turn.", chat.texts
+    assert first in chat.texts[1] and second in chat.texts[2], chat.texts
 
 
 def test_alternatives_are_all_answered(chat: Chat) -> None:
