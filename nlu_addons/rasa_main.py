@@ -694,6 +694,84 @@ def install_domain_emptiness_once() -> None:
     Domain.is_empty = is_empty
 
 
+def install_typed_applied_events() -> None:
+    """`DialogueStateTracker.applied_events()` with each event's kind known by its class, once per class.
+
+    Rasa's loop asks up to five `isinstance` questions of every event of the conversation against Rasa's event classes,
+    which are ABCs (`ABCMeta.__instancecheck__`, the slowest kind of `isinstance`), and a sixth to find the form names:
+    ~350 such checks a request at saturation (issue 22), growing with the conversation, as each prediction's replay
+    (`install_shared_history`) reads the applied events once. Here the same questions are asked of each event class once
+    (`issubclass`, in Rasa's order) and kept; the loop is Rasa's, with Rasa's own methods for undoing, so the events and
+    their order are Rasa's."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        ActiveLoop,
+        Event,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.applied_events
+    if getattr(original, "typed", False):
+        return
+    resets, reverts, utterance_reverts, executions = range(4)
+    other = None
+    kinds: dict[type, int | None] = {}
+    loop_events: dict[type, bool] = {}
+
+    def kind_of(event_class: type) -> int | None:
+        known = kinds.get(event_class, -1)
+        if known != -1:
+            return known
+        for kind, classes in (
+            (resets, (Restarted, SessionStarted)),
+            (reverts, (ActionReverted,)),
+            (utterance_reverts, (UserUtteranceReverted,)),
+            (executions, (ActionExecuted,)),
+        ):
+            if issubclass(event_class, classes):
+                kinds[event_class] = kind
+                return kind
+        kinds[event_class] = other
+        return other
+
+    def is_loop_event(event_class: type) -> bool:
+        known = loop_events.get(event_class)
+        if known is None:
+            known = loop_events[event_class] = issubclass(event_class, ActiveLoop)
+        return known
+
+    def applied_events(self: DialogueStateTracker) -> list[Event]:
+        events = self.events
+        loop_names = [e.name for e in events if is_loop_event(type(e)) and e.name]
+        applied: list[Event] = []
+        for event in events:
+            kind = kind_of(type(event))
+            if kind is None:
+                applied.append(event)
+            elif kind == resets:
+                applied = []
+            elif kind == reverts:
+                self._undo_till_previous(ActionExecuted, applied)
+            elif kind == utterance_reverts:
+                self._undo_till_previous(UserUttered, applied)
+                self._undo_till_previous(ActionExecuted, applied)
+            elif event.action_name in loop_names and not self._first_loop_execution_or_unhappy_path(
+                event.action_name, applied
+            ):
+                self._undo_till_previous_loop_execution(event.action_name, applied)
+            else:
+                applied.append(event)
+        return applied
+
+    applied_events.typed = True  # type: ignore[attr-defined]
+    DialogueStateTracker.applied_events = applied_events
+
+
 def install() -> None:
     """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
@@ -708,6 +786,7 @@ def install() -> None:
     install_direct_tracker_copy()
     install_shared_trigger_message()
     install_domain_emptiness_once()
+    install_typed_applied_events()
 
 
 def with_token(argv: list[str], token: str) -> list[str]:

@@ -897,3 +897,106 @@ def test_a_shallow_copy_is_copy_copys_and_made_directly_only_for_plain_objects()
     assert result["slot_kept"]
     # own __copy__, non-empty __slots__, __setstate__ and __getnewargs__ go to copy.copy; the slots and the tracker not
     assert result["by_copy"] == 4
+
+
+APPLIED_EVENTS_PROBE = (
+    r"""
+import abc
+import json
+import random
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop,
+    DefinePrevUserUtteredFeaturization, FollowupAction, Restarted, SessionStarted, SlotSet, UserUttered,
+    UserUtteranceReverted)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from nlu_addons.rasa_main import install_typed_applied_events
+
+"""
+    + PROBE_DOMAIN
+    + r"""
+rng = random.Random(23)
+
+
+def turn():
+    roll = rng.random()
+    if roll < 0.25:
+        said = UserUttered("hi", intent={"name": rng.choice(intents), "confidence": 1.0})
+        return [ActionExecuted("action_listen"), said]
+    if roll < 0.45:
+        return [ActionExecuted(rng.choice(actions))]
+    if roll < 0.55:
+        return [SlotSet(rng.choice(slots).name, rng.choice([None, "100234", True]))]
+    if roll < 0.75:  # a form runs, is rejected (an unhappy path), runs again, is deactivated
+        form = rng.choice(forms)
+        steps = [ActiveLoop(form), ActionExecuted(form), ActionExecutionRejected(form), ActionExecuted(form),
+                 DefinePrevUserUtteredFeaturization(rng.random() < 0.5), ActionExecuted(form), ActiveLoop(None)]
+        return [s for s in steps if rng.random() < 0.7]
+    if roll < 0.8:
+        return [FollowupAction(rng.choice(actions))]
+    if roll < 0.92:
+        return [rng.choice([UserUtteranceReverted(), ActionReverted()])]
+    return [rng.choice([Restarted(), SessionStarted()]), ActionExecuted("action_listen")]
+
+
+conversations = []  # each: its steps (the events a turn added) and Rasa's applied events after each step
+for n in range(120):
+    tracker = DialogueStateTracker.from_events(f"a{n}", [ActionExecuted("action_listen")], domain.slots)
+    steps, rasas = [], []
+    for _ in range(rng.randint(3, 50)):
+        steps.append(turn())
+        for event in steps[-1]:
+            tracker.update(event)
+        rasas.append([id(e) for e in tracker.applied_events()])
+    conversations.append((tracker, steps, rasas))
+checks = [0]
+instancecheck = abc.ABCMeta.__instancecheck__
+
+
+def counted_check(cls, instance):  # isinstance against an ABC (Rasa's event classes are ABCs)
+    checks[0] += 1
+    return instancecheck(cls, instance)
+
+
+abc.ABCMeta.__instancecheck__ = counted_check
+for tracker, _, _ in conversations:
+    tracker.applied_events()
+rasa_checks, checks[0] = checks[0], 0
+install_typed_applied_events()
+install_typed_applied_events()  # a second install keeps the first
+for tracker, _, _ in conversations:
+    tracker.applied_events()
+typed_checks = checks[0]
+abc.ABCMeta.__instancecheck__ = instancecheck
+differences = compared = 0
+for tracker, steps, rasas in conversations:  # the same event objects again, step by step
+    again = DialogueStateTracker.from_events(tracker.sender_id, [tracker.events[0]], domain.slots)
+    for step, rasa in zip(steps, rasas):
+        for event in step:
+            again.update(event)
+        compared += 1
+        differences += [id(e) for e in again.applied_events()] != rasa
+events = sum(len(tracker.events) for tracker, _, _ in conversations)
+kinds = sorted({type(e).__name__ for tracker, _, _ in conversations for e in tracker.events})
+print(json.dumps({"compared": compared, "differences": differences, "events": events, "kinds": kinds,
+                  "rasa_checks": rasa_checks, "typed_checks": typed_checks,
+                  "typed": getattr(DialogueStateTracker.applied_events, "typed", False)}))
+"""
+)
+
+
+def test_the_applied_events_by_event_class_are_rasas() -> None:
+    result = run_probe(APPLIED_EVENTS_PROBE)
+    assert result["typed"]
+    assert result["compared"] > 2000 and result["events"] > 2000
+    assert result["differences"] == 0
+    assert {
+        "ActionExecutionRejected",
+        "ActionReverted",
+        "UserUtteranceReverted",
+        "Restarted",
+        "SessionStarted",
+        "ActiveLoop",
+        "DefinePrevUserUtteredFeaturization",
+    } <= set(result["kinds"])
