@@ -39,6 +39,12 @@ Each policy (memoization, rules) replayed the whole conversation event by event 
 (`Domain.states_for_tracker_history`), for every prediction: 11-22 % of Rasa's samples holding the GIL. The replay
 is now done once per tracker state and its records shared by the policies (`install_shared_history`).
 
+Three more per-message costs (issue 22, cProfile of Rasa at saturation): the processor's check of each parse against
+the domain built a whole empty domain to ask whether the model's is empty (`install_domain_emptiness_once`); the
+applied events, read at each prediction, asked up to six ABC `isinstance` questions of every event
+(`install_typed_applied_events`); the direct tracker copy copied its slots through `copy.copy`'s reduce protocol
+(`shallow_copy`). Together 14,222 -> 11,667 Python calls a message (bench/rasa_turn_calls.py).
+
 The prediction graph (the NLU for each message, the policies for each next action) runs node after node in a
 precomputed order (`install_sequential_runner`) instead of through dask's scheduler on every run.
 
@@ -50,6 +56,7 @@ customers pause between messages.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import os
 import sys
@@ -556,6 +563,45 @@ def install_shared_history() -> None:
     Domain.states_for_tracker_history = states_for_tracker_history
 
 
+_COPIED_AS_ITS_DICT: dict[type, bool] = {}
+
+
+def copied_as_its_dict(kind: type) -> bool:
+    """Whether `copy.copy` copies an instance of `kind` as a new instance of it with the same attribute dict: a class of
+    its own (no __copy__, no copyreg entry, the reduce, new-args, get/setstate protocols as `object` has them, no
+    slot names in its classes: an empty __slots__, as ABC has, names none). Known once per class."""
+    import copyreg
+
+    known = _COPIED_AS_ITS_DICT.get(kind)
+    if known is None:
+        known = _COPIED_AS_ITS_DICT[kind] = (
+            not issubclass(kind, type)
+            and getattr(kind, "__copy__", None) is None
+            and kind not in copyreg.dispatch_table
+            and getattr(kind, "__reduce_ex__", None) is object.__reduce_ex__
+            and getattr(kind, "__reduce__", None) is object.__reduce__
+            and getattr(kind, "__getnewargs_ex__", None) is None
+            and getattr(kind, "__getnewargs__", None) is None
+            and getattr(kind, "__setstate__", None) is None
+            and getattr(kind, "__getstate__", None) is getattr(object, "__getstate__", None)
+            and not any(vars(k).get("__slots__") for k in kind.__mro__)
+        )
+    return known
+
+
+def shallow_copy(value: Any) -> Any:
+    """`copy.copy(value)`, made directly for an object `copy.copy` copies by its attribute dict (`copied_as_its_dict`):
+    a new instance of its class (`__new__`, no `__init__`, as `copy.copy` makes it) given the same attributes, without
+    `copy.copy`'s way through `__reduce_ex__` and `copyreg` (a Rasa slot: 0.46 µs, 1.4 by `copy.copy`). Anything else
+    goes to `copy.copy`."""
+    kind: Any = type(value)
+    if not copied_as_its_dict(kind):
+        return copy.copy(value)
+    twin = kind.__new__(kind)
+    twin.__dict__.update(value.__dict__)
+    return twin
+
+
 def install_direct_tracker_copy() -> None:
     """`DialogueStateTracker.copy()` from the tracker's state instead of a replay of the whole conversation.
 
@@ -570,7 +616,6 @@ def install_direct_tracker_copy() -> None:
     events (`max_event_history`: a replay of those would not give its state), keeps Rasa's replay. Measured in a
     micro-benchmark on the project's domain (23 slots): 0.07 ms a copy at any length; Rasa's 0.11 ms at 16 events,
     0.27 ms at 142."""
-    import copy
     import dataclasses
     from collections import deque
 
@@ -584,11 +629,11 @@ def install_direct_tracker_copy() -> None:
     def direct_copy(self: DialogueStateTracker) -> DialogueStateTracker:
         if type(self) is not DialogueStateTracker or self._max_event_history is not None:
             return original(self)
-        twin = copy.copy(self)  # every attribute; those a change goes into are copied below
+        twin = shallow_copy(self)  # every attribute; those a change goes into are copied below
         twin.sender_id = self.sender_id or DEFAULT_SENDER_ID
         twin.sender_source = twin.model_id = twin.assistant_id = None  # as `init_copy` leaves them
         twin.events = deque(self.events)
-        twin.slots = {slot.name: copy.copy(slot) for slot in self.slots.values()}
+        twin.slots = {slot.name: shallow_copy(slot) for slot in self.slots.values()}
         twin.latest_action = dict(self.latest_action) if self.latest_action is not None else None
         twin.active_loop = dataclasses.replace(self.active_loop) if self.active_loop is not None else None
         return twin
@@ -631,6 +676,108 @@ def install_shared_trigger_message() -> None:
     DialogueStateTracker.current_state = current_state
 
 
+def install_domain_emptiness_once() -> None:
+    """`Domain.is_empty()` against the empty domain's data made once, instead of a new empty domain at each call.
+
+    Rasa's processor asks it of the model's domain for every message (`MessageProcessor._check_for_unseen_features`)
+    and Rasa answers by building a whole empty domain (`Domain.from_dict({})`: its default actions, slots, intents and
+    their checks, ~280 Python calls) to compare the domain's data with: 3.6 % of Rasa's samples holding the GIL at
+    saturation (issue 22). The empty domain's data depend on Rasa's constants only, so the comparison is the same
+    against one made when first asked; it is kept here and handed to nobody."""
+    from rasa.shared.core.domain import Domain
+
+    original = Domain.is_empty
+    if getattr(original, "once", False):
+        return
+    empty: list[dict[str, Any]] = []
+
+    def is_empty(self: Domain) -> bool:
+        if not empty:
+            empty.append(Domain.empty().as_dict())
+        return bool(self.as_dict() == empty[0])
+
+    is_empty.once = True  # type: ignore[attr-defined]
+    Domain.is_empty = is_empty
+
+
+def install_typed_applied_events() -> None:
+    """`DialogueStateTracker.applied_events()` with each event's kind known by its class, once per class.
+
+    Rasa's loop asks up to five `isinstance` questions of every event of the conversation against Rasa's event classes,
+    which are ABCs (`ABCMeta.__instancecheck__`, the slowest kind of `isinstance`), and a sixth to find the form names:
+    ~350 such checks a request at saturation (issue 22), growing with the conversation, as each prediction's replay
+    (`install_shared_history`) reads the applied events once. Here the same questions are asked of each event class once
+    (`issubclass`, in Rasa's order) and kept; the loop is Rasa's, with Rasa's own methods for undoing, so the events and
+    their order are Rasa's."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        ActiveLoop,
+        Event,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.applied_events
+    if getattr(original, "typed", False):
+        return
+    resets, reverts, utterance_reverts, executions = range(4)
+    other = None
+    kinds: dict[type, int | None] = {}
+    loop_events: dict[type, bool] = {}
+
+    def kind_of(event_class: type) -> int | None:
+        known = kinds.get(event_class, -1)
+        if known != -1:
+            return known
+        for kind, classes in (
+            (resets, (Restarted, SessionStarted)),
+            (reverts, (ActionReverted,)),
+            (utterance_reverts, (UserUtteranceReverted,)),
+            (executions, (ActionExecuted,)),
+        ):
+            if issubclass(event_class, classes):
+                kinds[event_class] = kind
+                return kind
+        kinds[event_class] = other
+        return other
+
+    def is_loop_event(event_class: type) -> bool:
+        known = loop_events.get(event_class)
+        if known is None:
+            known = loop_events[event_class] = issubclass(event_class, ActiveLoop)
+        return known
+
+    def applied_events(self: DialogueStateTracker) -> list[Event]:
+        events = self.events
+        loop_names = [e.name for e in events if is_loop_event(type(e)) and e.name]
+        applied: list[Event] = []
+        for event in events:
+            kind = kind_of(type(event))
+            if kind is None:
+                applied.append(event)
+            elif kind == resets:
+                applied = []
+            elif kind == reverts:
+                self._undo_till_previous(ActionExecuted, applied)
+            elif kind == utterance_reverts:
+                self._undo_till_previous(UserUttered, applied)
+                self._undo_till_previous(ActionExecuted, applied)
+            elif event.action_name in loop_names and not self._first_loop_execution_or_unhappy_path(
+                event.action_name, applied
+            ):
+                self._undo_till_previous_loop_execution(event.action_name, applied)
+            else:
+                applied.append(event)
+        return applied
+
+    applied_events.typed = True  # type: ignore[attr-defined]
+    DialogueStateTracker.applied_events = applied_events
+
+
 def install() -> None:
     """Every runtime fix of this module (idempotent)."""
     install_action_result_validator()
@@ -644,6 +791,8 @@ def install() -> None:
     install_shared_history()
     install_direct_tracker_copy()
     install_shared_trigger_message()
+    install_domain_emptiness_once()
+    install_typed_applied_events()
 
 
 def with_token(argv: list[str], token: str) -> list[str]:

@@ -785,3 +785,218 @@ def test_the_state_for_an_action_call_shares_the_forms_trigger_message_and_is_ra
     assert result["with_loop"] >= 6
     assert result["rasa_copies"] > 1000  # Rasa's way, value by value
     assert result["copies"] == 0
+
+
+DOMAIN_EMPTY_PROBE = r"""
+import json
+from unittest import mock
+
+from rasa.shared.core.domain import Domain
+
+from nlu_addons.rasa_main import install_domain_emptiness_once
+
+domains = [Domain.load("domain.yml"), Domain.empty(), Domain.from_dict({}), Domain.from_yaml("intents: [greet]")]
+before = [d.is_empty() for d in domains]
+install_domain_emptiness_once()
+install_domain_emptiness_once()  # a second install keeps the first
+domains[0].is_empty()  # the first call makes the empty domain's data
+with mock.patch.object(Domain, "from_dict", wraps=Domain.from_dict) as made:
+    after = [d.is_empty() for _ in range(3) for d in domains]
+print(json.dumps({"before": before, "after": after, "made": made.call_count}))
+"""
+
+
+def test_a_domains_emptiness_is_rasas_answer_without_a_new_empty_domain_each_time() -> None:
+    result = run_probe(DOMAIN_EMPTY_PROBE)
+    assert result["before"] == [False, True, True, False]
+    assert result["after"] == result["before"] * 3
+    # Rasa built an empty domain (Domain.from_dict({})) for every call: 12 here
+    assert result["made"] == 0
+
+
+SHALLOW_COPY_PROBE = r"""
+import copy
+import json
+from unittest import mock
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from nlu_addons.rasa_main import shallow_copy
+
+domain = Domain.load("domain.yml")
+tracker = DialogueStateTracker("probe", domain.slots)
+values = {"CategoricalSlot": "en", "TextSlot": "100234", "ListSlot": ["a"], "AnySlot": {"k": 1}, "FloatSlot": 2.0,
+          "BooleanSlot": True}
+for slot in tracker.slots.values():
+    slot.value = values.get(type(slot).__name__, "x")
+
+
+class OwnCopy:
+    def __init__(self):
+        self.value = [1]
+
+    def __copy__(self):
+        twin = OwnCopy()
+        twin.value = list(self.value)
+        return twin
+
+
+class Slotted:
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = [1]
+
+
+class SetsState:
+    def __init__(self):
+        self.value = [1]
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, restored=True)
+
+
+class NewArgs(int):
+    def __getnewargs__(self):
+        return (int(self),)
+
+
+def same(a, b):
+    keys = sorted(vars(a)) if hasattr(a, "__dict__") else list(type(a).__slots__)
+    return (type(a) is type(b) and a is not b and keys == (sorted(vars(b)) if hasattr(b, "__dict__") else keys)
+            and all(getattr(a, k) is getattr(b, k) or getattr(a, k) == getattr(b, k) for k in keys))
+
+
+objects = [*tracker.slots.values(), tracker, OwnCopy(), Slotted(), SetsState()]
+results = []
+for value in objects:
+    rasa, ours = copy.copy(value), shallow_copy(value)
+    results.append({"kind": type(value).__name__, "same": same(rasa, ours),
+                    "shared": all(getattr(ours, k) is getattr(value, k) for k in vars(value))
+                    if hasattr(value, "__dict__") else None})
+# the copy's changes stay its own (a slot's value set on the copy), as with copy.copy
+slot = next(iter(tracker.slots.values()))
+twin = shallow_copy(slot)
+twin.value = "changed"
+with mock.patch.object(copy, "copy", wraps=copy.copy) as by_copy:
+    for value in objects:
+        shallow_copy(value)
+    shallow_copy(NewArgs(3))
+print(json.dumps({"results": results, "slot_kept": slot.value != "changed", "by_copy": by_copy.call_count,
+                  "slots": len(tracker.slots)}))
+"""
+
+
+def test_a_shallow_copy_is_copy_copys_and_made_directly_only_for_plain_objects() -> None:
+    result = run_probe(SHALLOW_COPY_PROBE)
+    assert result["slots"] >= 10
+    assert all(r["same"] for r in result["results"]), result["results"]
+    # the attributes are shared, as copy.copy shares them; setting one on the copy leaves the original's
+    assert all(r["shared"] for r in result["results"][: result["slots"] + 1])
+    assert result["slot_kept"]
+    # own __copy__, non-empty __slots__, __setstate__ and __getnewargs__ go to copy.copy; the slots and the tracker not
+    assert result["by_copy"] == 4
+
+
+APPLIED_EVENTS_PROBE = (
+    r"""
+import abc
+import json
+import random
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop,
+    DefinePrevUserUtteredFeaturization, FollowupAction, Restarted, SessionStarted, SlotSet, UserUttered,
+    UserUtteranceReverted)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from nlu_addons.rasa_main import install_typed_applied_events
+
+"""
+    + PROBE_DOMAIN
+    + r"""
+rng = random.Random(23)
+
+
+def turn():
+    roll = rng.random()
+    if roll < 0.25:
+        said = UserUttered("hi", intent={"name": rng.choice(intents), "confidence": 1.0})
+        return [ActionExecuted("action_listen"), said]
+    if roll < 0.45:
+        return [ActionExecuted(rng.choice(actions))]
+    if roll < 0.55:
+        return [SlotSet(rng.choice(slots).name, rng.choice([None, "100234", True]))]
+    if roll < 0.75:  # a form runs, is rejected (an unhappy path), runs again, is deactivated
+        form = rng.choice(forms)
+        steps = [ActiveLoop(form), ActionExecuted(form), ActionExecutionRejected(form), ActionExecuted(form),
+                 DefinePrevUserUtteredFeaturization(rng.random() < 0.5), ActionExecuted(form), ActiveLoop(None)]
+        return [s for s in steps if rng.random() < 0.7]
+    if roll < 0.8:
+        return [FollowupAction(rng.choice(actions))]
+    if roll < 0.92:
+        return [rng.choice([UserUtteranceReverted(), ActionReverted()])]
+    return [rng.choice([Restarted(), SessionStarted()]), ActionExecuted("action_listen")]
+
+
+conversations = []  # each: its steps (the events a turn added) and Rasa's applied events after each step
+for n in range(120):
+    tracker = DialogueStateTracker.from_events(f"a{n}", [ActionExecuted("action_listen")], domain.slots)
+    steps, rasas = [], []
+    for _ in range(rng.randint(3, 50)):
+        steps.append(turn())
+        for event in steps[-1]:
+            tracker.update(event)
+        rasas.append([id(e) for e in tracker.applied_events()])
+    conversations.append((tracker, steps, rasas))
+checks = [0]
+instancecheck = abc.ABCMeta.__instancecheck__
+
+
+def counted_check(cls, instance):  # isinstance against an ABC (Rasa's event classes are ABCs)
+    checks[0] += 1
+    return instancecheck(cls, instance)
+
+
+abc.ABCMeta.__instancecheck__ = counted_check
+for tracker, _, _ in conversations:
+    tracker.applied_events()
+rasa_checks, checks[0] = checks[0], 0
+install_typed_applied_events()
+install_typed_applied_events()  # a second install keeps the first
+for tracker, _, _ in conversations:
+    tracker.applied_events()
+typed_checks = checks[0]
+abc.ABCMeta.__instancecheck__ = instancecheck
+differences = compared = 0
+for tracker, steps, rasas in conversations:  # the same event objects again, step by step
+    again = DialogueStateTracker.from_events(tracker.sender_id, [tracker.events[0]], domain.slots)
+    for step, rasa in zip(steps, rasas):
+        for event in step:
+            again.update(event)
+        compared += 1
+        differences += [id(e) for e in again.applied_events()] != rasa
+events = sum(len(tracker.events) for tracker, _, _ in conversations)
+kinds = sorted({type(e).__name__ for tracker, _, _ in conversations for e in tracker.events})
+print(json.dumps({"compared": compared, "differences": differences, "events": events, "kinds": kinds,
+                  "rasa_checks": rasa_checks, "typed_checks": typed_checks,
+                  "typed": getattr(DialogueStateTracker.applied_events, "typed", False)}))
+"""
+)
+
+
+def test_the_applied_events_by_event_class_are_rasas() -> None:
+    result = run_probe(APPLIED_EVENTS_PROBE)
+    assert result["typed"]
+    assert result["compared"] > 2000 and result["events"] > 2000
+    assert result["differences"] == 0
+    assert {
+        "ActionExecutionRejected",
+        "ActionReverted",
+        "UserUtteranceReverted",
+        "Restarted",
+        "SessionStarted",
+        "ActiveLoop",
+        "DefinePrevUserUtteredFeaturization",
+    } <= set(result["kinds"])
