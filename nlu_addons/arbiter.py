@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from nlu_addons import fast_linear
+from nlu_addons.goods_verbs_zh import reading_zh
 from nlu_addons.language import CJK, language_of
 from nlu_addons.order_cues import account_cue, another_companys, order_cue, other_domain_cue
 
@@ -74,6 +75,9 @@ HANDBOOK_INTENTS = frozenset({"payment_issue"})
 # for a message about the account and nothing of an order they are no request about an order (a refund's
 # "account" is the bank account the money goes to, so the refund flows are not among them)
 ACCOUNT_LIKE_FLOWS = frozenset({"change_shipping_address", "cancel_order", "change_order"})
+# the flows on goods of an order the Chinese verb tells apart (nlu_addons.goods_verbs_zh): altering the order, and
+# sending goods back
+CHANGE_FLOW, RETURN_FLOW = "change_order", "request_refund"
 HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:complaint"}
 # replies that act on nothing and answer one another's messages as well (issue 17): a greeting, small talk and a vague
 # opener are each answered with a word back and what the bot can do, with the same topics; thanks and a farewell
@@ -180,15 +184,24 @@ def about_the_account(text: str) -> bool:
     return account_cue(text) and not order_cue(text) and not names_order(text)
 
 
+def reads_as_change_zh(text: str) -> bool:
+    """A Chinese message whose verb alters an order's contents (nlu_addons.goods_verbs_zh): not a return ("我只想退
+    两个"), a swap of goods the customer has ("被套想换个size") or a report ("订单里的candle没在包裹里")."""
+    return reading_zh(text, names_order(text)) == "change"
+
+
 def order_evidence(text: str, intent: str | None = None) -> bool:
     """Evidence of a request about a specific order: an order number or e-mail, the customer's own "my/I/we", "it"
     for the order already talked about, or a Chinese request (not a general question); never for a message about
     another domain, nor for a Chinese question about how things work in general that names no order
     (general_question_zh: the asker's 我 is no order), nor, for a flow whose words also fit the account
-    (ACCOUNT_LIKE_FLOWS: ``intent``), for a message about the account."""
+    (ACCOUNT_LIKE_FLOWS: ``intent``), for a message about the account, nor, for the order-change flow, for a Chinese
+    message whose verb does not alter the order (reads_as_change_zh)."""
     if about_something_else(text) or (intent in ACCOUNT_LIKE_FLOWS and about_the_account(text)):
         return False
     if general_question_zh(text):
+        return False
+    if intent == CHANGE_FLOW and language_of(text) == "zh" and not reads_as_change_zh(text):
         return False
     return names_order(text) or speaks_of_own(text) or refers_back(text) or asks_about_own_order_zh(text)
 
@@ -343,6 +356,17 @@ class StackedArbiter:
                 top = next(iter(pair & ORDER_INTENTS))
                 confidence = float(row[order[0]] + row[order[1]])
                 order = [self.classes.index(top), *(k for k in order if self.classes[k] != top)]
+        if (
+            len(order) > 1
+            and {top, self.classes[order[1]]} == {CHANGE_FLOW, RETURN_FLOW}
+            and language_of(text) == "zh"
+            and reading_zh(text, names_order(text)) == "return"
+        ):
+            # goods of an order and a wish, with the verb 退 ("订单100219的杯子我只想退两个", "我想把订单里的蜡烛退了"):
+            # the order change and the refund flow are one reading of the message, and its verb says it is a return
+            confidence = float(row[order[0]] + row[order[1]])
+            if top == CHANGE_FLOW:
+                top, order = RETURN_FLOW, [order[1], order[0], *order[2:]]
         best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
         entry_sure = self.entry_clears_gate(faq_scores)
         if len(order) > 1 and entry_sure:
@@ -404,7 +428,18 @@ class StackedArbiter:
             return Route(f"faq:{best_entry}", best_score, [], ranking)
         evidence = top not in ORDER_INTENTS or order_evidence(text, top)
         no_order_from = getattr(self, "faq_no_order_from", None)  # (absent from arbiters pickled before it)
-        if not evidence and no_order_from is not None and best_entry and best_score >= no_order_from and not elsewhere:
+        # the order change on top of a Chinese message whose verb alters no order ("被套想换个size", "订单里的candle没在
+        # 包裹里"): its best entry answers it once it clears the handbook gate, unless the bot is asked to do something
+        # ("帮我把订单取效掉": a request whose verb was not read, asked back about)
+        entry_for_no_change = (
+            entry_sure and top == CHANGE_FLOW and language_of(text) == "zh" and not ZH_ASKS_TO_DO.search(text)
+        )
+        if (
+            not evidence
+            and best_entry
+            and not elsewhere
+            and ((no_order_from is not None and best_score >= no_order_from) or entry_for_no_change)
+        ):
             # an order flow on top but nothing says which order ("order cancel how", "parcel tracking number
             # where"): the flow cannot start, and a handbook entry near the message answers it
             return Route(f"faq:{best_entry}", best_score, [], ranking)

@@ -175,3 +175,25 @@ def test_a_message_about_the_account_does_not_start_an_order_flow(
     assert result["nlu"]["intent"] != flow, result["nlu"]
     answered = (result["faq"] or {}).get("id")
     assert answered == entry or any(entry in payload for payload in offered), result
+
+
+# a Chinese statement about goods of an order says with its verb what it asks (issue 18, nlu_addons.goods_verbs_zh):
+# 退 sends goods back (the return starts, not "items can't be changed"), 换 for goods of no order named swaps goods
+# the customer has, and a report of a missing item changes nothing in the order
+
+
+def test_a_chinese_statement_with_tui_starts_the_return_not_an_order_change(client: httpx.Client) -> None:
+    result = say(client, "订单100234的杯垫我只想退一个，另一个留着")
+    assert result["nlu"]["intent"] == "request_refund", result["nlu"]
+    assert result["faq"] is None and result["handoff"] is None, result
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"), [("这条被套我想换个大一号的", "exchanges"), ("订单里的花瓶没在箱子里", "missing-item")]
+)
+def test_a_chinese_swap_or_report_is_no_order_change(client: httpx.Client, text: str, entry: str) -> None:
+    result = say(client, text)
+    assert result["nlu"]["intent"] != "change_order", result["nlu"]
+    answered = (result["faq"] or {}).get("id")
+    offered = [b["payload"] for reply in result["replies"] for b in reply.get("buttons") or []]
+    assert answered == entry or any(entry in p for p in offered), result
