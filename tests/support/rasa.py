@@ -95,6 +95,7 @@ for line in sys.stdin:
         os.dup2(err.fileno(), 2)
         sys.stdin = open(0, closefd=False)
         sys.modules["__main__"] = types.ModuleType("__main__")
+        sys.argv = ["-c", *request["args"]]
         os._exit(run(request["source"]))
     deadline = time.monotonic() + request["timeout"]
     while True:
@@ -143,10 +144,11 @@ class ProbeForks:
             )
         atexit.register(self.stop)
 
-    def run(self, source: str, timeout: float) -> subprocess.CompletedProcess[str]:
-        """Runs `source` in a forked child: its exit code and output, as `run_rasa_python("-c", source)` gives."""
+    def run(self, source: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+        """Runs `source` with `args` in a forked child: its exit code and output, as `run_rasa_python("-c", source,
+        *args)` gives."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps({"source": source, "timeout": timeout}) + "\n")
+        self.process.stdin.write(json.dumps({"source": source, "args": args, "timeout": timeout}) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         if not line:
@@ -171,12 +173,12 @@ class ProbeForks:
 _forks: list[ProbeForks] = []
 
 
-def run_probe(probe: str, timeout: float = 300) -> Any:
-    """Runs the Python source `probe` in Rasa's virtualenv, in a process of its own (forked by ProbeForks); its last
-    output line is its JSON result."""
+def run_probe(probe: str, *args: str, timeout: float = 300) -> Any:
+    """Runs the Python source `probe` in Rasa's virtualenv with `args` (its sys.argv[1:]), in a process of its own
+    (forked by ProbeForks); it must end well, and its last output line is its JSON result."""
     if not _forks:
         _forks.append(ProbeForks())
-    done = _forks[0].run(probe, timeout)
+    done = _forks[0].run(probe, *args, timeout=timeout)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
