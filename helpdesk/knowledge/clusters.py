@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
 
 # `tune eval/clusters/paraphrases_dev.json` (ARI: adjusted Rand index against the 12 topics; groups found):
 #   threshold  0.300  0.325  0.350  0.375  0.400  0.450  0.500  0.550  0.600
@@ -52,6 +51,10 @@ def cluster_vectors(vectors: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -
         return []
     if count == 1:
         return [[0]]
+    # SciPy's clustering here, on the first report, not at every helpdesk and action server start (~0.5 s of CPU
+    # each: both processes import this module for its limits)
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     tree = linkage(unit, method="average", metric="cosine")
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")

@@ -6,12 +6,11 @@ tracker store that keeps a conversation across two store objects (a restart), an
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from support.helpdesks import postgres_database
-from support.rasa import run_probe, run_rasa_python
+from support.rasa import run_probe
 
 PROBE = r"""
 import asyncio, json, os, tempfile
@@ -195,17 +194,14 @@ print(json.dumps({"setting": setting}))
 
 def test_rasas_sqlite_file_uses_a_write_ahead_log(tmp_path: Path) -> None:
     database = f"sqlite+aiosqlite:///{tmp_path / 'helpdesk.db'}"
-    done = run_rasa_python("-c", SETTINGS_PROBE, database, "PRAGMA journal_mode")
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"setting": "wal"}
+    assert run_probe(SETTINGS_PROBE, database, "PRAGMA journal_mode") == {"setting": "wal"}
 
 
 @pytest.mark.postgres
 def test_rasa_commits_to_postgresql_without_waiting_for_the_disk() -> None:
     with postgres_database("tracker_settings") as dsn:
-        done = run_rasa_python("-c", SETTINGS_PROBE, dsn, "SHOW synchronous_commit")
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"setting": "off"}
+        setting = run_probe(SETTINGS_PROBE, dsn, "SHOW synchronous_commit")
+    assert setting == {"setting": "off"}
 
 
 LOCK_PROBE = r"""
@@ -323,9 +319,7 @@ print(json.dumps({"same": ours == rasa, "direct": store._statements is not None,
 
 
 def check_read(database: str) -> None:
-    done = run_rasa_python("-c", READ_PROBE, database)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_probe(READ_PROBE, database)
     assert result["same"] and result["direct"]
     # from the latest session start on (its action_session_start is older), or everything without one, or with one
     # at the same time as everything
@@ -414,9 +408,7 @@ def test_a_turn_after_this_processs_own_is_one_statement_and_another_processs_tu
     proves nobody else took a turn since); after the other process took a turn, its slot is read back; a turn that
     failed half-way is forgotten; no event is stored twice."""
     with postgres_database("turn_marks") as dsn:
-        done = run_rasa_python("-c", TURNS_PROBE, dsn)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+        result = run_probe(TURNS_PROBE, dsn)
     statements = [turn["statements"] for turn in result["turns"]]
     # nothing stored yet (read), Rasa's new tracker saved (its first action_listen), the turn's events: no check of
     # the last event id before the new tracker's save (was SELECT, INSERT, SELECT... : the same turn lock all along)
