@@ -94,11 +94,12 @@ pytest: install chromium train
 	$(PY) -m pytest -q -p no:cacheprovider --durations=30 $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
 
 # lint, mypy, `rasa data validate` and the training (then rasa-test on its model) need nothing of each other: they run
-# side by side (a retrain on CI, ~3 min, is no longer followed by mypy's and validate's minute and a half), each one's
-# output printed whole when it ends; then pytest, which needs the model
+# side by side (a retrain on CI, ~3 min, is no longer followed by mypy's and validate's minute and a half), their
+# output shown as it comes, each line whole (the training's progress is not held back until it ends); then pytest,
+# which needs the model
 CHECK_JOBS ?= 4
 test: install chromium
-	@$(MAKE) --no-print-directory -j $(CHECK_JOBS) --output-sync=target lint typecheck validate rasa-test
+	@$(MAKE) --no-print-directory -j $(CHECK_JOBS) --output-sync=line lint typecheck validate rasa-test
 	@$(MAKE) --no-print-directory pytest
 
 # Benchmarks are not tests: they write numbers (and plots) under results/.
