@@ -852,6 +852,28 @@
     if (after) after(r.data);
     return r.data;
   }
+  /** Claim the open chat. The auto-assigner may have given it to this agent a moment before the click (an agent
+   * coming online sees the waiting chat and clicks Claim as it arrives): that chat is theirs, shown as claimed, not
+   * "not waiting in the queue (someone may have claimed it)" in red over their own chat (walkthrough 2026-12-06). */
+  async function claim() {
+    const id = state.open;
+    const claimed = (view) => {
+      if (state.viewName === "unassigned") setView("mine");
+      renderView(view, false);
+      refreshChats();
+      loadSuggestions();
+      $("reply").focus();
+    };
+    showError("");
+    const r = await api("POST", path("/claim"), {});
+    if (r.res && r.res.ok) return claimed(r.data);
+    if (r.res && r.res.status === 409) {
+      const now = await api("GET", "/conversations/" + encodeURIComponent(id));
+      const c = now.res && now.res.ok ? now.data.conversation : null;
+      if (id === state.open && c && c.mode === "agent" && state.me && c.assignee === state.me.id) return claimed(now.data);
+    }
+    if (id === state.open) showError(errorText(r, "That did not work (" + (r.res ? r.res.status : "offline") + ")."));
+  }
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return String(Date.now()) + Math.random().toString(16).slice(2);
@@ -1158,15 +1180,7 @@
     $("login-form").addEventListener("submit", login);
     $("logout").addEventListener("click", logout);
     $("queue-close-junk").addEventListener("click", closeJunk);
-    $("claim").addEventListener("click", () =>
-      act("/claim", {}, (view) => {
-        if (state.viewName === "unassigned") setView("mine");
-        renderView(view, false);
-        refreshChats();
-        loadSuggestions();
-        $("reply").focus();
-      })
-    );
+    $("claim").addEventListener("click", claim);
     $("resolve").addEventListener("click", () => act("/resolve", {}, finish));
     $("handback").addEventListener("click", () => {
       // the bot answers only what is written after it is back: a last customer message with no reply would stay
