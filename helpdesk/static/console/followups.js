@@ -27,13 +27,20 @@
     $("chosen").textContent = state.chosen.size + " chosen";
     $("all").checked = state.tasks.length > 0 && state.tasks.every((t) => state.chosen.has(t.id));
   }
+  /** The reason, then its detail ("Bruno Keller handed it back") in a node of its own: each is a whole text the
+   * console's language catalog knows (one string joined by " — " was left in English on a Chinese console). */
+  function withDetail(span, detail) {
+    if (!detail) return span;
+    span.append(" — ", el("span", "detail", detail));
+    return span;
+  }
   function renderGroups(groups) {
     $("groups-empty").hidden = groups.length > 0;
     $("groups").replaceChildren(...groups.map((g) => {
       const li = el("li");
       li.dataset.group = g.group;
       li.appendChild(el("span", "n", "×" + g.count));
-      li.appendChild(el("span", "what", reasonText(g.reason) + (g.detail ? " — " + g.detail : "")));
+      li.appendChild(withDetail(el("span", "what", reasonText(g.reason)), g.detail));
       const pick = el("button", "small", "Choose these " + g.count);
       pick.type = "button";
       pick.addEventListener("click", () => {
@@ -60,7 +67,7 @@
         countChosen();
       });
       li.appendChild(box);
-      li.appendChild(el("span", "head", reasonText(t.reason) + (t.detail ? " — " + t.detail : "")));
+      li.appendChild(withDetail(el("span", "head", reasonText(t.reason)), t.detail));
       const open = el("button", "small", "Open");
       open.type = "button";
       open.addEventListener("click", () => openTask(t.id));
