@@ -3,7 +3,8 @@ back to the bot, and follows it up — all in the console in Chinese (the walkth
 Chinese console: "return reason: wrong_item" in what the bot noted, "会话transferred。" after a transfer, the
 follow-up "未解决就交还给了机器人 — Bruno Keller handed it back", and the dashboard's "4 个中 0 个转人工" under
 "resolved by agents", which reads "of 4, none handed off" beside a 100 % handoff rate; and a colleague chosen to
-transfer to was unchosen when the agents list was refilled, so Transfer said "pick an agent"). In headless Chromium
+transfer to was unchosen when the agents list was refilled, so Transfer said "pick an agent"; a follow-up's
+transcript said "customer:", "system:"). In headless Chromium
 against the running stack, at 1280×800."""
 
 from __future__ import annotations
@@ -72,11 +73,19 @@ def test_a_chinese_console_says_in_chinese_what_happened_to_a_handed_over_chat(
     follow_up = page.locator("#followups li").filter(has_text=f"由 {name} 交还")
     expect(follow_up).to_be_visible()
     assert "handed it back" not in page.locator("#followups").inner_text()
+    follow_up.click()  # its transcript: who said what in the console's words
+    transcript = page.locator("#followup-transcript")
+    expect(transcript).to_contain_text("客户:")
+    expect(transcript).to_contain_text("机器人:")
+    assert "customer:" not in transcript.inner_text() and "bot:" not in transcript.inner_text()
 
     page.goto(helpdesk_url + "/agent/followups")
     task = page.locator("#tasks li").filter(has_text=f"由 {name} 交还")
     expect(task.first).to_be_visible()
     assert "handed it back" not in page.locator("#tasks").inner_text()
+    task.first.locator("button").first.click()
+    expect(page.locator("#task-log")).to_contain_text("客户")
+    assert "customer" not in page.locator("#task-log .who").all_inner_texts()
 
     page.goto(helpdesk_url + "/agent/dashboard")
     expect(page.locator("#kpis")).to_contain_text("个转人工中的")

@@ -936,6 +936,7 @@
     abandoned: "Left waiting in the queue",
   };
   const followUps = { list: [], open: null, timer: null };
+  const SENDER_WORDS = { customer: "Customer", bot: "Bot", system: "System" };
   const supervising = () => !!state.me && (state.me.role === "supervisor" || state.me.role === "admin");
   function startFollowUps() {
     $("unanswered-link").hidden = !supervising();
@@ -1013,7 +1014,9 @@
     log.textContent = "";
     for (const m of f.transcript) {
       const li = el("li");
-      li.appendChild(el("span", "who", (m.sender === "agent" ? m.author || "Agent" : m.sender) + ": "));
+      // the transcript is skipped by i18n.js (what people wrote): who said it is the console's word, translated here
+      const who = m.sender === "agent" ? m.author || "Agent" : SENDER_WORDS[m.sender] || m.sender;
+      li.appendChild(el("span", "who", (window.ConsoleI18n ? window.ConsoleI18n.t(who) : who) + ": "));
       li.appendChild(document.createTextNode(m.text));
       log.appendChild(li);
     }

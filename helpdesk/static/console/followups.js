@@ -29,6 +29,7 @@
   }
   /** The reason, then its detail ("Bruno Keller handed it back") in a node of its own: each is a whole text the
    * console's language catalog knows (one string joined by " — " was left in English on a Chinese console). */
+  const SENDER_WORDS = { customer: "Customer", bot: "Bot", system: "System" }; // the console's words: translated
   function withDetail(span, detail) {
     if (!detail) return span;
     span.append(" — ", el("span", "detail", detail));
@@ -113,7 +114,7 @@
       t.assignee_name ? "assigned to " + t.assignee_name : "unassigned"].filter(Boolean).join(" · ");
     $("task-log").replaceChildren(...t.transcript.map((m) => {
       const li = el("li", m.sender);
-      li.appendChild(el("span", "who", m.sender === "note" ? "Internal note · " + (m.author || "") : m.sender === "agent" ? (m.author || "agent") : m.sender));
+      li.appendChild(el("span", "who", m.sender === "note" ? "Internal note · " + (m.author || "") : m.sender === "agent" ? (m.author || "agent") : SENDER_WORDS[m.sender] || m.sender));
       li.appendChild(el("span", "text", m.text));
       return li;
     }));
