@@ -505,7 +505,7 @@
     for (const id of ["resolve", "handback", "transfer", "transfer-to"]) $(id).hidden = !acting;
     $("reply-form").hidden = !acting;
     $("note-form").hidden = !(acting || (state.me && state.me.role !== "agent"));
-    fillTransfer(c);
+    fillTransfer(c, !switching);
 
     const log = $("transcript");
     const keepScroll = !switching && !followLog.on; // the agent scrolled up to read: stay there
@@ -671,7 +671,10 @@
   const SLOT_WORDS = {
     order_id: "Order asked about", email: "E-mail given", order_flow: "Was helping with", last_flow: "Last request",
     verification: "Proof given", new_address: "New address asked for", return_items: "Items to return",
+    return_reason: "Why it goes back", return_remedy: "Wants instead",
   };
+  const RETURN_REASON_WORDS = { unwanted: "changed their mind", damaged: "damaged", wrong_item: "wrong item" };
+  const REMEDY_WORDS = { replacement: "a replacement", refund: "a refund" };
   const FLOW_WORDS = {
     order_status: "where an order is", cancel_order: "cancelling an order", change_shipping_address: "changing an address",
     request_refund: "a return", refund_status: "a refund",
@@ -683,6 +686,8 @@
   function slotText(k, v) {
     if (k === "order_flow" || k === "last_flow") return FLOW_WORDS[v] || String(v);
     if (k === "verification") return PROOF_WORDS[v] || String(v);
+    if (k === "return_reason") return RETURN_REASON_WORDS[v] || String(v);
+    if (k === "return_remedy") return REMEDY_WORDS[v] || String(v);
     if (k === "new_address" && v && typeof v === "object") return [v.street, v.postcode, v.city, v.country].filter(Boolean).join(", ");
     if (k === "return_items" && v && typeof v === "object") return Object.entries(v).map(([s, n]) => n + " × " + s).join(", ");
     return typeof v === "object" ? Object.values(v).join(", ") : String(v);
@@ -712,8 +717,12 @@
     li.appendChild(el("span", "by", (n.author || "agent") + " · " + fmtTime(n.created_at)));
     $("notes").appendChild(li);
   }
-  function fillTransfer(c) {
+  function fillTransfer(c, keep = true) {
     const select = $("transfer-to");
+    // refilled whenever a colleague's chats or status change: the agent's choice stays chosen (it was reset, and
+    // Transfer then said "Pick an agent or a team to transfer to": walkthrough 2026-12-06); another chat opened
+    // starts with no choice
+    const chosen = keep ? select.value : "";
     select.textContent = "";
     select.appendChild(new Option("Transfer to…", ""));
     const teams = new Set();
@@ -724,6 +733,7 @@
       select.appendChild(new Option(label, "agent:" + a.id));
     }
     for (const t of [...teams].sort()) select.appendChild(new Option("Team " + t + " (back to the queue)", "team:" + t));
+    if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
   }
 
   // ---- help for replying --------------------------------------------------------------------
@@ -852,6 +862,28 @@
     if (after) after(r.data);
     return r.data;
   }
+  /** Claim the open chat. The auto-assigner may have given it to this agent a moment before the click (an agent
+   * coming online sees the waiting chat and clicks Claim as it arrives): that chat is theirs, shown as claimed, not
+   * "not waiting in the queue (someone may have claimed it)" in red over their own chat (walkthrough 2026-12-06). */
+  async function claim() {
+    const id = state.open;
+    const claimed = (view) => {
+      if (state.viewName === "unassigned") setView("mine");
+      renderView(view, false);
+      refreshChats();
+      loadSuggestions();
+      $("reply").focus();
+    };
+    showError("");
+    const r = await api("POST", path("/claim"), {});
+    if (r.res && r.res.ok) return claimed(r.data);
+    if (r.res && r.res.status === 409) {
+      const now = await api("GET", "/conversations/" + encodeURIComponent(id));
+      const c = now.res && now.res.ok ? now.data.conversation : null;
+      if (id === state.open && c && c.mode === "agent" && state.me && c.assignee === state.me.id) return claimed(now.data);
+    }
+    if (id === state.open) showError(errorText(r, "That did not work (" + (r.res ? r.res.status : "offline") + ")."));
+  }
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return String(Date.now()) + Math.random().toString(16).slice(2);
@@ -904,6 +936,7 @@
     abandoned: "Left waiting in the queue",
   };
   const followUps = { list: [], open: null, timer: null };
+  const SENDER_WORDS = { customer: "Customer", bot: "Bot", system: "System" };
   const supervising = () => !!state.me && (state.me.role === "supervisor" || state.me.role === "admin");
   function startFollowUps() {
     $("unanswered-link").hidden = !supervising();
@@ -935,7 +968,10 @@
       line.appendChild(el("span", "reason", FOLLOW_UP_REASONS[f.reason] || f.reason));
       line.appendChild(el("span", null, f.status === "done" ? "done" : f.assignee_name ? f.assignee_name : "unassigned"));
       li.appendChild(line);
-      li.appendChild(el("div", "preview", (f.detail || "") + (f.comments ? " · " + f.comments + " comments" : "")));
+      // the detail is the helpdesk's own words ("Bruno Keller handed it back"): translated, unlike a customer's preview
+      const why = el("div", "preview-line", f.detail || "");
+      if (f.comments) why.append(el("span", null, " · " + f.comments + " comments"));
+      li.appendChild(why);
       li.addEventListener("click", () => openFollowUp(f.id));
       li.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") {
@@ -978,7 +1014,9 @@
     log.textContent = "";
     for (const m of f.transcript) {
       const li = el("li");
-      li.appendChild(el("span", "who", (m.sender === "agent" ? m.author || "Agent" : m.sender) + ": "));
+      // the transcript is skipped by i18n.js (what people wrote): who said it is the console's word, translated here
+      const who = m.sender === "agent" ? m.author || "Agent" : SENDER_WORDS[m.sender] || m.sender;
+      li.appendChild(el("span", "who", (window.ConsoleI18n ? window.ConsoleI18n.t(who) : who) + ": "));
       li.appendChild(document.createTextNode(m.text));
       log.appendChild(li);
     }
@@ -1158,15 +1196,7 @@
     $("login-form").addEventListener("submit", login);
     $("logout").addEventListener("click", logout);
     $("queue-close-junk").addEventListener("click", closeJunk);
-    $("claim").addEventListener("click", () =>
-      act("/claim", {}, (view) => {
-        if (state.viewName === "unassigned") setView("mine");
-        renderView(view, false);
-        refreshChats();
-        loadSuggestions();
-        $("reply").focus();
-      })
-    );
+    $("claim").addEventListener("click", claim);
     $("resolve").addEventListener("click", () => act("/resolve", {}, finish));
     $("handback").addEventListener("click", () => {
       // the bot answers only what is written after it is back: a last customer message with no reply would stay

@@ -27,13 +27,21 @@
     $("chosen").textContent = state.chosen.size + " chosen";
     $("all").checked = state.tasks.length > 0 && state.tasks.every((t) => state.chosen.has(t.id));
   }
+  /** The reason, then its detail ("Bruno Keller handed it back") in a node of its own: each is a whole text the
+   * console's language catalog knows (one string joined by " — " was left in English on a Chinese console). */
+  const SENDER_WORDS = { customer: "Customer", bot: "Bot", system: "System" }; // the console's words: translated
+  function withDetail(span, detail) {
+    if (!detail) return span;
+    span.append(" — ", el("span", "detail", detail));
+    return span;
+  }
   function renderGroups(groups) {
     $("groups-empty").hidden = groups.length > 0;
     $("groups").replaceChildren(...groups.map((g) => {
       const li = el("li");
       li.dataset.group = g.group;
       li.appendChild(el("span", "n", "×" + g.count));
-      li.appendChild(el("span", "what", reasonText(g.reason) + (g.detail ? " — " + g.detail : "")));
+      li.appendChild(withDetail(el("span", "what", reasonText(g.reason)), g.detail));
       const pick = el("button", "small", "Choose these " + g.count);
       pick.type = "button";
       pick.addEventListener("click", () => {
@@ -60,7 +68,7 @@
         countChosen();
       });
       li.appendChild(box);
-      li.appendChild(el("span", "head", reasonText(t.reason) + (t.detail ? " — " + t.detail : "")));
+      li.appendChild(withDetail(el("span", "head", reasonText(t.reason)), t.detail));
       const open = el("button", "small", "Open");
       open.type = "button";
       open.addEventListener("click", () => openTask(t.id));
@@ -106,7 +114,7 @@
       t.assignee_name ? "assigned to " + t.assignee_name : "unassigned"].filter(Boolean).join(" · ");
     $("task-log").replaceChildren(...t.transcript.map((m) => {
       const li = el("li", m.sender);
-      li.appendChild(el("span", "who", m.sender === "note" ? "Internal note · " + (m.author || "") : m.sender === "agent" ? (m.author || "agent") : m.sender));
+      li.appendChild(el("span", "who", m.sender === "note" ? "Internal note · " + (m.author || "") : m.sender === "agent" ? (m.author || "agent") : SENDER_WORDS[m.sender] || m.sender));
       li.appendChild(el("span", "text", m.text));
       return li;
     }));
