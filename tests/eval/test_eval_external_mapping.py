@@ -42,7 +42,8 @@ OURS = (PARAPHRASES, OUT_OF_SCOPE, ROUTING, DEV, PARAPHRASES_DEV, OUT_OF_SCOPE_D
 OTHER_SETS = ("eval", "knowledge/eval", "tests/routing", "tests/nlu", "tests/fixtures/paraphrases_dev.json",
               "tests/fixtures/paraphrases_test.json")  # fmt: skip
 STYLES = {"terse", "rambling", "typos", "non_native", "request", "synonym", "specifics"}
-DEV_STYLES = STYLES | {"two_requests"}
+# "walk": a message typed in a walkthrough of the running product that it routed wrong (eval/routing/README.md)
+DEV_STYLES = STYLES | {"two_requests", "walk"}
 HANDOFF_REASONS = {HANDOFF_REQUESTED, HANDOFF_COMPLAINT, HANDOFF_LOW_CONFIDENCE}
 # intents reached by a handoff (request_human, complaint) or by no label of their own (faq, out_of_scope)
 NOT_EXPECTED_AS_INTENTS = {"request_human", "complaint", "faq", "out_of_scope"}
