@@ -12,6 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answer_again import not_helped, same_answer_again
 from actions.forms import change_asked_instead
 from actions.handbook_answer import answer_entry, answer_entry_by_id, in_language
 from actions.handbook_followup import (
@@ -272,6 +273,8 @@ class ActionAnswerFaq(Action):
             started = flow_for_known_order(tracker, route, question)
             if started is not None:
                 return started
+        if route is not None and not in_request and not_helped(dispatcher, tracker, question):
+            return []  # "that didnt help, i already tried that" right after a handbook answer: a person offered
         if route is not None and not (in_request and str(route.get("destination")) == "handoff"):
             self._follow(dispatcher, tracker, route, question, in_request)
             return []
@@ -425,6 +428,8 @@ class ActionAnswerFaq(Action):
                 return
         if destination.startswith("faq:"):
             entry = kb.entry(destination[4:])
+            if entry is not None and not in_request and same_answer_again(dispatcher, tracker, entry.id, question):
+                return  # "it says my password is wrong but i reset it twice" right after the password-reset answer
             if entry is not None and self._answer_each_alternative(
                 dispatcher, question, entry.id, entry.title, entry.answer
             ):

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
+from actions.answer_again import not_helped
 from actions.changes import confirmed, declined_text, planned_change
 from actions.faq import (
     answer_questions,
@@ -444,6 +445,8 @@ class ActionDeny(Action):
             dispatcher.utter_message(text=say.CHANGE_WAS_WRONG, buttons=offer_buttons())
         elif person_offered(tracker):
             dispatcher.utter_message(text=smalltalk_texts.OFFER_DECLINED, buttons=general_topics())
+        elif not_helped(dispatcher, tracker, said(tracker)):
+            pass  # "没用，我试过了" right after a handbook answer: a person offered, not "no problem"
         else:
             dispatcher.utter_message(response="utter_deny")
         return []
