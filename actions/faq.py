@@ -89,6 +89,7 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
+from actions.team_checks import TEAM_CHECKS, offer_team_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
@@ -294,7 +295,13 @@ class ActionAnswerFaq(Action):
             answer_vague(dispatcher, question)
         elif decision.action == "answer" and decision.best is not None:
             best = decision.best
-            if not self._answer_each_alternative(dispatcher, question, best.id, best.title, best.answer):
+            named = ORDER_NUMBER_RE.search(question)
+            if named and best.id in TEAM_CHECKS:
+                # "I was charged twice for order 100247": the answer without "tell me your order number(s) and we'll
+                # check it", and a person offered for that check
+                answer_entry(dispatcher, best.id, best.title, best.answer, best.score, order_number=named.group(1))
+                offer_team_check(dispatcher, best.id, named.group(1))
+            elif not self._answer_each_alternative(dispatcher, question, best.id, best.title, best.answer):
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif decision.action == "suggest" and decision.candidates:
             self._suggest(

@@ -27,17 +27,18 @@ TEAM_CHECKS: dict[str, str] = {
 }
 
 
-def team_check_asked(tracker: Tracker) -> str | None:
-    """The text naming the check the handbook answer just before asked the order number for, else None."""
-    entry_id = last_answer_entry(tracker)
-    return TEAM_CHECKS.get(entry_id) if entry_id else None
+def offer_team_check(dispatcher: CollectingDispatcher, entry_id: str, order_id: str) -> bool:
+    """A person offered for the check handbook entry ``entry_id`` asks the order number for, for order
+    ``order_id``; False (nothing said) when the entry asks for none."""
+    text_name = TEAM_CHECKS.get(entry_id)
+    if text_name is None:
+        return False
+    offer_person(dispatcher, render(getattr(say, text_name), order_id=order_id), HANDOFF_REQUESTED)
+    return True
 
 
 def person_for_team_check(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> bool:
     """A person offered for the check the answer just before asked order ``order_id`` for; False (nothing said)
     when that answer asked for none."""
-    text_name = team_check_asked(tracker)
-    if text_name is None:
-        return False
-    offer_person(dispatcher, render(getattr(say, text_name), order_id=order_id), HANDOFF_REQUESTED)
-    return True
+    entry_id = last_answer_entry(tracker)
+    return entry_id is not None and offer_team_check(dispatcher, entry_id, order_id)

@@ -1,9 +1,10 @@
 """The order number sent right after a handbook answer that asked for it so the team can check something (the
 walkthrough of 2026-12-06, walk1): "i was charged twice" is answered "… tell me your order number(s) and we'll
 check it", the customer sends "100254", and the bot asked "What would you like me to do with order 100254: check
-where it is, cancel it, or start a return?", which is none of what was promised. Through the running stack a person
-is offered for that check, naming the order, in the customer's language, and a yes hands the conversation over.
-Order 100254 (Julia Gruber, paid) is only named: nothing is read or changed. Messages written for this test."""
+where it is, cancel it, or start a return?", which is none of what was promised; with the number in the question
+itself, the answer asked for it anyway. Through the running stack a person is offered for that check, naming the
+order, in the customer's language, and a yes hands the conversation over. Order 100254 (Julia Gruber, paid) is only
+named: nothing is read or changed. Messages written for this test."""
 
 from __future__ import annotations
 
@@ -42,3 +43,21 @@ def test_an_order_number_after_another_answer_is_still_asked_about(chat: Chat) -
     assert body["faq"] is not None and body["faq"]["id"] == "payment-methods", body
     chat(ORDER)
     assert WHAT_TO_DO[0] in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "offered"),
+    [
+        (f"I was charged twice for order {ORDER}", f"check the payment for order {ORDER}"),
+        (f"订单{ORDER}被重复扣款了", f"核查订单 {ORDER} 的扣款"),
+    ],
+)
+def test_a_payment_check_with_the_order_number_in_the_message_is_not_asked_for_it(
+    chat: Chat, asked: str, offered: str
+) -> None:
+    """ "I was charged twice for order 100254" got "… tell me your order number(s) and we'll check it": the number
+    it had just been given. The answer without that, and the person offered for the check at once."""
+    body = chat(asked)
+    assert body["faq"] is not None and body["faq"]["id"] == "double-charge", body
+    assert "tell me your order number" not in chat.text and "请告诉我订单号" not in chat.text, chat.texts
+    assert offered in chat.text, chat.texts
