@@ -12,6 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answer_again import not_helped, same_answer_again
 from actions.forms import change_asked_instead
 from actions.handbook_answer import answer_entry, answer_entry_by_id, in_language
 from actions.handbook_followup import (
@@ -88,6 +89,7 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
+from actions.team_checks import TEAM_CHECKS, offer_team_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
@@ -272,6 +274,8 @@ class ActionAnswerFaq(Action):
             started = flow_for_known_order(tracker, route, question)
             if started is not None:
                 return started
+        if route is not None and not in_request and not_helped(dispatcher, tracker, question):
+            return []  # "that didnt help, i already tried that" right after a handbook answer: a person offered
         if route is not None and not (in_request and str(route.get("destination")) == "handoff"):
             self._follow(dispatcher, tracker, route, question, in_request)
             return []
@@ -291,7 +295,13 @@ class ActionAnswerFaq(Action):
             answer_vague(dispatcher, question)
         elif decision.action == "answer" and decision.best is not None:
             best = decision.best
-            if not self._answer_each_alternative(dispatcher, question, best.id, best.title, best.answer):
+            named = ORDER_NUMBER_RE.search(question)
+            if named and best.id in TEAM_CHECKS:
+                # "I was charged twice for order 100247": the answer without "tell me your order number(s) and we'll
+                # check it", and a person offered for that check
+                answer_entry(dispatcher, best.id, best.title, best.answer, best.score, order_number=named.group(1))
+                offer_team_check(dispatcher, best.id, named.group(1))
+            elif not self._answer_each_alternative(dispatcher, question, best.id, best.title, best.answer):
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif decision.action == "suggest" and decision.candidates:
             self._suggest(
@@ -425,6 +435,8 @@ class ActionAnswerFaq(Action):
                 return
         if destination.startswith("faq:"):
             entry = kb.entry(destination[4:])
+            if entry is not None and not in_request and same_answer_again(dispatcher, tracker, entry.id, question):
+                return  # "it says my password is wrong but i reset it twice" right after the password-reset answer
             if entry is not None and self._answer_each_alternative(
                 dispatcher, question, entry.id, entry.title, entry.answer
             ):

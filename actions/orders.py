@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
+from actions.answer_again import not_helped
 from actions.changes import confirmed, declined_text, planned_change
 from actions.faq import (
     answer_questions,
@@ -59,6 +60,7 @@ from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry
 from actions.refused_change import address_after_refused_change
 from actions.requests import NEGATION_RE, names_flow, requests_in, same_order_change
 from actions.smalltalk import general_topics, opener_about_order, order_topics
+from actions.team_checks import person_for_team_check
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import cancel as cancel_texts
@@ -287,6 +289,9 @@ class ActionOrderDetails(Action):
             return wrong_number  # "order 10016": not an order number of ours, asked again
         if (again := await address_after_refused_change(dispatcher, tracker)) is not None:
             return again  # the new address typed after "it has shipped, so its address can no longer be changed"
+        named = ORDER_NUMBER_RE.search(said(tracker))
+        if named and person_for_team_check(dispatcher, tracker, named.group(1)):
+            return []  # "100247" after "… tell me your order number(s) and we'll check it": a person for that check
         last = tracker.get_slot(LAST_FLOW)
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]
@@ -440,6 +445,8 @@ class ActionDeny(Action):
             dispatcher.utter_message(text=say.CHANGE_WAS_WRONG, buttons=offer_buttons())
         elif person_offered(tracker):
             dispatcher.utter_message(text=smalltalk_texts.OFFER_DECLINED, buttons=general_topics())
+        elif not_helped(dispatcher, tracker, said(tracker)):
+            pass  # "没用，我试过了" right after a handbook answer: a person offered, not "no problem"
         else:
             dispatcher.utter_message(response="utter_deny")
         return []

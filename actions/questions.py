@@ -198,7 +198,11 @@ class ActionAskReturnItems(_AskAction):
         returnable = [line for line in order.lines if at_fault or not line.final_sale]
         final = [line.name_in(i18n.current()) for line in order.lines if line.final_sale and not at_fault]
         again = asked_before(tracker, RETURN_ITEMS)
-        text = render(return_texts.ASK_ITEMS_AGAIN if again else return_texts.ASK_ITEMS, order_id=order.number)
+        first = {
+            ReturnReason.DAMAGED: return_texts.ASK_ITEMS_DAMAGED,
+            ReturnReason.WRONG_ITEM: return_texts.ASK_ITEMS_WRONG,
+        }.get(state.return_reason, return_texts.ASK_ITEMS)
+        text = render(return_texts.ASK_ITEMS_AGAIN if again else first, order_id=order.number)
         if final and not again:
             note = return_texts.FINAL_SALE_NOTE_ONE if len(final) == 1 else return_texts.FINAL_SALE_NOTE_MANY
             text += " " + render(note, final_sale=join_names(final))

@@ -92,3 +92,17 @@ PERSON_FOR_MISSING_ITEM = (
     "Shall I get a person to check the packing record of order {order_id} and send what's missing? They'll see this "
     "whole conversation."
 )
+# the order number sent right after a handbook answer that asked for it so the team can check something the bot
+# cannot (actions/team_checks.py): a person offered for that check
+PERSON_FOR_PAYMENT_CHECK = (
+    "Thanks. I can't see payments from here: shall I get a person to check the payment for order {order_id}? "
+    "They'll see this whole conversation."
+)
+PERSON_FOR_INVOICE_COPY = (
+    "Thanks. Shall I get a person to send you a copy of the invoice for order {order_id}? They'll see this whole "
+    "conversation."
+)
+PERSON_FOR_WARRANTY_CLAIM = (
+    "Thanks. Shall I get a person to look at the defect in order {order_id}? They'll see this whole conversation, "
+    "and you can send photos here too."
+)

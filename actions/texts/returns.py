@@ -13,6 +13,14 @@ ASK_ITEMS = (
     "Which items from order {order_id} would you like to return? Pick one below, name them, or say “everything”."
 )
 ASK_ITEMS_AGAIN = "Which of these would you like to return? Pick one, name the items, or say “everything”."
+# the same question when the goods came damaged or wrong (a damage report is no ordinary return: the walkthrough of
+# 2026-12-06, walk1, read "would you like to return?" after "my carafe arrived broken")
+ASK_ITEMS_DAMAGED = (
+    "Which items from order {order_id} arrived damaged? Pick one below, name them, or say “everything”."
+)
+ASK_ITEMS_WRONG = (
+    "Which items from order {order_id} aren't what you ordered? Pick one below, name them, or say “everything”."
+)
 # after ASK_ITEMS, when the order has final-sale items (they get no button)
 FINAL_SALE_NOTE_ONE = "{final_sale} is final sale and can't be returned."
 FINAL_SALE_NOTE_MANY = "{final_sale} are final sale and can't be returned."

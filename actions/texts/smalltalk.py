@@ -77,6 +77,11 @@ ANOTHER_COMPANY = (
     "If it is about a Larkspur Home order, tell me its order number. Shall I get a person?"
 )
 OFFER_AFTER_NO_ANSWER = "I'm not sure I have a good answer to that, and I'd rather not guess. Shall I get a person?"
+# the handbook answer just given would be given again, or the customer says it did not help (actions/answer_again.py)
+ANSWER_DID_NOT_HELP = (
+    "My answer just above is all our help centre has on “{title}”. If it didn't sort things out, a member of our "
+    "team can look at it with you: shall I get one? They'll see this whole conversation."
+)
 # a message in a language the bot does not speak (actions/other_language.py): said in both languages it does speak
 ONLY_ENGLISH_AND_CHINESE = (
     "Sorry, I can only chat in English or Chinese (我只能用英文或中文为您服务). Could you write to me in one of them? "

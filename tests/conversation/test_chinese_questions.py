@@ -89,6 +89,7 @@ def test_goods_of_a_named_order_that_arrived_damaged_get_the_damaged_item_answer
     assert "无法再取消" not in chat.text and "已取消" not in chat.text, chat.texts
     returns = (
         "您想退回订单 100224 里的哪些商品",
+        "订单 100224 里哪些商品到货时有损坏",  # the items question of a damage report
         "订单 100224 的退货如下",
         "订单 100224 就没有可退的商品了",
         "还是全额退款",  # damaged goods: a new one or a refund, asked once the items are known

@@ -52,3 +52,11 @@ PERSON_FOR_ORDER = "您想找人工客服：现在为订单 {order_id} 为您转
 PERSON_FOR_MISSING_ITEM = (
     "要为您转接人工客服，核对订单 {order_id} 的打包记录并补寄缺少的商品吗？客服能看到这段对话的全部内容。"
 )
+PERSON_FOR_PAYMENT_CHECK = (
+    "谢谢。我在这里看不到付款记录：要为您转接人工客服，核查订单 {order_id} 的扣款吗？客服能看到这段对话的全部内容。"
+)
+PERSON_FOR_INVOICE_COPY = "谢谢。要为您转接人工客服，给您发一份订单 {order_id} 的发票吗？客服能看到这段对话的全部内容。"
+PERSON_FOR_WARRANTY_CLAIM = (
+    "谢谢。要为您转接人工客服，查看订单 {order_id} 中商品的质量问题吗？客服能看到这段对话的全部内容，"
+    "您也可以在这里发送照片。"
+)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 ASK_ITEMS = "您想退回订单 {order_id} 里的哪些商品？可以点选下面的商品、说出商品名称，或者说“全部”。"
 ASK_ITEMS_AGAIN = "您想退回其中哪些？可以点选一件、说出商品名称，或者说“全部”。"
+ASK_ITEMS_DAMAGED = "订单 {order_id} 里哪些商品到货时有损坏？可以点选下面的商品、说出商品名称，或者说“全部”。"
+ASK_ITEMS_WRONG = "订单 {order_id} 里哪些商品不是您订购的？可以点选下面的商品、说出商品名称，或者说“全部”。"
 FINAL_SALE_NOTE_ONE = "{final_sale} 属于清仓商品，不支持退货。"
 FINAL_SALE_NOTE_MANY = "{final_sale} 属于清仓商品，不支持退货。"
 EVERYTHING_BUTTON = "全部"

@@ -54,6 +54,10 @@ ANOTHER_COMPANY = (
     "如果是 Larkspur Home 的订单，请告诉我订单号。需要为您转接人工客服吗？"
 )
 OFFER_AFTER_NO_ANSWER = "这个问题我不确定有好的答案，也不想乱猜。要为您转接人工客服吗？"
+ANSWER_DID_NOT_HELP = (
+    "上面的回答就是帮助中心关于“{title}”的全部内容。如果没能解决您的问题，客服人员可以和您一起处理："
+    "要为您转接人工客服吗？客服能看到这段对话的全部内容。"
+)
 ONLY_ENGLISH_AND_CHINESE = (
     "抱歉，我只能用中文或英文为您服务（I can only chat in English or Chinese）。可以用其中一种语言再说一次吗？"
     "或者为您转接人工客服？"

@@ -529,6 +529,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     awaitingBot: null, // the "one moment" notice while a message waits for the assistant to come back
     ack: null, // the last acknowledgement of a message sent to the waiting team {entry, at}
     rating: null, // the rating prompt entry
+    rateTyped: null, // (score) => the rating prompt's stars picked and sent
     hours: null, // {open, next_open, time_zone, back}: whether the team is in
     hoursTimer: null,
     topics: [], // the bot greeting's buttons, offered under the widget's own greeting
@@ -1490,6 +1491,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   function removeRating() {
     if (state.rating) removeEntry(state.rating);
     state.rating = null;
+    state.rateTyped = null;
   }
   function showRating() {
     if (state.rating || !state.conv) return;
@@ -1543,6 +1545,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       } catch (e) { res = null; }
       if (res && (res.ok || res.status === 409)) {
         state.rating = null; // answered: it stays in the conversation
+        state.rateTyped = null;
         box.textContent = "";
         if (res.ok && data && data.follow_up) {
           // a low rating: an apology and what happens next
@@ -1560,12 +1563,33 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     });
     box.appendChild(submitBtn);
     box.appendChild(err);
+    // a rating typed in the message box ("5", "4 stars", "五星"): the stars it names, sent (see typedRating)
+    state.rateTyped = (n) => {
+      buttons[n - 1].click();
+      submitBtn.click();
+    };
+  }
+  // A message that is only a rating, typed while the rating is asked ("5", "4/5", "3 stars", "★★★★", "5星", "五星"):
+  // its score, else 0. The walkthrough of 2026-12-06 (walk1): "5" went to the assistant, which answered "I'm not sure
+  // I have a good answer to that … Shall I get a person?" and the rating stayed unanswered.
+  const TYPED_RATING = /^(?:([1-5])\s*(?:\/\s*5|out\s+of\s+5|stars?|星|颗星|顆星|分)?|([一二三四五])\s*(?:星|颗星|顆星|分)|(★{1,5}))[\s.!！。]*$/i;
+  function typedRating(text) {
+    const found = TYPED_RATING.exec(String(text).trim());
+    if (!found) return 0;
+    if (found[1]) return Number(found[1]);
+    if (found[2]) return "一二三四五".indexOf(found[2]) + 1;
+    return found[3].length;
   }
 
   // ---- sending ----------------------------------------------------------------------------
   function send(payload, title) {
     const text = String(payload);
     if (!norm(text)) return;
+    const rated = !title && state.rating && state.rateTyped ? typedRating(text) : 0;
+    if (rated) {
+      state.rateTyped(rated); // the rating card answers (its thanks), the assistant is not asked
+      return;
+    }
     const entry = addEntry({ sender: "customer", text: title || text, payload: text });
     entry.cid = newClientId(); // lets the server store a retried message once
     entry.typed = !title; // typed words (a button is never held for a burst)

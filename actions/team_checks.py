@@ -1,0 +1,44 @@
+"""An order number sent right after a handbook answer that asked for it so the team can check something the bot
+cannot do itself: "I was charged twice" (answered: "… tell me your order number(s) and we'll check it"), then
+"100247"; the guest's invoice copy ("Tell me your order number … and I'll have a copy sent to you"); the missing
+item ("tell me your order number and which item is missing … We'll check the packing record"); a warranty claim
+("contact our support team with your order number"). The walkthrough of 2026-12-06 (walk1): the number got "What
+would you like me to do with order 100247: check where it is, cancel it, or start a return?", none of which is what
+was promised. A person is offered for that check, with the order named (the helpdesk adds the wait or the hours)."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handbook_followup import last_answer_entry
+from actions.handoff import offer_person
+from actions.texts import render
+from actions.texts.catalog import orders as say
+from helpdesk.vocabulary import HANDOFF_REQUESTED
+
+# the handbook entries (knowledge/faq/) whose answer asks for the order number for the team's check, and the offer's
+# text (its name in actions/texts/orders.py)
+TEAM_CHECKS: dict[str, str] = {
+    "double-charge": "PERSON_FOR_PAYMENT_CHECK",
+    "invoices": "PERSON_FOR_INVOICE_COPY",
+    "missing-item": "PERSON_FOR_MISSING_ITEM",
+    "warranty": "PERSON_FOR_WARRANTY_CLAIM",
+}
+
+
+def offer_team_check(dispatcher: CollectingDispatcher, entry_id: str, order_id: str) -> bool:
+    """A person offered for the check handbook entry ``entry_id`` asks the order number for, for order
+    ``order_id``; False (nothing said) when the entry asks for none."""
+    text_name = TEAM_CHECKS.get(entry_id)
+    if text_name is None:
+        return False
+    offer_person(dispatcher, render(getattr(say, text_name), order_id=order_id), HANDOFF_REQUESTED)
+    return True
+
+
+def person_for_team_check(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> bool:
+    """A person offered for the check the answer just before asked order ``order_id`` for; False (nothing said)
+    when that answer asked for none."""
+    entry_id = last_answer_entry(tracker)
+    return entry_id is not None and offer_team_check(dispatcher, entry_id, order_id)
