@@ -363,6 +363,11 @@ def same_order_change(clause: str, flow_done: str | None = None) -> str | None:
     flow = order_request(clause, order_known=True)
     if flow is None and SAME_ORDER_REF_RE.search(clause):
         flow = next((f for f in (CHANGE_ADDRESS, CANCEL, RETURN) if names_flow(clause, f)), None)
+    if flow is None:
+        # a clause naming nothing but the change beside the one naming the order ("where is my order 100262 and can
+        # i change the adress"): that order's change (it was the handbook's answer about address changes, then the
+        # status, and the change never started)
+        flow = bare_request(clause)
     return flow if flow in CHANGES and flow != flow_done and not declines_flow(clause, flow) else None
 
 

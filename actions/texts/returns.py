@@ -15,9 +15,7 @@ ASK_ITEMS = (
 ASK_ITEMS_AGAIN = "Which of these would you like to return? Pick one, name the items, or say “everything”."
 # the same question when the goods came damaged or wrong (a damage report is no ordinary return: the walkthrough of
 # 2026-12-06, walk1, read "would you like to return?" after "my carafe arrived broken")
-ASK_ITEMS_DAMAGED = (
-    "Which items from order {order_id} arrived damaged? Pick one below, name them, or say “everything”."
-)
+ASK_ITEMS_DAMAGED = "Which items from order {order_id} arrived damaged? Pick one below, name them, or say “everything”."
 ASK_ITEMS_WRONG = (
     "Which items from order {order_id} aren't what you ordered? Pick one below, name them, or say “everything”."
 )

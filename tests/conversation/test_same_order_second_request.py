@@ -31,6 +31,24 @@ def test_a_status_and_a_cancellation_of_the_same_order(chat: Chat) -> None:
     assert "I haven't cancelled anything" in chat.text, chat.texts
 
 
+def test_a_status_and_a_bare_address_change_of_the_same_order(chat: Chat) -> None:
+    """The walkthrough of 2026-12-06 (seventh session, lane walk1): "where is my order 100259 and can i change the
+    adress" (the change naming nothing but itself) got the handbook's answer about address changes and the status;
+    the change never started, though the answer said "give me the new address"."""
+    chat("where is my order 100259 and can i change the adress")
+    assert "You've asked two things" not in chat.text, chat.texts
+    chat("thomas.leroy@example.com")
+    assert "Now, your other request about order 100259." in chat.text, chat.texts
+    assert "What's the new delivery address for order 100259?" in chat.texts[-1], chat.texts
+
+
+def test_a_status_and_a_question_about_address_changes_stays_a_question(chat: Chat) -> None:
+    chat("where is my order 100259 and how do i change the delivery address")
+    assert (chat.last.get("faq") or {}).get("id") == "shipping-addresses", chat.texts
+    chat("thomas.leroy@example.com")
+    assert "Now, your other request" not in chat.text, chat.texts
+
+
 def test_a_chinese_status_and_a_return_of_the_same_order_in_one_sentence(chat: Chat) -> None:
     """The walkthrough of 2026-12-06 (fourth session): "订单100162到哪了，这个订单能退货吗" (one sentence, no question
     particle before the comma) got the status and nothing of the return; the clause naming "这个订单" is a request
