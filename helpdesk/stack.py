@@ -360,18 +360,32 @@ def away_notice() -> str:
     )
 
 
+class StopRequest:
+    """Ctrl-C or SIGTERM asked the stack to stop. The signal handler only sets a flag: a handler that takes a lock
+    (``threading.Event.set``) deadlocks when the signal lands while the main thread holds that very lock inside
+    ``Event.wait`` (seen: a SIGTERM left ``make run`` hanging for good, its services still serving)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, _frame: object) -> None:
+        self.requested = True
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds`` (a signal's handler runs meanwhile); True once a stop was asked for."""
+        if not self.requested:
+            time.sleep(seconds)
+        return self.requested
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Rasa, the action webhook and the helpdesk together.")
     parser.add_argument("--timeout", type=float, default=300.0)
     args = parser.parse_args(argv)
     stack = Stack(ports=Ports.from_env())
-    stopping = threading.Event()
-
-    def _stop(signum: int, _frame: object) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    stopping = StopRequest()
+    signal.signal(signal.SIGINT, stopping)
+    signal.signal(signal.SIGTERM, stopping)
     stack.start()
     stack.supervised = True
     try:
@@ -393,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         print(away_notice(), end="", flush=True)
-        while not stopping.is_set():
+        while not stopping.requested:
             # a crashed process is restarted (with back-off); the others keep serving meanwhile: the helpdesk
             # stores every customer message and answers it once the bot is back (conversation/pending.py)
             for line in stack.supervise():
