@@ -631,8 +631,7 @@ def received_goods_answered(
     if found is None:
         return None
     entry, number = found
-    # the words decide too, whatever the NLU read ("杯子碎了两个，订单100218，转人工": a change of the order 0.89)
-    asked = person_asked(tracker) or asks_for_person(text)
+    asked = person_asked(tracker)
     photo = entry == WRONG_ITEM_ENTRY and not asked  # the photo's buttons would give way to the offer's
     if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number):
         return None
