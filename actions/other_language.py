@@ -85,12 +85,9 @@ LANGUAGE_NAMES: dict[str, str] = {
     "粤语": "yue", "广东话": "yue", "日语": "ja", "日文": "ja", "韩语": "ko", "韩文": "ko", "德语": "de", "德文": "de",
     "法语": "fr", "法文": "fr", "西班牙语": "es", "意大利语": "it", "俄语": "ru",
 }  # fmt: skip
-_LATIN_NAMES = "|".join(
-    sorted((n for n in LANGUAGE_NAMES if n.isascii() or not re.search(r"[\u3400-\u9fff]", n)), key=len, reverse=True)
-)
-_CHINESE_NAMES = "|".join(
-    sorted((n for n in LANGUAGE_NAMES if re.search(r"[\u3400-\u9fff]", n)), key=len, reverse=True)
-)
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN_NAMES = "|".join(sorted((n for n in LANGUAGE_NAMES if not _HAN.search(n)), key=len, reverse=True))
+_CHINESE_NAMES = "|".join(sorted((n for n in LANGUAGE_NAMES if _HAN.search(n)), key=len, reverse=True))
 LANGUAGE_QUESTION_RE = re.compile(
     # "speak chinese", "talk to me in english", "reply in mandarin", "switch to english", "do you understand german"
     rf"\b(?:speak|talk|write|chat|reply|answer|respond|communicate|understand|continue|switch)\w*\s+"
