@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from nlu_addons.language import CJK
+
 
 def words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
@@ -57,7 +59,7 @@ MIN_WORDS = 2
 def other_language(text: str) -> str | None:
     """The language of ``text`` when it is one of FUNCTION_WORDS' and not English (its code), else None."""
     words = [w.lower() for w in WORD_RE.findall(text)]
-    if not words or re.search(r"[\u3400-\u9fff]", text):
+    if not words or CJK.search(text):
         return None
     english = sum(w in ENGLISH for w in words)
     counts = {
@@ -85,9 +87,8 @@ LANGUAGE_NAMES: dict[str, str] = {
     "粤语": "yue", "广东话": "yue", "日语": "ja", "日文": "ja", "韩语": "ko", "韩文": "ko", "德语": "de", "德文": "de",
     "法语": "fr", "法文": "fr", "西班牙语": "es", "意大利语": "it", "俄语": "ru",
 }  # fmt: skip
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_LATIN_NAMES = "|".join(sorted((n for n in LANGUAGE_NAMES if not _HAN.search(n)), key=len, reverse=True))
-_CHINESE_NAMES = "|".join(sorted((n for n in LANGUAGE_NAMES if _HAN.search(n)), key=len, reverse=True))
+_LATIN_NAMES = "|".join(sorted((n for n in LANGUAGE_NAMES if not CJK.search(n)), key=len, reverse=True))
+_CHINESE_NAMES = "|".join(sorted((n for n in LANGUAGE_NAMES if CJK.search(n)), key=len, reverse=True))
 LANGUAGE_QUESTION_RE = re.compile(
     # "speak chinese", "talk to me in english", "reply in mandarin", "switch to english", "do you understand german"
     rf"\b(?:speak|talk|write|chat|reply|answer|respond|communicate|understand|continue|switch)\w*\s+"
