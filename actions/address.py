@@ -60,11 +60,12 @@ ADDRESS_START_RE = re.compile(
     re.IGNORECASE,
 )
 LEADING_FILLER_RE = re.compile(
-    r"^(?:(?:(?:ok|okay|sure|yes|so|please|it's|it is|the|my|new|delivery|shipping|address|is|should be|will be|"
-    r"sorry|oops|no|nope|wait|actually|i\s+mean|make\s+that|correction|"
+    r"^(?:(?:(?:ok|okay|sure|yes|yeah|yep|yup|oh|so|please|it's|it is|the|my|new|delivery|shipping|"
+    r"address|is|should be|will be|sorry|oops|no|nope|wait|actually|i\s+mean|make\s+that|correction|"
     r"send\s+it\s+to|deliver\s+(?:it\s+)?to|ship\s+it\s+to|to)\b|"
-    # in Chinese: "(新)(收货)地址(是/为/改为)", "改成", "寄到", "请", "是"
-    r"(?:新的?)?(?:收货|配送|送货)?地址(?:是|为|改为|改成)?|改(?:为|成|到)|寄到|送到|请|是|[:,：，-]|"
+    # in Chinese: "(新)(收货)地址(是/为/改为)", "改成", "寄到", "请", "是", a yes ("对", "好的", "嗯")
+    r"(?:新的?)?(?:收货|配送|送货)?地址(?:是|为|改为|改成)?|改(?:为|成|到)|寄到|送到|请|是的|是|对的?|對的?|好的?|嗯|没错|沒錯|"
+    r"[:,：，。-]|"
     # and the words leading into it: "那改成 …", "那就寄到 …", "还是改到 …", "麻烦帮我改成 …"
     r"那就|那么|那麼|那|还是|還是|麻烦|麻煩|帮我|幫我|就)\s*)+",
     re.IGNORECASE,

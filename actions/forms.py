@@ -25,6 +25,7 @@ from rasa_sdk.types import DomainDict
 from actions.address import (
     address_in_request,
     chinese_script_address,
+    clean_answer,
     country_label,
     looks_like_address,
     looks_like_address_in_any_script,
@@ -168,10 +169,13 @@ def missing_parts(parts: list[str]) -> str:
 
 def earlier_partial_address(tracker: Tracker) -> str | None:
     """The customer's message before the latest one, when the bot's answer to it was that parts of the address were
-    missing (in either language)."""
+    missing (in either language); past answers that held no part of an address ("yes", "ok") and were asked again."""
     openings = tuple(template.split("{", 1)[0] for template in in_every_language(address_texts, "PARTS_MISSING"))
     for turn in turns_before_latest(tracker):
-        return turn.text if any(text.startswith(openings) for text in turn.bot_texts()) else None
+        if not any(text.startswith(openings) for text in turn.bot_texts()):
+            return None
+        if clean_answer(turn.text):
+            return turn.text
     return None
 
 
@@ -790,7 +794,8 @@ class _FormTurn:
             await self._take_address(whole, asked=False)  # "1016 EA" after "Keizersgracht 100, Amsterdam"
             return
         elif asked:
-            self.say(render(address_texts.PARTS_MISSING, missing=missing_parts(reading.missing)))
+            missing = self._still_missing(text, current.name, current.country) or reading.missing
+            self.say(render(address_texts.PARTS_MISSING, missing=missing_parts(missing)))
         if self.state.requested != CONFIRM:  # at the summary, an address that can't be used keeps the last one
             self.set(NEW_ADDRESS, None)
 
@@ -798,12 +803,23 @@ class _FormTurn:
         """This message and the customer's previous one together, when the bot said a part was missing from that
         one and the two make a whole address ("Keizersgracht 100, Amsterdam", then "1016 EA")."""
         earlier = earlier_partial_address(self.tracker)
-        if earlier is None:
+        part = clean_answer(text)
+        if earlier is None or not part:
+            # "yes", "ok", "对" after "I couldn't find the town": no part of an address (it was read as the town,
+            # and the next yes changed the order's address to "20121 yes")
             return None
-        for whole in (f"{earlier}, {text}", f"{text}, {earlier}"):
+        for whole in (f"{earlier}, {part}", f"{part}, {earlier}"):
             if read_address(whole, name, country).complete:
                 return whole
         return None
+
+    def _still_missing(self, text: str, name: str, country: str) -> list[str]:
+        """What the earlier message still lacks when this one holds no part of an address ("yes", "ok"): that part
+        is asked for again, not every part."""
+        earlier = earlier_partial_address(self.tracker)
+        if earlier is None or clean_answer(text):
+            return []
+        return read_address(earlier, name, country).missing
 
     async def _explain_set(self, text: str) -> None:
         """Some pieces of a set asked back ("just 2 of them, i want to keep the rest" of a set of 6 tumblers): the

@@ -59,6 +59,11 @@ def test_an_address_in_two_messages_is_read_from_the_turn_before_only() -> None:
     assert earlier_partial_address(tracker((street, ["Thanks!"]), ("33000 Bordeaux", []))) is None
     # the parts were missing two turns ago, not in the answer to the message before this one
     assert earlier_partial_address(tracker((street, [missing_en]), ("hm", ["Ok"]), ("33000 Bordeaux", []))) is None
+    # a "yes" in between, asked the missing part again: the address is still the one before it (it was "yes")
+    yes_between = tracker((street, [missing_en]), ("yes", [missing_en]), ("33000 Bordeaux", []))
+    assert earlier_partial_address(yes_between) == street
+    yes_in_chinese = tracker((street, [missing_zh]), ("对", [missing_zh]), ("33000 Bordeaux", []))
+    assert earlier_partial_address(yes_in_chinese) == street
 
 
 def test_did_you_mean_turns_are_counted_in_a_row_from_the_latest() -> None:
