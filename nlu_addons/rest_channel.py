@@ -12,7 +12,8 @@ The plain `rest` channel returns only the messages, so the helpdesk had to fetch
 turn (a second request, and Rasa serialising every event of the conversation) to show agents the intent,
 its confidence and the ranking. Here the message gets its own id, and the parse data is read from that
 message's event in the tracker store, in the same request. `nlu` is null when the turn failed before the
-message was parsed; the messages are then what the rest channel would have returned.
+message was parsed; the messages are then what the rest channel would have returned. An order number typed in two
+pieces ("100 234") reaches the bot as one (nlu_addons/order_number_text.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from nlu_addons.heap import freeze_start_up_heap
+from nlu_addons.order_number_text import joined_order_numbers
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,11 @@ class RestWithNluInput(RestInput):
         hook.add_route(health, "/", methods=["GET"])
         hook.add_route(receive, "/webhook", methods=["POST"])
         return hook
+
+    def _extract_message(self, req: Request) -> str | None:
+        """The customer's message as the bot reads it: an order number typed in two pieces ("100 234") as one."""
+        text = super()._extract_message(req)
+        return joined_order_numbers(text) if isinstance(text, str) else text
 
     @staticmethod
     async def _parse_data(request: Request, sender_id: str, message_id: str) -> dict[str, Any] | None:
