@@ -23,7 +23,7 @@ from actions.faq import (
 )
 from actions.handbook_answer import answer_entry_by_id
 from actions.handbook_followup import flow_invited, reason_invited
-from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
+from actions.handoff import asks_for_person, buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.invoices import answer_invoice
 from actions.items import names_items_of
@@ -115,6 +115,15 @@ class ActionStartOrderRequest(Action):
         if tracker.active_loop_name != FORM and answer_invoice(dispatcher, text):
             # "the company name on the invoice for order 100254 is wrong": the invoice, not a change of the order
             return [*events, SlotSet(FLOW, None), *details_cleared()]
+        if tracker.active_loop_name != FORM and asks_for_person(text):
+            # "my order 100253 still hasnt arrived and its been ages, i want to talk to someone", read as a status
+            # check (0.87), asked for the order's proof: the person asked for in so many words, as when the NLU is
+            # unsure (actions/faq.py); goods that came damaged or wrong get the handbook's answer first, and a person
+            if received_goods_of_order(text) is None:
+                hand_off(dispatcher, HANDOFF_REQUESTED)
+                return [*events, SlotSet(FLOW, None), *details_cleared()]
+            if (answered := received_goods_answered(dispatcher, tracker, text)) is not None:
+                return [*events, *answered, SlotSet(FLOW, None), *details_cleared()]
         if tracker.active_loop_name != FORM:
             about_order = opener_about_order(dispatcher, text)
             if about_order is not None:  # "hi, it's about my order 100234": asked what to do with it, no flow yet
