@@ -76,8 +76,8 @@ NOT_VERIFIED_LAST_TRY = (
 )
 # the conversation's wrong answers are used up: then a handoff
 HANDED_OFF = (
-    "I still couldn't match those details, so I can't show this order here. I'm connecting you with a member of "
-    "our support team, who can help you verify it."
+    "I still couldn't match those details, so I can't show this order here. I'm passing your conversation to our "
+    "support team, who can help you verify it."
 )
 # too many wrong answers from this client (or for this order) across conversations: a person is offered
 TOO_MANY_ATTEMPTS = (

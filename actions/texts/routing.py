@@ -19,6 +19,6 @@ NONE_OF_THESE_BUTTON = "None of these: talk to a person"
 # the customer's turns in a row got only "Did you mean": a person takes over
 FAILED_TURNS = (
     "Sorry, I still haven't been able to help with that. "
-    "I'm connecting you with a member of our support team, who will see our conversation."
+    "I'm passing your conversation to our support team, who will see all of it."
 )
 ENTRY_GONE = "Sorry, that help article is no longer available. Could you ask your question again?"

@@ -60,9 +60,10 @@ TOPIC_RETURN_POLICY = "What is your return policy?"
 TOPIC_PAYMENT = "Which payment methods can I use?"
 TOPIC_PERSON = "Talk to a person"
 
-# a person is called at once: asked for, or policy wants one (a complaint); the helpdesk adds the queue or the hours
+# a person is called at once: asked for, or policy wants one (a complaint); the helpdesk adds the queue or the hours,
+# so nothing here says when a person comes ("connecting you now" was followed by "Our support team is away right now")
 HANDED_OFF = (
-    "Of course. I'm connecting you with a member of our support team now. "
+    "Of course. I'm passing your conversation to our support team. "
     "They will see everything we've talked about, so you won't have to repeat yourself."
 )
 HANDED_OFF_COMPLAINT = (

@@ -97,6 +97,28 @@ def test_a_handoff_out_of_hours_says_when_the_team_is_back_and_promises_no_wait(
     assert status["messages"][-1]["sender"] == "bot" and status["messages"][-1]["text"] == told  # stored
 
 
+@pytest.mark.parametrize(
+    ("asked", "away_notice", "now"),
+    [
+        (HANDOFF_TEXT, "Our support team is away right now", ("connecting you", " now.")),
+        ("我要找人工客服", "我们的客服团队现在不在线", ("现在为您转接", "正在为您转接")),
+    ],
+)
+def test_a_handoff_out_of_hours_does_not_say_a_person_is_coming_now(
+    away: httpx.Client, asked: str, away_notice: str, now: tuple[str, ...]
+) -> None:
+    """The walkthrough of 2026-12-07 (walk1, phone, 02:58 in Amsterdam): "I need a person" got "Of course. I'm
+    connecting you with a member of our support team now." and, right under it, "Our support team is away right
+    now. We're back today at 08:30"; in Chinese "我现在为您转接人工客服" then "我们的客服团队现在不在线".
+    The bot's words now hold in hours and out of them alike (the conversation goes to the team; the helpdesk says
+    when someone comes)."""
+    body = say(away, asked)
+    assert body["mode"] == "queued" and body["handoff"] == {"reason": "requested"}, body
+    *before, told = [reply["text"] for reply in body["replies"]]
+    assert away_notice in told, body["replies"]
+    assert before and not any(word in text for text in before for word in now), before
+
+
 def test_every_trigger_out_of_hours_gets_the_same_answer(away: httpx.Client, closed_helpdesk: ClosedHelpdesk) -> None:
     complaint = say(away, COMPLAINT)
     assert complaint["handoff"] == {"reason": "complaint"}

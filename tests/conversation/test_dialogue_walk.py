@@ -282,7 +282,7 @@ def test_a_new_question_after_a_did_you_mean_gets_its_own_choices_and_the_same_o
     assert chat.texts[0] == SUGGEST and chat.last["mode"] == "bot", chat.texts
     assert {b["payload"] for b in chat.buttons} - first, chat.buttons  # choices of its own
     chat("the pan thing")  # the same again: stuck
-    assert "connecting you with a member of our support team" in chat.text, chat.texts
+    assert "passing your conversation to our support team" in chat.text, chat.texts
     assert chat.last["mode"] == "queued"
 
 

@@ -60,7 +60,7 @@ def test_request_for_a_person_hands_off_and_the_bot_goes_silent(client: httpx.Cl
     assert body["nlu"]["intent"] == "request_human"
     assert body["handoff"] == {"reason": "requested"}
     assert body["mode"] == "queued"
-    assert "connecting you" in body["replies"][0]["text"]
+    assert "passing your conversation to our support team" in body["replies"][0]["text"]
     later = say(client, "hello? is anyone there?", body["conversation_id"])
     assert later["mode"] == "queued"
     assert later["replies"] == [] and later["nlu"] is None  # nothing went to Rasa

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-BACKEND_ERROR = "抱歉，现在连不上我们的订单系统，暂时无法查询或修改您的订单。我正在为您转接人工客服，他们会继续跟进。"
+BACKEND_ERROR = "抱歉，现在连不上我们的订单系统，暂时无法查询或修改您的订单。我已把对话转给人工客服，他们会继续跟进。"
 PERSON_BUTTON = "转人工客服"
 CHANGE_NOT_MADE = "订单 {order_id} 还没有任何改动：我在办理前停下了，客服会看到您刚才的请求。"
 MISSING_PARCEL = (
