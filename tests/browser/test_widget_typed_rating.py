@@ -98,3 +98,42 @@ def test_other_words_under_the_rating_still_go_to_the_assistant(
     type_line(page, "how long do refunds take?")
     expect(page.locator(f"{HOST} .msg.bot:not(.intro) .text").last).to_contain_text("10 business days", timeout=60_000)
     assert db.execute("SELECT score FROM ratings WHERE conversation_id = ?", (conversation,)).fetchone() is None
+
+
+@pytest.mark.parametrize(
+    ("page_path", "asked", "typed", "sorry"),
+    [
+        ("/", "I want to talk to a real person please", "thanks, bye", "We're sorry we let you down."),
+        ("/?lang=zh", "我要找人工客服", "谢谢", "很抱歉让您失望了。"),
+    ],
+)
+def test_stars_picked_and_a_message_written_on_send_the_rating_first(
+    customer: Tab,
+    helpdesk_url: str,
+    agent_accounts: dict[str, AgentLogin],
+    db: sqlite3.Connection,
+    page_path: str,
+    asked: str,
+    typed: str,
+    sorry: str,
+) -> None:
+    """The walkthrough of 2026-12-07 (walk1, zh page, phone): two stars picked, "Send rating" not pressed, "谢谢" typed
+    in the message box: the card went, and the rating with it (the message reopened the chat, which takes no rating
+    after), so an unhappy customer got no follow-up. Now the picked stars are sent first, then the message."""
+    page = customer.page
+    page.goto(helpdesk_url + page_path)
+    open_widget(page)
+    conversation = resolved_by_an_agent(page, helpdesk_url, agent_accounts["ava"], asked, db)
+
+    page.locator(f"{HOST} .rating .stars button").nth(1).click()  # two stars, not sent
+    type_line(page, typed)
+    expect(page.locator(f"{HOST} .rating")).to_contain_text(sorry)
+    wait_for(lambda: db.execute("SELECT 1 FROM ratings WHERE conversation_id = ?", (conversation,)).fetchone())
+    row = db.execute("SELECT score FROM ratings WHERE conversation_id = ?", (conversation,)).fetchone()
+    assert row["score"] == 2
+    followup = "SELECT 1 FROM follow_ups WHERE conversation_id = ? AND reason = 'low_rating'"
+    assert db.execute(followup, (conversation,)).fetchone() is not None  # a low rating: the team follows it up
+    # and the message went on to the assistant
+    sent = "SELECT 1 FROM messages WHERE conversation_id = ? AND sender = 'customer' AND text = ?"
+    wait_for(lambda: db.execute(sent, (conversation, typed)).fetchone(), timeout=60)
+    assert customer.errors() == []

@@ -530,6 +530,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     ack: null, // the last acknowledgement of a message sent to the waiting team {entry, at}
     rating: null, // the rating prompt entry
     rateTyped: null, // (score) => the rating prompt's stars picked and sent
+    sendPickedRating: null, // () => the rating prompt's picked stars sent (a promise), or null when none is picked
     hours: null, // {open, next_open, time_zone, back}: whether the team is in
     hoursTimer: null,
     topics: [], // the bot greeting's buttons, offered under the widget's own greeting
@@ -1492,6 +1493,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     if (state.rating) removeEntry(state.rating);
     state.rating = null;
     state.rateTyped = null;
+    state.sendPickedRating = null;
   }
   function showRating() {
     if (state.rating || !state.conv) return;
@@ -1531,7 +1533,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     submitBtn.disabled = true;
     submitBtn.setAttribute("aria-label", t("ratingSend"));
     const err = el("span", "err");
-    submitBtn.addEventListener("click", async () => {
+    // one sending at a time: the button, and a message sent with stars picked (state.sendPickedRating), share it
+    let sending = null;
+    const submit = () => sending || (sending = sendRating().finally(() => { sending = null; }));
+    submitBtn.addEventListener("click", submit);
+    async function sendRating() {
       if (!score) return;
       submitBtn.disabled = true;
       err.textContent = "";
@@ -1546,6 +1552,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       if (res && (res.ok || res.status === 409)) {
         state.rating = null; // answered: it stays in the conversation
         state.rateTyped = null;
+        state.sendPickedRating = null;
         box.textContent = "";
         if (res.ok && data && data.follow_up) {
           // a low rating: an apology and what happens next
@@ -1560,7 +1567,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       }
       submitBtn.disabled = false;
       err.textContent = (data && typeof data.error === "string" && data.error) || t("ratingFailed");
-    });
+    }
     box.appendChild(submitBtn);
     box.appendChild(err);
     // a rating typed in the message box ("5", "4 stars", "五星"): the stars it names, sent (see typedRating)
@@ -1568,6 +1575,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       buttons[n - 1].click();
       submitBtn.click();
     };
+    // stars picked but not sent when the customer writes on ("thanks!"): the rating is sent first, before the
+    // message reopens the chat (the walkthrough of 2026-12-07, walk1: two stars picked, "谢谢" typed, the card went
+    // and the rating with it: no follow-up for an unhappy customer); null when no star is picked
+    state.sendPickedRating = () => (score ? submit() : null);
   }
   // A message that is only a rating, typed while the rating is asked ("5", "4/5", "3 stars", "★★★★", "5星", "五星"):
   // its score, else 0. The walkthrough of 2026-12-06 (walk1): "5" went to the assistant, which answered "I'm not sure
@@ -1590,11 +1601,13 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       state.rateTyped(rated); // the rating card answers (its thanks), the assistant is not asked
       return;
     }
+    const picked = state.rating && state.sendPickedRating ? state.sendPickedRating() : null;
     const entry = addEntry({ sender: "customer", text: title || text, payload: text });
     entry.cid = newClientId(); // lets the server store a retried message once
     entry.typed = !title; // typed words (a button is never held for a burst)
     setMeta(entry, "sending");
-    enqueue(entry);
+    if (picked) picked.finally(() => enqueue(entry)); // the rating first: the message reopens the chat
+    else enqueue(entry);
   }
   function newClientId() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
