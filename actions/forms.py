@@ -74,7 +74,7 @@ from actions.order_state import (
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answer, read_message
-from actions.product_kinds import named_elsewhere
+from actions.product_kinds import items_named, named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, TAKING_BACK_ALONE_RE, TAKING_BACK_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff, signal_small_talk
@@ -532,7 +532,7 @@ class _FormTurn:
     async def _items_said(self) -> ItemsSaid:
         """The items this message names (in words, or a button's SKU or "all")."""
         buttons = [str(e["value"]) for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
-        return read_items(self._text(), (await self.order()).lines, buttons)
+        return items_named(self._text(), (await self.order()).lines, buttons)  # "just the glass": the tumblers
 
     def _remedy(self) -> ReturnRemedy | None:
         """The replacement or refund this message asks for (a button's, or in words: actions/remedy.py)."""
@@ -757,7 +757,7 @@ class _FormTurn:
             if pending:
                 await self._explain_set(pending)
             if pending and not elsewhere:
-                await self._take_items(read_items(pending, order.lines), asked=False)
+                await self._take_items(items_named(pending, order.lines), asked=False)
             if pending and self._remedy_asked() and (remedy := remedy_said(pending)) is not None:
                 self.set(RETURN_REMEDY, remedy.value)  # "… order 100160, please send the right one"
             returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)

@@ -5,7 +5,8 @@ A kind is a family of words a customer may use for the same sort of thing (a tum
 cup), broad on purpose: a kind that matches a line of the order is never called missing, so a customer's loose word
 for one of their own items is not questioned. Words that are often something else ("throw it away", "light
 blue", "the box was crushed") are left out. Words are matched whole (English, with plural forms) or as a part of the
-text (Chinese).
+text (Chinese). An English message naming no line by its words names the one line of the kind it names ("just the
+glass" for "Ribbed tumblers, set of 6": :func:`named_by_kind`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from actions.items import word_forms
+from actions.items import CJK_RUN, KEEP_RE, ItemsSaid, read_items, word_forms
 from helpdesk.orders.model import OrderLine
 
 # kind -> (English words, Chinese words: regular expressions, matched anywhere)
@@ -68,3 +69,27 @@ def named_elsewhere(text: str, lines: Sequence[OrderLine]) -> bool:
     order of one candle)."""
     named = kinds_in(text)
     return bool(named) and not named & line_kinds(lines)
+
+
+def named_by_kind(text: str, lines: Sequence[OrderLine]) -> ItemsSaid | None:
+    """The one line of the order of the kind an English ``text`` names, every piece of it, when the text names no
+    line by the line's own words ("just the glass please" for an order of a tablecloth and "Ribbed tumblers, set of
+    6": it was "Sorry, I couldn't tell which items you mean", again and again, for a customer who does not know what
+    the shop calls their glasses). None when no line or several are of that kind, or the text keeps or excludes
+    something ("keep the glass"), or is Chinese (read the everyday way: actions/items.py)."""
+    if CJK_RUN.search(text) or KEEP_RE.search(text) or re.search(r"(?:not|no|don'?t|never)", text, re.I):
+        return None
+    named = kinds_in(text)
+    if not named:
+        return None
+    of_kind = [line for line in lines if kinds_in(f"{line.name} {line.name_zh}") & named]
+    return ItemsSaid(returned={of_kind[0].sku: None}) if len(of_kind) == 1 else None
+
+
+def items_named(text: str, lines: Sequence[OrderLine], buttons: Sequence[str] = ()) -> ItemsSaid:
+    """What ``text`` (or a button's SKUs) says to return and keep (actions/items.py ``read_items``), or, naming no line
+    by its words, the one line of the kind it names."""
+    said = read_items(text, lines, buttons)
+    if said.anything or buttons:
+        return said
+    return named_by_kind(text, lines) or said
