@@ -77,7 +77,7 @@ def named_by_kind(text: str, lines: Sequence[OrderLine]) -> ItemsSaid | None:
     6": it was "Sorry, I couldn't tell which items you mean", again and again, for a customer who does not know what
     the shop calls their glasses). None when no line or several are of that kind, or the text keeps or excludes
     something ("keep the glass"), or is Chinese (read the everyday way: actions/items.py)."""
-    if CJK_RUN.search(text) or KEEP_RE.search(text) or re.search(r"(?:not|no|don'?t|never)", text, re.I):
+    if CJK_RUN.search(text) or KEEP_RE.search(text) or re.search(r"\b(?:not|don'?t|never)\b", text, re.I):
         return None
     named = kinds_in(text)
     if not named:

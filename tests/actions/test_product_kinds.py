@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions.product_kinds import kinds_in, named_elsewhere
+from actions.product_kinds import items_named, kinds_in, named_by_kind, named_elsewhere
 from helpdesk.orders.model import OrderLine
 
 CANDLE = OrderLine("LH-CAN-0501", "Fig & cedar scented candle", 1, Decimal("28"), name_zh="无花果雪松香薰蜡烛")
@@ -53,3 +53,33 @@ def test_a_kind_no_line_is_named_elsewhere(text: str, lines: list[OrderLine]) ->
 )
 def test_no_kind_or_a_kind_of_the_order_is_not_named_elsewhere(text: str, lines: list[OrderLine]) -> None:
     assert not named_elsewhere(text, lines), kinds_in(text)
+
+
+TABLECLOTH = OrderLine(
+    "LH-TXT-0433", "Washed linen tablecloth 160×250", 1, Decimal("79"), name_zh="水洗亚麻桌布 160×250"
+)
+
+
+@pytest.mark.parametrize("text", ["just the glass please", "one of the glasses came cracked", "no, just the cup"])
+def test_a_kind_one_line_of_the_order_is_names_that_line(text: str) -> None:
+    """The walkthrough of 2026-12-07 (walk1): "just the glass please" for the order's tumblers was not understood."""
+    said = items_named(text, [TABLECLOTH, TUMBLERS])
+    assert said.returned == {TUMBLERS.sku: None} and not said.kept
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("keep the glass", [TABLECLOTH, TUMBLERS]),  # kept, not returned
+        ("I don't want to send the glass back", [TABLECLOTH, TUMBLERS]),
+        ("just the glass", [TUMBLERS, BOWLS, OrderLine("LH-KIT-0140", "Glass carafe 1 l", 1, Decimal("24"))]),  # two
+        ("just the lamp", [TABLECLOTH, TUMBLERS]),  # a kind the order lacks
+        ("只退杯子", [TABLECLOTH, TUMBLERS]),  # Chinese: read the everyday way (actions/items.py)
+    ],
+)
+def test_no_line_is_named_by_a_kind_that_is_kept_shared_missing_or_chinese(text: str, lines: list[OrderLine]) -> None:
+    assert named_by_kind(text, lines) is None
+
+
+def test_a_line_named_by_its_own_words_wins_over_its_kind() -> None:
+    assert items_named("the tablecloth", [TABLECLOTH, TUMBLERS]).returned == {TABLECLOTH.sku: None}
