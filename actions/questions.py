@@ -95,7 +95,8 @@ class _AskAction(Action, ABC):
                 # the form comes back to its question after something else answered the message (not when it asks
                 # about the other order of a message that asked about two: that is said just before)
                 question = dispatcher.messages[asked_from]
-                question["text"] = f"{smalltalk_texts.RESUME} {question.get('text') or ''}".strip()
+                asked = str(question.get("text") or "")
+                question["text"] = i18n.join_sentences([smalltalk_texts.RESUME, asked]).strip()  # no space in Chinese
             signal_question(dispatcher)
         return []
 
@@ -198,11 +199,11 @@ class ActionAskReturnItems(_AskAction):
         returnable = [line for line in order.lines if at_fault or not line.final_sale]
         final = [line.name_in(i18n.current()) for line in order.lines if line.final_sale and not at_fault]
         again = asked_before(tracker, RETURN_ITEMS)
-        first = {
-            ReturnReason.DAMAGED: return_texts.ASK_ITEMS_DAMAGED,
-            ReturnReason.WRONG_ITEM: return_texts.ASK_ITEMS_WRONG,
-        }.get(state.return_reason, return_texts.ASK_ITEMS)
-        text = render(return_texts.ASK_ITEMS_AGAIN if again else first, order_id=order.number)
+        first, then = {
+            ReturnReason.DAMAGED: (return_texts.ASK_ITEMS_DAMAGED, return_texts.ASK_ITEMS_DAMAGED_AGAIN),
+            ReturnReason.WRONG_ITEM: (return_texts.ASK_ITEMS_WRONG, return_texts.ASK_ITEMS_WRONG_AGAIN),
+        }.get(state.return_reason, (return_texts.ASK_ITEMS, return_texts.ASK_ITEMS_AGAIN))
+        text = render(then if again else first, order_id=order.number)
         if final and not again:
             note = return_texts.FINAL_SALE_NOTE_ONE if len(final) == 1 else return_texts.FINAL_SALE_NOTE_MANY
             text += " " + render(note, final_sale=join_names(final))

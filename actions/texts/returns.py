@@ -19,6 +19,9 @@ ASK_ITEMS_DAMAGED = "Which items from order {order_id} arrived damaged? Pick one
 ASK_ITEMS_WRONG = (
     "Which items from order {order_id} aren't what you ordered? Pick one below, name them, or say “everything”."
 )
+# asked again after an answer that named none of them (it was ASK_ITEMS_AGAIN's "would you like to return?")
+ASK_ITEMS_DAMAGED_AGAIN = "Which of these arrived damaged? Pick one, name the items, or say “everything”."
+ASK_ITEMS_WRONG_AGAIN = "Which of these aren't what you ordered? Pick one, name the items, or say “everything”."
 # after ASK_ITEMS, when the order has final-sale items (they get no button)
 FINAL_SALE_NOTE_ONE = "{final_sale} is final sale and can't be returned."
 FINAL_SALE_NOTE_MANY = "{final_sale} are final sale and can't be returned."
