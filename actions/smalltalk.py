@@ -29,7 +29,7 @@ from actions.texts import render
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import smalltalk as say
 from actions.turns import said
-from helpdesk.i18n import speaking
+from helpdesk.i18n import join_sentences, speaking
 from helpdesk.vocabulary import HANDOFF_LOW_CONFIDENCE
 
 # the kinds of small talk, by their words; the first that matches answers (else ACKNOWLEDGED)
@@ -334,7 +334,8 @@ def answer_language_question(dispatcher: CollectingDispatcher, text: str) -> boo
 
 
 def answer_small_talk(dispatcher: CollectingDispatcher, text: str) -> None:
-    dispatcher.utter_message(text=f"{small_talk_answer(text)} {say.BACK_TO_WORK}", buttons=general_topics())
+    # no space between Chinese sentences ("能让您开心就好！ 我可以帮您…")
+    dispatcher.utter_message(text=join_sentences([small_talk_answer(text), say.BACK_TO_WORK]), buttons=general_topics())
     dispatcher.utter_message(json_message={"small_talk": kind_of(text)})
 
 

@@ -112,3 +112,11 @@ def test_the_notices_when_a_person_joins_and_leaves_follow_the_conversations_lan
     }
     assert notices[chinese] == ["客服 Ben Tester 已加入对话。", "客服 Ben Tester 已结束对话。"], notices
     assert notices[english] == ["Ben Tester has joined the chat.", "Ben Tester closed the chat."], notices
+
+
+def test_chinese_sentences_run_on_without_a_space(chat: Chat) -> None:
+    """The walkthrough of 2026-12-07 (walk1): small talk in Chinese was answered "能让您开心就好！ 我可以帮您处理订单…",
+    with an English space between the two Chinese sentences. Messages written for this test."""
+    chat("哈哈你真好玩")
+    assert_chinese(chat)
+    assert not re.search(r"[。！？] ", chat.text), chat.texts
