@@ -206,7 +206,7 @@ class ActionAskReturnItems(_AskAction):
         text = render(then if again else first, order_id=order.number)
         if final and not again:
             note = return_texts.FINAL_SALE_NOTE_ONE if len(final) == 1 else return_texts.FINAL_SALE_NOTE_MANY
-            text += " " + render(note, final_sale=join_names(final))
+            text = i18n.join_sentences([text, render(note, final_sale=join_names(final))])
         buttons = [
             {"title": line.name_in(i18n.current()), "payload": "/inform" + json.dumps({"return_items": line.sku})}
             for line in returnable

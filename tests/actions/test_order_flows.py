@@ -286,7 +286,14 @@ def test_return_everything_in_one_message_gives_an_rma_and_instructions(chat: Ch
     assert "hasn't reached our warehouse yet" in chat.text and "€82.40" in chat.text
 
 
-def test_return_picking_an_item_from_the_buttons(chat: Chat) -> None:
+def test_return_picking_an_item_from_the_buttons(chat: Chat, helpdesk_url: str) -> None:
+    # in Chinese first (nothing booked): the final-sale note runs on without a space after the question (the
+    # walkthrough of 2026-12-07, walk1: "…或者说“全部”。 炻瓷花瓶，过季釉色 属于清仓商品")
+    chinese = Chat(client_from(helpdesk_url, another_address()))
+    chinese("我想退订单100199里的东西")
+    chinese(SOPHIE)
+    assert "属于清仓商品" in chinese.text and "“全部”。炻瓷花瓶" in chinese.text, chinese.texts
+    chinese("不用了")
     chat("I'd like to return something from order 100199")
     chat(SOPHIE)
     question = chat.last["replies"][-1]
