@@ -291,6 +291,8 @@
     // same in the agent's other consoles; the chat on screen has none
     state.unread = new Map(all.filter((c) => c.unread > 0 && c.conversation_id !== state.open)
       .map((c) => [c.conversation_id, c.unread]));
+    // the page title counts the agent's chats that wrote, as their cards do (the chat on screen has its own alert)
+    for (const c of mine) if (c.conversation_id !== state.open) window.ConsoleAlerts.unread(c.conversation_id, c.unread || 0);
     state.mine = mine;
     state.everyone = all;
     state.chats = everyone ? all : mine;
