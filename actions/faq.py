@@ -89,7 +89,7 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
-from actions.team_checks import TEAM_CHECKS, offer_team_check
+from actions.team_checks import TEAM_CHECKS, answer_with_team_check, offer_team_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
@@ -255,7 +255,7 @@ class ActionAnswerFaq(Action):
             route is not None
             and not in_request
             and not str(route.get("destination")).startswith("faq:")
-            and answer_invoice(dispatcher, question)
+            and answer_invoice(dispatcher, tracker, question)
         ):
             # "掌柜 订单100194的发票抬头写错了 能改吗": the NLU unsure between changing the order and its address, the
             # order number named; the invoice, not an order flow (which started, with its identity check)
@@ -300,7 +300,7 @@ class ActionAnswerFaq(Action):
                 # "I was charged twice for order 100247": the answer without "tell me your order number(s) and we'll
                 # check it", and a person offered for that check
                 answer_entry(dispatcher, best.id, best.title, best.answer, best.score, order_number=named.group(1))
-                offer_team_check(dispatcher, best.id, named.group(1))
+                offer_team_check(dispatcher, tracker, best.id, named.group(1))
             elif not self._answer_each_alternative(dispatcher, question, best.id, best.title, best.answer):
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif decision.action == "suggest" and decision.candidates:
@@ -440,6 +440,12 @@ class ActionAnswerFaq(Action):
             if entry is not None and self._answer_each_alternative(
                 dispatcher, question, entry.id, entry.title, entry.answer
             ):
+                return
+            named = ORDER_NUMBER_RE.search(question)
+            if entry is not None and named and entry.id in TEAM_CHECKS and not in_request:
+                # "i ordered as a guest, can i get the invoice for 100234?": the answer without "tell me your order
+                # number …", and a person offered for that check (as when the NLU routed nothing: _answer_turn)
+                answer_with_team_check(dispatcher, tracker, entry.id, question, named.group(1))
                 return
             if entry is not None:
                 self._answer(dispatcher, entry.id, entry.title, entry.answer, scores.get(entry.id, 0.0))

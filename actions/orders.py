@@ -112,7 +112,7 @@ class ActionStartOrderRequest(Action):
             # "cancel order 100247, no wait, change the address instead": what is asked instead, or nothing; the
             # order form runs next by the rules (it ends quietly without a flow)
             return [*events, *(event for event in instead if event.get("event") != "followup")]
-        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, text):
+        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, tracker, text):
             # "the company name on the invoice for order 100254 is wrong": the invoice, not a change of the order
             return [*events, SlotSet(FLOW, None), *details_cleared()]
         if tracker.active_loop_name != FORM:
@@ -357,7 +357,7 @@ class ActionChangeOrder(Action):
             # "I got the wrong item": no order named, so the answer asks for it
             name_the_order(dispatcher.messages, state.order_id if state.verified else None)
             return []
-        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, text):
+        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, tracker, text):
             return []  # "订单100254能开发票吗": the invoice, not the order's items
         requests = requests_in(text)
         if tracker.active_loop_name != FORM and requests.flow is not None and ORDER_NUMBER_RE.search(text):

@@ -24,8 +24,13 @@ def signal_handoff(dispatcher: CollectingDispatcher, reason: str, contact: dict[
     dispatcher.utter_message(json_message={"handoff": handoff})
 
 
-def signal_person_offer(dispatcher: CollectingDispatcher, reason: str) -> None:
-    dispatcher.utter_message(json_message={"offer_person": {"reason": reason}})
+def signal_person_offer(dispatcher: CollectingDispatcher, reason: str, email_known: bool = False) -> None:
+    """``email_known``: the customer gave their e-mail address in this conversation, so the helpdesk does not ask for
+    it again beside the wait."""
+    offer: dict[str, object] = {"reason": reason}
+    if email_known:
+        offer["email_known"] = True
+    dispatcher.utter_message(json_message={"offer_person": offer})
 
 
 def signal_question(dispatcher: CollectingDispatcher) -> None:

@@ -72,6 +72,7 @@ class BotTurn:
     # the reply that offers a person as a choice (actions/handoff.py): the helpdesk adds the wait to it
     offer: dict[str, Any] | None = None
     offer_reason: str | None = None
+    offer_email_known: bool = False  # the customer gave their e-mail address already: the offer does not ask for it
 
 
 def _reply(message: dict[str, Any]) -> dict[str, Any] | None:
@@ -246,6 +247,7 @@ class RasaClient:
             if isinstance(custom.get("offer_person"), dict) and turn.replies:
                 turn.offer = turn.replies[-1]
                 turn.offer_reason = str(custom["offer_person"].get("reason") or "")
+                turn.offer_email_known = custom["offer_person"].get("email_known") is True
             reply = _reply(message)
             if reply is not None:
                 turn.replies.append(reply)

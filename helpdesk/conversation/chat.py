@@ -977,7 +977,10 @@ class ChatService:
                     # "Shall I get a person?": the wait the customer would have, or when the team is back
                     waiting = len(await queued_ids(session)) + 1
                     wait = offer_wait_text(
-                        hours, await self.queue.estimate_now(session, waiting, hours.open), conversation.language
+                        hours,
+                        await self.queue.estimate_now(session, waiting, hours.open),
+                        conversation.language,
+                        email_known=turn.offer_email_known,
                     )
                     turn.offer["text"] = f"{turn.offer['text']}{'' if conversation.language == 'zh' else ' '}{wait}"
                 reason = (turn.handoff or {}).get("reason")
