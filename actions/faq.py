@@ -214,7 +214,8 @@ class ActionAnswerFaq(Action):
         if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
             return instead  # "cancel 100247, no wait, change the address instead"
         if not in_request and says_no_order_number(question):
-            answer_no_order_number(dispatcher)  # "i dont have my order number": where it is, and a person offered
+            # "i dont have my order number": where it is, the list by e-mail, and a person offered
+            answer_no_order_number(dispatcher, tracker)
             return []
         if not in_request and answer_language_question(dispatcher, question):
             return []  # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered)

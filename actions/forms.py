@@ -33,7 +33,7 @@ from actions.address import (
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import ItemsSaid, choose, everything_returnable, part_of_a_set, read_items
-from actions.no_order_number import says_no_order_number
+from actions.no_order_number import email_for_order_list, says_no_order_number, send_order_list
 from actions.order_state import (
     BY_ACCOUNT,
     BY_CUSTOMER,
@@ -543,6 +543,10 @@ class _FormTurn:
 
     async def _read(self, intent: str | None, found: Found) -> None:
         requested = self.state.requested
+        if requested == ORDER_ID and (address := email_for_order_list(self.tracker, self._said())) is not None:
+            # the address after "Can't find it? Tell me the e-mail address you ordered with": the list goes there
+            # (kept as the proof below, for the order number that follows)
+            send_order_list(self.dispatcher, address)
         if found.order_number and self._postcode_in_new_address(found.order_number):
             pass  # "Strada Victoriei 10, 010011 București", "上海市浦东新区世纪大道100号 200120": its postcode
         elif found.order_number:

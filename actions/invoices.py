@@ -1,11 +1,12 @@
-"""A question about an order's invoice ("订单100254能开发票吗", "亲 100254这个订单发票抬头写错了 能改吗", "the
-company name on the invoice for order 100254 is wrong, can it be changed?"). The order number beside it made the NLU
-read an order request: the English one started an address change, a Chinese one got "items can't be changed once
+"""A question about an order's invoice ("订单100254能开发票吗", "亲 100254这个订单发票抬头写错了 能改吗",
+"the company name on the invoice for order 100254 is wrong, can it be changed?"). The order number beside it made the
+NLU read an order request: the English one started an address change, a Chinese one got "items can't be changed once
 placed", another "Did you mean" with the order flows (lane zhwalk's walkthrough of Chinese conversations). The
-handbook's invoices entry answers it (where to download it; a guest's copy and a corrected one from the team),
-without its "Ordered as a guest? Tell me your order number and the e-mail …" (the number was given: lane fixes), and a
-person is offered for the copy, whose offer asks for the e-mail address unless the customer typed one. Only when the words ask for no order flow themselves ("cancel order 100254 and send me the invoice" is the
-cancellation, its question beside it answered as such)."""
+handbook's invoices entry answers it (where to download it; a guest's copy and a corrected one from the team), without
+its "Ordered as a guest? Tell me your order number and the e-mail …" (the number was given: lane fixes), and a person
+is offered for the copy, whose offer asks for the e-mail address unless the customer typed one. Only when the words
+ask for no order flow themselves ("cancel order 100254 and send me the invoice" is the cancellation, its question
+beside it answered as such)."""
 
 from __future__ import annotations
 

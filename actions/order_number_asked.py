@@ -23,8 +23,9 @@ LEAD_IN_RE = re.compile(r"[?？]\s*$")
 
 
 def without_order_number_asked(markdown: str) -> str:
-    """``markdown`` without its sentences that ask to be told the order number (and the question leading to one); a
-    line left empty by that is dropped, the blank lines between paragraphs are kept (a paragraph left empty is dropped with its blank line)."""
+    """``markdown`` without its sentences that ask to be told the order number (and the question leading to one); a line
+    left empty by that is dropped, the blank lines between paragraphs are kept (a paragraph left empty is dropped with
+    its blank line)."""
     lines: list[str] = []
     for line in markdown.split("\n"):
         if not line.strip():

@@ -29,6 +29,7 @@ from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.missing_parcel import missing, said_not_received
 from actions.next_request import next_request
+from actions.no_order_number import email_for_order_list, send_order_list
 from actions.order_numbers import wrong_order_number
 from actions.order_state import (
     CANCEL,
@@ -283,6 +284,11 @@ class ActionOrderDetails(Action):
         if email and person_offered(tracker) and not names_an_order(tracker):
             leave_email(dispatcher, email)  # the answer to "Shall I get a person? … or leave your e-mail"
             return []
+        if (address := email_for_order_list(tracker, said(tracker))) is not None:
+            # the address after "Can't find it? Tell me the e-mail address you ordered with": the list goes there, and
+            # the address is kept for the identity check of the order number that follows
+            send_order_list(dispatcher, address)
+            return [SlotSet(EVIDENCE, {"email": address})]
         if (picked := flow_picked(tracker, said(tracker))) is not None:
             return picked  # "the first one" at "Did you mean" offering an order flow
         if (wrong_number := wrong_order_number(dispatcher, said(tracker))) is not None:

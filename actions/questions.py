@@ -139,7 +139,8 @@ class ActionAskOrderId(_AskAction):
             dispatcher.utter_message(text=text, buttons=[order_button(n) for n in recent])
             return
         if says_no_order_number(said(tracker), asked=asked_before(tracker, ORDER_ID)):
-            answer_no_order_number(dispatcher)  # "i dont have it": where it is, and a person who can look it up
+            # "i dont have it": where it is, the list by e-mail, and a person who can look it up
+            answer_no_order_number(dispatcher, tracker)
             return
         if asked_before(tracker, ORDER_ID):
             dispatcher.utter_message(text=say.ASK_ORDER_ID_AGAIN)

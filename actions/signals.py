@@ -33,6 +33,11 @@ def signal_person_offer(dispatcher: CollectingDispatcher, reason: str, email_kno
     dispatcher.utter_message(json_message={"offer_person": offer})
 
 
+def signal_order_list(dispatcher: CollectingDispatcher, email: str) -> None:
+    """The customer asked for the list of their orders by e-mail at ``email`` (helpdesk/mail/order_list.py)."""
+    dispatcher.utter_message(json_message={"order_list": {"email": email}})
+
+
 def signal_question(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(json_message={"question": True})
 

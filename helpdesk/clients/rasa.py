@@ -73,6 +73,8 @@ class BotTurn:
     offer: dict[str, Any] | None = None
     offer_reason: str | None = None
     offer_email_known: bool = False  # the customer gave their e-mail address already: the offer does not ask for it
+    # the customer without their order number asked for the list of their orders at this address (actions/signals.py)
+    order_list_email: str | None = None
 
 
 def _reply(message: dict[str, Any]) -> dict[str, Any] | None:
@@ -240,6 +242,8 @@ class RasaClient:
                     _answer(turn.replies[-1], custom["faq"])
             if isinstance(custom.get("handoff"), dict):
                 turn.handoff = custom["handoff"]
+            if isinstance(custom.get("order_list"), dict) and isinstance(custom["order_list"].get("email"), str):
+                turn.order_list_email = custom["order_list"]["email"]
             if custom.get("question") is True and turn.replies:
                 turn.replies[-1]["question"] = True  # it asks the customer for something: no answer to rate
             if custom.get("small_talk") is True and turn.replies:

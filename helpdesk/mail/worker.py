@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -20,11 +21,13 @@ from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.conversation.chat import resolved_assignment
 from helpdesk.db.models import Conversation, Message, OutboxMail, attachment_of
 from helpdesk.mail import outbox
+from helpdesk.mail.order_list import order_list_context
 from helpdesk.mail.reply_address import reply_address
 from helpdesk.mail.sender import Mailer, PermanentFailure, TemporaryFailure, compose
 from helpdesk.mail.settings import MailSettings
 from helpdesk.mail.sweep import Sweep, seen_after, when_text
-from helpdesk.mail.templates import AGENT_REPLY, FOLLOW_UP, LEFT_MESSAGE, RATING_REQUEST, render
+from helpdesk.mail.templates import AGENT_REPLY, FOLLOW_UP, LEFT_MESSAGE, ORDER_LIST, RATING_REQUEST, render
+from helpdesk.orders.system import OrderSystem
 from helpdesk.staff.accounts import display_names
 
 log = logging.getLogger(__name__)
@@ -48,8 +51,10 @@ class MailWorker:
         settings: MailSettings,
         mailer: Mailer,
         hours: BusinessHours | None = None,
+        orders: Callable[[], OrderSystem] | None = None,
     ) -> None:
         self.sessions = sessions
+        self.orders = orders  # the order system the lists of orders come from (helpdesk/mail/order_list.py)
         self.settings = settings
         self.mailer = mailer
         self.hours = hours
@@ -168,6 +173,15 @@ class MailWorker:
         if mail.kind == FOLLOW_UP:
             context.update(agent=payload.get("agent") or "Support", text=payload.get("text") or "")
             return render(FOLLOW_UP, mail.language, context, hant), False
+        if mail.kind == ORDER_LIST:
+            if self.orders is None:
+                raise Skip("no order system to list the orders from")
+            address = str(payload.get("email") or mail.to_address)
+            listed = await order_list_context(self.orders(), address, mail.language)
+            if listed is None:
+                raise Skip("no orders with that address")  # the chat said the same: nothing tells it apart
+            context.update(listed)
+            return render(ORDER_LIST, mail.language, context, hant), True
         raise Skip(f"unknown kind {mail.kind!r}")
 
 

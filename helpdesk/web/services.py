@@ -165,7 +165,9 @@ class Services:
             events,
             FileLimits(settings.file_max_bytes, settings.files_per_conversation, settings.files_per_address_per_hour),
         )
-        mail = Mail.create(sessions, MailSettings.from_env(settings.public_url), hours, followups, chat, files)
+        mail = Mail.create(
+            sessions, MailSettings.from_env(settings.public_url), hours, followups, chat, files, order_systems
+        )
         return cls(
             settings=settings,
             hours=hours,

@@ -47,6 +47,8 @@ def test_the_refund_asked_right_after_a_cancellation_is_that_orders(
     chat(asked)
     assert refund in chat.text and ("€" in chat.text), chat.texts
     assert "what would you like to know about returns or refunds" not in chat.text, chat.texts
-    assert chat.last["handoff"] is None and not chat.buttons or all(
-        b["payload"] != "/request_refund" for b in chat.buttons
+    assert (
+        chat.last["handoff"] is None
+        and not chat.buttons
+        or all(b["payload"] != "/request_refund" for b in chat.buttons)
     ), chat.texts
