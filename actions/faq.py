@@ -14,7 +14,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer_again import not_helped, same_answer_again
 from actions.forms import change_asked_instead
-from actions.handbook_answer import answer_entry, answer_entry_by_id, in_language
+from actions.handbook_answer import (
+    RULE_PAYMENT_WAY,
+    RULE_PICKED,
+    RULE_RECEIVED_GOODS,
+    answer_entry,
+    answer_entry_by_id,
+    in_language,
+)
 from actions.handbook_followup import (
     PAYMENTS_SECTION,
     answer_about_last_answer,
@@ -462,7 +469,9 @@ class ActionAnswerFaq(Action):
             if vague_by_words(question):
                 answer_vague(dispatcher, question)
                 return
-            if asks_payment_way(question) and answer_entry_by_id(dispatcher, PAYMENT_METHODS_ENTRY, question):
+            if asks_payment_way(question) and answer_entry_by_id(
+                dispatcher, PAYMENT_METHODS_ENTRY, question, rule=RULE_PAYMENT_WAY
+            ):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
@@ -508,7 +517,7 @@ class ActionAnswerFaq(Action):
 
     def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
         question = previous_question(tracker)
-        if not answer_entry_by_id(dispatcher, faq_id, question):
+        if not answer_entry_by_id(dispatcher, faq_id, question, rule=RULE_PICKED):
             dispatcher.utter_message(text=routing_texts.ENTRY_GONE)
 
     @staticmethod
@@ -640,7 +649,7 @@ def received_goods_answered(
     entry, number = found
     asked = person_asked(tracker)
     photo = entry == WRONG_ITEM_ENTRY and not asked  # the photo's buttons would give way to the offer's
-    if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number):
+    if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number, rule=RULE_RECEIVED_GOODS):
         return None
     if asked:
         offer_person(dispatcher, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)

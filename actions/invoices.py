@@ -15,6 +15,7 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handbook_answer import RULE_INVOICE
 from actions.parsing import ORDER_NUMBER_RE
 from actions.requests import requests_in
 from actions.team_checks import answer_with_team_check
@@ -47,4 +48,4 @@ def answer_invoice(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
         return False
     number = ORDER_NUMBER_RE.search(text)
     assert number is not None  # invoice_asked
-    return answer_with_team_check(dispatcher, tracker, INVOICES_ENTRY, text, number.group(1))
+    return answer_with_team_check(dispatcher, tracker, INVOICES_ENTRY, text, number.group(1), rule=RULE_INVOICE)

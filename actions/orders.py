@@ -21,7 +21,7 @@ from actions.faq import (
     received_goods_of_order,
     request_taken_back,
 )
-from actions.handbook_answer import answer_entry_by_id
+from actions.handbook_answer import RULE_RECEIVED_GOODS, answer_entry_by_id
 from actions.handbook_followup import flow_invited, reason_invited
 from actions.handoff import buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
@@ -154,6 +154,7 @@ class ActionStartOrderRequest(Action):
                 text,
                 ask_photo=entry == WRONG_ITEM_ENTRY,  # a damaged item's photo: once the return is booked
                 order_number=number.group(1) if number else None,
+                rule=RULE_RECEIVED_GOODS,
             )
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
@@ -359,7 +360,9 @@ class ActionChangeOrder(Action):
             # wrong; the answer, then the return of that order (the order number is not asked for again)
             name_the_order(dispatcher.messages, state.order_id if state.verified else None)
             return returned
-        if (entry_id := received_item_entry(text)) is not None and answer_entry_by_id(dispatcher, entry_id, text):
+        if (entry_id := received_item_entry(text)) is not None and answer_entry_by_id(
+            dispatcher, entry_id, text, rule=RULE_RECEIVED_GOODS
+        ):
             # "I got the wrong item": no order named, so the answer asks for it
             name_the_order(dispatcher.messages, state.order_id if state.verified else None)
             return []

@@ -52,8 +52,13 @@ def signal_faq(
     score: float,
     article: tuple[str, str] | None = None,
     markdown: str | None = None,
+    rule: str | None = None,
 ) -> None:
+    """``rule``: what chose the entry when no ranking did (handbook_answer.RULES); the console shows it instead of a
+    score of the message against the entry."""
     faq: dict[str, str | float] = {"id": faq_id, "score": round(float(score), 4)}
+    if rule is not None:
+        faq["rule"] = rule
     if article is not None:
         faq["title"], faq["url"] = article
     if markdown is not None:

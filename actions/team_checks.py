@@ -48,12 +48,17 @@ def person_for_team_check(dispatcher: CollectingDispatcher, tracker: Tracker, or
 
 
 def answer_with_team_check(
-    dispatcher: CollectingDispatcher, tracker: Tracker, entry_id: str, question: str, order_id: str
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    entry_id: str,
+    question: str,
+    order_id: str,
+    rule: str | None = None,
 ) -> bool:
     """Handbook entry ``entry_id``'s answer to a question that names order ``order_id`` ("I was charged twice for
     order 100247", "can i get the invoice for 100234? i ordered as a guest"): without its request for the order
     number, and a person offered for the check when the entry asks for one. False (nothing said) without the entry."""
-    if not answer_entry_by_id(dispatcher, entry_id, question, order_number=order_id):
+    if not answer_entry_by_id(dispatcher, entry_id, question, order_number=order_id, rule=rule):
         return False
     offer_team_check(dispatcher, tracker, entry_id, order_id)
     return True

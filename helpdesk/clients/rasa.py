@@ -95,7 +95,7 @@ def _answer(reply: dict[str, Any], faq: dict[str, Any]) -> None:
     markdown = faq.get("markdown")
     if isinstance(markdown, str) and markdown.strip():
         reply["text"] = markdown.strip()
-    reply["faq"] = {k: faq[k] for k in ("id", "score", "title", "url") if k in faq}
+    reply["faq"] = {k: faq[k] for k in ("id", "score", "title", "url", "rule") if k in faq}
 
 
 def nlu_block(latest_message: dict[str, Any]) -> dict[str, Any] | None:
