@@ -43,7 +43,7 @@ from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.missing_item import missing_item_answered
-from actions.no_order_number import answer_no_order_number, says_no_order_number
+from actions.no_order_number import answer_no_order_number, email_for_order_list, says_no_order_number, send_order_list
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -220,6 +220,10 @@ class ActionAnswerFaq(Action):
             return options  # "那怎么办" right after a refused address change or cancellation: what they can do
         if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
             return instead  # "cancel 100247, no wait, change the address instead"
+        if not in_request and (address := email_for_order_list(tracker, question)) is not None:
+            # the address after "Can't find it? Tell me the e-mail address you ordered with", whatever the NLU read
+            send_order_list(dispatcher, address)
+            return [SlotSet(EVIDENCE, {"email": address})]
         if not in_request and says_no_order_number(question):
             # "i dont have my order number": where it is, the list by e-mail, and a person offered
             answer_no_order_number(dispatcher, tracker)

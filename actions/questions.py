@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import example_address
 from actions.changes import planned_change, summary
-from actions.forms import answers_form
+from actions.forms import answers_form, pieces_asked_this_turn
 from actions.identity import VERIFIED_BY_TOKEN
 from actions.next_request import introduces_next_request
 from actions.no_order_number import answer_no_order_number, says_no_order_number
@@ -194,6 +194,8 @@ class ActionAskReturnItems(_AskAction):
         return "action_ask_return_items"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        if pieces_asked_this_turn(tracker):
+            return  # "How many of them would you like to send back?" was just asked ("just the towel" of 2)
         order = await order_system().get_order(str(state.order_id))
         at_fault = state.return_reason.shop_at_fault  # damaged or wrong goods: final-sale ones go back too
         returnable = [line for line in order.lines if at_fault or not line.final_sale]
