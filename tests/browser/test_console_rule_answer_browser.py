@@ -45,4 +45,4 @@ def test_an_answer_chosen_by_rule_says_so_instead_of_a_score(own: OwnHelpdesk, s
         expect(answered.last).to_contain_text("(score 0.")  # the ranking's own answer keeps its score
         assert "score 0.00" not in answered.first.inner_text()
     finally:
-        tab.close()
+        tab.page.context.close()
