@@ -265,7 +265,8 @@ ZH_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (RETURN, r"退[货貨掉]?|退了|寄回去?"),  # "那能退吗" too (not 退款, a refund: the words after are fixed)
         (CHANGE_ADDRESS, r"改(?:一下|下)?(?:收货|收貨)?地址"),
         # "那退款呢", "我的退款什么时候到" right after a cancellation: that order's refund
-        (REFUND_STATUS, r"(?:我的)?退款(?:什么时候到|什麼時候到|啥时候到|到哪了|到哪里了|到哪裡了|到账了没|到賬了沒)?"),
+        # (a word of where it stands is needed: "那能退款吗" asks whether a refund is possible)
+        (REFUND_STATUS, r"(?:我的)?退款(?:呢|什么时候到|什麼時候到|啥时候到|到哪了|到哪里了|到哪裡了|到账了没|到賬了沒)"),
     )
 )
 
