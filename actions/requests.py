@@ -266,7 +266,7 @@ ZH_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (CHANGE_ADDRESS, r"改(?:一下|下)?(?:收货|收貨)?地址"),
         # "那退款呢", "我的退款什么时候到" right after a cancellation: that order's refund
         # (a word of where it stands is needed: "那能退款吗" asks whether a refund is possible)
-        (REFUND_STATUS, r"(?:我的)?退款(?:呢|什么时候到|什麼時候到|啥时候到|到哪了|到哪里了|到哪裡了|到账了没|到賬了沒)"),
+        (REFUND_STATUS, r"(?:我的)?退款(?:呢|(?:什么|什麼|啥)时候到|到哪了|到哪里了|到哪裡了|到账了没|到賬了沒)"),
     )
 )
 
