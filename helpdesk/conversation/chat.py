@@ -1009,7 +1009,10 @@ class ChatService:
                 replies.extend(m.to_public() for m in stored)
                 if turn.order_list_email and self.order_lists is not None:
                     # "I lost my order number", then the address ordered with: the list goes there, never into the chat
-                    await self.order_lists.requested(conversation_id, turn.order_list_email, conversation.language)
+                    try:
+                        await self.order_lists.requested(conversation_id, turn.order_list_email, conversation.language)
+                    except Exception:  # the turn is answered and stored: a list that could not be queued is logged
+                        log.exception("conversation %s: the list of orders could not be queued", conversation_id)
                 offer = {"reason": turn.offer_reason} if turn.offer is not None and turn.handoff is None else None
                 last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff, offer, traditional)
                 if turn.handoff is not None:

@@ -27,7 +27,7 @@ from helpdesk.mail.sender import Mailer, PermanentFailure, TemporaryFailure, com
 from helpdesk.mail.settings import MailSettings
 from helpdesk.mail.sweep import Sweep, seen_after, when_text
 from helpdesk.mail.templates import AGENT_REPLY, FOLLOW_UP, LEFT_MESSAGE, ORDER_LIST, RATING_REQUEST, render
-from helpdesk.orders.system import OrderSystem
+from helpdesk.orders.system import BackendError, OrderSystem
 from helpdesk.staff.accounts import display_names
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,10 @@ def conversation_link(settings: MailSettings, conversation_id: str) -> str:
 
 class Skip(Exception):
     """The mail is no longer needed."""
+
+
+class NotYet(Exception):
+    """The mail cannot be written now (the order system is not answering): tried again after the backoff."""
 
 
 class MailWorker:
@@ -95,6 +99,11 @@ class MailWorker:
                 rendered, automatic = await self._render(session, mail)
             except Skip as why:
                 await outbox.skipped(session, mail.id, self.name, str(why))
+                return 0
+            except NotYet as why:
+                await outbox.retry_later(
+                    session, mail, self.name, str(why), self.settings.max_attempts, self.settings.backoff_seconds
+                )
                 return 0
             except Exception as exc:  # a template or data problem: retrying will not help
                 log.exception("cannot render mail %s", mail.id)
@@ -177,7 +186,10 @@ class MailWorker:
             if self.orders is None:
                 raise Skip("no order system to list the orders from")
             address = str(payload.get("email") or mail.to_address)
-            listed = await order_list_context(self.orders(), address, mail.language)
+            try:
+                listed = await order_list_context(self.orders(), address, mail.language)
+            except BackendError as exc:
+                raise NotYet(f"the order system did not answer: {exc}") from exc
             if listed is None:
                 raise Skip("no orders with that address")  # the chat said the same: nothing tells it apart
             context.update(listed)

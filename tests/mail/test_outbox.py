@@ -27,8 +27,9 @@ from helpdesk.db.models import (
 from helpdesk.mail import outbox
 from helpdesk.mail.sender import SmtpMailer
 from helpdesk.mail.settings import MailSettings
-from helpdesk.mail.templates import FOLLOW_UP
+from helpdesk.mail.templates import FOLLOW_UP, ORDER_LIST
 from helpdesk.mail.worker import MailWorker
+from helpdesk.orders.system import BackendError
 from helpdesk.stack import free_port
 
 MAILS = 40
@@ -208,3 +209,49 @@ def test_a_claim_whose_process_died_is_never_sent_again(database_url: str, smtp_
     assert row.status == OUTBOX_FAILED and row.status != OUTBOX_SENDING
     assert row.last_error == "interrupted while sending: not retried, it may have gone out"
     assert mailbox.to(address) == []
+
+
+class OrderSystemDown:
+    """An order system that does not answer (only what the order list asks of it)."""
+
+    async def find_customer(self, email: str) -> None:
+        raise BackendError("connection refused")
+
+
+def test_an_order_list_waits_for_the_order_system_instead_of_failing(database_url: str) -> None:
+    """The list of a customer's orders (helpdesk/mail/order_list.py) is written when it is sent: with the order system
+    down it is tried again after the backoff, not kept as failed (lane fixes)."""
+    address = "lost-number@customer.test"
+
+    async def attempt() -> OutboxMail:
+        engine = create_engine(database_url)
+        sessions = session_factory(engine)
+        async with sessions() as session:
+            session.add(Conversation(id="conv-order-list", language="en"))
+            await session.flush()
+            mail = await outbox.enqueue(
+                session,
+                kind=ORDER_LIST,
+                dedupe_key="test:order-list",
+                to_address=address,
+                language="en",
+                conversation_id="conv-order-list",
+                payload={"email": address},
+            )
+            assert mail is not None
+            mail_id = mail.id
+            await session.commit()
+        settings = settings_for(free_port())
+        worker = MailWorker(sessions, settings, SmtpMailer(settings), orders=lambda: OrderSystemDown())  # type: ignore[arg-type,return-value]
+        async with sessions() as session:
+            assert await outbox.claim(session, worker.name) == [mail_id]
+        assert await worker.deliver(mail_id) == 0
+        async with sessions() as session:
+            row = await session.get(OutboxMail, mail_id)
+        await engine.dispose()
+        assert row is not None
+        return row
+
+    row = asyncio.run(attempt())
+    assert row.status == OUTBOX_PENDING and row.attempts == 1, (row.status, row.last_error)
+    assert row.last_error is not None and "order system did not answer" in row.last_error
