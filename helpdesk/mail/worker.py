@@ -192,6 +192,11 @@ class MailWorker:
                 raise NotYet(f"the order system did not answer: {exc}") from exc
             if listed is None:
                 raise Skip("no orders with that address")  # the chat said the same: nothing tells it apart
+            if hant:  # the shop's words (status, product names) in the customer's script, as the rest of the mail
+                listed["orders"] = [
+                    {**o, "status": script.traditional(o["status"]), "items": script.traditional(o["items"])}
+                    for o in listed["orders"]
+                ]
             context.update(listed)
             return render(ORDER_LIST, mail.language, context, hant), True
         raise Skip(f"unknown kind {mail.kind!r}")

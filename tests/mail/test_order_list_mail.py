@@ -35,7 +35,11 @@ SENT = "their list is on its way to that address"
 
 
 def is_list(mail: EmailMessage) -> bool:
-    return str(mail["Subject"]) in ("Your orders at Larkspur Home", "您在 Larkspur Home 的订单")
+    return str(mail["Subject"]) in (
+        "Your orders at Larkspur Home",
+        "您在 Larkspur Home 的订单",
+        "您在 Larkspur Home 的訂單",
+    )
 
 
 def test_the_list_of_orders_goes_to_the_address_and_the_customer_goes_on(
@@ -88,3 +92,17 @@ def test_in_chinese(customer: httpx.Client, mailbox: Mailbox) -> None:
     mails = mailbox.wait_for(ANN, count=before + 1, where=is_list)
     assert mails[-1]["Subject"] == "您在 Larkspur Home 的订单"
     assert "订单 100234，下单日期" in body_of(mails[-1], "plain") and "运送中" in body_of(mails[-1], "plain")
+
+
+def test_in_traditional_characters(customer: httpx.Client, mailbox: Mailbox) -> None:
+    """A customer writing traditional characters reads the offer and the mail in them, the shop's words too (the
+    status and the product names)."""
+    chat = Chat(customer)
+    before = len([m for m in mailbox.to(ANN) if is_list(m)])
+    chat("我不記得訂單號了")
+    assert "告訴我您下單時用的郵箱地址" in chat.text, chat.texts
+    chat(ANN)
+    mails = mailbox.wait_for(ANN, count=before + 1, where=is_list)
+    assert mails[-1]["Subject"] == "您在 Larkspur Home 的訂單"
+    text = body_of(mails[-1], "plain")
+    assert "訂單 100234，下單日期" in text and "運送中" in text, text
