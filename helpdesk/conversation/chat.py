@@ -1010,7 +1010,9 @@ class ChatService:
                 if turn.order_list_email and self.order_lists is not None:
                     # "I lost my order number", then the address ordered with: the list goes there, never into the chat
                     try:
-                        await self.order_lists.requested(conversation_id, turn.order_list_email, conversation.language)
+                        await self.order_lists.requested(
+                            conversation_id, turn.order_list_email, conversation.language, client_address
+                        )
                     except Exception:  # the turn is answered and stored: a list that could not be queued is logged
                         log.exception("conversation %s: the list of orders could not be queued", conversation_id)
                 offer = {"reason": turn.offer_reason} if turn.offer is not None and turn.handoff is None else None

@@ -4,7 +4,9 @@ with (actions/no_order_number.py); the helpdesk queues the list for that address
 mail worker looks the address up in the order system when it sends (`order_list_context`). So no order is shown in
 the chat, the list only reaches the mailbox the orders were placed with, and an address without orders gets no mail:
 the chat says the same either way, telling nobody whether an address is a customer's. Each address once per
-conversation (the outbox's dedupe key), at most MAX_PER_CONVERSATION addresses per conversation."""
+conversation (the outbox's dedupe key), at most MAX_PER_CONVERSATION addresses per conversation and
+ORDER_LISTS_PER_ADDRESS (5) lists per client address per hour (shared by the helpdesk processes like the other
+limits)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.db.models import OutboxMail
+from helpdesk.limits.window import Limiter
 from helpdesk.mail import outbox
 from helpdesk.mail.templates import ORDER_LIST, language_of
 from helpdesk.orders.model import OrderStatus
@@ -55,14 +58,21 @@ STATUS_WORDS: dict[str, dict[OrderStatus, str]] = {
 class OrderListRequests:
     """Queues the lists customers ask for (every helpdesk process with mail on has one)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], per_client: Limiter | None = None) -> None:
         self.sessions = sessions
+        self.per_client = per_client  # lists per client address per hour (ORDER_LISTS_PER_ADDRESS); None: unlimited
 
-    async def requested(self, conversation_id: str, email: str, language: str | None) -> bool:
+    async def requested(
+        self, conversation_id: str, email: str, language: str | None, client_address: str | None = None
+    ) -> bool:
         """Queue the list for ``email`` in this conversation; False when the address is malformed, was asked for
-        already in it, or the conversation has had MAX_PER_CONVERSATION lists."""
+        already in it, the conversation has had MAX_PER_CONVERSATION lists, or this client its lists for the hour
+        (one client opening conversation after conversation to send lists to many addresses)."""
         address = email.strip()
         if len(address) > 254 or not ADDRESS_RE.match(address):
+            return False
+        if self.per_client is not None and client_address and not (await self.per_client.hit(client_address)).allowed:
+            log.warning("client %s asked for more order lists this hour than allowed: not sent", client_address)
             return False
         async with self.sessions() as session:
             sent = await session.scalar(

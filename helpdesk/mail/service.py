@@ -11,6 +11,7 @@ from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.conversation.chat import ChatService
 from helpdesk.conversation.followups import FollowUps
 from helpdesk.files.service import Attachments
+from helpdesk.limits.window import Limiter
 from helpdesk.mail.followup_mail import FollowUpMail
 from helpdesk.mail.imap import ImapPoller, ImapSettings
 from helpdesk.mail.inbound import Inbound
@@ -45,12 +46,14 @@ class Mail:
         chat: ChatService,
         files: Attachments,
         orders: Callable[[], OrderSystem] | None = None,
+        order_lists_per_address: Limiter | None = None,
     ) -> Mail:
         # the open widget refreshes "on the page" well within the grace period
         heartbeat = max(1.0, min(MAX_HEARTBEAT_SECONDS, settings.reply_grace_seconds / 3))
         worker = MailWorker(sessions, settings, SmtpMailer(settings), hours, orders) if settings.enabled else None
         if settings.enabled and orders is not None:
-            chat.order_lists = OrderListRequests(sessions)  # the bot may offer a customer the list of their orders
+            # the bot may offer a customer the list of their orders
+            chat.order_lists = OrderListRequests(sessions, order_lists_per_address)
         inbound = Inbound(sessions, settings, chat.events, chat.queue, files)
         imap = ImapSettings.from_env()
         return cls(

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-import httpx
-from support.chat import Chat
+import pytest
+from support.chat import Chat, another_address, client_from
 
 if TYPE_CHECKING:  # the mail tests' conftest (imported by name it would clash with the other folders' in one run)
-    from conftest import Mailbox
+    from conftest import Mailbox, MailDesk
 
 POLL = 0.5  # MAIL_POLL_SECONDS of the mail helpdesk (tests/mail/conftest.py)
 
@@ -34,6 +35,13 @@ OFFER = "Tell me the e-mail address you ordered with"
 SENT = "their list is on its way to that address"
 
 
+@pytest.fixture()
+def chat(mail_desk: MailDesk) -> Iterator[Chat]:
+    """A customer on a client address of their own (the lists are limited per client address)."""
+    with client_from(mail_desk.url, another_address()) as client:
+        yield Chat(client)
+
+
 def is_list(mail: EmailMessage) -> bool:
     return str(mail["Subject"]) in (
         "Your orders at Larkspur Home",
@@ -42,10 +50,7 @@ def is_list(mail: EmailMessage) -> bool:
     )
 
 
-def test_the_list_of_orders_goes_to_the_address_and_the_customer_goes_on(
-    customer: httpx.Client, mailbox: Mailbox
-) -> None:
-    chat = Chat(customer)
+def test_the_list_of_orders_goes_to_the_address_and_the_customer_goes_on(chat: Chat, mailbox: Mailbox) -> None:
     before = len([m for m in mailbox.to(ANN) if is_list(m)])
     chat(LOST)
     assert OFFER in chat.text and chat.last["handoff"] is None, chat.texts
@@ -60,8 +65,7 @@ def test_the_list_of_orders_goes_to_the_address_and_the_customer_goes_on(
     assert "Order 100234 shipped on" in chat.text or "order 100234" in chat.text, chat.texts
 
 
-def test_inside_a_request_the_list_is_sent_and_the_request_goes_on(customer: httpx.Client, mailbox: Mailbox) -> None:
-    chat = Chat(customer)
+def test_inside_a_request_the_list_is_sent_and_the_request_goes_on(chat: Chat, mailbox: Mailbox) -> None:
     before = len([m for m in mailbox.to(ANN) if is_list(m)])
     chat("where is my order? i dont have the order number")
     assert OFFER in chat.text, chat.texts
@@ -72,9 +76,8 @@ def test_inside_a_request_the_list_is_sent_and_the_request_goes_on(customer: htt
     assert "Order 100234 shipped on" in chat.text, chat.texts
 
 
-def test_an_address_without_orders_gets_no_mail_and_the_same_words(customer: httpx.Client, mailbox: Mailbox) -> None:
+def test_an_address_without_orders_gets_no_mail_and_the_same_words(chat: Chat, mailbox: Mailbox) -> None:
     stranger = f"nobody-{secrets.token_hex(4)}@customer.test"
-    chat = Chat(customer)
     chat(LOST)
     chat(stranger)
     assert SENT in chat.text and stranger in chat.text, chat.texts
@@ -82,8 +85,7 @@ def test_an_address_without_orders_gets_no_mail_and_the_same_words(customer: htt
     assert mailbox.to(stranger) == []
 
 
-def test_in_chinese(customer: httpx.Client, mailbox: Mailbox) -> None:
-    chat = Chat(customer)
+def test_in_chinese(chat: Chat, mailbox: Mailbox) -> None:
     before = len([m for m in mailbox.to(ANN) if is_list(m)])
     chat("我不记得订单号")
     assert "告诉我您下单时用的邮箱地址" in chat.text, chat.texts
@@ -94,10 +96,9 @@ def test_in_chinese(customer: httpx.Client, mailbox: Mailbox) -> None:
     assert "订单 100234，下单日期" in body_of(mails[-1], "plain") and "运送中" in body_of(mails[-1], "plain")
 
 
-def test_in_traditional_characters(customer: httpx.Client, mailbox: Mailbox) -> None:
+def test_in_traditional_characters(chat: Chat, mailbox: Mailbox) -> None:
     """A customer writing traditional characters reads the offer and the mail in them, the shop's words too (the
     status and the product names)."""
-    chat = Chat(customer)
     before = len([m for m in mailbox.to(ANN) if is_list(m)])
     chat("我不記得訂單號了")
     assert "告訴我您下單時用的郵箱地址" in chat.text, chat.texts
@@ -106,3 +107,19 @@ def test_in_traditional_characters(customer: httpx.Client, mailbox: Mailbox) -> 
     assert mails[-1]["Subject"] == "您在 Larkspur Home 的訂單"
     text = body_of(mails[-1], "plain")
     assert "訂單 100234，下單日期" in text and "運送中" in text, text
+
+
+def test_a_client_gets_a_few_lists_an_hour(mail_desk: MailDesk, mailbox: Mailbox) -> None:
+    """One client opening conversation after conversation to send lists (the mail helpdesk allows 2 per client
+    address per hour here; 5 by default): past the limit no mail goes out, and the chat says the same."""
+    address = another_address()
+    before = len([m for m in mailbox.to(ANN) if is_list(m)])
+    with client_from(mail_desk.url, address) as client:
+        for _ in range(3):
+            chat = Chat(client)
+            chat(LOST)
+            chat(ANN)
+            assert SENT in chat.text, chat.texts
+    mailbox.wait_for(ANN, count=before + 2, where=is_list)
+    time.sleep(POLL * 8)  # several rounds of the mail worker: the third never comes
+    assert len([m for m in mailbox.to(ANN) if is_list(m)]) == before + 2
