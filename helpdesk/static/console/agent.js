@@ -541,6 +541,14 @@
     } else box.textContent = text || "";
     return box;
   }
+  // what chose a handbook answer the bot gave by rule rather than by ranking (actions/handbook_answer.py RULES)
+  const RULE_WORDS = {
+    received_goods: "chosen by its words: goods that arrived damaged or wrong",
+    missing_item: "chosen by its words: an item missing from the parcel",
+    invoice: "chosen by its words: an invoice for a named order",
+    payment_way: "chosen by its words: a way to pay",
+    picked: "picked by the customer from the choices offered",
+  };
   function appendMessage(m, openContext) {
     if (state.shown.has(m.id)) return;
     state.shown.add(m.id);
@@ -555,7 +563,10 @@
     if (sender === "customer") li.appendChild(turnContext(m, openContext));
     if (sender === "customer") li.appendChild(window.ConsoleCorrections.turnTools(m)); // "bot got this wrong"
     if (sender === "bot" && m.faq && m.faq.id) {
-      li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));
+      // an entry a rule chose (goods that arrived damaged, the customer's pick…) says so: its score against the
+      // message (often 0.00) would read as a bad match
+      const why = RULE_WORDS[m.faq.rule];
+      li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (" + (why || "score " + num(m.faq.score)) + ")"));
     }
     if (sender === "bot" && Array.isArray(m.buttons) && m.buttons.length) {
       // what "Did you mean one of these?" (or any question with buttons) offered the customer: the agent reads the
