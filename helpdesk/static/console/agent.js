@@ -453,6 +453,9 @@
     if (switching) {
       window.ConsoleFind.show(id);
       showLatest();
+      // the transfer list's chats per colleague: an agent hears of colleagues' statuses live, not of each of their
+      // chats (those are their own and the supervisors'), so the counts are read again for each chat opened
+      loadAgents();
     }
     renderQueue();
     renderChats();
