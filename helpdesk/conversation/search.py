@@ -360,9 +360,7 @@ class ConversationSearch:
                 .order_by(Conversation.created_at.desc())
                 .limit(limit)
             )
-            with_colleagues = [
-                {"assignee_name": name, "created_at": iso(at)} for at, name in elsewhere.all()
-            ]
+            with_colleagues = [{"assignee_name": name, "created_at": iso(at)} for at, name in elsewhere.all()]
             return {"conversations": await self.cards(session, ids), "with_colleagues": with_colleagues}
 
 
