@@ -8,30 +8,26 @@ In headless Chromium against the running stack, at 1280×800, in English and in 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, submit_console_login
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture()
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    yield context.new_page()
-    context.close()
-
-
 def test_an_agent_sees_that_the_customer_is_in_a_chat_with_a_colleague(
-    page: Page, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+    answering_page: Page,
+    helpdesk_url: str,
+    agent_accounts: dict[str, AgentLogin],
+    client: httpx.Client,
+    login: Callable[[str], Console],
 ) -> None:
-    ava, ben = Console(helpdesk_url), Console(helpdesk_url)
-    assert ava.login("ava", agent_accounts["ava"].password).status_code == 200
-    assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
+    page = answering_page  # a desktop page, 1280×800
+    ava, ben = login("ava"), login("ben")  # their API clients (closed after the test)
     with_ben = hand_off(client, "where is my order 100234? ann.lee@example.com")
     with_ava = hand_off(client, "i want to cancel order 100247, ann.lee@example.com")
     try:
@@ -68,5 +64,3 @@ def test_an_agent_sees_that_the_customer_is_in_a_chat_with_a_colleague(
     finally:
         ben.post(f"/conversations/{with_ben}/resolve")
         ava.post(f"/conversations/{with_ava}/resolve")
-        ava.close()
-        ben.close()

@@ -8,11 +8,11 @@ Away and closing it, and shows his chats as of the chat she opens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, receive_until, submit_console_login, ws_url
 from websockets.sync.client import connect
@@ -20,19 +20,15 @@ from websockets.sync.client import connect
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture()
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    yield context.new_page()
-    context.close()
-
-
 def test_an_agents_transfer_list_follows_a_colleagues_status_and_chats(
-    page: Page, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+    answering_page: Page,
+    helpdesk_url: str,
+    agent_accounts: dict[str, AgentLogin],
+    client: httpx.Client,
+    login: Callable[[str], Console],
 ) -> None:
-    ava, ben = Console(helpdesk_url), Console(helpdesk_url)
-    assert ava.login("ava", agent_accounts["ava"].password).status_code == 200
-    assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
+    page = answering_page  # a desktop page, 1280×800
+    ava, ben = login("ava"), login("ben")  # their API clients (closed after the test)
     first, second = hand_off(client, "my lamp arrived without a plug"), hand_off(client, "my rug is the wrong colour")
     held = []
     try:
@@ -67,5 +63,3 @@ def test_an_agents_transfer_list_follows_a_colleagues_status_and_chats(
         ben.post("/status", {"status": "online"})
         for agent, conversation in held:
             agent.post(f"/conversations/{conversation}/resolve")
-        ava.close()
-        ben.close()
