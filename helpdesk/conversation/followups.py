@@ -62,7 +62,6 @@ STATUSES = (FOLLOW_UP_OPEN, FOLLOW_UP_DONE)
 TRANSCRIPT_MESSAGES = 60  # the latest messages a task shows
 PREVIEW_CHARS = 160
 MAX_BULK = 200
-# what a customer says that is not what they wanted (a preview skips it)
 SWEEP_SECONDS = 60.0
 REASON_TEXT = {
     FOLLOW_UP_LOW_RATING: "rated the help",
