@@ -684,8 +684,10 @@
   };
   const PROOF_WORDS = { email: "the order's e-mail address", postcode: "the delivery postcode",
     account: "signed in on the shop's website", customer: "an earlier order of the same customer" };
+  // (the language: the handoff facts above say it in words; the slot showed "language zh" beside "Language English")
   const SLOT_HIDDEN = new Set(["customer_id", "customer_verified_by", "customer_name", "customer_tier", "recent_orders",
-    "verified_order", "pending_confirmation", "confirm", "requested_slot", "evidence", "pending_detail", "order_refusal"]);
+    "verified_order", "pending_confirmation", "confirm", "requested_slot", "evidence", "pending_detail", "order_refusal",
+    "language"]);
   function slotText(k, v) {
     if (k === "order_flow" || k === "last_flow") return FLOW_WORDS[v] || String(v);
     if (k === "verification") return PROOF_WORDS[v] || String(v);
