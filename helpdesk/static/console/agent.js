@@ -459,7 +459,18 @@
     }
     renderQueue();
     renderChats();
+    if (switching) focusOpened(id);
     loadSuggestions();
+  }
+  // A chat just opened takes the keyboard where the agent goes next, as Chatwoot's does: the reply box, or Claim for a
+  // queued chat, else its card again. The card opened with Enter was rebuilt by the lists' refresh and the focus fell
+  // to the page: the next Tab went back to the lists, and the reply box was a dozen Tabs away, past Resolve. Not on a
+  // phone, where the focus would open the keyboard over the transcript.
+  function focusOpened(id) {
+    if (onePane() || id !== state.open) return;
+    const card = [...document.querySelectorAll("#chats li, #queue li")].find((li) => li.dataset.id === id);
+    const target = !$("reply-form").hidden ? $("reply") : !$("claim").hidden ? $("claim") : card;
+    if (target) target.focus({ preventScroll: true });
   }
   // a phone: the lists or the open conversation, one at a time, and the page scrolls (agent-find.css)
   const onePane = () => window.matchMedia("(max-width: 640px)").matches;
