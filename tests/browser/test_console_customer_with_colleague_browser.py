@@ -12,22 +12,16 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
-from support.accounts import AgentLogin
-from support.agent import Console, hand_off, submit_console_login
+from playwright.sync_api import expect
+from support.agent import AvaAtHerDesk, Console, hand_off
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_agent_sees_that_the_customer_is_in_a_chat_with_a_colleague(
-    answering_page: Page,
-    helpdesk_url: str,
-    agent_accounts: dict[str, AgentLogin],
-    client: httpx.Client,
-    login: Callable[[str], Console],
+    ava_desk: AvaAtHerDesk, client: httpx.Client, login: Callable[[str], Console]
 ) -> None:
-    page = answering_page  # a desktop page, 1280×800
-    ava, ben = login("ava"), login("ben")  # their API clients (closed after the test)
+    page, ava, ben = ava_desk.page, ava_desk.api, login("ben")
     with_ben = hand_off(client, "where is my order 100234? ann.lee@example.com")
     with_ava = hand_off(client, "i want to cancel order 100247, ann.lee@example.com")
     try:
@@ -39,8 +33,7 @@ def test_an_agent_sees_that_the_customer_is_in_a_chat_with_a_colleague(
         assert with_ben not in [c["conversation_id"] for c in found["conversations"]]
         assert "Ben Tester" in [c["assignee_name"] for c in found["with_colleagues"]], found
 
-        submit_console_login(page, helpdesk_url, "ava", agent_accounts["ava"].password)
-        expect(page.locator("#conn")).to_have_text("live")
+        ava_desk.log_in()
         page.locator(f'#chats li[data-id="{with_ava}"]').click(timeout=20_000)
         history = page.locator("#history")
         expect(history.locator("li.with-colleague", has_text="Ben Tester")).to_have_text(

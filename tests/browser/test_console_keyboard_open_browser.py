@@ -5,32 +5,21 @@ claim leads to the reply box. In headless Chromium against the running stack, at
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
-from support.accounts import AgentLogin
-from support.agent import Console, hand_off, history, submit_console_login
+from playwright.sync_api import expect
+from support.agent import AvaAtHerDesk, hand_off, history
 
 pytestmark = pytest.mark.browser
 
 
-def test_enter_on_a_chat_card_leads_to_the_reply_box(
-    answering_page: Page,
-    helpdesk_url: str,
-    agent_accounts: dict[str, AgentLogin],
-    client: httpx.Client,
-    login: Callable[[str], Console],
-) -> None:
-    page = answering_page  # a desktop page, 1280×800
-    ava = login("ava")
+def test_enter_on_a_chat_card_leads_to_the_reply_box(ava_desk: AvaAtHerDesk, client: httpx.Client) -> None:
+    page, ava = ava_desk.page, ava_desk.api
     mine = hand_off(client, "my vase arrived chipped")
     waiting = hand_off(client, "can i change the colour of my sofa order")
     assert ava.post(f"/conversations/{mine}/claim").status_code == 200
     try:
-        submit_console_login(page, helpdesk_url, "ava", agent_accounts["ava"].password)
-        expect(page.locator("#conn")).to_have_text("live")
+        ava_desk.log_in()
 
         page.locator(f'#chats li[data-id="{mine}"]').focus()
         page.keyboard.press("Enter")

@@ -12,23 +12,18 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
-from support.accounts import AgentLogin
-from support.agent import Console, hand_off, receive_until, submit_console_login, ws_url
+from playwright.sync_api import expect
+from support.agent import AvaAtHerDesk, Console, hand_off, receive_until, ws_url
 from websockets.sync.client import connect
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_agents_transfer_list_follows_a_colleagues_status_and_chats(
-    answering_page: Page,
-    helpdesk_url: str,
-    agent_accounts: dict[str, AgentLogin],
-    client: httpx.Client,
-    login: Callable[[str], Console],
+    ava_desk: AvaAtHerDesk, client: httpx.Client, login: Callable[[str], Console]
 ) -> None:
-    page = answering_page  # a desktop page, 1280×800
-    ava, ben = login("ava"), login("ben")  # their API clients (closed after the test)
+    page, ava, ben = ava_desk.page, ava_desk.api, login("ben")
+    helpdesk_url = ava_desk.helpdesk_url
     first, second = hand_off(client, "my lamp arrived without a plug"), hand_off(client, "my rug is the wrong colour")
     held = []
     try:
@@ -36,8 +31,7 @@ def test_an_agents_transfer_list_follows_a_colleagues_status_and_chats(
             assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
             held.append((ava, conversation))
 
-        submit_console_login(page, helpdesk_url, "ava", agent_accounts["ava"].password)
-        expect(page.locator("#conn")).to_have_text("live")
+        ava_desk.log_in()
         page.locator(f'#chats li[data-id="{first}"]').click(timeout=20_000)
         option = page.locator(f'#transfer-to option[value="agent:{ben.agent["id"]}"]')
         expect(option).to_have_count(1)

@@ -4,31 +4,23 @@ headless Chromium against the running stack, at 1280×800."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
-from support.accounts import AgentLogin
-from support.agent import Console, say, submit_console_login
+from playwright.sync_api import expect
+from support.agent import AvaAtHerDesk, say
 
 pytestmark = pytest.mark.browser
 
 
 def test_what_the_bot_noted_leaves_the_language_to_the_handoff_facts(
-    answering_page: Page,
-    helpdesk_url: str,
-    agent_accounts: dict[str, AgentLogin],
-    client: httpx.Client,
-    login: Callable[[str], Console],
+    ava_desk: AvaAtHerDesk, client: httpx.Client
 ) -> None:
-    page = answering_page  # a desktop page, 1280×800
-    ava = login("ava")
+    page, ava = ava_desk.page, ava_desk.api
     conversation = say(client, "你好，我的订单100218收到的杯子碎了两个")["conversation_id"]
     assert say(client, "我要找人工客服", conversation)["mode"] == "queued"
     assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
     try:
-        submit_console_login(page, helpdesk_url, "ava", agent_accounts["ava"].password)
+        ava_desk.log_in()
         page.locator(f'#chats li[data-id="{conversation}"]').click(timeout=20_000)
         noted = page.locator("#slots")
         expect(noted.locator("dt", has_text="Order asked about")).to_have_count(1)
