@@ -455,10 +455,24 @@
     if (switching) {
       window.ConsoleFind.show(id);
       showLatest();
+      // the transfer list's chats per colleague: an agent hears of colleagues' statuses live, not of each of their
+      // chats (those are their own and the supervisors'), so the counts are read again for each chat opened
+      loadAgents();
     }
     renderQueue();
     renderChats();
+    if (switching) focusOpened(id);
     loadSuggestions();
+  }
+  // A chat just opened takes the keyboard where the agent goes next, as Chatwoot's does: the reply box, or Claim for a
+  // queued chat, else its card again. The card opened with Enter was rebuilt by the lists' refresh and the focus fell
+  // to the page: the next Tab went back to the lists, and the reply box was a dozen Tabs away, past Resolve. Not on a
+  // phone, where the focus would open the keyboard over the transcript.
+  function focusOpened(id) {
+    if (onePane() || id !== state.open) return;
+    const card = [...document.querySelectorAll("#chats li, #queue li")].find((li) => li.dataset.id === id);
+    const target = !$("reply-form").hidden ? $("reply") : !$("claim").hidden ? $("claim") : card;
+    if (target) target.focus({ preventScroll: true });
   }
   // a phone: the lists or the open conversation, one at a time, and the page scrolls (agent-find.css)
   const onePane = () => window.matchMedia("(max-width: 640px)").matches;
@@ -694,8 +708,10 @@
   };
   const PROOF_WORDS = { email: "the order's e-mail address", postcode: "the delivery postcode",
     account: "signed in on the shop's website", customer: "an earlier order of the same customer" };
+  // (the language: the handoff facts above say it in words; the slot showed "language zh" beside "Language English")
   const SLOT_HIDDEN = new Set(["customer_id", "customer_verified_by", "customer_name", "customer_tier", "recent_orders",
-    "verified_order", "pending_confirmation", "confirm", "requested_slot", "evidence", "pending_detail", "order_refusal"]);
+    "verified_order", "pending_confirmation", "confirm", "requested_slot", "evidence", "pending_detail", "order_refusal",
+    "language"]);
   function slotText(k, v) {
     if (k === "order_flow" || k === "last_flow") return FLOW_WORDS[v] || String(v);
     if (k === "verification") return PROOF_WORDS[v] || String(v);
