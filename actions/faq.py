@@ -14,7 +14,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer_again import not_helped, same_answer_again
 from actions.forms import change_asked_instead
-from actions.handbook_answer import answer_entry, answer_entry_by_id, in_language
+from actions.handbook_answer import (
+    RULE_PAYMENT_WAY,
+    RULE_PICKED,
+    RULE_RECEIVED_GOODS,
+    answer_entry,
+    answer_entry_by_id,
+    in_language,
+)
 from actions.handbook_followup import (
     PAYMENTS_SECTION,
     answer_about_last_answer,
@@ -36,7 +43,7 @@ from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.missing_item import missing_item_answered
-from actions.no_order_number import answer_no_order_number, says_no_order_number
+from actions.no_order_number import answer_no_order_number, email_for_order_list, says_no_order_number, send_order_list
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -89,7 +96,7 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
-from actions.team_checks import TEAM_CHECKS, offer_team_check
+from actions.team_checks import TEAM_CHECKS, answer_with_team_check, offer_team_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
@@ -213,8 +220,13 @@ class ActionAnswerFaq(Action):
             return options  # "那怎么办" right after a refused address change or cancellation: what they can do
         if not in_request and (instead := request_taken_back(dispatcher, tracker, question)) is not None:
             return instead  # "cancel 100247, no wait, change the address instead"
+        if not in_request and (address := email_for_order_list(tracker, question)) is not None:
+            # the address after "Can't find it? Tell me the e-mail address you ordered with", whatever the NLU read
+            send_order_list(dispatcher, address)
+            return [SlotSet(EVIDENCE, {"email": address})]
         if not in_request and says_no_order_number(question):
-            answer_no_order_number(dispatcher)  # "i dont have my order number": where it is, and a person offered
+            # "i dont have my order number": where it is, the list by e-mail, and a person offered
+            answer_no_order_number(dispatcher, tracker)
             return []
         if not in_request and answer_language_question(dispatcher, question):
             return []  # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered)
@@ -255,7 +267,7 @@ class ActionAnswerFaq(Action):
             route is not None
             and not in_request
             and not str(route.get("destination")).startswith("faq:")
-            and answer_invoice(dispatcher, question)
+            and answer_invoice(dispatcher, tracker, question)
         ):
             # "掌柜 订单100194的发票抬头写错了 能改吗": the NLU unsure between changing the order and its address, the
             # order number named; the invoice, not an order flow (which started, with its identity check)
@@ -300,7 +312,7 @@ class ActionAnswerFaq(Action):
                 # "I was charged twice for order 100247": the answer without "tell me your order number(s) and we'll
                 # check it", and a person offered for that check
                 answer_entry(dispatcher, best.id, best.title, best.answer, best.score, order_number=named.group(1))
-                offer_team_check(dispatcher, best.id, named.group(1))
+                offer_team_check(dispatcher, tracker, best.id, named.group(1))
             elif not self._answer_each_alternative(dispatcher, question, best.id, best.title, best.answer):
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif decision.action == "suggest" and decision.candidates:
@@ -441,6 +453,12 @@ class ActionAnswerFaq(Action):
                 dispatcher, question, entry.id, entry.title, entry.answer
             ):
                 return
+            named = ORDER_NUMBER_RE.search(question)
+            if entry is not None and named and entry.id in TEAM_CHECKS and not in_request:
+                # "i ordered as a guest, can i get the invoice for 100234?": the answer without "tell me your order
+                # number …", and a person offered for that check (as when the NLU routed nothing: _answer_turn)
+                answer_with_team_check(dispatcher, tracker, entry.id, question, named.group(1))
+                return
             if entry is not None:
                 self._answer(dispatcher, entry.id, entry.title, entry.answer, scores.get(entry.id, 0.0))
                 return
@@ -455,7 +473,9 @@ class ActionAnswerFaq(Action):
             if vague_by_words(question):
                 answer_vague(dispatcher, question)
                 return
-            if asks_payment_way(question) and answer_entry_by_id(dispatcher, PAYMENT_METHODS_ENTRY, question):
+            if asks_payment_way(question) and answer_entry_by_id(
+                dispatcher, PAYMENT_METHODS_ENTRY, question, rule=RULE_PAYMENT_WAY
+            ):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
@@ -501,7 +521,7 @@ class ActionAnswerFaq(Action):
 
     def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
         question = previous_question(tracker)
-        if not answer_entry_by_id(dispatcher, faq_id, question):
+        if not answer_entry_by_id(dispatcher, faq_id, question, rule=RULE_PICKED):
             dispatcher.utter_message(text=routing_texts.ENTRY_GONE)
 
     @staticmethod
@@ -633,7 +653,7 @@ def received_goods_answered(
     entry, number = found
     asked = person_asked(tracker)
     photo = entry == WRONG_ITEM_ENTRY and not asked  # the photo's buttons would give way to the offer's
-    if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number):
+    if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number, rule=RULE_RECEIVED_GOODS):
         return None
     if asked:
         offer_person(dispatcher, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)

@@ -13,7 +13,9 @@ same answer as an order number that doesn't exist.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import ActionExecutionRejection, Tracker
@@ -33,8 +35,17 @@ from actions.address import (
 )
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
-from actions.items import ItemsSaid, choose, everything_returnable, part_of_a_set, read_items
-from actions.no_order_number import says_no_order_number
+from actions.items import (
+    PIECES_PAYLOAD_RE,
+    ItemsSaid,
+    choose,
+    everything_returnable,
+    part_of_a_set,
+    pieces_answer,
+    pieces_unclear,
+    read_items,
+)
+from actions.no_order_number import email_for_order_list, says_no_order_number, send_order_list
 from actions.order_state import (
     BY_ACCOUNT,
     BY_CUSTOMER,
@@ -88,11 +99,13 @@ from actions.texts.catalog import returns as return_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
 from actions.turns import bot_messages_before_latest, said, turns_before_latest
 from actions.typed_choice import typed_flow
+from helpdesk import i18n
 from helpdesk.i18n import join_sentences
 from helpdesk.orders import (
     Address,
     BackendError,
     Order,
+    OrderLine,
     OrderNotFound,
     OrderSystem,
     PolicyRefusal,
@@ -217,6 +230,52 @@ def flow_set_for_latest_message(tracker: Tracker) -> bool:
         if event.get("event") == "user":
             return False
         if event.get("event") == "slot" and event.get("name") == FLOW and event.get("value"):
+            return True
+    return False
+
+
+def pieces_buttons(line: OrderLine) -> list[dict[str, str]]:
+    """ "1 of them" … and "All n" for the pieces of ``line`` (a button's payload: "SKU*pieces", or the SKU: all)."""
+    buttons = [
+        {
+            "title": render(return_texts.PIECES_BUTTON, n=n),
+            "payload": "/inform" + json.dumps({RETURN_ITEMS: f"{line.sku}*{n}"}),
+        }
+        for n in range(1, min(line.quantity, 4))
+    ]
+    all_of_them = render(return_texts.ALL_PIECES_BUTTON, count=line.quantity)
+    return [*buttons, {"title": all_of_them, "payload": "/inform" + json.dumps({RETURN_ITEMS: line.sku})}]
+
+
+def pieces_offered(event: dict[str, Any]) -> str | None:
+    """The SKU a bot message's buttons offer pieces of ("SKU*1" …: pieces_buttons), else None."""
+    for button in (event.get("data") or {}).get("buttons") or []:
+        payload = str(button.get("payload") or "").removeprefix("/inform")
+        try:
+            value = json.loads(payload).get(RETURN_ITEMS) if payload.startswith("{") else None
+        except ValueError:
+            continue
+        found = PIECES_PAYLOAD_RE.match(str(value or ""))
+        if found is not None:
+            return found[1]
+    return None
+
+
+def pieces_asked(tracker: Tracker, lines: Sequence[OrderLine]) -> OrderLine | None:
+    """The line the bot's message just before the latest one asked "how many?" about."""
+    for event in bot_messages_before_latest(tracker):
+        if event.get("text"):
+            sku = pieces_offered(event)
+            return next((line for line in lines if line.sku == sku), None)
+    return None
+
+
+def pieces_asked_this_turn(tracker: Tracker) -> bool:
+    """The form asked "how many?" in this turn: that question stands for the items question."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and pieces_offered(event) is not None:
             return True
     return False
 
@@ -530,9 +589,14 @@ class _FormTurn:
         return read_items(self._text(), lines).anything
 
     async def _items_said(self) -> ItemsSaid:
-        """The items this message names (in words, or a button's SKU or "all")."""
+        """The items this message names (in words, or a button's SKU or "all"), or the pieces it answers "how many?"
+        with ("just one", "both")."""
         buttons = [str(e["value"]) for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
-        return items_named(self._text(), (await self.order()).lines, buttons)  # "just the glass": the tumblers
+        lines = (await self.order()).lines
+        asked = pieces_asked(self.tracker, lines) if not buttons else None
+        if asked is not None and (pieces := pieces_answer(self._text(), asked)) is not None:
+            return ItemsSaid(returned={asked.sku: None if pieces == asked.quantity else pieces})
+        return items_named(self._text(), lines, buttons)  # "just the glass": the tumblers
 
     def _remedy(self) -> ReturnRemedy | None:
         """The replacement or refund this message asks for (a button's, or in words: actions/remedy.py)."""
@@ -547,6 +611,10 @@ class _FormTurn:
 
     async def _read(self, intent: str | None, found: Found) -> None:
         requested = self.state.requested
+        if requested == ORDER_ID and (address := email_for_order_list(self.tracker, self._said())) is not None:
+            # the address after "Can't find it? Tell me the e-mail address you ordered with": the list goes there
+            # (kept as the proof below, for the order number that follows)
+            send_order_list(self.dispatcher, address)
         if found.order_number and self._postcode_in_new_address(found.order_number):
             pass  # "Strada Victoriei 10, 010011 București", "上海市浦东新区世纪大道100号 200120": its postcode
         elif found.order_number:
@@ -757,7 +825,7 @@ class _FormTurn:
             if pending:
                 await self._explain_set(pending)
             if pending and not elsewhere:
-                await self._take_items(items_named(pending, order.lines), asked=False)
+                await self._take_items(items_named(pending, order.lines), asked=False, text=pending)
             if pending and self._remedy_asked() and (remedy := remedy_said(pending)) is not None:
                 self.set(RETURN_REMEDY, remedy.value)  # "… order 100160, please send the right one"
             returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
@@ -832,12 +900,25 @@ class _FormTurn:
         if whole is not None:
             self.say(render(return_texts.SET_GOES_BACK_WHOLE, item=whole.shown_name))
 
-    async def _take_items(self, said: ItemsSaid, asked: bool, current: Any = None) -> None:
-        """The items to return after this message, checked with the order system (a final-sale item, or more
-        pieces than ordered, is explained); at the summary an unclear or refused change keeps the selection."""
+    async def _take_items(self, said: ItemsSaid, asked: bool, current: Any = None, text: str | None = None) -> None:
+        """The items to return after this message (or ``text``, a detail given before), checked with the order
+        system (a final-sale item, or more pieces than ordered, is explained); at the summary an unclear or refused
+        change keeps the selection. A line of several pieces named in the singular ("just the towel" of 2) is asked
+        about: how many go back (before, every piece went into the summary)."""
         order = await self.order()
         at_fault = self.state.return_reason.shop_at_fault
         selection = choose(said, order.lines, current if isinstance(current, dict) else None, at_fault)
+        several = pieces_unclear(self._text() if text is None else text, said, order.lines)
+        if selection is not None and several is not None:
+            question = render(
+                return_texts.ASK_PIECES,
+                order_id=order.number,
+                count=several.quantity,
+                item=several.name_in(i18n.current()),
+            )
+            self.say(question, pieces_buttons(several))
+            self.set(RETURN_ITEMS, None)  # the question of how many comes instead of the summary
+            return
         if selection is None:
             if asked:
                 nothing_left = said.kept and not said.returned

@@ -36,22 +36,34 @@ def entry_link(faq_id: str) -> str:
     return f"{public_url()}/help/{faq_id}" + ("?lang=zh" if i18n.current() == "zh" else "")
 
 
+# what chose an entry answered by id rather than by the ranking (the console says it beside the answer, where a score
+# of the message against the entry, often 0.00, told the agent nothing: lane fixes)
+RULE_RECEIVED_GOODS = "received_goods"  # goods of a named order that arrived damaged or wrong (actions/faq.py)
+RULE_MISSING_ITEM = "missing_item"  # an item missing from the parcel (actions/missing_item.py)
+RULE_INVOICE = "invoice"  # an invoice question naming an order (actions/invoices.py)
+RULE_PAYMENT_WAY = "payment_way"  # a way to pay the handbook does not name (actions/payment_ways.py)
+RULE_PICKED = "picked"  # the customer picked it from "Did you mean"
+RULES = (RULE_RECEIVED_GOODS, RULE_MISSING_ITEM, RULE_INVOICE, RULE_PAYMENT_WAY, RULE_PICKED)
+
+
 def answer_entry_by_id(
     dispatcher: CollectingDispatcher,
     faq_id: str,
     question: str | None,
     ask_photo: bool = True,
     order_number: str | None = None,
+    rule: str | None = None,
 ) -> bool:
     """Handbook entry `faq_id`'s answer, scored against `question` (0 without one); False when there is no such
     entry. ``ask_photo`` False: no photo asked for after it (a return that follows offers one once booked);
-    ``order_number``: the order the customer's message named (the answer does not ask for it)."""
+    ``order_number``: the order the customer's message named (the answer does not ask for it); ``rule``: what chose
+    the entry (RULES)."""
     kb = get_knowledge_base()
     entry = kb.entry(faq_id)
     if entry is None:
         return False
     score = next((c.score for c in kb.search(question, k=10) if c.id == faq_id), 0.0) if question else 0.0
-    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score, ask_photo, order_number)
+    answer_entry(dispatcher, entry.id, entry.title, entry.answer, score, ask_photo, order_number, rule)
     return True
 
 
@@ -63,12 +75,13 @@ def answer_entry(
     score: float,
     ask_photo: bool = True,
     order_number: str | None = None,
+    rule: str | None = None,
 ) -> None:
     # the text is for Rasa's tracker; the helpdesk shows the answer's Markdown and its article from the signal
     title, answer = in_language(faq_id, title, answer)
     if order_number is not None:
         answer = without_order_number_asked(answer)  # the customer's message named the order
     dispatcher.utter_message(text=markdown_to_text(answer, paragraph_break="\n"))
-    signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer)
+    signal_faq(dispatcher, faq_id, score, article=(title, entry_link(faq_id)), markdown=answer, rule=rule)
     if ask_photo:
         ask_after_answer(dispatcher, faq_id)  # a damaged or wrong item: a photo for the team, if the customer wants

@@ -36,11 +36,22 @@ def offer_buttons() -> list[dict[str, str]]:
     ]
 
 
-def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str) -> None:
+def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str, email_known: bool = False) -> None:
     """Ask whether the customer wants a person (the helpdesk adds the wait, or when the team is back, and that an
-    e-mail address will do too); nothing is queued yet."""
+    e-mail address will do too, unless ``email_known``: the customer gave theirs already); nothing is queued yet."""
     dispatcher.utter_message(text=text, buttons=offer_buttons())
-    signal_person_offer(dispatcher, reason)
+    signal_person_offer(dispatcher, reason, email_known)
+
+
+def email_given(tracker: Tracker) -> bool:
+    """The customer typed an e-mail address in this conversation (the NLU's ``email`` entity in any of their
+    messages): an offer of a person does not ask for it again."""
+    return any(
+        entity.get("entity") == "email"
+        for event in tracker.events
+        if event.get("event") == "user"
+        for entity in (event.get("parse_data") or {}).get("entities") or []
+    )
 
 
 # an unsure NLU's likeliest reading counts from this confidence (as the order form takes one: actions/forms.py)

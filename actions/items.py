@@ -311,13 +311,24 @@ def _pieces(tokens: list[str], first: int, ordered: int) -> int | None:
     return None if pieces == 0 or pieces >= ordered else pieces
 
 
+# a button's pieces of one line: "LH-TXT-0420*1" (1 of the 2 towels), from the question how many (pieces_buttons)
+PIECES_PAYLOAD_RE = re.compile(r"^([A-Za-z]{2}-[A-Za-z]{3}-\d{4})\*(\d{1,2})$")
+
+
 def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = ()) -> ItemsSaid:
-    """What ``text`` (and a button's ``entities``: SKUs or "all") says to return and to keep."""
+    """What ``text`` (and a button's ``entities``: SKUs, "SKU*pieces" or "all") says to return and to keep."""
     buttons = [e for e in entities if e]
     if buttons:
         if "all" in buttons:
             return ItemsSaid(everything=True)
-        return ItemsSaid(returned=_mentioned(" ".join(buttons), lines))
+        ordered = {line.sku: line.quantity for line in lines}
+        pieces: dict[str, int | None] = {
+            m[1]: int(m[2])
+            for b in buttons
+            if (m := PIECES_PAYLOAD_RE.match(b)) is not None and 1 <= int(m[2]) < ordered.get(m[1], 0)
+        }
+        whole = " ".join(b for b in buttons if PIECES_PAYLOAD_RE.match(b) is None)
+        return ItemsSaid(returned={**_mentioned(whole, lines), **pieces})
     if CJK_RUN.search(text):
         return _read_zh(text, lines)
     returned_part, kept_part = text, ""
@@ -416,3 +427,30 @@ async def names_items_of(order_id: str, text: str) -> bool:
         return False
     said = read_items(text, lines)
     return bool(said.returned or said.kept)
+
+
+def pieces_unclear(text: str, said: ItemsSaid, lines: Sequence[OrderLine]) -> OrderLine | None:
+    """A line of several pieces that ``text`` names in the singular with no count ("just the towel" of an order with
+    2 bath towels): which one or how many is unclear, so it is asked (lane fixes: both went into the summary). English
+    only (a Chinese noun says no number); "both", "all", a plural or a count say it."""
+    if said.everything or CJK_RUN.search(text) or BOTH_RE.search(text) or EVERYTHING_RE.search(text):
+        return None
+    tokens = _words(text)
+    for line in lines:
+        if line.quantity < 2 or line.sku not in said.returned or said.returned[line.sku] is not None:
+            continue
+        words, _ = _name_words(line)
+        naming = [t for t in tokens if any(word_forms(w) & word_forms(t) for w in words)]
+        if naming and all(t in words for t in naming):  # each word naming it as the catalogue writes it: singular
+            return line
+    return None
+
+
+def pieces_answer(text: str, line: OrderLine) -> int | None:
+    """The pieces of ``line`` a typed answer to "how many?" gives: "1", "just one", "2 please" (a count up to the
+    pieces ordered), "both" or "all of them" (every piece); None when it gives none."""
+    if BOTH_RE.search(text) or EVERYTHING_RE.search(text):
+        return line.quantity
+    counts = [int(t) for t in _words(text) if t.isdigit() and len(t) <= 2]
+    counts += [NUMBER_WORDS[t] for t in _words(text) if t in NUMBER_WORDS and t not in ("a", "an")]
+    return counts[0] if len(counts) == 1 and 1 <= counts[0] <= line.quantity else None

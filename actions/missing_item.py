@@ -11,7 +11,7 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handbook_answer import answer_entry_by_id
+from actions.handbook_answer import RULE_MISSING_ITEM, answer_entry_by_id
 from actions.handoff import offer_person
 from actions.parsing import ORDER_NUMBER_RE
 from actions.texts import render
@@ -46,7 +46,9 @@ def missing_item_answered(dispatcher: CollectingDispatcher, tracker: Tracker, te
     if not says_item_missing(text):
         return None
     number = ORDER_NUMBER_RE.search(text)
-    if not answer_entry_by_id(dispatcher, MISSING_ITEM_ENTRY, text, ask_photo=False, order_number=number and number[1]):
+    if not answer_entry_by_id(
+        dispatcher, MISSING_ITEM_ENTRY, text, ask_photo=False, order_number=number and number[1], rule=RULE_MISSING_ITEM
+    ):
         return None
     if number:
         offer_person(dispatcher, render(order_texts.PERSON_FOR_MISSING_ITEM, order_id=number[1]), HANDOFF_REQUESTED)

@@ -18,16 +18,28 @@ ASKS_ORDER_NUMBER_RE = re.compile(
 )
 
 
+# a question just before the request, leading to it ("Ordered as a guest?", "以游客身份下的单？"): it goes with it
+LEAD_IN_RE = re.compile(r"[?？]\s*$")
+
+
 def without_order_number_asked(markdown: str) -> str:
-    """``markdown`` without its sentences that ask to be told the order number; a line left empty by that is
-    dropped, the blank lines between paragraphs are kept (a paragraph left empty is dropped with its blank line)."""
+    """``markdown`` without its sentences that ask to be told the order number (and the question leading to one); a line
+    left empty by that is dropped, the blank lines between paragraphs are kept (a paragraph left empty is dropped with
+    its blank line)."""
     lines: list[str] = []
     for line in markdown.split("\n"):
         if not line.strip():
             if lines and lines[-1].strip():
                 lines.append(line)
             continue
-        kept = "".join(s for s in SENTENCE_RE.findall(line) if not ASKS_ORDER_NUMBER_RE.search(s)).rstrip()
+        sentences: list[str] = []
+        for sentence in SENTENCE_RE.findall(line):
+            if ASKS_ORDER_NUMBER_RE.search(sentence):
+                if sentences and LEAD_IN_RE.search(sentences[-1]):
+                    sentences.pop()  # "Ordered as a guest? Tell me your order number …": the question leading to it
+                continue
+            sentences.append(sentence)
+        kept = "".join(sentences).rstrip()
         if kept.strip():
             lines.append(kept)
     while lines and not lines[-1].strip():

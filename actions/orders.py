@@ -21,7 +21,7 @@ from actions.faq import (
     received_goods_of_order,
     request_taken_back,
 )
-from actions.handbook_answer import answer_entry_by_id
+from actions.handbook_answer import RULE_RECEIVED_GOODS, answer_entry_by_id
 from actions.handbook_followup import flow_invited, reason_invited
 from actions.handoff import asks_for_person, buttons_of, hand_off, leave_email, offer_buttons, person_offered
 from actions.identity import signed_in_customer
@@ -29,6 +29,7 @@ from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.missing_parcel import missing, said_not_received
 from actions.next_request import next_request
+from actions.no_order_number import email_for_order_list, send_order_list
 from actions.order_numbers import wrong_order_number
 from actions.order_state import (
     CANCEL,
@@ -112,7 +113,7 @@ class ActionStartOrderRequest(Action):
             # "cancel order 100247, no wait, change the address instead": what is asked instead, or nothing; the
             # order form runs next by the rules (it ends quietly without a flow)
             return [*events, *(event for event in instead if event.get("event") != "followup")]
-        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, text):
+        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, tracker, text):
             # "the company name on the invoice for order 100254 is wrong": the invoice, not a change of the order
             return [*events, SlotSet(FLOW, None), *details_cleared()]
         if tracker.active_loop_name != FORM and asks_for_person(text):
@@ -162,6 +163,7 @@ class ActionStartOrderRequest(Action):
                 text,
                 ask_photo=entry == WRONG_ITEM_ENTRY,  # a damaged item's photo: once the return is booked
                 order_number=number.group(1) if number else None,
+                rule=RULE_RECEIVED_GOODS,
             )
         # a new request about the same order keeps the order and the identity check, nothing else
         events += [SlotSet(FLOW, flow), *details_cleared()]
@@ -292,6 +294,11 @@ class ActionOrderDetails(Action):
         if email and person_offered(tracker) and not names_an_order(tracker):
             leave_email(dispatcher, email)  # the answer to "Shall I get a person? … or leave your e-mail"
             return []
+        if (address := email_for_order_list(tracker, said(tracker))) is not None:
+            # the address after "Can't find it? Tell me the e-mail address you ordered with": the list goes there, and
+            # the address is kept for the identity check of the order number that follows
+            send_order_list(dispatcher, address)
+            return [SlotSet(EVIDENCE, {"email": address})]
         if (picked := flow_picked(tracker, said(tracker))) is not None:
             return picked  # "the first one" at "Did you mean" offering an order flow
         if (wrong_number := wrong_order_number(dispatcher, said(tracker))) is not None:
@@ -362,11 +369,13 @@ class ActionChangeOrder(Action):
             # wrong; the answer, then the return of that order (the order number is not asked for again)
             name_the_order(dispatcher.messages, state.order_id if state.verified else None)
             return returned
-        if (entry_id := received_item_entry(text)) is not None and answer_entry_by_id(dispatcher, entry_id, text):
+        if (entry_id := received_item_entry(text)) is not None and answer_entry_by_id(
+            dispatcher, entry_id, text, rule=RULE_RECEIVED_GOODS
+        ):
             # "I got the wrong item": no order named, so the answer asks for it
             name_the_order(dispatcher.messages, state.order_id if state.verified else None)
             return []
-        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, text):
+        if tracker.active_loop_name != FORM and answer_invoice(dispatcher, tracker, text):
             return []  # "订单100254能开发票吗": the invoice, not the order's items
         requests = requests_in(text)
         if tracker.active_loop_name != FORM and requests.flow is not None and ORDER_NUMBER_RE.search(text):

@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import example_address
 from actions.changes import planned_change, summary
-from actions.forms import answers_form
+from actions.forms import answers_form, pieces_asked_this_turn
 from actions.identity import VERIFIED_BY_TOKEN
 from actions.next_request import introduces_next_request
 from actions.no_order_number import answer_no_order_number, says_no_order_number
@@ -140,7 +140,8 @@ class ActionAskOrderId(_AskAction):
             dispatcher.utter_message(text=text, buttons=[order_button(n) for n in recent])
             return
         if says_no_order_number(said(tracker), asked=asked_before(tracker, ORDER_ID)):
-            answer_no_order_number(dispatcher)  # "i dont have it": where it is, and a person who can look it up
+            # "i dont have it": where it is, the list by e-mail, and a person who can look it up
+            answer_no_order_number(dispatcher, tracker)
             return
         if asked_before(tracker, ORDER_ID):
             dispatcher.utter_message(text=say.ASK_ORDER_ID_AGAIN)
@@ -194,6 +195,8 @@ class ActionAskReturnItems(_AskAction):
         return "action_ask_return_items"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
+        if pieces_asked_this_turn(tracker):
+            return  # "How many of them would you like to send back?" was just asked ("just the towel" of 2)
         order = await order_system().get_order(str(state.order_id))
         at_fault = state.return_reason.shop_at_fault  # damaged or wrong goods: final-sale ones go back too
         returnable = [line for line in order.lines if at_fault or not line.final_sale]

@@ -264,6 +264,9 @@ ZH_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (CANCEL, r"取消|撤[单單销銷]"),
         (RETURN, r"退[货貨掉]?|退了|寄回去?"),  # "那能退吗" too (not 退款, a refund: the words after are fixed)
         (CHANGE_ADDRESS, r"改(?:一下|下)?(?:收货|收貨)?地址"),
+        # "那退款呢", "我的退款什么时候到" right after a cancellation: that order's refund
+        # (a word of where it stands is needed: "那能退款吗" asks whether a refund is possible)
+        (REFUND_STATUS, r"(?:我的)?退款(?:呢|(?:什么|什麼|啥)时候到|到哪了|到哪里了|到哪裡了|到账了没|到賬了沒)"),
     )
 )
 
@@ -305,13 +308,20 @@ EN_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:chang|updat|fix|correct|edit)(?:e|es|ing)?\s+(?:the\s+|my\s+|its\s+|their\s+)?"
             r"(?:delivery\s+|shipping\s+)?ad+res+",
         ),
+        (
+            # "what about my refund?", "and where's my refund", "when do i get my money back" once an order is known
+            # (a cancellation just made): that order's refund, not the handbook's topics about refunds
+            REFUND_STATUS,
+            r"(?:(?:where|when)(?:\s*'?s|\s+is|\s+will\s+i\s+get|\s+do\s+i\s+get)\s+)?(?:my|the)\s+"
+            r"(?:refund|money(?:\s+back)?)|(?:the\s+)?refund\s+status",
+        ),
     )
 )
 
 
 def bare_request(clause: str) -> str | None:
-    """The order flow a clause asks for with nothing but the change in it, in English ("can i change the adress")
-    or Chinese ("能取消吗"): about the order the conversation knows."""
+    """The order flow a clause asks for with nothing but the change (or the refund) in it, in English ("can i change
+    the adress", "what about my refund?") or Chinese ("能取消吗", "退款呢"): about the order the conversation knows."""
     text = clause.strip()
     found = next((flow for flow, words in EN_BARE_REQUESTS if words.search(text)), None)
     return found or bare_request_zh(text)

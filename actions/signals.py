@@ -24,8 +24,18 @@ def signal_handoff(dispatcher: CollectingDispatcher, reason: str, contact: dict[
     dispatcher.utter_message(json_message={"handoff": handoff})
 
 
-def signal_person_offer(dispatcher: CollectingDispatcher, reason: str) -> None:
-    dispatcher.utter_message(json_message={"offer_person": {"reason": reason}})
+def signal_person_offer(dispatcher: CollectingDispatcher, reason: str, email_known: bool = False) -> None:
+    """``email_known``: the customer gave their e-mail address in this conversation, so the helpdesk does not ask for
+    it again beside the wait."""
+    offer: dict[str, object] = {"reason": reason}
+    if email_known:
+        offer["email_known"] = True
+    dispatcher.utter_message(json_message={"offer_person": offer})
+
+
+def signal_order_list(dispatcher: CollectingDispatcher, email: str) -> None:
+    """The customer asked for the list of their orders by e-mail at ``email`` (helpdesk/mail/order_list.py)."""
+    dispatcher.utter_message(json_message={"order_list": {"email": email}})
 
 
 def signal_question(dispatcher: CollectingDispatcher) -> None:
@@ -42,8 +52,13 @@ def signal_faq(
     score: float,
     article: tuple[str, str] | None = None,
     markdown: str | None = None,
+    rule: str | None = None,
 ) -> None:
+    """``rule``: what chose the entry when no ranking did (handbook_answer.RULES); the console shows it instead of a
+    score of the message against the entry."""
     faq: dict[str, str | float] = {"id": faq_id, "score": round(float(score), 4)}
+    if rule is not None:
+        faq["rule"] = rule
     if article is not None:
         faq["title"], faq["url"] = article
     if markdown is not None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handbook_answer import answer_entry_by_id
 from actions.handbook_followup import last_answer_entry
-from actions.handoff import offer_person
+from actions.handoff import email_given, offer_person
 from actions.texts import render
 from actions.texts.catalog import orders as say
 from helpdesk.vocabulary import HANDOFF_REQUESTED
@@ -27,13 +28,15 @@ TEAM_CHECKS: dict[str, str] = {
 }
 
 
-def offer_team_check(dispatcher: CollectingDispatcher, entry_id: str, order_id: str) -> bool:
+def offer_team_check(dispatcher: CollectingDispatcher, tracker: Tracker, entry_id: str, order_id: str) -> bool:
     """A person offered for the check handbook entry ``entry_id`` asks the order number for, for order
-    ``order_id``; False (nothing said) when the entry asks for none."""
+    ``order_id`` (not asking again for the e-mail address the customer gave); False (nothing said) when the entry
+    asks for none."""
     text_name = TEAM_CHECKS.get(entry_id)
     if text_name is None:
         return False
-    offer_person(dispatcher, render(getattr(say, text_name), order_id=order_id), HANDOFF_REQUESTED)
+    text = render(getattr(say, text_name), order_id=order_id)
+    offer_person(dispatcher, text, HANDOFF_REQUESTED, email_known=email_given(tracker))
     return True
 
 
@@ -41,4 +44,21 @@ def person_for_team_check(dispatcher: CollectingDispatcher, tracker: Tracker, or
     """A person offered for the check the answer just before asked order ``order_id`` for; False (nothing said)
     when that answer asked for none."""
     entry_id = last_answer_entry(tracker)
-    return entry_id is not None and offer_team_check(dispatcher, entry_id, order_id)
+    return entry_id is not None and offer_team_check(dispatcher, tracker, entry_id, order_id)
+
+
+def answer_with_team_check(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    entry_id: str,
+    question: str,
+    order_id: str,
+    rule: str | None = None,
+) -> bool:
+    """Handbook entry ``entry_id``'s answer to a question that names order ``order_id`` ("I was charged twice for
+    order 100247", "can i get the invoice for 100234? i ordered as a guest"): without its request for the order
+    number, and a person offered for the check when the entry asks for one. False (nothing said) without the entry."""
+    if not answer_entry_by_id(dispatcher, entry_id, question, order_number=order_id, rule=rule):
+        return False
+    offer_team_check(dispatcher, tracker, entry_id, order_id)
+    return True

@@ -116,6 +116,8 @@ class Settings:
     # (queue flooding: helpdesk/conversation/chat.py)
     new_conversations_per_address: int = 20
     handoffs_per_address: int = 5
+    # lists of orders sent by e-mail per client address per hour (mail bombing: helpdesk/mail/order_list.py)
+    order_lists_per_address: int = 5
     # the widget's open WebSockets: per client address, per conversation, in total (helpdesk/realtime/socket_caps.py)
     widget_sockets_per_address: int = 20
     widget_sockets_per_conversation: int = 5
@@ -213,6 +215,7 @@ class Settings:
             rate_per_conversation=_int("RATE_PER_CONVERSATION", 30),
             new_conversations_per_address=_int("NEW_CONVERSATIONS_PER_ADDRESS", 20),
             handoffs_per_address=_int("HANDOFFS_PER_ADDRESS", 5),
+            order_lists_per_address=_int("ORDER_LISTS_PER_ADDRESS", 5),
             widget_sockets_per_address=_int("WIDGET_SOCKETS_PER_ADDRESS", 20),
             widget_sockets_per_conversation=_int("WIDGET_SOCKETS_PER_CONVERSATION", 5),
             widget_sockets_total=_int("WIDGET_SOCKETS_TOTAL", 2000),

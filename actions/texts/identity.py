@@ -27,6 +27,19 @@ NO_ORDER_NUMBER = (
     "ordered, and under Account → Orders if you have an account. Send it to me when you have it; if you can't find "
     "it, a person from our team can look your order up with you."
 )
+# the same when the shop sends e-mail (the helpdesk says so in the message's metadata): the list of the customer's
+# orders goes to the address they ordered with (actions/no_order_number.py; never shown in the chat)
+NO_ORDER_NUMBER_BY_MAIL = (
+    "No problem. Your order number has 6 digits (like 100234): it's in the order confirmation e-mail we sent when you "
+    "ordered, and under Account → Orders if you have an account. Can't find it? Tell me the e-mail address you "
+    "ordered with and I'll send the list of your orders to it, or a person from our team can look your order up with "
+    "you."
+)
+# the address given after NO_ORDER_NUMBER_BY_MAIL: the same words whether or not it has orders with the shop
+ORDER_LIST_SENT = (
+    "Thanks! If {email} has orders with us, their list is on its way to that address: it can take a few minutes, "
+    "so check your spam folder too. Send me the order number here when you have it."
+)
 ASK_ORDER_ID_RECENT_NAMED = "Which order is it about, {first_name}? Your most recent orders are {orders}."
 ASK_ORDER_ID_RECENT = "Which order is it about? Your most recent orders are {orders}."
 ORDER_BUTTON = "Order {order_id}"

@@ -27,6 +27,10 @@ FINAL_SALE_NOTE_ONE = "{final_sale} is final sale and can't be returned."
 FINAL_SALE_NOTE_MANY = "{final_sale} are final sale and can't be returned."
 EVERYTHING_BUTTON = "Everything"
 ITEMS_UNCLEAR = "Sorry, I couldn't tell which items from order {order_id} you mean."
+# a line of several pieces named in the singular ("just the towel" of 2 towels): how many go back (actions/items.py)
+ASK_PIECES = "Order {order_id} has {count} × {item}. How many of them would you like to send back?"
+PIECES_BUTTON = "{n} of them"
+ALL_PIECES_BUTTON = "All {count}"
 NOTHING_LEFT = "That leaves nothing to return from order {order_id}."
 # some pieces of a set asked for ("just 2 of them", of "Ribbed tumblers, set of 6"); {item}: the set's name
 SET_GOES_BACK_WHOLE = (

@@ -75,8 +75,26 @@ def values_for(conversation: Conversation, agent: Agent) -> dict[str, str]:
     return found
 
 
+# the customer's name, when nobody told it (a customer the bot did not verify, who left no name): the greeting takes
+# its neutral form, the placeholder dropped with the comma or space that set it off ("Hi {{customer.first_name}}, this
+# is Anna" -> "Hi, this is Anna"; "anything else, {{customer.first_name}}?" -> "anything else?";
+# "{{customer.first_name}}您好" -> "您好"), instead of the braces (or a guess) in the agent's box
+NAME_PLACEHOLDERS = ("customer.first_name", "customer.name")
+_NAME = r"\{\{\s*customer\.(?:first_)?name\s*\}\}"
+NAME_AT_START = re.compile(r"^" + _NAME + r"[ \t]*,?[ \t]*")
+NAME_AFTER_WORDS = re.compile(r"[ \t]*,?[ \t]*" + _NAME)
+
+
+def neutral_without_name(text: str) -> str:
+    """``text`` in its neutral form: the customer's name placeholders dropped with what set them off."""
+    return NAME_AFTER_WORDS.sub("", NAME_AT_START.sub("", text))
+
+
 def fill(text: str, values: dict[str, str]) -> dict[str, Any]:
-    """The text with the known placeholders filled; `missing`: those left for the agent."""
+    """The text with the known placeholders filled, the customer's name in its neutral form when it is unknown;
+    `missing`: those left for the agent."""
+    if not any(name in values for name in NAME_PLACEHOLDERS):
+        text = neutral_without_name(text)
     missing: list[str] = []
 
     def one(match: re.Match[str]) -> str:

@@ -72,6 +72,9 @@ class BotTurn:
     # the reply that offers a person as a choice (actions/handoff.py): the helpdesk adds the wait to it
     offer: dict[str, Any] | None = None
     offer_reason: str | None = None
+    offer_email_known: bool = False  # the customer gave their e-mail address already: the offer does not ask for it
+    # the customer without their order number asked for the list of their orders at this address (actions/signals.py)
+    order_list_email: str | None = None
 
 
 def _reply(message: dict[str, Any]) -> dict[str, Any] | None:
@@ -92,7 +95,7 @@ def _answer(reply: dict[str, Any], faq: dict[str, Any]) -> None:
     markdown = faq.get("markdown")
     if isinstance(markdown, str) and markdown.strip():
         reply["text"] = markdown.strip()
-    reply["faq"] = {k: faq[k] for k in ("id", "score", "title", "url") if k in faq}
+    reply["faq"] = {k: faq[k] for k in ("id", "score", "title", "url", "rule") if k in faq}
 
 
 def nlu_block(latest_message: dict[str, Any]) -> dict[str, Any] | None:
@@ -239,6 +242,8 @@ class RasaClient:
                     _answer(turn.replies[-1], custom["faq"])
             if isinstance(custom.get("handoff"), dict):
                 turn.handoff = custom["handoff"]
+            if isinstance(custom.get("order_list"), dict) and isinstance(custom["order_list"].get("email"), str):
+                turn.order_list_email = custom["order_list"]["email"]
             if custom.get("question") is True and turn.replies:
                 turn.replies[-1]["question"] = True  # it asks the customer for something: no answer to rate
             if custom.get("small_talk") is True and turn.replies:
@@ -246,6 +251,7 @@ class RasaClient:
             if isinstance(custom.get("offer_person"), dict) and turn.replies:
                 turn.offer = turn.replies[-1]
                 turn.offer_reason = str(custom["offer_person"].get("reason") or "")
+                turn.offer_email_known = custom["offer_person"].get("email_known") is True
             reply = _reply(message)
             if reply is not None:
                 turn.replies.append(reply)

@@ -34,6 +34,7 @@ from helpdesk.errors import Conflict, NotFound, Unavailable
 from helpdesk.i18n import LANGUAGES, payload_in_language
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.limits.window import Limiter
+from helpdesk.mail.order_list import OrderListRequests
 from helpdesk.realtime.events import Events
 from helpdesk.vocabulary import (
     END_RESOLVED,
@@ -190,17 +191,20 @@ async def _offered_button_title(session: AsyncSession, conversation_id: str, pay
 
 
 PAGE_SCRIPT = "page_script"  # in a message's metadata: "Hant" when the widget's page is in traditional characters
+MAIL = "mail"  # in a message's metadata: "on" when this helpdesk sends e-mail (actions/no_order_number.py)
 
 
 def bot_metadata(
-    customer_token: str | None, client_address: str | None, page_traditional: bool = False
+    customer_token: str | None, client_address: str | None, page_traditional: bool = False, mail_on: bool = False
 ) -> dict[str, str] | None:
-    """What the bot's actions learn about the message besides its text (helpdesk/orders/attempts.py reads them), and
-    the page's script when it is traditional (`_writes_traditional`: the replies' script when no message shows one)."""
+    """What the bot's actions learn about the message besides its text (helpdesk/orders/attempts.py reads them), the
+    page's script when it is traditional (`_writes_traditional`: the replies' script when no message shows one), and
+    whether e-mail goes out (the list of a customer's orders may be offered by e-mail)."""
     metadata = {
         "customer_token": customer_token,
         "client_address": client_address,
         PAGE_SCRIPT: script.script_name(True) if page_traditional else None,
+        MAIL: "on" if mail_on else None,
     }
     return {key: value for key, value in metadata.items() if value} or None
 
@@ -632,6 +636,13 @@ class ChatService:
         self.background = background
         self.hours = hours or BusinessHours.always()
         self.pending = PendingTurns()
+        # the lists of orders customers ask for by e-mail; None while mail is off (helpdesk/mail/service.py sets it)
+        self.order_lists: OrderListRequests | None = None
+
+    @property
+    def mail_on(self) -> bool:
+        """This helpdesk sends e-mail: the bot may offer what goes by e-mail (the list of a customer's orders)."""
+        return self.order_lists is not None
 
     async def answer_pending_forever(self, interval: float = PENDING_INTERVAL) -> None:
         """Answer the messages that waited for the bot once Rasa and the action server are both back (every
@@ -782,7 +793,7 @@ class ChatService:
                 if fresh:
                     await self.events.message(conversation, customer_message)
                 if not_reopened is not None:
-                    metadata = bot_metadata(customer_token, client_address, page_traditional)
+                    metadata = bot_metadata(customer_token, client_address, page_traditional, self.mail_on)
                     self.pending.wait(conversation.id, customer_message.id, metadata)
                     raise not_reopened
             stored = customer_message.to_public()
@@ -801,7 +812,7 @@ class ChatService:
                 bot = [r for r in await _replies_to(session, customer_message) or [] if r["sender"] == SENDER_BOT]
                 return ChatResult(conversation.id, conversation.mode, bot, message=stored, message_language=spoken)
 
-            metadata = bot_metadata(customer_token, client_address, page_traditional)
+            metadata = bot_metadata(customer_token, client_address, page_traditional, self.mail_on)
             if not fresh and (answered := await _replies_to(session, customer_message)) is not None:
                 # a retry of a message the bot has answered already (the answer came while the customer's
                 # connection failed, or after an outage): the stored answer, never a second turn
@@ -977,7 +988,10 @@ class ChatService:
                     # "Shall I get a person?": the wait the customer would have, or when the team is back
                     waiting = len(await queued_ids(session)) + 1
                     wait = offer_wait_text(
-                        hours, await self.queue.estimate_now(session, waiting, hours.open), conversation.language
+                        hours,
+                        await self.queue.estimate_now(session, waiting, hours.open),
+                        conversation.language,
+                        email_known=turn.offer_email_known,
                     )
                     turn.offer["text"] = f"{turn.offer['text']}{'' if conversation.language == 'zh' else ' '}{wait}"
                 reason = (turn.handoff or {}).get("reason")
@@ -993,6 +1007,14 @@ class ChatService:
                     if message.id == last_waiting or conversation.mode != MODE_BOT:
                         self.locks.release_too(f"bot-turn:{conversation_id}")  # no turn left: one round trip for both
                 replies.extend(m.to_public() for m in stored)
+                if turn.order_list_email and self.order_lists is not None:
+                    # "I lost my order number", then the address ordered with: the list goes there, never into the chat
+                    try:
+                        await self.order_lists.requested(
+                            conversation_id, turn.order_list_email, conversation.language, client_address
+                        )
+                    except Exception:  # the turn is answered and stored: a list that could not be queued is logged
+                        log.exception("conversation %s: the list of orders could not be queued", conversation_id)
                 offer = {"reason": turn.offer_reason} if turn.offer is not None and turn.handoff is None else None
                 last = StoredTurn(conversation.mode, turn.nlu, turn.faq, turn.handoff, offer, traditional)
                 if turn.handoff is not None:

@@ -399,7 +399,7 @@ class Desk:
 
     # ---- help for the reply ---------------------------------------------------------------
     async def suggestions(self, agent: Agent, conversation_id: str) -> dict[str, Any]:
-        """Handbook answers for the customer's latest typed message, ready to edit and send."""
+        """Handbook answers for the customer's latest real line (desk_cards), ready to edit and send."""
         async with self.sessions() as session:
             conversation = await self._load(session, conversation_id)
             if not may_view(agent, conversation):
@@ -407,16 +407,9 @@ class Desk:
             language = conversation.language or "en"  # suggestions in the customer's language
             # and script: what the agent sends a customer who writes traditional characters is in them
             traditional = await script.conversation_traditional(session, conversation)
-            latest = await session.scalar(
-                select(Message)
-                .where(
-                    Message.conversation_id == conversation_id,
-                    Message.sender == SENDER_CUSTOMER,
-                    Message.payload.is_(None),
-                )
-                .order_by(Message.id.desc())
-                .limit(1)
-            )
+            # what the customer asked, not the "a person please" (or the e-mail address) they sent after it: the
+            # handbook's contact-us entry was the first suggestion for every chat handed off on request
+            latest = await desk_cards.latest_real_message(session, conversation_id)
         if latest is None:
             return {"message_id": None, "query": None, "decision": None, "suggestions": []}
         found = await self.actions.search(latest.text)

@@ -16,15 +16,28 @@ from helpdesk.db.models import Conversation, ConversationLabel, Label, Message
 from helpdesk.vocabulary import SENDER_CUSTOMER
 
 QUESTION_CHARS = 140
-# turns that only open, close or steer the chat: skipped when they are short (a long one may carry the question)
+# turns that only open, close or steer the chat, or only give the details the bot asked for (an order number, an
+# e-mail address: "inform"): skipped when they are short (a long one may carry the question)
 STEERING_INTENTS = frozenset(
-    {"request_human", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "chitchat", "vague_opener"}
+    {
+        "request_human",
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "bot_challenge",
+        "chitchat",
+        "vague_opener",
+        "inform",
+    }
 )
 STEERING_WORDS = 6
 # the latest line steers with more words: "I want to talk to a real person please" after the question says nothing
 # new about it (a longer line asking for a person may: it is quoted)
 LATEST_STEERING_WORDS = 12
 CJK_STEERING_CHARS = 10  # Chinese has no spaces: a short line is a steering one
+LATEST_LOOKBACK = 50  # customer messages read back for the latest real line of one conversation
 
 
 def is_steering(text: str, intent: str | None, most_words: int = STEERING_WORDS) -> bool:
@@ -34,6 +47,31 @@ def is_steering(text: str, intent: str | None, most_words: int = STEERING_WORDS)
     if len(words) <= 1 and any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return len(text.strip()) <= CJK_STEERING_CHARS
     return len(words) <= most_words
+
+
+def typed(text: str | None, payload: str | None) -> bool:
+    """Whether a customer message is a line they typed (not a button press, not empty)."""
+    return not (payload or "").startswith("/") and bool((text or "").strip())
+
+
+def intent_of(nlu: object) -> str | None:
+    """The intent the bot read in a customer message (None: not seen by the bot, e.g. written to an agent)."""
+    read = nlu.get("intent") if isinstance(nlu, dict) else None
+    return read if isinstance(read, str) else None
+
+
+async def latest_real_message(session: AsyncSession, conversation_id: str) -> Message | None:
+    """The customer's latest real line as a message, whole (what an agent's suggested replies answer: not a bare
+    "a person please" after the question, as :class:`TypedLines`' latest), else their latest typed line."""
+    rows = await session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.sender == SENDER_CUSTOMER)
+        .order_by(Message.id.desc())
+        .limit(LATEST_LOOKBACK)
+    )
+    lines = [m for m in rows if typed(m.text, m.payload)]
+    real = (m for m in lines if not is_steering(m.text, intent_of(m.nlu), LATEST_STEERING_WORDS))
+    return next(real, lines[0] if lines else None)
 
 
 def customer_name(conversation: Conversation) -> str | None:
@@ -83,11 +121,10 @@ async def typed_lines(session: AsyncSession, conversation_ids: Iterable[str]) ->
             .order_by(Message.id)
         )
         for conversation_id, text, payload, nlu in rows.all():
-            if (payload or "").startswith("/") or not (text or "").strip():
+            if not typed(text, payload):
                 continue
             last_typed[conversation_id] = text
-            read = (nlu or {}).get("intent") if isinstance(nlu, dict) else None
-            intent = read if isinstance(read, str) else None
+            intent = intent_of(nlu)
             if not is_steering(text, intent):
                 first.setdefault(conversation_id, text)
             if not is_steering(text, intent, LATEST_STEERING_WORDS):

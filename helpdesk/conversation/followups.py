@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.conversation import desk_cards
 from helpdesk.conversation.queue import customer_wrote
 from helpdesk.db.models import (
     FOLLOW_UP_ABANDONED,
@@ -61,8 +62,6 @@ STATUSES = (FOLLOW_UP_OPEN, FOLLOW_UP_DONE)
 TRANSCRIPT_MESSAGES = 60  # the latest messages a task shows
 PREVIEW_CHARS = 160
 MAX_BULK = 200
-# what a customer says that is not what they wanted (a preview skips it)
-NOT_THE_QUESTION = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "request_human", "bot_challenge"})
 SWEEP_SECONDS = 60.0
 REASON_TEXT = {
     FOLLOW_UP_LOW_RATING: "rated the help",
@@ -248,8 +247,9 @@ class FollowUps:
 
     @staticmethod
     async def _previews(session: AsyncSession, rows: list[FollowUp]) -> dict[int, str]:
-        """What each customer wanted: their latest real question (not hello, thanks or "a person please") up to the
-        task's handoff, else their latest message; cut to PREVIEW_CHARS."""
+        """What each customer wanted: their latest real line as the console's cards read it (desk_cards: not hello,
+        thanks, "a person please" or the e-mail address the bot asked for) up to the task's handoff, else their latest
+        message; cut to PREVIEW_CHARS."""
         if not rows:
             return {}
         conversation_ids = list({f.conversation_id for f in rows})
@@ -272,7 +272,11 @@ class FollowUps:
             until = handoff_at.get(follow_up.handoff_id or 0)
             turns = [t for t in said.get(follow_up.conversation_id, []) if until is None or t[0] <= until]
             turns = turns or said.get(follow_up.conversation_id, [])
-            real = [t for t in turns if t[2] not in NOT_THE_QUESTION and not t[1].startswith("/")]
+            real = [
+                t
+                for t in turns
+                if not t[1].startswith("/") and not desk_cards.is_steering(t[1], t[2], desk_cards.LATEST_STEERING_WORDS)
+            ]
             chosen = (real or turns)[-1:] if turns else []
             if chosen:
                 text = " ".join(chosen[0][1].split())

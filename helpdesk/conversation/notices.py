@@ -59,21 +59,31 @@ def left_text(hours: OpeningStatus, contact: dict[str, str], language: object = 
     return f"{greeting_en} We've got your message and will answer {how_en} {when_en}."
 
 
-def offer_wait_text(hours: OpeningStatus, wait_seconds: int | None, language: object = "en") -> str:
+def offer_wait_text(
+    hours: OpeningStatus, wait_seconds: int | None, language: object = "en", email_known: bool = False
+) -> str:
     """Added to the bot's "Shall I get a person?": what the customer would wait, or that the team is away; either way
-    an e-mail address will do too."""
+    an e-mail address will do too, unless ``email_known`` (the customer has just given theirs: not asked again)."""
     zh = normalize(language) == "zh"
     if not hours.open:
         if zh:
             back = back_zh(hours)
             when = f"我们将于{back}回来。" if back else ""
+            if email_known:
+                return f"我们的团队现在不在线。{when}您的请求会在队列里等他们回来处理。"
             return f"我们的团队现在不在线。{when}您可以在这里留下邮箱，我们会给您回信。"
         back_en = f" We're back {hours.back}." if hours.back else ""
+        if email_known:
+            return f"Our team is away right now.{back_en} Your request waits in our queue until they're back."
         return f"Our team is away right now.{back_en} You can leave your e-mail address here and we'll write back."
     minutes = max(1, math.ceil((wait_seconds or 0) / 60))
     if zh:
+        if email_known:
+            return f"大约需要等待 {minutes} 分钟。"
         return f"大约需要等待 {minutes} 分钟，您也可以在这里留下邮箱，我们会给您回信。"
     wait = "about a minute" if minutes == 1 else f"about {minutes} minutes"
+    if email_known:
+        return f"The wait is {wait}."
     return f"The wait is {wait}, or leave your e-mail address here and we'll write back."
 
 

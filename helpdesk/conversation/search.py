@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, or_, select, text
+from sqlalchemy import and_, exists, false, func, not_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql import ColumnElement
 
@@ -317,8 +317,11 @@ class ConversationSearch:
                 found[conversation_id] = ("…" if at else "") + line[at : at + SNIPPET_CHARS]
         return found
 
-    async def history(self, agent: Agent, conversation_id: str, limit: int = 20) -> list[dict[str, Any]]:
-        """The customer's other conversations (the same customer id, or the same e-mail), latest first."""
+    async def history(self, agent: Agent, conversation_id: str, limit: int = 20) -> dict[str, Any]:
+        """The customer's other conversations (the same customer id, or the same e-mail), latest first, as cards
+        (`conversations`), and those of them going on with a colleague, which the agent may not open
+        (`with_colleagues`: who and since when only). An agent read "No earlier conversations" while the same
+        customer was in a chat with a colleague about the same order (the staff walkthrough of 2026-12-07)."""
         async with self.sessions() as session:
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None:
@@ -335,7 +338,7 @@ class ConversationSearch:
             same.append(func.lower(Conversation.offline_contact["email"].as_string()) == email.lower())
             same.append(func.lower(Conversation.slots["customer_email"].as_string()) == email.lower())
         if not same:
-            return []
+            return {"conversations": [], "with_colleagues": []}
         async with self.sessions() as session:
             ids = list(
                 await session.scalars(
@@ -345,7 +348,20 @@ class ConversationSearch:
                     .limit(limit)
                 )
             )
-            return await self.cards(session, ids)
+            elsewhere = await session.execute(
+                select(Conversation.created_at, Agent.display_name)
+                .join(Agent, Agent.id == Conversation.assigned_agent_id)
+                .where(
+                    or_(*same),
+                    Conversation.id != conversation.id,
+                    Conversation.mode == MODE_AGENT,
+                    not_(_visible(agent)),
+                )
+                .order_by(Conversation.created_at.desc())
+                .limit(limit)
+            )
+            with_colleagues = [{"assignee_name": name, "created_at": iso(at)} for at, name in elsewhere.all()]
+            return {"conversations": await self.cards(session, ids), "with_colleagues": with_colleagues}
 
 
 def export_rows(cards: list[dict[str, Any]]) -> list[list[str]]:

@@ -20,7 +20,8 @@ LEFT_MESSAGE = "left_message"  # the confirmation of a message left for the team
 AGENT_REPLY = "agent_reply"  # an agent's reply the customer did not see on the page
 RATING_REQUEST = "rating_request"  # the rating link of a chat that ended with the customer gone
 FOLLOW_UP = "follow_up"  # a follow-up (回访) written from a follow-up task
-KINDS = (LEFT_MESSAGE, AGENT_REPLY, RATING_REQUEST, FOLLOW_UP)
+ORDER_LIST = "order_list"  # the list of a customer's orders, asked for in the chat without an order number
+KINDS = (LEFT_MESSAGE, AGENT_REPLY, RATING_REQUEST, FOLLOW_UP, ORDER_LIST)
 LANGUAGES = ("en", "zh")
 
 SUBJECTS: dict[str, dict[str, str]] = {
@@ -28,6 +29,7 @@ SUBJECTS: dict[str, dict[str, str]] = {
     AGENT_REPLY: {"en": "{{ agent }} replied to your question", "zh": "{{ agent }} 回复了您的问题"},
     RATING_REQUEST: {"en": "How did we do?", "zh": "请为我们这次的服务评分"},
     FOLLOW_UP: {"en": "Following up on your conversation with us", "zh": "关于您此前咨询的回访"},
+    ORDER_LIST: {"en": "Your orders at Larkspur Home", "zh": "您在 Larkspur Home 的订单"},
 }
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -113,6 +115,31 @@ Thank you for helping us get better.
 {% endif %}查看会话：{{ link }}
 """,
     },
+    ORDER_LIST: {
+        "en": """Hello{% if name %} {{ name }}{% endif %},
+
+you asked in the chat on our website for the orders placed with this e-mail address. Your most recent ones:
+{% for o in orders %}
+Order {{ o.number }}, placed {{ o.placed }}: {{ o.status }}
+  {{ o.items }}
+{% endfor %}
+Send the order number in the chat and we'll carry on from there. If you didn't ask for this, you can ignore this
+e-mail: nothing was changed.
+
+Your conversation: {{ link }}
+""",
+        "zh": """{% if name %}{{ name }}，{% endif %}您好：
+
+您在我们网站的在线客服中查询了用这个邮箱下的订单。您最近的订单如下：
+{% for o in orders %}
+订单 {{ o.number }}，下单日期 {{ o.placed }}：{{ o.status }}
+  {{ o.items }}
+{% endfor %}
+在对话中发送订单号，我们就可以接着为您处理。如果这不是您本人的查询，请忽略本邮件：订单没有任何改动。
+
+查看会话：{{ link }}
+""",
+    },
 }
 
 _FOOTER = {"en": "Larkspur Home customer support", "zh": "Larkspur Home 客户服务"}
@@ -121,6 +148,7 @@ _BUTTON = {
     AGENT_REPLY: {"en": "Continue the conversation", "zh": "继续会话"},
     RATING_REQUEST: {"en": "Rate our help", "zh": "评价服务"},
     FOLLOW_UP: {"en": "Open your conversation", "zh": "查看会话"},
+    ORDER_LIST: {"en": "Continue the conversation", "zh": "继续会话"},
 }
 
 _HTML = """<!doctype html>
@@ -180,13 +208,22 @@ def render(kind: str, language: str | None, context: dict[str, Any], traditional
     """The mail of `kind` in `language` (en when unknown); a Chinese one in traditional characters when
     `traditional` (its words and `when`, not the customer's or agents' texts). `context`: link, reply_by_mail, and
     per kind: name, text, when (left_message); messages [{author, text}] and agent (agent_reply); agent
-    (rating_request); agent and text (follow_up)."""
+    (rating_request); agent and text (follow_up); name and orders [{number, placed, status, items}] (order_list)."""
     if kind not in KINDS:
         raise ValueError(f"no e-mail template for {kind!r}")
     lang = language_of(language)
     hant = traditional and lang == "zh"
     own = in_traditional if hant else str  # the helpdesk's own words, in the customer's script
-    values = {"name": None, "text": "", "when": "", "messages": [], "agent": "", "reply_by_mail": False, **context}
+    values = {
+        "name": None,
+        "text": "",
+        "when": "",
+        "messages": [],
+        "agent": "",
+        "reply_by_mail": False,
+        "orders": [],
+        **context,
+    }
     values["when"] = own(str(values["when"]))
     values["messages"] = [{"file_url": None, "image_url": None, **m} for m in values["messages"]]
     texts = _traditional_text_env() if hant else _text_env

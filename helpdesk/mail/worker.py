@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -20,11 +21,13 @@ from helpdesk.conversation.business_hours import BusinessHours
 from helpdesk.conversation.chat import resolved_assignment
 from helpdesk.db.models import Conversation, Message, OutboxMail, attachment_of
 from helpdesk.mail import outbox
+from helpdesk.mail.order_list import order_list_context
 from helpdesk.mail.reply_address import reply_address
 from helpdesk.mail.sender import Mailer, PermanentFailure, TemporaryFailure, compose
 from helpdesk.mail.settings import MailSettings
 from helpdesk.mail.sweep import Sweep, seen_after, when_text
-from helpdesk.mail.templates import AGENT_REPLY, FOLLOW_UP, LEFT_MESSAGE, RATING_REQUEST, render
+from helpdesk.mail.templates import AGENT_REPLY, FOLLOW_UP, LEFT_MESSAGE, ORDER_LIST, RATING_REQUEST, render
+from helpdesk.orders.system import BackendError, OrderSystem
 from helpdesk.staff.accounts import display_names
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,10 @@ class Skip(Exception):
     """The mail is no longer needed."""
 
 
+class NotYet(Exception):
+    """The mail cannot be written now (the order system is not answering): tried again after the backoff."""
+
+
 class MailWorker:
     def __init__(
         self,
@@ -48,8 +55,10 @@ class MailWorker:
         settings: MailSettings,
         mailer: Mailer,
         hours: BusinessHours | None = None,
+        orders: Callable[[], OrderSystem] | None = None,
     ) -> None:
         self.sessions = sessions
+        self.orders = orders  # the order system the lists of orders come from (helpdesk/mail/order_list.py)
         self.settings = settings
         self.mailer = mailer
         self.hours = hours
@@ -90,6 +99,11 @@ class MailWorker:
                 rendered, automatic = await self._render(session, mail)
             except Skip as why:
                 await outbox.skipped(session, mail.id, self.name, str(why))
+                return 0
+            except NotYet as why:
+                await outbox.retry_later(
+                    session, mail, self.name, str(why), self.settings.max_attempts, self.settings.backoff_seconds
+                )
                 return 0
             except Exception as exc:  # a template or data problem: retrying will not help
                 log.exception("cannot render mail %s", mail.id)
@@ -168,6 +182,23 @@ class MailWorker:
         if mail.kind == FOLLOW_UP:
             context.update(agent=payload.get("agent") or "Support", text=payload.get("text") or "")
             return render(FOLLOW_UP, mail.language, context, hant), False
+        if mail.kind == ORDER_LIST:
+            if self.orders is None:
+                raise Skip("no order system to list the orders from")
+            address = str(payload.get("email") or mail.to_address)
+            try:
+                listed = await order_list_context(self.orders(), address, mail.language)
+            except BackendError as exc:
+                raise NotYet(f"the order system did not answer: {exc}") from exc
+            if listed is None:
+                raise Skip("no orders with that address")  # the chat said the same: nothing tells it apart
+            if hant:  # the shop's words (status, product names) in the customer's script, as the rest of the mail
+                listed["orders"] = [
+                    {**o, "status": script.traditional(o["status"]), "items": script.traditional(o["items"])}
+                    for o in listed["orders"]
+                ]
+            context.update(listed)
+            return render(ORDER_LIST, mail.language, context, hant), True
         raise Skip(f"unknown kind {mail.kind!r}")
 
 

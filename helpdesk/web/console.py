@@ -234,8 +234,7 @@ def console_blueprint() -> Blueprint:
 
     @bp.get("/conversations/<conversation_id:str>/history")
     async def history(request: Request, conversation_id: str) -> HTTPResponse:
-        found = await services(request).search.history(agent_of(request), conversation_id)
-        return json_response({"conversations": found})
+        return json_response(await services(request).search.history(agent_of(request), conversation_id))
 
     @bp.get("/canned")
     async def canned(request: Request) -> HTTPResponse:

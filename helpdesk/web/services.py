@@ -55,6 +55,7 @@ class Limits:
     login: LoginLimits  # failed logins (helpdesk/staff/login.py)
     new_conversations: Limiter  # per client address, per 10 minutes
     handoffs: Limiter  # per client address, per hour (helpdesk/conversation/chat.py)
+    order_lists: Limiter  # lists of orders by e-mail, per client address, per hour (helpdesk/mail/order_list.py)
 
     @classmethod
     def create(cls, settings: Settings, redis: Redis | None) -> Limits:
@@ -69,6 +70,7 @@ class Limits:
             reads=limiter("reads", settings.rate_per_address * 3, RATE_WINDOW),
             new_conversations=limiter("new-conversation", settings.new_conversations_per_address, 600.0),
             handoffs=limiter("handoff", settings.handoffs_per_address, 3600.0),
+            order_lists=limiter("order-list", settings.order_lists_per_address, 3600.0),
             login=LoginLimits(
                 per_client=limiter("login-client", settings.login_failures_per_user, LOGIN_WINDOW),
                 per_account=limiter("login-account", settings.login_failures_per_account, LOGIN_WINDOW),
@@ -165,7 +167,16 @@ class Services:
             events,
             FileLimits(settings.file_max_bytes, settings.files_per_conversation, settings.files_per_address_per_hour),
         )
-        mail = Mail.create(sessions, MailSettings.from_env(settings.public_url), hours, followups, chat, files)
+        mail = Mail.create(
+            sessions,
+            MailSettings.from_env(settings.public_url),
+            hours,
+            followups,
+            chat,
+            files,
+            order_systems,
+            limits.order_lists,
+        )
         return cls(
             settings=settings,
             hours=hours,

@@ -128,10 +128,17 @@ class Throttle:
         return True
 
 
+# events every console hears: the queue; labels (their names only, for every console's lists); a colleague's status
+# and console opening or closing (an agent id and a word: every agent's transfer list shows them, as GET /agents does;
+# an agent's list kept the statuses of when it was loaded, "Bruno Keller (0/3)" while he was online, and a colleague
+# gone offline could still be picked and be handed the customer)
+FOR_EVERY_CONSOLE = frozenset({"queue_changed", "labels", "agent_status", "agent_presence"})
+
+
 def concerns(agent: Agent, event: Event) -> bool:
-    """Whether a console event is for this agent: the queue is everyone's, a conversation its agent's
-    (before and after a transfer) and the supervisors'."""
-    if event.get("type") in ("queue_changed", "labels"):  # labels: their names only, for every console's lists
+    """Whether a console event is for this agent: the queue and the team are everyone's, a conversation its
+    agent's (before and after a transfer) and the supervisors'."""
+    if event.get("type") in FOR_EVERY_CONSOLE:
         return True
     return agent.can_supervise or agent.id in (event.get("assignee"), event.get("previous_assignee"))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.order_state import CANCEL, CHANGE_ADDRESS, RETURN
+from actions.order_state import CANCEL, CHANGE_ADDRESS, REFUND_STATUS, RETURN
 from actions.requests import bare_request, questions_in, request_clauses, requests_in, same_order_changes
 from actions.smalltalk import farewell_by_words
 
@@ -29,6 +29,11 @@ from actions.smalltalk import farewell_by_words
         ("可以改地址吗", CHANGE_ADDRESS),
         ("那就取消吧", CANCEL),
         ("好的 那能退吗", RETURN),  # the walkthrough of 2026-12-06 (third session): got the return policy
+        # right after a cancellation: that order's refund (lane fixes: the handbook's topics about refunds)
+        ("what about my refund?", REFUND_STATUS),
+        ("and where's my refund", REFUND_STATUS),
+        ("那退款呢？", REFUND_STATUS),
+        ("我的退款什么时候到", REFUND_STATUS),
     ],
 )
 def test_a_bare_change_is_read_as_that_change(text: str, flow: str) -> None:

@@ -33,3 +33,23 @@ def test_both_with_items_named_is_those_items_and_alone_names_nothing_of_three()
     assert chosen("both the cushion cover and the candle", THREE) == {"LH-TXT-0131": 1, "LH-CAN-0501": 1}
     assert chosen("both", THREE) is None
     assert chosen("两个都退", THREE) is None
+
+
+def test_a_line_of_two_named_in_the_singular_is_unclear() -> None:
+    """ "just the towel" of 2 towels: which one or how many is asked (lane fixes); a plural, "both" or a count is
+    clear."""
+    from decimal import Decimal
+
+    from actions.items import pieces_answer, pieces_unclear, read_items
+    from helpdesk.orders import OrderLine
+
+    towels = OrderLine("LH-TXT-0420", "Waffle bath towel, stone", 2, Decimal("24.95"))
+    sheet = OrderLine("LH-BED-0210", "Linen fitted sheet 160×200, clay", 1, Decimal("69.00"))
+    lines = [sheet, towels]
+    for text in ("just the towel", "the bath towel please", "send the towel back"):
+        assert pieces_unclear(text, read_items(text, lines), lines) == towels, text
+    for text in ("just the towels", "both towels", "one towel", "2 towels", "the sheet", "1 of the towels"):
+        assert pieces_unclear(text, read_items(text, lines), lines) is None, text
+    assert pieces_answer("just one", towels) == 1 and pieces_answer("both", towels) == 2
+    assert pieces_answer("3", towels) is None and pieces_answer("hmm", towels) is None
+    assert read_items("", lines, ["LH-TXT-0420*1"]).returned == {"LH-TXT-0420": 1}

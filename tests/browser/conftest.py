@@ -1,11 +1,14 @@
-"""Fixtures of the browser tests: a fresh tab at each of the sizes a page is checked at (desktop and phone)."""
+"""Fixtures of the browser tests: a fresh tab at each of the sizes a page is checked at (desktop and phone), and
+Ava at a desktop console page with her API client (`ava_desk`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
+from support.accounts import AgentLogin
+from support.agent import AvaAtHerDesk, Console
 from test_widget_browser import SIZES, Tab, sized_tab
 
 
@@ -15,3 +18,13 @@ def sized(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[tuple[s
     opened = sized_tab(chromium, str(request.param))
     yield str(request.param), opened
     opened.page.context.close()
+
+
+@pytest.fixture()
+def ava_desk(
+    answering_page: Page,
+    helpdesk_url: str,
+    agent_accounts: dict[str, AgentLogin],
+    login: Callable[[str], Console],
+) -> AvaAtHerDesk:
+    return AvaAtHerDesk(answering_page, login("ava"), helpdesk_url, agent_accounts["ava"].password)

@@ -98,6 +98,7 @@ def test_a_chat_card_says_you_for_the_agents_reply_and_counts_unread_lines(
     page.reload()
     expect(page.locator("#conn")).to_have_class(live, timeout=20_000)
     expect(badge).to_have_text("2", timeout=10_000)
+    expect(page).to_have_title(f"(1) {untitled}", timeout=10_000)  # the title counts it after a reload too
 
     card.click()
     expect(page.locator("#transcript")).to_contain_text(f"the sage green one {tag}")

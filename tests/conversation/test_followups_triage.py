@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 
 import httpx
-from support.agent import Console
+from support.agent import Console, say
 from support.followups import handed_back
 
 
@@ -52,3 +52,21 @@ def test_previews_groups_bulk_actions_and_notes_in_the_transcript(
     assert senders.index("note") > max(i for i, s in enumerate(senders) if s == "customer")
     customer_view = client.get(f"/api/chat/{first}/messages").text
     assert "photo of the jug" not in customer_view
+
+
+def test_a_tasks_preview_is_the_question_not_the_e_mail_address_given_after_it(
+    client: httpx.Client, login: Callable[[str], Console], db: sqlite3.Connection
+) -> None:
+    """The staff walkthrough of 2026-12-07: a Chinese customer's broken cups, the order's e-mail address the bot asked
+    for, then a person; the follow-up said the customer wanted “grace.murphy@example.net”."""
+    ava, sue = login("ava"), login("sue")
+    question = "你好，我的订单100218收到的杯子碎了两个"
+    conversation = say(client, question)["conversation_id"]
+    say(client, "grace.murphy@example.net", conversation)
+    assert say(client, "我要找人工客服", conversation)["mode"] == "queued"
+    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+    assert ava.post(f"/conversations/{conversation}/handback").status_code == 200
+    task = db.execute("SELECT id FROM follow_ups WHERE conversation_id = ?", (conversation,)).fetchone()[0]
+    listed = {t["id"]: t for t in sue.get("/followups", params={"status": "open"}).json()["follow_ups"]}
+    assert listed[task]["preview"] == question
+    assert sue.post("/followups/bulk", {"ids": [task], "action": "close"}).status_code == 200

@@ -61,3 +61,33 @@ def test_a_payment_check_with_the_order_number_in_the_message_is_not_asked_for_i
     assert body["faq"] is not None and body["faq"]["id"] == "double-charge", body
     assert "tell me your order number" not in chat.text and "请告诉我订单号" not in chat.text, chat.texts
     assert offered in chat.text, chat.texts
+
+
+GUEST_EMAIL = "julia.g@example.com"
+
+
+def test_the_invoice_copy_offer_does_not_ask_for_the_email_just_given(chat: Chat) -> None:
+    """The guest's e-mail address given with the question, then the order number: the offer of a person for the copy
+    said "… or leave your e-mail address here and we'll write back", asking for what was just typed (lane fixes)."""
+    body = chat(f"can i get an invoice? i checked out as a guest with {GUEST_EMAIL}")
+    assert body["faq"] is not None and body["faq"]["id"] == "invoices", body
+    chat(ORDER)
+    assert f"copy of the invoice for order {ORDER}" in chat.text and "The wait is" in chat.text, chat.texts
+    assert "leave your e-mail address" not in chat.text, chat.texts
+
+
+def test_an_invoice_question_with_the_number_and_email_is_not_asked_for_them(chat: Chat) -> None:
+    """ "I ordered as a guest, how do I get my invoice? order … email …" got the whole answer, "Ordered as a guest?
+    Tell me your order number and the email address you used" included, and nothing more. Now the answer without it
+    and the person offered for the copy, without asking for the e-mail address again; in Chinese too."""
+    body = chat(f"I ordered as a guest, how do I get my invoice? order {ORDER} email {GUEST_EMAIL}")
+    assert body["faq"] is not None and body["faq"]["id"] == "invoices", body
+    assert "Tell me your order number" not in chat.text and "Ordered as a guest?" not in chat.text, chat.texts
+    assert f"copy of the invoice for order {ORDER}" in chat.text, chat.texts
+    assert "leave your e-mail address" not in chat.text, chat.texts
+
+
+def test_the_invoice_copy_offer_asks_for_an_email_when_none_was_given(chat: Chat) -> None:
+    chat("can i get an invoice? i checked out as a guest")
+    chat(ORDER)
+    assert "leave your e-mail address here" in chat.text, chat.texts

@@ -134,6 +134,8 @@ def mail_env(port: int, token: str) -> dict[str, str]:
         "MAIL_INBOUND_TOKEN": token,
         "PUBLIC_URL": "http://shop.test",
         "RASA_TIMEOUT": "60",  # the machine is shared and busy: the bot may be slow, the tests are about mail
+        # tests/mail/test_order_list_mail.py: 2 lists per client address an hour, each test from an address of its own
+        "ORDER_LISTS_PER_ADDRESS": "2",
     }
 
 

@@ -8,10 +8,12 @@ import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import Mailbox
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from support.helpdesks import postgres_database
 
 from helpdesk.db.engine import create_engine, migrate, session_factory
@@ -27,8 +29,9 @@ from helpdesk.db.models import (
 from helpdesk.mail import outbox
 from helpdesk.mail.sender import SmtpMailer
 from helpdesk.mail.settings import MailSettings
-from helpdesk.mail.templates import FOLLOW_UP
+from helpdesk.mail.templates import FOLLOW_UP, ORDER_LIST
 from helpdesk.mail.worker import MailWorker
+from helpdesk.orders.system import BackendError, OrderSystem
 from helpdesk.stack import free_port
 
 MAILS = 40
@@ -96,6 +99,15 @@ async def seed(url: str, count: int, address: str) -> list[int]:
         await session.commit()
     await engine.dispose()
     return ids
+
+
+async def row_then_dispose(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], mail_id: int) -> OutboxMail:
+    """The mail's row as it is now; the engine closed."""
+    async with sessions() as session:
+        row = await session.get(OutboxMail, mail_id)
+    await engine.dispose()
+    assert row is not None
+    return row
 
 
 async def rows(url: str) -> list[OutboxMail]:
@@ -198,13 +210,53 @@ def test_a_claim_whose_process_died_is_never_sent_again(database_url: str, smtp_
             await session.commit()
         worker = MailWorker(sessions, settings_for(port), SmtpMailer(settings_for(port)))
         assert await worker.round() == 0
-        async with sessions() as session:
-            row = await session.get(OutboxMail, mail_id)
-        await engine.dispose()
-        assert row is not None
-        return row
+        return await row_then_dispose(engine, sessions, mail_id)
 
     row = asyncio.run(crash_then_round())
     assert row.status == OUTBOX_FAILED and row.status != OUTBOX_SENDING
     assert row.last_error == "interrupted while sending: not retried, it may have gone out"
     assert mailbox.to(address) == []
+
+
+class OrderSystemDown:
+    """An order system that does not answer (only what the order list asks of it)."""
+
+    async def find_customer(self, email: str) -> None:
+        raise BackendError("connection refused")
+
+
+def test_an_order_list_waits_for_the_order_system_instead_of_failing(database_url: str) -> None:
+    """The list of a customer's orders (helpdesk/mail/order_list.py) is written when it is sent: with the order system
+    down it is tried again after the backoff, not kept as failed (lane fixes)."""
+    address = "lost-number@customer.test"
+
+    async def attempt() -> OutboxMail:
+        engine = create_engine(database_url)
+        sessions = session_factory(engine)
+        async with sessions() as session:
+            session.add(Conversation(id="conv-order-list", language="en"))
+            await session.flush()
+            mail = await outbox.enqueue(
+                session,
+                kind=ORDER_LIST,
+                dedupe_key="test:order-list",
+                to_address=address,
+                language="en",
+                conversation_id="conv-order-list",
+                payload={"email": address},
+            )
+            assert mail is not None
+            mail_id = mail.id
+            await session.commit()
+        settings = settings_for(free_port())
+        worker = MailWorker(
+            sessions, settings, SmtpMailer(settings), orders=lambda: cast(OrderSystem, OrderSystemDown())
+        )
+        async with sessions() as session:
+            assert await outbox.claim(session, worker.name) == [mail_id]
+        assert await worker.deliver(mail_id) == 0
+        return await row_then_dispose(engine, sessions, mail_id)
+
+    row = asyncio.run(attempt())
+    assert row.status == OUTBOX_PENDING and row.attempts == 1, (row.status, row.last_error)
+    assert row.last_error is not None and "order system did not answer" in row.last_error

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 from nlu_addons import PROJECT_ROOT, RASA_PYTHON
 from nlu_addons.environment import ONE_MATH_THREAD
@@ -34,20 +35,26 @@ except SystemExit:
 """
 
 
-def blas_threads(python: str, source: str) -> list[int]:
-    """The BLAS thread counts numpy and scipy use after `source` ran in a fresh `python`."""
-    env = {k: v for k, v in os.environ.items() if k not in ONE_MATH_THREAD}
+def printed_json(python: str, source: str, environ: dict[str, str]) -> Any:
+    """What `source` printed last, as JSON, run in a fresh `python` with `environ`."""
     done = subprocess.run(
-        [python, "-c", source + BLAS_THREADS],
+        [python, "-c", source],
         cwd=PROJECT_ROOT,
-        env={**env, "PYTHONPATH": str(PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"},
+        env={**environ, "PYTHONPATH": str(PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
+             "RASA_TELEMETRY_ENABLED": "false"},
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    found: list[int] = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def blas_threads(python: str, source: str) -> list[int]:
+    """The BLAS thread counts numpy and scipy use after `source` ran in a fresh `python`."""
+    env = {k: v for k, v in os.environ.items() if k not in ONE_MATH_THREAD}
+    found: list[int] = printed_json(python, source + BLAS_THREADS, env)
     return found
 
 
@@ -66,3 +73,30 @@ def test_an_operators_choice_is_kept() -> None:
 
     one_math_thread(environ)
     assert environ["OPENBLAS_NUM_THREADS"] == "4" and environ["OMP_NUM_THREADS"] == "1"
+
+
+RASA_IMPORTS = """
+import sys
+sys.argv = ["rasa", "--version"]
+from nlu_addons import rasa_main
+try:
+    rasa_main.main()
+except SystemExit:
+    pass
+import rasa.core.run, rasa.core.agent, rasa.model_training  # what `rasa run` and `rasa train` import
+import tensorflow as tf
+from tensorflow.lite.python import util as tflite_util
+maps = open("/proc/self/maps").read()
+print(json.dumps({
+    "jax": sys.modules.get("jax") is not None,
+    "xla": "xla_extension" in maps,
+    "tflite_jax_hook": tflite_util._xla_computation is not None,
+    "tf_works": float(tf.reduce_sum(tf.constant([1.0, 2.0]))),
+}))
+"""
+
+
+def test_rasa_entry_point_leaves_jax_out_and_tensorflow_works() -> None:
+    """TensorFlow imports JAX (and its 100-MB XLA library) when it is installed; Rasa's processes never use it."""
+    found = printed_json(str(RASA_PYTHON), "import json\n" + RASA_IMPORTS, dict(os.environ))
+    assert found == {"jax": False, "xla": False, "tflite_jax_hook": False, "tf_works": 3.0}

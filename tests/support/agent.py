@@ -6,11 +6,12 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Dialog, Page
+from playwright.sync_api import Dialog, Page, expect
 from websockets.sync.client import ClientConnection
 
 HANDOFF_TEXT = "I want to talk to a real person please"
@@ -161,3 +162,18 @@ def remove_entry(handbook_dir: Path, entry_id: str, actions_port: int, timeout: 
             return False
 
     wait_for(dropped, timeout, 0.25)
+
+
+@dataclass
+class AvaAtHerDesk:
+    """Ava (agent, team orders) at a desktop console page (1280×800), with her API client for the test's own moves."""
+
+    page: Page
+    api: Console
+    helpdesk_url: str
+    password: str
+
+    def log_in(self) -> None:
+        """Her console in the page, logged in and live."""
+        submit_console_login(self.page, self.helpdesk_url, "ava", self.password)
+        expect(self.page.locator("#conn")).to_have_text("live")

@@ -65,7 +65,9 @@
 
   function renderTitle() {
     const n = state.pending.size;
-    document.title = state.prefs.title && n > 0 ? "(" + n + ") " + BASE_TITLE : BASE_TITLE;
+    // the page's own title in the staff member's language (the catalog may arrive after the first count)
+    const base = window.ConsoleI18n ? window.ConsoleI18n.t(BASE_TITLE) : BASE_TITLE;
+    document.title = state.prefs.title && n > 0 ? "(" + n + ") " + base : base;
   }
 
   /** Something needs the agent: kind is "new_chat" | "assigned" | "reply"; key is the conversation id. */
@@ -89,6 +91,16 @@
   /** The agent looked at it: it no longer counts in the title. */
   function seen(conversationId) {
     if (state.pending.delete(conversationId)) renderTitle();
+  }
+  /** The server's unread count of one of the agent's chats (a reload, the agent's other console, a reply that came
+   * before this page knew the chat was theirs): a chat with unread lines counts in the title, without a sound or a
+   * notification (nothing new happened); one read elsewhere no longer counts. */
+  function unread(conversationId, count) {
+    const was = state.pending.get(conversationId);
+    if (count > 0 && state.prefs.reply && was === undefined) state.pending.set(conversationId, "reply");
+    else if (count === 0 && was === "reply") state.pending.delete(conversationId);
+    else return;
+    renderTitle();
   }
   /** Only what still needs the agent counts (a queued chat someone else took no longer does). */
   function keepOnly(ids) {
@@ -118,9 +130,10 @@
     }
     const note = document.getElementById("alert-permission");
     if (note) note.addEventListener("click", askPermission);
+    if (window.ConsoleI18n) window.ConsoleI18n.ready.then(renderTitle);
     document.addEventListener("pointerdown", unlockAudio, { once: true, capture: true });
     document.addEventListener("keydown", unlockAudio, { once: true, capture: true });
   }
 
-  window.ConsoleAlerts = { init, load, notice, seen, keepOnly, reset, askPermission };
+  window.ConsoleAlerts = { init, load, notice, seen, unread, keepOnly, reset, askPermission };
 })();

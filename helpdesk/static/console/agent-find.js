@@ -70,7 +70,8 @@
     if (state.open !== conversationId) return;
     if (labels.res && labels.res.ok) state.current = labels.data.labels;
     renderConversationLabels();
-    renderHistory(history.res && history.res.ok ? history.data.conversations : null);
+    const found = history.res && history.res.ok ? history.data : null;
+    renderHistory(found ? found.conversations : null, found ? found.with_colleagues || [] : []);
   }
   function hide() {
     state.open = null;
@@ -233,11 +234,23 @@
   }
 
   // ---- the customer's earlier conversations --------------------------------------------------------
-  function renderHistory(list) {
+  // `colleagues`: the customer's chats going on with a colleague now, which this agent may not open (who and since
+  // when): "No earlier conversations" hid that the same customer was with a colleague about the same order
+  function renderHistory(list, colleagues) {
     const ul = $("history");
     ul.textContent = "";
     if (list == null) return ul.appendChild(el("li", "muted", "Could not load earlier conversations."));
-    if (!list.length) return ul.appendChild(el("li", "muted", "No earlier conversations (or the customer is not known)."));
+    for (const c of colleagues) {
+      const since = new Date(c.created_at);
+      const time = isNaN(since) ? "" : since.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      const key = "Also in a chat with {name} now (since {time}).";
+      const vars = { name: c.assignee_name, time };
+      ul.appendChild(el("li", "with-colleague", window.ConsoleI18n ? window.ConsoleI18n.t(key, vars)
+        : key.replace("{name}", vars.name).replace("{time}", vars.time)));
+    }
+    if (!list.length && !colleagues.length) {
+      return ul.appendChild(el("li", "muted", "No earlier conversations (or the customer is not known)."));
+    }
     for (const c of list) {
       const card = resultCard(c);
       card.classList.add("history-item");

@@ -291,6 +291,8 @@
     // same in the agent's other consoles; the chat on screen has none
     state.unread = new Map(all.filter((c) => c.unread > 0 && c.conversation_id !== state.open)
       .map((c) => [c.conversation_id, c.unread]));
+    // the page title counts the agent's chats that wrote, as their cards do (the chat on screen has its own alert)
+    for (const c of mine) if (c.conversation_id !== state.open) window.ConsoleAlerts.unread(c.conversation_id, c.unread || 0);
     state.mine = mine;
     state.everyone = all;
     state.chats = everyone ? all : mine;
@@ -453,10 +455,24 @@
     if (switching) {
       window.ConsoleFind.show(id);
       showLatest();
+      // the transfer list's chats per colleague: an agent hears of colleagues' statuses live, not of each of their
+      // chats (those are their own and the supervisors'), so the counts are read again for each chat opened
+      loadAgents();
     }
     renderQueue();
     renderChats();
+    if (switching) focusOpened(id);
     loadSuggestions();
+  }
+  // A chat just opened takes the keyboard where the agent goes next, as Chatwoot's does: the reply box, or Claim for a
+  // queued chat, else its card again. The card opened with Enter was rebuilt by the lists' refresh and the focus fell
+  // to the page: the next Tab went back to the lists, and the reply box was a dozen Tabs away, past Resolve. Not on a
+  // phone, where the focus would open the keyboard over the transcript.
+  function focusOpened(id) {
+    if (onePane() || id !== state.open) return;
+    const card = [...document.querySelectorAll("#chats li, #queue li")].find((li) => li.dataset.id === id);
+    const target = !$("reply-form").hidden ? $("reply") : !$("claim").hidden ? $("claim") : card;
+    if (target) target.focus({ preventScroll: true });
   }
   // a phone: the lists or the open conversation, one at a time, and the page scrolls (agent-find.css)
   const onePane = () => window.matchMedia("(max-width: 640px)").matches;
@@ -539,6 +555,14 @@
     } else box.textContent = text || "";
     return box;
   }
+  // what chose a handbook answer the bot gave by rule rather than by ranking (actions/handbook_answer.py RULES)
+  const RULE_WORDS = {
+    received_goods: "chosen by its words: goods that arrived damaged or wrong",
+    missing_item: "chosen by its words: an item missing from the parcel",
+    invoice: "chosen by its words: an invoice for a named order",
+    payment_way: "chosen by its words: a way to pay",
+    picked: "picked by the customer from the choices offered",
+  };
   function appendMessage(m, openContext) {
     if (state.shown.has(m.id)) return;
     state.shown.add(m.id);
@@ -553,7 +577,10 @@
     if (sender === "customer") li.appendChild(turnContext(m, openContext));
     if (sender === "customer") li.appendChild(window.ConsoleCorrections.turnTools(m)); // "bot got this wrong"
     if (sender === "bot" && m.faq && m.faq.id) {
-      li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (score " + num(m.faq.score) + ")"));
+      // an entry a rule chose (goods that arrived damaged, the customer's pick…) says so: its score against the
+      // message (often 0.00) would read as a bad match
+      const why = RULE_WORDS[m.faq.rule];
+      li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (" + (why || "score " + num(m.faq.score)) + ")"));
     }
     if (sender === "bot" && Array.isArray(m.buttons) && m.buttons.length) {
       // what "Did you mean one of these?" (or any question with buttons) offered the customer: the agent reads the
@@ -681,8 +708,10 @@
   };
   const PROOF_WORDS = { email: "the order's e-mail address", postcode: "the delivery postcode",
     account: "signed in on the shop's website", customer: "an earlier order of the same customer" };
+  // (the language: the handoff facts above say it in words; the slot showed "language zh" beside "Language English")
   const SLOT_HIDDEN = new Set(["customer_id", "customer_verified_by", "customer_name", "customer_tier", "recent_orders",
-    "verified_order", "pending_confirmation", "confirm", "requested_slot", "evidence", "pending_detail", "order_refusal"]);
+    "verified_order", "pending_confirmation", "confirm", "requested_slot", "evidence", "pending_detail", "order_refusal",
+    "language"]);
   function slotText(k, v) {
     if (k === "order_flow" || k === "last_flow") return FLOW_WORDS[v] || String(v);
     if (k === "verification") return PROOF_WORDS[v] || String(v);

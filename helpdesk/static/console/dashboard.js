@@ -365,7 +365,9 @@
     for (const c of r.data.conversations) {
       const li = el("li", "drill-row");
       li.dataset.conversation = c.conversation_id;
-      const watch = el("button", "watch", "Open");
+      // "View", not "Open": the catalog's "Open" is a follow-up's status (待处理), which a Chinese supervisor read on
+      // every conversation listed
+      const watch = el("button", "watch", "View");
       watch.type = "button";
       watch.addEventListener("click", () => openWatch(c.conversation_id));
       li.appendChild(watch);
@@ -458,7 +460,7 @@
     li.dataset.conversation = ev.conversation_id;
     li.appendChild(el("span", "when muted small", new Date().toLocaleTimeString()));
     li.appendChild(el("span", "what", alertText(ev)));
-    const open = el("button", "watch small", "Open");
+    const open = el("button", "watch small", "View"); // not "Open" (待处理): see the drill list
     open.type = "button";
     open.addEventListener("click", () => openWatch(ev.conversation_id));
     const dismiss = el("button", "link small", "Dismiss");

@@ -69,7 +69,8 @@
       });
       li.appendChild(box);
       li.appendChild(withDetail(el("span", "head", reasonText(t.reason)), t.detail));
-      const open = el("button", "small", "Open");
+      // "View", not "Open": the catalog's "Open" is the status (待处理), which a Chinese supervisor read on every task
+      const open = el("button", "small", "View");
       open.type = "button";
       open.addEventListener("click", () => openTask(t.id));
       li.appendChild(open);
