@@ -999,7 +999,7 @@
       li.appendChild(line);
       // the detail is the helpdesk's own words ("Bruno Keller handed it back"): translated, unlike a customer's preview
       const why = el("div", "preview-line", f.detail || "");
-      if (f.comments) why.append(el("span", null, " · " + f.comments + " comments"));
+      if (f.comments) why.append(el("span", null, " · " + f.comments + (f.comments === 1 ? " comment" : " comments")));
       li.appendChild(why);
       li.addEventListener("click", () => openFollowUp(f.id));
       li.addEventListener("keydown", (e) => {
