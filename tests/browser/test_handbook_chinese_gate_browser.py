@@ -112,6 +112,10 @@ def test_a_chinese_editor_on_a_phone_sees_the_chinese_loss(
         expect(sentence).to_contain_text(
             re.compile(r"以下指标变差超出容差（需要主管确认）： ?评测集 \S+（中文）的P@1：0\.")
         )
+        # each line a Chinese sentence: "；" between its phrases and "。" at its end (they ended in an ASCII ".")
+        lines = sentence.locator(".hb-summary-line").all_inner_texts()
+        assert lines and all(line.endswith("。") for line in lines), lines
+        assert not [line for line in lines if "; " in line or line.endswith(".")], lines
         missed = page.evaluate("() => window.ConsoleI18n.missed()")
         summary = page.locator("#impact-sentence span span").all_inner_texts()
         assert summary and not [text for text in missed if text in summary], missed  # every phrase of it in Chinese
