@@ -670,6 +670,7 @@
     $("logout").hidden = false;
     $("console-link").hidden = state.me.role === "editor";
     $("unanswered-link").hidden = state.me.role === "agent";
+    $("corrections-link").hidden = state.me.role === "agent"; // reviewed by editors, supervisors and admins
     $("new-entry").hidden = !state.mayEdit;
     $("read-only").hidden = state.mayEdit;
     $("actions").hidden = !state.mayEdit;
