@@ -64,7 +64,7 @@ def test_after_logging_out_the_dashboard_asks_to_log_in_and_stops_reconnecting(
     assert page.evaluate("window.alertCounts") == {"sockets": 1, "pings": 1}
 
     assert page.evaluate(LOG_OUT) in (200, 204)  # the session ends (as a logout in another tab would)
-    # (within 15 s: the figures' 5 s poll meets the 401 too, so the old page got there as well, and went on reconnecting)
+    # (within 15 s: the figures' 5 s poll meets the 401 too: the old page got there as well, and went on reconnecting)
     expect(page.locator("#denied-text")).to_have_text("Log in at the agent console first.", timeout=15_000)
     expect(page.locator("#dash")).to_be_hidden()
     page.wait_for_timeout(8000)  # the page used to try again every 3 s
