@@ -3,13 +3,11 @@ asks the supervisor to log in and stops there (it kept opening a socket every 3 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 from support.accounts import AgentLogin, add_agent_accounts
 from test_agent_console_browser import log_in
-from test_widget_browser import Tab, new_tab
+from test_widget_browser import Tab
 
 from helpdesk.stack import Stack
 
@@ -45,17 +43,10 @@ def dora(stack: Stack) -> AgentLogin:
     return add_agent_accounts(stack.env["DATABASE_URL"], (("dora", "supervisor", None, 20),))["dora"]
 
 
-@pytest.fixture()
-def lead(chromium: Browser) -> Iterator[Tab]:
-    tab = new_tab(chromium, viewport={"width": 1280, "height": 800})
-    yield tab
-    tab.page.context.close()
-
-
 def test_after_logging_out_the_dashboard_asks_to_log_in_and_stops_reconnecting(
-    lead: Tab, helpdesk_url: str, dora: AgentLogin
+    tab: Tab, helpdesk_url: str, dora: AgentLogin
 ) -> None:
-    page = lead.page
+    page = tab.page
     page.add_init_script(COUNT)
     log_in(page, helpdesk_url, dora)
     page.goto(helpdesk_url + "/agent/dashboard")

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 from support.accounts import AgentLogin, add_agent_accounts
 from support.agent import Console, hand_off, submit_console_login
+from test_widget_browser import Tab
 
 from helpdesk.stack import Stack
 
@@ -35,17 +36,8 @@ def pia_console(helpdesk_url: str, pia: AgentLogin) -> Iterator[Console]:
     console.close()
 
 
-@pytest.fixture()
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    opened = context.new_page()
-    opened.set_default_timeout(20_000)
-    yield opened
-    context.close()
-
-
 def test_one_low_rated_task_is_worded_in_the_singular_and_its_rating_said_once(
-    page: Page,
+    tab: Tab,
     helpdesk_url: str,
     pia: AgentLogin,
     pia_console: Console,
@@ -53,6 +45,7 @@ def test_one_low_rated_task_is_worded_in_the_singular_and_its_rating_said_once(
     client: httpx.Client,
     db: sqlite3.Connection,
 ) -> None:
+    page = tab.page
     conversation = hand_off(client, "hello")
     assert pia_console.post(f"/conversations/{conversation}/claim").status_code == 200
     assert pia_console.post(f"/conversations/{conversation}/resolve").status_code == 200
