@@ -79,6 +79,8 @@ def test_a_supervisor_assigns_comments_and_closes_a_follow_up(
     dialog = page.locator("#followup-dialog")
     expect(dialog).to_be_visible()
     expect(dialog.locator("#followup-facts")).to_contain_text(f"1/5 · {XSS}")
+    facts = dialog.locator("#followup-facts").inner_text()
+    assert facts.count("1/5") == 1, facts  # the rating once (the "Why" line said it again: "rated 1/5: …")
     expect(dialog.locator("#followup-transcript")).to_contain_text(f"hello {XSS}")
     assert dialog.locator("img").count() == 0
 

@@ -1027,7 +1027,7 @@
     $("followup-title").textContent = "Follow-up · " + (FOLLOW_UP_REASONS[f.reason] || f.reason);
     const dl = $("followup-facts");
     dl.textContent = "";
-    fact(dl, "Why", f.detail);
+    if (!(f.rating && f.reason === "low_rating")) fact(dl, "Why", f.detail); // a low rating's detail is its Rating
     fact(dl, "Opened", new Date(f.created_at).toLocaleString());
     fact(dl, "Status", f.status + (f.done_by_name ? " · by " + f.done_by_name : ""));
     fact(dl, "Assigned to", f.assignee_name || "nobody yet");
