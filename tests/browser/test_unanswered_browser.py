@@ -90,6 +90,7 @@ def test_a_supervisor_assigns_comments_and_closes_a_follow_up(
     page.locator("#followup-comment").fill("Calling her tomorrow.")
     page.locator("#followup-comment-form button[type=submit]").click()
     expect(dialog.locator("#followup-comments")).to_contain_text("Calling her tomorrow.")
+    expect(item.locator(".preview-line")).to_have_text(re.compile(r" · 1 comment$"))  # not "1 comments"
     page.locator("#followup-done").click()
     expect(page.locator("#followup-reopen")).to_be_visible()
     row = db.execute("SELECT status, assignee_id FROM follow_ups WHERE id = ?", (task,)).fetchone()
