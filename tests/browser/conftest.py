@@ -1,5 +1,6 @@
-"""Fixtures of the browser tests: a fresh tab at each of the sizes a page is checked at (desktop and phone), and
-Ava at a desktop console page with her API client (`ava_desk`)."""
+"""Fixtures of the browser tests: a fresh desktop tab (`tab`), a fresh tab at each of the sizes a page is checked at
+(desktop and phone), Ava at a desktop console page with her API client (`ava_desk`) and an editor whose console is in
+Chinese (`chinese_editor`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,19 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
-from support.accounts import AgentLogin
+from support.accounts import AgentLogin, add_agent_accounts
 from support.agent import AvaAtHerDesk, Console
-from test_widget_browser import SIZES, Tab, sized_tab
+from test_widget_browser import SIZES, Tab, new_tab, sized_tab
+
+from helpdesk.stack import Stack
+
+
+@pytest.fixture()
+def tab(chromium: Browser) -> Iterator[Tab]:
+    """A fresh browser context (empty localStorage) with a 1280x800 window."""
+    opened = new_tab(chromium, viewport={"width": 1280, "height": 800})
+    yield opened
+    opened.page.context.close()
 
 
 @pytest.fixture(params=sorted(SIZES))
@@ -28,3 +39,14 @@ def ava_desk(
     login: Callable[[str], Console],
 ) -> AvaAtHerDesk:
     return AvaAtHerDesk(answering_page, login("ava"), helpdesk_url, agent_accounts["ava"].password)
+
+
+@pytest.fixture(scope="session")
+def chinese_editor(stack: Stack) -> Iterator[AgentLogin]:
+    """An editor whose console is in Chinese (her own account, so other tests' staff stay English)."""
+    account = add_agent_accounts(stack.env["DATABASE_URL"], (("wen", "editor", None, 1),))["wen"]
+    console = Console(stack.url)
+    assert console.login(account.username, account.password).status_code == 200
+    assert console.put("/me/language", {"language": "zh"}).status_code == 200
+    yield account
+    console.close()

@@ -9,6 +9,7 @@ and the agent's chats, and under `make test` the earlier files of the same pytes
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -197,7 +198,7 @@ def test_an_agent_labels_a_chat_and_finds_it_again_once_resolved_on_desktop_and_
     expect(page.locator("#search-csv")).to_be_hidden()  # the CSV is the supervisors'
     page.screenshot(path=str(shots / "search-resolved-1280.png"))
     result.click()
-    expect(page.locator("#conv-title")).to_contain_text("closed")
+    expect(page.locator("#conv-meta")).to_contain_text(re.compile(r"^resolved · started "))
     expect(page.locator("#reply-form")).to_be_hidden()  # read only
     page.locator("#search-clear").click()
     expect(page.locator("#queue-section")).to_be_visible()

@@ -7,13 +7,12 @@ for an English-speaking editor and at phone size for a Chinese-speaking one. Not
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from support.accounts import AgentLogin, add_agent_accounts
-from support.agent import Console, wait_held_out_ranked
+from support.accounts import AgentLogin
+from support.agent import wait_held_out_ranked
 from test_handbook_browser import open_handbook
 from test_widget_browser import new_tab
 
@@ -27,17 +26,6 @@ ENTRY = "payment-methods"
 @pytest.fixture(autouse=True)
 def held_out_ranked(stack: Stack) -> None:
     wait_held_out_ranked(stack.ports.actions)
-
-
-@pytest.fixture(scope="module")
-def chinese_editor(stack: Stack) -> Iterator[AgentLogin]:
-    """An editor whose console is in Chinese (its own account, so other tests' staff stay English)."""
-    account = add_agent_accounts(stack.env["DATABASE_URL"], (("wen", "editor", None, 1),))["wen"]
-    console = Console(stack.url)
-    assert console.login(account.username, account.password).status_code == 200
-    assert console.put("/me/language", {"language": "zh"}).status_code == 200
-    yield account
-    console.close()
 
 
 def take_the_chinese_questions_away(page: Page) -> None:
@@ -112,6 +100,10 @@ def test_a_chinese_editor_on_a_phone_sees_the_chinese_loss(
         expect(sentence).to_contain_text(
             re.compile(r"以下指标变差超出容差（需要主管确认）： ?评测集 \S+（中文）的P@1：0\.")
         )
+        # each line a Chinese sentence: "；" between its phrases and "。" at its end (they ended in an ASCII ".")
+        lines = sentence.locator(".hb-summary-line").all_inner_texts()
+        assert lines and all(line.endswith("。") for line in lines), lines
+        assert not [line for line in lines if "; " in line or line.endswith(".")], lines
         missed = page.evaluate("() => window.ConsoleI18n.missed()")
         summary = page.locator("#impact-sentence span span").all_inner_texts()
         assert summary and not [text for text in missed if text in summary], missed  # every phrase of it in Chinese

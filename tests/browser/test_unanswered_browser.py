@@ -79,6 +79,8 @@ def test_a_supervisor_assigns_comments_and_closes_a_follow_up(
     dialog = page.locator("#followup-dialog")
     expect(dialog).to_be_visible()
     expect(dialog.locator("#followup-facts")).to_contain_text(f"1/5 · {XSS}")
+    facts = dialog.locator("#followup-facts").inner_text()
+    assert facts.count("1/5") == 1, facts  # the rating once (the "Why" line said it again: "rated 1/5: …")
     expect(dialog.locator("#followup-transcript")).to_contain_text(f"hello {XSS}")
     assert dialog.locator("img").count() == 0
 
@@ -88,6 +90,7 @@ def test_a_supervisor_assigns_comments_and_closes_a_follow_up(
     page.locator("#followup-comment").fill("Calling her tomorrow.")
     page.locator("#followup-comment-form button[type=submit]").click()
     expect(dialog.locator("#followup-comments")).to_contain_text("Calling her tomorrow.")
+    expect(item.locator(".preview-line")).to_have_text(re.compile(r" · 1 comment$"))  # not "1 comments"
     page.locator("#followup-done").click()
     expect(page.locator("#followup-reopen")).to_be_visible()
     row = db.execute("SELECT status, assignee_id FROM follow_ups WHERE id = ?", (task,)).fetchone()

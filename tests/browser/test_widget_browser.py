@@ -70,14 +70,6 @@ def sized_tab(browser: Browser, size: str) -> Tab:
 
 
 @pytest.fixture()
-def tab(chromium: Browser) -> Iterator[Tab]:
-    """A fresh browser context (empty localStorage) with a 1280x800 window."""
-    t = new_tab(chromium, viewport={"width": 1280, "height": 800})
-    yield t
-    t.page.context.close()
-
-
-@pytest.fixture()
 def phone(chromium: Browser) -> Iterator[Tab]:
     t = new_tab(chromium, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
     yield t

@@ -66,6 +66,8 @@
   }
   const pct = (x) => Math.round(Number(x || 0) * 100) + "%";
   const num = (x) => Number(x || 0).toFixed(2);
+  // where a chat stands, in the words of the search results (agent-find.js); "with <agent>" when an agent has it
+  const CHAT_STATE = { bot: "with the bot", queued: "waiting", closed: "resolved" };
   const REASONS = {
     requested: "Customer asked for a person",
     complaint: "Complaint (policy)",
@@ -511,11 +513,11 @@
     $("conversation").hidden = false;
     $("context").hidden = false;
     const vip = c.customer_tier === "vip"; // who: their name when the bot or the shop knows it
-    $("conv-title").textContent = c.customer_name
-      ? [c.customer_name, vip ? "VIP" : null, c.mode].filter(Boolean).join(" · ")
-      : (vip ? "VIP customer" : "Customer") + " · " + c.mode;
-    $("conv-meta").textContent =
-      (c.assignee_name ? "with " + c.assignee_name + " · " : "") + "started " + fmtTime(c.created_at) + " · id " + c.id;
+    // the title names the customer; where the chat stands is the line under it, in words (not the mode's name)
+    $("conv-title").textContent = c.customer_name ? [c.customer_name, vip ? "VIP" : null].filter(Boolean).join(" · ")
+      : vip ? "VIP customer" : "Customer";
+    const where = c.mode === "agent" ? (c.assignee_name ? "with " + c.assignee_name : "with an agent") : CHAT_STATE[c.mode] || c.mode;
+    $("conv-meta").textContent = where + " · started " + fmtTime(c.created_at) + " · id " + c.id;
     const acting = view.can_act;
     $("claim").hidden = c.mode !== "queued";
     for (const id of ["resolve", "handback", "transfer", "transfer-to"]) $(id).hidden = !acting;
@@ -999,7 +1001,7 @@
       li.appendChild(line);
       // the detail is the helpdesk's own words ("Bruno Keller handed it back"): translated, unlike a customer's preview
       const why = el("div", "preview-line", f.detail || "");
-      if (f.comments) why.append(el("span", null, " · " + f.comments + " comments"));
+      if (f.comments) why.append(el("span", null, " · " + f.comments + (f.comments === 1 ? " comment" : " comments")));
       li.appendChild(why);
       li.addEventListener("click", () => openFollowUp(f.id));
       li.addEventListener("keydown", (e) => {
@@ -1025,7 +1027,7 @@
     $("followup-title").textContent = "Follow-up · " + (FOLLOW_UP_REASONS[f.reason] || f.reason);
     const dl = $("followup-facts");
     dl.textContent = "";
-    fact(dl, "Why", f.detail);
+    if (!(f.rating && f.reason === "low_rating")) fact(dl, "Why", f.detail); // a low rating's detail is its Rating
     fact(dl, "Opened", new Date(f.created_at).toLocaleString());
     fact(dl, "Status", f.status + (f.done_by_name ? " · by " + f.done_by_name : ""));
     fact(dl, "Assigned to", f.assignee_name || "nobody yet");

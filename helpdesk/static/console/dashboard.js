@@ -57,7 +57,7 @@
   const CHANNELS = { web: "Website chat", whatsapp: "WhatsApp", email: "E-mail" };
   const COLORS = ["#4b44a8", "#18794e", "#b54708", "#b42318", "#a15c07", "#6b6f80", "#2e90fa", "#9e77ed"];
 
-  const state = { charts: {}, liveTimer: null, choicesLoaded: false, csrf: "", watch: null, watchTimer: null, ws: null };
+  const state = { charts: {}, liveTimer: null, choicesLoaded: false, csrf: "", watch: null, watchTimer: null, ws: null, pingTimer: null, denied: false };
   window.dashboardCharts = state.charts; // for tests and the curious: the live Chart instances
 
   // ---- formatting ---------------------------------------------------------------------------
@@ -85,6 +85,7 @@
   }
   function deny(text) {
     stopLive();
+    stopAlerts();
     $("dash").hidden = true;
     $("denied").hidden = false;
     $("denied-text").textContent = text;
@@ -478,7 +479,10 @@
     $("alert-count").textContent = n + (n === 1 ? " alert" : " alerts") + (breaches ? " · " + breaches + " missed" : "");
     document.title = (breaches ? "(" + breaches + ") " : "") + "Support dashboard · Larkspur Home";
   }
+  const SESSION_ENDED = 4401; // helpdesk/web/sockets.py: the session ended (logout, account disabled, expiry)
+  /** The alerts' socket, reconnected 3 s after a drop while the session lives; one ping timer for every socket. */
   function connectAlerts() {
+    if (state.denied) return;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     let ws;
     try {
@@ -493,11 +497,28 @@
       if (ev && ev.type === "sla") showAlert(ev);
       if (ev && ev.type === "ready") document.body.dataset.alerts = "live";
     });
-    ws.addEventListener("close", () => {
+    ws.addEventListener("close", async (e) => {
+      if (state.ws !== ws) return;
+      state.ws = null;
       document.body.dataset.alerts = "down";
-      if (state.ws === ws) setTimeout(connectAlerts, 3000);
+      if (e.code === SESSION_ENDED) return deny("Log in at the agent console first.");
+      // a refused handshake (no session: 401) closes with 1006 like a network drop: ask before trying again
+      if (refused(await getJson("/me"))) return;
+      if (!state.denied) setTimeout(connectAlerts, 3000);
     });
-    setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}'); }, 25000);
+    if (!state.pingTimer) {
+      state.pingTimer = setInterval(() => {
+        if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send('{"type":"ping"}');
+      }, 25000);
+    }
+  }
+  function stopAlerts() {
+    state.denied = true;
+    clearInterval(state.pingTimer);
+    state.pingTimer = null;
+    const ws = state.ws;
+    state.ws = null;
+    if (ws) ws.close();
   }
   async function loadBreaches() {
     const r = await getJson("/metrics/sla?" + query());

@@ -76,7 +76,7 @@
       li.appendChild(open);
       li.appendChild(el("div", "preview", t.preview ? "“" + t.preview + "”" : "(no customer text)"));
       li.appendChild(el("div", "meta", [new Date(t.created_at).toLocaleString(), t.assignee_name ? "assigned to " + t.assignee_name : "unassigned",
-        t.status, t.comments ? t.comments + " comments" : ""].filter(Boolean).join(" · ")));
+        t.status, t.comments ? t.comments + (t.comments === 1 ? " comment" : " comments") : ""].filter(Boolean).join(" · ")));
       return li;
     }));
     countChosen();
@@ -90,7 +90,8 @@
     state.tasks = r.data.follow_ups;
     const shown = new Set(state.tasks.map((t) => t.id));
     for (const id of [...state.chosen]) if (!shown.has(id)) state.chosen.delete(id);
-    $("summary").textContent = state.tasks.length + " tasks in " + r.data.groups.length + " groups";
+    const tasks = state.tasks.length, groups = r.data.groups.length;
+    $("summary").textContent = tasks + (tasks === 1 ? " task in " : " tasks in ") + groups + (groups === 1 ? " group" : " groups");
     renderGroups(r.data.groups);
     renderTasks();
     document.body.dataset.loaded = "1";
@@ -111,7 +112,9 @@
     const t = r.data;
     $("task").hidden = false;
     $("task-title").textContent = reasonText(t.reason) + " · conversation " + t.conversation_id;
-    $("task-meta").textContent = [t.detail, t.rating ? "rated " + t.rating.score + "/5" + (t.rating.comment ? ": " + t.rating.comment : "") : "",
+    // a low rating's detail is the rating itself ("rated 2/5: …"): said once
+    const rated = t.rating && t.reason !== "low_rating" ? "rated " + t.rating.score + "/5" + (t.rating.comment ? ": " + t.rating.comment : "") : "";
+    $("task-meta").textContent = [t.detail, rated,
       t.assignee_name ? "assigned to " + t.assignee_name : "unassigned"].filter(Boolean).join(" · ");
     $("task-log").replaceChildren(...t.transcript.map((m) => {
       const li = el("li", m.sender);

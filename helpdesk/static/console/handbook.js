@@ -285,14 +285,17 @@
       box.textContent = sentence || "";
       return;
     }
+    // the punctuation between the phrases in the console's language: Chinese sentences end in "。" (not ".")
+    const zh = window.ConsoleI18n && window.ConsoleI18n.lang === "zh";
+    const [first, between, end] = zh ? ["", "；", "。"] : [" ", "; ", "."];
     for (const line of lines) {
       const row = el("span", "hb-summary-line");
       row.appendChild(el("span", null, line.lead));
       (line.items || []).forEach((item, i) => {
-        row.append(i ? "; " : " ");
+        row.append(i ? between : first);
         row.appendChild(el("span", null, item));
       });
-      if ((line.items || []).length) row.append(".");
+      if ((line.items || []).length) row.append(end);
       box.appendChild(row);
     }
   }
@@ -667,6 +670,7 @@
     $("logout").hidden = false;
     $("console-link").hidden = state.me.role === "editor";
     $("unanswered-link").hidden = state.me.role === "agent";
+    $("corrections-link").hidden = state.me.role === "agent"; // reviewed by editors, supervisors and admins
     $("new-entry").hidden = !state.mayEdit;
     $("read-only").hidden = state.mayEdit;
     $("actions").hidden = !state.mayEdit;

@@ -35,10 +35,12 @@
 
   function render(report) {
     $("fig-questions").textContent = String(report.faq_questions);
+    $("fig-questions-label").textContent = report.faq_questions === 1 ? "question on the FAQ path" : "questions on the FAQ path";
     $("fig-answered").textContent =
       report.faq_questions ? pct(report.answered / report.faq_questions) + " (" + report.answered + ")" : "–";
     $("fig-unanswered").textContent = String(report.unanswered);
     $("fig-groups").textContent = String(report.clusters.length);
+    $("fig-groups-label").textContent = report.clusters.length === 1 ? "group" : "groups";
     renderCoverage(report.coverage);
     renderClusters(report);
     renderSetAside(report.set_aside || []);
