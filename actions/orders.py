@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
+from actions.after_hand_back import request_resumed
 from actions.answer_again import not_helped
 from actions.changes import confirmed, declined_text, planned_change
 from actions.faq import (
@@ -299,6 +300,8 @@ class ActionOrderDetails(Action):
         named = ORDER_NUMBER_RE.search(said(tracker))
         if named and person_for_team_check(dispatcher, tracker, named.group(1)):
             return []  # "100247" after "… tell me your order number(s) and we'll check it": a person for that check
+        if (resumed := request_resumed(tracker, names_an_order(tracker))) is not None:
+            return resumed  # "100218" after an agent handed back the chat of "我要退货", then "转人工": that return
         last = tracker.get_slot(LAST_FLOW)
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]

@@ -19,7 +19,13 @@ ORDER_QUESTIONS = ("e-mail address or delivery postcode", "e-mail address or the
 
 
 @pytest.mark.parametrize(
-    "said", ["你是不是机器人啊，换人", "你是机器人吗？换个真人来", "are you a bot? get me a human", "r u a bot?? i need a human"]
+    "said",
+    [
+        "你是不是机器人啊，换人",
+        "你是机器人吗？换个真人来",
+        "are you a bot? get me a human",
+        "r u a bot?? i need a human",
+    ],
 )
 def test_a_bot_question_asking_for_a_person_calls_one(chat: Chat, said: str) -> None:
     body = chat(said)
