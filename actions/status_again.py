@@ -1,0 +1,61 @@
+"""A customer who says the status they were just given has not moved ("tracking hasnt moved in 5 days, this is
+ridiculous", "it still says the same thing", "物流五天没更新了"): the same status text again answers nothing. The bot
+says so and offers a person, who can check with the carrier, instead of repeating itself."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+
+from actions.handoff import offer_person
+from actions.order_state import FLOW, FORM, LAST_FLOW, ORDER_ID, ORDER_STATUS
+from actions.texts import render
+from actions.texts.catalog import orders as say
+from helpdesk.vocabulary import HANDOFF_REQUESTED
+from nlu_addons.language import simplified
+
+# the status or its tracking has not moved since: "hasnt moved", "no update in days", "still says the same", "stuck"
+STUCK_RE = re.compile(
+    r"\b(?:hasn'?t|has\s+not|haven'?t|have\s+not|not|never|didn'?t|did\s+not|isn'?t|is\s+not)\s+(?:\w+\s+){0,2}"
+    r"(?:moved|changed|updated|budged|progressed|changing|moving|updating)\b"
+    r"|\bno\s+(?:\w+\s+)?(?:updates?|change|changes|movement|progress)\b|\bstill\s+(?:says|shows|the\s+same)\b"
+    r"|\bsame\s+(?:thing|status|message|answer)\b|\bstuck\b|\bnot\s+a\s+single\s+update\b"
+    r"|(?:没|沒|不)(?:有)?(?:更新|动|動|变|變|变化|變化)|一直(?:显示|是|停在)|还是(?:一样|这样|老样子)|卡住|停住",
+    re.IGNORECASE,
+)
+LOOK_BACK = 3  # the customer's latest messages whose bot replies count as "just said"
+
+
+def says_status_stuck(text: str) -> bool:
+    return STUCK_RE.search(simplified(text)) is not None
+
+
+def said_lately(tracker: Tracker, text: str) -> bool:
+    """The bot said ``text`` word for word in its replies to the customer's last few messages."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > LOOK_BACK:
+                return False
+        elif event.get("event") == "bot" and str(event.get("text") or "") == text:
+            return True
+    return False
+
+
+def offer_instead_of_status(dispatcher: Any, order_id: str) -> None:
+    """Nothing newer than the status already given: a person offered, who can check with the carrier."""
+    offer_person(dispatcher, render(say.STATUS_UNCHANGED, order_id=order_id), HANDOFF_REQUESTED)
+
+
+def status_again_for_stuck(tracker: Tracker, text: str) -> list[EventType] | None:
+    """ "tracking hasnt moved in 5 days, this is ridiculous" right after an order's status: that order's status
+    request again (its order form, the proof already given), which offers a person when nothing changed. None when the
+    message says no such thing or no status was given."""
+    order_id = tracker.get_slot(ORDER_ID)
+    if tracker.get_slot(LAST_FLOW) != ORDER_STATUS or not order_id or not says_status_stuck(text):
+        return None
+    return [SlotSet(FLOW, ORDER_STATUS), FollowupAction(FORM)]
