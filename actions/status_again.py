@@ -5,10 +5,10 @@ says so and offers a person, who can check with the carrier, instead of repeatin
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import offer_person
 from actions.order_state import FLOW, FORM, LAST_FLOW, ORDER_ID, ORDER_STATUS
@@ -33,20 +33,23 @@ def says_status_stuck(text: str) -> bool:
     return STUCK_RE.search(simplified(text)) is not None
 
 
-def said_lately(tracker: Tracker, text: str) -> bool:
-    """The bot said ``text`` word for word in its replies to the customer's last few messages."""
+def said_lately(tracker: Tracker, text: str, whole: bool = True) -> bool:
+    """The bot said ``text`` (word for word, or within a message unless ``whole``) in its replies to the customer's
+    last few messages."""
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users += 1
             if users > LOOK_BACK:
                 return False
-        elif event.get("event") == "bot" and str(event.get("text") or "") == text:
-            return True
+        elif event.get("event") == "bot":
+            said = str(event.get("text") or "")
+            if said == text or (not whole and text in said):
+                return True
     return False
 
 
-def offer_instead_of_status(dispatcher: Any, order_id: str) -> None:
+def offer_instead_of_status(dispatcher: CollectingDispatcher, order_id: str) -> None:
     """Nothing newer than the status already given: a person offered, who can check with the carrier."""
     offer_person(dispatcher, render(say.STATUS_UNCHANGED, order_id=order_id), HANDOFF_REQUESTED)
 
@@ -58,4 +61,6 @@ def status_again_for_stuck(tracker: Tracker, text: str) -> list[EventType] | Non
     order_id = tracker.get_slot(ORDER_ID)
     if tracker.get_slot(LAST_FLOW) != ORDER_STATUS or not order_id or not says_status_stuck(text):
         return None
+    if not said_lately(tracker, str(order_id), whole=False):
+        return None  # the status was given long ago: "the zip is stuck" now is about something else
     return [SlotSet(FLOW, ORDER_STATUS), FollowupAction(FORM)]
