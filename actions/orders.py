@@ -62,7 +62,7 @@ from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry
 from actions.refused_change import address_after_refused_change
 from actions.requests import NEGATION_RE, names_flow, requests_in, same_order_change
 from actions.smalltalk import general_topics, opener_about_order, order_topics
-from actions.status_again import offer_instead_of_status, said_lately, says_status_stuck
+from actions.status_again import offer_instead_of_status, said_lately, stuck_right_after_status
 from actions.team_checks import person_for_team_check
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -175,7 +175,7 @@ class ActionStartOrderRequest(Action):
             handled
             and not names_an_order(tracker)
             and not BACK_REFERENCE_RE.search(text)
-            and not (flow == ORDER_STATUS and says_status_stuck(text))  # "物流五天没更新了": the order just checked
+            and not (flow == ORDER_STATUS and stuck_right_after_status(tracker, text))  # "物流五天没更新了": that order
             and not (flow == RETURN and await names_items_of(str(state.order_id), text))
         ):
             events.append(SlotSet(ORDER_ID, None))

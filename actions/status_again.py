@@ -54,13 +54,17 @@ def offer_instead_of_status(dispatcher: CollectingDispatcher, order_id: str) -> 
     offer_person(dispatcher, render(say.STATUS_UNCHANGED, order_id=order_id), HANDOFF_REQUESTED)
 
 
+def stuck_right_after_status(tracker: Tracker, text: str) -> bool:
+    """``text`` says the status has not moved, right after the status of the order the conversation knows (the bot
+    named it in its last few replies: "the zip is stuck" long after is about something else)."""
+    order_id = tracker.get_slot(ORDER_ID)
+    if tracker.get_slot(LAST_FLOW) != ORDER_STATUS or not order_id or not says_status_stuck(text):
+        return False
+    return said_lately(tracker, str(order_id), whole=False)
+
+
 def status_again_for_stuck(tracker: Tracker, text: str) -> list[EventType] | None:
     """ "tracking hasnt moved in 5 days, this is ridiculous" right after an order's status: that order's status
     request again (its order form, the proof already given), which offers a person when nothing changed. None when the
-    message says no such thing or no status was given."""
-    order_id = tracker.get_slot(ORDER_ID)
-    if tracker.get_slot(LAST_FLOW) != ORDER_STATUS or not order_id or not says_status_stuck(text):
-        return None
-    if not said_lately(tracker, str(order_id), whole=False):
-        return None  # the status was given long ago: "the zip is stuck" now is about something else
-    return [SlotSet(FLOW, ORDER_STATUS), FollowupAction(FORM)]
+    message says no such thing or no status was given just before."""
+    return [SlotSet(FLOW, ORDER_STATUS), FollowupAction(FORM)] if stuck_right_after_status(tracker, text) else None
