@@ -96,6 +96,7 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
+from actions.status_again import status_again_for_stuck
 from actions.team_checks import TEAM_CHECKS, answer_with_team_check, offer_team_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
@@ -234,6 +235,8 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
             signal_small_talk(dispatcher)  # nothing to rate ("Did this help?" under "You're welcome!")
             return []
+        if not in_request and (again := status_again_for_stuck(tracker, question)) is not None:
+            return again  # "tracking hasnt moved in 5 days" right after the status: that order, not the handbook's
         if not in_request and asks_for_person(question) and received_goods_of_order(question) is None:
             # "我的订单100234还没到，我要找真人客服": the person asked for, not the order's identity check (goods
             # that came wrong or damaged get the handbook's answer first, and the person offered:

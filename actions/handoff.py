@@ -11,10 +11,11 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.order_state import CHANGES, OrderState
+from actions.order_state import CHANGES, REQUESTED_SLOT, OrderState
 from actions.signals import signal_handoff, signal_person_offer
 from actions.texts import render
 from actions.texts.catalog import in_every_language
@@ -66,7 +67,10 @@ ASKS_FOR_PERSON_RE = re.compile(
     r"(?:person|human|agent|someone|somebody|representative|operator)\b"
     r"|\b(?:get|give|connect)\s+me\s+(?:to\s+|with\s+)?(?:a\s+|an\s+)?(?:real\s+|live\s+)?(?:person|human|agent)\b"
     r"|\b(?:want|need)\s+(?:a\s+|an\s+)?(?:real\s+|live\s+)?(?:person|human|agent)\b|\bhuman\s+(?:please|pls|plz)\b"
-    r"|(?:转|轉|找|要|联系|聯繫|接)(?:一下|个|個)?(?:真人|人工|客服|专人|專人)|真人客服|人工客服|人工服[务務]",
+    r"|(?:转|轉|找|要|联系|聯繫|接)(?:一下|个|個)?(?:真人|人工|客服|专人|專人)|真人客服|人工客服|人工服[务務]"
+    # "你是不是机器人啊，换人", "换个人", "换真人", "换人工": a person instead of the bot (not "换人民币", "换个人信息",
+    # "换个人收货")
+    r"|(?:换|換)(?:一?[个個])?(?:真人|人工|人)(?![民信资資账帳帐中主地收签簽])",
     re.IGNORECASE,
 )
 # "i don't want to talk to a person", "不要转人工": a "not" just before it
@@ -126,6 +130,15 @@ def leave_email(dispatcher: CollectingDispatcher, email: str) -> None:
     signal_handoff(dispatcher, HANDOFF_LEFT_MESSAGE, contact={"email": email})
 
 
+def hand_off_asked(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+    """Call a person for ``reason``; at the yes or no of an order change, say that nothing was changed."""
+    hand_off(dispatcher, reason)
+    state = OrderState.from_tracker(tracker)
+    if state.flow in CHANGES and state.pending_confirmation and state.order_id:
+        # "can i talk to a person first" at "Shall I cancel order 100259? (yes/no)": not cancelled, and said so
+        dispatcher.utter_message(text=render(order_texts.CHANGE_NOT_MADE, order_id=state.order_id))
+
+
 class ActionHandoff(Action):
     """Move the conversation to the agent queue, with the reason the policy gives."""
 
@@ -134,9 +147,24 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        hand_off(dispatcher, HANDOFF_COMPLAINT if intent == "complaint" else HANDOFF_REQUESTED)
-        state = OrderState.from_tracker(tracker)
-        if state.flow in CHANGES and state.pending_confirmation and state.order_id:
-            # "can i talk to a person first" at "Shall I cancel order 100259? (yes/no)": not cancelled, and said so
-            dispatcher.utter_message(text=render(order_texts.CHANGE_NOT_MADE, order_id=state.order_id))
+        hand_off_asked(dispatcher, tracker, HANDOFF_COMPLAINT if intent == "complaint" else HANDOFF_REQUESTED)
         return []
+
+
+class ActionBotChallenge(Action):
+    """ "Are you a bot?": yes, and a person on request; when the same message asks for a person in so many words
+    ("你是不是机器人啊，换人", "are you a bot? get me a human"), the person, at once, and an order request under way
+    ends (data/rules.yml: its rule then expects no form)."""
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        loop = tracker.active_loop_name
+        if not asks_for_person(str(tracker.latest_message.get("text") or "")):
+            dispatcher.utter_message(response="utter_iamabot")
+            # the request under way goes on (Rasa's rules want an action that ends a loop in one rule to say which
+            # loop it leaves active in the others: data/rules.yml)
+            return [ActiveLoop(loop)] if loop else []
+        hand_off_asked(dispatcher, tracker, HANDOFF_REQUESTED)
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)] if loop else []

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
+from actions.after_hand_back import request_resumed
 from actions.answer_again import not_helped
 from actions.changes import confirmed, declined_text, planned_change
 from actions.faq import (
@@ -61,6 +62,7 @@ from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry
 from actions.refused_change import address_after_refused_change
 from actions.requests import NEGATION_RE, names_flow, requests_in, same_order_change
 from actions.smalltalk import general_topics, opener_about_order, order_topics
+from actions.status_again import offer_instead_of_status, said_lately, stuck_right_after_status
 from actions.team_checks import person_for_team_check
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -182,6 +184,7 @@ class ActionStartOrderRequest(Action):
             handled
             and not names_an_order(tracker)
             and not BACK_REFERENCE_RE.search(text)
+            and not (flow == ORDER_STATUS and stuck_right_after_status(tracker, text))  # "物流五天没更新了": that order
             and not (flow == RETURN and await names_items_of(str(state.order_id), text))
         ):
             events.append(SlotSet(ORDER_ID, None))
@@ -234,13 +237,16 @@ class ActionOrderSubmit(Action):
                 dispatcher.utter_message(text=text, buttons=buttons)
             elif state.flow == ORDER_STATUS:
                 order = await system.get_order(str(state.order_id))
-                if said_not_received(tracker) and missing(order, utc_now().date()):
-                    # "it says delivered but i never got it": what to check, and the team's investigation; not "you
-                    # can return it until …" (nothing reached them to return)
-                    text = describe_order(order, system.policy, return_window=False)
-                    dispatcher.utter_message(text=f"{text}\n\n{say.MISSING_PARCEL}", buttons=[person_button()])
+                missed = said_not_received(tracker) and missing(order, utc_now().date())
+                # "it says delivered but i never got it": what to check, and the team's investigation; not "you
+                # can return it until …" (nothing reached them to return)
+                text = describe_order(order, system.policy, return_window=not missed)
+                text = f"{text}\n\n{say.MISSING_PARCEL}" if missed else text
+                if said_lately(tracker, text):
+                    # "tracking hasnt moved in 5 days": nothing newer than the status just given, a person offered
+                    offer_instead_of_status(dispatcher, str(state.order_id))
                 else:
-                    dispatcher.utter_message(text=describe_order(order, system.policy))
+                    dispatcher.utter_message(text=text, buttons=[person_button()] if missed else [])
             else:
                 refund = await system.refund_status(str(state.order_id))
                 dispatcher.utter_message(text=describe_refund(refund, system.policy))
@@ -308,6 +314,8 @@ class ActionOrderDetails(Action):
         named = ORDER_NUMBER_RE.search(said(tracker))
         if named and person_for_team_check(dispatcher, tracker, named.group(1)):
             return []  # "100247" after "… tell me your order number(s) and we'll check it": a person for that check
+        if (resumed := request_resumed(tracker, names_an_order(tracker))) is not None:
+            return resumed  # "100218" after an agent handed back the chat of "我要退货", then "转人工": that return
         last = tracker.get_slot(LAST_FLOW)
         if last in FLOWS and names_an_order(tracker):
             return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]

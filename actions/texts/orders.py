@@ -29,6 +29,13 @@ MISSING_PARCEL_NEXT = (
     "there by the end of the next business day, our team opens an investigation with the carrier; you can talk to a "
     "person now if you'd rather not wait."
 )
+# "tracking hasnt moved in 5 days" right after the status of order {order_id} (actions/status_again.py): not the same
+# status again, a person offered
+STATUS_UNCHANGED = (
+    "I'm sorry it's taking so long. Order {order_id} shows nothing newer than what I told you above, so repeating it "
+    "won't help. A member of our team can check with the carrier and open an investigation if the parcel is stuck. "
+    "Shall I get someone for you?"
+)
 NOT_WANTED_BUTTON = "That's not what I wanted"  # under every change carried out: a person puts it right
 
 STOPPED = "No problem, I've stopped there. Is there anything else I can do?"

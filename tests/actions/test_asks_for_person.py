@@ -19,6 +19,11 @@ from actions.handoff import asks_for_person
         "can i speak with someone about order 100259",
         "i need a human",
         "human pls",
+        "你是不是机器人啊，换人",
+        "换个人",
+        "換個真人",
+        "能不能换人工",
+        "are you a bot? get me a human",
     ],
 )
 def test_a_person_asked_for_in_words(text: str) -> None:
@@ -34,6 +39,12 @@ def test_a_person_asked_for_in_words(text: str) -> None:
         "are you a human",
         "客服几点上班",
         "where is my order 100234",
+        "不要换人，你继续说",
+        "你是机器人吗",
+        "我想换个人信息",
+        "可以换人民币付款吗",
+        "换个人收货可以吗",
+        "能换个颜色吗",
     ],
 )
 def test_no_person_asked_for(text: str) -> None:

@@ -1,0 +1,70 @@
+"""A customer who says the status they were just given has not moved ("tracking hasnt moved in 5 days, this is
+ridiculous", "it still says the same thing", "物流五天没更新了"): the same status text again answers nothing. The bot
+says so and offers a person, who can check with the carrier, instead of repeating itself."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import offer_person
+from actions.order_state import FLOW, FORM, LAST_FLOW, ORDER_ID, ORDER_STATUS
+from actions.texts import render
+from actions.texts.catalog import orders as say
+from helpdesk.vocabulary import HANDOFF_REQUESTED
+from nlu_addons.language import simplified
+
+# the status or its tracking has not moved since: "hasnt moved", "no update in days", "still says the same", "stuck"
+STUCK_RE = re.compile(
+    r"\b(?:hasn'?t|has\s+not|haven'?t|have\s+not|not|never|didn'?t|did\s+not|isn'?t|is\s+not)\s+(?:\w+\s+){0,2}"
+    r"(?:moved|changed|updated|budged|progressed|changing|moving|updating)\b"
+    r"|\bno\s+(?:\w+\s+)?(?:updates?|change|changes|movement|progress)\b|\bstill\s+(?:says|shows|the\s+same)\b"
+    r"|\bsame\s+(?:thing|status|message|answer)\b|\bstuck\b|\bnot\s+a\s+single\s+update\b"
+    r"|(?:没|沒|不)(?:有)?(?:更新|动|動|变|變|变化|變化)|一直(?:显示|是|停在)|还是(?:一样|这样|老样子)|卡住|停住",
+    re.IGNORECASE,
+)
+LOOK_BACK = 3  # the customer's latest messages whose bot replies count as "just said"
+
+
+def says_status_stuck(text: str) -> bool:
+    return STUCK_RE.search(simplified(text)) is not None
+
+
+def said_lately(tracker: Tracker, text: str, whole: bool = True) -> bool:
+    """The bot said ``text`` (word for word, or within a message unless ``whole``) in its replies to the customer's
+    last few messages."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > LOOK_BACK:
+                return False
+        elif event.get("event") == "bot":
+            said = str(event.get("text") or "")
+            if said == text or (not whole and text in said):
+                return True
+    return False
+
+
+def offer_instead_of_status(dispatcher: CollectingDispatcher, order_id: str) -> None:
+    """Nothing newer than the status already given: a person offered, who can check with the carrier."""
+    offer_person(dispatcher, render(say.STATUS_UNCHANGED, order_id=order_id), HANDOFF_REQUESTED)
+
+
+def stuck_right_after_status(tracker: Tracker, text: str) -> bool:
+    """``text`` says the status has not moved, right after the status of the order the conversation knows (the bot
+    named it in its last few replies: "the zip is stuck" long after is about something else)."""
+    order_id = tracker.get_slot(ORDER_ID)
+    if tracker.get_slot(LAST_FLOW) != ORDER_STATUS or not order_id or not says_status_stuck(text):
+        return False
+    return said_lately(tracker, str(order_id), whole=False)
+
+
+def status_again_for_stuck(tracker: Tracker, text: str) -> list[EventType] | None:
+    """ "tracking hasnt moved in 5 days, this is ridiculous" right after an order's status: that order's status
+    request again (its order form, the proof already given), which offers a person when nothing changed. None when the
+    message says no such thing or no status was given just before."""
+    return [SlotSet(FLOW, ORDER_STATUS), FollowupAction(FORM)] if stuck_right_after_status(tracker, text) else None
