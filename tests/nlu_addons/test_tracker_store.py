@@ -301,8 +301,11 @@ def events(n, sessions):
 conversations = {"none": events(4, ()), "one": events(5, (0,)), "two": events(6, (1, 4)), "tied": events(3, (1,))}
 stamp = time.time()
 for sender, found in conversations.items():
-    for event in found:
-        event.timestamp = stamp if sender == "tied" else event.timestamp  # equal timestamps: the id decides
+    for k, event in enumerate(found):
+        # each event a time of its own (two events made within one tick of the clock tie, and a tie with the session
+        # start reads as part of the session: the counts below would move with the machine's speed); "tied": every
+        # event at one time, the id decides
+        event.timestamp = stamp if sender == "tied" else stamp + k * 0.001
     store._insert(store.init_tracker(sender), found)
 rasa, ours = {}, {}
 with store.session_scope() as session:
