@@ -75,14 +75,7 @@ def test_an_operators_choice_is_kept() -> None:
     assert environ["OPENBLAS_NUM_THREADS"] == "4" and environ["OMP_NUM_THREADS"] == "1"
 
 
-RASA_IMPORTS = """
-import sys
-sys.argv = ["rasa", "--version"]
-from nlu_addons import rasa_main
-try:
-    rasa_main.main()
-except SystemExit:
-    pass
+RASA_IMPORTS = RASA_ENTRY + """
 import rasa.core.run, rasa.core.agent, rasa.model_training  # what `rasa run` and `rasa train` import
 import tensorflow as tf
 from tensorflow.lite.python import util as tflite_util
