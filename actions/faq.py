@@ -70,6 +70,7 @@ from actions.payment_ways import (
     entries_near,
 )
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_reason_of
+from actions.product_kinds import kinds_in
 from actions.refused_change import address_after_refused_change, options_after_refused_change
 from actions.requests import (
     Requests,
@@ -485,6 +486,10 @@ class ActionAnswerFaq(Action):
             if followed is not None:
                 self._answer(dispatcher, followed.id, followed.title, followed.answer, followed.score)
                 return
+            asked = question_beside_problem(question, route)
+            if asked is not None:
+                self._answer(dispatcher, asked.id, asked.title, asked.answer, asked.score)
+                return
         if (
             destination == "clarify"
             and not in_request
@@ -607,12 +612,13 @@ def entry_after_refused_change(tracker: Tracker, route: dict[str, Any]) -> str |
 def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
     """ "when will it arrive?", "cancel it pls" once the conversation knows the order: the NLU asked back only
     because the message names no order, and the conversation has one, so the flow offered first starts for it (or
-    the one offered for a message saying "it"). None when that is not the case."""
+    the one offered for a message saying "it", unless the message names the thing "it" is: "the zip on my cushion
+    cover is stuck, how do i wash it" asks the handbook). None when that is not the case."""
     if str(route.get("destination")) != "clarify" or OrderState.from_tracker(tracker).order_id is None:
         return None
     offered = [str(d) for d in route.get("offered") or []]
     flows = [d[7:] for d in offered if d.startswith("intent:") and d[7:] in FLOWS]
-    if not flows or (offered[0] != f"intent:{flows[0]}" and not refers_back(text)):
+    if not flows or (offered[0] != f"intent:{flows[0]}" and not (refers_back(text) and not kinds_in(text))):
         return None
     return [SlotSet(FLOW, flows[0]), *details_cleared(), FollowupAction(FORM)]
 
@@ -704,6 +710,20 @@ def stands_alone(question: str) -> bool:
     message's clauses are seldom questions of their own ("用老公的账号登着呢，想换回我自己的，怎么操作": chosen on the
     dev rows, where offering entries for such clauses lost two right answers)."""
     return language_of(question) == "en" and not LEANS_ON_ANOTHER_RE.search(question)
+
+
+def question_beside_problem(text: str, route: dict[str, Any]) -> Candidate | None:
+    """ "the zip on my cushion cover is stuck, how do i wash it": a problem told, then one question about it, the NLU
+    unsure over the whole message (the "stuck" read as a parcel's); the handbook's entry when it answers that question
+    surely and is the one the NLU offered first, else None."""
+    questions = questions_in(text)
+    offered = [str(d) for d in route.get("offered") or []]
+    if len(questions) != 1 or questions[0].strip() == text.strip() or not offered or not offered[0].startswith("faq:"):
+        return None
+    decision = language_search.decide(get_knowledge_base(), questions[0])
+    if decision.action != "answer" or decision.best is None or f"faq:{decision.best.id}" != offered[0]:
+        return None
+    return decision.best
 
 
 def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> bool:
