@@ -60,7 +60,7 @@ from actions.order_state import (
     OrderState,
     details_cleared,
 )
-from actions.other_language import other_language
+from actions.other_language import SPOKEN, beside_language_question, language_asked_about, other_language
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.payment_ways import (
     PAYMENT_ENTRY_LEAD,
@@ -231,7 +231,12 @@ class ActionAnswerFaq(Action):
             answer_no_order_number(dispatcher, tracker)
             return []
         if not in_request and answer_language_question(dispatcher, question):
-            return []  # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered)
+            # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered); "sorry can you
+            # answer in english? when will i get the money": the yes, then that question (it was dropped)
+            rest = beside_language_question(question)
+            if rest is None or language_asked_about(question) not in SPOKEN:
+                return []
+            return await self._go_on_with(dispatcher, tracker, rest)
         if not in_request and (closing := closing_reply(tracker)) is not None:
             dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
             signal_small_talk(dispatcher)  # nothing to rate ("Did this help?" under "You're welcome!")
@@ -400,6 +405,27 @@ class ActionAnswerFaq(Action):
         if not answer_questions(dispatcher, requests.questions):
             return None
         return flow_started(tracker, requests.flow, text, requests.order_part)
+
+    async def _go_on_with(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]]:
+        """The rest of a message after what was answered first (its question about the chat's language): an order
+        request starts (the questions beside it answered first), else the handbook answers it, or offers its likeliest
+        entries, or says it has no good answer."""
+        requests = requests_in(text, order_known=OrderState.from_tracker(tracker).order_id is not None)
+        if requests.flow is not None:
+            if requests.questions:
+                answer_questions(dispatcher, requests.questions)
+            return flow_started(tracker, requests.flow, text, requests.order_part)
+        decision = language_search.decide(get_knowledge_base(), text)
+        best = decision.best
+        if decision.action == "answer" and best is not None:
+            self._answer(dispatcher, best.id, best.title, best.answer, best.score)
+        elif decision.action == "suggest" and decision.candidates:
+            titles = {c.id: c.title for c in decision.candidates}
+            buttons = [b for c in decision.candidates if (b := choice_button(f"faq:{c.id}", titles)) is not None]
+            self._suggest(dispatcher, tracker, buttons)
+        else:
+            self._no_good_answer(dispatcher, text, False)
+        return []
 
     def _answer_each_alternative(
         self, dispatcher: CollectingDispatcher, question: str, entry_id: str, title: str, answer: str
