@@ -739,12 +739,16 @@ def stands_alone(question: str) -> bool:
 
 
 def question_beside_problem(text: str, route: dict[str, Any]) -> Candidate | None:
-    """ "the zip on my cushion cover is stuck, how do i wash it": a problem told, then one question about it, the NLU
-    unsure over the whole message (the "stuck" read as a parcel's); the handbook's entry when it answers that question
-    surely and is the one the NLU offered first, else None."""
+    """ "the zip on my cushion cover is stuck, how do i wash it": a problem with a thing of the shop's kinds told,
+    then one question about it, the NLU unsure over the whole message (the "stuck" read as a parcel's); the handbook's
+    entry when it answers that question surely and is the one the NLU offered first, else None. Only for a message
+    naming such a thing: on the public benchmarks' dev rows (banking questions), the rule without it answered 67 of
+    13,103 rows with a shop entry."""
     questions = questions_in(text)
     offered = [str(d) for d in route.get("offered") or []]
     if len(questions) != 1 or questions[0].strip() == text.strip() or not offered or not offered[0].startswith("faq:"):
+        return None
+    if not kinds_in(text):
         return None
     decision = language_search.decide(get_knowledge_base(), questions[0])
     if decision.action != "answer" or decision.best is None or f"faq:{decision.best.id}" != offered[0]:
