@@ -8,17 +8,32 @@ Order 100234 (Ann Lee, shipped with DHL) of the demo shop. Messages written for 
 
 from __future__ import annotations
 
+import pytest
 from support.chat import Chat
 
 ORDER = "100234"
 EMAIL = "ann.lee@example.com"
 
 
-def test_a_washing_question_after_a_status_gets_the_washing_answer(chat: Chat) -> None:
-    chat(f"where is my order {ORDER}")
+@pytest.mark.parametrize(
+    ("asked", "thanks", "question", "answer"),
+    [
+        (
+            f"where is my order {ORDER}",
+            "thanks",
+            "the zip on my cushion cover is stuck, how do i wash it",
+            "care label",
+        ),
+        (f"我的订单{ORDER}到哪了", "谢谢", "抱枕套的拉链卡住了，这个怎么洗", "洗涤标签"),
+    ],
+)
+def test_a_washing_question_after_a_status_gets_the_washing_answer(
+    chat: Chat, asked: str, thanks: str, question: str, answer: str
+) -> None:
+    chat(asked)
     chat(EMAIL)
     assert "DHL" in chat.text, chat.texts
-    chat("thanks")
-    chat("the zip on my cushion cover is stuck, how do i wash it")
-    assert ORDER not in chat.text and "carrier" not in chat.text, chat.texts
-    assert "care label" in chat.text and "°C" in chat.text, chat.texts
+    chat(thanks)
+    chat(question)
+    assert ORDER not in chat.text and "carrier" not in chat.text and "承运商" not in chat.text, chat.texts
+    assert answer in chat.text and "°C" in chat.text, chat.texts
