@@ -60,7 +60,7 @@ from actions.order_state import (
     OrderState,
     details_cleared,
 )
-from actions.other_language import other_language
+from actions.other_language import SPOKEN, beside_language_question, language_asked_about, other_language
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
 from actions.payment_ways import (
     PAYMENT_ENTRY_LEAD,
@@ -70,6 +70,7 @@ from actions.payment_ways import (
     entries_near,
 )
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_reason_of
+from actions.product_kinds import kinds_in
 from actions.refused_change import address_after_refused_change, options_after_refused_change
 from actions.requests import (
     Requests,
@@ -230,7 +231,12 @@ class ActionAnswerFaq(Action):
             answer_no_order_number(dispatcher, tracker)
             return []
         if not in_request and answer_language_question(dispatcher, question):
-            return []  # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered)
+            # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered); "sorry can you
+            # answer in english? when will i get the money": the yes, then that question (it was dropped)
+            rest = beside_language_question(question)
+            if rest is None or language_asked_about(question) not in SPOKEN:
+                return []
+            return await self._go_on_with(dispatcher, tracker, rest)
         if not in_request and (closing := closing_reply(tracker)) is not None:
             dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
             signal_small_talk(dispatcher)  # nothing to rate ("Did this help?" under "You're welcome!")
@@ -400,6 +406,27 @@ class ActionAnswerFaq(Action):
             return None
         return flow_started(tracker, requests.flow, text, requests.order_part)
 
+    async def _go_on_with(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]]:
+        """The rest of a message after what was answered first (its question about the chat's language): an order
+        request starts (the questions beside it answered first), else the handbook answers it, or offers its likeliest
+        entries, or says it has no good answer."""
+        requests = requests_in(text, order_known=OrderState.from_tracker(tracker).order_id is not None)
+        if requests.flow is not None:
+            if requests.questions:
+                answer_questions(dispatcher, requests.questions)
+            return flow_started(tracker, requests.flow, text, requests.order_part)
+        decision = language_search.decide(get_knowledge_base(), text)
+        best = decision.best
+        if decision.action == "answer" and best is not None:
+            self._answer(dispatcher, best.id, best.title, best.answer, best.score)
+        elif decision.action == "suggest" and decision.candidates:
+            titles = {c.id: c.title for c in decision.candidates}
+            buttons = [b for c in decision.candidates if (b := choice_button(f"faq:{c.id}", titles)) is not None]
+            self._suggest(dispatcher, tracker, buttons)
+        else:
+            self._no_good_answer(dispatcher, text, False)
+        return []
+
     def _answer_each_alternative(
         self, dispatcher: CollectingDispatcher, question: str, entry_id: str, title: str, answer: str
     ) -> bool:
@@ -484,6 +511,10 @@ class ActionAnswerFaq(Action):
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:
                 self._answer(dispatcher, followed.id, followed.title, followed.answer, followed.score)
+                return
+            asked = question_beside_problem(question, route)
+            if asked is not None:
+                self._answer(dispatcher, asked.id, asked.title, asked.answer, asked.score)
                 return
         if (
             destination == "clarify"
@@ -607,12 +638,13 @@ def entry_after_refused_change(tracker: Tracker, route: dict[str, Any]) -> str |
 def flow_for_known_order(tracker: Tracker, route: dict[str, Any], text: str) -> list[dict[str, Any]] | None:
     """ "when will it arrive?", "cancel it pls" once the conversation knows the order: the NLU asked back only
     because the message names no order, and the conversation has one, so the flow offered first starts for it (or
-    the one offered for a message saying "it"). None when that is not the case."""
+    the one offered for a message saying "it", unless the message names the thing "it" is: "the zip on my cushion
+    cover is stuck, how do i wash it" asks the handbook). None when that is not the case."""
     if str(route.get("destination")) != "clarify" or OrderState.from_tracker(tracker).order_id is None:
         return None
     offered = [str(d) for d in route.get("offered") or []]
     flows = [d[7:] for d in offered if d.startswith("intent:") and d[7:] in FLOWS]
-    if not flows or (offered[0] != f"intent:{flows[0]}" and not refers_back(text)):
+    if not flows or (offered[0] != f"intent:{flows[0]}" and not (refers_back(text) and not kinds_in(text))):
         return None
     return [SlotSet(FLOW, flows[0]), *details_cleared(), FollowupAction(FORM)]
 
@@ -704,6 +736,24 @@ def stands_alone(question: str) -> bool:
     message's clauses are seldom questions of their own ("用老公的账号登着呢，想换回我自己的，怎么操作": chosen on the
     dev rows, where offering entries for such clauses lost two right answers)."""
     return language_of(question) == "en" and not LEANS_ON_ANOTHER_RE.search(question)
+
+
+def question_beside_problem(text: str, route: dict[str, Any]) -> Candidate | None:
+    """ "the zip on my cushion cover is stuck, how do i wash it": a problem with a thing of the shop's kinds told,
+    then one question about it, the NLU unsure over the whole message (the "stuck" read as a parcel's); the handbook's
+    entry when it answers that question surely and is the one the NLU offered first, else None. Only for a message
+    naming such a thing: on the public benchmarks' dev rows (banking questions), the rule without it answered 67 of
+    13,103 rows with a shop entry."""
+    questions = questions_in(text)
+    offered = [str(d) for d in route.get("offered") or []]
+    if len(questions) != 1 or questions[0].strip() == text.strip() or not offered or not offered[0].startswith("faq:"):
+        return None
+    if not kinds_in(text):
+        return None
+    decision = language_search.decide(get_knowledge_base(), questions[0])
+    if decision.action != "answer" or decision.best is None or f"faq:{decision.best.id}" != offered[0]:
+        return None
+    return decision.best
 
 
 def answer_several_questions(dispatcher: CollectingDispatcher, text: str) -> bool:

@@ -116,3 +116,27 @@ def language_asked_about(text: str) -> str | None:
         return None
     name = next(value for value in match.groupdict().values() if value)
     return LANGUAGE_NAMES.get(name.lower())
+
+
+CLAUSE_END = "，,。.？?！!；;"
+# what may stand beside a language question and asks nothing: "please", "sorry", "thanks", "谢谢"
+NOTHING_ASKED_RE = re.compile(
+    r"^\W*(?:(?:please|pls|plz|sorry|thanks|thank\s+you|thx|ok|okay|hi|hello|hey)\W*)*$"
+    r"|^[\W请谢谢您你好麻烦了吧呢啊哦]*$",
+    re.IGNORECASE,
+)
+
+
+def beside_language_question(text: str) -> str | None:
+    """What a message asks beside its question about the chat's language ("sorry can you answer in english? when will
+    i get the money" -> "when will i get the money"; "请用中文回复，退款什么时候到账" -> "退款什么时候到账"): the
+    message without the clause of that question; None when it asks nothing else ("english please", "can we talk in
+    english")."""
+    match = LANGUAGE_QUESTION_RE.search(text)
+    if match is None:
+        return None
+    start = max(text.rfind(mark, 0, match.start()) for mark in CLAUSE_END) + 1
+    ends = [i for mark in CLAUSE_END if (i := text.find(mark, match.end())) != -1]
+    end = min(ends) + 1 if ends else len(text)
+    rest = f"{text[:start]} {text[end:]}".strip(f" {CLAUSE_END}")
+    return None if NOTHING_ASKED_RE.match(rest) else rest

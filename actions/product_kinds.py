@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from actions.items import CJK_RUN, KEEP_RE, ItemsSaid, read_items, word_forms
 from helpdesk.orders.model import OrderLine
@@ -77,7 +78,7 @@ def named_by_kind(text: str, lines: Sequence[OrderLine]) -> ItemsSaid | None:
     6": it was "Sorry, I couldn't tell which items you mean", again and again, for a customer who does not know what
     the shop calls their glasses). None when no line or several are of that kind, or the text keeps or excludes
     something ("keep the glass"), or is Chinese (read the everyday way: actions/items.py)."""
-    if CJK_RUN.search(text) or KEEP_RE.search(text) or re.search(r"\b(?:not|don'?t|never)\b", text, re.I):
+    if not reads_kinds(text):
         return None
     named = kinds_in(text)
     if not named:
@@ -86,10 +87,34 @@ def named_by_kind(text: str, lines: Sequence[OrderLine]) -> ItemsSaid | None:
     return ItemsSaid(returned={of_kind[0].sku: None}) if len(of_kind) == 1 else None
 
 
+def reads_kinds(text: str) -> bool:
+    """An English text that neither keeps nor excludes anything: its kinds of things may name lines."""
+    return not (CJK_RUN.search(text) or KEEP_RE.search(text) or re.search(r"\b(?:not|don'?t|never)\b", text, re.I))
+
+
+def with_lines_named_by_kind(text: str, lines: Sequence[OrderLine], said: ItemsSaid) -> ItemsSaid:
+    """``said`` (lines named by their words) and the one line of each other kind the text names: "the glass and the
+    tablecloth" returns the tablecloth (named) and "Ribbed tumblers, set of 6" (the one drinkware line; it was the
+    tablecloth only). ``said`` as it is when it returns nothing by name, keeps or excludes something, or the text
+    names no other kind with exactly one line of it."""
+    if not said.returned or said.kept or said.everything or not reads_kinds(text):
+        return said
+    line_kind = {line.sku: kinds_in(f"{line.name} {line.name_zh}") for line in lines}
+    covered = set().union(*(line_kind.get(sku, set()) for sku in said.returned))
+    added: dict[str, int | None] = {}
+    for kind in kinds_in(text) - covered:
+        of_kind = [sku for sku, kinds in line_kind.items() if kind in kinds]
+        if len(of_kind) == 1 and of_kind[0] not in said.returned:
+            added[of_kind[0]] = None
+    return replace(said, returned={**said.returned, **added}) if added else said
+
+
 def items_named(text: str, lines: Sequence[OrderLine], buttons: Sequence[str] = ()) -> ItemsSaid:
     """What ``text`` (or a button's SKUs) says to return and keep (actions/items.py ``read_items``), or, naming no line
     by its words, the one line of the kind it names."""
     said = read_items(text, lines, buttons)
-    if said.anything or buttons:
+    if buttons:
         return said
+    if said.anything:
+        return with_lines_named_by_kind(text, lines, said)  # "the glass and the tablecloth": both
     return named_by_kind(text, lines) or said

@@ -11,7 +11,7 @@ import zlib
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -20,7 +20,7 @@ from actions.handbook_followup import answer_about_last_answer, thing_asked_abou
 from actions.handoff import offer_person
 from actions.known_order import change_of_known_order, handbook_about_known_order
 from actions.order_state import FORM, ORDER_ID
-from actions.other_language import SPOKEN, language_asked_about
+from actions.other_language import SPOKEN, beside_language_question, language_asked_about
 from actions.parsing import ORDER_NUMBER_RE
 from actions.refused_change import WHAT_NOW_RE, options_after_refused_change
 from actions.requests import clauses, declines_flow, size
@@ -167,6 +167,9 @@ class ActionSmallTalk(Action):
             dispatcher.utter_message(text=small_talk_answer(text))  # the form's question follows
         elif (options := await options_after_refused_change(dispatcher, tracker)) is not None:
             return options  # "so what now" right after a refused change: what they can do
+        elif language_asked_about(text) in SPOKEN and beside_language_question(text) is not None:
+            # "sorry can you answer in english? when will i get the money": the yes, then the question (faq's turn)
+            return [FollowupAction("action_answer_faq")]
         elif not answer_language_question(dispatcher, text):
             answer_small_talk(dispatcher, text)
         return []
@@ -324,7 +327,10 @@ def answer_language_question(dispatcher: CollectingDispatcher, text: str) -> boo
     asked = language_asked_about(text)
     if asked is None:
         return False
-    if asked in SPOKEN:
+    if asked in SPOKEN and beside_language_question(text) is not None:
+        with speaking(asked):  # the rest of the message is answered next (actions/faq.py)
+            dispatcher.utter_message(text=say.LANGUAGE_SPOKEN_GOING_ON)
+    elif asked in SPOKEN:
         with speaking(asked):
             dispatcher.utter_message(text=say.LANGUAGE_SPOKEN, buttons=general_topics())
         signal_small_talk(dispatcher)

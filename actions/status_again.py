@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import offer_person
 from actions.order_state import FLOW, FORM, LAST_FLOW, ORDER_ID, ORDER_STATUS
+from actions.product_kinds import kinds_in
 from actions.texts import render
 from actions.texts.catalog import orders as say
 from helpdesk.vocabulary import HANDOFF_REQUESTED
@@ -28,9 +29,45 @@ STUCK_RE = re.compile(
 )
 LOOK_BACK = 3  # the customer's latest messages whose bot replies count as "just said"
 
+# what a stuck status may be said of: the order, its parcel, tracking, carrier, or a stretch of time ("a whole week");
+# and the adverbs a customer puts there ("its still stuck")
+ORDER_THINGS = frozenset(
+    re.findall(
+        r"\w+",
+        "order orders parcel parcels package packages tracking tracker shipment delivery status page link number "
+        "stuff things thing dhl dpd ups postnl gls courier carrier driver week weeks day days month while time bit "
+        "whole entire last past still just now been really literally totally completely",
+    )
+)
+# a thing named in the words before the stuck words: "the zip on my cushion cover is stuck", "this drawer wont budge"
+THING_NAMED_RE = re.compile(
+    r"\b(?:the|my|a|an|this|that|these|those|our|its|his|her|their)\s+((?:[a-z]+\s+){0,2}?[a-z]+)"
+    r"(?=\s+(?:is|was|are|were|has|have|had|got|gets|keeps|seems|on|of|in|from|for|with|stuck)\b|\s*$)",
+    re.IGNORECASE,
+)
+# where only a parcel gets stuck: "the candles are stuck in customs"
+AT_PARCEL_PLACE_RE = re.compile(
+    r"\s+(?:in|at)\s+(?:the\s+)?(?:customs|transit|depot|warehouse|hub|sorting|post\s+office|border)", re.IGNORECASE
+)
+CLAUSE_BREAK_RE = re.compile(r"[,.;!?，。；！？]|\b(?:and|but|so|because|cause|cuz)\b", re.IGNORECASE)
+
+
+def names_another_thing(before: str) -> bool:
+    """The words before the stuck words in their clause name something that is not the order, its parcel or its
+    tracking ("the zip on my cushion cover" is stuck, "抱枕套的拉链" 卡住了; "my parcel", "it", "tracking" may be)."""
+    clause = CLAUSE_BREAK_RE.split(before)[-1]
+    named = [match.group(1).lower().split() for match in THING_NAMED_RE.finditer(clause)]
+    return any(not ORDER_THINGS.intersection(words) for words in named) or bool(kinds_in(clause))
+
 
 def says_status_stuck(text: str) -> bool:
-    return STUCK_RE.search(simplified(text)) is not None
+    """``text`` says a status or its tracking has not moved: said of the order or of nothing named, not of another
+    thing ("the zip on my cushion cover is stuck, how do i wash it")."""
+    plain = simplified(text)
+    return any(
+        AT_PARCEL_PLACE_RE.match(plain, match.end()) or not names_another_thing(plain[: match.start()])
+        for match in STUCK_RE.finditer(plain)
+    )
 
 
 def said_lately(tracker: Tracker, text: str, whole: bool = True) -> bool:

@@ -26,6 +26,8 @@ LANGUAGE = "No problem at all, I understand you fine."
 # "do you speak english?", "can we talk in english please" (and "可以说英文吗"): answered in English, whatever the
 # language of the question
 LANGUAGE_SPOKEN = "Yes, of course: I can help you in English. What can I do for you?"
+# the same yes when the message asks something else beside it ("… in english? when will i get the money"): answered next
+LANGUAGE_SPOKEN_GOING_ON = "Yes, of course: I can help you in English."
 ACKNOWLEDGED = "Okay!"
 # a closing the NLU was unsure of (actions/smalltalk.py closing_reply): the words of utter_thank / utter_goodbye
 CLOSING_THANKS = "You're welcome! Is there anything else I can help with?"

@@ -48,3 +48,33 @@ def test_stuck_long_after_the_status_is_something_else() -> None:
 @pytest.mark.parametrize("text", ["where is my order", "thanks!", "我的订单到哪了", "i never got it"])
 def test_other_messages_are_not_a_stuck_status(text: str) -> None:
     assert not says_status_stuck(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the zip on my cushion cover is stuck, how do i wash it",
+        "抱枕套的拉链卡住了，这个怎么洗",
+        "this drawer is stuck",
+        "the lid of the jar is stuck",
+    ],
+)
+def test_another_thing_stuck_right_after_the_status_is_not_the_status(text: str) -> None:
+    assert not says_status_stuck(text)
+    checked = tracker(
+        ("where is 100234", ["E-mail?"]), ("ann@x.com", [STATUS]), ("thanks", ["You're welcome!"]), (text, [])
+    )
+    assert status_again_for_stuck(checked, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my parcel is stuck in customs",
+        "the candles are stuck in customs",
+        "ive waited a whole week and its still stuck",
+        "the dhl tracking is stuck",
+    ],
+)
+def test_the_order_or_its_tracking_stuck_is_the_status(text: str) -> None:
+    assert says_status_stuck(text)

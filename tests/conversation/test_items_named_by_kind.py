@@ -40,6 +40,16 @@ def test_just_the_glass_picks_the_tumblers_for_a_return_and_the_tablecloth_can_b
     chat("no")
 
 
+def test_one_item_named_by_its_kind_and_one_by_its_name_are_both_returned(chat: Chat) -> None:
+    """The walkthrough of 2026-12-07 (cust3): "the glass and the tablecloth" summed up the tablecloth only."""
+    chat(f"i want to return something from {ORDER}")
+    chat(EMAIL)
+    assert "Which items from order" in chat.text, chat.texts
+    chat("the glass and the tablecloth")
+    assert f"1 × {TUMBLERS}" in chat.text and f"1 × {TABLECLOTH}" in chat.text, chat.texts
+    chat("no")
+
+
 def test_a_kind_the_order_does_not_have_is_still_asked_about(chat: Chat) -> None:
     chat(f"i want to return something from {ORDER}")
     chat(EMAIL)

@@ -41,3 +41,17 @@ def test_a_language_the_bot_does_not_speak_is_told_which_it_does(chat: Chat) -> 
     chat("sprechen sie deutsch?")
     assert "I can only chat in English or Chinese" in chat.text, chat.texts
     assert [b["payload"] for b in chat.buttons] == ["/request_human", "/deny"], chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "yes", "answer"),
+    [
+        ("sorry can you answer in english? when will i get the money", YES_ENGLISH, "10 business days"),
+        ("请用中文回复，退款什么时候到账", YES_CHINESE, "10 个工作日"),
+    ],
+)
+def test_a_question_beside_the_language_question_is_answered(chat: Chat, asked: str, yes: str, answer: str) -> None:
+    """The walkthrough of 2026-12-07: the yes only, the question beside it dropped (asked again, it was answered)."""
+    chat(asked)
+    assert chat.texts[0].startswith(yes), chat.texts
+    assert answer in chat.text, chat.texts

@@ -19,6 +19,7 @@ TIRED = "听到这个很抱歉。看看我能不能至少帮您把一件事变�
 ABOUT_ME = "我只是 Larkspur Home 的智能助手，比起这个，我更擅长处理包裹。"
 LANGUAGE = "没问题，我完全能看懂您的意思。"
 LANGUAGE_SPOKEN = "当然可以，我可以用中文为您服务。请问有什么可以帮您？"
+LANGUAGE_SPOKEN_GOING_ON = "当然可以，我可以用中文为您服务。"
 ACKNOWLEDGED = "好的！"
 CLOSING_THANKS = "不客气！还有什么可以帮您的吗？"
 CLOSING_GOODBYE = "再见，感谢您在 Larkspur Home 购物！"
