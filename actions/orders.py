@@ -244,7 +244,7 @@ class ActionOrderSubmit(Action):
                 text = f"{text}\n\n{say.MISSING_PARCEL}" if missed else text
                 if said_lately(tracker, text):
                     # "tracking hasnt moved in 5 days": nothing newer than the status just given, a person offered
-                    offer_instead_of_status(dispatcher, str(state.order_id))
+                    offer_instead_of_status(dispatcher, tracker, str(state.order_id))
                 else:
                     dispatcher.utter_message(text=text, buttons=[person_button()] if missed else [])
             else:

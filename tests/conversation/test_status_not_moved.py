@@ -16,6 +16,7 @@ from helpdesk.vocabulary import HANDOFF_REQUESTED
 ORDER = "100234"
 EMAIL = "ann.lee@example.com"
 UNCHANGED = ("shows nothing newer than what I told you above", "目前没有比上面更新的物流信息")
+ASKS_FOR_EMAIL = ("leave your e-mail address", "留下邮箱")
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,8 @@ def test_a_status_not_moved_gets_a_person_offered_not_the_same_text(chat: Chat, 
     chat(stuck)
     assert status not in chat.texts, chat.texts
     assert any(words in chat.text for words in UNCHANGED), chat.texts
+    # the e-mail address was given as the order's proof: the offer does not ask for it again
+    assert not any(words in chat.text for words in ASKS_FOR_EMAIL), chat.texts
     yes = chat.buttons[0]
     body = chat(yes["payload"])
     assert body["mode"] == "queued" and (body["handoff"] or {}).get("reason") == HANDOFF_REQUESTED, chat.texts
