@@ -17,6 +17,12 @@ TUMBLERS, TABLECLOTH = "Ribbed tumblers, set of 6", "Washed linen tablecloth"
 UNCLEAR = "I couldn't tell which items"
 
 
+def return_started(chat: Chat) -> None:
+    """A return of order 100218 asked for and its proof given: the bot asks which items."""
+    chat(f"i want to return something from {ORDER}")
+    chat(EMAIL)
+
+
 def test_the_glass_that_came_cracked_is_the_orders_tumblers(chat: Chat) -> None:
     chat(f"one of the glasses from order {ORDER} came cracked")
     chat(EMAIL)
@@ -29,8 +35,7 @@ def test_the_glass_that_came_cracked_is_the_orders_tumblers(chat: Chat) -> None:
 
 
 def test_just_the_glass_picks_the_tumblers_for_a_return_and_the_tablecloth_can_be_added(chat: Chat) -> None:
-    chat(f"i want to return something from {ORDER}")
-    chat(EMAIL)
+    return_started(chat)
     assert "Which items from order" in chat.text, chat.texts
     chat("just the glass please")
     assert UNCLEAR not in chat.text, chat.texts
@@ -42,8 +47,7 @@ def test_just_the_glass_picks_the_tumblers_for_a_return_and_the_tablecloth_can_b
 
 def test_one_item_named_by_its_kind_and_one_by_its_name_are_both_returned(chat: Chat) -> None:
     """The walkthrough of 2026-12-07 (cust3): "the glass and the tablecloth" summed up the tablecloth only."""
-    chat(f"i want to return something from {ORDER}")
-    chat(EMAIL)
+    return_started(chat)
     assert "Which items from order" in chat.text, chat.texts
     chat("the glass and the tablecloth")
     assert f"1 × {TUMBLERS}" in chat.text and f"1 × {TABLECLOTH}" in chat.text, chat.texts
@@ -51,8 +55,7 @@ def test_one_item_named_by_its_kind_and_one_by_its_name_are_both_returned(chat: 
 
 
 def test_a_kind_the_order_does_not_have_is_still_asked_about(chat: Chat) -> None:
-    chat(f"i want to return something from {ORDER}")
-    chat(EMAIL)
+    return_started(chat)
     chat("just the lamp please")
     assert "1 ×" not in chat.text, chat.texts  # no summary: which items is asked again
     chat("no")
