@@ -616,13 +616,18 @@ class KnowledgeBase:
                 self._write(job)
 
     def wait_saved(self, timeout: float = 60.0) -> bool:
-        """Wait until a background save has written the latest state; True if nothing is left to write."""
+        """Wait until a background save has written the latest state; True if nothing is left to write. A change
+        the watcher has just made live is published before its save is asked for: with no saver running yet, the
+        state still unsaved is waited for too (a short sleep at a time), not read as "nothing will be saved"."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if not self._dirty and not self._save_pending:
+                return True
             saver = self._saver
-            if saver is None or not saver.is_alive():
-                break
-            saver.join(max(0.0, deadline - time.monotonic()))
+            if saver is not None and saver.is_alive():
+                saver.join(max(0.0, min(0.5, deadline - time.monotonic())))
+            else:
+                time.sleep(0.05)
         return not self._dirty and not self._save_pending
 
     def _load_persisted(self) -> None:
