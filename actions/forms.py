@@ -13,6 +13,7 @@ same answer as an order number that doesn't exist.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Sequence
@@ -73,6 +74,7 @@ from actions.order_state import (
     REQUESTED_SLOT,
     RETURN,
     RETURN_ITEMS,
+    RETURN_REASON,
     RETURN_REMEDY,
     SWITCH_TO,
     VERIFICATION,
@@ -85,6 +87,7 @@ from actions.order_state import (
     request_ended,
 )
 from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answer, read_message
+from actions.photos import received_item_entry, return_reason_of
 from actions.product_kinds import items_named, named_elsewhere
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, TAKING_BACK_ALONE_RE, TAKING_BACK_RE, bare_request, declines_flow, names_flow
@@ -109,6 +112,7 @@ from helpdesk.orders import (
     OrderNotFound,
     OrderSystem,
     PolicyRefusal,
+    ReturnReason,
     ReturnRemedy,
     Verdict,
     describe_refund,
@@ -636,7 +640,8 @@ class _FormTurn:
             self.set(EVIDENCE, found.evidence)
         elif found.malformed_email and not self.may_change:
             self.say(render(say.MALFORMED_EMAIL, email=found.malformed_email))
-        if self.state.flow == RETURN and requested in (RETURN_ITEMS, CONFIRM) and self.may_change:
+        if self.state.flow == RETURN and requested in (RETURN_ITEMS, RETURN_REMEDY, CONFIRM) and self.may_change:
+            self._reason_told()
             await self._explain_set(self._text())
         if requested == CONFIRM:
             if not await self._correction():
@@ -888,6 +893,18 @@ class _FormTurn:
         if earlier is None or clean_answer(text):
             return []
         return read_address(earlier, name, country).missing
+
+    def _reason_told(self) -> None:
+        """Damage or a wrong item told while an ordinary return is under way ("the tumblers, two of them arrived
+        chipped", "有两个杯子到的时候就碎了" at its summary): the return becomes the shop's fault, free (its label was
+        deducted from the refund), with "replacement or refund?" where the shop offers it; said once."""
+        entry = received_item_entry(self._said())
+        if entry is None or self.state.return_reason.shop_at_fault:
+            return
+        reason = return_reason_of(entry)
+        self.set(RETURN_REASON, reason.value)
+        self.state = dataclasses.replace(self.state, return_reason=reason)
+        self.say(return_texts.NOW_DAMAGED if reason is ReturnReason.DAMAGED else return_texts.NOW_WRONG_ITEM)
 
     async def _explain_set(self, text: str) -> None:
         """Some pieces of a set asked back ("just 2 of them, i want to keep the rest" of a set of 6 tumblers): the

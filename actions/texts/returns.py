@@ -84,6 +84,12 @@ ASK_REMEDY_DAMAGED_DISPOSE = (
     "What would you like for {items} from order {order_id}: a new one sent to you at no cost, or a full refund of "
     "{refund}? Either way, you don't need to send back the broken pieces: please dispose of them safely."
 )
+# damage or a wrong item told in the middle of an ordinary return ("two of them arrived chipped" at its summary): the
+# return becomes the shop's fault, free of the label's cost (it was booked as an ordinary return, the label deducted)
+NOW_DAMAGED = (
+    "I'm sorry it arrived damaged. Then this is a damage report, not an ordinary return: it costs you nothing."
+)
+NOW_WRONG_ITEM = "I'm sorry we sent you the wrong item. Then this return is on us: it costs you nothing."
 ASK_REMEDY_AGAIN = "Shall we send you a replacement at no cost, or refund you {refund}? Pick one below or tell me."
 REPLACEMENT_BUTTON = "Send a replacement"
 REFUND_BUTTON = "Refund me {refund}"
