@@ -12,14 +12,23 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.order_state import FLOW, FORM, ORDER_ID, PENDING_DETAIL, details_cleared
 from actions.parsing import ORDER_NUMBER_RE
-from actions.requests import other_order_requests, same_order_changes, same_order_requests
+from actions.requests import (
+    other_order_requests,
+    same_order_changes,
+    same_order_requests,
+    unnamed_other_order_requests,
+)
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as say
 
 
 def _is_introduction(event: dict[str, Any]) -> bool:
-    templates = in_every_language(say, "NEXT_REQUEST") | in_every_language(say, "NEXT_REQUEST_SAME_ORDER")
+    templates = (
+        in_every_language(say, "NEXT_REQUEST")
+        | in_every_language(say, "NEXT_REQUEST_SAME_ORDER")
+        | in_every_language(say, "NEXT_REQUEST_OTHER_ORDER")
+    )
     starts = {template.split("{")[0] for template in templates}
     return event.get("event") == "bot" and any(str(event.get("text") or "").startswith(s) for s in starts)
 
@@ -43,8 +52,9 @@ def next_request(
             if number not in ORDER_NUMBER_RE.findall(later):
                 dispatcher.utter_message(text=render(say.NEXT_REQUEST, order_id=number))
                 return [SlotSet(FLOW, flow), SlotSet(ORDER_ID, number), *details_cleared(), FollowupAction(FORM)]
+        starter = _starting_message(events, index, flow_done)
         same_order = same_order_changes(str(event.get("text") or ""), flow_done)
-        if not same_order and (starter := _starting_message(events, index, flow_done)) is not None:
+        if not same_order and starter is not None:
             # the number came as the answer to "What's the order number?": the other request is in the message
             # that started this one ("my order hasnt arrived yet and i also want to change the adress")
             same_order = same_order_requests(starter, flow_done)
@@ -53,6 +63,12 @@ def next_request(
             # ("the bowls") read as the request's details, the identity already checked
             dispatcher.utter_message(text=render(say.NEXT_REQUEST_SAME_ORDER, order_id=order_id))
             return [SlotSet(FLOW, flow), *details_cleared(), SlotSet(PENDING_DETAIL, clause), FollowupAction(FORM)]
+        for text in (str(event.get("text") or ""), *([starter] if starter else [])):
+            for flow in unnamed_other_order_requests(text):
+                # "I want to return something but also my other order never came": once the return is booked, the
+                # other order's request, its number asked (it was "What else can I help you with?", the order lost)
+                dispatcher.utter_message(text=say.NEXT_REQUEST_OTHER_ORDER)
+                return [SlotSet(FLOW, flow), SlotSet(ORDER_ID, None), *details_cleared(), FollowupAction(FORM)]
         return []
     return []
 
@@ -86,4 +102,16 @@ def introduces_next_request(tracker: Tracker) -> bool:
             return False
         if event.get("event") == "bot" and event.get("text"):
             return _is_introduction(event)
+    return False
+
+
+def introduces_unnamed_order(tracker: Tracker) -> bool:
+    """The bot's latest message of this turn introduces the request about an order the customer did not name ("Now,
+    your other order."): the order just done is not the one asked about."""
+    templates = in_every_language(say, "NEXT_REQUEST_OTHER_ORDER")
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and event.get("text"):
+            return str(event.get("text")) in templates
     return False

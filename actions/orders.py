@@ -60,7 +60,7 @@ from actions.order_state import (
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer, return_reason_of
 from actions.refused_change import address_after_refused_change
-from actions.requests import NEGATION_RE, names_flow, requests_in, same_order_change
+from actions.requests import NEGATION_RE, names_flow, requests_in, same_order_change, unnamed_other_order_requests
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.status_again import offer_instead_of_status, said_lately, stuck_right_after_status
 from actions.team_checks import person_for_team_check
@@ -146,6 +146,11 @@ class ActionStartOrderRequest(Action):
         if questions and requests.flow is not None and tracker.active_loop_name != FORM and not damaged:
             # "订单100234怎么还没到？另外你们支持支付宝吗": the NLU read the whole message (a refund status, from the
             # payment question beside it); the order request's own clause says which flow it is
+            flow = requests.flow
+        elif requests.flow and tracker.active_loop_name != FORM and not damaged and unnamed_other_order_requests(text):
+            # "帮我查下订单100234到哪了，还有一个订单我想取消": the NLU read the other order's cancellation; the named
+            # order's own clause asks for its status (it was "100234 has shipped, it can't be cancelled", the
+            # status never given), the other order's request follows (actions/next_request.py)
             flow = requests.flow
         if requests.flow is not None:
             # "… and can i return the bowls from it?": a change of the same order, taken up after this request

@@ -17,7 +17,7 @@ from actions.address import example_address
 from actions.changes import planned_change, summary
 from actions.forms import answers_form, pieces_asked_this_turn
 from actions.identity import VERIFIED_BY_TOKEN
-from actions.next_request import introduces_next_request
+from actions.next_request import introduces_next_request, introduces_unnamed_order
 from actions.no_order_number import answer_no_order_number, says_no_order_number
 from actions.order_state import (
     BY_CUSTOMER,
@@ -116,7 +116,10 @@ class ActionAskOrderId(_AskAction):
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
         recent = [str(n) for n in tracker.get_slot(RECENT_ORDERS) or []]
-        if state.verified_order:
+        if state.verified_order and introduces_unnamed_order(tracker):
+            # "… but also my other order never came", taken up once the first is done: not that order again
+            recent = [n for n in recent if n != state.verified_order]
+        elif state.verified_order:
             # a new request after one about an order whose check still holds: that order first ("yes" takes it,
             # actions/forms.py), the customer's other recent orders after it
             others = [n for n in recent if n != state.verified_order] if state.customer_id else []

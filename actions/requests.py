@@ -428,6 +428,37 @@ def other_order_requests(text: str, order_id: str, flow_done: str | None = None)
     return found
 
 
+# another order than the one being talked about, not named by its number: "but also my other order never came",
+# "and another parcel hasn't arrived", "另外一个订单还没到", "还有一个订单要取消"
+OTHER_ORDER_RE = re.compile(
+    r"\b(?:my|the|an?)\s+(?:other|second|2nd)\s+(?:order|parcel|package|purchase|delivery)\b"
+    r"|\banother\s+(?:order|parcel|package|purchase|delivery)\b"
+    r"|另(?:外)?(?:一|1)?(?:个|個|笔|筆)(?:订单|訂單|包裹|快递|快遞)|[还還]有(?:一|1)(?:个|個|笔|筆)(?:订单|訂單|包裹|快递|快遞)",
+    re.IGNORECASE,
+)
+# what the customer says of an order that never reached them, besides the status words (FLOW_WORDS): its status
+NOT_ARRIVED_RE = re.compile(
+    r"\b(?:never|not|hasn'?t|havent|haven'?t|didn'?t|still\s+not)\s+(?:\w+\s+)?(?:came|come|arrived?|got\s+here|shown?\s+up)\b"
+    r"|没到|沒到|没收到|沒收到|没来|沒來|还没|還沒",
+    re.IGNORECASE,
+)
+
+
+def unnamed_other_order_requests(text: str) -> list[str]:
+    """The order requests a message makes about another order it does not name by number, as flows: "I want to
+    return something but also my other order never came" -> [order_status]; "另外一个订单帮我取消" -> [cancel]."""
+    found: list[str] = []
+    for clause in clauses(text):
+        if ORDER_NUMBER_RE.search(clause) or not OTHER_ORDER_RE.search(clause):
+            continue
+        flow = next((f for f, words in FLOW_WORDS if words.search(FLOW_SPELLER(clause))), None)
+        if flow is None and NOT_ARRIVED_RE.search(clause):
+            flow = ORDER_STATUS
+        if flow is not None and flow not in found and not declines_flow(clause, flow):
+            found.append(flow)
+    return found
+
+
 def names_flow(text: str, flow: object) -> bool:
     """The message names order flow `flow` in words (FLOW_NAMES)."""
     words = FLOW_NAMES.get(str(flow))

@@ -49,6 +49,8 @@ DETAILS_WITHOUT_REQUEST = (
 # 100234?")
 NEXT_REQUEST = "Now, your other question: order {order_id}."
 NEXT_REQUEST_SAME_ORDER = "Now, your other request about order {order_id}."
+# the other request of the message was about an order it did not name ("… but also my other order never came")
+NEXT_REQUEST_OTHER_ORDER = "Now, your other order."
 DETAILS_WITHOUT_REQUEST_FOR_ORDER = (
     "Thanks! What would you like me to do with order {order_id}: check where it is, cancel it, or start a return?"
 )

@@ -25,6 +25,7 @@ STOPPED_NOTHING_CHANGED = "没问题，已经停下了，您的订单没有任�
 DETAILS_WITHOUT_REQUEST = "谢谢！您想让我做什么：查询订单状态、取消订单，还是办理退货？"
 NEXT_REQUEST = "接下来是您问的另一个订单 {order_id}。"
 NEXT_REQUEST_SAME_ORDER = "接下来办理您对订单 {order_id} 的另一个请求。"
+NEXT_REQUEST_OTHER_ORDER = "接下来看看您的另一个订单。"
 DETAILS_WITHOUT_REQUEST_FOR_ORDER = "谢谢！订单 {order_id} 需要我做什么：查询进度、取消，还是办理退货？"
 DETAILS_NOTED_FOR_ORDER = "好的，收到了，我会用它来确认这是您的订单。订单 {order_id} 需要我做什么？"
 WHERE_IS_MY_ORDER_BUTTON = "我的订单到哪了？"
