@@ -347,7 +347,7 @@ def order_request(clause: str, order_known: bool = False) -> str | None:
         return bare
     if not names and not (order_known and DONE_TO_IT_RE.search(clause)):
         return None
-    return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
+    return flow_named_in(clause)
 
 
 # "… and can i return the bowls from it?" beside "where's order 100162": a change asked for the order the message
@@ -470,9 +470,12 @@ TAKING_BACK_RE = re.compile(
 TAKING_BACK_ALONE_RE = re.compile(
     r"\b(?:never\s*mind|nvm|forget\s+(?:that|it)|scratch\s+that|on\s+second\s+thoughts?)\b|算了", re.IGNORECASE
 )
-# an address change named in words: before the order flows' words, whose "delivery" would read it as a status check
+# an address change named in words: before the order flows' words, whose "delivery" (or "where") would read it as a
+# status check; "change where 100260 is going", "can you change where it goes" too
 ADDRESS_CHANGE_RE = re.compile(
     r"\b(?:change|update|fix|correct|edit|new|different|another)\b.{0,30}\bad+res+"
+    r"|\b(?:change|update|redirect)\s+where\b.{0,30}\b(?:go(?:es|ing)?|headed|heading|sent|send(?:ing)?|deliver\w*"
+    r"|ship\w*)\b"
     r"|改.{0,6}地址|地址.{0,6}改|换.{0,4}地址|換.{0,4}地址|寄到别|寄到別",
     re.IGNORECASE,
 )
