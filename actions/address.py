@@ -52,11 +52,19 @@ EXAMPLES = {
 DEFAULT_EXAMPLE = "Keizersgracht 12, 1015 CJ Amsterdam, Netherlands"
 TOWN_FIRST = frozenset({"GB", "IE"})  # "Bristol BS8 1TH", not "BS8 1TH Bristol"
 
+# the verbs after an infinitive's "to" ("i need to change where 100260 is going", "i want to update it"): no address
+# follows that "to"
+REQUEST_VERBS = (
+    r"(?:change|update|fix|correct|edit|modify|amend|alter|switch|redirect|move|know|ask|check|see|find|get|have|make|"
+    r"be|go|send|ship|deliver|cancel|return|track|give|tell|let|say|put)"
+)
 # "change the address of order 100247 to <address>", "new address: <address>", "send it to <address>"; in Chinese
 # "地址改到 <address>", "寄到 <address>", "新地址是 <address>"
 ADDRESS_START_RE = re.compile(
     r"\b(?:address\s*(?:is|should\s+be|will\s+be|:)|deliver(?:\s+it)?\s+to|send\s+(?:it|them|the\s+\w+)\s+to|"
-    r"ship\s+(?:it|them)\s+to|to)\s+|(?:改到|改成|改为|改為|寄到|送到|地址(?:是|为|為))[:：]?\s*",
+    r"ship\s+(?:it|them)\s+to|to(?!\s+"
+    + REQUEST_VERBS
+    + r"\b))\s+|(?:改到|改成|改为|改為|寄到|送到|地址(?:是|为|為))[:：]?\s*",
     re.IGNORECASE,
 )
 LEADING_FILLER_RE = re.compile(

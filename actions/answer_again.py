@@ -37,21 +37,23 @@ def says_it_did_not_help(text: str) -> bool:
     return DID_NOT_HELP_RE.search(text) is not None
 
 
-def answer_did_not_help(dispatcher: CollectingDispatcher, entry_id: str) -> bool:
+def answer_did_not_help(dispatcher: CollectingDispatcher, tracker: Tracker, entry_id: str) -> bool:
     """The help centre's answer ``entry_id`` is all there is, and a person offered; False (nothing said) when the
     handbook has no such entry."""
     entry = get_knowledge_base().entry(entry_id)
     if entry is None:
         return False
     title = in_language(entry.id, entry.title, "")[0]
-    offer_person(dispatcher, render(say.ANSWER_DID_NOT_HELP, title=title), HANDOFF_LOW_CONFIDENCE)
+    offer_person(dispatcher, tracker, render(say.ANSWER_DID_NOT_HELP, title=title), HANDOFF_LOW_CONFIDENCE)
     return True
 
 
 def not_helped(dispatcher: CollectingDispatcher, tracker: Tracker, question: str) -> bool:
     """Right after a handbook answer, the customer says it did not help: the person offered (True), else False."""
     entry_id = last_answer_entry(tracker)
-    return entry_id is not None and says_it_did_not_help(question) and answer_did_not_help(dispatcher, entry_id)
+    return (
+        entry_id is not None and says_it_did_not_help(question) and answer_did_not_help(dispatcher, tracker, entry_id)
+    )
 
 
 def asks_something(text: str) -> bool:
@@ -68,5 +70,5 @@ def same_answer_again(dispatcher: CollectingDispatcher, tracker: Tracker, entry_
     return (
         last_answer_entry(tracker) == entry_id
         and not asks_something(question)
-        and answer_did_not_help(dispatcher, entry_id)
+        and answer_did_not_help(dispatcher, tracker, entry_id)
     )

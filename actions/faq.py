@@ -230,7 +230,7 @@ class ActionAnswerFaq(Action):
             # "i dont have my order number": where it is, the list by e-mail, and a person offered
             answer_no_order_number(dispatcher, tracker)
             return []
-        if not in_request and answer_language_question(dispatcher, question):
+        if not in_request and answer_language_question(dispatcher, tracker, question):
             # "do you speak chinese?", "可以说英文吗": yes, in that language (it was a person offered); "sorry can you
             # answer in english? when will i get the money": the yes, then that question (it was dropped)
             rest = beside_language_question(question)
@@ -334,11 +334,11 @@ class ActionAnswerFaq(Action):
                 ],
             )
         else:
-            self._no_good_answer(dispatcher, question, in_request)
+            self._no_good_answer(dispatcher, tracker, question, in_request)
         return []
 
     @staticmethod
-    def _no_good_answer(dispatcher: CollectingDispatcher, question: str, in_request: bool) -> None:
+    def _no_good_answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, in_request: bool) -> None:
         if in_request:
             # inside an order request: say so, and the request goes on (its question follows); a person is a
             # button away there
@@ -353,13 +353,13 @@ class ActionAnswerFaq(Action):
             answer_vague(dispatcher, question)
         elif another_companys(question):
             # "where is my ikea delivery": said plainly that only Larkspur Home's orders and accounts are here
-            offer_person(dispatcher, smalltalk_texts.ANOTHER_COMPANY, HANDOFF_LOW_CONFIDENCE)
+            offer_person(dispatcher, tracker, smalltalk_texts.ANOTHER_COMPANY, HANDOFF_LOW_CONFIDENCE)
         elif other_language(question) is not None:
             # "hallo, ich habe eine frage zu meiner bestellung": which languages the bot speaks, and a person
-            offer_person(dispatcher, smalltalk_texts.ONLY_ENGLISH_AND_CHINESE, HANDOFF_LOW_CONFIDENCE)
+            offer_person(dispatcher, tracker, smalltalk_texts.ONLY_ENGLISH_AND_CHINESE, HANDOFF_LOW_CONFIDENCE)
         else:
             # no good answer: a person is offered as a choice (the wait, or an e-mail address for a later answer)
-            offer_person(dispatcher, smalltalk_texts.OFFER_AFTER_NO_ANSWER, HANDOFF_LOW_CONFIDENCE)
+            offer_person(dispatcher, tracker, smalltalk_texts.OFFER_AFTER_NO_ANSWER, HANDOFF_LOW_CONFIDENCE)
 
     @staticmethod
     def _by_words(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
@@ -424,7 +424,7 @@ class ActionAnswerFaq(Action):
             buttons = [b for c in decision.candidates if (b := choice_button(f"faq:{c.id}", titles)) is not None]
             self._suggest(dispatcher, tracker, buttons)
         else:
-            self._no_good_answer(dispatcher, text, False)
+            self._no_good_answer(dispatcher, tracker, text, False)
         return []
 
     def _answer_each_alternative(
@@ -541,7 +541,7 @@ class ActionAnswerFaq(Action):
             if buttons:
                 self._suggest(dispatcher, tracker, buttons)
                 return
-        self._no_good_answer(dispatcher, question, in_request)
+        self._no_good_answer(dispatcher, tracker, question, in_request)
 
     @staticmethod
     def _suggest(dispatcher: CollectingDispatcher, tracker: Tracker, buttons: list[dict[str, Any]]) -> None:
@@ -691,7 +691,7 @@ def received_goods_answered(
     if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number, rule=RULE_RECEIVED_GOODS):
         return None
     if asked:
-        offer_person(dispatcher, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)
+        offer_person(dispatcher, tracker, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)
         return []
     return flow_started(tracker, RETURN, text, text, reason=return_reason_of(entry))
 

@@ -37,11 +37,12 @@ def offer_buttons() -> list[dict[str, str]]:
     ]
 
 
-def offer_person(dispatcher: CollectingDispatcher, text: str, reason: str, email_known: bool = False) -> None:
+def offer_person(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, reason: str) -> None:
     """Ask whether the customer wants a person (the helpdesk adds the wait, or when the team is back, and that an
-    e-mail address will do too, unless ``email_known``: the customer gave theirs already); nothing is queued yet."""
+    e-mail address will do too, unless the customer typed theirs in this conversation: ``email_given``, read here
+    for every offer, so no caller asks for it again); nothing is queued yet."""
     dispatcher.utter_message(text=text, buttons=offer_buttons())
-    signal_person_offer(dispatcher, reason, email_known)
+    signal_person_offer(dispatcher, reason, email_known=email_given(tracker))
 
 
 def email_given(tracker: Tracker) -> bool:

@@ -51,5 +51,7 @@ def missing_item_answered(dispatcher: CollectingDispatcher, tracker: Tracker, te
     ):
         return None
     if number:
-        offer_person(dispatcher, render(order_texts.PERSON_FOR_MISSING_ITEM, order_id=number[1]), HANDOFF_REQUESTED)
+        offer_person(
+            dispatcher, tracker, render(order_texts.PERSON_FOR_MISSING_ITEM, order_id=number[1]), HANDOFF_REQUESTED
+        )
     return []

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.order_state import FLOW, FLOWS, FORM, LAST_FLOW, details_cleared
 from actions.parsing import ORDER_NUMBER_RE, read_message
 from actions.photos import received_item_entry
-from actions.requests import FLOW_WORDS
+from actions.requests import flow_named_in
 from actions.signals import signal_question
 from actions.texts import render
 from actions.texts.catalog import identity as say
@@ -27,7 +27,7 @@ def wrong_order_number(dispatcher: CollectingDispatcher, text: str) -> list[Even
     found = read_message(text, [], None)
     if found.order_number or not found.malformed_number or received_item_entry(text) is not None:
         return None
-    flow = next((flow for flow, words in FLOW_WORDS if words.search(text)), None)
+    flow = flow_named_in(text)
     if flow is not None:
         # the form reads the message itself: it says what is wrong with the number and asks for it
         return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]

@@ -206,11 +206,21 @@ def zh_questions(parts: list[str]) -> list[str]:
 # question about the clause before it, whose topic it takes ("how long" + "shipping to ireland"); alone it was too
 # short to look up, and the delivery time went unanswered
 EN_BARE_QUESTION_RE = re.compile(
-    r"^(?:how\s+(?:long|much|many|fast|soon|quickly)|when|where\s+from|what\s+time)"
-    r"(?:\s+(?:does|will|would)\s+(?:it|that|they)\s+(?:take|cost|arrive|come))?"
+    r"^(?:(?:how\s+(?:long|much|many|fast|soon|quickly)|when|where\s+from|what\s+time)"
+    r"(?:\s+(?:does|will|would)\s+(?:it|that|they)\s+(?:take|cost|arrive|come)"
+    # "do you ship to ireland and how much is it": "how much is it" asks the price of the clause before it too
+    r"|\s+(?:is|are)\s+(?:it|that|this|they)|\s+(?:will|would)\s+(?:it|that)\s+be)?"
+    r"|what\s+(?:does|would|will)\s+(?:it|that)\s+cost|what(?:'s|s|\s+is)\s+the\s+(?:cost|price))"
     r"\W*$",
     re.IGNORECASE,
 )
+# the pronoun a bare question ends with ("how much is it"): the clause before it is what "it" is
+EN_BARE_PRONOUN_RE = re.compile(
+    r"\s+(?:(?:is|are)\s+(?:it|that|this|they)|(?:will|would)\s+(?:it|that)\s+be)$", re.IGNORECASE
+)
+# a clause that tells or asks for something ("i want to return my lamp", "my order is late"): a bare "how long" after it
+# does not make it a question ("ship to ireland and how much" does)
+EN_STATEMENT_RE = re.compile(r"^(?:i|i'm|im|i've|i'd|my|we|we're|it|it's|its|this|that|the)\b", re.IGNORECASE)
 # the question words before a clause's topic ("how much is shipping to ireland" -> "shipping to ireland")
 EN_QUESTION_LEAD_RE = re.compile(
     r"^(?:how\s+(?:much|long|many|fast|soon)|what|when|where|which|who|why|can|could|do|does|is|are|will|would)\b"
@@ -224,11 +234,16 @@ def en_bare_questions(parts: list[str]) -> list[str]:
     question's topic ("how much is shipping to ireland", "how long" -> "…", "how long shipping to ireland")."""
     for index in range(1, len(parts)):
         bare = EN_BARE_QUESTION_RE.match(parts[index])
-        if bare and is_question(parts[index - 1]):
-            topic = EN_QUESTION_LEAD_RE.sub("", parts[index - 1].rstrip(" ?!."), count=1)
+        before = parts[index - 1]
+        # "ship to ireland and how much": the bare question makes the clause before it one too
+        if bare and (is_question(before) or (size(before) >= MIN_QUESTION_WORDS and not EN_STATEMENT_RE.match(before))):
+            topic = EN_QUESTION_LEAD_RE.sub("", before.rstrip(" ?!."), count=1)
             topic = re.sub(r"\s+(?:costs?|takes?|be)$", "", topic, flags=re.IGNORECASE)
-            if topic and topic != parts[index - 1].rstrip(" ?!."):
-                parts[index] = f"{parts[index].rstrip(' ?!.')} {topic}"
+            if topic:
+                asked = EN_BARE_PRONOUN_RE.sub("", parts[index].rstrip(" ?!."))  # "how much is it" -> "how much"
+                parts[index] = f"{asked} {topic}"
+                if not is_question(before):
+                    parts[index - 1] = f"{before.rstrip(' .!')}?"
     return parts
 
 
@@ -347,7 +362,7 @@ def order_request(clause: str, order_known: bool = False) -> str | None:
         return bare
     if not names and not (order_known and DONE_TO_IT_RE.search(clause)):
         return None
-    return next((flow for flow, words in FLOW_WORDS if words.search(clause)), None)
+    return flow_named_in(clause)
 
 
 # "… and can i return the bowls from it?" beside "where's order 100162": a change asked for the order the message
@@ -501,9 +516,12 @@ TAKING_BACK_RE = re.compile(
 TAKING_BACK_ALONE_RE = re.compile(
     r"\b(?:never\s*mind|nvm|forget\s+(?:that|it)|scratch\s+that|on\s+second\s+thoughts?)\b|算了", re.IGNORECASE
 )
-# an address change named in words: before the order flows' words, whose "delivery" would read it as a status check
+# an address change named in words: before the order flows' words, whose "delivery" (or "where") would read it as a
+# status check; "change where 100260 is going", "can you change where it goes" too
 ADDRESS_CHANGE_RE = re.compile(
     r"\b(?:change|update|fix|correct|edit|new|different|another)\b.{0,30}\bad+res+"
+    r"|\b(?:change|update|redirect)\s+where\b.{0,30}\b(?:go(?:es|ing)?|headed|heading|sent|send(?:ing)?|deliver\w*"
+    r"|ship\w*)\b"
     r"|改.{0,6}地址|地址.{0,6}改|换.{0,4}地址|換.{0,4}地址|寄到别|寄到別",
     re.IGNORECASE,
 )

@@ -170,7 +170,7 @@ class ActionSmallTalk(Action):
         elif language_asked_about(text) in SPOKEN and beside_language_question(text) is not None:
             # "sorry can you answer in english? when will i get the money": the yes, then the question (faq's turn)
             return [FollowupAction("action_answer_faq")]
-        elif not answer_language_question(dispatcher, text):
+        elif not answer_language_question(dispatcher, tracker, text):
             answer_small_talk(dispatcher, text)
         return []
 
@@ -321,7 +321,7 @@ def vague_by_words(text: str) -> bool:
     return bool(SURE_VAGUE.search(text))
 
 
-def answer_language_question(dispatcher: CollectingDispatcher, text: str) -> bool:
+def answer_language_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
     """ "do you speak chinese?", "可以说英文吗": yes, in that language, with the topics in it; "sprechen sie deutsch?":
     which languages the bot speaks, and a person offered. False (nothing said) when the message asks no such thing."""
     asked = language_asked_about(text)
@@ -335,7 +335,7 @@ def answer_language_question(dispatcher: CollectingDispatcher, text: str) -> boo
             dispatcher.utter_message(text=say.LANGUAGE_SPOKEN, buttons=general_topics())
         signal_small_talk(dispatcher)
     else:
-        offer_person(dispatcher, say.ONLY_ENGLISH_AND_CHINESE, HANDOFF_LOW_CONFIDENCE)
+        offer_person(dispatcher, tracker, say.ONLY_ENGLISH_AND_CHINESE, HANDOFF_LOW_CONFIDENCE)
     return True
 
 

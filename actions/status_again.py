@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import email_given, offer_person
+from actions.handoff import offer_person
 from actions.order_state import FLOW, FORM, LAST_FLOW, ORDER_ID, ORDER_STATUS
 from actions.product_kinds import kinds_in
 from actions.texts import render
@@ -89,9 +89,7 @@ def said_lately(tracker: Tracker, text: str, whole: bool = True) -> bool:
 def offer_instead_of_status(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> None:
     """Nothing newer than the status already given: a person offered, who can check with the carrier (not asking for
     the e-mail address the customer gave as the order's proof)."""
-    offer_person(
-        dispatcher, render(say.STATUS_UNCHANGED, order_id=order_id), HANDOFF_REQUESTED, email_known=email_given(tracker)
-    )
+    offer_person(dispatcher, tracker, render(say.STATUS_UNCHANGED, order_id=order_id), HANDOFF_REQUESTED)
 
 
 def stuck_right_after_status(tracker: Tracker, text: str) -> bool:

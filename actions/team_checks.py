@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handbook_answer import answer_entry_by_id
 from actions.handbook_followup import last_answer_entry
-from actions.handoff import email_given, offer_person
+from actions.handoff import offer_person
 from actions.texts import render
 from actions.texts.catalog import orders as say
 from helpdesk.vocabulary import HANDOFF_REQUESTED
@@ -36,7 +36,7 @@ def offer_team_check(dispatcher: CollectingDispatcher, tracker: Tracker, entry_i
     if text_name is None:
         return False
     text = render(getattr(say, text_name), order_id=order_id)
-    offer_person(dispatcher, text, HANDOFF_REQUESTED, email_known=email_given(tracker))
+    offer_person(dispatcher, tracker, text, HANDOFF_REQUESTED)
     return True
 
 

@@ -138,8 +138,13 @@ def test_puzzlement_beside_a_request_is_no_question_of_its_own(text: str, puzzle
             "how much does delivery to norway cost and how long does it take?",
             ["how much does delivery to norway cost", "how long does it take delivery to norway"],
         ),
-        # "how much is it" leans on the question before it: no topic is lent (tests/conversation/test_dialogue.py)
-        ("do you ship to norway and how much is it", ["do you ship to norway", "how much is it"]),
+        # "how much is it" asks the price of what the question before it asks about: the topic is lent, so the price
+        # is answered too (tests/conversation/test_where_and_how_much.py; before, it leaned on the first question and
+        # the shipping answer came without a price)
+        ("do you ship to norway and how much is it", ["do you ship to norway", "how much ship to norway"]),
+        # a clause without a question word before a bare "how much" asks it too; a request or a statement does not
+        ("ship to ireland and how much", ["ship to ireland?", "how much ship to ireland"]),
+        ("i want to return my lamp and how long", []),
         ("how long do refunds take", ["how long do refunds take"]),
     ],
 )

@@ -1,0 +1,28 @@
+"""Where the shop ships and what it costs, asked in one message (the session of 2026-12-07): "do you ship to ireland
+and how much is it" got where the shop ships ("delivery prices are the same everywhere") but no price; "ship to
+ireland? how much" the same. A bare "how much" asks it of the clause before it: through the running stack, both are
+answered, the price with it. (Chinese "能寄到爱尔兰吗？多少钱" still gets the first answer alone: NOTES/fixes.md.)
+Messages written for this test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support.chat import Chat
+
+WHERE = "We ship to all EU countries"
+PRICE = "€4.95"
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "do you ship to ireland and how much is it",
+        "ship to ireland? how much",
+        "ship to ireland and how much",
+    ],
+)
+def test_where_the_shop_ships_and_its_price_are_both_answered(chat: Chat, asked: str) -> None:
+    chat(asked)
+    assert WHERE in chat.text, chat.texts
+    assert PRICE in chat.text, chat.texts
