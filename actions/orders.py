@@ -240,6 +240,10 @@ class ActionOrderSubmit(Action):
                     offer, photo_button = return_photo_offer(str(state.order_id))
                     text, buttons = f"{text}\n\n{offer}", [photo_button, *buttons]
                 dispatcher.utter_message(text=text, buttons=buttons)
+                if state.confirm is False and ITEM_CHANGE_RE.search(said(tracker)):
+                    # "wait actually dont cancel, can i just add another item to it instead?": the no, then the
+                    # other wish answered (it was the no alone)
+                    explain_item_changes(dispatcher)
             elif state.flow == ORDER_STATUS:
                 order = await system.get_order(str(state.order_id))
                 missed = said_not_received(tracker) and missing(order, utc_now().date())
@@ -395,16 +399,32 @@ class ActionChangeOrder(Action):
             # "i whant to retrun my order 100159 the serving board is to small": a return the NLU read as changing the
             # items (the typos, the item named); the words ask for the return of that order, so it starts
             return flow_started(tracker, requests.flow, text, requests.order_part)
-        days = order_system().policy.config.return_window_days
-        dispatcher.utter_message(
-            text=render(say.CHANGE_ORDER_EXPLAINED, days=days),
-            buttons=[
-                {"title": say.CANCEL_MY_ORDER_BUTTON, "payload": "/cancel_order"},
-                {"title": say.CHANGE_ADDRESS_BUTTON, "payload": "/change_shipping_address"},
-                person_button(),
-            ],
-        )
+        explain_item_changes(dispatcher)
         return []
+
+
+# the items of a placed order changed ("can i just add another item to it", "swap the colour", "加一件", "换个颜色"):
+# what the shop can do instead (CHANGE_ORDER_EXPLAINED), also when said beside a no to another change
+ITEM_CHANGE_RE = re.compile(
+    r"\b(?:add|remove|take\s+out|take\s+off|swap|switch|change)\s+(?:\w+\s+){0,3}?"
+    r"(?:items?|something|one\s+more|another\s+(?:one|item|thing|product)|colou?r|size|products?|things?|quantity)\b"
+    r"|加(?:一|1|两|2)?(?:件|个|個|样|樣|单|單)|加购|加購|[换換](?:个|個|一下)?(?:颜色|顏色|尺码|尺碼|款式|数量|數量)"
+    r"|少(?:要|买|買)(?:一|1)?(?:件|个|個)|[删刪](?:掉|除)(?:一|1)?(?:件|个|個)",
+    re.IGNORECASE,
+)
+
+
+def explain_item_changes(dispatcher: CollectingDispatcher) -> None:
+    """What can and can't be changed in a placed order (its items cannot), with the ways forward as buttons."""
+    days = order_system().policy.config.return_window_days
+    dispatcher.utter_message(
+        text=render(say.CHANGE_ORDER_EXPLAINED, days=days),
+        buttons=[
+            {"title": say.CANCEL_MY_ORDER_BUTTON, "payload": "/cancel_order"},
+            {"title": say.CHANGE_ADDRESS_BUTTON, "payload": "/change_shipping_address"},
+            person_button(),
+        ],
+    )
 
 
 def unanswered_confirmation(tracker: Tracker) -> bool:
