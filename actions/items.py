@@ -38,6 +38,16 @@ KEEP_RE = re.compile(
 )
 # ... until the customer goes back to what they do return ("keep the throw and send the rest back")
 RETURN_AGAIN_RE = re.compile(r"\b(?:and|but)\s+(?:send|return|refund|take)\b", re.IGNORECASE)
+# a clause saying an item arrived fine ("the tablecloth is fine though", "the tablecloth arrived fine but …"): what it
+# names is kept, not reported or returned, unless another clause names it too
+FINE_RE = re.compile(
+    r"\b(?:(?:is|are|was|were|looks?|looked|seems?|seemed|came|arrived|survived)\s+"
+    r"(?:totally\s+|completely\s+|perfectly\s+|all\s+|just\s+|absolutely\s+)?"
+    r"(?:fine|ok|okay|alright|all\s+right|perfect|intact|undamaged|unharmed|in\s+one\s+piece|good)"
+    r"|survived|no\s+problem\s+with|nothing\s+wrong\s+with)\b",
+    re.IGNORECASE,
+)
+EN_CLAUSES = re.compile(r"[.;!?]+\s*|,\s*|\s+(?:but|though|although|while|whereas)\s+", re.IGNORECASE)
 ONLY_RE = re.compile(r"\b(?:only|just|instead|rather)\b", re.IGNORECASE)
 ALSO_RE = re.compile(r"\b(?:also|too|as\s+well|plus|add|another)\b", re.IGNORECASE)
 NUMBER_WORDS = {
@@ -71,6 +81,8 @@ STOPWORDS = frozenset(
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 ZH_CLAUSES = re.compile(r"[，,、；;。！!？?\s]+")
 ZH_KEEP = re.compile(r"除了|保留|留下|留着|不退|不用退|不要退|不想退|别退")
+# a clause saying the item is fine ("桌布没问题", "桌布是好的"): kept as a keep word keeps it
+ZH_FINE = re.compile(r"没问题|沒問題|没事|沒事|是好的|好好的|完好|没坏|沒壞|没有坏|沒有壞")
 ZH_EVERYTHING = re.compile(r"全部|全都|都退|所有|整单|整个订单|全退|一起退")
 ZH_ONLY = re.compile(r"只|仅|光")
 ZH_ALSO = re.compile(r"也|还有|另外|再加|加上")
@@ -267,7 +279,7 @@ def _read_zh(text: str, lines: Sequence[OrderLine]) -> ItemsSaid:
     kept: set[str] = set()
     for clause in ZH_CLAUSES.split(text):
         named = {**_mentioned_zh(clause, lines), **_mentioned(clause, lines)}  # Chinese names, or English ones/SKUs
-        if ZH_KEEP.search(clause):
+        if ZH_KEEP.search(clause) or ZH_FINE.search(clause):
             kept |= set(named)
         else:
             returned.update(named)
@@ -315,6 +327,15 @@ def _pieces(tokens: list[str], first: int, ordered: int) -> int | None:
 PIECES_PAYLOAD_RE = re.compile(r"^([A-Za-z]{2}-[A-Za-z]{3}-\d{4})\*(\d{1,2})$")
 
 
+def _said_fine(text: str, lines: Sequence[OrderLine]) -> frozenset[str]:
+    """The lines an English ``text`` says arrived fine (:data:`FINE_RE`) and names in no other clause."""
+    fine: set[str] = set()
+    other: set[str] = set()
+    for clause in EN_CLAUSES.split(text):
+        (fine if FINE_RE.search(clause) else other).update(_mentioned(clause, lines))
+    return frozenset(fine - other)
+
+
 def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = ()) -> ItemsSaid:
     """What ``text`` (and a button's ``entities``: SKUs, "SKU*pieces" or "all") says to return and to keep."""
     buttons = [e for e in entities if e]
@@ -338,8 +359,9 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
         again = RETURN_AGAIN_RE.search(kept_part)
         if again is not None:
             returned_part, kept_part = returned_part + " " + kept_part[again.start() :], kept_part[: again.start()]
-    returned = _mentioned(returned_part, lines)
-    kept = frozenset(_mentioned(kept_part, lines))
+    fine = _said_fine(text, lines)
+    returned = {sku: pieces for sku, pieces in _mentioned(returned_part, lines).items() if sku not in fine}
+    kept = frozenset(_mentioned(kept_part, lines)) | fine
     also = bool(ALSO_RE.search(text)) and not ONLY_RE.search(text)
     everything = bool(EVERYTHING_RE.search(returned_part)) or both_of_two(returned_part, returned, lines)
     return _items_said(returned, kept, everything, also)

@@ -118,6 +118,36 @@ def named_order_numbers(text: str) -> set[str]:
     return {m["token"].lstrip("#") for m in named}
 
 
+# an address the line says is not the one ("… not ann.li@…", "不是ann.li@…"), and words that correct what came before
+# ("ann.li@… sorry i mean ann.lee@…", "写错了，应该是…")
+NOT_THIS_EMAIL_RE = re.compile(
+    r"(?:\bnot|\binstead\s+of|\brather\s+than|\bisn'?t|不是|而不是|并非|並非)\s*(?:(?:my|the|it'?s)\s+)?(?:e-?mail\s*)?[:：]?\s*$",
+    re.IGNORECASE,
+)
+CORRECTION_RE = re.compile(
+    r"\b(?:sorry|i\s+mean|i\s+meant|actually|correction|oops|typo|wrong|make\s+that|should\s+be|rather)\b"
+    r"|我是说|我是說|应该是|應該是|更正|打错|打錯|写错|寫錯|输错|輸錯|说错|說錯|不对|不對|抱歉|不好意思",
+    re.IGNORECASE,
+)
+
+
+def meant_email(text: str, emails: Sequence[str]) -> str | None:
+    """The e-mail address a line gives, lower-cased: of several, not one the line says is not it ("it's x@… not
+    y@…", "不是y@…，是x@…"), and the last after words that correct the one before ("y@… sorry i mean x@…"); else the
+    first, as ever."""
+    found = [e.strip().lower() for e in emails]
+    if len(found) < 2:
+        return found[0] if found else None
+    lowered = text.lower()
+    at = {e: lowered.find(e) for e in found}
+    kept = [e for e in found if at[e] < 0 or not NOT_THIS_EMAIL_RE.search(lowered[: at[e]])]
+    if kept and len(kept) < len(found):
+        return kept[-1] if len(kept) > 1 and CORRECTION_RE.search(text) else kept[0]
+    last = max(found, key=lambda e: at[e])
+    between = lowered[min(at.values()) : at[last]]
+    return last if CORRECTION_RE.search(between) else found[0]
+
+
 def read_message(text: str, entities: Sequence[dict[str, Any]], asked: str | None) -> Found:
     """Order number, e-mail and postcode in ``text``; ``asked`` is the slot the bot asked for, if any."""
     emails = _entity_values(entities, "email") or EMAIL_RE.findall(text)
@@ -140,7 +170,7 @@ def read_message(text: str, entities: Sequence[dict[str, Any]], asked: str | Non
         order_number=numbers[0] if numbers else None,
         malformed_number=malformed,
         last_order=bool(LAST_ORDER_RE.search(text)) and not numbers,
-        email=emails[0].strip().lower() if emails else None,
+        email=meant_email(text, emails),
         malformed_email=malformed_email,
         postcode=postcode,
     )
