@@ -58,14 +58,15 @@ its XLA library held ~106 MB of every Rasa process's memory (RSS after Rasa's im
 
 TensorFlow is not loaded by `rasa run` unless the model needs it (`tensorflow_on_demand`, before Rasa is imported):
 config.yml names no TensorFlow component or policy, yet Rasa imported it twice over when it ran the model, ~380 MB of
-the process's memory (issue 22: RSS of a process that loaded the shipped model and answered two turns 897 -> 499 MB;
-peak RSS of Rasa in bench/scale_bench.py: results/issue22-rasa-memory-2026-12-07). Once through `rasa.utils.train_utils`
-(training helpers with Keras callbacks, imported by the entity extractors' and the dialogue featurizers' modules for
-training code; nothing calls it to answer), whose code now runs at its first use; once through the model's *training*
-graph, whose nodes' classes Rasa imports when it loads the model, though `rasa run` only runs the prediction graph (the
-recipe's validator there imports DIET, TED and the response selector to check a config against), which is now read at
-its first use. A model whose prediction graph names a TensorFlow component loads TensorFlow as before (its module
-imports it), and anything that reads the training graph or calls the training helpers gets Rasa's own.
+the process's memory (issue 22: RSS of a process set up as `rasa run` that loaded the shipped model and answered two
+turns, 876-877 -> 487-503 MB, results/issue22-rasa-memory-2026-12-07/stages.py; Rasa's peak RSS in bench/scale_bench.py
+905-916 -> 516-519 MB, in that folder). Once through `rasa.utils.train_utils` (training helpers with Keras callbacks,
+imported by the entity extractors' and the dialogue featurizers' modules for training code; nothing calls it to answer),
+whose code now runs at its first use; once through the model's *training* graph, whose nodes' classes Rasa imports when
+it loads the model, though `rasa run` only runs the prediction graph (the recipe's validator there imports DIET, TED and
+the response selector to check a config against), which is now read at its first use. A model whose prediction graph
+names a TensorFlow component loads TensorFlow as before (its module imports it), and anything that reads the training
+graph or calls the training helpers gets Rasa's own.
 """
 
 from __future__ import annotations
