@@ -55,15 +55,31 @@ customers pause between messages.
 JAX is not imported (`without_jax`, before Rasa is): TensorFlow 2.12 imports it when it is installed (its TFLite
 converter's `try: from jax import xla_computation`, for converting JAX models, which Rasa never does), and JAX with
 its XLA library held ~106 MB of every Rasa process's memory (RSS after Rasa's imports 700.7 -> 594.3 MB).
+
+TensorFlow is not loaded by `rasa run` unless the model needs it (`tensorflow_on_demand`, before Rasa is imported):
+config.yml names no TensorFlow component or policy, yet Rasa imported it twice over when it ran the model, ~380 MB of
+the process's memory (issue 22: RSS of a process set up as `rasa run` that loaded the shipped model and answered two
+turns, 876-877 -> 487-503 MB, results/issue22-rasa-memory-2026-12-07/stages.py; Rasa's peak RSS in bench/scale_bench.py
+905-916 -> 516-519 MB, in that folder). Once through `rasa.utils.train_utils` (training helpers with Keras callbacks,
+imported by the entity extractors' and the dialogue featurizers' modules for training code; nothing calls it to answer),
+whose code now runs at its first use; once through the model's *training* graph, whose nodes' classes Rasa imports when
+it loads the model, though `rasa run` only runs the prediction graph (the recipe's validator there imports DIET, TED and
+the response selector to check a config against), which is now read at its first use. A model whose prediction graph
+names a TensorFlow component loads TensorFlow as before (its module imports it), and anything that reads the training
+graph or calls the training helpers gets Rasa's own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import importlib.abc
+import importlib.machinery
 import json
 import os
 import sys
+import threading
+import types
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -814,9 +830,121 @@ def without_jax() -> None:
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  # None here: "not importable" (importlib's rule)
 
 
+# Rasa's modules that import TensorFlow for training only and that `rasa run` imports whatever the model
+# (tensorflow_on_demand): their code runs at the first read of a name they define
+TRAINING_ONLY_MODULES = frozenset({"rasa.utils.train_utils"})
+_RUNNING_LOCK = threading.RLock()  # one module's code runs once, whichever thread reads it first
+
+
+class ModuleRunAtFirstUse(types.ModuleType):
+    """A module imported but whose code has not run yet: it runs (with the module's own loader, into this same module
+    object) when a name the module does not yet have is read, and the module is then an ordinary module. Importing it
+    again reads only what the import system set (`__spec__`, `__name__`, ...), which runs nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        with _RUNNING_LOCK:
+            if type(self) is ModuleRunAtFirstUse:
+                self.__class__ = types.ModuleType  # type: ignore[assignment]  # an ordinary module from now on
+                try:
+                    self.__spec__.loader.exec_module(self)  # type: ignore[union-attr]
+                except BaseException:
+                    sys.modules.pop(self.__name__, None)  # as a failed import leaves it: the next import retries
+                    raise
+        return types.ModuleType.__getattribute__(self, name)
+
+
+class _RunAtFirstUseLoader(importlib.abc.Loader):
+    """Makes the module a `ModuleRunAtFirstUse`, with its real loader in its spec for when its code runs."""
+
+    def __init__(self, loader: importlib.abc.Loader) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__loader__ = module.__spec__.loader = self.loader  # type: ignore[union-attr]
+        module.__class__ = ModuleRunAtFirstUse
+
+
+class _RunAtFirstUseFinder(importlib.abc.MetaPathFinder):
+    """Finds the modules `names` as the path finder does, to be run at their first use."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in self.names:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = _RunAtFirstUseLoader(spec.loader)
+        return spec
+
+
+def install_training_graph_on_demand() -> None:
+    """A loaded model's training graph (`ModelMetadata.train_schema`) made when first read, from the model's metadata,
+    by Rasa's own `GraphSchema.from_dict`: the same graph. `rasa run` runs the prediction graph only, and reading the
+    training graph imports the classes of every node it has (the recipe's validator, which imports DIET, TED and the
+    response selector, and with them TensorFlow)."""
+    from rasa.engine.graph import GraphSchema
+    from rasa.engine.storage.storage import ModelMetadata
+
+    if getattr(ModelMetadata.from_dict, "training_graph_on_demand", False):
+        return
+    original = ModelMetadata.from_dict.__func__
+
+    class TrainingGraphOnDemand(GraphSchema):  # type: ignore[misc]  # Rasa's class, Any to mypy
+        """Rasa's `GraphSchema` of the serialised graph, made at the first read of its nodes."""
+
+        def __init__(self, serialized: dict[str, Any]) -> None:  # no dataclass __init__: `nodes` is made later
+            self.serialized = serialized
+
+        @property
+        def nodes(self) -> Any:
+            with _RUNNING_LOCK:
+                if "made" not in self.__dict__:
+                    self.__dict__["made"] = GraphSchema.from_dict(self.serialized).nodes
+            return self.__dict__["made"]
+
+        @nodes.setter
+        def nodes(self, nodes: Any) -> None:
+            self.__dict__["made"] = nodes
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, GraphSchema) and self.nodes == other.nodes
+
+        __hash__ = None  # type: ignore[assignment]  # as the dataclass's
+
+    def from_dict(cls: type, serialized: dict[str, Any]) -> Any:
+        training = serialized.get("train_schema")
+        if not isinstance(training, dict):
+            return original(cls, serialized)
+        metadata = original(cls, {**serialized, "train_schema": {"nodes": {}}})
+        metadata.train_schema = TrainingGraphOnDemand(copy.deepcopy(training))  # from_dict writes into what it reads
+        return metadata
+
+    from_dict.training_graph_on_demand = True  # type: ignore[attr-defined]
+    ModelMetadata.from_dict = classmethod(from_dict)
+
+
+def tensorflow_on_demand(argv: list[str]) -> None:
+    """`rasa run` imports TensorFlow only when the model needs it (this module's docstring); call it before Rasa is
+    imported. Any other command (train, test, data validate, ...) imports as Rasa does."""
+    if argv[1:2] != ["run"]:
+        return
+    if not any(isinstance(finder, _RunAtFirstUseFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _RunAtFirstUseFinder(TRAINING_ONLY_MODULES))
+    install_training_graph_on_demand()
+
+
 def main() -> int:
     one_math_thread()  # before Rasa imports numpy (nlu_addons/environment.py: OpenBLAS's spinning workers)
     without_jax()  # before Rasa imports TensorFlow, which would import JAX
+    tensorflow_on_demand(sys.argv)  # before `install` imports Rasa's modules
     install()
     from rasa.__main__ import main as rasa_main
 
