@@ -26,6 +26,10 @@ from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, received_item_e
         ("the laundry bag from order 100152 arrived torn", DAMAGED_ITEM_ENTRY),  # got the order's status
         ("the tablecloth came with a big stain", DAMAGED_ITEM_ENTRY),
         ("my duvet cover has a hole in it", DAMAGED_ITEM_ENTRY),
+        # the orchestrator's walkthrough of 2026-12-07 (session nine): "到了是碎的" started a cancellation
+        ("你好，我上周买的花瓶到了是碎的，订单100219", DAMAGED_ITEM_ENTRY),
+        ("台灯寄到就是坏的", DAMAGED_ITEM_ENTRY),
+        ("杯子碎掉了两个", DAMAGED_ITEM_ENTRY),
     ],
 )
 def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
@@ -42,6 +46,7 @@ def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
         "where is my order 100234",
         "我的订单100234到哪了",
         "陶瓷碟子放微波炉里会不会裂",  # a product question, nothing arrived damaged
+        "碎的玻璃要怎么处理",
         "how do I get a stain out of linen",
         "is the rug stain resistant",
     ],

@@ -125,3 +125,18 @@ def test_a_chinese_wrong_item_from_norway_goes_back_without_the_label_fee(chat: 
     summary = chat.text
     assert "订单 100171 的退货如下" in summary and "退货运单免费" in summary and "€28.00 将退回" in summary, chat.texts
     assert "6.95" not in summary and "扣除" not in summary, chat.texts
+
+
+def test_chinese_glasses_that_came_in_pieces_are_a_damage_report_not_a_cancellation(chat: Chat) -> None:
+    """The orchestrator's walkthrough of 2026-12-07 (session nine): "你好，我上周买的花瓶到了是碎的，订单100219"
+    (the vase came in pieces; here the order's glasses) was unsure between a cancellation and a return, asked for
+    the proof, then answered "订单 100219 已签收，无法再取消" (it can't be cancelled) to a customer who never asked
+    to cancel. Order 100219 as above: the summary is declined, nothing is booked."""
+    chat("你好，我上周买的杯子到了是碎的，订单100219")  # the order's tumblers
+    assert answered_from(chat) == ["damaged-item"], chat.texts
+    chat("luca.meier@example.org")
+    assert "无法再取消" not in chat.text, chat.texts
+    assert "免费给您寄一件新的，还是全额退款 €32.00" in chat.text, chat.texts
+    chat("退款吧")
+    assert "€32.00" in chat.text and "€6.95" not in chat.text, chat.texts
+    chat("不用了")
