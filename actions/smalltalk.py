@@ -23,7 +23,7 @@ from actions.order_state import FORM, ORDER_ID
 from actions.other_language import SPOKEN, beside_language_question, language_asked_about
 from actions.parsing import ORDER_NUMBER_RE
 from actions.refused_change import WHAT_NOW_RE, options_after_refused_change
-from actions.requests import clauses, declines_flow, size
+from actions.requests import clauses, declines_flow, order_request, size
 from actions.signals import signal_small_talk
 from actions.texts import render
 from actions.texts.catalog import orders as order_texts
@@ -214,9 +214,11 @@ def opener_about_order(dispatcher: CollectingDispatcher, text: str) -> list[dict
     number = ORDER_NUMBER_RE.search(text)
     if number is None or not any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
         return None
-    dispatcher.utter_message(
-        text=render(order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER, order_id=number.group(1)), buttons=order_topics()
-    )
+    if any(order_request(part, order_known=True) for part in clauses(text)):
+        return None  # "i have a problem with order 100262, can you cancel it": that request
+    problem = any(PROBLEM_WITH_ORDER.search(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text))
+    template = order_texts.PROBLEM_WITH_ORDER if problem else order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER
+    dispatcher.utter_message(text=render(template, order_id=number.group(1)), buttons=order_topics())
     return [SlotSet(ORDER_ID, number.group(1))]
 
 
@@ -235,7 +237,22 @@ SURE_VAGUE = re.compile(
     r"(?:question|query|problem|issue)|quick\s+question|can\s+i\s+ask\s+(?:you\s+)?something|i\s+need\s+(?:some\s+)?help|"
     r"(?:it'?s\s+|its\s+|a\s+question\s+|question\s+)?(?:about|regarding)\s+(?:my|an|a|the)\s+"
     r"(?:order|delivery|parcel|return|refund|purchase|payment|account)(?:\s+of\s+mine)?)"
-    r"(?:\s+for\s+you)?[\s.!?]*$",
+    r"(?:\s+for\s+you)?[\s.!?]*$"
+    # "关于订单100234想咨询一下", "订单100234想问一下": a question about an order, in Chinese
+    r"|^\s*(?:你好|您好)?[，,\s]*(?:我的|关于|關於)?(?:订单|訂單)?(?:号|號)?[\s，,]*(?:想|我想)?(?:问|問|咨询|諮詢)(?:一下|下)"
+    r"[，,。.!！~\s]*$",
+    re.IGNORECASE,
+)
+PROBLEM_WITH_ORDER = re.compile(
+    # "about 100234, something's off", "there's a problem with my order 100234": a problem, not yet which one
+    r"^\s*(?:(?:hi|hello|hey|ok|so|um+|about)\b[\s,.!-]*)*(?:(?:my|the)\s+order\s*[,.:-]*\s*)?"
+    r"(?:something(?:'?s|\s+is)\s+(?:off|wrong|not\s+right)(?:\s+with\s+(?:it|my\s+order|the\s+order))?"
+    r"|(?:there'?s|there\s+is|i\s+have|i'?ve\s+got|got)\s+(?:a\s+|an\s+)?(?:problem|issue)"
+    r"(?:\s+with\s+(?:my\s+|the\s+|this\s+)?(?:order)?)?|(?:a\s+)?(?:problem|issue)\s+with\s+(?:my\s+)?order)"
+    r"[\s.!?]*$"
+    # "订单100219有点问题", "你好，我的订单出问题了": the same in Chinese
+    r"|^\s*(?:你好|您好|在吗|在嗎|hi|hello)?[，,！!\s]*(?:我的|关于|關於|这个|這個)?(?:订单|訂單)?(?:号|號)?[\s，,]*"
+    r"(?:有点|有點|有个|有個|出了?|出现了?|出現了?|有)(?:问题|問題|状况|狀況)(?:了|啊|呀|哦)?[。.!！~\s]*$",
     re.IGNORECASE,
 )
 
@@ -318,7 +335,7 @@ def small_talk_by_words(text: str) -> bool:
 
 
 def vague_by_words(text: str) -> bool:
-    return bool(SURE_VAGUE.search(text))
+    return bool(SURE_VAGUE.search(text) or PROBLEM_WITH_ORDER.search(text))
 
 
 def answer_language_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:

@@ -51,6 +51,10 @@ NEXT_REQUEST = "Now, your other question: order {order_id}."
 NEXT_REQUEST_SAME_ORDER = "Now, your other request about order {order_id}."
 # the other request of the message was about an order it did not name ("… but also my other order never came")
 NEXT_REQUEST_OTHER_ORDER = "Now, your other order."
+# "there's a problem with my order 100234", "订单100219有点问题": which problem, the order's topics as buttons
+PROBLEM_WITH_ORDER = (
+    "Sorry to hear that. What's wrong with order {order_id}? Pick a topic below or tell me in a few words."
+)
 DETAILS_WITHOUT_REQUEST_FOR_ORDER = (
     "Thanks! What would you like me to do with order {order_id}: check where it is, cancel it, or start a return?"
 )

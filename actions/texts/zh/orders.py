@@ -26,6 +26,7 @@ DETAILS_WITHOUT_REQUEST = "谢谢！您想让我做什么：查询订单状态�
 NEXT_REQUEST = "接下来是您问的另一个订单 {order_id}。"
 NEXT_REQUEST_SAME_ORDER = "接下来办理您对订单 {order_id} 的另一个请求。"
 NEXT_REQUEST_OTHER_ORDER = "接下来看看您的另一个订单。"
+PROBLEM_WITH_ORDER = "很抱歉给您带来不便。订单 {order_id} 遇到了什么问题？可以点选下面的选项，或者简单描述一下。"
 DETAILS_WITHOUT_REQUEST_FOR_ORDER = "谢谢！订单 {order_id} 需要我做什么：查询进度、取消，还是办理退货？"
 DETAILS_NOTED_FOR_ORDER = "好的，收到了，我会用它来确认这是您的订单。订单 {order_id} 需要我做什么？"
 WHERE_IS_MY_ORDER_BUTTON = "我的订单到哪了？"
