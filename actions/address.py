@@ -227,12 +227,12 @@ def town_first_address(text: str, name: str, default_country: str) -> AddressRea
     if found is None:
         return None
     town, named = found["town"], None
-    for code, place in CHINESE_COUNTRY_NAMES.items():
+    for place_code, place in CHINESE_COUNTRY_NAMES.items():
         if town.startswith(place) and len(town) > len(place):
-            named, town = code, town[len(place) :]
+            named, town = place_code, town[len(place) :]
     parts = [p.strip() for p in re.split(r"[,，、;；\n]+", found["rest"]) if p.strip()]
-    if parts and (code := country_code(parts[-1])) is not None:
-        named = named or code
+    if parts and (at_end := country_code(parts[-1])) is not None:
+        named = named or at_end
         parts.pop()
     country = named or default_country
     pattern = re.compile(
