@@ -212,10 +212,49 @@ def chinese_script_address(text: str, name: str) -> AddressReading | None:
     return AddressReading(Address(name, street, "", postcode.group(0) if postcode else "", country))
 
 
+# a Chinese customer writes the town first, as at home, before a Latin-script street: "巴黎 75001 12 rue de Rivoli",
+# "法国巴黎，12 rue de Rivoli" (a country's Chinese name may lead the town)
+TOWN_FIRST_RE = re.compile(
+    r"^(?P<town>[\u4e00-\u9fff]{2,12})[\s,，、]*(?P<rest>[^\u4e00-\u9fff]*[A-Za-z][^\u4e00-\u9fff]*)$"
+)
+
+
+def town_first_address(text: str, name: str, default_country: str) -> AddressReading | None:
+    """A Latin-script address after its town written in Chinese (:data:`TOWN_FIRST_RE`): the town is that name, the
+    street what is left once the postcode (and a country at the end) are taken out; only the postcode or the street is
+    reported missing. None for any other text."""
+    found = TOWN_FIRST_RE.match(clean_answer(text))
+    if found is None:
+        return None
+    town, named = found["town"], None
+    for place_code, place in CHINESE_COUNTRY_NAMES.items():
+        if town.startswith(place) and len(town) > len(place):
+            named, town = place_code, town[len(place) :]
+    parts = [p.strip() for p in re.split(r"[,，、;；\n]+", found["rest"]) if p.strip()]
+    if parts and (at_end := country_code(parts[-1])) is not None:
+        named = named or at_end
+        parts.pop()
+    country = named or default_country
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + COUNTRY_POSTCODES.get(country, POSTCODE_RE.pattern) + r")(?![\w-])", re.IGNORECASE
+    )
+    latin = ", ".join(parts)
+    postcode = pattern.search(latin)
+    street = latin if postcode is None else f"{latin[: postcode.start()]} {latin[postcode.end() :]}"
+    street = " ".join(street.split()).strip(" ,")
+    missing = ([] if postcode else ["postcode"]) + ([] if re.search(r"[A-Za-z]{2}", street) else ["street"])
+    if postcode is None or missing:
+        return AddressReading(None, missing, country=named)
+    code = _format_postcode(postcode.group(0), country)
+    return AddressReading(Address(name=name, street=street, city=town, postcode=code, country=country))
+
+
 def read_address(text: str, name: str, default_country: str) -> AddressReading:
     """The delivery address in ``text`` for recipient ``name``; the country defaults to the order's."""
     if (in_chinese := chinese_script_address(text, name)) is not None:
         return in_chinese
+    if (town_first := town_first_address(text, name, default_country)) is not None:
+        return town_first
     parts = [p.strip() for p in re.split(r"[,\n;]+", clean_answer(text)) if p.strip()]
     country: str | None = None
     if parts:

@@ -451,12 +451,28 @@ async def names_items_of(order_id: str, text: str) -> bool:
     return bool(said.returned or said.kept)
 
 
+# a Chinese count of pieces anywhere in the message ("两条桌布都退", "退1个"), or 都 / 全 (every piece: "桌布都退")
+ZH_ANY_COUNT = re.compile(
+    r"(?:(?<!\d)\d{1,2}(?!\d)|[一二两俩三四五六七八九十]{1,3})\s*(?:个|只|件|条|套|对|支|把|张|盏|盒|包|块|瓶)|都|全"
+)
+
+
 def pieces_unclear(text: str, said: ItemsSaid, lines: Sequence[OrderLine]) -> OrderLine | None:
     """A line of several pieces that ``text`` names in the singular with no count ("just the towel" of an order with
-    2 bath towels): which one or how many is unclear, so it is asked (lane fixes: both went into the summary). English
-    only (a Chinese noun says no number); "both", "all", a plural or a count say it."""
-    if said.everything or CJK_RUN.search(text) or BOTH_RE.search(text) or EVERYTHING_RE.search(text):
+    2 bath towels): which one or how many is unclear, so it is asked (lane fixes: both went into the summary); "both",
+    "all", a plural or a count say it. A Chinese noun says no number: "只退桌布" of 2 tablecloths is asked about too,
+    unless the message gives a count or says 都 / 全 ("两条桌布都退")."""
+    if said.everything or BOTH_RE.search(text) or EVERYTHING_RE.search(text):
         return None
+    if CJK_RUN.search(text):
+        if ZH_EVERYTHING.search(text) or ZH_ANY_COUNT.search(text):
+            return None
+        several = [
+            line
+            for line in lines
+            if line.quantity >= 2 and line.sku in said.returned and said.returned[line.sku] is None
+        ]
+        return several[0] if len(several) == 1 else None
     tokens = _words(text)
     for line in lines:
         if line.quantity < 2 or line.sku not in said.returned or said.returned[line.sku] is not None:

@@ -60,7 +60,14 @@ from actions.order_state import (
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer, return_reason_of
 from actions.refused_change import address_after_refused_change
-from actions.requests import NEGATION_RE, names_flow, requests_in, same_order_change, unnamed_other_order_requests
+from actions.requests import (
+    NEGATION_RE,
+    ZH_BACK_REFERENCE,
+    names_flow,
+    requests_in,
+    same_order_change,
+    unnamed_other_order_requests,
+)
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.status_again import offer_instead_of_status, said_lately, stuck_right_after_status
 from actions.team_checks import person_for_team_check
@@ -87,7 +94,10 @@ from helpdesk.orders.model import utc_now
 from helpdesk.vocabulary import HANDOFF_REQUESTED
 
 # "cancel it", "where is that order": the order just talked about; "where is my order?" may be another one
-BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|it's|that|this|same|the\s+order|the\s+one)\b", re.IGNORECASE)
+# (in Chinese "这个订单还能取消不", "这单能退吗": requests.ZH_BACK_REFERENCE, and 它 "it")
+BACK_REFERENCE_RE = re.compile(
+    r"\b(?:it|its|it's|that|this|same|the\s+order|the\s+one)\b|" + ZH_BACK_REFERENCE + r"|它", re.IGNORECASE
+)
 
 
 def names_an_order(tracker: Tracker) -> bool:
