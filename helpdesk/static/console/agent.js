@@ -634,7 +634,7 @@
     } else if (m.faq_candidates && m.faq_candidates.decision === "skipped") {
       table.appendChild(headRow("A button press: no FAQ search"));
     }
-    const ents = m.nlu && Array.isArray(m.nlu.entities) ? m.nlu.entities : [];
+    const ents = written(m.nlu && Array.isArray(m.nlu.entities) ? m.nlu.entities : []);
     if (ents.length) {
       table.appendChild(headRow("Entities"));
       for (const e of ents) {
@@ -730,7 +730,14 @@
     if (!keys.length) return fact(dl, "Known", "nothing yet");
     for (const k of keys) fact(dl, SLOT_WORDS[k] || k.replace(/_/g, " "), slotText(k, slots[k]));
   }
-  function renderEntities(entities) {
+  // The language the NLU read a turn in travels as an entity (it fills the bot's language slot:
+  // nlu_addons/onepass_nlu.py), though the customer never wrote it: the handoff facts say the conversation's language
+  // in words, and a turn's own ("en" for a Chinese customer's e-mail address) read as the customer switching language
+  // (walkthrough of 2026-12-07). The entities shown, per turn and in the panel, are what the customer's words carried.
+  const NOT_WRITTEN = new Set(["language"]);
+  const written = (entities) => entities.filter((e) => e && !NOT_WRITTEN.has(e.entity));
+  function renderEntities(all) {
+    const entities = written(all);
     const ul = $("entities");
     ul.textContent = "";
     if (!entities.length) ul.appendChild(el("li", "muted", "none found"));
