@@ -21,10 +21,10 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -39,7 +39,7 @@ from helpdesk.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from helpdesk.files.service import requested_photos
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.orders.messages import describe_order
-from helpdesk.orders.model import Address, Order, OrderStatus, ReplacementRequest, ReturnReason, utc_now
+from helpdesk.orders.model import Address, Order, OrderLine, OrderStatus, ReplacementRequest, ReturnReason, utc_now
 from helpdesk.orders.policy import long_date, money
 from helpdesk.orders.system import BackendError, OrderNotFound, OrderSystem, OrderSystemError, PolicyRefusal
 from helpdesk.realtime.events import Events
@@ -148,6 +148,25 @@ def digest(action: str, order: Order, summary: Mapping[str, Any]) -> str:
     (the order moved on, another agent changed it) and the confirmation no longer matches."""
     basis = {"action": action, "order": order.to_dict(), "summary": summary}
     return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _lines(lines: Iterable[OrderLine], language: str) -> list[str]:
+    """A change's items as the order's card lists them: the products' names as the customer reads them in the chat
+    (the conversation's language). The summary named them in English beside a Chinese card (walkthrough 2026-12-07)."""
+    with i18n.speaking(language):
+        return [f"{line.quantity} × {line.shown_name}" for line in lines]
+
+
+def _names(lines: Iterable[OrderLine], language: str) -> str:
+    with i18n.speaking(language):
+        return ", ".join(line.shown_name for line in lines)
+
+
+def _day(value: date, language: str) -> str:
+    """A date in a change's summary in the staff member's own language, as the console writes the cards' dates (a
+    Chinese console read "€149.00 最晚于 Monday 21 December 退回原支付方式")."""
+    with i18n.speaking(language):
+        return long_date(value)
 
 
 def parse_address(raw: Any) -> Address:
@@ -510,19 +529,23 @@ class DeskOrders:
             raise Forbidden(locked)
         return system, order
 
-    async def _quote(self, system: OrderSystem, order: Order, action: str, body: Mapping[str, Any]) -> Change:
-        """The change as the order system prices it now, changing nothing (PolicyRefusal when it may not be)."""
+    async def _quote(
+        self, system: OrderSystem, order: Order, action: str, body: Mapping[str, Any], names_in: str, dates_in: str
+    ) -> Change:
+        """The change as the order system prices it now, changing nothing (PolicyRefusal when it may not be); its
+        summary names the items in ``names_in`` (the conversation's language, as the cards) and writes the dates in
+        ``dates_in`` (the staff member's)."""
         if action == CANCEL:
             quote = await system.quote_cancellation(order.number)
             refund = (
                 f"{money(quote.refund_amount, quote.currency)} back to the original payment method"
-                + (f" by {long_date(quote.refund_by)}" if quote.refund_by else "")
+                + (f" by {_day(quote.refund_by, dates_in)}" if quote.refund_by else "")
                 if quote.refund_amount
                 else "nothing to refund (not paid yet)"
             )
             summary = {
                 "title": f"Cancel order {order.number}?",
-                "lines": [f"{line.quantity} × {line.name}" for line in quote.lines],
+                "lines": _lines(quote.lines, names_in),
                 "facts": {"Total": money(quote.total, quote.currency), "Refund": refund},
             }
             note = (
@@ -546,7 +569,7 @@ class DeskOrders:
                 raise refusal
             summary = {
                 "title": f"Change the delivery address of order {order.number}?",
-                "lines": [f"{line.quantity} × {line.name}" for line in order.lines],
+                "lines": _lines(order.lines, names_in),
                 "facts": {
                     "New address": f"{address.name}, {address.street}, {address.postcode} {address.city}, "
                     f"{address.country}"
@@ -561,12 +584,12 @@ class DeskOrders:
                 "Return label": "free" if not plan.label_fee else money(plan.label_fee, plan.currency),
             }
             if plan.ship_by:
-                facts["Send the parcel by"] = long_date(plan.ship_by)
+                facts["Send the parcel by"] = _day(plan.ship_by, dates_in)
             if plan.excluded_lines:
-                facts["Not returnable (final sale)"] = ", ".join(line.name for line in plan.excluded_lines)
+                facts["Not returnable (final sale)"] = _names(plan.excluded_lines, names_in)
             summary = {
                 "title": f"Start a return for order {order.number}?",
-                "lines": [f"{line.quantity} × {line.name}" for line in plan.lines],
+                "lines": _lines(plan.lines, names_in),
                 "facts": facts,
             }
             return Change(RETURN, order, summary, {"items": plan.items})
@@ -582,6 +605,11 @@ class DeskOrders:
             return Change(RESEND_TRACKING, order, summary, {})
         raise Invalid(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
 
+    @staticmethod
+    def _languages(conversation: Conversation, agent: Agent) -> tuple[str, str]:
+        """(the items' names, the dates) of a change's summary: the conversation's language, the agent's."""
+        return conversation.language or "en", agent.language or "en"
+
     async def preview(
         self, agent: Agent, conversation_id: str, number: str, action: str, body: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -589,7 +617,7 @@ class DeskOrders:
         conversation = await self._conversation(agent, conversation_id, acting=True)
         system, order = await self._order(conversation, number)
         try:
-            return (await self._quote(system, order, action, body)).to_json()
+            return (await self._quote(system, order, action, body, *self._languages(conversation, agent))).to_json()
         except PolicyRefusal as refusal:
             raise Conflict(refusal.text, reason_code=refusal.reason_code) from refusal
         except BackendError as exc:
@@ -608,7 +636,7 @@ class DeskOrders:
             system, order = await self._order(conversation, number)
             customer_id = order.customer_id
             try:
-                change = await self._quote(system, order, action, body)
+                change = await self._quote(system, order, action, body, *self._languages(conversation, agent))
             except PolicyRefusal as refusal:
                 await self._audit(conversation_id, agent, order, action, {}, "refused", {"reason": refusal.reason_code})
                 raise Conflict(refusal.text, reason_code=refusal.reason_code) from refusal

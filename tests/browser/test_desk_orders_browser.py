@@ -42,13 +42,15 @@ def pages(chromium: Browser) -> Iterator[list[Page]]:
         page.context.close()
 
 
-def console_page(chromium: Browser, desk: OrdersDesk, width: int, height: int, pages: list[Page]) -> Page:
+def console_page(
+    chromium: Browser, desk: OrdersDesk, width: int, height: int, pages: list[Page], account_name: str = "olga"
+) -> Page:
     tab = new_tab(chromium, viewport={"width": width, "height": height})
     pages.append(tab.page)
-    account = desk.accounts["olga"]
+    account = desk.accounts[account_name]
     submit_console_login(tab.page, desk.url, account.username, account.password)
     expect(tab.page.locator("#app")).to_be_visible()
-    expect(tab.page.locator("#conn")).to_have_text("live", timeout=20_000)
+    expect(tab.page.locator("#conn")).to_have_class(re.compile(r"\blive\b"), timeout=20_000)  # "live" / "实时"
     return tab.page
 
 
