@@ -47,6 +47,10 @@ MESSAGES: dict[str, str] = {
         "这个会话已不在排队中（可能已有客服接入）。"
     ),
     # the agent console (an agent whose console is in Chinese)
+    "{name} is offline: the customer would wait with nobody there. Transfer to a colleague who is online or away, or "
+    "to a team (back to the queue).": (
+        "{name} 已离线：转过去顾客会一直等，却没有人接待。请转给在线或暂时离开的同事，或转给团队（放回排队）。"
+    ),
     "fill in {names} before sending: the customer would read it as it stands": (
         "请先把 {names} 换成实际内容再发送：否则顾客会原样看到它。"
     ),

@@ -328,6 +328,13 @@ class Desk:
                 raise Invalid("no active agent with that id")
             if target.id == conversation.assigned_agent_id:
                 raise Conflict(f"the conversation is with {target.display_name} already")
+            if target.status == agent_status.STATUS_OFFLINE:
+                # the customer would read "<name> has joined the chat" and wait with nobody there (walkthrough
+                # 2026-12-07: a chat transferred to the logged-out admin); an away colleague may still be asked
+                raise Conflict(
+                    f"{target.display_name} is offline: the customer would wait with nobody there. Transfer to a "
+                    "colleague who is online or away, or to a team (back to the queue)."
+                )
             await self._check_capacity(session, target)
             change = await lifecycle.transfer_to_agent(session, conversation, target)
             message = await self._system(

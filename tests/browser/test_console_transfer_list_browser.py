@@ -4,7 +4,7 @@ Alice's console listed "Bruno Keller (0/3)" — no console open, no chats — wh
 agent's console heard nothing of colleagues' statuses (only supervisors' did), so the list kept what it read at login,
 and a colleague who went away or logged out could still be picked and handed the customer (the transfer is taken).
 In headless Chromium against the running stack, at 1280×800: ava's list follows ben opening his console, setting
-Away and closing it, and shows his chats as of the chat she opens."""
+Away and closing it, and shows his chats as of the chat she opens; once he is offline he cannot be picked."""
 
 from __future__ import annotations
 
@@ -53,6 +53,11 @@ def test_an_agents_transfer_list_follows_a_colleagues_status_and_chats(
             expect(page.locator("#conv-meta")).to_contain_text(second)
             expect(option).to_contain_text(f"({chats + 1}/", timeout=10_000)
         expect(option).not_to_contain_text("away", timeout=10_000)  # his console closed
+        # ben sets Offline: listed as such and not choosable (the desk refuses the transfer: the customer would read
+        # "Ben has joined the chat" with nobody there; tests/conversation/test_transfer_to_offline.py)
+        assert ben.post("/status", {"status": "offline"}).status_code == 200
+        expect(option).to_contain_text(", offline)", timeout=10_000)
+        expect(option).to_be_disabled()
     finally:
         ben.post("/status", {"status": "online"})
         for agent, conversation in held:

@@ -767,8 +767,14 @@
     for (const a of state.agents) {
       if (a.team) teams.add(a.team);
       if (a.id === c.assignee) continue;
-      const label = a.display_name + " (" + a.active_chats + "/" + a.max_concurrent + (a.online ? ", " + (a.status || "online") : "") + ")";
-      select.appendChild(new Option(label, "agent:" + a.id));
+      // the status of a colleague at an open console; an offline one is listed as such and cannot be picked: the
+      // desk refuses the transfer (the customer would read "<name> has joined the chat" with nobody there)
+      const offline = (a.status || "offline") === "offline";
+      const status = a.online ? a.status || "online" : offline ? "offline" : "";
+      const load = a.active_chats + "/" + a.max_concurrent + (status ? ", " + status : "");
+      const option = new Option(a.display_name + " (" + load + ")", "agent:" + a.id);
+      option.disabled = offline;
+      select.appendChild(option);
     }
     for (const t of [...teams].sort()) select.appendChild(new Option("Team " + t + " (back to the queue)", "team:" + t));
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
