@@ -610,6 +610,14 @@
     new MutationObserver(toBottom).observe(log, { childList: true, subtree: true, attributes: true, attributeFilter: ["open"] });
     new ResizeObserver(toBottom).observe(log);
   }
+  // The handbook search's verdict on a turn (helpdesk/knowledge/decision.py), in words: it is not what the bot did (a
+  // request for a person is handed off whatever its candidates), and its own word showed in a Chinese console's
+  // heading ("常见问题候选（answer）", walkthrough of 2026-12-07)
+  const FAQ_VERDICT = {
+    answer: "the first sure enough to answer",
+    suggest: "close, not sure enough to answer",
+    handoff: "none close enough",
+  };
   // What the bot understood of one customer turn: the intent ranking and the FAQ candidates.
   function turnContext(m, open) {
     const box = el("details", "ctx");
@@ -629,7 +637,8 @@
       for (const r of ranking) table.appendChild(scoreRow(r.name, r.confidence, pct(r.confidence), "intent"));
     }
     if (cands.length) {
-      table.appendChild(headRow("FAQ candidates" + (m.faq_candidates.decision ? " (" + m.faq_candidates.decision + ")" : "")));
+      const verdict = m.faq_candidates.decision;
+      table.appendChild(headRow("FAQ candidates" + (verdict ? " (" + (FAQ_VERDICT[verdict] || verdict) + ")" : "")));
       for (const c of cands.slice(0, 5)) table.appendChild(scoreRow(c.title || c.id, c.score, num(c.score), "faq", c.id));
     } else if (m.faq_candidates && m.faq_candidates.decision === "skipped") {
       table.appendChild(headRow("A button press: no FAQ search"));

@@ -172,8 +172,10 @@
     const targetsText = sla.length > 1 ? "target" : dur(data.queue_sla.target_seconds);
     const hours = data.definitions.reopen_hours;
     const box = $("kpis");
+    // joined by " · " as the other figures' parts, which i18n.js translates part by part (joined by ", " a Chinese
+    // dashboard read "尚未计入：6 in progress, 4 awaiting 24 h": walkthrough of 2026-12-07)
     const notYet = [s.in_progress ? s.in_progress + " in progress" : "", s.awaiting ? s.awaiting + " awaiting " + hours + " h" : ""]
-      .filter(Boolean).join(", ");
+      .filter(Boolean).join(" · ");
     box.replaceChildren(
       kpi("Conversations", s.conversations, s.finished + " finished · " + s.in_progress + " in progress", "all"),
       kpi("Contained by the bot", pct(s.containment_rate), s.contained + " of " + s.decided + " finished" + (notYet ? " (not counted yet: " + notYet + ")" : ""), "contained",
