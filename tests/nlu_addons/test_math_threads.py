@@ -40,8 +40,12 @@ def printed_json(python: str, source: str, environ: dict[str, str]) -> Any:
     done = subprocess.run(
         [python, "-c", source],
         cwd=PROJECT_ROOT,
-        env={**environ, "PYTHONPATH": str(PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
-             "RASA_TELEMETRY_ENABLED": "false"},
+        env={
+            **environ,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "RASA_TELEMETRY_ENABLED": "false",
+        },
         capture_output=True,
         text=True,
         timeout=300,
@@ -75,7 +79,9 @@ def test_an_operators_choice_is_kept() -> None:
     assert environ["OPENBLAS_NUM_THREADS"] == "4" and environ["OMP_NUM_THREADS"] == "1"
 
 
-RASA_IMPORTS = RASA_ENTRY + """
+RASA_IMPORTS = (
+    RASA_ENTRY
+    + """
 import rasa.core.run, rasa.core.agent, rasa.model_training  # what `rasa run` and `rasa train` import
 import tensorflow as tf
 from tensorflow.lite.python import util as tflite_util
@@ -87,6 +93,7 @@ print(json.dumps({
     "tf_works": float(tf.reduce_sum(tf.constant([1.0, 2.0]))),
 }))
 """
+)
 
 
 def test_rasa_entry_point_leaves_jax_out_and_tensorflow_works() -> None:
