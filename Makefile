@@ -65,6 +65,7 @@ run: install train kb-index
 
 lint: venv
 	$(VENV)/bin/ruff check helpdesk actions tests bench nlu_addons
+	$(VENV)/bin/ruff format --check helpdesk actions tests bench nlu_addons
 
 # mypy, strict, on the paths [tool.mypy] in pyproject.toml lists (from .venv, Python 3.11; Rasa's own modules are
 # not installed there, so nlu_addons is checked against them as Any: `make train` and the Rasa tests prove it in 3.10)
