@@ -1,5 +1,5 @@
 """Chinese for helpdesk/orders/policy_texts.py: the same names and placeholders ({date} as ``helpdesk.i18n.long_date``
-writes it in Chinese, 2026年12月2日（星期三）; {items} and {names} joined with 、 and 和)."""
+writes it in Chinese, 2026年12月2日（星期三）, with no space after it; {items} and {names} joined with 、 and 和)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ DELIVERED_WRONG_PLACE = "如果送错了地方，我们的客服人员可以和�
 DELIVERED_NO_CANCEL = "订单 {order} 已签收，无法再取消。"
 DELIVERED_RETURN_OFFER = "您可以{return_offer}；直接告诉我要退货就行。"
 DELIVERED_WINDOW_ENDED = (
-    "它的 {days} 天退货期已于 {date} 结束。如果商品有质量问题或损坏，仍受法定保修保障。{talk_to_team}"
+    "它的 {days} 天退货期已于 {date}结束。如果商品有质量问题或损坏，仍受法定保修保障。{talk_to_team}"
 )
-DELIVERED_RETURN_UNTIL = "您可以在 {date} 前退货退款；直接告诉我要退货就行。"
+DELIVERED_RETURN_UNTIL = "您可以在 {date}前退货退款；直接告诉我要退货就行。"
 
 CANCELLED_NO_CANCEL = "订单 {order} 已经取消了。"
 CANCELLED_NO_ADDRESS_CHANGE = "订单 {order} 已取消，没有需要修改的配送。"
@@ -62,7 +62,7 @@ NOT_SHIPPED_PACKED = (
     "订单已打包，很快就会发出。签收后您有 {days} 天可以退货，也可以在送货时拒收，包裹退回后我们会给您退款。"
 )
 
-WINDOW_EXPIRED_ON = "订单 {order} 于 {date} 签收，已超过 {days} 天，无法再退货。"
+WINDOW_EXPIRED_ON = "订单 {order} 于 {date}签收，已超过 {days} 天，无法再退货。"
 WINDOW_EXPIRED = "订单 {order} 签收已超过 {days} 天，无法再退货。"
 
 FINAL_SALE_ONE = "订单 {order} 里的 {items} 属于清仓商品，不支持退货。"

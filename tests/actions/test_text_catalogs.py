@@ -126,7 +126,7 @@ def test_an_order_status_and_a_refusal_in_chinese_and_in_english() -> None:
     assert refusal.text.startswith("Order 100999 has already been delivered")
     with i18n.speaking("zh"):
         chinese = order_messages.describe_order(delivered, now=now)
-        assert chinese.startswith("订单 100999 已于 2026年11月24日（星期二） 签收。"), chinese
+        assert chinese.startswith("订单 100999 已于 2026年11月24日（星期二）签收。"), chinese
         assert "订单内容：\n- 1 × Linen lamp" in chinese
         refused = OrderPolicy().refusal(Action.CANCEL, "already_delivered", delivered, now)
         assert refused.text.startswith("订单 100999 已签收，无法再取消。"), refused.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 ITEM_LINE = "- {quantity} × {name}（{amount}）"
 CONFIRM_WITH_REFUND = (
-    "取消订单 {order_id} 会取消整个订单：\n{items}\n合计：{total}。{refund} 将最晚于 {refund_by} 退回您的原支付方式。\n"
+    "取消订单 {order_id} 会取消整个订单：\n{items}\n合计：{total}。{refund} 将最晚于 {refund_by}退回您的原支付方式。\n"
     "确定要取消订单 {order_id} 吗？（是/否）"
 )
 CONFIRM_WITH_REFUND_UNDATED = (

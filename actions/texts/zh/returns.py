@@ -22,13 +22,13 @@ ITEM_LINE = "- {quantity} × {name}（{amount}）"
 SUMMARY_FREE_LABEL = (
     "订单 {order_id} 的退货如下：\n{items}\n"
     "包裹到达我们仓库后 {refund_days} 个工作日内，{refund} 将退回您的原支付方式。"
-    "退货运单免费。请在 {ship_by} 前寄出包裹。\n"
+    "退货运单免费。请在 {ship_by}前寄出包裹。\n"
     "要为您办理这次退货吗？您也可以告诉我增加或去掉哪些商品。"
 )
 SUMMARY_PAID_LABEL = (
     "订单 {order_id} 的退货如下：\n{items}\n"
     "从{country}寄回的预付退货运单费用为 {fee}，将从退款中扣除：包裹到达我们仓库后 {refund_days} 个工作日内，"
-    "{refund} 将退回您的原支付方式。请在 {ship_by} 前寄出包裹。\n"
+    "{refund} 将退回您的原支付方式。请在 {ship_by}前寄出包裹。\n"
     "要为您办理这次退货（含运单）吗？您也可以告诉我增加或去掉哪些商品。"
 )
 SUMMARY_NOTHING_BACK = (
@@ -62,7 +62,7 @@ REPLACEMENT_BUTTON = "换货（免费补发）"
 REFUND_BUTTON = "退款 {refund}"
 SUMMARY_REPLACEMENT = (
     "订单 {order_id} 的换货如下：\n{items}\n"
-    "我们会免费为您重新寄出这些商品，并通过邮件发给您寄回所收商品的免费退货运单：请在 {ship_by} 前寄出。"
+    "我们会免费为您重新寄出这些商品，并通过邮件发给您寄回所收商品的免费退货运单：请在 {ship_by}前寄出。"
     "因为商品会重新寄给您，这次不退款。\n"
     "要为您办理这次换货吗？您也可以告诉我增加或去掉哪些商品，或者改为退款。"
 )
