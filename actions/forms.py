@@ -307,6 +307,9 @@ def answers_form(tracker: Tracker) -> bool:
     return False
 
 
+RECENT_MESSAGES_FOR_ITEMS = 4  # the customer's messages looked back at for the items named beside a "how many?"
+
+
 class _FormTurn:
     """One run of the form's validation: what changed, what to say, what to ask next."""
 
@@ -599,8 +602,21 @@ class _FormTurn:
         lines = (await self.order()).lines
         asked = pieces_asked(self.tracker, lines) if not buttons else None
         if asked is not None and (pieces := pieces_answer(self._text(), asked)) is not None:
-            return ItemsSaid(returned={asked.sku: None if pieces == asked.quantity else pieces})
+            # the other items of the message that named this line stay ("订单100198的碗碎了，床笠也破了个洞": the
+            # bowls, beside the one of 2 fitted sheets; they were dropped)
+            beside = self._named_beside(asked, lines)
+            return ItemsSaid(returned={**beside, asked.sku: None if pieces == asked.quantity else pieces})
         return items_named(self._text(), lines, buttons)  # "just the glass": the tumblers
+
+    def _named_beside(self, asked: OrderLine, lines: Sequence[OrderLine]) -> dict[str, int | None]:
+        """The other lines to return named by the latest earlier message of the customer that named ``asked`` (the
+        line "how many?" is about), within the customer's last few messages."""
+        earlier = [e for e in self.tracker.events if e.get("event") == "user"][:-1]
+        for event in reversed(earlier[-RECENT_MESSAGES_FOR_ITEMS:]):
+            said = items_named(str(event.get("text") or ""), lines)
+            if asked.sku in said.returned:
+                return {sku: pieces for sku, pieces in said.returned.items() if sku != asked.sku}
+        return {}
 
     def _remedy(self) -> ReturnRemedy | None:
         """The replacement or refund this message asks for (a button's, or in words: actions/remedy.py)."""

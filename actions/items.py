@@ -457,6 +457,13 @@ ZH_ANY_COUNT = re.compile(
 )
 
 
+# the answer to "您想退回其中几件？": a count ("一件", "1条", "两个") or 都 / 全部 (every piece: "都退", "全部")
+ZH_PIECES = re.compile(
+    r"(?:(?<!\d)(\d{1,2})(?!\d)|([一二两俩三四五六七八九十]{1,3}))\s*(?:个|只|件|条|套|对|支|把|张|盏|盒|包|块|瓶)?"
+)
+ZH_ALL_PIECES = re.compile(r"都|全")
+
+
 def pieces_unclear(text: str, said: ItemsSaid, lines: Sequence[OrderLine]) -> OrderLine | None:
     """A line of several pieces that ``text`` names in the singular with no count ("just the towel" of an order with
     2 bath towels): which one or how many is unclear, so it is asked (lane fixes: both went into the summary); "both",
@@ -487,8 +494,14 @@ def pieces_unclear(text: str, said: ItemsSaid, lines: Sequence[OrderLine]) -> Or
 def pieces_answer(text: str, line: OrderLine) -> int | None:
     """The pieces of ``line`` a typed answer to "how many?" gives: "1", "just one", "2 please" (a count up to the
     pieces ordered), "both" or "all of them" (every piece); None when it gives none."""
-    if BOTH_RE.search(text) or EVERYTHING_RE.search(text):
+    if BOTH_RE.search(text) or EVERYTHING_RE.search(text) or ZH_EVERYTHING.search(text) or ZH_ALL_PIECES.search(text):
         return line.quantity
+    if CJK_RUN.search(text):
+        # "一件", "就1条", "两个吧", "一": a Chinese count, with or without its measure word
+        zh = [m for m in ZH_PIECES.finditer(text)]
+        counts_zh = [int(m.group(1)) if m.group(1) else _chinese_number(m.group(2)) for m in zh]
+        found = [n for n in counts_zh if n is not None]
+        return found[0] if len(found) == 1 and 1 <= found[0] <= line.quantity else None
     counts = [int(t) for t in _words(text) if t.isdigit() and len(t) <= 2]
     counts += [NUMBER_WORDS[t] for t in _words(text) if t in NUMBER_WORDS and t not in ("a", "an")]
     return counts[0] if len(counts) == 1 and 1 <= counts[0] <= line.quantity else None

@@ -49,8 +49,12 @@ def test_a_smashed_coffee_set_is_replaced_and_the_pieces_stay_with_the_customer(
 def test_a_chinese_customer_returns_broken_bowls_with_damaged_sheets(chat: Chat, stack: Stack) -> None:
     chat("订单100198的碗碎了，床笠也破了个洞，我想退款")  # the refund asked for: no remedy question
     chat("chiara.bianchi@example.com")
+    # two fitted sheets, named with no count (Chinese nouns say no number): how many is asked, the bowls kept beside
+    assert "订单 100198 里有 2 件亚麻床笠 160×200，陶土色。您想退回其中几件？" in chat.text, chat.texts
+    chat("一件")  # typed, not the button
     summary = chat.text
-    assert "订单 100198 的退货如下" in summary and "退货运单免费" in summary, chat.texts  # the sheets go back
+    assert "订单 100198 的退货如下" in summary and "退货运单免费" in summary, chat.texts  # the sheet goes back
+    assert "1 × 亚麻床笠" in summary, chat.texts
     assert "炻瓷碗，4 只装：碎片不需要寄回" in summary, chat.texts
     chat("好的")
     assert "订单 100198 的退货已登记" in chat.text and "炻瓷碗，4 只装 不用放进包裹" in chat.text, chat.texts
