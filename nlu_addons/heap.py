@@ -9,10 +9,11 @@ process, and in Rasa's case a quarter-second stall of the event loop every custo
 every object still alive into the collector's permanent generation (`gc.freeze`): later collections skip them;
 they are still freed by reference counting, and nothing created later is frozen.
 
-`give_back_freed_memory` returns to the system the pages the C heap holds free after a big piece of work (an
-embedding pass over many long texts, nlu_addons/onnx_encoder.py): glibc's malloc keeps freed memory for later
-allocations, and after a pass's temporaries of tens of MB its heaps held ~100 MB nothing used, for the life of
-the process (issue 22, the action server's memory; tests/test_process_memory.py).
+`give_back_freed_memory` returns to the system the pages the C heap holds free after a big piece of work (loading
+an ONNX graph, an embedding pass over many long texts: nlu_addons/onnx_encoder.py; the start-up, once frozen):
+glibc's malloc keeps freed memory for later allocations, and after a pass's temporaries of tens of MB its heaps
+held ~100 MB nothing used, for the life of the process (issue 22, the action server's memory;
+tests/test_process_memory.py).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def freeze_start_up_heap() -> bool:
         _frozen = True
         gc.collect()
         gc.freeze()
+        give_back_freed_memory()  # what start-up freed (the garbage just collected, its temporaries)
         return True
 
 
