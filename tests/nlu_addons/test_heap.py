@@ -60,8 +60,7 @@ def test_rasas_virtualenv_freezes_the_same_way() -> None:
 
 
 LEFT_FREE = """
-import ctypes, json, sys
-sys.path.insert(0, ".")
+import ctypes, json
 
 def rss_mb():
     for line in open("/proc/self/status"):
@@ -74,10 +73,11 @@ def left_free():
     ctypes.CDLL(None).malloc_trim(0)
     return round(before - rss_mb(), 1)
 
+from nlu_addons import DEFAULT_MODEL_DIR
 from nlu_addons.heap import freeze_start_up_heap
 from nlu_addons.onnx_encoder import OnnxEncoder
 
-encoder = OnnxEncoder("var/onnx/all-MiniLM-L6-v2")
+encoder = OnnxEncoder(DEFAULT_MODEL_DIR)
 after_load = left_free()
 encoder.encode(["warm-up"])
 start_up = [bytes(2000) + str(n).encode() for n in range(35_000)]  # start-up's temporaries (~70 MB) ...
