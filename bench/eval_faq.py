@@ -146,12 +146,13 @@ def paraphrase_figures(sets: Sequence[ParaphraseSet], limit: int | None, engines
 
     from helpdesk.knowledge import evaluate
     from helpdesk.knowledge.embedder import Embedder
+    from helpdesk.knowledge.query_files import LabeledQuery
 
     baseline: Any = None  # the engine's own embedder when it is the baseline's model (one copy in memory)
     results: dict[str, Any] = {}
     for item in sets:
         cases = sample(load_handbook_jsonl(item.path, labelled=True), limit)
-        queries = [evaluate.LabeledQuery(case.text, case.expect[1], case.source) for case in cases]
+        queries = [LabeledQuery(case.text, case.expect[1], case.source) for case in cases]
         name, root, note = "complete", HANDBOOK, "complete"
         if item.cross_lingual:
             copy = engines.workdir / "handbook-without-chinese"
@@ -213,13 +214,14 @@ def with_overall_wrong(rows: Sequence[dict[str, float]], n_in: int, n_oos: int) 
 def run_tradeoff(with_dev: bool, engines: Engines, log: Log) -> dict[str, Any]:
     """`kb eval` on the handbook's held-out split (and dev), with the answer_threshold sweep."""
     from helpdesk.knowledge import evaluate
+    from helpdesk.knowledge.query_files import load_queries
 
     kb, _ = engines.get()
     settings = kb.settings
     result: dict[str, Any] = {"entries": len(kb.entries)}
     for split in ("test", "dev") if with_dev else ("test",):
-        queries = evaluate.load_queries(KB_EVAL_DIR / f"queries_{split}.jsonl")
-        oos = evaluate.load_queries(KB_EVAL_DIR / f"oos_{split}.jsonl", labeled=False)
+        queries = load_queries(KB_EVAL_DIR / f"queries_{split}.jsonl")
+        oos = load_queries(KB_EVAL_DIR / f"oos_{split}.jsonl", labeled=False)
         log(f"kb: {split} split: {len(queries)} in-scope and {len(oos)} out-of-scope queries")
         run = evaluate.run_queries(kb, queries, oos)
         result[split] = {

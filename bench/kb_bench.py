@@ -61,7 +61,8 @@ from kb_synthetic import child_synthetic
 
 from helpdesk.knowledge.embedder import Embedder
 from helpdesk.knowledge.engine import KnowledgeBase
-from helpdesk.knowledge.evaluate import evaluate, load_queries
+from helpdesk.knowledge.evaluate import evaluate
+from helpdesk.knowledge.query_files import load_queries
 from helpdesk.knowledge.settings import Settings, load_settings
 
 PARTS = ("quality", "latency", "build", "synthetic", "index")

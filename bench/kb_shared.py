@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 from helpdesk.knowledge import vector_index  # noqa: E402
 from helpdesk.knowledge.embedder import Embedder, Progress  # noqa: E402
 from helpdesk.knowledge.engine import KnowledgeBase  # noqa: E402
-from helpdesk.knowledge.evaluate import load_queries  # noqa: E402
+from helpdesk.knowledge.query_files import load_queries  # noqa: E402
 from helpdesk.knowledge.settings import Settings  # noqa: E402
 
 DEMO_HANDBOOK = PROJECT_ROOT / "knowledge" / "faq"

@@ -8,12 +8,21 @@ process, and in Rasa's case a quarter-second stall of the event loop every custo
 `freeze_start_up_heap` (called once the start-up work is done) collects what start-up left as garbage, then moves
 every object still alive into the collector's permanent generation (`gc.freeze`): later collections skip them;
 they are still freed by reference counting, and nothing created later is frozen.
+
+`give_back_freed_memory` returns to the system the pages the C heap holds free after a big piece of work (loading
+an ONNX graph, an embedding pass over many long texts: nlu_addons/onnx_encoder.py; the start-up, once frozen):
+glibc's malloc keeps freed memory for later allocations, and after a pass's temporaries of tens of MB its heaps
+held ~100 MB nothing used, for the life of the process (issue 22, the action server's memory;
+tests/test_process_memory.py).
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import gc
 import threading
+from collections.abc import Callable
 
 _LOCK = threading.Lock()
 _frozen = False
@@ -29,4 +38,25 @@ def freeze_start_up_heap() -> bool:
         _frozen = True
         gc.collect()
         gc.freeze()
+        give_back_freed_memory()  # what start-up freed (the garbage just collected, its temporaries)
         return True
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def give_back_freed_memory() -> bool:
+    """Hand the free pages of every C heap of the process back to the system (malloc_trim(0)): a few ms, for after
+    a big piece of work, never per reply. Whether the C library could."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True

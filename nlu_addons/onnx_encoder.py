@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nlu_addons.heap import give_back_freed_memory
+
 MAX_LENGTH = 256  # sentence-transformers' max_seq_length for this model
 # the graphs an export folder can hold: the exported fp32 graph (what everyone runs) and, written beside it on
 # request (`export_onnx --int8`), its MatMul weights quantized to int8 (issue 22 study: ~1.5x faster a pass, but
@@ -31,6 +33,12 @@ STAMPS = {"fp32": "export.json", "int8": "int8.json"}  # what each graph was mad
 # than either is from fp32), and a model trained on batched rows would be served single-text rows. So it embeds
 # one text a pass, as a parse does, in training, handbook indexes and the FAQ engine alike.
 MAX_BATCH = {"fp32": 64, "int8": 1}
+# a pass over more padded word pieces than this (texts x the longest) gives its working memory back as it ends:
+# ONNX Runtime's arena otherwise keeps the largest pass's activations for the life of the process (issue 22: ~270 MB
+# after 32 texts of 256 pieces, ~80 MB after building the handbook's index), and the C heap what the pass freed
+# (nlu_addons/heap.py). A customer's message (one text, or two: the message and its question sentence, at most
+# MAX_LENGTH pieces each) stays at or below it, so a reply's pass keeps the arena's memory and pays nothing.
+KEPT_PASS_PIECES = 2 * MAX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -95,8 +103,13 @@ class OnnxEncoder:
         self.session = ort.InferenceSession(
             str(model_dir / GRAPHS[graph]), sess_options=options, providers=["CPUExecutionProvider"]
         )
+        # ONNX Runtime parses the whole file (90 MB for MiniLM) before it copies the weights out of it: the parsed copy
+        # is freed, but the C heap kept ~28 MB of it for the life of the process (issue 22)
+        give_back_freed_memory()
         self.input_names = {item.name for item in self.session.get_inputs()}
         self.max_batch = MAX_BATCH[graph]
+        self.big_pass = ort.RunOptions()  # frees the arena's memory the pass used when it ends (KEPT_PASS_PIECES)
+        self.big_pass.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> list[Encoded]:
         """Encodes `texts` (any number), grouping texts of similar length into batches of at most `batch_size`
@@ -105,11 +118,15 @@ class OnnxEncoder:
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         results: list[Encoded | None] = [None] * len(texts)
+        big = False  # a pass past KEPT_PASS_PIECES ran: give the memory it freed back at the end
         for begin in range(0, len(order), batch_size):
             batch = order[begin : begin + batch_size]
             ids, mask = pad([encodings[i].ids for i in batch])
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self.input_names})[0]
+            shrink = ids.size > KEPT_PASS_PIECES
+            big |= shrink
+            inputs = {k: v for k, v in feed.items() if k in self.input_names}
+            hidden = self.session.run(None, inputs, self.big_pass if shrink else None)[0]
             weights = mask[..., None].astype(np.float32)
             sentences = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             sentences /= np.maximum(np.linalg.norm(sentences, axis=1, keepdims=True), 1e-12)
@@ -122,6 +139,8 @@ class OnnxEncoder:
                     pieces=hidden[row, :n][keep].astype(np.float32),
                     offsets=np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)[keep],
                 )
+        if big:
+            give_back_freed_memory()
         return [r for r in results if r is not None]
 
 

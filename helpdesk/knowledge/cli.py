@@ -250,12 +250,13 @@ def _decision_json(decision: Decision, ranked: list[Candidate]) -> dict[str, Any
 
 def _eval(args: argparse.Namespace) -> int:
     from helpdesk.knowledge import evaluate
+    from helpdesk.knowledge.query_files import JsonlError, load_queries
 
     _require_dir(args.handbook)
     try:
-        queries = evaluate.load_queries(args.queries, labeled=True)
-        oos = evaluate.load_queries(args.oos, labeled=False) if args.oos else []
-    except evaluate.JsonlError as error:
+        queries = load_queries(args.queries, labeled=True)
+        oos = load_queries(args.oos, labeled=False) if args.oos else []
+    except JsonlError as error:
         raise UsageError(str(error)) from error
     known = load_handbook(args.handbook).entries
     unknown = [query for query in queries if query.faq_id not in known]

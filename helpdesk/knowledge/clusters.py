@@ -13,8 +13,9 @@ merges) — and checked on the held-out
 eval/clusters/paraphrases_test.json (tests/test_unanswered.py). The table is in
 ``DEFAULT_THRESHOLD``'s comment.
 
-This module needs numpy and scipy only; ``tune`` loads the embedding model (the action server
-process does the clustering for the helpdesk: POST /kb/cluster).
+This module needs numpy and scipy only, and only when it clusters; ``tune`` loads the embedding model (the action
+server process does the clustering for the helpdesk: POST /kb/cluster). The helpdesk imports it for its limits
+alone, and loads neither (tests/test_process_memory.py).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # `tune eval/clusters/paraphrases_dev.json` (ARI: adjusted Rand index against the 12 topics; groups found):
 #   threshold  0.300  0.325  0.350  0.375  0.400  0.450  0.500  0.550  0.600
@@ -51,8 +54,9 @@ def cluster_vectors(vectors: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -
         return []
     if count == 1:
         return [[0]]
-    # SciPy's clustering here, on the first report, not at every helpdesk and action server start (~0.5 s of CPU
-    # each: both processes import this module for its limits)
+    # numpy and SciPy's clustering here, on the first report, not at every helpdesk and action server start (~0.5 s
+    # of CPU each, and ~30 MB of the helpdesk's memory: both processes import this module for its limits)
+    import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
 
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpdesk.knowledge.evaluate import JsonlError, LabeledQuery, load_queries
+from helpdesk.knowledge.query_files import JsonlError, LabeledQuery, load_queries
 from helpdesk.knowledge.settings import project_root
 
 # (name, in-scope file, out-of-scope file, the language its questions are asked in) under eval/handbook: the sets

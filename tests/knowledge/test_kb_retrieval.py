@@ -12,7 +12,8 @@ from support.kb import shared_embedder
 
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.knowledge.engine import KnowledgeBase
-from helpdesk.knowledge.evaluate import evaluate, load_queries
+from helpdesk.knowledge.evaluate import evaluate
+from helpdesk.knowledge.query_files import load_queries
 from helpdesk.knowledge.settings import load_settings
 
 EVAL = PROJECT_ROOT / "eval" / "handbook"
