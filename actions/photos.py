@@ -45,7 +45,10 @@ RECEIVED_DAMAGED_RE = re.compile(
     r"|\b(?:has|had|with)\s+(?:a\s+|an\s+)?(?:big\s+|huge\s+|small\s+)?(?:hole|tear|rip|crack|stain|scratch|chip)s?\b"
     r"|[破碎坏壞裂]了|摔碎|裂[开開缝縫纹紋痕]|缺了?(?:一[个個]?)?[口角块塊]|磕[坏壞破]|凹[了进進]"
     # "花瓶到了是碎的" (the vase came, and it is in pieces), "寄到就是坏的", "杯子碎掉了"
-    r"|(?:是|就是|都是|已经是|已經是)[破碎坏壞裂烂爛](?:的|掉的)|[碎坏壞烂爛]掉了",
+    r"|(?:是|就是|都是|已经是|已經是)[破碎坏壞裂烂爛](?:的|掉的)|[碎坏壞烂爛]掉了"
+    # damage as a noun or a state, with no 了: "桌布有破损", "花瓶损坏严重", "到货时已受损" (not a product question:
+    # "机洗会不会损坏", "容易破损吗")
+    r"|(?<![会會易不])(?:破[损損]|[损損][坏壞]|受[损損])",
     re.IGNORECASE,
 )
 

@@ -19,9 +19,9 @@ from actions.handbook_answer import answer_entry
 from actions.handbook_followup import answer_about_last_answer, thing_asked_about
 from actions.handoff import offer_person
 from actions.known_order import change_of_known_order, handbook_about_known_order
-from actions.order_state import FORM, ORDER_ID
+from actions.order_state import EVIDENCE, FORM, ORDER_ID
 from actions.other_language import SPOKEN, beside_language_question, language_asked_about
-from actions.parsing import ORDER_NUMBER_RE
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE
 from actions.refused_change import WHAT_NOW_RE, options_after_refused_change
 from actions.requests import clauses, declines_flow, order_request, size
 from actions.signals import signal_small_talk
@@ -212,14 +212,47 @@ def opener_about_order(dispatcher: CollectingDispatcher, text: str) -> list[dict
     but an opener around it. What to do with that order is asked (the number is kept); None when the message is not
     that (it names no order number, or says what to do)."""
     number = ORDER_NUMBER_RE.search(text)
-    if number is None or not any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text)):
+    pasted = pasted_confirmation(text)
+    if number is None or not (pasted or any(vague_by_words(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text))):
         return None
     if any(order_request(part, order_known=True) for part in clauses(text)):
         return None  # "i have a problem with order 100262, can you cancel it": that request
     problem = any(PROBLEM_WITH_ORDER.search(ORDER_NUMBER_RE.sub(" ", part)) for part in clauses(text))
     template = order_texts.PROBLEM_WITH_ORDER if problem else order_texts.DETAILS_WITHOUT_REQUEST_FOR_ORDER
     dispatcher.utter_message(text=render(template, order_id=number.group(1)), buttons=order_topics())
-    return [SlotSet(ORDER_ID, number.group(1))]
+    email = EMAIL_RE.search(text) if pasted else None
+    # the e-mail address in a pasted confirmation is kept for the identity check of the request that follows
+    return [SlotSet(ORDER_ID, number.group(1)), *([SlotSet(EVIDENCE, {"email": email.group(0)})] if email else [])]
+
+
+# an order confirmation pasted into the chat with nothing asked ("Your Larkspur order #100218 / Order date: … /
+# 1 x Ribbed tumblers €32.00 / Total: €111.00", "订单确认 订单号：100218 … 合计：€111.00"): a price, a confirmation's
+# words and no question; what to do with that order is asked (opener_about_order), as for the number on its own
+PRICE_RE = re.compile(r"[€£$]\s?\d|\d(?:[.,]\d{1,2})?\s?(?:€|eur\b|euros?\b)", re.IGNORECASE)
+CONFIRMATION_WORDS_RE = re.compile(
+    r"\border\s+(?:confirmation|confirmed|date|summary|details|number|no\b)"
+    r"|\bthanks?(?:\s+you)?\s+for\s+(?:your\s+order|shopping|ordering)|\b(?:sub)?total\b"
+    r"|[订訂][单單][确確]认|[订訂][单單][确確]認|[订訂][单單][号號]|下[单單][时時]间|下[单單][时時]間|[合总總][计計]|[实實]付"
+    r"|感[谢謝]您的[订訂][购購]",
+    re.IGNORECASE,
+)
+
+
+# the customer's own words after a paste ("… Total: €111.00 / how do i return the tablecloth"): that request or question
+CUSTOMER_ASKS_RE = re.compile(
+    r"[?？]|\b(?:how|what|when|where|why|can|could|please|pls|help|i\s+(?:want|need|would\s+like|'d\s+like))\b"
+    r"|我想|我要|怎么|怎麼|能不能|可以|[请請]|[帮幫]我|[为為]什么|[为為]什麼",
+    re.IGNORECASE,
+)
+
+
+def pasted_confirmation(text: str) -> bool:
+    return bool(
+        ORDER_NUMBER_RE.search(text)
+        and PRICE_RE.search(text)
+        and CONFIRMATION_WORDS_RE.search(text)
+        and not CUSTOMER_ASKS_RE.search(text)
+    )
 
 
 # the same, recognised by words when the NLU was unsure (a joke, a dropped connection, "I have a question"): the

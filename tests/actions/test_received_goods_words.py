@@ -30,6 +30,12 @@ from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, received_item_e
         ("你好，我上周买的花瓶到了是碎的，订单100219", DAMAGED_ITEM_ENTRY),
         ("台灯寄到就是坏的", DAMAGED_ITEM_ENTRY),
         ("杯子碎掉了两个", DAMAGED_ITEM_ENTRY),
+        # lane cwalk's widget walk of 2026-12-07: "桌布有破损" (the tablecloth is damaged: a noun, no 了) told with a
+        # return was an ordinary return, the €6.95 label deducted
+        ("我想退货，桌布有破损", DAMAGED_ITEM_ENTRY),
+        ("我想退貨，桌布有破損", DAMAGED_ITEM_ENTRY),
+        ("收到的花瓶损坏严重", DAMAGED_ITEM_ENTRY),
+        ("靠垫套到货时已受损", DAMAGED_ITEM_ENTRY),
     ],
 )
 def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
@@ -47,6 +53,9 @@ def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
         "我的订单100234到哪了",
         "陶瓷碟子放微波炉里会不会裂",  # a product question, nothing arrived damaged
         "碎的玻璃要怎么处理",
+        "亚麻桌布耐磨吗，会不会容易破",  # product questions
+        "这个靠垫套机洗会不会损坏",
+        "玻璃杯容易破损吗",
         "how do I get a stain out of linen",
         "is the rug stain resistant",
     ],
