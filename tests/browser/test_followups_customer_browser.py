@@ -48,3 +48,28 @@ def test_a_follow_up_names_the_customer_the_bot_verified(
     expect(task.locator(".customer")).to_have_text("Ann Lee")
     task.locator("button").click()
     expect(page.locator("#task-title")).to_contain_text("Ann Lee")
+
+
+def test_the_consoles_follow_up_names_the_customer(
+    page: Page,
+    helpdesk_url: str,
+    agent_accounts: dict[str, AgentLogin],
+    login: Callable[[str], Console],
+    client: httpx.Client,
+    db: sqlite3.Connection,
+) -> None:
+    """The same task opened from the agent console's Follow-ups list: its facts name the customer beside the
+    conversation's id."""
+    ava = login("ava")
+    conversation = say(client, "where is my order 100234?")["conversation_id"]
+    say(client, "ann.lee@example.com", conversation)
+    assert say(client, "I want to talk to a real person please", conversation)["mode"] == "queued"
+    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+    assert ava.post(f"/conversations/{conversation}/handback").status_code == 200
+    task_id = db.execute("SELECT id FROM follow_ups WHERE conversation_id = ?", (conversation,)).fetchone()[0]
+
+    log_in(page, helpdesk_url, agent_accounts["sue"])
+    page.locator(f'#followups li[data-follow-up="{task_id}"]').click(timeout=20_000)
+    facts = page.locator("#followup-facts")
+    expect(facts).to_contain_text(conversation)
+    expect(facts.locator("dd[data-user-content]")).to_have_text("Ann Lee")
