@@ -206,10 +206,19 @@ class FollowUps:
         return follow_up
 
     @staticmethod
-    def _json(follow_up: FollowUp, names: dict[int, str], comments: int, preview: str | None = None) -> dict[str, Any]:
+    def _json(
+        follow_up: FollowUp,
+        names: dict[int, str],
+        comments: int,
+        preview: str | None = None,
+        customer: str | None = None,
+    ) -> dict[str, Any]:
         return {
             "id": follow_up.id,
             "conversation_id": follow_up.conversation_id,
+            # who to get back to: the name the bot verified (desk_cards, as the chat cards); the triage page showed
+            # only what they typed (walkthrough 2026-12-07)
+            "customer_name": customer,
             "reason": follow_up.reason,
             "detail": follow_up.detail,
             "status": follow_up.status,
@@ -242,8 +251,24 @@ class FollowUps:
             counts: dict[int, int] = {follow_up_id: count for follow_up_id, count in counted.all()}
             names = await display_names(session, [f.assignee_id for f in rows] + [f.done_by for f in rows])
             previews = await self._previews(session, rows)
+            customers = await self._customers(session, rows)
         rows.sort(key=lambda f: (f.status != FOLLOW_UP_OPEN, f.id if f.status == FOLLOW_UP_OPEN else -f.id))
-        return [self._json(f, names, counts.get(f.id, 0), previews.get(f.id)) for f in rows]
+        return [
+            self._json(f, names, counts.get(f.id, 0), previews.get(f.id), customers.get(f.conversation_id))
+            for f in rows
+        ]
+
+    @staticmethod
+    async def _customers(session: AsyncSession, rows: list[FollowUp]) -> dict[str, str | None]:
+        """Each task's customer by name, where the bot (or a left message) knows it."""
+        conversation_ids = list({f.conversation_id for f in rows})
+        found: dict[str, str | None] = {}
+        for i in range(0, len(conversation_ids), 500):
+            for conversation in await session.scalars(
+                select(Conversation).where(Conversation.id.in_(conversation_ids[i : i + 500]))
+            ):
+                found[conversation.id] = desk_cards.customer_name(conversation)
+        return found
 
     @staticmethod
     async def _previews(session: AsyncSession, rows: list[FollowUp]) -> dict[int, str]:
@@ -357,7 +382,9 @@ class FollowUps:
                 + [m.agent_id for m in messages]
                 + [n.agent_id for n in notes],
             )
-        body = self._json(follow_up, names, len(comments))
+            conversation = await session.get(Conversation, follow_up.conversation_id)
+        customer = desk_cards.customer_name(conversation) if conversation is not None else None
+        body = self._json(follow_up, names, len(comments), customer=customer)
         body["comments_list"] = [
             {
                 "id": c.id,

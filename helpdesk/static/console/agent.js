@@ -1055,6 +1055,10 @@
     fact(dl, "Assigned to", f.assignee_name || "nobody yet");
     if (f.rating) fact(dl, "Rating", f.rating.score + "/5" + (f.rating.comment ? " · " + f.rating.comment : ""));
     fact(dl, "Conversation", f.conversation_id);
+    if (f.customer_name) {
+      fact(dl, "Customer", f.customer_name); // who to get back to, as the bot verified them: a name, never translated
+      dl.lastChild.dataset.userContent = "";
+    }
     const select = $("followup-assignee");
     select.textContent = "";
     select.appendChild(new Option("Nobody", ""));

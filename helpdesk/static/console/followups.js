@@ -74,6 +74,7 @@
       open.type = "button";
       open.addEventListener("click", () => openTask(t.id));
       li.appendChild(open);
+      if (t.customer_name) li.appendChild(customer(t.customer_name));
       li.appendChild(el("div", "preview", t.preview ? "“" + t.preview + "”" : "(no customer text)"));
       li.appendChild(el("div", "meta", [new Date(t.created_at).toLocaleString(), t.assignee_name ? "assigned to " + t.assignee_name : "unassigned",
         t.status, t.comments ? t.comments + (t.comments === 1 ? " comment" : " comments") : ""].filter(Boolean).join(" · ")));
@@ -106,12 +107,19 @@
     state.chosen.clear();
     await load();
   }
+  // who to get back to, as the bot verified them (a name: never translated)
+  function customer(name) {
+    const span = el("span", "customer", name);
+    span.dataset.userContent = "";
+    return span;
+  }
   async function openTask(id) {
     const r = await request("GET", "/followups/" + id);
     if (!r.res || r.res.status !== 200) return flash(errorText(r, "Could not open the task."), true);
     const t = r.data;
     $("task").hidden = false;
     $("task-title").textContent = reasonText(t.reason) + " · conversation " + t.conversation_id;
+    if (t.customer_name) $("task-title").append(" · ", customer(t.customer_name));
     // a low rating's detail is the rating itself ("rated 2/5: …"): said once
     const rated = t.rating && t.reason !== "low_rating" ? "rated " + t.rating.score + "/5" + (t.rating.comment ? ": " + t.rating.comment : "") : "";
     $("task-meta").textContent = [t.detail, rated,
