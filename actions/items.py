@@ -457,6 +457,9 @@ ZH_ANY_COUNT = re.compile(
 )
 
 
+ZH_DAMAGE = re.compile(r"碎|破|坏|壞|裂|洞|脏|髒|污|瑕疵|损|損|划痕|劃痕")
+
+
 def pieces_unclear(text: str, said: ItemsSaid, lines: Sequence[OrderLine]) -> OrderLine | None:
     """A line of several pieces that ``text`` names in the singular with no count ("just the towel" of an order with
     2 bath towels): which one or how many is unclear, so it is asked (lane fixes: both went into the summary); "both",
@@ -465,7 +468,8 @@ def pieces_unclear(text: str, said: ItemsSaid, lines: Sequence[OrderLine]) -> Or
     if said.everything or BOTH_RE.search(text) or EVERYTHING_RE.search(text):
         return None
     if CJK_RUN.search(text):
-        if ZH_EVERYTHING.search(text) or ZH_ANY_COUNT.search(text):
+        # (a damage report, "床笠也破了个洞", goes on as before: what is damaged is reported, not asked about)
+        if ZH_EVERYTHING.search(text) or ZH_ANY_COUNT.search(text) or ZH_DAMAGE.search(text):
             return None
         several = [
             line
