@@ -176,6 +176,15 @@ ZH_LEANS_ON_BEFORE_RE = re.compile(
 ZH_TOPIC_ONLY_RE = re.compile(r"^(?:那|那么|那麼)?\s*(?P<topic>[^，,。？?！!\s]{1,6}?)\s*呢[？?]*$")
 
 
+# a Chinese clause asking only how much ("多少钱", "要多少钱"), a question about sending (not already about the
+# postage), and the particle and marks that end a question
+ZH_BARE_PRICE_RE = re.compile(
+    r"^(?:那|那么|那麼)?(?:要|大概|一般|大约|大約)?(?:多少钱|多少錢|多少|收多少钱|收多少錢)(?:呢|啊|呀)?[\s？?。.!！]*$"
+)
+ZH_SENDING_RE = re.compile(r"^(?!.*(?:运费|運費|邮费|郵費)).*(?:寄|送|配送|发货|發貨|快递|快遞)")
+ZH_QUESTION_END_RE = re.compile(r"[吗嗎呢吧啊呀]?[\s？?。.!！，,]*$")
+
+
 def zh_questions(parts: list[str]) -> list[str]:
     """A Chinese message's clauses as its questions: two questions joined by a comma are two ("运费多少钱，多久能到");
     a clause naming only a topic is the topic of the question after it ("那退货呢？要自己付运费吗" ->
@@ -192,6 +201,12 @@ def zh_questions(parts: list[str]) -> list[str]:
             split.extend(pieces)
         else:
             split.append(part)
+    for index in range(1, len(split)):
+        before = split[index - 1]
+        # "能寄到爱尔兰吗？多少钱": a bare 多少钱 after a question about sending there asks the postage (alone it was
+        # too short to look up, and the price went unanswered)
+        if ZH_BARE_PRICE_RE.match(split[index]) and is_question(before) and ZH_SENDING_RE.search(before):
+            split[index] = ZH_QUESTION_END_RE.sub("", before) + "运费多少钱"
     joined: list[str] = []
     for index, part in enumerate(split):
         topic = ZH_TOPIC_ONLY_RE.match(part)

@@ -145,6 +145,9 @@ def test_puzzlement_beside_a_request_is_no_question_of_its_own(text: str, puzzle
         # a clause without a question word before a bare "how much" asks it too; a request or a statement does not
         ("ship to ireland and how much", ["ship to ireland?", "how much ship to ireland"]),
         ("i want to return my lamp and how long", []),
+        # Chinese: a bare 多少钱 after a question about sending asks the postage; after another question it stays bare
+        ("能寄到爱尔兰吗？多少钱", ["能寄到爱尔兰吗？", "能寄到爱尔兰运费多少钱"]),
+        ("这个杯子好看吗？多少钱", ["这个杯子好看吗？", "多少钱"]),
         ("how long do refunds take", ["how long do refunds take"]),
     ],
 )

@@ -31,3 +31,6 @@ def test_without_a_postcode_only_the_postcode_is_asked_for(chat: Chat) -> None:
     chat(START)
     chat("巴黎 12 rue de Rivoli")
     assert "缺少邮编" in chat.text and "城市" not in chat.texts[0], chat.texts
+    chat("75001")  # the postcode alone completes it
+    assert "Thomas Leroy, 12 rue de Rivoli, 75001 巴黎, 法国" in chat.text, chat.texts
+    chat("不用了")

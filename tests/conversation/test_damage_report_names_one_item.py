@@ -24,6 +24,9 @@ TABLECLOTH = ("tablecloth", "桌布")
         f"tumblers came smashed, like completely shattered, the tablecloth is fine though. {EMAIL}",
         f"order 100218: the tablecloth arrived fine but the tumblers are broken, {EMAIL}",
         f"订单100218到了，杯子全碎了，桌布没问题。{EMAIL}",
+        # the rest said to be fine is not "everything"
+        f"order 100218 arrived, the tumblers came smashed but everything else is fine. {EMAIL}",
+        f"order 100218 arrived and the tumblers came smashed, the rest is ok. {EMAIL}",
     ],
 )
 def test_the_item_said_to_be_fine_is_not_in_the_report(chat: Chat, report: str) -> None:
