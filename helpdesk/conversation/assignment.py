@@ -5,7 +5,9 @@ Who gets what (AUTO_ASSIGN, on by default):
 - to agents (role agent; supervisors and admins still claim by hand) who are active, whose status is *online*
   (the console header: away and offline get nothing new) and who have a console open in any helpdesk process
   (presence), of the conversation's team when it was passed to one;
-- the one with the fewest open chats under their cap (`max_concurrent`), round robin among equals (who was
+- an agent who works in the customer's language first (their console language, the staff member's setting: a
+  Chinese customer's chat goes to an agent working in Chinese while one has room, else to anyone, rather than wait);
+- then the one with the fewest open chats under their cap (`max_concurrent`), round robin among equals (who was
   given a chat longest ago goes first).
 
 Several processes may assign at once; the database settles it. In one transaction: the agent's row is updated
@@ -49,6 +51,12 @@ class Candidate:
     cap: int
     load: int
     last_assigned: float  # seconds since the epoch; 0 when never
+    language: str = "en"  # the language they work in (their console's)
+
+    def order(self, language: str | None) -> tuple[bool, int, float, int]:
+        """Who is chosen first for a conversation in ``language``: its language's agents, then by load, then who
+        was given a chat longest ago."""
+        return (language is not None and self.language != language, self.load, self.last_assigned, self.id)
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ class AutoAssigner:
                 load = await active_chats(session, agent.id)
                 last = agent.last_assigned_at.timestamp() if agent.last_assigned_at is not None else 0.0
                 if load < agent.max_concurrent:
-                    found.append(Candidate(agent.id, agent.team, agent.max_concurrent, load, last))
+                    found.append(Candidate(agent.id, agent.team, agent.max_concurrent, load, last, agent.language))
             return found
 
     async def run(self) -> list[Assigned]:
@@ -124,18 +132,18 @@ class AutoAssigner:
             async with self.sessions() as session:
                 queued = (
                     await session.execute(
-                        select(Conversation.id, Conversation.team)
+                        select(Conversation.id, Conversation.team, Conversation.language)
                         .where(Conversation.mode == MODE_QUEUED)
                         .order_by(*priority_order())
                     )
                 ).all()
             done: list[Assigned] = []
-            for conversation_id, team in queued:
+            for conversation_id, team, language in queued:
                 while True:
                     fitting = [c for c in candidates if c.load < c.cap and (team is None or c.team == team)]
                     if not fitting:
                         break
-                    chosen = min(fitting, key=lambda c: (c.load, c.last_assigned, c.id))
+                    chosen = min(fitting, key=lambda c: c.order(language))
                     outcome = await self._assign(conversation_id, chosen)
                     if outcome == "assigned":
                         chosen.load += 1

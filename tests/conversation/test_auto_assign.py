@@ -174,3 +174,49 @@ class _closing:
 
     def __exit__(self, *exc: object) -> None:
         self.c.close()
+
+
+# ---- the customer's language --------------------------------------------------------------------------------
+LANGUAGE_ACCOUNTS = (("eva", "agent", None, 3), ("lin", "agent", None, 3))
+
+
+@pytest.fixture(scope="module")
+def language_desk(stack: Stack) -> Iterator[tuple[str, str, dict[str, AgentLogin]]]:
+    """One helpdesk assigning on a PostgreSQL database of its own, with eva (working in English, created first) and
+    lin (working in Chinese): (URL, database URL, accounts)."""
+    env = {"AUTO_ASSIGN": "on", "AUTO_ASSIGN_SECONDS": "0.3"}
+    with postgres_database("assignlang") as dsn:
+        accounts = add_agent_accounts(dsn, LANGUAGE_ACCOUNTS)
+        env["DATABASE_URL"] = dsn
+        with extra_helpdesk(stack, "assign-lang", env) as url:
+            yield url, dsn, accounts
+
+
+def test_a_chinese_customers_chat_goes_to_the_agent_working_in_chinese(
+    language_desk: tuple[str, str, dict[str, AgentLogin]],
+) -> None:
+    """Lane staff's walkthrough of 2026-12-07: a Chinese customer's handoff went to alice, whose console is English,
+    while bruno worked in Chinese; assignment did not look at languages. With both free, the Chinese chat goes to
+    lin (eva, created first, took the tie before) and the English one to eva; with lin full it goes to eva rather
+    than wait."""
+    url, dsn, accounts = language_desk
+    with ExitStack() as open_:
+        eva, lin = (open_.enter_context(_closing(console(url, accounts[n]))) for n in ("eva", "lin"))
+        assert lin.put("/me/language", {"language": "zh"}).json() == {"language": "zh"}
+        for c in (eva, lin):
+            open_.enter_context(
+                connect(
+                    ws_url(url, "/api/agent/ws"), additional_headers={"Cookie": f"helpdesk_agent={c.session_cookie}"}
+                )
+            )
+        with httpx.Client(base_url=url, timeout=60) as client:
+            chinese = say(client, "我要转人工")["conversation_id"]
+            wait_for(lambda: assignments(dsn, [chinese])[chinese] or None, timeout=30)
+            english = say(client, HANDOFF_TEXT)["conversation_id"]
+            wait_for(lambda: assignments(dsn, [english])[english] or None, timeout=30)
+            assert assignments(dsn, [chinese, english]) == {chinese: ["lin"], english: ["eva"]}
+            # lin full (3 chats): a fourth Chinese customer goes to eva rather than wait
+            more = [say(client, "我要转人工")["conversation_id"] for _ in range(3)]
+            wait_for(lambda: all(assignments(dsn, more).values()) or None, timeout=30)
+        given = assignments(dsn, more)
+        assert sorted(agents[0] for agents in given.values()) == ["eva", "lin", "lin"], given
