@@ -17,6 +17,14 @@ from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
 from nlu_addons.language import language_of
 
+# a clause that only gives the customer's reason for a change: they no longer want it, changed their mind
+OWN_REASON_RE = re.compile(
+    r"(?:(?:actually|so|well|ok|okay|hmm+|sorry|tbh)[\s,]+)*(?:i\s+(?:dont|don't|do\s+not|no\s+longer)\s+"
+    r"(?:want|need)\s+(?:it|this|that|them|the\s+order)(?:\s+any\s*more)?|i(?:'ve|\s+have)?\s+changed\s+my\s+mind"
+    r"|changed\s+my\s+mind)[\s.,!]*",
+    re.IGNORECASE,
+)
+
 
 def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
     """ "can i change the adress", "能取消吗" once the conversation knows an order (a status just checked): the message
@@ -24,7 +32,9 @@ def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] |
     (the policy answer was given, and the address typed next was read as order details). None otherwise."""
     if OrderState.from_tracker(tracker).order_id is None:
         return None
-    parts = request_clauses(text)  # "ok and can i change the adress still?": the "ok" asks nothing
+    # "ok and can i change the adress still?": the "ok" asks nothing; nor does the customer's reason beside the change
+    # ("i dont want it anymore, can i cancel", "changed my mind, can i cancel it?")
+    parts = [part for part in request_clauses(text) if not OWN_REASON_RE.fullmatch(part)]
     flow = bare_request(parts[0]) if len(parts) == 1 else None
     if flow is None:
         return None

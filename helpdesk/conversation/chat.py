@@ -1073,7 +1073,7 @@ class ChatService:
                     sender=SENDER_BOT,
                     text=script.in_script(reply["text"], in_traditional),
                     buttons=script.buttons_in_script(reply["buttons"], in_traditional) or None,
-                    faq=reply.get("faq"),
+                    faq=script.answer_source_in_script(reply.get("faq"), in_traditional),
                     asks_feedback=index == asking,
                     offered_person=turn.offer_reason if reply is turn.offer and turn.handoff is None else None,
                     created_at=utcnow(),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,3 +120,11 @@ def buttons_in_script(buttons: list[dict[str, str]] | None, traditional_script: 
     if not buttons or not traditional_script:
         return buttons
     return [{**button, "title": traditional(str(button.get("title") or ""))} for button in buttons]
+
+
+def answer_source_in_script(faq: dict[str, Any] | None, traditional_script: bool) -> dict[str, Any] | None:
+    """A handbook answer's source ({"id", "title", "url", …}) with its title, the article card under the answer,
+    in the customer's script (the rest as it is)."""
+    if not faq or not traditional_script or not isinstance(faq.get("title"), str):
+        return faq
+    return {**faq, "title": traditional(faq["title"])}

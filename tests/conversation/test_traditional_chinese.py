@@ -15,6 +15,7 @@ import httpx
 from support.agent import Console, history
 from support.chat import Chat, another_address, client_from
 
+from helpdesk.conversation import script
 from nlu_addons.language import simplified as in_simplified
 
 DID_YOU_MEAN = "您是想问下面这些吗"
@@ -164,3 +165,22 @@ def test_the_helpdesks_notices_to_a_traditional_writer_are_in_traditional_charac
 def test_a_refusal_to_a_traditional_widget_is_in_traditional_characters(client: httpx.Client) -> None:
     empty = client.post("/api/chat", json={"conversation_id": None, "text": " "}, headers={"Accept-Language": "zh-TW"})
     assert empty.status_code == 400 and empty.json()["error"] == "消息內容為空：請輸入您想說的話。", empty.json()
+
+
+def articles(chat: Chat) -> list[str]:
+    return [str(r["article"]["title"]) for r in chat.last["replies"] if isinstance(r.get("article"), dict)]
+
+
+def test_the_article_under_a_traditional_writers_answer_is_titled_in_traditional(helpdesk_url: str) -> None:
+    """Lane cwalk's widget walk of 2026-12-07 (zh page, phone): a customer writing traditional characters got the
+    answer about delivery prices in traditional characters, and under it the "閱讀全文" card titled "运费怎么收？" in
+    simplified ones. The card's title is in the customer's script too (the simplified writer's stays simplified)."""
+    simplified, traditional = new_chat(helpdesk_url), new_chat(helpdesk_url)
+    simplified("运费多少钱")
+    traditional("運費多少錢")
+    assert articles(simplified) and articles(traditional), (simplified.last, traditional.last)
+    assert articles(traditional) == [script.traditional(title) for title in articles(simplified)], traditional.last
+    assert all(script.writes_traditional(title) is not False for title in articles(traditional)), traditional.last
+    # the conversation's history (the widget reloaded) shows the same card
+    stored = history(traditional.client, str(traditional.id))["messages"]
+    assert [m["article"]["title"] for m in stored if m.get("article")] == articles(traditional), stored
