@@ -116,18 +116,21 @@ def clauses(text: str) -> list[str]:
 
 
 # a clause that only acknowledges or fills ("ok", "oh right", "thanks", "好的", "嗯"): no request of its own
-FILLER_CLAUSE_RE = re.compile(
-    r"^(?:(?:ok(?:ay)?|k|so|and|oh|ah|ugh|meh|sigh|well|yeah|yep|hmm+|um+|right|alright|cool|great|fine|then|thanks|"
+FILLER_WORDS = (
+    r"ok(?:ay)?|k|so|and|oh|ah|ugh|meh|sigh|well|yeah|yep|hmm+|um+|right|alright|cool|great|fine|then|thanks|"
     r"thank\s+you|thx|ty|i\s+see|"
-    r"好的?|嗯+|哦+|噢|行|明白了?|知道了|谢谢|謝謝)[\s,.!~，。！]*)+$",
-    re.IGNORECASE,
+    r"好的?|嗯+|哦+|噢|行|明白了?|知道了|谢谢|謝謝"
 )
+FILLER_CLAUSE_RE = re.compile(r"^(?:(?:" + FILLER_WORDS + r")[\s,.!~，。！]*)+$", re.IGNORECASE)
+# the same words leading a Chinese clause the comma did not split off ("谢谢，那可以改地址吗")
+ZH_FILLER_LEAD_RE = re.compile(r"^(?:(?:好的?|嗯+|哦+|噢|行|明白了?|知道了|谢谢|謝謝)\s*[，,。！!~]\s*)+")
 
 
 def request_clauses(text: str) -> list[str]:
     """The clauses of a message without those that only acknowledge ("ok and can i change the adress still?" is one
-    request, "can i change the adress still?")."""
-    return [part for part in clauses(text) if not FILLER_CLAUSE_RE.match(part)]
+    request, "can i change the adress still?"; "谢谢，那可以改地址吗" is "那可以改地址吗")."""
+    parts = (ZH_FILLER_LEAD_RE.sub("", part) for part in clauses(text) if not FILLER_CLAUSE_RE.match(part))
+    return [part for part in parts if part]
 
 
 # "also how long does delivery take", "另外一般几天能到": the word joining a clause to the one before is not part of
