@@ -364,3 +364,28 @@ def test_the_return_s_item_buttons_stay_usable_after_a_photo(chromium: Browser, 
         assert tab.errors() == []
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "person", "take_back", "pointer"),
+    [
+        ("/", PERSON, "never mind", 'No longer need a person? Tap "Stop waiting" below.'),
+        ("/?lang=zh", "我要找人工", "算了，不用了", "如果不再需要人工客服，请点下方的“不等了”。"),
+    ],
+)
+def test_never_mind_while_waiting_points_to_stop_waiting(
+    phone: Tab, helpdesk_url: str, path: str, person: str, take_back: str, pointer: str
+) -> None:
+    """Lane cwalk's widget walk of 2026-12-07 (phone): a customer who asked for a person, then typed "never mind",
+    was told "Got it — it's with the team; you're number 2." and stayed in the queue, the button that takes them out
+    of it unmentioned. The acknowledgement of a line that takes the request back says where that button is (the
+    customer, not the widget, decides: nothing leaves the queue by itself); any other line is acknowledged as before."""
+    page = phone.page
+    page.goto(helpdesk_url + path)
+    open_widget(page)
+    send(page, person)
+    expect(page.locator(f"{HOST} .waitbar")).to_be_visible(timeout=BOT_TIMEOUT)
+    send(page, take_back)
+    expect(page.locator(ACK).last).to_contain_text(pointer)
+    expect(page.locator(f"{HOST} .head .st")).not_to_contain_text("Virtual assistant")  # still waiting
+    assert phone.errors() == []

@@ -1146,8 +1146,11 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   /** A message sent to the waiting team: acknowledged once per burst (not again until something else happened
    * in the chat or ACK_QUIET_MS passed). */
   function acknowledge(entry) {
+    // "never mind", "算了" while the bar offers to stop waiting: the acknowledgement says where that button is (the
+    // customer decides; nothing leaves the queue by itself), even within a burst
+    const takesBack = !!state.waitBar && TAKE_BACK_RE.test(String(entry.payload || entry.text || "").trim());
     const last = state.ack;
-    if (last && last.entry.el.isConnected && Date.now() - last.at < ACK_QUIET_MS) {
+    if (!takesBack && last && last.entry.el.isConnected && Date.now() - last.at < ACK_QUIET_MS) {
       const since = state.entries.slice(state.entries.indexOf(last.entry) + 1);
       if (since.every((e) => e.sender === "customer" || e === (state.queueNote && state.queueNote.entry))) return;
     }
@@ -1156,7 +1159,8 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const text = away()
       ? back ? t("ackAway", { back }) : t("ackPlain")
       : q && q.position ? (q.position === 1 ? t("ackNext") : t("ackNumber", { n: q.position })) : t("ackPlain");
-    const ack = addEntry({ sender: "system", text, cls: "info ack", local: true });
+    const shown = takesBack ? t("ackPlain") + (/^zh/.test(LANG) ? "" : " ") + tw("waitTakeBack") : text;
+    const ack = addEntry({ sender: "system", text: shown, cls: "info ack", local: true });
     state.ack = { entry: ack, at: Date.now(), after: entry };
   }
   // ---- business hours: the team is away, leave a message ------------------------------------
@@ -1796,10 +1800,19 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   // waiting; it says so first when the wait is long. Its own words (WAIT_STRINGS) until the widget's string table
   // has them in every language.
   const LONG_WAIT_SECONDS = 300;
+  // a whole line that takes the request for a person back: "never mind", "nvm", "forget it", "算了，不用了", "沒事了"
+  const TAKE_BACK_RE = new RegExp(
+    "^(?:(?:oh|ok(?:ay)?|actually|sorry|ah)[\\s,]*)*(?:never\\s*mind|nvm|forget\\s+it|no\\s+need|it'?s\\s+fine|" +
+      "i\\s+don'?t\\s+need\\s+(?:a\\s+person|anyone|help)(?:\\s+any\\s*more)?)[\\s.!,]*(?:thanks?|thx)?[\\s.!]*$" +
+      "|^(?:哦|噢|好吧)?[，,\\s]*(?:算了|不用了|不需要了|没事了|沒事了|没关系|沒關係)(?:吧|啦)?[，,。.!！\\s]*" +
+      "(?:不用了|谢谢|謝謝)?[。.!！\\s]*$",
+    "i"
+  );
   const WAIT_STRINGS = {
     en: {
       waitLong: "The wait is {wait}. You don't have to stay:",
       waitAny: "Rather not wait here?",
+      waitTakeBack: "No longer need a person? Tap \"Stop waiting\" below.",
       waitEmail: "Answer me by e-mail",
       waitStop: "Stop waiting",
       waitEmailLabel: "Your e-mail address",
@@ -1810,6 +1823,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     zh: {
       waitLong: "预计还需等待{wait}。您不必一直留在这里：",
       waitAny: "不想在这里等？",
+      waitTakeBack: "如果不再需要人工客服，请点下方的“不等了”。",
       waitEmail: "通过邮件回复我",
       waitStop: "不等了",
       waitEmailLabel: "您的邮箱地址",
@@ -1820,6 +1834,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     "zh-Hant": {
       waitLong: "預計還需等待{wait}。您不必一直留在這裡：",
       waitAny: "不想在這裡等？",
+      waitTakeBack: "如果不再需要人工客服，請點下方的「不等了」。",
       waitEmail: "透過電子郵件回覆我",
       waitStop: "不等了",
       waitEmailLabel: "您的電子郵件地址",
