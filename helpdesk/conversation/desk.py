@@ -56,6 +56,8 @@ def read_more(language: str, title: str) -> str:
 
 
 NOT_YOURS = "this conversation is not assigned to you"
+# one literal on one line: tests/web/test_error_language.py finds each refusal's words in the source as written
+OFFLINE_TARGET = "{name} is offline: the customer would wait with nobody there. Transfer to a colleague who is online or away, or to a team (back to the queue)."  # noqa: E501
 
 
 def may_view(agent: Agent, conversation: Conversation) -> bool:
@@ -331,10 +333,7 @@ class Desk:
             if target.status == agent_status.STATUS_OFFLINE:
                 # the customer would read "<name> has joined the chat" and wait with nobody there (walkthrough
                 # 2026-12-07: a chat transferred to the logged-out admin); an away colleague may still be asked
-                raise Conflict(
-                    f"{target.display_name} is offline: the customer would wait with nobody there. Transfer to a "
-                    "colleague who is online or away, or to a team (back to the queue)."
-                )
+                raise Conflict(OFFLINE_TARGET.format(name=target.display_name))
             await self._check_capacity(session, target)
             change = await lifecycle.transfer_to_agent(session, conversation, target)
             message = await self._system(
