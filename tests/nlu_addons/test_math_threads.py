@@ -8,13 +8,12 @@ fresh interpreter whose environment sets no thread count.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
-from typing import Any
 
-from nlu_addons import PROJECT_ROOT, RASA_PYTHON
+from support.probes import printed_json
+
+from nlu_addons import RASA_PYTHON
 from nlu_addons.environment import ONE_MATH_THREAD
 
 BLAS_THREADS = """
@@ -33,26 +32,6 @@ try:
 except SystemExit:
     pass
 """
-
-
-def printed_json(python: str, source: str, environ: dict[str, str]) -> Any:
-    """What `source` printed last, as JSON, run in a fresh `python` with `environ`."""
-    done = subprocess.run(
-        [python, "-c", source],
-        cwd=PROJECT_ROOT,
-        env={
-            **environ,
-            "PYTHONPATH": str(PROJECT_ROOT),
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "RASA_TELEMETRY_ENABLED": "false",
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def blas_threads(python: str, source: str) -> list[int]:

@@ -10,16 +10,13 @@ fresh interpreter (`rasa run --help`) and then asks for what TensorFlow is neede
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
-from typing import Any
 
 from support.chat import Chat, another_address, client_from
+from support.probes import printed_json
 
 from helpdesk.stack import Stack
-from nlu_addons import PROJECT_ROOT, RASA_PYTHON
+from nlu_addons import RASA_PYTHON
 
 
 def tensorflow_mappings(pid: int) -> list[str]:
@@ -95,28 +92,8 @@ print(json.dumps(found))
 """
 
 
-def printed_json(source: str) -> Any:
-    """What `source` printed last, as JSON, run by Rasa's Python in a fresh interpreter in the project's root."""
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", source],
-        cwd=PROJECT_ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(PROJECT_ROOT),
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "RASA_TELEMETRY_ENABLED": "false",
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def test_run_imports_tensorflow_only_for_what_needs_it() -> None:
-    found = printed_json(ENTRY)
+    found = printed_json(str(RASA_PYTHON), ENTRY)
     assert found == {
         "after_run_imports": False,
         "after_loading_metadata": False,
