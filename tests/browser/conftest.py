@@ -1,6 +1,7 @@
 """Fixtures of the browser tests: a fresh desktop tab (`tab`), a fresh tab at each of the sizes a page is checked at
-(desktop and phone), Ava at a desktop console page with her API client (`ava_desk`) and an editor whose console is in
-Chinese (`chinese_editor`)."""
+(desktop and phone), a fresh 1366×900 page (`page`), Ava at a desktop console page with her API client (`ava_desk`),
+an editor whose console is in Chinese (`chinese_editor`) and the supervisor Sue with her console in Chinese for one
+test (`sue_in_chinese`)."""
 
 from __future__ import annotations
 
@@ -49,4 +50,22 @@ def chinese_editor(stack: Stack) -> Iterator[AgentLogin]:
     assert console.login(account.username, account.password).status_code == 200
     assert console.put("/me/language", {"language": "zh"}).status_code == 200
     yield account
+    console.close()
+
+
+@pytest.fixture()
+def page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture()
+def sue_in_chinese(helpdesk_url: str, agent_accounts: dict[str, AgentLogin]) -> Iterator[AgentLogin]:
+    sue = agent_accounts["sue"]
+    console = Console(helpdesk_url)
+    assert console.login(sue.username, sue.password).status_code == 200
+    assert console.put("/me/language", {"language": "zh"}).status_code == 200
+    yield sue
+    console.put("/me/language", {"language": "en"})
     console.close()

@@ -6,23 +6,14 @@ throughout: read as the customer switching to English, beside the handoff facts'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
 from support.agent import say
 from test_agent_console_browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def test_a_chinese_customers_entities_are_what_they_wrote_not_the_language_of_each_turn(

@@ -7,33 +7,14 @@ the handbook search's verdict on the turn, not what the bot did: a request for a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
-from support.agent import Console, say, submit_console_login
+from support.agent import say, submit_console_login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture()
-def sue_in_chinese(helpdesk_url: str, agent_accounts: dict[str, AgentLogin]) -> Iterator[AgentLogin]:
-    sue = agent_accounts["sue"]
-    console = Console(helpdesk_url)
-    assert console.login(sue.username, sue.password).status_code == 200
-    assert console.put("/me/language", {"language": "zh"}).status_code == 200
-    yield sue
-    console.put("/me/language", {"language": "en"})
-    console.close()
 
 
 def headings(page: Page) -> list[str]:

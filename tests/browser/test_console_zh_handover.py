@@ -21,17 +21,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture()
-def sue_in_chinese(helpdesk_url: str, agent_accounts: dict[str, AgentLogin]) -> Iterator[AgentLogin]:
-    sue = agent_accounts["sue"]
-    console = Console(helpdesk_url)
-    assert console.login(sue.username, sue.password).status_code == 200
-    assert console.put("/me/language", {"language": "zh"}).status_code == 200
-    yield sue
-    console.put("/me/language", {"language": "en"})
-    console.close()
-
-
-@pytest.fixture()
 def page(chromium: Browser) -> Iterator[Page]:
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     yield context.new_page()

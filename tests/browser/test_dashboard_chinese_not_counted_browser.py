@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
-from support.agent import Console, say, submit_console_login
+from support.agent import say, submit_console_login
 
 pytestmark = pytest.mark.browser
 
@@ -22,17 +22,6 @@ def page(chromium: Browser) -> Iterator[Page]:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture()
-def sue_in_chinese(helpdesk_url: str, agent_accounts: dict[str, AgentLogin]) -> Iterator[AgentLogin]:
-    sue = agent_accounts["sue"]
-    console = Console(helpdesk_url)
-    assert console.login(sue.username, sue.password).status_code == 200
-    assert console.put("/me/language", {"language": "zh"}).status_code == 200
-    yield sue
-    console.put("/me/language", {"language": "en"})
-    console.close()
 
 
 def test_the_conversations_not_counted_yet_are_named_in_chinese(

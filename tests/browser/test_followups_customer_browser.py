@@ -6,23 +6,16 @@ transcript: who the customer was (Thomas Leroy, verified by the bot) was nowhere
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, say
 from test_agent_console_browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def test_a_follow_up_names_the_customer_the_bot_verified(
