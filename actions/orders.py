@@ -63,6 +63,7 @@ from actions.refused_change import address_after_refused_change
 from actions.requests import (
     NEGATION_RE,
     ZH_BACK_REFERENCE,
+    asks_status_of_it,
     names_flow,
     requests_in,
     same_order_change,
@@ -254,6 +255,11 @@ class ActionOrderSubmit(Action):
                     # "wait actually dont cancel, can i just add another item to it instead?": the no, then the
                     # other wish answered (it was the no alone)
                     explain_item_changes(dispatcher)
+                elif state.confirm is False and asks_status_of_it(said(tracker)):
+                    # "actually no wait, dont cancel it. can you just tell me when it ships": the no, then where the
+                    # order stands (it was the no alone)
+                    order = await system.get_order(str(state.order_id))
+                    dispatcher.utter_message(text=describe_order(order, system.policy))
             elif state.flow == ORDER_STATUS:
                 order = await system.get_order(str(state.order_id))
                 missed = said_not_received(tracker) and missing(order, utc_now().date())

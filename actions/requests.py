@@ -383,6 +383,23 @@ def order_request(clause: str, order_known: bool = False) -> str | None:
     return flow_named_in(clause)
 
 
+# the order's status asked beside a no to a change, about the order just discussed: "actually no wait, dont cancel
+# it. can you just tell me when it ships", "no keep it, where is it now?", "算了不取消了，帮我查一下什么时候发货"
+STATUS_OF_IT_RE = re.compile(
+    r"\b(?:where\s+(?:is|'?s)\s+it|when\s+(?:will|does|do|would)\s+(?:it|they)\s+(?:ship|leave|arrive|come|get\s+here"
+    r"|be\s+(?:shipped|sent|delivered))|when\s+(?:it|they)\s+(?:ships?|leaves?|arrives?|comes?)"
+    r"|(?:is|has)\s+it\s+(?:shipped|been\s+(?:shipped|sent)|left|on\s+its\s+way)|track(?:ing)?(?:\s+(?:it|link|number))?)\b"
+    r"|到哪|(?:什么|什麼|啥)时候(?:发货|發貨|到|寄|送)|(?:什么|什麼|啥)時候(?:發貨|到|寄|送)|[发發]货了(?:吗|嗎|没|沒)|物流",
+    re.IGNORECASE,
+)
+
+
+def asks_status_of_it(text: str) -> bool:
+    """A clause of `text` asks where the order being talked about is, and none says not to check (a status question
+    beside a no to a change: :data:`STATUS_OF_IT_RE`)."""
+    return any(STATUS_OF_IT_RE.search(clause) for clause in clauses(text)) and not declines_flow(text, ORDER_STATUS)
+
+
 # "… and can i return the bowls from it?" beside "where's order 100162": a change asked for the order the message
 # names, in a clause of its own that refers back to it (or names the change alone with the order known: "cancel it")
 SAME_ORDER_REF_RE = re.compile(
