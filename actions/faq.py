@@ -681,20 +681,12 @@ def received_goods_of_order(text: str) -> tuple[str, str] | None:
     return (entry, number.group(1)) if number and entry else None
 
 
-# "it's from another order", "my other order": not the order the conversation knows
-OTHER_ORDER_RE = re.compile(
-    r"(?:an?other|other|different|second|older|previous|last)\s+(?:order|parcel|package)"
-    r"|另一|另外一|其他订单|别的订单",
-    re.IGNORECASE,
-)
-
-
 def received_goods_of_known_order(tracker: Tracker, text: str) -> tuple[str, str] | None:
     """The same for a message naming no order right after the conversation came to know one ("the tablecloth came
     torn" after the customer pasted order 100218's confirmation: it got "Did you mean", the damaged-item entry among
-    the choices): that order, unless the message says it is another one."""
+    the choices): that order."""
     known = OrderState.from_tracker(tracker).order_id
-    if known is None or ORDER_NUMBER_RE.search(text) or OTHER_ORDER_RE.search(text):
+    if known is None or ORDER_NUMBER_RE.search(text):
         return None
     entry = received_item_entry(text)
     return (entry, str(known)) if entry else None
