@@ -69,6 +69,7 @@ from actions.requests import (
     same_order_change,
     unnamed_other_order_requests,
 )
+from actions.several_problems import several_problems_handed_off
 from actions.smalltalk import general_topics, opener_about_order, order_topics
 from actions.status_again import offer_instead_of_status, said_lately, stuck_right_after_status
 from actions.team_checks import person_for_team_check
@@ -128,6 +129,9 @@ class ActionStartOrderRequest(Action):
             return [*events, *(event for event in instead if event.get("event") != "followup")]
         if tracker.active_loop_name != FORM and answer_invoice(dispatcher, tracker, text):
             # "the company name on the invoice for order 100254 is wrong": the invoice, not a change of the order
+            return [*events, SlotSet(FLOW, None), *details_cleared()]
+        if tracker.active_loop_name != FORM and several_problems_handed_off(dispatcher, text):
+            # "my parcel still hasnt come and you charged me twice", read as a status check: both said back, a person
             return [*events, SlotSet(FLOW, None), *details_cleared()]
         if tracker.active_loop_name != FORM and asks_for_person(text):
             # "my order 100253 still hasnt arrived and its been ages, i want to talk to someone", read as a status

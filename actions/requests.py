@@ -247,21 +247,38 @@ EN_QUESTION_LEAD_RE = re.compile(
 )
 
 
+# a yes/no question about "it" and nothing else ("how long does shipping to germany take and is it free", "… and does
+# it cost extra"): "it" is the topic of the clause before, put in its place ("is shipping to germany free"); alone it
+# was no question to look up, and only the other one was answered
+EN_BARE_YES_NO_RE = re.compile(
+    r"^(?P<verb>is|are|will|would|does|do)\s+(?:it|that|this|they)\s+"
+    r"(?P<rest>(?:be\s+)?(?:free|tracked|insured|expensive|cheap|extra|cost\s+(?:anything|extra|more|money))"
+    r"(?:\s+of\s+charge)?(?:\s+(?:too|as\s+well|also))?)\W*$",
+    re.IGNORECASE,
+)
+
+
 def en_bare_questions(parts: list[str]) -> list[str]:
     """An English message's clauses with each bare "how long" / "how much" / "when" after a question given that
-    question's topic ("how much is shipping to ireland", "how long" -> "…", "how long shipping to ireland")."""
+    question's topic ("how much is shipping to ireland", "how long" -> "…", "how long shipping to ireland"), and each
+    bare "is it free" the topic in place of its "it" ("is shipping to germany free")."""
     for index in range(1, len(parts)):
         bare = EN_BARE_QUESTION_RE.match(parts[index])
+        yes_no = EN_BARE_YES_NO_RE.match(parts[index])
         before = parts[index - 1]
         # "ship to ireland and how much": the bare question makes the clause before it one too
-        if bare and (is_question(before) or (size(before) >= MIN_QUESTION_WORDS and not EN_STATEMENT_RE.match(before))):
+        if (bare or yes_no) and (
+            is_question(before) or (size(before) >= MIN_QUESTION_WORDS and not EN_STATEMENT_RE.match(before))
+        ):
             topic = EN_QUESTION_LEAD_RE.sub("", before.rstrip(" ?!."), count=1)
             topic = re.sub(r"\s+(?:costs?|takes?|be)$", "", topic, flags=re.IGNORECASE)
-            if topic:
+            if topic and yes_no:
+                parts[index] = f"{yes_no.group('verb')} {topic} {yes_no.group('rest')}?"
+            elif topic:
                 asked = EN_BARE_PRONOUN_RE.sub("", parts[index].rstrip(" ?!."))  # "how much is it" -> "how much"
                 parts[index] = f"{asked} {topic}"
-                if not is_question(before):
-                    parts[index - 1] = f"{before.rstrip(' .!')}?"
+            if topic and not is_question(before):
+                parts[index - 1] = f"{before.rstrip(' .!')}?"
     return parts
 
 

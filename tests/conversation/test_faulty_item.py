@@ -1,0 +1,33 @@
+"""A thing said to be broken or not working, with no order named (lane cen, 2026-12-07): "my lamp is broken, the bulb
+wont light" was offered a person ("I'm not sure I have a good answer to that"). The handbook answers it: its
+damaged-item entry ("What if my item arrived damaged or faulty?": a free replacement or a full refund), then the order
+number given next starts that order's free return of damaged goods. A thing that broke in use, some time after it
+came, gets the guarantee's answer (the warranty entry). Order 100218 (Grace Murphy, delivered); nothing is booked.
+Messages written for this test."""
+
+from __future__ import annotations
+
+import pytest
+from support.chat import Chat
+
+
+@pytest.mark.parametrize("message", ["my lamp is broken, the bulb wont light", "the kettle doesnt turn on"])
+def test_a_faulty_thing_gets_the_damaged_or_faulty_answer(chat: Chat, message: str) -> None:
+    reply = chat(message)
+    assert reply["mode"] == "bot" and reply["handoff"] is None, reply
+    assert "free replacement" in chat.text and "full refund" in chat.text, chat.texts
+    assert "I'm not sure I have a good answer" not in chat.text, chat.texts
+    assert (reply["faq"] or {}).get("id") == "damaged-item", reply
+
+
+def test_the_order_number_then_starts_its_damaged_return(chat: Chat) -> None:
+    chat("my lamp is broken, the bulb wont light")
+    chat("100218")
+    chat("grace.murphy@example.net")
+    assert "Which items from order 100218 arrived damaged?" in chat.text, chat.texts
+
+
+def test_a_thing_broken_after_a_year_of_use_gets_the_guarantee(chat: Chat) -> None:
+    reply = chat("after a year the lamp is broken, the bulb wont light anymore")
+    assert "2-year legal guarantee" in chat.text, chat.texts
+    assert (reply["faq"] or {}).get("id") == "warranty", reply
