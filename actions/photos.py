@@ -9,6 +9,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.product_kinds import kinds_in
 from actions.texts.catalog import photos as say
 from helpdesk.files.photo_requests import (
     ENTRY_PURPOSES,
@@ -52,6 +53,26 @@ RECEIVED_DAMAGED_RE = re.compile(
     re.IGNORECASE,
 )
 
+# a thing that does not do what it is for ("the bulb wont light", "doesnt work", "stopped working", "wont turn on")
+FAULTY_RE = re.compile(
+    r"\b(?:won'?t|wont|doesn'?t|doesnt|does\s+not|will\s+not|isn'?t|isnt|is\s+not|not|never|can'?t|cant)\s+"
+    r"(?:\w+\s+)?(?:work(?:ing)?|light(?:\s+up)?|turn(?:ing)?\s+on|switch(?:ing)?\s+on|heat(?:ing)?(?:\s+up)?|"
+    r"close|shut|lock|stand|hold)\b"
+    r"|\bstopped\s+working\b|\b(?:is|are|was|it'?s|its)\s+(?:\w+\s+)?(?:broken|faulty|defective|dead)\b"
+    r"|\bbroke\b|\bleak(?:s|ing|ed)?\b",
+    re.IGNORECASE,
+)
+
+
+# a thing that broke in use, some time after it came ("after one year the lamp is broken, there is guarantee?",
+# "用了半年灯就坏了"): the guarantee's case (the warranty entry), not damage on arrival
+IN_USE_RE = re.compile(
+    r"\b(?:guarantee|warrant(?:y|ee)|covered)\b|\bafter\s+(?:a|an|one|two|three|few|some|\d+)\s+"
+    r"(?:\w+\s+)?(?:days?|weeks?|months?|years?|uses?|washes?)\b|\b(?:months?|years?)\s+(?:later|ago|of\s+use)\b"
+    r"|保修|质保|保固|用了(?:一|两|半|几|\d)|(?:个月|年)(?:后|以后|之后)",
+    re.IGNORECASE,
+)
+
 
 WRONG_ITEM_ENTRY, DAMAGED_ITEM_ENTRY = "wrong-item", "damaged-item"  # their ids (helpdesk ENTRY_PURPOSES' keys)
 
@@ -61,6 +82,10 @@ def received_item_entry(text: str) -> str | None:
     if RECEIVED_WRONG_RE.search(text) and not CHOSE_WRONG_RE.search(text):
         return WRONG_ITEM_ENTRY
     if RECEIVED_DAMAGED_RE.search(text):
+        return DAMAGED_ITEM_ENTRY
+    if FAULTY_RE.search(text) and not IN_USE_RE.search(text) and kinds_in(text):
+        # "the coffee set from order 100198 doesnt work, the dripper leaks": faulty on arrival, the same entry ("What
+        # if my item arrived damaged or faulty?") and a free return; broken in use later is the guarantee's
         return DAMAGED_ITEM_ENTRY
     return None
 
