@@ -37,7 +37,10 @@ RECEIVED_WRONG_RE = re.compile(
 # "我选的尺码不对"): nothing arrived wrong, the shop sent what was ordered
 CHOSE_WRONG_RE = re.compile(
     r"\bi\s+(?:\w+\s+)?(?:picked|chose|choose|selected|ordered|bought|clicked|entered|typed|put)\s+(?:in\s+)?"
-    r"(?:the\s+|a\s+)?wrong\b|[选選点點下买買拍]错|[选選点點下买買拍]錯|(?<!是)我(?:自己)?(?:选|選|挑|点|點)的",
+    r"(?:the\s+|a\s+)?wrong\b"
+    # "theyre the wrong colour for my kitchen", "wrong size for our bed": what came does not suit them (a return of
+    # their choice), not what the shop sent wrong
+    r"|\bwrong\s+(?:colou?r|size|shade|style|fit)\s+for\s+(?:my|our|the|me|us|this|that)\b|[选選点點下买買拍]错|[选選点點下买買拍]錯|(?<!是)我(?:自己)?(?:选|選|挑|点|點)的",
     re.IGNORECASE,
 )
 RECEIVED_DAMAGED_RE = re.compile(
