@@ -28,6 +28,7 @@ from actions.handoff import asks_for_person, buttons_of, hand_off, leave_email, 
 from actions.identity import signed_in_customer
 from actions.invoices import answer_invoice
 from actions.items import names_items_of
+from actions.known_order import refers_back_by_reason
 from actions.missing_parcel import missing, said_not_received
 from actions.next_request import next_request
 from actions.no_order_number import email_for_order_list, send_order_list
@@ -199,6 +200,7 @@ class ActionStartOrderRequest(Action):
             handled
             and not names_an_order(tracker)
             and not BACK_REFERENCE_RE.search(text)
+            and not refers_back_by_reason(text)  # "我不想要了，能取消吗": Chinese leaves out the "it"
             and not (flow == ORDER_STATUS and stuck_right_after_status(tracker, text))  # "物流五天没更新了": that order
             and not (flow == RETURN and await names_items_of(str(state.order_id), text))
         ):
