@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer_again import not_helped, same_answer_again
+from actions.faulty_item import answer_faulty_item
 from actions.forms import change_asked_instead
 from actions.handbook_answer import (
     RULE_PAYMENT_WAY,
@@ -44,6 +45,7 @@ from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.missing_item import missing_item_answered
 from actions.no_order_number import answer_no_order_number, email_for_order_list, says_no_order_number, send_order_list
+from actions.order_details import answer_order_details
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -61,7 +63,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.other_language import SPOKEN, beside_language_question, language_asked_about, other_language
-from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, only_order_number, read_message
 from actions.payment_ways import (
     PAYMENT_ENTRY_LEAD,
     PAYMENT_METHODS_ENTRY,
@@ -256,6 +258,10 @@ class ActionAnswerFaq(Action):
             started = change_of_known_order(tracker, question)
             if started is not None:
                 return started
+        if not in_request and only_order_number(question) is not None:
+            # "订单100218" (read as unsure: "Did you mean" changing or cancelling an order): an order number given on
+            # its own, as "100218" is (after the damaged-item answer, that order's return)
+            return await answer_order_details(dispatcher, tracker)
         if not in_request:
             by_words = self._by_words(dispatcher, tracker, question)
             if by_words is not None:
@@ -507,6 +513,8 @@ class ActionAnswerFaq(Action):
                 dispatcher, PAYMENT_METHODS_ENTRY, question, rule=RULE_PAYMENT_WAY
             ):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
+            if answer_faulty_item(dispatcher, question):
+                return  # "台灯坏了", "my lamp is broken, the bulb wont light": faulty goods, or the guarantee
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:

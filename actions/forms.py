@@ -66,6 +66,7 @@ from actions.order_state import (
     FLOW_DETAILS,
     FORM,
     NEW_ADDRESS,
+    ORDER_DETAILS_ACTION,
     ORDER_ID,
     PENDING_CONFIRMATION,
     PENDING_DETAIL,
@@ -139,7 +140,7 @@ ANSWERING_ACTIONS = frozenset(
         "action_listen",
         "action_extract_slots",
         "action_start_order_request",
-        "action_order_details",
+        ORDER_DETAILS_ACTION,
         FORM,
         "validate_order_form",
     }

@@ -38,7 +38,7 @@ KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "bath": (frozenset({"towel", "mat", "bathmat", "soap"}), ("毛巾", "浴巾", "地垫", "皂")),
     "table_linen": (frozenset({"tablecloth", "napkin", "apron", "linen"}), ("桌布", "餐巾", "围裙")),
     "rugs": (frozenset({"rug", "carpet", "mat"}), ("地毯",)),
-    "lights": (frozenset({"lamp", "lampshade", "pendant", "lantern"}), ("灯",)),
+    "lights": (frozenset({"lamp", "lampshade", "pendant", "lantern", "bulb"}), ("灯",)),
     "vases": (frozenset({"vase"}), ("花瓶",)),
     "furniture": (frozenset({"shelf", "chair", "stool", "desk", "sofa", "mirror"}), ("搁板", "架", "椅", "镜")),
     "storage": (frozenset({"basket", "laundry", "hamper"}), ("篮", "洗衣袋", "收纳")),
