@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from actions.items import CJK_RUN, KEEP_RE, ItemsSaid, read_items, word_forms
 from helpdesk.orders.model import OrderLine
+from nlu_addons.language import simplified
 
 # kind -> (English words, Chinese words: regular expressions, matched anywhere)
 KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
@@ -49,12 +50,12 @@ _CHINESE = {kind: re.compile("|".join(chinese)) for kind, (_, chinese) in KINDS.
 
 
 def kinds_in(text: str) -> set[str]:
-    """The kinds of homeware ``text`` names."""
-    lowered = text.lower()
+    """The kinds of homeware ``text`` names (traditional Chinese read as simplified: "檯燈", "杯子")."""
+    lowered = simplified(text).lower()
     words: set[str] = set()
     for word in _WORD.findall(lowered):
         words |= word_forms(word)
-    return {kind for kind, (english, chinese) in KINDS.items() if english & words or _CHINESE[kind].search(text)}
+    return {kind for kind, (english, chinese) in KINDS.items() if english & words or _CHINESE[kind].search(lowered)}
 
 
 def line_kinds(lines: Iterable[OrderLine]) -> set[str]:
