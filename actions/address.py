@@ -130,6 +130,7 @@ class AddressReading:
     missing: list[str] = field(default_factory=list)  # "postcode", "street", "town" (actions/texts/address.py)
     postcode_mismatch: str | None = None  # a postcode that doesn't fit the country's format
     country: str | None = None  # the country the message names, when it names one (an incomplete address too)
+    in_chinese: bool = False  # written in Chinese characters for a country that writes its addresses in Latin letters
 
     @property
     def complete(self) -> bool:
@@ -196,6 +197,7 @@ def _format_postcode(code: str, country: str) -> str:
 # where a Chinese-script address is: its place names (mainland China otherwise)
 CHINESE_REGIONS = (("HK", re.compile("香港")), ("MO", re.compile("澳[门門]")), ("TW", re.compile("[台臺][湾灣北中南]")))
 CHINESE_POSTCODE_RE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+LATIN_RE = re.compile(r"[A-Za-z]")
 
 
 def chinese_script_address(text: str, name: str) -> AddressReading | None:
@@ -204,7 +206,12 @@ def chinese_script_address(text: str, name: str) -> AddressReading | None:
     address lacks a street and a town (which it has). None for any other text."""
     if not CHINESE_ADDRESS_RE.search(text):
         return None
-    if any(place in text for code, place in CHINESE_COUNTRY_NAMES.items() if code != "CN"):
+    named = next((code for code, place in CHINESE_COUNTRY_NAMES.items() if code != "CN" and place in text), None)
+    if named is not None and not LATIN_RE.search(text) and named not in dict(CHINESE_REGIONS):
+        # "意大利米兰市但丁路12号，邮编20121": all of it in Chinese, for a country whose couriers read Latin letters
+        # (it was "this address lacks the postcode, the street and the town", the postcode given)
+        return AddressReading(None, country=named, in_chinese=True)
+    if named is not None:
         return None  # "荷兰阿姆斯特丹…": another country named in Chinese, read as addresses are
     country = next((code for code, place in CHINESE_REGIONS if place.search(text)), "CN")
     postcode = CHINESE_POSTCODE_RE.search(text)

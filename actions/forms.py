@@ -877,6 +877,9 @@ class _FormTurn:
             refusal = self.system.policy.address_change_refusal(order, partial, utc_now())
             if refusal is not None:
                 self.say(refusal.text)
+        elif reading.in_chinese and reading.country is not None:
+            # "意大利米兰市但丁路12号，邮编20121": the address as the country writes it, for its courier
+            self.say(render(address_texts.IN_LATIN_LETTERS, country=country_label(reading.country)))
         elif reading.postcode_mismatch:
             country = country_label(current.country)
             self.say(render(address_texts.POSTCODE_NOT_IN_COUNTRY, postcode=reading.postcode_mismatch, country=country))

@@ -110,3 +110,17 @@ def test_a_romanian_postcode_at_the_new_address_question_is_no_order_number(help
         chat.text
     ), chat.texts
     chat("no")
+
+
+def test_an_address_in_france_written_in_chinese_asks_for_it_as_france_writes_it(helpdesk_url: str) -> None:
+    """The czh lane's walk (2026-12-07): "法国波尔多圣凯瑟琳街12号，邮编33000" (all of it in Chinese) got "this address
+    lacks the postcode, the street and the town", the postcode given. A French courier reads Latin letters: that is
+    what the customer is told, and the address written so is taken as written, town and all."""
+    chat = Chat(client_from(helpdesk_url, another_address()))
+    chat(f"我要修改订单{ORDER}的收货地址，邮箱 {EMAIL}")
+    chat("法国波尔多圣凯瑟琳街12号，邮编33000")
+    assert "法国的快递员需要按当地写法、用拉丁字母书写的地址。" in chat.text, chat.texts
+    assert "缺少" not in chat.text, chat.texts
+    chat("12 Rue Sainte-Catherine, 33000 Bordeaux")
+    assert "Thomas Leroy, 12 Rue Sainte-Catherine, 33000 Bordeaux" in chat.text, chat.texts
+    chat("不用了")
