@@ -344,7 +344,10 @@ class ActionChangeOrder(Action):
         requests = requests_in(text)
         if tracker.active_loop_name != FORM and requests.flow is not None and ORDER_NUMBER_RE.search(text):
             # "i whant to retrun my order 100159 the serving board is to small": a return the NLU read as changing the
-            # items (the typos, the item named); the words ask for the return of that order, so it starts
+            # items (the typos, the item named); the words ask for the return of that order, so it starts, after the
+            # questions beside it ("亚麻床单可以机洗吗？另外订单100253能不能改地址": the washing question was dropped)
+            if requests.questions:
+                answer_questions(dispatcher, requests.questions)
             return flow_started(tracker, requests.flow, text, requests.order_part)
         explain_item_changes(dispatcher)
         return []
