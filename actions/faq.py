@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer_again import not_helped, same_answer_again
-from actions.faulty_item import answer_faulty_item
+from actions.faulty_goods import faulty_goods_answered
 from actions.forms import change_asked_instead
 from actions.handbook_answer import (
     RULE_PAYMENT_WAY,
@@ -86,6 +86,7 @@ from actions.requests import (
     taken_back,
     without_lead_in,
 )
+from actions.several_problems import several_problems_handed_off
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import (
     acknowledges_with_emoji,
@@ -377,12 +378,17 @@ class ActionAnswerFaq(Action):
         if email and person_offered(tracker) and not ORDER_NUMBER_RE.search(text):
             leave_email(dispatcher, email.group(0))
             return []
+        if several_problems_handed_off(dispatcher, text):
+            return []  # "you charged me twice AND my parcel still hasnt come": both said back, and a person
         received = received_goods_answered(dispatcher, tracker, text)
         if received is not None:
             # "you sent me the wrong colour, order 100184" (the order number made the NLU unsure: it asked back with
             # changing the order's items first), "my vase arrived broken!! order 100184", "我的订单100224的东西坏了"
             # with the NLU torn between a return, a status check or a cancellation
             return received
+        faulty = faulty_goods_answered(dispatcher, text, routed(tracker))
+        if faulty is not None:
+            return faulty  # "my lamp is broken, the bulb wont light": the damaged-or-faulty answer, not a person
         missing = missing_item_answered(dispatcher, tracker, text)
         if missing is not None:
             return missing  # "i ordered 2 candles but only got 1. order 100234": the answer, and a person
@@ -513,8 +519,6 @@ class ActionAnswerFaq(Action):
                 dispatcher, PAYMENT_METHODS_ENTRY, question, rule=RULE_PAYMENT_WAY
             ):
                 return  # "请问你们支持花呗吗": a way to pay the handbook does not name; its list of those taken answers
-            if answer_faulty_item(dispatcher, question):
-                return  # "台灯坏了", "my lamp is broken, the bulb wont light": faulty goods, or the guarantee
             # "can i pay with them for sale items" right after the gift-card answer: about gift cards
             followed = answer_about_last_answer(tracker, question)
             if followed is not None:
@@ -682,6 +686,17 @@ def received_goods_of_order(text: str) -> tuple[str, str] | None:
     return (entry, number.group(1)) if number and entry else None
 
 
+def received_goods_of_known_order(tracker: Tracker, text: str) -> tuple[str, str] | None:
+    """The same for a message naming no order right after the conversation came to know one ("the tablecloth came
+    torn" after the customer pasted order 100218's confirmation: it got "Did you mean", the damaged-item entry among
+    the choices): that order."""
+    known = OrderState.from_tracker(tracker).order_id
+    if known is None or ORDER_NUMBER_RE.search(text):
+        return None
+    entry = received_item_entry(text)
+    return (entry, str(known)) if entry else None
+
+
 def received_goods_answered(
     dispatcher: CollectingDispatcher, tracker: Tracker, text: str
 ) -> list[dict[str, Any]] | None:
@@ -690,7 +705,7 @@ def received_goods_answered(
     offered once its return is booked), then the return of that order, its identity check first; or, when the
     message also asks for a person, a person offered instead of the return. None (and nothing said) when the message
     says no such thing."""
-    found = received_goods_of_order(text)
+    found = received_goods_of_order(text) or received_goods_of_known_order(tracker, text)
     if found is None:
         return None
     entry, number = found
@@ -701,23 +716,29 @@ def received_goods_answered(
     if asked:
         offer_person(dispatcher, tracker, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)
         return []
-    return flow_started(tracker, RETURN, text, text, reason=return_reason_of(entry))
+    return flow_started(tracker, RETURN, text, text, reason=return_reason_of(entry), order_id=number)
 
 
 def flow_started(
-    tracker: Tracker, flow: str, text: str, order_part: str | None, reason: ReturnReason | None = None
+    tracker: Tracker,
+    flow: str,
+    text: str,
+    order_part: str | None,
+    reason: ReturnReason | None = None,
+    order_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The order form started for ``flow`` from an answer's turn, with the order number and proof ``text`` gives and,
-    for a return or an address change, ``order_part`` (what to return, or where to) for the form to read once the
-    order may be changed; for a return of damaged or wrong goods, its ``reason``."""
+    """The order form started for ``flow`` from an answer's turn, with the order number (``order_id`` when the text
+    names none) and proof ``text`` gives and, for a return or an address change, ``order_part`` (what to return, or
+    where to) for the form to read once the order may be changed; for a return of damaged or wrong goods, its
+    ``reason``."""
     found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
     events: list[dict[str, Any]] = [SlotSet(FLOW, flow), *details_cleared()]
     if flow in (RETURN, CHANGE_ADDRESS) and order_part:
         events.append(SlotSet(PENDING_DETAIL, as_written(tracker, order_part)))  # kept as the customer wrote it
     if flow == RETURN and reason is not None:
         events.append(SlotSet(RETURN_REASON, reason.value))
-    if found.order_number:
-        events.append(SlotSet(ORDER_ID, found.order_number))
+    if found.order_number or order_id:
+        events.append(SlotSet(ORDER_ID, found.order_number or order_id))
     if found.evidence:
         events.append(SlotSet(EVIDENCE, found.evidence))
     return [*events, FollowupAction(FORM)]

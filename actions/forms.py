@@ -121,7 +121,7 @@ from helpdesk.orders import (
     verify_access,
 )
 from helpdesk.orders.model import RefundState, utc_now
-from helpdesk.orders.policy import ALREADY_REFUNDED, RETURN_ALREADY_REQUESTED, Action
+from helpdesk.orders.policy import ALREADY_REFUNDED, NOT_DELIVERED, RETURN_ALREADY_REQUESTED, Action
 from helpdesk.vocabulary import HANDOFF_VERIFICATION_FAILED
 
 # intents that are not an answer to the form: the rules answer them, then the form asks again
@@ -824,10 +824,35 @@ class _FormTurn:
                     Action.RETURN, RETURN_ALREADY_REQUESTED, order, utc_now(), nothing_sent_back=True
                 )
                 return again.text
+        if refusal.reason_code == NOT_DELIVERED and (part := self._part_before_shipping(order)):
+            # "i want a refund for the pillowcases in order 100262" of an order not shipped: that the items can't be
+            # taken out one by one, and what can be done (the handbook's change-order-items answer), not the whole
+            # order's cancellation offered as if that were the refund asked for
+            days = self.system.policy.config.return_window_days
+            return join_sentences(
+                [refusal.message_for_customer, render(return_texts.PART_BEFORE_SHIPPING, items=part, days=days)]
+            )
         if refusal.reason_code != ALREADY_REFUNDED:
             return refusal.text
         refund = describe_refund(await self.system.refund_status(order.number), self.system.policy)
         return join_sentences([refusal.message_for_customer, refund, refusal.alternative])
+
+    def _part_before_shipping(self, order: Order) -> str | None:
+        """The items the return asked for, quoted, when they are only part of an order the shop would still cancel
+        (not shipped yet); else None."""
+        pending = self.get(PENDING_DETAIL)
+        if not pending or self.system.policy.cancel_refusal(order, utc_now()) is not None:
+            return None
+        said_items = items_named(str(pending), order.lines)
+        lines = {line.sku: line for line in order.lines}
+        named = [lines[sku] for sku in said_items.returned if sku in lines]
+        whole = said_items.everything or (
+            len(named) == len(order.lines)
+            and all(said_items.returned[line.sku] in (None, line.quantity) for line in named)
+        )
+        if not named or whole:
+            return None
+        return i18n.join_names([render(return_texts.QUOTED_ITEM, item=line.shown_name) for line in named])
 
     async def _details(self, flow: str) -> None:
         """Details given before the order was open to change ("change the address of 100247 to ...", "return only

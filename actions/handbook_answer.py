@@ -43,8 +43,7 @@ RULE_MISSING_ITEM = "missing_item"  # an item missing from the parcel (actions/m
 RULE_INVOICE = "invoice"  # an invoice question naming an order (actions/invoices.py)
 RULE_PAYMENT_WAY = "payment_way"  # a way to pay the handbook does not name (actions/payment_ways.py)
 RULE_PICKED = "picked"  # the customer picked it from "Did you mean"
-RULE_FAULTY_ITEM = "faulty_item"  # a thing said to be broken or not working, no order named (actions/faulty_item.py)
-RULES = (RULE_RECEIVED_GOODS, RULE_MISSING_ITEM, RULE_INVOICE, RULE_PAYMENT_WAY, RULE_PICKED, RULE_FAULTY_ITEM)
+RULES = (RULE_RECEIVED_GOODS, RULE_MISSING_ITEM, RULE_INVOICE, RULE_PAYMENT_WAY, RULE_PICKED)
 
 
 def answer_entry_by_id(

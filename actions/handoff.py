@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.order_state import CHANGES, REQUESTED_SLOT, OrderState
+from actions.several_problems import several_problems_handed_off
 from actions.signals import signal_handoff, signal_person_offer
 from actions.texts import render
 from actions.texts.catalog import in_every_language
@@ -148,6 +149,9 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = str(tracker.latest_message.get("text") or "")
+        if intent == "complaint" and not tracker.active_loop_name and several_problems_handed_off(dispatcher, text):
+            return []  # a complaint of two problems: each said back before the person comes
         hand_off_asked(dispatcher, tracker, HANDOFF_COMPLAINT if intent == "complaint" else HANDOFF_REQUESTED)
         return []
 

@@ -61,11 +61,13 @@ from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry
 from actions.requests import (
     NEGATION_RE,
     ZH_BACK_REFERENCE,
+    asks_status_of_it,
     names_flow,
     requests_in,
     same_order_change,
     unnamed_other_order_requests,
 )
+from actions.several_problems import several_problems_handed_off
 from actions.smalltalk import general_topics, opener_about_order
 from actions.status_again import offer_instead_of_status, said_lately, stuck_right_after_status
 from actions.texts import render
@@ -117,6 +119,9 @@ class ActionStartOrderRequest(Action):
             return [*events, *(event for event in instead if event.get("event") != "followup")]
         if tracker.active_loop_name != FORM and answer_invoice(dispatcher, tracker, text):
             # "the company name on the invoice for order 100254 is wrong": the invoice, not a change of the order
+            return [*events, SlotSet(FLOW, None), *details_cleared()]
+        if tracker.active_loop_name != FORM and several_problems_handed_off(dispatcher, text):
+            # "my parcel still hasnt come and you charged me twice", read as a status check: both said back, a person
             return [*events, SlotSet(FLOW, None), *details_cleared()]
         if tracker.active_loop_name != FORM and asks_for_person(text):
             # "my order 100253 still hasnt arrived and its been ages, i want to talk to someone", read as a status
@@ -245,6 +250,11 @@ class ActionOrderSubmit(Action):
                     # "wait actually dont cancel, can i just add another item to it instead?": the no, then the
                     # other wish answered (it was the no alone)
                     explain_item_changes(dispatcher)
+                elif state.confirm is False and asks_status_of_it(said(tracker)):
+                    # "actually no wait, dont cancel it. can you just tell me when it ships": the no, then where the
+                    # order stands (it was the no alone)
+                    order = await system.get_order(str(state.order_id))
+                    dispatcher.utter_message(text=describe_order(order, system.policy))
             elif state.flow == ORDER_STATUS:
                 order = await system.get_order(str(state.order_id))
                 missed = said_not_received(tracker) and missing(order, utc_now().date())

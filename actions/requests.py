@@ -247,21 +247,38 @@ EN_QUESTION_LEAD_RE = re.compile(
 )
 
 
+# a yes/no question about "it" and nothing else ("how long does shipping to germany take and is it free", "… and does
+# it cost extra"): "it" is the topic of the clause before, put in its place ("is shipping to germany free"); alone it
+# was no question to look up, and only the other one was answered
+EN_BARE_YES_NO_RE = re.compile(
+    r"^(?P<verb>is|are|will|would|does|do)\s+(?:it|that|this|they)\s+"
+    r"(?P<rest>(?:be\s+)?(?:free|tracked|insured|expensive|cheap|extra|cost\s+(?:anything|extra|more|money))"
+    r"(?:\s+of\s+charge)?(?:\s+(?:too|as\s+well|also))?)\W*$",
+    re.IGNORECASE,
+)
+
+
 def en_bare_questions(parts: list[str]) -> list[str]:
     """An English message's clauses with each bare "how long" / "how much" / "when" after a question given that
-    question's topic ("how much is shipping to ireland", "how long" -> "…", "how long shipping to ireland")."""
+    question's topic ("how much is shipping to ireland", "how long" -> "…", "how long shipping to ireland"), and each
+    bare "is it free" the topic in place of its "it" ("is shipping to germany free")."""
     for index in range(1, len(parts)):
         bare = EN_BARE_QUESTION_RE.match(parts[index])
+        yes_no = EN_BARE_YES_NO_RE.match(parts[index])
         before = parts[index - 1]
         # "ship to ireland and how much": the bare question makes the clause before it one too
-        if bare and (is_question(before) or (size(before) >= MIN_QUESTION_WORDS and not EN_STATEMENT_RE.match(before))):
+        if (bare or yes_no) and (
+            is_question(before) or (size(before) >= MIN_QUESTION_WORDS and not EN_STATEMENT_RE.match(before))
+        ):
             topic = EN_QUESTION_LEAD_RE.sub("", before.rstrip(" ?!."), count=1)
             topic = re.sub(r"\s+(?:costs?|takes?|be)$", "", topic, flags=re.IGNORECASE)
-            if topic:
+            if topic and yes_no:
+                parts[index] = f"{yes_no.group('verb')} {topic} {yes_no.group('rest')}?"
+            elif topic:
                 asked = EN_BARE_PRONOUN_RE.sub("", parts[index].rstrip(" ?!."))  # "how much is it" -> "how much"
                 parts[index] = f"{asked} {topic}"
-                if not is_question(before):
-                    parts[index - 1] = f"{before.rstrip(' .!')}?"
+            if topic and not is_question(before):
+                parts[index - 1] = f"{before.rstrip(' .!')}?"
     return parts
 
 
@@ -381,6 +398,23 @@ def order_request(clause: str, order_known: bool = False) -> str | None:
     if not names and not (order_known and DONE_TO_IT_RE.search(clause)):
         return None
     return flow_named_in(clause)
+
+
+# the order's status asked beside a no to a change, about the order just discussed: "actually no wait, dont cancel
+# it. can you just tell me when it ships", "no keep it, where is it now?", "算了不取消了，帮我查一下什么时候发货"
+STATUS_OF_IT_RE = re.compile(
+    r"\b(?:where\s+(?:is|'?s)\s+it|when\s+(?:will|does|do|would)\s+(?:it|they)\s+(?:ship|leave|arrive|come|get\s+here"
+    r"|be\s+(?:shipped|sent|delivered))|when\s+(?:it|they)\s+(?:ships?|leaves?|arrives?|comes?)"
+    r"|(?:is|has)\s+it\s+(?:shipped|been\s+(?:shipped|sent)|left|on\s+its\s+way)|track(?:ing)?(?:\s+(?:it|link|number))?)\b"
+    r"|到哪|(?:什么|什麼|啥)时候(?:发货|發貨|到|寄|送)|(?:什么|什麼|啥)時候(?:發貨|到|寄|送)|[发發]货了(?:吗|嗎|没|沒)|物流",
+    re.IGNORECASE,
+)
+
+
+def asks_status_of_it(text: str) -> bool:
+    """A clause of `text` asks where the order being talked about is, and none says not to check (a status question
+    beside a no to a change: :data:`STATUS_OF_IT_RE`)."""
+    return any(STATUS_OF_IT_RE.search(clause) for clause in clauses(text)) and not declines_flow(text, ORDER_STATUS)
 
 
 # "… and can i return the bowls from it?" beside "where's order 100162": a change asked for the order the message

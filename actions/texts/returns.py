@@ -112,3 +112,13 @@ ITEM_NOT_IN_ORDER = (
     "I can't see the item you mentioned in order {order_id}. If it came in another order, just send me that order "
     "number."
 )
+
+# a return of some items of an order not shipped yet ("a refund for the pillowcases in order 100262"): after "Order
+# 100262 hasn't shipped yet, so there is nothing to return.", what can be done (the handbook's change-order-items
+# entry); the cancellation is offered as a button (actions/orders.py cancellation_instead)
+PART_BEFORE_SHIPPING = (
+    "I can't take just {items} out of it: once an order is placed, its items can't be changed. You can cancel the "
+    "whole order free of charge and order again what you'd like to keep, or keep the order and return what you don't "
+    "want within {days} days of delivery."
+)
+QUOTED_ITEM = '"{item}"'

@@ -72,6 +72,16 @@ HANDED_OFF_COMPLAINT = (
     "I'm sorry about this. I'm passing your conversation to a member of our support team "
     "so a person can put it right. They will see everything you've told me."
 )
+# two problems told at once ("you charged me twice AND my parcel still hasnt come"): each said back, then a person
+# (actions/several_problems.py)
+HANDED_OFF_PROBLEMS = (
+    "I'm sorry about this. I've noted both for our support team: {problems}. I'm passing your conversation to a "
+    "person now so they can look into each of them and put it right. They will see everything you've told me."
+)
+PROBLEM_DOUBLE_CHARGE = "the double charge"
+PROBLEM_REFUND_NOT_COME = "the refund that hasn't reached you"
+PROBLEM_PARCEL_NOT_COME = "the parcel that hasn't arrived"
+PROBLEM_GOODS = "the item that arrived damaged or wrong"
 
 # a handoff offered as a choice (the helpdesk adds the wait, or when the team is back)
 # a message about an order or account with another company ("reset my gmail password", "where is my ikea delivery")

@@ -1,35 +1,33 @@
-"""Which messages tell of a broken or faulty thing (actions/faulty_item.py), and which handbook entry answers them;
-a question whether things break, or a broken thing of a named order (its return), is none. Messages written for this
-test."""
+"""Which Chinese messages tell of a broken or faulty thing (actions/faulty_goods.py, lane cen's rule with the Chinese
+words of the czh lane), and whether it broke in use (the guarantee's); an order number given on its own
+(actions/parsing.py only_order_number). Messages written for this test, in simplified characters as the rules read
+them."""
 
 from __future__ import annotations
 
 import pytest
 
-from actions.faulty_item import faulty_item_entry
+from actions.faulty_goods import IN_USE_RE, says_faulty
 from actions.parsing import only_order_number
 
 
 @pytest.mark.parametrize(
-    ("text", "entry"),
+    ("text", "faulty", "in_use"),
     [
-        ("台灯坏了", "damaged-item"),
-        ("灯泡不亮", "damaged-item"),
-        ("我的抱枕坏了", "damaged-item"),
-        ("the bulb wont light", "damaged-item"),
-        ("my lamp is broken, can it be repaired?", "damaged-item"),
-        ("台灯用了半年就不亮了", "warranty"),
-        ("my kettle stopped working after 8 months", "warranty"),
-        ("台灯坏了保修吗", "warranty"),
-        ("机洗会坏吗", None),  # whether it breaks: no fault told
-        ("will the lamp break if it falls", None),
-        ("订单100218的杯子碎了", None),  # a named order's: its return (actions/faq.py received_goods_answered)
-        ("your website is broken", None),  # no thing of the shop's kinds
-        ("how do i clean my lamp", None),
+        ("台灯坏了", True, False),
+        ("灯泡不亮", True, False),
+        ("我的花瓶碎了", True, False),
+        ("水壶插上电没反应", True, False),
+        ("台灯用了半年就不亮了", True, True),
+        ("台灯坏了保修吗", True, True),
+        ("机洗会坏吗", False, False),  # whether it breaks: no fault told
+        ("灯罩是什么材质的", False, False),
+        ("网站打不开", False, False),  # no thing of the shop's kinds
     ],
 )
-def test_a_broken_thing_and_its_entry(text: str, entry: str | None) -> None:
-    assert faulty_item_entry(text) == entry
+def test_a_broken_thing_in_chinese(text: str, faulty: bool, in_use: bool) -> None:
+    assert says_faulty(text) is faulty
+    assert bool(IN_USE_RE.search(text)) is in_use
 
 
 @pytest.mark.parametrize(

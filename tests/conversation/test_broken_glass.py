@@ -46,6 +46,15 @@ def test_a_smashed_coffee_set_is_replaced_and_the_pieces_stay_with_the_customer(
     assert [(r["reason"], r["skus"]) for r in rows] == [("damaged", "LH-KIT-0140")], rows
 
 
+def test_bowls_named_before_what_happened_to_one_of_them_are_the_item_reported(chat: Chat) -> None:
+    """The bowls, one of them cracked ("碗有一个裂了"), are named as in "碗裂了": the bot asked which of the
+    order's items arrived damaged (walkthrough of 2026-12-07). Nothing is booked: 100198 stays for the test below."""
+    chat("我要退货，订单100198，碗有一个裂了")
+    chat("chiara.bianchi@example.com")
+    assert "订单 100198 的炻瓷碗，4 只装，您希望我们免费给您寄一件新的，还是全额退款" in chat.text, chat.texts
+    assert "哪些商品" not in chat.text, chat.texts
+
+
 def test_a_chinese_customer_returns_broken_bowls_with_damaged_sheets(chat: Chat, stack: Stack) -> None:
     chat("订单100198的碗碎了，床笠也破了个洞，我想退款")  # the refund asked for: no remedy question
     chat("chiara.bianchi@example.com")

@@ -28,3 +28,17 @@ def test_where_the_shop_ships_and_its_price_are_both_answered(chat: Chat, asked:
     chat(asked)
     assert any(words in chat.text for words in WHERE), chat.texts
     assert PRICE in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "how long does shipping to germany take and is it free",
+        "how long does delivery to france take, does it cost extra",
+    ],
+)
+def test_how_long_and_is_it_free_are_both_answered(chat: Chat, asked: str) -> None:
+    # lane cen, 2026-12-07: only the price was answered ("is it free" is about the shipping asked of just before)
+    chat(asked)
+    assert "3–5 business days" in chat.text, chat.texts
+    assert PRICE in chat.text, chat.texts

@@ -73,3 +73,9 @@ SUMMARY_REPLACEMENT_NOTHING_BACK = (
 )
 YES_REPLACEMENT_BUTTON = "是的，给我换货"
 ITEM_NOT_IN_ORDER = "订单 {order_id} 里好像没有您说的这件商品。如果是在另一个订单里买的，直接发我那个订单号就好。"
+
+PART_BEFORE_SHIPPING = (
+    "没办法只把{items}从订单里去掉：订单一旦提交，里面的商品就不能再修改。您可以免费取消整个订单，再重新下单购买想保留的"
+    "商品；也可以保留订单，在签收后 {days} 天内退回不需要的商品。"
+)
+QUOTED_ITEM = "“{item}”"

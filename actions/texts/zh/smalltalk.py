@@ -49,6 +49,14 @@ HANDED_OFF = "好的，我已把对话转给人工客服。他们能看到我们
 HANDED_OFF_COMPLAINT = (
     "非常抱歉给您带来不便。我正在把您的对话转给人工客服，由专人为您妥善处理。他们能看到您告诉我的全部内容。"
 )
+HANDED_OFF_PROBLEMS = (
+    "非常抱歉给您带来不便。这几个问题我都已为客服记下：{problems}。我正在把您的对话转给人工客服，由专人逐一为您处理。"
+    "他们能看到您告诉我的全部内容。"
+)
+PROBLEM_DOUBLE_CHARGE = "重复扣款"
+PROBLEM_REFUND_NOT_COME = "还没到账的退款"
+PROBLEM_PARCEL_NOT_COME = "还没送到的包裹"
+PROBLEM_GOODS = "收到的商品有损坏或发错"
 
 ANOTHER_COMPANY = (
     "这听起来是其他公司的订单或账户：我只能查看 Larkspur Home 的订单和账户。"

@@ -564,7 +564,6 @@
     invoice: "chosen by its words: an invoice for a named order",
     payment_way: "chosen by its words: a way to pay",
     picked: "picked by the customer from the choices offered",
-    faulty_item: "chosen by its words: an item broken or not working",
   };
   function appendMessage(m, openContext) {
     if (state.shown.has(m.id)) return;
