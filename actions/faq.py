@@ -34,6 +34,7 @@ from actions.handoff import (
     asks_for_person,
     buttons_of,
     choice_buttons,
+    complains,
     hand_off,
     leave_email,
     offer_person,
@@ -114,7 +115,7 @@ from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.handbook import Entry
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.orders import ReturnReason
-from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 from nlu_addons.arbiter import refers_back
 from nlu_addons.language import language_of
 from nlu_addons.order_cues import another_companys
@@ -246,11 +247,15 @@ class ActionAnswerFaq(Action):
             return []
         if not in_request and (again := status_again_for_stuck(tracker, question)) is not None:
             return again  # "tracking hasnt moved in 5 days" right after the status: that order, not the handbook's
-        if not in_request and asks_for_person(question) and received_goods_of_order(question) is None:
-            # "我的订单100234还没到，我要找真人客服": the person asked for, not the order's identity check (goods
-            # that came wrong or damaged get the handbook's answer first, and the person offered:
-            # received_goods_answered)
-            hand_off(dispatcher, HANDOFF_REQUESTED)
+        if (
+            not in_request
+            and ((person := asks_for_person(question)) or complains(question))
+            and received_goods_of_order(question) is None
+        ):
+            # "我的订单100234还没到，我要找真人客服", "我要投诉，东西等了两周一直没到，订单100253": the person asked
+            # for, or the complaint's, not the order's identity check (goods that came wrong or damaged get the
+            # handbook's answer first, and the person offered: received_goods_answered)
+            hand_off(dispatcher, HANDOFF_REQUESTED if person else HANDOFF_COMPLAINT)
             return []
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)

@@ -23,7 +23,7 @@ from actions.faq import (
 )
 from actions.handbook_answer import RULE_RECEIVED_GOODS, answer_entry_by_id
 from actions.handbook_followup import reason_invited
-from actions.handoff import asks_for_person, buttons_of, hand_off, offer_buttons, person_offered
+from actions.handoff import asks_for_person, buttons_of, complains, hand_off, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.invoices import answer_invoice
 from actions.items import names_items_of
@@ -89,7 +89,7 @@ from helpdesk.orders import (
     describe_refund,
 )
 from helpdesk.orders.model import utc_now
-from helpdesk.vocabulary import HANDOFF_REQUESTED
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_REQUESTED
 
 # "cancel it", "where is that order": the order just talked about; "where is my order?" may be another one
 # (in Chinese "这个订单还能取消不", "这单能退吗": requests.ZH_BACK_REFERENCE, and 它 "it")
@@ -123,12 +123,13 @@ class ActionStartOrderRequest(Action):
         if tracker.active_loop_name != FORM and several_problems_handed_off(dispatcher, text):
             # "my parcel still hasnt come and you charged me twice", read as a status check: both said back, a person
             return [*events, SlotSet(FLOW, None), *details_cleared()]
-        if tracker.active_loop_name != FORM and asks_for_person(text):
+        if tracker.active_loop_name != FORM and ((asked := asks_for_person(text)) or complains(text)):
             # "my order 100253 still hasnt arrived and its been ages, i want to talk to someone", read as a status
-            # check (0.87), asked for the order's proof: the person asked for in so many words, as when the NLU is
-            # unsure (actions/faq.py); goods that came damaged or wrong get the handbook's answer first, and a person
+            # check (0.87), asked for the order's proof: the person asked for in so many words, or the complaint
+            # made ("我要投诉，…订单100253"), as when the NLU is unsure (actions/faq.py); goods that came damaged or
+            # wrong get the handbook's answer first, and a person
             if received_goods_of_order(text) is None:
-                hand_off(dispatcher, HANDOFF_REQUESTED)
+                hand_off(dispatcher, HANDOFF_REQUESTED if asked else HANDOFF_COMPLAINT)
                 return [*events, SlotSet(FLOW, None), *details_cleared()]
             if (answered := received_goods_answered(dispatcher, tracker, text)) is not None:
                 return [*events, *answered, SlotSet(FLOW, None), *details_cleared()]
