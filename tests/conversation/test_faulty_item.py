@@ -62,6 +62,6 @@ def test_the_order_number_written_chinese_style_then_starts_its_damaged_return(c
 
 
 def test_an_order_number_on_its_own_in_chinese_asks_what_to_do_with_it(chat: Chat) -> None:
-    chat("订单号是100218")
+    chat("订单100218")  # read as unsure: "Did you mean" changing or cancelling an order
     assert "您是想问" not in chat.text, chat.texts
     assert "订单 100218 需要我做什么" in chat.text, chat.texts
