@@ -62,9 +62,9 @@ REQUEST_VERBS = (
 # "地址改到 <address>", "寄到 <address>", "新地址是 <address>"
 ADDRESS_START_RE = re.compile(
     r"\b(?:address\s*(?:is|should\s+be|will\s+be|:)|deliver(?:\s+it)?\s+to|send\s+(?:it|them|the\s+\w+)\s+to|"
-    r"ship\s+(?:it|them)\s+to|to(?!\s+"
-    + REQUEST_VERBS
-    + r"\b))\s+|(?:改到|改成|改为|改為|寄到|送到|地址(?:是|为|為))[:：]?\s*",
+    r"ship\s+(?:it|them)\s+to|to(?!\s+" + REQUEST_VERBS + r"\b))\s+|(?:改到|改成|改为|改為|寄到|送到|地址(?:是|为|為)"
+    # "订单100262改地址到 Via Roma 1, …", "地址改成 …"
+    r"|改(?:一下)?(?:收货|收貨)?地址(?:到|成|为|為)|地址改(?:到|成|为|為))[:：]?\s*",
     re.IGNORECASE,
 )
 LEADING_FILLER_RE = re.compile(
@@ -79,7 +79,10 @@ LEADING_FILLER_RE = re.compile(
     re.IGNORECASE,
 )
 EMAIL_PHRASE_RE = re.compile(
-    r"(?:,|\band\b|;)?\s*(?:(?:my|the)\s+)?(?:e-?mail(?:\s+address)?\s*(?:is|:)?\s*)?" + EMAIL_RE.pattern, re.IGNORECASE
+    r"(?:,|\band\b|;|，|；)?\s*(?:(?:my|the)\s+)?(?:e-?mail(?:\s+address)?\s*(?:is|:)?\s*"
+    r"|(?:我的)?(?:邮箱|郵箱|电子邮件|電子郵件)(?:地址)?\s*(?:是|为|為|:|：)?\s*)?"  # "…，邮箱marco.rossi@example.org"
+    + EMAIL_RE.pattern,
+    re.IGNORECASE | re.ASCII,  # as EMAIL_RE: "邮箱marco.rossi@…", no space after Chinese
 )
 ORDER_PHRASE_RE = re.compile(
     r"(?:,|\band\b)?\s*(?P<named>(?:(?:for|of|on)\s+)?(?:(?:my|the)\s+)?(?:order(?:\s+(?:number|no\.?))?\s*#?\s*)?)"
@@ -100,7 +103,10 @@ def _order_phrase_left_out(match: re.Match[str]) -> str:
 
 
 TRAILING_FILLER_RE = re.compile(
-    r"[\s,.;:!-]*(?:\b(?:please|thanks|thank\s+you|pls|instead)\b[\s,.;:!-]*)*$", re.IGNORECASE
+    r"[\s,.;:!?，。；：！？-]*(?:(?:\b(?:please|thanks|thank\s+you|pls|instead)\b"
+    # Chinese: "… 00184 Roma 吗", "…Roma吧", "… 谢谢" (they were kept as part of the town)
+    r"|谢谢|謝謝|多谢|多謝|麻烦了|麻煩了|(?:可以|行|好)?[吗嗎]|吧|呢|啊|呀)[\s,.;:!?，。；：！？-]*)*$",
+    re.IGNORECASE,
 )
 
 
