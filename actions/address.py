@@ -62,9 +62,9 @@ REQUEST_VERBS = (
 # "地址改到 <address>", "寄到 <address>", "新地址是 <address>"
 ADDRESS_START_RE = re.compile(
     r"\b(?:address\s*(?:is|should\s+be|will\s+be|:)|deliver(?:\s+it)?\s+to|send\s+(?:it|them|the\s+\w+)\s+to|"
-    r"ship\s+(?:it|them)\s+to|to(?!\s+"
-    + REQUEST_VERBS
-    + r"\b))\s+|(?:改到|改成|改为|改為|寄到|送到|地址(?:是|为|為))[:：]?\s*",
+    r"ship\s+(?:it|them)\s+to|to(?!\s+" + REQUEST_VERBS + r"\b))\s+|(?:改到|改成|改为|改為|寄到|送到|地址(?:是|为|為)"
+    # "订单100262改地址到 Via Roma 1, …", "地址改成 …"
+    r"|改(?:一下)?(?:收货|收貨)?地址(?:到|成|为|為)|地址改(?:到|成|为|為))[:：]?\s*",
     re.IGNORECASE,
 )
 LEADING_FILLER_RE = re.compile(
@@ -79,7 +79,10 @@ LEADING_FILLER_RE = re.compile(
     re.IGNORECASE,
 )
 EMAIL_PHRASE_RE = re.compile(
-    r"(?:,|\band\b|;)?\s*(?:(?:my|the)\s+)?(?:e-?mail(?:\s+address)?\s*(?:is|:)?\s*)?" + EMAIL_RE.pattern, re.IGNORECASE
+    r"(?:,|\band\b|;|，|；)?\s*(?:(?:my|the)\s+)?(?:e-?mail(?:\s+address)?\s*(?:is|:)?\s*"
+    r"|(?:我的)?(?:邮箱|郵箱|电子邮件|電子郵件)(?:地址)?\s*(?:是|为|為|:|：)?\s*)?"  # "…，邮箱marco.rossi@example.org"
+    + EMAIL_RE.pattern,
+    re.IGNORECASE | re.ASCII,  # as EMAIL_RE: "邮箱marco.rossi@…", no space after Chinese
 )
 ORDER_PHRASE_RE = re.compile(
     r"(?:,|\band\b)?\s*(?P<named>(?:(?:for|of|on)\s+)?(?:(?:my|the)\s+)?(?:order(?:\s+(?:number|no\.?))?\s*#?\s*)?)"
@@ -100,7 +103,10 @@ def _order_phrase_left_out(match: re.Match[str]) -> str:
 
 
 TRAILING_FILLER_RE = re.compile(
-    r"[\s,.;:!-]*(?:\b(?:please|thanks|thank\s+you|pls|instead)\b[\s,.;:!-]*)*$", re.IGNORECASE
+    r"[\s,.;:!?，。；：！？-]*(?:(?:\b(?:please|thanks|thank\s+you|pls|instead)\b"
+    # Chinese: "… 00184 Roma 吗", "…Roma吧", "… 谢谢" (they were kept as part of the town)
+    r"|谢谢|謝謝|多谢|多謝|麻烦了|麻煩了|(?:可以|行|好)?[吗嗎]|吧|呢|啊|呀)[\s,.;:!?，。；：！？-]*)*$",
+    re.IGNORECASE,
 )
 
 
@@ -130,6 +136,7 @@ class AddressReading:
     missing: list[str] = field(default_factory=list)  # "postcode", "street", "town" (actions/texts/address.py)
     postcode_mismatch: str | None = None  # a postcode that doesn't fit the country's format
     country: str | None = None  # the country the message names, when it names one (an incomplete address too)
+    in_chinese: bool = False  # written in Chinese characters for a country that writes its addresses in Latin letters
 
     @property
     def complete(self) -> bool:
@@ -196,6 +203,7 @@ def _format_postcode(code: str, country: str) -> str:
 # where a Chinese-script address is: its place names (mainland China otherwise)
 CHINESE_REGIONS = (("HK", re.compile("香港")), ("MO", re.compile("澳[门門]")), ("TW", re.compile("[台臺][湾灣北中南]")))
 CHINESE_POSTCODE_RE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+LATIN_RE = re.compile(r"[A-Za-z]")
 
 
 def chinese_script_address(text: str, name: str) -> AddressReading | None:
@@ -204,7 +212,12 @@ def chinese_script_address(text: str, name: str) -> AddressReading | None:
     address lacks a street and a town (which it has). None for any other text."""
     if not CHINESE_ADDRESS_RE.search(text):
         return None
-    if any(place in text for code, place in CHINESE_COUNTRY_NAMES.items() if code != "CN"):
+    named = next((code for code, place in CHINESE_COUNTRY_NAMES.items() if code != "CN" and place in text), None)
+    if named is not None and not LATIN_RE.search(text) and named not in dict(CHINESE_REGIONS):
+        # "意大利米兰市但丁路12号，邮编20121": all of it in Chinese, for a country whose couriers read Latin letters
+        # (it was "this address lacks the postcode, the street and the town", the postcode given)
+        return AddressReading(None, country=named, in_chinese=True)
+    if named is not None:
         return None  # "荷兰阿姆斯特丹…": another country named in Chinese, read as addresses are
     country = next((code for code, place in CHINESE_REGIONS if place.search(text)), "CN")
     postcode = CHINESE_POSTCODE_RE.search(text)

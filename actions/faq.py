@@ -34,6 +34,7 @@ from actions.handoff import (
     asks_for_person,
     buttons_of,
     choice_buttons,
+    complains,
     hand_off,
     leave_email,
     offer_person,
@@ -45,6 +46,7 @@ from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.missing_item import missing_item_answered
 from actions.no_order_number import answer_no_order_number, email_for_order_list, says_no_order_number, send_order_list
+from actions.order_details import answer_order_details
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
     CHANGE_ADDRESS,
@@ -62,7 +64,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.other_language import SPOKEN, beside_language_question, language_asked_about, other_language
-from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, read_message
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, only_order_number, read_message
 from actions.payment_ways import (
     PAYMENT_ENTRY_LEAD,
     PAYMENT_METHODS_ENTRY,
@@ -113,7 +115,7 @@ from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.handbook import Entry
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.orders import ReturnReason
-from helpdesk.vocabulary import HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_FAILED_TURNS, HANDOFF_LOW_CONFIDENCE, HANDOFF_REQUESTED
 from nlu_addons.arbiter import refers_back
 from nlu_addons.language import language_of
 from nlu_addons.order_cues import another_companys
@@ -245,11 +247,15 @@ class ActionAnswerFaq(Action):
             return []
         if not in_request and (again := status_again_for_stuck(tracker, question)) is not None:
             return again  # "tracking hasnt moved in 5 days" right after the status: that order, not the handbook's
-        if not in_request and asks_for_person(question) and received_goods_of_order(question) is None:
-            # "我的订单100234还没到，我要找真人客服": the person asked for, not the order's identity check (goods
-            # that came wrong or damaged get the handbook's answer first, and the person offered:
-            # received_goods_answered)
-            hand_off(dispatcher, HANDOFF_REQUESTED)
+        if (
+            not in_request
+            and ((person := asks_for_person(question)) or complains(question))
+            and received_goods_of_order(question) is None
+        ):
+            # "我的订单100234还没到，我要找真人客服", "我要投诉，东西等了两周一直没到，订单100253": the person asked
+            # for, or the complaint's, not the order's identity check (goods that came wrong or damaged get the
+            # handbook's answer first, and the person offered: received_goods_answered)
+            hand_off(dispatcher, HANDOFF_REQUESTED if person else HANDOFF_COMPLAINT)
             return []
         if not in_request:
             started = await self._question_and_order_request(dispatcher, tracker, question)
@@ -258,6 +264,10 @@ class ActionAnswerFaq(Action):
             started = change_of_known_order(tracker, question)
             if started is not None:
                 return started
+        if not in_request and only_order_number(question) is not None:
+            # "订单100218" (read as unsure: "Did you mean" changing or cancelling an order): an order number given on
+            # its own, as "100218" is (after the damaged-item answer, that order's return)
+            return await answer_order_details(dispatcher, tracker)
         if not in_request:
             by_words = self._by_words(dispatcher, tracker, question)
             if by_words is not None:

@@ -66,6 +66,7 @@ from actions.order_state import (
     FLOW_DETAILS,
     FORM,
     NEW_ADDRESS,
+    ORDER_DETAILS_ACTION,
     ORDER_ID,
     PENDING_CONFIRMATION,
     PENDING_DETAIL,
@@ -139,7 +140,7 @@ ANSWERING_ACTIONS = frozenset(
         "action_listen",
         "action_extract_slots",
         "action_start_order_request",
-        "action_order_details",
+        ORDER_DETAILS_ACTION,
         FORM,
         "validate_order_form",
     }
@@ -901,6 +902,9 @@ class _FormTurn:
             refusal = self.system.policy.address_change_refusal(order, partial, utc_now())
             if refusal is not None:
                 self.say(refusal.text)
+        elif reading.in_chinese and reading.country is not None:
+            # "意大利米兰市但丁路12号，邮编20121": the address as the country writes it, for its courier
+            self.say(render(address_texts.IN_LATIN_LETTERS, country=country_label(reading.country)))
         elif reading.postcode_mismatch:
             country = country_label(current.country)
             self.say(render(address_texts.POSTCODE_NOT_IN_COUNTRY, postcode=reading.postcode_mismatch, country=country))

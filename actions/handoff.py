@@ -75,8 +75,21 @@ ASKS_FOR_PERSON_RE = re.compile(
     r"|(?:换|換)(?:一?[个個])?(?:真人|人工|人)(?![民信资資账帳帐中主地收签簽])",
     re.IGNORECASE,
 )
+# a complaint made in so many words ("我要投诉，东西等了两周一直没到，订单100253", "i want to make a complaint"): a
+# person, by the shop's policy for complaints, whatever the NLU made of the rest (the order number made it unsure,
+# and the order's identity check was asked); in simplified characters, as the rules read it
+COMPLAINS_RE = re.compile(
+    r"\bi\s*(?:want|wanna|would\s+like|'d\s+like|need)\s+to\s+(?:make\s+a\s+|file\s+a\s+|lodge\s+a\s+)?complain"
+    r"|\b(?:make|file|lodge)\s+a\s+complaint\b|我(?:要|想|必须|得)投诉|投诉你们",
+    re.IGNORECASE,
+)
 # "i don't want to talk to a person", "不要转人工": a "not" just before it
 NOT_BEFORE_PERSON_RE = re.compile(r"(?:\b(?:don'?t|do\s+not|no\s+need\s+to|never)\b[\w\s]{0,12}|不要|不用|别|別|不)$")
+
+
+def complains(text: str) -> bool:
+    """The message makes a complaint in so many words (:data:`COMPLAINS_RE`)."""
+    return COMPLAINS_RE.search(text) is not None
 
 
 def asks_for_person(text: str) -> bool:

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from actions.order_state import order_system
 from helpdesk.orders import BackendError, OrderLine, OrderNotFound
+from nlu_addons.language import simplified
 
 SKU_RE = re.compile(r"\b[A-Za-z]{2}-[A-Za-z]{3}-\d{4}\b")
 EVERYTHING_RE = re.compile(
@@ -80,7 +81,8 @@ STOPWORDS = frozenset(
 # by clause ("只退蜡烛，花瓶留着"), a clause with a keep word keeps what it names
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 ZH_CLAUSES = re.compile(r"[，,、；;。！!？?\s]+")
-ZH_KEEP = re.compile(r"除了|保留|留下|留着|不退|不用退|不要退|不想退|别退")
+# (著: "留著" as Taiwan writes it, which nlu_addons.language.simplified keeps: 著 is simplified too, "著名")
+ZH_KEEP = re.compile(r"除了|保留|留下|留[着著]|不退|不用退|不要退|不想退|别退")
 # a clause saying the item is fine ("桌布没问题", "桌布是好的"): kept as a keep word keeps it
 ZH_FINE = re.compile(r"没问题|沒問題|没事|沒事|是好的|好好的|完好|没坏|沒壞|没有坏|沒有壞")
 ZH_EVERYTHING = re.compile(r"全部|全都|都退|所有|整单|整个订单|全退|一起退")
@@ -351,7 +353,7 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
         whole = " ".join(b for b in buttons if PIECES_PAYLOAD_RE.match(b) is None)
         return ItemsSaid(returned={**_mentioned(whole, lines), **pieces})
     if CJK_RUN.search(text):
-        return _read_zh(text, lines)
+        return _read_zh(simplified(text), lines)  # "桌布留著，杯子退掉", "退2隻": traditional read as simplified
     returned_part, kept_part = text, ""
     keep = KEEP_RE.search(text)
     if keep is not None:
@@ -391,6 +393,7 @@ def part_of_a_set(text: str, lines: Sequence[OrderLine], selected: Collection[st
     of one set of 6 tumblers, "只退两个杯子"): named, or else the only line ``selected`` for the return (SKUs) or the
     order's only line. A set goes back whole, which the customer is told (before, the same summary came again and
     the yes booked the whole set, unsaid)."""
+    text = simplified(text)  # "只退2隻" as "只退2只"
     sets = {line.sku: size for line in lines if line.quantity == 1 and (size := set_size(line))}
     if not sets or not re.search(r"[^\W\d_]", text):  # "1" alone is no request for pieces
         return None
@@ -471,6 +474,7 @@ def pieces_unclear(text: str, said: ItemsSaid, lines: Sequence[OrderLine]) -> Or
     2 bath towels): which one or how many is unclear, so it is asked (lane fixes: both went into the summary); "both",
     "all", a plural or a count say it. A Chinese noun says no number: "只退桌布" of 2 tablecloths is asked about too,
     unless the message gives a count or says 都 / 全 ("两条桌布都退")."""
+    text = simplified(text)  # "兩條桌布都退" as "两条桌布都退"
     if said.everything or BOTH_RE.search(text) or EVERYTHING_RE.search(text):
         return None
     if CJK_RUN.search(text):
@@ -498,6 +502,7 @@ def pieces_unclear(text: str, said: ItemsSaid, lines: Sequence[OrderLine]) -> Or
 def pieces_answer(text: str, line: OrderLine) -> int | None:
     """The pieces of ``line`` a typed answer to "how many?" gives: "1", "just one", "2 please" (a count up to the
     pieces ordered), "both" or "all of them" (every piece); None when it gives none."""
+    text = simplified(text)  # "兩個", "1隻" as "两个", "1只"
     if BOTH_RE.search(text) or EVERYTHING_RE.search(text) or ZH_EVERYTHING.search(text) or ZH_ALL_PIECES.search(text):
         return line.quantity
     if CJK_RUN.search(text):

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.order_state import FLOW, FORM, OrderState, details_cleared
-from actions.requests import JOINING_WORD, QUESTION_RE, bare_request, request_clauses
+from actions.requests import JOINING_WORD, OTHER_ORDER_RE, QUESTION_RE, bare_request, request_clauses
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
@@ -25,6 +25,25 @@ OWN_REASON_RE = re.compile(
     re.IGNORECASE,
 )
 
+# the same in Chinese, which leaves the "it" out: "我不想要了", "不需要了", "改主意了", "买错了" (simplified:
+# actions/turns.py ``said``), with the punctuation after it; it names the order the conversation knows, as "it" does
+ZH_OWN_REASON_RE = re.compile(
+    r"^(?:(?:哎|唉|嗯|呃|额|那个|其实|算了|好吧|好的|我)[，,\s]*)*(?:已经|真的|突然|现在)?"
+    r"(?:不想要(?:它|这个|这单)?了|不要了|不需要(?:它|这个|这单)?了|用不[上着]了|不想买了|改主意了|后悔了|买错了|拍错了|下错单了)"
+    r"[，,。.！!\s]*"
+)
+
+
+def without_own_reason(clause: str) -> str:
+    """The clause without the customer's reason for the change before it ("我不想要了，能取消吗" -> "能取消吗")."""
+    return ZH_OWN_REASON_RE.sub("", clause, count=1)
+
+
+def refers_back_by_reason(text: str) -> bool:
+    """A Chinese message whose reason names the order the conversation knows, as "it" does in "i dont want it
+    anymore, can i cancel" ("我不想要了，能取消吗"), unless it speaks of another order ("另一个订单")."""
+    return ZH_OWN_REASON_RE.match(text.strip()) is not None and OTHER_ORDER_RE.search(text) is None
+
 
 def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
     """ "can i change the adress", "能取消吗" once the conversation knows an order (a status just checked): the message
@@ -33,8 +52,9 @@ def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] |
     if OrderState.from_tracker(tracker).order_id is None:
         return None
     # "ok and can i change the adress still?": the "ok" asks nothing; nor does the customer's reason beside the change
-    # ("i dont want it anymore, can i cancel", "changed my mind, can i cancel it?")
-    parts = [part for part in request_clauses(text) if not OWN_REASON_RE.fullmatch(part)]
+    # ("i dont want it anymore, can i cancel", "changed my mind, can i cancel it?", "我不想要了，能取消吗")
+    parts = [without_own_reason(part) for part in request_clauses(text) if not OWN_REASON_RE.fullmatch(part)]
+    parts = [part for part in parts if part]
     flow = bare_request(parts[0]) if len(parts) == 1 else None
     if flow is None:
         return None

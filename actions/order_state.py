@@ -25,6 +25,7 @@ from helpdesk.vocabulary import HANDOFF_BACKEND_ERROR, REQUEST_HUMAN
 log = logging.getLogger("actions.orders")
 
 FORM = "order_form"
+ORDER_DETAILS_ACTION = "action_order_details"  # order details given without a request (actions/orders.py)
 
 # the flows, named after the intents that start them
 ORDER_STATUS = "order_status"

@@ -12,7 +12,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.address import format_address
-from actions.after_hand_back import request_resumed
 from actions.answer_again import not_helped
 from actions.changes import confirmed, declined_text, planned_change
 from actions.faq import (
@@ -23,25 +22,25 @@ from actions.faq import (
     request_taken_back,
 )
 from actions.handbook_answer import RULE_RECEIVED_GOODS, answer_entry_by_id
-from actions.handbook_followup import flow_invited, reason_invited
-from actions.handoff import asks_for_person, buttons_of, hand_off, leave_email, offer_buttons, person_offered
+from actions.handbook_followup import reason_invited
+from actions.handoff import asks_for_person, buttons_of, complains, hand_off, offer_buttons, person_offered
 from actions.identity import signed_in_customer
 from actions.invoices import answer_invoice
 from actions.items import names_items_of
+from actions.known_order import refers_back_by_reason
 from actions.missing_parcel import missing, said_not_received
 from actions.next_request import next_request
-from actions.no_order_number import email_for_order_list, send_order_list
-from actions.order_numbers import wrong_order_number
+from actions.order_details import answer_order_details, names_an_order
 from actions.order_state import (
     CANCEL,
     CHANGE_ADDRESS,
     CHANGES,
     CONFIRM,
-    EVIDENCE,
     FLOW,
     FLOWS,
     FORM,
     LAST_FLOW,
+    ORDER_DETAILS_ACTION,
     ORDER_ID,
     ORDER_STATUS,
     PENDING_CONFIRMATION,
@@ -60,7 +59,6 @@ from actions.order_state import (
 from actions.paid_not_seen import offer_payment_check
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer, return_reason_of
-from actions.refused_change import address_after_refused_change
 from actions.requests import (
     NEGATION_RE,
     ZH_BACK_REFERENCE,
@@ -71,9 +69,8 @@ from actions.requests import (
     unnamed_other_order_requests,
 )
 from actions.several_problems import several_problems_handed_off
-from actions.smalltalk import general_topics, opener_about_order, order_topics
+from actions.smalltalk import general_topics, opener_about_order
 from actions.status_again import offer_instead_of_status, said_lately, stuck_right_after_status
-from actions.team_checks import person_for_team_check
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import cancel as cancel_texts
@@ -89,24 +86,17 @@ from helpdesk.orders import (
     OrderSystem,
     PolicyRefusal,
     RefundState,
-    ReturnReason,
     describe_order,
     describe_refund,
 )
 from helpdesk.orders.model import utc_now
-from helpdesk.vocabulary import HANDOFF_REQUESTED
+from helpdesk.vocabulary import HANDOFF_COMPLAINT, HANDOFF_REQUESTED
 
 # "cancel it", "where is that order": the order just talked about; "where is my order?" may be another one
 # (in Chinese "这个订单还能取消不", "这单能退吗": requests.ZH_BACK_REFERENCE, and 它 "it")
 BACK_REFERENCE_RE = re.compile(
     r"\b(?:it|its|it's|that|this|same|the\s+order|the\s+one)\b|" + ZH_BACK_REFERENCE + r"|它", re.IGNORECASE
 )
-
-
-def names_an_order(tracker: Tracker) -> bool:
-    entities = tracker.latest_message.get("entities") or []
-    text = str(tracker.latest_message.get("text") or "")
-    return any(e.get("entity") == ORDER_ID for e in entities) or bool(ORDER_NUMBER_RE.search(text))
 
 
 class ActionStartOrderRequest(Action):
@@ -134,12 +124,13 @@ class ActionStartOrderRequest(Action):
         if tracker.active_loop_name != FORM and several_problems_handed_off(dispatcher, text):
             # "my parcel still hasnt come and you charged me twice", read as a status check: both said back, a person
             return [*events, SlotSet(FLOW, None), *details_cleared()]
-        if tracker.active_loop_name != FORM and asks_for_person(text):
+        if tracker.active_loop_name != FORM and ((asked := asks_for_person(text)) or complains(text)):
             # "my order 100253 still hasnt arrived and its been ages, i want to talk to someone", read as a status
-            # check (0.87), asked for the order's proof: the person asked for in so many words, as when the NLU is
-            # unsure (actions/faq.py); goods that came damaged or wrong get the handbook's answer first, and a person
+            # check (0.87), asked for the order's proof: the person asked for in so many words, or the complaint
+            # made ("我要投诉，…订单100253"), as when the NLU is unsure (actions/faq.py); goods that came damaged or
+            # wrong get the handbook's answer first, and a person
             if received_goods_of_order(text) is None:
-                hand_off(dispatcher, HANDOFF_REQUESTED)
+                hand_off(dispatcher, HANDOFF_REQUESTED if asked else HANDOFF_COMPLAINT)
                 return [*events, SlotSet(FLOW, None), *details_cleared()]
             if (answered := received_goods_answered(dispatcher, tracker, text)) is not None:
                 return [*events, *answered, SlotSet(FLOW, None), *details_cleared()]
@@ -205,6 +196,7 @@ class ActionStartOrderRequest(Action):
             handled
             and not names_an_order(tracker)
             and not BACK_REFERENCE_RE.search(text)
+            and not refers_back_by_reason(text)  # "我不想要了，能取消吗": Chinese leaves out the "it"
             and not (flow == ORDER_STATUS and stuck_right_after_status(tracker, text))  # "物流五天没更新了": that order
             and not (flow == RETURN and await names_items_of(str(state.order_id), text))
         ):
@@ -323,64 +315,10 @@ class ActionOrderDetails(Action):
     """Order details without a request: "and for 100188?" right after a request repeats it for that order."""
 
     def name(self) -> str:
-        return "action_order_details"
+        return ORDER_DETAILS_ACTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        email = next(
-            (str(e["value"]) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "email"), None
-        )
-        if email and person_offered(tracker) and not names_an_order(tracker):
-            leave_email(dispatcher, email)  # the answer to "Shall I get a person? … or leave your e-mail"
-            return []
-        if (address := email_for_order_list(tracker, said(tracker))) is not None:
-            # the address after "Can't find it? Tell me the e-mail address you ordered with": the list goes there, and
-            # the address is kept for the identity check of the order number that follows
-            send_order_list(dispatcher, address)
-            return [SlotSet(EVIDENCE, {"email": address})]
-        if (picked := flow_picked(tracker, said(tracker))) is not None:
-            return picked  # "the first one" at "Did you mean" offering an order flow
-        if (wrong_number := wrong_order_number(dispatcher, said(tracker))) is not None:
-            return wrong_number  # "order 10016": not an order number of ours, asked again
-        if (again := await address_after_refused_change(dispatcher, tracker)) is not None:
-            return again  # the new address typed after "it has shipped, so its address can no longer be changed"
-        named = ORDER_NUMBER_RE.search(said(tracker))
-        if named and person_for_team_check(dispatcher, tracker, named.group(1)):
-            return []  # "100247" after "… tell me your order number(s) and we'll check it": a person for that check
-        if (resumed := request_resumed(tracker, names_an_order(tracker))) is not None:
-            return resumed  # "100218" after an agent handed back the chat of "我要退货", then "转人工": that return
-        last = tracker.get_slot(LAST_FLOW)
-        if last in FLOWS and names_an_order(tracker):
-            return [SlotSet(FLOW, last), *details_cleared(), FollowupAction(FORM)]
-        invited = flow_invited(tracker)  # "Give me your order number and the new address and I can update it"
-        if invited is not None and names_an_order(tracker):
-            # after the wrong-item answer ("Please tell me your order number …"): the free return of wrong goods
-            reason = reason_invited(tracker) if invited == RETURN else ReturnReason.UNWANTED
-            kept = [SlotSet(RETURN_REASON, reason.value)] if reason.shop_at_fault else []
-            return [SlotSet(FLOW, invited), *details_cleared(), *kept, FollowupAction(FORM)]
-        number = ORDER_NUMBER_RE.search(str(tracker.latest_message.get("text") or ""))
-        # the order talked about ("hi, it's about my order 100234", then the e-mail address) is still the one
-        order_id = number.group(1) if number else tracker.get_slot(ORDER_ID)
-        if order_id:
-            asked = in_every_language(say, "DETAILS_WITHOUT_REQUEST_FOR_ORDER")
-            asked_already = any(
-                str(m.get("text") or "") in {render(t, order_id=order_id) for t in asked}
-                for m in bot_messages_before_latest(tracker)
-            )
-            # the e-mail address sent right after "What would you like me to do with order …?": noted, not the same
-            # question word for word as if it had not been read
-            template = say.DETAILS_NOTED_FOR_ORDER if asked_already else say.DETAILS_WITHOUT_REQUEST_FOR_ORDER
-            dispatcher.utter_message(text=render(template, order_id=order_id), buttons=order_topics())
-            # the e-mail address given with it is kept for the identity check of the request that follows
-            return [SlotSet(EVIDENCE, {"email": email})] if email else []
-        dispatcher.utter_message(
-            text=say.DETAILS_WITHOUT_REQUEST,
-            buttons=[
-                {"title": say.WHERE_IS_MY_ORDER_BUTTON, "payload": "/order_status"},
-                {"title": say.CANCEL_MY_ORDER_BUTTON, "payload": "/cancel_order"},
-                {"title": say.RETURN_AN_ITEM_BUTTON, "payload": "/request_refund"},
-            ],
-        )
-        return []
+        return await answer_order_details(dispatcher, tracker)
 
 
 class ActionStopOrderRequest(Action):
@@ -420,7 +358,10 @@ class ActionChangeOrder(Action):
         requests = requests_in(text)
         if tracker.active_loop_name != FORM and requests.flow is not None and ORDER_NUMBER_RE.search(text):
             # "i whant to retrun my order 100159 the serving board is to small": a return the NLU read as changing the
-            # items (the typos, the item named); the words ask for the return of that order, so it starts
+            # items (the typos, the item named); the words ask for the return of that order, so it starts, after the
+            # questions beside it ("亚麻床单可以机洗吗？另外订单100253能不能改地址": the washing question was dropped)
+            if requests.questions:
+                answer_questions(dispatcher, requests.questions)
             return flow_started(tracker, requests.flow, text, requests.order_part)
         explain_item_changes(dispatcher)
         return []

@@ -35,6 +35,23 @@ NAMED_NUMBER_RE = re.compile(
 ZH_NAMED_NUMBER_RE = re.compile(
     r"(?:订单|訂單)(?:号|號|编号|編號)?\s*(?:是|为|為)?\s*[:：#＃]?\s*(?P<token>[A-Za-z]{0,3}\d[A-Za-z0-9-]*)"
 )
+# what may stand around an order number given on its own ("订单100218", "订单号是 100218", "我的订单：100218", "order
+# #100218", "it's 100218"): the words that name it as an order number, nothing asked or told
+ORDER_NUMBER_ONLY_AROUND_RE = re.compile(
+    r"^(?:[\s,，。.!！:：#＃、]|我的|是|这个|這個|就是|订单号|訂單號|订单|訂單|单号|單號|号码|號碼|编号|編號"
+    r"|\b(?:my|it'?s|its|is|the|order|number|no|nr|id)\b)*$",
+    re.IGNORECASE,
+)
+
+
+def only_order_number(text: str) -> str | None:
+    """The order number of a message that gives nothing else ("订单100218", "order #100218"), else None."""
+    numbers = ORDER_NUMBER_RE.findall(text)
+    if len(numbers) != 1 or not ORDER_NUMBER_ONLY_AROUND_RE.match(ORDER_NUMBER_RE.sub(" ", text)):
+        return None
+    return str(numbers[0])
+
+
 LAST_ORDER_RE = re.compile(
     r"\b(?:last|latest|most\s+recent|newest|recent|previous)\s+(?:order|purchase|parcel|package|delivery|return)\b",
     re.IGNORECASE,

@@ -62,7 +62,9 @@ FAULTY_RE = re.compile(
     r"(?:\w+\s+)?(?:work(?:ing)?|light(?:\s+up)?|turn(?:ing)?\s+on|switch(?:ing)?\s+on|heat(?:ing)?(?:\s+up)?|"
     r"close|shut|lock|stand|hold)\b"
     r"|\bstopped\s+working\b|\b(?:is|are|was|it'?s|its)\s+(?:\w+\s+)?(?:broken|faulty|defective|dead)\b"
-    r"|\bbroke\b|\bleak(?:s|ing|ed)?\b",
+    r"|\bbroke\b|\bleak(?:s|ing|ed)?\b"
+    # Chinese, as the rules read it (simplified: actions/turns.py ``said``): "灯泡不亮", "开关没反应", "水壶不加热了"
+    r"|不亮|不工作|不能用|用不了|没反应|失灵|故障|打不开|开不了|不加热|不转了",
     re.IGNORECASE,
 )
 

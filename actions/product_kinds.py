@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from actions.items import CJK_RUN, KEEP_RE, ItemsSaid, read_items, word_forms
 from helpdesk.orders.model import OrderLine
+from nlu_addons.language import simplified
 
 # kind -> (English words, Chinese words: regular expressions, matched anywhere)
 KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
@@ -38,7 +39,7 @@ KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "bath": (frozenset({"towel", "mat", "bathmat", "soap"}), ("毛巾", "浴巾", "地垫", "皂")),
     "table_linen": (frozenset({"tablecloth", "napkin", "apron", "linen"}), ("桌布", "餐巾", "围裙")),
     "rugs": (frozenset({"rug", "carpet", "mat"}), ("地毯",)),
-    "lights": (frozenset({"lamp", "lampshade", "pendant", "lantern"}), ("灯",)),
+    "lights": (frozenset({"lamp", "lampshade", "pendant", "lantern", "bulb"}), ("灯",)),
     "vases": (frozenset({"vase"}), ("花瓶",)),
     "furniture": (frozenset({"shelf", "chair", "stool", "desk", "sofa", "mirror"}), ("搁板", "架", "椅", "镜")),
     "storage": (frozenset({"basket", "laundry", "hamper"}), ("篮", "洗衣袋", "收纳")),
@@ -49,12 +50,12 @@ _CHINESE = {kind: re.compile("|".join(chinese)) for kind, (_, chinese) in KINDS.
 
 
 def kinds_in(text: str) -> set[str]:
-    """The kinds of homeware ``text`` names."""
-    lowered = text.lower()
+    """The kinds of homeware ``text`` names (traditional Chinese read as simplified: "檯燈", "杯子")."""
+    lowered = simplified(text).lower()
     words: set[str] = set()
     for word in _WORD.findall(lowered):
         words |= word_forms(word)
-    return {kind for kind, (english, chinese) in KINDS.items() if english & words or _CHINESE[kind].search(text)}
+    return {kind for kind, (english, chinese) in KINDS.items() if english & words or _CHINESE[kind].search(lowered)}
 
 
 def line_kinds(lines: Iterable[OrderLine]) -> set[str]:

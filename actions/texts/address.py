@@ -18,6 +18,9 @@ POSTCODE_NOT_IN_COUNTRY = (
     "the end."
 )
 PARTS_MISSING = "I couldn't find the {missing} in that address."
+# an address in {country} written in Chinese characters: its courier reads the address as the country writes it (the
+# question for the whole address, with its example, follows)
+IN_LATIN_LETTERS = "The courier in {country} needs the address written as it is there, in Latin letters."
 MISSING_PARTS = {"postcode": "postcode", "street": "street and house number", "town": "town or city"}
 # how the missing parts are listed: the postcode, the street … and the town
 MISSING_JOINERS = {"between": ", the ", "last": " and the "}

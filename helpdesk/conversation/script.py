@@ -45,10 +45,15 @@ def _s2t() -> Callable[[str], str]:
     return OpenCC("s2tw").convert  # type: ignore[no-any-return]
 
 
+# the measure word 只 after a number in a pack's size ("条纹玻璃杯，6 只装"): OpenCC turns "两只" into "兩隻" but keeps
+# "6 只" (只 is also "only"), and a Taiwan customer read "6 只裝"; 隻 there, as they write it ("6 隻裝")
+PACK_OF_RE = re.compile(r"(?<=[0-9０-９])(\s?)只(?=裝)")
+
+
 @functools.lru_cache(maxsize=REPLIES_CACHE)
 def traditional(text: str) -> str:
     """``text`` with its simplified characters as traditional ones (everything else as it is)."""
-    return str(_s2t()(text)) if CJK.search(text) else text
+    return PACK_OF_RE.sub(r"\1隻", str(_s2t()(text))) if CJK.search(text) else text
 
 
 def writes_traditional(text: str) -> bool | None:

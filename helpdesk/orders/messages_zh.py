@@ -29,8 +29,8 @@ REFUND_SENT_ON = (
     "订单 {order_id} 的退款 {amount} 已于 {date}退回您的原支付方式。视银行不同，可能需要几天才会显示在账单上。"
 )
 REFUND_SENT = "订单 {order_id} 的退款 {amount} 已退回您的原支付方式。视银行不同，可能需要几天才会显示在账单上。"
-REFUND_PROCESSING_BY = "订单 {order_id} 的退款 {amount} 正在处理中，最晚将于 {date}退出。"
-REFUND_PROCESSING = "订单 {order_id} 的退款 {amount} 正在处理中，很快就会退出。"
+REFUND_PROCESSING_BY = "订单 {order_id} 的退款 {amount} 正在处理中，最晚将于 {date}退回您的原支付方式。"
+REFUND_PROCESSING = "订单 {order_id} 的退款 {amount} 正在处理中，很快就会退回您的原支付方式。"
 REFUND_AWAITING_RETURN = (
     "订单 {order_id} 的退货已登记，但包裹还没有到达我们仓库。包裹到达后 {refund_days} 个工作日内，将退款 {amount}。"
 )

@@ -21,6 +21,14 @@ from actions.address import address_in_request
         ("算了，还是改地址吧，改到 14 Rue de Rivoli, 75001 Paris", "14 Rue de Rivoli, 75001 Paris"),
         ("新地址是：Via Roma 12, 20121 Milano", "Via Roma 12, 20121 Milano"),
         ("请寄到 Kastanienallee 41, 10435 Berlin", "Kastanienallee 41, 10435 Berlin"),
+        # the czh lane's walk (2026-12-07): the question particle and the e-mail after the address were the town
+        # ("Roma 吗 邮箱marco.rossi@example.org" on the summary, for the yes)
+        (
+            "我下单时地址写错了 订单100262 能改成 Via Roma 1, 00184 Roma 吗 邮箱marco.rossi@example.org",
+            "Via Roma 1, 00184 Roma",
+        ),
+        ("把地址改成Via Roma 1, 00184 Roma吧，谢谢", "Via Roma 1, 00184 Roma"),
+        ("订单100262改地址到 Via Roma 1, 00184 Roma，邮箱 marco.rossi@example.org", "Via Roma 1, 00184 Roma"),
     ],
 )
 def test_the_address_in_a_request_is_read(message: str, address: str) -> None:

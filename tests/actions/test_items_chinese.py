@@ -4,7 +4,7 @@ candle holders, "退那个花瓶" the vase, "除了花瓶都退" everything else
 
 from __future__ import annotations
 
-from actions.items import choose, read_items
+from actions.items import choose, part_of_a_set, pieces_answer, read_items
 from helpdesk.orders import OrderLine
 
 LINES = [
@@ -79,3 +79,17 @@ def test_a_thing_named_by_the_last_character_of_its_name_alone() -> None:
     assert set(said["碗和抱枕套都退"].returned) == {"LH-KIT-0102", "LH-LIV-0301"}
     assert not said["退一套"].anything
     assert set(said["碗坏了"].returned) == {"LH-KIT-0102"}  # 了 ends the word
+
+
+def test_traditional_characters_name_items_keep_them_and_count_pieces() -> None:
+    """Taiwan and Hong Kong customers (the czh lane's walk, 2026-12-07): "花瓶留著" (著, not 着) returned the vase it
+    keeps, and "只退2隻" (隻, the measure word 只 in traditional script) counted no pieces of a set."""
+    assert chosen("退蠟燭，花瓶留著") == {"LH-CAN-0501": 1}
+    assert chosen("燭台和皂碟") == {"LH-DEC-0312": 1, "LH-BTH-0705": 1}
+    tumblers = [
+        OrderLine("LH-KIT-0125", "Ribbed tumblers, set of 6", 1, "32.00", name_zh="条纹玻璃杯，6 只装"),
+        OrderLine("LH-TXT-0433", "Washed linen tablecloth 160×250", 1, "79.00", name_zh="水洗亚麻桌布 160×250"),
+    ]
+    assert part_of_a_set("我只想退2隻杯子", tumblers) == tumblers[0]
+    assert part_of_a_set("我只想退2只杯子", tumblers) == tumblers[0]
+    assert pieces_answer("兩個", OrderLine("LH-TXT-0420", "Waffle bath towel, stone", 2, "24.95")) == 2

@@ -513,6 +513,9 @@ def test_read_address_reports_what_is_missing() -> None:
     assert read_address("1015 CJ Amsterdam", "Ann Lee", "NL").missing == ["street"]
     assert read_address("12", "Ann Lee", "NL").missing == ["postcode", "street", "town"]
     assert read_address("Kastanienallee 41, 10437 Berlin", "Ann Lee", "NL").postcode_mismatch == "10437"
+    # all of it in Chinese, for a country whose couriers read Latin letters: said so, no part called missing
+    in_chinese = read_address("意大利米兰市但丁路12号，邮编20121", "Ann Lee", "NL")
+    assert (in_chinese.address, in_chinese.country, in_chinese.in_chinese, in_chinese.missing) == (None, "IT", True, [])
 
 
 def test_an_address_without_its_postcode_is_still_an_address_but_a_request_with_a_number_is_not() -> None:

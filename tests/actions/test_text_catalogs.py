@@ -17,7 +17,7 @@ from helpdesk import i18n
 from helpdesk.config import PROJECT_ROOT
 from helpdesk.orders import messages as order_messages
 from helpdesk.orders import messages_zh, policy_texts, policy_texts_zh
-from helpdesk.orders.model import Address, Order, OrderLine, OrderStatus
+from helpdesk.orders.model import Address, Order, OrderLine, OrderStatus, RefundState, RefundStatus
 from helpdesk.orders.policy import Action, OrderPolicy
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the actions package lives at the project root
@@ -147,3 +147,14 @@ def test_a_button_payload_carries_the_language_of_its_title() -> None:
     )
     assert i18n.payload_in_language("How long does delivery take?", "en") == "How long does delivery take?"
     assert i18n.payload_in_language("/faq{broken", "zh") == "/faq{broken"
+
+
+def test_a_refund_on_its_way_says_where_the_money_goes_in_chinese() -> None:
+    """The czh lane's walk (2026-12-07): "最晚将于 2026年12月21日（星期一）退出" (退出: "to quit") right after a
+    cancellation; the money goes back to the original payment method, as the cancellation's summary says."""
+    processing = RefundStatus("100999", RefundState.PROCESSING, Decimal("166.95"), expected_by=date(2026, 12, 21))
+    with i18n.speaking("zh"):
+        by_date = order_messages.describe_refund(processing)
+        soon = order_messages.describe_refund(RefundStatus("100999", RefundState.PROCESSING, Decimal("166.95")))
+    assert by_date == "订单 100999 的退款 €166.95 正在处理中，最晚将于 2026年12月21日（星期一）退回您的原支付方式。"
+    assert soon.endswith("很快就会退回您的原支付方式。") and "退出" not in soon, soon

@@ -229,3 +229,22 @@ def test_a_traditional_writer_on_a_simplified_page_gets_the_widget_in_traditiona
     expect(page.locator(f"{HOST} .head h2")).to_have_text("在线客服")
     expect(page.locator(f"{HOST} .root")).to_have_attribute("lang", "zh")
     page.context.close()
+
+
+def test_a_link_in_a_chinese_sentence_ends_where_the_address_ends(chromium: Browser, helpdesk_url: str) -> None:
+    """The czh lane's walk (2026-12-07, phone): the refused address change of a shipped order says "通过物流链接
+    （https://…tracking-id=…）联系 DHL 改派"; Chinese goes on without a space, and the link took "）联系" into its
+    address (a tracking id the carrier does not know). The link is the carrier's address and nothing after it."""
+    page = page_in(chromium, helpdesk_url, "zh-CN", {"width": 390, "height": 844})
+    page.locator(f"{HOST} .launcher").click()
+    for line, shown in [("我的订单100234到哪了？ann.lee@example.com", "订单 100234"), ("能改地址吗", "改派")]:
+        page.locator(f"{HOST} textarea").fill(line)
+        page.locator(f"{HOST} textarea").press("Enter")
+        expect(page.locator(f"{HOST} .msg.bot:not(.intro) .text").last).to_contain_text(shown, timeout=60_000)
+    refusal = page.locator(f"{HOST} .msg.bot:not(.intro)").last
+    link = refusal.locator("a[href*='tracking']")
+    expect(link).to_have_count(1)
+    href = link.get_attribute("href") or ""
+    assert re.search(r"tracking-id=[A-Za-z0-9]+$", href), href
+    expect(link).not_to_contain_text("联系")
+    page.context.close()

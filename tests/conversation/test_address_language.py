@@ -110,3 +110,26 @@ def test_a_romanian_postcode_at_the_new_address_question_is_no_order_number(help
         chat.text
     ), chat.texts
     chat("no")
+
+
+def test_an_address_in_france_written_in_chinese_asks_for_it_as_france_writes_it(helpdesk_url: str) -> None:
+    """The czh lane's walk (2026-12-07): "法国波尔多圣凯瑟琳街12号，邮编33000" (all of it in Chinese) got "this address
+    lacks the postcode, the street and the town", the postcode given. A French courier reads Latin letters: that is
+    what the customer is told, and the address written so is taken as written, town and all."""
+    chat = Chat(client_from(helpdesk_url, another_address()))
+    chat(f"我要修改订单{ORDER}的收货地址，邮箱 {EMAIL}")
+    chat("法国波尔多圣凯瑟琳街12号，邮编33000")
+    assert "法国的快递员需要按当地写法、用拉丁字母书写的地址。" in chat.text, chat.texts
+    assert "缺少" not in chat.text, chat.texts
+    chat("12 Rue Sainte-Catherine, 33000 Bordeaux")
+    assert "Thomas Leroy, 12 Rue Sainte-Catherine, 33000 Bordeaux" in chat.text, chat.texts
+    chat("不用了")
+
+
+def test_the_town_is_kept_as_written_without_the_words_after_it(helpdesk_url: str) -> None:
+    """The czh lane's walk (2026-12-07): "…能改成 Via Roma 1, 00184 Roma 吗 邮箱marco.rossi@…" put "Roma 吗 邮箱marco…"
+    on the summary as the town, for the yes to write on the parcel. The town as the customer wrote it, and no more."""
+    chat = Chat(client_from(helpdesk_url, another_address()))
+    chat(f"我下单时地址写错了 订单{ORDER} 能改成 12 Rue Sainte-Catherine, 33000 Bordeaux 吗 邮箱{EMAIL}")
+    assert "Thomas Leroy, 12 Rue Sainte-Catherine, 33000 Bordeaux, 法国 吗？" in chat.text, chat.texts
+    chat("不用了")

@@ -38,3 +38,19 @@ def test_in_english_too(chat: Chat) -> None:
     assert f"Shall I cancel order {ORDER}? (yes/no)" in chat.text, chat.texts
     chat(chat.buttons[-1]["payload"])
     assert "I haven't cancelled anything" in chat.text, chat.texts
+
+
+@pytest.mark.parametrize("asked", ["我不想要了，能取消吗", "不想要了，能取消吗", "唉 买错了，可以取消嗎"])
+def test_i_dont_want_it_any_more_is_about_the_order_just_checked(chat: Chat, asked: str) -> None:
+    """ "我不想要了，能取消吗" (I don't want it any more, can I cancel?) right after the status: Chinese leaves out the
+    "it" that takes the order in English ("I don't want it anymore, can I cancel"). The walkthrough of 2026-12-07 (czh
+    lane): "还是订单 100262 吗？" and the customer's other orders (read as a cancellation), or the handbook's answer on
+    cancellation fees (read as a handbook question)."""
+    chat(f"我的订单{ORDER}到哪了")
+    chat(EMAIL)
+    assert "正在等待您付款" in chat.text, chat.texts
+    chat(asked)
+    assert "还是订单" not in chat.text, chat.texts
+    assert f"确定要取消订单 {ORDER} 吗？" in chat.text or f"確定要取消訂單 {ORDER} 嗎？" in chat.text, chat.texts
+    chat(chat.buttons[-1]["payload"])
+    assert ORDER in chat.text and "取消" in chat.text, chat.texts

@@ -27,3 +27,18 @@ def test_a_topic_then_a_question_about_it_is_one_question(chat: Chat) -> None:
     chat("那退货呢？要自己付运费吗")
     assert articles(chat) == ["return-shipping-cost"], chat.texts
     assert "您问了两件事" not in chat.text, chat.texts
+
+
+def test_a_question_beside_an_order_change_read_as_changing_items_is_answered_first(chat: Chat) -> None:
+    """The czh lane's walk (2026-12-07, desktop): "亚麻床单可以机洗吗？另外订单100253能不能改地址", read as changing the
+    order's items, started the address change and dropped the washing question without a word (in English too: "can
+    i machine wash the linen sheets? also can i change the address of order 100253"). Order 100253 (James Whitfield,
+    paid) is not changed: the conversation ends at the question for the proof."""
+    chat("亚麻床单可以机洗吗？另外订单100253能不能改地址")
+    assert chat.texts[0] == "您问了两件事，我一件一件来。", chat.texts
+    assert articles(chat) == ["product-care-textiles"], chat.texts
+    assert "订单 100253 的下单邮箱或收货邮编" in chat.text, chat.texts
+    english = Chat(chat.client)
+    english("hi can i machine wash the linen sheets? also can i change the address of order 100253")
+    assert articles(english) == ["product-care-textiles"], english.texts
+    assert "e-mail address or the delivery postcode for order 100253" in english.text, english.texts

@@ -41,3 +41,37 @@ def test_a_faulty_thing_of_a_named_order_goes_back_free(chat: Chat) -> None:
     assert "for order 100218?" in chat.texts[-1], chat.texts
     chat("grace.murphy@example.net")
     assert "Ribbed tumblers" in chat.text and "a new one sent to you at no cost" in chat.text, chat.texts
+
+
+@pytest.mark.parametrize("message", ["台灯坏了", "灯泡不亮", "我的花瓶碎了"])
+def test_a_faulty_thing_in_chinese_gets_the_damaged_or_faulty_answer(chat: Chat, message: str) -> None:
+    """The czh lane's walk (2026-12-07): "台灯坏了", "灯泡不亮" got "我不确定有好的答案 … 要为您转接人工客服吗" at once,
+    "我的花瓶碎了" "Did you mean" order status or a return."""
+    reply = chat(message)
+    assert reply["mode"] == "bot" and reply["handoff"] is None, reply
+    assert (reply["faq"] or {}).get("id") == "damaged-item", reply
+    assert "免费换新" in chat.text and "您是想问" not in chat.text, chat.texts
+
+
+def test_a_thing_broken_after_half_a_year_in_chinese_gets_the_guarantee(chat: Chat) -> None:
+    reply = chat("台灯用了半年就不亮了")
+    assert (reply["faq"] or {}).get("id") == "warranty", reply
+    assert "2 年法定保修" in chat.text, chat.texts
+
+
+def test_the_order_number_written_chinese_style_then_starts_its_damaged_return(chat: Chat) -> None:
+    """ "订单100218" after the answer (read as unsure: "Did you mean" changing or cancelling an order, where "100218"
+    alone went on): an order number given on its own, as the bare number is."""
+    chat("我的杯子碎了")
+    assert (chat.last["faq"] or {}).get("id") == "damaged-item", chat.last
+    chat("订单100218")
+    assert "您是想问" not in chat.text, chat.texts
+    assert "订单 100218 的下单邮箱或收货邮编" in chat.text, chat.texts
+    chat("grace.murphy@example.net")
+    assert "订单 100218 里哪些商品到货时有损坏" in chat.text, chat.texts
+
+
+def test_an_order_number_on_its_own_in_chinese_asks_what_to_do_with_it(chat: Chat) -> None:
+    chat("订单100218")  # read as unsure: "Did you mean" changing or cancelling an order
+    assert "您是想问" not in chat.text, chat.texts
+    assert "订单 100218 需要我做什么" in chat.text, chat.texts

@@ -184,3 +184,25 @@ def test_the_article_under_a_traditional_writers_answer_is_titled_in_traditional
     # the conversation's history (the widget reloaded) shows the same card
     stored = history(traditional.client, str(traditional.id))["messages"]
     assert [m["article"]["title"] for m in stored if m.get("article")] == articles(traditional), stored
+
+
+def test_a_traditional_return_counts_pieces_keeps_what_it_keeps_and_names_the_pack_as_written(
+    helpdesk_url: str,
+) -> None:
+    """The czh lane's walk (2026-12-07), order 100218 (grace.murphy: a set of 6 tumblers and a tablecloth; nothing is
+    booked, each return ends at its question): "只想退2隻杯子" (隻: the measure word 只 as Taiwan writes it) was the
+    whole set with no word that a set goes back whole, "桌布留著" (著) returned the tablecloth it keeps, and the set
+    read "6 只裝" where a Taiwan customer writes "6 隻裝"."""
+    pieces = new_chat(helpdesk_url)
+    pieces("訂單100218 我只想退2隻杯子")
+    pieces("grace.murphy@example.net")
+    assert "是整套出售的，只能整套退回" in pieces.text, pieces.texts
+    assert "條紋玻璃杯，6 隻裝" in pieces.text and "6 只裝" not in pieces.text, pieces.texts
+    pieces(pieces.buttons[-1]["payload"])  # 不用了
+
+    kept = new_chat(helpdesk_url)
+    kept("我要退貨 訂單100218")
+    kept("grace.murphy@example.net")
+    kept("桌布留著，杯子退掉")
+    assert "條紋玻璃杯" in kept.text and "桌布" not in kept.text, kept.texts
+    kept(kept.buttons[-1]["payload"])

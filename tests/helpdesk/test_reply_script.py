@@ -76,3 +76,9 @@ def test_the_script_the_chat_api_reports() -> None:
     assert script_shown(["好的", "100234", "我的訂單到哪了"]) is True
     assert script_shown(["好的", "100234"]) is None  # nothing shown: the API says none (the widget keeps its own)
     assert [script_name(True), script_name(False), script_name(None)] == ["Hant", "Hans", None]
+
+
+def test_a_packs_measure_word_is_written_as_taiwan_writes_it() -> None:
+    """ "条纹玻璃杯，6 只装" read "6 只裝" to a traditional writer (OpenCC keeps 只 after a digit: also "only")."""
+    assert in_script("- 1 × 条纹玻璃杯，6 只装（€32.00）", True) == "- 1 × 條紋玻璃杯，6 隻裝（€32.00）"
+    assert in_script("这一套只能整套退回", True) == "這一套只能整套退回"  # "only" stays 只

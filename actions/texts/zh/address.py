@@ -8,6 +8,7 @@ ASK_NEW_ADDRESS = (
 ASK_NEW_ADDRESS_AGAIN = "请在一条消息里发送完整的新地址，例如：{example}。"
 POSTCODE_NOT_IN_COUNTRY = "{postcode} 不是{country}的邮编。如果新地址在其他国家，请在地址末尾加上国家名称。"
 PARTS_MISSING = "这个地址里缺少{missing}。"
+IN_LATIN_LETTERS = "{country}的快递员需要按当地写法、用拉丁字母书写的地址。"
 MISSING_PARTS = {"postcode": "邮编", "street": "街道和门牌号", "town": "城市"}
 # how the missing parts are listed: the postcode, the street … and the town
 MISSING_JOINERS = {"between": "、", "last": "和"}

@@ -577,6 +577,10 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
     const m = url.origin === BASE.origin && /^\/help\/([A-Za-z0-9_-]{1,80})\/?$/.exec(url.pathname);
     return m ? t("helpLink", { topic: m[1].replace(/[-_]+/g, " ") }) : raw;
   }
+  // a bare address's characters: it ends at a space, a quote, or Chinese (an ideograph or full-width punctuation), which
+  // goes on without a space ("物流链接（https://…tracking-id=JVGL…）联系 DHL": the link took "）联系", a broken tracking id)
+  const URL_CHARS = "[^\\s<>\"'`\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef]{1,2000}";
+  const BARE_URL = "https?:\\/\\/" + URL_CHARS;
   /** A bare URL as written in a sentence: trailing punctuation (and an unbalanced ")") stays outside the link. */
   function bareUrl(raw) {
     let href = raw.replace(/[.,;:!?'"。，；：！？、）]+$/, "");
@@ -588,7 +592,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
   /** Plain text with its bare http(s) addresses as links, nothing else read as Markdown: the helpdesk's own notes
    * ("… sent you the tracking: DHL … Follow it here: https://…"), which quote what customers typed. */
   function linkedText(parent, text) {
-    const re = /https?:\/\/[^\s<>"'`]{1,2000}/g;
+    const re = new RegExp(BARE_URL, "g");
     let i = 0, m;
     while ((m = re.exec(text))) {
       const href = bareUrl(m[0]);
@@ -607,7 +611,7 @@ textarea:focus{border-color:var(--a);outline:none;box-shadow:0 0 0 3px rgba(75,6
       "(`+)([^`\\n]+?)\\1",
       "\\[([^\\]\\n]{1,300})\\]\\(\\s*<?([^\\s<>()]{1,2000})>?(?:\\s+\"[^\"\\n]{0,300}\")?\\s*\\)",
       "<((?:https?|mailto):[^\\s<>]{1,2000})>",
-      "((?:https?:\\/\\/|mailto:)[^\\s<>\"'`]{1,2000})",
+      "((?:https?:\\/\\/|mailto:)" + URL_CHARS + ")",
       "\\*\\*(?=\\S)([^\\n]{0,1000}?\\S)\\*\\*",
       "__(?=\\S)([^\\n]{0,1000}?\\S)__(?![\\w_])",
       "\\*(?=[^\\s*])([^*\\n]{0,1000}?[^\\s*])\\*(?![\\w*])",
