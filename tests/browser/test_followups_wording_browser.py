@@ -1,7 +1,7 @@
 """The follow-ups screen's words for one task, in headless Chromium against the real stack, in English and Chinese:
 "1 task in 1 group" and "1 comment" (it said "1 tasks in 1 groups", "1 comments"), and a low rating's task says the
-rating once (its detail line said "rated 2/5: …" twice). Pia, an agent of her own, sees only the task assigned to
-her."""
+rating once (its detail line said "rated 2/5: …" twice) and names the agent whose help was rated. Pia, an agent of
+her own, sees only the task assigned to her."""
 
 from __future__ import annotations
 
@@ -63,6 +63,8 @@ def test_one_low_rated_task_is_worded_in_the_singular_and_its_rating_said_once(
     expect(page.locator("#summary")).to_have_text("1 task in 1 group")
     row = page.locator(f"#tasks li[data-id='{task}']")
     expect(row.locator(".meta")).to_contain_text(re.compile(r"· 1 comment$"))
+    name = pia_console.agent["display_name"]  # whose help was rated (the task said "rated 2/5" only)
+    expect(row.locator(".detail")).to_have_text(f"rated {name} 2/5: “{COMMENT}”")
     row.locator("button").click()
     meta = page.locator("#task-meta")
     expect(meta).to_contain_text(COMMENT)
@@ -73,6 +75,7 @@ def test_one_low_rated_task_is_worded_in_the_singular_and_its_rating_said_once(
     expect(page.locator("body[data-loaded='1']")).to_be_attached()
     expect(page.locator("#summary")).to_have_text("1 组共 1 个任务")
     expect(row.locator(".meta")).to_contain_text(re.compile(r"· 1 条评论$"))
+    expect(row.locator(".detail")).to_have_text(f"给 {name} 评分 2/5：“{COMMENT}”")
     row.locator("button").click()
     expect(meta).to_contain_text(COMMENT)
     assert meta.inner_text().count("2/5") == 1, meta.inner_text()

@@ -134,6 +134,9 @@
     }
     state.me = data.agent;
     state.csrf = data.csrf_token;
+    // the console in the staff member's language before anything is drawn (a first login in Chinese drew times in
+    // the browser's English: "07:52 AM")
+    if (window.ConsoleI18n) window.ConsoleI18n.adopt(data.agent.language);
     $("login-view").hidden = true;
     $("app").hidden = false;
     const me = state.me;
@@ -582,7 +585,7 @@
       // an entry a rule chose (goods that arrived damaged, the customer's pick…) says so: its score against the
       // message (often 0.00) would read as a bad match
       const why = RULE_WORDS[m.faq.rule];
-      li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (" + (why || "score " + num(m.faq.score)) + ")"));
+      li.appendChild(el("div", "who", "answered from FAQ " + faqName(m.faq) + " (" + (why || "score " + num(m.faq.score)) + ")"));
     }
     if (sender === "bot" && Array.isArray(m.buttons) && m.buttons.length) {
       // what "Did you mean one of these?" (or any question with buttons) offered the customer: the agent reads the
@@ -618,6 +621,10 @@
     suggest: "close, not sure enough to answer",
     handoff: "none close enough",
   };
+  // A handbook entry as the agent reads it: its title (in the customer's language, as the bot used it), quoted; its
+  // id (an English slug) only when there is no title: "FAQ delivery-time" read as code on a Chinese console
+  // (walkthrough of 2026-12-07)
+  const faqName = (entry) => (entry.title ? "“" + entry.title + "”" : entry.id);
   // What the bot understood of one customer turn: the intent ranking and the FAQ candidates.
   function turnContext(m, open) {
     const box = el("details", "ctx");
@@ -627,7 +634,7 @@
     if (m.nlu && m.nlu.intent) parts.push("intent " + m.nlu.intent + " " + pct(m.nlu.confidence));
     else parts.push("not seen by the bot");
     const cands = m.faq_candidates && Array.isArray(m.faq_candidates.candidates) ? m.faq_candidates.candidates : [];
-    if (cands.length) parts.push("FAQ " + cands[0].id + " " + num(cands[0].score));
+    if (cands.length) parts.push("FAQ " + faqName(cands[0]) + " " + num(cands[0].score));
     summary.textContent = parts.join(" · ");
     box.appendChild(summary);
     const table = el("table");
@@ -776,13 +783,14 @@
     for (const a of state.agents) {
       if (a.team) teams.add(a.team);
       if (a.id === c.assignee) continue;
-      // the status of a colleague at an open console; an offline one is listed as such and cannot be picked: the
-      // desk refuses the transfer (the customer would read "<name> has joined the chat" with nobody there)
+      // the colleague's status, and whether a console is open: one offline, or online/away with the console closed,
+      // is listed as such and cannot be picked: the desk refuses the transfer (the customer would read "<name> has
+      // joined the chat" with nobody there)
       const offline = (a.status || "offline") === "offline";
-      const status = a.online ? a.status || "online" : offline ? "offline" : "";
-      const load = a.active_chats + "/" + a.max_concurrent + (status ? ", " + status : "");
+      const status = offline ? "offline" : a.online ? a.status || "online" : (a.status || "online") + ", console closed";
+      const load = a.active_chats + "/" + a.max_concurrent + ", " + status;
       const option = new Option(a.display_name + " (" + load + ")", "agent:" + a.id);
-      option.disabled = offline;
+      option.disabled = offline || !a.online;
       select.appendChild(option);
     }
     for (const t of [...teams].sort()) select.appendChild(new Option("Team " + t + " (back to the queue)", "team:" + t));
@@ -1054,6 +1062,10 @@
     fact(dl, "Status", f.status + (f.done_by_name ? " · by " + f.done_by_name : ""));
     fact(dl, "Assigned to", f.assignee_name || "nobody yet");
     if (f.rating) fact(dl, "Rating", f.rating.score + "/5" + (f.rating.comment ? " · " + f.rating.comment : ""));
+    if (f.rating && f.rating.agent_name) {
+      fact(dl, "Agent rated", f.rating.agent_name); // whose help the customer rated: a name, never translated
+      dl.lastChild.dataset.userContent = "";
+    }
     fact(dl, "Conversation", f.conversation_id);
     if (f.customer_name) {
       fact(dl, "Customer", f.customer_name); // who to get back to, as the bot verified them: a name, never translated

@@ -612,9 +612,11 @@
     longest.textContent = live.waiting ? dur(live.longest_wait_seconds) : "–";
     longest.classList.toggle("bad", live.longest_wait_seconds > Number($("sla-target").dataset.seconds || Infinity));
     $("live-agents").textContent = live.agents_online;
-    const away = (live.agents_away || []).map((a) => a.name).join(", ");
-    $("live-names").textContent =
-      (live.agents.map((a) => a.name).join(", ") || "nobody") + (away ? " · away: " + away : "");
+    const names = (list) => (list || []).map((a) => a.name).join(", ");
+    const away = names(live.agents_away), closed = names(live.agents_console_closed);
+    // the same figure as the console's team count: Online with a console open; the others at hand listed apart
+    $("live-names").textContent = (names(live.agents) || "nobody") + (away ? " · away: " + away : "")
+      + (closed ? " · console closed: " + closed : "");
     $("live-at").textContent = "updated " + new Date(live.at).toLocaleTimeString();
   }
   async function pollLive() {

@@ -121,7 +121,9 @@
     $("task-title").textContent = reasonText(t.reason) + " · conversation " + t.conversation_id;
     if (t.customer_name) $("task-title").append(" · ", customer(t.customer_name));
     // a low rating's detail is the rating itself ("rated 2/5: …"): said once
-    const rated = t.rating && t.reason !== "low_rating" ? "rated " + t.rating.score + "/5" + (t.rating.comment ? ": " + t.rating.comment : "") : "";
+    const rated = t.rating && t.reason !== "low_rating"
+      ? "rated " + (t.rating.agent_name ? t.rating.agent_name + " " : "") + t.rating.score + "/5" + (t.rating.comment ? ": " + t.rating.comment : "")
+      : "";
     $("task-meta").textContent = [t.detail, rated,
       t.assignee_name ? "assigned to " + t.assignee_name : "unassigned"].filter(Boolean).join(" · ");
     $("task-log").replaceChildren(...t.transcript.map((m) => {
