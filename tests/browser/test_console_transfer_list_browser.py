@@ -36,7 +36,8 @@ def test_an_agents_transfer_list_follows_a_colleagues_status_and_chats(
         page.locator(f'#chats li[data-id="{first}"]').click(timeout=20_000)
         option = page.locator(f'#transfer-to option[value="agent:{ben.agent["id"]}"]')
         expect(option).to_have_count(1)
-        expect(option).not_to_contain_text("online")  # his console is closed
+        expect(option).to_contain_text(", console closed)")  # his console is closed: he cannot be picked
+        expect(option).to_be_disabled()
 
         cookie = {"Cookie": f"helpdesk_agent={ben.session_cookie}"}
         with connect(ws_url(helpdesk_url, "/api/agent/ws"), additional_headers=cookie) as console:

@@ -83,9 +83,9 @@ def test_a_first_login_in_chinese_writes_no_am_or_pm(
         shown = " | ".join(times.all_inner_texts()) + " | " + page.locator("#conv-meta").inner_text()
         assert not CLOCK_WORDS.search(shown), shown
     finally:
-        page.unroute("**/api/agent/me")
-        for route in held:
+        for route in held:  # let the held requests through
             route.continue_()
+        page.unroute("**/api/agent/me")
     assert lin_api.post(f"/conversations/{conversation}/resolve").status_code == 200
 
 

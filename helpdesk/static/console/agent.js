@@ -8,7 +8,7 @@
   const CUSTOMER_TYPING_MS = 4000;
   const ARRIVED_PER_CONVERSATION = 50; // socket messages kept per conversation, for a view fetched before them
   const ARRIVED_CONVERSATIONS = 30;
-  const { API, $, el, request, errorText } = window.ConsoleCommon;
+  const { API, $, el, request, errorText, messageText } = window.ConsoleCommon;
 
   const state = {
     me: null,
@@ -549,17 +549,6 @@
     if (switching) $("customer-typing").hidden = true;
   }
   const WHO = { customer: "Customer", bot: "Bot", system: "" };
-  // the bot's and agents' messages as the customer's widget shows them: its own Markdown renderer (widget.js loaded
-  // with data-markdown-only: elements and text nodes, safe links only); what customers wrote exactly as written
-  function messageText(sender, text) {
-    const box = el("div", "text");
-    const markdown = window.LarkspurChatMarkdown;
-    if ((sender === "bot" || sender === "agent") && markdown) {
-      box.classList.add("md");
-      markdown.render(box, text || "");
-    } else box.textContent = text || "";
-    return box;
-  }
   // what chose a handbook answer the bot gave by rule rather than by ranking (actions/handbook_answer.py RULES)
   const RULE_WORDS = {
     received_goods: "chosen by its words: goods that arrived damaged or wrong",
@@ -1086,7 +1075,7 @@
       // the transcript is skipped by i18n.js (what people wrote): who said it is the console's word, translated here
       const who = m.sender === "agent" ? m.author || "Agent" : SENDER_WORDS[m.sender] || m.sender;
       li.appendChild(el("span", "who", (window.ConsoleI18n ? window.ConsoleI18n.t(who) : who) + ": "));
-      li.appendChild(document.createTextNode(m.text));
+      li.appendChild(messageText(m.sender, m.text));
       log.appendChild(li);
     }
     const comments = $("followup-comments");

@@ -5,7 +5,7 @@
   "use strict";
 
   const LIVE_MS = 5000;
-  const { API, $, el, request, isoDay } = window.ConsoleCommon;
+  const { API, $, el, request, isoDay, messageText } = window.ConsoleCommon;
   const ZONES = ["UTC", "Europe/Amsterdam", "Europe/London", "Europe/Berlin", "America/New_York",
     "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"];
   const REASONS = {
@@ -407,13 +407,7 @@
     log.replaceChildren(...r.data.messages.map((m) => {
       const li = el("li", "msg " + m.sender);
       li.appendChild(el("span", "who", m.sender === "agent" ? (m.author || "agent") : m.sender));
-      const text = el("span", "text");
-      const markdown = window.LarkspurChatMarkdown; // the bot's and agents' words as the customer's widget shows them
-      if ((m.sender === "bot" || m.sender === "agent") && markdown) {
-        text.classList.add("md");
-        markdown.render(text, m.text || "");
-      } else text.textContent = m.text || "";
-      li.appendChild(text);
+      li.appendChild(messageText(m.sender, m.text, "span"));
       return li;
     }));
     if (atEnd) log.scrollTop = log.scrollHeight;

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  const { $, el, request, errorText } = window.ConsoleCommon;
+  const { $, el, request, errorText, messageText } = window.ConsoleCommon;
   const REASONS = {
     low_rating: "Rated the help 1 or 2",
     handed_back: "Handed back to the bot without a resolution",
@@ -129,7 +129,7 @@
     $("task-log").replaceChildren(...t.transcript.map((m) => {
       const li = el("li", m.sender);
       li.appendChild(el("span", "who", m.sender === "note" ? "Internal note · " + (m.author || "") : m.sender === "agent" ? (m.author || "agent") : SENDER_WORDS[m.sender] || m.sender));
-      li.appendChild(el("span", "text", m.text));
+      li.appendChild(messageText(m.sender, m.text, "div"));
       return li;
     }));
     $("task").scrollIntoView({ block: "nearest" });
