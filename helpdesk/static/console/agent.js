@@ -1255,8 +1255,16 @@
     $("logout").addEventListener("click", logout);
     $("queue-close-junk").addEventListener("click", closeJunk);
     $("claim").addEventListener("click", claim);
-    $("resolve").addEventListener("click", () => act("/resolve", {}, finish));
+    // a reply typed and not sent is lost when the chat leaves the agent: the customer never reads it (the staff
+    // walkthrough of 2026-12-07: "I have refunded the second charge…" typed, then Resolve: gone, without a word)
+    const keepsUnsent = () =>
+      !!$("reply").value.trim() && !confirm("Your reply has not been sent: the customer will not read it. Go on without sending it?");
+    $("resolve").addEventListener("click", () => {
+      if (keepsUnsent()) return;
+      act("/resolve", {}, finish);
+    });
     $("handback").addEventListener("click", () => {
+      if (keepsUnsent()) return;
       // the bot answers only what is written after it is back: a last customer message with no reply would stay
       // unanswered (the walkthrough: "will it come today?", then "You're back with our virtual assistant")
       const said = [...$("transcript").querySelectorAll("li.msg.customer, li.msg.agent, li.msg.bot")].pop();
@@ -1268,6 +1276,7 @@
     $("transfer").addEventListener("click", () => {
       const target = $("transfer-to").value;
       if (!target) return showError("Pick an agent or a team to transfer to.");
+      if (keepsUnsent()) return;
       const [kind, value] = [target.slice(0, target.indexOf(":")), target.slice(target.indexOf(":") + 1)];
       act("/transfer", kind === "agent" ? { agent_id: Number(value) } : { team: value }, finish);
     });
