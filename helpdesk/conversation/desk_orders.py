@@ -40,7 +40,7 @@ from helpdesk.files.service import requested_photos
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.orders.messages import describe_order
 from helpdesk.orders.model import Address, Order, OrderLine, OrderStatus, ReplacementRequest, ReturnReason, utc_now
-from helpdesk.orders.policy import long_date, money
+from helpdesk.orders.policy import long_date, money, say
 from helpdesk.orders.system import BackendError, OrderNotFound, OrderSystem, OrderSystemError, PolicyRefusal
 from helpdesk.realtime.events import Events
 from helpdesk.staff.accounts import display_names
@@ -135,12 +135,11 @@ def _replacements(replaced: Mapping[str, list[ReplacementRequest]], order: Order
 
 
 def no_tracking(order: Order) -> PolicyRefusal | None:
-    """Why the tracking cannot be sent (nothing shipped yet), or None."""
+    """Why the tracking cannot be sent (nothing shipped yet), or None; in the language spoken (the cards' reasons are
+    in the conversation's: this one was the only English one on a Chinese customer's cards)."""
     if order.tracking_number:
         return None
-    return PolicyRefusal(
-        "no_tracking", f"Order {order.number} has no tracking number yet: it has not shipped.", "", order.number
-    )
+    return PolicyRefusal("no_tracking", say.NO_TRACKING.format(order=order.number), "", order.number)
 
 
 def digest(action: str, order: Order, summary: Mapping[str, Any]) -> str:
