@@ -14,6 +14,7 @@
     me: null,
     csrf: "",
     open: null, // id of the conversation on screen
+    sending: null, // the reply being sent (a promise), while it is on its way
     view: null, // its last loaded view
     shown: new Set(), // message ids on screen
     arrived: new Map(), // conversation id -> its latest messages from the socket (merged into a view fetched before them)
@@ -945,7 +946,10 @@
     if (!text || !state.open) return;
     const id = state.open;
     $("send").disabled = true;
-    const sent = await act("/messages", { text, client_message_id: newId() });
+    const sending = act("/messages", { text, client_message_id: newId() });
+    state.sending = sending; // Resolve, Hand back and Transfer wait for it
+    const sent = await sending;
+    if (state.sending === sending) state.sending = null;
     $("send").disabled = false;
     if (sent && state.open !== id) drafts.delete(id); // sent from a chat the agent has left meanwhile
     else if (sent) {
@@ -1257,14 +1261,18 @@
     $("claim").addEventListener("click", claim);
     // a reply typed and not sent is lost when the chat leaves the agent: the customer never reads it (the staff
     // walkthrough of 2026-12-07: "I have refunded the second charge…" typed, then Resolve: gone, without a word)
-    const keepsUnsent = () =>
-      !!$("reply").value.trim() && !confirm("Your reply has not been sent: the customer will not read it. Go on without sending it?");
-    $("resolve").addEventListener("click", () => {
-      if (keepsUnsent()) return;
+    // A reply on its way (Enter, then Resolve at once) is not unsent: it is waited for, so it reaches the customer
+    // before the chat leaves the agent.
+    const keepsUnsent = async () => {
+      if (state.sending) await state.sending;
+      return !!$("reply").value.trim() && !confirm("Your reply has not been sent: the customer will not read it. Go on without sending it?");
+    };
+    $("resolve").addEventListener("click", async () => {
+      if (await keepsUnsent()) return;
       act("/resolve", {}, finish);
     });
-    $("handback").addEventListener("click", () => {
-      if (keepsUnsent()) return;
+    $("handback").addEventListener("click", async () => {
+      if (await keepsUnsent()) return;
       // the bot answers only what is written after it is back: a last customer message with no reply would stay
       // unanswered (the walkthrough: "will it come today?", then "You're back with our virtual assistant")
       const said = [...$("transcript").querySelectorAll("li.msg.customer, li.msg.agent, li.msg.bot")].pop();
@@ -1273,10 +1281,10 @@
       if (unanswered && !confirm(ask)) return;
       act("/handback", {}, finish);
     });
-    $("transfer").addEventListener("click", () => {
+    $("transfer").addEventListener("click", async () => {
       const target = $("transfer-to").value;
       if (!target) return showError("Pick an agent or a team to transfer to.");
-      if (keepsUnsent()) return;
+      if (await keepsUnsent()) return;
       const [kind, value] = [target.slice(0, target.indexOf(":")), target.slice(target.indexOf(":") + 1)];
       act("/transfer", kind === "agent" ? { agent_id: Number(value) } : { team: value }, finish);
     });
