@@ -41,3 +41,12 @@ def test_a_faulty_thing_of_a_named_order_goes_back_free(chat: Chat) -> None:
     assert "for order 100218?" in chat.texts[-1], chat.texts
     chat("grace.murphy@example.net")
     assert "Ribbed tumblers" in chat.text and "a new one sent to you at no cost" in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    "message", ["my ikea lamp is broken, the bulb wont light", "the kettle i bought from another shop doesnt turn on"]
+)
+def test_a_thing_bought_elsewhere_gets_no_damaged_answer(chat: Chat, message: str) -> None:
+    reply = chat(message)
+    assert (reply["faq"] or {}).get("id") != "damaged-item", reply
+    assert "free replacement" not in chat.text, chat.texts
