@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer_again import not_helped, same_answer_again
+from actions.express_upgrade import express_upgrade_answered
 from actions.faulty_goods import faulty_goods_answered
 from actions.forms import change_asked_instead
 from actions.handbook_answer import (
@@ -385,6 +386,8 @@ class ActionAnswerFaq(Action):
             return []
         if several_problems_handed_off(dispatcher, text):
             return []  # "you charged me twice AND my parcel still hasnt come": both said back, and a person
+        if express_upgrade_answered(dispatcher, text):
+            return []  # "can i change my order 100262 to express shipping": the express answer, not an address change
         received = received_goods_answered(dispatcher, tracker, text)
         if received is not None:
             # "you sent me the wrong colour, order 100184" (the order number made the NLU unsure: it asked back with

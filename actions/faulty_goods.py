@@ -6,10 +6,12 @@ number the customer gives next starts that order's free return of damaged goods,
 the order policy answers an order delivered too long ago with the legal guarantee (the warranty entry's 2 years) and a
 person. A thing that broke in use some time after it came ("after a year the lamp is broken, is there a guarantee?")
 gets the warranty entry's answer instead. Only when the NLU is not sure of a handbook answer or a request of its
-own."""
+own ("台灯坏了", "灯泡不亮" too), and not for a thing bought elsewhere ("my ikea lamp", "from another shop",
+"其他品牌的台灯坏了能换吗")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,8 +20,17 @@ from actions.handbook_answer import RULE_RECEIVED_GOODS, answer_entry_by_id
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import DAMAGED_ITEM_ENTRY, FAULTY_RE, IN_USE_RE, RECEIVED_DAMAGED_RE
 from actions.product_kinds import kinds_in
+from nlu_addons.order_cues import another_companys
 
 WARRANTY_ENTRY = "warranty"
+# a thing bought elsewhere ("my lamp from another shop is broken"): not the shop's to answer for
+OTHER_SELLER_RE = re.compile(
+    r"\b(?:another|other|different)\s+(?:brand|shop|store|seller|company|website|site)s?\b"
+    r"|\bnot\s+(?:from\s+you|bought\s+(?:here|from\s+you))\b"
+    # "其他品牌的台灯坏了能换吗", "别家买的", "不是在你们这买的"
+    r"|(?:其他|其它|别的|別的|别家|別家)(?:品牌|牌子|店|商家|网站|網站|家)|不是(?:在)?(?:你们|你們)(?:这|這|家)?(?:买|買)",
+    re.IGNORECASE,
+)
 
 
 def says_faulty(text: str) -> bool:
@@ -34,7 +45,7 @@ def faulty_goods_answered(
     named, where the NLU was not sure of a handbook answer; None (and nothing said) otherwise."""
     if route is None or str(route.get("destination")).startswith(("faq:", "intent:")) or ORDER_NUMBER_RE.search(text):
         return None
-    if not says_faulty(text):
+    if not says_faulty(text) or another_companys(text) or OTHER_SELLER_RE.search(text):
         return None
     entry = WARRANTY_ENTRY if IN_USE_RE.search(text) else DAMAGED_ITEM_ENTRY
     return [] if answer_entry_by_id(dispatcher, entry, text, rule=RULE_RECEIVED_GOODS) else None

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.address import format_address
 from actions.answer_again import not_helped
 from actions.changes import confirmed, declined_text, planned_change
+from actions.express_upgrade import express_upgrade_answered
 from actions.faq import (
     answer_questions,
     flow_started,
@@ -120,6 +121,9 @@ class ActionStartOrderRequest(Action):
             return [*events, *(event for event in instead if event.get("event") != "followup")]
         if tracker.active_loop_name != FORM and answer_invoice(dispatcher, tracker, text):
             # "the company name on the invoice for order 100254 is wrong": the invoice, not a change of the order
+            return [*events, SlotSet(FLOW, None), *details_cleared()]
+        if tracker.active_loop_name != FORM and flow == CHANGE_ADDRESS and express_upgrade_answered(dispatcher, text):
+            # "can i change my order 100262 to express shipping", read as an address change: express can't be added
             return [*events, SlotSet(FLOW, None), *details_cleared()]
         if tracker.active_loop_name != FORM and several_problems_handed_off(dispatcher, text):
             # "my parcel still hasnt come and you charged me twice", read as a status check: both said back, a person

@@ -75,3 +75,18 @@ def test_an_order_number_on_its_own_in_chinese_asks_what_to_do_with_it(chat: Cha
     chat("订单100218")  # read as unsure: "Did you mean" changing or cancelling an order
     assert "您是想问" not in chat.text, chat.texts
     assert "订单 100218 需要我做什么" in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my ikea lamp is broken, the bulb wont light",
+        "the kettle i bought from another shop doesnt turn on",
+        "其他品牌的台灯坏了能换吗",
+        "别家买的水壶不加热了",
+    ],
+)
+def test_a_thing_bought_elsewhere_gets_no_damaged_answer(chat: Chat, message: str) -> None:
+    reply = chat(message)
+    assert (reply["faq"] or {}).get("id") != "damaged-item", reply
+    assert "free replacement" not in chat.text, chat.texts
