@@ -10,38 +10,15 @@ own."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handbook_answer import RULE_RECEIVED_GOODS, answer_entry_by_id
 from actions.parsing import ORDER_NUMBER_RE
-from actions.photos import DAMAGED_ITEM_ENTRY, RECEIVED_DAMAGED_RE
+from actions.photos import DAMAGED_ITEM_ENTRY, FAULTY_RE, IN_USE_RE, RECEIVED_DAMAGED_RE
 from actions.product_kinds import kinds_in
 
-# a thing that does not do what it is for ("the bulb wont light", "doesnt work", "stopped working", "wont turn on",
-# "灯泡不亮")
-FAULTY_RE = re.compile(
-    r"\b(?:won'?t|wont|doesn'?t|doesnt|does\s+not|will\s+not|isn'?t|isnt|is\s+not|not|never|can'?t|cant)\s+"
-    r"(?:\w+\s+)?(?:work(?:ing)?|light(?:\s+up)?|turn(?:ing)?\s+on|switch(?:ing)?\s+on|heat(?:ing)?(?:\s+up)?|"
-    r"close|shut|lock|stand|hold)\b"
-    r"|\bstopped\s+working\b|\b(?:is|are|was|it'?s|its)\s+(?:\w+\s+)?(?:broken|faulty|defective|dead)\b"
-    r"|\bbroke\b"
-    # Chinese, as the rules read it (simplified: actions/turns.py ``said``): "灯泡不亮", "开关没反应", "水壶不加热了"
-    r"|不亮|不工作|不能用|用不了|没反应|失灵|故障|打不开|开不了|不加热|不转了",
-    re.IGNORECASE,
-)
-
-
-# a thing that broke in use, some time after it came ("after one year the lamp is broken, there is guarantee?",
-# "用了半年灯就坏了"): the guarantee's case (the warranty entry), not damage on arrival
-IN_USE_RE = re.compile(
-    r"\b(?:guarantee|warrant(?:y|ee)|covered)\b|\bafter\s+(?:a|an|one|two|three|few|some|\d+)\s+"
-    r"(?:\w+\s+)?(?:days?|weeks?|months?|years?|uses?|washes?)\b|\b(?:months?|years?)\s+(?:later|ago|of\s+use)\b"
-    r"|保修|质保|保固|用了(?:一|两|半|几|\d)|(?:个月|年)(?:后|以后|之后)",
-    re.IGNORECASE,
-)
 WARRANTY_ENTRY = "warranty"
 
 

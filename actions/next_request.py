@@ -18,6 +18,8 @@ from actions.requests import (
     same_order_requests,
     unnamed_other_order_requests,
 )
+from actions.several_problems import DOUBLE_CHARGE_ENTRY, tells_double_charge
+from actions.team_checks import answer_with_team_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as say
@@ -69,6 +71,13 @@ def next_request(
                 # other order's request, its number asked (it was "What else can I help you with?", the order lost)
                 dispatcher.utter_message(text=say.NEXT_REQUEST_OTHER_ORDER)
                 return [SlotSet(FLOW, flow), SlotSet(ORDER_ID, None), *details_cleared(), FollowupAction(FORM)]
+        for text in (str(event.get("text") or ""), *([starter] if starter else [])):
+            if tells_double_charge(text):
+                # "where is my order 100234?? also you charged me twice": after the status, the double charge (it
+                # was dropped): the handbook's answer for that order and a person offered for the team's check
+                dispatcher.utter_message(text=render(say.NEXT_REQUEST_SAME_ORDER, order_id=order_id))
+                answer_with_team_check(dispatcher, tracker, DOUBLE_CHARGE_ENTRY, text, order_id)
+                return []
         return []
     return []
 

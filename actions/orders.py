@@ -56,6 +56,7 @@ from actions.order_state import (
     person_button,
     request_cleared,
 )
+from actions.paid_not_seen import offer_payment_check
 from actions.parsing import ORDER_NUMBER_RE
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_photo_offer, return_reason_of
 from actions.requests import (
@@ -268,6 +269,8 @@ class ActionOrderSubmit(Action):
                     offer_instead_of_status(dispatcher, tracker, str(state.order_id))
                 else:
                     dispatcher.utter_message(text=text, buttons=[person_button()] if missed else [])
+                    # "i paid yesterday but it still says waiting for payment??": a person to check the payment
+                    offer_payment_check(dispatcher, tracker, order)
             else:
                 refund = await system.refund_status(str(state.order_id))
                 dispatcher.utter_message(text=describe_refund(refund, system.policy))

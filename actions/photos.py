@@ -9,6 +9,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.product_kinds import kinds_in
 from actions.texts.catalog import photos as say
 from helpdesk.files.photo_requests import (
     ENTRY_PURPOSES,
@@ -36,7 +37,10 @@ RECEIVED_WRONG_RE = re.compile(
 # "我选的尺码不对"): nothing arrived wrong, the shop sent what was ordered
 CHOSE_WRONG_RE = re.compile(
     r"\bi\s+(?:\w+\s+)?(?:picked|chose|choose|selected|ordered|bought|clicked|entered|typed|put)\s+(?:in\s+)?"
-    r"(?:the\s+|a\s+)?wrong\b|[选選点點下买買拍]错|[选選点點下买買拍]錯|(?<!是)我(?:自己)?(?:选|選|挑|点|點)的",
+    r"(?:the\s+|a\s+)?wrong\b"
+    # "theyre the wrong colour for my kitchen", "wrong size for our bed": what came does not suit them (a return of
+    # their choice), not what the shop sent wrong
+    r"|\bwrong\s+(?:colou?r|size|shade|style|fit)\s+for\s+(?:my|our|the|me|us|this|that)\b|[选選点點下买買拍]错|[选選点點下买買拍]錯|(?<!是)我(?:自己)?(?:选|選|挑|点|點)的",
     re.IGNORECASE,
 )
 RECEIVED_DAMAGED_RE = re.compile(
@@ -52,6 +56,28 @@ RECEIVED_DAMAGED_RE = re.compile(
     re.IGNORECASE,
 )
 
+# a thing that does not do what it is for ("the bulb wont light", "doesnt work", "stopped working", "wont turn on")
+FAULTY_RE = re.compile(
+    r"\b(?:won'?t|wont|doesn'?t|doesnt|does\s+not|will\s+not|isn'?t|isnt|is\s+not|not|never|can'?t|cant)\s+"
+    r"(?:\w+\s+)?(?:work(?:ing)?|light(?:\s+up)?|turn(?:ing)?\s+on|switch(?:ing)?\s+on|heat(?:ing)?(?:\s+up)?|"
+    r"close|shut|lock|stand|hold)\b"
+    r"|\bstopped\s+working\b|\b(?:is|are|was|it'?s|its)\s+(?:\w+\s+)?(?:broken|faulty|defective|dead)\b"
+    r"|\bbroke\b|\bleak(?:s|ing|ed)?\b"
+    # Chinese, as the rules read it (simplified: actions/turns.py ``said``): "灯泡不亮", "开关没反应", "水壶不加热了"
+    r"|不亮|不工作|不能用|用不了|没反应|失灵|故障|打不开|开不了|不加热|不转了",
+    re.IGNORECASE,
+)
+
+
+# a thing that broke in use, some time after it came ("after one year the lamp is broken, there is guarantee?",
+# "用了半年灯就坏了"): the guarantee's case (the warranty entry), not damage on arrival
+IN_USE_RE = re.compile(
+    r"\b(?:guarantee|warrant(?:y|ee)|covered)\b|\bafter\s+(?:a|an|one|two|three|few|some|\d+)\s+"
+    r"(?:\w+\s+)?(?:days?|weeks?|months?|years?|uses?|washes?)\b|\b(?:months?|years?)\s+(?:later|ago|of\s+use)\b"
+    r"|保修|质保|保固|用了(?:一|两|半|几|\d)|(?:个月|年)(?:后|以后|之后)",
+    re.IGNORECASE,
+)
+
 
 WRONG_ITEM_ENTRY, DAMAGED_ITEM_ENTRY = "wrong-item", "damaged-item"  # their ids (helpdesk ENTRY_PURPOSES' keys)
 
@@ -61,6 +87,10 @@ def received_item_entry(text: str) -> str | None:
     if RECEIVED_WRONG_RE.search(text) and not CHOSE_WRONG_RE.search(text):
         return WRONG_ITEM_ENTRY
     if RECEIVED_DAMAGED_RE.search(text):
+        return DAMAGED_ITEM_ENTRY
+    if FAULTY_RE.search(text) and not IN_USE_RE.search(text) and kinds_in(text):
+        # "the coffee set from order 100198 doesnt work, the dripper leaks": faulty on arrival, the same entry ("What
+        # if my item arrived damaged or faulty?") and a free return; broken in use later is the guarantee's
         return DAMAGED_ITEM_ENTRY
     return None
 

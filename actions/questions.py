@@ -37,6 +37,7 @@ from actions.order_state import (
     order_system,
     person_button,
 )
+from actions.parsing import EMAIL_RE
 from actions.signals import signal_question
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -145,6 +146,11 @@ class ActionAskOrderId(_AskAction):
         if says_no_order_number(said(tracker), asked=asked_before(tracker, ORDER_ID)):
             # "i dont have it": where it is, the list by e-mail, and a person who can look it up
             answer_no_order_number(dispatcher, tracker)
+            return
+        if asked_before(tracker, ORDER_ID) and EMAIL_RE.search(said(tracker)):
+            # "its ines.costa@example.com" after "I don't have the order number": the address proves the order once
+            # its number comes, but finds none (it got the bare "What's the 6-digit order number?" as if unread)
+            dispatcher.utter_message(text=say.ASK_ORDER_ID_EMAIL_NOTED, buttons=[person_button()])
             return
         if asked_before(tracker, ORDER_ID):
             dispatcher.utter_message(text=say.ASK_ORDER_ID_AGAIN)

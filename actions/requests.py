@@ -546,11 +546,24 @@ NOT_BEFORE = (
 DECLINED_VERBS: dict[str, str] = {RETURN: r"退(?!款)", CHANGE_ADDRESS: r"改"}
 
 
+# "don't keep it", "not keep it": no keeping
+NOT_BEFORE_KEEP_RE = re.compile(r"\b(?:don'?t|do\s+not|not|never|no\s+need\s+to)\s+(?:\w+\s+){0,3}keep", re.IGNORECASE)
+# keeping the order is a no to its cancellation ("hmm no actually keep it, when will it arrive" at "Shall I cancel
+# order 100253?" got the same question again), and "留着吧" the same
+KEEPS_ORDER_RE = re.compile(
+    r"\b(?:keep|keeping)\s+(?:it|the\s+order|my\s+order|this\s+order|that\s+order)\b|留着|留著|保留(?:订单|訂單|吧)",
+    re.IGNORECASE,
+)
+
+
 def declines_flow(text: str, flow: object) -> bool:
-    """The message says not to do order flow `flow` ("I'd rather not cancel it", "我还是不退了"): a no to it."""
+    """The message says not to do order flow `flow` ("I'd rather not cancel it", "我还是不退了", for a cancellation
+    "keep it"): a no to it."""
     words = FLOW_NAMES.get(str(flow))
     if words is None:
         return False
+    if flow == CANCEL and KEEPS_ORDER_RE.search(text) and not NOT_BEFORE_KEEP_RE.search(text):
+        return True
     named = "|".join(filter(None, (words.pattern, DECLINED_VERBS.get(str(flow)))))
     return re.search(NOT_BEFORE + "(?:" + named + ")", text, re.IGNORECASE) is not None
 

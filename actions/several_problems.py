@@ -41,6 +41,12 @@ STILL_WAITING_RE = re.compile(
 PIECES_RE = re.compile(r"\band\b|\bbut\b|\balso\b|\bplus\b|[,.;!?，。；！？\n]|而且|还有|另外|并且|同时", re.IGNORECASE)
 
 MONEY, REFUND, DELIVERY, GOODS = "money", "refund", "delivery", "goods"
+DOUBLE_CHARGE_ENTRY = "double-charge"  # the handbook's entry about it (knowledge/faq/payments)
+
+
+def tells_double_charge(text: str) -> bool:
+    """The message says the customer was charged twice ("you charged me twice", "扣了两次钱")."""
+    return DOUBLE_CHARGE_RE.search(simplified(text)) is not None
 
 
 def problems_in(text: str) -> list[str]:

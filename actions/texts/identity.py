@@ -21,6 +21,12 @@ ASK_ORDER_ID = (
     "You can send the e-mail address or postcode you ordered with in the same message."
 )
 ASK_ORDER_ID_AGAIN = "What's the 6-digit order number? For example: 100234."
+# an e-mail address given instead of the number asked for: noted as the proof, but no order is looked up by it
+ASK_ORDER_ID_EMAIL_NOTED = (
+    "Thanks, I've noted your e-mail address: it will show the order is yours. I can't look orders up by e-mail "
+    "address here, though, so I still need the 6-digit order number (like 100234) from your order confirmation "
+    "e-mail. If you can't find it, a person from our team can look your order up with you."
+)
 # the customer has no order number ("i dont have it", actions/no_order_number.py); a person is a button away
 NO_ORDER_NUMBER = (
     "No problem. Your order number has 6 digits (like 100234): it's in the order confirmation e-mail we sent when you "

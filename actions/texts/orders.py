@@ -112,6 +112,11 @@ PERSON_FOR_MISSING_ITEM = (
 )
 # the order number sent right after a handbook answer that asked for it so the team can check something the bot
 # cannot (actions/team_checks.py): a person offered for that check
+# the status of an order waiting for payment, to a customer who says they paid (actions/paid_not_seen.py)
+PAID_NOT_SEEN = (
+    "You've told me you paid, but the payment hasn't reached us yet. I can't see payments from here: shall I get a "
+    "person to check the payment for order {order_id}? They'll see this whole conversation."
+)
 PERSON_FOR_PAYMENT_CHECK = (
     "Thanks. I can't see payments from here: shall I get a person to check the payment for order {order_id}? "
     "They'll see this whole conversation."

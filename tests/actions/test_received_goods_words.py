@@ -48,6 +48,8 @@ def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
         "please cancel order 100234, I picked the wrong colour",
         "i ordered the wrong size, can i return it",
         "I think I chose the wrong size",
+        "hi i want to retrun the bowls from 100198, theyre the wrong colour for my kitchen",  # lane cen's walk
+        "the rug is the wrong size for our living room",
         "我选错颜色了，能取消吗",
         "where is my order 100234",
         "我的订单100234到哪了",

@@ -54,6 +54,13 @@ def test_no_to_the_cancellation_and_the_address_change_instead_in_chinese(chat: 
             "I haven't cancelled",
             "What's in it",
         ),
+        # lane cen's walk of 2026-12-07: "keep it" is a no to the cancellation (the yes/no came again, word for word)
+        (
+            f"can i cancel {ORDER}? its taking forever. {EMAIL}",
+            "hmm no actually keep it, when will it arrive",
+            "I haven't cancelled",
+            "What's in it",
+        ),
     ],
 )
 def test_no_to_the_cancellation_and_the_status_instead(

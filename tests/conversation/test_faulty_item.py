@@ -33,6 +33,16 @@ def test_a_thing_broken_after_a_year_of_use_gets_the_guarantee(chat: Chat) -> No
     assert (reply["faq"] or {}).get("id") == "warranty", reply
 
 
+def test_a_faulty_thing_of_a_named_order_goes_back_free(chat: Chat) -> None:
+    # "doesnt work properly, it leaks" with the order number got "Did you mean: Return an item for a refund" (an
+    # ordinary return, the label at the customer's cost); now the damaged-or-faulty answer and that order's free return
+    chat("hello, the tumblers from order 100218 dont work properly, they leak")
+    assert "Did you mean" not in chat.text and "free replacement" in chat.text, chat.texts
+    assert "for order 100218?" in chat.texts[-1], chat.texts
+    chat("grace.murphy@example.net")
+    assert "Ribbed tumblers" in chat.text and "a new one sent to you at no cost" in chat.text, chat.texts
+
+
 @pytest.mark.parametrize("message", ["台灯坏了", "灯泡不亮", "我的花瓶碎了"])
 def test_a_faulty_thing_in_chinese_gets_the_damaged_or_faulty_answer(chat: Chat, message: str) -> None:
     """The czh lane's walk (2026-12-07): "台灯坏了", "灯泡不亮" got "我不确定有好的答案 … 要为您转接人工客服吗" at once,

@@ -51,3 +51,16 @@ def test_no_number_in_chinese_then_a_person(chat: Chat) -> None:
 def test_a_missing_confirmation_email_is_still_the_handbooks(chat: Chat) -> None:
     chat("I didn't receive my order confirmation email")
     assert chat.last["faq"] is not None and chat.last["faq"]["id"] == "order-confirmation-email", chat.texts
+
+
+def test_an_email_address_instead_of_the_number_is_noted_and_the_number_still_asked(chat: Chat) -> None:
+    # lane cen's walk of 2026-12-07: "i dont have the order number", then "its ines.costa@example.com" got the bare
+    # "What's the 6-digit order number?", as if the address had not been read; it is noted (it proves the order once
+    # the number comes), the customer is told orders are not looked up by it, and a person is a button away
+    chat("wheres my stuff?? ordered last week and nothing yet")
+    chat("i dont have the order number")
+    chat("its ines.costa@example.com")
+    assert "I've noted your e-mail address" in chat.text and "can't look orders up by e-mail" in chat.text, chat.texts
+    assert [b["payload"] for b in chat.buttons] == ["/request_human"], chat.texts
+    chat("oh found it, 100248")
+    assert chat.texts[0].startswith("Order 100248 is packed"), chat.texts  # the address was the proof

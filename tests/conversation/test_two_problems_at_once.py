@@ -1,7 +1,8 @@
 """Two different problems told in one angry first message (lane cen, 2026-12-07): "you charged me twice AND my parcel
 still hasnt come, ridiculous" got "Did you mean" a payment problem or an order's status: whichever the customer
 picked, the other was dropped. Now both are said back, and a person is called (complaints go to people), who reads
-both at the top of the conversation. One problem alone keeps its own answer. Messages written for this test."""
+both at the top of the conversation. One problem alone keeps its own answer; a double charge beside an order request
+is taken up once that request is done. Messages written for this test."""
 
 from __future__ import annotations
 
@@ -33,3 +34,15 @@ def test_one_problem_alone_keeps_its_answer(chat: Chat) -> None:
     reply = chat("you charged me twice for my order")
     assert reply["mode"] == "bot", reply
     assert "noted both" not in chat.text, chat.texts
+
+
+def test_a_double_charge_beside_an_order_request_follows_it(chat: Chat) -> None:
+    # lane cen's walk: "where is my order 100234?? also you charged me twice" got the status and nothing about the
+    # charge; now the status, then the double-charge answer for that order and a person offered for the check
+    chat("where is my order 100234?? also you charged me twice")
+    chat("ann.lee@example.com")
+    assert chat.texts[0].startswith("Order 100234 shipped on"), chat.texts
+    assert "Now, your other request about order 100234." in chat.texts, chat.texts
+    assert "temporary authorisation" in chat.text, chat.texts
+    assert "check the payment for order 100234" in chat.text, chat.texts
+    assert "/request_human" in [b["payload"] for b in chat.buttons], chat.buttons
