@@ -46,6 +46,7 @@ def test_a_status_not_moved_gets_a_person_offered_not_the_same_text(chat: Chat, 
     ("asked", "hurry", "words"),
     [
         ("我的包裹咋还没到啊，都一周了，单号100253", "那能帮我催一下吗", "我这边没法让订单 100253 更快"),
+        ("我的訂單100253到哪了", "可以幫我催一下嗎", "我這邊沒法讓訂單 100253 更快"),  # read as an opener
         ("where is my order 100253", "can you hurry it up?", "I can't make order 100253 go any faster from here"),
     ],
 )
