@@ -160,10 +160,8 @@ class Settings:
     # customers' new questions go to the FAQ engine's impact-preview memory this often (embedded and ranked at a
     # low priority, kept across restarts: helpdesk/web/handbook.py rank_new_questions_forever); 0: never
     preview_warm_seconds: float = 300.0
-    # the dashboard: the queue-wait target (SLA) in seconds, and how recently an agent must have used the
-    # console to count as online when their console socket is closed
+    # the dashboard: the queue-wait target (SLA) in seconds
     queue_sla_seconds: int = 120
-    agent_online_minutes: int = 5
     # the support team's schedule (helpdesk/conversation/business_hours.py); None: always open
     business_hours_file: Path | None = field(default_factory=default_business_hours_file)
     # real-time fan-out between helpdesk processes: Redis pub/sub when set, else in-process
@@ -239,7 +237,6 @@ class Settings:
             followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),
             preview_warm_seconds=max(0.0, _float("PREVIEW_WARM_SECONDS", 300.0)),
             queue_sla_seconds=_int("QUEUE_SLA_SECONDS", 120),
-            agent_online_minutes=_int("AGENT_ONLINE_MINUTES", 5),
             business_hours_file=business_hours_file_from_env(),
             redis_url=os.environ.get("REDIS_URL") or None,
             redis_channel=os.environ.get("REDIS_CHANNEL") or "helpdesk:events",

@@ -51,6 +51,10 @@ MESSAGES: dict[str, str] = {
     "to a team (back to the queue).": (
         "{name} 已离线：转过去顾客会一直等，却没有人接待。请转给在线或暂时离开的同事，或转给团队（放回排队）。"
     ),
+    "{name} has no console open: the customer would wait with nobody there. Transfer to a colleague whose console "
+    "is open, or to a team (back to the queue).": (
+        "{name} 没有打开工作台：转过去顾客会一直等，却没有人接待。请转给工作台开着的同事，或转给团队（放回排队）。"
+    ),
     "fill in {names} before sending: the customer would read it as it stands": (
         "请先把 {names} 换成实际内容再发送：否则顾客会原样看到它。"
     ),

@@ -58,6 +58,7 @@ def read_more(language: str, title: str) -> str:
 NOT_YOURS = "this conversation is not assigned to you"
 # one literal on one line: tests/web/test_error_language.py finds each refusal's words in the source as written
 OFFLINE_TARGET = "{name} is offline: the customer would wait with nobody there. Transfer to a colleague who is online or away, or to a team (back to the queue)."  # noqa: E501
+NO_CONSOLE_TARGET = "{name} has no console open: the customer would wait with nobody there. Transfer to a colleague whose console is open, or to a team (back to the queue)."  # noqa: E501
 
 
 def may_view(agent: Agent, conversation: Conversation) -> bool:
@@ -334,6 +335,10 @@ class Desk:
                 # the customer would read "<name> has joined the chat" and wait with nobody there (walkthrough
                 # 2026-12-07: a chat transferred to the logged-out admin); an away colleague may still be asked
                 raise Conflict(OFFLINE_TARGET.format(name=target.display_name))
+            if not self.presence.is_online(target.id):
+                # online or away by their status, but nobody at a console to read the chat (walkthrough 2026-12-07: a
+                # chat transferred to a colleague who had closed the console's tab without logging out)
+                raise Conflict(NO_CONSOLE_TARGET.format(name=target.display_name))
             await self._check_capacity(session, target)
             change = await lifecycle.transfer_to_agent(session, conversation, target)
             message = await self._system(

@@ -40,7 +40,7 @@ from helpdesk.files.service import requested_photos
 from helpdesk.limits.locks import ConversationLocks
 from helpdesk.orders.messages import describe_order
 from helpdesk.orders.model import Address, Order, OrderLine, OrderStatus, ReplacementRequest, ReturnReason, utc_now
-from helpdesk.orders.policy import long_date, money
+from helpdesk.orders.policy import long_date, money, tracking_refusal
 from helpdesk.orders.system import BackendError, OrderNotFound, OrderSystem, OrderSystemError, PolicyRefusal
 from helpdesk.realtime.events import Events
 from helpdesk.staff.accounts import display_names
@@ -132,15 +132,6 @@ def _replacements(replaced: Mapping[str, list[ReplacementRequest]], order: Order
         }
         for replacement in replaced.get(order.number, [])
     ]
-
-
-def no_tracking(order: Order) -> PolicyRefusal | None:
-    """Why the tracking cannot be sent (nothing shipped yet), or None."""
-    if order.tracking_number:
-        return None
-    return PolicyRefusal(
-        "no_tracking", f"Order {order.number} has no tracking number yet: it has not shipped.", "", order.number
-    )
 
 
 def digest(action: str, order: Order, summary: Mapping[str, Any]) -> str:
@@ -374,7 +365,7 @@ class DeskOrders:
             refusals[RETURN] = None
         except PolicyRefusal as return_refusal:
             refusals[RETURN] = return_refusal
-        refusals[RESEND_TRACKING] = no_tracking(order)
+        refusals[RESEND_TRACKING] = tracking_refusal(order)
         actions = []
         for action in ACTIONS:
             refusal = refusals[action]
@@ -594,7 +585,7 @@ class DeskOrders:
             }
             return Change(RETURN, order, summary, {"items": plan.items})
         if action == RESEND_TRACKING:
-            refusal = no_tracking(order)
+            refusal = tracking_refusal(order)
             if refusal is not None:
                 raise refusal
             facts = {"Carrier": order.carrier or "—", "Tracking number": order.tracking_number or "—"}

@@ -110,10 +110,14 @@ async def record(session: AsyncSession, conversation_id: str, reason: str, detai
 
 
 async def after_rating(session: AsyncSession, rating: Rating) -> FollowUp | None:
-    """A rating of 1-2 opens a follow-up (in the rating's own transaction)."""
+    """A rating of 1-2 opens a follow-up (in the rating's own transaction), naming the agent the customer rated: whoever
+    gets back to them reads whose help it was (the task said "rated 1/5" only)."""
     if rating.score > LOW_RATING_MAX:
         return None
-    detail = f"rated {rating.score}/5" + (f": “{rating.comment}”" if rating.comment else "")
+    rated = (await display_names(session, [rating.agent_id])).get(rating.agent_id or 0)
+    detail = (f"rated {rated} {rating.score}/5" if rated else f"rated {rating.score}/5") + (
+        f": “{rating.comment}”" if rating.comment else ""
+    )
     return await record(session, rating.conversation_id, FOLLOW_UP_LOW_RATING, detail)
 
 
@@ -380,7 +384,8 @@ class FollowUps:
                 [follow_up.assignee_id, follow_up.done_by]
                 + [c.agent_id for c in comments]
                 + [m.agent_id for m in messages]
-                + [n.agent_id for n in notes],
+                + [n.agent_id for n in notes]
+                + [rating.agent_id if rating else None],
             )
             conversation = await session.get(Conversation, follow_up.conversation_id)
         customer = desk_cards.customer_name(conversation) if conversation is not None else None
@@ -395,7 +400,14 @@ class FollowUps:
             for c in comments
         ]
         body["rating"] = (
-            {"score": rating.score, "comment": rating.comment, "created_at": iso(rating.created_at)} if rating else None
+            {
+                "score": rating.score,
+                "comment": rating.comment,
+                "created_at": iso(rating.created_at),
+                "agent_name": names.get(rating.agent_id or 0),  # whose help the customer rated
+            }
+            if rating
+            else None
         )
         # the agents' internal notes in their place in the transcript (sender "note": never shown to the customer)
         first_shown = aware(messages[0].created_at) if messages else None

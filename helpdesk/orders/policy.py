@@ -52,6 +52,15 @@ CHARGED_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PACKED})  # no 0/O, 
 COUNTRY_NAMES = policy_texts.COUNTRY_NAMES  # English names (the Chinese: policy_texts_zh.COUNTRY_NAMES)
 
 
+def tracking_refusal(order: Order) -> PolicyRefusal | None:
+    """Why the tracking cannot be sent to the customer (nothing shipped yet), in the language spoken; None when it
+    can (an order card's reasons are in the conversation's language: this one was the only English one on a Chinese
+    customer's cards)."""
+    if order.tracking_number:
+        return None
+    return PolicyRefusal("no_tracking", say.NO_TRACKING.format(order=order.number), "", order.number)
+
+
 class Action(StrEnum):
     CANCEL = "cancel"
     CHANGE_ADDRESS = "change_address"

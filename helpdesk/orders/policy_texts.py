@@ -93,6 +93,7 @@ NOT_DELIVERED_CANCEL = (
     "If it hasn't shipped, you can cancel it free of charge instead; just ask me to cancel the order."
 )
 NOT_SHIPPED = "Order {order} hasn't shipped yet, so there is nothing to return."
+NO_TRACKING = "Order {order} has no tracking number yet: it has not shipped."  # why the console cannot send one
 NOT_SHIPPED_CANCEL = "You can still cancel it free of charge instead, and nothing is sent."
 NOT_SHIPPED_PACKED = (
     "It's packed and ships soon. Once it arrives you have {days} days to return it, or you can refuse the parcel on "

@@ -57,6 +57,7 @@ ARRIVED_IN_TRANSIT_NEXT = "既然商品已经送到而且有损坏或发错，�
 NOT_DELIVERED = "订单 {order} 还没有送达，暂时没有可退的商品。"
 NOT_DELIVERED_CANCEL = "如果还没发货，您可以免费取消订单；直接告诉我要取消订单就行。"
 NOT_SHIPPED = "订单 {order} 还没有发货，暂时没有可退的商品。"
+NO_TRACKING = "订单 {order} 还没有发货，暂时没有物流单号。"
 NOT_SHIPPED_CANCEL = "您现在仍可以免费取消订单，不会发货。"
 NOT_SHIPPED_PACKED = (
     "订单已打包，很快就会发出。签收后您有 {days} 天可以退货，也可以在送货时拒收，包裹退回后我们会给您退款。"

@@ -1,9 +1,9 @@
 """Which agents are online, defined once:
 
-- **online**: the agent has a console open (a console websocket connected to any helpdesk process). The
-  customer's wait estimate shares the queue between these agents, and the transfer list marks them.
-- **active** (the dashboard's "agents online"): online, or used the console's API in the last
-  AGENT_ONLINE_MINUTES in this process (a console whose socket dropped for a moment still counts).
+- **online**: the agent has a console open (a console websocket connected to any helpdesk process). With the
+  status the agent chose (helpdesk/conversation/agent_status.py) it says who takes chats now: status online and a
+  console open. The customer's wait estimate shares the queue between these agents, the dashboard's "agents online"
+  and the console's team count count them, and a chat is transferred only to a colleague with a console open.
 
 `Presence` counts the consoles connected to this process; `helpdesk.realtime.redis_presence` shares them
 between processes.
@@ -11,7 +11,6 @@ between processes.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 
@@ -22,7 +21,6 @@ class Presence:
 
     def __init__(self) -> None:
         self._connections: Counter[int] = Counter()
-        self._seen: dict[int, float] = {}  # agent id → when they last used the console's API (monotonic)
 
     async def start(self) -> None:
         pass
@@ -47,16 +45,3 @@ class Presence:
     def here(self) -> frozenset[int]:
         """The agents with a console connected to this process."""
         return frozenset(self._connections)
-
-    def seen(self, agent_id: int, now: float | None = None) -> None:
-        """The agent used the console's API just now (this process)."""
-        self._seen[agent_id] = time.monotonic() if now is None else now
-
-    def active(self, agent_id: int, within_seconds: float, now: float | None = None) -> bool:
-        """Online, or seen using the console's API in the last `within_seconds` (the dashboard's count)."""
-        if self.is_online(agent_id):
-            return True
-        now = time.monotonic() if now is None else now
-        for stale in [a for a, at in self._seen.items() if now - at > within_seconds]:
-            del self._seen[stale]
-        return agent_id in self._seen

@@ -89,19 +89,11 @@ def csv_text(figures: Mapping[str, Any]) -> str:
 def dashboard_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("dashboard")
 
-    async def present_agents(request: Request) -> list[Agent]:
-        """Staff at a console as the dashboard counts them (helpdesk/realtime/presence.py `active`) who take chats,
-        so not the handbook's editors (never given a conversation, as in the queue's wait estimate)."""
-        running = services(request)
-        async with running.sessions() as session:
+    async def staff(request: Request) -> list[Agent]:
+        """The staff who take chats (not the handbook's editors, never given a conversation), by name."""
+        async with services(request).sessions() as session:
             directory = await agent_directory(session)
-        within = settings.agent_online_minutes * 60
-        present = [
-            a
-            for a in directory.values()
-            if a.active and a.role != ROLE_EDITOR and running.presence.active(a.id, within)
-        ]
-        return sorted(present, key=agent_order)
+        return sorted((a for a in directory.values() if a.active and a.role != ROLE_EDITOR), key=agent_order)
 
     def listed(agents: list[Agent]) -> list[dict[str, Any]]:
         return [{"id": a.id, "name": a.display_name, "role": a.role, "team": a.team} for a in agents]
@@ -111,16 +103,22 @@ def dashboard_blueprint(settings: Settings) -> Blueprint:
         async with services(request).sessions() as session:
             queue = await live_queue(session, now)
             queue["waiting_by_email"] = await waiting_by_email(session)  # helpdesk/mail/waiting.py
-        present = await present_agents(request)
-        # "online" is the status the agent chose (helpdesk/conversation/agent_status.py) at a console in use: an agent
-        # who set Away takes no new chats, so they are listed apart, not counted (walkthrough: Away agents counted)
-        online = [a for a in present if a.status == STATUS_ONLINE]
-        away = [a for a in present if a.status == STATUS_AWAY]  # one who logged out (Offline) is neither
+        people = await staff(request)
+        at_console = services(request).presence.is_online  # a console open (helpdesk/realtime/presence.py)
+        # "agents online" as the console's team count has it: the status the agent chose
+        # (helpdesk/conversation/agent_status.py) with a console open. An agent who set Away takes no new chats and one
+        # who is Online by status but closed the console is not there to take one: both are listed apart, not counted
+        # (the dashboard counted anyone who had used the console's API in the last few minutes, and said 3 while the
+        # console's Team heading said 2: walkthrough of 2026-12-07)
+        online = [a for a in people if a.status == STATUS_ONLINE and at_console(a.id)]
+        away = [a for a in people if a.status == STATUS_AWAY and at_console(a.id)]
+        closed = [a for a in people if a.status in (STATUS_ONLINE, STATUS_AWAY) and not at_console(a.id)]
         return {
             **queue,
             "agents_online": len(online),
             "agents": listed(online),
             "agents_away": listed(away),
+            "agents_console_closed": listed(closed),  # one who logged out (Offline) is in none of the three
             "at": now.isoformat(),
         }
 

@@ -80,7 +80,6 @@ async def guard(request: Request) -> None:
             raise Forbidden(f"missing or wrong {CSRF_HEADER} header (GET {PREFIX}/me gives the token)")
     request.ctx.agent = record.agent
     request.ctx.agent_session = record
-    running.presence.seen(record.agent.id)  # recent console use: "online" on the dashboard
 
 
 async def no_editors(request: Request) -> None:

@@ -70,6 +70,40 @@ def test_a_half_written_reply_stays_with_its_conversation(
     ava.close()
 
 
+UNSENT = "Your reply has not been sent: the customer will not read it. Go on without sending it?"
+
+
+def test_resolving_with_a_reply_not_sent_asks_first(
+    answering_page: Page, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
+) -> None:
+    """A reply typed and not sent was lost without a word when the agent resolved (or handed back, or transferred)
+    the chat: the customer never read "I have refunded the second charge" (the staff walkthrough of 2026-12-07)."""
+    ava = Console(helpdesk_url)
+    assert ava.login("ava", agent_accounts["ava"].password).status_code == 200
+    conversation = hand_off(client, "you charged me twice for order 100247")
+    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+    page = answering_page
+    dialogs = Dialogs(page)
+    log_in(page, helpdesk_url, agent_accounts["ava"])
+    open_chat(page, conversation)
+    reply = "I have refunded the second charge: you will see it within 5 working days."
+    page.locator("#reply").fill(reply)
+
+    for button in ("#resolve", "#handback"):
+        page.locator(button).click()  # "Cancel": the chat and the reply stay
+        assert dialogs.asked[-1] == UNSENT, dialogs.asked
+        expect(page.locator("#reply")).to_have_value(reply)
+        assert history(client, conversation)["mode"] == "agent"
+    asked = len(dialogs.asked)
+    page.locator("#reply").press("Enter")  # sent, and Resolve at once: nothing to ask about, the reply goes first
+    page.locator("#resolve").click()
+    expect(page.locator("#empty-note")).to_have_text("The conversation was resolved.")
+    assert len(dialogs.asked) == asked, dialogs.asked
+    said = history(client, conversation)
+    assert said["mode"] == "closed" and reply in [m["text"] for m in said["messages"] if m["sender"] == "agent"]
+    ava.close()
+
+
 def test_deleting_a_shared_canned_reply_or_a_label_asks_first(
     answering_page: Page, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], client: httpx.Client
 ) -> None:

@@ -41,7 +41,8 @@ def test_an_answer_chosen_by_rule_says_so_instead_of_a_score(own: OwnHelpdesk, s
         log_in(page, own.url, own.accounts["ava"])
         page.locator(f'#chats li[data-id="{conversation}"]').click()
         answered = page.locator("#transcript .msg.bot .who", has_text="answered from FAQ")
-        expect(answered.first).to_have_text(f"answered from FAQ damaged-item ({RULE})")
+        # the entry by its title, as the customer saw it (its id, an English slug, read as code on a Chinese console)
+        expect(answered.first).to_have_text(f"answered from FAQ “What if my item arrived damaged or faulty?” ({RULE})")
         expect(answered.last).to_contain_text("(score 0.")  # the ranking's own answer keeps its score
         assert "score 0.00" not in answered.first.inner_text()
     finally:

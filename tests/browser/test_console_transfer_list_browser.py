@@ -4,7 +4,8 @@ Alice's console listed "Bruno Keller (0/3)" — no console open, no chats — wh
 agent's console heard nothing of colleagues' statuses (only supervisors' did), so the list kept what it read at login,
 and a colleague who went away or logged out could still be picked and handed the customer (the transfer is taken).
 In headless Chromium against the running stack, at 1280×800: ava's list follows ben opening his console, setting
-Away and closing it, and shows his chats as of the chat she opens; once he is offline he cannot be picked."""
+Away and closing it, and shows his chats as of the chat she opens; once his console is closed (online or away by
+his status) or he is offline he cannot be picked."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def test_an_agents_transfer_list_follows_a_colleagues_status_and_chats(
         page.locator(f'#chats li[data-id="{first}"]').click(timeout=20_000)
         option = page.locator(f'#transfer-to option[value="agent:{ben.agent["id"]}"]')
         expect(option).to_have_count(1)
-        expect(option).not_to_contain_text("online")  # his console is closed
+        expect(option).to_contain_text(", console closed)")  # his console is closed: he cannot be picked
+        expect(option).to_be_disabled()
 
         cookie = {"Cookie": f"helpdesk_agent={ben.session_cookie}"}
         with connect(ws_url(helpdesk_url, "/api/agent/ws"), additional_headers=cookie) as console:
@@ -52,7 +54,14 @@ def test_an_agents_transfer_list_follows_a_colleagues_status_and_chats(
             page.locator(f'#chats li[data-id="{second}"]').click()
             expect(page.locator("#conv-meta")).to_contain_text(second)
             expect(option).to_contain_text(f"({chats + 1}/", timeout=10_000)
-        expect(option).not_to_contain_text("away", timeout=10_000)  # his console closed
+            expect(option).to_be_enabled()
+        # his console closed, still Away by status: nobody there to read the chat, so he cannot be picked (the desk
+        # refuses it too: tests/conversation/test_transfer_to_offline.py); before, "(1/3)" was listed and taken
+        expect(option).to_contain_text(", away, console closed)", timeout=10_000)
+        expect(option).to_be_disabled()
+        assert ben.post("/status", {"status": "online"}).status_code == 200
+        expect(option).to_contain_text(", online, console closed)", timeout=10_000)
+        expect(option).to_be_disabled()
         # ben sets Offline: listed as such and not choosable (the desk refuses the transfer: the customer would read
         # "Ben has joined the chat" with nobody there; tests/conversation/test_transfer_to_offline.py)
         assert ben.post("/status", {"status": "offline"}).status_code == 200

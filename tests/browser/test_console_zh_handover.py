@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
-from support.agent import Console, hand_off, submit_console_login
+from support.agent import Console, console_open, hand_off, submit_console_login
 
 pytestmark = pytest.mark.browser
 
@@ -60,12 +60,16 @@ def test_a_chinese_console_says_in_chinese_what_happened_to_a_handed_over_chat(
     colleague = Console(helpdesk_url)
     try:
         assert colleague.login(ava.username, ava.password).status_code == 200
-        page.locator("#transfer-to").select_option(value=f"agent:{colleague.agent['id']}")
-        # the colleague's status changes while sue is about to click: the list of agents is refilled, her choice stays
-        assert colleague.post("/status", {"status": "away"}).status_code == 200
-        page.wait_for_timeout(1500)  # the refill comes over the console's socket
-        page.locator("#transfer").click()
-        expect(page.locator("#empty-note")).to_have_text("会话已转接。")
+        with console_open(colleague):  # a chat goes only to a colleague at an open console
+            option = page.locator(f"#transfer-to option[value='agent:{colleague.agent['id']}']")
+            expect(option).to_be_enabled()
+            page.locator("#transfer-to").select_option(value=f"agent:{colleague.agent['id']}")
+            # the colleague's status changes while sue is about to click: the list of agents is refilled, her choice
+            # stays
+            assert colleague.post("/status", {"status": "away"}).status_code == 200
+            page.wait_for_timeout(1500)  # the refill comes over the console's socket
+            page.locator("#transfer").click()
+            expect(page.locator("#empty-note")).to_have_text("会话已转接。")
         assert colleague.post(f"/conversations/{conversation}/handback").status_code == 200
         name = colleague.agent["display_name"]
     finally:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
 from support.agent import Console, hand_off, submit_console_login
-from test_console_zh_handover import follow_up_of, page, sue_in_chinese  # noqa: F401 (fixtures)
+from test_console_zh_handover import follow_up_of, page  # noqa: F401 (its 1280×800 page fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def test_the_buttons_that_open_a_task_or_a_conversation_say_view_in_chinese(
     page: Page,  # noqa: F811
     helpdesk_url: str,
     agent_accounts: dict[str, AgentLogin],
-    sue_in_chinese: AgentLogin,  # noqa: F811
+    sue_in_chinese: AgentLogin,  # tests/browser/conftest.py
     client: httpx.Client,
 ) -> None:
     conversation = hand_off(client, "我想问一下桌布可以机洗吗")

@@ -1,12 +1,14 @@
 """What agents, supervisors and editors read at a glance, in headless Chromium against the real stack, on a desktop
 (1280x800) and a phone (390x844): a queue card quotes the customer's latest line (as Chatwoot's and Intercom's inboxes
 do), renewed live when a waiting customer writes again, with their first question above it; the dashboard's "Agents
-online" leaves out an agent who set Away (listed apart); the unanswered report's empty period is a sentence, not a
-numbered item "1.". Walkthrough of 2026-12-06. Screenshots go to $SCREENSHOT_DIR (or the test's folder)."""
+online" leaves out an agent who set Away or closed the console (listed apart), the same figure as the console's team
+count; the unanswered report's empty period is a sentence, not a numbered item "1.". Walkthroughs of 2026-12-06 and
+2026-12-07. Screenshots go to $SCREENSHOT_DIR (or the test's folder)."""
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from support.accounts import AgentLogin
-from support.agent import Console, hand_off, say, submit_console_login
+from support.agent import Console, console_open, hand_off, say, submit_console_login
 from test_agent_console_browser import log_in
 from test_widget_browser import Tab
 
@@ -70,24 +72,51 @@ def test_agents_online_leaves_out_an_agent_who_set_away(
     ben = Console(helpdesk_url)
     assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
     try:
-        assert ben.post("/status", {"status": "away"}).status_code == 200
-        page = tab.page
-        log_in(page, helpdesk_url, agent_accounts["sue"])
-        page.goto(helpdesk_url + "/agent/dashboard")
-        names = page.locator("#live-names")
-        expect(names).to_contain_text("away: Ben Tester", timeout=15_000)
-        online = names.inner_text().split(" · away: ")[0]
-        assert "Ben Tester" not in online and "Sue Tester" in online, online
-        assert page.locator("#live-agents").inner_text() == str(len(online.split(", ")))
-        shot(page, tmp_path, f"dashboard-away-{size}")
+        with console_open(ben):  # at his console, Away
+            assert ben.post("/status", {"status": "away"}).status_code == 200
+            page = tab.page
+            log_in(page, helpdesk_url, agent_accounts["sue"])
+            page.goto(helpdesk_url + "/agent/dashboard")
+            names = page.locator("#live-names")
+            expect(names).to_contain_text("away: Ben Tester", timeout=15_000)
+            online = names.inner_text().split(" · ")[0]
+            assert "Ben Tester" not in online and "Sue Tester" in online, online
+            assert page.locator("#live-agents").inner_text() == str(len(online.split(", ")))
+            shot(page, tmp_path, f"dashboard-away-{size}")
 
-        assert ben.post("/status", {"status": "online"}).status_code == 200
-        expect(names).not_to_contain_text("away:", timeout=15_000)  # the live strip refreshes every 5 s
-        expect(names).to_contain_text("Ben Tester")
+            assert ben.post("/status", {"status": "online"}).status_code == 200
+            expect(names).not_to_contain_text("away:", timeout=15_000)  # the live strip refreshes every 5 s
+            expect(names).to_contain_text("Ben Tester")
     finally:
         ben.post("/status", {"status": "online"})
         ben.close()
     assert tab.errors("401") == []  # the console asks /api/agent/me before logging in
+
+
+def test_agents_online_on_the_dashboard_is_the_consoles_team_count(
+    page: Page, helpdesk_url: str, agent_accounts: dict[str, AgentLogin], tmp_path: Path
+) -> None:
+    """Ben is Online by his status but has no console open (he used the console's API a moment ago, as a tab closed
+    without logging out had): the dashboard counted him ("Agents online 2") while the console's Team heading, which
+    counts the colleagues at an open console, said 1 (the staff walkthrough of 2026-12-07). One figure on both
+    screens now, and the dashboard names him apart."""
+    ben = Console(helpdesk_url)
+    assert ben.login("ben", agent_accounts["ben"].password).status_code == 200
+    try:
+        assert ben.post("/status", {"status": "online"}).status_code == 200
+        assert ben.get("/queue").status_code == 200  # he used the console's API just now
+        log_in(page, helpdesk_url, agent_accounts["sue"])
+        member = page.locator('#team li[data-agent="ben"]')
+        expect(member).to_contain_text("console closed")
+        team = page.locator("#team-count").inner_text()
+        page.goto(helpdesk_url + "/agent/dashboard")
+        names = page.locator("#live-names")
+        expect(names).to_contain_text(re.compile(r"console closed: (.+, )?Ben Tester"), timeout=15_000)
+        assert "Ben Tester" not in names.inner_text().split(" · ")[0]
+        expect(page.locator("#live-agents")).to_have_text(team)
+        shot(page, tmp_path, "dashboard-console-closed")
+    finally:
+        ben.close()
 
 
 def test_the_unanswered_report_says_an_empty_period_in_a_sentence(

@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import AgentLogin
-from support.agent import Console, hand_off, history, writable_db
+from support.agent import Console, console_open, hand_off, history, writable_db
 from test_widget_browser import CUSTOMER, HOST, Tab, new_tab, open_widget, send
 
 from helpdesk.stack import Stack
@@ -180,7 +180,8 @@ def test_agent_messages_carry_name_avatar_and_time(
     expect(page.locator(f"{CUSTOMER} time")).to_have_count(1)
 
     # transferred to another agent: their own name and initials (no avatar set)
-    assert ben.post(f"/conversations/{conversation_id}/transfer", {"agent_id": ava.agent["id"]}).status_code == 200
+    with console_open(ava):  # a chat goes only to a colleague at an open console (test_transfer_to_offline.py)
+        assert ben.post(f"/conversations/{conversation_id}/transfer", {"agent_id": ava.agent["id"]}).status_code == 200
     assert ava.post(f"/conversations/{conversation_id}/messages", {"text": "Ava here."}).status_code == 201
     expect(agent_message).to_have_count(2)
     expect(agent_message.nth(1).locator(".lbl")).to_be_visible()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 from support.accounts import AgentLogin
-from support.agent import HANDOFF_TEXT, Console, hand_off, history, say, wait_for, writable_db
+from support.agent import HANDOFF_TEXT, Console, console_open, hand_off, history, say, wait_for, writable_db
 
 from helpdesk.stack import Stack
 
@@ -277,7 +277,8 @@ def test_transfer_to_another_agent_and_to_a_team(client: httpx.Client, login: Ca
     ava, ben = login("ava"), login("ben")
     conversation = hand_off(client)
     ava.post(f"/conversations/{conversation}/claim")
-    moved = ava.post(f"/conversations/{conversation}/transfer", {"agent_id": ben.agent["id"]})
+    with console_open(ben):  # a chat goes only to a colleague at an open console (test_transfer_to_offline.py)
+        moved = ava.post(f"/conversations/{conversation}/transfer", {"agent_id": ben.agent["id"]})
     assert moved.status_code == 200 and moved.json()["assignee"] == ben.agent["id"]
     assert ava.post(f"/conversations/{conversation}/messages", {"text": "still mine?"}).status_code == 403
     assert ben.post(f"/conversations/{conversation}/messages", {"text": "Ben here."}).status_code == 201

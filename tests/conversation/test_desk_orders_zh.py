@@ -57,6 +57,11 @@ def test_a_chinese_conversations_order_cards_read_in_chinese(desk: OrdersDesk, s
     assert paid["summary"].startswith("订单 100257"), paid["summary"]
     returns = {a["action"]: a for a in paid["actions"]}["return"]
     assert not returns["allowed"] and CJK.search(returns["why_not"]), returns  # not delivered yet, in Chinese
+    # every reason a button is off, in Chinese: "no tracking number yet" was the one English reason on these cards
+    reasons = [a["why_not"] for order in chinese.values() for a in order["actions"] if a["why_not"]]
+    assert reasons and all(CJK.search(why) for why in reasons), reasons
+    tracking = {a["action"]: a for a in paid["actions"]}["resend_tracking"]
+    assert tracking["why_not"] == "订单 100257 还没有发货，暂时没有物流单号。", tracking
     delivered = chinese["100124"]
     assert CJK.search(delivered["summary"]) and "签收" in delivered["summary"], delivered["summary"]
     # the items named as the customer reads them in the chat (the walkthrough of 2026-12-04: English names in a

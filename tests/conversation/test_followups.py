@@ -54,7 +54,8 @@ def test_a_low_rating_opens_a_follow_up_that_a_supervisor_assigns_and_the_agent_
     assert len(rows) == 1
     task = rows[0]
     assert (task["reason"], task["status"], task["assignee_id"], task["done_at"]) == ("low_rating", "open", None, None)
-    assert "rated 2/5" in task["detail"] and "Nobody solved it" in task["detail"]
+    # whose help was rated: whoever gets back to the customer reads it on the task (it said "rated 2/5" only)
+    assert task["detail"] == "rated Ava Tester 2/5: “Nobody solved it”"
     latest_handoff = db.execute("SELECT MAX(id) FROM handoffs WHERE conversation_id = ?", (unhappy,)).fetchone()[0]
     assert task["handoff_id"] == latest_handoff
 
@@ -71,6 +72,7 @@ def test_a_low_rating_opens_a_follow_up_that_a_supervisor_assigns_and_the_agent_
         "score": 2,
         "comment": "Nobody solved it",
         "created_at": assigned.json()["rating"]["created_at"],
+        "agent_name": "Ava Tester",
     }
     assert any(m["sender"] == "customer" and m["text"] == "hello" for m in assigned.json()["transcript"])
     assert task["id"] in listed_ids(ava, "open")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 from playwright.sync_api import Dialog, Page, expect
-from websockets.sync.client import ClientConnection
+from websockets.sync.client import ClientConnection, connect
 
 HANDOFF_TEXT = "I want to talk to a real person please"
 
@@ -116,6 +117,16 @@ def receive_until(
         events.append(event)
         if done(event):
             return events
+
+
+@contextmanager
+def console_open(console: Console) -> Iterator[ClientConnection]:
+    """The agent's console open (its websocket connected, as a console tab keeps it) while the block runs: a chat is
+    transferred only to a colleague with a console open (helpdesk/conversation/desk.py `transfer`)."""
+    url = ws_url(str(console.http.base_url).rstrip("/"), "/api/agent/ws")
+    with connect(url, additional_headers={"Cookie": f"helpdesk_agent={console.session_cookie}"}) as ws:
+        receive_until(ws, lambda event: event["type"] == "ready")
+        yield ws
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 15.0, interval: float = 0.2) -> Any:

@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from support.accounts import AgentLogin, add_agent_accounts
-from support.agent import Console, hand_off, receive_until, ws_url
-from websockets.sync.client import connect
+from support.agent import Console, console_open, hand_off
 
 from helpdesk.stack import Stack
 
@@ -153,10 +152,10 @@ def test_live_queue_figures(
     client: httpx.Client,
     login: Callable[[str], Console],
     db: sqlite3.Connection,
-    helpdesk_url: str,
     dash_accounts: dict[str, AgentLogin],
 ) -> None:
     sue = login("sue")
+    assert sue.post("/status", {"status": "online"}).status_code == 200
     waiting = hand_off(client, "hello")
     live = sue.get("/metrics/live").json()
     queued = db.execute("SELECT count(*) FROM conversations WHERE mode = 'queued'").fetchone()[0]
@@ -164,41 +163,58 @@ def test_live_queue_figures(
     assert sum(live["waiting_by_tier"].values()) == queued
     assert live["longest_wait_seconds"] >= 0
     names = [a["name"] for a in live["agents"]]
-    assert "Sue Tester" in names and live["agents_online"] == len(names)
+    assert live["agents_online"] == len(names)
     assert "Dash-Idle Tester" not in names  # never logged in
 
-    idle = login("dash-idle")
-    headers = {"Cookie": f"helpdesk_agent={idle.session_cookie}"}
-    with connect(ws_url(helpdesk_url, "/api/agent/ws"), additional_headers=headers) as ws:
-        receive_until(ws, lambda event: event["type"] == "ready")
-        names = [a["name"] for a in sue.get("/metrics/live").json()["agents"]]
-        assert "Dash-Idle Tester" in names
+    # "agents online" is the console's team count (status Online with a console open, tests/browser/
+    # test_dashboard_team_count_browser.py): sue, logged in here without a console, is listed as such, not counted
+    assert "Sue Tester" not in names and "Sue Tester" in names_of(live["agents_console_closed"])
+    with console_open(sue):
+        live = sue.get("/metrics/live").json()
+        assert "Sue Tester" in names_of(live["agents"]) and live["agents_online"] == len(live["agents"])
 
-    # an editor at work on the handbook takes no chats: not one of the agents online (walkthrough of 2026-12-05:
-    # "Agents online 4" with two agents and the editor counted)
-    editor = login("dash-editor")
-    assert editor.get("/handbook").status_code == 200
-    live = sue.get("/metrics/live").json()
-    names = [a["name"] for a in live["agents"]]
-    assert "Dash-Editor Tester" not in names and live["agents_online"] == len(names)
+        idle = login("dash-idle")
+        with console_open(idle):
+            assert "Dash-Idle Tester" in names_of(sue.get("/metrics/live").json()["agents"])
 
-    # an agent who set Away takes no new chats: listed apart, not one of the agents online (walkthrough of 2026-12-06:
-    # "Agents online" counted anyone at a console, whatever their Online/Away status)
-    assert idle.post("/status", {"status": "away"}).status_code == 200
-    live = sue.get("/metrics/live").json()
-    names = [a["name"] for a in live["agents"]]
-    assert "Dash-Idle Tester" not in names and live["agents_online"] == len(names)
-    assert "Dash-Idle Tester" in [a["name"] for a in live["agents_away"]]
-    assert idle.post("/status", {"status": "online"}).status_code == 200
-    live = sue.get("/metrics/live").json()
-    assert "Dash-Idle Tester" in [a["name"] for a in live["agents"]]
-    assert "Dash-Idle Tester" not in [a["name"] for a in live["agents_away"]]
-    # an agent who logged out (Offline) is neither: "away" listed every agent seen lately not Online, and the
-    # dashboard said "away: Dana" of an agent who had logged out minutes before (lane ux2's run of 2026-12-06)
-    assert idle.post("/logout").status_code == 200
-    live = sue.get("/metrics/live").json()
-    assert "Dash-Idle Tester" not in [a["name"] for a in live["agents"] + live["agents_away"]], live
+            # an editor at work on the handbook takes no chats: not one of the agents online (walkthrough of
+            # 2026-12-05: "Agents online 4" with two agents and the editor counted)
+            editor = login("dash-editor")
+            assert editor.get("/handbook").status_code == 200
+            live = sue.get("/metrics/live").json()
+            names = names_of(live["agents"])
+            assert "Dash-Editor Tester" not in names and live["agents_online"] == len(names)
+            assert "Dash-Editor Tester" not in names_of(live["agents_away"] + live["agents_console_closed"])
+
+            # an agent who set Away takes no new chats: listed apart, not one of the agents online (walkthrough of
+            # 2026-12-06: "Agents online" counted anyone at a console, whatever their Online/Away status)
+            assert idle.post("/status", {"status": "away"}).status_code == 200
+            live = sue.get("/metrics/live").json()
+            names = names_of(live["agents"])
+            assert "Dash-Idle Tester" not in names and live["agents_online"] == len(names)
+            assert "Dash-Idle Tester" in names_of(live["agents_away"])
+            assert idle.post("/status", {"status": "online"}).status_code == 200
+            live = sue.get("/metrics/live").json()
+            assert "Dash-Idle Tester" in names_of(live["agents"])
+            assert "Dash-Idle Tester" not in names_of(live["agents_away"])
+
+        # idle closed the console without logging out, Online by status: not there to take a chat, so not counted
+        # (the dashboard counted anyone who had used the console's API in the last 5 minutes: "Agents online 3" beside
+        # the console's "Team 2", walkthrough of 2026-12-07)
+        live = sue.get("/metrics/live").json()
+        assert "Dash-Idle Tester" not in names_of(live["agents"]) and live["agents_online"] == len(live["agents"])
+        assert "Dash-Idle Tester" in names_of(live["agents_console_closed"])
+        # an agent who logged out (Offline) is none of them: "away" listed every agent seen lately not Online, and the
+        # dashboard said "away: Dana" of an agent who had logged out minutes before (lane ux2's run of 2026-12-06)
+        assert idle.post("/logout").status_code == 200
+        live = sue.get("/metrics/live").json()
+        everyone = names_of(live["agents"] + live["agents_away"] + live["agents_console_closed"])
+        assert "Dash-Idle Tester" not in everyone, live
 
     assert sue.post(f"/conversations/{waiting}/claim").status_code == 200  # tidy: nobody waits after this test
     assert sue.post(f"/conversations/{waiting}/resolve").status_code == 200
     assert sue.get("/metrics/live").json()["waiting"] == queued - 1
+
+
+def names_of(agents: list[dict[str, object]]) -> list[object]:
+    return [a["name"] for a in agents]

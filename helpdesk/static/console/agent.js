@@ -8,12 +8,13 @@
   const CUSTOMER_TYPING_MS = 4000;
   const ARRIVED_PER_CONVERSATION = 50; // socket messages kept per conversation, for a view fetched before them
   const ARRIVED_CONVERSATIONS = 30;
-  const { API, $, el, request, errorText } = window.ConsoleCommon;
+  const { API, $, el, request, errorText, messageText } = window.ConsoleCommon;
 
   const state = {
     me: null,
     csrf: "",
     open: null, // id of the conversation on screen
+    sending: null, // the reply being sent (a promise), while it is on its way
     view: null, // its last loaded view
     shown: new Set(), // message ids on screen
     arrived: new Map(), // conversation id -> its latest messages from the socket (merged into a view fetched before them)
@@ -134,6 +135,9 @@
     }
     state.me = data.agent;
     state.csrf = data.csrf_token;
+    // the console in the staff member's language before anything is drawn (a first login in Chinese drew times in
+    // the browser's English: "07:52 AM")
+    if (window.ConsoleI18n) window.ConsoleI18n.adopt(data.agent.language);
     $("login-view").hidden = true;
     $("app").hidden = false;
     const me = state.me;
@@ -546,17 +550,6 @@
     if (switching) $("customer-typing").hidden = true;
   }
   const WHO = { customer: "Customer", bot: "Bot", system: "" };
-  // the bot's and agents' messages as the customer's widget shows them: its own Markdown renderer (widget.js loaded
-  // with data-markdown-only: elements and text nodes, safe links only); what customers wrote exactly as written
-  function messageText(sender, text) {
-    const box = el("div", "text");
-    const markdown = window.LarkspurChatMarkdown;
-    if ((sender === "bot" || sender === "agent") && markdown) {
-      box.classList.add("md");
-      markdown.render(box, text || "");
-    } else box.textContent = text || "";
-    return box;
-  }
   // what chose a handbook answer the bot gave by rule rather than by ranking (actions/handbook_answer.py RULES)
   const RULE_WORDS = {
     received_goods: "chosen by its words: goods that arrived damaged or wrong",
@@ -582,7 +575,7 @@
       // an entry a rule chose (goods that arrived damaged, the customer's pick…) says so: its score against the
       // message (often 0.00) would read as a bad match
       const why = RULE_WORDS[m.faq.rule];
-      li.appendChild(el("div", "who", "answered from FAQ " + m.faq.id + " (" + (why || "score " + num(m.faq.score)) + ")"));
+      li.appendChild(el("div", "who", "answered from FAQ " + faqName(m.faq) + " (" + (why || "score " + num(m.faq.score)) + ")"));
     }
     if (sender === "bot" && Array.isArray(m.buttons) && m.buttons.length) {
       // what "Did you mean one of these?" (or any question with buttons) offered the customer: the agent reads the
@@ -618,6 +611,10 @@
     suggest: "close, not sure enough to answer",
     handoff: "none close enough",
   };
+  // A handbook entry as the agent reads it: its title (in the customer's language, as the bot used it), quoted; its
+  // id (an English slug) only when there is no title: "FAQ delivery-time" read as code on a Chinese console
+  // (walkthrough of 2026-12-07)
+  const faqName = (entry) => (entry.title ? "“" + entry.title + "”" : entry.id);
   // What the bot understood of one customer turn: the intent ranking and the FAQ candidates.
   function turnContext(m, open) {
     const box = el("details", "ctx");
@@ -627,7 +624,7 @@
     if (m.nlu && m.nlu.intent) parts.push("intent " + m.nlu.intent + " " + pct(m.nlu.confidence));
     else parts.push("not seen by the bot");
     const cands = m.faq_candidates && Array.isArray(m.faq_candidates.candidates) ? m.faq_candidates.candidates : [];
-    if (cands.length) parts.push("FAQ " + cands[0].id + " " + num(cands[0].score));
+    if (cands.length) parts.push("FAQ " + faqName(cands[0]) + " " + num(cands[0].score));
     summary.textContent = parts.join(" · ");
     box.appendChild(summary);
     const table = el("table");
@@ -776,13 +773,14 @@
     for (const a of state.agents) {
       if (a.team) teams.add(a.team);
       if (a.id === c.assignee) continue;
-      // the status of a colleague at an open console; an offline one is listed as such and cannot be picked: the
-      // desk refuses the transfer (the customer would read "<name> has joined the chat" with nobody there)
+      // the colleague's status, and whether a console is open: one offline, or online/away with the console closed,
+      // is listed as such and cannot be picked: the desk refuses the transfer (the customer would read "<name> has
+      // joined the chat" with nobody there)
       const offline = (a.status || "offline") === "offline";
-      const status = a.online ? a.status || "online" : offline ? "offline" : "";
-      const load = a.active_chats + "/" + a.max_concurrent + (status ? ", " + status : "");
+      const status = offline ? "offline" : a.online ? a.status || "online" : (a.status || "online") + ", console closed";
+      const load = a.active_chats + "/" + a.max_concurrent + ", " + status;
       const option = new Option(a.display_name + " (" + load + ")", "agent:" + a.id);
-      option.disabled = offline;
+      option.disabled = offline || !a.online;
       select.appendChild(option);
     }
     for (const t of [...teams].sort()) select.appendChild(new Option("Team " + t + " (back to the queue)", "team:" + t));
@@ -948,7 +946,10 @@
     if (!text || !state.open) return;
     const id = state.open;
     $("send").disabled = true;
-    const sent = await act("/messages", { text, client_message_id: newId() });
+    const sending = act("/messages", { text, client_message_id: newId() });
+    state.sending = sending; // Resolve, Hand back and Transfer wait for it
+    const sent = await sending;
+    if (state.sending === sending) state.sending = null;
     $("send").disabled = false;
     if (sent && state.open !== id) drafts.delete(id); // sent from a chat the agent has left meanwhile
     else if (sent) {
@@ -1054,6 +1055,10 @@
     fact(dl, "Status", f.status + (f.done_by_name ? " · by " + f.done_by_name : ""));
     fact(dl, "Assigned to", f.assignee_name || "nobody yet");
     if (f.rating) fact(dl, "Rating", f.rating.score + "/5" + (f.rating.comment ? " · " + f.rating.comment : ""));
+    if (f.rating && f.rating.agent_name) {
+      fact(dl, "Agent rated", f.rating.agent_name); // whose help the customer rated: a name, never translated
+      dl.lastChild.dataset.userContent = "";
+    }
     fact(dl, "Conversation", f.conversation_id);
     if (f.customer_name) {
       fact(dl, "Customer", f.customer_name); // who to get back to, as the bot verified them: a name, never translated
@@ -1074,7 +1079,7 @@
       // the transcript is skipped by i18n.js (what people wrote): who said it is the console's word, translated here
       const who = m.sender === "agent" ? m.author || "Agent" : SENDER_WORDS[m.sender] || m.sender;
       li.appendChild(el("span", "who", (window.ConsoleI18n ? window.ConsoleI18n.t(who) : who) + ": "));
-      li.appendChild(document.createTextNode(m.text));
+      li.appendChild(messageText(m.sender, m.text));
       log.appendChild(li);
     }
     const comments = $("followup-comments");
@@ -1254,8 +1259,20 @@
     $("logout").addEventListener("click", logout);
     $("queue-close-junk").addEventListener("click", closeJunk);
     $("claim").addEventListener("click", claim);
-    $("resolve").addEventListener("click", () => act("/resolve", {}, finish));
-    $("handback").addEventListener("click", () => {
+    // a reply typed and not sent is lost when the chat leaves the agent: the customer never reads it (the staff
+    // walkthrough of 2026-12-07: "I have refunded the second charge…" typed, then Resolve: gone, without a word)
+    // A reply on its way (Enter, then Resolve at once) is not unsent: it is waited for, so it reaches the customer
+    // before the chat leaves the agent.
+    const keepsUnsent = async () => {
+      if (state.sending) await state.sending;
+      return !!$("reply").value.trim() && !confirm("Your reply has not been sent: the customer will not read it. Go on without sending it?");
+    };
+    $("resolve").addEventListener("click", async () => {
+      if (await keepsUnsent()) return;
+      act("/resolve", {}, finish);
+    });
+    $("handback").addEventListener("click", async () => {
+      if (await keepsUnsent()) return;
       // the bot answers only what is written after it is back: a last customer message with no reply would stay
       // unanswered (the walkthrough: "will it come today?", then "You're back with our virtual assistant")
       const said = [...$("transcript").querySelectorAll("li.msg.customer, li.msg.agent, li.msg.bot")].pop();
@@ -1264,9 +1281,10 @@
       if (unanswered && !confirm(ask)) return;
       act("/handback", {}, finish);
     });
-    $("transfer").addEventListener("click", () => {
+    $("transfer").addEventListener("click", async () => {
       const target = $("transfer-to").value;
       if (!target) return showError("Pick an agent or a team to transfer to.");
+      if (await keepsUnsent()) return;
       const [kind, value] = [target.slice(0, target.indexOf(":")), target.slice(target.indexOf(":") + 1)];
       act("/transfer", kind === "agent" ? { agent_id: Number(value) } : { team: value }, finish);
     });

@@ -49,6 +49,21 @@
     return b;
   }
 
+  /** A message's text as the customer's widget showed it: the bot's and agents' words through the widget's own
+   * Markdown renderer (widget.js loaded with data-markdown-only: elements and text nodes, safe links only), what
+   * customers and the system wrote exactly as written. One home for the console's transcripts (the chat, the
+   * supervisor's watch, follow-ups: the follow-ups showed the bot's answers as raw "- **Standard delivery:**"). */
+  function messageText(sender, text, tag) {
+    const box = el(tag || "div", "text");
+    box.dataset.userContent = ""; // what people (and the bot, in the customer's language) wrote: never translated
+    const markdown = window.LarkspurChatMarkdown;
+    if ((sender === "bot" || sender === "agent") && markdown) {
+      box.classList.add("md");
+      markdown.render(box, text || "");
+    } else box.textContent = text || "";
+    return box;
+  }
+
   /** The staff pages' list of cards (the unanswered report's groups, the corrections to review): the list
    * emptied, one <li> per row made by render(row, li), or one muted line when there is none. */
   function renderList(list, rows, render, emptyText, itemClass) {
@@ -97,5 +112,7 @@
     return { me: agent, csrf };
   }
 
-  window.ConsoleCommon = Object.freeze({ API, $, el, request, errorText, isoDay, button, renderList, startStaffPage });
+  window.ConsoleCommon = Object.freeze({
+    API, $, el, request, errorText, isoDay, button, renderList, startStaffPage, messageText,
+  });
 })();

@@ -5,7 +5,7 @@
   "use strict";
 
   const LIVE_MS = 5000;
-  const { API, $, el, request, isoDay } = window.ConsoleCommon;
+  const { API, $, el, request, isoDay, messageText } = window.ConsoleCommon;
   const ZONES = ["UTC", "Europe/Amsterdam", "Europe/London", "Europe/Berlin", "America/New_York",
     "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"];
   const REASONS = {
@@ -407,13 +407,7 @@
     log.replaceChildren(...r.data.messages.map((m) => {
       const li = el("li", "msg " + m.sender);
       li.appendChild(el("span", "who", m.sender === "agent" ? (m.author || "agent") : m.sender));
-      const text = el("span", "text");
-      const markdown = window.LarkspurChatMarkdown; // the bot's and agents' words as the customer's widget shows them
-      if ((m.sender === "bot" || m.sender === "agent") && markdown) {
-        text.classList.add("md");
-        markdown.render(text, m.text || "");
-      } else text.textContent = m.text || "";
-      li.appendChild(text);
+      li.appendChild(messageText(m.sender, m.text, "span"));
       return li;
     }));
     if (atEnd) log.scrollTop = log.scrollHeight;
@@ -612,9 +606,11 @@
     longest.textContent = live.waiting ? dur(live.longest_wait_seconds) : "–";
     longest.classList.toggle("bad", live.longest_wait_seconds > Number($("sla-target").dataset.seconds || Infinity));
     $("live-agents").textContent = live.agents_online;
-    const away = (live.agents_away || []).map((a) => a.name).join(", ");
-    $("live-names").textContent =
-      (live.agents.map((a) => a.name).join(", ") || "nobody") + (away ? " · away: " + away : "");
+    const names = (list) => (list || []).map((a) => a.name).join(", ");
+    const away = names(live.agents_away), closed = names(live.agents_console_closed);
+    // the same figure as the console's team count: Online with a console open; the others at hand listed apart
+    $("live-names").textContent = (names(live.agents) || "nobody") + (away ? " · away: " + away : "")
+      + (closed ? " · console closed: " + closed : "");
     $("live-at").textContent = "updated " + new Date(live.at).toLocaleTimeString();
   }
   async function pollLive() {

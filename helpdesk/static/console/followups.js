@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  const { $, el, request, errorText } = window.ConsoleCommon;
+  const { $, el, request, errorText, messageText } = window.ConsoleCommon;
   const REASONS = {
     low_rating: "Rated the help 1 or 2",
     handed_back: "Handed back to the bot without a resolution",
@@ -121,13 +121,15 @@
     $("task-title").textContent = reasonText(t.reason) + " · conversation " + t.conversation_id;
     if (t.customer_name) $("task-title").append(" · ", customer(t.customer_name));
     // a low rating's detail is the rating itself ("rated 2/5: …"): said once
-    const rated = t.rating && t.reason !== "low_rating" ? "rated " + t.rating.score + "/5" + (t.rating.comment ? ": " + t.rating.comment : "") : "";
+    const rated = t.rating && t.reason !== "low_rating"
+      ? "rated " + (t.rating.agent_name ? t.rating.agent_name + " " : "") + t.rating.score + "/5" + (t.rating.comment ? ": " + t.rating.comment : "")
+      : "";
     $("task-meta").textContent = [t.detail, rated,
       t.assignee_name ? "assigned to " + t.assignee_name : "unassigned"].filter(Boolean).join(" · ");
     $("task-log").replaceChildren(...t.transcript.map((m) => {
       const li = el("li", m.sender);
       li.appendChild(el("span", "who", m.sender === "note" ? "Internal note · " + (m.author || "") : m.sender === "agent" ? (m.author || "agent") : SENDER_WORDS[m.sender] || m.sender));
-      li.appendChild(el("span", "text", m.text));
+      li.appendChild(messageText(m.sender, m.text, "div"));
       return li;
     }));
     $("task").scrollIntoView({ block: "nearest" });

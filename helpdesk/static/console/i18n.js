@@ -230,17 +230,26 @@
     }
     if (!me) return;
     csrf = me.csrf_token;
-    const theirs = me.agent.language === "zh" ? "zh" : "en";
+    if (await adopt(me.agent.language)) addSwitch();
+  }
+
+  let adopting = null; // the switch to Chinese under way (the login's and start()'s own call share it)
+  /** The staff member's own language, as soon as it is known (the console's login answer carries it, before the page
+   * renders what they see: times written before the switch kept "07:52 AM" on a first login in Chinese). False when
+   * the page reloads for it. */
+  function adopt(language) {
+    const theirs = language === "zh" ? "zh" : "en";
     try { localStorage.setItem(STORE, theirs); } catch (e) {}
-    if (theirs !== lang) {
-      if (theirs === "en") { location.reload(); return; } // Chinese back to English: the page's own words again
-      lang = theirs; // English to Chinese: translate what is on the page now and whatever comes next
-      document.documentElement.lang = "zh-CN";
-      await loadCatalog();
+    if (theirs === lang) return adopting || Promise.resolve(true);
+    if (theirs === "en") { location.reload(); return Promise.resolve(false); } // Chinese back to English: the page's own words
+    lang = theirs; // English to Chinese: dates from now on, then what is on the page now and whatever comes next
+    document.documentElement.lang = "zh-CN";
+    adopting = loadCatalog().then(() => {
       translate(document.documentElement);
       watch();
-    }
-    addSwitch();
+      return true;
+    });
+    return adopting;
   }
 
   async function whoAmI() {
@@ -296,7 +305,7 @@
   });
 
   window.ConsoleI18n = Object.freeze({
-    t, ready, translate, get lang() { return lang; },
+    t, ready, translate, adopt, get lang() { return lang; },
     /** the texts with Latin letters shown on this page that the catalog did not know (none while English) */
     missed: () => (lang === "en" ? [] : [...missing]),
   });
