@@ -102,7 +102,7 @@ from actions.smalltalk import (
     small_talk_by_words,
     vague_by_words,
 )
-from actions.status_again import status_again_for_stuck
+from actions.status_again import hurry_after_status, status_again_for_stuck
 from actions.team_checks import TEAM_CHECKS, answer_with_team_check, offer_team_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
@@ -248,6 +248,8 @@ class ActionAnswerFaq(Action):
             return []
         if not in_request and (again := status_again_for_stuck(tracker, question)) is not None:
             return again  # "tracking hasnt moved in 5 days" right after the status: that order, not the handbook's
+        if not in_request and hurry_after_status(dispatcher, tracker, question):
+            return []  # "那能帮我催一下吗" right after the status: it can't be hurried from here, a person offered
         if (
             not in_request
             and ((person := asks_for_person(question)) or complains(question))

@@ -25,6 +25,7 @@ from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE
 from actions.refused_change import WHAT_NOW_RE, options_after_refused_change
 from actions.requests import clauses, declines_flow, order_request, size
 from actions.signals import signal_small_talk
+from actions.status_again import hurry_after_status
 from actions.texts import render
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import smalltalk as say
@@ -195,6 +196,8 @@ class ActionVagueOpener(Action):
             return about_order
         if (started := change_of_known_order(tracker, text)) is not None:
             return started  # "ugh ok. what about cancelling it" right after the order's status: that cancellation
+        if hurry_after_status(dispatcher, tracker, text):
+            return []  # "可以帮我催一下吗" right after the status, read as an opener: a person offered
         if thing_asked_about(text) is not None and (followed := answer_about_last_answer(tracker, text)) is not None:
             # "what about norway?" right after the delivery-time answer reads as an opener alone: it is that question
             answer_entry(dispatcher, followed.id, followed.title, followed.answer, followed.score)

@@ -1,6 +1,7 @@
 """A customer who says the status they were just given has not moved ("tracking hasnt moved in 5 days, this is
 ridiculous", "it still says the same thing", "物流五天没更新了"): the same status text again answers nothing. The bot
-says so and offers a person, who can check with the carrier, instead of repeating itself."""
+says so and offers a person, who can check with the carrier, instead of repeating itself. One who asks right after it
+to hurry the order up ("那能帮我催一下吗", "can you hurry it up?") is told the bot cannot, and offered a person too."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ STUCK_RE = re.compile(
     re.IGNORECASE,
 )
 LOOK_BACK = 3  # the customer's latest messages whose bot replies count as "just said"
+# the order hurried up: "催一下", "帮我催催", "能不能快点发货", "can you hurry it up", "expedite it" (not 加急, express
+# delivery, a handbook question); in simplified characters, as the rules read it
+HURRY_RE = re.compile(
+    r"\b(?:hurry|speed)\s+(?:(?:it|this|that|things|them|my\s+order|the\s+order)\s+)?up\b|\bexpedite\b"
+    r"|\bchase\s+(?:it|this|that|them|the\s+(?:order|parcel|warehouse|carrier))\b"
+    r"|催一下|催一催|催催|催下|帮我催|(?:快点|快些|尽快|早点)(?:发货|发|寄|送)",
+    re.IGNORECASE,
+)
 
 # what a stuck status may be said of: the order, its parcel, tracking, carrier, or a stretch of time ("a whole week");
 # and the adverbs a customer puts there ("its still stuck")
@@ -99,6 +108,19 @@ def stuck_right_after_status(tracker: Tracker, text: str) -> bool:
     if tracker.get_slot(LAST_FLOW) != ORDER_STATUS or not order_id or not says_status_stuck(text):
         return False
     return said_lately(tracker, str(order_id), whole=False)
+
+
+def hurry_after_status(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """ "那能帮我催一下吗" right after the status of the order the conversation knows (it was "Did you mean" product
+    availability): the bot cannot make it faster, says so, and offers a person who can check with the warehouse or the
+    carrier; False (nothing said) otherwise."""
+    order_id = tracker.get_slot(ORDER_ID)
+    if tracker.get_slot(LAST_FLOW) != ORDER_STATUS or not order_id or not HURRY_RE.search(simplified(text)):
+        return False
+    if not said_lately(tracker, str(order_id), whole=False):
+        return False
+    offer_person(dispatcher, tracker, render(say.CANNOT_HURRY, order_id=order_id), HANDOFF_REQUESTED)
+    return True
 
 
 def status_again_for_stuck(tracker: Tracker, text: str) -> list[EventType] | None:

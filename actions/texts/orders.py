@@ -36,6 +36,11 @@ STATUS_UNCHANGED = (
     "won't help. A member of our team can check with the carrier and open an investigation if the parcel is stuck. "
     "Shall I get someone for you?"
 )
+# the order asked to go faster right after its status (actions/status_again.py hurry_after_status)
+CANNOT_HURRY = (
+    "I can't make order {order_id} go any faster from here: orders are handled in turn, and it should arrive by the "
+    "date above. A member of our team can check with the warehouse or the carrier. Shall I get someone for you?"
+)
 NOT_WANTED_BUTTON = "That's not what I wanted"  # under every change carried out: a person puts it right
 
 STOPPED = "No problem, I've stopped there. Is there anything else I can do?"

@@ -40,3 +40,25 @@ def test_a_status_not_moved_gets_a_person_offered_not_the_same_text(chat: Chat, 
     yes = chat.buttons[0]
     body = chat(yes["payload"])
     assert body["mode"] == "queued" and (body["handoff"] or {}).get("reason") == HANDOFF_REQUESTED, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "hurry", "words"),
+    [
+        ("我的包裹咋还没到啊，都一周了，单号100253", "那能帮我催一下吗", "我这边没法让订单 100253 更快"),
+        ("我的訂單100253到哪了", "可以幫我催一下嗎", "我這邊沒法讓訂單 100253 更快"),  # read as an opener
+        ("where is my order 100253", "can you hurry it up?", "I can't make order 100253 go any faster from here"),
+    ],
+)
+def test_asked_to_hurry_right_after_the_status_says_it_cannot_and_offers_a_person(
+    chat: Chat, asked: str, hurry: str, words: str
+) -> None:
+    """The czh lane's walk (2026-12-07): "那能帮我催一下吗" (can you chase it for me?) right after the status of 100253
+    (James Whitfield, paid, not packed yet) got "Did you mean" product availability ("can you hurry it up?": express
+    delivery). The bot says it cannot, and offers a person who can check with the warehouse or the carrier."""
+    chat(asked)
+    chat("james.whitfield@example.net")
+    assert "100253" in chat.text, chat.texts
+    chat(hurry)
+    assert words in chat.text, chat.texts
+    assert chat.last["mode"] == "bot" and chat.buttons[0]["payload"] == "/request_human", chat.last
