@@ -7,6 +7,7 @@ checker sees the English modules, which are the reference for names and placehol
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -40,8 +41,11 @@ else:
     smalltalk = Localized(_smalltalk, zh=_zh_smalltalk)
 
 
+@functools.cache
 def in_every_language(catalog: object, name: str) -> frozenset[str]:
-    """Template ``name`` in every language (to recognise one of the bot's own buttons whatever was spoken since)."""
+    """Template ``name`` in every language (to recognise one of the bot's own buttons whatever was spoken since).
+    Read once per catalog and name: the text modules are constants, and the actions ask for the same few templates
+    again for every event of a conversation they look back over (issue 22)."""
     from helpdesk.i18n import LANGUAGES, speaking
 
     found = set()

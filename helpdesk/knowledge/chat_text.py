@@ -6,10 +6,15 @@ The widget renders every message as text, so Markdown markers would show as-is: 
 
 from __future__ import annotations
 
+import functools
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _md = MarkdownIt("commonmark", {"html": False})
+# answers whose chat text a process remembers: a handbook has hundreds of entries, and every answer of one is parsed
+# again otherwise (the action server parsed each answer's Markdown on every turn that sends it: issue 22)
+REMEMBERED_ANSWERS = 1024
 
 
 def _inline_text(token: Token) -> str:
@@ -31,11 +36,13 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=REMEMBERED_ANSWERS)
 def markdown_to_text(markdown: str, paragraph_break: str = "\n\n") -> str:
     """Plain text keeping paragraphs, list bullets and link targets.
 
     Chat replies pass ``paragraph_break="\n"``: Rasa's REST channel splits a text at blank lines
-    into separate messages.
+    into separate messages. The text of the latest REMEMBERED_ANSWERS Markdown texts is remembered: the same Markdown
+    always gives the same text (an edited entry is new Markdown, parsed once).
     """
     lines: list[str] = []
     list_stack: list[list[int]] = []  # per open list: [is_ordered, counter]
