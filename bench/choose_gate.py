@@ -65,7 +65,6 @@ CURRENT = {
         "faq_clear_from",
         "faq_clear_margin",
         "faq_no_order_from",
-        "faq_covered_from",
     )
 }
 
@@ -101,12 +100,6 @@ CLEAR_MARGIN_GRID = [round(x, 2) for x in np.arange(0.04, 0.21, 0.02)]
 OFFER_GRID = list(GATE_GRID)  # offer_from's candidates (never narrowed: --near-in-use)
 NO_ORDER_FROM_GRID: dict[str, list[float | None]] = {
     language: [None, *(round(x, 2) for x in np.arange(0.50, 0.86, 0.05))] for language in ("en", "zh")
-}
-# the best entry whose own words cover the message's answered from a lower score (faq_covered_from, None: never;
-# English only: nlu_addons.handbook_index.HandbookIndex.covers), chosen last, with the values above
-COVERED_FROM_GRID: dict[str, list[float | None]] = {
-    "en": [None, *(round(x, 2) for x in np.arange(0.40, 0.61, 0.02))],
-    "zh": [None],
 }
 
 
@@ -222,14 +215,12 @@ def use_values(arbiter: Any, values: dict[str, Any]) -> None:
         values.get("faq_clear_margin") or 1.0,
     )
     arbiter.faq_no_order_from = values.get("faq_no_order_from")
-    arbiter.faq_covered_from = values.get("faq_covered_from")
 
 
 def explain(
     arbiter: Any,
     values: dict[str, Any],
     rows: list[tuple[str, str | None]],
-    covered: list[bool],
     faq_rows: list[int],
     x: np.ndarray,
     scores: np.ndarray,
@@ -248,7 +239,7 @@ def explain(
     stops: Counter[str] = Counter()
     for i in faq_rows:
         text, expected = rows[i]
-        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text, covered[i])
+        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text)
         best, plain_best = int(np.argmax(scores[i])), int(np.argmax(plain_scores[i]))
         engine_right = f"faq:{plain_ids[plain_best]}" == expected and (
             engine_answer is None or float(plain_scores[i, plain_best]) >= engine_answer
@@ -265,7 +256,7 @@ def explain(
             reason = f"{top} on top"
         elif f"faq:{ids[best]}" != expected:
             reason = "best entry wrong"
-        elif not arbiter.entry_clears_gate(scores[i : i + 1], covered[i]):
+        elif not arbiter.entry_clears_gate(scores[i : i + 1]):
             reason = "under the gate" + (" (engine right)" if engine_right else "")
         elif route.confidence < needed:
             reason = "faq probability under what it needs"
@@ -278,7 +269,6 @@ def explain(
 def write_misses(
     path: Path,
     rows: list[tuple[str, str | None]],
-    covered: list[bool],
     styles: list[str],
     accepted: dict[int, list[str]],
     values: dict[str, Any],
@@ -294,7 +284,7 @@ def write_misses(
     per_style: dict[str, Counter[str]] = {}
     lines = []
     for i, (text, expected) in enumerate(rows):
-        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text, covered[i])
+        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text)
         answered = as_answered(route.destination, scores[i], ids, engine_answer or values["faq_answer_from"])
         key = row_outcome(route.destination, answered, expected, accepted.get(i, ()))
         per_style.setdefault(styles[i] or "-", Counter())[key] += 1
@@ -434,8 +424,6 @@ def main(argv: list[str] | None = None) -> int:
     texts = [t for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
     x, scores = side.evidence(texts, vectors)
-    # whether each row's best entry's own words cover the row's (the rule of faq_covered_from): the row's only
-    covered = [index.covers(text, int(np.argmax(scores[i])) if scores.shape[1] else -1) for i, text in enumerate(texts)]
     # the route's own handbook ranking: how often its best entry is the expected one (the engine's P@1 beside it
     # is `kb eval` / make eval's FAQ part)
     faq_rows = [i for i, (_, expected) in enumerate(rows) if expected and expected.startswith("faq:")]
@@ -467,15 +455,13 @@ def main(argv: list[str] | None = None) -> int:
         clear: tuple[float | None, float] = (None, 1.0),
         no_order: float | None = None,
         by_source: dict[str, dict[str, int]] | None = None,
-        covered_from: float | None = None,
     ) -> dict[str, int]:
         arbiter.answer_at, arbiter.faq_answer_from, arbiter.faq_offer_from = answer_at, answer_from, offer_from
         arbiter.faq_over_flow_from, arbiter.faq_answer_at = over_flow, faq_at
         (arbiter.faq_clear_from, arbiter.faq_clear_margin), arbiter.faq_no_order_from = clear, no_order
-        arbiter.faq_covered_from = covered_from
         counts: dict[str, int] = {}
         for i, (text, expected) in enumerate(rows):
-            route = arbiter.route(x[i : i + 1], scores[i : i + 1], index.ids, text, covered[i])
+            route = arbiter.route(x[i : i + 1], scores[i : i + 1], index.ids, text)
             answered = as_answered(route.destination, scores[i], index.ids, engine_answer or answer_from)
             key = row_outcome(route.destination, answered, expected, accepted.get(i, ()))
             counts[key] = counts.get(key, 0) + 1
@@ -492,9 +478,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.near_in_use is not None:
         narrow_grids(current, args.near_in_use)
     if args.misses is not None:
-        write_misses(
-            args.misses, rows, covered, styles, accepted, current, arbiter, x, scores, index.ids, engine_answer
-        )
+        write_misses(args.misses, rows, styles, accepted, current, arbiter, x, scores, index.ids, engine_answer)
         return 0
     answer_ats = ANSWER_AT_GRID if language in ROUTING_DEV and not args.keep_in_use else [current["answer_at"]]
     # the how-question rule (nlu_addons.arbiter: a how-question naming no order answered from the handbook when its
@@ -602,25 +586,11 @@ def main(argv: list[str] | None = None) -> int:
     ]  # fmt: skip
     chosen = max(no_order_sweep, key=lambda s: (score(s, args.mistake_cost), s["no_order_from"] or 2.0))
     no_order_from = chosen["no_order_from"]
-    # ... then the best entry whose own words cover the message's answered from a lower score (ties: the higher)
-    covered_sweep = [
-        {
-            **chosen,
-            "covered_from": covered_from,
-            **decide(answer_at, answer_from, lowest, over_flow=over_flow, faq_at=faq_answer_at, clear=clear,
-                     no_order=no_order_from, covered_from=covered_from),
-        }
-        for covered_from in COVERED_FROM_GRID.get(language, [None])
-    ]  # fmt: skip
-    chosen = max(covered_sweep, key=lambda s: (score(s, args.mistake_cost), s["covered_from"] or 2.0))
-    covered_from = chosen["covered_from"]
-    if covered_from is not None:
-        lowest = min(lowest, covered_from)
     offers = [
         {
             "offer_from": offer_from,
             **decide(answer_at, answer_from, offer_from, over_flow=over_flow, faq_at=faq_answer_at, clear=clear,
-                     no_order=no_order_from, covered_from=covered_from),
+                     no_order=no_order_from),
         }
         for offer_from in [v for v in OFFER_GRID if v <= lowest]
     ]  # fmt: skip
@@ -638,12 +608,11 @@ def main(argv: list[str] | None = None) -> int:
         clear=(current.get("faq_clear_from"), current.get("faq_clear_margin") or 1.0),
         no_order=current.get("faq_no_order_from"),
         by_source=before_by_set,
-        covered_from=current.get("faq_covered_from"),
     )
     mistakes: list[Any] = []
     chosen_by_set: dict[str, dict[str, int]] = {}
     decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow, faq_answer_at, clear, no_order_from,
-           by_source=chosen_by_set, covered_from=covered_from)  # fmt: skip
+           by_source=chosen_by_set)  # fmt: skip
     by_set = {
         name: {"before": before_by_set.get(name, {}), "chosen": chosen_by_set.get(name, {})}
         for name in dict.fromkeys(sources)
@@ -666,7 +635,6 @@ def main(argv: list[str] | None = None) -> int:
             "faq_clear_from": clear[0],
             "faq_clear_margin": clear[1] if clear[0] is not None else None,
             "faq_no_order_from": no_order_from,
-            "faq_covered_from": covered_from,
         },
         "at_choice": offer,
         "by_set": by_set,
@@ -679,7 +647,6 @@ def main(argv: list[str] | None = None) -> int:
         "over_flow_sweep": over_flow_sweep,
         "clear_sweep": sorted(clear_sweep, key=cautious, reverse=True)[:30],
         "no_order_sweep": no_order_sweep,
-        "covered_sweep": covered_sweep,
         "offer_sweep": offers,
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -705,8 +672,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Chosen: **answer_at {answer_at:.2f}, faq_answer_from {answer_from:.2f}, faq_offer_from "
         f"{offer['offer_from']:.2f}, faq_over_flow_from {over_flow}, faq_answer_at {faq_answer_at}, faq_clear_from "
-        f"{clear[0]} (margin {clear[1] if clear[0] is not None else None}), faq_no_order_from {no_order_from}, "
-        f"faq_covered_from {covered_from}**: "
+        f"{clear[0]} (margin {clear[1] if clear[0] is not None else None}), faq_no_order_from {no_order_from}**: "
         f"{offer}.",
         f"Before (the values in use: {current}): {before}.",
         "",
@@ -776,7 +742,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", "What stopped the handbook dev questions not answered right (first reason that applies):", ""]
         for name, values in gates.items():
             stops = explain(
-                arbiter, values, rows, covered, faq_rows, x, scores, plain_scores, index.ids, plain.ids, engine_answer
+                arbiter, values, rows, faq_rows, x, scores, plain_scores, index.ids, plain.ids, engine_answer
             )
             lines.append(
                 f"- {name} {values}, {len(faq_rows)} questions: "

@@ -266,15 +266,7 @@ class Side:
         indexes = self.indexes  # one read: a reload may replace them meanwhile
         x, scores = self.evidence([text], vector, indexes=indexes)
         ids = indexes.primary.ids
-        # whether the best entry's words cover the message's, looked up only where it can decide (nlu_addons.arbiter)
-        covered_from = getattr(self.arbiter, "faq_covered_from", None)
-        best = float(scores[0].max()) if scores.size else -1.0
-        covered = (
-            covered_from is not None
-            and covered_from <= best < self.arbiter.faq_answer_from
-            and indexes.primary.covers(text, int(np.argmax(scores[0])))
-        )
-        route = self.arbiter.route(x, scores, ids, text, covered)
+        route = self.arbiter.route(x, scores, ids, text)
         top = np.argsort(-scores[0])[:5]
         return {
             "destination": route.destination,
@@ -319,8 +311,6 @@ def side_of_state(
     arbiter.faq_clear_from = None if clear_from is None else float(clear_from)
     arbiter.faq_clear_margin = float(config["faq_clear_margin"].get(language) or 1.0)
     arbiter.faq_no_order_from = None if no_order is None else float(no_order)
-    covered_from = config["faq_covered_from"].get(language)
-    arbiter.faq_covered_from = None if covered_from is None else float(covered_from)
     encoder = CachedEncoder(encoder_named(config["encoders"][language]), table)
     second = None
     if trained_second is not None:

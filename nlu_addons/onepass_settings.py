@@ -116,15 +116,6 @@ DEFAULTS: dict[str, Any] = {
     "faq_clear_from": {"en": 0.56, "zh": 0.48},
     "faq_clear_margin": {"en": 0.08, "zh": 0.04},
     "faq_no_order_from": {"en": 0.65, "zh": 0.65},
-    # per language (nlu_addons.arbiter): the best entry is answered from this lower score when every content word of
-    # the message (at least two) is a word of that entry's own texts or training examples (null: never;
-    # nlu_addons.handbook_index.HandbookIndex.covers, English only). Issue 17, lane enr 2026-12-07: customers'
-    # terse or non-native wordings of an entry ("circle perks?", "return days window") score in the band of the
-    # out-of-scope near misses (an assembly service at home, a gift registry, showroom parking), which use a word the
-    # entry does not. Chosen on the English dev rows (bench/choose_gate.py --external-dev, the other values in use):
-    # 0.48, the highest of the best (0.44-0.48: right 1074 -> 1097, wrong 40 -> 42, out of scope answered 29 -> 29;
-    # score 936 -> 955); through the stack (bench/dev_routing.py): results/eval/enr-covered/README.md
-    "faq_covered_from": {"en": 0.48, "zh": None},
     "watch_interval": 2.0,
     "ranking_length": 10,
 }
