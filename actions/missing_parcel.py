@@ -11,8 +11,8 @@ from datetime import date
 
 from rasa_sdk import Tracker
 
+from actions.turns import request_says
 from helpdesk.orders import Order, OrderStatus
-from nlu_addons.language import simplified
 
 NOT_RECEIVED_RE = re.compile(
     r"\b(?:never|not|haven'?t|hasn'?t|didn'?t|did\s+not|have\s+not|has\s+not|still\s+not|nt)\s+(?:\w+\s+){0,2}"
@@ -25,13 +25,11 @@ NOT_RECEIVED_RE = re.compile(
     r"|(?:没|沒)(?:有)?(?:送|寄)?到(?![账帳期时時])|(?:没|沒)(?:有)?[来來](?!得)|未(?:收|送|寄)?到",
     re.IGNORECASE,
 )
-LOOK_BACK = 3  # the customer's messages of the request: the request itself and its identity answers
 
 
 def said_not_received(tracker: Tracker) -> bool:
     """The customer said, in this request's messages, that the parcel did not reach them."""
-    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][-LOOK_BACK:]
-    return any(NOT_RECEIVED_RE.search(simplified(text)) for text in texts)  # "沒收到" is "没收到"
+    return request_says(tracker, NOT_RECEIVED_RE)
 
 
 def missing(order: Order, today: date) -> bool:

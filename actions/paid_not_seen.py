@@ -13,9 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import offer_person
 from actions.texts import render
 from actions.texts.catalog import orders as say
+from actions.turns import request_says
 from helpdesk.orders import Order, OrderStatus
 from helpdesk.vocabulary import HANDOFF_REQUESTED
-from nlu_addons.language import simplified
 
 PAID_RE = re.compile(
     r"\bi\s+(?:have\s+|'ve\s+|already\s+|did\s+|just\s+)*(?:paid|payed|transferred\s+the\s+money|sent\s+the\s+money)\b"
@@ -25,13 +25,11 @@ PAID_RE = re.compile(
     r"|(?:已经|已|早就)(?:付|支付|付款|转账)|付过(?:款|钱)?了|钱(?:已经)?(?:扣|付)了|(?:已经)?扣款了",
     re.IGNORECASE,
 )
-LOOK_BACK = 3  # the customer's messages of the request: the request itself and its identity answers
 
 
 def said_paid(tracker: Tracker) -> bool:
     """The customer said, in this request's messages, that they have paid."""
-    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][-LOOK_BACK:]
-    return any(PAID_RE.search(simplified(text)) for text in texts)
+    return request_says(tracker, PAID_RE)
 
 
 def offer_payment_check(dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> bool:

@@ -8,6 +8,7 @@ passed on (an address, a detail for the order system) is read from the message a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,16 @@ def said(tracker: Tracker) -> str:
     """The customer's latest message as the rules read it: traditional Chinese characters as simplified ones
     (nlu_addons.language ``simplified``: same length, anything else as written)."""
     return simplified(str(tracker.latest_message.get("text") or ""))
+
+
+REQUEST_LOOK_BACK = 3  # the customer's messages of a request: the request itself and its identity answers
+
+
+def request_says(tracker: Tracker, pattern: re.Pattern[str]) -> bool:
+    """One of the customer's messages of this request (the latest :data:`REQUEST_LOOK_BACK`) matches `pattern`, read
+    as :func:`said` reads ("沒收到" is "没收到")."""
+    texts = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][-REQUEST_LOOK_BACK:]
+    return any(pattern.search(simplified(text)) for text in texts)
 
 
 def as_written(tracker: Tracker, part: str) -> str:

@@ -19,6 +19,25 @@ def system_lines(client: httpx.Client, conversation: str) -> list[str]:
     return [m["text"] for m in history(client, conversation)["messages"] if m["sender"] == "system"]
 
 
+def assert_transfer_refused(
+    ava: Console, ben: Console, client: httpx.Client, conversation: str, english: str, chinese_start: str
+) -> None:
+    """Ava's transfer to Ben is refused (409) with `english`, in Chinese starting with `chinese_start`; the chat stays
+    hers and the customer reads no "… has joined"."""
+    base = f"/conversations/{conversation}"
+    refused = ava.post(f"{base}/transfer", {"agent_id": ben.agent["id"]})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"] == english
+    in_chinese = ava.http.post(
+        f"/api/agent{base}/transfer",
+        json={"agent_id": ben.agent["id"]},
+        headers={"X-CSRF-Token": ava.csrf, "Accept-Language": "zh"},
+    )
+    assert in_chinese.status_code == 409 and in_chinese.json()["error"].startswith(chinese_start)
+    assert history(client, conversation)["mode"] == "agent"
+    assert not any(ben.agent["display_name"] in line for line in system_lines(client, conversation))  # nobody "joined"
+
+
 def test_a_chat_is_not_transferred_to_a_colleague_who_is_offline(
     client: httpx.Client, login: Callable[[str], Console]
 ) -> None:
@@ -29,20 +48,15 @@ def test_a_chat_is_not_transferred_to_a_colleague_who_is_offline(
     ben_name = ben.agent["display_name"]
     assert ben.post("/status", {"status": "offline"}).status_code == 200
 
-    refused = ava.post(f"{base}/transfer", {"agent_id": ben.agent["id"]})
-    assert refused.status_code == 409, refused.text
-    assert refused.json()["error"] == (
+    assert_transfer_refused(
+        ava,
+        ben,
+        client,
+        conversation,
         f"{ben_name} is offline: the customer would wait with nobody there. Transfer to a colleague who is online "
-        "or away, or to a team (back to the queue)."
+        "or away, or to a team (back to the queue).",
+        f"{ben_name} 已离线",
     )
-    in_chinese = ava.http.post(
-        f"/api/agent{base}/transfer",
-        json={"agent_id": ben.agent["id"]},
-        headers={"X-CSRF-Token": ava.csrf, "Accept-Language": "zh"},
-    )
-    assert in_chinese.status_code == 409 and in_chinese.json()["error"].startswith(f"{ben_name} 已离线")
-    assert history(client, conversation)["mode"] == "agent"
-    assert not any(ben_name in line for line in system_lines(client, conversation))  # nobody "joined"
     assert ava.post(f"{base}/messages", {"text": "Still with you."}).status_code == 201  # still Ava's
 
     # away at an open console: taking nothing new by themselves, but a colleague may hand them this one
@@ -66,20 +80,15 @@ def test_a_chat_is_not_transferred_to_a_colleague_online_with_the_console_closed
     assert ben.post("/status", {"status": "online"}).status_code == 200  # online by status, no console open
     assert any(a["id"] == ben.agent["id"] and a["status"] == "online" and not a["online"] for a in agents(ava))
 
-    refused = ava.post(f"{base}/transfer", {"agent_id": ben.agent["id"]})
-    assert refused.status_code == 409, refused.text
-    assert refused.json()["error"] == (
+    assert_transfer_refused(
+        ava,
+        ben,
+        client,
+        conversation,
         f"{ben_name} has no console open: the customer would wait with nobody there. Transfer to a colleague whose "
-        "console is open, or to a team (back to the queue)."
+        "console is open, or to a team (back to the queue).",
+        f"{ben_name} 没有打开工作台",
     )
-    in_chinese = ava.http.post(
-        f"/api/agent{base}/transfer",
-        json={"agent_id": ben.agent["id"]},
-        headers={"X-CSRF-Token": ava.csrf, "Accept-Language": "zh"},
-    )
-    assert in_chinese.status_code == 409 and in_chinese.json()["error"].startswith(f"{ben_name} 没有打开工作台")
-    assert history(client, conversation)["mode"] == "agent"
-    assert not any(ben_name in line for line in system_lines(client, conversation))  # nobody "joined"
 
     with console_open(ben):  # he opens his console: now he can be handed the chat
         moved = ava.post(f"{base}/transfer", {"agent_id": ben.agent["id"]})
