@@ -113,14 +113,19 @@ def test_the_damaged_item_answer_offers_a_photo_or_skip_in_both_languages(custom
 def test_a_damaged_item_photo_after_an_order_check_is_filed_under_that_order(
     customer: httpx.Client, console: Callable[[str], Console]
 ) -> None:
+    """Damage told right after an order check is that order's (lane cen, 2026-12-07, as for an order named in the
+    message): the handbook's answer, then the free return of damaged goods, and the photo offered once it is booked."""
     order = "100193"  # stoneware bowls, delivered 10 days ago; no other test uses it
     chat = Chat(customer)
     chat(f"where is my order {order}? my email is lena.schneider@example.org")
     assert order in chat.text, chat.text
     chat("A plate was cracked when I opened the box")
     assert chat.last["faq"]["id"] == "damaged-item", chat.last
-    ask = chat.last["replies"][-1]
-    assert [b["payload"] for b in ask["buttons"]] == [f"photo:damaged:{order}", "photo:skip"]
+    assert f"from order {order}: a new one sent to you at no cost" in chat.text, chat.texts
+    chat("a new one please")
+    chat("yes")
+    ask = next(r for r in chat.last["replies"] if photo_buttons(r))
+    assert [b["payload"] for b in photo_buttons(ask)] == [f"photo:return:{order}"], ask
     assert chat.id is not None
     assert photo_for(customer, chat.id, ask["id"], "bowl.jpg").status_code == 201
     assert chat("I want to talk to a real person please")["mode"] == "queued"
@@ -128,5 +133,5 @@ def test_a_damaged_item_photo_after_an_order_check_is_filed_under_that_order(
     panel = agent.get(f"/conversations/{chat.id}/customer").json()
     assert order in [o["number"] for o in panel["orders"]]
     assert [(p["order_number"], p["purpose"], p["purpose_words"]) for p in panel["photos"]] == [
-        (order, "damaged", "of a damaged item")
+        (order, "return", "for the return")
     ]
