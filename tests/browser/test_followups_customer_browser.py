@@ -18,6 +18,21 @@ from test_agent_console_browser import log_in
 pytestmark = pytest.mark.browser
 
 
+def follow_up_of_verified_customer(
+    login: Callable[[str], Console], client: httpx.Client, db: sqlite3.Connection
+) -> tuple[str, int]:
+    """A conversation whose customer the bot verified (Ann Lee), handed to Ava and handed back: (its id, the
+    follow-up task's id)."""
+    ava = login("ava")
+    conversation = say(client, "where is my order 100234?")["conversation_id"]
+    say(client, "ann.lee@example.com", conversation)  # the bot verifies Ann Lee
+    assert say(client, "I want to talk to a real person please", conversation)["mode"] == "queued"
+    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+    assert ava.post(f"/conversations/{conversation}/handback").status_code == 200  # opens a follow-up
+    task_id = db.execute("SELECT id FROM follow_ups WHERE conversation_id = ?", (conversation,)).fetchone()[0]
+    return conversation, task_id
+
+
 def test_a_follow_up_names_the_customer_the_bot_verified(
     page: Page,
     helpdesk_url: str,
@@ -26,13 +41,7 @@ def test_a_follow_up_names_the_customer_the_bot_verified(
     client: httpx.Client,
     db: sqlite3.Connection,
 ) -> None:
-    ava = login("ava")
-    conversation = say(client, "where is my order 100234?")["conversation_id"]
-    say(client, "ann.lee@example.com", conversation)  # the bot verifies Ann Lee
-    assert say(client, "I want to talk to a real person please", conversation)["mode"] == "queued"
-    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
-    assert ava.post(f"/conversations/{conversation}/handback").status_code == 200  # opens a follow-up
-    task_id = db.execute("SELECT id FROM follow_ups WHERE conversation_id = ?", (conversation,)).fetchone()[0]
+    _, task_id = follow_up_of_verified_customer(login, client, db)
 
     log_in(page, helpdesk_url, agent_accounts["sue"])
     page.goto(helpdesk_url + "/agent/followups")
@@ -53,13 +62,7 @@ def test_the_consoles_follow_up_names_the_customer(
 ) -> None:
     """The same task opened from the agent console's Follow-ups list: its facts name the customer beside the
     conversation's id."""
-    ava = login("ava")
-    conversation = say(client, "where is my order 100234?")["conversation_id"]
-    say(client, "ann.lee@example.com", conversation)
-    assert say(client, "I want to talk to a real person please", conversation)["mode"] == "queued"
-    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
-    assert ava.post(f"/conversations/{conversation}/handback").status_code == 200
-    task_id = db.execute("SELECT id FROM follow_ups WHERE conversation_id = ?", (conversation,)).fetchone()[0]
+    conversation, task_id = follow_up_of_verified_customer(login, client, db)
 
     log_in(page, helpdesk_url, agent_accounts["sue"])
     page.locator(f'#followups li[data-follow-up="{task_id}"]').click(timeout=20_000)
