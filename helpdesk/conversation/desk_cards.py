@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.db.batches import in_batches
 from helpdesk.db.models import Conversation, ConversationLabel, Label, Message
 from helpdesk.vocabulary import SENDER_CUSTOMER
 
@@ -114,10 +115,10 @@ async def typed_lines(session: AsyncSession, conversation_ids: Iterable[str]) ->
     first: dict[str, str] = {}
     latest: dict[str, str] = {}
     last_typed: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
+    for batch in in_batches(ids):
         rows = await session.execute(
             select(Message.conversation_id, Message.text, Message.payload, Message.nlu)
-            .where(Message.conversation_id.in_(ids[start : start + 500]), Message.sender == SENDER_CUSTOMER)
+            .where(Message.conversation_id.in_(batch), Message.sender == SENDER_CUSTOMER)
             .order_by(Message.id)
         )
         for conversation_id, text, payload, nlu in rows.all():
@@ -141,11 +142,11 @@ async def labels_of(session: AsyncSession, conversation_ids: Iterable[str]) -> d
     """Per conversation, its labels (by name)."""
     ids = list(dict.fromkeys(conversation_ids))
     found: dict[str, list[dict[str, Any]]] = {}
-    for start in range(0, len(ids), 500):
+    for batch in in_batches(ids):
         rows = await session.execute(
             select(ConversationLabel.conversation_id, Label)
             .join(Label, Label.id == ConversationLabel.label_id)
-            .where(ConversationLabel.conversation_id.in_(ids[start : start + 500]))
+            .where(ConversationLabel.conversation_id.in_(batch))
             .order_by(Label.name)
         )
         for conversation_id, label in rows.all():

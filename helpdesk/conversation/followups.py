@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.conversation import desk_cards
 from helpdesk.conversation.queue import customer_wrote
+from helpdesk.db.batches import in_batches
 from helpdesk.db.models import (
     FOLLOW_UP_ABANDONED,
     FOLLOW_UP_DONE,
@@ -267,10 +268,8 @@ class FollowUps:
         """Each task's customer by name, where the bot (or a left message) knows it."""
         conversation_ids = list({f.conversation_id for f in rows})
         found: dict[str, str | None] = {}
-        for i in range(0, len(conversation_ids), 500):
-            for conversation in await session.scalars(
-                select(Conversation).where(Conversation.id.in_(conversation_ids[i : i + 500]))
-            ):
+        for batch in in_batches(conversation_ids):
+            for conversation in await session.scalars(select(Conversation).where(Conversation.id.in_(batch))):
                 found[conversation.id] = desk_cards.customer_name(conversation)
         return found
 
@@ -288,10 +287,10 @@ class FollowUps:
             handoffs = await session.execute(select(Handoff.id, Handoff.created_at).where(Handoff.id.in_(handoff_ids)))
             handoff_at = {hid: aware(at) for hid, at in handoffs.all()}
         said: dict[str, list[tuple[Any, str, str | None]]] = {}
-        for i in range(0, len(conversation_ids), 500):
+        for batch in in_batches(conversation_ids):
             found = await session.execute(
                 select(Message.conversation_id, Message.created_at, Message.text, Message.nlu["intent"].as_string())
-                .where(Message.conversation_id.in_(conversation_ids[i : i + 500]), Message.sender == SENDER_CUSTOMER)
+                .where(Message.conversation_id.in_(batch), Message.sender == SENDER_CUSTOMER)
                 .order_by(Message.id)
             )
             for conversation_id, at, text, intent in found.all():

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.db.batches import in_batches
 from helpdesk.db.models import Assignment, ConversationRead, Message, utcnow
 from helpdesk.vocabulary import SENDER_CUSTOMER
 
@@ -63,11 +64,11 @@ async def unread_counts(session: AsyncSession, agent_id: int, conversation_ids: 
         .scalar_subquery()
     )
     counts: dict[str, int] = {}
-    for start in range(0, len(ids), 500):
+    for batch in in_batches(ids):
         rows = await session.execute(
             select(Message.conversation_id, func.count())
             .where(
-                Message.conversation_id.in_(ids[start : start + 500]),
+                Message.conversation_id.in_(batch),
                 Message.sender == SENDER_CUSTOMER,
                 Message.created_at >= stint_start,
                 Message.id > func.coalesce(seen, 0),
