@@ -39,6 +39,7 @@ from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_c
 from actions.items import (
     PIECES_PAYLOAD_RE,
     ItemsSaid,
+    Mode,
     choose,
     everything_returnable,
     part_of_a_set,
@@ -566,6 +567,9 @@ class _FormTurn:
             )
         if requested == RETURN_REMEDY and self._remedy() is not None:
             return True
+        if requested == RETURN_REMEDY and self.state.flow == RETURN and self.may_change:
+            # "also the sheet, one of them is torn" at "replacement or refund?": more (or fewer) items for it
+            return not QUESTION_RE.search(text) and await self._items_corrected_at_remedy() is not None
         if requested == CONFIRM and self.state.flow == RETURN and self._remedy_asked() and self._remedy() is not None:
             return True  # "actually a refund please" at a replacement's summary
         if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
@@ -611,13 +615,42 @@ class _FormTurn:
 
     def _named_beside(self, asked: OrderLine, lines: Sequence[OrderLine]) -> dict[str, int | None]:
         """The other lines to return named by the latest earlier message of the customer that named ``asked`` (the
-        line "how many?" is about), within the customer's last few messages."""
+        line "how many?" is about), within the customer's last few messages; when that message added ``asked`` to
+        the items chosen before ("and the sheet too" at the summary, "also the sheet" at "replacement or refund?"),
+        those items too (they were dropped: the summary after "1" held the sheet alone)."""
         earlier = [e for e in self.tracker.events if e.get("event") == "user"][:-1]
         for event in reversed(earlier[-RECENT_MESSAGES_FOR_ITEMS:]):
             said = items_named(str(event.get("text") or ""), lines)
             if asked.sku in said.returned:
-                return {sku: pieces for sku, pieces in said.returned.items() if sku != asked.sku}
+                chosen = self._items_chosen_before(event) if said.mode is Mode.ADD else {}
+                named = {**chosen, **said.returned}
+                return {sku: pieces for sku, pieces in named.items() if sku != asked.sku}
         return {}
+
+    def _items_chosen_before(self, message: dict[str, Any]) -> dict[str, int | None]:
+        """The items to return as chosen when the customer sent ``message`` (the latest value of the slot before it)."""
+        chosen: Any = None
+        for event in self.tracker.events:
+            if event is message:
+                break
+            if event.get("event") == "slot" and event.get("name") == RETURN_ITEMS:
+                chosen = event.get("value")
+        return {str(sku): int(pieces) for sku, pieces in chosen.items()} if isinstance(chosen, dict) else {}
+
+    async def _items_corrected_at_remedy(self) -> ItemsSaid | None:
+        """The items this message adds to or leaves out of the return at "replacement or refund?" ("also the sheet",
+        "not the bowls", "only the sheet"), None when it changes none (naming the items chosen as they are: "a
+        refund for the bowls"). Items named beside a remedy only as an addition or a removal: "a refund for the bowls"
+        of bowls and a sheet says what the refund is for, not that the sheet stays."""
+        said = await self._items_said()
+        if not said.anything or (said.mode is Mode.REPLACE and self._remedy() is not None):
+            return None
+        current = self.get(RETURN_ITEMS)
+        lines = (await self.order()).lines
+        at_fault = self.state.return_reason.shop_at_fault
+        if choose(said, lines, current if isinstance(current, dict) else None, at_fault) == current:
+            return None
+        return said
 
     def _remedy(self) -> ReturnRemedy | None:
         """The replacement or refund this message asks for (a button's, or in words: actions/remedy.py)."""
@@ -667,8 +700,13 @@ class _FormTurn:
             await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
             await self._take_items(await self._items_said(), asked=True)
-        elif requested == RETURN_REMEDY and self.may_change and (remedy := self._remedy()) is not None:
-            self.set(RETURN_REMEDY, remedy.value)
+        elif requested == RETURN_REMEDY and self.may_change:
+            if (corrected := await self._items_corrected_at_remedy()) is not None:
+                # "also the sheet" at "replacement or refund?": the items change first (a "how many?" may come), the
+                # question is then asked for them all (it was asked again for the first items: the sheet was lost)
+                await self._take_items(corrected, asked=True, current=self.get(RETURN_ITEMS))
+            if (remedy := self._remedy()) is not None:
+                self.set(RETURN_REMEDY, remedy.value)
         elif self.state.flow in (CHANGE_ADDRESS, RETURN) and (intent == self.state.flow or requested is None):
             # read once the order is verified: a message asking for this change, or the one that started it, whatever
             # the NLU read ("my soap dish from 100184 came broken": the soap dish is what goes back)
