@@ -27,6 +27,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import (
     address_in_request,
+    address_part_corrected,
     chinese_script_address,
     clean_answer,
     country_label,
@@ -90,7 +91,7 @@ from actions.order_state import (
 )
 from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answer, read_message
 from actions.photos import received_item_entry, return_reason_of
-from actions.product_kinds import items_named, named_elsewhere
+from actions.product_kinds import items_named, named_elsewhere, names_other_kind
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, TAKING_BACK_ALONE_RE, TAKING_BACK_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff, signal_small_talk
@@ -573,7 +574,12 @@ class _FormTurn:
         if requested == CONFIRM and self.state.flow == RETURN and self._remedy_asked() and self._remedy() is not None:
             return True  # "actually a refund please" at a replacement's summary
         if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
-            return not QUESTION_RE.search(text) and (await self._items_said()).anything
+            # "yes, and the candle too" for an order without one: about the items too (not the candle-care answer)
+            return not QUESTION_RE.search(text) and (
+                (await self._items_said()).anything or names_other_kind(text, (await self.order()).lines)
+            )
+        if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS and self._address_part_fixed() is not None:
+            return True  # "oh wait, its via roma 15 not 5" at the summary
         if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS:
             return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
         return False
@@ -724,12 +730,24 @@ class _FormTurn:
                 return True
         if self.state.flow == RETURN:
             said, current = await self._items_said(), self.get(RETURN_ITEMS)
+            order = await self.order()
+            if not (said.returned or said.everything or QUESTION_RE.search(self._text())) and names_other_kind(
+                self._text(), order.lines
+            ):
+                # "wait no, the tablecloth" (or "yes, and the candle too") for an order without one: said so before
+                # the summary comes again (it came again without a word, or the yes booked it without the candle)
+                self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
+                return True
             if not said.anything or QUESTION_RE.search(self._text()):
                 return False
             at_fault = self.state.return_reason.shop_at_fault
             if choose(said, (await self.order()).lines, current, at_fault) == current:
                 return False  # "yes, all of it" at a summary of everything: a yes, not a change
             await self._take_items(said, asked=True, current=current)
+            return True
+        if self.state.flow == CHANGE_ADDRESS and (fixed := self._address_part_fixed()) is not None:
+            # "oh wait, its via roma 15 not 5": the summary came again with number 5, and a yes would have booked it
+            await self._take_address(fixed, asked=True)
             return True
         if self.state.flow == CHANGE_ADDRESS and await self._plain_answer(Found()):
             await self._take_address(self._text(), asked=True)
@@ -922,6 +940,11 @@ class _FormTurn:
                 self.set(RETURN_ITEMS, returnable)
         if pending:
             self.set(PENDING_DETAIL, None)
+
+    def _address_part_fixed(self) -> str | None:
+        """The new address with the one part this message puts right, as text to read again (actions/address.py)."""
+        address = self.get(NEW_ADDRESS)
+        return address_part_corrected(self._text(), address) if isinstance(address, dict) else None
 
     async def _take_address(self, text: str, asked: bool) -> None:
         order = await self.order()
