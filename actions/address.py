@@ -10,12 +10,14 @@ reported, so the bot can ask for exactly that.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, POSTCODE_KEYWORD_RE, POSTCODE_RE
+from actions.town_names_zh import latin_town
 from helpdesk.orders import Address
 from helpdesk.orders.policy import COUNTRY_NAMES, country_name
 from helpdesk.orders.policy_texts_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
+from nlu_addons.language import CJK
 
 _FIVE = r"\d{5}"
 _FOUR = r"\d{4}"
@@ -72,7 +74,9 @@ LEADING_FILLER_RE = re.compile(
     r"address|is|should be|will be|sorry|oops|no|nope|wait|actually|i\s+mean|make\s+that|correction|"
     r"send\s+it\s+to|deliver\s+(?:it\s+)?to|ship\s+it\s+to|to)\b|"
     # in Chinese: "(新)(收货)地址(是/为/改为)", "改成", "寄到", "请", "是", a yes ("对", "好的", "嗯")
-    r"(?:新的?)?(?:收货|配送|送货)?地址(?:是|为|改为|改成)?|改(?:为|成|到)|寄到|送到|请|是的|是|对的?|對的?|好的?|嗯|没错|沒錯|"
+    # ("收件地址：", "收貨地址為" too)
+    r"(?:新的?)?(?:收货|收貨|收件|配送|送货|送貨)?地址(?:是|为|為|改为|改為|改成)?|改(?:为|為|成|到)|寄到|送到|请|請|"
+    r"是的|是|对的?|對的?|好的?|嗯|没错|沒錯|"
     r"[:,：，。-]|"
     # and the words leading into it: "那改成 …", "那就寄到 …", "还是改到 …", "麻烦帮我改成 …"
     r"那就|那么|那麼|那|还是|還是|麻烦|麻煩|帮我|幫我|就)\s*)+",
@@ -243,11 +247,16 @@ def town_first_address(text: str, name: str, default_country: str) -> AddressRea
     for place_code, place in CHINESE_COUNTRY_NAMES.items():
         if town.startswith(place) and len(town) > len(place):
             named, town = place_code, town[len(place) :]
+    known = latin_town(town)
+    if known is None:
+        return AddressReading(None, country=named or default_country, in_chinese=True)  # a town we can't write
+    town_country, town = known
     parts = [p.strip() for p in re.split(r"[,，、;；\n]+", found["rest"]) if p.strip()]
     if parts and (at_end := country_code(parts[-1])) is not None:
         named = named or at_end
         parts.pop()
-    country = named or default_country
+    named = named or town_country  # "米兰 Via Roma 5, 20121": the town says the country when nothing else does
+    country = named
     pattern = re.compile(
         r"(?<![\w-])(?:" + COUNTRY_POSTCODES.get(country, POSTCODE_RE.pattern) + r")(?![\w-])", re.IGNORECASE
     )
@@ -263,7 +272,28 @@ def town_first_address(text: str, name: str, default_country: str) -> AddressRea
 
 
 def read_address(text: str, name: str, default_country: str) -> AddressReading:
-    """The delivery address in ``text`` for recipient ``name``; the country defaults to the order's."""
+    """The delivery address in ``text`` for recipient ``name``; the country defaults to the order's. A town written
+    in Chinese is written as its country writes it ("Via Roma 5, 20121 米兰" -> "20121 Milano"), or, for a town
+    :mod:`actions.town_names_zh` doesn't know, the address is asked for in Latin letters: its courier can't read it."""
+    return in_latin_letters(_read_address(text, name, default_country))
+
+
+def in_latin_letters(reading: AddressReading) -> AddressReading:
+    """``reading`` with its town written in Latin letters (see :func:`read_address`)."""
+    address = reading.address
+    if address is None or address.country in dict(CHINESE_REGIONS) or address.country == "CN":
+        return reading
+    if not CJK.search(address.city):
+        return reading
+    if LATIN_RE.search(address.city):  # "Milano 米兰": the name the courier reads is there
+        return replace(reading, address=replace(address, city=" ".join(CJK.sub(" ", address.city).split())))
+    known = latin_town(address.city)
+    if known is None:
+        return AddressReading(None, country=address.country, in_chinese=True)
+    return replace(reading, address=replace(address, city=known[1]))
+
+
+def _read_address(text: str, name: str, default_country: str) -> AddressReading:
     if (in_chinese := chinese_script_address(text, name)) is not None:
         return in_chinese
     if (town_first := town_first_address(text, name, default_country)) is not None:

@@ -136,14 +136,15 @@ def named_order_numbers(text: str) -> set[str]:
 
 
 # an address the line says is not the one ("… not ann.li@…", "不是ann.li@…"), and words that correct what came before
-# ("ann.li@… sorry i mean ann.lee@…", "写错了，应该是…")
+# ("ann.li@… sorry i mean ann.lee@…", "写错了，应该是…", "…错了 是…")
 NOT_THIS_EMAIL_RE = re.compile(
     r"(?:\bnot|\binstead\s+of|\brather\s+than|\bisn'?t|不是|而不是|并非|並非)\s*(?:(?:my|the|it'?s)\s+)?(?:e-?mail\s*)?[:：]?\s*$",
     re.IGNORECASE,
 )
 CORRECTION_RE = re.compile(
     r"\b(?:sorry|i\s+mean|i\s+meant|actually|correction|oops|typo|wrong|make\s+that|should\s+be|rather)\b"
-    r"|我是说|我是說|应该是|應該是|更正|打错|打錯|写错|寫錯|输错|輸錯|说错|說錯|不对|不對|抱歉|不好意思",
+    # "…错了", "搞错了", "弄錯": any 错 between two addresses says the first was wrong; "改成", "换成": use this one
+    r"|我是说|我是說|应该是|應該是|更正|[错錯]|不对|不對|抱歉|不好意思|改成|改为|改為|换成|換成",
     re.IGNORECASE,
 )
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from actions.order_state import CANCEL, CHANGE_ADDRESS, CHANGES, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE
 from helpdesk.knowledge.query import Speller
+from helpdesk.orders.policy_texts_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
-from nlu_addons.language import CJK, language_of
+from nlu_addons.language import CJK, language_of, simplified
 
 # where one request ends and the next begins: a question mark or a full stop, a semicolon, "and" / "also" before a
 # question word or a new request, or a comma before a question word
@@ -186,6 +187,21 @@ ZH_BARE_PRICE_RE = re.compile(
 )
 ZH_SENDING_RE = re.compile(r"^(?!.*(?:运费|運費|邮费|郵費)).*(?:寄|送|配送|发货|發貨|快递|快遞)")
 ZH_QUESTION_END_RE = re.compile(r"[吗嗎呢吧啊呀]?[\s？?。.!！，,]*$")
+# "请问发爱尔兰吗", "你们发不发爱尔兰": 发 (发货 said short) or 寄 before a country asks whether the shop sends
+# there; put as the handbook words it ("能寄到爱尔兰吗"), since alone it was too unlike it to be answered, and only
+# the postage asked beside it was (lane czh, 2026-12-07). Read in simplified characters.
+ZH_COUNTRY = "|".join(sorted(map(re.escape, CHINESE_COUNTRY_NAMES.values()), key=len, reverse=True))
+ZH_SENDS_THERE_RE = re.compile(
+    r"^(?:请问|你们|贵店|那|那么)*(?:能|可以|能不能|可不可以|会|会不会)?(?:发|寄)(?:不发|不寄)?(?:货)?(?:到|去|往)?"
+    r"(?P<place>" + ZH_COUNTRY + r")(?:吗|么|嘛|不|没|没有)?[\s？?。.!！]*$"
+)
+
+
+def zh_sends_there(clause: str) -> str:
+    """``clause`` asked as the handbook asks it when it asks whether the shop sends to a country (ZH_SENDS_THERE_RE),
+    else ``clause``."""
+    sends = ZH_SENDS_THERE_RE.match(simplified(clause.strip()))
+    return f"能寄到{sends['place']}吗？" if sends else clause
 
 
 def zh_questions(parts: list[str]) -> list[str]:
@@ -194,7 +210,7 @@ def zh_questions(parts: list[str]) -> list[str]:
     "退货要自己付运费吗")."""
     split: list[str] = []
     for part in parts:
-        pieces = [piece.strip() for piece in re.split(r"[，,]", part)]
+        pieces = [zh_sends_there(piece.strip()) for piece in re.split(r"[，,]", part)]
         # (not a how-clause leaning on the question before it: "…还能取消吗，要怎么操作" is one question)
         if (
             len(pieces) == 2
@@ -203,7 +219,7 @@ def zh_questions(parts: list[str]) -> list[str]:
         ):
             split.extend(pieces)
         else:
-            split.append(part)
+            split.append(pieces[0] if len(pieces) == 1 else part)
     for index in range(1, len(split)):
         before = split[index - 1]
         # "能寄到爱尔兰吗？多少钱": a bare 多少钱 after a question about sending there asks the postage (alone it was
@@ -305,7 +321,9 @@ DONE_TO_IT_RE = re.compile(r"\b(?:cancel|return|send)\s+(?:it|that|this|them|tha
 # "then", "please", "can I / can you", a particle; anything else ("订单一般能取消吗", "怎么取消") is another question
 ZH_AROUND_BEFORE = (
     r"^(?:那|那就|那么|那麼|好|好的|嗯|还是|還是|直接|就|请|請|麻烦|麻煩|帮我|幫我|给我|給我|我想|我要|我能|能不能|"
-    r"可不可以|可以|能|现在|現在|马上|馬上|还能|還能|[，,\s])*"
+    r"可不可以|可以|能|现在|現在|马上|馬上|还能|還能|[，,\s]"
+    # "还没发货能取消吗" right after a paid order's status: its not having shipped is why it can still be cancelled
+    r"|(?:趁|既然)?(?:还没|還沒|没|沒)(?:有)?(?:发货|發貨|发出|發出|寄出|出货|出貨)(?:的话|的話)?)*"
 )
 ZH_AROUND_AFTER = r"(?:掉|了|吧|一下|它|这单|這單|这个|這個|[，,\s])*[吗嗎吧呢啊呀哈么麼？?。.!！\s]*$"
 ZH_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

@@ -28,6 +28,12 @@ STUCK_RE = re.compile(
     r"|(?:没|沒|不)(?:有)?(?:更新|动|動|变|變|变化|變化)|一直(?:显示|是|停在)|还是(?:一样|这样|老样子)|卡住|停住",
     re.IGNORECASE,
 )
+# "怎么还没发货啊 都好几天了", "咋还没发出来" (simplified: 還沒出貨 too) right after a paid order's status: it has not
+# moved either (lane czh, 2026-12-07: it was "还是订单 100253 吗？" and the customer's other orders); not beside a
+# change asked for ("还没发货能取消吗" asks to cancel)
+ZH_NOT_SENT_YET_RE = re.compile(
+    r"^(?!.*(?:取消|撤单|退|改|换|地址)).*还没(?:有)?(?:发货|发出|寄出|出货|出库|动静|消息)"
+)
 LOOK_BACK = 3  # the customer's latest messages whose bot replies count as "just said"
 # the order hurried up: "催一下", "帮我催催", "能不能快点发货", "can you hurry it up", "expedite it" (not 加急, express
 # delivery, a handbook question); in simplified characters, as the rules read it
@@ -73,7 +79,7 @@ def says_status_stuck(text: str) -> bool:
     """``text`` says a status or its tracking has not moved: said of the order or of nothing named, not of another
     thing ("the zip on my cushion cover is stuck, how do i wash it")."""
     plain = simplified(text)
-    return any(
+    return ZH_NOT_SENT_YET_RE.search(plain) is not None or any(
         AT_PARCEL_PLACE_RE.match(plain, match.end()) or not names_another_thing(plain[: match.start()])
         for match in STUCK_RE.finditer(plain)
     )

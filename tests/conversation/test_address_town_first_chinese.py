@@ -1,6 +1,7 @@
 """A Chinese customer's new address written town first, before a Latin-script street (the session of 2026-12-07):
 "巴黎 75001 12 rue de Rivoli" was read as the street "巴黎" in the town "75001 12 rue de Rivoli", and "巴黎 12 rue de
-Rivoli" was told its town was missing. Through the running stack: the town is 巴黎, the street "12 rue de Rivoli";
+Rivoli" was told its town was missing. Through the running stack: the town is Paris (as the French courier reads it,
+tests/conversation/test_address_town_in_chinese.py), the street "12 rue de Rivoli";
 without a postcode only the postcode is asked for. Every conversation ends with a no or before the change, so the
 order is not changed.
 
@@ -22,7 +23,7 @@ START = "我要改订单100259的地址 thomas.leroy@example.com"
 def test_a_town_before_a_latin_street_is_the_town(chat: Chat, address: str) -> None:
     chat(START)
     chat(address)
-    assert "Thomas Leroy, 12 rue de Rivoli, 75001 巴黎, 法国" in chat.text, chat.texts
+    assert "Thomas Leroy, 12 rue de Rivoli, 75001 Paris, 法国" in chat.text, chat.texts
     chat("不用了")
     assert "订单 100259" in chat.text, chat.texts
 
@@ -32,5 +33,5 @@ def test_without_a_postcode_only_the_postcode_is_asked_for(chat: Chat) -> None:
     chat("巴黎 12 rue de Rivoli")
     assert "缺少邮编" in chat.text and "城市" not in chat.texts[0], chat.texts
     chat("75001")  # the postcode alone completes it
-    assert "Thomas Leroy, 12 rue de Rivoli, 75001 巴黎, 法国" in chat.text, chat.texts
+    assert "Thomas Leroy, 12 rue de Rivoli, 75001 Paris, 法国" in chat.text, chat.texts
     chat("不用了")

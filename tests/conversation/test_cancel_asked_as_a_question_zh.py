@@ -17,7 +17,9 @@ ORDER = "100262"
 EMAIL = "marco.rossi@example.org"
 
 
-@pytest.mark.parametrize("asked", ["这个订单还能取消不", "这单还能取消吗", "这个订单能不能取消"])
+# "还没发货能取消吗" (it hasn't shipped, can I cancel?), lane czh's walk: the handbook's answer asked for the order
+# number
+@pytest.mark.parametrize("asked", ["这个订单还能取消不", "这单还能取消吗", "这个订单能不能取消", "还没发货能取消吗"])
 def test_this_order_can_it_still_be_cancelled_asks_for_the_yes(chat: Chat, asked: str) -> None:
     chat(f"我的订单{ORDER}到哪了")
     chat(EMAIL)

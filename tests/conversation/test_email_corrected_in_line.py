@@ -27,6 +27,11 @@ NO_MATCH = ("couldn't find an order matching", "没有找到与这个订单号�
         (f"where is my order {ORDER}", f"sorry, it's {RIGHT} not {WRONG}"),
         (f"我的订单{ORDER}到哪了", f"不是{WRONG}，是{RIGHT}"),
         (f"我的订单{ORDER}到哪了", f"{WRONG} 写错了，应该是{RIGHT}"),
+        # lane czh, 2026-12-07 (walked): "错了", "搞错了", "弄錯了" between the two were no correction:
+        # the first address was checked
+        (f"我的订单{ORDER}到哪了", f"{WRONG} 错了 是{RIGHT}"),
+        (f"订单{ORDER}到哪了", f"{WRONG} 哦 搞错了 {RIGHT}"),
+        (f"我的訂單{ORDER}到哪了", f"{WRONG} 弄錯了，{RIGHT}"),
     ],
 )
 def test_the_corrected_email_is_the_one_checked(chat: Chat, asked: str, answer: str) -> None:

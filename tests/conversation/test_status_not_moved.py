@@ -15,7 +15,11 @@ from helpdesk.vocabulary import HANDOFF_REQUESTED
 
 ORDER = "100234"
 EMAIL = "ann.lee@example.com"
-UNCHANGED = ("shows nothing newer than what I told you above", "目前没有比上面更新的物流信息")
+UNCHANGED = (
+    "shows nothing newer than what I told you above",
+    "目前没有比上面更新的物流信息",
+    "目前沒有比上面更新的物流信息",
+)
 ASKS_FOR_EMAIL = ("leave your e-mail address", "留下邮箱")
 
 
@@ -40,6 +44,23 @@ def test_a_status_not_moved_gets_a_person_offered_not_the_same_text(chat: Chat, 
     yes = chat.buttons[0]
     body = chat(yes["payload"])
     assert body["mode"] == "queued" and (body["handoff"] or {}).get("reason") == HANDOFF_REQUESTED, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "stuck"),
+    [("订单100253 到哪了", "怎么还没发货啊 都好几天了"), ("我的訂單100253到哪了", "怎麼還沒出貨")],
+)
+def test_not_shipped_yet_said_in_chinese_is_about_the_order_just_checked(chat: Chat, asked: str, stuck: str) -> None:
+    """Lane czh's walk (2026-12-07): "怎么还没发货啊 都好几天了" (why hasn't it shipped, it's been days) right after the
+    status of 100253 (James Whitfield, paid, not packed yet) got "还是订单 100253 吗？" and the customer's four other
+    orders: Chinese leaves out the "it" of "why hasn't it shipped". That order, nothing newer, and a person offered."""
+    chat(asked)
+    chat("james.whitfield@example.net")
+    assert "100253" in chat.text, chat.texts
+    chat(stuck)
+    assert "还是订单" not in chat.text and "還是訂單" not in chat.text, chat.texts
+    assert any(words in chat.text for words in UNCHANGED), chat.texts
+    assert chat.last["mode"] == "bot" and chat.buttons[0]["payload"] != "/inform", chat.buttons
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 and how much is it" got where the shop ships ("delivery prices are the same everywhere") but no price; "ship to
 ireland? how much" the same. A bare "how much" asks it of the clause before it: through the running stack, both are
 answered, the price with it. In Chinese ("能寄到爱尔兰吗？多少钱", "你们寄爱尔兰吗？要多少钱") a bare 多少钱 after a
-question about sending asks the postage. Messages written for this test.
+question about sending asks the postage. "请问发爱尔兰吗?邮费多少" (发 for 发货, lane czh's walk) got the postage
+only: 发 or 寄 before a country asks whether the shop sends there. Messages written for this test.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import pytest
 from support.chat import Chat
 
-WHERE = ("We ship to all EU countries", "我们配送至所有欧盟国家")
+WHERE = ("We ship to all EU countries", "我们配送至所有欧盟国家", "我們配送至所有歐盟國家")
 PRICE = "€4.95"
 
 
@@ -22,6 +23,9 @@ PRICE = "€4.95"
         "ship to ireland and how much",
         "能寄到爱尔兰吗？多少钱",
         "你们寄爱尔兰吗？要多少钱",
+        "请问发爱尔兰吗?邮费多少",
+        "你们发不发爱尔兰，邮费多少",
+        "發愛爾蘭嗎？運費多少",
     ],
 )
 def test_where_the_shop_ships_and_its_price_are_both_answered(chat: Chat, asked: str) -> None:
