@@ -138,7 +138,8 @@ def named_order_numbers(text: str) -> set[str]:
 # an address the line says is not the one ("… not ann.li@…", "不是ann.li@…"), and words that correct what came before
 # ("ann.li@… sorry i mean ann.lee@…", "写错了，应该是…", "…错了 是…")
 NOT_THIS_EMAIL_RE = re.compile(
-    r"(?:\bnot|\binstead\s+of|\brather\s+than|\bisn'?t|不是|而不是|并非|並非)\s*(?:(?:my|the|it'?s)\s+)?(?:e-?mail\s*)?[:：]?\s*$",
+    r"(?:\bnot|\binstead\s+of|\brather\s+than|\bisn'?t|不是|而不是|并非|並非)\s*(?:(?:my|the|it'?s)\s+)?"
+    r"(?:e-?mail\s*|order\s*(?:number\s*|no\.?\s*)?|订单号?|訂單號?)?[:：]?\s*$",
     re.IGNORECASE,
 )
 CORRECTION_RE = re.compile(
@@ -153,7 +154,13 @@ def meant_email(text: str, emails: Sequence[str]) -> str | None:
     """The e-mail address a line gives, lower-cased: of several, not one the line says is not it ("it's x@… not
     y@…", "不是y@…，是x@…"), and the last after words that correct the one before ("y@… sorry i mean x@…"); else the
     first, as ever."""
-    found = [e.strip().lower() for e in emails]
+    return meant_one(text, [e.strip().lower() for e in emails])
+
+
+def meant_one(text: str, found: Sequence[str]) -> str | None:
+    """Of the values (e-mail addresses lower-cased, order numbers) ``text`` gives, the one meant: see
+    :func:`meant_email` ("100262错了，应该是100259", "100262 sorry i mean 100259": the order number corrected in the
+    same line was checked as the first one, lane czh 2026-12-07)."""
     if len(found) < 2:
         return found[0] if found else None
     lowered = text.lower()
@@ -164,6 +171,17 @@ def meant_email(text: str, emails: Sequence[str]) -> str | None:
     last = max(found, key=lambda e: at[e])
     between = lowered[min(at.values()) : at[last]]
     return last if CORRECTION_RE.search(between) else found[0]
+
+
+def corrected_away(text: str, found: Sequence[str]) -> list[str]:
+    """The values of ``found`` that ``text`` corrects away for the one meant (:func:`meant_one`): "100262" in
+    "100262错了，应该是100259" and in "100259, not 100262"; none when the line corrects nothing."""
+    meant = meant_one(text, found)
+    lowered = text.lower()
+    denied = any(NOT_THIS_EMAIL_RE.search(lowered[: lowered.find(e)]) for e in found if lowered.find(e) >= 0)
+    if meant is None or len(found) < 2 or not (denied or meant != found[0]):
+        return []
+    return [e for e in found if e != meant]
 
 
 def read_message(text: str, entities: Sequence[dict[str, Any]], asked: str | None) -> Found:
@@ -185,7 +203,9 @@ def read_message(text: str, entities: Sequence[dict[str, Any]], asked: str | Non
         elif asked == "order_id":
             malformed = next((t.strip(".,;:!?") for t in rest.split() if _looks_numbered(t)), None)
     return Found(
-        order_number=numbers[0] if numbers else None,
+        # an answer to the bot's question may correct the number in the same line ("100262错了，应该是100259"); a
+        # request naming two orders is about the first, as ever ("100262 arrived wrong, and 100259 is late")
+        order_number=(meant_one(text, list(dict.fromkeys(numbers))) if asked else numbers[0]) if numbers else None,
         malformed_number=malformed,
         last_order=bool(LAST_ORDER_RE.search(text)) and not numbers,
         email=meant_email(text, emails),

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, CHANGES, ORDER_STATUS, REFUND_STATUS, RETURN
-from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE
+from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE, corrected_away
 from helpdesk.knowledge.query import Speller
 from helpdesk.orders.policy_texts_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
@@ -505,6 +505,9 @@ def other_order_requests(text: str, order_id: str, flow_done: str | None = None)
     for clause in clauses(text):
         numbers = ORDER_NUMBER_RE.findall(clause)
         if order_id in numbers:
+            # "100262错了，应该是100259" with 100259 done: the number corrected away is no other order (lane czh)
+            dropped = corrected_away(clause, list(dict.fromkeys(numbers)))
+            numbers = numbers if order_id in dropped else [n for n in numbers if n not in dropped]
             shared = order_request(clause) or flow_done
             found.extend((shared, number) for number in dict.fromkeys(numbers) if number != order_id and shared)
             continue
