@@ -491,6 +491,13 @@ class Desk:
     async def release_unanswered(self, agent: Agent) -> list[str]:
         """An agent who goes away or offline keeps the chats they are talking in; the ones they have not answered
         yet (no reply from them since they got it) go back to the queue, in their old place, for someone online."""
+        return await self.return_to_queue(agent, answered_too=False)
+
+    async def return_to_queue(self, agent: Agent, answered_too: bool, note: str | None = None) -> list[str]:
+        """The agent's chats back to the queue, each in its old place (and team), the customer told a colleague
+        takes over (in their language): only the ones the agent has not answered yet, or with ``answered_too`` every
+        one they hold (their console was closed: helpdesk/conversation/closed_consoles.py), each with ``note`` for
+        the colleague who takes it. The ones returned."""
         async with self.sessions() as session:
             stints = (
                 await session.execute(
@@ -510,22 +517,31 @@ class Desk:
                 conversation = await self._load(session, conversation_id)
                 if conversation.mode != MODE_AGENT or conversation.assigned_agent_id != agent.id:
                     continue
-                answered = await session.scalar(
-                    select(Message.id)
-                    .where(
-                        Message.conversation_id == conversation_id,
-                        Message.sender == SENDER_AGENT,
-                        Message.agent_id == agent.id,
-                        Message.created_at >= since,
+                if not answered_too:
+                    answered = await session.scalar(
+                        select(Message.id)
+                        .where(
+                            Message.conversation_id == conversation_id,
+                            Message.sender == SENDER_AGENT,
+                            Message.agent_id == agent.id,
+                            Message.created_at >= since,
+                        )
+                        .limit(1)
                     )
-                    .limit(1)
-                )
-                if answered is not None:
-                    continue
+                    if answered is not None:
+                        continue
                 change = await lifecycle.requeue(session, conversation)
-                message = await self._system(session, conversation, "We're passing you to a colleague; please hold on.")
+                message = await self._system(
+                    session, conversation, system_notice("to_colleague", conversation.language)
+                )
+                written = None
+                if note is not None:
+                    written = Note(conversation_id=conversation_id, agent_id=agent.id, text=note)
+                    session.add(written)
                 await session.commit()
                 await self.events.message(conversation, message)
+                if written is not None:
+                    await self.events.note(conversation_id, None, self._note_json(written, agent.display_name))
                 await change.announce(self.events)
                 released.append(conversation_id)
         if released:
