@@ -421,11 +421,17 @@ class Desk:
             # what the customer asked, not the "a person please" (or the e-mail address) they sent after it: the
             # handbook's contact-us entry was the first suggestion for every chat handed off on request
             latest = await desk_cards.latest_real_message(session, conversation_id)
+            answered = await desk_cards.bot_answered_from(session, latest) if latest is not None else None
         if latest is None:
             return {"message_id": None, "query": None, "decision": None, "suggestions": []}
         found = await self.actions.search(latest.text)
+        # the entry the bot answered that line from comes first (it may have read it better than a bare search:
+        # "two of the tumblers are chipped" was answered from damaged-item, searched as "my order hasn't arrived")
+        candidates = list(found["candidates"])
+        if answered is not None:
+            candidates = [answered] + [c for c in candidates if c.get("id") != answered["id"]]
         suggestions = []
-        for candidate in found["candidates"][:SUGGESTIONS]:
+        for candidate in candidates[:SUGGESTIONS]:
             entry = await self.actions.entry(str(candidate.get("id")), language)
             if entry is None:
                 continue
