@@ -168,7 +168,7 @@ def looks_like_address(text: str) -> bool:
     """The message is an address even without a postcode ("7 Mill Lane, Leeds"): a street with a house number in
     one of its comma-separated parts, once e-mail, order number and fillers are left out. A request with a number
     in it ("return 2 cushions", "cancel order 100234") is not one."""
-    parts = [p for p in re.split(r"[,\n;]+", clean_answer(text)) if p.strip()]
+    parts = [p for p in re.split(r"[,，;；\n]+", clean_answer(text)) if p.strip()]
     return any(STREET_RE.search(part) for part in parts)
 
 
@@ -298,7 +298,8 @@ def _read_address(text: str, name: str, default_country: str) -> AddressReading:
         return in_chinese
     if (town_first := town_first_address(text, name, default_country)) is not None:
         return town_first
-    parts = [p.strip() for p in re.split(r"[,\n;]+", clean_answer(text)) if p.strip()]
+    # "Via Dante 12，20121 Milano，意大利": a Chinese keyboard's commas part an address too
+    parts = [p.strip() for p in re.split(r"[,，;；\n]+", clean_answer(text)) if p.strip()]
     country: str | None = None
     if parts:
         country = country_code(parts[-1])

@@ -33,6 +33,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from nlu_addons.fullwidth_text import halfwidth_text
 from nlu_addons.heap import freeze_start_up_heap
 from nlu_addons.order_number_text import joined_order_numbers
 
@@ -91,9 +92,10 @@ class RestWithNluInput(RestInput):
         return hook
 
     def _extract_message(self, req: Request) -> str | None:
-        """The customer's message as the bot reads it: an order number typed in two pieces ("100 234") as one."""
+        """The customer's message as the bot reads it: full-width digits, letters and "＠" as ASCII ("１００２３４"), an
+        order number typed in two pieces ("100 234") as one."""
         text = super()._extract_message(req)
-        return joined_order_numbers(text) if isinstance(text, str) else text
+        return joined_order_numbers(halfwidth_text(text)) if isinstance(text, str) else text
 
     @staticmethod
     async def _parse_data(request: Request, sender_id: str, message_id: str) -> dict[str, Any] | None:

@@ -45,3 +45,14 @@ def test_a_town_it_does_not_know_is_asked_for_in_latin_letters(chat: Chat) -> No
     assert "Marco Rossi, Via Roma 5, 20900 Monza, 意大利" in chat.text, chat.texts
     chat("不用了")
     assert any(words in chat.text for words in KEPT), chat.texts
+
+
+@pytest.mark.parametrize("address", ["Via Dante 12，20121 Milano，意大利", "Via Dante 12，20121 米兰，意大利"])
+def test_a_chinese_keyboards_commas_part_the_address(chat: Chat, address: str) -> None:
+    """ "Via Dante 12，20121 Milano，意大利" (full-width commas, as a Chinese keyboard types them) was one part: the
+    street "Via Dante 12，" in the town "Milano，意大利" (with 米兰: asked for Latin letters)."""
+    chat(START)
+    chat(address)
+    assert "Marco Rossi, Via Dante 12, 20121 Milano, 意大利" in chat.text, chat.texts
+    chat("不用了")
+    assert any(words in chat.text for words in KEPT), chat.texts
