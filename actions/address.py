@@ -358,3 +358,30 @@ def format_address(address: dict[str, str] | Address) -> str:
 
 def example_address(country: str) -> str:
     return EXAMPLES.get(country, DEFAULT_EXAMPLE)
+
+
+# a part of the new address put right at its summary: "oh wait, its via roma 15 not 5", "it's 00185, not 00184",
+# "no, not 5 but 15" (the old part and the new one, each a single word or number)
+PART_CORRECTED_RE = re.compile(
+    r"(?P<new>[\w-]+)\s*,?\s+not\s+(?P<old>[\w-]+)\s*[.!]*\s*$|\bnot\s+(?P<old2>[\w-]+)\s*,?\s+(?:but\s+)?(?P<new2>[\w-]+)"
+    r"\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def address_part_corrected(text: str, address: dict[str, str]) -> str | None:
+    """The address (as text to read again: street, postcode and town) with the one part the message puts right
+    ("its via roma 15 not 5" of "via roma 5, 00184 roma"), when the old part is a word of it exactly once; else None.
+    The summary before it kept the old address, and a yes would have booked it."""
+    match = PART_CORRECTED_RE.search(text)
+    if match is None:
+        return None
+    new, old = (match["new"], match["old"]) if match["new"] else (match["new2"], match["old2"])
+    if new.lower() == old.lower() or any(c.isdigit() for c in new) != any(c.isdigit() for c in old):
+        return None  # "via roma not 5": a number put right by a number, a word by a word
+    word = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])", re.IGNORECASE)
+    parts = {key: address.get(key) or "" for key in ("street", "postcode", "city")}
+    if sum(len(word.findall(value)) for value in parts.values()) != 1:
+        return None
+    fixed = {key: word.sub(new, value) for key, value in parts.items()}
+    return f"{fixed['street']}, {fixed['postcode']} {fixed['city']}"

@@ -19,6 +19,7 @@ from actions.forms import change_asked_instead
 from actions.handbook_answer import (
     RULE_PAYMENT_WAY,
     RULE_PICKED,
+    RULE_PRODUCT_OPTION,
     RULE_RECEIVED_GOODS,
     answer_entry,
     answer_entry_by_id,
@@ -75,6 +76,7 @@ from actions.payment_ways import (
 )
 from actions.photos import WRONG_ITEM_ENTRY, name_the_order, received_item_entry, return_reason_of
 from actions.product_kinds import kinds_in
+from actions.product_options import PRODUCT_AVAILABILITY_ENTRY, option_asked
 from actions.refused_change import address_after_refused_change, options_after_refused_change
 from actions.requests import (
     Requests,
@@ -103,7 +105,7 @@ from actions.smalltalk import (
     vague_by_words,
 )
 from actions.status_again import hurry_after_status, status_again_for_stuck
-from actions.team_checks import TEAM_CHECKS, answer_with_team_check, offer_team_check
+from actions.team_checks import TEAM_CHECKS, answer_with_team_check, offer_team_check, order_for_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
@@ -331,12 +333,12 @@ class ActionAnswerFaq(Action):
             answer_vague(dispatcher, question)
         elif decision.action == "answer" and decision.best is not None:
             best = decision.best
-            named = ORDER_NUMBER_RE.search(question)
-            if named and best.id in TEAM_CHECKS:
-                # "I was charged twice for order 100247": the answer without "tell me your order number(s) and we'll
-                # check it", and a person offered for that check
-                answer_entry(dispatcher, best.id, best.title, best.answer, best.score, order_number=named.group(1))
-                offer_team_check(dispatcher, tracker, best.id, named.group(1))
+            checked = order_for_check(tracker, question, known=not in_request) if best.id in TEAM_CHECKS else None
+            if checked is not None:
+                # "I was charged twice for order 100247" (or for the order just verified): the answer without "tell
+                # me your order number(s) and we'll check it", and a person offered for that check
+                answer_entry(dispatcher, best.id, best.title, best.answer, best.score, order_number=checked)
+                offer_team_check(dispatcher, tracker, best.id, checked)
             elif not self._answer_each_alternative(dispatcher, question, best.id, best.title, best.answer):
                 self._answer(dispatcher, best.id, best.title, best.answer, best.score)
         elif decision.action == "suggest" and decision.candidates:
@@ -505,11 +507,12 @@ class ActionAnswerFaq(Action):
                 dispatcher, question, entry.id, entry.title, entry.answer
             ):
                 return
-            named = ORDER_NUMBER_RE.search(question)
-            if entry is not None and named and entry.id in TEAM_CHECKS and not in_request:
-                # "i ordered as a guest, can i get the invoice for 100234?": the answer without "tell me your order
-                # number …", and a person offered for that check (as when the NLU routed nothing: _answer_turn)
-                answer_with_team_check(dispatcher, tracker, entry.id, question, named.group(1))
+            checked = order_for_check(tracker, question) if entry is not None and entry.id in TEAM_CHECKS else None
+            if entry is not None and checked is not None and not in_request:
+                # "i ordered as a guest, can i get the invoice for 100234?", "can i get an invoice for it" once the
+                # order is verified: the answer without "tell me your order number …", and a person offered for
+                # that check (as when the NLU routed nothing: _answer_turn)
+                answer_with_team_check(dispatcher, tracker, entry.id, question, checked)
                 return
             if entry is not None:
                 self._answer(dispatcher, entry.id, entry.title, entry.answer, scores.get(entry.id, 0.0))
@@ -815,11 +818,15 @@ def answer_questions(
     nothing said) when fewer than ``at_least`` entries answer surely and nothing is offered."""
     kb = get_knowledge_base()
     found: dict[str, Candidate] = {}
+    by_words: dict[str, str] = {}  # entry id -> the question its words chose it for
     unsure: list[tuple[str, list[Candidate]]] = []
     for question in questions:
         decision = language_search.decide(kb, question)  # a Chinese question ranked by the Chinese side
         if decision.action == "answer" and decision.best is not None:
             found.setdefault(decision.best.id, decision.best)
+        elif option_asked(question) and kb.entry(PRODUCT_AVAILABILITY_ENTRY) is not None:
+            # "also do you have it in green": the handbook unsure of it alone (its "it" leans on the other question)
+            by_words.setdefault(PRODUCT_AVAILABILITY_ENTRY, question)
         elif offer_unsure and decision.action == "suggest" and decision.candidates:
             unsure.append((question, decision.candidates))
     # several questions at once: at least one answered surely, and each other one answered or able to stand alone
@@ -827,14 +834,18 @@ def answer_questions(
     # second question was dropped without a word); "… and how much is it" leans on the first, and is no question
     # to offer entries for on its own
     alone = [(q, c) for q, c in unsure if stands_alone(q)] if at_least > 1 else unsure
-    if at_least > 1 and (not found or len(found) + len(alone) < at_least):
+    sure = len(found) + len(by_words.keys() - found.keys())
+    if at_least > 1 and (not sure or sure + len(alone) < at_least):
         return False
     unsure = alone
-    if not found and not unsure:
+    if not sure and not unsure:
         return False
     dispatcher.utter_message(text=smalltalk_texts.TWO_THINGS)
     for entry in found.values():
         answer_entry(dispatcher, entry.id, entry.title, entry.answer, entry.score)
+    for entry_id, question in by_words.items():
+        if entry_id not in found:
+            answer_entry_by_id(dispatcher, entry_id, question, rule=RULE_PRODUCT_OPTION)
     for question, candidates in unsure:
         # "is the linen duvet cover machine washable, and also can i still cancel 100259?": the handbook is unsure
         # which entry; its likeliest are offered (before, the question was dropped without a word)

@@ -27,6 +27,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.address import (
     address_in_request,
+    address_part_corrected,
     chinese_script_address,
     clean_answer,
     country_label,
@@ -39,6 +40,7 @@ from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_c
 from actions.items import (
     PIECES_PAYLOAD_RE,
     ItemsSaid,
+    Mode,
     choose,
     everything_returnable,
     part_of_a_set,
@@ -89,7 +91,7 @@ from actions.order_state import (
 )
 from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answer, read_message
 from actions.photos import received_item_entry, return_reason_of
-from actions.product_kinds import items_named, named_elsewhere
+from actions.product_kinds import items_named, named_elsewhere, names_other_kind
 from actions.remedy import remedy_asked, remedy_said
 from actions.requests import NEGATION_RE, TAKING_BACK_ALONE_RE, TAKING_BACK_RE, bare_request, declines_flow, names_flow
 from actions.signals import signal_handoff, signal_small_talk
@@ -566,10 +568,18 @@ class _FormTurn:
             )
         if requested == RETURN_REMEDY and self._remedy() is not None:
             return True
+        if requested == RETURN_REMEDY and self.state.flow == RETURN and self.may_change:
+            # "also the sheet, one of them is torn" at "replacement or refund?": more (or fewer) items for it
+            return not QUESTION_RE.search(text) and await self._items_corrected_at_remedy() is not None
         if requested == CONFIRM and self.state.flow == RETURN and self._remedy_asked() and self._remedy() is not None:
             return True  # "actually a refund please" at a replacement's summary
         if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
-            return not QUESTION_RE.search(text) and (await self._items_said()).anything
+            # "yes, and the candle too" for an order without one: about the items too (not the candle-care answer)
+            return not QUESTION_RE.search(text) and (
+                (await self._items_said()).anything or names_other_kind(text, (await self.order()).lines)
+            )
+        if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS and self._address_part_fixed() is not None:
+            return True  # "oh wait, its via roma 15 not 5" at the summary
         if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS:
             return address_in_request("to " + text) is not None and bool(POSTCODE_RE.search(text))
         return False
@@ -611,13 +621,42 @@ class _FormTurn:
 
     def _named_beside(self, asked: OrderLine, lines: Sequence[OrderLine]) -> dict[str, int | None]:
         """The other lines to return named by the latest earlier message of the customer that named ``asked`` (the
-        line "how many?" is about), within the customer's last few messages."""
+        line "how many?" is about), within the customer's last few messages; when that message added ``asked`` to
+        the items chosen before ("and the sheet too" at the summary, "also the sheet" at "replacement or refund?"),
+        those items too (they were dropped: the summary after "1" held the sheet alone)."""
         earlier = [e for e in self.tracker.events if e.get("event") == "user"][:-1]
         for event in reversed(earlier[-RECENT_MESSAGES_FOR_ITEMS:]):
             said = items_named(str(event.get("text") or ""), lines)
             if asked.sku in said.returned:
-                return {sku: pieces for sku, pieces in said.returned.items() if sku != asked.sku}
+                chosen = self._items_chosen_before(event) if said.mode is Mode.ADD else {}
+                named = {**chosen, **said.returned}
+                return {sku: pieces for sku, pieces in named.items() if sku != asked.sku}
         return {}
+
+    def _items_chosen_before(self, message: dict[str, Any]) -> dict[str, int | None]:
+        """The items to return as chosen when the customer sent ``message`` (the latest value of the slot before it)."""
+        chosen: Any = None
+        for event in self.tracker.events:
+            if event is message:
+                break
+            if event.get("event") == "slot" and event.get("name") == RETURN_ITEMS:
+                chosen = event.get("value")
+        return {str(sku): int(pieces) for sku, pieces in chosen.items()} if isinstance(chosen, dict) else {}
+
+    async def _items_corrected_at_remedy(self) -> ItemsSaid | None:
+        """The items this message adds to or leaves out of the return at "replacement or refund?" ("also the sheet",
+        "not the bowls", "only the sheet"), None when it changes none (naming the items chosen as they are: "a
+        refund for the bowls"). Items named beside a remedy only as an addition or a removal: "a refund for the bowls"
+        of bowls and a sheet says what the refund is for, not that the sheet stays."""
+        said = await self._items_said()
+        if not said.anything or (said.mode is Mode.REPLACE and self._remedy() is not None):
+            return None
+        current = self.get(RETURN_ITEMS)
+        lines = (await self.order()).lines
+        at_fault = self.state.return_reason.shop_at_fault
+        if choose(said, lines, current if isinstance(current, dict) else None, at_fault) == current:
+            return None
+        return said
 
     def _remedy(self) -> ReturnRemedy | None:
         """The replacement or refund this message asks for (a button's, or in words: actions/remedy.py)."""
@@ -667,8 +706,13 @@ class _FormTurn:
             await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
             await self._take_items(await self._items_said(), asked=True)
-        elif requested == RETURN_REMEDY and self.may_change and (remedy := self._remedy()) is not None:
-            self.set(RETURN_REMEDY, remedy.value)
+        elif requested == RETURN_REMEDY and self.may_change:
+            if (corrected := await self._items_corrected_at_remedy()) is not None:
+                # "also the sheet" at "replacement or refund?": the items change first (a "how many?" may come), the
+                # question is then asked for them all (it was asked again for the first items: the sheet was lost)
+                await self._take_items(corrected, asked=True, current=self.get(RETURN_ITEMS))
+            if (remedy := self._remedy()) is not None:
+                self.set(RETURN_REMEDY, remedy.value)
         elif self.state.flow in (CHANGE_ADDRESS, RETURN) and (intent == self.state.flow or requested is None):
             # read once the order is verified: a message asking for this change, or the one that started it, whatever
             # the NLU read ("my soap dish from 100184 came broken": the soap dish is what goes back)
@@ -686,12 +730,24 @@ class _FormTurn:
                 return True
         if self.state.flow == RETURN:
             said, current = await self._items_said(), self.get(RETURN_ITEMS)
+            order = await self.order()
+            if not (said.returned or said.everything or QUESTION_RE.search(self._text())) and names_other_kind(
+                self._text(), order.lines
+            ):
+                # "wait no, the tablecloth" (or "yes, and the candle too") for an order without one: said so before
+                # the summary comes again (it came again without a word, or the yes booked it without the candle)
+                self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
+                return True
             if not said.anything or QUESTION_RE.search(self._text()):
                 return False
             at_fault = self.state.return_reason.shop_at_fault
             if choose(said, (await self.order()).lines, current, at_fault) == current:
                 return False  # "yes, all of it" at a summary of everything: a yes, not a change
             await self._take_items(said, asked=True, current=current)
+            return True
+        if self.state.flow == CHANGE_ADDRESS and (fixed := self._address_part_fixed()) is not None:
+            # "oh wait, its via roma 15 not 5": the summary came again with number 5, and a yes would have booked it
+            await self._take_address(fixed, asked=True)
             return True
         if self.state.flow == CHANGE_ADDRESS and await self._plain_answer(Found()):
             await self._take_address(self._text(), asked=True)
@@ -884,6 +940,11 @@ class _FormTurn:
                 self.set(RETURN_ITEMS, returnable)
         if pending:
             self.set(PENDING_DETAIL, None)
+
+    def _address_part_fixed(self) -> str | None:
+        """The new address with the one part this message puts right, as text to read again (actions/address.py)."""
+        address = self.get(NEW_ADDRESS)
+        return address_part_corrected(self._text(), address) if isinstance(address, dict) else None
 
     async def _take_address(self, text: str, asked: bool) -> None:
         order = await self.order()

@@ -43,7 +43,8 @@ RULE_MISSING_ITEM = "missing_item"  # an item missing from the parcel (actions/m
 RULE_INVOICE = "invoice"  # an invoice question naming an order (actions/invoices.py)
 RULE_PAYMENT_WAY = "payment_way"  # a way to pay the handbook does not name (actions/payment_ways.py)
 RULE_PICKED = "picked"  # the customer picked it from "Did you mean"
-RULES = (RULE_RECEIVED_GOODS, RULE_MISSING_ITEM, RULE_INVOICE, RULE_PAYMENT_WAY, RULE_PICKED)
+RULE_PRODUCT_OPTION = "product_option"  # a colour of a product asked beside another question (product_options.py)
+RULES = (RULE_RECEIVED_GOODS, RULE_MISSING_ITEM, RULE_INVOICE, RULE_PAYMENT_WAY, RULE_PICKED, RULE_PRODUCT_OPTION)
 
 
 def answer_entry_by_id(

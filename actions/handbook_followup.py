@@ -20,7 +20,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.order_state import CANCEL, CHANGE_ADDRESS, FORM, REFUND_STATUS, RETURN, OrderState
+from actions.order_state import CANCEL, CHANGE_ADDRESS, FORM, ORDER_STATUS, REFUND_STATUS, RETURN, OrderState
 from actions.photos import return_reason_of
 from actions.turns import bot_messages_before_latest, turns_before_latest
 from helpdesk.knowledge import language_search
@@ -141,6 +141,18 @@ INVITED_FLOWS: dict[str, str] = {
     "cancel-order": CANCEL,
     "how-to-return": RETURN,
     "refund-timing": REFUND_STATUS,
+    # lane cen's walk (2026-12-07): after these the number got "What would you like me to do with order …?", though
+    # the answer had said what it would do ("tell me your 6-digit order number and I'll look up the current status",
+    # "Tell me your order number and I can start the return for you", "I can cancel it for you here in the chat if
+    # you give me your order number", "… and I can check whether it can still be cancelled for free")
+    "track-order": ORDER_STATUS,
+    "delivery-time": ORDER_STATUS,
+    "split-shipment": ORDER_STATUS,
+    "order-not-arrived": ORDER_STATUS,
+    "exchanges": RETURN,
+    "refund-policy": RETURN,
+    "change-order-items": CANCEL,
+    "cancellation-fee": CANCEL,
     # "Please tell me your order number …": the return of damaged or wrong goods (free, replacement or refund)
     "wrong-item": RETURN,
     "damaged-item": RETURN,

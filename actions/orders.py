@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.address import format_address
 from actions.answer_again import not_helped
 from actions.changes import confirmed, declined_text, planned_change
+from actions.exchanges import EXCHANGES_ENTRY, exchange_of_received
 from actions.express_upgrade import express_upgrade_answered
 from actions.faq import (
     answer_questions,
@@ -367,6 +368,12 @@ class ActionChangeOrder(Action):
             if requests.questions:
                 answer_questions(dispatcher, requests.questions)
             return flow_started(tracker, requests.flow, text, requests.order_part)
+        if tracker.active_loop_name != FORM and exchange_of_received(text):
+            # "the tablecloth i got is too small, can i swap it for the bigger one? order 100218": the exchanges
+            # answer (return it, order the other size), then that order's return when the message names it
+            number = ORDER_NUMBER_RE.search(text)
+            if answer_entry_by_id(dispatcher, EXCHANGES_ENTRY, text, order_number=number and number.group(1)):
+                return flow_started(tracker, RETURN, text, text) if number else []
         explain_item_changes(dispatcher)
         return []
 

@@ -56,10 +56,20 @@ RECEIVED_DAMAGED_RE = re.compile(
     re.IGNORECASE,
 )
 
+# where a thing stands and what it goes with: "the rug just doesn't work in our living room", "doesnt work with our
+# sofa", "doesn't work for the space" say it does not suit them (their return), not that it is faulty ("not working
+# for me" still is)
+SETTING = (
+    r"(?:room|living|lounge|bedroom|kitchen|bathroom|dining|hall|hallway|space|home|house|flat|apartment|decor|décor"
+    r"|interior|style|sofa|couch|furniture|colou?rs?|scheme|walls?|floors?|windows?|bed|table)\b"
+)
 # a thing that does not do what it is for ("the bulb wont light", "doesnt work", "stopped working", "wont turn on")
 FAULTY_RE = re.compile(
     r"\b(?:won'?t|wont|doesn'?t|doesnt|does\s+not|will\s+not|isn'?t|isnt|is\s+not|not|never|can'?t|cant)\s+"
-    r"(?:\w+\s+)?(?:work(?:ing)?|light(?:\s+up)?|turn(?:ing)?\s+on|switch(?:ing)?\s+on|heat(?:ing)?(?:\s+up)?|"
+    r"(?:\w+\s+)?(?:work(?:ing)?(?!\s+(?:in|for|with)\s+(?:(?:my|our|the|this|that|your)\s+)?(?:\w+\s+)?"
+    + SETTING
+    + r")"
+    r"|light(?:\s+up)?|turn(?:ing)?\s+on|switch(?:ing)?\s+on|heat(?:ing)?(?:\s+up)?|"
     r"close|shut|lock|stand|hold)\b"
     r"|\bstopped\s+working\b|\b(?:is|are|was|it'?s|its)\s+(?:\w+\s+)?(?:broken|faulty|defective|dead)\b"
     r"|\bbroke\b|\bleak(?:s|ing|ed)?\b"

@@ -73,6 +73,12 @@ def named_elsewhere(text: str, lines: Sequence[OrderLine]) -> bool:
     return bool(named) and not named & line_kinds(lines)
 
 
+def names_other_kind(text: str, lines: Sequence[OrderLine]) -> bool:
+    """``text`` names a kind of thing none of the order's lines is of ("wait no, the tablecloth" for an order of
+    tumblers), whatever else it names."""
+    return bool(kinds_in(text) - line_kinds(lines))
+
+
 def named_by_kind(text: str, lines: Sequence[OrderLine]) -> ItemsSaid | None:
     """The one line of the order of the kind an English ``text`` names, every piece of it, when the text names no
     line by the line's own words ("just the glass please" for an order of a tablecloth and "Ribbed tumblers, set of

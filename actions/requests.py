@@ -350,15 +350,16 @@ def bare_request_zh(clause: str) -> str | None:
 # around the change: a filler, "can I / could you / I'd like to / is it possible to", "please", "still", "it"; a
 # question about orders in general ("can orders be cancelled?", "how do I change an address?") is no such clause
 EN_AROUND_BEFORE = (
-    r"^(?:(?:ok(?:ay)?|so|then|and|oh|hmm|um|actually|also|wait|sorry|hi|hey)\b[\s,.!]*)*"
+    r"^(?:(?:ok(?:ay)?|so|then|and|oh|hmm|um|actually|also|wait|sorry|hi|hey|cool|great|right|alright|thanks|thx)\b"
+    r"[\s,.!]*)*"
     r"(?:(?:can|could|may)\s+(?:i|you|we|u)\s+|(?:i|we)\s*(?:'d|would)\s+like\s+(?:you\s+)?to\s+"
     r"|(?:i|we)\s+(?:want|need|have)\s+(?:you\s+)?to\s+|i\s+wanna\s+|(?:is\s+it\s+)?possible\s+to\s+"
     r"|(?:what|how)\s+about\s+|(?:i|we)\s*(?:'d|would)\s+(?:rather|prefer)\s+(?:to\s+)?)?"
     r"(?:(?:still|please|pls|just|now)\s+)*"
 )
 EN_AROUND_AFTER = (
-    r"(?:\s+(?:please|pls|then|too|now|still|instead|(?:for|of|on)\s+(?:it|them|this|that|this\s+order|that\s+order"
-    r"|the\s+order)))*"
+    r"(?:\s+(?:please|pls|plz|then|too|now|still|instead|tho|though|as\s+well|also|asap"
+    r"|(?:for|of|on)\s+(?:it|them|this|that|this\s+order|that\s+order|the\s+order)))*"
     r"\s*[?.!]*\s*$"
 )
 EN_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

@@ -14,6 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handbook_answer import answer_entry_by_id
 from actions.handbook_followup import last_answer_entry
 from actions.handoff import offer_person
+from actions.order_state import OrderState
+from actions.parsing import ORDER_NUMBER_RE
+from actions.requests import OTHER_ORDER_RE
 from actions.texts import render
 from actions.texts.catalog import orders as say
 from helpdesk.vocabulary import HANDOFF_REQUESTED
@@ -26,6 +29,20 @@ TEAM_CHECKS: dict[str, str] = {
     "missing-item": "PERSON_FOR_MISSING_ITEM",
     "warranty": "PERSON_FOR_WARRANTY_CLAIM",
 }
+
+
+def order_for_check(tracker: Tracker, question: str, known: bool = True) -> str | None:
+    """The order a question for a team check is about: the number it names, else the order the conversation has
+    verified ("can i get an invoice for it" right after order 100234's status: the invoices answer asked "Ordered as
+    a guest? Tell me your order number and the email address you used"), unless it speaks of another order; None
+    when there is neither (or, not ``known``, no number named: inside another request)."""
+    named = ORDER_NUMBER_RE.search(question)
+    if named:
+        return named.group(1)
+    state = OrderState.from_tracker(tracker)
+    if known and state.verified and state.order_id is not None and OTHER_ORDER_RE.search(question) is None:
+        return state.order_id
+    return None
 
 
 def offer_team_check(dispatcher: CollectingDispatcher, tracker: Tracker, entry_id: str, order_id: str) -> bool:

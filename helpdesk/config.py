@@ -150,6 +150,9 @@ class Settings:
     # each process also looks every `auto_assign_seconds` (chats freed or agents online in another process)
     auto_assign: bool = True
     auto_assign_seconds: float = 5.0
+    # an agent who holds chats and has had no console open this many seconds has them returned to the queue (tab
+    # closed without going Away: helpdesk/conversation/closed_consoles.py); 0: never
+    closed_console_grace_seconds: float = 120.0
     # consecutive short customer lines within this many seconds are read by the bot as one message
     # ("hi" / "i have a question" / "about my order 100234"); 0: every line alone (helpdesk/conversation/burst.py)
     chat_burst_seconds: float = 1.5
@@ -232,6 +235,7 @@ class Settings:
             default_max_concurrent=_int("AGENT_MAX_CONCURRENT", 3),
             auto_assign=_bool("AUTO_ASSIGN", True),
             auto_assign_seconds=_float("AUTO_ASSIGN_SECONDS", 5.0),
+            closed_console_grace_seconds=max(0.0, _float("CLOSED_CONSOLE_GRACE_SECONDS", 120.0)),
             chat_burst_seconds=max(0.0, min(_float("CHAT_BURST_SECONDS", 1.5), 10.0)),
             queue_seconds_per_chat=_int("QUEUE_SECONDS_PER_CHAT", 120),
             followup_abandoned_minutes=_float("FOLLOWUP_ABANDONED_MINUTES", 30.0),

@@ -421,11 +421,17 @@ class Desk:
             # what the customer asked, not the "a person please" (or the e-mail address) they sent after it: the
             # handbook's contact-us entry was the first suggestion for every chat handed off on request
             latest = await desk_cards.latest_real_message(session, conversation_id)
+            answered = await desk_cards.bot_answered_from(session, latest) if latest is not None else None
         if latest is None:
             return {"message_id": None, "query": None, "decision": None, "suggestions": []}
         found = await self.actions.search(latest.text)
+        # the entry the bot answered that line from comes first (it may have read it better than a bare search:
+        # "two of the tumblers are chipped" was answered from damaged-item, searched as "my order hasn't arrived")
+        candidates = list(found["candidates"])
+        if answered is not None:
+            candidates = [answered] + [c for c in candidates if c.get("id") != answered["id"]]
         suggestions = []
-        for candidate in found["candidates"][:SUGGESTIONS]:
+        for candidate in candidates[:SUGGESTIONS]:
             entry = await self.actions.entry(str(candidate.get("id")), language)
             if entry is None:
                 continue
@@ -491,6 +497,13 @@ class Desk:
     async def release_unanswered(self, agent: Agent) -> list[str]:
         """An agent who goes away or offline keeps the chats they are talking in; the ones they have not answered
         yet (no reply from them since they got it) go back to the queue, in their old place, for someone online."""
+        return await self.return_to_queue(agent, answered_too=False)
+
+    async def return_to_queue(self, agent: Agent, answered_too: bool, note: str | None = None) -> list[str]:
+        """The agent's chats back to the queue, each in its old place (and team), the customer told a colleague
+        takes over (in their language): only the ones the agent has not answered yet, or with ``answered_too`` every
+        one they hold (their console was closed: helpdesk/conversation/closed_consoles.py), each with ``note`` for
+        the colleague who takes it. The ones returned."""
         async with self.sessions() as session:
             stints = (
                 await session.execute(
@@ -510,22 +523,31 @@ class Desk:
                 conversation = await self._load(session, conversation_id)
                 if conversation.mode != MODE_AGENT or conversation.assigned_agent_id != agent.id:
                     continue
-                answered = await session.scalar(
-                    select(Message.id)
-                    .where(
-                        Message.conversation_id == conversation_id,
-                        Message.sender == SENDER_AGENT,
-                        Message.agent_id == agent.id,
-                        Message.created_at >= since,
+                if not answered_too:
+                    answered = await session.scalar(
+                        select(Message.id)
+                        .where(
+                            Message.conversation_id == conversation_id,
+                            Message.sender == SENDER_AGENT,
+                            Message.agent_id == agent.id,
+                            Message.created_at >= since,
+                        )
+                        .limit(1)
                     )
-                    .limit(1)
-                )
-                if answered is not None:
-                    continue
+                    if answered is not None:
+                        continue
                 change = await lifecycle.requeue(session, conversation)
-                message = await self._system(session, conversation, "We're passing you to a colleague; please hold on.")
+                message = await self._system(
+                    session, conversation, system_notice("to_colleague", conversation.language)
+                )
+                written = None
+                if note is not None:
+                    written = Note(conversation_id=conversation_id, agent_id=agent.id, text=note)
+                    session.add(written)
                 await session.commit()
                 await self.events.message(conversation, message)
+                if written is not None:
+                    await self.events.note(conversation_id, None, self._note_json(written, agent.display_name))
                 await change.announce(self.events)
                 released.append(conversation_id)
         if released:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.db.batches import in_batches
 from helpdesk.db.models import Conversation, ConversationLabel, Label, Message
-from helpdesk.vocabulary import SENDER_CUSTOMER
+from helpdesk.vocabulary import SENDER_BOT, SENDER_CUSTOMER
 
 QUESTION_CHARS = 140
 # turns that only open, close or steer the chat, or only give the details the bot asked for (an order number, an
@@ -73,6 +73,24 @@ async def latest_real_message(session: AsyncSession, conversation_id: str) -> Me
     lines = [m for m in rows if typed(m.text, m.payload)]
     real = (m for m in lines if not is_steering(m.text, intent_of(m.nlu), LATEST_STEERING_WORDS))
     return next(real, lines[0] if lines else None)
+
+
+async def bot_answered_from(session: AsyncSession, message: Message) -> dict[str, Any] | None:
+    """The handbook entry ({"id", "score", …}) the bot answered the customer's ``message`` from, if it did: the bot's
+    replies to it (before the customer's next message) that carry one. The bot may answer from a rule (damage words,
+    say) where a plain handbook search of the same text ranks other entries first."""
+    replies = await session.scalars(
+        select(Message)
+        .where(Message.conversation_id == message.conversation_id, Message.id > message.id)
+        .order_by(Message.id)
+        .limit(LATEST_LOOKBACK)
+    )
+    for reply in replies:
+        if reply.sender == SENDER_CUSTOMER:
+            return None
+        if reply.sender == SENDER_BOT and isinstance(reply.faq, dict) and isinstance(reply.faq.get("id"), str):
+            return reply.faq
+    return None
 
 
 def customer_name(conversation: Conversation) -> str | None:

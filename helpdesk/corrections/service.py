@@ -229,6 +229,7 @@ class Corrections:
                         "intent": nlu.get("intent"),
                         "confidence": nlu.get("confidence"),
                         "faq_id": top[0].get("id") if top and isinstance(top[0], dict) else None,
+                        "faq_title": top[0].get("title") if top and isinstance(top[0], dict) else None,
                     },
                     "kind": c.kind,
                     "label": c.label,

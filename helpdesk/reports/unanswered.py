@@ -137,17 +137,19 @@ class Answer:
 
     faq_id: str | None
     text: str
+    title: str | None = None  # the entry's title as the customer was shown it (the editors' pages name entries by it)
 
     @classmethod
     def of(cls, message: Message) -> Answer:
-        faq_id = message.faq.get("id") if isinstance(message.faq, dict) else None
+        faq = message.faq if isinstance(message.faq, dict) else {}
+        faq_id, title = faq.get("id"), faq.get("title")
         text = mask(message.text)
         if len(text) > ANSWER_EXCERPT:
             text = text[: ANSWER_EXCERPT - 1].rstrip() + "…"
-        return cls(str(faq_id) if faq_id else None, text)
+        return cls(str(faq_id) if faq_id else None, text, title if faq_id and isinstance(title, str) else None)
 
     def to_json(self) -> dict[str, str | None]:
-        return {"faq_id": self.faq_id, "text": self.text}
+        return {"faq_id": self.faq_id, "title": self.title, "text": self.text}
 
 
 @dataclass

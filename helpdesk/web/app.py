@@ -21,6 +21,7 @@ from sanic import DefaultSanic, Sanic
 from helpdesk.admin import hours as stored_hours
 from helpdesk.config import Settings
 from helpdesk.conversation.business_hours import load_schedule
+from helpdesk.conversation.closed_consoles import ClosedConsoles
 from helpdesk.conversation.followups import sweep_forever
 from helpdesk.conversation.sla import SlaWatch, load_targets
 from helpdesk.scaleout import create_once
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 SWEEP_TASK = "followups-sweep"
 PENDING_TASK = "pending-bot-turns"
 ASSIGN_TASK = "auto-assign"
+CLOSED_CONSOLES_TASK = "closed-consoles"
 HOURS_TASK = "business-hours"
 SLA_TASK = "sla-alerts"
 MAIL_TASK = "mail-worker"
@@ -104,6 +106,17 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
             app.add_task(services_of(app).assigner.forever(), name=ASSIGN_TASK)
 
     @app.after_server_start
+    async def _closed_consoles(app: DefaultSanic) -> None:
+        """Every process returns to the queue the chats of agents whose console stayed closed
+        (helpdesk/conversation/closed_consoles.py)."""
+        if settings.closed_console_grace_seconds > 0:
+            running = services_of(app)
+            watch = ClosedConsoles(
+                running.sessions, running.presence, running.desk, settings.closed_console_grace_seconds
+            )
+            app.add_task(watch.forever(), name=CLOSED_CONSOLES_TASK)
+
+    @app.after_server_start
     async def _mail(app: DefaultSanic) -> None:
         """Every process queues and sends customers' e-mails (helpdesk/mail/worker.py), when SMTP_HOST is set."""
         mail = services_of(app).mail
@@ -138,6 +151,8 @@ def create_app(settings: Settings | None = None, name: str = "helpdesk") -> Defa
             await app.cancel_task(PREVIEW_TASK, raise_exception=False)
         if settings.auto_assign:
             await app.cancel_task(ASSIGN_TASK, raise_exception=False)
+        if settings.closed_console_grace_seconds > 0:
+            await app.cancel_task(CLOSED_CONSOLES_TASK, raise_exception=False)
 
     @app.after_server_stop
     async def _stop(app: DefaultSanic) -> None:

@@ -34,6 +34,11 @@ from actions.smalltalk import farewell_by_words
         ("and where's my refund", REFUND_STATUS),
         ("那退款呢？", REFUND_STATUS),
         ("我的退款什么时候到", REFUND_STATUS),
+        # lane cen's walk (2026-12-07): a "tho" or a "cool" around the change got the handbook's answer about address
+        # changes ("Give me your order number and the new address") right after the order's status
+        ("can i change the adress tho", CHANGE_ADDRESS),
+        ("cool can i return it as well", RETURN),
+        ("great thanks, can i cancel it then", CANCEL),
     ],
 )
 def test_a_bare_change_is_read_as_that_change(text: str, flow: str) -> None:

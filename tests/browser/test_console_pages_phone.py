@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, expect
-from support.agent import submit_console_login
+from support.agent import Console, hand_off, submit_console_login
 from support.helpdesks import OwnHelpdesk
 from test_widget_browser import new_tab
 
@@ -54,3 +55,60 @@ def test_every_console_page_fits_a_phone_with_its_header_on_screen(
         assert tab.errors("401") == []  # the console asks /me before the login
     finally:
         tab.page.context.close()
+
+
+# the placeholder's text as drawn in the input's own font, against the room inside the input
+PLACEHOLDER_FITS = """(input) => {
+  const style = getComputedStyle(input);
+  const pen = document.createElement("canvas").getContext("2d");
+  pen.font = style.font;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [input.placeholder, Math.ceil(pen.measureText(input.placeholder).width), Math.floor(room)];
+}"""
+# each element's middle, to tell which share a row
+ROWS = """(ids) => ids.map((id) => {
+  const box = document.getElementById(id).getBoundingClientRect();
+  return (box.top + box.bottom) / 2;
+})"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_search_hint_and_the_follow_up_buttons_are_whole_on_a_phone(
+    own: OwnHelpdesk, chromium: Browser, language: str, tmp_path: Path
+) -> None:
+    """The staff walkthrough of 2026-12-07: the console's search box read "Search: words, e-mail, name, o" on a
+    phone (and "Search: words, e-mai" on a desktop), and on the follow-ups page in Chinese the bulk bar's 重新打开
+    (Reopen) wrapped alone onto a line of its own, away from 关闭 (Close) beside 分配 (Assign)."""
+    admin = Console(own.url)
+    assert admin.login("ada", own.accounts["ada"].password).status_code == 200
+    assert admin.put("/me/language", {"language": language}).status_code == 200
+    # a follow-up task to triage (the bulk bar shows only with tasks): a chat handed back to the bot unresolved
+    with httpx.Client(base_url=own.url, timeout=60) as client:
+        conversation = hand_off(client, "my towels arrived with a stain, can someone look at it")
+    assert admin.post(f"/conversations/{conversation}/claim").status_code == 200
+    assert admin.post(f"/conversations/{conversation}/handback").status_code == 200
+    try:
+        for size in (PHONE, {"width": 1280, "height": 800}):
+            tab = new_tab(chromium, viewport=size)
+            try:
+                page = tab.page
+                submit_console_login(page, own.url, "ada", own.accounts["ada"].password)
+                expect(page.locator("#app")).to_be_visible()
+                expect(page.locator("html")).to_have_attribute("lang", "zh-CN" if language == "zh" else "en")
+                search = page.locator("#search-q")
+                hint, drawn, room = search.evaluate(PLACEHOLDER_FITS)
+                assert drawn <= room, f"{hint!r} needs {drawn} px, the box has {room} ({size['width']} px wide)"
+                if size is PHONE:
+                    page.goto(own.url + "/agent/followups")
+                    expect(page.locator("#do-reopen")).to_be_visible()
+                    page.screenshot(path=str(tmp_path / f"followups-{language}-390.png"))
+                    ids = ["do-assign", "assignee", "do-close", "do-reopen"]
+                    assign, chooser, close, reopen = page.evaluate(ROWS, ids)
+                    assert abs(close - reopen) < 4, f"Close at {close}, Reopen at {reopen}: one of the pair wrapped"
+                    assert abs(assign - chooser) < 4, f"Assign at {assign}, its assignee list at {chooser}"
+                    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            finally:
+                tab.page.context.close()
+    finally:
+        admin.put("/me/language", {"language": "en"})
+        admin.close()

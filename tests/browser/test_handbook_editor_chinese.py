@@ -97,3 +97,23 @@ def test_a_chinese_editor_reads_which_held_out_questions_a_change_answers_differ
     missed = page.evaluate("() => window.ConsoleI18n.missed()")
     assert not [text for text in missed if text in ("not answered", "out of scope") or text.startswith("should be")]
     page.context.close()
+
+
+def test_a_chinese_editor_reads_the_entrys_chinese_title_as_its_heading(
+    chromium: Browser, helpdesk_url: str, lin: AgentLogin, editor_account: AgentLogin
+) -> None:
+    """The staff walkthrough of 2026-12-07: the editor's heading was the entry's English title ("An item is missing
+    from my order") above a Chinese screen; an English editor still reads the English title."""
+    page = open_workbench(chromium, helpdesk_url, lin)
+    page.locator(".hb-entry", has=page.locator(".meta", has_text="missing-item ·")).click()
+    expect(page.locator("#f-zh_title")).to_have_value("订单里少了一件商品")
+    expect(page.locator("#edit-h")).to_have_text("订单里少了一件商品")
+    page.context.close()
+
+    english = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    english.set_default_timeout(20_000)
+    submit_console_login(english, helpdesk_url, editor_account.username, editor_account.password)
+    english.wait_for_url("**/agent/unanswered")
+    english.goto(helpdesk_url + "/agent/handbook#missing-item")
+    expect(english.locator("#edit-h")).to_have_text("An item is missing from my order")
+    english.context.close()

@@ -90,3 +90,19 @@ def test_a_thing_bought_elsewhere_gets_no_damaged_answer(chat: Chat, message: st
     reply = chat(message)
     assert (reply["faq"] or {}).get("id") != "damaged-item", reply
     assert "free replacement" not in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the rug just doesn't work in our living room, can I send it back",
+        "hmm the cushion cover doesnt really work with our sofa, can i return it",
+    ],
+)
+def test_a_thing_that_does_not_suit_the_room_is_an_ordinary_return(chat: Chat, message: str) -> None:
+    """ "doesn't work in our living room" says it does not suit the customer, not that it is faulty: it got the
+    damaged-or-faulty answer ("We're sorry! Damage should be reported within 14 days…") and a free return."""
+    reply = chat(message)
+    assert (reply["faq"] or {}).get("id") != "damaged-item", reply
+    assert "Damage should be reported" not in chat.text and "free replacement" not in chat.text, chat.texts
+    assert "I can start a return" in chat.text, chat.texts

@@ -40,3 +40,18 @@ def test_an_invoice_question_with_an_order_number_gets_the_invoices_answer(
 def test_an_order_request_with_an_invoice_question_beside_it_is_still_that_request(chat: Chat) -> None:
     chat(f"cancel order {ORDER} and send me the invoice")
     assert f"for order {ORDER}?" in chat.texts[-1], chat.texts  # the cancellation's identity check
+
+
+def test_an_invoice_asked_for_the_order_just_checked_does_not_ask_for_its_number_again(chat: Chat) -> None:
+    """ "can i get an invoice for it" right after order 100234's status (lane cen, 2026-12-07): the answer asked the
+    customer, whose order was just verified, "Ordered as a guest? Tell me your order number and the email address you
+    used". Now the copy for that order is offered from a person, and the e-mail address given is not asked for."""
+    chat("where is my order 100234")
+    chat("ann.lee@example.com")
+    assert "Order 100234 shipped" in chat.text, chat.texts
+    body = chat("can i get an invoice for it")
+    assert (body["faq"] or {}).get("id") == "invoices", body
+    assert INVOICE[0] in chat.text, chat.texts
+    assert "Tell me your order number" not in chat.text, chat.texts
+    assert "send you a copy of the invoice for order 100234" in chat.text, chat.texts
+    assert "e-mail" not in chat.texts[-1].lower(), chat.texts  # the offer's text: the address was given

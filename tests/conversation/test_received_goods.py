@@ -145,9 +145,11 @@ def test_chinese_glasses_that_came_in_pieces_are_a_damage_report_not_a_cancellat
 def test_goods_that_do_not_suit_the_customer_are_an_ordinary_return(chat: Chat) -> None:
     # lane cen's walk of 2026-12-07: "theyre the wrong colour for my kitchen" got the wrong-item answer ("Sorry for
     # the mix-up! We'll send you the correct item …") and a free replacement: nothing was sent wrong, the colour does
-    # not suit the kitchen; it is the customer's return, summed up as one (stopped before its yes)
-    chat("hi i want to retrun the bowls from 100198, theyre the wrong colour for my kitchen")
+    # not suit the kitchen; it is the customer's return, summed up as one (stopped before its yes). Order 100183
+    # (Freja Nielsen, delivered), only read: 100198 is booked by test_broken_glass.py earlier in the session, which
+    # made this test fail in a run of both ("A return for order 100198 has already been booked")
+    chat("hi i want to retrun the plates from 100183, theyre the wrong colour for my kitchen")
     assert "Sorry for the mix-up" not in chat.text and answered_from(chat) == [], chat.texts
-    chat("chiara.bianchi@example.com")
-    assert "Here's the return for order 100198" in chat.text and "Stoneware bowls" in chat.text, chat.texts
+    chat("freja.nielsen@example.org")
+    assert "Here's the return for order 100183" in chat.text and "Stoneware dinner plates" in chat.text, chat.texts
     assert "replacement" not in chat.text.lower(), chat.texts

@@ -59,7 +59,16 @@ def test_two_handbook_questions_after_a_greeting_get_both_answers(chat: Chat) ->
 
 
 # the walkthrough of 2026-12-06 (third session): "ok and can i change the adress still?" got the handbook's answer
-@pytest.mark.parametrize("asked", ["can i change the adress", "可以改地址吗", "ok and can i change the adress still?"])
+# and lane cen's walk of 2026-12-07: "ok cool. can i change the adress tho" got it too (the "tho")
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "can i change the adress",
+        "可以改地址吗",
+        "ok and can i change the adress still?",
+        "ok cool. can i change the adress tho",
+    ],
+)
 def test_changing_the_address_right_after_a_status_check_starts_the_change_for_that_order(
     chat: Chat, asked: str
 ) -> None:

@@ -63,3 +63,28 @@ def test_a_chinese_customers_e_mail_address_and_request_for_a_person_are_not_wha
     assert ids and ids[0] == "damaged-item", found
     assert "contact-us" not in ids, found
     assert ava.post(f"/conversations/{conversation}/resolve").status_code == 200
+
+
+def test_the_entry_the_bot_answered_the_question_from_comes_first(
+    client: httpx.Client, login: Callable[[str], Console]
+) -> None:
+    """The staff walkthrough of 2026-12-07 (afternoon): "…two of the tumblers are chipped" was answered by the bot
+    from the damaged-item entry (its received-goods rule), and the agent was offered "My order hasn't arrived", "Why
+    did my order arrive in several parcels?" and "An item is missing from my order": a bare handbook search of the
+    line ("arrived", "order") ranks those first and damaged-item fifth."""
+    ava = login("ava")
+    chipped = "hi, my order 100218 arrived and two of the tumblers are chipped"
+    first = say(client, chipped)
+    assert first["faq"] and first["faq"]["id"] == "damaged-item", first  # what the customer was answered from
+    conversation = str(first["conversation_id"])
+    say(client, "grace.murphy@example.net", conversation)
+    assert say(client, HANDOFF_TEXT, conversation)["mode"] == "queued"
+    assert ava.post(f"/conversations/{conversation}/claim").status_code == 200
+
+    found = suggestions(ava, conversation)
+    assert found["query"] == chipped, found
+    listed = found["suggestions"]
+    assert [s["id"] for s in listed][:1] == ["damaged-item"], found  # type: ignore[attr-defined]
+    assert listed[0]["title"] == "What if my item arrived damaged or faulty?"  # type: ignore[index]
+    assert len(listed) == 3 and len({s["id"] for s in listed}) == 3, found  # type: ignore[arg-type, attr-defined]
+    assert ava.post(f"/conversations/{conversation}/resolve").status_code == 200

@@ -106,6 +106,11 @@ def test_a_correction_is_reviewed_and_exported_masked(
     assert invoice["conversation_id"] is None and "ann.lee@example.com" not in invoice["text"]
     assert invoice["label_text"] == next(e["title"] for e in eda.get("/corrections/choices").json()["handbook"]
                                          if e["id"] == "invoices")  # fmt: skip
+    # the bot's best handbook match named by its title too, as the customer turn's candidates had it (the staff
+    # walkthrough of 2026-12-07: the review page read "best handbook match invoices", an id)
+    best = (customer_turns(ava, conversation_id)[INVOICE].get("faq_candidates") or {}).get("candidates") or [{}]
+    assert invoice["bot"]["faq_id"] == best[0].get("id") and invoice["bot"]["faq_title"] == best[0].get("title")
+    assert invoice["bot"]["faq_title"] and invoice["bot"]["faq_title"] != invoice["bot"]["faq_id"]
     assert eda.post(f"/corrections/{made.json()['id']}/review", {"decision": "accept"}).status_code == 200
     assert sue.post(f"/corrections/{chinese.json()['id']}/review", {"decision": "accept"}).status_code == 200
     assert sue.post(f"/corrections/{new.json()['id']}/review", {"decision": "accept"}).status_code == 200

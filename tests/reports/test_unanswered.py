@@ -261,7 +261,15 @@ def test_answers_marked_not_helpful_are_unanswered_with_the_answer() -> None:
     order = {"intent": "order_status", "confidence": 0.97}
     messages = [
         message(1, "customer", "what is your refund policy", noon, nlu=NLU),
-        message(2, "bot", "Refunds in 14 days", noon, faq={"id": "refund-policy"}, asks_feedback=True, helpful=False),
+        message(
+            2,
+            "bot",
+            "Refunds in 14 days",
+            noon,
+            faq={"id": "refund-policy", "title": "What is your refund policy?"},
+            asks_feedback=True,
+            helpful=False,
+        ),
         message(3, "customer", "how long does delivery take", noon, nlu=NLU),
         message(4, "bot", "2-4 days", noon, faq={"id": "delivery-time"}, asks_feedback=True, helpful=True),
         message(5, "customer", "where can I download my bill, I'm ann@example.com", noon, nlu=order),
@@ -275,9 +283,20 @@ def test_answers_marked_not_helpful_are_unanswered_with_the_answer() -> None:
         ("where can I download my bill, I'm [e-mail]", {"not_helpful": 1}),
     ]
     (policy,) = questions[0].not_helpful
-    assert policy.to_json() == {"faq_id": "refund-policy", "text": "Refunds in 14 days"}
+    # named by the entry's title on the editors' page (the staff walkthrough of 2026-12-07: "handbook entry
+    # refund-policy")
+    assert policy.to_json() == {
+        "faq_id": "refund-policy",
+        "title": "What is your refund policy?",
+        "text": "Refunds in 14 days",
+    }
     (bill,) = questions[1].not_helpful
-    assert bill.faq_id is None and bill.text.startswith("What's the order number?") and len(bill.text) == 160
+    assert (
+        bill.faq_id is None
+        and bill.title is None
+        and bill.text.startswith("What's the order number?")
+        and len(bill.text) == 160
+    )
 
 
 def test_customer_details_are_masked() -> None:

@@ -34,6 +34,9 @@ def common_env(workdir: Path) -> dict[str, str]:
         "IDENTITY_SECRET": secrets.token_hex(32),
         "BUSINESS_HOURS": "off",
         "AUTO_ASSIGN": "off",
+        # tests claim chats through the API without a console open: none goes back to the queue for that
+        # (tests/conversation/test_closed_consoles.py starts a helpdesk that returns them)
+        "CLOSED_CONSOLE_GRACE_SECONDS": "0",
         # admission under overload refuses a turn that waits 2 s for room in Rasa (helpdesk/clients/rasa.py): a suite
         # on a loaded machine must not meet it where it tests something else (its own test sets it: tests/scale/); 20 s
         # plus Rasa's turn stays near the conversation locks' 30 s, as 2 s + TURN_LIMIT (25 s) does in production

@@ -557,6 +557,7 @@
     invoice: "chosen by its words: an invoice for a named order",
     payment_way: "chosen by its words: a way to pay",
     picked: "picked by the customer from the choices offered",
+    product_option: "chosen by its words: a colour of a product",
   };
   function appendMessage(m, openContext) {
     if (state.shown.has(m.id)) return;

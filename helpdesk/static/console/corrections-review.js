@@ -49,7 +49,8 @@
     const dl = el("dl", "cr-facts");
     const bot = c.bot || {};
     const read = BOT[bot.intent] ? BOT[bot.intent] + " (" + bot.intent + ")" : bot.intent || "?";
-    fact(dl, "Bot read", read + pct(bot.confidence) + (bot.faq_id ? " · best handbook match " + bot.faq_id : ""));
+    const match = bot.faq_title || bot.faq_id; // the entry by its title (an id says little to an editor)
+    fact(dl, "Bot read", read + pct(bot.confidence) + (match ? " · best handbook match " + match : ""));
     fact(dl, "Agent says", KIND[c.kind] + ": " + c.label_text + (c.label && c.kind !== "new_question" ? " (" + c.label + ")" : ""));
     if (c.note) fact(dl, "Note", c.note);
     if (c.note) dl.lastChild.dataset.userContent = "";

@@ -108,6 +108,11 @@
     $("save-status").textContent = "";
     $("save-status").className = "";
   }
+  /** The entry's title as the editor's screen reads: its Chinese title on a Chinese screen (when it has one). */
+  function shownTitle(entry) {
+    const zh = window.ConsoleI18n && window.ConsoleI18n.lang === "zh";
+    return (zh && entry.zh_title) || entry.title;
+  }
   async function openEntry(id) {
     const r = await api("GET", "/handbook/" + encodeURIComponent(id));
     if (!r.res || !r.res.ok) {
@@ -119,7 +124,7 @@
     state.saved = formKey();
     $("f-id").readOnly = true;
     $("edit-path").textContent = r.data.path;
-    showEditor(r.data.entry.title || id);
+    showEditor(shownTitle(r.data.entry) || id);
     $("delete").hidden = !state.mayEdit;
     history.replaceState(null, "", "#" + encodeURIComponent(id));
     showCheck(r.data);

@@ -178,7 +178,10 @@
       const list = el("ul");
       for (const a of c.not_helpful) {
         const item = el("li");
-        item.appendChild(el("b", null, a.faq_id ? "handbook entry " + a.faq_id : "bot reply"));
+        // the entry by its title, as the customer was shown it (an id says little to an editor)
+        const named = a.title ? el("b", null, a.title) : el("b", null, a.faq_id ? "handbook entry " + a.faq_id : "bot reply");
+        if (a.title) named.dataset.userContent = ""; // the handbook's words: not the console's to translate
+        item.appendChild(named);
         item.appendChild(document.createTextNode(" — “" + a.text + "” (" + a.count + "×)"));
         list.appendChild(item);
       }

@@ -1,0 +1,39 @@
+"""More damaged items told while a damaged return is under way (lane cen, 2026-12-07). "oh and the tumblers too" at
+"What would you like for Oak wall shelf …: a new one … or a full refund?" was lost: the same question came again for
+the shelf alone. "and the tumblers too" at the summary, with the "how many?" of a line of 2 answered "1", gave a
+summary of the tumblers alone: the shelf, chosen before, was dropped. Now both stay, and the remedy question or the
+summary covers both. Order 100194 (Aoife Byrne, delivered 11 days ago: an oak wall shelf and 2 sets of ribbed
+tumblers), only read (nothing is booked). Messages written for this test."""
+
+from __future__ import annotations
+
+from support.chat import Chat
+
+DAMAGED = "hi, the oak wall shelf from order 100194 arrived damaged, theres a big crack in it"
+
+
+def test_items_added_at_the_remedy_question_are_asked_about_with_the_first(chat: Chat) -> None:
+    chat(DAMAGED)
+    chat("aoife.byrne@example.com")
+    assert "What would you like for Oak wall shelf 80 cm from order 100194" in chat.text, chat.texts
+    chat("oh and the tumblers too, one set came chipped")
+    assert "How many of them would you like to send back?" in chat.text, chat.texts
+    chat("1")
+    assert "What would you like for Oak wall shelf 80 cm and Ribbed tumblers, set of 6" in chat.text, chat.texts
+    assert "€107.00" in chat.text, chat.texts  # 75.00 + 32.00
+    chat("refund please")
+    summary = chat.text
+    assert "1 × Oak wall shelf 80 cm" in summary and "1 × Ribbed tumblers, set of 6" in summary, chat.texts
+
+
+def test_an_item_added_at_the_summary_keeps_the_items_chosen_before(chat: Chat) -> None:
+    chat(DAMAGED)
+    chat("aoife.byrne@example.com")
+    chat("a refund please")
+    assert "1 × Oak wall shelf 80 cm" in chat.text and "Shall I book this return?" in chat.text, chat.texts
+    chat("and the tumblers too")
+    assert "How many of them would you like to send back?" in chat.text, chat.texts
+    chat("1")
+    summary = chat.text
+    assert "1 × Oak wall shelf 80 cm" in summary and "1 × Ribbed tumblers, set of 6" in summary, chat.texts
+    assert "€107.00" in summary, chat.texts
