@@ -364,7 +364,12 @@ def example_address(country: str) -> str:
 # "no, not 5 but 15" (the old part and the new one, each a single word or number)
 PART_CORRECTED_RE = re.compile(
     r"(?P<new>[\w-]+)\s*,?\s+not\s+(?P<old>[\w-]+)\s*[.!]*\s*$|\bnot\s+(?P<old2>[\w-]+)\s*,?\s+(?:but\s+)?(?P<new2>[\w-]+)"
-    r"\s*[.!]*\s*$",
+    r"\s*[.!]*\s*$"
+    # in Chinese (lane czh): "是15号 不是5号", "门牌号是15不是5", "不是5号，是15号", "邮编不是00184 是00185"; the parts
+    # in Latin letters or digits, with 号 after a house number
+    r"|(?<![A-Za-z0-9-])(?P<new3>[A-Za-z0-9-]+)\s*[号號]?\s*[，,]?\s*(?:而)?不是\s*(?P<old3>[A-Za-z0-9-]+)\s*[号號]?"
+    r"\s*[。.!！]*\s*$"
+    r"|不是\s*(?P<old4>[A-Za-z0-9-]+)\s*[号號]?\s*[，,]?\s*(?:而)?是\s*(?P<new4>[A-Za-z0-9-]+)\s*[号號]?\s*[。.!！]*\s*$",
     re.IGNORECASE,
 )
 
@@ -376,7 +381,7 @@ def address_part_corrected(text: str, address: dict[str, str]) -> str | None:
     match = PART_CORRECTED_RE.search(text)
     if match is None:
         return None
-    new, old = (match["new"], match["old"]) if match["new"] else (match["new2"], match["old2"])
+    new, old = next((match[f"new{n}"], match[f"old{n}"]) for n in ("", "2", "3", "4") if match[f"new{n}"])
     if new.lower() == old.lower() or any(c.isdigit() for c in new) != any(c.isdigit() for c in old):
         return None  # "via roma not 5": a number put right by a number, a word by a word
     word = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])", re.IGNORECASE)
