@@ -15,11 +15,16 @@ from actions.product_kinds import kinds_in
 EXCHANGES_ENTRY = "exchanges"
 
 RECEIVED_RE = re.compile(
-    r"\b(?:i|we)\s+(?:just\s+)?(?:got|received|have|bought)\b|\b(?:arrived|came|delivered)\b", re.IGNORECASE
+    r"\b(?:i|we)\s+(?:just\s+)?(?:got|received|have|bought)\b|\b(?:arrived|came|delivered)\b"
+    # in Chinese (lane czh): "收到的桌布太小了", "买的杯子", "到货的…", "寄来的…"
+    r"|收到|到货|到貨|拿到|[买買]的|[寄送][来來]的",
+    re.IGNORECASE,
 )
 SWAP_FOR_OTHER_RE = re.compile(
     r"\b(?:swap|exchange|switch|change|trade)\b.{0,40}?\b(?:bigger|smaller|larger|different|another|other)\b"
-    r"|\b(?:exchange|swap)\b.{0,20}?\b(?:size|colou?r)\b",
+    r"|\b(?:exchange|swap)\b.{0,20}?\b(?:size|colou?r)\b"
+    # "能换大一号的吗", "想换个颜色", "換成別的尺寸"
+    r"|[换換].{0,6}?(?:[大小]一?[号號码碼]|[大小]一?点|[大小]一?點|颜色|顏色|尺寸|尺码|尺碼|别的|別的|其他|另一)",
     re.IGNORECASE,
 )
 

@@ -23,3 +23,15 @@ def test_a_received_item_to_swap_for_another_size_gets_the_exchange_answer_and_i
     assert "Here's the return for order 100218" in chat.text, chat.texts
     assert "Washed linen tablecloth" in chat.text and "Ribbed tumblers" not in chat.text, chat.texts
     chat("no")
+
+
+def test_in_chinese_too(chat: Chat) -> None:
+    """Lane czh (2026-12-07): "收到的桌布太小了 能换大一号的吗 订单100218" got the same "items can't be changed …
+    cancel the order" answer for the delivered order."""
+    body = chat("收到的桌布太小了 能换大一号的吗 订单100218")
+    assert (body["faq"] or {}).get("id") == "exchanges", body
+    assert "我们不提供直接换货" in chat.text and "取消订单" not in chat.text, chat.texts
+    chat("grace.murphy@example.net")
+    assert "订单 100218 的退货如下" in chat.text, chat.texts
+    assert "水洗亚麻桌布" in chat.text and "条纹玻璃杯" not in chat.text, chat.texts
+    chat("不用了")
