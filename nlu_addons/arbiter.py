@@ -26,11 +26,9 @@ from typing import Any
 import numpy as np
 
 from nlu_addons import fast_linear
-from nlu_addons.entry_cues_zh import entries_by_words_zh
 from nlu_addons.goods_verbs_zh import reading_zh
 from nlu_addons.language import CJK, language_of
 from nlu_addons.order_cues import account_cue, another_companys, order_cue, other_domain_cue
-from nlu_addons.refund_words_zh import refund_reading_zh
 
 # data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
 ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
@@ -80,9 +78,6 @@ ACCOUNT_LIKE_FLOWS = frozenset({"change_shipping_address", "cancel_order", "chan
 # the flows on goods of an order the Chinese verb tells apart (nlu_addons.goods_verbs_zh): altering the order, and
 # sending goods back
 CHANGE_FLOW, RETURN_FLOW = "change_order", "request_refund"
-REFUND_STATUS = "refund_status"
-# the flows each reading of a Chinese verb on goods asks for (nlu_addons.goods_verbs_zh)
-FLOWS_OF_READING = {"change": frozenset({CHANGE_FLOW}), "return": frozenset({RETURN_FLOW, REFUND_STATUS})}
 HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:complaint"}
 # replies that act on nothing and answer one another's messages as well (issue 17): a greeting, small talk and a vague
 # opener are each answered with a word back and what the bot can do, with the same topics; thanks and a farewell
@@ -344,11 +339,6 @@ class StackedArbiter:
         """The destination of one message (``x`` and ``faq_scores`` one row each)."""
         row = self.probabilities(x)[0]
         order = [int(k) for k in np.argsort(-row)]
-        chinese = language_of(text) == "zh"
-        if chinese:
-            # the message's words tell apart its best two entries (nlu_addons.entry_cues_zh: "退一部分商品可以吗" is
-            # no final-sale question); the scores stay its own
-            faq_scores = entries_by_words_zh(text, faq_scores, entry_ids)
         entries = [entry_ids[int(e)] for e in np.argsort(-faq_scores[0])[:3]]
         best_entry = entries[0] if entries else None
         ranking = [(self.classes[k], round(float(row[k]), 4)) for k in order]
@@ -361,11 +351,7 @@ class StackedArbiter:
             # the middle of a form they answer its question and must not switch the request
             second = self.classes[order[1]]
             pair = {top, second}
-            asks = (
-                top in ORDER_INTENTS
-                or (float(row[order[1]]) >= 0.2 and request_words(text) >= 4)
-                or (chinese and bool(pair & FLOWS_OF_READING.get(reading_zh(text, True) or "", frozenset())))
-            )
+            asks = top in ORDER_INTENTS or (float(row[order[1]]) >= 0.2 and request_words(text) >= 4)
             if INFORM in pair and len(pair & ORDER_INTENTS) == 1 and asks:
                 top = next(iter(pair & ORDER_INTENTS))
                 confidence = float(row[order[0]] + row[order[1]])
@@ -381,15 +367,6 @@ class StackedArbiter:
             confidence = float(row[order[0]] + row[order[1]])
             if top == CHANGE_FLOW:
                 top, order = RETURN_FLOW, [order[1], order[0], *order[2:]]
-        if len(order) > 1 and chinese and {top, self.classes[order[1]]} == {RETURN_FLOW, REFUND_STATUS}:
-            # torn between starting a refund and asking how one stands ("退回去的那个花瓶，钱退了没有"): one reading of
-            # a refund, and the words beside 退 say which (nlu_addons.refund_words_zh)
-            reading = refund_reading_zh(text)
-            if reading is not None:
-                confidence = float(row[order[0]] + row[order[1]])
-                wanted = REFUND_STATUS if reading == "status" else RETURN_FLOW
-                if top != wanted:
-                    top, order = wanted, [order[1], order[0], *order[2:]]
         best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
         entry_sure = self.entry_clears_gate(faq_scores)
         if len(order) > 1 and entry_sure:
@@ -398,17 +375,6 @@ class StackedArbiter:
             pair = {top, self.classes[order[1]]}
             if FAQ in pair and pair & HANDBOOK_INTENTS:
                 confidence = float(row[order[0]] + row[order[1]])
-        if (
-            len(order) > 1
-            and chinese
-            and top == FAQ
-            and entry_sure
-            and self.classes[order[1]] in ORDER_INTENTS
-            and not order_evidence(text, self.classes[order[1]])
-        ):
-            # the handbook on top and an order flow second for a Chinese question that names no order of the
-            # customer's ("订单还没发货能撤销吗"): the flow cannot start, so its share is the handbook's reading too
-            confidence = float(row[order[0]] + row[order[1]])
         if len(order) > 1 and any({top, self.classes[order[1]]} <= group for group in SOCIAL_GROUPS):
             confidence = float(row[order[0]] + row[order[1]])
         likely = [destination_of(self.classes[k], best_entry) for k in order[:3]]
