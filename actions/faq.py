@@ -87,6 +87,7 @@ from actions.requests import (
     option_words,
     questions_in,
     requests_in,
+    same_order_change,
     taken_back,
     without_lead_in,
 )
@@ -426,7 +427,10 @@ class ActionAnswerFaq(Action):
             requests = await return_of_items_of(requests, str(state.order_id))
         if requests.flow is None or not requests.questions:
             return None
-        if not answer_questions(dispatcher, requests.questions):
+        # "where is my order 100234 …, also can i return the candles": a change of the same order, taken up after the
+        # request (actions/next_request.py) as actions/orders.py does, not a handbook question (candle care was given)
+        questions = [q for q in requests.questions if same_order_change(q, requests.flow) is None]
+        if questions and not answer_questions(dispatcher, questions):
             return None
         return flow_started(tracker, requests.flow, text, requests.order_part)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, CHANGES, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE, corrected_away
+from actions.product_kinds import kinds_in
 from helpdesk.knowledge.query import Speller
 from helpdesk.orders.policy_texts_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
@@ -451,6 +452,10 @@ POLICY_QUESTION_RE = re.compile(
 )
 
 
+# sending goods back, in English or Chinese (退 not of money: 退款, 退钱)
+RETURNS_GOODS_RE = re.compile(r"\breturn\b|\bsend\s+(?:\w+\s+){0,3}back\b|退(?![款钱錢])|寄回", re.IGNORECASE)
+
+
 def same_order_change(clause: str, flow_done: str | None = None) -> str | None:
     """The change (cancel, new address, return) a clause without an order number of its own asks for the order the
     message names, if it is another than `flow_done`."""
@@ -464,6 +469,10 @@ def same_order_change(clause: str, flow_done: str | None = None) -> str | None:
         # i change the adress"): that order's change (it was the handbook's answer about address changes, then the
         # status, and the change never started)
         flow = bare_request(clause)
+    if flow is None and RETURNS_GOODS_RE.search(clause) and kinds_in(clause):
+        # "另外蜡烛能退吗", "also can i return the candles" beside the order's status: those goods of that order (the
+        # handbook's candle-care answer was given for it, lane czh 2026-12-07)
+        flow = RETURN
     return flow if flow in CHANGES and flow != flow_done and not declines_flow(clause, flow) else None
 
 
