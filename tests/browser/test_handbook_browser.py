@@ -330,7 +330,9 @@ def test_an_editor_asks_a_supervisor_who_confirms_and_the_editor_sees_it_publish
     expect(gate.locator("#gate-confirm")).to_be_hidden()
     gate.get_by_role("button", name="Ask a supervisor").click()
     expect(page.locator("#save-status")).to_contain_text("Sent to a supervisor", timeout=60_000)
-    mine = page.locator("#requests li.hb-request").filter(has_text="Publish interior-styling").first
+    # the request names the entry by its title (the staff walkthrough of 2026-12-07: "Publish interior-styling")
+    asked = "Publish “Do you offer an interior styling service?”"
+    mine = page.locator("#requests li.hb-request").filter(has_text=asked).first
     expect(mine).to_contain_text("Waiting for a supervisor")
     assert not styling.exists()
 
@@ -342,9 +344,7 @@ def test_an_editor_asks_a_supervisor_who_confirms_and_the_editor_sees_it_publish
         expect(badge).to_be_visible(timeout=30_000)
         expect(badge.locator("#requests-count")).not_to_have_text("")
         badge.click()
-        waiting = supervisor.locator('#requests li.hb-request[data-state="waiting"]').filter(
-            has_text="Publish interior-styling"
-        )
+        waiting = supervisor.locator('#requests li.hb-request[data-state="waiting"]').filter(has_text=asked)
         expect(waiting).to_have_count(1)
         expect(waiting).to_contain_text("Eda Tester")
         expect(waiting).to_contain_text("styling visits, asked in chat")
@@ -353,7 +353,8 @@ def test_an_editor_asks_a_supervisor_who_confirms_and_the_editor_sees_it_publish
         assert width <= 390, width  # the request fits the phone
         supervisor.screenshot(path=str(tmp_path / "handbook-request-supervisor-phone.png"), full_page=True)
         waiting.get_by_role("button", name="Confirm and publish").click()
-        expect(supervisor.locator("#requests-status")).to_have_text("Published interior-styling.", timeout=60_000)
+        published = "Published “Do you offer an interior styling service?”."
+        expect(supervisor.locator("#requests-status")).to_have_text(published, timeout=60_000)
         assert styling.exists() and "style guides" in styling.read_text()
     finally:
         second.page.context.close()

@@ -12,6 +12,7 @@
     csrf: "", me: null, mayEdit: false, current: null, // current: {id, revision (null: new), isNew}
     checkTimer: null, checkSeq: 0, listTimer: null, conflict: null, lastText: "", revision: null, gateRetry: null,
     gateAsk: null, // the gated change an editor may hand to a supervisor: {entry_id, entry, base_revision, message}
+    titles: new Map(), // entry id -> its title as this screen reads it (from the lists loaded): requests name entries by it
     saved: "", // the form as opened or last published (formKey): anything else is an edit not published yet
   };
   const api = (method, path, body) => request(method, path, body, state.csrf);
@@ -78,6 +79,7 @@
       const b = el("button", "hb-entry");
       b.type = "button";
       b.dataset.id = row.id;
+      state.titles.set(row.id, shownTitle(row));
       b.appendChild(el("span", "t", row.title || row.id));
       if (row.zh_title) b.appendChild(el("span", "zh", row.zh_title));
       const meta = el("span", "meta", row.id + (row.tags.length ? " · " + row.tags.join(", ") : ""));
@@ -107,6 +109,12 @@
     $("edit-h").textContent = title;
     $("save-status").textContent = "";
     $("save-status").className = "";
+  }
+  /** A change request's entry by its title (the one asked for, else the published one), its id when neither is known:
+   * “How long does delivery take?” rather than delivery-time. */
+  function requestName(q) {
+    const title = (q.entry && shownTitle(q.entry)) || state.titles.get(q.entry_id);
+    return title ? "“" + title + "”" : q.entry_id;
   }
   /** The entry's title as the editor's screen reads: its Chinese title on a Chinese screen (when it has one). */
   function shownTitle(entry) {
@@ -567,7 +575,7 @@
       li.dataset.state = q.state;
       const head = el("div");
       const what = q.action === "delete" ? "Delete {id}" : "Publish {id}";
-      head.appendChild(sentence("b", null, what, { id: q.entry_id }));
+      head.appendChild(sentence("b", null, what, { id: requestName(q) }));
       const asked = sentence("span", "muted", "asked by {name} {when}", { name: q.asked_by, when: datum("when", when(q.asked_at)) });
       asked.prepend(" · ");
       head.appendChild(asked);
@@ -622,7 +630,7 @@
     const r = await api("POST", "/handbook-requests/" + q.id + "/" + how, body);
     const status = $("requests-status");
     status.textContent = "";
-    if (r.res && r.res.ok && how === "confirm") status.appendChild(sentence("span", null, "Published {id}.", { id: q.entry_id }));
+    if (r.res && r.res.ok && how === "confirm") status.appendChild(sentence("span", null, "Published {id}.", { id: requestName(q) }));
     else status.textContent = r.res && r.res.ok ? "Rejected." : errorText(r, "Could not decide on it.");
     await loadRequests();
     if (r.res && r.res.ok) loadList();
