@@ -611,8 +611,13 @@ class _FormTurn:
         with ("just one", "both")."""
         buttons = [str(e["value"]) for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
         lines = (await self.order()).lines
-        asked = pieces_asked(self.tracker, lines) if not buttons else None
-        if asked is not None and (pieces := pieces_answer(self._text(), asked)) is not None:
+        asked = pieces_asked(self.tracker, lines)
+        if asked is not None and buttons and all(b.split("*")[0] == asked.sku for b in buttons):
+            # "1 of them" tapped at "how many?": the other items chosen stay too, as for the count typed (the shelf
+            # was dropped when the button was tapped after "oh and the tumblers too")
+            said = items_named(self._text(), lines, buttons)
+            return ItemsSaid(returned={**self._named_beside(asked, lines), **said.returned})
+        if asked is not None and not buttons and (pieces := pieces_answer(self._text(), asked)) is not None:
             # the other items of the message that named this line stay ("订单100198的碗碎了，床笠也破了个洞": the
             # bowls, beside the one of 2 fitted sheets; they were dropped)
             beside = self._named_beside(asked, lines)

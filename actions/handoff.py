@@ -15,7 +15,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.order_state import CHANGES, REQUESTED_SLOT, OrderState
+from actions.identity import VERIFIED_BY_TOKEN, customer_from_token
+from actions.order_state import CHANGES, CUSTOMER_VERIFIED_BY, REQUESTED_SLOT, OrderState
 from actions.several_problems import several_problems_handed_off
 from actions.signals import signal_handoff, signal_person_offer
 from actions.texts import render
@@ -48,7 +49,11 @@ def offer_person(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, 
 
 def email_given(tracker: Tracker) -> bool:
     """The customer typed an e-mail address in this conversation (the NLU's ``email`` entity in any of their
-    messages): an offer of a person does not ask for it again."""
+    messages), or is signed in to the shop (a signed customer token: the team has their address from their
+    account): an offer of a person does not ask for it (lane cen, 2026-12-07: a signed-in customer was asked to
+    "leave your e-mail address here")."""
+    if tracker.get_slot(CUSTOMER_VERIFIED_BY) == VERIFIED_BY_TOKEN or customer_from_token(tracker) is not None:
+        return True
     return any(
         entity.get("entity") == "email"
         for event in tracker.events

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from actions.order_state import order_system
 from helpdesk.orders import BackendError, OrderLine, OrderNotFound
+from nlu_addons.goods_kinds import word_forms
 from nlu_addons.language import simplified
 
 SKU_RE = re.compile(r"\b[A-Za-z]{2}-[A-Za-z]{3}-\d{4}\b")
@@ -120,18 +121,6 @@ class ItemsSaid:
     @property
     def anything(self) -> bool:
         return bool(self.returned or self.kept or self.everything)
-
-
-def word_forms(word: str) -> set[str]:
-    """The word and its singular guesses: "pillowcases" -> pillowcase, "dishes" -> dish, "batteries" -> battery."""
-    forms = {word}
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        forms.add(word[:-1])
-        if word.endswith("es"):
-            forms.add(word[:-2])
-        if word.endswith("ies"):
-            forms.add(word[:-3] + "y")
-    return forms
 
 
 def _words(text: str) -> list[str]:

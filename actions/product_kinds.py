@@ -15,36 +15,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from actions.items import CJK_RUN, KEEP_RE, ItemsSaid, read_items, word_forms
+from actions.items import CJK_RUN, KEEP_RE, ItemsSaid, read_items
 from helpdesk.orders.model import OrderLine
+from nlu_addons.goods_kinds import KINDS, word_forms
 from nlu_addons.language import simplified
 
-# kind -> (English words, Chinese words: regular expressions, matched anywhere)
-KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
-    "drinkware": (
-        frozenset({"mug", "cup", "teacup", "tumbler", "glass", "carafe", "jug", "pitcher", "decanter"}),
-        ("杯", "水瓶", "水壶", "玻璃瓶"),
-    ),
-    "tableware": (
-        frozenset({"plate", "bowl", "dish", "platter", "saucer", "board", "stoneware", "dinnerware"}),
-        ("盘", "碗", "碟", "餐板", "砧板"),
-    ),
-    "cookware": (frozenset({"casserole", "saucepan", "frying", "skillet", "wok"}), ("锅", "壶")),
-    "candles": (frozenset({"candle", "candleholder", "holder", "wax"}), ("蜡烛", "烛台", "香薰")),
-    "bedding": (
-        frozenset({"sheet", "duvet", "pillowcase", "pillow", "blanket", "bedding", "quilt", "comforter"}),
-        ("床单", "床笠", "被套", "(?<!抱)枕套", "(?<!抱)枕头", "(?<!地)毯", "被子"),  # not 抱枕套 (a cushion cover)
-    ),
-    "cushions": (frozenset({"cushion", "pillow"}), ("抱枕", "靠垫", "靠枕")),
-    "bath": (frozenset({"towel", "mat", "bathmat", "soap"}), ("毛巾", "浴巾", "地垫", "皂")),
-    "table_linen": (frozenset({"tablecloth", "napkin", "apron", "linen"}), ("桌布", "餐巾", "围裙")),
-    "rugs": (frozenset({"rug", "carpet", "mat"}), ("地毯",)),
-    "lights": (frozenset({"lamp", "lampshade", "pendant", "lantern", "bulb"}), ("灯",)),
-    "vases": (frozenset({"vase"}), ("花瓶",)),
-    "furniture": (frozenset({"shelf", "chair", "stool", "desk", "sofa", "mirror"}), ("搁板", "架", "椅", "镜")),
-    "storage": (frozenset({"basket", "laundry", "hamper"}), ("篮", "洗衣袋", "收纳")),
-    "coffee": (frozenset({"coffee", "dripper", "kettle"}), ("咖啡",)),
-}
 _WORD = re.compile(r"[a-z]+")
 _CHINESE = {kind: re.compile("|".join(chinese)) for kind, (_, chinese) in KINDS.items()}
 

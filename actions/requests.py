@@ -676,6 +676,16 @@ def names_an_order_number(clause: str) -> bool:
     return bool(ORDER_NUMBER_RE.search(clause) or NAMED_NUMBER_RE.search(clause) or ZH_NAMED_NUMBER_RE.search(clause))
 
 
+# a question that only asks whether what the clause before it says is all right ("… but i already threw away the box,
+# is that ok?"): beside a return, it asks whether the item can go back so ("can i return it if i already threw away
+# the box"); alone, "is that ok?" was no question the handbook knew, and it went unanswered before the return began
+LEANS_ON_STATEMENT_RE = re.compile(
+    r"^(?:(?:is|would|will)\s+(?:that|this|it)\s+(?:be\s+)?(?:ok(?:ay)?|alright|all\s+right|fine|a\s+problem|an\s+issue)"
+    r"|does\s+(?:that|it)\s+matter|can\s+i\s+still\s+(?:return|send)\s+(?:it|them)(?:\s+back)?)\W*$",
+    re.IGNORECASE,
+)
+
+
 def requests_in(text: str, order_known: bool = False) -> Requests:
     """The order request (the first clause that is one) and the other question-like clauses; `order_known`: the
     conversation knows an order, which "cancel it" means."""
@@ -683,6 +693,7 @@ def requests_in(text: str, order_known: bool = False) -> Requests:
     order_part: str | None = None
     questions: list[str] = []
     numbered = False
+    told: str | None = None  # the clause before, when it only tells something ("i already threw away the box")
     for clause in clauses(text):
         found = order_request(clause, order_known) if flow is None else None
         if found is not None:
@@ -691,7 +702,10 @@ def requests_in(text: str, order_known: bool = False) -> Requests:
             numbered = numbered or names_an_order_number(clause)
             continue  # more about the order request ("can you check 100234?", "订单10016在哪里": a number to fix)
         elif is_question(question := JOINING_WORD.sub("", clause)):
+            if flow == RETURN and told is not None and LEANS_ON_STATEMENT_RE.match(question):
+                question = f"can i return it if {told.rstrip(' .!,')}"
             questions.append(question)
+        told = JOINING_WORD.sub("", clause) if found is None and not is_question(clause) else None
     if flow is None and numbered:
         # "can I change my delivery adress? order 100259": the question names the flow, the clause beside it the
         # order's number; together they are the request (not a handbook question and a request: "two things")

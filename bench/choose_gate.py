@@ -65,6 +65,8 @@ CURRENT = {
         "faq_clear_from",
         "faq_clear_margin",
         "faq_no_order_from",
+        "faq_covered_from",
+        "faq_covered_margin",
     )
 }
 
@@ -101,6 +103,14 @@ OFFER_GRID = list(GATE_GRID)  # offer_from's candidates (never narrowed: --near-
 NO_ORDER_FROM_GRID: dict[str, list[float | None]] = {
     language: [None, *(round(x, 2) for x in np.arange(0.50, 0.86, 0.05))] for language in ("en", "zh")
 }
+# the best entry whose own words cover the message's answered from a lower score (faq_covered_from, None: never;
+# English only: nlu_addons.handbook_index.HandbookIndex.covers), chosen last, with the values above
+COVERED_FROM_GRID: dict[str, list[float | None]] = {
+    "en": [None, *(round(x, 2) for x in np.arange(0.40, 0.61, 0.02))],
+    "zh": [None],
+}
+# ... when it leads the second entry by this much (faq_covered_margin), chosen with it
+COVERED_MARGIN_GRID = [0.0, 0.01, 0.02, 0.03, 0.04]
 
 
 def narrow_grids(current: dict[str, Any], width: float) -> None:
@@ -215,12 +225,15 @@ def use_values(arbiter: Any, values: dict[str, Any]) -> None:
         values.get("faq_clear_margin") or 1.0,
     )
     arbiter.faq_no_order_from = values.get("faq_no_order_from")
+    arbiter.faq_covered_from = values.get("faq_covered_from")
+    arbiter.faq_covered_margin = values.get("faq_covered_margin") or 0.0
 
 
 def explain(
     arbiter: Any,
     values: dict[str, Any],
     rows: list[tuple[str, str | None]],
+    covered: list[bool],
     faq_rows: list[int],
     x: np.ndarray,
     scores: np.ndarray,
@@ -239,7 +252,7 @@ def explain(
     stops: Counter[str] = Counter()
     for i in faq_rows:
         text, expected = rows[i]
-        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text)
+        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text, covered[i])
         best, plain_best = int(np.argmax(scores[i])), int(np.argmax(plain_scores[i]))
         engine_right = f"faq:{plain_ids[plain_best]}" == expected and (
             engine_answer is None or float(plain_scores[i, plain_best]) >= engine_answer
@@ -256,7 +269,7 @@ def explain(
             reason = f"{top} on top"
         elif f"faq:{ids[best]}" != expected:
             reason = "best entry wrong"
-        elif not arbiter.entry_clears_gate(scores[i : i + 1]):
+        elif not arbiter.entry_clears_gate(scores[i : i + 1], covered[i]):
             reason = "under the gate" + (" (engine right)" if engine_right else "")
         elif route.confidence < needed:
             reason = "faq probability under what it needs"
@@ -269,6 +282,7 @@ def explain(
 def write_misses(
     path: Path,
     rows: list[tuple[str, str | None]],
+    covered: list[bool],
     styles: list[str],
     accepted: dict[int, list[str]],
     values: dict[str, Any],
@@ -284,7 +298,7 @@ def write_misses(
     per_style: dict[str, Counter[str]] = {}
     lines = []
     for i, (text, expected) in enumerate(rows):
-        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text)
+        route = arbiter.route(x[i : i + 1], scores[i : i + 1], ids, text, covered[i])
         answered = as_answered(route.destination, scores[i], ids, engine_answer or values["faq_answer_from"])
         key = row_outcome(route.destination, answered, expected, accepted.get(i, ()))
         per_style.setdefault(styles[i] or "-", Counter())[key] += 1
@@ -424,6 +438,12 @@ def main(argv: list[str] | None = None) -> int:
     texts = [t for t, _ in rows]
     vectors = encoder.encoder.encode(texts)
     x, scores = side.evidence(texts, vectors)
+    # each row's two best entries as the route orders them (English: said with its goods named generally)
+    scores = np.vstack(
+        [side.goods_named_generally(text, scores[i : i + 1], side.indexes) for i, text in enumerate(texts)]
+    )
+    # whether each row's best entry's own words cover the row's (the rule of faq_covered_from): the row's only
+    covered = [index.covers(text, int(np.argmax(scores[i])) if scores.shape[1] else -1) for i, text in enumerate(texts)]
     # the route's own handbook ranking: how often its best entry is the expected one (the engine's P@1 beside it
     # is `kb eval` / make eval's FAQ part)
     faq_rows = [i for i, (_, expected) in enumerate(rows) if expected and expected.startswith("faq:")]
@@ -455,13 +475,15 @@ def main(argv: list[str] | None = None) -> int:
         clear: tuple[float | None, float] = (None, 1.0),
         no_order: float | None = None,
         by_source: dict[str, dict[str, int]] | None = None,
+        covered: tuple[float | None, float] = (None, 0.0),
     ) -> dict[str, int]:
         arbiter.answer_at, arbiter.faq_answer_from, arbiter.faq_offer_from = answer_at, answer_from, offer_from
         arbiter.faq_over_flow_from, arbiter.faq_answer_at = over_flow, faq_at
         (arbiter.faq_clear_from, arbiter.faq_clear_margin), arbiter.faq_no_order_from = clear, no_order
+        arbiter.faq_covered_from, arbiter.faq_covered_margin = covered
         counts: dict[str, int] = {}
         for i, (text, expected) in enumerate(rows):
-            route = arbiter.route(x[i : i + 1], scores[i : i + 1], index.ids, text)
+            route = arbiter.route(x[i : i + 1], scores[i : i + 1], index.ids, text, covered[i])
             answered = as_answered(route.destination, scores[i], index.ids, engine_answer or answer_from)
             key = row_outcome(route.destination, answered, expected, accepted.get(i, ()))
             counts[key] = counts.get(key, 0) + 1
@@ -478,7 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.near_in_use is not None:
         narrow_grids(current, args.near_in_use)
     if args.misses is not None:
-        write_misses(args.misses, rows, styles, accepted, current, arbiter, x, scores, index.ids, engine_answer)
+        write_misses(
+            args.misses, rows, covered, styles, accepted, current, arbiter, x, scores, index.ids, engine_answer
+        )
         return 0
     answer_ats = ANSWER_AT_GRID if language in ROUTING_DEV and not args.keep_in_use else [current["answer_at"]]
     # the how-question rule (nlu_addons.arbiter: a how-question naming no order answered from the handbook when its
@@ -586,11 +610,30 @@ def main(argv: list[str] | None = None) -> int:
     ]  # fmt: skip
     chosen = max(no_order_sweep, key=lambda s: (score(s, args.mistake_cost), s["no_order_from"] or 2.0))
     no_order_from = chosen["no_order_from"]
+    # ... then the best entry whose own words cover the message's answered from a lower score (ties: the higher)
+    covered_sweep = [
+        {
+            **chosen,
+            "covered_from": covered_from,
+            "covered_margin": margin,
+            **decide(answer_at, answer_from, lowest, over_flow=over_flow, faq_at=faq_answer_at, clear=clear,
+                     no_order=no_order_from, covered=(covered_from, margin)),
+        }
+        for covered_from in COVERED_FROM_GRID.get(language, [None])
+        for margin in (COVERED_MARGIN_GRID if covered_from is not None else [0.0])
+    ]  # fmt: skip
+    chosen = max(
+        covered_sweep,
+        key=lambda s: (score(s, args.mistake_cost), s["covered_from"] or 2.0, s["covered_margin"]),
+    )
+    covered_from, covered_margin = chosen["covered_from"], chosen["covered_margin"]
+    if covered_from is not None:
+        lowest = min(lowest, covered_from)
     offers = [
         {
             "offer_from": offer_from,
             **decide(answer_at, answer_from, offer_from, over_flow=over_flow, faq_at=faq_answer_at, clear=clear,
-                     no_order=no_order_from),
+                     no_order=no_order_from, covered=(covered_from, covered_margin)),
         }
         for offer_from in [v for v in OFFER_GRID if v <= lowest]
     ]  # fmt: skip
@@ -608,11 +651,12 @@ def main(argv: list[str] | None = None) -> int:
         clear=(current.get("faq_clear_from"), current.get("faq_clear_margin") or 1.0),
         no_order=current.get("faq_no_order_from"),
         by_source=before_by_set,
+        covered=(current.get("faq_covered_from"), current.get("faq_covered_margin") or 0.0),
     )
     mistakes: list[Any] = []
     chosen_by_set: dict[str, dict[str, int]] = {}
     decide(answer_at, answer_from, float(offer["offer_from"]), mistakes, over_flow, faq_answer_at, clear, no_order_from,
-           by_source=chosen_by_set)  # fmt: skip
+           by_source=chosen_by_set, covered=(covered_from, covered_margin))  # fmt: skip
     by_set = {
         name: {"before": before_by_set.get(name, {}), "chosen": chosen_by_set.get(name, {})}
         for name in dict.fromkeys(sources)
@@ -635,6 +679,8 @@ def main(argv: list[str] | None = None) -> int:
             "faq_clear_from": clear[0],
             "faq_clear_margin": clear[1] if clear[0] is not None else None,
             "faq_no_order_from": no_order_from,
+            "faq_covered_from": covered_from,
+            "faq_covered_margin": covered_margin if covered_from is not None else None,
         },
         "at_choice": offer,
         "by_set": by_set,
@@ -647,6 +693,7 @@ def main(argv: list[str] | None = None) -> int:
         "over_flow_sweep": over_flow_sweep,
         "clear_sweep": sorted(clear_sweep, key=cautious, reverse=True)[:30],
         "no_order_sweep": no_order_sweep,
+        "covered_sweep": covered_sweep,
         "offer_sweep": offers,
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -672,7 +719,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Chosen: **answer_at {answer_at:.2f}, faq_answer_from {answer_from:.2f}, faq_offer_from "
         f"{offer['offer_from']:.2f}, faq_over_flow_from {over_flow}, faq_answer_at {faq_answer_at}, faq_clear_from "
-        f"{clear[0]} (margin {clear[1] if clear[0] is not None else None}), faq_no_order_from {no_order_from}**: "
+        f"{clear[0]} (margin {clear[1] if clear[0] is not None else None}), faq_no_order_from {no_order_from}, "
+        f"faq_covered_from {covered_from} (margin {covered_margin if covered_from is not None else None})**: "
         f"{offer}.",
         f"Before (the values in use: {current}): {before}.",
         "",
@@ -742,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", "What stopped the handbook dev questions not answered right (first reason that applies):", ""]
         for name, values in gates.items():
             stops = explain(
-                arbiter, values, rows, faq_rows, x, scores, plain_scores, index.ids, plain.ids, engine_answer
+                arbiter, values, rows, covered, faq_rows, x, scores, plain_scores, index.ids, plain.ids, engine_answer
             )
             lines.append(
                 f"- {name} {values}, {len(faq_rows)} questions: "

@@ -266,13 +266,24 @@ FAQ_ANSWER_FROM, FAQ_OFFER_FROM = 0.54, 0.45
 
 
 def entry_clears(
-    best: float, second: float, answer_from: float, clear_from: float | None = None, clear_margin: float = 1.0
+    best: float,
+    second: float,
+    answer_from: float,
+    clear_from: float | None = None,
+    clear_margin: float = 1.0,
+    covered_from: float | None = None,
+    covered: bool = False,
+    covered_margin: float = 0.0,
 ) -> bool:
     """The handbook gate, one rule wherever a side's handbook ranking is answered from (the arbiter's route, and the
     action server's search of the Chinese side, helpdesk/knowledge/language_search.py): the best entry (scoring
     ``best``, the next one ``second``) is sure enough to answer from when it reaches ``answer_from``, or
-    ``clear_from`` (None: never) with a lead of ``clear_margin`` over the second."""
+    ``clear_from`` (None: never) with a lead of ``clear_margin`` over the second, or ``covered_from`` (None: never)
+    with a lead of ``covered_margin`` when its own words cover the message's (``covered``:
+    nlu_addons.handbook_index.HandbookIndex.covers)."""
     if best >= answer_from:
+        return True
+    if covered and covered_from is not None and best >= covered_from and best - second >= covered_margin:
         return True
     return clear_from is not None and best >= clear_from and best - second >= clear_margin
 
@@ -303,6 +314,11 @@ class StackedArbiter:
         # an order flow on top for a message that names no order and gives no evidence of one (it would be asked
         # back about) is answered from the handbook when its best entry scores this much (None: never)
         self.faq_no_order_from: float | None = None
+        # the best entry whose own words cover the message's is answered from this lower score (None: never; issue
+        # 17: customers' wordings of an entry score as low as the near misses out of scope, but keep to its words)
+        self.faq_covered_from: float | None = None
+        # ... when it leads the second entry by this much (a tie between two entries the cover cannot settle)
+        self.faq_covered_margin = 0.0
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -322,9 +338,10 @@ class StackedArbiter:
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         return fast_linear.probabilities(self._model, fast_linear.scaled(self._scale, x))
 
-    def entry_clears_gate(self, faq_scores: np.ndarray) -> bool:
+    def entry_clears_gate(self, faq_scores: np.ndarray, covered: bool = False) -> bool:
         """The best entry of one message (``faq_scores``, one row) is sure enough to answer from: it reaches
-        ``faq_answer_from``, or ``faq_clear_from`` with a lead of ``faq_clear_margin`` over the second entry."""
+        ``faq_answer_from``, or ``faq_clear_from`` with a lead of ``faq_clear_margin`` over the second entry, or
+        ``faq_covered_from`` with a lead of ``faq_covered_margin`` when its words cover the message's (``covered``)."""
         ranked = -np.sort(-faq_scores[0]) if faq_scores.size else np.array([-1.0])
         best, second = float(ranked[0]), float(ranked[1]) if len(ranked) > 1 else -1.0
         return entry_clears(
@@ -333,10 +350,16 @@ class StackedArbiter:
             self.faq_answer_from,
             getattr(self, "faq_clear_from", None),  # (absent from arbiters pickled before it)
             getattr(self, "faq_clear_margin", 1.0),
+            getattr(self, "faq_covered_from", None),
+            covered,
+            getattr(self, "faq_covered_margin", 0.0),
         )
 
-    def route(self, x: np.ndarray, faq_scores: np.ndarray, entry_ids: Sequence[str], text: str) -> Route:
-        """The destination of one message (``x`` and ``faq_scores`` one row each)."""
+    def route(
+        self, x: np.ndarray, faq_scores: np.ndarray, entry_ids: Sequence[str], text: str, covered: bool = False
+    ) -> Route:
+        """The destination of one message (``x`` and ``faq_scores`` one row each; ``covered``: its best entry's own
+        words cover its words, nlu_addons.handbook_index.HandbookIndex.covers)."""
         row = self.probabilities(x)[0]
         order = [int(k) for k in np.argsort(-row)]
         entries = [entry_ids[int(e)] for e in np.argsort(-faq_scores[0])[:3]]
@@ -368,7 +391,7 @@ class StackedArbiter:
             if top == CHANGE_FLOW:
                 top, order = RETURN_FLOW, [order[1], order[0], *order[2:]]
         best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
-        entry_sure = self.entry_clears_gate(faq_scores)
+        entry_sure = self.entry_clears_gate(faq_scores, covered)
         if len(order) > 1 and entry_sure:
             # a payment problem and a handbook question about payments are answered alike, from the handbook:
             # torn between the two, the bot is sure enough of the handbook when the two together are

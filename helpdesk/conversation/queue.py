@@ -13,11 +13,13 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.conversation.business_hours import BusinessHours
+from helpdesk.db.batches import in_batches
 from helpdesk.db.models import (
     ROLE_EDITOR,
     STATUS_ONLINE,
     TIER_VIP,
     Agent,
+    Assignment,
     Conversation,
     Handoff,
     Message,
@@ -25,7 +27,8 @@ from helpdesk.db.models import (
     utcnow,
 )
 from helpdesk.realtime.events import Events
-from helpdesk.vocabulary import MODE_AGENT, MODE_QUEUED, SENDER_CUSTOMER
+from helpdesk.staff.accounts import display_names
+from helpdesk.vocabulary import END_TRANSFERRED, MODE_AGENT, MODE_QUEUED, SENDER_CUSTOMER
 
 PREVIEW_CHARS = 140
 RETELL_SECONDS = 60.0  # a waiting customer's unchanged place is told again after this long
@@ -107,8 +110,10 @@ async def queue_for(session: AsyncSession, agent: Agent) -> list[dict[str, Any]]
         .order_by(*priority_order())
     )
     now = utcnow()
+    found = rows.all()
+    was_with = await back_from(session, [conversation.id for conversation, *_ in found])
     entries = []
-    for position, (conversation, reason, preview, wrote) in enumerate(rows.all(), start=1):
+    for position, (conversation, reason, preview, wrote) in enumerate(found, start=1):
         entries.append(
             {
                 "conversation_id": conversation.id,
@@ -121,9 +126,30 @@ async def queue_for(session: AsyncSession, agent: Agent) -> list[dict[str, Any]]
                 "preview": (preview or "")[:PREVIEW_CHARS],
                 "customer_wrote": bool(wrote),  # False: only buttons pressed (helpdesk/conversation/queue_cleanup.py)
                 "offline_message": offline_message(conversation),
+                # back in the queue from an agent (transferred to a team, or they went away or closed the console):
+                # who had it, so the colleague who takes it knows it was started
+                "was_with": was_with.get(conversation.id),
             }
         )
     return entries
+
+
+async def back_from(session: AsyncSession, conversation_ids: list[str]) -> dict[str, str]:
+    """For the queued conversations among `conversation_ids` that an agent passed back to the queue (their latest
+    stint ended so: a transfer to a team, or helpdesk/conversation/desk.py `return_to_queue`), that agent's name."""
+    latest: dict[str, tuple[int, int, str | None]] = {}
+    for batch in in_batches(conversation_ids):
+        stints = await session.execute(
+            select(Assignment.conversation_id, Assignment.id, Assignment.agent_id, Assignment.end_reason).where(
+                Assignment.conversation_id.in_(list(batch))
+            )
+        )
+        for conversation_id, stint_id, agent_id, end_reason in stints.all():
+            if conversation_id not in latest or stint_id > latest[conversation_id][0]:
+                latest[conversation_id] = (stint_id, agent_id, end_reason)
+    passed = {c: agent_id for c, (_, agent_id, end) in latest.items() if end == END_TRANSFERRED}
+    names = await display_names(session, passed.values())
+    return {c: names[agent_id] for c, agent_id in passed.items() if agent_id in names}
 
 
 def offline_message(conversation: Conversation) -> dict[str, Any] | None:

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from support.agent import Console, console_open, hand_off, history, say, wait_for
+from playwright.sync_api import Browser, expect
+from support.agent import Console, console_open, hand_off, history, say, submit_console_login, wait_for
 from support.helpdesks import OwnHelpdesk, own_helpdesk
 
 from helpdesk.stack import Stack
@@ -44,7 +45,9 @@ def system_lines(client: httpx.Client, conversation: str) -> list[str]:
     return [m["text"] for m in history(client, conversation)["messages"] if m["sender"] == "system"]
 
 
-def test_a_closed_consoles_chats_go_back_to_the_queue_after_the_grace(returning: OwnHelpdesk) -> None:
+def test_a_closed_consoles_chats_go_back_to_the_queue_after_the_grace(
+    returning: OwnHelpdesk, chromium: Browser
+) -> None:
     client = httpx.Client(base_url=returning.url, timeout=60)
     ava, ben, sue = console(returning, "ava"), console(returning, "ben"), console(returning, "sue")
     answered = hand_off(client, "where is my order 100234?")
@@ -73,8 +76,16 @@ def test_a_closed_consoles_chats_go_back_to_the_queue_after_the_grace(returning:
                 f"Back in the queue: {ava_name}'s console was closed for over {GRACE_SECONDS} seconds while this "
                 "chat was theirs. The customer was told a colleague takes over."
             ]
-        queued = {c["conversation_id"] for c in sue.get("/queue").json()["conversations"]}
-        assert {answered, chinese} <= queued
+        queued = {c["conversation_id"]: c for c in sue.get("/queue").json()["conversations"]}
+        assert queued[answered]["was_with"] == ava_name and queued[chinese]["was_with"] == ava_name
+        # the supervisor's console: the card says whose chat it was
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        try:
+            page = context.new_page()
+            submit_console_login(page, returning.url, "sue", returning.accounts["sue"].password)
+            expect(page.locator(f'#queue li[data-id="{answered}"]')).to_contain_text(f"was with {ava_name}")
+        finally:
+            context.close()
         # a colleague takes it from the queue with the transcript, and Ava's reply is still there
         assert ben.post(f"/conversations/{answered}/claim").status_code == 200
         assert "Let me check." in [m["text"] for m in history(client, answered)["messages"]]

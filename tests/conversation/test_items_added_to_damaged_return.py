@@ -7,18 +7,21 @@ tumblers), only read (nothing is booked). Messages written for this test."""
 
 from __future__ import annotations
 
+import pytest
 from support.chat import Chat
 
 DAMAGED = "hi, the oak wall shelf from order 100194 arrived damaged, theres a big crack in it"
 
 
-def test_items_added_at_the_remedy_question_are_asked_about_with_the_first(chat: Chat) -> None:
+@pytest.mark.parametrize("tapped", [False, True])
+def test_items_added_at_the_remedy_question_are_asked_about_with_the_first(chat: Chat, tapped: bool) -> None:
+    """The count typed ("1") or tapped ("1 of them": in Chromium the tap, too, dropped the shelf)."""
     chat(DAMAGED)
     chat("aoife.byrne@example.com")
     assert "What would you like for Oak wall shelf 80 cm from order 100194" in chat.text, chat.texts
     chat("oh and the tumblers too, one set came chipped")
     assert "How many of them would you like to send back?" in chat.text, chat.texts
-    chat("1")
+    chat(next(b["payload"] for b in chat.buttons if b["title"] == "1 of them") if tapped else "1")
     assert "What would you like for Oak wall shelf 80 cm and Ribbed tumblers, set of 6" in chat.text, chat.texts
     assert "€107.00" in chat.text, chat.texts  # 75.00 + 32.00
     chat("refund please")

@@ -27,3 +27,14 @@ def test_a_request_in_words_alone_is_not_two_things(chat: Chat) -> None:
     chat("where's my stuff")
     assert "You've asked two things" not in chat.text and "About your other question" not in chat.text, chat.texts
     assert "What's the order number?" in chat.text, chat.texts
+
+
+def test_is_that_ok_about_what_the_customer_did_beside_a_return_is_answered(chat: Chat) -> None:
+    """Lane cen's walk (2026-12-07): "… but i already threw away the box, is that ok?" beside the return got the
+    identity check alone; "is that ok?" was no question the handbook knew. Beside a return it asks whether the item
+    can go back so: the return policy answers (unused, in the original packaging), then the return goes on. Order
+    100234 (Ann Lee, shipped), only read."""
+    body = chat("hi i wanna return the candles from 100234 but i already threw away the box, is that ok?")
+    assert (body["faq"] or {}).get("id") == "return-policy", body
+    assert "original packaging" in chat.text, chat.texts
+    assert "for order 100234?" in chat.texts[-1], chat.texts  # the return's identity check follows

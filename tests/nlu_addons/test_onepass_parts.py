@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nlu_addons import handbook_index
 from nlu_addons.arbiter import (
     HOW_QUESTION,
     StackedArbiter,
@@ -504,3 +505,78 @@ def test_the_handbook_gate_answers_an_entry_clearly_ahead_from_the_lower_score()
     assert not entry_clears(0.5, 0.48, answer_from=0.52, clear_from=0.44, clear_margin=0.04)  # a near tie
     assert not entry_clears(0.43, 0.1, answer_from=0.52, clear_from=0.44, clear_margin=0.04)  # under the lower score
     assert not entry_clears(0.5, 0.1, answer_from=0.52)  # no lower score: the gate alone
+
+
+def test_an_entry_whose_words_cover_the_message_is_answered_from_a_lower_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17: a customer's wording of an entry scores under the gate as often as a question about a service the shop
+    does not offer scores over it; only the customer's keeps to the entry's words. The index says whether the best
+    entry's own texts (and training examples) hold every content word of the message, at least two (typos corrected
+    as the engine corrects them, small words and an -s ending not counted); the arbiter answers such an entry from
+    ``faq_covered_from``, and asks back about the same scores without the cover or with the rule off."""
+    from helpdesk.knowledge.settings import Settings
+
+    entries = [
+        IndexedEntry("currency", ("which currencies can I pay in", "do you charge in euros"), ("we charge in euros",)),
+        IndexedEntry(
+            "assembly-instructions",
+            ("where are the assembly instructions",),
+            ("each flat-pack piece comes with instructions",),
+            ("lost the instructions for my shelf",),
+        ),
+    ]
+    words = WordEncoder()
+    vocabulary = frozenset({"which", "currencies", "pay", "euros", "assembly", "instructions", "shelf"})
+    index = HandbookIndex(entries, CachedEncoder(words), Settings(), vocabulary)
+    assert index.covers("can i pay in euros?", 0)
+    assert index.covers("hi, can I pay in eruos", 0)  # the typo corrected towards the handbook's word
+    assert index.covers("Lost the instruction for my shelf", 1)  # a training example's words, the -s ending off
+    assert not index.covers("can i pay in dollars?", 0)  # a word the entry does not use
+    assert not index.covers("do you offer an assembly service at home", 1)
+    assert not index.covers("euros?", 0)  # one content word says too little
+    assert not index.covers("can i pay in euros?", 1)  # another entry's words
+    assert not HandbookIndex(entries, CachedEncoder(words)).covers("can i pay in euros?", 0)  # the study's scoring
+    # words many entries use are no evidence for one of them: with "pay" in two of the three entries and the
+    # distinctive words those of one entry, "pay in euros" has one distinctive word
+    klarna = IndexedEntry("klarna", ("can I pay later",), ("pay in three instalments",))
+    three = HandbookIndex([*entries, klarna], CachedEncoder(words), Settings(), vocabulary | {"later"})
+    assert three.covers("can i pay in euros?", 0)
+    monkeypatch.setattr(handbook_index, "DISTINCTIVE_IN", 1)
+    assert not three.covers("can i pay in euros?", 0)
+    assert three.covers("which currencies in euros?", 0)
+
+    texts = ["can i pay in euros?", "do you offer an assembly service at home"]
+    scores = np.array([[0.52, 0.48], [0.48, 0.52]], dtype=np.float32)
+    x = features(np.array([[0.95, 0.05]] * 2), scores, texts)
+    arbiter = StackedArbiter(answer_at=0.8, clarify_at=0.1, faq_answer_from=0.62, faq_offer_from=0.4)
+    arbiter.fit(np.vstack([x, x]), ["faq", "out_of_scope"] * 2)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.95, 0.05], (len(rows), 1))  # faq=0, out_of_scope=1
+    ids = index.ids
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0], covered=True).destination == "clarify"  # rule off
+    arbiter.faq_covered_from = 0.48
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0], covered=True).destination == "faq:currency"
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"  # not covered: asked back
+    assert arbiter.route(x[1:], scores[1:], ids, texts[1], covered=False).destination == "clarify"
+    arbiter.faq_covered_from = 0.54  # the entry under the lower score too
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0], covered=True).destination == "clarify"
+    assert entry_clears(0.5, 0.49, answer_from=0.62, covered_from=0.48, covered=True)
+    assert not entry_clears(0.5, 0.49, answer_from=0.62, covered_from=0.48)
+    assert not entry_clears(0.46, 0.1, answer_from=0.62, covered_from=0.48, covered=True)
+    # a tie with the second entry is not settled by the cover
+    assert not entry_clears(0.5, 0.495, answer_from=0.62, covered_from=0.48, covered=True, covered_margin=0.01)
+    assert entry_clears(0.5, 0.485, answer_from=0.62, covered_from=0.48, covered=True, covered_margin=0.01)
+
+
+def test_a_message_naming_the_shops_goods_is_said_with_them_named_generally() -> None:
+    """Issue 17: the route ranks the handbook a second time for a message naming the shop's things, with them said
+    "item(s)" (nlu_addons.goods_kinds.named_generally); words that as often name a material or another business's
+    thing stay, and a message naming none has no general form."""
+    from nlu_addons.goods_kinds import named_generally
+
+    assert named_generally("Can I return Candles if I dont like the scent") == (
+        "can i return items if i dont like the scent"
+    )
+    assert named_generally("could I swap the duvet cover for a double") == "could i swap the item cover for a double"
+    assert named_generally("two mugs and a tablecloth") == "two items and a item"
+    assert named_generally("are the linen napkins machine washable") == "are the linen items machine washable"
+    assert named_generally("my card holder was charged twice") is None  # a card holder is no candle holder
+    assert named_generally("where is my order") is None

@@ -203,6 +203,7 @@
       const left = el("span");
       left.appendChild(el("span", "reason", reasonText(q.handoff_reason)));
       if (q.team) left.appendChild(el("span", null, " · team " + q.team));
+      if (q.was_with) left.appendChild(el("span", "was-with", " · was with " + q.was_with)); // back from a colleague
       if (q.customer_wrote === false) left.appendChild(el("span", "no-text", " · no text"));
       if (q.offline_message) {
         // left out of business hours: when it arrived, and where to answer
