@@ -162,7 +162,35 @@ def _mentioned(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
     for item in lines:
         if item.sku.lower() in skus:
             named.setdefault(item.sku, None)
-    return named
+    return _sets_counted(text, lines, named)
+
+
+# a count of sets or pairs wherever it stands ("the tumblers too, one set came chipped", "2 of the pairs"): the pieces
+# of the one line sold as sets the message names with no count of its own
+SETS_COUNT_RE = re.compile(
+    r"\b(\d{1,2}|" + "|".join(w for w in NUMBER_WORDS if w not in ("both", "all")) + r")\s+"
+    r"(?:of\s+(?:the|my|those|these)\s+)?(set|pair)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _sets_counted(text: str, lines: Sequence[OrderLine], named: dict[str, int | None]) -> dict[str, int | None]:
+    """``named`` with the count of sets the message gives ("one set came chipped" of 2 sets of tumblers: 1; it was
+    asked "how many?" again) for the only line sold as sets that is named with no count."""
+    found = SETS_COUNT_RE.findall(text)
+    counts = [int(c) if c.isdigit() else NUMBER_WORDS[c.lower()] for c, _ in found]
+    kinds = {kind.lower() for _, kind in found}  # a "pair" counts pairs ("Percale pillowcases, pair"), a "set" sets
+    sets = [
+        line
+        for line in lines
+        if named.get(line.sku, 0) is None
+        and line.quantity >= 2
+        and set_size(line)
+        and ("pair" if line.name.lower().rstrip().endswith("pair") else "set") in kinds
+    ]
+    if len(counts) != 1 or len(sets) != 1 or not 1 <= counts[0] < sets[0].quantity:
+        return named
+    return {**named, sets[0].sku: counts[0]}
 
 
 def _pairs(text: str) -> list[tuple[int, str]]:

@@ -100,3 +100,19 @@ def items_named(text: str, lines: Sequence[OrderLine], buttons: Sequence[str] = 
     if said.anything:
         return with_lines_named_by_kind(text, lines, said)  # "the glass and the tablecloth": both
     return named_by_kind(text, lines) or said
+
+
+_KIND_WORD = "|".join(sorted({word for english, _ in KINDS.values() for word in english}, key=len, reverse=True))
+# "the carafe", "my glass carafe", "the linen sheets": a thing of the order named by its kind's word
+_THE_GOODS_RE = re.compile(
+    r"\b(?:the|my|our|this|that|these|those)\s+(?:[a-z]+\s+){0,2}?(?:" + _KIND_WORD + r")(?:e?s)?\b"
+    r"(?:\s+(?:" + _KIND_WORD + r")(?:e?s)?\b)?",
+    re.IGNORECASE,
+)
+
+
+def goods_called_it(text: str) -> str:
+    """``text`` with the homeware it names by a kind's word called "it" ("i used the carafe once" -> "i used it
+    once"): a statement beside a request for an order's items, asked about in the handbook, whose words about the
+    shop's policy should decide the entry, not the item's name."""
+    return _THE_GOODS_RE.sub("it", text)

@@ -229,6 +229,19 @@ class ActionAskReturnItems(_AskAction):
         dispatcher.utter_message(text=text, buttons=buttons)
 
 
+def items_changed_last_turn(tracker: Tracker) -> bool:
+    """The customer's last message changed the items to send back ("oh and the tumblers too, one set came chipped" at
+    "replacement or refund?"): the question is asked again naming them all, not in the short form that names none."""
+    current: object = None
+    before: object = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            before = current
+        elif event.get("event") == "slot" and event.get("name") == RETURN_ITEMS:
+            current = event.get("value")
+    return bool(current != before)
+
+
 class ActionAskReturnRemedy(_AskAction):
     """Damaged or wrong goods: a replacement at no cost, or a full refund (the handbook's answer offers both)."""
 
@@ -243,7 +256,7 @@ class ActionAskReturnRemedy(_AskAction):
             dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
             return
         refund = money(quote.refund_amount, quote.currency)
-        if asked_before(tracker, RETURN_REMEDY):
+        if asked_before(tracker, RETURN_REMEDY) and not items_changed_last_turn(tracker):
             text = render(return_texts.ASK_REMEDY_AGAIN, refund=refund)
         else:
             if state.return_reason is not ReturnReason.DAMAGED:

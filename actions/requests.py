@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS, CHANGES, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE, corrected_away
-from actions.product_kinds import kinds_in
+from actions.product_kinds import goods_called_it, kinds_in
 from helpdesk.knowledge.query import Speller
 from helpdesk.orders.policy_texts_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
@@ -686,6 +686,20 @@ LEANS_ON_STATEMENT_RE = re.compile(
 )
 
 
+# what the customer says they did, after a comma in the request's own clause ("i want to return my order 100212, i
+# used the carafe once"): the statement an "is that a problem?" after it leans on
+TOLD_AFTER_REQUEST_RE = re.compile(r",\s*((?:i|i've|ive|we|we've|weve)\s+[^,]+?)\s*[.!]*$", re.IGNORECASE)
+
+
+def told_after_request(clause: str) -> str | None:
+    """The statement after a comma that ends the request's clause, or None ("i want to return my order 100212, i used
+    the carafe once": "i used the carafe once")."""
+    match = TOLD_AFTER_REQUEST_RE.search(clause)
+    if match is None or is_question(match.group(1)) or names_an_order_number(match.group(1)):
+        return None
+    return match.group(1)
+
+
 def requests_in(text: str, order_known: bool = False) -> Requests:
     """The order request (the first clause that is one) and the other question-like clauses; `order_known`: the
     conversation knows an order, which "cancel it" means."""
@@ -703,9 +717,14 @@ def requests_in(text: str, order_known: bool = False) -> Requests:
             continue  # more about the order request ("can you check 100234?", "订单10016在哪里": a number to fix)
         elif is_question(question := JOINING_WORD.sub("", clause)):
             if flow == RETURN and told is not None and LEANS_ON_STATEMENT_RE.match(question):
-                question = f"can i return it if {told.rstrip(' .!,')}"
+                # the item called "it": "can i return it if i used it once" is surely the return policy's, "… if i
+                # used the carafe once" unsure (the carafe's name pulls towards the product entries)
+                question = f"can i return it if {goods_called_it(told.rstrip(' .!,'))}"
             questions.append(question)
-        told = JOINING_WORD.sub("", clause) if found is None and not is_question(clause) else None
+        if found is not None:
+            told = told_after_request(clause)
+        else:
+            told = JOINING_WORD.sub("", clause) if not is_question(clause) else None
     if flow is None and numbered:
         # "can I change my delivery adress? order 100259": the question names the flow, the clause beside it the
         # order's number; together they are the request (not a handbook question and a request: "two things")

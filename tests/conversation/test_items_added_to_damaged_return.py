@@ -3,7 +3,8 @@
 the shelf alone. "and the tumblers too" at the summary, with the "how many?" of a line of 2 answered "1", gave a
 summary of the tumblers alone: the shelf, chosen before, was dropped. Now both stay, and the remedy question or the
 summary covers both. Order 100194 (Aoife Byrne, delivered 11 days ago: an oak wall shelf and 2 sets of ribbed
-tumblers), only read (nothing is booked). Messages written for this test."""
+tumblers), only read (nothing is booked). Messages written for this test. Lane cen2: "one set came chipped" is a
+count of the 2 sets (no "how many?"); the tests of the count typed or tapped say "they came chipped" instead."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def test_items_added_at_the_remedy_question_are_asked_about_with_the_first(chat:
     chat(DAMAGED)
     chat("aoife.byrne@example.com")
     assert "What would you like for Oak wall shelf 80 cm from order 100194" in chat.text, chat.texts
-    chat("oh and the tumblers too, one set came chipped")
+    chat("oh and the tumblers too, they came chipped")  # (which of the 2 sets: not said)
     assert "How many of them would you like to send back?" in chat.text, chat.texts
     chat(next(b["payload"] for b in chat.buttons if b["title"] == "1 of them") if tapped else "1")
     assert "What would you like for Oak wall shelf 80 cm and Ribbed tumblers, set of 6" in chat.text, chat.texts
@@ -40,3 +41,18 @@ def test_an_item_added_at_the_summary_keeps_the_items_chosen_before(chat: Chat) 
     summary = chat.text
     assert "1 × Oak wall shelf 80 cm" in summary and "1 × Ribbed tumblers, set of 6" in summary, chat.texts
     assert "€107.00" in summary, chat.texts
+
+
+def test_one_set_of_two_said_beside_the_item_is_not_asked_how_many(chat: Chat) -> None:
+    """Lane cen's walk (2026-12-07): "oh and the tumblers too, one set came chipped" (2 sets of tumblers ordered)
+    still asked "How many of them would you like to send back?": "one set" was no count (only a number just before
+    the item's name was). Now the remedy question covers the shelf and one set at once."""
+    chat(DAMAGED)
+    chat("aoife.byrne@example.com")
+    chat("oh and the tumblers too, one set came chipped")
+    assert "How many of them" not in chat.text, chat.texts
+    assert "What would you like for Oak wall shelf 80 cm and Ribbed tumblers, set of 6" in chat.text, chat.texts
+    assert "€107.00" in chat.text, chat.texts  # 75.00 + one set at 32.00
+    chat("refund please")
+    summary = chat.text
+    assert "1 × Oak wall shelf 80 cm" in summary and "1 × Ribbed tumblers, set of 6" in summary, chat.texts
