@@ -95,16 +95,16 @@ rasa-test: train
 # uses that idle time.
 PYTEST_WORKERS ?= 3
 pytest: install chromium train
-	$(PY) -m pytest -q -p no:cacheprovider --durations=30 $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
+	+$(PY) -m pytest -q -p no:cacheprovider --durations=30 $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
 
-# lint, mypy, `rasa data validate` and the training (then rasa-test on its model) need nothing of each other: they run
-# side by side (a retrain on CI, ~3 min, is no longer followed by mypy's and validate's minute and a half), their
-# output shown as it comes, each line whole (the training's progress is not held back until it ends); then pytest,
-# which needs the model
+# lint, mypy, `rasa data validate`, the training, then rasa-test and pytest on its model need nothing else of each
+# other: they run side by side (a retrain on CI, ~3 min, is no longer followed by mypy's and validate's minute and a
+# half; pytest no longer waits for rasa-test's 40 s), each check's output shown whole once it ends (make's
+# --output-sync=line holds a recipe line's output until it ends) but pytest's as it comes (its recipe line starts with
+# `+`, which make does not hold back)
 CHECK_JOBS ?= 4
 test: install chromium
-	@$(MAKE) --no-print-directory -j $(CHECK_JOBS) --output-sync=line lint typecheck validate rasa-test
-	@$(MAKE) --no-print-directory pytest
+	@$(MAKE) --no-print-directory -j $(CHECK_JOBS) --output-sync=line lint typecheck validate rasa-test pytest
 
 # Benchmarks are not tests: they write numbers (and plots) under results/.
 # QUICK=1 for a short run of each; EVAL_ARGS / SCALE_ARGS / LOAD_ARGS pass options to bench/eval_report.py,

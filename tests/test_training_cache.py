@@ -46,7 +46,7 @@ def train(root: Path, cache: Path) -> Path:
     shutil.rmtree(root / "models", ignore_errors=True)
     done = subprocess.run(
         [str(root / "scripts" / "train-if-changed")],
-        env={"PATH": "/usr/bin:/bin", "RASA_TRAINING_CACHE": str(cache)},
+        env={"PATH": "/usr/bin:/bin", "RASA_TRAINING_CACHE": str(cache), "RASA_TRAINING_CACHE_KEEP": "4"},
         capture_output=True,
         text=True,
         timeout=120,
