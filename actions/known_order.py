@@ -10,8 +10,16 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions.order_state import FLOW, FORM, OrderState, details_cleared
-from actions.requests import JOINING_WORD, OTHER_ORDER_RE, QUESTION_RE, bare_request, request_clauses
+from actions.order_state import FLOW, FORM, RETURN, OrderState, details_cleared
+from actions.product_kinds import kinds_in
+from actions.requests import (
+    JOINING_WORD,
+    OTHER_ORDER_RE,
+    QUESTION_RE,
+    RETURNS_GOODS_RE,
+    bare_request,
+    request_clauses,
+)
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
@@ -45,6 +53,21 @@ def refers_back_by_reason(text: str) -> bool:
     return ZH_OWN_REASON_RE.match(text.strip()) is not None and OTHER_ORDER_RE.search(text) is None
 
 
+# a condition on the return ("can i return candles if i dont like the scent", "蜡烛用过的话能退吗"): a policy question
+CONDITION_RE = re.compile(r"\b(?:if|unless|once|after)\b|如果|假如|要是|的话|用过|拆[开了过]", re.IGNORECASE)
+
+
+def returns_named_goods(clause: str) -> bool:
+    """ "蜡烛能退吗", "杯子可以退吗" right after the status of an order: sending back goods of the shop's kinds, with
+    no condition on it, is that order's return (the handbook's candle-care or return-policy answer was given)."""
+    return (
+        RETURNS_GOODS_RE.search(clause) is not None
+        and bool(kinds_in(clause))
+        and CONDITION_RE.search(clause) is None
+        and OTHER_ORDER_RE.search(clause) is None
+    )
+
+
 def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
     """ "can i change the adress", "能取消吗" once the conversation knows an order (a status just checked): the message
     names nothing but the change, so that change starts for that order, whatever handbook entry shares its words
@@ -56,6 +79,8 @@ def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] |
     parts = [without_own_reason(part) for part in request_clauses(text) if not OWN_REASON_RE.fullmatch(part)]
     parts = [part for part in parts if part]
     flow = bare_request(parts[0]) if len(parts) == 1 else None
+    if flow is None and len(parts) == 1 and returns_named_goods(parts[0]):
+        flow = RETURN  # the goods named: the return form picks them from this message, or says they are not in it
     if flow is None:
         return None
     return [SlotSet(FLOW, flow), *details_cleared(), FollowupAction(FORM)]
