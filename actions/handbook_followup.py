@@ -120,9 +120,11 @@ def answer_about_last_answer(tracker: Tracker, question: str) -> Candidate | Non
         decision = language_search.decide(kb, joined or f"{before.text.rstrip('?.! ')}, and {thing}")
         return decision.best if decision.action == "answer" else None
     bare = BARE_QUESTION_RE.match(question) is not None
-    if language_of(question) != "en" or not (bare or PRONOUN_RE.search(question)):
+    if language_of(question) != "en":
         return None
     entry = kb.entry(entry_id) if entry_id else None
+    if not (bare or PRONOUN_RE.search(question)):
+        return _first_offer_about_subject(question, tuple(entry.tags)) if entry is not None else None
     for subject in subjects_of(tuple(entry.tags)) if entry is not None else ():
         if bare:  # "how much?" after the gift-wrapping answer: "how much gift wrapping?"
             rewritten = question.strip().rstrip("?").strip() + " " + subject + "?"
@@ -130,6 +132,24 @@ def answer_about_last_answer(tracker: Tracker, question: str) -> Candidate | Non
             rewritten = PRONOUN_RE.sub(_pronoun_for(subject), question)
         decision = language_search.decide(kb, rewritten)
         if decision.action == "answer":
+            return decision.best
+    return None
+
+
+def _first_offer_about_subject(question: str, tags: tuple[str, ...]) -> Candidate | None:
+    """The entry the engine would offer first for ``question``, when the question about the last answer's subject is
+    one it is sure of with that same entry: "ok and how do i check the balance" after the gift-card answer (the
+    balance entry offered first in "Did you mean", now answered). The subject only decides among what the question
+    itself suggests ("how do i check the delivery time, about gift cards" is sure of the balance entry too, but the
+    question alone does not offer it first: no answer)."""
+    kb = get_knowledge_base()
+    alone = language_search.decide(kb, question)
+    if alone.action != "suggest" or not alone.candidates:
+        return None
+    first = alone.candidates[0]
+    for subject in subjects_of(tags):
+        decision = language_search.decide(kb, f"{question.strip().rstrip('?.! ')}, about {subject}")
+        if decision.action == "answer" and decision.best is not None and decision.best.id == first.id:
             return decision.best
     return None
 

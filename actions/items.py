@@ -174,12 +174,23 @@ SETS_COUNT_RE = re.compile(
 )
 
 
+# Chinese (read as simplified): "其中一套有缺口", "一对枕套破了"
+ZH_SETS_COUNT_RE = re.compile(r"(?<!\d)(\d{1,2}|[一两二三四五六七八九])\s*(套|对|双)")
+
+
 def _sets_counted(text: str, lines: Sequence[OrderLine], named: dict[str, int | None]) -> dict[str, int | None]:
-    """``named`` with the count of sets the message gives ("one set came chipped" of 2 sets of tumblers: 1; it was
-    asked "how many?" again) for the only line sold as sets that is named with no count."""
-    found = SETS_COUNT_RE.findall(text)
-    counts = [int(c) if c.isdigit() else NUMBER_WORDS[c.lower()] for c, _ in found]
-    kinds = {kind.lower() for _, kind in found}  # a "pair" counts pairs ("Percale pillowcases, pair"), a "set" sets
+    """``named`` with the count of sets the message gives ("one set came chipped", "其中一套有缺口" of 2 sets of
+    tumblers: 1; it was asked "how many?" again, in Chinese both sets went into the return) for the only line sold
+    as sets that is named with no count."""
+    found = [
+        (int(c) if c.isdigit() else NUMBER_WORDS[c.lower()], kind.lower()) for c, kind in SETS_COUNT_RE.findall(text)
+    ]
+    found += [
+        (int(c) if c.isdigit() else ZH_DIGIT[c], "set" if kind == "套" else "pair")
+        for c, kind in ZH_SETS_COUNT_RE.findall(text)
+    ]
+    counts = [count for count, _ in found]
+    kinds = {kind for _, kind in found}  # a "pair" counts pairs ("Percale pillowcases, pair"), a "set" sets
     sets = [
         line
         for line in lines
@@ -302,6 +313,7 @@ def _read_zh(text: str, lines: Sequence[OrderLine]) -> ItemsSaid:
             kept |= set(named)
         else:
             returned.update(named)
+    returned = _sets_counted(text, lines, returned)  # "杯子也有问题，其中一套有缺口" of 2 sets: one
     also = bool(ZH_ALSO.search(text)) and not ZH_ONLY.search(text)
     # "两个都退" says 都退 (all back) of two things: every item only of an order of two, naming none
     everything = both_of_two(text, returned, lines) if BOTH_RE.search(text) else bool(ZH_EVERYTHING.search(text))

@@ -691,6 +691,11 @@ LEANS_ON_STATEMENT_RE = re.compile(
 TOLD_AFTER_REQUEST_RE = re.compile(r",\s*((?:i|i've|ive|we|we've|weve)\s+[^,]+?)\s*[.!]*$", re.IGNORECASE)
 
 
+# "if not can i get express" after "will it get here in time?": a question of its own once the condition on the one
+# before is set aside (it was read as no question, and dropped)
+CONDITION_LEAD = re.compile(r"^(?:if\s+not|if\s+so|otherwise|or\s+else)\b[\s,]*(?=\S)", re.IGNORECASE)
+
+
 def told_after_request(clause: str) -> str | None:
     """The statement after a comma that ends the request's clause, or None ("i want to return my order 100212, i used
     the carafe once": "i used the carafe once")."""
@@ -715,7 +720,7 @@ def requests_in(text: str, order_known: bool = False) -> Requests:
         elif names_an_order_number(clause) or ORDER_REF_RE.search(clause):
             numbered = numbered or names_an_order_number(clause)
             continue  # more about the order request ("can you check 100234?", "订单10016在哪里": a number to fix)
-        elif is_question(question := JOINING_WORD.sub("", clause)):
+        elif is_question(question := CONDITION_LEAD.sub("", JOINING_WORD.sub("", clause))):
             if flow == RETURN and told is not None and LEANS_ON_STATEMENT_RE.match(question):
                 # the item called "it": "can i return it if i used it once" is surely the return policy's, "… if i
                 # used the carafe once" unsure (the carafe's name pulls towards the product entries)

@@ -56,3 +56,15 @@ def test_one_set_of_two_said_beside_the_item_is_not_asked_how_many(chat: Chat) -
     chat("refund please")
     summary = chat.text
     assert "1 × Oak wall shelf 80 cm" in summary and "1 × Ribbed tumblers, set of 6" in summary, chat.texts
+
+
+def test_one_set_of_two_said_in_chinese_returns_one_set(chat: Chat) -> None:
+    """The same in Chinese (lane cen2's walk): "杯子也有问题，其中一套有缺口" at the remedy question put both sets of
+    tumblers into the return (€139.00 = 75.00 + 2 × 32.00): 一套 was no count. Now one set (€107.00)."""
+    chat("订单100194的搁板坏了")
+    chat("aoife.byrne@example.com")
+    assert "橡木墙搁板" in chat.text and "€75.00" in chat.text, chat.texts
+    chat("杯子也有问题，其中一套有缺口")
+    assert "€107.00" in chat.text and "€139.00" not in chat.text, chat.texts
+    chat("退款")
+    assert "1 × 条纹玻璃杯" in chat.text and "2 × 条纹玻璃杯" not in chat.text, chat.texts

@@ -52,3 +52,14 @@ def test_is_that_a_problem_about_what_the_customer_did_after_a_comma_in_the_requ
     assert "for order 100212?" in chat.texts[-1], chat.texts  # the return's identity check follows
     chat("ann.lee@example.com")
     assert "Here's the return for order 100212:" in chat.text and "Glass carafe" in chat.text, chat.texts
+
+
+def test_a_question_after_if_not_beside_a_status_request_is_answered(chat: Chat) -> None:
+    """Lane cen's walk (2026-12-07): "…will it get here in time? if not can i get express" beside the status: the
+    express half was dropped ("if not can i get express" read as no question). Now the express answer (it can't be
+    added to a placed order), then the status (its date answers "in time?"). Order 100234 (Ann Lee, shipped), read."""
+    body = chat("where is my order 100234? will it get here in time? if not can i get express")
+    assert (body["faq"] or {}).get("id") == "express-delivery", body
+    assert "Express can't be added to an order that's already placed" in chat.text, chat.texts
+    chat("ann.lee@example.com")
+    assert "Order 100234 shipped" in chat.text and "It should arrive by" in chat.text, chat.texts

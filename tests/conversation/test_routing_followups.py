@@ -239,6 +239,20 @@ def test_how_much_after_an_answer_asks_about_that_answers_subject(chat: Chat) ->
     assert DID_YOU_MEAN not in chat.text and "€3.50" in chat.text, chat.texts
 
 
+def test_a_question_the_last_answer_makes_sure_of_is_answered_not_offered(chat: Chat) -> None:
+    """Lane cen's walk (2026-12-07): "ok and how do i check the balance" right after the gift-card answer got "Did you
+    mean" (the balance entry first). The question about the last answer's subject (gift cards) is one the handbook is
+    sure of with that same entry: answered. A question whose own first offer is another entry is not pulled towards
+    the subject: "ok and how do i check the delivery time" gets no gift-card answer."""
+    chat("do you sell gift cards?")
+    assert "Our digital gift cards" in chat.text, chat.texts
+    chat("ok and how do i check the balance")
+    assert DID_YOU_MEAN not in chat.text and "giftcard-balance" in chat.text, chat.texts
+    chat("do you sell gift cards?")
+    chat("ok and how do i check the delivery time")
+    assert "giftcard-balance" not in chat.text and "Our digital gift cards" not in chat.text, chat.texts
+
+
 SHIPPED = "100234"  # Ann Lee's order, shipped (tests/actions/test_order_flows.py): nothing here changes it
 ANN = "ann.lee@example.com"
 
