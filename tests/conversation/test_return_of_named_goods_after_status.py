@@ -1,9 +1,9 @@
 """Goods of the order sent back, asked right after its status (the orchestrator's walk of 2026-12-07, session
-eleven): "蜡烛能退吗" after order 100234's status got the handbook's candle-care answer (how to burn a candle), "杯子可以
-退吗" after 100218's the general return policy, and neither started the return. Through the running stack: that
-order's return, for the goods named (100218: Grace Murphy, delivered, tumblers and a tablecloth; 100234: Ann Lee, on
-its way with DHL, so not returnable yet). A question with a condition ("用过的话能退吗") stays a policy question.
-Each conversation ends with "不用了": nothing is booked. Messages written for this test."""
+eleven): "蜡烛能退吗" after order 100234's status got the handbook's candle-care answer (how to burn a candle),
+"杯子可以退吗" after 100218's the general return policy, and neither started the return. Through the running stack:
+that order's return, for the goods named (100218: Grace Murphy, delivered, tumblers and a tablecloth; 100234: Ann
+Lee, on its way with DHL, so not returnable yet). A question with a condition ("用过的话能退吗") stays a policy
+question. Each conversation ends with "不用了": nothing is booked. Messages written for this test."""
 
 from __future__ import annotations
 
