@@ -540,21 +540,38 @@ NOT_ARRIVED_RE = re.compile(
     r"|没到|沒到|没收到|沒收到|没来|沒來|还没|還沒",
     re.IGNORECASE,
 )
+# when an order leaves the shop, asked of the other order ("and when does my other order ship?", "has my other
+# order been dispatched"): its status, besides the status words (FLOW_WORDS, whose "shipped" misses "ship")
+SHIPS_WHEN_RE = re.compile(
+    r"\b(?:when|has|have|did|is|was)\b.{0,40}\b(?:ship|ships|shipping|dispatch(?:ed)?|sent\s+out|go(?:es)?\s+out)\b",
+    re.IGNORECASE,
+)
 
 
 def unnamed_other_order_requests(text: str) -> list[str]:
     """The order requests a message makes about another order it does not name by number, as flows: "I want to
     return something but also my other order never came" -> [order_status]; "另外一个订单帮我取消" -> [cancel]."""
     found: list[str] = []
-    for clause in clauses(text):
-        if ORDER_NUMBER_RE.search(clause) or not OTHER_ORDER_RE.search(clause):
+    for whole in clauses(text):
+        clause = _after_numbered_order(whole)
+        if clause is None or ORDER_NUMBER_RE.search(clause):
             continue
         flow = next((f for f, words in FLOW_WORDS if words.search(FLOW_SPELLER(clause))), None)
-        if flow is None and NOT_ARRIVED_RE.search(clause):
+        if flow is None and (NOT_ARRIVED_RE.search(clause) or SHIPS_WHEN_RE.search(clause)):
             flow = ORDER_STATUS
         if flow is not None and flow not in found and not declines_flow(clause, flow):
             found.append(flow)
     return found
+
+
+def _after_numbered_order(clause: str) -> str | None:
+    """The words of `clause` about another order, from after the order number said before them ("订单100198的床笠收到时
+    破了，另一个订单什么时候发货" is one clause: its "另一个订单什么时候发货"); None when it names no other order."""
+    other = OTHER_ORDER_RE.search(clause)
+    if other is None:
+        return None
+    ends = [number.end() for number in ORDER_NUMBER_RE.finditer(clause) if number.end() <= other.start()]
+    return clause[max(ends, default=0) :]
 
 
 def names_flow(text: str, flow: object) -> bool:
