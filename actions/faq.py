@@ -728,7 +728,15 @@ def received_goods_answered(
     entry, number = found
     asked = person_asked(tracker)
     photo = entry == WRONG_ITEM_ENTRY and not asked  # the photo's buttons would give way to the offer's
+    # "…2 of them came chipped :( also can i change my email on my account": the other question is answered first, as
+    # beside an order request (it was dropped without a word); the goods' own clause and changes of the order are not
+    # such questions, and an unsure one is not offered (its buttons would stand between the answer and the return)
+    others = [q for q in questions_in(text) if received_item_entry(q) is None and same_order_change(q) is None]
+    answered_first = len(dispatcher.messages)
+    if others:
+        answer_questions(dispatcher, others, offer_unsure=False)
     if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number, rule=RULE_RECEIVED_GOODS):
+        del dispatcher.messages[answered_first:]  # nothing said when the goods' answer cannot be given
         return None
     if asked:
         offer_person(dispatcher, tracker, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)
