@@ -26,12 +26,14 @@ def test_the_other_order_is_taken_up_after_a_torn_tablecloth(chat: Chat) -> None
     assert "Order 100234 shipped" in chat.text, chat.texts
 
 
-def test_the_other_order_is_taken_up_after_a_torn_fitted_sheet_in_chinese(chat: Chat) -> None:
-    """The damage and "另一个订单什么时候发货" in one clause (no full stop): the other order's words are still read."""
-    chat("订单100198的床笠收到时破了，另一个订单什么时候发货？")
-    chat("chiara.bianchi@example.com")
+def test_the_other_order_is_taken_up_after_a_torn_pillowcase_in_chinese(chat: Chat) -> None:
+    """The damage and "另一个订单什么时候发货" in one clause (no full stop): the other order's words are still read.
+    Order 100196 (Freja Nielsen, delivered: pillowcases and a laundry bag), which no other test books a return of (a
+    return of 100198 booked by test_broken_glass.py earlier in the same stack made this test fail)."""
+    chat("订单100196的枕套收到时破了，另一个订单什么时候发货？")
+    chat("freja.nielsen@example.org")
     chat("换货（免费补发）")
-    assert "订单 100198 的换货如下" in chat.text, chat.texts
+    assert "订单 100196 的换货如下" in chat.text, chat.texts
     chat("不用了")
     assert OTHER_ORDER_ZH in chat.text, chat.texts
     chat("100234")
