@@ -46,7 +46,7 @@ CHOSE_WRONG_RE = re.compile(
 RECEIVED_DAMAGED_RE = re.compile(
     r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:broken|damaged|cracked|chipped|smashed|dented|torn|ripped"
     r"|stained|scratched|shattered|snapped|bent|defective|faulty)\b"
-    r"|\b(?:has|had|with)\s+(?:a\s+|an\s+)?(?:big\s+|huge\s+|small\s+)?(?:hole|tear|rip|crack|stain|scratch|chip)s?\b"
+    r"|\b(?:has|had|with)\s+(?:a\s+|an\s+)?(?:big\s+|huge\s+|small\s+)?(?:hole|tear|rip|crack|stain|scratch|chip|dent)s?\b"
     r"|[破碎坏壞裂]了|摔碎|裂[开開缝縫纹紋痕]|缺了?(?:一[个個]?)?[口角块塊]|磕[坏壞破]|凹[了进進]"
     # "花瓶到了是碎的" (the vase came, and it is in pieces), "寄到就是坏的", "杯子碎掉了"
     r"|(?:是|就是|都是|已经是|已經是)[破碎坏壞裂烂爛](?:的|掉的)|[碎坏壞烂爛]掉了"
