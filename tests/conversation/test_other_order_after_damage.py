@@ -54,3 +54,17 @@ def test_a_dented_lamp_not_in_the_order_and_the_other_order(chat: Chat) -> None:
     assert "Here's the replacement for order 100218" in chat.text, chat.texts
     chat("no")
     assert OTHER_ORDER_EN in chat.text, chat.texts
+
+
+def test_a_dented_lamp_not_in_the_order_and_the_other_order_in_chinese(chat: Chat) -> None:
+    """The same in Chinese: "有个凹痕" (a dent, as a noun) was no damage report either."""
+    chat("订单100218里的台灯到的时候有个凹痕，另外一个订单什么时候发货？")
+    chat("grace.murphy@example.net")
+    assert "订单 100218 已于" not in chat.text, chat.texts  # no status of this order
+    assert "订单 100218 里好像没有您说的这件商品" in chat.text, chat.texts
+    assert "订单 100218 里哪些商品到货时有损坏" in chat.text, chat.texts
+    chat("条纹玻璃杯，6 只装")
+    chat("换货（免费补发）")
+    assert "订单 100218 的换货如下" in chat.text, chat.texts
+    chat("不用了")
+    assert OTHER_ORDER_ZH in chat.text, chat.texts
