@@ -46,13 +46,15 @@ CHOSE_WRONG_RE = re.compile(
 RECEIVED_DAMAGED_RE = re.compile(
     r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:broken|damaged|cracked|chipped|smashed|dented|torn|ripped"
     r"|stained|scratched|shattered|snapped|bent|defective|faulty)\b"
-    r"|\b(?:has|had|with)\s+(?:a\s+|an\s+)?(?:big\s+|huge\s+|small\s+)?(?:hole|tear|rip|crack|stain|scratch|chip)s?\b"
+    r"|\b(?:has|had|with)\s+(?:a\s+|an\s+)?(?:big\s+|huge\s+|small\s+)?(?:hole|tear|rip|crack|stain|scratch|chip|dent)s?\b"
     r"|[破碎坏壞裂]了|摔碎|裂[开開缝縫纹紋痕]|缺了?(?:一[个個]?)?[口角块塊]|磕[坏壞破]|凹[了进進]"
     # "花瓶到了是碎的" (the vase came, and it is in pieces), "寄到就是坏的", "杯子碎掉了"
     r"|(?:是|就是|都是|已经是|已經是)[破碎坏壞裂烂爛](?:的|掉的)|[碎坏壞烂爛]掉了"
     # damage as a noun or a state, with no 了: "桌布有破损", "花瓶损坏严重", "到货时已受损" (not a product question:
     # "机洗会不会损坏", "容易破损吗")
-    r"|(?<![会會易不])(?:破[损損]|[损損][坏壞]|受[损損])",
+    r"|(?<![会會易不])(?:破[损損]|[损損][坏壞]|受[损損])"
+    # a dent: "到的时候有个凹痕", "灯罩凹陷了" (not "会不会有凹痕", "容易凹陷吗")
+    r"|(?<![会會易不有])凹(?:痕|坑|陷)|(?<![会會易不])有(?:个|個|一个|一個|一点|一點|点|點|些)?凹(?:痕|坑)",
     re.IGNORECASE,
 )
 

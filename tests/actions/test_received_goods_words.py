@@ -36,6 +36,10 @@ from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, received_item_e
         ("我想退貨，桌布有破損", DAMAGED_ITEM_ENTRY),
         ("收到的花瓶损坏严重", DAMAGED_ITEM_ENTRY),
         ("靠垫套到货时已受损", DAMAGED_ITEM_ENTRY),
+        # the orchestrator's walk of 2026-12-07 (12:15): a dent, in both languages, got the order's status
+        ("hi my lamp from order 100218 came with a dent", DAMAGED_ITEM_ENTRY),
+        ("台灯到的时候有个凹痕", DAMAGED_ITEM_ENTRY),
+        ("灯罩凹陷了", DAMAGED_ITEM_ENTRY),
     ],
 )
 def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
@@ -60,6 +64,8 @@ def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
         "玻璃杯容易破损吗",
         "how do I get a stain out of linen",
         "is the rug stain resistant",
+        "这个锅会不会有凹痕",  # product questions about dents
+        "金属灯罩容易凹陷吗",
     ],
 )
 def test_the_customers_own_wrong_choice_is_no_wrong_item(text: str) -> None:
