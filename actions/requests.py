@@ -84,7 +84,7 @@ FLOW_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         RETURN,
         re.compile(
             r"^(?!\s*(?:how|what|can|could|do|does)\b).*\b(?:return|send\s+\w*\s*back)\b"
-            r"|^(?!.*(?:怎|如何|能不能|可不可以|[吗嗎]|[?？])).*(?:退货|退貨|退回|寄回)",
+            r"|^(?!.*(?:怎|如何|能不能|可不可以|[吗嗎]|[?？])).*(?:退货|退貨|退回|寄回|(?<![不别別])[想要]退(?![款钱錢]))",
             re.IGNORECASE,
         ),
     ),
