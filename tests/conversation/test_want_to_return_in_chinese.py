@@ -1,4 +1,4 @@
-""""想退" (want to send it back) said of a named order beside a question (the orchestrator's walk of 2026-12-07,
+""" "想退" (want to send it back) said of a named order beside a question (the orchestrator's walk of 2026-12-07,
 session eleven, the widget at 390x844 in Chinese): "在吗 我上周买的毯子 订单100207 还没用过 想退 顺便问下你们支持
 支付宝吗" was read as a refund status ("订单 100207 没有退款"), and the payment question was dropped. The order
 request's own clause says which flow it is (actions/requests.py FLOW_WORDS): 想退/要退 is a return, as 退货 is;
