@@ -28,7 +28,8 @@ CLOCK_WORDS = re.compile(r"\b(AM|PM)\b")
 @pytest.fixture(scope="module")
 def lin(stack: Stack) -> Iterator[AgentLogin]:
     """An agent of this module's own (her chats only in her list), her console in Chinese."""
-    account = add_agent_accounts(stack.env["DATABASE_URL"], (("lin", "agent", None, 10),))["lin"]
+    # named "yun": test_handbook_editor_chinese.py adds its own "lin" to the same stack (both in one worker failed)
+    account = add_agent_accounts(stack.env["DATABASE_URL"], (("yun", "agent", None, 10),))["yun"]
     console = Console(stack.url)
     assert console.login(account.username, account.password).status_code == 200
     assert console.put("/me/language", {"language": "zh"}).status_code == 200

@@ -44,14 +44,15 @@ def test_is_that_a_problem_about_what_the_customer_did_after_a_comma_in_the_requ
     """Lane cen's walk (2026-12-07): "i want to return my order 100212, i used the carafe once, is that a problem?"
     got the identity check alone: what the customer did stood in the request's own clause (after a comma), so the
     question had nothing to lean on and was dropped. Now it asks whether the item can go back so: the return policy
-    answers (unused, in the original packaging), then the return goes on. Order 100212 (Ann Lee, delivered), only
-    read (the return is not booked)."""
-    body = chat("i want to return my order 100212, i used the carafe once, is that a problem?")
+    answers (unused, in the original packaging), then the return goes on. Order 100224 (Luca Meier, delivered: a
+    carafe and napkins), only read (the return is not booked; 100212, which the walk used, is booked by other tests
+    in the same stack)."""
+    body = chat("i want to return my order 100224, i used the carafe once, is that a problem?")
     assert (body["faq"] or {}).get("id") == "return-policy", body
     assert "original packaging" in chat.text, chat.texts
-    assert "for order 100212?" in chat.texts[-1], chat.texts  # the return's identity check follows
-    chat("ann.lee@example.com")
-    assert "Here's the return for order 100212:" in chat.text and "Glass carafe" in chat.text, chat.texts
+    assert "for order 100224?" in chat.texts[-1], chat.texts  # the return's identity check follows
+    chat("luca.meier@example.org")
+    assert "Here's the return for order 100224:" in chat.text and "Glass carafe" in chat.text, chat.texts
 
 
 def test_a_question_after_if_not_beside_a_status_request_is_answered(chat: Chat) -> None:
