@@ -11,14 +11,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.order_state import FLOW, FORM, RETURN, OrderState, details_cleared
-from actions.product_kinds import kinds_in
 from actions.requests import (
     JOINING_WORD,
     OTHER_ORDER_RE,
     QUESTION_RE,
-    RETURNS_GOODS_RE,
     bare_request,
     request_clauses,
+    returns_goods,
 )
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
@@ -60,12 +59,7 @@ CONDITION_RE = re.compile(r"\b(?:if|unless|once|after)\b|如果|假如|要是|�
 def returns_named_goods(clause: str) -> bool:
     """ "蜡烛能退吗", "杯子可以退吗" right after the status of an order: sending back goods of the shop's kinds, with
     no condition on it, is that order's return (the handbook's candle-care or return-policy answer was given)."""
-    return (
-        RETURNS_GOODS_RE.search(clause) is not None
-        and bool(kinds_in(clause))
-        and CONDITION_RE.search(clause) is None
-        and OTHER_ORDER_RE.search(clause) is None
-    )
+    return returns_goods(clause) and CONDITION_RE.search(clause) is None and OTHER_ORDER_RE.search(clause) is None
 
 
 def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:

@@ -456,6 +456,11 @@ POLICY_QUESTION_RE = re.compile(
 RETURNS_GOODS_RE = re.compile(r"\breturn\b|\bsend\s+(?:\w+\s+){0,3}back\b|退(?![款钱錢])|寄回", re.IGNORECASE)
 
 
+def returns_goods(clause: str) -> bool:
+    """The clause asks to send back goods of the shop's kinds ("另外蜡烛能退吗", "also can i return the candles")."""
+    return RETURNS_GOODS_RE.search(clause) is not None and bool(kinds_in(clause))
+
+
 def same_order_change(clause: str, flow_done: str | None = None) -> str | None:
     """The change (cancel, new address, return) a clause without an order number of its own asks for the order the
     message names, if it is another than `flow_done`."""
@@ -469,7 +474,7 @@ def same_order_change(clause: str, flow_done: str | None = None) -> str | None:
         # i change the adress"): that order's change (it was the handbook's answer about address changes, then the
         # status, and the change never started)
         flow = bare_request(clause)
-    if flow is None and RETURNS_GOODS_RE.search(clause) and kinds_in(clause):
+    if flow is None and returns_goods(clause):
         # "另外蜡烛能退吗", "also can i return the candles" beside the order's status: those goods of that order (the
         # handbook's candle-care answer was given for it, lane czh 2026-12-07)
         flow = RETURN
