@@ -82,12 +82,12 @@ from actions.requests import (
     Requests,
     alternatives,
     declines_flow,
+    handbook_questions,
     names_an_order_number,
     names_flow,
     option_words,
     questions_in,
     requests_in,
-    same_order_change,
     taken_back,
     without_lead_in,
 )
@@ -429,7 +429,7 @@ class ActionAnswerFaq(Action):
             return None
         # "where is my order 100234 …, also can i return the candles": a change of the same order, taken up after the
         # request (actions/next_request.py) as actions/orders.py does, not a handbook question (candle care was given)
-        questions = [q for q in requests.questions if same_order_change(q, requests.flow) is None]
+        questions = handbook_questions(requests.questions, requests.flow)
         if questions and not answer_questions(dispatcher, questions):
             return None
         return flow_started(tracker, requests.flow, text, requests.order_part)
@@ -731,13 +731,12 @@ def received_goods_answered(
     # "…2 of them came chipped :( also can i change my email on my account": the other question is answered first, as
     # beside an order request (it was dropped without a word); the goods' own clause and changes of the order are not
     # such questions, and an unsure one is not offered (its buttons would stand between the answer and the return)
-    others = [q for q in questions_in(text) if received_item_entry(q) is None and same_order_change(q) is None]
-    answered_first = len(dispatcher.messages)
+    if get_knowledge_base().entry(entry) is None:
+        return None  # nothing said when the goods' answer cannot be given
+    others = handbook_questions([q for q in questions_in(text) if received_item_entry(q) is None])
     if others:
         answer_questions(dispatcher, others, offer_unsure=False)
-    if not answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number, rule=RULE_RECEIVED_GOODS):
-        del dispatcher.messages[answered_first:]  # nothing said when the goods' answer cannot be given
-        return None
+    answer_entry_by_id(dispatcher, entry, text, ask_photo=photo, order_number=number, rule=RULE_RECEIVED_GOODS)
     if asked:
         offer_person(dispatcher, tracker, render(order_texts.PERSON_FOR_ORDER, order_id=number), HANDOFF_REQUESTED)
         return []

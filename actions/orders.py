@@ -65,9 +65,9 @@ from actions.requests import (
     NEGATION_RE,
     ZH_BACK_REFERENCE,
     asks_status_of_it,
+    handbook_questions,
     names_flow,
     requests_in,
-    same_order_change,
     unnamed_other_order_requests,
 )
 from actions.several_problems import several_problems_handed_off
@@ -167,7 +167,7 @@ class ActionStartOrderRequest(Action):
         if requests.flow is not None:
             # "… and can i return the bowls from it?": a change of the same order, taken up after this request
             # (actions/next_request.py), not a handbook question
-            questions = [q for q in questions if same_order_change(q, requests.flow) is None]
+            questions = handbook_questions(questions, requests.flow)
         if questions:
             # "... and how do I return something broken?": answered first; a question the handbook is unsure of is
             # offered only beside an order request of its own ("where's my stuff" alone is the request itself)

@@ -456,6 +456,12 @@ POLICY_QUESTION_RE = re.compile(
 RETURNS_GOODS_RE = re.compile(r"\breturn\b|\bsend\s+(?:\w+\s+){0,3}back\b|退(?![款钱錢])|寄回", re.IGNORECASE)
 
 
+def handbook_questions(questions: list[str], flow_done: str | None = None) -> list[str]:
+    """The questions for the handbook among ``questions``: not a change of the order the message is about ("… and
+    can i return the bowls from it?", taken up after the request: actions/next_request.py)."""
+    return [question for question in questions if same_order_change(question, flow_done) is None]
+
+
 def returns_goods(clause: str) -> bool:
     """The clause asks to send back goods of the shop's kinds ("另外蜡烛能退吗", "also can i return the candles")."""
     return RETURNS_GOODS_RE.search(clause) is not None and bool(kinds_in(clause))
