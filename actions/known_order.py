@@ -11,11 +11,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.order_state import FLOW, FORM, RETURN, OrderState, details_cleared
+from actions.photos import received_item_entry
+from actions.product_kinds import kinds_in
 from actions.requests import (
     JOINING_WORD,
     OTHER_ORDER_RE,
     QUESTION_RE,
     bare_request,
+    is_question,
     request_clauses,
     returns_goods,
 )
@@ -58,8 +61,26 @@ CONDITION_RE = re.compile(r"\b(?:if|unless|once|after)\b|如果|假如|要是|�
 
 def returns_named_goods(clause: str) -> bool:
     """ "蜡烛能退吗", "杯子可以退吗" right after the status of an order: sending back goods of the shop's kinds, with
-    no condition on it, is that order's return (the handbook's candle-care or return-policy answer was given)."""
-    return returns_goods(clause) and CONDITION_RE.search(clause) is None and OTHER_ORDER_RE.search(clause) is None
+    no condition on it, is that order's return (the handbook's candle-care or return-policy answer was given). Goods
+    said to have come damaged or wrong ("the plates are broken can i return them", "盘子坏了 能退吗") are not: the
+    handbook's answer about them and a free return, a replacement offered (faq.received_goods_answered); they got the
+    ordinary return, whose customer would have posted broken ceramics back at their own cost of time."""
+    return (
+        returns_goods(clause)
+        and CONDITION_RE.search(clause) is None
+        and OTHER_ORDER_RE.search(clause) is None
+        and received_item_entry(clause) is None
+    )
+
+
+def goods_beside_bare_return(parts: list[str]) -> bool:
+    """ "能退吗 盘子有点问题": a bare return in one clause and, in the other, goods of the shop's kinds and no question
+    of its own: the return of those goods (the two clauses were read as two things, and the handbook's final-sale
+    answer was given for the order the customer had just looked up)."""
+    if len(parts) != 2 or RETURN not in (bare_request(parts[0]), bare_request(parts[1])):
+        return False
+    other = parts[1] if bare_request(parts[0]) == RETURN else parts[0]
+    return bool(kinds_in(other)) and not is_question(other) and returns_named_goods(" ".join(parts))
 
 
 def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] | None:
@@ -73,7 +94,7 @@ def change_of_known_order(tracker: Tracker, text: str) -> list[dict[str, Any]] |
     parts = [without_own_reason(part) for part in request_clauses(text) if not OWN_REASON_RE.fullmatch(part)]
     parts = [part for part in parts if part]
     flow = bare_request(parts[0]) if len(parts) == 1 else None
-    if flow is None and len(parts) == 1 and returns_named_goods(parts[0]):
+    if flow is None and (len(parts) == 1 and returns_named_goods(parts[0]) or goods_beside_bare_return(parts)):
         flow = RETURN  # the goods named: the return form picks them from this message, or says they are not in it
     if flow is None:
         return None
