@@ -63,7 +63,8 @@ REQUEST_VERBS = (
 # "change the address of order 100247 to <address>", "new address: <address>", "send it to <address>"; in Chinese
 # "地址改到 <address>", "寄到 <address>", "新地址是 <address>"
 ADDRESS_START_RE = re.compile(
-    r"\b(?:address\s*(?:is|should\s+be|will\s+be|:)|deliver(?:\s+it)?\s+to|send\s+(?:it|them|the\s+\w+)\s+to|"
+    # "new one is …", "the new adress: …" (the address misspelt, or named by "one", after the change asked for)
+    r"\b(?:(?:ad+res+|new\s+one)\s*(?:is|should\s+be|will\s+be|:)|deliver(?:\s+it)?\s+to|send\s+(?:it|them|the\s+\w+)\s+to|"
     r"ship\s+(?:it|them)\s+to|to(?!\s+" + REQUEST_VERBS + r"\b))\s+|(?:改到|改成|改为|改為|寄到|送到|地址(?:是|为|為)"
     # "订单100262改地址到 Via Roma 1, …", "地址改成 …"
     r"|改(?:一下)?(?:收货|收貨)?地址(?:到|成|为|為)|地址改(?:到|成|为|為))[:：]?\s*",

@@ -29,6 +29,13 @@ from actions.address import address_in_request
         ),
         ("把地址改成Via Roma 1, 00184 Roma吧，谢谢", "Via Roma 1, 00184 Roma"),
         ("订单100262改地址到 Via Roma 1, 00184 Roma，邮箱 marco.rossi@example.org", "Via Roma 1, 00184 Roma"),
+        # the orchestrator's walk of 2026-12-07 (afternoon): the address named "new one", or misspelt
+        (
+            "my order number is 100259, i need to change the adress before it ships!! new one is 14 rue de la paix, "
+            "75002 paris",
+            "14 rue de la paix, 75002 paris",
+        ),
+        ("change my adress: 14 Rue de Rivoli, 75001 Paris", "14 Rue de Rivoli, 75001 Paris"),
     ],
 )
 def test_the_address_in_a_request_is_read(message: str, address: str) -> None:
