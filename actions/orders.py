@@ -65,6 +65,7 @@ from actions.requests import (
     NEGATION_RE,
     ZH_BACK_REFERENCE,
     asks_status_of_it,
+    first_of_two_orders,
     handbook_questions,
     names_flow,
     requests_in,
@@ -163,6 +164,11 @@ class ActionStartOrderRequest(Action):
             # "帮我查下订单100234到哪了，还有一个订单我想取消": the NLU read the other order's cancellation; the named
             # order's own clause asks for its status (it was "100234 has shipped, it can't be cancelled", the
             # status never given), the other order's request follows (actions/next_request.py)
+            flow = requests.flow
+        elif requests.flow and tracker.active_loop_name != FORM and not damaged and first_of_two_orders(text, requests):
+            # "100234到哪了？另外100262我不要了帮我取消": the NLU read the second order's cancellation; the first
+            # order's own clause asks for its status (it was "100234 has shipped, it can't be cancelled", the status
+            # never given), the second order's request follows (actions/next_request.py)
             flow = requests.flow
         if requests.flow is not None:
             # "… and can i return the bowls from it?": a change of the same order, taken up after this request

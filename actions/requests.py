@@ -575,6 +575,16 @@ def unnamed_other_order_requests(text: str) -> list[str]:
     return found
 
 
+def first_of_two_orders(text: str, requests: Requests) -> bool:
+    """The message names more than one order, and its first order request is a clause about the first order named
+    ("100234到哪了？另外100262帮我取消"): that clause's flow is the first request, whatever the NLU read of the
+    whole."""
+    numbers = list(dict.fromkeys(match.group(1) for match in ORDER_NUMBER_RE.finditer(text)))
+    if len(numbers) < 2 or requests.order_part is None:
+        return False
+    return numbers[0] in requests.order_part and numbers[1] not in requests.order_part
+
+
 def _after_numbered_order(clause: str) -> str | None:
     """The words of `clause` about another order, from after the order number said before them ("订单100198的床笠收到时
     破了，另一个订单什么时候发货" is one clause: its "另一个订单什么时候发货"); None when it names no other order."""
