@@ -168,6 +168,8 @@ class ActionSmallTalk(Action):
             dispatcher.utter_message(text=small_talk_answer(text))  # the form's question follows
         elif (options := await options_after_refused_change(dispatcher, tracker)) is not None:
             return options  # "so what now" right after a refused change: what they can do
+        elif hurry_after_status(dispatcher, tracker, text):
+            return []  # "ok can u hurry it up" right after the status, read as small talk: a person offered
         elif language_asked_about(text) in SPOKEN and beside_language_question(text) is not None:
             # "sorry can you answer in english? when will i get the money": the yes, then the question (faq's turn)
             return [FollowupAction("action_answer_faq")]

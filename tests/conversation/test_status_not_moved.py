@@ -69,6 +69,13 @@ def test_not_shipped_yet_said_in_chinese_is_about_the_order_just_checked(chat: C
         ("我的包裹咋还没到啊，都一周了，单号100253", "那能帮我催一下吗", "我这边没法让订单 100253 更快"),
         ("我的訂單100253到哪了", "可以幫我催一下嗎", "我這邊沒法讓訂單 100253 更快"),  # read as an opener
         ("where is my order 100253", "can you hurry it up?", "I can't make order 100253 go any faster from here"),
+        # read as small talk (the orchestrator's walk of 2026-12-07, afternoon: "I'm just the Larkspur Home assistant,
+        # so I'm better at parcels than at that", a dead end)
+        (
+            "helo my odrer 100253 hasnt shiped yet its been a week??",
+            "ok can u hurry it up",
+            "I can't make order 100253 go any faster from here",
+        ),
     ],
 )
 def test_asked_to_hurry_right_after_the_status_says_it_cannot_and_offers_a_person(
