@@ -746,18 +746,19 @@ ZH_GOODS_STATE_RE = re.compile(r"了|过|没|已经|丢|扔|拆|剪|洗")
 ZH_PIECE_SPLIT_RE = re.compile(r"[，,。？?！!；;\s]+")
 
 
-def zh_return_condition(text: str) -> str | None:
+def zh_return_condition(text: str, alone: bool = False) -> str | None:
     """The question a Chinese message asks beside a return when one of its clauses only asks whether what it (or the
     clause before it) tells of the goods is all right, as the handbook words it ("我想退掉毯子，拆封了可以吗" -> "拆封了
-    还能退货吗"); None when it asks no such thing. Read in simplified characters."""
+    还能退货吗"); None when it asks no such thing. With ``alone`` its first clause may be that question too (inside the
+    return, nothing else is the request: "镜子拆封了还能退吗"). Read in simplified characters."""
     if language_of(text) != "zh":
         return None
     pieces = [piece for piece in ZH_PIECE_SPLIT_RE.split(simplified(text)) if piece]
-    for index in range(1, len(pieces)):
+    for index in range(0 if alone else 1, len(pieces)):
         asked = ZH_IS_IT_OK_RE.match(pieces[index])
         if asked is None:
             continue
-        told = asked.group("told") or pieces[index - 1]
+        told = asked.group("told") or (pieces[index - 1] if index else "")
         if ZH_GOODS_STATE_RE.search(told) and not RETURNS_GOODS_RE.search(told) and not names_an_order_number(told):
             return f"{told}还能退货吗"
     return None
