@@ -97,3 +97,15 @@ def test_the_same_question_in_english_books_nothing(chat: Chat) -> None:
     assert "RMA-" not in chat.text, chat.texts
     assert "Shall I book this return?" in chat.text, chat.texts
     chat("no")
+
+
+def test_the_mirror_named_the_everyday_way_is_the_round_mirror(chat: Chat) -> None:
+    """ "镜子" (the mirror) at "您想退回订单 100210 里的哪些商品？" for 圆镜 60 厘米 was "抱歉，我没看明白您指的是订单
+    100210 里的哪些商品" twice (the catalogue name's head was read as its unit, 厘米). Nothing is booked."""
+    chat("我想退货 订单100210")
+    chat("ciaran.walsh@example.org")
+    assert "哪些商品" in chat.text, chat.texts
+    chat("镜子")
+    assert "没看明白" not in chat.text, chat.texts
+    assert "1 × 圆镜 60 厘米" in chat.text and "炻瓷餐盘" not in chat.text, chat.texts
+    chat("不用了")
