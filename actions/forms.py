@@ -36,6 +36,7 @@ from actions.address import (
     read_address,
 )
 from actions.changes import PlannedChange, declined_text, planned_change
+from actions.handbook_answer import answer_entry
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import (
     PIECES_PAYLOAD_RE,
@@ -93,7 +94,15 @@ from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answe
 from actions.photos import received_item_entry, return_reason_of
 from actions.product_kinds import items_named, named_elsewhere, names_other_kind
 from actions.remedy import remedy_asked, remedy_said
-from actions.requests import NEGATION_RE, TAKING_BACK_ALONE_RE, TAKING_BACK_RE, bare_request, declines_flow, names_flow
+from actions.requests import (
+    NEGATION_RE,
+    TAKING_BACK_ALONE_RE,
+    TAKING_BACK_RE,
+    bare_request,
+    declines_flow,
+    names_flow,
+    zh_return_condition,
+)
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import drops_it_by_words, farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -107,6 +116,8 @@ from actions.turns import bot_messages_before_latest, said, turns_before_latest
 from actions.typed_choice import typed_flow
 from helpdesk import i18n
 from helpdesk.i18n import join_sentences
+from helpdesk.knowledge import language_search
+from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.orders import (
     Address,
     BackendError,
@@ -125,6 +136,8 @@ from helpdesk.orders import (
 from helpdesk.orders.model import RefundState, utc_now
 from helpdesk.orders.policy import ALREADY_REFUNDED, NOT_DELIVERED, RETURN_ALREADY_REQUESTED, Action
 from helpdesk.vocabulary import HANDOFF_VERIFICATION_FAILED
+from nlu_addons.arbiter import ZH_ASKS_TO_DO, ZH_GENERAL_QUESTION
+from nlu_addons.language import language_of
 
 # intents that are not an answer to the form: the rules answer them, then the form asks again
 INTERRUPTIONS = frozenset(
@@ -136,6 +149,30 @@ QUESTION_RE = re.compile(
     r"\?\s*$|^\s*(?:how|what|why|when|where|which|who|can|could|do|does|did|is|are|will|would|should)\b",
     re.IGNORECASE,
 )
+# the words before an English question at the yes/no ("wait, can i still return it if i opened it", "ok so is it
+# free"), a question asked so, and asking the bot to do it ("can you cancel it please", "yes could u book it": a yes)
+EN_LEAD_IN = (
+    r"^\W*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|then|so|right|wait|hold\s+on|hang\s+on|sorry|um+|hmm+|oh|actually|but"
+    r"|and)\b[\s,.!]*)*"
+)
+EN_ASKS_RE = re.compile(
+    r"\?\s*$|"
+    + EN_LEAD_IN
+    + r"(?:how|what|why|when|where|which|who|can|could|do|does|did|is|are|will|would|should|may)\b",
+    re.IGNORECASE,
+)
+ASKS_TO_DO_RE = re.compile(EN_LEAD_IN + r"(?:can|could|would|will)\s+(?:you|u)\b", re.IGNORECASE)
+
+
+def asks_whether(text: str) -> bool:
+    """The message asks a question instead of asking for the change: "等等，镜子拆封了还能退吗", "can i still return
+    it" (whether it can be done); asking the bot to do it ("能帮我取消吗", "can you cancel it please") is no such
+    question. ``text`` as the rules read it (Chinese in simplified characters)."""
+    if language_of(text) == "zh":
+        return ZH_GENERAL_QUESTION.search(text) is not None and ZH_ASKS_TO_DO.search(text) is None
+    return EN_ASKS_RE.search(text) is not None and ASKS_TO_DO_RE.search(text) is None
+
+
 # actions after which the latest customer message is still the one the form should read
 ANSWERING_ACTIONS = frozenset(
     {
@@ -768,12 +805,28 @@ class _FormTurn:
         if intent == "deny" or declines_flow(text, self.state.flow) or drops_it_by_words(text):
             self.set(CONFIRM, False)
             return
+        if intent != "affirm" and asks_whether(text):
+            # "等等，镜子拆封了还能退吗" at "要为您办理这次退货吗？" (the NLU unsure, its likeliest reading this
+            # return): a question about the change, no yes to it (it booked the return); the handbook's sure answer,
+            # then the question again (it came again without one)
+            self._answer_question(text)
+            return
         if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text)):
             return  # not an answer: the question is asked again
         pending = self.get(PENDING_CONFIRMATION)
         change = await self._planned() if self.may_change else None
         if change is not None and pending and change.digest == pending:
             self.set(CONFIRM, change.digest)
+
+    def _answer_question(self, text: str) -> None:
+        """The handbook's sure answer to a question asked at the yes/no, a return's condition asked as the handbook
+        words it ("镜子拆封了还能退吗" -> "镜子拆封了还能退货吗": alone, the mirror's name pulled towards the final-sale
+        entry); nothing when the handbook is unsure."""
+        asked = (zh_return_condition(text, alone=True) if self.state.flow == RETURN else None) or text
+        decision = language_search.decide(get_knowledge_base(), asked)
+        if decision.action == "answer" and decision.best is not None:
+            best = decision.best
+            answer_entry(self.dispatcher, best.id, best.title, best.answer, best.score, ask_photo=False)
 
     async def _planned(self) -> PlannedChange | None:
         return await planned_change(self.system, OrderState.from_slots(self.get), await self.order())

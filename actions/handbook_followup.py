@@ -4,7 +4,9 @@
   them for sale items". Read alone, the question has no subject and the NLU is unsure (it offered payment methods,
   final-sale returns and bulk orders); read with the answer's subject in place of the pronoun ("can i pay with gift
   cards for sale items") it is a question the handbook answers. Only when the NLU was unsure, only in English
-  (Chinese drops the pronoun), and only a sure answer of the FAQ engine's own gate counts.
+  (Chinese drops the pronoun), and only a sure answer of the FAQ engine's own gate counts. A question with no
+  pronoun ("ok and how do i check the balance", Chinese "那怎么查余额") is answered when, asked about the answer's
+  subject, the handbook is sure of the entry the question alone ranks first.
 - A follow-up naming only another thing: "can u tell me how to wash the linen sheets" (answered), then "and the
   towels?" / "what about norway" / "那毛巾呢？". Read alone it asks nothing; read as the question before with the new
   thing added it is one the handbook answers (often by the same entry). English and Chinese; a sure answer only.
@@ -120,9 +122,10 @@ def answer_about_last_answer(tracker: Tracker, question: str) -> Candidate | Non
         decision = language_search.decide(kb, joined or f"{before.text.rstrip('?.! ')}, and {thing}")
         return decision.best if decision.action == "answer" else None
     bare = BARE_QUESTION_RE.match(question) is not None
-    if language_of(question) != "en":
-        return None
     entry = kb.entry(entry_id) if entry_id else None
+    if language_of(question) != "en":
+        # Chinese drops the pronoun: "那怎么查余额" after the gift-card answer is the question about its subject
+        return _first_offer_about_subject(question, tuple(entry.tags), "zh") if entry is not None else None
     if not (bare or PRONOUN_RE.search(question)):
         return _first_offer_about_subject(question, tuple(entry.tags)) if entry is not None else None
     for subject in subjects_of(tuple(entry.tags)) if entry is not None else ():
@@ -136,19 +139,34 @@ def answer_about_last_answer(tracker: Tracker, question: str) -> Candidate | Non
     return None
 
 
-def _first_offer_about_subject(question: str, tags: tuple[str, ...]) -> Candidate | None:
+# how the question alone may stand for its first entry to be answered with the last answer's subject: English, offered
+# ("Did you mean"); Chinese also answered, since the NLU may refuse what the handbook's Chinese side alone is sure of
+# ("那怎么查余额" read as out of scope, and a person offered)
+ALONE_ACTIONS = {"en": ("suggest",), "zh": ("suggest", "answer")}
+
+
+def about_subject(question: str, subject: str, language: str) -> str:
+    """``question`` asked about ``subject`` (an entry's tag, in English): "…, about gift cards"; Chinese "那怎么查余额
+    （gift cards）" (the Chinese side ranks the entries' English questions too)."""
+    if language == "zh":
+        return f"{question.strip().rstrip('?？.。!！ ')}（{subject}）"
+    return f"{question.strip().rstrip('?.! ')}, about {subject}"
+
+
+def _first_offer_about_subject(question: str, tags: tuple[str, ...], language: str = "en") -> Candidate | None:
     """The entry the engine would offer first for ``question``, when the question about the last answer's subject is
     one it is sure of with that same entry: "ok and how do i check the balance" after the gift-card answer (the
-    balance entry offered first in "Did you mean", now answered). The subject only decides among what the question
-    itself suggests ("how do i check the delivery time, about gift cards" is sure of the balance entry too, but the
-    question alone does not offer it first: no answer)."""
+    balance entry offered first in "Did you mean", now answered), "那怎么查余额" (out of scope to the NLU, a person
+    offered). The subject only decides among what the question itself suggests ("how do i check the delivery time,
+    about gift cards" is sure of the balance entry too, but the question alone does not offer it first: no answer;
+    "那过期了怎么办" alone offers other entries first: none)."""
     kb = get_knowledge_base()
     alone = language_search.decide(kb, question)
-    if alone.action != "suggest" or not alone.candidates:
+    if alone.action not in ALONE_ACTIONS.get(language, ()) or not alone.candidates:
         return None
     first = alone.candidates[0]
     for subject in subjects_of(tags):
-        decision = language_search.decide(kb, f"{question.strip().rstrip('?.! ')}, about {subject}")
+        decision = language_search.decide(kb, about_subject(question, subject, language))
         if decision.action == "answer" and decision.best is not None and decision.best.id == first.id:
             return decision.best
     return None

@@ -221,8 +221,9 @@ ZH_MEASURE_WORDS = frozenset("个只件条套对支把张盏盒包块瓶")
 
 
 def _head(name_zh: str) -> str | None:
-    """A Chinese catalogue name's head: the last characters of its first part ("蜡烛" of 无花果雪松香薰蜡烛，一对)."""
-    first = CJK_RUN.findall(re.split(r"[，,（(]", name_zh)[0])
+    """A Chinese catalogue name's head: the last characters of its first part before any size ("蜡烛" of 无花果雪松香薰
+    蜡烛，一对; "圆镜" of 圆镜 60 厘米, whose head was 厘米, so "镜子" named nothing in the order)."""
+    first = CJK_RUN.findall(re.split(r"[，,（(\d]", name_zh)[0])
     return first[-1] if first else None
 
 
@@ -259,8 +260,8 @@ def _mentioned_zh(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None
         if not line.name_zh:
             continue
         pairs = {pair for _, pair in _pairs(line.name_zh)} - ZH_PACKS
-        first = CJK_RUN.findall(re.split(r"[，,（(]", line.name_zh)[0])
-        head = first[-1][-2:] if first and len(first[-1]) >= 2 else None
+        whole = _head(line.name_zh)
+        head = whole[-2:] if whole and len(whole) >= 2 else None
         for position, pair in said:
             if pair in pairs:
                 scores[line.sku] = scores.get(line.sku, 0) + (2 if pair == head else 1)

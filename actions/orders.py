@@ -70,6 +70,7 @@ from actions.requests import (
     names_flow,
     requests_in,
     unnamed_other_order_requests,
+    zh_return_condition,
 )
 from actions.several_problems import several_problems_handed_off
 from actions.smalltalk import general_topics, opener_about_order
@@ -174,10 +175,17 @@ class ActionStartOrderRequest(Action):
             # "… and can i return the bowls from it?": a change of the same order, taken up after this request
             # (actions/next_request.py), not a handbook question
             questions = handbook_questions(questions, requests.flow)
+        condition = None  # (damaged or wrong goods get the handbook's answer about them: below)
+        if flow == RETURN and tracker.active_loop_name != FORM and not damaged and received_item_entry(text) is None:
+            condition = zh_return_condition(text)
+        if condition is not None:
+            # "我想退掉毯子，拆封了可以吗": whether the goods can still go back so ("拆封了还能退货吗") is answered
+            # before the return (the clause it is in was the one question, read as the request, and dropped)
+            questions = [*(question for question in questions if zh_return_condition(question) is None), condition]
         if questions:
             # "... and how do I return something broken?": answered first; a question the handbook is unsure of is
             # offered only beside an order request of its own ("where's my stuff" alone is the request itself)
-            answer_questions(dispatcher, questions, offer_unsure=requests.flow is not None)
+            answer_questions(dispatcher, questions, offer_unsure=requests.flow is not None or condition is not None)
         elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
             # "my vase arrived broken!! order 100184": what the shop does about damaged or wrong goods (a replacement
             # or a refund, broken glass not sent back) comes before the return; its photo is offered once booked

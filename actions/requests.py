@@ -743,6 +743,37 @@ def told_after_request(clause: str) -> str | None:
     return match.group(1)
 
 
+# Chinese: a clause asking only whether what it (or the clause before it) tells of the goods is all right
+# ("拆封了可以吗", "已经拆封了，可以吗", "毯子用过一次了没问题吧", "拆封了能退吗"): beside a return it asks whether
+# the goods can still go back so, put as the handbook words it ("拆封了还能退货吗", the return policy's); alone,
+# "拆封了可以吗" was no question the handbook knew, and it was dropped without a word before the return began (lane
+# czh2's walk, 2026-12-07). What it tells is a state of the goods (something done to them, or missing); "我想退掉毯子，
+# 可以吗" tells nothing beside the return. The Chinese twin of :data:`LEANS_ON_STATEMENT_RE`.
+ZH_IS_IT_OK_RE = re.compile(
+    r"^(?P<told>.*?)(?:这样|那)?还?(?:可以|能|行|没问题|没关系|有问题|要紧|有影响)(?:退货|退回|退)?(?:吗|么|嘛|不|吧)?[\s？?。.!！~～]*$"
+)
+ZH_GOODS_STATE_RE = re.compile(r"了|过|没|已经|丢|扔|拆|剪|洗")
+ZH_PIECE_SPLIT_RE = re.compile(r"[，,。？?！!；;\s]+")
+
+
+def zh_return_condition(text: str, alone: bool = False) -> str | None:
+    """The question a Chinese message asks beside a return when one of its clauses only asks whether what it (or the
+    clause before it) tells of the goods is all right, as the handbook words it ("我想退掉毯子，拆封了可以吗" -> "拆封了
+    还能退货吗"); None when it asks no such thing. With ``alone`` its first clause may be that question too (inside the
+    return, nothing else is the request: "镜子拆封了还能退吗"). Read in simplified characters."""
+    if language_of(text) != "zh":
+        return None
+    pieces = [piece for piece in ZH_PIECE_SPLIT_RE.split(simplified(text)) if piece]
+    for index in range(0 if alone else 1, len(pieces)):
+        asked = ZH_IS_IT_OK_RE.match(pieces[index])
+        if asked is None:
+            continue
+        told = asked.group("told") or (pieces[index - 1] if index else "")
+        if ZH_GOODS_STATE_RE.search(told) and not RETURNS_GOODS_RE.search(told) and not names_an_order_number(told):
+            return f"{told}还能退货吗"
+    return None
+
+
 def requests_in(text: str, order_known: bool = False) -> Requests:
     """The order request (the first clause that is one) and the other question-like clauses; `order_known`: the
     conversation knows an order, which "cancel it" means."""

@@ -93,3 +93,17 @@ def test_traditional_characters_name_items_keep_them_and_count_pieces() -> None:
     assert part_of_a_set("我只想退2隻杯子", tumblers) == tumblers[0]
     assert part_of_a_set("我只想退2只杯子", tumblers) == tumblers[0]
     assert pieces_answer("兩個", OrderLine("LH-TXT-0420", "Waffle bath towel, stone", 2, "24.95")) == 2
+
+
+SIZED = [
+    OrderLine("LH-DEC-0327", "Round mirror 60 cm", 1, "119.00", name_zh="圆镜 60 厘米"),
+    OrderLine("LH-KIT-0122", "Glass carafe 1 l", 1, "22.50", name_zh="玻璃水瓶 1 升"),
+    OrderLine("LH-KIT-0101", "Stoneware dinner plates, set of 4", 1, "59.00", name_zh="炻瓷餐盘，4 只装"),
+]
+
+
+def test_a_name_with_its_size_is_named_by_its_thing_not_the_unit() -> None:
+    # lane czh2's walk: "镜子" for 圆镜 60 厘米 was "没看明白您指的是哪些商品" (the name's head was read as 厘米)
+    assert read_items("镜子", SIZED).returned == {"LH-DEC-0327": None}
+    assert read_items("瓶子退掉", SIZED).returned == {"LH-KIT-0122": None}
+    assert read_items("镜子留着，盘子退掉", SIZED).returned == {"LH-KIT-0101": None}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.order_state import CANCEL, CHANGE_ADDRESS
-from actions.requests import alternatives, option_words, questions_in, requests_in
+from actions.requests import alternatives, option_words, questions_in, requests_in, zh_return_condition
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,23 @@ def test_the_customers_own_refund_asked_after_is_the_refund_request_not_a_questi
 def test_a_chinese_clause_that_only_asks_how_stays_with_the_clause_before(text: str, asked: list[str]) -> None:
     # alone, "要怎么操作" was looked up as a question of its own and answered from how-to-order beside the cancellation
     assert questions_in(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("我想退掉毯子，拆封了可以吗", "拆封了还能退货吗"),
+        ("我想退掉毯子，已经拆封了，可以吗", "已经拆封了还能退货吗"),
+        ("想退货，毯子用过一次了没问题吧", "毯子用过一次了还能退货吗"),
+        ("我要退貨，吊牌剪了還行嗎？", "吊牌剪了还能退货吗"),
+        ("订单100207想退货，拆封了能退吗", "拆封了还能退货吗"),
+        # nothing told of the goods: the return itself asked for, no question beside it
+        ("我想退掉毯子，可以吗", None),
+        ("订单100207想退货，明天寄可以吗", None),
+        ("想退货，100207可以吗", None),
+        ("i want to return it, is that ok?", None),
+    ],
+)
+def test_is_that_ok_beside_a_return_asks_whether_the_goods_can_still_go_back(text: str, asked: str | None) -> None:
+    # through the stack: tests/conversation/test_chinese_followups_and_conditions.py
+    assert zh_return_condition(text) == asked
