@@ -188,14 +188,16 @@ class ActionStartOrderRequest(Action):
             answer_questions(dispatcher, questions, offer_unsure=requests.flow is not None or condition is not None)
         elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
             # "my vase arrived broken!! order 100184": what the shop does about damaged or wrong goods (a replacement
-            # or a refund, broken glass not sent back) comes before the return; its photo is offered once booked
+            # or a refund, broken glass not sent back) comes before the return; its photo is offered once booked. The
+            # order named, or the one the conversation knows ("you sent the wrong colour pillowcases, i want to return
+            # them" after its status: the answer asked "Please tell me your order number"), is not asked for
             number = ORDER_NUMBER_RE.search(text)
             answer_entry_by_id(
                 dispatcher,
                 entry,
                 text,
                 ask_photo=entry == WRONG_ITEM_ENTRY,  # a damaged item's photo: once the return is booked
-                order_number=number.group(1) if number else None,
+                order_number=number.group(1) if number else state.order_id,
                 rule=RULE_RECEIVED_GOODS,
             )
         # a new request about the same order keeps the order and the identity check, nothing else
