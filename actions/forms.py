@@ -173,6 +173,13 @@ def asks_whether(text: str) -> bool:
     return EN_ASKS_RE.search(text) is not None and ASKS_TO_DO_RE.search(text) is None
 
 
+def asks_instead_of_yes(text: str, flow: object) -> bool:
+    """At the yes/no of ``flow``, the message asks something (:func:`asks_whether`) other than that very change:
+    "等等，镜子拆封了还能退吗" asks about the return; "可以取消吗？" at "确定要取消订单吗？" or "can i cancel it?" ask
+    for nothing but the cancellation, a yes as before."""
+    return asks_whether(text) and bare_request(text) != flow
+
+
 # actions after which the latest customer message is still the one the form should read
 ANSWERING_ACTIONS = frozenset(
     {
@@ -805,7 +812,7 @@ class _FormTurn:
         if intent == "deny" or declines_flow(text, self.state.flow) or drops_it_by_words(text):
             self.set(CONFIRM, False)
             return
-        if intent != "affirm" and asks_whether(text):
+        if intent != "affirm" and asks_instead_of_yes(text, self.state.flow):
             # "等等，镜子拆封了还能退吗" at "要为您办理这次退货吗？" (the NLU unsure, its likeliest reading this
             # return): a question about the change, no yes to it (it booked the return); the handbook's sure answer,
             # then the question again (it came again without one)
