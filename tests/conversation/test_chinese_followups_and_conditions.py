@@ -152,3 +152,38 @@ def test_the_part_of_the_address_named_with_its_right_value_is_put_right(
         assert "Done" not in chat.text, chat.texts
     else:
         assert kept in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "address", "wrong", "summary", "no"),
+    [
+        (
+            "我要改订单100262的地址 marco.rossi@example.org",
+            "Via Roma 9, 20121 Milano",
+            "地址写错了",
+            "要把订单 100262 的收货地址改为 Marco Rossi, Via Roma 9",
+            "不用了",
+        ),
+        (
+            "i want to change the address of order 100262 marco.rossi@example.org",
+            "Via Roma 7, 20121 Milano",
+            "sorry the house number is wrong",
+            "Marco Rossi, Via Roma 7, 20121 Milano, Italy",
+            "no",
+        ),
+    ],
+)
+def test_the_address_said_to_be_wrong_at_its_summary_is_no_yes(
+    chat: Chat, asked: str, address: str, wrong: str, summary: str, no: str
+) -> None:
+    """ "地址写错了" (I wrote the address wrong) and "sorry the house number is wrong" at the new address's summary were
+    read as the yes (the NLU read an address change, the change's own request): order 100262's address was CHANGED
+    to the one just said to be wrong ("已完成：订单 100262 将配送至 … Via Roma 9"). Something said to be wrong is no
+    yes: the summary again; the no changes nothing. Order 100262 (Marco Rossi, placed, Italy)."""
+    chat(asked)
+    chat(address)
+    assert summary in chat.text, chat.texts
+    chat(wrong)
+    assert "已完成" not in chat.text and "Done" not in chat.text, chat.texts
+    chat(no)
+    assert "已完成" not in chat.text and "Done" not in chat.text, chat.texts
