@@ -375,14 +375,46 @@ PART_CORRECTED_RE = re.compile(
 )
 
 
-def address_part_corrected(text: str, address: dict[str, str]) -> str | None:
-    """The address (as text to read again: street, postcode and town) with the one part the message puts right
-    ("its via roma 15 not 5" of "via roma 5, 00184 roma"), when the old part is a word of it exactly once; else None.
-    The summary before it kept the old address, and a yes would have booked it."""
-    match = PART_CORRECTED_RE.search(text)
+# a part of the new address named with its right value, the wrong one left out: "门牌号写错了，是15号", "邮编错了，应该
+# 是20122", "sorry the house number is wrong, it's 15", "the postcode should be 20122" (lane czh2's walk, 2026-12-07:
+# the Chinese one got the same summary with number 5; the English one was read as the yes and CHANGED the address
+# to number 5)
+PART_NAMED_RE = re.compile(
+    r"(?:(?P<house>门牌号?码?|門牌號?碼?|house\s*(?:number|no\.?)|street\s*number|building\s*number)"
+    r"|(?P<postcode>邮编|郵編|邮政编码|郵政編碼|post\s*code|postal\s*code|zip(?:\s*code)?))"
+    r"[^0-9]{0,24}?(?:是|为|為|改成|改为|改為|写|寫|should\s+be|is|it'?s|its|to)\s*(?P<new>[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*)"
+    r"\s*[号號]?\s*[。.!！]*\s*$",
+    re.IGNORECASE,
+)
+HOUSE_NUMBER_RE = re.compile(r"(?<![\w-])\d+[A-Za-z]?(?![\w-])")
+
+
+def part_named(text: str, address: dict[str, str]) -> tuple[str, str] | None:
+    """(the right value, the wrong one) of the part :data:`PART_NAMED_RE` names: the postcode, or the street's one
+    number; None when the message names none or the street has no single number."""
+    match = PART_NAMED_RE.search(text)
     if match is None:
         return None
-    new, old = next((match[f"new{n}"], match[f"old{n}"]) for n in ("", "2", "3", "4") if match[f"new{n}"])
+    if match["postcode"]:
+        old = address.get("postcode") or ""
+    else:
+        numbers = HOUSE_NUMBER_RE.findall(address.get("street") or "")
+        old = numbers[0] if len(numbers) == 1 else ""
+    return (match["new"], old) if old else None
+
+
+def address_part_corrected(text: str, address: dict[str, str]) -> str | None:
+    """The address (as text to read again: street, postcode and town) with the one part the message puts right
+    ("its via roma 15 not 5" of "via roma 5, 00184 roma"; "门牌号写错了，是15号": :func:`part_named`), when the old
+    part is a word of it exactly once; else None. The summary before it kept the old address, and a yes would have
+    booked it."""
+    match = PART_CORRECTED_RE.search(text)
+    if match is not None:
+        new, old = next((match[f"new{n}"], match[f"old{n}"]) for n in ("", "2", "3", "4") if match[f"new{n}"])
+    elif (named := part_named(text, address)) is not None:
+        new, old = named
+    else:
+        return None
     if new.lower() == old.lower() or any(c.isdigit() for c in new) != any(c.isdigit() for c in old):
         return None  # "via roma not 5": a number put right by a number, a word by a word
     word = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])", re.IGNORECASE)

@@ -173,6 +173,14 @@ def asks_whether(text: str) -> bool:
     return EN_ASKS_RE.search(text) is not None and ASKS_TO_DO_RE.search(text) is None
 
 
+# something said to be wrong at the yes/no ("地址写错了", "sorry the house number is wrong", "数量不对"): no yes to the
+# change described, whatever the NLU read (lane czh2's walk: both CHANGED order 100262's address as summed up); not
+# "没错" (right) nor "不错" (good)
+SAID_WRONG_RE = re.compile(
+    r"\b(?:wrong|incorrect|mistake|typo|not\s+right|isn'?t\s+right)\b|(?<![没沒不])[错錯]|不对|不對", re.IGNORECASE
+)
+
+
 def asks_instead_of_yes(text: str, flow: object) -> bool:
     """At the yes/no of ``flow``, the message asks something (:func:`asks_whether`) other than that very change:
     "等等，镜子拆封了还能退吗" asks about the return; "可以取消吗？" at "确定要取消订单吗？" or "can i cancel it?" ask
@@ -818,8 +826,8 @@ class _FormTurn:
             # then the question again (it came again without one)
             self._answer_question(text)
             return
-        if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text)):
-            return  # not an answer: the question is asked again
+        if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text) or SAID_WRONG_RE.search(text)):
+            return  # not an answer (or the change said to be wrong): the question is asked again
         pending = self.get(PENDING_CONFIRMATION)
         change = await self._planned() if self.may_change else None
         if change is not None and pending and change.digest == pending:

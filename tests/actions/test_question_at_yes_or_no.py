@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.forms import asks_instead_of_yes
+from actions.forms import SAID_WRONG_RE, asks_instead_of_yes
 from actions.order_state import CANCEL, RETURN
 
 
@@ -40,3 +40,18 @@ def test_a_question_about_the_change_is_no_yes(text: str, flow: str) -> None:
 )
 def test_asking_for_the_change_itself_is_still_the_yes(text: str, flow: str) -> None:
     assert not asks_instead_of_yes(text, flow)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("地址写错了", True),
+        ("sorry the house number is wrong", True),
+        ("数量不对", True),
+        ("没错，改吧", False),  # right, change it
+        ("不错，就这样", False),  # good, like that
+        ("yes change it", False),
+    ],
+)
+def test_something_said_to_be_wrong_at_the_yes_or_no(text: str, wrong: bool) -> None:
+    assert (SAID_WRONG_RE.search(text) is not None) is wrong

@@ -109,3 +109,81 @@ def test_the_mirror_named_the_everyday_way_is_the_round_mirror(chat: Chat) -> No
     assert "没看明白" not in chat.text, chat.texts
     assert "1 × 圆镜 60 厘米" in chat.text and "炻瓷餐盘" not in chat.text, chat.texts
     chat("不用了")
+
+
+@pytest.mark.parametrize(
+    ("asked", "address", "correction", "corrected", "summary", "no", "kept"),
+    [
+        (
+            "我要改订单100262的地址 marco.rossi@example.org",
+            "Via Roma 5, 20121 Milano",
+            "门牌号写错了，是15号",
+            "Via Roma 15, 20121 Milano, 意大利",
+            "要把订单 100262 的收货地址改为 Marco Rossi, ",
+            "不用了",
+            "收货地址保持不变",
+        ),
+        (
+            "i want to change the address of order 100262 marco.rossi@example.org",
+            "Via Roma 5, 20121 Milano",
+            "sorry the house number is wrong, it's 15",
+            "Via Roma 15, 20121 Milano, Italy",
+            "Marco Rossi, ",
+            "no",
+            "Done",
+        ),
+    ],
+)
+def test_the_part_of_the_address_named_with_its_right_value_is_put_right(
+    chat: Chat, asked: str, address: str, correction: str, corrected: str, summary: str, no: str, kept: str
+) -> None:
+    """At the new address's summary, "门牌号写错了，是15号" (the house number is wrong, it's 15) got the same summary
+    with number 5, and English "sorry the house number is wrong, it's 15" was read as the yes: order 100262's address
+    was CHANGED to number 5. The part named (house number, postcode) with its right value is put right: the summary
+    comes again with number 15; the no changes nothing. Order 100262 (Marco Rossi, placed, Italy)."""
+    chat(asked)
+    chat(address)
+    assert summary + "Via Roma 5, 20121 Milano" in chat.text, chat.texts
+    chat(correction)
+    assert "Done" not in chat.text and "已改" not in chat.text, chat.texts
+    assert summary + corrected in chat.text, chat.texts
+    chat(no)
+    if kept == "Done":
+        assert "Done" not in chat.text, chat.texts
+    else:
+        assert kept in chat.text, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("asked", "address", "wrong", "summary", "no"),
+    [
+        (
+            "我要改订单100262的地址 marco.rossi@example.org",
+            "Via Roma 9, 20121 Milano",
+            "地址写错了",
+            "要把订单 100262 的收货地址改为 Marco Rossi, Via Roma 9",
+            "不用了",
+        ),
+        (
+            "i want to change the address of order 100262 marco.rossi@example.org",
+            "Via Roma 7, 20121 Milano",
+            "sorry the house number is wrong",
+            "Marco Rossi, Via Roma 7, 20121 Milano, Italy",
+            "no",
+        ),
+    ],
+)
+def test_the_address_said_to_be_wrong_at_its_summary_is_no_yes(
+    chat: Chat, asked: str, address: str, wrong: str, summary: str, no: str
+) -> None:
+    """ "地址写错了" (I wrote the address wrong) and "sorry the house number is wrong" at the new address's summary were
+    read as the yes (the NLU read an address change, the change's own request): order 100262's address was CHANGED
+    to the one just said to be wrong ("已完成：订单 100262 将配送至 … Via Roma 9"). Something said to be wrong is no
+    yes: the summary again; the no changes nothing. Order 100262 (Marco Rossi, placed, Italy)."""
+    chat(asked)
+    chat(address)
+    assert summary in chat.text, chat.texts
+    chat(wrong)
+    assert "已完成" not in chat.text and "Done" not in chat.text, chat.texts
+    chat(no)
+    assert "已完成" not in chat.text and "Done" not in chat.text, chat.texts
