@@ -35,6 +35,7 @@ from actions.address import (
     looks_like_address_in_any_script,
     read_address,
 )
+from actions.answer_again import asks_something
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import (
@@ -541,7 +542,25 @@ class _FormTurn:
             return True  # another order request: the rules switch the flow
         if intent == "deny":
             return self.state.requested != CONFIRM
+        if intent == "nlu_fallback" and await self._unsure_question(found):
+            return True  # "do i need the original packaging?" at the identity question: "Did you mean", not dropped
         return intent in INTERRUPTIONS
+
+    async def _unsure_question(self, found: Found) -> bool:
+        """A question the NLU was unsure of, with nothing in it for the form (no order number, no proof, no address,
+        no items of the order): the rules answer it as they would outside the request (the handbook's "Did you
+        mean"), and the form asks again. Before, it was read as an answer the form could not use and dropped without
+        a word."""
+        text = self._text()
+        if not asks_something(self._said()) or found.order_number or found.evidence or found.malformed_number:
+            return False
+        if self.state.requested == NEW_ADDRESS and looks_like_address_in_any_script(text):
+            return False
+        if self.state.flow == RETURN and self.may_change:
+            # "can i send back the towel too?": about the items of the return
+            lines = (await self.order()).lines
+            return not ((await self._items_said()).anything or names_other_kind(text, lines))
+        return True
 
     async def _plain_answer(self, found: Found) -> bool:
         """The message is the answer to the question asked and (almost) nothing else."""
