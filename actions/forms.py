@@ -593,10 +593,12 @@ class _FormTurn:
         if requested == CONFIRM and self.state.flow == RETURN and self._remedy_asked() and self._remedy() is not None:
             return True  # "actually a refund please" at a replacement's summary
         if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
+            said = await self._items_said()
+            if QUESTION_RE.search(text):
+                # "can i return the towel too?": more items of the order asked for (not the return policy's answer)
+                return said.mode is Mode.ADD and bool(said.returned)
             # "yes, and the candle too" for an order without one: about the items too (not the candle-care answer)
-            return not QUESTION_RE.search(text) and (
-                (await self._items_said()).anything or names_other_kind(text, (await self.order()).lines)
-            )
+            return said.anything or names_other_kind(text, (await self.order()).lines)
         if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS and self._address_part_fixed() is not None:
             return True  # "oh wait, its via roma 15 not 5" at the summary
         if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS:
@@ -762,7 +764,9 @@ class _FormTurn:
                 # the summary comes again (it came again without a word, or the yes booked it without the candle)
                 self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
                 return True
-            if not said.anything or QUESTION_RE.search(self._text()):
+            # a question changes the items only when it asks to add some ("can i return the towel too?", "浴巾也能一起
+            # 退吗?"); "is the towel included?" does not
+            if not said.anything or (QUESTION_RE.search(self._text()) and said.mode is not Mode.ADD):
                 return False
             at_fault = self.state.return_reason.shop_at_fault
             if choose(said, (await self.order()).lines, current, at_fault) == current:
@@ -787,8 +791,10 @@ class _FormTurn:
         if intent == "deny" or declines_flow(text, self.state.flow) or drops_it_by_words(text):
             self.set(CONFIRM, False)
             return
-        if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text)):
-            return  # not an answer: the question is asked again
+        if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text) or asks_something(text)):
+            # not an answer: the question is asked again (this change asked for as a question, "can i return the
+            # laundry bag too?", is no yes: it booked the summary's return without the bag)
+            return
         pending = self.get(PENDING_CONFIRMATION)
         change = await self._planned() if self.may_change else None
         if change is not None and pending and change.digest == pending:

@@ -87,6 +87,8 @@ ZH_KEEP = re.compile(r"除了|保留|留下|留[着著]|不退|不用退|不要�
 # a clause saying the item is fine ("桌布没问题", "桌布是好的"): kept as a keep word keeps it
 ZH_FINE = re.compile(r"没问题|沒問題|没事|沒事|是好的|好好的|完好|没坏|沒壞|没有坏|沒有壞")
 ZH_EVERYTHING = re.compile(r"全部|全都|都退|所有|整单|整个订单|全退|一起退")
+# "一起退" (back together): every item when the message names none, the named ones with the rest chosen otherwise
+ZH_TOGETHER = re.compile(r"一起退")
 ZH_ONLY = re.compile(r"只|仅|光")
 ZH_ALSO = re.compile(r"也|还有|另外|再加|加上")
 ZH_PACKS = frozenset({"一对", "只装", "支装", "条装", "厘米"})  # pack sizes and units: not what names a product
@@ -390,7 +392,9 @@ def _read_zh(text: str, lines: Sequence[OrderLine]) -> ItemsSaid:
     returned = _subject_counted_zh(text, lines, returned)  # "蜡烛到了，其中一个有缺口" of 2 candles: one
     also = bool(ZH_ALSO.search(text)) and not ZH_ONLY.search(text)
     # "两个都退" says 都退 (all back) of two things: every item only of an order of two, naming none
-    everything = both_of_two(text, returned, lines) if BOTH_RE.search(text) else bool(ZH_EVERYTHING.search(text))
+    # "浴巾也能一起退吗" names the towel, to go back together with what is already chosen: not everything
+    together = ZH_TOGETHER.sub("", text) if returned else text
+    everything = both_of_two(text, returned, lines) if BOTH_RE.search(text) else bool(ZH_EVERYTHING.search(together))
     return _items_said(returned, kept, everything, also)
 
 
