@@ -35,6 +35,7 @@ from actions.address import (
     looks_like_address_in_any_script,
     read_address,
 )
+from actions.answer_again import asks_something
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.handbook_answer import answer_entry
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
@@ -593,7 +594,25 @@ class _FormTurn:
             return True  # another order request: the rules switch the flow
         if intent == "deny":
             return self.state.requested != CONFIRM
+        if intent == "nlu_fallback" and await self._unsure_question(found):
+            return True  # "do i need the original packaging?" at the identity question: "Did you mean", not dropped
         return intent in INTERRUPTIONS
+
+    async def _unsure_question(self, found: Found) -> bool:
+        """A question the NLU was unsure of, with nothing in it for the form (no order number, no proof, no address,
+        no items of the order): the rules answer it as they would outside the request (the handbook's "Did you
+        mean"), and the form asks again. Before, it was read as an answer the form could not use and dropped without
+        a word."""
+        text = self._text()
+        if not asks_something(self._said()) or found.order_number or found.evidence or found.malformed_number:
+            return False
+        if self.state.requested == NEW_ADDRESS and looks_like_address_in_any_script(text):
+            return False
+        if self.state.flow == RETURN and self.may_change:
+            # "can i send back the towel too?": about the items of the return
+            lines = (await self.order()).lines
+            return not ((await self._items_said()).anything or names_other_kind(text, lines))
+        return True
 
     async def _plain_answer(self, found: Found) -> bool:
         """The message is the answer to the question asked and (almost) nothing else."""
@@ -626,10 +645,12 @@ class _FormTurn:
         if requested == CONFIRM and self.state.flow == RETURN and self._remedy_asked() and self._remedy() is not None:
             return True  # "actually a refund please" at a replacement's summary
         if requested in (RETURN_ITEMS, CONFIRM) and self.state.flow == RETURN and self.may_change:
+            said = await self._items_said()
+            if QUESTION_RE.search(text):
+                # "can i return the towel too?": more items of the order asked for (not the return policy's answer)
+                return said.mode is Mode.ADD and bool(said.returned)
             # "yes, and the candle too" for an order without one: about the items too (not the candle-care answer)
-            return not QUESTION_RE.search(text) and (
-                (await self._items_said()).anything or names_other_kind(text, (await self.order()).lines)
-            )
+            return said.anything or names_other_kind(text, (await self.order()).lines)
         if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS and self._address_part_fixed() is not None:
             return True  # "oh wait, its via roma 15 not 5" at the summary
         if requested == CONFIRM and self.state.flow == CHANGE_ADDRESS:
@@ -795,7 +816,9 @@ class _FormTurn:
                 # the summary comes again (it came again without a word, or the yes booked it without the candle)
                 self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
                 return True
-            if not said.anything or QUESTION_RE.search(self._text()):
+            # a question changes the items only when it asks to add some ("can i return the towel too?", "浴巾也能一起
+            # 退吗?"); "is the towel included?" does not
+            if not said.anything or (QUESTION_RE.search(self._text()) and said.mode is not Mode.ADD):
                 return False
             at_fault = self.state.return_reason.shop_at_fault
             if choose(said, (await self.order()).lines, current, at_fault) == current:
@@ -826,8 +849,14 @@ class _FormTurn:
             # then the question again (it came again without one)
             self._answer_question(text)
             return
-        if intent != "affirm" and (intent != self.state.flow or NEGATION_RE.search(text) or SAID_WRONG_RE.search(text)):
-            return  # not an answer (or the change said to be wrong): the question is asked again
+        asks_more = asks_something(text) and bare_request(text) != self.state.flow
+        if intent != "affirm" and (
+            intent != self.state.flow or NEGATION_RE.search(text) or SAID_WRONG_RE.search(text) or asks_more
+        ):
+            # not an answer (or the change said to be wrong, or something more asked for as a question: "can i
+            # return the laundry bag too?" booked the summary's return without the bag; "可以取消嗎？" at the
+            # cancellation's yes/no asks for nothing but it, a yes): the question is asked again
+            return
         pending = self.get(PENDING_CONFIRMATION)
         change = await self._planned() if self.may_change else None
         if change is not None and pending and change.digest == pending:

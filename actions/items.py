@@ -87,6 +87,8 @@ ZH_KEEP = re.compile(r"除了|保留|留下|留[着著]|不退|不用退|不要�
 # a clause saying the item is fine ("桌布没问题", "桌布是好的"): kept as a keep word keeps it
 ZH_FINE = re.compile(r"没问题|沒問題|没事|沒事|是好的|好好的|完好|没坏|沒壞|没有坏|沒有壞")
 ZH_EVERYTHING = re.compile(r"全部|全都|都退|所有|整单|整个订单|全退|一起退")
+# "一起退" (back together): every item when the message names none, the named ones with the rest chosen otherwise
+ZH_TOGETHER = re.compile(r"一起退")
 ZH_ONLY = re.compile(r"只|仅|光")
 ZH_ALSO = re.compile(r"也|还有|另外|再加|加上")
 ZH_PACKS = frozenset({"一对", "只装", "支装", "条装", "厘米"})  # pack sizes and units: not what names a product
@@ -162,7 +164,7 @@ def _mentioned(text: str, lines: Sequence[OrderLine]) -> dict[str, int | None]:
     for item in lines:
         if item.sku.lower() in skus:
             named.setdefault(item.sku, None)
-    return _sets_counted(text, lines, named)
+    return _subject_counted(text, lines, _sets_counted(text, lines, named))
 
 
 # a count of sets or pairs wherever it stands ("the tumblers too, one set came chipped", "2 of the pairs"): the pieces
@@ -202,6 +204,79 @@ def _sets_counted(text: str, lines: Sequence[OrderLine], named: dict[str, int | 
     if len(counts) != 1 or len(sets) != 1 or not 1 <= counts[0] < sets[0].quantity:
         return named
     return {**named, sets[0].sku: counts[0]}
+
+
+# the pieces of an item contrasted in one sentence, "one is chipped and the other is the wrong colour", "one arrived
+# broken, the other one scratched": "the other" is the item's other piece, not the order's other items ("return the
+# others", "the other stuff"). The words from "one" up to "the other" are kept (group 1).
+ONE_AND_THE_OTHER_RE = re.compile(
+    r"(\bone\b[^.;!?]*?)\bthe\s+other\b(?!s\b|\s+(?:items?|things?|stuff|products?|bits?|ones)\b)(?:\s+one\b)?",
+    re.IGNORECASE,
+)
+# a count said as what happened to the pieces, after the item is named: "the candles arrived and one is chipped", "the
+# towels came, two of them were torn" (before, every piece of the line went into the report)
+SUBJECT_COUNT_RE = re.compile(
+    r"\b(\d{1,2}|" + "|".join(w for w in NUMBER_WORDS if w not in ("a", "an", "single", "both", "all")) + r")\s+"
+    r"(?:of\s+(?:them|those|these)\s+)?(?:is|are|was|were|arrived|came|has|have|had|got|looks?|looked)\b([^.;!?,]*)",
+    re.IGNORECASE,
+)
+# a word just before the count that makes it no count of pieces ("which one is cheaper", "this one is fine")
+NOT_A_COUNT = frozenset({"which", "this", "that", "the", "each", "every", "no", "any", "some", "another", "other"})
+
+
+def without_piece_contrast(text: str) -> str:
+    """``text`` without the "the other" of :data:`ONE_AND_THE_OTHER_RE` (the item's other piece)."""
+    return ONE_AND_THE_OTHER_RE.sub(lambda match: match.group(1), text)
+
+
+def _subject_counted(text: str, lines: Sequence[OrderLine], named: dict[str, int | None]) -> dict[str, int | None]:
+    """``named`` with the count of pieces a clause gives as its subject ("… and one is chipped" of 2 candles: 1) for
+    the only line of several pieces named with no count; none when the sentence contrasts one piece with the other
+    (both are meant) or says the counted pieces are fine."""
+    if ONE_AND_THE_OTHER_RE.search(text):
+        return named
+    counts: list[int] = []
+    for match in SUBJECT_COUNT_RE.finditer(text):
+        before = _words(text[: match.start()])
+        if (before and before[-1] in NOT_A_COUNT) or FINE_RE.search(match.group(0)):
+            continue
+        word = match.group(1).lower()
+        counts.append(int(word) if word.isdigit() else NUMBER_WORDS[word])
+    return _counted_line(counts, lines, named)
+
+
+# Chinese: a clause whose subject is a count of pieces, naming no item ("蜡烛到了，其中一个有缺口", "有两个碎了"); with
+# 另一个 in the message one piece is contrasted with the other ("一个有缺口，另一个颜色不对": both)
+ZH_SUBJECT_COUNT = re.compile(
+    r"^(?:其中|有|里面|里头)?\s*(?:(?<!\d)(\d{1,2})(?!\d)|([一两二三四五六七八九]))\s*(?:个|只|件|条|支|把|张|盏|块|瓶)(?!装)"
+)
+ZH_OTHER_PIECE = re.compile(r"另(?:外)?(?:一|1)\s*(?:个|只|件|条|支|把|张|盏|块|瓶)")
+
+
+def _subject_counted_zh(text: str, lines: Sequence[OrderLine], named: dict[str, int | None]) -> dict[str, int | None]:
+    """:func:`_subject_counted` for a Chinese (simplified) ``text``, clause by clause."""
+    if ZH_OTHER_PIECE.search(text):
+        return named
+    counts: list[int] = []
+    for clause in ZH_CLAUSES.split(text):
+        match = ZH_SUBJECT_COUNT.match(clause)
+        if match is None or ZH_FINE.search(clause) or _mentioned_zh(clause, lines):
+            continue
+        count = int(match.group(1)) if match.group(1) else _chinese_number(match.group(2))
+        if count is not None:
+            counts.append(count)
+    return _counted_line(counts, lines, named)
+
+
+def _counted_line(
+    counts: Sequence[int], lines: Sequence[OrderLine], named: dict[str, int | None]
+) -> dict[str, int | None]:
+    """``named`` with the one count a message gives for the pieces of the only line of several pieces it names with
+    no count of its own; unchanged for no count or several, or several such lines."""
+    several = [line for line in lines if named.get(line.sku, 0) is None and line.quantity >= 2]
+    if len(counts) != 1 or len(several) != 1 or not 1 <= counts[0] < several[0].quantity:
+        return named
+    return {**named, several[0].sku: counts[0]}
 
 
 def _pairs(text: str) -> list[tuple[int, str]]:
@@ -315,9 +390,12 @@ def _read_zh(text: str, lines: Sequence[OrderLine]) -> ItemsSaid:
         else:
             returned.update(named)
     returned = _sets_counted(text, lines, returned)  # "杯子也有问题，其中一套有缺口" of 2 sets: one
+    returned = _subject_counted_zh(text, lines, returned)  # "蜡烛到了，其中一个有缺口" of 2 candles: one
     also = bool(ZH_ALSO.search(text)) and not ZH_ONLY.search(text)
     # "两个都退" says 都退 (all back) of two things: every item only of an order of two, naming none
-    everything = both_of_two(text, returned, lines) if BOTH_RE.search(text) else bool(ZH_EVERYTHING.search(text))
+    # "浴巾也能一起退吗" names the towel, to go back together with what is already chosen: not everything
+    together = ZH_TOGETHER.sub("", text) if returned else text
+    everything = both_of_two(text, returned, lines) if BOTH_RE.search(text) else bool(ZH_EVERYTHING.search(together))
     return _items_said(returned, kept, everything, also)
 
 
@@ -397,6 +475,8 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
     also = bool(ALSO_RE.search(text)) and not ONLY_RE.search(text)
     # "everything else is fine", "the rest is ok": no return of everything
     asked = " , ".join(clause for clause in EN_CLAUSES.split(returned_part) if not FINE_RE.search(clause))
+    # "one is chipped and the other is the wrong colour": the item's two pieces, not the order's other items
+    asked = without_piece_contrast(asked)
     everything = bool(EVERYTHING_RE.search(asked)) or both_of_two(returned_part, returned, lines)
     return _items_said(returned, kept, everything, also)
 
