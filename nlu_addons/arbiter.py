@@ -84,13 +84,6 @@ HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:c
 # each close politely. Torn within one group, "Did you mean: hello or small talk?" helps nobody: the group together
 # makes the bot sure enough of its likeliest reply
 SOCIAL_GROUPS = (frozenset({"greet", "chitchat", "vague_opener"}), frozenset({"thank", "goodbye"}))
-# replies that act on nothing (a word back: hello, thanks, goodbye, small talk, what the bot does): mistaken, they
-# cost the customer one line, while asking back cannot help (small talk is never offered in "Did you mean", so an
-# unsure "had a good talk with you" or "you've sorted me out nicely" was handed to a person): ``social_answer_at`` is
-# their own bar. Not the bot question: it answers a question, and its near misses are other questions about the
-# assistant, the shop or the customer (whether the shop hires, the customer's name), which "I'm a bot" gets wrong
-# (English dev rows, issue 17)
-SOCIAL_REPLIES = frozenset().union(*SOCIAL_GROUPS)
 LOW_CONFIDENCE = "handoff:low_confidence"
 CLARIFY = "clarify"
 
@@ -326,9 +319,6 @@ class StackedArbiter:
         self.faq_covered_from: float | None = None
         # ... when it leads the second entry by this much (a tie between two entries the cover cannot settle)
         self.faq_covered_margin = 0.0
-        # the probability a reply that acts on nothing (SOCIAL_REPLIES) needs when no handbook entry clears the gate
-        # (None: answer_at, as every other destination; issue 17)
-        self.social_answer_at: float | None = None
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -478,11 +468,6 @@ class StackedArbiter:
             return Route(f"faq:{best_entry}", best_score, [], ranking)
         faq_answer_at = getattr(self, "faq_answer_at", None)  # (absent from arbiters pickled before it)
         needed = faq_answer_at if top == FAQ and faq_answer_at is not None else self.answer_at
-        social_answer_at = getattr(self, "social_answer_at", None)  # (absent from arbiters pickled before it)
-        if top in SOCIAL_REPLIES and social_answer_at is not None and not entry_sure:
-            # a word back on top and no handbook answer sure for the message: a wrong one costs a line, a person
-            # offered for "had a good talk with you" costs the customer a wait
-            needed = social_answer_at
         if confidence >= needed and evidence:
             return Route(likely[0], confidence, [], ranking)
         if confidence >= self.clarify_at or not evidence:

@@ -359,8 +359,6 @@ def side_of_state(
     covered_from = config["faq_covered_from"].get(language)
     arbiter.faq_covered_from = None if covered_from is None else float(covered_from)
     arbiter.faq_covered_margin = float(config["faq_covered_margin"].get(language) or 0.0)
-    social_answer_at = config["social_answer_at"].get(language)
-    arbiter.social_answer_at = None if social_answer_at is None else float(social_answer_at)
     encoder = CachedEncoder(encoder_named(config["encoders"][language]), table)
     second = None
     if trained_second is not None:

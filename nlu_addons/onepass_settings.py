@@ -127,15 +127,6 @@ DEFAULTS: dict[str, Any] = {
     # out-of-scope row covered in the band but one; results/eval/enr-2026-12-07/README.md
     "faq_covered_from": {"en": 0.48, "zh": None},
     "faq_covered_margin": {"en": 0.01, "zh": None},
-    # per language (nlu_addons.arbiter): the probability a reply that acts on nothing (a greeting, thanks, a
-    # goodbye, small talk, what the bot does: SOCIAL_REPLIES) needs when no handbook entry clears the gate (null:
-    # answer_at). Issue 17: such a reply is never offered in "Did you mean", so below answer_at "had a good talk with
-    # you" or "you've sorted me out nicely" was handed to a person. English chosen on the English dev rows through
-    # the stack (bench/dev_routing.py, main's model): score 1870 at answer_at (null) -> 1880 at 0.75 (right +10,
-    # wrong unchanged), 1880 at 0.65 (right +15, wrong +2: a team row's "go on" read as a goodbye, a public row
-    # asking the customer's name as a greeting), 1875 at 0.65 with the bot question too (wrong +4), 1863 at 0.5;
-    # ties go to the higher value. Chinese: null (unchanged)
-    "social_answer_at": {"en": 0.75, "zh": None},
     "watch_interval": 2.0,
     "ranking_length": 10,
 }
