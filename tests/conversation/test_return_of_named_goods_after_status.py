@@ -35,3 +35,16 @@ def test_a_condition_on_the_return_stays_a_policy_question(chat: Chat) -> None:
     chat("grace.murphy@example.net")
     chat("杯子用过的话还能退吗")
     assert "的退货如下" not in chat.text, chat.texts
+
+
+def test_the_tumblers_asked_back_in_english_after_the_status_start_their_return(chat: Chat) -> None:
+    """The English twin (lane en, 2026-12-07): "can i return the tumblers?" right after 100218's status, read as
+    unsure between the handbook and a return, starts that order's return of the tumblers alone, not "Did you mean"."""
+    chat("where is my order 100218")
+    chat("grace.murphy@example.net")
+    assert "Order 100218 was delivered" in chat.text, chat.texts
+    chat("can i return the tumblers?")
+    assert "Here's the return for order 100218" in chat.text and "Ribbed tumblers" in chat.text, chat.texts
+    assert "tablecloth" not in chat.text, chat.texts  # the tumblers alone
+    assert "Did you mean" not in chat.text, chat.texts
+    chat("no")
