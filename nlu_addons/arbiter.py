@@ -323,6 +323,10 @@ class StackedArbiter:
         self.faq_covered_from: float | None = None
         # ... when it leads the second entry by this much (a tie between two entries the cover cannot settle)
         self.faq_covered_margin = 0.0
+        # the best entry is asked back about beside the second when the message's own words doubt it (None: never;
+        # nlu_addons.onepass_nlu.Side.words_doubt reads these two and tells route)
+        self.faq_doubt_margin: float | None = None
+        self.faq_doubt_ratio: float | None = None
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -360,10 +364,17 @@ class StackedArbiter:
         )
 
     def route(
-        self, x: np.ndarray, faq_scores: np.ndarray, entry_ids: Sequence[str], text: str, covered: bool = False
+        self,
+        x: np.ndarray,
+        faq_scores: np.ndarray,
+        entry_ids: Sequence[str],
+        text: str,
+        covered: bool = False,
+        doubted: bool = False,
     ) -> Route:
         """The destination of one message (``x`` and ``faq_scores`` one row each; ``covered``: its best entry's own
-        words cover its words, nlu_addons.handbook_index.HandbookIndex.covers)."""
+        words cover its words, nlu_addons.handbook_index.HandbookIndex.covers; ``doubted``: its own words speak for
+        its second entry over its near-tied best, nlu_addons.onepass_nlu.Side.words_doubt)."""
         row = self.probabilities(x)[0]
         order = [int(k) for k in np.argsort(-row)]
         entries = [entry_ids[int(e)] for e in np.argsort(-faq_scores[0])[:3]]
@@ -456,6 +467,11 @@ class StackedArbiter:
         if top == FAQ and (not entry_sure or request_words(text) <= 1):
             # unsure which entry, or a topic rather than a question ("bedding"): the entries on it are offered
             return Route(CLARIFY, confidence, offered, ranking)
+        if top == FAQ and doubted and len(entries) > 1:
+            # two entries near-tied and the message's words speak for the second ("这款杯子卖完了，以后还进货吗": the
+            # availability entry first, back-in-stock's 进货 second): both offered rather than the first answered
+            near_tie = [f"faq:{e}" for e in entries[:2]]
+            return Route(CLARIFY, confidence, [*near_tie, *(d for d in offered if d not in near_tie)][:3], ranking)
         over_flow = getattr(self, "faq_over_flow_from", None)  # (absent from arbiters pickled before it)
         if (
             top in ORDER_INTENTS
