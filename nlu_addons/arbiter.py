@@ -29,6 +29,7 @@ from nlu_addons import fast_linear
 from nlu_addons.goods_verbs_zh import reading_zh
 from nlu_addons.language import CJK, language_of
 from nlu_addons.order_cues import account_cue, another_companys, order_cue, other_domain_cue
+from nlu_addons.refund_words_zh import refund_reading_zh
 
 # data/nlu/regex.yml's order number: no \b, since "订单100234" has no word boundary before the digits
 ORDER_NUMBER = re.compile(r"(?<![0-9A-Za-z])1\d{5}(?![0-9A-Za-z])")
@@ -78,6 +79,9 @@ ACCOUNT_LIKE_FLOWS = frozenset({"change_shipping_address", "cancel_order", "chan
 # the flows on goods of an order the Chinese verb tells apart (nlu_addons.goods_verbs_zh): altering the order, and
 # sending goods back
 CHANGE_FLOW, RETURN_FLOW = "change_order", "request_refund"
+REFUND_STATUS = "refund_status"
+# the flows each reading of a Chinese verb on goods asks for (nlu_addons.goods_verbs_zh)
+FLOWS_OF_READING = {"change": frozenset({CHANGE_FLOW}), "return": frozenset({RETURN_FLOW, REFUND_STATUS})}
 HANDOFF_INTENTS = {"request_human": "handoff:requested", "complaint": "handoff:complaint"}
 # replies that act on nothing and answer one another's messages as well (issue 17): a greeting, small talk and a vague
 # opener are each answered with a word back and what the bot can do, with the same topics; thanks and a farewell
@@ -319,6 +323,10 @@ class StackedArbiter:
         self.faq_covered_from: float | None = None
         # ... when it leads the second entry by this much (a tie between two entries the cover cannot settle)
         self.faq_covered_margin = 0.0
+        # the best entry is asked back about beside the second when the message's own words doubt it (None: never;
+        # nlu_addons.onepass_nlu.Side.words_doubt reads these two and tells route)
+        self.faq_doubt_margin: float | None = None
+        self.faq_doubt_ratio: float | None = None
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -356,10 +364,17 @@ class StackedArbiter:
         )
 
     def route(
-        self, x: np.ndarray, faq_scores: np.ndarray, entry_ids: Sequence[str], text: str, covered: bool = False
+        self,
+        x: np.ndarray,
+        faq_scores: np.ndarray,
+        entry_ids: Sequence[str],
+        text: str,
+        covered: bool = False,
+        doubted: bool = False,
     ) -> Route:
         """The destination of one message (``x`` and ``faq_scores`` one row each; ``covered``: its best entry's own
-        words cover its words, nlu_addons.handbook_index.HandbookIndex.covers)."""
+        words cover its words, nlu_addons.handbook_index.HandbookIndex.covers; ``doubted``: its own words speak for
+        its second entry over its near-tied best, nlu_addons.onepass_nlu.Side.words_doubt)."""
         row = self.probabilities(x)[0]
         order = [int(k) for k in np.argsort(-row)]
         entries = [entry_ids[int(e)] for e in np.argsort(-faq_scores[0])[:3]]
@@ -367,6 +382,7 @@ class StackedArbiter:
         ranking = [(self.classes[k], round(float(row[k]), 4)) for k in order]
         top = self.classes[order[0]]
         confidence = float(row[order[0]])
+        chinese = language_of(text) == "zh"
         if len(order) > 1 and names_order(text):
             # an order number with a request ("where is order 100240?"): "inform" (order details only) and the
             # request's flow are one reading of the message, and the flow is the more specific; act on it when
@@ -374,7 +390,13 @@ class StackedArbiter:
             # the middle of a form they answer its question and must not switch the request
             second = self.classes[order[1]]
             pair = {top, second}
-            asks = top in ORDER_INTENTS or (float(row[order[1]]) >= 0.2 and request_words(text) >= 4)
+            # ... or, in Chinese, when the verb beside the number asks for the flow ("100253 cushion换beige": 换, 改,
+            # 删 alter the order; 退 sends goods back), however short the message
+            asks = (
+                top in ORDER_INTENTS
+                or (float(row[order[1]]) >= 0.2 and request_words(text) >= 4)
+                or (chinese and bool(pair & FLOWS_OF_READING.get(reading_zh(text, True) or "", frozenset())))
+            )
             if INFORM in pair and len(pair & ORDER_INTENTS) == 1 and asks:
                 top = next(iter(pair & ORDER_INTENTS))
                 confidence = float(row[order[0]] + row[order[1]])
@@ -382,7 +404,7 @@ class StackedArbiter:
         if (
             len(order) > 1
             and {top, self.classes[order[1]]} == {CHANGE_FLOW, RETURN_FLOW}
-            and language_of(text) == "zh"
+            and chinese
             and reading_zh(text, names_order(text)) == "return"
         ):
             # goods of an order and a wish, with the verb 退 ("订单100219的杯子我只想退两个", "我想把订单里的蜡烛退了"):
@@ -390,6 +412,15 @@ class StackedArbiter:
             confidence = float(row[order[0]] + row[order[1]])
             if top == CHANGE_FLOW:
                 top, order = RETURN_FLOW, [order[1], order[0], *order[2:]]
+        if len(order) > 1 and chinese and {top, self.classes[order[1]]} == {RETURN_FLOW, REFUND_STATUS}:
+            # torn between starting a refund and asking how one stands ("退回去的那个花瓶，钱退了没有"): one reading of
+            # a refund, and the words beside 退 say which (nlu_addons.refund_words_zh)
+            reading = refund_reading_zh(text)
+            if reading is not None:
+                confidence = float(row[order[0]] + row[order[1]])
+                wanted = REFUND_STATUS if reading == "status" else RETURN_FLOW
+                if top != wanted:
+                    top, order = wanted, [order[1], order[0], *order[2:]]
         best_score = float(faq_scores[0].max()) if faq_scores.size else -1.0
         entry_sure = self.entry_clears_gate(faq_scores, covered)
         if len(order) > 1 and entry_sure:
@@ -436,6 +467,11 @@ class StackedArbiter:
         if top == FAQ and (not entry_sure or request_words(text) <= 1):
             # unsure which entry, or a topic rather than a question ("bedding"): the entries on it are offered
             return Route(CLARIFY, confidence, offered, ranking)
+        if top == FAQ and doubted and len(entries) > 1:
+            # two entries near-tied and the message's words speak for the second ("这款杯子卖完了，以后还进货吗": the
+            # availability entry first, back-in-stock's 进货 second): both offered rather than the first answered
+            near_tie = [f"faq:{e}" for e in entries[:2]]
+            return Route(CLARIFY, confidence, [*near_tie, *(d for d in offered if d not in near_tie)][:3], ranking)
         over_flow = getattr(self, "faq_over_flow_from", None)  # (absent from arbiters pickled before it)
         if (
             top in ORDER_INTENTS

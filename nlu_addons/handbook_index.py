@@ -24,6 +24,7 @@ entry's centroid over all its rows (results/nlu_design_study.md); the query is t
 from __future__ import annotations
 
 import functools
+import math
 import re
 import zlib
 from collections import Counter
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nlu_addons.encoders import CachedEncoder
-from nlu_addons.language import Language, simplified
+from nlu_addons.language import CJK, Language, simplified
 
 if TYPE_CHECKING:
     from helpdesk.knowledge.settings import Settings
@@ -95,6 +96,13 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(
         word_stem(word) for word in CONTENT_WORD.findall(text.lower()) if word not in stop and len(word) > 1
     )
+
+
+def character_pairs(text: str) -> frozenset[str]:
+    """The pairs of neighbouring Chinese characters of ``text`` (its other characters left out: "退款100234到账" ->
+    退款, 款到, 到账), the Chinese side's words without a segmenter."""
+    chinese = "".join(CJK.findall(text))
+    return frozenset(chinese[i : i + 2] for i in range(len(chinese) - 1))
 
 
 def fold_of(text: str) -> int:
@@ -157,6 +165,15 @@ class HandbookIndex:
                 self._words[number] = frozenset().union(*(content_words(texts[int(row)]) for row in rows))
         # in how many entries each word is
         self._entries_with: Counter[str] = Counter(word for words in self._words for word in words)
+        # each entry's Chinese character pairs (the study's scoring, the Chinese side): what :meth:`shared_pairs`
+        # weighs a message's pairs against, each pair by how few entries' questions and examples have it
+        self._pairs: list[frozenset[str]] = [frozenset()] * len(self.ids)
+        if engine is None:
+            for number in range(len(self.ids)):
+                rows = np.flatnonzero((self._owner == number) & self._question)
+                self._pairs[number] = frozenset().union(*(character_pairs(texts[int(row)]) for row in rows))
+        having = Counter(pair for pairs in self._pairs for pair in pairs)
+        self._pair_weight = {pair: math.log(len(self.ids) / n) for pair, n in having.items()}
 
     def _centroids(self) -> np.ndarray:
         dim = self.vectors.shape[1]
@@ -186,6 +203,27 @@ class HandbookIndex:
         words = content_words(self.query_texts(message)[0])
         distinctive = sum(self._entries_with[word] <= DISTINCTIVE_IN for word in words)
         return distinctive >= COVERED_MIN_WORDS and words <= self._words[entry]
+
+    def shared_pairs(self, message: str, entry: int) -> float:
+        """How much of ``message``'s Chinese wording entry number ``entry``'s questions and training examples share:
+        the weights (log(entries / entries having it)) of the message's Chinese character pairs found in them, so a
+        pair few entries use (进货, 开户) counts and one most use (订单, 可以) hardly does. The study's scoring (the
+        Chinese side) only: 0.0 for the engine's."""
+        if self.engine is not None or not 0 <= entry < len(self.ids):
+            return 0.0
+        return sum(self._pair_weight.get(pair, 0.0) for pair in character_pairs(message) & self._pairs[entry])
+
+    def words_doubt_best(self, message: str, scores: np.ndarray, margin: float, ratio: float) -> bool:
+        """Whether ``message``'s own words speak for its second entry over its best (``scores``: the message's score
+        of each entry): the two score within ``margin`` of each other and the second's questions and examples share
+        more than ``ratio`` times as much of its wording as the best's (:meth:`shared_pairs`)."""
+        if len(scores) < 2:
+            return False
+        best, second = (int(e) for e in np.argsort(-scores)[:2])
+        if float(scores[best] - scores[second]) >= margin:
+            return False
+        theirs = self.shared_pairs(message, second)
+        return theirs > 0.0 and theirs > ratio * self.shared_pairs(message, best)
 
     def query_texts(self, message: str) -> list[str]:
         """What is embedded for a message to rank the handbook: the message itself for the study's scoring; for the

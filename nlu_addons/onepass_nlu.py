@@ -297,6 +297,19 @@ class Side:
         swapped[0, first], swapped[0, second] = scores[0, second], scores[0, first]
         return swapped
 
+    def words_doubt(self, text: str, scores: np.ndarray, indexes: Indexes) -> bool:
+        """Whether the message's own words doubt its best entry (issue 18): the best two entries score within the
+        arbiter's ``faq_doubt_margin`` of each other and the second's questions and training examples share more than
+        ``faq_doubt_ratio`` times as much of the message's wording as the best's
+        (nlu_addons.handbook_index.HandbookIndex.shared_pairs: "这款杯子卖完了，以后还进货吗" and back-in-stock's 进货,
+        which the multilingual encoder weighs lightly beside "is it in stock"). Never when either setting is None
+        (English: the engine's index has no character pairs)."""
+        margin = getattr(self.arbiter, "faq_doubt_margin", None)  # (absent from arbiters pickled before it)
+        ratio = getattr(self.arbiter, "faq_doubt_ratio", None)
+        if margin is None or ratio is None:
+            return False
+        return indexes.primary.words_doubt_best(text, scores[0], margin, ratio)
+
     def route(self, text: str) -> dict[str, Any]:
         vector = self.encoder.encoder.encode([text])
         indexes = self.indexes  # one read: a reload may replace them meanwhile
@@ -311,7 +324,7 @@ class Side:
             and covered_from <= best < self.arbiter.faq_answer_from
             and indexes.primary.covers(text, int(np.argmax(scores[0])))
         )
-        route = self.arbiter.route(x, scores, ids, text, covered)
+        route = self.arbiter.route(x, scores, ids, text, covered, self.words_doubt(text, scores, indexes))
         top = np.argsort(-scores[0])[:5]
         return {
             "destination": route.destination,
@@ -359,6 +372,9 @@ def side_of_state(
     covered_from = config["faq_covered_from"].get(language)
     arbiter.faq_covered_from = None if covered_from is None else float(covered_from)
     arbiter.faq_covered_margin = float(config["faq_covered_margin"].get(language) or 0.0)
+    doubt_margin, doubt_ratio = config["faq_doubt_margin"].get(language), config["faq_doubt_ratio"].get(language)
+    arbiter.faq_doubt_margin = None if doubt_margin is None else float(doubt_margin)
+    arbiter.faq_doubt_ratio = None if doubt_ratio is None else float(doubt_ratio)
     encoder = CachedEncoder(encoder_named(config["encoders"][language]), table)
     second = None
     if trained_second is not None:

@@ -127,6 +127,14 @@ DEFAULTS: dict[str, Any] = {
     # out-of-scope row covered in the band but one; results/eval/enr-2026-12-07/README.md
     "faq_covered_from": {"en": 0.48, "zh": None},
     "faq_covered_margin": {"en": 0.01, "zh": None},
+    # per language (nlu_addons.onepass_nlu.Side.words_doubt, issue 18): the best entry is asked back about, beside the
+    # second, when the two score within faq_doubt_margin of each other and the second's questions and training
+    # examples share more than faq_doubt_ratio times as much of the message's Chinese character pairs, weighted by
+    # how few entries have them, as the best's (null: never; the Chinese side only, which has the pairs). Chosen on
+    # the Chinese dev rows (lane zh, 2026-12-07, results/eval/zh-2026-12-07/README.md): answered rows within 0.10
+    # whose second entry's words weigh over 3 times the best's were 5 wrong answers and no right one
+    "faq_doubt_margin": {"en": None, "zh": 0.1},
+    "faq_doubt_ratio": {"en": None, "zh": 3.0},
     "watch_interval": 2.0,
     "ranking_length": 10,
 }

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support.arbiters import arbiter_torn
 
-from nlu_addons.arbiter import StackedArbiter, features, order_evidence
+from nlu_addons.arbiter import order_evidence
 from nlu_addons.goods_verbs_zh import reading_zh
 
 
@@ -42,26 +43,6 @@ def test_only_a_chinese_change_verb_is_evidence_for_the_order_change_flow() -> N
     # the other flows keep their evidence, and English is not read by the Chinese verbs
     assert order_evidence("我只想退一个花瓶", "request_refund")
     assert order_evidence("I want to swap the cushion in my order", "change_order")
-
-
-class SureModel:
-    """A model giving every row the same probabilities."""
-
-    def __init__(self, row: list[float]) -> None:
-        self.row = row
-
-    def predict_proba(self, rows: np.ndarray) -> np.ndarray:
-        return np.tile(self.row, (len(rows), 1))
-
-
-def arbiter_torn(texts: list[str], scores: np.ndarray, sure: dict[str, float]) -> tuple[np.ndarray, StackedArbiter]:
-    """An arbiter giving every message the probabilities ``sure`` (per class) whatever it is shown."""
-    classes = sorted(sure)
-    x = features(np.tile([sure[c] for c in classes], (len(texts), 1)), scores, texts)
-    labels = [classes[i % len(classes)] for i in range(len(texts) * len(classes))]
-    arbiter = StackedArbiter(answer_at=0.65, clarify_at=0.1).fit(np.vstack([x] * len(classes)), labels)
-    arbiter._model = SureModel([sure[c] for c in arbiter.classes])
-    return x, arbiter
 
 
 @pytest.mark.parametrize(
