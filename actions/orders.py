@@ -294,7 +294,13 @@ class ActionOrderSubmit(Action):
                     offer_payment_check(dispatcher, tracker, order)
             else:
                 refund = await system.refund_status(str(state.order_id))
-                dispatcher.utter_message(text=describe_refund(refund, system.policy))
+                text = describe_refund(refund, system.policy)
+                if refund.state is RefundState.NONE:
+                    # "i asked for a refund a week ago and still nothing": none on record is not the end of it (it
+                    # was a dead end): a person can look into a return or a promise the order system does not show
+                    dispatcher.utter_message(text=f"{text}\n\n{say.REFUND_NONE_NEXT}", buttons=[person_button()])
+                else:
+                    dispatcher.utter_message(text=text)
         except PolicyRefusal as refusal:
             dispatcher.utter_message(text=refusal.text, buttons=[person_button()])
         except (BackendError, OrderNotFound) as error:

@@ -41,6 +41,11 @@ CANNOT_HURRY = (
     "I can't make order {order_id} go any faster from here: orders are handled in turn, and it should arrive by the "
     "date above. A member of our team can check with the warehouse or the carrier. Shall I get someone for you?"
 )
+# under "There's no refund on order …": what to do when the customer expected one
+REFUND_NONE_NEXT = (
+    "If you've already sent something back or were told a refund was on its way, a member of our team can look into "
+    'it: tap "Talk to a person". To send something from this order back, just tell me and I\'ll start a return.'
+)
 NOT_WANTED_BUTTON = "That's not what I wanted"  # under every change carried out: a person puts it right
 
 STOPPED = "No problem, I've stopped there. Is there anything else I can do?"
