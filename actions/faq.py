@@ -561,7 +561,10 @@ class ActionAnswerFaq(Action):
                 self._answer(dispatcher, paid.id, paid.title, paid.answer, scores.get(paid.id, 0.0))
                 return
             route = {**route, "offered": [*(route.get("offered") or []), *(f"faq:{e}" for e in rivals)]}
-        if destination == "clarify":
+        if destination == "clarify" and not in_request:
+            # inside a request the form's question follows, and the widget keeps only the last reply's buttons: the
+            # choices would be hidden under it ("Did you mean one of these?" with nothing to pick); the not-sure
+            # answer is said instead (_no_good_answer)
             titles = {e: entry.title for e in scores if (entry := kb.entry(e)) is not None}
             for offered in route.get("offered") or []:
                 if offered.startswith("faq:") and (entry := kb.entry(offered[4:])) is not None:
