@@ -112,7 +112,7 @@ from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as order_texts
 from actions.texts.catalog import routing as routing_texts
 from actions.texts.catalog import smalltalk as smalltalk_texts
-from actions.turns import as_written, bot_messages_before_latest, said, turns_before_latest
+from actions.turns import as_written, bot_messages_before_latest, previous_message, said, turns_before_latest
 from actions.typed_choice import faq_id_of, flow_picked, typed_choice
 from helpdesk.knowledge import language_search
 from helpdesk.knowledge.decision import Candidate
@@ -165,12 +165,6 @@ def failed_turns_before(tracker: Tracker, offered: frozenset[str] | None = None)
             break
         failed += 1
     return failed
-
-
-def previous_question(tracker: Tracker) -> str | None:
-    """The customer's message before this one (the question a suggestion was offered for)."""
-    texts = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
-    return texts[-2] if len(texts) >= 2 else None
 
 
 # the intents whose rule runs this action; for them the NLU's routing decision (the parse's `route`) is followed
@@ -586,7 +580,7 @@ class ActionAnswerFaq(Action):
         dispatcher.utter_message(text=routing_texts.SUGGEST, buttons=[*buttons, none_of_these_button()])
 
     def _answer_pick(self, dispatcher: CollectingDispatcher, tracker: Tracker, faq_id: str) -> None:
-        question = previous_question(tracker)
+        question = previous_message(tracker)  # the question the suggestion was offered for
         if not answer_entry_by_id(dispatcher, faq_id, question, rule=RULE_PICKED):
             dispatcher.utter_message(text=routing_texts.ENTRY_GONE)
 

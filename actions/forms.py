@@ -91,7 +91,7 @@ from actions.order_state import (
     person_button,
     request_ended,
 )
-from actions.parsing import POSTCODE_RE, Found, named_order_numbers, plain_answer, read_message
+from actions.parsing import POSTCODE_RE, Found, named_order_numbers, only_order_number, plain_answer, read_message
 from actions.photos import received_item_entry, return_reason_of
 from actions.product_kinds import items_named, named_elsewhere, names_other_kind
 from actions.remedy import remedy_asked, remedy_said
@@ -791,9 +791,14 @@ class _FormTurn:
                 await self._take_items(corrected, asked=True, current=self.get(RETURN_ITEMS))
             if (remedy := self._remedy()) is not None:
                 self.set(RETURN_REMEDY, remedy.value)
-        elif self.state.flow in (CHANGE_ADDRESS, RETURN) and (intent == self.state.flow or requested is None):
+        elif (
+            self.state.flow in (CHANGE_ADDRESS, RETURN)
+            and (intent == self.state.flow or requested is None)
+            and not (requested is None and self.get(PENDING_DETAIL) and only_order_number(self._text()))
+        ):
             # read once the order is verified: a message asking for this change, or the one that started it, whatever
-            # the NLU read ("my soap dish from 100184 came broken": the soap dish is what goes back)
+            # the NLU read ("my soap dish from 100184 came broken": the soap dish is what goes back); a bare order
+            # number keeps what the damage report before it said ("one bowl of the set arrived broken", then "100193")
             self.set(PENDING_DETAIL, self._text())
 
     async def _correction(self) -> bool:

@@ -14,7 +14,18 @@ from actions.handbook_followup import flow_invited, reason_invited
 from actions.handoff import leave_email, person_offered
 from actions.no_order_number import email_for_order_list, send_order_list
 from actions.order_numbers import wrong_order_number
-from actions.order_state import EVIDENCE, FLOW, FLOWS, FORM, LAST_FLOW, ORDER_ID, RETURN, RETURN_REASON, details_cleared
+from actions.order_state import (
+    EVIDENCE,
+    FLOW,
+    FLOWS,
+    FORM,
+    LAST_FLOW,
+    ORDER_ID,
+    PENDING_DETAIL,
+    RETURN,
+    RETURN_REASON,
+    details_cleared,
+)
 from actions.parsing import ORDER_NUMBER_RE
 from actions.refused_change import address_after_refused_change
 from actions.smalltalk import order_topics
@@ -22,7 +33,7 @@ from actions.team_checks import person_for_team_check
 from actions.texts import render
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import orders as say
-from actions.turns import bot_messages_before_latest, said
+from actions.turns import bot_messages_before_latest, previous_message, said
 from actions.typed_choice import flow_picked
 from helpdesk.orders import ReturnReason
 
@@ -66,6 +77,10 @@ async def answer_order_details(dispatcher: CollectingDispatcher, tracker: Tracke
         # after the wrong-item answer ("Please tell me your order number …"): the free return of wrong goods
         reason = reason_invited(tracker) if invited == RETURN else ReturnReason.UNWANTED
         kept = [SlotSet(RETURN_REASON, reason.value)] if reason.shop_at_fault else []
+        if reason.shop_at_fault and (reported := previous_message(tracker)) is not None:
+            # what the report said of the goods ("one bowl of the set arrived broken", then "100193"): read once
+            # the order may be changed, as when the number comes in the report (it was every piece of the line)
+            kept.append(SlotSet(PENDING_DETAIL, reported))
         return [SlotSet(FLOW, invited), *details_cleared(), *kept, FollowupAction(FORM)]
     number = ORDER_NUMBER_RE.search(str(tracker.latest_message.get("text") or ""))
     # the order talked about ("hi, it's about my order 100234", then the e-mail address) is still the one

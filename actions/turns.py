@@ -34,6 +34,12 @@ def request_says(tracker: Tracker, pattern: re.Pattern[str]) -> bool:
     return any(pattern.search(simplified(text)) for text in texts)
 
 
+def previous_message(tracker: Tracker) -> str | None:
+    """The customer's message before the latest one, as written."""
+    texts = [str(e["text"]) for e in tracker.events if e.get("event") == "user" and e.get("text")]
+    return texts[-2] if len(texts) >= 2 else None
+
+
 def as_written(tracker: Tracker, part: str) -> str:
     """``part`` of the latest message as :func:`said` reads it, as the customer wrote it: the same characters of the
     message (the reading has the message's length, character for character); ``part`` itself when it is not a piece
