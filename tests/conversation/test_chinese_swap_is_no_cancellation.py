@@ -1,9 +1,10 @@
-"""换 beside an order number is never a cancellation (issue 18, lane czh2's lead), through the running stack:
-"100248换灰" (swap to grey) was read as a cancellation (cancel_order on top, inform second): the bot asked for the
-e-mail and then summed up the whole order with "确定要取消订单 100248 吗？（是/否）", one yes from calling it off. Now the
-order change answers at once, as for any change of a placed order's goods: items cannot be swapped once ordered, and
-what can be done (cancel, change the address, a person) is offered as buttons, never asked as a yes. Fails with main's
-nlu_addons/arbiter.py put back. Messages written for this test (not copied from the eval sets or the training data).
+"""换 beside an order number is never a cancellation (issue 18, lane czh2's lead), through the running stack.
+"100248换灰" (swap to grey) was read as a cancellation (cancel_order on top, inform second): the bot asked
+for the e-mail and then summed up the whole order with "确定要取消订单 100248 吗？（是/否）", one yes from
+calling it off. Now the order change answers at once, as for any change of a placed order's goods: items
+cannot be swapped once ordered, and what can be done (cancel, change the address, a person) is offered as
+buttons, never asked as a yes. Fails with main's nlu_addons/arbiter.py put back. Messages written for this
+test (not copied from the eval sets or the training data).
 """
 
 from __future__ import annotations
