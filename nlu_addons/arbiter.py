@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from nlu_addons import fast_linear
-from nlu_addons.goods_verbs_zh import reading_zh
+from nlu_addons.goods_verbs_zh import reading_zh, swaps_without_calling_off
 from nlu_addons.language import CJK, language_of
 from nlu_addons.order_cues import account_cue, another_companys, order_cue, other_domain_cue
 from nlu_addons.refund_words_zh import refund_reading_zh
@@ -79,6 +79,7 @@ ACCOUNT_LIKE_FLOWS = frozenset({"change_shipping_address", "cancel_order", "chan
 # the flows on goods of an order the Chinese verb tells apart (nlu_addons.goods_verbs_zh): altering the order, and
 # sending goods back
 CHANGE_FLOW, RETURN_FLOW = "change_order", "request_refund"
+CANCEL_FLOW = "cancel_order"
 REFUND_STATUS = "refund_status"
 # the flows each reading of a Chinese verb on goods asks for (nlu_addons.goods_verbs_zh)
 FLOWS_OF_READING = {"change": frozenset({CHANGE_FLOW}), "return": frozenset({RETURN_FLOW, REFUND_STATUS})}
@@ -400,6 +401,11 @@ class StackedArbiter:
             if INFORM in pair and len(pair & ORDER_INTENTS) == 1 and asks:
                 top = next(iter(pair & ORDER_INTENTS))
                 confidence = float(row[order[0]] + row[order[1]])
+                order = [self.classes.index(top), *(k for k in order if self.classes[k] != top)]
+            if chinese and top == CANCEL_FLOW and swaps_without_calling_off(text):
+                # 换 beside an order number and no word calling the order off ("100248换灰": swap to grey): a change
+                # of what the order holds, never a cancellation, whose summary a yes would confirm
+                top = CHANGE_FLOW
                 order = [self.classes.index(top), *(k for k in order if self.classes[k] != top)]
         if (
             len(order) > 1

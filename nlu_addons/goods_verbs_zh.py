@@ -41,3 +41,13 @@ def reading_zh(text: str, order_number: bool = False) -> Reading | None:
     if SWAP.search(text):
         return "change" if order_number or ORDER_NAMED.search(text) else "exchange"
     return None
+
+
+# words that call the whole order off ("100248换了，不要了", "取消100248"): with one of them 换 may be a cancellation's
+CALL_OFF = re.compile(r"取消|撤销|撤单|退|不要|不想要|算了|作废")
+
+
+def swaps_without_calling_off(text: str) -> bool:
+    """Whether the (simplified) Chinese ``text`` swaps goods (换) and says nothing that calls an order off: beside an
+    order number ("100248换灰", swap to grey) it asks to change what the order holds, never to cancel it."""
+    return bool(SWAP.search(text)) and not CALL_OFF.search(text)

@@ -87,3 +87,19 @@ def test_bare_order_details_stay_details() -> None:
         sure = {"inform": 0.55, flow: 0.40, "faq": 0.05}
         x, arbiter = arbiter_torn([text], FAR, sure)
         assert arbiter.route(x, FAR, IDS, text).destination != f"intent:{flow}", text
+
+
+@pytest.mark.parametrize("text", ["100248换灰", "100248 毯子换灰色", "订单100248换个颜色"])
+def test_a_swap_beside_an_order_number_is_never_a_cancellation(text: str) -> None:
+    """换 beside an order number ("100248换灰", swap to grey) with the cancellation on top (lane czh2's lead: its
+    summary of the whole order was one yes from cancelling it): the order change starts instead."""
+    sure = {"cancel_order": 0.57, "inform": 0.38, "change_order": 0.01, "faq": 0.04}
+    x, arbiter = arbiter_torn([text], FAR, sure)
+    assert arbiter.route(x, FAR, IDS, text).destination == "intent:change_order", text
+
+
+@pytest.mark.parametrize("text", ["100248换了，不要了", "取消100248，换别家买", "100248不要了"])
+def test_words_calling_the_order_off_keep_the_cancellation(text: str) -> None:
+    sure = {"cancel_order": 0.57, "inform": 0.38, "change_order": 0.01, "faq": 0.04}
+    x, arbiter = arbiter_torn([text], FAR, sure)
+    assert arbiter.route(x, FAR, IDS, text).destination == "intent:cancel_order", text
