@@ -290,8 +290,9 @@ def _pairs(text: str) -> list[tuple[int, str]]:
 # 炻瓷餐盘, "杯子" for 马克杯): no pair of characters of the catalogue name is in it
 ZH_EVERYDAY_SUFFIX = "子儿兒"
 # or by that character alone, where a word ends: before a particle, a conjunction or what happened to it ("订单里的碗",
-# "碗碎了" and "碗有一个裂了" for 炻瓷碗; not "碗柜"); measure words (一套, 两条) never name a thing
-ZH_WORD_END = "(?=$|[^\u3400-\u9fff]|[也都和跟还吧了呢吗嗎啊呀坏壞碎裂破有被在])"
+# "碗碎了", "碗有一个裂了", "一套碗里有一个碎了" for 炻瓷碗; not "碗柜"); measure words (一套, 两条) never name
+# a thing
+ZH_WORD_END = "(?=$|[^\u3400-\u9fff]|[也都和跟还吧了呢吗嗎啊呀坏壞碎裂破有被在里裡])"
 ZH_MEASURE_WORDS = frozenset("个只件条套对支把张盏盒包块瓶")
 
 

@@ -107,3 +107,14 @@ def test_a_name_with_its_size_is_named_by_its_thing_not_the_unit() -> None:
     assert read_items("镜子", SIZED).returned == {"LH-DEC-0327": None}
     assert read_items("瓶子退掉", SIZED).returned == {"LH-KIT-0122": None}
     assert read_items("镜子留着，盘子退掉", SIZED).returned == {"LH-KIT-0101": None}
+
+
+def test_a_bowl_named_before_li_is_the_bowls_of_the_order() -> None:
+    """ "一套碗里有一个碎了": 碗 before 里 ("in the set of bowls") names the bowls, one set of the two."""
+    from decimal import Decimal
+
+    from actions.product_kinds import items_named
+    from helpdesk.orders.model import OrderLine
+
+    bowls = [OrderLine("LH-KIT-0102", "Stoneware bowls, set of 4", 2, Decimal("49"), name_zh="炻瓷碗，4 只装")]
+    assert items_named("一套碗里有一个碎了", bowls).returned == {"LH-KIT-0102": 1}

@@ -23,3 +23,15 @@ def test_one_broken_bowl_then_the_order_number_is_one_set(chat: Chat) -> None:
     asked = chat.texts[-1]
     assert asked.startswith(f"What would you like for Stoneware bowls, set of 4 from order {ORDER}:"), chat.texts
     assert "€49.00" in asked and "€98.00" not in asked, chat.texts
+
+
+def test_one_broken_bowl_of_a_set_in_chinese_is_one_set(chat: Chat) -> None:
+    """The Chinese twin (the orchestrator's walk, afternoon): "一套碗里有一个碎了" ("in one set of bowls one is broken")
+    named no bowls ("碗里": the bowl's one character before 里 was not read as a word), so the return took both sets,
+    €98.00, whether the order number came in the message or after it."""
+    chat("一套碗里有一个碎了")
+    chat(ORDER)
+    chat(EMAIL)
+    asked = chat.texts[-1]
+    assert asked.startswith(f"订单 {ORDER} 的炻瓷碗"), chat.texts
+    assert "€49.00" in asked and "€98.00" not in asked, chat.texts
