@@ -77,9 +77,10 @@ def goods_beside_bare_return(parts: list[str]) -> bool:
     """ "能退吗 盘子有点问题": a bare return in one clause and, in the other, goods of the shop's kinds and no question
     of its own: the return of those goods (the two clauses were read as two things, and the handbook's final-sale
     answer was given for the order the customer had just looked up)."""
-    if len(parts) != 2 or RETURN not in (bare_request(parts[0]), bare_request(parts[1])):
+    flows = [bare_request(part) for part in parts]
+    if len(parts) != 2 or RETURN not in flows:
         return False
-    other = parts[1] if bare_request(parts[0]) == RETURN else parts[0]
+    other = parts[1] if flows[0] == RETURN else parts[0]
     return bool(kinds_in(other)) and not is_question(other) and returns_named_goods(" ".join(parts))
 
 

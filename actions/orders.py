@@ -161,22 +161,24 @@ class ActionStartOrderRequest(Action):
             # "订单100234怎么还没到？另外你们支持支付宝吗": the NLU read the whole message (a refund status, from the
             # payment question beside it); the order request's own clause says which flow it is
             flow = requests.flow
-        elif requests.flow and tracker.active_loop_name != FORM and not damaged and unnamed_other_order_requests(text):
-            # "帮我查下订单100234到哪了，还有一个订单我想取消": the NLU read the other order's cancellation; the named
-            # order's own clause asks for its status (it was "100234 has shipped, it can't be cancelled", the
-            # status never given), the other order's request follows (actions/next_request.py)
-            flow = requests.flow
-        elif requests.flow and tracker.active_loop_name != FORM and not damaged and first_of_two_orders(text, requests):
-            # "100234到哪了？另外100262我不要了帮我取消": the NLU read the second order's cancellation; the first
-            # order's own clause asks for its status (it was "100234 has shipped, it can't be cancelled", the status
-            # never given), the second order's request follows (actions/next_request.py)
+        elif (
+            requests.flow
+            and tracker.active_loop_name != FORM
+            and not damaged
+            and (unnamed_other_order_requests(text) or first_of_two_orders(text, requests))
+        ):
+            # "帮我查下订单100234到哪了，还有一个订单我想取消", "100234到哪了？另外100262我不要了帮我取消": the NLU read
+            # the other order's cancellation; the first order's own clause asks for its status (it was "100234 has
+            # shipped, it can't be cancelled", the status never given), the other order's request follows
+            # (actions/next_request.py)
             flow = requests.flow
         if requests.flow is not None:
             # "… and can i return the bowls from it?": a change of the same order, taken up after this request
             # (actions/next_request.py), not a handbook question
             questions = handbook_questions(questions, requests.flow)
+        received = received_item_entry(text)  # the handbook entry for goods said to be damaged or wrong, if any
         condition = None  # (damaged or wrong goods get the handbook's answer about them: below)
-        if flow == RETURN and tracker.active_loop_name != FORM and not damaged and received_item_entry(text) is None:
+        if flow == RETURN and tracker.active_loop_name != FORM and not damaged and received is None:
             condition = zh_return_condition(text)
         if condition is not None:
             # "我想退掉毯子，拆封了可以吗": whether the goods can still go back so ("拆封了还能退货吗") is answered
@@ -186,7 +188,7 @@ class ActionStartOrderRequest(Action):
             # "... and how do I return something broken?": answered first; a question the handbook is unsure of is
             # offered only beside an order request of its own ("where's my stuff" alone is the request itself)
             answer_questions(dispatcher, questions, offer_unsure=requests.flow is not None or condition is not None)
-        elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
+        elif flow == RETURN and tracker.active_loop_name != FORM and (entry := received) is not None:
             # "my vase arrived broken!! order 100184": what the shop does about damaged or wrong goods (a replacement
             # or a refund, broken glass not sent back) comes before the return; its photo is offered once booked. The
             # order named, or the one the conversation knows ("you sent the wrong colour pillowcases, i want to return
@@ -205,7 +207,7 @@ class ActionStartOrderRequest(Action):
         if damaged:
             # what to send back, read once the order may be changed (as the customer wrote it)
             events.append(SlotSet(PENDING_DETAIL, str(tracker.latest_message.get("text") or "")))
-        if flow == RETURN and tracker.active_loop_name != FORM and (entry := received_item_entry(text)) is not None:
+        if flow == RETURN and tracker.active_loop_name != FORM and (entry := received) is not None:
             events.append(SlotSet(RETURN_REASON, return_reason_of(entry).value))  # damaged or wrong: a free return
         elif flow == RETURN and tracker.active_loop_name != FORM and reason_invited(tracker).shop_at_fault:
             # "Return an item" right after the wrong-item answer: that return, free (a replacement or a refund)
