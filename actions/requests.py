@@ -376,7 +376,10 @@ EN_BARE_REQUESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             CHANGE_ADDRESS,
             r"(?:chang|updat|fix|correct|edit)(?:e|es|ing)?\s+(?:the\s+|my\s+|its\s+|their\s+)?"
-            r"(?:delivery\s+|shipping\s+)?ad+res+",
+            r"(?:delivery\s+|shipping\s+)?ad+res+"
+            # where it should go instead, named but not given: "… to my office", "… to a different one"
+            r"(?:\s+to\s+(?:my|our|the|a|an)\s+(?:new\s+|different\s+|other\s+|work\s+|home\s+)?"
+            r"(?:office|work|workplace|home|house|flat|apartment|address|one|place))?",
         ),
         (
             # "what about my refund?", "and where's my refund", "when do i get my money back" once an order is known

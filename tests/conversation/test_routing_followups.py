@@ -67,6 +67,9 @@ def test_two_handbook_questions_after_a_greeting_get_both_answers(chat: Chat) ->
         "可以改地址吗",
         "ok and can i change the adress still?",
         "ok cool. can i change the adress tho",
+        # the orchestrator's walk of 2026-12-07 (evening): where it should go named, not given
+        "ok and can i change the delivery adress to my office?",
+        "can i change the address to a different one",
     ],
 )
 def test_changing_the_address_right_after_a_status_check_starts_the_change_for_that_order(
@@ -86,6 +89,17 @@ def test_changing_the_address_right_after_a_status_check_starts_the_change_for_t
     assert any(words in chat.text for words in confirm), chat.texts
     assert "What would you like me to do with order" not in chat.text, chat.texts
     chat("no")  # nothing is changed
+
+
+def test_changing_a_shipped_orders_address_to_the_office_says_it_has_shipped(chat: Chat) -> None:
+    """The orchestrator's walk of 2026-12-07 (evening): after order 100234's status (shipped with DHL), "ok and can i
+    change the delivery adress to my office?" got the handbook's general answer ("Give me your order number and the
+    new address…") although the order was known and could no longer be changed."""
+    chat("where is 100234, ann.lee@example.com")
+    assert "shipped" in chat.text, chat.texts
+    chat("ok and can i change the delivery adress to my office?")
+    assert "already shipped" in chat.text and "100234" in chat.text, chat.texts
+    assert "Give me your order number" not in chat.text, chat.texts
 
 
 def test_a_question_about_changing_addresses_in_general_still_gets_the_handbook_answer(chat: Chat) -> None:
