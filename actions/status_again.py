@@ -40,7 +40,11 @@ LOOK_BACK = 3  # the customer's latest messages whose bot replies count as "just
 HURRY_RE = re.compile(
     r"\b(?:hurry|speed)\s+(?:(?:it|this|that|things|them|my\s+order|the\s+order)\s+)?up\b|\bexpedite\b"
     r"|\bchase\s+(?:it|this|that|them|the\s+(?:order|parcel|warehouse|carrier))\b"
-    r"|催一下|催一催|催催|催下|帮我催|(?:快点|快些|尽快|早点)(?:发货|发|寄|送)",
+    r"|\b(?:get|send|deliver|ship)\s+(?:it|them)\s+(?:(?:here|to\s+me)\s+)?(?:any\s+)?(?:sooner|faster|quicker)\b"
+    r"|\b(?:come|arrive|get\s+here)\s+(?:any\s+)?(?:sooner|faster|quicker)\b"
+    r"|催一下|催一催|催催|催下|帮我催|(?:快点|快些|尽快|早点)(?:发货|发|寄|送)"
+    # "可以快点吗", "能不能快一点": only ever read right after the order's status (hurry_after_status)
+    r"|(?:可以|能|能不能|可不可以)(?:再)?快(?:一)?点",
     re.IGNORECASE,
 )
 

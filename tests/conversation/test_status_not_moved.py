@@ -76,6 +76,9 @@ def test_not_shipped_yet_said_in_chinese_is_about_the_order_just_checked(chat: C
             "ok can u hurry it up",
             "I can't make order 100253 go any faster from here",
         ),
+        # the orchestrator's walk of 2026-12-07 (evening): "Did you mean" pick-up points and express delivery
+        ("我的订单100253到哪了", "可以快点吗", "我这边没法让订单 100253 更快"),
+        ("where is my order 100253", "any way to get it here sooner?", "I can't make order 100253 go any faster"),
     ],
 )
 def test_asked_to_hurry_right_after_the_status_says_it_cannot_and_offers_a_person(
