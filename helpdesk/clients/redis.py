@@ -95,11 +95,11 @@ def batched(data: Sequence[str]) -> str:
 class Outbox:
     """The PUBLISH commands a task makes while it holds a Redis lock (helpdesk/limits/redis_locks.py): they go to Redis
     with the lock's release, in one pipeline (one round trip instead of one for the events and one for the release),
-    as one message per channel (`messages`), in the order they were made and before the release, so they reach every process before another holder of the lock
-    can publish. A turn's stored messages are announced this way (issue 22: each round trip is a socket write and an
-    event-loop wake-up of its own). `local` delivers them in this process alone when Redis fails (the hub's fallback).
-    Only the task that holds the lock publishes through its outbox: a task it starts (which inherits the context)
-    may outlive the lock, so it publishes at once."""
+    as one message per channel (`messages`), in the order they were made and before the release, so they reach every
+    process before another holder of the lock can publish. A turn's stored messages are announced this way (issue 22:
+    each round trip is a socket write and an event-loop wake-up of its own). `local` delivers them in this process
+    alone when Redis fails (the hub's fallback). Only the task that holds the lock publishes through its outbox: a
+    task it starts (which inherits the context) may outlive the lock, so it publishes at once."""
 
     task: asyncio.Task[Any] | None
     publishes: list[tuple[str, str]] = field(default_factory=list)  # (Redis channel, data)
