@@ -83,15 +83,23 @@ def command_connection(url: str, channel: str) -> Redis:
     )
 
 
+def batched(data: Sequence[str]) -> str:
+    """Several fan-out events (each the JSON of an object, helpdesk/realtime/redis_hub.py) as one Redis message,
+    `{"batch":[event, …]}`, in their order; one event as it is. One PUBLISH for a turn's events instead of one each
+    (issue 22): each message costs its PUBLISH, and every subscribed helpdesk process a read and a JSON parse of it.
+    The events are joined as they are (each one valid JSON already), not encoded again."""
+    return data[0] if len(data) == 1 else '{"batch":[' + ",".join(data) + "]}"
+
+
 @dataclass
 class Outbox:
     """The PUBLISH commands a task makes while it holds a Redis lock (helpdesk/limits/redis_locks.py): they go to Redis
     with the lock's release, in one pipeline (one round trip instead of one for the events and one for the release),
-    in the order they were made and before the release, so they reach every process before another holder of the lock
-    can publish. A turn's stored messages are announced this way (issue 22: each round trip is a socket write and an
-    event-loop wake-up of its own). `local` delivers them in this process alone when Redis fails (the hub's fallback).
-    Only the task that holds the lock publishes through its outbox: a task it starts (which inherits the context)
-    may outlive the lock, so it publishes at once."""
+    as one message per channel (`messages`), in the order they were made and before the release, so they reach every
+    process before another holder of the lock can publish. A turn's stored messages are announced this way (issue 22:
+    each round trip is a socket write and an event-loop wake-up of its own). `local` delivers them in this process
+    alone when Redis fails (the hub's fallback). Only the task that holds the lock publishes through its outbox: a
+    task it starts (which inherits the context) may outlive the lock, so it publishes at once."""
 
     task: asyncio.Task[Any] | None
     publishes: list[tuple[str, str]] = field(default_factory=list)  # (Redis channel, data)
@@ -101,6 +109,17 @@ class Outbox:
     def add(self, channel: str, data: Sequence[str], local: Callable[[], Awaitable[None]]) -> None:
         self.publishes.extend((channel, one) for one in data)
         self.local.append(local)
+
+    def messages(self) -> list[tuple[str, str]]:
+        """What to PUBLISH, in order: the events for one Redis channel that follow each other as one message
+        (`batched`)."""
+        runs: list[tuple[str, list[str]]] = []
+        for channel, data in self.publishes:
+            if runs and runs[-1][0] == channel:
+                runs[-1][1].append(data)
+            else:
+                runs.append((channel, [data]))
+        return [(channel, batched(data)) for channel, data in runs]
 
     async def deliver_locally(self) -> None:
         """Redis failed: what was to be published reaches this process's clients only."""

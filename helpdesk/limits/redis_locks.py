@@ -144,12 +144,13 @@ class RedisLocks:
             log.warning("cannot release the Redis lock on %s (%s): it expires by itself", key, exc)
 
     async def _publish_and_release(self, lock: Lock, outbox: Outbox | None, also: Sequence[_Held]) -> bool:
-        """PUBLISH each event of the locks released `also` (published before this block's), then of `outbox`, then
+        """PUBLISH the events of the locks released `also` (published before this block's), then of `outbox` (each
+        outbox's as one message per channel: `Outbox.messages`), then
         the compare-and-delete of each lock's token (redis-py's release script), pipelined: whether this block's lock
         was still this process's to release (a lock released `also` that expired meanwhile is only logged)."""
         async with self.redis.pipeline(transaction=False) as pipe:
             for box in [*(h.outbox for h in also), outbox]:
-                for channel, data in box.publishes if box is not None else ():
+                for channel, data in box.messages() if box is not None else ():
                     pipe.publish(channel, data)
             for one in (*(h.lock for h in also), lock):
                 pipe.eval(Lock.LUA_RELEASE_SCRIPT, 1, one.name, one.local.token)

@@ -5,7 +5,10 @@ Every process publishes each event to one Redis channel (REDIS_CHANNEL, default 
 handing each event to the websockets connected to it (a `MemoryHub`). One channel for everything keeps
 the per-process cost at one Redis connection whatever the number of websockets, and keeps each
 publisher's events in the order it sent them; every process sees every event and drops those none of
-its clients listen to, which is cheap for the handful of processes one database serves.
+its clients listen to, which is cheap for the handful of processes one database serves. Events published together
+(a turn's messages, for the widget and for the consoles) travel as one message ``{"batch":[<event>, …]}``
+(helpdesk/clients/redis.py `batched`); a process of a version before batches drops such a message as malformed, so
+every helpdesk process on one channel runs the same version.
 
 The subscription is made before the server takes clients. If the Redis connection drops, events may
 have been missed meanwhile: once it is subscribed again, every local subscription is cut (the socket
@@ -27,7 +30,7 @@ from contextlib import AbstractAsyncContextManager
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from helpdesk.clients.redis import connect, current_outbox
+from helpdesk.clients.redis import batched, connect, current_outbox
 from helpdesk.realtime.hub import Event, MemoryHub, Subscription
 
 log = logging.getLogger(__name__)
@@ -75,7 +78,8 @@ class RedisHub:
             await self.local.publish(channel, event)
 
     async def publish_all(self, events: Sequence[tuple[str, Event]]) -> None:
-        """The events' PUBLISH commands in one pipeline (one round trip; the subscribers get them in this order)."""
+        """The events in one PUBLISH (`batched`: one round trip, one message; the subscribers get them in this
+        order)."""
         if len(events) == 1:
             await self.publish(*events[0])
             return
@@ -84,39 +88,31 @@ class RedisHub:
             outbox.add(self.channel, data, lambda: self.local.publish_all(events))
             return
         try:
-            await self._publish(*data)
+            await self._publish(batched(data))
         except (RedisError, OSError) as exc:
             log.error("Redis PUBLISH failed (%s): the events reach this process's clients only", exc)
             await self.local.publish_all(events)
 
-    async def _publish(self, *data: str) -> None:
+    async def _publish(self, data: str) -> None:
         try:
-            await self._send(data)
+            await self._redis.publish(self.channel, data)
         except RedisConnectionError:
             # after a Redis restart the first command on a pooled connection finds it closed: once more, on a fresh
             # one, or the other processes' clients (resumed already) would never see this event
-            await self._send(data)
-
-    async def _send(self, data: Sequence[str]) -> None:
-        if len(data) == 1:
-            await self._redis.publish(self.channel, data[0])
-            return
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for one in data:
-                pipe.publish(self.channel, one)
-            await pipe.execute()
+            await self._redis.publish(self.channel, data)
 
     def subscribe(self, *channels: str) -> AbstractAsyncContextManager[Subscription]:
         return self.local.subscribe(*channels)
 
     async def _dispatch(self, data: bytes | str) -> None:
+        """One Redis message: an event, or several in order (`{"batch":[…]}`, helpdesk/clients/redis.py `batched`)."""
         try:
             envelope = json.loads(data)
-            channel, event = envelope["channel"], envelope["event"]
-        except (ValueError, KeyError, TypeError):
+            events = [(one["channel"], one["event"]) for one in envelope.get("batch") or [envelope]]
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("ignoring a malformed event on Redis channel %s", self.channel)
             return
-        await self.local.publish(channel, event)
+        await self.local.publish_all(events)
 
     async def _read_forever(self) -> None:
         backoff = 0.5

@@ -8,6 +8,7 @@ is held, the block's events still reach this process's clients."""
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -248,3 +249,52 @@ def test_a_lock_released_with_the_inner_ones_release_is_free_at_once_and_its_eve
     events, taken_meanwhile, none_left = asyncio.run(scenario())
     assert [event["n"] for event in events] == [1, 2, 3]
     assert taken_meanwhile and none_left
+
+
+@pytest.mark.postgres
+def test_a_turns_six_events_travel_in_two_redis_messages(database_url: str) -> None:
+    """The customer's message (for the widget and the consoles) and the bot's two replies (each for both): six
+    events, published as two Redis messages (one per lock release: `batched`) instead of six, which every helpdesk
+    process on the channel reads and parses; the other process still hands each event to its widget and console in
+    order."""
+    channel = f"helpdesk-test-{secrets.token_hex(4)}:events"
+
+    async def scenario() -> tuple[list[dict[str, Any]], list[Event], list[Event]]:
+        engine = create_engine(database_url)
+        sessions = session_factory(engine)
+        commands = command_connection(REDIS_URL, channel)
+        listener = command_connection(REDIS_URL, channel).pubsub()
+        try:
+            async with hubs(channel) as (here, other):
+                events = Events(here)
+                actions = ActionServerClient("http://127.0.0.1:9", 1.0)
+                bot = RasaClient("http://127.0.0.1:9", "token", 1.0, actions)
+                bot._http = AnsweringRasa(ANSWER)
+                queue = QueueNotifier(sessions, events, lambda: 0, 60)
+                locks = RedisLocks(commands, channel.split(":")[0])
+                chat = ChatService(
+                    sessions, bot, events, queue, ContextService(sessions, bot, actions, events), locks, Background()
+                )
+                async with sessions() as session:
+                    session.add(Conversation(id="c1", mode=MODE_BOT, language="en"))
+                    await session.commit()
+                await listener.subscribe(channel)
+                await listener.get_message(timeout=2.0)  # the subscription's confirmation
+                async with other.subscribe(conversation_channel("c1")) as widget, other.subscribe(CONSOLE) as console:
+                    await chat.handle("c1", "how long is delivery")
+                    in_widget, in_console = await received(widget, 3), await received(console, 3, "c1")
+                messages = []
+                while (message := await listener.get_message(ignore_subscribe_messages=True, timeout=0.5)) is not None:
+                    messages.append(json.loads(message["data"]))
+                return messages, in_widget, in_console
+        finally:
+            await listener.aclose()
+            await commands.aclose()
+            await engine.dispose()
+
+    messages, in_widget, in_console = asyncio.run(scenario())
+    assert len(messages) == 2, f"{len(messages)} Redis messages for the turn's 6 events"
+    assert [len(message["batch"]) for message in messages] == [2, 4]
+    texts = ["how long is delivery", "Delivery takes 3-5 working days.", "Anything else?"]
+    assert [event["message"]["text"] for event in in_widget] == texts
+    assert [event["message"]["text"] for event in in_console] == texts
