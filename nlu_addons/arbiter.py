@@ -97,6 +97,12 @@ def names_order(text: str) -> bool:
     return bool(ORDER_NUMBER.search(text) or EMAIL.search(text))
 
 
+def names_own_order(text: str) -> bool:
+    """The message names a specific order itself: its number or e-mail, or the customer's own order, purchase or
+    parcel ("my order", "our parcel"), the strongest evidence of a request about one order."""
+    return names_order(text) or bool(MY_ORDER.search(text))
+
+
 def request_words(text: str) -> int:
     """Words left once order numbers and e-mails are taken out (a Chinese character counts as a word)."""
     rest = EMAIL.sub(" ", ORDER_NUMBER.sub(" ", text))
@@ -328,6 +334,11 @@ class StackedArbiter:
         # nlu_addons.onepass_nlu.Side.words_doubt reads these two and tells route)
         self.faq_doubt_margin: float | None = None
         self.faq_doubt_ratio: float | None = None
+        # the probability an order flow needs when the message names the order itself: its number or e-mail, or
+        # the customer's own order, purchase or parcel (None: answer_at, as every other destination; issue 17:
+        # customers' own requests phrased their way, "how far along is my purchase", scored just under answer_at
+        # and were asked back about although the flow confirms before it books anything)
+        self.flow_answer_at: float | None = None
         self.classes: list[str] = []
         self._model: Any = None
         self._scale: Any = None
@@ -510,6 +521,9 @@ class StackedArbiter:
             return Route(f"faq:{best_entry}", best_score, [], ranking)
         faq_answer_at = getattr(self, "faq_answer_at", None)  # (absent from arbiters pickled before it)
         needed = faq_answer_at if top == FAQ and faq_answer_at is not None else self.answer_at
+        flow_answer_at = getattr(self, "flow_answer_at", None)  # (absent from arbiters pickled before it)
+        if top in ORDER_INTENTS and flow_answer_at is not None and names_own_order(text):
+            needed = flow_answer_at
         if confidence >= needed and evidence:
             return Route(likely[0], confidence, [], ranking)
         if confidence >= self.clarify_at or not evidence:

@@ -375,6 +375,8 @@ def side_of_state(
     doubt_margin, doubt_ratio = config["faq_doubt_margin"].get(language), config["faq_doubt_ratio"].get(language)
     arbiter.faq_doubt_margin = None if doubt_margin is None else float(doubt_margin)
     arbiter.faq_doubt_ratio = None if doubt_ratio is None else float(doubt_ratio)
+    flow_answer_at = config["flow_answer_at"].get(language)
+    arbiter.flow_answer_at = None if flow_answer_at is None else float(flow_answer_at)
     encoder = CachedEncoder(encoder_named(config["encoders"][language]), table)
     second = None
     if trained_second is not None:

@@ -135,6 +135,12 @@ DEFAULTS: dict[str, Any] = {
     # whose second entry's words weigh over 3 times the best's were 5 wrong answers and no right one
     "faq_doubt_margin": {"en": None, "zh": 0.1},
     "faq_doubt_ratio": {"en": None, "zh": 3.0},
+    # per language (nlu_addons.arbiter): the arbiter's probability an order flow needs (null: answer_at) when the
+    # message names the order itself (its number or e-mail, "my order / purchase / parcel"). Issue 17, lane en
+    # 2026-12-07 evening, chosen on the English dev rows (bench/dev_routing.py, 2,269 rows, score right - 2 x wrong):
+    # off 1870; 0.75 for any evidence ("I", "my", "it") 1862; 0.75 or 0.6 for the order named 1871 (3 more right, 1
+    # more wrong; ties go to the higher value). results/eval/en-2026-12-07b/README.md
+    "flow_answer_at": {"en": 0.75, "zh": None},
     "watch_interval": 2.0,
     "ranking_length": 10,
 }

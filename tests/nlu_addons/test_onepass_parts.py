@@ -580,3 +580,23 @@ def test_a_message_naming_the_shops_goods_is_said_with_them_named_generally() ->
     assert named_generally("are the linen napkins machine washable") == "are the linen items machine washable"
     assert named_generally("my card holder was charged twice") is None  # a card holder is no candle holder
     assert named_generally("where is my order") is None
+
+
+def test_an_order_flow_for_the_order_named_itself_needs_its_own_lower_probability() -> None:
+    """Issue 17: "I'd like to send back my purchase" got "Did you mean" with the refund flow at 0.77 under answer_at.
+    With ``flow_answer_at`` set, an order flow for a message naming the order itself (its number, "my order /
+    purchase / parcel") needs that probability instead; a flow for a message with weaker evidence ("I wish to send
+    them back": only "I") still needs answer_at, and so does every other destination."""
+    texts = ["I'd like to send back my purchase", "I wish to send them back", "refund order 100234 please"]
+    scores = np.array([[0.5, 0.3]] * 3, dtype=np.float32)
+    x = features(np.array([[0.78, 0.22]] * 3), scores, texts)
+    arbiter = StackedArbiter(answer_at=0.85, clarify_at=0.1).fit(np.vstack([x, x]), ["request_refund", "faq"] * 3)
+    arbiter._model.predict_proba = lambda rows: np.tile([0.22, 0.78], (len(rows), 1))  # faq=0, request_refund=1
+    ids = ["how-to-return", "refund-policy"]
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"  # off: 0.78 < answer_at
+    arbiter.flow_answer_at = 0.75
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "intent:request_refund"
+    assert arbiter.route(x[2:], scores[2:], ids, texts[2]).destination == "intent:request_refund"
+    assert arbiter.route(x[1:2], scores[1:2], ids, texts[1]).destination == "clarify"  # only "I": answer_at
+    arbiter.flow_answer_at = 0.8  # the flow under its own bar too
+    assert arbiter.route(x[:1], scores[:1], ids, texts[0]).destination == "clarify"
