@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -221,6 +221,9 @@ class Order:
     tracking_number: str | None = None
     tracking_url: str | None = None
     expected_delivery: date | None = None  # the shop's (or carrier's) estimate while the order is on its way
+    # the pieces of each line already in a booked return (SKU -> pieces); None when the order system does not say
+    # (then an order with a return booked takes no other)
+    returned: Mapping[str, int] | None = None
 
     def __post_init__(self) -> None:
         if not ORDER_NUMBER_RE.match(self.number):
@@ -238,6 +241,24 @@ class Order:
         object.__setattr__(self, "lines", tuple(self.lines))
         object.__setattr__(self, "total", _money(self.total, f"order {self.number} total"))
         object.__setattr__(self, "currency", self.currency.upper())
+        if self.returned is not None:
+            object.__setattr__(self, "returned", {str(sku): int(n) for sku, n in self.returned.items() if int(n) > 0})
+
+    def not_returned(self) -> tuple[OrderLine, ...]:
+        """The lines with the pieces no booked return has taken yet (every line when none was booked)."""
+        returned = self.returned or {}
+        return tuple(
+            line if not returned.get(line.sku) else line.with_quantity(line.quantity - returned[line.sku])
+            for line in self.lines
+            if returned.get(line.sku, 0) < line.quantity
+        )
+
+    def open_for_return(self) -> Order:
+        """The order as a further return sees it: with a return booked for some of its pieces, the others, open as a
+        delivered order's (a second return of other items: the walk of 2026-12-07, lane cen5); else the order."""
+        if self.status is not OrderStatus.RETURN_REQUESTED or self.returned is None or not self.not_returned():
+            return self
+        return replace(self, status=OrderStatus.DELIVERED, lines=self.not_returned(), returned={})
 
     @property
     def postcode(self) -> str:
