@@ -413,7 +413,8 @@ class _FormTurn:
     async def order(self) -> Order:
         if self._order is None or self._order.number != self.order_id:
             self._order = await self.system.get_order(str(self.order_id))
-        return self._order
+        # a return reads the items no return booked before took (a second return of the others)
+        return self._order.open_for_return() if self.state.flow == RETURN else self._order
 
     # -- the run -------------------------------------------------------------------------------
 
@@ -736,6 +737,19 @@ class _FormTurn:
             return None
         return said
 
+    def _already_in_return(self, text: str) -> str | None:
+        """The policy's word that the items ``text`` names went into a return booked before (the order's other items
+        may go back), or None when it names none of them."""
+        full = self._order
+        if full is None or full.open_for_return() is full:
+            return None
+        named = items_named(text, full.lines).returned
+        try:
+            self.system.policy.plan_return(full, {sku: n or 1 for sku, n in named.items()}, utc_now())
+        except PolicyRefusal as refusal:
+            return refusal.text if refusal.reason_code == RETURN_ALREADY_REQUESTED and named else None
+        return None
+
     def _remedy(self) -> ReturnRemedy | None:
         """The replacement or refund this message asks for (a button's, or in words: actions/remedy.py)."""
         return remedy_said(self._text(), self._entities())
@@ -1041,7 +1055,9 @@ class _FormTurn:
             returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
             # one line to choose from is chosen, unless the customer named something else
             only_line = len(returnable) == 1 and len(order.lines) == 1 and self.state.requested != RETURN_ITEMS
-            if elsewhere:
+            if elsewhere and (taken := self._already_in_return(pending)) is not None:
+                self.say(taken)  # "the candle" of a return booked before: said so, the other items offered
+            elif elsewhere:
                 self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
             elif self.get(RETURN_ITEMS) is None and only_line:
                 self.set(RETURN_ITEMS, returnable)

@@ -611,11 +611,13 @@ async def test_broken_glass_and_ceramics_are_disposed_of_not_sent_back(shop_as_c
     assert "within 10 business days." in booked.instructions
     status = await shop.refund_status("100199")  # nothing to wait for: the refund is under way
     assert (status.state, status.amount) == (RefundState.PROCESSING, Decimal("59.00"))
-    # asked again: booked already, and nothing to send (it was "send the parcel back with the RMA number")
-    for again in (shop.quote_return("100199", ["LH-CAN-0501"]), shop.quote_replacement("100199", None)):
+    # the plates asked again: in the return booked already; the candles, which it left, may still go back (lane
+    # cen5: they were refused as "booked already")
+    for again in (shop.quote_return("100199", ["LH-KIT-0101"]), shop.quote_replacement("100199", ["LH-KIT-0101"])):
         refusal = await refusal_of(again)
         assert refusal.reason_code == "return_already_requested"
-        assert "Nothing needs to be sent back" in refusal.text and "parcel" not in refusal.text, refusal.text
+        assert "is already in the return you booked" in refusal.text and "parcel" not in refusal.text, refusal.text
+    assert [line.sku for line in (await shop.quote_return("100199", ["LH-CAN-0501"])).lines] == ["LH-CAN-0501"]
     assert (await shop.quote_return("100162", None)).lines  # another order's return is quoted as before
 
 
@@ -729,7 +731,13 @@ async def test_partial_return(shop: DemoOrderSystem) -> None:
             "not_delivered",
             "Order 100258 hasn't shipped yet, so there is nothing to return.",
         ),
-        ("100206", None, "return_already_requested", "A return for order 100206 has already been booked."),
+        (
+            "100206",
+            ["LH-KIT-0140"],
+            "return_already_requested",
+            "Ceramic pour-over coffee set from order 100206 is already in the return you booked.",
+        ),
+        ("100197", None, "return_already_requested", "A return for order 100197 has already been booked."),
         ("100165", None, "already_refunded", "Order 100165 has already been returned and refunded."),
         (
             "100220",
@@ -747,6 +755,21 @@ async def test_return_refusals(
     refusal = await refusal_of(shop.create_return(number, skus))
     assert (refusal.reason_code, refusal.message_for_customer) == (code, message)
     assert await shop.get_order(number) == before
+
+
+async def test_a_second_return_takes_the_items_the_first_left(shop: DemoOrderSystem) -> None:
+    """Order 100206 (return_requested: its coffee set in RMA-100206-F27M, its tumblers not): the tumblers go back in
+    a return of their own (it was refused: "A return for order 100206 has already been booked"); then nothing is
+    left, and a third return is refused as before."""
+    first = await shop.get_order("100206")
+    assert first.returned == {"LH-KIT-0140": 1} and [line.sku for line in first.not_returned()] == ["LH-KIT-0125"]
+    quote = await shop.quote_return("100206")
+    assert [(line.sku, line.quantity) for line in quote.lines] == [("LH-KIT-0125", 1)], quote
+    second = await shop.create_return("100206", ["LH-KIT-0125"])
+    assert second.rma != "RMA-100206-F27M" and [line.sku for line in second.lines] == ["LH-KIT-0125"]
+    assert (await shop.get_order("100206")).returned == {"LH-KIT-0140": 1, "LH-KIT-0125": 1}
+    refusal = await refusal_of(shop.create_return("100206"))
+    assert refusal.message_for_customer == "A return for order 100206 has already been booked.", refusal
 
 
 async def test_return_refusal_alternatives(shop: DemoOrderSystem) -> None:
