@@ -49,6 +49,7 @@ from actions.items import (
     pieces_answer,
     pieces_unclear,
     read_items,
+    single_pieces,
 )
 from actions.no_order_number import email_for_order_list, says_no_order_number, send_order_list
 from actions.order_state import (
@@ -1165,6 +1166,8 @@ class _FormTurn:
             self.say(question, pieces_buttons(several))
             self.set(RETURN_ITEMS, None)  # the question of how many comes instead of the summary
             return
+        if selection is not None and at_fault and self.system.offers_set_pieces:
+            selection = single_pieces(self._text() if text is None else text, order.lines, selection)
         if selection is None:
             if asked:
                 nothing_left = said.kept and not said.returned

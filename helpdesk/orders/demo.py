@@ -292,13 +292,16 @@ def _returned(row: OrderRow) -> dict[str, int]:
     for booked in row.returns:
         for part in booked.skus.split():
             sku, _, pieces = part.partition(":")
-            if sku in ordered:
+            if sku in ordered and "#" not in part:  # single pieces of a set leave the set to return
                 returned[sku] = min(ordered[sku], returned.get(sku, 0) + (int(pieces) if pieces else ordered[sku]))
     return returned
 
 
 def _pieces(line: OrderLine, order: Order) -> str:
-    """A returned line in the returns table: its SKU, with ":<pieces>" when only some of the ordered ones go back."""
+    """A returned line in the returns table: its SKU, with ":<pieces>" when only some of the ordered ones go back,
+    "#<pieces>" for single pieces of a set."""
+    if line.of_set:
+        return f"{line.sku}#{line.quantity}"
     ordered = order.line(line.sku)
     return line.sku if ordered is None or ordered.quantity == line.quantity else f"{line.sku}:{line.quantity}"
 
@@ -307,9 +310,12 @@ def _replaced_lines(skus: str, order: Order) -> tuple[OrderLine, ...]:
     """The lines a stored replacement names (``_pieces`` form), with their pieces."""
     lines = []
     for part in skus.split():
-        sku, _, pieces = part.partition(":")
+        sku, _, single = part.partition("#")
+        sku, _, pieces = sku.partition(":")
         line = order.line(sku)
-        if line is not None:
+        if line is not None and single:
+            lines.append(line.pieces_of_set(int(single)))
+        elif line is not None:
             lines.append(line.with_quantity(int(pieces)) if pieces else line)
     return tuple(lines)
 
@@ -572,6 +578,10 @@ class DemoOrderSystem(OrderSystem):
 
     @property
     def offers_replacements(self) -> bool:
+        return True
+
+    @property
+    def offers_set_pieces(self) -> bool:
         return True
 
     async def _refuse_a_refund_under_way(self, session: AsyncSession, order: Order, now: datetime) -> None:

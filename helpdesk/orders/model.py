@@ -157,6 +157,17 @@ class Address:
         }
 
 
+# a line sold as one set of pieces: "Ribbed tumblers, set of 6", "Percale pillowcases, pair"
+SET_SIZE_RE = re.compile(r",\s*(?:set\s+of\s+(\d+)|(pair))\b", re.IGNORECASE)
+# a return's or replacement's key (ReturnItems) for some single pieces of a line sold as one set: "<sku>#pieces" ->
+# how many pieces ("one plate of the set of 4 arrived broken": 1 of "LH-KIT-0101")
+SET_PIECES_SUFFIX = "#pieces"
+
+
+def set_pieces_key(sku: str) -> str:
+    return sku + SET_PIECES_SUFFIX
+
+
 @dataclass(frozen=True)
 class OrderLine:
     sku: str
@@ -165,6 +176,8 @@ class OrderLine:
     unit_price: Decimal
     final_sale: bool = False
     name_zh: str = ""  # the product's Chinese name in the shop's catalogue ("" when it has none)
+    # the pieces of one set this line stands for, single ones (``pieces_of_set``); 0 for a line as ordered
+    of_set: int = 0
 
     def __post_init__(self) -> None:
         if not self.sku:
@@ -183,7 +196,26 @@ class OrderLine:
         """This line with fewer pieces (a return of 1 of 2 towels)."""
         if not 1 <= quantity <= self.quantity:
             raise ValueError(f"order line {self.sku}: quantity must be 1 to {self.quantity}, got {quantity}")
-        return OrderLine(self.sku, self.name, quantity, self.unit_price, self.final_sale, self.name_zh)
+        return OrderLine(self.sku, self.name, quantity, self.unit_price, self.final_sale, self.name_zh, self.of_set)
+
+    @property
+    def set_size(self) -> int | None:
+        """The pieces of a line sold as one set (6 for "Ribbed tumblers, set of 6", 2 for a pair); None for others."""
+        match = SET_SIZE_RE.search(self.name)
+        if match is None:
+            return None
+        return 2 if match.group(2) else int(match.group(1))
+
+    def pieces_of_set(self, pieces: int) -> OrderLine:
+        """``pieces`` single pieces of this one set, at their share of its price (a broken plate of a set of 4:
+        a quarter of it)."""
+        size = self.set_size
+        if size is None or self.quantity != 1 or not 1 <= pieces < size:
+            raise ValueError(f"order line {self.sku}: not 1 to {size} single pieces of one set: {pieces}")
+        share = (self.unit_price / size).quantize(Decimal("0.01"))
+        name = f"{self.name} – single {'piece' if pieces == 1 else 'pieces'}"
+        name_zh = f"{self.name_zh}（其中 {pieces} 件）" if self.name_zh else ""
+        return OrderLine(self.sku, name, pieces, share, self.final_sale, name_zh, of_set=size)
 
     def name_in(self, language: str) -> str:
         """The product's name as a customer writing in ``language`` reads it (English when it has no such name)."""

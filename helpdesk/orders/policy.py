@@ -22,6 +22,7 @@ from helpdesk.i18n import long_date as long_date
 from helpdesk.i18n import money as money
 from helpdesk.orders import policy_texts
 from helpdesk.orders.model import (
+    SET_PIECES_SUFFIX,
     Address,
     CancellationQuote,
     Order,
@@ -410,6 +411,9 @@ class OrderPolicy:
         for sku, quantity in pieces.items():
             if not sku:
                 continue
+            if sku.endswith(SET_PIECES_SUFFIX):  # single pieces of a set (damaged: one plate of a set of 4)
+                wanted.append(self._pieces_of_set(order, sku.removesuffix(SET_PIECES_SUFFIX), quantity, now))
+                continue
             line = order.line(sku)
             if line is None:
                 raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku=sku)
@@ -424,6 +428,17 @@ class OrderPolicy:
         if final and not final_sale_taken:
             raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.shown_name for line in final])
         return wanted, []
+
+    def _pieces_of_set(self, order: Order, sku: str, pieces: int | None, now: datetime) -> OrderLine:
+        line = order.line(sku)
+        if line is None:
+            raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku=sku)
+        try:
+            return line.pieces_of_set(pieces or 0)
+        except ValueError:
+            raise self.refusal(
+                Action.RETURN, TOO_MANY_PIECES, order, now, item=line.shown_name, ordered=line.set_size or 1
+            ) from None
 
     def return_instructions(self, order: Order, plan: ReturnQuote, rma: str) -> str:
         """What the customer does next, in one message (in the conversation's language)."""

@@ -37,6 +37,7 @@ from helpdesk.orders.config import OrdersConfigError, load_orders_config, parse_
 from helpdesk.orders.demo import DemoOrderSystem, SeedReport, demo_database_url, main
 from helpdesk.orders.demo_seed import SeedData, SeedError
 from helpdesk.orders.messages import tracking_link
+from helpdesk.orders.model import set_pieces_key
 from helpdesk.orders.policy import OrderPolicy, PolicyConfig, add_business_days, new_rma
 from helpdesk.orders.system import MAX_LIST_LIMIT
 
@@ -1038,3 +1039,21 @@ async def test_damaged_or_wrong_goods_are_replaced_not_refunded(shop: DemoOrderS
     with i18n.speaking("zh"):
         other = await shop.create_replacement("100199", ["LH-CLR-0901"], ReturnReason.DAMAGED)  # final sale too
     assert other.instructions.startswith(f"订单 100199 的换货已登记：{other.rma}。")
+
+
+async def test_single_pieces_of_a_set_are_replaced_or_refunded_at_their_share(shop: DemoOrderSystem) -> None:
+    """Lane cen5's walk: one broken plate of a set of 4 (order 100207: stoneware dinner plates, set of 4, EUR 59.00)
+    was offered as the whole set, replaced or refunded in full. The pieces of a set are quoted at their share of its
+    price, stored as such, and no more pieces than the set has."""
+    plate = {set_pieces_key("LH-KIT-0101"): 1}
+    quote = await shop.quote_return("100207", plate, ReturnReason.DAMAGED)
+    assert [(line.sku, line.quantity, line.unit_price, line.of_set) for line in quote.lines] == [
+        ("LH-KIT-0101", 1, Decimal("14.75"), 4)
+    ]
+    assert quote.refund_amount == Decimal("14.75")
+    replaced = await shop.create_replacement("100207", plate, ReturnReason.DAMAGED)
+    assert [line.name for line in replaced.lines] == ["Stoneware dinner plates, set of 4 – single piece"]
+    [stored] = await shop.list_replacements("100207")
+    assert [(line.quantity, line.unit_price) for line in stored.lines] == [(1, Decimal("14.75"))]
+    refusal = await refusal_of(shop.quote_return("100207", {set_pieces_key("LH-KIT-0101"): 4}, ReturnReason.DAMAGED))
+    assert refusal.reason_code == "too_many_pieces", refusal
