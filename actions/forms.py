@@ -833,8 +833,10 @@ class _FormTurn:
                 self._text(), order.lines
             ):
                 # "wait no, the tablecloth" (or "yes, and the candle too") for an order without one: said so before
-                # the summary comes again (it came again without a word, or the yes booked it without the candle)
-                self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
+                # the summary comes again (it came again without a word, or the yes booked it without the candle); an
+                # item a return booked before took is said to be in it
+                taken = self._already_in_return(self._text())
+                self.say(taken or render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
                 return True
             # a question changes the items only when it asks to add some ("can i return the towel too?", "浴巾也能一起
             # 退吗?"); "is the towel included?" does not
@@ -1175,6 +1177,8 @@ class _FormTurn:
                 if not nothing_left and named_elsewhere(self._text(), order.lines):
                     template = return_texts.ITEM_NOT_IN_ORDER  # "the mug" for an order without one
                 unclear = render(template, order_id=order.number)
+                if template == return_texts.ITEM_NOT_IN_ORDER and (taken := self._already_in_return(self._text())):
+                    unclear = taken  # "the laundry bag" of a return booked before: said so
                 # unclear twice running: a person is a button away (the question alone again is a dead end)
                 again = any(unclear in str(m.get("text") or "") for m in bot_messages_before_latest(self.tracker))
                 self.say(unclear, [person_button()] if again else None)

@@ -51,3 +51,17 @@ def test_other_items_go_back_in_a_return_of_their_own(chat: Chat, stack: Stack, 
     again(EMAIL)
     assert f"Linen laundry bag from order {ORDER} is already in the return you booked." in again.text, again.texts
     assert [b["title"] for b in again.buttons] == ["Fig & cedar scented candle", "Everything"], again.buttons
+
+    # at the summary of what is left, the item taken before is said to be in its return (it was "I can't see the
+    # item you mentioned in order 100217")
+    last = Chat(client_from(helpdesk_url, another_address()))
+    last(f"i want to return something from order {ORDER}")
+    last(EMAIL)
+    assert f"Here's the return for order {ORDER}:" in last.text and "Fig & cedar scented candle" in last.text
+    last("the laundry bag")
+    assert last.texts[0] == (
+        f"Linen laundry bag from order {ORDER} is already in the return you booked. The order's other items can "
+        "still go back in a return of their own."
+    ), last.texts
+    last("no")
+    assert f"I haven't booked anything for order {ORDER}" in last.text, last.texts
