@@ -49,6 +49,7 @@ from actions.items import (
     pieces_answer,
     pieces_unclear,
     read_items,
+    single_pieces,
 )
 from actions.no_order_number import email_for_order_list, says_no_order_number, send_order_list
 from actions.order_state import (
@@ -413,7 +414,8 @@ class _FormTurn:
     async def order(self) -> Order:
         if self._order is None or self._order.number != self.order_id:
             self._order = await self.system.get_order(str(self.order_id))
-        return self._order
+        # a return reads the items no return booked before took (a second return of the others)
+        return self._order.open_for_return() if self.state.flow == RETURN else self._order
 
     # -- the run -------------------------------------------------------------------------------
 
@@ -736,6 +738,19 @@ class _FormTurn:
             return None
         return said
 
+    def _already_in_return(self, text: str) -> str | None:
+        """The policy's word that the items ``text`` names went into a return booked before (the order's other items
+        may go back), or None when it names none of them."""
+        full = self._order
+        if full is None or full.open_for_return() is full:
+            return None
+        named = items_named(text, full.lines).returned
+        try:
+            self.system.policy.plan_return(full, {sku: n or 1 for sku, n in named.items()}, utc_now())
+        except PolicyRefusal as refusal:
+            return refusal.text if refusal.reason_code == RETURN_ALREADY_REQUESTED and named else None
+        return None
+
     def _remedy(self) -> ReturnRemedy | None:
         """The replacement or refund this message asks for (a button's, or in words: actions/remedy.py)."""
         return remedy_said(self._text(), self._entities())
@@ -818,8 +833,10 @@ class _FormTurn:
                 self._text(), order.lines
             ):
                 # "wait no, the tablecloth" (or "yes, and the candle too") for an order without one: said so before
-                # the summary comes again (it came again without a word, or the yes booked it without the candle)
-                self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
+                # the summary comes again (it came again without a word, or the yes booked it without the candle); an
+                # item a return booked before took is said to be in it
+                taken = self._already_in_return(self._text())
+                self.say(taken or render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
                 return True
             # a question changes the items only when it asks to add some ("can i return the towel too?", "浴巾也能一起
             # 退吗?"); "is the towel included?" does not
@@ -1041,7 +1058,9 @@ class _FormTurn:
             returnable = everything_returnable(order.lines, final_sale=self.state.return_reason.shop_at_fault)
             # one line to choose from is chosen, unless the customer named something else
             only_line = len(returnable) == 1 and len(order.lines) == 1 and self.state.requested != RETURN_ITEMS
-            if elsewhere:
+            if elsewhere and (taken := self._already_in_return(pending)) is not None:
+                self.say(taken)  # "the candle" of a return booked before: said so, the other items offered
+            elif elsewhere:
                 self.say(render(return_texts.ITEM_NOT_IN_ORDER, order_id=order.number))
             elif self.get(RETURN_ITEMS) is None and only_line:
                 self.set(RETURN_ITEMS, returnable)
@@ -1149,6 +1168,8 @@ class _FormTurn:
             self.say(question, pieces_buttons(several))
             self.set(RETURN_ITEMS, None)  # the question of how many comes instead of the summary
             return
+        if selection is not None and at_fault and self.system.offers_set_pieces:
+            selection = single_pieces(self._text() if text is None else text, order.lines, selection)
         if selection is None:
             if asked:
                 nothing_left = said.kept and not said.returned
@@ -1156,6 +1177,8 @@ class _FormTurn:
                 if not nothing_left and named_elsewhere(self._text(), order.lines):
                     template = return_texts.ITEM_NOT_IN_ORDER  # "the mug" for an order without one
                 unclear = render(template, order_id=order.number)
+                if template == return_texts.ITEM_NOT_IN_ORDER and (taken := self._already_in_return(self._text())):
+                    unclear = taken  # "the laundry bag" of a return booked before: said so
                 # unclear twice running: a person is a button away (the question alone again is a dead end)
                 again = any(unclear in str(m.get("text") or "") for m in bot_messages_before_latest(self.tracker))
                 self.say(unclear, [person_button()] if again else None)

@@ -40,11 +40,20 @@ def entry_link(faq_id: str) -> str:
 # of the message against the entry, often 0.00, told the agent nothing: lane fixes)
 RULE_RECEIVED_GOODS = "received_goods"  # goods of a named order that arrived damaged or wrong (actions/faq.py)
 RULE_MISSING_ITEM = "missing_item"  # an item missing from the parcel (actions/missing_item.py)
+RULE_EXTRA_ITEM = "extra_item"  # an item in the parcel that wasn't ordered (actions/missing_item.py)
 RULE_INVOICE = "invoice"  # an invoice question naming an order (actions/invoices.py)
 RULE_PAYMENT_WAY = "payment_way"  # a way to pay the handbook does not name (actions/payment_ways.py)
 RULE_PICKED = "picked"  # the customer picked it from "Did you mean"
 RULE_PRODUCT_OPTION = "product_option"  # a colour of a product asked beside another question (product_options.py)
-RULES = (RULE_RECEIVED_GOODS, RULE_MISSING_ITEM, RULE_INVOICE, RULE_PAYMENT_WAY, RULE_PICKED, RULE_PRODUCT_OPTION)
+RULES = (
+    RULE_RECEIVED_GOODS,
+    RULE_MISSING_ITEM,
+    RULE_EXTRA_ITEM,
+    RULE_INVOICE,
+    RULE_PAYMENT_WAY,
+    RULE_PICKED,
+    RULE_PRODUCT_OPTION,
+)
 
 
 def answer_entry_by_id(

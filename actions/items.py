@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from actions.order_state import order_system
 from helpdesk.orders import BackendError, OrderLine, OrderNotFound
+from helpdesk.orders.model import set_pieces_key
 from nlu_addons.goods_kinds import word_forms
 from nlu_addons.language import simplified
 
@@ -482,8 +483,6 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
     return _items_said(returned, kept, everything, also)
 
 
-# a line sold as one set of pieces: "Ribbed tumblers, set of 6", "Percale pillowcases, pair"
-SET_SIZE_RE = re.compile(r",\s*(?:set\s+of\s+(\d+)|(pair))\b", re.IGNORECASE)
 # some pieces asked for in Chinese: a count with its measure word ("两个", "3只") after 只/就/仅/其中 or 退 ("只退两个",
 # "其中两个", "退3只就行"); "我有一个问题" counts nothing
 ZH_SOME_PIECES = re.compile(
@@ -492,11 +491,8 @@ ZH_SOME_PIECES = re.compile(
 
 
 def set_size(line: OrderLine) -> int | None:
-    """The pieces of a line sold as one set (6 for "Ribbed tumblers, set of 6", 2 for a pair); None for others."""
-    match = SET_SIZE_RE.search(line.name)
-    if match is None:
-        return None
-    return 2 if match.group(2) else int(match.group(1))
+    """The pieces of a line sold as one set (helpdesk.orders.model: OrderLine.set_size)."""
+    return line.set_size
 
 
 def part_of_a_set(text: str, lines: Sequence[OrderLine], selected: Collection[str] = ()) -> OrderLine | None:
@@ -504,6 +500,15 @@ def part_of_a_set(text: str, lines: Sequence[OrderLine], selected: Collection[st
     of one set of 6 tumblers, "只退两个杯子"): named, or else the only line ``selected`` for the return (SKUs) or the
     order's only line. A set goes back whole, which the customer is told (before, the same summary came again and
     the yes booked the whole set, unsaid)."""
+    found = pieces_of_a_set(text, lines, selected)
+    return found[0] if found is not None else None
+
+
+def pieces_of_a_set(
+    text: str, lines: Sequence[OrderLine], selected: Collection[str] = ()
+) -> tuple[OrderLine, int] | None:
+    """The set ``text`` names only some pieces of (:func:`part_of_a_set`), and how many: "one plate out of the set
+    of 4 is cracked" -> (the plates, 1)."""
     text = simplified(text)  # "只退2隻" as "只退2只"
     sets = {line.sku: size for line in lines if line.quantity == 1 and (size := set_size(line))}
     if not sets or not re.search(r"[^\W\d_]", text):  # "1" alone is no request for pieces
@@ -520,7 +525,18 @@ def part_of_a_set(text: str, lines: Sequence[OrderLine], selected: Collection[st
     if not named:
         only = set(selected) if len(selected) == 1 else {lines[0].sku} if len(lines) == 1 else set()
         candidates = [line for line in lines if line.sku in only and line.sku in sets]
-    return next((line for line in candidates if any(1 <= n < sets[line.sku] for n in counts)), None)
+    return next(((line, n) for line in candidates for n in counts if 1 <= n < sets[line.sku]), None)
+
+
+def single_pieces(text: str, lines: Sequence[OrderLine], selection: dict[str, int]) -> dict[str, int]:
+    """``selection`` with the set ``text`` names only some pieces of (:func:`pieces_of_a_set`) as those single
+    pieces: damaged or wrong goods, "one plate out of the set of 4 is cracked" -> the one plate, at its share of the
+    set's price (the whole set was offered for a replacement or a full refund: the walk of 2026-12-07, lane cen5)."""
+    found = pieces_of_a_set(text, lines, selection)
+    if found is None or found[0].sku not in selection:
+        return selection
+    line, pieces = found
+    return {**{sku: n for sku, n in selection.items() if sku != line.sku}, set_pieces_key(line.sku): pieces}
 
 
 def both_of_two(text: str, named: Mapping[str, int | None], lines: Sequence[OrderLine]) -> bool:

@@ -30,6 +30,7 @@ from actions.identity import signed_in_customer
 from actions.invoices import answer_invoice
 from actions.items import names_items_of
 from actions.known_order import refers_back_by_reason
+from actions.missing_item import missing_item_answered
 from actions.missing_parcel import missing, said_not_received
 from actions.next_request import next_request
 from actions.order_details import answer_order_details, names_an_order
@@ -145,6 +146,10 @@ class ActionStartOrderRequest(Action):
             about_order = opener_about_order(dispatcher, text)
             if about_order is not None:  # "hi, it's about my order 100234": asked what to do with it, no flow yet
                 return [*events, *about_order]
+            if flow == ORDER_STATUS and (parcel := missing_item_answered(dispatcher, tracker, text)) is not None:
+                # "包裹里多了一件我没买的东西 订单100196" read as a status check (0.94): what the parcel held that the
+                # order didn't say gets the handbook's answer and a person, not the order's identity check
+                return [*events, *parcel, SlotSet(FLOW, None), *details_cleared()]
             if received_goods_of_order(text) is not None:
                 # "我的订单100224的东西坏了", "i got the wrong color cushion in order 100212" read as a cancellation or
                 # a status check: what arrived is damaged or wrong, so the handbook's answer about it (below), then

@@ -206,7 +206,8 @@ class ActionAskReturnItems(_AskAction):
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, state: OrderState) -> None:
         if pieces_asked_this_turn(tracker):
             return  # "How many of them would you like to send back?" was just asked ("just the towel" of 2)
-        order = await order_system().get_order(str(state.order_id))
+        # the items no return booked before took (a second return of the others)
+        order = (await order_system().get_order(str(state.order_id))).open_for_return()
         at_fault = state.return_reason.shop_at_fault  # damaged or wrong goods: final-sale ones go back too
         returnable = [line for line in order.lines if at_fault or not line.final_sale]
         final = [line.name_in(i18n.current()) for line in order.lines if line.final_sale and not at_fault]

@@ -27,6 +27,24 @@ NOT_BEFORE_RE = re.compile(
 )
 
 
+# a question about a remedy, not a choice of it: "how long will the replacement take?", "when would the refund come",
+# "换货要多久" at "replacement or refund?" (it was read as choosing the replacement: the walk of 2026-12-07, lane
+# cen5). Asking for one stays a choice: "can i get a refund?", "could you send a new one", "is it possible to get a
+# replacement", "what about a refund", "我要换货，多久能到"
+ASKS_ABOUT_RE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|but|hmm+|um+|wait|sorry|oh|actually|hi|hey|quick\s+question)\b[\s,.!:\-]*)*"
+    r"(?:how|what|whats|what's|when|why|where|which|who|does|do|did|will|would|is|are)\b"
+    r"(?!\s+(?:you|u|about)\b)(?!\s+it\s+(?:be\s+)?possible\b)(?!\s+(?:i|we)\s+(?:like|prefer|rather)\b)"
+    r"|^(?!.*(?:我要|我想|想要|就要|吧)).*(?:多久|多长时间|多長時間|几天|幾天|什么时候|什麼時候|怎么|怎麼|如何|哪个快|哪個快)",
+    re.IGNORECASE,
+)
+
+
+def asks_about_remedy(text: str) -> bool:
+    """The message asks about a replacement or a refund (how long, how it works) rather than choosing one."""
+    return ASKS_ABOUT_RE.search(text) is not None
+
+
 def _named(pattern: re.Pattern[str], text: str) -> tuple[bool, bool]:
     """Whether ``text`` names it, and whether only with a "not" before it."""
     named = [bool(NOT_BEFORE_RE.search(text[: m.start()])) for m in pattern.finditer(text)]
@@ -36,10 +54,13 @@ def _named(pattern: re.Pattern[str], text: str) -> tuple[bool, bool]:
 def remedy_said(text: str, entities: Iterable[Mapping[str, Any]] = ()) -> ReturnRemedy | None:
     """The remedy a message asks for: a button's (the ``return_remedy`` entity), else the one its words name
     ("send me the right one", "I'd rather have a refund", "换货", "退款吧", "no refund, a replacement please");
-    None when it names neither, or both with nothing to choose between them."""
+    None when it names neither, or both with nothing to choose between them, or asks about them
+    (:func:`asks_about_remedy`)."""
     for entity in entities:
         if entity.get("entity") == RETURN_REMEDY and str(entity.get("value")) in {r.value for r in ReturnRemedy}:
             return ReturnRemedy(str(entity["value"]))
+    if asks_about_remedy(text):
+        return None
     replacement, replacement_declined = _named(REPLACEMENT_RE, text)
     refund, refund_declined = _named(REFUND_RE, text)
     wanted = [

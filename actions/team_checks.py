@@ -25,6 +25,7 @@ from helpdesk.vocabulary import HANDOFF_REQUESTED
 # text (its name in actions/texts/orders.py)
 TEAM_CHECKS: dict[str, str] = {
     "double-charge": "PERSON_FOR_PAYMENT_CHECK",
+    "extra-item": "PERSON_FOR_EXTRA_ITEM",
     "invoices": "PERSON_FOR_INVOICE_COPY",
     "missing-item": "PERSON_FOR_MISSING_ITEM",
     "warranty": "PERSON_FOR_WARRANTY_CLAIM",

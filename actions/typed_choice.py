@@ -25,7 +25,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from actions.handoff import buttons_of, choice_buttons
 from actions.order_state import FLOW, FLOWS, FORM, details_cleared
 from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE
-from actions.requests import declines_flow, names_flow
+from actions.requests import LEAD_IN, bare_request, declines_flow, names_flow
 from actions.texts.catalog import in_every_language
 from actions.texts.catalog import routing as routing_texts
 from actions.turns import bot_messages_before_latest
@@ -45,6 +45,14 @@ MAX_WORDS = 4  # longer: a new question, read as one
 # the words around an order's details typed alone ("order 100171", "it's 100171, lars@…", "订单号100171")
 DETAILS_WORDS_RE = re.compile(
     r"\b(?:my|the|order|number|no|nr|is|it'?s|its|here|email|e-mail|and|for|postcode)\b|订单号?|訂單號?|邮箱|郵箱|是|我的|[#:,.，。\s]",
+    re.IGNORECASE,
+)
+# a question about a flow rather than a pick of it: "what's your return policy?", "how do returns work", "退货政策是
+# 什么" at "Did you mean" offering the return (it started the return: the walk of 2026-12-07, lane cen5); asking for the
+# flow itself ("can i return it?", "how about a return", "能退货吗") is still a pick (actions/requests.py bare_request)
+ASKS_ABOUT_RE = re.compile(
+    LEAD_IN + r"(?:how|what|whats|wats|why|when|where|which|who|is|are|do|does|did)\b"
+    r"|什么|什麼|怎么|怎麼|怎样|怎樣|如何|多久|多长|多長|哪|为什么|為什麼|政策|规定|規定",
     re.IGNORECASE,
 )
 WORD_RE = re.compile(r"[a-z]{4,}")
@@ -111,10 +119,19 @@ def typed_flow(tracker: Tracker, text: str, affirmed: bool = False) -> str | Non
         return flow_of(by_place) if by_place else None
     if len(text.split()) > MAX_WORDS:
         return None
-    named = [f for c in choices if (f := flow_of(c)) and names_flow(text, f) and not declines_flow(text, f)]
+    named = [
+        f
+        for c in choices
+        if (f := flow_of(c)) and names_flow(text, f) and not declines_flow(text, f) and not asks_about(text, f)
+    ]
     if len(named) == 1:
         return named[0]
     return only_flow_offered(tracker) if details_alone(text) else None
+
+
+def asks_about(text: str, flow: str) -> bool:
+    """The message asks about order flow ``flow`` (its policy, how it works) instead of asking for it."""
+    return ASKS_ABOUT_RE.search(text) is not None and bare_request(text) != flow
 
 
 def details_alone(text: str) -> bool:

@@ -115,6 +115,11 @@ PERSON_FOR_MISSING_ITEM = (
     "Shall I get a person to check the packing record of order {order_id} and send what's missing? They'll see this "
     "whole conversation."
 )
+# something in the parcel that wasn't ordered (actions/missing_item.py): the team sends the free return label
+PERSON_FOR_EXTRA_ITEM = (
+    "Shall I get a person to send you a free return label for the extra item in order {order_id}? They'll see this "
+    "whole conversation."
+)
 # the order number sent right after a handbook answer that asked for it so the team can check something the bot
 # cannot (actions/team_checks.py): a person offered for that check
 # the status of an order waiting for payment, to a customer who says they paid (actions/paid_not_seen.py)

@@ -64,6 +64,8 @@ class OrderRow(DemoBase):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
 
     lines: Mapped[list[OrderLineRow]] = relationship(order_by="OrderLineRow.position", lazy="selectin")
+    # what its booked returns took (Order.returned: a further return may take the other items)
+    returns: Mapped[list[ReturnRow]] = relationship(order_by="ReturnRow.created_at", lazy="selectin", viewonly=True)
 
 
 class OrderLineRow(DemoBase):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -157,6 +157,17 @@ class Address:
         }
 
 
+# a line sold as one set of pieces: "Ribbed tumblers, set of 6", "Percale pillowcases, pair"
+SET_SIZE_RE = re.compile(r",\s*(?:set\s+of\s+(\d+)|(pair))\b", re.IGNORECASE)
+# a return's or replacement's key (ReturnItems) for some single pieces of a line sold as one set: "<sku>#pieces" ->
+# how many pieces ("one plate of the set of 4 arrived broken": 1 of "LH-KIT-0101")
+SET_PIECES_SUFFIX = "#pieces"
+
+
+def set_pieces_key(sku: str) -> str:
+    return sku + SET_PIECES_SUFFIX
+
+
 @dataclass(frozen=True)
 class OrderLine:
     sku: str
@@ -165,6 +176,8 @@ class OrderLine:
     unit_price: Decimal
     final_sale: bool = False
     name_zh: str = ""  # the product's Chinese name in the shop's catalogue ("" when it has none)
+    # the pieces of one set this line stands for, single ones (``pieces_of_set``); 0 for a line as ordered
+    of_set: int = 0
 
     def __post_init__(self) -> None:
         if not self.sku:
@@ -183,7 +196,26 @@ class OrderLine:
         """This line with fewer pieces (a return of 1 of 2 towels)."""
         if not 1 <= quantity <= self.quantity:
             raise ValueError(f"order line {self.sku}: quantity must be 1 to {self.quantity}, got {quantity}")
-        return OrderLine(self.sku, self.name, quantity, self.unit_price, self.final_sale, self.name_zh)
+        return OrderLine(self.sku, self.name, quantity, self.unit_price, self.final_sale, self.name_zh, self.of_set)
+
+    @property
+    def set_size(self) -> int | None:
+        """The pieces of a line sold as one set (6 for "Ribbed tumblers, set of 6", 2 for a pair); None for others."""
+        match = SET_SIZE_RE.search(self.name)
+        if match is None:
+            return None
+        return 2 if match.group(2) else int(match.group(1))
+
+    def pieces_of_set(self, pieces: int) -> OrderLine:
+        """``pieces`` single pieces of this one set, at their share of its price (a broken plate of a set of 4:
+        a quarter of it)."""
+        size = self.set_size
+        if size is None or self.quantity != 1 or not 1 <= pieces < size:
+            raise ValueError(f"order line {self.sku}: not 1 to {size} single pieces of one set: {pieces}")
+        share = (self.unit_price / size).quantize(Decimal("0.01"))
+        name = f"{self.name} – single {'piece' if pieces == 1 else 'pieces'}"
+        name_zh = f"{self.name_zh}（其中 {pieces} 件）" if self.name_zh else ""
+        return OrderLine(self.sku, name, pieces, share, self.final_sale, name_zh, of_set=size)
 
     def name_in(self, language: str) -> str:
         """The product's name as a customer writing in ``language`` reads it (English when it has no such name)."""
@@ -221,6 +253,9 @@ class Order:
     tracking_number: str | None = None
     tracking_url: str | None = None
     expected_delivery: date | None = None  # the shop's (or carrier's) estimate while the order is on its way
+    # the pieces of each line already in a booked return (SKU -> pieces); None when the order system does not say
+    # (then an order with a return booked takes no other)
+    returned: Mapping[str, int] | None = None
 
     def __post_init__(self) -> None:
         if not ORDER_NUMBER_RE.match(self.number):
@@ -238,6 +273,24 @@ class Order:
         object.__setattr__(self, "lines", tuple(self.lines))
         object.__setattr__(self, "total", _money(self.total, f"order {self.number} total"))
         object.__setattr__(self, "currency", self.currency.upper())
+        if self.returned is not None:
+            object.__setattr__(self, "returned", {str(sku): int(n) for sku, n in self.returned.items() if int(n) > 0})
+
+    def not_returned(self) -> tuple[OrderLine, ...]:
+        """The lines with the pieces no booked return has taken yet (every line when none was booked)."""
+        returned = self.returned or {}
+        return tuple(
+            line if not returned.get(line.sku) else line.with_quantity(line.quantity - returned[line.sku])
+            for line in self.lines
+            if returned.get(line.sku, 0) < line.quantity
+        )
+
+    def open_for_return(self) -> Order:
+        """The order as a further return sees it: with a return booked for some of its pieces, the others, open as a
+        delivered order's (a second return of other items: the walk of 2026-12-07, lane cen5); else the order."""
+        if self.status is not OrderStatus.RETURN_REQUESTED or self.returned is None or not self.not_returned():
+            return self
+        return replace(self, status=OrderStatus.DELIVERED, lines=self.not_returned(), returned={})
 
     @property
     def postcode(self) -> str:

@@ -22,6 +22,7 @@ from helpdesk.i18n import long_date as long_date
 from helpdesk.i18n import money as money
 from helpdesk.orders import policy_texts
 from helpdesk.orders.model import (
+    SET_PIECES_SUFFIX,
     Address,
     CancellationQuote,
     Order,
@@ -284,7 +285,11 @@ class OrderPolicy:
     ) -> ReturnQuote:
         """The return of ``items`` (SKU -> pieces, or SKUs for whole lines; None: every returnable line) booked
         ``now``, or PolicyRefusal saying why not. Damaged or wrong goods (``reason``) go back without a label fee,
-        final-sale items included; the return window is the same."""
+        final-sale items included; the return window is the same. With a return booked for some of the order's
+        pieces (``Order.returned``), the others may go back in a return of their own; those already in one may not."""
+        if order.status is OrderStatus.RETURN_REQUESTED and (taken := self._already_returned(order, items)):
+            raise self.refusal(Action.RETURN, RETURN_ALREADY_REQUESTED, order, now, items=taken)
+        order = order.open_for_return()
         status_code = {
             OrderStatus.PLACED: NOT_DELIVERED,
             OrderStatus.PAID: NOT_DELIVERED,
@@ -322,6 +327,22 @@ class OrderPolicy:
             ship_by=self.ship_by(now),
             disposed_lines=tuple(line for line in lines if self._disposed_of(line, reason)),
         )
+
+    @staticmethod
+    def _already_returned(order: Order, items: ReturnItems | None) -> list[str]:
+        """The names of the ``items`` asked for (SKU -> pieces; a SKU alone: the pieces not returned yet) that a
+        return booked before took, when the order system says what it took and it left something; [] otherwise."""
+        left = {line.sku: line.quantity for line in order.not_returned()}
+        if order.returned is None or not left or items is None:
+            return []
+        asked = {str(sku).strip(): int(n) for sku, n in items.items()} if isinstance(items, Mapping) else {}
+        for sku in () if isinstance(items, Mapping) else items:
+            asked[str(sku).strip()] = left.get(str(sku).strip(), 0) or 1
+        return [
+            line.shown_name
+            for line in order.lines
+            if line.sku in asked and order.returned.get(line.sku) and asked[line.sku] > left.get(line.sku, 0)
+        ]
 
     def _disposed_of(self, line: OrderLine, reason: ReturnReason) -> bool:
         """Broken glass or ceramics: disposed of by the customer, not sent back."""
@@ -390,6 +411,9 @@ class OrderPolicy:
         for sku, quantity in pieces.items():
             if not sku:
                 continue
+            if sku.endswith(SET_PIECES_SUFFIX):  # single pieces of a set (damaged: one plate of a set of 4)
+                wanted.append(self._pieces_of_set(order, sku.removesuffix(SET_PIECES_SUFFIX), quantity, now))
+                continue
             line = order.line(sku)
             if line is None:
                 raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku=sku)
@@ -404,6 +428,17 @@ class OrderPolicy:
         if final and not final_sale_taken:
             raise self.refusal(Action.RETURN, FINAL_SALE, order, now, items=[line.shown_name for line in final])
         return wanted, []
+
+    def _pieces_of_set(self, order: Order, sku: str, pieces: int | None, now: datetime) -> OrderLine:
+        line = order.line(sku)
+        if line is None:
+            raise self.refusal(Action.RETURN, ITEM_NOT_IN_ORDER, order, now, sku=sku)
+        try:
+            return line.pieces_of_set(pieces or 0)
+        except ValueError:
+            raise self.refusal(
+                Action.RETURN, TOO_MANY_PIECES, order, now, item=line.shown_name, ordered=line.set_size or 1
+            ) from None
 
     def return_instructions(self, order: Order, plan: ReturnQuote, rma: str) -> str:
         """What the customer does next, in one message (in the conversation's language)."""
@@ -536,6 +571,9 @@ class _Sentences:
         # details["nothing_sent_back"]: broken glass or ceramics disposed of, the refund under way since the booking
         disposed = self.details.get("nothing_sent_back")
         after = say.RETURN_ALREADY_REFUNDING if disposed else say.RETURN_ALREADY_BOOKED_NEXT
+        if items := self.details.get("items"):  # some of the items asked for: the others may still go back
+            message = say.ITEMS_ALREADY_IN_RETURN.format(order=self.n, items=join_names(list(items)))
+            return message, say.OTHER_ITEMS_MAY_GO_BACK
         return say.RETURN_ALREADY_BOOKED.format(order=self.n), after.format(days=self.c.refund_business_days)
 
     def _not_delivered(self) -> tuple[str, str]:

@@ -73,6 +73,9 @@ RETURN_ALREADY_BOOKED_NEXT = (
     "business days after it reaches our warehouse. Ask me for the refund status at any time."
 )
 
+# a further return of the same order asking for items the return booked before took (OrderPolicy.plan_return)
+ITEMS_ALREADY_IN_RETURN = "{items} from order {order} is already in the return you booked."
+OTHER_ITEMS_MAY_GO_BACK = "The order's other items can still go back in a return of their own."
 RETURN_ALREADY_REFUNDING = (
     "Nothing needs to be sent back: your refund is under way and reaches your original payment method within {days} "
     "business days. Ask me for the refund status at any time."

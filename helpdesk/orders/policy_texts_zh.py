@@ -46,6 +46,8 @@ RETURN_ALREADY_BOOKED_NEXT = (
     "请用退货邮件里的 RMA 编号和运单把包裹寄回；包裹到达我们仓库后 {days} 个工作日内退款。您随时可以问我退款进度。"
 )
 
+ITEMS_ALREADY_IN_RETURN = "订单 {order} 的{items}已经在您登记的退货里了。"
+OTHER_ITEMS_MAY_GO_BACK = "这个订单的其他商品仍然可以另外办理退货。"
 RETURN_ALREADY_REFUNDING = (
     "不需要再寄回任何东西：退款已在处理中，会在 {days} 个工作日内退回您的原支付方式。您随时可以问我退款进度。"
 )

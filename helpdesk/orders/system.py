@@ -142,6 +142,12 @@ class OrderSystem(ABC):
         chat and a person arranges a replacement."""
         return False
 
+    @property
+    def offers_set_pieces(self) -> bool:
+        """Whether returns and replacements here take single pieces of a line sold as one set (ReturnItems key
+        ``set_pieces_key(sku)``: one broken plate of a set of 4); when not, a set goes back or is sent again whole."""
+        return False
+
     async def quote_replacement(
         self, number: str, items: ReturnItems | None = None, reason: ReturnReason = ReturnReason.WRONG_ITEM
     ) -> ReturnQuote:

@@ -335,3 +335,28 @@ def test_what_about_a_place_with_no_answer_before_is_still_an_opener(chat: Chat)
     chat("hi")
     chat("what about norway?")
     assert chat.last["faq"] is None, chat.texts
+
+
+@pytest.mark.parametrize(
+    ("opener", "question"),
+    [("i want to send something back", "what's your return policy?"), ("send back", "how do returns work?")],
+)
+def test_a_question_about_returns_at_did_you_mean_offering_a_return_is_answered(
+    chat: Chat, opener: str, question: str
+) -> None:
+    """The walk of 2026-12-07 (lane cen5): at "Did you mean" offering "Return an item for a refund", "what's your
+    return policy?" started a return ("I can start a return. What's the order number?"): it named the return, so it
+    was read as the pick. A question about returns is answered from the handbook; "can i return it?" still picks the
+    return (tests above: a typed pick)."""
+    chat(opener)
+    assert DID_YOU_MEAN in chat.text and "Return an item for a refund" in [b["title"] for b in chat.buttons], chat.texts
+    chat(question)
+    assert "I can start a return. What's the order number?" not in chat.text, chat.texts
+    assert "30 days" in chat.text, chat.texts  # the handbook's return policy / how to return answer
+
+
+def test_can_i_return_it_at_did_you_mean_offering_a_return_still_starts_it(chat: Chat) -> None:
+    chat("I want to return something")
+    assert DID_YOU_MEAN in chat.text, chat.texts
+    chat("can i return it?")
+    assert "I can start a return" in chat.text, chat.texts

@@ -37,6 +37,7 @@ from helpdesk.orders.config import OrdersConfigError, load_orders_config, parse_
 from helpdesk.orders.demo import DemoOrderSystem, SeedReport, demo_database_url, main
 from helpdesk.orders.demo_seed import SeedData, SeedError
 from helpdesk.orders.messages import tracking_link
+from helpdesk.orders.model import set_pieces_key
 from helpdesk.orders.policy import OrderPolicy, PolicyConfig, add_business_days, new_rma
 from helpdesk.orders.system import MAX_LIST_LIMIT
 
@@ -611,11 +612,13 @@ async def test_broken_glass_and_ceramics_are_disposed_of_not_sent_back(shop_as_c
     assert "within 10 business days." in booked.instructions
     status = await shop.refund_status("100199")  # nothing to wait for: the refund is under way
     assert (status.state, status.amount) == (RefundState.PROCESSING, Decimal("59.00"))
-    # asked again: booked already, and nothing to send (it was "send the parcel back with the RMA number")
-    for again in (shop.quote_return("100199", ["LH-CAN-0501"]), shop.quote_replacement("100199", None)):
+    # the plates asked again: in the return booked already; the candles, which it left, may still go back (lane
+    # cen5: they were refused as "booked already")
+    for again in (shop.quote_return("100199", ["LH-KIT-0101"]), shop.quote_replacement("100199", ["LH-KIT-0101"])):
         refusal = await refusal_of(again)
         assert refusal.reason_code == "return_already_requested"
-        assert "Nothing needs to be sent back" in refusal.text and "parcel" not in refusal.text, refusal.text
+        assert "is already in the return you booked" in refusal.text and "parcel" not in refusal.text, refusal.text
+    assert [line.sku for line in (await shop.quote_return("100199", ["LH-CAN-0501"])).lines] == ["LH-CAN-0501"]
     assert (await shop.quote_return("100162", None)).lines  # another order's return is quoted as before
 
 
@@ -729,7 +732,13 @@ async def test_partial_return(shop: DemoOrderSystem) -> None:
             "not_delivered",
             "Order 100258 hasn't shipped yet, so there is nothing to return.",
         ),
-        ("100206", None, "return_already_requested", "A return for order 100206 has already been booked."),
+        (
+            "100206",
+            ["LH-KIT-0140"],
+            "return_already_requested",
+            "Ceramic pour-over coffee set from order 100206 is already in the return you booked.",
+        ),
+        ("100197", None, "return_already_requested", "A return for order 100197 has already been booked."),
         ("100165", None, "already_refunded", "Order 100165 has already been returned and refunded."),
         (
             "100220",
@@ -747,6 +756,21 @@ async def test_return_refusals(
     refusal = await refusal_of(shop.create_return(number, skus))
     assert (refusal.reason_code, refusal.message_for_customer) == (code, message)
     assert await shop.get_order(number) == before
+
+
+async def test_a_second_return_takes_the_items_the_first_left(shop: DemoOrderSystem) -> None:
+    """Order 100206 (return_requested: its coffee set in RMA-100206-F27M, its tumblers not): the tumblers go back in
+    a return of their own (it was refused: "A return for order 100206 has already been booked"); then nothing is
+    left, and a third return is refused as before."""
+    first = await shop.get_order("100206")
+    assert first.returned == {"LH-KIT-0140": 1} and [line.sku for line in first.not_returned()] == ["LH-KIT-0125"]
+    quote = await shop.quote_return("100206")
+    assert [(line.sku, line.quantity) for line in quote.lines] == [("LH-KIT-0125", 1)], quote
+    second = await shop.create_return("100206", ["LH-KIT-0125"])
+    assert second.rma != "RMA-100206-F27M" and [line.sku for line in second.lines] == ["LH-KIT-0125"]
+    assert (await shop.get_order("100206")).returned == {"LH-KIT-0140": 1, "LH-KIT-0125": 1}
+    refusal = await refusal_of(shop.create_return("100206"))
+    assert refusal.message_for_customer == "A return for order 100206 has already been booked.", refusal
 
 
 async def test_return_refusal_alternatives(shop: DemoOrderSystem) -> None:
@@ -1015,3 +1039,21 @@ async def test_damaged_or_wrong_goods_are_replaced_not_refunded(shop: DemoOrderS
     with i18n.speaking("zh"):
         other = await shop.create_replacement("100199", ["LH-CLR-0901"], ReturnReason.DAMAGED)  # final sale too
     assert other.instructions.startswith(f"订单 100199 的换货已登记：{other.rma}。")
+
+
+async def test_single_pieces_of_a_set_are_replaced_or_refunded_at_their_share(shop: DemoOrderSystem) -> None:
+    """Lane cen5's walk: one broken plate of a set of 4 (order 100207: stoneware dinner plates, set of 4, EUR 59.00)
+    was offered as the whole set, replaced or refunded in full. The pieces of a set are quoted at their share of its
+    price, stored as such, and no more pieces than the set has."""
+    plate = {set_pieces_key("LH-KIT-0101"): 1}
+    quote = await shop.quote_return("100207", plate, ReturnReason.DAMAGED)
+    assert [(line.sku, line.quantity, line.unit_price, line.of_set) for line in quote.lines] == [
+        ("LH-KIT-0101", 1, Decimal("14.75"), 4)
+    ]
+    assert quote.refund_amount == Decimal("14.75")
+    replaced = await shop.create_replacement("100207", plate, ReturnReason.DAMAGED)
+    assert [line.name for line in replaced.lines] == ["Stoneware dinner plates, set of 4 – single piece"]
+    [stored] = await shop.list_replacements("100207")
+    assert [(line.quantity, line.unit_price) for line in stored.lines] == [(1, Decimal("14.75"))]
+    refusal = await refusal_of(shop.quote_return("100207", {set_pieces_key("LH-KIT-0101"): 4}, ReturnReason.DAMAGED))
+    assert refusal.reason_code == "too_many_pieces", refusal
