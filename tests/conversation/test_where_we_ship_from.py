@@ -23,7 +23,7 @@ def faq_ids(chat: Chat) -> list[str]:
     ("question", "said"),
     [
         ("顺丰发货吗", ("荷兰的仓库", "顺丰", "中国大陆")),
-        ("你们是哪里发货的", ("荷兰的仓库", "DHL")),
+        ("你们是哪里发货的", ("荷兰的仓库", "承运商")),
         ("你們是從哪裡寄出的", ("荷蘭的倉庫", "順豐")),
         ("Where do you ship from?", ("warehouse in the Netherlands", "SF Express", "mainland China")),
     ],
