@@ -1,9 +1,11 @@
 """Where the shop ships from, with which couriers, and whether it delivers to China (lane czh3's walk, 2026-12-07):
-"顺丰发货吗" (do you ship with SF Express?) got "Did you mean" express delivery, delivery options or delivery time, and
-"你们是哪里发货的" (where do you ship from?) a person offered: the handbook had no entry saying so. Now the
-shipping-from entry answers, in the customer's language and script: the Netherlands warehouse, the carriers (no SF
-Express), no delivery to mainland China; two questions in one message get both answers. Through the running stack;
-nothing is booked. Messages written for this test (the handbook's own questions are worded otherwise).
+"顺丰发货吗" (do you ship with SF Express?) got "Did you mean" express delivery, delivery options or delivery time,
+"你们从哪里发货" "Did you mean" too, and "你们是哪里发货的 几天能到上海" a person offered: the handbook had no entry
+saying so. Now the shipping-from entry answers, in the customer's language and script: the Netherlands warehouse,
+the European carrier shown at checkout (no SF Express), no delivery to mainland China; the two questions, asked with
+a question mark between them, get both answers (with only a space between them the message is still routed out of
+scope: lane czh3's notes). Through the running stack; nothing is booked. Messages written for this test (the
+handbook's own questions are worded otherwise).
 """
 
 from __future__ import annotations
