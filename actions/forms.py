@@ -38,6 +38,7 @@ from actions.address import (
 from actions.answer_again import asks_something
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.handbook_answer import answer_entry
+from actions.handbook_followup import return_question_answer
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import (
     PIECES_PAYLOAD_RE,
@@ -119,6 +120,7 @@ from actions.typed_choice import typed_flow
 from helpdesk import i18n
 from helpdesk.i18n import join_sentences
 from helpdesk.knowledge import language_search
+from helpdesk.knowledge.decision import Candidate
 from helpdesk.knowledge.runtime import get_knowledge_base
 from helpdesk.orders import (
     Address,
@@ -208,7 +210,8 @@ UNSURE_READING_FROM = 0.5
 
 
 def form_reading(tracker: Tracker) -> str | None:
-    """The intent the form reads the latest message as (the NLU's, or its likeliest reading when it was unsure)."""
+    """The intent the form reads the latest message as (the NLU's, or its likeliest reading when it was unsure). An
+    order request is not read from a question that does not name it (:func:`question_not_naming`)."""
     intent = latest_intent(tracker)
     if intent != "nlu_fallback":
         return intent
@@ -216,8 +219,17 @@ def form_reading(tracker: Tracker) -> str | None:
     likeliest = ranking[0] if ranking else {}
     name = likeliest.get("name")
     if name in READ_WHEN_UNSURE and float(likeliest.get("confidence") or 0.0) >= UNSURE_READING_FROM:
-        return str(name)
+        return intent if question_not_naming(said(tracker), str(name)) else str(name)
     return intent
+
+
+def question_not_naming(text: str, flow: str) -> bool:
+    """``text`` asks something and does not name order request ``flow`` in words: "退回去的时候要贴什么？" (what goes on
+    the parcel) in a return, which an unsure NLU leaned to read as the refund's status, and "can my neighbour take it
+    to the post office for me?" as a change of the delivery address; the form offered to switch to that request
+    (lane czh3's walk). "能查一下退款吗" names the refund and "where is it now?" the order's whereabouts: read as
+    before."""
+    return flow in FLOW_DETAILS and asks_something(text) and not names_flow(text, flow)
 
 
 def order_before_message(tracker: Tracker) -> str | None:
@@ -464,6 +476,14 @@ class _FormTurn:
                 return await self._continue(instead)
             if self.state.requested == SWITCH_TO and self._answer_switch(wanted, found):
                 return await self._continue(self.state.flow or flow)
+            if not declined and (answer := await self._return_question(wanted, found)) is not None:
+                # "退回去的时候要贴什么？" (what goes on the parcel) while a return is under way, the NLU unsure: the
+                # handbook's returns answer, and the question is asked again (it was "Shall I check on your refund
+                # instead?", the NLU's likeliest reading taken for a request)
+                answer_entry(self.dispatcher, answer.id, answer.title, answer.answer, answer.score, ask_photo=False)
+                if self.state.requested:
+                    self.changes.setdefault(self.state.requested, self.get(self.state.requested))
+                return await self._continue(flow)
             if not declined and self._offers_switch(wanted, found):
                 # another request in the middle of a change: ask before dropping what was collected
                 offer = {"flow": wanted, **({"order_id": found.order_number} if found.order_number else {})}
@@ -599,6 +619,19 @@ class _FormTurn:
         if intent == "nlu_fallback" and await self._unsure_question(found):
             return True  # "do i need the original packaging?" at the identity question: "Did you mean", not dropped
         return intent in INTERRUPTIONS
+
+    async def _return_question(self, wanted: str | None, found: Found) -> Candidate | None:
+        """The handbook's sure returns answer (actions/handbook_followup.py :func:`return_question_answer`) to a
+        question the NLU was unsure of while a return is under way, with nothing in it for the form
+        (:meth:`_unsure_question`), nor naming the other order request the NLU leaned to ("能查一下退款吗" asks for
+        the refund's status); None otherwise."""
+        if self.state.flow != RETURN or latest_intent(self.tracker) != "nlu_fallback":
+            return None
+        if wanted in FLOW_DETAILS and wanted != RETURN and names_flow(self._said(), wanted):
+            return None
+        if not await self._unsure_question(found):
+            return None
+        return return_question_answer(self._said())
 
     async def _unsure_question(self, found: Found) -> bool:
         """A question the NLU was unsure of, with nothing in it for the form (no order number, no proof, no address,

@@ -277,13 +277,40 @@ def answer_in_topic_of_last_answer(tracker: Tracker, question: str, ranked: list
     alone = language_search.decide(kb, question)
     if alone.action == "answer" and alone.best is not None and section_of(alone.best.path) == section:
         return None  # already answered from that section
-    within = language_search.decide(kb, f"{word} {question}")
+    found = answered_in_section(question, str(section), alone)
+    return found if found is not None and found.id != entry_id else None
+
+
+def answered_in_section(question: str, section: str, alone: Decision) -> Candidate | None:
+    """The entry of ``section`` the handbook surely answers ``question`` with when it is read with the section's word
+    before it ("退货 退回去的时候要贴什么？"), if the engine is surer of it (by :data:`TOPIC_LEAD`) than of the question
+    read alone (``alone``, its decision); else None."""
+    word = SECTION_WORDS.get(section, {}).get(language_of(question))
+    if word is None:
+        return None
+    within = language_search.decide(get_knowledge_base(), f"{word} {question}")
     found = within.best
-    if within.action != "answer" or found is None or found.id == entry_id or section_of(found.path) != section:
+    if within.action != "answer" or found is None or section_of(found.path) != section:
         return None
     if alone.best is not None and found.score < alone.best.score + TOPIC_LEAD:
         return None
     return found
+
+
+def return_question_answer(question: str) -> Candidate | None:
+    """The handbook's sure answer to a question asked while a return is under way, from the returns section: the
+    question's own answer when it is one of that section, else the question read in that section
+    (:func:`answered_in_section`) when the question alone ranks that entry among its first :data:`SECTION_RIVALS`
+    too; None when the handbook is not sure of a returns entry. "退回去的时候要贴什么？" (what goes on the parcel)
+    read alone was "Did you mean" the refund's status or the refund policy; in the return it is the how-to-return
+    answer (the label, the RMA number). "可以自己送过去吗？" (may I bring it myself?) alone ranks gift wrapping and
+    delivery first: the returns section's word alone would make it the return policy, which does not answer it."""
+    alone = language_search.decide(get_knowledge_base(), question)
+    if alone.action == "answer" and alone.best is not None and section_of(alone.best.path) == RETURNS_SECTION:
+        return alone.best
+    found = answered_in_section(question, RETURNS_SECTION, alone)
+    near = {candidate.id for candidate in alone.ranked[:SECTION_RIVALS]}
+    return found if found is not None and found.id in near else None
 
 
 PAYMENTS_SECTION = "payments"

@@ -75,7 +75,7 @@ from actions.requests import (
 )
 from actions.several_problems import several_problems_handed_off
 from actions.smalltalk import general_topics, opener_about_order
-from actions.status_again import offer_instead_of_status, said_lately, stuck_right_after_status
+from actions.status_again import offer_instead_of_status, said_lately, status_not_enough, stuck_right_after_status
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
 from actions.texts.catalog import cancel as cancel_texts
@@ -292,9 +292,14 @@ class ActionOrderSubmit(Action):
                 # can return it until …" (nothing reached them to return)
                 text = describe_order(order, system.policy, return_window=not missed)
                 text = f"{text}\n\n{say.MISSING_PARCEL}" if missed else text
-                if said_lately(tracker, text):
+                if said_lately(tracker, text) and status_not_enough(said(tracker)):
                     # "tracking hasnt moved in 5 days": nothing newer than the status just given, a person offered
                     offer_instead_of_status(dispatcher, tracker, str(state.order_id))
+                elif said_lately(tracker, text):
+                    # "大概哪天能到？", "so when will it arrive?" right after the status: what it says, again, and a
+                    # person a button away (it was "I'm sorry it's taking so long … shall I get you a person?" to a
+                    # customer who had only asked when it comes: lane czh3's walk)
+                    dispatcher.utter_message(text=text, buttons=[person_button()])
                 else:
                     dispatcher.utter_message(text=text, buttons=[person_button()] if missed else [])
                     # "i paid yesterday but it still says waiting for payment??": a person to check the payment

@@ -89,6 +89,12 @@ def says_status_stuck(text: str) -> bool:
     )
 
 
+def status_not_enough(text: str) -> bool:
+    """``text``, right after an order's status, says it has not moved or asks to hurry it: the same status again
+    answers nothing (a person is offered). "大概哪天能到？", "so when will it arrive?" only ask what the status says."""
+    return says_status_stuck(text) or HURRY_RE.search(simplified(text)) is not None
+
+
 def said_lately(tracker: Tracker, text: str, whole: bool = True) -> bool:
     """The bot said ``text`` (word for word, or within a message unless ``whole``) in its replies to the customer's
     last few messages."""
