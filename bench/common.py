@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -99,6 +99,25 @@ def run_end(started: float) -> dict[str, Any]:
         "seconds": round(time.monotonic() - started, 1),
         "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
+
+
+def end_stamp() -> dict[str, str]:
+    """The load average (one string) and the time in UTC when a single-process bench ends (its `load_start` beside)."""
+    return {
+        "load_end": " ".join(f"{v:.2f}" for v in os.getloadavg()),
+        "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def write_report(out: Path | None, result: dict[str, Any], render: Callable[[dict[str, Any]], str]) -> int:
+    """A bench's result as `out`.json and its rendering as `out`.md (when `out` is given), the rendering printed."""
+    text = render(result)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+        out.with_suffix(".md").write_text(text)
+    print(text)
+    return 0
 
 
 # --------------------------------------------------------------------------- timings

@@ -27,7 +27,6 @@ import pstats
 import secrets
 import statistics
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from asyncpg.transaction import Transaction
-from common import git_state, machine_head, machine_info, module_at
+from common import end_stamp, git_state, machine_head, machine_info, module_at, write_report
 from redis.asyncio.connection import AbstractConnection
 from scale_bench import POSTGRES_ADMIN_URL, REDIS_URL, postgres_database
 
@@ -238,14 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": args.rounds,
         "versions": figures,
         "load_start": load_start,
-        "load_end": " ".join(f"{v:.2f}" for v in os.getloadavg()),
-        "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        **end_stamp(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
-    args.out.with_suffix(".md").write_text(render(result))
-    print(render(result))
-    return 0
+    return write_report(args.out, result, render)
 
 
 if __name__ == "__main__":

@@ -19,17 +19,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import json
 import os
 import pstats
 import statistics
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from common import machine_head, machine_info, module_at
+from common import end_stamp, machine_head, machine_info, module_at, write_report
 from helpdesk_turn_cpu import counting
 from scale_bench import postgres_database
 
@@ -126,15 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": args.rounds,
         "versions": figures,
         "load_start": load_start,
-        "load_end": " ".join(f"{v:.2f}" for v in os.getloadavg()),
-        "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        **end_stamp(),
     }
-    if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
-        args.out.with_suffix(".md").write_text(render(result))
-    print(render(result))
-    return 0
+    return write_report(args.out, result, render)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from common import machine_head, machine_info
+from common import end_stamp, machine_head, machine_info, write_report
 from redis.asyncio.connection import _AsyncHiredisParser, _AsyncRESP3Parser
 
 from helpdesk.clients.redis import command_connection
@@ -157,14 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         "parsers": summary(parsed),
         "fan_out": summary(fanned),
         "load_start": load_start,
-        "load_end": " ".join(f"{v:.2f}" for v in os.getloadavg()),
-        "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        **end_stamp(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
-    args.out.with_suffix(".md").write_text(render(result))
-    print(render(result))
-    return 0
+    return write_report(args.out, result, render)
 
 
 if __name__ == "__main__":
