@@ -521,11 +521,38 @@ def pieces_of_a_set(
         tokens = _words(text)
         counts = [int(t) for t in tokens if t.isdigit() and len(t) <= 2]
         counts += [NUMBER_WORDS[t] for t in tokens if t in NUMBER_WORDS and t not in ("a", "an")]
+        counts += [1] if one_piece_named(tokens, [line for line in lines if line.sku in sets]) else []
     candidates = [line for line in lines if line.sku in sets and line.sku in named]
     if not named:
         only = set(selected) if len(selected) == 1 else {lines[0].sku} if len(lines) == 1 else set()
         candidates = [line for line in lines if line.sku in only and line.sku in sets]
     return next(((line, n) for line in candidates for n in counts if 1 <= n < sets[line.sku]), None)
+
+
+# the words after a piece's name that make it the set's ("a plate set"), not one piece of it
+SET_WORDS = frozenset({"set", "sets", "pair", "pairs", "pack", "packs"})
+
+
+def _singular(head: str) -> str:
+    """One of what a set's name counts ("plates" -> "plate", "glasses" -> "glass")."""
+    if re.search(r"(?:ss|sh|ch|x)es$", head):
+        return head[:-2]
+    return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+
+
+def one_piece_named(tokens: Sequence[str], sets: Sequence[OrderLine]) -> bool:
+    """ "a plate arrived broken", "an oval dish is chipped": "a"/"an" (an adjective between allowed) before the one
+    piece a set's name counts, not "a plate set" (the walk of 2026-12-07, lane cen5: the whole set of 4 was offered
+    for "a plate", the single piece only for "one plate")."""
+    singular = {_singular(head) for line in sets if (head := _name_words(line)[1]) is not None}
+    for position, token in enumerate(tokens):
+        if token not in ("a", "an"):
+            continue
+        for gap in (1, 2):
+            after = tokens[position + gap + 1] if position + gap + 1 < len(tokens) else ""
+            if position + gap < len(tokens) and tokens[position + gap] in singular and after not in SET_WORDS:
+                return True
+    return False
 
 
 def single_pieces(text: str, lines: Sequence[OrderLine], selection: dict[str, int]) -> dict[str, int]:

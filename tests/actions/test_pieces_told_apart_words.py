@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.items import choose, read_items
+from actions.items import choose, pieces_of_a_set, read_items
 from helpdesk.orders import OrderLine
 
 LINES = [
@@ -44,3 +44,20 @@ def chosen(text: str) -> dict[str, int] | None:
 )
 def test_pieces_told_apart(text: str, selection: dict[str, int]) -> None:
     assert chosen(text) == selection
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("a plate arrived broken", 1),
+        ("hi, a dinner plate is chipped", 1),
+        ("a plate set arrived broken", None),  # the set, not one of it
+        ("the plates arrived broken", None),  # no count: the set
+        ("a vase is chipped", None),  # no set
+    ],
+)
+def test_a_or_an_before_one_piece_of_a_set_counts_one(text: str, pieces: int | None) -> None:
+    """The orchestrator's walk of 2026-12-07 (evening, lane cen5's note): "a plate arrived broken" offered the whole
+    set of 4; "one plate" already counted one."""
+    found = pieces_of_a_set(text, LINES)
+    assert (found[1] if found is not None else None) == pieces, found

@@ -23,6 +23,12 @@ EMAIL = "sofia.papadopoulou@example.net"
         (f"hi, one of the plates from my order {ORDER} arrived broken", "set of 4 – single piece from order"),
         (f"one plate out of the set of 4 is cracked, order {ORDER}", "set of 4 – single piece from order"),
         (f"订单{ORDER}的盘子其中一个碎了", "炻瓷餐盘，4 只装（其中 1 件）"),
+        # lane cen5's note, fixed by the orchestrator: "a plate" counted no piece, so the whole set was offered
+        (f"a plate arrived broken in my order {ORDER}", "set of 4 – single piece from order"),
+        (
+            f"Hello, I have received the package yesterday but a dinner plate is broken, what I must do? order {ORDER}",
+            "set of 4 – single piece from order",
+        ),
     ],
 )
 def test_one_broken_plate_of_a_set_is_that_plate(chat: Chat, report: str, asked: str) -> None:
