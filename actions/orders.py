@@ -74,7 +74,7 @@ from actions.requests import (
     zh_return_condition,
 )
 from actions.several_problems import several_problems_handed_off
-from actions.smalltalk import general_topics, opener_about_order
+from actions.smalltalk import general_topics, opener_about_order, pasted_confirmation
 from actions.status_again import offer_instead_of_status, said_lately, status_not_enough, stuck_right_after_status
 from actions.texts import render
 from actions.texts.catalog import address as address_texts
@@ -381,6 +381,12 @@ class ActionChangeOrder(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = str(tracker.latest_message.get("text") or "")
         state = OrderState.from_tracker(tracker)
+        pasted = tracker.active_loop_name != FORM and pasted_confirmation(text)
+        if pasted and (about_order := opener_about_order(dispatcher, text)) is not None:
+            # an order confirmation pasted with nothing asked ("Order Confirmation #100218 … Items: Tumblers (set of
+            # 6) x1 … Total €111.00"), read as changing its items once an order named needs less (lane en's
+            # flow_answer_at): what to do with that order is asked, as for the number alone
+            return about_order
         if (returned := received_goods_answered(dispatcher, tracker, text)) is not None:
             # "hi i got the wrong color cushion in order 100212": not a change to the order's items, what arrived is
             # wrong; the answer, then the return of that order (the order number is not asked for again)
