@@ -387,6 +387,13 @@ class ActionChangeOrder(Action):
             # 6) x1 … Total €111.00"), read as changing its items once an order named needs less (lane en's
             # flow_answer_at): what to do with that order is asked, as for the number alone
             return about_order
+        if (
+            tracker.active_loop_name != FORM
+            and (parcel := missing_item_answered(dispatcher, tracker, text)) is not None
+        ):
+            # "i ordered 2 candles but only got 1. order 100234", read as changing its items once an order named needs
+            # less (lane en's flow_answer_at): what the parcel lacked (or held besides), and a person for that order
+            return parcel
         if (returned := received_goods_answered(dispatcher, tracker, text)) is not None:
             # "hi i got the wrong color cushion in order 100212": not a change to the order's items, what arrived is
             # wrong; the answer, then the return of that order (the order number is not asked for again)
