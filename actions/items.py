@@ -199,7 +199,7 @@ def _sets_counted(text: str, lines: Sequence[OrderLine], named: dict[str, int | 
         for line in lines
         if named.get(line.sku, 0) is None
         and line.quantity >= 2
-        and set_size(line)
+        and line.set_size
         and ("pair" if line.name.lower().rstrip().endswith("pair") else "set") in kinds
     ]
     if len(counts) != 1 or len(sets) != 1 or not 1 <= counts[0] < sets[0].quantity:
@@ -490,11 +490,6 @@ ZH_SOME_PIECES = re.compile(
 )
 
 
-def set_size(line: OrderLine) -> int | None:
-    """The pieces of a line sold as one set (helpdesk.orders.model: OrderLine.set_size)."""
-    return line.set_size
-
-
 def part_of_a_set(text: str, lines: Sequence[OrderLine], selected: Collection[str] = ()) -> OrderLine | None:
     """The set ``text`` asks to send back only some pieces of ("just 2 of them, i want to keep the rest" at a return
     of one set of 6 tumblers, "只退两个杯子"): named, or else the only line ``selected`` for the return (SKUs) or the
@@ -510,7 +505,7 @@ def pieces_of_a_set(
     """The set ``text`` names only some pieces of (:func:`part_of_a_set`), and how many: "one plate out of the set
     of 4 is cracked" -> (the plates, 1)."""
     text = simplified(text)  # "只退2隻" as "只退2只"
-    sets = {line.sku: size for line in lines if line.quantity == 1 and (size := set_size(line))}
+    sets = {line.sku: size for line in lines if line.quantity == 1 and (size := line.set_size)}
     if not sets or not re.search(r"[^\W\d_]", text):  # "1" alone is no request for pieces
         return None
     if CJK_RUN.search(text):

@@ -381,19 +381,15 @@ class ActionChangeOrder(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = str(tracker.latest_message.get("text") or "")
         state = OrderState.from_tracker(tracker)
-        pasted = tracker.active_loop_name != FORM and pasted_confirmation(text)
-        if pasted and (about_order := opener_about_order(dispatcher, text)) is not None:
-            # an order confirmation pasted with nothing asked ("Order Confirmation #100218 … Items: Tumblers (set of
-            # 6) x1 … Total €111.00"), read as changing its items once an order named needs less (lane en's
-            # flow_answer_at): what to do with that order is asked, as for the number alone
-            return about_order
-        if (
-            tracker.active_loop_name != FORM
-            and (parcel := missing_item_answered(dispatcher, tracker, text)) is not None
-        ):
-            # "i ordered 2 candles but only got 1. order 100234", read as changing its items once an order named needs
-            # less (lane en's flow_answer_at): what the parcel lacked (or held besides), and a person for that order
-            return parcel
+        if tracker.active_loop_name != FORM:
+            # read as changing its items once an order named needs less (lane en's flow_answer_at): an order
+            # confirmation pasted with nothing asked ("Order Confirmation #100218 … Total €111.00") is asked what to do
+            # with that order, as the number alone; "i ordered 2 candles but only got 1. order 100234" gets what the
+            # parcel lacked (or held besides) and a person for that order, as a status reading does
+            if pasted_confirmation(text) and (about_order := opener_about_order(dispatcher, text)) is not None:
+                return about_order
+            if (parcel := missing_item_answered(dispatcher, tracker, text)) is not None:
+                return parcel
         if (returned := received_goods_answered(dispatcher, tracker, text)) is not None:
             # "hi i got the wrong color cushion in order 100212": not a change to the order's items, what arrived is
             # wrong; the answer, then the return of that order (the order number is not asked for again)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions.items import part_of_a_set, set_size
+from actions.items import part_of_a_set
 from helpdesk.orders import OrderLine
 
 TUMBLERS = OrderLine("LH-KIT-0125", "Ribbed tumblers, set of 6", 1, Decimal("32.00"), False, "条纹玻璃杯，6 只装")
@@ -16,7 +16,7 @@ TWO_SETS = OrderLine("LH-KIT-0125", "Ribbed tumblers, set of 6", 2, Decimal("32.
 
 
 def test_a_sets_size_is_read_from_its_name() -> None:
-    assert (set_size(TUMBLERS), set_size(PILLOWCASES), set_size(THROW)) == (6, 2, None)
+    assert (TUMBLERS.set_size, PILLOWCASES.set_size, THROW.set_size) == (6, 2, None)
 
 
 @pytest.mark.parametrize(
