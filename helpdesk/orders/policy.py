@@ -335,9 +335,10 @@ class OrderPolicy:
         left = {line.sku: line.quantity for line in order.not_returned()}
         if order.returned is None or not left or items is None:
             return []
-        asked = {str(sku).strip(): int(n) for sku, n in items.items()} if isinstance(items, Mapping) else {}
-        for sku in () if isinstance(items, Mapping) else items:
-            asked[str(sku).strip()] = left.get(str(sku).strip(), 0) or 1
+        if isinstance(items, Mapping):
+            asked = {str(sku).strip(): int(n) for sku, n in items.items()}
+        else:  # a SKU alone: the pieces of it not returned yet
+            asked = {sku: left.get(sku, 0) or 1 for sku in (str(one).strip() for one in items)}
         return [
             line.shown_name
             for line in order.lines
