@@ -65,6 +65,15 @@ HOW_QUESTION = re.compile(
 # mostly name it so)
 MY_ORDER = re.compile(r"\b(?:my|our)\s+(?:\w+\s+)?(?:order|purchase|parcel|package)s?\b", re.IGNORECASE)
 
+# a thing the customer has, named, and the wish to send it back ("the rug just doesn't work in our living room, can I
+# send it back", "the plates are not what I expected, I wish to return them"): a return of the customer's own goods,
+# as specific as "my order" (the flow then asks which order); "can I return items after 30 days?" names nothing
+RETURNS_A_NAMED_THING = re.compile(
+    r"\b(?:the|my|our|this|these|that|those)\s+(?:[a-z']+\s+){0,2}?[a-z']+\b.*"
+    r"\b(?:(?:send|ship|take|bring|mail|post)\s+(?:it|them|this|these)\s+back|return\s+(?:it|them|this|these))\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
 FAQ, OUT_OF_SCOPE, INFORM = "faq", "out_of_scope", "inform"
 ORDER_INTENTS = frozenset(
     {"order_status", "cancel_order", "change_order", "change_shipping_address", "request_refund", "refund_status"}
@@ -101,6 +110,11 @@ def names_own_order(text: str) -> bool:
     """The message names a specific order itself: its number or e-mail, or the customer's own order, purchase or
     parcel ("my order", "our parcel"), the strongest evidence of a request about one order."""
     return names_order(text) or bool(MY_ORDER.search(text))
+
+
+def returns_a_named_thing(text: str) -> bool:
+    """An English message that names a thing the customer has and asks to send it back (RETURNS_A_NAMED_THING)."""
+    return language_of(text) == "en" and bool(RETURNS_A_NAMED_THING.search(text))
 
 
 def request_words(text: str) -> int:
@@ -522,7 +536,11 @@ class StackedArbiter:
         faq_answer_at = getattr(self, "faq_answer_at", None)  # (absent from arbiters pickled before it)
         needed = faq_answer_at if top == FAQ and faq_answer_at is not None else self.answer_at
         flow_answer_at = getattr(self, "flow_answer_at", None)  # (absent from arbiters pickled before it)
-        if top in ORDER_INTENTS and flow_answer_at is not None and names_own_order(text):
+        if (
+            top in ORDER_INTENTS
+            and flow_answer_at is not None
+            and (names_own_order(text) or (top == RETURN_FLOW and returns_a_named_thing(text)))
+        ):
             needed = flow_answer_at
         if confidence >= needed and evidence:
             return Route(likely[0], confidence, [], ranking)
