@@ -369,10 +369,16 @@ def _store_statement(rows: int) -> TextualSelect:
     return text(sql).bindparams(*binds).columns(*read_back)
 
 
+@functools.cache
+def _conversation_columns() -> tuple[tuple[str, str], ...]:
+    """(attribute, column name) of each of the conversation's columns, read from its mapping once (issue 22)."""
+    return tuple((attribute.key, attribute.columns[0].name) for attribute in inspect(Conversation).column_attrs)
+
+
 def _set_as_read(conversation: Conversation, row: RowMapping) -> None:
     """The conversation's columns as a statement read them back (as the ORM's refresh sets them: nothing to write)."""
-    for attribute in inspect(Conversation).column_attrs:
-        set_committed_value(conversation, attribute.key, row[attribute.columns[0].name])
+    for key, column in _conversation_columns():
+        set_committed_value(conversation, key, row[column])
 
 
 async def _store_replies_at_once(
@@ -790,13 +796,13 @@ class ChatService:
                     )
                 await session.commit()  # stored before it is answered
                 not_reopened = await self._reopen(session, conversation) if conversation.mode == MODE_CLOSED else None
-                if fresh:
-                    await self.events.message(conversation, customer_message)
+                # the message as the widget shows it, built once: published to the hub and answered to the sender
+                shown_form = await self.events.message(conversation, customer_message) if fresh else None
                 if not_reopened is not None:
                     metadata = bot_metadata(customer_token, client_address, page_traditional, self.mail_on)
                     self.pending.wait(conversation.id, customer_message.id, metadata)
                     raise not_reopened
-            stored = customer_message.to_public()
+            stored = shown_form if shown_form is not None else customer_message.to_public()
             spoken = customer_message.language  # the conversation's for a message that says no language
             if conversation.mode in (MODE_QUEUED, MODE_AGENT):
                 if fresh and conversation.mode == MODE_QUEUED:
@@ -1006,7 +1012,7 @@ class ChatService:
                     stored = await self._store_turn(session, conversation, message, turn, bool(traditional))
                     if message.id == last_waiting or conversation.mode != MODE_BOT:
                         self.locks.release_too(f"bot-turn:{conversation_id}")  # no turn left: one round trip for both
-                replies.extend(m.to_public() for m in stored)
+                replies.extend(stored)
                 if turn.order_list_email and self.order_lists is not None:
                     # "I lost my order number", then the address ordered with: the list goes there, never into the chat
                     try:
@@ -1054,7 +1060,7 @@ class ChatService:
         customer_message: Message,
         turn: BotTurn,
         in_traditional: bool = False,
-    ) -> list[Message]:
+    ) -> list[dict[str, Any]]:
         """The bot's replies to `customer_message` and what the NLU understood of it, stored; a handoff changes the
         conversation with them, in one transaction. Without a handoff (`answer_waiting` then runs the session's
         statements on their own) it is three round trips instead of five: the conversation read, the customer message's
@@ -1062,7 +1068,8 @@ class ChatService:
         a turn cut short after the UPDATE leaves the message unanswered (`unanswered` reads the replies), to be
         answered again; the INSERT is one statement, so the replies are stored all or none. On PostgreSQL the three
         are one statement (`_store_replies_at_once`). The replies are written in traditional characters when
-        `in_traditional` (the customer's script: `_writes_traditional`)."""
+        `in_traditional` (the customer's script: `_writes_traditional`). Returns the replies as the widget shows
+        them (as published: `Events.messages`)."""
         replies = []
         intent = (turn.nlu or {}).get("intent")
         asking = feedback.answer_index(turn.replies, turn.handoff is not None, intent)
@@ -1081,8 +1088,7 @@ class ChatService:
             )
         if turn.handoff is None and replies and session.get_bind().dialect.name == "postgresql":
             await _store_replies_at_once(session, conversation, customer_message, turn.nlu, replies)
-            await self.events.messages(conversation, replies)
-            return replies
+            return await self.events.messages(conversation, replies)
         await session.refresh(conversation)  # an agent may not act in bot mode, but be exact
         customer_message.nlu = turn.nlu
         session.add_all(replies)
@@ -1096,10 +1102,10 @@ class ChatService:
                 email = str(contact.get("email") or "")[:254]
                 conversation.offline_contact = {**(conversation.offline_contact or {}), "email": email}
         await session.commit()
-        await self.events.messages(conversation, replies)
+        shown = await self.events.messages(conversation, replies)
         if change is not None:
             await change.announce(self.events)
-        return replies
+        return shown
 
     async def leave_message(self, conversation_id: str, left: LeftMessage) -> tuple[str, list[dict[str, Any]]]:
         """Store a message for the team (out of business hours): the conversation is, or becomes, queued and

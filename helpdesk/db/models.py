@@ -136,10 +136,11 @@ class Message(Base):
             public["attachment"] = attachment
         return public
 
-    def to_agent(self, author: str | None = None) -> dict[str, Any]:
-        """The message with what the bot understood (customer turns) and who wrote it (agent messages)."""
+    def to_agent(self, author: str | None = None, public: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The message with what the bot understood (customer turns) and who wrote it (agent messages). `public`:
+        its `to_public()` (without an author) when that is built already: not built again."""
         return {
-            **self.to_public(),
+            **(self.to_public() if public is None else public),
             "payload": self.payload,
             "nlu": self.nlu,
             "faq": self.faq,

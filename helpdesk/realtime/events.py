@@ -4,6 +4,7 @@ delivery: `helpdesk.realtime.hub`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from helpdesk.db.models import Conversation, Message, PublicAuthor
 from helpdesk.realtime.hub import CONSOLE, Event, Hub, conversation_channel
@@ -17,10 +18,11 @@ class Events:
 
     async def message(
         self, conversation: Conversation, message: Message, author: str | None = None, avatar_url: str | None = None
-    ) -> None:
+    ) -> dict[str, Any]:
         """A message was stored: the customer's widget gets it as the customer sees it (an agent's with their
-        name and avatar), the consoles with what the bot understood and its `author` (an agent's display name)."""
-        await self.messages(conversation, [message], author, avatar_url)
+        name and avatar), the consoles with what the bot understood and its `author` (an agent's display name).
+        Returns the widget's form."""
+        return (await self.messages(conversation, [message], author, avatar_url))[0]
 
     async def messages(
         self,
@@ -28,13 +30,18 @@ class Events:
         messages: Sequence[Message],
         author: str | None = None,
         avatar_url: str | None = None,
-    ) -> None:
-        """Several messages stored together (a bot turn's replies), in order, published in one go (`message`)."""
+    ) -> list[dict[str, Any]]:
+        """Several messages stored together (a bot turn's replies), in order, published in one go (`message`).
+        Returns them as the customer's widget got them (`Message.to_public`), each form built once for both
+        audiences (the consoles' adds what the bot understood to it: issue 22)."""
         public_author = PublicAuthor(author, avatar_url) if author is not None else None
         events: list[tuple[str, Event]] = []
+        shown: list[dict[str, Any]] = []
         channel = conversation_channel(conversation.id)
         for message in messages:
-            events.append((channel, {"type": "message", "message": message.to_public(public_author)}))
+            public = message.to_public(public_author)
+            shown.append(public)
+            events.append((channel, {"type": "message", "message": public}))
             events.append(
                 (
                     CONSOLE,
@@ -43,12 +50,14 @@ class Events:
                         "conversation_id": conversation.id,
                         "assignee": conversation.assigned_agent_id,
                         "mode": conversation.mode,
-                        "message": message.to_agent(author),
+                        # the consoles' form starts from the widget's when that has no author of its own to show
+                        "message": message.to_agent(author, public if public_author is None else None),
                     },
                 )
             )
         if events:
             await self.hub.publish_all(events)
+        return shown
 
     async def mode(
         self,
