@@ -610,7 +610,7 @@ class DeskOrders:
         try:
             return (await self._quote(system, order, action, body, *self._languages(conversation, agent))).to_json()
         except PolicyRefusal as refusal:
-            raise Conflict(refusal.text, reason_code=refusal.reason_code) from refusal
+            raise Conflict(refusal.plain_text, reason_code=refusal.reason_code) from refusal
         except BackendError as exc:
             raise Unavailable(NOT_ANSWERING) from exc
 
@@ -630,7 +630,7 @@ class DeskOrders:
                 change = await self._quote(system, order, action, body, *self._languages(conversation, agent))
             except PolicyRefusal as refusal:
                 await self._audit(conversation_id, agent, order, action, {}, "refused", {"reason": refusal.reason_code})
-                raise Conflict(refusal.text, reason_code=refusal.reason_code) from refusal
+                raise Conflict(refusal.plain_text, reason_code=refusal.reason_code) from refusal
             except BackendError as exc:
                 raise Unavailable(NOT_ANSWERING) from exc
             if change.confirm != confirm:
@@ -644,7 +644,7 @@ class DeskOrders:
                 await self._audit(
                     conversation_id, agent, order, action, change.request, "refused", {"reason": refusal.reason_code}
                 )
-                raise Conflict(refusal.text, reason_code=refusal.reason_code) from refusal
+                raise Conflict(refusal.plain_text, reason_code=refusal.reason_code) from refusal
             except BackendError as exc:
                 await self._audit(conversation_id, agent, order, action, change.request, "failed", {"error": str(exc)})
                 raise Unavailable(NOT_ANSWERING) from exc

@@ -526,10 +526,10 @@ class _Sentences:
         if self.action is Action.CHANGE_ADDRESS:
             carrier = self.order.carrier if self.order and self.order.carrier else say.THE_CARRIER
             url = self.order.tracking_url if self.order else None
-            link = say.LINK_IN_BRACKETS.format(url=url) if url else ""
+            tracking_link = say.TRACKING_LINK.format(url=url) if url else say.NO_TRACKING_LINK
             return (
                 say.SHIPPED_NO_ADDRESS_CHANGE.format(order=self.n),
-                say.SHIPPED_REDIRECT.format(carrier=carrier, link=link),
+                say.SHIPPED_REDIRECT.format(carrier=carrier, tracking_link=tracking_link),
             )
         return say.SHIPPED_NO_CANCEL.format(order=self.n), self._refuse_or_return()
 

@@ -18,7 +18,10 @@ GUARANTEE = "If an item is faulty or damaged, you're still covered by the legal 
 RETURN_OFFER = "return it within {days} days of delivery for a refund"  # a phrase inside other sentences
 REFUSE_OR_RETURN = "You can refuse the parcel on delivery or {return_offer}."
 THE_CARRIER = "the carrier"
-LINK_IN_BRACKETS = " ({url})"
+# the carrier's tracking page as a Markdown link with a short label (the widget and the console show the label, as
+# for the order status's "Track with DHL": the address itself ran over four lines on a phone); without one, the words
+TRACKING_LINK = "[the tracking link]({url})"
+NO_TRACKING_LINK = "the tracking link"
 
 PACKED_NO_ADDRESS_CHANGE = (
     "Order {order} is already packed for dispatch, so its delivery address can no longer be changed."
@@ -31,7 +34,7 @@ PACKED_NO_CANCEL = "Order {order} is already packed, so it can no longer be canc
 
 SHIPPED_NO_ADDRESS_CHANGE = "Order {order} has already shipped, so its delivery address can no longer be changed."
 SHIPPED_REDIRECT = (
-    "You may be able to redirect the parcel with {carrier} using the tracking link{link}, or refuse it on delivery "
+    "You may be able to redirect the parcel with {carrier} using {tracking_link}, or refuse it on delivery "
     "and we'll refund you once it's back with us."
 )
 SHIPPED_NO_CANCEL = "Order {order} has already shipped, so it can no longer be cancelled."

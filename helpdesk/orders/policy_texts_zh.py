@@ -8,7 +8,8 @@ GUARANTEE = "如果商品有质量问题或损坏，仍受法定保修保障。{
 RETURN_OFFER = "在签收后 {days} 天内退货退款"
 REFUSE_OR_RETURN = "您可以在送货时拒收，或者{return_offer}。"
 THE_CARRIER = "快递公司"
-LINK_IN_BRACKETS = "（{url}）"
+TRACKING_LINK = "[物流链接]({url})"
+NO_TRACKING_LINK = "物流链接"
 
 PACKED_NO_ADDRESS_CHANGE = "订单 {order} 已打包待发，无法再修改收货地址。"
 PACKED_ADDRESS_INSTEAD = (
@@ -17,7 +18,7 @@ PACKED_ADDRESS_INSTEAD = (
 PACKED_NO_CANCEL = "订单 {order} 已打包，无法再取消。"
 
 SHIPPED_NO_ADDRESS_CHANGE = "订单 {order} 已发货，无法再修改收货地址。"
-SHIPPED_REDIRECT = "您可以尝试通过物流链接{link}联系 {carrier} 改派，或者在送货时拒收，包裹退回后我们会给您退款。"
+SHIPPED_REDIRECT = "您可以尝试通过{tracking_link}联系 {carrier} 改派，或者在送货时拒收，包裹退回后我们会给您退款。"
 SHIPPED_NO_CANCEL = "订单 {order} 已发货，无法再取消。"
 
 DELIVERED_NO_ADDRESS_CHANGE = "订单 {order} 已签收，无法再修改收货地址。"

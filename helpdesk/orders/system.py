@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from helpdesk.i18n import join_sentences
+from helpdesk.knowledge.chat_text import markdown_to_text
 from helpdesk.orders.model import (
     Address,
     CancellationQuote,
@@ -77,6 +78,12 @@ class PolicyRefusal(OrderSystemError):
     def text(self) -> str:
         """Why, then what they can do: one reply for the chat."""
         return join_sentences([part for part in (self.message_for_customer, self.alternative) if part]).strip()
+
+    @property
+    def plain_text(self) -> str:
+        """``text`` without Markdown, for a screen that shows it as text (the agent's order dialog): a link as
+        "label (address)"."""
+        return markdown_to_text(self.text, "\n")
 
 
 class OrderSystem(ABC):

@@ -525,7 +525,10 @@ async def test_packed_refusal_offers_cancel_and_shipped_offers_redirect(shop: De
         "You can cancel it free of charge and place a new order with the right address"
     )
     shipped = await refusal_of(shop.change_address("100234", NEW_ADDRESS))
-    assert "redirect the parcel with DHL using the tracking link (https://www.dhl.com/" in shipped.alternative
+    # the carrier's page as a labelled link (its address ran over four lines on a phone: the walk of 2026-12-07)
+    assert "redirect the parcel with DHL using [the tracking link](https://www.dhl.com/" in shipped.alternative
+    # ... and as text on a screen that does not render Markdown (the agent's order dialog)
+    assert "using the tracking link (https://www.dhl.com/" in shipped.plain_text and "](" not in shipped.plain_text
 
 
 # -- returns --------------------------------------------------------------------------------------
