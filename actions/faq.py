@@ -66,7 +66,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.other_language import SPOKEN, beside_language_question, language_asked_about, other_language
-from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, only_order_number, read_message
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, meant_one, only_order_number, read_message
 from actions.payment_ways import (
     PAYMENT_ENTRY_LEAD,
     PAYMENT_METHODS_ENTRY,
@@ -695,9 +695,11 @@ def received_goods_of_order(text: str) -> tuple[str, str] | None:
     """The handbook entry (wrong-item or damaged-item) and the order number of a message saying goods of that order
     arrived wrong or damaged ("hi i got the wrong color cushion in order 100212", "我的订单100224的东西坏了", "my
     vase arrived broken!! order 100184"), else None."""
-    number = ORDER_NUMBER_RE.search(text)
+    # of two numbers, the first ("the plates in order 100207 arrived broken. and where is 100234?"), or the one that
+    # corrects it ("… order 100218, sorry i mean 100207")
+    number = meant_one(text, list(dict.fromkeys(ORDER_NUMBER_RE.findall(text))))
     entry = received_item_entry(text) if number else None
-    return (entry, number.group(1)) if number and entry else None
+    return (entry, number) if number and entry else None
 
 
 def received_goods_of_known_order(tracker: Tracker, text: str) -> tuple[str, str] | None:
@@ -748,18 +750,18 @@ def flow_started(
     reason: ReturnReason | None = None,
     order_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The order form started for ``flow`` from an answer's turn, with the order number (``order_id`` when the text
-    names none) and proof ``text`` gives and, for a return or an address change, ``order_part`` (what to return, or
-    where to) for the form to read once the order may be changed; for a return of damaged or wrong goods, its
-    ``reason``."""
+    """The order form started for ``flow`` from an answer's turn, with the order number (``order_id``, the one the
+    goods' report named, else the first the text names) and proof ``text`` gives and, for a return or an address
+    change, ``order_part`` (what to return, or where to) for the form to read once the order may be changed; for a
+    return of damaged or wrong goods, its ``reason``."""
     found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
     events: list[dict[str, Any]] = [SlotSet(FLOW, flow), *details_cleared()]
     if flow in (RETURN, CHANGE_ADDRESS) and order_part:
         events.append(SlotSet(PENDING_DETAIL, as_written(tracker, order_part)))  # kept as the customer wrote it
     if flow == RETURN and reason is not None:
         events.append(SlotSet(RETURN_REASON, reason.value))
-    if found.order_number or order_id:
-        events.append(SlotSet(ORDER_ID, found.order_number or order_id))
+    if order_id or found.order_number:
+        events.append(SlotSet(ORDER_ID, order_id or found.order_number))
     if found.evidence:
         events.append(SlotSet(EVIDENCE, found.evidence))
     return [*events, FollowupAction(FORM)]
