@@ -66,7 +66,7 @@ from actions.order_state import (
     details_cleared,
 )
 from actions.other_language import SPOKEN, beside_language_question, language_asked_about, other_language
-from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, meant_one, only_order_number, read_message
+from actions.parsing import EMAIL_RE, ORDER_NUMBER_RE, only_order_number, read_message
 from actions.payment_ways import (
     PAYMENT_ENTRY_LEAD,
     PAYMENT_METHODS_ENTRY,
@@ -695,11 +695,28 @@ def received_goods_of_order(text: str) -> tuple[str, str] | None:
     """The handbook entry (wrong-item or damaged-item) and the order number of a message saying goods of that order
     arrived wrong or damaged ("hi i got the wrong color cushion in order 100212", "我的订单100224的东西坏了", "my
     vase arrived broken!! order 100184"), else None."""
-    # of two numbers, the first ("the plates in order 100207 arrived broken. and where is 100234?"), or the one that
-    # corrects it ("… order 100218, sorry i mean 100207")
-    number = meant_one(text, list(dict.fromkeys(ORDER_NUMBER_RE.findall(text))))
+    number = goods_order_number(text)
     entry = received_item_entry(text) if number else None
     return (entry, number) if number and entry else None
+
+
+# words that take back the order number just given ("… order 100218, sorry i mean 100207"); not "wrong", which a
+# report of wrong goods says of the goods
+NUMBER_CORRECTED_RE = re.compile(
+    r"\b(?:sorry|i\s+mean|i\s+meant|correction|oops|typo|make\s+that|should\s+be)\b|我是说|应该是|更正|不好意思",
+    re.IGNORECASE,
+)
+
+
+def goods_order_number(text: str) -> str | None:
+    """The order a report of damaged or wrong goods is about: of two numbers the first ("the plates in order 100207
+    arrived broken. and where is 100234?"), or the last when words between them correct the first ("… order 100218,
+    sorry i mean order 100207")."""
+    numbers = [m.group(1) for m in ORDER_NUMBER_RE.finditer(text)]
+    if len(set(numbers)) < 2:
+        return numbers[0] if numbers else None
+    between = text[text.find(numbers[0]) + len(numbers[0]) : text.rfind(numbers[-1])]
+    return numbers[-1] if NUMBER_CORRECTED_RE.search(between) else numbers[0]
 
 
 def received_goods_of_known_order(tracker: Tracker, text: str) -> tuple[str, str] | None:

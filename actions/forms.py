@@ -246,20 +246,30 @@ def order_before_message(tracker: Tracker) -> str | None:
 
 
 def order_the_form_started_for(tracker: Tracker) -> str | None:
-    """The order number set this turn before the form started (by the action that started it, else by the message's
-    entities), when the form started this turn: Rasa's form fills the order slot again from the message's entities
-    as it starts, with the last number named, so "the plates in order 100207 arrived broken. and where is 100234?"
-    had its damage report moved to order 100234 (lane cust's walk, 2026-12-07)."""
+    """The order number an action of this turn set before the form started (the action that started it: the goods'
+    report names it), when the form started this turn: Rasa's form fills the order slot again from the message's
+    entities as it starts, with the last number named, so "the plates in order 100207 arrived broken. and where is
+    100234?" had its damage report moved to order 100234 (lane cust's walk, 2026-12-07). None when no action of ours
+    set it (Rasa's own reading of the message stands, as before)."""
     turn: list[dict[str, Any]] = []
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             break
         turn.insert(0, event)
-    start = next((i for i, e in enumerate(turn) if e.get("event") == "active_loop" and e.get("name") == FORM), None)
-    if start is None:
-        return None
-    set_before = [e.get("value") for e in turn[:start] if e.get("event") == "slot" and e.get("name") == ORDER_ID]
-    return str(set_before[-1]) if set_before and set_before[-1] else None
+    chosen: str | None = None
+    acting: str | None = None
+    for event in turn:
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            return chosen
+        if event.get("event") == "action":
+            acting = event.get("name")
+        elif event.get("event") == "slot" and event.get("name") == ORDER_ID and acting not in RASA_SLOT_ACTIONS:
+            chosen = str(event.get("value") or "") or None
+    return None
+
+
+# the actions of Rasa's own that fill slots from the message (not a choice of the bot's actions)
+RASA_SLOT_ACTIONS = frozenset({None, "action_listen", "action_extract_slots"})
 
 
 def missing_parts(parts: list[str]) -> str:
@@ -462,6 +472,11 @@ class _FormTurn:
             if asked == SWITCH_TO and self.order_id is not None and not self.verified:
                 asked = VERIFICATION  # offered at the identity question: a bare postcode ("33000") is the proof
             found = read_message(self._text(), self._entities(), asked)
+            chose_other = found.order_number not in (None, started_for)
+            if started_for is not None and chose_other and started_for in self._text():
+                # the message that started the request, read again: the order its action chose of those it names
+                # ("the plates from order 100218 arrived broken, sorry i mean order 100207")
+                found = dataclasses.replace(found, order_number=started_for)
             if intent != "goodbye" and farewell_by_words(self._said()):
                 # "谢谢 拜拜", "ok thanks bye" while a question is open (the NLU read thanks, or was unsure): the
                 # customer is leaving; the question came again, or "I'm not sure I can answer that one"
