@@ -48,6 +48,7 @@ from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.missing_item import missing_item_answered
 from actions.no_order_number import answer_no_order_number, email_for_order_list, says_no_order_number, send_order_list
+from actions.offer_reply import accepted_with_thanks
 from actions.order_details import answer_order_details
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
@@ -239,6 +240,9 @@ class ActionAnswerFaq(Action):
             if rest is None or language_asked_about(question) not in SPOKEN:
                 return []
             return await self._go_on_with(dispatcher, tracker, rest)
+        if not in_request and accepted_with_thanks(tracker):
+            hand_off(dispatcher, HANDOFF_REQUESTED)  # "sure, thanks" to "Shall I get a person?", the NLU unsure
+            return []
         if not in_request and (closing := closing_reply(tracker)) is not None:
             dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
             signal_small_talk(dispatcher)  # nothing to rate ("Did this help?" under "You're welcome!")

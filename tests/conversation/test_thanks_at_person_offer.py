@@ -39,3 +39,12 @@ def test_thanks_with_no_offer_open_is_a_plain_youre_welcome(chat: Chat) -> None:
     reply = chat("ok thanks")
     assert reply["handoff"] is None and "You're welcome" in chat.text, chat.texts
     assert not chat.buttons, chat.buttons
+
+
+def test_sure_thanks_to_the_offer_calls_the_person_though_the_nlu_is_unsure(chat: Chat) -> None:
+    """ "sure, thanks" is read between a yes and thanks (unsure): it got a second offer worded "I'm not sure I have a
+    good answer to that", as if nothing had been asked."""
+    chat(MISSING)
+    reply = chat("sure, thanks")
+    assert reply["handoff"] is not None and reply["mode"] == "queued", reply
+    assert "not sure" not in chat.text, chat.texts
