@@ -48,6 +48,7 @@ from actions.items import names_items_of
 from actions.known_order import change_of_known_order
 from actions.missing_item import missing_item_answered
 from actions.no_order_number import answer_no_order_number, email_for_order_list, says_no_order_number, send_order_list
+from actions.offer_reply import accepted_with_thanks
 from actions.order_details import answer_order_details
 from actions.order_numbers import same_request_for, wrong_order_number
 from actions.order_state import (
@@ -239,6 +240,9 @@ class ActionAnswerFaq(Action):
             if rest is None or language_asked_about(question) not in SPOKEN:
                 return []
             return await self._go_on_with(dispatcher, tracker, rest)
+        if not in_request and accepted_with_thanks(tracker):
+            hand_off(dispatcher, HANDOFF_REQUESTED)  # "sure, thanks" to "Shall I get a person?", the NLU unsure
+            return []
         if not in_request and (closing := closing_reply(tracker)) is not None:
             dispatcher.utter_message(text=closing)  # "nvm then. thx": thanks or no, either way a goodbye
             signal_small_talk(dispatcher)  # nothing to rate ("Did this help?" under "You're welcome!")
@@ -695,9 +699,28 @@ def received_goods_of_order(text: str) -> tuple[str, str] | None:
     """The handbook entry (wrong-item or damaged-item) and the order number of a message saying goods of that order
     arrived wrong or damaged ("hi i got the wrong color cushion in order 100212", "我的订单100224的东西坏了", "my
     vase arrived broken!! order 100184"), else None."""
-    number = ORDER_NUMBER_RE.search(text)
+    number = goods_order_number(text)
     entry = received_item_entry(text) if number else None
-    return (entry, number.group(1)) if number and entry else None
+    return (entry, number) if number and entry else None
+
+
+# words that take back the order number just given ("… order 100218, sorry i mean 100207"); not "wrong", which a
+# report of wrong goods says of the goods
+NUMBER_CORRECTED_RE = re.compile(
+    r"\b(?:sorry|i\s+mean|i\s+meant|correction|oops|typo|make\s+that|should\s+be)\b|我是说|应该是|更正|不好意思",
+    re.IGNORECASE,
+)
+
+
+def goods_order_number(text: str) -> str | None:
+    """The order a report of damaged or wrong goods is about: of two numbers the first ("the plates in order 100207
+    arrived broken. and where is 100234?"), or the last when words between them correct the first ("… order 100218,
+    sorry i mean order 100207")."""
+    numbers = [m.group(1) for m in ORDER_NUMBER_RE.finditer(text)]
+    if len(set(numbers)) < 2:
+        return numbers[0] if numbers else None
+    between = text[text.find(numbers[0]) + len(numbers[0]) : text.rfind(numbers[-1])]
+    return numbers[-1] if NUMBER_CORRECTED_RE.search(between) else numbers[0]
 
 
 def received_goods_of_known_order(tracker: Tracker, text: str) -> tuple[str, str] | None:
@@ -748,18 +771,18 @@ def flow_started(
     reason: ReturnReason | None = None,
     order_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The order form started for ``flow`` from an answer's turn, with the order number (``order_id`` when the text
-    names none) and proof ``text`` gives and, for a return or an address change, ``order_part`` (what to return, or
-    where to) for the form to read once the order may be changed; for a return of damaged or wrong goods, its
-    ``reason``."""
+    """The order form started for ``flow`` from an answer's turn, with the order number (``order_id``, the one the
+    goods' report named, else the first the text names) and proof ``text`` gives and, for a return or an address
+    change, ``order_part`` (what to return, or where to) for the form to read once the order may be changed; for a
+    return of damaged or wrong goods, its ``reason``."""
     found = read_message(text, list(tracker.latest_message.get("entities") or []), None)
     events: list[dict[str, Any]] = [SlotSet(FLOW, flow), *details_cleared()]
     if flow in (RETURN, CHANGE_ADDRESS) and order_part:
         events.append(SlotSet(PENDING_DETAIL, as_written(tracker, order_part)))  # kept as the customer wrote it
     if flow == RETURN and reason is not None:
         events.append(SlotSet(RETURN_REASON, reason.value))
-    if found.order_number or order_id:
-        events.append(SlotSet(ORDER_ID, found.order_number or order_id))
+    if order_id or found.order_number:
+        events.append(SlotSet(ORDER_ID, order_id or found.order_number))
     if found.evidence:
         events.append(SlotSet(EVIDENCE, found.evidence))
     return [*events, FollowupAction(FORM)]

@@ -37,7 +37,7 @@ from actions.address import (
 )
 from actions.answer_again import asks_something
 from actions.changes import PlannedChange, declined_text, planned_change
-from actions.handbook_answer import answer_entry
+from actions.handbook_answer import RULE_RETURN_LABEL, answer_entry
 from actions.handbook_followup import return_question_answer
 from actions.identity import VERIFIED_BY_ORDER, VERIFIED_BY_TOKEN, asker, load_context, verified_customer
 from actions.items import (
@@ -106,6 +106,7 @@ from actions.requests import (
     names_flow,
     zh_return_condition,
 )
+from actions.return_label import asks_about_return_label, return_label_answer
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import drops_it_by_words, farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -242,6 +243,33 @@ def order_before_message(tracker: Tracker) -> str | None:
             value = event.get("value")
             return str(value) if value else None
     return None
+
+
+def order_the_form_started_for(tracker: Tracker) -> str | None:
+    """The order number an action of this turn set before the form started (the action that started it: the goods'
+    report names it), when the form started this turn: Rasa's form fills the order slot again from the message's
+    entities as it starts, with the last number named, so "the plates in order 100207 arrived broken. and where is
+    100234?" had its damage report moved to order 100234 (lane cust's walk, 2026-12-07). None when no action of ours
+    set it (Rasa's own reading of the message stands, as before)."""
+    turn: list[dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        turn.insert(0, event)
+    chosen: str | None = None
+    acting: str | None = None
+    for event in turn:
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            return chosen
+        if event.get("event") == "action":
+            acting = event.get("name")
+        elif event.get("event") == "slot" and event.get("name") == ORDER_ID and acting not in RASA_SLOT_ACTIONS:
+            chosen = str(event.get("value") or "") or None
+    return None
+
+
+# the actions of Rasa's own that fill slots from the message (not a choice of the bot's actions)
+RASA_SLOT_ACTIONS = frozenset({None, "action_listen", "action_extract_slots"})
 
 
 def missing_parts(parts: list[str]) -> str:
@@ -435,12 +463,20 @@ class _FormTurn:
         flow = self.state.flow
         if flow is None:  # the form only serves a request; without one it ends quietly
             return [SlotSet(REQUESTED_SLOT, None)]
+        started_for = order_the_form_started_for(self.tracker)
+        if started_for is not None and started_for != self.order_id and not answers_form(self.tracker):
+            self.set(ORDER_ID, started_for)  # the order the request was started for, not the last one named
         if answers_form(self.tracker):
             intent = form_reading(self.tracker)
             asked = self.state.requested
             if asked == SWITCH_TO and self.order_id is not None and not self.verified:
                 asked = VERIFICATION  # offered at the identity question: a bare postcode ("33000") is the proof
             found = read_message(self._text(), self._entities(), asked)
+            chose_other = found.order_number not in (None, started_for)
+            if started_for is not None and chose_other and started_for in self._text():
+                # the message that started the request, read again: the order its action chose of those it names
+                # ("the plates from order 100218 arrived broken, sorry i mean order 100207")
+                found = dataclasses.replace(found, order_number=started_for)
             if intent != "goodbye" and farewell_by_words(self._said()):
                 # "谢谢 拜拜", "ok thanks bye" while a question is open (the NLU read thanks, or was unsure): the
                 # customer is leaving; the question came again, or "I'm not sure I can answer that one"
@@ -480,7 +516,8 @@ class _FormTurn:
                 # "退回去的时候要贴什么？" (what goes on the parcel) while a return is under way, the NLU unsure: the
                 # handbook's returns answer, and the question is asked again (it was "Shall I check on your refund
                 # instead?", the NLU's likeliest reading taken for a request)
-                answer_entry(self.dispatcher, answer.id, answer.title, answer.answer, answer.score, ask_photo=False)
+                entry, rule = answer
+                answer_entry(self.dispatcher, entry.id, entry.title, entry.answer, entry.score, False, rule=rule)
                 if self.state.requested:
                     self.changes.setdefault(self.state.requested, self.get(self.state.requested))
                 return await self._continue(flow)
@@ -620,18 +657,26 @@ class _FormTurn:
             return True  # "do i need the original packaging?" at the identity question: "Did you mean", not dropped
         return intent in INTERRUPTIONS
 
-    async def _return_question(self, wanted: str | None, found: Found) -> Candidate | None:
+    async def _return_question(self, wanted: str | None, found: Found) -> tuple[Candidate, str | None] | None:
         """The handbook's sure returns answer (actions/handbook_followup.py :func:`return_question_answer`) to a
         question the NLU was unsure of while a return is under way, with nothing in it for the form
         (:meth:`_unsure_question`), nor naming the other order request the NLU leaned to ("能查一下退款吗" asks for
-        the refund's status); None otherwise."""
-        if self.state.flow != RETURN or latest_intent(self.tracker) != "nlu_fallback":
+        the refund's status); what goes on the parcel ("what do I stick on the parcel"), however the NLU read it,
+        the how-to-return answer by its words (actions/return_label.py); with the rule that chose the answer, if
+        one did; None otherwise."""
+        if self.state.flow != RETURN:
+            return None
+        if not (found.order_number or found.evidence) and asks_about_return_label(self._said()):
+            label = return_label_answer(self._said())
+            return (label, RULE_RETURN_LABEL) if label is not None else None
+        if latest_intent(self.tracker) != "nlu_fallback":
             return None
         if wanted in FLOW_DETAILS and wanted != RETURN and names_flow(self._said(), wanted):
             return None
         if not await self._unsure_question(found):
             return None
-        return return_question_answer(self._said())
+        sure = return_question_answer(self._said())
+        return (sure, None) if sure is not None else None
 
     async def _unsure_question(self, found: Found) -> bool:
         """A question the NLU was unsure of, with nothing in it for the form (no order number, no proof, no address,

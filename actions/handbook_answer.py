@@ -45,6 +45,7 @@ RULE_INVOICE = "invoice"  # an invoice question naming an order (actions/invoice
 RULE_PAYMENT_WAY = "payment_way"  # a way to pay the handbook does not name (actions/payment_ways.py)
 RULE_PICKED = "picked"  # the customer picked it from "Did you mean"
 RULE_PRODUCT_OPTION = "product_option"  # a colour of a product asked beside another question (product_options.py)
+RULE_RETURN_LABEL = "return_label"  # what goes on the parcel, asked during a return (actions/return_label.py)
 RULES = (
     RULE_RECEIVED_GOODS,
     RULE_MISSING_ITEM,
@@ -53,6 +54,7 @@ RULES = (
     RULE_PAYMENT_WAY,
     RULE_PICKED,
     RULE_PRODUCT_OPTION,
+    RULE_RETURN_LABEL,
 )
 
 

@@ -150,11 +150,12 @@ class ActionStartOrderRequest(Action):
                 # "包裹里多了一件我没买的东西 订单100196" read as a status check (0.94): what the parcel held that the
                 # order didn't say gets the handbook's answer and a person, not the order's identity check
                 return [*events, *parcel, SlotSet(FLOW, None), *details_cleared()]
-            if received_goods_of_order(text) is not None:
+            if (goods := received_goods_of_order(text)) is not None:
                 # "我的订单100224的东西坏了", "i got the wrong color cushion in order 100212" read as a cancellation or
                 # a status check: what arrived is damaged or wrong, so the handbook's answer about it (below), then
-                # the return of that order
+                # the return of that order (the one the report names, of two: actions/faq.py goods_order_number)
                 damaged, flow = True, RETURN
+                events.append(SlotSet(ORDER_ID, goods[1]))
         requests = requests_in(text)
         questions = requests.questions
         if requests.flow is None and len(questions) == 1:

@@ -24,7 +24,10 @@ from helpdesk.orders import ReturnReason
 # "I got the wrong item in order 100184", "the vase arrived broken", "发错货了": what arrived is wrong or damaged (the
 # handbook's wrong-item and damaged-item entries), however the NLU read the order number beside it
 RECEIVED_WRONG_RE = re.compile(
-    r"\b(?:got|received|sent\s+me|delivered)\s+(?:\w+\s+){0,2}wrong\b|\bwrong\s+(?:item|product|colou?r|size)s?\b"
+    r"\b(?:got|received|sent\s+me|delivered)\s+(?:\w+\s+){0,2}wrong\b|\bwrong\s+(?:item|product|colou?r)s?\b"
+    # a size the shop sent wrong ("it came in the wrong size"), not a size that is wrong for the customer ("the throw
+    # is the wrong size, can i return it": their return, lane cust's walk)
+    r"|\b(?:arrived|came|shipped|sent)\s+(?:\w+\s+){0,2}wrong\s+sizes?\b"
     r"|\bnot\s+what\s+i\s+ordered\b|[发寄發]错|[发寄發]錯"
     # "床单颜色不对", "型号不對", "收到的不是我买的", "跟图片不一样", "货不对板": what arrived is not what was ordered
     # (not a size that does not fit, "尺码不对": the customer's choice, a return)

@@ -260,14 +260,17 @@ class ActionAskReturnRemedy(_AskAction):
         if asked_before(tracker, RETURN_REMEDY) and not items_changed_last_turn(tracker):
             text = render(return_texts.ASK_REMEDY_AGAIN, refund=refund)
         else:
+            several = sum(line.quantity for line in quote.lines) > 1  # "new ones" for 2 tumblers, not "a new one"
             if state.return_reason is not ReturnReason.DAMAGED:
                 template = return_texts.ASK_REMEDY_WRONG_ITEM
-            elif quote.sent_back:
+                sent_again = return_texts.RIGHT_ITEMS if several else return_texts.RIGHT_ITEM
+            else:
                 template = return_texts.ASK_REMEDY_DAMAGED
-            else:  # broken glass or ceramics: nothing goes back, whichever remedy
-                template = return_texts.ASK_REMEDY_DAMAGED_DISPOSE
+                if not quote.sent_back:  # broken glass or ceramics: nothing goes back, whichever remedy
+                    template = return_texts.ASK_REMEDY_DAMAGED_DISPOSE
+                sent_again = return_texts.NEW_ONES if several else return_texts.NEW_ONE
             names = join_names([line.name_in(i18n.current()) for line in quote.lines])
-            text = render(template, items=names, order_id=quote.order_number, refund=refund)
+            text = render(template, items=names, order_id=quote.order_number, refund=refund, sent_again=sent_again)
         buttons = [
             {"title": title, "payload": "/inform" + json.dumps({RETURN_REMEDY: remedy.value})}
             for title, remedy in (

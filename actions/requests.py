@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from actions.order_state import CANCEL, CHANGE_ADDRESS, CHANGES, ORDER_STATUS, REFUND_STATUS, RETURN
 from actions.parsing import EMAIL_RE, NAMED_NUMBER_RE, ORDER_NUMBER_RE, ZH_NAMED_NUMBER_RE, corrected_away
 from actions.product_kinds import goods_called_it, kinds_in
+from actions.typos_zh import fix_slips_zh
 from helpdesk.knowledge.query import Speller
 from helpdesk.orders.policy_texts_zh import COUNTRY_NAMES as CHINESE_COUNTRY_NAMES
 from nlu_addons.arbiter import ZH_GENERAL_QUESTION
@@ -410,11 +411,17 @@ FLOW_VOCABULARY = frozenset(
 FLOW_SPELLER = Speller((), FLOW_VOCABULARY, dict.fromkeys(FLOW_VOCABULARY, 1))
 
 
+def spelled(clause: str) -> str:
+    """``clause`` with chat typos of the flows' words read as those words: English (:data:`FLOW_SPELLER`) and Chinese
+    typing slips ("定单100259可以改地只吗": actions/typos_zh.py)."""
+    return fix_slips_zh(FLOW_SPELLER(clause))
+
+
 def order_request(clause: str, order_known: bool = False) -> str | None:
     """The order flow a clause asks for, if it names an order (or, with `order_known`, has it done to "it", or is a
     Chinese clause naming only the change, :func:`bare_request_zh`); chat typos of the flows' words are read as
-    those words (:data:`FLOW_SPELLER`)."""
-    clause = FLOW_SPELLER(clause)
+    those words (:func:`spelled`)."""
+    clause = spelled(clause)
     names = ORDER_NUMBER_RE.search(clause) or ORDER_REF_RE.search(clause)
     if not names and order_known and (bare := bare_request_zh(clause)) is not None:
         return bare
@@ -570,7 +577,7 @@ def unnamed_other_order_requests(text: str) -> list[str]:
         clause = _after_numbered_order(whole)
         if clause is None or ORDER_NUMBER_RE.search(clause):
             continue
-        flow = next((f for f, words in FLOW_WORDS if words.search(FLOW_SPELLER(clause))), None)
+        flow = next((f for f, words in FLOW_WORDS if words.search(spelled(clause))), None)
         if flow is None and (NOT_ARRIVED_RE.search(clause) or SHIPS_WHEN_RE.search(clause)):
             flow = ORDER_STATUS
         if flow is not None and flow not in found and not declines_flow(clause, flow):
@@ -806,7 +813,7 @@ def requests_in(text: str, order_known: bool = False) -> Requests:
         # "can I change my delivery adress? order 100259": the question names the flow, the clause beside it the
         # order's number; together they are the request (not a handbook question and a request: "two things")
         for question in questions:
-            named = flow_named_in(FLOW_SPELLER(question))
+            named = flow_named_in(spelled(question))
             if named is not None and not declines_flow(question, named):
                 flow, order_part = named, question
                 questions = [q for q in questions if q is not question]

@@ -71,17 +71,22 @@ NO_BUTTON = "No"
 DECLINED = "OK, I haven't booked anything for order {order_id}. If you'd like to return other items, just tell me."
 
 # damaged or wrong goods (the handbook's answers offer both): the right item sent again, or the money back; {items}
-# the names joined with "and" (policy.join_names), {refund} the full refund as policy.money writes it
+# the names joined with "and" (policy.join_names), {refund} the full refund as policy.money writes it, {sent_again}
+# what is sent, for one piece or several (2 tumblers: "new ones", not "a new one")
+NEW_ONE = "a new one"
+NEW_ONES = "new ones"
+RIGHT_ITEM = "the right item"
+RIGHT_ITEMS = "the right items"
 ASK_REMEDY_WRONG_ITEM = (
-    "What would you like for {items} from order {order_id}: the right item sent to you at no cost, or a full refund "
+    "What would you like for {items} from order {order_id}: {sent_again} sent to you at no cost, or a full refund "
     "of {refund}? Either way, sending back what you received is free."
 )
 ASK_REMEDY_DAMAGED = (
-    "What would you like for {items} from order {order_id}: a new one sent to you at no cost, or a full refund of "
+    "What would you like for {items} from order {order_id}: {sent_again} sent to you at no cost, or a full refund of "
     "{refund}? Either way, sending back the damaged goods is free."
 )
 ASK_REMEDY_DAMAGED_DISPOSE = (
-    "What would you like for {items} from order {order_id}: a new one sent to you at no cost, or a full refund of "
+    "What would you like for {items} from order {order_id}: {sent_again} sent to you at no cost, or a full refund of "
     "{refund}? Either way, you don't need to send back the broken pieces: please dispose of them safely."
 )
 # damage or a wrong item told in the middle of an ordinary return ("two of them arrived chipped" at its summary): the

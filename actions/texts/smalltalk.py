@@ -104,6 +104,8 @@ OFFER_YES_BUTTON = "Yes, get a person"
 OFFER_NO_BUTTON = "No, I'll ask differently"
 # inside an order request: no offer (the request goes on, its question follows)
 NOT_SURE_IN_REQUEST = "I'm not sure I can answer that one, sorry."
+# thanks alone at the offer of a person (actions/offer_reply.py): the offer stays open
+THANKS_AT_OFFER = "You're welcome! Shall I still get a person for you? Just pick below."
 OFFER_DECLINED = "No problem. What would you like to ask? Tell me in your own words, or pick a topic."
 # the customer left their e-mail after the offer: the team writes back
 LEFT_EMAIL = (

@@ -669,10 +669,14 @@ class DemoOrderSystem(OrderSystem):
                     expected_by=refund.expected_by,
                     refunded_on=refund.refunded_at.date() if refund.refunded_at else None,
                 )
-            query = select(ReturnRow).where(ReturnRow.order_number == row.number).order_by(ReturnRow.created_at.desc())
-            pending = (await session.execute(query)).scalars().first()
-            if pending is not None:
-                return RefundStatus(row.number, RefundState.AWAITING_RETURN, _money(pending.refund_cents), row.currency)
+            # every booked return whose parcel has not arrived: their refunds together (a second return of the
+            # order's other items was shown alone)
+            query = select(ReturnRow).where(ReturnRow.order_number == row.number, ReturnRow.received_at.is_(None))
+            pending = list((await session.execute(query)).scalars())
+            if pending:
+                awaited = _money(sum(r.refund_cents for r in pending))
+                state = RefundState.AWAITING_RETURN
+                return RefundStatus(row.number, state, awaited, row.currency, returns_awaited=len(pending))
             return RefundStatus(row.number, RefundState.NONE, Decimal("0.00"), row.currency)
 
     async def aclose(self) -> None:

@@ -73,6 +73,10 @@ REFUND_AWAITING_RETURN = (
     "Your return for order {order_id} is booked but hasn't reached our warehouse yet. Once it arrives, your refund "
     "of {amount} is sent within {refund_days} business days."
 )
+REFUNDS_AWAITING_RETURNS = (
+    "Your {count} returns for order {order_id} are booked but their parcels haven't reached our warehouse yet. Each "
+    "one's refund is sent within {refund_days} business days after it arrives: {amount} in all."
+)
 REFUND_NONE = "There's no refund on order {order_id}: nothing from it has been returned or cancelled after payment."
 
 # statuses whose answer lists what is in the order
@@ -192,6 +196,10 @@ def describe_refund(refund: RefundStatus, policy: OrderPolicy | None = None) -> 
         if refund.expected_by:
             return say.REFUND_PROCESSING_BY.format(amount=amount, order_id=n, date=long_date(refund.expected_by))
         return say.REFUND_PROCESSING.format(amount=amount, order_id=n)
+    if refund.state is RefundState.AWAITING_RETURN and refund.returns_awaited > 1:
+        return say.REFUNDS_AWAITING_RETURNS.format(
+            count=refund.returns_awaited, order_id=n, amount=amount, refund_days=policy.config.refund_business_days
+        )
     if refund.state is RefundState.AWAITING_RETURN:
         return say.REFUND_AWAITING_RETURN.format(
             order_id=n, amount=amount, refund_days=policy.config.refund_business_days

@@ -34,4 +34,8 @@ REFUND_PROCESSING = "订单 {order_id} 的退款 {amount} 正在处理中，很�
 REFUND_AWAITING_RETURN = (
     "订单 {order_id} 的退货已登记，但包裹还没有到达我们仓库。包裹到达后 {refund_days} 个工作日内，将退款 {amount}。"
 )
+REFUNDS_AWAITING_RETURNS = (
+    "订单 {order_id} 的 {count} 笔退货都已登记，但包裹还没有到达我们仓库。每个包裹到达后 {refund_days} 个工作日内退还"
+    "对应的款项，共 {amount}。"
+)
 REFUND_NONE = "订单 {order_id} 没有退款：订单里没有退货，付款后也没有取消。"

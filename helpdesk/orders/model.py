@@ -441,10 +441,15 @@ class RefundStatus:
     currency: str = "EUR"
     expected_by: date | None = None  # latest date the money should be sent (PROCESSING)
     refunded_on: date | None = None  # when it was sent (REFUNDED)
+    # AWAITING_RETURN: the booked returns whose parcels the refund waits for (``amount`` is theirs together: two
+    # returns of one order were shown as the latest one's refund alone, lane cust's walk)
+    returns_awaited: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", RefundState(self.state))
         object.__setattr__(self, "amount", _money(self.amount, f"refund for {self.order_number} amount"))
+        if int(self.returns_awaited) < 1:
+            raise ValueError(f"refund for {self.order_number}: returns_awaited must be at least 1")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -454,6 +459,7 @@ class RefundStatus:
             "currency": self.currency,
             "expected_by": _iso(self.expected_by),
             "refunded_on": _iso(self.refunded_on),
+            "returns_awaited": self.returns_awaited,
         }
 
 

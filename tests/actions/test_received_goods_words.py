@@ -16,6 +16,8 @@ from actions.photos import DAMAGED_ITEM_ENTRY, WRONG_ITEM_ENTRY, received_item_e
         ("hi i got the wrong color cushion in order 100212, i ordered blue got green", WRONG_ITEM_ENTRY),
         ("you sent me the wrong item", WRONG_ITEM_ENTRY),
         ("I received the wrong size", WRONG_ITEM_ENTRY),
+        ("you sent me the wrong size", WRONG_ITEM_ENTRY),
+        ("the duvet cover came in the wrong size, i ordered king", WRONG_ITEM_ENTRY),
         ("你们发错货了", WRONG_ITEM_ENTRY),
         ("my vase arrived broken", DAMAGED_ITEM_ENTRY),
         # the walkthrough of 2026-12-06 (third session): "裂了" (cracked) was read as a cancellation
@@ -54,6 +56,10 @@ def test_goods_that_arrived_wrong_or_damaged(text: str, entry: str) -> None:
         "I think I chose the wrong size",
         "hi i want to retrun the bowls from 100198, theyre the wrong colour for my kitchen",  # lane cen's walk
         "the rug is the wrong size for our living room",
+        # lane cust's walk (2026-12-07): a size wrong for the customer got "Sorry for the mix-up! We'll send you the
+        # correct item at no extra cost" and a free replacement
+        "the throw from 100207 is the wrong size, can I return it",
+        "the tablecloth is the wrong size",
         "我选错颜色了，能取消吗",
         "where is my order 100234",
         "我的订单100234到哪了",

@@ -941,6 +941,23 @@ async def test_a_chinese_customer_reads_the_items_by_their_chinese_names(shop: D
     assert "1 × Chunky knit throw, oat" in english and "无花果" not in english
 
 
+async def test_two_returns_of_one_order_are_awaited_together(shop: DemoOrderSystem) -> None:
+    """Order 100206's coffee set is on its way back (€44.00); the tumblers go back in a return of their own (€32.00):
+    the refund status waits for both, €76.00 in all, and says there are two (lane cust's walk, 2026-12-07: only the
+    latest return's €32.00 was shown)."""
+    await shop.create_return("100206", ["LH-KIT-0125"])
+    waiting = await shop.refund_status("100206")
+    assert (waiting.state, waiting.amount, waiting.returns_awaited) == (
+        RefundState.AWAITING_RETURN,
+        Decimal("76.00"),
+        2,
+    )
+    text = describe_refund(waiting)
+    assert "Your 2 returns for order 100206 are booked" in text and "€76.00 in all" in text, text
+    with i18n.speaking("zh"):
+        assert "2 笔退货" in describe_refund(waiting) and "共 €76.00" in describe_refund(waiting)
+
+
 async def test_refund_states(shop: DemoOrderSystem) -> None:
     refunded = await shop.refund_status("100165")
     assert (refunded.state, refunded.amount, refunded.refunded_on) == (
@@ -955,7 +972,8 @@ async def test_refund_states(shop: DemoOrderSystem) -> None:
         date(2025, 3, 21),
     )
     waiting = await shop.refund_status("100206")
-    assert (waiting.state, waiting.amount) == (RefundState.AWAITING_RETURN, Decimal("44.00"))
+    assert (waiting.state, waiting.amount, waiting.returns_awaited) == (RefundState.AWAITING_RETURN, Decimal("44"), 1)
+    assert describe_refund(waiting).startswith("Your return for order 100206 is booked")
     cancelled = await shop.refund_status("100220")
     assert (cancelled.state, cancelled.amount, cancelled.refunded_on) == (
         RefundState.REFUNDED,

@@ -43,16 +43,20 @@ YES_BUTTON = "是的，办理退货"
 NO_BUTTON = "不用了"
 DECLINED = "好的，订单 {order_id} 没有办理任何退货。如果想退其他商品，直接告诉我就行。"
 
+NEW_ONE = "一件新的"
+NEW_ONES = "新的"
+RIGHT_ITEM = "正确的商品"
+RIGHT_ITEMS = "正确的商品"
 ASK_REMEDY_WRONG_ITEM = (
-    "订单 {order_id} 的{items}，您希望我们免费给您补发正确的商品，还是全额退款 {refund}？"
+    "订单 {order_id} 的{items}，您希望我们免费给您补发{sent_again}，还是全额退款 {refund}？"
     "无论哪种，寄回收到的商品都是免费的。"
 )
 ASK_REMEDY_DAMAGED = (
-    "订单 {order_id} 的{items}，您希望我们免费给您寄一件新的，还是全额退款 {refund}？"
+    "订单 {order_id} 的{items}，您希望我们免费给您寄{sent_again}，还是全额退款 {refund}？"
     "无论哪种，寄回损坏的商品都是免费的。"
 )
 ASK_REMEDY_DAMAGED_DISPOSE = (
-    "订单 {order_id} 的{items}，您希望我们免费给您寄一件新的，还是全额退款 {refund}？"
+    "订单 {order_id} 的{items}，您希望我们免费给您寄{sent_again}，还是全额退款 {refund}？"
     "无论哪种，碎片都不需要寄回：请妥善处理，注意安全。"
 )
 NOW_DAMAGED = "很抱歉商品到货时就有损坏。这样就按破损处理，不算普通退货：您不需要承担任何费用。"

@@ -74,6 +74,7 @@ ONLY_ENGLISH_AND_CHINESE = (
 OFFER_YES_BUTTON = "好的，转人工"
 OFFER_NO_BUTTON = "不用，我换个问法"
 NOT_SURE_IN_REQUEST = "抱歉，这个问题我不太确定能回答。"
+THANKS_AT_OFFER = "不客气！还需要为您转接人工客服吗？点下面的按钮就行。"
 OFFER_DECLINED = "没问题。您想问什么？可以用自己的话告诉我，或者选择一个主题。"
 LEFT_EMAIL = "谢谢！我已经把您的问题转给客服团队：他们会在这个对话里回复您；如果那时您已离开，会发邮件到 {email}。"
 TWO_THINGS = "您问了两件事，我一件一件来。"

@@ -559,6 +559,7 @@
     payment_way: "chosen by its words: a way to pay",
     picked: "picked by the customer from the choices offered",
     product_option: "chosen by its words: a colour of a product",
+    return_label: "chosen by its words: what goes on the return parcel",
   };
   function appendMessage(m, openContext) {
     if (state.shown.has(m.id)) return;
