@@ -206,13 +206,18 @@ def zh_sends_there(clause: str) -> str:
     return f"能寄到{sends['place']}吗？" if sends else clause
 
 
+# where two Chinese questions may be joined without a question mark: a comma, or a space between Chinese characters
+# (typed in a chat box in place of punctuation: "你们是哪里发货的 几天能到上海")
+ZH_QUESTIONS_JOINED_RE = re.compile(rf"[，,]|(?<={CJK.pattern})\s+(?={CJK.pattern})")
+
+
 def zh_questions(parts: list[str]) -> list[str]:
-    """A Chinese message's clauses as its questions: two questions joined by a comma are two ("运费多少钱，多久能到");
-    a clause naming only a topic is the topic of the question after it ("那退货呢？要自己付运费吗" ->
-    "退货要自己付运费吗")."""
+    """A Chinese message's clauses as its questions: two questions joined by a comma or a space are two ("运费多少钱，
+    多久能到", "你们是哪里发货的 几天能到上海"); a clause naming only a topic is the topic of the question after it
+    ("那退货呢？要自己付运费吗" -> "退货要自己付运费吗")."""
     split: list[str] = []
     for part in parts:
-        pieces = [zh_sends_there(piece.strip()) for piece in re.split(r"[，,]", part)]
+        pieces = [zh_sends_there(piece.strip()) for piece in ZH_QUESTIONS_JOINED_RE.split(part)]
         # (not a how-clause leaning on the question before it: "…还能取消吗，要怎么操作" is one question)
         if (
             len(pieces) == 2

@@ -348,6 +348,10 @@ class StackedArbiter:
         # nlu_addons.onepass_nlu.Side.words_doubt reads these two and tells route)
         self.faq_doubt_margin: float | None = None
         self.faq_doubt_ratio: float | None = None
+        # ... and when, near-tied with the second within this margin, it shares no pair of characters of its own topic
+        # weighing this much with the message (None: never; nlu_addons.topic_evidence_zh, the Chinese side)
+        self.faq_topic_margin: float | None = None
+        self.faq_topic_weight: float | None = None
         # the probability an order flow needs when the message names the order itself: its number or e-mail, or
         # the customer's own order, purchase or parcel (None: answer_at, as every other destination; issue 17:
         # customers' own requests phrased their way, "how far along is my purchase", scored just under answer_at

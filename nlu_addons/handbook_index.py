@@ -204,14 +204,19 @@ class HandbookIndex:
         distinctive = sum(self._entries_with[word] <= DISTINCTIVE_IN for word in words)
         return distinctive >= COVERED_MIN_WORDS and words <= self._words[entry]
 
+    def pairs_shared(self, message: str, entry: int) -> dict[str, float]:
+        """The Chinese character pairs of ``message`` that entry number ``entry``'s questions and training examples
+        have, each with its weight (log(entries / entries having it)): a pair few entries use (进货, 开户) weighs much
+        and one most use (订单, 可以) hardly at all. The study's scoring (the Chinese side) only: none for the
+        engine's."""
+        if self.engine is not None or not 0 <= entry < len(self.ids):
+            return {}
+        return {pair: self._pair_weight.get(pair, 0.0) for pair in character_pairs(message) & self._pairs[entry]}
+
     def shared_pairs(self, message: str, entry: int) -> float:
         """How much of ``message``'s Chinese wording entry number ``entry``'s questions and training examples share:
-        the weights (log(entries / entries having it)) of the message's Chinese character pairs found in them, so a
-        pair few entries use (进货, 开户) counts and one most use (订单, 可以) hardly does. The study's scoring (the
-        Chinese side) only: 0.0 for the engine's."""
-        if self.engine is not None or not 0 <= entry < len(self.ids):
-            return 0.0
-        return sum(self._pair_weight.get(pair, 0.0) for pair in character_pairs(message) & self._pairs[entry])
+        the weights of the pairs they share (:meth:`pairs_shared`)."""
+        return sum(self.pairs_shared(message, entry).values())
 
     def words_doubt_best(self, message: str, scores: np.ndarray, margin: float, ratio: float) -> bool:
         """Whether ``message``'s own words speak for its second entry over its best (``scores``: the message's score

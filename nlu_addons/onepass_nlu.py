@@ -72,6 +72,7 @@ from nlu_addons.intent_head import IntentHead, out_of_fold
 from nlu_addons.language import LANGUAGES, Language, language_of, simplified, written_in
 from nlu_addons.onepass_settings import DEFAULTS
 from nlu_addons.style_variants import augmented, source_stamp
+from nlu_addons.topic_evidence_zh import lacks_topic
 
 logger = logging.getLogger(__name__)
 
@@ -303,12 +304,26 @@ class Side:
         ``faq_doubt_ratio`` times as much of the message's wording as the best's
         (nlu_addons.handbook_index.HandbookIndex.shared_pairs: "这款杯子卖完了，以后还进货吗" and back-in-stock's 进货,
         which the multilingual encoder weighs lightly beside "is it in stock"). Never when either setting is None
-        (English: the engine's index has no character pairs)."""
+        (English: the engine's index has no character pairs). Also when the best entry, near-tied, shares nothing of its
+        own topic with the message (:meth:`lacks_topic`)."""
         margin = getattr(self.arbiter, "faq_doubt_margin", None)  # (absent from arbiters pickled before it)
         ratio = getattr(self.arbiter, "faq_doubt_ratio", None)
-        if margin is None or ratio is None:
+        doubted = (
+            margin is not None
+            and ratio is not None
+            and indexes.primary.words_doubt_best(text, scores[0], margin, ratio)
+        )
+        return doubted or self.lacks_topic(text, scores, indexes)
+
+    def lacks_topic(self, text: str, scores: np.ndarray, indexes: Indexes) -> bool:
+        """Whether the Chinese message's best entry, its second within the arbiter's ``faq_topic_margin``, shares no
+        pair of characters of its own topic with it (nlu_addons.topic_evidence_zh: "退一部分商品可以吗" and the
+        final-sale entry share only 商品 and 可以). Never when either setting is None (English)."""
+        margin = getattr(self.arbiter, "faq_topic_margin", None)  # (absent from arbiters pickled before it)
+        weight = getattr(self.arbiter, "faq_topic_weight", None)
+        if margin is None or weight is None:
             return False
-        return indexes.primary.words_doubt_best(text, scores[0], margin, ratio)
+        return lacks_topic(indexes.primary, text, scores[0], margin, weight)
 
     def route(self, text: str) -> dict[str, Any]:
         vector = self.encoder.encoder.encode([text])
@@ -375,6 +390,9 @@ def side_of_state(
     doubt_margin, doubt_ratio = config["faq_doubt_margin"].get(language), config["faq_doubt_ratio"].get(language)
     arbiter.faq_doubt_margin = None if doubt_margin is None else float(doubt_margin)
     arbiter.faq_doubt_ratio = None if doubt_ratio is None else float(doubt_ratio)
+    topic_margin, topic_weight = config["faq_topic_margin"].get(language), config["faq_topic_weight"].get(language)
+    arbiter.faq_topic_margin = None if topic_margin is None else float(topic_margin)
+    arbiter.faq_topic_weight = None if topic_weight is None else float(topic_weight)
     flow_answer_at = config["flow_answer_at"].get(language)
     arbiter.flow_answer_at = None if flow_answer_at is None else float(flow_answer_at)
     encoder = CachedEncoder(encoder_named(config["encoders"][language]), table)

@@ -135,6 +135,14 @@ DEFAULTS: dict[str, Any] = {
     # whose second entry's words weigh over 3 times the best's were 5 wrong answers and no right one
     "faq_doubt_margin": {"en": None, "zh": 0.1},
     "faq_doubt_ratio": {"en": None, "zh": 3.0},
+    # per language (nlu_addons.topic_evidence_zh, issue 18): the best entry is asked back about, first in "Did you
+    # mean", when the second scores within faq_topic_margin of it and it shares with the message no pair of
+    # characters of its topic (no function character in it) weighing faq_topic_weight (log(entries / entries having
+    # it)) or more (null: never; the Chinese side only, which has the pairs). Chosen on the Chinese dev rows (lane
+    # zhroute, 2026-12-07; NOTES there): in process 0.07 / 2.5 turned 6 wrong answers into "Did you mean" for 2 right
+    # ones (2.0: 3 for 1; 3.0: 6 for 9)
+    "faq_topic_margin": {"en": None, "zh": 0.07},
+    "faq_topic_weight": {"en": None, "zh": 2.5},
     # per language (nlu_addons.arbiter): the arbiter's probability an order flow needs (null: answer_at) when the
     # message names the order itself (its number or e-mail, "my order / purchase / parcel"). Issue 17, lane en
     # 2026-12-07 evening, chosen on the English dev rows (bench/dev_routing.py, 2,269 rows, score right - 2 x wrong):

@@ -42,3 +42,12 @@ def test_a_question_beside_an_order_change_read_as_changing_items_is_answered_fi
     english("hi can i machine wash the linen sheets? also can i change the address of order 100253")
     assert articles(english) == ["product-care-textiles"], english.texts
     assert "e-mail address or the delivery postcode for order 100253" in english.text, english.texts
+
+
+def test_two_questions_joined_by_a_space_are_both_answered(chat: Chat) -> None:
+    """Issue 18 (lane zhroute): "你们是哪里发货的 几天能到上海", a space typed where a comma or a question mark would
+    be, was read as one question, which no entry answered surely: a person was offered instead of either answer."""
+    chat("你们是哪里发货的 几天能到上海")
+    assert chat.texts[0] == "您问了两件事，我一件一件来。", chat.texts
+    assert articles(chat) == ["shipping-from", "delivery-time"], chat.texts
+    assert not chat.last.get("handoff"), chat.last
