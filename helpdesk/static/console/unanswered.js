@@ -149,8 +149,10 @@
     head.appendChild(actions);
     li.appendChild(head);
     const facts = [];
+    // each reason a part of its own (" · "), so the console's catalog says each in the staff member's language
+    // ("{reason} {n}×"): joined by ", " they were one text it did not know ("原因：a person was offered 1×")
     const reasons = Object.entries(c.reasons || {}).map(([k, n]) => (REASONS[k] || k) + " " + n + "×");
-    if (reasons.length) facts.push("Why: " + reasons.join(", "));
+    if (reasons.length) facts.push("Why: " + reasons.join(" · "));
     if (c.tags && c.tags.length) facts.push("Tags from the group: " + c.tags.join(", "));
     if (facts.length) li.appendChild(el("div", "muted facts", facts.join(" · ")));
     const examples = el("ul", "examples");
