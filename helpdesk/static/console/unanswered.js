@@ -202,7 +202,10 @@
     const closest = el("div", "closest");
     if (c.closest) {
       closest.appendChild(document.createTextNode("Closest entry: "));
-      const link = el("a", null, c.closest.title);
+      // the entry by its title in the staff member's language (a Chinese console read "最接近的条目： Where do you
+      // ship from?"); an entry without a Chinese version by its English one
+      const chinese = window.ConsoleI18n && window.ConsoleI18n.lang === "zh";
+      const link = el("a", null, (chinese && c.closest.zh_title) || c.closest.title);
       link.href = "/agent/handbook#" + encodeURIComponent(c.closest.id);
       closest.appendChild(link);
       closest.appendChild(document.createTextNode(" (" + c.closest.id + ", score " + Number(c.closest.score).toFixed(2) + ")"));
