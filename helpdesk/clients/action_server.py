@@ -126,8 +126,8 @@ class ActionServerClient:
         return {**body, "left_out": left_out + int(body.get("left_out") or 0)}
 
     async def cluster(self, texts: list[str]) -> list[dict[str, Any]]:
-        """Questions grouped by meaning ([{"members": [index, ...], "closest": {id, title, score, tags} | None}],
-        biggest first)."""
+        """Questions grouped by meaning ([{"members": [index, ...], "closest": {id, title, zh_title, score, tags} |
+        None}], biggest first)."""
         body = await self._json("POST", "/kb/cluster", json={"texts": texts}, timeout=CLUSTER_TIMEOUT)
         clusters = body.get("clusters") if isinstance(body, dict) else None
         if not isinstance(clusters, list):

@@ -985,7 +985,7 @@ class ChatService:
                 client_address = (metadata.get(message.id) or {}).get("client_address")
                 if turn.handoff is not None and not await self._handoff_allowed(client_address):
                     turn.handoff = None
-                    turn.replies = [{"text": too_many_handoffs(conversation.language), "buttons": []}]
+                    turn.replies = [{"text": too_many_handoffs(conversation.language), "buttons": [], "notice": True}]
                 if turn.handoff is None:
                     # the turn's reads and writes each run on their own (`_store_turn`): no BEGIN and COMMIT
                     await statements_on_their_own(session)

@@ -4,12 +4,13 @@ with the message once.
 A turn's **answer** is its handbook answer if it has one, otherwise its last reply, unless that reply offers
 buttons (the customer is choosing: "Did you mean", Yes/No), asks the customer for something (the order form's
 questions, which the actions signal: "What's the order number?", "what's the e-mail address for order 100234?"),
-the turn handed the conversation to a person, the customer's message was small talk (hello, thanks, bye; also when
-the NLU was unsure and the actions closed the chat anyway, "nvm then. thx": they mark that reply small talk), or it
-went on with a flow (an order number or e-mail given when asked, yes/no) and the reply ends with a question. So the
-order's status at the end of a flow is an answer and "What's the order number?" is not, even right after "what is
-your refund policy?" (a question asking the customer something is not an answer they can judge; they say "no, I
-meant the policy" instead). The 👎 reaches the unanswered-questions report and the evaluation export
+the turn handed the conversation to a person or the helpdesk refused the handoff it asked for (its notice: "several
+requests for a person from your connection" is no answer to judge), the customer's message was small talk (hello,
+thanks, bye; also when the NLU was unsure and the actions closed the chat anyway, "nvm then. thx": they mark that reply
+small talk), or it went on with a flow (an order number or e-mail given when asked, yes/no) and the reply ends with
+a question. So the order's status at the end of a flow is an answer and "What's the order number?" is not, even right
+after "what is your refund policy?" (a question asking the customer something is not an answer they can judge; they
+say "no, I meant the policy" instead). The 👎 reaches the unanswered-questions report and the evaluation export
 (helpdesk/reports/feedback.py).
 """
 
@@ -49,7 +50,7 @@ def answer_index(replies: Sequence[dict[str, Any]], handed_off: bool, intent: st
     if handed_off or intent in SMALL_TALK or not replies:
         return None
     last = replies[-1]
-    if last.get("buttons") or last.get("question") or last.get("small_talk"):
+    if last.get("buttons") or last.get("question") or last.get("small_talk") or last.get("notice"):
         return None
     if intent in IN_FLOW and str(last.get("text", "")).rstrip().endswith(QUESTION_MARKS):
         return None

@@ -79,6 +79,7 @@ def cluster_texts(kb: KnowledgeBase, texts: list[str], threshold: float) -> list
             closest = {
                 "id": entry.id,
                 "title": entry.title,
+                "zh_title": entry.zh.title if entry.zh is not None else None,  # for a console in Chinese
                 "score": round(float(best[0][1]), 4),
                 "tags": list(entry.tags),
             }

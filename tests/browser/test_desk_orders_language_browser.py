@@ -91,3 +91,29 @@ def test_an_order_changes_summary_names_the_items_as_its_card_and_dates_in_the_s
     expect(refund).to_contain_text(
         re.compile(r"back to the original payment method by (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d+ [A-Z][a-z]+")
     )
+
+
+def test_why_an_orders_actions_are_off_reads_in_chinese_on_a_chinese_console(
+    chromium: Browser, desk: OrdersDesk, stack: Stack, pages: list[Page]
+) -> None:
+    # the zhwalk walk of 2026-12-07 (an agent's console in Chinese, at phone size): under "为什么有些操作不可用" each
+    # line read "Start a return: 订单 100257 还没有发货，暂时没有可退的商品。", the action's name in English
+    conversation = chinese_handoff(desk, stack)
+    olga = desk.console("olga")
+    assert olga.put("/me/language", {"language": "zh"}).status_code == 200
+    olga.close()
+
+    page = console_page(chromium, desk, 390, 844, pages)
+    page.locator(f'#queue li[data-id="{conversation}"]').click(timeout=20_000)
+    page.locator("#claim").click()
+    expect(page.locator("#reply-form")).to_be_visible(timeout=20_000)
+    card = page.locator('#orders li[data-order="100257"]')
+    expect(card.locator('button[data-action="return"]')).to_be_disabled(timeout=20_000)  # not delivered yet
+    why = card.locator("details.why-not")
+    expect(why.locator("summary")).to_have_text("为什么有些操作不可用")
+    why.locator("summary").click()
+    lines = why.locator("div")
+    expect(lines.first).to_be_visible()
+    said = lines.all_inner_texts()
+    assert any(line.startswith("发起退货") and "还没有发货" in line for line in said), said
+    assert not any(LATIN_WORD.search(line) for line in said), said

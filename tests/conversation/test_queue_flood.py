@@ -1,6 +1,7 @@
 """Queue flooding (issue 15, finding 6): brand-new conversations that only press "Talk to a person" cannot bury a
 real customer, are capped per client, open no follow-up and are closed in bulk by a supervisor; a waiting
-customer is not re-told an unchanged place each time someone joins behind them."""
+customer is not re-told an unchanged place each time someone joins behind them; a handoff refused by the cap is
+said in the customer's language and asks no "Did this help?"."""
 
 from __future__ import annotations
 
@@ -94,9 +95,16 @@ def test_new_conversations_and_handoffs_are_capped_per_client(capped: str) -> No
         third = say(http, REQUEST_HUMAN)
         assert third["mode"] == "bot" and third["handoff"] is None, third
         assert "several requests for a person" in third["replies"][-1]["text"]
+        # a refusal is no answer to judge: no "Did this help?" under it (the zhwalk walk of 2026-12-07 saw
+        # "这个回答有帮助吗？" with 👍 👎 under the refusal of "我还是想找人工客服")
+        assert third["replies"][-1]["feedback"] is None, third
         # the conversation goes on with the bot
         assert say(http, "how long does delivery take?", third["conversation_id"])["replies"]
-        say(http, "hello")
+        # a Chinese customer is refused in Chinese, with no "Did this help?" either
+        chinese = say(http, "我要人工客服")
+        assert chinese["mode"] == "bot" and chinese["handoff"] is None, chinese
+        assert "多个转人工请求" in chinese["replies"][-1]["text"]
+        assert chinese["replies"][-1]["feedback"] is None, chinese
         say(http, "hello")
         refused = http.post("/api/chat", json={"conversation_id": None, "text": "hello"})
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1

@@ -88,7 +88,7 @@ def test_the_cluster_endpoint_checks_its_input(stack: Stack) -> None:
     one = cluster(stack, ["Do you sell lampshades separately?"])
     assert one.status_code == 200
     [only] = one.json()["clusters"]
-    assert only["members"] == [0] and set(only["closest"]) == {"id", "title", "score", "tags"}
+    assert only["members"] == [0] and set(only["closest"]) == {"id", "title", "zh_title", "score", "tags"}
 
 
 def report(console: Console, **params: str) -> dict:

@@ -121,6 +121,8 @@ def test_the_lookup_translates_built_texts_like_the_console_does(catalog: Catalo
     assert t("waiting 3 min") == "已等待 3 分钟"
     assert t("· team sales") == "· 团队 sales"
     assert t("12 finished · 3 in progress") == "12 个已结束 · 3 个进行中"
+    # the unanswered report's reasons, each counted (it read "原因：a person was offered 1×")
+    assert t("Why: a person was offered 1× · suggestions turned down 2×") == "原因：提出了转人工 1 次 · 推荐被拒绝 2 次"
     assert t("{n} found".replace("{n}", "seven")) is None  # a count placeholder matches figures only
     assert t("A sentence nobody translated") is None
 

@@ -92,6 +92,8 @@ def test_which_reply_of_a_turn_asks_whether_it_helped() -> None:
     assert answer_index([faq, asked], handed_off=False, intent="faq") == 0  # an answer, then back to the form
     assert answer_index([choice], handed_off=False, intent="cancel_order") is None
     assert answer_index([plain], handed_off=True, intent="complaint") is None
+    refused = {"text": "Our team already has several requests for a person…", "buttons": [], "notice": True}
+    assert answer_index([refused], handed_off=False, intent="request_human") is None  # the helpdesk's own notice
     assert answer_index([plain], handed_off=False, intent="thank") is None
     assert answer_index([], handed_off=False, intent=None) is None
 

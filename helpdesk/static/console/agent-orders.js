@@ -191,11 +191,20 @@
       actions.appendChild(b);
     }
     li.appendChild(actions);
-    const why = o.actions.filter((a) => !a.allowed && a.why_not).map((a) => a.label + ": " + a.why_not);
+    const why = o.actions.filter((a) => !a.allowed && a.why_not);
     if (why.length && st.panel && st.panel.can_act) {
       const more = el("details", "why-not");
       more.appendChild(el("summary", null, "Why some actions are off"));
-      for (const w of why) more.appendChild(el("div", null, w));
+      for (const a of why) {
+        // the action's name a text of its own, so it is in the staff member's language as on its button (one
+        // text "Start a return: 订单 100257 …" was no key of the console's catalog: English beside Chinese); the
+        // reason as the order rules give it, in the conversation's language (what the customer reads)
+        const line = el("div");
+        line.appendChild(el("span", "action", a.label));
+        line.appendChild(document.createTextNode(": "));
+        line.appendChild(el("span", "reason", a.why_not));
+        more.appendChild(line);
+      }
       li.appendChild(more);
     }
     return li;

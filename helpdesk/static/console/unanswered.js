@@ -149,8 +149,10 @@
     head.appendChild(actions);
     li.appendChild(head);
     const facts = [];
+    // each reason a part of its own (" · "), so the console's catalog says each in the staff member's language
+    // ("{reason} {n}×"): joined by ", " they were one text it did not know ("原因：a person was offered 1×")
     const reasons = Object.entries(c.reasons || {}).map(([k, n]) => (REASONS[k] || k) + " " + n + "×");
-    if (reasons.length) facts.push("Why: " + reasons.join(", "));
+    if (reasons.length) facts.push("Why: " + reasons.join(" · "));
     if (c.tags && c.tags.length) facts.push("Tags from the group: " + c.tags.join(", "));
     if (facts.length) li.appendChild(el("div", "muted facts", facts.join(" · ")));
     const examples = el("ul", "examples");
@@ -200,7 +202,10 @@
     const closest = el("div", "closest");
     if (c.closest) {
       closest.appendChild(document.createTextNode("Closest entry: "));
-      const link = el("a", null, c.closest.title);
+      // the entry by its title in the staff member's language (a Chinese console read "最接近的条目： Where do you
+      // ship from?"); an entry without a Chinese version by its English one
+      const chinese = window.ConsoleI18n && window.ConsoleI18n.lang === "zh";
+      const link = el("a", null, (chinese && c.closest.zh_title) || c.closest.title);
       link.href = "/agent/handbook#" + encodeURIComponent(c.closest.id);
       closest.appendChild(link);
       closest.appendChild(document.createTextNode(" (" + c.closest.id + ", score " + Number(c.closest.score).toFixed(2) + ")"));
