@@ -53,6 +53,7 @@ from actions.items import (
     single_pieces,
 )
 from actions.no_order_number import email_for_order_list, says_no_order_number, send_order_list
+from actions.offer_reply import yes_with_thanks
 from actions.order_state import (
     BY_ACCOUNT,
     BY_CUSTOMER,
@@ -874,7 +875,10 @@ class _FormTurn:
             if not await self._correction():
                 await self._read_confirmation(intent)
         elif requested == NEW_ADDRESS and self.may_change:
-            await self._take_address(self._text(), asked=True)
+            if not (yes_with_thanks(self._text()) and not looks_like_address_in_any_script(self._text())):
+                # "好的谢谢" to "what's the new address?" is no address: the question again (it was told the address
+                # lacked a postcode, a street and a city)
+                await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
             await self._take_items(await self._items_said(), asked=True)
         elif requested == RETURN_REMEDY and self.may_change:
@@ -949,6 +953,9 @@ class _FormTurn:
             # then the question again (it came again without one)
             self._answer_question(text)
             return
+        if intent != "affirm" and yes_with_thanks(text) and not asks_something(text):
+            # "好的谢谢", "ok thanks" at "要为您办理这次退货吗？": a yes (the summary came again, nothing booked)
+            intent = "affirm"
         asks_more = asks_something(text) and bare_request(text) != self.state.flow
         if intent != "affirm" and (
             intent != self.state.flow or NEGATION_RE.search(text) or SAID_WRONG_RE.search(text) or asks_more

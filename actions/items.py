@@ -488,6 +488,11 @@ def read_items(text: str, lines: Sequence[OrderLine], entities: Sequence[str] = 
 ZH_SOME_PIECES = re.compile(
     r"(?:只|就|仅|其中|退)\s*(?:退|要退)?\s*(?:(?<!\d)(\d{1,2})(?!\d)|([一二两俩三四五六七八九]))\s*(?:个|只|件|条|支)"
 )
+# the count of broken pieces said after the damage ("杯子碎了两个", "盘子裂了1只", "坏了一个"): before, the whole set
+# went into the report (English "two of them" gave the 2 pieces; lane cust's note of 2026-12-07)
+ZH_DAMAGED_PIECES = re.compile(
+    r"(?:碎|坏|破|裂|断|磕)(?:掉|开|损)?了\s*(?:(?<!\d)(\d{1,2})(?!\d)|([一二两俩三四五六七八九]))\s*(?:个|只|件|条|支)"
+)
 
 
 def part_of_a_set(text: str, lines: Sequence[OrderLine], selected: Collection[str] = ()) -> OrderLine | None:
@@ -510,7 +515,8 @@ def pieces_of_a_set(
         return None
     if CJK_RUN.search(text):
         named: Mapping[str, int | None] = {**_mentioned_zh(text, lines), **_mentioned(text, lines)}
-        counts = [int(d) if d else ZH_DIGIT[c] for d, c in ZH_SOME_PIECES.findall(text)]
+        said = ZH_SOME_PIECES.findall(text) + ZH_DAMAGED_PIECES.findall(text)
+        counts = [int(d) if d else ZH_DIGIT[c] for d, c in said]
     else:
         named = _mentioned(text, lines)
         tokens = _words(text)

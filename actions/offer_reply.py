@@ -42,16 +42,16 @@ THANKS_RE = re.compile(r"\b(?:thanks?|thank\s+you|thx|ty|cheers)\b|谢谢|多谢
 SHORT_REPLY_WORDS = 6
 
 
+def yes_with_thanks(text: str) -> bool:
+    """A short yes with thanks ("ok thanks", "sure, thank you", "好的谢谢") and no "no" in it: the answer to a yes/no
+    question, whatever the NLU read (thanks, or unsure)."""
+    return len(text.split()) <= SHORT_REPLY_WORDS and THANKS_RE.search(text) is not None and accepts_offer(text)
+
+
 def accepted_with_thanks(tracker: Tracker) -> bool:
     """A short yes with thanks to the offer of a person that the NLU was unsure of ("sure, thanks": a yes 0.57, thanks
     0.37), so it was not the thanks rule's: it got a second offer, worded as if nothing had been asked."""
-    text = said(tracker)
-    return (
-        person_offered(tracker)
-        and len(text.split()) <= SHORT_REPLY_WORDS
-        and THANKS_RE.search(text) is not None
-        and accepts_offer(text)
-    )
+    return person_offered(tracker) and yes_with_thanks(said(tracker))
 
 
 class ActionThank(Action):

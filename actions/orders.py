@@ -69,6 +69,7 @@ from actions.requests import (
     first_of_two_orders,
     handbook_questions,
     names_flow,
+    only_other_order,
     requests_in,
     unnamed_other_order_requests,
     zh_return_condition,
@@ -229,6 +230,10 @@ class ActionStartOrderRequest(Action):
             and not (flow == ORDER_STATUS and stuck_right_after_status(tracker, text))  # "物流五天没更新了": that order
             and not (flow == RETURN and await names_items_of(str(state.order_id), text))
         ):
+            events.append(SlotSet(ORDER_ID, None))
+        elif tracker.active_loop_name != FORM and not damaged and only_other_order(text):
+            # "ok thanks but where is my other order" right after order 100234's missing item: its number is asked
+            # (100234's proof was asked for, the other order lost)
             events.append(SlotSet(ORDER_ID, None))
         return events
 

@@ -590,6 +590,16 @@ def unnamed_other_order_requests(text: str) -> list[str]:
     return found
 
 
+def only_other_order(text: str) -> bool:
+    """Every order request of the message is about another order it does not name ("ok thanks but where is my other
+    order", "另一个订单到哪了"): not the order the conversation knows (its proof was asked for: lane cust's note,
+    2026-12-07)."""
+    if ORDER_NUMBER_RE.search(text) or not unnamed_other_order_requests(text):
+        return False
+    asking = [clause for clause in clauses(text) if any(words.search(spelled(clause)) for _, words in FLOW_WORDS)]
+    return all(OTHER_ORDER_RE.search(clause) for clause in asking)
+
+
 def first_of_two_orders(text: str, requests: Requests) -> bool:
     """The message names more than one order, and its first order request is a clause about the first order named
     ("100234到哪了？另外100262帮我取消"): that clause's flow is the first request, whatever the NLU read of the

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions.items import part_of_a_set
+from actions.items import part_of_a_set, pieces_of_a_set
 from helpdesk.orders import OrderLine
 
 TUMBLERS = OrderLine("LH-KIT-0125", "Ribbed tumblers, set of 6", 1, Decimal("32.00"), False, "条纹玻璃杯，6 只装")
@@ -52,3 +52,19 @@ def test_some_pieces_of_a_set_are_read(
 )
 def test_no_part_of_a_set_is_read(text: str, lines: list[OrderLine], selected: tuple[str, ...]) -> None:
     assert part_of_a_set(text, lines, selected) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("订单100218的杯子碎了两个", 2),  # lane cust's note: the whole set of 6 was reported
+        ("杯子坏了1只", 1),
+        ("玻璃杯裂了一个", 1),
+    ],
+)
+def test_the_count_of_broken_pieces_said_after_the_damage_is_read(text: str, pieces: int) -> None:
+    assert pieces_of_a_set(text, [TUMBLERS, THROW]) == (TUMBLERS, pieces)
+
+
+def test_pieces_broken_with_no_count_are_no_part_of_the_set() -> None:
+    assert pieces_of_a_set("订单100218的杯子碎了", [TUMBLERS, THROW]) is None
