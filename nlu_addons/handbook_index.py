@@ -213,17 +213,30 @@ class HandbookIndex:
             return 0.0
         return sum(self._pair_weight.get(pair, 0.0) for pair in character_pairs(message) & self._pairs[entry])
 
+    def shared_words(self, message: str, entry: int) -> float:
+        """How much of ``message``'s English wording entry number ``entry``'s own texts and training examples share
+        (the English twin of :meth:`shared_pairs`, issue 17): the weights (log(entries / entries having it)) of the
+        message's content words (prepared as for :meth:`covers`) that are words of the entry, so "card", which a
+        dozen entries use, counts little beside "refund". The engine's scoring (the English side) only: 0.0 for the
+        study's."""
+        if self.engine is None or not 0 <= entry < len(self.ids):
+            return 0.0
+        words = content_words(self.query_texts(message)[0]) & self._words[entry]
+        return sum(math.log(len(self.ids) / self._entries_with[word]) for word in words)
+
     def words_doubt_best(self, message: str, scores: np.ndarray, margin: float, ratio: float) -> bool:
         """Whether ``message``'s own words speak for its second entry over its best (``scores``: the message's score
-        of each entry): the two score within ``margin`` of each other and the second's questions and examples share
-        more than ``ratio`` times as much of its wording as the best's (:meth:`shared_pairs`)."""
+        of each entry): the two score within ``margin`` of each other and the second's texts share more than
+        ``ratio`` times as much of its wording as the best's (:meth:`shared_pairs` on the Chinese side,
+        :meth:`shared_words` on the English)."""
         if len(scores) < 2:
             return False
         best, second = (int(e) for e in np.argsort(-scores)[:2])
         if float(scores[best] - scores[second]) >= margin:
             return False
-        theirs = self.shared_pairs(message, second)
-        return theirs > 0.0 and theirs > ratio * self.shared_pairs(message, best)
+        shared = self.shared_pairs if self.engine is None else self.shared_words
+        theirs = shared(message, second)
+        return theirs > 0.0 and theirs > ratio * shared(message, best)
 
     def query_texts(self, message: str) -> list[str]:
         """What is embedded for a message to rank the handbook: the message itself for the study's scoring; for the

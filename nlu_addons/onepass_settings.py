@@ -130,11 +130,15 @@ DEFAULTS: dict[str, Any] = {
     # per language (nlu_addons.onepass_nlu.Side.words_doubt, issue 18): the best entry is asked back about, beside the
     # second, when the two score within faq_doubt_margin of each other and the second's questions and training
     # examples share more than faq_doubt_ratio times as much of the message's Chinese character pairs, weighted by
-    # how few entries have them, as the best's (null: never; the Chinese side only, which has the pairs). Chosen on
+    # how few entries have them, as the best's (null: never). Chosen on
     # the Chinese dev rows (lane zh, 2026-12-07, results/eval/zh-2026-12-07/README.md): answered rows within 0.10
     # whose second entry's words weigh over 3 times the best's were 5 wrong answers and no right one
-    "faq_doubt_margin": {"en": None, "zh": 0.1},
-    "faq_doubt_ratio": {"en": None, "zh": 3.0},
+    # English (issue 17, lane enroute 2026-12-07): the same rule on the message's content words, weighted the same
+    # way over each entry's own texts and training examples (HandbookIndex.shared_words); chosen in-process on the
+    # English dev rows: second over 2 times the best's within 0.10 turns 4 wrong answers into "Did you mean" for 4
+    # right ones (+7; a plateau from 0.05 to 0.2, 1.5 and 3 times +5), checked through the stack (NOTES/enroute.md)
+    "faq_doubt_margin": {"en": 0.1, "zh": 0.1},
+    "faq_doubt_ratio": {"en": 2.0, "zh": 3.0},
     # per language (nlu_addons.arbiter): the arbiter's probability an order flow needs (null: answer_at) when the
     # message names the order itself (its number or e-mail, "my order / purchase / parcel"). Issue 17, lane en
     # 2026-12-07 evening, chosen on the English dev rows (bench/dev_routing.py, 2,269 rows, score right - 2 x wrong):
