@@ -14,7 +14,8 @@ from support.agent import say
 
 
 @pytest.mark.parametrize(
-    "text", ["what order value do i need so there is no delivery fee", "at what value is there no delivery fee on an order"]
+    "text",
+    ["what order value do i need so there is no delivery fee", "at what value is there no delivery fee on an order"],
 )
 def test_near_tied_entries_whose_second_has_the_words_are_both_offered(client: httpx.Client, text: str) -> None:
     result = say(client, text)

@@ -30,7 +30,9 @@ class ZeroEncoder:
 
 
 ENTRIES = [
-    IndexedEntry("shipping-costs", ("What does delivery cost?", "Is there a delivery fee?"), ("Delivery is a flat fee.",)),
+    IndexedEntry(
+        "shipping-costs", ("What does delivery cost?", "Is there a delivery fee?"), ("Delivery is a flat fee.",)
+    ),
     IndexedEntry(
         "free-shipping",
         ("When is delivery free?",),
