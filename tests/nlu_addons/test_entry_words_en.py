@@ -15,7 +15,7 @@ import numpy as np
 
 from helpdesk.knowledge.settings import load_settings
 from nlu_addons.encoders import CachedEncoder
-from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
+from nlu_addons.handbook_index import HandbookIndex, IndexedEntry, name_words
 
 
 class ZeroEncoder:
@@ -71,3 +71,19 @@ def test_a_chinese_index_has_no_english_words() -> None:
     chinese = HandbookIndex(ENTRIES, CachedEncoder(ZeroEncoder()))
     assert chinese.shared_words(TEXT, 1) == 0.0
     assert not chinese.words_doubt_best(TEXT, np.array([0.74, 0.70, 0.30, 0.20]), 0.1, 2.0)
+
+
+def test_names_the_handbook_writes_capitalised_are_no_evidence_of_a_topic() -> None:
+    texts = ["We ship to Ireland and Spain.", "Ireland: 3 days. Delivery is free on Monday?", "Spain has islands."]
+    assert name_words(texts) == frozenset({"ireland", "spain", "monday"})  # "Delivery" starts a sentence
+    entries = [
+        IndexedEntry("shipping-costs", ("How much is shipping?",), ("Shipping costs 4.95.",)),
+        IndexedEntry("international-shipping", ("Do you ship abroad?",), ("We ship to Ireland and Spain.",)),
+        IndexedEntry("delivery-time", ("How long does delivery take?",), ("Ireland: 3 days.",)),
+    ]
+    index = HandbookIndex(entries, CachedEncoder(ZeroEncoder()), load_settings())
+    text = "how much is shipping to ireland"
+    assert math.isclose(index.shared_words(text, 0), math.log(3))  # "shipping", in one entry of three
+    # "ireland" is in two entries' answers, but a name: the international shipping entry shares nothing of its topic
+    assert index.shared_words(text, 1) == 0.0
+    assert not index.words_doubt_best(text, np.array([0.66, 0.63, 0.20]), margin=0.1, ratio=2.0)
