@@ -56,6 +56,9 @@ CHAT_STOP_WORDS = frozenset(_CHAT_STOP_WORDS.split())
 CONTENT_WORD = re.compile(r"[a-z0-9']+")
 WORD_ENDINGS = ("ing", "ed", "es", "s")
 COVERED_MIN_WORDS = 2
+# a sentence's start (its first word is capitalised whatever it is) and a word, for :func:`name_words`
+SENTENCE_START = re.compile(r"(?<=[.!?:])\s+|\n+|^\s*[-*]\s+", re.MULTILINE)
+NAME_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 # chosen on the English dev rows (lane enr 2026-12-07): the largest limit under which no CLINC150 out-of-scope dev
 # row is covered in the band (16: a question about one's taxes; no limit: 6 such rows, none answered on dev, but the
 # morning's one look answered 2 more CLINC150 out-of-scope rows); it gives up 11 covered dev rows of 1,400
@@ -96,6 +99,23 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(
         word_stem(word) for word in CONTENT_WORD.findall(text.lower()) if word not in stop and len(word) > 1
     )
+
+
+def name_words(texts: Sequence[str]) -> frozenset[str]:
+    """The content words ``texts`` only ever write capitalised inside a sentence (English): names of countries,
+    cities, days and brands ("shipping to Ireland", "closed on Monday"), facts an entry lists rather than its topic.
+    A customer's "how much is shipping to ireland" shares "ireland" with the international shipping entry, whose
+    answer lists the countries, but asks what shipping costs (:meth:`HandbookIndex.shared_words` leaves them out)."""
+    capitalised: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for sentence in SENTENCE_START.split(text):
+            for number, word in enumerate(NAME_WORD.findall(sentence)):
+                if not word[0].isupper():
+                    lower.add(word.lower())
+                elif number > 0 and not word.isupper():
+                    capitalised.add(word.lower())
+    return frozenset(stem for name in capitalised - lower for stem in content_words(name))
 
 
 def character_pairs(text: str) -> frozenset[str]:
@@ -165,6 +185,8 @@ class HandbookIndex:
                 self._words[number] = frozenset().union(*(content_words(texts[int(row)]) for row in rows))
         # in how many entries each word is
         self._entries_with: Counter[str] = Counter(word for words in self._words for word in words)
+        # the names among them (countries, cities, days, brands): no evidence of an entry's topic for shared_words
+        self._names = name_words(texts) if engine is not None else frozenset()
         # each entry's Chinese character pairs (the study's scoring, the Chinese side): what :meth:`shared_pairs`
         # weighs a message's pairs against, each pair by how few entries' questions and examples have it
         self._pairs: list[frozenset[str]] = [frozenset()] * len(self.ids)
@@ -218,17 +240,30 @@ class HandbookIndex:
         the weights of the pairs they share (:meth:`pairs_shared`)."""
         return sum(self.pairs_shared(message, entry).values())
 
+    def shared_words(self, message: str, entry: int) -> float:
+        """How much of ``message``'s English wording entry number ``entry``'s own texts and training examples share
+        (the English twin of :meth:`shared_pairs`, issue 17): the weights (log(entries / entries having it)) of the
+        message's content words (prepared as for :meth:`covers`, names left out: :func:`name_words`) that are words
+        of the entry, so "card", which a dozen entries use, counts little beside "refund". The engine's scoring (the
+        English side) only: 0.0 for the study's."""
+        if self.engine is None or not 0 <= entry < len(self.ids):
+            return 0.0
+        words = (content_words(self.query_texts(message)[0]) - self._names) & self._words[entry]
+        return sum(math.log(len(self.ids) / self._entries_with[word]) for word in words)
+
     def words_doubt_best(self, message: str, scores: np.ndarray, margin: float, ratio: float) -> bool:
         """Whether ``message``'s own words speak for its second entry over its best (``scores``: the message's score
-        of each entry): the two score within ``margin`` of each other and the second's questions and examples share
-        more than ``ratio`` times as much of its wording as the best's (:meth:`shared_pairs`)."""
+        of each entry): the two score within ``margin`` of each other and the second's texts share more than
+        ``ratio`` times as much of its wording as the best's (:meth:`shared_pairs` on the Chinese side,
+        :meth:`shared_words` on the English)."""
         if len(scores) < 2:
             return False
         best, second = (int(e) for e in np.argsort(-scores)[:2])
         if float(scores[best] - scores[second]) >= margin:
             return False
-        theirs = self.shared_pairs(message, second)
-        return theirs > 0.0 and theirs > ratio * self.shared_pairs(message, best)
+        shared = self.shared_pairs if self.engine is None else self.shared_words
+        theirs = shared(message, second)
+        return theirs > 0.0 and theirs > ratio * shared(message, best)
 
     def query_texts(self, message: str) -> list[str]:
         """What is embedded for a message to rank the handbook: the message itself for the study's scoring; for the

@@ -303,9 +303,9 @@ class Side:
         arbiter's ``faq_doubt_margin`` of each other and the second's questions and training examples share more than
         ``faq_doubt_ratio`` times as much of the message's wording as the best's
         (nlu_addons.handbook_index.HandbookIndex.shared_pairs: "这款杯子卖完了，以后还进货吗" and back-in-stock's 进货,
-        which the multilingual encoder weighs lightly beside "is it in stock"). Never when either setting is None
-        (English: the engine's index has no character pairs). Also when the best entry, near-tied, shares nothing of its
-        own topic with the message (:meth:`lacks_topic`)."""
+        which the multilingual encoder weighs lightly beside "is it in stock"; English: ``shared_words``, the content
+        words weighed the same way). Never when either setting is None. Also when the best entry, near-tied, shares
+        nothing of its own topic with the message (:meth:`lacks_topic`, the Chinese side)."""
         margin = getattr(self.arbiter, "faq_doubt_margin", None)  # (absent from arbiters pickled before it)
         ratio = getattr(self.arbiter, "faq_doubt_ratio", None)
         doubted = (

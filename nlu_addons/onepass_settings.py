@@ -130,11 +130,16 @@ DEFAULTS: dict[str, Any] = {
     # per language (nlu_addons.onepass_nlu.Side.words_doubt, issue 18): the best entry is asked back about, beside the
     # second, when the two score within faq_doubt_margin of each other and the second's questions and training
     # examples share more than faq_doubt_ratio times as much of the message's Chinese character pairs, weighted by
-    # how few entries have them, as the best's (null: never; the Chinese side only, which has the pairs). Chosen on
+    # how few entries have them, as the best's (null: never). Chosen on
     # the Chinese dev rows (lane zh, 2026-12-07, results/eval/zh-2026-12-07/README.md): answered rows within 0.10
     # whose second entry's words weigh over 3 times the best's were 5 wrong answers and no right one
-    "faq_doubt_margin": {"en": None, "zh": 0.1},
-    "faq_doubt_ratio": {"en": None, "zh": 3.0},
+    # English (issue 17, lane enroute 2026-12-07): the same rule on the message's content words, weighted the same
+    # way over each entry's own texts, training examples and answer, names left out (HandbookIndex.shared_words);
+    # chosen in-process on the English dev rows (a plateau: 0.05-0.10 at 2-3 times), through the stack English dev
+    # 1868 -> 1874 (4 wrong answers and 1 out-of-scope answer now "Did you mean", 5 right ones too, the right entry
+    # first); test sets: handbook wrong 6.9 -> 5.1 % and 7.0 -> 5.4 %, right unchanged (results/eval/enroute-2026-12-07)
+    "faq_doubt_margin": {"en": 0.1, "zh": 0.1},
+    "faq_doubt_ratio": {"en": 2.0, "zh": 3.0},
     # per language (nlu_addons.topic_evidence_zh, issue 18): the best entry is asked back about, first in "Did you
     # mean", when the second scores within faq_topic_margin of it and it shares with the message no pair of
     # characters of its topic (no function character in it) weighing faq_topic_weight (log(entries / entries having
