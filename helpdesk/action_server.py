@@ -387,8 +387,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=settings.action_port, help="default: $ACTION_PORT or 5055")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    threading.Thread(target=_load_knowledge, name="kb-load", daemon=True).start()
+    # the actions (and the helpdesk modules they import) first, then the handbook in the background: importing the
+    # same modules on two threads at once can meet a module the other thread is half-way through (Python's import
+    # locks then hand over the partial module), and the action server failed to start with "cannot import name
+    # 'OrderPolicy' from partially initialized module 'helpdesk.orders.policy'" (the loader reaches helpdesk.orders
+    # through helpdesk.knowledge.facts)
     app = build_app()
+    threading.Thread(target=_load_knowledge, name="kb-load", daemon=True).start()
     app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
     return 0
 

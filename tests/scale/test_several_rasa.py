@@ -110,6 +110,9 @@ def second_helpdesk(two_rasa: Stack) -> Iterator[str]:
         "DB_POOL_SIZE": "2",
         "DB_POOL_OVERFLOW": "0",
         "DB_APPLICATION_NAME": SECOND,
+        # the pool tests count connections, not Rasa's speed: 50 customers at once on a loaded 2-core machine (a
+        # CI-like run at load 15) waited past the default 10 s for a turn and got "one moment" (503, the message kept)
+        "RASA_TIMEOUT": "60",
     }
     with extra_helpdesk(two_rasa, "second", env) as url:
         yield url
