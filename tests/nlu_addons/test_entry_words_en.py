@@ -9,25 +9,13 @@ Messages and entries written for this test.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
+from support.encoders import ZeroEncoder
 
 from helpdesk.knowledge.settings import load_settings
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry, name_words
-
-
-class ZeroEncoder:
-    """An encoder whose vectors say nothing (the words are what is tested here)."""
-
-    name, dim = "zero", 8
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        out[:, 0] = 1.0
-        return out
-
 
 ENTRIES = [
     IndexedEntry(

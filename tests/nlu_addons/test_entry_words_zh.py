@@ -8,25 +8,12 @@ Messages and entries written for this test.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from support.arbiters import arbiter_torn
+from support.encoders import ZeroEncoder
 
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry, character_pairs
-
-
-class ZeroEncoder:
-    """An encoder whose vectors say nothing (the words are what is tested here)."""
-
-    name, dim = "zero", 8
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        out[:, 0] = 1.0
-        return out
-
 
 ENTRIES = [
     IndexedEntry("product-availability", ("这个商品有货吗", "网站上的库存准不准"), ("页面显示的库存是实时的",)),

@@ -6,25 +6,12 @@ and entries written for this test; through the stack: tests/conversation/test_ch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
+from support.encoders import ZeroEncoder
 
 from nlu_addons.encoders import CachedEncoder
 from nlu_addons.handbook_index import HandbookIndex, IndexedEntry
 from nlu_addons.topic_evidence_zh import lacks_topic, topic_pairs
-
-
-class ZeroEncoder:
-    """An encoder whose vectors say nothing (the words are what is tested here)."""
-
-    name, dim = "zero", 8
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        out[:, 0] = 1.0
-        return out
-
 
 ENTRIES = [
     IndexedEntry("store-locations", ("你们有实体店吗", "门店在哪"), ("我们在阿姆斯特丹有门店",)),
