@@ -36,6 +36,7 @@ from actions.address import (
     read_address,
 )
 from actions.answer_again import asks_something
+from actions.beside_damage import returned_undamaged
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.handbook_answer import RULE_RETURN_LABEL, answer_entry
 from actions.handbook_followup import return_question_answer
@@ -1234,6 +1235,18 @@ class _FormTurn:
         if whole is not None:
             self.say(render(return_texts.SET_GOES_BACK_WHOLE, item=whole.shown_name))
 
+    def _without_ordinary_return(
+        self, text: str, lines: Sequence[OrderLine], selection: dict[str, int]
+    ) -> dict[str, int] | None:
+        """A damage report's selection without the items ``text`` asks to send back as an ordinary return beside the
+        damage ("盘子坏了一个，毯子也想退": the throw is not the shop's fault), each named to the customer: it goes
+        back on their return terms once the report is done (before, it was replaced or refunded in full, free)."""
+        ordinary = returned_undamaged(text, lines)
+        for line in lines:
+            if line.sku in ordinary and line.sku in selection:
+                self.say(render(return_texts.ORDINARY_BESIDE_DAMAGE, item=line.name_in(i18n.current())))
+        return {sku: n for sku, n in selection.items() if sku not in ordinary} or None
+
     async def _take_items(self, said: ItemsSaid, asked: bool, current: Any = None, text: str | None = None) -> None:
         """The items to return after this message (or ``text``, a detail given before), checked with the order
         system (a final-sale item, or more pieces than ordered, is explained); at the summary an unclear or refused
@@ -1253,6 +1266,8 @@ class _FormTurn:
             self.say(question, pieces_buttons(several))
             self.set(RETURN_ITEMS, None)  # the question of how many comes instead of the summary
             return
+        if selection is not None and at_fault:
+            selection = self._without_ordinary_return(self._text() if text is None else text, order.lines, selection)
         if selection is not None and at_fault and self.system.offers_set_pieces:
             selection = single_pieces(self._text() if text is None else text, order.lines, selection)
         if selection is None:

@@ -94,6 +94,12 @@ ASK_REMEDY_DAMAGED_DISPOSE = (
 NOW_DAMAGED = (
     "I'm sorry it arrived damaged. Then this is a damage report, not an ordinary return: it costs you nothing."
 )
+# an item asked back beside a damage report ("one plate arrived broken, and I'd also like to send back the throw"):
+# not the shop's fault, so not in the report (actions/beside_damage.py); {item} its name
+ORDINARY_BESIDE_DAMAGE = (
+    "“{item}” didn't arrive damaged, so it isn't part of this report: it goes back as an ordinary return, on your "
+    "usual return terms. Once we're done here, just tell me you'd like to return it."
+)
 NOW_WRONG_ITEM = "I'm sorry we sent you the wrong item. Then this return is on us: it costs you nothing."
 ASK_REMEDY_AGAIN = "Shall we send you a replacement at no cost, or refund you {refund}? Pick one below or tell me."
 REPLACEMENT_BUTTON = "Send a replacement"
