@@ -109,6 +109,7 @@ from actions.requests import (
     zh_return_condition,
 )
 from actions.return_label import asks_about_return_label, return_label_answer
+from actions.return_reasons import change_of_mind_said
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import drops_it_by_words, farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -651,6 +652,8 @@ class _FormTurn:
             return False  # "cancel an order" typed at "Did you mean" picked this very flow (actions/typed_choice.py)
         if await self._plain_answer(found):
             return False  # "we're at DN55 1PT" answers the question, whatever the NLU made of it
+        if await self._reason_for_items() is not None:
+            return False  # "不喜欢颜色" at "which items?": acknowledged, the question again (not small talk)
         if intent in FLOW_DETAILS and intent != self.state.flow:
             return True  # another order request: the rules switch the flow
         if intent == "deny":
@@ -679,6 +682,16 @@ class _FormTurn:
             return None
         sure = return_question_answer(self._said())
         return (sure, None) if sure is not None else None
+
+    async def _reason_for_items(self) -> str | None:
+        """The acknowledgement of a change-of-mind reason given at a return's "which items?" question instead of
+        items ("i dont like the colour": "Got it, the colour isn't right."; actions/return_reasons.py); None when
+        another question is asked, the message names items of the order, or the return is the shop's fault."""
+        if self.state.flow != RETURN or self.state.requested != RETURN_ITEMS or not self.may_change:
+            return None
+        if self.state.return_reason.shop_at_fault or (await self._items_said()).anything:
+            return None
+        return change_of_mind_said(self._said())
 
     async def _unsure_question(self, found: Found) -> bool:
         """A question the NLU was unsure of, with nothing in it for the form (no order number, no proof, no address,
@@ -881,7 +894,10 @@ class _FormTurn:
                 # lacked a postcode, a street and a city)
                 await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
-            await self._take_items(await self._items_said(), asked=True)
+            if (reason := await self._reason_for_items()) is not None:
+                self.say(reason)  # the form asks which items again, with its buttons
+            else:
+                await self._take_items(await self._items_said(), asked=True)
         elif requested == RETURN_REMEDY and self.may_change:
             if (corrected := await self._items_corrected_at_remedy()) is not None:
                 # "also the sheet" at "replacement or refund?": the items change first (a "how many?" may come), the

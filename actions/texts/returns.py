@@ -100,6 +100,11 @@ ORDINARY_BESIDE_DAMAGE = (
     "“{item}” didn't arrive damaged, so it isn't part of this report: it goes back as an ordinary return, on your "
     "usual return terms. Once we're done here, just tell me you'd like to return it."
 )
+# a change-of-mind reason given at "which items?" instead of the items (actions/return_reasons.py); the question
+# comes again after it
+REASON_COLOUR = "Got it, the colour isn't right."
+REASON_SIZE = "Got it, the size isn't right."
+REASON_OTHER = "Got it, thanks for telling me."
 NOW_WRONG_ITEM = "I'm sorry we sent you the wrong item. Then this return is on us: it costs you nothing."
 ASK_REMEDY_AGAIN = "Shall we send you a replacement at no cost, or refund you {refund}? Pick one below or tell me."
 REPLACEMENT_BUTTON = "Send a replacement"
