@@ -36,6 +36,7 @@ from actions.address import (
     read_address,
 )
 from actions.answer_again import asks_something
+from actions.beside_damage import returned_undamaged
 from actions.changes import PlannedChange, declined_text, planned_change
 from actions.handbook_answer import RULE_RETURN_LABEL, answer_entry
 from actions.handbook_followup import return_question_answer
@@ -108,6 +109,7 @@ from actions.requests import (
     zh_return_condition,
 )
 from actions.return_label import asks_about_return_label, return_label_answer
+from actions.return_reasons import change_of_mind_said
 from actions.signals import signal_handoff, signal_small_talk
 from actions.smalltalk import drops_it_by_words, farewell_by_words, small_talk_answer, small_talk_by_words
 from actions.texts import render
@@ -650,6 +652,8 @@ class _FormTurn:
             return False  # "cancel an order" typed at "Did you mean" picked this very flow (actions/typed_choice.py)
         if await self._plain_answer(found):
             return False  # "we're at DN55 1PT" answers the question, whatever the NLU made of it
+        if await self._reason_for_items() is not None:
+            return False  # "不喜欢颜色" at "which items?": acknowledged, the question again (not small talk)
         if intent in FLOW_DETAILS and intent != self.state.flow:
             return True  # another order request: the rules switch the flow
         if intent == "deny":
@@ -678,6 +682,16 @@ class _FormTurn:
             return None
         sure = return_question_answer(self._said())
         return (sure, None) if sure is not None else None
+
+    async def _reason_for_items(self) -> str | None:
+        """The acknowledgement of a change-of-mind reason given at a return's "which items?" question instead of
+        items ("i dont like the colour": "Got it, the colour isn't right."; actions/return_reasons.py); None when
+        another question is asked, the message names items of the order, or the return is the shop's fault."""
+        if self.state.flow != RETURN or self.state.requested != RETURN_ITEMS or not self.may_change:
+            return None
+        if self.state.return_reason.shop_at_fault or (await self._items_said()).anything:
+            return None
+        return change_of_mind_said(self._said())
 
     async def _unsure_question(self, found: Found) -> bool:
         """A question the NLU was unsure of, with nothing in it for the form (no order number, no proof, no address,
@@ -880,7 +894,10 @@ class _FormTurn:
                 # lacked a postcode, a street and a city)
                 await self._take_address(self._text(), asked=True)
         elif requested == RETURN_ITEMS and self.may_change:
-            await self._take_items(await self._items_said(), asked=True)
+            if (reason := await self._reason_for_items()) is not None:
+                self.say(reason)  # the form asks which items again, with its buttons
+            else:
+                await self._take_items(await self._items_said(), asked=True)
         elif requested == RETURN_REMEDY and self.may_change:
             if (corrected := await self._items_corrected_at_remedy()) is not None:
                 # "also the sheet" at "replacement or refund?": the items change first (a "how many?" may come), the
@@ -1234,6 +1251,18 @@ class _FormTurn:
         if whole is not None:
             self.say(render(return_texts.SET_GOES_BACK_WHOLE, item=whole.shown_name))
 
+    def _without_ordinary_return(
+        self, text: str, lines: Sequence[OrderLine], selection: dict[str, int]
+    ) -> dict[str, int] | None:
+        """A damage report's selection without the items ``text`` asks to send back as an ordinary return beside the
+        damage ("盘子坏了一个，毯子也想退": the throw is not the shop's fault), each named to the customer: it goes
+        back on their return terms once the report is done (before, it was replaced or refunded in full, free)."""
+        ordinary = returned_undamaged(text, lines)
+        for line in lines:
+            if line.sku in ordinary and line.sku in selection:
+                self.say(render(return_texts.ORDINARY_BESIDE_DAMAGE, item=line.name_in(i18n.current())))
+        return {sku: n for sku, n in selection.items() if sku not in ordinary} or None
+
     async def _take_items(self, said: ItemsSaid, asked: bool, current: Any = None, text: str | None = None) -> None:
         """The items to return after this message (or ``text``, a detail given before), checked with the order
         system (a final-sale item, or more pieces than ordered, is explained); at the summary an unclear or refused
@@ -1253,6 +1282,8 @@ class _FormTurn:
             self.say(question, pieces_buttons(several))
             self.set(RETURN_ITEMS, None)  # the question of how many comes instead of the summary
             return
+        if selection is not None and at_fault:
+            selection = self._without_ordinary_return(self._text() if text is None else text, order.lines, selection)
         if selection is not None and at_fault and self.system.offers_set_pieces:
             selection = single_pieces(self._text() if text is None else text, order.lines, selection)
         if selection is None:

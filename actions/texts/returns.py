@@ -94,6 +94,17 @@ ASK_REMEDY_DAMAGED_DISPOSE = (
 NOW_DAMAGED = (
     "I'm sorry it arrived damaged. Then this is a damage report, not an ordinary return: it costs you nothing."
 )
+# an item asked back beside a damage report ("one plate arrived broken, and I'd also like to send back the throw"):
+# not the shop's fault, so not in the report (actions/beside_damage.py); {item} its name
+ORDINARY_BESIDE_DAMAGE = (
+    "“{item}” didn't arrive damaged, so it isn't part of this report: it goes back as an ordinary return, on your "
+    "usual return terms. Once we're done here, just tell me you'd like to return it."
+)
+# a change-of-mind reason given at "which items?" instead of the items (actions/return_reasons.py); the question
+# comes again after it
+REASON_COLOUR = "Got it, the colour isn't right."
+REASON_SIZE = "Got it, the size isn't right."
+REASON_OTHER = "Got it, thanks for telling me."
 NOW_WRONG_ITEM = "I'm sorry we sent you the wrong item. Then this return is on us: it costs you nothing."
 ASK_REMEDY_AGAIN = "Shall we send you a replacement at no cost, or refund you {refund}? Pick one below or tell me."
 REPLACEMENT_BUTTON = "Send a replacement"

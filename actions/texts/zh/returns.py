@@ -59,6 +59,12 @@ ASK_REMEDY_DAMAGED_DISPOSE = (
     "订单 {order_id} 的{items}，您希望我们免费给您寄{sent_again}，还是全额退款 {refund}？"
     "无论哪种，碎片都不需要寄回：请妥善处理，注意安全。"
 )
+ORDINARY_BESIDE_DAMAGE = (
+    "“{item}”没有损坏，不算在这次破损处理里：它按普通退货办理，适用您的退货条款。这次处理完后，告诉我您想退它就好。"
+)
+REASON_COLOUR = "明白，颜色不合您的心意。"
+REASON_SIZE = "明白，尺寸不合适。"
+REASON_OTHER = "明白，谢谢您告诉我。"
 NOW_DAMAGED = "很抱歉商品到货时就有损坏。这样就按破损处理，不算普通退货：您不需要承担任何费用。"
 NOW_WRONG_ITEM = "很抱歉给您发错了商品。这样退货由我们负责：您不需要承担任何费用。"
 ASK_REMEDY_AGAIN = "要我们免费给您换货，还是退款 {refund}？请点选下面的一项或直接告诉我。"
