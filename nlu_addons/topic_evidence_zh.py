@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from nlu_addons.handbook_index import HandbookIndex
+from nlu_addons.handbook_index import HandbookIndex, character_pairs
 
 # characters that carry no topic of their own: particles, pronouns, question words, modal and linking words. A pair
 # with one of them ("店吗", "以把", "可以") says nothing of what the message is about
@@ -44,4 +44,10 @@ def lacks_topic(index: HandbookIndex, message: str, scores: np.ndarray, margin: 
     best, second = (int(e) for e in np.argsort(-scores)[:2])
     if float(scores[best] - scores[second]) >= margin:
         return False
-    return not topic_pairs(index.pairs_shared(message, best), min_weight)
+    shared = index.pairs_shared(message, best)
+    if topic_pairs(shared, min_weight):
+        return False
+    # ... and only when the message says something the entry does not: a message whose words of substance are all the
+    # entry's own, however common ("如何退货": 退货, which many entries have), asks what the entry answers (the team's
+    # test of "如何退货" and how-to-return failed with the rule as first merged)
+    return any(pair not in shared for pair in character_pairs(message) if not FUNCTION_CHARACTERS.intersection(pair))

@@ -48,3 +48,12 @@ def test_generic_shop_words_shared_by_several_entries_are_no_evidence() -> None:
     assert lacks_topic(INDEX, "订单里的商品可以只退一半吗", final_sale_first, margin=0.07, min_weight=1.5)
     # 特价 is its own
     assert not lacks_topic(INDEX, "特价的能退一半吗", final_sale_first, margin=0.07, min_weight=1.5)
+
+
+def test_a_message_whose_words_are_all_the_entrys_own_is_no_doubt() -> None:
+    return_policy_first = np.array([0.30, 0.30, 0.30, 0.66, 0.62, 0.20])
+    # "退货政策" is in several entries and weighs little, but the message says nothing the entry does not: it asks what
+    # the entry answers ("如何退货" and how-to-return, tests/conversation/test_answer_did_not_help.py)
+    assert not lacks_topic(INDEX, "如何退货", return_policy_first, margin=0.07, min_weight=5.0)
+    # with words of its own the entry lacks, it is asked back about as before
+    assert lacks_topic(INDEX, "如何退货给朋友", return_policy_first, margin=0.07, min_weight=5.0)
