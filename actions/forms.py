@@ -422,6 +422,7 @@ class _FormTurn:
         self.events: list[EventType] = []
         self.ended = False
         self._order: Order | None = None
+        self._items: tuple[Any, ItemsSaid] | None = None  # (the order read, the items this message names in it)
         self._typed_address: str | None = None  # a bare address that answered "Shall I change the address instead?"
 
     # -- slot view -----------------------------------------------------------------------------
@@ -776,7 +777,13 @@ class _FormTurn:
 
     async def _items_said(self) -> ItemsSaid:
         """The items this message names (in words, or a button's SKU or "all"), or the pieces it answers "how many?"
-        with ("just one", "both")."""
+        with ("just one", "both"): read once per order a turn looks at (the reason check at "which items?", the
+        interruption check and the answer itself each ask)."""
+        if self._items is None or self._items[0] != self.order_id:
+            self._items = (self.order_id, await self._read_items_said())
+        return self._items[1]
+
+    async def _read_items_said(self) -> ItemsSaid:
         buttons = [str(e["value"]) for e in self._entities() if e.get("entity") == RETURN_ITEMS and e.get("value")]
         lines = (await self.order()).lines
         asked = pieces_asked(self.tracker, lines)
