@@ -51,6 +51,22 @@ def chinese_handoff(desk: OrdersDesk, stack: Stack) -> str:
     return conversation
 
 
+def claimed_on_a_chinese_console(
+    chromium: Browser, desk: OrdersDesk, stack: Stack, pages: list[Page], width: int, height: int
+) -> tuple[str, Page]:
+    """Ingrid's Chinese handoff (:func:`chinese_handoff`) claimed by Olga at her console set to Chinese, at this
+    size: the conversation and Olga's page."""
+    conversation = chinese_handoff(desk, stack)
+    olga = desk.console("olga")
+    assert olga.put("/me/language", {"language": "zh"}).status_code == 200
+    olga.close()
+    page = console_page(chromium, desk, width, height, pages)
+    page.locator(f'#queue li[data-id="{conversation}"]').click(timeout=20_000)
+    page.locator("#claim").click()
+    expect(page.locator("#reply-form")).to_be_visible(timeout=20_000)
+    return conversation, page
+
+
 def cancellation_summary(page: Page, number: str) -> tuple[list[str], list[str], Locator]:
     """The order's card's item names, the cancellation summary's lines (the dialog open) and its refund fact."""
     card = page.locator(f'#orders li[data-order="{number}"]')
@@ -66,15 +82,7 @@ def cancellation_summary(page: Page, number: str) -> tuple[list[str], list[str],
 def test_an_order_changes_summary_names_the_items_as_its_card_and_dates_in_the_staff_language(
     chromium: Browser, desk: OrdersDesk, stack: Stack, pages: list[Page]
 ) -> None:
-    conversation = chinese_handoff(desk, stack)
-    olga = desk.console("olga")
-    assert olga.put("/me/language", {"language": "zh"}).status_code == 200
-    olga.close()
-
-    page = console_page(chromium, desk, 1366, 900, pages)
-    page.locator(f'#queue li[data-id="{conversation}"]').click(timeout=20_000)
-    page.locator("#claim").click()
-    expect(page.locator("#reply-form")).to_be_visible(timeout=20_000)
+    conversation, page = claimed_on_a_chinese_console(chromium, desk, stack, pages, 1366, 900)
     names, lines, refund = cancellation_summary(page, "100257")
     assert names and all(re.search(r"[\u4e00-\u9fff]", n) for n in names), names  # the card: as Ingrid reads them
     assert lines == names
@@ -98,15 +106,7 @@ def test_why_an_orders_actions_are_off_reads_in_chinese_on_a_chinese_console(
 ) -> None:
     # the zhwalk walk of 2026-12-07 (an agent's console in Chinese, at phone size): under "为什么有些操作不可用" each
     # line read "Start a return: 订单 100257 还没有发货，暂时没有可退的商品。", the action's name in English
-    conversation = chinese_handoff(desk, stack)
-    olga = desk.console("olga")
-    assert olga.put("/me/language", {"language": "zh"}).status_code == 200
-    olga.close()
-
-    page = console_page(chromium, desk, 390, 844, pages)
-    page.locator(f'#queue li[data-id="{conversation}"]').click(timeout=20_000)
-    page.locator("#claim").click()
-    expect(page.locator("#reply-form")).to_be_visible(timeout=20_000)
+    _, page = claimed_on_a_chinese_console(chromium, desk, stack, pages, 390, 844)
     card = page.locator('#orders li[data-order="100257"]')
     expect(card.locator('button[data-action="return"]')).to_be_disabled(timeout=20_000)  # not delivered yet
     why = card.locator("details.why-not")
